@@ -1,0 +1,25 @@
+"""Errors a user can act on.
+
+Every stage raises :class:`SysrevError` (or a subclass) for bad input or a failed external call, with a
+message that names the file, line, row, column or record at fault. The CLI turns these into a one-line
+message on stderr and exit code 2, so no traceback reaches a reviewer for a problem in their own data.
+"""
+
+
+class SysrevError(Exception):
+    """A problem with the user's input or environment, explained in the message."""
+
+
+class InputError(SysrevError):
+    """Malformed or inconsistent input data; the message names where (file, line/row, column)."""
+
+    def __init__(self, message: str, *, path=None, line=None, column=None):
+        where = []
+        if path is not None:
+            where.append(str(path))
+        if line is not None:
+            where.append(f"line {line}")
+        if column is not None:
+            where.append(f"column '{column}'")
+        self.path, self.line, self.column = path, line, column
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)

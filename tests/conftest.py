@@ -1,0 +1,36 @@
+"""Shared test fixtures.
+
+Real recorded data (NCBI and Elsevier responses, reference-manager exports, labelled dedup sets, metafor
+oracles) live outside the repository in ../shared/fixtures/ (or where SYSREV_SHARED_FIXTURES points). Tests
+that need them use the ``shared_fixtures`` fixture, which skips with a clear reason when the folder is absent,
+so a fresh clone elsewhere still passes on the project's own small fixtures.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+OWN_FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def shared_fixtures_dir() -> Path:
+    """Where the shared recorded fixtures are expected (they may be absent)."""
+    env = os.environ.get("SYSREV_SHARED_FIXTURES")
+    return Path(env) if env else REPO_ROOT.parent / "shared" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def shared_fixtures() -> Path:
+    """Path to ../shared/fixtures; skips the test when it is not there."""
+    path = shared_fixtures_dir()
+    if not path.is_dir():
+        pytest.skip(f"shared recorded fixtures not found at {path} (set SYSREV_SHARED_FIXTURES to use them)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def own_fixtures() -> Path:
+    """Path to the project's own small fixtures under tests/fixtures/."""
+    return OWN_FIXTURES

@@ -1,0 +1,30 @@
+"""The command-line foundation: help, version, and user errors as exit code 2."""
+
+from click.testing import CliRunner
+
+import sysrev
+from sysrev.cli.main import cli
+from sysrev.errors import InputError
+from sysrev.project import load_project
+
+
+def test_help_lists_meta_group():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert "meta" in result.output
+
+
+def test_version_matches_package():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert sysrev.__version__ in result.output
+
+
+def test_malformed_review_toml_names_file_and_line(tmp_path):
+    (tmp_path / "review.toml").write_text('[review]\ntitle = "x"\nbroken = \n', encoding="utf-8")
+    try:
+        load_project(tmp_path)
+    except InputError as exc:
+        assert "review.toml" in str(exc) and "line 3" in str(exc)
+    else:
+        raise AssertionError("a malformed review.toml must raise InputError")
