@@ -1,0 +1,197 @@
+"""Search-run snapshots: one immutable folder per run of a search (contract 3, ../shared/DESIGN.md §3).
+
+A snapshot is ``<runs_dir>/<UTC timestamp>-<name>/`` holding
+
+* ``records.jsonl`` – one normalised :class:`~sysrev.records.Record` per line, in retrieval order;
+* ``manifest.json`` – what was asked and what came back: database, query, the database's query translation,
+  the date window, the count the database reported, the count retrieved, the SHA-256 of the sorted source
+  identifiers, the sysrev version, any *gaps* (batches that failed after every retry) and the UTC time.
+
+Both files are written into a hidden temporary folder beside the target, flushed to disk, and the folder is
+then renamed into place, so a crash leaves either a complete snapshot or none (only a hidden leftover that
+:func:`list_snapshots` ignores). A snapshot is never edited afterwards; :func:`read_snapshot` checks the
+record count and the identifier hash against the manifest so an edited file is noticed.
+"""
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sysrev import __version__
+from sysrev.errors import InputError
+from sysrev.records import Record
+
+MANIFEST = "manifest.json"
+RECORDS = "records.jsonl"
+TIMESTAMP_FORMAT = "%Y%m%dT%H%M%SZ"
+
+# Manifest keys computed here; ``extra`` may not override them (a caller cannot claim a count it did not write).
+_COMPUTED_KEYS = ("name", "database", "query", "reported_count", "retrieved_count", "source_ids_sha256",
+                  "tool", "tool_version", "created")
+# Keys every manifest has, with their value when the caller gives none.
+_DEFAULT_KEYS = {"query_translation": None, "date_window": None, "gaps": []}
+
+
+def source_ids_sha256(source_ids) -> str:
+    """SHA-256 (hex) of the sorted identifiers joined by newlines: equal sets of records give equal hashes."""
+    joined = "\n".join(sorted(str(s) for s in source_ids))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def write_snapshot(runs_dir, name, records, *, database, query=None, reported_count=None, extra=None,
+                   now=None) -> Path:
+    """Write a new snapshot of ``records`` under ``runs_dir`` atomically and return its folder.
+
+    ``name`` is the search's name (e.g. the strategy file's stem); ``extra`` adds manifest keys such as
+    ``query_translation``, ``date_window`` (``{"field", "mindate", "maxdate"}``) and ``gaps`` (a list of
+    ``{"kind", "detail", …}`` dicts describing what could not be fetched). ``now`` (a timezone-aware
+    datetime) is for tests. Raises :class:`ValueError` when two records share a ``source_id``: a snapshot
+    holds each record exactly once.
+    """
+    records = [r if isinstance(r, Record) else Record.from_dict(r) for r in records]
+    _check_name(name)
+    ids = [r.source_id for r in records]
+    if len(set(ids)) != len(ids):
+        seen, dupes = set(), []
+        for source_id in ids:
+            if source_id in seen:
+                dupes.append(source_id)
+            seen.add(source_id)
+        raise ValueError(f"snapshot {name!r}: duplicate source_id(s) {', '.join(sorted(set(dupes))[:5])}")
+    extra = dict(extra or {})
+    clash = sorted(set(extra) & set(_COMPUTED_KEYS))
+    if clash:
+        raise ValueError(f"extra may not set computed manifest keys: {', '.join(clash)}")
+
+    created = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    manifest = {
+        **_DEFAULT_KEYS,
+        **extra,
+        "name": name,
+        "database": database,
+        "query": query,
+        "reported_count": reported_count,
+        "retrieved_count": len(records),
+        "source_ids_sha256": source_ids_sha256(ids),
+        "tool": "sysrev",
+        "tool_version": __version__,
+        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    runs_dir = Path(runs_dir)
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{name}-", dir=runs_dir))
+    try:
+        _write_synced(tmp / RECORDS, "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records))
+        _write_synced(tmp / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        final = _rename_into_place(tmp, runs_dir, name, created)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _fsync_dir(runs_dir)
+    return final
+
+
+def read_snapshot(path) -> tuple[dict, list[Record]]:
+    """Read a snapshot folder; return ``(manifest, records)``.
+
+    Raises :class:`InputError` naming the file (and line) when a file is missing or malformed, or when the
+    records no longer match the manifest's count or identifier hash (the snapshot was edited).
+    """
+    path = Path(path)
+    manifest_path, records_path = path / MANIFEST, path / RECORDS
+    if not manifest_path.is_file():
+        raise InputError("not a search-run snapshot: manifest.json is missing", path=path)
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"invalid JSON: {exc}", path=manifest_path) from None
+    if not isinstance(manifest, dict):
+        raise InputError("manifest must be a JSON object", path=manifest_path)
+    if not records_path.is_file():
+        raise InputError("records.jsonl is missing", path=path)
+    records = []
+    with records_path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                records.append(Record.from_dict(data))
+            except (json.JSONDecodeError, ValueError, TypeError, AttributeError) as exc:
+                raise InputError(f"not a valid record: {exc}", path=records_path, line=lineno) from None
+    expected = manifest.get("retrieved_count")
+    if expected is not None and expected != len(records):
+        raise InputError(f"holds {len(records)} records but the manifest says {expected}; the snapshot was "
+                         "modified after it was written", path=records_path)
+    digest = manifest.get("source_ids_sha256")
+    if digest is not None and digest != source_ids_sha256(r.source_id for r in records):
+        raise InputError("record identifiers do not match the manifest's source_ids_sha256; the snapshot "
+                         "was modified after it was written", path=records_path)
+    return manifest, records
+
+
+def list_snapshots(runs_dir, name=None) -> list[Path]:
+    """Snapshot folders under ``runs_dir``, oldest first; only those of search ``name`` when given.
+
+    Hidden folders (unfinished writes, resume state) and folders without a manifest are ignored.
+    """
+    runs_dir = Path(runs_dir)
+    if not runs_dir.is_dir():
+        return []
+    found = []
+    for child in runs_dir.iterdir():
+        if child.name.startswith(".") or not (child / MANIFEST).is_file():
+            continue
+        _stamp, _, run_name = child.name.partition("-")
+        if name is not None and run_name != name:
+            continue
+        found.append(child)
+    return sorted(found, key=lambda p: p.name)
+
+
+def latest_snapshot(runs_dir, name) -> Path | None:
+    """The newest snapshot of search ``name`` under ``runs_dir``, or None."""
+    runs = list_snapshots(runs_dir, name)
+    return runs[-1] if runs else None
+
+
+def _check_name(name: str) -> None:
+    if not name or name.startswith(".") or "/" in name or "\\" in name or name != name.strip():
+        raise ValueError(f"invalid snapshot name {name!r}: use a plain file-name-safe word such as 'pubmed'")
+
+
+def _rename_into_place(tmp: Path, runs_dir: Path, name: str, created: datetime) -> Path:
+    """Rename ``tmp`` to ``<timestamp>-<name>``; if that folder exists (two runs in one second), use the
+    next free second so folder names stay in the ``<timestamp>-<name>`` form and sort in run order."""
+    stamp = created.replace(microsecond=0)
+    for _ in range(3600):
+        final = runs_dir / f"{stamp.strftime(TIMESTAMP_FORMAT)}-{name}"
+        if not final.exists():
+            try:
+                os.rename(tmp, final)
+                return final
+            except OSError as exc:  # created meanwhile by another process
+                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                    raise
+        stamp += timedelta(seconds=1)
+    raise FileExistsError(f"no free snapshot folder name for {name!r} near {created:%Y-%m-%d %H:%M:%S}")
+
+
+def _write_synced(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
