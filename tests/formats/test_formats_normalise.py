@@ -1,0 +1,177 @@
+"""Field normalisers (sysrev.normalise): DOI, PMID/PMCID, ISSN, pages, years, markup, author names."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sysrev.normalise import (
+    clean_text,
+    expand_pages,
+    normalise_doi,
+    normalise_issn,
+    normalise_pmcid,
+    normalise_pmid,
+    parse_author,
+    parse_year,
+    split_list,
+    strip_markup,
+)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("10.1016/J.MEX.2018.03.007", "10.1016/j.mex.2018.03.007"),
+        ("https://doi.org/10.1002/14651858.CD001234.pub2", "10.1002/14651858.cd001234.pub2"),
+        ("http://dx.doi.org/10.1056/NEJMoa1234", "10.1056/nejmoa1234"),
+        ("doi: 10.1097/AJP.0000000000000123.", "10.1097/ajp.0000000000000123"),
+        ("DOI:10.1000/xyz123 [doi]", "10.1000/xyz123"),
+        ("https://doi.org/10.1002%2Fabc.123", "10.1002/abc.123"),
+        ("10.1016/S0140-6736(20)30183-5", "10.1016/s0140-6736(20)30183-5"),
+        ("(see 10.1000/abc)", "10.1000/abc"),
+        ("", ""),
+        (None, ""),
+        ("not a doi", ""),
+    ],
+)
+def test_normalise_doi(raw, expected):
+    assert normalise_doi(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("30042925", "30042925"),
+        ("PMID: 30042925", "30042925"),
+        ("30042925 [pmid]", "30042925"),
+        ("https://pubmed.ncbi.nlm.nih.gov/30042925/", "30042925"),
+        ("30042925.0", "30042925"),
+        ("PMC6055010", ""),
+        ("", ""),
+        ("n/a", ""),
+    ],
+)
+def test_normalise_pmid(raw, expected):
+    assert normalise_pmid(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("PMC6055010", "PMC6055010"), ("6055010", "PMC6055010"), ("pmc 123", "PMC123"), ("PMID 5", ""), ("", "")],
+)
+def test_normalise_pmcid(raw, expected):
+    assert normalise_pmcid(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("0028-0836", "0028-0836"), ("1234567x", "1234-567X"), ("1234-567X (Linking)", "1234-567X"), ("abc", "")],
+)
+def test_normalise_issn(raw, expected):
+    assert normalise_issn(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("575-86", "575-586"),
+        ("575-586", "575-586"),
+        ("1234-5", "1234-1235"),
+        ("12\u201315", "12-15"),
+        ("R12-5", "R12-R15"),
+        ("S1-S9", "S1-S9"),
+        ("e1234", "e1234"),
+        ("575-", "575"),
+        ("575-575", "575"),
+        ("iii-xii", "iii-xii"),
+        ("99-10", "99-10"),
+        ("", ""),
+        (" 1 - 9 ", "1-9"),
+    ],
+)
+def test_expand_pages(raw, expected):
+    assert expand_pages(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("2018 Jul-Sep", 2018),
+        ("2018/05/01", 2018),
+        ("Spring 2019", 2019),
+        ("1998 Dec 7-21", 1998),
+        (2020, 2020),
+        (2020.0, 2020),
+        ("in press", None),
+        ("12345", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_year(raw, expected):
+    assert parse_year(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("<i>In vitro</i> study of H<sub>2</sub>O", "In vitro study of H2O"),
+        ("Effect of <mml:math><mml:mi>x</mml:mi></mml:math> on y", "Effect of x on y"),
+        ("<p>One.</p><p>Two.</p>", "One. Two."),
+        ("p<0.05 and a > b", "p<0.05 and a > b"),
+        ("Crohn&#x27;s &amp; colitis", "Crohn's & colitis"),
+        ("&lt;i&gt; is a tag", "<i> is a tag"),
+        ("  many\n  spaces\u00a0here ", "many spaces here"),
+        (None, ""),
+    ],
+)
+def test_strip_markup(raw, expected):
+    assert strip_markup(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Smith, John A.", "Smith, John A."),
+        ("Smith JA", "Smith, JA"),
+        ("Smith J.A.", "Smith, J.A."),
+        ("van der Berg J", "van der Berg, J"),
+        ("John A. Smith", "Smith, John A."),
+        ("Ludwig van Beethoven", "van Beethoven, Ludwig"),
+        ("Smith, Jr., John", "Smith, John Jr."),
+        ("Martin Luther King Jr.", "King, Martin Luther Jr."),
+        ("Plato", "Plato"),
+        ("The ABC Trial Group", "The ABC Trial Group"),
+        ("Müller, Jörg", "Müller, Jörg"),
+        ("Smith,", "Smith"),
+        ("", ""),
+    ],
+)
+def test_parse_author(raw, expected):
+    assert parse_author(raw) == expected
+
+
+def test_split_list_and_clean_text():
+    assert split_list("a; b ;; c") == ["a", "b", "c"]
+    assert split_list("a, b|c", separators=[",", "|"]) == ["a", "b", "c"]
+    assert split_list(None) == []
+    assert clean_text(" a \n\t b ") == "a b"
+
+
+@given(st.text())
+def test_normalisers_never_raise(text):
+    for func in (normalise_doi, normalise_pmid, normalise_pmcid, normalise_issn, expand_pages, strip_markup,
+                 parse_author, clean_text):
+        assert isinstance(func(text), str)
+    assert parse_year(text) is None or 1500 <= parse_year(text) <= 2100
+
+
+@given(st.integers(1, 99999), st.integers(1, 999))
+def test_expand_pages_undoes_medline_abbreviation(start, delta):
+    """MEDLINE drops the leading digits the end shares with the start; expansion restores the full range."""
+    first, last = str(start), str(start + delta)
+    shared = 0
+    if len(first) == len(last):
+        while shared < len(first) - 1 and first[shared] == last[shared]:
+            shared += 1
+    assert expand_pages(f"{first}-{last[shared:]}") == f"{first}-{last}"
