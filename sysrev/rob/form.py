@@ -1,0 +1,361 @@
+"""RoB 2 assessment files ``analysis/rob2/<study>--<outcome>.toml``: reading, validating and writing them.
+
+A form holds what the assessor decided — the answer to each signalling question, optional free-text support,
+and optionally an override of a domain or the overall judgement (which then needs a written justification).
+Judgements are never stored as truth: they are computed from the answers on load
+(:mod:`sysrev.rob.algorithm`). A ``judgement`` key the assessor typed in is kept only to be *checked*
+against the algorithm by ``sysrev rob check``.
+
+Layout (see docs/rob.md)::
+
+    study = "Park 2013"
+    outcome = "pain"
+    assessor = "AB"
+    [D1]
+    override = "high"                 # optional
+    justification = "…"               # required with an override
+    [D1.answers]
+    "1.1" = "PY"
+    [D1.support]
+    "1.1" = "'computer-generated list' (Methods, p. 3)"
+    [overall]
+    several_concerns_high = false     # the assessor's confirmation when 2+ domains have some concerns
+
+Structural errors (TOML syntax, unknown keys, an answer outside Y/PY/PN/N/NI/NA, a bad judgement word, an
+override without justification) raise :class:`InputError` naming the file, key and line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sysrev.errors import InputError
+from sysrev.fileio import atomic_write_text
+from sysrev.project import load_toml
+from sysrev.rob.algorithm import JUDGEMENTS, domain_judgement, overall_judgement
+from sysrev.rob.questions import ANSWERS, DOMAIN_BY_KEY, DOMAIN_KEYS, DOMAINS, NA
+
+FILE_SEPARATOR = "--"
+# Optional predicted direction of bias (RoB 2 guidance, "risk-of-bias judgement" box of each domain).
+DIRECTIONS = ("NA", "favours experimental", "favours comparator", "towards null", "away from null",
+              "unpredictable")
+TOP_KEYS = {"study", "outcome", "assessor", "result", "sources", "effect", "date", "notes", *DOMAIN_KEYS,
+            "overall"}
+DOMAIN_TABLE_KEYS = {"answers", "support", "judgement", "override", "justification", "direction"}
+OVERALL_KEYS = {"several_concerns_high", "judgement", "override", "justification", "direction"}
+
+
+@dataclass
+class DomainForm:
+    """One domain of a form as the assessor wrote it."""
+
+    key: str
+    answers: dict[str, str] = field(default_factory=dict)
+    support: dict[str, str] = field(default_factory=dict)
+    judgement: str | None = None  # typed in by the assessor; checked, never used
+    override: str | None = None
+    justification: str = ""
+    direction: str = ""
+
+
+@dataclass
+class OverallForm:
+    several_concerns_high: bool | None = None
+    judgement: str | None = None
+    override: str | None = None
+    justification: str = ""
+    direction: str = ""
+
+
+@dataclass
+class Assessment:
+    """A loaded RoB 2 form with its computed judgements."""
+
+    study: str
+    outcome: str
+    assessor: str = ""
+    result: str = ""
+    sources: list[str] = field(default_factory=list)
+    notes: str = ""
+    domains: dict[str, DomainForm] = field(default_factory=lambda: {k: DomainForm(k) for k in DOMAIN_KEYS})
+    overall: OverallForm = field(default_factory=OverallForm)
+    path: Path | None = None
+    text: str = ""
+
+    def algorithm(self, key: str) -> str | None:
+        """The algorithm's judgement for domain ``key`` (None while answers are missing)."""
+        return domain_judgement(key, self.domains[key].answers)
+
+    def domain(self, key: str) -> str | None:
+        """The final judgement of a domain: the override when there is one, else the algorithm's."""
+        return self.domains[key].override or self.algorithm(key)
+
+    def overall_algorithm(self) -> str | None:
+        """The overall judgement from the final domain judgements and the assessor's confirmation."""
+        return overall_judgement({k: self.domain(k) for k in DOMAIN_KEYS}, self.overall.several_concerns_high)
+
+    def overall_final(self) -> str | None:
+        return self.overall.override or self.overall_algorithm()
+
+    def judgements(self) -> dict[str, str | None]:
+        """``{"D1": …, …, "D5": …, "overall": …}`` (final judgements; None where incomplete)."""
+        out = {k: self.domain(k) for k in DOMAIN_KEYS}
+        out["overall"] = self.overall_final()
+        return out
+
+    def line_of(self, table: str | None, key: str | None = None) -> int | None:
+        """Line number of ``key`` in ``[table]`` (or of the table header) in the file text, if found."""
+        return locate(self.text, table, key)
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a study or outcome label ("Park 2013" → "Park_2013")."""
+    return re.sub(r"[^\w.-]+", "_", text.strip()).strip("_") or "_"
+
+
+def form_path(rob_dir, study: str, outcome: str) -> Path:
+    """Where the form for ``study`` × ``outcome`` lives: ``<rob_dir>/<study>--<outcome>.toml``."""
+    return Path(rob_dir) / f"{slug(study)}{FILE_SEPARATOR}{slug(outcome)}.toml"
+
+
+def normalise_judgement(value, *, path, table, key, text) -> str:
+    """Accept 'Low', 'some_concerns', 'High risk' …; return one of :data:`JUDGEMENTS` or raise InputError."""
+    if not isinstance(value, str):
+        raise InputError(f"{table}.{key} must be a string: one of {', '.join(JUDGEMENTS)}",
+                         path=path, line=locate(text, table, key), column=f"{table}.{key}")
+    word = re.sub(r"[\s_-]+", " ", value.strip().lower())
+    word = re.sub(r"( risk( of bias)?)$", "", word).strip()
+    if word in JUDGEMENTS:
+        return word
+    raise InputError(f"{table}.{key} = {value!r} is not a judgement; use one of {', '.join(JUDGEMENTS)}",
+                     path=path, line=locate(text, table, key), column=f"{table}.{key}")
+
+
+def locate(text: str, table: str | None, key: str | None = None) -> int | None:
+    """Find the line of ``key`` inside ``[table]`` (dotted, e.g. "D1.answers"), or the table header itself.
+
+    A small scanner for forms written in the documented layout; it returns None rather than guess.
+    """
+    current = None
+    header_re = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$")
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = header_re.match(line)
+        if match:
+            current = match.group(1).replace('"', "").replace(" ", "")
+            if key is None and current == table:
+                return number
+            continue
+        if key is not None and current == table:
+            k = re.match(r'^\s*"?([^"=]+?)"?\s*=', line)
+            if k and k.group(1).strip() == key:
+                return number
+    return None
+
+
+def _string(value, *, path, text, table, key) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(f"{key} must be a string", path=path, line=locate(text, table, key),
+                         column=f"{table}.{key}" if table else key)
+    return value.strip()
+
+
+def _check_keys(data: dict, allowed: set, *, path, text, table) -> None:
+    for key in data:
+        if key not in allowed:
+            where = f"[{table}]" if table else "the top level"
+            raise InputError(f"unknown key '{key}' in {where}; allowed: {', '.join(sorted(allowed))}",
+                             path=path, line=locate(text, table, key) or locate(text, f"{table}.{key}" if table else key),
+                             column=f"{table}.{key}" if table else key)
+
+
+def _read_domain(key: str, data, *, path, text) -> DomainForm:
+    if not isinstance(data, dict):
+        raise InputError(f"'{key}' must be a table [{key}]", path=path, line=locate(text, None, key), column=key)
+    _check_keys(data, DOMAIN_TABLE_KEYS, path=path, text=text, table=key)
+    domain = DOMAIN_BY_KEY[key]
+    form = DomainForm(key)
+    for part in ("answers", "support"):
+        table = data.get(part, {})
+        if not isinstance(table, dict):
+            raise InputError(f"'{key}.{part}' must be a table [{key}.{part}]", path=path,
+                             line=locate(text, key, part), column=f"{key}.{part}")
+        for qid, value in table.items():
+            question = domain.question(qid)
+            where = dict(path=path, line=locate(text, f"{key}.{part}", qid), column=f"{key}.{part}.{qid}")
+            if question is None:
+                known = ", ".join(q.id for q in domain.questions)
+                raise InputError(f"{key} has no signalling question '{qid}' (its questions: {known})", **where)
+            if not isinstance(value, str):
+                raise InputError(f"answer must be a string such as \"PY\", not {value!r}", **where)
+            value = value.strip()
+            if part == "answers":
+                value = value.upper()
+                allowed = question.allowed + (NA,)
+                if value and value not in allowed:
+                    raise InputError(f"answer {value!r} is not allowed for {qid}; use one of "
+                                     f"{', '.join(allowed)} (or leave it empty)", **where)
+                form.answers[qid] = value
+            else:
+                form.support[qid] = value
+    for name in ("judgement", "override"):
+        if data.get(name) not in (None, ""):
+            setattr(form, name, normalise_judgement(data[name], path=path, table=key, key=name, text=text))
+    form.justification = _string(data.get("justification"), path=path, text=text, table=key, key="justification")
+    form.direction = _direction(data.get("direction"), path=path, text=text, table=key)
+    if form.override and not form.justification:
+        raise InputError(f"{key}.override = {form.override!r} needs a written justification "
+                         f"({key}.justification)", path=path, line=locate(text, key, "override"),
+                         column=f"{key}.justification")
+    return form
+
+
+def _direction(value, *, path, text, table) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or value.strip().lower() not in DIRECTIONS:
+        raise InputError(f"{table}.direction = {value!r}: use one of {', '.join(DIRECTIONS)}",
+                         path=path, line=locate(text, table, "direction"), column=f"{table}.direction")
+    return value.strip().lower()
+
+
+def _read_overall(data, *, path, text) -> OverallForm:
+    if not isinstance(data, dict):
+        raise InputError("'overall' must be a table [overall]", path=path, column="overall")
+    _check_keys(data, OVERALL_KEYS, path=path, text=text, table="overall")
+    form = OverallForm()
+    confirm = data.get("several_concerns_high")
+    if confirm is not None and not isinstance(confirm, bool):
+        raise InputError("overall.several_concerns_high must be true or false", path=path,
+                         line=locate(text, "overall", "several_concerns_high"), column="overall.several_concerns_high")
+    form.several_concerns_high = confirm
+    for name in ("judgement", "override"):
+        if data.get(name) not in (None, ""):
+            setattr(form, name, normalise_judgement(data[name], path=path, table="overall", key=name, text=text))
+    form.justification = _string(data.get("justification"), path=path, text=text, table="overall",
+                                 key="justification")
+    form.direction = _direction(data.get("direction"), path=path, text=text, table="overall")
+    if form.override and not form.justification:
+        raise InputError(f"overall.override = {form.override!r} needs a written justification "
+                         "(overall.justification)", path=path, line=locate(text, "overall", "override"),
+                         column="overall.justification")
+    return form
+
+
+def load_assessment(path) -> Assessment:
+    """Read and validate one form; judgements are computed on access (see :class:`Assessment`)."""
+    path = Path(path)
+    data = load_toml(path)
+    text = path.read_text(encoding="utf-8")
+    _check_keys(data, TOP_KEYS, path=path, text=text, table=None)
+    for key in ("study", "outcome"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise InputError(f"'{key}' is missing or empty", path=path, line=locate(text, None, key), column=key)
+    effect = data.get("effect", "assignment")
+    if effect != "assignment":
+        raise InputError(f"effect = {effect!r}: only the effect of assignment to intervention "
+                         "(\"assignment\") is supported", path=path, line=locate(text, None, "effect"), column="effect")
+    sources = data.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        raise InputError("'sources' must be a list of strings", path=path, line=locate(text, None, "sources"),
+                         column="sources")
+    assessment = Assessment(
+        study=data["study"].strip(), outcome=data["outcome"].strip(),
+        assessor=_string(data.get("assessor"), path=path, text=text, table=None, key="assessor"),
+        result=_string(data.get("result"), path=path, text=text, table=None, key="result"),
+        notes=_string(data.get("notes"), path=path, text=text, table=None, key="notes"),
+        sources=list(sources), path=path, text=text,
+    )
+    for key in DOMAIN_KEYS:
+        if key in data:
+            assessment.domains[key] = _read_domain(key, data[key], path=path, text=text)
+    if "overall" in data:
+        assessment.overall = _read_overall(data["overall"], path=path, text=text)
+    return assessment
+
+
+def list_forms(rob_dir) -> list[Path]:
+    """The RoB 2 forms of a folder: ``*--*.toml``, sorted (templates and READMEs are skipped)."""
+    folder = Path(rob_dir)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(f"*{FILE_SEPARATOR}*.toml") if p.is_file())
+
+
+def load_assessments(rob_dir) -> list[Assessment]:
+    """Every form in ``rob_dir`` (raises on the first malformed one; ``sysrev rob check`` reports all)."""
+    return [load_assessment(p) for p in list_forms(rob_dir)]
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+def _q(value: str) -> str:
+    """A TOML basic string (JSON string escapes are a subset of TOML's)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def render_form(assessment: Assessment, comments: dict[tuple[str, str], str] | None = None) -> str:
+    """The form as TOML text, with each question's topic and condition as a comment.
+
+    ``comments`` maps (domain, question id or "judgement") to an extra comment line written above that
+    entry (used by ``sysrev rob compare`` to mark disagreements for a human to resolve).
+    """
+    comments = comments or {}
+    out = [
+        "# RoB 2 assessment: individually randomized parallel-group trial, effect of assignment to intervention.",
+        "# Answers: Y, PY (probably yes), PN (probably no), N, NI (no information); NA or empty where the",
+        "# question's condition is not met. Judgements are computed by `sysrev rob check` from the answers;",
+        "# an `override` replaces the algorithm's judgement and needs a `justification`. Exact question",
+        "# wording: RoB 2 full guidance (riskofbias.info); the topics below are paraphrases.",
+        f"study = {_q(assessment.study)}",
+        f"outcome = {_q(assessment.outcome)}",
+        f"assessor = {_q(assessment.assessor)}",
+        f"result = {_q(assessment.result)}  # the numerical result assessed, e.g. \"MD -0.3 (95% CI -0.9 to 0.3), Table 2\"",
+        "sources = [" + ", ".join(_q(s) for s in assessment.sources) + "]  # e.g. [\"journal article\", \"registry NCT…\"]",
+    ]
+    if assessment.notes:
+        out.append(f"notes = {_q(assessment.notes)}")
+    for domain in DOMAINS:
+        form = assessment.domains[domain.key]
+        out += ["", f"[{domain.key}]  # {domain.name}"]
+        if (domain.key, "judgement") in comments:
+            out.append(f"# {comments[(domain.key, 'judgement')]}")
+        for name in ("judgement", "override"):
+            value = getattr(form, name)
+            out.append(f"{name} = {_q(value)}" if value else f"# {name} = \"\"")
+        out.append(f"justification = {_q(form.justification)}" if form.justification else "# justification = \"\"")
+        out.append(f"direction = {_q(form.direction)}" if form.direction else
+                   "# direction = \"\"  # optional: " + " | ".join(DIRECTIONS))
+        out.append(f"[{domain.key}.answers]")
+        for question in domain.questions:
+            if (domain.key, question.id) in comments:
+                out.append(f"# {comments[(domain.key, question.id)]}")
+            cond = f"[{question.condition.text}] " if question.condition else ""
+            options = "/".join(question.allowed) + ("/NA" if question.condition else "")
+            out.append(f"{_q(question.id)} = {_q(form.answers.get(question.id, ''))}  # {cond}{question.topic} ({options})")
+        out.append(f"[{domain.key}.support]")
+        for question in domain.questions:
+            out.append(f"{_q(question.id)} = {_q(form.support.get(question.id, ''))}")
+    overall = assessment.overall
+    out += ["", "[overall]"]
+    if ("overall", "judgement") in comments:
+        out.append(f"# {comments[('overall', 'judgement')]}")
+    out.append("# When two or more domains have some concerns (and none is high), confirm whether together they")
+    out.append("# substantially lower confidence in the result (true → high, false → some concerns).")
+    if overall.several_concerns_high is None:
+        out.append("# several_concerns_high = false")
+    else:
+        out.append(f"several_concerns_high = {'true' if overall.several_concerns_high else 'false'}")
+    for name in ("judgement", "override", "justification", "direction"):
+        value = getattr(overall, name)
+        out.append(f"{name} = {_q(value)}" if value else f"# {name} = \"\"")
+    return "\n".join(out) + "\n"
+
+
+def write_form(path, assessment: Assessment, comments=None) -> Path:
+    """Write ``assessment`` to ``path`` atomically (see :func:`render_form`)."""
+    return atomic_write_text(path, render_form(assessment, comments))
