@@ -35,6 +35,7 @@ def _register():
     from sysrev.cli import meta
 
     cli.add_command(meta.meta)
+    from sysrev.cli import rob; cli.add_command(rob.rob)
 
 
 _register()

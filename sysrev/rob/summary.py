@@ -1,0 +1,74 @@
+"""Judgements of a project's RoB 2 forms in the shapes other stages use: the forest plot's RoB columns,
+rows for the robvis-style figures, and study weights for the weighted summary plot."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from sysrev.errors import InputError
+from sysrev.rob.form import Assessment, load_assessments
+
+
+def _rob_dir(project_or_dir) -> Path:
+    return Path(getattr(project_or_dir, "rob_dir", project_or_dir))
+
+
+def select(assessments: list[Assessment], outcome: str | None) -> list[Assessment]:
+    """The assessments of one outcome (exact name first, else case-insensitive), or all when None."""
+    if outcome is None:
+        return list(assessments)
+    exact = [a for a in assessments if a.outcome == outcome]
+    return exact or [a for a in assessments if a.outcome.lower() == outcome.lower()]
+
+
+def rob_for_forest(project_or_dir, outcome: str) -> dict[str, dict[str, str]]:
+    """``{study: {"D1": …, …, "D5": …, "overall": …}}`` for one outcome, values "low" / "some concerns" /
+    "high" — the shape ``forest_plot(..., rob=...)`` takes. Only complete assessments are included (an
+    incomplete one has no overall judgement yet; ``sysrev rob check`` lists what is missing).
+
+    ``project_or_dir`` is a :class:`sysrev.project.Project` or a folder of forms.
+    """
+    out: dict[str, dict[str, str]] = {}
+    for a in select(load_assessments(_rob_dir(project_or_dir)), outcome):
+        judgements = a.judgements()
+        if all(v is not None for v in judgements.values()):
+            out[a.study] = judgements
+    return out
+
+
+def plot_rows(assessments: list[Assessment]) -> list[tuple[str, dict]]:
+    """(label, judgements) rows for the figures; the label adds the outcome when several are shown."""
+    several = len({a.outcome for a in assessments}) > 1
+    rows = [(f"{a.study} ({a.outcome})" if several else a.study, a.judgements()) for a in assessments]
+    return sorted(rows, key=lambda row: row[0])
+
+
+def load_weights(path) -> dict[str, float]:
+    """Study weights from a CSV with columns ``study,weight`` or a ``sysrev meta`` JSON result whose
+    ``studies`` entries carry ``study`` and ``weight``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("file not found", path=path) from None
+    weights: dict[str, float] = {}
+    if path.suffix.lower() == ".json":
+        try:
+            studies = json.loads(text)["studies"]
+            for entry in studies:
+                weights[str(entry["study"])] = float(entry["weight"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"expected a JSON object with studies[{{study, weight}}] ({exc})", path=path) from None
+        return weights
+    reader = csv.DictReader(text.splitlines())
+    if not reader.fieldnames or not {"study", "weight"} <= set(reader.fieldnames):
+        raise InputError("expected a CSV header with the columns study,weight", path=path, line=1)
+    for line, row in enumerate(reader, start=2):
+        try:
+            weights[row["study"].strip()] = float(row["weight"])
+        except (TypeError, ValueError):
+            raise InputError(f"weight {row['weight']!r} is not a number", path=path, line=line,
+                             column="weight") from None
+    return weights
