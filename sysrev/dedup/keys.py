@@ -1,0 +1,333 @@
+"""Comparison keys of one record: the normalised fields that blocking and pair scoring look at.
+
+A :class:`Keys` is computed once per record, so that the pair comparisons (many more than records) only
+compare ready-made strings and numbers. Normalisation follows what differs between databases for the same
+article: letter case, punctuation, diacritics, HTML markup, Greek letters written as symbols or names,
+British vs American spelling, bracketed annotations MEDLINE adds to titles (``[Review] [33 refs]``,
+``[Japanese]``), abbreviated journal titles, ``575-86`` vs ``575-586`` and ``c37`` vs ``37`` page numbers.
+
+Keys also carry the *kind* of publication a record looks like (erratum, comment or reply, conference
+abstract, protocol, preprint, Cochrane review version, part of a series), because two records with the same
+title but of different kinds are related publications, not duplicates.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from sysrev.normalise import expand_pages, normalise_doi, normalise_pmcid, normalise_pmid, strip_markup
+from sysrev.records import Record
+
+# Years outside this window are treated as unknown (a typo such as 20015 or 0 must not decide anything).
+MIN_YEAR = 1800
+MAX_YEAR = date.today().year + 2
+
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
+    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "ο": "omicron",
+    "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "ϕ": "phi",
+    "χ": "chi", "ψ": "psi", "ω": "omega",
+}
+_GREEK_RE = re.compile("|".join(_GREEK))
+
+# British → American spellings frequent in biomedical titles (a fixed list: a general "-ise" → "-ize" rule
+# would also change "exercise", "disease" and "otherwise").
+_SPELLING = [
+    (re.compile(r"\b(an)?haem"), r"\1hem"),
+    (re.compile(r"aemi(a|c)\b"), r"emi\1"),
+    (re.compile(r"\boedem"), "edem"),
+    (re.compile(r"\boesophag"), "esophag"),
+    (re.compile(r"\boestr"), "estr"),
+    (re.compile(r"\bp(a)?ediatr"), "pediatr"),
+    (re.compile(r"\borthopaed"), "orthoped"),
+    (re.compile(r"\bgynaecol"), "gynecol"),
+    (re.compile(r"\bfoet"), "fet"),
+    (re.compile(r"\bc(o)?eliac"), "celiac"),
+    (re.compile(r"\ban(a)?esthe"), "anesthe"),
+    (re.compile(r"(diarrh|dyspn|apn|gonorrh|amenorrh)oea"), r"\1ea"),
+    (re.compile(r"\b(tum|behavi|col|fav|lab|hum|neighb|vap)our"), r"\1or"),
+    (re.compile(r"\b(cent|fib|lit|met)re(s)?\b"), r"\1er\2"),
+    (re.compile(r"\bprogramme"), "program"),
+    (re.compile(r"\bageing\b"), "aging"),
+    (re.compile(r"\bsulph"), "sulf"),
+    (re.compile(r"\bleucocyt"), "leukocyt"),
+    (re.compile(r"\banaly(s)(e|ed|es|ing)\b"), r"analyz\2"),
+    (re.compile(r"\b(randomi|organi|characteri|standardi|optimi|minimi|hospitali|immuni|recogni|generali|"
+                r"normali|utili|visuali|stabili|sensiti|mobili|catheteri|vasculari|locali|summari|categori|"
+                r"prioriti|speciali|reali|authori|individuali|hypothesi|synthesi|steril|neutrali|epitheliali|"
+                r"revascularis|metaboli)s(e|ed|es|ing|ation|ations|er|ers)\b"), r"\1z\2"),
+]
+
+# MEDLINE-style annotations at the end of a title: [Review] [33 refs], [Japanese], [Article in French], [1].
+_TRAILING_NOTE = re.compile(r"\s*[\[(](?:review|\d+\s*refs?|english abstract|article in [a-z]+|letter|comment|"
+                            r"[a-z]+(?:\s+[a-z]+)?|\d{1,2})[\])]\s*\.?\s*$", re.IGNORECASE)
+_LANGUAGES = {
+    "japanese", "french", "german", "spanish", "italian", "chinese", "russian", "polish", "portuguese", "dutch",
+    "swedish", "norwegian", "danish", "finnish", "czech", "hungarian", "turkish", "korean", "hebrew", "greek",
+    "croatian", "serbian", "slovak", "slovenian", "romanian", "bulgarian", "ukrainian", "persian", "arabic",
+    "lithuanian", "estonian", "latvian", "icelandic", "catalan", "review", "letter", "comment", "editorial",
+}
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_NUMBER = re.compile(r"\d+")
+
+# Titles that say nothing about which work a record is.
+_PLACEHOLDER_TITLES = {
+    "", "unknown", "untitled", "no title", "na", "n a", "none", "book review", "book reviews", "editorial",
+    "erratum", "errata", "corrigendum", "correction", "letter", "letters", "reply", "comment", "commentary",
+    "introduction", "preface", "foreword", "abstract", "abstracts", "index", "contents", "news", "obituary",
+    "in brief", "notes", "announcement", "announcements", "response", "author reply", "authors reply",
+}
+
+_ERRATUM = re.compile(r"^(?:erratum|errata|corrigendum|corrigenda|correction|corrections|publisher'?s note|"
+                      r"author correction|notice of correction)\b|\b(?:erratum|corrigendum)\s*(?:to|for|:|\])|"
+                      r"\(vol \d+, pg \d+")
+# MEDLINE notes inside a title about *other* publications ("[Erratum appears in ...]", "[Comment in: ...]"),
+# possibly cut off by a database's title length limit; removed before the title is compared.
+_LINKED_NOTE = re.compile(r"\s*\[(?:erratum|comment|update|retraction|corrected and republished|summary for "
+                          r"patients|republished|expression of concern)[^\]]*(?:\]|$)", re.IGNORECASE)
+_RETRACTION = re.compile(r"^(?:retraction|retracted|notice of retraction|withdrawn|expression of concern)\b")
+_COMMENT = re.compile(r"^(?:re:|re\s*-|reply\b|in reply\b|a reply\b|authors?'?s? reply|response\b|responses\b|"
+                      r"comment on\b|comments on\b|commentary on\b|letter to the editor|letter:|rebuttal)|"
+                      r"\breply to\b|\bresponse to\b|\bcomment on\b|\bcomments on\b|\(multiple letters\)|"
+                      r"\[letter\]|\[comment\]|\bauthors? reply\b")
+_CONFERENCE_VENUE = re.compile(r"\b(?:conference|congress|meeting|symposium|abstracts?|"
+                               r"workshop|colloquium|annual scientific|summit)\b")
+_PROTOCOL = re.compile(r"\b(?:study protocol|trial protocol|review protocol|protocol for|protocol of a|"
+                       r"a protocol|research protocol|protocol and statistical analysis plan)\b|\(protocol\)|"
+                       r"\bprotocol\s*:|:\s*protocol\b")
+_PREPRINT_VENUE = re.compile(r"\b(?:medrxiv|biorxiv|arxiv|chemrxiv|psyarxiv|socarxiv|ssrn|research square|"
+                             r"preprints?|authorea|osf preprints|scielo preprints|zenodo)\b")
+_PREPRINT_DOI = re.compile(r"^10\.(?:1101|21203|2139|48550|20944|31234|31219|22541|31222|31235|5281)/")
+_COCHRANE_DOI = re.compile(r"^10\.1002/14651858\.(cd\d{6})(?:\.pub(\d+))?")
+_COCHRANE_PAGES = re.compile(r"^(cd\d{6})$")
+_PART = re.compile(r"\bpart\s+(\d+|[ivx]{1,5}|one|two|three|four|five|six)\b")
+_WORD_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+
+_NAME_PARTICLES = {"van", "von", "der", "den", "del", "della", "des", "dos", "jr", "sr", "the", "and", "group",
+                   "study", "inc"}
+_JOURNAL_STOPWORDS = {"the", "of", "and", "for", "in", "on", "de", "la", "le", "des", "du", "et", "und",
+                      "fur", "der", "die", "y", "e", "del", "di", "a", "an"}
+_JOURNAL_NOTE = re.compile(r"\[[^\]]*\]|\((?:print|online|electronic[^)]*|london[^)]*|[a-z ]*england)\)")
+# Embase appends the meeting to the journal of a conference abstract: "Blood.Conference: 52nd ASH Meeting".
+_JOURNAL_MEETING = re.compile(r"[.:;,]\s*(?:conference|congress|meeting|symposium)\b.*$")
+_SUPPLEMENT = re.compile(r"suppl|^s\d*$|\bs\d+\b|supplement")
+_PAGE_START = re.compile(r"^([a-z]*)(\d+)([a-z]*)$")
+_DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S{3,}$")
+
+
+@dataclass(slots=True)
+class Keys:
+    """Normalised comparison fields of one record (empty string / None when unknown)."""
+
+    title: str = ""              # normalised title
+    title_informative: bool = False
+    title_numbers: frozenset = frozenset()
+    doi: str = ""
+    pmid: str = ""
+    pmcid: str = ""
+    first_author: str = ""       # family name of the first author, letters only
+    first_author_tokens: frozenset = frozenset()  # name words (≥ 3 letters) of the first author
+    author_tokens: frozenset = frozenset()  # every name token (≥ 2 letters) of the first ten authors
+    authors_text: str = ""       # family names joined, for fuzzy comparison of author lists
+    year: int | None = None
+    journal: tuple = ()          # journal tokens without stop words
+    volume: str = ""
+    issue: str = ""
+    first_page: str = ""         # digits of the first page ("c37" → "37")
+    page_prefix: str = ""        # letters before the first page ("e" of e-locators, "s" of supplements)
+    last_page: str = ""          # digits of the last page, written out in full ("575-86" → "586")
+    abstract_like: bool = False  # one page or a supplement: how a conference abstract is printed
+    kinds: frozenset = frozenset()  # erratum, retraction, comment, conference, protocol, preprint
+    cochrane_id: str = ""
+    cochrane_version: int | None = None
+    part: str = ""               # number of the part in a series ("part II" → "2")
+    problems: list = field(default_factory=list)  # what was unusable (absurd year, ...) for the summary
+
+
+def fold(text: str) -> str:
+    """Lower case ASCII: Greek letters spelled out, diacritics removed, ß → ss."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = _GREEK_RE.sub(lambda m: _GREEK[m.group(0)], text)
+    text = text.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("œ", "oe").replace("ł", "l")
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def american(text: str) -> str:
+    """``text`` (folded, lower case) with common British spellings replaced by American ones."""
+    for pattern, repl in _SPELLING:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def title_text(raw: str) -> str:
+    """The title without markup and without MEDLINE's trailing bracketed notes, still readable."""
+    text = _LINKED_NOTE.sub(" ", strip_markup(raw)).strip()
+    while True:
+        match = _TRAILING_NOTE.search(text)
+        if not match or match.start() == 0:
+            break
+        note = match.group(0).strip(" .[]()").lower()
+        if not (note in _LANGUAGES or note.isdigit() or "refs" in note or note.startswith(("article in",
+                                                                                           "english abstract"))):
+            break
+        text = text[: match.start()]
+    return text
+
+
+def normalise_title(raw: str) -> str:
+    """The comparison form of a title: folded, American spelling, alphanumeric words separated by spaces."""
+    text = american(fold(title_text(raw)))
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def normalise_journal(raw: str) -> tuple:
+    """Journal title as a tuple of significant words (``"The Journal of Pediatrics."`` → ``("pediatrics",)``)."""
+    text = american(fold(strip_markup(raw)))
+    text = _JOURNAL_NOTE.sub(" ", _JOURNAL_MEETING.sub("", text).replace("&", " and "))
+    return tuple(t for t in _NON_ALNUM.split(text) if t and t not in _JOURNAL_STOPWORDS)
+
+
+def family_name(author: str) -> str:
+    """The family name of one author string, letters only (``"van Hamont, D"`` → ``"vanhamont"``)."""
+    text = fold(author).strip()
+    if "," in text:
+        family = text.split(",", 1)[0]
+    else:
+        tokens = [t for t in re.split(r"[\s.]+", text) if t]
+        words = [t for t in tokens if len(re.sub(r"[^a-z]", "", t)) > 1 or t.isdigit()]
+        if not words:
+            return re.sub(r"[^a-z]", "", text)
+        # "B. Abrahao" (given first, initials) vs "Li Z. M." (family first): the family name is the first
+        # token unless every other token is an initial and it is the last one written.
+        family = words[0]
+        if len(tokens) > 1 and tokens[-1] == words[-1] and all(len(t.strip(".")) <= 2 for t in tokens[:-1]):
+            family = tokens[-1]
+    return re.sub(r"[^a-z]", "", family)
+
+
+def _author_keys(authors: list) -> tuple[str, frozenset, frozenset, str]:
+    names = [a for a in (str(x).strip() for x in authors or []) if a]
+    if not names or fold(names[0]).strip(" .") in {"unknown", "anonymous", "anon", "na", "n a", "[anonymous]"}:
+        return "", frozenset(), frozenset(), ""
+    families = [family_name(a) for a in names[:10]]
+    tokens = set()
+    for a in names[:10]:
+        tokens.update(t for t in re.split(r"[^a-z]+", fold(a)) if len(t) > 1)
+    first = frozenset(t for t in re.split(r"[^a-z]+", fold(names[0])) if len(t) > 2 and t not in _NAME_PARTICLES)
+    return families[0], first, frozenset(tokens), " ".join(f for f in families if f)
+
+
+def _page_keys(pages: str) -> tuple[str, str, str]:
+    """Prefix letters, digits of the first page and digits of the last page (``""`` when unusable)."""
+    text = fold(pages or "").split(",")[0].strip()
+    if not text:
+        return "", "", ""
+    parts = [p.strip().replace(" ", "") for p in expand_pages(text).split("-")]
+    match = _PAGE_START.match(parts[0])
+    if not match:
+        return "", "", ""
+    digits = match.group(2).lstrip("0")
+    if not digits or len(digits) > 9:
+        return "", "", ""
+    last = _PAGE_START.match(parts[-1]) if len(parts) == 2 else None
+    last_digits = last.group(2).lstrip("0") if last else ""
+    if last_digits and len(last_digits) == len(digits) and int(last_digits) < int(digits):
+        last_digits = ""  # "2297-2108": a typo somewhere; keep only the first page
+    return match.group(1), digits, last_digits
+
+
+def _first_number(value: str) -> str:
+    match = _NUMBER.search(str(value or ""))
+    return match.group(0).lstrip("0") or "0" if match else ""
+
+
+def _part_number(title_lower: str) -> str:
+    match = _PART.search(title_lower)
+    if not match:
+        return ""
+    value = match.group(1)
+    if value.isdigit():
+        return value
+    if value in _WORD_NUMBERS:
+        return _WORD_NUMBERS[value]
+    total, prev = 0, 0
+    for ch in reversed(value):
+        n = _ROMAN[ch]
+        total = total - n if n < prev else total + n
+        prev = max(prev, n)
+    return str(total)
+
+
+def _kinds(title_lower: str, record: Record, journal_text: str, doi: str) -> set:
+    kinds = set()
+    types = " ".join(str(t) for t in record.publication_types).lower()
+    entry_type = str(record.extra.get("ENTRYTYPE", record.extra.get("entry_type", ""))).lower()
+    if _ERRATUM.search(title_lower) or "erratum" in types:
+        kinds.add("erratum")
+    if _RETRACTION.search(title_lower) or "retraction" in types:
+        kinds.add("retraction")
+    if _COMMENT.search(title_lower) or "comment" in types or "letter" in types:
+        kinds.add("comment")
+    venue = " ".join((journal_text, fold(str(record.extra.get("booktitle", "") or ""))))
+    if (_CONFERENCE_VENUE.search(venue) or "conference" in types or "congress" in types
+            or "meeting abstract" in types or entry_type in {"inproceedings", "conference", "proceedings"}):
+        kinds.add("conference")
+    if _PROTOCOL.search(title_lower) or "protocol" in types:
+        kinds.add("protocol")
+    if _PREPRINT_VENUE.search(journal_text) or _PREPRINT_DOI.match(doi) or "preprint" in types:
+        kinds.add("preprint")
+    return kinds
+
+
+def record_keys(record: Record) -> Keys:
+    """Compute the comparison keys of ``record``; never raises on odd values (they become unknown)."""
+    keys = Keys()
+    raw_title = title_text(record.title or "")
+    title_lower = fold(raw_title)
+    keys.title = normalise_title(record.title or "")
+    journal_text = fold(" ".join((record.journal or "", record.journal_abbrev or "")))
+    keys.journal = normalise_journal(record.journal or record.journal_abbrev or "")
+    keys.title_informative = (len(keys.title) >= 12 and keys.title not in _PLACEHOLDER_TITLES
+                              and tuple(keys.title.split()) != keys.journal
+                              and len(keys.title.split()) >= 2)
+    keys.title_numbers = frozenset(_NUMBER.findall(keys.title))
+
+    doi = normalise_doi(record.doi)
+    if doi and _DOI_SHAPE.match(doi):
+        keys.doi = doi
+    elif doi:
+        keys.problems.append(f"unusable DOI {record.doi!r}")
+    keys.pmid = normalise_pmid(record.pmid)
+    keys.pmcid = normalise_pmcid(record.pmcid) if record.pmcid else ""
+    keys.first_author, keys.first_author_tokens, keys.author_tokens, keys.authors_text = _author_keys(
+        record.authors)
+
+    year = record.year
+    if isinstance(year, str):
+        year = int(year) if year.strip().isdigit() else None
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        keys.problems.append(f"absurd year {record.year!r} ignored")
+        year = None
+    keys.year = year
+
+    keys.volume = _first_number(record.volume)
+    keys.issue = _first_number(record.issue)
+    keys.page_prefix, keys.first_page, keys.last_page = _page_keys(record.pages)
+    if record.pages and not keys.first_page:
+        keys.problems.append(f"unusable pages {record.pages!r} ignored")
+    supplement = _SUPPLEMENT.search(fold(f"{record.volume} {record.issue}")) or keys.page_prefix == "s"
+    keys.abstract_like = bool(supplement) or bool(keys.first_page and keys.last_page in ("", keys.first_page))
+
+    keys.kinds = frozenset(_kinds(title_lower, record, journal_text, keys.doi))
+    cochrane = _COCHRANE_DOI.match(keys.doi)
+    if cochrane:
+        keys.cochrane_id = cochrane.group(1)
+        keys.cochrane_version = int(cochrane.group(2) or 1)
+    else:
+        pages_match = _COCHRANE_PAGES.match(fold(record.pages or "").strip())
+        if pages_match:
+            keys.cochrane_id = pages_match.group(1)
+    keys.part = _part_number(title_lower)
+    return keys

@@ -1,0 +1,267 @@
+"""Decide whether two records are the same publication: duplicate, uncertain, related or distinct.
+
+The decision is a set of explicit rules over field comparisons (rapidfuzz for titles and authors), written
+to be conservative: a wrong merge silently removes a study from a review, a missed duplicate only costs a
+reviewer a second look. So a pair is a *duplicate* only when the title agrees and the other fields that both
+records have agree too, with enough of them present; a pair whose evidence is thin or mixed is *uncertain*
+and goes to the review queue; publications that look alike but are different items (an erratum and its
+article, a comment and the paper it discusses, a conference abstract and the full paper, a protocol and its
+results, a preprint and the published version, two versions of a Cochrane review) are *related*.
+
+Each verdict carries a short reason that the review queue shows to the human.
+"""
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from sysrev.dedup.keys import Keys
+
+DUPLICATE, UNCERTAIN, RELATED, DISTINCT = "duplicate", "uncertain", "related", "distinct"
+
+# Title similarity bands (rapidfuzz ratio on normalised titles, 0-100).
+TITLE_HIGH = 95.0
+TITLE_MEDIUM = 88.0
+# A shorter title contained in a longer one (truncation, dropped subtitle) counts as a medium match.
+TITLE_CONTAINED = 97.0
+MIN_CONTAINED_CHARS = 30
+# A title this short (in words) needs a venue or page to agree before a merge.
+SHORT_TITLE_WORDS = 5
+
+_KIND_LABELS = {
+    "erratum": "an erratum and the article it corrects",
+    "retraction": "a retraction notice and the retracted article",
+    "comment": "a comment or reply and the article it discusses",
+    "conference": "a conference abstract or paper and a journal article",
+    "protocol": "a protocol and its results",
+    "preprint": "a preprint and the published version",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The decision on one pair, its strength (higher = surer it is a duplicate) and the reason."""
+
+    kind: str
+    score: float
+    reason: str
+
+    @property
+    def conflict(self) -> bool:
+        """True when the pair must not end up in one cluster (used by the cluster agreement check)."""
+        return self.kind in (RELATED, DISTINCT)
+
+
+def title_band(a: Keys, b: Keys) -> tuple[str, float]:
+    """How alike the two titles are: ``exact``, ``high``, ``medium``, ``low`` or ``missing``."""
+    if not (a.title_informative and b.title_informative):
+        return "missing", 0.0
+    if a.title == b.title:
+        return "exact", 100.0
+    ratio = fuzz.ratio(a.title, b.title)
+    numbers_differ = a.title_numbers != b.title_numbers
+    if numbers_differ and a.title_numbers and b.title_numbers and not (
+            a.title_numbers <= b.title_numbers or b.title_numbers <= a.title_numbers):
+        return "low", ratio  # "HPV16" vs "HPV18", "Paper 41" vs "Paper 45", "2 years" vs "5 years"
+    if ratio >= TITLE_HIGH and not numbers_differ:
+        return "high", ratio
+    if ratio >= TITLE_MEDIUM:
+        return "medium", ratio
+    shorter, longer = sorted((a.title, b.title), key=len)
+    if len(shorter) >= MIN_CONTAINED_CHARS and fuzz.partial_ratio(shorter, longer) >= TITLE_CONTAINED:
+        return "medium", ratio
+    return "low", ratio
+
+
+def author_match(a: Keys, b: Keys) -> str:
+    """``match``, ``mismatch`` or ``missing`` for the first authors (typos and name-order slips allowed)."""
+    if not a.first_author or not b.first_author:
+        return "missing"
+    fa, fb = a.first_author, b.first_author
+    if fa == fb or (min(len(fa), len(fb)) >= 4 and (fa.startswith(fb) or fb.startswith(fa))):
+        return "match"
+    # The family name of one record among the name tokens of the other: "Lopez, Rubio M." vs "Rubio, M. L.",
+    # "Wright Jr, T C" vs "Wright, Jr", a first author dropped by one database.
+    if (len(fa) >= 3 and fa in b.author_tokens) or (len(fb) >= 3 and fb in a.author_tokens):
+        return "match"
+    # Compound family names split differently: "Goicoechea de, Jorge E." vs "de Jorge, E. G.".
+    if a.first_author_tokens & b.first_author_tokens:
+        return "match"
+    if min(len(fa), len(fb)) >= 5 and fuzz.ratio(fa, fb) >= 80:
+        return "match"
+    return "mismatch"
+
+
+def journal_match(a: Keys, b: Keys) -> str:
+    """``same`` (equal, one an abbreviation of the other, or a near-identical spelling), ``different``, ``missing``."""
+    if not a.journal or not b.journal:
+        return "missing"
+    if a.journal == b.journal:
+        return "same"
+    short, long_ = sorted((a.journal, b.journal), key=lambda t: (len(t), sum(map(len, t))))
+    if _abbreviates(short, long_) or _abbreviates(long_, short):
+        return "same"
+    if fuzz.ratio(" ".join(a.journal), " ".join(b.journal)) >= 90:
+        return "same"
+    return "different"
+
+
+def _abbreviates(short: tuple, long_: tuple) -> bool:
+    """Every word of ``short`` is, in order, a prefix of a word of ``long_`` (``J Am Soc Nephrol``)."""
+    pos = 0
+    matched = 0
+    for token in short:
+        while pos < len(long_) and not long_[pos].startswith(token):
+            pos += 1
+        if pos == len(long_):
+            return False
+        matched += 1
+        pos += 1
+    # Anchored at the first word: "Journal of X" is not "Workshop of X"; "Nephron" is "Nephron Clin Pract".
+    return matched >= 1 and long_[0].startswith(short[0])
+
+
+def _year(a: Keys, b: Keys) -> str:
+    if a.year is None or b.year is None:
+        return "missing"
+    diff = abs(a.year - b.year)
+    return "same" if diff == 0 else "near" if diff == 1 else "far"
+
+
+def _field(x: str, y: str) -> str:
+    if not x or not y:
+        return "missing"
+    return "same" if x == y else "different"
+
+
+def _pages(a: Keys, b: Keys) -> str:
+    """First pages: ``same``, ``soft`` (differ only as online-first page 1 vs issue pages), ``different``."""
+    if not a.first_page or not b.first_page:
+        return "missing"
+    if a.first_page == b.first_page:
+        return "same"
+    if "1" in (a.first_page, b.first_page) or "e" in (a.page_prefix, b.page_prefix):
+        return "soft"
+    if a.last_page and a.last_page == b.last_page and len(a.last_page) >= 2:
+        return "soft"  # a typo in the first page: "2141-2147" vs "2142-2147"
+    if bool(a.page_prefix) != bool(b.page_prefix):
+        return "soft"  # two pagination systems: "969-972" vs the e-locator "a1754"
+    if a.first_page in (b.last_page,) or b.first_page in (a.last_page,):
+        return "soft"  # "569" vs "567-569": the last page given as the only page
+    return "different"
+
+
+def _identifiers(a: Keys, b: Keys) -> str:
+    """``same`` when a DOI, PMID or PMCID is shared, ``different`` when one both have differs."""
+    shared = differ = False
+    for x, y in ((a.doi, b.doi), (a.pmid, b.pmid), (a.pmcid, b.pmcid)):
+        if x and y:
+            if x == y:
+                shared = True
+            else:
+                differ = True
+    if shared and not differ:
+        return "same"
+    if differ:
+        return "different"
+    return "missing"
+
+
+def _same_abstract(a: Keys, b: Keys, title: str, year: str, author: str, journal: str) -> bool:
+    """One record marked as a conference abstract, the other printed like one (single page or supplement) in
+    the same journal and year: the same abstract indexed differently, not an abstract and its full paper."""
+    other = b if "conference" in a.kinds else a
+    return (title in ("exact", "high") and year == "same" and author == "match" and journal == "same"
+            and other.abstract_like)
+
+
+def compare(a: Keys, b: Keys) -> Verdict:
+    """The verdict on records ``a`` and ``b`` (symmetric)."""
+    title, ratio = title_band(a, b)
+    ids = _identifiers(a, b)
+    year = _year(a, b)
+    author = author_match(a, b)
+    journal = journal_match(a, b)
+    volume = _field(a.volume, b.volume)
+    pages = _pages(a, b)
+    locator_same = volume == "same" and pages == "same"
+
+    if a.cochrane_id and a.cochrane_id == b.cochrane_id and (
+            (a.cochrane_version and b.cochrane_version and a.cochrane_version != b.cochrane_version)
+            or year in ("near", "far")):
+        return Verdict(RELATED, 0.0, "versions of one Cochrane review (update)")
+    if a.part and b.part and a.part != b.part:
+        return Verdict(DISTINCT, 0.0, f"different parts of a series (part {a.part} vs {b.part})")
+
+    if ids == "same":
+        if title in ("exact", "high", "medium") or (title == "missing" and author != "mismatch"
+                                                     and year in ("same", "near", "missing")):
+            if year == "far" and title != "exact":
+                return Verdict(UNCERTAIN, 0.5, "same identifier but years far apart")
+            return Verdict(DUPLICATE, 3.0 + ratio / 100, "same DOI/PMID")
+        return Verdict(UNCERTAIN, 0.4, "same DOI/PMID but the titles differ")
+    if ids == "different":
+        if title in ("exact", "high") and author == "match" and year == "same" and locator_same:
+            return Verdict(UNCERTAIN, 0.6, "different DOI/PMID although every other field agrees")
+        return Verdict(DISTINCT, 0.0, "different DOI/PMID")
+
+    kind_diff = a.kinds ^ b.kinds
+    if kind_diff == {"conference"} and _same_abstract(a, b, title, year, author, journal):
+        kind_diff = set()
+    if kind_diff and not (locator_same and title != "low" and year != "far"):
+        label = _KIND_LABELS[sorted(kind_diff)[0]]
+        if title in ("exact", "high", "medium") or locator_same:
+            return Verdict(RELATED, 0.0, f"looks like {label}")
+        return Verdict(DISTINCT, 0.0, f"different titles; {label}")
+
+    # Title, journal, volume, first page and year together name one article, whatever the author field says
+    # (a group author in one database, the first named author in another; a swapped name order).
+    if (author == "mismatch" and title in ("exact", "high") and journal == "same" and locator_same
+            and year == "same"):
+        return Verdict(DUPLICATE, 1.5 + ratio / 100, "title, journal, volume, page and year agree; authors differ")
+
+    conflicts = [name for name, value in (("year", year == "far"), ("volume", volume == "different"),
+                                          ("first page", pages == "different"),
+                                          ("first author", author == "mismatch"), ("title", title == "low"))
+                 if value]
+    if conflicts:
+        return Verdict(DISTINCT, 0.0, f"{', '.join(conflicts)} differ")
+
+    if title == "missing":
+        if author == "match" and year == "same" and locator_same and journal != "different":
+            return Verdict(UNCERTAIN, 0.7, "a title is missing; author, year, volume and page agree")
+        return Verdict(DISTINCT, 0.0, "a title is missing and too little else agrees")
+
+    support = sum((journal == "same", volume == "same", pages == "same", ids == "same"))
+    short = min(len(a.title.split()), len(b.title.split())) < SHORT_TITLE_WORDS
+    score = 1.0 + ratio / 100 + support / 10
+
+    if title in ("exact", "high"):
+        if year == "same":
+            if author == "missing" and support < 2:
+                return Verdict(UNCERTAIN, 0.8, "same title and year but no author to compare")
+            if journal == "different" and not locator_same:
+                return Verdict(UNCERTAIN, 0.8, "same title, author and year but a different journal")
+            if short and support == 0:
+                return Verdict(UNCERTAIN, 0.7, "short title; nothing but author and year agree")
+            return Verdict(DUPLICATE, score, "title, author and year agree")
+        if year == "near":
+            if author == "match" and volume != "different" and pages != "different" and (
+                    (locator_same and journal != "different")
+                    or (journal == "same" and (pages == "soft" or "missing" in (volume, pages)))):
+                return Verdict(DUPLICATE, score - 0.2, "same title and journal; years one apart (online first)")
+            if author != "mismatch":
+                return Verdict(UNCERTAIN, 0.6, "same title but years one apart")
+            return Verdict(DISTINCT, 0.0, "years and authors differ")
+        # year missing
+        if author == "match" and support >= 2:
+            return Verdict(DUPLICATE, score - 0.3, "title, author, journal and pages agree; year missing")
+        return Verdict(UNCERTAIN, 0.5, "same title but year missing")
+
+    # medium title similarity: needs the locator to agree
+    if author == "match" and year in ("same", "near") and (
+            locator_same or (journal == "same" and (volume == "same" or pages == "same") and year == "same")):
+        return Verdict(DUPLICATE, score - 0.5, "similar title; author, year, volume/pages agree")
+    if author != "mismatch" and year != "far":
+        return Verdict(UNCERTAIN, 0.5 * ratio / 100, "similar titles; too little else agrees")
+    return Verdict(DISTINCT, 0.0, "titles only similar")
