@@ -1,8 +1,117 @@
 """`sysrev meta`: the meta-analysis engine on the command line."""
 
+import json
+
 import click
+
+from sysrev.errors import InputError
 
 
 @click.group()
 def meta():
     """Meta-analysis: pool effect sizes from a CSV (`pool`) or run a project's analyses (`run`)."""
+
+
+def read_study_csv(path):
+    """Read a study CSV as text cells, remembering each data row's line number for error messages.
+
+    Returns ``(frame, lines)``; blank lines are skipped. Commas are expected; a header without commas but
+    with semicolons or tabs (spreadsheet exports in some locales) is read with that delimiter.
+    """
+    import csv
+
+    import pandas as pd
+
+    try:
+        text = open(path, encoding="utf-8-sig", newline="").read()
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=path) from None
+    first = text.split("\n", 1)[0]
+    delimiter = "," if "," in first else ";" if ";" in first else "\t" if "\t" in first else ","
+    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    header, rows, lines = None, [], []
+    try:
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue
+            if header is None:
+                header = [cell.strip() for cell in record]
+                continue
+            if len(record) != len(header):
+                raise InputError(f"{len(record)} fields, but the header has {len(header)}", path=path,
+                                 line=reader.line_num)
+            rows.append(record)
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
+    if header is None:
+        raise InputError("the file is empty (expected a header row and one row per study)", path=path)
+    if len(set(header)) != len(header):
+        duplicate = next(name for name in header if header.count(name) > 1)
+        raise InputError("the header names this column twice", path=path, line=1, column=duplicate)
+    return pd.DataFrame(rows, columns=header, dtype=object), lines
+
+
+@meta.command()
+@click.argument("data_csv", metavar="DATA.csv", type=click.Path(exists=True, dir_okay=False))
+@click.option("--measure", required=True, type=click.Choice(["MD", "SMD", "RR", "OR", "RD", "PETO", "GEN"],
+              case_sensitive=False), help="Effect measure (group 1 vs group 2).")
+@click.option("--method", type=click.Choice(["IV", "MH", "PETO"], case_sensitive=False), default=None,
+              help="Pooling method [default: MH for RR/OR/RD, PETO for PETO, IV otherwise].")
+@click.option("--model", type=click.Choice(["fixed", "random"], case_sensitive=False), default="fixed",
+              show_default=True, help="Fixed-effect or random-effects model.")
+@click.option("--tau2", type=click.Choice(["DL", "REML", "PM", "ML", "HS", "SJ", "HE", "EB"], case_sensitive=False),
+              default="DL", show_default=True, help="τ² estimator for --model random.")
+@click.option("--ci", type=click.Choice(["z", "hksj"], case_sensitive=False), default="z", show_default=True,
+              help="Normal (z) or Hartung–Knapp–Sidik–Jonkman (t, k−1 df) intervals and test.")
+@click.option("--smd", type=click.Choice(["revman", "exact"], case_sensitive=False), default="revman",
+              show_default=True, help="Hedges' g: RevMan's approximation or metafor's exact correction.")
+@click.option("--zero", type=click.Choice(["revman", "metafor"], case_sensitive=False), default="revman",
+              show_default=True, help="Zero-cell and Mantel–Haenszel conventions (see docs/meta.md).")
+@click.option("--subgroup", metavar="COLUMN", default=None, help="Analyse by the subgroups in this column.")
+@click.option("--level", type=click.FloatRange(0, 100, min_open=True, max_open=True), default=95.0,
+              show_default=True, help="Confidence level in percent.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (docs/meta.md lists the fields).")
+@click.option("--forest", type=click.Path(dir_okay=False), default=None, help="Write a forest plot (.png or .svg).")
+@click.option("--funnel", type=click.Path(dir_okay=False), default=None, help="Write a funnel plot (.png or .svg).")
+@click.option("--label1", default="Group 1", show_default=True, help="Name of group 1 (experimental) on the plot.")
+@click.option("--label2", default="Group 2", show_default=True, help="Name of group 2 (control) on the plot.")
+def pool(data_csv, measure, method, model, tau2, ci, smd, zero, subgroup, level, as_json, forest, funnel,
+         label1, label2):
+    """Pool the studies in DATA.csv (one row per study) and print the result.
+
+    Columns: MD/SMD study,n1,mean1,sd1,n2,mean2,sd2; RR/OR/RD/PETO study,events1,n1,events2,n2; GEN
+    study,yi,se (or study,yi,vi). Group 1 is the experimental arm. Bad input: an error naming the line and
+    column, exit code 2, and no plot written.
+    """
+    from sysrev.meta import meta_analysis
+    from sysrev.meta.inputs import StudyDataError
+    from sysrev.meta.table import format_table
+
+    frame, lines = read_study_csv(data_csv)
+    try:
+        result = meta_analysis(frame, measure, method=method, model=model, tau2=tau2, ci=ci, smd=smd,
+                               subgroup=subgroup, level=level, zero=zero)
+    except StudyDataError as exc:
+        raise exc.located(data_csv, lines[exc.row - 1]) from None
+    except InputError as exc:
+        if exc.path is None and exc.column is not None:
+            raise InputError(str(exc), path=data_csv, line=1) from None
+        raise
+    summary = result.to_dict()
+    if forest or funnel:
+        from sysrev.meta import plots
+
+        if forest:
+            plots.forest_plot(summary, forest, label1=label1, label2=label2)
+        if funnel:
+            plots.funnel_plot(summary, funnel)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False))
+    else:
+        click.echo(format_table(summary, label1, label2), nl=False)
+
+
+from sysrev.cli.meta_run import run  # noqa: E402  `sysrev meta run` (sysrev/analyses)
+
+meta.add_command(run)

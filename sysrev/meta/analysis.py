@@ -1,0 +1,181 @@
+"""One meta-analysis of a set of studies, and the subgroup analysis around it (RevMan's layout).
+
+:func:`meta_analysis` is the public entry point (contract 1 of the team's shared notes): it checks the
+table, computes per-study effects, pools them with the chosen method and model, and, with ``subgroup=``,
+repeats the analysis inside each subgroup, pools *every* row for the overall estimate (as RevMan does) and
+tests for subgroup differences.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+from sysrev.errors import SysrevError
+from sysrev.meta import pooling
+from sysrev.meta.effects import peto_terms
+from sysrev.meta.heterogeneity import estimate_tau2, q_profile_interval, typical_variance
+from sysrev.meta.inputs import read_study_table
+from sysrev.meta.result import GroupResult, MetaResult, StudyRow, SubgroupTest
+from sysrev.meta.settings import Settings
+from sysrev.meta.study_effects import StudyEffects, study_effects
+
+
+def _fixed_effect(eff: StudyEffects, settings: Settings, y, v):
+    """The fixed-effect pooled estimate under ``settings.method`` and its Q statistic."""
+    if settings.method == "IV":
+        pooled = pooling.inverse_variance(y, v)
+        return pooled, float(((y - pooled.estimate) ** 2 / v).sum())
+    rows = eff.pooled_rows
+    cells = tuple(cell[rows] for cell in eff.cells)
+    if settings.method == "PETO":
+        o_minus_e, var = peto_terms(*cells)
+        pooled = pooling.peto(o_minus_e, var)
+        weights = np.zeros(len(rows))
+        weights[rows] = pooled.weights
+        return pooling.Pooled(pooled.estimate, pooled.variance, weights), pooling.peto_q(o_minus_e, var)
+    mh = pooling.MANTEL_HAENSZEL[settings.measure]
+    if settings.measure == "RD" and settings.zero == "metafor":
+        mh = pooling.mh_risk_difference_sato
+    pooled = mh(*cells)
+    weights = np.zeros(len(rows))
+    weights[rows] = pooled.weights
+    q = float(((y - pooled.estimate) ** 2 / v).sum())
+    return pooling.Pooled(pooled.estimate, pooled.variance, weights), q
+
+
+def _percent(weights):
+    total = weights.sum()
+    return weights / total * 100 if total > 0 else weights * 0
+
+
+def _study_rows(eff: StudyEffects, settings: Settings, weights: np.ndarray) -> list[StudyRow]:
+    crit = stats.norm.isf((1 - settings.level / 100) / 2)
+    out = []
+    for i, study in enumerate(eff.table.studies):
+        y, v = eff.yi[i], eff.vi[i]
+        estimable = bool(np.isfinite(y) and np.isfinite(v))
+        low = high = None
+        if estimable:
+            low, high = y - crit * math.sqrt(v), y + crit * math.sqrt(v)
+        out.append(StudyRow(study, eff.table.subgroups[i], y if estimable else None, v if estimable else None,
+                            y if estimable else None, low, high, float(weights[i]), eff.table.data[i]))
+    return out
+
+
+def analyse_group(eff: StudyEffects, settings: Settings) -> GroupResult:
+    """Pool one set of studies (the whole table, or one subgroup)."""
+    estimable = eff.estimable
+    y, v = eff.yi[estimable], eff.vi[estimable]
+    k = int(estimable.sum())
+    if k == 0:
+        return GroupResult.empty(_study_rows(eff, settings, np.zeros(len(estimable))), len(estimable))
+    fixed, q = _fixed_effect(eff, settings, y, v)
+    df = k - 1
+    alpha = 1 - settings.level / 100
+
+    tau2 = tau2_low = tau2_high = None
+    if settings.model == "fixed":
+        estimate, variance = fixed.estimate, fixed.variance
+        weights = fixed.weights if settings.method != "IV" else _scatter(estimable, fixed.weights)
+    else:
+        if settings.method == "MH":  # RevMan: DL τ² from the MH-based Q, then inverse-variance pooling
+            wi = 1 / v
+            tau2 = max(0.0, (q - df) / (wi.sum() - (wi**2).sum() / wi.sum())) if k > 1 else 0.0
+        else:
+            tau2 = float(estimate_tau2(y, v, settings.tau2))
+        random = pooling.inverse_variance(y, v, tau2)
+        estimate, variance = random.estimate, random.variance
+        weights = _scatter(estimable, random.weights)
+        if k > 1:
+            tau2_low, tau2_high = (float(x) for x in q_profile_interval(y, v, settings.level))
+
+    se = math.sqrt(variance)
+    ci_method = settings.ci if (settings.ci == "z" or k > 1) else "z"
+    if ci_method == "hksj":
+        w = 1 / (v + tau2)
+        rss = float((w * (y - estimate) ** 2).sum())
+        se = math.sqrt(rss / df * variance) if rss > np.finfo(float).eps else 0.0
+        crit = stats.t.isf(alpha / 2, df)
+    else:
+        crit = stats.norm.isf(alpha / 2)
+    z = estimate / se if se > 0 else math.nan
+    p = float(2 * (stats.t.sf(abs(z), df) if ci_method == "hksj" else stats.norm.sf(abs(z))))
+
+    pi_low = pi_high = None
+    if settings.model == "random" and k > 1:
+        half = crit * math.sqrt(se**2 + tau2)
+        pi_low, pi_high = estimate - half, estimate + half
+
+    i2_revman = max(0.0, (q - df) / q) * 100 if q > 0 else 0.0
+    if k == 1:
+        i2 = h2 = q_p = i2_revman = None
+    elif settings.model == "random" and settings.method == "IV":
+        s2 = float(typical_variance(v))
+        i2, h2, q_p = 100 * tau2 / (s2 + tau2), tau2 / s2 + 1, float(stats.chi2.sf(q, df))
+    else:
+        i2, h2, q_p = i2_revman, q / df, float(stats.chi2.sf(q, df))
+
+    return GroupResult(
+        k=k, k_total=len(estimable), estimate=estimate, ci_low=estimate - crit * se,
+        ci_high=estimate + crit * se, se=se, z=z, p=p, ci=ci_method, tau2=tau2, tau2_ci_low=tau2_low,
+        tau2_ci_high=tau2_high, I2=i2, I2_revman=i2_revman, H2=h2, Q=q, Q_df=df, Q_p=q_p, pi_low=pi_low,
+        pi_high=pi_high, studies=_study_rows(eff, settings, _percent(weights)),
+    )
+
+
+def _scatter(mask, values):
+    out = np.zeros(len(mask))
+    out[mask] = values
+    return out
+
+
+def subgroup_difference_test(groups: dict[str, GroupResult]) -> SubgroupTest | None:
+    """RevMan's test for subgroup differences: Q over the subgroup estimates weighted by 1/SE².
+
+    For inverse-variance fixed-effect analyses this equals Q(total) − ΣQ(subgroups); for random effects it
+    uses each subgroup's own τ². Subgroups without an estimate are left out; fewer than two → None.
+    """
+    usable = [g for g in groups.values() if g.k > 0 and g.se and g.se > 0]
+    if len(usable) < 2:
+        return None
+    est = np.array([g.estimate for g in usable])
+    w = 1 / np.array([g.se for g in usable]) ** 2
+    mean = (w * est).sum() / w.sum()
+    q = float((w * (est - mean) ** 2).sum())
+    df = len(usable) - 1
+    return SubgroupTest(Q=q, df=df, p=float(stats.chi2.sf(q, df)), I2=max(0.0, (q - df) / q) * 100 if q > 0 else 0.0)
+
+
+def meta_analysis(data, measure, method=None, model="fixed", tau2="DL", ci="z", smd="revman", subgroup=None,
+                  level=95, zero="revman") -> MetaResult:
+    """Meta-analyse the studies in ``data`` (a pandas DataFrame, one row per study).
+
+    Parameters follow ``sysrev meta pool`` (docs/meta.md): ``measure`` MD, SMD, RR, OR, RD, PETO or GEN;
+    ``method`` IV, MH or PETO (default MH for RR/OR/RD, PETO for PETO, IV otherwise); ``model`` fixed or
+    random; ``tau2`` the τ² estimator (DL, REML, PM, ML, HS, SJ, HE, EB); ``ci`` z or hksj; ``smd`` revman
+    or exact; ``subgroup`` the name of a column to analyse by; ``level`` the confidence level in percent;
+    ``zero`` revman or metafor (zero-cell and MH conventions, see :mod:`sysrev.meta.study_effects`).
+
+    Bad data raise :class:`sysrev.errors.InputError` naming row, column and study; impossible option
+    combinations raise :class:`sysrev.errors.SysrevError`.
+    """
+    settings = Settings.resolve(measure, method, model, tau2, ci, smd, level, zero)
+    table = read_study_table(data, settings.measure, subgroup)
+    effects = study_effects(table, settings)
+    overall = analyse_group(effects, settings)
+    if overall.k == 0:
+        raise SysrevError("no study has an estimable effect (every study has no events, or only events, in "
+                          "both arms)")
+    groups = None
+    test = None
+    if subgroup:
+        groups = {}
+        labels = np.array(table.subgroups, dtype=object)
+        for label in dict.fromkeys(table.subgroups):
+            groups[label] = analyse_group(effects.select(labels == label), settings)
+        test = subgroup_difference_test(groups)
+    return MetaResult(settings=settings, overall=overall, subgroups=groups, subgroup_test=test,
+                      subgroup_column=subgroup)
