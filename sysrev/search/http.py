@@ -1,0 +1,151 @@
+"""One HTTP client for the search connectors: a shared session, timeouts, rate limiting and retries.
+
+A request is retried (with exponential back-off, honouring ``Retry-After``) when the failure is
+transient: HTTP 429 and 5xx, connection errors, timeouts, a body cut off in transit, or a body the caller's
+``check`` rejects as truncated or unparsable. Other HTTP errors (400, 401, 403, 404) fail at once with the
+server's message. Every message this module produces passes through :func:`redact`, so an API key or an
+e-mail address in a URL, a header or a server's error body never reaches a log or the terminal.
+"""
+
+import email.utils
+import logging
+import re
+from collections import Counter
+from datetime import datetime, timezone
+
+import requests
+
+from sysrev import __version__
+from sysrev.errors import SysrevError
+from sysrev.search.ratelimit import RateLimiter
+
+log = logging.getLogger("sysrev.search")
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+DEFAULT_TIMEOUT = (10.0, 120.0)  # (connect, read) seconds
+_SECRET_PARAM = re.compile(r"(?i)\b(api_?key|apikey|email|insttoken|X-ELS-APIKey|X-ELS-Insttoken)"
+                           r"(\s*[=:]\s*\"?)([^&\s\"',;}]+)")
+
+
+class BadBody(Exception):
+    """Raised by a ``check`` callback: the response arrived but its body is unusable (truncated, garbled)."""
+
+
+class HttpError(SysrevError):
+    """A request failed for good; ``status`` is the last HTTP status (None for network errors)."""
+
+    def __init__(self, message, *, status=None, body=""):
+        super().__init__(message)
+        self.status, self.body = status, body
+
+
+def redact(text, secrets=()) -> str:
+    """``text`` with every secret value and every ``api_key=…``/``email=…`` style parameter masked."""
+    text = str(text)
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, "***")
+        text = text.replace(requests.utils.quote(secret, safe=""), "***")
+    return _SECRET_PARAM.sub(lambda m: m.group(1) + m.group(2) + "***", text)
+
+
+class HttpClient:
+    """GET with rate limiting and retries; counts what it did in :attr:`stats` for reports and benchmarks."""
+
+    def __init__(self, limiter: RateLimiter, *, secrets=(), timeout=DEFAULT_TIMEOUT, max_attempts=6,
+                 backoff=1.0, max_backoff=60.0, max_retry_after=300.0, session=None):
+        self.limiter = limiter
+        self.secrets = [s for s in secrets if s]
+        self.timeout = timeout
+        self.max_attempts = max_attempts
+        self.backoff, self.max_backoff, self.max_retry_after = backoff, max_backoff, max_retry_after
+        self.session = session or requests.Session()
+        self.session.headers.setdefault("User-Agent", f"sysrev/{__version__} (systematic review toolkit)")
+        self.stats = Counter()
+
+    def get(self, url, params=None, headers=None, check=None, retry_statuses=RETRY_STATUSES,
+            post=False) -> requests.Response:
+        """GET ``url`` (POST the parameters as a form when ``post``, for long queries); return the
+        successful response or raise :class:`HttpError` after the last attempt.
+
+        ``check(response)`` may raise :class:`BadBody` to have the request retried, or any
+        :class:`SysrevError` to fail at once.
+        """
+        last = "no attempt made"
+        status = None
+        body = ""
+        for attempt in range(1, self.max_attempts + 1):
+            self.limiter.wait()
+            self.stats["requests"] += 1
+            wait = self._backoff(attempt)
+            try:
+                if post:
+                    response = self.session.post(url, data=params, headers=headers, timeout=self.timeout)
+                else:
+                    response = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
+                response.content  # read the whole body now, so a cut-off body fails here
+            except requests.Timeout:
+                self.stats["timeouts"] += 1
+                last, status = f"no answer within {self._read_timeout()} s", None
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError) as exc:
+                self.stats["connection_errors"] += 1
+                last, status = f"connection failed ({type(exc).__name__}: {self._clean(exc)})", None
+            else:
+                status = response.status_code
+                self.stats[f"status_{status}"] += 1
+                body = self._clean(response.text[:500])
+                if status in retry_statuses:
+                    last = f"HTTP {status}: {body[:200]}" if body else f"HTTP {status}"
+                    retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+                    if retry_after is not None:
+                        if retry_after > self.max_retry_after:
+                            raise HttpError(self._message(url, f"{last}; the server asks to retry after "
+                                                          f"{retry_after:.0f} s"), status=status, body=body)
+                        wait = max(wait, retry_after)
+                elif status >= 400:
+                    raise HttpError(self._message(url, f"HTTP {status}: {body[:300]}"), status=status, body=body)
+                else:
+                    try:
+                        if check is not None:
+                            check(response)
+                        return response
+                    except BadBody as exc:
+                        self.stats["bad_bodies"] += 1
+                        last = f"unusable response ({self._clean(exc)})"
+            if attempt < self.max_attempts:
+                self.stats["retries"] += 1
+                log.warning("%s – retrying in %.1f s (attempt %d of %d)", self._message(url, last), wait,
+                            attempt + 1, self.max_attempts)
+                self.limiter.pause(wait)
+        raise HttpError(self._message(url, f"{last}; gave up after {self.max_attempts} attempts"),
+                        status=status, body=body)
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
+
+    def _read_timeout(self):
+        return self.timeout[1] if isinstance(self.timeout, tuple) else self.timeout
+
+    def _clean(self, text) -> str:
+        return redact(text, self.secrets)
+
+    def _message(self, url, what) -> str:
+        return self._clean(f"{url.split('?')[0]}: {what}")
+
+
+def retry_after_seconds(value) -> float | None:
+    """Seconds asked for by a ``Retry-After`` header (a number or an HTTP date); None when absent or odd."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())

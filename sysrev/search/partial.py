@@ -1,0 +1,115 @@
+"""The on-disk state of a search run in progress, so an interrupted run resumes without losing or repeating.
+
+While a search runs, ``<out>/.partial-<name>/`` holds
+
+* ``state.json`` – the run's parameters, its plan (date slices and their counts), the batches finished and
+  the gaps so far; rewritten atomically after every batch;
+* ``records.jsonl`` – the records of finished batches, appended and flushed to disk batch by batch.
+
+A crash can leave the last batch appended but not yet marked done, or a final line cut short; on resume the
+cut line is dropped and that batch is fetched again, and :meth:`PartialRun.records` keeps the first copy of
+every ``source_id``, so the finished snapshot holds each record exactly once. When the snapshot is written,
+the partial folder is removed.
+"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from sysrev.errors import SysrevError
+from sysrev.fileio import atomic_write_json
+from sysrev.records import Record
+
+STATE = "state.json"
+RECORDS = "records.jsonl"
+
+
+class PartialRun:
+    """State of one unfinished run of search ``name`` writing into ``out_dir``."""
+
+    def __init__(self, out_dir, name: str):
+        self.dir = Path(out_dir) / f".partial-{name}"
+        self.name = name
+        self.state: dict = {}
+
+    @property
+    def exists(self) -> bool:
+        return (self.dir / STATE).is_file()
+
+    def start(self, params: dict, *, resume: bool) -> bool:
+        """Begin a run with ``params`` (what defines the search); return True when resuming saved state.
+
+        Without ``resume``, an existing unfinished run is an error (its records would otherwise be thrown
+        away silently); with ``resume``, its parameters must match.
+        """
+        if self.exists:
+            saved = json.loads((self.dir / STATE).read_text(encoding="utf-8"))
+            if not resume:
+                raise SysrevError(f"an interrupted run of {self.name!r} is saved in {self.dir}; continue it "
+                                  "with --resume, or delete that folder to start again")
+            if saved.get("params") != params:
+                raise SysrevError(f"cannot resume {self.name!r}: the saved run in {self.dir} was started with "
+                                  f"different settings ({_diff(saved.get('params', {}), params)})")
+            self.state = saved
+            self._drop_cut_line()
+            return True
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.state = {"params": params, "done": [], "gaps": []}
+        self.save()
+        return False
+
+    def save(self) -> None:
+        atomic_write_json(self.dir / STATE, self.state)
+
+    def is_done(self, key: str) -> bool:
+        return key in self.state["done"]
+
+    def add_batch(self, key: str, records) -> None:
+        """Append a finished batch's records (flushed to disk) and then mark the batch done."""
+        lines = "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records)
+        with open(self.dir / RECORDS, "a", encoding="utf-8") as fh:
+            fh.write(lines)
+            fh.flush()
+            os.fsync(fh.fileno())
+        self.state["done"].append(key)
+        self.save()
+
+    def add_gap(self, gap: dict) -> None:
+        self.state["gaps"].append(gap)
+        self.save()
+
+    def records(self) -> list[Record]:
+        """Every saved record, first copy of each ``source_id`` only, in the order fetched."""
+        path = self.dir / RECORDS
+        if not path.is_file():
+            return []
+        seen, out = set(), []
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if not line.endswith("\n"):
+                    break  # cut short by a crash; that batch was not marked done and is fetched again
+                record = Record.from_dict(json.loads(line))
+                if record.source_id not in seen:
+                    seen.add(record.source_id)
+                    out.append(record)
+        return out
+
+    def remove(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _drop_cut_line(self) -> None:
+        path = self.dir / RECORDS
+        if not path.is_file():
+            return
+        data = path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            with open(path, "wb") as fh:
+                fh.write(data[: data.rfind(b"\n") + 1])
+                fh.flush()
+                os.fsync(fh.fileno())
+
+
+def _diff(saved: dict, new: dict) -> str:
+    keys = sorted(k for k in set(saved) | set(new) if saved.get(k) != new.get(k))
+    return "; ".join(f"{k}: saved {saved.get(k)!r}, now {new.get(k)!r}" for k in keys)

@@ -1,0 +1,307 @@
+"""PubMed XML (EFetch ``retmode=xml``) → :class:`~sysrev.records.Record`, parsed offline and safely.
+
+Parsing uses Biopython's ``Bio.Entrez`` parser, which needs the DTD named in the document's DOCTYPE to
+know which elements repeat. Biopython bundles NCBI's DTDs but, when a DOCTYPE names one it lacks, it
+*downloads* it. sysrev never lets a document reach the network or expand without bound:
+
+* the DOCTYPE must name a DTD that Biopython bundles (whatever URL it gives, only the bundled copy is read;
+  a user's Biopython download cache is not consulted);
+* a document with its own internal DTD subset (``<!DOCTYPE x [ … ]>``, the vehicle of external entities
+  and entity-expansion bombs) is refused;
+* any other external entity reference is refused.
+
+A refusal raises :class:`UnsafeXMLError`; a truncated or malformed document raises :class:`PubmedXMLError`.
+"""
+
+import os
+import re
+from io import BytesIO
+from functools import lru_cache
+
+from Bio.Entrez import Parser as EntrezParser
+
+from sysrev.normalise import (
+    clean_text,
+    expand_pages,
+    normalise_doi,
+    normalise_issn,
+    normalise_pmcid,
+    normalise_pmid,
+    parse_year,
+    strip_markup,
+)
+from sysrev.records import Record
+
+_PROLOG_BYTES = 65536
+_DOCTYPE = re.compile(rb"<!DOCTYPE\s+[\w:.-]+(?P<ids>[^\[>]*)(?P<subset>\[)?", re.IGNORECASE)
+_SYSTEM_ID = re.compile(rb"""["']([^"']*)["']\s*$""")
+_ERROR = re.compile(rb"<ERROR>(.*?)</ERROR>", re.DOTALL)
+
+
+class PubmedXMLError(ValueError):
+    """The document is not well-formed PubMed XML (e.g. cut off mid-record)."""
+
+
+class UnsafeXMLError(PubmedXMLError):
+    """The document asks for something sysrev refuses to do while parsing (network, external entities)."""
+
+
+@lru_cache(maxsize=1)
+def bundled_dtds() -> frozenset:
+    """File names of the DTDs and modules Biopython ships."""
+    return frozenset(os.listdir(EntrezParser.DataHandler.global_dtd_dir))
+
+
+class _OfflineHandler(EntrezParser.DataHandler):
+    """Biopython's handler restricted to the bundled DTDs: no cache, no download, no other entity."""
+
+    def open_dtd_file(self, filename):
+        if filename not in bundled_dtds():
+            return None
+        return open(os.path.join(EntrezParser.DataHandler.global_dtd_dir, filename), "rb")
+
+    def externalEntityRefHandler(self, context, base, systemId, publicId):
+        filename = os.path.basename(systemId or "")
+        if filename not in bundled_dtds():
+            raise UnsafeXMLError(f"refusing external entity {systemId!r}: only the DTDs bundled with "
+                                 "Biopython are read, nothing is fetched")
+        # The bundled copy is opened by name; the URL is never contacted, so skip Biopython's URL check.
+        self.bypass_url_security = True
+        try:
+            return super().externalEntityRefHandler(context, base, systemId, publicId)
+        finally:
+            self.bypass_url_security = False
+
+
+def prepare_xml(data: bytes) -> bytes:
+    """Check the prolog and return the document ready for Biopython's parser, or raise UnsafeXMLError.
+
+    A DOCTYPE with an internal subset is refused; one that names a DTD Biopython does not bundle is refused,
+    except an unknown dated PubMed DTD (``pubmed_YYMMDD.dtd``), which is read with the newest bundled PubMed
+    DTD. Files saved without the XML declaration or the DOCTYPE (e.g. by reference managers) get them added.
+    """
+    data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not data.startswith(b"<?xml"):
+        data = b'<?xml version="1.0" encoding="UTF-8"?>\n' + data
+    head = data[:_PROLOG_BYTES]
+    match = _DOCTYPE.search(head)
+    if not match:
+        root = re.search(rb"<(PubmedArticleSet|PubmedBookArticleSet)[\s>]", head)
+        if root is None:
+            return data
+        declaration_end = data.index(b"?>") + 2
+        doctype = f'\n<!DOCTYPE {root.group(1).decode()} SYSTEM "{newest_pubmed_dtd()}">'.encode()
+        return data[:declaration_end] + doctype + data[declaration_end:]
+    if match.group("subset"):
+        raise UnsafeXMLError("the document declares its own DTD subset (entity declarations); sysrev refuses "
+                             "it because entities can reach files or the network or expand without bound")
+    system = _SYSTEM_ID.search(match.group("ids").strip())
+    if not system:
+        return data
+    filename = os.path.basename(system.group(1).decode("ascii", "replace"))
+    if filename in bundled_dtds():
+        return data
+    if re.fullmatch(r"pubmed_\d{6}\.dtd", filename):
+        start, end = match.start("ids") + system.start(1), match.start("ids") + system.end(1)
+        return data[:start] + newest_pubmed_dtd().encode() + data[end:]
+    raise UnsafeXMLError(f"the DOCTYPE names the DTD {filename!r}, which Biopython does not bundle; "
+                         "sysrev never downloads DTDs")
+
+
+@lru_cache(maxsize=1)
+def newest_pubmed_dtd() -> str:
+    """The newest dated PubMed DTD Biopython bundles (e.g. ``pubmed_250101.dtd``)."""
+    return max(name for name in bundled_dtds() if re.fullmatch(r"pubmed_\d{6}\.dtd", name))
+
+
+def error_messages(data: bytes) -> list[str]:
+    """The texts of NCBI ``<ERROR>`` elements in a response (empty ``<ERROR/>`` elements are ignored)."""
+    return [clean_text(m.group(1).decode("utf-8", "replace")) for m in _ERROR.finditer(data)
+            if m.group(1).strip()]
+
+
+def parse_pubmed_xml(data: bytes) -> list[dict]:
+    """Parse an EFetch PubmedArticleSet into Biopython's structures (articles first, then book articles)."""
+    data = prepare_xml(data)
+    handler = _OfflineHandler(validate=True, escape=False, ignore_errors=False)
+    try:
+        result = handler.read(BytesIO(data))
+    except UnsafeXMLError:
+        raise
+    except (EntrezParser.CorruptedXMLError, EntrezParser.NotXMLError) as exc:
+        raise PubmedXMLError(f"malformed or truncated PubMed XML: {exc}") from None
+    except EntrezParser.ValidationError as exc:
+        raise PubmedXMLError(f"unexpected element in PubMed XML: {exc}") from None
+    except (RuntimeError, ValueError) as exc:  # Biopython's "Failed to access …", missing DTD, namespaces
+        raise PubmedXMLError(f"cannot read PubMed XML: {exc}") from None
+    if not isinstance(result, dict) or not ({"PubmedArticle", "PubmedBookArticle"} & set(result)):
+        raise PubmedXMLError("not a PubmedArticleSet")
+    return list(result.get("PubmedArticle", [])) + list(result.get("PubmedBookArticle", []))
+
+
+def records_from_xml(data: bytes) -> list[Record]:
+    """Parse EFetch XML and convert every article and book article to a Record."""
+    return [article_to_record(a) for a in parse_pubmed_xml(data)]
+
+
+def article_to_record(article) -> Record:
+    """One parsed PubmedArticle or PubmedBookArticle as a normalised Record."""
+    if "BookDocument" in article:
+        return _book_to_record(article)
+    citation = article["MedlineCitation"]
+    art = citation["Article"]
+    journal = art.get("Journal", {})
+    issue = journal.get("JournalIssue", {})
+    ids = _article_ids(article.get("PubmedData", {}).get("ArticleIdList", []))
+    pmid = normalise_pmid(citation.get("PMID", ""))
+    doi = ids.get("doi") or _elocation_doi(art.get("ELocationID", []))
+    return Record(
+        source_id=pmid,
+        source="pubmed",
+        title=_title(art.get("ArticleTitle", ""), art.get("VernacularTitle", "")),
+        abstract=_abstract(art.get("Abstract")),
+        authors=_authors(art.get("AuthorList", [])),
+        year=_pub_year(issue.get("PubDate", {})) or _article_date_year(art.get("ArticleDate", [])),
+        journal=clean_text(journal.get("Title", "")),
+        journal_abbrev=clean_text(journal.get("ISOAbbreviation", "")
+                                  or citation.get("MedlineJournalInfo", {}).get("MedlineTA", "")),
+        volume=clean_text(issue.get("Volume", "")),
+        issue=clean_text(issue.get("Issue", "")),
+        pages=_pages(art.get("Pagination", {})),
+        doi=doi,
+        pmid=pmid,
+        pmcid=normalise_pmcid(ids.get("pmc", "")),
+        issn=normalise_issn(journal.get("ISSN", "") or citation.get("MedlineJournalInfo", {}).get("ISSNLinking", "")),
+        language=", ".join(clean_text(x) for x in art.get("Language", [])),
+        publication_types=[clean_text(x) for x in art.get("PublicationTypeList", [])],
+        keywords=_keywords(citation.get("KeywordList", []), citation.get("MeshHeadingList", [])),
+        url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else "",
+        extra=_extra(art, ids),
+    )
+
+
+def _book_to_record(article) -> Record:
+    doc = article["BookDocument"]
+    book = doc.get("Book", {})
+    ids = _article_ids(article.get("PubmedBookData", {}).get("ArticleIdList", [])
+                       or doc.get("ArticleIdList", []))
+    pmid = normalise_pmid(doc.get("PMID", ""))
+    book_title = strip_markup(book.get("BookTitle", ""))
+    title = strip_markup(doc.get("ArticleTitle", "")) or book_title
+    authors = _authors(doc.get("AuthorList", [[]])[0] if doc.get("AuthorList") else [])
+    if not authors and book.get("AuthorList"):
+        authors = _authors(book["AuthorList"][0])
+    publisher = book.get("Publisher", {})
+    return Record(
+        source_id=pmid,
+        source="pubmed",
+        title=title,
+        abstract=_abstract(doc.get("Abstract")),
+        authors=authors,
+        year=_pub_year(book.get("PubDate", {})),
+        journal=book_title if title != book_title else "",
+        pages=_pages(doc.get("Pagination", {})),
+        doi=ids.get("doi", ""),
+        pmid=pmid,
+        pmcid=normalise_pmcid(ids.get("pmc", "")),
+        language=", ".join(clean_text(x) for x in doc.get("Language", [])),
+        publication_types=[clean_text(x) for x in doc.get("PublicationType", [])] or ["Book"],
+        keywords=_keywords(doc.get("KeywordList", []), []),
+        url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else "",
+        extra={"publisher": clean_text(publisher.get("PublisherName", "")),
+               "isbn": [clean_text(x) for x in book.get("Isbn", [])]},
+    )
+
+
+def _title(title, vernacular) -> str:
+    text = strip_markup(title)
+    # PubMed puts "[Not Available]." or a bracketed English translation when the original is not English.
+    if not text or text.lower().startswith("[not available"):
+        return strip_markup(vernacular) or text
+    return text
+
+
+def _abstract(abstract) -> str:
+    """Abstract text without markup; sections of a structured abstract keep their labels ("METHODS: …")."""
+    if not abstract:
+        return ""
+    parts = []
+    for section in abstract.get("AbstractText", []):
+        text = strip_markup(section)
+        label = clean_text(getattr(section, "attributes", {}).get("Label", ""))
+        if label and text:
+            parts.append(f"{label}: {text}")
+        elif text:
+            parts.append(text)
+    return " ".join(parts)
+
+
+def _authors(author_list) -> list[str]:
+    """Authors as "Family, Given" (initials when no fore name); collective names kept as written."""
+    names = []
+    for author in author_list:
+        if "CollectiveName" in author:
+            name = strip_markup(author["CollectiveName"])
+        else:
+            family = clean_text(author.get("LastName", ""))
+            given = clean_text(author.get("ForeName", "") or author.get("Initials", ""))
+            suffix = clean_text(author.get("Suffix", ""))
+            given = f"{given} {suffix}".strip()
+            name = f"{family}, {given}" if family and given else family or given
+        if name:
+            names.append(name)
+    return names
+
+
+def _pub_year(pub_date) -> int | None:
+    """Year from ``PubDate``: its ``Year``, else the first year in ``MedlineDate`` ("1998 Dec-1999 Jan")."""
+    return parse_year(pub_date.get("Year")) or parse_year(pub_date.get("MedlineDate"))
+
+
+def _article_date_year(article_dates) -> int | None:
+    for date in article_dates:
+        year = parse_year(date.get("Year"))
+        if year:
+            return year
+    return None
+
+
+def _pages(pagination) -> str:
+    if not pagination:
+        return ""
+    if pagination.get("MedlinePgn"):
+        return expand_pages(pagination["MedlinePgn"])
+    start, end = clean_text(pagination.get("StartPage", "")), clean_text(pagination.get("EndPage", ""))
+    return expand_pages(f"{start}-{end}" if start and end else start)
+
+
+def _article_ids(id_list) -> dict:
+    ids = {}
+    for item in id_list:
+        kind = getattr(item, "attributes", {}).get("IdType", "")
+        if kind and kind not in ids:
+            ids[kind] = normalise_doi(item) if kind == "doi" else clean_text(item)
+    return ids
+
+
+def _elocation_doi(elocations) -> str:
+    for item in elocations:
+        if getattr(item, "attributes", {}).get("EIdType") == "doi":
+            return normalise_doi(item)
+    return ""
+
+
+def _keywords(keyword_lists, mesh_headings) -> list[str]:
+    words = [strip_markup(k) for group in keyword_lists for k in group]
+    words += [clean_text(h["DescriptorName"]) for h in mesh_headings if "DescriptorName" in h]
+    return [w for w in dict.fromkeys(words) if w]
+
+
+def _extra(art, ids) -> dict:
+    extra = {}
+    if ids.get("pii"):
+        extra["pii"] = ids["pii"]
+    vernacular = strip_markup(art.get("VernacularTitle", ""))
+    if vernacular:
+        extra["vernacular_title"] = vernacular
+    return extra

@@ -1,0 +1,60 @@
+"""Fixtures of the search tests: the local fake E-utilities/Scopus server and a clock that never sleeps."""
+
+import pytest
+from search_fake_servers import FakeServer, SyntheticPubmed, SyntheticScopus
+
+from sysrev.search.config import SearchConfig
+from sysrev.search.http import HttpClient
+from sysrev.search.pubmed import EUtils
+from sysrev.search.ratelimit import RateLimiter
+
+
+class FakeClock:
+    """A monotonic clock that ``sleep`` advances instantly; records every sleep."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def make_server():
+    """``make_server(pubmed=SyntheticPubmed(n) | None, scopus=…, enforce_rate=None)`` → a started FakeServer."""
+    servers = []
+
+    def make(pubmed=None, scopus=None, enforce_rate=None):
+        server = FakeServer(pubmed=pubmed, scopus=scopus, enforce_rate=enforce_rate).start()
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def eutils_for(clock):
+    """``eutils_for(server, api_key="", email="", timeout=0.5)`` → an EUtils client that never really sleeps."""
+
+    def make(server, api_key="", email="", timeout=0.5, max_attempts=4):
+        config = SearchConfig(eutils_url=server.url, ncbi_api_key=api_key, ncbi_email=email)
+        limiter = RateLimiter(10 if api_key else 3, clock=clock, sleep=clock.sleep)
+        http = HttpClient(limiter, secrets=config.secrets(), timeout=(1.0, timeout), max_attempts=max_attempts)
+        return EUtils(config, http=http)
+
+    return make
+
+
+__all__ = ["SyntheticPubmed", "SyntheticScopus"]
