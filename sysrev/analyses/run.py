@@ -1,0 +1,161 @@
+"""Run a project's analyses: pool what is complete, judge it against the published target, save the results.
+
+Status of an analysis (issue 3):
+
+* ``reproduced`` — every comparison complete, and every printed target figure agrees with the computed one
+  at the printed precision;
+* ``differs`` — every comparison complete, and at least one printed figure disagrees (both are shown);
+* ``partial`` — some comparisons complete: pooled on those alone and labelled so; never compared with the
+  target, because a partial pool is not the reproduction;
+* ``incomplete`` — no comparison complete: nothing to pool;
+* ``computed`` — every comparison complete and the analysis has no published target (a review of one's own).
+
+Results go to ``analysis/results/<name>.json`` (and forest plots ``<name>.svg``/``.png`` when something was
+pooled), written atomically and without timestamps so that re-running an unchanged project changes no file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sysrev.analyses.assemble import AnalysisData, assemble
+from sysrev.analyses.spec import AnalysisSpec, load_analyses
+from sysrev.analyses.targets import compare, consistency
+from sysrev.errors import InputError
+from sysrev.extraction.table import load_extraction
+from sysrev.fileio import atomic_write_json
+
+STATUSES = ("reproduced", "differs", "partial", "incomplete", "computed")
+
+
+@dataclass
+class AnalysisOutcome:
+    """Everything one run of one analysis produced."""
+
+    spec: AnalysisSpec
+    data: AnalysisData
+    status: str
+    result: dict | None = None
+    comparison: list = field(default_factory=list)
+    consistency: dict | None = None
+    files: list = field(default_factory=list)
+
+    @property
+    def comparisons_total(self) -> int:
+        return len(self.data.complete) + len(self.data.incomplete)
+
+    def to_dict(self, root: Path | None = None) -> dict:
+        """The JSON object of ``sysrev meta run --json`` and of the results file."""
+        spec = self.spec
+        return {
+            "name": spec.name,
+            "status": self.status,
+            "analysis": spec.describe(),
+            "target": spec.target.to_dict() if spec.target else None,
+            "result": self.result,
+            "missing": [m.to_dict() for m in self.data.missing],
+            "counts": {
+                "comparisons": self.comparisons_total,
+                "comparisons_complete": len(self.data.complete),
+                "studies_complete": self.data.studies_complete,
+                "studies_missing": self.data.studies_missing,
+                "cells_missing": self.data.missing_cell_count,
+            },
+            "comparison": self.comparison,
+            "target_consistency": self.consistency,
+            "excluded": [e.to_dict() for e in self.data.excluded],
+            "files": [relative_path(p, root) for p in self.files],
+        }
+
+
+def relative_path(path: Path, root: Path | None) -> str:
+    """``path`` relative to the project root when it lies inside it (results files stay portable)."""
+    try:
+        return str(Path(path).relative_to(root)) if root else str(path)
+    except ValueError:
+        return str(path)
+
+
+def decide_status(spec: AnalysisSpec, data: AnalysisData, comparison: list) -> str:
+    """The status of an analysis from its data and its target comparison (see the module docstring)."""
+    if not data.complete:
+        return "incomplete"
+    if data.missing:
+        return "partial"
+    if spec.target is None:
+        return "computed"
+    return "reproduced" if all(row["agrees"] for row in comparison) else "differs"
+
+
+def pool(spec: AnalysisSpec, data: AnalysisData) -> dict:
+    """Pool the complete comparisons with the meta-analysis engine; returns ``MetaResult.to_dict()``."""
+    from sysrev.meta import meta_analysis  # imported here: only pooling needs the engine
+    from sysrev.meta.inputs import StudyDataError
+
+    frame = pd.DataFrame([{k: v for k, v in row.items() if not k.startswith("_")} for row in data.complete])
+    try:
+        result = meta_analysis(
+            frame, spec.measure, method=spec.method, model=spec.model, tau2=spec.tau2, ci=spec.ci, smd=spec.smd,
+            subgroup="subgroup" if spec.subgroup else None, level=spec.level,
+        )
+    except StudyDataError as exc:
+        # The engine names its input row and column (e.g. sd2); point the reviewer at the extraction line.
+        arm1, arm2 = data.complete[exc.row - 1]["_rows"]
+        path, line = arm2 if exc.column and exc.column.endswith("2") else arm1
+        raise InputError(f"{exc.problem} (analysis '{spec.name}', study '{exc.study}')", path=path, line=line,
+                         column=exc.column and exc.column.rstrip("12")) from None
+    return result.to_dict()
+
+
+def run_analysis(spec: AnalysisSpec, rows) -> AnalysisOutcome:
+    """Assemble, pool (when anything is complete), compare and check one analysis. Writes nothing."""
+    data = assemble(spec, rows)
+    result = pool(spec, data) if data.complete else None
+    comparison = compare(spec.target, result) if result and spec.target and not data.missing else []
+    outcome = AnalysisOutcome(spec=spec, data=data, status=decide_status(spec, data, comparison), result=result,
+                              comparison=comparison)
+    if spec.target:
+        outcome.consistency = consistency(spec.target, spec.measure, spec.level)
+    return outcome
+
+
+def _plot(outcome: AnalysisOutcome, results_dir: Path) -> list[Path]:
+    """Forest plots (SVG and PNG) of a pooled analysis, labelled as partial when it is."""
+    from sysrev.meta.plots import forest_plot
+
+    spec = outcome.spec
+    title = spec.title
+    if outcome.status == "partial":
+        title += (f" — PARTIAL: {len(outcome.data.complete)} of {outcome.comparisons_total} comparisons, "
+                  "not the reproduction")
+    paths = []
+    for suffix in (".svg", ".png"):
+        path = results_dir / f"{spec.name}{suffix}"
+        labels = (spec.group1_label, spec.group2_label)
+        favours = labels[::-1] if spec.direction == "higher is better" else labels
+        forest_plot(outcome.result, path, label1=labels[0], label2=labels[1], favours=favours, title=title)
+        paths.append(path)
+    return paths
+
+
+def run_project(project, *, write: bool = True) -> list[AnalysisOutcome]:
+    """Run every analysis of a project; with ``write``, save results JSON and forest plots per analysis."""
+    specs = load_analyses(project)
+    rows = load_extraction(project)
+    outcomes = [run_analysis(spec, rows) for spec in specs]
+    if write:
+        results_dir = project.results_dir
+        for outcome in outcomes:
+            json_path = results_dir / f"{outcome.spec.name}.json"
+            stale = [results_dir / f"{outcome.spec.name}{s}" for s in (".svg", ".png")]
+            if outcome.result is not None:
+                outcome.files.extend(_plot(outcome, results_dir))
+            else:
+                for path in stale:  # an old plot would contradict a status that has nothing to plot
+                    path.unlink(missing_ok=True)
+            outcome.files.insert(0, json_path)
+            atomic_write_json(json_path, outcome.to_dict(project.root))
+    return outcomes

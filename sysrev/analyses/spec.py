@@ -1,0 +1,290 @@
+"""``analysis/analyses.toml``: which analyses a review runs, how, and the published figures they must match.
+
+One table per analysis, keyed by its name (the name of its results file)::
+
+    [analyses.pain]
+    title = "Post-procedural pain intensity"
+    outcome = "pain"              # the extraction rows' `outcome`
+    measure = "SMD"               # MD, SMD, RR, OR, RD, PETO
+    method = "IV"                 # IV, MH, PETO (default: IV for MD/SMD, MH for RR/OR/RD, PETO for PETO)
+    model = "random"              # fixed | random;  tau2 = "DL", ci = "z", smd = "revman", level = 95
+    subgroup = "timepoint"        # "timepoint" or "item": the extraction column whose values form subgroups
+    direction = "lower is better" # what a lower value of the outcome means (plot labels)
+
+    [analyses.pain.subgroups]     # subgroup label = the extraction values it takes (display order)
+    "3 months" = ["3 months", "12 weeks"]
+
+    [analyses.pain.target]        # the published figures, as printed (quoted, so decimals are kept)
+    source = "Viderman 2023, abstract"
+    estimate = "-0.01"
+    ci = ["-0.11", "0.10"]
+    p = "0.91"
+    I2 = "0%"
+
+Arm labels come from ``[arms]`` of review.toml (group 1 = experimental) unless an analysis sets
+``group1``/``group2``. Every problem is an :class:`InputError` naming analyses.toml and the line of the
+offending key, so a reviewer can go straight to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sysrev.analyses.targets import TARGET_FIELDS, PrintedValue, Target
+from sysrev.errors import InputError
+from sysrev.project import load_toml
+
+CONTINUOUS = ("MD", "SMD")
+DICHOTOMOUS = ("RR", "OR", "RD", "PETO")
+DEFAULT_METHOD = {"MD": "IV", "SMD": "IV", "RR": "MH", "OR": "MH", "RD": "MH", "PETO": "PETO"}
+ALLOWED = {
+    "measure": CONTINUOUS + DICHOTOMOUS,
+    "method": ("IV", "MH", "PETO"),
+    "model": ("fixed", "random"),
+    "tau2": ("DL", "REML", "PM", "ML", "HS", "SJ", "HE", "EB"),
+    "ci": ("z", "hksj"),
+    "smd": ("revman", "exact"),
+    "subgroup": ("timepoint", "item"),
+    "direction": ("lower is better", "higher is better"),
+}
+ANALYSIS_KEYS = frozenset(ALLOWED) | {"title", "outcome", "level", "group1", "group2", "pooled_sd",
+                                      "subgroups", "target", "note"}
+TARGET_KEYS = frozenset({"source", "estimate", "ci", "p", "I2", "tau2"})
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class AnalysisSpec:
+    """One analysis of a project, validated (see the module docstring for the meaning of each field)."""
+
+    name: str
+    title: str
+    outcome: str
+    measure: str
+    method: str
+    model: str
+    tau2: str
+    ci: str
+    smd: str
+    level: float
+    subgroup: str | None
+    subgroups: dict = field(default_factory=dict)  # label -> tuple of extraction values
+    group1: str = "1"
+    group2: str = "2"
+    group1_label: str = ""
+    group2_label: str = ""
+    direction: str = "lower is better"
+    pooled_sd: bool = False
+    target: Target | None = None
+    note: str = ""
+    path: Path | None = None
+    line: int | None = None
+
+    @property
+    def is_continuous(self) -> bool:
+        return self.measure in CONTINUOUS
+
+    def subgroup_of(self, value: str) -> str | None:
+        """The subgroup label an extraction value (time point or item) belongs to, or None."""
+        for label, values in self.subgroups.items():
+            if value in values:
+                return label
+        return None
+
+    def describe(self) -> dict:
+        """The settings that decide the numbers, for the results file."""
+        return {
+            "title": self.title, "outcome": self.outcome, "measure": self.measure, "method": self.method,
+            "model": self.model, "tau2": self.tau2, "ci": self.ci, "smd": self.smd, "level": self.level,
+            "subgroup": self.subgroup, "subgroups": {k: list(v) for k, v in self.subgroups.items()},
+            "group1": self.group1, "group2": self.group2, "pooled_sd": self.pooled_sd, "note": self.note,
+        }
+
+
+class _Locator:
+    """Finds the line of a table header or key in a TOML file, for error messages (tomllib keeps none)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            self.lines = []
+
+    def _header_line(self, parts: tuple[str, ...]) -> int | None:
+        dotted = r"\s*\.\s*".join(rf"(?:{re.escape(p)}|\"{re.escape(p)}\"|'{re.escape(p)}')" for p in parts)
+        pattern = re.compile(rf"^\s*\[\s*{dotted}\s*\]")
+        for number, text in enumerate(self.lines, start=1):
+            if pattern.match(text):
+                return number
+        return None
+
+    def line(self, *parts: str, key: str | None = None) -> int | None:
+        """Line of ``[parts]`` or, with ``key``, of ``key = …`` inside that table (falls back to the header)."""
+        start = self._header_line(parts) if parts else 0  # no parts: the top level, before any table
+        if start is None or key is None:
+            return start or None
+        key_re = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*=")
+        for number in range(start + 1, len(self.lines) + 1):
+            text = self.lines[number - 1]
+            if text.lstrip().startswith("["):
+                break
+            if key_re.match(text):
+                return number
+        return start
+
+    def error(self, message: str, *parts: str, key: str | None = None) -> InputError:
+        return InputError(message, path=self.path, line=self.line(*parts, key=key))
+
+
+def _arms(project) -> tuple[str, str, str, str]:
+    """Group 1/2 arm labels and display labels from review.toml's [arms] (contract 7)."""
+    arms = project.config.get("arms")
+    if not isinstance(arms, dict):
+        raise InputError("missing [arms] table (group1 = experimental arm label, group2 = control arm label)",
+                         path=project.config_path)
+    labels = []
+    for key in ("group1", "group2"):
+        value = arms.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"[arms] {key} must be a non-empty string (the arm label used in extraction rows)",
+                             path=project.config_path)
+        labels.append(value.strip())
+    display = [str(arms.get(f"{k}_label") or lab) for k, lab in zip(("group1", "group2"), labels)]
+    return labels[0], labels[1], display[0], display[1]
+
+
+def _parse_target(raw, name: str, loc: _Locator) -> Target:
+    if not isinstance(raw, dict):
+        raise loc.error("target must be a table ([analyses.NAME.target])", "analyses", name, key="target")
+    for key in raw:
+        if key not in TARGET_KEYS:
+            raise loc.error(f"unknown target key '{key}' (expected {', '.join(sorted(TARGET_KEYS))})",
+                            "analyses", name, "target", key=key)
+    values: dict[str, PrintedValue] = {}
+    for key in ("estimate", "p", "I2", "tau2"):
+        if key in raw:
+            try:
+                values[key] = PrintedValue.parse(raw[key])
+            except ValueError as exc:
+                raise loc.error(f"target {key}: {exc}", "analyses", name, "target", key=key) from None
+    if "ci" in raw:
+        ci = raw["ci"]
+        if not isinstance(ci, list) or len(ci) != 2:
+            raise loc.error("target ci must be a list of two printed numbers, e.g. [\"-0.11\", \"0.10\"]",
+                            "analyses", name, "target", key="ci")
+        try:
+            values["ci_low"], values["ci_high"] = (PrintedValue.parse(v) for v in ci)
+        except ValueError as exc:
+            raise loc.error(f"target ci: {exc}", "analyses", name, "target", key="ci") from None
+        if values["ci_low"].value > values["ci_high"].value:
+            raise loc.error("target ci: the lower limit is above the upper limit", "analyses", name, "target",
+                            key="ci")
+    if not values:
+        raise loc.error("target has no published figures (estimate, ci, p, I2, tau2)", "analyses", name, "target")
+    source = raw.get("source", "")
+    if not isinstance(source, str) or not source.strip():
+        raise loc.error("target source must say where the figures are printed (paper, table, page)",
+                        "analyses", name, "target", key="source")
+    ordered = {k: values[k] for k in TARGET_FIELDS if k in values}
+    return Target(source=source.strip(), values=ordered)
+
+
+def _parse_subgroups(raw, name: str, loc: _Locator) -> dict:
+    if not isinstance(raw, dict) or not raw:
+        raise loc.error("subgroups must be a table of 'label = [values…]'", "analyses", name, key="subgroups")
+    seen: dict[str, str] = {}
+    out = {}
+    for label, values in raw.items():
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
+            raise loc.error(f"subgroup '{label}' must list the extraction values it takes, e.g. [\"12 weeks\"]",
+                            "analyses", name, "subgroups", key=label)
+        for value in values:
+            if value in seen:
+                raise loc.error(f"'{value}' is in subgroups '{seen[value]}' and '{label}'",
+                                "analyses", name, "subgroups", key=label)
+            seen[value] = label
+        out[label] = tuple(values)
+    return out
+
+
+def _parse_one(name: str, raw, arms, loc: _Locator) -> AnalysisSpec:
+    if not _NAME.match(name):
+        raise loc.error(f"analysis name '{name}' must be usable as a file name (letters, digits, '.', '_', '-')",
+                        "analyses", name)
+    if not isinstance(raw, dict):
+        raise loc.error(f"analyses.{name} must be a table", "analyses", name)
+    for key in raw:
+        if key not in ANALYSIS_KEYS:
+            raise loc.error(f"unknown key '{key}' in analysis '{name}' (expected one of "
+                            f"{', '.join(sorted(ANALYSIS_KEYS))})", "analyses", name, key=key)
+    for key in ("outcome", "measure"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise loc.error(f"analysis '{name}' needs '{key}'", "analyses", name, key=key)
+    values = {}
+    for key, allowed in ALLOWED.items():
+        if key in raw and raw[key] not in allowed:
+            raise loc.error(f"{key} = {raw[key]!r} is not one of {', '.join(allowed)}", "analyses", name, key=key)
+    measure = raw["measure"]
+    method = raw.get("method", DEFAULT_METHOD[measure])
+    if measure in CONTINUOUS and method != "IV":
+        raise loc.error(f"{measure} is pooled by inverse variance (method = \"IV\"), not {method}",
+                        "analyses", name, key="method")
+    if (method == "PETO") != (measure == "PETO"):
+        raise loc.error("the Peto method goes with measure = \"PETO\" and only with it", "analyses", name,
+                        key="method")
+    level = raw.get("level", 95)
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 50 <= level < 100:
+        raise loc.error("level must be a confidence level in percent, e.g. 95", "analyses", name, key="level")
+    pooled_sd = raw.get("pooled_sd", False)
+    if not isinstance(pooled_sd, bool) or (pooled_sd and measure != "MD"):
+        raise loc.error("pooled_sd = true is only for measure = \"MD\" (true or false)", "analyses", name,
+                        key="pooled_sd")
+    subgroup = raw.get("subgroup")
+    subgroups = _parse_subgroups(raw["subgroups"], name, loc) if "subgroups" in raw else {}
+    if subgroup and not subgroups:
+        raise loc.error(f"subgroup = \"{subgroup}\" needs a [analyses.{name}.subgroups] table mapping labels "
+                        "to the extraction values", "analyses", name, key="subgroup")
+    if subgroups and not subgroup:
+        raise loc.error("a subgroups table needs subgroup = \"timepoint\" or \"item\"", "analyses", name,
+                        key="subgroups")
+    group1, group2, label1, label2 = arms
+    for key in ("group1", "group2", "title", "note"):
+        if key in raw and not isinstance(raw[key], str):
+            raise loc.error(f"{key} must be a string", "analyses", name, key=key)
+    group1, group2 = raw.get("group1", group1), raw.get("group2", group2)
+    if group1 == group2:
+        raise loc.error("group1 and group2 name the same arm", "analyses", name, key="group2")
+    values.update(
+        name=name, title=raw.get("title", name), outcome=raw["outcome"].strip(), measure=measure, method=method,
+        model=raw.get("model", "fixed"), tau2=raw.get("tau2", "DL"), ci=raw.get("ci", "z"),
+        smd=raw.get("smd", "revman"), level=float(level), subgroup=subgroup, subgroups=subgroups,
+        group1=group1, group2=group2,
+        group1_label=label1 if group1 == arms[0] else group1, group2_label=label2 if group2 == arms[1] else group2,
+        direction=raw.get("direction", "lower is better"), pooled_sd=pooled_sd,
+        target=_parse_target(raw["target"], name, loc) if "target" in raw else None,
+        note=raw.get("note", ""), path=loc.path, line=loc.line("analyses", name),
+    )
+    return AnalysisSpec(**values)
+
+
+def load_analyses(project) -> list[AnalysisSpec]:
+    """Read and validate the project's ``analysis/analyses.toml`` (in file order)."""
+    path = project.analyses_path
+    if not path.is_file():
+        raise InputError("no analyses file; define the review's analyses there (see docs/analyses.md)", path=path)
+    data = load_toml(path)
+    loc = _Locator(path)
+    for key in data:
+        if key != "analyses":
+            raise InputError(f"unknown top-level key or table '{key}'; analyses go in [analyses.NAME] tables",
+                             path=path, line=loc.line(key) or loc.line(key=key))
+    table = data.get("analyses")
+    if not isinstance(table, dict) or not table:
+        raise InputError("no analyses defined; add an [analyses.NAME] table", path=path)
+    arms = _arms(project)
+    return [_parse_one(name, raw, arms, loc) for name, raw in table.items()]
