@@ -97,7 +97,7 @@ def compare_assessments(a: Assessment, b: Assessment) -> Comparison:
                     merged.answers[question.id] = va
                 else:
                     merged.answers[question.id] = ""
-                    differ(f"{domain.key}.{question.id}", fa.answers.get(question.id, ""),
+                    differ(f"{domain.key}.answers.{question.id}", fa.answers.get(question.id, ""),
                            fb.answers.get(question.id, ""), (domain.key, question.id))
             merged.support[question.id] = _merge_text(fa.support.get(question.id, ""),
                                                       fb.support.get(question.id, ""), name_a, name_b)

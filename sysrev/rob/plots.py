@@ -9,7 +9,6 @@ on a bare :class:`matplotlib.figure.Figure` (no pyplot state), and written as PN
 from __future__ import annotations
 
 import io
-import textwrap
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -64,22 +63,18 @@ def traffic_light(rows: list[tuple[str, dict]], title: str = "Risk of bias (RoB 
                     color="white" if value != SOME_CONCERNS else "black", fontweight="bold")
     ax.set_aspect("equal")
     ax.set_title(title, fontsize=11, pad=6)
-    key = "   ".join(f"{k}: {SHORT_NAMES[k]}" for k in DOMAIN_KEYS)
-    fig.text(0.5, -0.02, _wrap(key, 95), ha="center", va="top", fontsize=7.5)
+    key = "\n".join(f"{k}: {SHORT_NAMES[k]}" for k in DOMAIN_KEYS)
+    fig.text(0.02, -0.01, key, ha="left", va="top", fontsize=8, linespacing=1.4)
     present = [v for v in (LOW, SOME_CONCERNS, HIGH, None) if any(j.get(c) == v for _, j in rows for c in COLUMNS)]
     handles = [Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=COLOURS[v],
                       markeredgecolor="none", label=LABELS[v]) for v in present]
-    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=len(handles),
-               frameon=False, fontsize=8, title="Judgement", title_fontsize=8)
+    fig.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.98, -0.01), frameon=False, fontsize=8,
+               title="Judgement", title_fontsize=8, alignment="left")
     return fig
 
 
 def _circle(x, y, colour):
     return Circle((x, y), 0.36, facecolor=colour, edgecolor="none")
-
-
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width))
 
 
 def summary_bars(rows: list[tuple[str, dict]], weights: dict[str, float] | None = None,

@@ -1,0 +1,88 @@
+"""`sysrev rob …` commands end to end on a copy of the fixture project."""
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from sysrev.cli.main import cli
+
+
+@pytest.fixture
+def project(own_fixtures, tmp_path):
+    target = tmp_path / "project"
+    shutil.copytree(own_fixtures / "rob" / "project", target)
+    return target
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_new_writes_a_template_and_refuses_to_overwrite(project):
+    result = run("rob", "new", "Trial Epsilon 2023", "pain", "--assessor", "CD", "--project", project)
+    assert result.exit_code == 0, result.output
+    path = project / "analysis" / "rob2" / "Trial_Epsilon_2023--pain.toml"
+    assert 'assessor = "CD"' in path.read_text()
+    again = run("rob", "new", "Trial Epsilon 2023", "pain", "--project", project)
+    assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_check_clean_project_exits_0_and_lists_judgements(project):
+    result = run("rob", "check", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "Trial Delta 2022 × pain: D1=some concerns" in result.output
+    assert "5 form(s)" in result.output and "0 error(s)" in result.output
+
+
+def test_check_with_an_empty_template_exits_2(project):
+    run("rob", "new", "Trial Epsilon 2023", "pain", "--project", project)
+    result = run("rob", "check", "--project", project)
+    assert result.exit_code == 2
+    assert "Trial_Epsilon_2023--pain.toml:18 [D1.answers.1.1]: missing answer" in result.output
+    assert "error: 12 error(s) in the RoB 2 forms" in result.output
+
+
+def test_table_json_is_the_forest_shape(project):
+    result = run("rob", "table", "--outcome", "pain", "--json", "--project", project)
+    data = json.loads(result.output)
+    assert set(data) == {"Trial Alpha 2019", "Trial Beta 2020", "Trial Delta 2022", "Trial Gamma 2021"}
+    assert set(data["Trial Beta 2020"]) == {"D1", "D2", "D3", "D4", "D5", "overall"}
+
+
+def test_plot_writes_png_and_svg(project, tmp_path):
+    result = run("rob", "plot", "--traffic-light", tmp_path / "tl", "--summary", tmp_path / "summary.svg",
+                 "--outcome", "pain", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "tl.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = (tmp_path / "tl.svg").read_text()
+    assert "<svg" in svg and "Trial Gamma 2021" in svg
+    assert "Overall risk of bias" in (tmp_path / "summary.svg").read_text()
+    assert not (tmp_path / "summary.png").exists()
+
+
+def test_weighted_summary(project, tmp_path):
+    weights = tmp_path / "w.csv"
+    weights.write_text("study,weight\nTrial Alpha 2019,10\nTrial Beta 2020,20\nTrial Delta 2022,30\n")
+    result = run("rob", "plot", "--summary", tmp_path / "s.png", "--outcome", "pain", "--weights", weights,
+                 "--project", project)
+    assert result.exit_code == 2 and "no weight given for Trial Gamma 2021" in result.output
+    weights.write_text(weights.read_text() + "Trial Gamma 2021,40\n")
+    result = run("rob", "plot", "--summary", tmp_path / "s.png", "--outcome", "pain", "--weights", weights,
+                 "--project", project)
+    assert result.exit_code == 0 and (tmp_path / "s.png").exists()
+
+
+def test_compare_command(project, tmp_path):
+    rob2 = project / "analysis" / "rob2"
+    other = tmp_path / "other"
+    shutil.copytree(rob2, other)
+    form = other / "Trial_Beta_2020--pain.toml"
+    form.write_text(form.read_text().replace('"5.1" = "NI"', '"5.1" = "Y"'))
+    result = run("rob", "compare", rob2, other, "--out", tmp_path / "consensus")
+    assert result.exit_code == 0, result.output
+    assert "D5.answers.5.1: test=NI  test=Y" in result.output
+    # 5.1 and the D5 judgement differ; both overall judgements stay "some concerns"
+    assert "5 form pair(s), 2 disagreement(s)" in result.output
+    assert (tmp_path / "consensus" / "Trial_Beta_2020--pain.toml").exists()
