@@ -35,6 +35,7 @@ def _register():
     from sysrev.cli import meta
 
     cli.add_command(meta.meta)
+    from sysrev.cli import prisma, screen; cli.add_command(screen.screen); cli.add_command(prisma.prisma)  # noqa: E702
     from sysrev.cli import rob; cli.add_command(rob.rob)
 
 

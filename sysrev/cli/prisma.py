@@ -1,0 +1,64 @@
+"""`sysrev prisma`: the PRISMA 2020 flow counts derived from the review's files, and the diagram."""
+
+import json
+
+import click
+
+from sysrev.cli.options import project_option
+from sysrev.project import load_project
+from sysrev.report.prisma import prisma_counts
+from sysrev.report.prisma_diagram import draw_prisma
+
+
+def _previous(value):
+    """``STUDIES`` or ``STUDIES:REPORTS`` → (studies, reports)."""
+    if value is None:
+        return None, None
+    studies, _, reports = value.partition(":")
+    try:
+        parsed = int(studies), int(reports or studies)
+    except ValueError:
+        raise click.BadParameter("use STUDIES or STUDIES:REPORTS, e.g. 8 or 8:11") from None
+    if min(parsed) < 0:
+        raise click.BadParameter("counts cannot be negative")
+    return parsed
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.option("--out", "outs", multiple=True, type=click.Path(dir_okay=False),
+              help="Draw the diagram to FILE.svg or FILE.png (repeatable).")
+@click.option("--previous", default=None, metavar="STUDIES[:REPORTS]",
+              help="Updated review: studies (and reports) included in the previous version.")
+@project_option
+def prisma(as_json, outs, previous, project_dir):
+    """PRISMA 2020 flow counts from the search runs, dedup and screening logs; optionally the diagram.
+
+    Counts that do not add up are an error naming the stage, the records and the files involved.
+    """
+    studies, reports = _previous(previous)
+    counts = prisma_counts(load_project(project_dir), previous_studies=studies, previous_reports=reports)
+    if as_json:
+        click.echo(json.dumps(counts.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(_format(counts))
+    for out in outs:
+        click.echo(f"wrote {draw_prisma(counts, out)}", err=as_json)
+
+
+def _format(c) -> str:
+    lines = [f"Records identified: {c.identified_total}"]
+    lines += [f"  {name}: {n}" for name, n in c.identified.items()]
+    lines += [f"Duplicate records removed: {c.duplicates_removed}",
+              f"Records screened: {c.records_screened}",
+              f"Records excluded: {c.records_excluded}",
+              f"Reports sought for retrieval: {c.reports_sought}",
+              f"Reports not retrieved: {c.reports_not_retrieved}",
+              f"Reports assessed for eligibility: {c.reports_assessed}",
+              f"Reports excluded: {sum(c.reports_excluded.values())}"]
+    lines += [f"  {reason}: {n}" for reason, n in c.reports_excluded.items()]
+    lines += [f"New studies included: {c.studies_included} (reports: {c.reports_included})"]
+    if c.previous_studies is not None:
+        lines += [f"Studies in the previous version: {c.previous_studies} (reports: {c.previous_reports})",
+                  f"Total studies included: {c.total_studies} (reports: {c.total_reports})"]
+    return "\n".join(lines)

@@ -1,0 +1,189 @@
+"""`sysrev screen`: screen records in the terminal, import decisions from other tools, follow progress and
+agreement, list and reconcile conflicts. See docs/screening.md."""
+
+import json
+import sys
+import time
+
+import click
+
+from sysrev.cli.options import project_option
+from sysrev.project import load_project
+from sysrev.screening.config import DECISIONS, STAGES
+from sysrev.screening.imports import FORMATS, read_export
+from sysrev.screening.log import append_decisions, log_path
+from sysrev.screening.session import STAGE_LABEL, ReconcileSession, ScreenSession
+from sysrev.screening.state import load_screening
+from sysrev.screening.summary import stage_summary
+
+stage_option = click.option("--stage", type=click.Choice(STAGES), default="title_abstract", show_default=True,
+                            help="Screening stage.")
+
+
+@click.group(invoke_without_command=True)
+@click.option("--reviewer", help="Your reviewer name, as listed in review.toml [screening] reviewers.")
+@stage_option
+@project_option
+@click.pass_context
+def screen(ctx, reviewer, stage, project_dir):
+    """Screen records one at a time (with --reviewer), or use a subcommand.
+
+    \b
+    Keys: i include, e exclude, m maybe, s skip, b back, q quit
+    (at full text, e asks for the exclusion reason from a numbered menu).
+    Decisions go to screening/<stage>/<reviewer>.csv; the screen resumes where you stopped.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if reviewer is None:
+        raise click.UsageError("give --reviewer NAME to screen, or a subcommand (status, conflicts, reconcile, "
+                               "import)")
+    _run_interactive(ScreenSession, project_dir, reviewer, stage)
+
+
+def _run_interactive(session_class, project_dir, reviewer, stage):
+    if not sys.stdin.isatty():
+        raise click.UsageError("the interactive screen needs a terminal (stdin is not one); to load decisions "
+                               "made elsewhere use `sysrev screen import`")
+    session = session_class(load_project(project_dir), reviewer, stage, getkey=click.getchar, echo=click.echo,
+                            clock=time.monotonic, clear=click.clear, color=sys.stdout.isatty())
+    session.run()
+
+
+@screen.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@project_option
+def status(as_json, project_dir):
+    """Per stage and reviewer: screened, left, conflicts and agreement (kappa, PABAK, AC1)."""
+    screening = load_screening(load_project(project_dir), strict=False)
+    summaries = [stage_summary(screening, stage) for stage in STAGES]
+    if as_json:
+        click.echo(json.dumps({"stages": summaries, "problems": [str(p) for p in screening.problems]}, indent=2))
+    else:
+        click.echo("\n\n".join(_format_status(s) for s in summaries))
+    if screening.problems:
+        for problem in screening.problems:
+            click.echo(f"warning: not counted: {problem}", err=True)
+        sys.exit(1)
+
+
+def _format_status(s) -> str:
+    lines = [f"{STAGE_LABEL[s['stage']]}: {s['records']} records · {s['decided']} decided "
+             f"({', '.join(f'{k} {v}' for k, v in s['decisions'].items())}) · {s['conflicts']} conflicts · "
+             f"{s['awaiting_second_reviewer']} awaiting another reviewer · {s['unscreened']} unscreened · "
+             f"{s['reconciled']} reconciled"]
+    if s["reviewers"]:
+        width = max(len(name) for name in s["reviewers"])
+        lines.append(f"  {'reviewer'.ljust(width)}  screened   left  include  exclude  maybe")
+        for name, r in s["reviewers"].items():
+            lines.append(f"  {name.ljust(width)}  {r['screened']:>8}  {r['left']:>5}  {r['include']:>7}  "
+                         f"{r['exclude']:>7}  {r['maybe']:>5}")
+    for a in s["agreement"]:
+        kappa = ("kappa n/a (one category only)" if a["kappa"] is None else
+                 f"kappa {a['kappa']:.3f} [95% CI {a['kappa_ci_low']:.3f}, {a['kappa_ci_high']:.3f}]")
+        lines.append(f"  agreement {a['reviewers'][0]} × {a['reviewers'][1]} on {a['n']} records: "
+                     f"{100 * a['percent_agreement']:.1f}% · {kappa} · PABAK {a['pabak']:.3f} · "
+                     f"AC1 {a['ac1']:.3f}")
+    if s["outside_stage"]:
+        lines.append(f"  note: decisions on {len(s['outside_stage'])} record(s) this stage does not screen: "
+                     f"{', '.join(s['outside_stage'][:5])}")
+    return "\n".join(lines)
+
+
+@screen.command("conflicts")
+@stage_option
+@click.option("--json", "as_json", is_flag=True, help="Print the conflicts as JSON.")
+@project_option
+def conflicts(stage, as_json, project_dir):
+    """List the records on which reviewers disagree, with each reviewer's decision side by side."""
+    screening = load_screening(load_project(project_dir))
+    state = screening.stages[stage]
+    records = screening.records_by_id
+    items = []
+    for rid in state.conflicts():
+        votes = {name: {"decision": d.decision, "reason": d.reason} for name, d in state.votes(rid).items()}
+        items.append({"record_id": rid, "title": records[rid].get("title", ""), "votes": votes})
+    if as_json:
+        click.echo(json.dumps(items, indent=2, ensure_ascii=False))
+        return
+    if not items:
+        click.echo(f"No conflicts at {STAGE_LABEL[stage]}.")
+        return
+    names = sorted({name for item in items for name in item["votes"]}, key=screening.config.reviewers.index)
+    click.echo(f"{len(items)} conflict(s) at {STAGE_LABEL[stage]}:")
+    for item in items:
+        cells = "  ".join(f"{name}: {_vote(item['votes'].get(name))}" for name in names)
+        click.echo(f"  {item['record_id']}  {cells}\n      {item['title'][:100]}")
+    click.echo("Settle them with: sysrev screen reconcile --reviewer NAME" +
+               (" --stage full_text" if stage == "full_text" else ""))
+
+
+def _vote(vote) -> str:
+    if vote is None:
+        return "—"
+    return vote["decision"] + (f" ({vote['reason']})" if vote["reason"] else "")
+
+
+@screen.command("reconcile")
+@click.option("--reviewer", required=True, help="Who settles the conflicts (the third reviewer, or 'consensus').")
+@stage_option
+@project_option
+def reconcile(reviewer, stage, project_dir):
+    """Settle each conflict: see every reviewer's decision side by side, press the final decision.
+
+    Decisions go to screening/<stage>/reconciliation/<reviewer>.csv and override the reviewers' votes.
+    """
+    _run_interactive(ReconcileSession, project_dir, reviewer, stage)
+
+
+@screen.command("import")
+@click.option("--reviewer", required=True, help="Whose decisions these are (the log they go to).")
+@stage_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="The tool that exported FILE (default: detected from its columns).")
+@click.option("--rayyan-name", default=None, help="The reviewer's name in Rayyan's RAYYAN-INCLUSION notes "
+              "(default: --reviewer, or the only name present).")
+@click.option("--decision", type=click.Choice(DECISIONS), default=None,
+              help="Covidence: the decision of the exported list (default: from the file name).")
+@click.option("--dry-run", is_flag=True, help="Report what would be imported; write nothing.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@project_option
+def import_(reviewer, stage, fmt, rayyan_name, decision, dry_run, file, project_dir):
+    """Import decisions from a Rayyan, Covidence or ASReview CSV export into the reviewer's log.
+
+    Rows are matched to records by DOI, then PMID, then title. Rows that match nothing are listed (with
+    their line) and not imported; the exit code is then 1.
+    """
+    project = load_project(project_dir)
+    screening = load_screening(project)
+    if reviewer not in screening.config.reviewers:
+        raise click.UsageError(f"unknown reviewer {reviewer!r}; review.toml lists "
+                               f"{', '.join(screening.config.reviewers)}")
+    state = screening.stages[stage]
+    result = read_export(file, reviewer=reviewer, stage=stage, config=screening.config, records=screening.records,
+                         fmt=fmt, rayyan_name=rayyan_name, decision=decision)
+    eligible = set(state.eligible)
+    current = state.latest.get(reviewer, {})
+    new, unchanged, outside = [], 0, []
+    for d in result.decisions:
+        held = current.get(d.record_id)
+        if d.record_id not in eligible:
+            outside.append(d)
+        elif held is not None and (held.decision, held.reason) == (d.decision, d.reason):
+            unchanged += 1
+        else:
+            new.append(d)
+    path = log_path(project.screening_dir, stage, reviewer)
+    if not dry_run:
+        append_decisions(path, new)
+    verb = "would add" if dry_run else "added"
+    click.echo(f"{result.format} export {file}: {verb} {len(new)} decision(s) to {path}; {unchanged} unchanged; "
+               f"{result.not_screened} row(s) without a decision in the export")
+    for d in outside:
+        click.echo(f"  line {d.line}: record {d.record_id} is not screened at {STAGE_LABEL[stage]} "
+                   "(not included at title/abstract); not imported", err=True)
+    for row in result.unmatched:
+        click.echo(f"  line {row.line}: {row.why} — {row.title[:80] or '(no title)'}", err=True)
+    if result.unmatched or outside:
+        click.echo(f"{len(result.unmatched) + len(outside)} row(s) not imported (listed above).", err=True)
+        sys.exit(1)

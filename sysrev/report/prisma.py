@@ -1,0 +1,199 @@
+"""PRISMA 2020 flow-diagram counts, derived from the review's files, never typed.
+
+* Identification: records identified per database = records retrieved by the search-run snapshots
+  (``searches/runs/*/``, contract 3), labelled with the ``[[databases]] name`` of review.toml whose strategy
+  file the run came from; duplicates removed from ``records/dedup_summary.json`` (contract 5).
+* Screening: records screened = the deduplicated records; excluded = the title/abstract stage's decisions
+  (after reconciliation); reports sought = those included or marked maybe; reports not retrieved =
+  full-text exclusions with the review's *not retrieved* reason; reports assessed = the rest; reports
+  excluded, per reason; included = full-text inclusions.
+* Updated reviews: studies (and reports) of the previous version are added to give the totals.
+
+sysrev screens records (reports); it does not group several reports of one study, so "new studies" and
+"reports of new studies" are the same number unless a review says otherwise.
+
+Every count is checked before anything is drawn: search runs against the dedup summary, the dedup summary
+against records.jsonl, each stage fully decided, no full-text decision on a record that title/abstract
+screening did not send there. A failed check is a :class:`PrismaError` that says where.
+"""
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sysrev.errors import InputError, SysrevError
+from sysrev.screening.state import load_screening
+from sysrev.search.snapshot import list_snapshots, read_snapshot
+
+
+class PrismaError(SysrevError):
+    """The review's files do not give a consistent PRISMA flow; the message says which count and where."""
+
+
+@dataclass
+class PrismaCounts:
+    """The numbers of a PRISMA 2020 flow diagram."""
+
+    identified: dict  # database label -> records
+    duplicates_removed: int
+    records_screened: int
+    records_excluded: int
+    reports_sought: int
+    reports_not_retrieved: int
+    reports_assessed: int
+    reports_excluded: dict  # reason -> reports
+    studies_included: int
+    reports_included: int
+    previous_studies: int | None = None
+    previous_reports: int | None = None
+    notes: list = field(default_factory=list)
+
+    @property
+    def identified_total(self) -> int:
+        return sum(self.identified.values())
+
+    @property
+    def total_studies(self) -> int:
+        return self.studies_included + (self.previous_studies or 0)
+
+    @property
+    def total_reports(self) -> int:
+        return self.reports_included + (self.previous_reports or 0)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.update(identified_total=self.identified_total, total_studies=self.total_studies,
+                    total_reports=self.total_reports, updated_review=self.previous_studies is not None)
+        return data
+
+
+def prisma_counts(project, *, previous_studies=None, previous_reports=None) -> PrismaCounts:
+    """Derive and check the PRISMA 2020 counts of ``project``."""
+    identified = identified_per_database(project)
+    summary = _dedup_summary(project)
+    screening = load_screening(project)
+    problems = []
+
+    total = sum(identified.values())
+    dedup_identified = summary.get("identified")
+    if isinstance(dedup_identified, dict) and sum(dedup_identified.values()) != total:
+        problems.append(f"the search runs in {project.runs_dir} hold {total} records but "
+                        f"records/dedup_summary.json says dedup read {sum(dedup_identified.values())}: "
+                        "re-run `sysrev dedup` after the last search run")
+    duplicates = _int(summary, "duplicates_removed", project)
+    n_records = len(screening.records)
+    if total - duplicates != n_records:
+        problems.append(f"identified ({total}) − duplicates removed ({duplicates}) = {total - duplicates}, "
+                        f"but records/records.jsonl holds {n_records} records")
+    if "records" in summary and summary["records"] != n_records:
+        problems.append(f"records/dedup_summary.json says {summary['records']} records but "
+                        f"records/records.jsonl holds {n_records}")
+
+    ta, ft = screening.stages["title_abstract"], screening.stages["full_text"]
+    problems += _undecided(ta, "title/abstract")
+    ta_final = [ta.final(rid) for rid in ta.eligible]
+    excluded = sum(1 for d in ta_final if d and d.decision == "exclude")
+    sought = len(ft.eligible)
+    problems += _undecided(ft, "full text")
+    ft_final = [ft.final(rid) for rid in ft.eligible]
+    maybe = [rid for rid, d in zip(ft.eligible, ft_final) if d and d.decision == "maybe"]
+    if maybe:
+        problems.append(f"full text: {len(maybe)} record(s) still 'maybe' — decide include or exclude: "
+                        f"{_ids(maybe)}")
+    for rid, decisions in ft.outside.items():
+        where = ", ".join(f"{d.path}, line {d.line}" for d in decisions)
+        problems.append(f"full text: record {rid} has decisions ({where}) but was not included at "
+                        "title/abstract")
+    if problems:
+        raise PrismaError("the PRISMA counts do not add up:\n  " + "\n  ".join(problems))
+
+    not_retrieved_reason = screening.config.not_retrieved_reason
+    not_retrieved = sum(1 for d in ft_final if d.decision == "exclude" and d.reason == not_retrieved_reason)
+    reasons = {}
+    for reason in screening.config.exclusion_reasons:
+        n = sum(1 for d in ft_final if d.decision == "exclude" and d.reason == reason)
+        if n and reason != not_retrieved_reason:
+            reasons[reason] = n
+    included = sum(1 for d in ft_final if d.decision == "include")
+    counts = PrismaCounts(identified, duplicates, n_records, excluded, sought, not_retrieved,
+                          sought - not_retrieved, reasons, included, included, previous_studies,
+                          previous_reports if previous_reports is not None else previous_studies)
+    _check_sums(counts)
+    return counts
+
+
+def identified_per_database(project) -> dict:
+    """Records retrieved by the project's search runs, per database label (review.toml names first)."""
+    runs = list_snapshots(project.runs_dir)
+    if not runs:
+        raise PrismaError(f"no search runs in {project.runs_dir}: PRISMA's 'records identified' comes from "
+                          "them (sysrev search run, or sysrev import for exported files)")
+    labels = _database_labels(project)
+    identified = {}
+    for run in runs:
+        manifest, records = read_snapshot(run)
+        label = labels.get(manifest.get("name")) or manifest.get("database") or manifest.get("name") or run.name
+        identified[label] = identified.get(label, 0) + len(records)
+    return identified
+
+
+def _database_labels(project) -> dict:
+    """Snapshot name (a strategy file's stem) -> the ``[[databases]] name`` that uses that strategy."""
+    labels = {}
+    for entry in project.config.get("databases", []) or []:
+        if isinstance(entry, dict) and entry.get("name") and entry.get("strategy"):
+            labels[Path(entry["strategy"]).stem] = entry["name"]
+    return labels
+
+
+def _dedup_summary(project) -> dict:
+    path = project.records_dir / "dedup_summary.json"
+    if not path.is_file():
+        raise PrismaError(f"{path} does not exist: run `sysrev dedup` (it counts the duplicates removed)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno) from None
+    if not isinstance(data, dict):
+        raise InputError("must be a JSON object", path=path)
+    return data
+
+
+def _int(summary, key, project) -> int:
+    value = summary.get(key)
+    if not isinstance(value, int) or value < 0:
+        raise InputError(f"'{key}' must be a whole number ≥ 0", path=project.records_dir / "dedup_summary.json")
+    return value
+
+
+def _undecided(state, label) -> list:
+    """Problems for records of a stage that have no decision yet, grouped by why."""
+    groups = {}
+    for rid in state.eligible:
+        status = state.status(rid)
+        if status != "decided":
+            groups.setdefault(status, []).append(rid)
+    texts = {"unscreened": "not screened yet", "conflict": "on which reviewers disagree (settle with `sysrev screen reconcile`)",
+             "awaiting": "screened by fewer reviewers than reviewers_per_record"}
+    return [f"{label}: {len(ids)} record(s) {texts[status]}: {_ids(ids)}" for status, ids in groups.items()]
+
+
+def _ids(ids) -> str:
+    return ", ".join(ids[:8]) + (f", … ({len(ids)} in all)" if len(ids) > 8 else "")
+
+
+def _check_sums(c: PrismaCounts) -> None:
+    """The arithmetic every PRISMA diagram must satisfy, box by box."""
+    checks = [
+        (c.records_screened == c.identified_total - c.duplicates_removed, "records screened",
+         "identified − duplicates removed"),
+        (c.reports_sought == c.records_screened - c.records_excluded, "reports sought",
+         "records screened − records excluded"),
+        (c.reports_assessed == c.reports_sought - c.reports_not_retrieved, "reports assessed",
+         "reports sought − not retrieved"),
+        (c.studies_included == c.reports_assessed - sum(c.reports_excluded.values()), "studies included",
+         "reports assessed − reports excluded"),
+    ]
+    wrong = [f"{box} ≠ {rule}" for ok, box, rule in checks if not ok]
+    if wrong:
+        raise PrismaError("the PRISMA counts do not add up: " + "; ".join(wrong))

@@ -1,0 +1,245 @@
+"""Decisions made in other screening tools, read from their CSV exports and mapped onto record IDs.
+
+Supported exports (the column layouts are the tools' own):
+
+* **Rayyan** (``articles.csv``: ``key,title,authors,journal,…,url,abstract,notes,…``). Decisions sit in the
+  ``notes`` cell as ``RAYYAN-INCLUSION: {"Alice"=>"Included", "Bob"=>"Excluded"}``, reasons as
+  ``RAYYAN-EXCLUSION-REASONS: wrong population,…``, all separated by `` | ``. One reviewer's decisions are
+  taken (``rayyan_name``; by default the sysrev reviewer's name, case-insensitive, or the only name present).
+* **Covidence** (``Title,Authors,Abstract,Published Year,…,DOI,Ref,Covidence #,Study,Notes,Tags``). Covidence
+  exports one list per file, so the decision is the list's: from ``decision`` or the file name
+  (``…_included_…`` → include, ``…_excluded_…`` / ``…_irrelevant_…`` → exclude). A full-text exclusion reason
+  is read from ``Notes`` (``Exclusion reason: <reason>;``).
+* **ASReview LAB** (the dataset export): the label column ``asreview_label`` (v2) or ``included`` (v1; also
+  ``label_included``, ``final_included``, ``label``, ``included_label``…), 1 relevant, 0 irrelevant, empty
+  or -1 not screened; ``asreview_time`` and ``asreview_note`` are kept.
+
+Rows map to records by DOI, then PMID, then normalised title (:class:`RecordMatcher`). A row that matches
+nothing, or has a decision sysrev cannot place (an unknown exclusion reason at full text), is returned in
+``unmatched`` with its line number, never dropped in silence.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sysrev.errors import InputError
+from sysrev.screening.log import Decision, now_timestamp, parse_timestamp
+from sysrev.screening.records import RecordMatcher
+
+FORMATS = ("rayyan", "covidence", "asreview")
+_RAYYAN_INCLUSION = re.compile(r"RAYYAN-INCLUSION:\s*\{(.*?)\}", re.DOTALL)
+_RAYYAN_PAIR = re.compile(r'"([^"]*)"\s*=>\s*"([^"]*)"')
+_RAYYAN_REASONS = re.compile(r"RAYYAN-EXCLUSION-REASONS:\s*([^|]*)")
+_RAYYAN_DECISIONS = {"included": "include", "excluded": "exclude", "maybe": "maybe"}
+_COVIDENCE_REASON = re.compile(r"Exclusion reason:\s*([^;\n]+)", re.IGNORECASE)
+_ASREVIEW_LABELS = ("asreview_label", "included", "label_included", "final_included", "label", "included_label",
+                    "included_final", "included_flag", "include")
+_DOI_COLUMNS = ("doi", "url")
+_TITLE_COLUMNS = ("title", "primary_title")
+
+
+@dataclass
+class Unmatched:
+    """An export row that was not turned into a decision, and why."""
+
+    line: int
+    title: str
+    why: str
+
+
+@dataclass
+class ImportResult:
+    """The outcome of reading one export."""
+
+    format: str
+    decisions: list = field(default_factory=list)
+    unmatched: list = field(default_factory=list)
+    not_screened: int = 0  # rows the other tool has no decision for (not an error)
+
+
+def read_export(path, *, reviewer, stage, config, records, fmt=None, rayyan_name=None, decision=None):
+    """Read a Rayyan, Covidence or ASReview CSV export; return an :class:`ImportResult`."""
+    path = Path(path)
+    header, rows = _read_csv(path)
+    fmt = fmt or detect_format(path, header, rows)
+    lower = {h.lower().strip(): h for h in header}
+    matcher = RecordMatcher(records)
+    result = ImportResult(fmt)
+    note = f"imported from {fmt} export {path.name}"
+    if fmt == "covidence":
+        decision = decision or _covidence_decision(path)
+    for line, row in rows:
+        title = _cell(row, lower, _TITLE_COLUMNS)
+        if fmt == "rayyan":
+            found = _rayyan_row(row, lower, reviewer, rayyan_name)
+        elif fmt == "covidence":
+            found = (decision, _covidence_reasons(_cell(row, lower, ("notes",))), None, "")
+        else:
+            found = _asreview_row(row, lower)
+        if found is None:
+            result.not_screened += 1
+            continue
+        if isinstance(found, str):
+            result.unmatched.append(Unmatched(line, title, found))
+            continue
+        value, raw_reasons, timestamp, extra_note = found
+        reason, why = _reason(value, raw_reasons, stage, config)
+        if why:
+            result.unmatched.append(Unmatched(line, title, why))
+            continue
+        record_id, how = matcher.match(doi=_cell(row, lower, _DOI_COLUMNS),
+                                       pmid=_pmid(row, lower), title=title)
+        if record_id is None:
+            result.unmatched.append(Unmatched(line, title, f"no record matches ({how})"))
+            continue
+        full_note = note if not extra_note else f"{note}; {extra_note}"
+        result.decisions.append(Decision(record_id, value, reason, reviewer, timestamp or now_timestamp(),
+                                         full_note, path, line))
+    return result
+
+
+def detect_format(path, header, rows) -> str:
+    """Which tool wrote this CSV, from its columns (and Rayyan's notes); an error says what was expected."""
+    lower = {h.lower().strip() for h in header}
+    if "covidence #" in lower:
+        return "covidence"
+    if any(name in lower for name in _ASREVIEW_LABELS) and not _has_rayyan_notes(header, rows):
+        return "asreview"
+    if _has_rayyan_notes(header, rows):
+        return "rayyan"
+    raise InputError("cannot tell which tool exported this file: expected a Rayyan export (notes with "
+                     "RAYYAN-INCLUSION), a Covidence export (a 'Covidence #' column) or an ASReview export "
+                     f"(an asreview_label or included column); found columns {', '.join(header)}", path=path)
+
+
+def _has_rayyan_notes(header, rows):
+    notes = next((h for h in header if h.lower().strip() == "notes"), None)
+    return notes is not None and any("RAYYAN-INCLUSION" in (row.get(notes) or "") for _, row in rows)
+
+
+def _read_csv(path):
+    """Header and ``(line, row-dict)`` pairs of a CSV (comma, semicolon or tab separated, UTF-8 or BOM)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("file not found", path=path) from None
+    except UnicodeDecodeError:
+        text = path.read_text(encoding="latin-1")
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise InputError("empty file", path=path) from None
+    rows = []
+    line = reader.line_num + 1
+    for cells in reader:
+        start, line = line, reader.line_num + 1
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            raise InputError(f"expected {len(header)} columns, found {len(cells)}", path=path, line=start)
+        rows.append((start, dict(zip(header, cells))))
+    return header, rows
+
+
+def _cell(row, lower, names) -> str:
+    for name in names:
+        if name in lower:
+            value = (row.get(lower[name]) or "").strip()
+            if value:
+                return value
+    return ""
+
+
+def _pmid(row, lower) -> str:
+    """A PMID from a PMID column, a Covidence accession number that is all digits, or a PubMed URL."""
+    value = _cell(row, lower, ("pmid", "pubmed_id", "pubmed id"))
+    if value:
+        return value
+    accession = _cell(row, lower, ("accession number",))
+    if re.fullmatch(r"\d{1,9}", accession):
+        return accession
+    url = _cell(row, lower, ("url",))
+    match = re.search(r"(?:pubmed|/pmid?)[^0-9]{0,20}(\d{1,9})", url, re.IGNORECASE)
+    return match.group(1) if match else ""
+
+
+def _rayyan_row(row, lower, reviewer, rayyan_name):
+    """``(decision, reasons, None, note)``, None when the reviewer made no decision, or a problem string."""
+    notes = _cell(row, lower, ("notes",))
+    match = _RAYYAN_INCLUSION.search(notes)
+    if not match:
+        return None
+    votes = dict(_RAYYAN_PAIR.findall(match.group(1)))
+    wanted = (rayyan_name or reviewer).casefold()
+    chosen = next((name for name in votes if name.casefold() == wanted), None)
+    if chosen is None and rayyan_name is None and len(votes) == 1:
+        chosen = next(iter(votes))
+    if chosen is None:
+        if not votes:
+            return None
+        return (f"no decision by {rayyan_name or reviewer!r} in RAYYAN-INCLUSION (names: {', '.join(votes)}); "
+                "pass the Rayyan name with --rayyan-name")
+    value = _RAYYAN_DECISIONS.get(votes[chosen].strip().casefold())
+    if value is None:
+        return f"Rayyan decision {votes[chosen]!r} is not Included, Excluded or Maybe"
+    reasons = _RAYYAN_REASONS.search(notes)
+    raw = [r.strip() for r in reasons.group(1).split(",")] if reasons else []
+    return value, [r for r in raw if r], None, f"rayyan user {chosen}"
+
+
+def _covidence_decision(path) -> str:
+    name = path.name.lower()
+    if "included" in name:
+        return "include"
+    if "excluded" in name or "irrelevant" in name:
+        return "exclude"
+    raise InputError("a Covidence export holds one list; its name does not say which (included, excluded, "
+                     "irrelevant): pass --decision include|exclude|maybe", path=path)
+
+
+def _covidence_reasons(notes) -> list:
+    return [m.strip() for m in _COVIDENCE_REASON.findall(notes or "")]
+
+
+def _asreview_row(row, lower):
+    label_column = next((lower[name] for name in _ASREVIEW_LABELS if name in lower), None)
+    label = (row.get(label_column) or "").strip()
+    if label in ("", "-1", "-1.0", "nan", "NaN"):
+        return None
+    if label in ("1", "1.0", "True", "true"):
+        value = "include"
+    elif label in ("0", "0.0", "False", "false"):
+        value = "exclude"
+    else:
+        return f"label {label!r} in column {label_column!r} is not 1, 0 or empty"
+    timestamp = _cell(row, lower, ("asreview_time",)) or None
+    if timestamp:
+        try:
+            parse_timestamp(timestamp)
+        except ValueError:
+            timestamp = None
+    note = _cell(row, lower, ("asreview_note",))
+    return value, [], timestamp, f"asreview note: {note}" if note else ""
+
+
+def _reason(value, raw_reasons, stage, config):
+    """The controlled-list reason for an imported exclusion (case-insensitive), or a problem text."""
+    if value != "exclude":
+        return "", None
+    by_fold = {r.casefold(): r for r in config.exclusion_reasons}
+    for raw in raw_reasons:
+        if raw.casefold() in by_fold:
+            return by_fold[raw.casefold()], None
+    if stage == "full_text":
+        given = f"reason(s) {', '.join(repr(r) for r in raw_reasons)} not" if raw_reasons else "no reason"
+        return "", (f"full-text exclusion with {given} in [screening] exclusion_reasons of review.toml")
+    return "", None

@@ -1,0 +1,221 @@
+"""Decision logs: ``screening/<stage>/<reviewer>.csv``, append-only (contract 6, ../shared/DESIGN.md §3).
+
+Each row is one decision: ``record_id,decision,reason,reviewer,timestamp`` plus an optional trailing
+``note`` column. A changed mind is a new row; the history stays, and the *last* row for a record in a file
+is the one that counts (file order, not timestamp order, because imports may carry older times).
+
+Writing: every append takes a file lock (``filelock``; the lock file lives in the system temp folder, not
+in the project, so git never sees it), reads the current file, adds the rows and writes the whole file back
+atomically (temp file + fsync + rename). Concurrent appends from several processes therefore serialise and
+nothing is lost; a crash leaves the old file or the new one, never a torn row.
+
+Reading never drops a row silently: a malformed or foreign row (wrong column count, unknown record_id,
+unknown decision, reason or reviewer, a row of another reviewer, a bad timestamp) becomes a
+:class:`LogProblem` with the file and line, and the callers refuse to count until it is fixed.
+"""
+
+import csv
+import hashlib
+import io
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from filelock import FileLock
+
+from sysrev.errors import SysrevError
+from sysrev.fileio import atomic_write_text
+from sysrev.screening.config import DECISIONS, STAGES
+
+HEADER = ("record_id", "decision", "reason", "reviewer", "timestamp")
+HEADER_WITH_NOTE = HEADER + ("note",)
+RECONCILIATION_DIR = "reconciliation"
+_MAX_LISTED = 25
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One row of a decision log; ``path``/``line`` say where it was read from (None for new rows)."""
+
+    record_id: str
+    decision: str
+    reason: str
+    reviewer: str
+    timestamp: str
+    note: str = ""
+    path: Path | None = None
+    line: int | None = None
+
+    def cells(self) -> list:
+        return [self.record_id, self.decision, self.reason, self.reviewer, self.timestamp, self.note]
+
+
+@dataclass(frozen=True)
+class LogProblem:
+    """A row (or file) that cannot be counted, and why."""
+
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self):
+        where = f"{self.path}, line {self.line}" if self.line is not None else str(self.path)
+        return f"{where}: {self.message}"
+
+
+class ScreeningLogError(SysrevError):
+    """Decision logs hold rows that cannot be counted; the message lists each with its file and line."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        listed = "\n  ".join(str(p) for p in self.problems[:_MAX_LISTED])
+        more = len(self.problems) - _MAX_LISTED
+        tail = f"\n  … and {more} more" if more > 0 else ""
+        super().__init__(f"{len(self.problems)} problem(s) in the screening logs (fix or remove the rows; "
+                         f"nothing was counted):\n  {listed}{tail}")
+
+
+def now_timestamp() -> str:
+    """The current UTC time as ``YYYY-MM-DDTHH:MM:SSZ``, the timestamp format sysrev writes."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_timestamp(text: str) -> datetime:
+    """An ISO 8601 date or date-time as an aware datetime (no zone given: UTC). Raises ValueError."""
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def log_path(screening_dir, stage: str, reviewer: str) -> Path:
+    """``screening/<stage>/<reviewer>.csv``."""
+    _check_stage(stage)
+    return Path(screening_dir) / stage / f"{reviewer}.csv"
+
+
+def reconciliation_path(screening_dir, stage: str, reviewer: str) -> Path:
+    """``screening/<stage>/reconciliation/<reviewer>.csv``: decisions that settle disagreements."""
+    _check_stage(stage)
+    return Path(screening_dir) / stage / RECONCILIATION_DIR / f"{reviewer}.csv"
+
+
+def append_decisions(path, decisions) -> int:
+    """Append ``decisions`` to the log at ``path`` under a file lock, atomically; return how many were added.
+
+    An existing file must start with the contract header; a note on a new row upgrades a five-column file
+    to the six-column form (the old rows get an empty note).
+    """
+    decisions = list(decisions)
+    if not decisions:
+        return 0
+    path = Path(path)
+    with _lock(path):
+        existing = path.read_text(encoding="utf-8") if path.exists() else ""
+        header, rows = _split_existing(path, existing)
+        wants_note = header == HEADER_WITH_NOTE or any(d.note for d in decisions)
+        if header is not None and (header == HEADER_WITH_NOTE or not wants_note):
+            text = existing if existing.endswith("\n") or not existing else existing + "\n"
+            text += _format_rows([d.cells()[: len(header)] for d in decisions])
+        else:
+            new_header = HEADER_WITH_NOTE if wants_note else HEADER
+            old = [row + [""] * (len(new_header) - len(row)) for row in rows]
+            text = _format_rows([list(new_header)] + old + [d.cells()[: len(new_header)] for d in decisions])
+        atomic_write_text(path, text)
+    return len(decisions)
+
+
+def read_log(path, *, stage, config, known_ids=None, owner=None):
+    """Read one log; return ``(decisions, problems)``.
+
+    ``owner`` is the reviewer the file belongs to (its name without ``.csv``); a row naming another
+    reviewer is foreign. ``known_ids`` (a set) flags rows of unknown records; ``None`` skips that check.
+    """
+    path = Path(path)
+    owner = owner if owner is not None else path.stem
+    problems = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [LogProblem(path, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = tuple(h.strip() for h in next(reader))
+    except StopIteration:
+        return [], []  # an empty file holds no decisions
+    if header not in (HEADER, HEADER_WITH_NOTE):
+        return [], [LogProblem(path, 1, f"header must be {','.join(HEADER)} (optionally ,note); "
+                                        f"found {','.join(header)}")]
+    if owner not in config.reviewers:
+        problems.append(LogProblem(path, None, f"log of unknown reviewer {owner!r}: not in [screening] "
+                                               "reviewers of review.toml"))
+    decisions = []
+    line = reader.line_num + 1
+    for row in reader:
+        start, line = line, reader.line_num + 1
+        if not row or all(not c.strip() for c in row):
+            continue
+        issue = _row_problem(row, header, stage, config, known_ids, owner)
+        if issue:
+            problems.append(LogProblem(path, start, issue))
+            continue
+        cells = [c.strip() for c in row] + [""] * (len(HEADER_WITH_NOTE) - len(row))
+        decisions.append(Decision(*cells[:6], path=path, line=start))
+    return decisions, problems
+
+
+def _row_problem(row, header, stage, config, known_ids, owner):
+    """Why ``row`` cannot be counted, or None."""
+    if len(row) != len(header):
+        return f"expected {len(header)} columns ({','.join(header)}), found {len(row)}"
+    record_id, decision, reason, reviewer, timestamp = (c.strip() for c in row[:5])
+    if not record_id:
+        return "empty record_id"
+    if known_ids is not None and record_id not in known_ids:
+        return f"unknown record_id {record_id!r}: not in records/records.jsonl"
+    if decision not in DECISIONS:
+        return f"decision {decision!r} is not one of {', '.join(DECISIONS)}"
+    if reason and reason not in config.exclusion_reasons:
+        return f"reason {reason!r} is not in [screening] exclusion_reasons of review.toml"
+    if stage == "full_text" and decision == "exclude" and not reason:
+        return "a full-text exclusion needs a reason from [screening] exclusion_reasons"
+    if reviewer not in config.reviewers:
+        return f"unknown reviewer {reviewer!r}: not in [screening] reviewers of review.toml"
+    if reviewer != owner:
+        return f"row of reviewer {reviewer!r} in the log of {owner!r}"
+    try:
+        parse_timestamp(timestamp)
+    except ValueError:
+        return f"timestamp {timestamp!r} is not an ISO 8601 date/time (e.g. 2024-05-01T09:30:00Z)"
+    return None
+
+
+def _split_existing(path, text):
+    """Header and data rows of an existing log's text (``(None, [])`` when empty)."""
+    if not text.strip():
+        return None, []
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    header = tuple(h.strip() for h in rows[0])
+    if header not in (HEADER, HEADER_WITH_NOTE):
+        raise SysrevError(f"{path}, line 1: not a decision log (header must be {','.join(HEADER)}); "
+                          "nothing was written")
+    return header, [r for r in rows[1:] if r]
+
+
+def _format_rows(rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _lock(path: Path) -> FileLock:
+    """An inter-process lock for ``path``, kept in the temp folder so no lock file lands in the project."""
+    digest = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:32]
+    lock_dir = Path(tempfile.gettempdir()) / "sysrev-locks"
+    lock_dir.mkdir(exist_ok=True)
+    return FileLock(str(lock_dir / f"{digest}.lock"), timeout=60)
+
+
+def _check_stage(stage):
+    if stage not in STAGES:
+        raise SysrevError(f"unknown screening stage {stage!r}; use one of {', '.join(STAGES)}")

@@ -1,0 +1,74 @@
+"""The records a review screens, and how outside identifiers (DOI, PMID, title) map onto their record IDs.
+
+The known records are the deduplicated ``records/records.jsonl`` (contract 5): one merged record per line
+with a stable ``record_id``. Only :func:`load_known_records` reads it.
+"""
+
+import json
+import re
+import unicodedata
+
+from sysrev.errors import InputError, SysrevError
+from sysrev.normalise import normalise_doi, normalise_pmid
+
+
+def load_known_records(project) -> list[dict]:
+    """The project's deduplicated records, in file order; each dict has at least ``record_id``."""
+    path = project.records_dir / "records.jsonl"
+    if not path.is_file():
+        raise SysrevError(f"{path} does not exist: run `sysrev dedup` first, so that screening has records "
+                          "with stable record IDs")
+    records, seen = [], set()
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"invalid JSON: {exc.msg}", path=path, line=lineno) from None
+            record_id = record.get("record_id") if isinstance(record, dict) else None
+            if not isinstance(record_id, str) or not record_id:
+                raise InputError("record has no record_id", path=path, line=lineno)
+            if record_id in seen:
+                raise InputError(f"record_id {record_id!r} appears twice", path=path, line=lineno)
+            seen.add(record_id)
+            records.append(record)
+    return records
+
+
+def normalise_title(title) -> str:
+    """A title folded for matching: accents removed, lower case, only letters and digits, single spaces."""
+    text = unicodedata.normalize("NFKD", str(title or ""))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+class RecordMatcher:
+    """Find a record ID from a DOI, then a PMID, then a normalised title (as reference managers export them).
+
+    A key shared by several records (two records with one title) is ambiguous and matches nothing, so an
+    import never guesses.
+    """
+
+    def __init__(self, records):
+        self._by = {"doi": {}, "pmid": {}, "title": {}}
+        for record in records:
+            keys = {"doi": normalise_doi(record.get("doi")), "pmid": normalise_pmid(record.get("pmid")),
+                    "title": normalise_title(record.get("title"))}
+            for kind, key in keys.items():
+                if key:
+                    self._by[kind].setdefault(key, set()).add(record["record_id"])
+
+    def match(self, *, doi="", pmid="", title="") -> tuple[str | None, str]:
+        """``(record_id, how)``; ``record_id`` is None when nothing matches, and ``how`` then says why."""
+        tried = []
+        for kind, key in (("doi", normalise_doi(doi)), ("pmid", normalise_pmid(pmid)),
+                          ("title", normalise_title(title))):
+            if not key:
+                continue
+            hits = self._by[kind].get(key, set())
+            if len(hits) == 1:
+                return next(iter(hits)), kind
+            tried.append(f"{kind} {'matches ' + str(len(hits)) + ' records' if hits else 'not found'}")
+        return None, "; ".join(tried) if tried else "no DOI, PMID or title to match on"

@@ -1,0 +1,236 @@
+"""The interactive screen: one record at a time, single key presses, every decision appended to the log.
+
+Keys: ``i`` include, ``e`` exclude, ``m`` maybe, ``s`` skip, ``b`` back, ``q`` quit. At full text, ``e``
+opens a numbered menu of the review's exclusion reasons (``1``–``9``, then letters; ``Esc`` or ``q``
+cancels). The screen resumes where the reviewer stopped (records they already decided are not shown
+again), shows progress (record n of N, mean seconds per record, time left) and is blind: it never reads or
+shows another reviewer's decisions, only the reviewer's own when going back.
+
+Input and output are injected (``getkey`` returns one key, ``echo`` prints a block of text, ``clock``
+returns seconds), so tests drive a session with scripted key presses; the CLI passes ``click.getchar``,
+``click.echo`` and ``time.monotonic``.
+"""
+
+import re
+import shutil
+import textwrap
+from dataclasses import dataclass, field
+
+import click
+
+from sysrev.errors import SysrevError
+from sysrev.screening.log import Decision, append_decisions, log_path, now_timestamp, reconciliation_path
+from sysrev.screening.state import load_screening
+
+KEYS = {"i": "include", "e": "exclude", "m": "maybe"}
+REASON_KEYS = "123456789acdfghjklnoprtuvwxyz"
+CANCEL = ("\x1b", "q")
+STAGE_LABEL = {"title_abstract": "title/abstract", "full_text": "full text"}
+_MAX_AUTHORS = 6
+
+
+@dataclass
+class SessionResult:
+    """What a session did: decisions logged (changed minds included), records skipped, whether all done."""
+
+    logged: int = 0
+    skipped: int = 0
+    remaining: int = 0
+    durations: list = field(default_factory=list)
+
+
+class ScreenSession:
+    """One reviewer screening one stage of a project."""
+
+    mode = "screen"
+
+    def __init__(self, project, reviewer, stage, *, getkey, echo, clock, clear=None, width=None, color=True):
+        screening = load_screening(project)
+        if reviewer not in screening.config.reviewers:
+            raise SysrevError(f"unknown reviewer {reviewer!r}: review.toml [screening] reviewers lists "
+                              f"{', '.join(screening.config.reviewers)}")
+        self.config = screening.config
+        self.stage = stage
+        self.reviewer = reviewer
+        self.state = screening.stages[stage]
+        self.records = screening.records_by_id
+        self.path, self.mine, self.total, self.queue = self._work(project)
+        self.getkey, self.echo, self.clock, self.color = getkey, echo, clock, color
+        self.clear = clear or (lambda: None)
+        self.width = width or min(shutil.get_terminal_size((100, 40)).columns, 110)
+        self.highlight = _highlighter(self.config.highlight_terms)
+
+    def _work(self, project):
+        """The log to write, the reviewer's decisions so far, the stage's size and the records left to do."""
+        mine = {rid: d.decision for rid, d in self.state.latest.get(self.reviewer, {}).items()}
+        queue = [rid for rid in self.state.eligible if rid not in mine]
+        return log_path(project.screening_dir, self.stage, self.reviewer), mine, len(self.state.eligible), queue
+
+    def _context(self, record_id) -> list:
+        """Extra lines under the abstract (none when screening: the screen is blind)."""
+        return []
+
+    def run(self) -> SessionResult:
+        """Screen until the queue is done or the reviewer quits; return what happened."""
+        result = SessionResult()
+        if not self.queue:
+            self.echo(f"Nothing left to screen at {STAGE_LABEL[self.stage]} for {self.reviewer}: "
+                      f"{len(self.mine)} of {self.total} records decided.")
+            return result
+        position, skipped = 0, set()
+        while 0 <= position < len(self.queue):
+            record_id = self.queue[position]
+            started = self.clock()
+            self.clear()
+            self.echo(self.render(record_id, position, result))
+            action = self._ask()
+            if action == "quit":
+                break
+            if action == "back":
+                if position == 0:
+                    self.echo("(this is the first record of the session)")
+                position = max(position - 1, 0)
+                continue
+            if action == "skip":
+                skipped.add(record_id)
+                position += 1
+                continue
+            decision, reason = action
+            append_decisions(self.path, [Decision(record_id, decision, reason, self.reviewer, now_timestamp())])
+            result.durations.append(self.clock() - started)
+            result.logged += 1
+            self.mine[record_id] = decision
+            skipped.discard(record_id)
+            position += 1
+        result.skipped = len(skipped)
+        result.remaining = self.total - len(self.mine)
+        self.echo(self.summary(result))
+        return result
+
+    def _ask(self):
+        """Read keys until one means something; return 'quit', 'back', 'skip' or (decision, reason)."""
+        while True:
+            key = (self.getkey() or "").lower()
+            if key == "q":
+                return "quit"
+            if key == "b":
+                return "back"
+            if key == "s":
+                return "skip"
+            if key in KEYS:
+                if KEYS[key] == "exclude" and self.stage == "full_text":
+                    reason = self._ask_reason()
+                    if reason is None:
+                        self.echo("(exclusion cancelled)")
+                        continue
+                    return "exclude", reason
+                return KEYS[key], ""
+            self.echo(f"(key {key!r} does nothing here: i include, e exclude, m maybe, s skip, b back, q quit)")
+
+    def _ask_reason(self):
+        reasons = self.config.exclusion_reasons
+        labels = REASON_KEYS[: len(reasons)]
+        menu = "\n".join(f"  [{k}] {r}" for k, r in zip(labels, reasons))
+        self.echo(f"Reason for excluding (Esc or q cancels):\n{menu}")
+        while True:
+            key = (self.getkey() or "").lower()
+            if key in CANCEL:
+                return None
+            if key and key in labels:
+                return reasons[labels.index(key)]
+            self.echo(f"(choose one of {', '.join(labels)}, or Esc to cancel)")
+
+    def render(self, record_id, position, result) -> str:
+        """The screen for one record: progress line, bibliographic facts, highlighted abstract, key help."""
+        record = self.records[record_id]
+        done = len(self.mine)
+        number = done + 1 if record_id not in self.mine else done
+        rule = "─" * self.width
+        progress = f"record {number} of {self.total} · {self.total - done} left"
+        if result.durations:
+            mean = sum(result.durations) / len(result.durations)
+            progress += f" · {mean:.0f} s/record · ~{_minutes(mean * (self.total - done))} to go"
+        head = f"sysrev {self.mode} · {STAGE_LABEL[self.stage]} · {self.reviewer}"
+        lines = [rule, f"{head}{progress.rjust(max(self.width - len(head), len(progress) + 2))}", rule]
+        title = record.get("title") or "(no title)"
+        lines += [self._style(line, bold=True) for line in self._wrap(title)]
+        authors = list(record.get("authors") or [])
+        if authors:
+            shown = "; ".join(authors[:_MAX_AUTHORS])
+            if len(authors) > _MAX_AUTHORS:
+                shown += f"; … ({len(authors)} authors)"
+            lines += self._wrap(shown)
+        source = " · ".join(str(x) for x in (record.get("journal"), record.get("year")) if x)
+        ids = " · ".join(x for x in (f"doi:{record['doi']}" if record.get("doi") else "",
+                                     f"PMID {record['pmid']}" if record.get("pmid") else "", record_id) if x)
+        lines += [source or "(no journal/year)", self._style(ids, dim=True), ""]
+        abstract = record.get("abstract") or "(no abstract)"
+        lines += [self.highlight(line, self._style) for line in self._wrap(abstract)]
+        lines += self._context(record_id)
+        if record_id in self.mine:
+            lines += ["", self._style(f"your decision so far: {self.mine[record_id]} (a new key logs a new row)",
+                                      bold=True)]
+        lines += [rule, "[i] include  [e] exclude  [m] maybe  [s] skip  [b] back  [q] quit"]
+        return "\n".join(lines)
+
+    def summary(self, result) -> str:
+        text = (f"{result.logged} decision(s) logged to {self.path}; {len(self.mine)} of {self.total} "
+                f"{'records decided' if self.mode == 'screen' else 'conflicts settled'} at "
+                f"{STAGE_LABEL[self.stage]}, {result.remaining} left")
+        if result.skipped:
+            text += f" ({result.skipped} skipped this time; they come back next time)"
+        if result.durations:
+            text += f"; {sum(result.durations) / len(result.durations):.0f} s per record on average"
+        return text + "."
+
+    def _wrap(self, text):
+        return textwrap.wrap(" ".join(str(text).split()), self.width) or [""]
+
+    def _style(self, text, **style):
+        return click.style(text, **style) if self.color else text
+
+
+class ReconcileSession(ScreenSession):
+    """Settle disagreements: each conflict with every reviewer's decision side by side; the decision goes to
+    ``screening/<stage>/reconciliation/<reviewer>.csv``. Not blind, by design: this is reconciliation."""
+
+    mode = "reconcile"
+
+    def _work(self, project):
+        mine = {rid: d.decision for rid, d in self.state.reconciled.items() if d.reviewer == self.reviewer}
+        conflicts = self.state.conflicts()
+        return (reconciliation_path(project.screening_dir, self.stage, self.reviewer), mine,
+                len(conflicts) + len(mine), conflicts)
+
+    def _context(self, record_id) -> list:
+        votes = self.state.votes(record_id)
+        width = max(len(name) for name in votes)
+        lines = ["", self._style("Reviewers' decisions:", bold=True)]
+        for name, d in votes.items():
+            lines.append(f"  {name.ljust(width)}  {d.decision}{' — ' + d.reason if d.reason else ''}"
+                         f"{'  (' + d.note + ')' if d.note else ''}")
+        return lines
+
+
+def _highlighter(terms):
+    """A function that styles every word containing one of ``terms`` (case-insensitive) in a line."""
+    if not terms:
+        return lambda line, style: line
+    pattern = re.compile(r"\w*(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+                         + r")\w*", re.IGNORECASE)
+
+    def highlight(line, style):
+        return pattern.sub(lambda m: style(m.group(0), fg="yellow", bold=True), line)
+
+    return highlight
+
+
+def highlighted_words(line, terms) -> list:
+    """The words of ``line`` the screen highlights for ``terms`` (used by tests and docs)."""
+    found = []
+    _highlighter(terms)(line, lambda text, **_: found.append(text) or text)
+    return found
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
