@@ -37,6 +37,7 @@ def _register():
     cli.add_command(meta.meta)
     from sysrev.cli import prisma, screen; cli.add_command(screen.screen); cli.add_command(prisma.prisma)  # noqa: E702
     from sysrev.cli import rob; cli.add_command(rob.rob)
+    from sysrev.cli import dedup; cli.add_command(dedup.dedup)  # noqa: E702
 
 
 _register()

@@ -1,0 +1,192 @@
+"""`sysrev dedup`: deduplicate a project's search runs or a set of reference files; review uncertain pairs.
+
+* ``sysrev dedup [--project DIR]`` – every snapshot in ``searches/runs/`` → ``records/records.jsonl``,
+  ``records/dedup_summary.json`` (PRISMA counts) and ``records/dedup_queue.csv`` (uncertain pairs).
+* ``sysrev dedup FILE... --clusters OUT.csv [--id-column COL]`` – reference files in any supported format →
+  ``record_id,cluster_id`` (one row per input record; records sharing a cluster_id are duplicates).
+* ``sysrev dedup review [--project DIR]`` – show each uncertain pair side by side and record the decision in
+  ``records/dedup_decisions.csv``, which later runs honour.
+"""
+
+import csv
+import getpass
+import io
+import shutil
+import textwrap
+from datetime import datetime, timezone
+
+import click
+
+from sysrev.cli.options import project_option
+from sysrev.dedup.decisions import DECISIONS_HEADER, append_decisions, read_decisions, read_queue, write_queue
+from sysrev.dedup.engine import deduplicate
+from sysrev.dedup.project_run import DECISIONS_FILE, QUEUE_FILE, collect_sources, run_project
+from sysrev.errors import InputError
+from sysrev.fileio import atomic_write_text
+from sysrev.project import load_project
+
+_CHOICES = {"s": "same", "d": "different", "r": "related"}
+_SHOWN_WARNINGS = 10
+
+
+class _DedupGroup(click.Group):
+    """Runs deduplication unless the first argument names a subcommand (``review``)."""
+
+    def parse_args(self, ctx, args):
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DedupGroup)
+def dedup():
+    """Find duplicate records: `sysrev dedup` (project), `sysrev dedup FILE... --clusters OUT.csv`
+    (files), `sysrev dedup review` (decide uncertain pairs)."""
+
+
+@dedup.command("run")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--clusters", "clusters_out", type=click.Path(dir_okay=False),
+              help="With FILEs: write record_id,cluster_id here.")
+@click.option("--id-column", default=None,
+              help="CSV input: the column holding each record's own ID (default: ID, id or record_id).")
+@click.option("--uncertain", "uncertain_out", type=click.Path(dir_okay=False),
+              help="With FILEs: also write the uncertain pairs (record_a,record_b,reason,…) here.")
+@project_option
+def run(files, clusters_out, id_column, uncertain_out, project_dir):
+    """Deduplicate the project's search runs, or the reference FILEs given."""
+    if files:
+        if not clusters_out:
+            raise click.UsageError("--clusters OUT.csv is required when input FILEs are given")
+        _dedup_files(files, clusters_out, id_column, uncertain_out)
+        return
+    if clusters_out or id_column or uncertain_out:
+        raise click.UsageError("--clusters, --id-column and --uncertain need input FILEs")
+    project = load_project(project_dir)
+    outcome = run_project(project)
+    _warn(outcome.problems)
+    identified = ", ".join(f"{db} {n}" for db, n in outcome.identified.items())
+    click.echo(f"identified: {identified} ({sum(outcome.identified.values())} source records)")
+    click.echo(f"records: {outcome.records} ({outcome.duplicates_removed} duplicates removed, "
+               f"{outcome.new_ids} new record IDs)")
+    click.echo(f"uncertain pairs: {outcome.uncertain}; related publications linked: {outcome.related}")
+    click.echo(f"written: {project.records_dir / 'records.jsonl'}, dedup_summary.json, {QUEUE_FILE}")
+    if outcome.uncertain:
+        click.echo("review the uncertain pairs with `sysrev dedup review`")
+
+
+def _dedup_files(files, clusters_out, id_column, uncertain_out):
+    from sysrev.formats import read_references
+
+    records, ids = [], []
+    for path in files:
+        for record in read_references(path):
+            records.append(record)
+            ids.append(_own_id(record, id_column, path))
+    if not records:
+        raise InputError("no records in the input files", path=", ".join(files))
+    seen, clashes = set(), set()
+    for rid in ids:
+        (clashes if rid in seen else seen).add(rid)
+    if clashes:
+        click.echo(f"warning: {len(clashes)} record ID(s) occur more than once across the inputs "
+                   f"(e.g. {sorted(clashes)[0]!r}); their rows in {clusters_out} cannot be told apart", err=True)
+    result = deduplicate(records, labels=ids)
+    cluster_of = result.cluster_of()
+    numbers = {}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["record_id", "cluster_id"])
+    for i, rid in enumerate(ids):
+        writer.writerow([rid, numbers.setdefault(cluster_of[i], len(numbers) + 1)])
+    atomic_write_text(clusters_out, buffer.getvalue())
+    if uncertain_out:
+        write_queue(uncertain_out, [{"record_a": ids[p.a], "record_b": ids[p.b], "reason": p.reason,
+                                     "score": f"{p.score:.2f}", "title_a": records[p.a].title,
+                                     "title_b": records[p.b].title} for p in result.uncertain])
+    _warn([f"{ids[i]}: {msg}" for i, msg in result.problems])
+    click.echo(f"records: {len(records)}; clusters: {len(result.clusters)} "
+               f"({result.duplicates_removed} duplicates); uncertain pairs: {len(result.uncertain)}; "
+               f"related pairs: {len(result.related)}")
+    click.echo(f"written: {clusters_out}")
+
+
+def _own_id(record, id_column, path) -> str:
+    """The identifier the input file gave ``record`` (``--id-column`` for CSV; else the reader's ID)."""
+    if id_column:
+        extra = record.extra or {}
+        value = extra.get(id_column, record.source_id if id_column in ("ID", "id", "record_id") else None)
+        if value in (None, ""):
+            raise InputError(f"record {record.source_id!r} has no value in column {id_column!r}", path=path,
+                             column=id_column)
+        return str(value)
+    return record.source_id
+
+
+def _warn(problems: list) -> None:
+    for message in problems[:_SHOWN_WARNINGS]:
+        click.echo(f"warning: {message}", err=True)
+    if len(problems) > _SHOWN_WARNINGS:
+        click.echo(f"warning: … and {len(problems) - _SHOWN_WARNINGS} more records with unusable fields "
+                   "(they are only merged on strong evidence)", err=True)
+
+
+@dedup.command("review")
+@project_option
+@click.option("--reviewer", default=None, help="Name recorded with each decision (default: your login name).")
+def review(project_dir, reviewer):
+    """Decide the uncertain pairs one by one: same record, different records, or related publications."""
+    project = load_project(project_dir)
+    records_dir = project.records_dir
+    decisions_path = records_dir / DECISIONS_FILE
+    decided = read_decisions(decisions_path)
+    pending = [row for row in read_queue(records_dir / QUEUE_FILE)
+               if frozenset((row["record_a"], row["record_b"])) not in decided]
+    if not pending:
+        click.echo("no uncertain pairs to review (run `sysrev dedup` first if you have new search runs)")
+        return
+    reviewer = reviewer or getpass.getuser()
+    sources = {s.label: s for s in collect_sources(project)}
+    done = 0
+    for n, row in enumerate(pending, start=1):
+        a, b = sources.get(row["record_a"]), sources.get(row["record_b"])
+        if a is None or b is None:
+            click.echo(f"skipped {row['record_a']} / {row['record_b']}: no longer in the search runs", err=True)
+            continue
+        click.echo(f"\npair {n} of {len(pending)} – {row.get('reason', '')}")
+        click.echo(side_by_side(a, b))
+        answer = click.prompt("[s]ame, [d]ifferent, [r]elated, s[k]ip, [q]uit",
+                              type=click.Choice(["s", "d", "r", "k", "q"]), show_choices=False)
+        if answer == "q":
+            break
+        if answer == "k":
+            continue
+        append_decisions(decisions_path, [dict(zip(DECISIONS_HEADER, (
+            row["record_a"], row["record_b"], _CHOICES[answer], reviewer,
+            datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), row.get("reason", ""))))])
+        done += 1
+    click.echo(f"\n{done} decision(s) recorded in {decisions_path}; run `sysrev dedup` to apply them")
+
+
+_SHOWN_FIELDS = ("source_id", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid")
+
+
+def side_by_side(a, b) -> str:
+    """Two source records as a two-column table, one field per row, long values wrapped."""
+    width = max(40, shutil.get_terminal_size((120, 24)).columns - 12)
+    col = width // 2 - 2
+    lines = [f"{'':9}| {a.label[:col]:<{col}} | {b.label[:col]}"]
+    for name in _SHOWN_FIELDS:
+        values = []
+        for src in (a, b):
+            value = getattr(src.record, name)
+            if name == "authors":
+                value = "; ".join(value[:4]) + ("; et al." if len(value) > 4 else "")
+            values.append(textwrap.wrap(str(value if value is not None else ""), col) or [""])
+        marker = "=" if values[0] == values[1] else " "
+        for k in range(max(len(values[0]), len(values[1]))):
+            left = values[0][k] if k < len(values[0]) else ""
+            right = values[1][k] if k < len(values[1]) else ""
+            label = f"{name:<8}{marker}" if k == 0 else " " * 9
+            lines.append(f"{label}| {left:<{col}} | {right}")
+    return "\n".join(lines)

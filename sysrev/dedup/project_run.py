@@ -1,0 +1,192 @@
+"""``sysrev dedup`` in a project: every search-run snapshot → ``records/records.jsonl`` with stable IDs.
+
+Files (contract 5 of the project, DESIGN §3):
+
+* ``records/records.jsonl`` – one merged record per line: the Record fields, ``record_id`` (stable) and
+  ``sources`` (``[{run, source, source_id}, …]``: every snapshot record the merged record stands for).
+  Related publications (erratum, reply, protocol, preprint, Cochrane update, …) are listed in
+  ``extra.dedup_related`` as ``[{record_id, reason}]``.
+* ``records/dedup_summary.json`` – ``{"identified": {database: n}, "duplicates_removed": n, "records": n}``
+  for the PRISMA diagram. ``identified`` counts distinct source records per database: a record that a later
+  run of the same search returns again is identified once.
+* ``records/dedup_queue.csv`` and ``records/dedup_decisions.csv`` – see :mod:`sysrev.dedup.decisions`.
+
+Stable IDs: a source record is named ``database:source_id``. A run starts from the clusters of the previous
+``records.jsonl``: every source record keeps the ``record_id`` it had, new source records that are
+duplicates of an existing record join it, and only genuinely new publications get new IDs
+(``R`` + six digits, numbered after the highest ID ever written).
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sysrev.dedup.decisions import read_decisions, write_queue
+from sysrev.dedup.engine import deduplicate
+from sysrev.dedup.merge import merge_records
+from sysrev.errors import InputError, SysrevError
+from sysrev.fileio import atomic_write_json, atomic_write_text
+from sysrev.records import Record
+from sysrev.search.snapshot import list_snapshots, read_snapshot
+
+RECORDS_FILE = "records.jsonl"
+SUMMARY_FILE = "dedup_summary.json"
+QUEUE_FILE = "dedup_queue.csv"
+DECISIONS_FILE = "dedup_decisions.csv"
+_ID = re.compile(r"^R(\d+)$")
+
+
+@dataclass
+class SourceRecord:
+    """One record of a database (the latest version seen) and every run that returned it."""
+
+    record: Record
+    database: str
+    runs: list = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.database}:{self.record.source_id}"
+
+
+@dataclass
+class ProjectDedup:
+    """What a project run produced (for the command's summary)."""
+
+    identified: dict
+    records: int
+    duplicates_removed: int
+    uncertain: int
+    related: int
+    problems: list
+    new_ids: int
+
+
+def collect_sources(project) -> list[SourceRecord]:
+    """Every distinct source record of every snapshot in ``searches/runs/``, oldest run first."""
+    by_label = {}
+    for path in list_snapshots(project.runs_dir):
+        manifest, records = read_snapshot(path)
+        database = str(manifest.get("database") or "").strip()
+        if not database:
+            raise InputError("manifest has no 'database'", path=path / "manifest.json")
+        for record in records:
+            label = f"{database}:{record.source_id}"
+            if label in by_label:
+                by_label[label].record = record  # a later run's version of the same record
+                by_label[label].runs.append(path.name)
+            else:
+                by_label[label] = SourceRecord(record, database, [path.name])
+    return list(by_label.values())
+
+
+def load_records(project) -> list[dict]:
+    """The deduplicated records of ``project`` (one dict per line of ``records/records.jsonl``)."""
+    path = Path(project.records_dir) / RECORDS_FILE
+    if not path.is_file():
+        raise SysrevError(f"{path}: no deduplicated records yet; run `sysrev dedup` first")
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"invalid JSON: {exc.msg}", path=path, line=line_no) from None
+            if not isinstance(data, dict) or not data.get("record_id"):
+                raise InputError("a record needs a 'record_id'", path=path, line=line_no)
+            out.append(data)
+    return out
+
+
+def _previous_ids(project) -> tuple[dict, int]:
+    """``{label: record_id}`` from the previous records.jsonl, and the highest ID number used so far."""
+    path = Path(project.records_dir) / RECORDS_FILE
+    if not path.is_file():
+        return {}, 0
+    ids, highest = {}, 0
+    for record in load_records(project):
+        rid = str(record["record_id"])
+        match = _ID.match(rid)
+        if match:
+            highest = max(highest, int(match.group(1)))
+        for source in record.get("sources") or []:
+            ids[f"{source.get('source')}:{source.get('source_id')}"] = rid
+    return ids, highest
+
+
+def _assign_ids(clusters: list, labels: list, previous: dict, highest: int) -> tuple[list, dict, int]:
+    """A record ID per cluster (kept from the previous run where possible) and the IDs each replaces."""
+    ids = [""] * len(clusters)
+    replaced = {}
+    claimed = set()
+    order = sorted(range(len(clusters)), key=lambda n: (-len(clusters[n]), min(labels[i] for i in clusters[n])))
+    for n in order:
+        old = sorted({previous[labels[i]] for i in clusters[n] if labels[i] in previous} - claimed)
+        if old:
+            ids[n] = old[0]
+            claimed.update(old)
+            if len(old) > 1:
+                replaced[n] = old[1:]
+    new = 0
+    for n in sorted((n for n in range(len(clusters)) if not ids[n]),
+                    key=lambda n: min(labels[i] for i in clusters[n])):
+        highest += 1
+        new += 1
+        ids[n] = f"R{highest:06d}"
+    return ids, replaced, new
+
+
+def run_project(project, progress=None) -> ProjectDedup:
+    """Deduplicate all snapshots of ``project`` and write the records files (atomically)."""
+    sources = collect_sources(project)
+    if not sources:
+        raise SysrevError(f"{project.runs_dir}: no search-run snapshots to deduplicate; run a search or "
+                          "import an export first")
+    records_dir = Path(project.records_dir)
+    decisions = read_decisions(records_dir / DECISIONS_FILE)
+    previous, highest = _previous_ids(project)
+    labels = [s.label for s in sources]
+    result = deduplicate([s.record for s in sources], labels=labels, decisions=decisions,
+                         previous_ids=[previous.get(label, "") for label in labels], progress=progress)
+    ids, replaced, new = _assign_ids(result.clusters, labels, previous, highest)
+    cluster_of = result.cluster_of()
+
+    related = {}
+    for note in result.related:
+        ca, cb = cluster_of[note.a], cluster_of[note.b]
+        related.setdefault(ca, {}).setdefault(ids[cb], note.reason)
+        related.setdefault(cb, {}).setdefault(ids[ca], note.reason)
+
+    lines = []
+    for n, members in sorted(enumerate(result.clusters), key=lambda item: ids[item[0]]):
+        merged = merge_records([sources[i].record for i in members])
+        if n in related:
+            merged.extra["dedup_related"] = [{"record_id": rid, "reason": why}
+                                             for rid, why in sorted(related[n].items())]
+        if n in replaced:
+            merged.extra["dedup_replaces"] = replaced[n]
+        data = {"record_id": ids[n], **merged.to_dict(),
+                "sources": [{"run": run, "source": sources[i].database, "source_id": sources[i].record.source_id}
+                            for i in members for run in sources[i].runs]}
+        lines.append(json.dumps(data, ensure_ascii=False) + "\n")
+
+    identified = {}
+    for s in sources:
+        identified[s.database] = identified.get(s.database, 0) + 1
+    summary = {"identified": dict(sorted(identified.items())), "duplicates_removed": result.duplicates_removed,
+               "records": len(result.clusters)}
+    queue = [{"record_a": labels[p.a], "record_b": labels[p.b], "reason": p.reason, "score": f"{p.score:.2f}",
+              "title_a": sources[p.a].record.title, "title_b": sources[p.b].record.title}
+             for p in result.uncertain if frozenset((labels[p.a], labels[p.b])) not in decisions]
+
+    records_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(records_dir / RECORDS_FILE, "".join(lines))
+    atomic_write_json(records_dir / SUMMARY_FILE, summary)
+    write_queue(records_dir / QUEUE_FILE, queue)
+    problems = [f"{labels[i]}: {msg}" for i, msg in result.problems]
+    return ProjectDedup(identified=summary["identified"], records=len(result.clusters),
+                        duplicates_removed=result.duplicates_removed, uncertain=len(queue),
+                        related=len(result.related), problems=problems, new_ids=new)
