@@ -1,10 +1,11 @@
 """Plots of a pooled meta-analysis: RevMan-style forest plots and funnel plots, as PNG or SVG.
 
 Both take ``MetaResult.to_dict()`` of :mod:`sysrev.meta` (the ``--json`` object of ``sysrev meta pool``,
-whose study entries also carry their subgroup and input cells) and write the file named by ``path``.
+whose study entries also carry their subgroup and input cells) and write the file named by ``path``;
+``forest_figure``/``funnel_figure`` return the matplotlib Figure instead, for embedding or adjusting.
 """
 
-from sysrev.meta.plots.forest import forest_plot
-from sysrev.meta.plots.funnel import funnel_plot
+from sysrev.meta.plots.forest import forest_figure, forest_plot
+from sysrev.meta.plots.funnel import funnel_figure, funnel_plot
 
-__all__ = ["forest_plot", "funnel_plot"]
+__all__ = ["forest_plot", "funnel_plot", "forest_figure", "funnel_figure"]

@@ -11,6 +11,7 @@ height grows with the number of rows.
 from dataclasses import dataclass
 from pathlib import Path
 
+from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 from matplotlib.path import Path as MarkerPath
 
@@ -76,6 +77,14 @@ def forest_plot(result: dict, path, *, label1: str = "Experimental", label2: str
     coloured columns with a legend. The format follows the suffix (.png or .svg); returns the path.
     """
     plot_format(path)
+    fig = forest_figure(result, label1=label1, label2=label2, favours=favours, rob=rob, title=title,
+                        decimals=decimals)
+    return save_figure(fig, path)
+
+
+def forest_figure(result: dict, *, label1: str = "Experimental", label2: str = "Control", favours=None,
+                  rob=None, title=None, decimals: int = 2) -> Figure:
+    """The forest plot of :func:`forest_plot` as a matplotlib Figure (its axes: the table, then the graph)."""
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 6:
         raise SysrevError(f"decimals must be a whole number from 0 to 6, got {decimals!r}")
     left, right = _favours(favours, label1, label2)
@@ -96,7 +105,7 @@ def forest_plot(result: dict, path, *, label1: str = "Experimental", label2: str
     _draw_graph(fig, ax, table, layout, scale, result["measure"], left, right)
     if levels is not None:
         _draw_rob(ax, table, layout, levels)
-    return save_figure(fig, path)
+    return fig
 
 
 def _favours(favours, label1, label2) -> tuple[str, str]:

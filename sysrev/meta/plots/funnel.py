@@ -9,6 +9,7 @@ a vertical line at the analysis's pooled estimate. Asymmetry is hard to judge wi
 from pathlib import Path
 
 import numpy as np
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from scipy.stats import norm
 
@@ -40,6 +41,11 @@ def _points(result: dict) -> tuple[np.ndarray, np.ndarray, list]:
 def funnel_plot(result: dict, path, *, title=None) -> Path:
     """Draw the funnel plot of ``result`` (``MetaResult.to_dict()``) to ``path`` (.png or .svg)."""
     plot_format(path)
+    return save_figure(funnel_figure(result, title=title), path, tight=True)
+
+
+def funnel_figure(result: dict, *, title=None) -> Figure:
+    """The funnel plot of :func:`funnel_plot` as a matplotlib Figure (one axes)."""
     yi, se, groups = _points(result)
     measure = result["measure"]
     ratio = measure in t.RATIO_MEASURES
@@ -49,8 +55,8 @@ def funnel_plot(result: dict, path, *, title=None) -> Path:
     reach = max(z * se_top, float(np.abs(yi - centre).max())) * 1.08
     show = np.exp if ratio else (lambda v: v)
 
-    fig = new_figure(6.4, 4.2)
-    ax = fig.add_axes((0.11, 0.13, 0.6, 0.76 if title else 0.82))
+    fig = new_figure(6.0, 4.2)
+    ax = fig.add_axes((0.11, 0.13, 0.64, 0.76 if title else 0.82))
     if ratio:
         ax.set_xscale("log")
         ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
@@ -61,7 +67,7 @@ def funnel_plot(result: dict, path, *, title=None) -> Path:
     limits = np.array([0.0, se_top])
     for sign in (-1, 1):
         ax.plot(show(centre + sign * z * limits), limits, color="grey", linestyle="--", linewidth=0.8,
-                label="Pseudo 95% confidence limits" if sign < 0 else None)
+                label="Pseudo 95% CI limits" if sign < 0 else None)
     pooled = result.get("estimate")
     if not t.is_missing(pooled) and (not ratio or pooled > 0):
         ax.axvline(pooled, color="black", linewidth=0.8, label="Pooled estimate")
@@ -79,7 +85,7 @@ def funnel_plot(result: dict, path, *, title=None) -> Path:
     ax.legend(prop=font(FONT_SIZE), loc="upper left", bbox_to_anchor=(1.03, 1.0), frameon=False,
               borderaxespad=0.0)
     if title:
-        fig.text(0.5, 0.96, str(title), ha="center", va="center", fontproperties=font(FONT_SIZE + 2, True),
+        fig.text(0.11 + 0.64 / 2, 0.96, str(title), ha="center", va="center", fontproperties=font(FONT_SIZE + 2, True),
                  parse_math=False)
-    return save_figure(fig, path)
+    return fig
 

@@ -49,8 +49,8 @@ def font_family() -> str:
 
 
 def font(size: float, bold: bool = False) -> FontProperties:
-    """The plots' font at ``size`` points."""
-    return FontProperties(family=font_family(), size=size, weight="bold" if bold else "normal")
+    """The plots' font at ``size`` points; an SVG names the generic sans-serif fonts as fallbacks."""
+    return FontProperties(family=[font_family(), "sans-serif"], size=size, weight="bold" if bold else "normal")
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
@@ -68,12 +68,16 @@ def new_figure(width: float, height: float) -> Figure:
     return fig
 
 
-def save_figure(fig: Figure, path) -> Path:
-    """Render ``fig`` as the format of ``path``'s suffix and write it atomically; return the path."""
+def save_figure(fig: Figure, path, *, tight: bool = False) -> Path:
+    """Render ``fig`` as the format of ``path``'s suffix and write it atomically; return the path.
+
+    ``tight`` trims or extends the page to the drawn content (for a legend of unknown width outside the axes).
+    """
     fmt = plot_format(path)
     buffer = io.BytesIO()
     rc = {"svg.fonttype": "none", "svg.hashsalt": "sysrev", "font.family": font_family()}
     metadata = {"Date": None} if fmt == "svg" else {"Software": f"sysrev (matplotlib {matplotlib.__version__})"}
     with matplotlib.rc_context(rc):
-        fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata, facecolor="white")
+        fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata, facecolor="white",
+                    **({"bbox_inches": "tight", "pad_inches": 0.15} if tight else {}))
     return atomic_write_bytes(path, buffer.getvalue())

@@ -36,12 +36,13 @@ class Scale:
 
 
 def _target(points: list[float], pooled: list[float], intervals: list[float]) -> float:
-    """How far from the null the axis must reach: all estimates and pooled bounds, and the typical study
-    interval, but not a single outlying interval (at most twice what the estimates need)."""
+    """How far from the null the axis must reach: all estimates and pooled bounds, and every study
+    interval unless it reaches beyond twice the larger of what the estimates need and the median bound
+    (such an outlier gets an arrow instead of squeezing everyone else)."""
     needed = max([abs(v) for v in points + pooled] or [0.0])
     typical = float(np.median([abs(v) for v in intervals])) if intervals else 0.0
     full = max([abs(v) for v in intervals] or [0.0])
-    return max(needed, min(full, max(2.0 * needed, typical)))
+    return max(needed, min(full, 2.0 * max(needed, typical)))
 
 
 def _finite(values) -> list[float]:

@@ -132,7 +132,7 @@ def _summary_rows(kind: str, label: str, summary: dict, studies: list[dict], res
     rows = [Row(kind, cells, Mark("diamond", estimate, low, high) if estimable else None)]
     if measure in t.DICHOTOMOUS_MEASURES:
         rows.append(_events_row(studies))
-    statistic = "t" if result.get("ci") == "hksj" else "Z"
+    statistic = "t" if summary.get("ci", result.get("ci_method")) == "hksj" else "Z"
     rows.append(Row("note", {"study": t.heterogeneity_line(summary, result.get("model"))}))
     rows.append(Row("note", {"study": t.overall_effect_line(summary, statistic=statistic)}))
     return rows
