@@ -16,39 +16,38 @@ from scipy import stats
 from sysrev.errors import SysrevError
 from sysrev.meta import pooling
 from sysrev.meta.effects import peto_terms
-from sysrev.meta.heterogeneity import estimate_tau2, q_profile_interval, typical_variance
+from sysrev.meta.batch import pool_inverse_variance
 from sysrev.meta.inputs import read_study_table
 from sysrev.meta.result import GroupResult, MetaResult, StudyRow, SubgroupTest
 from sysrev.meta.settings import Settings
 from sysrev.meta.study_effects import StudyEffects, study_effects
 
 
-def _fixed_effect(eff: StudyEffects, settings: Settings, y, v):
-    """The fixed-effect pooled estimate under ``settings.method`` and its Q statistic."""
-    if settings.method == "IV":
-        pooled = pooling.inverse_variance(y, v)
-        return pooled, float(((y - pooled.estimate) ** 2 / v).sum())
+def _mh_or_peto(eff: StudyEffects, settings: Settings, y, v):
+    """Mantel–Haenszel or Peto fixed-effect estimate (weights over all rows) and its Q statistic."""
     rows = eff.pooled_rows
     cells = tuple(cell[rows] for cell in eff.cells)
     if settings.method == "PETO":
         o_minus_e, var = peto_terms(*cells)
-        pooled = pooling.peto(o_minus_e, var)
-        weights = np.zeros(len(rows))
-        weights[rows] = pooled.weights
-        return pooling.Pooled(pooled.estimate, pooled.variance, weights), pooling.peto_q(o_minus_e, var)
-    mh = pooling.MANTEL_HAENSZEL[settings.measure]
-    if settings.measure == "RD" and settings.zero == "metafor":
-        mh = pooling.mh_risk_difference_sato
-    pooled = mh(*cells)
-    weights = np.zeros(len(rows))
-    weights[rows] = pooled.weights
-    q = float(((y - pooled.estimate) ** 2 / v).sum())
-    return pooling.Pooled(pooled.estimate, pooled.variance, weights), q
+        pooled, q = pooling.peto(o_minus_e, var), pooling.peto_q(o_minus_e, var)
+    else:
+        mh = pooling.MANTEL_HAENSZEL[settings.measure]
+        if settings.measure == "RD" and settings.zero == "metafor":
+            mh = pooling.mh_risk_difference_sato
+        pooled = mh(*cells)
+        q = float(((y - pooled.estimate) ** 2 / v).sum())
+    return pooled.estimate, pooled.variance, _scatter(rows, pooled.weights), q
 
 
 def _percent(weights):
     total = weights.sum()
     return weights / total * 100 if total > 0 else weights * 0
+
+
+def _scatter(mask, values):
+    out = np.zeros(len(mask))
+    out[mask] = values
+    return out
 
 
 def _study_rows(eff: StudyEffects, settings: Settings, weights: np.ndarray) -> list[StudyRow]:
@@ -65,6 +64,12 @@ def _study_rows(eff: StudyEffects, settings: Settings, weights: np.ndarray) -> l
     return out
 
 
+def _heterogeneity_from_q(q, df):
+    """Q-based I² (RevMan) and H² with the Q test; what a fixed-effect or MH-random analysis reports."""
+    i2 = max(0.0, (q - df) / q) * 100 if q > 0 else 0.0
+    return {"Q": q, "Q_p": float(stats.chi2.sf(q, df)), "I2": i2, "I2_revman": i2, "H2": q / df}
+
+
 def analyse_group(eff: StudyEffects, settings: Settings) -> GroupResult:
     """Pool one set of studies (the whole table, or one subgroup)."""
     estimable = eff.estimable
@@ -72,64 +77,42 @@ def analyse_group(eff: StudyEffects, settings: Settings) -> GroupResult:
     k = int(estimable.sum())
     if k == 0:
         return GroupResult.empty(_study_rows(eff, settings, np.zeros(len(estimable))), len(estimable))
-    fixed, q = _fixed_effect(eff, settings, y, v)
     df = k - 1
-    alpha = 1 - settings.level / 100
+    ci_method = settings.ci if k > 1 else "z"  # one study: no t distribution with 0 df, its own z interval
 
-    tau2 = tau2_low = tau2_high = None
-    if settings.model == "fixed":
-        estimate, variance = fixed.estimate, fixed.variance
-        weights = fixed.weights if settings.method != "IV" else _scatter(estimable, fixed.weights)
-    else:
-        if settings.method == "MH":  # RevMan: DL τ² from the MH-based Q, then inverse-variance pooling
-            wi = 1 / v
-            tau2 = max(0.0, (q - df) / (wi.sum() - (wi**2).sum() / wi.sum())) if k > 1 else 0.0
-        else:
-            tau2 = float(estimate_tau2(y, v, settings.tau2))
-        random = pooling.inverse_variance(y, v, tau2)
-        estimate, variance = random.estimate, random.variance
-        weights = _scatter(estimable, random.weights)
+    if settings.method != "IV":
+        estimate, variance, weights, q = _mh_or_peto(eff, settings, y, v)
+    if settings.method != "IV" and settings.model == "fixed":
+        se = math.sqrt(variance)
+        crit = stats.norm.isf((1 - settings.level / 100) / 2)
+        z = estimate / se
+        stats_ = {"estimate": estimate, "se": se, "z": z, "p": float(2 * stats.norm.sf(abs(z))),
+                  "ci_low": estimate - crit * se, "ci_high": estimate + crit * se, "Q_df": df}
         if k > 1:
-            tau2_low, tau2_high = (float(x) for x in q_profile_interval(y, v, settings.level))
-
-    se = math.sqrt(variance)
-    ci_method = settings.ci if (settings.ci == "z" or k > 1) else "z"
-    if ci_method == "hksj":
-        w = 1 / (v + tau2)
-        rss = float((w * (y - estimate) ** 2).sum())
-        se = math.sqrt(rss / df * variance) if rss > np.finfo(float).eps else 0.0
-        crit = stats.t.isf(alpha / 2, df)
+            stats_.update(_heterogeneity_from_q(q, df))
+        else:
+            stats_["Q"] = q
     else:
-        crit = stats.norm.isf(alpha / 2)
-    z = estimate / se if se > 0 else math.nan
-    p = float(2 * (stats.t.sf(abs(z), df) if ci_method == "hksj" else stats.norm.sf(abs(z))))
-
-    pi_low = pi_high = None
-    if settings.model == "random" and k > 1:
-        half = crit * math.sqrt(se**2 + tau2)
-        pi_low, pi_high = estimate - half, estimate + half
-
-    i2_revman = max(0.0, (q - df) / q) * 100 if q > 0 else 0.0
-    if k == 1:
-        i2 = h2 = q_p = i2_revman = None
-    elif settings.model == "random" and settings.method == "IV":
-        s2 = float(typical_variance(v))
-        i2, h2, q_p = 100 * tau2 / (s2 + tau2), tau2 / s2 + 1, float(stats.chi2.sf(q, df))
-    else:
-        i2, h2, q_p = i2_revman, q / df, float(stats.chi2.sf(q, df))
-
-    return GroupResult(
-        k=k, k_total=len(estimable), estimate=estimate, ci_low=estimate - crit * se,
-        ci_high=estimate + crit * se, se=se, z=z, p=p, ci=ci_method, tau2=tau2, tau2_ci_low=tau2_low,
-        tau2_ci_high=tau2_high, I2=i2, I2_revman=i2_revman, H2=h2, Q=q, Q_df=df, Q_p=q_p, pi_low=pi_low,
-        pi_high=pi_high, studies=_study_rows(eff, settings, _percent(weights)),
-    )
+        tau2 = None
+        if settings.model == "random":
+            tau2 = settings.tau2
+            if settings.method == "MH":  # RevMan: DL τ² from the MH-based Q, then inverse-variance pooling
+                wi = 1 / v
+                tau2 = max(0.0, (q - df) / (wi.sum() - (wi**2).sum() / wi.sum())) if k > 1 else 0.0
+        stats_ = pool_inverse_variance(y, v, tau2, ci=ci_method, level=settings.level,
+                                       tau2_interval=settings.model == "random")
+        weights = _scatter(estimable, stats_.pop("weights"))
+        if settings.method == "MH" and k > 1:
+            stats_.update(_heterogeneity_from_q(q, df))
+        if k == 1:
+            stats_.update(Q_p=None, I2=None, I2_revman=None, H2=None, pi_low=None, pi_high=None)
+    return GroupResult(k=k, k_total=len(estimable), ci=ci_method,
+                       studies=_study_rows(eff, settings, _percent(weights)),
+                       **{name: stats_.get(name) for name in _STATISTICS})
 
 
-def _scatter(mask, values):
-    out = np.zeros(len(mask))
-    out[mask] = values
-    return out
+_STATISTICS = ("estimate", "ci_low", "ci_high", "se", "z", "p", "tau2", "tau2_ci_low", "tau2_ci_high", "I2",
+               "I2_revman", "H2", "Q", "Q_df", "Q_p", "pi_low", "pi_high")
 
 
 def subgroup_difference_test(groups: dict[str, GroupResult]) -> SubgroupTest | None:
