@@ -54,12 +54,11 @@ class PartialRun:
             self.state = saved
             self._drop_cut_line()
             return True
-        self.dir.mkdir(parents=True, exist_ok=True)
         self.state = {"params": params, "done": [], "gaps": []}
-        self.save()
         return False
 
     def save(self) -> None:
+        """Write the state (the first save creates the folder: a run that fails while planning leaves none)."""
         atomic_write_json(self.dir / STATE, self.state)
 
     def is_done(self, key: str) -> bool:
