@@ -1,0 +1,87 @@
+"""Agreement statistics against published, hand-worked examples.
+
+Sources of the expected numbers:
+
+* Gwet KL (2014). Handbook of Inter-Rater Reliability, 4th ed., Advanced Analytics — the "cont3x3abstractors"
+  table (100 pregnancies classified Ectopic / AIU / NIU by two abstractors), as printed with Gwet's own irrCAC
+  package (README, kappa2.table / gwet.ac1.table / bp2.table / pa2.table): percent agreement 0.89,
+  Cohen's kappa 0.7964094 (SE 0.05891072), Gwet's AC1 0.8493305 (SE 0.04321747), Brennan–Prediger 0.835.
+* SAS/STAT User's Guide, PROC FREQ, "Getting Started: Agreement Study" — skin condition rated by two
+  dermatologists (88 patients, 4 categories): simple kappa 0.3449, ASE 0.0724, 95% CL 0.2030–0.4868. SAS's
+  ASE is the Fleiss, Cohen & Everitt (1969) large-sample standard error, the one sysrev reports.
+* Byrt T, Bishop J, Carlin JB (1993). Bias, prevalence and kappa. J Clin Epidemiol 46:423–429 — PABAK = 2p_o − 1
+  for two categories (the q-category form (q p_o − 1)/(q − 1) is Brennan & Prediger's coefficient, checked
+  against Gwet's 0.835 above).
+* Gwet KL (2008). Br J Math Stat Psychol 61:29–48 — AC1 with chance agreement Σ π_k(1 − π_k)/(q − 1); worked by
+  hand below for the Feinstein & Cicchetti (1990) "high agreement, low kappa" pattern.
+"""
+
+import numpy as np
+import pytest
+
+from sysrev.screening.agreement import agreement, contingency_table, pabak
+
+GWET_ABSTRACTORS = [[13, 0, 0], [0, 20, 7], [0, 4, 56]]
+SAS_SKIN = [[10, 4, 1, 0], [5, 10, 12, 2], [2, 4, 12, 5], [0, 2, 6, 13]]
+
+
+def test_gwet_handbook_abstractors_table():
+    a = agreement(GWET_ABSTRACTORS)
+    assert a.n == 100
+    assert a.percent_agreement == pytest.approx(0.89)
+    assert a.kappa == pytest.approx(0.7964094, abs=5e-8)
+    assert a.kappa_se == pytest.approx(0.05891072, abs=5e-8)
+    assert a.ac1 == pytest.approx(0.8493305, abs=5e-8)
+    assert a.ac1_se == pytest.approx(0.04321747, abs=5e-8)
+    assert a.pabak == pytest.approx(0.835)  # Brennan–Prediger, q = 3
+
+
+def test_sas_skin_condition_kappa_and_fleiss_cohen_everitt_ci():
+    a = agreement(SAS_SKIN)
+    assert a.n == 88
+    assert round(a.kappa, 4) == 0.3449
+    assert round(a.kappa_se, 4) == 0.0724
+    assert round(a.kappa_ci_low, 4) == 0.2030
+    assert round(a.kappa_ci_high, 4) == 0.4868
+
+
+def test_pabak_two_categories_is_twice_agreement_minus_one():
+    # Byrt et al. (1993): PABAK = 2 p_o − 1; p_o = 0.85 gives 0.70 whatever the prevalence.
+    assert pabak(0.85) == pytest.approx(0.70)
+    balanced = agreement([[40, 9], [6, 45]])
+    skewed = agreement([[80, 9], [6, 5]])
+    assert balanced.pabak == pytest.approx(0.70)
+    assert skewed.pabak == pytest.approx(0.70)
+    assert skewed.kappa < balanced.kappa  # kappa falls with prevalence; PABAK does not
+
+
+def test_high_agreement_low_kappa_paradox_by_hand():
+    # 125 records: both include 118, A only 5, B only 2, neither 0. p_o = 118/125 = 0.944.
+    # Cohen: p_e = (123·120 + 2·5)/125² = 14770/15625 = 0.94528; κ = (0.944 − 0.94528)/(1 − 0.94528) = −0.02339.
+    # Gwet: π = (123 + 120)/250 = 0.972; p_e = 2·0.972·0.028 = 0.054432; AC1 = 0.889568/0.945568 = 0.94078.
+    a = agreement([[118, 5], [2, 0]])
+    assert a.percent_agreement == pytest.approx(0.944)
+    assert a.kappa == pytest.approx((0.944 - 14770 / 15625) / (1 - 14770 / 15625))
+    assert a.kappa == pytest.approx(-0.02339, abs=5e-6)
+    assert a.ac1 == pytest.approx(0.889568 / 0.945568)
+    assert a.pabak == pytest.approx(0.888)
+
+
+def test_perfect_agreement_on_one_category_has_no_kappa():
+    a = agreement([[7, 0], [0, 0]])
+    assert a.percent_agreement == 1.0 and a.kappa is None and a.kappa_se is None
+    assert a.ac1 == pytest.approx(1.0)
+
+
+def test_contingency_table_from_pairs_keeps_scale_order():
+    table, cats = contingency_table([("include", "exclude"), ("exclude", "exclude"), ("include", "include")],
+                                    ["include", "exclude", "maybe"])
+    assert cats == ("include", "exclude", "maybe")
+    assert np.array_equal(table, [[1, 1, 0], [0, 1, 0], [0, 0, 0]])
+
+
+def test_ci_is_truncated_to_kappa_range():
+    a = agreement([[3, 1], [0, 4]])
+    assert a.kappa + 1.96 * a.kappa_se > 1.0  # the Wald interval would pass 1 ...
+    assert a.kappa_ci_high == 1.0  # ... and is cut at kappa's maximum
+    assert a.kappa_ci_low == pytest.approx(a.kappa - 1.959964 * a.kappa_se, abs=1e-6)

@@ -1,0 +1,133 @@
+"""The interactive screen, driven by scripted key presses (as a reviewer would type them)."""
+
+import itertools
+import re
+
+import pytest
+
+from sysrev.errors import SysrevError
+from sysrev.screening.log import log_path
+from sysrev.screening.session import ReconcileSession, ScreenSession, highlighted_words
+from sysrev.screening.state import load_screening
+
+H = "record_id,decision,reason,reviewer,timestamp\n"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def run(project, reviewer, keys, stage="title_abstract", session_class=ScreenSession, color=False):
+    """Run a session with ``keys``; return (result, list of printed blocks)."""
+    pressed = iter(keys)
+    printed = []
+    ticks = itertools.count(0, 10)  # every clock reading is 10 s after the previous one
+    session = session_class(project, reviewer, stage, getkey=lambda: next(pressed), echo=printed.append,
+                            clock=lambda: next(ticks), width=90, color=color)
+    return session.run(), printed
+
+
+def decisions(project, reviewer, stage="title_abstract"):
+    path = log_path(project.screening_dir, stage, reviewer)
+    return [line.split(",")[:3] for line in path.read_text(encoding="utf-8").splitlines()[1:]]
+
+
+def test_title_abstract_session_logs_each_key_and_shows_progress(make_project):
+    project = make_project()
+    result, printed = run(project, "alice", ["i", "e", "m", "q"])
+    assert result.logged == 3
+    assert decisions(project, "alice") == [["r01", "include", ""], ["r02", "exclude", ""], ["r03", "maybe", ""]]
+    first = printed[0]
+    assert "sysrev screen · title/abstract · alice" in first
+    assert "record 1 of 8 · 8 left" in first
+    assert "Ultrasound-guided versus fluoroscopy-guided caudal epidural injection" in first
+    assert "Kim, Jae; Park, Soo" in first and "Pain Physician · 2011" in first
+    assert "[i] include  [e] exclude  [m] maybe  [s] skip  [b] back  [q] quit" in first
+    assert "record 3 of 8 · 6 left · 10 s/record · ~60 s to go" in printed[2]  # the fake clock: 10 s each
+    assert "3 decision(s) logged" in printed[-1] and "5 left" in printed[-1]
+
+
+def test_session_resumes_where_the_reviewer_stopped(make_project):
+    project = make_project()
+    run(project, "alice", ["i", "i", "q"])
+    _, printed = run(project, "alice", ["e", "q"])
+    assert "record 3 of 8 · 6 left" in printed[0]
+    assert "Sacroiliac joint injections" in printed[0]
+    assert decisions(project, "alice")[-1] == ["r03", "exclude", ""]
+
+
+def test_back_shows_own_decision_and_a_new_key_logs_a_changed_mind(make_project):
+    project = make_project()
+    run(project, "alice", ["i", "b", "e", "q"])
+    assert decisions(project, "alice") == [["r01", "include", ""], ["r01", "exclude", ""]]
+    state = load_screening(project).stages["title_abstract"]
+    assert state.latest["alice"]["r01"].decision == "exclude"
+
+
+def test_skip_leaves_the_record_for_next_time_and_unknown_keys_are_explained(make_project):
+    project = make_project()
+    result, printed = run(project, "alice", ["s", "x", "i", "q"])
+    assert result.skipped == 1
+    assert decisions(project, "alice") == [["r02", "include", ""]]
+    assert any("key 'x' does nothing here" in block for block in printed)
+    _, printed = run(project, "alice", ["q"])
+    assert "Ultrasound-guided versus fluoroscopy-guided" in printed[0]  # r01 comes back
+
+
+def test_full_text_exclusion_asks_for_a_reason_from_the_numbered_menu(make_project):
+    project = make_project({"title_abstract/alice.csv": H + "".join(
+        f"r{i:02d},include,,alice,2024-01-01T10:00:00Z\n" for i in (1, 3, 5))})
+    result, printed = run(project, "alice", ["e", "q", "e", "7", "3", "i", "e", "2"], stage="full_text")
+    assert result.remaining == 0
+    assert decisions(project, "alice", "full_text") == [["r01", "exclude", "not randomised"],
+                                                        ["r03", "include", ""],
+                                                        ["r05", "exclude", "wrong comparator"]]
+    menu = next(block for block in printed if block.startswith("Reason for excluding"))
+    assert "[1] wrong population" in menu and "[4] full text not retrieved" in menu
+    assert "(exclusion cancelled)" in printed
+    assert any("choose one of 1, 2, 3, 4" in block for block in printed)
+    assert "record 1 of 3" in printed[0]
+
+
+def test_screen_is_blind_to_other_reviewers(make_project):
+    project = make_project({"title_abstract/bob.csv": H + "r01,exclude,,bob,2024-01-01T10:00:00Z\n"})
+    _, printed = run(project, "alice", ["q"])
+    assert "bob" not in printed[0] and "exclude" not in printed[0].split("[i] include")[0]
+    assert "record 1 of 8 · 8 left" in printed[0]
+
+
+def test_highlight_terms_are_styled(make_project):
+    project = make_project()
+    _, printed = run(project, "alice", ["q"], color=True)
+    styled = re.findall(r"\x1b\[33m\x1b\[1m(\w+)\x1b\[0m", printed[0])
+    assert "randomized" in styled
+    assert highlighted_words("Ultrasonography and fluoroscopic guidance, randomised",
+                             ["sonograph", "fluoroscop", "randomi"]) == ["Ultrasonography", "fluoroscopic",
+                                                                         "randomised"]
+    assert "Ultrasound-guided" in ANSI.sub("", printed[0])
+
+
+def test_unknown_reviewer_is_refused(make_project):
+    with pytest.raises(SysrevError, match="unknown reviewer 'zoe'"):
+        run(make_project(), "zoe", [])
+
+
+def test_nothing_left_says_so(make_project):
+    project = make_project()
+    run(project, "alice", ["i"] * 8)
+    result, printed = run(project, "alice", [])
+    assert result.logged == 0 and "Nothing left to screen" in printed[0]
+
+
+def test_reconcile_shows_votes_side_by_side_and_logs_to_its_own_file(make_project):
+    project = make_project({
+        "title_abstract/alice.csv": H + "r01,include,,alice,2024-01-01T10:00:00Z\n"
+                                        "r02,include,,alice,2024-01-01T10:00:00Z\n",
+        "title_abstract/bob.csv": H + "r01,exclude,,bob,2024-01-01T10:00:00Z\n"
+                                      "r02,maybe,,bob,2024-01-01T10:00:00Z\n",
+    })
+    result, printed = run(project, "carol", ["i", "q"], session_class=ReconcileSession)
+    assert "Reviewers' decisions:" in printed[0]
+    assert "alice  include" in printed[0] and "bob    exclude" in printed[0]
+    assert "sysrev reconcile · title/abstract · carol" in printed[0]
+    recon = project.screening_dir / "title_abstract" / "reconciliation" / "carol.csv"
+    assert recon.read_text(encoding="utf-8").splitlines()[1].startswith("r01,include,,carol,")
+    state = load_screening(project).stages["title_abstract"]
+    assert state.conflicts() == ["r02"] and state.final("r01").decision == "include"
