@@ -186,10 +186,12 @@ def expand_pages(value) -> str:
 
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
+_YYYYMMDD = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])(?!\d)")
 
 
 def parse_year(value) -> int | None:
-    """The first plausible year (1500–2100) in ``value`` (``2018 Jul-Sep``, ``2018/05/01``, ``Spring 2019``).
+    """The first plausible year (1500–2100) in ``value`` (``2018 Jul-Sep``, ``2018/05/01``, ``Spring 2019``,
+    or a compact date ``20170812``).
 
     An integer or float year is accepted as is; ``None`` when the text holds no year (``in press``).
     """
@@ -198,7 +200,8 @@ def parse_year(value) -> int | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         year = int(value)
         return year if 1500 <= year <= 2100 else None
-    match = _YEAR.search(clean_text(value))
+    text = clean_text(value)
+    match = _YEAR.search(text) or _YYYYMMDD.search(text)
     return int(match.group(1)) if match else None
 
 

@@ -100,6 +100,7 @@ def test_expand_pages(raw, expected):
         ("2018/05/01", 2018),
         ("Spring 2019", 2019),
         ("1998 Dec 7-21", 1998),
+        ("Start date: 20170812", 2017),
         (2020, 2020),
         (2020.0, 2020),
         ("in press", None),

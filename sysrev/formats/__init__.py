@@ -1,0 +1,137 @@
+"""Read reference files exported from databases and reference managers into normalised Records.
+
+``read_references(path, source=None)`` is the contract other stages use (contract 4): it detects the format
+from the content (:mod:`sysrev.formats.detect`), decodes the bytes (:mod:`sysrev.formats.decode`), reads the
+file with the matching reader and returns one :class:`~sysrev.records.Record` per reference, every field
+normalised by :mod:`sysrev.normalise`. ``load_references`` returns the same records with what the command
+line reports: the format, the exporting database when recognisable, the encoding, and warnings.
+
+Every record leaves with a non-empty, unique ``source_id``: the identifier the file gives (RIS ``AN``/``ID``,
+PMID, BibTeX key, EID, a CSV id column …) or ``<file>:<line>``; a second record with an identifier already
+used gets ``#2`` (``#3`` …) appended and a warning, because a snapshot holds each record exactly once and
+two records in one export are not necessarily the same (dedup decides that later).
+"""
+
+from collections import Counter
+from pathlib import Path
+
+from sysrev.errors import InputError
+from sysrev.formats.decode import decode_bytes
+from sysrev.formats.detect import FORMATS, detect_format
+from sysrev.formats.result import ParsedFile
+
+__all__ = ["FORMATS", "ParsedFile", "detect_format", "load_references", "read_references"]
+
+
+def read_references(path, *, source=None) -> list:
+    """The records of the reference file at ``path`` (format detected from its content).
+
+    ``source`` names where the file came from (e.g. ``cochrane-central``) and is stored in each record's
+    ``source``; by default the exporting database when the file reveals it, else ``file``. Raises
+    :class:`~sysrev.errors.InputError` naming the file (and line) when it cannot be read.
+    """
+    return load_references(path, source=source).records
+
+
+def load_references(path, *, source=None, format=None) -> ParsedFile:
+    """Read ``path`` like :func:`read_references`, returning records plus format, encoding and warnings.
+
+    ``format`` (one of :data:`FORMATS`) skips detection for a file whose content is ambiguous.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", path=path) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a reference file", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
+    decoded = decode_bytes(data, name=str(path))
+    if format is not None and format not in FORMATS:
+        raise InputError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}", path=path)
+    kind = format or detect_format(decoded.text, path=path)
+    source = (source or "").strip()
+    if kind in ("endnote_xml", "pubmed_xml"):
+        parsed = _read_xml(kind, data, path, source)  # XML readers honour the file's declared encoding
+    else:
+        parsed = _READERS[kind](decoded.text, path=path, source=source)
+        parsed.encoding = decoded.encoding
+        parsed.warnings = decoded.warnings + parsed.warnings
+    _finish(parsed, path, source)
+    return parsed
+
+
+def _read_xml(kind, data, path, source) -> ParsedFile:
+    if kind == "endnote_xml":
+        from sysrev.formats.endnote_xml import parse_endnote_xml
+
+        return parse_endnote_xml(data, path=path, source=source)
+    # PubMed XML is the search stage's format; its parser (bundled DTDs only) is reused here.
+    from sysrev.search.pubmed_xml import PubmedXMLError, records_from_xml
+
+    try:
+        records = records_from_xml(data)
+    except PubmedXMLError as exc:
+        raise InputError(str(exc), path=path) from None
+    for record in records:
+        record.source = source or "pubmed"
+    return ParsedFile(records=records, format="pubmed_xml", dialect="pubmed")
+
+
+def _read_ris(text, **kw):
+    from sysrev.formats.ris import parse_ris
+
+    return parse_ris(text, **kw)
+
+
+def _read_nbib(text, **kw):
+    from sysrev.formats.nbib import parse_nbib
+
+    return parse_nbib(text, **kw)
+
+
+def _read_bibtex(text, **kw):
+    from sysrev.formats.bibtex import parse_bibtex
+
+    return parse_bibtex(text, **kw)
+
+
+def _read_wos(text, **kw):
+    from sysrev.formats.wos import parse_wos
+
+    return parse_wos(text, **kw)
+
+
+def _read_csv(text, **kw):
+    from sysrev.formats.csv_export import parse_csv
+
+    return parse_csv(text, **kw)
+
+
+_READERS = {"ris": _read_ris, "nbib": _read_nbib, "bibtex": _read_bibtex, "wos": _read_wos, "csv": _read_csv}
+
+
+def _finish(parsed: ParsedFile, path: Path, source: str) -> None:
+    """Give every record a source, make source_ids unique, and warn about records without a title."""
+    seen = Counter()
+    renamed = []
+    for number, record in enumerate(parsed.records, start=1):
+        record.source = source or record.source or "file"
+        record.source_id = record.source_id or f"{path.name}:{number}"
+        seen[record.source_id] += 1
+        if seen[record.source_id] > 1:
+            original = record.source_id
+            record.source_id = f"{original}#{seen[original]}"
+            while record.source_id in seen:
+                seen[original] += 1
+                record.source_id = f"{original}#{seen[original]}"
+            seen[record.source_id] += 1
+            renamed.append(original)
+    if renamed:
+        shown = ", ".join(sorted(set(renamed))[:5])
+        parsed.warnings.append(f"{path}: {len(renamed)} record(s) reuse an identifier already used in the file "
+                               f"({shown}{', …' if len(set(renamed)) > 5 else ''}); kept as '<id>#2' …")
+    untitled = sum(1 for r in parsed.records if not r.title)
+    if untitled:
+        parsed.warnings.append(f"{path}: {untitled} record(s) have no title")

@@ -1,0 +1,249 @@
+"""CSV (and tab- or semicolon-separated) exports: Scopus, PubMed, Embase, Cochrane CENTRAL, IEEE Xplore,
+SpringerLink, Zotero, Rayyan, ASReview, or any sheet with title/abstract/authors/year/doi columns.
+
+Columns are matched by name, case- and punctuation-insensitively, against the names these tools use (the
+first match in :data:`COLUMNS` wins, so Scopus's ``Author full names`` beats its abbreviated ``Authors``).
+Columns that match nothing are kept in ``extra["fields"]`` (e.g. ASReview's ``label_included``). The
+``source_id`` is the row's identifier column (Scopus ``EID``, ``PMID``, ``id``, ``key`` …), else
+``<file>:<line>``.
+
+Cells with several names are split by what the tool uses: ``;`` (Scopus, IEEE, Zotero), `` and `` (Rayyan),
+a Python/JSON list literal (ASReview), or commas (PubMed ``Lim SM, Shiau CWC``; Embase ``Liu R., Adler D.G.``).
+Embase's ``Source`` cell (``Journal (2014) 3:3 (152-160). Date of Publication: …``) is split into journal,
+year, volume, issue and pages.
+"""
+
+import ast
+import csv
+import io
+import re
+from pathlib import Path
+
+from sysrev.errors import InputError
+from sysrev.formats.fields import build_record, doi_from, first, join_pages, scopus_eid
+from sysrev.formats.result import ParsedFile
+from sysrev.normalise import clean_text, normalise_pmid
+
+# Record field → accepted column names (compared after lower-casing and dropping non-alphanumerics).
+COLUMNS = {
+    "source_id": ["eid", "record id", "recordid", "id", "key", "accession number", "an", "ui", "record number",
+                  "pmid", "pubmed id", "rayyan id"],
+    "title": ["title", "document title", "item title", "article title", "primary title", "ti"],
+    "abstract": ["abstract", "abstract note", "ab"],
+    "authors": ["author full names", "authors", "author", "author names", "author(s)", "au", "creators"],
+    "year": ["year", "publication year", "publication_year", "pubyear", "py", "year of publication", "date"],
+    "journal": ["source title", "journal", "journal/book", "publication title", "journal title", "periodical",
+                "secondary title", "publication", "jo", "so"],
+    "journal_abbrev": ["abbreviated source title", "journal abbreviation", "ta", "j2", "ji"],
+    "volume": ["volume", "journal volume", "vl"],
+    "issue": ["issue", "journal issue", "number", "is"],
+    "pages": ["pages", "page", "pg"],
+    "page_start": ["page start", "start page", "start_page", "first page", "sp"],
+    "page_end": ["page end", "end page", "end_page", "last page", "ep"],
+    "article_number": ["art. no.", "article number"],
+    "doi": ["doi", "item doi", "di", "do"],
+    "pmid": ["pubmed id", "pmid", "pubmed_id", "pm"],
+    "pmcid": ["pmcid", "pmc id"],
+    "issn": ["issn", "sn"],
+    "language": ["language of original document", "language", "la"],
+    "publication_types": ["document type", "publication type", "content type", "item type", "type of reference",
+                          "pt"],
+    "keywords": ["author keywords", "keywords", "manual tags", "kw", "de"],
+    "index_keywords": ["index keywords", "emtree medical index terms", "mesh terms", "mesh_terms",
+                       "automatic tags", "ieee terms", "mh"],
+    "url": ["link", "url", "pdf link"],
+}
+_DIALECT_MARKERS = [  # (dialect, columns that must all be present)
+    ("scopus", ["eid", "source title"]),
+    ("pubmed", ["pmid", "citation"]),
+    ("embase", ["emtree medical index terms"]),
+    ("ieee", ["document title", "ieee terms"]),
+    ("springer", ["item title", "content type"]),
+    ("zotero", ["key", "item type"]),
+    ("asreview", ["label included"]),
+]
+_EMBASE_SOURCE = re.compile(r"^(?P<journal>.+?)\s*\((?P<year>\d{4})\)\s*(?P<volume>[^:\s(]*)(?::(?P<issue>[^\s(]*))?"
+                            r"\s*(?:\((?P<pages>[^)]*)\))?")
+
+
+def _key(name) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", str(name or "").lower()).strip()
+
+
+def _sniff_dialect(text: str):
+    """The excel dialect with the delimiter the sample uses (``,`` ``;`` tab or ``|``).
+
+    Only the delimiter is taken from :class:`csv.Sniffer`; its guesses about quoting misread the fully
+    quoted Scopus layout.
+    """
+    try:
+        delimiter = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = ","
+
+    class Dialect(csv.excel):
+        pass
+
+    Dialect.delimiter = delimiter
+    return Dialect
+
+
+def _aligner(header: list[str]):
+    """A function mapping a row to header-aligned cells, for rows with more cells than the header.
+
+    Older Scopus CSVs name one ``Funding Text 1`` column but give some rows ``Funding Text 2``, ``3`` … as
+    extra cells right after it. Cells up to the first numbered column are read from the left, the rest
+    from the right, so the columns after it (DOI-free tail: ``Document Type`` … ``EID``) stay correct.
+    """
+    numbered = next((i for i, h in enumerate(header) if re.search(r"\s\d+$", h.strip())), None)
+
+    def align(row):
+        """``(aligned row, surplus cells by a name for extra, whether the row fits the header)``."""
+        surplus = len(row) - len(header)
+        if surplus <= 0 or numbered is None:
+            return row, {}, surplus <= 0
+        base = re.sub(r"\s\d+$", "", header[numbered].strip())
+        kept = {f"{base} {numbered_from + 2}": cell for numbered_from, cell
+                in enumerate(row[numbered + 1: numbered + 1 + surplus]) if cell.strip()}
+        return row[: numbered + 1] + row[numbered + 1 + surplus:], kept, True
+
+    return align
+
+
+def parse_csv(text: str, *, path="file", source="") -> ParsedFile:
+    """Read a delimited export ``text`` (from ``path``) into Records, one per non-empty row."""
+    # newline="" lets the csv module see line ends itself (quoted cells may hold newlines and U+2028).
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=_sniff_dialect(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError("the CSV file is empty", path=path) from None
+    keys = [_key(h) for h in header]
+    columns = {}
+    for field, names in COLUMNS.items():
+        for name in names:
+            if _key(name) in keys:
+                columns[field] = keys.index(_key(name))
+                break
+    if not {"title", "abstract", "doi"} & set(columns):
+        raise InputError("no title, abstract or DOI column found in the header (columns: "
+                         f"{', '.join(h for h in header[:12])}); rename one to 'title'", path=path, line=1)
+    dialect = next((d for d, need in _DIALECT_MARKERS if all(_key(n) in keys for n in need)), "")
+    used = set(columns.values())
+    name = Path(str(path)).name
+    records, warnings = [], []
+    align = _aligner(header)
+    line = reader.line_num + 1
+    try:
+        for row in reader:
+            row_line, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                continue
+            cell_count = len(row)
+            row, surplus_cells, aligned = align(row)
+            if not aligned:
+                warnings.append(f"{path}, line {row_line}: {cell_count} cells but the header has {len(header)}; "
+                                "check that row's columns")
+            cells = {field: (row[i] if i < len(row) else "") for field, i in columns.items()}
+            extra_fields = {header[i]: row[i] for i in range(min(len(row), len(header)))
+                            if i not in used and row[i].strip()}
+            extra_fields.update(surplus_cells)
+            records.append(_to_record(cells, extra_fields, dialect=dialect, source=source or dialect,
+                                      fallback_id=f"{name}:{row_line}"))
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
+    if not records:
+        raise InputError("the CSV file has a header but no rows", path=path)
+    return ParsedFile(records=records, format="csv", dialect=dialect, warnings=warnings)
+
+
+def split_names(cell: str) -> list[str]:
+    """Split an authors cell into single names (see the module docstring for the conventions)."""
+    text = clean_text(cell)
+    if not text:
+        return []
+    if text.startswith("[") and text.endswith("]"):
+        try:
+            value = ast.literal_eval(text)
+            if isinstance(value, (list, tuple)):
+                return [clean_text(v) for v in value if clean_text(v)]
+        except (ValueError, SyntaxError):
+            pass
+    text = re.sub(r"\s*\(\d{6,}\)", "", text)  # Scopus author IDs: "Hao, Jie (57221302630)"
+    if ";" in text:
+        parts = text.split(";")
+    elif re.search(r"\s+and\s+", text):
+        parts = re.split(r"\s+and\s+", text)
+    elif "," in text:
+        parts = [p.strip() for p in text.split(",")]
+        if any(len(p.split()) == 1 for p in parts) and len(parts) % 2 == 0 and not all(
+                re.fullmatch(r"[A-Z][\w'-]+ [A-Z.\-]+", p) for p in parts):
+            # "Marx, Karl, Lindgren, Astrid": family and given names alternate.
+            parts = [f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts), 2)]
+    else:
+        parts = [text]
+    return [p.strip() for p in parts if p.strip() and p.strip() not in ("et al.", "et al", "...")]
+
+
+def _split_outside_parentheses(text: str, separator: str) -> list[str]:
+    """Split at ``separator`` except inside parentheses (Embase: ``cyst (diagnosis, surgery), colonoscopy``)."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == separator and depth <= 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [p.strip() for p in parts + [current] if p.strip()]
+
+
+def _split_keywords(cell: str) -> list[str]:
+    text = clean_text(cell)
+    if text.startswith("[") and text.endswith("]"):
+        return split_names(text)
+    return _split_outside_parentheses(text, ";" if ";" in text else ",")
+
+
+def _split_run_together_names(cell: str) -> list[str]:
+    """SpringerLink CSV writes names without a separator (``Araz R. AlievNigar T. Ismayilova``)."""
+    return [p for p in re.split(r"(?<=[a-z]{2})(?=[A-Z][a-z]+ )", clean_text(cell)) if p.strip()]
+
+
+def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fallback_id: str):
+    get = lambda field: clean_text(cells.get(field, ""))  # noqa: E731 - a short local accessor
+    journal, year, volume, issue, pages = get("journal"), get("year"), get("volume"), get("issue"), get("pages")
+    embase_source = extra_fields.get("Source", "")
+    if dialect == "embase" and not journal and _EMBASE_SOURCE.match(embase_source):
+        parts = _EMBASE_SOURCE.match(embase_source).groupdict()
+        journal, year = parts["journal"], year or parts["year"]
+        volume, issue, pages = volume or parts["volume"], issue or (parts["issue"] or ""), pages or (parts["pages"] or "")
+    article_number = get("article_number")
+    pages = pages or join_pages(get("page_start"), get("page_end")) or article_number
+    source_id = get("source_id")
+    if source_id and "pubmed" in source_id.lower():
+        source_id = normalise_pmid(source_id) or source_id
+    urls = [get("url")]
+    return build_record(
+        source_id=source_id or scopus_eid(urls) or fallback_id,
+        source=source,
+        title=get("title"),
+        abstract=get("abstract"),
+        authors=_split_run_together_names(cells.get("authors", "")) if dialect == "springer"
+        else split_names(cells.get("authors", "")),
+        year=year,
+        journal=journal,
+        journal_abbrev=get("journal_abbrev"),
+        volume=volume,
+        issue=issue,
+        pages=pages,
+        doi=get("doi") or doi_from(urls, urls_only=True),
+        pmid=get("pmid"),
+        pmcid=get("pmcid"),
+        issn=get("issn"),
+        language=get("language"),
+        publication_types=_split_keywords(get("publication_types")),
+        keywords=_split_keywords(get("keywords")) + _split_keywords(get("index_keywords")),
+        url=first(urls),
+        extra={"type": get("publication_types"), "article_number": article_number, "fields": extra_fields},
+    )

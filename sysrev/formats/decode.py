@@ -1,0 +1,71 @@
+"""Turn the bytes of an export file into text, whatever encoding the exporting tool chose.
+
+Reference managers write UTF-8 (with or without a byte-order mark), UTF-16 (EndNote and Excel on Windows,
+always with a BOM) or a Windows code page (EndNote's "ANSI" RIS output is cp1252, older tools Latin-1).
+UTF-8 is tried first because it almost never decodes text that is really in another encoding; otherwise the
+file is read as cp1252 (a superset of Latin-1's printable characters) with a warning, so a reviewer checks
+the accents rather than losing records to a crash.
+"""
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass
+class DecodedText:
+    """A file's text, the encoding it was read with, and any warning about that choice."""
+
+    text: str
+    encoding: str
+    warnings: list = field(default_factory=list)
+
+
+def decode_bytes(data: bytes, *, name: str = "file") -> DecodedText:
+    """Decode ``data``: a BOM decides; else UTF-8; else cp1252 (then Latin-1) with a warning.
+
+    The BOM is removed, so readers never see U+FEFF before the first tag.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return DecodedText(data.decode(encoding).lstrip("\ufeff"), encoding)
+            except UnicodeDecodeError:
+                break  # a stray BOM-like prefix; fall through to the guesses below
+    try:
+        return DecodedText(data.decode("utf-8").lstrip("\ufeff"), "utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        first_bad = f"byte 0x{data[exc.start]:02x} on line {line}"
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        warning = (f"{name} is not valid UTF-8 ({first_bad}); read it as {encoding} (Windows/Latin-1 "
+                   "export) - check accented characters in the imported records")
+        return DecodedText(text, encoding, [warning])
+    raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split ``text`` at CR LF, CR or LF only.
+
+    ``str.splitlines`` would also break at U+2028, U+0085 and form feeds, which occur *inside* abstracts
+    (PubMed's conflict-of-interest statements), and would turn half a value into a bogus line.
+    """
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines

@@ -1,0 +1,58 @@
+"""Recognise a reference file's format from its content (the extension is only a tie-breaker).
+
+Exports arrive as ``.txt``, ``.ris``, ``.nbib``, ``.ciw``, ``.csv`` or no extension at all, and tools misname
+them (PubMed NBIB saved as ``.txt``, Web of Science RIS as ``.txt``, Scopus RIS as ``.ris``), so each format
+is recognised by what its lines look like:
+
+* ``endnote_xml``: an XML document whose root is ``<xml>`` (``<records><record>…``);
+* ``pubmed_xml``: an XML document with ``<PubmedArticleSet>``;
+* ``wos``: Web of Science tagged text (``FN``/``VR``/``PT`` lines, ``ER`` ends a record);
+* ``ris``: a line ``TY  - …`` (two spaces, or one in some exporters) or an ``ER  -`` line;
+* ``nbib``: MEDLINE text, ``PMID- …`` or a run of four-column ``TAG - value`` lines;
+* ``bibtex``: a line opening ``@type{key,``;
+* ``csv``: a delimited header naming a title, abstract or DOI column.
+"""
+
+import re
+
+from sysrev.errors import InputError
+
+FORMATS = ("ris", "nbib", "bibtex", "endnote_xml", "pubmed_xml", "wos", "csv")
+
+_RIS_TY = re.compile(r"^\s*TY {1,2}- ", re.MULTILINE)
+_RIS_ER = re.compile(r"^ER {1,2}-", re.MULTILINE)
+_WOS_START = re.compile(r"^(?:FN |VR |PT [A-Z])", re.MULTILINE)
+_WOS_ER = re.compile(r"^ER\s*$", re.MULTILINE)
+# Tags only MEDLINE text has (RIS shares TI, AU, AB, so those prove nothing).
+_NBIB_TAG = re.compile(r"^(?:PMID|OWN |STAT|PMC |FAU |DP  |JT  |TA  |PG  |LID |AID |PHST|OID )\s*-", re.MULTILINE)
+_BIBTEX_ENTRY = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+_CSV_HEADER_WORDS = re.compile(r"\b(title|abstract|doi|authors?|year|eid|pmid)\b", re.IGNORECASE)
+
+
+def detect_format(text: str, *, path="file") -> str:
+    """The format of ``text`` (one of :data:`FORMATS`); raises InputError naming ``path`` when unknown."""
+    head = text[:200000].lstrip("\ufeff \t\r\n")
+    if head.startswith("<"):
+        if re.search(r"<PubmedArticleSet|<PubmedArticle\b|<PubmedBookArticle\b", head[:5000]):
+            return "pubmed_xml"
+        if re.search(r"<xml\b[^>]*>\s*<records\b", head[:5000]) or re.match(r"(<\?xml[^>]*>\s*)?<xml\b", head):
+            return "endnote_xml"
+        root = re.search(r"<([A-Za-z][\w:.-]*)", re.sub(r"<[?!][^>]*>", "", head[:5000]))
+        raise InputError(f"XML with root <{root.group(1) if root else '?'}> is not a supported reference "
+                         "format (EndNote XML or PubMed XML)", path=path)
+    if _WOS_START.match(head) and _WOS_ER.search(head):
+        return "wos"
+    if _RIS_TY.search(head) or _RIS_ER.search(head):
+        return "ris"  # an ER line without any TY is a damaged RIS file; the RIS reader says where
+    if _NBIB_TAG.search(head[:5000]) and re.search(r"^[A-Z]{2,4} {0,3}- ", head, re.MULTILINE):
+        return "nbib"
+    if _BIBTEX_ENTRY.search(head):
+        return "bibtex"
+    first_line = head.splitlines()[0] if head else ""
+    if re.search(r"[,;\t|]", first_line) and _CSV_HEADER_WORDS.search(first_line):
+        return "csv"
+    if not head.strip():
+        raise InputError("the file is empty", path=path)
+    raise InputError("unrecognised reference format: expected RIS, MEDLINE/NBIB, BibTeX, EndNote XML, PubMed "
+                     "XML, Web of Science tagged text or a CSV export with a title/abstract/DOI column; "
+                     f"the file starts {head[:60]!r}", path=path, line=1)

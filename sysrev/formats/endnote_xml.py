@@ -1,0 +1,110 @@
+"""EndNote XML (File → Export → XML in EndNote; also written by Bookends, Citavi and JabRef).
+
+The document is ``<xml><records><record>…`` with one element per field; text may sit directly in the element
+or be split over ``<style face=…>`` runs, which are joined. Parsed with :mod:`sysrev.formats.safexml`, so a
+file that declares entities or points to an external DTD is refused, never expanded or fetched.
+
+Mapping: ``titles/title`` → title; ``periodical/full-title`` or ``titles/secondary-title`` → journal;
+``periodical/abbr-1``/``alt-periodical``/``titles/alt-title`` → abbreviation; ``contributors/authors/author``
+→ authors; ``dates/year`` → year; ``pages``, ``volume``, ``number`` (issue); ``electronic-resource-num`` →
+DOI; ``accession-num`` → source_id (and PMID when the remote database is PubMed/MEDLINE), else
+``rec-number``; ``isbn`` → ISSN when it is one; ``keywords/keyword``; ``urls/related-urls/url`` → url;
+``custom2`` or notes holding ``PMC…`` → PMCID. Other fields are kept in ``extra["fields"]``.
+"""
+
+import re
+from pathlib import Path
+
+from sysrev.errors import InputError
+from sysrev.formats.decode import decode_bytes
+from sysrev.formats.fields import (
+    as_list,
+    build_record,
+    doi_from,
+    first,
+    pmcid_in_text,
+    pmid_in_text,
+)
+from sysrev.formats.result import ParsedFile
+from sysrev.formats.safexml import parse_xml
+from sysrev.normalise import clean_text, normalise_pmid
+
+_DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
+_MAPPED = {"titles", "periodical", "alt-periodical", "contributors", "dates", "pages", "volume", "number",
+           "electronic-resource-num", "accession-num", "rec-number", "isbn", "keywords", "urls", "abstract",
+           "language", "ref-type", "remote-database-name", "notes", "custom2"}
+_PUBMED = re.compile(r"\b(NLM|PubMed|MEDLINE)\b", re.IGNORECASE)
+
+
+def _text(element) -> str:
+    return clean_text("".join(element.itertext())) if element is not None else ""
+
+
+def _texts(parent, path) -> list[str]:
+    return [t for t in (_text(e) for e in parent.findall(path)) if t]
+
+
+def parse_endnote_xml(data: bytes, *, path="file", source="") -> ParsedFile:
+    """Read EndNote XML ``data`` (bytes, so the XML declaration's encoding applies) into Records."""
+    warnings = []
+    if not _DECLARED_ENCODING.match(data[:200]):
+        decoded = decode_bytes(data, name=str(path))
+        warnings += decoded.warnings
+        data = decoded.text.encode("utf-8")
+    root, lines = parse_xml(data, path=path, line_of=("record",))
+    if root.tag != "xml" or root.find("records") is None:
+        raise InputError(f"not EndNote XML: the root is <{root.tag}>, expected <xml><records>", path=path, line=1)
+    name = Path(str(path)).name
+    records, dialects = [], set()
+    for element in root.find("records").findall("record"):
+        database = _text(element.find("remote-database-name"))
+        dialect = "pubmed" if _PUBMED.search(database) else re.sub(r"\W+", "-", database.lower()).strip("-")
+        dialects.add(dialect)
+        records.append(_to_record(element, dialect=dialect, source=source or dialect,
+                                  fallback_id=f"{name}:{lines.get(element, 0)}"))
+    if not records:
+        raise InputError("the EndNote XML file holds no <record> elements", path=path)
+    return ParsedFile(records=records, format="endnote_xml", dialect=dialects.pop() if len(dialects) == 1 else "",
+                      warnings=warnings)
+
+
+def _to_record(rec, *, dialect, source, fallback_id):
+    ref_type = rec.find("ref-type")
+    type_name = ref_type.get("name", _text(ref_type)) if ref_type is not None else ""
+    accession = _text(rec.find("accession-num"))
+    notes = _texts(rec, "notes") + _texts(rec, "custom2") + _texts(rec, "research-notes")
+    urls = _texts(rec, "urls/related-urls/url") + _texts(rec, "urls/web-urls/url")
+    pmid = accession if dialect == "pubmed" and re.fullmatch(r"\d{1,9}", accession) else ""
+    pmid = pmid or pmid_in_text(*notes) or next(
+        (normalise_pmid(u) for u in urls if "pubmed" in u.lower() and normalise_pmid(u)), "")
+    isbn = _text(rec.find("isbn"))
+    extra_fields = {}
+    for child in rec:
+        if child.tag not in _MAPPED and _text(child):
+            extra_fields[child.tag] = _text(child)
+    editors = _texts(rec, "contributors/secondary-authors/author")
+    return build_record(
+        source_id=accession or _text(rec.find("rec-number")) or fallback_id,
+        source=source,
+        title=_text(rec.find("titles/title")),
+        abstract=_text(rec.find("abstract")),
+        authors=_texts(rec, "contributors/authors/author"),
+        year=_text(rec.find("dates/year")) or _text(rec.find("dates/pub-dates/date")),
+        journal=first(_text(rec.find("periodical/full-title")), _text(rec.find("titles/secondary-title")),
+                      _text(rec.find("alt-periodical/full-title"))),
+        journal_abbrev=first(_text(rec.find("periodical/abbr-1")), _text(rec.find("alt-periodical/abbr-1")),
+                             _text(rec.find("titles/alt-title"))),
+        volume=_text(rec.find("volume")),
+        issue=_text(rec.find("number")),
+        pages=_text(rec.find("pages")) if re.search(r"\d", _text(rec.find("pages"))) else "",
+        doi=doi_from(_text(rec.find("electronic-resource-num"))) or doi_from(urls, urls_only=True),
+        pmid=pmid,
+        pmcid=pmcid_in_text(*notes),
+        issn="" if re.search(r"97[89]-?\d|\d{9}[\dX]", isbn) else isbn,
+        language=_text(rec.find("language")),
+        publication_types=[type_name],
+        keywords=_texts(rec, "keywords/keyword"),
+        url=first(urls),
+        extra={"type": type_name, "editors": editors, "notes": " ".join(as_list(_texts(rec, "notes"))),
+               "fields": extra_fields},
+    )

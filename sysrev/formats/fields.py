@@ -1,0 +1,141 @@
+"""Build a normalised :class:`~sysrev.records.Record` from the raw values a reader pulled out of a file.
+
+Every format reader (RIS, NBIB, BibTeX, EndNote XML, CSV, …) only knows *where* its format keeps a title or
+a DOI; *how* a value is cleaned is decided here, once, with the shared normalisers of :mod:`sysrev.normalise`.
+So a DOI from a BibTeX ``doi`` field and one from a RIS ``DO`` tag end up identical, and dedup compares like
+with like.
+"""
+
+import re
+
+from sysrev.normalise import (
+    clean_text,
+    expand_pages,
+    normalise_doi,
+    normalise_issn,
+    normalise_pmcid,
+    normalise_pmid,
+    parse_author,
+    parse_year,
+    strip_markup,
+)
+from sysrev.records import Record
+
+_PMID_IN_TEXT = re.compile(r"\bPMID\s*[:=]?\s*(\d{1,9})\b", re.IGNORECASE)
+_PMCID_IN_TEXT = re.compile(r"\bPMC\s?\d{3,9}\b", re.IGNORECASE)
+_EID = re.compile(r"\beid=(2-s2\.0-\d+)")
+
+
+def first(*values) -> str:
+    """The first value that is not empty after cleaning (lists are searched item by item)."""
+    for value in values:
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            text = clean_text(item)
+            if text:
+                return text
+    return ""
+
+
+def as_list(value) -> list:
+    """``value`` as a list of cleaned, non-empty strings (a single string becomes a one-item list)."""
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [text for text in (clean_text(v) for v in items) if text]
+
+
+def join_pages(start, end="") -> str:
+    """One page range from a start and an end page (``SP``/``EP``, ``Page start``/``Page end``), expanded.
+
+    Values without a digit (Ovid's ``No``/``Specified`` for "no pagination specified") give ``""``; a range
+    already in ``start`` (``575-86``) is kept; ``pp 37-64`` loses its ``pp``.
+    """
+    start = re.sub(r"^p{1,2}\.?\s*", "", clean_text(start), flags=re.IGNORECASE)
+    end = re.sub(r"^p{1,2}\.?\s*", "", clean_text(end), flags=re.IGNORECASE)
+    if not re.search(r"\d", start):
+        start = ""
+    if not re.search(r"\d", end):
+        end = ""
+    if start and end and not re.search(r"\d\s*[-\u2010-\u2015]\s*\S", start) and end != start:
+        return expand_pages(f"{start}-{end}")
+    return expand_pages(start or end)
+
+
+def pmid_in_text(*values) -> str:
+    """A PMID written as ``PMID: 123`` anywhere in ``values`` (EndNote notes, Scopus N1), else ``""``."""
+    for text in as_list(list(values)):
+        match = _PMID_IN_TEXT.search(text)
+        if match:
+            return normalise_pmid(match.group(1))
+    return ""
+
+
+def pmcid_in_text(*values) -> str:
+    """A PMCID (``PMC1234567``) anywhere in ``values``, else ``""``."""
+    for text in as_list(list(values)):
+        match = _PMCID_IN_TEXT.search(text)
+        if match:
+            return normalise_pmcid(match.group(0))
+    return ""
+
+
+def scopus_eid(*values) -> str:
+    """The Scopus EID (``2-s2.0-…``) inside a Scopus record URL, else ``""``."""
+    for text in as_list(list(values)):
+        match = _EID.search(text)
+        if match:
+            return match.group(1)
+    return ""
+
+
+def doi_from(*values, urls_only=False) -> str:
+    """The first DOI among ``values``; with ``urls_only`` only from resolver URLs or ``doi:`` values.
+
+    ``urls_only`` keeps DOIs out of link-resolver URLs that merely *mention* a DOI among other query
+    parameters (an SFX/OpenURL link), where the end of the DOI cannot be told from the next parameter.
+    """
+    for text in as_list(list(values)):
+        if urls_only and not re.match(r"^(https?://(dx\.)?doi\.org/|doi:\s*10\.|10\.\d)", text, re.IGNORECASE):
+            continue
+        doi = normalise_doi(text)
+        if doi:
+            return doi
+    return ""
+
+
+def build_record(*, source_id, source="", title="", abstract="", authors=(), year=None, journal="",
+                 journal_abbrev="", volume="", issue="", pages="", doi="", pmid="", pmcid="", issn="",
+                 language="", publication_types=(), keywords=(), url="", extra=None,
+                 split_authors=None) -> Record:
+    """A Record with every field normalised (markup stripped, DOI/PMID/ISSN canonical, pages expanded …).
+
+    ``authors`` is a list of names in any common order (see :func:`sysrev.normalise.parse_author`);
+    ``split_authors`` optionally splits one string of several names first. Duplicate keywords are dropped.
+    """
+    names = authors
+    if isinstance(names, str):
+        names = split_authors(names) if split_authors else [names]
+    author_list = [a for a in (parse_author(n) for n in names) if a]
+    keyword_list = list(dict.fromkeys(strip_markup(k) for k in as_list(list(keywords)) if strip_markup(k)))
+    return Record(
+        source_id=clean_text(source_id),
+        source=clean_text(source),
+        title=strip_markup(title),
+        abstract=strip_markup(abstract),
+        authors=author_list,
+        year=parse_year(year),
+        journal=strip_markup(journal),
+        journal_abbrev=strip_markup(journal_abbrev),
+        volume=clean_text(volume),
+        issue=clean_text(issue),
+        pages=expand_pages(pages),
+        doi=normalise_doi(doi),
+        pmid=normalise_pmid(pmid),
+        pmcid=normalise_pmcid(pmcid),
+        issn=normalise_issn(issn),
+        language=clean_text(language),
+        publication_types=list(dict.fromkeys(as_list(list(publication_types)))),
+        keywords=keyword_list,
+        url=clean_text(url),
+        extra={k: v for k, v in (extra or {}).items() if v not in (None, "", [], {})},
+    )

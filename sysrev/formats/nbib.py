@@ -1,0 +1,127 @@
+"""MEDLINE/NBIB text (PubMed "Send to → Citation manager", PMC and ERIC MEDLARS exports).
+
+The format is one tag per line, padded to four characters, then ``- `` and the value; continuation lines
+start with six spaces; records are separated by blank lines. Records are split and every line checked here
+(so a damaged line is reported with its number); the tags of each record are then read by Biopython's
+:func:`Bio.Medline.parse`. Field mapping, after the NLM's MEDLINE/PubMed data element descriptions:
+
+``PMID`` → pmid and source_id · ``TI``/``BTI`` → title · ``AB`` → abstract · ``FAU`` (else ``AU``) and ``CN``
+→ authors · ``DP`` → year · ``JT``/``TA`` → journal/abbreviation · ``VI``/``IP``/``PG`` → volume/issue/pages ·
+``AID``/``LID`` marked ``[doi]`` → doi · ``PMC`` → pmcid · ``IS`` → issn · ``LA`` · ``PT`` · ``MH``+``OT`` →
+keywords. ERIC's ``OID`` (the ERIC number) is the source_id where there is no PMID.
+"""
+
+import re
+from pathlib import Path
+
+from Bio import Medline
+
+from sysrev.errors import InputError
+from sysrev.formats.decode import split_lines
+from sysrev.formats.fields import as_list, build_record, doi_from, first
+from sysrev.formats.result import ParsedFile
+
+_TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}-(.*)$")
+_MAPPED = {"PMID", "TI", "BTI", "AB", "FAU", "AU", "CN", "DP", "JT", "TA", "VI", "IP", "PG", "AID", "LID",
+           "PMC", "IS", "ISSN", "LA", "PT", "MH", "OT", "OID"}
+
+
+def _split_records(lines, path):
+    """Return ``[(first_line_number, lines)]``, one per blank-line-separated record, and warnings.
+
+    Every line is checked: a tag line, or a continuation (six leading spaces). A paragraph of other text
+    standing alone between records is skipped with a warning; such text inside a record is an error.
+    """
+    records, warnings = [], []
+    current, start, stray_at = [], None, None
+
+    def close():
+        if current:
+            records.append((start, current))
+        elif stray_at:
+            warnings.append(f"{path}, line {stray_at}: text outside any MEDLINE record ignored")
+
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            if line.startswith("      ") and current:
+                current.append("      \n")  # a blank continuation line inside a field
+                continue
+            close()
+            current, start, stray_at = [], None, None
+            continue
+        match = _TAG.match(line)
+        if line.startswith("      ") and current:
+            current.append(line + "\n")
+        elif match and stray_at is None:
+            tag, value = match.group(1), match.group(2).strip()
+            # Bio.Medline reads the tag from the first four columns and the value from column seven.
+            current.append(f"{tag:<4}- {value}\n")
+            start = start or number
+        elif not current:
+            stray_at = stray_at or number
+        else:
+            raise InputError(f"not a MEDLINE line: expected 'TAG - value' or a continuation indented by six "
+                             f"spaces, got {line[:40]!r}", path=path, line=number)
+        if stray_at and current:
+            raise InputError("text that is not a MEDLINE line directly before a record", path=path,
+                             line=stray_at)
+    close()
+    return records, warnings
+
+
+def parse_nbib(text: str, *, path="file", source="") -> ParsedFile:
+    """Read MEDLINE/NBIB ``text`` (from ``path``) into Records; raises InputError on a damaged line."""
+    groups, warnings = _split_records(split_lines(text), path)
+    if not groups:
+        raise InputError("no MEDLINE records found (no 'PMID- ' or other 'TAG - ' lines)", path=path)
+    name = Path(str(path)).name
+    records, dialects = [], set()
+    for start, lines in groups:
+        tags = next(Medline.parse(lines))
+        dialect = _dialect(tags)
+        dialects.add(dialect)
+        records.append(_to_record(tags, source=source or dialect, fallback_id=f"{name}:{start}"))
+    return ParsedFile(records=records, format="nbib", dialect=dialects.pop() if len(dialects) == 1 else "",
+                      warnings=warnings)
+
+
+def _dialect(tags) -> str:
+    owner = first(tags.get("OWN")).upper()
+    if owner == "ERIC":
+        return "eric"
+    if tags.get("PMID") or owner in ("NLM", "PIP", "KIE", "NASA", "PUBMED", "HMD", "NOTNLM"):
+        return "pubmed"
+    if tags.get("PMC"):
+        return "pmc"
+    return ""
+
+
+def _to_record(tags, *, source, fallback_id):
+    ids = as_list(tags.get("AID")) + as_list(tags.get("LID"))
+    doi = doi_from([i for i in ids if i.endswith("[doi]")]) or doi_from(ids, urls_only=True)
+    extra_fields = {}
+    for tag, value in tags.items():
+        values = as_list(value)
+        if tag not in _MAPPED and values:
+            extra_fields[tag] = values[0] if len(values) == 1 else values
+    return build_record(
+        source_id=first(tags.get("PMID"), tags.get("OID")) or fallback_id,
+        source=source,
+        title=first(tags.get("TI"), tags.get("BTI")),
+        abstract=first(tags.get("AB")),
+        authors=(as_list(tags.get("FAU")) or as_list(tags.get("AU"))) + as_list(tags.get("CN")),
+        year=first(tags.get("DP")),
+        journal=first(tags.get("JT")),
+        journal_abbrev=first(tags.get("TA")),
+        volume=first(tags.get("VI")),
+        issue=first(tags.get("IP")),
+        pages=first(tags.get("PG")),
+        doi=doi,
+        pmid=first(tags.get("PMID")),
+        pmcid=first(tags.get("PMC")),
+        issn=first(tags.get("IS"), tags.get("ISSN")),
+        language=first(tags.get("LA")),
+        publication_types=as_list(tags.get("PT")),
+        keywords=as_list(tags.get("MH")) + as_list(tags.get("OT")),
+        extra={"type": first(tags.get("PT")), "fields": extra_fields},
+    )

@@ -1,0 +1,19 @@
+"""What a format reader hands back: the records plus what the reviewer should know about the file."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ParsedFile:
+    """Records read from one export file.
+
+    ``format`` is the file format (``ris``, ``nbib``, …); ``dialect`` the exporting database or tool when
+    the content reveals it (``scopus``, ``embase``, ``pubmed`` …, else ``""``); ``warnings`` are messages
+    naming file and line for anything read with a guess (a missing ``ER``, a non-UTF-8 encoding, …).
+    """
+
+    records: list
+    format: str
+    dialect: str = ""
+    encoding: str = "utf-8"
+    warnings: list = field(default_factory=list)

@@ -1,0 +1,253 @@
+"""RIS files (``TY  - JOUR`` … ``ER  -``) from every database and reference manager that writes them.
+
+Lines are grouped into records here, with their line numbers, so that a damaged file is reported precisely
+(a record that starts without ``TY``) and no record is dropped without a word (a last record without ``ER``
+is kept with a warning); the tags of each record are then collected by :mod:`rispy`'s parser, with every tag
+read as a list so that repeated tags and continuation lines are all kept. The mapping from tags to Record
+fields follows the RIS specification and the dialects seen in real exports:
+
+* EndNote, Zotero, Mendeley: ``TI``/``T1``, ``AU``/``A1``, ``AB``/``N2``, ``PY``/``Y1``/``DA``,
+  ``T2``/``JF``/``JO`` (journal), ``J2``/``JA`` (abbreviation), ``SP``/``EP``, ``DO``, ``SN``, ``AN``/``ID``;
+* PubMed via EndNote: ``AN`` is the PMID when the record comes from NLM (``DP  - NLM``);
+* Ovid/PsycINFO: ``1.`` counters and ``Provider:`` headers between records, a 4-letter ``PMID`` tag;
+* Scopus: the EID inside ``UR`` becomes the ``source_id`` (the same one a Scopus API search gives),
+  ``C7`` article numbers, ``DB  - Scopus``; Embase: ``U2`` holds the Embase ID, ``DB  - Embase``;
+* Rayyan: keywords continued on untagged lines (each line is one keyword), ``AN  - rayyan-…``;
+* IEEE, JSTOR, ProQuest, Web of Science RIS: ``VO`` for volume, names in natural order, ``C1`` notes.
+
+Tags without a Record field are kept under ``extra["fields"]`` so nothing a file said is lost.
+"""
+
+import re
+from pathlib import Path
+
+import rispy
+
+from sysrev.errors import InputError
+from sysrev.formats.fields import (
+    as_list,
+    build_record,
+    doi_from,
+    first,
+    join_pages,
+    pmcid_in_text,
+    pmid_in_text,
+    scopus_eid,
+)
+from sysrev.formats.decode import split_lines
+from sysrev.formats.result import ParsedFile
+from sysrev.normalise import normalise_pmid
+
+# Standard tag line: two characters, two spaces (or a tab), a hyphen, then a space and the value (or nothing).
+_TAG_LINE = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])(?:  |\t)-(?: (?P<value>.*))?$")
+# Some exporters write one space before the hyphen (``TY - JOUR``); accepted only in files that start so.
+_TAG_LINE_ONE_SPACE = re.compile(r"^(?P<tag>[A-Z][A-Z0-9]) {1,2}-(?: (?P<value>.*))?$")
+# Longer tags some databases add (PsycINFO's ``PMID  - ``).
+_LONG_TAG_LINE = re.compile(r"^(?P<tag>[A-Z]{3,4}) {1,2}- (?P<value>.*)$")
+
+# Human-readable names of the RIS reference types (RIS specification, Research Information Systems).
+RIS_TYPES = {
+    "ABST": "Abstract", "BOOK": "Book", "CHAP": "Book Section", "CONF": "Conference Proceedings",
+    "CPAPER": "Conference Paper", "DATA": "Dataset", "EBOOK": "Electronic Book", "ECHAP": "Electronic Book Section",
+    "EDBOOK": "Edited Book", "EJOUR": "Electronic Article", "ELEC": "Web Page", "GEN": "Generic",
+    "GOVDOC": "Government Document", "INPR": "In Press", "JFULL": "Journal (full)", "JOUR": "Journal Article",
+    "MGZN": "Magazine Article", "NEWS": "Newspaper Article", "PAT": "Patent", "RPRT": "Report",
+    "SER": "Serial Publication", "THES": "Thesis", "UNPB": "Unpublished Work", "CTLG": "Catalog",
+    "STAT": "Statute", "STAND": "Standard", "COMP": "Computer Program", "DICT": "Dictionary",
+    "ENCYC": "Encyclopedia", "ICOMM": "Internet Communication", "MANSCPT": "Manuscript", "MAP": "Map",
+    "PCOMM": "Personal Communication", "SLIDE": "Slide", "SOUND": "Sound Recording", "VIDEO": "Video Recording",
+    "ADVS": "Audiovisual Material", "AGGR": "Aggregated Database", "ANCIENT": "Ancient Text", "ART": "Art Work",
+    "BILL": "Bill", "BLOG": "Blog", "CASE": "Case", "CHART": "Chart", "CLSWK": "Classical Work",
+    "DBASE": "Online Database", "EQUA": "Equation", "FIGURE": "Figure", "GRANT": "Grant", "HEAR": "Hearing",
+    "LEGAL": "Legal Rule or Regulation", "MULTI": "Online Multimedia", "MUSIC": "Music Score",
+}
+_BOOK_TYPES = {"BOOK", "EBOOK", "EDBOOK"}
+
+# Tags whose values are read into Record fields (everything else goes to extra["fields"]).
+_MAPPED = {
+    "TY", "TI", "T1", "CT", "BT", "ST", "AU", "A1", "AB", "N2", "PY", "Y1", "DA", "JF", "T2", "JO", "J2", "JA",
+    "J1", "JI", "J9", "NL", "VL", "VO", "IS", "SP", "EP", "C7", "DO", "SN", "LA", "KW", "UR", "AN", "ID", "PMID",
+}
+# Tags that only a record's own body has: seen after an ``ER`` they mean a record lost its ``TY`` line.
+_RECORD_BODY_TAGS = {"TI", "T1", "AU", "A1"}
+_PUBMED_HINTS = re.compile(r"\b(NLM|PubMed|MEDLINE)\b", re.IGNORECASE)
+
+
+class _TagCollector(rispy.RisParser):
+    """rispy's parser with every tag kept under its own name as a list (repeats and continuations kept)."""
+
+    class _EveryTag:
+        def __contains__(self, tag):
+            return True
+
+    class _Identity(dict):
+        def __missing__(self, tag):
+            return tag
+
+    def __init__(self, tag_line):
+        super().__init__(mapping=self._Identity(), list_tags=self._EveryTag(), delimiter_tags_mapping={})
+        self._tag_line = tag_line
+
+    def parse_line(self, line):
+        tag, value = _split_tag(line, self._tag_line)
+        return (tag, value) if tag else (None, line.strip())
+
+
+def _split_tag(line: str, tag_line: re.Pattern):
+    match = tag_line.match(line) or _LONG_TAG_LINE.match(line)
+    if not match:
+        return None, None
+    return match.group("tag"), (match.group("value") or "").strip()
+
+
+def _group_records(lines, tag_line, path):
+    """Return ``[(first_line_number, lines)]``, one per record, and warnings about the file's structure.
+
+    Tag lines before the first ``TY`` mean a damaged file (an error naming the line). Tag lines between an
+    ``ER`` and the next ``TY`` are kept with the record above, as Ovid writes ``NL`` after ``ER``, unless
+    they carry a title or authors: that is a record whose ``TY`` line is missing, again an error.
+    """
+    warnings, records = [], []
+    current, start, trailing_at = None, None, None
+    for number, line in enumerate(lines, start=1):
+        tag, _ = _split_tag(line, tag_line)
+        if current is None:
+            if tag == "TY":
+                current, start = [line], number
+            elif tag == "ER":
+                warnings.append(f"{path}, line {number}: 'ER' without a record before it (ignored)")
+            elif tag is not None and (not records or tag in _RECORD_BODY_TAGS):
+                raise InputError(f"RIS record starts with tag '{tag}'; every record must start with "
+                                 "'TY  - ' (the file is damaged or not RIS)", path=path, line=number)
+            elif tag is not None:
+                records[-1][1].insert(-1, line)
+                trailing_at = trailing_at or number
+            continue
+        if tag == "ER":
+            current.append("ER  - ")
+            records.append((start, current))
+            current = None
+        elif tag == "TY":
+            warnings.append(f"{path}, line {start}: record has no 'ER' line before the next 'TY' at line "
+                            f"{number}; read as two records")
+            records.append((start, current + ["ER  - "]))
+            current, start = [line], number
+        else:
+            current.append(line)
+    if current is not None:
+        if any(_split_tag(line, tag_line)[0] for line in current[1:]):
+            warnings.append(f"{path}, line {start}: the last record has no closing 'ER' line (is the file "
+                            "cut short?); it was read anyway")
+            records.append((start, current + ["ER  - "]))
+        else:
+            warnings.append(f"{path}, line {start}: a 'TY' line with nothing after it at the end (ignored)")
+    if trailing_at:
+        warnings.append(f"{path}, line {trailing_at}: tags after a record's 'ER' line were kept with that "
+                        "record (Ovid writes some tags after 'ER')")
+    return records, warnings
+
+
+def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
+    """Read RIS ``text`` (from ``path``, named in messages) into Records; raises InputError when damaged."""
+    lines = split_lines(text)
+    one_space = any(re.match(r"^TY - ", line) for line in lines[:200])
+    tag_line = _TAG_LINE_ONE_SPACE if one_space else _TAG_LINE
+    groups, warnings = _group_records(lines, tag_line, path)
+    if not groups:
+        raise InputError("no RIS records found (no line starts with 'TY  - ')", path=path)
+    collector = _TagCollector(tag_line)
+    name = Path(str(path)).name
+    records, dialects = [], set()
+    for start, record_lines in groups:
+        tags = collector.parse_lines(iter(record_lines))[0]
+        tags.pop(None, None)
+        dialect = _dialect(tags)
+        dialects.add(dialect)
+        records.append(_to_record(tags, dialect=dialect, source=source or dialect, fallback_id=f"{name}:{start}"))
+    dialect = dialects.pop() if len(dialects) == 1 else ""
+    return ParsedFile(records=records, format="ris", dialect=dialect, warnings=warnings)
+
+
+def _dialect(tags: dict) -> str:
+    """The database or tool that wrote the record, where the record says so."""
+    database = first(tags.get("DB")).lower()
+    if database:
+        return "pubmed" if _PUBMED_HINTS.search(database) else re.sub(r"\W+", "-", database).strip("-")
+    if scopus_eid(tags.get("UR")):
+        return "scopus"
+    accession = first(tags.get("AN"))
+    if accession.startswith("rayyan-"):
+        return "rayyan"
+    if accession.startswith("WOS:"):
+        return "web-of-science"
+    if _PUBMED_HINTS.search(first(tags.get("DP"))):
+        return "pubmed"
+    return ""
+
+
+def _text(tags, *names) -> str:
+    """The first present tag among ``names``, its lines joined with spaces (continuations included)."""
+    for name in names:
+        values = as_list(tags.get(name))
+        if values:
+            return " ".join(values)
+    return ""
+
+
+def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
+    ris_type = first(tags.get("TY")).upper()
+    journal = _text(tags, "JF", "T2", "JO", "BT" if ris_type not in _BOOK_TYPES else "", "J2", "JA")
+    abbrev = _text(tags, "JA", "J2", "JI", "J9", "J1", "NL")
+    if not abbrev and first(tags.get("JO")) and first(tags.get("JO")) != journal:
+        abbrev = first(tags.get("JO"))
+    title = _text(tags, "TI", "T1", "CT") or (_text(tags, "BT") if ris_type in _BOOK_TYPES else "")
+    title = title or _text(tags, "ST")
+    abstract = _text(tags, "AB") or _text(tags, "N2")
+    notes = as_list(tags.get("N1")) + as_list(tags.get("M1")) + as_list(tags.get("C2")) + as_list(tags.get("C5"))
+    links = as_list(tags.get("UR")) + as_list(tags.get("L2")) + as_list(tags.get("L1")) + as_list(tags.get("LK"))
+    pages = join_pages(first(tags.get("SP")), first(tags.get("EP")))
+    article_number = first(tags.get("C7"))
+    accession = first(tags.get("AN"))
+    pmid = first(tags.get("PMID"))
+    if not pmid and dialect == "pubmed" and re.fullmatch(r"\d{1,9}", accession):
+        pmid = accession
+    pmid = pmid or pmid_in_text(*notes, accession) or next(
+        (normalise_pmid(u) for u in links if "pubmed" in u.lower() and normalise_pmid(u)), "")
+    issn = first(tags.get("SN"))
+    if ris_type in _BOOK_TYPES or ris_type in ("CHAP", "ECHAP") or re.search(r"97[89]-?\d", issn):
+        issn = ""  # SN holds an ISBN for books
+    extra_fields = {tag: (values[0] if len(values) == 1 else values)
+                    for tag, values in ((t, as_list(v)) for t, v in tags.items() if t not in _MAPPED) if values}
+    extra = {
+        "type": RIS_TYPES.get(ris_type, ris_type),
+        "article_number": article_number,
+        "fields": extra_fields,
+    }
+    if abstract and first(tags.get("N2")) and _text(tags, "N2") != abstract:
+        extra_fields["N2"] = _text(tags, "N2")
+    database_id = {"scopus": scopus_eid(links), "embase": first(tags.get("U2"))}.get(dialect, "")
+    source_id = database_id or accession or first(tags.get("ID")) or fallback_id
+    return build_record(
+        source_id=source_id,
+        source=source,
+        title=title,
+        abstract=abstract,
+        authors=as_list(tags.get("AU")) or as_list(tags.get("A1")),
+        year=first(tags.get("PY"), tags.get("Y1"), tags.get("DA")),
+        journal=journal,
+        journal_abbrev=abbrev,
+        volume=first(tags.get("VL"), tags.get("VO")),
+        issue=first(tags.get("IS")),
+        pages=pages or (article_number if re.search(r"\d", article_number) else ""),
+        doi=first(tags.get("DO")) or doi_from(tags.get("M3"), tags.get("L3"), notes, links, urls_only=True),
+        pmid=pmid,
+        pmcid=pmcid_in_text(*notes),
+        issn=issn,
+        language=first(tags.get("LA")),
+        # M3 ("type of work") is the document type in Scopus and Embase exports, a classification elsewhere.
+        publication_types=[RIS_TYPES.get(ris_type, ris_type)]
+        + (as_list(tags.get("M3")) if dialect in ("scopus", "embase") else []),
+        keywords=as_list(tags.get("KW")),
+        url=first(links),
+        extra=extra,
+    )

@@ -1,0 +1,103 @@
+"""Web of Science / ISI tagged export ("Plain text file", ``FN Clarivate Analytics Web of Science`` …).
+
+Two-character tags followed by one space, continuation lines indented by three spaces, records from ``PT``
+to ``ER``, the file closed by ``EF``. Records are grouped here with their line numbers; the tags are read
+by :class:`rispy.WokParser`'s line grammar with every tag kept as a list. Mapping (Clarivate's field tags):
+``UT`` (accession number, ``WOS:…``) → source_id, ``TI``, ``AB``, ``AF`` (full names, else ``AU``), ``PY``,
+``SO`` → journal, ``JI``/``J9`` → abbreviation, ``VL``, ``IS``, ``BP``-``EP`` (else ``AR``) → pages, ``DI``,
+``PM``, ``SN``/``EI``, ``LA``, ``DT``, ``DE`` + ``ID`` → keywords (split at ``;``).
+"""
+
+from pathlib import Path
+
+import rispy
+
+from sysrev.errors import InputError
+from sysrev.formats.decode import split_lines
+from sysrev.formats.fields import as_list, build_record, first, join_pages
+from sysrev.formats.result import ParsedFile
+
+_MAPPED = {"PT", "UT", "AN", "TI", "AB", "AF", "AU", "PY", "SO", "JI", "J9", "VL", "IS", "BP", "EP", "AR", "DI",
+           "PM", "SN", "EI", "LA", "DT", "DE", "ID"}
+_OUTSIDE = {"FN", "VR", "EF"}
+
+
+class _TagCollector(rispy.WokParser):
+    """rispy's WoS parser with every tag kept under its own name, as a list."""
+
+    class _EveryTag:
+        def __contains__(self, tag):
+            return True
+
+    class _Identity(dict):
+        def __missing__(self, tag):
+            return tag
+
+    def __init__(self):
+        super().__init__(mapping=self._Identity(), list_tags=self._EveryTag(), ignore=sorted(_OUTSIDE))
+
+
+def _is_tag_line(line: str) -> bool:
+    return len(line) >= 2 and line[:2].isalnum() and line[:2].isupper() and (len(line) == 2 or line[2] == " ")
+
+
+def parse_wos(text: str, *, path="file", source="") -> ParsedFile:
+    """Read a Web of Science tagged export into Records; a record not opened by ``PT`` is an error."""
+    groups, current, start, warnings = [], None, None, []
+    for number, line in enumerate(split_lines(text), start=1):
+        tag = line[:2] if _is_tag_line(line) else None
+        if current is None:
+            if tag == "PT":
+                current, start = [line], number
+            elif tag and tag not in _OUTSIDE and tag != "ER":
+                raise InputError(f"Web of Science record starts with '{tag}'; records must start with 'PT'",
+                                 path=path, line=number)
+            continue
+        if tag == "ER":
+            groups.append((start, current + ["ER"]))
+            current = None
+        else:
+            current.append(line)
+    if current is not None:
+        warnings.append(f"{path}, line {start}: the last record has no closing 'ER' line; it was read anyway")
+        groups.append((start, current + ["ER"]))
+    if not groups:
+        raise InputError("no Web of Science records found (no line starts with 'PT ')", path=path)
+    name = Path(str(path)).name
+    collector = _TagCollector()
+    records = [_to_record(collector.parse_lines(iter(lines))[0], source=source or "web-of-science",
+                          fallback_id=f"{name}:{first_line}") for first_line, lines in groups]
+    return ParsedFile(records=records, format="wos", dialect="web-of-science", warnings=warnings)
+
+
+def _joined(tags, name) -> str:
+    return " ".join(as_list(tags.get(name)))
+
+
+def _semicolon_list(tags, name) -> list[str]:
+    return [k.strip() for k in _joined(tags, name).split(";") if k.strip()]
+
+
+def _to_record(tags, *, source, fallback_id):
+    extra_fields = {t: (v[0] if len(v) == 1 else v) for t, v in ((t, as_list(v)) for t, v in tags.items())
+                    if t not in _MAPPED and v}
+    return build_record(
+        source_id=first(tags.get("UT"), tags.get("AN")) or fallback_id,
+        source=source,
+        title=_joined(tags, "TI"),
+        abstract=_joined(tags, "AB"),
+        authors=as_list(tags.get("AF")) or as_list(tags.get("AU")),
+        year=first(tags.get("PY"), tags.get("PD")),
+        journal=_joined(tags, "SO"),
+        journal_abbrev=first(tags.get("JI"), tags.get("J9")),
+        volume=first(tags.get("VL")),
+        issue=first(tags.get("IS")),
+        pages=join_pages(first(tags.get("BP")), first(tags.get("EP"))) or first(tags.get("AR")),
+        doi=first(tags.get("DI")),
+        pmid=first(tags.get("PM")),
+        issn=first(tags.get("SN"), tags.get("EI")),
+        language=first(tags.get("LA")),
+        publication_types=_semicolon_list(tags, "DT"),
+        keywords=_semicolon_list(tags, "DE") + _semicolon_list(tags, "ID"),
+        extra={"type": first(tags.get("PT")), "fields": extra_fields},
+    )
