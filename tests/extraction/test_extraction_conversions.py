@@ -1,0 +1,141 @@
+"""Conversions against worked examples from the Cochrane Handbook and Wan et al. 2014, and hand computations.
+
+Provenance of each expected number:
+* Handbook (v5.1 §7.7.3.2–7.7.3.3, the same text as v6 §6.5.2.2–6.5.2.3, read through a stored copy):
+  "t value for a 95% CI from a sample size of 25 ... 2.0639", divisor "2 × 2.0639 = 4.128"; and the
+  difference-in-means example MD 3.8, P = 0.008, n 25 and 22 → t = 2.78 (45 df), SE = 3.8 / 2.78 = 1.37.
+* Wan et al. 2014, Table 1 (values of ξ(n) for n ≤ 50), read from the BMC table page.
+* Everything else (Luo weights, η(n), change SD, Table 6.5.a) is checked against a hand computation
+  written out in the test, or against an identity that must hold exactly (combining raw data).
+"""
+
+import math
+import statistics
+
+import pytest
+
+from sysrev.errors import SysrevError
+from sysrev.extraction import conversions as cv
+
+
+def test_sd_from_se():
+    d = cv.sd_from_se(0.5, 25)
+    assert d.values["sd"] == pytest.approx(2.5)
+    assert d.raw == "SE=0.5; n=25" and "§6.5.2.2" in d.method
+
+
+def test_sd_from_ci_small_group_uses_t_handbook_example():
+    d = cv.sd_from_ci(5.4, 7.6, 25)
+    assert "t(24)=2.0639" in d.method  # Handbook: tinv(0.05, 24) = 2.0639
+    assert d.values["sd"] == pytest.approx(5 * 2.2 / 4.128, abs=1e-3)  # divisor 4.128
+    assert d.values["mean"] == pytest.approx(6.5)
+
+
+def test_sd_from_ci_large_group_uses_3_92():
+    d = cv.sd_from_ci(10, 13.92, 100)
+    assert d.values["sd"] == pytest.approx(10 * 3.92 / 3.92, rel=1e-3)
+    assert "z=1.9600" in d.method
+
+
+@pytest.mark.parametrize("level,divisor", [(90, 3.29), (99, 5.15)])
+def test_sd_from_ci_other_levels_handbook_divisors(level, divisor):
+    d = cv.sd_from_ci(0, divisor, 400, level=level, distribution="z")
+    assert d.values["sd"] == pytest.approx(20.0, rel=2e-3)
+
+
+def test_sd_from_p_handbook_example():
+    d = cv.sd_from_p(3.8, 0.008, 25, 22)
+    assert d.values["t"] == pytest.approx(2.78, abs=0.005)
+    assert d.values["se_md"] == pytest.approx(1.37, abs=0.005)
+    # hand computation: SD = SE / sqrt(1/25 + 1/22) = 1.3691 / 0.29233 = 4.683
+    assert d.values["sd"] == pytest.approx(1.3691 / math.sqrt(1 / 25 + 1 / 22), abs=1e-3)
+    assert "45 df" in d.method
+
+
+def test_sd_from_t_and_md_ci_agree_with_the_p_route():
+    via_p = cv.sd_from_p(3.8, 0.008, 25, 22)
+    via_t = cv.sd_from_t(3.8, via_p.values["t"], 25, 22)
+    assert via_t.values["sd"] == pytest.approx(via_p.values["sd"])
+    t45 = 2.0141  # t(0.975, 45), hand/table value
+    se = via_p.values["se_md"]
+    via_ci = cv.sd_from_md_ci(3.8 - t45 * se, 3.8 + t45 * se, 25, 22)
+    assert via_ci.values["sd"] == pytest.approx(via_p.values["sd"], rel=1e-4)
+
+
+@pytest.mark.parametrize("n,table", [(2, 1.128), (3, 1.693), (5, 2.326), (10, 3.078), (17, 3.588),
+                                     (25, 3.931), (33, 4.165), (50, 4.498)])
+def test_xi_matches_wan_table_1(n, table):
+    assert round(cv.xi(n), 3) == table
+
+
+def test_xi_above_50_uses_the_approximation():
+    # hand computation: 2 * Phi^-1((100 - 0.375) / (100 + 0.25)) = 2 * Phi^-1(0.993766)
+    from scipy.stats import norm
+    assert cv.xi(100) == pytest.approx(2 * norm.ppf(99.625 / 100.25))
+
+
+def test_eta_tends_to_the_normal_iqr():
+    assert cv.eta(10_000) == pytest.approx(1.349, abs=1e-3)  # IQR of N(0,1) = 1.349 (Handbook: IQR/1.35)
+
+
+def test_median_range_hand_computation():
+    d = cv.mean_sd_from_median_range(median=5, minimum=1, maximum=13, n=16)
+    w = 4 / (4 + 16 ** 0.75)  # = 4 / 12 = 1/3
+    assert w == pytest.approx(1 / 3)
+    assert d.values["mean"] == pytest.approx(7 / 3 + 10 / 3)  # w*(1+13)/2 + (1-w)*5
+    assert d.values["sd"] == pytest.approx(12 / 3.532, abs=1e-3)  # Wan Table 1: xi(16) = 3.532
+    assert "Luo" in d.method and "Wan" in d.method
+
+
+def test_median_iqr_hand_computation():
+    d = cv.mean_sd_from_median_iqr(median=4, q1=2, q3=8, n=39)
+    w = 0.7 + 0.39 / 39  # = 0.71
+    assert d.values["mean"] == pytest.approx(0.71 * 5 + 0.29 * 4)
+    from scipy.stats import norm
+    assert d.values["sd"] == pytest.approx(6 / (2 * norm.ppf((0.75 * 39 - 0.125) / 39.25)))
+
+
+def test_five_numbers_hand_computation_and_symmetry():
+    d = cv.mean_sd_from_five_numbers(median=10, q1=8, q3=12, minimum=4, maximum=16, n=30)
+    assert d.values["mean"] == pytest.approx(10)  # symmetric summary → mean = median
+    assert d.values["sd"] == pytest.approx(12 / (2 * 4.086) + 4 / (2 * cv.eta(30)), abs=1e-3)  # xi(30) = 4.086
+    skewed = cv.mean_sd_from_five_numbers(median=10, q1=8, q3=14, minimum=5, maximum=30, n=30)
+    w1, w2 = 2.2 / (2.2 + 30 ** 0.75), 0.7 - 0.72 / 30 ** 0.55
+    assert skewed.values["mean"] == pytest.approx(w1 * 17.5 + w2 * 11 + (1 - w1 - w2) * 10)
+
+
+def test_combine_groups_is_exact_for_raw_data():
+    g1 = [3.0, 5.0, 4.5, 6.0, 2.5, 7.0]
+    g2 = [8.0, 6.5, 9.0, 7.5]
+    d = cv.combine_groups(len(g1), statistics.mean(g1), statistics.stdev(g1),
+                          len(g2), statistics.mean(g2), statistics.stdev(g2))
+    assert d.values["n"] == 10
+    assert d.values["mean"] == pytest.approx(statistics.mean(g1 + g2))
+    assert d.values["sd"] == pytest.approx(statistics.stdev(g1 + g2))
+    assert "Table 6.5.a" in d.method
+
+
+def test_combine_events():
+    d = cv.combine_events(2, 30, 3, 31)
+    assert d.values == {"events": 5.0, "n": 61.0}
+    with pytest.raises(SysrevError):
+        cv.combine_events(32, 30, 3, 31)
+
+
+def test_change_sd_hand_computation():
+    d = cv.change_sd(4.0, 3.0, 0.5)
+    assert d.values["sd"] == pytest.approx(math.sqrt(16 + 9 - 12))
+    assert "r = 0.5" in d.method
+
+
+@pytest.mark.parametrize("call", [
+    lambda: cv.sd_from_se(-1, 10),
+    lambda: cv.sd_from_ci(5, 4, 10),
+    lambda: cv.sd_from_ci(4, 5, 10, level=120),
+    lambda: cv.sd_from_p(1, 1.5, 10, 10),
+    lambda: cv.mean_sd_from_median_iqr(5, 6, 8, 20),
+    lambda: cv.change_sd(1, 1, 2),
+])
+def test_bad_inputs_raise_clear_errors(call):
+    with pytest.raises(SysrevError):
+        call()
