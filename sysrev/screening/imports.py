@@ -5,7 +5,8 @@ Supported exports (the column layouts are the tools' own):
 * **Rayyan** (``articles.csv``: ``key,title,authors,journal,…,url,abstract,notes,…``). Decisions sit in the
   ``notes`` cell as ``RAYYAN-INCLUSION: {"Alice"=>"Included", "Bob"=>"Excluded"}``, reasons as
   ``RAYYAN-EXCLUSION-REASONS: wrong population,…``, all separated by `` | ``. One reviewer's decisions are
-  taken (``rayyan_name``; by default the sysrev reviewer's name, case-insensitive, or the only name present).
+  taken (``rayyan_name``; by default the sysrev reviewer's name, case-insensitive, or the only name in the
+  file).
 * **Covidence** (``Title,Authors,Abstract,Published Year,…,DOI,Ref,Covidence #,Study,Notes,Tags``). Covidence
   exports one list per file, so the decision is the list's: from ``decision`` or the file name
   (``…_included_…`` → include, ``…_excluded_…`` / ``…_irrelevant_…`` → exclude). A full-text exclusion reason
@@ -71,10 +72,12 @@ def read_export(path, *, reviewer, stage, config, records, fmt=None, rayyan_name
     note = f"imported from {fmt} export {path.name}"
     if fmt == "covidence":
         decision = decision or _covidence_decision(path)
+    if fmt == "rayyan":
+        rayyan_name = rayyan_name_for(path, rows, lower, reviewer, rayyan_name)
     for line, row in rows:
         title = _cell(row, lower, _TITLE_COLUMNS)
         if fmt == "rayyan":
-            found = _rayyan_row(row, lower, reviewer, rayyan_name)
+            found = _rayyan_row(row, lower, rayyan_name)
         elif fmt == "covidence":
             found = (decision, _covidence_reasons(_cell(row, lower, ("notes",))), None, "")
         else:
@@ -172,28 +175,37 @@ def _pmid(row, lower) -> str:
     return match.group(1) if match else ""
 
 
-def _rayyan_row(row, lower, reviewer, rayyan_name):
-    """``(decision, reasons, None, note)``, None when the reviewer made no decision, or a problem string."""
+def rayyan_name_for(path, rows, lower, reviewer, rayyan_name) -> str:
+    """Whose Rayyan decisions to import: ``rayyan_name``, else the reviewer's own name (case-insensitive),
+    else the only name in the file; otherwise an error listing the names."""
+    names = set()
+    for _, row in rows:
+        match = _RAYYAN_INCLUSION.search(_cell(row, lower, ("notes",)))
+        if match:
+            names.update(name for name, _ in _RAYYAN_PAIR.findall(match.group(1)))
+    wanted = (rayyan_name or reviewer).casefold()
+    chosen = next((name for name in sorted(names) if name.casefold() == wanted), None)
+    if chosen is None and rayyan_name is None and len(names) == 1:
+        chosen = next(iter(names))
+    if chosen is None:
+        raise InputError(f"no Rayyan reviewer named {rayyan_name or reviewer!r} in RAYYAN-INCLUSION notes "
+                         f"(names: {', '.join(sorted(names)) or 'none'}); pass --rayyan-name", path=path)
+    return chosen
+
+
+def _rayyan_row(row, lower, name):
+    """``(decision, reasons, None, note)``; None when ``name`` made no decision; a problem text otherwise."""
     notes = _cell(row, lower, ("notes",))
     match = _RAYYAN_INCLUSION.search(notes)
-    if not match:
+    votes = dict(_RAYYAN_PAIR.findall(match.group(1))) if match else {}
+    if name not in votes:
         return None
-    votes = dict(_RAYYAN_PAIR.findall(match.group(1)))
-    wanted = (rayyan_name or reviewer).casefold()
-    chosen = next((name for name in votes if name.casefold() == wanted), None)
-    if chosen is None and rayyan_name is None and len(votes) == 1:
-        chosen = next(iter(votes))
-    if chosen is None:
-        if not votes:
-            return None
-        return (f"no decision by {rayyan_name or reviewer!r} in RAYYAN-INCLUSION (names: {', '.join(votes)}); "
-                "pass the Rayyan name with --rayyan-name")
-    value = _RAYYAN_DECISIONS.get(votes[chosen].strip().casefold())
+    value = _RAYYAN_DECISIONS.get(votes[name].strip().casefold())
     if value is None:
-        return f"Rayyan decision {votes[chosen]!r} is not Included, Excluded or Maybe"
+        return f"Rayyan decision {votes[name]!r} is not Included, Excluded or Maybe"
     reasons = _RAYYAN_REASONS.search(notes)
     raw = [r.strip() for r in reasons.group(1).split(",")] if reasons else []
-    return value, [r for r in raw if r], None, f"rayyan user {chosen}"
+    return value, [r for r in raw if r], None, f"rayyan user {name}"
 
 
 def _covidence_decision(path) -> str:

@@ -1,0 +1,123 @@
+"""Imports of decisions made in Rayyan, Covidence and ASReview, mapped to record IDs by DOI, PMID and title."""
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from sysrev.cli.main import cli
+from sysrev.errors import InputError
+from sysrev.screening.config import screening_config
+from sysrev.screening.imports import read_export
+from sysrev.screening.log import log_path
+from sysrev.screening.state import load_screening
+
+
+def _import(project, fixture, *args):
+    return CliRunner().invoke(cli, ["screen", "import", "--project", str(project.root), *args, str(fixture)])
+
+
+def _rows(project, reviewer, stage="title_abstract"):
+    with log_path(project.screening_dir, stage, reviewer).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_rayyan_export_maps_by_doi_pmid_and_title_and_reports_unmatched(make_project, own_fixtures):
+    project = make_project()
+    result = _import(project, own_fixtures / "screening" / "rayyan_articles.csv", "--reviewer", "alice")
+    assert result.exit_code == 1  # one row matched no record
+    assert "rayyan export" in result.output and "added 3 decision(s)" in result.output
+    assert "line 5: no record matches (title not found) — A trial nobody searched for" in result.stderr
+    rows = _rows(project, "alice")
+    assert [(r["record_id"], r["decision"], r["reason"]) for r in rows] == [
+        ("r01", "include", ""),                   # DOI in the url column (upper case)
+        ("r02", "exclude", "wrong population"),   # PMID in a PubMed url; reason matched case-insensitively
+        ("r03", "maybe", ""),                     # title only, punctuation and case differ
+    ]
+    assert rows[0]["note"] == "imported from rayyan export rayyan_articles.csv; rayyan user Alice"
+    again = _import(project, own_fixtures / "screening" / "rayyan_articles.csv", "--reviewer", "alice")
+    assert "added 0 decision(s)" in again.output and "3 unchanged" in again.output
+
+
+def test_rayyan_other_user_by_name(make_project, own_fixtures):
+    project = make_project()
+    result = _import(project, own_fixtures / "screening" / "rayyan_articles.csv", "--reviewer", "bob")
+    assert "added 3 decision(s)" in result.output  # Bob decided on rows 1, 2 and 5
+    assert [r["record_id"] for r in _rows(project, "bob")] == ["r01", "r02", "r04"]
+    result = _import(project, own_fixtures / "screening" / "rayyan_articles.csv", "--reviewer", "carol")
+    assert result.exit_code == 2 and "no Rayyan reviewer named 'carol'" in result.stderr
+    assert "names: Alice, Bob" in result.stderr
+
+
+def test_asreview_export_labels_time_and_note(make_project, own_fixtures):
+    project = make_project()
+    result = _import(project, own_fixtures / "screening" / "asreview_export.csv", "--reviewer", "carol")
+    assert result.exit_code == 1
+    assert "asreview export" in result.output and "1 row(s) without a decision" in result.output
+    assert "line 5: no record matches (doi not found; title not found)" in result.stderr
+    rows = _rows(project, "carol")
+    assert [(r["record_id"], r["decision"], r["timestamp"]) for r in rows] == [
+        ("r05", "include", "2024-03-02 10:15:00"), ("r06", "exclude", "2024-03-02 10:16:00")]
+    assert rows[0]["note"].endswith("asreview note: looks eligible")
+    load_screening(project)  # the imported rows are valid log rows
+
+
+def test_covidence_excluded_list_at_full_text_needs_known_reasons(make_project, own_fixtures):
+    ta = "record_id,decision,reason,reviewer,timestamp\n" + "".join(
+        f"r{i:02d},include,,alice,2024-01-01T10:00:00Z\n" for i in range(1, 9))
+    project = make_project({"title_abstract/alice.csv": ta})
+    result = _import(project, own_fixtures / "screening" / "review_1234_excluded_csv_20240301.csv",
+                     "--reviewer", "alice", "--stage", "full_text")
+    assert result.exit_code == 1
+    assert "covidence export" in result.output and "added 1 decision(s)" in result.output
+    assert "line 3: full-text exclusion with reason(s) 'outside scope' not in [screening] exclusion_reasons" \
+        in result.stderr
+    rows = _rows(project, "alice", "full_text")
+    assert [(r["record_id"], r["decision"], r["reason"]) for r in rows] == [("r08", "exclude", "wrong comparator")]
+
+
+def test_full_text_import_refuses_records_not_sent_to_full_text(make_project, own_fixtures):
+    project = make_project()
+    result = _import(project, own_fixtures / "screening" / "asreview_export.csv", "--reviewer", "carol",
+                     "--stage", "full_text")
+    assert result.exit_code == 1
+    assert "record r05 is not screened at full text" in result.stderr
+    assert not log_path(project.screening_dir, "full_text", "carol").exists()
+
+
+def test_dry_run_writes_nothing(make_project, own_fixtures):
+    project = make_project()
+    result = _import(project, own_fixtures / "screening" / "asreview_export.csv", "--reviewer", "carol",
+                     "--dry-run")
+    assert "would add 2 decision(s)" in result.output
+    assert not log_path(project.screening_dir, "title_abstract", "carol").exists()
+
+
+def test_unrecognised_export_says_what_it_expected(make_project, tmp_path):
+    project = make_project()
+    path = tmp_path / "mystery.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot tell which tool exported this file"):
+        read_export(path, reviewer="alice", stage="title_abstract", config=screening_config(project),
+                    records=load_screening(project).records)
+
+
+def test_real_asreview_labelled_dataset_layout(make_project, shared_fixtures, tmp_path):
+    """SYNERGY (ASReview's benchmark) id files: PubMed and doi.org URLs plus label_included."""
+    source = shared_fixtures / "screening" / "synergy_format_sample" / "Sep_2021_ids.csv"
+    with source.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))[:40]
+    project = make_project()
+    records = []
+    for i, row in enumerate(rows):  # records known by PMID only, or by DOI only, to exercise both paths
+        known = {"pmid": row["pmid"].rsplit("/", 1)[-1]} if i % 2 else {"doi": row["doi"]}
+        records.append({"record_id": f"s{i:03d}", "title": f"record {i}", **known})
+    (project.records_dir / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records),
+                                                       encoding="utf-8")
+    result = read_export(source, reviewer="alice", stage="title_abstract", config=screening_config(project),
+                         records=records)
+    assert result.format == "asreview"
+    matched = [d for d in result.decisions if d.line <= 41]
+    assert [d.record_id for d in matched] == [f"s{i:03d}" for i in range(40)]
+    assert [d.decision for d in matched] == ["include" if r["label_included"] == "1" else "exclude" for r in rows]
