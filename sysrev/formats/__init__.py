@@ -103,13 +103,20 @@ def _read_wos(text, **kw):
     return parse_wos(text, **kw)
 
 
+def _read_endnote_tagged(text, **kw):
+    from sysrev.formats.endnote_tagged import parse_endnote_tagged
+
+    return parse_endnote_tagged(text, **kw)
+
+
 def _read_csv(text, **kw):
     from sysrev.formats.csv_export import parse_csv
 
     return parse_csv(text, **kw)
 
 
-_READERS = {"ris": _read_ris, "nbib": _read_nbib, "bibtex": _read_bibtex, "wos": _read_wos, "csv": _read_csv}
+_READERS = {"ris": _read_ris, "nbib": _read_nbib, "bibtex": _read_bibtex, "wos": _read_wos,
+            "endnote_tagged": _read_endnote_tagged, "csv": _read_csv}
 
 
 def _finish(parsed: ParsedFile, path: Path, source: str) -> None:

@@ -10,6 +10,7 @@ is recognised by what its lines look like:
 * ``ris``: a line ``TY  - …`` (two spaces, or one in some exporters) or an ``ER  -`` line;
 * ``nbib``: MEDLINE text, ``PMID- …`` or a run of four-column ``TAG - value`` lines;
 * ``bibtex``: a line opening ``@type{key,``;
+* ``endnote_tagged``: EndNote "refer" text, lines ``%0 Journal Article``, ``%T …``, ``%A …``;
 * ``csv``: a delimited header naming a title, abstract or DOI column.
 """
 
@@ -17,7 +18,7 @@ import re
 
 from sysrev.errors import InputError
 
-FORMATS = ("ris", "nbib", "bibtex", "endnote_xml", "pubmed_xml", "wos", "csv")
+FORMATS = ("ris", "nbib", "bibtex", "endnote_xml", "pubmed_xml", "wos", "endnote_tagged", "csv")
 
 _RIS_TY = re.compile(r"^\s*TY {1,2}- ", re.MULTILINE)
 _RIS_ER = re.compile(r"^ER {1,2}-", re.MULTILINE)
@@ -48,11 +49,14 @@ def detect_format(text: str, *, path="file") -> str:
         return "nbib"
     if _BIBTEX_ENTRY.search(head):
         return "bibtex"
+    if re.match(r"%[0-9A-Z@](?: |\n)", head) and re.search(r"^%[0TA] ", head, re.MULTILINE):
+        return "endnote_tagged"
     first_line = head.splitlines()[0] if head else ""
     if re.search(r"[,;\t|]", first_line) and _CSV_HEADER_WORDS.search(first_line):
         return "csv"
     if not head.strip():
         raise InputError("the file is empty", path=path)
-    raise InputError("unrecognised reference format: expected RIS, MEDLINE/NBIB, BibTeX, EndNote XML, PubMed "
-                     "XML, Web of Science tagged text or a CSV export with a title/abstract/DOI column; "
+    raise InputError("unrecognised reference format: expected RIS, MEDLINE/NBIB, BibTeX, EndNote XML or "
+                     "tagged text, PubMed XML, Web of Science tagged text or a CSV export with a "
+                     "title/abstract/DOI column; "
                      f"the file starts {head[:60]!r}", path=path, line=1)

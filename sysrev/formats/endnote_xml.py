@@ -22,6 +22,7 @@ from sysrev.formats.fields import (
     build_record,
     doi_from,
     first,
+    join_pages,
     pmcid_in_text,
     pmid_in_text,
 )
@@ -96,7 +97,7 @@ def _to_record(rec, *, dialect, source, fallback_id):
                              _text(rec.find("titles/alt-title"))),
         volume=_text(rec.find("volume")),
         issue=_text(rec.find("number")),
-        pages=_text(rec.find("pages")) if re.search(r"\d", _text(rec.find("pages"))) else "",
+        pages=join_pages(_text(rec.find("pages"))),
         doi=doi_from(_text(rec.find("electronic-resource-num"))) or doi_from(urls, urls_only=True),
         pmid=pmid,
         pmcid=pmcid_in_text(*notes),

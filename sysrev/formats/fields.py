@@ -47,14 +47,15 @@ def as_list(value) -> list:
 def join_pages(start, end="") -> str:
     """One page range from a start and an end page (``SP``/``EP``, ``Page start``/``Page end``), expanded.
 
-    Values without a digit (Ovid's ``No``/``Specified`` for "no pagination specified") give ``""``; a range
-    already in ``start`` (``575-86``) is kept; ``pp 37-64`` loses its ``pp``.
+    Values without a digit (Ovid's ``No``/``Specified`` for "no pagination specified") or holding a URL
+    (EndNote reports' ``Available: http://…``) give ``""``; a range already in ``start`` (``575-86``) is
+    kept; ``pp 37-64`` loses its ``pp``.
     """
     start = re.sub(r"^p{1,2}\.?\s*", "", clean_text(start), flags=re.IGNORECASE)
     end = re.sub(r"^p{1,2}\.?\s*", "", clean_text(end), flags=re.IGNORECASE)
-    if not re.search(r"\d", start):
+    if not re.search(r"\d", start) or "://" in start:
         start = ""
-    if not re.search(r"\d", end):
+    if not re.search(r"\d", end) or "://" in end:
         end = ""
     if start and end and not re.search(r"\d\s*[-\u2010-\u2015]\s*\S", start) and end != start:
         return expand_pages(f"{start}-{end}")

@@ -1,0 +1,84 @@
+"""EndNote tagged ("refer") text: ``%0 Journal Article``, ``%T …``, ``%A …`` (``.enw``, EndNote "Refer" output,
+AIS eLibrary and many publisher "EndNote" download buttons).
+
+Each line starts with ``%`` and a one-character tag, then a space and the value; a line without a leading
+``%`` continues the previous field; records are separated by blank lines. Mapping (EndNote's tag list):
+``%0`` type · ``%T`` title · ``%A`` authors · ``%E`` editors · ``%J`` journal (else ``%B``) · ``%D`` year ·
+``%V`` volume · ``%N`` issue · ``%P`` pages · ``%R`` DOI · ``%U`` URL · ``%X`` abstract · ``%K`` keywords (one
+per line) · ``%@`` ISSN/ISBN · ``%M`` accession number (source_id) · ``%G`` language · ``%2`` PMCID.
+"""
+
+import re
+from pathlib import Path
+
+from sysrev.errors import InputError
+from sysrev.formats.decode import split_lines
+from sysrev.formats.fields import as_list, build_record, doi_from, first, pmid_in_text
+from sysrev.formats.result import ParsedFile
+
+_TAG = re.compile(r"^%(\S)(?: (.*))?$")
+_MAPPED = set("0TAEJBDVNPRUXK@MG2")
+
+
+def _records(lines, path):
+    """``[(first_line, {tag: [values]})]`` for each blank-line-separated record."""
+    records, current, start, last = [], None, None, None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            if current:
+                records.append((start, current))
+            current, last = None, None
+            continue
+        match = _TAG.match(line)
+        if match:
+            if current is None:
+                current, start = {}, number
+            last = match.group(1)
+            current.setdefault(last, []).append((match.group(2) or "").strip())
+        elif current is not None and last is not None:
+            current[last].append(line.strip())  # a continuation line: kept as its own item
+        else:
+            raise InputError(f"not an EndNote tagged line: expected '%X value', got {line[:40]!r}",
+                             path=path, line=number)
+    if current:
+        records.append((start, current))
+    return records
+
+
+def parse_endnote_tagged(text: str, *, path="file", source="") -> ParsedFile:
+    """Read EndNote tagged ``text`` into Records; a stray untagged line before any record is an error."""
+    groups = _records(split_lines(text), path)
+    if not groups:
+        raise InputError("no EndNote tagged records found (no line starts with '%0 ' or '%T ')", path=path)
+    name = Path(str(path)).name
+    return ParsedFile(records=[_to_record(tags, source=source, fallback_id=f"{name}:{line}")
+                               for line, tags in groups], format="endnote_tagged")
+
+
+def _to_record(tags, *, source, fallback_id):
+    text = lambda tag: " ".join(as_list(tags.get(tag)))  # noqa: E731 - continuation lines joined
+    extra_fields = {f"%{t}": (v[0] if len(v) == 1 else v) for t, v in ((t, as_list(v)) for t, v in tags.items())
+                    if t not in _MAPPED and v}
+    type_name = first(tags.get("0"))
+    book_like = type_name.lower() in ("book", "edited book")
+    return build_record(
+        source_id=first(tags.get("M")) or fallback_id,
+        source=source,
+        title=text("T"),
+        abstract=text("X"),
+        authors=as_list(tags.get("A")),
+        year=first(tags.get("D"), tags.get("8")),
+        journal=first(tags.get("J"), [] if book_like else tags.get("B")),
+        volume=first(tags.get("V")),
+        issue=first(tags.get("N")),
+        pages=first(tags.get("P")),
+        doi=doi_from(tags.get("R")),
+        pmid=pmid_in_text(*as_list(tags.get("Z")), *as_list(tags.get("M"))),
+        pmcid=first(tags.get("2")),
+        issn="" if book_like else first(tags.get("@")),
+        language=first(tags.get("G")),
+        publication_types=[type_name],
+        keywords=as_list(tags.get("K")),
+        url=first(tags.get("U")),
+        extra={"type": type_name, "editors": as_list(tags.get("E")), "fields": extra_fields},
+    )
