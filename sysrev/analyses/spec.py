@@ -133,7 +133,8 @@ class _Locator:
                 break
             if key_re.match(text):
                 return number
-        return start
+        sub_table = self._header_line((*parts, key)) if parts else None  # e.g. [analyses.pain.subgroups]
+        return sub_table or start or None
 
     def error(self, message: str, *parts: str, key: str | None = None) -> InputError:
         return InputError(message, path=self.path, line=self.line(*parts, key=key))

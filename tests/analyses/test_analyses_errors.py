@@ -1,0 +1,82 @@
+"""Malformed analyses.toml and extraction files: errors that name the file and the line."""
+
+import pytest
+from analyses_helpers import continuous, make_project
+from click.testing import CliRunner
+
+from sysrev.analyses import load_analyses, run_project
+from sysrev.cli.main import cli
+from sysrev.errors import InputError
+from sysrev.project import load_project
+
+GOOD = """[analyses.pain]
+outcome = "pain"
+measure = "SMD"
+
+[analyses.pain.target]
+source = "test"
+estimate = "0.10"
+"""
+ROWS = [continuous("Alpha 2001", "A", 20, 3.0, 1.0), continuous("Alpha 2001", "B", 20, 4.0, 1.0)]
+
+
+def error_for(tmp_path, analyses, rows=ROWS):
+    project = load_project(make_project(tmp_path / "p", analyses, rows))
+    with pytest.raises(InputError) as info:
+        run_project(project, write=False)
+    return str(info.value), project
+
+
+@pytest.mark.parametrize("broken, line, words", [
+    (GOOD.replace('measure = "SMD"', 'measure = SMD'), 3, "invalid TOML"),
+    (GOOD.replace('measure = "SMD"', 'measure = "HR"'), 3, "measure = 'HR' is not one of"),
+    (GOOD.replace('measure = "SMD"', 'mesure = "SMD"'), 3, "unknown key 'mesure'"),
+    (GOOD.replace('outcome = "pain"\n', ''), 1, "needs 'outcome'"),
+    (GOOD.replace('estimate = "0.10"', 'estimate = 0.10'), 7, "in quotes"),
+    (GOOD.replace('estimate = "0.10"', 'ci = ["0.5", "0.1"]'), 7, "lower limit is above"),
+    (GOOD.replace('source = "test"\n', ''), 5, "target source"),
+    (GOOD + '\n[analyses.pain.subgroups]\n"x" = ["a"]\n', 9, "needs subgroup"),
+    (GOOD.replace('measure = "SMD"', 'measure = "SMD"\nsubgroup = "timepoint"'), 4, "needs a [analyses.pain.subgroups]"),
+    (GOOD.replace('measure = "SMD"', 'measure = "SMD"\nmethod = "MH"'), 4, "inverse variance"),
+    (GOOD.replace('measure = "SMD"', 'measure = "SMD"\npooled_sd = true'), 4, "only for measure"),
+    ("title = 'x'\n" + GOOD, 1, "unknown top-level key"),
+])
+def test_analyses_toml_errors_name_file_and_line(tmp_path, broken, line, words):
+    message, project = error_for(tmp_path, broken)
+    assert str(project.analyses_path) in message
+    assert f"line {line}" in message
+    assert words in message
+
+
+def test_missing_analyses_file_and_missing_arms(tmp_path):
+    project = load_project(make_project(tmp_path / "p", GOOD, ROWS))
+    project.analyses_path.unlink()
+    with pytest.raises(InputError, match="no analyses file"):
+        load_analyses(project)
+    project = load_project(make_project(tmp_path / "q", GOOD, ROWS, review="[review]\ntitle = 'x'\n"))
+    with pytest.raises(InputError, match=r"review.toml: missing \[arms\] table"):
+        load_analyses(project)
+
+
+def test_malformed_extraction_file_names_file_line_and_column(tmp_path):
+    project = make_project(tmp_path / "p", GOOD, ROWS)
+    csv_path = project / "analysis" / "extraction" / "data.csv"
+    csv_path.write_text(csv_path.read_text().replace(",4.0,", ",four,"))
+    result = CliRunner().invoke(cli, ["meta", "run", "--project", str(project)])
+    assert result.exit_code == 2
+    assert f"{csv_path}, line 3, column 'mean': 'four' is not a number" in result.output
+
+
+def test_impossible_value_is_traced_back_to_the_extraction_line(tmp_path):
+    rows = ROWS[:1] + [continuous("Alpha 2001", "B", 20, 4.0, 0)]
+    message, project = error_for(tmp_path, GOOD, rows)
+    csv_path = project.extraction_dir / "data.csv"
+    assert message.startswith(f"{csv_path}, line 3, column 'sd': SD must be positive")
+    assert "analysis 'pain'" in message and "Alpha 2001" in message
+
+
+def test_run_exits_zero_whatever_the_status(tmp_path):
+    rows = [continuous("Alpha 2001", "A", 20, None, None), continuous("Alpha 2001", "B", 20, None, None)]
+    project = make_project(tmp_path / "p", GOOD, rows)
+    result = CliRunner().invoke(cli, ["meta", "run", "--project", str(project)])
+    assert result.exit_code == 0 and "status: INCOMPLETE" in result.output

@@ -1,0 +1,148 @@
+"""The bundled seed review (the repository itself): it loads, validates, runs, and reports honestly.
+
+The last test copies the project to a temporary folder and fills the missing cells with TEST values (never
+in the repository) to show that entering the numbers and re-running is all a reviewer has to do.
+"""
+
+import json
+import re
+
+import pytest
+from analyses_helpers import REPO, copy_project, read_rows, write_rows
+from click.testing import CliRunner
+
+from sysrev.analyses import load_analyses, run_project
+from sysrev.cli.main import cli
+from sysrev.extraction.table import load_extraction
+from sysrev.project import load_project
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return load_project(REPO)
+
+
+@pytest.fixture(scope="module")
+def seed_outcomes(seed):
+    return {o.spec.name: o for o in run_project(seed, write=False)}
+
+
+def test_seed_project_loads_and_validates(seed):
+    assert seed.config["arms"] == {"group1": "US", "group2": "FL", "group1_label": "Ultrasound-guided",
+                                   "group2_label": "Fluoroscopy-guided"}
+    specs = {s.name: s for s in load_analyses(seed)}
+    assert list(specs) == ["pain", "ODI", "complications"]
+    assert (specs["pain"].measure, specs["pain"].method, specs["pain"].subgroup) == ("SMD", "IV", "timepoint")
+    assert list(specs["pain"].subgroups) == ["1 week", "2 weeks", "1 month", "2 months", "3 months"]
+    assert (specs["complications"].measure, specs["complications"].method) == ("RR", "MH")
+    assert list(specs["complications"].subgroups) == ["vasovagal reaction", "transient headache", "facial flushing"]
+    printed = {name: spec.target.to_dict() for name, spec in specs.items()}
+    assert printed["pain"] | {"source": ""} == {"source": "", "estimate": "-0.01", "ci_low": "-0.11",
+                                                "ci_high": "0.10", "p": "0.91", "I2": "0%"}
+    assert (printed["ODI"]["estimate"], printed["ODI"]["ci_low"], printed["ODI"]["p"]) == ("0.13", "-0.00", "0.05")
+    assert (printed["complications"]["estimate"], printed["complications"]["ci_high"]) == ("0.99", "1.99")
+    outcomes = {o["name"] for o in seed.config["outcomes"]}
+    assert {s.outcome for s in specs.values()} <= outcomes
+
+
+def test_every_known_seed_value_has_its_source(seed):
+    rows = load_extraction(seed)
+    studies = {r.study for r in rows}
+    assert {"Park 2013", "Jee 2014", "Hazra 2016", "Evansa 2015", "Yang 2016", "Akkaya 2017", "Jee 2013",
+            "Nisolle 2023"} <= studies
+    for row in rows:
+        assert row.source_url.startswith("http"), f"{row.path.name}:{row.line} has no source URL"
+        if any(v is not None for v in (row.n, row.mean, row.sd, row.events)):
+            assert row.source, f"{row.path.name}:{row.line} has a value without its source"
+    inferred = [r for r in rows if r.events == 0]
+    assert inferred and all("INFERRED" in r.method or "'only'" in r.method for r in inferred)
+    assert all(r.item == "intravascular injection" for r in inferred)
+
+
+def test_every_seed_analysis_runs_and_reports_what_is_missing(seed_outcomes):
+    for outcome in seed_outcomes.values():
+        if outcome.status == "incomplete":
+            assert outcome.result is None and outcome.data.missing
+        assert outcome.consistency["consistent"], outcome.spec.name
+    pain = seed_outcomes["pain"]
+    texts = [m.describe() for m in pain.data.missing]
+    assert "Park 2013, full text (table not known), VNS 0-10 at 2 weeks, US arm: n, mean, SD" in texts
+    assert "Hazra 2016, full text (table not known), VAS at 2 months, FL arm: mean, SD" in texts
+    assert "Yang 2016, full text (table not known), VAS/NRS (not confirmed): time point" in texts
+    # No table number is ever invented: every location is the unknown-table text.
+    assert {m.where for o in seed_outcomes.values() for m in o.data.missing} == {"full text (table not known)"}
+    complications = seed_outcomes["complications"]
+    assert {e.item for e in complications.data.excluded} == {"intravascular injection", "any adverse event"}
+
+
+def test_seed_summary_and_json_from_the_command_line(tmp_path):
+    project = copy_project(REPO, tmp_path / "seed")
+    runner = CliRunner()
+    text = runner.invoke(cli, ["meta", "run", "--project", str(project)])
+    assert text.exit_code == 0, text.output
+    assert re.search(r"^pain: .*\n  status: (INCOMPLETE|PARTIAL|REPRODUCED|DIFFERS)", text.output, re.M)
+    assert "target consistency: SE from CI 0.0536" in text.output
+    listed = runner.invoke(cli, ["meta", "run", "--project", str(project), "--json"])
+    objects = json.loads(listed.output)
+    assert [o["name"] for o in objects] == ["pain", "ODI", "complications"]
+    for obj in objects:
+        assert {"name", "status", "target", "result", "missing"} <= set(obj)
+        assert obj["status"] in {"reproduced", "differs", "incomplete", "partial"}
+    assert (project / "analysis" / "results" / "pain.json").is_file()
+
+
+TEST_VALUES = {"n": "30", "mean": "4.0", "sd": "1.5", "events": "1"}
+TEST_TIMEPOINT = {"Yang 2016": "1 month", "Akkaya 2017": "12 weeks"}
+
+
+def _fill(path, only_study=None):
+    """Fill every empty needed cell of ``path`` with TEST values (this copy only); returns cells filled."""
+    rows = read_rows(path)
+    filled = 0
+    for row in rows:
+        if only_study and row["study"] != only_study:
+            continue
+        if row["study"] in TEST_TIMEPOINT and not row["timepoint"] and row["outcome"] != "complications":
+            row["timepoint"] = TEST_TIMEPOINT[row["study"]]
+            filled += 1
+        cells = ("events", "n") if row["outcome"] == "complications" else ("n", "mean", "sd")
+        for cell in cells:
+            if row[cell] == "":
+                # FL arms a little worse than US arms, so the test effect is not zero.
+                value = TEST_VALUES[cell]
+                if cell == "mean" and row["arm"] == "FL":
+                    value = "4.5"
+                if cell == "events" and row["arm"] == "FL":
+                    value = "2"
+                row[cell] = value
+                filled += 1
+    write_rows(path, rows)
+    return filled
+
+
+def test_filling_the_missing_cells_changes_the_status(tmp_path):
+    project_dir = copy_project(REPO, tmp_path / "seed")
+    pain_csv = project_dir / "analysis" / "extraction" / "pain.csv"
+    before = {o.spec.name: o for o in run_project(load_project(project_dir), write=False)}
+    assert before["pain"].status == "incomplete"
+
+    _fill(pain_csv, only_study="Park 2013")
+    middle = {o.spec.name: o for o in run_project(load_project(project_dir), write=False)}
+    assert middle["pain"].status == "partial"
+    assert middle["pain"].result["k"] == 2
+    assert "Park 2013" not in middle["pain"].data.studies_missing
+
+    for name in ("pain.csv", "odi.csv", "complications.csv"):
+        _fill(project_dir / "analysis" / "extraction" / name)
+    after = {o.spec.name: o for o in run_project(load_project(project_dir))}
+    for name, outcome in after.items():
+        assert outcome.status in ("reproduced", "differs"), name
+        assert not outcome.data.missing
+    # With these made-up numbers the paper's figures are (of course) not reproduced, and the summary says so.
+    assert after["pain"].status == "differs"
+    assert after["pain"].result["k"] == before["pain"].comparisons_total == 15
+    assert (project_dir / "analysis" / "results" / "pain.svg").is_file()
+    assert (project_dir / "analysis" / "results" / "pain.png").is_file()
+    # The repository's own extraction is untouched.
+    assert load_extraction(load_project(REPO))[0].path.parent == REPO / "analysis" / "extraction"
+    assert all(r.mean is None for r in load_extraction(load_project(REPO)) if r.outcome == "pain")
