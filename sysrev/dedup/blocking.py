@@ -3,9 +3,10 @@
 Several independent keys catch duplicates that differ in different fields: shared identifiers (DOI, PMID,
 PMCID), the start of the title, the end of the title (a prefix such as "Erratum:" or a typo in the first
 words), the title's longest words (reordered words), and two locators without the title (first author + year
-+ first page; volume + first page + year). A key shared by very many records (a common title opening) is not
++ first page; volume + first page). A key shared by very many records (a common title opening) is not
 compared all-pairs: its records are sorted by title and each is compared with its nearest neighbours only
-(sorted-neighbourhood), which bounds the work per key.
+(sorted-neighbourhood), which bounds the work per key; the exact normalised title is a key of its own, so
+records with one common title are still compared even when that title's opening forms a large block.
 """
 
 from collections import defaultdict
@@ -31,6 +32,7 @@ def blocking_keys(k: Keys) -> list[tuple]:
         out.append(("pmcid", k.pmcid))
     if k.title_informative:
         squeezed = k.title.replace(" ", "")
+        out.append(("t-full", squeezed))
         out.append(("t-start", squeezed[:TITLE_PREFIX]))
         if len(squeezed) > TITLE_SUFFIX + 6:
             out.append(("t-end", squeezed[-TITLE_SUFFIX:]))
@@ -40,7 +42,7 @@ def blocking_keys(k: Keys) -> list[tuple]:
     if k.first_author and k.first_page:
         out.append(("author-page", k.first_author[:6], k.year, k.first_page))
     if k.volume and k.first_page:
-        out.append(("volume-page", k.volume, k.first_page, k.year))
+        out.append(("volume-page", k.volume, k.first_page))
     if k.first_author and k.year and not k.title_informative:
         out.append(("author-year", k.first_author, k.year))
     return out

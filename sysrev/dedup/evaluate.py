@@ -6,10 +6,12 @@ merged — and a true pair the prediction does not join is a false negative.
 
 The labelled sets this reads are in the layout of the bib-dedupe benchmark (``records_pre_merged.csv``, one
 row per record with BibTeX-like columns, and ``merged_record_ids.csv``, one ``;``-joined cluster per row),
-the layout the public dedup benchmarks use.
+the layout the public dedup benchmarks use, or CoLRev's dedupe test layout (``records.bib`` and
+``records_expected.bib``, where each expected record's ``colrev_origin`` lists the origins it merges).
 """
 
 import csv
+import re
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -83,3 +85,35 @@ def load_labelled_set(folder) -> tuple[list[Record], list[list[str]]]:
     with clusters_path.open(encoding="utf-8", newline="") as fh:
         clusters = [row["merged_ids"].split(";") for row in csv.DictReader(fh) if row.get("merged_ids")]
     return records, clusters
+
+
+def _bib_entries(path: Path) -> list[dict]:
+    import bibtexparser
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", path=path) from None
+    parser = bibtexparser.bparser.BibTexParser(common_strings=True, ignore_nonstandard_types=False)
+    return bibtexparser.loads(text, parser=parser).entries
+
+
+def _origins(entry: dict) -> set:
+    return {o.strip() for o in re.split(r"[;\n]", entry.get("colrev_origin", "")) if o.strip()}
+
+
+def load_colrev_set(folder) -> tuple[list[Record], list[list[str]]]:
+    """Records and true clusters of a CoLRev dedupe test folder (``records.bib``, ``records_expected.bib``)."""
+    folder = Path(folder)
+    entries = _bib_entries(folder / "records.bib")
+    expected = [_origins(e) for e in _bib_entries(folder / "records_expected.bib")]
+    records, clusters = [], {}
+    for entry in entries:
+        row = {k: re.sub(r"[{}]", "", v) for k, v in entry.items()}
+        records.append(record_from_row(row))
+        origins = _origins(entry)
+        owner = next((n for n, merged in enumerate(expected) if origins and origins <= merged), None)
+        if owner is None:
+            raise InputError(f"record {entry['ID']} is in no expected record", path=folder / "records_expected.bib")
+        clusters.setdefault(owner, []).append(entry["ID"])
+    return records, [c for c in clusters.values() if len(c) > 1]

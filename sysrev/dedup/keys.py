@@ -229,12 +229,10 @@ def _page_keys(pages: str) -> tuple[str, str, str]:
     if not match:
         return "", "", ""
     digits = match.group(2).lstrip("0")
-    if not digits or len(digits) > 9:
+    if not digits or (len(digits) > 7 and not match.group(1)):
         return "", "", ""
     last = _PAGE_START.match(parts[-1]) if len(parts) == 2 else None
     last_digits = last.group(2).lstrip("0") if last else ""
-    if last_digits and len(last_digits) == len(digits) and int(last_digits) < int(digits):
-        last_digits = ""  # "2297-2108": a typo somewhere; keep only the first page
     return match.group(1), digits, last_digits
 
 

@@ -200,11 +200,6 @@ def compare(a: Keys, b: Keys) -> Verdict:
                 return Verdict(UNCERTAIN, 0.5, "same identifier but years far apart")
             return Verdict(DUPLICATE, 3.0 + ratio / 100, "same DOI/PMID")
         return Verdict(UNCERTAIN, 0.4, "same DOI/PMID but the titles differ")
-    if ids == "different":
-        if title in ("exact", "high") and author == "match" and year == "same" and locator_same:
-            return Verdict(UNCERTAIN, 0.6, "different DOI/PMID although every other field agrees")
-        return Verdict(DISTINCT, 0.0, "different DOI/PMID")
-
     kind_diff = a.kinds ^ b.kinds
     if kind_diff == {"conference"} and _same_abstract(a, b, title, year, author, journal):
         kind_diff = set()
@@ -213,6 +208,11 @@ def compare(a: Keys, b: Keys) -> Verdict:
         if title in ("exact", "high", "medium") or locator_same:
             return Verdict(RELATED, 0.0, f"looks like {label}")
         return Verdict(DISTINCT, 0.0, f"different titles; {label}")
+
+    if ids == "different":
+        if title in ("exact", "high") and author == "match" and year == "same" and locator_same:
+            return Verdict(UNCERTAIN, 0.6, "different DOI/PMID although every other field agrees")
+        return Verdict(DISTINCT, 0.0, "different DOI/PMID")
 
     # Title, journal, volume, first page and year together name one article, whatever the author field says
     # (a group author in one database, the first named author in another; a swapped name order).
