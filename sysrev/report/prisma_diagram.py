@@ -38,7 +38,8 @@ PREVIOUS_COLOUR = "#d9d9d9"
 
 
 def n(value) -> str:
-    return f"(n = {value:,})".replace(",", " ") if value >= 10000 else f"(n = {value})"
+    """A box count as PRISMA prints it: ``(n = 12)``."""
+    return f"(n = {value})"
 
 
 def draw_prisma(counts, path) -> Path:
@@ -51,8 +52,9 @@ def draw_prisma(counts, path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{suffix}")
     try:
-        figure.savefig(tmp, format=suffix[1:], dpi=200 if suffix == ".png" else None,
-                       metadata={"Date": None} if suffix == ".svg" else None)
+        with plt.rc_context({"svg.fonttype": "none"}):  # SVG text stays text: searchable, selectable
+            figure.savefig(tmp, format=suffix[1:], dpi=200 if suffix == ".png" else None,
+                           metadata={"Date": None} if suffix == ".svg" else None)
         tmp.replace(path)
     finally:
         plt.close(figure)

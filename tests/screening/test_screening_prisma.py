@@ -1,0 +1,118 @@
+"""PRISMA 2020 counts on a small complete project (search runs → dedup → two screening stages), the checks
+that stop counts that do not add up, and the diagram files."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from sysrev.cli.main import cli
+from sysrev.report.prisma import PrismaError, prisma_counts
+from sysrev.report.prisma_diagram import draw_prisma
+
+H = "record_id,decision,reason,reviewer,timestamp\n"
+
+
+def rows(reviewer, decisions):
+    return H + "".join(f"r{i:02d},{d},{reason},{reviewer},2024-01-01T10:00:00Z\n"
+                       for i, (d, reason) in decisions.items())
+
+
+TA = {1: ("include", ""), 2: ("exclude", ""), 3: ("include", ""), 4: ("exclude", ""), 5: ("include", ""),
+      6: ("exclude", ""), 7: ("include", ""), 8: ("maybe", "")}
+FT = {1: ("include", ""), 3: ("include", ""), 5: ("exclude", "wrong comparator"),
+      7: ("exclude", "not randomised"), 8: ("exclude", "full text not retrieved")}
+
+
+@pytest.fixture
+def complete(make_project):
+    bob_ta = {**TA, 5: ("exclude", "")}  # a conflict on r05, reconciled by carol
+    return make_project({
+        "title_abstract/alice.csv": rows("alice", TA),
+        "title_abstract/bob.csv": rows("bob", bob_ta),
+        "title_abstract/reconciliation/carol.csv": H + "r05,include,,carol,2024-01-02T10:00:00Z\n",
+        "full_text/alice.csv": rows("alice", FT),
+        "full_text/bob.csv": rows("bob", FT),
+    })
+
+
+def test_counts_of_a_complete_project(complete):
+    c = prisma_counts(complete)
+    assert c.identified == {"PubMed": 6, "Scopus": 4}  # labelled with review.toml [[databases]] names
+    assert (c.identified_total, c.duplicates_removed, c.records_screened, c.records_excluded) == (10, 2, 8, 3)
+    assert (c.reports_sought, c.reports_not_retrieved, c.reports_assessed) == (5, 1, 4)
+    assert c.reports_excluded == {"wrong comparator": 1, "not randomised": 1}
+    assert (c.studies_included, c.reports_included) == (2, 2)
+
+
+def test_updated_review_totals(complete):
+    c = prisma_counts(complete, previous_studies=3, previous_reports=4)
+    assert (c.total_studies, c.total_reports) == (5, 6)
+    assert c.to_dict()["updated_review"] is True
+
+
+def test_cli_json_and_diagrams(complete, tmp_path):
+    svg, png = tmp_path / "flow.svg", tmp_path / "flow.png"
+    result = CliRunner().invoke(cli, ["prisma", "--project", str(complete.root), "--json", "--out", str(svg),
+                                      "--out", str(png), "--previous", "3:4"])
+    assert result.exit_code == 0, result.output + result.stderr
+    data = json.loads(result.stdout)
+    assert data["records_screened"] == 8 and data["total_studies"] == 5
+    text = svg.read_text(encoding="utf-8")
+    for label in ("Records screened", "Reports not retrieved", "not randomised", "Previous studies",
+                  "Total studies included in review", "Identification", "Screening", "Included"):
+        assert label in text
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20000
+    plain = CliRunner().invoke(cli, ["prisma", "--project", str(complete.root)])
+    assert "Records excluded: 3" in plain.output and "  wrong comparator: 1" in plain.output
+
+
+def test_unfinished_screening_is_an_error_that_names_records(make_project):
+    ta = {k: v for k, v in TA.items() if k != 4}
+    project = make_project({"title_abstract/alice.csv": rows("alice", ta),
+                            "title_abstract/bob.csv": rows("bob", {**ta, 1: ("exclude", "")})})
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(project)
+    message = str(err.value)
+    assert "title/abstract: 1 record(s) not screened yet: r04" in message
+    assert "title/abstract: 1 record(s) on which reviewers disagree" in message and "r01" in message
+    assert "full text: 4 record(s) not screened yet: r03, r05, r07, r08" in message  # r01 waits for reconciliation
+
+
+def test_full_text_decision_on_an_excluded_record_names_file_and_line(make_project):
+    project = make_project({"title_abstract/alice.csv": rows("alice", TA),
+                            "full_text/alice.csv": rows("alice", {**FT, 2: ("include", "")})})
+    with pytest.raises(PrismaError, match=r"record r02 has decisions \(.*full_text/alice.csv, line 7\) but was "
+                                          "not included at title/abstract"):
+        prisma_counts(project)
+
+
+def test_maybe_left_at_full_text_is_an_error(make_project):
+    project = make_project({"title_abstract/alice.csv": rows("alice", TA),
+                            "full_text/alice.csv": rows("alice", {**FT, 3: ("maybe", "")})})
+    with pytest.raises(PrismaError, match="1 record\\(s\\) still 'maybe'.*r03"):
+        prisma_counts(project)
+
+
+def test_dedup_summary_that_disagrees_with_search_runs(complete):
+    path = complete.records_dir / "dedup_summary.json"
+    path.write_text(json.dumps({"identified": {"pubmed": 6}, "duplicates_removed": 2, "records": 8}))
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(complete)
+    assert "search runs" in str(err.value) and "hold 10 records" in str(err.value) and "read 6" in str(err.value)
+    assert "identified (10) − duplicates removed (2) = 8" not in str(err.value)
+    path.write_text(json.dumps({"duplicates_removed": 1, "records": 8}))
+    with pytest.raises(PrismaError, match=r"identified \(10\) − duplicates removed \(1\) = 9, but "
+                                          "records/records.jsonl holds 8"):
+        prisma_counts(complete)
+
+
+def test_missing_dedup_summary_says_what_to_run(complete):
+    (complete.records_dir / "dedup_summary.json").unlink()
+    result = CliRunner().invoke(cli, ["prisma", "--project", str(complete.root)])
+    assert result.exit_code == 2 and "run `sysrev dedup`" in result.stderr
+
+
+def test_diagram_refuses_other_formats(complete, tmp_path):
+    with pytest.raises(Exception, match=r"\.svg or \.png"):
+        draw_prisma(prisma_counts(complete), tmp_path / "flow.pdf")
