@@ -34,9 +34,10 @@ class BadBody(Exception):
 class HttpError(SysrevError):
     """A request failed for good; ``status`` is the last HTTP status (None for network errors)."""
 
-    def __init__(self, message, *, status=None, body=""):
+    def __init__(self, message, *, status=None, body="", headers=None):
         super().__init__(message)
         self.status, self.body = status, body
+        self.headers = requests.structures.CaseInsensitiveDict(headers or {})
 
 
 def redact(text, secrets=()) -> str:
@@ -71,8 +72,7 @@ class HttpClient:
         :class:`SysrevError` to fail at once.
         """
         last = "no attempt made"
-        status = None
-        body = ""
+        status, body, resp_headers = None, "", {}
         for attempt in range(1, self.max_attempts + 1):
             self.limiter.wait()
             self.stats["requests"] += 1
@@ -85,13 +85,13 @@ class HttpClient:
                 response.content  # read the whole body now, so a cut-off body fails here
             except requests.Timeout:
                 self.stats["timeouts"] += 1
-                last, status = f"no answer within {self._read_timeout()} s", None
+                last, status, resp_headers = f"no answer within {self._read_timeout()} s", None, {}
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
                     requests.exceptions.ContentDecodingError) as exc:
                 self.stats["connection_errors"] += 1
-                last, status = f"connection failed ({type(exc).__name__}: {self._clean(exc)})", None
+                last, status, resp_headers = f"connection failed ({type(exc).__name__}: {self._clean(exc)})", None, {}
             else:
-                status = response.status_code
+                status, resp_headers = response.status_code, response.headers
                 self.stats[f"status_{status}"] += 1
                 body = self._clean(response.text[:500])
                 if status in retry_statuses:
@@ -100,10 +100,12 @@ class HttpClient:
                     if retry_after is not None:
                         if retry_after > self.max_retry_after:
                             raise HttpError(self._message(url, f"{last}; the server asks to retry after "
-                                                          f"{retry_after:.0f} s"), status=status, body=body)
+                                                          f"{retry_after:.0f} s"), status=status, body=body,
+                                            headers=response.headers)
                         wait = max(wait, retry_after)
                 elif status >= 400:
-                    raise HttpError(self._message(url, f"HTTP {status}: {body[:300]}"), status=status, body=body)
+                    raise HttpError(self._message(url, f"HTTP {status}: {body[:300]}"), status=status, body=body,
+                                    headers=response.headers)
                 else:
                     try:
                         if check is not None:
@@ -118,7 +120,7 @@ class HttpClient:
                             attempt + 1, self.max_attempts)
                 self.limiter.pause(wait)
         raise HttpError(self._message(url, f"{last}; gave up after {self.max_attempts} attempts"),
-                        status=status, body=body)
+                        status=status, body=body, headers=resp_headers)
 
     def _backoff(self, attempt: int) -> float:
         return min(self.max_backoff, self.backoff * 2 ** (attempt - 1))

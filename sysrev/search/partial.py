@@ -67,6 +67,7 @@ class PartialRun:
     def add_batch(self, key: str, records) -> None:
         """Append a finished batch's records (flushed to disk) and then mark the batch done."""
         lines = "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records)
+        self.dir.mkdir(parents=True, exist_ok=True)
         with open(self.dir / RECORDS, "a", encoding="utf-8") as fh:
             fh.write(lines)
             fh.flush()

@@ -188,7 +188,7 @@ def search_pubmed(query: str, *, out_dir, name: str = "pubmed", window: DateWind
     partial.state["gaps"] = []  # batch gaps are found afresh by this attempt; failed batches are retried
     plan = partial.state["plan"]
     progress.set_total(sum(min(s["count"], LIMIT) for s in plan))
-    progress.advance(len(partial.records()) if resumed else 0)
+    progress.advance(len(partial.records()))
     for item in plan:
         _fetch_slice(eutils, term, item, batch_size, partial, planner.results, progress)
     progress.close()

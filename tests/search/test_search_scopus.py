@@ -1,0 +1,166 @@
+"""Scopus connector against the local fake Search API: cursor, start/count with year slices, quota, errors."""
+
+import json
+
+import pytest
+from search_fake_servers import SyntheticScopus
+
+from sysrev.errors import SysrevError
+from sysrev.search.scopus import QuotaExhausted, search_scopus
+from sysrev.search.scopus_json import entry_to_record, parse_search_results
+from sysrev.search.snapshot import read_snapshot
+
+
+def _ids(outcome):
+    manifest, records = read_snapshot(outcome.snapshot)
+    ids = [r.source_id for r in records]
+    assert len(ids) == len(set(ids)), "a record appears twice"
+    return manifest, set(ids)
+
+
+def test_cursor_paging_gets_everything(make_server, scopus_for, tmp_path):
+    corpus = SyntheticScopus(130)
+    server = make_server(scopus=corpus)
+    outcome = search_scopus("TITLE-ABS-KEY(back pain)", out_dir=tmp_path, api=scopus_for(server))
+    manifest, ids = _ids(outcome)
+    assert ids == {e[0] for e in corpus.entries}
+    assert manifest["paging"] == "cursor" and manifest["reported_count"] == 130 and manifest["gaps"] == []
+    sent = server.requests("scopus")
+    assert sent[0][2]["cursor"] == "*" and "start" not in sent[0][2]
+    assert len(sent) == 7  # 6 pages of 25 with records, then none left
+
+
+def test_refused_cursor_falls_back_to_year_slices_under_5000(make_server, scopus_for, tmp_path, monkeypatch):
+    from sysrev.search import scopus
+
+    monkeypatch.setattr(scopus, "MAX_RESULTS", 100)
+    corpus = SyntheticScopus(260, cursor_allowed=False)
+    server = make_server(scopus=corpus)
+    outcome = search_scopus("ultrasound", out_dir=tmp_path, api=scopus_for(server), years=(2000, 2024))
+    manifest, ids = _ids(outcome)
+    assert ids == {e[0] for e in corpus.entries}
+    assert manifest["paging"] == "start"
+    assert all(s["count"] <= 100 for s in manifest["slices"]) and len(manifest["slices"]) >= 3
+    assert all(c["ok"] for c in manifest["count_checks"])
+    assert all(int(p.get("start", 0)) + 25 <= 100 for _, _, p, _ in server.requests("scopus") if "start" in p)
+
+
+def test_single_year_over_the_ceiling_is_a_gap(make_server, scopus_for, tmp_path, monkeypatch):
+    from sysrev.search import scopus
+
+    monkeypatch.setattr(scopus, "MAX_RESULTS", 50)
+    corpus = SyntheticScopus(80, first_year=2020, last_year=2020, cursor_allowed=False)
+    server = make_server(scopus=corpus)
+    outcome = search_scopus("x", out_dir=tmp_path, api=scopus_for(server), years=(2019, 2020))
+    manifest, ids = _ids(outcome)
+    assert len(ids) == 50
+    assert [g["kind"] for g in manifest["gaps"]] == ["over_limit"] and manifest["gaps"][0]["years"] == [2020, 2020]
+
+
+def test_empty_result_quirk_gives_an_empty_snapshot(make_server, scopus_for, tmp_path):
+    server = make_server(scopus=SyntheticScopus(10))
+    outcome = search_scopus("nohits", out_dir=tmp_path, api=scopus_for(server))
+    manifest, ids = _ids(outcome)
+    assert ids == set() and manifest["reported_count"] == 0
+
+
+def test_invalid_key_is_a_clear_error_without_the_key(make_server, scopus_for, tmp_path):
+    server = make_server(scopus=SyntheticScopus(10))
+    server.state.expected_key = "RIGHTKEY"
+    with pytest.raises(SysrevError) as info:
+        search_scopus("x", out_dir=tmp_path, api=scopus_for(server, key="WRONGKEY123"))
+    message = str(info.value)
+    assert "APIKEY_INVALID" in message and "The provided apiKey is invalid." in message
+    assert "WRONGKEY123" not in message
+    assert not (tmp_path / ".partial-scopus").exists()
+
+
+def test_quota_exhausted_stops_cleanly_with_reset_time_then_resumes(make_server, scopus_for, tmp_path):
+    corpus = SyntheticScopus(100)
+    server = make_server(scopus=corpus)
+    server.state.quota = 2  # two pages, then the third request meets an empty quota
+    server.state.quota_reset = 1_800_604_800  # a week after "now"
+    with pytest.raises(QuotaExhausted) as info:
+        search_scopus("x", out_dir=tmp_path, api=scopus_for(server))
+    assert "2027-01-22" in str(info.value) and "--resume" in str(info.value)
+    assert (tmp_path / ".partial-scopus" / "records.jsonl").read_text().count("\n") == 50
+    server.state.quota = None  # the quota has reset
+    outcome = search_scopus("x", out_dir=tmp_path, api=scopus_for(server), resume=True)
+    manifest, ids = _ids(outcome)
+    assert ids == {e[0] for e in corpus.entries} and manifest["resumed"] is True
+
+
+def test_quota_reset_soon_is_waited_for(make_server, scopus_for, tmp_path, clock):
+    corpus = SyntheticScopus(60)
+    server = make_server(scopus=corpus)
+    server.state.quota = 1
+    server.state.quota_reset = 1_800_000_120  # two minutes after "now"
+    api = scopus_for(server)
+    first = {"done": False}
+    original = api._wait_for_quota
+
+    def wait_then_reset():
+        if api.quota_remaining == 0 and not first["done"]:
+            first["done"] = True
+            server.state.quota = 100
+        original()
+
+    api._wait_for_quota = wait_then_reset
+    outcome = search_scopus("x", out_dir=tmp_path, api=api)
+    _, ids = _ids(outcome)
+    assert len(ids) == 60
+    assert any(119 <= s <= 125 for s in clock.sleeps)
+
+
+def test_transient_errors_are_retried(make_server, scopus_for, tmp_path):
+    corpus = SyntheticScopus(30)
+    server = make_server(scopus=corpus)
+    server.fault("scopus", "503")
+    server.fault("scopus", "truncate")
+    outcome = search_scopus("x", out_dir=tmp_path, api=scopus_for(server))
+    _, ids = _ids(outcome)
+    assert len(ids) == 30
+
+
+def test_key_and_token_are_sent_in_headers_only(make_server, scopus_for, tmp_path):
+    server = make_server(scopus=SyntheticScopus(3))
+    search_scopus("x", out_dir=tmp_path, api=scopus_for(server, key="K123", insttoken="T456"))
+    params = server.requests("scopus")[0][2]
+    assert "K123" not in json.dumps(params) and "apiKey" not in params
+    text = "".join(p.read_text() for p in tmp_path.rglob("*.json*"))
+    assert "K123" not in text and "T456" not in text
+
+
+def test_recorded_real_standard_view(shared_fixtures):
+    data = json.loads((shared_fixtures / "scopus" / "api_json_recorded" / "search_blockchain_standard_view.json")
+                      .read_text(encoding="utf-8"))
+    total, entries, cursor = parse_search_results(data)
+    assert total == 50833 and len(entries) == 25 and cursor is None
+    record = entry_to_record(entries[0])
+    assert record.source_id == "2-s2.0-84979828304"
+    assert record.doi == "10.1109/access.2016.2566339" and record.year == 2016
+    assert record.authors == ["Christidis, K."] and record.extra["first_author_only"] is True
+    assert record.pages == "2292-2303" and record.issn == "2169-3536"
+
+
+def test_recorded_real_empty_and_error_bodies(make_server, scopus_for, tmp_path, shared_fixtures):
+    base = shared_fixtures / "scopus" / "api_json_recorded"
+    total, entries, _ = parse_search_results(json.loads((base / "search_zero_results.json").read_text()))
+    assert total == 0 and entries == []
+    server = make_server(scopus=SyntheticScopus(0))
+    server.state.replay["scopus"] = [(401, {"Content-Type": "application/json"},
+                                      (base / "error_401_apikey_invalid.json").read_bytes())]
+    with pytest.raises(SysrevError, match="APIKEY_INVALID: The provided apiKey is invalid"):
+        search_scopus("x", out_dir=tmp_path, api=scopus_for(server))
+
+
+def test_scopus_markup_and_complete_view_authors():
+    record = entry_to_record({
+        "eid": "2-s2.0-1", "dc:title": "CO<inf>2</inf> and H<sup>+</sup> levels",
+        "dc:description": "<p>Some abstract.</p>", "prism:pageRange": "575-86",
+        "author": [{"surname": "Smith", "given-name": "Jane"}, {"authname": "Doe J."}],
+        "authkeywords": "pain | ultrasound", "pubmed-id": "123", "prism:coverDate": "2019-02-01",
+    })
+    assert record.title == "CO2 and H+ levels" and record.abstract == "Some abstract."
+    assert record.authors == ["Smith, Jane", "Doe, J."] and "first_author_only" not in record.extra
+    assert record.keywords == ["pain", "ultrasound"] and record.pmid == "123" and record.pages == "575-586"
