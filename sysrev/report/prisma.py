@@ -1,7 +1,7 @@
 """PRISMA 2020 flow-diagram counts, derived from the review's files, never typed.
 
-* Identification: records identified per database = records retrieved by the search-run snapshots
-  (``searches/runs/*/``, contract 3), labelled with the ``[[databases]] name`` of review.toml whose strategy
+* Identification: records identified per database = distinct records retrieved by the search-run
+  snapshots (``searches/runs/*/``, contract 3; a record re-found by a later run counts once), labelled with the ``[[databases]] name`` of review.toml whose strategy
   file the run came from; duplicates removed from ``records/dedup_summary.json`` (contract 5).
 * Screening: records screened = the deduplicated records; excluded = the title/abstract stage's decisions
   (after reconciliation); reports sought = those included or marked maybe; reports not retrieved =
@@ -69,16 +69,16 @@ class PrismaCounts:
 
 def prisma_counts(project, *, previous_studies=None, previous_reports=None) -> PrismaCounts:
     """Derive and check the PRISMA 2020 counts of ``project``."""
-    identified = identified_per_database(project)
+    identified, by_database = identified_per_database(project)
     summary = _dedup_summary(project)
     screening = load_screening(project)
     problems = []
 
     total = sum(identified.values())
     dedup_identified = summary.get("identified")
-    if isinstance(dedup_identified, dict) and sum(dedup_identified.values()) != total:
-        problems.append(f"the search runs in {project.runs_dir} hold {total} records but "
-                        f"records/dedup_summary.json says dedup read {sum(dedup_identified.values())}: "
+    if isinstance(dedup_identified, dict) and dedup_identified != by_database:
+        problems.append(f"the search runs in {project.runs_dir} hold {_per_db(by_database)} but "
+                        f"records/dedup_summary.json says dedup read {_per_db(dedup_identified)}: "
                         "re-run `sysrev dedup` after the last search run")
     duplicates = _int(summary, "duplicates_removed", project)
     n_records = len(screening.records)
@@ -122,19 +122,30 @@ def prisma_counts(project, *, previous_studies=None, previous_reports=None) -> P
     return counts
 
 
-def identified_per_database(project) -> dict:
-    """Records retrieved by the project's search runs, per database label (review.toml names first)."""
+def identified_per_database(project) -> tuple[dict, dict]:
+    """Records identified by the project's search runs: ``(per label, per manifest database)``.
+
+    As in dedup, a record is identified once per database however many runs returned it (a living review
+    re-runs its searches). Labels are the review.toml ``[[databases]] name`` of the run's strategy file,
+    else the manifest's database.
+    """
     runs = list_snapshots(project.runs_dir)
     if not runs:
         raise PrismaError(f"no search runs in {project.runs_dir}: PRISMA's 'records identified' comes from "
                           "them (sysrev search run, or sysrev import for exported files)")
     labels = _database_labels(project)
-    identified = {}
+    by_label, by_database, seen = {}, {}, set()
     for run in runs:
         manifest, records = read_snapshot(run)
-        label = labels.get(manifest.get("name")) or manifest.get("database") or manifest.get("name") or run.name
-        identified[label] = identified.get(label, 0) + len(records)
-    return identified
+        database = str(manifest.get("database") or "").strip() or run.name
+        label = labels.get(manifest.get("name")) or database
+        by_label.setdefault(label, 0)
+        for record in records:
+            if (database, record.source_id) not in seen:
+                seen.add((database, record.source_id))
+                by_label[label] += 1
+                by_database[database] = by_database.get(database, 0) + 1
+    return by_label, by_database
 
 
 def _database_labels(project) -> dict:
@@ -176,6 +187,10 @@ def _undecided(state, label) -> list:
     texts = {"unscreened": "not screened yet", "conflict": "on which reviewers disagree (settle with `sysrev screen reconcile`)",
              "awaiting": "screened by fewer reviewers than reviewers_per_record"}
     return [f"{label}: {len(ids)} record(s) {texts[status]}: {_ids(ids)}" for status, ids in groups.items()]
+
+
+def _per_db(counts) -> str:
+    return ", ".join(f"{db} {n}" for db, n in sorted(counts.items())) or "no records"
 
 
 def _ids(ids) -> str:

@@ -1,39 +1,28 @@
 """The records a review screens, and how outside identifiers (DOI, PMID, title) map onto their record IDs.
 
 The known records are the deduplicated ``records/records.jsonl`` (contract 5): one merged record per line
-with a stable ``record_id``. Only :func:`load_known_records` reads it.
+with a stable ``record_id``, read through the dedup stage's own reader.
 """
 
-import json
 import re
 import unicodedata
 
-from sysrev.errors import InputError, SysrevError
+from sysrev.dedup import load_records
+from sysrev.errors import InputError
 from sysrev.normalise import normalise_doi, normalise_pmid
 
 
 def load_known_records(project) -> list[dict]:
-    """The project's deduplicated records, in file order; each dict has at least ``record_id``."""
-    path = project.records_dir / "records.jsonl"
-    if not path.is_file():
-        raise SysrevError(f"{path} does not exist: run `sysrev dedup` first, so that screening has records "
-                          "with stable record IDs")
-    records, seen = [], set()
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"invalid JSON: {exc.msg}", path=path, line=lineno) from None
-            record_id = record.get("record_id") if isinstance(record, dict) else None
-            if not isinstance(record_id, str) or not record_id:
-                raise InputError("record has no record_id", path=path, line=lineno)
-            if record_id in seen:
-                raise InputError(f"record_id {record_id!r} appears twice", path=path, line=lineno)
-            seen.add(record_id)
-            records.append(record)
+    """The project's deduplicated records, in file order (read by :func:`sysrev.dedup.load_records`).
+
+    Record IDs must be unique, since every decision is keyed by one.
+    """
+    records, seen = load_records(project), set()
+    for number, record in enumerate(records, start=1):
+        if record["record_id"] in seen:
+            raise InputError(f"record_id {record['record_id']!r} appears twice (record {number})",
+                             path=project.records_dir / "records.jsonl")
+        seen.add(record["record_id"])
     return records
 
 

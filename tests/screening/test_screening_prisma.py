@@ -99,7 +99,7 @@ def test_dedup_summary_that_disagrees_with_search_runs(complete):
     path.write_text(json.dumps({"identified": {"pubmed": 6}, "duplicates_removed": 2, "records": 8}))
     with pytest.raises(PrismaError) as err:
         prisma_counts(complete)
-    assert "search runs" in str(err.value) and "hold 10 records" in str(err.value) and "read 6" in str(err.value)
+    assert "hold pubmed 6, scopus 4 but records/dedup_summary.json says dedup read pubmed 6" in str(err.value)
     assert "identified (10) − duplicates removed (2) = 8" not in str(err.value)
     path.write_text(json.dumps({"duplicates_removed": 1, "records": 8}))
     with pytest.raises(PrismaError, match=r"identified \(10\) − duplicates removed \(1\) = 9, but "
@@ -116,3 +116,47 @@ def test_missing_dedup_summary_says_what_to_run(complete):
 def test_diagram_refuses_other_formats(complete, tmp_path):
     with pytest.raises(Exception, match=r"\.svg or \.png"):
         draw_prisma(prisma_counts(complete), tmp_path / "flow.pdf")
+
+
+def test_a_record_found_again_by_a_later_run_is_identified_once(complete):
+    from sysrev.records import Record
+    from sysrev.search.snapshot import write_snapshot
+    again = [Record(source_id=str(30000000 + i), source="pubmed", title=f"again {i}") for i in (1, 2, 3)]
+    write_snapshot(complete.runs_dir, "pubmed", again, database="pubmed")
+    assert prisma_counts(complete).identified == {"PubMed": 6, "Scopus": 4}
+
+
+def test_end_to_end_with_the_real_dedup_stage(tmp_path):
+    """Search runs → `sysrev.dedup.run_project` → screening logs → PRISMA, with no hand-made records file."""
+    from screening_fixture_data import REVIEW_TOML, TITLES
+
+    from sysrev.dedup import load_records, run_project
+    from sysrev.project import load_project
+    from sysrev.records import Record
+    from sysrev.search.snapshot import write_snapshot
+
+    (tmp_path / "review.toml").write_text(REVIEW_TOML, encoding="utf-8")
+    project = load_project(tmp_path)
+    pubmed = [Record(source_id=str(100 + i), source="pubmed", title=t, doi=f"10.1000/e2e.{i}", pmid=str(100 + i),
+                     year=2010 + i, journal="Pain Physician", authors=[f"Author{i}, A"])
+              for i, t in enumerate(TITLES[:5])]
+    scopus = [Record(source_id=f"2-s2.0-{i}", source="scopus", title=t, doi=f"10.1000/e2e.{i}", year=2010 + i,
+                     journal="Pain Physician", authors=[f"Author{i}, A"])
+              for i, t in enumerate(TITLES[3:], start=3)]
+    write_snapshot(project.runs_dir, "pubmed", pubmed, database="pubmed")
+    write_snapshot(project.runs_dir, "scopus", scopus, database="scopus")
+    run_project(project)
+    records = load_records(project)
+    assert len(records) == 8  # 10 retrieved, 2 (same DOI) merged
+    ids = [r["record_id"] for r in records]
+    ta = H + "".join(f"{rid},{'include' if n < 3 else 'exclude'},,alice,2024-01-01T10:00:00Z\n"
+                     for n, rid in enumerate(ids))
+    ft = H + f"{ids[0]},include,,alice,2024-01-02T10:00:00Z\n" + \
+        f"{ids[1]},exclude,not randomised,alice,2024-01-02T10:00:00Z\n" + \
+        f"{ids[2]},include,,alice,2024-01-02T10:00:00Z\n"
+    for stage, text in (("title_abstract", ta), ("full_text", ft)):
+        (project.screening_dir / stage).mkdir(parents=True)
+        (project.screening_dir / stage / "alice.csv").write_text(text, encoding="utf-8")
+    c = prisma_counts(project)
+    assert c.identified == {"PubMed": 5, "Scopus": 5} and c.duplicates_removed == 2
+    assert (c.records_screened, c.records_excluded, c.reports_assessed, c.studies_included) == (8, 5, 3, 2)
