@@ -71,3 +71,9 @@ def test_effect_heading_names_measure_method_model_and_level():
     assert t.effect_heading({"measure": "RR", "method": "MH", "model": "random", "level": 99.0}) == \
         ("Risk Ratio", "M-H, Random, 99% CI")
     assert t.effect_heading({"measure": "PETO", "method": "PETO", "model": "fixed"})[1] == "Peto, Fixed, 95% CI"
+
+
+def test_data_column_shares_one_number_of_decimals():
+    assert t.data_column([2.0, 1.9, 2.25, None, 25]) == ["2.00", "1.90", "2.25", "", "25.00"]
+    assert t.data_column([60, 55, 25]) == ["60", "55", "25"]
+    assert t.data_column([-3.0, 0.5]) == [f"{M}3.0", "0.5"]

@@ -74,13 +74,28 @@ def _arm_columns(measure: str, label1: str, label2: str) -> list[Column]:
 
 
 def _study_cells(measure: str, data: dict) -> dict:
-    """The per-arm cells of one study from its input row (``data`` in the result's study entry)."""
+    """The per-arm input values of one study (``data`` in the result's study entry), formatted later by
+    :func:`_format_data_columns` so each column has one number of decimals."""
     if measure == "GEN":
         se = data.get("se")
         if t.is_missing(se) and not t.is_missing(data.get("vi")):
             se = float(data["vi"]) ** 0.5
-        return {"yi": t.data_cell(data.get("yi")), "se": t.data_cell(se)}
-    return {key: t.data_cell(value) for key, value in data.items()}
+        return {"yi": data.get("yi"), "se": se}
+    return dict(data)
+
+
+def _format_data_columns(rows: list["Row"], columns: list[Column]) -> None:
+    """Turn the study rows' raw input values into text, one number of decimals per column."""
+    studies = [row for row in rows if row.kind == "study"]
+    for col in columns:
+        if col.key in {"study", "weight", "effect"}:
+            continue
+        for row, text in zip(studies, t.data_column([row.cells.get(col.key) for row in studies])):
+            row.cells[col.key] = text
+    for row in studies:
+        for key, value in row.cells.items():
+            if not isinstance(value, str):
+                row.cells[key] = t.data_cell(value)
 
 
 def _sum_cells(measure: str, studies: list[dict]) -> dict:
@@ -182,4 +197,5 @@ def forest_table(result: dict, *, label1: str, label2: str, decimals: int) -> Fo
     rows.extend(total)
     if grouped and result.get("subgroup_test"):
         rows.append(Row("note", {"study": t.subgroup_test_line(result["subgroup_test"])}))
+    _format_data_columns(rows, columns)
     return ForestTable(columns, rows, t.effect_heading(result), measure in t.RATIO_MEASURES)

@@ -62,6 +62,14 @@ def data_cell(value) -> str:
     return text.replace("-", MINUS)
 
 
+def data_column(values) -> list[str]:
+    """A column of input cells with one number of decimals (the most any cell needs, at most 4), so
+    2.0 next to 1.9 prints as ``2.0`` and the column lines up; missing cells stay empty, text stays text."""
+    shown = [data_cell(v) for v in values]
+    decimals = max((len(s.partition(".")[2]) for s in shown), default=0)
+    return [number(float(v), decimals) if s and not isinstance(v, str) else s for s, v in zip(shown, values)]
+
+
 def p_value(p) -> str:
     """RevMan's P: ``= 0.91``, ``= 0.003``, ``= 0.0004``, ``< 0.00001`` (one significant digit below 0.01)."""
     if is_missing(p):
