@@ -36,9 +36,11 @@ def _register():
 
     cli.add_command(meta.meta)
     from sysrev.cli import prisma, screen; cli.add_command(screen.screen); cli.add_command(prisma.prisma)  # noqa: E702
-    from sysrev.cli import rob; cli.add_command(rob.rob)
+    from sysrev.cli import rob; cli.add_command(rob.rob)  # noqa: E702
+    from sysrev.cli import extract; cli.add_command(extract.extract)  # noqa: E702
     from sysrev.cli import dedup; cli.add_command(dedup.dedup)  # noqa: E702
     from sysrev.cli import importer; cli.add_command(importer.import_command)  # noqa: E702
+    from sysrev.cli import search; cli.add_command(search.search)  # noqa: E702
 
 
 _register()

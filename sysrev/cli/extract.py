@@ -1,0 +1,262 @@
+"""``sysrev extract``: check the extraction files, compare two extractors, and derive values with provenance."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from sysrev.cli.options import project_option
+from sysrev.errors import SysrevError
+from sysrev.extraction import conversions as cv
+from sysrev.extraction.check import ERROR, PENDING, WARNING, check_project
+from sysrev.extraction.compare import compare_paths
+from sysrev.extraction.table import COLUMNS, format_number, read_outcome_rows, write_outcome_rows
+from sysrev.project import load_project
+
+
+@click.group()
+def extract():
+    """Data extraction (analysis/extraction/*.csv): check, compare, convert."""
+
+
+@extract.command("check")
+@click.option("--quiet", is_flag=True, help="Print errors and the summary only (not pending cells or warnings).")
+@project_option
+def check(quiet, project_dir):
+    """Report missing cells (PENDING), impossible values and scale conflicts; exit 2 on errors."""
+    project = load_project(project_dir)
+    findings = check_project(project)
+    order = {ERROR: 0, WARNING: 1, PENDING: 2}
+    for finding in sorted(findings, key=lambda f: (order[f.severity], str(f.path), f.line or 0)):
+        if not quiet or finding.severity == ERROR:
+            click.echo(str(finding))
+    counts = Counter(f.severity for f in findings)
+    click.echo(f"{project.extraction_dir}: {counts[ERROR]} error(s), {counts[WARNING]} warning(s), "
+               f"{counts[PENDING]} row(s) with pending (unknown) cells")
+    if counts[ERROR]:
+        raise SysrevError(f"{counts[ERROR]} error(s) in the extraction files")
+
+
+@extract.command("compare")
+@click.argument("a", type=click.Path(exists=True))
+@click.argument("b", type=click.Path(exists=True))
+@click.option("--out", type=click.Path(), default=None,
+              help="Write the consensus file (a folder of them when A and B are extractor folders).")
+@click.option("--report", type=click.Path(dir_okay=False), default=None,
+              help="Write the discrepancies as CSV (key columns, column, value A, value B).")
+def compare(a, b, out, report):
+    """Compare two extractors' files (or extractor folders) cell by cell."""
+    results = compare_paths(a, b, out, report)
+    total = 0
+    for name, comparison in results:
+        agreement = comparison.agreement
+        pct = f"{agreement:.0%}" if agreement is not None else "n/a"
+        click.echo(f"{name}: {comparison.cells_agreed}/{comparison.cells_compared} value cells agree ({pct}), "
+                   f"{len(comparison.discrepancies)} discrepancy(ies)")
+        for d in comparison.discrepancies:
+            click.echo(f"  {' / '.join(k for k in d.key if k)}: {d.column}: {comparison.name_a}={d.a or '(empty)'}  "
+                       f"{comparison.name_b}={d.b or '(empty)'}")
+        total += len(comparison.discrepancies)
+    if out:
+        click.echo(f"consensus written to {out}; disagreements are left empty and marked [DISAGREEMENT] in the note")
+    if report:
+        click.echo(f"discrepancy report written to {report}")
+    click.echo(f"{total} discrepancy(ies) in total")
+
+
+# ------------------------------------------------------------------------------------------------ convert
+
+def _row_options(f):
+    """Options that place the derived values in an extraction row."""
+    for option in reversed([
+        click.option("--study", default="", help="Study label, e.g. 'Park 2013'."),
+        click.option("--outcome", default="", help="Outcome name (review.toml [[outcomes]] name)."),
+        click.option("--item", default="", help="Sub-outcome, e.g. a complication type."),
+        click.option("--timepoint", default=""),
+        click.option("--arm", default="", help="Arm label (review.toml [arms])."),
+        click.option("--scale", default=""),
+        click.option("--source", default="", help="Page, table or figure the reported numbers come from."),
+        click.option("--source-url", default=""),
+        click.option("--note", default=""),
+        click.option("--append", type=click.Path(dir_okay=False), default=None,
+                     help="Append the row to this extraction CSV (created when missing; a row with the same "
+                          "key is refused)."),
+    ]):
+        f = option(f)
+    return f
+
+
+@extract.group()
+def convert():
+    """Derive n / mean / SD / events from reported statistics; prints an extraction row with raw + method."""
+
+
+def _emit(derived: cv.Derived, opts: dict, keep=("n", "mean", "sd", "events")):
+    cells = {c: "" for c in COLUMNS}
+    for column in ("study", "outcome", "item", "timepoint", "arm", "scale", "source", "source_url", "note"):
+        cells[column] = opts.get(column) or ""
+    for column in keep:
+        if column in derived.values:
+            cells[column] = format_number(round(derived.values[column], 6))
+    cells["raw"], cells["method"] = derived.raw, derived.method
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(cells)
+    click.echo(buf.getvalue(), nl=False)
+    extras = {k: v for k, v in derived.values.items() if k not in COLUMNS}
+    if extras:
+        click.echo("# also: " + ", ".join(f"{k}={v:.4g}" for k, v in extras.items()), err=True)
+    if opts.get("append"):
+        _append(Path(opts["append"]), cells)
+
+
+def _append(path: Path, cells: dict):
+    for column in ("study", "outcome", "arm"):
+        if not cells[column]:
+            raise SysrevError(f"--append needs --{column}")
+    rows = read_outcome_rows(path) if path.exists() else []
+    key = tuple(cells[c] for c in ("study", "outcome", "item", "timepoint", "arm"))
+    clash = next((r for r in rows if r.key == key), None)
+    if clash:
+        raise SysrevError(f"{path} line {clash.line} already holds this study/outcome/item/timepoint/arm; "
+                          "edit that row instead")
+    write_outcome_rows(path, [*rows, cells])
+    click.echo(f"appended to {path}", err=True)
+
+
+@convert.command("sd-from-se")
+@click.option("--se", type=float, required=True, help="Standard error of the group mean.")
+@click.option("--n", type=float, required=True, help="Group size.")
+@click.option("--mean", type=float, default=None, help="The group mean, copied into the row.")
+@_row_options
+def sd_from_se(se, n, mean, **opts):
+    """SD = SE × √n (Cochrane Handbook v6 §6.5.2.2)."""
+    d = cv.sd_from_se(se, n)
+    if mean is not None:
+        d = cv.Derived(d.values | {"mean": mean}, d.raw + f"; mean={format_number(mean)}", d.method)
+    _emit(d, opts)
+
+
+@convert.command("sd-from-ci")
+@click.option("--lower", type=float, required=True)
+@click.option("--upper", type=float, required=True)
+@click.option("--n", type=float, required=True, help="Group size.")
+@click.option("--level", type=float, default=95, show_default=True, help="Confidence level (%).")
+@click.option("--distribution", type=click.Choice(["auto", "t", "z"]), default="auto", show_default=True,
+              help="auto: t with n−1 df below 60 per group, normal from 60 up (Handbook §6.5.2.2).")
+@_row_options
+def sd_from_ci(lower, upper, n, level, distribution, **opts):
+    """SD from the CI of a group mean (Cochrane Handbook v6 §6.5.2.2); mean = CI midpoint."""
+    _emit(cv.sd_from_ci(lower, upper, n, level, distribution), opts)
+
+
+@convert.command("sd-from-p")
+@click.option("--md", type=float, required=True, help="Difference in means (group 1 − group 2).")
+@click.option("--p", type=float, required=True, help="Two-sided P value of the t test.")
+@click.option("--n1", type=float, required=True)
+@click.option("--n2", type=float, required=True)
+@_row_options
+def sd_from_p(md, p, n1, n2, **opts):
+    """SD (both groups) from a P value for a difference in means (Cochrane Handbook v6 §6.5.2.3)."""
+    _emit(cv.sd_from_p(md, p, n1, n2), opts, keep=("sd",))
+
+
+@convert.command("sd-from-t")
+@click.option("--md", type=float, required=True, help="Difference in means (group 1 − group 2).")
+@click.option("--t", "t_value", type=float, required=True, help="Two-sample t statistic.")
+@click.option("--n1", type=float, required=True)
+@click.option("--n2", type=float, required=True)
+@_row_options
+def sd_from_t(md, t_value, n1, n2, **opts):
+    """SD (both groups) from a t statistic for a difference in means (Cochrane Handbook v6 §6.5.2.3)."""
+    _emit(cv.sd_from_t(md, t_value, n1, n2), opts, keep=("sd",))
+
+
+@convert.command("sd-from-md-ci")
+@click.option("--lower", type=float, required=True)
+@click.option("--upper", type=float, required=True)
+@click.option("--n1", type=float, required=True)
+@click.option("--n2", type=float, required=True)
+@click.option("--level", type=float, default=95, show_default=True)
+@click.option("--distribution", type=click.Choice(["auto", "t", "z"]), default="auto", show_default=True)
+@_row_options
+def sd_from_md_ci(lower, upper, n1, n2, level, distribution, **opts):
+    """SD (both groups) from the CI of a difference in means (Cochrane Handbook v6 §6.5.2.3)."""
+    _emit(cv.sd_from_md_ci(lower, upper, n1, n2, level, distribution), opts, keep=("sd",))
+
+
+@convert.command("median-iqr")
+@click.option("--median", type=float, required=True)
+@click.option("--q1", type=float, required=True)
+@click.option("--q3", type=float, required=True)
+@click.option("--n", type=float, required=True)
+@_row_options
+def median_iqr(median, q1, q3, n, **opts):
+    """Mean (Luo 2018) and SD (Wan 2014) from median, quartiles and n."""
+    _emit(cv.mean_sd_from_median_iqr(median, q1, q3, n), opts)
+
+
+@convert.command("median-range")
+@click.option("--median", type=float, required=True)
+@click.option("--min", "minimum", type=float, required=True)
+@click.option("--max", "maximum", type=float, required=True)
+@click.option("--n", type=float, required=True)
+@_row_options
+def median_range(median, minimum, maximum, n, **opts):
+    """Mean (Luo 2018) and SD (Wan 2014) from median, minimum, maximum and n."""
+    _emit(cv.mean_sd_from_median_range(median, minimum, maximum, n), opts)
+
+
+@convert.command("median-iqr-range")
+@click.option("--median", type=float, required=True)
+@click.option("--q1", type=float, required=True)
+@click.option("--q3", type=float, required=True)
+@click.option("--min", "minimum", type=float, required=True)
+@click.option("--max", "maximum", type=float, required=True)
+@click.option("--n", type=float, required=True)
+@_row_options
+def median_iqr_range(median, q1, q3, minimum, maximum, n, **opts):
+    """Mean (Luo 2018) and SD (Wan 2014) from the five-number summary and n."""
+    _emit(cv.mean_sd_from_five_numbers(median, q1, q3, minimum, maximum, n), opts)
+
+
+@convert.command("combine-arms")
+@click.option("--n1", type=float, required=True)
+@click.option("--mean1", type=float, default=None)
+@click.option("--sd1", type=float, default=None)
+@click.option("--events1", type=float, default=None)
+@click.option("--n2", type=float, required=True)
+@click.option("--mean2", type=float, default=None)
+@click.option("--sd2", type=float, default=None)
+@click.option("--events2", type=float, default=None)
+@_row_options
+def combine_arms(n1, mean1, sd1, events1, n2, mean2, sd2, events2, **opts):
+    """Two arms as one: continuous (Handbook v6 Table 6.5.a) or dichotomous (events and n added)."""
+    continuous = [mean1, sd1, mean2, sd2]
+    if all(v is not None for v in continuous):
+        _emit(cv.combine_groups(n1, mean1, sd1, n2, mean2, sd2), opts)
+    elif events1 is not None and events2 is not None and all(v is None for v in continuous):
+        _emit(cv.combine_events(events1, n1, events2, n2), opts)
+    else:
+        raise SysrevError("give --mean1 --sd1 --mean2 --sd2 (continuous) or --events1 --events2 (dichotomous)")
+
+
+@convert.command("change-sd")
+@click.option("--sd-baseline", type=float, required=True)
+@click.option("--sd-final", type=float, required=True)
+@click.option("--r", "correlation", type=float, required=True,
+              help="Correlation between baseline and final values (from the trial or a similar one).")
+@click.option("--mean-change", type=float, default=None, help="The mean change, copied into the row.")
+@click.option("--n", type=float, default=None)
+@_row_options
+def change_sd(sd_baseline, sd_final, correlation, mean_change, n, **opts):
+    """SD of the change from baseline (Cochrane Handbook v6 §6.5.2.8); the row's method carries the
+    change-from-baseline marker so it is never mixed silently with final values."""
+    d = cv.change_sd(sd_baseline, sd_final, correlation)
+    values = d.values | ({"mean": mean_change} if mean_change is not None else {}) | ({"n": n} if n else {})
+    _emit(cv.Derived(values, d.raw, "change from baseline: " + d.method), opts)

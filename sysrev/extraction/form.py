@@ -1,0 +1,138 @@
+"""The extraction form (``analysis/extraction/form.toml``) and the study-characteristics table (``studies.csv``).
+
+The form says which study characteristics are collected, which outcome cells each outcome type needs, how
+change-from-baseline rows are marked, and for each scale which direction is worse and its possible range.
+Without a form.toml the defaults below apply, so a new review can start extracting at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sysrev.errors import InputError
+from sysrev.project import load_toml
+
+FORM_FILE = "form.toml"
+STUDIES_FILE = "studies.csv"
+DEFAULT_COLUMNS = {
+    "study": "text", "citation": "text", "design": "text", "country": "text", "setting": "text",
+    "n_randomised": "count", "n_randomised_group1": "count", "n_randomised_group2": "count",
+    "n_analysed": "count", "population": "text", "intervention": "text", "comparator": "text",
+    "follow_up": "text", "outcomes": "text", "source_url": "text", "note": "text",
+}
+COLUMN_TYPES = ("text", "count", "number")
+DEFAULT_NEEDED = {"continuous": ("n", "mean", "sd"), "dichotomous": ("events", "n")}
+DIRECTIONS = ("worse", "better")
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    higher: str  # "worse" or "better"
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass
+class ExtractionForm:
+    columns: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLUMNS))
+    needed: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_NEEDED))
+    change_marker: str = "change from baseline"
+    scales: dict[str, Scale] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def load_form(extraction_dir) -> ExtractionForm:
+    """Read ``form.toml`` from the extraction folder; defaults when it does not exist."""
+    path = Path(extraction_dir) / FORM_FILE
+    if not path.is_file():
+        return ExtractionForm()
+    data = load_toml(path)
+    form = ExtractionForm(path=path)
+    columns = data.get("characteristics", {}).get("columns")
+    if columns is not None:
+        if not isinstance(columns, dict) or "study" not in columns:
+            raise InputError("[characteristics.columns] must be a table that includes 'study'", path=path,
+                             column="characteristics.columns")
+        form.columns = {}
+        for name, spec in columns.items():
+            kind = spec.get("type", "text") if isinstance(spec, dict) else spec
+            if kind not in COLUMN_TYPES:
+                raise InputError(f"column '{name}' has type {kind!r}; use one of {', '.join(COLUMN_TYPES)}",
+                                 path=path, column=f"characteristics.columns.{name}")
+            form.columns[name] = kind
+    outcome_data = data.get("outcome_data", {})
+    for kind in ("continuous", "dichotomous"):
+        if kind in outcome_data:
+            cells = outcome_data[kind]
+            if not isinstance(cells, list) or not set(cells) <= {"n", "mean", "sd", "events"}:
+                raise InputError(f"outcome_data.{kind} must list cells among n, mean, sd, events", path=path,
+                                 column=f"outcome_data.{kind}")
+            form.needed[kind] = tuple(cells)
+    form.change_marker = str(outcome_data.get("change_marker", form.change_marker)).strip().lower()
+    for name, spec in data.get("scales", {}).items():
+        where = dict(path=path, column=f"scales.{name}")
+        if not isinstance(spec, dict) or spec.get("higher") not in DIRECTIONS:
+            raise InputError(f"scale {name!r} needs higher = \"worse\" or \"better\"", **where)
+        low = high = None
+        if "range" in spec:
+            bounds = spec["range"]
+            if (not isinstance(bounds, list) or len(bounds) != 2
+                    or not all(isinstance(b, (int, float)) for b in bounds) or bounds[0] >= bounds[1]):
+                raise InputError(f"scale {name!r}: range must be [low, high] with low < high", **where)
+            low, high = float(bounds[0]), float(bounds[1])
+        form.scales[name] = Scale(name, spec["higher"], low, high)
+    return form
+
+
+def read_studies(path, form: ExtractionForm) -> dict[str, dict]:
+    """Read ``studies.csv``: {study: {column: value}}, counts as int (None when empty).
+
+    Errors name file, line and column: unknown or missing ``study`` column, a count that is not a
+    non-negative whole number, an empty or repeated study label.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("file not found", path=path) from None
+    reader = csv.reader(text.splitlines(keepends=True))
+    header = [h.strip() for h in next(reader, [])]
+    if "study" not in header:
+        raise InputError("the header has no 'study' column", path=path, line=1)
+    for name in header:
+        if name not in form.columns:
+            raise InputError(f"unknown column '{name}'; the form defines {', '.join(form.columns)}",
+                             path=path, line=1, column=name)
+    studies: dict[str, dict] = {}
+    previous_end = reader.line_num
+    for cells in reader:
+        line, previous_end = previous_end + 1, reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            raise InputError(f"{len(cells)} cells but the header has {len(header)} columns", path=path, line=line)
+        row: dict = {}
+        for name, cell in zip(header, cells):
+            cell = cell.strip()
+            kind = form.columns[name]
+            if kind == "text" or cell == "":
+                row[name] = cell if kind == "text" else None
+                continue
+            try:
+                value = float(cell)
+            except ValueError:
+                raise InputError(f"'{cell}' is not a number", path=path, line=line, column=name) from None
+            if not math.isfinite(value) or (kind == "count" and (value < 0 or not value.is_integer())):
+                raise InputError(f"'{cell}' is not a whole number ≥ 0", path=path, line=line, column=name)
+            row[name] = int(value) if kind == "count" else value
+        if not row["study"]:
+            raise InputError("empty study label", path=path, line=line, column="study")
+        if row["study"] in studies:
+            raise InputError(f"study {row['study']!r} appears twice", path=path, line=line, column="study")
+        row["_line"] = line
+        studies[row["study"]] = row
+    return studies
