@@ -1,0 +1,151 @@
+"""`sysrev search`: run PubMed and Scopus searches and save each run as a snapshot.
+
+Thin layer: parses options, calls :mod:`sysrev.search`, prints a one-line summary per run and every gap.
+"""
+
+import logging
+import sys
+from datetime import datetime, timezone
+
+import click
+from tqdm import tqdm
+
+from sysrev.errors import SysrevError
+from sysrev.project import load_project
+from sysrev.search.config import load_config
+from sysrev.search.dates import EARLIEST, DateWindow, default_maxdate, parse_date
+from sysrev.search.progress import Progress
+from sysrev.search.pubmed import DEFAULT_BATCH, search_pubmed
+from sysrev.search.runner import DEFAULT_OVERLAP_DAYS, run_strategy
+from sysrev.search.scopus import ScopusAPI, search_scopus
+from sysrev.search.strategies import load_strategies
+from sysrev.cli.options import project_option
+
+EXIT_GAPS = 1
+
+
+class _TqdmHandler(logging.Handler):
+    """Log warnings (retries, history re-runs) to stderr without breaking a progress bar."""
+
+    def emit(self, record):
+        tqdm.write(f"warning: {self.format(record)}", file=sys.stderr)
+
+
+def _setup_logging():
+    logger = logging.getLogger("sysrev.search")
+    if not any(isinstance(h, _TqdmHandler) for h in logger.handlers):
+        logger.addHandler(_TqdmHandler())
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+
+
+@click.group("search")
+def search():
+    """Search PubMed and Scopus; every run is saved as a snapshot (manifest.json + records.jsonl)."""
+    _setup_logging()
+
+
+@search.command("pubmed")
+@click.option("--query", required=True, help="PubMed query, exactly as you would type it in PubMed.")
+@click.option("--mindate", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--maxdate", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--datetype", type=click.Choice(["pdat", "edat"]), default="pdat", show_default=True,
+              help="Date field of --mindate/--maxdate: publication (pdat) or entry (edat) date.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the snapshot.")
+@click.option("--name", default="pubmed", show_default=True, help="Name of the run (snapshot folder suffix).")
+@click.option("--batch-size", default=DEFAULT_BATCH, show_default=True, help="Records per EFetch request.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run saved in --out.")
+def pubmed_command(query, mindate, maxdate, datetype, out_dir, name, batch_size, resume):
+    """Search PubMed (NCBI E-utilities) and save every record found."""
+    today = datetime.now(timezone.utc).date()
+    window = None
+    if mindate or maxdate:
+        lo = parse_date(mindate, what="--mindate") if mindate else EARLIEST
+        hi = parse_date(maxdate, end=True, what="--maxdate") if maxdate else default_maxdate(today)
+        if lo > hi:
+            raise SysrevError(f"--mindate {mindate} is after --maxdate {maxdate}")
+        window = DateWindow(lo, hi, datetype)
+    _interruptible(lambda progress: search_pubmed(
+        query, out_dir=out_dir, name=name, window=window, batch_size=batch_size, resume=resume,
+        progress=progress, today=today), f"PubMed {name}", out_dir)
+
+
+@search.command("scopus")
+@click.option("--query", required=True, help="Scopus advanced-search query, e.g. TITLE-ABS-KEY(...).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the snapshot.")
+@click.option("--name", default="scopus", show_default=True, help="Name of the run (snapshot folder suffix).")
+@click.option("--first-year", type=int, help="Earliest publication year.")
+@click.option("--last-year", type=int, help="Latest publication year.")
+@click.option("--view", type=click.Choice(["STANDARD", "COMPLETE"]), default="STANDARD", show_default=True,
+              help="COMPLETE (subscribers) adds abstracts and all authors.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run saved in --out.")
+def scopus_command(query, out_dir, name, first_year, last_year, view, resume):
+    """Search Scopus (Elsevier Search API) and save every record found."""
+    today = datetime.now(timezone.utc).date()
+    years = None
+    if first_year or last_year:
+        years = (first_year or 1800, last_year or today.year + 1)
+        if years[0] > years[1]:
+            raise SysrevError(f"--first-year {first_year} is after --last-year {last_year}")
+    api = ScopusAPI(load_config(), view=view)
+    _interruptible(lambda progress: search_scopus(
+        query, out_dir=out_dir, name=name, years=years, resume=resume, api=api, progress=progress, today=today),
+        f"Scopus {name}", out_dir)
+
+
+@search.command("run")
+@click.argument("names", nargs=-1)
+@project_option
+@click.option("--since", help="Living update: only records added since 'last' (the previous run) or a date "
+                              "YYYY-MM-DD, less --overlap days; the previous run's gaps are fetched again.")
+@click.option("--overlap", "overlap_days", default=DEFAULT_OVERLAP_DAYS, show_default=True,
+              help="Days of overlap with --since.")
+@click.option("--resume", is_flag=True, help="Continue interrupted runs.")
+def run_command(names, project_dir, since, overlap_days, resume):
+    """Run the project's search strategies (searches/*.toml; all, or those NAMES)."""
+    project = load_project(project_dir)
+    strategies = load_strategies(project.searches_dir, names)
+    config = load_config()
+    any_gaps = False
+    for strategy in strategies:
+        if strategy.database == "file":
+            where = f" {strategy.file}" if strategy.file else ""
+            click.echo(f"{strategy.name}: skipped; database = \"file\" strategies come in by "
+                       f"`sysrev import{where} --source {strategy.name}`")
+            continue
+        outcome = _interruptible(lambda progress, s=strategy: run_strategy(
+            s, project.runs_dir, since=since, overlap_days=overlap_days, resume=resume, config=config,
+            progress=progress), f"{strategy.database} {strategy.name}", project.runs_dir, exit_on_gaps=False)
+        any_gaps = any_gaps or bool(outcome.gaps)
+    if any_gaps:
+        sys.exit(EXIT_GAPS)
+
+
+def _interruptible(run, label, out_dir, exit_on_gaps=True):
+    """Run with a progress bar; report the outcome; on Ctrl-C say how to resume."""
+    progress = Progress(label)
+    try:
+        outcome = run(progress)
+    except KeyboardInterrupt:
+        progress.close()
+        click.echo(f"\ninterrupted: the records fetched so far are saved in {out_dir}; run the same command "
+                   "with --resume to continue", err=True)
+        sys.exit(130)
+    finally:
+        progress.close()
+    _report(label, outcome)
+    if exit_on_gaps and outcome.gaps:
+        sys.exit(EXIT_GAPS)
+    return outcome
+
+
+def _report(label, outcome):
+    reported = "?" if outcome.reported is None else outcome.reported
+    click.echo(f"{label}: {reported} reported, {outcome.retrieved} retrieved → {outcome.snapshot}")
+    for warning in outcome.warnings:
+        click.echo(f"  note: {warning}", err=True)
+    for gap in outcome.gaps:
+        click.echo(f"  gap ({gap['kind']}): {gap.get('detail', '')}", err=True)
+    if outcome.gaps:
+        click.echo(f"  {len(outcome.gaps)} gap(s) recorded in the manifest; the next run fetches them again",
+                   err=True)

@@ -1,0 +1,59 @@
+"""Run a project's search strategy, as a full search or as a living update since the last run.
+
+A living update (``since``) asks only for what is new: PubMed records entered since the last run's day
+(less an overlap, so nothing entered on the boundary day is missed), Scopus records first loaded since
+then. The gaps the previous run recorded are fetched again in the same run (PubMed re-runs the gaps'
+date windows; a Scopus strategy whose last run had gaps is run in full instead), so a failure is never
+carried forward silently.
+"""
+
+from datetime import date, datetime, timedelta, timezone
+
+from sysrev.errors import SysrevError
+from sysrev.search.pubmed import search_pubmed
+from sysrev.search.scopus import search_scopus
+from sysrev.search.snapshot import latest_snapshot, read_snapshot
+from sysrev.search.strategies import Strategy
+
+DEFAULT_OVERLAP_DAYS = 3
+
+
+def resolve_since(since: str | None, runs_dir, name: str, overlap_days: int) -> tuple[date | None, list]:
+    """``(since day or None, gaps of the previous run)`` for ``--since last`` or ``--since YYYY-MM-DD``."""
+    if since is None:
+        return None, []
+    previous = latest_snapshot(runs_dir, name)
+    gaps = read_snapshot(previous)[0].get("gaps", []) if previous else []
+    if since == "last":
+        if previous is None:
+            raise SysrevError(f"--since last: search {name!r} has no earlier run in {runs_dir}; run it once in full")
+        created = read_snapshot(previous)[0]["created"]
+        day = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).date()
+    else:
+        try:
+            day = date.fromisoformat(since)
+        except ValueError:
+            raise SysrevError(f"--since must be 'last' or a date YYYY-MM-DD (found {since!r})") from None
+    return day - timedelta(days=overlap_days), gaps
+
+
+def run_strategy(strategy: Strategy, runs_dir, *, since=None, overlap_days=DEFAULT_OVERLAP_DAYS, resume=False,
+                 config=None, progress=None, today=None):
+    """Run one pubmed/scopus strategy into ``runs_dir``; return the :class:`RunOutcome`."""
+    today = today or datetime.now(timezone.utc).date()
+    since_day, previous_gaps = resolve_since(since, runs_dir, strategy.name, overlap_days)
+    extra = {"strategy_file": strategy.path.name}
+    if since_day is not None:
+        extra["overlap_days"] = overlap_days
+    if strategy.database == "pubmed":
+        return search_pubmed(strategy.query, out_dir=runs_dir, name=strategy.name,
+                             window=strategy.pubmed_window(today), since=since_day, retry_gaps=previous_gaps,
+                             resume=resume, config=config, progress=progress, extra=extra, today=today)
+    if strategy.database == "scopus":
+        if previous_gaps and since_day is not None:
+            extra["full_run_because"] = "the previous run had gaps"
+            since_day = None
+        return search_scopus(strategy.query, out_dir=runs_dir, name=strategy.name,
+                             years=strategy.scopus_years(today), since=since_day, resume=resume, config=config,
+                             progress=progress, extra=extra, today=today)
+    raise SysrevError(f"{strategy.path}: database {strategy.database!r} is not searched by sysrev search")
