@@ -288,7 +288,7 @@ def record_keys(record: Record) -> Keys:
     journal_text = fold(" ".join((record.journal or "", record.journal_abbrev or "")))
     keys.journal = normalise_journal(record.journal or record.journal_abbrev or "")
     keys.title_informative = (len(keys.title) >= 12 and keys.title not in _PLACEHOLDER_TITLES
-                              and tuple(keys.title.split()) != keys.journal
+                              and normalise_journal(raw_title) != keys.journal
                               and len(keys.title.split()) >= 2)
     keys.title_numbers = frozenset(_NUMBER.findall(keys.title))
 

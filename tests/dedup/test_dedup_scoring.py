@@ -1,0 +1,131 @@
+"""Pair verdicts on the hard cases: what must merge, what must be linked as related, what must stay apart."""
+
+import csv
+
+import pytest
+
+from sysrev.dedup.engine import deduplicate
+from sysrev.dedup.evaluate import pairwise_score, record_from_row
+from sysrev.dedup.keys import record_keys
+from sysrev.dedup.scoring import DISTINCT, DUPLICATE, RELATED, UNCERTAIN, compare
+from sysrev.records import Record
+
+TRIAL = dict(title="Ultrasound-guided versus fluoroscopy-guided facet joint injections: a randomised trial",
+             authors=["Smith, John", "Doe, Anna"], year=2015, journal="Pain Physician", volume="18", issue="3",
+             pages="575-586")
+
+
+def verdict(a: dict, b: dict):
+    return compare(record_keys(Record(source_id="a", **a)), record_keys(Record(source_id="b", **b)))
+
+
+def test_same_article_from_two_databases_is_a_duplicate():
+    other = dict(TRIAL, title=TRIAL["title"].upper().replace("RANDOMISED", "RANDOMIZED"), authors=["Smith J"],
+                 journal="Pain Phys", pages="575-86")
+    assert verdict(TRIAL, other).kind == DUPLICATE
+
+
+def test_shared_doi_merges_even_when_other_fields_are_missing():
+    a = dict(TRIAL, doi="10.1000/xyz")
+    b = dict(title=TRIAL["title"], doi="https://doi.org/10.1000/XYZ")
+    assert verdict(a, b).kind == DUPLICATE
+
+
+def test_shared_doi_with_unrelated_titles_is_not_merged():
+    a = dict(TRIAL, doi="10.1000/xyz")
+    b = dict(title="A completely different paper about knee surgery outcomes", authors=["Lee, K"], year=2019,
+             doi="10.1000/xyz")
+    assert verdict(a, b).kind == UNCERTAIN
+
+
+@pytest.mark.parametrize("b, expected", [
+    (dict(TRIAL, title="Erratum: " + TRIAL["title"], issue="5", pages="701"), RELATED),
+    (dict(TRIAL, title="Comment on: " + TRIAL["title"], authors=["Green, Paul"], pages="E12"), RELATED),
+    (dict(TRIAL, title=TRIAL["title"].replace("a randomised trial", "study protocol for a randomised trial"),
+          year=2013, journal="Trials", volume="14", issue="", pages="221"), RELATED),
+    (dict(TRIAL, journal="medRxiv", volume="", issue="", pages="", year=2014,
+          doi="10.1101/2014.01.01.000001"), RELATED),
+    (dict(TRIAL, year=2014, journal="Regional Anesthesia and Pain Medicine. Conference: ASRA Annual Meeting",
+          volume="39", pages="e101"), RELATED),
+])
+def test_look_alike_publications_are_related_not_merged(b, expected):
+    assert verdict(TRIAL, b).kind == expected
+
+
+def test_cochrane_review_updates_are_related():
+    a = dict(title="Epidural steroid injections for sciatica", authors=["Jones, Mary"], year=2008,
+             journal="Cochrane Database Syst Rev", pages="CD001234", doi="10.1002/14651858.CD001234.pub2")
+    b = dict(a, year=2012, doi="10.1002/14651858.CD001234.pub3")
+    v = verdict(a, b)
+    assert v.kind == RELATED and "Cochrane" in v.reason
+
+
+def test_parts_of_a_series_stay_apart():
+    a = dict(TRIAL, title="Management of chronic low back pain. Part I: diagnosis")
+    b = dict(TRIAL, title="Management of chronic low back pain. Part II: diagnosis")
+    assert verdict(a, b).kind == DISTINCT
+
+
+def test_numbers_in_titles_must_agree():
+    a = dict(TRIAL, title="HPV16 viral load and cervical lesions in a screening cohort")
+    b = dict(TRIAL, title="HPV18 viral load and cervical lesions in a screening cohort")
+    assert verdict(a, b).kind == DISTINCT
+
+
+def test_different_first_pages_in_the_same_volume_stay_apart():
+    assert verdict(TRIAL, dict(TRIAL, pages="601-610")).kind == DISTINCT
+
+
+def test_same_title_author_year_but_another_journal_is_only_uncertain():
+    a = dict(title="Learning-based scheduling for digital work platforms", authors=["Smith, John"], year=2020,
+             journal="Journal of Digital Studies")
+    b = dict(a, journal="Digital Labour Review")
+    assert verdict(a, b).kind == UNCERTAIN
+
+
+def test_missing_title_or_only_an_id_never_merges_automatically():
+    no_title = dict(TRIAL, title="")
+    assert verdict(TRIAL, no_title).kind in (UNCERTAIN, DISTINCT)
+    assert verdict({}, {}).kind == DISTINCT
+    assert verdict(dict(title="UNKNOWN", year=2020), dict(title="UNKNOWN", year=2020)).kind == DISTINCT
+
+
+def test_online_first_and_issue_versions_one_year_apart_merge():
+    a = dict(title="How to develop and frame impactful review articles: key recommendations",
+             authors=["Paré, Guy", "Wagner, Gerit"], journal="Journal of Decision Systems", year=2024,
+             volume="33", pages="566-582", doi="10.1080/12460125.2023.2197701")
+    b = dict(a, year=2023, volume="", pages="1-17", doi="")
+    assert verdict(a, b).kind == DUPLICATE
+
+
+def test_same_titles_in_different_years_without_locators_stay_apart():
+    a = dict(title="Introduction to the minitrack on crowdsourcing and the gig economy",
+             authors=["Deng, Xuefei"], year=2021, doi="10.24251/HICSS.2021.510")
+    b = dict(a, year=2022, doi="10.24251/HICSS.2022.544")
+    assert verdict(a, b).kind == DISTINCT
+
+
+def test_own_hard_case_fixture_has_no_false_positive_and_no_miss(own_fixtures):
+    with (own_fixtures / "dedup" / "hard_cases.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    result = deduplicate([record_from_row(r) for r in rows], progress=False)
+    ids = [r["ID"] for r in rows]
+    truth = {}
+    for r in rows:
+        truth.setdefault(r["cluster"], []).append(r["ID"])
+    score, fp, fn = pairwise_score(len(rows), [[ids[i] for i in c] for c in result.clusters], truth.values())
+    assert (fp, fn) == (set(), set())
+    assert score.true_pairs == 3
+    related = {frozenset((ids[p.a], ids[p.b])) for p in result.related}
+    for pair in (("h01", "h03"), ("h01", "h05"), ("h01", "h06"), ("h11", "h12"), ("h13", "h14")):
+        assert frozenset(pair) in related, pair
+
+
+def test_cluster_agreement_check_refuses_a_chain_that_joins_conflicting_records():
+    # b bridges a and c: a~b and b~c are duplicates (b has no pages), but a and c have different first pages.
+    a = Record(source_id="a", **TRIAL)
+    b = Record(source_id="b", **dict(TRIAL, pages="", volume=""))
+    c = Record(source_id="c", **dict(TRIAL, pages="601-610"))
+    result = deduplicate([a, b, c], progress=False)
+    assert not any({0, 2} <= set(cluster) for cluster in result.clusters)
+    assert result.uncertain, "the refused join is queued for a human"
