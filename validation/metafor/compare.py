@@ -1,0 +1,172 @@
+"""Compare sysrev's meta-analysis engine with the pinned metafor values in reference.json.
+
+Run ``.venv/bin/python validation/metafor/compare.py`` for a summary (cases, numbers compared, worst relative
+difference and where); tests/meta/test_meta_metafor_reference.py runs the same comparisons case by case.
+
+A number agrees when ``|got − expected| ≤ 1e-6·|expected| + 1e-12`` (relative tolerance 1e-6; the absolute
+floor only matters for quantities that are exactly zero, such as a truncated τ²).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+REFERENCE = HERE / "reference.json"
+RTOL, ATOL = 1e-6, 1e-12
+
+SCALARS = ("k", "estimate", "ci_low", "ci_high", "se", "z", "p", "tau2", "tau2_ci_low", "tau2_ci_high", "I2",
+           "I2_revman", "H2", "Q", "Q_df", "Q_p", "pi_low", "pi_high")
+# metafor reports Q = 0, p = 1, I² = 0 and H² = 1 for a single study; sysrev reports "not applicable" (None).
+SINGLE_STUDY_NOT_APPLICABLE = ("Q_p", "I2", "I2_revman", "H2")
+
+
+def load_reference(path=REFERENCE) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def relative_difference(got, expected) -> float:
+    """0 when both are missing, inf when only one is, else |got − expected| / max(|expected|, tiny)."""
+    if expected is None or got is None:
+        return 0.0 if (expected is None and got is None) else math.inf
+    return abs(got - expected) / max(abs(expected), ATOL / RTOL)
+
+
+def frame(reference: dict, dataset: str) -> pd.DataFrame:
+    return pd.DataFrame(reference["datasets"][dataset]["rows"])
+
+
+def call_args(args: dict) -> dict:
+    """sysrev keyword arguments from a case's recorded arguments."""
+    keys = ("measure", "method", "model", "tau2", "ci", "smd", "level", "zero")
+    out = {key: args[key] for key in keys if key in args}
+    out["subgroup"] = args.get("subgroup")
+    return out
+
+
+def _compare_group(got: dict, expected: dict, where: str):
+    single = expected["k"] == 1
+    for field in SCALARS:
+        if single and field in SINGLE_STUDY_NOT_APPLICABLE:
+            continue
+        yield where + field, got[field], expected[field]
+    studies = expected["studies"]
+    for i, study in enumerate(got["studies"]):
+        for field in ("yi", "vi", "weight"):
+            yield f"{where}studies[{i}].{field}", study[field], studies[field][i]
+
+
+def compare_case(case: dict, reference: dict):
+    """Yield ``(field, got, expected)`` for every number of one pooling case."""
+    from sysrev.meta import meta_analysis
+
+    got = meta_analysis(frame(reference, case["dataset"]), **call_args(case["args"])).to_dict()
+    expected = case["expected"]
+    yield from _compare_group(got, expected, "")
+    if expected.get("subgroups"):
+        for label, group in expected["subgroups"].items():
+            yield from _compare_group(got["subgroups"][label], group, f"subgroups[{label}].")
+        for field in ("Q", "df", "p", "I2"):
+            yield f"subgroup_test.{field}", got["subgroup_test"][field], expected["subgroup_test"][field]
+
+
+def _effects(reference: dict, dataset: str, args: dict):
+    from sysrev.meta.inputs import read_study_table
+    from sysrev.meta.settings import Settings
+    from sysrev.meta.study_effects import study_effects
+
+    settings = Settings.resolve(**{k: v for k, v in call_args(args).items() if k != "subgroup"})
+    effects = study_effects(read_study_table(frame(reference, dataset), settings.measure), settings)
+    return effects.yi, effects.vi
+
+
+def compare_leave_one_out(spec: dict, reference: dict):
+    from sysrev.meta.batch import leave_one_out
+
+    args = spec["args"]
+    yi, vi = _effects(reference, spec["dataset"], args)
+    got = leave_one_out(yi, vi, args["tau2"] if args["model"] == "random" else None, ci=args["ci"])
+    for field, values in spec["expected"].items():
+        if values is None:  # a column metafor leaves NA throughout (τ² of a fixed-effect model)
+            values = [None] * len(yi)
+        for i, value in enumerate(values):
+            number = float(got[field][i])
+            yield f"{field}[{i}]", None if np.isnan(number) else number, value
+
+
+def compare_bias(spec: dict, reference: dict):
+    from sysrev.meta import bias
+
+    args = spec["args"]
+    yi, vi = _effects(reference, spec["dataset"], args)
+    tau2 = args["tau2"] if args["model"] == "random" else None
+    expected = spec["expected"]
+    egger = bias.egger_test(yi, vi, tau2)
+    yield "egger.z", egger.statistic, expected["egger"]["z"]
+    yield "egger.p", egger.p, expected["egger"]["p"]
+    yield "egger.limit_estimate", egger.limit_estimate, expected["egger"]["limit_estimate"]
+    classic = bias.egger_test(yi, vi, tau2, model="lm")
+    yield "egger_lm.t", classic.statistic, expected["egger_lm"]["t"]
+    yield "egger_lm.p", classic.p, expected["egger_lm"]["p"]
+    yield "egger_lm.df", classic.df, expected["egger_lm"]["df"]
+    yield "egger_lm.limit_estimate", classic.limit_estimate, expected["egger_lm"]["limit_estimate"]
+    begg = bias.rank_correlation_test(yi, vi)
+    yield "begg.tau", begg.tau, expected["begg"]["tau"]
+    yield "begg.p", begg.p, expected["begg"]["p"]
+    fill = bias.trim_and_fill(yi, vi, tau2)
+    tf = expected["trimfill"]
+    yield "trimfill.k0", fill.k0, tf["k0"]
+    yield "trimfill.side_is_left", float(fill.side == "left"), float(tf["side"] == "left")
+    for field in ("estimate", "se", "ci_low", "ci_high"):
+        yield f"trimfill.{field}", getattr(fill, field), tf[field]
+    if tau2 is not None:
+        yield "trimfill.tau2", fill.tau2, tf["tau2"]
+    filled_yi = np.atleast_1d(tf["filled_yi"]) if tf["k0"] else []
+    filled_vi = np.atleast_1d(tf["filled_vi"]) if tf["k0"] else []
+    for i, (y, v) in enumerate(zip(filled_yi, filled_vi)):
+        yield f"trimfill.filled_yi[{i}]", fill.filled_yi[i], y
+        yield f"trimfill.filled_vi[{i}]", fill.filled_vi[i], v
+
+
+def all_comparisons(reference: dict):
+    """Yield ``(case id, field, got, expected)`` over every pinned number."""
+    for case in reference["cases"]:
+        for field, got, expected in compare_case(case, reference):
+            yield case["id"], field, got, expected
+    for spec in reference["leave_one_out"]:
+        label = f"leave1out-{spec['dataset']}-{spec['args']['tau2'] if spec['args']['model'] == 'random' else 'FE'}"
+        for field, got, expected in compare_leave_one_out(spec, reference):
+            yield label, field, got, expected
+    for spec in reference["bias"]:
+        label = f"bias-{spec['dataset']}-{spec['args']['tau2'] if spec['args']['model'] == 'random' else 'FE'}"
+        for field, got, expected in compare_bias(spec, reference):
+            yield label, field, got, expected
+
+
+def main() -> int:
+    reference = load_reference()
+    worst, where, numbers, failures = 0.0, None, 0, []
+    for case_id, field, got, expected in all_comparisons(reference):
+        numbers += 1
+        diff = relative_difference(got, expected)
+        if diff > worst:
+            worst, where = diff, (case_id, field, got, expected)
+        if diff > RTOL:
+            failures.append((case_id, field, got, expected, diff))
+    cases = len(reference["cases"]) + len(reference["leave_one_out"]) + len(reference["bias"])
+    print(f"metafor {reference['metafor']} reference: {cases} cases, {numbers} numbers compared")
+    print(f"worst relative difference {worst:.3g} at {where}")
+    for failure in failures[:30]:
+        print("DIFFERS:", *failure)
+    print(f"{len(failures)} numbers outside rtol {RTOL:g}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
