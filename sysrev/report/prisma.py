@@ -1,8 +1,9 @@
 """PRISMA 2020 flow-diagram counts, derived from the review's files, never typed.
 
 * Identification: records identified per database = distinct records retrieved by the search-run
-  snapshots (``searches/runs/*/``, contract 3; a record re-found by a later run counts once), labelled with the ``[[databases]] name`` of review.toml whose strategy
-  file the run came from; duplicates removed from ``records/dedup_summary.json`` (contract 5).
+  snapshots (``searches/runs/*/``, contract 3; a record re-found by a later run counts once), labelled with
+  the ``[[databases]] name`` of review.toml whose strategy file the run came from (an imported file: the
+  ``source`` of its ``searches/<name>.toml``); duplicates removed from ``records/dedup_summary.json`` (contract 5).
 * Screening: records screened = the deduplicated records; excluded = the title/abstract stage's decisions
   (after reconciliation); reports sought = those included or marked maybe; reports not retrieved =
   full-text exclusions with the review's *not retrieved* reason; reports assessed = the rest; reports
@@ -22,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sysrev.errors import InputError, SysrevError
+from sysrev.project import load_toml
 from sysrev.screening.state import load_screening
 from sysrev.search.snapshot import list_snapshots, read_snapshot
 
@@ -138,7 +140,7 @@ def identified_per_database(project) -> tuple[dict, dict]:
     for run in runs:
         manifest, records = read_snapshot(run)
         database = str(manifest.get("database") or "").strip() or run.name
-        label = labels.get(manifest.get("name")) or database
+        label = labels.get(manifest.get("name")) or _file_label(project, manifest) or database
         by_label.setdefault(label, 0)
         for record in records:
             if (database, record.source_id) not in seen:
@@ -146,6 +148,15 @@ def identified_per_database(project) -> tuple[dict, dict]:
                 by_label[label] += 1
                 by_database[database] = by_database.get(database, 0) + 1
     return by_label, by_database
+
+
+def _file_label(project, manifest):
+    """For an imported file (database ``file``): the ``source`` its strategy file names, else the run name."""
+    if manifest.get("database") != "file" or not manifest.get("name"):
+        return None
+    strategy = project.searches_dir / f"{manifest['name']}.toml"
+    source = load_toml(strategy).get("source") if strategy.is_file() else None
+    return source if isinstance(source, str) and source.strip() else f"file {manifest['name']}"
 
 
 def _database_labels(project) -> dict:
