@@ -36,10 +36,14 @@ _WS = re.compile(r"\s+")
 
 
 def clean_text(value) -> str:
-    """``value`` as a string with runs of white space (including newlines and NBSP) collapsed and trimmed."""
+    """``value`` as an NFC-normalised string with runs of white space (newlines, NBSP) collapsed and trimmed.
+
+    NFC makes a decomposed "i" + combining acute (as LaTeX and some PDFs produce) equal to a precomposed "í".
+    """
     if value is None:
         return ""
-    return _WS.sub(" ", str(value).replace("\u00a0", " ")).strip()
+    text = unicodedata.normalize("NFC", str(value).replace("\u00a0", " "))
+    return _WS.sub(" ", text).strip()
 
 
 # --- markup ------------------------------------------------------------------------------------------------
@@ -220,10 +224,6 @@ _GROUP_WORDS = re.compile(
 )
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
 def parse_author(value) -> str:
     """One author name as ``"Family, Given"`` (``"Family"`` alone when no given name is known).
 
@@ -232,7 +232,7 @@ def parse_author(value) -> str:
     (``Ludwig van Beethoven`` → ``van Beethoven, Ludwig``). A suffix (Jr, III) goes after the given names.
     Collective authors (``The ABC Trial Group``) are returned as written, without a comma.
     """
-    text = _fold(strip_markup(value)).strip(" ,;")
+    text = strip_markup(value).strip(" ,;")
     if not text:
         return ""
     if "," in text:

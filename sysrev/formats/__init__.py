@@ -12,7 +12,6 @@ used gets ``#2`` (``#3`` …) appended and a warning, because a snapshot holds e
 two records in one export are not necessarily the same (dedup decides that later).
 """
 
-from collections import Counter
 from pathlib import Path
 
 from sysrev.errors import InputError
@@ -121,20 +120,18 @@ _READERS = {"ris": _read_ris, "nbib": _read_nbib, "bibtex": _read_bibtex, "wos":
 
 def _finish(parsed: ParsedFile, path: Path, source: str) -> None:
     """Give every record a source, make source_ids unique, and warn about records without a title."""
-    seen = Counter()
-    renamed = []
+    taken = {record.source_id for record in parsed.records if record.source_id}
+    used, renamed = set(), []
     for number, record in enumerate(parsed.records, start=1):
         record.source = source or record.source or "file"
         record.source_id = record.source_id or f"{path.name}:{number}"
-        seen[record.source_id] += 1
-        if seen[record.source_id] > 1:
-            original = record.source_id
-            record.source_id = f"{original}#{seen[original]}"
-            while record.source_id in seen:
-                seen[original] += 1
-                record.source_id = f"{original}#{seen[original]}"
-            seen[record.source_id] += 1
+        if record.source_id in used:
+            original, suffix = record.source_id, 2
+            while f"{original}#{suffix}" in used or f"{original}#{suffix}" in taken:
+                suffix += 1
+            record.source_id = f"{original}#{suffix}"
             renamed.append(original)
+        used.add(record.source_id)
     if renamed:
         shown = ", ".join(sorted(set(renamed))[:5])
         parsed.warnings.append(f"{path}: {len(renamed)} record(s) reuse an identifier already used in the file "

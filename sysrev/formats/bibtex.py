@@ -28,6 +28,8 @@ _SPACED_KEY = re.compile(r"^(\s*@\s*\w+\s*[{(]\s*)([^,=\s{}()]+(?:[ \t]+[^,=\s{}
 _NOT_RECORDS = {"string", "comment", "preamble"}
 _FORMAT_MACRO = re.compile(r"\\(?:textit|textbf|textsc|textrm|textsf|texttt|emph|mathrm|mathit|mbox|"
                            r"textsuperscript|textsubscript|textup|textnormal|url)\s*(?={)")
+_ACCENTED_I = {"'": "í", "`": "ì", "^": "î", '"': "ï", "~": "ĩ"}
+_ACCENTED_DOTLESS_I = re.compile(r"\{?\\(['`^\"~])\s*\{?\\i\b\}?\}?")
 _MAPPED = {"ID", "ENTRYTYPE", "title", "abstract", "author", "year", "date", "journal", "journaltitle",
            "booktitle", "shortjournal", "journal-iso", "volume", "number", "issue", "pages", "doi", "pmid",
            "pmcid", "issn", "language", "keywords", "url", "document_type"}
@@ -36,6 +38,8 @@ _MAPPED = {"ID", "ENTRYTYPE", "title", "abstract", "author", "year", "date", "jo
 def latex_text(value) -> str:
     """A BibTeX field value as plain Unicode text: accents decoded, formatting macros and braces removed."""
     text = _FORMAT_MACRO.sub("", str(value or ""))
+    # An accent on a dotless i ({\'\i}, \'{\i}) means an accented i; bibtexparser leaves a stray backslash.
+    text = _ACCENTED_DOTLESS_I.sub(lambda m: _ACCENTED_I[m.group(1)], text)
     return latex_to_unicode(text).replace("~", " ")
 
 

@@ -1,0 +1,80 @@
+"""`sysrev import FILE`: a snapshot like a search run's, a summary, and clear errors (exit code 2)."""
+
+import hashlib
+import json
+
+from click.testing import CliRunner
+
+from sysrev.cli.importer import snapshot_name
+from sysrev.cli.main import cli
+from sysrev.search.snapshot import list_snapshots, read_snapshot
+
+
+def _project(tmp_path):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "review.toml").write_text('[review]\ntitle = "Test review"\n', encoding="utf-8")
+    return tmp_path
+
+
+def test_import_into_project_writes_snapshot(tmp_path, own_fixtures):
+    project = _project(tmp_path / "proj")
+    source = own_fixtures / "formats" / "bom_crlf_multiline.ris"
+    result = CliRunner().invoke(cli, ["import", str(source), "--source", "Cochrane CENTRAL",
+                                      "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    (run,) = list_snapshots(project / "searches" / "runs")
+    assert run.name.endswith("-cochrane-central")
+    manifest, records = read_snapshot(run)
+    assert manifest["database"] == "file" and manifest["source"] == "Cochrane CENTRAL"
+    assert manifest["file"] == {"name": source.name, "size": source.stat().st_size,
+                                "sha256": hashlib.sha256(source.read_bytes()).hexdigest()}
+    assert manifest["format"] == "ris" and manifest["retrieved_count"] == 2
+    assert [r.source_id for r in records] == ["31234567", "42"]
+    assert {r.source for r in records} == {"Cochrane CENTRAL"}
+    assert "Imported 2 records" in result.output and "Journal Article" in result.output
+    assert "Book Section" in result.output
+
+
+def test_import_with_out_dir_and_warnings_without_local_paths(tmp_path, own_fixtures):
+    source = own_fixtures / "formats" / "latin1_endnote.ris"
+    result = CliRunner().invoke(cli, ["import", str(source), "--out", str(tmp_path / "runs")])
+    assert result.exit_code == 0, result.output
+    (run,) = list_snapshots(tmp_path / "runs")
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["encoding"] == "cp1252" and len(manifest["warnings"]) == 1
+    assert str(own_fixtures) not in manifest["warnings"][0] and "latin1_endnote.ris" in manifest["warnings"][0]
+    assert "warning:" in result.stderr
+
+
+def test_import_of_damaged_file_fails_with_file_and_line(tmp_path, own_fixtures):
+    result = CliRunner().invoke(cli, ["import", str(own_fixtures / "formats" / "damaged.nbib"),
+                                      "--out", str(tmp_path / "runs")])
+    assert result.exit_code == 2
+    assert "damaged.nbib, line 7" in result.stderr
+    assert not (tmp_path / "runs").exists() or list_snapshots(tmp_path / "runs") == []
+
+
+def test_import_refuses_unsafe_xml(tmp_path, own_fixtures):
+    result = CliRunner().invoke(cli, ["import", str(own_fixtures / "formats" / "xxe.xml"),
+                                      "--out", str(tmp_path / "runs")])
+    assert result.exit_code == 2 and "unsafe XML refused" in result.stderr
+
+
+def test_import_outside_a_project_without_out_is_a_clear_error(tmp_path, own_fixtures, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["import", str(own_fixtures / "formats" / "refer.enw")])
+    assert result.exit_code == 2 and "review.toml" in result.stderr
+
+
+def test_forced_format(tmp_path, own_fixtures):
+    result = CliRunner().invoke(cli, ["import", str(own_fixtures / "formats" / "tab_generic.tsv"), "--format",
+                                      "csv", "--out", str(tmp_path)])
+    assert result.exit_code == 0 and "Imported 2 records" in result.output
+
+
+def test_snapshot_name():
+    from pathlib import Path
+
+    assert snapshot_name("Cochrane CENTRAL", Path("x.ris")) == "cochrane-central"
+    assert snapshot_name(None, Path("/a/Embase export (2023).ris")) == "embase-export-2023"
+    assert snapshot_name("***", Path("x.ris")) == "import"

@@ -1,0 +1,236 @@
+"""Readers on the project's own small fixtures (tests/fixtures/formats/): one quirk per file."""
+
+import pytest
+
+from sysrev.errors import InputError
+from sysrev.formats import detect_format, load_references, read_references
+from sysrev.formats.decode import decode_bytes, split_lines
+from sysrev.formats.safexml import parse_xml
+
+
+@pytest.fixture
+def fx(own_fixtures):
+    return own_fixtures / "formats"
+
+
+def test_ris_bom_crlf_multiline_empty_and_unknown_tags(fx):
+    path = fx / "bom_crlf_multiline.ris"
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # the quirks are really there
+    parsed = load_references(path)
+    assert parsed.encoding == "utf-8-sig" and parsed.warnings == []
+    first, chapter = parsed.records
+    assert first.source_id == "31234567"
+    assert first.title == "Ultrasound-guided versus fluoroscopy-guided caudal epidural injection: a randomised trial"
+    assert first.abstract == ("BACKGROUND: First line of the abstract continues here without indentation. "
+                              "RESULTS: Third line.")
+    assert first.authors == ["Park, Yongbum", "Lee, Jae-Hyun"]
+    assert (first.year, first.volume, first.issue, first.pages) == (2013, "29", "4", "575-586")
+    assert (first.journal, first.journal_abbrev) == ("The Clinical Journal of Pain", "Clin J Pain")
+    assert first.doi == "10.1097/ajp.0b013e318261e5d5" and first.issn == "0749-8047"
+    assert first.extra["fields"]["ZZ"] == "an unknown tag"
+    assert "N1" not in first.extra["fields"]  # an empty tag adds nothing
+    assert chapter.source_id == "42" and chapter.authors == ["Smith, JA"]
+    assert chapter.publication_types == ["Book Section"] and chapter.journal == "Interventional Pain Medicine"
+
+
+def test_ris_cp1252_decoded_with_warning(fx):
+    parsed = load_references(fx / "latin1_endnote.ris")
+    assert parsed.encoding == "cp1252"
+    assert parsed.records[0].title == "Étude de la douleur lombaire – essai contrôlé"
+    assert parsed.records[0].authors == ["Müller, Jörg"]
+    assert len(parsed.warnings) == 1 and "not valid UTF-8" in parsed.warnings[0] and "line 3" in parsed.warnings[0]
+
+
+@pytest.mark.parametrize("name, line, tag", [("missing_ty.ris", 5, "T1"), ("tags_before_ty.ris", 1, "JF")])
+def test_ris_record_without_ty_is_an_error_with_line(fx, name, line, tag):
+    with pytest.raises(InputError) as err:
+        read_references(fx / name)
+    assert err.value.line == line and name in str(err.value) and f"'{tag}'" in str(err.value)
+
+
+def test_ris_last_record_without_er_is_kept_with_warning(fx):
+    parsed = load_references(fx / "missing_er.ris")
+    assert [r.title for r in parsed.records] == ["Complete record", "Record cut short by a truncated download"]
+    assert any("line 5" in w and "no closing 'ER'" in w for w in parsed.warnings)
+
+
+def test_ris_ovid_headers_counters_and_embase_ids(fx):
+    parsed = load_references(fx / "ovid_counters.ris")
+    assert [r.source_id for r in parsed.records] == ["L2012345678", "L2012345679"]
+    assert parsed.dialect == "embase" and parsed.records[0].source == "embase"
+    assert parsed.records[0].abstract == "An abstract in N2."
+    assert parsed.records[0].journal_abbrev == "Pain Physician"
+
+
+def test_nbib_fields_continuations_and_line_separator(fx):
+    first, second = read_references(fx / "pubmed_small.nbib")
+    assert first.title == "Ultrasound versus fluoroscopy for lumbar transforaminal injections: a randomized trial."
+    assert "\u2028" not in first.abstract and first.abstract.endswith("inside the abstract.")
+    assert first.authors == ["van der Berg, Anna", "Ng, Wei", "SPINE Trial Group"]
+    assert (first.year, first.pages, first.doi, first.pmcid) == (2018, "1105-1112", "10.1093/pm/pnx001",
+                                                                 "PMC6012345")
+    assert first.publication_types == ["Randomized Controlled Trial", "Journal Article"]
+    assert second.authors == ["Solo, H"] and second.pmid == "23456790"
+
+
+def test_nbib_damaged_line_is_an_error_with_line(fx):
+    with pytest.raises(InputError) as err:
+        read_references(fx / "damaged.nbib")
+    assert err.value.line == 7 and "damaged.nbib" in str(err.value)
+
+
+def test_bibtex_strings_accents_braces_and_others(fx):
+    first, second = read_references(fx / "small.bib")
+    assert first.source_id == "Mueller2015"
+    assert first.authors == ["Müller, Jörg", "García, María", "The SPINE Trial Group"]
+    assert first.title == "Ultrasound versus fluoroscopy guidance: a RCT"
+    assert first.journal == "Pain Medicine"  # @string macro expanded
+    assert (first.pages, first.doi, first.pmid) == ("575-586", "10.1111/pme.12345", "25555555")
+    assert first.keywords == ["epidural", "ultrasound"]
+    assert second.authors == ["Smith, John"] and second.title == "Imaging in pain & spine"
+    assert second.journal == "Proceedings of the Spine Meeting"
+
+
+def test_bibtex_unparsable_entry_is_an_error_with_line(fx):
+    with pytest.raises(InputError) as err:
+        read_references(fx / "broken.bib")
+    assert err.value.line == 5 and "broken2" in str(err.value)
+
+
+def test_endnote_xml_style_runs_and_pubmed_accession(fx):
+    article, book = read_references(fx / "endnote_small.xml")
+    assert article.title == "Ultrasound guidance for sacroiliac joint injection"
+    assert article.authors == ["Chen, Li", "Okafor, Chidi"]
+    assert (article.pmid, article.pmcid, article.doi) == ("25400000", "PMC4300000", "10.1097/aap.0000000000000194")
+    assert (article.journal, article.journal_abbrev) == ("Regional Anesthesia & Pain Medicine", "Reg Anesth Pain Med")
+    assert article.pages == "33-39" and article.source == "pubmed"
+    assert book.source_id == "18" and book.issn == ""  # an ISBN is not an ISSN
+
+
+@pytest.mark.parametrize("name, words", [
+    ("xxe.xml", "external entity"),
+    ("billion_laughs.xml", "declares an entity"),
+    ("external_dtd.xml", "external DTD"),
+])
+def test_endnote_xml_unsafe_documents_are_refused(fx, name, words):
+    with pytest.raises(InputError) as err:
+        read_references(fx / name)
+    message = str(err.value)
+    assert "unsafe XML refused" in message and words in message and name in message
+    assert "root:" not in message  # nothing from /etc/passwd was read
+
+
+def test_xml_refusal_happens_before_any_expansion():
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "' + b"x" * 10 + b'">]><x>&a;</x>'
+    with pytest.raises(InputError, match="declares an entity"):
+        parse_xml(bomb, path="bomb.xml")
+
+
+def test_endnote_xml_malformed_names_line(fx):
+    with pytest.raises(InputError) as err:
+        read_references(fx / "truncated.xml")
+    assert err.value.line == 4 and "mismatched tag" in str(err.value)
+
+
+def test_csv_rayyan_layout(fx):
+    first, second = read_references(fx / "rayyan.csv")
+    assert first.source_id == "rayyan-1001" and first.title == "Ultrasound-guided caudal epidural, a trial"
+    assert first.authors == ["Park, Y", "Lee, J"] and first.abstract == "An abstract over two lines"
+    assert (first.pages, first.doi, first.keywords) == ("575-586", "10.1097/ajp.0b013e318261e5d5",
+                                                        ["epidural", "caudal"])
+    assert "RAYYAN-INCLUSION" in first.extra["fields"]["notes"]
+    assert second.authors == ["Smith, J."]
+
+
+def test_csv_semicolon_and_tab_delimiters(fx):
+    (semi,) = read_references(fx / "semicolon.csv")
+    assert semi.authors == ["Müller, J", "Doe, J"] and semi.year == 2020 and semi.doi == "10.1234/abc"
+    tab = read_references(fx / "tab_generic.tsv")
+    assert [(r.source_id, r.title, r.year) for r in tab] == [("7", "A tab-separated title", 1999), ("8", "Another", 2000)]
+
+
+def test_csv_without_title_abstract_or_doi_column_is_refused(fx, tmp_path):
+    with pytest.raises(InputError, match="unrecognised reference format"):
+        read_references(fx / "no_title_column.csv")
+    with pytest.raises(InputError, match="no title, abstract or DOI column"):
+        load_references(fx / "no_title_column.csv", format="csv")
+
+
+def test_wos_tagged_continuations(fx):
+    (record,) = read_references(fx / "wos_small.txt")
+    assert record.title == "Ultrasound-guided injection of the lumbar facet joints: a comparison"
+    assert record.authors == ["Kim, Sunghoon", "Lee, Kyunghee"]
+    assert (record.pages, record.pmid, record.source_id) == ("101-108", "26815250", "WOS:000370000000001")
+    assert record.keywords == ["ultrasound", "facet joint"]
+
+
+def test_endnote_tagged_continuation_and_fallback_id(fx):
+    first, book = read_references(fx / "refer.enw")
+    assert first.title == "Ultrasound guidance for epidural injection in the elderly"
+    assert (first.source_id, first.pages, first.doi) == ("28000000", "100-109", "10.1093/pm/pnw001")
+    assert book.source_id == "refer.enw:14" and book.journal == ""
+
+
+def test_source_given_overrides_detected_database(fx):
+    records = read_references(fx / "ovid_counters.ris", source="embase-ovid")
+    assert {r.source for r in records} == {"embase-ovid"}
+
+
+def test_duplicate_identifiers_made_unique_with_warning(tmp_path):
+    path = tmp_path / "dupes.ris"
+    path.write_text("TY  - JOUR\nID  - 5\nTI  - One\nER  - \n\nTY  - JOUR\nID  - 5\nTI  - Two\nER  - \n"
+                    "\nTY  - JOUR\nID  - 5#2\nTI  - Three\nER  - \n", encoding="utf-8")
+    parsed = load_references(path)
+    ids = [r.source_id for r in parsed.records]
+    assert len(set(ids)) == 3 and ids[0] == "5" and ids[2] == "5#2" and ids[1].startswith("5#")
+    assert any("reuse an identifier" in w for w in parsed.warnings)
+
+
+def test_missing_file_and_folder_are_clear_errors(tmp_path):
+    with pytest.raises(InputError, match="file not found"):
+        read_references(tmp_path / "nope.ris")
+    with pytest.raises(InputError, match="is a folder"):
+        read_references(tmp_path)
+
+
+def test_empty_and_unknown_files(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "prose.txt").write_text("Dear reviewer, here are my references.\n", encoding="utf-8")
+    (tmp_path / "other.xml").write_text("<html><body/></html>", encoding="utf-8")
+    with pytest.raises(InputError, match="empty"):
+        read_references(tmp_path / "empty.txt")
+    with pytest.raises(InputError, match="unrecognised reference format"):
+        read_references(tmp_path / "prose.txt")
+    with pytest.raises(InputError, match="root <html>"):
+        read_references(tmp_path / "other.xml")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("TY  - JOUR\nER  - \n", "ris"),
+    ("TY - JOUR\nTI - one space\nER - \n", "ris"),
+    ("PMID- 1\nTI  - x\n", "nbib"),
+    ("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nER\nEF\n", "wos"),
+    ("@article{k,\n title={x}}\n", "bibtex"),
+    ("<?xml version='1.0'?>\n<xml><records/></xml>", "endnote_xml"),
+    ("<PubmedArticleSet></PubmedArticleSet>", "pubmed_xml"),
+    ("%0 Journal Article\n%T x\n", "endnote_tagged"),
+    ("Title,Abstract\nx,y\n", "csv"),
+    ("AU  - Doe, J\nER  - \n", "ris"),  # a damaged RIS file is still RIS, so its reader can name the line
+])
+def test_detect_format_from_content(text, expected):
+    assert detect_format(text) == expected
+
+
+def test_ris_with_one_space_before_hyphen(tmp_path):
+    path = tmp_path / "onespace.txt"
+    path.write_text("TY - JOUR\nTI - A one-space exporter\nAU - Doe, Jane\nER - \n", encoding="utf-8")
+    (record,) = read_references(path)
+    assert record.title == "A one-space exporter" and record.authors == ["Doe, Jane"]
+
+
+def test_decode_utf16_bom_and_split_lines():
+    text = "TY  - JOUR\r\nTI  - x\u2028y\rER  - \n"
+    decoded = decode_bytes(text.encode("utf-16"))
+    assert decoded.encoding == "utf-16" and decoded.text == text
+    assert split_lines(text) == ["TY  - JOUR", "TI  - x\u2028y", "ER  - "]
