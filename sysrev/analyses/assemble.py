@@ -47,11 +47,13 @@ class MissingCells:
         whose = f", {self.arm} arm" if self.arm else ""
         return f"{self.study}, {self.where}, {self.what}{at}{whose}: {', '.join(self.cells)}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self, root: Path | None = None) -> dict:
+        """JSON form; ``file`` relative to ``root`` (the project) when given, so results files are portable."""
         return {
             "study": self.study, "row": self.label, "subgroup": self.subgroup, "timepoint": self.timepoint,
             "what": self.what, "arm": self.arm, "cells": list(self.cells), "where": self.where,
-            "source_url": self.source_url, "file": str(self.path) if self.path else None, "line": self.line,
+            "source_url": self.source_url, "file": relative_path(self.path, root) if self.path else None,
+            "line": self.line,
             "text": self.describe(),
         }
 
@@ -72,9 +74,10 @@ class ExcludedRow:
         parts = [p for p in (self.item, self.timepoint) if p]
         return f"{self.study}{' (' + ', '.join(parts) + ')' if parts else ''}, {self.arm} arm: {self.reason}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self, root: Path | None = None) -> dict:
         return {"study": self.study, "item": self.item, "timepoint": self.timepoint, "arm": self.arm,
-                "reason": self.reason, "file": str(self.path), "line": self.line, "text": self.describe()}
+                "reason": self.reason, "file": relative_path(self.path, root), "line": self.line,
+                "text": self.describe()}
 
 
 @dataclass
@@ -98,6 +101,14 @@ class AnalysisData:
     @property
     def studies_complete(self) -> list[str]:
         return list(dict.fromkeys(row["_study"] for row in self.complete))
+
+
+def relative_path(path: Path, root: Path | None) -> str:
+    """``path`` relative to the project root when it lies inside it (results files stay portable)."""
+    try:
+        return str(Path(path).relative_to(root)) if root else str(path)
+    except ValueError:
+        return str(path)
 
 
 def _where(rows: list[OutcomeRow]) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sysrev.analyses.assemble import AnalysisData, assemble
+from sysrev.analyses.assemble import AnalysisData, assemble, relative_path
 from sysrev.analyses.spec import AnalysisSpec, load_analyses
 from sysrev.analyses.targets import compare, consistency
 from sysrev.errors import InputError
@@ -56,7 +56,7 @@ class AnalysisOutcome:
             "analysis": spec.describe(),
             "target": spec.target.to_dict() if spec.target else None,
             "result": self.result,
-            "missing": [m.to_dict() for m in self.data.missing],
+            "missing": [m.to_dict(root) for m in self.data.missing],
             "counts": {
                 "comparisons": self.comparisons_total,
                 "comparisons_complete": len(self.data.complete),
@@ -66,17 +66,9 @@ class AnalysisOutcome:
             },
             "comparison": self.comparison,
             "target_consistency": self.consistency,
-            "excluded": [e.to_dict() for e in self.data.excluded],
+            "excluded": [e.to_dict(root) for e in self.data.excluded],
             "files": [relative_path(p, root) for p in self.files],
         }
-
-
-def relative_path(path: Path, root: Path | None) -> str:
-    """``path`` relative to the project root when it lies inside it (results files stay portable)."""
-    try:
-        return str(Path(path).relative_to(root)) if root else str(path)
-    except ValueError:
-        return str(path)
 
 
 def decide_status(spec: AnalysisSpec, data: AnalysisData, comparison: list) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sysrev.analyses.run import AnalysisOutcome, relative_path
+from sysrev.analyses.assemble import relative_path
+from sysrev.analyses.run import AnalysisOutcome
 from sysrev.analyses.spec import AnalysisSpec
 from sysrev.analyses.targets import RATIO_MEASURES
 

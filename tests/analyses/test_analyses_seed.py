@@ -146,3 +146,21 @@ def test_filling_the_missing_cells_changes_the_status(tmp_path):
     # The repository's own extraction is untouched.
     assert load_extraction(load_project(REPO))[0].path.parent == REPO / "analysis" / "extraction"
     assert all(r.mean is None for r in load_extraction(load_project(REPO)) if r.outcome == "pain")
+
+
+def test_seed_inclusions_match_the_extraction_and_are_marked_as_inferred(seed):
+    """The eight full-text inclusions are the eight trials of the extraction, each noted as an inference."""
+    records = {}
+    for line in (REPO / "records" / "records.jsonl").read_text().splitlines():
+        record = json.loads(line)
+        records[record["record_id"]] = record
+    log = read_rows(REPO / "screening" / "full_text" / "seed.csv")
+    last = {row["record_id"]: row for row in log}  # append-only: the last row per record counts
+    included = [row for row in last.values() if row["decision"] == "include"]
+    assert len(included) == 8
+    assert all("inference" in row["note"] for row in included)
+    names = {f"{records[r['record_id']]['authors'][0].split(',')[0]} {records[r['record_id']]['year']}"
+             for r in included}
+    assert names == {r.study for r in load_extraction(seed)}
+    reasons = set(seed.config["screening"]["exclusion_reasons"])
+    assert all(row["reason"] in reasons for row in last.values() if row["decision"] == "exclude")
