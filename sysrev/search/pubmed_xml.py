@@ -95,7 +95,7 @@ def prepare_xml(data: bytes) -> bytes:
     if match.group("subset"):
         raise UnsafeXMLError("the document declares its own DTD subset (entity declarations); sysrev refuses "
                              "it because entities can reach files or the network or expand without bound")
-    system = _SYSTEM_ID.search(match.group("ids").strip())
+    system = _SYSTEM_ID.search(match.group("ids"))
     if not system:
         return data
     filename = os.path.basename(system.group(1).decode("ascii", "replace"))

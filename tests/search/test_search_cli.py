@@ -1,0 +1,98 @@
+"""`sysrev search pubmed|scopus|run` end to end against the local fake server."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from search_fake_servers import SyntheticPubmed, SyntheticScopus
+
+from sysrev.cli.main import cli
+from sysrev.search.snapshot import list_snapshots, read_snapshot
+
+
+@pytest.fixture
+def server(make_server):
+    return make_server(pubmed=SyntheticPubmed(12), scopus=SyntheticScopus(7))
+
+
+@pytest.fixture
+def env(server, tmp_path):
+    return {"SYSREV_EUTILS_URL": server.url, "SYSREV_SCOPUS_URL": server.scopus_url,
+            "SYSREV_CONFIG": str(tmp_path / "no-config.toml"), "NCBI_API_KEY": "", "NCBI_EMAIL": "",
+            "ELSEVIER_API_KEY": "ELSKEY42", "ELSEVIER_INSTTOKEN": ""}
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = tmp_path / "review"
+    (root / "searches").mkdir(parents=True)
+    (root / "review.toml").write_text('[review]\ntitle = "t"\nquestion = "q"\n')
+    (root / "searches" / "pubmed.toml").write_text(
+        'database = "pubmed"\nquery = "back pain"\nmindate = "2000"\nmaxdate = "2026-12-31"\n')
+    (root / "searches" / "scopus.toml").write_text('database = "scopus"\nquery = "TITLE-ABS-KEY(pain)"\n')
+    (root / "searches" / "central.toml").write_text('database = "file"\nfile = "searches/central.ris"\n')
+    return root
+
+
+def test_search_pubmed_command(server, env, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["search", "pubmed", "--query", "back pain", "--mindate", "2000",
+                                      "--maxdate", "2030", "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    [snap] = list_snapshots(out)
+    manifest, records = read_snapshot(snap)
+    assert len(records) == 12 and manifest["date_window"]["mindate"] == "2000-01-01"
+    assert "12 reported, 12 retrieved" in result.output
+    assert "%|" not in result.output  # no progress bar when not on a terminal
+
+
+def test_search_scopus_command_and_missing_key(server, env, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["search", "scopus", "--query", "x", "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    assert len(read_snapshot(list_snapshots(out)[0])[1]) == 7
+    result = CliRunner().invoke(cli, ["search", "scopus", "--query", "x", "--out", str(out)],
+                                env={**env, "ELSEVIER_API_KEY": ""})
+    assert result.exit_code == 2 and "ELSEVIER_API_KEY" in result.output
+
+
+def test_search_run_project_then_living_update(server, env, project):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["search", "run", "--project", str(project)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "central: skipped" in result.output and "sysrev import searches/central.ris" in result.output
+    runs = project / "searches" / "runs"
+    assert [p.name.split("-", 1)[1] for p in list_snapshots(runs)] == ["pubmed", "scopus"]
+    manifest = read_snapshot(list_snapshots(runs, "pubmed")[0])[0]
+    assert manifest["strategy_file"] == "pubmed.toml"
+    result = runner.invoke(cli, ["search", "run", "pubmed", "--project", str(project), "--since", "last"], env=env)
+    assert result.exit_code == 0, result.output
+    latest = list_snapshots(runs, "pubmed")[-1]
+    manifest = read_snapshot(latest)[0]
+    assert manifest["since"] is not None and manifest["overlap_days"] == 3
+    text = "".join(p.read_text() for p in runs.rglob("manifest.json"))
+    assert "ELSKEY42" not in text
+
+
+def test_search_run_errors_name_file_and_key(server, env, project):
+    (project / "searches" / "bad.toml").write_text('database = "pubmed"\nquery = ""\n')
+    result = CliRunner().invoke(cli, ["search", "run", "--project", str(project)], env=env)
+    assert result.exit_code == 2 and "bad.toml" in result.output and "'query'" in result.output
+    (project / "searches" / "bad.toml").unlink()
+    result = CliRunner().invoke(cli, ["search", "run", "nosuch", "--project", str(project)], env=env)
+    assert result.exit_code == 2 and "available: central, pubmed, scopus" in result.output
+
+
+def test_search_run_since_last_without_earlier_run(server, env, project):
+    result = CliRunner().invoke(cli, ["search", "run", "pubmed", "--project", str(project), "--since", "last"],
+                                env=env)
+    assert result.exit_code == 2 and "no earlier run" in result.output
+
+
+def test_gaps_give_exit_status_1_and_are_listed(server, env, tmp_path):
+    server.fault("efetch", "body", status=400, body=b"bad")  # an unretryable batch failure
+    result = CliRunner().invoke(cli, ["search", "pubmed", "--query", "x", "--out", str(tmp_path / "o")], env=env)
+    assert result.exit_code == 1
+    assert "gap (batch)" in result.output and "next run fetches them again" in result.output
+    manifest = json.loads(next((tmp_path / "o").glob("*/manifest.json")).read_text())
+    assert manifest["gaps"][0]["retstart"] == 0

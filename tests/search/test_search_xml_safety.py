@@ -1,0 +1,105 @@
+"""PubMed XML parsing never reaches the network or expands without bound, and normalises records."""
+
+import socket
+
+import pytest
+
+from sysrev.search import pubmed_xml
+from sysrev.search.pubmed_xml import PubmedXMLError, UnsafeXMLError, records_from_xml
+
+ARTICLE = ('<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">123</PMID>'
+           '<Article PubModel="Print"><Journal><JournalIssue CitedMedium="Print"><PubDate><MedlineDate>1998 Dec-1999 Jan'
+           '</MedlineDate></PubDate></JournalIssue><Title>J</Title></Journal><ArticleTitle>{title}</ArticleTitle>'
+           '<Pagination><MedlinePgn>R12-5</MedlinePgn></Pagination><AuthorList><Author><LastName>Doe</LastName>'
+           '<ForeName>Jo</ForeName></Author></AuthorList></Article></MedlineCitation><PubmedData><ArticleIdList>'
+           '<ArticleId IdType="doi">https://doi.org/10.1000/ABC</ArticleId></ArticleIdList></PubmedData></PubmedArticle>')
+
+
+def _doc(doctype, title="A title"):
+    return (f'<?xml version="1.0"?>\n{doctype}\n<PubmedArticleSet>{ARTICLE.format(title=title)}'
+            '</PubmedArticleSet>').encode()
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Any attempt to open a socket fails the test loudly."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the parser tried to reach the network")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+def test_bundled_dtd_parses_and_normalises():
+    doc = _doc('<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
+               '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">', title="A <i>bold</i> title")
+    [record] = records_from_xml(doc)
+    assert record.pmid == "123" and record.year == 1998 and record.pages == "R12-R15"
+    assert record.title == "A bold title" and record.doi == "10.1000/abc" and record.authors == ["Doe, Jo"]
+
+
+def test_remote_dtd_that_biopython_does_not_bundle_is_refused():
+    doc = _doc('<!DOCTYPE PubmedArticleSet SYSTEM "http://attacker.example/evil.dtd">')
+    with pytest.raises(UnsafeXMLError, match="evil.dtd.*does not bundle"):
+        records_from_xml(doc)
+
+
+def test_unknown_dated_pubmed_dtd_is_read_with_the_newest_bundled_one():
+    doc = _doc('<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2099//EN" '
+               '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_990101.dtd">')
+    [record] = records_from_xml(doc)
+    assert record.pmid == "123"
+    assert pubmed_xml.newest_pubmed_dtd() in pubmed_xml.bundled_dtds()
+
+
+def test_external_entity_is_refused(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    doc = _doc(f'<!DOCTYPE PubmedArticleSet [ <!ENTITY xxe SYSTEM "file://{secret}"> ]>', title="&xxe;")
+    with pytest.raises(UnsafeXMLError, match="own DTD subset"):
+        records_from_xml(doc)
+
+
+def test_entity_expansion_bomb_is_refused():
+    entities = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">'
+                                               for i in range(1, 10))
+    doc = _doc(f"<!DOCTYPE PubmedArticleSet [ {entities} ]>", title="&a9;")
+    with pytest.raises(UnsafeXMLError):
+        records_from_xml(doc)
+
+
+def test_external_entity_reached_some_other_way_is_refused_by_the_handler():
+    handler = pubmed_xml._OfflineHandler(validate=True, escape=False, ignore_errors=False)
+    with pytest.raises(UnsafeXMLError, match="refusing external entity"):
+        handler.externalEntityRefHandler(None, None, "file:///etc/passwd", None)
+
+
+def test_truncated_document_is_a_parse_error():
+    doc = _doc('<!DOCTYPE PubmedArticleSet SYSTEM "pubmed_250101.dtd">')
+    with pytest.raises(PubmedXMLError, match="malformed or truncated"):
+        records_from_xml(doc[: len(doc) // 2])
+
+
+def test_error_element_texts():
+    assert pubmed_xml.error_messages(b"<x><ERROR>Unable to obtain query #1</ERROR><ERROR/></x>") == [
+        "Unable to obtain query #1"]
+
+
+def test_real_articles_structured_abstract_collective_and_book(shared_fixtures):
+    base = shared_fixtures / "eutils"
+    [art] = records_from_xml((base / "biopython_Tests_Entrez" / "pubmed4.xml").read_bytes())
+    assert art.abstract.startswith("OBJECTIVE: Telomere shortening")
+    assert " DESIGN: " in art.abstract and "<i>" not in art.abstract and "(TERT)" in art.abstract
+    assert art.title == ("Leucocyte telomere length, genetic variants at the TERT gene region and risk of "
+                         "pancreatic cancer.")
+    assert art.doi == "10.1136/gutjnl-2016-312510" and art.pmcid == "PMC5442267" and art.year == 2017
+    assert art.authors[0] == "Bao, Ying"
+    [seasonal, _] = records_from_xml((base / "biopython_Tests_Entrez" / "pubmed1.xml").read_bytes())
+    assert seasonal.pmid == "12091962" and seasonal.abstract == "" and seasonal.year == 1990
+    collective = records_from_xml((base / "metapub_pmid_xml" / "38534005.xml").read_bytes())[0]
+    assert ("Task and Finish Group for Urinalysis (TFG-U), European Federation of Clinical Chemistry and "
+            "Laboratory Medicine (EFLM)") in collective.authors  # a collective name is kept whole
+    [book] = records_from_xml((base / "metapub_tests_data" / "sample_article_20301577.xml").read_bytes())
+    assert book.pmid == "20301577" and book.title == "CACNA1C-Related Disorders"
+    assert book.abstract.startswith("CLINICAL CHARACTERISTICS:")
