@@ -4,8 +4,8 @@
 
 Sets: every bib-dedupe style folder (``records_pre_merged.csv`` + ``merged_record_ids.csv``) and every CoLRev
 style folder (``records.bib`` + ``records_expected.bib``) under ``DIR/dedup`` (default ../shared/fixtures or
-$SYSREV_SHARED_FIXTURES), bib-dedupe's hand-curated pairs (``bibdedupe_test_cases.json``, scored on the 25
-listed pairs only), the project's own hard cases (tests/fixtures/dedup/hard_cases.csv), and any ``--set``.
+$SYSREV_SHARED_FIXTURES), bib-dedupe's hand-curated pairs (``bibdedupe_test_cases.json``: each pair
+deduplicated on its own; FP/FN counted over the pairs), the project's own hard cases (tests/fixtures/dedup/hard_cases.csv), and any ``--set``.
 
 Scoring is pairwise (see sysrev.dedup.evaluate): FP = pairs of different records put in one cluster, FN = true
 duplicate pairs not joined, sensitivity = found true pairs / true pairs. Time is wall-clock for the whole
@@ -33,7 +33,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def discover_sets(fixtures: Path, extra: list) -> list:
-    """(name, loader) pairs for every labelled set found."""
+    """(name, loader) pairs for every labelled set found; a loader returns (records, true clusters, the
+    original bib-dedupe style CSV to give the peer unchanged or None)."""
     sets = []
     roots = [fixtures / "dedup"] if (fixtures / "dedup").is_dir() else []
     folders = sorted({p.parent for root in roots for p in root.rglob("records_pre_merged.csv")}
@@ -41,10 +42,10 @@ def discover_sets(fixtures: Path, extra: list) -> list:
     folders += [Path(e) for e in extra]
     for folder in folders:
         if (folder / "records_pre_merged.csv").is_file():
-            sets.append((folder.name, lambda f=folder: load_labelled_set(f)))
+            sets.append((folder.name, lambda f=folder: (*load_labelled_set(f), f / "records_pre_merged.csv")))
         elif (folder / "records_expected.bib").is_file():
-            sets.append((f"colrev/{folder.name}", lambda f=folder: load_colrev_set(f)))
-    sets.append(("own hard cases", lambda: load_own_cases(REPO / "tests/fixtures/dedup/hard_cases.csv")))
+            sets.append((f"colrev/{folder.name}", lambda f=folder: (*load_colrev_set(f), None)))
+    sets.append(("own hard cases", lambda: (*load_own_cases(REPO / "tests/fixtures/dedup/hard_cases.csv"), None)))
     return sets
 
 
@@ -59,25 +60,18 @@ def load_own_cases(path: Path):
 
 
 def load_case_pairs(path: Path):
-    """bib-dedupe's curated pairs as one set of records (IDs prefixed by case) and the pairs to score."""
+    """bib-dedupe's curated pairs: ``[(records [a, b], raw rows [a, b], expected_duplicate), …]``."""
     cases = json.loads(path.read_text(encoding="utf-8"))["cases"]
-    records, pairs = [], []
+    pairs = []
     for n, case in enumerate(cases):
-        ids = []
+        records, rows = [], []
         for side in ("record_a", "record_b"):
             row = {k: ("" if v is None else str(v)) for k, v in case[side].items()}
-            row["ID"] = f"c{n:02d}{side[-1]}-{row.get('ID', '')}"
+            row["ID"] = f"c{n:02d}{side[-1]}"
             records.append(record_from_row(row))
-            ids.append(row["ID"])
-        pairs.append((ids[0], ids[1], case["expected_duplicate"]))
-    return records, pairs
-
-
-def score_case_pairs(clusters, pairs):
-    cluster_of = {rid: n for n, members in enumerate(clusters) for rid in members}
-    fp = sum(1 for a, b, dup in pairs if not dup and a in cluster_of and cluster_of.get(a) == cluster_of.get(b))
-    fn = sum(1 for a, b, dup in pairs if dup and not (a in cluster_of and cluster_of.get(a) == cluster_of.get(b)))
-    return fp, fn, sum(1 for *_, dup in pairs if dup)
+            rows.append(row)
+        pairs.append((records, rows, case["expected_duplicate"]))
+    return pairs
 
 
 def run_sysrev(records):
@@ -87,9 +81,20 @@ def run_sysrev(records):
     return [[ids[i] for i in c] for c in result.clusters], time.perf_counter() - started, len(result.uncertain)
 
 
-def run_bibdedupe(records, tmp: Path):
+def run_bibdedupe(records, tmp: Path, raw=None):
+    """Run the peer on the original rows when there are some (a CSV path or row dicts), else on ``records``
+    written in its column layout."""
     path = tmp / "peer_input.csv"
-    write_peer_csv(path, records, [r.source_id for r in records])
+    if isinstance(raw, Path):
+        path = raw
+    elif raw:
+        columns = sorted({k for row in raw for k in row})
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(raw)
+    else:
+        write_peer_csv(path, records, [r.source_id for r in records])
     result = run_peer(path)
     if result is None or "error" in result:
         return None, result
@@ -116,34 +121,52 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for name, loader in discover_sets(fixtures, args.set):
-            records, truth = loader()
+            records, truth, raw = loader()
             clusters, seconds, queued = run_sysrev(records)
             ours, _fp, _fn = pairwise_score(len(records), clusters, truth)
             line = (f"{name:<22} {len(records):>7} {ours.true_pairs:>6} | {ours.false_positives:>9} "
                     f"{ours.false_negatives:>4} {ours.sensitivity:>7.4f} {seconds:>6.2f}s {queued:>5} | ")
-            line += _peer_cells(records, truth, tmp, use_peer, lambda c: pairwise_score(len(records), c, truth)[0])
+            line += _peer_cells(records, raw, tmp, use_peer, lambda c: pairwise_score(len(records), c, truth)[0])
             print(line, flush=True)
         cases = fixtures / "dedup" / "bibdedupe_test_cases.json"
         if cases.is_file():
-            records, pairs = load_case_pairs(cases)
-            clusters, seconds, queued = run_sysrev(records)
-            fp, fn, true = score_case_pairs(clusters, pairs)
-            line = (f"{'curated pairs (25)':<22} {len(records):>7} {true:>6} | {fp:>9} {fn:>4} "
-                    f"{(true - fn) / true:>7.4f} {seconds:>6.2f}s {queued:>5} | ")
-            if use_peer:
-                peer_clusters, info = run_bibdedupe(records, tmp)
-                if peer_clusters is None:
-                    line += f"peer failed: {info.get('error') if info else ''}"
-                else:
-                    pfp, pfn, _ = score_case_pairs(peer_clusters, pairs)
-                    line += f"{pfp:>13} {pfn:>4} {(true - pfn) / true:>7.4f} {info['wall_seconds']:>6.2f}s"
-            print(line, flush=True)
+            print(_case_pairs_line(load_case_pairs(cases), tmp, use_peer), flush=True)
 
 
-def _peer_cells(records, truth, tmp, use_peer, score) -> str:
+def _case_pairs_line(pairs, tmp, use_peer) -> str:
+    """Each curated pair deduplicated on its own (two records), by each tool; FP/FN over the pairs."""
+    true = sum(1 for *_, dup in pairs if dup)
+    tallies = {"sysrev": [0, 0, 0.0, 0], "peer": [0, 0, 0.0, 0]}
+    for records, raw, dup in pairs:
+        ids = [r.source_id for r in records]
+        clusters, seconds, queued = run_sysrev(records)
+        _tally(tallies["sysrev"], clusters, ids, dup, seconds, queued)
+        if use_peer:
+            peer_clusters, info = run_bibdedupe(records, tmp, raw)
+            if peer_clusters is None:
+                return f"curated pairs: peer failed: {info.get('error') if info else ''}"
+            _tally(tallies["peer"], peer_clusters, ids, dup, info["wall_seconds"], 0)
+    fp, fn, seconds, queued = tallies["sysrev"]
+    line = (f"{'curated pairs':<22} {2 * len(pairs):>7} {true:>6} | {fp:>9} {fn:>4} {(true - fn) / true:>7.4f} "
+            f"{seconds:>6.2f}s {queued:>5} | ")
+    if not use_peer:
+        return line + "peer not installed"
+    fp, fn, seconds, _ = tallies["peer"]
+    return line + f"{fp:>13} {fn:>4} {(true - fn) / true:>7.4f} {seconds:>6.2f}s"
+
+
+def _tally(tally, clusters, ids, dup, seconds, queued):
+    joined = any(ids[0] in c and ids[1] in c for c in clusters)
+    tally[0] += int(joined and not dup)
+    tally[1] += int(dup and not joined)
+    tally[2] += seconds
+    tally[3] += queued
+
+
+def _peer_cells(records, raw, tmp, use_peer, score) -> str:
     if not use_peer:
         return "peer not installed"
-    clusters, info = run_bibdedupe(records, tmp)
+    clusters, info = run_bibdedupe(records, tmp, raw)
     if clusters is None:
         return f"peer failed: {info.get('error') if info else ''}"
     s = score(clusters)

@@ -29,13 +29,20 @@ _CHOICES = {"s": "same", "d": "different", "r": "related"}
 _SHOWN_WARNINGS = 10
 
 
+_VALUE_OPTIONS = {"--project", "--clusters", "--id-column", "--uncertain", "--reviewer"}
+
+
 class _DedupGroup(click.Group):
-    """Runs deduplication unless the first argument names a subcommand (``review``)."""
+    """Runs deduplication unless an argument names a subcommand (``review``), wherever options put it
+    (``sysrev dedup --project DIR review`` works like ``sysrev dedup review --project DIR``)."""
 
     def parse_args(self, ctx, args):
-        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
-            args = ["run", *args]
-        return super().parse_args(ctx, args)
+        if args and args[0] in ("-h", "--help"):
+            return super().parse_args(ctx, args)
+        for i, arg in enumerate(args):
+            if arg in self.commands and (i == 0 or args[i - 1] not in _VALUE_OPTIONS):
+                return super().parse_args(ctx, [arg, *args[:i], *args[i + 1:]])
+        return super().parse_args(ctx, ["run", *args])
 
 
 @click.group(cls=_DedupGroup)
