@@ -98,6 +98,15 @@ def effective_depends_on_missing(domain, qid: str, effective: dict) -> bool:
     return cond is not None and any(effective.get(q) is None for q in cond.questions)
 
 
+def _bare(exc: InputError) -> str:
+    """The error's message without the "file, line N, column 'c': " prefix (Problem prints its own)."""
+    where = ", ".join(filter(None, [str(exc.path) if exc.path is not None else None,
+                                    f"line {exc.line}" if exc.line else None,
+                                    f"column '{exc.column}'" if exc.column else None]))
+    text = str(exc)
+    return text[len(where) + 2:] if where and text.startswith(where + ": ") else text
+
+
 def check_folder(rob_dir) -> tuple[list[Assessment], list[Problem]]:
     """Load every form in ``rob_dir``; return the loadable ones and the problems of all (malformed files
     become one error each instead of stopping the check)."""
@@ -107,7 +116,7 @@ def check_folder(rob_dir) -> tuple[list[Assessment], list[Problem]]:
         try:
             a = load_assessment(path)
         except InputError as exc:
-            problems.append(Problem(ERROR, path, exc.column or "", str(exc).split(": ", 1)[-1], exc.line))
+            problems.append(Problem(ERROR, path, exc.column or "", _bare(exc), exc.line))
             continue
         if (a.study, a.outcome) in seen:
             problems.append(Problem(ERROR, path, "study", f"a second form for {a.study!r} × {a.outcome!r} "
