@@ -73,7 +73,7 @@ def _format_status(s) -> str:
              f"{s['awaiting_second_reviewer']} awaiting another reviewer · {s['unscreened']} unscreened · "
              f"{s['reconciled']} reconciled"]
     if s["reviewers"]:
-        width = max(len(name) for name in s["reviewers"])
+        width = max(len("reviewer"), *(len(name) for name in s["reviewers"]))
         lines.append(f"  {'reviewer'.ljust(width)}  screened   left  include  exclude  maybe")
         for name, r in s["reviewers"].items():
             lines.append(f"  {name.ljust(width)}  {r['screened']:>8}  {r['left']:>5}  {r['include']:>7}  "

@@ -19,7 +19,7 @@ screening did not send there. A failed check is a :class:`PrismaError` that says
 """
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sysrev.errors import InputError, SysrevError
@@ -48,7 +48,6 @@ class PrismaCounts:
     reports_included: int
     previous_studies: int | None = None
     previous_reports: int | None = None
-    notes: list = field(default_factory=list)
 
     @property
     def identified_total(self) -> int:
