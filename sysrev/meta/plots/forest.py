@@ -174,6 +174,8 @@ def _layout(table: ForestTable, with_rob: bool, title, left: str, right: str) ->
     if with_rob:
         legend = max(text_width(f"({key}) {name}", FONT_SIZE) for key, name in DOMAIN_NAMES.items())
         width = max(width, 2 * MARGIN + legend)
+    if title:
+        width = max(width, 2 * MARGIN + text_width(str(title), TITLE_SIZE, bold=True))
     return _Layout(width, height + MARGIN, col_left, widths, graph_left, graph_width, rob_left, rob_width,
                    title_y, header_y, body_top, graph_rows, legend_top)
 
