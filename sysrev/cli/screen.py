@@ -125,7 +125,8 @@ def _vote(vote) -> str:
 
 
 @screen.command("reconcile")
-@click.option("--reviewer", required=True, help="Who settles the conflicts (the third reviewer, or 'consensus').")
+@click.option("--reviewer", required=True, help="Who settles the conflicts: a third reviewer, or a name such as "
+              "'consensus' (it must be listed in [screening] reviewers).")
 @stage_option
 @project_option
 def reconcile(reviewer, stage, project_dir):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_text
@@ -109,7 +109,12 @@ def append_decisions(path, decisions) -> int:
     if not decisions:
         return 0
     path = Path(path)
-    with _lock(path):
+    try:
+        lock = _lock(path).acquire()
+    except Timeout:
+        raise SysrevError(f"{path}: another sysrev process has held its lock for over a minute; nothing was "
+                          "written (try again)") from None
+    with lock:
         existing = path.read_text(encoding="utf-8") if path.exists() else ""
         header, rows = _split_existing(path, existing)
         wants_note = header == HEADER_WITH_NOTE or any(d.note for d in decisions)
