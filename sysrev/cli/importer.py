@@ -6,7 +6,6 @@ exported files. Importing one writes the same snapshot a search run writes (``ma
 manifest records the file's name, size and SHA-256, so a later re-import of a changed export is noticed.
 """
 
-import hashlib
 import re
 from collections import Counter
 from pathlib import Path
@@ -16,16 +15,30 @@ import click
 from sysrev.cli.options import project_option
 from sysrev.errors import SysrevError
 from sysrev.formats import FORMATS, load_references
-from sysrev.project import load_project
+from sysrev.project import load_project, load_toml
 from sysrev.search.snapshot import write_snapshot
 
 _SHOWN_WARNINGS = 20
 
 
 def snapshot_name(source: str | None, path: Path) -> str:
-    """A file-name-safe search name from ``--source`` (else the file's stem): ``Cochrane CENTRAL`` → ``cochrane-central``."""
-    name = re.sub(r"[^a-z0-9]+", "-", (source or path.stem).lower()).strip("-")
+    """The search name for the snapshot folder: ``--source`` as given when it is file-name-safe (so it matches
+    the strategy ``searches/<name>.toml``), else made safe (``Cochrane CENTRAL`` → ``cochrane-central``);
+    the file's stem when there is no source."""
+    text = (source or "").strip()
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", text):
+        return text
+    name = re.sub(r"[^a-z0-9]+", "-", (text or path.stem).lower()).strip("-")
     return name or "import"
+
+
+def _file_strategy(project, name: str) -> dict:
+    """The project's ``searches/<name>.toml`` when it is a ``database = "file"`` strategy, else ``{}``."""
+    path = project.searches_dir / f"{name}.toml"
+    if not path.is_file():
+        return {}
+    strategy = load_toml(path)
+    return strategy if strategy.get("database") == "file" else {}
 
 
 @click.command("import")
@@ -42,12 +55,13 @@ def import_command(file, source, out_dir, format_name, project_dir):
     """Import a reference file (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, CSV) as a
     search-run snapshot."""
     parsed = load_references(file, source=source, format=format_name)
-    runs_dir = out_dir if out_dir is not None else load_project(project_dir).runs_dir
-    data = file.read_bytes()
+    project = load_project(project_dir) if out_dir is None or project_dir is not None else None
+    runs_dir = out_dir if out_dir is not None else project.runs_dir
     name = snapshot_name(source or parsed.dialect or None, file)
+    strategy = _file_strategy(project, name) if project is not None else {}
     manifest_extra = {
         "source": source or parsed.dialect or "file",
-        "file": {"name": file.name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()},
+        "file": {"name": file.name, "size": parsed.size, "sha256": parsed.sha256},
         "format": parsed.format,
         "dialect": parsed.dialect,
         "encoding": parsed.encoding,
@@ -55,13 +69,14 @@ def import_command(file, source, out_dir, format_name, project_dir):
         "warnings": [w.replace(str(file), file.name) for w in parsed.warnings],
     }
     try:
-        folder = write_snapshot(runs_dir, name, parsed.records, database="file", extra=manifest_extra)
+        folder = write_snapshot(runs_dir, name, parsed.records, database="file", query=strategy.get("query"),
+                                extra=manifest_extra)
     except (OSError, ValueError) as exc:
         raise SysrevError(f"could not write the snapshot under {runs_dir}: {exc}") from None
-    _print_summary(file, parsed, folder)
+    _print_summary(file, parsed, folder, name if strategy else None)
 
 
-def _print_summary(file: Path, parsed, folder: Path) -> None:
+def _print_summary(file: Path, parsed, folder: Path, strategy_name) -> None:
     dialect = f", {parsed.dialect}" if parsed.dialect else ""
     click.echo(f"Imported {len(parsed.records)} records from {file.name} ({parsed.format}{dialect}, "
                f"{parsed.encoding})")
@@ -73,6 +88,8 @@ def _print_summary(file: Path, parsed, folder: Path) -> None:
     missing = {label: sum(1 for r in parsed.records if not getattr(r, attr))
                for label, attr in (("title", "title"), ("abstract", "abstract"), ("year", "year"), ("DOI", "doi"))}
     click.echo("Missing: " + ", ".join(f"{label} {n}" for label, n in missing.items()))
+    if strategy_name:
+        click.echo(f"Strategy: searches/{strategy_name}.toml (its query is stored in the manifest)")
     if parsed.warnings:
         click.echo(f"{len(parsed.warnings)} warning(s):", err=True)
         for warning in parsed.warnings[:_SHOWN_WARNINGS]:

@@ -12,6 +12,7 @@ used gets ``#2`` (``#3`` …) appended and a warning, because a snapshot holds e
 two records in one export are not necessarily the same (dedup decides that later).
 """
 
+import hashlib
 from pathlib import Path
 
 from sysrev.errors import InputError
@@ -58,6 +59,7 @@ def load_references(path, *, source=None, format=None) -> ParsedFile:
         parsed.encoding = decoded.encoding
         parsed.warnings = decoded.warnings + parsed.warnings
     _finish(parsed, path, source)
+    parsed.sha256, parsed.size = hashlib.sha256(data).hexdigest(), len(data)
     return parsed
 
 

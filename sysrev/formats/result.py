@@ -9,7 +9,8 @@ class ParsedFile:
 
     ``format`` is the file format (``ris``, ``nbib``, …); ``dialect`` the exporting database or tool when
     the content reveals it (``scopus``, ``embase``, ``pubmed`` …, else ``""``); ``warnings`` are messages
-    naming file and line for anything read with a guess (a missing ``ER``, a non-UTF-8 encoding, …).
+    naming file and line for anything read with a guess (a missing ``ER``, a non-UTF-8 encoding, …);
+    ``sha256`` and ``size`` describe the exact bytes that were read (set by :func:`load_references`).
     """
 
     records: list
@@ -17,3 +18,5 @@ class ParsedFile:
     dialect: str = ""
     encoding: str = "utf-8"
     warnings: list = field(default_factory=list)
+    sha256: str = ""
+    size: int = 0

@@ -13,6 +13,9 @@ fields follows the RIS specification and the dialects seen in real exports:
 * Scopus: the EID inside ``UR`` becomes the ``source_id`` (the same one a Scopus API search gives),
   ``C7`` article numbers, ``DB  - Scopus``; Embase: ``U2`` holds the Embase ID, ``DB  - Embase``;
 * Rayyan: keywords continued on untagged lines (each line is one keyword), ``AN  - rayyan-…``;
+* Cochrane Library (CENTRAL): ``ID  - CN-…`` is the source_id, ``AN  - PUBMED 12345678`` gives the PMID;
+* the source_id is ``ID`` unless that is a bare record counter (EndNote, Rayyan: ``1``, ``369``) and the
+  record has an accession number ``AN``, which then wins;
 * IEEE, JSTOR, ProQuest, Web of Science RIS: ``VO`` for volume, names in natural order, ``C1`` notes.
 
 Tags without a Record field are kept under ``extra["fields"]`` so nothing a file said is lost.
@@ -175,6 +178,8 @@ def _dialect(tags: dict) -> str:
         return "pubmed" if _PUBMED_HINTS.search(database) else re.sub(r"\W+", "-", database).strip("-")
     if scopus_eid(tags.get("UR")):
         return "scopus"
+    if first(tags.get("ID")).startswith("CN-") or "cochranelibrary.com/central" in first(tags.get("UR")):
+        return "cochrane-central"
     accession = first(tags.get("AN"))
     if accession.startswith("rayyan-"):
         return "rayyan"
@@ -182,6 +187,15 @@ def _dialect(tags: dict) -> str:
         return "web-of-science"
     if _PUBMED_HINTS.search(first(tags.get("DP"))):
         return "pubmed"
+    return ""
+
+
+def _pubmed_accession(tags) -> str:
+    """The PMID in a ``PUBMED 12345678`` accession (Cochrane CENTRAL lists its sources this way)."""
+    for value in as_list(tags.get("AN")) + as_list(tags.get("M1")) + as_list(tags.get("C3")):
+        match = re.match(r"(?:PUBMED|MEDLINE)\s*:?\s*(\d{1,9})$", value, re.IGNORECASE)
+        if match:
+            return match.group(1)
     return ""
 
 
@@ -211,7 +225,7 @@ def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
     pmid = first(tags.get("PMID"))
     if not pmid and dialect == "pubmed" and re.fullmatch(r"\d{1,9}", accession):
         pmid = accession
-    pmid = pmid or pmid_in_text(*notes, accession) or next(
+    pmid = pmid or pmid_in_text(*notes, accession) or _pubmed_accession(tags) or next(
         (normalise_pmid(u) for u in links if "pubmed" in u.lower() and normalise_pmid(u)), "")
     issn = first(tags.get("SN"))
     if ris_type in _BOOK_TYPES or ris_type in ("CHAP", "ECHAP") or re.search(r"97[89]-?\d", issn):
@@ -226,7 +240,10 @@ def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
     if abstract and first(tags.get("N2")) and _text(tags, "N2") != abstract:
         extra_fields["N2"] = _text(tags, "N2")
     database_id = {"scopus": scopus_eid(links), "embase": first(tags.get("U2"))}.get(dialect, "")
-    source_id = database_id or accession or first(tags.get("ID")) or fallback_id
+    record_id = first(tags.get("ID"))
+    if re.fullmatch(r"\d{1,6}", record_id) and accession:
+        record_id = ""  # a reference manager's record counter; the database's accession number is stabler
+    source_id = database_id or record_id or accession or fallback_id
     return build_record(
         source_id=source_id,
         source=source,

@@ -76,5 +76,20 @@ def test_snapshot_name():
     from pathlib import Path
 
     assert snapshot_name("Cochrane CENTRAL", Path("x.ris")) == "cochrane-central"
+    assert snapshot_name("Embase_2023", Path("x.ris")) == "Embase_2023"  # safe names kept as the strategy's
     assert snapshot_name(None, Path("/a/Embase export (2023).ris")) == "embase-export-2023"
     assert snapshot_name("***", Path("x.ris")) == "import"
+
+
+def test_import_named_after_a_file_strategy_stores_its_query(tmp_path, own_fixtures):
+    project = _project(tmp_path / "proj")
+    (project / "searches").mkdir()
+    (project / "searches" / "central.toml").write_text(
+        'name = "central"\ndatabase = "file"\nquery = "#1 ultrasound AND fluoroscopy"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(own_fixtures / "formats" / "central_layout.ris"),
+                                      "--source", "central", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    (run,) = list_snapshots(project / "searches" / "runs", "central")
+    manifest, records = read_snapshot(run)
+    assert manifest["query"] == "#1 ultrasound AND fluoroscopy" and manifest["name"] == "central"
+    assert "searches/central.toml" in result.output and len(records) == 2

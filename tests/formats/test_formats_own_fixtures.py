@@ -234,3 +234,21 @@ def test_decode_utf16_bom_and_split_lines():
     decoded = decode_bytes(text.encode("utf-16"))
     assert decoded.encoding == "utf-16" and decoded.text == text
     assert split_lines(text) == ["TY  - JOUR", "TI  - x\u2028y", "ER  - "]
+
+
+def test_ris_cochrane_central_layout(fx):
+    """A hand-made file in the layout of the Cochrane Library's RIS export (values invented)."""
+    parsed = load_references(fx / "central_layout.ris")
+    first, second = parsed.records
+    assert parsed.dialect == "cochrane-central" and first.source == "cochrane-central"
+    assert [first.source_id, second.source_id] == ["CN-09999901", "CN-09999902"]
+    assert first.pmid == "39999901"  # from "AN  - PUBMED 39999901"
+    assert (first.pages, first.doi, first.journal) == ("101-109", "10.9999/ejp.2020.101", "Example Journal of Pain")
+    assert second.authors == [] and second.year == 2021
+
+
+def test_ris_record_counter_id_yields_to_accession_number(tmp_path):
+    path = tmp_path / "endnote.ris"
+    path.write_text("TY  - JOUR\nID  - 369\nAN  - 21553931\nTI  - x\nER  - \n\n"
+                    "TY  - JOUR\nID  - smith2020\nAN  - 123\nTI  - y\nER  - \n", encoding="utf-8")
+    assert [r.source_id for r in read_references(path)] == ["21553931", "smith2020"]
