@@ -75,7 +75,8 @@ def analyse_group(eff: StudyEffects, settings: Settings) -> GroupResult:
     estimable = eff.estimable
     y, v = eff.yi[estimable], eff.vi[estimable]
     k = int(estimable.sum())
-    if k == 0:
+    pooled_on_counts = settings.method != "IV" and eff.pooled_rows is not None and eff.pooled_rows.any()
+    if k == 0 and not (pooled_on_counts and settings.model == "fixed"):
         return GroupResult.empty(_study_rows(eff, settings, np.zeros(len(estimable))), len(estimable))
     df = k - 1
     ci_method = settings.ci if k > 1 else "z"  # one study: no t distribution with 0 df, its own z interval
@@ -85,13 +86,15 @@ def analyse_group(eff: StudyEffects, settings: Settings) -> GroupResult:
     if settings.method != "IV" and settings.model == "fixed":
         se = math.sqrt(variance)
         crit = stats.norm.isf((1 - settings.level / 100) / 2)
-        z = estimate / se
+        z = estimate / se if se > 0 else math.nan
         stats_ = {"estimate": estimate, "se": se, "z": z, "p": float(2 * stats.norm.sf(abs(z))),
                   "ci_low": estimate - crit * se, "ci_high": estimate + crit * se, "Q_df": df}
         if k > 1:
             stats_.update(_heterogeneity_from_q(q, df))
-        else:
+        elif k == 1:
             stats_["Q"] = q
+        else:  # metafor's MH on raw counts pools studies that have no per-study estimate (no Q then)
+            stats_["Q_df"] = None
     else:
         tau2 = None
         if settings.model == "random":
@@ -149,7 +152,7 @@ def meta_analysis(data, measure, method=None, model="fixed", tau2="DL", ci="z", 
     table = read_study_table(data, settings.measure, subgroup)
     effects = study_effects(table, settings)
     overall = analyse_group(effects, settings)
-    if overall.k == 0:
+    if overall.estimate is None:
         raise SysrevError("no study has an estimable effect (every study has no events, or only events, in "
                           "both arms)")
     groups = None
