@@ -191,6 +191,7 @@ def check_project(project) -> list[Finding]:
             findings.append(Finding(WARNING, row.path, f"study {row.study!r} is not in {STUDIES_FILE}",
                                     row.line, "study"))
     if studies:
+        findings.extend(_check_studies(studies, ext / STUDIES_FILE))
         findings.extend(_check_against_randomised(rows, studies, groups))
     findings.extend(_check_analyses(rows, form, _analyses_or_error(project, findings)))
     return findings
@@ -202,6 +203,21 @@ def _analyses_or_error(project, findings) -> dict:
     except InputError as exc:
         findings.append(_from_input_error(exc))
         return {}
+
+
+def _check_studies(studies: dict, path: Path) -> list[Finding]:
+    """Counts within studies.csv that contradict each other."""
+    found = []
+    for name, study in studies.items():
+        total, g1, g2 = (study.get(k) for k in ("n_randomised", "n_randomised_group1", "n_randomised_group2"))
+        if total is not None and g1 is not None and g2 is not None and g1 + g2 != total:
+            found.append(Finding(ERROR, path, f"{name}: n_randomised_group1 + n_randomised_group2 = {g1 + g2} "
+                                              f"but n_randomised = {total}", study["_line"], "n_randomised"))
+        analysed = study.get("n_analysed")
+        if analysed is not None and total is not None and analysed > total:
+            found.append(Finding(ERROR, path, f"{name}: n_analysed ({analysed}) > n_randomised ({total})",
+                                 study["_line"], "n_analysed"))
+    return found
 
 
 def _check_against_randomised(rows, studies, groups) -> list[Finding]:

@@ -113,6 +113,13 @@ def test_n_analysed_above_n_randomised(tmp_path):
     assert result.exit_code == 2 and "error: 2 error(s) in the extraction files" in result.output
 
 
+def test_contradicting_counts_in_studies_csv(tmp_path):
+    studies = "study,n_randomised,n_randomised_group1,n_randomised_group2,n_analysed\nTrial A,60,30,31,61\n"
+    project = make_project(tmp_path, GOOD, studies=studies)
+    errors = [(f[1], f[2], f[3]) for f in findings(project) if f[0] == ERROR]
+    assert errors == [("studies.csv", 2, "n_randomised"), ("studies.csv", 2, "n_analysed")]
+
+
 def test_scale_direction_conflict_within_an_analysis(tmp_path):
     analyses = '[analyses.pain]\noutcome = "pain"\nmeasure = "SMD"\n'
     project = make_project(tmp_path, GOOD + ["Trial B,pain,,2 weeks,US,20,6,2,,Relief 0-10,T1,,,,",
