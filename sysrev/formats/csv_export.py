@@ -9,7 +9,7 @@ Columns that match nothing are kept in ``extra["fields"]`` (e.g. ASReview's ``la
 
 Cells with several names are split by what the tool uses: ``;`` (Scopus, IEEE, Zotero), `` and `` (Rayyan),
 a Python/JSON list literal (ASReview), or commas (PubMed ``Lim SM, Shiau CWC``; Embase ``Liu R., Adler D.G.``).
-Embase's ``Source`` cell (``Journal (2014) 3:3 (152-160). Date of Publication: …``) is split into journal,
+Embase's ``Source`` cell (and any journal cell written as a citation) (``Journal (2014) 3:3 (152-160). Date of Publication: …``) is split into journal,
 year, volume, issue and pages.
 """
 
@@ -20,34 +20,36 @@ import re
 from pathlib import Path
 
 from sysrev.errors import InputError
-from sysrev.formats.fields import build_record, doi_from, first, join_pages, scopus_eid
+from sysrev.formats.fields import build_record, doi_from, first, join_pages, pmid_in_text, scopus_eid
 from sysrev.formats.result import ParsedFile
 from sysrev.normalise import clean_text, normalise_pmid
 
 # Record field → accepted column names (compared after lower-casing and dropping non-alphanumerics).
 COLUMNS = {
-    "source_id": ["eid", "record id", "recordid", "id", "key", "accession number", "an", "ui", "record number",
-                  "pmid", "pubmed id", "rayyan id"],
-    "title": ["title", "document title", "item title", "article title", "primary title", "ti"],
+    "source_id": ["eid", "ut", "record id", "recordid", "id", "key", "lens id", "publication id", "covidence",
+                  "accession number", "an", "ui", "record number", "pmid", "pubmed id", "rayyan id"],
+    "title": ["title", "document title", "item title", "article title", "primary title", "display name", "ti"],
     "abstract": ["abstract", "abstract note", "ab"],
-    "authors": ["author full names", "authors", "author", "author names", "author(s)", "au", "creators"],
-    "year": ["year", "publication year", "publication_year", "pubyear", "py", "year of publication", "date"],
+    "authors": ["author full names", "af", "authors", "author", "author names", "author(s)", "author/s",
+                "authorships author display name", "au", "creators"],
+    "year": ["year", "publication year", "publication_year", "published year", "pubyear", "py",
+             "year of publication", "date"],
     "journal": ["source title", "journal", "journal/book", "publication title", "journal title", "periodical",
-                "secondary title", "publication", "jo", "so"],
-    "journal_abbrev": ["abbreviated source title", "journal abbreviation", "ta", "j2", "ji"],
+                "secondary title", "publication", "jo", "so", "source"],
+    "journal_abbrev": ["abbreviated source title", "journal abbreviation", "ta", "j2", "ji", "j9"],
     "volume": ["volume", "journal volume", "vl"],
-    "issue": ["issue", "journal issue", "number", "is"],
-    "pages": ["pages", "page", "pg"],
-    "page_start": ["page start", "start page", "start_page", "first page", "sp"],
+    "issue": ["issue", "journal issue", "issue number", "number", "is"],
+    "pages": ["pages", "page", "pagination", "pg"],
+    "page_start": ["page start", "start page", "start_page", "first page", "sp", "bp"],
     "page_end": ["page end", "end page", "end_page", "last page", "ep"],
-    "article_number": ["art. no.", "article number"],
+    "article_number": ["art. no.", "article number", "ar"],
     "doi": ["doi", "item doi", "di", "do"],
-    "pmid": ["pubmed id", "pmid", "pubmed_id", "pm"],
+    "pmid": ["pubmed id", "pmid", "pubmed_id", "medline pmid", "pm"],
     "pmcid": ["pmcid", "pmc id"],
-    "issn": ["issn", "sn"],
+    "issn": ["issn", "issns", "sn"],
     "language": ["language of original document", "language", "la"],
     "publication_types": ["document type", "publication type", "content type", "item type", "type of reference",
-                          "pt"],
+                          "pt", "dt"],
     "keywords": ["author keywords", "keywords", "manual tags", "kw", "de"],
     "index_keywords": ["index keywords", "emtree medical index terms", "mesh terms", "mesh_terms",
                        "automatic tags", "ieee terms", "mh"],
@@ -61,6 +63,11 @@ _DIALECT_MARKERS = [  # (dialect, columns that must all be present)
     ("springer", ["item title", "content type"]),
     ("zotero", ["key", "item type"]),
     ("asreview", ["label included"]),
+    ("web-of-science", ["ut", "pt", "so"]),
+    ("lens", ["lens id"]),
+    ("dimensions", ["publication id", "pubyear"]),
+    ("covidence", ["covidence"]),
+    ("openalex", ["display name", "publication year"]),
 ]
 _EMBASE_SOURCE = re.compile(r"^(?P<journal>.+?)\s*\((?P<year>\d{4})\)\s*(?P<volume>[^:\s(]*)(?::(?P<issue>[^\s(]*))?"
                             r"\s*(?:\((?P<pages>[^)]*)\))?")
@@ -68,6 +75,21 @@ _EMBASE_SOURCE = re.compile(r"^(?P<journal>.+?)\s*\((?P<year>\d{4})\)\s*(?P<volu
 
 def _key(name) -> str:
     return re.sub(r"[^a-z0-9]+", " ", str(name or "").lower()).strip()
+
+
+_PREAMBLE_LINES = 2
+
+
+def _match_columns(header: list[str]) -> dict:
+    """Record field → index of the first header cell whose name is one of the field's accepted names."""
+    keys = [_key(h) for h in header]
+    columns = {}
+    for field, names in COLUMNS.items():
+        for name in names:
+            if _key(name) in keys:
+                columns[field] = keys.index(_key(name))
+                break
+    return columns
 
 
 def _sniff_dialect(text: str):
@@ -114,17 +136,18 @@ def parse_csv(text: str, *, path="file", source="") -> ParsedFile:
     """Read a delimited export ``text`` (from ``path``) into Records, one per non-empty row."""
     # newline="" lets the csv module see line ends itself (quoted cells may hold newlines and U+2028).
     reader = csv.reader(io.StringIO(text, newline=""), dialect=_sniff_dialect(text))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError("the CSV file is empty", path=path) from None
+    header, columns = [], {}
+    for _ in range(_PREAMBLE_LINES + 1):  # Dimensions puts an "About the data" line above the header
+        try:
+            header = next(reader)
+        except StopIteration:
+            break
+        columns = _match_columns(header)
+        if {"title", "abstract", "doi"} & set(columns):
+            break
+    if not header:
+        raise InputError("the CSV file is empty", path=path)
     keys = [_key(h) for h in header]
-    columns = {}
-    for field, names in COLUMNS.items():
-        for name in names:
-            if _key(name) in keys:
-                columns[field] = keys.index(_key(name))
-                break
     if not {"title", "abstract", "doi"} & set(columns):
         raise InputError("no title, abstract or DOI column found in the header (columns: "
                          f"{', '.join(h for h in header[:12])}); rename one to 'title'", path=path, line=1)
@@ -170,8 +193,8 @@ def split_names(cell: str) -> list[str]:
         except (ValueError, SyntaxError):
             pass
     text = re.sub(r"\s*\(\d{6,}\)", "", text)  # Scopus author IDs: "Hao, Jie (57221302630)"
-    if ";" in text:
-        parts = text.split(";")
+    if ";" in text or "|" in text:
+        parts = re.split(r"[;|]", text)
     elif re.search(r"\s+and\s+", text):
         parts = re.split(r"\s+and\s+", text)
     elif "," in text:
@@ -213,9 +236,9 @@ def _split_run_together_names(cell: str) -> list[str]:
 def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fallback_id: str):
     get = lambda field: clean_text(cells.get(field, ""))  # noqa: E731 - a short local accessor
     journal, year, volume, issue, pages = get("journal"), get("year"), get("volume"), get("issue"), get("pages")
-    embase_source = extra_fields.get("Source", "")
-    if dialect == "embase" and not journal and _EMBASE_SOURCE.match(embase_source):
-        parts = _EMBASE_SOURCE.match(embase_source).groupdict()
+    citation = _EMBASE_SOURCE.match(journal)
+    if citation and citation.group("volume"):  # Embase: "Endoscopic Ultrasound (2014) 3:3 (152-160). Date…"
+        parts = citation.groupdict()
         journal, year = parts["journal"], year or parts["year"]
         volume, issue, pages = volume or parts["volume"], issue or (parts["issue"] or ""), pages or (parts["pages"] or "")
     article_number = get("article_number")
@@ -238,7 +261,7 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
         issue=issue,
         pages=pages,
         doi=get("doi") or doi_from(urls, urls_only=True),
-        pmid=get("pmid"),
+        pmid=get("pmid") or pmid_in_text(extra_fields.get("Extra", ""), extra_fields.get("Notes", "")),
         pmcid=get("pmcid"),
         issn=get("issn"),
         language=get("language"),

@@ -11,7 +11,8 @@ is recognised by what its lines look like:
 * ``nbib``: MEDLINE text, ``PMID- …`` or a run of four-column ``TAG - value`` lines;
 * ``bibtex``: a line opening ``@type{key,``;
 * ``endnote_tagged``: EndNote "refer" text, lines ``%0 Journal Article``, ``%T …``, ``%A …``;
-* ``csv``: a delimited header naming a title, abstract or DOI column.
+* ``csv``: a delimited header naming a title, abstract or DOI column (within the first three lines), or
+  Web of Science's tab-delimited export with its field tags (``PT``, ``AU``, ``TI`` …) as column names.
 """
 
 import re
@@ -51,9 +52,11 @@ def detect_format(text: str, *, path="file") -> str:
         return "bibtex"
     if re.match(r"%[0-9A-Z@](?: |\n)", head) and re.search(r"^%[0TA] ", head, re.MULTILINE):
         return "endnote_tagged"
-    first_line = head.splitlines()[0] if head else ""
-    if re.search(r"[,;\t|]", first_line) and _CSV_HEADER_WORDS.search(first_line):
+    lines = head.splitlines()[:3]  # Dimensions writes an "About the data" line above the header
+    if any(re.search(r"[,;\t|]", line) and _CSV_HEADER_WORDS.search(line) for line in lines):
         return "csv"
+    if lines and re.search(r"(^|\t)TI\t", lines[0]) and re.search(r"\t(AB|UT)(\t|$)", lines[0]):
+        return "csv"  # Web of Science "tab-delimited" export: field tags as column names
     if not head.strip():
         raise InputError("the file is empty", path=path)
     raise InputError("unrecognised reference format: expected RIS, MEDLINE/NBIB, BibTeX, EndNote XML or "

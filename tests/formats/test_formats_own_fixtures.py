@@ -252,3 +252,26 @@ def test_ris_record_counter_id_yields_to_accession_number(tmp_path):
     path.write_text("TY  - JOUR\nID  - 369\nAN  - 21553931\nTI  - x\nER  - \n\n"
                     "TY  - JOUR\nID  - smith2020\nAN  - 123\nTI  - y\nER  - \n", encoding="utf-8")
     assert [r.source_id for r in read_references(path)] == ["21553931", "smith2020"]
+
+
+def test_csv_web_of_science_tab_delimited(fx):
+    parsed = load_references(fx / "wos_tab_delimited.txt")
+    assert parsed.format == "csv" and parsed.dialect == "web-of-science"
+    (record,) = parsed.records
+    assert record.source_id == "WOS:000999999900001" and record.authors == ["Kim, Sunghoon", "Lee, Kyunghee"]
+    assert (record.pages, record.pmid, record.doi, record.year) == ("101-108", "29999999", "10.9999/wos.2016.101", 2016)
+    assert record.keywords == ["ultrasound", "facet"] and record.extra["fields"]["ID"] == "INJECTION; GUIDANCE"
+
+
+def test_csv_header_below_a_preamble_line(fx):
+    parsed = load_references(fx / "dimensions_preamble.csv")
+    assert parsed.dialect == "dimensions"
+    (record,) = parsed.records
+    assert (record.source_id, record.pmid, record.pages, record.journal) == (
+        "pub.1999999999", "39999998", "10-19", "Example Journal")
+
+
+def test_csv_zotero_layout_with_pmid_in_extra(fx):
+    (record,) = read_references(fx / "zotero.csv")
+    assert (record.source_id, record.pmid, record.pages, record.year) == ("ABCD1234", "30999999", "33-39", 2019)
+    assert record.authors == ["Doe, Jane", "Roe, Richard"] and record.keywords == ["epidural", "ultrasound"]
