@@ -136,6 +136,8 @@ def test_decimals_and_favours_options(smd, tmp_path):
         forest_plot(smd, tmp_path / "x.svg", decimals=-1)
     with pytest.raises(SysrevError, match="favours"):
         forest_plot(smd, tmp_path / "x.svg", favours="US")
+    with pytest.raises(SysrevError, match="favours"):
+        forest_plot(smd, tmp_path / "x.svg", favours=3)
 
 
 @pytest.mark.parametrize("name", ["plot.pdf", "plot.jpg", "plot"])

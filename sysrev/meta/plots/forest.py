@@ -111,7 +111,7 @@ def forest_figure(result: dict, *, label1: str = "Experimental", label2: str = "
 def _favours(favours, label1, label2) -> tuple[str, str]:
     if favours is None:
         return f"Favours {label1}", f"Favours {label2}"
-    if isinstance(favours, str) or len(favours) != 2:
+    if not isinstance(favours, (tuple, list)) or len(favours) != 2:
         raise SysrevError(f"favours must be a pair (left, right) of names, got {favours!r}")
     return f"Favours {favours[0]}", f"Favours {favours[1]}"
 
