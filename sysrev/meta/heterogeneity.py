@@ -146,9 +146,9 @@ def _fisher_scoring(yi, vi, restricted):
         negative = tau2 + adj < 0
         if negative.any():
             # halve the step until τ² + step ≥ 0 (at τ² = 0 the step vanishes, as in metafor)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                halvings = np.ceil(np.log2(-adj / tau2))
-            adj = np.where(negative, np.where(tau2 > 0, adj / 2.0 ** halvings, 0.0), adj)
+            ratio = np.divide(-adj, tau2, out=np.ones_like(tau2), where=negative & (tau2 > 0))
+            halved = adj / 2.0 ** np.ceil(np.log2(np.maximum(ratio, 1.0)))
+            adj = np.where(negative, np.where(tau2 > 0, halved, 0.0), adj)
             adj = np.where(negative & (tau2 + adj < 0), 0.0, adj)
         tau2 = tau2 + adj
         if np.all(np.abs(adj) <= _SCORING_TOL * (1 + tau2)):
