@@ -114,7 +114,7 @@ def compare(target: Target, result: dict) -> list[dict]:
 def _to_analysis_scale(measure: str, low: float, high: float) -> tuple[float, float] | None:
     """Map an interval of printed values to the analysis scale (log for ratios); None if not possible."""
     if measure in RATIO_MEASURES:
-        if low <= 0:
+        if low <= 0:  # a printed "0.00" stands for (0, 0.005): any tiny positive ratio, never log(0)
             low = min(high, 1e-12)
         if high <= 0:
             return None
