@@ -9,6 +9,7 @@ import click
 
 from sysrev.cli.options import project_option
 from sysrev.errors import SysrevError
+from sysrev.extraction.form import STUDIES_FILE, load_form, read_studies
 from sysrev.project import load_project
 from sysrev.rob.check import ERROR, check_folder
 from sysrev.rob.compare import compare_paths
@@ -51,7 +52,7 @@ def new(study, outcome, assessor, folder, force, project_dir):
 def check(folder, project_dir):
     """Report missing or inapplicable answers, disagreeing judgements and malformed forms (exit 2 on errors)."""
     rob_dir = _folder(project_dir, folder)
-    assessments, problems = check_folder(rob_dir)
+    assessments, problems = check_folder(rob_dir, _known_studies(project_dir, folder))
     for problem in problems:
         click.echo(str(problem))
     for a in sorted(assessments, key=lambda a: (a.outcome, a.study)):
@@ -63,6 +64,18 @@ def check(folder, project_dir):
     click.echo(f"{len(assessments)} form(s) in {rob_dir}: {errors} error(s), {warnings} warning(s)")
     if errors:
         raise SysrevError(f"{errors} error(s) in the RoB 2 forms")
+
+
+def _known_studies(project_dir, folder) -> set[str] | None:
+    """Study labels of the project's studies.csv (None when there is no project or no such file)."""
+    try:
+        project = load_project(project_dir)
+    except SysrevError:
+        if folder:
+            return None
+        raise
+    path = project.extraction_dir / STUDIES_FILE
+    return set(read_studies(path, load_form(project.extraction_dir))) if path.is_file() else None
 
 
 @rob.command("table")

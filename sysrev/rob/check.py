@@ -107,9 +107,10 @@ def _bare(exc: InputError) -> str:
     return text[len(where) + 2:] if where and text.startswith(where + ": ") else text
 
 
-def check_folder(rob_dir) -> tuple[list[Assessment], list[Problem]]:
+def check_folder(rob_dir, known_studies=None) -> tuple[list[Assessment], list[Problem]]:
     """Load every form in ``rob_dir``; return the loadable ones and the problems of all (malformed files
-    become one error each instead of stopping the check)."""
+    become one error each instead of stopping the check). With ``known_studies`` (the labels of
+    studies.csv), a form for any other study gets a warning: its label must match the extraction's."""
     assessments, problems = [], []
     seen: dict[tuple[str, str], Path] = {}
     for path in list_forms(rob_dir):
@@ -122,6 +123,9 @@ def check_folder(rob_dir) -> tuple[list[Assessment], list[Problem]]:
             problems.append(Problem(ERROR, path, "study", f"a second form for {a.study!r} × {a.outcome!r} "
                                                           f"(also {seen[(a.study, a.outcome)].name})"))
         seen[(a.study, a.outcome)] = path
+        if known_studies is not None and a.study not in known_studies:
+            problems.append(Problem(WARNING, path, "study", f"study {a.study!r} is not in the extraction's "
+                                                            "studies.csv (labels must match)", a.line_of(None, "study")))
         assessments.append(a)
         problems.extend(assessment_problems(a))
     return assessments, problems

@@ -86,3 +86,13 @@ def test_compare_command(project, tmp_path):
     # 5.1 and the D5 judgement differ; both overall judgements stay "some concerns"
     assert "5 form pair(s), 2 disagreement(s)" in result.output
     assert (tmp_path / "consensus" / "Trial_Beta_2020--pain.toml").exists()
+
+
+def test_check_warns_about_studies_missing_from_studies_csv(project):
+    extraction = project / "analysis" / "extraction"
+    extraction.mkdir(parents=True)
+    (extraction / "studies.csv").write_text("study\nTrial Alpha 2019\nTrial Beta 2020\nTrial Delta 2022\n")
+    result = run("rob", "check", "--project", project)
+    assert result.exit_code == 0
+    assert "warning: " in result.output and "study 'Trial Gamma 2021' is not in the extraction's studies.csv" in result.output
+    assert "'Trial Alpha 2019' is not in" not in result.output
