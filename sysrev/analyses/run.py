@@ -24,7 +24,7 @@ import pandas as pd
 from sysrev.analyses.assemble import AnalysisData, assemble, relative_path
 from sysrev.analyses.spec import AnalysisSpec, load_analyses
 from sysrev.analyses.targets import compare, consistency
-from sysrev.errors import InputError
+from sysrev.errors import InputError, SysrevError
 from sysrev.extraction.table import load_extraction
 from sysrev.fileio import atomic_write_json
 
@@ -133,9 +133,16 @@ def _plot(outcome: AnalysisOutcome, results_dir: Path) -> list[Path]:
     return paths
 
 
-def run_project(project, *, write: bool = True) -> list[AnalysisOutcome]:
-    """Run every analysis of a project; with ``write``, save results JSON and forest plots per analysis."""
+def run_project(project, names=(), *, write: bool = True) -> list[AnalysisOutcome]:
+    """Run the project's analyses (all, or those in ``names``); with ``write``, save results and forest plots."""
     specs = load_analyses(project)
+    if names:
+        known = {spec.name for spec in specs}
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise SysrevError(f"no analysis named {', '.join(map(repr, unknown))} in {project.analyses_path} "
+                              f"(defined: {', '.join(spec.name for spec in specs)})")
+        specs = [spec for spec in specs if spec.name in names]
     rows = load_extraction(project)
     outcomes = [run_analysis(spec, rows) for spec in specs]
     if write:

@@ -80,3 +80,14 @@ def test_run_exits_zero_whatever_the_status(tmp_path):
     project = make_project(tmp_path / "p", GOOD, rows)
     result = CliRunner().invoke(cli, ["meta", "run", "--project", str(project)])
     assert result.exit_code == 0 and "status: INCOMPLETE" in result.output
+
+
+def test_selected_analyses_and_an_unknown_name(tmp_path):
+    two = GOOD + '\n[analyses.other]\noutcome = "pain"\nmeasure = "MD"\n'
+    project = make_project(tmp_path / "p", two, ROWS)
+    runner = CliRunner()
+    only = runner.invoke(cli, ["meta", "run", "other", "--project", str(project)])
+    assert only.exit_code == 0 and only.output.startswith("other:") and "pain:" not in only.output
+    assert not (project / "analysis" / "results" / "pain.json").exists()
+    wrong = runner.invoke(cli, ["meta", "run", "pian", "--project", str(project)])
+    assert wrong.exit_code == 2 and "no analysis named 'pian'" in wrong.output and "(defined: pain, other)" in wrong.output
