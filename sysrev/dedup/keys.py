@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from sysrev.normalise import expand_pages, normalise_doi, normalise_pmcid, normalise_pmid, strip_markup
 from sysrev.records import Record
@@ -69,6 +70,7 @@ _LANGUAGES = {
     "lithuanian", "estonian", "latvian", "icelandic", "catalan", "review", "letter", "comment", "editorial",
 }
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
 _NUMBER = re.compile(r"\d+")
 
 # Titles that say nothing about which work a record is.
@@ -130,7 +132,6 @@ class Keys:
     first_author: str = ""       # family name of the first author, letters only
     first_author_tokens: frozenset = frozenset()  # name words (≥ 3 letters) of the first author
     author_tokens: frozenset = frozenset()  # every name token (≥ 2 letters) of the first ten authors
-    authors_text: str = ""       # family names joined, for fuzzy comparison of author lists
     year: int | None = None
     journal: tuple = ()          # journal tokens without stop words
     volume: str = ""
@@ -148,23 +149,34 @@ class Keys:
 
 def fold(text: str) -> str:
     """Lower case ASCII: Greek letters spelled out, diacritics removed, ß → ss."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.lower())
     text = _GREEK_RE.sub(lambda m: _GREEK[m.group(0)], text)
     text = text.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("œ", "oe").replace("ł", "l")
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
-def american(text: str) -> str:
-    """``text`` (folded, lower case) with common British spellings replaced by American ones."""
+@lru_cache(maxsize=262144)
+def american(word: str) -> str:
+    """One folded, lower-case word with a British spelling replaced by the American one (cached: a corpus
+    has far fewer distinct words than words)."""
     for pattern, repl in _SPELLING:
-        text = pattern.sub(repl, text)
-    return text
+        word = pattern.sub(repl, word)
+    return word
+
+
+def comparison_words(text: str) -> list[str]:
+    """The alphanumeric words of folded ``text``, in American spelling."""
+    return [american(w) for w in _NON_ALNUM.split(text) if w]
 
 
 def title_text(raw: str) -> str:
     """The title without markup and without MEDLINE's trailing bracketed notes, still readable."""
-    text = _LINKED_NOTE.sub(" ", strip_markup(raw)).strip()
-    while True:
+    text = strip_markup(raw) if ("<" in raw or "&" in raw) else " ".join(raw.split())
+    if "[" in text:
+        text = _LINKED_NOTE.sub(" ", text).strip()
+    while text.rstrip(" .").endswith(("]", ")")):
         match = _TRAILING_NOTE.search(text)
         if not match or match.start() == 0:
             break
@@ -178,15 +190,15 @@ def title_text(raw: str) -> str:
 
 def normalise_title(raw: str) -> str:
     """The comparison form of a title: folded, American spelling, alphanumeric words separated by spaces."""
-    text = american(fold(title_text(raw)))
-    return _NON_ALNUM.sub(" ", text).strip()
+    return " ".join(comparison_words(fold(title_text(raw))))
 
 
+@lru_cache(maxsize=65536)
 def normalise_journal(raw: str) -> tuple:
     """Journal title as a tuple of significant words (``"The Journal of Pediatrics."`` → ``("pediatrics",)``)."""
-    text = american(fold(strip_markup(raw)))
+    text = fold(strip_markup(raw))
     text = _JOURNAL_NOTE.sub(" ", _JOURNAL_MEETING.sub("", text).replace("&", " and "))
-    return tuple(t for t in _NON_ALNUM.split(text) if t and t not in _JOURNAL_STOPWORDS)
+    return tuple(t for t in comparison_words(text) if t not in _JOURNAL_STOPWORDS)
 
 
 def family_name(author: str) -> str:
@@ -207,16 +219,21 @@ def family_name(author: str) -> str:
     return re.sub(r"[^a-z]", "", family)
 
 
-def _author_keys(authors: list) -> tuple[str, frozenset, frozenset, str]:
+@lru_cache(maxsize=262144)
+def _name_tokens(author: str) -> tuple:
+    """The words (≥ 2 letters) of one author string, folded."""
+    return tuple(t for t in _NOT_LETTERS.split(fold(author)) if len(t) > 1)
+
+
+def _author_keys(authors: list) -> tuple[str, frozenset, frozenset]:
     names = [a for a in (str(x).strip() for x in authors or []) if a]
     if not names or fold(names[0]).strip(" .") in {"unknown", "anonymous", "anon", "na", "n a", "[anonymous]"}:
-        return "", frozenset(), frozenset(), ""
-    families = [family_name(a) for a in names[:10]]
+        return "", frozenset(), frozenset()
     tokens = set()
     for a in names[:10]:
-        tokens.update(t for t in re.split(r"[^a-z]+", fold(a)) if len(t) > 1)
-    first = frozenset(t for t in re.split(r"[^a-z]+", fold(names[0])) if len(t) > 2 and t not in _NAME_PARTICLES)
-    return families[0], first, frozenset(tokens), " ".join(f for f in families if f)
+        tokens.update(_name_tokens(a))
+    first = frozenset(t for t in _name_tokens(names[0]) if len(t) > 2 and t not in _NAME_PARTICLES)
+    return family_name(names[0]), first, frozenset(tokens)
 
 
 def _page_keys(pages: str) -> tuple[str, str, str]:
@@ -284,11 +301,12 @@ def record_keys(record: Record) -> Keys:
     keys = Keys()
     raw_title = title_text(record.title or "")
     title_lower = fold(raw_title)
-    keys.title = normalise_title(record.title or "")
+    keys.title = " ".join(comparison_words(title_lower))
     journal_text = fold(" ".join((record.journal or "", record.journal_abbrev or "")))
     keys.journal = normalise_journal(record.journal or record.journal_abbrev or "")
     keys.title_informative = (len(keys.title) >= 12 and keys.title not in _PLACEHOLDER_TITLES
-                              and normalise_journal(raw_title) != keys.journal
+                              and tuple(w for w in keys.title.split() if w not in _JOURNAL_STOPWORDS)
+                              != keys.journal
                               and len(keys.title.split()) >= 2)
     keys.title_numbers = frozenset(_NUMBER.findall(keys.title))
 
@@ -299,8 +317,7 @@ def record_keys(record: Record) -> Keys:
         keys.problems.append(f"unusable DOI {record.doi!r}")
     keys.pmid = normalise_pmid(record.pmid)
     keys.pmcid = normalise_pmcid(record.pmcid) if record.pmcid else ""
-    keys.first_author, keys.first_author_tokens, keys.author_tokens, keys.authors_text = _author_keys(
-        record.authors)
+    keys.first_author, keys.first_author_tokens, keys.author_tokens = _author_keys(record.authors)
 
     year = record.year
     if isinstance(year, str):
