@@ -74,19 +74,23 @@ def read_study_csv(path):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (docs/meta.md lists the fields).")
 @click.option("--forest", type=click.Path(dir_okay=False), default=None, help="Write a forest plot (.png or .svg).")
 @click.option("--funnel", type=click.Path(dir_okay=False), default=None, help="Write a funnel plot (.png or .svg).")
+@click.option("--leave-one-out", "leave_one_out", is_flag=True,
+              help="Also repeat the analysis without each study in turn.")
+@click.option("--bias", "small_study", is_flag=True,
+              help="Also run Egger's and Begg's tests and trim-and-fill (needs at least 3 studies).")
 @click.option("--label1", default="Group 1", show_default=True, help="Name of group 1 (experimental) on the plot.")
 @click.option("--label2", default="Group 2", show_default=True, help="Name of group 2 (control) on the plot.")
 def pool(data_csv, measure, method, model, tau2, ci, smd, zero, subgroup, level, as_json, forest, funnel,
-         label1, label2):
+         leave_one_out, small_study, label1, label2):
     """Pool the studies in DATA.csv (one row per study) and print the result.
 
     Columns: MD/SMD study,n1,mean1,sd1,n2,mean2,sd2; RR/OR/RD/PETO study,events1,n1,events2,n2; GEN
     study,yi,se (or study,yi,vi). Group 1 is the experimental arm. Bad input: an error naming the line and
     column, exit code 2, and no plot written.
     """
-    from sysrev.meta import meta_analysis
+    from sysrev.meta import meta_analysis, sensitivity
     from sysrev.meta.inputs import StudyDataError
-    from sysrev.meta.table import format_table
+    from sysrev.meta.table import format_leave_one_out, format_small_study_tests, format_table
 
     frame, lines = read_study_csv(data_csv)
     try:
@@ -99,6 +103,10 @@ def pool(data_csv, measure, method, model, tau2, ci, smd, zero, subgroup, level,
             raise InputError(str(exc), path=data_csv, line=1) from None
         raise
     summary = result.to_dict()
+    if leave_one_out:
+        summary["leave_one_out"] = sensitivity.leave_one_out(result)
+    if small_study:
+        summary["bias"] = sensitivity.small_study_tests(result)
     if forest or funnel:
         from sysrev.meta import plots
 
@@ -110,6 +118,10 @@ def pool(data_csv, measure, method, model, tau2, ci, smd, zero, subgroup, level,
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         click.echo(format_table(summary, label1, label2), nl=False)
+        if leave_one_out:
+            click.echo("\n" + format_leave_one_out(summary, summary["leave_one_out"]), nl=False)
+        if small_study:
+            click.echo("\n" + format_small_study_tests(summary, summary["bias"]), nl=False)
 
 
 from sysrev.cli.meta_run import run  # noqa: E402  `sysrev meta run` (sysrev/analyses)

@@ -164,4 +164,4 @@ def meta_analysis(data, measure, method=None, model="fixed", tau2="DL", ci="z", 
             groups[label] = analyse_group(effects.select(labels == label), settings)
         test = subgroup_difference_test(groups)
     return MetaResult(settings=settings, overall=overall, subgroups=groups, subgroup_test=test,
-                      subgroup_column=subgroup)
+                      subgroup_column=subgroup, effects=effects)

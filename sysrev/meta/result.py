@@ -132,6 +132,8 @@ class MetaResult:
     subgroups: dict[str, GroupResult] | None = None
     subgroup_test: SubgroupTest | None = None
     subgroup_column: str | None = None
+    #: the per-study effects the result was computed from (for leave-one-out and small-study tests)
+    effects: object = field(default=None, repr=False, compare=False)
 
     def report(self, x):
         """A value of the analysis scale on the reporting scale (exp for ratio measures)."""

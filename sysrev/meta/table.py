@@ -145,3 +145,33 @@ def format_table(result: dict, label1: str = "Group 1", label2: str = "Group 2")
     elif result.get("subgroups") is not None:
         lines.append("Test for subgroup differences: Not applicable")
     return "\n".join(lines) + "\n"
+
+
+def format_leave_one_out(result: dict, rows: list[dict]) -> str:
+    """One line per omitted study: the pooled estimate [CI] without it, τ² and I²."""
+    digits = _digits(result)
+    width = max([len("Study omitted")] + [len(r["omitted"]) for r in rows]) + 2
+    lines = ["Leave-one-out (each study omitted in turn)",
+             f"{'Study omitted':<{width}}{'Estimate [95% CI]':<30}{'p':>10}{'Tau²':>10}{'I²':>7}"]
+    for r in rows:
+        tau2 = "" if r["tau2"] is None else f"{r['tau2']:.4g}"
+        i2 = "" if r["I2"] is None else f"{r['I2']:.0f}%"
+        p = "" if r["p"] is None else f"{r['p']:.3g}"
+        lines.append(f"{r['omitted']:<{width}}{_interval(r['estimate'], r['ci_low'], r['ci_high'], digits):<30}"
+                     f"{p:>10}{tau2:>10}{i2:>7}")
+    return "\n".join(lines) + "\n"
+
+
+def format_small_study_tests(result: dict, tests: dict) -> str:
+    """Egger's and Begg's tests and trim-and-fill, one line each."""
+    digits = _digits(result)
+    egger, classic, begg, fill = tests["egger"], tests["egger_classic"], tests["begg"], tests["trim_and_fill"]
+    filled = _interval(fill["estimate"], fill["ci_low"], fill["ci_high"], digits)
+    return "\n".join([
+        f"Small-study effects (k = {tests['k']})",
+        f"Egger's regression test ({egger['model']} model, SE as predictor): z = {egger['z']:.2f} "
+        f"({format_p(egger['p'])}); classical weighted regression: t = {classic['t']:.2f}, df = {classic['df']} "
+        f"({format_p(classic['p'])})",
+        f"Begg's rank correlation test: Kendall's tau = {begg['tau']:.3f} ({format_p(begg['p'])})",
+        f"Trim-and-fill (L0): {fill['k0']} studies imputed on the {fill['side']}; adjusted estimate {filled}",
+    ]) + "\n"
