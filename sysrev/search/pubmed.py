@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from sysrev.errors import SysrevError
+from sysrev.search.batches import BatchSink, default_workers
 from sysrev.search.config import SearchConfig, load_config
 from sysrev.search.dates import EARLIEST, DateWindow, default_maxdate, eutils_date
 from sysrev.search.http import BadBody, HttpClient, HttpError
@@ -26,9 +27,9 @@ from sysrev.search.progress import Progress
 from sysrev.search.pubmed_xml import (
     PubmedXMLError,
     UnsafeXMLError,
+    check_well_formed,
     error_messages,
     prepare_xml,
-    records_from_xml,
 )
 from sysrev.search.ratelimit import shared_limiter
 from sysrev.search.snapshot import write_snapshot
@@ -88,17 +89,12 @@ class EUtils:
         self.http.get(self.base + "esearch.fcgi", params=params, check=check, post=len(term) > POST_ABOVE)
         return holder["result"]
 
-    def efetch(self, result: ESearchResult, retstart: int, retmax: int) -> list:
-        """Fetch one batch of records from a search's history entry."""
+    def efetch(self, result: ESearchResult, retstart: int, retmax: int) -> bytes:
+        """Fetch one batch of records from a search's history entry; return the checked PubMed XML."""
         params = self._params(db="pubmed", WebEnv=result.webenv, query_key=result.query_key,
                               retstart=retstart, retmax=retmax, retmode="xml")
-        holder = {}
-
-        def check(response):
-            holder["records"] = _parse_efetch(response.content)
-
-        self.http.get(self.base + "efetch.fcgi", params=params, check=check)
-        return holder["records"]
+        response = self.http.get(self.base + "efetch.fcgi", params=params, check=_check_efetch)
+        return response.content
 
 
 def _parse_esearch(data: bytes) -> ESearchResult:
@@ -126,7 +122,9 @@ def _parse_esearch(data: bytes) -> ESearchResult:
     )
 
 
-def _parse_efetch(data: bytes) -> list:
+def _check_efetch(response) -> None:
+    """Retry what is transient (empty, cut-off, ``<ERROR>``); refuse what is unsafe; spot an expired WebEnv."""
+    data = response.content
     if not data.strip():
         raise BadBody("EFetch returned an empty body")
     errors = error_messages(data)
@@ -136,7 +134,7 @@ def _parse_efetch(data: bytes) -> list:
             raise WebEnvExpired(message)
         raise BadBody(f"EFetch reported an error: {message}")
     try:
-        return records_from_xml(data)
+        check_well_formed(data)
     except UnsafeXMLError as exc:
         raise SysrevError(f"EFetch answer refused: {exc}") from None
     except PubmedXMLError as exc:
@@ -187,11 +185,18 @@ def search_pubmed(query: str, *, out_dir, name: str = "pubmed", window: DateWind
         partial.save()
     partial.state["gaps"] = []  # batch gaps are found afresh by this attempt; failed batches are retried
     plan = partial.state["plan"]
-    progress.set_total(sum(min(s["count"], LIMIT) for s in plan))
+    expected = sum(min(s["count"], LIMIT) for s in plan)
+    progress.set_total(expected)
     progress.advance(len(partial.records()))
-    for item in plan:
-        _fetch_slice(eutils, term, item, batch_size, partial, planner.results, progress)
-    progress.close()
+    sink = BatchSink(partial, progress, default_workers(-(-expected // batch_size)))
+    finished = False
+    try:
+        for item in plan:
+            _fetch_slice(eutils, term, item, batch_size, partial, planner.results, sink)
+        finished = True
+    finally:
+        sink.close(commit=finished)
+        progress.close()
 
     records = partial.records()
     gaps = partial.state["plan_gaps"] + partial.state["gaps"]
@@ -292,7 +297,7 @@ def _key(window_dict) -> str:
     return "all" if window_dict is None else DateWindow.from_dict(window_dict).key()
 
 
-def _fetch_slice(eutils, term, item, batch_size, partial, fresh_results, progress):
+def _fetch_slice(eutils, term, item, batch_size, partial, fresh_results, sink):
     """Fetch every batch of one slice not yet done; a batch that fails for good becomes a gap."""
     key = _key(item["window"])
     window = DateWindow.from_dict(item["window"]) if item["window"] else None
@@ -310,14 +315,13 @@ def _fetch_slice(eutils, term, item, batch_size, partial, fresh_results, progres
         starts = [s for s in range(0, min(result.count, LIMIT), batch_size)
                   if not partial.is_done(f"{key}@{s}")]
     for start in starts:
+        where = {"window": item["window"], "retstart": start, "retmax": batch_size}
         try:
-            records, result = _fetch_batch(eutils, term, window, result, start, batch_size)
+            data, result = _fetch_batch(eutils, term, window, result, start, batch_size)
         except HttpError as exc:
-            partial.add_gap({"kind": "batch", "window": item["window"], "retstart": start, "retmax": batch_size,
-                             "detail": str(exc)})
+            partial.add_gap({"kind": "batch", **where, "detail": str(exc)})
             continue
-        partial.add_batch(f"{key}@{start}", records)
-        progress.advance(len(records))
+        sink.submit(f"{key}@{start}", data, where)
 
 
 def _fetch_batch(eutils, term, window, result, start, batch_size):

@@ -16,6 +16,7 @@ A refusal raises :class:`UnsafeXMLError`; a truncated or malformed document rais
 import os
 import re
 from io import BytesIO
+from xml.parsers import expat
 from functools import lru_cache
 
 from Bio.Entrez import Parser as EntrezParser
@@ -53,7 +54,13 @@ def bundled_dtds() -> frozenset:
 
 
 class _OfflineHandler(EntrezParser.DataHandler):
-    """Biopython's handler restricted to the bundled DTDs: no cache, no download, no other entity."""
+    """Biopython's handler restricted to the bundled DTDs: no cache, no download, no other entity.
+
+    What a DTD declares is kept per process after its first use, so a run of many batches reads each DTD
+    once instead of once per batch.
+    """
+
+    _declared: dict = {}  # DTD file name → (constructors, strings, items, errors) it declared
 
     def open_dtd_file(self, filename):
         if filename not in bundled_dtds():
@@ -65,12 +72,25 @@ class _OfflineHandler(EntrezParser.DataHandler):
         if filename not in bundled_dtds():
             raise UnsafeXMLError(f"refusing external entity {systemId!r}: only the DTDs bundled with "
                                  "Biopython are read, nothing is fetched")
+        top_level = not self.dtd_urls
+        if top_level and filename in self._declared:
+            constructors, strings, items, errors = self._declared[filename]
+            self.constructors.update(constructors)
+            self.strings.update(strings)
+            self.items.update(items)
+            self.errors.update(errors)
+            self.parser.StartElementHandler = self.startElementHandler
+            return 1
         # The bundled copy is opened by name; the URL is never contacted, so skip Biopython's URL check.
         self.bypass_url_security = True
         try:
-            return super().externalEntityRefHandler(context, base, systemId, publicId)
+            result = super().externalEntityRefHandler(context, base, systemId, publicId)
         finally:
             self.bypass_url_security = False
+        if top_level:
+            self._declared[filename] = (dict(self.constructors), dict(self.strings), set(self.items),
+                                        set(self.errors))
+        return result
 
 
 def prepare_xml(data: bytes) -> bytes:
@@ -118,6 +138,19 @@ def error_messages(data: bytes) -> list[str]:
     """The texts of NCBI ``<ERROR>`` elements in a response (empty ``<ERROR/>`` elements are ignored)."""
     return [clean_text(m.group(1).decode("utf-8", "replace")) for m in _ERROR.finditer(data)
             if m.group(1).strip()]
+
+
+def check_well_formed(data: bytes) -> None:
+    """Refuse unsafe documents and raise PubmedXMLError for one that is not well-formed (e.g. cut off).
+
+    A fast check (expat, no DTD) for the transport to decide whether to fetch again, leaving the slower full
+    parse for later or for another process.
+    """
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(prepare_xml(data), True)
+    except expat.ExpatError as exc:
+        raise PubmedXMLError(f"malformed or truncated PubMed XML: {exc}") from None
 
 
 def parse_pubmed_xml(data: bytes) -> list[dict]:

@@ -238,6 +238,18 @@ class _Handler(BaseHTTPRequestHandler):
         endpoint = {"/esearch.fcgi": "esearch", "/efetch.fcgi": "efetch",
                     "/content/search/scopus": "scopus"}.get(path, "unknown")
         state = self.state
+        if path == "/stats":  # counts for a benchmark running the server in another process
+            statuses = {}
+            for entry in list(state.log):
+                statuses[str(entry[3])] = statuses.get(str(entry[3]), 0) + 1
+            body = json.dumps({"requests": len(state.log), "statuses": statuses,
+                               "log": [[t, endpoint, status] for t, endpoint, _, status in state.log]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         with state.lock:
             now = time.monotonic()
             fault = None
