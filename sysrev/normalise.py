@@ -42,7 +42,9 @@ def clean_text(value) -> str:
     """
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value).replace("\u00a0", " "))
+    text = str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text.replace("\u00a0", " "))
     return _WS.sub(" ", text).strip()
 
 

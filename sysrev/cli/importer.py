@@ -19,6 +19,7 @@ from sysrev.project import load_project, load_toml
 from sysrev.search.snapshot import write_snapshot
 
 _SHOWN_WARNINGS = 20
+_LARGE_FILE_BYTES = 5_000_000
 
 
 def snapshot_name(source: str | None, path: Path) -> str:
@@ -54,6 +55,9 @@ def _file_strategy(project, name: str) -> dict:
 def import_command(file, source, out_dir, format_name, project_dir):
     """Import a reference file (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, CSV) as a
     search-run snapshot."""
+    if file.is_file() and file.stat().st_size > _LARGE_FILE_BYTES:
+        # Reading runs at roughly 1,000-2,000 records a second; say so before a long, silent wait.
+        click.echo(f"Reading {file.name} ({file.stat().st_size / 1e6:.0f} MB) …", err=True)
     parsed = load_references(file, source=source, format=format_name)
     project = load_project(project_dir) if out_dir is None or project_dir is not None else None
     runs_dir = out_dir if out_dir is not None else project.runs_dir

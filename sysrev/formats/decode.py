@@ -63,9 +63,10 @@ def split_lines(text: str) -> list[str]:
     """Split ``text`` at CR LF, CR or LF only.
 
     ``str.splitlines`` would also break at U+2028, U+0085 and form feeds, which occur *inside* abstracts
-    (PubMed's conflict-of-interest statements), and would turn half a value into a bogus line.
+    (PubMed's conflict-of-interest statements), and would turn half a value into a bogus line. A byte-order
+    mark at the start of a line (left where exports were concatenated) is removed.
     """
-    lines = _LINE_BREAK.split(text)
+    lines = [line.lstrip("\ufeff") for line in _LINE_BREAK.split(text)]
     if lines and lines[-1] == "":
         lines.pop()
     return lines

@@ -31,7 +31,6 @@ from sysrev.formats.fields import (
     as_list,
     build_record,
     doi_from,
-    first,
     join_pages,
     pmcid_in_text,
     pmid_in_text,
@@ -162,8 +161,9 @@ def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
     name = Path(str(path)).name
     records, dialects = [], set()
     for start, record_lines in groups:
-        tags = collector.parse_lines(iter(record_lines))[0]
-        tags.pop(None, None)
+        parsed = collector.parse_lines(iter(record_lines))[0]
+        # Cleaned once here: the mapping below looks at many tags several times.
+        tags = {tag: values for tag, values in ((t, as_list(v)) for t, v in parsed.items() if t) if values}
         dialect = _dialect(tags)
         dialects.add(dialect)
         records.append(_to_record(tags, dialect=dialect, source=source or dialect, fallback_id=f"{name}:{start}"))
@@ -173,74 +173,79 @@ def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
 
 def _dialect(tags: dict) -> str:
     """The database or tool that wrote the record, where the record says so."""
-    database = first(tags.get("DB")).lower()
+    database = _one(tags, "DB").lower()
     if database:
         return "pubmed" if _PUBMED_HINTS.search(database) else re.sub(r"\W+", "-", database).strip("-")
     if scopus_eid(tags.get("UR")):
         return "scopus"
-    if first(tags.get("ID")).startswith("CN-") or "cochranelibrary.com/central" in first(tags.get("UR")):
+    if _one(tags, "ID").startswith("CN-") or "cochranelibrary.com/central" in _one(tags, "UR"):
         return "cochrane-central"
-    accession = first(tags.get("AN"))
+    accession = _one(tags, "AN")
     if accession.startswith("rayyan-"):
         return "rayyan"
     if accession.startswith("WOS:"):
         return "web-of-science"
-    if _PUBMED_HINTS.search(first(tags.get("DP"))):
+    if _PUBMED_HINTS.search(_one(tags, "DP")):
         return "pubmed"
     return ""
 
 
 def _pubmed_accession(tags) -> str:
     """The PMID in a ``PUBMED 12345678`` accession (Cochrane CENTRAL lists its sources this way)."""
-    for value in as_list(tags.get("AN")) + as_list(tags.get("M1")) + as_list(tags.get("C3")):
+    for value in tags.get("AN", []) + tags.get("M1", []) + tags.get("C3", []):
         match = re.match(r"(?:PUBMED|MEDLINE)\s*:?\s*(\d{1,9})$", value, re.IGNORECASE)
         if match:
             return match.group(1)
     return ""
 
 
+def _one(tags, name) -> str:
+    """The first value of tag ``name`` (tags are cleaned, non-empty lists by then), else ``""``."""
+    values = tags.get(name)
+    return values[0] if values else ""
+
+
 def _text(tags, *names) -> str:
     """The first present tag among ``names``, its lines joined with spaces (continuations included)."""
     for name in names:
-        values = as_list(tags.get(name))
-        if values:
-            return " ".join(values)
+        if tags.get(name):
+            return " ".join(tags[name])
     return ""
 
 
 def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
-    ris_type = first(tags.get("TY")).upper()
+    ris_type = _one(tags, "TY").upper()
     journal = _text(tags, "JF", "T2", "JO", "BT" if ris_type not in _BOOK_TYPES else "", "J2", "JA")
     abbrev = _text(tags, "JA", "J2", "JI", "J9", "J1", "NL")
-    if not abbrev and first(tags.get("JO")) and first(tags.get("JO")) != journal:
-        abbrev = first(tags.get("JO"))
+    if not abbrev and _one(tags, "JO") and _one(tags, "JO") != journal:
+        abbrev = _one(tags, "JO")
     title = _text(tags, "TI", "T1", "CT") or (_text(tags, "BT") if ris_type in _BOOK_TYPES else "")
     title = title or _text(tags, "ST")
     abstract = _text(tags, "AB") or _text(tags, "N2")
-    notes = as_list(tags.get("N1")) + as_list(tags.get("M1")) + as_list(tags.get("C2")) + as_list(tags.get("C5"))
-    links = as_list(tags.get("UR")) + as_list(tags.get("L2")) + as_list(tags.get("L1")) + as_list(tags.get("LK"))
-    pages = join_pages(first(tags.get("SP")), first(tags.get("EP")))
-    article_number = first(tags.get("C7"))
-    accession = first(tags.get("AN"))
-    pmid = first(tags.get("PMID"))
+    notes = tags.get("N1", []) + tags.get("M1", []) + tags.get("C2", []) + tags.get("C5", [])
+    links = tags.get("UR", []) + tags.get("L2", []) + tags.get("L1", []) + tags.get("LK", [])
+    pages = join_pages(_one(tags, "SP"), _one(tags, "EP"))
+    article_number = _one(tags, "C7")
+    accession = _one(tags, "AN")
+    pmid = _one(tags, "PMID")
     if not pmid and dialect == "pubmed" and re.fullmatch(r"\d{1,9}", accession):
         pmid = accession
     pmid = pmid or pmid_in_text(*notes, accession) or _pubmed_accession(tags) or next(
         (normalise_pmid(u) for u in links if "pubmed" in u.lower() and normalise_pmid(u)), "")
-    issn = first(tags.get("SN"))
+    issn = _one(tags, "SN")
     if ris_type in _BOOK_TYPES or ris_type in ("CHAP", "ECHAP") or re.search(r"97[89]-?\d", issn):
         issn = ""  # SN holds an ISBN for books
     extra_fields = {tag: (values[0] if len(values) == 1 else values)
-                    for tag, values in ((t, as_list(v)) for t, v in tags.items() if t not in _MAPPED) if values}
+                    for tag, values in tags.items() if tag not in _MAPPED}
     extra = {
         "type": RIS_TYPES.get(ris_type, ris_type),
         "article_number": article_number,
         "fields": extra_fields,
     }
-    if abstract and first(tags.get("N2")) and _text(tags, "N2") != abstract:
+    if abstract and _one(tags, "N2") and _text(tags, "N2") != abstract:
         extra_fields["N2"] = _text(tags, "N2")
-    database_id = {"scopus": scopus_eid(links), "embase": first(tags.get("U2"))}.get(dialect, "")
-    record_id = first(tags.get("ID"))
+    database_id = {"scopus": scopus_eid(links), "embase": _one(tags, "U2")}.get(dialect, "")
+    record_id = _one(tags, "ID")
     if re.fullmatch(r"\d{1,6}", record_id) and accession:
         record_id = ""  # a reference manager's record counter; the database's accession number is stabler
     source_id = database_id or record_id or accession or fallback_id
@@ -249,22 +254,22 @@ def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
         source=source,
         title=title,
         abstract=abstract,
-        authors=as_list(tags.get("AU")) or as_list(tags.get("A1")),
-        year=first(tags.get("PY"), tags.get("Y1"), tags.get("DA")),
+        authors=tags.get("AU", []) or tags.get("A1", []),
+        year=_one(tags, "PY") or _one(tags, "Y1") or _one(tags, "DA"),
         journal=journal,
         journal_abbrev=abbrev,
-        volume=first(tags.get("VL"), tags.get("VO")),
-        issue=first(tags.get("IS")),
+        volume=_one(tags, "VL") or _one(tags, "VO"),
+        issue=_one(tags, "IS"),
         pages=pages or (article_number if re.search(r"\d", article_number) else ""),
-        doi=first(tags.get("DO")) or doi_from(tags.get("M3"), tags.get("L3"), notes, links, urls_only=True),
+        doi=_one(tags, "DO") or doi_from(tags.get("M3"), tags.get("L3"), notes, links, urls_only=True),
         pmid=pmid,
         pmcid=pmcid_in_text(*notes),
         issn=issn,
-        language=first(tags.get("LA")),
+        language=_one(tags, "LA"),
         # M3 ("type of work") is the document type in Scopus and Embase exports, a classification elsewhere.
         publication_types=[RIS_TYPES.get(ris_type, ris_type)]
-        + (as_list(tags.get("M3")) if dialect in ("scopus", "embase") else []),
-        keywords=as_list(tags.get("KW")),
-        url=first(links),
+        + (tags.get("M3", []) if dialect in ("scopus", "embase") else []),
+        keywords=tags.get("KW", []),
+        url=links[0] if links else "",
         extra=extra,
     )
