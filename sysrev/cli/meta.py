@@ -97,7 +97,7 @@ def pool(data_csv, measure, method, model, tau2, ci, smd, zero, subgroup, level,
         result = meta_analysis(frame, measure, method=method, model=model, tau2=tau2, ci=ci, smd=smd,
                                subgroup=subgroup, level=level, zero=zero)
     except StudyDataError as exc:
-        raise exc.located(data_csv, lines[exc.row - 1]) from None
+        raise exc.located(data_csv, lines) from None
     except InputError as exc:
         if exc.path is None and exc.column is not None:
             raise InputError(str(exc), path=data_csv, line=1) from None

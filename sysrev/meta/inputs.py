@@ -28,24 +28,28 @@ BINARY_COLUMNS = ("events1", "n1", "events2", "n2")
 class StudyDataError(InputError):
     """A bad cell in the study table, named by data row (1-based), column and study.
 
-    ``located(path, line)`` gives the same error naming a file and line instead, which the CLI uses once
-    it knows which line of the CSV the row came from.
+    ``located(path, lines)`` gives the same error naming a file and its line numbers instead (``lines[i]``
+    is the line of data row i + 1), which the CLI uses once it knows where each row came from.
     """
 
     def __init__(self, problem: str, *, row: int, column: str | None, study: str | None = None,
-                 path=None, line: int | None = None):
-        self.problem, self.row, self.study = problem, row, study
-        self.path, self.line, self.column = path, line, column
-        where = f"{path}, line {line}" if path is not None else f"row {row}"
+                 other_row: int | None = None, path=None, lines=None):
+        self.problem, self.row, self.study, self.other_row = problem, row, study, other_row
+        self.path, self.column = path, column
+        self.line = lines[row - 1] if lines else None
+        where = f"{path}, line {self.line}" if lines else f"row {row}"
         if column:
             where += f", column '{column}'"
         if study:
             where += f" (study '{study}')"
-        SysrevError.__init__(self, f"{where}: {problem}")
+        message = f"{where}: {problem}"
+        if other_row is not None:
+            message += f" (also on {f'line {lines[other_row - 1]}' if lines else f'row {other_row}'})"
+        SysrevError.__init__(self, message)
 
-    def located(self, path, line: int) -> "StudyDataError":
+    def located(self, path, lines) -> "StudyDataError":
         return StudyDataError(self.problem, row=self.row, column=self.column, study=self.study,
-                              path=path, line=line)
+                              other_row=self.other_row, path=path, lines=lines)
 
 
 @dataclass(frozen=True)
@@ -175,8 +179,8 @@ def read_study_table(frame, measure: str, subgroup: str | None = None) -> StudyT
         key = (group, study)
         if key in seen:
             inside = f" within subgroup '{group}'" if subgroup else ""
-            raise StudyDataError(f"duplicate study name{inside} (also on row {seen[key]})",
-                                 row=position, column="study", study=study)
+            raise StudyDataError(f"duplicate study name{inside}", row=position, column="study", study=study,
+                                 other_row=seen[key])
         seen[key] = position
         studies.append(study)
         groups.append(group)
