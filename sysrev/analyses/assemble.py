@@ -134,16 +134,23 @@ def _engine_row(spec: AnalysisSpec, label: str, arm1: OutcomeRow, arm2: OutcomeR
     return {"study": label, "events1": arm1.events, "n1": arm1.n, "events2": arm2.events, "n2": arm2.n}
 
 
-def _labels(keys: list[tuple[str, str, str]]) -> dict:
-    """Row labels: the study name, plus item/time point in brackets when a study has several rows."""
-    per_study: dict[str, int] = {}
-    for study, _, _ in keys:
-        per_study[study] = per_study.get(study, 0) + 1
+def _labels(placed: list[tuple[tuple[str, str, str], str | None]]) -> dict:
+    """Row labels, unique within each subgroup (the engine's rule) and no longer than needed.
+
+    A study with one row in its subgroup is labelled by its name, plus the trial's own time point or item in
+    brackets when that differs from the subgroup label (``Park 2013 (12 weeks)`` in "3 months"). A study with
+    several rows in one subgroup (or in an analysis without subgroups) gets its item and time point.
+    """
+    count: dict[tuple, int] = {}
+    for (study, _, _), subgroup in placed:
+        count[(study, subgroup)] = count.get((study, subgroup), 0) + 1
     labels = {}
-    for key in keys:
+    for key, subgroup in placed:
         study, item, timepoint = key
-        extra = [p for p in (item, timepoint) if p]
-        labels[key] = f"{study} ({', '.join(extra)})" if per_study[study] > 1 and extra else study
+        parts = [p for p in (item, timepoint) if p]
+        if count[(study, subgroup)] == 1:
+            parts = [p for p in parts if subgroup is not None and p != subgroup]
+        labels[key] = f"{study} ({', '.join(parts)})" if parts else study
     return labels
 
 
@@ -180,7 +187,7 @@ def assemble(spec: AnalysisSpec, rows: list[OutcomeRow]) -> AnalysisData:
 
     order = list(spec.subgroups)
     placed.sort(key=lambda kl: order.index(kl[1]) if kl[1] in order else len(order))  # stable: file order kept
-    labels = _labels([key for key, _ in placed])
+    labels = _labels(placed)
     cells = CONTINUOUS_CELLS if spec.is_continuous else DICHOTOMOUS_CELLS
     for key, subgroup in placed:
         study, item, timepoint = key

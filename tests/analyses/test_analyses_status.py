@@ -108,12 +108,18 @@ def test_missing_arm_row_time_point_and_exclusions(tmp_path):
     assert not any("Other" in r for r in reasons)
 
 
-def test_rows_of_one_study_get_unique_labels_in_subgroup_order(tmp_path):
+def test_row_labels_are_unique_within_a_subgroup_and_no_longer_than_needed(tmp_path):
     rows = [continuous("Alpha 2001", arm, 20, 3.0 + (arm == "B"), 1.0, tp)
-            for tp in ("12 weeks", "2 weeks") for arm in ("A", "B")]
+            for tp in ("12 weeks", "2 weeks", "3 months") for arm in ("A", "B")]
     outcome = run_one(tmp_path, SMD_BY_TIME, rows)
     studies = [(s["study"], s["subgroup"]) for s in outcome.result["studies"]]
-    assert studies == [("Alpha 2001 (2 weeks)", "2 weeks"), ("Alpha 2001 (12 weeks)", "3 months")]
+    assert studies == [("Alpha 2001", "2 weeks"),                   # subgroup label says it all
+                       ("Alpha 2001 (12 weeks)", "3 months"),       # two rows in one subgroup
+                       ("Alpha 2001 (3 months)", "3 months")]
+    one = run_one(tmp_path / "one", SMD_BY_TIME, rows[:2])
+    assert one.result["studies"][0]["study"] == "Alpha 2001 (12 weeks)"  # the trial's own time point shown
+    plain = run_one(tmp_path / "plain", '[analyses.pain]\noutcome = "pain"\nmeasure = "SMD"\n', rows[:4])
+    assert [s["study"] for s in plain.result["studies"]] == ["Alpha 2001 (12 weeks)", "Alpha 2001 (2 weeks)"]
 
 
 def test_dichotomous_rows_by_item_and_zero_events(tmp_path):
