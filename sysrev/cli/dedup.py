@@ -11,6 +11,7 @@
 import csv
 import getpass
 import io
+import re
 import shutil
 import textwrap
 from datetime import datetime, timezone
@@ -83,11 +84,13 @@ def run(files, clusters_out, id_column, uncertain_out, project_dir):
 
 
 def _dedup_files(files, clusters_out, id_column, uncertain_out):
-    from sysrev.formats import read_references
+    from sysrev.formats import load_references
 
     records, ids = [], []
     for path in files:
-        for record in read_references(path):
+        parsed = load_references(path)
+        _warn(parsed.warnings)  # e.g. a Latin-1 export read as such
+        for record in parsed.records:
             records.append(record)
             ids.append(_own_id(record, id_column, path))
     if not records:
@@ -119,15 +122,21 @@ def _dedup_files(files, clusters_out, id_column, uncertain_out):
 
 
 def _own_id(record, id_column, path) -> str:
-    """The identifier the input file gave ``record`` (``--id-column`` for CSV; else the reader's ID)."""
-    if id_column:
-        extra = record.extra or {}
-        value = extra.get(id_column, record.source_id if id_column in ("ID", "id", "record_id") else None)
-        if value in (None, ""):
-            raise InputError(f"record {record.source_id!r} has no value in column {id_column!r}", path=path,
-                             column=id_column)
-        return str(value)
-    return record.source_id
+    """The identifier the input file gave ``record``: the reader's ID (RIS ``ID``, BibTeX key, CSV ``ID``/
+    ``id``/``record_id`` column), or for CSV the ``--id-column`` named."""
+    if not id_column:
+        return record.source_id
+    fields = (record.extra or {}).get("fields") or {}
+    value = fields.get(id_column)
+    key = re.sub(r"[^a-z0-9]", "", id_column.lower())
+    if value in (None, "") and key in ("id", "recordid", "key"):
+        value = record.source_id  # the column the reader took as the record's identifier
+    if value in (None, "") and key in ("pmid", "doi", "pmcid"):
+        value = getattr(record, key)
+    if value in (None, ""):
+        raise InputError(f"record {record.source_id!r} has no value in column {id_column!r}", path=path,
+                         column=id_column)
+    return str(value)
 
 
 def _warn(problems: list) -> None:
