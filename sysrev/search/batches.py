@@ -22,7 +22,7 @@ def default_workers(n_batches: int) -> int:
     """Worker processes for ``n_batches``: none for small runs, else up to two (leave a core for fetching)."""
     if n_batches < MIN_BATCHES_FOR_WORKERS:
         return 0
-    return max(1, min(2, (os.cpu_count() or 1)))
+    return max(2, min(4, (os.cpu_count() or 1) + 1))
 
 
 class BatchSink:

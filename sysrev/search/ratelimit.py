@@ -13,7 +13,7 @@ import time
 
 # Keep starts this much further apart than the bare 1/rate: a server that counts requests in one-second
 # windows sees our requests with network jitter, and a request landing just inside the window would be a 429.
-SAFETY_MARGIN = 0.03
+SAFETY_MARGIN = 0.06
 
 _registry: dict[str, "RateLimiter"] = {}
 _registry_lock = threading.Lock()
