@@ -42,6 +42,7 @@ class AnalysisOutcome:
     comparison: list = field(default_factory=list)
     consistency: dict | None = None
     files: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # things the reader should know (e.g. a plot without RoB columns)
 
     @property
     def comparisons_total(self) -> int:
@@ -68,6 +69,7 @@ class AnalysisOutcome:
             "target_consistency": self.consistency,
             "excluded": [e.to_dict(root) for e in self.data.excluded],
             "files": [relative_path(p, root) for p in self.files],
+            "notes": self.notes,
         }
 
 
@@ -114,7 +116,25 @@ def run_analysis(spec: AnalysisSpec, rows) -> AnalysisOutcome:
     return outcome
 
 
-def _plot(outcome: AnalysisOutcome, results_dir: Path) -> list[Path]:
+def _rob_columns(project, outcome: AnalysisOutcome) -> dict | None:
+    """RoB 2 judgements per plotted row (``analysis/rob2`` forms of the analysis's outcome), or None.
+
+    A plotted row is labelled by study and sometimes time point, so each label takes its study's judgements.
+    A problem in the RoB forms does not stop the analysis: the plot goes without RoB columns and the
+    outcome carries a note naming the problem (``sysrev rob check`` shows all of them).
+    """
+    from sysrev.rob import rob_for_forest
+
+    try:
+        judgements = rob_for_forest(project, outcome.spec.outcome)
+    except SysrevError as exc:
+        outcome.notes.append(f"forest plot without RoB 2 columns: {exc}")
+        return None
+    rows = {row["study"]: judgements[row["_study"]] for row in outcome.data.complete if row["_study"] in judgements}
+    return rows or None
+
+
+def _plot(project, outcome: AnalysisOutcome) -> list[Path]:
     """Forest plots (SVG and PNG) of a pooled analysis, labelled as partial when it is."""
     from sysrev.meta.plots import forest_plot
 
@@ -123,12 +143,13 @@ def _plot(outcome: AnalysisOutcome, results_dir: Path) -> list[Path]:
     if outcome.status == "partial":
         title += (f" — PARTIAL: {len(outcome.data.complete)} of {outcome.comparisons_total} comparisons, "
                   "not the reproduction")
+    labels = (spec.group1_label, spec.group2_label)
+    favours = labels[::-1] if spec.direction == "higher is better" else labels
+    rob = _rob_columns(project, outcome)
     paths = []
     for suffix in (".svg", ".png"):
-        path = results_dir / f"{spec.name}{suffix}"
-        labels = (spec.group1_label, spec.group2_label)
-        favours = labels[::-1] if spec.direction == "higher is better" else labels
-        forest_plot(outcome.result, path, label1=labels[0], label2=labels[1], favours=favours, title=title)
+        path = project.results_dir / f"{spec.name}{suffix}"
+        forest_plot(outcome.result, path, label1=labels[0], label2=labels[1], favours=favours, title=title, rob=rob)
         paths.append(path)
     return paths
 
@@ -151,7 +172,7 @@ def run_project(project, names=(), *, write: bool = True) -> list[AnalysisOutcom
             json_path = results_dir / f"{outcome.spec.name}.json"
             stale = [results_dir / f"{outcome.spec.name}{s}" for s in (".svg", ".png")]
             if outcome.result is not None:
-                outcome.files.extend(_plot(outcome, results_dir))
+                outcome.files.extend(_plot(project, outcome))
             else:
                 for path in stale:  # an old plot would contradict a status that has nothing to plot
                     path.unlink(missing_ok=True)

@@ -109,6 +109,7 @@ def format_outcome(outcome: AnalysisOutcome, root: Path | None = None, max_missi
         lines.append("  not in this analysis:")
         for reason, studies in reasons.items():
             lines.append(f"    - {reason}: {', '.join(dict.fromkeys(studies))}")
+    lines.extend(f"  note: {note}" for note in outcome.notes)
     if outcome.files:
         lines.append(f"  files: {', '.join(relative_path(p, root) for p in outcome.files)}")
     return "\n".join(lines)
