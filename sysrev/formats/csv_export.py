@@ -162,6 +162,7 @@ def parse_csv(text: str, *, path="file", source="") -> ParsedFile:
             row_line, line = line, reader.line_num + 1
             if not any(cell.strip() for cell in row):
                 continue
+            _check_swallowed_rows(row, header, reader.dialect, path, row_line, warnings)
             cell_count = len(row)
             row, surplus_cells, aligned = align(row)
             if not aligned:
@@ -178,6 +179,28 @@ def parse_csv(text: str, *, path="file", source="") -> ParsedFile:
     if not records:
         raise InputError("the CSV file has a header but no rows", path=path)
     return ParsedFile(records=records, format="csv", dialect=dialect, warnings=warnings)
+
+
+def _check_swallowed_rows(row, header, dialect, path, row_line, warnings) -> None:
+    """Catch an unclosed quote, after which the csv module reads the following rows into one cell.
+
+    A line inside a multi-line cell that itself parses into exactly as many cells as the header looks like
+    a swallowed row: one such line gets a warning, two or more are an error (rows would be lost).
+    """
+    if len(header) < 4:
+        return
+    for index, cell in enumerate(row):
+        if "\n" not in cell:
+            continue
+        inner = cell.split("\n")[1:]
+        lookalikes = sum(1 for line in inner if len(next(csv.reader([line], dialect=dialect), [])) == len(header))
+        if lookalikes >= 2:
+            raise InputError(f"a quoted cell in column '{header[index] if index < len(header) else index + 1}' "
+                             f"runs over {len(inner) + 1} lines, {lookalikes} of which look like whole rows: an "
+                             "unclosed quote? Fix it, or the rows after it would be lost", path=path, line=row_line)
+        if lookalikes == 1:
+            warnings.append(f"{path}, line {row_line}: a multi-line cell holds a line that looks like a whole "
+                            "row; check for an unclosed quote")
 
 
 def split_names(cell: str) -> list[str]:

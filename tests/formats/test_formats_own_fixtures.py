@@ -275,3 +275,17 @@ def test_csv_zotero_layout_with_pmid_in_extra(fx):
     (record,) = read_references(fx / "zotero.csv")
     assert (record.source_id, record.pmid, record.pages, record.year) == ("ABCD1234", "30999999", "33-39", 2019)
     assert record.authors == ["Doe, Jane", "Roe, Richard"] and record.keywords == ["epidural", "ultrasound"]
+
+
+def test_csv_unclosed_quote_swallowing_rows_is_an_error(fx):
+    with pytest.raises(InputError) as err:
+        read_references(fx / "unclosed_quote.csv")
+    assert err.value.line == 2 and "column 'abstract'" in str(err.value) and "unclosed quote" in str(err.value)
+
+
+def test_csv_multiline_abstract_with_commas_is_not_mistaken_for_rows(tmp_path):
+    path = tmp_path / "multi.csv"
+    path.write_text('title,abstract,year,doi,authors\nOne,"Para one, with, some, commas.\nPara two, also, with,'
+                    ' commas.",2001,10.1234/a,Doe J\n', encoding="utf-8")
+    parsed = load_references(path)
+    assert len(parsed.records) == 1 and parsed.warnings == []
