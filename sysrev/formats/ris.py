@@ -109,7 +109,7 @@ def _group_records(lines, tag_line, path):
     ``ER`` and the next ``TY`` are kept with the record above, as Ovid writes ``NL`` after ``ER``, unless
     they carry a title or authors: that is a record whose ``TY`` line is missing, again an error.
     """
-    warnings, records = [], []
+    warnings, records, unclosed = [], [], []
     current, start, trailing_at = None, None, None
     for number, line in enumerate(lines, start=1):
         tag, _ = _split_tag(line, tag_line)
@@ -130,8 +130,7 @@ def _group_records(lines, tag_line, path):
             records.append((start, current))
             current = None
         elif tag == "TY":
-            warnings.append(f"{path}, line {start}: record has no 'ER' line before the next 'TY' at line "
-                            f"{number}; read as two records")
+            unclosed.append(start)
             records.append((start, current + ["ER  - "]))
             current, start = [line], number
         else:
@@ -143,6 +142,10 @@ def _group_records(lines, tag_line, path):
             records.append((start, current + ["ER  - "]))
         else:
             warnings.append(f"{path}, line {start}: a 'TY' line with nothing after it at the end (ignored)")
+    if unclosed:
+        shown = ", ".join(str(n) for n in unclosed[:5]) + (", …" if len(unclosed) > 5 else "")
+        warnings.append(f"{path}, line {shown}: {len(unclosed)} record(s) have no 'ER' line before the next "
+                        "'TY'; each 'TY' was read as the start of a new record")
     if trailing_at:
         warnings.append(f"{path}, line {trailing_at}: tags after a record's 'ER' line were kept with that "
                         "record (Ovid writes some tags after 'ER')")

@@ -145,7 +145,8 @@ def test_ris_repeated_ty_lines_split_with_warnings(shared_fixtures):
     parsed = load_references(path)
     ty_lines = _count_lines(path, r"^TY  -")
     assert len(parsed.records) == ty_lines  # every TY opens a record; none is silently merged
-    assert sum("no 'ER' line before the next 'TY'" in w for w in parsed.warnings) == ty_lines - 1
+    (warning,) = [w for w in parsed.warnings if "no 'ER' line before the next 'TY'" in w]
+    assert f"{ty_lines - 1} record(s)" in warning and "line 2, 3, 4, 5, 6, …" in warning
 
 
 NBIB_FILES = {
