@@ -11,7 +11,7 @@ two clusters that already carry different record IDs are never joined without a 
 
 from dataclasses import dataclass, field
 
-from sysrev.dedup.scoring import DUPLICATE, RELATED, UNCERTAIN, Verdict
+from sysrev.dedup.scoring import DISTINCT, DUPLICATE, RELATED, UNCERTAIN, Verdict
 
 
 @dataclass
@@ -26,6 +26,8 @@ class PairNote:
 
 @dataclass
 class Clustering:
+    """The result of :func:`build_clusters`."""
+
     clusters: list = field(default_factory=list)   # lists of record indexes, each sorted
     uncertain: list = field(default_factory=list)  # PairNote, pairs in different clusters
     related: list = field(default_factory=list)    # PairNote, pairs in different clusters
@@ -143,4 +145,4 @@ def human_verdict(decision: str) -> Verdict:
         return Verdict(DUPLICATE, 10.0, "decided by a reviewer: same record")
     if decision == "related":
         return Verdict(RELATED, 0.0, "decided by a reviewer: related publications")
-    return Verdict("distinct", 0.0, "decided by a reviewer: different records")
+    return Verdict(DISTINCT, 0.0, "decided by a reviewer: different records")

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from sysrev.dedup.blocking import candidate_pairs
-from sysrev.dedup.clustering import PairNote, build_clusters, human_verdict
-from sysrev.dedup.keys import Keys, record_keys
+from sysrev.dedup.clustering import build_clusters, human_verdict
+from sysrev.dedup.keys import record_keys
 from sysrev.dedup.scoring import compare
 from sysrev.records import Record
 
@@ -21,8 +21,8 @@ class DedupResult:
     """Clusters of record indexes (every record in exactly one), open pairs and per-record problems."""
 
     clusters: list
-    uncertain: list = field(default_factory=list)   # PairNote
-    related: list = field(default_factory=list)     # PairNote
+    uncertain: list = field(default_factory=list)   # clustering.PairNote, strongest first
+    related: list = field(default_factory=list)     # clustering.PairNote
     problems: list = field(default_factory=list)    # (record index, message)
     keys: list = field(default_factory=list)        # Keys per record
     compared_pairs: int = 0
@@ -101,5 +101,3 @@ def _index_decisions(labels: list[str], decisions: dict) -> dict:
                     out[(min(i, j), max(i, j))] = decision
     return out
 
-
-__all__ = ["DedupResult", "Keys", "PairNote", "deduplicate"]
