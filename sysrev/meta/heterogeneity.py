@@ -1,7 +1,7 @@
 """Between-study variance τ² and heterogeneity statistics for the random-effects model, vectorised.
 
-Every function takes ``yi`` and ``vi`` of shape ``(..., k)`` — one analysis of k studies, or a stack of
-analyses (the batch API and leave-one-out) — and works along the last axis, so thousands of analyses cost
+The public functions take ``yi`` and ``vi`` of shape ``(..., k)`` — one analysis of k studies, or a stack of
+analyses (the batch API and leave-one-out) — and work along the last axis, so thousands of analyses cost
 a handful of numpy operations. The formulas are those of metafor's ``rma.uni`` for the intercept-only
 model (Viechtbauer 2005, 2010); see docs/meta.md.
 
@@ -13,8 +13,9 @@ With ``w = 1/vi`` and ``P = W − w wᵀ/Σw``:
 * SJ  (Sidik–Jonkman): ``τ₀² Q(τ₀²)/(k−1)`` with ``τ₀² = Σ(y−ȳ)²/k``
 * PM  (Paule–Mandel) and EB (empirical Bayes, Morris): the root of ``Q(τ²) = k − 1`` (0 when
   ``Q(0) < k − 1``); for a model without moderators the two estimating equations are identical.
-* ML, REML: Fisher scoring from the HE value, with step halving to stay ≥ 0, as metafor does, but iterated
-  to a far tighter tolerance than metafor's default (|Δτ²| < 1e-5), so results are the exact maximisers.
+* ML, REML: Fisher scoring from the HE value, with step halving to stay ≥ 0, as metafor does, then a
+  bracketed Newton solution of the likelihood equation, so results are the exact maximisers rather than
+  metafor's default stopping point (|Δτ²| < 1e-5).
 
 ``Q(τ²) = Σ (y − μ̂(τ²))² / (vi + τ²)`` is the generalised Q statistic; Q = Q(0).
 """
@@ -54,40 +55,62 @@ def _q_and_slope(yi, vi, tau2):
     return (wi * resid2).sum(axis=-1), -(wi**2 * resid2).sum(axis=-1)
 
 
-def solve_q_equation(yi, vi, target):
-    """The τ² ≥ 0 where Q(τ²) = ``target`` (vectorised), for analyses with Q(0) > target.
+def _root_in_bracket(equation, lo, hi, x, active):
+    """Vectorised safeguarded Newton for a decreasing f with f(lo) > 0 > f(hi) on the ``active`` rows.
 
-    Q(τ²) decreases monotonically, so a bracketed Newton iteration (bisection whenever a Newton step leaves
-    the bracket) converges for every analysis. Entries with Q(0) ≤ target get 0.
+    ``equation(rows, x)`` returns f and f' of the analyses ``rows`` at ``x``. A Newton step that leaves the
+    bracket is replaced by bisection, so every active row converges; only unconverged rows are evaluated
+    again, and inactive rows keep ``x``.
     """
-    target = np.broadcast_to(np.asarray(target, dtype=float), yi.shape[:-1]).copy()
-    lo = np.zeros(yi.shape[:-1])
-    q0, _ = _q_and_slope(yi, vi, lo)
-    active = q0 > target
-    hi = np.where(active, np.maximum(1.0, np.ptp(yi, axis=-1) ** 2), 0.0)
-    for _ in range(200):  # widen until Q(hi) < target
-        q_hi, _ = _q_and_slope(yi, vi, hi)
-        grow = active & (q_hi > target)
-        if not grow.any():
-            break
-        lo = np.where(grow, hi, lo)
-        hi = np.where(grow, hi * 4, hi)
-    x = np.where(active, lo, 0.0)
+    lo, hi, x = lo.copy(), hi.copy(), x.copy()
+    rows = np.flatnonzero(active)
     for _ in range(_MAX_ITER):
-        q, slope = _q_and_slope(yi, vi, x)
-        f = q - target
-        lo = np.where(active & (f > 0), x, lo)
-        hi = np.where(active & (f < 0), x, hi)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            newton = x - f / slope
-        inside = (newton > lo) & (newton < hi) & np.isfinite(newton)
-        nxt = np.where(inside, newton, (lo + hi) / 2)
-        nxt = np.where(active, nxt, x)
-        done = np.abs(nxt - x) <= _SCORING_TOL * (1 + np.abs(x))
-        x = nxt
-        if done.all():
+        if rows.size == 0:
             break
-    return np.where(active, x, 0.0)
+        f, slope = equation(rows, x[rows])
+        lo[rows] = np.where(f > 0, x[rows], lo[rows])
+        hi[rows] = np.where(f < 0, x[rows], hi[rows])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = x[rows] - f / slope
+        inside = (newton > lo[rows]) & (newton < hi[rows]) & np.isfinite(newton)
+        nxt = np.where(f != 0, np.where(inside, newton, (lo[rows] + hi[rows]) / 2), x[rows])
+        done = np.abs(nxt - x[rows]) <= _SCORING_TOL * (1 + np.abs(x[rows]))
+        x[rows] = nxt
+        rows = rows[~done]
+    return x
+
+
+def _upper_bracket(equation, lo, hi, active):
+    """Widen ``hi`` (×4) until f(hi) < 0 on every active row; ``lo`` follows."""
+    lo, hi = lo.copy(), hi.copy()
+    rows = np.flatnonzero(active)
+    for _ in range(200):
+        if rows.size == 0:
+            break
+        grow = equation(rows, hi[rows])[0] > 0
+        rows = rows[grow]
+        lo[rows] = hi[rows]
+        hi[rows] *= 4
+    return lo, hi
+
+
+def solve_q_equation(yi, vi, target):
+    """The τ² ≥ 0 where Q(τ²) = ``target`` for each row of 2-D ``yi``/``vi`` whose Q(0) exceeds it, else 0.
+
+    Q(τ²) decreases monotonically, so a bracketed Newton iteration converges for every analysis.
+    """
+    target = np.broadcast_to(np.asarray(target, dtype=float), yi.shape[:-1])
+
+    def equation(rows, tau2):
+        q, slope = _q_and_slope(yi[rows], vi[rows], tau2)
+        return q - target[rows], slope
+
+    everything = np.arange(yi.shape[0])
+    lo = np.zeros(yi.shape[0])
+    active = equation(everything, lo)[0] > 0
+    hi = np.where(active, np.maximum(1.0, np.ptp(yi, axis=-1) ** 2), 0.0)
+    lo, hi = _upper_bracket(equation, lo, hi, active)
+    return np.where(active, _root_in_bracket(equation, lo, hi, lo, active), 0.0)
 
 
 def _centred_ss(yi):
@@ -129,31 +152,61 @@ def _log_likelihood(yi, vi, tau2, restricted):
     return ll - 0.5 * np.log(sw) if restricted else ll
 
 
-def _fisher_scoring(yi, vi, restricted):
-    """(RE)ML τ² by Fisher scoring from the HE value, step-halving to keep τ² ≥ 0 (metafor's scheme)."""
-    tau2 = _hedges(yi, vi)
-    for _ in range(_MAX_ITER):
-        wi = 1 / (vi + tau2[..., None])
-        mu, sw = weighted_mean(yi, wi)
+def _likelihood_equation(yi, vi, restricted):
+    """The (RE)ML estimating equation g(τ²) = yᵀPPy − tr P (REML) or − Σw (ML) of the analyses ``rows``.
+
+    Returns g, g' = −2 yᵀPPPy + tr(PP) (REML) or + Σw² (ML), and the expected information tr(PP) or Σw²
+    (the Fisher-scoring denominator); with Py = w(y − μ̂) every term is a sum over studies.
+    """
+
+    def equation(rows, tau2):
+        wi = 1 / (vi[rows] + tau2[:, None])
+        mu, sw = weighted_mean(yi[rows], wi)
+        py = wi * (yi[rows] - mu[:, None])
         sw2 = (wi**2).sum(axis=-1)
-        score = (wi**2 * (yi - mu[..., None]) ** 2).sum(axis=-1)
+        yppy = (py**2).sum(axis=-1)
+        ypppy = (wi * py**2).sum(axis=-1) - (wi * py).sum(axis=-1) ** 2 / sw
         if restricted:
             tr_p = sw - sw2 / sw
             tr_pp = sw2 - 2 * (wi**3).sum(axis=-1) / sw + sw2**2 / sw**2
-            adj = (score - tr_p) / tr_pp
-        else:
-            adj = (score - sw) / sw2
-        negative = tau2 + adj < 0
-        if negative.any():
-            # halve the step until τ² + step ≥ 0 (at τ² = 0 the step vanishes, as in metafor)
-            ratio = np.divide(-adj, tau2, out=np.ones_like(tau2), where=negative & (tau2 > 0))
-            halved = adj / 2.0 ** np.ceil(np.log2(np.maximum(ratio, 1.0)))
-            adj = np.where(negative, np.where(tau2 > 0, halved, 0.0), adj)
-            adj = np.where(negative & (tau2 + adj < 0), 0.0, adj)
-        tau2 = tau2 + adj
-        if np.all(np.abs(adj) <= _SCORING_TOL * (1 + tau2)):
+            return yppy - tr_p, -2 * ypppy + tr_pp, tr_pp
+        return yppy - sw, -2 * ypppy + sw2, sw2
+
+    return equation
+
+
+def _maximum_likelihood(yi, vi, restricted):
+    """(RE)ML τ²: metafor's Fisher scoring from the HE value (with its step halving, so that the same maximum
+    is found) to |Δτ²| < 1e-5, then a bracketed Newton solution of the likelihood equation to full precision."""
+    equation = _likelihood_equation(yi, vi, restricted)
+    tau2 = _hedges(yi, vi)
+    rows = np.arange(yi.shape[0])
+    for _ in range(_MAX_ITER):  # Fisher scoring: step g / tr(PP) (or g / Σw² for ML), rows not yet converged
+        if rows.size == 0:
             break
-    tau2 = np.maximum(tau2, 0.0)
+        current = tau2[rows]
+        g, _, information = equation(rows, current)
+        adj = g / information
+        negative = current + adj < 0
+        # halve a step that would make τ² negative until it does not; at τ² = 0 it vanishes (metafor's rule)
+        ratio = np.divide(-adj, current, out=np.ones_like(current), where=negative & (current > 0))
+        halved = adj * 0.5 ** np.minimum(np.ceil(np.log2(np.maximum(ratio, 1.0))), 1000)
+        adj = np.where(negative, np.where(current > 0, halved, 0.0), adj)
+        tau2[rows] = np.maximum(current + adj, 0.0)
+        rows = rows[np.abs(adj) >= 1e-5]
+
+    def root_equation(rows, x):
+        g, slope, _ = equation(rows, x)
+        return g, slope
+
+    everything = np.arange(yi.shape[0])
+    g_hat = root_equation(everything, tau2)[0]
+    g_zero = root_equation(everything, np.zeros_like(tau2))[0]
+    interior = (g_hat > 0) | (g_zero > 0)  # otherwise the maximum is on the boundary τ² = 0
+    lo = np.where(g_hat > 0, tau2, 0.0)
+    hi = np.where(g_hat > 0, np.maximum(2 * tau2, 1e-3), tau2)
+    lo, hi = _upper_bracket(root_equation, lo, hi, interior & (g_hat > 0))
+    tau2 = np.where(interior, _root_in_bracket(root_equation, lo, hi, tau2, interior), 0.0)
     ll_zero = _log_likelihood(yi, vi, np.zeros_like(tau2), restricted)
     ll_hat = _log_likelihood(yi, vi, tau2, restricted)
     return np.where((ll_zero - ll_hat > _LL0_TOL) & (tau2 > _LL0_THRESHOLD), 0.0, tau2)
@@ -166,17 +219,18 @@ _ESTIMATORS = {
     "SJ": _sidik_jonkman,
     "PM": _paule_mandel,
     "EB": _paule_mandel,
-    "ML": lambda yi, vi: _fisher_scoring(yi, vi, restricted=False),
-    "REML": lambda yi, vi: _fisher_scoring(yi, vi, restricted=True),
+    "ML": lambda yi, vi: _maximum_likelihood(yi, vi, restricted=False),
+    "REML": lambda yi, vi: _maximum_likelihood(yi, vi, restricted=True),
 }
 
 
 def estimate_tau2(yi, vi, method="DL"):
     """τ² by ``method`` (one of :data:`TAU2_METHODS`) along the last axis; k = 1 gives 0 (as metafor)."""
     yi, vi = np.asarray(yi, dtype=float), np.asarray(vi, dtype=float)
-    if yi.shape[-1] < 2:
-        return np.zeros(yi.shape[:-1])
-    return _ESTIMATORS[method](yi, vi)
+    shape, k = yi.shape[:-1], yi.shape[-1]
+    if k < 2:
+        return np.zeros(shape)
+    return _ESTIMATORS[method](yi.reshape(-1, k), vi.reshape(-1, k)).reshape(shape)
 
 
 def typical_variance(vi):
@@ -193,8 +247,9 @@ def q_profile_interval(yi, vi, level=95.0):
     The bounds solve Q(τ²) = χ²_{k−1} quantiles; a bound whose equation has no positive root is 0.
     """
     yi, vi = np.asarray(yi, dtype=float), np.asarray(vi, dtype=float)
-    df = yi.shape[-1] - 1
+    shape, k = yi.shape[:-1], yi.shape[-1]
+    yi, vi = yi.reshape(-1, k), vi.reshape(-1, k)
     alpha = 1 - level / 100
-    upper = solve_q_equation(yi, vi, stats.chi2.ppf(alpha / 2, df))
-    lower = solve_q_equation(yi, vi, stats.chi2.isf(alpha / 2, df))
-    return lower, upper
+    upper = solve_q_equation(yi, vi, stats.chi2.ppf(alpha / 2, k - 1))
+    lower = solve_q_equation(yi, vi, stats.chi2.isf(alpha / 2, k - 1))
+    return lower.reshape(shape), upper.reshape(shape)
