@@ -26,7 +26,7 @@ from sysrev.normalise import clean_text, normalise_pmid
 
 # Record field → accepted column names (compared after lower-casing and dropping non-alphanumerics).
 COLUMNS = {
-    "source_id": ["eid", "ut", "record id", "recordid", "id", "key", "lens id", "publication id", "covidence",
+    "source_id": ["eid", "ut", "central id", "record id", "recordid", "id", "key", "lens id", "publication id", "covidence",
                   "accession number", "an", "ui", "record number", "pmid", "pubmed id", "rayyan id"],
     "title": ["title", "document title", "item title", "article title", "primary title", "display name", "ti"],
     "abstract": ["abstract", "abstract note", "ab"],
@@ -64,6 +64,7 @@ _DIALECT_MARKERS = [  # (dialect, columns that must all be present)
     ("zotero", ["key", "item type"]),
     ("asreview", ["label included"]),
     ("web-of-science", ["ut", "pt", "so"]),
+    ("cochrane-central", ["central id"]),
     ("lens", ["lens id"]),
     ("dimensions", ["publication id", "pubyear"]),
     ("covidence", ["covidence"]),

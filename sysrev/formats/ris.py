@@ -13,7 +13,8 @@ fields follows the RIS specification and the dialects seen in real exports:
 * Scopus: the EID inside ``UR`` becomes the ``source_id`` (the same one a Scopus API search gives),
   ``C7`` article numbers, ``DB  - Scopus``; Embase: ``U2`` holds the Embase ID, ``DB  - Embase``;
 * Rayyan: keywords continued on untagged lines (each line is one keyword), ``AN  - rayyan-…``;
-* Cochrane Library (CENTRAL): ``ID  - CN-…`` is the source_id, ``AN  - PUBMED 12345678`` gives the PMID;
+* Cochrane Library (CENTRAL): ``TY  -  JOUR`` (two spaces after the hyphen), ``AN  -  CN-…`` is the
+  source_id, ``C3  -  PUBMED 12345678,EMBASE …`` gives the PMID, ``Record #3 of 18`` headers between records;
 * the source_id is ``ID`` unless that is a bare record counter (EndNote, Rayyan: ``1``, ``369``) and the
   record has an accession number ``AN``, which then wins;
 * IEEE, JSTOR, ProQuest, Web of Science RIS: ``VO`` for volume, names in natural order, ``C1`` notes.
@@ -181,7 +182,8 @@ def _dialect(tags: dict) -> str:
         return "pubmed" if _PUBMED_HINTS.search(database) else re.sub(r"\W+", "-", database).strip("-")
     if scopus_eid(tags.get("UR")):
         return "scopus"
-    if _one(tags, "ID").startswith("CN-") or "cochranelibrary.com/central" in _one(tags, "UR"):
+    if (_one(tags, "AN").startswith("CN-") or _one(tags, "ID").startswith("CN-")
+            or "cochranelibrary.com/central" in _one(tags, "UR")):
         return "cochrane-central"
     accession = _one(tags, "AN")
     if accession.startswith("rayyan-"):
@@ -194,9 +196,9 @@ def _dialect(tags: dict) -> str:
 
 
 def _pubmed_accession(tags) -> str:
-    """The PMID in a ``PUBMED 12345678`` accession (Cochrane CENTRAL lists its sources this way)."""
-    for value in tags.get("AN", []) + tags.get("M1", []) + tags.get("C3", []):
-        match = re.match(r"(?:PUBMED|MEDLINE)\s*:?\s*(\d{1,9})$", value, re.IGNORECASE)
+    """The PMID in a ``PUBMED 12345678`` source list (Cochrane CENTRAL: ``C3  - PUBMED 1,EMBASE 2``)."""
+    for value in tags.get("C3", []) + tags.get("AN", []) + tags.get("M1", []):
+        match = re.search(r"\b(?:PUBMED|MEDLINE)\s*:?\s*(\d{1,9})\b", value, re.IGNORECASE)
         if match:
             return match.group(1)
     return ""

@@ -237,14 +237,24 @@ def test_decode_utf16_bom_and_split_lines():
 
 
 def test_ris_cochrane_central_layout(fx):
-    """A hand-made file in the layout of the Cochrane Library's RIS export (values invented)."""
+    """Hand-made in the layout of the Cochrane Library's RIS export (values invented)."""
     parsed = load_references(fx / "central_layout.ris")
     first, second = parsed.records
     assert parsed.dialect == "cochrane-central" and first.source == "cochrane-central"
     assert [first.source_id, second.source_id] == ["CN-09999901", "CN-09999902"]
-    assert first.pmid == "39999901"  # from "AN  - PUBMED 39999901"
-    assert (first.pages, first.doi, first.journal) == ("101-109", "10.9999/ejp.2020.101", "Example Journal of Pain")
+    assert first.pmid == "39999901"  # from "C3  -  PUBMED 39999901,EMBASE 2099999901"
+    assert (first.pages, first.doi, first.journal) == ("101-109", "10.9999/ejp.2020.101", "Example journal of pain")
+    assert first.authors == ["Example, A", "Sample, BC"] and first.publication_types[0] == "Journal Article"
     assert second.authors == [] and second.year == 2021
+
+
+def test_csv_cochrane_central_layout(fx):
+    """Hand-made in the layout of the Cochrane Library's CSV export (values invented)."""
+    parsed = load_references(fx / "central_layout.csv")
+    (record,) = parsed.records
+    assert parsed.dialect == "cochrane-central"
+    assert (record.source_id, record.pmid, record.pages) == ("CN-09999901", "39999901", "101-109")
+    assert record.authors == ["Example, A", "Sample, BC"] and record.journal == "Example journal of pain"
 
 
 def test_ris_record_counter_id_yields_to_accession_number(tmp_path):
