@@ -96,3 +96,32 @@ def test_gaps_give_exit_status_1_and_are_listed(server, env, tmp_path):
     assert "gap (batch)" in result.output and "next run fetches them again" in result.output
     manifest = json.loads(next((tmp_path / "o").glob("*/manifest.json")).read_text())
     assert manifest["gaps"][0]["retstart"] == 0
+
+
+def test_ctrl_c_says_how_to_resume(server, env, tmp_path, monkeypatch):
+    from sysrev.cli import search as search_cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(search_cli, "search_pubmed", interrupted)
+    result = CliRunner().invoke(cli, ["search", "pubmed", "--query", "x", "--out", str(tmp_path)], env=env)
+    assert result.exit_code == 130 and "--resume" in result.output
+
+
+def test_progress_bar_shows_fetched_of_expected_on_a_terminal():
+    import io
+
+    from sysrev.search.progress import Progress
+
+    stream = io.StringIO()
+    with Progress("PubMed pubmed", stream=stream, enabled=True) as progress:
+        progress.set_total(1200)
+        progress.advance(500)
+        progress.advance(700)
+    assert "1200/1200" in stream.getvalue() and "PubMed pubmed" in stream.getvalue()
+    quiet = io.StringIO()
+    with Progress("x", stream=quiet) as progress:  # a StringIO is not a TTY
+        progress.set_total(10)
+        progress.advance(10)
+    assert quiet.getvalue() == ""
