@@ -252,8 +252,11 @@ def parse_author(value) -> str:
     if tokens[-1].lower() in _SUFFIXES and len(tokens) > 2:
         suffix = tokens.pop()
     if _INITIALS.match(tokens[-1]) and len(tokens) >= 2 and not _INITIALS.match(tokens[0]):
-        # MEDLINE AU / Scopus style: "Smith JA", "van der Berg J.", "Smith J.A."
-        family, given = " ".join(tokens[:-1]), tokens[-1]
+        # MEDLINE AU / Scopus / EPPI style: "Smith JA", "van der Berg J.", "Smith J.A.", "Brownstein C D"
+        split = len(tokens) - 1
+        while split > 1 and _INITIALS.match(tokens[split - 1]):
+            split -= 1
+        family, given = " ".join(tokens[:split]), " ".join(tokens[split:])
     else:
         split = len(tokens) - 1
         while split > 1 and tokens[split - 1].lower() in _PARTICLES:

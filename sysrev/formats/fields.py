@@ -37,11 +37,20 @@ def first(*values) -> str:
 
 
 def as_list(value) -> list:
-    """``value`` as a list of cleaned, non-empty strings (a single string becomes a one-item list)."""
+    """``value`` as a flat list of cleaned, non-empty strings (a single string becomes a one-item list;
+    nested lists, as in ``as_list([notes, links])``, are flattened)."""
     if value is None:
         return []
     items = value if isinstance(value, (list, tuple)) else [value]
-    return [text for text in (clean_text(v) for v in items) if text]
+    flat = []
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            flat.extend(as_list(item))
+        else:
+            text = clean_text(item)
+            if text:
+                flat.append(text)
+    return flat
 
 
 def join_pages(start, end="") -> str:

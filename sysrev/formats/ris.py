@@ -228,7 +228,8 @@ def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
     title = title or _text(tags, "ST")
     abstract = _text(tags, "AB") or _text(tags, "N2")
     notes = tags.get("N1", []) + tags.get("M1", []) + tags.get("C2", []) + tags.get("C5", [])
-    links = tags.get("UR", []) + tags.get("L2", []) + tags.get("L1", []) + tags.get("LK", [])
+    # Several URLs may share one line, separated by spaces (EPPI-Reviewer, RefWorks); URLs hold no spaces.
+    links = [url for tag in ("UR", "L2", "L1", "LK") for value in tags.get(tag, []) for url in value.split()]
     pages = join_pages(_one(tags, "SP"), _one(tags, "EP"))
     article_number = _one(tags, "C7")
     accession = _one(tags, "AN")

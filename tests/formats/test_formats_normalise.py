@@ -136,6 +136,7 @@ def test_strip_markup(raw, expected):
         ("Smith, John A.", "Smith, John A."),
         ("Smith JA", "Smith, JA"),
         ("Smith J.A.", "Smith, J.A."),
+        ("Brownstein C D", "Brownstein, C D"),
         ("van der Berg J", "van der Berg, J"),
         ("John A. Smith", "Smith, John A."),
         ("Ludwig van Beethoven", "van Beethoven, Ludwig"),

@@ -299,3 +299,12 @@ def test_csv_multiline_abstract_with_commas_is_not_mistaken_for_rows(tmp_path):
                     ' commas.",2001,10.1234/a,Doe J\n', encoding="utf-8")
     parsed = load_references(path)
     assert len(parsed.records) == 1 and parsed.warnings == []
+
+
+def test_ris_several_urls_on_one_line(tmp_path):
+    path = tmp_path / "eppi.ris"
+    path.write_text("TY  - JOUR\nT1  - x\nA1  - Brownstein C D\nUR  - https://www.embase.com/search/results?"
+                    "id=L1&from=export http://dx.doi.org/10.9999/x.1\nER  - \n", encoding="utf-8")
+    (record,) = read_references(path)
+    assert record.url == "https://www.embase.com/search/results?id=L1&from=export"
+    assert record.doi == "10.9999/x.1" and record.authors == ["Brownstein, C D"]
