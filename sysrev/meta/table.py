@@ -121,9 +121,17 @@ def format_table(result: dict, label1: str = "Group 1", label2: str = "Group 2")
             lines.append(row(indent + s["study"], cells, f"{s['weight']:.1f}%",
                              _interval(s["estimate"], s["ci_low"], s["ci_high"], digits)))
 
-    def summary_lines(label, group, indent, weight):
-        lines.append(row(indent + label, [""] * len(columns), f"{weight:.1f}%",
+    def total(studies, key):
+        return _cell(sum(s["data"][key] for s in studies))
+
+    def summary_lines(label, group, indent, weight, studies):
+        # RevMan's subtotal row carries the arm totals, followed by the total events for dichotomous data
+        cells = [total(studies, key) if key in ("n1", "n2") else "" for key, _ in columns]
+        lines.append(row(indent + label, cells, f"{weight:.1f}%",
                          _interval(group["estimate"], group["ci_low"], group["ci_high"], digits)))
+        if "events1" in dict(columns):
+            events = [total(studies, key) if key.startswith("events") else "" for key, _ in columns]
+            lines.append(row(indent + "Total events", events, "", ""))
         if group.get("pi_low") is not None:
             lines.append(indent + f"Prediction interval: [{group['pi_low']:.{digits}f}, {group['pi_high']:.{digits}f}]")
         lines.append(indent + heterogeneity_line(group))
@@ -132,12 +140,13 @@ def format_table(result: dict, label1: str = "Group 1", label2: str = "Group 2")
     if result.get("subgroups"):
         for label, group in result["subgroups"].items():
             lines.append(f"{result['subgroup_column']}: {label}")
-            study_lines([s for s in result["studies"] if s["subgroup"] == label], "  ")
-            summary_lines(f"Subtotal ({level} CI)", group, "  ", group["weight"])
+            members = [s for s in result["studies"] if s["subgroup"] == label]
+            study_lines(members, "  ")
+            summary_lines(f"Subtotal ({level} CI)", group, "  ", group["weight"], members)
             lines.append("")
     else:
         study_lines(result["studies"], "")
-    summary_lines(f"Total ({level} CI)", result, "", 100.0)
+    summary_lines(f"Total ({level} CI)", result, "", 100.0, result["studies"])
     test = result.get("subgroup_test")
     if test:
         lines.append(f"Test for subgroup differences: Chi² = {test['Q']:.2f}, df = {test['df']} "
