@@ -36,8 +36,9 @@ class BatchSink:
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
         self.pending = deque()
 
-    def submit(self, key: str, data: bytes, gap: dict) -> None:
-        """Queue batch ``key``; ``gap`` describes it in the manifest should it fail to parse."""
+    def submit(self, key: str, data: bytes, gap: dict, expected: int) -> None:
+        """Queue batch ``key`` of ``expected`` records; ``gap`` describes it in the manifest should it fail
+        to parse or come back short."""
         if self.pool is not None:
             future = self.pool.submit(records_from_xml, data)
         else:
@@ -46,7 +47,7 @@ class BatchSink:
                 future.set_result(records_from_xml(data))
             except PubmedXMLError as exc:
                 future.set_exception(exc)
-        self.pending.append((key, future, gap))
+        self.pending.append((key, future, gap, expected))
         self._commit(wait=False)
 
     def close(self, commit=True) -> None:
@@ -60,11 +61,14 @@ class BatchSink:
 
     def _commit(self, wait: bool) -> None:
         while self.pending and (wait or self.pending[0][1].done()):
-            key, future, gap = self.pending.popleft()
+            key, future, gap, expected = self.pending.popleft()
             try:
                 records = future.result()
             except PubmedXMLError as exc:
                 self.partial.add_gap({**gap, "kind": "unparsable", "detail": str(exc)})
                 continue
+            if len(records) < expected:
+                self.partial.add_gap({**gap, "kind": "short_batch", "detail": f"EFetch returned {len(records)} "
+                                      f"of the {expected} records asked for; the rest were not delivered"})
             self.partial.add_batch(key, records)
             self.progress.advance(len(records))

@@ -314,6 +314,10 @@ def _fetch_slice(eutils, term, item, batch_size, partial, fresh_results, sink):
         log.warning("slice %s now reports %d records instead of %d", key, result.count, item["count"])
         starts = [s for s in range(0, min(result.count, LIMIT), batch_size)
                   if not partial.is_done(f"{key}@{s}")]
+        if result.count > LIMIT >= item["count"]:
+            partial.add_gap({"kind": "over_limit", "window": item["window"], "count": result.count,
+                             "detail": f"the slice grew from {item['count']} to {result.count} records between "
+                                       f"planning and fetching; only {LIMIT:,} were fetched"})
     for start in starts:
         where = {"window": item["window"], "retstart": start, "retmax": batch_size}
         try:
@@ -321,7 +325,7 @@ def _fetch_slice(eutils, term, item, batch_size, partial, fresh_results, sink):
         except HttpError as exc:
             partial.add_gap({"kind": "batch", **where, "detail": str(exc)})
             continue
-        sink.submit(f"{key}@{start}", data, where)
+        sink.submit(f"{key}@{start}", data, where, expected=min(batch_size, min(result.count, LIMIT) - start))
 
 
 def _fetch_batch(eutils, term, window, result, start, batch_size):

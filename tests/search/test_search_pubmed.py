@@ -244,3 +244,14 @@ def test_replayed_real_error_element_is_retried_then_reported(make_server, eutil
     with pytest.raises(SysrevError, match="Neither query_key nor id specified") as info:
         _run(server, eutils_for(server, max_attempts=3), tmp_path)
     assert "gave up after 3 attempts" in str(info.value)
+
+
+def test_short_batch_is_a_gap(make_server, eutils_for, tmp_path):
+    corpus = SyntheticPubmed(15)
+    server = make_server(pubmed=corpus)
+    short = corpus.efetch_xml([r[0] for r in corpus.records[:3]])  # 3 records where 10 were asked for
+    server.fault("efetch", "body", body=short)
+    outcome = _run(server, eutils_for(server), tmp_path)
+    manifest, records = read_snapshot(outcome.snapshot)
+    [gap] = manifest["gaps"]
+    assert gap["kind"] == "short_batch" and gap["retstart"] == 0 and "returned 3 of the 10" in gap["detail"]
