@@ -36,9 +36,9 @@ def pool_inverse_variance(yi, vi, tau2=None, *, ci="z", level=95.0, tau2_interva
 
     ``tau2``: None for the fixed-effect model, an estimator name (:data:`TAU2_METHODS`), or given τ² values
     (one per analysis). Returns a dict of arrays (scalars for 1-D input) on the analysis scale: ``estimate,
-    se, z, p, ci_low, ci_high, tau2, Q, Q_df, Q_p, I2, H2, I2_revman, pi_low, pi_high`` and, with
-    ``tau2_interval=True``, the Q-profile ``tau2_ci_low``/``tau2_ci_high``. Fields that do not apply
-    (τ² and prediction interval of a fixed-effect model) are NaN.
+    se, z, p, ci_low, ci_high, tau2, Q, Q_df, Q_p, I2, H2, I2_revman, pi_low, pi_high``, the raw study
+    ``weights`` and, with ``tau2_interval=True``, the Q-profile ``tau2_ci_low``/``tau2_ci_high``. Fields
+    that do not apply (τ² and prediction interval of a fixed-effect model) are NaN.
     """
     y, v, single = _as_2d(yi, vi)
     n, k = y.shape
