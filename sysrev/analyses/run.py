@@ -27,7 +27,11 @@ from sysrev.analyses.targets import compare, consistency
 from sysrev.errors import InputError, SysrevError
 from sysrev.extraction.table import load_extraction
 from sysrev.fileio import atomic_write_json
+from sysrev.meta import meta_analysis
+from sysrev.meta.inputs import StudyDataError
+from sysrev.rob import rob_for_forest
 
+#: Every status an analysis can have (see the module docstring).
 STATUSES = ("reproduced", "differs", "partial", "incomplete", "computed")
 
 
@@ -86,9 +90,6 @@ def decide_status(spec: AnalysisSpec, data: AnalysisData, comparison: list) -> s
 
 def pool(spec: AnalysisSpec, data: AnalysisData) -> dict:
     """Pool the complete comparisons with the meta-analysis engine; returns ``MetaResult.to_dict()``."""
-    from sysrev.meta import meta_analysis  # imported here: only pooling needs the engine
-    from sysrev.meta.inputs import StudyDataError
-
     frame = pd.DataFrame([{k: v for k, v in row.items() if not k.startswith("_")} for row in data.complete])
     try:
         result = meta_analysis(
@@ -123,8 +124,6 @@ def _rob_columns(project, outcome: AnalysisOutcome) -> dict | None:
     A problem in the RoB forms does not stop the analysis: the plot goes without RoB columns and the
     outcome carries a note naming the problem (``sysrev rob check`` shows all of them).
     """
-    from sysrev.rob import rob_for_forest
-
     try:
         judgements = rob_for_forest(project, outcome.spec.outcome)
     except SysrevError as exc:
@@ -136,7 +135,7 @@ def _rob_columns(project, outcome: AnalysisOutcome) -> dict | None:
 
 def _plot(project, outcome: AnalysisOutcome) -> list[Path]:
     """Forest plots (SVG and PNG) of a pooled analysis, labelled as partial when it is."""
-    from sysrev.meta.plots import forest_plot
+    from sysrev.meta import plots  # matplotlib is loaded only when something is drawn
 
     spec = outcome.spec
     title = spec.title
@@ -149,7 +148,8 @@ def _plot(project, outcome: AnalysisOutcome) -> list[Path]:
     paths = []
     for suffix in (".svg", ".png"):
         path = project.results_dir / f"{spec.name}{suffix}"
-        forest_plot(outcome.result, path, label1=labels[0], label2=labels[1], favours=favours, title=title, rob=rob)
+        plots.forest_plot(outcome.result, path, label1=labels[0], label2=labels[1], favours=favours, title=title,
+                          rob=rob)
         paths.append(path)
     return paths
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from sysrev.analyses.assemble import relative_path
 from sysrev.analyses.run import AnalysisOutcome
 from sysrev.analyses.spec import AnalysisSpec
-from sysrev.analyses.targets import RATIO_MEASURES
+from sysrev.meta.inputs import RATIO_MEASURES
 
 FIELD_NAMES = {"estimate": "estimate", "ci_low": "CI lower", "ci_high": "CI upper", "p": "p", "I2": "I²",
                "tau2": "tau²"}

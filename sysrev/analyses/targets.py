@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from scipy.stats import norm
 
-RATIO_MEASURES = frozenset({"RR", "OR", "PETO"})
+from sysrev.meta.inputs import RATIO_MEASURES
+
 TARGET_FIELDS = ("estimate", "ci_low", "ci_high", "p", "I2", "tau2")
 _PRINTED = re.compile(r"^\s*(?P<op>[<>]=?|≤|≥)?\s*(?P<num>[-+−]?\d+(?:\.(?P<dec>\d+))?)\s*(?P<pct>%)?\s*$")
 

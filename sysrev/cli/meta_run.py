@@ -4,8 +4,6 @@ import json
 
 import click
 
-from sysrev.analyses import run_project
-from sysrev.analyses.summary import format_summary
 from sysrev.cli.options import project_option
 from sysrev.project import load_project
 
@@ -24,6 +22,10 @@ def run(names, project_dir, as_json, max_missing):
     analysis is reported as reproduced, differs, partial (pooled on the complete studies only) or incomplete
     (nothing to pool yet), with every missing cell and where to find it. Exit code 0 whatever the status.
     """
+    # Imported here: pandas/scipy/matplotlib would otherwise slow down every `sysrev` command's start.
+    from sysrev.analyses import run_project
+    from sysrev.analyses.summary import format_summary
+
     project = load_project(project_dir)
     outcomes = run_project(project, names)
     if as_json:
