@@ -7,6 +7,7 @@ from analyses_helpers import continuous, dichotomous, make_project
 
 from sysrev.analyses import load_analyses, run_project
 from sysrev.analyses.assemble import UNKNOWN_PLACE, assemble
+from sysrev.analyses.run import STATUSES, decide_status
 from sysrev.extraction.table import load_extraction
 from sysrev.project import load_project
 
@@ -163,3 +164,19 @@ def test_results_file_is_written_and_stale_plots_removed(tmp_path):
     before = (project.results_dir / "pain.json").read_bytes()
     run_project(project)
     assert (project.results_dir / "pain.json").read_bytes() == before  # no timestamps: re-runs are stable
+
+
+def test_decide_status_covers_every_status(tmp_path):
+    project = project_with(tmp_path, _with_target("0.10", "-0.20", "0.40"), COMPLETE)
+    (spec,) = load_analyses(project)
+    full = assemble(spec, load_extraction(project))
+    agree, disagree = [{"agrees": True}], [{"agrees": True}, {"agrees": False}]
+    seen = {decide_status(spec, full, agree), decide_status(spec, full, disagree)}
+    partial = assemble(spec, load_extraction(project))
+    partial.missing.append(object())
+    seen.add(decide_status(spec, partial, []))
+    empty = assemble(spec, [])
+    seen.add(decide_status(spec, empty, []))
+    untargeted = load_analyses(project_with(tmp_path / "u", SMD_BY_TIME, COMPLETE))[0]
+    seen.add(decide_status(untargeted, full, []))
+    assert seen == set(STATUSES)
