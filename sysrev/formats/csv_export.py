@@ -26,14 +26,15 @@ from sysrev.normalise import clean_text, normalise_pmid
 
 # Record field → accepted column names (compared after lower-casing and dropping non-alphanumerics).
 COLUMNS = {
-    "source_id": ["eid", "ut", "central id", "record id", "recordid", "id", "key", "lens id", "publication id", "covidence",
-                  "accession number", "an", "ui", "record number", "pmid", "pubmed id", "rayyan id"],
+    "source_id": ["eid", "ut", "central id", "pui", "embase accession id", "record id", "recordid", "id", "key",
+                  "lens id", "publication id", "covidence", "accession number", "an", "ui", "record number", "pmid",
+                  "pubmed id", "rayyan id"],
     "title": ["title", "document title", "item title", "article title", "primary title", "display name", "ti"],
     "abstract": ["abstract", "abstract note", "ab"],
     "authors": ["author full names", "af", "authors", "author", "author names", "author(s)", "author/s",
                 "authorships author display name", "au", "creators"],
     "year": ["year", "publication year", "publication_year", "published year", "pubyear", "py",
-             "year of publication", "date"],
+             "year of publication", "publication date", "date of publication", "date"],
     "journal": ["source title", "journal", "journal/book", "publication title", "journal title", "periodical",
                 "secondary title", "publication", "jo", "so", "source"],
     "journal_abbrev": ["abbreviated source title", "journal abbreviation", "ta", "j2", "ji", "j9"],
@@ -42,18 +43,19 @@ COLUMNS = {
     "pages": ["pages", "page", "pagination", "pg"],
     "page_start": ["page start", "start page", "start_page", "first page", "sp", "bp"],
     "page_end": ["page end", "end page", "end_page", "last page", "ep"],
+    "page_count": ["page count"],
     "article_number": ["art. no.", "article number", "ar"],
     "doi": ["doi", "item doi", "di", "do"],
     "pmid": ["pubmed id", "pmid", "pubmed_id", "medline pmid", "pm"],
     "pmcid": ["pmcid", "pmc id"],
     "issn": ["issn", "issns", "sn"],
-    "language": ["language of original document", "language", "la"],
+    "language": ["language of original document", "language", "article language", "la"],
     "publication_types": ["document type", "publication type", "content type", "item type", "type of reference",
-                          "pt", "dt"],
+                          "doctype", "pt", "dt"],
     "keywords": ["author keywords", "keywords", "manual tags", "kw", "de"],
     "index_keywords": ["index keywords", "emtree medical index terms", "mesh terms", "mesh_terms",
-                       "automatic tags", "ieee terms", "mh"],
-    "url": ["link", "url", "pdf link"],
+                       "automatic tags", "ieee terms", "subjects", "mh"],
+    "url": ["link", "url", "plink", "full text link", "pdf link"],
 }
 _DIALECT_MARKERS = [  # (dialect, columns that must all be present)
     ("scopus", ["eid", "source title"]),
@@ -65,6 +67,7 @@ _DIALECT_MARKERS = [  # (dialect, columns that must all be present)
     ("asreview", ["label included"]),
     ("web-of-science", ["ut", "pt", "so"]),
     ("cochrane-central", ["central id"]),
+    ("ebsco", ["plink", "accession number"]),
     ("lens", ["lens id"]),
     ("dimensions", ["publication id", "pubyear"]),
     ("covidence", ["covidence"]),
@@ -78,18 +81,21 @@ def _key(name) -> str:
     return re.sub(r"[^a-z0-9]+", " ", str(name or "").lower()).strip()
 
 
-_PREAMBLE_LINES = 2
+_PREAMBLE_LINES = 5  # Embase: "SEARCH QUERY" line, a dashed rule, a blank line; Dimensions: "About the data"
 
 
 def _match_columns(header: list[str]) -> dict:
-    """Record field → index of the first header cell whose name is one of the field's accepted names."""
+    """Record field → index of the first header cell whose name is one of the field's accepted names.
+
+    ``source_id`` maps to the list of every identifier column, in order of preference: the first one with a
+    value in a row wins (Embase exports carry an empty ``Embase Accession ID`` beside the ``PUI``).
+    """
     keys = [_key(h) for h in header]
     columns = {}
     for field, names in COLUMNS.items():
-        for name in names:
-            if _key(name) in keys:
-                columns[field] = keys.index(_key(name))
-                break
+        found = [keys.index(_key(name)) for name in names if _key(name) in keys]
+        if found:
+            columns[field] = found if field == "source_id" else found[0]
     return columns
 
 
@@ -138,7 +144,7 @@ def parse_csv(text: str, *, path="file", source="") -> ParsedFile:
     # newline="" lets the csv module see line ends itself (quoted cells may hold newlines and U+2028).
     reader = csv.reader(io.StringIO(text, newline=""), dialect=_sniff_dialect(text))
     header, columns = [], {}
-    for _ in range(_PREAMBLE_LINES + 1):  # Dimensions puts an "About the data" line above the header
+    for _ in range(_PREAMBLE_LINES + 1):
         try:
             header = next(reader)
         except StopIteration:
@@ -153,7 +159,9 @@ def parse_csv(text: str, *, path="file", source="") -> ParsedFile:
         raise InputError("no title, abstract or DOI column found in the header (columns: "
                          f"{', '.join(h for h in header[:12])}); rename one to 'title'", path=path, line=1)
     dialect = next((d for d, need in _DIALECT_MARKERS if all(_key(n) in keys for n in need)), "")
-    used = set(columns.values())
+    # Columns read into a field are not repeated in extra; identifier columns other than the preferred one
+    # (e.g. Web of Science's "ID", which holds Keywords Plus) stay there.
+    used = {value[0] if isinstance(value, list) else value for value in columns.values()}
     name = Path(str(path)).name
     records, warnings = [], []
     align = _aligner(header)
@@ -169,7 +177,7 @@ def parse_csv(text: str, *, path="file", source="") -> ParsedFile:
             if not aligned:
                 warnings.append(f"{path}, line {row_line}: {cell_count} cells but the header has {len(header)}; "
                                 "check that row's columns")
-            cells = {field: (row[i] if i < len(row) else "") for field, i in columns.items()}
+            cells = {field: _cell(row, i) for field, i in columns.items()}
             extra_fields = {header[i]: row[i] for i in range(min(len(row), len(header)))
                             if i not in used and row[i].strip()}
             extra_fields.update(surplus_cells)
@@ -202,6 +210,20 @@ def _check_swallowed_rows(row, header, dialect, path, row_line, warnings) -> Non
         if lookalikes == 1:
             warnings.append(f"{path}, line {row_line}: a multi-line cell holds a line that looks like a whole "
                             "row; check for an unclosed quote")
+
+
+def _cell(row: list[str], index):
+    """The cell at ``index`` (the first non-empty one for a list of indexes), without Excel's ``="…"`` guard.
+
+    EBSCO (CINAHL) and others write ``="19326203"`` so that spreadsheets keep leading zeros.
+    """
+    for i in index if isinstance(index, list) else [index]:
+        value = row[i] if i < len(row) else ""
+        guarded = re.fullmatch(r'\s*="(.*)"\s*', value, re.DOTALL)
+        value = guarded.group(1) if guarded else value
+        if value.strip():
+            return value
+    return ""
 
 
 def split_names(cell: str) -> list[str]:
@@ -266,7 +288,11 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
         journal, year = parts["journal"], year or parts["year"]
         volume, issue, pages = volume or parts["volume"], issue or (parts["issue"] or ""), pages or (parts["pages"] or "")
     article_number = get("article_number")
-    pages = pages or join_pages(get("page_start"), get("page_end")) or article_number
+    start, count = get("page_start"), get("page_count")
+    end = get("page_end")
+    if not end and start.isdigit() and count.isdigit() and int(count) > 1:  # CINAHL: First Page + Page Count
+        end = str(int(start) + int(count) - 1)
+    pages = join_pages(pages) or join_pages(start, end) or article_number
     source_id = get("source_id")
     if source_id and "pubmed" in source_id.lower():
         source_id = normalise_pmid(source_id) or source_id

@@ -11,7 +11,7 @@ is recognised by what its lines look like:
 * ``nbib``: MEDLINE text, ``PMID- …`` or a run of four-column ``TAG - value`` lines;
 * ``bibtex``: a line opening ``@type{key,``;
 * ``endnote_tagged``: EndNote "refer" text, lines ``%0 Journal Article``, ``%T …``, ``%A …``;
-* ``csv``: a delimited header naming a title, abstract or DOI column (within the first three lines), or
+* ``csv``: a delimited header naming a title, abstract or DOI column (within the first six lines), or
   Web of Science's tab-delimited export with its field tags (``PT``, ``AU``, ``TI`` …) as column names.
 """
 
@@ -52,7 +52,7 @@ def detect_format(text: str, *, path="file") -> str:
         return "bibtex"
     if re.match(r"%[0-9A-Z@](?: |\n)", head) and re.search(r"^%[0TA] ", head, re.MULTILINE):
         return "endnote_tagged"
-    lines = head.splitlines()[:3]  # Dimensions writes an "About the data" line above the header
+    lines = head.splitlines()[:6]  # Embase and Dimensions write a few lines above the header
     if any(re.search(r"[,;\t|]", line) and _CSV_HEADER_WORDS.search(line) for line in lines):
         return "csv"
     if lines and re.search(r"(^|\t)TI\t", lines[0]) and re.search(r"\t(AB|UT)(\t|$)", lines[0]):

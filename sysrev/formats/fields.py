@@ -23,6 +23,7 @@ from sysrev.records import Record
 
 _PMID_IN_TEXT = re.compile(r"\bPMID\s*[:=]?\s*(\d{1,9})\b", re.IGNORECASE)
 _PMCID_IN_TEXT = re.compile(r"\bPMC\s?\d{3,9}\b", re.IGNORECASE)
+_MAX_PAGES_LENGTH = 30
 _EID = re.compile(r"\beid=(2-s2\.0-\d+)")
 
 
@@ -57,14 +58,15 @@ def join_pages(start, end="") -> str:
     """One page range from a start and an end page (``SP``/``EP``, ``Page start``/``Page end``), expanded.
 
     Values without a digit (Ovid's ``No``/``Specified`` for "no pagination specified") or holding a URL
-    (EndNote reports' ``Available: http://…``) give ``""``; a range already in ``start`` (``575-86``) is
-    kept; ``pp 37-64`` loses its ``pp``.
+    (EndNote reports' ``Available: http://…``) or too long to be pages (an affiliation in the pages column of
+    some Covidence exports) give ``""``; a range already in ``start`` (``575-86``) is kept; ``pp 37-64``
+    loses its ``pp``.
     """
     start = re.sub(r"^p{1,2}\.?\s*", "", clean_text(start), flags=re.IGNORECASE)
     end = re.sub(r"^p{1,2}\.?\s*", "", clean_text(end), flags=re.IGNORECASE)
-    if not re.search(r"\d", start) or "://" in start:
+    if not re.search(r"\d", start) or "://" in start or len(start) > _MAX_PAGES_LENGTH:
         start = ""
-    if not re.search(r"\d", end) or "://" in end:
+    if not re.search(r"\d", end) or "://" in end or len(end) > _MAX_PAGES_LENGTH:
         end = ""
     if start and end and not re.search(r"\d\s*[-\u2010-\u2015]\s*\S", start) and end != start:
         return expand_pages(f"{start}-{end}")

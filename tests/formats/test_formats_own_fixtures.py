@@ -308,3 +308,31 @@ def test_ris_several_urls_on_one_line(tmp_path):
     (record,) = read_references(path)
     assert record.url == "https://www.embase.com/search/results?id=L1&from=export"
     assert record.doi == "10.9999/x.1" and record.authors == ["Brownstein, C D"]
+
+
+def test_csv_cinahl_layout_excel_guards_and_page_count(fx):
+    """Hand-made in the layout of EBSCO's CINAHL CSV export (values invented)."""
+    parsed = load_references(fx / "cinahl_layout.csv")
+    (record,) = parsed.records
+    assert parsed.dialect == "ebsco" and record.source_id == "163999999"
+    assert (record.issn, record.year, record.pages) == ("0078-8562", 2023, "924-934")  # ="00788562", ="Jun2023"
+    assert record.authors == ["Doe, Jane", "Roe, Richard P."] and record.publication_types == ["Article"]
+    assert record.keywords == ["guidance", "injection", "NURSING", "ULTRASOUND"]
+
+
+def test_csv_covidence_layout(fx):
+    """Hand-made in the layout of Covidence's CSV export (values invented)."""
+    first, second = read_references(fx / "covidence_layout.csv")
+    assert (first.source_id, first.year, first.journal, first.doi) == ("#1", 2024, "Example Journal", "10.9999/cov.1")
+    assert first.authors == ["Doe, J.", "Roe, R.P."]
+    assert second.pages == ""  # an affiliation in the Pages column is not taken for pages
+
+
+def test_csv_embase_layout_with_query_preamble(fx):
+    """Hand-made in the layout of Embase's CSV export (values invented)."""
+    parsed = load_references(fx / "embase_layout.csv")
+    (record,) = parsed.records
+    assert parsed.dialect == "embase" and record.source_id == "L2099999999"  # PUI; Embase Accession ID empty
+    assert (record.pmid, record.pages, record.journal, record.language) == ("38999999", "549-565", "Example Journal",
+                                                                           "English")
+    assert record.authors == ["Doe, J.", "Roe, R.P."] and record.issn == "1932-8494"
