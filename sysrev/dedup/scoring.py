@@ -260,7 +260,8 @@ def compare(a: Keys, b: Keys) -> Verdict:
 
     # medium title similarity: needs the locator to agree
     if author == "match" and year in ("same", "near") and (
-            locator_same or (journal == "same" and (volume == "same" or pages == "same") and year == "same")):
+            locator_same or (journal == "same" and year == "same" and (
+                (pages == "same" and volume != "different") or (pages == "soft" and volume == "same")))):
         return Verdict(DUPLICATE, score - 0.5, "similar title; author, year, volume/pages agree")
     if author != "mismatch" and year != "far":
         return Verdict(UNCERTAIN, 0.5 * ratio / 100, "similar titles; too little else agrees")
