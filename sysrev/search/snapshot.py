@@ -17,8 +17,8 @@ import errno
 import hashlib
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -84,7 +84,8 @@ def write_snapshot(runs_dir, name, records, *, database, query=None, reported_co
     }
     runs_dir = Path(runs_dir)
     runs_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{name}-", dir=runs_dir))
+    tmp = runs_dir / f".tmp-{name}-{secrets.token_hex(6)}"
+    tmp.mkdir()  # unlike mkdtemp, keeps the user's umask (a snapshot is a project file, readable by all)
     try:
         _write_synced(tmp / RECORDS, "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records))
         _write_synced(tmp / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
