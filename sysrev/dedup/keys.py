@@ -277,15 +277,16 @@ def _part_number(title_lower: str) -> str:
 
 def _kinds(title_lower: str, record: Record, journal_text: str, doi: str) -> set:
     kinds = set()
-    types = " ".join(str(t) for t in record.publication_types).lower()
-    entry_type = str(record.extra.get("ENTRYTYPE", record.extra.get("entry_type", ""))).lower()
+    types = " ".join(str(t) for t in record.publication_types or []).lower()
+    extra = record.extra or {}
+    entry_type = str(extra.get("ENTRYTYPE", extra.get("entry_type", ""))).lower()
     if _ERRATUM.search(title_lower) or "erratum" in types:
         kinds.add("erratum")
     if _RETRACTION.search(title_lower) or "retraction" in types:
         kinds.add("retraction")
     if _COMMENT.search(title_lower) or "comment" in types or "letter" in types:
         kinds.add("comment")
-    venue = " ".join((journal_text, fold(str(record.extra.get("booktitle", "") or ""))))
+    venue = " ".join((journal_text, fold(str(extra.get("booktitle", "") or ""))))
     if (_CONFERENCE_VENUE.search(venue) or "conference" in types or "congress" in types
             or "meeting abstract" in types or entry_type in {"inproceedings", "conference", "proceedings"}):
         kinds.add("conference")

@@ -2,7 +2,11 @@
 
 import random
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sysrev.dedup.blocking import MAX_BLOCK, candidate_pairs
+from sysrev.dedup.engine import deduplicate
 from sysrev.dedup.keys import record_keys
 from sysrev.dedup.merge import merge_records
 from sysrev.records import Record
@@ -63,3 +67,21 @@ def test_merged_record_keeps_the_most_complete_value_of_each_field():
     assert merged.pages == "575-586" and merged.journal == "Pain Physician"
     assert merged.keywords == ["pain", "injection"]
     assert (pubmed.pmid, scopus.pmid) == ("123", "")  # the inputs are not modified
+
+
+odd_text = st.one_of(st.none(), st.text(max_size=40), st.sampled_from(["", "UNKNOWN", "575-86", "S12-S9", "e1234",
+                                                                        "10.", "Part II", "[Japanese]", "&amp;<i>"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "title": odd_text, "journal": odd_text, "volume": odd_text, "issue": odd_text, "pages": odd_text,
+    "doi": odd_text, "pmid": odd_text,
+    "year": st.one_of(st.none(), st.integers(-5, 30000), st.text(max_size=6)),
+    "authors": st.one_of(st.none(), st.lists(st.text(max_size=20), max_size=4)),
+    "extra": st.one_of(st.none(), st.just({"ENTRYTYPE": "inproceedings"})),
+}), max_size=8))
+def test_odd_values_never_crash_and_every_record_is_in_one_cluster(rows):
+    records = [Record.from_dict({"source_id": str(i), **row}) for i, row in enumerate(rows)]
+    result = deduplicate(records, progress=False)
+    assert sorted(i for c in result.clusters for i in c) == list(range(len(records)))
