@@ -67,7 +67,7 @@ def pool_inverse_variance(yi, vi, tau2=None, *, ci="z", level=95.0, tau2_interva
         crit = stats.norm.isf(alpha / 2)
     se = np.sqrt(variance)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = mu / se
+        z = np.where(se > 0, mu / se, np.nan)  # SE 0 (HKSJ with identical estimates): no test statistic
         i2_revman = np.where(q > 0, np.maximum(0.0, (q - df) / q) * 100, 0.0)
     p = 2 * (stats.t.sf(np.abs(z), df) if ci == "hksj" else stats.norm.sf(np.abs(z)))
     out = {

@@ -62,3 +62,10 @@ def test_all_studies_without_events_is_a_clear_error():
     frame = pd.DataFrame({"study": ["A", "B"], "events1": [0, 0], "n1": [10, 12], "events2": [0, 0], "n2": [11, 9]})
     with pytest.raises(SysrevError, match="no study has an estimable effect"):
         meta_analysis(frame, "OR", method="IV")
+
+
+def test_hksj_with_identical_estimates_has_no_test_statistic_and_stays_valid_json():
+    frame = pd.DataFrame({"study": ["A", "B", "C"], "yi": [0.2, 0.2, 0.2], "se": [0.1, 0.2, 0.3]})
+    r = meta_analysis(frame, "GEN", model="random", ci="hksj").to_dict()
+    assert r["estimate"] == pytest.approx(0.2) and r["se"] == 0.0 and r["z"] is None and r["p"] is None
+    json.dumps(r, allow_nan=False)
