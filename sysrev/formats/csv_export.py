@@ -64,6 +64,7 @@ _DIALECT_MARKERS = [  # (dialect, columns that must all be present)
     ("ieee", ["document title", "ieee terms"]),
     ("springer", ["item title", "content type"]),
     ("zotero", ["key", "item type"]),
+    ("rayyan", ["key", "pmc id"]),
     ("asreview", ["label included"]),
     ("web-of-science", ["ut", "pt", "so"]),
     ("cochrane-central", ["central id"]),
@@ -296,7 +297,7 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
     source_id = get("source_id")
     if source_id and "pubmed" in source_id.lower():
         source_id = normalise_pmid(source_id) or source_id
-    urls = [get("url")]
+    urls = get("url").split()[:1]  # Rayyan appends RIS debris ("…&from=export     U2  - L123") after the URL
     return build_record(
         source_id=source_id or scopus_eid(urls) or fallback_id,
         source=source,

@@ -336,3 +336,14 @@ def test_csv_embase_layout_with_query_preamble(fx):
     assert (record.pmid, record.pages, record.journal, record.language) == ("38999999", "549-565", "Example Journal",
                                                                            "English")
     assert record.authors == ["Doe, J.", "Roe, R.P."] and record.issn == "1932-8494"
+
+
+def test_csv_rayyan_layout_with_ris_debris_in_cells(fx):
+    """Hand-made in the layout of Rayyan's CSV export, debris after URL and DOI included (values invented)."""
+    parsed = load_references(fx / "rayyan_layout.csv")
+    (record,) = parsed.records
+    assert parsed.dialect == "rayyan"
+    assert (record.source_id, record.doi, record.issn) == ("rayyan-99999999", "10.9999/ray.1", "1932-8494")
+    assert record.url == "https://www.embase.com/search/results?subaction=viewrecord&id=L2099999999&from=export"
+    assert (record.pmid, record.pmcid, record.pages) == ("38999998", "PMC9999999", "549-565")
+    assert record.authors == ["Doe, J.D.", "Roe, R."] and record.keywords == ["keratin", "melanin"]
