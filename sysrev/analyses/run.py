@@ -114,6 +114,10 @@ def run_analysis(spec: AnalysisSpec, rows) -> AnalysisOutcome:
                               comparison=comparison)
     if spec.target:
         outcome.consistency = consistency(spec.target, spec.measure, spec.level)
+    if not data.complete and not data.incomplete and not data.excluded:
+        known = ", ".join(sorted({row.outcome for row in rows})) or "none yet"
+        outcome.notes.append(f"no extraction row has outcome '{spec.outcome}' (outcomes in the extraction files: "
+                             f"{known}); check `outcome` in {spec.path}, line {spec.line}")
     return outcome
 
 

@@ -180,3 +180,10 @@ def test_decide_status_covers_every_status(tmp_path):
     untargeted = load_analyses(project_with(tmp_path / "u", SMD_BY_TIME, COMPLETE))[0]
     seen.add(decide_status(untargeted, full, []))
     assert seen == set(STATUSES)
+
+
+def test_an_outcome_without_rows_is_incomplete_with_a_note(tmp_path):
+    outcome = run_one(tmp_path, SMD_BY_TIME.replace('outcome = "pain"', 'outcome = "pian"'), COMPLETE)
+    assert outcome.status == "incomplete" and outcome.comparisons_total == 0
+    assert outcome.notes == [f"no extraction row has outcome 'pian' (outcomes in the extraction files: pain); "
+                             f"check `outcome` in {outcome.spec.path}, line 2"]
