@@ -217,6 +217,8 @@ _PARTICLES = {
     "da", "dal", "de", "del", "della", "der", "des", "di", "dos", "du", "el", "la", "le", "ten", "ter", "van",
     "vande", "vanden", "vander", "von", "zu", "af", "bin", "ibn", "al",
 }
+# What some exporters write for a missing given name (Citavi: "van den Hoven,null").
+_PLACEHOLDERS = {"null", "none", "undefined"}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"}
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 _GROUP_WORDS = re.compile(
@@ -243,7 +245,7 @@ def parse_author(value) -> str:
         # "Smith, Jr., John" (BibTeX's von Last, Jr, First) → the suffix goes after the given names.
         if len(given_parts) > 1 and given_parts[0].lower() in _SUFFIXES:
             given_parts = given_parts[1:] + given_parts[:1]
-        given = " ".join(given_parts)
+        given = " ".join(p for p in given_parts if p.lower() not in _PLACEHOLDERS)
         return f"{family}, {given}" if given else family
     tokens = text.split()
     if len(tokens) == 1 or _GROUP_WORDS.search(text) or len(tokens) > 5:

@@ -146,6 +146,7 @@ def test_strip_markup(raw, expected):
         ("The ABC Trial Group", "The ABC Trial Group"),
         ("Müller, Jörg", "Müller, Jörg"),
         ("Smith,", "Smith"),
+        ("van den Hoven,null", "van den Hoven"),
         ("", ""),
     ],
 )

@@ -347,3 +347,13 @@ def test_csv_rayyan_layout_with_ris_debris_in_cells(fx):
     assert record.url == "https://www.embase.com/search/results?subaction=viewrecord&id=L2099999999&from=export"
     assert (record.pmid, record.pmcid, record.pages) == ("38999998", "PMC9999999", "549-565")
     assert record.authors == ["Doe, J.D.", "Roe, R."] and record.keywords == ["keratin", "melanin"]
+
+
+def test_tsv_citavi_layout(fx):
+    """Hand-made in the layout of Citavi's tab-separated export (values invented)."""
+    (record,) = read_references(fx / "citavi_layout.tsv")
+    assert record.source_id == "100,doc:61b9999999999999999999"
+    assert record.authors == ["van den Hoven", "Smits, Maarten L. J.", "Rosenbaum, Charlotte E."]
+    assert (record.journal, record.journal_abbrev, record.year) == ("Example Journal of Radiology", "Ex.J.Radiol.", 2019)
+    assert (record.pages, record.issn, record.pmid, record.url) == ("1166-1181", "1432-1084", "31999999",
+                                                                   "https://example.invalid/a")
