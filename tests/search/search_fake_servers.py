@@ -35,7 +35,9 @@ _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 class SyntheticPubmed:
     """``n`` PubMed records with publication dates spread over [start, end] and entry dates after them."""
 
-    def __init__(self, n, start=date(2000, 1, 1), end=date(2024, 12, 31), first_pmid=30000000, same_day=False):
+    def __init__(self, n, start=date(2000, 1, 1), end=date(2024, 12, 31), first_pmid=30000000, same_day=False,
+                 minimal=False):
+        self.minimal = minimal  # bare articles (PMID, title, date): cheaper to parse in large tests
         days = (end - start).days + 1
         self.records = []
         for i in range(n):
@@ -66,6 +68,10 @@ class SyntheticPubmed:
     def article(self, pmid) -> str:
         _, pdat, _ = self.by_pmid[pmid]
         i = int(pmid)
+        if self.minimal:
+            return (f'<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article><Journal><JournalIssue>'
+                    f'<PubDate><Year>{pdat.year}</Year></PubDate></JournalIssue></Journal>'
+                    f'<ArticleTitle>Article {pmid}</ArticleTitle></Article></MedlineCitation></PubmedArticle>')
         if i % 10 == 3:
             pub_date = f"<MedlineDate>{pdat.year} {_MONTHS[pdat.month - 1]}-{_MONTHS[pdat.month % 12]}</MedlineDate>"
         else:

@@ -58,7 +58,7 @@ def test_over_limit_is_split_by_date_and_counts_add_up(make_server, eutils_for, 
 
 @pytest.mark.slow
 def test_real_9999_limit_with_synthetic_corpus(make_server, eutils_for, tmp_path):
-    corpus = SyntheticPubmed(10400)
+    corpus = SyntheticPubmed(10400, minimal=True)
     server = make_server(pubmed=corpus)
     window = DateWindow(date(2000, 1, 1), date(2025, 12, 31), "edat")
     outcome = _run(server, eutils_for(server), tmp_path, window=window, batch_size=5000)
