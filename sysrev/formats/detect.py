@@ -8,7 +8,8 @@ is recognised by what its lines look like:
 * ``pubmed_xml``: an XML document with ``<PubmedArticleSet>``;
 * ``wos``: Web of Science tagged text (``FN``/``VR``/``PT`` lines, ``ER`` ends a record);
 * ``ris``: a line ``TY  - …`` (two spaces, or one in some exporters) or an ``ER  -`` line;
-* ``nbib``: MEDLINE text, ``PMID- …`` or a run of four-column ``TAG - value`` lines;
+* ``nbib``: MEDLINE text, ``PMID- …`` or a run of four-column ``TAG - value`` lines; also Ovid's tagged
+  output whose records are numbered ``<1. >``;
 * ``bibtex``: a line opening ``@type{key,``;
 * ``endnote_tagged``: EndNote "refer" text, lines ``%0 Journal Article``, ``%T …``, ``%A …``;
 * ``csv``: a delimited header naming a title, abstract or DOI column (within the first six lines), or
@@ -34,6 +35,8 @@ _CSV_HEADER_WORDS = re.compile(r"\b(title|abstract|doi|authors?|year|eid|pmid)\b
 def detect_format(text: str, *, path="file") -> str:
     """The format of ``text`` (one of :data:`FORMATS`); raises InputError naming ``path`` when unknown."""
     head = text[:200000].lstrip("\ufeff \t\r\n")
+    if re.match(r"<\d+\.?\s*>\s*\n", head) and re.search(r"^[A-Z]{2,4} {1,2}- ", head, re.MULTILINE):
+        return "nbib"  # Ovid "Reprint/Medlars" or "Citavi" output: records numbered "<1. >", not XML
     if head.startswith("<"):
         if re.search(r"<PubmedArticleSet|<PubmedArticle\b|<PubmedBookArticle\b", head[:5000]):
             return "pubmed_xml"

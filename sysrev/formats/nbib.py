@@ -9,6 +9,10 @@ start with six spaces; records are separated by blank lines. Records are split a
 → authors · ``DP`` → year · ``JT``/``TA`` → journal/abbreviation · ``VI``/``IP``/``PG`` → volume/issue/pages ·
 ``AID``/``LID`` marked ``[doi]`` → doi · ``PMC`` → pmcid · ``IS`` → issn · ``LA`` · ``PT`` · ``MH``+``OT`` →
 keywords. ERIC's ``OID`` (the ERIC number) is the source_id where there is no PMID.
+
+Ovid's tagged outputs ("Reprint/Medlars", "Citavi"; records numbered ``<1. >``) share the grammar and are
+read here too: ``UI`` (the PMID in Ovid MEDLINE, else the database's accession number) → source_id, ``DB`` →
+the database, ``YR``, ``JN``, ``VO``, ``DO`` (DOI URL), ``LG`` (language), ``PM`` (PMID).
 """
 
 import re
@@ -23,7 +27,9 @@ from sysrev.formats.result import ParsedFile
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}-(.*)$")
 _MAPPED = {"PMID", "TI", "BTI", "AB", "FAU", "AU", "CN", "DP", "JT", "TA", "VI", "IP", "PG", "AID", "LID",
-           "PMC", "IS", "ISSN", "LA", "PT", "MH", "OT", "OID"}
+           "PMC", "IS", "ISSN", "LA", "PT", "MH", "OT", "OID", "UI", "YR", "JN", "VO", "DO", "LG", "PM"}
+# Ovid's "Reprint/Medlars" and "Citavi" outputs number each record with a line such as "<3001. >".
+_OVID_RECORD_NUMBER = re.compile(r"^<\d+\.?\s*>\s*$")
 
 
 def _split_records(lines, path):
@@ -42,6 +48,8 @@ def _split_records(lines, path):
             warnings.append(f"{path}, line {stray_at}: text outside any MEDLINE record ignored")
 
     for number, line in enumerate(lines, start=1):
+        if _OVID_RECORD_NUMBER.match(line):
+            line = ""  # a record boundary, like a blank line
         if not line.strip():
             if line.startswith("      ") and current:
                 current.append("      \n")  # a blank continuation line inside a field
@@ -80,12 +88,15 @@ def parse_nbib(text: str, *, path="file", source="") -> ParsedFile:
         tags = next(Medline.parse(lines))
         dialect = _dialect(tags)
         dialects.add(dialect)
-        records.append(_to_record(tags, source=source or dialect, fallback_id=f"{name}:{start}"))
+        records.append(_to_record(tags, source=source or dialect, fallback_id=f"{name}:{start}", dialect=dialect))
     return ParsedFile(records=records, format="nbib", dialect=dialects.pop() if len(dialects) == 1 else "",
                       warnings=warnings)
 
 
 def _dialect(tags) -> str:
+    database = first(tags.get("DB")).lower()
+    if database:  # Ovid: "Embase", "Ovid MEDLINE(R)", "APA PsycInfo"
+        return "pubmed" if "medline" in database else re.sub(r"\W+", "-", database).strip("-")
     owner = first(tags.get("OWN")).upper()
     if owner == "ERIC":
         return "eric"
@@ -96,31 +107,35 @@ def _dialect(tags) -> str:
     return ""
 
 
-def _to_record(tags, *, source, fallback_id):
+def _to_record(tags, *, source, fallback_id, dialect=""):
     ids = as_list(tags.get("AID")) + as_list(tags.get("LID"))
-    doi = doi_from([i for i in ids if i.endswith("[doi]")]) or doi_from(ids, urls_only=True)
+    doi = doi_from([i for i in ids if i.endswith("[doi]")]) or doi_from(ids + as_list(tags.get("DO")),
+                                                                       urls_only=True)
+    # Ovid's unique identifier UI is the PMID in Ovid MEDLINE, the database's own accession number elsewhere.
+    ovid_id = first(tags.get("UI"))
+    pmid = first(tags.get("PMID"), tags.get("PM")) or (ovid_id if dialect == "pubmed" else "")
     extra_fields = {}
     for tag, value in tags.items():
         values = as_list(value)
         if tag not in _MAPPED and values:
             extra_fields[tag] = values[0] if len(values) == 1 else values
     return build_record(
-        source_id=first(tags.get("PMID"), tags.get("OID")) or fallback_id,
+        source_id=first(tags.get("PMID"), tags.get("OID")) or ovid_id or fallback_id,
         source=source,
         title=first(tags.get("TI"), tags.get("BTI")),
         abstract=first(tags.get("AB")),
         authors=(as_list(tags.get("FAU")) or as_list(tags.get("AU"))) + as_list(tags.get("CN")),
-        year=first(tags.get("DP")),
-        journal=first(tags.get("JT")),
+        year=first(tags.get("DP"), tags.get("YR")),
+        journal=first(tags.get("JT"), tags.get("JN")),
         journal_abbrev=first(tags.get("TA")),
-        volume=first(tags.get("VI")),
+        volume=first(tags.get("VI"), tags.get("VO")),
         issue=first(tags.get("IP")),
         pages=first(tags.get("PG")),
         doi=doi,
-        pmid=first(tags.get("PMID")),
+        pmid=pmid,
         pmcid=first(tags.get("PMC")),
         issn=first(tags.get("IS"), tags.get("ISSN")),
-        language=first(tags.get("LA")),
+        language=first(tags.get("LA"), tags.get("LG")),
         publication_types=as_list(tags.get("PT")),
         keywords=as_list(tags.get("MH")) + as_list(tags.get("OT")),
         extra={"type": first(tags.get("PT")), "fields": extra_fields},

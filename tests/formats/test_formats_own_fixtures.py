@@ -357,3 +357,15 @@ def test_tsv_citavi_layout(fx):
     assert (record.journal, record.journal_abbrev, record.year) == ("Example Journal of Radiology", "Ex.J.Radiol.", 2019)
     assert (record.pages, record.issn, record.pmid, record.url) == ("1166-1181", "1432-1084", "31999999",
                                                                    "https://example.invalid/a")
+
+
+def test_ovid_medlars_layout(fx):
+    """Hand-made in the layout of Ovid's "Reprint/Medlars"/"Citavi" tagged output (values invented)."""
+    parsed = load_references(fx / "ovid_medlars_layout.txt")
+    embase, medline = parsed.records
+    assert parsed.format == "nbib"
+    assert (embase.source_id, embase.source, embase.pmid) == ("629999999", "embase", "")
+    assert (embase.doi, embase.year, embase.language) == ("10.9999/ovid.1", 2018, "English")
+    assert embase.authors == ["Doe, J.", "Roe, R.P."] and embase.keywords == ["*ultrasound", "human"]
+    assert (medline.source_id, medline.pmid, medline.source) == ("30999999", "30999999", "pubmed")
+    assert (medline.journal, medline.volume, medline.issue, medline.pages) == ("Example Journal", "7", "2", "33-39")
