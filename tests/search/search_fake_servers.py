@@ -166,6 +166,7 @@ class _State:
         self.faults = deque()
         self.history = {}
         self.log = []  # (time, path, params, status)
+        self.posted = []  # paths requested with POST
         self.enforce_rate = None
         self.recent = deque()
         self.slow_seconds = 1.0
@@ -232,6 +233,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self):
+        self.state.posted.append(urlparse(self.path).path)
         length = int(self.headers.get("Content-Length") or 0)
         self._dispatch(parse_qs(self.rfile.read(length).decode()))
 

@@ -255,3 +255,13 @@ def test_short_batch_is_a_gap(make_server, eutils_for, tmp_path):
     manifest, records = read_snapshot(outcome.snapshot)
     [gap] = manifest["gaps"]
     assert gap["kind"] == "short_batch" and gap["retstart"] == 0 and "returned 3 of the 10" in gap["detail"]
+
+
+def test_long_query_is_posted(make_server, eutils_for, tmp_path):
+    corpus = SyntheticPubmed(5)
+    server = make_server(pubmed=corpus)
+    query = " OR ".join(f"term{i}[tiab]" for i in range(200))  # longer than a URL should carry
+    outcome = _run(server, eutils_for(server), tmp_path, query=query)
+    _assert_complete(outcome, corpus.by_pmid)
+    assert server.requests("esearch")[0][2]["term"] == query
+    assert server.state.posted == ["/esearch.fcgi"]
