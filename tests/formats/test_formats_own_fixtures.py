@@ -369,3 +369,12 @@ def test_ovid_medlars_layout(fx):
     assert embase.authors == ["Doe, J.", "Roe, R.P."] and embase.keywords == ["*ultrasound", "human"]
     assert (medline.source_id, medline.pmid, medline.source) == ("30999999", "30999999", "pubmed")
     assert (medline.journal, medline.volume, medline.issue, medline.pages) == ("Example Journal", "7", "2", "33-39")
+
+
+@pytest.mark.parametrize("start, words", [(b"PK\x03\x04rest", "Excel workbook"), (b"%PDF-1.7", "a PDF"),
+                                          (b"SQLite format 3\x00", "EndNote .enl")])
+def test_binary_files_get_advice_not_garbage(tmp_path, start, words):
+    path = tmp_path / "refs.bin"
+    path.write_bytes(start + bytes(range(256)))
+    with pytest.raises(InputError, match=words):
+        read_references(path)
