@@ -45,8 +45,9 @@ from sysrev.normalise import normalise_pmid
 _TAG_LINE = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])(?:  |\t)-(?: (?P<value>.*))?$")
 # Some exporters write one space before the hyphen (``TY - JOUR``); accepted only in files that start so.
 _TAG_LINE_ONE_SPACE = re.compile(r"^(?P<tag>[A-Z][A-Z0-9]) {1,2}-(?: (?P<value>.*))?$")
-# Longer tags some databases add (PsycINFO's ``PMID  - ``).
-_LONG_TAG_LINE = re.compile(r"^(?P<tag>[A-Z]{3,4}) {1,2}- (?P<value>.*)$")
+# The one longer tag seen in real exports (PsycINFO's ``PMID  - ``). Not any capitalised word: a structured
+# abstract's continuation line "AIMS - To compare…" must stay part of the abstract.
+_LONG_TAG_LINE = re.compile(r"^(?P<tag>PMID) {1,2}- (?P<value>.*)$")
 
 # Human-readable names of the RIS reference types (RIS specification, Research Information Systems).
 RIS_TYPES = {

@@ -378,3 +378,12 @@ def test_binary_files_get_advice_not_garbage(tmp_path, start, words):
     path.write_bytes(start + bytes(range(256)))
     with pytest.raises(InputError, match=words):
         read_references(path)
+
+
+def test_ris_capitalised_word_on_a_continuation_line_is_not_a_tag(tmp_path):
+    path = tmp_path / "structured.ris"
+    path.write_text("TY  - JOUR\nTI  - x\nAB  - BACKGROUND - first part.\nAIMS - To compare guidance.\n"
+                    "PMID  - 12345678\nER  - \n", encoding="utf-8")
+    (record,) = read_references(path)
+    assert record.abstract == "BACKGROUND - first part. AIMS - To compare guidance."
+    assert record.pmid == "12345678"
