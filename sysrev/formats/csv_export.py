@@ -9,8 +9,9 @@ Columns that match nothing are kept in ``extra["fields"]`` (e.g. ASReview's ``la
 
 Cells with several names are split by what the tool uses: ``;`` (Scopus, IEEE, Zotero), `` and `` (Rayyan),
 a Python/JSON list literal (ASReview), or commas (PubMed ``Lim SM, Shiau CWC``; Embase ``Liu R., Adler D.G.``).
-Embase's ``Source`` cell (and any journal cell written as a citation) (``Journal (2014) 3:3 (152-160). Date of Publication: …``) is split into journal,
-year, volume, issue and pages.
+Embase's ``Source`` cell, and any journal cell written as a citation
+(``Journal (2014) 3:3 (152-160). Date of Publication: …``), is split into journal, year, volume, issue and
+pages.
 """
 
 import ast
@@ -27,8 +28,8 @@ from sysrev.normalise import clean_text, normalise_pmid
 # Record field → accepted column names (compared after lower-casing and dropping non-alphanumerics).
 COLUMNS = {
     "source_id": ["eid", "ut", "central id", "pui", "embase accession id", "record id", "recordid", "id", "key",
-                  "lens id", "publication id", "covidence", "reference id", "accession number", "an", "ui", "record number", "pmid",
-                  "pubmed id", "rayyan id"],
+                  "lens id", "publication id", "covidence", "reference id", "accession number", "an", "ui",
+                  "record number", "pmid", "pubmed id", "rayyan id"],
     "title": ["title", "document title", "item title", "article title", "primary title", "title primary",
               "display name", "ti"],
     "abstract": ["abstract", "abstract note", "ab"],
@@ -290,7 +291,8 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
     if citation and citation.group("volume"):  # Embase: "Endoscopic Ultrasound (2014) 3:3 (152-160). Date…"
         parts = citation.groupdict()
         journal, year = parts["journal"], year or parts["year"]
-        volume, issue, pages = volume or parts["volume"], issue or (parts["issue"] or ""), pages or (parts["pages"] or "")
+        volume, issue = volume or parts["volume"], issue or (parts["issue"] or "")
+        pages = pages or (parts["pages"] or "")
     article_number = get("article_number")
     start, count = get("page_start"), get("page_count")
     end = get("page_end")

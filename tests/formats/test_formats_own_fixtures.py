@@ -147,7 +147,8 @@ def test_csv_semicolon_and_tab_delimiters(fx):
     (semi,) = read_references(fx / "semicolon.csv")
     assert semi.authors == ["Müller, J", "Doe, J"] and semi.year == 2020 and semi.doi == "10.1234/abc"
     tab = read_references(fx / "tab_generic.tsv")
-    assert [(r.source_id, r.title, r.year) for r in tab] == [("7", "A tab-separated title", 1999), ("8", "Another", 2000)]
+    assert [(r.source_id, r.title, r.year) for r in tab] == [("7", "A tab-separated title", 1999),
+                                                             ("8", "Another", 2000)]
 
 
 def test_csv_without_title_abstract_or_doi_column_is_refused(fx, tmp_path):
@@ -354,7 +355,8 @@ def test_tsv_citavi_layout(fx):
     (record,) = read_references(fx / "citavi_layout.tsv")
     assert record.source_id == "100,doc:61b9999999999999999999"
     assert record.authors == ["van den Hoven", "Smits, Maarten L. J.", "Rosenbaum, Charlotte E."]
-    assert (record.journal, record.journal_abbrev, record.year) == ("Example Journal of Radiology", "Ex.J.Radiol.", 2019)
+    assert (record.journal, record.journal_abbrev, record.year) == ("Example Journal of Radiology", "Ex.J.Radiol.",
+                                                                    2019)
     assert (record.pages, record.issn, record.pmid, record.url) == ("1166-1181", "1432-1084", "31999999",
                                                                    "https://example.invalid/a")
 
