@@ -10,6 +10,7 @@ e-mail address in a URL, a header or a server's error body never reaches a log o
 import email.utils
 import logging
 import re
+import threading
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -62,6 +63,7 @@ class HttpClient:
         self.session = session or requests.Session()
         self.session.headers.setdefault("User-Agent", f"sysrev/{__version__} (systematic review toolkit)")
         self.stats = Counter()
+        self._stats_lock = threading.Lock()  # several fetching threads may share one client
 
     def get(self, url, params=None, headers=None, check=None, retry_statuses=RETRY_STATUSES,
             post=False) -> requests.Response:
@@ -75,7 +77,7 @@ class HttpClient:
         status, body, resp_headers = None, "", {}
         for attempt in range(1, self.max_attempts + 1):
             self.limiter.wait()
-            self.stats["requests"] += 1
+            self._count("requests")
             wait = self._backoff(attempt)
             try:
                 if post:
@@ -84,15 +86,15 @@ class HttpClient:
                     response = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
                 response.content  # read the whole body now, so a cut-off body fails here
             except requests.Timeout:
-                self.stats["timeouts"] += 1
+                self._count("timeouts")
                 last, status, resp_headers = f"no answer within {self._read_timeout()} s", None, {}
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
                     requests.exceptions.ContentDecodingError) as exc:
-                self.stats["connection_errors"] += 1
+                self._count("connection_errors")
                 last, status, resp_headers = f"connection failed ({type(exc).__name__}: {self._clean(exc)})", None, {}
             else:
                 status, resp_headers = response.status_code, response.headers
-                self.stats[f"status_{status}"] += 1
+                self._count(f"status_{status}")
                 body = self._clean(response.text[:500])
                 if status in retry_statuses:
                     last = f"HTTP {status}: {body[:200]}" if body else f"HTTP {status}"
@@ -112,15 +114,19 @@ class HttpClient:
                             check(response)
                         return response
                     except BadBody as exc:
-                        self.stats["bad_bodies"] += 1
+                        self._count("bad_bodies")
                         last = f"unusable response ({self._clean(exc)})"
             if attempt < self.max_attempts:
-                self.stats["retries"] += 1
+                self._count("retries")
                 log.warning("%s – retrying in %.1f s (attempt %d of %d)", self._message(url, last), wait,
                             attempt + 1, self.max_attempts)
                 self.limiter.pause(wait)
         raise HttpError(self._message(url, f"{last}; gave up after {self.max_attempts} attempts"),
                         status=status, body=body, headers=resp_headers)
+
+    def _count(self, what: str) -> None:
+        with self._stats_lock:
+            self.stats[what] += 1
 
     def _backoff(self, attempt: int) -> float:
         return min(self.max_backoff, self.backoff * 2 ** (attempt - 1))

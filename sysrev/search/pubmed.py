@@ -13,9 +13,11 @@ process-wide limiter of 3 requests/s, or 10/s with an API key.
 
 import logging
 import re
+import threading
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from sysrev.errors import SysrevError
 from sysrev.search.batches import BatchSink, default_workers
@@ -39,6 +41,7 @@ log = logging.getLogger("sysrev.search")
 LIMIT = 9999  # the most records ESearch/EFetch give for one search
 DEFAULT_BATCH = 500
 MAX_ESEARCH_RERUNS = 2  # per batch, for an expired WebEnv
+FETCH_THREADS = 3  # EFetch requests in flight: an answer often takes longer than the gap between two starts
 _EXPIRED = re.compile(r"(?i)unable to obtain query|webenv|query_key|query key|history")
 POST_ABOVE = 1500  # characters of query beyond which ESearch is sent as a POST form
 
@@ -189,12 +192,14 @@ def search_pubmed(query: str, *, out_dir, name: str = "pubmed", window: DateWind
     progress.set_total(expected)
     progress.advance(len(partial.records()))
     sink = BatchSink(partial, progress, default_workers(-(-expected // batch_size)))
+    fetchers = ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="efetch")
     finished = False
     try:
         for item in plan:
-            _fetch_slice(eutils, term, item, batch_size, partial, planner.results, sink)
+            _fetch_slice(eutils, term, item, batch_size, partial, planner.results, sink, fetchers)
         finished = True
     finally:
+        fetchers.shutdown(cancel_futures=True)
         sink.close(commit=finished)
         progress.close()
 
@@ -297,8 +302,12 @@ def _key(window_dict) -> str:
     return "all" if window_dict is None else DateWindow.from_dict(window_dict).key()
 
 
-def _fetch_slice(eutils, term, item, batch_size, partial, fresh_results, sink):
-    """Fetch every batch of one slice not yet done; a batch that fails for good becomes a gap."""
+def _fetch_slice(eutils, term, item, batch_size, partial, fresh_results, sink, fetchers):
+    """Fetch every batch of one slice not yet done; a batch that fails for good becomes a gap.
+
+    Batches are requested by ``fetchers`` (a few threads sharing the rate limiter, so request starts keep
+    to the allowed rate however long each answer takes) and handed to ``sink`` in their order.
+    """
     key = _key(item["window"])
     window = DateWindow.from_dict(item["window"]) if item["window"] else None
     expected = min(item["count"], LIMIT)
@@ -318,29 +327,43 @@ def _fetch_slice(eutils, term, item, batch_size, partial, fresh_results, sink):
             partial.add_gap({"kind": "over_limit", "window": item["window"], "count": result.count,
                              "detail": f"the slice grew from {item['count']} to {result.count} records between "
                                        f"planning and fetching; only {LIMIT:,} were fetched"})
-    for start in starts:
+    history = _SliceHistory(eutils, term, window, result)
+    futures = [(start, fetchers.submit(_fetch_batch, history, start, batch_size)) for start in starts]
+    for start, future in futures:
         where = {"window": item["window"], "retstart": start, "retmax": batch_size}
         try:
-            data, result = _fetch_batch(eutils, term, window, result, start, batch_size)
+            data = future.result()
         except HttpError as exc:
             partial.add_gap({"kind": "batch", **where, "detail": str(exc)})
             continue
-        sink.submit(f"{key}@{start}", data, where, expected=min(batch_size, min(result.count, LIMIT) - start))
+        count = min(history.result.count, LIMIT)
+        sink.submit(f"{key}@{start}", data, where, expected=min(batch_size, count - start))
 
 
-def _fetch_batch(eutils, term, window, result, start, batch_size):
+class _SliceHistory:
+    """A slice's current history entry (WebEnv/query_key), shared by the threads fetching its batches."""
+
+    def __init__(self, eutils, term, window, result):
+        self.eutils, self.term, self.window = eutils, term, window
+        self.result = result
+        self._lock = threading.Lock()
+
+    def renew(self, expired: ESearchResult) -> ESearchResult:
+        """Re-run the slice's ESearch, unless another thread already did since ``expired`` was handed out."""
+        with self._lock:
+            if self.result is expired:
+                log.warning("the search history expired; running the slice's ESearch again")
+                self.result = self.eutils.esearch(self.term, self.window)
+            return self.result
+
+
+def _fetch_batch(history: _SliceHistory, start: int, batch_size: int) -> bytes:
     """One EFetch; an expired WebEnv re-runs the slice's ESearch (up to MAX_ESEARCH_RERUNS times)."""
+    result = history.result
     for _ in range(MAX_ESEARCH_RERUNS + 1):
         try:
-            return eutils.efetch(result, start, batch_size), result
-        except WebEnvExpired as exc:
-            log.warning("history entry expired (%s); running the slice's ESearch again", exc)
-            result = eutils.esearch(term, window)
+            return history.eutils.efetch(result, start, batch_size)
+        except WebEnvExpired:
+            result = history.renew(result)
     raise HttpError(f"EFetch kept answering that the search history expired, after {MAX_ESEARCH_RERUNS} "
                     "fresh ESearch runs")
-
-
-def since_from_last_run(created: str, overlap_days: int) -> date:
-    """The ``since`` day of a living update: the previous run's UTC day minus ``overlap_days``."""
-    day = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").date()
-    return day - timedelta(days=overlap_days)

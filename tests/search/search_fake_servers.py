@@ -217,7 +217,8 @@ class FakeServer:
         self.stop()
 
     def fault(self, endpoint, kind, times=1, **options):
-        """Queue ``times`` faults of ``kind`` for the next requests to ``endpoint`` (esearch/efetch/scopus)."""
+        """Queue ``times`` faults of ``kind`` for the next requests to ``endpoint`` (esearch/efetch/scopus);
+        ``match={"retstart": "0"}`` limits them to requests with those parameters."""
         for _ in range(times):
             self.state.faults.append({"endpoint": endpoint, "kind": kind, **options})
 
@@ -260,9 +261,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         with state.lock:
             now = time.monotonic()
-            fault = None
-            if state.faults and state.faults[0]["endpoint"] == endpoint:
-                fault = state.faults.popleft()
+            fault = next((f for f in state.faults if f["endpoint"] == endpoint
+                          and all(params.get(k) == v for k, v in f.get("match", {}).items())), None)
+            if fault is not None:
+                state.faults.remove(fault)
             over = False
             if state.enforce_rate:
                 while state.recent and now - state.recent[0] >= 1.0:

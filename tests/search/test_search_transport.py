@@ -80,6 +80,15 @@ def test_unretryable_http_error_fails_at_once_without_the_key(make_server, clock
     assert "SEKRET99" not in str(info.value) and "HTTP 400" in str(info.value)
 
 
+def test_backoff_doubles_between_attempts(make_server, clock):
+    server = make_server(pubmed=SyntheticPubmed(1))
+    server.fault("esearch", "503", times=3)
+    client = HttpClient(RateLimiter(3, clock=clock, sleep=clock.sleep), timeout=(1, 1), max_attempts=4)
+    client.get(server.url + "esearch.fcgi", params={"term": "x"})
+    assert [round(s) for s in clock.sleeps if s > 0.5] == [1, 2, 4]
+    assert client.stats["retries"] == 3 and client.stats["status_503"] == 3
+
+
 def test_connection_refused_is_retried_then_reported(clock):
     client = HttpClient(RateLimiter(3, clock=clock, sleep=clock.sleep), secrets=["KEYX"], timeout=(0.2, 0.2),
                         max_attempts=3)
