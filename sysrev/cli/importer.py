@@ -6,6 +6,7 @@ exported files. Importing one writes the same snapshot a search run writes (``ma
 manifest records the file's name, size and SHA-256, so a later re-import of a changed export is noticed.
 """
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -16,7 +17,7 @@ from sysrev.cli.options import project_option
 from sysrev.errors import SysrevError
 from sysrev.formats import FORMATS, load_references
 from sysrev.project import load_project, load_toml
-from sysrev.search.snapshot import write_snapshot
+from sysrev.search.snapshot import list_snapshots, write_snapshot
 
 _SHOWN_WARNINGS = 20
 _LARGE_FILE_BYTES = 5_000_000
@@ -72,12 +73,29 @@ def import_command(file, source, out_dir, format_name, project_dir):
         # Paths as typed on this machine mean nothing in a shared repository: warnings name the file only.
         "warnings": [w.replace(str(file), file.name) for w in parsed.warnings],
     }
+    earlier = _earlier_imports(runs_dir, parsed.sha256)
     try:
         folder = write_snapshot(runs_dir, name, parsed.records, database="file", query=strategy.get("query"),
                                 extra=manifest_extra)
     except (OSError, ValueError) as exc:
         raise SysrevError(f"could not write the snapshot under {runs_dir}: {exc}") from None
     _print_summary(file, parsed, folder, name if strategy else None)
+    for run in earlier:
+        click.echo(f"note: the same file (identical SHA-256) was imported before as {run.name}; both snapshots "
+                   "are kept, delete one if the import was a mistake", err=True)
+
+
+def _earlier_imports(runs_dir: Path, sha256: str) -> list[Path]:
+    """Snapshots under ``runs_dir`` made from a file with the same SHA-256 (a repeated import)."""
+    found = []
+    for run in list_snapshots(runs_dir):
+        try:
+            manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # an unreadable manifest is reported by whoever reads that snapshot
+        if isinstance(manifest, dict) and (manifest.get("file") or {}).get("sha256") == sha256:
+            found.append(run)
+    return found
 
 
 def _print_summary(file: Path, parsed, folder: Path, strategy_name) -> None:

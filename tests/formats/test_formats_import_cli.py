@@ -93,3 +93,13 @@ def test_import_named_after_a_file_strategy_stores_its_query(tmp_path, own_fixtu
     manifest, records = read_snapshot(run)
     assert manifest["query"] == "#1 ultrasound AND fluoroscopy" and manifest["name"] == "central"
     assert "searches/central.toml" in result.output and len(records) == 2
+
+
+def test_repeated_import_of_the_same_file_is_noted(tmp_path, own_fixtures):
+    source = own_fixtures / "formats" / "refer.enw"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["import", str(source), "--out", str(tmp_path)])
+    second = runner.invoke(cli, ["import", str(source), "--out", str(tmp_path)])
+    assert first.exit_code == second.exit_code == 0
+    assert "imported before" not in first.stderr
+    assert "imported before" in second.stderr and len(list_snapshots(tmp_path)) == 2
