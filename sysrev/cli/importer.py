@@ -1,9 +1,10 @@
-"""``sysrev import FILE``: turn a database or reference-manager export into a search-run snapshot.
+"""``sysrev import FILE…``: turn database or reference-manager exports into one search-run snapshot.
 
 Databases without an API (the Cochrane Library's CENTRAL, Embase via Ovid, Web of Science …) reach sysrev as
-exported files. Importing one writes the same snapshot a search run writes (``manifest.json`` +
+exported files, often split into several files by the database's export limit (Web of Science: 1,000
+records a file). Importing them writes the same snapshot a search run writes (``manifest.json`` +
 ``records.jsonl``, contract 3), so dedup, screening and PRISMA counts treat it like any other search. The
-manifest records the file's name, size and SHA-256, so a later re-import of a changed export is noticed.
+manifest records each file's name, size and SHA-256, so a later re-import of a changed export is noticed.
 """
 
 import json
@@ -15,7 +16,7 @@ import click
 
 from sysrev.cli.options import project_option
 from sysrev.errors import SysrevError
-from sysrev.formats import FORMATS, load_references
+from sysrev.formats import FORMATS, load_references, make_source_ids_unique
 from sysrev.project import load_project, load_toml
 from sysrev.search.snapshot import list_snapshots, write_snapshot
 
@@ -44,7 +45,7 @@ def _file_strategy(project, name: str) -> dict:
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--source", default=None, metavar="NAME",
               help="Where the export came from, e.g. cochrane-central (default: the database the file names, "
                    "else 'file'); also names the snapshot folder.")
@@ -53,69 +54,86 @@ def _file_strategy(project, name: str) -> dict:
 @click.option("--format", "format_name", type=click.Choice(FORMATS), default=None,
               help="Skip format detection (for an ambiguous file).")
 @project_option
-def import_command(file, source, out_dir, format_name, project_dir):
-    """Import a reference file (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, CSV) as a
-    search-run snapshot."""
-    if file.is_file() and file.stat().st_size > _LARGE_FILE_BYTES:
-        # Reading runs at roughly 1,000-2,000 records a second; say so before a long, silent wait.
-        click.echo(f"Reading {file.name} ({file.stat().st_size / 1e6:.0f} MB) …", err=True)
-    parsed = load_references(file, source=source, format=format_name)
+def import_command(files, source, out_dir, format_name, project_dir):
+    """Import reference files (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, CSV) as one
+    search-run snapshot. Give all the files of one split export together."""
+    parsed_files = [_read(path, source, format_name) for path in files]
     project = load_project(project_dir) if out_dir is None or project_dir is not None else None
     runs_dir = out_dir if out_dir is not None else project.runs_dir
-    name = snapshot_name(source or parsed.dialect or None, file)
+    dialects = {parsed.dialect for parsed in parsed_files}
+    dialect = dialects.pop() if len(dialects) == 1 else ""
+    name = snapshot_name(source or dialect or None, files[0])
     strategy = _file_strategy(project, name) if project is not None else {}
-    manifest_extra = {
-        "source": source or parsed.dialect or "file",
-        "file": {"name": file.name, "size": parsed.size, "sha256": parsed.sha256},
-        "format": parsed.format,
-        "dialect": parsed.dialect,
-        "encoding": parsed.encoding,
-        # Paths as typed on this machine mean nothing in a shared repository: warnings name the file only.
-        "warnings": [w.replace(str(file), file.name) for w in parsed.warnings],
-    }
-    earlier = _earlier_imports(runs_dir, parsed.sha256)
+    records = [record for parsed in parsed_files for record in parsed.records]
+    warnings = [w.replace(str(path), path.name) for path, parsed in zip(files, parsed_files) for w in parsed.warnings]
+    repeated = make_source_ids_unique(records)  # the same identifier in two of the files
+    if repeated:
+        warnings.append(f"{len(repeated)} record(s) have an identifier already used in another of the files "
+                        f"({', '.join(sorted(set(repeated))[:5])}); kept as '<id>#2' …")
+    described = [{"name": path.name, "size": parsed.size, "sha256": parsed.sha256, "format": parsed.format,
+                  "dialect": parsed.dialect, "encoding": parsed.encoding, "records": len(parsed.records)}
+                 for path, parsed in zip(files, parsed_files)]
+    # Paths as typed on this machine mean nothing in a shared repository: warnings name the file only.
+    manifest_extra = {"source": source or dialect or "file", "files": described, "warnings": warnings}
+    if len(described) == 1:
+        one = described[0]
+        manifest_extra.update(file={k: one[k] for k in ("name", "size", "sha256")}, format=one["format"],
+                              dialect=one["dialect"], encoding=one["encoding"])
+    earlier = _earlier_imports(runs_dir, {parsed.sha256 for parsed in parsed_files})
     try:
-        folder = write_snapshot(runs_dir, name, parsed.records, database="file", query=strategy.get("query"),
+        folder = write_snapshot(runs_dir, name, records, database="file", query=strategy.get("query"),
                                 extra=manifest_extra)
     except (OSError, ValueError) as exc:
         raise SysrevError(f"could not write the snapshot under {runs_dir}: {exc}") from None
-    _print_summary(file, parsed, folder, name if strategy else None)
+    _print_summary(described, records, warnings, folder, name if strategy else None)
     for run in earlier:
-        click.echo(f"note: the same file (identical SHA-256) was imported before as {run.name}; both snapshots "
+        click.echo(f"note: an identical file (same SHA-256) was imported before as {run.name}; both snapshots "
                    "are kept, delete one if the import was a mistake", err=True)
 
 
-def _earlier_imports(runs_dir: Path, sha256: str) -> list[Path]:
-    """Snapshots under ``runs_dir`` made from a file with the same SHA-256 (a repeated import)."""
+def _read(path: Path, source, format_name):
+    if path.is_file() and path.stat().st_size > _LARGE_FILE_BYTES:
+        # Reading runs at roughly 1,000 records a second; say so before a long, silent wait.
+        click.echo(f"Reading {path.name} ({path.stat().st_size / 1e6:.0f} MB) …", err=True)
+    return load_references(path, source=source, format=format_name)
+
+
+def _earlier_imports(runs_dir: Path, hashes: set) -> list[Path]:
+    """Snapshots under ``runs_dir`` made from a file with one of these SHA-256s (a repeated import)."""
     found = []
     for run in list_snapshots(runs_dir):
         try:
             manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue  # an unreadable manifest is reported by whoever reads that snapshot
-        if isinstance(manifest, dict) and (manifest.get("file") or {}).get("sha256") == sha256:
+        if not isinstance(manifest, dict):
+            continue
+        listed = manifest.get("files") or [manifest.get("file") or {}]
+        if any(isinstance(f, dict) and f.get("sha256") in hashes for f in listed):
             found.append(run)
     return found
 
 
-def _print_summary(file: Path, parsed, folder: Path, strategy_name) -> None:
-    dialect = f", {parsed.dialect}" if parsed.dialect else ""
-    click.echo(f"Imported {len(parsed.records)} records from {file.name} ({parsed.format}{dialect}, "
-               f"{parsed.encoding})")
+def _print_summary(described, records, warnings, folder: Path, strategy_name) -> None:
+    for file in described:
+        dialect = f", {file['dialect']}" if file["dialect"] else ""
+        click.echo(f"Imported {file['records']} records from {file['name']} ({file['format']}{dialect}, "
+                   f"{file['encoding']})")
+    if len(described) > 1:
+        click.echo(f"Total: {len(records)} records from {len(described)} files")
     click.echo(f"Snapshot: {folder}")
     types = Counter(r.extra.get("type") or (r.publication_types[0] if r.publication_types else "") or "(no type)"
-                    for r in parsed.records)
+                    for r in records)
     for type_name, count in types.most_common():
         click.echo(f"  {count:6d}  {type_name}")
-    missing = {label: sum(1 for r in parsed.records if not getattr(r, attr))
+    missing = {label: sum(1 for r in records if not getattr(r, attr))
                for label, attr in (("title", "title"), ("abstract", "abstract"), ("year", "year"), ("DOI", "doi"))}
     click.echo("Missing: " + ", ".join(f"{label} {n}" for label, n in missing.items()))
     if strategy_name:
         click.echo(f"Strategy: searches/{strategy_name}.toml (its query is stored in the manifest)")
-    if parsed.warnings:
-        click.echo(f"{len(parsed.warnings)} warning(s):", err=True)
-        for warning in parsed.warnings[:_SHOWN_WARNINGS]:
+    if warnings:
+        click.echo(f"{len(warnings)} warning(s):", err=True)
+        for warning in warnings[:_SHOWN_WARNINGS]:
             click.echo(f"  warning: {warning}", err=True)
-        if len(parsed.warnings) > _SHOWN_WARNINGS:
-            click.echo(f"  … and {len(parsed.warnings) - _SHOWN_WARNINGS} more (all are in manifest.json)",
-                       err=True)
+        if len(warnings) > _SHOWN_WARNINGS:
+            click.echo(f"  … and {len(warnings) - _SHOWN_WARNINGS} more (all are in manifest.json)", err=True)

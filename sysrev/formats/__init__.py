@@ -20,7 +20,7 @@ from sysrev.formats.decode import decode_bytes
 from sysrev.formats.detect import FORMATS, detect_format
 from sysrev.formats.result import ParsedFile
 
-__all__ = ["FORMATS", "ParsedFile", "detect_format", "load_references", "read_references"]
+__all__ = ["FORMATS", "ParsedFile", "detect_format", "load_references", "make_source_ids_unique", "read_references"]
 
 
 def read_references(path, *, source=None) -> list:
@@ -138,13 +138,12 @@ _READERS = {"ris": _read_ris, "nbib": _read_nbib, "bibtex": _read_bibtex, "wos":
             "endnote_tagged": _read_endnote_tagged, "csv": _read_csv}
 
 
-def _finish(parsed: ParsedFile, path: Path, source: str) -> None:
-    """Give every record a source, make source_ids unique, and warn about records without a title."""
-    taken = {record.source_id for record in parsed.records if record.source_id}
+def make_source_ids_unique(records) -> list:
+    """Give each repeated ``source_id`` a ``#2``, ``#3`` … suffix (not one already used); return the originals
+    that were repeated. Both records are kept: two records of one export may still be different studies."""
+    taken = {record.source_id for record in records}
     used, renamed = set(), []
-    for number, record in enumerate(parsed.records, start=1):
-        record.source = source or record.source or "file"
-        record.source_id = record.source_id or f"{path.name}:{number}"
+    for record in records:
         if record.source_id in used:
             original, suffix = record.source_id, 2
             while f"{original}#{suffix}" in used or f"{original}#{suffix}" in taken:
@@ -152,6 +151,15 @@ def _finish(parsed: ParsedFile, path: Path, source: str) -> None:
             record.source_id = f"{original}#{suffix}"
             renamed.append(original)
         used.add(record.source_id)
+    return renamed
+
+
+def _finish(parsed: ParsedFile, path: Path, source: str) -> None:
+    """Give every record a source and a unique source_id, and warn about records without a title."""
+    for number, record in enumerate(parsed.records, start=1):
+        record.source = source or record.source or "file"
+        record.source_id = record.source_id or f"{path.name}:{number}"
+    renamed = make_source_ids_unique(parsed.records)
     if renamed:
         shown = ", ".join(sorted(set(renamed))[:5])
         parsed.warnings.append(f"{path}: {len(renamed)} record(s) reuse an identifier already used in the file "

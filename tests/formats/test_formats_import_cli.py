@@ -103,3 +103,20 @@ def test_repeated_import_of_the_same_file_is_noted(tmp_path, own_fixtures):
     assert first.exit_code == second.exit_code == 0
     assert "imported before" not in first.stderr
     assert "imported before" in second.stderr and len(list_snapshots(tmp_path)) == 2
+
+
+def test_several_files_of_a_split_export_make_one_snapshot(tmp_path, own_fixtures):
+    part1, part2 = tmp_path / "wos_1.ris", tmp_path / "wos_2.ris"
+    part1.write_text("TY  - JOUR\nAN  - WOS:1\nTI  - One\nER  - \n", encoding="utf-8")
+    part2.write_text("TY  - JOUR\nAN  - WOS:2\nTI  - Two\nER  - \n\nTY  - JOUR\nAN  - WOS:1\nTI  - One again\n"
+                     "ER  - \n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(part1), str(part2), "--source", "wos", "--out",
+                                      str(tmp_path / "runs")])
+    assert result.exit_code == 0, result.output
+    (run,) = list_snapshots(tmp_path / "runs")
+    manifest, records = read_snapshot(run)
+    assert [r.source_id for r in records] == ["WOS:1", "WOS:2", "WOS:1#2"]
+    assert [f["name"] for f in manifest["files"]] == ["wos_1.ris", "wos_2.ris"]
+    assert [f["records"] for f in manifest["files"]] == [1, 2] and "file" not in manifest
+    assert any("another of the files" in w for w in manifest["warnings"])
+    assert "Total: 3 records from 2 files" in result.output
