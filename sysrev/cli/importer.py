@@ -65,14 +65,15 @@ def import_command(files, source, out_dir, format_name, project_dir):
     name = snapshot_name(source or dialect or None, files[0])
     strategy = _file_strategy(project, name) if project is not None else {}
     records = [record for parsed in parsed_files for record in parsed.records]
-    warnings = [w.replace(str(path), path.name) for path, parsed in zip(files, parsed_files) for w in parsed.warnings]
+    warnings = [w.replace(str(path), path.name) for path, parsed in zip(files, parsed_files, strict=True)
+                for w in parsed.warnings]
     repeated = make_source_ids_unique(records)  # the same identifier in two of the files
     if repeated:
         warnings.append(f"{len(repeated)} record(s) have an identifier already used in another of the files "
                         f"({', '.join(sorted(set(repeated))[:5])}); kept as '<id>#2' …")
     described = [{"name": path.name, "size": parsed.size, "sha256": parsed.sha256, "format": parsed.format,
                   "dialect": parsed.dialect, "encoding": parsed.encoding, "records": len(parsed.records)}
-                 for path, parsed in zip(files, parsed_files)]
+                 for path, parsed in zip(files, parsed_files, strict=True)]
     # Paths as typed on this machine mean nothing in a shared repository: warnings name the file only.
     manifest_extra = {"source": source or dialect or "file", "files": described, "warnings": warnings}
     if len(described) == 1:
