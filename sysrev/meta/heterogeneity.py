@@ -175,11 +175,47 @@ def _likelihood_equation(yi, vi, restricted):
     return equation
 
 
+def _bracket_near(equation, x, step):
+    """Brackets [lo, hi] with f(lo) > 0 > f(hi) next to ``x``, found by walking away from x in doubling steps.
+
+    Rows with f(x) < 0 walk down (towards 0), rows with f(x) > 0 walk up; the first step is 4·|step| (the
+    last step of the iteration that produced x), so the root nearest to x is bracketed. ``found`` is False
+    where f stays ≤ 0 all the way down to 0 (the maximum is on the boundary τ² = 0).
+    """
+    everything = np.arange(len(x))
+    f = equation(everything, x)[0]
+    lo, hi = x.copy(), x.copy()
+    found = f == 0
+    delta = np.maximum(4 * np.abs(step), 1e-10 * (1 + x))
+    for direction in (-1, 1):
+        rows = np.flatnonzero(f < 0) if direction < 0 else np.flatnonzero(f > 0)
+        for _ in range(200):
+            if rows.size == 0:
+                break
+            candidate = np.maximum(x[rows] + direction * delta[rows], 0.0)
+            f_candidate = equation(rows, candidate)[0]
+            crossed = f_candidate > 0 if direction < 0 else f_candidate < 0
+            if direction < 0:
+                lo[rows] = np.where(crossed, candidate, lo[rows])
+                hi[rows] = np.where(crossed, hi[rows], candidate)
+                stop = crossed | (candidate == 0)
+            else:
+                hi[rows] = np.where(crossed, candidate, hi[rows])
+                lo[rows] = np.where(crossed, lo[rows], candidate)
+                stop = crossed
+            found[rows] |= crossed
+            delta[rows] *= 2
+            rows = rows[~stop]
+    return lo, hi, found
+
+
 def _maximum_likelihood(yi, vi, restricted):
     """(RE)ML τ²: metafor's Fisher scoring from the HE value (with its step halving, so that the same maximum
-    is found) to |Δτ²| < 1e-5, then a bracketed Newton solution of the likelihood equation to full precision."""
+    is found) to |Δτ²| < 1e-5, then the root of the likelihood equation next to that point, bracketed and
+    solved to full precision (τ² = 0 when the likelihood decreases from 0 up to it)."""
     equation = _likelihood_equation(yi, vi, restricted)
     tau2 = _hedges(yi, vi)
+    last_step = np.zeros_like(tau2)
     rows = np.arange(yi.shape[0])
     for _ in range(_MAX_ITER):  # Fisher scoring: step g / tr(PP) (or g / Σw² for ML), rows not yet converged
         if rows.size == 0:
@@ -193,20 +229,15 @@ def _maximum_likelihood(yi, vi, restricted):
         halved = adj * 0.5 ** np.minimum(np.ceil(np.log2(np.maximum(ratio, 1.0))), 1000)
         adj = np.where(negative, np.where(current > 0, halved, 0.0), adj)
         tau2[rows] = np.maximum(current + adj, 0.0)
+        last_step[rows] = adj
         rows = rows[np.abs(adj) >= 1e-5]
 
     def root_equation(rows, x):
         g, slope, _ = equation(rows, x)
         return g, slope
 
-    everything = np.arange(yi.shape[0])
-    g_hat = root_equation(everything, tau2)[0]
-    g_zero = root_equation(everything, np.zeros_like(tau2))[0]
-    interior = (g_hat > 0) | (g_zero > 0)  # otherwise the maximum is on the boundary τ² = 0
-    lo = np.where(g_hat > 0, tau2, 0.0)
-    hi = np.where(g_hat > 0, np.maximum(2 * tau2, 1e-3), tau2)
-    lo, hi = _upper_bracket(root_equation, lo, hi, interior & (g_hat > 0))
-    tau2 = np.where(interior, _root_in_bracket(root_equation, lo, hi, tau2, interior), 0.0)
+    lo, hi, found = _bracket_near(root_equation, tau2, last_step)
+    tau2 = np.where(found, _root_in_bracket(root_equation, lo, hi, (lo + hi) / 2, found), 0.0)
     ll_zero = _log_likelihood(yi, vi, np.zeros_like(tau2), restricted)
     ll_hat = _log_likelihood(yi, vi, tau2, restricted)
     return np.where((ll_zero - ll_hat > _LL0_TOL) & (tau2 > _LL0_THRESHOLD), 0.0, tau2)

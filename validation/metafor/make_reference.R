@@ -56,7 +56,15 @@ datasets <- list(
   raudenbush1985 = list(source = "metadat::dat.raudenbush1985 (teacher expectancy; yi, vi as given)",
                         type = "generic",
                         rows = data.frame(study = paste(rau$author, rau$year, rau$study), yi = rau$yi,
-                                          vi = rau$vi, tester = rau$tester, stringsAsFactors = FALSE))
+                                          vi = rau$vi, tester = rau$tester, stringsAsFactors = FALSE)),
+  # simulated (benchmarks/meta_speed.py, seed 1, analysis 354, rounded): the REML likelihood decreases from
+  # tau^2 = 0 and has its maximum at tau^2 = 0.069, so "g(0) < 0 means tau^2 = 0" would be wrong here
+  two_modes = list(source = "simulated; REML likelihood with a local maximum at 0 and the maximum at 0.069",
+                   type = "generic",
+                   rows = data.frame(study = paste("Study", 1:10),
+                                     yi = c(0.5219, 0.2505, 0.0349, 1.4733, 0.2793, 0.7502, 0.9299, -0.2869, 0.1311, 0.2685),
+                                     vi = c(0.2887, 0.0164, 0.0563, 0.1669, 0.0885, 0.2215, 0.1817, 0.0826, 0.1407, 0.0144),
+                                     stringsAsFactors = FALSE))
 )
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -173,6 +181,7 @@ for (measure in c("RD", "RR")) iv_grid("hine1989", measure)
 add(case("hine1989", "RD", method = "MH"))
 for (measure in c("MD", "SMD")) iv_grid("normand1999", measure)
 iv_grid("raudenbush1985", "GEN")
+iv_grid("two_modes", "GEN")
 
 # subgroups (RevMan layout: each subgroup on its own, test on the subgroup estimates)
 for (spec in list(list("bcg", "alloc"), list("yusuf1985", "part"), list("collins1985a", "ctrl"))) {
