@@ -7,9 +7,10 @@ While a search runs, ``<out>/.partial-<name>/`` holds
 * ``records.jsonl`` – the records of finished batches, appended and flushed to disk batch by batch.
 
 A crash can leave the last batch appended but not yet marked done, or a final line cut short; on resume the
-cut line is dropped and that batch is fetched again, and :meth:`PartialRun.records` keeps the first copy of
-every ``source_id``, so the finished snapshot holds each record exactly once. When the snapshot is written,
-the partial folder is removed.
+cut line is dropped and that batch is fetched again, and only the first copy of every ``source_id`` is
+kept, so the finished snapshot holds each record exactly once. The kept records are also held in memory
+as JSON lines, ready to be written as the snapshot. When the snapshot is written, the partial folder is
+removed.
 """
 
 import json
@@ -32,6 +33,9 @@ class PartialRun:
         self.dir = Path(out_dir) / f".partial-{name}"
         self.name = name
         self.state: dict = {}
+        self._ids: list[str] = []  # kept records, in the order fetched …
+        self._lines: list[str] = []  # … and their records.jsonl lines
+        self._seen: set[str] = set()
 
     @property
     def exists(self) -> bool:
@@ -53,6 +57,7 @@ class PartialRun:
                                   f"different settings ({_diff(saved.get('params', {}), params)})")
             self.state = saved
             self._drop_cut_line()
+            self._load_lines()
             return True
         self.state = {"params": params, "done": [], "gaps": []}
         return False
@@ -66,12 +71,14 @@ class PartialRun:
 
     def add_batch(self, key: str, records) -> None:
         """Append a finished batch's records (flushed to disk) and then mark the batch done."""
-        lines = "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records)
+        lines = [json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records]
         self.dir.mkdir(parents=True, exist_ok=True)
         with open(self.dir / RECORDS, "a", encoding="utf-8") as fh:
-            fh.write(lines)
+            fh.write("".join(lines))
             fh.flush()
             os.fsync(fh.fileno())
+        for record, line in zip(records, lines):
+            self._keep(record.source_id, line)
         self.state["done"].append(key)
         self.save()
 
@@ -79,21 +86,32 @@ class PartialRun:
         self.state["gaps"].append(gap)
         self.save()
 
+    @property
+    def count(self) -> int:
+        """Records kept so far."""
+        return len(self._ids)
+
     def records(self) -> list[Record]:
         """Every saved record, first copy of each ``source_id`` only, in the order fetched."""
+        return [Record.from_dict(json.loads(line)) for line in self._lines]
+
+    def kept(self) -> tuple[list[str], list[str]]:
+        """``(source_ids, records.jsonl lines)`` of the kept records, for the snapshot."""
+        return list(self._ids), list(self._lines)
+
+    def _keep(self, source_id: str, line: str) -> None:
+        if source_id not in self._seen:
+            self._seen.add(source_id)
+            self._ids.append(source_id)
+            self._lines.append(line)
+
+    def _load_lines(self) -> None:
         path = self.dir / RECORDS
         if not path.is_file():
-            return []
-        seen, out = set(), []
+            return
         with path.open(encoding="utf-8") as fh:
             for line in fh:
-                if not line.endswith("\n"):
-                    break  # cut short by a crash; that batch was not marked done and is fetched again
-                record = Record.from_dict(json.loads(line))
-                if record.source_id not in seen:
-                    seen.add(record.source_id)
-                    out.append(record)
-        return out
+                self._keep(json.loads(line)["source_id"], line)
 
     def remove(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -34,7 +34,7 @@ from sysrev.search.pubmed_xml import (
     prepare_xml,
 )
 from sysrev.search.ratelimit import shared_limiter
-from sysrev.search.snapshot import write_snapshot
+from sysrev.search.snapshot import write_snapshot_lines
 
 log = logging.getLogger("sysrev.search")
 
@@ -190,7 +190,7 @@ def search_pubmed(query: str, *, out_dir, name: str = "pubmed", window: DateWind
     plan = partial.state["plan"]
     expected = sum(min(s["count"], LIMIT) for s in plan)
     progress.set_total(expected)
-    progress.advance(len(partial.records()))
+    progress.advance(partial.count)
     sink = BatchSink(partial, progress, default_workers(-(-expected // batch_size)))
     fetchers = ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="efetch")
     finished = False
@@ -203,7 +203,7 @@ def search_pubmed(query: str, *, out_dir, name: str = "pubmed", window: DateWind
         sink.close(commit=finished)
         progress.close()
 
-    records = partial.records()
+    ids, lines = partial.kept()
     gaps = partial.state["plan_gaps"] + partial.state["gaps"]
     manifest_extra = {
         "query_translation": partial.state.get("translation", ""),
@@ -218,10 +218,10 @@ def search_pubmed(query: str, *, out_dir, name: str = "pubmed", window: DateWind
         "resumed": resumed,
         **(extra or {}),
     }
-    snapshot = write_snapshot(out_dir, name, records, database="pubmed", query=query,
-                              reported_count=partial.state["reported"], extra=manifest_extra)
+    snapshot = write_snapshot_lines(out_dir, name, ids, lines, database="pubmed", query=query,
+                                    reported_count=partial.state["reported"], extra=manifest_extra)
     partial.remove()
-    return RunOutcome(snapshot, partial.state["reported"], len(records), gaps, dict(eutils.http.stats),
+    return RunOutcome(snapshot, partial.state["reported"], len(ids), gaps, dict(eutils.http.stats),
                       partial.state["warnings"])
 
 

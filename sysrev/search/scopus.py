@@ -24,7 +24,7 @@ from sysrev.search.progress import Progress
 from sysrev.search.pubmed import RunOutcome
 from sysrev.search.ratelimit import shared_limiter
 from sysrev.search.scopus_json import ScopusJSONError, entry_to_record, parse_search_results
-from sysrev.search.snapshot import write_snapshot
+from sysrev.search.snapshot import write_snapshot_lines
 
 MAX_RESULTS = 5000  # start + count may not pass this without a cursor
 EARLIEST_YEAR = 1800
@@ -180,7 +180,7 @@ def search_scopus(query: str, *, out_dir, name: str = "scopus", years: tuple | N
         _plan(api, term, years, today, partial)
     progress.set_total(sum(min(s["count"], MAX_RESULTS) if partial.state["mode"] == "start" else s["count"]
                            for s in partial.state["plan"]))
-    progress.advance(len(partial.records()))
+    progress.advance(partial.count)
     if partial.state["mode"] == "cursor":
         _fetch_by_cursor(api, term, years, partial, progress)
     else:
@@ -188,19 +188,24 @@ def search_scopus(query: str, *, out_dir, name: str = "scopus", years: tuple | N
             _fetch_by_start(api, term, item, partial, progress)
     progress.close()
 
-    records = partial.records()
+    ids, lines = partial.kept()
     gaps = partial.state["plan_gaps"] + partial.state["gaps"]
-    snapshot = write_snapshot(out_dir, name, records, database="scopus", query=query,
-                              reported_count=partial.state["reported"], extra={
-                                  "date_window": {"field": "pubyear", "first": years[0], "last": years[1]}
-                                  if years else None,
-                                  "term_submitted": term if term != query else None,
-                                  "since": since.isoformat() if since else None,
-                                  "paging": partial.state["mode"], "slices": partial.state["plan"],
-                                  "count_checks": partial.state["checks"], "view": api.view,
-                                  "gaps": gaps, "resumed": resumed, **(extra or {})})
+    manifest_extra = {
+        "date_window": {"field": "pubyear", "first": years[0], "last": years[1]} if years else None,
+        "term_submitted": term if term != query else None,
+        "since": since.isoformat() if since else None,
+        "paging": partial.state["mode"],
+        "slices": partial.state["plan"],
+        "count_checks": partial.state["checks"],
+        "view": api.view,
+        "gaps": gaps,
+        "resumed": resumed,
+        **(extra or {}),
+    }
+    snapshot = write_snapshot_lines(out_dir, name, ids, lines, database="scopus", query=query,
+                                    reported_count=partial.state["reported"], extra=manifest_extra)
     partial.remove()
-    return RunOutcome(snapshot, partial.state["reported"], len(records), gaps, dict(api.http.stats))
+    return RunOutcome(snapshot, partial.state["reported"], len(ids), gaps, dict(api.http.stats))
 
 
 def _plan(api, term, years, today, partial):

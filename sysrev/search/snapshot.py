@@ -54,8 +54,22 @@ def write_snapshot(runs_dir, name, records, *, database, query=None, reported_co
     holds each record exactly once.
     """
     records = [r if isinstance(r, Record) else Record.from_dict(r) for r in records]
+    lines = [json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records]
+    return write_snapshot_lines(runs_dir, name, [r.source_id for r in records], lines, database=database,
+                                query=query, reported_count=reported_count, extra=extra, now=now)
+
+
+def write_snapshot_lines(runs_dir, name, source_ids, lines, *, database, query=None, reported_count=None,
+                         extra=None, now=None) -> Path:
+    """:func:`write_snapshot` for records already serialised as ``records.jsonl`` lines (one per id).
+
+    A long search keeps its records as JSON lines while it runs; writing them as they are spares
+    converting tens of thousands of records back and forth at the end.
+    """
     _check_name(name)
-    ids = [r.source_id for r in records]
+    ids = list(source_ids)
+    if len(ids) != len(lines):
+        raise ValueError(f"snapshot {name!r}: {len(ids)} source ids for {len(lines)} record lines")
     if len(set(ids)) != len(ids):
         seen, dupes = set(), []
         for source_id in ids:
@@ -76,7 +90,7 @@ def write_snapshot(runs_dir, name, records, *, database, query=None, reported_co
         "database": database,
         "query": query,
         "reported_count": reported_count,
-        "retrieved_count": len(records),
+        "retrieved_count": len(ids),
         "source_ids_sha256": source_ids_sha256(ids),
         "tool": "sysrev",
         "tool_version": __version__,
@@ -87,7 +101,7 @@ def write_snapshot(runs_dir, name, records, *, database, query=None, reported_co
     tmp = runs_dir / f".tmp-{name}-{secrets.token_hex(6)}"
     tmp.mkdir()  # unlike mkdtemp, keeps the user's umask (a snapshot is a project file, readable by all)
     try:
-        _write_synced(tmp / RECORDS, "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records))
+        _write_synced(tmp / RECORDS, "".join(lines))
         _write_synced(tmp / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         final = _rename_into_place(tmp, runs_dir, name, created)
     except BaseException:
