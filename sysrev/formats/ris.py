@@ -70,7 +70,7 @@ _BOOK_TYPES = {"BOOK", "EBOOK", "EDBOOK"}
 # Tags whose values are read into Record fields (everything else goes to extra["fields"]).
 _MAPPED = {
     "TY", "TI", "T1", "CT", "BT", "ST", "AU", "A1", "AB", "N2", "PY", "Y1", "DA", "JF", "T2", "JO", "J2", "JA",
-    "J1", "JI", "J9", "NL", "VL", "VO", "IS", "SP", "EP", "C7", "DO", "SN", "LA", "KW", "UR", "AN", "ID", "PMID",
+    "J1", "JI", "J9", "NL", "PT", "VL", "VO", "IS", "SP", "EP", "C7", "DO", "SN", "LA", "KW", "UR", "AN", "ID", "PMID",
 }
 # Tags that only a record's own body has: seen after an ``ER`` they mean a record lost its ``TY`` line.
 _RECORD_BODY_TAGS = {"TI", "T1", "AU", "A1"}
@@ -178,7 +178,8 @@ def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
 
 def _dialect(tags: dict) -> str:
     """The database or tool that wrote the record, where the record says so."""
-    database = _one(tags, "DB").lower()
+    # Ovid appends the coverage to the name: "ERIC <1992 to June 2024>", "Embase <1974 to 2023 April 28>".
+    database = re.sub(r"<[^>]*>", "", _one(tags, "DB")).strip().lower()
     if database:
         return "pubmed" if _PUBMED_HINTS.search(database) else re.sub(r"\W+", "-", database).strip("-")
     if scopus_eid(tags.get("UR")):
@@ -275,7 +276,7 @@ def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
         language=_one(tags, "LA"),
         # M3 ("type of work") is the document type in Scopus and Embase exports, a classification elsewhere.
         publication_types=[RIS_TYPES.get(ris_type, ris_type)]
-        + (tags.get("M3", []) if dialect in ("scopus", "embase") else []),
+        + (tags.get("M3", []) if dialect in ("scopus", "embase") else []) + tags.get("PT", []),
         keywords=tags.get("KW", []),
         url=links[0] if links else "",
         extra=extra,

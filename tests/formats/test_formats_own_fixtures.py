@@ -389,3 +389,12 @@ def test_ris_capitalised_word_on_a_continuation_line_is_not_a_tag(tmp_path):
     (record,) = read_references(path)
     assert record.abstract == "BACKGROUND - first part. AIMS - To compare guidance."
     assert record.pmid == "12345678"
+
+
+def test_ris_ovid_eric_layout(fx):
+    """Hand-made in the layout of Ovid's RIS export from ERIC (values invented)."""
+    parsed = load_references(fx / "ovid_eric_layout.ris")
+    (record,) = parsed.records
+    assert parsed.dialect == "eric" and record.source_id == "EJ9999999"  # coverage "<1992 to …>" dropped
+    assert (record.doi, record.issn, record.year, record.pages) == ("10.9999/eric.1", "2196-7822", 2017, "76-99")
+    assert record.publication_types == ["Journal Article", "Journal Articles, Reports - Research"]
