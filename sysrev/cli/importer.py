@@ -53,8 +53,11 @@ def _file_strategy(project, name: str) -> dict:
               help="Write the snapshot under DIR instead of the project's searches/runs/.")
 @click.option("--format", "format_name", type=click.Choice(FORMATS), default=None,
               help="Skip format detection (for an ambiguous file).")
+@click.option("--reported-count", type=click.IntRange(min=0), default=None, metavar="N",
+              help="The number of records the database said the search found; stored in the manifest, and a "
+                   "warning is given when the files hold a different number (a missing export file?).")
 @project_option
-def import_command(files, source, out_dir, format_name, project_dir):
+def import_command(files, source, out_dir, format_name, reported_count, project_dir):
     """Import reference files (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, CSV) as one
     search-run snapshot. Give all the files of one split export together."""
     parsed_files = [_read(path, source, format_name) for path in files]
@@ -80,10 +83,13 @@ def import_command(files, source, out_dir, format_name, project_dir):
         one = described[0]
         manifest_extra.update(file={k: one[k] for k in ("name", "size", "sha256")}, format=one["format"],
                               dialect=one["dialect"], encoding=one["encoding"])
+    if reported_count is not None and reported_count != len(records):
+        warnings.append(f"the database reported {reported_count} records but the file(s) hold {len(records)}: "
+                        "is an export file missing, or was the export limited?")
     earlier = _earlier_imports(runs_dir, {parsed.sha256 for parsed in parsed_files})
     try:
         folder = write_snapshot(runs_dir, name, records, database="file", query=strategy.get("query"),
-                                extra=manifest_extra)
+                                reported_count=reported_count, extra=manifest_extra)
     except (OSError, ValueError) as exc:
         raise SysrevError(f"could not write the snapshot under {runs_dir}: {exc}") from None
     _print_summary(described, records, warnings, folder, name if strategy else None)

@@ -120,3 +120,17 @@ def test_several_files_of_a_split_export_make_one_snapshot(tmp_path, own_fixture
     assert [f["records"] for f in manifest["files"]] == [1, 2] and "file" not in manifest
     assert any("another of the files" in w for w in manifest["warnings"])
     assert "Total: 3 records from 2 files" in result.output
+
+
+def test_reported_count_is_stored_and_a_shortfall_warned(tmp_path, own_fixtures):
+    source = own_fixtures / "formats" / "central_layout.ris"  # two records
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["import", str(source), "--reported-count", "2", "--out", str(tmp_path / "a")])
+    short = runner.invoke(cli, ["import", str(source), "--reported-count", "3", "--out", str(tmp_path / "b")])
+    assert ok.exit_code == short.exit_code == 0
+    manifest_ok, _ = read_snapshot(list_snapshots(tmp_path / "a")[0])
+    manifest_short, _ = read_snapshot(list_snapshots(tmp_path / "b")[0])
+    assert manifest_ok["reported_count"] == 2 and not any("reported" in w for w in manifest_ok["warnings"])
+    assert manifest_short["reported_count"] == 3
+    assert any("reported 3 records but the file(s) hold 2" in w for w in manifest_short["warnings"])
+    assert "reported 3 records" in short.stderr
