@@ -10,7 +10,8 @@ With ``W = diag(1/(vi + τ²))`` and ``P = W − W X (XᵀWX)⁻¹ XᵀW`` (meta
 * HE: ``(yᵀ(I − H)y − tr((I − H)V)) / (k − p)`` with the unweighted hat matrix H;
 * SJ: ``τ₀² · yᵀP(τ₀²)y / (k − p)`` with ``τ₀²`` the variance of y (divisor k);
 * PM/EB: the root of ``yᵀP(τ²)y = k − p``;
-* ML/REML: Fisher scoring, steps ``(yᵀPPy − Σw)/Σw²`` and ``(yᵀPPy − tr P)/tr(PP)``.
+* ML/REML: Fisher scoring, steps ``(yᵀPPy − Σw)/Σw²`` and ``(yᵀPPy − tr P)/tr(PP)``, from the HE value
+  to metafor's stopping point, then the root of the likelihood equation next to it.
 
 All truncated at 0.
 """
@@ -22,7 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
-_TOL = 1e-13
 _MAX_ITER = 1000
 
 
@@ -59,21 +59,45 @@ def _pm_root(yi, vi, X, target):
     return optimize.brentq(lambda t: _rss(yi, vi, X, t) - target, 0.0, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps)
 
 
-def _fisher(yi, vi, X, start, restricted):
-    tau2 = start
+def _likelihood_equation(yi, vi, X, tau2, restricted):
+    """g(τ²) = yᵀPPy − tr P (REML) or − Σw (ML), and the Fisher-scoring information tr(PP) or Σw²."""
+    proj, w = _projection(vi, X, tau2)
+    pp = proj @ proj
+    if restricted:
+        return yi @ pp @ yi - np.trace(proj), np.trace(pp)
+    return yi @ pp @ yi - w.sum(), (w**2).sum()
+
+
+def _maximum_likelihood(yi, vi, X, start, restricted):
+    """(RE)ML τ²: metafor's Fisher scoring (step halving at 0) to |Δτ²| < 1e-5, then the root of the
+    likelihood equation next to that point by Brent's method (τ² = 0 if g ≤ 0 all the way down to 0)."""
+
+    def g(t):
+        return _likelihood_equation(yi, vi, X, t, restricted)[0]
+
+    tau2, step = start, 0.0
     for _ in range(_MAX_ITER):
-        proj, w = _projection(vi, X, tau2)
-        pp = proj @ proj
-        if restricted:
-            adj = (yi @ pp @ yi - np.trace(proj)) / np.trace(pp)
-        else:
-            adj = (yi @ pp @ yi - w.sum()) / (w**2).sum()
-        while tau2 + adj < 0 and adj != 0:
-            adj = adj / 2 if tau2 > 0 else 0.0
-        tau2 += adj
-        if abs(adj) <= _TOL * (1 + tau2):
+        value, information = _likelihood_equation(yi, vi, X, tau2, restricted)
+        step = value / information
+        while tau2 + step < 0 and step != 0:
+            step = step / 2 if tau2 > 0 else 0.0
+        tau2 += step
+        if abs(step) < 1e-5:
             break
-    return max(0.0, tau2)
+    value = g(tau2)
+    if value == 0:
+        return tau2
+    delta = max(4 * abs(step), 1e-10 * (1 + tau2))
+    edge = tau2
+    for _ in range(200):  # walk away from tau2 in doubling steps until g changes sign
+        other = max(tau2 - delta, 0.0) if value < 0 else tau2 + delta
+        if (g(other) > 0) == (value < 0):
+            lo, hi = (other, edge) if value < 0 else (edge, other)
+            return optimize.brentq(g, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps)
+        if other == 0.0:
+            return 0.0
+        edge, delta = other, 2 * delta
+    raise ArithmeticError("no root of the likelihood equation found")
 
 
 def estimate_tau2(yi, vi, X, method):
@@ -93,7 +117,7 @@ def estimate_tau2(yi, vi, X, method):
     he = (yi @ resid_maker @ yi - np.trace(resid_maker * vi)) / (k - p)
     if method == "HE":
         return max(0.0, he)
-    return _fisher(yi, vi, X, max(0.0, he), restricted=method == "REML")
+    return _maximum_likelihood(yi, vi, X, max(0.0, he), restricted=method == "REML")
 
 
 def meta_regression(yi, vi, X, tau2=None, test="z") -> RegressionFit:

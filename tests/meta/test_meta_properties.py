@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from sysrev.errors import SysrevError
@@ -115,6 +115,7 @@ def test_duplicating_every_study_halves_the_fixed_effect_variance(analysis, data
 
 @settings(max_examples=10, deadline=None)
 @given(k=st.integers(2, 12), seed=st.integers(0, 2**31 - 1))
+@example(k=10, seed=190)  # REML where plain Fisher scoring oscillates (metafor at threshold 1e-12 fails too)
 @pytest.mark.parametrize("tau2", ["DL", "REML", "PM", "ML", "HS", "SJ", "HE", "EB"])
 def test_batch_rows_equal_single_analyses_and_meta_regression_with_intercept_only(tau2, k, seed):
     from sysrev.meta.batch import pool_inverse_variance
