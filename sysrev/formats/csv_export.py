@@ -25,16 +25,16 @@ from sysrev.formats.fields import build_record, doi_from, first, join_pages, pmi
 from sysrev.formats.result import ParsedFile
 from sysrev.normalise import clean_text, normalise_pmid
 
-# Record field → accepted column names (compared after lower-casing and dropping non-alphanumerics).
+# Record field → accepted column names, compared by _key (lower case, letters and digits only).
 COLUMNS = {
     "source_id": ["eid", "ut", "central id", "pui", "embase accession id", "record id", "recordid", "id", "key",
                   "lens id", "publication id", "covidence", "reference id", "accession number", "an", "ui",
                   "record number", "pmid", "pubmed id", "rayyan id"],
     "title": ["title", "document title", "item title", "article title", "primary title", "title primary",
               "display name", "ti"],
-    "abstract": ["abstract", "abstract note", "ab"],
+    "abstract": ["abstract", "abstract note", "abstract text", "ab"],
     "authors": ["author full names", "af", "authors", "author", "author names", "author(s)", "author/s",
-                "authors, primary",
+                "authors, primary", "author string",
                 "authorships author display name", "au", "creators"],
     "year": ["year", "publication year", "publication_year", "published year", "pubyear", "pub year", "py",
              "year of publication", "publication date", "date of publication", "date"],
@@ -44,7 +44,7 @@ COLUMNS = {
                        "j9"],
     "volume": ["volume", "journal volume", "vl"],
     "issue": ["issue", "journal issue", "issue number", "number", "is"],
-    "pages": ["pages", "page", "pagination", "pg"],
+    "pages": ["pages", "page", "pagination", "page info", "pg"],
     "page_start": ["page start", "start page", "start_page", "first page", "sp", "bp"],
     "page_end": ["page end", "end page", "end_page", "last page", "other pages", "ep"],
     "page_count": ["page count"],
@@ -83,7 +83,9 @@ _EMBASE_SOURCE = re.compile(r"^(?P<journal>.+?)\s*\((?P<year>\d{4})\)\s*(?P<volu
 
 
 def _key(name) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", str(name or "").lower()).strip()
+    """A column name reduced to lower-case letters and digits: ``Journal Title``, ``journal_title`` and
+    ``journalTitle`` (Europe PMC, OpenAlex, API-style exports) all match."""
+    return re.sub(r"[^a-z0-9]+", "", str(name or "").lower())
 
 
 _PREAMBLE_LINES = 5  # Embase: "SEARCH QUERY" line, a dashed rule, a blank line; Dimensions: "About the data"

@@ -398,3 +398,11 @@ def test_ris_ovid_eric_layout(fx):
     assert parsed.dialect == "eric" and record.source_id == "EJ9999999"  # coverage "<1992 to …>" dropped
     assert (record.doi, record.issn, record.year, record.pages) == ("10.9999/eric.1", "2196-7822", 2017, "76-99")
     assert record.publication_types == ["Journal Article", "Journal Articles, Reports - Research"]
+
+
+def test_csv_api_style_column_names(fx):
+    """camelCase column names as API-based exports (Europe PMC style) write them (values invented)."""
+    (record,) = read_references(fx / "api_style_columns.csv")
+    assert (record.source_id, record.journal, record.volume, record.pages) == ("MED/39999997", "Example Journal",
+                                                                               "12", "101-109")
+    assert record.authors == ["Doe, J", "Roe, RP."] and (record.pmid, record.pmcid) == ("39999997", "PMC9999997")
