@@ -11,7 +11,8 @@ Files (contract 5 of the project, DESIGN §3):
   run of the same search returns again is identified once.
 * ``records/dedup_queue.csv`` and ``records/dedup_decisions.csv`` – see :mod:`sysrev.dedup.decisions`.
 
-Stable IDs: a source record is named ``database:source_id``. A run starts from the clusters of the previous
+Stable IDs: a source record is named ``database:source_id`` (``file/<search name>:source_id`` for an imported
+file, whose IDs are unique only within it; runs of one search share the name). A run starts from the clusters of the previous
 ``records.jsonl``: every source record keeps the ``record_id`` it had, new source records that are
 duplicates of an existing record join it, and only genuinely new publications get new IDs
 (``R`` + six digits, numbered after the highest ID ever written).
@@ -37,6 +38,14 @@ DECISIONS_FILE = "dedup_decisions.csv"
 _ID = re.compile(r"^R(\d+)$")
 
 
+def source_label(database: str, source_id: str, run: str) -> str:
+    """The stable name of a source record: ``database:source_id``; for an imported file (database ``file``,
+    whose IDs are only unique within that file) ``file/<search name>:source_id``."""
+    if database == "file":
+        return f"file/{run.partition('-')[2]}:{source_id}"
+    return f"{database}:{source_id}"
+
+
 @dataclass
 class SourceRecord:
     """One record of a database (the latest version seen) and every run that returned it."""
@@ -47,7 +56,7 @@ class SourceRecord:
 
     @property
     def label(self) -> str:
-        return f"{self.database}:{self.record.source_id}"
+        return source_label(self.database, self.record.source_id, self.runs[0])
 
 
 @dataclass
@@ -72,7 +81,7 @@ def collect_sources(project) -> list[SourceRecord]:
         if not database:
             raise InputError("manifest has no 'database'", path=path / "manifest.json")
         for record in records:
-            label = f"{database}:{record.source_id}"
+            label = source_label(database, record.source_id, path.name)
             if label in by_label:
                 by_label[label].record = record  # a later run's version of the same record
                 by_label[label].runs.append(path.name)
@@ -113,7 +122,7 @@ def _previous_ids(project) -> tuple[dict, int]:
         if match:
             highest = max(highest, int(match.group(1)))
         for source in record.get("sources") or []:
-            ids[f"{source.get('source')}:{source.get('source_id')}"] = rid
+            ids[source_label(str(source.get("source")), str(source.get("source_id")), str(source.get("run")))] = rid
     return ids, highest
 
 

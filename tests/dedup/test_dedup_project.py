@@ -151,3 +151,17 @@ def test_records_without_title_or_with_absurd_years_are_kept_apart_with_a_warnin
     assert "absurd year" in result.output and "no title" in result.output
     ids = by_source(load_records(project))
     assert len({ids["pubmed:111"], ids["pubmed:112"], ids["pubmed:113"]}) == 3
+
+
+def test_two_imported_files_with_the_same_ids_are_not_collapsed(project):
+    snapshot(project, "central", "file", [dict(TRIAL, source_id="1")])
+    snapshot(project, "embase", "file", [dict(OTHER, source_id="1")], hours=1)
+    assert run(project).exit_code == 0
+    records = load_records(project)
+    assert len(records) == 2
+    assert {s["run"].split("-", 1)[1] for r in records for s in r["sources"]} == {"central", "embase"}
+    # and a refresh of one of them keeps both IDs
+    first = {r["record_id"] for r in records}
+    snapshot(project, "central", "file", [dict(TRIAL, source_id="1")], hours=2)
+    assert run(project).exit_code == 0
+    assert {r["record_id"] for r in load_records(project)} == first
