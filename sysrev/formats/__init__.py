@@ -128,6 +128,12 @@ def _read_endnote_tagged(text, **kw):
     return parse_endnote_tagged(text, **kw)
 
 
+def _read_csl_json(text, **kw):
+    from sysrev.formats.csl_json import parse_csl_json
+
+    return parse_csl_json(text, **kw)
+
+
 def _read_csv(text, **kw):
     from sysrev.formats.csv_export import parse_csv
 
@@ -135,7 +141,7 @@ def _read_csv(text, **kw):
 
 
 _READERS = {"ris": _read_ris, "nbib": _read_nbib, "bibtex": _read_bibtex, "wos": _read_wos,
-            "endnote_tagged": _read_endnote_tagged, "csv": _read_csv}
+            "endnote_tagged": _read_endnote_tagged, "csl_json": _read_csl_json, "csv": _read_csv}
 
 
 def make_source_ids_unique(records) -> list:

@@ -12,6 +12,7 @@ is recognised by what its lines look like:
   output whose records are numbered ``<1. >``;
 * ``bibtex``: a line opening ``@type{key,``;
 * ``endnote_tagged``: EndNote "refer" text, lines ``%0 Journal Article``, ``%T …``, ``%A …``;
+* ``csl_json``: a JSON array of CSL items (``"title"``, ``"author"``, ``"issued"`` …), Zotero/Mendeley;
 * ``csv``: a delimited header naming a title, abstract or DOI column (within the first six lines), or
   Web of Science's tab-delimited export with its field tags (``PT``, ``AU``, ``TI`` …) as column names.
 """
@@ -20,7 +21,7 @@ import re
 
 from sysrev.errors import InputError
 
-FORMATS = ("ris", "nbib", "bibtex", "endnote_xml", "pubmed_xml", "wos", "endnote_tagged", "csv")
+FORMATS = ("ris", "nbib", "bibtex", "endnote_xml", "pubmed_xml", "wos", "endnote_tagged", "csl_json", "csv")
 
 _RIS_TY = re.compile(r"^\s*TY {1,2}- ", re.MULTILINE)
 _RIS_ER = re.compile(r"^ER {1,2}-", re.MULTILINE)
@@ -35,6 +36,8 @@ _CSV_HEADER_WORDS = re.compile(r"\b(title|abstract|doi|authors?|year|eid|pmid)\b
 def detect_format(text: str, *, path="file") -> str:
     """The format of ``text`` (one of :data:`FORMATS`); raises InputError naming ``path`` when unknown."""
     head = text[:200000].lstrip("\ufeff \t\r\n")
+    if head.startswith(("[", "{")) and re.search(r'"(title|author|container-title|DOI|issued)"\s*:', head[:20000]):
+        return "csl_json"
     if re.match(r"<\d+\.?\s*>\s*\n", head) and re.search(r"^[A-Z]{2,4} {1,2}- ", head, re.MULTILINE):
         return "nbib"  # Ovid "Reprint/Medlars" or "Citavi" output: records numbered "<1. >", not XML
     if head.startswith("<"):
@@ -63,6 +66,6 @@ def detect_format(text: str, *, path="file") -> str:
     if not head.strip():
         raise InputError("the file is empty", path=path)
     raise InputError("unrecognised reference format: expected RIS, MEDLINE/NBIB, BibTeX, EndNote XML or "
-                     "tagged text, PubMed XML, Web of Science tagged text or a CSV export with a "
+                     "tagged text, PubMed XML, Web of Science tagged text, CSL-JSON or a CSV export with a "
                      "title/abstract/DOI column; "
                      f"the file starts {head[:60]!r}", path=path, line=1)

@@ -216,6 +216,7 @@ def test_empty_and_unknown_files(tmp_path):
     ("<?xml version='1.0'?>\n<xml><records/></xml>", "endnote_xml"),
     ("<PubmedArticleSet></PubmedArticleSet>", "pubmed_xml"),
     ("%0 Journal Article\n%T x\n", "endnote_tagged"),
+    ('[{"title": "x", "author": []}]', "csl_json"),
     ("Title,Abstract\nx,y\n", "csv"),
     ("AU  - Doe, J\nER  - \n", "ris"),  # a damaged RIS file is still RIS, so its reader can name the line
 ])
@@ -406,3 +407,22 @@ def test_csv_api_style_column_names(fx):
     assert (record.source_id, record.journal, record.volume, record.pages) == ("MED/39999997", "Example Journal",
                                                                                "12", "101-109")
     assert record.authors == ["Doe, J", "Roe, RP."] and (record.pmid, record.pmcid) == ("39999997", "PMC9999997")
+
+
+def test_csl_json(fx):
+    """Hand-made in the shape of Zotero's CSL JSON export (values invented)."""
+    parsed = load_references(fx / "zotero_csl.json")
+    article, book = parsed.records
+    assert parsed.format == "csl_json"
+    assert (article.source_id, article.title, article.journal_abbrev) == (
+        "http://zotero.org/users/0/items/ABCD1234", "A made-up CSL-JSON record", "Ex J")
+    assert article.authors == ["van der Berg, Anna", "SPINE Trial Group"]
+    assert (article.year, article.issue, article.pages, article.doi) == (2013, "4", "575-586", "10.9999/csl.1")
+    assert article.keywords == ["epidural", "ultrasound"] and article.pmid == "39999996"
+    assert (book.source_id, book.year) == ("zotero_csl.json:2", 2001)
+
+
+def test_csl_json_syntax_error_names_line(fx):
+    with pytest.raises(InputError) as err:
+        read_references(fx / "broken.json")
+    assert err.value.line == 3 and "not valid JSON" in str(err.value)

@@ -38,7 +38,7 @@ def _mutate(text: str, rng: random.Random) -> str:
 
 TEXT_FIXTURES = ["bom_crlf_multiline.ris", "ovid_counters.ris", "central_layout.ris", "pubmed_small.nbib",
                  "small.bib", "endnote_small.xml", "rayyan.csv", "wos_small.txt", "refer.enw", "zotero.csv",
-                 "wos_tab_delimited.txt"]
+                 "wos_tab_delimited.txt", "zotero_csl.json", "ovid_medlars_layout.txt", "central_layout.csv"]
 
 
 @pytest.mark.parametrize("name", TEXT_FIXTURES)
