@@ -58,8 +58,8 @@ def _file_strategy(project, name: str) -> dict:
                    "warning is given when the files hold a different number (a missing export file?).")
 @project_option
 def import_command(files, source, out_dir, format_name, reported_count, project_dir):
-    """Import reference files (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, CSV) as one
-    search-run snapshot. Give all the files of one split export together."""
+    """Import reference files (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, CSL-JSON,
+    CSV) as one search-run snapshot. Give all the files of one split export together."""
     parsed_files = [_read(path, source, format_name) for path in files]
     project = load_project(project_dir) if out_dir is None or project_dir is not None else None
     runs_dir = out_dir if out_dir is not None else project.runs_dir
