@@ -56,8 +56,9 @@ def _file_strategy(project, name: str) -> dict:
 @click.option("--reported-count", type=click.IntRange(min=0), default=None, metavar="N",
               help="The number of records the database said the search found; stored in the manifest, and a "
                    "warning is given when the files hold a different number (a missing export file?).")
+@click.option("--dry-run", is_flag=True, help="Read and check the files and print the summary; write nothing.")
 @project_option
-def import_command(files, source, out_dir, format_name, reported_count, project_dir):
+def import_command(files, source, out_dir, format_name, reported_count, dry_run, project_dir):
     """Import reference files (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, CSL-JSON,
     CSV) as one search-run snapshot. Give all the files of one split export together."""
     parsed_files = [_read(path, source, format_name) for path in files]
@@ -87,6 +88,10 @@ def import_command(files, source, out_dir, format_name, reported_count, project_
         warnings.append(f"the database reported {reported_count} records but the file(s) hold {len(records)}: "
                         "is an export file missing, or was the export limited?")
     earlier = _earlier_imports(runs_dir, {parsed.sha256 for parsed in parsed_files})
+    if dry_run:
+        _print_summary(described, records, warnings, None, name if strategy else None)
+        click.echo(f"Dry run: nothing written (the snapshot would be {runs_dir / ('<timestamp>-' + name)})")
+        return
     try:
         folder = write_snapshot(runs_dir, name, records, database="file", query=strategy.get("query"),
                                 reported_count=reported_count, extra=manifest_extra)
@@ -128,7 +133,8 @@ def _print_summary(described, records, warnings, folder: Path, strategy_name) ->
                    f"{file['encoding']})")
     if len(described) > 1:
         click.echo(f"Total: {len(records)} records from {len(described)} files")
-    click.echo(f"Snapshot: {folder}")
+    if folder is not None:
+        click.echo(f"Snapshot: {folder}")
     types = Counter(r.extra.get("type") or (r.publication_types[0] if r.publication_types else "") or "(no type)"
                     for r in records)
     for type_name, count in types.most_common():

@@ -134,3 +134,10 @@ def test_reported_count_is_stored_and_a_shortfall_warned(tmp_path, own_fixtures)
     assert manifest_short["reported_count"] == 3
     assert any("reported 3 records but the file(s) hold 2" in w for w in manifest_short["warnings"])
     assert "reported 3 records" in short.stderr
+
+
+def test_dry_run_writes_nothing(tmp_path, own_fixtures):
+    result = CliRunner().invoke(cli, ["import", str(own_fixtures / "formats" / "refer.enw"), "--dry-run",
+                                      "--out", str(tmp_path / "runs")])
+    assert result.exit_code == 0 and "Imported 2 records" in result.output and "Dry run" in result.output
+    assert not (tmp_path / "runs").exists()
