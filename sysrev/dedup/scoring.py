@@ -53,7 +53,8 @@ class Verdict:
 
 
 def title_band(a: Keys, b: Keys) -> tuple[str, float]:
-    """How alike the two titles are: ``exact``, ``high``, ``medium``, ``low`` or ``missing``."""
+    """How alike the two titles are: ``exact``, ``high``, ``medium``, ``low``, ``missing``, or ``numbers``
+    (alike but for a number in one and another number in the other)."""
     if not (a.title_informative and b.title_informative):
         return "missing", 0.0
     if a.title == b.title:
@@ -62,7 +63,7 @@ def title_band(a: Keys, b: Keys) -> tuple[str, float]:
     numbers_differ = a.title_numbers != b.title_numbers
     if numbers_differ and a.title_numbers and b.title_numbers and not (
             a.title_numbers <= b.title_numbers or b.title_numbers <= a.title_numbers):
-        return "low", ratio  # "HPV16" vs "HPV18", "Paper 41" vs "Paper 45", "2 years" vs "5 years"
+        return "numbers", ratio  # "HPV16" vs "HPV18", "Paper 41" vs "Paper 45", "2 years" vs "5 years"
     if ratio >= TITLE_HIGH and not numbers_differ:
         return "high", ratio
     if ratio >= TITLE_MEDIUM:
@@ -185,6 +186,11 @@ def compare(a: Keys, b: Keys) -> Verdict:
     volume = _field(a.volume, b.volume)
     pages = _pages(a, b)
     locator_same = volume == "same" and pages == "same"
+    if title == "numbers":
+        # Another number in a title is another study ("HPV16" vs "HPV18") unless the whole citation agrees,
+        # which makes it a typo ("p6INK4a" vs "p16INK4a" on the same page of the same volume).
+        full_citation = locator_same and year == "same" and author == "match" and journal == "same"
+        title = "medium" if full_citation and ratio >= TITLE_HIGH - 5 else "low"
 
     if a.cochrane_id and a.cochrane_id == b.cochrane_id and (
             (a.cochrane_version and b.cochrane_version and a.cochrane_version != b.cochrane_version)

@@ -66,10 +66,14 @@ def test_parts_of_a_series_stay_apart():
     assert verdict(a, b).kind == DISTINCT
 
 
-def test_numbers_in_titles_must_agree():
-    a = dict(TRIAL, title="HPV16 viral load and cervical lesions in a screening cohort")
-    b = dict(TRIAL, title="HPV18 viral load and cervical lesions in a screening cohort")
+def test_numbers_in_titles_must_agree_unless_the_whole_citation_does():
+    a = dict(TRIAL, title="HPV16 viral load and cervical lesions in a screening cohort", volume="", pages="")
+    b = dict(a, title="HPV18 viral load and cervical lesions in a screening cohort")
     assert verdict(a, b).kind == DISTINCT
+    # same journal, volume, first page, year and author: a typo in the number ("p6INK4a" for "p16INK4a")
+    typo_a = dict(TRIAL, title="p16(INK4a) expression does not predict the outcome of CIN grade 2")
+    typo_b = dict(TRIAL, title="p6INK4a expression does not predict the outcome of CIN grade 2")
+    assert verdict(typo_a, typo_b).kind == DUPLICATE
 
 
 def test_different_first_pages_in_the_same_volume_stay_apart():
