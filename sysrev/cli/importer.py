@@ -62,8 +62,8 @@ def import_command(files, source, out_dir, format_name, reported_count, dry_run,
     """Import reference files (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, CSL-JSON,
     CSV) as one search-run snapshot. Give all the files of one split export together."""
     parsed_files = [_read(path, source, format_name) for path in files]
-    project = load_project(project_dir) if out_dir is None or project_dir is not None else None
-    runs_dir = out_dir if out_dir is not None else project.runs_dir
+    project = _project_for(out_dir, project_dir, dry_run)
+    runs_dir = out_dir if out_dir is not None else (project.runs_dir if project is not None else None)
     dialects = {parsed.dialect for parsed in parsed_files}
     dialect = dialects.pop() if len(dialects) == 1 else ""
     name = snapshot_name(source or dialect or None, files[0])
@@ -87,10 +87,11 @@ def import_command(files, source, out_dir, format_name, reported_count, dry_run,
     if reported_count is not None and reported_count != len(records):
         warnings.append(f"the database reported {reported_count} records but the file(s) hold {len(records)}: "
                         "is an export file missing, or was the export limited?")
-    earlier = _earlier_imports(runs_dir, {parsed.sha256 for parsed in parsed_files})
+    earlier = _earlier_imports(runs_dir, {parsed.sha256 for parsed in parsed_files}) if runs_dir else []
     if dry_run:
         _print_summary(described, records, warnings, None, name if strategy else None)
-        click.echo(f"Dry run: nothing written (the snapshot would be {runs_dir / ('<timestamp>-' + name)})")
+        where = f" (the snapshot would be {runs_dir / ('<timestamp>-' + name)})" if runs_dir else ""
+        click.echo(f"Dry run: nothing written{where}")
         return
     try:
         folder = write_snapshot(runs_dir, name, records, database="file", query=strategy.get("query"),
@@ -101,6 +102,18 @@ def import_command(files, source, out_dir, format_name, reported_count, dry_run,
     for run in earlier:
         click.echo(f"note: an identical file (same SHA-256) was imported before as {run.name}; both snapshots "
                    "are kept, delete one if the import was a mistake", err=True)
+
+
+def _project_for(out_dir, project_dir, dry_run):
+    """The review project to import into (needed unless ``--out`` is given; optional for a dry run)."""
+    if out_dir is not None and project_dir is None:
+        return None
+    try:
+        return load_project(project_dir)
+    except SysrevError:
+        if dry_run and project_dir is None:
+            return None
+        raise
 
 
 def _read(path: Path, source, format_name):

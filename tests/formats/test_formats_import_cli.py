@@ -141,3 +141,9 @@ def test_dry_run_writes_nothing(tmp_path, own_fixtures):
                                       "--out", str(tmp_path / "runs")])
     assert result.exit_code == 0 and "Imported 2 records" in result.output and "Dry run" in result.output
     assert not (tmp_path / "runs").exists()
+
+
+def test_dry_run_needs_no_project(tmp_path, own_fixtures, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["import", str(own_fixtures / "formats" / "refer.enw"), "--dry-run"])
+    assert result.exit_code == 0 and "Dry run: nothing written" in result.output
