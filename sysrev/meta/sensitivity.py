@@ -31,18 +31,20 @@ def small_study_tests(result: MetaResult) -> dict:
     """Egger's regression (metafor's default and the classical form), Begg's rank test and trim-and-fill.
 
     They run on the per-study effects with inverse-variance weights: a fixed-effect model (also for
-    Mantel–Haenszel and Peto analyses) or the analysis's random-effects τ² estimator.
+    Mantel–Haenszel and Peto analyses) or the analysis's random-effects τ² estimator. As in metafor, Egger's
+    test uses the analysis's test (t with k − 2 df under HKSJ) and trim-and-fill re-pools with z intervals.
     """
     effects = result.effects
     yi, vi = effects.yi[effects.estimable], effects.vi[effects.estimable]
     tau2 = result.settings.tau2 if result.settings.model == "random" else None
-    egger = bias.egger_test(yi, vi, tau2)
+    egger = bias.egger_test(yi, vi, tau2, ci=result.settings.ci)
     classic = bias.egger_test(yi, vi, model="lm")
     begg = bias.rank_correlation_test(yi, vi)
     fill = bias.trim_and_fill(yi, vi, tau2)
     return {
         "k": int(len(yi)),
-        "egger": {"z": egger.statistic, "p": egger.p, "limit_estimate": result.report(egger.limit_estimate),
+        "egger": {"statistic": egger.statistic, "test": "t" if egger.df else "z", "df": egger.df, "p": egger.p,
+                  "limit_estimate": result.report(egger.limit_estimate),
                   "model": "fixed" if tau2 is None else f"random ({tau2})"},
         "egger_classic": {"t": classic.statistic, "df": classic.df, "p": classic.p,
                           "limit_estimate": result.report(classic.limit_estimate)},

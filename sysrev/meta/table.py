@@ -175,12 +175,13 @@ def format_small_study_tests(result: dict, tests: dict) -> str:
     """Egger's and Begg's tests and trim-and-fill, one line each."""
     digits = _digits(result)
     egger, classic, begg, fill = tests["egger"], tests["egger_classic"], tests["begg"], tests["trim_and_fill"]
+    egger_df = "" if egger["df"] is None else f", df = {egger['df']}"
     filled = _interval(fill["estimate"], fill["ci_low"], fill["ci_high"], digits)
     return "\n".join([
         f"Small-study effects (k = {tests['k']})",
-        f"Egger's regression test ({egger['model']} model, SE as predictor): z = {egger['z']:.2f} "
-        f"({format_p(egger['p'])}); classical weighted regression: t = {classic['t']:.2f}, df = {classic['df']} "
-        f"({format_p(classic['p'])})",
+        f"Egger's regression test ({egger['model']} model, SE as predictor): {egger['test']} = "
+        f"{egger['statistic']:.2f}{egger_df} ({format_p(egger['p'])}); classical weighted regression: "
+        f"t = {classic['t']:.2f}, df = {classic['df']} ({format_p(classic['p'])})",
         f"Begg's rank correlation test: Kendall's tau = {begg['tau']:.3f} ({format_p(begg['p'])})",
         f"Trim-and-fill (L0): {fill['k0']} studies imputed on the {fill['side']}; adjusted estimate {filled}",
     ]) + "\n"

@@ -119,9 +119,10 @@ def compare_bias(spec: dict, reference: dict):
     yi, vi = _effects(reference, spec["dataset"], args)
     tau2 = args["tau2"] if args["model"] == "random" else None
     expected = spec["expected"]
-    egger = bias.egger_test(yi, vi, tau2)
+    egger = bias.egger_test(yi, vi, tau2, ci=args["ci"])
     yield "egger.z", egger.statistic, expected["egger"]["z"]
     yield "egger.p", egger.p, expected["egger"]["p"]
+    yield "egger.df", egger.df, expected["egger"]["df"]
     yield "egger.limit_estimate", egger.limit_estimate, expected["egger"]["limit_estimate"]
     classic = bias.egger_test(yi, vi, tau2, model="lm")
     yield "egger_lm.t", classic.statistic, expected["egger_lm"]["t"]

@@ -221,16 +221,17 @@ leave_one_out <- lapply(loo_specs, function(s) {
 
 bias_specs <- list(list("egger2001", "OR", "REML"), list("egger2001", "OR", NA), list("bcg", "RR", "DL"),
                    list("raudenbush1985", "GEN", "REML"), list("lee2004", "OR", "DL"),
-                   list("normand1999", "MD", NA), list("collins1985a", "OR", "PM"))
+                   list("normand1999", "MD", NA), list("collins1985a", "OR", "PM"), list("bcg", "RR", "REML", "hksj"))
 bias <- lapply(bias_specs, function(s) {
-  res <- rma_for(s[[1]], s[[2]], s[[3]])
+  ci <- if (length(s) >= 4) s[[4]] else "z"
+  res <- rma_for(s[[1]], s[[2]], s[[3]], ci)
   reg <- regtest(res)
   reg_lm <- regtest(res, model = "lm")
   rank <- ranktest(res)
   tf <- trimfill(res, control = TIGHT)
-  list(dataset = s[[1]], args = spec_args(s[[1]], s[[2]], s[[3]]),
+  list(dataset = s[[1]], args = spec_args(s[[1]], s[[2]], s[[3]], ci),
        expected = list(
-         egger = list(z = reg$zval, p = reg$pval, limit_estimate = reg$est),
+         egger = list(z = reg$zval, p = reg$pval, df = if (ci == "hksj") reg$dfs else NA, limit_estimate = reg$est),
          egger_lm = list(t = reg_lm$zval, p = reg_lm$pval, df = reg_lm$dfs, limit_estimate = reg_lm$est),
          begg = list(tau = unname(rank$tau), p = rank$pval),
          trimfill = list(k0 = tf$k0, side = tf$side, estimate = c(tf$beta), se = tf$se, ci_low = tf$ci.lb,
