@@ -25,14 +25,6 @@ def default_workers(n_batches: int) -> int:
     return max(2, min(4, (os.cpu_count() or 1) + 1))
 
 
-def _yield_to_fetching() -> None:
-    """Run parse workers at a lower priority, so that the fetching thread keeps its pace under load."""
-    try:
-        os.nice(5)
-    except OSError:
-        pass
-
-
 class BatchSink:
     """Receives raw batches; parses them (in worker processes when ``workers``) and commits them in order."""
 
@@ -41,8 +33,7 @@ class BatchSink:
         self.pool = None
         if workers:
             method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                                            initializer=_yield_to_fetching)
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
         self.pending = deque()
 
     def submit(self, key: str, data: bytes, gap: dict, expected: int) -> None:
