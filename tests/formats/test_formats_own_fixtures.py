@@ -426,3 +426,12 @@ def test_csl_json_syntax_error_names_line(fx):
     with pytest.raises(InputError) as err:
         read_references(fx / "broken.json")
     assert err.value.line == 3 and "not valid JSON" in str(err.value)
+
+
+def test_pubmed_xml_with_external_entity_is_refused_through_import(tmp_path):
+    path = tmp_path / "pubmed.xml"
+    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                    "<PubmedArticleSet><PubmedArticle>&x;</PubmedArticle></PubmedArticleSet>\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_references(path)
+    assert "pubmed.xml" in str(err.value) and "refuses" in str(err.value) and "root:" not in str(err.value)
