@@ -40,7 +40,10 @@ def latex_text(value) -> str:
     text = _FORMAT_MACRO.sub("", str(value or ""))
     # An accent on a dotless i ({\'\i}, \'{\i}) means an accented i; bibtexparser leaves a stray backslash.
     text = _ACCENTED_DOTLESS_I.sub(lambda m: _ACCENTED_I[m.group(1)], text)
-    return latex_to_unicode(text).replace("~", " ")
+    text = re.sub(r"\\[,;:! ]", " ", text)  # LaTeX spacing commands (50\,% → 50 %)
+    text = re.sub(r"(?<!\\)\$", "", text)  # math-mode delimiters ($\beta$-blockers → β-blockers)
+    text = text.replace("\\{", "").replace("\\}", "")
+    return re.sub(r"\\([$#])", r"\1", latex_to_unicode(text)).replace("~", " ")
 
 
 def split_bibtex_authors(value: str) -> list[str]:

@@ -435,3 +435,15 @@ def test_pubmed_xml_with_external_entity_is_refused_through_import(tmp_path):
     with pytest.raises(InputError) as err:
         read_references(path)
     assert "pubmed.xml" in str(err.value) and "refuses" in str(err.value) and "root:" not in str(err.value)
+
+
+@pytest.mark.parametrize("latex, text", [
+    (r"$\beta$-blockers", "β-blockers"),
+    (r"cost \$5 \& 50\,\%", "cost $5 & 50 %"),
+    (r"10.1007/978-3-030-92127-9\_33", "10.1007/978-3-030-92127-9_33"),
+    (r"Bostr\"{o}m \textit{et al.}", "Boström et al."),
+])
+def test_bibtex_latex_text(latex, text):
+    from sysrev.formats.bibtex import latex_text
+
+    assert latex_text(latex) == text
