@@ -7,6 +7,7 @@ the partial run and marked done) in the order they were fetched; a batch whose b
 well-formedness check but still cannot be parsed becomes a gap.
 """
 
+import json
 import multiprocessing
 import os
 from collections import deque
@@ -16,6 +17,12 @@ from sysrev.search.pubmed_xml import PubmedXMLError, records_from_xml
 
 # Below this many batches, starting worker processes costs more than it saves.
 MIN_BATCHES_FOR_WORKERS = 8
+
+
+def parse_batch(data: bytes) -> list[tuple[str, str]]:
+    """A batch's records as ``(source_id, records.jsonl line)``: serialised where they are parsed, so only
+    text crosses between processes."""
+    return [(r.source_id, json.dumps(r.to_dict(), ensure_ascii=False) + "\n") for r in records_from_xml(data)]
 
 
 def default_workers(n_batches: int) -> int:
@@ -40,11 +47,11 @@ class BatchSink:
         """Queue batch ``key`` of ``expected`` records; ``gap`` describes it in the manifest should it fail
         to parse or come back short."""
         if self.pool is not None:
-            future = self.pool.submit(records_from_xml, data)
+            future = self.pool.submit(parse_batch, data)
         else:
             future = Future()
             try:
-                future.set_result(records_from_xml(data))
+                future.set_result(parse_batch(data))
             except PubmedXMLError as exc:
                 future.set_exception(exc)
         self.pending.append((key, future, gap, expected))
@@ -63,12 +70,12 @@ class BatchSink:
         while self.pending and (wait or self.pending[0][1].done()):
             key, future, gap, expected = self.pending.popleft()
             try:
-                records = future.result()
+                rows = future.result()
             except PubmedXMLError as exc:
                 self.partial.add_gap({**gap, "kind": "unparsable", "detail": str(exc)})
                 continue
-            if len(records) < expected:
-                self.partial.add_gap({**gap, "kind": "short_batch", "detail": f"EFetch returned {len(records)} "
+            if len(rows) < expected:
+                self.partial.add_gap({**gap, "kind": "short_batch", "detail": f"EFetch returned {len(rows)} "
                                       f"of the {expected} records asked for; the rest were not delivered"})
-            self.partial.add_batch(key, records)
-            self.progress.advance(len(records))
+            self.partial.add_lines(key, rows)
+            self.progress.advance(len(rows))

@@ -71,14 +71,17 @@ class PartialRun:
 
     def add_batch(self, key: str, records) -> None:
         """Append a finished batch's records (flushed to disk) and then mark the batch done."""
-        lines = [json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records]
+        self.add_lines(key, [(r.source_id, json.dumps(r.to_dict(), ensure_ascii=False) + "\n") for r in records])
+
+    def add_lines(self, key: str, rows) -> None:
+        """:meth:`add_batch` for records already serialised: ``rows`` of ``(source_id, records.jsonl line)``."""
         self.dir.mkdir(parents=True, exist_ok=True)
         with open(self.dir / RECORDS, "a", encoding="utf-8") as fh:
-            fh.write("".join(lines))
+            fh.write("".join(line for _, line in rows))
             fh.flush()
             os.fsync(fh.fileno())
-        for record, line in zip(records, lines):
-            self._keep(record.source_id, line)
+        for source_id, line in rows:
+            self._keep(source_id, line)
         self.state["done"].append(key)
         self.save()
 

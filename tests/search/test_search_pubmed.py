@@ -155,22 +155,22 @@ def test_batch_failing_for_good_is_a_gap_and_the_next_run_refetches_it(make_serv
 def test_interrupted_run_resumes_without_duplicates(make_server, eutils_for, tmp_path, monkeypatch):
     corpus = SyntheticPubmed(50)
     server = make_server(pubmed=corpus)
-    real_add = PartialRun.add_batch
+    real_add = PartialRun.add_lines
     calls = {"n": 0}
 
-    def crash_after_two(self, key, records):
+    def crash_after_two(self, key, rows):
         calls["n"] += 1
         if calls["n"] == 3:
             # The crash hits after the batch's records reached the disk, before it was marked done.
             with open(self.dir / "records.jsonl", "a") as fh:
-                fh.write("".join(json.dumps(r.to_dict()) + "\n" for r in records) + '{"source_id": "cut')
+                fh.write("".join(line for _, line in rows) + '{"source_id": "cut')
             raise KeyboardInterrupt
-        real_add(self, key, records)
+        real_add(self, key, rows)
 
-    monkeypatch.setattr(PartialRun, "add_batch", crash_after_two)
+    monkeypatch.setattr(PartialRun, "add_lines", crash_after_two)
     with pytest.raises(KeyboardInterrupt):
         _run(server, eutils_for(server), tmp_path)
-    monkeypatch.setattr(PartialRun, "add_batch", real_add)
+    monkeypatch.setattr(PartialRun, "add_lines", real_add)
     assert (tmp_path / ".partial-pubmed" / "state.json").is_file()
     with pytest.raises(SysrevError, match="--resume"):
         _run(server, eutils_for(server), tmp_path)
