@@ -55,11 +55,11 @@ COLUMNS = {
     "issn": ["issn", "issns", "issn/isbn", "sn"],
     "language": ["language of original document", "language", "article language", "la"],
     "publication_types": ["document type", "publication type", "content type", "item type", "type of reference",
-                          "reference type", "doctype", "pt", "dt"],
+                          "reference type", "doctype", "pt", "dt", "type"],
     "keywords": ["author keywords", "keywords", "manual tags", "kw", "de"],
     "index_keywords": ["index keywords", "emtree medical index terms", "mesh terms", "mesh_terms",
                        "automatic tags", "ieee terms", "subjects", "mh"],
-    "url": ["link", "url", "plink", "full text link", "pdf link"],
+    "url": ["link", "url", "article url", "plink", "full text link", "pdf link"],
 }
 _DIALECT_MARKERS = [  # (dialect, columns that must all be present)
     ("scopus", ["eid", "source title"]),

@@ -447,3 +447,11 @@ def test_bibtex_latex_text(latex, text):
     from sysrev.formats.bibtex import latex_text
 
     assert latex_text(latex) == text
+
+
+def test_csv_publish_or_perish_layout(fx):
+    """Hand-made in the layout of Publish or Perish's Google Scholar CSV (values invented)."""
+    (record,) = read_references(fx / "publish_or_perish_layout.csv")
+    assert record.authors == ["Doe, A", "Roe, BC"] and record.journal == "Example Journal"
+    assert (record.url, record.doi, record.year) == ("https://example.invalid/article", "10.9999/pop.1", 2019)
+    assert record.publication_types == ["article"]
