@@ -1,8 +1,8 @@
 """``sysrev import FILE…``: turn database or reference-manager exports into one search-run snapshot.
 
 Databases without an API (the Cochrane Library's CENTRAL, Embase via Ovid, Web of Science …) reach sysrev as
-exported files, often split into several files by the database's export limit (Web of Science: 1,000
-records a file). Importing them writes the same snapshot a search run writes (``manifest.json`` +
+exported files, often split into several files by the database's limit on records per export file.
+Importing them writes the same snapshot a search run writes (``manifest.json`` +
 ``records.jsonl``, contract 3), so dedup, screening and PRISMA counts treat it like any other search. The
 manifest records each file's name, size and SHA-256, so a later re-import of a changed export is noticed.
 """
