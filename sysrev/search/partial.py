@@ -20,7 +20,6 @@ from pathlib import Path
 
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_json
-from sysrev.records import Record
 
 STATE = "state.json"
 RECORDS = "records.jsonl"
@@ -93,10 +92,6 @@ class PartialRun:
     def count(self) -> int:
         """Records kept so far."""
         return len(self._ids)
-
-    def records(self) -> list[Record]:
-        """Every saved record, first copy of each ``source_id`` only, in the order fetched."""
-        return [Record.from_dict(json.loads(line)) for line in self._lines]
 
     def kept(self) -> tuple[list[str], list[str]]:
         """``(source_ids, records.jsonl lines)`` of the kept records, for the snapshot."""

@@ -1,7 +1,7 @@
 """Fixtures of the search tests: the local fake E-utilities/Scopus server and a clock that never sleeps."""
 
 import pytest
-from search_fake_servers import FakeServer, SyntheticPubmed, SyntheticScopus
+from search_fake_servers import FakeServer
 
 from sysrev.search.config import SearchConfig
 from sysrev.search.http import HttpClient
@@ -56,8 +56,6 @@ def eutils_for(clock):
 
     return make
 
-
-__all__ = ["SyntheticPubmed", "SyntheticScopus"]
 
 
 @pytest.fixture
