@@ -45,7 +45,7 @@ def _file_strategy(project, name: str) -> dict:
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--source", default=None, metavar="NAME",
               help="Where the export came from, e.g. cochrane-central (default: the database the file names, "
                    "else 'file'); also names the snapshot folder.")
@@ -60,9 +60,11 @@ def _file_strategy(project, name: str) -> dict:
 @project_option
 def import_command(files, source, out_dir, format_name, reported_count, dry_run, project_dir):
     """Import reference files (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, CSL-JSON,
-    CSV) as one search-run snapshot. Give all the files of one split export together."""
-    parsed_files = [_read(path, source, format_name) for path in files]
+    CSV) as one search-run snapshot. Give all the files of one split export together. Without FILES, the
+    file named by the project's strategy searches/<--source>.toml is imported."""
     project = _project_for(out_dir, project_dir, dry_run)
+    files = files or _strategy_file(project, source)
+    parsed_files = [_read(path, source, format_name) for path in files]
     runs_dir = out_dir if out_dir is not None else (project.runs_dir if project is not None else None)
     dialects = {parsed.dialect for parsed in parsed_files}
     dialect = dialects.pop() if len(dialects) == 1 else ""
@@ -102,6 +104,18 @@ def import_command(files, source, out_dir, format_name, reported_count, dry_run,
     for run in earlier:
         click.echo(f"note: an identical file (same SHA-256) was imported before as {run.name}; both snapshots "
                    "are kept, delete one if the import was a mistake", err=True)
+
+
+def _strategy_file(project, source) -> tuple:
+    """The export named by ``file = …`` in the ``database = "file"`` strategy ``searches/<source>.toml``."""
+    if project is None or not source:
+        raise click.UsageError("give the file(s) to import, or --source NAME of a project strategy "
+                               "searches/NAME.toml that names its export with file = \"…\"")
+    strategy = _file_strategy(project, snapshot_name(source, Path(source)))
+    if not strategy.get("file"):
+        raise click.UsageError(f"no file given, and the project has no database = \"file\" strategy "
+                               f"searches/{snapshot_name(source, Path(source))}.toml with file = \"…\"")
+    return (project.root / strategy["file"],)
 
 
 def _project_for(out_dir, project_dir, dry_run):

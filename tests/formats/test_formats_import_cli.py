@@ -147,3 +147,23 @@ def test_dry_run_needs_no_project(tmp_path, own_fixtures, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["import", str(own_fixtures / "formats" / "refer.enw"), "--dry-run"])
     assert result.exit_code == 0 and "Dry run: nothing written" in result.output
+
+
+def test_without_files_the_strategy_file_is_imported(tmp_path, own_fixtures):
+    project = _project(tmp_path / "proj")
+    (project / "searches" / "exports").mkdir(parents=True)
+    (project / "searches" / "exports" / "central.ris").write_bytes(
+        (own_fixtures / "formats" / "central_layout.ris").read_bytes())
+    (project / "searches" / "central.toml").write_text(
+        'name = "central"\ndatabase = "file"\nfile = "searches/exports/central.ris"\nquery = "#1 x"\n',
+        encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["import", "--source", "central", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    (run,) = list_snapshots(project / "searches" / "runs", "central")
+    manifest, records = read_snapshot(run)
+    assert manifest["file"]["name"] == "central.ris" and len(records) == 2
+    missing = runner.invoke(cli, ["import", "--source", "embase", "--project", str(project)])
+    assert missing.exit_code == 2 and "searches/embase.toml" in missing.output
+    no_source = runner.invoke(cli, ["import", "--project", str(project)])
+    assert no_source.exit_code == 2 and "give the file(s) to import" in no_source.output
