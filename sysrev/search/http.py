@@ -24,8 +24,8 @@ log = logging.getLogger("sysrev.search")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DEFAULT_TIMEOUT = (10.0, 120.0)  # (connect, read) seconds
-_SECRET_PARAM = re.compile(r"(?i)\b(api_?key|apikey|email|insttoken|X-ELS-APIKey|X-ELS-Insttoken)"
-                           r"(\s*[=:]\s*\"?)([^&\s\"',;}]+)")
+_SECRET_PARAM = re.compile(r"(?i)\b(api[-_]?key|email|insttoken|X-ELS-APIKey|X-ELS-Insttoken)"
+                           r"(\"?\s*[=:]\s*\"?)([^&\s\"',;}]+)")
 
 
 class BadBody(Exception):

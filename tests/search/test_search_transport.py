@@ -68,6 +68,8 @@ def test_redact_masks_keys_emails_and_known_secrets():
     out = redact(text, ["T1"])
     assert "ABC123" not in out and "me%40ex.org" not in out and "K9" not in out and "T1" not in out
     assert "term=a" in out
+    body = '{"error":"API rate limit exceeded","api-key":"UNKNOWNKEY","count":"11","limit":"10"}'
+    assert redact(body) == '{"error":"API rate limit exceeded","api-key":"***","count":"11","limit":"10"}'
 
 
 def test_unretryable_http_error_fails_at_once_without_the_key(make_server, clock):
