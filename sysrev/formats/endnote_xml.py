@@ -49,9 +49,12 @@ def parse_endnote_xml(data: bytes, *, path="file", source="") -> ParsedFile:
     """Read EndNote XML ``data`` (bytes, so the XML declaration's encoding applies) into Records."""
     warnings = []
     if not _DECLARED_ENCODING.match(data[:200]):
+        # A BOM (UTF-16 from EndNote on Windows) or no declaration: decode here, hand expat UTF-8, and make
+        # the declaration say so.
         decoded = decode_bytes(data, name=str(path))
         warnings += decoded.warnings
-        data = decoded.text.encode("utf-8")
+        text = re.sub(r"""^(\s*<\?xml[^>]*?encoding=)["'][^"']*["']""", r'\1"UTF-8"', decoded.text)
+        data = text.encode("utf-8")
     root, lines = parse_xml(data, path=path, line_of=("record",))
     if root.tag != "xml" or root.find("records") is None:
         raise InputError(f"not EndNote XML: the root is <{root.tag}>, expected <xml><records>", path=path, line=1)

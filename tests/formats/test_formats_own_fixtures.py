@@ -455,3 +455,11 @@ def test_csv_publish_or_perish_layout(fx):
     assert record.authors == ["Doe, A", "Roe, BC"] and record.journal == "Example Journal"
     assert (record.url, record.doi, record.year) == ("https://example.invalid/article", "10.9999/pop.1", 2019)
     assert record.publication_types == ["article"]
+
+
+def test_endnote_xml_in_utf16_with_bom(fx, tmp_path):
+    path = tmp_path / "utf16.xml"
+    text = (fx / "endnote_small.xml").read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    path.write_bytes(text.encode("utf-16"))
+    parsed = load_references(path)
+    assert [r.source_id for r in parsed.records] == ["25400000", "18"] and parsed.warnings == []
