@@ -48,11 +48,14 @@ def _texts(parent, path) -> list[str]:
 def parse_endnote_xml(data: bytes, *, path="file", source="") -> ParsedFile:
     """Read EndNote XML ``data`` (bytes, so the XML declaration's encoding applies) into Records."""
     warnings = []
-    if not _DECLARED_ENCODING.match(data[:200]):
+    declared = _DECLARED_ENCODING.match(data[:200])
+    encoding = declared.group(1).decode("ascii").lower() if declared else "utf-8"
+    if not declared:
         # A BOM (UTF-16 from EndNote on Windows) or no declaration: decode here, hand expat UTF-8, and make
         # the declaration say so.
         decoded = decode_bytes(data, name=str(path))
         warnings += decoded.warnings
+        encoding = decoded.encoding
         text = re.sub(r"""^(\s*<\?xml[^>]*?encoding=)["'][^"']*["']""", r'\1"UTF-8"', decoded.text)
         data = text.encode("utf-8")
     root, lines = parse_xml(data, path=path, line_of=("record",))
@@ -69,7 +72,7 @@ def parse_endnote_xml(data: bytes, *, path="file", source="") -> ParsedFile:
     if not records:
         raise InputError("the EndNote XML file holds no <record> elements", path=path)
     return ParsedFile(records=records, format="endnote_xml", dialect=dialects.pop() if len(dialects) == 1 else "",
-                      warnings=warnings)
+                      encoding=encoding, warnings=warnings)
 
 
 def _to_record(rec, *, dialect, source, fallback_id):

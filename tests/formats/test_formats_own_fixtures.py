@@ -463,3 +463,4 @@ def test_endnote_xml_in_utf16_with_bom(fx, tmp_path):
     path.write_bytes(text.encode("utf-16"))
     parsed = load_references(path)
     assert [r.source_id for r in parsed.records] == ["25400000", "18"] and parsed.warnings == []
+    assert parsed.encoding == "utf-16"
