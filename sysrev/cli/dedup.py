@@ -188,10 +188,11 @@ _SHOWN_FIELDS = ("source_id", "title", "authors", "year", "journal", "volume", "
 
 
 def side_by_side(a, b) -> str:
-    """Two source records as a two-column table, one field per row, long values wrapped."""
+    """Two source records as a two-column table, one field per row, long values wrapped; ``=`` marks a field
+    both records fill with the same value."""
     width = max(40, shutil.get_terminal_size((120, 24)).columns - 12)
     col = width // 2 - 2
-    lines = [f"{'':9}| {a.label[:col]:<{col}} | {b.label[:col]}"]
+    lines = [f"{'':11}| {a.label[:col]:<{col}} | {b.label[:col]}"]
     for name in _SHOWN_FIELDS:
         values = []
         for src in (a, b):
@@ -199,10 +200,10 @@ def side_by_side(a, b) -> str:
             if name == "authors":
                 value = "; ".join(value[:4]) + ("; et al." if len(value) > 4 else "")
             values.append(textwrap.wrap(str(value if value is not None else ""), col) or [""])
-        marker = "=" if values[0] == values[1] else " "
+        marker = "=" if values[0] == values[1] and values[0] != [""] else " "
         for k in range(max(len(values[0]), len(values[1]))):
             left = values[0][k] if k < len(values[0]) else ""
             right = values[1][k] if k < len(values[1]) else ""
-            label = f"{name:<8}{marker}" if k == 0 else " " * 9
+            label = f"{name:<10}{marker}" if k == 0 else " " * 11
             lines.append(f"{label}| {left:<{col}} | {right}")
     return "\n".join(lines)
