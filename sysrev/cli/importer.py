@@ -132,7 +132,7 @@ def _project_for(out_dir, project_dir, dry_run):
 
 def _read(path: Path, source, format_name):
     if path.is_file() and path.stat().st_size > _LARGE_FILE_BYTES:
-        # Reading runs at roughly 1,000 records a second; say so before a long, silent wait.
+        # Reading runs at roughly 400-1,000 records a second; say so before a long, silent wait.
         click.echo(f"Reading {path.name} ({path.stat().st_size / 1e6:.0f} MB) …", err=True)
     return load_references(path, source=source, format=format_name)
 
