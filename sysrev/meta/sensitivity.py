@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sysrev.errors import SysrevError
 from sysrev.meta import bias
 from sysrev.meta.analysis import analyse_group
 from sysrev.meta.result import MetaResult
@@ -17,6 +18,8 @@ from sysrev.meta.result import MetaResult
 def leave_one_out(result: MetaResult) -> list[dict]:
     """The overall analysis repeated without each estimable study in turn (one dict per omitted study)."""
     effects = result.effects
+    if effects.estimable.sum() < 2:
+        raise SysrevError("leave-one-out needs at least 2 studies with an estimate")
     rows = []
     for i in np.flatnonzero(effects.estimable):
         keep = np.ones(len(effects.yi), bool)

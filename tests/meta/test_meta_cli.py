@@ -131,3 +131,14 @@ def test_semicolon_separated_export_is_read(tmp_path, bcg_csv):
     comma = json.loads(pool(bcg_csv, "--measure", "RR", "--json").output)
     semicolon = json.loads(pool(data, "--measure", "RR", "--json").output)
     assert semicolon["estimate"] == comma["estimate"]
+
+
+@pytest.mark.parametrize("rows,flag,message", [
+    ("A,3,10,4,10\n", "--leave-one-out", "at least 2 studies"),
+    ("A,3,10,4,10\nB,5,10,4,10\n", "--bias", "at least 3 studies"),
+])
+def test_sensitivity_analyses_need_enough_studies(tmp_path, rows, flag, message):
+    data = tmp_path / "data.csv"
+    data.write_text("study,events1,n1,events2,n2\n" + rows)
+    result = pool(data, "--measure", "RR", flag)
+    assert result.exit_code == 2 and message in result.output
