@@ -28,7 +28,7 @@ from sysrev.search.snapshot import write_snapshot_lines
 
 MAX_RESULTS = 5000  # start + count may not pass this without a cursor
 EARLIEST_YEAR = 1800
-DEFAULT_COUNT = 25  # the most the COMPLETE view allows; STANDARD allows 200
+PAGE_SIZE = {"STANDARD": 200, "COMPLETE": 25}  # the most results per request each view allows
 RATE = 6  # requests per second; Elsevier throttles the Search API at about 9/s per key
 MAX_THROTTLE_RETRIES = 5
 
@@ -52,11 +52,12 @@ class ScopusAPI:
     """One Scopus search request at a time, with Elsevier's errors turned into clear messages."""
 
     def __init__(self, config: SearchConfig, http: HttpClient | None = None, *, view="STANDARD",
-                 count=DEFAULT_COUNT, max_quota_wait=900.0, sleep=time.sleep, now=time.time):
+                 count=None, max_quota_wait=900.0, sleep=time.sleep, now=time.time):
         if not config.elsevier_api_key:
             raise SysrevError("Scopus needs an API key: set ELSEVIER_API_KEY or [elsevier] api_key in "
                               "~/.config/sysrev/config.toml (keys come from https://dev.elsevier.com)")
-        self.config, self.view, self.count = config, view, count
+        # Quota is charged per request, so pages are as large as the view allows unless asked otherwise.
+        self.config, self.view, self.count = config, view, count or PAGE_SIZE[view]
         self.http = http or HttpClient(shared_limiter("scopus", RATE), secrets=config.secrets())
         self.max_quota_wait, self._sleep, self._now = max_quota_wait, sleep, now
         self.quota_remaining = None
