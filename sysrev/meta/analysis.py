@@ -15,8 +15,8 @@ from scipy import stats
 
 from sysrev.errors import SysrevError
 from sysrev.meta import pooling
-from sysrev.meta.effects import peto_terms
 from sysrev.meta.batch import pool_inverse_variance
+from sysrev.meta.effects import peto_terms
 from sysrev.meta.inputs import read_study_table
 from sysrev.meta.result import GroupResult, MetaResult, StudyRow, SubgroupTest
 from sysrev.meta.settings import Settings
