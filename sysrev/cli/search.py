@@ -106,17 +106,24 @@ def run_command(names, project_dir, since, overlap_days, resume):
     project = load_project(project_dir)
     strategies = load_strategies(project.searches_dir, names)
     config = load_config()
-    any_gaps = False
+    any_gaps, failed = False, []
     for strategy in strategies:
         if strategy.database == "file":
             where = f" {strategy.file}" if strategy.file else ""
             click.echo(f"{strategy.name}: skipped; database = \"file\" strategies come in by "
                        f"`sysrev import{where} --source {strategy.name}`")
             continue
-        outcome = _interruptible(lambda progress, s=strategy: run_strategy(
-            s, project.runs_dir, since=since, overlap_days=overlap_days, resume=resume, config=config,
-            progress=progress), f"{strategy.database} {strategy.name}", project.runs_dir, exit_on_gaps=False)
+        try:
+            outcome = _interruptible(lambda progress, s=strategy: run_strategy(
+                s, project.runs_dir, since=since, overlap_days=overlap_days, resume=resume, config=config,
+                progress=progress), f"{strategy.database} {strategy.name}", project.runs_dir, exit_on_gaps=False)
+        except SysrevError as exc:  # one failing database does not stop the others
+            click.echo(f"error: {strategy.name}: {exc}", err=True)
+            failed.append(strategy.name)
+            continue
         any_gaps = any_gaps or bool(outcome.gaps)
+    if failed:
+        raise SysrevError(f"{len(failed)} search(es) failed: {', '.join(failed)} (see above)")
     if any_gaps:
         sys.exit(EXIT_GAPS)
 

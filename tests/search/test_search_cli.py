@@ -125,3 +125,12 @@ def test_progress_bar_shows_fetched_of_expected_on_a_terminal():
         progress.set_total(10)
         progress.advance(10)
     assert quiet.getvalue() == ""
+
+
+def test_one_failing_database_does_not_stop_the_others(server, env, project):
+    result = CliRunner().invoke(cli, ["search", "run", "--project", str(project)],
+                                env={**env, "ELSEVIER_API_KEY": ""})
+    assert result.exit_code == 2
+    assert "error: scopus: Scopus needs an API key" in result.output
+    assert "1 search(es) failed: scopus" in result.output
+    assert [p.name.split("-", 1)[1] for p in list_snapshots(project / "searches" / "runs")] == ["pubmed"]
