@@ -8,6 +8,8 @@ All three follow metafor (``regtest``, ``ranktest``, ``trimfill``) so their numb
   df). The intercept is the "limit estimate" for a study of infinite precision.
 * Begg & Mazumdar (1994): Kendall's τ between standardised deviates ``(yi − θ̂)/√(vi − v̂θ)`` and vi, with
   an exact p-value when there are no ties (as R's ``cor.test(exact=TRUE)``), else the normal approximation.
+* Rosenthal's (1979) fail-safe N: how many null studies would bring Stouffer's combined z below the one-sided
+  1 − α quantile (metafor's ``fsn``; a number near a whole one is rounded, otherwise rounded up).
 * Duval & Tweedie (2000) trim-and-fill with the L0 (default) or R0 estimator; the side with missing
   studies is chosen from the sign of Egger's slope (metafor's rule) unless given.
 """
@@ -36,6 +38,12 @@ class EggerTest:
 @dataclass(frozen=True)
 class RankTest:
     tau: float
+    p: float
+
+
+@dataclass(frozen=True)
+class FailSafeN:
+    n: int
     p: float
 
 
@@ -85,6 +93,16 @@ def rank_correlation_test(yi, vi) -> RankTest:
     ties = len(np.unique(deviates)) < len(deviates) or len(np.unique(vi)) < len(vi)
     result = stats.kendalltau(deviates, vi, method="asymptotic" if ties else "exact")
     return RankTest(float(result.statistic), float(result.pvalue))
+
+
+def fail_safe_n(yi, vi, alpha=0.05) -> FailSafeN:
+    """Rosenthal's fail-safe N with Stouffer's method, and the one-sided p of the combined z."""
+    yi, vi = _check(yi, vi, 1, "the fail-safe N")
+    k = len(yi)
+    z_mean = abs((yi / np.sqrt(vi)).sum() / np.sqrt(k))
+    n = max(0.0, k * (z_mean / stats.norm.isf(alpha)) ** 2 - k)
+    whole = round(n) if abs(n - round(n)) < np.sqrt(np.finfo(float).eps) else int(np.ceil(n))
+    return FailSafeN(int(whole), float(stats.norm.sf(z_mean)))
 
 
 def _pooled(yi, vi, tau2, ci="z"):

@@ -31,7 +31,8 @@ def leave_one_out(result: MetaResult) -> list[dict]:
 
 
 def small_study_tests(result: MetaResult) -> dict:
-    """Egger's regression (metafor's default and the classical form), Begg's rank test and trim-and-fill.
+    """Egger's regression (metafor's default and the classical form), Begg's rank test, Rosenthal's
+    fail-safe N and trim-and-fill.
 
     They run on the per-study effects with inverse-variance weights: a fixed-effect model (also for
     Mantel–Haenszel and Peto analyses) or the analysis's random-effects τ² estimator. As in metafor, Egger's
@@ -44,6 +45,7 @@ def small_study_tests(result: MetaResult) -> dict:
     classic = bias.egger_test(yi, vi, model="lm")
     begg = bias.rank_correlation_test(yi, vi)
     fill = bias.trim_and_fill(yi, vi, tau2)
+    fsn = bias.fail_safe_n(yi, vi)
     return {
         "k": int(len(yi)),
         "egger": {"statistic": egger.statistic, "test": "t" if egger.df else "z", "df": egger.df, "p": egger.p,
@@ -52,6 +54,7 @@ def small_study_tests(result: MetaResult) -> dict:
         "egger_classic": {"t": classic.statistic, "df": classic.df, "p": classic.p,
                           "limit_estimate": result.report(classic.limit_estimate)},
         "begg": {"tau": begg.tau, "p": begg.p},
+        "fail_safe_n": {"n": fsn.n, "p": fsn.p, "alpha": 0.05},
         "trim_and_fill": {"k0": fill.k0, "side": fill.side, "estimate": result.report(fill.estimate),
                           "ci_low": result.report(fill.ci_low), "ci_high": result.report(fill.ci_high),
                           "se": fill.se, "z": fill.z, "p": fill.p, "tau2": fill.tau2,

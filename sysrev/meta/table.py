@@ -183,5 +183,7 @@ def format_small_study_tests(result: dict, tests: dict) -> str:
         f"{egger['statistic']:.2f}{egger_df} ({format_p(egger['p'])}); classical weighted regression: "
         f"t = {classic['t']:.2f}, df = {classic['df']} ({format_p(classic['p'])})",
         f"Begg's rank correlation test: Kendall's tau = {begg['tau']:.3f} ({format_p(begg['p'])})",
+        f"Rosenthal's fail-safe N: {tests['fail_safe_n']['n']} (one-sided alpha = 0.05; "
+        f"combined {format_p(tests['fail_safe_n']['p'])})",
         f"Trim-and-fill (L0): {fill['k0']} studies imputed on the {fill['side']}; adjusted estimate {filled}",
     ]) + "\n"

@@ -4,7 +4,7 @@ The oracles are printed to 4 decimals, so each value must lie within half a unit
 (abs 5e-5) of the printed one. Row numbers refer to the table in meta_oracles.md. Rows that need what
 sysrev does not implement are left out: row 7's pooled estimates use a pooled-SD MD variance (metafor
 vtype "HO"; RevMan and sysrev use the unpooled variance, so only the per-study yi apply), row 12's CMH/Tarone
-tests and person-time IRR, row 14's Henmi–Copas interval and row 15's fail-safe N.
+tests and person-time IRR, and row 14's Henmi–Copas interval.
 """
 
 import math
@@ -14,7 +14,7 @@ import pytest
 
 from sysrev.errors import SysrevError
 from sysrev.meta import meta_analysis
-from sysrev.meta.bias import egger_test, rank_correlation_test
+from sysrev.meta.bias import egger_test, fail_safe_n, rank_correlation_test
 
 PRINTED = 5.01e-5  # half a unit in the 4th decimal (plus float slack)
 
@@ -221,6 +221,13 @@ def test_row15_raudenbush_reml_and_egger2001_small_study_tests(metadat):
     assert close(egger_test(yi, vi, "REML").statistic, -4.6686)
     rank = rank_correlation_test(yi, vi)
     assert close(rank.tau, 0.15) and close(rank.p, 0.4503)
+
+
+def test_row15_rosenthal_fail_safe_n(metadat):
+    d = metadat("raudenbush1985")
+    assert fail_safe_n(d.yi, d.vi).n == 26
+    d = metadat("hackshaw1998")
+    assert fail_safe_n(d.yi, d.vi).n == 393
 
 
 NO_EVENTS = pd.DataFrame({"study": list("abcd"), "events1": [0, 0, 0, 0], "n1": [10, 15, 20, 25],

@@ -132,6 +132,9 @@ def compare_bias(spec: dict, reference: dict):
     begg = bias.rank_correlation_test(yi, vi)
     yield "begg.tau", begg.tau, expected["begg"]["tau"]
     yield "begg.p", begg.p, expected["begg"]["p"]
+    fsn = bias.fail_safe_n(yi, vi)
+    yield "fail_safe_n.n", fsn.n, expected["fail_safe_n"]["n"]
+    yield "fail_safe_n.p", fsn.p, expected["fail_safe_n"]["p"]
     fill = bias.trim_and_fill(yi, vi, tau2)
     tf = expected["trimfill"]
     yield "trimfill.k0", fill.k0, tf["k0"]

@@ -197,6 +197,8 @@ add(case("raudenbush1985", "GEN", model = "random", tau2 = "REML", subgroup = "t
 add(case("raudenbush1985", "GEN", subgroup = "tester"))
 
 # ---------------------------------------------------------------------------------------------- other analyses
+# leave-one-out (leave1out), Egger (regtest, models "rma" and "lm"), Begg (ranktest), fail-safe N (fsn,
+# Rosenthal), trim-and-fill (trimfill)
 rma_for <- function(dsname, measure, tau2, ci = "z") {
   rows <- datasets[[dsname]]$rows
   es <- effect_sizes(rows, datasets[[dsname]]$type, if (measure == "GEN") NA else measure)
@@ -229,11 +231,13 @@ bias <- lapply(bias_specs, function(s) {
   reg_lm <- regtest(res, model = "lm")
   rank <- ranktest(res)
   tf <- trimfill(res, control = TIGHT)
+  fs <- fsn(res$yi, res$vi)
   list(dataset = s[[1]], args = spec_args(s[[1]], s[[2]], s[[3]], ci),
        expected = list(
          egger = list(z = reg$zval, p = reg$pval, df = if (ci == "hksj") reg$dfs else NA, limit_estimate = reg$est),
          egger_lm = list(t = reg_lm$zval, p = reg_lm$pval, df = reg_lm$dfs, limit_estimate = reg_lm$est),
          begg = list(tau = unname(rank$tau), p = rank$pval),
+         fail_safe_n = list(n = fs$fsnum, p = fs$pval),
          trimfill = list(k0 = tf$k0, side = tf$side, estimate = c(tf$beta), se = tf$se, ci_low = tf$ci.lb,
                          ci_high = tf$ci.ub, tau2 = tf$tau2, filled_yi = c(tf$yi[tf$fill]),
                          filled_vi = c(tf$vi[tf$fill]))))
