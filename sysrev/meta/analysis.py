@@ -115,7 +115,8 @@ def analyse_group(eff: StudyEffects, settings: Settings) -> GroupResult:
 
 
 _STATISTICS = ("estimate", "ci_low", "ci_high", "se", "z", "p", "tau2", "tau2_ci_low", "tau2_ci_high", "I2",
-               "I2_revman", "H2", "Q", "Q_df", "Q_p", "pi_low", "pi_high")
+               "I2_revman", "H2", "Q", "Q_df", "Q_p", "pi_low", "pi_high", "I2_ci_low", "I2_ci_high", "H2_ci_low",
+               "H2_ci_high")
 
 
 def subgroup_difference_test(groups: dict[str, GroupResult]) -> SubgroupTest | None:

@@ -37,7 +37,8 @@ def pool_inverse_variance(yi, vi, tau2=None, *, ci="z", level=95.0, tau2_interva
     ``tau2``: None for the fixed-effect model, an estimator name (:data:`TAU2_METHODS`), or given τ² values
     (one per analysis). Returns a dict of arrays (scalars for 1-D input) on the analysis scale: ``estimate,
     se, z, p, ci_low, ci_high, tau2, Q, Q_df, Q_p, I2, H2, I2_revman, pi_low, pi_high``, the raw study
-    ``weights`` and, with ``tau2_interval=True``, the Q-profile ``tau2_ci_low``/``tau2_ci_high``. Fields
+    ``weights`` and, with ``tau2_interval=True``, the Q-profile ``tau2_ci_low``/``tau2_ci_high`` and the
+    matching ``I2_ci_*``/``H2_ci_*`` (metafor's τ²-based I² and H² at the τ² bounds). Fields
     that do not apply (τ² and prediction interval of a fixed-effect model) are NaN.
     """
     y, v, single = _as_2d(yi, vi)
@@ -87,9 +88,15 @@ def pool_inverse_variance(yi, vi, tau2=None, *, ci="z", level=95.0, tau2_interva
         out["pi_low"] = out["pi_high"] = np.full(n, np.nan)
     if tau2_interval:
         if random and k > 1:
-            out["tau2_ci_low"], out["tau2_ci_high"] = q_profile_interval(y, v, level)
+            low, high = q_profile_interval(y, v, level)
+            s2 = typical_variance(v)
+            out["tau2_ci_low"], out["tau2_ci_high"] = low, high
+            # I² and H² are increasing functions of τ², so their intervals are the images of τ²'s (metafor)
+            out["I2_ci_low"], out["I2_ci_high"] = 100 * low / (s2 + low), 100 * high / (s2 + high)
+            out["H2_ci_low"], out["H2_ci_high"] = low / s2 + 1, high / s2 + 1
         else:
-            out["tau2_ci_low"] = out["tau2_ci_high"] = np.full(n, np.nan)
+            for name in ("tau2_ci_low", "tau2_ci_high", "I2_ci_low", "I2_ci_high", "H2_ci_low", "H2_ci_high"):
+                out[name] = np.full(n, np.nan)
     if single:
         return {key: (value[0] if key != "Q_df" else int(value[0])) for key, value in out.items()}
     return out

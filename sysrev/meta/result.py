@@ -75,6 +75,10 @@ class GroupResult:
     Q_p: float | None
     pi_low: float | None
     pi_high: float | None
+    I2_ci_low: float | None = None
+    I2_ci_high: float | None = None
+    H2_ci_low: float | None = None
+    H2_ci_high: float | None = None
     studies: list[StudyRow] = field(default_factory=list)
 
     @classmethod
@@ -99,8 +103,12 @@ class GroupResult:
             "tau2_ci_low": _num(self.tau2_ci_low),
             "tau2_ci_high": _num(self.tau2_ci_high),
             "I2": _num(self.I2),
+            "I2_ci_low": _num(self.I2_ci_low),
+            "I2_ci_high": _num(self.I2_ci_high),
             "I2_revman": _num(self.I2_revman),
             "H2": _num(self.H2),
+            "H2_ci_low": _num(self.H2_ci_low),
+            "H2_ci_high": _num(self.H2_ci_high),
             "Q": _num(self.Q),
             "Q_df": self.Q_df,
             "Q_p": _num(self.Q_p),

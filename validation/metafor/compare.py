@@ -24,7 +24,8 @@ REFERENCE = HERE / "reference.json"
 RTOL, ATOL = 1e-6, 1e-9
 
 SCALARS = ("k", "estimate", "ci_low", "ci_high", "se", "z", "p", "tau2", "tau2_ci_low", "tau2_ci_high", "I2",
-           "I2_revman", "H2", "Q", "Q_df", "Q_p", "pi_low", "pi_high")
+           "I2_revman", "H2", "Q", "Q_df", "Q_p", "pi_low", "pi_high", "I2_ci_low", "I2_ci_high", "H2_ci_low",
+           "H2_ci_high")
 # metafor reports Q = 0, p = 1, I² = 0 and H² = 1 for a single study; sysrev reports "not applicable" (None).
 SINGLE_STUDY_NOT_APPLICABLE = ("Q_p", "I2", "I2_revman", "H2")
 

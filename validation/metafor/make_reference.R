@@ -91,13 +91,18 @@ summarise_fit <- function(res, ratio, random) {
   out <- list(k = k, estimate = tr(c(res$beta)), ci_low = tr(res$ci.lb), ci_high = tr(res$ci.ub), se = res$se,
               z = res$zval, p = res$pval, Q = res$QE, Q_df = k - 1, Q_p = res$QEp, I2 = res$I2, H2 = res$H2,
               I2_revman = max(0, (res$QE - (k - 1)) / res$QE) * 100,
-              tau2 = NA, tau2_ci_low = NA, tau2_ci_high = NA, pi_low = NA, pi_high = NA)
+              tau2 = NA, tau2_ci_low = NA, tau2_ci_high = NA, pi_low = NA, pi_high = NA,
+              I2_ci_low = NA, I2_ci_high = NA, H2_ci_low = NA, H2_ci_high = NA)
   if (random) {
     ci <- confint(res, control = list(tol = 1e-12, tau2.max = 1e7))$random
     pr <- predict(res)
     out$tau2 <- res$tau2
     out$tau2_ci_low <- ci["tau^2", "ci.lb"]
     out$tau2_ci_high <- ci["tau^2", "ci.ub"]
+    out$I2_ci_low <- ci["I^2(%)", "ci.lb"]
+    out$I2_ci_high <- ci["I^2(%)", "ci.ub"]
+    out$H2_ci_low <- ci["H^2", "ci.lb"]
+    out$H2_ci_high <- ci["H^2", "ci.ub"]
     out$pi_low <- tr(pr$pi.lb)
     out$pi_high <- tr(pr$pi.ub)
   }
