@@ -57,8 +57,13 @@ def test_rows2_and_2b_bcg_log_rr_dersimonian_laird_with_q_profile_interval(bcg):
     assert all(close(a, b) for a, b in zip(log_summary(r), (-0.7141, -1.0644, -0.3638)))
     assert close(r["z"], -3.9952) and close(r["tau2"], 0.3088) and close(r["I2"], 92.1173)
     assert close(r["tau2_ci_low"], 0.1197) and close(r["tau2_ci_high"], 1.1115)
-    assert close(r["I2_ci_low"], 81.9177) and close(r["I2_ci_high"], 97.6781)
-    assert close(r["H2"], 12.6861) and close(r["H2_ci_low"], 5.5303) and close(r["H2_ci_high"], 43.0680)
+    # The printed I² and H² bounds come from metafor's default root-finding tolerance (uniroot tol ≈ 1.2e-4 on
+    # τ²: lower τ² bound 0.1196953 instead of the exact 0.1197184). With tol = 1e-12 metafor gives I² 81.92057
+    # and H² 5.53115, as sysrev does (pinned in validation/metafor); against the printed values they agree to
+    # 3e-3 (I²) and 1e-3 (H²).
+    assert r["I2_ci_low"] == pytest.approx(81.9177, abs=3e-3) and close(r["I2_ci_high"], 97.6781)
+    assert close(r["H2"], 12.6861) and r["H2_ci_low"] == pytest.approx(5.5303, abs=1e-3)
+    assert r["H2_ci_high"] == pytest.approx(43.0680, abs=3e-4)
 
 
 def test_row3_bcg_odds_ratio_and_risk_difference(bcg):
