@@ -9,7 +9,11 @@ Printed: requests made, wall time, 429s received, and the ratio of the wall time
 sets for the minimum number of requests this plan needs (requests without retries ÷ 3 per second).
 Target: every record exactly once, zero 429s, ratio ≤ 1.15.
 
-    .venv/bin/python benchmarks/search_pubmed_rate.py [--records 25000] [--batch-size 500]
+Peer, in the same run (skip with --no-peer): Biopython's own E-utilities client (Bio.Entrez: ESearch with
+usehistory, EFetch in batches of the same size, its built-in 0.37 s spacing), pointed at the same server.
+It shows what a client without date slicing gets from a search of more than 9,999 records.
+
+    .venv/bin/python benchmarks/search_pubmed_rate.py [--records 25000] [--batch-size 500] [--no-peer]
 """
 
 import argparse
@@ -41,11 +45,51 @@ def _serve(n_records, ready):
         time.sleep(3600)
 
 
+def _stats(url) -> dict:
+    with urllib.request.urlopen(url + "stats") as response:
+        return json.loads(response.read())
+
+
+def run_peer(url, batch_size) -> dict:
+    """Bio.Entrez against the local server (its fixed NCBI URLs rewritten to ``url``)."""
+    from urllib.request import Request
+
+    from Bio import Entrez
+
+    real_urlopen = Entrez.urlopen
+
+    def local(request):
+        target = request.full_url.replace("https://eutils.ncbi.nlm.nih.gov/entrez/eutils/", url)
+        return real_urlopen(Request(target, data=request.data, headers=dict(request.header_items())))
+
+    Entrez.urlopen, Entrez.email, Entrez.tool = local, "benchmark@example.org", "sysrev-benchmark-peer"
+    before = _stats(url)
+    started = time.perf_counter()
+    ids, error = [], None
+    try:
+        search = Entrez.read(Entrez.esearch(db="pubmed", term="benchmark", usehistory="y", retmax=0,
+                                            datetype="pdat", mindate="2000/01/01", maxdate="2024/12/31"))
+        count = int(search["Count"])
+        for start in range(0, count, batch_size):
+            handle = Entrez.efetch(db="pubmed", retmode="xml", retstart=start, retmax=batch_size,
+                                   webenv=search["WebEnv"], query_key=search["QueryKey"])
+            ids += [str(a["MedlineCitation"]["PMID"]) for a in Entrez.read(handle)["PubmedArticle"]]
+    except Exception as exc:  # the peer's failure is a result to report, not a crash of the benchmark
+        error = f"{type(exc).__name__}: {exc}"
+    finally:
+        Entrez.urlopen = real_urlopen
+    wall = time.perf_counter() - started
+    after = _stats(url)
+    return {"ids": ids, "wall": wall, "error": error, "requests": after["requests"] - before["requests"],
+            "429": after["statuses"].get("429", 0) - before["statuses"].get("429", 0)}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=25000)
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--timeline", action="store_true", help="print the gap between successive requests")
+    parser.add_argument("--no-peer", action="store_true", help="skip the Bio.Entrez peer")
     args = parser.parse_args()
 
     ready = multiprocessing.Queue()
@@ -61,8 +105,8 @@ def main():
                                     eutils=eutils)
             wall = time.perf_counter() - started
             manifest, records = read_snapshot(outcome.snapshot)
-        with urllib.request.urlopen(url + "stats") as response:
-            server_stats = json.loads(response.read())
+        server_stats = _stats(url)
+        peer = None if args.no_peer else run_peer(url, args.batch_size)
     finally:
         process.terminate()
 
@@ -80,9 +124,17 @@ def main():
     print(f"requests made          {stats['requests']} (client) / {server_stats['requests']} (server); "
           f"retries {stats.get('retries', 0)}")
     print(f"HTTP 429 received      {too_many}")
-    print(f"wall time              {wall:.1f} s")
+    log = server_stats["log"]
+    span = log[-1][0] - log[0][0]
+    print(f"wall time              {wall:.1f} s (first to last request {span:.1f} s; the rest is parsing "
+          f"the last batches, writing the snapshot and start-up)")
     print(f"rate-limit floor       {floor:.1f} s ({minimum} requests at {RATE}/s)")
     print(f"wall time / floor      {wall / floor:.3f}  (target <= 1.15)")
+    if peer is not None:
+        unique = len(set(peer["ids"]))
+        print(f"peer (Bio.Entrez)      {len(peer['ids'])} records retrieved ({unique} unique) of {args.records}; "
+              f"{peer['requests']} requests, {peer['429']} HTTP 429, wall time {peer['wall']:.1f} s"
+              + (f"; stopped by {peer['error']}" if peer["error"] else ""))
     ok = exactly_once and too_many == 0 and wall / floor <= 1.15
     if args.timeline:
         log = server_stats["log"]

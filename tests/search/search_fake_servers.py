@@ -243,6 +243,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, query):
         params = {k: v[0] for k, v in query.items()}
+        if "webenv" in params:  # NCBI's parameter names are case-insensitive; Bio.Entrez sends "webenv"
+            params["WebEnv"] = params["webenv"]
         path = urlparse(self.path).path
         endpoint = {"/esearch.fcgi": "esearch", "/efetch.fcgi": "efetch",
                     "/content/search/scopus": "scopus"}.get(path, "unknown")
