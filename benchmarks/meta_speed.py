@@ -89,6 +89,7 @@ def main():
     if not metafor_available():
         print("Rscript with metafor not found: no comparison run")
         return
+    print("running the same analyses through metafor in R (several minutes) ...", flush=True)
     r, times = run_metafor(yi, vi, loo_yi, loo_vi)
     print(f"metafor {times['metafor']} loop over rma(): {times['batch']:.2f} s; leave1out(): {times['loo']:.2f} s")
     print(f"ratio (metafor / sysrev): batch {times['batch'] / t_batch:.0f}x, leave-one-out {times['loo'] / t_loo:.0f}x")
