@@ -54,7 +54,7 @@ def bundled_dtds() -> frozenset:
 
 
 class _OfflineHandler(EntrezParser.DataHandler):
-    """Biopython's handler restricted to the bundled DTDs: no cache, no download, no other entity.
+    """Biopython's handler restricted to the bundled DTDs and schemas: no cache, no download, no other entity.
 
     What a DTD declares is kept per process after its first use, so a run of many batches reads each DTD
     once instead of once per batch.
@@ -66,6 +66,17 @@ class _OfflineHandler(EntrezParser.DataHandler):
         if filename not in bundled_dtds():
             return None
         return open(os.path.join(EntrezParser.DataHandler.global_dtd_dir, filename), "rb")
+
+    def open_xsd_file(self, filename):
+        path = os.path.join(EntrezParser.DataHandler.global_xsd_dir, filename)
+        return open(path, "rb") if os.path.isfile(path) else None
+
+    def schemaHandler(self, name, attrs):
+        schema = attrs.get(f"{self.schema_namespace} noNamespaceSchemaLocation", "")
+        if not os.path.isfile(os.path.join(EntrezParser.DataHandler.global_xsd_dir, os.path.basename(schema))):
+            raise UnsafeXMLError(f"refusing XML schema {schema!r}: only the schemas bundled with Biopython are "
+                                 "read, nothing is fetched")
+        return super().schemaHandler(name, attrs)
 
     def externalEntityRefHandler(self, context, base, systemId, publicId):
         filename = os.path.basename(systemId or "")

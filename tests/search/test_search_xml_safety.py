@@ -75,6 +75,13 @@ def test_external_entity_reached_some_other_way_is_refused_by_the_handler():
         handler.externalEntityRefHandler(None, None, "file:///etc/passwd", None)
 
 
+def test_remote_xml_schema_is_refused():
+    doc = (b'<?xml version="1.0"?>\n<PubmedArticleSet xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+           b'xsi:noNamespaceSchemaLocation="https://www.ncbi.nlm.nih.gov/not-bundled.xsd"></PubmedArticleSet>')
+    with pytest.raises(UnsafeXMLError, match="not-bundled.xsd"):
+        records_from_xml(doc)
+
+
 def test_truncated_document_is_a_parse_error():
     doc = _doc('<!DOCTYPE PubmedArticleSet SYSTEM "pubmed_250101.dtd">')
     with pytest.raises(PubmedXMLError, match="malformed or truncated"):
