@@ -200,7 +200,7 @@ def compare(a: Keys, b: Keys) -> Verdict:
         return Verdict(DISTINCT, 0.0, f"different parts of a series (part {a.part} vs {b.part})")
 
     if ids == "same":
-        if title in ("exact", "high", "medium") or (title == "missing" and author != "mismatch"
+        if title in ("exact", "high", "medium") or (title == "missing" and author == "match"
                                                      and year in ("same", "near", "missing")):
             if year == "far" and title != "exact":
                 return Verdict(UNCERTAIN, 0.5, "same identifier but years far apart")
@@ -238,7 +238,7 @@ def compare(a: Keys, b: Keys) -> Verdict:
             return Verdict(UNCERTAIN, 0.7, "a title is missing; author, year, volume and page agree")
         return Verdict(DISTINCT, 0.0, "a title is missing and too little else agrees")
 
-    support = sum((journal == "same", volume == "same", pages == "same", ids == "same"))
+    support = sum((journal == "same", volume == "same", pages == "same"))
     short = min(len(a.title.split()), len(b.title.split())) < SHORT_TITLE_WORDS
     score = 1.0 + ratio / 100 + support / 10
 
