@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_json
+from sysrev.search.snapshot import check_name
 
 STATE = "state.json"
 RECORDS = "records.jsonl"
@@ -29,6 +30,10 @@ class PartialRun:
     """State of one unfinished run of search ``name`` writing into ``out_dir``."""
 
     def __init__(self, out_dir, name: str):
+        try:
+            check_name(name)  # refuse a bad name now, not after the whole search has been fetched
+        except ValueError as exc:
+            raise SysrevError(str(exc)) from None
         self.dir = Path(out_dir) / f".partial-{name}"
         self.name = name
         self.state: dict = {}

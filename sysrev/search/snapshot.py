@@ -66,7 +66,7 @@ def write_snapshot_lines(runs_dir, name, source_ids, lines, *, database, query=N
     A long search keeps its records as JSON lines while it runs; writing them as they are spares
     converting tens of thousands of records back and forth at the end.
     """
-    _check_name(name)
+    check_name(name)
     ids = list(source_ids)
     if len(ids) != len(lines):
         raise ValueError(f"snapshot {name!r}: {len(ids)} source ids for {len(lines)} record lines")
@@ -175,7 +175,8 @@ def latest_snapshot(runs_dir, name) -> Path | None:
     return runs[-1] if runs else None
 
 
-def _check_name(name: str) -> None:
+def check_name(name: str) -> None:
+    """Raise ValueError unless ``name`` can be the ``<name>`` part of a snapshot folder."""
     if not name or name.startswith(".") or "/" in name or "\\" in name or name != name.strip():
         raise ValueError(f"invalid snapshot name {name!r}: use a plain file-name-safe word such as 'pubmed'")
 

@@ -134,3 +134,10 @@ def test_one_failing_database_does_not_stop_the_others(server, env, project):
     assert "error: scopus: Scopus needs an API key" in result.output
     assert "1 search(es) failed: scopus" in result.output
     assert [p.name.split("-", 1)[1] for p in list_snapshots(project / "searches" / "runs")] == ["pubmed"]
+
+
+def test_bad_run_name_is_refused_before_searching(server, env, tmp_path):
+    result = CliRunner().invoke(cli, ["search", "pubmed", "--query", "x", "--name", "a/b", "--out", str(tmp_path)],
+                                env=env)
+    assert result.exit_code == 2 and "invalid snapshot name" in result.output
+    assert server.requests() == []
