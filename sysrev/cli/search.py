@@ -16,7 +16,7 @@ from sysrev.search.config import load_config
 from sysrev.search.dates import EARLIEST, DateWindow, default_maxdate, parse_date
 from sysrev.search.progress import Progress
 from sysrev.search.pubmed import DEFAULT_BATCH, search_pubmed
-from sysrev.search.runner import DEFAULT_OVERLAP_DAYS, run_strategy
+from sysrev.search.runner import DEFAULT_OVERLAP_DAYS, changes_since_previous, run_strategy
 from sysrev.search.scopus import ScopusAPI, search_scopus
 from sysrev.search.strategies import load_strategies
 from sysrev.cli.options import project_option
@@ -122,6 +122,10 @@ def run_command(names, project_dir, since, overlap_days, resume):
             failed.append(strategy.name)
             continue
         any_gaps = any_gaps or bool(outcome.gaps)
+        changes = changes_since_previous(project.runs_dir, outcome.snapshot)
+        if changes:
+            gone = "" if changes["gone"] is None else f", {changes['gone']} no longer found"
+            click.echo(f"  compared with {changes['previous']}: {changes['new']} new{gone}")
     if failed:
         raise SysrevError(f"{len(failed)} search(es) failed: {', '.join(failed)} (see above)")
     if any_gaps:

@@ -8,11 +8,12 @@ carried forward silently.
 """
 
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 from sysrev.errors import SysrevError
 from sysrev.search.pubmed import search_pubmed
 from sysrev.search.scopus import search_scopus
-from sysrev.search.snapshot import latest_snapshot, read_snapshot
+from sysrev.search.snapshot import latest_snapshot, list_snapshots, read_snapshot
 from sysrev.search.strategies import Strategy
 
 DEFAULT_OVERLAP_DAYS = 3
@@ -57,3 +58,18 @@ def run_strategy(strategy: Strategy, runs_dir, *, since=None, overlap_days=DEFAU
                              years=strategy.scopus_years(today), since=since_day, resume=resume, config=config,
                              progress=progress, extra=extra, today=today)
     raise SysrevError(f"{strategy.path}: database {strategy.database!r} is not searched by sysrev search")
+
+
+def changes_since_previous(runs_dir, snapshot) -> dict | None:
+    """How ``snapshot`` differs from the run of the same search before it: ``{"previous", "new", "gone"}``
+    (``gone`` is None for a living update, which asks for new records only); None for a first run."""
+    snapshot = Path(snapshot)
+    name = snapshot.name.partition("-")[2]
+    earlier = [p for p in list_snapshots(runs_dir, name) if p.name < snapshot.name]
+    if not earlier:
+        return None
+    manifest, records = read_snapshot(snapshot)
+    previous = {r.source_id for r in read_snapshot(earlier[-1])[1]}
+    current = {r.source_id for r in records}
+    gone = None if manifest.get("since") else len(previous - current)
+    return {"previous": earlier[-1].name, "new": len(current - previous), "gone": gone}

@@ -67,6 +67,7 @@ def test_search_run_project_then_living_update(server, env, project):
     assert manifest["strategy_file"] == "pubmed.toml"
     result = runner.invoke(cli, ["search", "run", "pubmed", "--project", str(project), "--since", "last"], env=env)
     assert result.exit_code == 0, result.output
+    assert "compared with " in result.output and ": 0 new" in result.output
     latest = list_snapshots(runs, "pubmed")[-1]
     manifest = read_snapshot(latest)[0]
     assert manifest["since"] is not None and manifest["overlap_days"] == 3

@@ -99,3 +99,19 @@ def _with_api(function, api):
 
 def _with_eutils(function, eutils):
     return lambda *args, **kwargs: function(*args, **{**kwargs, "eutils": eutils})
+
+
+def test_changes_since_previous(tmp_path):
+    from datetime import datetime, timezone
+
+    from sysrev.search.runner import changes_since_previous
+
+    first = write_snapshot(tmp_path, "pubmed", [Record(source_id=i) for i in "123"], database="pubmed",
+                           now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert changes_since_previous(tmp_path, first) is None
+    second = write_snapshot(tmp_path, "pubmed", [Record(source_id=i) for i in "2345"], database="pubmed",
+                            now=datetime(2026, 2, 1, tzinfo=timezone.utc))
+    assert changes_since_previous(tmp_path, second) == {"previous": first.name, "new": 2, "gone": 1}
+    update = write_snapshot(tmp_path, "pubmed", [Record(source_id="9")], database="pubmed",
+                            extra={"since": "2026-01-29"}, now=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    assert changes_since_previous(tmp_path, update) == {"previous": second.name, "new": 1, "gone": None}
