@@ -5,19 +5,20 @@ know which elements repeat. Biopython bundles NCBI's DTDs but, when a DOCTYPE na
 *downloads* it. sysrev never lets a document reach the network or expand without bound:
 
 * the DOCTYPE must name a DTD that Biopython bundles (whatever URL it gives, only the bundled copy is read;
-  a user's Biopython download cache is not consulted);
+  a user's Biopython download cache is not consulted); a newer dated PubMed DTD than Biopython knows is
+  read with the newest bundled one, any other unknown DTD is refused;
 * a document with its own internal DTD subset (``<!DOCTYPE x [ … ]>``, the vehicle of external entities
   and entity-expansion bombs) is refused;
-* any other external entity reference is refused.
+* any other external entity reference, and any XML schema Biopython does not bundle, is refused.
 
 A refusal raises :class:`UnsafeXMLError`; a truncated or malformed document raises :class:`PubmedXMLError`.
 """
 
 import os
 import re
+from functools import lru_cache
 from io import BytesIO
 from xml.parsers import expat
-from functools import lru_cache
 
 from Bio.Entrez import Parser as EntrezParser
 
