@@ -95,7 +95,8 @@ class HttpClient:
             else:
                 status, resp_headers = response.status_code, response.headers
                 self._count(f"status_{status}")
-                body = self._clean(response.text[:500])
+                if status >= 400:  # only an error's body is quoted; a large result is not decoded here
+                    body = self._clean(response.content[:500].decode("utf-8", "replace"))
                 if status in retry_statuses:
                     last = f"HTTP {status}: {body[:200]}" if body else f"HTTP {status}"
                     retry_after = retry_after_seconds(response.headers.get("Retry-After"))
