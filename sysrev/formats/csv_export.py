@@ -78,6 +78,16 @@ _DIALECT_MARKERS = [  # (dialect, columns that must all be present)
     ("covidence", ["covidence"]),
     ("openalex", ["display name", "publication year"]),
 ]
+# Web of Science's tab-delimited export names its columns by field tag, and some tags mean something else
+# there than in other sheets: SP holds conference sponsors, PG the page count, PT a one-letter type code.
+_WOS_COLUMNS = {
+    "pages": [],
+    "page_start": ["bp"],
+    "page_end": ["ep"],
+    "page_count": ["pg"],
+    "publication_types": ["dt", "pt"],
+}
+_WOS_HEADER = re.compile(r"^PT\tAU\t")
 _EMBASE_SOURCE = re.compile(r"^(?P<journal>.+?)\s*\((?P<year>\d{4})\)\s*(?P<volume>[^:\s(]*)(?::(?P<issue>[^\s(]*))?"
                             r"\s*(?:\((?P<pages>[^)]*)\))?")
 
@@ -95,11 +105,13 @@ def _match_columns(header: list[str]) -> dict:
     """Record field → index of the first header cell whose name is one of the field's accepted names.
 
     ``source_id`` maps to the list of every identifier column, in order of preference: the first one with a
-    value in a row wins (Embase exports carry an empty ``Embase Accession ID`` beside the ``PUI``).
+    value in a row wins (Embase exports carry an empty ``Embase Accession ID`` beside the ``PUI``). A Web of
+    Science header of field tags is read with those tags' own meanings (:data:`_WOS_COLUMNS`).
     """
     keys = [_key(h) for h in header]
+    table = {**COLUMNS, **_WOS_COLUMNS} if _WOS_HEADER.match("\t".join(header)) else COLUMNS
     columns = {}
-    for field, names in COLUMNS.items():
+    for field, names in table.items():
         found = [keys.index(_key(name)) for name in names if _key(name) in keys]
         if found:
             columns[field] = found if field == "source_id" else found[0]
@@ -110,8 +122,15 @@ def _sniff_dialect(text: str):
     """The excel dialect with the delimiter the sample uses (``,`` ``;`` tab or ``|``).
 
     Only the delimiter is taken from :class:`csv.Sniffer`; its guesses about quoting misread the fully
-    quoted Scopus layout.
+    quoted Scopus layout. Web of Science's tab-delimited export quotes nothing, so a title that starts with
+    a quotation mark (``"Hearing voices" in …``) is read as it stands rather than as an opening quote.
     """
+    if _WOS_HEADER.match(text):
+
+        class WebOfScience(csv.excel_tab):
+            quoting = csv.QUOTE_NONE
+
+        return WebOfScience
     try:
         delimiter = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|").delimiter
     except csv.Error:
@@ -134,7 +153,12 @@ def _aligner(header: list[str]):
     numbered = next((i for i, h in enumerate(header) if re.search(r"\s\d+$", h.strip())), None)
 
     def align(row):
-        """``(aligned row, surplus cells by a name for extra, whether the row fits the header)``."""
+        """``(aligned row, surplus cells by a name for extra, whether the row fits the header)``.
+
+        Empty cells beyond the header are dropped first: Web of Science ends every row with a tab.
+        """
+        while len(row) > len(header) and not row[-1].strip():
+            row = row[:-1]
         surplus = len(row) - len(header)
         if surplus <= 0 or numbered is None:
             return row, {}, surplus <= 0

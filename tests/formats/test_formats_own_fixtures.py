@@ -464,3 +464,21 @@ def test_endnote_xml_in_utf16_with_bom(fx, tmp_path):
     parsed = load_references(path)
     assert [r.source_id for r in parsed.records] == ["25400000", "18"] and parsed.warnings == []
     assert parsed.encoding == "utf-16"
+
+
+def test_csv_web_of_science_full_tab_layout(fx, tmp_path):
+    """The 68-column export: SP is sponsors and PG a page count there, rows end with a tab, nothing is quoted."""
+    parsed = load_references(fx / "wos_tab_full_layout.txt")
+    assert (parsed.format, parsed.dialect, parsed.warnings) == ("csv", "web-of-science", [])
+    article, paper = parsed.records
+    assert (article.source_id, article.pages, article.publication_types) == ("WOS:000999999900001", "101-108",
+                                                                            ["Article"])
+    assert article.issn == "1234-5678" and article.pmid == "29999999" and article.journal_abbrev == "Ex. Pain J."
+    assert paper.title == '"Needle in a haystack": a made-up proceedings paper'
+    assert paper.pages == "55-60"  # begin page plus the page count; the sponsor column is not a page
+    assert paper.extra["fields"]["SP"] == "Example Sponsor Society"
+    # The "Tab-delimited (Win)" variant of the same export is UTF-16 with a byte-order mark.
+    utf16 = tmp_path / "savedrecs.txt"
+    utf16.write_bytes((fx / "wos_tab_full_layout.txt").read_text(encoding="utf-8-sig").encode("utf-16"))
+    again = load_references(utf16)
+    assert again.encoding == "utf-16" and [r.to_dict() for r in again.records] == [r.to_dict() for r in parsed.records]
