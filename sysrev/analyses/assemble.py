@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysrev.analyses.spec import AnalysisSpec
+from sysrev.errors import InputError
 from sysrev.extraction.table import OutcomeRow
 
 CONTINUOUS_CELLS = (("n", "n"), ("mean", "mean"), ("sd", "SD"))
@@ -124,10 +125,20 @@ def _pooled_sd(n1: float, sd1: float, n2: float, sd2: float) -> float:
     return math.sqrt(((n1 - 1) * sd1 ** 2 + (n2 - 1) * sd2 ** 2) / (n1 + n2 - 2))
 
 
+def _check_counts(row: OutcomeRow, cells) -> None:
+    """Counts (n, events) are whole numbers; the engine would pool 75.5 participants without a word."""
+    for attr, _ in cells:
+        value = getattr(row, attr)
+        if attr in ("n", "events") and not float(value).is_integer():
+            raise InputError(f"{attr} = {value:g} is not a whole number (study '{row.study}', arm '{row.arm}')",
+                             path=row.path, line=row.line, column=attr)
+
+
 def _engine_row(spec: AnalysisSpec, label: str, arm1: OutcomeRow, arm2: OutcomeRow) -> dict:
     if spec.is_continuous:
         sd1, sd2 = arm1.sd, arm2.sd
-        if spec.pooled_sd and arm1.n + arm2.n > 2:
+        # Pool only valid SDs: squaring would hide a negative SD, which the engine must see and name.
+        if spec.pooled_sd and sd1 > 0 and sd2 > 0 and arm1.n + arm2.n > 2:
             sd1 = sd2 = _pooled_sd(arm1.n, arm1.sd, arm2.n, arm2.sd)
         return {"study": label, "n1": arm1.n, "mean1": arm1.mean, "sd1": sd1,
                 "n2": arm2.n, "mean2": arm2.mean, "sd2": sd2}
@@ -213,6 +224,8 @@ def assemble(spec: AnalysisSpec, rows: list[OutcomeRow]) -> AnalysisData:
             data.missing.extend(gaps)
             data.incomplete.append(labels[key])
             continue
+        for arm in (spec.group1, spec.group2):
+            _check_counts(arms[arm], cells)
         engine_row = _engine_row(spec, labels[key], arms[spec.group1], arms[spec.group2])
         if spec.subgroup is not None:
             engine_row["subgroup"] = subgroup

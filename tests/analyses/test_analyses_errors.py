@@ -1,7 +1,7 @@
 """Malformed analyses.toml and extraction files: errors that name the file and the line."""
 
 import pytest
-from analyses_helpers import continuous, make_project
+from analyses_helpers import continuous, dichotomous, make_project
 from click.testing import CliRunner
 
 from sysrev.analyses import load_analyses, run_project
@@ -91,3 +91,22 @@ def test_selected_analyses_and_an_unknown_name(tmp_path):
     assert not (project / "analysis" / "results" / "pain.json").exists()
     wrong = runner.invoke(cli, ["meta", "run", "pian", "--project", str(project)])
     assert wrong.exit_code == 2 and "no analysis named 'pian'" in wrong.output and "(defined: pain, other)" in wrong.output
+
+
+def test_negative_sd_is_an_error_even_when_sds_are_pooled(tmp_path):
+    """pooled_sd squares the SDs; a negative one must still reach the engine's check, not vanish."""
+    md_pooled = GOOD.replace('measure = "SMD"', 'measure = "MD"\npooled_sd = true')
+    rows = ROWS[:1] + [continuous("Alpha 2001", "B", 20, 4.0, -1.0)]
+    message, project = error_for(tmp_path, md_pooled, rows)
+    assert message.startswith(f"{project.extraction_dir / 'data.csv'}, line 3, column 'sd': SD must be positive")
+
+
+@pytest.mark.parametrize("rows, line, column", [
+    ([continuous("Alpha 2001", "A", 20.5, 3.0, 1.0), continuous("Alpha 2001", "B", 20, 4.0, 1.0)], 2, "n"),
+    ([dichotomous("Alpha 2001", "A", 1.5, 20), dichotomous("Alpha 2001", "B", 2, 20)], 2, "events"),
+])
+def test_a_count_that_is_not_a_whole_number_is_an_error(tmp_path, rows, line, column):
+    analyses = GOOD if column == "n" else '[analyses.harm]\noutcome = "harm"\nmeasure = "RR"\n'
+    message, project = error_for(tmp_path, analyses, rows)
+    assert message.startswith(f"{project.extraction_dir / 'data.csv'}, line {line}, column '{column}': ")
+    assert "not a whole number" in message and "Alpha 2001" in message
