@@ -5,8 +5,8 @@ Three severities:
 * ``error`` — impossible or contradictory values (SD ≤ 0, n ≤ 0 or fractional, negative or fractional
   events, events > n, a mean outside the scale's range, n analysed > n randomised from studies.csv, scales
   of opposite directions or change scores mixed with final values in one SMD analysis, malformed files);
-* ``pending`` — a cell the analysis needs is still empty (unknown, not an error: the row says where the
-  value is to be found);
+* ``pending`` — a cell the analysis needs, or a study characteristic the form marks ``required``, is still
+  empty (unknown, not an error: the row says where the value is to be found);
 * ``warning`` — worth a look (a value without its source, an arm or study the protocol does not name, a
   scale whose direction the form does not give, …).
 """
@@ -192,6 +192,7 @@ def check_project(project) -> list[Finding]:
                                     row.line, "study"))
     if studies:
         findings.extend(_check_studies(studies, ext / STUDIES_FILE))
+        findings.extend(_pending_characteristics(studies, form, ext / STUDIES_FILE))
         findings.extend(_check_against_randomised(rows, studies, groups))
     findings.extend(_check_analyses(rows, form, _analyses_or_error(project, findings)))
     return findings
@@ -217,6 +218,17 @@ def _check_studies(studies: dict, path: Path) -> list[Finding]:
         if analysed is not None and total is not None and analysed > total:
             found.append(Finding(ERROR, path, f"{name}: n_analysed ({analysed}) > n_randomised ({total})",
                                  study["_line"], "n_analysed"))
+    return found
+
+
+def _pending_characteristics(studies: dict, form: ExtractionForm, path: Path) -> list[Finding]:
+    """Characteristics the form marks ``required`` that a study's row leaves empty (or has no column for)."""
+    found = []
+    for name, study in studies.items():
+        empty = [c for c in form.required if study.get(c) in (None, "")]
+        if empty:
+            hint = f" (see {study['source_url']})" if study.get("source_url") else ""
+            found.append(Finding(PENDING, path, f"{name}: {', '.join(empty)} empty{hint}", study["_line"], empty[0]))
     return found
 
 

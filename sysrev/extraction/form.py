@@ -24,6 +24,7 @@ DEFAULT_COLUMNS = {
     "follow_up": "text", "outcomes": "text", "source_url": "text", "note": "text",
 }
 COLUMN_TYPES = ("text", "count", "number")
+COLUMN_KEYS = {"type", "required", "description"}
 DEFAULT_NEEDED = {"continuous": ("n", "mean", "sd"), "dichotomous": ("events", "n")}
 DIRECTIONS = ("worse", "better")
 
@@ -39,6 +40,8 @@ class Scale:
 @dataclass
 class ExtractionForm:
     columns: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLUMNS))
+    # Characteristics every study must report (form.toml `required = true`): an empty cell is pending.
+    required: tuple[str, ...] = ()
     needed: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_NEEDED))
     change_marker: str = "change from baseline"
     scales: dict[str, Scale] = field(default_factory=dict)
@@ -58,12 +61,24 @@ def load_form(extraction_dir) -> ExtractionForm:
             raise InputError("[characteristics.columns] must be a table that includes 'study'", path=path,
                              column="characteristics.columns")
         form.columns = {}
+        required = []
         for name, spec in columns.items():
+            where = dict(path=path, column=f"characteristics.columns.{name}")
+            if isinstance(spec, dict):
+                unknown = sorted(set(spec) - COLUMN_KEYS)
+                if unknown:
+                    raise InputError(f"column '{name}': unknown key(s) {', '.join(unknown)}; allowed: "
+                                     f"{', '.join(sorted(COLUMN_KEYS))}", **where)
+                if not isinstance(spec.get("required", False), bool):
+                    raise InputError(f"column '{name}': required must be true or false", **where)
+                if spec.get("required") and name != "study":
+                    required.append(name)
             kind = spec.get("type", "text") if isinstance(spec, dict) else spec
             if kind not in COLUMN_TYPES:
                 raise InputError(f"column '{name}' has type {kind!r}; use one of {', '.join(COLUMN_TYPES)}",
-                                 path=path, column=f"characteristics.columns.{name}")
+                                 **where)
             form.columns[name] = kind
+        form.required = tuple(required)
     outcome_data = data.get("outcome_data", {})
     for kind in ("continuous", "dichotomous"):
         if kind in outcome_data:

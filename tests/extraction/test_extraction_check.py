@@ -167,3 +167,34 @@ def test_seed_review_extraction_passes_with_pending_only():
     got = check_project(load_project(root))
     assert not [f for f in got if f.severity == ERROR], [str(f) for f in got if f.severity == ERROR]
     assert any(f.severity == PENDING for f in got)
+
+
+def test_required_characteristics_left_empty_are_pending(tmp_path):
+    project = make_project(tmp_path, GOOD)
+    form = project.extraction_dir / "form.toml"
+    form.write_text(FORM + textwrap.dedent("""
+        [characteristics.columns]
+        study = { type = "text", required = true }
+        n_randomised = { type = "count", required = true }
+        n_randomised_group1 = "count"
+        n_randomised_group2 = "count"
+        country = { type = "text", required = true, description = "where participants were recruited" }
+        source_url = "text"
+    """))
+    (project.extraction_dir / "studies.csv").write_text(
+        "study,n_randomised,n_randomised_group1,n_randomised_group2,country,source_url\n"
+        "Trial A,60,30,30,Korea,\n"
+        "Trial B,,,,,https://example.org/b\n")
+    pending = [(f.line, f.column, f.message) for f in check_project(project)
+               if f.severity == PENDING and f.path.name == "studies.csv"]
+    assert pending == [(3, "n_randomised", "Trial B: n_randomised, country empty (see https://example.org/b)")]
+    assert not [f for f in check_project(project) if f.severity == ERROR]
+
+
+def test_form_column_with_an_unknown_key_is_an_error(tmp_path):
+    project = make_project(tmp_path, GOOD)
+    (project.extraction_dir / "form.toml").write_text(
+        '[characteristics.columns]\nstudy = { type = "text", requird = true }\n')
+    errors = [f for f in check_project(project) if f.severity == ERROR]
+    assert [(e.path.name, e.column) for e in errors] == [("form.toml", "characteristics.columns.study")]
+    assert "unknown key(s) requird" in errors[0].message
