@@ -124,6 +124,14 @@ def test_generic_inverse_variance_columns(own_fixtures, tmp_path):
     assert any(text.startswith("Heterogeneity: Tau\u00b2 = ") for text in texts)
 
 
+def test_hksj_overall_effect_is_a_t_test_with_its_degrees_of_freedom(own_fixtures, tmp_path):
+    result = analyse(own_fixtures, "gen.csv", "GEN", model="random", ci="hksj")
+    texts = svg_texts(forest_plot(result, tmp_path / "hksj.svg"))
+    assert f"Test for overall effect: t = {abs(result['z']):.2f}, df = {result['k'] - 1} " \
+           f"(P = {result['p']:.2f})" in texts
+    assert not any(text.startswith("Test for overall effect: Z") for text in texts)
+
+
 def test_decimals_and_favours_options(smd, tmp_path):
     path = forest_plot(smd, tmp_path / "d.svg", label1="US", label2="FL", favours=("FL", "US"), decimals=3)
     texts = svg_texts(path)

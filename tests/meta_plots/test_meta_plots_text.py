@@ -49,6 +49,8 @@ def test_overall_effect_prints_absolute_z():
     assert t.overall_effect_line({"z": -0.21, "p": 0.8335}) == "Test for overall effect: Z = 0.21 (P = 0.83)"
     assert t.overall_effect_line({"z": 2.5, "p": 0.02}, statistic="t") == \
         "Test for overall effect: t = 2.50 (P = 0.02)"
+    assert t.overall_effect_line({"z": -2.5, "p": 0.067, "k": 5}, statistic="t") == \
+        "Test for overall effect: t = 2.50, df = 4 (P = 0.07)"
     assert t.overall_effect_line({"z": None}) == "Test for overall effect: Not applicable"
 
 

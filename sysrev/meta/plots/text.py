@@ -106,11 +106,18 @@ def heterogeneity_line(summary: dict, model: str) -> str:
 
 
 def overall_effect_line(summary: dict, *, statistic: str = "Z") -> str:
-    """``Test for overall effect: Z = 0.12 (P = 0.91)`` (|Z|, as RevMan prints it); "Not applicable" without one."""
+    """``Test for overall effect: Z = 0.12 (P = 0.91)`` (|Z|, as RevMan prints it); "Not applicable" without one.
+
+    Under HKSJ (``statistic="t"``) the line names the t distribution's k − 1 degrees of freedom, as the
+    readable table does: ``t = 2.50, df = 4 (P = 0.07)``.
+    """
     z = summary.get("z")
     if is_missing(z):
         return "Test for overall effect: Not applicable"
-    return f"Test for overall effect: {statistic} = {number(abs(z), 2)} (P {p_value(summary.get('p'))})"
+    df = ""
+    if statistic == "t" and not is_missing(summary.get("k")):
+        df = f", df = {int(summary['k']) - 1}"
+    return f"Test for overall effect: {statistic} = {number(abs(z), 2)}{df} (P {p_value(summary.get('p'))})"
 
 
 def subgroup_test_line(test: dict) -> str:
