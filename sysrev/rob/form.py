@@ -192,12 +192,13 @@ def _read_domain(key: str, data, *, path, text) -> DomainForm:
                 raise InputError(f"{key} has no signalling question '{qid}' (its questions: {known})", **where)
             if not isinstance(value, str):
                 raise InputError(f"answer must be a string such as \"PY\", not {value!r}", **where)
-            value = value.strip()
+            typed = value.strip()
+            value = typed
             if part == "answers":
                 value = value.upper()
                 allowed = question.allowed + (NA,)
                 if value and value not in allowed:
-                    raise InputError(f"answer {value!r} is not allowed for {qid}; use one of "
+                    raise InputError(f"answer {typed!r} is not allowed for {qid}; use one of "
                                      f"{', '.join(allowed)} (or leave it empty)", **where)
                 form.answers[qid] = value
             else:

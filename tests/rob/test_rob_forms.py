@@ -59,7 +59,7 @@ def test_invalid_answer_names_file_key_and_line(tmp_path):
         load_assessment(path)
     line = next(i for i, l in enumerate(path.read_text().splitlines(), 1) if l.startswith('"1.1" = "Yes"'))
     assert err.value.path == path and err.value.line == line and err.value.column == "D1.answers.1.1"
-    assert "'YES' is not allowed" in str(err.value)
+    assert "answer 'Yes' is not allowed" in str(err.value)  # quoted as typed
 
 
 def test_no_information_is_not_allowed_for_3_2(tmp_path):
