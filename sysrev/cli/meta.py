@@ -92,6 +92,12 @@ def pool(data_csv, measure, method, model, tau2, ci, smd, zero, subgroup, level,
     from sysrev.meta.inputs import StudyDataError
     from sysrev.meta.table import format_leave_one_out, format_small_study_tests, format_table
 
+    if forest or funnel:
+        from sysrev.meta.plots import plot_format
+
+        for path in (forest, funnel):  # a bad second plot name must not leave the first plot written
+            if path:
+                plot_format(path)
     frame, lines = read_study_csv(data_csv)
     try:
         result = meta_analysis(frame, measure, method=method, model=model, tau2=tau2, ci=ci, smd=smd,

@@ -26,3 +26,12 @@ def test_pool_with_unsupported_plot_suffix_exits_2_and_writes_nothing(own_fixtur
     assert result.exit_code == 2
     assert ".png or .svg" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_funnel_suffix_is_refused_before_the_forest_plot_is_written(own_fixtures, tmp_path):
+    data = own_fixtures / "meta_plots" / "md.csv"
+    result = CliRunner().invoke(cli, ["meta", "pool", str(data), "--measure", "MD", "--forest",
+                                      str(tmp_path / "forest.png"), "--funnel", str(tmp_path / "funnel.pdf")])
+    assert result.exit_code == 2
+    assert "funnel.pdf" in result.output and ".png or .svg" in result.output
+    assert list(tmp_path.iterdir()) == []
