@@ -72,6 +72,8 @@ _LANGUAGES = {
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 _NUMBER = re.compile(r"\d+")
+# A thousands separator inside a number ("10 000", "10,000", "10\u202f000"): databases differ in writing it.
+_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})[ ,\u00a0\u2009\u202f](?=\d{3}(?![\d.,]))")
 
 # Titles that say nothing about which work a record is.
 _PLACEHOLDER_TITLES = {
@@ -96,8 +98,8 @@ _COMMENT = re.compile(r"^(?:re:|re\s*-|reply\b|in reply\b|a reply\b|authors?'?s?
 _CONFERENCE_VENUE = re.compile(r"\b(?:conference|congress|meeting|symposium|abstracts?|"
                                r"workshop|colloquium|annual scientific|summit)\b")
 _PROTOCOL = re.compile(r"\b(?:study protocol|trial protocol|review protocol|protocol for|protocol of a|"
-                       r"a protocol|research protocol|protocol and statistical analysis plan)\b|\(protocol\)|"
-                       r"\bprotocol\s*:|:\s*protocol\b")
+                       r"a protocol|research protocol|statistical analysis plan|rationale and design|"
+                       r"design and rationale)\b|\(protocol\)|\bprotocol\s*:|:\s*protocol\b")
 _PREPRINT_VENUE = re.compile(r"\b(?:medrxiv|biorxiv|arxiv|chemrxiv|psyarxiv|socarxiv|ssrn|research square|"
                              r"preprints?|authorea|osf preprints|scielo preprints|zenodo)\b")
 _PREPRINT_DOI = re.compile(r"^10\.(?:1101|21203|2139|48550|20944|31234|31219|22541|31222|31235|5281)/")
@@ -114,6 +116,7 @@ _JOURNAL_STOPWORDS = {"the", "of", "and", "for", "in", "on", "de", "la", "le", "
 _JOURNAL_NOTE = re.compile(r"\[[^\]]*\]|\((?:print|online|electronic[^)]*|london[^)]*|[a-z ]*england)\)")
 # Embase appends the meeting to the journal of a conference abstract: "Blood.Conference: 52nd ASH Meeting".
 _JOURNAL_MEETING = re.compile(r"[.:;,]\s*(?:conference|congress|meeting|symposium)\b.*$")
+_JOURNAL_MEETING_NAME = re.compile(r"[.:;,]\s*conference\s*:\s*(.+)$")
 _SUPPLEMENT = re.compile(r"suppl|^s\d*$|\bs\d+\b|supplement")
 _PAGE_START = re.compile(r"^([a-z]*)(\d+)([a-z]*)$")
 _DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S{3,}$")
@@ -134,6 +137,7 @@ class Keys:
     author_tokens: frozenset = frozenset()  # every name token (≥ 2 letters) of the first ten authors
     year: int | None = None
     journal: tuple = ()          # journal tokens without stop words
+    meeting: tuple = ()          # the meeting Embase appends to a journal (".Conference: 23rd Congress …")
     volume: str = ""
     issue: str = ""
     first_page: str = ""         # digits of the first page ("c37" → "37")
@@ -167,7 +171,9 @@ def american(word: str) -> str:
 
 
 def comparison_words(text: str) -> list[str]:
-    """The alphanumeric words of folded ``text``, in American spelling."""
+    """The alphanumeric words of folded ``text``, in American spelling, numbers without thousands separators."""
+    if any(c.isdigit() for c in text):
+        text = _THOUSANDS.sub(r"\1", text)
     return [american(w) for w in _NON_ALNUM.split(text) if w]
 
 
@@ -199,6 +205,14 @@ def normalise_journal(raw: str) -> tuple:
     text = fold(strip_markup(raw))
     text = _JOURNAL_NOTE.sub(" ", _JOURNAL_MEETING.sub("", text).replace("&", " and "))
     return tuple(t for t in comparison_words(text) if t not in _JOURNAL_STOPWORDS)
+
+
+def normalise_meeting(raw: str) -> tuple:
+    """The meeting named after a journal (``"Blood.Conference: 52nd ASH Meeting"`` → ``("52nd", "ash",
+    "meeting")``), in the form of :func:`normalise_journal`; ``()`` when there is none. Other databases give
+    the meeting alone as the venue of the same abstract."""
+    match = _JOURNAL_MEETING_NAME.search(fold(strip_markup(raw)))
+    return normalise_journal(match.group(1)) if match else ()
 
 
 def family_name(author: str) -> str:
@@ -305,6 +319,7 @@ def record_keys(record: Record) -> Keys:
     keys.title = " ".join(comparison_words(title_lower))
     journal_text = fold(" ".join((record.journal or "", record.journal_abbrev or "")))
     keys.journal = normalise_journal(record.journal or record.journal_abbrev or "")
+    keys.meeting = normalise_meeting(record.journal or "")
     keys.title_informative = (len(keys.title) >= 12 and keys.title not in _PLACEHOLDER_TITLES
                               and tuple(w for w in keys.title.split() if w not in _JOURNAL_STOPWORDS)
                               != keys.journal

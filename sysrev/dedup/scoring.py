@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from sysrev.dedup.contrast import contrasting
 from sysrev.dedup.keys import Keys
 
 DUPLICATE, UNCERTAIN, RELATED, DISTINCT = "duplicate", "uncertain", "related", "distinct"
@@ -25,6 +26,8 @@ TITLE_MEDIUM = 88.0
 # A shorter title contained in a longer one (truncation, dropped subtitle) counts as a medium match.
 TITLE_CONTAINED = 97.0
 MIN_CONTAINED_CHARS = 30
+# Word overlap (rapidfuzz token_set_ratio) a reworded title needs when the whole page range agrees.
+TITLE_WORDS_SHARED = 60.0
 # A title this short (in words) needs a venue or page to agree before a merge.
 SHORT_TITLE_WORDS = 5
 
@@ -54,7 +57,8 @@ class Verdict:
 
 def title_band(a: Keys, b: Keys) -> tuple[str, float]:
     """How alike the two titles are: ``exact``, ``high``, ``medium``, ``low``, ``missing``, or ``numbers``
-    (alike but for a number in one and another number in the other)."""
+    (alike but for a number in one and another number in the other, or a contrasting word: "men" vs
+    "women", "in vivo" vs "in vitro", see :mod:`sysrev.dedup.contrast`)."""
     if not (a.title_informative and b.title_informative):
         return "missing", 0.0
     if a.title == b.title:
@@ -64,6 +68,8 @@ def title_band(a: Keys, b: Keys) -> tuple[str, float]:
     if numbers_differ and a.title_numbers and b.title_numbers and not (
             a.title_numbers <= b.title_numbers or b.title_numbers <= a.title_numbers):
         return "numbers", ratio  # "HPV16" vs "HPV18", "Paper 41" vs "Paper 45", "2 years" vs "5 years"
+    if ratio >= TITLE_MEDIUM - 8 and contrasting(a.title, b.title):
+        return "numbers", ratio
     if ratio >= TITLE_HIGH and not numbers_differ:
         return "high", ratio
     if ratio >= TITLE_MEDIUM:
@@ -97,7 +103,7 @@ def journal_match(a: Keys, b: Keys) -> str:
     """``same`` (equal, one an abbreviation of the other, or a near-identical spelling), ``different``, ``missing``."""
     if not a.journal or not b.journal:
         return "missing"
-    if a.journal == b.journal:
+    if a.journal == b.journal or (a.meeting and a.meeting == b.journal) or (b.meeting and b.meeting == a.journal):
         return "same"
     short, long_ = sorted((a.journal, b.journal), key=lambda t: (len(t), sum(map(len, t))))
     if _abbreviates(short, long_) or _abbreviates(long_, short):
@@ -108,18 +114,30 @@ def journal_match(a: Keys, b: Keys) -> str:
 
 
 def _abbreviates(short: tuple, long_: tuple) -> bool:
-    """Every word of ``short`` is, in order, a prefix of a word of ``long_`` (``J Am Soc Nephrol``)."""
+    """Every word of ``short`` abbreviates, in order, a word of ``long_`` (``J Am Soc Nephrol``, ``Dtsch Med
+    Wochenschr``)."""
     pos = 0
     matched = 0
     for token in short:
-        while pos < len(long_) and not long_[pos].startswith(token):
+        while pos < len(long_) and not _abbreviates_word(token, long_[pos]):
             pos += 1
         if pos == len(long_):
             return False
         matched += 1
         pos += 1
     # Anchored at the first word: "Journal of X" is not "Workshop of X"; "Nephron" is "Nephron Clin Pract".
-    return matched >= 1 and long_[0].startswith(short[0])
+    return matched >= 1 and _abbreviates_word(short[0], long_[0])
+
+
+def _abbreviates_word(token: str, word: str) -> bool:
+    """``token`` is ``word`` cut short (``Nephrol``) or, from three letters on, contracted the way ISO 4
+    abbreviations are: same first letter, the other letters in order (``Dtsch`` = Deutsche, ``Natl``)."""
+    if word.startswith(token):
+        return True
+    if len(token) < 3 or token[0] != word[0] or len(token) >= len(word):
+        return False
+    rest = iter(word[1:])
+    return all(ch in rest for ch in token[1:])
 
 
 def _year(a: Keys, b: Keys) -> str:
@@ -141,6 +159,8 @@ def _pages(a: Keys, b: Keys) -> str:
         return "missing"
     if a.first_page == b.first_page:
         return "same"
+    if "s" in (a.page_prefix, b.page_prefix) and a.page_prefix != b.page_prefix:
+        return "different"  # "S12" of a supplement vs "1100-1105" of an issue: an abstract and the paper
     if "1" in (a.first_page, b.first_page) or "e" in (a.page_prefix, b.page_prefix):
         return "soft"
     if a.last_page and a.last_page == b.last_page and len(a.last_page) >= 2:
@@ -150,6 +170,11 @@ def _pages(a: Keys, b: Keys) -> str:
     if a.first_page in (b.last_page,) or b.first_page in (a.last_page,):
         return "soft"  # "569" vs "567-569": the last page given as the only page
     return "different"
+
+
+def _same_page_range(a: Keys, b: Keys) -> bool:
+    """Both records span the same pages, more than one: an article, not an abstract sharing a page."""
+    return bool(a.last_page) and a.last_page == b.last_page and a.last_page != a.first_page
 
 
 def _identifiers(a: Keys, b: Keys) -> str:
@@ -225,6 +250,13 @@ def compare(a: Keys, b: Keys) -> Verdict:
     if (author == "mismatch" and title in ("exact", "high") and journal == "same" and locator_same
             and year == "same"):
         return Verdict(DUPLICATE, 1.5 + ratio / 100, "title, journal, volume, page and year agree; authors differ")
+
+    # One multi-page range of one volume holds one article: a reworded or translated title by the same first
+    # author there is the same article (abstracts share a page, so a single page is not enough).
+    if (title == "low" and author == "match" and year == "same" and journal == "same" and locator_same
+            and not (a.kinds | b.kinds) and _same_page_range(a, b)
+            and fuzz.token_set_ratio(a.title, b.title) >= TITLE_WORDS_SHARED):
+        return Verdict(DUPLICATE, 1.2, "same author, year and page range of one volume; title reworded")
 
     conflicts = [name for name, value in (("year", year == "far"), ("volume", volume == "different"),
                                           ("first page", pages == "different"),

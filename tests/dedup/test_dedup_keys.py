@@ -88,3 +88,26 @@ def test_publication_kinds_are_recognised():
     cochrane = record_keys(Record(source_id="x", doi="10.1002/14651858.CD001234.pub3"))
     assert (cochrane.cochrane_id, cochrane.cochrane_version) == ("cd001234", 3)
     assert record_keys(Record(source_id="x", title="Back pain. Part II: treatment")).part == "2"
+
+
+def test_thousands_separators_do_not_change_a_title_number():
+    assert normalise_title("Among 10 000 women") == normalise_title("Among 10,000 women") == \
+        normalise_title("among 10000 women") == "among 10000 women"
+    assert normalise_title("p<0.001 at 1.5 mg") == "p 0 001 at 1 5 mg"  # decimals are left alone
+
+
+def test_iso_contracted_journal_abbreviations_and_embase_meeting_venues_match():
+    def keys(journal):
+        return record_keys(Record(source_id="x", journal=journal))
+
+    assert journal_match(keys("Dtsch Med Wochenschr"), keys("Deutsche Medizinische Wochenschrift")) == "same"
+    assert journal_match(keys("Proc Natl Acad Sci U S A"),
+                         keys("Proceedings of the National Academy of Sciences of the United States")) == "same"
+    assert journal_match(keys("J Clin Oncol"), keys("Journal of Clinical Neurology")) == "different"
+    embase = keys("J Thromb Haemost.Conference: 23rd Congress of the ISTH Kyoto Japan")
+    assert journal_match(embase, keys("23rd Congress of the ISTH, Kyoto, Japan")) == "same"
+    assert journal_match(embase, keys("24th Congress of the ISTH, Amsterdam")) == "different"
+
+
+def test_design_papers_are_protocols():
+    assert "protocol" in record_keys(Record(source_id="x", title="The ABC trial: rationale and design")).kinds

@@ -1,0 +1,91 @@
+"""Words whose swap turns a title into the title of another study ("men" vs "women", "in vivo" vs "in vitro").
+
+Two titles can be 97 % alike and still name two different papers by the same authors in the same journal and
+year: "Risk of stroke in men with atrial fibrillation" and "... in women with ...". When such records have no
+volume or pages to tell them apart (CENTRAL and trial-register records often have none), title similarity alone
+would merge them. :func:`contrasting` finds these swaps so that scoring can demand the whole citation agree,
+as it does for a changed number ("HPV16" vs "HPV18").
+
+Titles are compared as normalised word lists (:func:`sysrev.dedup.keys.normalise_title`), so spelling variants
+("paediatric"/"pediatric") are already equal and never look like a contrast.
+"""
+
+from collections import Counter
+
+# Each set holds words that name different populations, designs, sides or directions: a word of one title
+# replaced by another word of the same set means a different study.
+_GROUPS = [
+    {"men", "women", "man", "woman", "male", "female", "males", "females", "boys", "girls", "boy", "girl"},
+    {"vivo", "vitro", "silico", "situ"},
+    {"with", "without"},
+    {"adult", "adults", "adolescent", "adolescents", "child", "children", "childhood", "infant", "infants",
+     "neonate", "neonates", "neonatal", "newborn", "newborns", "elderly", "older", "young", "younger",
+     "pediatric", "preterm", "term"},
+    {"acute", "subacute", "chronic"},
+    {"primary", "secondary", "tertiary"},
+    {"positive", "negative"},
+    {"increase", "decrease"}, {"increased", "decreased", "reduced"}, {"increases", "decreases"},
+    {"increasing", "decreasing"},
+    {"high", "low"}, {"higher", "lower"}, {"upper", "lower"},
+    {"left", "right"}, {"early", "late"}, {"earlier", "later"}, {"before", "after"},
+    {"first", "second", "third", "fourth", "fifth"},
+    {"short", "long"}, {"major", "minor"}, {"benign", "malignant"},
+    {"inpatient", "inpatients", "outpatient", "outpatients"},
+    {"anterior", "posterior"}, {"proximal", "distal"}, {"superior", "inferior"}, {"medial", "lateral"},
+    {"unilateral", "bilateral"}, {"systolic", "diastolic"},
+    {"sensitive", "resistant", "refractory", "susceptible"},
+    {"mild", "moderate", "severe"}, {"single", "double", "multiple"},
+    {"efficacy", "safety"}, {"incidence", "prevalence"}, {"mortality", "morbidity"},
+    {"diagnosis", "treatment", "prevention", "screening"},
+    {"urban", "rural"}, {"maternal", "paternal"}, {"fresh", "frozen"}, {"arterial", "venous"},
+    {"i", "ii", "iii", "iv", "v", "vi"},
+]
+_GROUP_OF = {}
+for _n, _group in enumerate(_GROUPS):
+    for _word in _group:
+        _GROUP_OF.setdefault(_word, set()).add(_n)
+
+# Prefixes that reverse or move what the rest of the word says ("hypertension"/"hypotension",
+# "preoperative"/"postoperative", "active"/"inactive"); "" stands for the bare word.
+_PREFIX_GROUPS = [
+    ("hyper", "hypo"), ("pre", "post", "intra", "peri"), ("intra", "inter", "extra"), ("over", "under"),
+    ("sub", "supra"), ("mono", "poly", "multi"), ("uni", "bi"), ("", "non"), ("", "un"), ("", "anti"),
+    ("", "in"), ("", "im"), ("", "dis"), ("", "neo"),
+]
+# A word added to one title that negates it ("small cell" vs "non small cell", "effect" vs "no effect").
+_NEGATIONS = {"non", "not", "no", "without", "never", "un", "anti"}
+MIN_STEM = 4
+
+
+def _prefix_swap(x: str, y: str) -> bool:
+    for group in _PREFIX_GROUPS:
+        for p in group:
+            if not x.startswith(p):
+                continue
+            stem = x[len(p):]
+            if len(stem) < MIN_STEM:
+                continue
+            if any(q != p and y == q + stem for q in group):
+                return True
+    return False
+
+
+def contrasting(title_a: str, title_b: str) -> bool:
+    """True when two normalised titles differ by a contrasting word swap or an added negation."""
+    words_a, words_b = Counter(title_a.split()), Counter(title_b.split())
+    only_a, only_b = list((words_a - words_b).elements()), list((words_b - words_a).elements())
+    if not only_a and not only_b:
+        return False
+    if len(only_a) <= 2 and not only_b and _NEGATIONS.intersection(only_a):
+        return True
+    if len(only_b) <= 2 and not only_a and _NEGATIONS.intersection(only_b):
+        return True
+    for x in only_a:
+        for y in only_b:
+            if _GROUP_OF.get(x, set()) & _GROUP_OF.get(y, set()):
+                return True
+            if len(x) == len(y) == 1 and x.isalpha() and y.isalpha():
+                return True  # "hepatitis b" vs "hepatitis c", "influenza a" vs "influenza b"
+            if _prefix_swap(x, y) or _prefix_swap(y, x):
+                return True
+    return False
