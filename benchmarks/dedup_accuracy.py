@@ -5,7 +5,8 @@
 Sets: every bib-dedupe style folder (``records_pre_merged.csv`` + ``merged_record_ids.csv``) and every CoLRev
 style folder (``records.bib`` + ``records_expected.bib``) under ``DIR/dedup`` (default ../shared/fixtures or
 $SYSREV_SHARED_FIXTURES), bib-dedupe's hand-curated pairs (``bibdedupe_test_cases.json``: each pair
-deduplicated on its own; FP/FN counted over the pairs), the project's own hard cases (tests/fixtures/dedup/hard_cases.csv), and any ``--set``.
+deduplicated on its own; FP/FN counted over the pairs), the project's own hard and stress cases
+(tests/fixtures/dedup/hard_cases.csv, stress_cases.csv), and any ``--set``.
 
 Scoring is pairwise (see sysrev.dedup.evaluate): FP = pairs of different records put in one cluster, FN = true
 duplicate pairs not joined, sensitivity = found true pairs / true pairs. Time is wall-clock for the whole
@@ -45,7 +46,8 @@ def discover_sets(fixtures: Path, extra: list) -> list:
             sets.append((folder.name, lambda f=folder: (*load_labelled_set(f), f / "records_pre_merged.csv")))
         elif (folder / "records_expected.bib").is_file():
             sets.append((f"colrev/{folder.name}", lambda f=folder: (*load_colrev_set(f), None)))
-    sets.append(("own hard cases", lambda: (*load_own_cases(REPO / "tests/fixtures/dedup/hard_cases.csv"), None)))
+    for name, file in (("own hard cases", "hard_cases.csv"), ("own stress cases", "stress_cases.csv")):
+        sets.append((name, lambda f=file: (*load_own_cases(REPO / "tests/fixtures/dedup" / f), None)))
     return sets
 
 
