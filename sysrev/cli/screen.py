@@ -2,6 +2,7 @@
 agreement, list and reconcile conflicts. See docs/screening.md."""
 
 import json
+import shutil
 import sys
 import time
 
@@ -11,6 +12,7 @@ from sysrev.cli.options import project_option
 from sysrev.project import load_project
 from sysrev.screening.config import DECISIONS, STAGES
 from sysrev.screening.imports import FORMATS, read_export
+from sysrev.screening.keys import TerminalKeys
 from sysrev.screening.log import append_decisions, log_path
 from sysrev.screening.session import STAGE_LABEL, ReconcileSession, ScreenSession
 from sysrev.screening.state import load_screening
@@ -45,9 +47,11 @@ def _run_interactive(session_class, project_dir, reviewer, stage):
     if not sys.stdin.isatty():
         raise click.UsageError("the interactive screen needs a terminal (stdin is not one); to load decisions "
                                "made elsewhere use `sysrev screen import`")
-    session = session_class(load_project(project_dir), reviewer, stage, getkey=click.getchar, echo=click.echo,
-                            clock=time.monotonic, clear=click.clear, color=sys.stdout.isatty())
-    session.run()
+    with TerminalKeys() as getkey:  # cbreak from the start: keys typed while the project loads are kept
+        session = session_class(load_project(project_dir), reviewer, stage, getkey=getkey, echo=click.echo,
+                                clock=time.monotonic, clear=click.clear, color=sys.stdout.isatty(),
+                                height=shutil.get_terminal_size().lines)
+        session.run()
 
 
 @screen.command("status")

@@ -44,7 +44,8 @@ class ScreenSession:
 
     mode = "screen"
 
-    def __init__(self, project, reviewer, stage, *, getkey, echo, clock, clear=None, width=None, color=True):
+    def __init__(self, project, reviewer, stage, *, getkey, echo, clock, clear=None, width=None, height=None,
+                 color=True):
         screening = load_screening(project)
         if reviewer not in screening.config.reviewers:
             raise SysrevError(f"unknown reviewer {reviewer!r}: review.toml [screening] reviewers lists "
@@ -54,45 +55,70 @@ class ScreenSession:
         self.reviewer = reviewer
         self.state = screening.stages[stage]
         self.records = screening.records_by_id
-        self.path, self.mine, self.total, self.queue = self._work(project)
+        self.path, self.mine, history, todo = self._work(project)
+        self.queue, self.start, self.total = history + todo, len(history), len(history) + len(todo)
         self.getkey, self.echo, self.clock, self.color = getkey, echo, clock, color
         self.clear = clear or (lambda: None)
         self.width = width or min(shutil.get_terminal_size((100, 40)).columns, 110)
+        self.height = height  # terminal rows; None: never page the abstract
+        self.pages = 1  # pages of the abstract on the record shown (space turns them)
+        self.heading = []  # the record's heading lines, redrawn above the reasons menu
+        self.notice = ""  # a message shown under the next screen drawn
         self.highlight = _highlighter(self.config.highlight_terms)
 
     def _work(self, project):
-        """The log to write, the reviewer's decisions so far, the stage's size and the records left to do."""
-        mine = {rid: d.decision for rid, d in self.state.latest.get(self.reviewer, {}).items()}
-        queue = [rid for rid in self.state.eligible if rid not in mine]
-        return log_path(project.screening_dir, self.stage, self.reviewer), mine, len(self.state.eligible), queue
+        """The log to write, the reviewer's decisions so far ({record_id: decision}), the records already
+        decided (in the order of the log, so ``back`` retraces earlier sessions too) and those left to do."""
+        eligible = set(self.state.eligible)
+        latest = {rid: d for rid, d in self.state.latest.get(self.reviewer, {}).items() if rid in eligible}
+        history = sorted(latest, key=lambda rid: latest[rid].line or 0)
+        todo = [rid for rid in self.state.eligible if rid not in latest]
+        mine = {rid: d.decision for rid, d in latest.items()}
+        return log_path(project.screening_dir, self.stage, self.reviewer), mine, history, todo
 
     def _context(self, record_id) -> list:
         """Extra lines under the abstract (none when screening: the screen is blind)."""
         return []
 
     def run(self) -> SessionResult:
-        """Screen until the queue is done or the reviewer quits; return what happened."""
+        """Screen until every record is decided or the reviewer quits; return what happened.
+
+        The session opens on the first undecided record; ``back`` can walk into the decisions of earlier
+        sessions (shown with the reviewer's own decision), and a new key there logs a changed mind.
+        Ctrl-C or a closed terminal ends the session like ``q``: every decision made is already saved.
+        """
         result = SessionResult()
-        if not self.queue:
+        if self.start == len(self.queue):
             self.echo(f"Nothing left to screen at {STAGE_LABEL[self.stage]} for {self.reviewer}: "
                       f"{len(self.mine)} of {self.total} records decided.")
             return result
-        position, skipped = 0, set()
+        position, skipped, page, shown = self.start, set(), 0, None
         while 0 <= position < len(self.queue):
             record_id = self.queue[position]
-            started = self.clock()
+            if shown != position:
+                started, page, shown = self.clock(), 0, position
             self.clear()
-            self.echo(self.render(record_id, position, result))
-            action = self._ask()
+            self.echo(self.render(record_id, position, result, page) + (f"\n{self.notice}" if self.notice else ""))
+            self.notice = ""
+            try:
+                action = self._ask()
+            except (KeyboardInterrupt, EOFError):
+                action = "quit"
             if action == "quit":
                 break
+            if action == "more":
+                page = (page + 1) % self.pages
+                continue
+            if action == "redraw":
+                continue
             if action == "back":
                 if position == 0:
-                    self.echo("(this is the first record of the session)")
+                    self.notice = "(this is your first record: there is nothing to go back to)"
                 position = max(position - 1, 0)
                 continue
             if action == "skip":
-                skipped.add(record_id)
+                if record_id not in self.mine:  # passing over a decided record is not a skip
+                    skipped.add(record_id)
                 position += 1
                 continue
             decision, reason = action
@@ -108,7 +134,8 @@ class ScreenSession:
         return result
 
     def _ask(self):
-        """Read keys until one means something; return 'quit', 'back', 'skip' or (decision, reason)."""
+        """Read keys until one means something; return 'quit', 'back', 'skip', 'more' (next page of the
+        abstract), 'redraw' (a cancelled reason menu) or (decision, reason)."""
         while True:
             key = (self.getkey() or "").lower()
             if key == "q":
@@ -117,21 +144,26 @@ class ScreenSession:
                 return "back"
             if key == "s":
                 return "skip"
+            if key == " " and self.pages > 1:
+                return "more"
             if key in KEYS:
                 if KEYS[key] == "exclude" and self.stage == "full_text":
                     reason = self._ask_reason()
                     if reason is None:
-                        self.echo("(exclusion cancelled)")
-                        continue
+                        self.notice = "(exclusion cancelled)"
+                        return "redraw"
                     return "exclude", reason
                 return KEYS[key], ""
             self.echo(f"(key {key!r} does nothing here: i include, e exclude, m maybe, s skip, b back, q quit)")
 
     def _ask_reason(self):
+        """The full-text exclusion reason from a numbered menu, drawn under the record's heading in place of
+        the abstract (so a long list does not push the heading off a short terminal); None if cancelled."""
         reasons = self.config.exclusion_reasons
         labels = REASON_KEYS[: len(reasons)]
         menu = "\n".join(f"  [{k}] {r}" for k, r in zip(labels, reasons))
-        self.echo(f"Reason for excluding (Esc or q cancels):\n{menu}")
+        self.clear()
+        self.echo("\n".join(self.heading) + f"\nReason for excluding (Esc or q cancels):\n{menu}")
         while True:
             key = (self.getkey() or "").lower()
             if key in CANCEL:
@@ -140,20 +172,23 @@ class ScreenSession:
                 return reasons[labels.index(key)]
             self.echo(f"(choose one of {', '.join(labels)}, or Esc to cancel)")
 
-    def render(self, record_id, position, result) -> str:
-        """The screen for one record: progress line, bibliographic facts, highlighted abstract, key help."""
+    def render(self, record_id, position, result, page=0) -> str:
+        """The screen for one record: progress line, bibliographic facts, highlighted abstract, key help.
+
+        When the terminal is too short for the whole abstract, the abstract is shown a page at a time
+        (space turns the page) so that the progress line and the title never scroll out of sight.
+        """
         record = self.records[record_id]
         done = len(self.mine)
-        number = done + 1 if record_id not in self.mine else done
         rule = "─" * self.width
-        progress = f"record {number} of {self.total} · {self.total - done} left"
+        progress = f"record {position + 1} of {self.total} · {self.total - done} left"
         if result.durations:
             mean = sum(result.durations) / len(result.durations)
             progress += f" · {mean:.0f} s/record · ~{_minutes(mean * (self.total - done))} to go"
         head = f"sysrev {self.mode} · {STAGE_LABEL[self.stage]} · {self.reviewer}"
         lines = [rule, f"{head}{progress.rjust(max(self.width - len(head), len(progress) + 2))}", rule]
         title = record.get("title") or "(no title)"
-        lines += [self._style(line, bold=True) for line in self._wrap(title)]
+        lines += [self.highlight(line, self._style, bold=True) for line in self._wrap(title)]
         authors = list(record.get("authors") or [])
         if authors:
             shown = "; ".join(authors[:_MAX_AUTHORS])
@@ -164,13 +199,23 @@ class ScreenSession:
         ids = " · ".join(x for x in (f"doi:{record['doi']}" if record.get("doi") else "",
                                      f"PMID {record['pmid']}" if record.get("pmid") else "", record_id) if x)
         lines += [source or "(no journal/year)", self._style(ids, dim=True), ""]
-        abstract = record.get("abstract") or "(no abstract)"
-        lines += [self.highlight(line, self._style) for line in self._wrap(abstract)]
-        lines += self._context(record_id)
+        self.heading = list(lines)
+        abstract = self._wrap(record.get("abstract") or "(no abstract)")
+        below = self._context(record_id)
         if record_id in self.mine:
-            lines += ["", self._style(f"your decision so far: {self.mine[record_id]} (a new key logs a new row)",
+            below += ["", self._style(f"your decision so far: {self.mine[record_id]} (a new key logs a new row)",
                                       bold=True)]
-        lines += [rule, "[i] include  [e] exclude  [m] maybe  [s] skip  [b] back  [q] quit"]
+        keys = "[i] include  [e] exclude  [m] maybe  [s] skip  [b] back  [q] quit"
+        room = len(abstract) if self.height is None else max(self.height - len(lines) - len(below) - 4, 3)
+        self.pages = -(-len(abstract) // room)
+        if self.pages > 1:
+            first = page * room
+            abstract = abstract[first:first + room] + [self._style(
+                f"… abstract lines {first + 1}–{min(first + room, len(abstract))} of {len(abstract)}: "
+                "[space] next page", dim=True)]
+            keys += "  [space] more"
+        lines += [self.highlight(line, self._style) for line in abstract]
+        lines += below + [rule, keys]
         return "\n".join(lines)
 
     def summary(self, result) -> str:
@@ -181,7 +226,7 @@ class ScreenSession:
             text += f" ({result.skipped} skipped this time; they come back next time)"
         if result.durations:
             text += f"; {sum(result.durations) / len(result.durations):.0f} s per record on average"
-        return text + "."
+        return "\n".join(textwrap.wrap(text + ".", self.width, break_on_hyphens=False, break_long_words=False))
 
     def _wrap(self, text):
         return textwrap.wrap(" ".join(str(text).split()), self.width) or [""]
@@ -197,10 +242,11 @@ class ReconcileSession(ScreenSession):
     mode = "reconcile"
 
     def _work(self, project):
-        mine = {rid: d.decision for rid, d in self.state.reconciled.items() if d.reviewer == self.reviewer}
-        conflicts = self.state.conflicts()
-        return (reconciliation_path(project.screening_dir, self.stage, self.reviewer), mine,
-                len(conflicts) + len(mine), conflicts)
+        settled = {rid: d for rid, d in self.state.reconciled.items() if d.reviewer == self.reviewer}
+        history = sorted(settled, key=lambda rid: settled[rid].line or 0)
+        mine = {rid: d.decision for rid, d in settled.items()}
+        return (reconciliation_path(project.screening_dir, self.stage, self.reviewer), mine, history,
+                self.state.conflicts())
 
     def _context(self, record_id) -> list:
         votes = self.state.votes(record_id)
@@ -213,14 +259,18 @@ class ReconcileSession(ScreenSession):
 
 
 def _highlighter(terms):
-    """A function that styles every word containing one of ``terms`` (case-insensitive) in a line."""
-    if not terms:
-        return lambda line, style: line
-    pattern = re.compile(r"\w*(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-                         + r")\w*", re.IGNORECASE)
+    """A function ``highlight(line, style, **base)`` that styles every word containing one of ``terms``
+    (case-insensitive) bold yellow, and the rest of the line with ``base`` (e.g. ``bold=True`` for a title)."""
+    pattern = (re.compile(r"\w*(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+                          + r")\w*", re.IGNORECASE) if terms else None)
 
-    def highlight(line, style):
-        return pattern.sub(lambda m: style(m.group(0), fg="yellow", bold=True), line)
+    def highlight(line, style, **base):
+        pieces, start = [], 0
+        for match in pattern.finditer(line) if pattern else ():
+            pieces += [(line[start:match.start()], base), (match.group(0), {**base, "fg": "yellow", "bold": True})]
+            start = match.end()
+        pieces.append((line[start:], base))
+        return "".join(style(text, **how) if how else text for text, how in pieces if text)
 
     return highlight
 

@@ -12,6 +12,7 @@ from sysrev.screening.state import load_screening
 
 H = "record_id,decision,reason,reviewer,timestamp\n"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+TITLE_1 = "Ultrasound-guided versus fluoroscopy-guided caudal epidural injection: a randomized trial"
 
 
 def run(project, reviewer, keys, stage="title_abstract", session_class=ScreenSession, color=False):
@@ -79,9 +80,11 @@ def test_full_text_exclusion_asks_for_a_reason_from_the_numbered_menu(make_proje
     assert decisions(project, "alice", "full_text") == [["r01", "exclude", "not randomised"],
                                                         ["r03", "include", ""],
                                                         ["r05", "exclude", "wrong comparator"]]
-    menu = next(block for block in printed if block.startswith("Reason for excluding"))
+    menu = next(block for block in printed if "Reason for excluding" in block)
     assert "[1] wrong population" in menu and "[4] full text not retrieved" in menu
-    assert "(exclusion cancelled)" in printed
+    assert menu.startswith("─") and "record 1 of 3" in menu  # drawn under the record's heading ...
+    assert "Background:" not in menu  # ... in place of the abstract
+    assert any(block.endswith("(exclusion cancelled)") and "Background:" in block for block in printed)
     assert any("choose one of 1, 2, 3, 4" in block for block in printed)
     assert "record 1 of 3" in printed[0]
 
@@ -131,3 +134,80 @@ def test_reconcile_shows_votes_side_by_side_and_logs_to_its_own_file(make_projec
     assert recon.read_text(encoding="utf-8").splitlines()[1].startswith("r01,include,,carol,")
     state = load_screening(project).stages["title_abstract"]
     assert state.conflicts() == ["r02"] and state.final("r01").decision == "include"
+
+
+def test_back_reaches_decisions_of_an_earlier_session(make_project):
+    project = make_project()
+    run(project, "alice", ["i", "e", "q"])
+    result, printed = run(project, "alice", ["b", "m", "q"])  # next day: back to r02, change to maybe
+    assert "record 3 of 8 · 6 left" in printed[0]
+    assert "Fluoroscopic facet joint injection" in printed[1] and "record 2 of 8" in printed[1]
+    assert "your decision so far: exclude" in printed[1]
+    assert decisions(project, "alice")[-1] == ["r02", "maybe", ""]
+    assert result.remaining == 6  # a changed mind decides nothing new
+
+
+def test_back_on_the_very_first_record_says_so_on_the_redrawn_screen(make_project):
+    _, printed = run(make_project(), "alice", ["b", "q"])
+    assert printed[1].endswith("(this is your first record: there is nothing to go back to)")
+
+
+def test_record_number_is_the_position_so_a_skip_moves_it_on(make_project):
+    project = make_project()
+    result, printed = run(project, "alice", ["s", "i", "b", "b", "s", "q"])
+    assert "record 2 of 8 · 8 left" in printed[1]  # r01 skipped: the next record is the 2nd of 8
+    assert "record 3 of 8 · 7 left" in printed[2]
+    assert result.skipped == 1  # passing over r02 (decided) again is not a skip; r01 still is
+
+
+def test_ctrl_c_ends_the_session_like_quit_and_keeps_what_was_logged(make_project):
+    project = make_project()
+    keys = iter(["i"])
+
+    def getkey():
+        try:
+            return next(keys)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    printed = []
+    session = ScreenSession(project, "alice", "title_abstract", getkey=getkey, echo=printed.append,
+                            clock=lambda: 0.0, width=90, color=False)
+    result = session.run()
+    assert result.logged == 1 and decisions(project, "alice") == [["r01", "include", ""]]
+    assert "1 decision(s) logged" in printed[-1]
+
+
+def test_a_long_abstract_is_paged_so_the_heading_stays_on_a_short_terminal(make_project):
+    project = make_project()
+    records = project.records_dir / "records.jsonl"
+    text = records.read_text(encoding="utf-8")
+    long = " ".join(f"Sentence {n} of a long abstract about ultrasound guidance." for n in range(60))
+    records.write_text(text.replace("Results: pain fell.", long, 1), encoding="utf-8")
+    pressed, printed = iter([" "] * 8 + ["i", "q"]), []
+    session = ScreenSession(project, "alice", "title_abstract", getkey=lambda: next(pressed),
+                            echo=printed.append, clock=lambda: 0.0, width=90, height=24, color=False)
+    session.run()
+    whole = session._wrap(f"Background: {TITLE_1}. Methods: patients were randomized. {long}")
+    room = 24 - 8 - 4  # rows − heading (rules, progress, title, authors, journal, IDs, blank) − rule, keys,
+    pages = -(-len(whole) // room)  # page hint and a line left for a message
+    assert (len(whole), pages) == (42, 4)
+    shown = []
+    for block in printed[:pages]:
+        lines = block.splitlines()
+        assert len(lines) == (23 if block is not printed[pages - 1] else 8 + 42 - 3 * room + 3)
+        assert "record 1 of 8" in lines[1] and lines[3].startswith("Ultrasound-guided versus")
+        assert lines[-1].endswith("[space] more")
+        shown += lines[8:lines.index(next(x for x in lines if x.startswith("… abstract lines")))]
+    assert shown == whole  # every line once, in order
+    assert printed[pages] == printed[0]  # space on the last page goes back to the first
+    assert "… abstract lines 13–24 of 42: [space] next page" in printed[1]
+    assert decisions(project, "alice") == [["r01", "include", ""]]
+
+
+def test_inclusion_terms_are_highlighted_in_the_title_which_stays_bold(make_project):
+    _, printed = run(make_project(), "alice", ["q"], color=True)
+    title_line = printed[0].splitlines()[3]
+    assert re.findall(r"\x1b\[33m\x1b\[1m([\w-]+)\x1b\[0m", title_line) == ["Ultrasound", "fluoroscopy",
+                                                                           "randomized"]
+    assert "\x1b[1m-guided versus \x1b[0m" in title_line  # the text between stays bold

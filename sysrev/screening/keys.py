@@ -1,0 +1,71 @@
+"""Single key presses from the terminal for the interactive screen, without losing type-ahead.
+
+``click.getchar`` switches the terminal to raw mode for every key with ``TCSAFLUSH``, which throws away
+whatever the reviewer typed while the previous decision was being saved and the next record drawn, and it
+returns several keys pressed together as one string. A reviewer who knows the records presses ``i i e``
+quickly, so both would lose decisions. :class:`TerminalKeys` instead puts the terminal in cbreak mode once
+for the whole session (keys arrive one by one, unechoed; Ctrl-C still interrupts), keeps every byte that
+arrives in a queue, and hands out one key at a time: a printable character, or a whole escape sequence
+(``"\\x1b[A"`` for an arrow key) so that a stray arrow press is not read as Esc followed by letters.
+"""
+
+import codecs
+import os
+import select
+import sys
+import termios
+import tty
+
+ESCAPE_WAIT = 0.03  # seconds to wait for the rest of an escape sequence after Esc
+
+
+class TerminalKeys:
+    """A context manager holding the terminal in cbreak mode; calling it returns the next key as a str."""
+
+    def __init__(self, stream=None):
+        self.fd = (stream or sys.stdin).fileno()
+        self._saved = None
+        self._pending = ""
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    def __enter__(self):
+        self._saved = termios.tcgetattr(self.fd)
+        tty.setcbreak(self.fd, termios.TCSANOW)  # TCSANOW: keep keys already typed
+        return self
+
+    def __exit__(self, *exc):
+        termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+        return False
+
+    def __call__(self) -> str:
+        """The next key (blocks until one is pressed)."""
+        while not self._pending:
+            self._read(timeout=None)
+        if self._pending[0] == "\x1b":
+            if len(self._pending) == 1:
+                self._read(timeout=ESCAPE_WAIT)
+            return self._take(_escape_length(self._pending))
+        return self._take(1)
+
+    def _take(self, count) -> str:
+        key, self._pending = self._pending[:count], self._pending[count:]
+        return key
+
+    def _read(self, timeout):
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return
+        data = os.read(self.fd, 64)
+        if not data:
+            raise EOFError("the terminal closed")
+        self._pending += self._decoder.decode(data)
+
+
+def _escape_length(text) -> int:
+    """Length of the escape sequence at the start of ``text``: 1 for a lone Esc, else Esc [ … final byte."""
+    if len(text) < 2 or text[1] not in "[O":
+        return 1
+    for index in range(2, len(text)):
+        if "@" <= text[index] <= "~":
+            return index + 1
+    return len(text)
