@@ -124,6 +124,8 @@ def _sniff_dialect(text: str):
     Only the delimiter is taken from :class:`csv.Sniffer`; its guesses about quoting misread the fully
     quoted Scopus layout. Web of Science's tab-delimited export quotes nothing, so a title that starts with
     a quotation mark (``"Hearing voices" in …``) is read as it stands rather than as an opening quote.
+    A first line ``sep=;`` (Excel's way of naming the delimiter) decides, and is then skipped like any other
+    line above the header.
     """
     if _WOS_HEADER.match(text):
 
@@ -131,10 +133,14 @@ def _sniff_dialect(text: str):
             quoting = csv.QUOTE_NONE
 
         return WebOfScience
-    try:
-        delimiter = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
+    excel_sep = re.match(r"sep=([^\r\n])\r?\n", text)
+    if excel_sep:
+        delimiter = excel_sep.group(1)
+    else:
+        try:
+            delimiter = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|").delimiter
+        except csv.Error:
+            delimiter = ","
 
     class Dialect(csv.excel):
         pass

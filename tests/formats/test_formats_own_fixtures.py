@@ -482,3 +482,15 @@ def test_csv_web_of_science_full_tab_layout(fx, tmp_path):
     utf16.write_bytes((fx / "wos_tab_full_layout.txt").read_text(encoding="utf-8-sig").encode("utf-16"))
     again = load_references(utf16)
     assert again.encoding == "utf-16" and [r.to_dict() for r in again.records] == [r.to_dict() for r in parsed.records]
+
+
+def test_csv_excel_sep_line_names_the_delimiter(tmp_path):
+    """Excel writes ``sep=;`` above the header when asked to name the delimiter (here a cp1252 sheet)."""
+    path = tmp_path / "saved_from_excel.csv"
+    path.write_bytes("sep=;\r\nTitle;Authors;Year;DOI\r\nCaf\u00e9 trial, part 1;M\u00fcller J;2020;10.1000/abc\r\n"
+                     "Second;Smith K;2021;\r\n".encode("cp1252"))
+    parsed = load_references(path)
+    first, second = parsed.records
+    assert (first.title, first.authors, first.doi, first.source_id) == ("Caf\u00e9 trial, part 1", ["M\u00fcller, J"],
+                                                                       "10.1000/abc", "saved_from_excel.csv:3")
+    assert second.title == "Second" and second.year == 2021
