@@ -12,6 +12,8 @@ Titles are compared as normalised word lists (:func:`sysrev.dedup.keys.normalise
 
 from collections import Counter
 
+from rapidfuzz import fuzz
+
 # Each set holds words that name different populations, designs, sides or directions: a word of one title
 # replaced by another word of the same set means a different study.
 _GROUPS = [
@@ -39,6 +41,9 @@ _GROUPS = [
     {"diagnosis", "treatment", "prevention", "screening"},
     {"urban", "rural"}, {"maternal", "paternal"}, {"fresh", "frozen"}, {"arterial", "venous"},
     {"i", "ii", "iii", "iv", "v", "vi"},
+    {"rat", "rats", "mouse", "mice", "murine", "dog", "dogs", "canine", "cat", "cats", "feline", "pig", "pigs",
+     "porcine", "swine", "rabbit", "rabbits", "sheep", "ovine", "horse", "horses", "equine", "cow", "cows",
+     "cattle", "bovine", "monkey", "monkeys", "primate", "primates", "human", "humans", "zebrafish"},
 ]
 _GROUP_OF = {}
 for _n, _group in enumerate(_GROUPS):
@@ -52,6 +57,12 @@ _PREFIX_GROUPS = [
     ("sub", "supra"), ("mono", "poly", "multi"), ("uni", "bi"), ("", "non"), ("", "un"), ("", "anti"),
     ("", "in"), ("", "im"), ("", "dis"), ("", "neo"),
 ]
+# Greek letters lose their symbol in some exports ("TNF-α" → "TNF-a"): a letter and the name it stands for
+# are one word, not a swap.
+_GREEK_INITIALS = {"alpha": "a", "beta": "b", "gamma": "g", "delta": "d", "kappa": "k", "epsilon": "e"}
+# A one-word swap between words this unalike (rapidfuzz ratio) is another word, not a typo ("liver" vs
+# "kidney", "depression" vs "anxiety"); typos and spelling variants stay well above it.
+UNALIKE_WORDS = 60.0
 # A word added to one title that negates it ("small cell" vs "non small cell", "effect" vs "no effect").
 _NEGATIONS = {"non", "not", "no", "without", "never", "un", "anti"}
 MIN_STEM = 4
@@ -70,8 +81,18 @@ def _prefix_swap(x: str, y: str) -> bool:
     return False
 
 
+def _unalike(x: str, y: str) -> bool:
+    """Two words, one swapped for the other in a title, that are not one word written two ways."""
+    if not (x.isalpha() and y.isalpha()) or min(len(x), len(y)) < 3:
+        return False
+    if _GREEK_INITIALS.get(x) == y or _GREEK_INITIALS.get(y) == x or x.startswith(y) or y.startswith(x):
+        return False
+    return fuzz.ratio(x, y) < UNALIKE_WORDS
+
+
 def contrasting(title_a: str, title_b: str) -> bool:
-    """True when two normalised titles differ by a contrasting word swap or an added negation."""
+    """True when two normalised titles differ by a contrasting word swap, a swap of two unalike words or an
+    added negation."""
     words_a, words_b = Counter(title_a.split()), Counter(title_b.split())
     only_a, only_b = list((words_a - words_b).elements()), list((words_b - words_a).elements())
     if not only_a and not only_b:
@@ -79,6 +100,8 @@ def contrasting(title_a: str, title_b: str) -> bool:
     if len(only_a) <= 2 and not only_b and _NEGATIONS.intersection(only_a):
         return True
     if len(only_b) <= 2 and not only_a and _NEGATIONS.intersection(only_b):
+        return True
+    if len(only_a) == len(only_b) == 1 and _unalike(only_a[0], only_b[0]):
         return True
     for x in only_a:
         for y in only_b:
