@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 MEASURE_NAMES = {
     "MD": "Mean Difference",
     "SMD": "Std. Mean Difference",
@@ -53,12 +55,22 @@ def _arm_columns(measure):
     return [("events1", "Events"), ("n1", "Total"), ("events2", "Events"), ("n2", "Total")]
 
 
-def _cell(value) -> str:
+def _cell(value, decimals=None) -> str:
+    """An input cell as entered (at most 4 decimals); with ``decimals``, a number gets exactly that many."""
     if value is None:
         return ""
+    if decimals is not None:
+        return f"{value:.{decimals}f}"
     if isinstance(value, int):
         return str(value)
-    return f"{value:.4g}"
+    return np.format_float_positional(value, precision=4, trim="-")
+
+
+def _column_decimals(studies, key) -> int:
+    """The decimals column ``key`` needs: the most any of its cells has (at most 4), so that 2.0 next to 1.9
+    prints as ``2.0``, not ``2`` (whole numbers arrive as int), as the forest plot prints the column."""
+    return max((len(_cell(s["data"][key]).partition(".")[2]) for s in studies if s["data"].get(key) is not None),
+               default=0)
 
 
 def heterogeneity_line(group) -> str:
@@ -115,9 +127,11 @@ def format_table(result: dict, label1: str = "Group 1", label2: str = "Group 2")
         lines.append(" " * name_width + arm_header)
     lines.append(row("Study or Subgroup", [label for _, label in columns], "Weight", MEASURE_NAMES[measure]))
 
+    decimals = {key: _column_decimals(result["studies"], key) for key, _ in columns}
+
     def study_lines(studies, indent):
         for s in studies:
-            cells = [_cell(s["data"].get(key)) for key, _ in columns]
+            cells = [_cell(s["data"].get(key), decimals[key]) for key, _ in columns]
             lines.append(row(indent + s["study"], cells, f"{s['weight']:.1f}%",
                              _interval(s["estimate"], s["ci_low"], s["ci_high"], digits)))
 

@@ -64,6 +64,16 @@ def test_readable_table_is_laid_out_like_revman(bcg_csv):
     assert "Test for subgroup differences: Chi² = 1.53, df = 2 (P = 0.47)" in text
 
 
+def test_readable_table_gives_a_column_one_number_of_decimals(tmp_path):
+    data = tmp_path / "md.csv"
+    data.write_text("study,n1,mean1,sd1,n2,mean2,sd2\nA,25,2.0,1.0,25,1.85,1.2\nB,30,1.9,1.1,31,2.25,1\n")
+    result = pool(data, "--measure", "MD")
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split()[1:7] for line in result.output.splitlines() if line[:2] in ("A ", "B ")}
+    assert rows["A"] == ["2.0", "1.0", "25", "1.85", "1.2", "25"]
+    assert rows["B"] == ["1.9", "1.1", "30", "2.25", "1.0", "31"]  # sd2 "1" beside "1.2"; the Ns stay whole
+
+
 def test_leave_one_out_and_small_study_tests(bcg_csv):
     out = json.loads(pool(bcg_csv, "--measure", "RR", "--method", "IV", "--model", "random", "--leave-one-out",
                           "--bias", "--json").output)
