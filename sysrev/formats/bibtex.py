@@ -8,7 +8,9 @@ escapes (``Bostr\\"{o}m``, ``\\&``) are decoded to Unicode and formatting macros
 Mapping: the entry key is the source_id (for Scopus exports the EID from ``url``, the identifier a Scopus
 API search gives), ``author`` split at top-level `` and `` (a braced ``{Smith and Sons}`` stays one name),
 ``journal``/``journaltitle``/``booktitle`` → journal, ``number``/``issue`` → issue, ``year``/``date`` → year,
-``keywords`` split at ``;`` (at ``,`` when there is no ``;``); every other field is kept in ``extra["fields"]``.
+``keywords`` split at ``;`` (at ``,`` when there is no ``;``); BibLaTeX's ``eprint`` gives the PMID or PMCID when
+``eprinttype`` says so (Zotero: ``eprinttype = {pmid}``) and ``langid`` the language; every other field is
+kept in ``extra["fields"]``.
 """
 
 import re
@@ -33,6 +35,8 @@ _ACCENTED_DOTLESS_I = re.compile(r"\{?\\(['`^\"~])\s*\{?\\i\b\}?\}?")
 _MAPPED = {"ID", "ENTRYTYPE", "title", "abstract", "author", "year", "date", "journal", "journaltitle",
            "booktitle", "shortjournal", "journal-iso", "volume", "number", "issue", "pages", "doi", "pmid",
            "pmcid", "issn", "language", "keywords", "url", "document_type"}
+_EPRINT_PMID = {"pmid", "pubmed"}
+_EPRINT_PMCID = {"pmcid", "pmc"}
 
 
 def latex_text(value) -> str:
@@ -126,7 +130,10 @@ def _to_record(entry: dict, *, source: str, dialect: str, fallback_id: str):
     eid = scopus_eid(entry.get("url")) if dialect == "scopus" else ""
     raw_keywords = value.get("keywords", "")
     keywords = re.split(r"\s*;\s*" if ";" in raw_keywords else r"\s*,\s*", raw_keywords) if raw_keywords else []
-    extra_fields = {k: v for k, v in value.items() if k not in _MAPPED and v.strip()}
+    eprint_type = value.get("eprinttype", "").strip().lower()
+    eprint = value.get("eprint", "") if eprint_type in _EPRINT_PMID | _EPRINT_PMCID else ""
+    extra_fields = {k: v for k, v in value.items() if k not in _MAPPED and v.strip()
+                    and not (eprint and k in ("eprint", "eprinttype"))}
     return build_record(
         source_id=eid or key or fallback_id,
         source=source,
@@ -140,10 +147,10 @@ def _to_record(entry: dict, *, source: str, dialect: str, fallback_id: str):
         issue=first(value.get("number"), value.get("issue")),
         pages=value.get("pages") or value.get("art_number") or value.get("eid", ""),
         doi=value.get("doi", ""),
-        pmid=value.get("pmid", ""),
-        pmcid=value.get("pmcid", ""),
+        pmid=value.get("pmid", "") or (eprint if eprint_type in _EPRINT_PMID else ""),
+        pmcid=value.get("pmcid", "") or (eprint if eprint_type in _EPRINT_PMCID else ""),
         issn=value.get("issn", ""),
-        language=value.get("language", ""),
+        language=first(value.get("language"), value.get("langid")),
         publication_types=[entry.get("ENTRYTYPE", ""), value.get("document_type", "")],
         keywords=keywords,
         url=value.get("url", ""),

@@ -494,3 +494,14 @@ def test_csv_excel_sep_line_names_the_delimiter(tmp_path):
     assert (first.title, first.authors, first.doi, first.source_id) == ("Caf\u00e9 trial, part 1", ["M\u00fcller, J"],
                                                                        "10.1000/abc", "saved_from_excel.csv:3")
     assert second.title == "Second" and second.year == 2021
+
+
+def test_bibtex_zotero_biblatex_layout(fx):
+    """Zotero's BibLaTeX export: journaltitle, date, langid, and the PMID as eprint with eprinttype pmid."""
+    first, second = read_references(fx / "zotero_biblatex.bib")
+    assert (first.source_id, first.journal, first.journal_abbrev, first.year) == (
+        "kim_made-up_2016", "Example Pain Journal", "Ex Pain J", 2016)
+    assert first.authors == ["Kim, Sunghoon", "Lee, Kyunghee", "SYNTH Trial Group"]
+    assert (first.pages, first.pmid, first.doi, first.issue) == ("101-108", "29999999", "10.9999/made.2016.101", "2")
+    assert (second.pmid, second.language, second.year, second.pages) == ("28888888", "english", 2019, "e12")
+    assert "eprint" not in second.extra["fields"]
