@@ -57,8 +57,10 @@ def _format(c) -> str:
               f"Reports assessed for eligibility: {c.reports_assessed}",
               f"Reports excluded: {sum(c.reports_excluded.values())}"]
     lines += [f"  {reason}: {n}" for reason, n in c.reports_excluded.items()]
-    lines += [f"New studies included: {c.studies_included} (reports: {c.reports_included})"]
-    if c.previous_studies is not None:
+    if c.previous_studies is None:
+        lines += [f"Studies included: {c.studies_included} (reports: {c.reports_included})"]
+    else:
+        lines += [f"New studies included: {c.studies_included} (reports: {c.reports_included})"]
         lines += [f"Studies in the previous version: {c.previous_studies} (reports: {c.previous_reports})",
                   f"Total studies included: {c.total_studies} (reports: {c.total_reports})"]
     return "\n".join(lines)

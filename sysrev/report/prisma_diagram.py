@@ -4,8 +4,10 @@ The layout follows the PRISMA 2020 template for new reviews with database search
 2021;372:n71, Figure 1): phase bars on the left (Identification, Screening, Included), the main column of
 boxes top to bottom (records identified → records screened → reports sought → reports assessed → studies
 included) and, to its right, what left the flow at each step (duplicates, records excluded, reports not
-retrieved, reports excluded with reasons). With ``previous_studies`` set it draws the template for updated
-reviews: a "Previous studies" column whose box and the new-studies box both lead to the total.
+retrieved, reports excluded with reasons). With ``previous_studies`` set it draws the PRISMA 2020 template
+for updated reviews (prisma-statement.org): a "Previous studies" column whose box and the new-studies box
+both lead to the total, worded as that template is ("New studies included", "Total studies included"); a
+new review keeps the new-review wording ("Identification of studies…", "Studies included in review").
 
 Geometry is in inches (one axis unit = one inch on the page), box heights follow their wrapped text, so
 long reason lists or database names grow their boxes instead of overflowing them.
@@ -81,7 +83,9 @@ def _figure(c):
          ["Reports excluded:"] + ([f"    {reason} {n(k)}" for reason, k in c.reports_excluded.items()]
                                   or ["    none"])),
         ("Included", [f"New studies included in review {n(c.studies_included)}",
-                      f"Reports of new included studies {n(c.reports_included)}"], None),
+                      f"Reports of new included studies {n(c.reports_included)}"] if updated else
+                     [f"Studies included in review {n(c.studies_included)}",
+                      f"Reports of included studies {n(c.reports_included)}"], None),
     ]
     if updated:
         rows.append(("Included", [f"Total studies included in review {n(c.total_studies)}",
@@ -101,7 +105,7 @@ def _figure(c):
 
     top = total_height - MARGIN
     _header(ax, x_main, top, x_side + SIDE_WIDTH - x_main,
-            "Identification of new studies via databases and registers", HEADER_COLOUR)
+            f"Identification of {'new ' if updated else ''}studies via databases and registers", HEADER_COLOUR)
     if updated:
         _header(ax, x_prev, top, BOX_WIDTH, "Previous studies", PREVIOUS_COLOUR)
 

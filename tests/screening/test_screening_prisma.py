@@ -160,3 +160,31 @@ def test_end_to_end_with_the_real_dedup_stage(tmp_path):
     c = prisma_counts(project)
     assert c.identified == {"PubMed": 5, "Scopus": 5} and c.duplicates_removed == 2
     assert (c.records_screened, c.records_excluded, c.reports_assessed, c.studies_included) == (8, 5, 3, 2)
+
+
+def test_new_and_updated_reviews_use_their_own_template_wording(complete, tmp_path):
+    new, updated = tmp_path / "new.svg", tmp_path / "updated.svg"
+    draw_prisma(prisma_counts(complete), new)
+    draw_prisma(prisma_counts(complete, previous_studies=3, previous_reports=4), updated)
+    new_text, updated_text = (_svg_words(path) for path in (new, updated))
+    # PRISMA 2020 flow diagram for new systematic reviews (databases and registers only)
+    assert "Identification of studies via databases and registers" in new_text
+    assert "Studies included in review (n = 2)" in new_text and "Reports of included studies (n = 2)" in new_text
+    assert "new studies" not in new_text.lower() and "new included" not in new_text.lower()
+    assert "Previous studies" not in new_text
+    # ... and for updated systematic reviews
+    assert "Identification of new studies via databases and registers" in updated_text
+    assert "New studies included in review (n = 2)" in updated_text
+    assert "Reports of new included studies (n = 2)" in updated_text
+    assert "Studies included in previous version of review (n = 3)" in updated_text
+    assert "Total studies included in review (n = 5)" in updated_text
+    assert "Reports of total included studies (n = 6)" in updated_text
+    plain = CliRunner().invoke(cli, ["prisma", "--project", str(complete.root)]).output
+    assert "Studies included: 2 (reports: 2)" in plain and "New studies" not in plain
+
+
+def _svg_words(path) -> str:
+    """The diagram's text as a reader reads it: every text line of the SVG, joined by single spaces."""
+    import re
+    lines = re.findall(r"<text [^>]*>([^<]*)</text>", path.read_text(encoding="utf-8"))
+    return " ".join(" ".join(lines).replace("\u00a0", " ").split())
