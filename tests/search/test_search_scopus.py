@@ -164,3 +164,14 @@ def test_scopus_markup_and_complete_view_authors():
     assert record.title == "CO2 and H+ levels" and record.abstract == "Some abstract."
     assert record.authors == ["Smith, Jane", "Doe, J."] and "first_author_only" not in record.extra
     assert record.keywords == ["pain", "ultrasound"] and record.pmid == "123" and record.pages == "575-586"
+
+
+def test_replayed_real_empty_result_gives_an_empty_snapshot(make_server, scopus_for, tmp_path, shared_fixtures):
+    """The recorded answer to a search without hits, served as the API serves it, through a whole run."""
+    body = (shared_fixtures / "scopus" / "api_json_recorded" / "search_zero_results.json").read_bytes()
+    server = make_server(scopus=SyntheticScopus(0))
+    server.state.replay["scopus"] = [(200, {"Content-Type": "application/json"}, body)]
+    outcome = search_scopus("大笨狗", out_dir=tmp_path, api=scopus_for(server))
+    manifest, ids = _ids(outcome)
+    assert ids == set() and manifest["reported_count"] == 0 and manifest["gaps"] == []
+    assert len(server.requests("scopus")) == 1  # the empty first page ends the run
