@@ -169,8 +169,34 @@ def xi(n: float) -> float:
     return 2 * stats.norm.ppf((n - 0.375) / (n + 0.25))
 
 
+def _expected_order_statistic(r: int, n: int) -> float:
+    """E[X₍ᵣ₎] of n standard normal observations: ∫ x · n!/((r−1)!(n−r)!) Φ(x)^(r−1) (1−Φ(x))^(n−r) φ(x) dx."""
+    log_c = math.lgamma(n + 1) - math.lgamma(r) - math.lgamma(n - r + 1)
+
+    def integrand(x):  # plain math (not scipy.stats) per point: quad calls it hundreds of times
+        cdf, sf = 0.5 * math.erfc(-x / math.sqrt(2)), 0.5 * math.erfc(x / math.sqrt(2))
+        if cdf == 0 or sf == 0:
+            return 0.0
+        log_pdf = -x * x / 2 - 0.5 * math.log(2 * math.pi)
+        return x * math.exp(log_c + math.log(cdf) * (r - 1) + math.log(sf) * (n - r) + log_pdf)
+
+    value, _ = integrate.quad(integrand, -math.inf, math.inf, epsabs=1e-12)
+    return value
+
+
+@lru_cache(maxsize=None)
+def expected_iqr(q: int) -> float:
+    """E[X₍₃Q₊₁₎ − X₍Q₊₁₎] of n = 4Q + 1 standard normal observations (Wan 2014, Table 2 values)."""
+    n = 4 * q + 1
+    return _expected_order_statistic(3 * q + 1, n) - _expected_order_statistic(q + 1, n)
+
+
 def eta(n: float) -> float:
-    """Wan 2014 η(n), the divisor of the interquartile range: 2Φ⁻¹((0.75n − 0.125)/(n + 0.25))."""
+    """Wan 2014 η(n), the divisor of the interquartile range: for n = 4Q + 1 with Q ≤ 50 the exact expected
+    IQR of n normal values (their eq. 15 and Table 2, which assume n = 4Q + 1), otherwise their
+    approximation 2Φ⁻¹((0.75n − 0.125)/(n + 0.25)) (eq. 16)."""
+    if float(n).is_integer() and (n - 1) % 4 == 0 and 1 <= (n - 1) // 4 <= 50:
+        return expected_iqr(int(n - 1) // 4)
     return 2 * stats.norm.ppf((0.75 * n - 0.125) / (n + 0.25))
 
 
