@@ -9,11 +9,14 @@ Sources of the expected numbers:
 * SAS/STAT User's Guide, PROC FREQ, "Getting Started: Agreement Study" — skin condition rated by two
   dermatologists (88 patients, 4 categories): simple kappa 0.3449, ASE 0.0724, 95% CL 0.2030–0.4868. SAS's
   ASE is the Fleiss, Cohen & Everitt (1969) large-sample standard error, the one sysrev reports.
+* Feinstein AR, Cicchetti DV (1990). High agreement but low kappa: I. The problems of two paradoxes. J Clin
+  Epidemiol 43:543–549 — two 2×2 tables with p_o = 0.85 and κ = 0.70 vs 0.32 (reprinted with p_e in Gerstman,
+  Epidemiology Kept Simple, Table 10.6).
 * Byrt T, Bishop J, Carlin JB (1993). Bias, prevalence and kappa. J Clin Epidemiol 46:423–429 — PABAK = 2p_o − 1
-  for two categories (the q-category form (q p_o − 1)/(q − 1) is Brennan & Prediger's coefficient, checked
-  against Gwet's 0.835 above).
+  for two categories, 0.70 for both tables above (the q-category form (q p_o − 1)/(q − 1) is Brennan &
+  Prediger's coefficient, checked against Gwet's 0.835 above).
 * Gwet KL (2008). Br J Math Stat Psychol 61:29–48 — AC1 with chance agreement Σ π_k(1 − π_k)/(q − 1); worked by
-  hand below for the Feinstein & Cicchetti (1990) "high agreement, low kappa" pattern.
+  hand below (our own table, not a published one) for an extreme "high agreement, low kappa" case.
 """
 
 import numpy as np
@@ -45,14 +48,18 @@ def test_sas_skin_condition_kappa_and_fleiss_cohen_everitt_ci():
     assert round(a.kappa_ci_high, 4) == 0.4868
 
 
-def test_pabak_two_categories_is_twice_agreement_minus_one():
-    # Byrt et al. (1993): PABAK = 2 p_o − 1; p_o = 0.85 gives 0.70 whatever the prevalence.
+def test_feinstein_cicchetti_paradox_tables_kappa_and_pabak():
+    # Feinstein & Cicchetti (1990), J Clin Epidemiol 43:543–549, the two tables of the first paradox (as
+    # reprinted in Gerstman, Epidemiology Kept Simple, 3rd ed., Table 10.6): both p_o = 0.85; table A
+    # p_e = 0.50, κ = 0.70; table B p_e = 0.78, κ = 0.32. PABAK = 2p_o − 1 = 0.70 for both (Byrt et al. 1993).
+    table_a = agreement([[40, 9], [6, 45]])
+    table_b = agreement([[80, 10], [5, 5]])
+    for a in (table_a, table_b):
+        assert a.n == 100 and a.percent_agreement == pytest.approx(0.85)
+        assert a.pabak == pytest.approx(0.70)
+    assert round(table_a.kappa, 2) == 0.70
+    assert round(table_b.kappa, 2) == 0.32
     assert pabak(0.85) == pytest.approx(0.70)
-    balanced = agreement([[40, 9], [6, 45]])
-    skewed = agreement([[80, 9], [6, 5]])
-    assert balanced.pabak == pytest.approx(0.70)
-    assert skewed.pabak == pytest.approx(0.70)
-    assert skewed.kappa < balanced.kappa  # kappa falls with prevalence; PABAK does not
 
 
 def test_high_agreement_low_kappa_paradox_by_hand():
