@@ -118,6 +118,8 @@ _JOURNAL_NOTE = re.compile(r"\[[^\]]*\]|\((?:print|online|electronic[^)]*|london
 _JOURNAL_MEETING = re.compile(r"[.:;,]\s*(?:conference|congress|meeting|symposium)\b.*$")
 _JOURNAL_MEETING_NAME = re.compile(r"[.:;,]\s*conference\s*:\s*(.+)$")
 _SUPPLEMENT = re.compile(r"suppl|^s\d*$|\bs\d+\b|supplement")
+# A page range longer than this is a typo in its end ("1-99999999999"), not an article.
+MAX_PAGE_SPAN = 5000
 _PAGE_START = re.compile(r"^([a-z]*)(\d+)([a-z]*)$")
 _DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S{3,}$")
 
@@ -264,6 +266,8 @@ def _page_keys(pages: str) -> tuple[str, str, str]:
         return "", "", ""
     last = _PAGE_START.match(parts[-1]) if len(parts) == 2 else None
     last_digits = last.group(2).lstrip("0") if last else ""
+    if last_digits and not 0 <= int(last_digits) - int(digits) <= MAX_PAGE_SPAN:
+        last_digits = ""  # "1-99999999999", "500-300": the end of the range says nothing
     return match.group(1), digits, last_digits
 
 
@@ -348,6 +352,8 @@ def record_keys(record: Record) -> Keys:
     keys.page_prefix, keys.first_page, keys.last_page = _page_keys(record.pages)
     if record.pages and not keys.first_page:
         keys.problems.append(f"unusable pages {record.pages!r} ignored")
+    elif "-" in expand_pages(record.pages or "") and keys.first_page and not keys.last_page:
+        keys.problems.append(f"unusable last page in {record.pages!r} ignored")
     supplement = _SUPPLEMENT.search(fold(f"{record.volume} {record.issue}")) or keys.page_prefix == "s"
     keys.abstract_like = bool(supplement) or bool(keys.first_page and keys.last_page in ("", keys.first_page))
 
