@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from sysrev.analyses.assemble import AnalysisData, assemble, relative_path
+from sysrev.analyses.citations import load_citations
 from sysrev.analyses.spec import AnalysisSpec, load_analyses
 from sysrev.analyses.targets import compare, consistency
 from sysrev.errors import InputError, SysrevError
@@ -47,6 +48,7 @@ class AnalysisOutcome:
     consistency: dict | None = None
     files: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # things the reader should know (e.g. a plot without RoB columns)
+    citations: dict = field(default_factory=dict)  # study label -> full reference (studies.csv), for `missing`
 
     @property
     def comparisons_total(self) -> int:
@@ -61,7 +63,7 @@ class AnalysisOutcome:
             "analysis": spec.describe(),
             "target": spec.target.to_dict() if spec.target else None,
             "result": self.result,
-            "missing": [m.to_dict(root) for m in self.data.missing],
+            "missing": [m.to_dict(root) | {"citation": self.citations.get(m.study)} for m in self.data.missing],
             "counts": {
                 "comparisons": self.comparisons_total,
                 "comparisons_complete": len(self.data.complete),
@@ -170,6 +172,9 @@ def run_project(project, names=(), *, write: bool = True) -> list[AnalysisOutcom
         specs = [spec for spec in specs if spec.name in names]
     rows = load_extraction(project)
     outcomes = [run_analysis(spec, rows) for spec in specs]
+    citations = load_citations(project)
+    for outcome in outcomes:
+        outcome.citations = {study: citations[study] for study in outcome.data.studies_missing if study in citations}
     if write:
         results_dir = project.results_dir
         for outcome in outcomes:

@@ -115,9 +115,27 @@ def format_outcome(outcome: AnalysisOutcome, root: Path | None = None, max_missi
     return "\n".join(lines)
 
 
+def format_full_texts(outcomes: list[AnalysisOutcome]) -> str | None:
+    """Each study with missing cells once, with the report that holds them (studies.csv citation, else a URL)."""
+    where: dict[str, str] = {}
+    for outcome in outcomes:
+        for missing in outcome.data.missing:
+            if missing.study not in where:
+                where[missing.study] = (outcome.citations.get(missing.study) or missing.source_url
+                                        or "no citation in analysis/extraction/studies.csv")
+    if not where:
+        return None
+    lines = ["full texts that hold the missing cells:"]
+    lines.extend(f"  - {study}: {where[study]}" for study in sorted(where))
+    return "\n".join(lines)
+
+
 def format_summary(outcomes: list[AnalysisOutcome], root: Path | None = None, max_missing: int | None = None) -> str:
-    """All analyses' blocks and a one-line tally of the statuses."""
+    """All analyses' blocks, the full texts still to read, and a one-line tally of the statuses."""
     blocks = [format_outcome(o, root, max_missing) for o in outcomes]
+    full_texts = format_full_texts(outcomes)
+    if full_texts:
+        blocks.append(full_texts)
     tally = {}
     for o in outcomes:
         tally[o.status] = tally.get(o.status, 0) + 1

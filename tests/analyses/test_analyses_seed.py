@@ -82,11 +82,16 @@ def test_seed_summary_and_json_from_the_command_line(tmp_path):
     assert text.exit_code == 0, text.output
     assert re.search(r"^pain: .*\n  status: (INCOMPLETE|PARTIAL|REPRODUCED|DIFFERS)", text.output, re.M)
     assert "target consistency: SE from CI 0.0536" in text.output
+    # Each study with gaps is named once with the report to read (studies.csv citation).
+    park = "Park Y, Lee JH, Park KD, Ahn JK, Park J, Jee H. Am J Phys Med Rehabil 2013;92(7):575-86"
+    assert f"\n  - Park 2013: {park}\n" in text.output
+    assert text.output.count("\n  - Park 2013: ") == 1
     listed = runner.invoke(cli, ["meta", "run", "--project", str(project), "--json"])
     objects = json.loads(listed.output)
     assert [o["name"] for o in objects] == ["pain", "ODI", "complications"]
     for obj in objects:
         assert {"name", "status", "target", "result", "missing"} <= set(obj)
+        assert all(m["citation"] for m in obj["missing"])  # every seed trial has its citation in studies.csv
         assert obj["status"] in {"reproduced", "differs", "incomplete", "partial"}
     assert (project / "analysis" / "results" / "pain.json").is_file()
 

@@ -8,6 +8,7 @@ from analyses_helpers import continuous, dichotomous, make_project
 from sysrev.analyses import load_analyses, run_project
 from sysrev.analyses.assemble import UNKNOWN_PLACE, assemble
 from sysrev.analyses.run import STATUSES, decide_status
+from sysrev.analyses.summary import format_summary
 from sysrev.extraction.table import load_extraction
 from sysrev.project import load_project
 
@@ -187,3 +188,30 @@ def test_an_outcome_without_rows_is_incomplete_with_a_note(tmp_path):
     assert outcome.status == "incomplete" and outcome.comparisons_total == 0
     assert outcome.notes == [f"no extraction row has outcome 'pian' (outcomes in the extraction files: pain); "
                              f"check `outcome` in {outcome.spec.path}, line 2"]
+
+
+def test_full_texts_to_read_name_each_study_once_with_its_citation(tmp_path):
+    """The summary ends with the report behind every study with gaps: studies.csv citation, else a URL."""
+    rows = COMPLETE + [
+        continuous("Gamma 2003", "A", 25, None, None, "2 weeks") | {"source_url": "https://example.org/gamma"},
+        continuous("Gamma 2003", "B", 25, None, None, "12 weeks") | {"source_url": "https://example.org/gamma"},
+        continuous("Delta 2004", "A", 25, None, None, "2 weeks"), continuous("Delta 2004", "B", 25, 1, 1, "2 weeks"),
+    ]
+    root = make_project(tmp_path / "p", SMD_BY_TIME, rows)
+    (root / "analysis" / "extraction" / "studies.csv").write_text(
+        "study,citation\nDelta 2004,\"Delta D, Epsilon E. J Test 2004;1:1-9\"\nAlpha 2001,Alpha A. J Test 2001\n")
+    project = load_project(root)
+    outcomes = run_project(project, write=False)
+    text = format_summary(outcomes, project.root)
+    block = text[text.index("full texts that hold the missing cells:"):].splitlines()
+    assert block[1:3] == ["  - Delta 2004: Delta D, Epsilon E. J Test 2004;1:1-9",
+                          "  - Gamma 2003: https://example.org/gamma"]  # no citation: the rows' URL
+    assert "Alpha 2001" not in "\n".join(block)  # complete: nothing to read
+    missing = outcomes[0].to_dict(project.root)["missing"]
+    assert {(m["study"], m["citation"]) for m in missing} == {("Gamma 2003", None),
+                                                              ("Delta 2004", "Delta D, Epsilon E. J Test 2004;1:1-9")}
+
+
+def test_no_full_texts_block_when_nothing_is_missing(tmp_path):
+    project = project_with(tmp_path, SMD_BY_TIME, COMPLETE)
+    assert "full texts" not in format_summary(run_project(project, write=False), project.root)

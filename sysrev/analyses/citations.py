@@ -1,0 +1,30 @@
+"""Which trial report a study label stands for, so that a reviewer knows which full text holds a missing cell.
+
+The extraction labels studies briefly ("Park 2013"); the full reference is the ``citation`` column of
+``analysis/extraction/studies.csv``. `sysrev meta run` shows it once per study with missing cells. Reading is
+lenient on purpose: the citations only help a reader, and ``sysrev extract check`` is where studies.csv is
+validated, so a project without the file (or the column) simply shows no citations.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from sysrev.extraction.table import STUDIES_FILE
+
+
+def load_citations(project) -> dict[str, str]:
+    """``{study label: citation}`` from the project's studies.csv; {} when there is none."""
+    path = project.extraction_dir / STUDIES_FILE
+    if not path.is_file():
+        return {}
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or not {"study", "citation"} <= set(reader.fieldnames):
+            return {}
+        citations = {}
+        for row in reader:
+            study, citation = (row.get("study") or "").strip(), (row.get("citation") or "").strip()
+            if study and citation:
+                citations[study] = citation
+        return citations
