@@ -16,7 +16,7 @@ from sysrev.rob.compare import compare_paths
 from sysrev.rob.form import Assessment, form_path, load_assessments, write_form
 from sysrev.rob.plots import save_figure, summary_bars, traffic_light
 from sysrev.rob.questions import DOMAIN_KEYS
-from sysrev.rob.summary import load_weights, plot_rows, rob_for_forest, select
+from sysrev.rob.summary import load_weights, plot_rows, rob_for_forest, select, weights_by_study
 
 
 @click.group()
@@ -119,7 +119,8 @@ def compare(a, b, out):
               help="Summary bar plot file (.png or .svg; without a suffix both are written).")
 @click.option("--outcome", default=None, help="Only this outcome (default: all forms).")
 @click.option("--weights", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Weight the summary plot: CSV study,weight or a meta-analysis JSON with studies[].weight.")
+              help="Weight the summary plot: CSV study,weight, or a `sysrev meta run` results JSON "
+                   "(analysis/results/<name>.json; a study's rows are summed).")
 @project_option
 def plot(traffic, summary, outcome, weights, project_dir):
     """robvis-style figures of the computed judgements."""
@@ -137,6 +138,8 @@ def plot(traffic, summary, outcome, weights, project_dir):
         w = load_weights(weights) if weights else None
         if w is not None and len({a.outcome for a in assessments}) > 1:
             raise SysrevError("--weights needs --outcome: weights belong to one analysis")
+        if w is not None:
+            w = weights_by_study(w, [label for label, _ in rows])
         written += save_figure(summary_bars(rows, w), summary)
     for path in written:
         click.echo(f"wrote {path}")

@@ -46,8 +46,10 @@ def plot_rows(assessments: list[Assessment]) -> list[tuple[str, dict]]:
 
 
 def load_weights(path) -> dict[str, float]:
-    """Study weights from a CSV with columns ``study,weight`` or a ``sysrev meta`` JSON result whose
-    ``studies`` entries carry ``study`` and ``weight``."""
+    """Row weights from a CSV with columns ``study,weight``, or from a meta-analysis JSON: a ``sysrev meta
+    run`` results file (``analysis/results/<name>.json``, rows under ``result.studies``) or any object whose
+    ``studies`` entries carry ``study`` and ``weight``. A row the analysis could not estimate (weight null)
+    weighs 0. Rows are keyed by their label; :func:`weights_by_study` sums them per study."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -56,11 +58,14 @@ def load_weights(path) -> dict[str, float]:
     weights: dict[str, float] = {}
     if path.suffix.lower() == ".json":
         try:
-            studies = json.loads(text)["studies"]
+            data = json.loads(text)
+            studies = data["studies"] if "studies" in data else (data.get("result") or {})["studies"]
             for entry in studies:
-                weights[str(entry["study"])] = float(entry["weight"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"expected a JSON object with studies[{{study, weight}}] ({exc})", path=path) from None
+                label = str(entry["study"])
+                weights[label] = weights.get(label, 0.0) + float(entry["weight"] or 0.0)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise InputError("expected a JSON object with studies[{study, weight}] (or result.studies[…], as "
+                             f"`sysrev meta run` writes) ({type(exc).__name__}: {exc})", path=path) from None
         return weights
     reader = csv.DictReader(text.splitlines())
     if not reader.fieldnames or not {"study", "weight"} <= set(reader.fieldnames):
@@ -72,3 +77,15 @@ def load_weights(path) -> dict[str, float]:
             raise InputError(f"weight {row['weight']!r} is not a number", path=path, line=line,
                              column="weight") from None
     return weights
+
+
+def weights_by_study(weights: dict[str, float], studies: list[str]) -> dict[str, float]:
+    """Each study's weight: the sum over the analysis rows labelled by it — the study itself, or the study
+    with a time point or item in brackets (``Park 2013 (12 weeks)``), as ``sysrev meta run`` labels rows.
+    A study with no such row is left out (the summary plot then names it)."""
+    out: dict[str, float] = {}
+    for study in studies:
+        rows = [w for label, w in weights.items() if label == study or label.startswith(f"{study} (")]
+        if rows:
+            out[study] = sum(rows)
+    return out

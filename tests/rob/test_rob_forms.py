@@ -1,5 +1,6 @@
 """RoB 2 forms: template round trip, malformed files (errors name file, key and line), checks, comparison."""
 
+import json
 import shutil
 
 import pytest
@@ -8,7 +9,7 @@ from sysrev.errors import InputError, SysrevError
 from sysrev.rob.check import ERROR, WARNING, assessment_problems, check_folder
 from sysrev.rob.compare import compare_assessments, compare_paths
 from sysrev.rob.form import Assessment, form_path, load_assessment, render_form, slug, write_form
-from sysrev.rob.summary import load_weights, rob_for_forest
+from sysrev.rob.summary import load_weights, rob_for_forest, weights_by_study
 
 LOW_ANSWERS = {
     "D1": {"1.1": "Y", "1.2": "Y", "1.3": "N"},
@@ -211,6 +212,23 @@ def test_load_weights_csv_and_errors(tmp_path):
     assert (err.value.line, err.value.column) == (3, "weight")
     (tmp_path / "w.json").write_text('{"studies": [{"study": "A", "weight": 40.0}, {"study": "B", "weight": 60}]}')
     assert load_weights(tmp_path / "w.json") == {"A": 40.0, "B": 60.0}
+
+
+def test_weights_from_a_meta_run_results_file_are_summed_per_study(tmp_path):
+    # the shape `sysrev meta run` writes: rows under result.studies, labelled "Study (time point)" when a
+    # study has several rows; a row the engine could not estimate has weight null
+    results = {"name": "pain", "result": {"studies": [
+        {"study": "Park 2013 (2 weeks)", "weight": 12.5}, {"study": "Park 2013 (12 weeks)", "weight": 10.0},
+        {"study": "Jee 2014", "weight": 30.0}, {"study": "Jee 2014b", "weight": 7.0},
+        {"study": "Hazra 2016", "weight": None}]}}
+    (tmp_path / "pain.json").write_text(json.dumps(results))
+    rows = load_weights(tmp_path / "pain.json")
+    assert rows["Hazra 2016"] == 0.0
+    by_study = weights_by_study(rows, ["Park 2013", "Jee 2014", "Hazra 2016", "Nisolle 2023"])
+    assert by_study == {"Park 2013": 22.5, "Jee 2014": 30.0, "Hazra 2016": 0.0}  # "Jee 2014b" is another study
+    (tmp_path / "bad.json").write_text('{"result": null}')
+    with pytest.raises(InputError, match="result.studies"):
+        load_weights(tmp_path / "bad.json")
 
 
 def test_fixture_forms_are_clean(own_fixtures, tmp_path):
