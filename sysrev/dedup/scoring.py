@@ -230,6 +230,8 @@ def compare(a: Keys, b: Keys) -> Verdict:
             if year == "far" and title != "exact":
                 return Verdict(UNCERTAIN, 0.5, "same identifier but years far apart")
             return Verdict(DUPLICATE, 3.0 + ratio / 100, "same DOI/PMID")
+        if title == "missing":
+            return Verdict(UNCERTAIN, 0.4, "same DOI/PMID but a title is missing and too little else agrees")
         return Verdict(UNCERTAIN, 0.4, "same DOI/PMID but the titles differ")
     kind_diff = a.kinds ^ b.kinds
     if kind_diff == {"conference"} and _same_abstract(a, b, title, year, author, journal):
