@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from sysrev.cli.main import cli
+from sysrev.rob.summary import load_weights, weights_by_study
 
 
 @pytest.fixture
@@ -96,3 +97,31 @@ def test_check_warns_about_studies_missing_from_studies_csv(project):
     assert result.exit_code == 0
     assert "warning: " in result.output and "study 'Trial Gamma 2021' is not in the extraction's studies.csv" in result.output
     assert "'Trial Alpha 2019' is not in" not in result.output
+
+
+def test_weighted_summary_from_a_meta_run_results_file(project, tmp_path):
+    # arms A/B (the fixture's review.toml); Trial Alpha has two time points, so two rows in the analysis
+    header = "study,outcome,item,timepoint,arm,n,mean,sd,events,scale,source,source_url,raw,method,note\n"
+    rows = ["Trial Alpha 2019,pain,,2 weeks,{arm},30,{m},1,,,T2,,,,",
+            "Trial Alpha 2019,pain,,12 weeks,{arm},30,{m},1,,,T2,,,,",
+            "Trial Beta 2020,pain,,2 weeks,{arm},20,{m},2,,,T3,,,,",
+            "Trial Gamma 2021,pain,,2 weeks,{arm},25,{m},2,,,T1,,,,",
+            "Trial Delta 2022,pain,,2 weeks,{arm},40,{m},3,,,T4,,,,"]
+    lines = [r.format(arm=arm, m=m) for r in rows for arm, m in (("A", 3), ("B", 4))]
+    (project / "analysis" / "extraction").mkdir(parents=True)
+    (project / "analysis" / "extraction" / "pain.csv").write_text(header + "\n".join(lines) + "\n")
+    (project / "review.toml").write_text((project / "review.toml").read_text()
+                                         + '[[outcomes]]\nname = "pain"\ntype = "continuous"\n')
+    (project / "analysis" / "analyses.toml").write_text('[analyses.pain]\noutcome = "pain"\nmeasure = "MD"\n')
+    assert run("meta", "run", "--project", project).exit_code == 0
+    results = project / "analysis" / "results" / "pain.json"
+    rows_out = {s["study"]: s["weight"] for s in json.loads(results.read_text())["result"]["studies"]}
+    alpha = rows_out["Trial Alpha 2019 (2 weeks)"] + rows_out["Trial Alpha 2019 (12 weeks)"]
+    studies = ["Trial Alpha 2019", "Trial Beta 2020", "Trial Gamma 2021", "Trial Delta 2022"]
+    by_study = weights_by_study(load_weights(results), studies)
+    assert by_study["Trial Alpha 2019"] == pytest.approx(alpha)
+    assert sum(by_study.values()) == pytest.approx(100)  # every row counted once
+    result = run("rob", "plot", "--summary", tmp_path / "w.png", "--outcome", "pain", "--weights", results,
+                 "--project", project)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "w.png").exists()
