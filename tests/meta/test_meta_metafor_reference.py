@@ -1,7 +1,7 @@
 """sysrev against metafor: every pinned number in validation/metafor/reference.json, case by case.
 
 The reference is produced by validation/metafor/make_reference.R (metafor 3.8-1, iterative estimators run to
-1e-12). Every number must agree to a relative tolerance of 1e-6; no quantity needs a looser one. The only
+1e-12). Every number must agree to a relative tolerance of 1e-6, however small the number (P values of 1e-26 included); no quantity needs a looser one. The only
 absolute allowance (1e-9) is for quantities that are zero: at a (RE)ML maximum on the boundary τ² = 0
 metafor's iteration stops a hair above it (τ² ≈ 1e-13, I² ≈ 1e-10 %) where sysrev reports 0.
 """
@@ -60,6 +60,8 @@ def test_the_comparison_flags_a_wrong_number():
     # the comparison itself must be able to fail
     assert not compare.agrees(1.0, 1.0 + 2e-6) and compare.agrees(1.0, 1.0 + 5e-7)
     assert not compare.agrees(3e-5, 3e-5 * (1 + 1e-4))
+    assert not compare.agrees(2e-26, 3e-26) and not compare.agrees(1e-10, 5e-10)  # tiny is not zero
+    assert compare.agrees(0.0, 1e-13) and not compare.agrees(0.0, 2e-9)
     assert not compare.agrees(None, 0.5) and compare.agrees(None, None)
     assert compare.relative_difference(1.0 + 2e-6, 1.0) == pytest.approx(2e-6, rel=1e-6)
     assert compare.relative_difference(0.1, 0.0) == math.inf
