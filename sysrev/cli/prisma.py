@@ -10,7 +10,7 @@ from sysrev.report.prisma import prisma_counts
 from sysrev.report.prisma_diagram import draw_prisma
 
 
-def _previous(value):
+def previous_counts(value):
     """``STUDIES`` or ``STUDIES:REPORTS`` → (studies, reports)."""
     if value is None:
         return None, None
@@ -36,7 +36,7 @@ def prisma(as_json, outs, previous, project_dir):
 
     Counts that do not add up are an error naming the stage, the records and the files involved.
     """
-    studies, reports = _previous(previous)
+    studies, reports = previous_counts(previous)
     counts = prisma_counts(load_project(project_dir), previous_studies=studies, previous_reports=reports)
     if as_json:
         click.echo(json.dumps(counts.to_dict(), indent=2, ensure_ascii=False))

@@ -5,11 +5,15 @@ import json
 import shutil
 import sys
 import time
+from pathlib import Path
 
 import click
 
 from sysrev.cli.options import project_option
+from sysrev.cli.prisma import previous_counts
+from sysrev.fileio import atomic_write_text
 from sysrev.project import load_project
+from sysrev.report.screening_report import screening_report
 from sysrev.screening.config import DECISIONS, STAGES
 from sysrev.screening.imports import FORMATS, read_export
 from sysrev.screening.keys import TerminalKeys
@@ -192,3 +196,19 @@ def import_(reviewer, stage, fmt, rayyan_name, decision, dry_run, file, project_
     if result.unmatched or outside:
         click.echo(f"{len(result.unmatched) + len(outside)} row(s) not imported (listed above).", err=True)
         sys.exit(1)
+
+
+@screen.command("report")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("--previous", default=None, metavar="STUDIES[:REPORTS]",
+              help="Updated review: studies (and reports) included in the previous version.")
+@project_option
+def report(out, previous, project_dir):
+    """Write the screening report (HTML): PRISMA 2020 flow, progress per stage and reviewer, agreement
+    (percent, kappa with 95% CI, PABAK, AC1) with a sentence for the methods section."""
+    studies, reports = previous_counts(previous)
+    html = screening_report(load_project(project_dir), previous_studies=studies, previous_reports=reports)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, html)
+    click.echo(f"wrote {path}")

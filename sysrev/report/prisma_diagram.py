@@ -13,6 +13,7 @@ Geometry is in inches (one axis unit = one inch on the page), box heights follow
 long reason lists or database names grow their boxes instead of overflowing them.
 """
 
+import io
 import textwrap
 from pathlib import Path
 
@@ -37,6 +38,9 @@ MARGIN = 0.25
 BAR_COLOUR = "#c7d9ef"
 HEADER_COLOUR = "#f3d98b"
 PREVIOUS_COLOUR = "#d9d9d9"
+# SVG text stays text (searchable, selectable); a fixed salt makes the element IDs, and so the file, the same
+# on every run, so a committed diagram changes in git only when its numbers do.
+_SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "sysrev-prisma"}
 
 
 def n(value) -> str:
@@ -54,7 +58,7 @@ def draw_prisma(counts, path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{suffix}")
     try:
-        with plt.rc_context({"svg.fonttype": "none"}):  # SVG text stays text: searchable, selectable
+        with plt.rc_context(_SVG_RC):
             figure.savefig(tmp, format=suffix[1:], dpi=200 if suffix == ".png" else None,
                            metadata={"Date": None} if suffix == ".svg" else None)
         tmp.replace(path)
@@ -62,6 +66,18 @@ def draw_prisma(counts, path) -> Path:
         plt.close(figure)
         tmp.unlink(missing_ok=True)
     return path
+
+
+def prisma_svg(counts) -> str:
+    """The diagram of ``counts`` as SVG text (for embedding in an HTML report)."""
+    figure = _figure(counts)
+    buffer = io.StringIO()
+    try:
+        with plt.rc_context(_SVG_RC):
+            figure.savefig(buffer, format="svg", metadata={"Date": None})
+    finally:
+        plt.close(figure)
+    return buffer.getvalue()
 
 
 def _figure(c):

@@ -34,6 +34,7 @@ def stage_summary(screening, stage) -> dict:
         "awaiting_second_reviewer": statuses.get("awaiting", 0),
         "unscreened": statuses.get("unscreened", 0),
         "reconciled": sum(1 for rid in state.reconciled if rid in eligible),
+        "reviewers_per_record": state.reviewers_per_record,
         "decisions": decided,
         "reviewers": reviewers,
         "agreement": pairwise_agreement(state, [r for r in screening.config.reviewers if r in reviewers]),

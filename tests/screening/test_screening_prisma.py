@@ -188,3 +188,9 @@ def _svg_words(path) -> str:
     import re
     lines = re.findall(r"<text [^>]*>([^<]*)</text>", path.read_text(encoding="utf-8"))
     return " ".join(" ".join(lines).replace("\u00a0", " ").split())
+
+
+def test_svg_is_the_same_file_on_every_run(complete, tmp_path):
+    counts = prisma_counts(complete)
+    first, second = draw_prisma(counts, tmp_path / "a.svg"), draw_prisma(counts, tmp_path / "b.svg")
+    assert first.read_bytes() == second.read_bytes()  # a committed diagram changes only with its numbers
