@@ -5,13 +5,16 @@ know which elements repeat. Biopython bundles NCBI's DTDs but, when a DOCTYPE na
 *downloads* it. sysrev never lets a document reach the network or expand without bound:
 
 * the DOCTYPE must name a DTD that Biopython bundles (whatever URL it gives, only the bundled copy is read;
-  a user's Biopython download cache is not consulted); a newer dated PubMed DTD than Biopython knows is
-  read with the newest bundled one, any other unknown DTD is refused;
+  a user's Biopython download cache is not consulted); a dated PubMed DTD that Biopython lacks is read with
+  the bundled one closest before it (the newest for a newer DTD), any other unknown DTD is refused;
 * a document with its own internal DTD subset (``<!DOCTYPE x [ … ]>``, the vehicle of external entities
   and entity-expansion bombs) is refused;
 * any other external entity reference, and any XML schema Biopython does not bundle, is refused.
 
 A refusal raises :class:`UnsafeXMLError`; a truncated or malformed document raises :class:`PubmedXMLError`.
+A well-formed document with an element its DTD does not declare (an old export saved without its DOCTYPE
+still has ``DateCreated``, dropped from the DTD in 2018) is read again without validation, which skips only
+the undeclared elements; none of them is a field a Record takes.
 """
 
 import os
@@ -135,15 +138,31 @@ def prepare_xml(data: bytes) -> bytes:
         return data
     if re.fullmatch(r"pubmed_\d{6}\.dtd", filename):
         start, end = match.start("ids") + system.start(1), match.start("ids") + system.end(1)
-        return data[:start] + newest_pubmed_dtd().encode() + data[end:]
+        return data[:start] + closest_pubmed_dtd(filename).encode() + data[end:]
     raise UnsafeXMLError(f"the DOCTYPE names the DTD {filename!r}, which Biopython does not bundle; "
                          "sysrev never downloads DTDs")
+
+
+def _pubmed_dtds() -> list[str]:
+    """The dated PubMed DTDs Biopython bundles, oldest first.
+
+    The names are ``pubmed_YYMMDD.dtd``; NLM's series began in 2002, so every ``YY`` is 20YY and the names
+    sort by date as they are.
+    """
+    return sorted(name for name in bundled_dtds() if re.fullmatch(r"pubmed_\d{6}\.dtd", name))
 
 
 @lru_cache(maxsize=1)
 def newest_pubmed_dtd() -> str:
     """The newest dated PubMed DTD Biopython bundles (e.g. ``pubmed_250101.dtd``)."""
-    return max(name for name in bundled_dtds() if re.fullmatch(r"pubmed_\d{6}\.dtd", name))
+    return _pubmed_dtds()[-1]
+
+
+def closest_pubmed_dtd(filename: str) -> str:
+    """The bundled PubMed DTD for a document declaring ``filename``: the newest one not after it (a 2016
+    export is read with the 2015 DTD, which still declares that year's elements), else the oldest."""
+    earlier = [name for name in _pubmed_dtds() if name <= filename]
+    return earlier[-1] if earlier else _pubmed_dtds()[0]
 
 
 def error_messages(data: bytes) -> list[str]:
@@ -168,20 +187,32 @@ def check_well_formed(data: bytes) -> None:
 def parse_pubmed_xml(data: bytes) -> list[dict]:
     """Parse an EFetch PubmedArticleSet into Biopython's structures (articles first, then book articles)."""
     data = prepare_xml(data)
-    handler = _OfflineHandler(validate=True, escape=False, ignore_errors=False)
     try:
-        result = handler.read(BytesIO(data))
-    except UnsafeXMLError:
-        raise
-    except (EntrezParser.CorruptedXMLError, EntrezParser.NotXMLError) as exc:
-        raise PubmedXMLError(f"malformed or truncated PubMed XML: {exc}") from None
+        result = _read(data, validate=True)
     except EntrezParser.ValidationError as exc:
-        raise PubmedXMLError(f"unexpected element in PubMed XML: {exc}") from None
-    except (RuntimeError, ValueError) as exc:  # Biopython's "Failed to access …", missing DTD, namespaces
-        raise PubmedXMLError(f"cannot read PubMed XML: {exc}") from None
+        try:
+            result = _read(data, validate=False)
+        except EntrezParser.ValidationError:
+            raise PubmedXMLError(f"unexpected element in PubMed XML: {exc}") from None
+    if isinstance(result, list) and result and all(
+            isinstance(a, dict) and ({"MedlineCitation", "BookDocument"} & set(a)) for a in result):
+        return list(result)  # a PubmedBookArticleSet, or a set read with a pre-2016 DTD: a plain list
     if not isinstance(result, dict) or not ({"PubmedArticle", "PubmedBookArticle"} & set(result)):
         raise PubmedXMLError("not a PubmedArticleSet")
     return list(result.get("PubmedArticle", [])) + list(result.get("PubmedBookArticle", []))
+
+
+def _read(data: bytes, *, validate: bool):
+    """Biopython's parse of prepared ``data``; its errors other than validation become PubmedXMLError."""
+    handler = _OfflineHandler(validate=validate, escape=False, ignore_errors=False)
+    try:
+        return handler.read(BytesIO(data))
+    except (UnsafeXMLError, EntrezParser.ValidationError):
+        raise
+    except (EntrezParser.CorruptedXMLError, EntrezParser.NotXMLError) as exc:
+        raise PubmedXMLError(f"malformed or truncated PubMed XML: {exc}") from None
+    except (RuntimeError, ValueError) as exc:  # Biopython's "Failed to access …", missing DTD, namespaces
+        raise PubmedXMLError(f"cannot read PubMed XML: {exc}") from None
 
 
 def records_from_xml(data: bytes) -> list[Record]:

@@ -110,3 +110,33 @@ def test_real_articles_structured_abstract_collective_and_book(shared_fixtures):
     [book] = records_from_xml((base / "metapub_tests_data" / "sample_article_20301577.xml").read_bytes())
     assert book.pmid == "20301577" and book.title == "CACNA1C-Related Disorders"
     assert book.abstract.startswith("CLINICAL CHARACTERISTICS:")
+
+
+OLD_ARTICLE = ARTICLE.replace('<PMID Version="1">123</PMID>', '<PMID Version="1">123</PMID><DateCreated><Year>2015'
+                              '</Year><Month>12</Month><Day>29</Day></DateCreated>')
+
+
+def test_older_dated_pubmed_dtd_is_read_with_the_closest_earlier_bundled_one():
+    """A 2016 export names pubmed_160101.dtd (not bundled) and has DateCreated, which the 2015 DTD declares."""
+    assert "pubmed_160101.dtd" not in pubmed_xml.bundled_dtds()
+    assert pubmed_xml.closest_pubmed_dtd("pubmed_160101.dtd") == "pubmed_150101.dtd"
+    doc = (b'<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January '
+           b'2016//EN" "http://www.ncbi.nlm.nih.gov/corehtml/query/DTD/pubmed_160101.dtd">\n<PubmedArticleSet>'
+           + OLD_ARTICLE.format(title="Old").encode() + b"</PubmedArticleSet>")
+    [record] = records_from_xml(doc)
+    assert (record.pmid, record.title, record.doi) == ("123", "Old", "10.1000/abc")
+
+
+def test_old_export_saved_without_its_doctype_is_still_read():
+    """Without a DOCTYPE the newest DTD is assumed; elements it no longer declares are skipped, not fatal."""
+    doc = f"<PubmedArticleSet>\n{OLD_ARTICLE.format(title='Saved by a reference manager')}\n</PubmedArticleSet>"
+    [record] = records_from_xml(doc.encode())
+    assert (record.pmid, record.title, record.year) == ("123", "Saved by a reference manager", 1998)
+
+
+def test_book_article_set_root():
+    doc = (b'<PubmedBookArticleSet><PubmedBookArticle><BookDocument><PMID Version="1">20301295</PMID>'
+           b'<Book><BookTitle book="gene">GeneReviews</BookTitle><PubDate><Year>1993</Year></PubDate></Book>'
+           b'<ArticleTitle>A chapter</ArticleTitle></BookDocument></PubmedBookArticle></PubmedBookArticleSet>')
+    [record] = records_from_xml(doc)
+    assert (record.pmid, record.title, record.journal, record.year) == ("20301295", "A chapter", "GeneReviews", 1993)
