@@ -6,6 +6,11 @@ Each line starts with ``%`` and a one-character tag, then a space and the value;
 ``%0`` type · ``%T`` title · ``%A`` authors · ``%E`` editors · ``%J`` journal (else ``%B``) · ``%D`` year ·
 ``%V`` volume · ``%N`` issue · ``%P`` pages · ``%R`` DOI · ``%U`` URL · ``%X`` abstract · ``%K`` keywords (one
 per line) · ``%@`` ISSN/ISBN · ``%M`` accession number (source_id) · ``%G`` language · ``%2`` PMCID.
+
+A second ``%0`` line after other fields also starts a new record, blank line or not: ``.enw`` files
+downloaded one by one and joined (``cat *.enw``) often lack the blank line, and their records must not run
+together. (A ``%0`` that is the record's first type line stays in the record, even after ``%T``: the AIS
+eLibrary writes the title first.)
 """
 
 import re
@@ -21,7 +26,7 @@ _MAPPED = set("0TAEJBDVNPRUXK@MG2")
 
 
 def _records(lines, path):
-    """``[(first_line, {tag: [values]})]`` for each blank-line-separated record."""
+    """``[(first_line, {tag: [values]})]`` for each record (ended by a blank line or a new ``%0`` type line)."""
     records, current, start, last = [], None, None, None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -31,6 +36,9 @@ def _records(lines, path):
             continue
         match = _TAG.match(line)
         if match:
+            if match.group(1) == "0" and current and "0" in current and set(current) - {"0"}:
+                records.append((start, current))
+                current = None
             if current is None:
                 current, start = {}, number
             last = match.group(1)

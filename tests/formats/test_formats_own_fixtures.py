@@ -505,3 +505,13 @@ def test_bibtex_zotero_biblatex_layout(fx):
     assert (first.pages, first.pmid, first.doi, first.issue) == ("101-108", "29999999", "10.9999/made.2016.101", "2")
     assert (second.pmid, second.language, second.year, second.pages) == ("28888888", "english", 2019, "e12")
     assert "eprint" not in second.extra["fields"]
+
+
+def test_endnote_tagged_files_joined_without_blank_lines(fx):
+    """Google Scholar's one-record .enw downloads joined with ``cat``: each ``%0`` line starts a record."""
+    article, paper, book = read_references(fx / "joined_scholar.enw")
+    assert (article.title, article.authors, article.pages, article.year) == (
+        "A made-up trial of ultrasound-guided facet injections", ["Kim, Sunghoon", "Lee, Kyunghee"], "101-108", 2016)
+    assert (paper.title, paper.journal, paper.source_id) == ("A made-up proceedings paper",
+                                                            "Proceedings of an Example Meeting", "joined_scholar.enw:12")
+    assert (book.title, book.authors, book.year) == ("A made-up book", ["Roe, Richard"], 2020)

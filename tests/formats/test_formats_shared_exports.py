@@ -336,6 +336,24 @@ def test_endnote_tagged_record_count(shared_fixtures, name):
     assert parsed.records[0].authors == ["Guo, Wenbo", "Straub, Detmar W.", "Zhang, Pengzhu", "Cai, Zhao"]
 
 
+def test_endnote_tagged_records_without_blank_lines(shared_fixtures):
+    """JabRef's tag-test file runs its records together; JabRef's own test expects 5 entries."""
+    records = read_references(shared_fixtures / "formats/jabref/Endnote.entries.enw")
+    assert len(records) == 5
+    assert (records[0].title, records[0].authors) == ("testT", ["testA0", "testA1"])
+    assert records[1].journal == "testJ"
+
+
+@pytest.mark.parametrize("name, pmids", [
+    ("MedlineImporterTestArticleID.xml", ["26711635"]),  # saved without DOCTYPE; has the pre-2018 DateCreated
+    ("MedlineImporterTestBookArticleSet.xml", ["21413195", "21413195"]),  # a PubmedBookArticleSet root
+])
+def test_pubmed_xml_older_and_book_set_layouts(shared_fixtures, name, pmids):
+    parsed = load_references(shared_fixtures / "eutils/jabref_medline" / name)
+    assert parsed.format == "pubmed_xml" and [r.pmid for r in parsed.records] == pmids
+    assert parsed.records[0].title
+
+
 def test_pubmed_xml_goes_through_the_search_stage_parser(shared_fixtures):
     parsed = load_references(shared_fixtures / "eutils/jabref_medline/MedlineImporterTestArticleItalics.xml")
     assert parsed.format == "pubmed_xml" and len(parsed.records) == 1
