@@ -62,6 +62,12 @@ RIS_FILES = {  # file: count asserted by the source project's tests (None: none 
     "formats/rispy/example_utf_chars.ris": None,
     "formats/rispy/example_multi_unknown_tags.ris": None,
     "formats/rispy/example_starting_newlines.ris": None,
+    "formats/rispy/example_basic.ris": 1,
+    "formats/rispy/example_custom_list_tags.ris": 1,
+    "formats/rispy/example_full_without_whitespace.ris": 2,
+    "formats/rispy/example_full_write.ris": 2,
+    "formats/rispy/example_single_unknown_tag.ris": 1,
+    "formats/rispy/example_urls.ris": 4,
     "scopus/export_ris/asreview_scopus.ris": 6,
     "scopus/export_ris/asreview_ris_issue_1099_scopus.txt": 7,
     "scopus/export_ris/asysd_scopus.ris": 10,
@@ -197,6 +203,13 @@ def test_nbib_stray_text_between_records_is_skipped_with_warning(shared_fixtures
     tagged = [p for p in paragraphs if re.match(r"[A-Z][A-Z0-9]{1,3} {0,3}-", p.lstrip())]
     assert len(paragraphs) - len(tagged) == 1  # the one "should be omitted" paragraph
     assert len(parsed.records) == len(tagged)
+
+
+def test_nbib_eric_export(shared_fixtures):
+    parsed = load_references(shared_fixtures / "formats/colrev/ANON_eric_nbib.nbib")
+    [record] = parsed.records
+    assert (parsed.format, parsed.dialect, record.source_id) == ("nbib", "eric", "EJ1131633")
+    assert record.authors == ["Smith, Tom", "Hunter, Shawn"] and record.doi == "10.1000/123456789"
 
 
 BIBTEX_FILES = ["formats/jabref/test.bib", "formats/colrev/ANON_web_of_science_bib.bib",
