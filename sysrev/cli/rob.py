@@ -38,11 +38,17 @@ def _folder(project_dir, folder):
 @project_option
 def new(study, outcome, assessor, folder, force, project_dir):
     """Write an empty RoB 2 form for STUDY and OUTCOME."""
+    study, outcome = study.strip(), outcome.strip()
+    if not study or not outcome:
+        raise SysrevError("STUDY and OUTCOME must not be empty (e.g. sysrev rob new \"Park 2013\" pain)")
     target = form_path(_folder(project_dir, folder), study, outcome)
     if target.exists() and not force:
         raise SysrevError(f"{target} already exists (use --force to overwrite it)")
-    write_form(target, Assessment(study=study.strip(), outcome=outcome.strip(), assessor=assessor))
+    write_form(target, Assessment(study=study, outcome=outcome, assessor=assessor))
     click.echo(f"wrote {target}")
+    known = _known_studies(project_dir, folder)
+    if known is not None and study not in known:
+        click.echo(f"warning: study {study!r} is not in the extraction's studies.csv (labels must match)", err=True)
 
 
 @rob.command("check")

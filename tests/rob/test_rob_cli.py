@@ -30,6 +30,20 @@ def test_new_writes_a_template_and_refuses_to_overwrite(project):
     assert again.exit_code == 2 and "already exists" in again.output
 
 
+def test_new_refuses_an_empty_label_and_warns_about_an_unknown_study(project):
+    empty = run("rob", "new", " ", "pain", "--project", project)
+    assert empty.exit_code == 2 and "must not be empty" in empty.output
+    assert not list((project / "analysis" / "rob2").glob("_--*"))
+    extraction = project / "analysis" / "extraction"
+    extraction.mkdir(parents=True)
+    (extraction / "studies.csv").write_text("study\nTrial Alpha 2019\n")
+    known = run("rob", "new", "Trial Alpha 2019", "mobility", "--project", project)
+    assert known.exit_code == 0 and "warning" not in known.output
+    unknown = run("rob", "new", "Trial Alfa 2019", "pain", "--project", project)
+    assert unknown.exit_code == 0
+    assert "study 'Trial Alfa 2019' is not in the extraction's studies.csv" in unknown.output
+
+
 def test_check_clean_project_exits_0_and_lists_judgements(project):
     result = run("rob", "check", "--project", project)
     assert result.exit_code == 0, result.output
