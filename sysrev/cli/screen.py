@@ -89,7 +89,8 @@ def _format_status(s) -> str:
     for a in s["agreement"]:
         kappa = ("kappa n/a (one category only)" if a["kappa"] is None else
                  f"kappa {a['kappa']:.3f} [95% CI {a['kappa_ci_low']:.3f}, {a['kappa_ci_high']:.3f}]")
-        lines.append(f"  agreement {a['reviewers'][0]} × {a['reviewers'][1]} on {a['n']} records: "
+        lines.append(f"  agreement {a['reviewers'][0]} × {a['reviewers'][1]} on {a['n']} record"
+                     f"{'s' if a['n'] != 1 else ''}: "
                      f"{100 * a['percent_agreement']:.1f}% · {kappa} · PABAK {a['pabak']:.3f} · "
                      f"AC1 {a['ac1']:.3f}")
     if s["outside_stage"]:
