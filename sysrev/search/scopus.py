@@ -265,6 +265,7 @@ def _fetch_by_cursor(api, term, years, partial, progress):
             if cursor != "*" and not restarted:
                 restarted = True
                 partial.state["cursor"] = "*"
+                partial.state["cursor_entries"] = 0  # every page is fetched again from the first
                 continue
             partial.add_gap({"kind": "cursor_pages", "years": list(years) if years else None,
                              "after_page": partial.state["cursor_pages"],
@@ -272,6 +273,11 @@ def _fetch_by_cursor(api, term, years, partial, progress):
             return
         _save_cursor_page(partial, page, cursor)
         progress.advance(len(page.records))
+    fetched, total = partial.state.get("cursor_entries", 0), partial.state["plan"][0]["count"]
+    if fetched < total:
+        partial.add_gap({"kind": "cursor_short", "years": list(years) if years else None, "count": total,
+                         "detail": f"the cursor ran out after {fetched} of the {total} results Scopus reported; "
+                                   "the rest were not delivered"})
 
 
 def _save_cursor_page(partial, page, cursor):
@@ -279,13 +285,17 @@ def _save_cursor_page(partial, page, cursor):
     more = page.records and page.next_cursor and page.next_cursor != cursor
     partial.state["cursor"] = page.next_cursor if more else None
     partial.state["cursor_pages"] = n + 1
+    partial.state["cursor_entries"] = partial.state.get("cursor_entries", 0) + len(page.records)
     partial.add_batch(f"cursor@{n}", page.records)
 
 
 def _fetch_by_start(api, term, item, partial, progress):
+    """Fetch the pages of one slice not yet done; a failed page, or one shorter than the slice's count
+    says it should be, becomes a gap."""
     years = tuple(item["years"]) if item["years"] else None
     key = "all" if years is None else f"{years[0]}-{years[1]}"
-    for start in range(0, min(item["count"], MAX_RESULTS), api.count):
+    reachable = min(item["count"], MAX_RESULTS)
+    for start in range(0, reachable, api.count):
         if partial.is_done(f"{key}@{start}"):
             continue
         try:
@@ -296,5 +306,10 @@ def _fetch_by_start(api, term, item, partial, progress):
             partial.add_gap({"kind": "page", "years": item["years"], "start": start, "count": api.count,
                              "detail": str(exc)})
             continue
+        expected = min(api.count, reachable - start)
+        if len(page.records) < expected:
+            partial.add_gap({"kind": "short_page", "years": item["years"], "start": start, "count": api.count,
+                             "detail": f"Scopus returned {len(page.records)} of the {expected} results asked for "
+                                       f"at start={start}; the rest were not delivered"})
         partial.add_batch(f"{key}@{start}", page.records)
         progress.advance(len(page.records))

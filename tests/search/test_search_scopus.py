@@ -175,3 +175,36 @@ def test_replayed_real_empty_result_gives_an_empty_snapshot(make_server, scopus_
     manifest, ids = _ids(outcome)
     assert ids == set() and manifest["reported_count"] == 0 and manifest["gaps"] == []
     assert len(server.requests("scopus")) == 1  # the empty first page ends the run
+
+
+def _page_body(total, entries, next_cursor=None):
+    results = {"opensearch:totalResults": str(total), "entry": entries or [{"@_fa": "true",
+                                                                              "error": "Result set was empty"}]}
+    if next_cursor:
+        results["cursor"] = {"@current": "x", "@next": next_cursor}
+    return json.dumps({"search-results": results}).encode()
+
+
+def test_cursor_that_runs_out_before_the_total_is_a_gap(make_server, scopus_for, tmp_path):
+    corpus = SyntheticScopus(130)
+    server = make_server(scopus=corpus)
+    # The third page comes back empty although 130 results were reported (the cursor "runs dry").
+    server.fault("scopus", "body", body=_page_body(130, [], "c50"), type="application/json",
+                 match={"cursor": "c50"})
+    outcome = search_scopus("x", out_dir=tmp_path, api=scopus_for(server))
+    manifest, ids = _ids(outcome)
+    assert len(ids) == 50 and manifest["reported_count"] == 130
+    [gap] = manifest["gaps"]
+    assert gap["kind"] == "cursor_short" and "after 50 of the 130" in gap["detail"]
+
+
+def test_short_page_in_start_paging_is_a_gap(make_server, scopus_for, tmp_path):
+    corpus = SyntheticScopus(60, cursor_allowed=False)
+    server = make_server(scopus=corpus)
+    ten = [corpus.entry(eid, year) for eid, year in corpus.entries[25:35]]
+    server.fault("scopus", "body", body=_page_body(60, ten), type="application/json", match={"start": "25"})
+    outcome = search_scopus("x", out_dir=tmp_path, api=scopus_for(server))
+    manifest, ids = _ids(outcome)
+    assert len(ids) == 45  # 25 + 10 + 10
+    [gap] = manifest["gaps"]
+    assert (gap["kind"], gap["start"]) == ("short_page", 25) and "returned 10 of the 25" in gap["detail"]
