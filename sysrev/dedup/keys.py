@@ -103,6 +103,9 @@ _PROTOCOL = re.compile(r"\b(?:study protocol|trial protocol|review protocol|prot
 _PREPRINT_VENUE = re.compile(r"\b(?:medrxiv|biorxiv|arxiv|chemrxiv|psyarxiv|socarxiv|ssrn|research square|"
                              r"preprints?|authorea|osf preprints|scielo preprints|zenodo)\b")
 _PREPRINT_DOI = re.compile(r"^10\.(?:1101|21203|2139|48550|20944|31234|31219|22541|31222|31235|5281)/")
+_REGISTRY_VENUE = re.compile(r"\b(?:clinicaltrials gov|clinicaltrials\.gov|isrctn|anzctr|chictr|eudract|ictrp|"
+                             r"ctri|drks|trial regist(?:er|ry|ration)s?)\b")
+_THESIS = re.compile(r"\b(?:dissertations? abstracts|proquest dissertations|thesis|dissertation)\b")
 _COCHRANE_DOI = re.compile(r"^10\.1002/14651858\.(cd\d{6})(?:\.pub(\d+))?")
 _COCHRANE_PAGES = re.compile(r"^(cd\d{6})$")
 _PART = re.compile(r"\bpart\s+(\d+|[ivx]{1,5}|one|two|three|four|five|six)\b")
@@ -146,7 +149,8 @@ class Keys:
     page_prefix: str = ""        # letters before the first page ("e" of e-locators, "s" of supplements)
     last_page: str = ""          # digits of the last page, written out in full ("575-86" → "586")
     abstract_like: bool = False  # one page or a supplement: how a conference abstract is printed
-    kinds: frozenset = frozenset()  # erratum, retraction, comment, conference, protocol, preprint
+    kinds: frozenset = frozenset()  # erratum, retraction, comment, conference, protocol, preprint,
+    #                                 registration (trial register record), thesis
     cochrane_id: str = ""
     cochrane_version: int | None = None
     part: str = ""               # number of the part in a series ("part II" → "2")
@@ -266,8 +270,9 @@ def _page_keys(pages: str) -> tuple[str, str, str]:
         return "", "", ""
     last = _PAGE_START.match(parts[-1]) if len(parts) == 2 else None
     last_digits = last.group(2).lstrip("0") if last else ""
-    if last_digits and not 0 <= int(last_digits) - int(digits) <= MAX_PAGE_SPAN:
-        last_digits = ""  # "1-99999999999", "500-300": the end of the range says nothing
+    if last_digits and int(last_digits) - int(digits) > MAX_PAGE_SPAN:
+        last_digits = ""  # "1-99999999999": the end of the range says nothing (a backward "2297-2108" keeps
+        #                   its end: the typo is more often in the first page)
     return match.group(1), digits, last_digits
 
 
@@ -312,6 +317,11 @@ def _kinds(title_lower: str, record: Record, journal_text: str, doi: str) -> set
         kinds.add("protocol")
     if _PREPRINT_VENUE.search(journal_text) or _PREPRINT_DOI.match(doi) or "preprint" in types:
         kinds.add("preprint")
+    if _REGISTRY_VENUE.search(journal_text) or "trial registration" in types or "trial registry" in types:
+        kinds.add("registration")
+    if (_THESIS.search(journal_text) or "thesis" in types or "dissertation" in types
+            or entry_type in {"phdthesis", "mastersthesis", "thesis"}):
+        kinds.add("thesis")
     return kinds
 
 

@@ -38,6 +38,8 @@ _KIND_LABELS = {
     "conference": "a conference abstract or paper and a journal article",
     "protocol": "a protocol and its results",
     "preprint": "a preprint and the published version",
+    "registration": "a trial registration and a publication of the trial",
+    "thesis": "a thesis and a publication from it",
 }
 
 

@@ -111,3 +111,22 @@ def test_iso_contracted_journal_abbreviations_and_embase_meeting_venues_match():
 
 def test_design_papers_are_protocols():
     assert "protocol" in record_keys(Record(source_id="x", title="The ABC trial: rationale and design")).kinds
+
+
+def test_trial_registrations_and_theses_are_their_own_kinds():
+    def kinds(**fields):
+        return record_keys(Record(source_id="x", title="Effect of X on Y", **fields)).kinds
+
+    assert kinds(journal="ClinicalTrials.gov") == {"registration"}
+    assert kinds(journal="ISRCTN registry") == {"registration"}
+    assert "thesis" in kinds(extra={"ENTRYTYPE": "phdthesis"})
+    assert "thesis" in kinds(publication_types=["Dissertation"])
+    assert not kinds(journal="Trials")
+
+
+def test_an_absurd_end_of_a_page_range_is_dropped_with_a_note_but_a_backward_range_keeps_its_end():
+    k = record_keys(Record(source_id="x", pages="1-99999999999"))
+    assert (k.first_page, k.last_page) == ("1", "")
+    assert any("unusable last page" in p for p in k.problems)
+    typo = record_keys(Record(source_id="x", pages="2297-2108"))  # the first page mistyped for 2097
+    assert (typo.first_page, typo.last_page, typo.problems) == ("2297", "2108", [])
