@@ -13,8 +13,14 @@ import codecs
 import os
 import select
 import sys
-import termios
-import tty
+
+import click
+
+try:  # POSIX terminals; on Windows click.getchar (msvcrt) already reads one key at a time, keeping type-ahead
+    import termios
+    import tty
+except ImportError:  # pragma: no cover - exercised on Windows only
+    termios = tty = None
 
 ESCAPE_WAIT = 0.03  # seconds to wait for the rest of an escape sequence after Esc
 
@@ -29,16 +35,20 @@ class TerminalKeys:
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
 
     def __enter__(self):
-        self._saved = termios.tcgetattr(self.fd)
-        tty.setcbreak(self.fd, termios.TCSANOW)  # TCSANOW: keep keys already typed
+        if termios is not None:
+            self._saved = termios.tcgetattr(self.fd)
+            tty.setcbreak(self.fd, termios.TCSANOW)  # TCSANOW: keep keys already typed
         return self
 
     def __exit__(self, *exc):
-        termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+        if termios is not None:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
         return False
 
     def __call__(self) -> str:
         """The next key (blocks until one is pressed)."""
+        if termios is None:  # pragma: no cover - Windows
+            return click.getchar()
         while not self._pending:
             self._read(timeout=None)
         if self._pending[0] == "\x1b":

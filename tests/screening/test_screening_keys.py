@@ -1,12 +1,12 @@
 """The terminal key reader keeps type-ahead and hands out one key at a time (driven through a real pty)."""
 
 import os
-import termios
 
 import pytest
 
 from sysrev.screening.keys import TerminalKeys
 
+termios = pytest.importorskip("termios", reason="needs a POSIX terminal")
 pty = pytest.importorskip("pty", reason="needs a POSIX pseudo-terminal")
 
 
