@@ -49,7 +49,7 @@ def check(quiet, project_dir):
 @click.option("--report", type=click.Path(dir_okay=False), default=None,
               help="Write the discrepancies as CSV (key columns, column, value A, value B).")
 def compare(a, b, out, report):
-    """Compare two extractors' files (or extractor folders) cell by cell."""
+    """Compare two extractors' files (or extractor folders, studies.csv included) cell by cell."""
     results = compare_paths(a, b, out, report)
     total = 0
     for name, comparison in results:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sysrev.errors import InputError
-from sysrev.extraction.compare import MARKER
+from sysrev.extraction.discrepancy import MARKER
 from sysrev.extraction.form import STUDIES_FILE, ExtractionForm, load_form, read_studies
 from sysrev.extraction.table import OutcomeRow, extraction_files, format_number, read_outcome_rows
 from sysrev.project import load_toml
@@ -214,6 +214,10 @@ def _check_studies(studies: dict, path: Path) -> list[Finding]:
         if total is not None and g1 is not None and g2 is not None and g1 + g2 != total:
             found.append(Finding(ERROR, path, f"{name}: n_randomised_group1 + n_randomised_group2 = {g1 + g2} "
                                               f"but n_randomised = {total}", study["_line"], "n_randomised"))
+        if MARKER in (study.get("note") or ""):
+            found.append(Finding(ERROR, path, f"{name}: unresolved double-extraction disagreement (see the note); "
+                                              f"enter the agreed value and remove the {MARKER} marker",
+                                 study["_line"], "note"))
         analysed = study.get("n_analysed")
         if analysed is not None and total is not None and analysed > total:
             found.append(Finding(ERROR, path, f"{name}: n_analysed ({analysed}) > n_randomised ({total})",

@@ -1,5 +1,8 @@
 """Double extraction: two extractors' files compared cell by cell, a discrepancy report, a consensus file.
 
+Outcome files are compared here; ``studies.csv`` (study characteristics) by
+:mod:`sysrev.extraction.compare_studies`, with the same marker and report.
+
 Rows are matched on (study, outcome, item, timepoint, arm). In the consensus, every cell both extractors
 agree on is copied. A numeric cell (n, mean, sd, events) or the scale on which they disagree is left EMPTY
 and the row's note gets a ``[DISAGREEMENT]`` marker naming both values, which ``sysrev extract check``
@@ -9,16 +12,16 @@ reports as an error until a human resolves it — nothing is chosen silently. Fr
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysrev.errors import SysrevError
+from sysrev.extraction.compare_studies import compare_studies, write_studies
+from sysrev.extraction.discrepancy import MARKER, Discrepancy, ExtractionComparison
 from sysrev.extraction.table import (
     COLUMNS,
     KEY_COLUMNS,
     NUMERIC_COLUMNS,
+    STUDIES_FILE,
     OutcomeRow,
     extraction_files,
     format_number,
@@ -27,39 +30,8 @@ from sysrev.extraction.table import (
 )
 from sysrev.fileio import atomic_write_text
 
-MARKER = "[DISAGREEMENT]"
 DECISIVE = (*NUMERIC_COLUMNS, "scale")
 TEXT_COLUMNS = ("source", "source_url", "raw", "method", "note")
-
-
-@dataclass(frozen=True)
-class Discrepancy:
-    key: tuple
-    column: str
-    a: str
-    b: str
-
-
-@dataclass
-class ExtractionComparison:
-    name_a: str
-    name_b: str
-    discrepancies: list[Discrepancy] = field(default_factory=list)
-    cells_compared: int = 0
-    cells_agreed: int = 0
-    consensus: list[dict] = field(default_factory=list)
-
-    @property
-    def agreement(self) -> float | None:
-        return self.cells_agreed / self.cells_compared if self.cells_compared else None
-
-    def report_csv(self) -> str:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow([*KEY_COLUMNS, "column", self.name_a, self.name_b])
-        for d in self.discrepancies:
-            writer.writerow([*d.key, d.column, d.a, d.b])
-        return buf.getvalue()
 
 
 def _cell(row: OutcomeRow | None, column: str) -> str:
@@ -124,33 +96,44 @@ def compare_rows(rows_a: list[OutcomeRow], rows_b: list[OutcomeRow], name_a="A",
 
 
 def compare_paths(a, b, out=None, report=None) -> list[tuple[str, ExtractionComparison]]:
-    """Compare two files, or two extractor folders paired by file name; write consensus file(s) to ``out``
-    (a file, or a folder when comparing folders) and the discrepancy report CSV to ``report``."""
+    """Compare two files, or two extractor folders paired by file name (outcome files and studies.csv);
+    write consensus file(s) to ``out`` (a file, or a folder when comparing folders) and the discrepancy
+    report CSV to ``report``."""
     a, b = Path(a), Path(b)
     if a.is_dir() != b.is_dir():
         raise SysrevError(f"compare two files or two folders, not a file and a folder ({a}, {b})")
     if a.is_dir():
-        files_a = {p.name: p for p in extraction_files(a)}
-        files_b = {p.name: p for p in extraction_files(b)}
+        files_a = {p.name: p for p in [*extraction_files(a), a / STUDIES_FILE] if p.is_file()}
+        files_b = {p.name: p for p in [*extraction_files(b), b / STUDIES_FILE] if p.is_file()}
         names = sorted(set(files_a) | set(files_b))
         if not names:
             raise SysrevError(f"no extraction files in {a} or {b}")
         pairs = [(n, files_a.get(n), files_b.get(n)) for n in names]
     else:
+        if (a.name == STUDIES_FILE) != (b.name == STUDIES_FILE):
+            raise SysrevError(f"compare {STUDIES_FILE} with {STUDIES_FILE} and outcome files with outcome files "
+                              f"({a}, {b})")
         pairs = [(a.name, a, b)]
     name_a, name_b = _extractor_name(a), _extractor_name(b)
     if name_a == name_b:
         name_a, name_b = f"{name_a} (A)", f"{name_b} (B)"
-    results = []
+    results, headers = [], {}
     for name, pa, pb in pairs:
-        rows_a = read_outcome_rows(pa) if pa else []
-        rows_b = read_outcome_rows(pb) if pb else []
-        results.append((name, compare_rows(rows_a, rows_b, name_a, name_b)))
+        if name == STUDIES_FILE:
+            comparison, headers[name] = compare_studies(pa, pb, name_a, name_b)
+        else:
+            rows_a = read_outcome_rows(pa) if pa else []
+            rows_b = read_outcome_rows(pb) if pb else []
+            comparison = compare_rows(rows_a, rows_b, name_a, name_b)
+        results.append((name, comparison))
     if out is not None:
         out = Path(out)
         for name, comparison in results:
             target = out / name if (a.is_dir() or out.is_dir()) else out
-            write_outcome_rows(target, comparison.consensus)
+            if name == STUDIES_FILE:
+                write_studies(target, headers[name], comparison.consensus)
+            else:
+                write_outcome_rows(target, comparison.consensus)
     if report is not None:
         text = "".join(c.report_csv().split("\n", 1)[1] if i else c.report_csv() for i, (_, c) in enumerate(results))
         atomic_write_text(report, text)

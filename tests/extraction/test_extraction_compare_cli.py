@@ -99,3 +99,47 @@ def test_convert_combine_arms_needs_a_complete_set():
     ok = run("extract", "convert", "combine-arms", "--n1", "10", "--events1", "2", "--n2", "12", "--events2", "3")
     (row,) = list(csv.DictReader(ok.stdout.splitlines()))
     assert (row["events"], row["n"]) == ("5", "22")
+
+
+def test_study_characteristics_are_compared_too(tmp_path):
+    a, b = extractor(tmp_path, "anna", ANNA), extractor(tmp_path, "ben", BEN)
+    (a / "studies.csv").write_text("study,country,n_randomised,n_analysed,note\n"
+                                   "Trial A,Korea,60,59,\nTrial B,Japan,40,,\n")
+    (b / "studies.csv").write_text("study,country,n_randomised,n_analysed,note\n"
+                                   "Trial A,South Korea,60.0,57,from CONSORT chart\n")
+    out = tmp_path / "consensus"
+    out.mkdir()
+    results = dict(compare_paths(a, b, out, tmp_path / "report.csv"))
+    studies = results["studies.csv"]
+    assert [(d.key[0], d.column, d.a, d.b) for d in studies.discrepancies] == [
+        ("Trial A", "country", "Korea", "South Korea"),
+        ("Trial A", "n_analysed", "59", "57"),
+        ("Trial B", "(row)", "present", "missing"),
+    ]
+    assert (studies.cells_compared, studies.cells_agreed) == (3, 1)  # 60 == 60.0
+    rows = {r["study"]: r for r in csv.DictReader((out / "studies.csv").read_text().splitlines())}
+    assert rows["Trial A"]["n_randomised"] == "60" and rows["Trial A"]["n_analysed"] == ""
+    assert rows["Trial A"]["country"] == "anna: Korea | ben: South Korea"
+    assert rows["Trial A"]["note"] == f"{MARKER} n_analysed: anna=59, ben=57. from CONSORT chart"
+    assert rows["Trial B"]["note"].startswith(f"{MARKER} study extracted by anna only")
+    report = list(csv.reader((tmp_path / "report.csv").read_text().splitlines()))
+    assert ["Trial A", "", "", "", "", "n_analysed", "59", "57"] in report
+
+
+def test_unresolved_characteristic_blocks_the_check(tmp_path):
+    project = tmp_path / "p"
+    ext = project / "analysis" / "extraction"
+    ext.mkdir(parents=True)
+    (project / "review.toml").write_text('[review]\ntitle = "t"\n')
+    (ext / "pain.csv").write_text(HEADER + "\n" + ANNA[0] + "\n")
+    (ext / "studies.csv").write_text(f'study,n_analysed,note\nTrial A,,"{MARKER} n_analysed: anna=59, ben=57."\n')
+    result = CliRunner().invoke(cli, ["extract", "check", "--project", str(project)])
+    assert result.exit_code == 2
+    assert "studies.csv, line 2, column 'note': Trial A: unresolved double-extraction disagreement" in result.output
+
+
+def test_studies_csv_is_compared_only_with_studies_csv(tmp_path):
+    a, b = extractor(tmp_path, "anna", ANNA), extractor(tmp_path, "ben", BEN)
+    (a / "studies.csv").write_text("study\nTrial A\n")
+    result = CliRunner().invoke(cli, ["extract", "compare", str(a / "studies.csv"), str(b / "pain.csv")])
+    assert result.exit_code == 2 and "compare studies.csv with studies.csv" in result.output
