@@ -35,9 +35,10 @@ def screen(ctx, reviewer, stage, project_dir):
     """Screen records one at a time (with --reviewer), or use a subcommand.
 
     \b
-    Keys: i include, e exclude, m maybe, s skip, b back, q quit
+    Keys: i include, e exclude, m maybe, s skip, b back, q quit, space: next page of a long abstract
     (at full text, e asks for the exclusion reason from a numbered menu).
-    Decisions go to screening/<stage>/<reviewer>.csv; the screen resumes where you stopped.
+    Decisions go to screening/<stage>/<reviewer>.csv; the screen resumes where you stopped,
+    and b goes back into earlier sessions too.
     """
     if ctx.invoked_subcommand is not None:
         return
