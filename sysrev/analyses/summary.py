@@ -25,6 +25,11 @@ def _num(value, digits: int = 2) -> str:
     return "NA" if value is None else f"{value:.{digits}f}"
 
 
+def _count(number: int, one: str, many: str) -> str:
+    """``1 study``, ``8 studies``."""
+    return f"{number} {one if number == 1 else many}"
+
+
 def _p(value) -> str:
     """``p = 0.042`` or ``p < 0.001``, as journals print it."""
     if value is None:
@@ -81,7 +86,8 @@ def format_outcome(outcome: AnalysisOutcome, root: Path | None = None, max_missi
     status = outcome.status.upper()
     if outcome.status in ("incomplete", "partial"):
         lines.append(f"  status: {status} — {done} of {total} comparisons complete; "
-                     f"{len(data.studies_missing)} studies with {data.missing_cell_count} missing cells")
+                     f"{_count(len(data.studies_missing), 'study', 'studies')} with "
+                     f"{_count(data.missing_cell_count, 'missing cell', 'missing cells')}")
     else:
         lines.append(f"  status: {status}")
     if spec.target:
@@ -139,5 +145,5 @@ def format_summary(outcomes: list[AnalysisOutcome], root: Path | None = None, ma
     tally = {}
     for o in outcomes:
         tally[o.status] = tally.get(o.status, 0) + 1
-    blocks.append(f"{len(outcomes)} analyses: " + ", ".join(f"{n} {s}" for s, n in tally.items()))
+    blocks.append(f"{_count(len(outcomes), 'analysis', 'analyses')}: " + ", ".join(f"{n} {s}" for s, n in tally.items()))
     return "\n\n".join(blocks)

@@ -215,3 +215,11 @@ def test_full_texts_to_read_name_each_study_once_with_its_citation(tmp_path):
 def test_no_full_texts_block_when_nothing_is_missing(tmp_path):
     project = project_with(tmp_path, SMD_BY_TIME, COMPLETE)
     assert "full texts" not in format_summary(run_project(project, write=False), project.root)
+
+
+def test_status_line_counts_in_words(tmp_path):
+    rows = COMPLETE + [continuous("Gamma 2003", "A", 25, 4.0, None, "2 weeks"),
+                       continuous("Gamma 2003", "B", 25, 4.1, 1.0, "2 weeks")]
+    project = project_with(tmp_path, SMD_BY_TIME, rows)
+    text = format_summary(run_project(project, write=False), project.root)
+    assert "status: PARTIAL — 2 of 3 comparisons complete; 1 study with 1 missing cell\n" in text
