@@ -78,9 +78,17 @@ def compare_assessments(a: Assessment, b: Assessment) -> Comparison:
                            sources=sorted(set(a.sources) | set(b.sources)))
 
     def differ(field_name, va, vb, where):
+        """Record a difference, and the comment the consensus form carries above ``where``: a question's
+        own line names just the two answers; the domain (or overall) header names each field that differs."""
         result.differences.append(Difference(field_name, _label(va), _label(vb)))
-        result.comments[where] = (f"DISAGREEMENT: {name_a}={_label(va) or '(empty)'}, "
-                                  f"{name_b}={_label(vb) or '(empty)'}; resolve and fill in")
+        values = f"{name_a}={_label(va) or '(empty)'}, {name_b}={_label(vb) or '(empty)'}"
+        if where[1] != "judgement":
+            result.comments[where] = f"DISAGREEMENT: {values}; resolve and fill in"
+            return
+        what = field_name.split(".", 1)[1] if "." in field_name else "judgement"
+        earlier = result.comments.get(where)
+        text = f"{what}: {values}"
+        result.comments[where] = f"{earlier}; {text}" if earlier else f"DISAGREEMENT on {text}"
 
     for domain in DOMAINS:
         fa, fb = a.domains[domain.key], b.domains[domain.key]
@@ -106,9 +114,12 @@ def compare_assessments(a: Assessment, b: Assessment) -> Comparison:
             merged.justification = _merge_text(fa.justification, fb.justification, name_a, name_b)
         else:
             differ(f"{domain.key}.override", fa.override, fb.override, (domain.key, "judgement"))
-        merged.direction = fa.direction if fa.direction == fb.direction else ""
+        if fa.direction == fb.direction:
+            merged.direction = fa.direction
+        else:
+            differ(f"{domain.key}.direction", fa.direction, fb.direction, (domain.key, "judgement"))
         ja, jb = a.domain(domain.key), b.domain(domain.key)
-        if ja != jb and (domain.key, "judgement") not in result.comments:
+        if ja != jb and fa.override == fb.override:  # a differing override is already reported
             differ(f"{domain.key} judgement", ja, jb, (domain.key, "judgement"))
         consensus.domains[domain.key] = merged
     oa, ob = a.overall, b.overall
@@ -123,8 +134,12 @@ def compare_assessments(a: Assessment, b: Assessment) -> Comparison:
         merged_overall.justification = _merge_text(oa.justification, ob.justification, name_a, name_b)
     else:
         differ("overall.override", oa.override, ob.override, ("overall", "judgement"))
+    if oa.direction == ob.direction:
+        merged_overall.direction = oa.direction
+    else:
+        differ("overall.direction", oa.direction, ob.direction, ("overall", "judgement"))
     ja, jb = a.overall_final(), b.overall_final()
-    if ja != jb and ("overall", "judgement") not in result.comments:
+    if ja != jb and oa.override == ob.override:
         differ("overall judgement", ja, jb, ("overall", "judgement"))
     consensus.overall = merged_overall
     result.consensus = consensus

@@ -182,6 +182,20 @@ def test_compare_copies_agreement_and_leaves_disagreement_empty(tmp_path):
     assert any(p.key == "D1.answers.1.2" for p in assessment_problems(consensus))
 
 
+def test_compare_reports_differing_directions_of_bias(tmp_path):
+    a = load_assessment(make(tmp_path / "a"))
+    b = load_assessment(make(tmp_path / "b"))
+    a.domains["D4"].direction, b.domains["D4"].direction = "favours experimental", "towards null"
+    a.overall.direction = b.overall.direction = "favours experimental"
+    b.domains["D2"].direction = "unpredictable"
+    c = compare_assessments(a, b)
+    assert [(d.field, d.a, d.b) for d in c.differences] == [
+        ("D2.direction", "", "unpredictable"), ("D4.direction", "favours experimental", "towards null")]
+    assert c.consensus.domains["D4"].direction == "" and c.consensus.overall.direction == "favours experimental"
+    text = render_form(c.consensus, c.comments)
+    assert "# DISAGREEMENT on direction: AB=favours experimental, AB=towards null" in text
+
+
 def test_compare_refuses_different_studies(tmp_path):
     a = load_assessment(make(tmp_path / "a"))
     b = load_assessment(make(tmp_path / "b", study="Other"))
