@@ -4,6 +4,7 @@ import json
 
 import click
 
+from sysrev.cli.options import AnyCaseChoice
 from sysrev.errors import InputError
 
 
@@ -54,19 +55,19 @@ def read_study_csv(path):
 
 @meta.command()
 @click.argument("data_csv", metavar="DATA.csv", type=click.Path(exists=True, dir_okay=False))
-@click.option("--measure", required=True, type=click.Choice(["MD", "SMD", "RR", "OR", "RD", "PETO", "GEN"],
-              case_sensitive=False), help="Effect measure (group 1 vs group 2).")
-@click.option("--method", type=click.Choice(["IV", "MH", "PETO"], case_sensitive=False), default=None,
+@click.option("--measure", required=True, type=AnyCaseChoice(["MD", "SMD", "RR", "OR", "RD", "PETO", "GEN"]),
+              help="Effect measure (group 1 vs group 2).")
+@click.option("--method", type=AnyCaseChoice(["IV", "MH", "PETO"]), default=None,
               help="Pooling method [default: MH for RR/OR/RD, PETO for PETO, IV otherwise].")
-@click.option("--model", type=click.Choice(["fixed", "random"], case_sensitive=False), default="fixed",
+@click.option("--model", type=AnyCaseChoice(["fixed", "random"]), default="fixed",
               show_default=True, help="Fixed-effect or random-effects model.")
-@click.option("--tau2", type=click.Choice(["DL", "REML", "PM", "ML", "HS", "SJ", "HE", "EB"], case_sensitive=False),
+@click.option("--tau2", type=AnyCaseChoice(["DL", "REML", "PM", "ML", "HS", "SJ", "HE", "EB"]),
               default="DL", show_default=True, help="τ² estimator for --model random.")
-@click.option("--ci", type=click.Choice(["z", "hksj"], case_sensitive=False), default="z", show_default=True,
+@click.option("--ci", type=AnyCaseChoice(["z", "hksj"]), default="z", show_default=True,
               help="Normal (z) or Hartung–Knapp–Sidik–Jonkman (t, k−1 df) intervals and test.")
-@click.option("--smd", type=click.Choice(["revman", "exact"], case_sensitive=False), default="revman",
+@click.option("--smd", type=AnyCaseChoice(["revman", "exact"]), default="revman",
               show_default=True, help="Hedges' g: RevMan's approximation or metafor's exact correction.")
-@click.option("--zero", type=click.Choice(["revman", "metafor"], case_sensitive=False), default="revman",
+@click.option("--zero", type=AnyCaseChoice(["revman", "metafor"]), default="revman",
               show_default=True, help="Zero-cell and Mantel–Haenszel conventions (see docs/meta.md).")
 @click.option("--subgroup", metavar="COLUMN", default=None, help="Analyse by the subgroups in this column.")
 @click.option("--level", type=click.FloatRange(0, 100, min_open=True, max_open=True), default=95.0,

@@ -74,6 +74,16 @@ def test_readable_table_gives_a_column_one_number_of_decimals(tmp_path):
     assert rows["B"] == ["1.9", "1.1", "30", "2.25", "1.0", "31"]  # sd2 "1" beside "1.2"; the Ns stay whole
 
 
+def test_options_take_any_case_and_help_and_errors_spell_them_as_documented(bcg_csv):
+    out = json.loads(pool(bcg_csv, "--measure", "rr", "--method", "iv", "--model", "RANDOM", "--tau2", "reml",
+                          "--json").output)
+    assert (out["measure"], out["method"], out["model"], out["tau2_method"]) == ("RR", "IV", "random", "REML")
+    help_text = CliRunner().invoke(cli, ["meta", "pool", "--help"]).output
+    assert "[MD|SMD|RR|OR|RD|PETO|GEN]" in help_text and "[DL|REML|PM|ML|HS|SJ|HE|EB]" in help_text
+    wrong = pool(bcg_csv, "--measure", "HR")
+    assert wrong.exit_code == 2 and "'HR' is not one of 'MD', 'SMD', 'RR'" in wrong.output
+
+
 def test_leave_one_out_and_small_study_tests(bcg_csv):
     out = json.loads(pool(bcg_csv, "--measure", "RR", "--method", "IV", "--model", "random", "--leave-one-out",
                           "--bias", "--json").output)
