@@ -145,5 +145,6 @@ def format_summary(outcomes: list[AnalysisOutcome], root: Path | None = None, ma
     tally = {}
     for o in outcomes:
         tally[o.status] = tally.get(o.status, 0) + 1
-    blocks.append(f"{_count(len(outcomes), 'analysis', 'analyses')}: " + ", ".join(f"{n} {s}" for s, n in tally.items()))
+    statuses = ", ".join(f"{n} {s}" for s, n in tally.items())
+    blocks.append(f"{_count(len(outcomes), 'analysis', 'analyses')}: {statuses}")
     return "\n\n".join(blocks)
