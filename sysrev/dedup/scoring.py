@@ -267,6 +267,11 @@ def compare(a: Keys, b: Keys) -> Verdict:
                                           ("first author", author == "mismatch"), ("title", title == "low"))
                  if value]
     if conflicts:
+        if title in ("exact", "high") and author == "match" and set(conflicts) <= {"volume", "first page"}:
+            # Another item under the same title by the same authors: an erratum or reply printed under the
+            # article's title, a meeting abstract and the paper, a reprint. Linked for the reviewer to see.
+            return Verdict(RELATED, 0.0, f"same title and first author but {' and '.join(conflicts)} differ "
+                                         "(an erratum, abstract or reprint?)")
         return Verdict(DISTINCT, 0.0, f"{', '.join(conflicts)} differ")
 
     if title == "missing":

@@ -77,7 +77,10 @@ def test_numbers_in_titles_must_agree_unless_the_whole_citation_does():
 
 
 def test_different_first_pages_in_the_same_volume_stay_apart():
-    assert verdict(TRIAL, dict(TRIAL, pages="601-610")).kind == DISTINCT
+    # same title and authors elsewhere in the volume: another item (erratum, abstract, reprint), linked
+    v = verdict(TRIAL, dict(TRIAL, pages="601-610"))
+    assert v.kind == RELATED and "first page" in v.reason
+    assert verdict(TRIAL, dict(TRIAL, pages="601-610", authors=["Brown, Carl"])).kind == DISTINCT
 
 
 def test_same_title_author_year_but_another_journal_is_only_uncertain():
