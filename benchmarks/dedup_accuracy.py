@@ -9,7 +9,9 @@ deduplicated on its own; FP/FN counted over the pairs), the project's own hard a
 (tests/fixtures/dedup/hard_cases.csv, stress_cases.csv), and any ``--set``.
 
 Scoring is pairwise (see sysrev.dedup.evaluate): FP = pairs of different records put in one cluster, FN = true
-duplicate pairs not joined, sensitivity = found true pairs / true pairs. Time is wall-clock for the whole
+duplicate pairs not joined, sensitivity = found true pairs / true pairs. ``rel/q`` splits sysrev's FN: pairs it
+linked as related publications (erratum, reply, abstract vs paper, review update…) / pairs it queued for a
+human; both still count as missed. Time is wall-clock for the whole
 deduplication (sysrev in this process; bib-dedupe in its own subprocess, including its start-up).
 """
 
@@ -79,8 +81,23 @@ def load_case_pairs(path: Path):
 def run_sysrev(records):
     started = time.perf_counter()
     result = deduplicate(records, progress=False)
+    seconds = time.perf_counter() - started
     ids = [r.source_id for r in records]
-    return [[ids[i] for i in c] for c in result.clusters], time.perf_counter() - started, len(result.uncertain)
+    return [[ids[i] for i in c] for c in result.clusters], seconds, len(result.uncertain), result
+
+
+def linked_misses(result, ids, missed) -> tuple[int, int]:
+    """How many missed pairs sysrev linked as related publications, and how many it queued for a human
+    (a link or queue entry between the two records' clusters); the rest it judged distinct."""
+    cluster_of = result.cluster_of()
+    pos = {rid: i for i, rid in enumerate(ids)}
+
+    def between(notes):
+        return {frozenset((cluster_of[n.a], cluster_of[n.b])) for n in notes}
+
+    related, queued = between(result.related), between(result.uncertain)
+    pairs = [frozenset((cluster_of[pos[a]], cluster_of[pos[b]])) for a, b in missed]
+    return sum(p in related for p in pairs), sum(p in queued and p not in related for p in pairs)
 
 
 def run_bibdedupe(records, tmp: Path, raw=None):
@@ -116,18 +133,20 @@ def main(argv=None):
         print("bib-dedupe: peer not installed (set SYSREV_BIBDEDUPE_PYTHON or install it in "
               "/work/peers/bibdedupe); showing sysrev only\n")
 
-    header = (f"{'set':<22} {'records':>7} {'pairs':>6} | {'sysrev FP':>9} {'FN':>4} {'sens':>7} {'time':>7} "
-              f"{'queue':>5} | {'bib-dedupe FP':>13} {'FN':>4} {'sens':>7} {'time':>7}")
+    header = (f"{'set':<22} {'records':>7} {'pairs':>6} | {'sysrev FP':>9} {'FN':>4} {'rel/q':>6} {'sens':>7} "
+              f"{'time':>7} {'queue':>5} | {'bib-dedupe FP':>13} {'FN':>4} {'sens':>7} {'time':>7}")
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for name, loader in discover_sets(fixtures, args.set):
             records, truth, raw = loader()
-            clusters, seconds, queued = run_sysrev(records)
-            ours, _fp, _fn = pairwise_score(len(records), clusters, truth)
+            clusters, seconds, queued, result = run_sysrev(records)
+            ours, _fp, fn = pairwise_score(len(records), clusters, truth)
+            rel, q = linked_misses(result, [r.source_id for r in records], fn)
             line = (f"{name:<22} {len(records):>7} {ours.true_pairs:>6} | {ours.false_positives:>9} "
-                    f"{ours.false_negatives:>4} {ours.sensitivity:>7.4f} {seconds:>6.2f}s {queued:>5} | ")
+                    f"{ours.false_negatives:>4} {f'{rel}/{q}':>6} {ours.sensitivity:>7.4f} {seconds:>6.2f}s "
+                    f"{queued:>5} | ")
             line += _peer_cells(records, raw, tmp, use_peer, lambda c: pairwise_score(len(records), c, truth)[0])
             print(line, flush=True)
         cases = fixtures / "dedup" / "bibdedupe_test_cases.json"
@@ -141,7 +160,7 @@ def _case_pairs_line(pairs, tmp, use_peer) -> str:
     tallies = {"sysrev": [0, 0, 0.0, 0], "peer": [0, 0, 0.0, 0]}
     for records, raw, dup in pairs:
         ids = [r.source_id for r in records]
-        clusters, seconds, queued = run_sysrev(records)
+        clusters, seconds, queued, _result = run_sysrev(records)
         _tally(tallies["sysrev"], clusters, ids, dup, seconds, queued)
         if use_peer:
             peer_clusters, info = run_bibdedupe(records, tmp, raw)
@@ -149,8 +168,8 @@ def _case_pairs_line(pairs, tmp, use_peer) -> str:
                 return f"curated pairs: peer failed: {info.get('error') if info else ''}"
             _tally(tallies["peer"], peer_clusters, ids, dup, info["wall_seconds"], 0)
     fp, fn, seconds, queued = tallies["sysrev"]
-    line = (f"{'curated pairs':<22} {2 * len(pairs):>7} {true:>6} | {fp:>9} {fn:>4} {(true - fn) / true:>7.4f} "
-            f"{seconds:>6.2f}s {queued:>5} | ")
+    line = (f"{'curated pairs':<22} {2 * len(pairs):>7} {true:>6} | {fp:>9} {fn:>4} {'':>6} "
+            f"{(true - fn) / true:>7.4f} {seconds:>6.2f}s {queued:>5} | ")
     if not use_peer:
         return line + "peer not installed"
     fp, fn, seconds, _ = tallies["peer"]
