@@ -7,7 +7,6 @@ import click
 from sysrev.cli.options import project_option
 from sysrev.project import load_project
 from sysrev.report.prisma import prisma_counts
-from sysrev.report.prisma_diagram import draw_prisma
 
 
 def previous_counts(value):
@@ -42,8 +41,11 @@ def prisma(as_json, outs, previous, project_dir):
         click.echo(json.dumps(counts.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(_format(counts))
-    for out in outs:
-        click.echo(f"wrote {draw_prisma(counts, out)}", err=as_json)
+    if outs:
+        from sysrev.report.prisma_diagram import draw_prisma  # matplotlib loads only when drawing
+
+        for out in outs:
+            click.echo(f"wrote {draw_prisma(counts, out)}", err=as_json)
 
 
 def _format(c) -> str:

@@ -18,7 +18,6 @@ The page holds no timestamp, so re-running it on unchanged files gives the same 
 from html import escape
 
 from sysrev.report.prisma import PrismaError, prisma_counts
-from sysrev.report.prisma_diagram import prisma_svg
 from sysrev.screening.config import DECISIONS, STAGES
 from sysrev.screening.state import load_screening
 from sysrev.screening.summary import stage_summary
@@ -86,6 +85,8 @@ def _prisma_section(project, screening, previous_studies, previous_reports) -> s
     if counts.previous_studies is not None:
         rows += [("Studies in the previous version", counts.previous_studies),
                  ("Total studies included", counts.total_studies)]
+    from sysrev.report.prisma_diagram import prisma_svg  # matplotlib loads only when a report is written
+
     svg = prisma_svg(counts)
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype inside HTML
     return (f'<h2>PRISMA 2020 flow</h2><div class="diagram">{svg}</div>'
