@@ -170,7 +170,8 @@ def xi(n: float) -> float:
 
 
 def _expected_order_statistic(r: int, n: int) -> float:
-    """E[X₍ᵣ₎] of n standard normal observations: ∫ x · n!/((r−1)!(n−r)!) Φ(x)^(r−1) (1−Φ(x))^(n−r) φ(x) dx."""
+    """E[X₍ᵣ₎], the r-th smallest of n standard normal observations:
+    ∫ x · n!/((r−1)!(n−r)!) · Φ(x)^(r−1) · (1−Φ(x))^(n−r) · φ(x) dx."""
     log_c = math.lgamma(n + 1) - math.lgamma(r) - math.lgamma(n - r + 1)
 
     def integrand(x):  # plain math (not scipy.stats) per point: quad calls it hundreds of times

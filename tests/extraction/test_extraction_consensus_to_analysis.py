@@ -33,7 +33,8 @@ ANALYSES = textwrap.dedent("""
     model = "fixed"
 """)
 FORM = '[scales."VAS 0-10"]\nhigher = "worse"\nrange = [0, 10]\n'
-# Invented trials. The extractors agree on everything except Trial B's FL SD (2.0 vs 2.5): the SD then changes Trial B's weight, so the pooled MD tells which value was used..
+# Invented trials. The extractors agree on everything except Trial B's FL SD (2.0 vs 2.5): the SD changes
+# Trial B's weight, so the pooled MD tells which value the analysis used.
 ANNA = [
     "Trial A,pain,,2 weeks,US,30,3.0,1.0,,VAS 0-10,Table 2,,,,",
     "Trial A,pain,,2 weeks,FL,30,4.0,1.0,,VAS 0-10,Table 2,,,,",
