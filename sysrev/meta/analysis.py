@@ -107,8 +107,9 @@ def analyse_group(eff: StudyEffects, settings: Settings) -> GroupResult:
         weights = _scatter(estimable, stats_.pop("weights"))
         if settings.method == "MH" and k > 1:
             stats_.update(_heterogeneity_from_q(q, df))
-        if k == 1:
-            stats_.update(Q_p=None, I2=None, I2_revman=None, H2=None, pi_low=None, pi_high=None)
+        if k == 1:  # no between-study variance to estimate from one study: τ² does not apply (RevMan)
+            stats_.update(Q_p=None, I2=None, I2_revman=None, H2=None, pi_low=None, pi_high=None,
+                          tau2=None, tau2_ci_low=None, tau2_ci_high=None)
     return GroupResult(k=k, k_total=len(estimable), ci=ci_method,
                        studies=_study_rows(eff, settings, _percent(weights)),
                        **{name: stats_.get(name) for name in _STATISTICS})

@@ -47,7 +47,8 @@ def test_single_study_subgroup_reports_its_own_interval_and_no_heterogeneity():
     single = r["subgroups"]["y"]
     assert single["k"] == 1 and single["ci"] == "z" and single["estimate"] == pytest.approx(-0.2)
     assert single["I2"] is None and single["Q_p"] is None and single["pi_low"] is None
-    assert r["ci"] == "hksj" and r["subgroup_test"]["df"] == 1
+    assert single["tau2"] is None and single["tau"] is None and single["tau2_ci_low"] is None
+    assert r["ci"] == "hksj" and r["subgroup_test"]["df"] == 1 and r["tau2"] is not None  # k = 3 overall
 
 
 @pytest.mark.parametrize("option,value", [("measure", "HR"), ("model", "mixed"), ("tau2", "GENQ"), ("ci", "t"),
