@@ -5,6 +5,7 @@ calls the stage's library code and prints. Errors a user can fix (:class:`sysrev
 become a one-line message and exit code 2.
 """
 
+import importlib
 import sys
 
 import click
@@ -13,8 +14,33 @@ from sysrev import __version__
 from sysrev.errors import SysrevError
 
 
+# Command name -> (module under sysrev.cli, attribute). Modules are imported only when their command runs,
+# so `sysrev screen` does not pay for scipy and matplotlib, which other command groups need.
+_COMMANDS = {
+    "dedup": ("dedup", "dedup"),
+    "extract": ("extract", "extract"),
+    "import": ("importer", "import_command"),
+    "meta": ("meta", "meta"),
+    "prisma": ("prisma", "prisma"),
+    "rob": ("rob", "rob"),
+    "screen": ("screen", "screen"),
+    "search": ("search", "search"),
+}
+
+
 class _Group(click.Group):
-    """A click group that reports :class:`SysrevError` as ``error: …`` with exit code 2, not a traceback."""
+    """The top-level group: loads command modules on demand and reports :class:`SysrevError` as
+    ``error: …`` with exit code 2, not a traceback."""
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(_COMMANDS))
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in _COMMANDS:
+            module_name, attribute = _COMMANDS[name]
+            module = importlib.import_module(f"sysrev.cli.{module_name}")
+            self.add_command(getattr(module, attribute), name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx):
         try:
@@ -28,19 +54,3 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="sysrev")
 def cli():
     """sysrev: run a systematic review and meta-analysis as code, and keep it living."""
-
-
-def _register():
-    # Imported here so that each command module can import `cli` helpers without a cycle.
-    from sysrev.cli import meta
-
-    cli.add_command(meta.meta)
-    from sysrev.cli import prisma, screen; cli.add_command(screen.screen); cli.add_command(prisma.prisma)  # noqa: E702
-    from sysrev.cli import rob; cli.add_command(rob.rob)  # noqa: E702
-    from sysrev.cli import extract; cli.add_command(extract.extract)  # noqa: E702
-    from sysrev.cli import dedup; cli.add_command(dedup.dedup)  # noqa: E702
-    from sysrev.cli import importer; cli.add_command(importer.import_command)  # noqa: E702
-    from sysrev.cli import search; cli.add_command(search.search)  # noqa: E702
-
-
-_register()
