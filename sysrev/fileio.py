@@ -3,6 +3,8 @@
 A review's files are its record of what was done, so nothing is ever half-written: content goes to a
 temporary file in the same folder, is flushed to disk, and only then renamed over the target (an atomic
 operation on POSIX file systems). A crash leaves either the old file or the new one, never a mixture.
+The new file gets the old one's permissions, or the usual ones for a new file (0666 less the umask), not the
+private 0600 of a temporary file, so co-reviewers on a shared machine can still read the project.
 """
 
 import json
@@ -21,11 +23,22 @@ def atomic_write_bytes(path, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits the file at ``path`` has, or a new file would get under the current umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def atomic_write_text(path, text: str, encoding: str = "utf-8") -> Path:
