@@ -191,7 +191,8 @@ def main() -> int:
     print(f"worst absolute difference where metafor's value is below 1e-6: {worst_abs:.3g} at {where_abs}")
     for failure in failures[:30]:
         print("DIFFERS:", *failure)
-    print(f"{len(failures)} numbers outside |got − expected| ≤ {RTOL:g}·|expected| (or 0 against a value within {ATOL:g} of 0)")
+    print(f"{len(failures)} numbers outside |got − expected| ≤ {RTOL:g}·|expected| "
+          f"(or 0 against a value within {ATOL:g} of 0)")
     return 1 if failures else 0
 
 

@@ -124,7 +124,8 @@ def main() -> int:
     print(f"worst relative difference {worst_rel:.3g} at {where_rel}")
     for failure in failures[:30]:
         print("DIFFERS:", *failure)
-    print(f"{len(failures)} fields outside |got − expected| ≤ {RTOL:g}·|expected| (or 0 against a value within {ATOL:g} of 0)")
+    print(f"{len(failures)} fields outside |got − expected| ≤ {RTOL:g}·|expected| "
+          f"(or 0 against a value within {ATOL:g} of 0)")
     return 1 if failures else 0
 
 
