@@ -92,7 +92,7 @@ def _read_xml(kind, data, path, source) -> ParsedFile:
     try:
         records = records_from_xml(data)
     except PubmedXMLError as exc:
-        raise InputError(str(exc), path=path) from None
+        raise InputError(str(exc), path=path, line=exc.line) from None
     for record in records:
         record.source = source or "pubmed"
     return ParsedFile(records=records, format="pubmed_xml", dialect="pubmed")

@@ -44,7 +44,12 @@ _ERROR = re.compile(rb"<ERROR>(.*?)</ERROR>", re.DOTALL)
 
 
 class PubmedXMLError(ValueError):
-    """The document is not well-formed PubMed XML (e.g. cut off mid-record)."""
+    """The document is not well-formed PubMed XML (e.g. cut off mid-record); ``line`` is where, when known,
+    counted in the document as given (not as prepared for the parser)."""
+
+    def __init__(self, message, line=None):
+        super().__init__(message)
+        self.line = line
 
 
 class UnsafeXMLError(PubmedXMLError):
@@ -186,12 +191,13 @@ def check_well_formed(data: bytes) -> None:
 
 def parse_pubmed_xml(data: bytes) -> list[dict]:
     """Parse an EFetch PubmedArticleSet into Biopython's structures (articles first, then book articles)."""
-    data = prepare_xml(data)
+    prepared = prepare_xml(data)
+    added_lines = prepared.count(b"\n") - data.count(b"\n")  # a declaration or DOCTYPE put in front
     try:
-        result = _read(data, validate=True)
+        result = _read(prepared, validate=True, added_lines=added_lines)
     except EntrezParser.ValidationError as exc:
         try:
-            result = _read(data, validate=False)
+            result = _read(prepared, validate=False, added_lines=added_lines)
         except EntrezParser.ValidationError:
             raise PubmedXMLError(f"unexpected element in PubMed XML: {exc}") from None
     if isinstance(result, list) and result and all(
@@ -202,7 +208,7 @@ def parse_pubmed_xml(data: bytes) -> list[dict]:
     return list(result.get("PubmedArticle", [])) + list(result.get("PubmedBookArticle", []))
 
 
-def _read(data: bytes, *, validate: bool):
+def _read(data: bytes, *, validate: bool, added_lines: int = 0):
     """Biopython's parse of prepared ``data``; its errors other than validation become PubmedXMLError."""
     handler = _OfflineHandler(validate=validate, escape=False, ignore_errors=False)
     try:
@@ -210,7 +216,12 @@ def _read(data: bytes, *, validate: bool):
     except (UnsafeXMLError, EntrezParser.ValidationError):
         raise
     except (EntrezParser.CorruptedXMLError, EntrezParser.NotXMLError) as exc:
-        raise PubmedXMLError(f"malformed or truncated PubMed XML: {exc}") from None
+        where = re.search(r"\(([^():]+): line (\d+), column (\d+)\)", str(exc))  # expat's, via Biopython
+        if where is None:
+            raise PubmedXMLError(f"malformed or truncated PubMed XML: {exc}") from None
+        reason, line, column = where.group(1), int(where.group(2)) - added_lines, where.group(3)
+        raise PubmedXMLError(f"malformed or truncated PubMed XML: {reason} (column {column})",
+                             line=max(1, line)) from None
     except (RuntimeError, ValueError) as exc:  # Biopython's "Failed to access …", missing DTD, namespaces
         raise PubmedXMLError(f"cannot read PubMed XML: {exc}") from None
 

@@ -515,3 +515,15 @@ def test_endnote_tagged_files_joined_without_blank_lines(fx):
     assert (paper.title, paper.journal, paper.source_id) == ("A made-up proceedings paper",
                                                             "Proceedings of an Example Meeting", "joined_scholar.enw:12")
     assert (book.title, book.authors, book.year) == ("A made-up book", ["Roe, Richard"], 2020)
+
+
+def test_pubmed_xml_cut_off_names_the_line_of_the_file(tmp_path):
+    """The line is counted in the file as saved, although the parser is given a declaration and DOCTYPE."""
+    article = ('<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><Journal><Title>J</Title></Journal>'
+               '<ArticleTitle>T</ArticleTitle></Article></MedlineCitation></PubmedArticle>')
+    path = tmp_path / "pubmed-saved.xml"
+    path.write_text(f"\n<PubmedArticleSet>\n{article}\n{article[:60]}", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_references(path)
+    assert err.value.line == 4 and "malformed or truncated PubMed XML" in str(err.value)
+    assert str(err.value).startswith(f"{path}, line 4: ")
