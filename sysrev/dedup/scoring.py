@@ -270,8 +270,8 @@ def compare(a: Keys, b: Keys) -> Verdict:
         if title in ("exact", "high") and author == "match" and set(conflicts) <= {"volume", "first page"}:
             # Another item under the same title by the same authors: an erratum or reply printed under the
             # article's title, a meeting abstract and the paper, a reprint. Linked for the reviewer to see.
-            return Verdict(RELATED, 0.0, f"same title and first author but {' and '.join(conflicts)} differ "
-                                         "(an erratum, abstract or reprint?)")
+            where = " and ".join(conflicts) + (" differ" if len(conflicts) > 1 else " differs")
+            return Verdict(RELATED, 0.0, f"same title and first author but {where} (an erratum, abstract or reprint?)")
         return Verdict(DISTINCT, 0.0, f"{', '.join(conflicts)} differ")
 
     if title == "missing":
