@@ -1,5 +1,6 @@
 """CSV (and tab- or semicolon-separated) exports: Scopus, PubMed, Embase, Cochrane CENTRAL, IEEE Xplore,
-SpringerLink, Zotero, Rayyan, ASReview, or any sheet with title/abstract/authors/year/doi columns.
+SpringerLink, Zotero, Rayyan, ASReview, ClinicalTrials.gov, or any sheet with title/abstract/authors/year/doi
+columns.
 
 Columns are matched by name, case- and punctuation-insensitively, against the names these tools use (the
 first match in :data:`COLUMNS` wins, so Scopus's ``Author full names`` beats its abbreviated ``Authors``).
@@ -27,17 +28,17 @@ from sysrev.normalise import clean_text, normalise_pmid
 
 # Record field → accepted column names, compared by _key (lower case, letters and digits only).
 COLUMNS = {
-    "source_id": ["eid", "ut", "central id", "pui", "embase accession id", "record id", "recordid", "id", "key",
+    "source_id": ["eid", "ut", "central id", "nct number", "pui", "embase accession id", "record id", "recordid", "id", "key",
                   "lens id", "publication id", "covidence", "reference id", "accession number", "an", "ui",
                   "record number", "pmid", "pubmed id", "rayyan id"],
     "title": ["title", "document title", "item title", "article title", "primary title", "title primary",
-              "display name", "ti"],
-    "abstract": ["abstract", "abstract note", "abstract text", "ab"],
+              "display name", "study title", "ti"],
+    "abstract": ["abstract", "abstract note", "abstract text", "brief summary", "ab"],
     "authors": ["author full names", "af", "authors", "author", "author names", "author(s)", "author/s",
                 "authors, primary", "author string",
                 "authorships author display name", "au", "creators"],
     "year": ["year", "publication year", "publication_year", "published year", "pubyear", "pub year", "py",
-             "year of publication", "publication date", "date of publication", "date"],
+             "year of publication", "publication date", "date of publication", "date", "first posted"],
     "journal": ["source title", "journal", "journal/book", "publication title", "journal title", "periodical",
                 "secondary title", "periodical full", "publication", "booktitle", "jo", "so", "source"],
     "journal_abbrev": ["abbreviated source title", "journal abbreviation", "periodical abbrev", "ta", "j2", "ji",
@@ -55,11 +56,11 @@ COLUMNS = {
     "issn": ["issn", "issns", "issn/isbn", "sn"],
     "language": ["language of original document", "language", "article language", "la"],
     "publication_types": ["document type", "publication type", "content type", "item type", "type of reference",
-                          "reference type", "doctype", "pt", "dt", "type", "entrytype"],
+                          "reference type", "doctype", "pt", "dt", "type", "entrytype", "study type"],
     "keywords": ["author keywords", "keywords", "manual tags", "kw", "de"],
     "index_keywords": ["index keywords", "emtree medical index terms", "mesh terms", "mesh_terms",
                        "automatic tags", "ieee terms", "subjects", "mh"],
-    "url": ["link", "url", "article url", "plink", "full text link", "pdf link"],
+    "url": ["link", "url", "article url", "plink", "full text link", "pdf link", "study url"],
 }
 _DIALECT_MARKERS = [  # (dialect, columns that must all be present)
     ("scopus", ["eid", "source title"]),
@@ -77,6 +78,7 @@ _DIALECT_MARKERS = [  # (dialect, columns that must all be present)
     ("dimensions", ["publication id", "pubyear"]),
     ("covidence", ["covidence"]),
     ("openalex", ["display name", "publication year"]),
+    ("clinicaltrials-gov", ["nct number", "study url"]),
 ]
 # Web of Science's tab-delimited export names its columns by field tag, and some tags mean something else
 # there than in other sheets: SP holds conference sponsors, PG the page count, PT a one-letter type code.

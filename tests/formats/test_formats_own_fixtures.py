@@ -527,3 +527,16 @@ def test_pubmed_xml_cut_off_names_the_line_of_the_file(tmp_path):
         read_references(path)
     assert err.value.line == 4 and "malformed or truncated PubMed XML" in str(err.value)
     assert str(err.value).startswith(f"{path}, line 4: ")
+
+
+def test_csv_clinicaltrials_gov_layout(fx):
+    """Trial registries are searched too: ClinicalTrials.gov's CSV download (2023 layout)."""
+    parsed = load_references(fx / "clinicaltrials_layout.csv")
+    assert (parsed.format, parsed.dialect) == ("csv", "clinicaltrials-gov")
+    first, second = parsed.records
+    assert (first.source_id, first.source, first.year) == ("NCT09999901", "clinicaltrials-gov", 2019)
+    assert first.title == "Made-up Trial of Ultrasound- Versus Fluoroscopy-guided Facet Injections"
+    assert first.abstract == "A made-up summary, with a comma, for a parser fixture."
+    assert first.url == "https://clinicaltrials.gov/study/NCT09999901" and first.publication_types == ["INTERVENTIONAL"]
+    assert first.extra["fields"]["Conditions"] == "Low Back Pain|Facet Joint Syndrome"
+    assert (second.source_id, second.year) == ("NCT09999902", 2023)
