@@ -125,6 +125,10 @@ def _check_row(measure: str, cells: dict, *, row: int, study: str) -> None:
     def bad(column, problem):
         raise StudyDataError(problem, row=row, column=column, study=study)
 
+    for column in ("n1", "n2", "events1", "events2"):
+        if column in cells and not cells[column].is_integer():
+            bad(column, f"a count must be a whole number (got {cells[column]:g}); round an effective sample size "
+                        "(as RevMan requires), or pool the adjusted effects with --measure GEN")
     for arm in ("1", "2"):
         n = cells.get("n" + arm)
         if n is not None and n < 2:

@@ -107,6 +107,8 @@ BAD_INPUT = [
     ("study,events1,n1,events2,n2\nA,3,10,4,10\nB,12,10,4,10\n", "RR", "line 3, column 'events1'", "exceed"),
     ("study,events1,n1,events2,n2\nA,3,10,,10\n", "OR", "line 2, column 'events2'", "missing"),
     ("study,events1,n1,events2,n2\nA,3,ten,4,10\n", "RD", "line 2, column 'n1'", "not a number"),
+    ("study,events1,n1,events2,n2\nA,3,10,4,10\nB,2.5,10,4,10\n", "OR", "line 3, column 'events1'", "whole number"),
+    ("study,n1,mean1,sd1,n2,mean2,sd2\nA,10,5,1,10.5,4,1\n", "SMD", "line 2, column 'n2'", "whole number"),
     ("study,events1,n1,events2,n2\nA,3,10,4,10\n\nA,5,10,4,10\n", "RR", "line 4, column 'study'", "duplicate"),
     ("study,events1,n1,events2\nA,3,10,4\n", "RR", "column 'n2'", "missing column"),
     ("study,yi,se\nA,0.5,0\n", "GEN", "line 2, column 'se'", "positive"),
