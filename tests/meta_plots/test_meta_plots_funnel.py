@@ -57,6 +57,11 @@ def test_subgrouped_funnel_files_png_and_svg(own_fixtures, tmp_path):
     assert funnel_figure(result).axes[0].get_xscale() == "linear"
 
 
+def test_generic_funnel_axis_is_named_se(own_fixtures):
+    fig = funnel_figure(analyse(own_fixtures, "gen.csv", "GEN"))
+    assert fig.axes[0].get_ylabel() == "SE" and fig.axes[0].get_xlabel() == "Estimate"
+
+
 def test_funnel_errors(own_fixtures, tmp_path):
     result = analyse(own_fixtures, "md.csv", "MD")
     with pytest.raises(SysrevError, match=r"\.png or \.svg"):

@@ -79,7 +79,9 @@ def funnel_figure(result: dict, *, title=None) -> Figure:
                 label=None if name is None else str(name))
     name = t.MEASURE_NAMES.get(measure, str(measure))
     ax.set_xlabel(f"{name} (log scale)" if ratio else name, fontproperties=font(FONT_SIZE + 1))
-    ax.set_ylabel(f"SE(log[{measure}])" if ratio else f"SE({measure})", fontproperties=font(FONT_SIZE + 1))
+    # a generic estimate has no name of its own: "SE", not "SE(GEN)"
+    ylabel = f"SE(log[{measure}])" if ratio else "SE" if measure == "GEN" else f"SE({measure})"
+    ax.set_ylabel(ylabel, fontproperties=font(FONT_SIZE + 1))
     for label in ax.get_xticklabels() + ax.get_yticklabels():
         label.set_fontproperties(font(FONT_SIZE))
     ax.legend(prop=font(FONT_SIZE), loc="upper left", bbox_to_anchor=(1.03, 1.0), frameon=False,
