@@ -14,41 +14,51 @@ from collections import Counter
 
 from rapidfuzz import fuzz
 
-# Each set holds words that name different populations, designs, sides or directions: a word of one title
-# replaced by another word of the same set means a different study.
+# Each group lists concepts (the word forms of one concept separated by spaces) that name different
+# populations, designs, sides or directions: a word of one title replaced by a word of *another* concept of
+# the same group means a different study; forms of one concept ("adolescent"/"adolescents") do not.
 _GROUPS = [
-    {"men", "women", "man", "woman", "male", "female", "males", "females", "boys", "girls", "boy", "girl"},
-    {"vivo", "vitro", "silico", "situ"},
-    {"with", "without"},
-    {"adult", "adults", "adolescent", "adolescents", "child", "children", "childhood", "infant", "infants",
-     "neonate", "neonates", "neonatal", "newborn", "newborns", "elderly", "older", "young", "younger",
-     "pediatric", "preterm", "term"},
-    {"acute", "subacute", "chronic"},
-    {"primary", "secondary", "tertiary"},
-    {"positive", "negative"},
-    {"increase", "decrease"}, {"increased", "decreased", "reduced"}, {"increases", "decreases"},
-    {"increasing", "decreasing"},
-    {"high", "low"}, {"higher", "lower"}, {"upper", "lower"},
-    {"left", "right"}, {"early", "late"}, {"earlier", "later"}, {"before", "after"},
-    {"first", "second", "third", "fourth", "fifth"},
-    {"short", "long"}, {"major", "minor"}, {"benign", "malignant"},
-    {"inpatient", "inpatients", "outpatient", "outpatients"},
-    {"anterior", "posterior"}, {"proximal", "distal"}, {"superior", "inferior"}, {"medial", "lateral"},
-    {"unilateral", "bilateral"}, {"systolic", "diastolic"},
-    {"sensitive", "resistant", "refractory", "susceptible"},
-    {"mild", "moderate", "severe"}, {"single", "double", "multiple"},
-    {"efficacy", "safety"}, {"incidence", "prevalence"}, {"mortality", "morbidity"},
-    {"diagnosis", "treatment", "prevention", "screening"},
-    {"urban", "rural"}, {"maternal", "paternal"}, {"fresh", "frozen"}, {"arterial", "venous"},
-    {"i", "ii", "iii", "iv", "v", "vi"},
-    {"rat", "rats", "mouse", "mice", "murine", "dog", "dogs", "canine", "cat", "cats", "feline", "pig", "pigs",
-     "porcine", "swine", "rabbit", "rabbits", "sheep", "ovine", "horse", "horses", "equine", "cow", "cows",
-     "cattle", "bovine", "monkey", "monkeys", "primate", "primates", "human", "humans", "zebrafish"},
+    ["men man male males boy boys", "women woman female females girl girls"],
+    ["vivo", "vitro", "silico", "situ"],
+    ["with", "without"],
+    ["adult adults", "adolescent adolescents", "child children childhood", "infant infants",
+     "neonate neonates neonatal newborn newborns", "elderly older", "young younger", "pediatric",
+     "preterm", "term"],
+    ["acute", "subacute", "chronic"],
+    ["primary", "secondary", "tertiary"],
+    ["positive", "negative"],
+    ["increase increases increased increasing", "decrease decreases decreased decreasing reduced reduction"],
+    ["high higher", "low lower"], ["upper", "lower"],
+    ["left", "right"], ["early earlier", "late later"], ["before", "after"],
+    ["first", "second", "third", "fourth", "fifth"],
+    ["short", "long"], ["major", "minor"], ["benign", "malignant"],
+    ["inpatient inpatients", "outpatient outpatients"],
+    ["anterior", "posterior"], ["proximal", "distal"], ["superior", "inferior"], ["medial", "lateral"],
+    ["unilateral", "bilateral"], ["systolic", "diastolic"],
+    ["sensitive", "resistant refractory", "susceptible"],
+    ["mild", "moderate", "severe"], ["single", "double", "multiple"],
+    ["efficacy", "safety"], ["incidence", "prevalence"], ["mortality", "morbidity"],
+    ["diagnosis", "treatment", "prevention", "screening"],
+    ["urban", "rural"], ["maternal", "paternal"], ["fresh", "frozen"], ["arterial", "venous"],
+    ["i", "ii", "iii", "iv", "v", "vi"],
+    ["rat rats", "mouse mice murine", "dog dogs canine", "cat cats feline", "pig pigs porcine swine",
+     "rabbit rabbits", "sheep ovine", "horse horses equine", "cow cows cattle bovine",
+     "monkey monkeys primate primates", "human humans", "zebrafish"],
 ]
-_GROUP_OF = {}
-for _n, _group in enumerate(_GROUPS):
-    for _word in _group:
-        _GROUP_OF.setdefault(_word, set()).add(_n)
+_CONCEPTS_OF = {}
+for _g, _group in enumerate(_GROUPS):
+    for _c, _forms in enumerate(_group):
+        for _word in _forms.split():
+            _CONCEPTS_OF.setdefault(_word, set()).add((_g, _c))
+
+
+def _swapped_concept(x: str, y: str) -> bool:
+    """``x`` and ``y`` name different concepts of one group."""
+    cx, cy = _CONCEPTS_OF.get(x), _CONCEPTS_OF.get(y)
+    if not cx or not cy or cx & cy:
+        return False
+    return bool({g for g, _ in cx} & {g for g, _ in cy})
+
 
 # Prefixes that reverse or move what the rest of the word says ("hypertension"/"hypotension",
 # "preoperative"/"postoperative", "active"/"inactive"); "" stands for the bare word.
@@ -69,6 +79,9 @@ MIN_STEM = 4
 
 
 def _prefix_swap(x: str, y: str) -> bool:
+    """``x`` and ``y`` are one stem behind two prefixes of one group (``hypertension``/``hypotension``)."""
+    if x[-MIN_STEM:] != y[-MIN_STEM:]:
+        return False
     for group in _PREFIX_GROUPS:
         for p in group:
             if not x.startswith(p):
@@ -101,14 +114,14 @@ def contrasting(title_a: str, title_b: str) -> bool:
         return True
     if len(only_b) <= 2 and not only_a and _NEGATIONS.intersection(only_b):
         return True
-    if len(only_a) == len(only_b) == 1 and _unalike(only_a[0], only_b[0]):
-        return True
+    if len(only_a) == len(only_b) == 1:
+        x, y = only_a[0], only_b[0]
+        if len(x) == len(y) == 1 and x.isalpha() and y.isalpha():
+            return True  # "hepatitis b" vs "hepatitis c", "influenza a" vs "influenza b"
+        if _unalike(x, y):
+            return True
     for x in only_a:
         for y in only_b:
-            if _GROUP_OF.get(x, set()) & _GROUP_OF.get(y, set()):
-                return True
-            if len(x) == len(y) == 1 and x.isalpha() and y.isalpha():
-                return True  # "hepatitis b" vs "hepatitis c", "influenza a" vs "influenza b"
-            if _prefix_swap(x, y) or _prefix_swap(y, x):
+            if _swapped_concept(x, y) or _prefix_swap(x, y) or _prefix_swap(y, x):
                 return True
     return False

@@ -178,8 +178,7 @@ def american(word: str) -> str:
 
 def comparison_words(text: str) -> list[str]:
     """The alphanumeric words of folded ``text``, in American spelling, numbers without thousands separators."""
-    if any(c.isdigit() for c in text):
-        text = _THOUSANDS.sub(r"\1", text)
+    text = _THOUSANDS.sub(r"\1", text)
     return [american(w) for w in _NON_ALNUM.split(text) if w]
 
 

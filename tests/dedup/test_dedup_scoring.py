@@ -179,6 +179,8 @@ def test_a_contrasting_word_keeps_same_author_year_journal_records_apart(title_a
                                                                        "psoriasis: a two-year follow-up"),
     ("Long-term haemoglobinuria after eculizumab in paroxysmal nocturnal haemoglobinuria",
      "Long-term haemoglobinura after eculizumab in paroxysmal nocturnal haemoglobinuria"),
+    ("Quality of life of adolescent patients after surgery for idiopathic scoliosis",
+     "Quality of life of adolescents patients after surgery for idiopathic scoliosis"),
 ])
 def test_spelling_variants_lost_symbols_and_typos_are_not_contrasts(title_a, title_b):
     assert verdict(dict(NO_LOCATOR, title=title_a), dict(NO_LOCATOR, title=title_b)).kind == DUPLICATE
