@@ -12,7 +12,11 @@ keywords. ERIC's ``OID`` (the ERIC number) is the source_id where there is no PM
 
 Ovid's tagged outputs ("Reprint/Medlars", "Citavi"; records numbered ``<1. >``) share the grammar and are
 read here too: ``UI`` (the PMID in Ovid MEDLINE, else the database's accession number) → source_id, ``DB`` →
-the database, ``YR``, ``JN``, ``VO``, ``DO`` (DOI URL), ``LG`` (language), ``PM`` (PMID).
+the database, ``YR``, ``JN``, ``VO``, ``DO`` (DOI URL), ``LG`` (language), ``PM`` (PMID). Ovid writes the
+paragraphs of an abstract after the first on lines of their own, not indented (``Method(s): We searched …``);
+in Ovid output such a line continues the field above it, unless it has a tag in the first four columns.
+Where Ovid gives no ``JN``/``VO``/``IP``/``PG`` (Embase), journal, volume, issue and pages come from the ``SO``
+citation (``Journal of Pain. 19 (3) (pp 275-283), 2018.``).
 """
 
 import re
@@ -22,7 +26,7 @@ from Bio import Medline
 
 from sysrev.errors import InputError
 from sysrev.formats.decode import split_lines
-from sysrev.formats.fields import as_list, build_record, doi_from, first
+from sysrev.formats.fields import as_list, build_record, doi_from, first, join_pages
 from sysrev.formats.result import ParsedFile
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}-(.*)$")
@@ -30,6 +34,13 @@ _MAPPED = {"PMID", "TI", "BTI", "AB", "FAU", "AU", "CN", "DP", "JT", "TA", "VI",
            "PMC", "IS", "ISSN", "LA", "PT", "MH", "OT", "OID", "UI", "YR", "JN", "VO", "DO", "LG", "PM"}
 # Ovid's "Reprint/Medlars" and "Citavi" outputs number each record with a line such as "<3001. >".
 _OVID_RECORD_NUMBER = re.compile(r"^<\d+\.?\s*>\s*$")
+# A tag line as Ovid writes it: the tag padded to four columns, the hyphen in the fifth.
+_OVID_TAG = re.compile(r"^[A-Z][A-Z0-9 ]{3}- ")
+# Ovid's Embase citation: "Journal. Volume (Issue) (pp Pages), Year." (a conference's details may follow the
+# journal's name: "BMC Proceedings. Conference: … Spain. 12 (Supplement 3) (no pagination), 2018.").
+_OVID_SOURCE_JOURNAL = re.compile(r"^(?P<journal>[^.]+?)\.\s+(?:Conference:|\d)")
+_OVID_SOURCE_NUMBERS = re.compile(r"\.\s+(?P<volume>\d+[A-Za-z]?)\s*(?:\((?P<issue>[^)]*)\))?\s*"
+                                  r"(?:\((?P<pages>[^)]*)\))?\s*,\s*\d{4}\b")
 
 
 def _split_records(lines, path):
@@ -40,6 +51,7 @@ def _split_records(lines, path):
     """
     records, warnings = [], []
     current, start, stray_at = [], None, None
+    ovid = False
 
     def close():
         if current:
@@ -49,6 +61,7 @@ def _split_records(lines, path):
 
     for number, line in enumerate(lines, start=1):
         if _OVID_RECORD_NUMBER.match(line):
+            ovid = True
             line = ""  # a record boundary, like a blank line
         if not line.strip():
             if line.startswith("      ") and current:
@@ -58,8 +71,12 @@ def _split_records(lines, path):
             current, start, stray_at = [], None, None
             continue
         match = _TAG.match(line)
+        if match and match.group(1) == "VN" and "ovid" in line.lower():
+            ovid = True
         if line.startswith("      ") and current:
             current.append(line + "\n")
+        elif ovid and current and not _OVID_TAG.match(line):
+            current.append("      " + line.strip() + "\n")  # an abstract's next paragraph
         elif match and stray_at is None:
             tag, value = match.group(1), match.group(2).strip()
             # Bio.Medline reads the tag from the first four columns and the value from column seven.
@@ -114,6 +131,10 @@ def _to_record(tags, *, source, fallback_id, dialect=""):
     # Ovid's unique identifier UI is the PMID in Ovid MEDLINE, the database's own accession number elsewhere.
     ovid_id = first(tags.get("UI"))
     pmid = first(tags.get("PMID"), tags.get("PM")) or (ovid_id if dialect == "pubmed" else "")
+    source_cell = first(tags.get("SO")) if dialect != "pubmed" else ""
+    journal_match = _OVID_SOURCE_JOURNAL.match(source_cell)
+    numbers = _OVID_SOURCE_NUMBERS.search(source_cell)
+    cited = numbers.groupdict() if numbers else {}
     extra_fields = {}
     for tag, value in tags.items():
         values = as_list(value)
@@ -126,11 +147,11 @@ def _to_record(tags, *, source, fallback_id, dialect=""):
         abstract=first(tags.get("AB")),
         authors=(as_list(tags.get("FAU")) or as_list(tags.get("AU"))) + as_list(tags.get("CN")),
         year=first(tags.get("DP"), tags.get("YR")),
-        journal=first(tags.get("JT"), tags.get("JN")),
+        journal=first(tags.get("JT"), tags.get("JN")) or (journal_match.group("journal") if journal_match else ""),
         journal_abbrev=first(tags.get("TA")),
-        volume=first(tags.get("VI"), tags.get("VO")),
-        issue=first(tags.get("IP")),
-        pages=first(tags.get("PG")),
+        volume=first(tags.get("VI"), tags.get("VO"), cited.get("volume")),
+        issue=first(tags.get("IP"), cited.get("issue")),
+        pages=first(tags.get("PG")) or join_pages(cited.get("pages") or ""),
         doi=doi,
         pmid=pmid,
         pmcid=first(tags.get("PMC")),

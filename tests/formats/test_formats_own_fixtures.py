@@ -540,3 +540,19 @@ def test_csv_clinicaltrials_gov_layout(fx):
     assert first.url == "https://clinicaltrials.gov/study/NCT09999901" and first.publication_types == ["INTERVENTIONAL"]
     assert first.extra["fields"]["Conditions"] == "Low Back Pain|Facet Joint Syndrome"
     assert (second.source_id, second.year) == ("NCT09999902", 2023)
+
+
+def test_ovid_embase_endnote_output_with_unindented_abstract_paragraphs(fx):
+    """Ovid's "EndNote" output (.cgi): the abstract's later paragraphs start at column 0, the SO citation holds
+    the journal, volume, issue and pages."""
+    parsed = load_references(fx / "ovid_embase_endnote.cgi")
+    assert (parsed.format, parsed.dialect, parsed.warnings) == ("nbib", "embase", [])
+    abstract, article = parsed.records
+    assert abstract.source_id == "629999991" and abstract.abstract == (
+        "Background: A made-up background sentence. Method(s): Made-up methods, with a comma. Result(s): Made-up "
+        "results: 14 of 260 studies. Conclusion(s): A made-up conclusion.")
+    assert (abstract.journal, abstract.volume, abstract.issue, abstract.pages) == (
+        "Example Proceedings", "12", "Supplement 3", "")
+    assert (article.journal, article.volume, article.issue, article.pages, article.year) == (
+        "Journal of Example Pain", "19", "3", "275-283", 2018)
+    assert article.doi == "" and abstract.doi == "10.9999/ovid.2018.1"
