@@ -3,8 +3,9 @@
 The target of issue 4 is zero false positives on every set; the sensitivity floors below are the figures
 measured when the rules were written (benchmarks/dedup_accuracy.py prints them), so a change that loses
 duplicates fails here. haematology's labels count errata, author replies and conference abstracts as
-duplicates of the article; issue 4 requires those to be kept apart (linked as related), which is why its
-pairwise sensitivity is lower by design.
+duplicates of the article, and four registrations of different trials as one; issue 4 requires those to be
+kept apart (errata, replies, abstracts linked as related), which is why its pairwise sensitivity is lower by
+design (docs/dedup.md lists every missed pair's kind).
 """
 
 import json
@@ -14,7 +15,7 @@ import pytest
 from sysrev.dedup.engine import deduplicate
 from sysrev.dedup.evaluate import load_colrev_set, load_labelled_set, pairwise_score, record_from_row
 
-FLOORS = {"cytology_screening": 0.99, "haematology": 0.78, "special_cases": 1.0}
+FLOORS = {"cytology_screening": 0.998, "haematology": 0.79, "special_cases": 1.0}
 
 
 def _score(records, truth):
