@@ -28,9 +28,9 @@ from sysrev.normalise import clean_text, normalise_pmid
 
 # Record field → accepted column names, compared by _key (lower case, letters and digits only).
 COLUMNS = {
-    "source_id": ["eid", "ut", "central id", "nct number", "pui", "embase accession id", "record id", "recordid", "id", "key",
-                  "lens id", "publication id", "covidence", "reference id", "accession number", "an", "ui",
-                  "record number", "pmid", "pubmed id", "rayyan id"],
+    "source_id": ["eid", "ut", "central id", "nct number", "pui", "embase accession id", "record id", "recordid",
+                  "id", "key", "lens id", "publication id", "covidence", "reference id", "accession number", "an",
+                  "ui", "record number", "pmid", "pubmed id", "rayyan id"],
     "title": ["title", "document title", "item title", "article title", "primary title", "title primary",
               "display name", "study title", "ti"],
     "abstract": ["abstract", "abstract note", "abstract text", "brief summary", "ab"],
