@@ -271,6 +271,7 @@ CSV_FILES = {
     "scopus/export_csv/litstudy_scopus_v2.csv": ("scopus", 88),
     "formats/asreview_demo_data/embase.csv": ("embase", 6),
     "formats/asreview_demo_data/generic_labels.csv": ("asreview", 6),
+    "formats/asreview_demo_data/generic_labels_no_abs.csv": ("asreview", 6),
     "formats/asreview_demo_data/missing_values.csv": ("", None),
     "formats/colrev/pubmed-chatbot.csv": ("pubmed", None),
     "formats/colrev/ANON_ieee_csv.csv": ("", None),
