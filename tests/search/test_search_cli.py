@@ -142,3 +142,30 @@ def test_bad_run_name_is_refused_before_searching(server, env, tmp_path):
                                 env=env)
     assert result.exit_code == 2 and "invalid snapshot name" in result.output
     assert server.requests() == []
+
+
+def test_interrupted_command_resumes_with_every_record_once(server, env, tmp_path, monkeypatch):
+    from sysrev.search.partial import PartialRun
+
+    real_add = PartialRun.add_lines
+    calls = {"n": 0}
+
+    def interrupt_on_second_batch(self, key, rows):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        real_add(self, key, rows)
+
+    out = tmp_path / "out"
+    command = ["search", "pubmed", "--query", "back pain", "--batch-size", "5", "--out", str(out)]
+    monkeypatch.setattr(PartialRun, "add_lines", interrupt_on_second_batch)
+    result = CliRunner().invoke(cli, command, env=env)
+    assert result.exit_code == 130 and "--resume" in result.output and list_snapshots(out) == []
+    monkeypatch.setattr(PartialRun, "add_lines", real_add)
+    result = CliRunner().invoke(cli, command, env=env)
+    assert result.exit_code == 2 and "--resume" in result.output  # nothing fetched so far is thrown away
+    result = CliRunner().invoke(cli, command + ["--resume"], env=env)
+    assert result.exit_code == 0, result.output
+    manifest, records = read_snapshot(list_snapshots(out)[0])
+    ids = [r.source_id for r in records]
+    assert len(ids) == len(set(ids)) == 12 and manifest["resumed"] is True
