@@ -26,6 +26,8 @@ TITLE_MEDIUM = 88.0
 # A shorter title contained in a longer one (truncation, dropped subtitle) counts as a medium match.
 TITLE_CONTAINED = 97.0
 MIN_CONTAINED_CHARS = 30
+# The longest page range the reworded-title rule accepts as one article.
+MAX_ARTICLE_PAGES = 60
 # Word overlap (rapidfuzz token_set_ratio) a reworded title needs when the whole page range agrees.
 TITLE_WORDS_SHARED = 60.0
 # A title this short (in words) needs a venue or page to agree before a merge.
@@ -175,8 +177,10 @@ def _pages(a: Keys, b: Keys) -> str:
 
 
 def _same_page_range(a: Keys, b: Keys) -> bool:
-    """Both records span the same pages, more than one: an article, not an abstract sharing a page."""
-    return bool(a.last_page) and a.last_page == b.last_page and a.last_page != a.first_page
+    """Both records span the same pages, more than one and no more than an article takes: an article, not
+    an abstract sharing a page nor a whole abstract book's range given for each abstract in it."""
+    return (bool(a.last_page) and a.last_page == b.last_page and a.first_page == b.first_page
+            and 0 < int(a.last_page) - int(a.first_page) <= MAX_ARTICLE_PAGES)
 
 
 def _identifiers(a: Keys, b: Keys) -> str:

@@ -196,6 +196,8 @@ def test_reworded_title_on_the_same_page_range_of_one_volume_is_one_article():
     # another first author on the same pages (a debate pair), or one shared page only, is not enough
     assert verdict(a, dict(b, authors=["Weber, Klaus"])).kind == DISTINCT
     assert verdict(dict(a, pages="600"), dict(b, pages="600")).kind != DUPLICATE
+    # the range of a whole abstract book, given for every abstract in it, does not name one article
+    assert verdict(dict(a, pages="S1-S250"), dict(b, pages="S1-S250")).kind != DUPLICATE
 
 
 def test_supplement_abstract_and_the_full_paper_in_the_same_journal_year_stay_apart():
