@@ -117,8 +117,10 @@ def prepare_xml(data: bytes) -> bytes:
     """Check the prolog and return the document ready for Biopython's parser, or raise UnsafeXMLError.
 
     A DOCTYPE with an internal subset is refused; one that names a DTD Biopython does not bundle is refused,
-    except an unknown dated PubMed DTD (``pubmed_YYMMDD.dtd``), which is read with the newest bundled PubMed
-    DTD. Files saved without the XML declaration or the DOCTYPE (e.g. by reference managers) get them added.
+    except an unknown dated PubMed DTD (``pubmed_YYMMDD.dtd``), which is read with the closest bundled one
+    (:func:`closest_pubmed_dtd`). Files saved without the XML declaration or the DOCTYPE (e.g. by reference
+    managers) get them added, and a single ``<PubmedArticle>`` or ``<PubmedBookArticle>`` saved on its own is
+    put inside a ``<PubmedArticleSet>`` (on its first line, so line numbers stay those of the file).
     """
     data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not data.startswith(b"<?xml"):
@@ -127,9 +129,15 @@ def prepare_xml(data: bytes) -> bytes:
     match = _DOCTYPE.search(head)
     if not match:
         root = re.search(rb"<(PubmedArticleSet|PubmedBookArticleSet)[\s>]", head)
-        if root is None:
-            return data
         declaration_end = data.index(b"?>") + 2
+        if root is None:
+            first = re.search(rb"<(?![?!])([\w:.-]+)", re.sub(rb"<!--.*?-->", lambda m: b" " * len(m.group()),
+                                                                 data[declaration_end:_PROLOG_BYTES], flags=re.S))
+            if first is None or first.group(1) not in (b"PubmedArticle", b"PubmedBookArticle"):
+                return data
+            at = declaration_end + first.start()
+            data = data[:at] + b"<PubmedArticleSet>" + data[at:] + b"</PubmedArticleSet>"
+            root = re.search(rb"<(PubmedArticleSet)", data)
         doctype = f'\n<!DOCTYPE {root.group(1).decode()} SYSTEM "{newest_pubmed_dtd()}">'.encode()
         return data[:declaration_end] + doctype + data[declaration_end:]
     if match.group("subset"):

@@ -361,6 +361,7 @@ def test_endnote_tagged_records_without_blank_lines(shared_fixtures):
 @pytest.mark.parametrize("name, pmids", [
     ("MedlineImporterTestArticleID.xml", ["26711635"]),  # saved without DOCTYPE; has the pre-2018 DateCreated
     ("MedlineImporterTestBookArticleSet.xml", ["21413195", "21413195"]),  # a PubmedBookArticleSet root
+    ("MedlineImporterTestPubmedBook.xml", ["21413195"]),  # one PubmedBookArticle saved on its own
 ])
 def test_pubmed_xml_older_and_book_set_layouts(shared_fixtures, name, pmids):
     parsed = load_references(shared_fixtures / "eutils/jabref_medline" / name)

@@ -140,3 +140,9 @@ def test_book_article_set_root():
            b'<ArticleTitle>A chapter</ArticleTitle></BookDocument></PubmedBookArticle></PubmedBookArticleSet>')
     [record] = records_from_xml(doc)
     assert (record.pmid, record.title, record.journal, record.year) == ("20301295", "A chapter", "GeneReviews", 1993)
+
+
+def test_single_article_saved_on_its_own_is_read():
+    """A lone <PubmedArticle> (no set around it, no DOCTYPE) is read as a set of one."""
+    [record] = records_from_xml(f"\n{ARTICLE.format(title='Alone')}\n".encode())
+    assert (record.pmid, record.title) == ("123", "Alone")
