@@ -217,10 +217,13 @@ def compare(a: Keys, b: Keys) -> Verdict:
     volume = _field(a.volume, b.volume)
     pages = _pages(a, b)
     locator_same = volume == "same" and pages == "same"
-    if title == "numbers":
+    titles_conflict = title == "numbers"
+    if titles_conflict:
         # Another number in a title is another study ("HPV16" vs "HPV18") unless the whole citation agrees,
         # which makes it a typo ("p6INK4a" vs "p16INK4a" on the same page of the same volume).
-        full_citation = locator_same and year == "same" and author == "match" and journal == "same"
+        # Not for abstracts: one group's abstracts on "1-year" and "2-year" results can share a page.
+        full_citation = (locator_same and year == "same" and author == "match" and journal == "same"
+                         and not (a.abstract_like or b.abstract_like))
         title = "medium" if full_citation and ratio >= TITLE_HIGH - 5 else "low"
 
     if a.cochrane_id and a.cochrane_id == b.cochrane_id and (
@@ -261,8 +264,8 @@ def compare(a: Keys, b: Keys) -> Verdict:
 
     # One multi-page range of one volume holds one article: a reworded or translated title by the same first
     # author there is the same article (abstracts share a page, so a single page is not enough).
-    if (title == "low" and author == "match" and year == "same" and journal == "same" and locator_same
-            and not (a.kinds | b.kinds) and _same_page_range(a, b)
+    if (title == "low" and not titles_conflict and author == "match" and year == "same" and journal == "same"
+            and locator_same and not (a.kinds | b.kinds) and _same_page_range(a, b)
             and fuzz.token_set_ratio(a.title, b.title) >= TITLE_WORDS_SHARED):
         return Verdict(DUPLICATE, 1.2, "same author, year and page range of one volume; title reworded")
 

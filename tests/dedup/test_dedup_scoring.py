@@ -172,6 +172,18 @@ def test_a_contrasting_word_keeps_same_author_year_journal_records_apart(title_a
     assert verdict(dict(full, title=title_a), dict(full, title=title_b)).kind == DUPLICATE
 
 
+@pytest.mark.parametrize("pages", ["S123", "S123-S124"])
+def test_one_groups_abstracts_sharing_a_supplement_page_are_not_typos_of_each_other(pages):
+    # several abstracts of one group can sit on one page of a meeting supplement: a changed number or
+    # contrasting word there is another abstract, not a typo
+    abstract = dict(NO_LOCATOR, volume="48", issue="Suppl 1", pages=pages)
+    for title_a, title_b in (("Eculizumab in atypical HUS: 1-year results of a registry",
+                              "Eculizumab in atypical HUS: 2-year results of a registry"),
+                             ("Stroke risk in men with atrial fibrillation: registry data",
+                              "Stroke risk in women with atrial fibrillation: registry data")):
+        assert verdict(dict(abstract, title=title_a), dict(abstract, title=title_b)).kind != DUPLICATE
+
+
 @pytest.mark.parametrize("title_a, title_b", [
     ("Paediatric anaesthesia and behaviour after tonsillectomy in children",
      "Pediatric anesthesia and behavior after tonsillectomy in children."),
