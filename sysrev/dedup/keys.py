@@ -350,7 +350,7 @@ def record_keys(record: Record) -> Keys:
 
     year = record.year
     if isinstance(year, str):
-        year = int(year) if year.strip().isdigit() else None
+        year = int(year) if year.strip().isdecimal() else None
     if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
         keys.problems.append(f"absurd year {record.year!r} ignored")
         year = None

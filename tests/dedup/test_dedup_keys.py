@@ -130,3 +130,8 @@ def test_an_absurd_end_of_a_page_range_is_dropped_with_a_note_but_a_backward_ran
     assert any("unusable last page" in p for p in k.problems)
     typo = record_keys(Record(source_id="x", pages="2297-2108"))  # the first page mistyped for 2097
     assert (typo.first_page, typo.last_page, typo.problems) == ("2297", "2108", [])
+
+
+def test_a_year_given_as_odd_text_becomes_unknown_without_a_crash():
+    for odd in ("¹", "²⁰¹⁰", "20l0", ""):
+        assert record_keys(Record(source_id="x", year=odd)).year is None
