@@ -41,6 +41,7 @@ _PROLOG_BYTES = 65536
 _DOCTYPE = re.compile(rb"<!DOCTYPE\s+[\w:.-]+(?P<ids>[^\[>]*)(?P<subset>\[)?", re.IGNORECASE)
 _SYSTEM_ID = re.compile(rb"""["']([^"']*)["']\s*$""")
 _ERROR = re.compile(rb"<ERROR>(.*?)</ERROR>", re.DOTALL)
+_ARTICLE_START = re.compile(rb"<Pubmed(?:Book)?Article[\s>]")
 
 
 class PubmedXMLError(ValueError):
@@ -113,7 +114,7 @@ class _OfflineHandler(EntrezParser.DataHandler):
         return result
 
 
-def prepare_xml(data: bytes) -> bytes:
+def prepare_xml(data: bytes, *, dated_dtd: str | None = None) -> bytes:
     """Check the prolog and return the document ready for Biopython's parser, or raise UnsafeXMLError.
 
     A DOCTYPE with an internal subset is refused; one that names a DTD Biopython does not bundle is refused,
@@ -121,6 +122,7 @@ def prepare_xml(data: bytes) -> bytes:
     (:func:`closest_pubmed_dtd`). Files saved without the XML declaration or the DOCTYPE (e.g. by reference
     managers) get them added, and a single ``<PubmedArticle>`` or ``<PubmedBookArticle>`` saved on its own is
     put inside a ``<PubmedArticleSet>`` (on its first line, so line numbers stay those of the file).
+    ``dated_dtd`` (a bundled PubMed DTD) replaces the closest or newest one in those two cases.
     """
     data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not data.startswith(b"<?xml"):
@@ -138,7 +140,7 @@ def prepare_xml(data: bytes) -> bytes:
             at = declaration_end + first.start()
             data = data[:at] + b"<PubmedArticleSet>" + data[at:] + b"</PubmedArticleSet>"
             root = re.search(rb"<(PubmedArticleSet)", data)
-        doctype = f'\n<!DOCTYPE {root.group(1).decode()} SYSTEM "{newest_pubmed_dtd()}">'.encode()
+        doctype = f'\n<!DOCTYPE {root.group(1).decode()} SYSTEM "{dated_dtd or newest_pubmed_dtd()}">'.encode()
         return data[:declaration_end] + doctype + data[declaration_end:]
     if match.group("subset"):
         raise UnsafeXMLError("the document declares its own DTD subset (entity declarations); sysrev refuses "
@@ -151,7 +153,7 @@ def prepare_xml(data: bytes) -> bytes:
         return data
     if re.fullmatch(r"pubmed_\d{6}\.dtd", filename):
         start, end = match.start("ids") + system.start(1), match.start("ids") + system.end(1)
-        return data[:start] + closest_pubmed_dtd(filename).encode() + data[end:]
+        return data[:start] + (dated_dtd or closest_pubmed_dtd(filename)).encode() + data[end:]
     raise UnsafeXMLError(f"the DOCTYPE names the DTD {filename!r}, which Biopython does not bundle; "
                          "sysrev never downloads DTDs")
 
@@ -198,21 +200,46 @@ def check_well_formed(data: bytes) -> None:
 
 
 def parse_pubmed_xml(data: bytes) -> list[dict]:
-    """Parse an EFetch PubmedArticleSet into Biopython's structures (articles first, then book articles)."""
-    prepared = prepare_xml(data)
-    added_lines = prepared.count(b"\n") - data.count(b"\n")  # a declaration or DOCTYPE put in front
+    """Parse an EFetch PubmedArticleSet into Biopython's structures (articles first, then book articles).
+
+    The articles read are counted against the ``<PubmedArticle>``/``<PubmedBookArticle>`` elements in the
+    document: a DTD that does not fit the document can make Biopython return fewer without an error. When
+    the DTD was chosen here (no DOCTYPE, or a dated one Biopython lacks) the newest bundled DTD is tried next;
+    a shortfall that remains is a PubmedXMLError, never a silently shorter list.
+    """
+    expected = len(_ARTICLE_START.findall(data))
+    attempts, problem = [], None
+    for dated_dtd in (None, newest_pubmed_dtd()):
+        prepared = prepare_xml(data, dated_dtd=dated_dtd)
+        if prepared in attempts:
+            continue
+        attempts.append(prepared)
+        articles = _articles(_parse_leniently(prepared, added_lines=prepared.count(b"\n") - data.count(b"\n")))
+        if articles is not None and len(articles) == expected:
+            return articles
+        problem = ("not a PubmedArticleSet" if articles is None else
+                   f"Biopython read {len(articles)} of the {expected} articles in the document")
+    raise PubmedXMLError(problem)
+
+
+def _parse_leniently(prepared: bytes, *, added_lines: int):
+    """Parse with validation, or again without it if an element is not declared in the DTD."""
     try:
-        result = _read(prepared, validate=True, added_lines=added_lines)
+        return _read(prepared, validate=True, added_lines=added_lines)
     except EntrezParser.ValidationError as exc:
         try:
-            result = _read(prepared, validate=False, added_lines=added_lines)
+            return _read(prepared, validate=False, added_lines=added_lines)
         except EntrezParser.ValidationError:
             raise PubmedXMLError(f"unexpected element in PubMed XML: {exc}") from None
-    if isinstance(result, list) and result and all(
+
+
+def _articles(result) -> list | None:
+    """The articles and book articles of a parsed set, or None when ``result`` is not a PubMed set."""
+    if isinstance(result, list) and all(
             isinstance(a, dict) and ({"MedlineCitation", "BookDocument"} & set(a)) for a in result):
         return list(result)  # a PubmedBookArticleSet, or a set read with a pre-2016 DTD: a plain list
     if not isinstance(result, dict) or not ({"PubmedArticle", "PubmedBookArticle"} & set(result)):
-        raise PubmedXMLError("not a PubmedArticleSet")
+        return None
     return list(result.get("PubmedArticle", [])) + list(result.get("PubmedBookArticle", []))
 
 

@@ -146,3 +146,25 @@ def test_single_article_saved_on_its_own_is_read():
     """A lone <PubmedArticle> (no set around it, no DOCTYPE) is read as a set of one."""
     [record] = records_from_xml(f"\n{ARTICLE.format(title='Alone')}\n".encode())
     assert (record.pmid, record.title) == ("123", "Alone")
+
+
+def test_articles_the_parser_does_not_return_are_an_error_not_a_shorter_list(monkeypatch):
+    """Should Biopython ever return fewer articles than the document holds, that is an error (a gap), not
+    a silently shorter batch."""
+    doc = _doc('<!DOCTYPE PubmedArticleSet SYSTEM "pubmed_250101.dtd">')
+    real_read = pubmed_xml._read
+
+    def drop_articles(data, **kwargs):
+        result = real_read(data, **kwargs)
+        result["PubmedArticle"] = []
+        return result
+
+    monkeypatch.setattr(pubmed_xml, "_read", drop_articles)
+    with pytest.raises(PubmedXMLError, match="read 0 of the 1 articles"):
+        records_from_xml(doc)
+
+
+def test_empty_set_read_with_an_older_dtd_is_empty():
+    doc = (b'<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January '
+           b'2016//EN" "pubmed_160101.dtd">\n<PubmedArticleSet>\n</PubmedArticleSet>\n')
+    assert records_from_xml(doc) == []
