@@ -170,6 +170,12 @@ def _finish(parsed: ParsedFile, path: Path, source: str) -> None:
         shown = ", ".join(sorted(set(renamed))[:5])
         parsed.warnings.append(f"{path}: {len(renamed)} record(s) reuse an identifier already used in the file "
                                f"({shown}{', …' if len(set(renamed)) > 5 else ''}); kept as '<id>#2' …")
+    odd_years = [r for r in parsed.records if r.extra.get("unreadable_year")]
+    if odd_years:
+        shown = "; ".join(f"{r.source_id}: {r.extra['unreadable_year']!r}" for r in odd_years[:5])
+        parsed.warnings.append(f"{path}: {len(odd_years)} record(s) have a year that is not a plausible year "
+                               f"(1500–2100), left empty and kept as 'unreadable_year' ({shown}"
+                               f"{'; …' if len(odd_years) > 5 else ''})")
     untitled = sum(1 for r in parsed.records if not r.title)
     if untitled:
         parsed.warnings.append(f"{path}: {untitled} record(s) have no title")

@@ -129,13 +129,19 @@ def build_record(*, source_id, source="", title="", abstract="", authors=(), yea
         names = split_authors(names) if split_authors else [names]
     author_list = [a for a in (parse_author(n) for n in names) if a]
     keyword_list = list(dict.fromkeys(strip_markup(k) for k in as_list(list(keywords)) if strip_markup(k)))
+    extra = dict(extra or {})
+    parsed_year = parse_year(year)
+    raw_year = clean_text(year) if year is not None and not isinstance(year, (int, float)) else str(year or "")
+    if parsed_year is None and re.search(r"\d", raw_year):
+        # Kept, not dropped: the reader's _finish warns about it and the raw text stays in the snapshot.
+        extra["unreadable_year"] = raw_year
     return Record(
         source_id=clean_text(source_id),
         source=clean_text(source),
         title=strip_markup(title),
         abstract=strip_markup(abstract),
         authors=author_list,
-        year=parse_year(year),
+        year=parsed_year,
         journal=strip_markup(journal),
         journal_abbrev=strip_markup(journal_abbrev),
         volume=clean_text(volume),

@@ -60,3 +60,17 @@ def test_mutated_files_read_or_fail_cleanly(own_fixtures, tmp_path, name):
             continue
         ids = [r.source_id for r in parsed.records]
         assert all(ids) and len(set(ids)) == len(ids), (attempt, text)
+
+
+def test_an_absurd_year_is_reported_and_kept_raw_not_silently_dropped(tmp_path):
+    path = tmp_path / "odd_years.ris"
+    path.write_text("TY  - JOUR\nID  - a1\nTI  - First trial\nPY  - 20015\nER  - \n\n"
+                    "TY  - JOUR\nID  - a2\nTI  - Second trial\nPY  - 2015///\nER  - \n\n"
+                    "TY  - JOUR\nID  - a3\nTI  - Third trial\nPY  - in press\nER  - \n", encoding="utf-8")
+    parsed = load_references(path)
+    first, second, third = parsed.records
+    assert first.year is None and first.extra["unreadable_year"] == "20015"
+    assert second.year == 2015 and "unreadable_year" not in second.extra
+    assert third.year is None and "unreadable_year" not in third.extra  # no digits: nothing to report
+    [warning] = [w for w in parsed.warnings if "plausible year" in w]
+    assert str(path) in warning and "1 record(s)" in warning and "a1: '20015'" in warning
