@@ -15,37 +15,16 @@ import csv
 import io
 from pathlib import Path
 
-from sysrev.errors import InputError
 from sysrev.extraction.discrepancy import MARKER, Discrepancy, ExtractionComparison
+from sysrev.extraction.form import read_study_csv
 from sysrev.fileio import atomic_write_text
 
 
 def read_study_rows(path) -> tuple[list[str], dict[str, dict[str, str]]]:
-    """The header and ``{study: {column: cell}}`` of a studies.csv, without type checks (errors name the line)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("file not found", path=path) from None
-    reader = csv.reader(text.splitlines(keepends=True))
-    header = [h.strip() for h in next(reader, [])]
-    if "study" not in header:
-        raise InputError("the header has no 'study' column", path=path, line=1)
-    rows: dict[str, dict[str, str]] = {}
-    previous_end = reader.line_num
-    for cells in reader:
-        line, previous_end = previous_end + 1, reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            raise InputError(f"{len(cells)} cells but the header has {len(header)} columns", path=path, line=line)
-        row = {name: " ".join(cell.split()) for name, cell in zip(header, cells)}
-        if not row["study"]:
-            raise InputError("empty study label", path=path, line=line, column="study")
-        if row["study"] in rows:
-            raise InputError(f"study {row['study']!r} appears twice", path=path, line=line, column="study")
-        rows[row["study"]] = row
-    return header, rows
+    """The header and ``{study: {column: cell}}`` of a studies.csv, without type checks (errors name the line);
+    runs of whitespace inside a cell count as one space, so re-wrapped text is no discrepancy."""
+    header, rows = read_study_csv(path)
+    return header, {row["study"]: {name: " ".join(cell.split()) for name, cell in row.items()} for _, row in rows}
 
 
 def _key(study: str) -> tuple:

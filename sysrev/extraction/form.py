@@ -103,11 +103,12 @@ def load_form(extraction_dir) -> ExtractionForm:
     return form
 
 
-def read_studies(path, form: ExtractionForm) -> dict[str, dict]:
-    """Read ``studies.csv``: {study: {column: value}}, counts as int (None when empty).
+def read_study_csv(path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and ``(line, {column: cell})`` rows of a ``studies.csv``, cells stripped, blank lines skipped.
 
-    Errors name file, line and column: unknown or missing ``study`` column, a count that is not a
-    non-negative whole number, an empty or repeated study label.
+    Shared by the typed reader below and the double-extraction comparison, so both refuse the same files:
+    a missing file or ``study`` column, a row not as wide as the header, an empty or repeated study label —
+    each an error naming the file and line.
     """
     path = Path(path)
     try:
@@ -118,11 +119,7 @@ def read_studies(path, form: ExtractionForm) -> dict[str, dict]:
     header = [h.strip() for h in next(reader, [])]
     if "study" not in header:
         raise InputError("the header has no 'study' column", path=path, line=1)
-    for name in header:
-        if name not in form.columns:
-            raise InputError(f"unknown column '{name}'; the form defines {', '.join(form.columns)}",
-                             path=path, line=1, column=name)
-    studies: dict[str, dict] = {}
+    rows, seen = [], set()
     previous_end = reader.line_num
     for cells in reader:
         line, previous_end = previous_end + 1, reader.line_num
@@ -130,9 +127,31 @@ def read_studies(path, form: ExtractionForm) -> dict[str, dict]:
             continue
         if len(cells) != len(header):
             raise InputError(f"{len(cells)} cells but the header has {len(header)} columns", path=path, line=line)
+        row = {name: cell.strip() for name, cell in zip(header, cells)}
+        if not row["study"]:
+            raise InputError("empty study label", path=path, line=line, column="study")
+        if row["study"] in seen:
+            raise InputError(f"study {row['study']!r} appears twice", path=path, line=line, column="study")
+        seen.add(row["study"])
+        rows.append((line, row))
+    return header, rows
+
+
+def read_studies(path, form: ExtractionForm) -> dict[str, dict]:
+    """Read ``studies.csv``: {study: {column: value}}, counts as int (None when empty).
+
+    Errors name file, line and column: unknown or missing ``study`` column, a count that is not a
+    non-negative whole number, an empty or repeated study label.
+    """
+    header, raw_rows = read_study_csv(path)
+    for name in header:
+        if name not in form.columns:
+            raise InputError(f"unknown column '{name}'; the form defines {', '.join(form.columns)}",
+                             path=path, line=1, column=name)
+    studies: dict[str, dict] = {}
+    for line, cells in raw_rows:
         row: dict = {}
-        for name, cell in zip(header, cells):
-            cell = cell.strip()
+        for name, cell in cells.items():
             kind = form.columns[name]
             if kind == "text" or cell == "":
                 row[name] = cell if kind == "text" else None
@@ -144,10 +163,6 @@ def read_studies(path, form: ExtractionForm) -> dict[str, dict]:
             if not math.isfinite(value) or (kind == "count" and (value < 0 or not value.is_integer())):
                 raise InputError(f"'{cell}' is not a whole number ≥ 0", path=path, line=line, column=name)
             row[name] = int(value) if kind == "count" else value
-        if not row["study"]:
-            raise InputError("empty study label", path=path, line=line, column="study")
-        if row["study"] in studies:
-            raise InputError(f"study {row['study']!r} appears twice", path=path, line=line, column="study")
         row["_line"] = line
         studies[row["study"]] = row
     return studies
