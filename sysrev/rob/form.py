@@ -36,7 +36,7 @@ from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text
 from sysrev.project import load_toml
 from sysrev.rob.algorithm import JUDGEMENTS, domain_judgement, overall_judgement
-from sysrev.rob.questions import ANSWERS, DOMAIN_BY_KEY, DOMAIN_KEYS, DOMAINS, NA
+from sysrev.rob.questions import DOMAIN_BY_KEY, DOMAIN_KEYS, DOMAINS, NA
 
 FILE_SEPARATOR = "--"
 # Optional predicted direction of bias (RoB 2 guidance, "risk-of-bias judgement" box of each domain).

@@ -116,8 +116,8 @@ def test_median_range_hand_computation():
 
 def test_median_iqr_hand_computation():
     d = cv.mean_sd_from_median_iqr(median=4, q1=2, q3=8, n=39)
-    w = 0.7 + 0.39 / 39  # = 0.71
-    assert d.values["mean"] == pytest.approx(0.71 * 5 + 0.29 * 4)
+    w = 0.7 + 0.39 / 39  # Luo et al. 2018 weight for the IQR case: 0.7 + 0.39/n = 0.71
+    assert d.values["mean"] == pytest.approx(w * (2 + 8) / 2 + (1 - w) * 4)
     from scipy.stats import norm
     assert d.values["sd"] == pytest.approx(6 / (2 * norm.ppf((0.75 * 39 - 0.125) / 39.25)))
 
