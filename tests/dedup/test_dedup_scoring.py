@@ -112,15 +112,20 @@ def test_same_titles_in_different_years_without_locators_stay_apart():
     assert verdict(a, b).kind == DISTINCT
 
 
-def test_own_hard_case_fixture_has_no_false_positive_and_no_miss(own_fixtures):
-    with (own_fixtures / "dedup" / "hard_cases.csv").open(encoding="utf-8", newline="") as fh:
+
+def _score_labelled_fixture(path):
+    """Deduplicate a hand-labelled CSV (columns of the bib-dedupe layout plus `cluster`) and score it pairwise."""
+    with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     result = deduplicate([record_from_row(r) for r in rows], progress=False)
     ids = [r["ID"] for r in rows]
     truth = {}
     for r in rows:
         truth.setdefault(r["cluster"], []).append(r["ID"])
-    score, fp, fn = pairwise_score(len(rows), [[ids[i] for i in c] for c in result.clusters], truth.values())
+    return pairwise_score(len(rows), [[ids[i] for i in c] for c in result.clusters], truth.values())
+
+def test_own_hard_case_fixture_has_no_false_positive_and_no_miss(own_fixtures):
+    score, fp, fn = _score_labelled_fixture(own_fixtures / "dedup" / "hard_cases.csv")
     assert (fp, fn) == (set(), set())
     assert score.true_pairs == 3
     related = {frozenset((ids[p.a], ids[p.b])) for p in result.related}
@@ -219,14 +224,7 @@ def test_supplement_abstract_and_the_full_paper_in_the_same_journal_year_stay_ap
 
 def test_own_stress_fixture_keeps_every_look_alike_apart(own_fixtures):
     """Export quirks and look-alikes built by hand (tests/fixtures/dedup/stress_cases.csv, `note` column)."""
-    with (own_fixtures / "dedup" / "stress_cases.csv").open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    result = deduplicate([record_from_row(r) for r in rows], progress=False)
-    ids = [r["ID"] for r in rows]
-    truth = {}
-    for r in rows:
-        truth.setdefault(r["cluster"], []).append(r["ID"])
-    score, fp, fn = pairwise_score(len(rows), [[ids[i] for i in c] for c in result.clusters], truth.values())
+    score, fp, fn = _score_labelled_fixture(own_fixtures / "dedup" / "stress_cases.csv")
     assert fp == set(), sorted(fp)
     assert fn == set(), sorted(fn)
     assert score.true_pairs == 10
