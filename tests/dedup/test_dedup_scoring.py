@@ -114,7 +114,8 @@ def test_same_titles_in_different_years_without_locators_stay_apart():
 
 
 def _score_labelled_fixture(path):
-    """Deduplicate a hand-labelled CSV (columns of the bib-dedupe layout plus `cluster`) and score it pairwise."""
+    """Deduplicate a hand-labelled CSV (columns of the bib-dedupe layout plus `cluster`): the pairwise score, the
+    false-positive and missed pairs, and the record-ID pairs linked as related publications."""
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     result = deduplicate([record_from_row(r) for r in rows], progress=False)
@@ -122,13 +123,15 @@ def _score_labelled_fixture(path):
     truth = {}
     for r in rows:
         truth.setdefault(r["cluster"], []).append(r["ID"])
-    return pairwise_score(len(rows), [[ids[i] for i in c] for c in result.clusters], truth.values())
+    score, fp, fn = pairwise_score(len(rows), [[ids[i] for i in c] for c in result.clusters], truth.values())
+    related = {frozenset((ids[p.a], ids[p.b])) for p in result.related}
+    return score, fp, fn, related
+
 
 def test_own_hard_case_fixture_has_no_false_positive_and_no_miss(own_fixtures):
-    score, fp, fn = _score_labelled_fixture(own_fixtures / "dedup" / "hard_cases.csv")
+    score, fp, fn, related = _score_labelled_fixture(own_fixtures / "dedup" / "hard_cases.csv")
     assert (fp, fn) == (set(), set())
     assert score.true_pairs == 3
-    related = {frozenset((ids[p.a], ids[p.b])) for p in result.related}
     for pair in (("h01", "h03"), ("h01", "h05"), ("h01", "h06"), ("h11", "h12"), ("h13", "h14")):
         assert frozenset(pair) in related, pair
 
@@ -224,11 +227,10 @@ def test_supplement_abstract_and_the_full_paper_in_the_same_journal_year_stay_ap
 
 def test_own_stress_fixture_keeps_every_look_alike_apart(own_fixtures):
     """Export quirks and look-alikes built by hand (tests/fixtures/dedup/stress_cases.csv, `note` column)."""
-    score, fp, fn = _score_labelled_fixture(own_fixtures / "dedup" / "stress_cases.csv")
+    score, fp, fn, related = _score_labelled_fixture(own_fixtures / "dedup" / "stress_cases.csv")
     assert fp == set(), sorted(fp)
     assert fn == set(), sorted(fn)
     assert score.true_pairs == 10
-    related = {frozenset((ids[p.a], ids[p.b])) for p in result.related}
     for pair in (("s01", "s04"), ("s01", "s08"), ("s01", "s09"), ("s01", "s10"), ("s28", "s29"), ("s60", "s61"),
                  ("s01", "s62")):
         assert frozenset(pair) in related, pair
