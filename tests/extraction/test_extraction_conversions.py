@@ -10,6 +10,12 @@ Provenance of each expected number:
   3.259; η(49) = 1.3105 printed 1.311; η(97) = 1.3295 printed 1.330), so the tables are compared to ±0.001.
 * Everything else (Luo weights, η(n), change SD, Table 6.5.a) is checked against a hand computation
   written out in the test, or against an identity that must hold exactly (combining raw data).
+* Quantiles and exact expectations printed by R 4.2.2 (independent of scipy): qt(0.975, 58) = 2.0017175,
+  qt(0.975, 59) = 2.0009954, qt(0.975, 228) = 1.9704232, qnorm(0.975) = 1.959963985; and η(201), the expected
+  IQR of 201 normal values, E[X(151)] − E[X(51)] = 1.3395626655, from R's integrate() over the order-statistic
+  densities (rel.tol 1e-12): eo <- function(r) integrate(function(x) x * exp(lfactorial(n) − lfactorial(r − 1)
+  − lfactorial(n − r) + (r − 1)·pnorm(x, log.p = TRUE) + (n − r)·pnorm(x, lower.tail = FALSE, log.p = TRUE)
+  + dnorm(x, log = TRUE)), −Inf, Inf, rel.tol = 1e-12)$value with n = 201.
 """
 
 import math
@@ -166,3 +172,35 @@ def test_change_sd_hand_computation():
 def test_bad_inputs_raise_clear_errors(call):
     with pytest.raises(SysrevError):
         call()
+
+
+def test_sd_from_ci_switches_from_t_to_z_at_60():
+    # Handbook §6.5.2.2: t for groups of "less than 60", so n = 59 uses t(58) and n = 60 the normal 1.96.
+    # n = 60: SD = √60 × 3.92 / (2 × 1.959963985) = 7.745967 × 1.0000184 = 7.746109
+    at_60 = cv.sd_from_ci(10, 13.92, 60)
+    assert at_60.values["sd"] == pytest.approx(7.746109, abs=1e-5)
+    assert "z=1.9600" in at_60.method
+    # n = 59: SD = √59 × 3.92 / (2 × 2.0017175) = 7.681146 × 0.979160 = 7.521070
+    at_59 = cv.sd_from_ci(10, 13.92, 59)
+    assert at_59.values["sd"] == pytest.approx(7.681146 * 3.92 / (2 * 2.0017175), abs=1e-5)
+    assert "t(58)=2.0017" in at_59.method
+
+
+def test_sd_from_md_ci_uses_t_when_the_smaller_group_is_below_60():
+    # n1 = 30, n2 = 200: the smaller group (30) is below 60, so t with 30 + 200 − 2 = 228 df (Handbook §6.5.2.3).
+    # SE = (3 − (−1)) / (2 × 1.9704232) = 1.0150101; √(1/30 + 1/200) = √0.0383333 = 0.1957890;
+    # SD = 1.0150101 / 0.1957890 = 5.184205 (with z it would be 5.211870).
+    d = cv.sd_from_md_ci(-1, 3, 30, 200)
+    assert d.values["se_md"] == pytest.approx(4 / (2 * 1.9704232), abs=1e-6)
+    assert d.values["sd"] == pytest.approx(5.184205, abs=1e-5)
+    assert "t(228)" in d.method
+    # both groups from 60 up: z. SE = 4 / 3.91992797 = 1.0204269, SD = 1.0204269 / √(1/60 + 1/200) = 6.929656
+    large = cv.sd_from_md_ci(-1, 3, 60, 200)
+    assert large.values["sd"] == pytest.approx(4 / 3.91992797 / math.sqrt(1 / 60 + 1 / 200), abs=1e-5)
+    assert "z=1.9600" in large.method
+
+
+def test_eta_uses_the_exact_expected_iqr_up_to_q_50():
+    # n = 201 = 4·50 + 1 is the last size of Wan's Table 2: the exact expectation (R, see the module docstring)
+    # 1.3395626655, not the approximation 2Φ⁻¹((0.75·201 − 0.125)/201.25) = 1.3392226585.
+    assert cv.eta(201) == pytest.approx(1.3395626655, abs=1e-8)

@@ -92,3 +92,24 @@ def test_ci_is_truncated_to_kappa_range():
     assert a.kappa + 1.96 * a.kappa_se > 1.0  # the Wald interval would pass 1 ...
     assert a.kappa_ci_high == 1.0  # ... and is cut at kappa's maximum
     assert a.kappa_ci_low == pytest.approx(a.kappa - 1.959964 * a.kappa_se, abs=1e-6)
+
+
+def test_negative_kappa_has_a_ci_below_zero_worked_by_hand():
+    # Two raters who disagree more than chance: [[10, 40], [40, 10]], n = 100.
+    # p_o = 0.2; margins 0.5 and 0.5, p_e = 0.5·0.5 + 0.5·0.5 = 0.5; κ = (0.2 − 0.5)/(1 − 0.5) = −0.6.
+    # Fleiss–Cohen–Everitt variance (module docstring), 1 − κ = 1.6:
+    #   A = Σ p_ii (1 − (p_i. + p_.i)(1 − κ))² = 2 · 0.1 · (1 − 1·1.6)² = 0.072
+    #   B = (1 − κ)² Σ_{i≠j} p_ij (p_.i + p_j.)² = 2.56 · (0.4·1² + 0.4·1²) = 2.048
+    #   C = (κ − p_e(1 − κ))² = (−0.6 − 0.8)² = 1.96
+    #   var = (A + B − C) / (n (1 − p_e)²) = 0.16 / 25 = 0.0064, SE = 0.08
+    # 95% CI = −0.6 ∓ 1.959964·0.08 = [−0.756797, −0.443203]: wholly below 0, and it contains κ.
+    a = agreement([[10, 40], [40, 10]])
+    assert a.kappa == pytest.approx(-0.6)
+    assert a.kappa_se == pytest.approx(0.08)
+    assert a.kappa_ci_low == pytest.approx(-0.756797, abs=1e-6)
+    assert a.kappa_ci_high == pytest.approx(-0.443203, abs=1e-6)
+    # A Wald interval below −1 is cut at kappa's minimum, −1 (the same table with n = 10: SE = 0.253,
+    # −0.6 − 1.96·0.253 = −1.096).
+    small = agreement([[1, 4], [4, 1]])
+    assert small.kappa_se == pytest.approx(0.4 ** 0.5 * 0.4)  # √(0.16 / 2.5) = 0.25298
+    assert small.kappa_ci_low == -1.0

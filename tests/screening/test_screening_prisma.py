@@ -194,3 +194,29 @@ def test_svg_is_the_same_file_on_every_run(complete, tmp_path):
     counts = prisma_counts(complete)
     first, second = draw_prisma(counts, tmp_path / "a.svg"), draw_prisma(counts, tmp_path / "b.svg")
     assert first.read_bytes() == second.read_bytes()  # a committed diagram changes only with its numbers
+
+
+def test_previous_reports_default_to_previous_studies(complete):
+    # docs/screening.md: `--previous STUDIES[:REPORTS]` — without a report count, each previous study counts
+    # as one report (sysrev does not group reports of one study). The Python API follows the same rule.
+    c = prisma_counts(complete, previous_studies=3)
+    assert (c.previous_studies, c.previous_reports) == (3, 3)
+    assert (c.total_studies, c.total_reports) == (2 + 3, 2 + 3)
+    assert prisma_counts(complete).to_dict()["updated_review"] is False
+
+
+def test_an_include_row_that_carries_the_not_retrieved_reason_is_an_inclusion(make_project):
+    # r01 was first logged "not retrieved", then the full text arrived and the row was changed to include but
+    # kept its reason cell. Only *exclusions* with the not-retrieved reason are "reports not retrieved":
+    # sought 5 (r01 r03 r05 r07 r08), not retrieved 1 (r08), assessed 4, excluded 2, included 2 (r01, r03).
+    ft = {**FT, 1: ("include", "full text not retrieved")}
+    project = make_project({
+        "title_abstract/alice.csv": rows("alice", {**TA, 5: ("include", "")}),
+        "title_abstract/bob.csv": rows("bob", {**TA, 5: ("include", "")}),
+        "full_text/alice.csv": rows("alice", ft),
+        "full_text/bob.csv": rows("bob", ft),
+    })
+    c = prisma_counts(project)
+    assert (c.reports_sought, c.reports_not_retrieved, c.reports_assessed) == (5, 1, 4)
+    assert c.reports_excluded == {"wrong comparator": 1, "not randomised": 1}
+    assert (c.studies_included, c.reports_included) == (2, 2)
