@@ -49,17 +49,19 @@ class FetchSummary:
 
 def records_to_fetch(project, *, stage="full_text", record_ids=()) -> list[dict]:
     """The records named by ``record_ids`` (unknown IDs are an error), else every record of ``stage``."""
+    from sysrev.screening.records import load_known_records
     from sysrev.screening.state import load_screening
 
-    screening = load_screening(project)
-    by_id = screening.records_by_id
     if record_ids:
+        by_id = {r["record_id"]: r for r in load_known_records(project)}
         unknown = [rid for rid in record_ids if rid not in by_id]
         if unknown:
             raise InputError(f"unknown record ID(s): {', '.join(unknown)} (not in records/records.jsonl)")
-        return [by_id[rid] for rid in record_ids]
+        return [by_id[rid] for rid in dict.fromkeys(record_ids)]
     if stage not in STAGES:
         raise InputError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
+    screening = load_screening(project)
+    by_id = screening.records_by_id
     return [by_id[rid] for rid in screening.stages[stage].eligible]
 
 

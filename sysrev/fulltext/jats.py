@@ -89,13 +89,13 @@ def parse_tables(data: bytes, *, path=None) -> list[Table]:
             continue
         number = len(tables) + 1
         label = _text(wrap.find("label")) or f"Table {number}"
-        caption = _text(wrap.find("caption"))
+        caption = _blocks_text(wrap.find("caption"))
         header, body = _grid(table_element)
         foot = wrap.find("table-wrap-foot")
         footnotes = []
         if foot is not None:
             items = list(foot.iter("fn")) or list(foot.iter("p"))
-            footnotes = [t for t in (_text(item) for item in items) if t]
+            footnotes = [t for t in (_footnote_text(item) for item in items) if t]
         tables.append(Table(number, label, caption, header, body, footnotes, wrap.get("id", "")))
     return tables
 
@@ -208,6 +208,21 @@ def _text(element) -> str:
     if element is None:
         return ""
     return " ".join("".join(element.itertext()).split())
+
+
+def _blocks_text(element) -> str:
+    """Text of an element made of blocks (a caption's <title> and <p>s), one space between blocks."""
+    if element is None:
+        return ""
+    blocks = [_text(child) for child in element]
+    return " ".join(b for b in blocks if b) if blocks else _text(element)
+
+
+def _footnote_text(note: Element) -> str:
+    """A footnote as printed: its label ("a"), a space, then its paragraphs."""
+    label = _text(note.find("label")) if note.tag == "fn" else ""
+    parts = [_text(child) for child in note if child.tag != "label"] if note.tag == "fn" else [_text(note)]
+    return " ".join(p for p in [label, *parts] if p)
 
 
 def _cell_text(cell: Element) -> str:

@@ -86,6 +86,9 @@ def pick_values(table: Table, row: str, columns: dict[str, str]) -> tuple[dict[s
     "mean ± SD" / "mean (SD)" cell) from row ``row``; returns the values and the cells they came from."""
     if not columns:
         raise InputError("choose at least one column (--n, --mean, --sd, --events or --mean-sd)")
+    both = [name for name in ("mean", "sd") if name in columns and "mean_sd" in columns]
+    if both:
+        raise InputError(f"{both[0]} is chosen twice (--mean-sd already gives the mean and the SD)")
     index = find_row(table, row)
     label = table.row_label(index)
     names = table.column_names()
