@@ -139,8 +139,10 @@ def read_grade_file(path: Path) -> GradeFile:
         if record.final and record.final not in allowed:
             raise InputError(f"{domain}.final = {record.final!r} is not a rating; use one of {', '.join(allowed)}",
                              path=path, line=locate(text, domain, "final"))
-        basis = record.decided_against or (TEAM if record.team_only else record.proposed)
-        needs_reason = record.final and (record.final != basis or (record.team_only and record.levels))
+        basis = record.decided_against or record.proposed
+        # A team-only domain needs a reason for any rating that changes the certainty; any other domain for
+        # a final rating that departs from the proposal it was decided against.
+        needs_reason = record.final and (bool(record.levels) if record.team_only else record.final != basis)
         if needs_reason and not record.justification:
             what = ("rates this domain" if record.team_only else
                     f"differs from the proposal it was decided against ('{basis}')")

@@ -66,6 +66,10 @@ def _pct(x: float) -> str:
     return f"{x:.0f}%" if abs(x - round(x)) < 0.05 else f"{x:.1f}%"
 
 
+def _p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
+
+
 def _num(x: float) -> str:
     return f"{x:.3g}" if abs(x) < 1000 else f"{x:.0f}"
 
@@ -120,7 +124,7 @@ def inconsistency(k: int, i2: float | None, q_p: float | None, study_cis: list[t
         return Proposal("inconsistency", "not serious",
                         ["a single study: there is no between-study inconsistency to assess (the team may "
                          "still judge a single trial's results inconsistent across settings)"])
-    reasons = [f"I² = {_pct(i2)}" + (f", test of heterogeneity p = {q_p:.2g}" if q_p is not None else "")]
+    reasons = [f"I² = {_pct(i2)}" + (f", test of heterogeneity {_p(q_p)}" if q_p is not None else "")]
     overlapping = _overlap(study_cis)
     reasons.append("all study CIs overlap" if overlapping else "some study CIs do not overlap")
     benefit = [ci for ci in study_cis if ci[1] < null]
@@ -140,10 +144,10 @@ def inconsistency(k: int, i2: float | None, q_p: float | None, study_cis: list[t
     signal = (q_p is not None and q_p < Q_P_THRESHOLD) or not overlapping
     if i2 >= I2_SUBSTANTIAL and signal:
         reasons.append(f"I² ≥ {I2_SUBSTANTIAL:.0f}% (substantial) with a heterogeneity test at p < "
-                       f"{Q_P_THRESHOLD} or non-overlapping CIs")
+                       f"{Q_P_THRESHOLD:.2f} or non-overlapping CIs")
         return Proposal("inconsistency", "serious", reasons)
     reasons.append(f"I² below {I2_SUBSTANTIAL:.0f}%" if i2 < I2_SUBSTANTIAL else
-                   f"I² ≥ {I2_SUBSTANTIAL:.0f}% but heterogeneity test p ≥ {Q_P_THRESHOLD} and overlapping CIs")
+                   f"I² ≥ {I2_SUBSTANTIAL:.0f}% but heterogeneity test p ≥ {Q_P_THRESHOLD:.2f} and overlapping CIs")
     return Proposal("inconsistency", "not serious", reasons)
 
 
@@ -223,11 +227,11 @@ def publication_bias(k: int, egger_p: float | None) -> Proposal:
             "Handbook 13.3.5.4); consider the other signs of GRADE 5 (only small, commercially funded studies)"])
     if egger_p is None:
         return Proposal("publication_bias", None, pending=["Egger's test could not be computed"])
-    reasons = [f"Egger's test of funnel-plot asymmetry over {k} studies: p = {egger_p:.2g}"]
+    reasons = [f"Egger's test of funnel-plot asymmetry over {k} studies: {_p(egger_p)}"]
     if egger_p < EGGER_P_THRESHOLD:
-        reasons.append(f"p < {EGGER_P_THRESHOLD}: small-study effects, possibly publication bias")
+        reasons.append(f"p < {EGGER_P_THRESHOLD:.2f}: small-study effects, possibly publication bias")
         return Proposal("publication_bias", "strongly suspected", reasons)
-    reasons.append(f"p ≥ {EGGER_P_THRESHOLD}: no evidence of funnel-plot asymmetry")
+    reasons.append(f"p ≥ {EGGER_P_THRESHOLD:.2f}: no evidence of funnel-plot asymmetry")
     return Proposal("publication_bias", "undetected", reasons)
 
 

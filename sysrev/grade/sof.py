@@ -66,6 +66,10 @@ def _signed_per_1000(x: float) -> str:
     return f"{n:,} fewer" if x < 0 and n else f"{n:,} more" if n else "0 fewer"
 
 
+def _direction(x: float) -> str:
+    return "lower" if x < 0 else "higher"
+
+
 def _cells(ev: Evidence) -> tuple[str, str, str, str]:
     """(comparator, intervention, difference, relative) for one outcome."""
     spec = ev.spec
@@ -92,11 +96,11 @@ def _cells(ev: Evidence) -> tuple[str, str, str, str]:
         lo_mean, hi_mean = ev.comparator_means
         comparator = (f"mean {_f(lo_mean, 1)}{units}" if lo_mean == hi_mean else
                       f"means ranged from {_f(lo_mean, 1)} to {_f(hi_mean, 1)}{units}")
-        word = "lower" if ev.estimate < 0 else "higher"
         name = "MD" if spec.measure == "MD" else "SMD"
-        intervention = (f"{name} {_f(abs(ev.estimate))}{units} {word} "
-                        f"({_f(low)} to {_f(high)})")
-        return comparator, intervention, f"{name} {_f(ev.estimate)} ({_f(low)} to {_f(high)})", "—"
+        intervention = (f"the mean was {_f(abs(ev.estimate))}{units if name == 'MD' else ' SD'} "
+                        f"{_direction(ev.estimate)} ({_f(abs(low))} {_direction(low)} to {_f(abs(high))} "
+                        f"{_direction(high)})")
+        return comparator, intervention, f"{name} {_f(ev.estimate)}{units} ({_f(low)} to {_f(high)})", "—"
     return "—", "—", "—", relative
 
 
@@ -145,9 +149,8 @@ def build_table(project, evidence: list[Evidence], grades: dict[str, GradeFile])
         row = SofRow(outcome=ev.spec.title, comparator=comparator_cell, intervention=intervention_cell,
                      difference=difference, relative=relative, participants=participants, certainty=cert,
                      certainty_text=text, statement=statement(cert.level, size, short, ev.spec.title.lower()))
-        row.notes = [table.letter(note) for note in _notes(grade)]
-        for flag in grade.flags():
-            row.notes.append(table.letter(f"Flag — {flag}."))
+        notes = _notes(grade) + [f"Flag — {flag}." for flag in grade.flags()]
+        row.notes = sorted(table.letter(note) for note in notes)
         table.rows.append(row)
     return table
 
