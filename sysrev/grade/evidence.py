@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from sysrev.analyses.spec import AnalysisSpec
 from sysrev.errors import SysrevError
 from sysrev.grade import rules
-from sysrev.grade.absolute import (AbsoluteEffect, absolute_effect, median_control_risk, ois_binary,
-                                   ois_continuous)
+from sysrev.grade.absolute import AbsoluteEffect, absolute_effect, median_control_risk, ois_binary, ois_continuous
 from sysrev.meta.bias import egger_test
 from sysrev.rob import rob_for_forest
 
@@ -131,6 +130,8 @@ def gather(project, spec: AnalysisSpec, status: str, result: dict | None, comple
     """Build the evidence of one analysis (see the module docstring) and compute every proposal."""
     ev = Evidence(spec=spec, status=status, units=units, design=spec.grade.get("design", "randomised"))
     ev.inputs["mid"] = spec.mid
+    if "importance" in spec.grade:
+        ev.inputs["importance"] = spec.grade["importance"]
     if status == "incomplete" or result is None or result.get("estimate") is None:
         return _pending_all(ev, f"nothing pooled yet: {missing_cells} cells missing "
                                 "(`sysrev meta run` lists them)")

@@ -94,7 +94,8 @@ def _cells(ev: Evidence) -> tuple[str, str, str, str]:
     if spec.is_continuous:
         units = f" {ev.units}" if ev.units and spec.measure == "MD" else ""
         lo_mean, hi_mean = ev.comparator_means
-        comparator = (f"mean {_f(lo_mean, 1)}{units}" if lo_mean == hi_mean else
+        comparator = ("—" if spec.measure == "SMD" else  # means on different scales: no common range
+                      f"mean {_f(lo_mean, 1)}{units}" if lo_mean == hi_mean else
                       f"means ranged from {_f(lo_mean, 1)} to {_f(hi_mean, 1)}{units}")
         name = "MD" if spec.measure == "MD" else "SMD"
         intervention = (f"the mean was {_f(abs(ev.estimate))}{units if name == 'MD' else ' SD'} "
@@ -113,6 +114,8 @@ def _notes(grade: GradeFile) -> list[str]:
             continue
         levels = record.levels
         title = TITLES[domain]
+        if levels is None and domain in ("dose_response", "confounding"):
+            continue  # not rating up is the default (sysrev.grade.certainty)
         if levels is None:
             missing = "; ".join(record.pending) or "not yet rated by the team"
             notes.append(f"{title}: pending — {missing}.")
@@ -146,7 +149,9 @@ def build_table(project, evidence: list[Evidence], grades: dict[str, GradeFile])
             if ev.studies else "—"
         size = effect_size(ev.spec.measure, ev.estimate, ev.spec.mid) if ev.estimate is not None else None
         text = cert.label + ("" if cert.confirmed or cert.level is None else " (proposed)")
-        row = SofRow(outcome=ev.spec.title, comparator=comparator_cell, intervention=intervention_cell,
+        importance = ev.spec.grade.get("importance")
+        outcome = ev.spec.title + (f" ({importance})" if importance else "")
+        row = SofRow(outcome=outcome, comparator=comparator_cell, intervention=intervention_cell,
                      difference=difference, relative=relative, participants=participants, certainty=cert,
                      certainty_text=text, statement=statement(cert.level, size, short, ev.spec.title.lower()))
         notes = _notes(grade) + [f"Flag — {flag}." for flag in grade.flags()]

@@ -2,8 +2,13 @@
 
 import pytest
 
-from sysrev.grade.absolute import absolute_effect, median_control_risk, ois_binary, ois_continuous, \
-    risk_with_intervention
+from sysrev.grade.absolute import (
+    absolute_effect,
+    median_control_risk,
+    ois_binary,
+    ois_continuous,
+    risk_with_intervention,
+)
 
 
 def test_risk_ratio_to_absolute_effect():

@@ -3,10 +3,10 @@
 import csv
 
 from click.testing import CliRunner
+from grade_helpers import BCG, copy_example, set_domain
 
 from sysrev.cli.main import cli
 from sysrev.grade.files import read_grade_file
-from grade_helpers import BCG, copy_example, set_domain
 
 
 def _grade(project, *args):
@@ -129,9 +129,10 @@ def test_control_risk_and_mid_from_analyses_toml_are_used_and_shown(tmp_path):
 
 
 def test_seed_review_files_are_pending(tmp_path):
+    from grade_helpers import REPO
+
     from sysrev.grade.files import grade_path
     from sysrev.project import load_project
-    from grade_helpers import REPO
 
     project = load_project(REPO)
     for name in ("pain", "ODI", "complications"):
@@ -152,3 +153,24 @@ def test_committed_grade_files_are_current():
     for root in (REPO, NORMAND, BCG):
         for item in grade_project(load_project(root), write=False):
             assert item.path.read_text(encoding="utf-8") == render(item.grade), item.path
+
+
+def test_mid_out_of_range_for_a_ratio_is_an_error(tmp_path):
+    project = copy_example(BCG, tmp_path / "bcg")
+    analyses = project / "analysis" / "analyses.toml"
+    analyses.write_text(analyses.read_text().replace('measure = "RR"', 'measure = "RR"\nmid = 1.5'))
+    result = _grade(project)
+    assert result.exit_code == 2 and "mid must be a relative change" in result.output
+
+
+def test_non_randomised_design_adds_the_upgrading_domains(tmp_path):
+    project = copy_example(BCG, tmp_path / "bcg")
+    analyses = project / "analysis" / "analyses.toml"
+    analyses.write_text(analyses.read_text() + '\n[analyses.tb.grade]\ndesign = "non-randomised"\n'
+                                               'importance = "critical"\n')
+    assert _grade(project).exit_code == 0
+    grade = read_grade_file(project / "analysis" / "grade" / "tb.toml")
+    assert grade.design == "non-randomised" and grade.inputs["importance"] == "critical"
+    # RR 0.49: 1 / 0.49 = 2.04-fold, at least two-fold (GRADE 9) -> large
+    assert grade.domains["large_effect"].proposed == "large"
+    assert grade.domains["dose_response"].proposed.startswith("none")

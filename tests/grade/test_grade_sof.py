@@ -134,3 +134,21 @@ def test_sof_does_not_write_grade_files(tmp_path):
     (grade_dir / "tb.toml").unlink()
     assert _run("sof", "--project", str(project)).exit_code == 0
     assert not (grade_dir / "tb.toml").exists() and before
+
+
+def test_non_randomised_certainty_starts_low_and_rates_up(tmp_path):
+    project = copy_example(BCG, tmp_path / "bcg")
+    analyses = project / "analysis" / "analyses.toml"
+    analyses.write_text(analyses.read_text() + '\n[analyses.tb.grade]\ndesign = "non-randomised"\n'
+                                               'importance = "critical"\n')
+    assert _run("grade", "--project", str(project)).exit_code == 0
+    path = project / "analysis" / "grade" / "tb.toml"
+    for domain in ("risk_of_bias", "inconsistency", "indirectness", "imprecision"):
+        set_domain(path, domain, final="not serious", justification="test team")
+    set_domain(path, "publication_bias", final="undetected")
+    set_domain(path, "large_effect", final="large")
+    md = _run("sof", "--project", str(project)).output
+    # LOW (non-randomised start) + 1 for a large effect = MODERATE; the outcome shows its importance
+    assert "| Tuberculosis (critical) |" in md
+    assert "⊕⊕⊕◯ MODERATE ^a^" in md and "a. Large effect: upgraded 1 level (large)." in md
+    assert "BCG probably reduces tuberculosis." in md
