@@ -19,6 +19,7 @@ from sysrev.errors import SysrevError
 _COMMANDS = {
     "dedup": ("dedup", "dedup"),
     "extract": ("extract", "extract"),
+    "fulltext": ("fulltext", "fulltext"),
     "grade": ("grade", "grade"),
     "import": ("importer", "import_command"),
     "meta": ("meta", "meta"),
