@@ -22,7 +22,7 @@ Sources of the expected numbers:
 import numpy as np
 import pytest
 
-from sysrev.screening.agreement import agreement, contingency_table, pabak
+from sysrev.screening.agreement import Agreement, agreement, contingency_table, pabak
 
 GWET_ABSTRACTORS = [[13, 0, 0], [0, 20, 7], [0, 4, 56]]
 SAS_SKIN = [[10, 4, 1, 0], [5, 10, 12, 2], [2, 4, 12, 5], [0, 2, 6, 13]]
@@ -113,3 +113,29 @@ def test_negative_kappa_has_a_ci_below_zero_worked_by_hand():
     small = agreement([[1, 4], [4, 1]])
     assert small.kappa_se == pytest.approx(0.4 ** 0.5 * 0.4)  # √(0.16 / 2.5) = 0.25298
     assert small.kappa_ci_low == -1.0
+
+
+def test_contingency_table_scale_defaults_to_every_rating_either_rater_used():
+    # "maybe" only by rater A, "exclude" only by rater B: both are on the scale, sorted
+    table, cats = contingency_table([("maybe", "include"), ("include", "exclude"), ("include", "include")])
+    assert cats == ("exclude", "include", "maybe")
+    assert np.array_equal(table, [[0, 0, 0], [1, 1, 0], [0, 1, 0]])  # rows A, columns B
+
+
+def test_a_table_that_is_not_square_is_refused():
+    for table in ([[1, 2, 3], [4, 5, 6]], [1, 2, 3, 4], [[[1]]]):
+        with pytest.raises(ValueError, match="^an agreement table must be square$"):
+            agreement(table)
+
+
+def test_an_empty_table_has_no_statistics():
+    a = agreement([[0, 0], [0, 0]], ["include", "exclude"])
+    assert a == Agreement(0, ("include", "exclude"), None, None, None, None, None, None, None, None)
+
+
+def test_a_one_category_scale_has_no_chance_corrected_coefficient():
+    # q = 1: every record in the one category. p_o = 1 but κ (p_e = 1), PABAK and AC1 (both divide by q − 1 = 0)
+    # are undefined.
+    a = agreement([[6]], ["include"])
+    assert (a.n, a.percent_agreement) == (6, 1.0)
+    assert (a.kappa, a.pabak, a.ac1, a.ac1_se) == (None, None, None, None)
