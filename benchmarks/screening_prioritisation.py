@@ -108,10 +108,16 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=3, help="prior seeds per set (1..N)")
     parser.add_argument("--only", nargs="*", default=None, help="set names (file stems) to run")
     parser.add_argument("--json", type=Path, default=None, help="also write every run's figures here")
+    parser.add_argument("--table", type=Path, default=None, help="only print the tables of a --json file")
     args = parser.parse_args(argv)
-    if not args.asreview or not Path(args.asreview).exists() and not shutil.which(args.asreview):
+    if not args.table and (not args.asreview or not Path(args.asreview).exists() and not shutil.which(args.asreview)):
         parser.error("ASReview not found: give --asreview PATH or set ASREVIEW_BIN")
-    sets = sorted(p for p in args.sets.glob("*.csv") if args.only is None or p.stem in args.only)
+    if args.table:
+        print_table(json.loads(args.table.read_text()))
+        return
+    # Smallest first, so an interrupted run has figures for as many sets as possible (see --json, --table).
+    sets = sorted((p for p in args.sets.glob("*.csv") if args.only is None or p.stem in args.only),
+                  key=lambda p: p.stat().st_size)
     runs = []
     with tempfile.TemporaryDirectory(prefix="sysrev-bench-") as tmp:
         workdir = Path(tmp)

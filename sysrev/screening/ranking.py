@@ -28,7 +28,7 @@ class RankingSettings:
     """The model's settings (the defaults are what ``sysrev screen`` uses and the docs describe)."""
 
     ngram_max: int = 2  # words and pairs of adjacent words
-    min_df: int = 1
+    min_df: int = 2  # a word seen in one record only cannot move any other record's rank
     C: float = 1.0  # inverse regularisation strength of the logistic regression
 
     def describe(self) -> str:
@@ -39,7 +39,7 @@ class RankingSettings:
         return (f"a logistic regression classifier (scikit-learn {sklearn.__version__}, L2 penalty, C = "
                 f"{self.C:g}, class weights balanced between included and excluded records) on TF-IDF "
                 f"features (sublinear term frequency) of the {grams} of each record's title, abstract and "
-                "keywords")
+                f"keywords that occur in at least {self.min_df} records")
 
 
 DEFAULT_SETTINGS = RankingSettings()
@@ -67,26 +67,18 @@ class Ranker:
     """
 
     def __init__(self, texts, settings: RankingSettings = DEFAULT_SETTINGS, *, seed: int = 0):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         self.settings = settings
         self.seed = seed
         texts = [t or "" for t in texts]
         self.size = len(texts)
-        vectorizer = TfidfVectorizer(ngram_range=(1, settings.ngram_max), min_df=settings.min_df,
-                                     sublinear_tf=True, strip_accents="unicode", dtype=np.float64)
-        try:
-            self.features = vectorizer.fit_transform(texts).tocsr()
-        except ValueError:  # no words at all (every text empty): every record scores the same
-            from scipy.sparse import csr_matrix
-
-            self.features = csr_matrix((len(texts), 1))
+        self.features = _tfidf(texts, settings)
         # A fixed random order breaks ties between equal scores, so the same seed gives the same ranking.
         self._tiebreak = np.random.default_rng(seed).permutation(len(texts))
 
     def scores(self, labelled: dict) -> np.ndarray | None:
         """A relevance score for every text (higher: more probably relevant), from ``labelled``
-        ({index: 1 relevant / 0 not}); None while the labels do not hold both classes (nothing to learn a contrast from)."""
+        ({index: 1 relevant / 0 not}); None while the labels do not hold both classes (nothing to learn a
+        contrast from)."""
         index = np.fromiter(labelled.keys(), dtype=np.int64, count=len(labelled))
         y = np.fromiter(labelled.values(), dtype=np.int64, count=len(labelled))
         if len(np.unique(y)) < 2:
@@ -98,7 +90,9 @@ class Ranker:
     def order(self, labelled: dict) -> list:
         """The unlabelled indices, most probably relevant first; in index order while there is no model."""
         scores = self.scores(labelled)
-        rest = np.array([i for i in range(self.size) if i not in labelled], dtype=np.int64)
+        open_ = np.ones(self.size, dtype=bool)
+        open_[list(labelled)] = False
+        rest = np.flatnonzero(open_)
         if scores is None or not len(rest):
             return rest.tolist()
         # Sort by score (descending), ties by the seeded permutation.
@@ -158,3 +152,19 @@ def _classifier(settings, seed):
 
     return LogisticRegression(C=settings.C, class_weight="balanced", solver="liblinear", dual=True,
                               random_state=seed)
+
+
+def _tfidf(texts, settings):
+    """The TF-IDF matrix of ``texts`` (CSR). A tiny project where no term reaches ``min_df`` records keeps
+    every term; texts without any word give one empty column (every record then scores the same)."""
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    for min_df in dict.fromkeys((settings.min_df, 1)):
+        vectorizer = TfidfVectorizer(ngram_range=(1, settings.ngram_max), min_df=min_df, sublinear_tf=True,
+                                     strip_accents="unicode", dtype=np.float64)
+        try:
+            return vectorizer.fit_transform(texts).tocsr()
+        except ValueError:  # no term left after pruning, or no term at all
+            continue
+    return csr_matrix((len(texts), 1))
