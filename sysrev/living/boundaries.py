@@ -90,7 +90,7 @@ def _simpson_weights(n: int, h: float) -> np.ndarray:
 def _grid(limit: float, sd: float) -> tuple[np.ndarray, np.ndarray]:
     """Points and Simpson weights on [−limit, limit] (an odd number of points)."""
     step = min(_MAX_STEP, sd / _STEPS_PER_SD)
-    n = int(math.ceil(2 * limit / step)) // 2 * 2 + 1
+    n = math.ceil(2 * limit / step) // 2 * 2 + 1
     n = max(n, 201)
     if n > _MAX_POINTS:
         raise SysrevError("two looks are too close together for the boundary integration (information fractions "
@@ -145,7 +145,8 @@ def lan_demets_boundaries(t, alpha: float = 0.05, spending="obf", per_side: bool
                     hi *= 2
                     if hi > 1e3:
                         break
-                c = float(optimize.brentq(lambda x: crossed(x) - spend_k, 1e-9, hi, xtol=1e-12, rtol=1e-14))
+                c = float(optimize.brentq(lambda x, target=spend_k: crossed(x) - target, 1e-9, hi, xtol=1e-12,
+                                          rtol=1e-14))
             crossing = crossed(c) if math.isfinite(c) else 0.0
         exited += crossing
         z_bounds.append(c)

@@ -32,7 +32,7 @@ from scipy import stats
 from sysrev.errors import SysrevError
 from sysrev.living.boundaries import lan_demets_boundaries
 from sysrev.meta.batch import pool_inverse_variance
-from sysrev.meta.cumulative import cumulative_analysis
+from sysrev.meta.cumulative import cumulative_analysis, parse_order_values, stable_order
 from sysrev.meta.result import MetaResult
 
 HETEROGENEITY = ("D2", "I2", "none")
@@ -189,14 +189,11 @@ def trial_sequential_analysis(result: MetaResult, order_values, design: Design, 
     studies = list(result.effects.table.studies)
     index = {name: i for i, name in enumerate(studies)}
     # participants so far at each step, counting studies without an estimate that came before it
-    order_rows, so_far, totals = [], 0.0, {}
-    from sysrev.meta.cumulative import parse_order_values, stable_order
-
+    so_far, totals = 0.0, {}
     values = parse_order_values(order_values, order_by, studies)
     for i in stable_order(values, descending):
         so_far += float(participants[i])
         totals[i] = so_far
-        order_rows.append(i)
     looks = []
     for step in cumulative.steps:
         i = index[step["study"]] if studies.count(step["study"]) == 1 else None

@@ -10,8 +10,13 @@ from click.testing import CliRunner
 
 from sysrev.cli.main import cli
 from sysrev.errors import SysrevError
-from sysrev.living.sequential import (Design, diversity, information_size_continuous,
-                                      information_size_dichotomous, trial_sequential_analysis)
+from sysrev.living.sequential import (
+    Design,
+    diversity,
+    information_size_continuous,
+    information_size_dichotomous,
+    trial_sequential_analysis,
+)
 from sysrev.meta import meta_analysis
 
 Z975, Z80 = 1.959963984540054, 0.8416212335729143  # z_{0.975}, z_{0.80}

@@ -54,12 +54,13 @@ def boundaries(t, alpha, spending, per_side=True):
             z_prev, _, h_prev = grid
             prev = t[k - 1]
             # z_prev is on the Z scale: Z_k = (z√I_{k−1} + N(0, Δ))/√I_k
-            def cross(c):
+            def cross(c, z_prev=z_prev, h_prev=h_prev, prev=prev, tk=tk):
                 m = z_prev * math.sqrt(prev)
                 sd = math.sqrt(tk - prev)
                 return float((h_prev * (stats.norm.sf((c * math.sqrt(tk) - m) / sd)
                                         + stats.norm.cdf((-c * math.sqrt(tk) - m) / sd))).sum())
-            c = optimize.brentq(lambda x: cross(x) - inc[k], 1e-6, 60, xtol=1e-13, rtol=1e-15)
+            c = optimize.brentq(lambda x, cross=cross, target=inc[k]: cross(x) - target, 1e-6, 60, xtol=1e-13,
+                                rtol=1e-15)
             grid = hupdate(r=R, theta=0.0, info=tk, a=-c, b=c, theta_prev=0.0, info_prev=prev, gm1=grid)
         bounds.append(float(c))
     return bounds
