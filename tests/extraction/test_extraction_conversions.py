@@ -326,3 +326,24 @@ def test_change_sd_at_the_ends_of_the_correlation_range():
         cv.change_sd(0, 3.0, 0.5)
     with pytest.raises(SysrevError, match="^sd_final must be a positive number, got 0$"):
         cv.change_sd(4.0, 0, 0.5)
+
+
+def test_sd_from_md_ci_distribution_can_be_forced_and_is_recorded():
+    # n1 = n2 = 100 would use z; forced t uses t(198) (R: qt(0.975, 198) = 1.972017);
+    # SD = SE / √(1/100 + 1/100) = SE / 0.1414214
+    forced = cv.sd_from_md_ci(-1, 3, 100, 100, distribution="t")
+    assert forced.values["sd"] == pytest.approx(4 / (2 * 1.972017) / math.sqrt(0.02), abs=1e-5)
+    assert "t(198)=1.9720" in forced.method
+    assert forced.raw == "MD 95% CI -1 to 3; n1=100; n2=100"
+    # n1 = 30 would use t; forced z: SE = 4 / 3.919928 = 1.020427, SD = 1.020427 / √(1/30 + 1/30) = 3.952081
+    z = cv.sd_from_md_ci(-1, 3, 30, 30, distribution="z")
+    assert z.values["sd"] == pytest.approx(4 / 3.919928 / math.sqrt(2 / 30), abs=1e-5)
+    with pytest.raises(SysrevError, match="^distribution must be t, z or auto, not 'normal'$"):
+        cv.sd_from_md_ci(-1, 3, 30, 30, distribution="normal")
+    for n1, n2, name in ((0, 30, "n1"), (30, 0, "n2")):
+        with pytest.raises(SysrevError, match=f"^{name} must be a positive number, got 0$"):
+            cv.sd_from_md_ci(-1, 3, n1, n2)
+
+
+def test_change_sd_records_the_reported_numbers():
+    assert cv.change_sd(4.0, 3.0, 0.5).raw == "SD baseline=4; SD final=3; r=0.5"
