@@ -94,10 +94,10 @@ def classify(a: Record, b: Record) -> tuple[str, str]:
     docstring), else ``("", "")``."""
     if _is_erratum(a) != _is_erratum(b):
         notice = a if _is_erratum(a) else b
-        return "erratum", f"{notice.source_id} is a correction notice: {notice.title[:90]!r}"
+        return "erratum", f"{notice.source_id} is a correction notice: {notice.title!r}"
     if _is_reply(a) != _is_reply(b):
         reply = a if _is_reply(a) else b
-        return "reply", f"{reply.source_id} is a reply or comment: {reply.title[:90]!r}"
+        return "reply", f"{reply.source_id} is a reply or comment: {reply.title!r}"
     issue_a, issue_b = re.findall(r"\d+", str(a.issue or "")), re.findall(r"\d+", str(b.issue or ""))
     same_journal = normalise_journal(a.journal) == normalise_journal(b.journal)
     if (issue_a and issue_b and not set(issue_a) & set(issue_b) and (_single_page(a) or _single_page(b))
