@@ -213,7 +213,8 @@ def _print_details(details) -> None:
                 print(_show_record(by_id[b]))
         print(f"  sysrev misses under (b): {len(ours['fn_b'])}")
         for a, b in sorted(ours["fn_b"]):
-            print(f"    {a} ~ {b}")
+            found_by_peer = peer is not None and (a, b) not in peer["fn"]
+            print(f"    {a} ~ {b}{'  (bib-dedupe found it)' if found_by_peer else ''}")
             print(_show_record(by_id[a]))
             print(_show_record(by_id[b]))
 
