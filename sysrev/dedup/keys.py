@@ -145,6 +145,10 @@ _SERIAL_HEADINGS = {
     "preface", "foreword", "introduction", "commentary", "comment", "reply", "response", "author s reply",
     "authors reply", "index", "author index", "subject index", "call for papers", "current awareness",
     "new products", "noteworthy", "research news", "notes", "notices", "short communications", "miscellany",
+    "introduction to the special issue", "introduction to the special section", "special issue editorial",
+    "editorial statement", "year in review", "annual report", "corrections", "correction", "retraction",
+    "retraction notice", "expression of concern", "acknowledgements", "acknowledgments", "acknowledgement",
+    "reviewers of the year", "best paper award", "guest editorial introduction",
 }
 _SERIAL_PREFIX = re.compile(
     r"^(?:introduction to the (?:mini ?)?track\b|(?:guest )?editor(?: s|s)? (?:comments?|notes?|introduction|letter|"
@@ -187,6 +191,7 @@ class Keys:
     issue_numbers: frozenset = frozenset()  # every number of the issue ("3-4" → {"3", "4"})
     article_number: str = ""     # an article number / e-locator ("e0123456", a Scopus "Art. No.")
     serial: bool = False         # a title a venue repeats from issue to issue ("Editor's Comments")
+    recurring: bool = False      # a title this input shows one venue printing in two issues or volumes
     title_clause: str = ""       # the normalised first clause of a title with a subtitle ("X: Y" → "x")
     first_page: str = ""         # digits of the first page ("c37" → "37")
     page_prefix: str = ""        # letters before the first page ("e" of e-locators, "s" of supplements)

@@ -11,7 +11,8 @@ results, a preprint and the published version, two versions of a Cochrane review
 Each verdict carries a short reason that the review queue shows to the human.
 """
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -35,6 +36,8 @@ TITLE_WORDS_SHARED = 60.0
 SHORT_TITLE_WORDS = 5
 # Share of name words two records of one conference paper dated a year apart must have in common.
 CONFERENCE_AUTHORS_SHARED = 0.5
+_YEAR_WORD = re.compile(r"(?:19|20)\d\d")
+_ORDINAL_WORD = re.compile(r"\d+(?:st|nd|rd|th)")
 _GENERIC_VENUE_WORDS = {"proceedings", "proc", "conference", "conf", "international", "intl", "annual", "meeting",
                         "symposium", "workshop", "congress", "th", "st", "nd", "rd", "ieee", "acm", "on", "papers",
                         "transactions", "journal", "track", "abstracts", "pp", "vol"}
@@ -115,6 +118,8 @@ def journal_match(a: Keys, b: Keys) -> str:
         return "missing"
     if a.journal == b.journal or (a.meeting and a.meeting == b.journal) or (b.meeting and b.meeting == a.journal):
         return "same"
+    if _other_edition(a, b):
+        return "different"
     short, long_ = sorted((a.journal, b.journal), key=lambda t: (len(t), sum(map(len, t))))
     if _abbreviates(short, long_) or _abbreviates(long_, short):
         return "same"
@@ -230,20 +235,52 @@ def _conference_year_shift(a: Keys, b: Keys, author: str, journal: str, pages: s
     shared = len(a.author_tokens & b.author_tokens) / len(a.author_tokens | b.author_tokens)
     if shared < CONFERENCE_AUTHORS_SHARED:
         return False
+    if _other_edition(a, b):
+        return False  # "ECIS 2019" vs "ECIS 2020", "40th" vs "41st": two editions of the conference
+    years_a, years_b = _venue_marks(a, _YEAR_WORD), _venue_marks(b, _YEAR_WORD)
     if pages == "same":
         return True
     if pages != "missing":
         return False
-    return journal == "same" or bool(_venue_words(a) & _venue_words(b))
+    # without pages: the conference year named in a venue, and the venue itself, must agree
+    return (str(min(a.year, b.year)) in years_a | years_b
+            and (journal == "same" or bool(_venue_words(a) & _venue_words(b))))
+
+
+def _other_edition(a: Keys, b: Keys) -> bool:
+    """Both venue names date or number their edition and differently: ``ECIS 2019`` vs ``ECIS 2020``,
+    ``27th`` vs ``28th European Conference …`` are two venues, however alike the names."""
+    for pattern in (_YEAR_WORD, _ORDINAL_WORD):
+        marks_a, marks_b = _venue_marks(a, pattern), _venue_marks(b, pattern)
+        if marks_a and marks_b and not marks_a & marks_b:
+            return True
+    return False
+
+
+def _venue_marks(k: Keys, pattern) -> set:
+    """The venue's words that date or number a conference edition (``2019``, ``40th``)."""
+    return {w for w in k.journal if pattern.fullmatch(w)}
 
 
 def _venue_words(k: Keys) -> set:
     """The venue's words that name this venue rather than any conference (an acronym, a field)."""
-    return {w for w in k.journal if not w.isdigit() and w not in _GENERIC_VENUE_WORDS and len(w) > 2}
+    return {w for w in k.journal if not w[0].isdigit() and w not in _GENERIC_VENUE_WORDS and len(w) > 2}
+
+
+def unshifted(x: Keys, y: Keys) -> Keys:
+    """``x`` read with its locator fields in their places when an export shifted them by one (no volume, the
+    volume in the issue field, the issue in the pages field) and they then match ``y``'s volume and issue;
+    otherwise ``x`` itself. Nothing is relaxed: the re-read record must still agree on everything."""
+    if (x.volume or not y.volume or x.page_prefix or x.last_page not in ("", x.first_page)
+            or x.issue_numbers != {y.volume} or not x.first_page or x.first_page != y.issue):
+        return x
+    return replace(x, volume=y.volume, issue=x.first_page, issue_numbers=frozenset({x.first_page}), first_page="",
+                   last_page="", article_number="")
 
 
 def compare(a: Keys, b: Keys) -> Verdict:
     """The verdict on records ``a`` and ``b`` (symmetric)."""
+    a, b = unshifted(a, b), unshifted(b, a)
     title, ratio = title_band(a, b)
     ids = _identifiers(a, b)
     year = _year(a, b)
@@ -343,7 +380,7 @@ def compare(a: Keys, b: Keys) -> Verdict:
             return Verdict(UNCERTAIN, 0.7, "a title is missing; author, year, volume and page agree")
         return Verdict(DISTINCT, 0.0, "a title is missing and too little else agrees")
 
-    if (a.serial or b.serial) and not located_together(a, b):
+    if (a.serial or b.serial or a.recurring or b.recurring) and not located_together(a, b):
         return Verdict(UNCERTAIN, 0.4, f"a recurring title ({a.title!r}) with no issue, page or article number "
                                        "stated by both to tell which instalment")
 

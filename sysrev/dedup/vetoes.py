@@ -61,7 +61,7 @@ def page_veto(a: Keys, b: Keys) -> str:
 
 def serial_year_veto(a: Keys, b: Keys) -> str:
     """A repeated title (a column, editorial, meeting report) of different years is another instalment."""
-    if (a.serial or b.serial) and a.year and b.year and a.year != b.year:
+    if (a.serial or b.serial or a.recurring or b.recurring) and a.year and b.year and a.year != b.year:
         return f"a recurring title ({a.title!r}) of different years ({a.year} vs {b.year})"
     return ""
 

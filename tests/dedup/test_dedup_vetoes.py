@@ -147,3 +147,39 @@ def test_related_kind_classification_for_scoring_b():
                     Record(source_id="t2", **dict(trial, title=trial["title"].replace("adult", "adolescent"))))[0] \
         == "different registrations"
     assert classify(article, Record(source_id="b", **dict(ARTICLE, authors=["Muller, A"]))) == ("", "")
+
+
+def test_research_in_progress_and_full_paper_at_two_editions_stay_apart():
+    # the same title at ECIS 2019 (research in progress) and ECIS 2020 (full paper): two publications
+    rip = dict(title="Algorithmic management and worker voice on ride-hailing platforms",
+               authors=["Tan, Wei", "Rossi, Marco"], year=2019, journal="ECIS 2019 Proceedings",
+               extra={"ENTRYTYPE": "inproceedings"})
+    full = dict(rip, year=2020, journal="ECIS 2020 Proceedings")
+    assert verdict(rip, full).kind != DUPLICATE
+    assert verdict(dict(rip, journal="27th European Conference on Information Systems"),
+                   dict(full, journal="28th European Conference on Information Systems")).kind != DUPLICATE
+
+
+def test_locator_fields_shifted_by_one_place_are_read_in_their_places():
+    # an export that wrote the volume into the issue field and the issue into the pages field
+    abstract = dict(title="The treatment of atypical haemolytic uraemic syndrome in children", authors=["Roux, C"],
+                    year=2011, journal="Pediatric Nephrology. Conference: 44th Annual Meeting of the ESPN")
+    shifted = dict(abstract, volume="", issue="26", pages="9")
+    assert verdict(shifted, dict(abstract, volume="26", issue="9", pages="1746")).kind == DUPLICATE
+    # read in place, it must still agree: another issue is still another item
+    assert verdict(shifted, dict(abstract, volume="26", issue="10", pages="1746")).kind != DUPLICATE
+
+
+def test_a_title_one_venue_prints_in_two_issues_needs_a_locator_to_merge():
+    # "Research commentary" is no known heading, but this input shows the journal printing it in issues 1
+    # and 2 of one volume: a third record without issue or pages cannot be placed, so it is not merged
+    column = dict(title="Research commentary on platform ecosystems", authors=["Rai, Arun"], year=2017,
+                  journal="MIS Quarterly", volume="41")
+    records = [Record(source_id="1", **dict(column, issue="1")), Record(source_id="2", **dict(column, issue="2")),
+               Record(source_id="3", **column)]
+    result = deduplicate(records, progress=False)
+    assert all(len(c) == 1 for c in result.clusters)
+    assert all(k.recurring for k in result.keys)
+    # alone, the third record merges with a copy that agrees on everything
+    assert len(deduplicate([records[0], Record(source_id="4", **dict(column, issue="1"))],
+                           progress=False).clusters) == 1
