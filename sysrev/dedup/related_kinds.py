@@ -7,7 +7,8 @@ published and (b) with the labelled pairs of those related kinds taken out. This
 decides (b); it looks only at what the two records themselves say, never at sysrev's verdict, and returns the
 evidence so that every removed pair can be listed and audited.
 
-A labelled pair is related (first match wins):
+A labelled pair is related (first match wins; never when both records state the same volume and first page
+and no different issues: that is one item indexed twice, whatever kind one database gives it):
 
 * ``erratum`` — exactly one record is a correction notice: its title starts with erratum/correction/
   corrigendum or cites the corrected article (``(vol 360, pg 542, 2009)``, ``(Journal (2009) 360 (542-544))``),
@@ -28,7 +29,7 @@ A labelled pair is related (first match wins):
 
 import re
 
-from sysrev.dedup.keys import fold, normalise_journal, normalise_title
+from sysrev.dedup.keys import fold, normalise_journal, normalise_meeting, normalise_title
 from sysrev.records import Record
 
 _ERRATUM_TITLE = re.compile(r"^\s*(?:erratum|errata|correction|corrigendum|corrigenda|notice of correction)\b|"
@@ -83,6 +84,21 @@ def _first_page(r: Record) -> str:
     return match.group(0) if match else ""
 
 
+def _same_place(a: Record, b: Record) -> bool:
+    """Both records state a volume and a first page, and the same ones, and no different issues."""
+    issues_a, issues_b = set(re.findall(r"\d+", str(a.issue or ""))), set(re.findall(r"\d+", str(b.issue or "")))
+    return bool(a.volume and _first_page(a) and str(a.volume).strip() == str(b.volume).strip()
+                and _first_page(a) == _first_page(b) and not (issues_a and issues_b and not issues_a & issues_b))
+
+
+def _same_venue(a: Record, b: Record) -> bool:
+    """The same journal, or a meeting given as the venue by one record and appended to the journal by the
+    other (``Gut.Conference: 48th Annual Meeting …`` vs ``48th Annual Meeting …``)."""
+    journal_a, journal_b = normalise_journal(a.journal or ""), normalise_journal(b.journal or "")
+    return (journal_a == journal_b or (bool(journal_b) and normalise_meeting(a.journal or "") == journal_b)
+            or (bool(journal_a) and normalise_meeting(b.journal or "") == journal_a))
+
+
 def _is_registration(r: Record) -> bool:
     if _REGISTER.search(fold(r.journal or "")) or "trial regist" in _types(r):
         return True
@@ -92,6 +108,8 @@ def _is_registration(r: Record) -> bool:
 def classify(a: Record, b: Record) -> tuple[str, str]:
     """``(kind, evidence)`` when the labelled pair ``a``, ``b`` is a related publication pair (see the module
     docstring), else ``("", "")``."""
+    if _same_place(a, b):
+        return "", ""  # one item indexed twice, one database marking its kind and the other not
     if _is_erratum(a) != _is_erratum(b):
         notice = a if _is_erratum(a) else b
         return "erratum", f"{notice.source_id} is a correction notice: {notice.title!r}"
@@ -99,7 +117,7 @@ def classify(a: Record, b: Record) -> tuple[str, str]:
         reply = a if _is_reply(a) else b
         return "reply", f"{reply.source_id} is a reply or comment: {reply.title!r}"
     issue_a, issue_b = re.findall(r"\d+", str(a.issue or "")), re.findall(r"\d+", str(b.issue or ""))
-    same_journal = normalise_journal(a.journal) == normalise_journal(b.journal)
+    same_journal = _same_venue(a, b)
     if (issue_a and issue_b and not set(issue_a) & set(issue_b) and (_single_page(a) or _single_page(b))
             and a.pages and b.pages and same_journal and a.volume and a.volume == b.volume):
         return "notice in another issue", (f"volume {a.volume}: issue {a.issue} p. {a.pages} vs issue {b.issue} "
