@@ -133,10 +133,13 @@ def test_a_doi_on_one_side_only_is_not_a_veto_even_a_preprint_servers():
 
 def test_related_kind_classification_for_scoring_b():
     article = Record(source_id="a", **ARTICLE)
-    assert classify(article, Record(source_id="e", **dict(ARTICLE, title="Erratum: " + ARTICLE["title"])))[0] \
-        == "erratum"
-    assert classify(article, Record(source_id="r", **dict(ARTICLE, title=ARTICLE["title"] + " - Reply")))[0] \
-        == "reply"
+    erratum = dict(ARTICLE, title="Erratum: " + ARTICLE["title"], issue="6", pages="1301")
+    assert classify(article, Record(source_id="e", **erratum))[0] == "erratum"
+    # one notice indexed twice, marked by one database only: the same item, not a related pair
+    assert classify(Record(source_id="e", **erratum), Record(source_id="f", **dict(erratum, title=ARTICLE["title"]))) \
+        == ("", "")
+    reply = dict(ARTICLE, title=ARTICLE["title"] + " - Reply", authors=["Dubois, Élodie"], pages="840")
+    assert classify(article, Record(source_id="r", **reply))[0] == "reply"
     notice = Record(source_id="n", **dict(ARTICLE, issue="6", pages="1201"))
     assert classify(article, notice)[0] == "notice in another issue"
     abstract = Record(source_id="c", **dict(ARTICLE, journal="Information Systems Journal. Conference: ECIS 2018",
