@@ -347,3 +347,68 @@ def test_sd_from_md_ci_distribution_can_be_forced_and_is_recorded():
 
 def test_change_sd_records_the_reported_numbers():
     assert cv.change_sd(4.0, 3.0, 0.5).raw == "SD baseline=4; SD final=3; r=0.5"
+
+
+def test_exact_expectations_are_computed_afresh():
+    # the tables are cached; clear them so the integrals themselves are checked (R values, module docstring;
+    # E[range of 2 normals] = 2/√π, E[range of 3] = 3/√π = 1.692569 — Wan Table 1: 1.128, 1.693)
+    cv.expected_iqr.cache_clear()
+    cv.expected_range.cache_clear()
+    assert cv.eta(201) == pytest.approx(1.3395626655, abs=1e-8)
+    assert cv.xi(2) == pytest.approx(2 / math.sqrt(math.pi), abs=1e-9)
+    assert cv.xi(3) == pytest.approx(3 / math.sqrt(math.pi), abs=1e-9)
+    # n = 5 (Q = 1): E[X(4)] − E[X(2)] = 2 × 0.4950 (expected normal order statistics, Harter 1961: 0.49502)
+    assert cv.eta(5) == pytest.approx(2 * 0.49502, abs=1e-4)
+
+
+def test_derived_values_are_floats():
+    d = cv.combine_events(2, 30, 3, 31)
+    assert all(type(v) is float for v in d.values.values())
+
+
+@pytest.mark.parametrize("bad", [None, math.inf, math.nan, 0, -2.5])
+def test_sizes_and_ses_must_be_positive_finite_numbers(bad):
+    with pytest.raises(SysrevError, match=f"^se must be a positive number, got {bad!r}$".replace("(", r"\(")):
+        cv.sd_from_se(bad, 10)
+    with pytest.raises(SysrevError, match="^n must be a positive number"):
+        cv.sd_from_se(0.5, bad)
+
+
+@pytest.mark.parametrize("level", [0, 1, 100, 150])
+def test_confidence_level_outside_0_to_100_is_refused(level):
+    with pytest.raises(SysrevError, match=f"^confidence level must be between 0 and 100 \\(%\\), got "):
+        cv.sd_from_ci(10, 13.92, 100, level=level)
+
+
+def test_confidence_level_as_a_proportion_or_a_percent():
+    # 0.5 and 50 are the same 50% CI: z = Φ⁻¹(0.75) = 0.6744898, SD = √100 × 1 / (2 × 0.6744898) = 7.413011
+    for level in (0.5, 50):
+        assert cv.sd_from_ci(10, 11, 100, level=level).values["sd"] == pytest.approx(7.413011, abs=1e-5)
+    # 2 is 2%, not a proportion above 1: z = Φ⁻¹(0.51) = 0.02506891, SD = 10 / (2 × 0.02506891) = 199.4510
+    assert cv.sd_from_ci(10, 11, 100, level=2).values["sd"] == pytest.approx(199.4510, abs=1e-3)
+
+
+def test_ties_in_a_summary_are_in_order():
+    d = cv.mean_sd_from_median_iqr(median=2, q1=2, q3=8, n=39)  # q1 = median is allowed
+    assert d.values["n"] == 39
+    assert d.raw == "median=2; q1=2; q3=8; n=39"
+    assert "w = 0.7 + 0.39/n" in d.method and "η(39) = " in d.method
+    with pytest.raises(SysrevError, match="^summary values must be in increasing order .*, got 2, 9, 8$"):
+        cv.mean_sd_from_median_iqr(median=9, q1=2, q3=8, n=39)
+
+
+def test_sd_from_se_keeps_n():
+    d = cv.sd_from_se(0.5, 25)
+    assert d.values == {"sd": 2.5, "n": 25.0}
+
+
+def test_combine_groups_checks_its_inputs_and_records_them():
+    d = cv.combine_groups(10, 5.0, 0.0, 10, 5.0, 0.0)  # SD 0 (all values equal) is allowed
+    assert d.values == {"n": 20.0, "mean": 5.0, "sd": 0.0}
+    assert d.raw == "group 1: n=10, mean=5, SD=0; group 2: n=10, mean=5, SD=0"
+    for sds in ((-1, 2), (2, -1)):
+        with pytest.raises(SysrevError, match="^SDs must not be negative$"):
+            cv.combine_groups(10, 5.0, sds[0], 10, 6.0, sds[1])
+    for n1, n2, name in ((0, 10, "n1"), (10, 0, "n2")):
+        with pytest.raises(SysrevError, match=f"^{name} must be a positive number, got 0$"):
+            cv.combine_groups(n1, 5.0, 1.0, n2, 6.0, 1.0)
