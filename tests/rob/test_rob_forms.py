@@ -250,3 +250,38 @@ def test_fixture_forms_are_clean(own_fixtures, tmp_path):
     shutil.copytree(own_fixtures / "rob" / "project" / "analysis" / "rob2", folder)
     assessments, problems = check_folder(folder)
     assert len(assessments) == 5 and problems == []
+
+
+def test_compare_report_names_assessors_or_a_and_b(tmp_path):
+    a = load_assessment(make(tmp_path / "a"))
+    b = load_assessment(make(tmp_path / "b"))
+    b.domains["D2"].direction = "unpredictable"
+    a.assessor, b.assessor = "", ""
+    lines = compare_assessments(a, b).report_lines()
+    assert lines[1:] == ["  D2.direction: A=(empty)  B=unpredictable"]
+    a.domains["D2"].direction, b.domains["D2"].direction = "towards null", ""
+    a.assessor, b.assessor = "anna", "ben"
+    assert compare_assessments(a, b).report_lines()[1:] == ["  D2.direction: anna=towards null  ben=(empty)"]
+
+
+def test_compare_paths_refuses_a_file_against_a_folder_and_empty_folders(tmp_path):
+    form = make(tmp_path / "a")
+    with pytest.raises(SysrevError, match="^compare two files or two folders, not a file and a folder"):
+        compare_paths(form, tmp_path / "a")
+    (tmp_path / "empty1").mkdir()
+    (tmp_path / "empty2").mkdir()
+    with pytest.raises(SysrevError, match="^no RoB 2 forms"):
+        compare_paths(tmp_path / "empty1", tmp_path / "empty2")
+    # one empty side is not an error: every form is "only in" the other
+    comparisons, notes = compare_paths(tmp_path / "empty1", tmp_path / "a")
+    assert comparisons == [] and notes == [f"Trial_X--pain.toml: only in {tmp_path / 'a'}"]
+    comparisons, notes = compare_paths(tmp_path / "a", tmp_path / "empty2")
+    assert comparisons == [] and notes == [f"Trial_X--pain.toml: only in {tmp_path / 'a'}"]
+
+
+def test_compare_two_files_writes_the_consensus_to_the_named_file(tmp_path):
+    a, b = make(tmp_path / "a"), make(tmp_path / "b")
+    out = tmp_path / "agreed.toml"
+    comparisons, notes = compare_paths(a, b, out)
+    assert len(comparisons) == 1 and notes == []
+    assert load_assessment(out).domains["D1"].answers == load_assessment(a).domains["D1"].answers
