@@ -139,3 +139,14 @@ def test_a_one_category_scale_has_no_chance_corrected_coefficient():
     a = agreement([[6]], ["include"])
     assert (a.n, a.percent_agreement) == (6, 1.0)
     assert (a.kappa, a.pabak, a.ac1, a.ac1_se) == (None, None, None, None)
+
+
+def test_contingency_table_counts_repeated_pairs_and_to_dict_lists_the_scale():
+    pairs = [("include", "include")] * 3 + [("include", "exclude")] * 2 + [("exclude", "exclude")]
+    table, cats = contingency_table(pairs)
+    assert cats == ("exclude", "include")
+    assert np.array_equal(table, [[1, 0], [2, 3]])
+    data = agreement(table, cats).to_dict()
+    assert data["categories"] == ["exclude", "include"] and data["n"] == 6
+    # p_o = 4/6; margins A (1/6, 5/6), B (1/2, 1/2): p_e = 1/12 + 5/12 = 1/2; κ = (2/3 − 1/2)/(1/2) = 1/3
+    assert data["kappa"] == pytest.approx(1 / 3)
