@@ -236,9 +236,12 @@ def test_imported_files_are_labelled_with_the_source_their_strategy_names(comple
                    database="file")
     write_snapshot(complete.runs_dir, "handsearch", [Record(source_id="h1", title="h")], database="file")
     write_snapshot(complete.runs_dir, "blank", [Record(source_id="b1", title="b")], database="file")
+    # a database search whose strategy review.toml does not list keeps the database as its label
+    write_snapshot(complete.runs_dir, "embase-extra", [Record(source_id="e1", title="e")], database="embase")
     by_label, by_database = identified_per_database(complete)
-    assert by_label == {"PubMed": 6, "Scopus": 4, "Cochrane CENTRAL": 3, "file handsearch": 1, "file blank": 1}
-    assert by_database == {"pubmed": 6, "scopus": 4, "file": 5}
+    assert by_label == {"PubMed": 6, "Scopus": 4, "Cochrane CENTRAL": 3, "file handsearch": 1, "file blank": 1,
+                        "embase": 1}
+    assert by_database == {"pubmed": 6, "scopus": 4, "file": 5, "embase": 1}
 
 
 def test_to_dict_carries_the_derived_totals(complete):
@@ -253,8 +256,9 @@ def test_duplicates_removed_must_be_a_whole_number_from_zero_up(complete, value)
 
     path = complete.records_dir / "dedup_summary.json"
     path.write_text(json.dumps({"duplicates_removed": value, "records": 8}), encoding="utf-8")
-    with pytest.raises(InputError, match="'duplicates_removed' must be a whole number ≥ 0"):
+    with pytest.raises(InputError) as err:
         prisma_counts(complete)
+    assert str(err.value) == f"{path}: 'duplicates_removed' must be a whole number ≥ 0"
 
 
 def test_zero_duplicates_removed_is_a_valid_count(complete):
@@ -299,4 +303,17 @@ def test_each_box_is_checked_against_its_rule(complete, change, message):
     _check_sums(counts)  # the real counts add up
     with pytest.raises(PrismaError) as err:
         _check_sums(replace(counts, **change))
-    assert message in str(err.value)
+    assert str(err.value).startswith("the PRISMA counts do not add up: ") and message in str(err.value)
+
+
+def test_every_box_that_does_not_add_up_is_named(complete):
+    from dataclasses import replace
+
+    from sysrev.report.prisma import _check_sums
+
+    with pytest.raises(PrismaError) as err:
+        _check_sums(replace(prisma_counts(complete), records_screened=9, reports_assessed=5))
+    assert str(err.value) == ("the PRISMA counts do not add up: records screened ≠ identified − duplicates removed; "
+                              "reports sought ≠ records screened − records excluded; "
+                              "reports assessed ≠ reports sought − not retrieved; "
+                              "studies included ≠ reports assessed − reports excluded")
