@@ -285,3 +285,29 @@ def test_compare_two_files_writes_the_consensus_to_the_named_file(tmp_path):
     comparisons, notes = compare_paths(a, b, out)
     assert len(comparisons) == 1 and notes == []
     assert load_assessment(out).domains["D1"].answers == load_assessment(a).domains["D1"].answers
+
+
+def test_check_folder_names_malformed_duplicate_and_unknown_forms(tmp_path):
+    good = make(tmp_path)
+    bad = make(tmp_path, study="Bad")
+    edit(bad, '"1.1" = "Y"', '"1.1" = "maybe"')
+    (malformed,) = [p for p in check_folder(tmp_path)[1] if p.path == bad]
+    assert malformed.severity == ERROR and "1.1" in malformed.key and "maybe" in malformed.message
+    assert not malformed.message.startswith(str(bad))  # the location is printed once, by the Problem
+    bad.unlink()
+
+    copy = tmp_path / "Trial_X_copy--pain.toml"  # the same study × outcome in a second file
+    shutil.copy(good, copy)
+    _, problems = check_folder(tmp_path)
+    second = [p for p in problems if p.message.startswith("a second form")]
+    assert [(p.severity, p.path, p.key) for p in second] == [(ERROR, copy, "study")]
+    assert second[0].message == "a second form for 'Trial X' × 'pain' (also Trial_X--pain.toml)"
+    copy.unlink()
+
+    study_line = next(i for i, line in enumerate(good.read_text().splitlines(), 1) if line.startswith("study ="))
+    _, problems = check_folder(tmp_path, known_studies={"Trial X"})
+    assert not [p for p in problems if p.severity == WARNING and p.key == "study"]
+    _, problems = check_folder(tmp_path, known_studies={"Trial Y"})
+    unknown = [p for p in problems if p.severity == WARNING and p.key == "study"]
+    assert [(p.path, p.line) for p in unknown] == [(good, study_line)]
+    assert unknown[0].message == "study 'Trial X' is not in the extraction's studies.csv (labels must match)"
