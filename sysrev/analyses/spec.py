@@ -59,6 +59,7 @@ GRADE_KEYS = {
     "importance": ("critical", "important", "not important"),
     "control_risk": (float, 0.0, 1.0),
     "control_risk_source": str,
+    "absolute_mid": (float, 0.0, 1000.0),
     "ois_rrr": (float, 0.0, 1.0),
     "ois_alpha": (float, 0.0, 0.5),
     "ois_power": (float, 0.5, 1.0),

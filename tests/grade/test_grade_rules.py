@@ -169,3 +169,16 @@ def test_large_effect_thresholds(rr, expected):
 
 def test_large_effect_has_no_rule_for_differences():
     assert rules.large_effect("MD", -3.0).rating is None
+
+
+@pytest.mark.parametrize("absolute_mid, expected", [
+    (4.0, "not serious"),   # difference -10 to -5 per 1,000 lies beyond -4: an important effect
+    (10.0, "not serious"),  # -10 sits on the threshold: between -10 and 10, little or no difference
+    (8.0, "serious"),       # crosses -8
+])
+def test_imprecision_absolute_threshold_for_ratios(absolute_mid, expected):
+    # relative CI 0.34-0.70 lies wholly below 0.75: not serious on the relative scale
+    p = rules.imprecision("RR", 0.49, (0.34, 0.70), None, 10_000, 100, absolute=(-10.0, -5.0),
+                          absolute_mid=absolute_mid)
+    assert p.rating == expected
+    assert any("absolute_mid" in r for r in p.reasons)
