@@ -152,17 +152,19 @@ def inconsistency(k: int, i2: float | None, q_p: float | None, study_cis: list[t
 
 
 def thresholds_for(measure: str, mid: float | None) -> tuple[list[float], str] | None:
-    """The thresholds of interest on the reporting scale: no effect and, either side of it, the minimal
-    important difference; for ratios without a MID, GRADE 6's RR 0.75 and 1.25. None when a continuous or
-    RD measure has no MID (the team must set ``mid``)."""
+    """The thresholds of interest on the reporting scale: the minimal important difference either side of no
+    effect (``mid`` is one point on the reporting scale: ±|mid| for differences, mid and 1/mid for ratios);
+    for ratios without a MID, GRADE 6's RR 0.75 and 1.25. None when a difference measure has no usable MID
+    (the team must set ``mid``)."""
     if measure in ("RR", "OR", "PETO"):
-        change = mid if mid is not None else DEFAULT_RATIO_THRESHOLD
-        source = (f"mid = {mid:g} (analyses.toml)" if mid is not None else
-                  "no mid set: GRADE 6's rough guide RR 0.75 / 1.25")
-        return [1 - change, 1.0, 1 + change], source
-    if mid is None:
+        if mid is None or mid == 1:
+            return [1 - DEFAULT_RATIO_THRESHOLD, 1.0, 1 + DEFAULT_RATIO_THRESHOLD], \
+                "no mid set: GRADE 6's rough guide RR 0.75 / 1.25"
+        low = min(mid, 1 / mid)
+        return [low, 1.0, 1 / low], f"mid = {mid:g} (analyses.toml), and its inverse"
+    if mid is None or mid == 0:
         return None
-    return [-mid, 0.0, mid], f"mid = {mid:g} (analyses.toml)"
+    return [-abs(mid), 0.0, abs(mid)], f"mid = {mid:g} (analyses.toml), either side of no effect"
 
 
 def _against(low: float, high: float, lo_mid: float, hi_mid: float) -> tuple[str, str]:
