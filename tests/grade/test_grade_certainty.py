@@ -56,7 +56,8 @@ def test_pending_proposal_keeps_certainty_pending():
 
 @pytest.mark.parametrize("measure, estimate, mid, size", [
     ("RR", 0.75, None, "reduction"), ("RR", 0.76, None, "little or no difference"),
-    ("RR", 1.25, None, "increase"), ("MD", -2.0, 2.0, "reduction"), ("MD", -2.0, -2.0, "reduction"), ("MD", -1.99, 2.0, "little or no difference"),
+    ("RR", 1.25, None, "increase"), ("MD", -2.0, 2.0, "reduction"),
+    ("MD", -2.0, -2.0, "reduction"), ("MD", -1.99, 2.0, "little or no difference"),
     ("SMD", 0.3, None, None),
 ])
 def test_effect_size_against_the_mid(measure, estimate, mid, size):
