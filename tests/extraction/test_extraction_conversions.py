@@ -412,3 +412,21 @@ def test_combine_groups_checks_its_inputs_and_records_them():
     for n1, n2, name in ((0, 10, "n1"), (10, 0, "n2")):
         with pytest.raises(SysrevError, match=f"^{name} must be a positive number, got 0$"):
             cv.combine_groups(n1, 5.0, 1.0, n2, 6.0, 1.0)
+
+
+def test_xi_above_50_is_wans_approximation_not_the_exact_range():
+    # R: exact E[range of 51 normals] = 4.5135617253 (integrate), Wan's 2Φ⁻¹(50.625/51.25) = 4.5018513930;
+    # Table 1 stops at 50, so n = 51 uses the approximation
+    assert cv.xi(51) == pytest.approx(4.5018513930, abs=1e-9)
+
+
+def test_reported_numbers_are_written_as_given():
+    # _g: integers and values ≥ 1e-4 in %g (6 significant digits), smaller ones in full
+    assert cv.sd_from_se(0.123456789, 4).raw == "SE=0.123457; n=4"
+    assert cv.sd_from_se(1.23456789e-05, 4).raw == "SE=1.23456789e-05; n=4"
+
+
+def test_sd_from_p_checks_group_sizes_itself():
+    for n1, n2, name in ((None, 10, "n1"), (10, None, "n2")):
+        with pytest.raises(SysrevError, match=f"^{name} must be a positive number, got None$"):
+            cv.sd_from_p(1, 0.05, n1, n2)
