@@ -317,3 +317,16 @@ def test_every_box_that_does_not_add_up_is_named(complete):
                               "reports sought ≠ records screened − records excluded; "
                               "reports assessed ≠ reports sought − not retrieved; "
                               "studies included ≠ reports assessed − reports excluded")
+
+
+def test_records_screened_by_too_few_reviewers_are_named(make_project):
+    # reviewers_per_record = 2 (docs/screening.md): with only alice's log every record waits for a second one
+    project = make_project({"title_abstract/alice.csv": rows("alice", TA)})
+    toml = project.root / "review.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "[screening]\n", "[screening]\nreviewers_per_record = 2\n"), encoding="utf-8")
+    project = make_project()
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(project)
+    assert ("title/abstract: 8 record(s) screened by fewer reviewers than reviewers_per_record: "
+            "r01, r02, r03, r04, r05, r06, r07, r08") in str(err.value)
