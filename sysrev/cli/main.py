@@ -26,6 +26,7 @@ _COMMANDS = {
     "rob": ("rob", "rob"),
     "screen": ("screen", "screen"),
     "search": ("search", "search"),
+    "serve": ("serve", "serve"),
 }
 
 

@@ -1,0 +1,92 @@
+"""What the pages read: the project's screening state for one reviewer, kept fast between requests.
+
+The deduplicated records (thousands of lines of JSON) are read once and kept until ``records.jsonl``
+changes; the decision logs are re-read on every request, so a decision written from the terminal shows on
+the next page at once. Nothing here writes: pages write through the stage functions the CLI uses.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from sysrev.screening.log import parse_timestamp
+from sysrev.screening.records import load_known_records
+from sysrev.screening.state import load_screening
+
+# Gaps between two decisions longer than this are breaks, not screening time.
+_BREAK_SECONDS = 600
+
+
+class RecordCache:
+    """The project's records, re-read only when ``records/records.jsonl`` changes (size or mtime)."""
+
+    def __init__(self, project):
+        self.project = project
+        self._key = None
+        self._records = None
+        self._lock = threading.Lock()
+
+    def records(self) -> list[dict]:
+        path = Path(self.project.records_dir) / "records.jsonl"
+        stat = path.stat() if path.exists() else None
+        key = (stat.st_mtime_ns, stat.st_size) if stat else None
+        with self._lock:
+            if self._records is None or key != self._key:
+                self._records = load_known_records(self.project)
+                self._key = key
+            return self._records
+
+    def screening(self):
+        return load_screening(self.project, records=self.records())
+
+
+@dataclass
+class Queue:
+    """One reviewer's work at one stage: decided records (in the order decided) and those still to do."""
+
+    stage: str
+    reviewer: str
+    history: list[str]
+    todo: list[str]
+    mine: dict  # record_id -> Decision (this reviewer's latest)
+    seconds_per_record: float | None
+
+    @property
+    def total(self) -> int:
+        return len(self.history) + len(self.todo)
+
+    @property
+    def left(self) -> int:
+        return len(self.todo)
+
+
+def reviewer_queue(screening, stage: str, reviewer: str) -> Queue:
+    """``reviewer``'s queue at ``stage``, built only from that reviewer's own log (screening is blind)."""
+    state = screening.stages[stage]
+    eligible = set(state.eligible)
+    mine = {rid: d for rid, d in state.latest.get(reviewer, {}).items() if rid in eligible}
+    history = sorted(mine, key=lambda rid: mine[rid].line or 0)
+    todo = [rid for rid in state.eligible if rid not in mine]
+    return Queue(stage, reviewer, history, todo, mine, _pace([mine[rid] for rid in history]))
+
+
+def _pace(decisions) -> float | None:
+    """Mean seconds between consecutive decisions, breaks left out; None before two decisions."""
+    times = []
+    for decision in decisions:
+        try:
+            times.append(parse_timestamp(decision.timestamp).timestamp())
+        except ValueError:
+            continue
+    gaps = [b - a for a, b in zip(times, times[1:]) if 0 < b - a < _BREAK_SECONDS]
+    return sum(gaps) / len(gaps) if gaps else None
+
+
+def visible_conflicts(screening, stage: str, reviewer: str) -> list[str]:
+    """Conflicts ``reviewer`` may see: those on records they decided themselves. A reviewer who has yet to
+    screen a record never sees another's decision on it (blinding, enforced here, not in the page)."""
+    state = screening.stages[stage]
+    own = state.latest.get(reviewer, {})
+    return [rid for rid in state.conflicts() if rid in own]
