@@ -26,6 +26,8 @@ def serve(ctx, host, port, no_browser, project_dir):
     """
     if ctx.invoked_subcommand is not None:
         return
+    import logging
+
     from werkzeug.serving import make_server
 
     from sysrev.web.access import is_loopback, new_token
@@ -35,6 +37,7 @@ def serve(ctx, host, port, no_browser, project_dir):
     token = new_token()
     app = create_app(project, host=host, token=token)
     server = make_server(host, port, app, threaded=True)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # errors only, not a line per request
     shown_host = host if ":" not in host else f"[{host}]"
     url = f"http://{shown_host}:{server.server_port}/"
     if is_loopback(host):

@@ -101,7 +101,9 @@ def load_screening(project, *, strict=True, records=None) -> Screening:
                 if rid not in eligible_set:
                     state.outside.setdefault(rid, []).append(decision)
         stages[stage] = state
-        eligible = [rid for rid in eligible if (d := state.final(rid)) and d.decision in FORWARDED]
+        # Only a record someone decided can go on; asking the others would cost a lookup per record.
+        decided = set(reconciled).union(*latest.values())
+        eligible = [rid for rid in eligible if rid in decided and (d := state.final(rid)) and d.decision in FORWARDED]
     if problems and strict:
         raise ScreeningLogError(problems)
     return Screening(config, records, stages, problems)

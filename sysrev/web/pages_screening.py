@@ -43,7 +43,7 @@ def screen(stage):
     if record_id is None:
         return render_template("screen_done.html", stage=stage, label=STAGE_LABEL[stage], queue=queue)
     position = order.index(record_id)
-    record = screening.records_by_id[record_id]
+    record = g.cache.record(record_id)
     terms = screening.config.highlight_terms
     paper = _paper(g.project, record_id, record) if stage == "full_text" else None
     return render_template(
@@ -94,10 +94,23 @@ def paper(record_id):
     entry, path = paper_location(g.project, record_id)
     if path is not None:
         return send_file(path, mimetype="application/pdf" if entry.format == "pdf" else "application/xml")
-    link = _paper(g.project, record_id, screening.records_by_id[record_id])["link"]
+    link = _paper(g.project, record_id, g.cache.record(record_id))["link"]
     if link:
         return redirect(link)
     abort(404)
+
+
+@blueprint.route("/paper/<record_id>/tables")
+def paper_tables_page(record_id):
+    """The tables of a record's stored JATS full text, numbered as in the paper (``sysrev fulltext show``)."""
+    from sysrev.fulltext.paper import paper_tables
+
+    screening = g.cache.screening()
+    if record_id not in screening.stages["full_text"].eligible:
+        abort(404)
+    entry, tables = paper_tables(g.project, record_id)
+    return render_template("paper_tables.html", record_id=record_id, entry=entry, tables=tables,
+                           record=g.cache.record(record_id))
 
 
 @blueprint.route("/conflicts/<stage>")
@@ -108,7 +121,7 @@ def conflicts(stage):
     items = []
     for record_id in visible_conflicts(screening, stage, g.reviewer):
         votes = state.votes(record_id)
-        items.append({"record_id": record_id, "record": screening.records_by_id[record_id],
+        items.append({"record_id": record_id, "record": g.cache.record(record_id),
                       "votes": [votes[r] for r in sorted(votes)]})
     return render_template("conflicts.html", stage=stage, label=STAGE_LABEL[stage], items=items,
                            reasons=screening.config.exclusion_reasons if stage == "full_text" else [],
@@ -151,7 +164,7 @@ def _paper(project, record_id, record) -> dict:
     link = (entry.doi_link if entry and entry.doi_link else (f"https://doi.org/{doi}" if doi else ""))
     if path is not None:
         return {"stored": True, "text": f"{entry.file} ({entry.source}; licence: {entry.licence or 'not stated'})",
-                "link": link}
+                "link": link, "tables": entry.format == "xml"}
     if entry is not None and entry.status == "needs_library_access":
         return {"stored": False, "text": "needs library access", "link": link}
     return {"stored": False, "text": "not fetched (sysrev fulltext fetch)", "link": link}

@@ -26,6 +26,9 @@ class RecordCache:
         self.project = project
         self._key = None
         self._records = None
+        self._by_id = None
+        self._screening = None
+        self._screening_key = None
         self._lock = threading.Lock()
 
     def records(self) -> list[dict]:
@@ -35,11 +38,38 @@ class RecordCache:
         with self._lock:
             if self._records is None or key != self._key:
                 self._records = load_known_records(self.project)
+                self._by_id = {r["record_id"]: r for r in self._records}
                 self._key = key
             return self._records
 
+    def record(self, record_id: str) -> dict:
+        """One record by its ID (the records are read first if they changed)."""
+        self.records()
+        return self._by_id[record_id]
+
     def screening(self):
-        return load_screening(self.project, records=self.records())
+        """The screening state, re-read when a decision log, review.toml or the records changed since the last
+        request (a decision from the terminal shows at once; an unchanged project costs a few stat calls)."""
+        records = self.records()
+        signature = (self._key, _files_signature(Path(self.project.screening_dir)),
+                     _files_signature(Path(self.project.config_path)))
+        with self._lock:
+            if self._screening is not None and self._screening_key == signature:
+                return self._screening
+        screening = load_screening(self.project, records=records)
+        with self._lock:
+            self._screening, self._screening_key = screening, signature
+        return screening
+
+
+def _files_signature(path: Path) -> tuple:
+    """(name, size, mtime) of ``path`` or of every file below it: changes whenever a file is written."""
+    if path.is_file():
+        stat = path.stat()
+        return ((str(path), stat.st_size, stat.st_mtime_ns),)
+    if not path.is_dir():
+        return ()
+    return tuple(sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in path.rglob("*.csv")))
 
 
 @dataclass

@@ -219,3 +219,41 @@ def test_network_mode_needs_accounts_and_a_password(project):
     assert b"alice" in client.get("/").data
     with client.session_transaction() as session:
         assert session.permanent  # expires (PERMANENT_SESSION_LIFETIME), not a forever cookie
+
+
+def test_full_text_paper_and_its_tables(app, project):
+    from pathlib import Path
+
+    from sysrev.fulltext.manifest import Entry, sha256, write_manifest
+
+    _both_screen(app, {"alice": {"R000001": "include"}, "bob": {"R000001": "include"}})
+    data = (Path(__file__).parents[1] / "fixtures" / "fulltext" / "own_tables.xml").read_bytes()
+    stored = project.root / "fulltext" / "files" / "R000001.xml"
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(data)
+    write_manifest(project, {"R000001": Entry("R000001", "retrieved", source="pmc", licence="cc0", format="xml",
+                                              file="files/R000001.xml", sha256=sha256(data))})
+    client, _ = signed_in(app, "alice")
+    page = client.get("/screen/full_text").data.decode()
+    assert "files/R000001.xml (pmc; licence: cc0)" in page and "its tables" in page
+    assert client.get("/paper/R000001").data == data
+    tables = client.get("/paper/R000001/tables").data.decode()
+    assert "Table 2" in tables and "Ultrasound (n = 30) / Mean" in tables and "2.6 [a]" in tables
+    assert client.get("/paper/R000002/tables").status_code == 404  # not at full text
+
+
+def test_serve_command_refuses_the_network_without_accounts_and_adds_one(project):
+    from click.testing import CliRunner
+
+    from sysrev.cli.main import cli
+
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["serve", "--host", "0.0.0.0", "--no-browser", "--project", str(project.root)])
+    assert refused.exit_code == 2 and "without accounts" in refused.output
+    added = runner.invoke(cli, ["serve", "adduser", "bob", "--password", "a long passphrase", "--project",
+                                str(project.root)])
+    assert added.exit_code == 0, added.output
+    assert "a long passphrase" not in added.output
+    unknown = runner.invoke(cli, ["serve", "adduser", "eve", "--password", "a long passphrase", "--project",
+                                  str(project.root)])
+    assert unknown.exit_code == 2 and "not a reviewer" in unknown.output
