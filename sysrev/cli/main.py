@@ -20,6 +20,7 @@ _COMMANDS = {
     "dedup": ("dedup", "dedup"),
     "extract": ("extract", "extract"),
     "fulltext": ("fulltext", "fulltext"),
+    "grade": ("grade", "grade"),
     "import": ("importer", "import_command"),
     "meta": ("meta", "meta"),
     "prisma": ("prisma", "prisma"),
@@ -27,6 +28,7 @@ _COMMANDS = {
     "screen": ("screen", "screen"),
     "search": ("search", "search"),
     "serve": ("serve", "serve"),
+    "sof": ("grade", "sof"),
 }
 
 
