@@ -18,7 +18,7 @@ from sysrev import __version__
 from sysrev.errors import SysrevError
 from sysrev.screening.config import screening_config
 from sysrev.web import access
-from sysrev.web.state import RecordCache
+from sysrev.web.state import Orders, RecordCache
 
 # Endpoints reachable before a reviewer is known.
 _OPEN = {"static", "login", "pick"}
@@ -39,11 +39,12 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
         raise SysrevError(f"refusing to serve on {host} without accounts: create one per reviewer with "
                           "`sysrev serve adduser NAME` (or serve on 127.0.0.1)")
     app.extensions["sysrev"] = {"project": project, "loopback": loopback, "token": token or access.new_token(),
-                                "cache": RecordCache(project)}
+                                "cache": RecordCache(project), "orders": Orders()}
 
     @app.before_request
     def _guard():
         g.project, g.cache = project, app.extensions["sysrev"]["cache"]
+        g.orders = app.extensions["sysrev"]["orders"]
         g.loopback = loopback
         session.permanent = True
         if request.endpoint == "static":

@@ -11,13 +11,15 @@ from __future__ import annotations
 import html
 import re
 
-from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, send_file, session, url_for
 from markupsafe import Markup
 
 from sysrev.errors import SysrevError
 from sysrev.fulltext.paper import paper_location
 from sysrev.screening.config import DECISIONS, STAGES
 from sysrev.screening.log import Decision, append_decisions, log_path, now_timestamp, reconciliation_path
+from sysrev.screening.ordering import ORDERS
+from sysrev.screening.session import default_order
 from sysrev.web.state import reviewer_queue, visible_conflicts
 
 blueprint = Blueprint("screening", __name__)
@@ -35,25 +37,40 @@ def screen(stage):
     stage = _stage(stage)
     screening = g.cache.screening()
     queue = reviewer_queue(screening, stage, g.reviewer)
-    order = queue.history + queue.todo
+    order = _order(stage)
     wanted = request.args.get("at")
-    if wanted is not None and wanted not in order:
-        raise SysrevError(f"record {wanted!r} is not in your {STAGE_LABEL[stage].lower()} queue")
-    record_id = wanted or (queue.todo[0] if queue.todo else None)
+    if wanted is not None and wanted not in queue.mine:
+        raise SysrevError(f"record {wanted!r} is not among your {STAGE_LABEL[stage].lower()} decisions")
+    skipped = session.setdefault("skipped", {}).setdefault(stage, [])
+    if "skip" in request.args and request.args["skip"] in queue.todo and request.args["skip"] not in skipped:
+        skipped.append(request.args["skip"])
+        session.modified = True
+    record_id = wanted
+    if record_id is None and queue.todo:
+        candidates = [rid for rid in queue.todo if rid not in skipped]
+        if not candidates:  # every undecided record was skipped: they come round again
+            skipped.clear()
+            session.modified = True
+            candidates = queue.todo
+        record_id = g.orders.next(screening, queue, order, candidates)
     if record_id is None:
         return render_template("screen_done.html", stage=stage, label=STAGE_LABEL[stage], queue=queue)
-    position = order.index(record_id)
     record = g.cache.record(record_id)
     terms = screening.config.highlight_terms
     paper = _paper(g.project, record_id, record) if stage == "full_text" else None
+    if record_id in queue.mine:  # going back through the reviewer's own decisions
+        place = queue.history.index(record_id)
+        previous = queue.history[place - 1] if place > 0 else None
+        following = queue.history[place + 1] if place + 1 < len(queue.history) else None
+        position = place
+    else:
+        previous, following, position = (queue.history[-1] if queue.history else None), None, len(queue.history)
     return render_template(
         "screen.html", stage=stage, label=STAGE_LABEL[stage], queue=queue, record=record, record_id=record_id,
         position=position, title=_highlight(record.get("title") or "(no title)", terms),
-        abstract=_highlight(record.get("abstract") or "(no abstract)", terms),
-        previous=order[position - 1] if position > 0 else None,
-        following=order[position + 1] if position + 1 < len(order) else None,
-        mine=queue.mine.get(record_id), reasons=screening.config.exclusion_reasons if stage == "full_text" else [],
-        paper=paper, eta=_eta(queue))
+        abstract=_highlight(record.get("abstract") or "(no abstract)", terms), previous=previous,
+        following=following, mine=queue.mine.get(record_id), order=order, orders=ORDERS,
+        reasons=screening.config.exclusion_reasons if stage == "full_text" else [], paper=paper, eta=_eta(queue))
 
 
 @blueprint.route("/screen/<stage>/decide", methods=["POST"])
@@ -61,9 +78,8 @@ def decide(stage):
     stage = _stage(stage)
     screening = g.cache.screening()
     queue = reviewer_queue(screening, stage, g.reviewer)
-    order = queue.history + queue.todo
     record_id = request.form.get("record_id", "")
-    if record_id not in order:
+    if record_id not in queue.mine and record_id not in queue.todo:
         raise SysrevError(f"record {record_id!r} is not in your {STAGE_LABEL[stage].lower()} queue; nothing saved")
     decision = request.form.get("decision", "")
     if decision not in DECISIONS:
@@ -75,14 +91,25 @@ def decide(stage):
     else:
         reason = ""
     note = " ".join(request.form.get("note", "").split())
+    rank, model = g.orders.decided(queue, record_id, decision)
     append_decisions(log_path(g.project.screening_dir, stage, g.reviewer),
-                     [Decision(record_id, decision, reason, g.reviewer, now_timestamp(), note)])
-    # On to the next record in the queue: after a first decision that is the next undecided one.
-    position = order.index(record_id)
-    following = next((rid for rid in order[position + 1:] if rid not in queue.mine), None)
-    if record_id in queue.mine and position + 1 < len(order):
-        following = order[position + 1]  # a changed mind: continue where the reviewer was going back from
-    return redirect(url_for("screening.screen", stage=stage, **({"at": following} if following else {})))
+                     [Decision(record_id, decision, reason, g.reviewer, now_timestamp(), note, rank=rank, model=model)])
+    if record_id in queue.mine:  # a changed mind: on through the reviewer's earlier decisions
+        place = queue.history.index(record_id)
+        if place + 1 < len(queue.history):
+            return redirect(url_for("screening.screen", stage=stage, at=queue.history[place + 1]))
+    return redirect(url_for("screening.screen", stage=stage))
+
+
+@blueprint.route("/screen/<stage>/order", methods=["POST"])
+def choose_order(stage):
+    """Show this stage's records by relevance, at random or in file order (kept for the session)."""
+    stage = _stage(stage)
+    order = request.form.get("order", "")
+    if order not in ORDERS:
+        raise SysrevError(f"order must be one of {', '.join(ORDERS)}")
+    session[f"order:{stage}"] = order
+    return redirect(url_for("screening.screen", stage=stage))
 
 
 @blueprint.route("/paper/<record_id>")
@@ -147,6 +174,10 @@ def resolve(stage):
     append_decisions(reconciliation_path(g.project.screening_dir, stage, g.reviewer),
                      [Decision(record_id, decision, reason, g.reviewer, now_timestamp(), note)])
     return redirect(url_for("screening.conflicts", stage=stage))
+
+
+def _order(stage: str) -> str:
+    return session.get(f"order:{stage}") or default_order(stage)
 
 
 def _highlight(text: str, terms) -> Markup:

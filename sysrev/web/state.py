@@ -120,3 +120,45 @@ def visible_conflicts(screening, stage: str, reviewer: str) -> list[str]:
     state = screening.stages[stage]
     own = state.latest.get(reviewer, {})
     return [rid for rid in state.conflicts() if rid in own]
+
+
+class Orders:
+    """The order each reviewer's records are shown in, per stage, kept between requests (the relevance model
+    retrains in the background after each decision, as in the terminal screen). Each reviewer's model sees
+    only that reviewer's decisions. Also remembers the rank and model each record was shown with, so the
+    decision row records them — taken from the server, never from the page."""
+
+    def __init__(self):
+        self._orders = {}
+        self._shown = {}
+        self._lock = threading.Lock()
+
+    def next(self, screening, queue: Queue, order: str, candidates: list[str]) -> str:
+        """The record to show next among ``candidates`` (the reviewer's undecided records, skips left out)."""
+        from sysrev.screening.ordering import RecordOrder
+
+        key = (queue.reviewer, queue.stage, order)
+        eligible = screening.stages[queue.stage].eligible
+        mine = {rid: d.decision for rid, d in queue.mine.items()}
+        signature = (len(eligible), eligible[:1], eligible[-1:])
+        with self._lock:
+            held = self._orders.get(key)
+            if held is None or held[0] != signature:
+                held = (signature, RecordOrder(order, eligible, {r["record_id"]: r for r in screening.records}, mine))
+                self._orders[key] = held
+        record_id, rank, model = held[1].next(candidates, queue.todo)
+        with self._lock:
+            self._shown[(queue.reviewer, queue.stage, record_id)] = (rank, model)
+        return record_id
+
+    def decided(self, queue: Queue, record_id: str, decision: str) -> tuple[str, str]:
+        """Tell every order of this reviewer and stage about a decision; return the (rank, model) the record
+        was shown with (empty when it was opened directly, e.g. going back)."""
+        mine = {rid: d.decision for rid, d in queue.mine.items()}
+        mine[record_id] = decision
+        with self._lock:
+            shown = self._shown.pop((queue.reviewer, queue.stage, record_id), ("", ""))
+            orders = [held[1] for key, held in self._orders.items() if key[:2] == (queue.reviewer, queue.stage)]
+        for order in orders:
+            order.update(mine)
+        return shown

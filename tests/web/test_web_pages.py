@@ -60,7 +60,8 @@ def test_screen_decide_and_move_on(app, project):
     assert first == []
     response = client.post("/screen/title_abstract/decide",
                            data={"csrf_token": csrf, "record_id": "R000001", "decision": "include", "note": "looks in"})
-    assert response.status_code == 302 and "at=R000002" in response.headers["Location"]
+    assert response.status_code == 302 and response.headers["Location"] == "/screen/title_abstract"
+    assert "record 2 of 10" in client.get("/screen/title_abstract").data.decode()
     (row,) = log_rows(project, "title_abstract", "alice")
     assert (row["record_id"], row["decision"], row["reviewer"], row["note"]) == ("R000001", "include", "alice",
                                                                                   "looks in")
@@ -257,3 +258,43 @@ def test_serve_command_refuses_the_network_without_accounts_and_adds_one(project
     unknown = runner.invoke(cli, ["serve", "adduser", "eve", "--password", "a long passphrase", "--project",
                                   str(project.root)])
     assert unknown.exit_code == 2 and "not a reviewer" in unknown.output
+
+
+def test_relevance_order_records_rank_and_model_and_learns_from_own_decisions_only(app, project, tmp_path):
+    from conftest import build_project
+
+    def alice_after(app_, bob_decisions):
+        for record_id, decision in bob_decisions.items():
+            bob, csrf = signed_in(app_, "bob")
+            bob.post("/screen/title_abstract/decide", data={"csrf_token": csrf, "record_id": record_id,
+                                                            "decision": decision})
+        alice, csrf = signed_in(app_, "alice")
+        orders = app_.extensions["sysrev"]["orders"]._orders
+        shown = []
+        for decision in ("include", "exclude", "include"):
+            held = orders.get(("alice", "title_abstract", "relevance"))
+            if held:  # let the background model catch up, so both runs rank with the same model
+                held[1].background.ranking(lag=0)
+            page = alice.get("/screen/title_abstract").data.decode()
+            record_id = page.split('name="record_id" value="')[1].split('"')[0]
+            shown.append(record_id)
+            alice.post("/screen/title_abstract/decide", data={"csrf_token": csrf, "record_id": record_id,
+                                                              "decision": decision})
+        alice.get("/screen/title_abstract")
+        ranking = orders[("alice", "title_abstract", "relevance")][1].background.ranking(lag=0)
+        return shown, ranking
+
+    other = build_project(tmp_path / "other")
+    from sysrev.web.app import create_app
+
+    other_app = create_app(other, token="TESTTOKEN", secret_key="test-secret")
+    with_bob = alice_after(app, {"R000005": "include", "R000006": "exclude", "R000007": "include", "R000008": "exclude"})
+    without_bob = alice_after(other_app, {})
+    # The first two records come in file order (nothing to learn from before an include and an exclude);
+    # then a model trained on alice's decisions alone ranks the rest, the same whether or not bob screened.
+    assert with_bob[0] == without_bob[0] and with_bob[0][:2] == ["R000001", "R000002"]
+    assert with_bob[1].model == without_bob[1].model != "file"
+    assert with_bob[1].trained_on == 3 and with_bob[1].model.endswith("/3")
+    assert with_bob[1].record_ids == without_bob[1].record_ids
+    rows = log_rows(project, "title_abstract", "alice")
+    assert all(r["rank"] for r in rows) and all(r["model"] for r in rows)
