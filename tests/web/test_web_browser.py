@@ -71,6 +71,7 @@ def test_screen_ten_records_by_keyboard_reload_and_resume(page, project, shots):
     sign_in(page, "alice")
     shots(page, "dashboard")
     page.goto(f"{page.base}/screen/title_abstract")
+    page.wait_for_selector("html[data-keys=ready]")
     shots(page, "screen-title-abstract")
     page.select_option("#order", "file")  # file order, so the test knows which record comes next
     page.click("form.order button")
@@ -124,6 +125,7 @@ def test_answer_a_rob_domain_and_see_the_proposed_judgement(page, project, shots
     sign_in(page, "alice")
     page.goto(f"{page.base}/rob")
     page.click("text=Indredavik 1991")
+    page.wait_for_selector("html[data-keys=ready]")  # the page's script listens for changes from here on
     judgement = page.locator("[data-judgement=D1]")
     assert judgement.inner_text() == "pending (answers missing)"
     page.select_option("#D1-1\\.1", "Y")
