@@ -141,6 +141,8 @@ class StoppingStatus:
         """What ``sysrev screen status`` prints."""
         claim = (f"recall ≥ {percent(self.recall_target)} % can be claimed with "
                  f"{percent(self.confidence)} % confidence")
+        if self.screened >= self.n_total:
+            return f"{claim} now (every record screened)"
         if self.can_stop:
             return f"{claim} now (p = {self.p_value:.3g})"
         return f"{claim} after screening {self.more_draws} more randomly drawn records"
