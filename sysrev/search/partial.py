@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_json
-from sysrev.search.snapshot import check_name
+from sysrev.search.snapshot import check_name, folder_name
 
 STATE = "state.json"
 RECORDS = "records.jsonl"
@@ -34,7 +34,7 @@ class PartialRun:
             check_name(name)  # refuse a bad name now, not after the whole search has been fetched
         except ValueError as exc:
             raise SysrevError(str(exc)) from None
-        self.dir = Path(out_dir) / f".partial-{name}"
+        self.dir = Path(out_dir) / f".partial-{folder_name(name)}"
         self.name = name
         self.state: dict = {}
         self._ids: list[str] = []  # kept records, in the order fetched …
