@@ -14,12 +14,12 @@ process-wide limiter of 3 requests/s, or 10/s with an API key.
 import logging
 import re
 import threading
-import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from sysrev.errors import SysrevError
+from sysrev.errors import InputError, SysrevError
+from sysrev.formats.safexml import UnsafeXMLRefused, parse_xml
 from sysrev.search.batches import BatchSink, default_workers
 from sysrev.search.config import SearchConfig, load_config
 from sysrev.search.dates import EARLIEST, DateWindow, default_maxdate, eutils_date
@@ -31,7 +31,6 @@ from sysrev.search.pubmed_xml import (
     UnsafeXMLError,
     check_well_formed,
     error_messages,
-    prepare_xml,
 )
 from sysrev.search.ratelimit import shared_limiter
 from sysrev.search.snapshot import write_snapshot_lines
@@ -102,10 +101,10 @@ class EUtils:
 
 def _parse_esearch(data: bytes) -> ESearchResult:
     try:
-        root = ET.fromstring(prepare_xml(data))
-    except UnsafeXMLError as exc:
+        root, _lines = parse_xml(data, path="ESearch answer", allow_external_dtd=True)
+    except UnsafeXMLRefused as exc:
         raise SysrevError(f"ESearch answer refused: {exc}") from None
-    except ET.ParseError as exc:
+    except InputError as exc:
         raise BadBody(f"ESearch answer is not well-formed XML ({exc})") from None
     errors = [m for m in (_text(e) for e in root.iter("ERROR")) if m]
     if errors:
