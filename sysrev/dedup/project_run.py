@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sysrev.credentials import scrub_text
 from sysrev.dedup.decisions import read_decisions, write_queue
 from sysrev.dedup.engine import deduplicate
 from sysrev.dedup.merge import merge_records
@@ -190,7 +191,7 @@ def _run_project(project, progress) -> ProjectDedup:
         data = {"record_id": ids[n], **merged.to_dict(),
                 "sources": [{"run": run, "source": sources[i].database, "source_id": sources[i].record.source_id}
                             for i in members for run in sources[i].runs]}
-        lines.append(json.dumps(data, ensure_ascii=False) + "\n")
+        lines.append(scrub_text(json.dumps(data, ensure_ascii=False)) + "\n")  # older snapshots may hold keys
 
     identified = {}
     for s in sources:

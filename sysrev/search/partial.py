@@ -18,6 +18,7 @@ import os
 import shutil
 from pathlib import Path
 
+from sysrev.credentials import scrub, scrub_text
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_json
 from sysrev.search.snapshot import check_name, folder_name
@@ -68,7 +69,7 @@ class PartialRun:
 
     def save(self) -> None:
         """Write the state (the first save creates the folder: a run that fails while planning leaves none)."""
-        atomic_write_json(self.dir / STATE, self.state)
+        atomic_write_json(self.dir / STATE, scrub(self.state))
 
     def is_done(self, key: str) -> bool:
         return key in self.state["done"]
@@ -79,6 +80,7 @@ class PartialRun:
 
     def add_lines(self, key: str, rows) -> None:
         """:meth:`add_batch` for records already serialised: ``rows`` of ``(source_id, records.jsonl line)``."""
+        rows = [(scrub_text(source_id), scrub_text(line)) for source_id, line in rows]  # no credential on disk
         self.dir.mkdir(parents=True, exist_ok=True)
         with open(self.dir / RECORDS, "a", encoding="utf-8") as fh:
             fh.write("".join(line for _, line in rows))

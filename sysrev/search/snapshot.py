@@ -27,6 +27,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sysrev import __version__
+from sysrev.credentials import scrub, scrub_text
 from sysrev.errors import InputError
 from sysrev.fileio import bounded_file_name
 from sysrev.locking import lock_for_path
@@ -77,7 +78,8 @@ def write_snapshot_lines(runs_dir, name, source_ids, lines, *, database, query=N
     converting tens of thousands of records back and forth at the end.
     """
     check_name(name)
-    ids = list(source_ids)
+    ids = [scrub_text(str(i)) for i in source_ids]  # credentials never reach a project file (sysrev.credentials)
+    lines = [scrub_text(line) for line in lines]
     if len(ids) != len(lines):
         raise ValueError(f"snapshot {name!r}: {len(ids)} source ids for {len(lines)} record lines")
     if len(set(ids)) != len(ids):
@@ -93,7 +95,7 @@ def write_snapshot_lines(runs_dir, name, source_ids, lines, *, database, query=N
         raise ValueError(f"extra may not set computed manifest keys: {', '.join(clash)}")
 
     created = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    manifest = {
+    manifest = scrub({
         **_DEFAULT_KEYS,
         **extra,
         "name": name,
@@ -105,7 +107,7 @@ def write_snapshot_lines(runs_dir, name, source_ids, lines, *, database, query=N
         "tool": "sysrev",
         "tool_version": __version__,
         "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
+    })
     runs_dir = Path(runs_dir)
     runs_dir.mkdir(parents=True, exist_ok=True)
     with lock_for_path(runs_dir):
