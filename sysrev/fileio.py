@@ -10,6 +10,7 @@ private 0600 of a temporary file, so co-reviewers on a shared machine can still 
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -65,3 +66,21 @@ def bounded_file_name(name: str, max_bytes: int = 120) -> str:
     digest = hashlib.sha256(encoded).hexdigest()[:10]
     head = encoded[: max_bytes - len(digest) - 1].decode("utf-8", errors="ignore").rstrip(" .-")
     return f"{head}-{digest}"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(cell) -> str:
+    """``cell`` as text that a spreadsheet opening the CSV shows as written instead of evaluating.
+
+    Excel, LibreOffice and Google Sheets run a cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab or
+    carriage return before one) as a formula ("CSV injection"): an ID such as ``=1+1`` becomes 2, and a
+    crafted one can call out to other programs. Such a cell gets a leading ``'``, the spreadsheets' own
+    "this is text" mark; plain numbers (``-0.5``) are left alone.
+    """
+    text = "" if cell is None else str(cell)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text

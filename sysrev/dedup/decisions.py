@@ -15,7 +15,7 @@ import io
 from pathlib import Path
 
 from sysrev.errors import InputError
-from sysrev.fileio import atomic_write_text
+from sysrev.fileio import atomic_write_text, spreadsheet_safe
 from sysrev.locking import lock_for_path
 
 DECISIONS_HEADER = ["record_a", "record_b", "decision", "reviewer", "timestamp", "note"]
@@ -63,8 +63,8 @@ def write_queue(path, rows: list[dict]) -> None:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=QUEUE_HEADER, lineterminator="\n")
     writer.writeheader()
-    for row in rows:
-        writer.writerow({k: row.get(k, "") for k in QUEUE_HEADER})
+    for row in rows:  # a file people open in spreadsheets: no cell may run as a formula
+        writer.writerow({k: spreadsheet_safe(row.get(k, "")) for k in QUEUE_HEADER})
     atomic_write_text(path, buffer.getvalue())
 
 
