@@ -21,6 +21,7 @@ from sysrev.errors import SysrevError
 _COMMANDS = {
     "dedup": ("dedup", "dedup"),
     "extract": ("extract", "extract"),
+    "fulltext": ("fulltext", "fulltext"),
     "import": ("importer", "import_command"),
     "meta": ("meta", "meta"),
     "prisma": ("prisma", "prisma"),
