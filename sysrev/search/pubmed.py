@@ -23,7 +23,7 @@ from sysrev.formats.safexml import UnsafeXMLRefused, parse_xml
 from sysrev.search.batches import BatchSink, default_workers
 from sysrev.search.config import SearchConfig, load_config
 from sysrev.search.dates import EARLIEST, DateWindow, default_maxdate, eutils_date
-from sysrev.search.http import BadBody, HttpClient, HttpError
+from sysrev.search.http import BadBody, HttpClient, HttpError, client_for
 from sysrev.search.partial import PartialRun
 from sysrev.search.progress import Progress
 from sysrev.search.pubmed_xml import (
@@ -31,8 +31,8 @@ from sysrev.search.pubmed_xml import (
     UnsafeXMLError,
     check_well_formed,
     error_messages,
+    has_articles,
 )
-from sysrev.search.ratelimit import shared_limiter
 from sysrev.search.snapshot import write_snapshot_lines
 
 log = logging.getLogger("sysrev.search")
@@ -65,7 +65,7 @@ class EUtils:
         self.config = config
         self.base = config.eutils_url.rstrip("/") + "/"
         rate = 10 if config.ncbi_api_key else 3
-        self.http = http or HttpClient(shared_limiter("eutils", rate), secrets=config.secrets())
+        self.http = http or client_for(config, "eutils", rate)
 
     def _params(self, **params) -> dict:
         params = {k: v for k, v in params.items() if v is not None}
@@ -125,7 +125,8 @@ def _parse_esearch(data: bytes) -> ESearchResult:
 
 
 def _check_efetch(response) -> None:
-    """Retry what is transient (empty, cut-off, ``<ERROR>``); refuse what is unsafe; spot an expired WebEnv."""
+    """Retry what is transient (empty, cut-off, ``<ERROR>``, a well-formed answer without articles); refuse
+    what is unsafe; spot an expired WebEnv."""
     data = response.content
     if not data.strip():
         raise BadBody("EFetch returned an empty body")
@@ -141,6 +142,9 @@ def _check_efetch(response) -> None:
         raise SysrevError(f"EFetch answer refused: {exc}") from None
     except PubmedXMLError as exc:
         raise BadBody(str(exc)) from None
+    if not has_articles(data):  # every batch asked for lies within the count ESearch gave
+        raise BadBody("EFetch answered without any PubmedArticle (an empty set or another page, e.g. a proxy's "
+                      "or a maintenance notice)")
 
 
 def _text(node) -> str:

@@ -193,6 +193,11 @@ def error_messages(data: bytes) -> list[str]:
             if m.group(1).strip()]
 
 
+def has_articles(data: bytes) -> bool:
+    """Whether ``data`` holds at least one ``<PubmedArticle>`` or ``<PubmedBookArticle>`` element."""
+    return _ARTICLE_START.search(data) is not None
+
+
 def check_well_formed(data: bytes) -> None:
     """Refuse unsafe documents and raise PubmedXMLError for one that is not well-formed (e.g. cut off).
 
