@@ -70,8 +70,9 @@ def _heterogeneity_from_q(q, df):
     return {"Q": q, "Q_p": float(stats.chi2.sf(q, df)), "I2": i2, "I2_revman": i2, "H2": q / df}
 
 
-def analyse_group(eff: StudyEffects, settings: Settings) -> GroupResult:
-    """Pool one set of studies (the whole table, or one subgroup)."""
+def analyse_group(eff: StudyEffects, settings: Settings, *, study_rows: bool = True) -> GroupResult:
+    """Pool one set of studies (the whole table, or one subgroup); ``study_rows=False`` skips the per-study
+    rows (leave-one-out reads only the pooled statistics)."""
     estimable = eff.estimable
     y, v = eff.yi[estimable], eff.vi[estimable]
     k = int(estimable.sum())
@@ -111,7 +112,7 @@ def analyse_group(eff: StudyEffects, settings: Settings) -> GroupResult:
             stats_.update(Q_p=None, I2=None, I2_revman=None, H2=None, pi_low=None, pi_high=None,
                           tau2=None, tau2_ci_low=None, tau2_ci_high=None)
     return GroupResult(k=k, k_total=len(estimable), ci=ci_method,
-                       studies=_study_rows(eff, settings, _percent(weights)),
+                       studies=_study_rows(eff, settings, _percent(weights)) if study_rows else [],
                        **{name: stats_.get(name) for name in _STATISTICS})
 
 
