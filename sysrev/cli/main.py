@@ -22,12 +22,14 @@ _COMMANDS = {
     "dedup": ("dedup", "dedup"),
     "extract": ("extract", "extract"),
     "fulltext": ("fulltext", "fulltext"),
+    "grade": ("grade", "grade"),
     "import": ("importer", "import_command"),
     "meta": ("meta", "meta"),
     "prisma": ("prisma", "prisma"),
     "rob": ("rob", "rob"),
     "screen": ("screen", "screen"),
     "search": ("search", "search"),
+    "sof": ("grade", "sof"),
 }
 
 
