@@ -138,6 +138,8 @@ def prepare_xml(data: bytes, *, dated_dtd: str | None = None) -> bytes:
     match = _DOCTYPE.search(head)
     if not match:
         root = re.search(rb"<(PubmedArticleSet|PubmedBookArticleSet)[\s>]", head)
+        if b"?>" not in data[:_PROLOG_BYTES]:
+            raise PubmedXMLError("malformed PubMed XML: the XML declaration (<?xml … ?>) is not closed", line=1)
         declaration_end = data.index(b"?>") + 2
         if root is None:
             first = re.search(rb"<(?![?!])([\w:.-]+)", re.sub(rb"<!--.*?-->", lambda m: b" " * len(m.group()),
