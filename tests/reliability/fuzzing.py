@@ -10,6 +10,7 @@ longer than the case's time limit.
 """
 
 import random
+import shutil
 import signal
 import traceback
 from contextlib import contextmanager
@@ -90,9 +91,17 @@ def time_limit(seconds: float):
 
 def run_case(fmt: str, data: bytes, folder: Path, case: int, limit: float) -> Outcome:
     """Import ``data`` as a file of format ``fmt`` (detection left to sysrev) and judge the outcome."""
-    source = folder / f"case{case}{SEEDS[fmt].suffix}"
+    source = folder / f"{fmt}-{case}{SEEDS[fmt].suffix}"
     source.write_bytes(data)
-    runs = folder / f"runs{case}"
+    runs = folder / f"runs-{fmt}-{case}"
+    try:
+        return _judge(fmt, case, source, runs, limit)
+    finally:
+        source.unlink(missing_ok=True)
+        shutil.rmtree(runs, ignore_errors=True)
+
+
+def _judge(fmt: str, case: int, source: Path, runs: Path, limit: float) -> Outcome:
     try:
         with time_limit(limit):
             result = CliRunner().invoke(cli, ["import", str(source), "--out", str(runs)])
