@@ -83,7 +83,8 @@ def slow_paths(quick: bool) -> None:
     print(f"CSV row with 250,000 trailing commas: {seconds:.2f} s (was 32 s)")
     for size in (1_600_000, 12_500_000):
         seconds, outcome = timed(parse_bibtex, garbage(size, size))
-        print(f"BibTeX garbage {size / 1e6:.1f} MB: {seconds:.2f} s → {outcome if isinstance(outcome, str) else 'read'}")
+        said = outcome if isinstance(outcome, str) else "read"
+        print(f"BibTeX garbage {size / 1e6:.1f} MB: {seconds:.2f} s → {said}")
     import bibtexparser
     from bibtexparser.bparser import BibTexParser
     slice_ = garbage(200_000, 3)

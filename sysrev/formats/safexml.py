@@ -25,7 +25,6 @@ from xml.parsers import expat
 
 from sysrev.errors import InputError
 
-
 # Encodings expat reads itself; any other declared encoding is decoded here (see as_expat_input).
 _EXPAT_ENCODINGS = {"utf-8", "utf-16", "iso8859-1", "ascii"}
 _DECLARATION = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])([^"']*)\2""")

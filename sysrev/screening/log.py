@@ -9,8 +9,9 @@ is the one that counts (file order, not timestamp order, because imports may car
 
 Writing: every append takes the project lock (:mod:`sysrev.locking`: a file lock inside the project, so
 processes with different temp folders, working folders or user accounts share it), reads the current file,
-adds the rows and writes the whole file back atomically (temp file + fsync + rename). Concurrent appends from several processes therefore serialise and
-nothing is lost; a crash leaves the old file or the new one, never a torn row.
+adds the rows and writes the whole file back atomically (temp file + fsync + rename). Concurrent appends
+from several processes therefore serialise and nothing is lost; a crash leaves the old file or the new one,
+never a torn row.
 
 Reading never drops a row silently: a malformed or foreign row (wrong column count, unknown record_id,
 unknown decision, reason or reviewer, a row of another reviewer, a bad timestamp) becomes a

@@ -13,8 +13,10 @@ then renamed into place, so a crash leaves either a complete snapshot or none (o
 (:mod:`sysrev.locking`), so a leftover ``.tmp-*`` folder found under the lock belongs to a killed writer.
 
 A search name can be longer than a file name may be (255 bytes on most file systems): the folder then carries
-a bounded form of it (:func:`folder_name`), and the manifest keeps the full name. A snapshot is never edited afterwards; :func:`read_snapshot` checks the
-record count and the identifier hash against the manifest so an edited file is noticed.
+a bounded form of it (:func:`folder_name`), and the manifest keeps the full name.
+
+A snapshot is never edited afterwards; :func:`read_snapshot` checks the record count and the identifier hash
+against the manifest so an edited file is noticed.
 """
 
 import errno

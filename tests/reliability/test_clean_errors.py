@@ -54,7 +54,8 @@ def test_a_full_disk_during_screen_import_is_a_clean_error_and_the_log_is_intact
     root = tmp_path / "review"
     root.mkdir()
     (root / "review.toml").write_text(
-        '[review]\ntitle = "t"\n[screening]\nreviewers = ["alice", "bob"]\nexclusion_reasons = ["wrong population"]\nhighlight_terms = []\n', encoding="utf-8")
+        '[review]\ntitle = "t"\n[screening]\nreviewers = ["alice", "bob"]\n'
+        'exclusion_reasons = ["wrong population"]\nhighlight_terms = []\n', encoding="utf-8")
     titles = ["Ultrasound-guided facet joint injection trial", "Fluoroscopic sacroiliac joint injection study"]
     write_snapshot(root / "searches" / "runs", "pubmed",
                    [Record(source_id=str(i), pmid=str(i), title=t) for i, t in enumerate(titles, start=1)],

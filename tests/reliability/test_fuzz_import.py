@@ -3,7 +3,6 @@ time limit; every case ends in a complete snapshot or a clean ``error:`` with ex
 benchmarks/reliability_fuzz.py runs thousands of cases with the same machinery."""
 
 import pytest
-
 from fuzzing import SEEDS, fuzz
 
 CASES_PER_FORMAT = 200
