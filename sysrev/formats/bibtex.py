@@ -100,9 +100,12 @@ def _repair_spaced_keys(text: str, path) -> tuple[str, list[str]]:
     Such keys are invalid BibTeX, but some exports write them; bibtexparser would drop the entry.
     """
     warnings = []
+    counted = [0, 1]  # (offset, line there): lines are counted on from the previous key, in linear time
 
     def fix(match):
-        line = text.count("\n", 0, match.start()) + 1
+        counted[1] += text.count("\n", counted[0], match.start())
+        counted[0] = match.start()
+        line = counted[1]
         key = re.sub(r"\s+", "_", match.group(2).strip())
         warnings.append(f"{path}, line {line}: entry key {match.group(2).strip()!r} contains spaces; read as "
                         f"{key!r}")
