@@ -29,6 +29,7 @@ _COMMANDS = {
     "rob": ("rob", "rob"),
     "screen": ("screen", "screen"),
     "search": ("search", "search"),
+    "serve": ("serve", "serve"),
     "sof": ("grade", "sof"),
 }
 
