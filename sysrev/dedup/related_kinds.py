@@ -21,7 +21,7 @@ and no different issues: that is one item indexed twice, whatever kind one datab
 * ``conference abstract`` — one record is a meeting abstract (venue naming a conference, congress, meeting,
   symposium, abstracts or proceedings; a proceedings entry type; a supplement item of one or two pages) and
   the other is not: it starts on another page or is an article of 3-60 pages (a longer range is a whole
-  abstract book, given for each abstract in it); or both are abstracts
+  abstract book, given for each abstract in it); or both are abstracts printed in journals
   of different venues, or of one volume at different first pages (two meetings, two abstracts);
 * ``different registrations`` — both records are trial-register entries (a register as venue, or no venue,
   volume, pages or DOI at all) and their titles name different things (a word of one is not in the other:
@@ -135,7 +135,8 @@ def classify(a: Record, b: Record) -> tuple[str, str]:
     pages_differ = bool(_first_page(a) and _first_page(b) and _first_page(a) != _first_page(b))
     one_abstract_beside_other = (abstract_a != abstract_b) and (
         pages_differ or 2 < _pages_spanned(b if abstract_a else a) <= ABSTRACT_BOOK_PAGES)
-    two_meetings = abstract_a and abstract_b and (
+    # two abstracts printed in journals (proceedings entries name one conference in many ways: not compared)
+    two_meetings = abstract_a and abstract_b and bool(a.journal and b.journal) and (
         not same_journal or (pages_differ and a.volume and a.volume == b.volume))
     if one_abstract_beside_other or two_meetings:
         return "conference abstract", (f"{a.source_id} {'abstract' if abstract_a else 'article'} "
