@@ -10,6 +10,8 @@ One table per analysis, keyed by its name (the name of its results file)::
     model = "random"              # fixed | random;  tau2 = "DL", ci = "z", smd = "revman", level = 95
     subgroup = "timepoint"        # "timepoint" or "item": the extraction column whose values form subgroups
     direction = "lower is better" # what a lower value of the outcome means (plot labels)
+    mid = -0.5                    # optional: the minimal important difference, on the reporting scale
+                                  # (`sysrev diff` says when the CI starts or stops including it)
 
     [analyses.pain.subgroups]     # subgroup label = the extraction values it takes (display order)
     "3 months" = ["3 months", "12 weeks"]
@@ -50,7 +52,7 @@ ALLOWED = {
     "direction": ("lower is better", "higher is better"),
 }
 ANALYSIS_KEYS = frozenset(ALLOWED) | {"title", "outcome", "level", "group1", "group2", "pooled_sd",
-                                      "subgroups", "target", "note"}
+                                      "subgroups", "target", "note", "mid"}
 TARGET_KEYS = frozenset({"source", "estimate", "ci", "p", "I2", "tau2"})
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -79,6 +81,7 @@ class AnalysisSpec:
     pooled_sd: bool = False
     target: Target | None = None
     note: str = ""
+    mid: float | None = None  # minimal important difference (reporting scale), for `sysrev diff`
     path: Path | None = None
     line: int | None = None
 
@@ -95,12 +98,15 @@ class AnalysisSpec:
 
     def describe(self) -> dict:
         """The settings that decide the numbers, for the results file."""
-        return {
+        described = {
             "title": self.title, "outcome": self.outcome, "measure": self.measure, "method": self.method,
             "model": self.model, "tau2": self.tau2, "ci": self.ci, "smd": self.smd, "level": self.level,
             "subgroup": self.subgroup, "subgroups": {k: list(v) for k, v in self.subgroups.items()},
             "group1": self.group1, "group2": self.group2, "pooled_sd": self.pooled_sd, "note": self.note,
         }
+        if self.mid is not None:  # only when set, so results files of analyses without one stay as they were
+            described["mid"] = self.mid
+        return described
 
 
 class _Locator:
@@ -253,6 +259,11 @@ def _parse_one(name: str, raw, arms, loc: _Locator) -> AnalysisSpec:
     if subgroups and not subgroup:
         raise loc.error("a subgroups table needs subgroup = \"timepoint\" or \"item\"", "analyses", name,
                         key="subgroups")
+    mid = raw.get("mid")
+    if mid is not None and (isinstance(mid, bool) or not isinstance(mid, (int, float))
+                            or (measure in ("RR", "OR", "PETO") and mid <= 0)):
+        raise loc.error("mid (minimal important difference) must be a number on the reporting scale"
+                        + (" (a ratio > 0)" if measure in ("RR", "OR", "PETO") else ""), "analyses", name, key="mid")
     group1, group2, label1, label2 = arms
     for key in ("group1", "group2", "title", "note"):
         if key in raw and not isinstance(raw[key], str):
@@ -268,7 +279,7 @@ def _parse_one(name: str, raw, arms, loc: _Locator) -> AnalysisSpec:
         group1_label=label1 if group1 == arms[0] else group1, group2_label=label2 if group2 == arms[1] else group2,
         direction=raw.get("direction", "lower is better"), pooled_sd=pooled_sd,
         target=_parse_target(raw["target"], name, loc) if "target" in raw else None,
-        note=raw.get("note", ""), path=loc.path, line=loc.line("analyses", name),
+        note=raw.get("note", ""), mid=None if mid is None else float(mid), path=loc.path, line=loc.line("analyses", name),
     )
     return AnalysisSpec(**values)
 

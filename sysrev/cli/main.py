@@ -25,6 +25,7 @@ _COMMANDS = {
     "rob": ("rob", "rob"),
     "screen": ("screen", "screen"),
     "search": ("search", "search"),
+    "status": ("status", "status"),
 }
 
 
