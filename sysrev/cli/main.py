@@ -22,6 +22,7 @@ _COMMANDS = {
     "import": ("importer", "import_command"),
     "meta": ("meta", "meta"),
     "prisma": ("prisma", "prisma"),
+    "refresh": ("refresh", "refresh"),
     "rob": ("rob", "rob"),
     "screen": ("screen", "screen"),
     "search": ("search", "search"),
