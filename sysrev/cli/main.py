@@ -18,11 +18,13 @@ from sysrev.errors import SysrevError
 # so `sysrev screen` does not pay for scipy and matplotlib, which other command groups need.
 _COMMANDS = {
     "dedup": ("dedup", "dedup"),
+    "diff": ("diff", "diff"),
     "extract": ("extract", "extract"),
     "import": ("importer", "import_command"),
     "meta": ("meta", "meta"),
     "prisma": ("prisma", "prisma"),
     "refresh": ("refresh", "refresh"),
+    "release": ("release", "release"),
     "rob": ("rob", "rob"),
     "screen": ("screen", "screen"),
     "search": ("search", "search"),

@@ -43,7 +43,8 @@ def run(names, project_dir, as_json, max_missing, strict):
     analysed = {o.spec.outcome for o in outcomes}
     report = pending_report(project, [o.spec for o in outcomes])
     report.pending = [p for p in report.pending if p.stage == "study" or p.outcome in analysed]
-    if (report.studies or report.pending) and (strict or not as_json):  # --json keeps stdout pure JSON
+    # --json keeps stdout pure JSON: pending items then go to stderr, and only under --strict.
+    if report.pending and (strict or not as_json) or (report.studies and not as_json):
         click.echo(format_pending(report, limit=None if strict else 12), err=as_json or strict)
     if strict and report.pending:
         click.echo(f"error: --strict: {len(report.pending)} pending item(s) for included studies (above); "

@@ -26,8 +26,9 @@ def _wait_for(predicate, seconds=60.0):
     return False
 
 
-def _lines(path):
-    return path.read_text(encoding="utf-8").count("\n") if path.is_file() else 0
+def _done(path):
+    """The batches a partial run has marked done (its state.json is replaced atomically, so never torn)."""
+    return json.loads(path.read_text(encoding="utf-8")).get("done", []) if path.is_file() else []
 
 
 def test_refresh_killed_mid_search_resumes_without_loss_or_duplicates(tmp_path, eutils_server):
@@ -37,11 +38,11 @@ def test_refresh_killed_mid_search_resumes_without_loss_or_duplicates(tmp_path, 
     # The third batch (records 1001-1500) hangs, so the process is killed with two batches saved.
     server.fault("efetch", "slow", seconds=30, match={"retstart": "1000"})
     env = {**os.environ, "SYSREV_EUTILS_URL": server.url, "SYSREV_CONFIG": str(tmp_path / "no-config.toml")}
-    partial = root / "searches" / "runs" / ".partial-pubmed" / "records.jsonl"
+    state = root / "searches" / "runs" / ".partial-pubmed" / "state.json"
     process = subprocess.Popen([*CLI, "refresh", "--project", str(root)], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     try:
-        assert _wait_for(lambda: _lines(partial) >= 1000), "the first two batches never reached the disk"
+        assert _wait_for(lambda: len(_done(state)) >= 2), "the first two batches never reached the disk"
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
@@ -64,6 +65,6 @@ def test_refresh_killed_mid_search_resumes_without_loss_or_duplicates(tmp_path, 
     merged = [json.loads(line) for line in (root / "records" / "records.jsonl").read_text().splitlines()]
     assert len(merged) == 1500 and len({r["record_id"] for r in merged}) == 1500
     assert sorted(r["pmid"] for r in merged) == sorted(p for p, _, _ in corpus.records)
-    # Batches fetched before the kill were not fetched again.
+    # Batches marked done before the kill were not fetched again; the hanging one was.
     retstarts = [entry[2].get("retstart") for entry in server.requests("efetch")]
     assert retstarts.count("0") == 1 and retstarts.count("500") == 1
