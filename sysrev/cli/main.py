@@ -20,6 +20,7 @@ _COMMANDS = {
     "dedup": ("dedup", "dedup"),
     "diff": ("diff", "diff"),
     "extract": ("extract", "extract"),
+    "fulltext": ("fulltext", "fulltext"),
     "import": ("importer", "import_command"),
     "meta": ("meta", "meta"),
     "prisma": ("prisma", "prisma"),
