@@ -65,6 +65,9 @@ def format_status(state: dict) -> str:
         lines.append(f"  {a['name']} ({a['outcome']}): {a['status'] or 'not run'}{changed}{waiting}")
     if state.get("error"):
         lines.append(f"  {state['error']}")
+    releases = state.get("releases") or []
+    lines.append(f"Releases: {', '.join(releases)} (`sysrev diff` compares the last with now)" if releases
+                 else "Releases: none yet (`sysrev release VERSION`)")
     return "\n".join(lines)
 
 

@@ -251,6 +251,10 @@ def _table_rows(a: dict) -> list:
             ("PI", ci(o, "pi_low", "pi_high"), ci(n, "pi_low", "pi_high"))]
 
 
+def _cell(value) -> str:
+    return "–" if value is None else (f"{value:.6g}" if isinstance(value, float) else str(value))
+
+
 def _study_lines(a: dict, indent: str) -> list:
     lines = []
     if a["studies_added"]:
@@ -258,7 +262,7 @@ def _study_lines(a: dict, indent: str) -> list:
     if a["studies_removed"]:
         lines.append(f"{indent}studies removed: {', '.join(a['studies_removed'])}")
     for change in a["studies_changed"]:
-        cells = ", ".join(f"{cell} {old} → {new}" for cell, (old, new) in change["cells"].items())
+        cells = ", ".join(f"{cell} {_cell(old)} → {_cell(new)}" for cell, (old, new) in change["cells"].items())
         lines.append(f"{indent}study changed: {change['study']} ({cells})")
     return lines
 

@@ -7,7 +7,8 @@ A release holds what a reader of that version saw, so later versions can be comp
   included studies with their reports, the PRISMA 2020 counts, each analysis's headline numbers and the
   RoB 2 judgements;
 * ``analyses/<name>.json`` (the full results, as `sysrev meta run` writes them) and ``<name>.svg`` (forest plot);
-* ``prisma.json`` and ``prisma.svg`` – for a second or later release, the PRISMA 2020 diagram for *updated*
+* ``prisma.json`` and ``prisma.svg`` (when the counts can be derived: a project with search runs whose
+  records are all decided; otherwise release.json says why not) – for a second or later release, the PRISMA 2020 diagram for *updated*
   reviews, derived from the previous release: studies of the previous version, records identified by this
   update's searches only, new studies, and the total (previous + new — never the cumulative count again);
 * ``README.md`` – the same in words.
@@ -99,7 +100,11 @@ def search_dates(project) -> list:
     from sysrev.search.strategies import load_strategies
 
     out = []
-    for strategy in load_strategies(project.searches_dir):
+    try:
+        strategies = load_strategies(project.searches_dir)
+    except SysrevError:  # a project without searches (an analysis-only example) has no search dates
+        return out
+    for strategy in strategies:
         runs = strategy_runs(project.runs_dir, strategy)
         last = json.loads((runs[-1] / "manifest.json").read_text(encoding="utf-8")) if runs else {}
         out.append({"name": strategy.name, "database": strategy.database, "query_sha256": query_sha256(strategy.query),
@@ -118,11 +123,15 @@ def current_state(project, outcomes=None) -> dict:
 
     outcomes = run_project(project, write=False) if outcomes is None else outcomes
     included, _ = included_record_ids(project)
+    try:
+        records = sorted(r["record_id"] for r in load_records(project))
+    except SysrevError:  # no search or dedup yet: an analysis-only project
+        records = []
     table = read_study_table(project)
     studies = included_studies(table, included)
     return {
         "runs": [p.name for p in list_snapshots(project.runs_dir)],
-        "records": sorted(r["record_id"] for r in load_records(project)),
+        "records": records,
         "included_records": sorted(included),
         "studies": [{"study": s.label, "records": list(s.records), "included_reports": studies.reports_of(s.label)}
                     for s in studies.studies],
@@ -184,18 +193,23 @@ def make_release(project, version: str, *, note: str = "", tag: bool = False, no
     previous = load_release(project, releases[-1]) if releases else None
     outcomes = run_project(project)
     state = current_state(project, outcomes)
-    counts = update_prisma(project, previous, state)
+    try:
+        counts = update_prisma(project, previous, state)
+        prisma, prisma_note = counts.to_dict(), None
+    except SysrevError as exc:  # e.g. no search runs (an analysis-only project) or undecided records
+        counts, prisma, prisma_note = None, None, str(exc).replace(f"{project.root}{os.sep}", "")
     created = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     release = {"version": version, "created": created, "note": note, "sysrev_version": __version__,
                "previous": previous["version"] if previous else None, "searches": search_dates(project),
-               **state, "prisma": counts.to_dict()}
+               **state, "prisma": prisma, "prisma_not_drawn_because": prisma_note}
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".tmp-{version}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
         atomic_write_json(tmp / RELEASE_FILE, release)
-        atomic_write_json(tmp / "prisma.json", counts.to_dict())
-        draw_prisma(counts, tmp / "prisma.svg")
+        if counts is not None:
+            atomic_write_json(tmp / "prisma.json", prisma)
+            draw_prisma(counts, tmp / "prisma.svg")
         for outcome in outcomes:
             atomic_write_json(tmp / "analyses" / f"{outcome.spec.name}.json", outcome.to_dict(project.root))
             plot = project.results_dir / f"{outcome.spec.name}.svg"
@@ -218,6 +232,10 @@ def _number(value, digits=2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def _p_text(value) -> str:
+    return "–" if value is None else ("< 0.001" if value < 0.001 else f"{value:.3f}")
+
+
 def release_readme(release: dict) -> str:
     """The release in words (Markdown)."""
     p = release["prisma"]
@@ -227,9 +245,12 @@ def release_readme(release: dict) -> str:
     if release["note"]:
         lines += [release["note"], ""]
     lines += ["## Searches", ""]
-    lines += [f"- {s['name']} ({s['database']}): searched {s['searched'] or 'never'}" for s in release["searches"]]
+    lines += [f"- {s['name']} ({s['database']}): searched {s['searched'] or 'never'}" for s in release["searches"]] \
+        or ["No search strategies in this project."]
     lines += ["", "## Studies", ""]
-    if p["updated_review"]:
+    if p is None:
+        lines += [f"No PRISMA counts: {release['prisma_not_drawn_because']}", ""]
+    elif p["updated_review"]:
         lines += [f"Studies in the previous version: {p['previous_studies']}; records identified by this "
                   f"update: {p['identified_total']}; new studies: {p['studies_included']}; total studies: "
                   f"{p['total_studies']} (reports: {p['total_reports']}).", ""]
@@ -243,5 +264,5 @@ def release_readme(release: dict) -> str:
         ci = f"{_number(a['estimate'])} [{_number(a['ci_low'])}, {_number(a['ci_high'])}]" if a["estimate"] is not None \
             else "–"
         lines.append(f"| {name} | {a['status']} | {a['k'] or '–'} | {a['participants'] or '–'} | {ci} | "
-                     f"{_number(a['p'], 3)} | {_number(a['I2'], 0)}% | {_number(a['tau2'], 3)} |")
+                     f"{_p_text(a['p'])} | {_number(a['I2'], 0)}% | {_number(a['tau2'], 3)} |")
     return "\n".join(lines) + "\n"

@@ -163,8 +163,10 @@ def pipeline_status(project) -> dict:
     """The whole review, stage by stage, as one JSON-ready dict (see the module docstring)."""
     from sysrev.analyses.spec import load_analyses
 
+    from sysrev.living.release import list_releases
+
     status = {"searches": search_status(project), "dedup": dedup_status(project),
-              "screening": screening_status(project)}
+              "screening": screening_status(project), "releases": list_releases(project)}
     try:
         specs = load_analyses(project)
     except SysrevError as exc:
