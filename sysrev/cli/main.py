@@ -21,6 +21,7 @@ _COMMANDS = {
     "diff": ("diff", "diff"),
     "extract": ("extract", "extract"),
     "fulltext": ("fulltext", "fulltext"),
+    "grade": ("grade", "grade"),
     "import": ("importer", "import_command"),
     "meta": ("meta", "meta"),
     "prisma": ("prisma", "prisma"),
@@ -29,6 +30,7 @@ _COMMANDS = {
     "rob": ("rob", "rob"),
     "screen": ("screen", "screen"),
     "search": ("search", "search"),
+    "sof": ("grade", "sof"),
     "status": ("status", "status"),
 }
 

@@ -49,7 +49,7 @@ outcome = "pain"
 measure = "MD"
 model = "random"
 direction = "lower is better"
-mid = -1.0
+mid = 1.0
 """
 
 
