@@ -162,7 +162,6 @@ def analyses_status(project, specs, report: PendingReport) -> list[dict]:
 def pipeline_status(project) -> dict:
     """The whole review, stage by stage, as one JSON-ready dict (see the module docstring)."""
     from sysrev.analyses.spec import load_analyses
-
     from sysrev.living.release import list_releases
 
     status = {"searches": search_status(project), "dedup": dedup_status(project),
