@@ -5,4 +5,6 @@
 * :mod:`sysrev.living.refresh` – one command from "time to update" to the to-do list (`sysrev refresh`);
 * :mod:`sysrev.living.release` – frozen versions of the review (`sysrev release`);
 * :mod:`sysrev.living.diff` – what changed in the evidence between two versions (`sysrev diff`).
+* :mod:`sysrev.living.boundaries` – Lan–DeMets α-spending monitoring boundaries (recursive integration);
+* :mod:`sysrev.living.sequential` – trial sequential analysis of a meta-analysis updated again and again.
 """
