@@ -64,6 +64,8 @@ class PrismaCounts:
     reports_included: int
     previous_studies: int | None = None
     previous_reports: int | None = None
+    # True when studies_included counts studies formed from the reports (studies.csv), not the reports.
+    grouped: bool = False
 
     @property
     def identified_total(self) -> int:
@@ -79,6 +81,7 @@ class PrismaCounts:
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        del data["grouped"]
         data.update(identified_total=self.identified_total, total_studies=self.total_studies,
                     total_reports=self.total_reports, updated_review=self.previous_studies is not None)
         return data
@@ -149,7 +152,8 @@ def prisma_counts(project, *, previous_studies=None, previous_reports=None, upda
     counts = PrismaCounts(identified, duplicates, n_records, excluded, sought, not_retrieved,
                           sought - not_retrieved, reasons, included if new_studies is None else new_studies,
                           included, previous_studies,
-                          previous_reports if previous_reports is not None else previous_studies)
+                          previous_reports if previous_reports is not None else previous_studies,
+                          grouped=new_studies is not None)
     _check_sums(counts)
     return counts
 
@@ -252,6 +256,11 @@ def _check_sums(c: PrismaCounts) -> None:
         (c.reports_assessed == c.reports_sought - c.reports_not_retrieved, "reports assessed",
          "reports sought − not retrieved"),
         (c.reports_included == c.reports_assessed - sum(c.reports_excluded.values()), "reports included",
+         "reports assessed − reports excluded"),
+        # Reports grouped into studies: a study has at least one report; otherwise one study per report.
+        (c.studies_included <= c.reports_included, "studies included", "a number ≤ reports included")
+        if c.grouped else
+        (c.studies_included == c.reports_assessed - sum(c.reports_excluded.values()), "studies included",
          "reports assessed − reports excluded"),
     ]
     wrong = [f"{box} ≠ {rule}" for ok, box, rule in checks if not ok]
