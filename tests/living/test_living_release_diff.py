@@ -65,7 +65,6 @@ def test_diff_without_a_release_is_an_error(example):
     assert result.exit_code == 2 and "no release to compare with" in result.output
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_release_tag_commits_the_release_folder_and_tags_it(example):
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], cwd=example, check=True)
