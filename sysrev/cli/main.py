@@ -30,6 +30,7 @@ _COMMANDS = {
     "rob": ("rob", "rob"),
     "screen": ("screen", "screen"),
     "search": ("search", "search"),
+    "serve": ("serve", "serve"),
     "sof": ("grade", "sof"),
     "status": ("status", "status"),
 }
