@@ -8,8 +8,8 @@ explained in words:
 * **significance** – statistically significant at the analysis's level before and not now, or the reverse;
 * **direction** – the pooled estimate moved to the other side of no effect (0, or 1 for ratios);
 * **MID** – the CI now includes, or now excludes, the minimal important difference either side of no effect
-  (``mid`` in analyses.toml: a positive number on the measure's scale, a relative change for ratios, as
-  :mod:`sysrev.grade` reads it);
+  (``mid`` in analyses.toml, one point on the reporting scale: ±|mid| for differences, mid and 1/mid for
+  ratios — the thresholds :func:`sysrev.grade.rules.thresholds_for` gives GRADE);
 * **heterogeneity** – I² moved to another band of the Cochrane Handbook (§10.10.2: 0–40% might not be
   important, 30–60% moderate, 50–90% substantial, 75–100% considerable; the bands overlap, so I² "moved"
   only when no band holds both values);
@@ -179,16 +179,19 @@ def flags_for(name: str, old: dict | None, new: dict | None, old_version: Versio
                 f"{_favoured(b['estimate'], measure, described)}.")})
         mid = new_version.mids.get(name, old_version.mids.get(name))
         if mid is not None and None not in (a["ci_low"], a["ci_high"], b["ci_low"], b["ci_high"]):
-            # The MID either side of no effect (docs/grade.md: a relative change for ratios, RR 1 ± mid).
-            thresholds = (null - mid, null + mid)
+            # The MID either side of no effect, as GRADE reads it: ±|mid|, or mid and 1/mid for ratios.
+            from sysrev.grade.rules import thresholds_for
+
+            found = thresholds_for(measure, mid)
+            thresholds = [t for t in found[0] if t != null] if found else []
             now_in = [t for t in thresholds if not a["ci_low"] <= t <= a["ci_high"] and b["ci_low"] <= t <= b["ci_high"]]
             now_out = [t for t in thresholds if a["ci_low"] <= t <= a["ci_high"] and not b["ci_low"] <= t <= b["ci_high"]]
             for verb, moved in (("includes", now_in), ("excludes", now_out)):
                 if moved:
                     out.append({"kind": "mid", "text": (
                         f"The {b['level']:g}% CI now {verb} the minimal important difference "
-                        f"({' and '.join(_fmt(t) for t in moved)}, i.e. {_fmt(null)} ± {_fmt(mid)}): it was "
-                        f"[{_fmt(a['ci_low'])}, {_fmt(a['ci_high'])}] and is now [{_fmt(b['ci_low'])}, "
+                        f"({' and '.join(_fmt(t) for t in moved)}; mid = {mid:g} either side of no effect): it "
+                        f"was [{_fmt(a['ci_low'])}, {_fmt(a['ci_high'])}] and is now [{_fmt(b['ci_low'])}, "
                         f"{_fmt(b['ci_high'])}].")})
         bands_a, bands_b = i2_bands(a["I2"]), i2_bands(b["I2"])
         if bands_a and bands_b and not set(bands_a) & set(bands_b):

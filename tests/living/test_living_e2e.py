@@ -143,7 +143,7 @@ def test_a_living_update_from_refresh_to_the_second_release(tmp_path, eutils_ser
     texts = " ".join(flag["text"] for flag in pain["flags"])
     assert "was statistically significant at the 0.05 level (p < 0.001) and now is not (p = 0.426)" in texts
     # The MID either side of no effect: v1's CI [−1.33, −0.46] held neither −0.4 nor 0.4, v2's holds both.
-    assert "now includes the minimal important difference (-0.40 and 0.40, i.e. 0.00 ± 0.40)" in texts
+    assert "now includes the minimal important difference (-0.40 and 0.40; mid = 0.4 either side" in texts
     assert "I² was 0% (might not be important) and is now 90% (considerable;" in texts  # 90.48% > 90
     assert "RoB 2 of Able 2020 (pain) changed" in texts and "D1 low → high" in texts
     text = _ok(runner.invoke(cli, ["diff", *project_arg, "--markdown", str(tmp_path / "new.md"),

@@ -78,3 +78,21 @@ def test_release_tag_commits_the_release_folder_and_tags_it(example):
                            text=True, check=True).stdout
     assert "release 2027-01: January" in shown and "releases/2027-01/release.json" in shown
     assert "analysis/results" not in shown  # only the release folder is committed
+
+
+def test_mid_of_a_ratio_is_the_point_and_its_inverse():
+    """RR with mid = 0.8: the thresholds are 0.8 and 1/0.8 = 1.25 (as GRADE reads mid); a CI moving from
+    [0.60, 0.75] to [0.70, 1.30] now includes both."""
+    from sysrev.living.diff import Version, flags_for
+
+    def results(low, high, estimate, p):
+        return {"status": "computed", "analysis": {"measure": "RR", "outcome": "harm", "level": 95.0},
+                "result": {"measure": "RR", "k": 3, "estimate": estimate, "ci_low": low, "ci_high": high, "p": p,
+                           "I2": 0.0, "tau2": 0.0, "level": 95.0, "studies": []}}
+
+    old, new = Version("v1", {}, {}, [], {"harm": 0.8}), Version("v2", {}, {}, [], {"harm": 0.8})
+    flags = flags_for("harm", results(0.60, 0.75, 0.67, 0.001), results(0.70, 1.30, 0.95, 0.7), old, new)
+    mid = [f["text"] for f in flags if f["kind"] == "mid"]
+    assert mid == ["The 95% CI now includes the minimal important difference (0.80 and 1.25; mid = 0.8 either "
+                   "side of no effect): it was [0.60, 0.75] and is now [0.70, 1.30]."]
+    assert [f["kind"] for f in flags] == ["significance", "mid"]
