@@ -6,6 +6,7 @@ import sys
 import click
 
 from sysrev.cli.options import project_option
+from sysrev.locking import project_lock
 from sysrev.project import load_project
 
 
@@ -35,7 +36,8 @@ def run(names, project_dir, as_json, max_missing, strict):
     from sysrev.living.status import format_pending, pending_report
 
     project = load_project(project_dir)
-    outcomes = run_project(project, names)
+    with project_lock(project.root):  # analysis/results/ is rewritten from the extraction files
+        outcomes = run_project(project, names)
     if as_json:
         click.echo(json.dumps([o.to_dict(project.root) for o in outcomes], indent=2, ensure_ascii=False))
     else:
