@@ -158,4 +158,6 @@ def test_living_update_with_a_window_that_ends_before_it_starts_is_an_error(make
                    now=datetime(2026, 12, 3, tzinfo=timezone.utc))
     with pytest.raises(SysrevError, match=r"window 2026-11-30 … 2014-12-31 .* is empty"):
         run_strategy(strategy, runs, since="last", today=date(2026, 12, 3))
-    assert len(list(runs.iterdir())) == 1 and not server.requests()
+    from sysrev.search.snapshot import list_snapshots
+
+    assert len(list_snapshots(runs)) == 1 and not list(runs.glob(".partial-*")) and not server.requests()
