@@ -17,6 +17,7 @@ from sysrev.errors import SysrevError
 # Command name -> (module under sysrev.cli, attribute). Modules are imported only when their command runs,
 # so `sysrev screen` does not pay for scipy and matplotlib, which other command groups need.
 _COMMANDS = {
+    "check": ("check", "check"),
     "dedup": ("dedup", "dedup"),
     "extract": ("extract", "extract"),
     "import": ("importer", "import_command"),

@@ -40,8 +40,8 @@ class Finding:
             where.append(f"line {self.line}")
         if self.column:
             where.append(f"column '{self.column}'")
-        return f"{self.severity.upper()}: {', '.join(where)}: {self.message}" if where else \
-            f"{self.severity.upper()}: {self.message}"
+        return f"{self.severity}: {', '.join(where)}: {self.message}" if where else \
+            f"{self.severity}: {self.message}"
 
 
 def _from_input_error(exc: InputError) -> Finding:
