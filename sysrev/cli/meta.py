@@ -134,3 +134,7 @@ def pool(data_csv, measure, method, model, tau2, ci, smd, zero, subgroup, level,
 from sysrev.cli.meta_run import run  # noqa: E402  `sysrev meta run` (sysrev/analyses)
 
 meta.add_command(run)
+
+from sysrev.cli.meta_cumulative import cumulative  # noqa: E402  `sysrev meta cumulative`
+
+meta.add_command(cumulative)

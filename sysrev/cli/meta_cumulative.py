@@ -1,0 +1,65 @@
+"""`sysrev meta cumulative`: a cumulative meta-analysis (metafor's cumul()) as a table, JSON and a plot."""
+
+import json
+
+import click
+
+from sysrev.cli.meta_options import analysis_options, resolve_input
+
+
+@click.command()
+@analysis_options
+@click.option("--order-by", "order_by", metavar="COLUMN", default="year", show_default=True,
+              help="Order studies by this column (numbers such as a year, or YYYY-MM-DD dates); with --analysis, "
+                   "a column of studies.csv (e.g. year, entered).")
+@click.option("--descending", is_flag=True, help="Add studies from the largest order value down.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (docs/meta.md lists the fields).")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None,
+              help="Write the cumulative forest plot (.png or .svg).")
+def cumulative(data_csv, analysis_name, project_dir, measure, method, model, tau2, ci, smd, zero, level, order_by,
+               descending, as_json, plot):
+    """Cumulative meta-analysis: pool again each time one more study is added, in order of a column.
+
+    DATA.csv has the columns of `sysrev meta pool` plus the order column (default `year`); or use --analysis
+    NAME for a project analysis, ordered by a studies.csv column. Each line is the pooled result of the
+    studies so far, with the same settings as the whole analysis; identical to metafor's cumul().
+    """
+    from sysrev.errors import InputError
+    from sysrev.meta import meta_analysis
+    from sysrev.meta.cumulative import cumulative_analysis, format_cumulative_table
+    from sysrev.meta.inputs import StudyDataError
+
+    if plot:
+        from sysrev.meta.plots import plot_format
+
+        plot_format(plot)
+    options = dict(measure=measure, method=method, model=model, tau2=tau2, ci=ci, smd=smd, zero=zero, level=level)
+    frame, lines, source, kwargs, studies, project = resolve_input(data_csv, analysis_name, project_dir, options)
+    try:
+        if project is None:
+            if order_by not in frame.columns:
+                raise InputError(f"no column '{order_by}' to order the studies by (use --order-by COLUMN)",
+                                 path=data_csv, line=1)
+            values = list(frame[order_by])
+        else:
+            from sysrev.analyses.study_order import order_values
+
+            values = order_values(project, studies, order_by)
+        result = meta_analysis(frame, **kwargs)
+        summary = cumulative_analysis(result, values, order_by=order_by, descending=descending).to_dict()
+    except StudyDataError as exc:
+        if lines is None:
+            raise
+        raise exc.located(data_csv, lines) from None
+    except InputError as exc:
+        if exc.path is None and exc.column is not None and data_csv:
+            raise InputError(str(exc), path=data_csv, line=1) from None
+        raise
+    if plot:
+        from sysrev.meta.plots.cumulative import cumulative_plot
+
+        cumulative_plot(summary, plot, title=f"Cumulative meta-analysis of {source}")
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False))
+    else:
+        click.echo(format_cumulative_table(summary), nl=False)
