@@ -21,6 +21,7 @@ _COMMANDS = {
     "dedup": ("dedup", "dedup"),
     "extract": ("extract", "extract"),
     "import": ("importer", "import_command"),
+    "init": ("init", "init"),
     "meta": ("meta", "meta"),
     "prisma": ("prisma", "prisma"),
     "rob": ("rob", "rob"),
