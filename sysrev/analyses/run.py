@@ -104,7 +104,20 @@ def pool(spec: AnalysisSpec, data: AnalysisData) -> dict:
         path, line = arm2 if exc.column and exc.column.endswith("2") else arm1
         raise InputError(f"{exc.problem} (analysis '{spec.name}', study '{exc.study}')", path=path, line=line,
                          column=exc.column and exc.column.rstrip("12")) from None
-    return result.to_dict()
+    return _with_reported_values(result.to_dict(), data)
+
+
+def _with_reported_values(result: dict, data: AnalysisData) -> dict:
+    """Each study's input cells as the study reported them: with ``pooled_sd`` the engine pooled a study's two
+    SDs into one, but the results file and the forest plot's SD columns show the SDs that were reported."""
+    reported = {(row["study"], row.get("subgroup")): row["_reported"] for row in data.complete if "_reported" in row}
+    groups = [result] + list((result.get("subgroups") or {}).values())
+    for group in groups:
+        for study in group.get("studies") or []:
+            values = reported.get((study["study"], study.get("subgroup")))
+            if values and isinstance(study.get("data"), dict):
+                study["data"].update(values)
+    return result
 
 
 def run_analysis(spec: AnalysisSpec, rows) -> AnalysisOutcome:

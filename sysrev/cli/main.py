@@ -19,6 +19,7 @@ from sysrev.errors import SysrevError
 _COMMANDS = {
     "check": ("check", "check"),
     "dedup": ("dedup", "dedup"),
+    "export": ("export", "export"),
     "extract": ("extract", "extract"),
     "import": ("importer", "import_command"),
     "init": ("init", "init"),

@@ -1,6 +1,7 @@
 """A new review from `sysrev init` (non-interactive) through import, dedup, screening logs, PRISMA, extraction and
 `meta run`, with no edit of any file init wrote."""
 
+import csv
 import json
 import math
 import tomllib
@@ -8,6 +9,7 @@ import tomllib
 from click.testing import CliRunner
 
 from sysrev.cli.main import cli
+from sysrev.formats import load_references
 from sysrev.screening.log import Decision, append_decisions
 
 PUBMED_RIS = """TY  - JOUR
@@ -195,6 +197,17 @@ def test_a_new_review_from_init_to_meta_run(tmp_path):
     log_rr, _ = dersimonian_laird(*log_risk_ratios(EVENTS))  # init's default: random effects
     assert math.isclose(harms["result"]["estimate"], math.exp(log_rr), rel_tol=1e-9)
     assert invoke("check", "--project", root).exit_code == 0
+
+    # exports for the journal: included studies and every decision with its reason
+    ris = tmp_path / "included.ris"
+    assert invoke("export", "included", "--project", root, "--out", ris).exit_code == 0
+    assert sorted(r.doi for r in load_references(ris).records) == ["10.1000/trial.one", "10.1000/trial.two"]
+    assert invoke("export", "decisions", "--project", root).exit_code == 0
+    decisions = list(csv.DictReader((root / "exports" / "decisions.csv").open(encoding="utf-8")))
+    assert len(decisions) == 16  # 5 title/abstract and 3 full-text decisions by each of two reviewers
+    excluded = [d for d in decisions if d["stage"] == "full_text" and d["decision"] == "exclude"]
+    assert [(d["reviewer"], d["reason"], d["final_reason"]) for d in excluded] == [
+        ("ann", "wrong comparator", "wrong comparator"), ("bob", "wrong comparator", "wrong comparator")]
     # nothing init wrote was edited along the way
     for name in ("review.toml", "searches/pubmed.toml", "analysis/analyses.toml", "analysis/extraction/form.toml"):
         assert (root / name).read_bytes() == written[name]
