@@ -260,3 +260,58 @@ def change_sd(sd_baseline, sd_final, correlation, mean_change, n, **opts):
     d = cv.change_sd(sd_baseline, sd_final, correlation)
     values = d.values | ({"mean": mean_change} if mean_change is not None else {}) | ({"n": n} if n else {})
     _emit(cv.Derived(values, d.raw, "change from baseline: " + d.method), opts)
+
+
+# ------------------------------------------------------------------------------------------------ from-table
+
+@extract.command("from-table")
+@click.argument("record_id")
+@click.argument("table_name", metavar="TABLE")
+@click.option("--row", required=True, help="The row: its label as printed, or its number in `fulltext show`.")
+@click.option("--n", "n_column", default=None, metavar="COLUMN", help="Column holding the arm's n.")
+@click.option("--mean", "mean_column", default=None, metavar="COLUMN", help="Column holding the mean.")
+@click.option("--sd", "sd_column", default=None, metavar="COLUMN", help="Column holding the SD.")
+@click.option("--mean-sd", "mean_sd_column", default=None, metavar="COLUMN",
+              help="Column holding 'mean ± SD' or 'mean (SD)' in one cell.")
+@click.option("--events", "events_column", default=None, metavar="COLUMN", help="Column holding the events.")
+@click.option("--yes", is_flag=True, help="Append without asking (you have checked the values against the paper).")
+@_row_options
+@project_option
+def from_table(record_id, table_name, row, n_column, mean_column, sd_column, mean_sd_column, events_column, yes,
+               project_dir, **opts):
+    """Pick an arm's numbers from a table of the paper's full text (JATS), with the cell-level source.
+
+    COLUMN is a header as printed (the lowest header, or the full path 'Ultrasound / Mean') or a column
+    number from `sysrev fulltext show`. The row is printed for a person to check; with --append it is
+    added after confirmation.
+    """
+    from sysrev.fulltext.jats import find_table
+    from sysrev.fulltext.paper import paper_tables
+    from sysrev.fulltext.pick import pick_values, provenance
+
+    project = load_project(project_dir)
+    entry, tables = paper_tables(project, record_id)
+    table = find_table(tables, table_name)
+    chosen = {name: column for name, column in (("n", n_column), ("mean", mean_column), ("sd", sd_column),
+                                               ("mean_sd", mean_sd_column), ("events", events_column)) if column}
+    values, cells = pick_values(table, row, chosen)
+    row_cells = {c: "" for c in COLUMNS}
+    for column in ("study", "outcome", "item", "timepoint", "arm", "scale", "note"):
+        row_cells[column] = opts.get(column) or ""
+    for name, value in values.items():
+        row_cells[name] = format_number(value)
+    row_cells["source"] = opts.get("source") or provenance(record_id, table, cells)
+    row_cells["source_url"] = opts.get("source_url") or entry.url or entry.doi_link
+    row_cells["raw"] = "; ".join(f"{c.field}: {c.text}" for c in cells)
+    for cell in cells:
+        click.echo(f"# {cell.field}: {table.label}, row {cell.row_label!r}, column {cell.column!r}: {cell.text!r}",
+                   err=True)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(row_cells)
+    click.echo(buf.getvalue(), nl=False)
+    if opts.get("append"):
+        if not yes and not click.confirm(f"Append this row to {opts['append']}?", default=False, err=True):
+            raise SysrevError("nothing written: the row was not confirmed")
+        _append(Path(opts["append"]), row_cells)

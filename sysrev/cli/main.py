@@ -21,6 +21,7 @@ _COMMANDS = {
     "dedup": ("dedup", "dedup"),
     "export": ("export", "export"),
     "extract": ("extract", "extract"),
+    "fulltext": ("fulltext", "fulltext"),
     "import": ("importer", "import_command"),
     "init": ("init", "init"),
     "meta": ("meta", "meta"),

@@ -2,7 +2,8 @@
 
 Keys: ``i`` include, ``e`` exclude, ``m`` maybe, ``s`` skip, ``b`` back, ``q`` quit. At full text, ``e``
 opens a numbered menu of the review's exclusion reasons (``1``–``9``, then letters; ``Esc`` or ``q``
-cancels). The screen resumes where the reviewer stopped (records they already decided are not shown
+cancels), the screen says where the paper is (the file ``sysrev fulltext fetch`` stored, or the DOI link
+of a paper that needs library access) and ``o`` opens it. The screen resumes where the reviewer stopped (records they already decided are not shown
 again), shows progress (record n of N, mean seconds per record, time left) and is blind: it never reads or
 shows another reviewer's decisions, only the reviewer's own when going back.
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 import click
 
 from sysrev.errors import SysrevError
+from sysrev.fulltext.paper import paper_location
 from sysrev.screening.log import Decision, append_decisions, log_path, now_timestamp, reconciliation_path
 from sysrev.screening.state import load_screening
 
@@ -45,7 +47,7 @@ class ScreenSession:
     mode = "screen"
 
     def __init__(self, project, reviewer, stage, *, getkey, echo, clock, clear=None, width=None, height=None,
-                 color=True):
+                 color=True, opener=None):
         screening = load_screening(project)
         if reviewer not in screening.config.reviewers:
             raise SysrevError(f"unknown reviewer {reviewer!r}: review.toml [screening] reviewers lists "
@@ -65,6 +67,9 @@ class ScreenSession:
         self.heading = []  # the record's heading lines, redrawn above the reasons menu
         self.notice = ""  # a message shown under the next screen drawn
         self.highlight = _highlighter(self.config.highlight_terms)
+        self.project = project
+        self.opener = opener or click.launch  # opens a file or a link in the system's viewer
+        self._papers = {}
 
     def _work(self, project):
         """The log to write, the reviewer's decisions so far ({record_id: decision}), the records already
@@ -111,6 +116,9 @@ class ScreenSession:
                 continue
             if action == "redraw":
                 continue
+            if action == "open":
+                self.notice = self._open_paper(record_id)
+                continue
             if action == "back":
                 if position == 0:
                     self.notice = "(this is your first record: there is nothing to go back to)"
@@ -146,6 +154,8 @@ class ScreenSession:
                 return "skip"
             if key == " " and self.pages > 1:
                 return "more"
+            if key == "o" and self.stage == "full_text":
+                return "open"
             if key in KEYS:
                 if KEYS[key] == "exclude" and self.stage == "full_text":
                     reason = self._ask_reason()
@@ -201,11 +211,13 @@ class ScreenSession:
         lines += [source or "(no journal/year)", self._style(ids, dim=True), ""]
         self.heading = list(lines)
         abstract = self._wrap(record.get("abstract") or "(no abstract)")
-        below = self._context(record_id)
+        below = self._context(record_id) + self._paper_lines(record_id)
         if record_id in self.mine:
             below += ["", self._style(f"your decision so far: {self.mine[record_id]} (a new key logs a new row)",
                                       bold=True)]
         keys = "[i] include  [e] exclude  [m] maybe  [s] skip  [b] back  [q] quit"
+        if self.stage == "full_text":
+            keys += "  [o] open paper"
         room = len(abstract) if self.height is None else max(self.height - len(lines) - len(below) - 4, 3)
         self.pages = -(-len(abstract) // room)
         if self.pages > 1:
@@ -217,6 +229,43 @@ class ScreenSession:
         lines += [self.highlight(line, self._style) for line in abstract]
         lines += below + [rule, keys]
         return "\n".join(lines)
+
+    def _paper(self, record_id):
+        """(where the paper is, whether it can be opened) at full text; (None, False) at title/abstract."""
+        if self.stage != "full_text":
+            return None, False
+        entry, path = self._located(record_id)
+        if path is not None:
+            return str(path), True
+        record = self.records[record_id]
+        link = entry.doi_link if entry else (f"https://doi.org/{record['doi']}" if record.get("doi") else "")
+        return link, bool(link)
+
+    def _located(self, record_id):
+        """The manifest entry and stored file of a record, looked up once per session (checksums are read)."""
+        if record_id not in self._papers:
+            self._papers[record_id] = paper_location(self.project, record_id)
+        return self._papers[record_id]
+
+    def _paper_lines(self, record_id) -> list:
+        if self.stage != "full_text":
+            return []
+        where, _ = self._paper(record_id)
+        entry, path = self._located(record_id)
+        if path is not None:
+            text = f"full text: {where} ({entry.source}; licence: {entry.licence or 'not stated'})"
+        elif entry is not None and entry.status == "needs_library_access":
+            text = f"full text: needs library access — {where or 'no DOI'}"
+        else:
+            text = f"full text: not fetched (sysrev fulltext fetch){' — ' + where if where else ''}"
+        return ["", self._style(text, dim=True)]
+
+    def _open_paper(self, record_id) -> str:
+        where, can_open = self._paper(record_id)
+        if not can_open:
+            return "(no stored paper and no DOI link to open for this record)"
+        self.opener(where)
+        return f"(opened {where})"
 
     def summary(self, result) -> str:
         text = (f"{result.logged} decision(s) logged to {self.path}; {len(self.mine)} of {self.total} "

@@ -1,0 +1,125 @@
+"""``sysrev fulltext fetch``: look for a legal open copy of each record and keep it with its provenance.
+
+Which records: those at full-text screening (forwarded by the title/abstract decisions), or the ones named.
+Each record is settled one at a time and the manifest rewritten after it (atomically, the document first),
+so an interrupted run loses at most the record in hand and the next run carries on where it stopped:
+records already retrieved (file present, checksum unchanged) or listed as needing library access are not
+asked again unless ``recheck`` says so; records whose services failed are always asked again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sysrev.errors import InputError
+from sysrev.fileio import atomic_write_bytes
+from sysrev.fulltext.manifest import (
+    FILES_DIR,
+    Entry,
+    fulltext_dir,
+    read_manifest,
+    sha256,
+    stored_file,
+    write_manifest,
+)
+from sysrev.search.http import HttpError
+from sysrev.search.progress import Progress
+
+STAGES = ("title_abstract", "full_text")
+
+
+@dataclass
+class FetchSummary:
+    """Counts of one run, and the entries it wrote, for the command's report and ``--json``."""
+
+    retrieved: list[Entry] = field(default_factory=list)
+    needs_library_access: list[Entry] = field(default_factory=list)
+    failed: list[Entry] = field(default_factory=list)
+    already: int = 0
+
+    def as_dict(self) -> dict:
+        return {"retrieved": len(self.retrieved), "needs_library_access": len(self.needs_library_access),
+                "failed": len(self.failed), "already_settled": self.already,
+                "needs_library_access_records": [{"record_id": e.record_id, "doi_link": e.doi_link}
+                                                 for e in self.needs_library_access],
+                "failed_records": [{"record_id": e.record_id, "note": e.note} for e in self.failed]}
+
+
+def records_to_fetch(project, *, stage="full_text", record_ids=()) -> list[dict]:
+    """The records named by ``record_ids`` (unknown IDs are an error), else every record of ``stage``."""
+    from sysrev.screening.records import load_known_records
+    from sysrev.screening.state import load_screening
+
+    if record_ids:
+        by_id = {r["record_id"]: r for r in load_known_records(project)}
+        unknown = [rid for rid in record_ids if rid not in by_id]
+        if unknown:
+            raise InputError(f"unknown record ID(s): {', '.join(unknown)} (not in records/records.jsonl)")
+        return [by_id[rid] for rid in dict.fromkeys(record_ids)]
+    if stage not in STAGES:
+        raise InputError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
+    screening = load_screening(project)
+    by_id = screening.records_by_id
+    return [by_id[rid] for rid in screening.stages[stage].eligible]
+
+
+def fetch_fulltexts(project, records, finder, *, recheck=False, progress: Progress | None = None,
+                    now=None) -> FetchSummary:
+    """Settle every record of ``records`` with ``finder`` (an :class:`OpenAccessFinder`); see the module."""
+    entries = read_manifest(project)
+    summary = FetchSummary()
+    pending = []
+    for record in records:
+        entry = entries.get(record["record_id"])
+        if entry is not None and _settled(project, entry, recheck):
+            summary.already += 1
+        else:
+            pending.append(record)
+    if progress is not None:
+        progress.set_total(len(pending))
+    for record in pending:
+        entry = _settle(project, record, finder, now or _now())
+        entries[entry.record_id] = entry
+        write_manifest(project, entries)
+        getattr(summary, entry.status).append(entry)
+        if progress is not None:
+            progress.advance(1)
+    return summary
+
+
+def _settled(project, entry: Entry, recheck: bool) -> bool:
+    if entry.status == "retrieved":
+        return stored_file(project, entry) is not None
+    return entry.status == "needs_library_access" and not recheck
+
+
+def _settle(project, record, finder, when: str) -> Entry:
+    record_id = record["record_id"]
+    doi = (record.get("doi") or "").strip()
+    doi_link = f"https://doi.org/{doi}" if doi else ""
+    try:
+        lookup = finder.find(record)
+    except HttpError as exc:
+        return Entry(record_id, "failed", doi_link=doi_link, retrieved=when,
+                     note=f"{exc} (asked again on the next run)")
+    if lookup.found is None:
+        return Entry(record_id, "needs_library_access", doi_link=doi_link, retrieved=when,
+                     note="; ".join(lookup.notes) or "no open copy found")
+    found = lookup.found
+    relative = f"{FILES_DIR}/{_file_stem(record_id)}.{found.fmt}"
+    atomic_write_bytes(fulltext_dir(project) / relative, found.content)
+    return Entry(record_id, "retrieved", source=found.source, url=found.url, licence=found.licence,
+                 format=found.fmt, file=relative, sha256=sha256(found.content), retrieved=when,
+                 doi_link=doi_link, note="; ".join(lookup.notes))
+
+
+def _file_stem(record_id: str) -> str:
+    """A safe file name for a record ID (IDs are plain, but a hand-made one may hold anything)."""
+    stem = re.sub(r"[^A-Za-z0-9._-]", "_", record_id)[:100].lstrip(".")
+    return stem or "record"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
