@@ -67,30 +67,11 @@ def test_cli_json_and_diagrams(complete, tmp_path):
     assert "Records excluded: 3" in plain.output and "  wrong comparator: 1" in plain.output
 
 
-def test_unfinished_screening_is_an_error_that_names_records(make_project):
-    ta = {k: v for k, v in TA.items() if k != 4}
-    project = make_project({"title_abstract/alice.csv": rows("alice", ta),
-                            "title_abstract/bob.csv": rows("bob", {**ta, 1: ("exclude", "")})})
-    with pytest.raises(PrismaError) as err:
-        prisma_counts(project)
-    message = str(err.value)
-    assert "title/abstract: 1 record(s) not screened yet: r04" in message
-    assert "title/abstract: 1 record(s) on which reviewers disagree" in message and "r01" in message
-    assert "full text: 4 record(s) not screened yet: r03, r05, r07, r08" in message  # r01 waits for reconciliation
-
-
 def test_full_text_decision_on_an_excluded_record_names_file_and_line(make_project):
     project = make_project({"title_abstract/alice.csv": rows("alice", TA),
                             "full_text/alice.csv": rows("alice", {**FT, 2: ("include", "")})})
     with pytest.raises(PrismaError, match=r"record r02 has decisions \(.*full_text/alice.csv, line 7\) but was "
                                           "not included at title/abstract"):
-        prisma_counts(project)
-
-
-def test_maybe_left_at_full_text_is_an_error(make_project):
-    project = make_project({"title_abstract/alice.csv": rows("alice", TA),
-                            "full_text/alice.csv": rows("alice", {**FT, 3: ("maybe", "")})})
-    with pytest.raises(PrismaError, match="1 record\\(s\\) still 'maybe'.*r03"):
         prisma_counts(project)
 
 
