@@ -51,8 +51,21 @@ ALLOWED = {
     "direction": ("lower is better", "higher is better"),
 }
 ANALYSIS_KEYS = frozenset(ALLOWED) | {"title", "outcome", "level", "group1", "group2", "pooled_sd",
-                                      "subgroups", "target", "note"}
+                                      "subgroups", "target", "note", "mid", "grade"}
 TARGET_KEYS = frozenset({"source", "estimate", "ci", "p", "I2", "tau2"})
+#: ``[analyses.NAME.grade]``: the team's choices GRADE's proposal rules need (docs/grade.md, sysrev/grade/).
+#: key -> (allowed type, lower bound, upper bound) for numbers, or a tuple of allowed words.
+GRADE_KEYS = {
+    "design": ("randomised", "non-randomised"),
+    "importance": ("critical", "important", "not important"),
+    "control_risk": (float, 0.0, 1.0),
+    "control_risk_source": str,
+    "ois_rrr": (float, 0.0, 1.0),
+    "ois_alpha": (float, 0.0, 0.5),
+    "ois_power": (float, 0.5, 1.0),
+    "ois_delta": (float, 0.0, None),
+    "ois_sd": (float, 0.0, None),
+}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -80,6 +93,8 @@ class AnalysisSpec:
     pooled_sd: bool = False
     target: Target | None = None
     note: str = ""
+    mid: float | None = None  # minimal important difference (docs/grade.md: its scale per measure)
+    grade: dict = field(default_factory=dict)  # [analyses.NAME.grade], validated (GRADE_KEYS)
     path: Path | None = None
     line: int | None = None
 
@@ -101,6 +116,7 @@ class AnalysisSpec:
             "model": self.model, "tau2": self.tau2, "ci": self.ci, "smd": self.smd, "level": self.level,
             "subgroup": self.subgroup, "subgroups": {k: list(v) for k, v in self.subgroups.items()},
             "group1": self.group1, "group2": self.group2, "pooled_sd": self.pooled_sd, "note": self.note,
+            **({"mid": self.mid} if self.mid is not None else {}),
         }
 
 
@@ -214,6 +230,56 @@ def _parse_subgroups(raw, name: str, loc: _Locator) -> dict:
     return out
 
 
+def _number(value, low, high) -> float | None:
+    """``value`` as a float strictly between ``low`` and ``high`` (None for no bound), or None if it is not."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    value = float(value)
+    if (low is not None and value <= low) or (high is not None and value >= high):
+        return None
+    return value
+
+
+def _parse_mid(raw, measure: str, name: str, loc: _Locator) -> float | None:
+    """The minimal important difference: a positive number (for RR/OR/Peto a relative change below 1)."""
+    if "mid" not in raw:
+        return None
+    ratio = measure in ("RR", "OR", "PETO")
+    value = _number(raw["mid"], 0.0, 1.0 if ratio else None)
+    if value is None:
+        scale = ("a relative change between 0 and 1 (0.25 = a 25% relative reduction or increase)" if ratio
+                 else "a positive number on the outcome's scale (SD units for SMD, a risk difference for RD)")
+        raise loc.error(f"mid must be {scale}", "analyses", name, key="mid")
+    return value
+
+
+def _parse_grade(raw, name: str, loc: _Locator) -> dict:
+    """``[analyses.NAME.grade]``: every key known, every value of the right kind and range."""
+    if not isinstance(raw, dict):
+        raise loc.error("grade must be a table ([analyses.NAME.grade])", "analyses", name, key="grade")
+    out = {}
+    for key, value in raw.items():
+        rule = GRADE_KEYS.get(key)
+        if rule is None:
+            raise loc.error(f"unknown grade key '{key}' (expected one of {', '.join(sorted(GRADE_KEYS))})",
+                            "analyses", name, "grade", key=key)
+        if rule is str:
+            ok = isinstance(value, str) and value.strip()
+            out[key] = value.strip() if ok else None
+        elif rule[0] is float:
+            out[key] = _number(value, rule[1], rule[2])
+            ok = out[key] is not None
+        else:
+            ok = value in rule
+            out[key] = value
+        if not ok:
+            expected = ("a non-empty string" if rule is str else
+                        f"one of {', '.join(rule)}" if rule[0] is not float else
+                        f"a number above {rule[1]}" + (f" and below {rule[2]}" if rule[2] is not None else ""))
+            raise loc.error(f"grade {key} = {value!r}: expected {expected}", "analyses", name, "grade", key=key)
+    return out
+
+
 def _parse_one(name: str, raw, arms, loc: _Locator) -> AnalysisSpec:
     if not _NAME.match(name):
         raise loc.error(f"analysis name '{name}' must be usable as a file name (letters, digits, '.', '_', '-')",
@@ -269,7 +335,9 @@ def _parse_one(name: str, raw, arms, loc: _Locator) -> AnalysisSpec:
         group1_label=label1 if group1 == arms[0] else group1, group2_label=label2 if group2 == arms[1] else group2,
         direction=raw.get("direction", "lower is better"), pooled_sd=pooled_sd,
         target=_parse_target(raw["target"], name, loc) if "target" in raw else None,
-        note=raw.get("note", ""), path=loc.path, line=loc.line("analyses", name),
+        note=raw.get("note", ""), mid=_parse_mid(raw, measure, name, loc),
+        grade=_parse_grade(raw["grade"], name, loc) if "grade" in raw else {},
+        path=loc.path, line=loc.line("analyses", name),
     )
     return AnalysisSpec(**values)
 

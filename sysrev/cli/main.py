@@ -22,6 +22,7 @@ _COMMANDS = {
     "export": ("export", "export"),
     "extract": ("extract", "extract"),
     "fulltext": ("fulltext", "fulltext"),
+    "grade": ("grade", "grade"),
     "import": ("importer", "import_command"),
     "init": ("init", "init"),
     "meta": ("meta", "meta"),
@@ -29,6 +30,7 @@ _COMMANDS = {
     "rob": ("rob", "rob"),
     "screen": ("screen", "screen"),
     "search": ("search", "search"),
+    "sof": ("grade", "sof"),
 }
 
 
