@@ -98,6 +98,7 @@ TYPES = {
     "pair of numbers": ("a list of two numbers, [low, high]", lambda v: isinstance(v, list) and len(v) == 2 and all(
         isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)),
     "pair of strings": ("a list of two strings", lambda v: _is_str_list(v) and len(v) == 2),
+    "value": ("a string, number, true/false or list", lambda v: not isinstance(v, dict)),
 }
 
 # ------------------------------------------------------------------------------------------ review.toml
@@ -207,6 +208,20 @@ _ANALYSES = FileKind("analysis/analyses.toml", "analysis/analyses.toml", "analys
         Key("pooled_sd", "boolean", "MD only: each study's variance from the pooled within-study SD.",
             default="false"),
         Key("note", "string", "Assumptions and remarks, kept in the results file."),
+        Key("mid", "number", "Minimal important difference for GRADE imprecision: on the outcome's scale (SD units "
+                             "for SMD, a risk difference for RD), a relative change between 0 and 1 for RR/OR/PETO."),
+    )),
+    Table("analyses.<name>.grade", "The team's choices GRADE's proposal rules need (`sysrev grade`).", keys=(
+        Key("design", "string", "Study design of the body of evidence (randomised starts high, non-randomised low).",
+            choices=("randomised", "non-randomised"), default="randomised"),
+        Key("importance", "string", "Importance of the outcome.", choices=("critical", "important", "not important")),
+        Key("control_risk", "number", "Assumed control-group risk (0-1) for the absolute effects."),
+        Key("control_risk_source", "string", "Where the control risk comes from."),
+        Key("ois_rrr", "number", "Optimal information size: relative risk reduction (0-1)."),
+        Key("ois_alpha", "number", "Optimal information size: type I error (0-0.5)."),
+        Key("ois_power", "number", "Optimal information size: power (0.5-1)."),
+        Key("ois_delta", "number", "Optimal information size: difference in means to detect (continuous)."),
+        Key("ois_sd", "number", "Optimal information size: SD of the outcome (continuous)."),
     )),
     Table("analyses.<name>.subgroups", "Subgroup label = the extraction values it takes (display order).",
           entries="string or list of strings"),
@@ -289,7 +304,34 @@ _ROB = FileKind("RoB 2 form", "analysis/rob2/*--*.toml", "rob2-form", (
     )),
 ))
 
-FILE_KINDS: tuple[FileKind, ...] = (_REVIEW, _STRATEGY, _ANALYSES, _FORM, _ROB)
+# ------------------------------------------------------------------------------ analysis/grade/*.toml
+
+_GRADE_DOMAIN_KEYS = (
+    Key("proposed", "string", "sysrev's proposed rating (refreshed at every `sysrev grade`)."),
+    Key("reasons", "list of strings", "Why, in words, with the thresholds used."),
+    Key("pending", "list of strings", "Inputs still missing (then proposed = \"pending\")."),
+    Key("final", "string", "The team's rating; never changed by sysrev."),
+    Key("justification", "string", "Required when final differs from the proposal it was decided against."),
+    Key("decided_against", "string", "Written by sysrev once: the proposal the final rating was made against."),
+    Key("flag", "string", "Written by sysrev: the proposal has changed since the final rating was decided."),
+)
+_GRADE_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias",
+                  "large_effect", "dose_response", "confounding")
+
+_GRADE = FileKind("GRADE file", "analysis/grade/*.toml", "grade-file", (
+    "sysrev's proposed GRADE ratings of one analysis beside the team's final ones, one table per domain "
+    "(written by `sysrev grade`; the team edits `final` and `justification`)."), (
+    Table("", "The analysis rated.", keys=(
+        Key("analysis", "string", "Name of the analysis in analyses.toml.", default="the file name"),
+        Key("title", "string", "Its title."),
+        Key("design", "string", "Study design.", choices=("randomised", "non-randomised"), default="randomised"),
+    )),
+    Table("inputs", "The thresholds and assumptions the proposals used (set in analyses.toml).", entries="value"),
+    *(Table(domain, f"GRADE domain: {domain.replace('_', ' ')}.", keys=_GRADE_DOMAIN_KEYS)
+      for domain in _GRADE_DOMAINS),
+))
+
+FILE_KINDS: tuple[FileKind, ...] = (_REVIEW, _STRATEGY, _ANALYSES, _FORM, _ROB, _GRADE)
 KIND_BY_NAME = {kind.name: kind for kind in FILE_KINDS}
 
 # ------------------------------------------------------------------------------------------- checking

@@ -87,6 +87,15 @@ def test_rob_form_typo_is_refused(tmp_path):
     assert "Trial--pain.toml, line 5: unknown key 'justifcation' in [D2]; did you mean 'justification'?" in message
 
 
+def test_grade_file_typo_is_refused(tmp_path):
+    from sysrev.grade.files import read_grade_file
+
+    path = write(tmp_path, "grade/main.toml", 'analysis = "main"\n\n[imprecision]\nproposed = "serious"\n'
+                                              'finale = "serious"\n')
+    message = refused(read_grade_file, path)
+    assert "main.toml, line 5: unknown key 'finale' in [imprecision]; did you mean 'final'?" in message
+
+
 def test_wrong_types_choices_and_missing_keys_are_all_listed(tmp_path):
     write(tmp_path, "review.toml", """[review]
 question = "q"
@@ -134,7 +143,7 @@ def test_check_passes_a_valid_project(tmp_path):
 
 
 def test_bundled_review_and_example_pass_the_schema():
-    for root in (REPO, REPO / "examples" / "normand1999"):
+    for root in (REPO, *sorted(p for p in (REPO / "examples").iterdir() if (p / "review.toml").is_file())):
         result = CliRunner().invoke(cli, ["check", "--project", str(root)])
         assert result.exit_code == 0, result.output
 
