@@ -95,7 +95,7 @@ class PipedKeys:
 
 def single_keys():
     """Single key presses from stdin: :class:`TerminalKeys` on a terminal, :class:`PipedKeys` otherwise."""
-    return TerminalKeys() if sys.stdin.isatty() else PipedKeys(click.get_text_stream("stdin"))
+    return TerminalKeys() if sys.stdin.isatty() else PipedKeys(sys.stdin)
 
 
 def _escape_length(text) -> int:
