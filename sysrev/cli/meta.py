@@ -138,3 +138,7 @@ meta.add_command(run)
 from sysrev.cli.meta_cumulative import cumulative  # noqa: E402  `sysrev meta cumulative`
 
 meta.add_command(cumulative)
+
+from sysrev.cli.meta_tsa import tsa  # noqa: E402  `sysrev meta tsa` (sysrev/living/sequential.py)
+
+meta.add_command(tsa)

@@ -33,7 +33,8 @@ def cumulative(data_csv, analysis_name, project_dir, measure, method, model, tau
         from sysrev.meta.plots import plot_format
 
         plot_format(plot)
-    options = dict(measure=measure, method=method, model=model, tau2=tau2, ci=ci, smd=smd, zero=zero, level=level)
+    options = {"measure": measure, "method": method, "model": model, "tau2": tau2, "ci": ci, "smd": smd,
+               "zero": zero, "level": level}
     frame, lines, source, kwargs, studies, project = resolve_input(data_csv, analysis_name, project_dir, options)
     try:
         if project is None:

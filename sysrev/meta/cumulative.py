@@ -146,9 +146,10 @@ def format_cumulative_table(summary: dict) -> str:
     values = [abs(v) for s in steps for v in (s["ci_low"], s["ci_high"]) if v is not None]
     decimals = 2 if max(values, default=1) < 100 else 1
     level = t.level_text(summary["level"])
-    lines = [f"Cumulative meta-analysis: {t.MEASURE_NAMES[summary['measure']]} "
+    title = (f"Cumulative meta-analysis: {t.MEASURE_NAMES[summary['measure']]} "
              f"({METHOD_NAMES[summary['method']]}, {model}, {level}% CI), studies added in "
-             f"{'descending' if summary['descending'] else 'ascending'} order of '{summary['order_by']}'", ""]
+             f"{'descending' if summary['descending'] else 'ascending'} order of '{summary['order_by']}'")
+    lines = [title, ""]
     rows = [("Study added", summary["order_by"], "k", f"Estimate [{level}% CI]", "P", "Tau²", "I²")]
     for s in steps:
         rows.append((s["study"], str(s["order"]), str(s["k"]),
