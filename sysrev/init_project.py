@@ -214,7 +214,8 @@ def _form_toml(a: Answers) -> str:
         "# An unknown value is an EMPTY cell (reported as pending), never a guess.",
         "",
         "[characteristics.columns]",
-        'study = { type = "text", required = true, description = "Study label used in every file, e.g. \'Smith 2020\'" }',
+        'study = { type = "text", required = true, description = "Study label used in every file, '
+        'e.g. \'Smith 2020\'" }',
         'citation = { type = "text", description = "Journal, year, volume, pages; DOI or PMID" }',
         'design = { type = "text", description = "e.g. parallel-group RCT" }',
         'country = { type = "text" }',

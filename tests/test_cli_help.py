@@ -20,8 +20,8 @@ def test_short_help_matches_each_command():
 
 def _help_in_a_fresh_process(load_all: bool) -> tuple[str, str]:
     """``sysrev --help`` from a new interpreter: (its output, the sysrev.cli command modules it imported)."""
-    probe = ("import sys, click\nfrom sysrev.cli.main import _COMMANDS, cli\n"
-             + ("ctx = click.Context(cli)\nfor name in _COMMANDS:\n    cli.get_command(ctx, name)\n" if load_all else "")
+    load = "ctx = click.Context(cli)\nfor name in _COMMANDS:\n    cli.get_command(ctx, name)\n"
+    probe = ("import sys, click\nfrom sysrev.cli.main import _COMMANDS, cli\n" + (load if load_all else "")
              + "try:\n    cli(['--help'], prog_name='sysrev')\nexcept SystemExit:\n    pass\n"
              "print(sorted(m for m in sys.modules if m.startswith('sysrev.cli.') and m not in "
              "('sysrev.cli.main', 'sysrev.cli.options')), file=sys.stderr)")

@@ -62,7 +62,8 @@ def to_bibtex(records: list[dict]) -> str:
                   ("number", r.get("issue")), ("pages", (r.get("pages") or "").replace("-", "--")),
                   ("doi", r.get("doi")), ("pmid", r.get("pmid")), ("url", r.get("url")),
                   ("note", f"sysrev record {r['record_id']}")]
-        body = ",\n".join(f"  {name} = {{{_bibtex_escape(value)}}}" for name, value in fields if value not in (None, ""))
+        body = ",\n".join(f"  {name} = {{{_bibtex_escape(value)}}}" for name, value in fields
+                           if value not in (None, ""))
         out.append(f"@article{{{_bibtex_key(r, used)},\n{body}\n}}")
     return "\n\n".join(out) + ("\n" if out else "")
 

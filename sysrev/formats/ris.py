@@ -3,8 +3,8 @@
 Lines are grouped into records here, with their line numbers, so that a damaged file is reported precisely
 (a record that starts without ``TY``) and no record is dropped without a word (a last record without ``ER``
 is a file cut off mid-record: :attr:`ParsedFile.truncated`, an error unless the caller allows it); the tags
-of each record are then collected by :mod:`rispy`'s parser, with every tag read as a list so that repeated tags and continuation lines are all kept. The mapping from tags to Record
-fields follows the RIS specification and the dialects seen in real exports:
+of each record are then collected by :mod:`rispy`'s parser, with every tag read as a list so that repeated
+tags and continuation lines are all kept. The mapping from tags to Record fields follows the RIS specification and the dialects seen in real exports:
 
 * EndNote, Zotero, Mendeley: ``TI``/``T1``, ``AU``/``A1``, ``AB``/``N2``, ``PY``/``Y1``/``DA``,
   ``T2``/``JF``/``JO`` (journal), ``J2``/``JA`` (abbreviation), ``SP``/``EP``, ``DO``, ``SN``, ``AN``/``ID``;

@@ -47,7 +47,8 @@ def test_init_refuses_an_existing_project_and_bad_answers(tmp_path):
 def test_init_makes_a_git_repository_unless_inside_one(tmp_path):
     assert CliRunner().invoke(cli, ["init", str(tmp_path / "a"), "--no-input", "--outcome", "pain"]).exit_code == 0
     assert (tmp_path / "a" / ".git").is_dir()
-    assert CliRunner().invoke(cli, ["init", str(tmp_path / "a" / "sub"), "--no-input", "--outcome", "pain"]).exit_code == 0
+    inner = CliRunner().invoke(cli, ["init", str(tmp_path / "a" / "sub"), "--no-input", "--outcome", "pain"])
+    assert inner.exit_code == 0
     assert not (tmp_path / "a" / "sub" / ".git").exists()
     ignored = subprocess.run(["git", "check-ignore", ".venv/x"], cwd=tmp_path / "a", capture_output=True)
     assert ignored.returncode == 0
