@@ -18,8 +18,11 @@ from sysrev.screening.config import DECISIONS, STAGES
 from sysrev.screening.imports import FORMATS, read_export
 from sysrev.screening.keys import TerminalKeys
 from sysrev.screening.log import append_decisions, log_path
+from sysrev.screening.ordering import ORDERS
+from sysrev.screening.prioritisation import read_stops, record_stop, reviewer_stopping
 from sysrev.screening.session import STAGE_LABEL, ReconcileSession, ScreenSession
 from sysrev.screening.state import load_screening
+from sysrev.screening.stopping import StoppingStatus
 from sysrev.screening.summary import stage_summary
 
 stage_option = click.option("--stage", type=click.Choice(STAGES), default="title_abstract", show_default=True,
@@ -29,43 +32,62 @@ stage_option = click.option("--stage", type=click.Choice(STAGES), default="title
 @click.group(invoke_without_command=True)
 @click.option("--reviewer", help="Your reviewer name, as listed in review.toml [screening] reviewers.")
 @stage_option
+@click.option("--order", type=click.Choice(ORDERS), default=None,
+              help="Order of the records: relevance (learnt from your own decisions; the default at "
+                   "title/abstract, in file order until you have made one include and one exclude), random "
+                   "(draws for the stopping rule's sample) or file (default at full text).")
 @project_option
 @click.pass_context
-def screen(ctx, reviewer, stage, project_dir):
+def screen(ctx, reviewer, stage, order, project_dir):
     """Screen records one at a time (with --reviewer), or use a subcommand.
 
     \b
     Keys: i include, e exclude, m maybe, s skip, b back, q quit, space: next page of a long abstract
     (at full text, e asks for the exclusion reason from a numbered menu).
-    Decisions go to screening/<stage>/<reviewer>.csv; the screen resumes where you stopped,
-    and b goes back into earlier sessions too.
+    Decisions go to screening/<stage>/<reviewer>.csv (with the rank each record was shown at and the
+    model that ranked it); the screen resumes where you stopped, and b goes back into earlier sessions too.
     """
     if ctx.invoked_subcommand is not None:
         return
     if reviewer is None:
         raise click.UsageError("give --reviewer NAME to screen, or a subcommand (status, conflicts, reconcile, "
                                "import)")
-    _run_interactive(ScreenSession, project_dir, reviewer, stage)
+    _run_interactive(ScreenSession, project_dir, reviewer, stage, order=order)
 
 
-def _run_interactive(session_class, project_dir, reviewer, stage):
+def _run_interactive(session_class, project_dir, reviewer, stage, **options):
     if not sys.stdin.isatty():
         raise click.UsageError("the interactive screen needs a terminal (stdin is not one); to load decisions "
                                "made elsewhere use `sysrev screen import`")
     with TerminalKeys() as getkey:  # cbreak from the start: keys typed while the project loads are kept
         session = session_class(load_project(project_dir), reviewer, stage, getkey=getkey, echo=click.echo,
                                 clock=time.monotonic, clear=click.clear, color=sys.stdout.isatty(),
-                                height=shutil.get_terminal_size().lines)
+                                height=shutil.get_terminal_size().lines, **options)
         session.run()
+
+
+recall_option = click.option("--recall", "recall_target", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+                             default=0.95, show_default=True, help="Recall target of the stopping rule.")
+confidence_option = click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+                                 default=0.95, show_default=True, help="Confidence of the stopping rule.")
 
 
 @screen.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@recall_option
+@confidence_option
 @project_option
-def status(as_json, project_dir):
-    """Per stage and reviewer: screened, left, conflicts and agreement (kappa, PABAK, AC1)."""
-    screening = load_screening(load_project(project_dir), strict=False)
+def status(as_json, recall_target, confidence, project_dir):
+    """Per stage and reviewer: screened, left, conflicts and agreement (kappa, PABAK, AC1), and at
+    title/abstract where each reviewer stands against the stopping rule (Callaghan & Müller-Hansen 2020)."""
+    project = load_project(project_dir)
+    screening = load_screening(project, strict=False)
     summaries = [stage_summary(screening, stage) for stage in STAGES]
+    for s in summaries:
+        s["stopping"] = {name: reviewer_stopping(project, screening, name, s["stage"], recall_target=recall_target,
+                                                 confidence=confidence).to_dict()
+                         for name, r in s["reviewers"].items() if r["screened"] and s["stage"] == "title_abstract"}
+        s["stops_recorded"] = read_stops(project, s["stage"])
     if as_json:
         click.echo(json.dumps({"stages": summaries, "problems": [str(p) for p in screening.problems]}, indent=2))
     else:
@@ -94,6 +116,11 @@ def _format_status(s) -> str:
                      f"{'s' if a['n'] != 1 else ''}: "
                      f"{100 * a['percent_agreement']:.1f}% · {kappa} · PABAK {a['pabak']:.3f} · "
                      f"AC1 {a['ac1']:.3f}")
+    for name, figures in s.get("stopping", {}).items():
+        lines.append(f"  stopping rule, {name}: {StoppingStatus.from_dict(figures).sentence()}")
+    for stop in s.get("stops_recorded", []):
+        lines.append(f"  stopped: {stop['reviewer']} on {stop['timestamp']} after {stop['screened']} records "
+                     f"({stop['statement']})")
     if s["outside_stage"]:
         lines.append(f"  note: decisions on {len(s['outside_stage'])} record(s) this stage does not screen: "
                      f"{', '.join(s['outside_stage'][:5])}")
@@ -214,3 +241,77 @@ def report(out, previous, project_dir):
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, html)
     click.echo(f"wrote {path}")
+
+
+@screen.command("simulate")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="ORDER.csv to write: one column 'row' (0-based data rows in the order screened, priors first).")
+@click.option("--label-column", default="label_included", show_default=True, help="The 0/1 label column.")
+@click.option("--n-prior-included", type=click.IntRange(min=0), default=None,
+              help="Included records drawn as priors (default 1).")
+@click.option("--n-prior-excluded", type=click.IntRange(min=0), default=None,
+              help="Excluded records drawn as priors (default 1).")
+@click.option("--prior-seed", type=int, default=None, help="Seed for drawing the priors.")
+@click.option("--prior", "prior_rows", type=click.IntRange(min=0), multiple=True, metavar="ROW",
+              help="A prior record by its 0-based data row (repeat the option for each; replaces the drawn "
+                   "priors).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the model (it breaks ties).")
+@click.option("--stop-recall", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95,
+              show_default=True, help="Recall target of the stopping rule.")
+@click.option("--stop-confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95,
+              show_default=True, help="Confidence of the stopping rule.")
+def simulate(data, out, label_column, n_prior_included, n_prior_excluded, prior_seed, prior_rows, seed,
+             stop_recall, stop_confidence):
+    """Replay a labelled screening (DATA.csv: title, abstract, label) in sysrev's prioritised order.
+
+    Writes the order to --out and prints JSON: priors, screened, stopped_at (records screened, priors
+    excluded, when the stopping rule would have let the team stop; null if never) and recall_at_stop.
+    """
+    from tqdm import tqdm
+
+    from sysrev.screening.simulate import draw_priors, read_labelled_csv
+    from sysrev.screening.simulate import simulate as run_simulation
+
+    if prior_rows and (n_prior_included is not None or n_prior_excluded is not None or prior_seed is not None):
+        raise click.UsageError("give either --prior ROW … or --n-prior-included/--n-prior-excluded/--prior-seed")
+    labelled = read_labelled_csv(data, label_column)
+    if prior_rows:
+        priors = list(prior_rows)
+        for row in priors:
+            if row >= len(labelled.labels):
+                raise click.UsageError(f"--prior {row}: {data} has data rows 0–{len(labelled.labels) - 1}")
+    else:
+        priors = draw_priors(labelled.labels, 1 if n_prior_included is None else n_prior_included,
+                             1 if n_prior_excluded is None else n_prior_excluded, prior_seed)
+    with tqdm(total=len(labelled.labels) - len(priors), desc="simulating", unit="record", file=sys.stderr,
+              disable=not sys.stderr.isatty()) as bar:
+        result = run_simulation(labelled, priors, seed=seed, recall_target=stop_recall,
+                                confidence=stop_confidence, progress=bar.update)
+    atomic_write_text(Path(out), "row\n" + "".join(f"{row}\n" for row in result.order))
+    click.echo(json.dumps(result.summary()))
+
+
+@screen.command("stop")
+@click.option("--reviewer", required=True, help="The reviewer whose screening stops.")
+@stage_option
+@recall_option
+@confidence_option
+@click.option("--note", default="", help="Why the team stops (kept with the figures).")
+@click.option("--force", is_flag=True, help="Record the decision even though the stopping rule is not met.")
+@project_option
+def stop(reviewer, stage, recall_target, confidence, note, force, project_dir):
+    """Record the team's decision to stop screening, with the stopping test's figures.
+
+    Nothing is excluded: the records not screened stay unscreened. The decision goes to
+    screening/<stage>/stopping.jsonl and into the methods sentence of `sysrev screen report`.
+    """
+    project = load_project(project_dir)
+    screening = load_screening(project)
+    if reviewer not in screening.config.reviewers:
+        raise click.UsageError(f"unknown reviewer {reviewer!r}; review.toml lists "
+                               f"{', '.join(screening.config.reviewers)}")
+    entry = record_stop(project, screening, reviewer, stage, recall_target=recall_target, confidence=confidence,
+                        note=note, force=force)
+    click.echo(f"recorded: {reviewer} stops at {STAGE_LABEL[stage]} after {entry['screened']} of "
+               f"{entry['n_total']} records; {entry['statement']}. Nothing was excluded.")

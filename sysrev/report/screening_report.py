@@ -11,6 +11,9 @@ What a reader finds, top to bottom:
 * per stage and pair of reviewers, on the records both screened: n, the cross-table of their decisions,
   percent agreement, Cohen's kappa with its 95% CI, PABAK and Gwet's AC1 (:mod:`sysrev.screening.summary`),
   and one sentence ready for the methods section;
+* per stage, how records were ordered (relevance model, random draws, file order; the model and its
+  settings) and the team's recorded stopping decisions with the stopping test's figures, as sentences for
+  the methods section (:mod:`sysrev.screening.prioritisation`);
 * rows of the logs that could not be counted, with file and line.
 
 The page holds no timestamp, so re-running it on unchanged files gives the same bytes (git shows no change).
@@ -20,6 +23,7 @@ from html import escape
 
 from sysrev.report.prisma import PrismaError, prisma_counts
 from sysrev.screening.config import DECISIONS, STAGES
+from sysrev.screening.prioritisation import methods_sentences
 from sysrev.screening.state import load_screening
 from sysrev.screening.summary import stage_summary
 
@@ -41,7 +45,11 @@ def screening_report(project, *, previous_studies=None, previous_reports=None) -
     parts = [f"<h1>Screening report: {escape(str(title))}</h1>", _prisma_section(project, screening,
                                                                                  previous_studies,
                                                                                  previous_reports)]
-    parts += [_stage_section(stage_summary(screening, stage)) for stage in STAGES]
+    for stage in STAGES:
+        parts.append(_stage_section(stage_summary(screening, stage)))
+        sentences = methods_sentences(project, screening, stage)
+        if sentences:
+            parts.append(f"<h3>Prioritisation and stopping</h3><p>{escape(' '.join(sentences))}</p>")
     if screening.problems:
         items = "".join(f"<li>{escape(str(p))}</li>" for p in screening.problems)
         parts.append(f'<h2>Rows not counted</h2><ul class="problem">{items}</ul>')

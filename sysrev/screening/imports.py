@@ -100,7 +100,7 @@ def read_export(path, *, reviewer, stage, config, records, fmt=None, rayyan_name
             continue
         full_note = note if not extra_note else f"{note}; {extra_note}"
         result.decisions.append(Decision(record_id, value, reason, reviewer, timestamp or now_timestamp(),
-                                         full_note, path, line))
+                                         full_note, path=path, line=line))
     return result
 
 

@@ -1,7 +1,10 @@
 """Decision logs: ``screening/<stage>/<reviewer>.csv``, append-only (contract 6, ../shared/DESIGN.md §3).
 
-Each row is one decision: ``record_id,decision,reason,reviewer,timestamp`` plus an optional trailing
-``note`` column. A changed mind is a new row; the history stays, and the *last* row for a record in a file
+Each row is one decision: ``record_id,decision,reason,reviewer,timestamp`` plus optional trailing columns:
+``note``, then ``rank`` and ``model`` (written by the prioritised screen: the record's place in the order it
+was shown in, 1 = first, and the model that made that order, e.g. ``tfidf-logreg.1/42``, or ``random`` /
+``file``). Files with five or six columns stay valid; a row that needs a later column upgrades the file, and
+the old rows get empty cells. A changed mind is a new row; the history stays, and the *last* row for a record in a file
 is the one that counts (file order, not timestamp order, because imports may carry older times).
 
 Writing: every append takes a file lock (``filelock``; the lock file lives in the system temp folder, not
@@ -30,6 +33,8 @@ from sysrev.screening.config import DECISIONS, STAGES
 
 HEADER = ("record_id", "decision", "reason", "reviewer", "timestamp")
 HEADER_WITH_NOTE = HEADER + ("note",)
+HEADER_WITH_RANK = HEADER_WITH_NOTE + ("rank", "model")
+HEADERS = (HEADER, HEADER_WITH_NOTE, HEADER_WITH_RANK)
 RECONCILIATION_DIR = "reconciliation"
 _MAX_LISTED = 25
 
@@ -44,11 +49,20 @@ class Decision:
     reviewer: str
     timestamp: str
     note: str = ""
+    rank: str = ""  # place in the order the record was shown in (1 = first); empty if not recorded
+    model: str = ""  # what made that order (model version, "random" or "file"); empty if not recorded
     path: Path | None = None
     line: int | None = None
 
     def cells(self) -> list:
-        return [self.record_id, self.decision, self.reason, self.reviewer, self.timestamp, self.note]
+        return [self.record_id, self.decision, self.reason, self.reviewer, self.timestamp, self.note,
+                self.rank, self.model]
+
+    def columns_needed(self) -> int:
+        """How many columns of :data:`HEADER_WITH_RANK` this row needs (5, 6 or 8)."""
+        if self.rank or self.model:
+            return len(HEADER_WITH_RANK)
+        return len(HEADER_WITH_NOTE) if self.note else len(HEADER)
 
 
 @dataclass(frozen=True)
@@ -102,8 +116,8 @@ def reconciliation_path(screening_dir, stage: str, reviewer: str) -> Path:
 def append_decisions(path, decisions) -> int:
     """Append ``decisions`` to the log at ``path`` under a file lock, atomically; return how many were added.
 
-    An existing file must start with the contract header; a note on a new row upgrades a five-column file
-    to the six-column form (the old rows get an empty note).
+    An existing file must start with the contract header; a new row that needs more columns (a note, or a
+    rank and model) upgrades the file to the wider form, and the old rows get empty cells.
     """
     decisions = list(decisions)
     if not decisions:
@@ -117,14 +131,14 @@ def append_decisions(path, decisions) -> int:
     with lock:
         existing = path.read_text(encoding="utf-8") if path.exists() else ""
         header, rows = _split_existing(path, existing)
-        wants_note = header == HEADER_WITH_NOTE or any(d.note for d in decisions)
-        if header is not None and (header == HEADER_WITH_NOTE or not wants_note):
+        width = max([len(header or HEADER)] + [d.columns_needed() for d in decisions])
+        if header is not None and len(header) == width:
             text = existing if existing.endswith("\n") or not existing else existing + "\n"
-            text += _format_rows([d.cells()[: len(header)] for d in decisions])
+            text += _format_rows([d.cells()[:width] for d in decisions])
         else:
-            new_header = HEADER_WITH_NOTE if wants_note else HEADER
-            old = [row + [""] * (len(new_header) - len(row)) for row in rows]
-            text = _format_rows([list(new_header)] + old + [d.cells()[: len(new_header)] for d in decisions])
+            new_header = HEADER_WITH_RANK[:width]
+            old = [row + [""] * (width - len(row)) for row in rows]
+            text = _format_rows([list(new_header)] + old + [d.cells()[:width] for d in decisions])
         atomic_write_text(path, text)
     return len(decisions)
 
@@ -147,9 +161,9 @@ def read_log(path, *, stage, config, known_ids=None, owner=None):
         header = tuple(h.strip() for h in next(reader))
     except StopIteration:
         return [], []  # an empty file holds no decisions
-    if header not in (HEADER, HEADER_WITH_NOTE):
-        return [], [LogProblem(path, 1, f"header must be {','.join(HEADER)} (optionally ,note); "
-                                        f"found {','.join(header)}")]
+    if header not in HEADERS:
+        return [], [LogProblem(path, 1, f"header must be {','.join(HEADER)} (optionally ,note or "
+                                        f",note,rank,model); found {','.join(header)}")]
     if owner not in config.reviewers:
         problems.append(LogProblem(path, None, f"log of unknown reviewer {owner!r}: not in [screening] "
                                                "reviewers of review.toml"))
@@ -163,8 +177,8 @@ def read_log(path, *, stage, config, known_ids=None, owner=None):
         if issue:
             problems.append(LogProblem(path, start, issue))
             continue
-        cells = [c.strip() for c in row] + [""] * (len(HEADER_WITH_NOTE) - len(row))
-        decisions.append(Decision(*cells[:6], path=path, line=start))
+        cells = [c.strip() for c in row] + [""] * (len(HEADER_WITH_RANK) - len(row))
+        decisions.append(Decision(*cells[:8], path=path, line=start))
     return decisions, problems
 
 
@@ -191,6 +205,9 @@ def _row_problem(row, header, stage, config, known_ids, owner):
         parse_timestamp(timestamp)
     except ValueError:
         return f"timestamp {timestamp!r} is not an ISO 8601 date/time (e.g. 2024-05-01T09:30:00Z)"
+    rank = row[6].strip() if len(row) > 6 else ""
+    if rank and not (rank.isdigit() and int(rank) >= 1):
+        return f"rank {rank!r} is not a whole number from 1 (the place the record was shown at)"
     return None
 
 
@@ -200,7 +217,7 @@ def _split_existing(path, text):
         return None, []
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     header = tuple(h.strip() for h in rows[0])
-    if header not in (HEADER, HEADER_WITH_NOTE):
+    if header not in HEADERS:
         raise SysrevError(f"{path}, line 1: not a decision log (header must be {','.join(HEADER)}); "
                           "nothing was written")
     return header, [r for r in rows[1:] if r]

@@ -7,6 +7,11 @@ of a paper that needs library access) and ``o`` opens it. The screen resumes whe
 again), shows progress (record n of N, mean seconds per record, time left) and is blind: it never reads or
 shows another reviewer's decisions, only the reviewer's own when going back.
 
+Records are shown in the order chosen with ``order`` (:mod:`sysrev.screening.ordering`): by relevance
+(the default at title/abstract; a model retrained in the background after every decision, learning from
+this reviewer's decisions only), at random, or in file order. Each decision row records the rank the record
+was shown at and the model that ranked it.
+
 Input and output are injected (``getkey`` returns one key, ``echo`` prints a block of text, ``clock``
 returns seconds), so tests drive a session with scripted key presses; the CLI passes ``click.getchar``,
 ``click.echo`` and ``time.monotonic``.
@@ -22,6 +27,7 @@ import click
 from sysrev.errors import SysrevError
 from sysrev.fulltext.paper import paper_location
 from sysrev.screening.log import Decision, append_decisions, log_path, now_timestamp, reconciliation_path
+from sysrev.screening.ordering import ORDERS, RecordOrder
 from sysrev.screening.state import load_screening
 
 KEYS = {"i": "include", "e": "exclude", "m": "maybe"}
@@ -47,7 +53,7 @@ class ScreenSession:
     mode = "screen"
 
     def __init__(self, project, reviewer, stage, *, getkey, echo, clock, clear=None, width=None, height=None,
-                 color=True, opener=None):
+                 color=True, opener=None, order=None, rank=None, rng=None):
         screening = load_screening(project)
         if reviewer not in screening.config.reviewers:
             raise SysrevError(f"unknown reviewer {reviewer!r}: review.toml [screening] reviewers lists "
@@ -70,6 +76,16 @@ class ScreenSession:
         self.project = project
         self.opener = opener or click.launch  # opens a file or a link in the system's viewer
         self._papers = {}
+        self.order = self._order(order, rank, rng)
+        self.frontier = self.start  # positions before it were shown (or decided earlier); after: still to choose
+        self.shown_as = {}  # record_id -> (rank, model) it was shown with in this session
+
+    def _order(self, order, rank, rng):
+        """The :class:`RecordOrder` choosing new records (relevance by default at title/abstract)."""
+        order = order or default_order(self.stage)
+        if order not in ORDERS:
+            raise SysrevError(f"unknown order {order!r}; use one of {', '.join(ORDERS)}")
+        return RecordOrder(order, self.state.eligible, self.records, self.mine, rank=rank, rng=rng)
 
     def _work(self, project):
         """The log to write, the reviewer's decisions so far ({record_id: decision}), the records already
@@ -99,6 +115,8 @@ class ScreenSession:
             return result
         position, skipped, page, shown = self.start, set(), 0, None
         while 0 <= position < len(self.queue):
+            if position >= self.frontier:
+                self._choose(position)
             record_id = self.queue[position]
             if shown != position:
                 started, page, shown = self.clock(), 0, position
@@ -130,16 +148,29 @@ class ScreenSession:
                 position += 1
                 continue
             decision, reason = action
-            append_decisions(self.path, [Decision(record_id, decision, reason, self.reviewer, now_timestamp())])
+            rank, model = self.shown_as.pop(record_id, ("", ""))
+            append_decisions(self.path, [Decision(record_id, decision, reason, self.reviewer, now_timestamp(),
+                                                  rank=rank, model=model)])
             result.durations.append(self.clock() - started)
             result.logged += 1
             self.mine[record_id] = decision
+            self.order.update(self.mine)
             skipped.discard(record_id)
             position += 1
         result.skipped = len(skipped)
         result.remaining = self.total - len(self.mine)
         self.echo(self.summary(result))
         return result
+
+    def _choose(self, position):
+        """Bring the record the order picks next to ``position`` (records before it were already shown)."""
+        candidates = self.queue[position:]
+        undecided = [rid for rid in self.state.eligible if rid not in self.mine]
+        record_id, rank, model = self.order.next(candidates, undecided)
+        self.queue.remove(record_id)
+        self.queue.insert(position, record_id)
+        self.shown_as[record_id] = (rank, model)
+        self.frontier = position + 1
 
     def _ask(self):
         """Read keys until one means something; return 'quit', 'back', 'skip', 'more' (next page of the
@@ -286,9 +317,13 @@ class ScreenSession:
 
 class ReconcileSession(ScreenSession):
     """Settle disagreements: each conflict with every reviewer's decision side by side; the decision goes to
-    ``screening/<stage>/reconciliation/<reviewer>.csv``. Not blind, by design: this is reconciliation."""
+    ``screening/<stage>/reconciliation/<reviewer>.csv``. Not blind, by design: this is reconciliation.
+    Conflicts come in file order."""
 
     mode = "reconcile"
+
+    def _order(self, order, rank, rng):
+        return RecordOrder("file", self.state.eligible, self.records, self.mine)
 
     def _work(self, project):
         settled = {rid: d for rid, d in self.state.reconciled.items() if d.reviewer == self.reviewer}
@@ -305,6 +340,12 @@ class ReconcileSession(ScreenSession):
             lines.append(f"  {name.ljust(width)}  {d.decision}{' — ' + d.reason if d.reason else ''}"
                          f"{'  (' + d.note + ')' if d.note else ''}")
         return lines
+
+
+def default_order(stage) -> str:
+    """Relevance at title/abstract (it behaves as file order until the reviewer has made at least one
+    include and one exclude, since there is nothing to learn from before); file order at full text."""
+    return "relevance" if stage == "title_abstract" else "file"
 
 
 def _highlighter(terms):

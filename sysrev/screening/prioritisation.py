@@ -1,0 +1,136 @@
+"""Prioritised screening as a review reports it: each reviewer's stopping status, the team's stopping
+decisions, and the methods-section sentence.
+
+A reviewer's *screening sequence* is their log read in file order: each record counted once, where its
+first decision stands, labelled relevant when its latest decision is include or maybe. The stopping test
+(:mod:`sysrev.screening.stopping`) runs on that sequence against every record the stage screens.
+
+Stopping decisions go to ``screening/<stage>/stopping.jsonl`` (one JSON object a line, append-only): who
+decided, when, and the test's figures at that moment. Nothing is excluded by it; the records not screened
+stay unscreened, and the PRISMA counts say so.
+"""
+
+import json
+from datetime import datetime, timezone
+
+from sysrev.errors import SysrevError
+from sysrev.fileio import atomic_write_text
+from sysrev.screening.log import log_path, now_timestamp, read_log
+from sysrev.screening.ranking import DEFAULT_SETTINGS, MODEL_NAME, RELEVANT
+from sysrev.screening.stopping import REFERENCE, percent, stopping_status
+
+STOPPING_FILE = "stopping.jsonl"
+
+
+def screening_sequence(project, screening, reviewer, stage):
+    """``(labels, rows)``: 1/0 per record in the order ``reviewer`` first decided it at ``stage`` (eligible
+    records only), and the first row of each of those records (its rank and model say how it was shown)."""
+    state = screening.stages[stage]
+    path = log_path(project.screening_dir, stage, reviewer)
+    if not path.exists():
+        return [], []
+    rows, _problems = read_log(path, stage=stage, config=screening.config, owner=reviewer)
+    eligible = set(state.eligible)
+    latest = state.latest.get(reviewer, {})
+    first = {}
+    for row in rows:
+        if row.record_id in eligible and row.record_id in latest and row.record_id not in first:
+            first[row.record_id] = row
+    labels = [int(latest[rid].decision in RELEVANT) for rid in first]
+    return labels, list(first.values())
+
+
+def reviewer_stopping(project, screening, reviewer, stage="title_abstract", *, recall_target=0.95,
+                      confidence=0.95):
+    """The :class:`~sysrev.screening.stopping.StoppingStatus` of one reviewer at ``stage``."""
+    labels, rows = screening_sequence(project, screening, reviewer, stage)
+    random_tail = 0
+    for row in reversed(rows):
+        if row.model != "random":
+            break
+        random_tail += 1
+    return stopping_status(labels, len(screening.stages[stage].eligible), random_draws=random_tail,
+                           recall_target=recall_target, confidence=confidence)
+
+
+def stopping_path(project, stage):
+    return project.screening_dir / stage / STOPPING_FILE
+
+
+def read_stops(project, stage) -> list:
+    """The team's recorded stopping decisions at ``stage`` (oldest first)."""
+    path = stopping_path(project, stage)
+    if not path.exists():
+        return []
+    stops = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            stops.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise SysrevError(f"{path}, line {number}: not a JSON object ({exc.msg})") from None
+    return stops
+
+
+def record_stop(project, screening, reviewer, stage, *, recall_target=0.95, confidence=0.95, note="",
+                force=False) -> dict:
+    """Record the team's decision that ``reviewer`` stops screening ``stage``, with the test's figures.
+
+    Refuses (unless ``force``) while the criterion is not met; never excludes a record.
+    """
+    status = reviewer_stopping(project, screening, reviewer, stage, recall_target=recall_target,
+                               confidence=confidence)
+    if not status.can_stop and not force:
+        raise SysrevError(f"{reviewer}: {status.sentence()}; nothing recorded (to stop anyway, as the team's "
+                          "decision, repeat with --force)")
+    entry = {"timestamp": now_timestamp(), "stage": stage, "reviewer": reviewer, "criterion": REFERENCE,
+             "criterion_met": status.can_stop, "statement": status.sentence(), **status.to_dict()}
+    if note:
+        entry["note"] = note
+    path = stopping_path(project, stage)
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    atomic_write_text(path, old + json.dumps(entry, ensure_ascii=False) + "\n")
+    return entry
+
+
+def methods_sentences(project, screening, stage="title_abstract") -> list:
+    """Sentences for a methods section on how ``stage`` was ordered and stopped (none on the order when no
+    decision row records one: logs from before prioritisation, or imports)."""
+    rows = []
+    for reviewer in screening.config.reviewers:
+        rows += screening_sequence(project, screening, reviewer, stage)[1]
+    by_model = sum(1 for r in rows if r.model.startswith(MODEL_NAME))
+    by_random = sum(1 for r in rows if r.model == "random")
+    by_file = sum(1 for r in rows if r.model == "file")
+    label = "title/abstract" if stage == "title_abstract" else "full text"
+    revisions = sorted({r.model.split("/")[0] for r in rows if r.model.startswith(MODEL_NAME)})
+    sentences = [] if not by_model + by_random + by_file else [
+        f"At {label}, records were ordered for each reviewer by relevance learnt from that reviewer's own "
+        f"decisions only (active learning, so dual screening stayed independent): after every decision, "
+        f"{DEFAULT_SETTINGS.describe()} was retrained on the reviewer's decisions so far (include and maybe "
+        "as relevant), and the unscreened record with the highest predicted relevance was shown next "
+        f"(sysrev model {', '.join(revisions) or MODEL_NAME}).",
+        f"Of {len(rows)} first decisions, {by_model} were made on records ordered by the model, {by_random} on "
+        f"records drawn at random and {by_file} in file order (before the reviewer's first include and "
+        f"exclude gave the model something to learn from){_unrecorded(rows, by_model + by_random + by_file)}.",
+    ]
+    for stop in read_stops(project, stage):
+        when = datetime.fromisoformat(stop["timestamp"].replace("Z", "+00:00")).astimezone(timezone.utc)
+        sentences.append(
+            f"On {when:%d %B %Y}, the team decided that {stop['reviewer']} would stop screening after "
+            f"{stop['screened']} of {stop['n_total']} records ({stop['relevant_found']} relevant, "
+            f"{stop['random_draws']} of them drawn at random at the end); by the stopping criterion of "
+            f"Callaghan and Müller-Hansen (2020), a hypergeometric test of the null hypothesis that recall was "
+            f"below {percent(stop['recall_target'])} %, p = {stop['p_value']:.3g}, so "
+            + ("recall of at least " if stop["criterion_met"] else "the criterion was not met; recall of ")
+            + f"{percent(stop['recall_target'])} % "
+            + (f"could be claimed with {percent(stop['confidence'])} % confidence."
+               if stop["criterion_met"] else "could not be claimed at that point."))
+    return sentences
+
+
+def _unrecorded(rows, recorded) -> str:
+    missing = len(rows) - recorded
+    return f"; {missing} imported or earlier decisions record no order" if missing else ""
+

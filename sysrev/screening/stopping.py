@@ -1,0 +1,188 @@
+"""When may screening stop? The statistical stopping criterion of Callaghan & Müller-Hansen (2020).
+
+Callaghan MW, Müller-Hansen F. Statistical stopping criteria for automated screening in systematic reviews.
+Syst Rev 2020;9:273. The null hypothesis is that recall is *below* the target τ (e.g. 0.95). Treat the last
+n records screened as a sample drawn from the records that were still unscreened before them (an urn of
+N_urn records). If r records have been found relevant in total and k of them in the sample, H0 needs at
+least K = ⌊r/τ − (r − k) + 1⌋ relevant records in that urn, and the chance of seeing k or fewer relevant
+records in n draws from it is the hypergeometric ``P(X ≤ k; N_urn, K, n)``. Recall ≥ τ can be claimed with
+confidence 1 − α when that p-value is below α.
+
+The test is exact when the sample was drawn at random (``sysrev screen --order random``). Following the
+authors' ``buscar`` implementation, every n (every tail of the screening sequence) is tested and the smallest
+p-value is used; for records ordered by a model that ranks relevant records earlier than chance, treating
+the last n as a random sample is conservative, because such an order puts *more* relevant records into any
+tail than a random draw would if many were still missing.
+
+Nothing here excludes a record: the figures say whether the team *may* stop; stopping is their decision.
+"""
+
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+from scipy.special import gammaln
+
+REFERENCE = ("Callaghan MW, Müller-Hansen F. Statistical stopping criteria for automated screening in "
+             "systematic reviews. Syst Rev 2020;9:273")
+
+
+def h0_pvalue(labels, n_total: int, recall_target: float = 0.95) -> float:
+    """The smallest p-value, over every tail of ``labels``, of H0 "recall is below ``recall_target``".
+
+    ``labels`` are 1 (relevant) / 0 (not), in the order screened; ``n_total`` is the number of records the
+    screening covers (screened and unscreened). 1.0 when nothing has been screened.
+
+    Only the longest tail holding each count of relevant records needs testing: extending a tail by one
+    irrelevant record never raises its p-value (the p-value is then a mixture of the old one and a smaller
+    one), so the minimum over all tails is the minimum over the tails that reach back to just after a
+    relevant record, and the whole sequence.
+    """
+    labels = np.asarray(labels, dtype=np.int64)
+    seen = len(labels)
+    if seen == 0:
+        return 1.0
+    if seen > n_total:
+        raise ValueError(f"{seen} records screened out of {n_total}")
+    r_seen = int(labels.sum())
+    relevant_at = np.flatnonzero(labels)
+    sizes = np.unique(np.append(seen - 1 - relevant_at, seen))  # tails starting just after a relevant record
+    sizes = sizes[sizes > 0]
+    return float(_tail_pvalues(labels, sizes, n_total, recall_target, r_seen).min())
+
+
+def tail_pvalues(labels, n_total: int, recall_target: float = 0.95) -> np.ndarray:
+    """The p-value of every tail (the last 1, 2, … records screened); :func:`h0_pvalue` is their minimum."""
+    labels = np.asarray(labels, dtype=np.int64)
+    return _tail_pvalues(labels, np.arange(1, len(labels) + 1), n_total, recall_target, int(labels.sum()))
+
+
+def _tail_pvalues(labels, sizes, n_total, recall_target, r_seen):
+    seen = len(labels)
+    in_tail = np.concatenate(([0], labels[::-1].cumsum()))[sizes]  # relevant records in each tail
+    urn = n_total - seen + sizes  # the tail plus everything still unscreened
+    k_hat = np.floor(r_seen / recall_target - (r_seen - in_tail) + 1).astype(np.int64)
+    impossible = k_hat > urn  # H0 would need more relevant records than the urn holds
+    p = hypergeom_cdf(in_tail, urn, np.minimum(k_hat, urn), sizes)
+    return np.where(impossible, 0.0, p)
+
+
+def hypergeom_cdf(k, population, successes, draws) -> np.ndarray:
+    """P(X ≤ k) for X hypergeometric (``draws`` from ``population`` holding ``successes``), element-wise.
+
+    The same values as ``scipy.stats.hypergeom.cdf`` (the tests compare them), summed from log-binomial
+    terms without scipy's per-call overhead, which dominates when the test runs after every record.
+    """
+    k, big_n, big_k, n = (np.atleast_1d(np.asarray(a, dtype=np.int64)) for a in (k, population, successes, draws))
+    low = np.maximum(0, n - (big_n - big_k))
+    high = np.minimum(np.minimum(k, big_k), n)
+    counts = np.maximum(high - low + 1, 0)
+    result = np.zeros(len(k))
+    if not counts.sum():
+        return result
+    which = np.repeat(np.arange(len(k)), counts)
+    starts = np.cumsum(counts) - counts
+    j = low[which] + np.arange(counts.sum()) - np.repeat(starts, counts)
+    terms = np.exp(_log_choose(big_k[which], j) + _log_choose(big_n[which] - big_k[which], n[which] - j)
+                   - _log_choose(big_n[which], n[which]))
+    np.add.at(result, which, terms)
+    return np.minimum(result, 1.0)
+
+
+def _log_choose(n, k):
+    return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+
+
+def more_draws_needed(labels, n_total: int, recall_target: float = 0.95, confidence: float = 0.95) -> int:
+    """How many more randomly drawn records, all found irrelevant, would let recall ≥ target be claimed
+    (0: it can be claimed now). Draws beyond the unscreened records are impossible: screening everything
+    always lets it be claimed."""
+    labels = list(labels)
+    alpha = 1 - confidence
+    remaining = n_total - len(labels)
+
+    def fires(extra):
+        return h0_pvalue(labels + [0] * extra, n_total, recall_target) < alpha
+
+    if fires(0) or remaining <= 0:
+        return 0
+    low, high = 0, 1  # fires(low) is False; find a high that fires
+    while high < remaining and not fires(high):
+        low, high = high, min(high * 2, remaining)
+    if high >= remaining and not fires(remaining):
+        return remaining
+    while high - low > 1:
+        mid = (low + high) // 2
+        if fires(mid):
+            high = mid
+        else:
+            low = mid
+    return high
+
+
+@dataclass(frozen=True)
+class StoppingStatus:
+    """Where a screening sequence stands against the stopping criterion."""
+
+    n_total: int  # records the stage screens
+    screened: int
+    relevant_found: int
+    random_draws: int  # records at the end of the sequence drawn at random (``--order random``)
+    p_value: float
+    recall_target: float
+    confidence: float
+    more_draws: int  # more random draws (all irrelevant) needed; 0 when the claim can be made now
+
+    @property
+    def can_stop(self) -> bool:
+        return self.more_draws == 0
+
+    def sentence(self) -> str:
+        """What ``sysrev screen status`` prints."""
+        claim = (f"recall ≥ {percent(self.recall_target)} % can be claimed with "
+                 f"{percent(self.confidence)} % confidence")
+        if self.can_stop:
+            return f"{claim} now (p = {self.p_value:.3g})"
+        return f"{claim} after screening {self.more_draws} more randomly drawn records"
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "can_stop": self.can_stop}
+
+    @classmethod
+    def from_dict(cls, figures) -> "StoppingStatus":
+        return cls(**{f.name: figures[f.name] for f in fields(cls)})
+
+
+def stopping_status(labels, n_total, *, random_draws=0, recall_target=0.95, confidence=0.95) -> StoppingStatus:
+    """The :class:`StoppingStatus` of a sequence of 1/0 ``labels`` (in the order screened) out of
+    ``n_total`` records."""
+    _check_levels(recall_target, confidence)
+    labels = [int(x) for x in labels]
+    return StoppingStatus(n_total=n_total, screened=len(labels), relevant_found=sum(labels),
+                          random_draws=random_draws, p_value=h0_pvalue(labels, n_total, recall_target),
+                          recall_target=recall_target, confidence=confidence,
+                          more_draws=more_draws_needed(labels, n_total, recall_target, confidence))
+
+
+def first_stop(labels, n_total, *, recall_target=0.95, confidence=0.95, start=0):
+    """The first number of records screened (counting from the start of ``labels``) after which the
+    criterion fires, looking only at positions after ``start``; None if it never does."""
+    _check_levels(recall_target, confidence)
+    alpha = 1 - confidence
+    labels = np.asarray(labels, dtype=np.int64)
+    for seen in range(max(start, 1), len(labels) + 1):
+        if h0_pvalue(labels[:seen], n_total, recall_target) < alpha:
+            return seen
+    return None
+
+
+def _check_levels(recall_target, confidence):
+    for name, value in (("recall target", recall_target), ("confidence", confidence)):
+        if not 0 < value < 1:
+            raise ValueError(f"the {name} must lie strictly between 0 and 1 (got {value})")
+
+
+def percent(value) -> str:
+    """A fraction as a percentage without a needless decimal (0.95 -> "95", 0.975 -> "97.5")."""
+    text = f"{value * 100:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+

@@ -1,0 +1,253 @@
+"""Prioritised screening: ranking, blinding, the model lag, the decision-log columns, the stopping rule and
+its commands, and a small simulation."""
+
+import csv
+import itertools
+import json
+import threading
+import time
+
+from click.testing import CliRunner
+from scipy.stats import hypergeom
+
+from sysrev.cli.main import cli
+from sysrev.screening.log import HEADER_WITH_RANK, append_decisions, Decision, log_path, read_log
+from sysrev.screening.ranking import Ranking, rank_for_reviewer
+from sysrev.screening.session import ScreenSession
+from sysrev.screening.state import load_screening
+from sysrev.screening.stopping import h0_pvalue, hypergeom_cdf, more_draws_needed, stopping_status, tail_pvalues
+
+H = "record_id,decision,reason,reviewer,timestamp\n"
+
+
+def _log(rows, reviewer):
+    return H + "".join(f"{rid},{d},,{reviewer},2024-05-01T09:00:00Z\n" for rid, d in rows)
+
+
+# --- the stopping rule --------------------------------------------------------------------------------------
+
+def test_pvalue_of_a_hand_worked_sequence():
+    # 10 relevant records, then 40 irrelevant, out of 100. The longest tail without a relevant record is the
+    # last 40: H0 (recall < 95 %) needs K = floor(10/0.95 - 10 + 1) = 1 relevant record among the 90 records
+    # of that tail plus the 50 unscreened, and P(0 relevant in 40 draws from 90 holding 1) = 50/90.
+    labels = [1] * 10 + [0] * 40
+    assert abs(h0_pvalue(labels, 100) - 50 / 90) < 1e-9
+    # The tail of 41 (with the last relevant record): K = floor(10/0.95 - 9 + 1) = 2 among 91;
+    # P(X <= 1) = 1 - C(41,2)/C(91,2) = 1 - 820/4095.
+    assert abs(tail_pvalues(labels, 100)[40] - (1 - 820 / 4095)) < 1e-9
+
+
+def test_minimum_over_reduced_tails_equals_minimum_over_all_tails():
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        seen = int(rng.integers(1, 120))
+        total = seen + int(rng.integers(0, 200))
+        labels = (rng.random(seen) < rng.random()).astype(int)
+        assert abs(h0_pvalue(labels, total) - tail_pvalues(labels, total).min()) < 1e-12
+
+
+def test_hypergeometric_cdf_agrees_with_scipy():
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    population = rng.integers(1, 2000, 500)
+    successes = rng.integers(0, population + 1)
+    draws = rng.integers(0, population + 1)
+    k = rng.integers(0, 40, 500)
+    assert np.allclose(hypergeom_cdf(k, population, successes, draws),
+                       hypergeom.cdf(k, population, successes, draws), atol=1e-10)
+
+
+def test_more_draws_needed_by_hand():
+    # Nothing found yet among 0 screened of 100: H0 needs K = 1; n irrelevant draws give p = (100 - n)/100,
+    # below 0.05 from n = 96.
+    assert more_draws_needed([], 100) == 96
+    # The hand-worked sequence above: m more irrelevant draws give p = (90 - 40 - m)/90 < 0.05 from m = 46.
+    assert more_draws_needed([1] * 10 + [0] * 40, 100) == 46
+    status = stopping_status([1] * 10 + [0] * 40, 100)
+    assert status.sentence() == ("recall ≥ 95 % can be claimed with 95 % confidence after screening 46 more "
+                                 "randomly drawn records")
+    done = stopping_status([1] * 10 + [0] * 86, 100)  # p = (90 - 86)/90 = 0.044 < 0.05
+    assert done.can_stop and done.sentence().startswith("recall ≥ 95 % can be claimed with 95 % confidence now")
+
+
+# --- ranking and blinding -----------------------------------------------------------------------------------
+
+def test_a_reviewers_ranking_learns_from_their_own_decisions_only(make_project):
+    alice = [("r01", "include"), ("r04", "exclude")]
+    project = make_project({"title_abstract/alice.csv": _log(alice, "alice"),
+                            "title_abstract/bob.csv": _log([("r06", "include"), ("r07", "exclude"),
+                                                            ("r05", "exclude")], "bob")})
+    with_bob = rank_for_reviewer(load_screening(project), "alice")
+    (project.screening_dir / "title_abstract" / "bob.csv").write_text(
+        _log([("r06", "exclude"), ("r07", "include"), ("r03", "include"), ("r08", "include")], "bob"))
+    other_bob = rank_for_reviewer(load_screening(project), "alice")
+    (project.screening_dir / "title_abstract" / "bob.csv").unlink()
+    without_bob = rank_for_reviewer(load_screening(project), "alice")
+    assert with_bob == other_bob == without_bob
+    assert with_bob.model == "tfidf-logreg.1/2" and with_bob.trained_on == 2
+    assert set(with_bob.record_ids) == {"r02", "r03", "r05", "r06", "r07", "r08"}
+    # ... and the ranking does follow alice's own decisions: reversing them reverses who comes first.
+    (project.screening_dir / "title_abstract" / "alice.csv").write_text(
+        _log([("r01", "exclude"), ("r04", "include")], "alice"))
+    reversed_ranking = rank_for_reviewer(load_screening(project), "alice")
+    assert reversed_ranking.record_ids[0] != with_bob.record_ids[0]
+    assert reversed_ranking.record_ids == with_bob.record_ids[::-1]
+
+
+def test_ranking_keeps_file_order_until_both_classes_are_seen(make_project):
+    project = make_project({"title_abstract/alice.csv": _log([("r03", "include")], "alice")})
+    ranking = rank_for_reviewer(load_screening(project), "alice")
+    assert ranking == Ranking(["r01", "r02", "r04", "r05", "r06", "r07", "r08"], "file", 0)
+
+
+def _session(project, reviewer, keys, **options):
+    pressed = iter(keys)
+    ticks = itertools.count(0, 10)
+    return ScreenSession(project, reviewer, "title_abstract", getkey=lambda: next(pressed),
+                         echo=lambda _text: None, clock=lambda: next(ticks), width=90, color=False, **options)
+
+
+def test_session_never_shows_a_record_ranked_by_a_model_more_than_one_update_old(make_project):
+    project = make_project({"title_abstract/bob.csv": _log([("r02", "include"), ("r05", "exclude")], "bob")})
+    seen_inputs = []
+    lock = threading.Lock()
+
+    def slow_rank(decisions):  # a model that takes a while; its version is the number of decisions
+        with lock:
+            seen_inputs.append(dict(decisions))
+        time.sleep(0.05)
+        undecided = [rid for rid in load_screening(project).stages["title_abstract"].eligible
+                     if rid not in decisions]
+        return Ranking(undecided[::-1], f"fake/{len(decisions)}", len(decisions))
+
+    _session(project, "alice", ["i", "e", "e", "i", "e", "e", "q"], rank=slow_rank).run()
+    rows, problems = read_log(log_path(project.screening_dir, "title_abstract", "alice"), stage="title_abstract",
+                              config=load_screening(project).config)
+    assert not problems and len(rows) == 6
+    for made_before, row in enumerate(rows):
+        assert row.model.startswith("fake/")
+        assert int(row.model.split("/")[1]) >= made_before - 1, (made_before, row)
+        assert row.rank == "1"
+    # Blinding in the session too: the model only ever saw alice's decisions, never bob's r02/r05 votes.
+    own = {r.record_id: r.decision for r in rows}
+    assert seen_inputs and all(d.items() <= own.items() for d in seen_inputs)
+
+
+def test_decision_rows_record_rank_and_model_and_old_logs_stay_readable(make_project):
+    old = H.strip() + ",note\nr08,exclude,,alice,2024-05-01T09:00:00Z,imported from rayyan\n"
+    project = make_project({"title_abstract/alice.csv": old})
+    _session(project, "alice", ["i", "e", "i", "q"], order="relevance").run()
+    path = log_path(project.screening_dir, "title_abstract", "alice")
+    with path.open(newline="") as fh:
+        table = list(csv.reader(fh))
+    assert tuple(table[0]) == HEADER_WITH_RANK
+    assert table[1] == ["r08", "exclude", "", "alice", "2024-05-01T09:00:00Z", "imported from rayyan", "", ""]
+    # Only r08 (exclude) was decided: nothing to learn a contrast from, so file order. After the r01 include
+    # the next record is ranked by the model of those two decisions, or (at most one update behind) still by
+    # file order; the one after that by a model of two or three decisions.
+    assert table[2][0] == "r01" and table[2][6:] == ["1", "file"]
+    assert table[3][6] == "1" and table[3][7] in ("tfidf-logreg.1/2", "file")
+    assert table[4][7] in ("tfidf-logreg.1/3", "tfidf-logreg.1/2")
+    rows, problems = read_log(path, stage="title_abstract", config=load_screening(project).config)
+    assert not problems and [r.record_id for r in rows][:2] == ["r08", "r01"]
+
+
+def test_a_five_column_log_is_widened_only_when_a_row_needs_it(tmp_path):
+    path = tmp_path / "alice.csv"
+    path.write_text(H + "r01,include,,alice,2024-05-01T09:00:00Z\n")
+    append_decisions(path, [Decision("r02", "exclude", "", "alice", "2024-05-02T09:00:00Z")])
+    assert path.read_text().splitlines()[0] == H.strip()
+    append_decisions(path, [Decision("r03", "include", "", "alice", "2024-05-03T09:00:00Z", rank="4",
+                                     model="random")])
+    assert path.read_text().splitlines() == [
+        ",".join(HEADER_WITH_RANK),
+        "r01,include,,alice,2024-05-01T09:00:00Z,,,",
+        "r02,exclude,,alice,2024-05-02T09:00:00Z,,,",
+        "r03,include,,alice,2024-05-03T09:00:00Z,,4,random",
+    ]
+
+
+def test_a_bad_rank_is_reported_with_file_and_line(make_project):
+    text = ",".join(HEADER_WITH_RANK) + "\nr01,include,,alice,2024-05-01T09:00:00Z,,first,file\n"
+    project = make_project({"title_abstract/alice.csv": text})
+    problems = load_screening(project, strict=False).problems
+    assert len(problems) == 1 and problems[0].line == 2 and "rank 'first'" in problems[0].message
+
+
+# --- status, stop and report --------------------------------------------------------------------------------
+
+def test_status_prints_the_stopping_sentence_and_stop_records_the_decision(make_project, tmp_path):
+    rows = [("r01", "include"), ("r02", "exclude"), ("r03", "include")]
+    project = make_project({"title_abstract/alice.csv": _log(rows, "alice")})
+    runner = CliRunner()
+    result = runner.invoke(cli, ["screen", "status", "--project", str(project.root)])
+    # 3 screened of 8, 2 relevant: H0 needs K = floor(2/0.95 - 2 + 1) = 2 of the 5 + tail; drawing all 5
+    # remaining records always settles it, and fewer cannot (8 records are too few for a 95 % claim sooner).
+    figures = stopping_status([1, 0, 1], 8)
+    assert f"stopping rule, alice: {figures.sentence()}" in result.output
+    assert "after screening" in figures.sentence() and figures.more_draws == 5
+    refused = runner.invoke(cli, ["screen", "stop", "--reviewer", "alice", "--project", str(project.root)])
+    assert refused.exit_code == 2 and "nothing recorded" in refused.output
+    forced = runner.invoke(cli, ["screen", "stop", "--reviewer", "alice", "--force", "--note", "budget",
+                                 "--project", str(project.root)])
+    assert forced.exit_code == 0, forced.output
+    entry = json.loads((project.screening_dir / "title_abstract" / "stopping.jsonl").read_text())
+    assert entry["reviewer"] == "alice" and entry["screened"] == 3 and entry["criterion_met"] is False
+    assert entry["note"] == "budget" and entry["more_draws"] == 5
+    # Stopping excludes nothing: the five records are still unscreened.
+    assert load_screening(project).stages["title_abstract"].status("r08") == "unscreened"
+    out = tmp_path / "report.html"
+    assert runner.invoke(cli, ["screen", "report", "--out", str(out), "--project", str(project.root)]
+                         ).exit_code == 0
+    assert "the team decided that alice would stop screening after 3 of 8 records" in out.read_text()
+
+
+# --- simulation ---------------------------------------------------------------------------------------------
+
+def _labelled_set(path, n=60, relevant=(3, 11, 17, 25, 38, 44, 52)):
+    """Records on two unrelated topics; the relevant ones share their vocabulary."""
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["title", "abstract", "label_included"])
+        for i in range(n):
+            if i in relevant:
+                writer.writerow([f"Ultrasound guided nerve block trial {i}",
+                                 "Randomised trial of ultrasound guidance for regional anaesthesia.", 1])
+            else:
+                writer.writerow([f"Soil nitrogen survey {i}", f"Crop yields and fertiliser in field {i % 7}.", 0])
+    return len(relevant)
+
+
+def test_simulate_writes_a_complete_order_with_priors_first_and_is_deterministic(tmp_path):
+    data = tmp_path / "data.csv"
+    relevant = _labelled_set(data)
+    runner = CliRunner()
+    args = ["screen", "simulate", str(data), "--out", str(tmp_path / "a.csv"), "--prior-seed", "4", "--seed", "2"]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    summary = json.loads(first.output)
+    assert set(summary) == {"priors", "screened", "stopped_at", "recall_at_stop"}
+    assert summary["screened"] == 58 and len(summary["priors"]) == 2
+    order = [int(r["row"]) for r in csv.DictReader((tmp_path / "a.csv").open())]
+    assert sorted(order) == list(range(60)) and order[:2] == summary["priors"]
+    # One relevant record is a prior; the other six are separable by their words, so they come first.
+    labels = [1 if i in (3, 11, 17, 25, 38, 44, 52) else 0 for i in range(60)]
+    assert [labels[row] for row in order[2:2 + relevant - 1]] == [1] * (relevant - 1)
+    assert summary["recall_at_stop"] >= 0.95 and summary["stopped_at"] < 58
+    again = runner.invoke(cli, args[:4] + [str(tmp_path / "b.csv")] + args[5:])
+    assert again.output == first.output
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+    priors = runner.invoke(cli, ["screen", "simulate", str(data), "--out", str(tmp_path / "c.csv"),
+                                 "--prior", "11", "--prior", "0"])
+    assert json.loads(priors.output)["priors"] == [11, 0]
+
+
+def test_simulate_reports_bad_labels_with_file_and_line(tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("title,abstract,label_included\nA,B,1\nC,D,yes\n")
+    result = CliRunner().invoke(cli, ["screen", "simulate", str(data), "--out", str(tmp_path / "o.csv")])
+    assert result.exit_code == 2 and "line 3" in result.output and "'yes'" in result.output
+    assert not (tmp_path / "o.csv").exists()
