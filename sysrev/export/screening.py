@@ -9,7 +9,7 @@ from sysrev.screening.config import STAGES
 from sysrev.screening.state import load_screening
 
 DECISION_COLUMNS = ("record_id", "title", "year", "doi", "pmid", "stage", "reviewer", "decision", "reason",
-                    "timestamp", "note", "final_decision", "final_reason")
+                    "timestamp", "note", "rank", "model", "final_decision", "final_reason")
 
 
 def included_records(project) -> list[dict]:
@@ -25,9 +25,9 @@ def included_records(project) -> list[dict]:
 
 
 def decisions_csv(project) -> str:
-    """Every decision of every reviewer (reconciliations included), with the stage's final decision beside it.
-
-    The form journals ask for: who decided what about which record, why, and when.
+    """Each reviewer's current decision on every record (reconciliations included), with the stage's final
+    decision beside it: the form journals ask for — who decided what about which record, why, and when (and,
+    from a prioritised screen, at which rank and by which ordering model the record was shown).
     """
     screening = load_screening(project)
     records = screening.records_by_id
@@ -42,5 +42,5 @@ def decisions_csv(project) -> str:
             final = state.final(d.record_id)
             writer.writerow([d.record_id, record.get("title", ""), record.get("year") or "", record.get("doi", ""),
                              record.get("pmid", ""), stage, d.reviewer, d.decision, d.reason, d.timestamp, d.note,
-                             final.decision if final else "", final.reason if final else ""])
+                             d.rank, d.model, final.decision if final else "", final.reason if final else ""])
     return buffer.getvalue()
