@@ -42,6 +42,7 @@ class Key:
     default: str = ""  # as documented (the loader applies it)
     noun: str = ""  # what a valid value is called in errors ("'moderate' is not a judgement")
     hint: str = ""  # added to a wrong-type error
+    loose: bool = False  # choices match in any case, '_'/'-' for spaces, "… risk" ("Some_concerns", "High risk")
 
 
 @dataclass(frozen=True)
@@ -268,12 +269,13 @@ _FORM = FileKind("extraction form", "analysis/extraction/form.toml", "extraction
 
 _DOMAIN_KEYS = (
     Key("judgement", "string", "Judgement typed by the assessor; checked against the algorithm, never used.",
-        choices=("low", "some concerns", "high"), noun="judgement"),
+        choices=("low", "some concerns", "high"), noun="judgement", loose=True),
     Key("override", "string", "Replaces the algorithm's judgement; needs a justification.",
-        choices=("low", "some concerns", "high"), noun="judgement"),
+        choices=("low", "some concerns", "high"), noun="judgement", loose=True),
     Key("justification", "string", "Why the override."),
     Key("direction", "string", "Predicted direction of bias.", choices=(
-        "NA", "favours experimental", "favours comparator", "towards null", "away from null", "unpredictable")),
+        "NA", "favours experimental", "favours comparator", "towards null", "away from null", "unpredictable"),
+        loose=True),
 )
 _ROB_DOMAINS = []
 for _d in ("D1", "D2", "D3", "D4", "D5"):
@@ -388,7 +390,7 @@ def _check_value(key: Key, value) -> str | None:
         return f"{key.name} must be {what}, not {type(value).__name__} {value!r}{hint}"
     if key.choices:
         for item in value if isinstance(value, list) else [value]:
-            if item not in key.choices and not _loose_match(item, key.choices):
+            if item not in key.choices and not (key.loose and _loose_match(item, key.choices)):
                 allowed = ", ".join(map(repr, key.choices))
                 verdict = f"is not a {key.noun}; use one of {allowed}" if key.noun else f"is not one of {allowed}"
                 return f"{key.name} = {item!r} {verdict}{_suggest(str(item), key.choices)}"
@@ -396,8 +398,8 @@ def _check_value(key: Key, value) -> str | None:
 
 
 def _loose_match(value, choices) -> bool:
-    """RoB 2 words are accepted in any case and with '_'/'-' for spaces (``Some_concerns``, ``High risk``)."""
-    if not isinstance(value, str) or "some concerns" not in choices and "towards null" not in choices:
+    """``value`` is one of ``choices`` up to case, '_'/'-' for spaces and a trailing "risk (of bias)"."""
+    if not isinstance(value, str):
         return False
 
     def norm(text):

@@ -100,7 +100,10 @@ def _extraction(project, invalid) -> list[Issue]:
         if finding.path is not None and Path(finding.path).resolve() in invalid:
             continue  # already reported by the schema check
         if finding.severity in (EXTRACTION_ERROR, EXTRACTION_WARNING):
-            issues.append(Issue(finding.severity, str(finding).split(": ", 1)[1]))
+            where = ", ".join(part for part in (
+                str(finding.path) if finding.path else "", f"line {finding.line}" if finding.line else "",
+                f"column '{finding.column}'" if finding.column else "") if part)
+            issues.append(Issue(finding.severity, f"{where}: {finding.message}" if where else finding.message))
     return issues
 
 
@@ -114,5 +117,7 @@ def _rob(project, invalid) -> list[Issue]:
         if Path(problem.path).resolve() in invalid:
             continue
         severity = ERROR if problem.severity == ROB_ERROR else WARNING
-        issues.append(Issue(severity, str(problem).split(": ", 1)[1]))
+        where = f"{problem.path}" + (f", line {problem.line}" if problem.line else "")
+        key = f" [{problem.key}]" if problem.key else ""
+        issues.append(Issue(severity, f"{where}{key}: {problem.message}"))
     return issues

@@ -136,6 +136,22 @@ def test_check_lists_every_problem_of_every_file(tmp_path):
     assert errors[3].startswith("error: 3 error(s)")
 
 
+def test_check_lists_stage_problems_too(tmp_path):
+    write(tmp_path, "review.toml", REVIEW + '\n[[outcomes]]\nname = "pain"\ntype = "continuous"\n')
+    write(tmp_path, "analysis/extraction/pain.csv",
+          "study,outcome,item,timepoint,arm,n,mean,sd,events,scale,source,source_url,raw,method,note\n"
+          "S1,pain,,,A,20,3.0,-1,,VAS,T2,,,,\nS1,pain,,,B,20,4.0,1.0,,VAS,T2,,,,\n")
+    write(tmp_path, "analysis/rob2/S1--pain.toml", 'study = "S1"\noutcome = "pain"\n[D1.answers]\n"1.1" = "Maybe"\n')
+    write(tmp_path, "searches/pubmed.toml", 'database = "pubmed"\nquery = "x"\nmindate = "2030"\nmaxdate = "2020"\n')
+    result = CliRunner().invoke(cli, ["check", "--project", str(tmp_path)])
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert any("pubmed.toml: mindate 2030 is after maxdate 2020" in e for e in errors)
+    assert any("pain.csv, line 2, column 'sd'" in e for e in errors)
+    assert any("S1--pain.toml, line 4" in e and "'Maybe'" in e for e in errors)
+    assert errors[-1].startswith("error: 3 error(s)")
+
+
 def test_check_passes_a_valid_project(tmp_path):
     write(tmp_path, "review.toml", REVIEW)
     result = CliRunner().invoke(cli, ["check", "--project", str(tmp_path)])
