@@ -24,11 +24,13 @@ def _heterogeneity(value: str):
               help="Two-sided type I error.")
 @click.option("--beta", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2, show_default=True,
               help="Type II error (power 1 − β).")
-@click.option("--rrr", type=float, default=None, help="Dichotomous: anticipated relative risk reduction (0.2 = 20%).")
+@click.option("--rrr", type=float, default=None,
+              help="Dichotomous: anticipated relative risk reduction (0.2 = 20%) [default: an analysis's mid].")
 @click.option("--control-rate", type=float, default=None,
               help="Dichotomous: control event proportion [default: observed in the control arms].")
 @click.option("--mid", type=float, default=None,
-              help="Continuous: anticipated or minimal important difference (SD units for SMD).")
+              help="Continuous: anticipated or minimal important difference (SD units for SMD) [default: an "
+                   "analysis's mid].")
 @click.option("--variance", type=float, default=None,
               help="Continuous MD: outcome variance [default: pooled from the studies].")
 @click.option("--heterogeneity", "heterogeneity", default="D2", show_default=True,
@@ -56,11 +58,14 @@ def tsa(data_csv, analysis_name, project_dir, measure, method, model, tau2, ci, 
     options = {"measure": measure, "method": method, "model": model, "tau2": tau2, "ci": ci, "smd": smd,
                "zero": zero, "level": level}
     frame, lines, source, kwargs, studies, project = resolve_input(data_csv, analysis_name, project_dir, options)
-    if project is not None and mid is None:
+    if project is not None:  # the analysis's minimal important difference is the default anticipated effect
         from sysrev.analyses.spec import load_analyses
 
-        spec = next(s for s in load_analyses(project) if s.name == analysis_name)
-        mid = getattr(spec, "mid", None)
+        spec_mid = next(s for s in load_analyses(project) if s.name == analysis_name).mid
+        if kwargs["measure"] in ("RR", "OR", "RD", "PETO"):
+            rrr = spec_mid if rrr is None else rrr  # a ratio's mid is a relative change: 0.25 means RR 0.75
+        elif mid is None:
+            mid = spec_mid
     design = Design(alpha=alpha, beta=beta, rrr=rrr, control_rate=control_rate, difference=mid, variance=variance,
                     heterogeneity=_heterogeneity(heterogeneity))
     try:

@@ -54,3 +54,21 @@ def test_unknown_analysis_and_both_inputs(tmp_path):
     root = _project(tmp_path)
     out = CliRunner().invoke(cli, ["meta", "cumulative", "--analysis", "nope", "--project", str(root)])
     assert out.exit_code == 2 and "no analysis named 'nope'" in out.output
+
+
+def test_tsa_of_an_analysis_takes_its_mid_as_the_anticipated_effect(tmp_path):
+    from analyses_helpers import dichotomous
+
+    analyses = ('[analyses.harm]\ntitle = "Harm"\noutcome = "harm"\nmeasure = "RR"\nmethod = "IV"\n'
+                'model = "fixed"\nmid = 0.25\n')
+    rows = []
+    for study, e1, e2 in (("Lee 2019", 10, 20), ("Kim 2004", 12, 18), ("Ono 2011", 9, 21)):
+        rows += [dichotomous(study, "A", e1, 200), dichotomous(study, "B", e2, 200)]
+    root = make_project(tmp_path / "p", analyses, rows)
+    out = CliRunner().invoke(cli, ["meta", "tsa", "--analysis", "harm", "--project", str(root), "--json"])
+    assert out.exit_code == 0, out.output
+    tsa = json.loads(out.output)
+    assert tsa["information"]["rrr"] == 0.25
+    # control proportion observed: 59/600; the looks follow the years in the labels
+    assert tsa["information"]["control_rate"] == pytest.approx(59 / 600)
+    assert [look["study"] for look in tsa["looks"]] == ["Kim 2004", "Ono 2011", "Lee 2019"]
