@@ -43,7 +43,7 @@ def test_init_refuses_an_existing_project_and_bad_answers(tmp_path):
     assert result.exit_code == 2 and "README.md" in result.stderr and (clash / "README.md").read_text() == "ours"
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.skipif(shutil.which("git") is None, reason="the git program is not present on this machine")
 def test_init_makes_a_git_repository_unless_inside_one(tmp_path):
     assert CliRunner().invoke(cli, ["init", str(tmp_path / "a"), "--no-input", "--outcome", "pain"]).exit_code == 0
     assert (tmp_path / "a" / ".git").is_dir()
