@@ -205,7 +205,7 @@ def test_an_include_row_that_carries_the_not_retrieved_reason_is_an_inclusion(ma
 
 def test_imported_files_are_labelled_with_the_source_their_strategy_names(complete):
     # module docstring: an imported file's run is labelled with the `source` of its searches/<name>.toml,
-    # else "file <name>"
+    # else its own name (issue 13: never "file <name>")
     from sysrev.records import Record
     from sysrev.report.prisma import identified_per_database
     from sysrev.search.snapshot import write_snapshot
@@ -218,7 +218,7 @@ def test_imported_files_are_labelled_with_the_source_their_strategy_names(comple
     write_snapshot(complete.runs_dir, "handsearch", [Record(source_id="h1", title="h")], database="file")
     write_snapshot(complete.runs_dir, "blank", [Record(source_id="b1", title="b")], database="file")
     by_label, by_database = identified_per_database(complete)
-    assert by_label == {"PubMed": 6, "Scopus": 4, "Cochrane CENTRAL": 3, "file handsearch": 1, "file blank": 1}
+    assert by_label == {"PubMed": 6, "Scopus": 4, "Cochrane CENTRAL": 3, "handsearch": 1, "blank": 1}
     assert by_database == {"pubmed": 6, "scopus": 4, "file": 5}
 
 
