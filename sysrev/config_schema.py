@@ -209,8 +209,8 @@ _ANALYSES = FileKind("analysis/analyses.toml", "analysis/analyses.toml", "analys
         Key("pooled_sd", "boolean", "MD only: each study's variance from the pooled within-study SD.",
             default="false"),
         Key("note", "string", "Assumptions and remarks, kept in the results file."),
-        Key("mid", "number", "Minimal important difference for GRADE imprecision: on the outcome's scale (SD units "
-                             "for SMD, a risk difference for RD), a relative change between 0 and 1 for RR/OR/PETO."),
+        Key("mid", "number", "Minimal important difference on the reporting scale (a ratio > 0 for RR/OR/PETO), "
+                             "used by `sysrev diff` and GRADE."),
     )),
     Table("analyses.<name>.grade", "The team's choices GRADE's proposal rules need (`sysrev grade`).", keys=(
         Key("design", "string", "Study design of the body of evidence (randomised starts high, non-randomised low).",
@@ -218,6 +218,7 @@ _ANALYSES = FileKind("analysis/analyses.toml", "analysis/analyses.toml", "analys
         Key("importance", "string", "Importance of the outcome.", choices=("critical", "important", "not important")),
         Key("control_risk", "number", "Assumed control-group risk (0-1) for the absolute effects."),
         Key("control_risk_source", "string", "Where the control risk comes from."),
+        Key("absolute_mid", "number", "RR/OR/Peto/RD: the smallest important absolute difference, per 1,000."),
         Key("ois_rrr", "number", "Optimal information size: relative risk reduction (0-1)."),
         Key("ois_alpha", "number", "Optimal information size: type I error (0-0.5)."),
         Key("ois_power", "number", "Optimal information size: power (0.5-1)."),
