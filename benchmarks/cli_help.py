@@ -23,7 +23,7 @@ from pathlib import Path
 TARGET = 0.3
 SYSREV = Path(sys.executable).with_name("sysrev")
 GROUPS = ("check", "dedup", "export", "extract", "fulltext", "grade", "import", "init", "meta", "prisma", "rob",
-          "screen", "search", "sof")
+          "screen", "search", "serve", "sof")
 
 
 def timed(argv) -> tuple[float, float]:

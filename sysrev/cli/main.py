@@ -30,6 +30,7 @@ _COMMANDS = {
     "rob": ("rob", "rob"),
     "screen": ("screen", "screen"),
     "search": ("search", "search"),
+    "serve": ("serve", "serve"),
     "sof": ("grade", "sof"),
 }
 
@@ -54,6 +55,7 @@ _SHORT_HELP = {
     "rob": "RoB 2 risk-of-bias assessments (analysis/rob2/<study>--<outcome>.toml).",
     "screen": "Screen records one at a time (with --reviewer), or use a subcommand.",
     "search": "Search PubMed and Scopus; every run is saved as a snapshot (manifest.json + records.jsonl).",
+    "serve": "Serve the project as a web app: dashboard, screening, conflicts, duplicates, RoB 2, evidence.",
     "sof": "The Summary of findings table of every analysis (or those NAMEd), in the Cochrane/GRADEpro layout.",
 }
 
