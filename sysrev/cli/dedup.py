@@ -23,7 +23,7 @@ from sysrev.dedup.engine import deduplicate
 from sysrev.dedup.project_run import QUEUE_FILE, collect_sources, run_project
 from sysrev.dedup.review import decisions_path, pending_pairs, record_pair_decision
 from sysrev.errors import InputError
-from sysrev.fileio import atomic_write_text
+from sysrev.fileio import atomic_write_text, spreadsheet_safe
 from sysrev.project import load_project
 from sysrev.screening.keys import single_keys
 
@@ -109,7 +109,7 @@ def _dedup_files(files, clusters_out, id_column, uncertain_out):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["record_id", "cluster_id"])
     for i, rid in enumerate(ids):
-        writer.writerow([rid, numbers.setdefault(cluster_of[i], len(numbers) + 1)])
+        writer.writerow([spreadsheet_safe(rid), numbers.setdefault(cluster_of[i], len(numbers) + 1)])
     atomic_write_text(clusters_out, buffer.getvalue())
     if uncertain_out:
         write_queue(uncertain_out, [{"record_a": ids[p.a], "record_b": ids[p.b], "reason": p.reason,

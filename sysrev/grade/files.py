@@ -28,6 +28,7 @@ from sysrev.config_schema import ensure_valid
 from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text
 from sysrev.grade import rules
+from sysrev.locking import lock_for_path
 from sysrev.project import load_toml
 from sysrev.rob.form import locate
 
@@ -244,7 +245,8 @@ def grade_path(project, analysis: str) -> Path:
 def write_grade_file(path: Path, grade: GradeFile) -> bool:
     """Write the file atomically; returns whether its content changed."""
     text = render(grade)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    atomic_write_text(path, text)
+    with lock_for_path(path):  # two refreshes at once: the later one compares against the earlier's file
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            return False
+        atomic_write_text(path, text)
     return True
