@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sysrev.config_schema import ensure_valid
 from sysrev.errors import InputError, SysrevError
 
 CONFIG_NAME = "review.toml"
@@ -92,6 +93,19 @@ def find_project_root(start=None) -> Path:
     )
 
 
+def project_at(path) -> Project:
+    """The project at ``path`` with review.toml parsed but not yet schema-checked (for ``sysrev check``,
+    which reports every problem instead of stopping at the first file)."""
+    root = Path(path).resolve()
+    if not (root / CONFIG_NAME).is_file():
+        raise SysrevError(f"{root} is not a review project: it has no {CONFIG_NAME}")
+    try:
+        config = load_toml(root / CONFIG_NAME)
+    except InputError:
+        config = {}
+    return Project(root=root, config=config)
+
+
 def load_project(path=None) -> Project:
     """Load the project at ``path`` (a folder holding review.toml), or the nearest one upward from here."""
     if path is not None:
@@ -100,4 +114,6 @@ def load_project(path=None) -> Project:
             raise SysrevError(f"{root} is not a review project: it has no {CONFIG_NAME}")
     else:
         root = find_project_root()
-    return Project(root=root, config=load_toml(root / CONFIG_NAME))
+    config = load_toml(root / CONFIG_NAME)
+    ensure_valid("review.toml", root / CONFIG_NAME, config)
+    return Project(root=root, config=config)

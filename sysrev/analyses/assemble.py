@@ -140,8 +140,9 @@ def _engine_row(spec: AnalysisSpec, label: str, arm1: OutcomeRow, arm2: OutcomeR
         # Pool only valid SDs: squaring would hide a negative SD, which the engine must see and name.
         if spec.pooled_sd and sd1 > 0 and sd2 > 0 and arm1.n + arm2.n > 2:
             sd1 = sd2 = _pooled_sd(arm1.n, arm1.sd, arm2.n, arm2.sd)
+        # "_reported": the SDs as the study reported them, for the forest plot and the exports
         return {"study": label, "n1": arm1.n, "mean1": arm1.mean, "sd1": sd1,
-                "n2": arm2.n, "mean2": arm2.mean, "sd2": sd2}
+                "n2": arm2.n, "mean2": arm2.mean, "sd2": sd2, "_reported": {"sd1": arm1.sd, "sd2": arm2.sd}}
     return {"study": label, "events1": arm1.events, "n1": arm1.n, "events2": arm2.events, "n2": arm2.n}
 
 

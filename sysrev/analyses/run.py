@@ -99,12 +99,34 @@ def pool(spec: AnalysisSpec, data: AnalysisData) -> dict:
             subgroup="subgroup" if spec.subgroup else None, level=spec.level,
         )
     except StudyDataError as exc:
-        # The engine names its input row and column (e.g. sd2); point the reviewer at the extraction line.
-        arm1, arm2 = data.complete[exc.row - 1]["_rows"]
-        path, line = arm2 if exc.column and exc.column.endswith("2") else arm1
-        raise InputError(f"{exc.problem} (analysis '{spec.name}', study '{exc.study}')", path=path, line=line,
-                         column=exc.column and exc.column.rstrip("12")) from None
-    return result.to_dict()
+        # The engine names its input rows and columns (e.g. sd2); point the reviewer at the extraction lines.
+        located = [_extraction_error(spec, data, problem) for problem in [exc, *exc.others]]
+        if len(located) == 1:
+            raise located[0] from None
+        message = "\nerror: ".join(str(e) for e in located) + f"\nerror: {len(located)} bad rows"
+        raise InputError(message) from None
+    return _with_reported_values(result.to_dict(), data)
+
+
+def _with_reported_values(result: dict, data: AnalysisData) -> dict:
+    """Each study's input cells as the study reported them: with ``pooled_sd`` the engine pooled a study's two
+    SDs into one, but the results file and the forest plot's SD columns show the SDs that were reported."""
+    reported = {(row["study"], row.get("subgroup")): row["_reported"] for row in data.complete if "_reported" in row}
+    groups = [result] + list((result.get("subgroups") or {}).values())
+    for group in groups:
+        for study in group.get("studies") or []:
+            values = reported.get((study["study"], study.get("subgroup")))
+            if values and isinstance(study.get("data"), dict):
+                study["data"].update(values)
+    return result
+
+
+def _extraction_error(spec: AnalysisSpec, data: AnalysisData, exc: StudyDataError) -> InputError:
+    """The engine's problem with one input row, named by the extraction file and line it came from."""
+    arm1, arm2 = data.complete[exc.row - 1]["_rows"]
+    path, line = arm2 if exc.column and exc.column.endswith("2") else arm1
+    return InputError(f"{exc.problem} (analysis '{spec.name}', study '{exc.study}')", path=path, line=line,
+                      column=exc.column and exc.column.rstrip("12"))
 
 
 def run_analysis(spec: AnalysisSpec, rows) -> AnalysisOutcome:
@@ -127,19 +149,15 @@ def _rob_columns(project, outcome: AnalysisOutcome) -> dict | None:
     """RoB 2 judgements per plotted row (``analysis/rob2`` forms of the analysis's outcome), or None.
 
     A plotted row is labelled by study and sometimes time point, so each label takes its study's judgements.
-    A problem in the RoB forms does not stop the analysis: the plot goes without RoB columns and the
-    outcome carries a note naming the problem (``sysrev rob check`` shows all of them).
+    A malformed RoB form is an error (raised before anything is written): a forest plot silently drawn
+    without its risk-of-bias columns would look complete. ``sysrev rob check`` lists every problem.
     """
-    try:
-        judgements = rob_for_forest(project, outcome.spec.outcome)
-    except SysrevError as exc:
-        outcome.notes.append(f"forest plot without RoB 2 columns: {exc}")
-        return None
+    judgements = rob_for_forest(project, outcome.spec.outcome)
     rows = {row["study"]: judgements[row["_study"]] for row in outcome.data.complete if row["_study"] in judgements}
     return rows or None
 
 
-def _plot(project, outcome: AnalysisOutcome) -> list[Path]:
+def _plot(project, outcome: AnalysisOutcome, rob: dict | None) -> list[Path]:
     """Forest plots (SVG and PNG) of a pooled analysis, labelled as partial when it is."""
     from sysrev.meta import plots  # matplotlib is loaded only when something is drawn
 
@@ -152,7 +170,6 @@ def _plot(project, outcome: AnalysisOutcome) -> list[Path]:
                   "not the reproduction")
     labels = (spec.group1_label, spec.group2_label)
     favours = labels[::-1] if spec.direction == "higher is better" else labels
-    rob = _rob_columns(project, outcome)
     paths = []
     for suffix in (".svg", ".png"):
         path = project.results_dir / f"{spec.name}{suffix}"
@@ -179,11 +196,12 @@ def run_project(project, names=(), *, write: bool = True) -> list[AnalysisOutcom
         outcome.citations = {study: citations[study] for study in outcome.data.studies_missing if study in citations}
     if write:
         results_dir = project.results_dir
+        rob = {o.spec.name: _rob_columns(project, o) for o in outcomes if o.result is not None}
         for outcome in outcomes:
             json_path = results_dir / f"{outcome.spec.name}.json"
             stale = [results_dir / f"{outcome.spec.name}{s}" for s in (".svg", ".png")]
             if outcome.result is not None:
-                outcome.files.extend(_plot(project, outcome))
+                outcome.files.extend(_plot(project, outcome, rob[outcome.spec.name]))
             else:
                 for path in stale:  # an old plot would contradict a status that has nothing to plot
                     path.unlink(missing_ok=True)

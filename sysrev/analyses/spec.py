@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysrev.analyses.targets import TARGET_FIELDS, PrintedValue, Target
+from sysrev.config_schema import ensure_valid
 from sysrev.errors import InputError
 from sysrev.project import load_toml
 
@@ -353,6 +354,7 @@ def load_analyses(project) -> list[AnalysisSpec]:
     if not path.is_file():
         raise InputError("no analyses file; define the review's analyses there (see docs/analyses.md)", path=path)
     data = load_toml(path)
+    ensure_valid("analysis/analyses.toml", path, data)
     loc = _Locator(path)
     for key in data:
         if key != "analyses":

@@ -25,6 +25,7 @@ from sysrev.dedup.review import decisions_path, pending_pairs, record_pair_decis
 from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text, spreadsheet_safe
 from sysrev.project import load_project
+from sysrev.screening.keys import single_keys
 
 _CHOICES = {"s": "same", "d": "different", "r": "related"}
 _SHOWN_WARNINGS = 10
@@ -160,22 +161,36 @@ def review(project_dir, reviewer):
     reviewer = reviewer or getpass.getuser()
     sources = {s.label: s for s in collect_sources(project)}
     done = 0
-    for n, row in enumerate(pending, start=1):
-        a, b = sources.get(row["record_a"]), sources.get(row["record_b"])
-        if a is None or b is None:
-            click.echo(f"skipped {row['record_a']} / {row['record_b']}: no longer in the search runs", err=True)
-            continue
-        click.echo(f"\npair {n} of {len(pending)} – {row.get('reason', '')}")
-        click.echo(side_by_side(a, b))
-        answer = click.prompt("[s]ame, [d]ifferent, [r]elated, s[k]ip, [q]uit",
-                              type=click.Choice(["s", "d", "r", "k", "q"]), show_choices=False)
-        if answer == "q":
-            break
-        if answer == "k":
-            continue
-        record_pair_decision(project, row, _CHOICES[answer], reviewer)
-        done += 1
+    with single_keys() as getkey:  # one key per decision, no Enter, as on the screening screen
+        for n, row in enumerate(pending, start=1):
+            a, b = sources.get(row["record_a"]), sources.get(row["record_b"])
+            if a is None or b is None:
+                click.echo(f"skipped {row['record_a']} / {row['record_b']}: no longer in the search runs", err=True)
+                continue
+            click.echo(f"\npair {n} of {len(pending)} – {row.get('reason', '')}")
+            click.echo(side_by_side(a, b))
+            answer = _ask_key(getkey)
+            if answer == "q":
+                break
+            if answer == "k":
+                continue
+            record_pair_decision(project, row, _CHOICES[answer], reviewer)
+            done += 1
     click.echo(f"\n{done} decision(s) recorded in {decisions_path(project)}; run `sysrev dedup` to apply them")
+
+
+def _ask_key(getkey) -> str:
+    """The reviewer's key for one pair: s, d, r, k or q (Ctrl-D or the end of piped input quits)."""
+    click.echo("[s]ame, [d]ifferent, [r]elated, s[k]ip, [q]uit: ", nl=False)
+    while True:
+        try:
+            key = getkey().lower()
+        except EOFError:
+            key = "q"
+        if key in ("s", "d", "r", "k", "q"):
+            click.echo(key)
+            return key
+        click.echo(f"\n{key!r} is not a choice; press s, d, r, k or q: ", nl=False)
 
 
 _SHOWN_FIELDS = ("source_id", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid")

@@ -11,12 +11,24 @@ import click
 
 from sysrev.cli.options import project_option
 from sysrev.errors import SysrevError
-from sysrev.extraction import conversions as cv
 from sysrev.extraction.check import ERROR, PENDING, WARNING, check_project
 from sysrev.extraction.compare import compare_paths
 from sysrev.extraction.table import COLUMNS, format_number, read_outcome_rows, write_outcome_rows
 from sysrev.locking import lock_for_path
 from sysrev.project import load_project
+
+
+class _Conversions:
+    """:mod:`sysrev.extraction.conversions`, imported on first use: it needs scipy, which ``sysrev extract
+    --help`` and ``extract check`` do not (the help of a command group stays fast)."""
+
+    def __getattr__(self, name):
+        from sysrev.extraction import conversions
+
+        return getattr(conversions, name)
+
+
+cv = _Conversions()
 
 
 @click.group()

@@ -35,15 +35,19 @@ _LARGE_FILE_BYTES = 5_000_000
               help="The number of records the database said the search found; stored in the manifest, and a "
                    "warning is given when the files hold a different number (a missing export file?).")
 @click.option("--dry-run", is_flag=True, help="Read and check the files and print the summary; write nothing.")
+@click.option("--allow-truncated", is_flag=True,
+              help="A file cut off mid-record (interrupted download) is an error; with this flag its complete "
+                   "records are imported and the cut-off one is dropped, with a warning saying so.")
 @project_option
-def import_command(files, source, out_dir, format_name, reported_count, dry_run, project_dir):
+def import_command(files, source, out_dir, format_name, reported_count, dry_run, allow_truncated, project_dir):
     """Import reference files (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, CSL-JSON,
     CSV) as one search-run snapshot. Give all the files of one split export together. Without FILES, the
     file named by the project's strategy searches/<--source>.toml is imported."""
     project = _project_for(out_dir, project_dir, dry_run)
     files = files or _strategy_file(project, source)
     prepared = prepare_import(files, source, project=project, format_name=format_name,
-                              reported_count=reported_count, read=lambda path: _read(path, source, format_name))
+                              reported_count=reported_count,
+                              read=lambda path: _read(path, source, format_name, allow_truncated))
     runs_dir = out_dir if out_dir is not None else (project.runs_dir if project is not None else None)
     name = prepared.name
     strategy_name = name if prepared.strategy else None
@@ -84,11 +88,11 @@ def _project_for(out_dir, project_dir, dry_run):
         raise
 
 
-def _read(path: Path, source, format_name):
+def _read(path: Path, source, format_name, allow_truncated=False):
     if path.is_file() and path.stat().st_size > _LARGE_FILE_BYTES:
         # Reading runs at roughly 400-1,000 records a second; say so before a long, silent wait.
         click.echo(f"Reading {path.name} ({path.stat().st_size / 1e6:.0f} MB) …", err=True)
-    return load_references(path, source=source, format=format_name)
+    return load_references(path, source=source, format=format_name, allow_truncated=allow_truncated)
 
 
 def _print_summary(described, records, warnings, folder: Path, strategy_name) -> None:

@@ -19,12 +19,15 @@ from sysrev.errors import SysrevError
 # Command name -> (module under sysrev.cli, attribute). Modules are imported only when their command runs,
 # so `sysrev screen` does not pay for scipy and matplotlib, which other command groups need.
 _COMMANDS = {
+    "check": ("check", "check"),
     "dedup": ("dedup", "dedup"),
     "diff": ("diff", "diff"),
+    "export": ("export", "export"),
     "extract": ("extract", "extract"),
     "fulltext": ("fulltext", "fulltext"),
     "grade": ("grade", "grade"),
     "import": ("importer", "import_command"),
+    "init": ("init", "init"),
     "meta": ("meta", "meta"),
     "prisma": ("prisma", "prisma"),
     "refresh": ("refresh", "refresh"),
@@ -35,6 +38,37 @@ _COMMANDS = {
     "serve": ("serve", "serve"),
     "sof": ("grade", "sof"),
     "status": ("status", "status"),
+}
+
+# Command name -> the first paragraph of its help, so `sysrev --help` lists every command without importing
+# a single command module (tests/test_cli_help.py checks each against the command's own help). A command
+# missing here is imported to list it, which is correct, only slower.
+_SHORT_HELP = {
+    "check": "Check every file of the project against the schema and the stages' rules; exit 2 on any error.",
+    "diff": "Compare two versions of the review (releases, or `working` for the files as they are now).",
+    "dedup": "Find duplicate records: `sysrev dedup` (project), `sysrev dedup FILE... --clusters OUT.csv` "
+             "(files), `sysrev dedup review` (decide uncertain pairs).",
+    "export": "Export included studies, decisions, analysis data and R scripts.",
+    "extract": "Data extraction (analysis/extraction/*.csv): check, compare, convert.",
+    "fulltext": "Open-access full texts: fetch them (PMC, Europe PMC, Unpaywall) and read their tables.",
+    "grade": "Propose or refresh analysis/grade/<name>.toml for every analysis (or those NAMEd).",
+    "import": "Import reference files (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, "
+              "CSL-JSON, CSV) as one search-run snapshot. Give all the files of one split export together. "
+              "Without FILES, the file named by the project's strategy searches/<--source>.toml is imported.",
+    "init": "Create a review project in DIRECTORY (default: here): review.toml, a search strategy per database, "
+            "analyses, extraction forms, .gitignore and a README for the team; `git init` if not in a repository.",
+    "meta": "Meta-analysis: pool effect sizes from a CSV (`pool`) or run a project's analyses (`run`).",
+    "prisma": "PRISMA 2020 flow counts from the search runs, dedup and screening logs; optionally the diagram.",
+    "refresh": "Update the review: re-run every search since its last run, import the inbox, dedup, print the "
+               "to-do list.",
+    "release": "Freeze this version of the review (results, PRISMA, included studies, search dates) in "
+               "releases/VERSION/.",
+    "rob": "RoB 2 risk-of-bias assessments (analysis/rob2/<study>--<outcome>.toml).",
+    "screen": "Screen records one at a time (with --reviewer), or use a subcommand.",
+    "search": "Search PubMed and Scopus; every run is saved as a snapshot (manifest.json + records.jsonl).",
+    "serve": "Serve the project as a web app: dashboard, screening, conflicts, duplicates, RoB 2, evidence.",
+    "status": "Show where the review stands, stage by stage, and every included study's pending items.",
+    "sof": "The Summary of findings table of every analysis (or those NAMEd), in the Cochrane/GRADEpro layout.",
 }
 
 
@@ -51,6 +85,22 @@ class _Group(click.Group):
             module = importlib.import_module(f"sysrev.cli.{module_name}")
             self.add_command(getattr(module, attribute), name)
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx, formatter):
+        """The command list, as click writes it, from :data:`_SHORT_HELP` for commands not loaded yet."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in self.commands or name not in _SHORT_HELP:
+                command = self.get_command(ctx, name)
+                if command is None or command.hidden:
+                    continue
+                rows.append((name, command.get_short_help_str(limit)))
+            else:
+                rows.append((name, click.Command(name, help=_SHORT_HELP[name]).get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx):
         try:

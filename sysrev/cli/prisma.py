@@ -63,15 +63,21 @@ def prisma(as_json, outs, previous, update, project_dir):
 
 
 def _format(c) -> str:
-    lines = [f"Records identified: {c.identified_total}"]
+    lines = []
+    if c.in_progress:
+        lines += ["IN PROGRESS: screening is not finished; the counts below are the counts so far"]
+        lines += [f"  {detail}" for detail in c.awaiting_detail]
+    lines += [f"Records identified: {c.identified_total}"]
     lines += [f"  {name}: {n}" for name, n in c.identified.items()]
     lines += [f"Duplicate records removed: {c.duplicates_removed}",
               f"Records screened: {c.records_screened}",
               f"Records excluded: {c.records_excluded}",
+              *([f"Records awaiting a decision: {c.records_awaiting}"] if c.records_awaiting else []),
               f"Reports sought for retrieval: {c.reports_sought}",
               f"Reports not retrieved: {c.reports_not_retrieved}",
               f"Reports assessed for eligibility: {c.reports_assessed}",
-              f"Reports excluded: {sum(c.reports_excluded.values())}"]
+              f"Reports excluded: {sum(c.reports_excluded.values())}",
+              *([f"Reports awaiting a decision: {c.reports_awaiting}"] if c.reports_awaiting else [])]
     lines += [f"  {reason}: {n}" for reason, n in c.reports_excluded.items()]
     if c.previous_studies is None:
         lines += [f"Studies included: {c.studies_included} (reports: {c.reports_included})"]

@@ -15,7 +15,6 @@ from sysrev.project import load_project
 from sysrev.rob.check import ERROR, check_folder
 from sysrev.rob.compare import compare_paths
 from sysrev.rob.form import Assessment, form_path, load_assessments, write_form
-from sysrev.rob.plots import save_figure, summary_bars, traffic_light
 from sysrev.rob.questions import DOMAIN_KEYS
 from sysrev.rob.summary import load_weights, plot_rows, rob_for_forest, select, weights_by_study
 
@@ -132,6 +131,8 @@ def compare(a, b, out):
 @project_option
 def plot(traffic, summary, outcome, weights, project_dir):
     """robvis-style figures of the computed judgements."""
+    from sysrev.rob.plots import save_figure, summary_bars, traffic_light  # matplotlib only when drawing
+
     if not traffic and not summary:
         raise SysrevError("nothing to draw: give --traffic-light FILE and/or --summary FILE")
     project = load_project(project_dir)

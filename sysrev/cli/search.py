@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 import click
 from tqdm import tqdm
 
+from sysrev.cli.options import project_option
 from sysrev.errors import SysrevError
 from sysrev.project import load_project
 from sysrev.search.config import load_config
@@ -17,9 +18,8 @@ from sysrev.search.dates import EARLIEST, DateWindow, default_maxdate, parse_dat
 from sysrev.search.progress import Progress
 from sysrev.search.pubmed import DEFAULT_BATCH, search_pubmed
 from sysrev.search.runner import DEFAULT_OVERLAP_DAYS, changes_since_previous, run_strategy
-from sysrev.search.scopus import ScopusAPI, search_scopus
+from sysrev.search.scopus import PAGE_SIZE, ScopusAPI, search_scopus
 from sysrev.search.strategies import load_strategies
-from sysrev.cli.options import project_option
 
 EXIT_GAPS = 1
 
@@ -45,26 +45,45 @@ def search():
     _setup_logging()
 
 
+_OUT_HELP = "Folder for the snapshot (default: the project's searches/runs/)."
+_MINDATE_HELP = "Earliest date: YYYY, YYYY-MM or YYYY-MM-DD"
+_MAXDATE_HELP = "Latest date: YYYY, YYYY-MM or YYYY-MM-DD"
+
+
+def _runs_dir(out_dir, project_dir) -> str:
+    """``--out`` when given, else the runs folder of the project (``--project`` or the one around here)."""
+    if out_dir:
+        return out_dir
+    return str(load_project(project_dir).runs_dir)
+
+
+def _window(mindate, maxdate, datetype, today) -> DateWindow | None:
+    """The date window of ``--mindate``/``--maxdate`` (None when neither is given)."""
+    if not (mindate or maxdate):
+        return None
+    lo = parse_date(mindate, what="--mindate") if mindate else EARLIEST
+    hi = parse_date(maxdate, end=True, what="--maxdate") if maxdate else default_maxdate(today)
+    if lo > hi:
+        raise SysrevError(f"--mindate {mindate} is after --maxdate {maxdate}")
+    return DateWindow(lo, hi, datetype)
+
+
 @search.command("pubmed")
 @click.option("--query", required=True, help="PubMed query, exactly as you would type it in PubMed.")
-@click.option("--mindate", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--maxdate", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--mindate", help=_MINDATE_HELP + ".")
+@click.option("--maxdate", help=_MAXDATE_HELP + ".")
 @click.option("--datetype", type=click.Choice(["pdat", "edat"]), default="pdat", show_default=True,
               help="Date field of --mindate/--maxdate: publication (pdat) or entry (edat) date.")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the snapshot.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help=_OUT_HELP)
 @click.option("--name", default="pubmed", show_default=True, help="Name of the run (snapshot folder suffix).")
-@click.option("--batch-size", default=DEFAULT_BATCH, show_default=True, help="Records per EFetch request.")
-@click.option("--resume", is_flag=True, help="Continue an interrupted run saved in --out.")
-def pubmed_command(query, mindate, maxdate, datetype, out_dir, name, batch_size, resume):
+@click.option("--batch-size", default=DEFAULT_BATCH, show_default=True, help="Records per request (EFetch).")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run saved in the same folder.")
+@project_option
+def pubmed_command(query, mindate, maxdate, datetype, out_dir, name, batch_size, resume, project_dir):
     """Search PubMed (NCBI E-utilities) and save every record found."""
     today = datetime.now(timezone.utc).date()
-    window = None
-    if mindate or maxdate:
-        lo = parse_date(mindate, what="--mindate") if mindate else EARLIEST
-        hi = parse_date(maxdate, end=True, what="--maxdate") if maxdate else default_maxdate(today)
-        if lo > hi:
-            raise SysrevError(f"--mindate {mindate} is after --maxdate {maxdate}")
-        window = DateWindow(lo, hi, datetype)
+    window = _window(mindate, maxdate, datetype, today)
+    out_dir = _runs_dir(out_dir, project_dir)
     _interruptible(lambda progress: search_pubmed(
         query, out_dir=out_dir, name=name, window=window, batch_size=batch_size, resume=resume,
         progress=progress, today=today), f"PubMed {name}", out_dir)
@@ -72,22 +91,32 @@ def pubmed_command(query, mindate, maxdate, datetype, out_dir, name, batch_size,
 
 @search.command("scopus")
 @click.option("--query", required=True, help="Scopus advanced-search query, e.g. TITLE-ABS-KEY(...).")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the snapshot.")
+@click.option("--mindate", help=_MINDATE_HELP + " (Scopus filters by publication year: the year counts).")
+@click.option("--maxdate", help=_MAXDATE_HELP + " (the year counts).")
+@click.option("--first-year", type=int, hidden=True, help="Deprecated alias of --mindate YYYY.")
+@click.option("--last-year", type=int, hidden=True, help="Deprecated alias of --maxdate YYYY.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help=_OUT_HELP)
 @click.option("--name", default="scopus", show_default=True, help="Name of the run (snapshot folder suffix).")
-@click.option("--first-year", type=int, help="Earliest publication year.")
-@click.option("--last-year", type=int, help="Latest publication year.")
+@click.option("--batch-size", type=click.IntRange(1), default=None,
+              help="Records per request (at most 200 with the STANDARD view, 25 with COMPLETE; default: the most).")
 @click.option("--view", type=click.Choice(["STANDARD", "COMPLETE"]), default="STANDARD", show_default=True,
               help="COMPLETE (subscribers) adds abstracts and all authors.")
-@click.option("--resume", is_flag=True, help="Continue an interrupted run saved in --out.")
-def scopus_command(query, out_dir, name, first_year, last_year, view, resume):
+@click.option("--resume", is_flag=True, help="Continue an interrupted run saved in the same folder.")
+@project_option
+def scopus_command(query, mindate, maxdate, first_year, last_year, out_dir, name, batch_size, view, resume,
+                   project_dir):
     """Search Scopus (Elsevier Search API) and save every record found."""
     today = datetime.now(timezone.utc).date()
-    years = None
-    if first_year or last_year:
-        years = (first_year or 1800, last_year or today.year + 1)
-        if years[0] > years[1]:
-            raise SysrevError(f"--first-year {first_year} is after --last-year {last_year}")
-    api = ScopusAPI(load_config(), view=view)
+    mindate = _deprecated_year("--first-year", first_year, "--mindate", mindate)
+    maxdate = _deprecated_year("--last-year", last_year, "--maxdate", maxdate)
+    window = _window(mindate, maxdate, "pdat", today)
+    years = None if window is None else (window.mindate.year, window.maxdate.year)
+    limit = PAGE_SIZE[view]
+    if batch_size is not None and batch_size > limit:
+        raise SysrevError(f"--batch-size {batch_size}: the Scopus {view} view returns at most {limit} records "
+                          "per request")
+    out_dir = _runs_dir(out_dir, project_dir)
+    api = ScopusAPI(load_config(), view=view, count=batch_size)
     _interruptible(lambda progress: search_scopus(
         query, out_dir=out_dir, name=name, years=years, resume=resume, api=api, progress=progress, today=today),
         f"Scopus {name}", out_dir)
@@ -130,6 +159,17 @@ def run_command(names, project_dir, since, overlap_days, resume):
         raise SysrevError(f"{len(failed)} search(es) failed: {', '.join(failed)} (see above)")
     if any_gaps:
         sys.exit(EXIT_GAPS)
+
+
+def _deprecated_year(old: str, year, new: str, value):
+    """A year given with a deprecated option, as the value of its replacement (saved scripts keep working)."""
+    if year is None:
+        return value
+    if value:
+        raise click.UsageError(f"give {new} only ({old} is its deprecated alias)")
+    click.echo(f"warning: {old} is deprecated; use {new} {year} (the same option name as `search pubmed`)",
+               err=True)
+    return str(year)
 
 
 def _interruptible(run, label, out_dir, exit_on_gaps=True):

@@ -40,8 +40,8 @@ class Finding:
             where.append(f"line {self.line}")
         if self.column:
             where.append(f"column '{self.column}'")
-        return f"{self.severity.upper()}: {', '.join(where)}: {self.message}" if where else \
-            f"{self.severity.upper()}: {self.message}"
+        return f"{self.severity}: {', '.join(where)}: {self.message}" if where else \
+            f"{self.severity}: {self.message}"
 
 
 def _from_input_error(exc: InputError) -> Finding:
@@ -173,7 +173,7 @@ def check_project(project) -> list[Finding]:
             first[row.key] = row
             rows.append(row)
     if not rows and not findings:
-        findings.append(Finding(WARNING, ext, "no extraction files (*.csv other than studies.csv)"))
+        findings.append(Finding(WARNING, ext, "no extraction rows yet (in *.csv files other than studies.csv)"))
 
     unknown_outcomes, unknown_arms, unknown_studies = set(), set(), set()
     for row in rows:

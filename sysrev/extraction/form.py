@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sysrev.config_schema import ensure_valid
 from sysrev.errors import InputError
 from sysrev.project import load_toml
 
@@ -55,6 +56,7 @@ def load_form(extraction_dir) -> ExtractionForm:
     if not path.is_file():
         return ExtractionForm()
     data = load_toml(path)
+    ensure_valid("extraction form", path, data)
     form = ExtractionForm(path=path)
     columns = data.get("characteristics", {}).get("columns")
     if columns is not None:

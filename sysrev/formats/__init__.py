@@ -33,10 +33,12 @@ def read_references(path, *, source=None) -> list:
     return load_references(path, source=source).records
 
 
-def load_references(path, *, source=None, format=None) -> ParsedFile:
+def load_references(path, *, source=None, format=None, allow_truncated=False) -> ParsedFile:
     """Read ``path`` like :func:`read_references`, returning records plus format, encoding and warnings.
 
-    ``format`` (one of :data:`FORMATS`) skips detection for a file whose content is ambiguous.
+    ``format`` (one of :data:`FORMATS`) skips detection for a file whose content is ambiguous. A file cut off
+    mid-record is an :class:`~sysrev.errors.InputError` naming the line where the cut-off record starts;
+    with ``allow_truncated`` the complete records are kept, the cut-off ones dropped with a warning.
     """
     path = Path(path)
     try:
@@ -59,6 +61,7 @@ def load_references(path, *, source=None, format=None) -> ParsedFile:
         parsed = _READERS[kind](decoded.text, path=path, source=source)
         parsed.encoding = decoded.encoding
         parsed.warnings = decoded.warnings + parsed.warnings
+    _drop_truncated(parsed, path, allow_truncated)
     _finish(parsed, path, source)
     parsed.sha256, parsed.size = hashlib.sha256(data).hexdigest(), len(data)
     return parsed
@@ -158,6 +161,22 @@ def make_source_ids_unique(records) -> list:
             renamed.append(original)
         used.add(record.source_id)
     return renamed
+
+
+def _drop_truncated(parsed: ParsedFile, path: Path, allow: bool) -> None:
+    """Refuse a file cut off mid-record, or (``allow``) drop its incomplete records with a warning."""
+    cut = parsed.truncated
+    if cut is None:
+        return
+    complete = len(parsed.records) - cut.records
+    if not allow:
+        raise InputError(f"{cut.what}: the file looks cut off in the middle of a record (an interrupted "
+                         f"download or copy?); nothing was imported. Export the file again, or use "
+                         f"--allow-truncated to import the {complete} complete record(s) and drop the cut-off one",
+                         path=path, line=cut.line)
+    del parsed.records[complete:]
+    parsed.warnings.append(f"{path}, line {cut.line}: {cut.what}; the file is cut off there, so "
+                           f"{cut.records} incomplete record(s) were dropped and {complete} kept (--allow-truncated)")
 
 
 def _finish(parsed: ParsedFile, path: Path, source: str) -> None:

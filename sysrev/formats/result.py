@@ -3,6 +3,16 @@
 from dataclasses import dataclass, field
 
 
+@dataclass(frozen=True)
+class Truncation:
+    """A file cut off mid-record (an interrupted download or copy): the last ``records`` records read are
+    incomplete; ``line`` is where the first of them starts and ``what`` says how the cut was seen."""
+
+    line: int
+    what: str
+    records: int = 1
+
+
 @dataclass
 class ParsedFile:
     """Records read from one export file.
@@ -20,3 +30,4 @@ class ParsedFile:
     warnings: list = field(default_factory=list)
     sha256: str = ""
     size: int = 0
+    truncated: Truncation | None = None

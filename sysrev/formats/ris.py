@@ -2,9 +2,9 @@
 
 Lines are grouped into records here, with their line numbers, so that a damaged file is reported precisely
 (a record that starts without ``TY``) and no record is dropped without a word (a last record without ``ER``
-is kept with a warning); the tags of each record are then collected by :mod:`rispy`'s parser, with every tag
-read as a list so that repeated tags and continuation lines are all kept. The mapping from tags to Record
-fields follows the RIS specification and the dialects seen in real exports:
+is a file cut off mid-record: :attr:`ParsedFile.truncated`, an error unless the caller allows it); the tags
+of each record are then collected by :mod:`rispy`'s parser, with every tag read as a list so that repeated
+tags and continuation lines are all kept. The mapping from tags to Record fields follows the RIS specification and the dialects seen in real exports:
 
 * EndNote, Zotero, Mendeley: ``TI``/``T1``, ``AU``/``A1``, ``AB``/``N2``, ``PY``/``Y1``/``DA``,
   ``T2``/``JF``/``JO`` (journal), ``J2``/``JA`` (abbreviation), ``SP``/``EP``, ``DO``, ``SN``, ``AN``/``ID``;
@@ -38,7 +38,7 @@ from sysrev.formats.fields import (
     scopus_eid,
 )
 from sysrev.formats.decode import split_lines
-from sysrev.formats.result import ParsedFile
+from sysrev.formats.result import ParsedFile, Truncation
 from sysrev.normalise import normalise_pmid
 
 # Standard tag line: two characters, two spaces (or a tab), a hyphen, then a space and the value (or nothing).
@@ -111,7 +111,7 @@ def _group_records(lines, tag_line, path):
     ``ER`` and the next ``TY`` are kept with the record above, as Ovid writes ``NL`` after ``ER``, unless
     they carry a title or authors: that is a record whose ``TY`` line is missing, again an error.
     """
-    warnings, records, unclosed = [], [], []
+    warnings, records, unclosed, truncated = [], [], [], None
     current, start, trailing_at = None, None, None
     for number, line in enumerate(lines, start=1):
         tag, _ = _split_tag(line, tag_line)
@@ -139,8 +139,7 @@ def _group_records(lines, tag_line, path):
             current.append(line)
     if current is not None:
         if any(_split_tag(line, tag_line)[0] for line in current[1:]):
-            warnings.append(f"{path}, line {start}: the last record has no closing 'ER' line (is the file "
-                            "cut short?); it was read anyway")
+            truncated = start  # a download or copy cut off mid-record: never read it as complete
             records.append((start, current + ["ER  - "]))
         else:
             warnings.append(f"{path}, line {start}: a 'TY' line with nothing after it at the end (ignored)")
@@ -151,7 +150,7 @@ def _group_records(lines, tag_line, path):
     if trailing_at:
         warnings.append(f"{path}, line {trailing_at}: tags after a record's 'ER' line were kept with that "
                         "record (Ovid writes some tags after 'ER')")
-    return records, warnings
+    return records, warnings, truncated
 
 
 def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
@@ -159,7 +158,7 @@ def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
     lines = split_lines(text)
     one_space = any(re.match(r"^TY - ", line) for line in lines[:200])
     tag_line = _TAG_LINE_ONE_SPACE if one_space else _TAG_LINE
-    groups, warnings = _group_records(lines, tag_line, path)
+    groups, warnings, truncated = _group_records(lines, tag_line, path)
     if not groups:
         raise InputError("no RIS records found (no line starts with 'TY  - ')", path=path)
     collector = _TagCollector(tag_line)
@@ -173,7 +172,10 @@ def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
         dialects.add(dialect)
         records.append(_to_record(tags, dialect=dialect, source=source or dialect, fallback_id=f"{name}:{start}"))
     dialect = dialects.pop() if len(dialects) == 1 else ""
-    return ParsedFile(records=records, format="ris", dialect=dialect, warnings=warnings)
+    parsed = ParsedFile(records=records, format="ris", dialect=dialect, warnings=warnings)
+    if truncated is not None:
+        parsed.truncated = Truncation(line=truncated, what="the last record has no closing 'ER' line", records=1)
+    return parsed
 
 
 def _dialect(tags: dict) -> str:

@@ -24,6 +24,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sysrev.config_schema import ensure_valid
 from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text
 from sysrev.grade import rules
@@ -114,6 +115,7 @@ def _string(value, path, text, table, key) -> str:
 def read_grade_file(path: Path) -> GradeFile:
     """Load and validate a GRADE file; every problem names the file, line and key."""
     data = load_toml(path)
+    ensure_valid("GRADE file", path, data)
     text = path.read_text(encoding="utf-8")
     for key in data:
         if key not in TOP_KEYS:

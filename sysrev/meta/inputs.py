@@ -25,17 +25,23 @@ CONTINUOUS_COLUMNS = ("n1", "mean1", "sd1", "n2", "mean2", "sd2")
 BINARY_COLUMNS = ("events1", "n1", "events2", "n2")
 
 
+MAX_LISTED = 20  # bad rows listed in one error; the count says how many there are in all
+
+
 class StudyDataError(InputError):
     """A bad cell in the study table, named by data row (1-based), column and study.
 
-    ``located(path, lines)`` gives the same error naming a file and its line numbers instead (``lines[i]``
-    is the line of data row i + 1), which the CLI uses once it knows where each row came from.
+    ``others`` are the problems of the table's other bad rows: the message lists every bad row (up to
+    :data:`MAX_LISTED`, then a count), one per line, so a reviewer fixes them all in one pass. ``row``,
+    ``column`` and ``problem`` describe the first. ``located(path, lines)`` gives the same error naming a file
+    and its line numbers instead (``lines[i]`` is the line of data row i + 1), which the CLI uses once it knows
+    where each row came from.
     """
 
     def __init__(self, problem: str, *, row: int, column: str | None, study: str | None = None,
-                 other_row: int | None = None, path=None, lines=None):
+                 other_row: int | None = None, path=None, lines=None, others=()):
         self.problem, self.row, self.study, self.other_row = problem, row, study, other_row
-        self.path, self.column = path, column
+        self.path, self.column, self.others = path, column, list(others)
         self.line = lines[row - 1] if lines else None
         where = f"{path}, line {self.line}" if lines else f"row {row}"
         if column:
@@ -45,11 +51,18 @@ class StudyDataError(InputError):
         message = f"{where}: {problem}"
         if other_row is not None:
             message += f" (also on {f'line {lines[other_row - 1]}' if lines else f'row {other_row}'})"
+        self.own_message = message
+        if self.others:
+            listed = [message] + [other.own_message for other in self.others[:MAX_LISTED - 1]]
+            total = 1 + len(self.others)
+            more = f" ({MAX_LISTED} listed)" if total > MAX_LISTED else ""
+            message = "\nerror: ".join(listed) + f"\nerror: {total} bad rows{more}; nothing was pooled"
         SysrevError.__init__(self, message)
 
     def located(self, path, lines) -> "StudyDataError":
         return StudyDataError(self.problem, row=self.row, column=self.column, study=self.study,
-                              other_row=self.other_row, path=path, lines=lines)
+                              other_row=self.other_row, path=path, lines=lines,
+                              others=[other.located(path, lines) for other in self.others])
 
 
 @dataclass(frozen=True)
@@ -147,11 +160,32 @@ def _check_row(measure: str, cells: dict, *, row: int, study: str) -> None:
                 bad(column, f"{column} must be positive (got {_as_given(cells[column])})")
 
 
+def _read_row(record: dict, position: int, measure: str, needed, subgroup, seen: dict):
+    """One row's study name, subgroup and numeric cells, checked; a :class:`StudyDataError` names its problem."""
+    study = _cell_text(record["study"])
+    if study is None:
+        raise StudyDataError("missing study name", row=position, column="study")
+    group = None
+    if subgroup:
+        group = _cell_text(record[subgroup])
+        if group is None:
+            raise StudyDataError("missing subgroup", row=position, column=subgroup, study=study)
+    cells = {column: _number(record[column], row=position, column=column, study=study) for column in needed}
+    _check_row(measure, cells, row=position, study=study)
+    key = (group, study)
+    if key in seen:
+        inside = f" within subgroup '{group}'" if subgroup else ""
+        raise StudyDataError(f"duplicate study name{inside}", row=position, column="study", study=study,
+                             other_row=seen[key])
+    seen[key] = position
+    return study, group, cells
+
+
 def read_study_table(frame, measure: str, subgroup: str | None = None) -> StudyTable:
     """Check a DataFrame of studies for ``measure`` and return it as a :class:`StudyTable`.
 
-    Raises :class:`StudyDataError` (an :class:`InputError`) naming the row, column and study of the first
-    bad cell; a missing column or an empty table raises :class:`InputError`.
+    Raises :class:`StudyDataError` (an :class:`InputError`) naming the row, column and study of every bad row
+    (the first problem of each); a missing column or an empty table raises :class:`InputError`.
     """
     measure = str(measure).upper()
     names = [str(c).strip() for c in frame.columns]
@@ -169,29 +203,23 @@ def read_study_table(frame, measure: str, subgroup: str | None = None) -> StudyT
     studies, groups, data = [], [], []
     values = {column: [] for column in needed}
     seen: dict[tuple, int] = {}
+    bad_rows: list[StudyDataError] = []
     for position, record in enumerate(frame.to_dict("records"), start=1):
-        study = _cell_text(record["study"])
-        if study is None:
-            raise StudyDataError("missing study name", row=position, column="study")
-        group = None
-        if subgroup:
-            group = _cell_text(record[subgroup])
-            if group is None:
-                raise StudyDataError("missing subgroup", row=position, column=subgroup, study=study)
-        cells = {column: _number(record[column], row=position, column=column, study=study) for column in needed}
-        _check_row(measure, cells, row=position, study=study)
-        key = (group, study)
-        if key in seen:
-            inside = f" within subgroup '{group}'" if subgroup else ""
-            raise StudyDataError(f"duplicate study name{inside}", row=position, column="study", study=study,
-                                 other_row=seen[key])
-        seen[key] = position
+        try:
+            study, group, cells = _read_row(record, position, measure, needed, subgroup, seen)
+        except StudyDataError as exc:
+            bad_rows.append(exc)
+            continue
         studies.append(study)
         groups.append(group)
         data.append({column: _as_given(number) for column, number in cells.items()})
         for column, number in cells.items():
             values[column].append(number)
 
+    if bad_rows:
+        first = bad_rows[0]
+        raise StudyDataError(first.problem, row=first.row, column=first.column, study=first.study,
+                             other_row=first.other_row, others=bad_rows[1:])
     columns = {column: np.asarray(numbers, dtype=float) for column, numbers in values.items()}
     if measure == "GEN" and "se" in columns:
         columns["vi"] = columns["se"] ** 2

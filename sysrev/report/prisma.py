@@ -14,17 +14,23 @@
   that release and not found by an earlier run, the new records screened, their reports, and the new studies
   (a study is new when the previous release did not include it; its reports are grouped by
   ``studies.csv``). The previous version's studies are never counted again as new.
+* Work in progress: records not yet decided at a stage (unscreened, awaiting a second reviewer, in conflict,
+  or still *maybe* at full text) are counted as *awaiting*; the boxes they would change are drawn with the
+  counts so far and marked "in progress", and the arithmetic still holds with the awaiting counts included.
 
 Without a scope, sysrev counts reports: "new studies" and "reports of new studies" are the same number
 unless a caller passes ``new_studies``.
 
 Every count is checked before anything is drawn: search runs against the dedup summary, the dedup summary
-against records.jsonl, each stage fully decided, no full-text decision on a record that title/abstract
-screening did not send there. A failed check is a :class:`PrismaError` that says where.
+against records.jsonl, no full-text decision on a record that title/abstract screening did not send there.
+A failed check is a :class:`PrismaError` that says where.
+
+Databases are labelled with the ``[[databases]] name`` of review.toml whose strategy the run came from; without
+one, with the strategy file's ``source`` (or the database's own name: PubMed, Scopus), never "file pubmed".
 """
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sysrev.errors import InputError, SysrevError
@@ -66,6 +72,14 @@ class PrismaCounts:
     previous_reports: int | None = None
     # True when studies_included counts studies formed from the reports (studies.csv), not the reports.
     grouped: bool = False
+    records_awaiting: int = 0  # title/abstract: records without a final decision yet
+    reports_awaiting: int = 0  # full text: reports without a final decision yet (maybe included)
+    awaiting_detail: list = field(default_factory=list)  # why, per stage, for the reviewer
+
+    @property
+    def in_progress(self) -> bool:
+        """Screening is not finished: some boxes hold the counts so far, not final ones."""
+        return bool(self.records_awaiting or self.reports_awaiting)
 
     @property
     def identified_total(self) -> int:
@@ -83,7 +97,8 @@ class PrismaCounts:
         data = asdict(self)
         del data["grouped"]
         data.update(identified_total=self.identified_total, total_studies=self.total_studies,
-                    total_reports=self.total_reports, updated_review=self.previous_studies is not None)
+                    total_reports=self.total_reports, updated_review=self.previous_studies is not None,
+                    in_progress=self.in_progress)
         return data
 
 
@@ -114,19 +129,22 @@ def prisma_counts(project, *, previous_studies=None, previous_reports=None, upda
                         f"records/records.jsonl holds {n_records}")
 
     ta, ft = screening.stages["title_abstract"], screening.stages["full_text"]
-    problems += _undecided(ta, "title/abstract")
     in_scope = (lambda rid: True) if update is None else (lambda rid: rid not in update.records)
     ta_ids = [rid for rid in ta.eligible if in_scope(rid)]
     ft_ids = [rid for rid in ft.eligible if in_scope(rid)]
+    awaiting_detail = _undecided(ta, "title/abstract")
     ta_final = [ta.final(rid) for rid in ta_ids]
     excluded = sum(1 for d in ta_final if d and d.decision == "exclude")
+    records_awaiting = sum(1 for d in ta_final if d is None)
     sought = len(ft_ids)
-    problems += _undecided(ft, "full text")
+    awaiting_detail += _undecided(ft, "full text")
     ft_final = [ft.final(rid) for rid in ft_ids]
     maybe = [rid for rid, d in zip(ft_ids, ft_final) if d and d.decision == "maybe"]
     if maybe:
-        problems.append(f"full text: {len(maybe)} record(s) still 'maybe' — decide include or exclude: "
-                        f"{_ids(maybe)}")
+        awaiting_detail.append(f"full text: {len(maybe)} record(s) still 'maybe' — decide include or exclude: "
+                               f"{_ids(maybe)}")
+    reports_awaiting = sum(1 for d in ft_final if d is None or d.decision == "maybe")
+    ft_final = [d for d in ft_final if d is not None]
     for rid, decisions in ft.outside.items():
         where = ", ".join(f"{d.path}, line {d.line}" for d in decisions)
         problems.append(f"full text: record {rid} has decisions ({where}) but was not included at "
@@ -153,7 +171,8 @@ def prisma_counts(project, *, previous_studies=None, previous_reports=None, upda
                           sought - not_retrieved, reasons, included if new_studies is None else new_studies,
                           included, previous_studies,
                           previous_reports if previous_reports is not None else previous_studies,
-                          grouped=new_studies is not None)
+                          grouped=new_studies is not None, records_awaiting=records_awaiting,
+                          reports_awaiting=reports_awaiting, awaiting_detail=awaiting_detail)
     _check_sums(counts)
     return counts
 
@@ -178,7 +197,8 @@ def identified_per_database(project, since_runs=None) -> tuple[dict, dict]:
         if since_runs is not None and run.name in since_runs:
             seen.update((database, record.source_id) for record in records)
             continue
-        label = labels.get(manifest.get("name")) or _file_label(project, manifest) or database
+        label = (labels.get(manifest.get("name")) or _file_label(project, manifest)
+                 or DATABASE_NAMES.get(database, database))
         by_label.setdefault(label, 0)
         for record in records:
             if (database, record.source_id) not in seen:
@@ -189,17 +209,37 @@ def identified_per_database(project, since_runs=None) -> tuple[dict, dict]:
 
 
 def _file_label(project, manifest):
-    """For an imported file (database ``file``): the ``source`` its strategy file names, else the run name."""
+    """For an imported file without a strategy: the ``--source`` it was imported with, else the run name."""
     if manifest.get("database") != "file" or not manifest.get("name"):
         return None
-    strategy = project.searches_dir / f"{manifest['name']}.toml"
-    source = load_toml(strategy).get("source") if strategy.is_file() else None
-    return source if isinstance(source, str) and source.strip() else f"file {manifest['name']}"
+    source = manifest.get("source")
+    label = source.strip() if isinstance(source, str) and source.strip() and source != "file" else manifest["name"]
+    return DATABASE_NAMES.get(label.lower(), label)
+
+
+DATABASE_NAMES = {"pubmed": "PubMed", "scopus": "Scopus"}
+
+
+def _strategy_labels(project) -> dict:
+    """Strategy stem -> its ``source`` (``file`` strategies) or the database's name, from ``searches/*.toml``."""
+    labels = {}
+    for path in sorted(project.searches_dir.glob("*.toml")):
+        try:
+            strategy = load_toml(path)
+        except InputError:
+            continue  # `sysrev check` reports a broken strategy; the run keeps its own name here
+        source, database = strategy.get("source"), strategy.get("database")
+        if isinstance(source, str) and source.strip():
+            labels[path.stem] = source.strip()
+        elif database in DATABASE_NAMES:
+            labels[path.stem] = DATABASE_NAMES[database]
+    return labels
 
 
 def _database_labels(project) -> dict:
-    """Snapshot name (a strategy file's stem) -> the ``[[databases]] name`` that uses that strategy."""
-    labels = {}
+    """Snapshot name (a strategy file's stem) -> the ``[[databases]] name`` that uses that strategy, else the
+    label the strategy itself gives (:func:`_strategy_labels`)."""
+    labels = _strategy_labels(project)
     for entry in project.config.get("databases", []) or []:
         if isinstance(entry, dict) and entry.get("name") and entry.get("strategy"):
             labels[Path(entry["strategy"]).stem] = entry["name"]
@@ -251,17 +291,17 @@ def _check_sums(c: PrismaCounts) -> None:
     checks = [
         (c.records_screened == c.identified_total - c.duplicates_removed, "records screened",
          "identified − duplicates removed"),
-        (c.reports_sought == c.records_screened - c.records_excluded, "reports sought",
-         "records screened − records excluded"),
+        (c.reports_sought == c.records_screened - c.records_excluded - c.records_awaiting, "reports sought",
+         "records screened − records excluded − records awaiting a decision"),
         (c.reports_assessed == c.reports_sought - c.reports_not_retrieved, "reports assessed",
          "reports sought − not retrieved"),
-        (c.reports_included == c.reports_assessed - sum(c.reports_excluded.values()), "reports included",
-         "reports assessed − reports excluded"),
+        (c.reports_included == c.reports_assessed - sum(c.reports_excluded.values()) - c.reports_awaiting,
+         "reports included", "reports assessed − reports excluded − reports awaiting a decision"),
         # Reports grouped into studies: a study has at least one report; otherwise one study per report.
         (c.studies_included <= c.reports_included, "studies included", "a number ≤ reports included")
         if c.grouped else
-        (c.studies_included == c.reports_assessed - sum(c.reports_excluded.values()), "studies included",
-         "reports assessed − reports excluded"),
+        (c.studies_included == c.reports_assessed - sum(c.reports_excluded.values()) - c.reports_awaiting,
+         "studies included", "reports assessed − reports excluded − reports awaiting a decision"),
     ]
     wrong = [f"{box} ≠ {rule}" for ok, box, rule in checks if not ok]
     if wrong:

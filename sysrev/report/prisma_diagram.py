@@ -88,19 +88,25 @@ def _figure(c):
     width = x_side + SIDE_WIDTH + MARGIN
 
     databases = [f"    {name} {n(k)}" for name, k in c.identified.items()]
+    # While screening goes on, every box after the unfinished stage holds the counts so far.
+    ta_open, ft_open = c.records_awaiting > 0, c.in_progress
+    so_far = " (so far)"
     rows = [  # (phase, main box lines, side box lines)
         ("Identification",
          ["Records identified from:", f"Databases {n(c.identified_total)}", *databases],
          ["Records removed before screening:", f"    Duplicate records removed {n(c.duplicates_removed)}"]),
-        ("Screening", [f"Records screened {n(c.records_screened)}"], [f"Records excluded {n(c.records_excluded)}"]),
-        ("Screening", [f"Reports sought for retrieval {n(c.reports_sought)}"],
-         [f"Reports not retrieved {n(c.reports_not_retrieved)}"]),
-        ("Screening", [f"Reports assessed for eligibility {n(c.reports_assessed)}"],
-         ["Reports excluded:"] + ([f"    {reason} {n(k)}" for reason, k in c.reports_excluded.items()]
-                                  or ["    none"])),
-        ("Included", [f"New studies included in review {n(c.studies_included)}",
+        ("Screening", [f"Records screened {n(c.records_screened)}"],
+         [f"Records excluded{so_far if ta_open else ''} {n(c.records_excluded)}"]
+         + ([f"    Awaiting a decision {n(c.records_awaiting)}"] if ta_open else [])),
+        ("Screening", [f"Reports sought for retrieval{so_far if ta_open else ''} {n(c.reports_sought)}"],
+         [f"Reports not retrieved{so_far if ft_open else ''} {n(c.reports_not_retrieved)}"]),
+        ("Screening", [f"Reports assessed for eligibility{so_far if ta_open else ''} {n(c.reports_assessed)}"],
+         [f"Reports excluded{so_far if ft_open else ''}:"]
+         + ([f"    {reason} {n(k)}" for reason, k in c.reports_excluded.items()] or ["    none"])
+         + ([f"    Awaiting a decision {n(c.reports_awaiting)}"] if c.reports_awaiting else [])),
+        ("Included", [f"New studies included in review{so_far if ft_open else ''} {n(c.studies_included)}",
                       f"Reports of new included studies {n(c.reports_included)}"] if updated else
-                     [f"Studies included in review {n(c.studies_included)}",
+                     [f"Studies included in review{so_far if ft_open else ''} {n(c.studies_included)}",
                       f"Reports of included studies {n(c.reports_included)}"], None),
     ]
     if updated:
@@ -120,8 +126,10 @@ def _figure(c):
     ax.axis("off")
 
     top = total_height - MARGIN
-    _header(ax, x_main, top, x_side + SIDE_WIDTH - x_main,
-            f"Identification of {'new ' if updated else ''}studies via databases and registers", HEADER_COLOUR)
+    heading = f"Identification of {'new ' if updated else ''}studies via databases and registers"
+    if c.in_progress:
+        heading += " — IN PROGRESS"
+    _header(ax, x_main, top, x_side + SIDE_WIDTH - x_main, heading, HEADER_COLOUR)
     if updated:
         _header(ax, x_prev, top, BOX_WIDTH, "Previous studies", PREVIOUS_COLOUR)
 

@@ -3,8 +3,9 @@ the reviewers' agreement, all derived from the review's files (nothing typed).
 
 What a reader finds, top to bottom:
 
-* the PRISMA 2020 diagram (inline SVG) and its counts, or, while screening is unfinished, the reasons the
-  counts do not add up yet (the same checks as ``sysrev prisma``);
+* the PRISMA 2020 diagram (inline SVG) and its counts — while screening is unfinished, the counts so far,
+  marked in progress with what is still awaited — or the reasons the counts do not add up (the same checks
+  as ``sysrev prisma``);
 * per stage: records, decided (by decision), conflicts, awaiting a second reviewer, unscreened, reconciled;
   one row per reviewer (screened, left, include/exclude/maybe);
 * per stage and pair of reviewers, on the records both screened: n, the cross-table of their decisions,
@@ -90,6 +91,9 @@ def _prisma_section(project, screening, previous_studies, previous_reports) -> s
             ("Reports assessed for eligibility", counts.reports_assessed),
             *[(f"— excluded: {reason}", k) for reason, k in counts.reports_excluded.items()],
             ("Studies included", counts.studies_included), ("Reports of included studies", counts.reports_included)]
+    if counts.in_progress:
+        rows += [("Records awaiting a decision", counts.records_awaiting),
+                 ("Reports awaiting a decision", counts.reports_awaiting)]
     if counts.previous_studies is not None:
         rows += [("Studies in the previous version", counts.previous_studies),
                  ("Total studies included", counts.total_studies)]
@@ -97,7 +101,12 @@ def _prisma_section(project, screening, previous_studies, previous_reports) -> s
 
     svg = prisma_svg(counts)
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype inside HTML
-    return (f'<h2>PRISMA 2020 flow</h2><div class="diagram">{svg}</div>'
+    progress = ""
+    if counts.in_progress:
+        items = "".join(f"<li>{escape(detail)}</li>" for detail in counts.awaiting_detail)
+        progress = (f'<p class="problem">In progress: screening is not finished; the boxes show the counts so '
+                    f"far.</p><ul>{items}</ul>")
+    return (f'<h2>PRISMA 2020 flow</h2>{progress}<div class="diagram">{svg}</div>'
             f"{_table(['Box', 'n'], rows)}")
 
 

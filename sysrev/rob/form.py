@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sysrev.config_schema import ensure_valid
 from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text, bounded_file_name
 from sysrev.project import load_toml
@@ -257,6 +258,7 @@ def load_assessment(path) -> Assessment:
     path = Path(path)
     data = load_toml(path)
     text = path.read_text(encoding="utf-8")
+    ensure_valid("RoB 2 form", path, data)
     _check_keys(data, TOP_KEYS, path=path, text=text, table=None)
     for key in ("study", "outcome"):
         if not isinstance(data.get(key), str) or not data[key].strip():

@@ -71,6 +71,33 @@ class TerminalKeys:
         self._pending += self._decoder.decode(data)
 
 
+class PipedKeys:
+    """Keys from a stream that is not a terminal (a script or a test piping answers in): one character at a
+    time, whitespace and newlines skipped, so ``s d q`` and ``s\\nd\\nq\\n`` mean the same; EOFError at the end."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __call__(self) -> str:
+        while True:
+            char = self.stream.read(1)
+            if not char:
+                raise EOFError("no more keys")
+            if not char.isspace():
+                return char
+
+
+def single_keys():
+    """Single key presses from stdin: :class:`TerminalKeys` on a terminal, :class:`PipedKeys` otherwise."""
+    return TerminalKeys() if sys.stdin.isatty() else PipedKeys(sys.stdin)
+
+
 def _escape_length(text) -> int:
     """Length of the escape sequence at the start of ``text``: 1 for a lone Esc, else Esc [ … final byte."""
     if len(text) < 2 or text[1] not in "[O":

@@ -10,13 +10,15 @@ A strategy names its database and holds the query exactly as submitted::
     maxdate = "2023-04-30"
     file = "searches/exports/central.ris"   # database = "file" only: an export imported by `sysrev import`
 
-Other keys (``description``, ``source``, ``reconstruction`` …) are kept for people and ignored here.
+``description``, ``source`` and ``reconstruction`` are kept for people and ignored here; any other key is an
+error (the schema in :mod:`sysrev.config_schema`).
 """
 
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sysrev.config_schema import ensure_valid
 from sysrev.errors import InputError, SysrevError
 from sysrev.project import load_toml
 from sysrev.search.dates import EARLIEST, DateWindow, default_maxdate, parse_date
@@ -56,6 +58,7 @@ def load_strategy(path) -> Strategy:
     """Read and check one strategy file; errors name the file and the key."""
     path = Path(path)
     data = load_toml(path)
+    ensure_valid("search strategy", path, data)
     name = data.get("name", path.stem)
     database = data.get("database")
     if database not in DATABASES:

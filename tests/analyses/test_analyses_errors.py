@@ -34,7 +34,7 @@ def error_for(tmp_path, analyses, rows=ROWS):
     (GOOD.replace('outcome = "pain"\n', ''), 1, "needs 'outcome'"),
     (GOOD.replace('estimate = "0.10"', 'estimate = 0.10'), 7, "in quotes"),
     (GOOD.replace('estimate = "0.10"', 'ci = ["0.5", "0.1"]'), 7, "lower limit is above"),
-    (GOOD.replace('source = "test"\n', ''), 5, "target source"),
+    (GOOD.replace('source = "test"\n', ''), 5, "[analyses.pain.target] needs 'source'"),
     (GOOD + '\n[analyses.pain.subgroups]\n"x" = ["a"]\n', 9, "needs subgroup"),
     (GOOD.replace('measure = "SMD"', 'measure = "SMD"\nsubgroup = "timepoint"'), 4, "needs a [analyses.pain.subgroups]"),
     (GOOD.replace('measure = "SMD"', 'measure = "SMD"\nmethod = "MH"'), 4, "inverse variance"),

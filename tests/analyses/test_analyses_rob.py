@@ -7,7 +7,7 @@ from analyses_helpers import continuous, make_project
 
 import sysrev.meta.plots
 from sysrev.analyses import run_project
-from sysrev.analyses.summary import format_summary
+from sysrev.errors import InputError
 from sysrev.project import load_project
 
 ANALYSES = """[analyses.pain]
@@ -54,11 +54,10 @@ def test_rob_judgements_follow_each_plotted_row(project, captured):
     assert outcome.notes == [] and (project.results_dir / "pain.png").stat().st_size > 0
 
 
-def test_a_broken_rob_form_leaves_the_columns_out_with_a_note(project, captured):
+def test_a_broken_rob_form_is_an_error_and_nothing_is_written(project, captured):
+    # issue 13: a forest plot silently drawn without its RoB columns would look complete
     form = project.rob_dir / "Trial_Beta_2020--pain.toml"
     form.write_text(form.read_text() + "\n[[[not toml\n")
-    (outcome,) = run_project(project)
-    assert captured[0]["rob"] is None
-    assert outcome.status == "computed"
-    assert len(outcome.notes) == 1 and "Trial_Beta_2020--pain.toml" in outcome.notes[0]
-    assert "note: forest plot without RoB 2 columns" in format_summary([outcome])
+    with pytest.raises(InputError, match="Trial_Beta_2020--pain.toml"):
+        run_project(project)
+    assert captured == [] and not (project.results_dir / "pain.json").exists()

@@ -196,4 +196,4 @@ def test_form_column_with_an_unknown_key_is_an_error(tmp_path):
         '[characteristics.columns]\nstudy = { type = "text", requird = true }\n')
     errors = [f for f in check_project(project) if f.severity == ERROR]
     assert [(e.path.name, e.column) for e in errors] == [("form.toml", "characteristics.columns.study")]
-    assert "unknown key(s) requird" in errors[0].message
+    assert "unknown key 'requird'" in errors[0].message and "did you mean 'required'?" in errors[0].message

@@ -49,10 +49,13 @@ def test_ris_record_without_ty_is_an_error_with_line(fx, name, line, tag):
     assert err.value.line == line and name in str(err.value) and f"'{tag}'" in str(err.value)
 
 
-def test_ris_last_record_without_er_is_kept_with_warning(fx):
-    parsed = load_references(fx / "missing_er.ris")
-    assert [r.title for r in parsed.records] == ["Complete record", "Record cut short by a truncated download"]
-    assert any("line 5" in w and "no closing 'ER'" in w for w in parsed.warnings)
+def test_ris_last_record_without_er_is_an_error_unless_allowed(fx):
+    with pytest.raises(InputError) as err:
+        load_references(fx / "missing_er.ris")
+    assert err.value.line == 5 and "no closing 'ER'" in str(err.value) and "--allow-truncated" in str(err.value)
+    parsed = load_references(fx / "missing_er.ris", allow_truncated=True)
+    assert [r.title for r in parsed.records] == ["Complete record"]
+    assert any("line 5" in w and "1 incomplete record(s) were dropped and 1 kept" in w for w in parsed.warnings)
 
 
 def test_ris_ovid_headers_counters_and_embase_ids(fx):

@@ -67,30 +67,11 @@ def test_cli_json_and_diagrams(complete, tmp_path):
     assert "Records excluded: 3" in plain.output and "  wrong comparator: 1" in plain.output
 
 
-def test_unfinished_screening_is_an_error_that_names_records(make_project):
-    ta = {k: v for k, v in TA.items() if k != 4}
-    project = make_project({"title_abstract/alice.csv": rows("alice", ta),
-                            "title_abstract/bob.csv": rows("bob", {**ta, 1: ("exclude", "")})})
-    with pytest.raises(PrismaError) as err:
-        prisma_counts(project)
-    message = str(err.value)
-    assert "title/abstract: 1 record(s) not screened yet: r04" in message
-    assert "title/abstract: 1 record(s) on which reviewers disagree" in message and "r01" in message
-    assert "full text: 4 record(s) not screened yet: r03, r05, r07, r08" in message  # r01 waits for reconciliation
-
-
 def test_full_text_decision_on_an_excluded_record_names_file_and_line(make_project):
     project = make_project({"title_abstract/alice.csv": rows("alice", TA),
                             "full_text/alice.csv": rows("alice", {**FT, 2: ("include", "")})})
     with pytest.raises(PrismaError, match=r"record r02 has decisions \(.*full_text/alice.csv, line 7\) but was "
                                           "not included at title/abstract"):
-        prisma_counts(project)
-
-
-def test_maybe_left_at_full_text_is_an_error(make_project):
-    project = make_project({"title_abstract/alice.csv": rows("alice", TA),
-                            "full_text/alice.csv": rows("alice", {**FT, 3: ("maybe", "")})})
-    with pytest.raises(PrismaError, match="1 record\\(s\\) still 'maybe'.*r03"):
         prisma_counts(project)
 
 
@@ -224,7 +205,7 @@ def test_an_include_row_that_carries_the_not_retrieved_reason_is_an_inclusion(ma
 
 def test_imported_files_are_labelled_with_the_source_their_strategy_names(complete):
     # module docstring: an imported file's run is labelled with the `source` of its searches/<name>.toml,
-    # else "file <name>"
+    # else its own name (issue 13: never "file <name>")
     from sysrev.records import Record
     from sysrev.report.prisma import identified_per_database
     from sysrev.search.snapshot import write_snapshot
@@ -239,8 +220,7 @@ def test_imported_files_are_labelled_with_the_source_their_strategy_names(comple
     # a database search whose strategy review.toml does not list keeps the database as its label
     write_snapshot(complete.runs_dir, "embase-extra", [Record(source_id="e1", title="e")], database="embase")
     by_label, by_database = identified_per_database(complete)
-    assert by_label == {"PubMed": 6, "Scopus": 4, "Cochrane CENTRAL": 3, "file handsearch": 1, "file blank": 1,
-                        "embase": 1}
+    assert by_label == {"PubMed": 6, "Scopus": 4, "Cochrane CENTRAL": 3, "handsearch": 1, "blank": 1, "embase": 1}
     assert by_database == {"pubmed": 6, "scopus": 4, "file": 5, "embase": 1}
 
 

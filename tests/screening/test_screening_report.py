@@ -54,11 +54,12 @@ def test_report_of_a_finished_dual_screening(make_project, tmp_path):
     assert html == screening_report(project)  # no timestamp: the same files give the same page
 
 
-def test_unfinished_screening_says_why_there_is_no_diagram(make_project):
+def test_unfinished_screening_draws_the_diagram_so_far_and_says_what_is_awaited(make_project):
+    # issue 13: the diagram is drawn while screening is in progress, marked as such
     project = make_project({"title_abstract/alice.csv": rows("alice", {1: ("include", "")})})
     html = screening_report(project)
-    assert "<svg" not in html
-    assert "Not drawn yet: the counts do not add up." in html
+    assert "<svg" in html and "IN PROGRESS" in html
+    assert "In progress: screening is not finished" in html
     assert "title/abstract: 7 record(s) not screened yet" in html
     assert "No two reviewers have screened the same record at this stage" in html
 

@@ -1,0 +1,137 @@
+"""`sysrev export r NAME`: the script runs in R and metafor reproduces sysrev's pooled estimate, CI and τ².
+
+Runs where R with metafor is installed (Debian: r-cran-metafor); skips with the reason elsewhere.
+"""
+
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sysrev.analyses import run_project
+from sysrev.cli.main import cli
+from sysrev.project import load_project
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _metafor_missing() -> str | None:
+    if shutil.which("Rscript") is None:
+        return "Rscript is not installed (Debian: apt-get install r-cran-metafor)"
+    probe = subprocess.run(["Rscript", "-e", "library(metafor)"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return f"R cannot load metafor: {probe.stderr.strip().splitlines()[-1] if probe.stderr.strip() else '?'}"
+    return None
+
+
+MISSING = _metafor_missing()
+needs_r = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
+
+
+def run_script(project_root: Path, name: str, tmp_path: Path) -> dict:
+    script = tmp_path / f"{name}.R"
+    result = CliRunner().invoke(cli, ["export", "r", name, "--project", str(project_root), "--out", str(script)])
+    assert result.exit_code == 0, result.output
+    ran = subprocess.run(["Rscript", str(script)], capture_output=True, text=True, cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    values = {}
+    table = ran.stdout.split("\npooled ", 1)[1]  # the comparison the script prints after metafor's summary
+    for line in table.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] in ("estimate", "ci_low", "ci_high", "tau2"):
+            values[parts[0]] = math.nan if parts[1] == "NA" else float(parts[1])
+    assert set(values) == {"estimate", "ci_low", "ci_high", "tau2"}, ran.stdout
+    return values
+
+
+def assert_reproduced(metafor: dict, result: dict):
+    for key in ("estimate", "ci_low", "ci_high"):
+        assert abs(metafor[key] - result[key]) <= 1e-6, (key, metafor[key], result[key])
+    if result["tau2"] is None:
+        assert math.isnan(metafor["tau2"])
+    else:
+        assert abs(metafor["tau2"] - result["tau2"]) <= 1e-6
+
+
+@needs_r
+def test_normand_analyses_are_reproduced_by_metafor(tmp_path):
+    root = REPO / "examples" / "normand1999"
+    outcomes = run_project(load_project(root), write=False)
+    assert [o.spec.name for o in outcomes] == ["los_fixed", "los_dl", "los_reml"]
+    for outcome in outcomes:
+        assert_reproduced(run_script(root, outcome.spec.name, tmp_path), outcome.result)
+
+
+ANALYSES = """
+[analyses.smd_revman]
+outcome = "pain"
+measure = "SMD"
+model = "random"
+
+[analyses.smd_exact_reml_hksj]
+outcome = "pain"
+measure = "SMD"
+smd = "exact"
+model = "random"
+tau2 = "REML"
+ci = "hksj"
+
+[analyses.md_pm_90]
+outcome = "pain"
+measure = "MD"
+model = "random"
+tau2 = "PM"
+level = 90
+
+[analyses.rr_mh_fixed]
+outcome = "harm"
+measure = "RR"
+
+[analyses.rr_mh_random]
+outcome = "harm"
+measure = "RR"
+model = "random"
+
+[analyses.or_iv_random]
+outcome = "harm"
+measure = "OR"
+method = "IV"
+model = "random"
+
+[analyses.peto]
+outcome = "harm"
+measure = "PETO"
+"""
+
+ROWS = """study,outcome,item,timepoint,arm,n,mean,sd,events,scale,source,source_url,raw,method,note
+S1,pain,,,A,30,3.1,1.4,,VAS,T2,,,,
+S1,pain,,,B,31,4.0,1.6,,VAS,T2,,,,
+S2,pain,,,A,45,2.2,1.1,,VAS,T2,,,,
+S2,pain,,,B,44,3.5,1.3,,VAS,T2,,,,
+S3,pain,,,A,20,3.9,2.0,,VAS,T2,,,,
+S3,pain,,,B,22,3.7,1.9,,VAS,T2,,,,
+S4,pain,,,A,60,2.8,1.2,,VAS,T2,,,,
+S4,pain,,,B,58,3.0,1.5,,VAS,T2,,,,
+S1,harm,,,A,30,,,4,patients,T3,,,,
+S1,harm,,,B,31,,,9,patients,T3,,,,
+S2,harm,,,A,45,,,0,patients,T3,,,,
+S2,harm,,,B,44,,,3,patients,T3,,,,
+S3,harm,,,A,20,,,5,patients,T3,,,,
+S3,harm,,,B,22,,,4,patients,T3,,,,
+S4,harm,,,A,60,,,2,patients,T3,,,,
+S4,harm,,,B,58,,,10,patients,T3,,,,
+"""
+
+
+@needs_r
+def test_every_model_branch_of_the_script_matches_sysrev(tmp_path):
+    root = tmp_path / "p"
+    (root / "analysis" / "extraction").mkdir(parents=True)
+    (root / "review.toml").write_text('[review]\ntitle = "t"\n\n[arms]\ngroup1 = "A"\ngroup2 = "B"\n')
+    (root / "analysis" / "analyses.toml").write_text(ANALYSES)
+    (root / "analysis" / "extraction" / "data.csv").write_text(ROWS)
+    for outcome in run_project(load_project(root), write=False):
+        assert_reproduced(run_script(root, outcome.spec.name, tmp_path), outcome.result)
