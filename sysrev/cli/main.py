@@ -45,7 +45,10 @@ _COMMANDS = {
 # missing here is imported to list it, which is correct, only slower.
 _SHORT_HELP = {
     "check": "Check every file of the project against the schema and the stages' rules; exit 2 on any error.",
-    "diff": "Compare two versions of the review (releases, or `working` for the files as they are now).",
+    "diff": "Compare two versions of the review: releases by VERSION, or `working` for the files as they are now "
+            "(default: the last release against the working state). Per analysis: k, participants, estimate and "
+            "CI, p, I², τ², prediction interval, studies added/removed/changed, and flags explained in words "
+            "(docs/living.md).",
     "dedup": "Find duplicate records: `sysrev dedup` (project), `sysrev dedup FILE... --clusters OUT.csv` "
              "(files), `sysrev dedup review` (decide uncertain pairs).",
     "export": "Export included studies, decisions, analysis data and R scripts.",
@@ -59,15 +62,20 @@ _SHORT_HELP = {
             "analyses, extraction forms, .gitignore and a README for the team; `git init` if not in a repository.",
     "meta": "Meta-analysis: pool effect sizes from a CSV (`pool`) or run a project's analyses (`run`).",
     "prisma": "PRISMA 2020 flow counts from the search runs, dedup and screening logs; optionally the diagram.",
-    "refresh": "Update the review: re-run every search since its last run, import the inbox, dedup, print the "
-               "to-do list.",
-    "release": "Freeze this version of the review (results, PRISMA, included studies, search dates) in "
-               "releases/VERSION/.",
+    "refresh": "Update the review: every searches/*.toml strategy runs for what is new since its last run, exports "
+               "dropped in searches/inbox/<strategy>/ are imported, everything is deduplicated against the history "
+               "with stable record IDs, and the to-do list is printed (docs/living.md). Safe to re-run: a second "
+               "refresh the same day adds nothing, and an interrupted one continues where it stopped. Exit code 2 "
+               "when a search failed (the others still ran).",
+    "release": "Freeze the analysis results, PRISMA counts, included studies, each strategy's search date and the "
+               "sysrev version into releases/VERSION/ (docs/living.md). From the second release on, the PRISMA 2020 "
+               "diagram is the updated-review one, derived from the previous release.",
     "rob": "RoB 2 risk-of-bias assessments (analysis/rob2/<study>--<outcome>.toml).",
     "screen": "Screen records one at a time (with --reviewer), or use a subcommand.",
     "search": "Search PubMed and Scopus; every run is saved as a snapshot (manifest.json + records.jsonl).",
     "serve": "Serve the project as a web app: dashboard, screening, conflicts, duplicates, RoB 2, evidence.",
-    "status": "Show where the review stands, stage by stage, and every included study's pending items.",
+    "status": "Show where the review stands: searches, dedup, screening, included studies, pending extraction and "
+              "RoB 2 per analysed outcome, analyses whose inputs changed. Reads only; exit code 0.",
     "sof": "The Summary of findings table of every analysis (or those NAMEd), in the Cochrane/GRADEpro layout.",
 }
 
