@@ -1,6 +1,7 @@
-"""Pairwise accuracy of `sysrev dedup` and of the peer bib-dedupe on every labelled dedup set, side by side.
+"""Pairwise accuracy of `sysrev dedup` and of the peer bib-dedupe on every labelled dedup set, side by side,
+scored two ways.
 
-    .venv/bin/python benchmarks/dedup_accuracy.py [--fixtures DIR] [--set DIR ...] [--no-peer] [--show N]
+    .venv/bin/python benchmarks/dedup_accuracy.py [--fixtures DIR] [--set DIR ...] [--no-peer]
 
 Sets: every bib-dedupe style folder (``records_pre_merged.csv`` + ``merged_record_ids.csv``) and every CoLRev
 style folder (``records.bib`` + ``records_expected.bib``) under ``DIR/dedup`` (default ../shared/fixtures or
@@ -9,9 +10,13 @@ deduplicated on its own; FP/FN counted over the pairs), the project's own hard a
 (tests/fixtures/dedup/hard_cases.csv, stress_cases.csv), and any ``--set``.
 
 Scoring is pairwise (see sysrev.dedup.evaluate): FP = pairs of different records put in one cluster, FN = true
-duplicate pairs not joined, sensitivity = found true pairs / true pairs. ``rel/q`` splits sysrev's FN: pairs it
-linked as related publications (erratum, reply, abstract vs paper, review update…) / pairs it queued for a
-human; both still count as missed. Time is wall-clock for the whole
+duplicate pairs not joined, sensitivity = found true pairs / true pairs. Every set is scored (a) against the
+labels as published and (b) with the labelled pairs of related kinds removed (erratum, reply, a conference
+abstract beside the paper, a one-page notice in another issue, different trial registrations), classified
+from the records alone by sysrev.dedup.related_kinds; removed pairs are neither true pairs nor false positives
+under (b). Both tools are scored on the same (a) and (b) labels. The output lists every removed pair with its
+classification and evidence, and every false merge (either tool) in full. ``rel/q`` splits sysrev's FN under
+(a): pairs it linked as related publications / pairs it queued for a human. Time is wall-clock for the whole
 deduplication (sysrev in this process; bib-dedupe in its own subprocess, including its start-up).
 """
 
@@ -29,8 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dedup_peer import peer_python, run_peer, write_peer_csv  # noqa: E402
 
 from sysrev.dedup.engine import deduplicate  # noqa: E402
-from sysrev.dedup.evaluate import (load_colrev_set, load_labelled_set, pairwise_score,  # noqa: E402
-                                   record_from_row)
+from sysrev.dedup.evaluate import (cluster_pairs, load_colrev_set, load_labelled_set,  # noqa: E402
+                                   pairwise_score, record_from_row)
+from sysrev.dedup.related_kinds import related_pairs  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -120,6 +126,26 @@ def run_bibdedupe(records, tmp: Path, raw=None):
     return result["clusters"], result
 
 
+def score_both_ways(n_records, clusters, truth, related) -> dict:
+    """FP, FN and sensitivity under (a) and (b), and the false-positive pairs of (a) and (b)."""
+    score, fp, fn = pairwise_score(n_records, clusters, truth)
+    true_b = cluster_pairs(truth) - set(related)
+    fp_b, fn_b = fp - set(related), fn & true_b
+    sens_b = (len(true_b) - len(fn_b)) / len(true_b) if true_b else 1.0
+    return {"a": (len(fp), len(fn), score.sensitivity), "b": (len(fp_b), len(fn_b), sens_b),
+            "fp": fp, "fn": fn, "fn_b": fn_b, "pairs_a": score.true_pairs, "pairs_b": len(true_b)}
+
+
+def _cells(s) -> str:
+    return (f"{s['a'][0]:>3} {s['a'][1]:>4} {s['a'][2]:>6.4f} | {s['b'][0]:>3} {s['b'][1]:>4} "
+            f"{s['b'][2]:>6.4f}")
+
+
+def _show_record(r) -> str:
+    return (f"      {r.source_id}: {r.title!r} | {'; '.join(r.authors[:4])}{' …' if len(r.authors) > 4 else ''} | "
+            f"{r.year} | {r.journal} | vol {r.volume} issue {r.issue} pp {r.pages} | doi {r.doi}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     default_fixtures = os.environ.get("SYSREV_SHARED_FIXTURES", str(REPO.parent / "shared" / "fixtures"))
@@ -133,25 +159,64 @@ def main(argv=None):
         print("bib-dedupe: peer not installed (set SYSREV_BIBDEDUPE_PYTHON or install it in "
               "/work/peers/bibdedupe); showing sysrev only\n")
 
-    header = (f"{'set':<22} {'records':>7} {'pairs':>6} | {'sysrev FP':>9} {'FN':>4} {'rel/q':>6} {'sens':>7} "
-              f"{'time':>7} {'queue':>5} | {'bib-dedupe FP':>13} {'FN':>4} {'sens':>7} {'time':>7}")
+    header = (f"{'set':<18} {'recs':>5} {'pairs a/b':>9} || sysrev (a) {'FP':>3} {'FN':>4} {'sens':>6} | "
+              f"(b) {'FP':>3} {'FN':>4} {'sens':>6} {'rel/q':>6} {'time':>6} || bib-dedupe (a) FP   FN   sens | "
+              f"(b) FP   FN   sens   time")
     print(header)
     print("-" * len(header))
+    details = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for name, loader in discover_sets(fixtures, args.set):
             records, truth, raw = loader()
+            related = related_pairs(records, truth)
             clusters, seconds, queued, result = run_sysrev(records)
-            ours, _fp, fn = pairwise_score(len(records), clusters, truth)
-            rel, q = linked_misses(result, [r.source_id for r in records], fn)
-            line = (f"{name:<22} {len(records):>7} {ours.true_pairs:>6} | {ours.false_positives:>9} "
-                    f"{ours.false_negatives:>4} {f'{rel}/{q}':>6} {ours.sensitivity:>7.4f} {seconds:>6.2f}s "
-                    f"{queued:>5} | ")
-            line += _peer_cells(records, raw, tmp, use_peer, lambda c: pairwise_score(len(records), c, truth)[0])
+            ours = score_both_ways(len(records), clusters, truth, related)
+            rel, q = linked_misses(result, [r.source_id for r in records], ours["fn"])
+            pairs = f"{ours['pairs_a']}/{ours['pairs_b']}"
+            line = (f"{name[:18]:<18} {len(records):>5} {pairs:>9} || "
+                    f"{'':>10} {_cells(ours)} {f'{rel}/{q}':>6} {seconds:>5.2f}s || ")
+            peer = None
+            if use_peer:
+                peer_clusters, info = run_bibdedupe(records, tmp, raw)
+                if peer_clusters is None:
+                    line += f"peer failed: {info.get('error') if info else ''}"
+                else:
+                    peer = score_both_ways(len(records), peer_clusters, truth, related)
+                    line += f"{'':>14} {_cells(peer)} {info['wall_seconds']:>5.1f}s"
+            else:
+                line += "peer not run"
             print(line, flush=True)
+            details.append((name, records, related, ours, peer))
         cases = fixtures / "dedup" / "bibdedupe_test_cases.json"
         if cases.is_file():
             print(_case_pairs_line(load_case_pairs(cases), tmp, use_peer), flush=True)
+    _print_details(details)
+
+
+def _print_details(details) -> None:
+    """Every removed (related-kind) pair with its classification, every false merge in full, sysrev's
+    misses under (b)."""
+    for name, records, related, ours, peer in details:
+        by_id = {r.source_id: r for r in records}
+        print(f"\n== {name}: {len(related)} labelled pairs removed for (b) (related kinds)")
+        for (a, b), (kind, evidence) in sorted(related.items()):
+            print(f"  {a} ~ {b}: {kind}: {evidence}")
+        for tool, score in (("sysrev", ours), ("bib-dedupe", peer)):
+            if score is None:
+                continue
+            print(f"  {tool} false merges (a): {len(score['fp'])}"
+                  + (f" ({len(score['fp'] - set(related))} under (b))" if score["fp"] else ""))
+            for a, b in sorted(score["fp"]):
+                print(f"    {a} + {b}{' [related kind: ' + related[(a, b)][0] + ']' if (a, b) in related else ''}")
+                print(_show_record(by_id[a]))
+                print(_show_record(by_id[b]))
+        print(f"  sysrev misses under (b): {len(ours['fn_b'])}")
+        for a, b in sorted(ours["fn_b"]):
+            found_by_peer = peer is not None and (a, b) not in peer["fn"]
+            print(f"    {a} ~ {b}{'  (bib-dedupe found it)' if found_by_peer else ''}")
+            print(_show_record(by_id[a]))
+            print(_show_record(by_id[b]))
 
 
 def _case_pairs_line(pairs, tmp, use_peer) -> str:
@@ -168,12 +233,12 @@ def _case_pairs_line(pairs, tmp, use_peer) -> str:
                 return f"curated pairs: peer failed: {info.get('error') if info else ''}"
             _tally(tallies["peer"], peer_clusters, ids, dup, info["wall_seconds"], 0)
     fp, fn, seconds, queued = tallies["sysrev"]
-    line = (f"{'curated pairs':<22} {2 * len(pairs):>7} {true:>6} | {fp:>9} {fn:>4} {'':>6} "
-            f"{(true - fn) / true:>7.4f} {seconds:>6.2f}s {queued:>5} | ")
+    line = (f"{'curated pairs':<18} {2 * len(pairs):>5} {true:>9} || {'':>10} {fp:>3} {fn:>4} "
+            f"{(true - fn) / true:>6.4f} | (no related-kind pairs: scored once) {seconds:>5.2f}s || ")
     if not use_peer:
-        return line + "peer not installed"
+        return line + "peer not run"
     fp, fn, seconds, _ = tallies["peer"]
-    return line + f"{fp:>13} {fn:>4} {(true - fn) / true:>7.4f} {seconds:>6.2f}s"
+    return line + f"{'':>14} {fp:>3} {fn:>4} {(true - fn) / true:>6.4f} {seconds:>5.1f}s"
 
 
 def _tally(tally, clusters, ids, dup, seconds, queued):
@@ -182,16 +247,6 @@ def _tally(tally, clusters, ids, dup, seconds, queued):
     tally[1] += int(dup and not joined)
     tally[2] += seconds
     tally[3] += queued
-
-
-def _peer_cells(records, raw, tmp, use_peer, score) -> str:
-    if not use_peer:
-        return "peer not installed"
-    clusters, info = run_bibdedupe(records, tmp, raw)
-    if clusters is None:
-        return f"peer failed: {info.get('error') if info else ''}"
-    s = score(clusters)
-    return f"{s.false_positives:>13} {s.false_negatives:>4} {s.sensitivity:>7.4f} {info['wall_seconds']:>6.2f}s"
 
 
 if __name__ == "__main__":

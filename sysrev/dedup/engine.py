@@ -5,6 +5,7 @@ command (:mod:`sysrev.cli.dedup`) read and write around it.
 """
 
 import sys
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from tqdm import tqdm
@@ -12,8 +13,13 @@ from tqdm import tqdm
 from sysrev.dedup.blocking import candidate_pairs
 from sysrev.dedup.clustering import build_clusters, human_verdict
 from sysrev.dedup.keys import record_keys
-from sysrev.dedup.scoring import compare
+from sysrev.dedup.scoring import compare, journal_match
+from sysrev.dedup.vetoes import issue_veto
 from sysrev.records import Record
+
+
+# How many records of one title the recurring-title check compares pairwise.
+RECURRING_GROUP_LIMIT = 30
 
 
 @dataclass
@@ -60,6 +66,7 @@ def deduplicate(records: list[Record], *, labels: list[str] | None = None, decis
         for r in records:
             keys.append(record_keys(r))
             bar.update(1)
+    mark_recurring_titles(keys)
     problems = [(i, msg) for i, k in enumerate(keys) for msg in k.problems]
     problems += [(i, "no title: merged only by a reviewer's decision or an identifier")
                  for i, k in enumerate(keys) if not k.title_informative]
@@ -81,6 +88,33 @@ def deduplicate(records: list[Record], *, labels: list[str] | None = None, decis
     clustering = build_clusters(n, verdicts, verdict_of, previous_ids, human)
     return DedupResult(clusters=clustering.clusters, uncertain=clustering.uncertain, related=clustering.related,
                        problems=problems, keys=keys, compared_pairs=len(pairs))
+
+
+def mark_recurring_titles(keys: list) -> None:
+    """Set :attr:`Keys.recurring` on every record of a title that one venue prints in two different issues or
+    volumes in this input (both stated, no identifier shared): such a title names no single work there, so
+    its records merge only when an issue, page or article number stated by both agrees (vetoes.py). Only
+    records in that venue are marked; titles shared by more than :data:`RECURRING_GROUP_LIMIT` records are
+    checked on their first records only (the cost stays linear)."""
+    groups = defaultdict(list)
+    for i, k in enumerate(keys):
+        if k.title_informative and not k.serial and (k.volume or k.issue_numbers):
+            groups[k.title].append(i)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        printed_twice = set()
+        checked = members[:RECURRING_GROUP_LIMIT]
+        for x, i in enumerate(checked):
+            for j in checked[x + 1:]:
+                a, b = keys[i], keys[j]
+                if journal_match(a, b) != "same" or (a.doi and a.doi == b.doi) or (a.pmid and a.pmid == b.pmid):
+                    continue
+                if (a.volume and b.volume and a.volume != b.volume) or issue_veto(a, b):
+                    printed_twice |= {i, j}
+        for i in members:
+            if any(i == j or journal_match(keys[i], keys[j]) == "same" for j in printed_twice):
+                keys[i].recurring = True
 
 
 def _index_decisions(labels: list[str], decisions: dict) -> dict:

@@ -85,7 +85,10 @@ _PLACEHOLDER_TITLES = {
 
 _ERRATUM = re.compile(r"^(?:erratum|errata|corrigendum|corrigenda|correction|corrections|publisher'?s note|"
                       r"author correction|notice of correction)\b|\b(?:erratum|corrigendum)\s*(?:to|for|:|\])|"
-                      r"\(vol \d+, pg \d+")
+                      r"\(vol \d+, pg \d+|\([^()]*\(\d{4}\)\s*\d+\s*\(\d+[-\u2013]?\d*\)\)")
+# The corrected article cited at the end of a correction notice's title: "(vol 360, pg 542, 2009)",
+# "(New England Journal of Medicine (2009) 360 (542-544))". Kept for the kind, left out of the compared title.
+_CITED_ARTICLE = re.compile(r"\s*\((?:vol \d+, pg \d+[^()]*|[^()]*\(\d{4}\)\s*\d+\s*\(\d+[-\u2013]?\d*\))\)\s*\.?\s*$")
 # MEDLINE notes inside a title about *other* publications ("[Erratum appears in ...]", "[Comment in: ...]"),
 # possibly cut off by a database's title length limit; removed before the title is compared.
 _LINKED_NOTE = re.compile(r"\s*\[(?:erratum|comment|update|retraction|corrected and republished|summary for "
@@ -120,6 +123,46 @@ _JOURNAL_NOTE = re.compile(r"\[[^\]]*\]|\((?:print|online|electronic[^)]*|london
 # Embase appends the meeting to the journal of a conference abstract: "Blood.Conference: 52nd ASH Meeting".
 _JOURNAL_MEETING = re.compile(r"[.:;,]\s*(?:conference|congress|meeting|symposium)\b.*$")
 _JOURNAL_MEETING_NAME = re.compile(r"[.:;,]\s*conference\s*:\s*(.+)$")
+# Titles a venue prints again and again, one per issue or year: columns, editorials, notices, meeting reports.
+# Such a title names no single work, so two records of one need their issue, pages or date to agree.
+_SERIAL_HEADINGS = {
+    "editorial", "editorials", "guest editorial", "editorial comment", "editorial note", "editorial notes",
+    "editor s comments", "editor s comment", "editors comments", "editor s note", "editors note", "editor s notes",
+    "from the editor", "from the editors", "from the editor in chief", "letter from the editor",
+    "letter from the editors", "message from the editor", "message from the editors", "note from the editor",
+    "in this issue", "this issue", "inside this issue", "in the issue", "letters", "letter", "letters to the editor",
+    "letter to the editor", "correspondence", "meeting report", "meeting reports", "conference report",
+    "conference reports", "congress report", "workshop report", "news", "news in brief", "in brief", "briefs",
+    "book review", "book reviews", "books", "books received", "reviewer acknowledgement",
+    "reviewer acknowledgements", "reviewer acknowledgment", "reviewer acknowledgments",
+    "acknowledgement to reviewers", "acknowledgment to reviewers", "acknowledgement of reviewers",
+    "acknowledgment of reviewers", "thank you to our reviewers", "reviewers", "list of reviewers",
+    "issue information", "table of contents", "contents", "masthead", "editorial board", "front matter",
+    "back matter", "cover", "cover image", "highlights", "research highlights", "announcements", "announcement",
+    "calendar", "calendar of events", "upcoming events", "events", "obituary", "obituaries", "in memoriam",
+    "president s message", "president s column", "president s page", "message from the president",
+    "message from the chair", "chair s message", "abstracts", "errata", "erratum", "corrigendum", "corrigenda",
+    "preface", "foreword", "introduction", "commentary", "comment", "reply", "response", "author s reply",
+    "authors reply", "index", "author index", "subject index", "call for papers", "current awareness",
+    "new products", "noteworthy", "research news", "notes", "notices", "short communications", "miscellany",
+    "introduction to the special issue", "introduction to the special section", "special issue editorial",
+    "editorial statement", "year in review", "annual report", "corrections", "correction", "retraction",
+    "retraction notice", "expression of concern", "acknowledgements", "acknowledgments", "acknowledgement",
+    "reviewers of the year", "best paper award", "guest editorial introduction",
+}
+_SERIAL_PREFIX = re.compile(
+    r"^(?:introduction to the (?:mini ?)?track\b|(?:guest )?editor(?: s|s)? (?:comments?|notes?|introduction|letter|"
+    r"message|foreword|preface|corner|column|remarks|perspective|page|desk)\b|from the (?:guest )?editors?\b|"
+    r"(?:letter|message|note) from the (?:guest )?(?:editors?|president|chair)\b|"
+    r"report (?:of|on|from) the \w+(?: \w+)* (?:meeting|conference|congress|symposium|workshop)\b)")
+# Words that only date or number an issue ("Editorial, volume 12 issue 3", "Letters: June 2019").
+_ISSUE_WORDS = {"vol", "volume", "issue", "no", "number", "nr", "part", "january", "february", "march", "april",
+                "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb",
+                "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "spring", "summer",
+                "autumn", "fall", "winter", "special", "s", "the"}
+# Where a title's first clause ends: "Infrastructure in the Wild: …", "… - a randomised trial", "Title. Subtitle".
+_CLAUSE_END = re.compile(r"\s*(?::|;|\?|!|\s[-\u2013\u2014]\s|\.\s)\s*")
+MIN_CLAUSE_WORDS = 3
 _SUPPLEMENT = re.compile(r"suppl|^s\d*$|\bs\d+\b|supplement")
 # A page range longer than this is a typo in its end ("1-99999999999"), not an article.
 MAX_PAGE_SPAN = 5000
@@ -144,13 +187,19 @@ class Keys:
     journal: tuple = ()          # journal tokens without stop words
     meeting: tuple = ()          # the meeting Embase appends to a journal (".Conference: 23rd Congress …")
     volume: str = ""
-    issue: str = ""
+    issue: str = ""              # first number of the issue
+    issue_numbers: frozenset = frozenset()  # every number of the issue ("3-4" → {"3", "4"})
+    article_number: str = ""     # an article number / e-locator ("e0123456", a Scopus "Art. No.")
+    serial: bool = False         # a title a venue repeats from issue to issue ("Editor's Comments")
+    recurring: bool = False      # a title this input shows one venue printing in two issues or volumes
+    title_clause: str = ""       # the normalised first clause of a title with a subtitle ("X: Y" → "x")
     first_page: str = ""         # digits of the first page ("c37" → "37")
     page_prefix: str = ""        # letters before the first page ("e" of e-locators, "s" of supplements)
     last_page: str = ""          # digits of the last page, written out in full ("575-86" → "586")
     abstract_like: bool = False  # one page or a supplement: how a conference abstract is printed
     kinds: frozenset = frozenset()  # erratum, retraction, comment, conference, protocol, preprint,
     #                                 registration (trial register record), thesis
+    preprint_doi: bool = False   # the DOI has a preprint server's prefix (SSRN, medRxiv, arXiv…)
     cochrane_id: str = ""
     cochrane_version: int | None = None
     part: str = ""               # number of the part in a series ("part II" → "2")
@@ -275,6 +324,45 @@ def _page_keys(pages: str) -> tuple[str, str, str]:
     return match.group(1), digits, last_digits
 
 
+def is_serial_title(title: str) -> bool:
+    """True when the normalised ``title`` is a heading a venue repeats in every issue or year (an editorial,
+    "Editor's Comments", "In this issue", "Letters", a meeting report, "Introduction to the minitrack on …"),
+    once numbers and dating words are set aside."""
+    if title in _SERIAL_HEADINGS or _SERIAL_PREFIX.match(title):
+        return True
+    words = [w for w in title.split() if not w.isdigit() and w not in _ISSUE_WORDS]
+    return " ".join(words) in _SERIAL_HEADINGS
+
+
+def first_clause(raw_title: str) -> str:
+    """The normalised first clause of a title that has more than one (``""`` otherwise or when it is shorter
+    than three words): the form a database that cuts titles at the subtitle keeps."""
+    parts = _CLAUSE_END.split(raw_title.strip().rstrip(" .?!"), maxsplit=1)
+    if len(parts) < 2 or not parts[1].strip():
+        return ""
+    clause = " ".join(comparison_words(fold(parts[0])))
+    return clause if len(clause.split()) >= MIN_CLAUSE_WORDS else ""
+
+
+def _issue_numbers(value: str) -> frozenset:
+    """Every number an issue field names: ``"3-4"`` → {3, 4}, ``"Suppl 2"`` → {2}, ``"Jan"`` → {}."""
+    numbers = {n.lstrip("0") or "0" for n in _NUMBER.findall(str(value or ""))}
+    match = re.fullmatch(r"\s*(\d{1,3})\s*[-/\u2013]\s*(\d{1,3})\s*", str(value or ""))
+    if match and 0 < int(match.group(2)) - int(match.group(1)) < 12:
+        numbers |= {str(n) for n in range(int(match.group(1)), int(match.group(2)) + 1)}
+    return frozenset(numbers)
+
+
+def _article_number(record: Record, page_prefix: str, last_page: str, first_page: str) -> str:
+    """The article number: a stated one (RIS ``C7``, a Scopus "Art. No.") or an e-locator in the page field."""
+    stated = str((record.extra or {}).get("article_number") or "")
+    if re.search(r"\d", stated):
+        return re.sub(r"[^0-9a-z]", "", fold(stated)).lstrip("0")
+    if page_prefix and page_prefix != "s" and first_page and not last_page:
+        return page_prefix + first_page
+    return ""
+
+
 def _first_number(value: str) -> str:
     match = _NUMBER.search(str(value or ""))
     return match.group(0).lstrip("0") or "0" if match else ""
@@ -297,7 +385,7 @@ def _part_number(title_lower: str) -> str:
     return str(total)
 
 
-def _kinds(title_lower: str, record: Record, journal_text: str, doi: str) -> set:
+def _kinds(title_lower: str, record: Record, journal_text: str) -> set:
     kinds = set()
     types = " ".join(str(t) for t in record.publication_types or []).lower()
     extra = record.extra or {}
@@ -314,8 +402,8 @@ def _kinds(title_lower: str, record: Record, journal_text: str, doi: str) -> set
         kinds.add("conference")
     if _PROTOCOL.search(title_lower) or "protocol" in types:
         kinds.add("protocol")
-    if _PREPRINT_VENUE.search(journal_text) or _PREPRINT_DOI.match(doi) or "preprint" in types:
-        kinds.add("preprint")
+    if _PREPRINT_VENUE.search(journal_text) or "preprint" in types:
+        kinds.add("preprint")  # a preprint server's DOI alone does not make a record a preprint (see compare)
     if _REGISTRY_VENUE.search(journal_text) or "trial registration" in types or "trial registry" in types:
         kinds.add("registration")
     if (_THESIS.search(journal_text) or "thesis" in types or "dissertation" in types
@@ -329,7 +417,7 @@ def record_keys(record: Record) -> Keys:
     keys = Keys()
     raw_title = title_text(record.title or "")
     title_lower = fold(raw_title)
-    keys.title = " ".join(comparison_words(title_lower))
+    keys.title = " ".join(comparison_words(_CITED_ARTICLE.sub("", title_lower)))
     journal_text = fold(" ".join((record.journal or "", record.journal_abbrev or "")))
     keys.journal = normalise_journal(record.journal or record.journal_abbrev or "")
     keys.meeting = normalise_meeting(record.journal or "")
@@ -338,6 +426,8 @@ def record_keys(record: Record) -> Keys:
                               != keys.journal
                               and len(keys.title.split()) >= 2)
     keys.title_numbers = frozenset(_NUMBER.findall(keys.title))
+    keys.serial = is_serial_title(keys.title)
+    keys.title_clause = first_clause(raw_title)
 
     doi = normalise_doi(record.doi)
     if doi and _DOI_SHAPE.match(doi):
@@ -358,7 +448,9 @@ def record_keys(record: Record) -> Keys:
 
     keys.volume = _first_number(record.volume)
     keys.issue = _first_number(record.issue)
+    keys.issue_numbers = _issue_numbers(record.issue)
     keys.page_prefix, keys.first_page, keys.last_page = _page_keys(record.pages)
+    keys.article_number = _article_number(record, keys.page_prefix, keys.last_page, keys.first_page)
     if record.pages and not keys.first_page:
         keys.problems.append(f"unusable pages {record.pages!r} ignored")
     elif "-" in expand_pages(record.pages or "") and keys.first_page and not keys.last_page:
@@ -366,7 +458,8 @@ def record_keys(record: Record) -> Keys:
     supplement = _SUPPLEMENT.search(fold(f"{record.volume} {record.issue}")) or keys.page_prefix == "s"
     keys.abstract_like = bool(supplement) or bool(keys.first_page and keys.last_page in ("", keys.first_page))
 
-    keys.kinds = frozenset(_kinds(title_lower, record, journal_text, keys.doi))
+    keys.kinds = frozenset(_kinds(title_lower, record, journal_text))
+    keys.preprint_doi = bool(_PREPRINT_DOI.match(keys.doi))
     cochrane = _COCHRANE_DOI.match(keys.doi)
     if cochrane:
         keys.cochrane_id = cochrane.group(1)

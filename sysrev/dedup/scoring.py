@@ -11,12 +11,14 @@ results, a preprint and the published version, two versions of a Cochrane review
 Each verdict carries a short reason that the review queue shows to the human.
 """
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
 from sysrev.dedup.contrast import contrasting
 from sysrev.dedup.keys import Keys
+from sysrev.dedup.vetoes import located_together, locator_veto, page_veto
 
 DUPLICATE, UNCERTAIN, RELATED, DISTINCT = "duplicate", "uncertain", "related", "distinct"
 
@@ -32,6 +34,13 @@ MAX_ARTICLE_PAGES = 60
 TITLE_WORDS_SHARED = 60.0
 # A title this short (in words) needs a venue or page to agree before a merge.
 SHORT_TITLE_WORDS = 5
+# Share of name words two records of one conference paper dated a year apart must have in common.
+CONFERENCE_AUTHORS_SHARED = 0.5
+_YEAR_WORD = re.compile(r"(?:19|20)\d\d")
+_ORDINAL_WORD = re.compile(r"\d+(?:st|nd|rd|th)")
+_GENERIC_VENUE_WORDS = {"proceedings", "proc", "conference", "conf", "international", "intl", "annual", "meeting",
+                        "symposium", "workshop", "congress", "th", "st", "nd", "rd", "ieee", "acm", "on", "papers",
+                        "transactions", "journal", "track", "abstracts", "pp", "vol"}
 
 _KIND_LABELS = {
     "erratum": "an erratum and the article it corrects",
@@ -109,6 +118,8 @@ def journal_match(a: Keys, b: Keys) -> str:
         return "missing"
     if a.journal == b.journal or (a.meeting and a.meeting == b.journal) or (b.meeting and b.meeting == a.journal):
         return "same"
+    if _other_edition(a, b):
+        return "different"
     short, long_ = sorted((a.journal, b.journal), key=lambda t: (len(t), sum(map(len, t))))
     if _abbreviates(short, long_) or _abbreviates(long_, short):
         return "same"
@@ -158,22 +169,13 @@ def _field(x: str, y: str) -> str:
 
 
 def _pages(a: Keys, b: Keys) -> str:
-    """First pages: ``same``, ``soft`` (differ only as online-first page 1 vs issue pages), ``different``."""
+    """First pages: ``same``, ``soft`` (written differently but not a veto: an online-first page 1, an
+    e-locator against printed pages, a typo inside one range), ``different`` (a page veto), ``missing``."""
     if not a.first_page or not b.first_page:
         return "missing"
-    if a.first_page == b.first_page:
+    if a.first_page == b.first_page and a.page_prefix == b.page_prefix:
         return "same"
-    if "s" in (a.page_prefix, b.page_prefix) and a.page_prefix != b.page_prefix:
-        return "different"  # "S12" of a supplement vs "1100-1105" of an issue: an abstract and the paper
-    if "1" in (a.first_page, b.first_page) or "e" in (a.page_prefix, b.page_prefix):
-        return "soft"
-    if a.last_page and a.last_page == b.last_page and len(a.last_page) >= 2:
-        return "soft"  # a typo in the first page: "2141-2147" vs "2142-2147"
-    if bool(a.page_prefix) != bool(b.page_prefix):
-        return "soft"  # two pagination systems: "969-972" vs the e-locator "a1754"
-    if a.first_page in (b.last_page,) or b.first_page in (a.last_page,):
-        return "soft"  # "569" vs "567-569": the last page given as the only page
-    return "different"
+    return "different" if page_veto(a, b) else "soft"
 
 
 def _same_page_range(a: Keys, b: Keys) -> bool:
@@ -207,8 +209,78 @@ def _same_abstract(a: Keys, b: Keys, title: str, year: str, author: str, journal
             and other.abstract_like)
 
 
+def _preprint_by_doi(a: Keys, b: Keys) -> set:
+    """``{"preprint"}`` when one record is known as a preprint only by its DOI prefix (no venue) and the other
+    names a venue that is no preprint server: a posted version and the published one. A preprint DOI on a
+    record that names the same venue as the other (SSRN's DOI attached to a journal article) is no sign."""
+    for x, y in ((a, b), (b, a)):
+        if x.preprint_doi and not x.journal and y.journal and "preprint" not in y.kinds:
+            return {"preprint"}
+    return set()
+
+
+def _truncated(a: Keys, b: Keys) -> bool:
+    """One title is the other's first clause (a database that cuts titles at the subtitle)."""
+    return bool((a.title_clause and a.title_clause == b.title) or (b.title_clause and b.title_clause == a.title))
+
+
+def _conference_year_shift(a: Keys, b: Keys, author: str, journal: str, pages: str) -> bool:
+    """Two records of one conference paper, one dated by the conference and one by the proceedings (a year
+    later), often under different proceedings titles: both conference papers, the same first author and most
+    co-authors, and the same first page or, without pages, a distinctive venue word in common."""
+    if "conference" not in a.kinds or "conference" not in b.kinds or author != "match":
+        return False
+    if not a.author_tokens or not b.author_tokens:
+        return False
+    shared = len(a.author_tokens & b.author_tokens) / len(a.author_tokens | b.author_tokens)
+    if shared < CONFERENCE_AUTHORS_SHARED:
+        return False
+    if _other_edition(a, b):
+        return False  # "ECIS 2019" vs "ECIS 2020", "40th" vs "41st": two editions of the conference
+    years_a, years_b = _venue_marks(a, _YEAR_WORD), _venue_marks(b, _YEAR_WORD)
+    if pages == "same":
+        return True
+    if pages != "missing":
+        return False
+    # without pages: the conference year named in a venue, and the venue itself, must agree
+    return (str(min(a.year, b.year)) in years_a | years_b
+            and (journal == "same" or bool(_venue_words(a) & _venue_words(b))))
+
+
+def _other_edition(a: Keys, b: Keys) -> bool:
+    """Both venue names date or number their edition and differently: ``ECIS 2019`` vs ``ECIS 2020``,
+    ``27th`` vs ``28th European Conference …`` are two venues, however alike the names."""
+    for pattern in (_YEAR_WORD, _ORDINAL_WORD):
+        marks_a, marks_b = _venue_marks(a, pattern), _venue_marks(b, pattern)
+        if marks_a and marks_b and not marks_a & marks_b:
+            return True
+    return False
+
+
+def _venue_marks(k: Keys, pattern) -> set:
+    """The venue's words that date or number a conference edition (``2019``, ``40th``)."""
+    return {w for w in k.journal if pattern.fullmatch(w)}
+
+
+def _venue_words(k: Keys) -> set:
+    """The venue's words that name this venue rather than any conference (an acronym, a field)."""
+    return {w for w in k.journal if not w[0].isdigit() and w not in _GENERIC_VENUE_WORDS and len(w) > 2}
+
+
+def unshifted(x: Keys, y: Keys) -> Keys:
+    """``x`` read with its locator fields in their places when an export shifted them by one (no volume, the
+    volume in the issue field, the issue in the pages field) and they then match ``y``'s volume and issue;
+    otherwise ``x`` itself. Nothing is relaxed: the re-read record must still agree on everything."""
+    if (x.volume or not y.volume or x.page_prefix or x.last_page not in ("", x.first_page)
+            or x.issue_numbers != {y.volume} or not x.first_page or x.first_page != y.issue):
+        return x
+    return replace(x, volume=y.volume, issue=x.first_page, issue_numbers=frozenset({x.first_page}), first_page="",
+                   last_page="", article_number="")
+
+
 def compare(a: Keys, b: Keys) -> Verdict:
     """The verdict on records ``a`` and ``b`` (symmetric)."""
+    a, b = unshifted(a, b), unshifted(b, a)
     title, ratio = title_band(a, b)
     ids = _identifiers(a, b)
     year = _year(a, b)
@@ -242,11 +314,23 @@ def compare(a: Keys, b: Keys) -> Verdict:
         if title == "missing":
             return Verdict(UNCERTAIN, 0.4, "same DOI/PMID but a title is missing and too little else agrees")
         return Verdict(UNCERTAIN, 0.4, "same DOI/PMID but the titles differ")
-    kind_diff = a.kinds ^ b.kinds
+    kind_diff = set(a.kinds ^ b.kinds) | _preprint_by_doi(a, b)
     if kind_diff == {"conference"} and _same_abstract(a, b, title, year, author, journal):
         kind_diff = set()
+    label = _KIND_LABELS[sorted(kind_diff)[0]] if kind_diff else ""
+
+    # Vetoes (vetoes.py): both records state an issue, page or article number (a recurring title: also a
+    # year) and state different ones. Only a shared identifier, checked above, overrides them.
+    veto = locator_veto(a, b)
+    if veto:
+        if label and title in ("exact", "high", "medium"):
+            return Verdict(RELATED, 0.0, f"looks like {label}; {veto}")
+        if title in ("exact", "high", "medium") and author == "match" and not (a.serial or b.serial):
+            return Verdict(RELATED, 0.0, f"same title and first author but {veto} (an erratum, abstract, "
+                                         "reply or reprint?)")
+        return Verdict(DISTINCT, 0.0, veto)
+
     if kind_diff and not (locator_same and title != "low" and year != "far"):
-        label = _KIND_LABELS[sorted(kind_diff)[0]]
         if title in ("exact", "high", "medium") or locator_same:
             return Verdict(RELATED, 0.0, f"looks like {label}")
         return Verdict(DISTINCT, 0.0, f"different titles; {label}")
@@ -263,11 +347,21 @@ def compare(a: Keys, b: Keys) -> Verdict:
         return Verdict(DUPLICATE, 1.5 + ratio / 100, "title, journal, volume, page and year agree; authors differ")
 
     # One multi-page range of one volume holds one article: a reworded or translated title by the same first
-    # author there is the same article (abstracts share a page, so a single page is not enough).
+    # author there is the same article (abstracts share a page, so a single page is not enough). A title
+    # sharing few words (a translation) also needs the same issue stated by both: some journals number the
+    # pages of each issue from 1.
     if (title == "low" and not titles_conflict and author == "match" and year == "same" and journal == "same"
             and locator_same and not (a.kinds | b.kinds) and _same_page_range(a, b)
-            and fuzz.token_set_ratio(a.title, b.title) >= TITLE_WORDS_SHARED):
-        return Verdict(DUPLICATE, 1.2, "same author, year and page range of one volume; title reworded")
+            and (fuzz.token_set_ratio(a.title, b.title) >= TITLE_WORDS_SHARED
+                 or a.issue_numbers & b.issue_numbers)):
+        return Verdict(DUPLICATE, 1.2, "same author, year, issue and page range of one volume; title reworded "
+                                       "or translated")
+
+    # A title cut after its first clause ("Infrastructure in the wild" for "Infrastructure in the wild: …"),
+    # matched on venue, first page and author, never on the title alone.
+    if (title == "low" and not titles_conflict and _truncated(a, b) and author == "match"
+            and year in ("same", "near") and journal == "same" and pages == "same" and volume != "different"):
+        return Verdict(DUPLICATE, 1.1, "title cut after its first clause; venue, first page and author agree")
 
     conflicts = [name for name, value in (("year", year == "far"), ("volume", volume == "different"),
                                           ("first page", pages == "different"),
@@ -285,6 +379,10 @@ def compare(a: Keys, b: Keys) -> Verdict:
         if author == "match" and year == "same" and locator_same and journal != "different":
             return Verdict(UNCERTAIN, 0.7, "a title is missing; author, year, volume and page agree")
         return Verdict(DISTINCT, 0.0, "a title is missing and too little else agrees")
+
+    if (a.serial or b.serial or a.recurring or b.recurring) and not located_together(a, b):
+        return Verdict(UNCERTAIN, 0.4, f"a recurring title ({a.title!r}) with no issue, page or article number "
+                                       "stated by both to tell which instalment")
 
     support = sum((journal == "same", volume == "same", pages == "same"))
     short = min(len(a.title.split()), len(b.title.split())) < SHORT_TITLE_WORDS
@@ -304,6 +402,9 @@ def compare(a: Keys, b: Keys) -> Verdict:
                     (locator_same and journal != "different")
                     or (journal == "same" and (pages == "soft" or "missing" in (volume, pages)))):
                 return Verdict(DUPLICATE, score - 0.2, "same title and journal; years one apart (online first)")
+            if _conference_year_shift(a, b, author, journal, pages):
+                return Verdict(DUPLICATE, score - 0.3, "same conference paper dated by the conference in one "
+                                                       "record and by the proceedings in the other")
             if author != "mismatch":
                 return Verdict(UNCERTAIN, 0.6, "same title but years one apart")
             return Verdict(DISTINCT, 0.0, "years and authors differ")

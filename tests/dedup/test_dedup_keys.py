@@ -82,7 +82,10 @@ def test_publication_kinds_are_recognised():
     assert "comment" in kinds(title="Effect of X on Y", publication_types=["Comment"])
     assert "protocol" in kinds(title="Effect of X on Y: study protocol for a randomised controlled trial")
     assert "preprint" in kinds(title="Effect of X on Y", journal="medRxiv")
-    assert "preprint" in kinds(title="Effect of X on Y", doi="10.1101/2020.01.01.123456")
+    # a preprint server's DOI alone is not a kind: SSRN's DOI is also attached to published articles
+    assert "preprint" not in kinds(title="Effect of X on Y", doi="10.1101/2020.01.01.123456")
+    assert record_keys(Record(source_id="x", doi="10.2139/ssrn.3456789")).preprint_doi
+    assert "erratum" in kinds(title="Effect of X on Y (New England Journal of Medicine (2009) 360 (542-544))")
     assert "conference" in kinds(title="Effect of X on Y", journal="Blood. Conference: 52nd ASH Annual Meeting")
     assert not kinds(title="Proceedings of the effect of X", journal="Proceedings of the National Academy of Sciences")
     cochrane = record_keys(Record(source_id="x", doi="10.1002/14651858.CD001234.pub3"))
