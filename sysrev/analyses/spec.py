@@ -10,6 +10,7 @@ One table per analysis, keyed by its name (the name of its results file)::
     model = "random"              # fixed | random;  tau2 = "DL", ci = "z", smd = "revman", level = 95
     subgroup = "timepoint"        # "timepoint" or "item": the extraction column whose values form subgroups
     direction = "lower is better" # what a lower value of the outcome means (plot labels)
+    mid = -0.5                    # optional: the minimal important difference, on the reporting scale
 
     [analyses.pain.subgroups]     # subgroup label = the extraction values it takes (display order)
     "3 months" = ["3 months", "12 weeks"]
@@ -20,6 +21,9 @@ One table per analysis, keyed by its name (the name of its results file)::
     ci = ["-0.11", "0.10"]
     p = "0.91"
     I2 = "0%"
+
+    [analyses.pain.grade]         # optional: the team's GRADE choices (GRADE_KEYS; docs/grade.md)
+    control_risk = 0.2
 
 Arm labels come from ``[arms]`` of review.toml (group 1 = experimental) unless an analysis sets
 ``group1``/``group2``. Every problem is an :class:`InputError` naming analyses.toml and the line of the
@@ -59,6 +63,7 @@ GRADE_KEYS = {
     "importance": ("critical", "important", "not important"),
     "control_risk": (float, 0.0, 1.0),
     "control_risk_source": str,
+    "absolute_mid": (float, 0.0, 1000.0),
     "ois_rrr": (float, 0.0, 1.0),
     "ois_alpha": (float, 0.0, 0.5),
     "ois_power": (float, 0.5, 1.0),
@@ -92,7 +97,7 @@ class AnalysisSpec:
     pooled_sd: bool = False
     target: Target | None = None
     note: str = ""
-    mid: float | None = None  # minimal important difference (docs/grade.md: its scale per measure)
+    mid: float | None = None  # minimal important difference (reporting scale): `sysrev diff`, GRADE
     grade: dict = field(default_factory=dict)  # [analyses.NAME.grade], validated (GRADE_KEYS)
     path: Path | None = None
     line: int | None = None
@@ -240,16 +245,17 @@ def _number(value, low, high) -> float | None:
 
 
 def _parse_mid(raw, measure: str, name: str, loc: _Locator) -> float | None:
-    """The minimal important difference: a positive number (for RR/OR/Peto a relative change below 1)."""
-    if "mid" not in raw:
-        return None
-    ratio = measure in ("RR", "OR", "PETO")
-    value = _number(raw["mid"], 0.0, 1.0 if ratio else None)
-    if value is None:
-        scale = ("a relative change between 0 and 1 (0.25 = a 25% relative reduction or increase)" if ratio
-                 else "a positive number on the outcome's scale (SD units for SMD, a risk difference for RD)")
-        raise loc.error(f"mid must be {scale}", "analyses", name, key="mid")
-    return value
+    """The minimal important difference, on the reporting scale (a ratio > 0 for RR/OR/Peto), or None.
+
+    One definition shared by `sysrev diff` (the CI starts or stops including it) and GRADE (the thresholds
+    either side of no effect, docs/grade.md).
+    """
+    mid = raw.get("mid")
+    if mid is not None and (isinstance(mid, bool) or not isinstance(mid, (int, float))
+                            or (measure in ("RR", "OR", "PETO") and mid <= 0)):
+        raise loc.error("mid (minimal important difference) must be a number on the reporting scale"
+                        + (" (a ratio > 0)" if measure in ("RR", "OR", "PETO") else ""), "analyses", name, key="mid")
+    return None if mid is None else float(mid)
 
 
 def _parse_grade(raw, name: str, loc: _Locator) -> dict:

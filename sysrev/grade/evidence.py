@@ -160,8 +160,12 @@ def gather(project, spec: AnalysisSpec, status: str, result: dict | None, comple
     ev.proposals["inconsistency"] = rules.inconsistency(
         result["k"], result.get("I2"), result.get("Q_p"), _study_cis(result), null, ev.ci, pi)
     ois, ois_text = _ois(spec, ev, complete_rows)
+    absolute_mid = spec.grade.get("absolute_mid")
+    if absolute_mid is not None:
+        ev.inputs["absolute_mid"] = absolute_mid
+    absolute = (ev.absolute.difference_low, ev.absolute.difference_high) if ev.absolute else None
     ev.proposals["imprecision"] = rules.imprecision(spec.measure, ev.estimate, ev.ci, spec.mid, ev.participants,
-                                                    ois, ois_text, _absolute_text(ev))
+                                                    ois, ois_text, _absolute_text(ev), absolute, absolute_mid)
     ev.proposals["publication_bias"] = rules.publication_bias(result["k"], _egger_p(result))
     if ev.design == "non-randomised":
         ev.proposals["large_effect"] = rules.large_effect(spec.measure, ev.estimate)

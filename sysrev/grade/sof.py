@@ -167,7 +167,7 @@ HEADERS = ("Outcome", "Risk with comparator", "Risk with intervention", "Differe
 
 def _row_cells(row: SofRow) -> list[str]:
     sup = ",".join(row.notes)
-    certainty_cell = row.certainty_text + (f" ^{sup}^" if sup else "")
+    certainty_cell = row.certainty_text + (f"<sup>{sup}</sup>" if sup else "")
     return [row.outcome, row.comparator, row.intervention, row.difference, row.relative, row.participants,
             certainty_cell, row.statement]
 

@@ -10,6 +10,12 @@ Provenance of each expected number:
   3.259; η(49) = 1.3105 printed 1.311; η(97) = 1.3295 printed 1.330), so the tables are compared to ±0.001.
 * Everything else (Luo weights, η(n), change SD, Table 6.5.a) is checked against a hand computation
   written out in the test, or against an identity that must hold exactly (combining raw data).
+* Quantiles and exact expectations printed by R 4.2.2 (independent of scipy): qt(0.975, 58) = 2.0017175,
+  qt(0.975, 59) = 2.0009954, qt(0.975, 228) = 1.9704232, qnorm(0.975) = 1.959963985; and η(201), the expected
+  IQR of 201 normal values, E[X(151)] − E[X(51)] = 1.3395626655, from R's integrate() over the order-statistic
+  densities (rel.tol 1e-12): eo <- function(r) integrate(function(x) x * exp(lfactorial(n) − lfactorial(r − 1)
+  − lfactorial(n − r) + (r − 1)·pnorm(x, log.p = TRUE) + (n − r)·pnorm(x, lower.tail = FALSE, log.p = TRUE)
+  + dnorm(x, log = TRUE)), −Inf, Inf, rel.tol = 1e-12)$value with n = 201.
 """
 
 import math
@@ -166,3 +172,178 @@ def test_change_sd_hand_computation():
 def test_bad_inputs_raise_clear_errors(call):
     with pytest.raises(SysrevError):
         call()
+
+
+def test_sd_from_ci_switches_from_t_to_z_at_60():
+    # Handbook §6.5.2.2: t for groups of "less than 60", so n = 59 uses t(58) and n = 60 the normal 1.96.
+    # n = 60: SD = √60 × 3.92 / (2 × 1.959963985) = 7.745967 × 1.0000184 = 7.746109
+    at_60 = cv.sd_from_ci(10, 13.92, 60)
+    assert at_60.values["sd"] == pytest.approx(7.746109, abs=1e-5)
+    assert "z=1.9600" in at_60.method
+    # n = 59: SD = √59 × 3.92 / (2 × 2.0017175) = 7.681146 × 0.979160 = 7.521070
+    at_59 = cv.sd_from_ci(10, 13.92, 59)
+    assert at_59.values["sd"] == pytest.approx(7.681146 * 3.92 / (2 * 2.0017175), abs=1e-5)
+    assert "t(58)=2.0017" in at_59.method
+
+
+def test_sd_from_md_ci_uses_t_when_the_smaller_group_is_below_60():
+    # n1 = 30, n2 = 200: the smaller group (30) is below 60, so t with 30 + 200 − 2 = 228 df (Handbook §6.5.2.3).
+    # SE = (3 − (−1)) / (2 × 1.9704232) = 1.0150101; √(1/30 + 1/200) = √0.0383333 = 0.1957890;
+    # SD = 1.0150101 / 0.1957890 = 5.184205 (with z it would be 5.211870).
+    d = cv.sd_from_md_ci(-1, 3, 30, 200)
+    assert d.values["se_md"] == pytest.approx(4 / (2 * 1.9704232), abs=1e-6)
+    assert d.values["sd"] == pytest.approx(5.184205, abs=1e-5)
+    assert "t(228)" in d.method
+    # both groups from 60 up: z. SE = 4 / 3.91992797 = 1.0204269, SD = 1.0204269 / √(1/60 + 1/200) = 6.929656
+    large = cv.sd_from_md_ci(-1, 3, 60, 200)
+    assert large.values["sd"] == pytest.approx(4 / 3.91992797 / math.sqrt(1 / 60 + 1 / 200), abs=1e-5)
+    assert "z=1.9600" in large.method
+
+
+def test_eta_uses_the_exact_expected_iqr_up_to_q_50():
+    # n = 201 = 4·50 + 1 is the last size of Wan's Table 2: the exact expectation (R, see the module docstring)
+    # 1.3395626655, not the approximation 2Φ⁻¹((0.75·201 − 0.125)/201.25) = 1.3392226585.
+    assert cv.eta(201) == pytest.approx(1.3395626655, abs=1e-8)
+
+
+@pytest.mark.parametrize("median, minimum, maximum", [(5, 6, 13), (14, 1, 13), (5, 13, 1)])
+def test_median_range_must_be_in_order(median, minimum, maximum):
+    with pytest.raises(SysrevError, match=r"increasing order \(min ≤ q1 ≤ median ≤ q3 ≤ max\)"):
+        cv.mean_sd_from_median_range(median=median, minimum=minimum, maximum=maximum, n=16)
+
+
+def test_median_range_needs_two_values_and_reports_what_it_used():
+    # n = 2 is the smallest sample with a range: ξ(2) = E|X1 − X2| = √2·√(2/π) = 2/√π = 1.128379 (Wan Table 1:
+    # 1.128)
+    d = cv.mean_sd_from_median_range(median=5, minimum=1, maximum=9, n=2)
+    assert d.values["sd"] == pytest.approx(8 / (2 / math.sqrt(math.pi)), abs=1e-6)
+    assert d.values["n"] == 2
+    assert d.raw == "median=5; min=1; max=9; n=2"
+    with pytest.raises(SysrevError, match="^n must be at least 2 to estimate an SD from a range$"):
+        cv.mean_sd_from_median_range(median=5, minimum=1, maximum=9, n=1)
+
+
+@pytest.mark.parametrize("values", [
+    dict(minimum=9, q1=8, median=10, q3=12, maximum=16),    # min above q1
+    dict(minimum=4, q1=11, median=10, q3=12, maximum=16),   # q1 above the median
+    dict(minimum=4, q1=8, median=13, q3=12, maximum=16),    # median above q3
+    dict(minimum=4, q1=8, median=10, q3=17, maximum=16),    # q3 above max
+])
+def test_five_numbers_must_be_in_order(values):
+    with pytest.raises(SysrevError, match="increasing order"):
+        cv.mean_sd_from_five_numbers(n=30, **values)
+
+
+def test_five_numbers_need_two_values_and_report_what_they_used():
+    d = cv.mean_sd_from_five_numbers(median=10, q1=8, q3=12, minimum=4, maximum=16, n=30)
+    assert d.values["n"] == 30
+    assert d.raw == "median=10; q1=8; q3=12; min=4; max=16; n=30"
+    assert "w1 = 2.2/(2.2+n^0.75)" in d.method and "Luo" in d.method and "Wan" in d.method
+    # n = 2: SD = 12/(2ξ(2)) + 4/(2η(2)), ξ(2) = 2/√π, η(2) by Wan's eq. 16: 2Φ⁻¹((1.5 − 0.125)/2.25) = 2Φ⁻¹(0.61111)
+    from scipy.stats import norm
+    two = cv.mean_sd_from_five_numbers(median=10, q1=8, q3=12, minimum=4, maximum=16, n=2)
+    assert two.values["sd"] == pytest.approx(12 / (4 / math.sqrt(math.pi)) + 4 / (4 * norm.ppf(1.375 / 2.25)),
+                                         abs=1e-6)
+    with pytest.raises(SysrevError, match="^n must be at least 2 to estimate an SD from a range$"):
+        cv.mean_sd_from_five_numbers(median=10, q1=8, q3=12, minimum=4, maximum=16, n=1)
+
+
+@pytest.mark.parametrize("events1, n1, events2, n2", [(0, 30, 0, 31), (30, 30, 31, 31), (0, 30, 31, 31)])
+def test_combine_events_accepts_none_and_all(events1, n1, events2, n2):
+    d = cv.combine_events(events1, n1, events2, n2)
+    assert d.values == {"events": events1 + events2, "n": n1 + n2}
+
+
+def test_combine_events_reports_what_it_used():
+    d = cv.combine_events(2, 30, 3, 31)
+    assert d.raw == "group 1: 2/30; group 2: 3/31"
+    assert d.method == "two groups combined: events and totals added (Cochrane Handbook v6 §23.3.4)"
+
+
+@pytest.mark.parametrize("args", [(-1, 30, 3, 31), (2, 30, -1, 31), (31, 30, 3, 31), (2, 30, 32, 31)])
+def test_combine_events_outside_zero_to_n_is_refused(args):
+    with pytest.raises(SysrevError, match="^events must be between 0 and n in each group$"):
+        cv.combine_events(*args)
+
+
+@pytest.mark.parametrize("n1, n2, name", [(0, 31, "n1"), (30, 0, "n2")])
+def test_combine_events_needs_positive_group_sizes(n1, n2, name):
+    with pytest.raises(SysrevError, match=f"^{name} must be a positive number"):
+        cv.combine_events(0, n1, 0, n2)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: cv.sd_from_ci(5, 5, 10), r"^the CI upper limit \(5\) must be above the lower limit \(5\)$"),
+    (lambda: cv.sd_from_md_ci(2, 2, 10, 10), r"^the CI upper limit \(2\) must be above the lower limit \(2\)$"),
+    (lambda: cv.sd_from_t(1, 2, 0, 10), "^n1 must be a positive number, got 0$"),
+    (lambda: cv.sd_from_t(1, 2, 10, 0), "^n2 must be a positive number, got 0$"),
+    (lambda: cv.sd_from_t(0, 2, 10, 10), "^a t statistic or mean difference of 0 gives no SD$"),
+    (lambda: cv.sd_from_t(1, 0, 10, 10), "^a t statistic or mean difference of 0 gives no SD$"),
+    (lambda: cv.sd_from_p(1, 0, 10, 10), "^P must be between 0 and 1, got 0$"),
+    (lambda: cv.sd_from_p(1, 1, 10, 10), "^P must be between 0 and 1, got 1$"),
+    (lambda: cv.sd_from_p(1, 0.05, 0, 10), "^n1 must be a positive number, got 0$"),
+    (lambda: cv.sd_from_p(1, 0.05, 10, 0), "^n2 must be a positive number, got 0$"),
+])
+def test_bad_inputs_name_what_is_wrong(call, message):
+    with pytest.raises(SysrevError, match=message):
+        call()
+
+
+def test_sd_from_t_with_t_or_md_of_one_is_a_number():
+    # SE = |MD/t|, SD = SE / √(1/10 + 1/10) = SE / 0.4472136
+    assert cv.sd_from_t(3, 1, 10, 10).values["sd"] == pytest.approx(3 / math.sqrt(0.2))
+    assert cv.sd_from_t(1, 2, 10, 10).values["sd"] == pytest.approx(0.5 / math.sqrt(0.2))
+
+
+def test_t_and_p_routes_record_the_reported_numbers():
+    via_t = cv.sd_from_t(3.8, 2.78, 25, 22)
+    assert via_t.raw == "MD=3.8; t=2.78; n1=25; n2=22"
+    assert via_t.method == ("SE = |MD/t|; SD = SE / √(1/n1 + 1/n2), same SD in both groups "
+                            "(Cochrane Handbook v6 §6.5.2.3)")
+    via_p = cv.sd_from_p(3.8, 0.008, 25, 22)
+    assert via_p.raw == "MD=3.8; P=0.008; n1=25; n2=22"
+
+
+def test_sd_from_ci_distribution_can_be_forced_and_is_recorded():
+    # n = 100 would use z; forced t uses t(99) = 1.9842 (R: qt(0.975, 99) = 1.984217)
+    forced = cv.sd_from_ci(10, 13.92, 100, distribution="t")
+    assert forced.values["sd"] == pytest.approx(10 * 3.92 / (2 * 1.984217), abs=1e-5)
+    assert "t(99)=1.9842" in forced.method
+    assert forced.values == pytest.approx({"sd": 10 * 3.92 / (2 * 1.984217), "n": 100, "mean": 11.96})
+    assert forced.raw == "95% CI 10 to 13.92; n=100"
+    with pytest.raises(SysrevError, match="^distribution must be t, z or auto, not 'normal'$"):
+        cv.sd_from_ci(10, 13.92, 100, distribution="normal")
+
+
+def test_change_sd_at_the_ends_of_the_correlation_range():
+    # r = 1: √(16 + 9 − 24) = 1 = |4 − 3|; r = −1: √(16 + 9 + 24) = 7 = 4 + 3
+    assert cv.change_sd(4.0, 3.0, 1).values["sd"] == pytest.approx(1.0)
+    assert cv.change_sd(4.0, 3.0, -1).values["sd"] == pytest.approx(7.0)
+    for r in (-1.5, 1.01):
+        with pytest.raises(SysrevError, match=f"^the correlation must be between −1 and 1, got {r}$"):
+            cv.change_sd(4.0, 3.0, r)
+    with pytest.raises(SysrevError, match="^sd_baseline must be a positive number, got 0$"):
+        cv.change_sd(0, 3.0, 0.5)
+    with pytest.raises(SysrevError, match="^sd_final must be a positive number, got 0$"):
+        cv.change_sd(4.0, 0, 0.5)
+
+
+def test_sd_from_md_ci_distribution_can_be_forced_and_is_recorded():
+    # n1 = n2 = 100 would use z; forced t uses t(198) (R: qt(0.975, 198) = 1.972017);
+    # SD = SE / √(1/100 + 1/100) = SE / 0.1414214
+    forced = cv.sd_from_md_ci(-1, 3, 100, 100, distribution="t")
+    assert forced.values["sd"] == pytest.approx(4 / (2 * 1.972017) / math.sqrt(0.02), abs=1e-5)
+    assert "t(198)=1.9720" in forced.method
+    assert forced.raw == "MD 95% CI -1 to 3; n1=100; n2=100"
+    # n1 = 30 would use t; forced z: SE = 4 / 3.919928 = 1.020427, SD = 1.020427 / √(1/30 + 1/30) = 3.952081
+    z = cv.sd_from_md_ci(-1, 3, 30, 30, distribution="z")
+    assert z.values["sd"] == pytest.approx(4 / 3.919928 / math.sqrt(2 / 30), abs=1e-5)
+    with pytest.raises(SysrevError, match="^distribution must be t, z or auto, not 'normal'$"):
+        cv.sd_from_md_ci(-1, 3, 30, 30, distribution="normal")
+    for n1, n2, name in ((0, 30, "n1"), (30, 0, "n2")):
+        with pytest.raises(SysrevError, match=f"^{name} must be a positive number, got 0$"):
+            cv.sd_from_md_ci(-1, 3, n1, n2)
+
+
+def test_change_sd_records_the_reported_numbers():
+    assert cv.change_sd(4.0, 3.0, 0.5).raw == "SD baseline=4; SD final=3; r=0.5"

@@ -122,8 +122,8 @@ def test_control_risk_and_mid_from_analyses_toml_are_used_and_shown(tmp_path):
     grade = read_grade_file(project / "analysis" / "grade" / "tb.toml")
     assert grade.inputs["control_risk"] == 0.05 and grade.inputs["mid"] == 0.5
     reasons = " ".join(grade.domains["imprecision"].reasons)
-    # thresholds 1 - 0.5 = 0.5 and 1.5: the CI 0.34-0.70 crosses 0.5
-    assert "0.5 and 1.5" in reasons and "mid = 0.5" in reasons
+    # mid RR 0.5 and its inverse 1 / 0.5 = 2 are the thresholds: the CI 0.34-0.70 crosses 0.5
+    assert "thresholds 0.5 and 2 either side" in reasons and "mid = 0.5" in reasons
     assert grade.domains["imprecision"].proposed == "serious"
     assert "comparator risk of 50 per 1,000" in reasons
 
@@ -155,12 +155,12 @@ def test_committed_grade_files_are_current():
             assert item.path.read_text(encoding="utf-8") == render(item.grade), item.path
 
 
-def test_mid_out_of_range_for_a_ratio_is_an_error(tmp_path):
+def test_mid_of_a_ratio_must_be_a_ratio(tmp_path):
     project = copy_example(BCG, tmp_path / "bcg")
     analyses = project / "analysis" / "analyses.toml"
-    analyses.write_text(analyses.read_text().replace('measure = "RR"', 'measure = "RR"\nmid = 1.5'))
+    analyses.write_text(analyses.read_text().replace('measure = "RR"', 'measure = "RR"\nmid = -0.2'))
     result = _grade(project)
-    assert result.exit_code == 2 and "mid must be a relative change" in result.output
+    assert result.exit_code == 2 and "on the reporting scale (a ratio > 0)" in result.output
 
 
 def test_non_randomised_design_adds_the_upgrading_domains(tmp_path):

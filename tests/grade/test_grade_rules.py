@@ -126,9 +126,16 @@ def test_imprecision_ratio_default_thresholds_are_075_and_125():
 
 
 def test_imprecision_ratio_mid_sets_the_thresholds():
-    # mid 0.10 -> thresholds 0.90 and 1.10: CI 0.80-0.95 crosses 0.90
-    p = rules.imprecision("RR", 0.87, (0.80, 0.95), 0.10, 10_000, 100)
-    assert p.rating == "serious" and "0.9" in p.reasons[-2]
+    # mid RR 0.90 -> thresholds 0.90 and 1 / 0.90 = 1.11: CI 0.80-0.95 crosses 0.90
+    p = rules.imprecision("RR", 0.87, (0.80, 0.95), 0.90, 10_000, 100)
+    assert p.rating == "serious" and "thresholds 0.9 and 1.11" in p.reasons[0]
+    # a mid given above 1 is the same pair of thresholds: 1 / 1.25 = 0.8 and 1.25
+    assert rules.thresholds_for("RR", 1.25)[0] == pytest.approx([0.8, 1.0, 1.25])
+    assert rules.thresholds_for("RR", 0.8)[0] == pytest.approx([0.8, 1.0, 1.25])
+
+
+def test_difference_mid_sign_does_not_matter():
+    assert rules.thresholds_for("MD", -0.5)[0] == rules.thresholds_for("MD", 0.5)[0] == [-0.5, 0.0, 0.5]
 
 
 def test_imprecision_ois_decides_when_no_threshold_is_crossed():
@@ -169,3 +176,16 @@ def test_large_effect_thresholds(rr, expected):
 
 def test_large_effect_has_no_rule_for_differences():
     assert rules.large_effect("MD", -3.0).rating is None
+
+
+@pytest.mark.parametrize("absolute_mid, expected", [
+    (4.0, "not serious"),   # difference -10 to -5 per 1,000 lies beyond -4: an important effect
+    (10.0, "not serious"),  # -10 sits on the threshold: between -10 and 10, little or no difference
+    (8.0, "serious"),       # crosses -8
+])
+def test_imprecision_absolute_threshold_for_ratios(absolute_mid, expected):
+    # relative CI 0.34-0.70 lies wholly below 0.75: not serious on the relative scale
+    p = rules.imprecision("RR", 0.49, (0.34, 0.70), None, 10_000, 100, absolute=(-10.0, -5.0),
+                          absolute_mid=absolute_mid)
+    assert p.rating == expected
+    assert any("absolute_mid" in r for r in p.reasons)

@@ -30,7 +30,7 @@ def test_normand_sof_shows_mean_differences_in_days(tmp_path):
         n = sum(int(row["n"]) for row in csv.DictReader(fh))
     assert f"{n:,} (9 studies)" in md
     # no mid and no RoB 2 forms: the certainty waits, and the footnotes say for what
-    assert "| pending ^" in md
+    assert "| pending<sup>" in md
     assert "mid (the minimal important difference) is not set" in md
     assert "Indirectness: pending — not yet rated by the team." in md
 
@@ -79,7 +79,7 @@ def test_rated_bcg_certainty_footnotes_and_statement(tmp_path):
     project = _rated_bcg(tmp_path)
     md = _run("sof", "--project", str(project)).output
     # randomised: HIGH, minus risk of bias (1) and inconsistency (1) = LOW
-    assert "⊕⊕◯◯ LOW ^a,b^" in md
+    assert "⊕⊕◯◯ LOW<sup>a,b</sup>" in md
     # Santesso 2020: low certainty + an important reduction (RR 0.49 below 0.75) -> "may reduce"
     assert "BCG may reduce tuberculosis." in md
     assert "a. Risk of bias: downgraded 1 level (serious). test team: four trials" in md
@@ -150,5 +150,5 @@ def test_non_randomised_certainty_starts_low_and_rates_up(tmp_path):
     md = _run("sof", "--project", str(project)).output
     # LOW (non-randomised start) + 1 for a large effect = MODERATE; the outcome shows its importance
     assert "| Tuberculosis (critical) |" in md
-    assert "⊕⊕⊕◯ MODERATE ^a^" in md and "a. Large effect: upgraded 1 level (large)." in md
+    assert "⊕⊕⊕◯ MODERATE<sup>a</sup>" in md and "a. Large effect: upgraded 1 level (large)." in md
     assert "BCG probably reduces tuberculosis." in md

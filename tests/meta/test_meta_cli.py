@@ -93,7 +93,6 @@ def test_leave_one_out_and_small_study_tests(bcg_csv):
 
 
 def test_plots_are_written(bcg_csv, tmp_path):
-    pytest.importorskip("sysrev.meta.plots")
     forest, funnel = tmp_path / "forest.png", tmp_path / "funnel.svg"
     result = pool(bcg_csv, "--measure", "RR", "--forest", forest, "--funnel", funnel)
     assert result.exit_code == 0, result.output

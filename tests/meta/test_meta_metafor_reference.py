@@ -65,3 +65,24 @@ def test_the_comparison_flags_a_wrong_number():
     assert not compare.agrees(None, 0.5) and compare.agrees(None, None)
     assert compare.relative_difference(1.0 + 2e-6, 1.0) == pytest.approx(2e-6, rel=1e-6)
     assert compare.relative_difference(0.1, 0.0) == math.inf
+
+
+def test_a_study_missing_from_sysrevs_result_is_a_difference():
+    # the comparison loops over the studies metafor has: a study sysrev drops cannot pass unnoticed
+    expected = next(c for c in REFERENCE["cases"] if c["dataset"] == "bcg")["expected"]
+    studies = expected["studies"]
+    got = {field: expected[field] for field in compare.SCALARS}
+    got["studies"] = [{field: studies[field][i] for field in ("yi", "vi", "weight")}
+                      for i in range(len(studies["yi"]))]
+    assert all(compare.agrees(g, e) for _, g, e in compare._compare_group(got, expected, ""))
+    got["studies"] = got["studies"][:-1]
+    assert not all(compare.agrees(g, e) for _, g, e in compare._compare_group(got, expected, ""))
+
+
+def test_reference_pins_the_reml_boundary_and_the_r0_estimator():
+    # metafor reports τ² = 0 (REML) where Fisher scoring stops below the likelihood at 0, and k0 = 12 filled
+    # studies with the R0 estimator on dat.egger2001 (fixed effect); both are compared in full above
+    boundary = [c for c in REFERENCE["cases"] if c["dataset"] == "boundary" and c["args"]["tau2"] == "REML"]
+    assert boundary and boundary[0]["expected"]["tau2"] == 0
+    egger_fe = [s for s in REFERENCE["bias"] if s["dataset"] == "egger2001" and s["args"]["model"] == "fixed"]
+    assert egger_fe[0]["expected"]["trimfill_R0"]["k0"] == 12

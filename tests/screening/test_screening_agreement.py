@@ -22,7 +22,7 @@ Sources of the expected numbers:
 import numpy as np
 import pytest
 
-from sysrev.screening.agreement import agreement, contingency_table, pabak
+from sysrev.screening.agreement import Agreement, agreement, contingency_table, pabak
 
 GWET_ABSTRACTORS = [[13, 0, 0], [0, 20, 7], [0, 4, 56]]
 SAS_SKIN = [[10, 4, 1, 0], [5, 10, 12, 2], [2, 4, 12, 5], [0, 2, 6, 13]]
@@ -92,3 +92,50 @@ def test_ci_is_truncated_to_kappa_range():
     assert a.kappa + 1.96 * a.kappa_se > 1.0  # the Wald interval would pass 1 ...
     assert a.kappa_ci_high == 1.0  # ... and is cut at kappa's maximum
     assert a.kappa_ci_low == pytest.approx(a.kappa - 1.959964 * a.kappa_se, abs=1e-6)
+
+
+def test_negative_kappa_has_a_ci_below_zero_worked_by_hand():
+    # Two raters who disagree more than chance: [[10, 40], [40, 10]], n = 100.
+    # p_o = 0.2; margins 0.5 and 0.5, p_e = 0.5·0.5 + 0.5·0.5 = 0.5; κ = (0.2 − 0.5)/(1 − 0.5) = −0.6.
+    # Fleiss–Cohen–Everitt variance (module docstring), 1 − κ = 1.6:
+    #   A = Σ p_ii (1 − (p_i. + p_.i)(1 − κ))² = 2 · 0.1 · (1 − 1·1.6)² = 0.072
+    #   B = (1 − κ)² Σ_{i≠j} p_ij (p_.i + p_j.)² = 2.56 · (0.4·1² + 0.4·1²) = 2.048
+    #   C = (κ − p_e(1 − κ))² = (−0.6 − 0.8)² = 1.96
+    #   var = (A + B − C) / (n (1 − p_e)²) = 0.16 / 25 = 0.0064, SE = 0.08
+    # 95% CI = −0.6 ∓ 1.959964·0.08 = [−0.756797, −0.443203]: wholly below 0, and it contains κ.
+    a = agreement([[10, 40], [40, 10]])
+    assert a.kappa == pytest.approx(-0.6)
+    assert a.kappa_se == pytest.approx(0.08)
+    assert a.kappa_ci_low == pytest.approx(-0.756797, abs=1e-6)
+    assert a.kappa_ci_high == pytest.approx(-0.443203, abs=1e-6)
+    # A Wald interval below −1 is cut at kappa's minimum, −1 (the same table with n = 10: SE = 0.253,
+    # −0.6 − 1.96·0.253 = −1.096).
+    small = agreement([[1, 4], [4, 1]])
+    assert small.kappa_se == pytest.approx(0.4 ** 0.5 * 0.4)  # √(0.16 / 2.5) = 0.25298
+    assert small.kappa_ci_low == -1.0
+
+
+def test_contingency_table_scale_defaults_to_every_rating_either_rater_used():
+    # "maybe" only by rater A, "exclude" only by rater B: both are on the scale, sorted
+    table, cats = contingency_table([("maybe", "include"), ("include", "exclude"), ("include", "include")])
+    assert cats == ("exclude", "include", "maybe")
+    assert np.array_equal(table, [[0, 0, 0], [1, 1, 0], [0, 1, 0]])  # rows A, columns B
+
+
+def test_a_table_that_is_not_square_is_refused():
+    for table in ([[1, 2, 3], [4, 5, 6]], [1, 2, 3, 4], [[[1]]]):
+        with pytest.raises(ValueError, match="^an agreement table must be square$"):
+            agreement(table)
+
+
+def test_an_empty_table_has_no_statistics():
+    a = agreement([[0, 0], [0, 0]], ["include", "exclude"])
+    assert a == Agreement(0, ("include", "exclude"), None, None, None, None, None, None, None, None)
+
+
+def test_a_one_category_scale_has_no_chance_corrected_coefficient():
+    # q = 1: every record in the one category. p_o = 1 but κ (p_e = 1), PABAK and AC1 (both divide by q − 1 = 0)
+    # are undefined.
+    a = agreement([[6]], ["include"])
+    assert (a.n, a.percent_agreement) == (6, 1.0)
+    assert (a.kappa, a.pabak, a.ac1, a.ac1_se) == (None, None, None, None)

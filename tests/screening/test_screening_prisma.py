@@ -194,3 +194,109 @@ def test_svg_is_the_same_file_on_every_run(complete, tmp_path):
     counts = prisma_counts(complete)
     first, second = draw_prisma(counts, tmp_path / "a.svg"), draw_prisma(counts, tmp_path / "b.svg")
     assert first.read_bytes() == second.read_bytes()  # a committed diagram changes only with its numbers
+
+
+def test_previous_reports_default_to_previous_studies(complete):
+    # docs/screening.md: `--previous STUDIES[:REPORTS]` — without a report count, each previous study counts
+    # as one report (sysrev does not group reports of one study). The Python API follows the same rule.
+    c = prisma_counts(complete, previous_studies=3)
+    assert (c.previous_studies, c.previous_reports) == (3, 3)
+    assert (c.total_studies, c.total_reports) == (2 + 3, 2 + 3)
+    assert prisma_counts(complete).to_dict()["updated_review"] is False
+
+
+def test_an_include_row_that_carries_the_not_retrieved_reason_is_an_inclusion(make_project):
+    # r01 was first logged "not retrieved", then the full text arrived and the row was changed to include but
+    # kept its reason cell. Only *exclusions* with the not-retrieved reason are "reports not retrieved":
+    # sought 5 (r01 r03 r05 r07 r08), not retrieved 1 (r08), assessed 4, excluded 2, included 2 (r01, r03).
+    ft = {**FT, 1: ("include", "full text not retrieved")}
+    project = make_project({
+        "title_abstract/alice.csv": rows("alice", {**TA, 5: ("include", "")}),
+        "title_abstract/bob.csv": rows("bob", {**TA, 5: ("include", "")}),
+        "full_text/alice.csv": rows("alice", ft),
+        "full_text/bob.csv": rows("bob", ft),
+    })
+    c = prisma_counts(project)
+    assert (c.reports_sought, c.reports_not_retrieved, c.reports_assessed) == (5, 1, 4)
+    assert c.reports_excluded == {"wrong comparator": 1, "not randomised": 1}
+    assert (c.studies_included, c.reports_included) == (2, 2)
+
+
+def test_imported_files_are_labelled_with_the_source_their_strategy_names(complete):
+    # module docstring: an imported file's run is labelled with the `source` of its searches/<name>.toml,
+    # else "file <name>"
+    from sysrev.records import Record
+    from sysrev.report.prisma import identified_per_database
+    from sysrev.search.snapshot import write_snapshot
+
+    (complete.searches_dir / "central.toml").write_text('database = "file"\nsource = "Cochrane CENTRAL"\n',
+                                                         encoding="utf-8")
+    (complete.searches_dir / "blank.toml").write_text('database = "file"\nsource = "  "\n', encoding="utf-8")
+    write_snapshot(complete.runs_dir, "central", [Record(source_id=f"CN-{i}", title=f"c {i}") for i in (1, 2, 3)],
+                   database="file")
+    write_snapshot(complete.runs_dir, "handsearch", [Record(source_id="h1", title="h")], database="file")
+    write_snapshot(complete.runs_dir, "blank", [Record(source_id="b1", title="b")], database="file")
+    by_label, by_database = identified_per_database(complete)
+    assert by_label == {"PubMed": 6, "Scopus": 4, "Cochrane CENTRAL": 3, "file handsearch": 1, "file blank": 1}
+    assert by_database == {"pubmed": 6, "scopus": 4, "file": 5}
+
+
+def test_to_dict_carries_the_derived_totals(complete):
+    data = prisma_counts(complete, previous_studies=3, previous_reports=4).to_dict()
+    assert (data["identified_total"], data["total_studies"], data["total_reports"]) == (10, 5, 6)
+    assert data["updated_review"] is True
+
+
+@pytest.mark.parametrize("value", [-1, "2", 2.0, None])
+def test_duplicates_removed_must_be_a_whole_number_from_zero_up(complete, value):
+    from sysrev.errors import InputError
+
+    path = complete.records_dir / "dedup_summary.json"
+    path.write_text(json.dumps({"duplicates_removed": value, "records": 8}), encoding="utf-8")
+    with pytest.raises(InputError, match="'duplicates_removed' must be a whole number ≥ 0"):
+        prisma_counts(complete)
+
+
+def test_zero_duplicates_removed_is_a_valid_count(complete):
+    # 0 is accepted as a count; here it then disagrees with the records (10 − 0 ≠ 8), which is a PrismaError
+    (complete.records_dir / "dedup_summary.json").write_text(json.dumps({"duplicates_removed": 0}))
+    with pytest.raises(PrismaError, match=r"identified \(10\) − duplicates removed \(0\) = 10"):
+        prisma_counts(complete)
+
+
+def test_runs_without_records_are_named_as_holding_none(make_project):
+    import shutil
+
+    from sysrev.search.snapshot import write_snapshot
+
+    project = make_project()
+    shutil.rmtree(project.runs_dir)
+    write_snapshot(project.runs_dir, "pubmed", [], database="pubmed")  # a search that found nothing
+    with pytest.raises(PrismaError, match=r"hold no records but records/dedup_summary.json says dedup read "
+                                          r"pubmed 6, scopus 4"):
+        prisma_counts(project)
+
+
+def test_long_lists_of_records_are_cut_after_eight():
+    from sysrev.report.prisma import _ids
+
+    assert _ids([f"r{i}" for i in range(1, 9)]) == "r1, r2, r3, r4, r5, r6, r7, r8"
+    assert _ids([f"r{i}" for i in range(1, 10)]) == "r1, r2, r3, r4, r5, r6, r7, r8, … (9 in all)"
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(records_screened=9), "records screened ≠ identified − duplicates removed"),
+    (dict(reports_sought=6), "reports sought ≠ records screened − records excluded"),
+    (dict(reports_assessed=5), "reports assessed ≠ reports sought − not retrieved"),
+    (dict(studies_included=3), "studies included ≠ reports assessed − reports excluded"),
+])
+def test_each_box_is_checked_against_its_rule(complete, change, message):
+    from dataclasses import replace
+
+    from sysrev.report.prisma import _check_sums
+
+    counts = prisma_counts(complete)
+    _check_sums(counts)  # the real counts add up
+    with pytest.raises(PrismaError) as err:
+        _check_sums(replace(counts, **change))
+    assert message in str(err.value)

@@ -72,9 +72,12 @@ def _compare_group(got: dict, expected: dict, where: str):
             continue
         yield where + field, got[field], expected[field]
     studies = expected["studies"]
-    for i, study in enumerate(got["studies"]):
+    # loop over the studies metafor has, so a study sysrev drops is a difference, not a skipped number
+    yield where + "studies.count", len(got["studies"]), len(studies["yi"])
+    for i in range(len(studies["yi"])):
+        study = got["studies"][i] if i < len(got["studies"]) else {}
         for field in ("yi", "vi", "weight"):
-            yield f"{where}studies[{i}].{field}", study[field], studies[field][i]
+            yield f"{where}studies[{i}].{field}", study.get(field), studies[field][i]
 
 
 def compare_case(case: dict, reference: dict):
@@ -110,7 +113,8 @@ def compare_leave_one_out(spec: dict, reference: dict):
     for field, values in spec["expected"].items():
         if values is None:  # a column metafor leaves NA throughout (τ² of a fixed-effect model)
             values = [None] * len(yi)
-        for i, value in enumerate(values):
+        yield f"{field}.count", len(got[field]), len(values)
+        for i, value in enumerate(values[:len(got[field])]):
             number = float(got[field][i])
             yield f"{field}[{i}]", None if np.isnan(number) else number, value
 
@@ -138,19 +142,33 @@ def compare_bias(spec: dict, reference: dict):
     fsn = bias.fail_safe_n(yi, vi)
     yield "fail_safe_n.n", fsn.n, expected["fail_safe_n"]["n"]
     yield "fail_safe_n.p", fsn.p, expected["fail_safe_n"]["p"]
-    fill = bias.trim_and_fill(yi, vi, tau2)
-    tf = expected["trimfill"]
-    yield "trimfill.k0", fill.k0, tf["k0"]
-    yield "trimfill.side_is_left", float(fill.side == "left"), float(tf["side"] == "left")
+    for estimator, key in (("L0", "trimfill"), ("R0", "trimfill_R0")):
+        if key in expected:
+            # metafor's trimfill refits the filled data with a z-test whatever the model's test, but returns the
+            # model itself (with its own test, e.g. Knapp–Hartung) when it fills nothing
+            ci = args["ci"] if expected[key]["k0"] == 0 else "z"
+            fill = bias.trim_and_fill(yi, vi, tau2, estimator=estimator, ci=ci)
+            yield from _compare_trim_and_fill(fill, expected[key], key, tau2)
+
+
+def _compare_trim_and_fill(fill, tf: dict, key: str, tau2):
+    yield f"{key}.k0", fill.k0, tf["k0"]
+    yield f"{key}.side_is_left", float(fill.side == "left"), float(tf["side"] == "left")
     for field in ("estimate", "se", "ci_low", "ci_high"):
-        yield f"trimfill.{field}", getattr(fill, field), tf[field]
+        yield f"{key}.{field}", getattr(fill, field), tf[field]
     if tau2 is not None:
-        yield "trimfill.tau2", fill.tau2, tf["tau2"]
+        yield f"{key}.tau2", fill.tau2, tf["tau2"]
     filled_yi = np.atleast_1d(tf["filled_yi"]) if tf["k0"] else []
     filled_vi = np.atleast_1d(tf["filled_vi"]) if tf["k0"] else []
+    yield f"{key}.filled_count", len(fill.filled_yi), len(filled_yi)
     for i, (y, v) in enumerate(zip(filled_yi, filled_vi)):
-        yield f"trimfill.filled_yi[{i}]", fill.filled_yi[i], y
-        yield f"trimfill.filled_vi[{i}]", fill.filled_vi[i], v
+        yield f"{key}.filled_yi[{i}]", _item(fill.filled_yi, i), y
+        yield f"{key}.filled_vi[{i}]", _item(fill.filled_vi, i), v
+
+
+def _item(values, i):
+    """``values[i]`` as a float, or None where sysrev has fewer values than metafor."""
+    return float(values[i]) if i < len(values) else None
 
 
 def all_comparisons(reference: dict):

@@ -64,7 +64,15 @@ datasets <- list(
                    rows = data.frame(study = paste("Study", 1:10),
                                      yi = c(0.5219, 0.2505, 0.0349, 1.4733, 0.2793, 0.7502, 0.9299, -0.2869, 0.1311, 0.2685),
                                      vi = c(0.2887, 0.0164, 0.0563, 0.1669, 0.0885, 0.2215, 0.1817, 0.0826, 0.1407, 0.0144),
-                                     stringsAsFactors = FALSE))
+                                     stringsAsFactors = FALSE)),
+  # constructed (issue 19): four precise studies near 0 and four imprecise ones near 3; metafor's Fisher
+  # scoring stops at a point whose likelihood is below that at tau^2 = 0, so it reports tau^2 = 0 (REML)
+  boundary = list(source = "constructed; REML Fisher scoring stops below the likelihood at tau^2 = 0",
+                  type = "generic",
+                  rows = data.frame(study = paste("Study", 1:8),
+                                    yi = c(0.045, -0.0688, 0.0895, -0.0162, 3.5604, 3.1722, 1.4508, 4.0603),
+                                    vi = c(0.0088, 0.003, 0.0033, 0.0095, 2.3334, 0.8161, 5.8631, 9.2931),
+                                    stringsAsFactors = FALSE))
 )
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -187,6 +195,7 @@ add(case("hine1989", "RD", method = "MH"))
 for (measure in c("MD", "SMD")) iv_grid("normand1999", measure)
 iv_grid("raudenbush1985", "GEN")
 iv_grid("two_modes", "GEN")
+for (m in c("REML", "ML")) add(case("boundary", "GEN", model = "random", tau2 = m))
 
 # subgroups (RevMan layout: each subgroup on its own, test on the subgroup estimates)
 for (spec in list(list("bcg", "alloc"), list("yusuf1985", "part"), list("collins1985a", "ctrl"))) {
@@ -236,6 +245,7 @@ bias <- lapply(bias_specs, function(s) {
   reg_lm <- regtest(res, model = "lm")
   rank <- ranktest(res)
   tf <- trimfill(res, control = TIGHT)
+  tf_r0 <- trimfill(res, estimator = "R0", control = TIGHT)
   fs <- fsn(res$yi, res$vi)
   list(dataset = s[[1]], args = spec_args(s[[1]], s[[2]], s[[3]], ci),
        expected = list(
@@ -245,7 +255,10 @@ bias <- lapply(bias_specs, function(s) {
          fail_safe_n = list(n = fs$fsnum, p = fs$pval),
          trimfill = list(k0 = tf$k0, side = tf$side, estimate = c(tf$beta), se = tf$se, ci_low = tf$ci.lb,
                          ci_high = tf$ci.ub, tau2 = tf$tau2, filled_yi = c(tf$yi[tf$fill]),
-                         filled_vi = c(tf$vi[tf$fill]))))
+                         filled_vi = c(tf$vi[tf$fill])),
+         trimfill_R0 = list(k0 = tf_r0$k0, side = tf_r0$side, estimate = c(tf_r0$beta), se = tf_r0$se,
+                            ci_low = tf_r0$ci.lb, ci_high = tf_r0$ci.ub, tau2 = tf_r0$tau2,
+                            filled_yi = c(tf_r0$yi[tf_r0$fill]), filled_vi = c(tf_r0$vi[tf_r0$fill]))))
 })
 
 reference <- list(

@@ -1,0 +1,199 @@
+"""Mutation testing of the core modules with mutmut 3: the kill rate per module and every surviving mutant.
+
+mutmut changes the code one small edit at a time (``<`` → ``<=``, ``-1.0`` → ``0.0``, ``and`` → ``or``, a
+dropped argument…) and runs the tests that exercise the changed function; a mutant the tests do not notice
+*survives*. Each module is mutated against its own test folder only (the tests meant to guard it), in a
+scratch copy of the repository under ``.mutation/<module>/`` (git-ignored), so nothing in the working tree is
+touched and mutmut's cache makes a second run re-test only what changed.
+
+Slow (tens of minutes per large module on a shared 2-core machine), so it is not part of CI:
+
+    .venv/bin/pip install -e '.[mutation]'
+    nice -n 10 .venv/bin/python benchmarks/mutation.py                 # every module
+    nice -n 10 .venv/bin/python benchmarks/mutation.py agreement prisma  # some modules
+    .venv/bin/python benchmarks/mutation.py --report-only               # print the last results again
+    .venv/bin/python benchmarks/mutation.py --fresh agreement           # forget cached results first
+
+Kill rate = (killed + timed out) / (all mutants − equivalent ones). A mutant with no test reaching it counts
+as surviving. Survivors that are truly equivalent (no test could ever tell them apart: the mutated code
+computes the same thing) are listed, each with its reason, in ``benchmarks/mutation_equivalent.toml``;
+they are left out of the rate and printed apart. Target: ≥ 90 % per module (docs/testing.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = ROOT / ".mutation"
+EQUIVALENT = Path(__file__).resolve().parent / "mutation_equivalent.toml"
+TARGET = 90.0
+
+# module name -> (files mutated, the test folder that guards them)
+MODULES = {
+    "meta": (["sysrev/meta/*"], ["tests/meta/"]),
+    "rob": (["sysrev/rob/*"], ["tests/rob/"]),
+    "conversions": (["sysrev/extraction/conversions.py"], ["tests/extraction/test_extraction_conversions.py"]),
+    "agreement": (["sysrev/screening/agreement.py"], ["tests/screening/test_screening_agreement.py"]),
+    "prisma": (["sysrev/report/prisma.py"], ["tests/screening/test_screening_prisma.py"]),
+    "dedup": (["sysrev/dedup/*"], ["tests/dedup/"]),
+}
+# Drawing code: its output is checked as images and text by tests/meta_plots and tests/rob; mutating line
+# widths and colours measures nothing a review relies on.
+NOT_MUTATED = ["sysrev/meta/plots/*", "sysrev/rob/plots.py"]
+# What the tests read besides the package and tests/ (mutmut copies tests/ and pyproject.toml itself).
+ALSO_COPY = ["validation", "analysis", "screening", "searches", "records", "examples", "review.toml", "README.md"]
+
+KILLED = {"killed", "timeout", "caught by type check"}
+
+
+def write_config(where: Path, module: str) -> None:
+    files, tests = MODULES[module]
+    base = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    base.setdefault("tool", {})["mutmut"] = {
+        "source_paths": ["sysrev/"],  # the whole package is copied, so the mutated one imports its siblings
+        "only_mutate": files,
+        "do_not_mutate": NOT_MUTATED,
+        "pytest_add_cli_args_test_selection": tests,
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-q", "-x"],
+        "also_copy": ALSO_COPY,
+    }
+    lines = ["# written by benchmarks/mutation.py for one module; the [tool.mutmut] section is what matters",
+             "[tool.mutmut]"]
+    for key, value in base["tool"]["mutmut"].items():
+        lines.append(f"{key} = {json.dumps(value)}")
+    lines.append("")
+    lines.append("[tool.pytest.ini_options]")
+    lines.append('testpaths = ["tests"]')
+    lines.append('markers = ["slow: longer-running tests (still run in CI)"]')
+    (where / "pyproject.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def prepare(module: str, fresh: bool) -> Path:
+    """The module's scratch copy, refreshed from the working tree (mutmut re-mutates what changed)."""
+    where = SCRATCH / module
+    if fresh and where.exists():
+        shutil.rmtree(where)
+    where.mkdir(parents=True, exist_ok=True)
+    for name in ["sysrev", "tests", *ALSO_COPY]:
+        source, target = ROOT / name, where / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        elif source.is_file():
+            shutil.copy2(source, target)
+    write_config(where, module)
+    return where
+
+
+def run_mutmut(where: Path, children: int) -> None:
+    env = dict(os.environ, SYSREV_SHARED_FIXTURES=str(ROOT.parent / "shared" / "fixtures"))
+    # mutmut draws a progress line per mutant; keep only its summary lines on our output
+    process = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+                             cwd=where, env=env, capture_output=True, text=True)
+    if process.returncode != 0:
+        raise SystemExit(f"mutmut failed in {where} (exit {process.returncode}):\n"
+                         f"{process.stdout[-2000:]}\n{process.stderr[-2000:]}")
+
+
+def results(where: Path) -> dict:
+    """Mutant name -> status, from mutmut's result files."""
+    from mutmut.stats import status_by_exit_code
+
+    out = {}
+    for meta in sorted((where / "mutants").rglob("*.meta")):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        for name, code in data.get("exit_code_by_key", {}).items():
+            out[name] = status_by_exit_code[code]
+    return out
+
+
+def show(where: Path, name: str) -> str:
+    process = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=where, capture_output=True,
+                             text=True)
+    lines = [ln for ln in process.stdout.splitlines() if ln.startswith(("+", "-")) and not ln.startswith(("+++", "---"))]
+    return "\n".join("      " + ln for ln in lines) or "      (no diff shown)"
+
+
+def load_equivalent() -> dict:
+    if not EQUIVALENT.is_file():
+        return {}
+    data = tomllib.loads(EQUIVALENT.read_text(encoding="utf-8"))
+    return {entry["mutant"]: entry["reason"] for entry in data.get("equivalent", [])}
+
+
+def report(modules: list, diffs: bool) -> bool:
+    equivalent = load_equivalent()
+    rows, all_met = [], True
+    for module in modules:
+        where = SCRATCH / module
+        if not (where / "mutants").is_dir():
+            rows.append((module, None))
+            continue
+        status = results(where)
+        unchecked = sum(s == "not checked" for s in status.values())
+        counted = {n: s for n, s in status.items() if n not in equivalent and s != "not checked"}
+        killed = sum(s in KILLED for s in counted.values())
+        rate = 100.0 * killed / len(counted) if counted else 100.0
+        survivors = sorted(n for n, s in counted.items() if s not in KILLED)
+        eq = sorted(n for n in status if n in equivalent)
+        rows.append((module, (len(status), killed, len(survivors), len(eq), rate, survivors, eq, status,
+                              unchecked)))
+        all_met &= rate >= TARGET and not unchecked
+    unused = sorted(set(equivalent) - {n for _, row in rows if row for n in row[7]})
+    checked = {m for m, row in rows if row}
+    unused = [n for n in unused if any(f".{m}" in n or n.startswith(f"sysrev.{m}") for m in checked)]
+    print(f"\n| module | mutants | killed | survived | equivalent | not checked | kill rate |")
+    print("|---|---|---|---|---|---|---|")
+    for module, row in rows:
+        if row is None:
+            print(f"| {module} | not run | | | | | |")
+            continue
+        total, killed, survived, eq, rate, *_, unchecked = row
+        print(f"| {module} | {total} | {killed} | {survived} | {eq} | {unchecked} | {rate:.1f} % |")
+    print("(kill rate over the mutants checked, equivalent ones left out; 'not checked': the run was cut short)")
+    for module, row in rows:
+        if row is None:
+            continue
+        _, _, _, _, _, survivors, eq, status, _ = row
+        if survivors:
+            print(f"\n{module}: {len(survivors)} surviving mutant(s)")
+            for name in survivors:
+                print(f"  {name} [{status[name]}]")
+                if diffs:
+                    print(show(SCRATCH / module, name))
+        if eq:
+            print(f"\n{module}: {len(eq)} equivalent mutant(s), left out of the rate")
+            for name in eq:
+                print(f"  {name}: {equivalent[name]}")
+    for name in unused:
+        print(f"\nlisted as equivalent but no longer a mutant (review {EQUIVALENT.name}): {name}")
+    return all_met
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", choices=[[], *MODULES], help="modules (default: all)")
+    parser.add_argument("--report-only", action="store_true", help="print the last results, run nothing")
+    parser.add_argument("--fresh", action="store_true", help="forget cached results of these modules first")
+    parser.add_argument("--children", type=int, default=1, help="parallel test processes (default 1)")
+    parser.add_argument("--no-diffs", action="store_true", help="list surviving mutants without their diffs")
+    args = parser.parse_args()
+    modules = args.modules or list(MODULES)
+    if not args.report_only:
+        for module in modules:
+            print(f"mutating {module} …", file=sys.stderr, flush=True)
+            run_mutmut(prepare(module, args.fresh), args.children)
+    return 0 if report(modules, not args.no_diffs) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
