@@ -38,7 +38,9 @@ def _summary(graded, root) -> str:
 @click.command()
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @project_option
-def grade(names, project_dir):
+@click.option("--strict", is_flag=True,
+              help="Exit with code 1 when any final rating is flagged (for a living review's scheduled job).")
+def grade(names, project_dir, strict):
     """Propose or refresh analysis/grade/<name>.toml for every analysis (or those NAMEd).
 
     Each domain gets sysrev's proposed rating with its reasons; the team's final ratings and justifications
@@ -49,6 +51,8 @@ def grade(names, project_dir):
     project = load_project(project_dir)
     graded = grade_project(project, names)
     click.echo(_summary(graded, project.root))
+    if strict and any(item.grade.flags() for item in graded):
+        raise SystemExit(1)
 
 
 FORMATS = (".md", ".html", ".htm", ".docx")

@@ -79,6 +79,25 @@ def test_update_that_changes_the_proposal_flags_the_final_rating(tmp_path):
     assert record.final == "serious"  # never overwritten
     assert "changed from 'serious' to 'not serious'" in record.flag
     assert "FLAG" in result.output and "1 final rating(s) flagged" in result.output
+    assert result.exit_code == 0 and _grade(project, "--strict").exit_code == 1
+
+
+def test_a_final_rating_made_while_pending_is_flagged_when_a_proposal_appears(tmp_path):
+    project = copy_example(BCG, tmp_path / "bcg")
+    analyses = project / "analysis" / "analyses.toml"
+    original = analyses.read_text()
+    analyses.write_text(original.replace('measure = "RR"', 'measure = "RD"'))  # RD without mid: pending
+    _grade(project)
+    path = project / "analysis" / "grade" / "tb.toml"
+    assert read_grade_file(path).domains["imprecision"].proposed == "pending"
+    set_domain(path, "imprecision", final="serious", justification="few events in most trials")
+    _grade(project)
+    assert read_grade_file(path).domains["imprecision"].decided_against == "pending"
+    analyses.write_text(original)  # back to RR: GRADE 6's default thresholds give a proposal
+    result = _grade(project, "--strict")
+    record = read_grade_file(path).domains["imprecision"]
+    assert record.final == "serious" and "changed from 'pending' to 'not serious'" in record.flag
+    assert result.exit_code == 1
 
 
 def test_final_differing_from_proposal_needs_a_justification(tmp_path):
