@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
+from sysrev.meta.heterogeneity import _LL0_THRESHOLD, _LL0_TOL  # metafor's τ² = 0 check, shared
+
 _MAX_ITER = 1000
 
 
@@ -69,24 +71,30 @@ def _likelihood_equation(yi, vi, X, tau2, restricted):
 
 
 def _log_likelihood(yi, vi, X, tau2, restricted):
-    """(Restricted) log-likelihood of the meta-regression at τ², up to a constant (metafor's, for comparisons)."""
-    w = 1 / (vi + tau2)
+    """The (RE)ML log-likelihood at ``tau2``, constants dropped (they cancel in the comparison below)."""
     ll = -0.5 * np.log(vi + tau2).sum() - 0.5 * _rss(yi, vi, X, tau2)
-    return ll - 0.5 * np.linalg.slogdet(X.T @ (w[:, None] * X))[1] if restricted else ll
+    if restricted:
+        w = 1 / (vi + tau2)
+        ll -= 0.5 * np.linalg.slogdet(X.T @ (w[:, None] * X))[1]
+    return ll
 
 
 def _maximum_likelihood(yi, vi, X, start, restricted):
-    """(RE)ML τ² with metafor's final check (rma.uni): a maximum whose likelihood is below that at τ² = 0 (by
-    more than eps^0.25, with τ² > 1e-5) is a local one reached by scoring, and τ² = 0 is returned instead, as
-    the intercept-only estimator in :mod:`sysrev.meta.heterogeneity` does."""
+    """(RE)ML τ²: metafor's Fisher scoring (step halving at 0) to |Δτ²| < 1e-5, then the root of the
+    likelihood equation next to that point by Brent's method (τ² = 0 if g ≤ 0 all the way down to 0).
+
+    The likelihood need not be unimodal: a root found away from 0 is kept only if it beats τ² = 0, as
+    metafor's rma.uni checks (its ``tol`` and ``threshold``), so both agree on the global maximum.
+    """
     tau2 = _likelihood_root(yi, vi, X, start, restricted)
-    drop = _log_likelihood(yi, vi, X, 0.0, restricted) - _log_likelihood(yi, vi, X, tau2, restricted)
-    return 0.0 if drop > np.finfo(float).eps ** 0.25 and tau2 > 1e-5 else tau2
+    if tau2 > _LL0_THRESHOLD and (_log_likelihood(yi, vi, X, 0.0, restricted)
+                                  - _log_likelihood(yi, vi, X, tau2, restricted) > _LL0_TOL):
+        return 0.0
+    return tau2
 
 
 def _likelihood_root(yi, vi, X, start, restricted):
-    """(RE)ML τ²: metafor's Fisher scoring (step halving at 0) to |Δτ²| < 1e-5, then the root of the
-    likelihood equation next to that point by Brent's method (τ² = 0 if g ≤ 0 all the way down to 0)."""
+    """The root of the likelihood equation that Fisher scoring from ``start`` leads to (0 at the boundary)."""
 
     def g(t):
         return _likelihood_equation(yi, vi, X, t, restricted)[0]

@@ -116,6 +116,7 @@ def test_duplicating_every_study_halves_the_fixed_effect_variance(analysis, data
 @settings(max_examples=10, deadline=None)
 @given(k=st.integers(2, 12), seed=st.integers(0, 2**31 - 1))
 @example(k=10, seed=190)  # REML where plain Fisher scoring oscillates (metafor at threshold 1e-12 fails too)
+@example(k=5, seed=672)  # ML with a local maximum at τ² = 0.0666 below the likelihood at τ² = 0 (metafor: 0)
 @pytest.mark.parametrize("tau2", ["DL", "REML", "PM", "ML", "HS", "SJ", "HE", "EB"])
 def test_batch_rows_equal_single_analyses_and_meta_regression_with_intercept_only(tau2, k, seed):
     from sysrev.meta.batch import pool_inverse_variance
@@ -131,3 +132,16 @@ def test_batch_rows_equal_single_analyses_and_meta_regression_with_intercept_onl
         general = estimate_tau2(yi[row], vi[row], np.ones((k, 1)), tau2)
         assert general == pytest.approx(single["tau2"], rel=1e-7, abs=1e-10)
         assert math.isfinite(single["se"])
+
+
+def test_ml_meta_regression_takes_tau2_zero_when_it_beats_a_local_maximum():
+    """Five studies whose ML log-likelihood has a local maximum at τ² ≈ 0.0666 (−0.35533) below its value at
+    τ² = 0 (−0.34995). metafor 3.8.1, rma(yi, vi, method = "ML", control = list(threshold = 1e-12)), gives
+    τ² = 0 ("Fisher scoring algorithm may have gotten stuck at a local maximum. Setting tau^2 = 0")."""
+    from sysrev.meta.batch import pool_inverse_variance
+    from sysrev.meta.regression import estimate_tau2
+
+    yi = np.array([-0.941897, 0.530008, 0.758947, 1.238854, 0.403395])
+    vi = np.array([0.306807, 0.059336, 0.190887, 0.283379, 0.228944])
+    assert estimate_tau2(yi, vi, np.ones((5, 1)), "ML") == 0.0
+    assert pool_inverse_variance(yi, vi, "ML")["tau2"] == 0.0
