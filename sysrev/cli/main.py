@@ -20,17 +20,21 @@ from sysrev.errors import SysrevError
 # so `sysrev screen` does not pay for scipy and matplotlib, which other command groups need.
 _COMMANDS = {
     "dedup": ("dedup", "dedup"),
+    "diff": ("diff", "diff"),
     "extract": ("extract", "extract"),
     "fulltext": ("fulltext", "fulltext"),
     "grade": ("grade", "grade"),
     "import": ("importer", "import_command"),
     "meta": ("meta", "meta"),
     "prisma": ("prisma", "prisma"),
+    "refresh": ("refresh", "refresh"),
+    "release": ("release", "release"),
     "rob": ("rob", "rob"),
     "screen": ("screen", "screen"),
     "search": ("search", "search"),
     "serve": ("serve", "serve"),
     "sof": ("grade", "sof"),
+    "status": ("status", "status"),
 }
 
 

@@ -29,14 +29,28 @@ def previous_counts(value):
               help="Draw the diagram to FILE.svg or FILE.png (repeatable).")
 @click.option("--previous", default=None, metavar="STUDIES[:REPORTS]",
               help="Updated review: studies (and reports) included in the previous version.")
+@click.option("--update", "update", is_flag=True,
+              help="Updated review since the last release (sysrev release): every box counts this update only, "
+                   "the previous version's studies come from that release.")
 @project_option
-def prisma(as_json, outs, previous, project_dir):
+def prisma(as_json, outs, previous, update, project_dir):
     """PRISMA 2020 flow counts from the search runs, dedup and screening logs; optionally the diagram.
 
     Counts that do not add up are an error naming the stage, the records and the files involved.
     """
-    studies, reports = previous_counts(previous)
-    counts = prisma_counts(load_project(project_dir), previous_studies=studies, previous_reports=reports)
+    project = load_project(project_dir)
+    if update:
+        if previous:
+            raise click.UsageError("--update takes the previous version from the last release; drop --previous")
+        from sysrev.living.release import current_state, list_releases, load_release, update_prisma
+
+        releases = list_releases(project)
+        if not releases:
+            raise click.UsageError("--update needs a release to compare with; make one with `sysrev release`")
+        counts = update_prisma(project, load_release(project, releases[-1]), current_state(project, []))
+    else:
+        studies, reports = previous_counts(previous)
+        counts = prisma_counts(project, previous_studies=studies, previous_reports=reports)
     if as_json:
         click.echo(json.dumps(counts.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -122,7 +122,7 @@ def run_command(names, project_dir, since, overlap_days, resume):
             failed.append(strategy.name)
             continue
         any_gaps = any_gaps or bool(outcome.gaps)
-        changes = changes_since_previous(project.runs_dir, outcome.snapshot)
+        changes = changes_since_previous(project.runs_dir, outcome.snapshot, strategy)
         if changes:
             gone = "" if changes["gone"] is None else f", {changes['gone']} no longer found"
             click.echo(f"  compared with {changes['previous']}: {changes['new']} new{gone}")

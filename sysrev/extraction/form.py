@@ -22,6 +22,7 @@ DEFAULT_COLUMNS = {
     "n_randomised": "count", "n_randomised_group1": "count", "n_randomised_group2": "count",
     "n_analysed": "count", "population": "text", "intervention": "text", "comparator": "text",
     "follow_up": "text", "outcomes": "text", "source_url": "text", "note": "text",
+    "records": "text",  # record IDs of the study's reports, ";"-separated (sysrev.living.studies)
 }
 COLUMN_TYPES = ("text", "count", "number")
 COLUMN_KEYS = {"type", "required", "description"}

@@ -8,10 +8,15 @@
   (after reconciliation); reports sought = those included or marked maybe; reports not retrieved =
   full-text exclusions with the review's *not retrieved* reason; reports assessed = the rest; reports
   excluded, per reason; included = full-text inclusions.
-* Updated reviews: studies (and reports) of the previous version are added to give the totals.
+* Updated reviews: studies (and reports) of the previous version are added to give the totals. Given an
+  :class:`UpdateScope` (what the previous release covered: its search runs and record IDs, built by
+  :mod:`sysrev.living.release`), every box counts *this update only*: records identified by runs made since
+  that release and not found by an earlier run, the new records screened, their reports, and the new studies
+  (a study is new when the previous release did not include it; its reports are grouped by
+  ``studies.csv``). The previous version's studies are never counted again as new.
 
-sysrev screens records (reports); it does not group several reports of one study, so "new studies" and
-"reports of new studies" are the same number unless a review says otherwise.
+Without a scope, sysrev counts reports: "new studies" and "reports of new studies" are the same number
+unless a caller passes ``new_studies``.
 
 Every count is checked before anything is drawn: search runs against the dedup summary, the dedup summary
 against records.jsonl, each stage fully decided, no full-text decision on a record that title/abstract
@@ -26,6 +31,17 @@ from sysrev.errors import InputError, SysrevError
 from sysrev.project import load_toml
 from sysrev.screening.state import load_screening
 from sysrev.search.snapshot import list_snapshots, read_snapshot
+
+
+@dataclass(frozen=True)
+class UpdateScope:
+    """What the previous version of the review covered: its search runs (snapshot folder names), the record
+    IDs it screened, and the studies and reports it included."""
+
+    runs: frozenset
+    records: frozenset
+    studies: int
+    reports: int
 
 
 class PrismaError(SysrevError):
@@ -48,6 +64,8 @@ class PrismaCounts:
     reports_included: int
     previous_studies: int | None = None
     previous_reports: int | None = None
+    # True when studies_included counts studies formed from the reports (studies.csv), not the reports.
+    grouped: bool = False
 
     @property
     def identified_total(self) -> int:
@@ -63,17 +81,22 @@ class PrismaCounts:
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        del data["grouped"]
         data.update(identified_total=self.identified_total, total_studies=self.total_studies,
                     total_reports=self.total_reports, updated_review=self.previous_studies is not None)
         return data
 
 
-def prisma_counts(project, *, previous_studies=None, previous_reports=None) -> PrismaCounts:
-    """Derive and check the PRISMA 2020 counts of ``project``."""
+def prisma_counts(project, *, previous_studies=None, previous_reports=None, update: UpdateScope | None = None,
+                  new_studies: int | None = None) -> PrismaCounts:
+    """Derive and check the PRISMA 2020 counts of ``project``; with ``update``, of this update only (see the
+    module docstring). ``new_studies`` is the number of studies the included reports form, when known."""
     identified, by_database = identified_per_database(project)
     summary = _dedup_summary(project)
     screening = load_screening(project)
     problems = []
+    if update is not None:
+        previous_studies, previous_reports = update.studies, update.reports
 
     total = sum(identified.values())
     dedup_identified = summary.get("identified")
@@ -92,12 +115,15 @@ def prisma_counts(project, *, previous_studies=None, previous_reports=None) -> P
 
     ta, ft = screening.stages["title_abstract"], screening.stages["full_text"]
     problems += _undecided(ta, "title/abstract")
-    ta_final = [ta.final(rid) for rid in ta.eligible]
+    in_scope = (lambda rid: True) if update is None else (lambda rid: rid not in update.records)
+    ta_ids = [rid for rid in ta.eligible if in_scope(rid)]
+    ft_ids = [rid for rid in ft.eligible if in_scope(rid)]
+    ta_final = [ta.final(rid) for rid in ta_ids]
     excluded = sum(1 for d in ta_final if d and d.decision == "exclude")
-    sought = len(ft.eligible)
+    sought = len(ft_ids)
     problems += _undecided(ft, "full text")
-    ft_final = [ft.final(rid) for rid in ft.eligible]
-    maybe = [rid for rid, d in zip(ft.eligible, ft_final) if d and d.decision == "maybe"]
+    ft_final = [ft.final(rid) for rid in ft_ids]
+    maybe = [rid for rid, d in zip(ft_ids, ft_final) if d and d.decision == "maybe"]
     if maybe:
         problems.append(f"full text: {len(maybe)} record(s) still 'maybe' — decide include or exclude: "
                         f"{_ids(maybe)}")
@@ -116,19 +142,29 @@ def prisma_counts(project, *, previous_studies=None, previous_reports=None) -> P
         if n and reason != not_retrieved_reason:
             reasons[reason] = n
     included = sum(1 for d in ft_final if d.decision == "include")
+    if update is not None:
+        identified = identified_per_database(project, since_runs=update.runs)[0]
+        n_records = len(ta_ids)
+        duplicates = sum(identified.values()) - n_records
+        if duplicates < 0:
+            raise PrismaError(f"this update screened {n_records} new records but its search runs identified only "
+                              f"{sum(identified.values())}: re-run `sysrev dedup` after the last search run")
     counts = PrismaCounts(identified, duplicates, n_records, excluded, sought, not_retrieved,
-                          sought - not_retrieved, reasons, included, included, previous_studies,
-                          previous_reports if previous_reports is not None else previous_studies)
+                          sought - not_retrieved, reasons, included if new_studies is None else new_studies,
+                          included, previous_studies,
+                          previous_reports if previous_reports is not None else previous_studies,
+                          grouped=new_studies is not None)
     _check_sums(counts)
     return counts
 
 
-def identified_per_database(project) -> tuple[dict, dict]:
+def identified_per_database(project, since_runs=None) -> tuple[dict, dict]:
     """Records identified by the project's search runs: ``(per label, per manifest database)``.
 
     As in dedup, a record is identified once per database however many runs returned it (a living review
     re-runs its searches). Labels are the review.toml ``[[databases]] name`` of the run's strategy file,
-    else the manifest's database.
+    else the manifest's database. With ``since_runs`` (the runs a previous version covered), only records
+    first found by a later run count: what this update identified.
     """
     runs = list_snapshots(project.runs_dir)
     if not runs:
@@ -139,6 +175,9 @@ def identified_per_database(project) -> tuple[dict, dict]:
     for run in runs:
         manifest, records = read_snapshot(run)
         database = str(manifest.get("database") or "").strip() or run.name
+        if since_runs is not None and run.name in since_runs:
+            seen.update((database, record.source_id) for record in records)
+            continue
         label = labels.get(manifest.get("name")) or _file_label(project, manifest) or database
         by_label.setdefault(label, 0)
         for record in records:
@@ -216,6 +255,11 @@ def _check_sums(c: PrismaCounts) -> None:
          "records screened − records excluded"),
         (c.reports_assessed == c.reports_sought - c.reports_not_retrieved, "reports assessed",
          "reports sought − not retrieved"),
+        (c.reports_included == c.reports_assessed - sum(c.reports_excluded.values()), "reports included",
+         "reports assessed − reports excluded"),
+        # Reports grouped into studies: a study has at least one report; otherwise one study per report.
+        (c.studies_included <= c.reports_included, "studies included", "a number ≤ reports included")
+        if c.grouped else
         (c.studies_included == c.reports_assessed - sum(c.reports_excluded.values()), "studies included",
          "reports assessed − reports excluded"),
     ]

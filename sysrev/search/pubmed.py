@@ -243,6 +243,11 @@ def _living_terms(query, window, since, today):
         if window is not None:
             term = (f"({query}) AND (\"{eutils_date(window.mindate)}\"[PDAT] : "
                     f"\"{eutils_date(window.maxdate)}\"[PDAT])")
+    if start > end:  # e.g. --since last on a strategy whose entry-date maxdate has passed: nothing can be new
+        raise SysrevError(f"the living-update window {start.isoformat()} … {end.isoformat()} (entry date) is "
+                          "empty: it starts after it ends, so it could find nothing. "
+                          + ("The strategy's maxdate has passed; raise or remove it to update the search"
+                             if window is not None and window.field == "edat" else "Check --since"))
     return term, DateWindow(start, end, "edat")
 
 

@@ -7,27 +7,67 @@ date windows; a Scopus strategy whose last run had gaps is run in full instead),
 carried forward silently.
 """
 
+import hashlib
+import json
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from sysrev.errors import SysrevError
 from sysrev.search.pubmed import search_pubmed
 from sysrev.search.scopus import search_scopus
-from sysrev.search.snapshot import latest_snapshot, list_snapshots, read_snapshot
+from sysrev.search.snapshot import MANIFEST, list_snapshots, read_snapshot
 from sysrev.search.strategies import Strategy
 
 DEFAULT_OVERLAP_DAYS = 3
 
 
-def resolve_since(since: str | None, runs_dir, name: str, overlap_days: int) -> tuple[date | None, list]:
-    """``(since day or None, gaps of the previous run)`` for ``--since last`` or ``--since YYYY-MM-DD``."""
+def query_sha256(query: str | None) -> str:
+    """SHA-256 (hex) of a strategy's query as submitted (surrounding whitespace ignored)."""
+    return hashlib.sha256((query or "").strip().encode("utf-8")).hexdigest()
+
+
+def strategy_identity(strategy: Strategy) -> dict:
+    """What ties a snapshot to its strategy: name, database and the hash of the query (manifest key
+    ``strategy``). A run of an edited query is a different search, not an update of the old one."""
+    return {"name": strategy.name, "database": strategy.database, "query_sha256": query_sha256(strategy.query)}
+
+
+def strategy_runs(runs_dir, strategy: Strategy) -> list[Path]:
+    """The snapshots of ``strategy``, oldest first: same name, same database, same query hash.
+
+    An imported export whose folder happens to carry the strategy's name (an NBIB file detected as
+    ``pubmed``) is not a run of the PubMed strategy. Snapshots written before manifests carried ``strategy``
+    match on database and query text; an import (database ``file``) matches a ``file`` strategy by name.
+    """
+    identity = strategy_identity(strategy)
+    out = []
+    for path in list_snapshots(runs_dir, strategy.name):
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("database") != strategy.database:
+            continue
+        if strategy.database == "file":
+            out.append(path)
+        elif isinstance(manifest.get("strategy"), dict):
+            if manifest["strategy"] == identity:
+                out.append(path)
+        elif query_sha256(manifest.get("query")) == identity["query_sha256"]:
+            out.append(path)
+    return out
+
+
+def resolve_since(since: str | None, runs_dir, strategy: Strategy, overlap_days: int) -> tuple[date | None, list]:
+    """``(since day or None, gaps of the previous run)`` for ``--since last`` or ``--since YYYY-MM-DD``;
+    "the previous run" is the last run of the same strategy (:func:`strategy_runs`)."""
     if since is None:
         return None, []
-    previous = latest_snapshot(runs_dir, name)
+    name = strategy.name
+    runs = strategy_runs(runs_dir, strategy)
+    previous = runs[-1] if runs else None
     gaps = read_snapshot(previous)[0].get("gaps", []) if previous else []
     if since == "last":
         if previous is None:
-            raise SysrevError(f"--since last: search {name!r} has no earlier run in {runs_dir}; run it once in full")
+            raise SysrevError(f"--since last: search {name!r} has no earlier run of this query in {runs_dir}; "
+                              "run it once in full")
         created = read_snapshot(previous)[0]["created"]
         day = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).date()
     else:
@@ -42,8 +82,8 @@ def run_strategy(strategy: Strategy, runs_dir, *, since=None, overlap_days=DEFAU
                  config=None, progress=None, today=None):
     """Run one pubmed/scopus strategy into ``runs_dir``; return the :class:`RunOutcome`."""
     today = today or datetime.now(timezone.utc).date()
-    since_day, previous_gaps = resolve_since(since, runs_dir, strategy.name, overlap_days)
-    extra = {"strategy_file": strategy.path.name}
+    since_day, previous_gaps = resolve_since(since, runs_dir, strategy, overlap_days)
+    extra = {"strategy_file": strategy.path.name, "strategy": strategy_identity(strategy)}
     if since_day is not None:
         extra["overlap_days"] = overlap_days
     if strategy.database == "pubmed":
@@ -60,12 +100,14 @@ def run_strategy(strategy: Strategy, runs_dir, *, since=None, overlap_days=DEFAU
     raise SysrevError(f"{strategy.path}: database {strategy.database!r} is not searched by sysrev search")
 
 
-def changes_since_previous(runs_dir, snapshot) -> dict | None:
+def changes_since_previous(runs_dir, snapshot, strategy: Strategy | None = None) -> dict | None:
     """How ``snapshot`` differs from the run of the same search before it: ``{"previous", "new", "gone"}``
-    (``gone`` is None for a living update, which asks for new records only); None for a first run."""
+    (``gone`` is None for a living update, which asks for new records only); None for a first run.
+    With ``strategy``, only that strategy's runs count as earlier runs (:func:`strategy_runs`)."""
     snapshot = Path(snapshot)
     name = snapshot.name.partition("-")[2]
-    earlier = [p for p in list_snapshots(runs_dir, name) if p.name < snapshot.name]
+    candidates = strategy_runs(runs_dir, strategy) if strategy is not None else list_snapshots(runs_dir, name)
+    earlier = [p for p in candidates if p.name < snapshot.name]
     if not earlier:
         return None
     manifest, records = read_snapshot(snapshot)

@@ -1,0 +1,91 @@
+"""`sysrev status`: the whole review stage by stage, and every included study's pending items."""
+
+import json
+
+import click
+
+from sysrev.cli.options import project_option
+from sysrev.project import load_project
+
+
+@click.command()
+@project_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (searches, dedup, screening, "
+                                                      "studies, analyses).")
+def status(project_dir, as_json):
+    """Show where the review stands: searches, dedup, screening, included studies, pending extraction and
+    RoB 2 per analysed outcome, analyses whose inputs changed. Reads only; exit code 0."""
+    from sysrev.living.status import pipeline_status
+
+    project = load_project(project_dir)
+    state = pipeline_status(project)
+    if as_json:
+        click.echo(json.dumps(state, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_status(state))
+
+
+def format_status(state: dict) -> str:
+    """The pipeline as text, one block per stage."""
+    lines = ["Searches:"]
+    for s in state["searches"]:
+        if "error" in s:
+            lines.append(f"  {s['error']}")
+        elif s["runs"]:
+            lines.append(f"  {s['name']} ({s['database']}): {s['runs']} run(s), last {s['last_run_date']} "
+                         f"({s['last_run_records']} records)")
+        else:
+            lines.append(f"  {s['name']} ({s['database']}): never run")
+    dedup = state["dedup"]
+    lines.append("Dedup:")
+    if dedup["records"] is None:
+        lines.append("  not run yet (`sysrev dedup`)")
+    else:
+        lines.append(f"  {dedup['records']} records")
+    if dedup["runs_not_deduplicated"]:
+        lines.append(f"  runs not deduplicated yet: {', '.join(dedup['runs_not_deduplicated'])} (`sysrev dedup`)")
+    lines.append("Screening:")
+    if "error" in state["screening"]:
+        lines.append(f"  {state['screening']['error']}")
+    else:
+        for stage, s in state["screening"].items():
+            decided = ", ".join(f"{n} {d}" for d, n in s["decisions"].items() if n)
+            lines.append(f"  {stage}: {s['records']} records; {s['decided']} decided ({decided or 'none'}), "
+                         f"{s['unscreened']} unscreened, {s['conflicts']} conflicts, "
+                         f"{s['awaiting_second_reviewer']} awaiting a second reviewer")
+            for reviewer, r in s["reviewers"].items():
+                if r["left"]:
+                    lines.append(f"    {reviewer}: {r['left']} left to screen")
+    lines += _studies(state)
+    lines.append("Analyses:")
+    for a in state["analyses"]:
+        changed = f"; inputs changed ({a['why']}): run `sysrev meta run`" if a["inputs_changed"] else ""
+        waiting = (f"; awaiting extraction: {', '.join(a['studies_awaiting_extraction'])}"
+                   if a["studies_awaiting_extraction"] else "")
+        lines.append(f"  {a['name']} ({a['outcome']}): {a['status'] or 'not run'}{changed}{waiting}")
+    if state.get("error"):
+        lines.append(f"  {state['error']}")
+    releases = state.get("releases") or []
+    lines.append(f"Releases: {', '.join(releases)} (`sysrev diff` compares the last with now)" if releases
+                 else "Releases: none yet (`sysrev release VERSION`)")
+    return "\n".join(lines)
+
+
+def _studies(state: dict) -> list:
+    studies = state.get("studies")
+    if studies is None:
+        return []
+    lines = [f"Studies: {len(studies['studies'])} included"]
+    lines += [f"  note: {note}" for note in studies["notes"]]
+    if studies["unlinked"]:
+        lines.append(f"  not linked to any record (studies.csv 'records' empty): {', '.join(studies['unlinked'])}")
+    if studies["pending"]:
+        lines.append(f"Pending ({len(studies['pending'])}; settle one in analysis/exemptions.csv with a reason):")
+        lines += [f"  {p['study']}: {p['stage']} {p['outcome']} — {p['why']}".replace("  —", " —")
+                  for p in studies["pending"]]
+    else:
+        lines.append("Pending: none")
+    if studies["exempted"]:
+        lines.append(f"Exempted ({len(studies['exempted'])}):")
+        lines += [f"  {p['study']}: {p['stage']} {p['outcome']} — {p['why']}" for p in studies["exempted"]]
+    return lines

@@ -1,0 +1,177 @@
+"""Where the whole review stands, stage by stage: what `sysrev status` prints and `sysrev refresh` ends with.
+
+Searches (each strategy's last run), dedup (records, and whether it has read every run), screening (per stage
+and reviewer: what is left), studies (included, and the reports no study claims), the pending items of every
+included study (extraction and RoB 2 per outcome of ``analysis/analyses.toml``, see
+:mod:`sysrev.living.studies`), and the analyses (the status in their results file, and whether their inputs
+changed since it was written). Reading only: nothing is written, so it is safe to run at any moment.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sysrev.errors import SysrevError
+from sysrev.living.studies import (
+    find_pending,
+    included_studies,
+    read_exemptions,
+    read_study_table,
+    rob_pairs,
+)
+
+
+@dataclass
+class PendingReport:
+    """Included studies and what each still lacks (what `meta run` prints and `--strict` refuses)."""
+
+    studies: list  # labels of included studies
+    pending: list  # [Pending]
+    exempted: list  # [Pending] with the reason as ``why``
+    unlinked: list  # studies.csv rows not linked to any record
+    notes: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"studies": self.studies, "pending": [p.to_dict() for p in self.pending],
+                "exempted": [p.to_dict() for p in self.exempted], "unlinked": self.unlinked, "notes": self.notes}
+
+
+def included_record_ids(project) -> tuple[list, list]:
+    """``(record IDs included at full text, notes)``; no records or logs yet gives ``([], [why])``."""
+    from sysrev.screening.state import load_screening
+
+    try:
+        screening = load_screening(project)
+    except SysrevError as exc:
+        return [], [f"screening could not be read: {exc}"]
+    stage = screening.stages["full_text"]
+    return [rid for rid in stage.eligible if (d := stage.final(rid)) and d.decision == "include"], []
+
+
+def pending_report(project, specs=None) -> PendingReport:
+    """The included studies of ``project`` and their pending items for the outcomes of its analyses."""
+    from sysrev.analyses.spec import load_analyses
+    from sysrev.extraction.table import load_extraction
+
+    specs = load_analyses(project) if specs is None else specs
+    outcomes = list(dict.fromkeys(spec.outcome for spec in specs))
+    records, notes = included_record_ids(project)
+    table = read_study_table(project)
+    if table.studies and not table.has_records_column:
+        notes.append(f"{table.path} has no 'records' column: studies cannot be matched to their reports, so "
+                     "every row counts as an included study")
+    included = included_studies(table, records)
+    extracted = {(row.study, row.outcome) for row in load_extraction(project)}
+    complete, started = rob_pairs(project)
+    pending, exempted = find_pending(included, outcomes, extracted, complete, started,
+                                     read_exemptions(project, set(outcomes)))
+    return PendingReport([s.label for s in included.studies], pending, exempted, included.unlinked, notes)
+
+
+def format_pending(report: PendingReport, limit: int | None = None) -> str:
+    """The pending items as lines a reviewer can act on, grouped by study."""
+    if not report.pending:
+        return f"pending: none ({len(report.studies)} included studies complete for every analysed outcome)"
+    lines = [f"pending: {len(report.pending)} item(s) for included studies (mark one settled in "
+             "analysis/exemptions.csv with a reason):"]
+    shown = report.pending if limit is None else report.pending[:limit]
+    lines += [f"  {p}" for p in shown]
+    if len(shown) < len(report.pending):
+        lines.append(f"  … and {len(report.pending) - len(shown)} more (`sysrev status` lists all)")
+    return "\n".join(lines)
+
+
+def search_status(project) -> list[dict]:
+    """Per strategy: database, runs, the last run's folder, date and record count (strategy-matched runs)."""
+    from sysrev.search.runner import strategy_runs
+    from sysrev.search.strategies import load_strategies
+
+    out = []
+    try:
+        strategies = load_strategies(project.searches_dir)
+    except SysrevError as exc:
+        return [{"error": str(exc)}]
+    for strategy in strategies:
+        runs = strategy_runs(project.runs_dir, strategy)
+        entry = {"name": strategy.name, "database": strategy.database, "runs": len(runs), "last_run": None,
+                 "last_run_date": None, "last_run_records": None}
+        if runs:
+            manifest = json.loads((runs[-1] / "manifest.json").read_text(encoding="utf-8"))
+            entry.update(last_run=runs[-1].name, last_run_date=manifest.get("created"),
+                         last_run_records=manifest.get("retrieved_count"))
+        out.append(entry)
+    return out
+
+
+def dedup_status(project) -> dict:
+    """Records after dedup, and the snapshots dedup has not read yet (run `sysrev dedup`)."""
+    from sysrev.dedup.project_run import load_records
+    from sysrev.search.snapshot import list_snapshots
+
+    runs = [p.name for p in list_snapshots(project.runs_dir)]
+    try:
+        records = load_records(project)
+    except SysrevError:
+        return {"records": None, "runs_not_deduplicated": runs}
+    read = {source.get("run") for record in records for source in record.get("sources") or []}
+    return {"records": len(records), "runs_not_deduplicated": [run for run in runs if run not in read]}
+
+
+def screening_status(project) -> dict:
+    """:func:`sysrev.screening.summary.stage_summary` of each stage, or why screening cannot be read."""
+    from sysrev.screening.config import STAGES
+    from sysrev.screening.state import load_screening
+    from sysrev.screening.summary import stage_summary
+
+    try:
+        screening = load_screening(project)
+    except SysrevError as exc:
+        return {"error": str(exc)}
+    return {stage: stage_summary(screening, stage) for stage in STAGES}
+
+
+def analyses_status(project, specs, report: PendingReport) -> list[dict]:
+    """Per analysis: its results file's status, and whether the studies extracted for its outcome differ from
+    those in that file (the inputs changed: run `sysrev meta run`)."""
+    from sysrev.extraction.table import load_extraction
+
+    rows = load_extraction(project)
+    out = []
+    for spec in specs:
+        path = project.results_dir / f"{spec.name}.json"
+        now = sorted({row.study for row in rows if row.outcome == spec.outcome})
+        entry = {"name": spec.name, "outcome": spec.outcome, "status": None, "inputs_changed": True,
+                 "why": "no results file yet"}
+        if path.is_file():
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            counts = saved.get("counts") or {}
+            before = sorted(set(counts.get("studies_complete", [])) | set(counts.get("studies_missing", []))
+                            | {e.get("study") for e in saved.get("excluded") or [] if e.get("study")})
+            entry["status"] = saved.get("status")
+            added, removed = sorted(set(now) - set(before)), sorted(set(before) - set(now))
+            entry["inputs_changed"] = bool(added or removed)
+            entry["why"] = "; ".join(filter(None, [added and f"studies added: {', '.join(added)}",
+                                                   removed and f"studies removed: {', '.join(removed)}"])) or ""
+        waiting = sorted({p.study for p in report.pending if p.outcome == spec.outcome and p.stage == "extraction"})
+        entry["studies_awaiting_extraction"] = waiting
+        out.append(entry)
+    return out
+
+
+def pipeline_status(project) -> dict:
+    """The whole review, stage by stage, as one JSON-ready dict (see the module docstring)."""
+    from sysrev.analyses.spec import load_analyses
+    from sysrev.living.release import list_releases
+
+    status = {"searches": search_status(project), "dedup": dedup_status(project),
+              "screening": screening_status(project), "releases": list_releases(project)}
+    try:
+        specs = load_analyses(project)
+    except SysrevError as exc:
+        status.update(studies=None, analyses=[], error=str(exc))
+        return status
+    report = pending_report(project, specs)
+    status["studies"] = report.to_dict()
+    status["analyses"] = analyses_status(project, specs, report)
+    return status

@@ -1,0 +1,115 @@
+"""Exported files as a search run: the library side of ``sysrev import`` (and of ``sysrev refresh``'s inbox).
+
+Databases without an API reach sysrev as exported files, often split into several files. Importing them
+writes the same snapshot a search run writes, so dedup, screening and PRISMA treat it like any other
+search. The manifest records each file's name, size and SHA-256, which is how a repeated import is noticed.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sysrev.errors import SysrevError
+from sysrev.formats import load_references, make_source_ids_unique
+from sysrev.project import load_toml
+from sysrev.search.snapshot import list_snapshots, write_snapshot
+
+
+@dataclass
+class PreparedImport:
+    """Files read and checked, ready to become one snapshot named ``name``."""
+
+    name: str
+    records: list
+    described: list  # one dict per file: name, size, sha256, format, dialect, encoding, records
+    warnings: list
+    manifest_extra: dict
+    strategy: dict  # the project's database = "file" strategy of that name, or {}
+
+    @property
+    def hashes(self) -> set:
+        return {file["sha256"] for file in self.described}
+
+
+def snapshot_name(source: str | None, path: Path) -> str:
+    """The search name for the snapshot folder: ``source`` as given when it is file-name-safe (so it matches
+    the strategy ``searches/<name>.toml``), else made safe (``Cochrane CENTRAL`` → ``cochrane-central``);
+    the file's stem when there is no source."""
+    text = (source or "").strip()
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", text):
+        return text
+    name = re.sub(r"[^a-z0-9]+", "-", (text or path.stem).lower()).strip("-")
+    return name or "import"
+
+
+def file_strategy(project, name: str) -> dict:
+    """The project's ``searches/<name>.toml`` when it is a ``database = "file"`` strategy, else ``{}``."""
+    if project is None:
+        return {}
+    path = project.searches_dir / f"{name}.toml"
+    if not path.is_file():
+        return {}
+    strategy = load_toml(path)
+    return strategy if strategy.get("database") == "file" else {}
+
+
+def prepare_import(paths, source=None, *, project=None, format_name=None, reported_count=None, read=None
+                   ) -> PreparedImport:
+    """Read ``paths`` (one export, possibly split into several files) into a :class:`PreparedImport`.
+
+    ``read`` is the reader (default :func:`sysrev.formats.load_references`), so a command can announce a long
+    read first.
+    """
+    paths = [Path(p) for p in paths]
+    read = read or (lambda path: load_references(path, source=source, format=format_name))
+    parsed_files = [read(path) for path in paths]
+    dialects = {parsed.dialect for parsed in parsed_files}
+    dialect = dialects.pop() if len(dialects) == 1 else ""
+    name = snapshot_name(source or dialect or None, paths[0])
+    records = [record for parsed in parsed_files for record in parsed.records]
+    warnings = [w.replace(str(path), path.name) for path, parsed in zip(paths, parsed_files, strict=True)
+                for w in parsed.warnings]
+    repeated = make_source_ids_unique(records)  # the same identifier in two of the files
+    if repeated:
+        warnings.append(f"{len(repeated)} record(s) have an identifier already used in another of the files "
+                        f"({', '.join(sorted(set(repeated))[:5])}); kept as '<id>#2' …")
+    described = [{"name": path.name, "size": parsed.size, "sha256": parsed.sha256, "format": parsed.format,
+                  "dialect": parsed.dialect, "encoding": parsed.encoding, "records": len(parsed.records)}
+                 for path, parsed in zip(paths, parsed_files, strict=True)]
+    # Paths as typed on this machine mean nothing in a shared repository: warnings name the file only.
+    manifest_extra = {"source": source or dialect or "file", "files": described, "warnings": warnings}
+    if len(described) == 1:
+        one = described[0]
+        manifest_extra.update(file={k: one[k] for k in ("name", "size", "sha256")}, format=one["format"],
+                              dialect=one["dialect"], encoding=one["encoding"])
+    if reported_count is not None and reported_count != len(records):
+        warnings.append(f"the database reported {reported_count} records but the file(s) hold {len(records)}: "
+                        "is an export file missing, or was the export limited?")
+    return PreparedImport(name, records, described, warnings, manifest_extra, file_strategy(project, name))
+
+
+def write_import(prepared: PreparedImport, runs_dir, reported_count=None) -> Path:
+    """Write the prepared import as a snapshot under ``runs_dir``; return its folder."""
+    try:
+        return write_snapshot(runs_dir, prepared.name, prepared.records, database="file",
+                              query=prepared.strategy.get("query"), reported_count=reported_count,
+                              extra=prepared.manifest_extra)
+    except (OSError, ValueError) as exc:
+        raise SysrevError(f"could not write the snapshot under {runs_dir}: {exc}") from None
+
+
+def earlier_imports(runs_dir, hashes: set) -> list[Path]:
+    """Snapshots under ``runs_dir`` made from a file with one of these SHA-256s (a repeated import)."""
+    found = []
+    for run in list_snapshots(runs_dir):
+        try:
+            manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # an unreadable manifest is reported by whoever reads that snapshot
+        if not isinstance(manifest, dict):
+            continue
+        listed = manifest.get("files") or [manifest.get("file") or {}]
+        if any(isinstance(f, dict) and f.get("sha256") in hashes for f in listed):
+            found.append(run)
+    return found

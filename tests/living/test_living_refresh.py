@@ -1,0 +1,131 @@
+"""`sysrev refresh`: living updates of every strategy, the inbox, dedup against history, the to-do list."""
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+from click.testing import CliRunner
+from growing_pubmed import GrowingPubmed
+from living_project import make_project
+
+from sysrev.cli.main import cli
+from sysrev.project import load_project
+from sysrev.screening.state import load_screening
+
+RIS = """TY  - JOUR
+TI  - Effect of intervention {pmid} on back pain.
+DO  - 10.1000/SYN.{pmid}
+PY  - 2012
+ER  - 
+
+TY  - JOUR
+TI  - A hand-searched trial of paravertebral drug T in chronic sciatica
+AU  - Zed, Z
+JO  - Central Only Journal
+PY  - 2025
+ER  - 
+"""
+
+
+def _today():
+    return datetime.now(timezone.utc).date()
+
+
+def _records(root):
+    return [json.loads(line) for line in (root / "records" / "records.jsonl").read_text().splitlines()]
+
+
+def test_refresh_queues_only_new_records_and_a_second_run_adds_nothing(tmp_path, eutils_server, monkeypatch):
+    root = make_project(tmp_path / "review")
+    (root / "searches" / "central.toml").write_text('database = "file"\nsource = "CENTRAL"\n', encoding="utf-8")
+    corpus = GrowingPubmed(5, start=date(2010, 1, 1), end=date(2020, 12, 31))
+    server = eutils_server(corpus)
+    runner = CliRunner()
+
+    first = runner.invoke(cli, ["refresh", "--project", str(root), "--json"])
+    assert first.exit_code == 0, first.output
+    out = json.loads(first.output)
+    assert out["searches"][0]["action"] == "full" and out["searches"][0]["retrieved"] == 5
+    assert out["dedup"]["new_record_ids"] == [f"R{i:06d}" for i in range(1, 6)]
+    assert out["todo"]["screening"]["title_abstract"]["unscreened"] == 5
+
+    # A month later: 3 records entered in PubMed, and a CENTRAL export in the inbox holding one record PubMed
+    # already gave (same DOI and title as the first PubMed record) and one new one.
+    later = _today() + timedelta(days=30)
+    monkeypatch.setattr("sysrev.living.refresh._today", lambda: later)
+    new_pmids = corpus.enter(3, entered=_today())
+    inbox = root / "searches" / "inbox" / "central"
+    inbox.mkdir(parents=True)
+    (inbox / "central-2026.ris").write_text(RIS.format(pmid=corpus.records[0][0]), encoding="utf-8")
+    before = {r["record_id"]: r for r in _records(root)}
+
+    second = runner.invoke(cli, ["refresh", "--project", str(root), "--json"])
+    assert second.exit_code == 0, second.output
+    out = json.loads(second.output)
+    pubmed = out["searches"][0]
+    assert pubmed["action"] == "update" and pubmed["retrieved"] == 3 and pubmed["new"] == 3
+    esearch = server.requests("esearch")[-1][2]
+    assert esearch["datetype"] == "edat"
+    assert esearch["mindate"] == (_today() - timedelta(days=3)).strftime("%Y/%m/%d")  # last run less 3 days
+    assert out["imports"] == [{"strategy": "central", "files": ["central-2026.ris"], "records": 2,
+                               "snapshot": out["imports"][0]["snapshot"], "warnings": [], "action": "imported"}]
+    # 3 PubMed + 1 CENTRAL record are new; the CENTRAL copy of a known record joins that record's ID.
+    new_ids = ["R000006", "R000007", "R000008", "R000009"]
+    assert out["dedup"]["new_record_ids"] == new_ids and out["dedup"]["duplicates_removed"] == 1
+    after = {r["record_id"]: r for r in _records(root)}
+    assert sorted(after[rid]["pmid"] for rid in new_ids if after[rid]["pmid"]) == new_pmids
+    assert [after[rid]["title"] for rid in new_ids if not after[rid]["pmid"]] == [
+        "A hand-searched trial of paravertebral drug T in chronic sciatica"]
+    assert all(before[rid]["title"] == after[rid]["title"] for rid in before)  # old IDs kept their records
+    assert not list(inbox.glob("*.ris")) and (inbox / "imported" / "central-2026.ris").is_file()
+    screening = load_screening(load_project(root))
+    assert [rid for rid in screening.stages["title_abstract"].eligible
+            if screening.stages["title_abstract"].status(rid) == "unscreened"] == sorted(after)
+
+    # Same day again (the clock back to the day the update ran): no request, no new snapshot, records.jsonl
+    # byte for byte the same.
+    monkeypatch.setattr("sysrev.living.refresh._today", _today)
+    runs = sorted(p.name for p in (root / "searches" / "runs").iterdir())
+    records_bytes = (root / "records" / "records.jsonl").read_bytes()
+    requests = len(server.requests())
+    third = runner.invoke(cli, ["refresh", "--project", str(root)])
+    assert third.exit_code == 0, third.output
+    assert "pubmed (pubmed): already run today without gaps; skipped" in third.output
+    assert "0 new queued for screening" in third.output and "title/abstract: 9 record(s) waiting" in third.output
+    assert sorted(p.name for p in (root / "searches" / "runs").iterdir()) == runs
+    assert (root / "records" / "records.jsonl").read_bytes() == records_bytes
+    assert len(server.requests()) == requests
+
+
+def test_dry_run_sends_nothing_and_writes_nothing(tmp_path, eutils_server):
+    root = make_project(tmp_path / "review")
+    server = eutils_server(GrowingPubmed(3))
+    result = CliRunner().invoke(cli, ["refresh", "--project", str(root), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "pubmed (pubmed): would run a full search (first run)" in result.output
+    assert not server.requests() and not (root / "searches" / "runs").exists() and not (root / "records").exists()
+
+
+def test_an_export_outside_a_strategy_folder_is_an_error(tmp_path, eutils_server):
+    root = make_project(tmp_path / "review")
+    eutils_server(GrowingPubmed(3))
+    (root / "searches" / "inbox").mkdir()
+    (root / "searches" / "inbox" / "export.ris").write_text(RIS.format(pmid=1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["refresh", "--project", str(root)])
+    assert result.exit_code == 2
+    assert "export.ris: the inbox takes one folder per database = \"file\" strategy" in result.output
+
+
+def test_an_empty_living_window_fails_that_search_with_exit_code_2(tmp_path, eutils_server, monkeypatch):
+    """An entry-date maxdate in the past makes `--since last` impossible: an error, not '0 new'."""
+    root = make_project(tmp_path / "review")
+    (root / "searches" / "pubmed.toml").write_text(
+        'database = "pubmed"\nquery = "back pain AND drug T"\ndatetype = "edat"\nmaxdate = "2014"\n',
+        encoding="utf-8")
+    eutils_server(GrowingPubmed(3, start=date(2010, 1, 1), end=date(2013, 12, 31)))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["refresh", "--project", str(root)]).exit_code == 0
+    monkeypatch.setattr("sysrev.living.refresh._today", lambda: _today() + timedelta(days=30))
+    result = runner.invoke(cli, ["refresh", "--project", str(root)])
+    assert result.exit_code == 2
+    assert "error: 1 search(es) failed: pubmed: the living-update window" in result.output
+    assert "is empty" in result.output

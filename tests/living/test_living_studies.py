@@ -1,0 +1,111 @@
+"""Study identity across stages: included reports → studies, pending items, `sysrev status`, `meta run --strict`."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from living_project import (
+    decide,
+    make_project,
+    record_ids,
+    snapshot_and_dedup,
+    write_extraction,
+    write_rob,
+    write_studies,
+)
+
+from sysrev.cli.main import cli
+from sysrev.living.status import pending_report
+
+
+@pytest.fixture
+def review(tmp_path):
+    """Five records; 1 and 2 are two reports of study "Able 2020", 3 is "Baker 2021", 4 is included but
+    listed under no study, 5 is excluded at title/abstract."""
+    root = make_project(tmp_path / "review")
+    project = snapshot_and_dedup(root, [1, 2, 3, 4, 5])
+    ids = record_ids(project)
+    r = [ids[str(40000000 + i)] for i in range(1, 6)]
+    decide(root, "title_abstract", "ann", {r[0]: "include", r[1]: "include", r[2]: "include", r[3]: "include",
+                                           r[4]: ("exclude", "wrong population")})
+    decide(root, "full_text", "ann", {r[0]: "include", r[1]: "include", r[2]: "include", r[3]: "include"})
+    write_studies(root, [("Able 2020", "Able A. 2020", f"{r[0]}; {r[1]}"), ("Baker 2021", "Baker B. 2021", r[2])])
+    write_extraction(root, [("Able 2020", "T", 20, 3.0, 1.0), ("Able 2020", "C", 20, 4.0, 1.0)])
+    write_rob(root, "Able 2020")
+    return root, r
+
+
+def _pending(project_root):
+    from sysrev.project import load_project
+
+    return [(p.study, p.stage, p.outcome) for p in pending_report(load_project(project_root)).pending]
+
+
+def test_each_included_study_lacking_extraction_or_rob_is_pending(review):
+    root, r = review
+    # Able 2020 (two reports) has both; Baker 2021 has neither; the 4th included record belongs to no study.
+    assert _pending(root) == [(r[3], "study", ""), ("Baker 2021", "extraction", "pain"),
+                              ("Baker 2021", "rob2", "pain")]
+
+
+def test_an_exemption_with_a_reason_settles_a_pending_item(review):
+    root, r = review
+    (root / "analysis" / "exemptions.csv").write_text(
+        "study,stage,outcome,reason\nBaker 2021,extraction,pain,outcome not reported\n", encoding="utf-8")
+    write_studies(root, [("Able 2020", "", f"{r[0]}; {r[1]}; {r[3]}"), ("Baker 2021", "", r[2])])
+    # No extraction means no result to assess: the RoB 2 form is not pending either.
+    assert _pending(root) == []
+    result = CliRunner().invoke(cli, ["status", "--project", str(root), "--json"])
+    state = json.loads(result.output)
+    assert state["studies"]["exempted"] == [{"study": "Baker 2021", "stage": "extraction", "outcome": "pain",
+                                             "why": "outcome not reported"}]
+    assert state["studies"]["studies"] == ["Able 2020", "Baker 2021"]
+
+
+def test_incomplete_rob_form_is_pending_and_named_as_such(review):
+    root, r = review
+    write_rob(root, "Baker 2021", q1_1="")  # an unanswered signalling question: no overall judgement
+    write_extraction(root, [("Baker 2021", "T", 10, 3.0, 1.0), ("Baker 2021", "C", 10, 3.5, 1.0)])
+    report = pending_report(__import__("sysrev.project", fromlist=["load_project"]).load_project(root))
+    assert [str(p) for p in report.pending if p.study == "Baker 2021"] == [
+        "Baker 2021: rob2 pain — RoB 2 form incomplete (no overall judgement)"]
+
+
+def test_meta_run_prints_pending_and_strict_fails(review):
+    root, _ = review
+    runner = CliRunner()
+    default = runner.invoke(cli, ["meta", "run", "--project", str(root)])
+    assert default.exit_code == 0, default.output
+    assert "pending: 3 item(s)" in default.output and "Baker 2021: extraction pain — no extraction row" in default.output
+    strict = runner.invoke(cli, ["meta", "run", "--project", str(root), "--strict"])
+    assert strict.exit_code == 2
+    assert "error: --strict: 3 pending item(s)" in strict.output
+
+
+def test_status_shows_every_stage(review):
+    root, _ = review
+    result = CliRunner().invoke(cli, ["status", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "pubmed (pubmed): 1 run(s)" in text
+    assert "title_abstract: 5 records; 5 decided (4 include, 1 exclude), 0 unscreened" in text
+    assert "full_text: 4 records; 4 decided (4 include), 0 unscreened" in text
+    assert "Studies: 2 included" in text and "Pending (3;" in text
+    assert "pain (pain): not run" in text
+
+
+def test_a_report_under_two_studies_or_an_unknown_exemption_is_an_error(review):
+    root, r = review
+    write_studies(root, [("Able 2020", "", r[0]), ("Baker 2021", "", f"{r[2]}; {r[0]}")])
+    result = CliRunner().invoke(cli, ["status", "--project", str(root)])
+    assert result.exit_code == 2
+    assert "studies.csv, line 3, column 'records'" in result.output and "a report belongs to one study" in result.output
+    write_studies(root, [("Able 2020", "", r[0])])
+    (root / "analysis" / "exemptions.csv").write_text(
+        "study,stage,outcome,reason\nAble 2020,rob2,function,not measured\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["status", "--project", str(root)])
+    assert result.exit_code == 2 and "exemptions.csv, line 2, column 'outcome'" in result.output
+    (root / "analysis" / "exemptions.csv").write_text(
+        "study,stage,outcome,reason\nAble 2020,rob2,pain,\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["status", "--project", str(root)])
+    assert result.exit_code == 2 and "needs a study and a reason" in result.output
