@@ -154,6 +154,7 @@ def required_information(result: MetaResult, design: Design) -> dict:
         kind, value = "given", float(design.heterogeneity)
         if not 0 <= value < 1:
             raise SysrevError(f"a given heterogeneity adjustment must lie in [0, 1), got {value}")
+    size = float(size)
     return {"alpha": design.alpha, "beta": design.beta, **assumptions, "unadjusted": size,
             "adjustment": kind, "adjustment_value": value, "required": size / (1 - value)}
 
