@@ -313,10 +313,14 @@ def test_every_box_that_does_not_add_up_is_named(complete):
 
     with pytest.raises(PrismaError) as err:
         _check_sums(replace(prisma_counts(complete), records_screened=9, reports_assessed=5))
-    assert str(err.value) == ("the PRISMA counts do not add up: records screened ≠ identified − duplicates removed; "
-                              "reports sought ≠ records screened − records excluded; "
-                              "reports assessed ≠ reports sought − not retrieved; "
-                              "studies included ≠ reports assessed − reports excluded")
+    text = str(err.value)
+    assert text.startswith("the PRISMA counts do not add up: ")
+    boxes = text.removeprefix("the PRISMA counts do not add up: ").split("; ")
+    for box in ("records screened ≠ identified − duplicates removed",
+                "reports sought ≠ records screened − records excluded",
+                "reports assessed ≠ reports sought − not retrieved",
+                "studies included ≠ reports assessed − reports excluded"):
+        assert box in boxes
 
 
 def test_records_screened_by_too_few_reviewers_are_named(make_project):
