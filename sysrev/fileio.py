@@ -7,8 +7,10 @@ The new file gets the old one's permissions, or the usual ones for a new file (0
 private 0600 of a temporary file, so co-reviewers on a shared machine can still read the project.
 """
 
+import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -49,3 +51,36 @@ def atomic_write_text(path, text: str, encoding: str = "utf-8") -> Path:
 def atomic_write_json(path, obj) -> Path:
     """Write ``obj`` as indented, key-sorted JSON with a final newline, atomically."""
     return atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def bounded_file_name(name: str, max_bytes: int = 120) -> str:
+    """``name`` when its UTF-8 form fits in ``max_bytes``, else its longest prefix that fits with room for
+    ``-`` and 10 hex digits of the SHA-256 of the whole name, so distinct long names stay distinct.
+
+    A file name may hold at most 255 bytes on common file systems (ENAMETOOLONG beyond); 100 CJK characters
+    are 300 bytes. Callers keep the full name inside the file.
+    """
+    encoded = name.encode("utf-8")
+    if len(encoded) <= max_bytes:
+        return name
+    digest = hashlib.sha256(encoded).hexdigest()[:10]
+    head = encoded[: max_bytes - len(digest) - 1].decode("utf-8", errors="ignore").rstrip(" .-")
+    return f"{head}-{digest}"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(cell) -> str:
+    """``cell`` as text that a spreadsheet opening the CSV shows as written instead of evaluating.
+
+    Excel, LibreOffice and Google Sheets run a cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab or
+    carriage return before one) as a formula ("CSV injection"): an ID such as ``=1+1`` becomes 2, and a
+    crafted one can call out to other programs. Such a cell gets a leading ``'``, the spreadsheets' own
+    "this is text" mark; plain numbers (``-0.5``) are left alone.
+    """
+    text = "" if cell is None else str(cell)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text

@@ -34,3 +34,16 @@ def shared_fixtures() -> Path:
 def own_fixtures() -> Path:
     """Path to the project's own small fixtures under tests/fixtures/."""
     return OWN_FIXTURES
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_user_cache(tmp_path_factory):
+    """Point sysrev's per-user cache (the shared rate-limit schedule) at a folder of this test session, so
+    tests neither read nor write the real user's ~/.cache, and subprocesses inherit the same folder."""
+    previous = os.environ.get("SYSREV_CACHE_DIR")
+    os.environ["SYSREV_CACHE_DIR"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("SYSREV_CACHE_DIR", None)
+    else:
+        os.environ["SYSREV_CACHE_DIR"] = previous

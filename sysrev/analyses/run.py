@@ -143,6 +143,8 @@ def _plot(project, outcome: AnalysisOutcome) -> list[Path]:
     """Forest plots (SVG and PNG) of a pooled analysis, labelled as partial when it is."""
     from sysrev.meta import plots  # matplotlib is loaded only when something is drawn
 
+    if plots.forest_size_problem(outcome.result):
+        return []  # too many studies to draw; the JSON result holds them all
     spec = outcome.spec
     title = spec.title
     if outcome.status == "partial":

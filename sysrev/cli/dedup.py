@@ -14,16 +14,16 @@ import io
 import re
 import shutil
 import textwrap
-from datetime import datetime, timezone
 
 import click
 
 from sysrev.cli.options import project_option
-from sysrev.dedup.decisions import DECISIONS_HEADER, append_decisions, read_decisions, read_queue, write_queue
+from sysrev.dedup.decisions import write_queue
 from sysrev.dedup.engine import deduplicate
-from sysrev.dedup.project_run import DECISIONS_FILE, QUEUE_FILE, collect_sources, run_project
+from sysrev.dedup.project_run import QUEUE_FILE, collect_sources, run_project
+from sysrev.dedup.review import decisions_path, pending_pairs, record_pair_decision
 from sysrev.errors import InputError
-from sysrev.fileio import atomic_write_text
+from sysrev.fileio import atomic_write_text, spreadsheet_safe
 from sysrev.project import load_project
 
 _CHOICES = {"s": "same", "d": "different", "r": "related"}
@@ -108,7 +108,7 @@ def _dedup_files(files, clusters_out, id_column, uncertain_out):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["record_id", "cluster_id"])
     for i, rid in enumerate(ids):
-        writer.writerow([rid, numbers.setdefault(cluster_of[i], len(numbers) + 1)])
+        writer.writerow([spreadsheet_safe(rid), numbers.setdefault(cluster_of[i], len(numbers) + 1)])
     atomic_write_text(clusters_out, buffer.getvalue())
     if uncertain_out:
         write_queue(uncertain_out, [{"record_a": ids[p.a], "record_b": ids[p.b], "reason": p.reason,
@@ -153,11 +153,7 @@ def _warn(problems: list) -> None:
 def review(project_dir, reviewer):
     """Decide the uncertain pairs one by one: same record, different records, or related publications."""
     project = load_project(project_dir)
-    records_dir = project.records_dir
-    decisions_path = records_dir / DECISIONS_FILE
-    decided = read_decisions(decisions_path)
-    pending = [row for row in read_queue(records_dir / QUEUE_FILE)
-               if frozenset((row["record_a"], row["record_b"])) not in decided]
+    pending = pending_pairs(project)
     if not pending:
         click.echo("no uncertain pairs to review (run `sysrev dedup` first if you have new search runs)")
         return
@@ -177,11 +173,9 @@ def review(project_dir, reviewer):
             break
         if answer == "k":
             continue
-        append_decisions(decisions_path, [dict(zip(DECISIONS_HEADER, (
-            row["record_a"], row["record_b"], _CHOICES[answer], reviewer,
-            datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), row.get("reason", ""))))])
+        record_pair_decision(project, row, _CHOICES[answer], reviewer)
         done += 1
-    click.echo(f"\n{done} decision(s) recorded in {decisions_path}; run `sysrev dedup` to apply them")
+    click.echo(f"\n{done} decision(s) recorded in {decisions_path(project)}; run `sysrev dedup` to apply them")
 
 
 _SHOWN_FIELDS = ("source_id", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid")

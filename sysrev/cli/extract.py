@@ -15,6 +15,7 @@ from sysrev.extraction import conversions as cv
 from sysrev.extraction.check import ERROR, PENDING, WARNING, check_project
 from sysrev.extraction.compare import compare_paths
 from sysrev.extraction.table import COLUMNS, format_number, read_outcome_rows, write_outcome_rows
+from sysrev.locking import lock_for_path
 from sysrev.project import load_project
 
 
@@ -119,13 +120,14 @@ def _append(path: Path, cells: dict):
     for column in ("study", "outcome", "arm"):
         if not cells[column]:
             raise SysrevError(f"--append needs --{column}")
-    rows = read_outcome_rows(path) if path.exists() else []
-    key = tuple(cells[c] for c in ("study", "outcome", "item", "timepoint", "arm"))
-    clash = next((r for r in rows if r.key == key), None)
-    if clash:
-        raise SysrevError(f"{path} line {clash.line} already holds this study/outcome/item/timepoint/arm; "
-                          "edit that row instead")
-    write_outcome_rows(path, [*rows, cells])
+    with lock_for_path(path):  # read-modify-write of a project file
+        rows = read_outcome_rows(path) if path.exists() else []
+        key = tuple(cells[c] for c in ("study", "outcome", "item", "timepoint", "arm"))
+        clash = next((r for r in rows if r.key == key), None)
+        if clash:
+            raise SysrevError(f"{path} line {clash.line} already holds this study/outcome/item/timepoint/arm; "
+                              "edit that row instead")
+        write_outcome_rows(path, [*rows, cells])
     click.echo(f"appended to {path}", err=True)
 
 

@@ -2,9 +2,11 @@
 
 Each command group lives in its own module under ``sysrev/cli/`` and stays thin: it parses arguments,
 calls the stage's library code and prints. Errors a user can fix (:class:`sysrev.errors.SysrevError`)
-become a one-line message and exit code 2.
+become a one-line message and exit code 2, and so do errors of the machine (:class:`OSError`: a full disk,
+a read-only folder, a file name too long), which no stage can fix.
 """
 
+import errno
 import importlib
 import sys
 
@@ -27,6 +29,7 @@ _COMMANDS = {
     "rob": ("rob", "rob"),
     "screen": ("screen", "screen"),
     "search": ("search", "search"),
+    "serve": ("serve", "serve"),
     "sof": ("grade", "sof"),
 }
 
@@ -51,6 +54,19 @@ class _Group(click.Group):
         except SysrevError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
+        except OSError as exc:  # the machine, not sysrev: a full disk, a read-only folder, a name too long
+            click.echo(f"error: {_os_error(exc)}", err=True)
+            sys.exit(2)
+
+
+def _os_error(exc: OSError) -> str:
+    """An operating-system error as one line naming the file, and what it means for the project's files."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason += " (free some space and run the command again; files are written whole or not at all, so " \
+                  "nothing already saved was changed)"
+    return f"{where}{reason}"
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

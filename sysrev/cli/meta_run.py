@@ -5,6 +5,7 @@ import json
 import click
 
 from sysrev.cli.options import project_option
+from sysrev.locking import project_lock
 from sysrev.project import load_project
 
 
@@ -27,7 +28,8 @@ def run(names, project_dir, as_json, max_missing):
     from sysrev.analyses.summary import format_summary
 
     project = load_project(project_dir)
-    outcomes = run_project(project, names)
+    with project_lock(project.root):  # analysis/results/ is rewritten from the extraction files
+        outcomes = run_project(project, names)
     if as_json:
         click.echo(json.dumps([o.to_dict(project.root) for o in outcomes], indent=2, ensure_ascii=False))
     else:

@@ -10,6 +10,7 @@ import click
 from sysrev.cli.options import project_option
 from sysrev.errors import SysrevError
 from sysrev.extraction.form import STUDIES_FILE, load_form, read_studies
+from sysrev.locking import lock_for_path
 from sysrev.project import load_project
 from sysrev.rob.check import ERROR, check_folder
 from sysrev.rob.compare import compare_paths
@@ -42,9 +43,10 @@ def new(study, outcome, assessor, folder, force, project_dir):
     if not study or not outcome:
         raise SysrevError("STUDY and OUTCOME must not be empty (e.g. sysrev rob new \"Park 2013\" pain)")
     target = form_path(_folder(project_dir, folder), study, outcome)
-    if target.exists() and not force:
-        raise SysrevError(f"{target} already exists (use --force to overwrite it)")
-    write_form(target, Assessment(study=study, outcome=outcome, assessor=assessor))
+    with lock_for_path(target.parent):  # two assessors creating the same form: one wins, the other is told
+        if target.exists() and not force:
+            raise SysrevError(f"{target} already exists (use --force to overwrite it)")
+        write_form(target, Assessment(study=study, outcome=outcome, assessor=assessor))
     click.echo(f"wrote {target}")
     known = _known_studies(project_dir, folder)
     if known is not None and study not in known:

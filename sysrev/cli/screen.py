@@ -12,6 +12,7 @@ import click
 from sysrev.cli.options import project_option
 from sysrev.cli.prisma import previous_counts
 from sysrev.fileio import atomic_write_text
+from sysrev.locking import project_lock
 from sysrev.project import load_project
 from sysrev.report.screening_report import screening_report
 from sysrev.screening.config import DECISIONS, STAGES
@@ -193,27 +194,28 @@ def import_(reviewer, stage, fmt, rayyan_name, decision, dry_run, file, project_
     their line) and not imported; the exit code is then 1.
     """
     project = load_project(project_dir)
-    screening = load_screening(project)
-    if reviewer not in screening.config.reviewers:
-        raise click.UsageError(f"unknown reviewer {reviewer!r}; review.toml lists "
-                               f"{', '.join(screening.config.reviewers)}")
-    state = screening.stages[stage]
-    result = read_export(file, reviewer=reviewer, stage=stage, config=screening.config, records=screening.records,
-                         fmt=fmt, rayyan_name=rayyan_name, decision=decision)
-    eligible = set(state.eligible)
-    current = state.latest.get(reviewer, {})
-    new, unchanged, outside = [], 0, []
-    for d in result.decisions:
-        held = current.get(d.record_id)
-        if d.record_id not in eligible:
-            outside.append(d)
-        elif held is not None and (held.decision, held.reason) == (d.decision, d.reason):
-            unchanged += 1
-        else:
-            new.append(d)
-    path = log_path(project.screening_dir, stage, reviewer)
-    if not dry_run:
-        append_decisions(path, new)
+    with project_lock(project.root):  # the records and the log must not change between reading and writing
+        screening = load_screening(project)
+        if reviewer not in screening.config.reviewers:
+            raise click.UsageError(f"unknown reviewer {reviewer!r}; review.toml lists "
+                                   f"{', '.join(screening.config.reviewers)}")
+        state = screening.stages[stage]
+        result = read_export(file, reviewer=reviewer, stage=stage, config=screening.config,
+                             records=screening.records, fmt=fmt, rayyan_name=rayyan_name, decision=decision)
+        eligible = set(state.eligible)
+        current = state.latest.get(reviewer, {})
+        new, unchanged, outside = [], 0, []
+        for d in result.decisions:
+            held = current.get(d.record_id)
+            if d.record_id not in eligible:
+                outside.append(d)
+            elif held is not None and (held.decision, held.reason) == (d.decision, d.reason):
+                unchanged += 1
+            else:
+                new.append(d)
+        path = log_path(project.screening_dir, stage, reviewer)
+        if not dry_run:
+            append_decisions(path, new)
     verb = "would add" if dry_run else "added"
     click.echo(f"{result.format} export {file}: {verb} {len(new)} decision(s) to {path}; {unchanged} unchanged; "
                f"{result.not_screened} row(s) without a decision in the export")

@@ -15,7 +15,8 @@ import io
 from pathlib import Path
 
 from sysrev.errors import InputError
-from sysrev.fileio import atomic_write_text
+from sysrev.fileio import atomic_write_text, spreadsheet_safe
+from sysrev.locking import lock_for_path
 
 DECISIONS_HEADER = ["record_a", "record_b", "decision", "reviewer", "timestamp", "note"]
 QUEUE_HEADER = ["record_a", "record_b", "reason", "score", "title_a", "title_b"]
@@ -44,16 +45,17 @@ def read_decisions(path) -> dict:
 def append_decisions(path, rows: list[dict]) -> None:
     """Add decision rows (dicts with the header's keys) to the file, creating it with a header if needed."""
     path = Path(path)
-    old = path.read_text(encoding="utf-8") if path.is_file() else ""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=DECISIONS_HEADER, lineterminator="\n")
-    if not old:
-        writer.writeheader()
-    elif not old.endswith("\n"):
-        buffer.write("\n")
-    for row in rows:
-        writer.writerow({k: row.get(k, "") for k in DECISIONS_HEADER})
-    atomic_write_text(path, old + buffer.getvalue())
+    with lock_for_path(path):  # read-modify-write: another process may append at the same time
+        old = path.read_text(encoding="utf-8") if path.is_file() else ""
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=DECISIONS_HEADER, lineterminator="\n")
+        if not old:
+            writer.writeheader()
+        elif not old.endswith("\n"):
+            buffer.write("\n")
+        for row in rows:
+            writer.writerow({k: row.get(k, "") for k in DECISIONS_HEADER})
+        atomic_write_text(path, old + buffer.getvalue())
 
 
 def write_queue(path, rows: list[dict]) -> None:
@@ -61,8 +63,8 @@ def write_queue(path, rows: list[dict]) -> None:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=QUEUE_HEADER, lineterminator="\n")
     writer.writeheader()
-    for row in rows:
-        writer.writerow({k: row.get(k, "") for k in QUEUE_HEADER})
+    for row in rows:  # a file people open in spreadsheets: no cell may run as a formula
+        writer.writerow({k: spreadsheet_safe(row.get(k, "")) for k in QUEUE_HEADER})
     atomic_write_text(path, buffer.getvalue())
 
 

@@ -23,11 +23,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sysrev.credentials import scrub_text
 from sysrev.dedup.decisions import read_decisions, write_queue
 from sysrev.dedup.engine import deduplicate
 from sysrev.dedup.merge import merge_records
 from sysrev.errors import InputError, SysrevError
 from sysrev.fileio import atomic_write_json, atomic_write_text
+from sysrev.locking import project_lock
 from sysrev.records import Record
 from sysrev.search.snapshot import list_snapshots, read_snapshot
 
@@ -149,7 +151,16 @@ def _assign_ids(clusters: list, labels: list, previous: dict, highest: int) -> t
 
 
 def run_project(project, progress=None) -> ProjectDedup:
-    """Deduplicate all snapshots of ``project`` and write the records files (atomically)."""
+    """Deduplicate all snapshots of ``project`` and write the records files (atomically).
+
+    The whole read-compute-write runs under the project lock, so a dedup that was paused or slow can never
+    overwrite the result of a newer import + dedup with one computed from older snapshots.
+    """
+    with project_lock(project.root):
+        return _run_project(project, progress)
+
+
+def _run_project(project, progress) -> ProjectDedup:
     sources = collect_sources(project)
     if not sources:
         raise SysrevError(f"{project.runs_dir}: no search-run snapshots to deduplicate; run a search or "
@@ -180,7 +191,7 @@ def run_project(project, progress=None) -> ProjectDedup:
         data = {"record_id": ids[n], **merged.to_dict(),
                 "sources": [{"run": run, "source": sources[i].database, "source_id": sources[i].record.source_id}
                             for i in members for run in sources[i].runs]}
-        lines.append(json.dumps(data, ensure_ascii=False) + "\n")
+        lines.append(scrub_text(json.dumps(data, ensure_ascii=False)) + "\n")  # older snapshots may hold keys
 
     identified = {}
     for s in sources:

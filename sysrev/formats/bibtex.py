@@ -2,7 +2,13 @@
 
 Parsed with bibtexparser 1.4 (``@string`` macros and month names expanded, non-standard entry types kept).
 bibtexparser skips an entry it cannot parse without saying so, so the file is also scanned for ``@type{key``
-openings and any entry the parser did not return is reported as an error naming its line. LaTeX accents and
+openings and any entry the parser did not return is reported as an error naming its line.
+
+That scan also delimits every entry by its balanced braces in one linear pass, and only the entries reach
+bibtexparser: text between entries (which BibTeX ignores as comment) is blanked to its line breaks, an entry
+that never closes is reported at once, and so is one far longer than any reference (:data:`MAX_ENTRY_CHARS`).
+bibtexparser's parser backtracks badly on text that is not BibTeX (tens of seconds for a megabyte of
+garbage); it now only ever sees well-delimited entries. LaTeX accents and
 escapes (``Bostr\\"{o}m``, ``\\&``) are decoded to Unicode and formatting macros (``\\textit{…}``) dropped.
 
 Mapping: the entry key is the source_id (for Scopus exports the EID from ``url``, the identifier a Scopus
@@ -28,6 +34,15 @@ from sysrev.formats.result import ParsedFile
 _ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]*)", re.MULTILINE)
 _SPACED_KEY = re.compile(r"^(\s*@\s*\w+\s*[{(]\s*)([^,=\s{}()]+(?:[ \t]+[^,=\s{}()]+)+)(\s*,)", re.MULTILINE)
 _NOT_RECORDS = {"string", "comment", "preamble"}
+_DELIMITERS = re.compile(r"[{}()]")
+_BRACES = re.compile(r"[{}]")
+_SPACE = re.compile(r"\s*")
+_FIELD_NAME = re.compile(r"[^\s=,{}\"#()]+\s*=")
+_BARE_VALUE = re.compile(r"[^\s,#{}\"=()]+")
+# A quoted value: any text without a bare '"', braces balanced to two levels (deeper ones are rare in exports).
+_QUOTED = re.compile(r'"(?:[^"{}]|\{(?:[^{}]|\{[^{}]*\})*\})*"')
+# No real entry is longer: a full abstract and 100 authors come to some 20,000 characters.
+MAX_ENTRY_CHARS = 200_000
 _FORMAT_MACRO = re.compile(r"\\(?:textit|textbf|textsc|textrm|textsf|texttt|emph|mathrm|mathit|mbox|"
                            r"textsuperscript|textsubscript|textup|textnormal|url)\s*(?={)")
 _ACCENTED_I = {"'": "í", "`": "ì", "^": "î", '"': "ï", "~": "ĩ"}
@@ -70,10 +85,12 @@ def split_bibtex_authors(value: str) -> list[str]:
 
 def _entry_openings(text: str):
     """``[(line, key)]`` of every record entry (not @string/@comment/@preamble) in ``text``."""
-    found = []
+    found, line, counted = [], 1, 0
     for match in _ENTRY_START.finditer(text):
+        line += text.count("\n", counted, match.start())  # counted on from the previous match: linear
+        counted = match.start()
         if match.group(1).lower() not in _NOT_RECORDS:
-            found.append((text.count("\n", 0, match.start()) + 1, match.group(2)))
+            found.append((line, match.group(2)))
     return found
 
 
@@ -83,9 +100,12 @@ def _repair_spaced_keys(text: str, path) -> tuple[str, list[str]]:
     Such keys are invalid BibTeX, but some exports write them; bibtexparser would drop the entry.
     """
     warnings = []
+    counted = [0, 1]  # (offset, line there): lines are counted on from the previous key, in linear time
 
     def fix(match):
-        line = text.count("\n", 0, match.start()) + 1
+        counted[1] += text.count("\n", counted[0], match.start())
+        counted[0] = match.start()
+        line = counted[1]
         key = re.sub(r"\s+", "_", match.group(2).strip())
         warnings.append(f"{path}, line {line}: entry key {match.group(2).strip()!r} contains spaces; read as "
                         f"{key!r}")
@@ -94,12 +114,129 @@ def _repair_spaced_keys(text: str, path) -> tuple[str, list[str]]:
     return _SPACED_KEY.sub(fix, text), warnings
 
 
+def entries_only(text: str, *, path="file") -> str:
+    """``text`` with everything outside its ``@type{…}`` entries replaced by its line breaks (so lines keep
+    their numbers); raises InputError at an entry that never closes or is implausibly long. Linear time."""
+    out, position, line = [], 0, 1
+    for opening in _ENTRY_START.finditer(text):
+        if opening.start() < position:
+            continue  # an '@' line inside the previous entry
+        gap_lines = text.count("\n", position, opening.start())
+        line += gap_lines
+        end = _entry_end(text, opening.start())
+        if end is None:
+            raise InputError(f"BibTeX entry '{opening.group(2)}' is never closed (unbalanced braces from here to "
+                             "the end of the file); not a BibTeX file, or a brace is missing", path=path, line=line)
+        kind = opening.group(1).lower()
+        body = _DELIMITERS.search(text, opening.start()).end()
+        if kind != "comment" and not _well_formed(text, body, end - 1, keyed=kind not in _NOT_RECORDS):
+            raise InputError(f"BibTeX entry '{opening.group(2)}' could not be parsed (not 'name = value' fields "
+                             "separated by commas: unbalanced braces or quotes, or a missing comma?)",
+                             path=path, line=line)
+        if end - opening.start() > MAX_ENTRY_CHARS:
+            raise InputError(f"BibTeX entry '{opening.group(2)}' is {(end - opening.start()) // 1000} KB long; no "
+                             "reference is, so this is not a BibTeX export (or braces are unbalanced)",
+                             path=path, line=line)
+        out.append("\n" * gap_lines)
+        out.append(text[opening.start():end])
+        line += text.count("\n", opening.start(), end)
+        position = end
+    out.append("\n" * text.count("\n", position))
+    return "".join(out)
+
+
+def _well_formed(text: str, pos: int, end: int, *, keyed: bool) -> bool:
+    """Whether ``text[pos:end]`` (an entry's body after its key's first character) is ``key, name = value, …``
+    (``keyed``) or ``name = value`` (``@string``) or a value (``@preamble``): values braced, quoted, bare
+    words or numbers, joined by ``#``. One linear pass; bibtexparser gets only entries that pass."""
+    if keyed:
+        comma = text.find(",", pos, end)
+        if comma == -1:
+            return not text[pos:end].strip(" \t\r\n\\") or bool(re.fullmatch(r"[^\s{}]*\s*", text[pos:end]))
+        pos = comma + 1
+    elif _FIELD_NAME.match(text, pos, end) is None:
+        pos = _value_end(text, _skip(text, pos, end), end)  # @preamble{"…"}
+        return pos is not None and _skip(text, pos, end) == end
+    while True:
+        pos = _skip(text, pos, end)
+        if pos == end:
+            return True
+        name = _FIELD_NAME.match(text, pos, end)
+        if name is None:
+            return False
+        pos = _value_end(text, name.end(), end)
+        if pos is None:
+            return False
+        pos = _skip(text, pos, end)
+        if pos < end:
+            if text[pos] != ",":
+                return False
+            pos += 1
+
+
+def _value_end(text: str, pos: int, end: int) -> int | None:
+    """The end of the value (parts joined by ``#``) starting at ``pos``, or None when it is malformed."""
+    while True:
+        pos = _skip(text, pos, end)
+        if pos >= end:
+            return None
+        char = text[pos]
+        if char == "{":
+            depth = 0
+            for match in _BRACES.finditer(text, pos, end):
+                depth += 1 if match.group() == "{" else -1
+                if depth == 0:
+                    pos = match.end()
+                    break
+            else:
+                return None
+        elif char == '"':
+            quote = _QUOTED.match(text, pos, end)
+            if quote is None:
+                return None
+            pos = quote.end()
+        else:
+            word = _BARE_VALUE.match(text, pos, end)
+            if word is None:
+                return None
+            pos = word.end()
+        after = _skip(text, pos, end)
+        if after < end and text[after] == "#":
+            pos = after + 1
+            continue
+        return pos
+
+
+def _skip(text: str, pos: int, end: int) -> int:
+    return _SPACE.match(text, pos, end).end()
+
+
+def _entry_end(text: str, start: int) -> int | None:
+    """The index just past the entry whose ``@`` line starts at ``start``: after the brace (or parenthesis)
+    that closes its opening one, braces inside counted; None when the file ends first."""
+    first = _DELIMITERS.search(text, start)
+    closer = "}" if first.group() == "{" else ")"
+    depth = 0
+    for match in _DELIMITERS.finditer(text, first.start()):
+        char = match.group()
+        if char == "{" or (char == "(" and closer == ")" and depth == 0 and match.start() == first.start()):
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0 and closer == "}":
+                return match.end()
+        elif char == ")" and closer == ")" and depth == 1:
+            return match.end()
+    return None
+
+
 def parse_bibtex(text: str, *, path="file", source="") -> ParsedFile:
     """Read BibTeX ``text`` (from ``path``) into Records; an entry that cannot be parsed is an InputError."""
     text, warnings = _repair_spaced_keys(text, path)
     openings = _entry_openings(text)
     if not openings:
         raise InputError("no BibTeX entries found (no line starts with '@type{key,')", path=path)
+    text = entries_only(text, path=path)
     parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
     try:
         entries = bibtexparser.loads(text, parser=parser).entries

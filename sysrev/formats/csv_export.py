@@ -165,8 +165,10 @@ def _aligner(header: list[str]):
 
         Empty cells beyond the header are dropped first: Web of Science ends every row with a tab.
         """
-        while len(row) > len(header) and not row[-1].strip():
-            row = row[:-1]
+        end = len(row)
+        while end > len(header) and not row[end - 1].strip():
+            end -= 1
+        row = row[:end]  # one slice: trimming a cell at a time was quadratic in the empty cells
         surplus = len(row) - len(header)
         if surplus <= 0 or numbered is None:
             return row, {}, surplus <= 0
@@ -188,6 +190,9 @@ def parse_csv(text: str, *, path="file", source="") -> ParsedFile:
             header = next(reader)
         except StopIteration:
             break
+        except csv.Error as exc:  # e.g. a cell over the csv module's 128 KB limit above the header
+            raise InputError(f"malformed CSV before or in the header: {_csv_error(exc)}", path=path,
+                             line=reader.line_num) from None
         columns = _match_columns(header)
         if {"title", "abstract", "doi"} & set(columns):
             break
@@ -223,10 +228,19 @@ def parse_csv(text: str, *, path="file", source="") -> ParsedFile:
             records.append(_to_record(cells, extra_fields, dialect=dialect, source=source or dialect,
                                       fallback_id=f"{name}:{row_line}"))
     except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
+        raise InputError(f"malformed CSV: {_csv_error(exc)}", path=path, line=reader.line_num) from None
     if not records:
         raise InputError("the CSV file has a header but no rows", path=path)
     return ParsedFile(records=records, format="csv", dialect=dialect, warnings=warnings)
+
+
+def _csv_error(exc: csv.Error) -> str:
+    """The csv module's message, with what to do about its cell-size limit."""
+    message = str(exc)
+    if "field larger than field limit" in message:
+        return (f"a cell is longer than {csv.field_size_limit() // 1024} KB ({message}); no reference field is "
+                "that long, so the file is probably not a CSV export or has an unclosed quotation mark")
+    return message
 
 
 def _check_swallowed_rows(row, header, dialect, path, row_line, warnings) -> None:

@@ -24,6 +24,7 @@ from sysrev.fulltext.manifest import (
     stored_file,
     write_manifest,
 )
+from sysrev.locking import project_lock
 from sysrev.search.http import HttpError
 from sysrev.search.progress import Progress
 
@@ -81,8 +82,10 @@ def fetch_fulltexts(project, records, finder, *, recheck=False, progress: Progre
         progress.set_total(len(pending))
     for record in pending:
         entry = _settle(project, record, finder, now or _now())
-        entries[entry.record_id] = entry
-        write_manifest(project, entries)
+        with project_lock(project.root):  # another fetch may have settled other records meanwhile: merge
+            entries = read_manifest(project)
+            entries[entry.record_id] = entry
+            write_manifest(project, entries)
         getattr(summary, entry.status).append(entry)
         if progress is not None:
             progress.advance(1)

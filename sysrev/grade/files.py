@@ -27,6 +27,7 @@ from pathlib import Path
 from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text
 from sysrev.grade import rules
+from sysrev.locking import lock_for_path
 from sysrev.project import load_toml
 from sysrev.rob.form import locate
 
@@ -242,7 +243,8 @@ def grade_path(project, analysis: str) -> Path:
 def write_grade_file(path: Path, grade: GradeFile) -> bool:
     """Write the file atomically; returns whether its content changed."""
     text = render(grade)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    atomic_write_text(path, text)
+    with lock_for_path(path):  # two refreshes at once: the later one compares against the earlier's file
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            return False
+        atomic_write_text(path, text)
     return True

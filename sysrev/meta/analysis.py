@@ -70,8 +70,9 @@ def _heterogeneity_from_q(q, df):
     return {"Q": q, "Q_p": float(stats.chi2.sf(q, df)), "I2": i2, "I2_revman": i2, "H2": q / df}
 
 
-def analyse_group(eff: StudyEffects, settings: Settings) -> GroupResult:
-    """Pool one set of studies (the whole table, or one subgroup)."""
+def analyse_group(eff: StudyEffects, settings: Settings, *, study_rows: bool = True) -> GroupResult:
+    """Pool one set of studies (the whole table, or one subgroup); ``study_rows=False`` skips the per-study
+    rows (leave-one-out reads only the pooled statistics)."""
     estimable = eff.estimable
     y, v = eff.yi[estimable], eff.vi[estimable]
     k = int(estimable.sum())
@@ -111,7 +112,7 @@ def analyse_group(eff: StudyEffects, settings: Settings) -> GroupResult:
             stats_.update(Q_p=None, I2=None, I2_revman=None, H2=None, pi_low=None, pi_high=None,
                           tau2=None, tau2_ci_low=None, tau2_ci_high=None)
     return GroupResult(k=k, k_total=len(estimable), ci=ci_method,
-                       studies=_study_rows(eff, settings, _percent(weights)),
+                       studies=_study_rows(eff, settings, _percent(weights)) if study_rows else [],
                        **{name: stats_.get(name) for name in _STATISTICS})
 
 
@@ -135,6 +136,32 @@ def subgroup_difference_test(groups: dict[str, GroupResult]) -> SubgroupTest | N
     q = float((w * (est - mean) ** 2).sum())
     df = len(usable) - 1
     return SubgroupTest(Q=q, df=df, p=float(stats.chi2.sf(q, df)), I2=max(0.0, (q - df) / q) * 100 if q > 0 else 0.0)
+
+
+_MUST_BE_FINITE = ("estimate", "ci_low", "ci_high", "se", "z", "tau2", "tau2_ci_low", "tau2_ci_high", "H2", "Q",
+                   "pi_low", "pi_high")
+
+
+def _check_finite(group: GroupResult, effects: StudyEffects, label: str) -> None:
+    """Refuse a result that overflowed: finite inputs whose pooled statistics came out infinite.
+
+    Weights are inverse variances; a study whose variance is many orders of magnitude below the others'
+    (an absurd sample size such as n = 1e18) leaves nothing of the others after rounding, and τ² divides by
+    a difference of such sums. The result would print as ``Tau² = inf`` outside its own interval, and JSON
+    cannot hold it, so the analysis stops and names the study that caused it.
+    """
+    bad = [name for name in _MUST_BE_FINITE if (value := getattr(group, name)) is not None and np.isinf(value)]
+    if not bad:
+        return
+    vi = np.where(effects.estimable, effects.vi, np.nan)
+    smallest = int(np.nanargmin(vi))
+    others = np.delete(vi, smallest)
+    typical = float(np.nanmedian(others)) if np.isfinite(others).any() else float("nan")
+    raise SysrevError(
+        f"numerical overflow in the {label} analysis: {', '.join(bad)} came out infinite. Study "
+        f"{effects.table.studies[smallest]!r} has a within-study variance of {vi[smallest]:.3g} (the others' "
+        f"median is {typical:.3g}), too small for the pooled sums to be computed in double precision; check "
+        "its sample sizes and standard deviations")
 
 
 def meta_analysis(data, measure, method=None, model="fixed", tau2="DL", ci="z", smd="revman", subgroup=None,
@@ -165,5 +192,7 @@ def meta_analysis(data, measure, method=None, model="fixed", tau2="DL", ci="z", 
         for label in dict.fromkeys(table.subgroups):
             groups[label] = analyse_group(effects.select(labels == label), settings)
         test = subgroup_difference_test(groups)
+    for label, group in [("overall", overall), *((f"subgroup {k!r}", g) for k, g in (groups or {}).items())]:
+        _check_finite(group, effects, label)
     return MetaResult(settings=settings, overall=overall, subgroups=groups, subgroup_test=test,
                       subgroup_column=subgroup, effects=effects)

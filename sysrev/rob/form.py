@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysrev.errors import InputError
-from sysrev.fileio import atomic_write_text
+from sysrev.fileio import atomic_write_text, bounded_file_name
 from sysrev.project import load_toml
 from sysrev.rob.algorithm import JUDGEMENTS, domain_judgement, overall_judgement
 from sysrev.rob.questions import DOMAIN_BY_KEY, DOMAIN_KEYS, DOMAINS, NA
@@ -117,8 +117,13 @@ def slug(text: str) -> str:
 
 
 def form_path(rob_dir, study: str, outcome: str) -> Path:
-    """Where the form for ``study`` × ``outcome`` lives: ``<rob_dir>/<study>--<outcome>.toml``."""
-    return Path(rob_dir) / f"{slug(study)}{FILE_SEPARATOR}{slug(outcome)}.toml"
+    """Where the form for ``study`` × ``outcome`` lives: ``<rob_dir>/<study>--<outcome>.toml``.
+
+    Each part is bounded (:func:`~sysrev.fileio.bounded_file_name`) so a long label, or one in a script of
+    three UTF-8 bytes a character, still makes a valid file name; the form keeps the full labels inside.
+    """
+    study_part, outcome_part = bounded_file_name(slug(study), 120), bounded_file_name(slug(outcome), 100)
+    return Path(rob_dir) / f"{study_part}{FILE_SEPARATOR}{outcome_part}.toml"
 
 
 def normalise_judgement(value, *, path, table, key, text) -> str:

@@ -7,10 +7,11 @@ was shown in, 1 = first, and the model that made that order, e.g. ``tfidf-logreg
 the old rows get empty cells. A changed mind is a new row; the history stays, and the *last* row for a record in a file
 is the one that counts (file order, not timestamp order, because imports may carry older times).
 
-Writing: every append takes a file lock (``filelock``; the lock file lives in the system temp folder, not
-in the project, so git never sees it), reads the current file, adds the rows and writes the whole file back
-atomically (temp file + fsync + rename). Concurrent appends from several processes therefore serialise and
-nothing is lost; a crash leaves the old file or the new one, never a torn row.
+Writing: every append takes the project lock (:mod:`sysrev.locking`: a file lock inside the project, so
+processes with different temp folders, working folders or user accounts share it), reads the current file,
+adds the rows and writes the whole file back atomically (temp file + fsync + rename). Concurrent appends
+from several processes therefore serialise and nothing is lost; a crash leaves the old file or the new one,
+never a torn row.
 
 Reading never drops a row silently: a malformed or foreign row (wrong column count, unknown record_id,
 unknown decision, reason or reviewer, a row of another reviewer, a bad timestamp) becomes a
@@ -18,17 +19,14 @@ unknown decision, reason or reviewer, a row of another reviewer, a bad timestamp
 """
 
 import csv
-import hashlib
 import io
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_text
+from sysrev.locking import lock_for_path
 from sysrev.screening.config import DECISIONS, STAGES
 
 HEADER = ("record_id", "decision", "reason", "reviewer", "timestamp")
@@ -123,12 +121,7 @@ def append_decisions(path, decisions) -> int:
     if not decisions:
         return 0
     path = Path(path)
-    try:
-        lock = _lock(path).acquire()
-    except Timeout:
-        raise SysrevError(f"{path}: another sysrev process has held its lock for over a minute; nothing was "
-                          "written (try again)") from None
-    with lock:
+    with lock_for_path(path):
         existing = path.read_text(encoding="utf-8") if path.exists() else ""
         header, rows = _split_existing(path, existing)
         width = max([len(header or HEADER)] + [d.columns_needed() for d in decisions])
@@ -228,14 +221,6 @@ def _format_rows(rows) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerows(rows)
     return buffer.getvalue()
-
-
-def _lock(path: Path) -> FileLock:
-    """An inter-process lock for ``path``, kept in the temp folder so no lock file lands in the project."""
-    digest = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:32]
-    lock_dir = Path(tempfile.gettempdir()) / "sysrev-locks"
-    lock_dir.mkdir(exist_ok=True)
-    return FileLock(str(lock_dir / f"{digest}.lock"), timeout=60)
 
 
 def _check_stage(stage):

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_text
+from sysrev.locking import lock_for_path
 from sysrev.screening.log import log_path, now_timestamp, read_log
 from sysrev.screening.ranking import DEFAULT_SETTINGS, MODEL_NAME, RELEVANT
 from sysrev.screening.stopping import REFERENCE, percent, stopping_status
@@ -89,8 +90,9 @@ def record_stop(project, screening, reviewer, stage, *, recall_target=0.95, conf
     if note:
         entry["note"] = note
     path = stopping_path(project, stage)
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    atomic_write_text(path, old + json.dumps(entry, ensure_ascii=False) + "\n")
+    with lock_for_path(path):  # read-modify-write of a project file (sysrev.locking)
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        atomic_write_text(path, old + json.dumps(entry, ensure_ascii=False) + "\n")
     return entry
 
 

@@ -76,15 +76,18 @@ class Screening:
         return {r["record_id"]: r for r in self.records}
 
 
-def load_screening(project, *, strict=True) -> Screening:
+def load_screening(project, *, strict=True, records=None) -> Screening:
     """Read every decision log of ``project``.
+
+    ``records`` are the project's deduplicated records when the caller already holds them (the web app keeps
+    them between requests); by default they are read from ``records/records.jsonl``.
 
     With ``strict`` (the default) any malformed or foreign row raises :class:`ScreeningLogError` listing
     every problem with its file and line; with ``strict=False`` the problems are returned on
     ``Screening.problems`` for display, and the bad rows are not counted.
     """
     config = screening_config(project)
-    records = load_known_records(project)
+    records = load_known_records(project) if records is None else records
     known = {r["record_id"] for r in records}
     problems = []
     stages = {}
@@ -98,7 +101,9 @@ def load_screening(project, *, strict=True) -> Screening:
                 if rid not in eligible_set:
                     state.outside.setdefault(rid, []).append(decision)
         stages[stage] = state
-        eligible = [rid for rid in eligible if (d := state.final(rid)) and d.decision in FORWARDED]
+        # Only a record someone decided can go on; asking the others would cost a lookup per record.
+        decided = set(reconciled).union(*latest.values())
+        eligible = [rid for rid in eligible if rid in decided and (d := state.final(rid)) and d.decision in FORWARDED]
     if problems and strict:
         raise ScreeningLogError(problems)
     return Screening(config, records, stages, problems)

@@ -1,46 +1,44 @@
 """Parse fetched PubMed batches off the fetching thread, and commit them to the partial run in order.
 
 Biopython's Entrez parser costs about a millisecond per record, as much as the rate limit leaves between
-two requests for a batch of a few hundred records. Parsing in worker processes while the next batch is
-being fetched keeps a large search at the speed the rate limit allows. Batches are committed (appended to
-the partial run and marked done) in the order they were fetched; a batch whose body passed the transport's
-well-formedness check but still cannot be parsed becomes a gap.
+two requests for a batch of a few hundred records. Parsing in a worker *thread* while the next batch is
+being fetched (the fetch waits on the network and the rate limit, releasing the interpreter) overlaps the
+two. Worker processes did that on more cores, but a search killed with SIGKILL left them, their forkserver
+and resource tracker alive for hours, holding the terminal's stdout open (``sysrev search … | tee`` never
+ended); a thread dies with its process. Batches are committed (appended to the partial run and marked done)
+in the order they were fetched; a batch whose body passed the transport's well-formedness check but still
+cannot be parsed becomes a gap.
 """
 
 import json
-import multiprocessing
-import os
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from sysrev.search.pubmed_xml import PubmedXMLError, records_from_xml
 
-# Below this many batches, starting worker processes costs more than it saves.
+# Below this many batches, parsing on the fetching thread is as fast.
 MIN_BATCHES_FOR_WORKERS = 8
 
 
 def parse_batch(data: bytes) -> list[tuple[str, str]]:
-    """A batch's records as ``(source_id, records.jsonl line)``: serialised where they are parsed, so only
-    text crosses between processes."""
+    """A batch's records as ``(source_id, records.jsonl line)``, serialised where they are parsed."""
     return [(r.source_id, json.dumps(r.to_dict(), ensure_ascii=False) + "\n") for r in records_from_xml(data)]
 
 
 def default_workers(n_batches: int) -> int:
-    """Worker processes for ``n_batches``: none for small runs, else up to two (leave a core for fetching)."""
-    if n_batches < MIN_BATCHES_FOR_WORKERS:
-        return 0
-    return max(2, min(4, (os.cpu_count() or 1) + 1))
+    """Parsing threads for ``n_batches``: none for small runs, else one (the interpreter runs one parse at a
+    time; the thread's gain is the overlap with fetching)."""
+    return 0 if n_batches < MIN_BATCHES_FOR_WORKERS else 1
 
 
 class BatchSink:
-    """Receives raw batches; parses them (in worker processes when ``workers``) and commits them in order."""
+    """Receives raw batches; parses them (in a worker thread when ``workers``) and commits them in order."""
 
     def __init__(self, partial, progress, workers: int = 0):
         self.partial, self.progress = partial, progress
         self.pool = None
         if workers:
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+            self.pool = ThreadPoolExecutor(workers, thread_name_prefix="sysrev-parse")
         self.pending = deque()
 
     def submit(self, key: str, data: bytes, gap: dict, expected: int) -> None:

@@ -18,7 +18,12 @@ in git and is shared. The user file is ``$SYSREV_CONFIG`` if set, else
     eutils = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
     scopus = "https://api.elsevier.com/content/search/scopus"
 
-Environment variables win over the file. ``SYSREV_EUTILS_URL`` / ``SYSREV_SCOPUS_URL`` set the base URLs.
+    [search]               # optional deadlines, in seconds
+    request_deadline = 300 # one request, all its retries included
+    run_deadline = 3600    # a whole search run; an unfinished run is saved for --resume
+
+Environment variables win over the file. ``SYSREV_EUTILS_URL`` / ``SYSREV_SCOPUS_URL`` set the base URLs,
+``SYSREV_REQUEST_DEADLINE`` / ``SYSREV_RUN_DEADLINE`` the deadlines.
 """
 
 import os
@@ -43,6 +48,9 @@ _SOURCES = {
     "elsevier_insttoken": (("elsevier", "insttoken"), "ELSEVIER_INSTTOKEN"),
 }
 SECRET_FIELDS = ("ncbi_api_key", "ncbi_email", "elsevier_api_key", "elsevier_insttoken")
+# (config-file key in [search], environment variable) → default seconds
+_DEADLINES = {"request_deadline": ("SYSREV_REQUEST_DEADLINE", 300.0),
+              "run_deadline": ("SYSREV_RUN_DEADLINE", 3600.0)}
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,8 @@ class SearchConfig:
     ncbi_tool: str = DEFAULT_TOOL
     elsevier_api_key: str = field(default="", repr=False)
     elsevier_insttoken: str = field(default="", repr=False)
+    request_deadline: float = _DEADLINES["request_deadline"][1]
+    run_deadline: float = _DEADLINES["run_deadline"][1]
 
     def secrets(self) -> list[str]:
         """Every secret value set, for redaction from messages and logs."""
@@ -85,7 +95,21 @@ def load_config(env=None, path=None) -> SearchConfig:
                 raise InputError(f"[{section}] {key} must be a string", path=path)
         if value:
             values[name] = value.strip()
+    for name, (var, _default) in _DEADLINES.items():
+        value = env.get(var) or file_data.get("search", {}).get(name)
+        if value not in (None, ""):
+            values[name] = _seconds(value, f"{var}" if env.get(var) else f"[search] {name} in {path}")
     return SearchConfig(**values)
+
+
+def _seconds(value, where: str) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not seconds > 0:
+        raise InputError(f"{where} must be a positive number of seconds, not {value!r}")
+    return seconds
 
 
 def _read_user_file(path: Path) -> dict:
@@ -96,7 +120,7 @@ def _read_user_file(path: Path) -> dict:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         # The message of tomllib names line and column; it never echoes the values.
         raise InputError(f"invalid TOML: {exc}", path=path) from None
-    for section in ("ncbi", "elsevier", "urls"):
+    for section in ("ncbi", "elsevier", "urls", "search"):
         if section in data and not isinstance(data[section], dict):
             raise InputError(f"[{section}] must be a table", path=path)
     return data

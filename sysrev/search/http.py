@@ -5,12 +5,21 @@ transient: HTTP 429 and 5xx, connection errors, timeouts, a body cut off in tran
 ``check`` rejects as truncated or unparsable. Other HTTP errors (400, 401, 403, 404) fail at once with the
 server's message. Every message this module produces passes through :func:`redact`, so an API key or an
 e-mail address in a URL, a header or a server's error body never reaches a log or the terminal.
+
+Deadlines: a read timeout bounds each wait for the next bytes, not a whole answer, so a server that drips
+a byte every few seconds, or accepts and never answers while retries follow each other, kept a search
+waiting for tens of minutes without a word. :meth:`HttpClient.get` therefore has a total deadline over all
+its attempts (``request_deadline``, default :data:`DEFAULT_REQUEST_DEADLINE`) and honours the run's
+overall deadline (``run_deadline``, an absolute :func:`time.monotonic` time set by the search from
+``SYSREV_RUN_DEADLINE``); the body is read in pieces with the clock checked between them, and a line
+"still waiting …" is logged every :data:`NOTICE_EVERY` seconds while an answer is outstanding.
 """
 
 import email.utils
 import logging
 import re
 import threading
+import time
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -18,18 +27,25 @@ import requests
 
 from sysrev import __version__
 from sysrev.errors import SysrevError
-from sysrev.search.ratelimit import RateLimiter
+from sysrev.search.ratelimit import RateLimiter, shared_limiter
 
 log = logging.getLogger("sysrev.search")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DEFAULT_TIMEOUT = (10.0, 120.0)  # (connect, read) seconds
+DEFAULT_REQUEST_DEADLINE = 300.0  # seconds for one request, all its attempts and back-off included
+NOTICE_EVERY = 15.0  # seconds between "still waiting" lines
+_CHUNK = 65536
 _SECRET_PARAM = re.compile(r"(?i)\b(api[-_]?key|email|insttoken|X-ELS-APIKey|X-ELS-Insttoken)"
                            r"(\"?\s*[=:]\s*\"?)([^&\s\"',;}]+)")
 
 
 class BadBody(Exception):
     """Raised by a ``check`` callback: the response arrived but its body is unusable (truncated, garbled)."""
+
+
+class DeadlineExceeded(SysrevError):
+    """The request's or the run's total deadline passed before a usable answer arrived."""
 
 
 class HttpError(SysrevError):
@@ -54,8 +70,10 @@ class HttpClient:
     """GET with rate limiting and retries; counts what it did in :attr:`stats` for reports and benchmarks."""
 
     def __init__(self, limiter: RateLimiter, *, secrets=(), timeout=DEFAULT_TIMEOUT, max_attempts=6,
-                 backoff=1.0, max_backoff=60.0, max_retry_after=300.0, session=None):
+                 backoff=1.0, max_backoff=60.0, max_retry_after=300.0, session=None,
+                 request_deadline=DEFAULT_REQUEST_DEADLINE, run_deadline=None, notice_every=NOTICE_EVERY):
         self.limiter = limiter
+        self.request_deadline, self.run_deadline, self.notice_every = request_deadline, run_deadline, notice_every
         self.secrets = [s for s in secrets if s]
         self.timeout = timeout
         self.max_attempts = max_attempts
@@ -75,19 +93,21 @@ class HttpClient:
         """
         last = "no attempt made"
         status, body, resp_headers = None, "", {}
+        deadline = time.monotonic() + self.request_deadline
         for attempt in range(1, self.max_attempts + 1):
             self.limiter.wait()
             self._count("requests")
             wait = self._backoff(attempt)
+            until = self._deadline(url, deadline, last)
             try:
-                if post:
-                    response = self.session.post(url, data=params, headers=headers, timeout=self.timeout)
-                else:
-                    response = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
-                response.content  # read the whole body now, so a cut-off body fails here
+                with self._still_waiting(url):
+                    response = self._send(url, params, headers, post, until)
             except requests.Timeout:
                 self._count("timeouts")
                 last, status, resp_headers = f"no answer within {self._read_timeout()} s", None, {}
+            except _BodyTooSlow as exc:
+                self._count("timeouts")
+                last, status, resp_headers = str(exc), None, {}
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
                     requests.exceptions.ContentDecodingError) as exc:
                 self._count("connection_errors")
@@ -118,12 +138,60 @@ class HttpClient:
                         self._count("bad_bodies")
                         last = f"unusable response ({self._clean(exc)})"
             if attempt < self.max_attempts:
+                self._deadline(url, deadline - wait, last)  # no back-off that would end past the deadline
                 self._count("retries")
                 log.warning("%s – retrying in %.1f s (attempt %d of %d)", self._message(url, last), wait,
                             attempt + 1, self.max_attempts)
                 self.limiter.pause(wait)
         raise HttpError(self._message(url, f"{last}; gave up after {self.max_attempts} attempts"),
                         status=status, body=body, headers=resp_headers)
+
+    def _send(self, url, params, headers, post, until) -> requests.Response:
+        """One attempt: headers within the read timeout (shortened to the deadline), then the body in pieces
+        with the deadline checked between them (a server dripping bytes cannot hold the request open)."""
+        connect, read = self.timeout if isinstance(self.timeout, tuple) else (self.timeout, self.timeout)
+        left = max(0.05, until - time.monotonic())
+        timeout = (min(connect, left), min(read, left))
+        if post:
+            response = self.session.post(url, data=params, headers=headers, timeout=timeout, stream=True)
+        else:
+            response = self.session.get(url, params=params, headers=headers, timeout=timeout, stream=True)
+        try:
+            pieces, received = [], 0
+            while True:
+                piece = response.raw.read1(_CHUNK, decode_content=True)
+                if not piece:
+                    break
+                pieces.append(piece)
+                received += len(piece)
+                if time.monotonic() > until:
+                    raise _BodyTooSlow(f"the answer was still arriving when the deadline passed ({received} "
+                                       "bytes received)")
+        except (requests.exceptions.RequestException, _BodyTooSlow):
+            response.close()
+            raise
+        except Exception as exc:  # urllib3's own errors (protocol, read timeout, decoding) while streaming
+            response.close()
+            raise requests.ConnectionError(exc) from None
+        response._content = b"".join(pieces)  # what .content returns; the body is whole and in memory
+        response._content_consumed = True
+        return response
+
+    def _deadline(self, url, deadline: float, last: str) -> float:
+        """The time the next attempt must end by; raises :class:`DeadlineExceeded` when none is left."""
+        until = deadline if self.run_deadline is None else min(deadline, self.run_deadline)
+        if time.monotonic() < until:
+            return until
+        if self.run_deadline is not None and until == self.run_deadline:
+            raise DeadlineExceeded(self._message(url, f"the search run reached its overall deadline "
+                                                 f"(SYSREV_RUN_DEADLINE); last problem: {last}"))
+        raise DeadlineExceeded(self._message(url, f"no usable answer within the request deadline of "
+                                             f"{self.request_deadline:g} s; last problem: {last}"))
+
+    def _still_waiting(self, url):
+        """A context that logs "still waiting" every ``notice_every`` seconds until the block ends."""
+        return _Notifier(self.notice_every, lambda seconds: log.warning(
+            "%s", self._message(url, f"still waiting for an answer ({seconds:.0f} s) …")))
 
     def _count(self, what: str) -> None:
         with self._stats_lock:
@@ -140,6 +208,38 @@ class HttpClient:
 
     def _message(self, url, what) -> str:
         return self._clean(f"{url.split('?')[0]}: {what}")
+
+
+class _BodyTooSlow(Exception):
+    """The deadline passed while the body was still arriving."""
+
+
+class _Notifier:
+    """Calls ``say(seconds waited)`` every ``every`` seconds from a daemon thread while the block runs."""
+
+    def __init__(self, every: float, say):
+        self.every, self.say = every, say
+        self._done = threading.Event()
+
+    def __enter__(self):
+        started = time.monotonic()
+
+        def run():
+            while not self._done.wait(self.every):
+                self.say(time.monotonic() - started)
+
+        threading.Thread(target=run, name="sysrev-still-waiting", daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self._done.set()
+
+
+def client_for(config, service: str, rate: float) -> "HttpClient":
+    """The client of one search run against ``service``: the user-wide rate limit, the config's secrets
+    for redaction, its per-request deadline and a run deadline counted from now."""
+    return HttpClient(shared_limiter(service, rate), secrets=config.secrets(), request_deadline=config.request_deadline,
+                      run_deadline=time.monotonic() + config.run_deadline)
 
 
 def retry_after_seconds(value) -> float | None:

@@ -18,9 +18,10 @@ import os
 import shutil
 from pathlib import Path
 
+from sysrev.credentials import scrub, scrub_text
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_json
-from sysrev.search.snapshot import check_name
+from sysrev.search.snapshot import check_name, folder_name
 
 STATE = "state.json"
 RECORDS = "records.jsonl"
@@ -34,7 +35,7 @@ class PartialRun:
             check_name(name)  # refuse a bad name now, not after the whole search has been fetched
         except ValueError as exc:
             raise SysrevError(str(exc)) from None
-        self.dir = Path(out_dir) / f".partial-{name}"
+        self.dir = Path(out_dir) / f".partial-{folder_name(name)}"
         self.name = name
         self.state: dict = {}
         self._ids: list[str] = []  # kept records, in the order fetched …
@@ -68,7 +69,7 @@ class PartialRun:
 
     def save(self) -> None:
         """Write the state (the first save creates the folder: a run that fails while planning leaves none)."""
-        atomic_write_json(self.dir / STATE, self.state)
+        atomic_write_json(self.dir / STATE, scrub(self.state))
 
     def is_done(self, key: str) -> bool:
         return key in self.state["done"]
@@ -79,6 +80,7 @@ class PartialRun:
 
     def add_lines(self, key: str, rows) -> None:
         """:meth:`add_batch` for records already serialised: ``rows`` of ``(source_id, records.jsonl line)``."""
+        rows = [(scrub_text(source_id), scrub_text(line)) for source_id, line in rows]  # no credential on disk
         self.dir.mkdir(parents=True, exist_ok=True)
         with open(self.dir / RECORDS, "a", encoding="utf-8") as fh:
             fh.write("".join(line for _, line in rows))

@@ -14,16 +14,16 @@ process-wide limiter of 3 requests/s, or 10/s with an API key.
 import logging
 import re
 import threading
-import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from sysrev.errors import SysrevError
+from sysrev.errors import InputError, SysrevError
+from sysrev.formats.safexml import UnsafeXMLRefused, parse_xml
 from sysrev.search.batches import BatchSink, default_workers
 from sysrev.search.config import SearchConfig, load_config
 from sysrev.search.dates import EARLIEST, DateWindow, default_maxdate, eutils_date
-from sysrev.search.http import BadBody, HttpClient, HttpError
+from sysrev.search.http import BadBody, HttpClient, HttpError, client_for
 from sysrev.search.partial import PartialRun
 from sysrev.search.progress import Progress
 from sysrev.search.pubmed_xml import (
@@ -31,9 +31,8 @@ from sysrev.search.pubmed_xml import (
     UnsafeXMLError,
     check_well_formed,
     error_messages,
-    prepare_xml,
+    has_articles,
 )
-from sysrev.search.ratelimit import shared_limiter
 from sysrev.search.snapshot import write_snapshot_lines
 
 log = logging.getLogger("sysrev.search")
@@ -66,7 +65,7 @@ class EUtils:
         self.config = config
         self.base = config.eutils_url.rstrip("/") + "/"
         rate = 10 if config.ncbi_api_key else 3
-        self.http = http or HttpClient(shared_limiter("eutils", rate), secrets=config.secrets())
+        self.http = http or client_for(config, "eutils", rate)
 
     def _params(self, **params) -> dict:
         params = {k: v for k, v in params.items() if v is not None}
@@ -102,10 +101,10 @@ class EUtils:
 
 def _parse_esearch(data: bytes) -> ESearchResult:
     try:
-        root = ET.fromstring(prepare_xml(data))
-    except UnsafeXMLError as exc:
+        root, _lines = parse_xml(data, path="ESearch answer", allow_external_dtd=True)
+    except UnsafeXMLRefused as exc:
         raise SysrevError(f"ESearch answer refused: {exc}") from None
-    except ET.ParseError as exc:
+    except InputError as exc:
         raise BadBody(f"ESearch answer is not well-formed XML ({exc})") from None
     errors = [m for m in (_text(e) for e in root.iter("ERROR")) if m]
     if errors:
@@ -126,7 +125,8 @@ def _parse_esearch(data: bytes) -> ESearchResult:
 
 
 def _check_efetch(response) -> None:
-    """Retry what is transient (empty, cut-off, ``<ERROR>``); refuse what is unsafe; spot an expired WebEnv."""
+    """Retry what is transient (empty, cut-off, ``<ERROR>``, a well-formed answer without articles); refuse
+    what is unsafe; spot an expired WebEnv."""
     data = response.content
     if not data.strip():
         raise BadBody("EFetch returned an empty body")
@@ -142,6 +142,9 @@ def _check_efetch(response) -> None:
         raise SysrevError(f"EFetch answer refused: {exc}") from None
     except PubmedXMLError as exc:
         raise BadBody(str(exc)) from None
+    if not has_articles(data):  # every batch asked for lies within the count ESearch gave
+        raise BadBody("EFetch answered without any PubmedArticle (an empty set or another page, e.g. a proxy's "
+                      "or a maintenance notice)")
 
 
 def _text(node) -> str:

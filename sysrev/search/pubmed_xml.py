@@ -8,7 +8,8 @@ know which elements repeat. Biopython bundles NCBI's DTDs but, when a DOCTYPE na
   a user's Biopython download cache is not consulted); a dated PubMed DTD that Biopython lacks is read with
   the bundled one closest before it (the newest for a newer DTD), any other unknown DTD is refused;
 * a document with its own internal DTD subset (``<!DOCTYPE x [ … ]>``, the vehicle of external entities
-  and entity-expansion bombs) is refused;
+  and entity-expansion bombs) is refused by the parser itself (:func:`~sysrev.formats.safexml.refuse_internal_subset`
+  on every expat parser here), wherever the DOCTYPE is and whatever its identifiers hold;
 * any other external entity reference, and any XML schema Biopython does not bundle, is refused.
 
 A refusal raises :class:`UnsafeXMLError`; a truncated or malformed document raises :class:`PubmedXMLError`.
@@ -25,6 +26,8 @@ from xml.parsers import expat
 
 from Bio.Entrez import Parser as EntrezParser
 
+from sysrev.errors import InputError
+from sysrev.formats.safexml import as_expat_input, refuse_internal_subset
 from sysrev.normalise import (
     clean_text,
     expand_pages,
@@ -125,12 +128,18 @@ def prepare_xml(data: bytes, *, dated_dtd: str | None = None) -> bytes:
     ``dated_dtd`` (a bundled PubMed DTD) replaces the closest or newest one in those two cases.
     """
     data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    try:
+        data = as_expat_input(data, path="PubMed XML")
+    except InputError as exc:
+        raise PubmedXMLError(str(exc).removeprefix("PubMed XML, line 1: "), line=exc.line) from None
     if not data.startswith(b"<?xml"):
         data = b'<?xml version="1.0" encoding="UTF-8"?>\n' + data
     head = data[:_PROLOG_BYTES]
     match = _DOCTYPE.search(head)
     if not match:
         root = re.search(rb"<(PubmedArticleSet|PubmedBookArticleSet)[\s>]", head)
+        if b"?>" not in data[:_PROLOG_BYTES]:
+            raise PubmedXMLError("malformed PubMed XML: the XML declaration (<?xml … ?>) is not closed", line=1)
         declaration_end = data.index(b"?>") + 2
         if root is None:
             first = re.search(rb"<(?![?!])([\w:.-]+)", re.sub(rb"<!--.*?-->", lambda m: b" " * len(m.group()),
@@ -186,6 +195,11 @@ def error_messages(data: bytes) -> list[str]:
             if m.group(1).strip()]
 
 
+def has_articles(data: bytes) -> bool:
+    """Whether ``data`` holds at least one ``<PubmedArticle>`` or ``<PubmedBookArticle>`` element."""
+    return _ARTICLE_START.search(data) is not None
+
+
 def check_well_formed(data: bytes) -> None:
     """Refuse unsafe documents and raise PubmedXMLError for one that is not well-formed (e.g. cut off).
 
@@ -193,6 +207,8 @@ def check_well_formed(data: bytes) -> None:
     parse for later or for another process.
     """
     parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    refuse_internal_subset(parser, UnsafeXMLError)
     try:
         parser.Parse(prepare_xml(data), True)
     except expat.ExpatError as exc:
@@ -246,6 +262,7 @@ def _articles(result) -> list | None:
 def _read(data: bytes, *, validate: bool, added_lines: int = 0):
     """Biopython's parse of prepared ``data``; its errors other than validation become PubmedXMLError."""
     handler = _OfflineHandler(validate=validate, escape=False, ignore_errors=False)
+    refuse_internal_subset(handler.parser, UnsafeXMLError)
     try:
         return handler.read(BytesIO(data))
     except (UnsafeXMLError, EntrezParser.ValidationError):

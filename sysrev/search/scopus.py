@@ -18,11 +18,10 @@ from datetime import date, datetime, timezone
 
 from sysrev.errors import SysrevError
 from sysrev.search.config import SearchConfig, load_config
-from sysrev.search.http import RETRY_STATUSES, BadBody, HttpClient, HttpError
+from sysrev.search.http import RETRY_STATUSES, BadBody, HttpClient, HttpError, client_for
 from sysrev.search.partial import PartialRun
 from sysrev.search.progress import Progress
 from sysrev.search.pubmed import RunOutcome
-from sysrev.search.ratelimit import shared_limiter
 from sysrev.search.scopus_json import ScopusJSONError, entry_to_record, parse_search_results
 from sysrev.search.snapshot import write_snapshot_lines
 
@@ -58,7 +57,7 @@ class ScopusAPI:
                               "~/.config/sysrev/config.toml (keys come from https://dev.elsevier.com)")
         # Quota is charged per request, so pages are as large as the view allows unless asked otherwise.
         self.config, self.view, self.count = config, view, count or PAGE_SIZE[view]
-        self.http = http or HttpClient(shared_limiter("scopus", RATE), secrets=config.secrets())
+        self.http = http or client_for(config, "scopus", RATE)
         self.max_quota_wait, self._sleep, self._now = max_quota_wait, sleep, now
         self.quota_remaining = None
         self.quota_reset = None

@@ -9,8 +9,14 @@ A snapshot is ``<runs_dir>/<UTC timestamp>-<name>/`` holding
 
 Both files are written into a hidden temporary folder beside the target, flushed to disk, and the folder is
 then renamed into place, so a crash leaves either a complete snapshot or none (only a hidden leftover that
-:func:`list_snapshots` ignores). A snapshot is never edited afterwards; :func:`read_snapshot` checks the
-record count and the identifier hash against the manifest so an edited file is noticed.
+:func:`list_snapshots` ignores, and the next write removes). Writes take the project lock
+(:mod:`sysrev.locking`), so a leftover ``.tmp-*`` folder found under the lock belongs to a killed writer.
+
+A search name can be longer than a file name may be (255 bytes on most file systems): the folder then carries
+a bounded form of it (:func:`folder_name`), and the manifest keeps the full name.
+
+A snapshot is never edited afterwards; :func:`read_snapshot` checks the record count and the identifier hash
+against the manifest so an edited file is noticed.
 """
 
 import errno
@@ -23,7 +29,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sysrev import __version__
+from sysrev.credentials import scrub, scrub_text
 from sysrev.errors import InputError
+from sysrev.fileio import bounded_file_name
+from sysrev.locking import lock_for_path
 from sysrev.records import Record
 
 MANIFEST = "manifest.json"
@@ -35,6 +44,10 @@ _COMPUTED_KEYS = ("name", "database", "query", "reported_count", "retrieved_coun
                   "tool", "tool_version", "created")
 # Keys every manifest has, with their value when the caller gives none.
 _DEFAULT_KEYS = {"query_translation": None, "date_window": None, "gaps": []}
+_TMP_PREFIX = ".tmp-"
+# Bytes of a search name kept in a folder name: with the timestamp and the partial-run prefix it stays well
+# under the 255-byte limit of common file systems.
+_NAME_BYTES = 120
 
 
 def source_ids_sha256(source_ids) -> str:
@@ -67,7 +80,8 @@ def write_snapshot_lines(runs_dir, name, source_ids, lines, *, database, query=N
     converting tens of thousands of records back and forth at the end.
     """
     check_name(name)
-    ids = list(source_ids)
+    ids = [scrub_text(str(i)) for i in source_ids]  # credentials never reach a project file (sysrev.credentials)
+    lines = [scrub_text(line) for line in lines]
     if len(ids) != len(lines):
         raise ValueError(f"snapshot {name!r}: {len(ids)} source ids for {len(lines)} record lines")
     if len(set(ids)) != len(ids):
@@ -83,7 +97,7 @@ def write_snapshot_lines(runs_dir, name, source_ids, lines, *, database, query=N
         raise ValueError(f"extra may not set computed manifest keys: {', '.join(clash)}")
 
     created = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    manifest = {
+    manifest = scrub({
         **_DEFAULT_KEYS,
         **extra,
         "name": name,
@@ -95,20 +109,42 @@ def write_snapshot_lines(runs_dir, name, source_ids, lines, *, database, query=N
         "tool": "sysrev",
         "tool_version": __version__,
         "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
+    })
     runs_dir = Path(runs_dir)
     runs_dir.mkdir(parents=True, exist_ok=True)
-    tmp = runs_dir / f".tmp-{name}-{secrets.token_hex(6)}"
-    tmp.mkdir()  # unlike mkdtemp, keeps the user's umask (a snapshot is a project file, readable by all)
-    try:
-        _write_synced(tmp / RECORDS, "".join(lines))
-        _write_synced(tmp / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-        final = _rename_into_place(tmp, runs_dir, name, created)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _fsync_dir(runs_dir)
+    with lock_for_path(runs_dir):
+        remove_stale_temporaries(runs_dir)
+        tmp = runs_dir / f"{_TMP_PREFIX}{secrets.token_hex(6)}"
+        tmp.mkdir()  # unlike mkdtemp, keeps the user's umask (a snapshot is a project file, readable by all)
+        try:
+            _write_synced(tmp / RECORDS, "".join(lines))
+            _write_synced(tmp / MANIFEST,
+                          json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+            final = _rename_into_place(tmp, runs_dir, folder_name(name), created)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _fsync_dir(runs_dir)
     return final
+
+
+def remove_stale_temporaries(runs_dir) -> list[Path]:
+    """Delete the hidden ``.tmp-*`` folders a killed snapshot write left under ``runs_dir``; return them.
+
+    Call only under the project lock: every snapshot write holds it, so no ``.tmp-*`` folder is in use then.
+    """
+    removed = []
+    for child in Path(runs_dir).glob(f"{_TMP_PREFIX}*"):
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child)
+    return removed
+
+
+def folder_name(name: str) -> str:
+    """The ``<name>`` part of a snapshot folder for search ``name``: the name itself, or a bounded form of a
+    name too long for a file name (its start and a hash of the whole, see :func:`bounded_file_name`)."""
+    return bounded_file_name(name, _NAME_BYTES)
 
 
 def read_snapshot(path) -> tuple[dict, list[Record]]:
@@ -163,7 +199,7 @@ def list_snapshots(runs_dir, name=None) -> list[Path]:
         if child.name.startswith(".") or not (child / MANIFEST).is_file():
             continue
         _stamp, _, run_name = child.name.partition("-")
-        if name is not None and run_name != name:
+        if name is not None and run_name != folder_name(name):
             continue
         found.append(child)
     return sorted(found, key=lambda p: p.name)

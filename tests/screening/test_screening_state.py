@@ -127,25 +127,3 @@ def test_screen_needs_a_reviewer_and_a_terminal(make_project):
     assert result.exit_code == 2 and "needs a terminal" in result.output
     result = runner.invoke(cli, ["screen", "reconcile", "--reviewer", "carol", "--project", str(project.root)])
     assert result.exit_code == 2 and "needs a terminal" in result.output
-
-
-def test_lock_held_by_another_process_is_a_clear_error(make_project, monkeypatch):
-    from filelock import Timeout
-
-    from sysrev.errors import SysrevError
-    from sysrev.screening import log as log_module
-
-    class Stuck:
-        def acquire(self):
-            raise Timeout("x")
-
-    monkeypatch.setattr(log_module, "_lock", lambda path: Stuck())
-    project = make_project()
-    path = log_module.log_path(project.screening_dir, "title_abstract", "alice")
-    decision = log_module.Decision("r01", "include", "", "alice", "2024-01-01T10:00:00Z")
-    try:
-        log_module.append_decisions(path, [decision])
-    except SysrevError as exc:
-        assert "held its lock" in str(exc) and not path.exists()
-    else:
-        raise AssertionError("a lock timeout must raise SysrevError")

@@ -71,7 +71,7 @@ def test_crash_during_write_leaves_no_snapshot(tmp_path, monkeypatch):
     monkeypatch.setattr(snapshot.os, "rename", boom)
     with pytest.raises(OSError, match="disk full"):
         write_snapshot(tmp_path, "pubmed", _records(["1", "2"]), database="pubmed", now=NOW)
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == [".sysrev"]  # only the lock folder (sysrev.locking)
     assert list_snapshots(tmp_path) == []
 
 

@@ -66,6 +66,21 @@ class _Layout:
         return self.body_top + self.graph_rows * ROW
 
 
+# A row is 0.18 inch: 400 studies make a plot almost 2 metres tall, beyond reading and (at 10,000 studies)
+# gigabytes of memory. Larger analyses are refused with advice instead of drawn.
+MAX_FOREST_STUDIES = 400
+
+
+def forest_size_problem(result: dict) -> str | None:
+    """Why ``result`` (``MetaResult.to_dict()``) is too large for a forest plot, or None."""
+    count = len(result.get("studies") or [])
+    if count <= MAX_FOREST_STUDIES:
+        return None
+    return (f"a forest plot of {count} studies would be {count * ROW / 39.37:.0f} m tall and unreadable; sysrev "
+            f"draws forest plots of up to {MAX_FOREST_STUDIES} studies. Plot subgroups separately, or use a "
+            "funnel plot (--funnel) and the pooled summary")
+
+
 def forest_plot(result: dict, path, *, label1: str = "Experimental", label2: str = "Control",
                 favours=None, rob=None, title=None, decimals: int = 2) -> Path:
     """Draw ``result`` (``MetaResult.to_dict()``) as a RevMan-style forest plot and write it to ``path``.
@@ -87,6 +102,9 @@ def forest_figure(result: dict, *, label1: str = "Experimental", label2: str = "
     """The forest plot of :func:`forest_plot` as a matplotlib Figure (its axes: the table, then the graph)."""
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 6:
         raise SysrevError(f"decimals must be a whole number from 0 to 6, got {decimals!r}")
+    problem = forest_size_problem(result)
+    if problem:
+        raise SysrevError(problem)
     left, right = _favours(favours, label1, label2)
     table = forest_table(result, label1=str(label1), label2=str(label2), decimals=decimals)
     levels = None

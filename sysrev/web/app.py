@@ -1,0 +1,126 @@
+"""The Flask application of ``sysrev serve``: access control, CSRF, and the registration of every page.
+
+Pages live in one module each (dashboard, screening, conflicts, duplicates, RoB 2, evidence) and call the
+same stage functions as the CLI, so a decision made in the browser is the same row in the same file as one
+made in the terminal, written under the same lock. Blinding and permissions are enforced here, on the
+server, never by hiding things in the page.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, abort, g, redirect, render_template, request, session, url_for
+
+from sysrev import __version__
+from sysrev.errors import SysrevError
+from sysrev.screening.config import screening_config
+from sysrev.web import access
+from sysrev.web.state import Orders, RecordCache
+
+# Endpoints reachable before a reviewer is known.
+_OPEN = {"static", "login", "pick"}
+
+
+def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, secret_key: str | None = None) -> Flask:
+    """The app over ``project``. On loopback ``token`` grants access; elsewhere accounts are required."""
+    app = Flask(__name__, template_folder="templates", static_folder="static")
+    app.config.update(
+        SECRET_KEY=secret_key or secrets.token_hex(32),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=access.SESSION_HOURS),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    loopback = access.is_loopback(host)
+    if not loopback and not access.load_users(project):
+        raise SysrevError(f"refusing to serve on {host} without accounts: create one per reviewer with "
+                          "`sysrev serve adduser NAME` (or serve on 127.0.0.1)")
+    app.extensions["sysrev"] = {"project": project, "loopback": loopback, "token": token or access.new_token(),
+                                "cache": RecordCache(project), "orders": Orders()}
+
+    @app.before_request
+    def _guard():
+        g.project, g.cache = project, app.extensions["sysrev"]["cache"]
+        g.orders = app.extensions["sysrev"]["orders"]
+        g.loopback = loopback
+        session.permanent = True
+        if request.endpoint == "static":
+            return None
+        if loopback and not session.get("authorised"):
+            if access.same_secret(request.args.get("token"), app.extensions["sysrev"]["token"]):
+                session.clear()
+                session["authorised"] = True
+                session["csrf"] = secrets.token_urlsafe(24)
+                args = {k: v for k, v in request.args.items() if k != "token"}
+                return redirect(url_for(request.endpoint or "dashboard.index", **(request.view_args or {}), **args))
+            return render_template("denied.html"), 403
+        if request.method == "POST" and not access.same_secret(
+                request.form.get("csrf_token") or request.headers.get("X-CSRF-Token"), session.get("csrf", "")):
+            return render_template("error.html", message="This form has expired or did not come from this "
+                                   "app (CSRF check). Reload the page and try again; nothing was saved."), 400
+        g.reviewer = session.get("user")
+        if g.reviewer is not None and g.reviewer not in screening_config(project).reviewers:
+            session.pop("user", None)
+            g.reviewer = None
+        if g.reviewer is None and request.endpoint not in _OPEN:
+            return redirect(url_for("pick" if loopback else "login", next=request.path))
+        return None
+
+    @app.context_processor
+    def _globals():
+        return {"reviewer": g.get("reviewer"), "csrf_token": session.get("csrf", ""), "version": __version__,
+                "review_title": (project.config.get("review") or {}).get("title", Path(project.root).name)}
+
+    @app.errorhandler(SysrevError)
+    def _user_error(exc):
+        return render_template("error.html", message=str(exc)), 400
+
+    @app.route("/pick", methods=["GET", "POST"])
+    def pick():
+        if not loopback:
+            abort(404)
+        reviewers = screening_config(project).reviewers
+        if request.method == "POST":
+            name = request.form.get("reviewer", "")
+            if name not in reviewers:
+                return render_template("pick.html", reviewers=reviewers, message=f"Unknown reviewer {name!r}."), 400
+            session["user"] = name
+            return redirect(_safe_next(request.args.get("next")))
+        return render_template("pick.html", reviewers=reviewers, message="")
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login():
+        if loopback:
+            return redirect(url_for("pick"))
+        message = ""
+        if request.method == "POST":
+            name, password = request.form.get("reviewer", ""), request.form.get("password", "")
+            if access.check_password(project, name, password):
+                session.clear()
+                session["user"] = name
+                session["csrf"] = secrets.token_urlsafe(24)
+                return redirect(_safe_next(request.args.get("next")))
+            message = "Wrong name or password."
+        session.setdefault("csrf", secrets.token_urlsafe(24))
+        return render_template("login.html", message=message), (401 if message else 200)
+
+    @app.route("/logout", methods=["POST"])
+    def logout():
+        session.pop("user", None)
+        return redirect(url_for("pick" if loopback else "login"))
+
+    from sysrev.web import pages_dashboard, pages_dedup, pages_evidence, pages_rob, pages_screening
+
+    for module in (pages_dashboard, pages_screening, pages_dedup, pages_rob, pages_evidence):
+        app.register_blueprint(module.blueprint)
+    return app
+
+
+def _safe_next(target) -> str:
+    """Only a path on this site, never another host (an open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("dashboard.index")

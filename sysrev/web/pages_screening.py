@@ -1,0 +1,209 @@
+"""Screening (title/abstract and full text) and the reconciliation of conflicts.
+
+A decision is appended to ``screening/<stage>/<reviewer>.csv`` with :func:`append_decisions` — the function
+and lock the terminal screen uses — before the response moves the reviewer on (post, then redirect). The
+screen only ever reads the signed-in reviewer's own log; another reviewer's decisions appear only on the
+conflicts page, and only for records the signed-in reviewer has decided too.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from flask import Blueprint, abort, g, redirect, render_template, request, send_file, session, url_for
+from markupsafe import Markup
+
+from sysrev.errors import SysrevError
+from sysrev.fulltext.paper import paper_location
+from sysrev.screening.config import DECISIONS, STAGES
+from sysrev.screening.log import Decision, append_decisions, log_path, now_timestamp, reconciliation_path
+from sysrev.screening.ordering import ORDERS
+from sysrev.screening.session import default_order
+from sysrev.web.state import reviewer_queue, visible_conflicts
+
+blueprint = Blueprint("screening", __name__)
+STAGE_LABEL = {"title_abstract": "Title/abstract", "full_text": "Full text"}
+
+
+def _stage(stage: str) -> str:
+    if stage not in STAGES:
+        abort(404)
+    return stage
+
+
+@blueprint.route("/screen/<stage>")
+def screen(stage):
+    stage = _stage(stage)
+    screening = g.cache.screening()
+    queue = reviewer_queue(screening, stage, g.reviewer)
+    order = _order(stage)
+    wanted = request.args.get("at")
+    if wanted is not None and wanted not in queue.mine:
+        raise SysrevError(f"record {wanted!r} is not among your {STAGE_LABEL[stage].lower()} decisions")
+    skipped = session.setdefault("skipped", {}).setdefault(stage, [])
+    if "skip" in request.args and request.args["skip"] in queue.todo and request.args["skip"] not in skipped:
+        skipped.append(request.args["skip"])
+        session.modified = True
+    record_id = wanted
+    if record_id is None and queue.todo:
+        candidates = [rid for rid in queue.todo if rid not in skipped]
+        if not candidates:  # every undecided record was skipped: they come round again
+            skipped.clear()
+            session.modified = True
+            candidates = queue.todo
+        record_id = g.orders.next(screening, queue, order, candidates)
+    if record_id is None:
+        return render_template("screen_done.html", stage=stage, label=STAGE_LABEL[stage], queue=queue)
+    record = g.cache.record(record_id)
+    terms = screening.config.highlight_terms
+    paper = _paper(g.project, record_id, record) if stage == "full_text" else None
+    if record_id in queue.mine:  # going back through the reviewer's own decisions
+        place = queue.history.index(record_id)
+        previous = queue.history[place - 1] if place > 0 else None
+        following = queue.history[place + 1] if place + 1 < len(queue.history) else None
+        position = place
+    else:
+        previous, following, position = (queue.history[-1] if queue.history else None), None, len(queue.history)
+    return render_template(
+        "screen.html", stage=stage, label=STAGE_LABEL[stage], queue=queue, record=record, record_id=record_id,
+        position=position, title=_highlight(record.get("title") or "(no title)", terms),
+        abstract=_highlight(record.get("abstract") or "(no abstract)", terms), previous=previous,
+        following=following, mine=queue.mine.get(record_id), order=order, orders=ORDERS,
+        reasons=screening.config.exclusion_reasons if stage == "full_text" else [], paper=paper, eta=_eta(queue))
+
+
+@blueprint.route("/screen/<stage>/decide", methods=["POST"])
+def decide(stage):
+    stage = _stage(stage)
+    screening = g.cache.screening()
+    queue = reviewer_queue(screening, stage, g.reviewer)
+    record_id = request.form.get("record_id", "")
+    if record_id not in queue.mine and record_id not in queue.todo:
+        raise SysrevError(f"record {record_id!r} is not in your {STAGE_LABEL[stage].lower()} queue; nothing saved")
+    decision = request.form.get("decision", "")
+    if decision not in DECISIONS:
+        raise SysrevError(f"decision must be one of {', '.join(DECISIONS)}; nothing saved")
+    reason = request.form.get("reason", "").strip()
+    if stage == "full_text" and decision == "exclude":
+        if reason not in screening.config.exclusion_reasons:
+            raise SysrevError("choose one of the review's exclusion reasons; nothing saved")
+    else:
+        reason = ""
+    note = " ".join(request.form.get("note", "").split())
+    rank, model = g.orders.decided(queue, record_id, decision)
+    append_decisions(log_path(g.project.screening_dir, stage, g.reviewer),
+                     [Decision(record_id, decision, reason, g.reviewer, now_timestamp(), note, rank=rank, model=model)])
+    if record_id in queue.mine:  # a changed mind: on through the reviewer's earlier decisions
+        place = queue.history.index(record_id)
+        if place + 1 < len(queue.history):
+            return redirect(url_for("screening.screen", stage=stage, at=queue.history[place + 1]))
+    return redirect(url_for("screening.screen", stage=stage))
+
+
+@blueprint.route("/screen/<stage>/order", methods=["POST"])
+def choose_order(stage):
+    """Show this stage's records by relevance, at random or in file order (kept for the session)."""
+    stage = _stage(stage)
+    order = request.form.get("order", "")
+    if order not in ORDERS:
+        raise SysrevError(f"order must be one of {', '.join(ORDERS)}")
+    session[f"order:{stage}"] = order
+    return redirect(url_for("screening.screen", stage=stage))
+
+
+@blueprint.route("/paper/<record_id>")
+def paper(record_id):
+    """The stored full text of a record at full-text screening (or its DOI link)."""
+    screening = g.cache.screening()
+    if record_id not in screening.stages["full_text"].eligible:
+        abort(404)
+    entry, path = paper_location(g.project, record_id)
+    if path is not None:
+        return send_file(path, mimetype="application/pdf" if entry.format == "pdf" else "application/xml")
+    link = _paper(g.project, record_id, g.cache.record(record_id))["link"]
+    if link:
+        return redirect(link)
+    abort(404)
+
+
+@blueprint.route("/paper/<record_id>/tables")
+def paper_tables_page(record_id):
+    """The tables of a record's stored JATS full text, numbered as in the paper (``sysrev fulltext show``)."""
+    from sysrev.fulltext.paper import paper_tables
+
+    screening = g.cache.screening()
+    if record_id not in screening.stages["full_text"].eligible:
+        abort(404)
+    entry, tables = paper_tables(g.project, record_id)
+    return render_template("paper_tables.html", record_id=record_id, entry=entry, tables=tables,
+                           record=g.cache.record(record_id))
+
+
+@blueprint.route("/conflicts/<stage>")
+def conflicts(stage):
+    stage = _stage(stage)
+    screening = g.cache.screening()
+    state = screening.stages[stage]
+    items = []
+    for record_id in visible_conflicts(screening, stage, g.reviewer):
+        votes = state.votes(record_id)
+        items.append({"record_id": record_id, "record": g.cache.record(record_id),
+                      "votes": [votes[r] for r in sorted(votes)]})
+    return render_template("conflicts.html", stage=stage, label=STAGE_LABEL[stage], items=items,
+                           reasons=screening.config.exclusion_reasons if stage == "full_text" else [],
+                           hidden=len(state.conflicts()) - len(items))
+
+
+@blueprint.route("/conflicts/<stage>/resolve", methods=["POST"])
+def resolve(stage):
+    stage = _stage(stage)
+    screening = g.cache.screening()
+    record_id = request.form.get("record_id", "")
+    if record_id not in visible_conflicts(screening, stage, g.reviewer):
+        raise SysrevError(f"record {record_id!r} is not a conflict you can settle; nothing saved")
+    decision = request.form.get("decision", "")
+    reason = request.form.get("reason", "").strip()
+    if decision not in DECISIONS:
+        raise SysrevError(f"decision must be one of {', '.join(DECISIONS)}; nothing saved")
+    if stage == "full_text" and decision == "exclude" and reason not in screening.config.exclusion_reasons:
+        raise SysrevError("choose one of the review's exclusion reasons; nothing saved")
+    if not (stage == "full_text" and decision == "exclude"):
+        reason = ""
+    note = " ".join(request.form.get("note", "").split())
+    append_decisions(reconciliation_path(g.project.screening_dir, stage, g.reviewer),
+                     [Decision(record_id, decision, reason, g.reviewer, now_timestamp(), note)])
+    return redirect(url_for("screening.conflicts", stage=stage))
+
+
+def _order(stage: str) -> str:
+    return session.get(f"order:{stage}") or default_order(stage)
+
+
+def _highlight(text: str, terms) -> Markup:
+    """``text`` escaped, with every word starting with an inclusion term in <mark> (as the terminal does)."""
+    escaped = html.escape(" ".join(str(text).split()))
+    if not terms:
+        return Markup(escaped)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(html.escape(t)) for t in terms) + r")\w*", re.IGNORECASE)
+    return Markup(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))
+
+
+def _paper(project, record_id, record) -> dict:
+    entry, path = paper_location(project, record_id)
+    doi = record.get("doi") or ""
+    link = (entry.doi_link if entry and entry.doi_link else (f"https://doi.org/{doi}" if doi else ""))
+    if path is not None:
+        return {"stored": True, "text": f"{entry.file} ({entry.source}; licence: {entry.licence or 'not stated'})",
+                "link": link, "tables": entry.format == "xml"}
+    if entry is not None and entry.status == "needs_library_access":
+        return {"stored": False, "text": "needs library access", "link": link}
+    return {"stored": False, "text": "not fetched (sysrev fulltext fetch)", "link": link}
+
+
+def _eta(queue) -> str:
+    if queue.seconds_per_record is None or not queue.left:
+        return ""
+    minutes = queue.seconds_per_record * queue.left / 60
+    spent = f"{queue.seconds_per_record:.0f} s/record"
+    return f"{spent} · ~{minutes:.0f} min to go" if minutes >= 1 else f"{spent} · under a minute to go"

@@ -1,0 +1,164 @@
+"""What the pages read: the project's screening state for one reviewer, kept fast between requests.
+
+The deduplicated records (thousands of lines of JSON) are read once and kept until ``records.jsonl``
+changes; the decision logs are re-read on every request, so a decision written from the terminal shows on
+the next page at once. Nothing here writes: pages write through the stage functions the CLI uses.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from sysrev.screening.log import parse_timestamp
+from sysrev.screening.records import load_known_records
+from sysrev.screening.state import load_screening
+
+# Gaps between two decisions longer than this are breaks, not screening time.
+_BREAK_SECONDS = 600
+
+
+class RecordCache:
+    """The project's records, re-read only when ``records/records.jsonl`` changes (size or mtime)."""
+
+    def __init__(self, project):
+        self.project = project
+        self._key = None
+        self._records = None
+        self._by_id = None
+        self._screening = None
+        self._screening_key = None
+        self._lock = threading.Lock()
+
+    def records(self) -> list[dict]:
+        path = Path(self.project.records_dir) / "records.jsonl"
+        stat = path.stat() if path.exists() else None
+        key = (stat.st_mtime_ns, stat.st_size) if stat else None
+        with self._lock:
+            if self._records is None or key != self._key:
+                self._records = load_known_records(self.project)
+                self._by_id = {r["record_id"]: r for r in self._records}
+                self._key = key
+            return self._records
+
+    def record(self, record_id: str) -> dict:
+        """One record by its ID (the records are read first if they changed)."""
+        self.records()
+        return self._by_id[record_id]
+
+    def screening(self):
+        """The screening state, re-read when a decision log, review.toml or the records changed since the last
+        request (a decision from the terminal shows at once; an unchanged project costs a few stat calls)."""
+        records = self.records()
+        signature = (self._key, _files_signature(Path(self.project.screening_dir)),
+                     _files_signature(Path(self.project.config_path)))
+        with self._lock:
+            if self._screening is not None and self._screening_key == signature:
+                return self._screening
+        screening = load_screening(self.project, records=records)
+        with self._lock:
+            self._screening, self._screening_key = screening, signature
+        return screening
+
+
+def _files_signature(path: Path) -> tuple:
+    """(name, size, mtime) of ``path`` or of every file below it: changes whenever a file is written."""
+    if path.is_file():
+        stat = path.stat()
+        return ((str(path), stat.st_size, stat.st_mtime_ns),)
+    if not path.is_dir():
+        return ()
+    return tuple(sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in path.rglob("*.csv")))
+
+
+@dataclass
+class Queue:
+    """One reviewer's work at one stage: decided records (in the order decided) and those still to do."""
+
+    stage: str
+    reviewer: str
+    history: list[str]
+    todo: list[str]
+    mine: dict  # record_id -> Decision (this reviewer's latest)
+    seconds_per_record: float | None
+
+    @property
+    def total(self) -> int:
+        return len(self.history) + len(self.todo)
+
+    @property
+    def left(self) -> int:
+        return len(self.todo)
+
+
+def reviewer_queue(screening, stage: str, reviewer: str) -> Queue:
+    """``reviewer``'s queue at ``stage``, built only from that reviewer's own log (screening is blind)."""
+    state = screening.stages[stage]
+    eligible = set(state.eligible)
+    mine = {rid: d for rid, d in state.latest.get(reviewer, {}).items() if rid in eligible}
+    history = sorted(mine, key=lambda rid: mine[rid].line or 0)
+    todo = [rid for rid in state.eligible if rid not in mine]
+    return Queue(stage, reviewer, history, todo, mine, _pace([mine[rid] for rid in history]))
+
+
+def _pace(decisions) -> float | None:
+    """Mean seconds between consecutive decisions, breaks left out; None before two decisions."""
+    times = []
+    for decision in decisions:
+        try:
+            times.append(parse_timestamp(decision.timestamp).timestamp())
+        except ValueError:
+            continue
+    gaps = [b - a for a, b in zip(times, times[1:]) if 0 < b - a < _BREAK_SECONDS]
+    return sum(gaps) / len(gaps) if gaps else None
+
+
+def visible_conflicts(screening, stage: str, reviewer: str) -> list[str]:
+    """Conflicts ``reviewer`` may see: those on records they decided themselves. A reviewer who has yet to
+    screen a record never sees another's decision on it (blinding, enforced here, not in the page)."""
+    state = screening.stages[stage]
+    own = state.latest.get(reviewer, {})
+    return [rid for rid in state.conflicts() if rid in own]
+
+
+class Orders:
+    """The order each reviewer's records are shown in, per stage, kept between requests (the relevance model
+    retrains in the background after each decision, as in the terminal screen). Each reviewer's model sees
+    only that reviewer's decisions. Also remembers the rank and model each record was shown with, so the
+    decision row records them — taken from the server, never from the page."""
+
+    def __init__(self):
+        self._orders = {}
+        self._shown = {}
+        self._lock = threading.Lock()
+
+    def next(self, screening, queue: Queue, order: str, candidates: list[str]) -> str:
+        """The record to show next among ``candidates`` (the reviewer's undecided records, skips left out)."""
+        from sysrev.screening.ordering import RecordOrder
+
+        key = (queue.reviewer, queue.stage, order)
+        eligible = screening.stages[queue.stage].eligible
+        mine = {rid: d.decision for rid, d in queue.mine.items()}
+        signature = (len(eligible), eligible[:1], eligible[-1:])
+        with self._lock:
+            held = self._orders.get(key)
+            if held is None or held[0] != signature:
+                held = (signature, RecordOrder(order, eligible, {r["record_id"]: r for r in screening.records}, mine))
+                self._orders[key] = held
+        record_id, rank, model = held[1].next(candidates, queue.todo)
+        with self._lock:
+            self._shown[(queue.reviewer, queue.stage, record_id)] = (rank, model)
+        return record_id
+
+    def decided(self, queue: Queue, record_id: str, decision: str) -> tuple[str, str]:
+        """Tell every order of this reviewer and stage about a decision; return the (rank, model) the record
+        was shown with (empty when it was opened directly, e.g. going back)."""
+        mine = {rid: d.decision for rid, d in queue.mine.items()}
+        mine[record_id] = decision
+        with self._lock:
+            shown = self._shown.pop((queue.reviewer, queue.stage, record_id), ("", ""))
+            orders = [held[1] for key, held in self._orders.items() if key[:2] == (queue.reviewer, queue.stage)]
+        for order in orders:
+            order.update(mine)
+        return shown
