@@ -34,8 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dedup_peer import peer_python, run_peer, write_peer_csv  # noqa: E402
 
 from sysrev.dedup.engine import deduplicate  # noqa: E402
-from sysrev.dedup.evaluate import (cluster_pairs, load_colrev_set, load_labelled_set,  # noqa: E402
-                                   pairwise_score, record_from_row)
+from sysrev.dedup.evaluate import cluster_pairs, load_colrev_set, load_labelled_set, pairwise_score, record_from_row  # noqa: E402
 from sysrev.dedup.related_kinds import related_pairs  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent

@@ -18,8 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "dedup"))
 
-from adversarial import (SERIAL_VETO_FIELDS, VETO_FIELDS, merged, near_duplicates,  # noqa: E402
-                         near_non_duplicates)
+from adversarial import SERIAL_VETO_FIELDS, VETO_FIELDS, merged, near_duplicates, near_non_duplicates  # noqa: E402
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 
 

@@ -51,9 +51,7 @@ def main(argv=None):
         ranker = Ranker(texts)
         built = time.perf_counter() - started
         rng = np.random.default_rng(1)
-        for decided in (100, 1000, min(10_000, size // 2)):
-            if decided > size // 2:
-                continue
+        for decided in sorted({100, 1000, min(10_000, size // 2)}):
             rows = rng.choice(size, decided, replace=False)
             labelled = {int(r): int(labels[r]) for r in rows}
             labelled[int(np.flatnonzero(labels)[0])] = 1  # at least one relevant record

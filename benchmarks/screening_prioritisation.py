@@ -25,6 +25,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -66,17 +67,26 @@ def measures(order, labels, n_priors):
     return {"wss95": (n - n95) / n - 0.05, "recall10": at10 / relevant, "n100": n100}
 
 
+def timed(command, **options):
+    """Run ``command``; return (wall-clock seconds, CPU seconds of the process and its children). CPU time
+    is the fairer comparison on a shared machine, where waiting for a core inflates wall-clock time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=True, **options)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return done, wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def run_sysrev(data, priors, seed, workdir):
     out = workdir / "sysrev_order.csv"
     command = [str(Path(sys.executable).parent / "sysrev"), "screen", "simulate", str(data), "--out", str(out),
                "--seed", str(seed)]
     for row in priors:
         command += ["--prior", str(row)]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    elapsed = time.perf_counter() - started
+    done, wall, cpu = timed(command)
     order = [int(line) for line in out.read_text().split()[1:]]
-    return order, elapsed, json.loads(done.stdout)
+    return order, wall, cpu, json.loads(done.stdout)
 
 
 def run_asreview(asreview, data, priors, seed, workdir):
@@ -84,16 +94,26 @@ def run_asreview(asreview, data, priors, seed, workdir):
     project.unlink(missing_ok=True)
     command = [asreview, "simulate", str(data), "--prior-idx", *map(str, priors), "--seed", str(seed),
                "-o", str(project)]
-    started = time.perf_counter()
-    subprocess.run(command, capture_output=True, text=True, check=True, cwd=workdir)
-    elapsed = time.perf_counter() - started
+    _done, wall, cpu = timed(command, cwd=workdir)
     with zipfile.ZipFile(project) as archive:
         archive.extract("results.db", workdir)
     with sqlite3.connect(workdir / "results.db") as db:
         rows = dict(db.execute("SELECT record_id, dataset_row FROM record"))
         order = [rows[rid] for (rid,) in db.execute("SELECT record_id FROM results ORDER BY rowid")]
     (workdir / "results.db").unlink()
-    return order, elapsed
+    return order, wall, cpu
+
+
+def _mean_cpu(got):
+    cpu = [g["cpu"] for g in got if "cpu" in g]
+    return f"{statistics.mean(cpu):.1f}" if cpu else "n/a"
+
+
+def _cpu_ratio(runs):
+    runs = [r for r in runs if "cpu" in r["sysrev"]]
+    if not runs:
+        return "n/a"
+    return f"{statistics.mean(r['sysrev']['cpu'] for r in runs) / statistics.mean(r['asreview']['cpu'] for r in runs):.3f}"
 
 
 def summarise(values):
@@ -125,11 +145,11 @@ def main(argv=None):
             labels = read_labelled_csv(data).labels
             for seed in range(1, args.seeds + 1):
                 priors = draw_priors(labels, 1, 1, seed)
-                order, t_sysrev, summary = run_sysrev(data, priors, seed, workdir)
-                a_order, t_asreview = run_asreview(args.asreview, data, priors, seed, workdir)
+                order, t_sysrev, cpu_sysrev, summary = run_sysrev(data, priors, seed, workdir)
+                a_order, t_asreview, cpu_asreview = run_asreview(args.asreview, data, priors, seed, workdir)
                 run = {"set": data.stem, "records": len(labels), "included": sum(labels), "seed": seed,
-                       "priors": priors, "sysrev": {**measures(order, labels, 2), "seconds": t_sysrev},
-                       "asreview": {**measures(a_order, labels, 2), "seconds": t_asreview},
+                       "priors": priors, "sysrev": {**measures(order, labels, 2), "seconds": t_sysrev, "cpu": cpu_sysrev},
+                       "asreview": {**measures(a_order, labels, 2), "seconds": t_asreview, "cpu": cpu_asreview},
                        "stop": {"stopped_at": summary["stopped_at"], "recall": summary["recall_at_stop"],
                                 "saved": 1 - summary["stopped_at"] / summary["screened"]
                                 if summary["stopped_at"] is not None else 0.0}}
@@ -142,8 +162,8 @@ def main(argv=None):
 
 def print_table(runs):
     print("\n| set | records | incl. | tool | WSS@95 mean [range] | recall@10% mean [range] | n100 mean [range] | "
-          "s per simulation |")
-    print("|---|---|---|---|---|---|---|---|")
+          "s per simulation (wall) | CPU s per simulation |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name in dict.fromkeys(r["set"] for r in runs):
         mine = [r for r in runs if r["set"] == name]
         for tool in ("sysrev", "asreview"):
@@ -152,17 +172,17 @@ def print_table(runs):
             print(f"| {name} | {mine[0]['records']} | {mine[0]['included']} | {tool} | "
                   f"{summarise([g['wss95'] for g in got])} | {summarise([g['recall10'] for g in got])} | "
                   f"{statistics.mean(n100):.0f} [{min(n100)}, {max(n100)}] | "
-                  f"{statistics.mean(g['seconds'] for g in got):.1f} |")
+                  f"{statistics.mean(g['seconds'] for g in got):.1f} | {_mean_cpu(got)} |")
     print("\n| set | stopping rule: recall when it fires mean [range] | share of records saved mean [range] | "
-          "runs with recall ≥ 0.95 | time ratio sysrev/ASReview |")
-    print("|---|---|---|---|---|")
+          "runs with recall ≥ 0.95 | time ratio sysrev/ASReview (wall) | (CPU) |")
+    print("|---|---|---|---|---|---|")
     for name in dict.fromkeys(r["set"] for r in runs):
         mine = [r for r in runs if r["set"] == name]
         recall = [r["stop"]["recall"] or 0.0 for r in mine]
         ratio = statistics.mean(r["sysrev"]["seconds"] for r in mine) / statistics.mean(
             r["asreview"]["seconds"] for r in mine)
         print(f"| {name} | {summarise(recall)} | {summarise([r['stop']['saved'] for r in mine])} | "
-              f"{sum(x >= 0.95 for x in recall)}/{len(mine)} | {ratio:.3f} |")
+              f"{sum(x >= 0.95 for x in recall)}/{len(mine)} | {ratio:.3f} | {_cpu_ratio(mine)} |")
     reached = sum((r["stop"]["recall"] or 0.0) >= 0.95 for r in runs)
     wins = [name for name in dict.fromkeys(r["set"] for r in runs)
             if all(statistics.mean(r["sysrev"][m] for r in runs if r["set"] == name)

@@ -17,7 +17,6 @@ from sysrev.dedup.scoring import compare, journal_match
 from sysrev.dedup.vetoes import issue_veto
 from sysrev.records import Record
 
-
 # How many records of one title the recurring-title check compares pairwise.
 RECURRING_GROUP_LIMIT = 30
 

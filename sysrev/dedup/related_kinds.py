@@ -20,7 +20,8 @@ and no different issues: that is one item indexed twice, whatever kind one datab
   title in another issue;
 * ``conference abstract`` — one record is a meeting abstract (venue naming a conference, congress, meeting,
   symposium, abstracts or proceedings; a proceedings entry type; a supplement item of one or two pages) and
-  the other is not: it starts on another page or is an article of more than two pages; or both are abstracts
+  the other is not: it starts on another page or is an article of 3-60 pages (a longer range is a whole
+  abstract book, given for each abstract in it); or both are abstracts printed in journals
   of different venues, or of one volume at different first pages (two meetings, two abstracts);
 * ``different registrations`` — both records are trial-register entries (a register as venue, or no venue,
   volume, pages or DOI at all) and their titles name different things (a word of one is not in the other:
@@ -29,7 +30,8 @@ and no different issues: that is one item indexed twice, whatever kind one datab
 
 import re
 
-from sysrev.dedup.keys import fold, normalise_journal, normalise_meeting, normalise_title
+from sysrev.dedup.keys import fold, normalise_meeting, normalise_title, record_keys
+from sysrev.dedup.scoring import journal_match
 from sysrev.records import Record
 
 _ERRATUM_TITLE = re.compile(r"^\s*(?:erratum|errata|correction|corrigendum|corrigenda|notice of correction)\b|"
@@ -41,6 +43,10 @@ _MEETING = re.compile(r"\b(?:conference|congress|meeting|symposium|abstracts?|pr
 _SUPPLEMENT = re.compile(r"\bsuppl|supplement")
 _REGISTER = re.compile(r"\b(?:clinicaltrials\.?gov|isrctn|anzctr|chictr|eudract|ictrp|ctri|drks|"
                        r"trial regist(?:er|ry|ration))")
+
+
+# A page range longer than this is no article: a whole abstract book given for each abstract in it.
+ABSTRACT_BOOK_PAGES = 60
 
 
 def _types(r: Record) -> str:
@@ -68,7 +74,8 @@ def _is_abstract(r: Record) -> bool:
     if (_MEETING.search(venue) or "meeting abstract" in _types(r) or "conference" in _types(r)
             or entry in ("inproceedings", "conference", "proceedings")):
         return True
-    supplement = _SUPPLEMENT.search(fold(f"{r.volume} {r.issue}")) or re.match(r"^\s*s\d", fold(r.pages or ""))
+    supplement = _SUPPLEMENT.search(fold(f"{r.volume} {r.issue}")) or re.match(r"^\s*s\d?", fold(r.issue or ""))
+    supplement = supplement or re.match(r"^\s*s\d", fold(r.pages or ""))
     return bool(supplement) and _pages_spanned(r) in (1, 2)
 
 
@@ -92,11 +99,13 @@ def _same_place(a: Record, b: Record) -> bool:
 
 
 def _same_venue(a: Record, b: Record) -> bool:
-    """The same journal, or a meeting given as the venue by one record and appended to the journal by the
-    other (``Gut.Conference: 48th Annual Meeting …`` vs ``48th Annual Meeting …``)."""
-    journal_a, journal_b = normalise_journal(a.journal or ""), normalise_journal(b.journal or "")
-    return (journal_a == journal_b or (bool(journal_b) and normalise_meeting(a.journal or "") == journal_b)
-            or (bool(journal_a) and normalise_meeting(b.journal or "") == journal_a))
+    """The same journal (abbreviations allowed: ``J Thromb Haemost``), the same meeting appended to the
+    journal by both, or a meeting given as the venue by one record and appended to the journal by the other
+    (``Gut.Conference: 48th Annual Meeting …`` vs ``48th Annual Meeting …``)."""
+    meeting_a, meeting_b = normalise_meeting(a.journal or ""), normalise_meeting(b.journal or "")
+    if meeting_a and meeting_b and meeting_a != meeting_b:
+        return False
+    return journal_match(record_keys(a), record_keys(b)) == "same"
 
 
 def _is_registration(r: Record) -> bool:
@@ -125,8 +134,9 @@ def classify(a: Record, b: Record) -> tuple[str, str]:
     abstract_a, abstract_b = _is_abstract(a), _is_abstract(b)
     pages_differ = bool(_first_page(a) and _first_page(b) and _first_page(a) != _first_page(b))
     one_abstract_beside_other = (abstract_a != abstract_b) and (
-        pages_differ or _pages_spanned(b if abstract_a else a) > 2)
-    two_meetings = abstract_a and abstract_b and (
+        pages_differ or 2 < _pages_spanned(b if abstract_a else a) <= ABSTRACT_BOOK_PAGES)
+    # two abstracts printed in journals (proceedings entries name one conference in many ways: not compared)
+    two_meetings = abstract_a and abstract_b and bool(a.journal and b.journal) and (
         not same_journal or (pages_differ and a.volume and a.volume == b.volume))
     if one_abstract_beside_other or two_meetings:
         return "conference abstract", (f"{a.source_id} {'abstract' if abstract_a else 'article'} "

@@ -39,11 +39,11 @@ def page_veto(a: Keys, b: Keys) -> str:
     """Both records give the position of the item in the venue's pagination and the positions differ.
 
     Not a difference: the same first page (a mistyped or missing last page); ranges that overlap by more than
-    one page (a mistyped first page: two items can share at most the page where one ends and the next
-    begins) or end on the same page; a lone page that is the last page of the other's range (a database that kept one end of the
-    range); an online-first record's own pages starting at 1 (no volume yet); an e-locator against printed
-    pages (two numbering systems, compared as article numbers instead). A supplement page (``S12``) against
-    an issue page is a difference: a meeting abstract and the paper.
+    one page or end on the same page (a mistyped first page: two items can share at most the page where one
+    ends and the next begins); a lone page that is the last page of the other's range (a database that kept
+    one end of the range); an online-first record's own pages starting at 1 (no volume yet); an e-locator
+    against printed pages (two numbering systems, compared as article numbers instead). A supplement page
+    (``S12``) against an issue page is a difference: a meeting abstract and the paper.
     """
     if not a.first_page or not b.first_page or a.first_page == b.first_page:
         return ""

@@ -42,14 +42,19 @@ class BackgroundRanker:
                 self._busy = True
                 threading.Thread(target=self._work, daemon=True, name="sysrev-ranking").start()
 
-    def ranking(self, lag: int = 1) -> Ranking:
-        """The newest ranking at most ``lag`` updates older than the last :meth:`update`."""
+    def ranking(self, lag: int = 1, *, waiting=None, patience: float = 0.5) -> Ranking:
+        """The newest ranking at most ``lag`` updates older than the last :meth:`update`; if none is there
+        after ``patience`` seconds, ``waiting()`` is called (to tell the reviewer) and the wait goes on."""
         with self._cond:
-            while self._error is None and (self._result is None or self._result[0] < self._updates - lag):
-                self._cond.wait()
+            if not self._cond.wait_for(lambda: self._ready(lag), timeout=patience) and waiting:
+                waiting()
+            self._cond.wait_for(lambda: self._ready(lag))
             if self._error is not None:
                 raise self._error
             return self._result[1]
+
+    def _ready(self, lag):
+        return self._error is not None or (self._result is not None and self._result[0] >= self._updates - lag)
 
     def _work(self):
         while True:
@@ -90,18 +95,18 @@ class RecordOrder:
         if self.background is not None:
             self.background.update(decisions)
 
-    def next(self, candidates, undecided) -> tuple:
+    def next(self, candidates, undecided, *, waiting=None) -> tuple:
         """``(record_id, rank, model)`` of the next record among ``candidates`` (undecided records not yet
         shown in this session); ``rank`` is its 1-based place among all of the reviewer's ``undecided``
         records (skipped ones too) in the order used — 1 unless records were skipped. A random draw has
-        rank 1: it is drawn first from what remains."""
+        rank 1: it is drawn first from what remains. ``waiting()`` is called if a model is slow to come."""
         candidates = list(candidates)
         if self.order == "random":
             return self.rng.choice(candidates), "1", "random"
         if self.order == "file":
             ranked, model = list(undecided), "file"
         else:
-            ranking = self.background.ranking(lag=1)
+            ranking = self.background.ranking(lag=1, waiting=waiting)
             open_ = set(undecided)  # the ranking may still hold the record decided a moment ago
             ranked, model = [rid for rid in ranking.record_ids if rid in open_], ranking.model
         place = {rid: i for i, rid in enumerate(ranked, start=1)}

@@ -81,7 +81,8 @@ class ScreenSession:
         self.shown_as = {}  # record_id -> (rank, model) it was shown with in this session
 
     def _order(self, order, rank, rng):
-        """The :class:`RecordOrder` choosing new records (relevance by default at title/abstract)."""
+        """The :class:`RecordOrder` choosing new records (relevance by default at title/abstract); None
+        keeps the queue's order."""
         order = order or default_order(self.stage)
         if order not in ORDERS:
             raise SysrevError(f"unknown order {order!r}; use one of {', '.join(ORDERS)}")
@@ -115,7 +116,7 @@ class ScreenSession:
             return result
         position, skipped, page, shown = self.start, set(), 0, None
         while 0 <= position < len(self.queue):
-            if position >= self.frontier:
+            if self.order is not None and position >= self.frontier:
                 self._choose(position)
             record_id = self.queue[position]
             if shown != position:
@@ -154,7 +155,8 @@ class ScreenSession:
             result.durations.append(self.clock() - started)
             result.logged += 1
             self.mine[record_id] = decision
-            self.order.update(self.mine)
+            if self.order is not None:
+                self.order.update(self.mine)
             skipped.discard(record_id)
             position += 1
         result.skipped = len(skipped)
@@ -166,7 +168,8 @@ class ScreenSession:
         """Bring the record the order picks next to ``position`` (records before it were already shown)."""
         candidates = self.queue[position:]
         undecided = [rid for rid in self.state.eligible if rid not in self.mine]
-        record_id, rank, model = self.order.next(candidates, undecided)
+        record_id, rank, model = self.order.next(
+            candidates, undecided, waiting=lambda: self.echo("(ordering the records by relevance…)"))
         self.queue.remove(record_id)
         self.queue.insert(position, record_id)
         self.shown_as[record_id] = (rank, model)
@@ -323,7 +326,7 @@ class ReconcileSession(ScreenSession):
     mode = "reconcile"
 
     def _order(self, order, rank, rng):
-        return RecordOrder("file", self.state.eligible, self.records, self.mine)
+        return None  # conflicts in file order; reconciliation rows record no rank or model
 
     def _work(self, project):
         settled = {rid: d for rid, d in self.state.reconciled.items() if d.reviewer == self.reviewer}

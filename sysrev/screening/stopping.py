@@ -20,7 +20,6 @@ Nothing here excludes a record: the figures say whether the team *may* stop; sto
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
-from scipy.special import gammaln
 
 REFERENCE = ("Callaghan MW, Müller-Hansen F. Statistical stopping criteria for automated screening in "
              "systematic reviews. Syst Rev 2020;9:273")
@@ -89,6 +88,8 @@ def hypergeom_cdf(k, population, successes, draws) -> np.ndarray:
 
 
 def _log_choose(n, k):
+    from scipy.special import gammaln  # imported here: `sysrev screen` starts without scipy
+
     return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
 
 
@@ -140,6 +141,8 @@ class StoppingStatus:
         """What ``sysrev screen status`` prints."""
         claim = (f"recall ≥ {percent(self.recall_target)} % can be claimed with "
                  f"{percent(self.confidence)} % confidence")
+        if self.screened >= self.n_total:
+            return f"{claim} now (every record screened)"
         if self.can_stop:
             return f"{claim} now (p = {self.p_value:.3g})"
         return f"{claim} after screening {self.more_draws} more randomly drawn records"

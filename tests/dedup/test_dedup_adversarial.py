@@ -3,9 +3,8 @@ realistic corruption always merges. benchmarks/dedup_adversarial.py runs the sam
 examples."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-
 from adversarial import SERIAL_VETO_FIELDS, VETO_FIELDS, merged, near_duplicates, near_non_duplicates
+from hypothesis import HealthCheck, given, settings
 
 # Examples per property in the test suite (derandomized: the same examples on every run).
 EXAMPLES = 100

@@ -8,7 +8,7 @@ needs its year to agree and an issue, page or article number to locate both reco
 import pytest
 
 from sysrev.dedup.engine import deduplicate
-from sysrev.dedup.keys import first_clause, is_serial_title, record_keys
+from sysrev.dedup.keys import first_clause, record_keys
 from sysrev.dedup.related_kinds import classify
 from sysrev.dedup.scoring import DISTINCT, DUPLICATE, RELATED, UNCERTAIN, compare
 from sysrev.records import Record
