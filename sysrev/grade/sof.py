@@ -123,6 +123,7 @@ def _notes(grade: GradeFile) -> list[str]:
         if levels == 0:
             continue
         why = record.justification if record.final and record.justification else "; ".join(record.reasons)
+        why = why[:1].upper() + why[1:]
         kind = "downgraded" if levels < 0 else "upgraded"
         rating = record.rating
         whose = "" if record.final else " (proposed by sysrev, not yet confirmed by the team)"

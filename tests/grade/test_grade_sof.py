@@ -67,7 +67,7 @@ def _rated_bcg(tmp_path):
     assert _run("grade", "--project", str(project)).exit_code == 0
     path = project / "analysis" / "grade" / "tb.toml"
     set_domain(path, "risk_of_bias", final="serious",
-               justification="test team: four trials allocated alternately or systematically")
+               justification="test team: a rating typed in for this test")
     set_domain(path, "inconsistency", final="serious")
     set_domain(path, "indirectness", final="not serious")
     set_domain(path, "imprecision", final="not serious")
@@ -82,7 +82,7 @@ def test_rated_bcg_certainty_footnotes_and_statement(tmp_path):
     assert "⊕⊕◯◯ LOW<sup>a,b</sup>" in md
     # Santesso 2020: low certainty + an important reduction (RR 0.49 below 0.75) -> "may reduce"
     assert "BCG may reduce tuberculosis." in md
-    assert "a. Risk of bias: downgraded 1 level (serious). test team: four trials" in md
+    assert "a. Risk of bias: downgraded 1 level (serious). Test team: a rating typed in for this test." in md
     assert "b. Inconsistency: downgraded 1 level (serious). I² = 92.2%" in md
     assert "(proposed)" not in md
 
