@@ -182,7 +182,8 @@ def main(argv=None):
             sys.exit(f"sysrev worker failed: {proc.stderr[-2000:]}")
         ours = json.loads(proc.stdout.strip().splitlines()[-1])
         score = pairwise_score(len(rows), ours["clusters"], truth)[0]
-        print(f"sysrev     : {ours['seconds']:7.1f} s wall ({ours['cpu_seconds']:.1f} s CPU), peak RSS {ours['peak_rss_mb']:7.0f} MB, "
+        print(f"sysrev     : {ours['seconds']:7.1f} s wall ({ours['cpu_seconds']:.1f} s CPU), "
+              f"peak RSS {ours['peak_rss_mb']:7.0f} MB, "
               f"FP {score.false_positives}, FN {score.false_negatives}, sensitivity {score.sensitivity:.4f}, "
               f"{ours['compared_pairs']} pairs compared, {ours['uncertain']} uncertain")
         if args.no_peer:

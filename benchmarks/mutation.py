@@ -121,7 +121,8 @@ def results(where: Path) -> dict:
 def show(where: Path, name: str) -> str:
     process = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=where, capture_output=True,
                              text=True)
-    lines = [ln for ln in process.stdout.splitlines() if ln.startswith(("+", "-")) and not ln.startswith(("+++", "---"))]
+    lines = [ln for ln in process.stdout.splitlines()
+             if ln.startswith(("+", "-")) and not ln.startswith(("+++", "---"))]
     return "\n".join("      " + ln for ln in lines) or "      (no diff shown)"
 
 
@@ -157,7 +158,7 @@ def report(modules: list, diffs: bool) -> bool:
     unused = sorted(set(equivalent) - {n for _, row in rows if row for n in row[7]})
     checked = {m for m, row in rows if row}
     unused = [n for n in unused if any(f".{m}" in n or n.startswith(f"sysrev.{m}") for m in checked)]
-    print(f"\n| module | mutants | killed | survived | equivalent | not checked | kill rate |")
+    print("\n| module | mutants | killed | survived | equivalent | not checked | kill rate |")
     print("|---|---|---|---|---|---|---|")
     for module, row in rows:
         if row is None:

@@ -113,7 +113,8 @@ def _cpu_ratio(runs):
     runs = [r for r in runs if "cpu" in r["sysrev"]]
     if not runs:
         return "n/a"
-    return f"{statistics.mean(r['sysrev']['cpu'] for r in runs) / statistics.mean(r['asreview']['cpu'] for r in runs):.3f}"
+    ratio = statistics.mean(r['sysrev']['cpu'] for r in runs) / statistics.mean(r['asreview']['cpu'] for r in runs)
+    return f"{ratio:.3f}"
 
 
 def summarise(values):
@@ -148,7 +149,8 @@ def main(argv=None):
                 order, t_sysrev, cpu_sysrev, summary = run_sysrev(data, priors, seed, workdir)
                 a_order, t_asreview, cpu_asreview = run_asreview(args.asreview, data, priors, seed, workdir)
                 run = {"set": data.stem, "records": len(labels), "included": sum(labels), "seed": seed,
-                       "priors": priors, "sysrev": {**measures(order, labels, 2), "seconds": t_sysrev, "cpu": cpu_sysrev},
+                       "priors": priors,
+                       "sysrev": {**measures(order, labels, 2), "seconds": t_sysrev, "cpu": cpu_sysrev},
                        "asreview": {**measures(a_order, labels, 2), "seconds": t_asreview, "cpu": cpu_asreview},
                        "stop": {"stopped_at": summary["stopped_at"], "recall": summary["recall_at_stop"],
                                 "saved": 1 - summary["stopped_at"] / summary["screened"]

@@ -93,7 +93,8 @@ def format_outcome(outcome: AnalysisOutcome, root: Path | None = None, max_missi
     if spec.target:
         lines.append(f"  target:   {format_target(spec)}  ({spec.target.source})")
     if outcome.result is not None:
-        label = "computed" if outcome.status != "partial" else "PARTIAL (complete comparisons only, not the reproduction)"
+        label = ("computed" if outcome.status != "partial"
+                 else "PARTIAL (complete comparisons only, not the reproduction)")
         lines.append(f"  {label}: {format_result(spec, outcome.result)}")
     if outcome.status == "differs":
         for row in outcome.comparison:

@@ -36,7 +36,7 @@ class PrintedValue:
     bound: str | None = None  # "<", "<=", ">", ">=" when printed as a bound
 
     @classmethod
-    def parse(cls, text) -> "PrintedValue":
+    def parse(cls, text) -> PrintedValue:
         """Parse printed text; raise ValueError with a reason when it is not a printed number."""
         if isinstance(text, bool) or not isinstance(text, (str, int, float)):
             raise ValueError(f"expected the number as printed, in quotes (e.g. \"0.10\"), not {text!r}")

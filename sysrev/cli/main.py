@@ -15,7 +15,6 @@ import click
 from sysrev import __version__
 from sysrev.errors import SysrevError
 
-
 # Command name -> (module under sysrev.cli, attribute). Modules are imported only when their command runs,
 # so `sysrev screen` does not pay for scipy and matplotlib, which other command groups need.
 _COMMANDS = {

@@ -118,6 +118,7 @@ def format_tsa(summary: dict) -> str:
                      bound, "crossed" if look["crossed"] else ""))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                               for i, (c, w) in enumerate(zip(r, widths))).rstrip())
     lines += ["", summary["verdict"]]
     return "\n".join(lines) + "\n"

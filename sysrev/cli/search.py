@@ -5,7 +5,7 @@ Thin layer: parses options, calls :mod:`sysrev.search`, prints a one-line summar
 
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from tqdm import tqdm
@@ -81,7 +81,7 @@ def _window(mindate, maxdate, datetype, today) -> DateWindow | None:
 @project_option
 def pubmed_command(query, mindate, maxdate, datetype, out_dir, name, batch_size, resume, project_dir):
     """Search PubMed (NCBI E-utilities) and save every record found."""
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     window = _window(mindate, maxdate, datetype, today)
     out_dir = _runs_dir(out_dir, project_dir)
     _interruptible(lambda progress: search_pubmed(
@@ -106,7 +106,7 @@ def pubmed_command(query, mindate, maxdate, datetype, out_dir, name, batch_size,
 def scopus_command(query, mindate, maxdate, first_year, last_year, out_dir, name, batch_size, view, resume,
                    project_dir):
     """Search Scopus (Elsevier Search API) and save every record found."""
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     mindate = _deprecated_year("--first-year", first_year, "--mindate", mindate)
     maxdate = _deprecated_year("--last-year", last_year, "--maxdate", maxdate)
     window = _window(mindate, maxdate, "pdat", today)

@@ -12,7 +12,8 @@ Files (contract 5 of the project, DESIGN §3):
 * ``records/dedup_queue.csv`` and ``records/dedup_decisions.csv`` – see :mod:`sysrev.dedup.decisions`.
 
 Stable IDs: a source record is named ``database:source_id`` (``file/<search name>:source_id`` for an imported
-file, whose IDs are unique only within it; runs of one search share the name). A run starts from the clusters of the previous
+file, whose IDs are unique only within it; runs of one search share the name). A run starts from the clusters of the
+previous
 ``records.jsonl``: every source record keeps the ``record_id`` it had, new source records that are
 duplicates of an existing record join it, and only genuinely new publications get new IDs
 (``R`` + six digits, numbered after the highest ID ever written).

@@ -6,7 +6,7 @@ to ``records/dedup_decisions.csv``; the next ``sysrev dedup`` applies it.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sysrev.dedup.decisions import DECISION_VALUES, DECISIONS_HEADER, append_decisions, read_decisions, read_queue
@@ -30,7 +30,7 @@ def record_pair_decision(project, row: dict, decision: str, reviewer: str) -> Pa
     if decision not in DECISION_VALUES:
         raise InputError(f"decision must be one of {', '.join(DECISION_VALUES)}, not {decision!r}")
     path = decisions_path(project)
-    timestamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    timestamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     append_decisions(path, [dict(zip(DECISIONS_HEADER, (row["record_a"], row["record_b"], decision, reviewer,
                                                         timestamp, row.get("reason", ""))))])
     return path

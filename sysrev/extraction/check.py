@@ -135,7 +135,8 @@ def _analyses(path: Path) -> dict[str, dict]:
         return {}
     data = load_toml(path)
     entries = data.get("analyses", {})
-    return {name: spec for name, spec in entries.items() if isinstance(spec, dict) and isinstance(spec.get("outcome"), str)}
+    return {name: spec for name, spec in entries.items()
+            if isinstance(spec, dict) and isinstance(spec.get("outcome"), str)}
 
 
 def check_project(project) -> list[Finding]:
@@ -287,6 +288,7 @@ def _check_analyses(rows, form: ExtractionForm, analyses: dict) -> list[Finding]
         if change and len(change) < len(members):
             severity = ERROR if measure == "SMD" else WARNING
             found.append(Finding(severity, change[0].path, f"analysis {name!r} mixes change-from-baseline rows "
-                                                           f"({len(change)}) with final values ({len(members) - len(change)})"
+                                                           f"({len(change)}) with final values "
+                                                           f"({len(members) - len(change)})"
                                  + ("; not allowed for an SMD" if severity == ERROR else ""), change[0].line, "method"))
     return found

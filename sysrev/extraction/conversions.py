@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from scipy import integrate, stats
 
@@ -153,7 +153,7 @@ def sd_from_md_ci(lower: float, upper: float, n1: float, n2: float, level: float
                    f"({HANDBOOK} §6.5.2.3)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def expected_range(n: int) -> float:
     """E[range] of n standard normal observations: ∫ 1 − Φ(x)ⁿ − (1 − Φ(x))ⁿ dx (Wan 2014, Table 1 values)."""
     value, _ = integrate.quad(lambda x: 1 - stats.norm.cdf(x) ** n - stats.norm.sf(x) ** n,
@@ -185,7 +185,7 @@ def _expected_order_statistic(r: int, n: int) -> float:
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def expected_iqr(q: int) -> float:
     """E[X₍₃Q₊₁₎ − X₍Q₊₁₎] of n = 4Q + 1 standard normal observations (Wan 2014, Table 2 values)."""
     n = 4 * q + 1
@@ -277,7 +277,8 @@ def combine_groups(n1: float, mean1: float, sd1: float, n2: float, mean2: float,
     var = ((n1 - 1) * sd1 ** 2 + (n2 - 1) * sd2 ** 2
            + n1 * n2 / total * (mean1 ** 2 + mean2 ** 2 - 2 * mean1 * mean2)) / (total - 1)
     return Derived({"n": total, "mean": mean, "sd": math.sqrt(var)},
-                   f"group 1: n={_g(n1)}, mean={_g(mean1)}, SD={_g(sd1)}; group 2: n={_g(n2)}, mean={_g(mean2)}, SD={_g(sd2)}",
+                   f"group 1: n={_g(n1)}, mean={_g(mean1)}, SD={_g(sd1)}; "
+                   f"group 2: n={_g(n2)}, mean={_g(mean2)}, SD={_g(sd2)}",
                    f"two groups combined ({HANDBOOK} Table 6.5.a)")
 
 

@@ -86,7 +86,8 @@ def parse_number(text: str, *, path, line: int, column: str) -> float | None:
     try:
         value = float(text)
     except ValueError:
-        hint = " (leave the cell empty when the value is unknown)" if text.upper() in {"NA", "N/A", "NR", "?", "-"} else ""
+        hint = (" (leave the cell empty when the value is unknown)"
+                if text.upper() in {"NA", "N/A", "NR", "?", "-"} else "")
         raise InputError(f"'{text}' is not a number{hint}", path=path, line=line, column=column) from None
     if not math.isfinite(value):
         raise InputError(f"'{text}' is not a finite number", path=path, line=line, column=column)

@@ -4,7 +4,8 @@ Lines are grouped into records here, with their line numbers, so that a damaged 
 (a record that starts without ``TY``) and no record is dropped without a word (a last record without ``ER``
 is a file cut off mid-record: :attr:`ParsedFile.truncated`, an error unless the caller allows it); the tags
 of each record are then collected by :mod:`rispy`'s parser, with every tag read as a list so that repeated
-tags and continuation lines are all kept. The mapping from tags to Record fields follows the RIS specification and the dialects seen in real exports:
+tags and continuation lines are all kept. The mapping from tags to Record fields follows the RIS specification and the
+dialects seen in real exports:
 
 * EndNote, Zotero, Mendeley: ``TI``/``T1``, ``AU``/``A1``, ``AB``/``N2``, ``PY``/``Y1``/``DA``,
   ``T2``/``JF``/``JO`` (journal), ``J2``/``JA`` (abbreviation), ``SP``/``EP``, ``DO``, ``SN``, ``AN``/``ID``;
@@ -28,6 +29,7 @@ from pathlib import Path
 import rispy
 
 from sysrev.errors import InputError
+from sysrev.formats.decode import split_lines
 from sysrev.formats.fields import (
     as_list,
     build_record,
@@ -37,7 +39,6 @@ from sysrev.formats.fields import (
     pmid_in_text,
     scopus_eid,
 )
-from sysrev.formats.decode import split_lines
 from sysrev.formats.result import ParsedFile, Truncation
 from sysrev.normalise import normalise_pmid
 

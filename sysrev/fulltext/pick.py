@@ -17,7 +17,8 @@ from sysrev.fulltext.jats import Table
 
 # A number as tables print it: unicode minus, a leading sign, decimals with a point.
 _NUMBER = r"[-+−]?\d+(?:\.\d+)?"
-_MEAN_SD = re.compile(rf"^\s*({_NUMBER})\s*(?:±|\+/-|\+-)\s*({_NUMBER})\s*$|^\s*({_NUMBER})\s*\(\s*({_NUMBER})\s*\)\s*$")
+_MEAN_SD = re.compile(rf"^\s*({_NUMBER})\s*(?:±|\+/-|\+-)\s*({_NUMBER})\s*$"
+                      rf"|^\s*({_NUMBER})\s*\(\s*({_NUMBER})\s*\)\s*$")
 _COUNT = re.compile(rf"^\s*(\d+)\s*(?:\(\s*{_NUMBER}\s*%?\s*\)|/\s*\d+)?\s*%?\s*$")
 _PLAIN = re.compile(rf"^\s*({_NUMBER})\s*$")
 FIELDS = ("n", "mean", "sd", "events")

@@ -26,7 +26,6 @@ import json
 import os
 from dataclasses import dataclass, field
 from urllib.parse import quote
-
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException

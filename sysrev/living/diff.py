@@ -171,7 +171,8 @@ def flags_for(name: str, old: dict | None, new: dict | None, old_version: Versio
                 f"{'' if sig_a else 'not '}statistically significant at the {alpha:g} level ({_p_words(a['p'])}) "
                 f"and now is {'' if sig_b else 'not '}({_p_words(b['p'])}).")})
         null = _null(measure)
-        side_a, side_b = (a["estimate"] > null) - (a["estimate"] < null), (b["estimate"] > null) - (b["estimate"] < null)
+        side_a, side_b = ((a["estimate"] > null) - (a["estimate"] < null),
+                          (b["estimate"] > null) - (b["estimate"] < null))
         if side_a != side_b:
             out.append({"kind": "direction", "text": (
                 f"Direction changed: the pooled {measure} was {_fmt(a['estimate'])}, favouring "
@@ -184,8 +185,10 @@ def flags_for(name: str, old: dict | None, new: dict | None, old_version: Versio
 
             found = thresholds_for(measure, mid)
             thresholds = [t for t in found[0] if t != null] if found else []
-            now_in = [t for t in thresholds if not a["ci_low"] <= t <= a["ci_high"] and b["ci_low"] <= t <= b["ci_high"]]
-            now_out = [t for t in thresholds if a["ci_low"] <= t <= a["ci_high"] and not b["ci_low"] <= t <= b["ci_high"]]
+            now_in = [t for t in thresholds
+                      if not a["ci_low"] <= t <= a["ci_high"] and b["ci_low"] <= t <= b["ci_high"]]
+            now_out = [t for t in thresholds
+                       if a["ci_low"] <= t <= a["ci_high"] and not b["ci_low"] <= t <= b["ci_high"]]
             for verb, moved in (("includes", now_in), ("excludes", now_out)):
                 if moved:
                     out.append({"kind": "mid", "text": (

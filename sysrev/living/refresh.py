@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sysrev.errors import SysrevError
@@ -52,7 +52,7 @@ class RefreshOutcome:
 
 def _today():
     """Today's UTC date (one place, so a test can move the clock a month on)."""
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def inbox_dir(project) -> Path:
@@ -111,7 +111,7 @@ def _move_imported(files, strategy_name, project) -> None:
     for path in files:
         target = done / path.name
         if target.exists():
-            target = done / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{path.name}"
+            target = done / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{path.name}"
         shutil.move(str(path), target)
 
 

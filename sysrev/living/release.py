@@ -8,7 +8,8 @@ A release holds what a reader of that version saw, so later versions can be comp
   RoB 2 judgements;
 * ``analyses/<name>.json`` (the full results, as `sysrev meta run` writes them) and ``<name>.svg`` (forest plot);
 * ``prisma.json`` and ``prisma.svg`` (when the counts can be derived: a project with search runs whose
-  records are all decided; otherwise release.json says why not) – for a second or later release, the PRISMA 2020 diagram for *updated*
+  records are all decided; otherwise release.json says why not) – for a second or later release, the PRISMA 2020 diagram
+  for *updated*
   reviews, derived from the previous release: studies of the previous version, records identified by this
   update's searches only, new studies, and the total (previous + new — never the cumulative count again);
 * ``README.md`` – the same in words.
@@ -25,7 +26,7 @@ import re
 import secrets
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sysrev import __version__
@@ -198,7 +199,7 @@ def make_release(project, version: str, *, note: str = "", tag: bool = False, no
         prisma, prisma_note = counts.to_dict(), None
     except SysrevError as exc:  # e.g. no search runs (an analysis-only project) or undecided records
         counts, prisma, prisma_note = None, None, str(exc).replace(f"{project.root}{os.sep}", "")
-    created = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     release = {"version": version, "created": created, "note": note, "sysrev_version": __version__,
                "previous": previous["version"] if previous else None, "searches": search_dates(project),
                **state, "prisma": prisma, "prisma_not_drawn_because": prisma_note}
@@ -261,8 +262,8 @@ def release_readme(release: dict) -> str:
     lines += ["", "## Analyses", "", "| analysis | status | k | participants | estimate [CI] | p | I² | τ² |",
               "|---|---|---|---|---|---|---|---|"]
     for name, a in release["analyses"].items():
-        ci = f"{_number(a['estimate'])} [{_number(a['ci_low'])}, {_number(a['ci_high'])}]" if a["estimate"] is not None \
-            else "–"
+        ci = (f"{_number(a['estimate'])} [{_number(a['ci_low'])}, {_number(a['ci_high'])}]"
+              if a["estimate"] is not None else "–")
         lines.append(f"| {name} | {a['status']} | {a['k'] or '–'} | {a['participants'] or '–'} | {ci} | "
                      f"{_p_text(a['p'])} | {_number(a['I2'], 0)}% | {_number(a['tau2'], 3)} |")
     return "\n".join(lines) + "\n"

@@ -18,8 +18,14 @@ import numpy as np
 from scipy import stats
 
 from sysrev.errors import SysrevError
-from sysrev.meta.heterogeneity import (TAU2_METHODS, estimate_tau2, generalised_q, q_profile_interval,
-                                       typical_variance, weighted_mean)
+from sysrev.meta.heterogeneity import (
+    TAU2_METHODS,
+    estimate_tau2,
+    generalised_q,
+    q_profile_interval,
+    typical_variance,
+    weighted_mean,
+)
 
 
 def _as_2d(yi, vi):

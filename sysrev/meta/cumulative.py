@@ -130,7 +130,8 @@ def cumulative(data, order_by: str, measure: str, *, descending: bool = False, *
     from sysrev.meta import meta_analysis
 
     if order_by not in data.columns:
-        raise InputError(f"no column '{order_by}' to order the studies by (columns: {', '.join(map(str, data.columns))})",
+        raise InputError(f"no column '{order_by}' to order the studies by "
+                         f"(columns: {', '.join(map(str, data.columns))})",
                          column=order_by)
     result = meta_analysis(data, measure, **options)
     return cumulative_analysis(result, list(data[order_by]), order_by=order_by, descending=descending)

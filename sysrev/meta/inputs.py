@@ -59,7 +59,7 @@ class StudyDataError(InputError):
             message = "\nerror: ".join(listed) + f"\nerror: {total} bad rows{more}; nothing was pooled"
         SysrevError.__init__(self, message)
 
-    def located(self, path, lines) -> "StudyDataError":
+    def located(self, path, lines) -> StudyDataError:
         return StudyDataError(self.problem, row=self.row, column=self.column, study=self.study,
                               other_row=self.other_row, path=path, lines=lines,
                               others=[other.located(path, lines) for other in self.others])
@@ -78,7 +78,7 @@ class StudyTable:
     def __len__(self) -> int:
         return len(self.studies)
 
-    def select(self, mask: np.ndarray) -> "StudyTable":
+    def select(self, mask: np.ndarray) -> StudyTable:
         """The rows where ``mask`` is true (used for subgroups)."""
         idx = np.flatnonzero(mask)
         return StudyTable(

@@ -82,7 +82,7 @@ class GroupResult:
     studies: list[StudyRow] = field(default_factory=list)
 
     @classmethod
-    def empty(cls, studies, k_total) -> "GroupResult":
+    def empty(cls, studies, k_total) -> GroupResult:
         """A set with no estimable study: every statistic is None."""
         return cls(0, k_total, *([None] * 6), "z", *([None] * 11), studies=studies)
 

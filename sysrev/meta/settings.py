@@ -47,7 +47,7 @@ class Settings:
 
     @classmethod
     def resolve(cls, measure, method=None, model="fixed", tau2="DL", ci="z", smd="revman", level=95,
-                zero="revman") -> "Settings":
+                zero="revman") -> Settings:
         measure = _choice(measure, MEASURES, "measure")
         if method is None:
             method = {"PETO": "PETO"}.get(measure, "MH" if measure in BINARY_MEASURES else "IV")

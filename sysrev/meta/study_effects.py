@@ -41,7 +41,7 @@ class StudyEffects:
     def estimable(self) -> np.ndarray:
         return np.isfinite(self.yi) & np.isfinite(self.vi)
 
-    def select(self, mask) -> "StudyEffects":
+    def select(self, mask) -> StudyEffects:
         mask = np.asarray(mask, bool)
         cells = None if self.cells is None else tuple(cell[mask] for cell in self.cells)
         rows = None if self.pooled_rows is None else self.pooled_rows[mask]

@@ -273,7 +273,8 @@ def _undecided(state, label) -> list:
         status = state.status(rid)
         if status != "decided":
             groups.setdefault(status, []).append(rid)
-    texts = {"unscreened": "not screened yet", "conflict": "on which reviewers disagree (settle with `sysrev screen reconcile`)",
+    texts = {"unscreened": "not screened yet",
+             "conflict": "on which reviewers disagree (settle with `sysrev screen reconcile`)",
              "awaiting": "screened by fewer reviewers than reviewers_per_record"}
     return [f"{label}: {len(ids)} record(s) {texts[status]}: {_ids(ids)}" for status, ids in groups.items()]
 

@@ -160,7 +160,8 @@ def domain_judgement(domain_key: str, answers: dict[str, str]) -> str | None:
 
 def overall_judgement(domains: dict[str, str | None], several_concerns_high: bool | None = None) -> str | None:
     """Domains → overall (guidance §1.2.3; Sterne et al. BMJ 2019; Handbook v6 §8.2.4, Table 8.2.b,
-    "Reaching an overall risk-of-bias judgement for a specific outcome"): low only if every domain is low; high if any domain is
+    "Reaching an overall risk-of-bias judgement for a specific outcome"): low only if every domain is low; high if any
+    domain is
     high; otherwise some concerns — except that "some concerns for multiple domains in a way that
     substantially lowers confidence in the result" is high. That last step is the assessor's call, so it is
     taken only when the assessor confirms it (``several_concerns_high=True``) and at least two domains have

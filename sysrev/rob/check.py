@@ -125,7 +125,8 @@ def check_folder(rob_dir, known_studies=None) -> tuple[list[Assessment], list[Pr
         seen[(a.study, a.outcome)] = path
         if known_studies is not None and a.study not in known_studies:
             problems.append(Problem(WARNING, path, "study", f"study {a.study!r} is not in the extraction's "
-                                                            "studies.csv (labels must match)", a.line_of(None, "study")))
+                                                            "studies.csv (labels must match)",
+                                    a.line_of(None, "study")))
         assessments.append(a)
         problems.extend(assessment_problems(a))
     return assessments, problems

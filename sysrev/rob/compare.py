@@ -97,7 +97,8 @@ def compare_assessments(a: Assessment, b: Assessment) -> Comparison:
         for question in domain.questions:
             va, vb = ea[question.id], eb[question.id]
             if va == NA and vb == NA:
-                merged.answers[question.id] = NA if NA in (fa.answers.get(question.id), fb.answers.get(question.id)) else ""
+                merged.answers[question.id] = (NA if NA in (fa.answers.get(question.id), fb.answers.get(question.id))
+                                               else "")
             else:
                 result.answers_compared += 1
                 if va == vb and va is not None:

@@ -175,7 +175,8 @@ def _check_keys(data: dict, allowed: set, *, path, text, table) -> None:
         if key not in allowed:
             where = f"[{table}]" if table else "the top level"
             raise InputError(f"unknown key '{key}' in {where}; allowed: {', '.join(sorted(allowed))}",
-                             path=path, line=locate(text, table, key) or locate(text, f"{table}.{key}" if table else key),
+                             path=path,
+                             line=locate(text, table, key) or locate(text, f"{table}.{key}" if table else key),
                              column=f"{table}.{key}" if table else key)
 
 
@@ -322,8 +323,10 @@ def render_form(assessment: Assessment, comments: dict[tuple[str, str], str] | N
         f"study = {_q(assessment.study)}",
         f"outcome = {_q(assessment.outcome)}",
         f"assessor = {_q(assessment.assessor)}",
-        f"result = {_q(assessment.result)}  # the numerical result assessed, e.g. \"MD -0.3 (95% CI -0.9 to 0.3), Table 2\"",
-        "sources = [" + ", ".join(_q(s) for s in assessment.sources) + "]  # e.g. [\"journal article\", \"registry NCT…\"]",
+        f"result = {_q(assessment.result)}  # the numerical result assessed, "
+        "e.g. \"MD -0.3 (95% CI -0.9 to 0.3), Table 2\"",
+        "sources = [" + ", ".join(_q(s) for s in assessment.sources) + "]  "
+        "# e.g. [\"journal article\", \"registry NCT…\"]",
     ]
     if assessment.notes:
         out.append(f"notes = {_q(assessment.notes)}")
@@ -344,7 +347,8 @@ def render_form(assessment: Assessment, comments: dict[tuple[str, str], str] | N
                 out.append(f"# {comments[(domain.key, question.id)]}")
             cond = f"[{question.condition.text}] " if question.condition else ""
             options = "/".join(question.allowed) + ("/NA" if question.condition else "")
-            out.append(f"{_q(question.id)} = {_q(form.answers.get(question.id, ''))}  # {cond}{question.topic} ({options})")
+            out.append(f"{_q(question.id)} = {_q(form.answers.get(question.id, ''))}  "
+                       f"# {cond}{question.topic} ({options})")
         out.append(f"[{domain.key}.support]")
         for question in domain.questions:
             out.append(f"{_q(question.id)} = {_q(form.support.get(question.id, ''))}")

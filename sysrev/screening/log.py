@@ -21,7 +21,7 @@ unknown decision, reason or reviewer, a row of another reviewer, a bad timestamp
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sysrev.errors import SysrevError
@@ -90,13 +90,13 @@ class ScreeningLogError(SysrevError):
 
 def now_timestamp() -> str:
     """The current UTC time as ``YYYY-MM-DDTHH:MM:SSZ``, the timestamp format sysrev writes."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_timestamp(text: str) -> datetime:
     """An ISO 8601 date or date-time as an aware datetime (no zone given: UTC). Raises ValueError."""
     value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def log_path(screening_dir, stage: str, reviewer: str) -> Path:

@@ -11,7 +11,7 @@ stay unscreened, and the PRISMA counts say so.
 """
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_text
@@ -118,7 +118,7 @@ def methods_sentences(project, screening, stage="title_abstract") -> list:
         f"exclude gave the model something to learn from){_unrecorded(rows, by_model + by_random + by_file)}.",
     ]
     for stop in read_stops(project, stage):
-        when = datetime.fromisoformat(stop["timestamp"].replace("Z", "+00:00")).astimezone(timezone.utc)
+        when = datetime.fromisoformat(stop["timestamp"].replace("Z", "+00:00")).astimezone(UTC)
         sentences.append(
             f"On {when:%d %B %Y}, the team decided that {stop['reviewer']} would stop screening after "
             f"{stop['screened']} of {stop['n_total']} records ({stop['relevant_found']} relevant, "

@@ -3,7 +3,8 @@
 Keys: ``i`` include, ``e`` exclude, ``m`` maybe, ``s`` skip, ``b`` back, ``q`` quit. At full text, ``e``
 opens a numbered menu of the review's exclusion reasons (``1``–``9``, then letters; ``Esc`` or ``q``
 cancels), the screen says where the paper is (the file ``sysrev fulltext fetch`` stored, or the DOI link
-of a paper that needs library access) and ``o`` opens it. The screen resumes where the reviewer stopped (records they already decided are not shown
+of a paper that needs library access) and ``o`` opens it. The screen resumes where the reviewer stopped (records they
+already decided are not shown
 again), shows progress (record n of N, mean seconds per record, time left) and is blind: it never reads or
 shows another reviewer's decisions, only the reviewer's own when going back.
 

@@ -16,7 +16,7 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sysrev.errors import InputError, SysrevError
 from sysrev.formats.safexml import UnsafeXMLRefused, parse_xml
@@ -176,7 +176,7 @@ def search_pubmed(query: str, *, out_dir, name: str = "pubmed", window: DateWind
     """
     if not 1 <= batch_size <= 10000:
         raise SysrevError("batch size must be between 1 and 10000")
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     eutils = eutils or EUtils(config or load_config())
     term, fetch_window = _living_terms(query, window, since, today)
     params = {"database": "pubmed", "query": query, "window": window.to_dict() if window else None,

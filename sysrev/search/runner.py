@@ -9,7 +9,7 @@ carried forward silently.
 
 import hashlib
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sysrev.errors import SysrevError
@@ -69,7 +69,7 @@ def resolve_since(since: str | None, runs_dir, strategy: Strategy, overlap_days:
             raise SysrevError(f"--since last: search {name!r} has no earlier run of this query in {runs_dir}; "
                               "run it once in full")
         created = read_snapshot(previous)[0]["created"]
-        day = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).date()
+        day = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).date()
     else:
         try:
             day = date.fromisoformat(since)
@@ -81,7 +81,7 @@ def resolve_since(since: str | None, runs_dir, strategy: Strategy, overlap_days:
 def run_strategy(strategy: Strategy, runs_dir, *, since=None, overlap_days=DEFAULT_OVERLAP_DAYS, resume=False,
                  config=None, progress=None, today=None):
     """Run one pubmed/scopus strategy into ``runs_dir``; return the :class:`RunOutcome`."""
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     since_day, previous_gaps = resolve_since(since, runs_dir, strategy, overlap_days)
     extra = {"strategy_file": strategy.path.name, "strategy": strategy_identity(strategy)}
     if since_day is not None:

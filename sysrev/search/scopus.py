@@ -14,7 +14,7 @@ fetched so far stay saved for ``--resume``.
 import json
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sysrev.errors import SysrevError
 from sysrev.search.config import SearchConfig, load_config
@@ -121,7 +121,7 @@ class ScopusAPI:
             return
         reset = self.quota_reset
         wait = None if reset is None else reset - self._now()
-        when = (datetime.fromtimestamp(reset, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        when = (datetime.fromtimestamp(reset, UTC).strftime("%Y-%m-%d %H:%M UTC")
                 if reset is not None else "an unknown time")
         if wait is None or wait > self.max_quota_wait:
             raise QuotaExhausted(f"the Scopus API quota of this key is used up; it resets at {when}. The pages "
@@ -167,7 +167,7 @@ def search_scopus(query: str, *, out_dir, name: str = "scopus", years: tuple | N
     ``years`` = (first, last) limits by publication year. ``since`` adds ``ORIG-LOAD-DATE AFT yyyymmdd``
     (records first loaded into Scopus after that day) for living updates.
     """
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     api = api or ScopusAPI(config or load_config())
     term = f"({query}) AND ORIG-LOAD-DATE AFT {since:%Y%m%d}" if since else query
     params = {"database": "scopus", "query": query, "years": list(years) if years else None,

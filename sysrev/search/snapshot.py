@@ -25,7 +25,7 @@ import json
 import os
 import secrets
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sysrev import __version__
@@ -96,7 +96,7 @@ def write_snapshot_lines(runs_dir, name, source_ids, lines, *, database, query=N
     if clash:
         raise ValueError(f"extra may not set computed manifest keys: {', '.join(clash)}")
 
-    created = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    created = (now or datetime.now(UTC)).astimezone(UTC)
     manifest = scrub({
         **_DEFAULT_KEYS,
         **extra,

@@ -36,7 +36,8 @@ def error_for(tmp_path, analyses, rows=ROWS):
     (GOOD.replace('estimate = "0.10"', 'ci = ["0.5", "0.1"]'), 7, "lower limit is above"),
     (GOOD.replace('source = "test"\n', ''), 5, "[analyses.pain.target] needs 'source'"),
     (GOOD + '\n[analyses.pain.subgroups]\n"x" = ["a"]\n', 9, "needs subgroup"),
-    (GOOD.replace('measure = "SMD"', 'measure = "SMD"\nsubgroup = "timepoint"'), 4, "needs a [analyses.pain.subgroups]"),
+    (GOOD.replace('measure = "SMD"', 'measure = "SMD"\nsubgroup = "timepoint"'), 4,
+     "needs a [analyses.pain.subgroups]"),
     (GOOD.replace('measure = "SMD"', 'measure = "SMD"\nmethod = "MH"'), 4, "inverse variance"),
     (GOOD.replace('measure = "SMD"', 'measure = "SMD"\npooled_sd = true'), 4, "only for measure"),
     ("title = 'x'\n" + GOOD, 1, "unknown top-level key"),
@@ -90,7 +91,8 @@ def test_selected_analyses_and_an_unknown_name(tmp_path):
     assert only.exit_code == 0 and only.output.startswith("other:") and "pain:" not in only.output
     assert not (project / "analysis" / "results" / "pain.json").exists()
     wrong = runner.invoke(cli, ["meta", "run", "pian", "--project", str(project)])
-    assert wrong.exit_code == 2 and "no analysis named 'pian'" in wrong.output and "(defined: pain, other)" in wrong.output
+    assert (wrong.exit_code == 2 and "no analysis named 'pian'" in wrong.output
+            and "(defined: pain, other)" in wrong.output)
 
 
 def test_negative_sd_is_an_error_even_when_sds_are_pooled(tmp_path):

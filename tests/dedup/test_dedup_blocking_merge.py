@@ -11,6 +11,7 @@ from sysrev.dedup.keys import record_keys
 from sysrev.dedup.merge import merge_records
 from sysrev.records import Record
 
+
 def synthetic(n, vocabulary, seed=1):
     rng = random.Random(seed)
     out = []

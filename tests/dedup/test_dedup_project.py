@@ -1,7 +1,7 @@
 """`sysrev dedup` in a project: records.jsonl + PRISMA summary, stable IDs on refresh, reviewer decisions."""
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -14,7 +14,7 @@ from sysrev.project import Project
 from sysrev.records import Record
 from sysrev.search.snapshot import write_snapshot
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 TRIAL = dict(title="Ultrasound-guided versus fluoroscopy-guided facet joint injections: a randomised trial",
              authors=["Smith, John", "Doe, Anna"], year=2015, journal="Pain Physician", volume="18", issue="3",
              pages="575-86")

@@ -127,7 +127,8 @@ def test_scale_direction_conflict_within_an_analysis(tmp_path):
                            analyses=analyses)
     errors = [f for f in findings(project) if f[0] == ERROR]
     assert len(errors) == 1
-    assert "analysis 'pain' mixes scale directions (higher is better: Relief 0-10; higher is worse: VAS 0-10)" in errors[0][4]
+    assert ("analysis 'pain' mixes scale directions "
+            "(higher is better: Relief 0-10; higher is worse: VAS 0-10)" in errors[0][4])
 
 
 def test_unknown_scale_direction_is_a_warning(tmp_path):

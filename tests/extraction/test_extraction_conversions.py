@@ -376,7 +376,7 @@ def test_sizes_and_ses_must_be_positive_finite_numbers(bad):
 
 @pytest.mark.parametrize("level", [0, 1, 100, 150])
 def test_confidence_level_outside_0_to_100_is_refused(level):
-    with pytest.raises(SysrevError, match=f"^confidence level must be between 0 and 100 \\(%\\), got "):
+    with pytest.raises(SysrevError, match="^confidence level must be between 0 and 100 \\(%\\), got "):
         cv.sd_from_ci(10, 13.92, 100, level=level)
 
 

@@ -516,7 +516,8 @@ def test_endnote_tagged_files_joined_without_blank_lines(fx):
     assert (article.title, article.authors, article.pages, article.year) == (
         "A made-up trial of ultrasound-guided facet injections", ["Kim, Sunghoon", "Lee, Kyunghee"], "101-108", 2016)
     assert (paper.title, paper.journal, paper.source_id) == ("A made-up proceedings paper",
-                                                            "Proceedings of an Example Meeting", "joined_scholar.enw:12")
+                                                            "Proceedings of an Example Meeting",
+                                                            "joined_scholar.enw:12")
     assert (book.title, book.authors, book.year) == ("A made-up book", ["Roe, Richard"], 2020)
 
 

@@ -4,11 +4,10 @@ import json
 import textwrap
 
 import pytest
+from fulltext_fake_services import FakeServices
 
 from sysrev.fulltext.services import FulltextConfig, OpenAccessFinder
 from sysrev.project import load_project
-
-from fulltext_fake_services import FakeServices
 
 REVIEW_TOML = textwrap.dedent("""
     [review]

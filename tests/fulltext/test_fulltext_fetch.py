@@ -5,12 +5,11 @@ import csv
 import json
 
 from click.testing import CliRunner
+from fulltext_fake_services import PAYWALL_HTML, PDF, Answer, jats
 
 from sysrev.cli.main import cli
 from sysrev.fulltext.fetch import fetch_fulltexts, records_to_fetch
 from sysrev.fulltext.manifest import read_manifest
-
-from fulltext_fake_services import PAYWALL_HTML, PDF, Answer, jats
 
 TABLE = ("<table-wrap id='t1'><label>Table 1</label><caption><title>Pain</title></caption><table>"
          "<thead><tr><th>Outcome</th><th>US</th><th>FL</th></tr></thead>"

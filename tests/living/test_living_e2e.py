@@ -6,7 +6,7 @@ release matching a hand count."""
 import json
 import math
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from click.testing import CliRunner
 from growing_pubmed import GrowingPubmed
@@ -90,7 +90,7 @@ def test_a_living_update_from_refresh_to_the_second_release(tmp_path, eutils_ser
     assert v1["searches"][1]["name"] == "pubmed" and v1["searches"][1]["searched"] is not None
 
     # ---- A month later: 4 records entered in PubMed; a CENTRAL export with one record PubMed already gave.
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     monkeypatch.setattr("sysrev.living.refresh._today", lambda: today + timedelta(days=30))
     new_pmids = corpus.enter(4, entered=today)
     inbox = root / "searches" / "inbox" / "central"

@@ -1,7 +1,7 @@
 """`sysrev refresh`: living updates of every strategy, the inbox, dedup against history, the to-do list."""
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from click.testing import CliRunner
 from growing_pubmed import GrowingPubmed
@@ -27,7 +27,7 @@ ER  -
 
 
 def _today():
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def _records(root):

@@ -25,7 +25,8 @@ def _edit_extraction(root):
     """Drop Uppsala and change Edinburgh's experimental-arm SD from 47 to 40 (both arms' pooled SD moves)."""
     path = root / "analysis" / "extraction" / "length_of_stay.csv"
     lines = [line for line in path.read_text().splitlines(keepends=True) if not line.startswith("Uppsala")]
-    path.write_text("".join(line.replace("Edinburgh,los,,discharge,SU,155,55,47", "Edinburgh,los,,discharge,SU,155,55,40")
+    path.write_text("".join(line.replace("Edinburgh,los,,discharge,SU,155,55,47",
+                                         "Edinburgh,los,,discharge,SU,155,55,40")
                             for line in lines))
 
 

@@ -76,7 +76,8 @@ def test_meta_run_prints_pending_and_strict_fails(review):
     runner = CliRunner()
     default = runner.invoke(cli, ["meta", "run", "--project", str(root)])
     assert default.exit_code == 0, default.output
-    assert "pending: 3 item(s)" in default.output and "Baker 2021: extraction pain — no extraction row" in default.output
+    assert ("pending: 3 item(s)" in default.output
+            and "Baker 2021: extraction pain — no extraction row" in default.output)
     strict = runner.invoke(cli, ["meta", "run", "--project", str(root), "--strict"])
     assert strict.exit_code == 2
     assert "error: --strict: 3 pending item(s)" in strict.output

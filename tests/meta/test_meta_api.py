@@ -28,7 +28,8 @@ def test_result_is_a_meta_result_and_its_dict_is_strict_json(bcg_frame):
 def test_generic_inverse_variance_accepts_se_or_vi_but_not_both():
     se = pd.DataFrame({"study": ["A", "B", "C"], "yi": [0.1, 0.3, -0.2], "se": [0.1, 0.2, 0.3]})
     vi = se.assign(vi=se.se**2).drop(columns="se")
-    assert meta_analysis(se, "GEN").to_dict()["estimate"] == pytest.approx(meta_analysis(vi, "GEN").to_dict()["estimate"])
+    assert (meta_analysis(se, "GEN").to_dict()["estimate"]
+            == pytest.approx(meta_analysis(vi, "GEN").to_dict()["estimate"]))
     with pytest.raises(InputError, match="not both"):
         meta_analysis(se.assign(vi=se.se**2), "GEN")
 

@@ -143,7 +143,8 @@ def test_duplicate_names_within_a_subgroup_are_an_error(tmp_path):
     data = tmp_path / "data.csv"
     data.write_text("study,events1,n1,events2,n2,time\nA,3,10,4,10,6m\nA,5,10,4,10,12m\nA,5,10,6,10,12m\n")
     result = pool(data, "--measure", "RR", "--subgroup", "time")
-    assert result.exit_code == 2 and "line 4" in result.output and "within subgroup '12m' (also on line 3)" in result.output
+    assert (result.exit_code == 2 and "line 4" in result.output
+            and "within subgroup '12m' (also on line 3)" in result.output)
 
 
 def test_semicolon_separated_export_is_read(tmp_path, bcg_csv):

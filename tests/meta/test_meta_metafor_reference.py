@@ -1,7 +1,8 @@
 """sysrev against metafor: every pinned number in validation/metafor/reference.json, case by case.
 
 The reference is produced by validation/metafor/make_reference.R (metafor 3.8-1, iterative estimators run to
-1e-12). Every number must agree to a relative tolerance of 1e-6, however small the number (P values of 1e-26 included); no quantity needs a looser one. The only
+1e-12). Every number must agree to a relative tolerance of 1e-6, however small the number (P values of 1e-26 included);
+no quantity needs a looser one. The only
 absolute allowance (1e-9) is for quantities that are zero: at a (RE)ML maximum on the boundary τ² = 0
 metafor's iteration stops a hair above it (τ² ≈ 1e-13, I² ≈ 1e-10 %) where sysrev reports 0.
 """
@@ -35,12 +36,14 @@ def test_pooling_case_matches_metafor(case):
     _assert_all_close(compare.compare_case(case, REFERENCE))
 
 
-@pytest.mark.parametrize("spec", REFERENCE["leave_one_out"], ids=lambda s: f"{s['dataset']}-{s['args']['tau2']}-{s['args']['ci']}")
+@pytest.mark.parametrize("spec", REFERENCE["leave_one_out"],
+                         ids=lambda s: f"{s['dataset']}-{s['args']['tau2']}-{s['args']['ci']}")
 def test_leave_one_out_matches_metafor(spec):
     _assert_all_close(compare.compare_leave_one_out(spec, REFERENCE))
 
 
-@pytest.mark.parametrize("spec", REFERENCE["bias"], ids=lambda s: f"{s['dataset']}-{s['args']['model']}-{s['args']['tau2']}")
+@pytest.mark.parametrize("spec", REFERENCE["bias"],
+                         ids=lambda s: f"{s['dataset']}-{s['args']['model']}-{s['args']['tau2']}")
 def test_bias_tests_match_metafor(spec):
     _assert_all_close(compare.compare_bias(spec, REFERENCE))
 

@@ -215,7 +215,8 @@ def test_row14_yusuf_peto_and_lee_dersimonian_laird(metadat):
 
 def test_row15_raudenbush_reml_and_egger2001_small_study_tests(metadat):
     d = metadat("raudenbush1985")
-    frame = pd.DataFrame({"study": d.author + " " + d.year.astype(str) + " " + d.study.astype(str), "yi": d.yi, "vi": d.vi})
+    frame = pd.DataFrame({"study": d.author + " " + d.year.astype(str) + " " + d.study.astype(str),
+                          "yi": d.yi, "vi": d.vi})
     r = meta_analysis(frame, "GEN", model="random", tau2="REML").to_dict()
     assert close(r["tau2"], 0.0188) and close(r["estimate"], 0.0837) and close(r["Q"], 35.8295)
     assert close(r["z"], 1.6208)

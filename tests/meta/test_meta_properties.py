@@ -78,7 +78,8 @@ def test_permuting_studies_changes_nothing(analysis, data):
 
 def _swap(frame):
     out = frame.copy()
-    pairs = [("events1", "events2"), ("n1", "n2")] if "events1" in frame else [("n1", "n2"), ("mean1", "mean2"), ("sd1", "sd2")]
+    pairs = ([("events1", "events2"), ("n1", "n2")] if "events1" in frame
+             else [("n1", "n2"), ("mean1", "mean2"), ("sd1", "sd2")])
     for one, two in pairs:
         out[one], out[two] = frame[two], frame[one]
     return out

@@ -143,6 +143,7 @@ def test_overall_pools_every_row_of_every_subgroup_with_weights_of_the_overall_a
 
 def test_same_trial_in_two_subgroups_is_allowed():
     frame = pd.DataFrame({"study": ["Trial A", "Trial A", "Trial B", "Trial B"], "time": ["6 m", "12 m", "6 m", "12 m"],
-                          "events1": [3, 5, 4, 6], "n1": [40, 40, 50, 50], "events2": [6, 8, 7, 9], "n2": [40, 40, 50, 50]})
+                          "events1": [3, 5, 4, 6], "n1": [40, 40, 50, 50],
+                          "events2": [6, 8, 7, 9], "n2": [40, 40, 50, 50]})
     r = meta_analysis(frame, "RR", subgroup="time").to_dict()
     assert set(r["subgroups"]) == {"6 m", "12 m"} and r["k"] == 4

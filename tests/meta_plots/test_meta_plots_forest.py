@@ -219,7 +219,8 @@ def test_result_that_is_not_a_meta_analysis_is_rejected(tmp_path):
 
 
 def test_long_title_fits_inside_the_figure(own_fixtures):
-    title = "Analysis 2.1 Function (ODI) — PARTIAL: 2 of 8 comparisons, not the reproduction of the paper; see the extraction report for the missing cells"
+    title = ("Analysis 2.1 Function (ODI) — PARTIAL: 2 of 8 comparisons, not the reproduction of the paper; "
+             "see the extraction report for the missing cells")
     fig = forest_figure(analyse(own_fixtures, "gen.csv", "GEN"), title=title)
     renderer = fig.canvas.get_renderer()
     [text] = [t for t in fig.axes[0].texts if t.get_text() == title]

@@ -109,7 +109,8 @@ def test_check_warns_about_studies_missing_from_studies_csv(project):
     (extraction / "studies.csv").write_text("study\nTrial Alpha 2019\nTrial Beta 2020\nTrial Delta 2022\n")
     result = run("rob", "check", "--project", project)
     assert result.exit_code == 0
-    assert "warning: " in result.output and "study 'Trial Gamma 2021' is not in the extraction's studies.csv" in result.output
+    assert ("warning: " in result.output
+            and "study 'Trial Gamma 2021' is not in the extraction's studies.csv" in result.output)
     assert "'Trial Alpha 2019' is not in" not in result.output
 
 

@@ -58,7 +58,8 @@ def test_invalid_answer_names_file_key_and_line(tmp_path):
     edit(path, '"1.1" = "Y"', '"1.1" = "Yes"')
     with pytest.raises(InputError) as err:
         load_assessment(path)
-    line = next(i for i, l in enumerate(path.read_text().splitlines(), 1) if l.startswith('"1.1" = "Yes"'))
+    line = next(i for i, text_line in enumerate(path.read_text().splitlines(), 1)
+                if text_line.startswith('"1.1" = "Yes"'))
     assert err.value.path == path and err.value.line == line and err.value.column == "D1.answers.1.1"
     assert "answer 'Yes' is not allowed" in str(err.value)  # quoted as typed
 
@@ -99,7 +100,8 @@ def test_override_needs_justification(tmp_path):
 
 def test_override_with_justification_replaces_the_algorithm(tmp_path):
     path = make(tmp_path)
-    edit(path, '# override = ""\n# justification = ""', 'override = "High risk"\njustification = "sealed envelopes were translucent"')
+    edit(path, '# override = ""\n# justification = ""',
+         'override = "High risk"\njustification = "sealed envelopes were translucent"')
     a = load_assessment(path)
     assert a.algorithm("D1") == "low" and a.domain("D1") == "high" and a.overall_final() == "high"
     assert problems_of(path) == []

@@ -9,12 +9,11 @@ import json
 import textwrap
 
 import pytest
+from screening_fixture_data import REVIEW_TOML, TITLES, record_dict
 
 from sysrev.project import load_project
 from sysrev.records import Record
 from sysrev.search.snapshot import write_snapshot
-
-from screening_fixture_data import REVIEW_TOML, TITLES, record_dict
 
 
 @pytest.fixture

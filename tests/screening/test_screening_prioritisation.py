@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from scipy.stats import hypergeom
 
 from sysrev.cli.main import cli
-from sysrev.screening.log import HEADER_WITH_RANK, append_decisions, Decision, log_path, read_log
+from sysrev.screening.log import HEADER_WITH_RANK, Decision, append_decisions, log_path, read_log
 from sysrev.screening.ranking import Ranking, rank_for_reviewer
 from sysrev.screening.session import ScreenSession
 from sysrev.screening.state import load_screening

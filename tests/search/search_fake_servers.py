@@ -351,7 +351,8 @@ class _Handler(BaseHTTPRequestHandler):
                 body = b'{"error-response":{"error-code":"TOO_MANY_REQUESTS","error-message":"Quota Exceeded"}}'
                 return self._send(429, body, "application/json", "scopus", params, headers)
         if state.expected_key is not None and key != state.expected_key:
-            body = b'{"error-response":{"error-code":"APIKEY_INVALID","error-message":"The provided apiKey is invalid."}}'
+            body = (b'{"error-response":{"error-code":"APIKEY_INVALID",'
+                    b'"error-message":"The provided apiKey is invalid."}}')
             return self._send(401, body, "application/json", "scopus", params, headers)
         found = corpus.search(params.get("query", ""), params.get("date"))
         count = int(params.get("count", 25))

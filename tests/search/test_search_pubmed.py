@@ -40,7 +40,8 @@ def test_small_search_gets_every_record_once(make_server, eutils_for, tmp_path):
     assert len(server.requests("efetch")) == 4  # 35 records in batches of 10
     assert not (tmp_path / ".partial-pubmed").exists()
     record = next(r for r in records if r.source_id == "30000003")  # i % 10 == 3 carries a MedlineDate
-    assert record.year == corpus.by_pmid["30000003"][1].year and record.pages == "575-586" and record.doi == "10.1000/syn.30000003"
+    assert (record.year == corpus.by_pmid["30000003"][1].year and record.pages == "575-586"
+            and record.doi == "10.1000/syn.30000003")
 
 
 def test_over_limit_is_split_by_date_and_counts_add_up(make_server, eutils_for, tmp_path, monkeypatch):

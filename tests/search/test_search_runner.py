@@ -1,6 +1,6 @@
 """Strategies and living updates: --since, overlap, the previous run's gaps."""
 
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from search_fake_servers import SyntheticPubmed, SyntheticScopus
@@ -35,11 +35,11 @@ def test_strategy_dates_and_errors(tmp_path):
 
 
 def test_resolve_since_uses_last_run_day_minus_overlap(tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     write_snapshot(tmp_path, "pubmed", [Record(source_id="1")], database="pubmed", query="x",
                    extra={"gaps": [{"kind": "batch", "window": None}]},
-                   now=datetime(2026, 3, 10, 23, 59, tzinfo=timezone.utc))
+                   now=datetime(2026, 3, 10, 23, 59, tzinfo=UTC))
     strategy = _strategy(tmp_path, 'database = "pubmed"\nquery = "x"\n', name="pubmed")
     day, gaps = resolve_since("last", tmp_path, strategy, 3)
     assert day == date(2026, 3, 7) and gaps == [{"kind": "batch", "window": None}]
@@ -50,7 +50,7 @@ def test_resolve_since_uses_last_run_day_minus_overlap(tmp_path):
 
 
 def test_scopus_living_update_after_a_gap_runs_in_full(make_server, scopus_for, tmp_path, monkeypatch):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sysrev.search import runner
 
@@ -60,7 +60,7 @@ def test_scopus_living_update_after_a_gap_runs_in_full(make_server, scopus_for, 
     runs = tmp_path / "runs"
     write_snapshot(runs, "scopus", [Record(source_id="2-s2.0-1")], database="scopus", query="pain",
                    extra={"gaps": [{"kind": "page", "years": None, "start": 0}]},
-                   now=datetime(2026, 3, 10, tzinfo=timezone.utc))
+                   now=datetime(2026, 3, 10, tzinfo=UTC))
     api = scopus_for(server)
     monkeypatch.setattr(runner, "search_scopus", _with_api(runner.search_scopus, api))
     outcome = run_strategy(strategy, runs, since="last")
@@ -103,25 +103,25 @@ def _with_eutils(function, eutils):
 
 
 def test_changes_since_previous(tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sysrev.search.runner import changes_since_previous
 
     first = write_snapshot(tmp_path, "pubmed", [Record(source_id=i) for i in "123"], database="pubmed",
-                           now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+                           now=datetime(2026, 1, 1, tzinfo=UTC))
     assert changes_since_previous(tmp_path, first) is None
     second = write_snapshot(tmp_path, "pubmed", [Record(source_id=i) for i in "2345"], database="pubmed",
-                            now=datetime(2026, 2, 1, tzinfo=timezone.utc))
+                            now=datetime(2026, 2, 1, tzinfo=UTC))
     assert changes_since_previous(tmp_path, second) == {"previous": first.name, "new": 2, "gone": 1}
     update = write_snapshot(tmp_path, "pubmed", [Record(source_id="9")], database="pubmed",
-                            extra={"since": "2026-01-29"}, now=datetime(2026, 3, 1, tzinfo=timezone.utc))
+                            extra={"since": "2026-01-29"}, now=datetime(2026, 3, 1, tzinfo=UTC))
     assert changes_since_previous(tmp_path, update) == {"previous": second.name, "new": 1, "gone": None}
 
 
 def test_snapshots_are_matched_to_their_strategy_by_name_database_and_query(tmp_path):
     """An import whose folder carries the strategy's name (an NBIB file detected as 'pubmed') and a run of an
     edited query are not earlier runs of the strategy; the issue saw '1088 new, 6 no longer found'."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sysrev.search.runner import changes_since_previous, strategy_identity, strategy_runs
 
@@ -129,14 +129,14 @@ def test_snapshots_are_matched_to_their_strategy_by_name_database_and_query(tmp_
     runs = tmp_path / "runs"
     ours = write_snapshot(runs, "pubmed", [Record(source_id=i) for i in "12"], database="pubmed", query="pain",
                           extra={"strategy": strategy_identity(strategy)},
-                          now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+                          now=datetime(2026, 1, 1, tzinfo=UTC))
     write_snapshot(runs, "pubmed", [Record(source_id=str(i)) for i in range(100, 110)], database="file",
-                   now=datetime(2026, 1, 2, tzinfo=timezone.utc))  # an imported export named 'pubmed'
+                   now=datetime(2026, 1, 2, tzinfo=UTC))  # an imported export named 'pubmed'
     write_snapshot(runs, "pubmed", [Record(source_id="7")], database="pubmed", query="pain OR ache",
-                   now=datetime(2026, 1, 3, tzinfo=timezone.utc))  # an older version of the query
+                   now=datetime(2026, 1, 3, tzinfo=UTC))  # an older version of the query
     latest = write_snapshot(runs, "pubmed", [Record(source_id=i) for i in "123"], database="pubmed",
                             query="pain", extra={"strategy": strategy_identity(strategy)},
-                            now=datetime(2026, 2, 1, tzinfo=timezone.utc))
+                            now=datetime(2026, 2, 1, tzinfo=UTC))
     assert strategy_runs(runs, strategy) == [ours, latest]
     assert changes_since_previous(runs, latest, strategy) == {"previous": ours.name, "new": 1, "gone": 0}
 
@@ -145,7 +145,7 @@ def test_living_update_with_a_window_that_ends_before_it_starts_is_an_error(make
                                                                           monkeypatch):
     """`--since last` on a strategy whose entry-date maxdate has passed built 2026-11-30 … 2014-12-31 and
     reported '0 new'; it is an error naming the empty window, and nothing is written."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sysrev.search import runner
 
@@ -155,7 +155,7 @@ def test_living_update_with_a_window_that_ends_before_it_starts_is_an_error(make
                          name="pm")
     runs = tmp_path / "runs"
     write_snapshot(runs, "pm", [Record(source_id="1")], database="pubmed", query="pain",
-                   now=datetime(2026, 12, 3, tzinfo=timezone.utc))
+                   now=datetime(2026, 12, 3, tzinfo=UTC))
     with pytest.raises(SysrevError, match=r"window 2026-11-30 … 2014-12-31 .* is empty"):
         run_strategy(strategy, runs, since="last", today=date(2026, 12, 3))
     from sysrev.search.snapshot import list_snapshots

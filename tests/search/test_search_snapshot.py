@@ -1,7 +1,7 @@
 """Snapshots (contract 3): atomic write, manifest contents, read-back checks, listing."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -11,7 +11,7 @@ from sysrev.records import Record
 from sysrev.search import snapshot
 from sysrev.search.snapshot import list_snapshots, read_snapshot, source_ids_sha256, write_snapshot
 
-NOW = datetime(2026, 11, 23, 19, 30, 5, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 19, 30, 5, tzinfo=UTC)
 
 
 def _records(ids):

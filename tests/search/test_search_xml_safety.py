@@ -8,7 +8,8 @@ from sysrev.search import pubmed_xml
 from sysrev.search.pubmed_xml import PubmedXMLError, UnsafeXMLError, records_from_xml
 
 ARTICLE = ('<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">123</PMID>'
-           '<Article PubModel="Print"><Journal><JournalIssue CitedMedium="Print"><PubDate><MedlineDate>1998 Dec-1999 Jan'
+           '<Article PubModel="Print"><Journal><JournalIssue CitedMedium="Print"><PubDate>'
+           '<MedlineDate>1998 Dec-1999 Jan'
            '</MedlineDate></PubDate></JournalIssue><Title>J</Title></Journal><ArticleTitle>{title}</ArticleTitle>'
            '<Pagination><MedlinePgn>R12-5</MedlinePgn></Pagination><AuthorList><Author><LastName>Doe</LastName>'
            '<ForeName>Jo</ForeName></Author></AuthorList></Article></MedlineCitation><PubmedData><ArticleIdList>'

@@ -32,7 +32,8 @@ def build_project(root: Path):
     text = re.sub(r"\[screening\].*?(?=\n\[|\Z)", SCREENING.strip() + "\n", text, flags=re.S)
     (root / "review.toml").write_text(text, encoding="utf-8")
     records = [Record(source_id=str(40000000 + i), source="pubmed", title=t, pmid=str(40000000 + i),
-                      doi=f"10.1000/su.{i}", abstract=f"Patients were randomised to a stroke unit or a general ward ({i}).",
+                      doi=f"10.1000/su.{i}",
+                      abstract=f"Patients were randomised to a stroke unit or a general ward ({i}).",
                       authors=["Indredavik, B", "Bakke, F"], year=1990 + i, journal="Stroke")
                for i, t in enumerate(TITLES, start=1)]
     runs = root / "searches" / "runs"

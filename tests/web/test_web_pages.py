@@ -4,13 +4,12 @@ reviewer's decisions (blinding), a bad form value (a message, nothing written), 
 import csv
 
 import pytest
+from conftest import signed_in
 
 from sysrev.errors import SysrevError
 from sysrev.rob.form import load_assessment
 from sysrev.web.access import add_user
 from sysrev.web.app import create_app
-
-from conftest import signed_in
 
 
 def log_rows(project, stage, reviewer):
@@ -67,7 +66,8 @@ def test_screen_decide_and_move_on(app, project):
                                                                                   "looks in")
     # Back to it: the page shows alice's own decision; a new one is a new row (a changed mind).
     assert "Your decision so far: <strong>include" in client.get("/screen/title_abstract?at=R000001").data.decode()
-    client.post("/screen/title_abstract/decide", data={"csrf_token": csrf, "record_id": "R000001", "decision": "exclude"})
+    client.post("/screen/title_abstract/decide",
+                data={"csrf_token": csrf, "record_id": "R000001", "decision": "exclude"})
     assert [r["decision"] for r in log_rows(project, "title_abstract", "alice")] == ["include", "exclude"]
 
 
@@ -102,7 +102,8 @@ def test_blinding_screen_never_shows_another_reviewers_decision(app):
     assert "Your decision so far" not in page and "include</strong>" not in page
     # And the conflict on R000002 is hidden from bob until he has screened it himself.
     alice, csrf = clients["alice"]
-    alice.post("/screen/title_abstract/decide", data={"csrf_token": csrf, "record_id": "R000002", "decision": "exclude"})
+    alice.post("/screen/title_abstract/decide",
+               data={"csrf_token": csrf, "record_id": "R000002", "decision": "exclude"})
     carol_like = signed_in(app, "bob")[0]
     assert "R000002" not in carol_like.get("/conflicts/title_abstract").data.decode()
 
@@ -288,7 +289,8 @@ def test_relevance_order_records_rank_and_model_and_learns_from_own_decisions_on
     from sysrev.web.app import create_app
 
     other_app = create_app(other, token="TESTTOKEN", secret_key="test-secret")
-    with_bob = alice_after(app, {"R000005": "include", "R000006": "exclude", "R000007": "include", "R000008": "exclude"})
+    with_bob = alice_after(app, {"R000005": "include", "R000006": "exclude",
+                                 "R000007": "include", "R000008": "exclude"})
     without_bob = alice_after(other_app, {})
     # The first two records come in file order (nothing to learn from before an include and an exclude);
     # then a model trained on alice's decisions alone ranks the rest, the same whether or not bob screened.

@@ -75,7 +75,8 @@ def funnel_figure(result: dict, *, title=None) -> Figure:
     for index, name in enumerate(names):
         chosen = np.array([g == name for g in groups])
         ax.plot(show(yi[chosen]), se[chosen], linestyle="none", marker=MARKERS[index % len(MARKERS)],
-                markersize=5, markerfacecolor="none", markeredgecolor=COLOURS[index % len(COLOURS)], markeredgewidth=0.9,
+                markersize=5, markerfacecolor="none", markeredgecolor=COLOURS[index % len(COLOURS)],
+                markeredgewidth=0.9,
                 label=None if name is None else str(name))
     name = t.MEASURE_NAMES.get(measure, str(measure))
     ax.set_xlabel(f"{name} (log scale)" if ratio else name, fontproperties=font(FONT_SIZE + 1))

@@ -69,7 +69,8 @@ def ratio_scale(points, pooled, intervals) -> Scale:
         return [math.log10(v) for v in _finite(values) if v > 0.0]
 
     target = 10.0 ** _target(logs(points), logs(pooled), logs(intervals))
-    for extent, ticks in _RATIO_TICKS:
+    for entry in _RATIO_TICKS:
+        extent, ticks = entry
         if extent >= target * (1 - 1e-9):
             break
     else:
