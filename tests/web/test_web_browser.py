@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+# Skipped where Playwright (an outside program, like Chromium below) is not installed.
 playwright_api = pytest.importorskip("playwright.sync_api",
                                      reason="Playwright is not installed (pip install playwright)")
 
