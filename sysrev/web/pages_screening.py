@@ -81,16 +81,7 @@ def decide(stage):
     record_id = request.form.get("record_id", "")
     if record_id not in queue.mine and record_id not in queue.todo:
         raise SysrevError(f"record {record_id!r} is not in your {STAGE_LABEL[stage].lower()} queue; nothing saved")
-    decision = request.form.get("decision", "")
-    if decision not in DECISIONS:
-        raise SysrevError(f"decision must be one of {', '.join(DECISIONS)}; nothing saved")
-    reason = request.form.get("reason", "").strip()
-    if stage == "full_text" and decision == "exclude":
-        if reason not in screening.config.exclusion_reasons:
-            raise SysrevError("choose one of the review's exclusion reasons; nothing saved")
-    else:
-        reason = ""
-    note = " ".join(request.form.get("note", "").split())
+    decision, reason, note = _posted_decision(stage, screening.config)
     rank, model = g.orders.decided(queue, record_id, decision)
     append_decisions(log_path(g.project.screening_dir, stage, g.reviewer),
                      [Decision(record_id, decision, reason, g.reviewer, now_timestamp(), note, rank=rank, model=model)])
@@ -162,18 +153,25 @@ def resolve(stage):
     record_id = request.form.get("record_id", "")
     if record_id not in visible_conflicts(screening, stage, g.reviewer):
         raise SysrevError(f"record {record_id!r} is not a conflict you can settle; nothing saved")
-    decision = request.form.get("decision", "")
-    reason = request.form.get("reason", "").strip()
-    if decision not in DECISIONS:
-        raise SysrevError(f"decision must be one of {', '.join(DECISIONS)}; nothing saved")
-    if stage == "full_text" and decision == "exclude" and reason not in screening.config.exclusion_reasons:
-        raise SysrevError("choose one of the review's exclusion reasons; nothing saved")
-    if not (stage == "full_text" and decision == "exclude"):
-        reason = ""
-    note = " ".join(request.form.get("note", "").split())
+    decision, reason, note = _posted_decision(stage, screening.config)
     append_decisions(reconciliation_path(g.project.screening_dir, stage, g.reviewer),
                      [Decision(record_id, decision, reason, g.reviewer, now_timestamp(), note)])
     return redirect(url_for("screening.conflicts", stage=stage))
+
+
+def _posted_decision(stage: str, config) -> tuple[str, str, str]:
+    """The posted (decision, reason, note), checked as the decision log checks them: a reason only for a
+    full-text exclusion, and then one of the review's reasons."""
+    decision = request.form.get("decision", "")
+    if decision not in DECISIONS:
+        raise SysrevError(f"decision must be one of {', '.join(DECISIONS)}; nothing saved")
+    reason = request.form.get("reason", "").strip()
+    if stage == "full_text" and decision == "exclude":
+        if reason not in config.exclusion_reasons:
+            raise SysrevError("choose one of the review's exclusion reasons; nothing saved")
+    else:
+        reason = ""
+    return decision, reason, " ".join(request.form.get("note", "").split())
 
 
 def _order(stage: str) -> str:
