@@ -4,7 +4,7 @@ import json
 
 import click
 
-from sysrev.cli.meta_options import analysis_options, resolve_input
+from sysrev.cli.meta_options import analysis_options, resolve_input, study_order
 
 
 @click.command()
@@ -37,15 +37,7 @@ def cumulative(data_csv, analysis_name, project_dir, measure, method, model, tau
                "zero": zero, "level": level}
     frame, lines, source, kwargs, studies, project = resolve_input(data_csv, analysis_name, project_dir, options)
     try:
-        if project is None:
-            if order_by not in frame.columns:
-                raise InputError(f"no column '{order_by}' to order the studies by (use --order-by COLUMN)",
-                                 path=data_csv, line=1)
-            values = list(frame[order_by])
-        else:
-            from sysrev.analyses.study_order import order_values
-
-            values = order_values(project, studies, order_by)
+        values = study_order(frame, data_csv, project, studies, order_by)
         result = meta_analysis(frame, **kwargs)
         summary = cumulative_analysis(result, values, order_by=order_by, descending=descending).to_dict()
     except StudyDataError as exc:

@@ -67,3 +67,18 @@ def resolve_input(data_csv, analysis_name, project_dir, options: dict):
     kwargs.update({key: value for key, value in options.items() if value is not None})
     studies = list(frame.pop("_study"))
     return frame, None, f"analysis '{analysis_name}'", kwargs, studies, project
+
+
+def study_order(frame, data_csv, project, studies, order_by) -> list:
+    """The value each study is ordered by: a column of DATA.csv, or, for a project analysis, the study table's
+    column or the year in the study label (:func:`sysrev.analyses.study_order.order_values`)."""
+    from sysrev.errors import InputError
+
+    if project is None:
+        if order_by not in frame.columns:
+            raise InputError(f"no column '{order_by}' to order the studies by (use --order-by COLUMN)",
+                             path=data_csv, line=1)
+        return list(frame[order_by])
+    from sysrev.analyses.study_order import order_values
+
+    return order_values(project, studies, order_by)

@@ -4,7 +4,7 @@ import json
 
 import click
 
-from sysrev.cli.meta_options import analysis_options, resolve_input
+from sysrev.cli.meta_options import analysis_options, resolve_input, study_order
 
 
 def _heterogeneity(value: str):
@@ -46,7 +46,6 @@ def tsa(data_csv, analysis_name, project_dir, measure, method, model, tau2, ci, 
     The studies are added in order of --order-by, as in `sysrev meta cumulative`, with the pooling options of
     `sysrev meta pool` (default: fixed effect; an analysis's own settings with --analysis).
     """
-    from sysrev.errors import InputError
     from sysrev.living.sequential import Design, trial_sequential_analysis
     from sysrev.meta import meta_analysis
     from sysrev.meta.inputs import StudyDataError
@@ -69,15 +68,7 @@ def tsa(data_csv, analysis_name, project_dir, measure, method, model, tau2, ci, 
     design = Design(alpha=alpha, beta=beta, rrr=rrr, control_rate=control_rate, difference=mid, variance=variance,
                     heterogeneity=_heterogeneity(heterogeneity))
     try:
-        if project is None:
-            if order_by not in frame.columns:
-                raise InputError(f"no column '{order_by}' to order the studies by (use --order-by COLUMN)",
-                                 path=data_csv, line=1)
-            values = list(frame[order_by])
-        else:
-            from sysrev.analyses.study_order import order_values
-
-            values = order_values(project, studies, order_by)
+        values = study_order(frame, data_csv, project, studies, order_by)
         result = meta_analysis(frame, **kwargs)
         summary = trial_sequential_analysis(result, values, design, order_by=order_by)
     except StudyDataError as exc:
