@@ -8,10 +8,13 @@ the old rows get empty cells. A changed mind is a new row; the history stays, an
 is the one that counts (file order, not timestamp order, because imports may carry older times).
 
 Writing: every append takes the project lock (:mod:`sysrev.locking`: a file lock inside the project, so
-processes with different temp folders, working folders or user accounts share it), reads the current file,
-adds the rows and writes the whole file back atomically (temp file + fsync + rename). Concurrent appends
-from several processes therefore serialise and nothing is lost; a crash leaves the old file or the new one,
-never a torn row.
+processes with different temp folders, working folders or user accounts share it), so concurrent appends from
+several processes serialise and nothing is lost. An ordinary append reads only the header line and adds the
+new rows at the end of the file in one write, then fsyncs: its cost does not grow with the log (a reviewer's
+10,000th decision costs what the first did). A new file, or a row that needs more columns than the header
+has, writes the whole file atomically instead (temp file + fsync + rename). A crash in the middle of an
+append can at worst leave a last row without its end of line; the next append starts on a new line, and
+reading reports that row with its file and line (never counts it silently).
 
 Reading never drops a row silently: a malformed or foreign row (wrong column count, unknown record_id,
 unknown decision, reason or reviewer, a row of another reviewer, a bad timestamp) becomes a
@@ -20,6 +23,7 @@ unknown decision, reason or reviewer, a row of another reviewer, a bad timestamp
 
 import csv
 import io
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -122,18 +126,39 @@ def append_decisions(path, decisions) -> int:
         return 0
     path = Path(path)
     with lock_for_path(path):
-        existing = path.read_text(encoding="utf-8") if path.exists() else ""
-        header, rows = _split_existing(path, existing)
+        header = _existing_header(path)
         width = max([len(header or HEADER)] + [d.columns_needed() for d in decisions])
         if header is not None and len(header) == width:
-            text = existing if existing.endswith("\n") or not existing else existing + "\n"
-            text += _format_rows([d.cells()[:width] for d in decisions])
-        else:
-            new_header = HEADER_WITH_RANK[:width]
-            old = [row + [""] * (width - len(row)) for row in rows]
-            text = _format_rows([list(new_header)] + old + [d.cells()[:width] for d in decisions])
-        atomic_write_text(path, text)
+            _append_rows(path, _format_rows([d.cells()[:width] for d in decisions]))
+            return len(decisions)
+        existing = path.read_text(encoding="utf-8") if path.exists() else ""
+        header, rows = _split_existing(path, existing)
+        old = [row + [""] * (width - len(row)) for row in rows]
+        atomic_write_text(path, _format_rows([list(HEADER_WITH_RANK[:width])] + old
+                                             + [d.cells()[:width] for d in decisions]))
     return len(decisions)
+
+
+def _existing_header(path: Path):
+    """The header of the log at ``path`` (checked as a decision log's), or None for a missing or blank file."""
+    if not path.exists():
+        return None
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        first = fh.readline()
+        if not first.strip():
+            first += fh.read()  # a blank first line: the whole file decides (blank, or not a log)
+    return _split_existing(path, first)[0]
+
+
+def _append_rows(path: Path, text: str) -> None:
+    """Add ``text`` (whole CSV rows) at the end of ``path`` in one write, on a new line, and fsync it."""
+    with open(path, "rb+") as fh:
+        fh.seek(-1, os.SEEK_END)
+        data = (b"" if fh.read(1) == b"\n" else b"\n") + text.encode("utf-8")
+        fh.seek(0, os.SEEK_END)
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def read_log(path, *, stage, config, known_ids=None, owner=None):

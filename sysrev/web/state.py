@@ -1,8 +1,11 @@
 """What the pages read: the project's screening state for one reviewer, kept fast between requests.
 
 The deduplicated records (thousands of lines of JSON) are read once and kept until ``records.jsonl``
-changes; the decision logs are re-read on every request, so a decision written from the terminal shows on
-the next page at once. Nothing here writes: pages write through the stage functions the CLI uses.
+changes. The screening state is rebuilt only when a decision log, ``review.toml`` or the records changed
+(checked with a few ``stat`` calls per request), and then only the logs that changed are read again (each
+log's rows are kept with its inode, size and modification time), so a decision written from the terminal
+shows on the next page at once while an unchanged project costs next to nothing. Nothing here writes: pages
+write through the stage functions the CLI uses.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from sysrev.screening.log import parse_timestamp
+from sysrev.screening.log import parse_timestamp, read_log
 from sysrev.screening.records import load_known_records
 from sysrev.screening.state import load_screening
 
@@ -29,6 +32,7 @@ class RecordCache:
         self._by_id = None
         self._screening = None
         self._screening_key = None
+        self._logs = LogCache()
         self._lock = threading.Lock()
 
     def records(self) -> list[dict]:
@@ -56,10 +60,38 @@ class RecordCache:
         with self._lock:
             if self._screening is not None and self._screening_key == signature:
                 return self._screening
-        screening = load_screening(self.project, records=records)
+            if self._screening_key is None or self._screening_key[::2] != signature[::2]:
+                self._logs.clear()  # other records or settings: every row is checked again
+        screening = load_screening(self.project, records=records, read=self._logs.read)
         with self._lock:
             self._screening, self._screening_key = screening, signature
         return screening
+
+
+class LogCache:
+    """:func:`read_log` with each file's result kept until the file changes (inode, size, modification time):
+    after a decision only the log it went to is read again. Valid for one set of records and settings (the
+    owner clears it when either changes)."""
+
+    def __init__(self):
+        self._held = {}
+        self._lock = threading.Lock()
+
+    def read(self, path, *, stage, config, known_ids):
+        stat = Path(path).stat()
+        key = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        with self._lock:
+            held = self._held.get(path)
+        if held is not None and held[0] == key:
+            return held[1]
+        result = read_log(path, stage=stage, config=config, known_ids=known_ids)
+        with self._lock:
+            self._held[path] = (key, result)
+        return result
+
+    def clear(self):
+        with self._lock:
+            self._held.clear()
 
 
 def _files_signature(path: Path) -> tuple:
@@ -133,8 +165,13 @@ class Orders:
         self._shown = {}
         self._lock = threading.Lock()
 
-    def next(self, screening, queue: Queue, order: str, candidates: list[str]) -> str:
-        """The record to show next among ``candidates`` (the reviewer's undecided records, skips left out)."""
+    def next(self, screening, queue: Queue, order: str, candidates: list[str], *, ahead_of: str | None = None) -> str:
+        """The record to show next among ``candidates`` (the reviewer's undecided records, skips left out).
+
+        ``ahead_of``: the record the reviewer is reading, when the next one is chosen before it is decided
+        (the page fetches it ahead). It counts as decided for the rank, and the model must have learnt from
+        every decision made so far, so the record shown after the decision is the one the terminal would show
+        then (there the model may be one decision behind)."""
         from sysrev.screening.ordering import RecordOrder
 
         key = (queue.reviewer, queue.stage, order)
@@ -146,7 +183,8 @@ class Orders:
             if held is None or held[0] != signature:
                 held = (signature, RecordOrder(order, eligible, {r["record_id"]: r for r in screening.records}, mine))
                 self._orders[key] = held
-        record_id, rank, model = held[1].next(candidates, queue.todo)
+        undecided = [rid for rid in queue.todo if rid != ahead_of]
+        record_id, rank, model = held[1].next(candidates, undecided, lag=0 if ahead_of else 1)
         with self._lock:
             self._shown[(queue.reviewer, queue.stage, record_id)] = (rank, model)
         return record_id
