@@ -168,12 +168,20 @@ def read_log(path, *, stage, config, known_ids=None, owner=None):
     reviewer is foreign. ``known_ids`` (a set) flags rows of unknown records; ``None`` skips that check.
     """
     path = Path(path)
-    owner = owner if owner is not None else path.stem
-    problems = []
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         return [], [LogProblem(path, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")]
+    return read_log_text(path, text, stage=stage, config=config, known_ids=known_ids, owner=owner)
+
+
+def read_log_text(path, text: str, *, stage, config, known_ids=None, owner=None, line_offset: int = 0):
+    """:func:`read_log` of ``text``, the log at ``path`` or its header line followed by rows appended to it
+    since an earlier read (then ``line_offset`` is the number of data rows before them, so every decision and
+    problem keeps its line number in the file)."""
+    path = Path(path)
+    owner = owner if owner is not None else path.stem
+    problems = []
     reader = csv.reader(io.StringIO(text))
     try:
         header = tuple(h.strip() for h in next(reader))
@@ -193,10 +201,10 @@ def read_log(path, *, stage, config, known_ids=None, owner=None):
             continue
         issue = _row_problem(row, header, stage, config, known_ids, owner)
         if issue:
-            problems.append(LogProblem(path, start, issue))
+            problems.append(LogProblem(path, start + line_offset, issue))
             continue
         cells = [c.strip() for c in row] + [""] * (len(HEADER_WITH_RANK) - len(row))
-        decisions.append(Decision(*cells[:8], path=path, line=start))
+        decisions.append(Decision(*cells[:8], path=path, line=start + line_offset))
     return decisions, problems
 
 

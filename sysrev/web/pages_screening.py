@@ -24,7 +24,7 @@ from sysrev.screening.config import DECISIONS, STAGES
 from sysrev.screening.log import Decision, append_decisions, log_path, now_timestamp, reconciliation_path
 from sysrev.screening.ordering import ORDERS
 from sysrev.screening.session import default_order
-from sysrev.web.state import Queue, reviewer_queue, visible_conflicts
+from sysrev.web.state import Queue, visible_conflicts
 
 blueprint = Blueprint("screening", __name__)
 STAGE_LABEL = {"title_abstract": "Title/abstract", "full_text": "Full text"}
@@ -40,7 +40,7 @@ def _stage(stage: str) -> str:
 def screen(stage):
     stage = _stage(stage)
     screening = g.cache.screening()
-    queue = reviewer_queue(screening, stage, g.reviewer)
+    queue = g.cache.queue(screening, stage, g.reviewer)
     order = _order(stage)
     wanted = request.args.get("at")
     if wanted is not None and wanted not in queue.mine:
@@ -71,7 +71,7 @@ def next_record(stage):
     own queue and order only; writes nothing."""
     stage = _stage(stage)
     screening = g.cache.screening()
-    queue = reviewer_queue(screening, stage, g.reviewer)
+    queue = g.cache.queue(screening, stage, g.reviewer)
     after = request.args.get("after", "")
     if after not in queue.mine and after not in queue.todo:
         return jsonify(error=f"record {after!r} is not in your {STAGE_LABEL[stage].lower()} queue"), 400
@@ -96,7 +96,7 @@ def decide(stage):
     whether the record the page fetched ahead (``expect_next``) is still undecided and may be shown."""
     stage = _stage(stage)
     screening = g.cache.screening()
-    queue = reviewer_queue(screening, stage, g.reviewer)
+    queue = g.cache.queue(screening, stage, g.reviewer)
     record_id = request.form.get("record_id", "")
     if record_id not in queue.mine and record_id not in queue.todo:
         raise SysrevError(f"record {record_id!r} is not in your {STAGE_LABEL[stage].lower()} queue; nothing saved")

@@ -10,11 +10,12 @@ write through the stage functions the CLI uses.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from sysrev.screening.log import parse_timestamp, read_log
+from sysrev.screening.log import parse_timestamp, read_log, read_log_text
 from sysrev.screening.records import load_known_records
 from sysrev.screening.state import load_screening
 
@@ -33,6 +34,7 @@ class RecordCache:
         self._screening = None
         self._screening_key = None
         self._logs = LogCache()
+        self._queues = {}  # (stage, reviewer) -> Queue of the current screening state
         self._lock = threading.Lock()
 
     def records(self) -> list[dict]:
@@ -65,43 +67,118 @@ class RecordCache:
         screening = load_screening(self.project, records=records, read=self._logs.read)
         with self._lock:
             self._screening, self._screening_key = screening, signature
+            self._queues = {}
         return screening
+
+    def queue(self, screening, stage: str, reviewer: str) -> Queue:
+        """:func:`reviewer_queue`, kept while ``screening`` is the current state (the page that fetched the next
+        record ahead and the decision posted after it share one). Read-only: callers never change it."""
+        with self._lock:
+            held = self._queues.get((stage, reviewer)) if screening is self._screening else None
+        if held is not None:
+            return held
+        queue = reviewer_queue(screening, stage, reviewer)
+        with self._lock:
+            if screening is self._screening:
+                self._queues[(stage, reviewer)] = queue
+        return queue
 
 
 class LogCache:
-    """:func:`read_log` with each file's result kept until the file changes (inode, size, modification time):
-    after a decision only the log it went to is read again. Valid for one set of records and settings (the
-    owner clears it when either changes)."""
+    """:func:`read_log` with each file's rows kept until the file changes (inode, size, modification time):
+    after a decision only the log it went to is read again, and of that log only the rows appended since the
+    last read (decision logs are append-only), so the cost of a decision does not grow with the log. A log
+    that shrank, was replaced, or does not end with a whole row is read in full. Valid for one set of records
+    and settings (the owner clears it when either changes)."""
 
     def __init__(self):
-        self._held = {}
+        self._held = {}  # path -> _Held
         self._lock = threading.Lock()
 
     def read(self, path, *, stage, config, known_ids):
-        stat = Path(path).stat()
+        path = Path(path)
+        stat = path.stat()
         key = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
         with self._lock:
             held = self._held.get(path)
-        if held is not None and held[0] == key:
-            return held[1]
-        result = read_log(path, stage=stage, config=config, known_ids=known_ids)
+        if held is not None and held.key == key:
+            return held.decisions, held.problems
+        checks = {"stage": stage, "config": config, "known_ids": known_ids}
+        fresh = None
+        if held is not None and held.header and held.key[0] == key[0] and key[1] > held.consumed:
+            fresh = _read_tail(path, held, key, checks)
+        if fresh is None:
+            fresh = _read_whole(path, key, checks)
         with self._lock:
-            self._held[path] = (key, result)
-        return result
+            self._held[path] = fresh
+        return fresh.decisions, fresh.problems
 
     def clear(self):
         with self._lock:
             self._held.clear()
 
 
+@dataclass
+class _Held:
+    """One log as last read: its stat key, the bytes read (whole rows), its header line and the rows."""
+
+    key: tuple
+    consumed: int
+    lines: int
+    header: str
+    decisions: list
+    problems: list
+
+
+def _read_whole(path: Path, key: tuple, checks: dict) -> _Held:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _Held(key, len(data), 0, "", *read_log(path, **checks))  # read_log says where
+    decisions, problems = read_log_text(path, text, **checks)
+    whole_rows = text.endswith("\n") and not any(p.line == 1 for p in problems)
+    header = text[:text.index("\n") + 1] if whole_rows else ""  # "": the next change reads it all again
+    return _Held(key, len(data), data.count(b"\n"), header, decisions, problems)
+
+
+def _read_tail(path: Path, held: _Held, key: tuple, checks: dict) -> _Held | None:
+    """``held`` with the rows appended since, or None when they are not whole rows of UTF-8 text."""
+    with open(path, "rb") as fh:
+        fh.seek(held.consumed)
+        tail = fh.read()
+    if not tail.endswith(b"\n"):
+        return None
+    try:
+        text = tail.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    decisions, problems = read_log_text(path, held.header + text, line_offset=held.lines - 1, **checks)
+    problems = [p for p in problems if p.line is not None]  # file-level problems are held already
+    return _Held(key, held.consumed + len(tail), held.lines + tail.count(b"\n"), held.header,
+                 held.decisions + decisions, held.problems + problems)
+
+
 def _files_signature(path: Path) -> tuple:
-    """(name, size, mtime) of ``path`` or of every file below it: changes whenever a file is written."""
+    """(name, inode, size, mtime) of ``path`` or of every CSV file below it: changes whenever one is written.
+    Walked with ``os.scandir``, cheaper than ``rglob``: this runs on every request."""
     if path.is_file():
         stat = path.stat()
-        return ((str(path), stat.st_size, stat.st_mtime_ns),)
-    if not path.is_dir():
-        return ()
-    return tuple(sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in path.rglob("*.csv")))
+        return ((str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns),)
+    found = []
+    folders = [path]
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.is_dir():
+                folders.append(entry.path)
+            elif entry.name.endswith(".csv"):
+                stat = entry.stat()
+                found.append((entry.path, stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(found))
 
 
 @dataclass
