@@ -30,6 +30,7 @@ Target: the next record shows within 100 ms of a key press at 10,000 records.
 import argparse
 import http.cookiejar
 import json
+import os
 import random
 import shutil
 import statistics
@@ -206,7 +207,9 @@ def main():
         root = Path(tmp) / "review"
         build(root, args.records)
         httpd, base = serve(load_project(root))
-        print(f"{args.records} records at title/abstract; each reviewer's log grows by one row per decision")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"{args.records} records at title/abstract; each reviewer's log grows by one row per decision; "
+              f"load average at start {load} on {os.cpu_count()} cores")
         for name, times in server_latency(base, args.decisions).items():
             report(f"server, {name}", times)
         if not args.no_browser:

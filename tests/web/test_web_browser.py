@@ -79,7 +79,6 @@ def test_screen_ten_records_by_keyboard_reload_and_resume(page, project, shots):
     page.select_option("#order", "file")  # file order, so the test knows which record comes next
     page.click("form.order button")
     page.wait_for_selector("html[data-next=ready]")
-    shots(page, "screen-title-abstract")
     page.evaluate("window.sameDocument = true")  # gone if the page were loaded again
     for n, key in enumerate(["i", "e", "m", "i", "e"], start=1):
         page.wait_for_selector(f"text=record {n} of 10")
@@ -88,8 +87,11 @@ def test_screen_ten_records_by_keyboard_reload_and_resume(page, project, shots):
         assert len(decisions(project, "title_abstract", "alice")) == n  # on disk before it showed
         assert page.evaluate("window.sameDocument") is True
         assert page.evaluate("location.pathname + location.search") == "/screen/title_abstract"
+        assert page.evaluate("document.activeElement.tagName") == "H1"  # focus on the new record's title
     assert page.inner_text(".progress").startswith("Title/abstract · record 6 of 10 · 5 left")
     assert page.get_attribute("progress", "value") == "5"
+    page.wait_for_selector("html[data-next=ready]")
+    shots(page, "screen-title-abstract")  # mid-way: progress, time to go, back
     page.reload()  # resume: the page opens on the first record alice has not decided
     page.wait_for_selector("text=record 6 of 10")
     assert page.evaluate("window.sameDocument") is None
@@ -244,3 +246,39 @@ def test_every_control_reachable_by_keyboard_and_labelled(page):
     page.goto(f"{page.base}/screen/title_abstract")
     page.keyboard.press("Tab")  # the first Tab lands on the skip link
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+
+
+# WCAG 2.x contrast ratio of every element's own text against the first opaque background behind it:
+# (L1 + 0.05) / (L2 + 0.05), L the relative luminance of the sRGB colour (www.w3.org/TR/WCAG21/#dfn-contrast-ratio).
+LOW_CONTRAST = """() => {
+  const rgb = s => s.match(/[\\d.]+/g).map(Number);
+  const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255;
+    return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const background = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+    if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
+  const low = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length) continue;
+    const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) low.push(el.tagName + ' ' + el.textContent.trim().slice(0, 30) + ' ' + ratio.toFixed(2));
+  }
+  return low;
+}"""
+
+
+def test_text_contrast_meets_wcag_aa(page, project):
+    """Every piece of text on the main pages has a contrast ratio of at least 4.5:1 (WCAG 2.1 AA, normal text)."""
+    from web_project import include_studies
+
+    include_studies(project)
+    sign_in(page, "alice")
+    for path in ("/", "/screen/title_abstract", "/screen/full_text", "/conflicts/title_abstract", "/duplicates",
+                 "/rob", "/rob/Indredavik_1991--los", "/evidence"):
+        page.goto(f"{page.base}{path}")
+        assert page.evaluate(LOW_CONTRAST) == [], path
+    # The check finds faint text: #999999 on white is 2.85:1 ((1 + 0.05) / (0.3185 + 0.05), by hand).
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<p style=\"color:#999\">faint</p>')")
+    assert page.evaluate(LOW_CONTRAST) == ["P faint 2.85"]
