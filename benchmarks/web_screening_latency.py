@@ -11,7 +11,7 @@ from). Measured, through real HTTP connections:
 * **server, fetch ahead**: the page's request for the following record (``/screen/<stage>/next``), made while
   the reviewer reads — not between key press and record, but it must be ready by then;
 * **server, form post**: the plain-HTML fallback — the form posted, the redirect followed, the next page
-  rendered;
+  rendered (measured last, with its own reviewer, so its model training does not run beside the others);
 * **browser** (Chromium through Playwright, skipped otherwise): from a key press on the screening page to the
   next record on screen, two ways. "in page": measured inside the page, from the key event's own time stamp
   to the first frame after the next record replaced the last one (a MutationObserver, then
@@ -99,9 +99,8 @@ def since(start: float) -> float:
 
 
 def server_latency(base: str, decisions: int) -> dict:
-    """alice (file order, so the records come R000001, R000002, ...): fetch ahead, then post as the page does;
-    carol (relevance, the default): the plain form post with its redirect."""
-    times = {"fetch post": [], "fetch ahead": [], "form post": []}
+    """alice (file order, so the records come R000001, R000002, ...): fetch ahead, then post as the page does."""
+    times = {"fetch post": [], "fetch ahead": []}
     opener, csrf = signed_in(base, "alice")
     opener.open(f"{base}/screen/title_abstract/order",
                 urllib.parse.urlencode({"csrf_token": csrf, "order": "file"}).encode()).read()
@@ -120,6 +119,12 @@ def server_latency(base: str, decisions: int) -> dict:
         answer = json.loads(opener.open(post).read())
         times["fetch post"].append(since(start))
         assert answer["saved"] and answer["next_ok"], answer
+    return times
+
+
+def form_latency(base: str, decisions: int) -> dict:
+    """carol (relevance, the default): the plain form post with its redirect, as without JavaScript."""
+    times = {"form post": []}
     opener, csrf = signed_in(base, "carol")
     html = opener.open(f"{base}/screen/title_abstract").read().decode()
     for i in range(1, decisions + 1):
@@ -145,6 +150,7 @@ def browser_latency(base: str, decisions: int) -> dict | None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         page = browser.new_page()
+        page.set_default_timeout(300_000)  # the relevance model's first training on 10,000 records takes a while
         page.add_init_script(IN_PAGE_TIMER)
         page.goto(f"{base}/?token=BENCH")
         page.check("input[value='bob']")
@@ -218,6 +224,8 @@ def main():
                 print("browser  skipped: Playwright or Chromium not available")
             for name, times in (found or {}).items():
                 report(f"browser, {name}", times)
+        for name, times in form_latency(base, args.decisions).items():
+            report(f"server, {name}", times)
         httpd.shutdown()
 
 

@@ -66,34 +66,43 @@ def screen(stage):
 @blueprint.route("/screen/<stage>/next")
 def next_record(stage):
     """The record to show once the reviewer has decided ``after`` (the one on screen), rendered, so the page can
-    swap it in the moment the decision is saved: ``{"record_id", "html"}``, or ``{"record_id": null}`` when
-    nothing would be left. Chosen exactly as the page after the decision would choose it, from the reviewer's
-    own queue and order only; writes nothing."""
+    swap it in the moment the decision is saved: ``{"record_id", "html", "url"}``, ``record_id`` null when
+    nothing would be left. Writes nothing."""
     stage = _stage(stage)
-    screening = g.cache.screening()
-    queue = g.cache.queue(screening, stage, g.reviewer)
     after = request.args.get("after", "")
+    queue = g.cache.queue(g.cache.screening(), stage, g.reviewer)
     if after not in queue.mine and after not in queue.todo:
         return jsonify(error=f"record {after!r} is not in your {STAGE_LABEL[stage].lower()} queue"), 400
+    return jsonify(_successor(stage, after))
+
+
+def _successor(stage: str, after: str) -> dict:
+    """The record that follows ``after`` for the signed-in reviewer, chosen exactly as the page after deciding
+    ``after`` would choose it — from this reviewer's own queue and order only — and rendered as it will then
+    look (progress counting ``after`` as decided)."""
+    screening = g.cache.screening()
+    queue = g.cache.queue(screening, stage, g.reviewer)
     following = _following(queue, after)
     if following is not None:
-        return jsonify(record_id=following, html=_fragment(stage, screening, queue, following),
-                       url=url_for("screening.screen", stage=stage, at=following))
-    view = queue if after in queue.mine else _as_decided(queue, after)
+        return {"record_id": following, "html": _fragment(stage, screening, queue, following),
+                "url": url_for("screening.screen", stage=stage, at=following)}
+    undecided = after not in queue.mine
+    view = _as_decided(queue, after) if undecided else queue
     skipped = session.get("skipped", {}).get(stage, [])
     candidates = [rid for rid in view.todo if rid not in skipped] or view.todo
     if not candidates:
-        return jsonify(record_id=None, html="", url=url_for("screening.screen", stage=stage))
-    record_id = g.orders.next(screening, queue, _order(stage), candidates, ahead_of=after)
-    return jsonify(record_id=record_id, html=_fragment(stage, screening, view, record_id),
-                   url=url_for("screening.screen", stage=stage))
+        return {"record_id": None, "html": "", "url": url_for("screening.screen", stage=stage)}
+    record_id = g.orders.next(screening, queue, _order(stage), candidates, ahead_of=after if undecided else None)
+    return {"record_id": record_id, "html": _fragment(stage, screening, view, record_id),
+            "url": url_for("screening.screen", stage=stage)}
 
 
 @blueprint.route("/screen/<stage>/decide", methods=["POST"])
 def decide(stage):
     """Append the posted decision to the reviewer's log (under the project lock), then move on: a redirect to
-    the next page, or — for the page's ``fetch`` — ``{"saved": true, "next_ok": …}``, where ``next_ok`` says
-    whether the record the page fetched ahead (``expect_next``) is still undecided and may be shown."""
+    the next page, or — for the page's ``fetch`` — JSON: ``{"saved": true, "next_ok": …}`` when the page
+    already holds the next record (``expect_next``; ``next_ok`` says whether it is still undecided and may be
+    shown), else ``{"saved": true, "next": {…}}`` with the next record, as ``/next`` gives it."""
     stage = _stage(stage)
     screening = g.cache.screening()
     queue = g.cache.queue(screening, stage, g.reviewer)
@@ -106,10 +115,13 @@ def decide(stage):
                      [Decision(record_id, decision, reason, g.reviewer, now_timestamp(), note, rank=rank, model=model)])
     following = _following(queue, record_id)
     if wants_json():
-        expected = request.form.get("expect_next", "")
+        saved = {"saved": True, "record_id": record_id, "decision": decision}
+        if "expect_next" not in request.form:
+            return jsonify(**saved, next=_successor(stage, record_id))
+        expected = request.form["expect_next"]
         next_ok = expected == following if following is not None else (
             expected in queue.todo and expected != record_id)
-        return jsonify(saved=True, record_id=record_id, decision=decision, next_ok=next_ok)
+        return jsonify(**saved, next_ok=next_ok)
     if following is not None:
         return redirect(url_for("screening.screen", stage=stage, at=following))
     return redirect(url_for("screening.screen", stage=stage))

@@ -4,6 +4,8 @@ a message and nothing written), blinding of what is fetched ahead, and the scree
 requests yet never stale (a decision from the terminal, a bad row appended by hand)."""
 
 import csv
+import multiprocessing
+import threading
 
 import pytest
 from web_project import signed_in
@@ -49,6 +51,14 @@ def test_next_record_is_fetched_ahead_then_the_decision_saved_before_the_answer(
     assert answer.status_code == 200
     assert answer.get_json() == {"saved": True, "record_id": "R000001", "decision": "include", "next_ok": True}
     assert rows(project, "alice") == [("R000001", "include")]  # on disk when the answer came
+
+
+def test_without_a_record_fetched_ahead_the_answer_brings_the_next(alice, project):
+    client, csrf = alice
+    answer = post(client, csrf, "R000001", "exclude").get_json()  # no expect_next: the page holds nothing yet
+    assert answer["saved"] and answer["next"]["record_id"] == "R000002"
+    assert "record 2 of 10 · 9 left" in answer["next"]["html"]
+    assert rows(project, "alice") == [("R000001", "exclude")]
 
 
 def test_a_record_fetched_ahead_but_decided_meanwhile_is_not_shown(alice, project):
@@ -168,3 +178,37 @@ def test_log_cache_reads_only_what_was_appended_and_agrees_with_a_full_read(proj
     with open(path, "a", encoding="utf-8") as fh:
         fh.write("R000005,include,,alice,2026")  # a row still being written (no end of line yet)
     same_as_full_read()
+
+
+def _terminal_appends(path, count):
+    """What the terminal screen does for each key: one append_decisions call (in another process)."""
+    for i in range(count):
+        append_decisions(path, [Decision(f"R{i % 10 + 1:06d}", "exclude", "", "alice", "2026-12-03T10:00:00Z",
+                                         f"terminal-{i}")])
+
+
+def test_web_and_terminal_writing_at_once_lose_nothing(app, project):
+    from sysrev.screening.config import screening_config
+    from sysrev.screening.log import read_log
+
+    path = log_path(project.screening_dir, "title_abstract", "alice")
+    terminal = multiprocessing.get_context("spawn").Process(target=_terminal_appends, args=(path, 40))
+
+    def web(worker):
+        client, csrf = signed_in(app, "alice")
+        for i in range(10):
+            answer = post(client, csrf, f"R{i + 1:06d}", "include", note=f"web{worker}-{i}")
+            assert answer.status_code == 200, answer.data
+
+    threads = [threading.Thread(target=web, args=(w,)) for w in range(2)]
+    terminal.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    terminal.join(60)
+    assert terminal.exitcode == 0
+    decided, problems = read_log(path, stage="title_abstract", config=screening_config(project))
+    assert problems == []
+    assert sorted(d.note for d in decided) == sorted([f"terminal-{i}" for i in range(40)]
+                                                     + [f"web{w}-{i}" for w in range(2) for i in range(10)])
