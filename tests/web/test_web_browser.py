@@ -104,11 +104,13 @@ def test_screen_ten_records_by_keyboard_reload_and_resume(page, project, shots):
     page.keyboard.press("i")  # a changed mind (undo): a new row, then on to the first undecided record
     page.wait_for_selector("text=record 6 of 10")
     assert decisions(project, "title_abstract", "alice")[-1] == ("R000005", "include")
+    page.evaluate("window.sameDocument = true")
     for n, key in enumerate(["i", "i", "e"], start=6):
         page.wait_for_selector(f"text=record {n} of 10")
         page.wait_for_selector("html[data-next=ready]")  # as a reviewer who reads first
         page.keyboard.press(key)
     page.wait_for_selector("text=record 9 of 10")
+    assert page.evaluate("window.sameDocument") is True, decisions(project, "title_abstract", "alice")
     page.keyboard.press("m")
     page.keyboard.press("i")  # typed ahead, before record 10 shows: kept for it, as the terminal keeps it
     page.wait_for_selector("text=nothing left for you")
