@@ -83,6 +83,30 @@ def test_meta_run_prints_pending_and_strict_fails(review):
     assert "error: --strict: 3 pending item(s)" in strict.output
 
 
+def test_extract_check_and_rob_check_name_included_studies_they_lack(review):
+    """The issue's complaint: with every form present valid, `extract check` and `rob check` said nothing of
+    an included study without extraction rows or a RoB 2 form. They now list it (and the included record no
+    study lists); the exit code stays 0 — nothing present is wrong, something is missing."""
+    root, r = review
+    runner = CliRunner()
+    extract = runner.invoke(cli, ["extract", "check", "--project", str(root)])
+    assert extract.exit_code == 0, extract.output
+    assert "pending: 2 included item(s) still without extraction rows" in extract.output
+    assert "Baker 2021: extraction pain — no extraction row" in extract.output and r[3] in extract.output
+    assert "rob2" not in extract.output
+    rob = runner.invoke(cli, ["rob", "check", "--project", str(root)])
+    assert rob.exit_code == 0, rob.output
+    assert "pending: 2 included item(s) still without RoB 2 forms" in rob.output
+    assert "Baker 2021: rob2 pain — no RoB 2 form" in rob.output and "extraction pain" not in rob.output
+    write_studies(root, [("Able 2020", "", f"{r[0]}; {r[1]}; {r[3]}"), ("Baker 2021", "", r[2])])
+    write_extraction(root, [("Able 2020", "T", 20, 3.0, 1.0), ("Able 2020", "C", 20, 4.0, 1.0),
+                            ("Baker 2021", "T", 10, 3.0, 1.0), ("Baker 2021", "C", 10, 3.5, 1.0)])
+    write_rob(root, "Baker 2021")
+    for command in (["extract", "check"], ["rob", "check"]):
+        done = runner.invoke(cli, [*command, "--project", str(root)])
+        assert done.exit_code == 0 and "pending" not in done.output.replace("pending (unknown) cells", ""), done.output
+
+
 def test_status_shows_every_stage(review):
     root, _ = review
     result = CliRunner().invoke(cli, ["status", "--project", str(root)])
