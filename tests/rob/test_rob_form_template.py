@@ -62,7 +62,12 @@ def test_the_templates_placeholders_show_what_may_be_filled_in():
     assert "# several_concerns_high = false" in tail
     for name in ("judgement", "override", "justification", "direction"):
         assert f'# {name} = ""' in tail
-    assert any("Y, PY (probably yes), PN (probably no), N, NI (no information)" in line for line in lines[:5])
+    header = " ".join(line.lstrip("# ") for line in lines[:5])
+    for phrase in ("Y, PY (probably yes), PN (probably no), N, NI (no information)", "`sysrev rob check`",
+                   "`override`", "`justification`", "RoB 2 full guidance (riskofbias.info)"):
+        assert phrase in header, phrase
+    # the confirmation's meaning, as docs/rob.md states it: true → high, false → some concerns
+    assert any("true → high, false → some concerns" in line for line in tail if line.startswith("#"))
 
 
 def test_a_filled_in_assessment_is_written_readably_and_reads_back_unchanged(tmp_path):
