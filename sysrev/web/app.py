@@ -119,6 +119,17 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
     return app
 
 
+def web_server(app: Flask, host: str, port: int):
+    """The HTTP server `sysrev serve` runs: werkzeug's threaded server speaking HTTP/1.1, so the browser keeps
+    its connection open for the screening page's posts and fetches instead of opening one per key press."""
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class KeepAlive(WSGIRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+    return make_server(host, port, app, threaded=True, request_handler=KeepAlive)
+
+
 def _refusal(message: str):
     """A 400 saying what was wrong: a page, or ``{"error": message}`` for the screening page's ``fetch``."""
     from sysrev.web.pages_screening import wants_json

@@ -22,9 +22,9 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this ma
 
 @pytest.fixture
 def server(app):
-    from werkzeug.serving import make_server
+    from sysrev.web.app import web_server
 
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    httpd = web_server(app, "127.0.0.1", 0)  # the server `sysrev serve` runs
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"

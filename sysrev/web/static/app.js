@@ -58,6 +58,11 @@
       var held = { after: after, promise: promise, done: false, next: null };
       ahead = held;
       promise.then(function (next) {
+        if (next && next.html) {  // parsed now, while the reviewer reads, not after the key press
+          var parsed = document.createElement("template");
+          parsed.innerHTML = next.html;
+          next.fragment = parsed.content;
+        }
         held.done = true;
         held.next = next;
         if (ahead === held) root.dataset.next = "ready";
@@ -97,7 +102,7 @@
             window.location.assign(screen.dataset.screenUrl);
             return;
           }
-          screen.innerHTML = next.html;
+          if (next.fragment) screen.replaceChildren(next.fragment); else screen.innerHTML = next.html;
           say("");
           window.history.replaceState(null, "", next.url);
           var title = screen.querySelector("h1");
