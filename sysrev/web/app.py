@@ -120,14 +120,11 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
 
 
 def web_server(app: Flask, host: str, port: int):
-    """The HTTP server `sysrev serve` runs: werkzeug's threaded server speaking HTTP/1.1, so the browser keeps
-    its connection open for the screening page's posts and fetches instead of opening one per key press."""
-    from werkzeug.serving import WSGIRequestHandler, make_server
+    """The HTTP server `sysrev serve` runs (werkzeug's, a thread per request), shared with the browser tests
+    and the latency benchmark so they measure what reviewers use."""
+    from werkzeug.serving import make_server
 
-    class KeepAlive(WSGIRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-    return make_server(host, port, app, threaded=True, request_handler=KeepAlive)
+    return make_server(host, port, app, threaded=True)
 
 
 def _refusal(message: str):

@@ -122,6 +122,29 @@ def test_screen_ten_records_by_keyboard_reload_and_resume(page, project, shots):
         f"R{n:06d}" for n in range(6, 11)]
 
 
+def test_full_text_exclusion_by_keyboard_needs_a_reason(page, project):
+    """At full text, `e` alone asks for a reason; `2` picks the second reason, `e` then posts with fetch."""
+    from sysrev.screening.log import Decision, append_decisions, log_path
+
+    for reviewer in ("alice", "bob"):  # R000001 and R000002 go on to full text
+        append_decisions(log_path(project.screening_dir, "title_abstract", reviewer),
+                         [Decision(rid, "include", "", reviewer, "2026-12-01T10:00:00Z")
+                          for rid in ("R000001", "R000002")])
+    sign_in(page, "alice")
+    page.goto(f"{page.base}/screen/full_text")
+    page.wait_for_selector("html[data-next=ready]")
+    first = page.inner_text(".ids").split(" · ")[-1]
+    page.keyboard.press("e")
+    page.wait_for_selector("#reasons.ask")  # no reason chosen yet: nothing posted
+    assert not (project.screening_dir / "full_text" / "alice.csv").exists()
+    page.keyboard.press("2")
+    page.keyboard.press("e")
+    page.wait_for_selector("text=record 2 of 2")
+    assert decisions(project, "full_text", "alice") == [(first, "exclude")]
+    with open(project.screening_dir / "full_text" / "alice.csv", newline="") as fh:
+        assert next(csv.DictReader(fh))["reason"] == "wrong comparator"
+
+
 def test_screening_without_javascript_posts_the_form(page, project):
     """The plain fallback: with JavaScript off, the buttons post the form and the next page is loaded."""
     context = page.context.browser.new_context(java_script_enabled=False)
