@@ -32,6 +32,9 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
         PERMANENT_SESSION_LIFETIME=timedelta(hours=access.SESSION_HOURS),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
+        # The cookie is sent only when the session changes: a request running beside a sign-in (the browser's
+        # favicon fetch) must not answer with the old cookie and undo it. Sessions end 12 h after sign-in.
+        SESSION_REFRESH_EACH_REQUEST=False,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     loopback = access.is_loopback(host)
@@ -46,7 +49,8 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
         g.project, g.cache = project, app.extensions["sysrev"]["cache"]
         g.orders = app.extensions["sysrev"]["orders"]
         g.loopback = loopback
-        session.permanent = True
+        if not session.permanent:  # setting it on every request would mark every session changed
+            session.permanent = True
         if request.endpoint == "static":
             return None
         if loopback and not session.get("authorised"):
