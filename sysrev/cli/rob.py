@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sysrev.cli.options import project_option
+from sysrev.cli.options import files_project_option, named_project, project_option, writing_under
 from sysrev.errors import SysrevError
 from sysrev.extraction.form import STUDIES_FILE, load_form, read_studies
 from sysrev.locking import lock_for_path
@@ -106,9 +106,11 @@ def table(outcome, as_json, project_dir):
 @click.argument("b", type=click.Path(exists=True))
 @click.option("--out", type=click.Path(), default=None,
               help="Write the consensus form (or a folder of them when A and B are folders).")
-def compare(a, b, out):
+@files_project_option
+def compare(a, b, out, project_dir):
     """Compare two assessors' forms (files, or folders paired by file name) field by field."""
-    comparisons, notes = compare_paths(a, b, out)
+    with writing_under(named_project(project_dir) if out else None):
+        comparisons, notes = compare_paths(a, b, out)
     for comparison in comparisons:
         for line in comparison.report_lines():
             click.echo(line)

@@ -36,7 +36,8 @@ def test_truncated_ris_is_refused_then_allowed(tmp_path):
 @pytest.mark.parametrize("name, line", [("three_central.csv", 5), ("three.bib", 15), ("three.nbib", 20),
                                         ("three_endnote.xml", 5)])
 def test_every_format_cut_off_is_refused_by_sysrev_import_then_allowed(tmp_path, own_fixtures, name, line):
-    """The same through the command line for other formats (their rules: tests/formats/test_truncated_every_format.py)."""
+    """The same through the command line for other formats (each format's own rules are tested in
+    tests/formats/test_truncated_every_format.py)."""
     project = tmp_path / "p"
     project.mkdir()
     (project / "review.toml").write_text('[review]\ntitle = "t"\n')
