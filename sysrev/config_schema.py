@@ -209,8 +209,10 @@ _ANALYSES = FileKind("analysis/analyses.toml", "analysis/analyses.toml", "analys
         Key("pooled_sd", "boolean", "MD only: each study's variance from the pooled within-study SD.",
             default="false"),
         Key("note", "string", "Assumptions and remarks, kept in the results file."),
-        Key("mid", "number", "Minimal important difference on the reporting scale (a ratio > 0 for RR/OR/PETO), "
-                             "used by `sysrev diff` and GRADE."),
+        Key("mid", "number", "Minimal important difference, one point on the reporting scale: the thresholds "
+                             "are ±|mid| for differences and mid and 1/mid for RR/OR/PETO (a ratio > 0, e.g. 0.75: "
+                             "RR 0.75 and 1.33). Used by `sysrev diff`, GRADE and `sysrev meta tsa` (which "
+                             "anticipates the relative risk reduction 1 − 0.75 = 25%)."),
     )),
     Table("analyses.<name>.grade", "The team's choices GRADE's proposal rules need (`sysrev grade`).", keys=(
         Key("design", "string", "Study design of the body of evidence (randomised starts high, non-randomised low).",
