@@ -1,4 +1,8 @@
-"""``sysrev extract``: check the extraction files, compare two extractors, and derive values with provenance."""
+"""``sysrev extract``: check the extraction files, compare two extractors, and derive values with provenance.
+
+The checker, the comparison and the project lock are imported by the commands that use them, so
+``sysrev extract --help`` stays fast (benchmarks/cli_help.py).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,7 @@ import click
 
 from sysrev.cli.options import files_project_option, named_project, project_option, writing_under
 from sysrev.errors import SysrevError
-from sysrev.extraction.check import ERROR, PENDING, WARNING, check_project
-from sysrev.extraction.compare import compare_paths
 from sysrev.extraction.table import COLUMNS, format_number, read_outcome_rows, write_outcome_rows
-from sysrev.locking import lock_for_path
 from sysrev.project import load_project
 
 
@@ -41,6 +42,8 @@ def extract():
 @project_option
 def check(quiet, project_dir):
     """Report missing cells (PENDING), impossible values and scale conflicts; exit 2 on errors."""
+    from sysrev.extraction.check import ERROR, PENDING, WARNING, check_project
+
     project = load_project(project_dir)
     findings = check_project(project)
     order = {ERROR: 0, WARNING: 1, PENDING: 2}
@@ -64,6 +67,8 @@ def check(quiet, project_dir):
 @files_project_option
 def compare(a, b, out, report, project_dir):
     """Compare two extractors' files (or extractor folders, studies.csv included) cell by cell."""
+    from sysrev.extraction.compare import compare_paths
+
     with writing_under(named_project(project_dir) if out or report else None):
         results = compare_paths(a, b, out, report)
     total = 0
@@ -139,6 +144,8 @@ def _emit(derived: cv.Derived, opts: dict, keep=("n", "mean", "sd", "events")):
 def _append(path: Path, cells: dict, project=None):
     """Append ``cells`` to the extraction CSV at ``path``; with a ``project``, its outcome and arm must be
     the project's (review.toml [[outcomes]] and [arms]) and the project's lock is held while writing."""
+    from sysrev.locking import lock_for_path
+
     for column in ("study", "outcome", "arm"):
         if not cells[column]:
             raise SysrevError(f"--append needs --{column}")
