@@ -402,14 +402,22 @@ def _check_value(key: Key, value) -> str | None:
 
 def _loose_match(value, choices) -> bool:
     """``value`` is one of ``choices`` up to case, '_'/'-' for spaces and a trailing "risk (of bias)"."""
+    return loose_choice(value, choices) is not None
+
+
+def loose_choice(value, choices) -> str | None:
+    """The one of ``choices`` that ``value`` spells loosely ("High risk" → "high", "na" → "NA"), or None.
+
+    Loaders of a ``loose`` key use it to read the value the schema check has just accepted."""
     if not isinstance(value, str):
-        return False
+        return None
 
     def norm(text):
         return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
 
-    word, allowed = norm(value), {norm(c) for c in choices}
-    return word in allowed or word.removesuffix(" risk of bias").removesuffix(" risk") in allowed
+    by_norm = {norm(c): c for c in choices}
+    word = norm(value)
+    return by_norm.get(word) or by_norm.get(word.removesuffix(" risk of bias").removesuffix(" risk"))
 
 
 def check_data(kind: FileKind, data: dict, text: str, path) -> list[Problem]:
