@@ -62,6 +62,7 @@ def test_a_hand_written_form_without_support_tables_reads_as_all_low(tmp_path):
     assert (a.study, a.outcome, a.assessor, a.result, a.notes, a.sources) == ("Trial X", "pain", "AB", "", "", [])
     assert a.judgements() == {"D1": "low", "D2": "low", "D3": "low", "D4": "low", "D5": "low", "overall": "low"}
     assert a.domains["D1"].answers == {"1.1": "Y", "1.2": "Y", "1.3": "N"}
+    assert [a.domains[k].key for k in ("D1", "D2", "D3", "D4", "D5")] == ["D1", "D2", "D3", "D4", "D5"]
     assert a.domains["D1"].support == {}
     assert (a.domains["D1"].judgement, a.domains["D1"].override, a.domains["D1"].justification,
             a.domains["D1"].direction) == (None, None, "", "")

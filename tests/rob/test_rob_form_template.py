@@ -63,7 +63,9 @@ def test_the_templates_placeholders_show_what_may_be_filled_in():
     for name in ("judgement", "override", "justification", "direction"):
         assert f'# {name} = ""' in tail
     header = " ".join(line.lstrip("# ") for line in lines[:5])
-    for phrase in ("Y, PY (probably yes), PN (probably no), N, NI (no information)", "`sysrev rob check`",
+    for phrase in ("RoB 2 assessment", "individually randomized parallel-group trial",
+                   "effect of assignment to intervention",
+                   "Y, PY (probably yes), PN (probably no), N, NI (no information)", "`sysrev rob check`",
                    "`override`", "`justification`", "RoB 2 full guidance (riskofbias.info)"):
         assert phrase in header, phrase
     # the confirmation's meaning, as docs/rob.md states it: true → high, false → some concerns
