@@ -339,3 +339,62 @@ def test_a_broken_dedup_summary_is_named_with_its_line(complete, content, messag
         prisma_counts(complete)
     assert (err.value.path, err.value.line) == (path, line)
     assert message in str(err.value)
+
+
+def test_a_report_still_maybe_at_full_text_is_counted_as_awaiting(make_project):
+    # r08 is still "maybe" at full text: the boxes add up with it counted as awaiting (5 sought, none
+    # retrieved-failed, 5 assessed, 2 excluded, 1 awaiting → 2 included)
+    ft = {**FT, 8: ("maybe", "")}
+    project = make_project({"title_abstract/alice.csv": rows("alice", TA), "full_text/alice.csv": rows("alice", ft)})
+    toml = project.root / "review.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "[screening]\n", "[screening]\nreviewers_per_record = 1\n"), encoding="utf-8")
+    from sysrev.project import load_project
+
+    c = prisma_counts(load_project(project.root))
+    assert (c.reports_sought, c.reports_not_retrieved, c.reports_assessed) == (5, 0, 5)
+    assert c.reports_excluded == {"wrong comparator": 1, "not randomised": 1}
+    assert (c.reports_awaiting, c.reports_included, c.studies_included, c.in_progress) == (1, 2, 2, True)
+    assert "full text: 1 record(s) still 'maybe' — decide include or exclude: r08" in c.awaiting_detail
+    data = c.to_dict()  # what `sysrev prisma --json` prints
+    assert (data["in_progress"], data["reports_awaiting"], data["updated_review"]) == (True, 1, False)
+
+
+@pytest.mark.parametrize("studies", [1, 2])
+def test_reports_grouped_into_fewer_or_as_many_studies_add_up(complete, studies):
+    # the two included reports are one study (two reports of it) or two studies
+    c = prisma_counts(complete, new_studies=studies)
+    assert (c.studies_included, c.reports_included) == (studies, 2)
+
+
+def test_more_studies_than_reports_is_refused(complete):
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(complete, new_studies=3)
+    assert str(err.value) == "the PRISMA counts do not add up: studies included ≠ a number ≤ reports included"
+
+
+def test_the_database_label_is_the_name_review_toml_gives(complete):
+    toml = complete.root / "review.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('name = "PubMed"', 'name = "MEDLINE (via PubMed)"'),
+                    encoding="utf-8")
+    from sysrev.project import load_project
+
+    assert prisma_counts(load_project(complete.root)).identified == {"MEDLINE (via PubMed)": 6, "Scopus": 4}
+
+
+def test_an_update_counts_only_what_came_after_the_previous_release(complete):
+    # The previous release covered the PubMed run and its records r01–r06 (2 studies from 2 reports). This
+    # update: the Scopus run's 4 records, 2 of them duplicates of PubMed records → 2 new records (r07, r08),
+    # both sent to full text; r07 excluded (not randomised), r08 not retrieved → nothing new included.
+    from sysrev.report.prisma import UpdateScope
+    from sysrev.search.snapshot import list_snapshots
+
+    (pubmed_run,) = [run for run in list_snapshots(complete.runs_dir) if "pubmed" in run.name]
+    scope = UpdateScope(runs=frozenset({pubmed_run.name}), records=frozenset(f"r0{i}" for i in range(1, 7)),
+                        studies=2, reports=2)
+    c = prisma_counts(complete, update=scope)
+    assert c.identified == {"Scopus": 4}
+    assert (c.duplicates_removed, c.records_screened, c.records_excluded, c.reports_sought) == (2, 2, 0, 2)
+    assert (c.reports_not_retrieved, c.reports_assessed, c.reports_excluded) == (1, 1, {"not randomised": 1})
+    assert (c.studies_included, c.reports_included) == (0, 0)
+    assert (c.previous_studies, c.previous_reports, c.total_studies, c.total_reports) == (2, 2, 2, 2)
