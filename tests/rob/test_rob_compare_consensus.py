@@ -257,3 +257,11 @@ def test_answers_neither_assessor_could_give_yet_are_compared_but_not_agreed():
     assert (result.answers_compared, result.answers_agreed) == (3 + 6 + 1 + 5 + 3, 3 + 2 + 1 + 1 + 3)
     consensus = result.consensus
     assert (consensus.domains["D2"].answers["2.3"], consensus.domains["D4"].answers["4.3"]) == ("", "")
+
+
+def test_two_different_overall_overrides_are_shown_side_by_side():
+    a = assessment("AB", LOW_ANSWERS, **{"overall.override": "high", "overall.justification": "sponsor bias"})
+    b = assessment("CD", LOW_ANSWERS, **{"overall.override": "some concerns", "overall.justification": "small"})
+    result = compare_assessments(a, b)
+    assert result.differences == [Difference("overall.override", "high", "some concerns")]
+    assert result.comments == {("overall", "judgement"): "DISAGREEMENT on override: AB=high, CD=some concerns"}

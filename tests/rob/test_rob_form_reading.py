@@ -220,3 +220,13 @@ def test_errors_are_located_under_table_headers_written_with_spaces_and_quotes(t
     with pytest.raises(InputError) as err:
         load_assessment(path)
     assert (err.value.line, err.value.column) == (line_number(path, '"3.9"'), "D3.support.3.9")
+
+
+def test_an_override_error_names_the_line_in_its_own_domain(tmp_path):
+    # D1's override is justified, D3's is not: the error points at D3's override, not at D1's
+    path = write(tmp_path, d1='override = "high"\njustification = "alternation, not random"',
+                 d3_answers='[D3]\noverride = "some concerns"')
+    with pytest.raises(InputError) as err:
+        load_assessment(path)
+    assert (err.value.line, err.value.column) == (line_number(path, 'override = "some concerns"'),
+                                                  "D3.justification")
