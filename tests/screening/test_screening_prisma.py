@@ -82,6 +82,7 @@ def test_dedup_summary_that_disagrees_with_search_runs(complete):
         prisma_counts(complete)
     assert "hold pubmed 6, scopus 4 but records/dedup_summary.json says dedup read pubmed 6" in str(err.value)
     assert "identified (10) − duplicates removed (2) = 8" not in str(err.value)
+    assert str(err.value).endswith("re-run `sysrev dedup` after the last search run")
     path.write_text(json.dumps({"duplicates_removed": 1, "records": 8}))
     with pytest.raises(PrismaError, match=r"identified \(10\) − duplicates removed \(1\) = 9, but "
                                           "records/records.jsonl holds 8"):
@@ -338,7 +339,9 @@ def test_a_broken_dedup_summary_is_named_with_its_line(complete, content, messag
     with pytest.raises(InputError) as err:
         prisma_counts(complete)
     assert (err.value.path, err.value.line) == (path, line)
-    assert message in str(err.value)
+    where = f"{path}, line {line}: " if line else f"{path}: "
+    assert str(err.value).startswith(where + message)
+    assert line or str(err.value) == where + message  # the whole message when JSON itself is fine
 
 
 def test_a_report_still_maybe_at_full_text_is_counted_as_awaiting(make_project):
@@ -398,3 +401,41 @@ def test_an_update_counts_only_what_came_after_the_previous_release(complete):
     assert (c.reports_not_retrieved, c.reports_assessed, c.reports_excluded) == (1, 1, {"not randomised": 1})
     assert (c.studies_included, c.reports_included) == (0, 0)
     assert (c.previous_studies, c.previous_reports, c.total_studies, c.total_reports) == (2, 2, 2, 2)
+
+
+def test_a_dedup_summary_whose_record_count_disagrees_is_named(complete):
+    path = complete.records_dir / "dedup_summary.json"
+    path.write_text(json.dumps({"identified": {"pubmed": 6, "scopus": 4}, "duplicates_removed": 2, "records": 9}))
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(complete)
+    assert str(err.value) == ("the PRISMA counts do not add up:\n  records/dedup_summary.json says 9 records but "
+                              "records/records.jsonl holds 8")
+
+
+def test_full_text_conflicts_are_named_as_awaiting(make_project):
+    project = make_project({"title_abstract/alice.csv": rows("alice", TA), "title_abstract/bob.csv": rows("bob", TA),
+                            "full_text/alice.csv": rows("alice", FT),
+                            "full_text/bob.csv": rows("bob", {**FT, 1: ("exclude", "wrong comparator")})})
+    c = prisma_counts(project)
+    assert (c.reports_awaiting, c.reports_included) == (1, 1)
+    assert [d for d in c.awaiting_detail if d.startswith("full text: ")] == [
+        "full text: 1 record(s) on which reviewers disagree (settle with `sysrev screen reconcile`): r01"]
+
+
+def test_imported_files_without_a_strategy_are_labelled_with_their_import_source(complete):
+    # `sysrev import` records --source (or the file's dialect, e.g. pubmed for MEDLINE) in the manifest;
+    # "file" means neither was known, and the run's own name is used
+    from sysrev.records import Record
+    from sysrev.report.prisma import identified_per_database
+    from sysrev.search.snapshot import write_snapshot
+
+    for name, source in [("medline-export", "pubmed"), ("ovid-embase", "Embase (Ovid)"), ("misc", "file")]:
+        write_snapshot(complete.runs_dir, name, [Record(source_id=f"{name}-1", title=name)], database="file",
+                       extra={"source": source})
+    (complete.searches_dir / "a-broken.toml").write_text("database = \n", encoding="utf-8")
+    (complete.searches_dir / "pubmed.toml").write_text('database = "pubmed"\nquery = "x"\n', encoding="utf-8")
+    (complete.searches_dir / "zz-central.toml").write_text('database = "file"\nsource = "CENTRAL"\n',
+                                                           encoding="utf-8")
+    write_snapshot(complete.runs_dir, "zz-central", [Record(source_id="CN-1", title="c")], database="file")
+    by_label, _ = identified_per_database(complete)
+    assert by_label == {"PubMed": 7, "Scopus": 4, "Embase (Ovid)": 1, "misc": 1, "CENTRAL": 1}
