@@ -90,6 +90,8 @@ def test_a_json_weights_file_of_another_shape_is_explained(tmp_path, content, pr
 
 def test_two_forms_for_one_study_and_outcome_still_give_figure_rows():
     # `rob check` reports the second form as an error; the figures must not fail on it meanwhile
-    rows = plot_rows([assessment("Park 2013", "pain"), assessment("Jee 2014", "pain"),
-                      assessment("Park 2013", "pain")])
-    assert [label for label, _ in rows] == ["Jee 2014", "Park 2013", "Park 2013"]
+    second = assessment("Park 2013", "pain")
+    second.domains["D1"].answers.update({"1.1": "Y", "1.2": "N", "1.3": "N"})  # 1.2 N: not concealed → high
+    rows = plot_rows([assessment("Park 2013", "pain"), assessment("Jee 2014", "pain"), second])
+    assert [(label, judgements["D1"]) for label, judgements in rows] == [
+        ("Jee 2014", None), ("Park 2013", None), ("Park 2013", "high")]
