@@ -2,6 +2,7 @@
 that stop counts that do not add up, and the diagram files."""
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -439,3 +440,57 @@ def test_imported_files_without_a_strategy_are_labelled_with_their_import_source
     write_snapshot(complete.runs_dir, "zz-central", [Record(source_id="CN-1", title="c")], database="file")
     by_label, _ = identified_per_database(complete)
     assert by_label == {"PubMed": 7, "Scopus": 4, "Embase (Ovid)": 1, "misc": 1, "CENTRAL": 1}
+
+
+def test_a_database_run_without_strategy_or_review_toml_entry_keeps_the_databases_name(complete):
+    from sysrev.records import Record
+    from sysrev.report.prisma import identified_per_database
+    from sysrev.search.snapshot import write_snapshot
+
+    write_snapshot(complete.runs_dir, "pubmed-extra", [Record(source_id="39000001", title="new")], database="pubmed")
+    assert identified_per_database(complete)[0] == {"PubMed": 7, "Scopus": 4}  # "PubMed", never "pubmed"
+
+
+def test_no_search_runs_says_where_the_identified_count_comes_from(complete):
+    import shutil
+
+    shutil.rmtree(complete.runs_dir)
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(complete)
+    assert str(err.value) == (f"no search runs in {complete.runs_dir}: PRISMA's 'records identified' comes from "
+                              "them (sysrev search run, or sysrev import for exported files)")
+
+
+def test_every_problem_is_listed_on_its_own_line(complete):
+    path = complete.records_dir / "dedup_summary.json"
+    path.write_text(json.dumps({"identified": {"pubmed": 6, "scopus": 4}, "duplicates_removed": 1, "records": 9}))
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(complete)
+    assert str(err.value) == ("the PRISMA counts do not add up:\n"
+                              "  identified (10) − duplicates removed (1) = 9, but records/records.jsonl holds 8 "
+                              "records\n"
+                              "  records/dedup_summary.json says 9 records but records/records.jsonl holds 8")
+
+
+def test_full_text_decisions_of_two_reviewers_on_an_excluded_record_are_all_named(make_project):
+    project = make_project({"title_abstract/alice.csv": rows("alice", TA),
+                            "full_text/alice.csv": rows("alice", {**FT, 2: ("include", "")}),
+                            "full_text/bob.csv": rows("bob", {**FT, 2: ("include", "")})})
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(project)
+    assert re.search(r"record r02 has decisions \(\S*full_text/alice.csv, line 7, \S*full_text/bob.csv, line 7\)",
+                     str(err.value))
+
+
+def test_an_update_without_duplicates_adds_up(complete):
+    # the previous release covered the PubMed run but screened only r03–r06; this update's 4 Scopus records
+    # are the 4 records it screens (r01, r02, r07, r08): no duplicates removed
+    from sysrev.report.prisma import UpdateScope
+    from sysrev.search.snapshot import list_snapshots
+
+    (pubmed_run,) = [run for run in list_snapshots(complete.runs_dir) if "pubmed" in run.name]
+    scope = UpdateScope(runs=frozenset({pubmed_run.name}), records=frozenset({"r03", "r04", "r05", "r06"}),
+                        studies=1, reports=1)
+    c = prisma_counts(complete, update=scope)
+    assert (c.identified_total, c.duplicates_removed, c.records_screened, c.records_excluded) == (4, 0, 4, 1)
+    assert (c.reports_sought, c.reports_not_retrieved, c.reports_assessed, c.reports_included) == (3, 1, 2, 1)
