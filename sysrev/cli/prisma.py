@@ -88,6 +88,7 @@ def _format(c) -> str:
         lines += [f"Studies included: {c.studies_included} (reports: {c.reports_included})"]
     else:
         lines += [f"New studies included: {c.studies_included} (reports: {c.reports_included})"]
-        lines += [f"Studies in the previous version: {c.previous_studies} (reports: {c.previous_reports})",
+        added = f", {c.previous_reports_added} of them included by this update" if c.previous_reports_added else ""
+        lines += [f"Studies in the previous version: {c.previous_studies} (reports: {c.previous_reports}{added})",
                   f"Total studies included: {c.total_studies} (reports: {c.total_reports})"]
     return "\n".join(lines)
