@@ -14,7 +14,7 @@ def never_asked(i, j):
 def distinct_pair(*pairs):
     """``verdict_of`` for the agreement check: the given pairs conflict, any other pair is unremarkable."""
     def verdict_of(i, j):
-        if (i, j) in pairs:
+        if (min(i, j), max(i, j)) in pairs:
             return Verdict(DISTINCT, 0.0, "first pages differ (575 vs 812)")
         return Verdict(UNCERTAIN, 0.5, "not compared")
     return verdict_of
@@ -103,3 +103,22 @@ def test_a_reviewers_decision_stands_for_a_verdict():
     assert (different.kind, different.conflict, different.reason) == (DISTINCT, True,
                                                                        "decided by a reviewer: different records")
     assert same.score > max(0.0, related.score, different.score)
+
+
+def test_a_new_record_never_chains_two_earlier_records_together():
+    # R000001 (record 0) and R000002 (record 2) were two records; a new record 1 duplicates both. It may join
+    # one of them, but the join that would bring both earlier records into one cluster is refused and queued.
+    verdicts = {(0, 1): Verdict(DUPLICATE, 5.0, "same DOI"), (1, 2): Verdict(DUPLICATE, 4.0, "same title")}
+    result = build_clusters(3, verdicts, never_asked, ["R000001", "", "R000002"], {})
+    assert result.clusters == [[0, 1], [2]]
+    assert [(p.a, p.b, p.reason) for p in result.uncertain] == [
+        (1, 2, "same title; would join existing records R000001 and R000002")]
+
+
+def test_a_reviewers_same_decision_is_found_whichever_cluster_holds_the_higher_index():
+    # 0 and 3 join first; then 1–3 is checked against 0: the reviewer declared 0 and 1 the same
+    verdicts = {(0, 3): Verdict(DUPLICATE, 5.0, "same DOI"), (1, 3): Verdict(DUPLICATE, 4.0, "same title")}
+    result = build_clusters(4, verdicts, distinct_pair((0, 1)), [""] * 4, {(0, 1): "same"})
+    assert result.clusters == [[0, 1, 3], [2]]
+    without = build_clusters(4, verdicts, distinct_pair((0, 1)), [""] * 4, {})
+    assert without.clusters == [[0, 3], [1], [2]]
