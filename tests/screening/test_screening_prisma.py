@@ -494,3 +494,44 @@ def test_an_update_without_duplicates_adds_up(complete):
     c = prisma_counts(complete, update=scope)
     assert (c.identified_total, c.duplicates_removed, c.records_screened, c.records_excluded) == (4, 0, 4, 1)
     assert (c.reports_sought, c.reports_not_retrieved, c.reports_assessed, c.reports_included) == (3, 1, 2, 1)
+
+
+def update_without_duplicates(complete):
+    """The previous release covered the PubMed run and screened r03–r06 (1 study, 1 report); this update
+    screens r01, r02, r07, r08 and includes one report, r01 (see the test above)."""
+    from sysrev.report.prisma import UpdateScope
+    from sysrev.search.snapshot import list_snapshots
+
+    (pubmed_run,) = [run for run in list_snapshots(complete.runs_dir) if "pubmed" in run.name]
+    return UpdateScope(runs=frozenset({pubmed_run.name}), records=frozenset({"r03", "r04", "r05", "r06"}),
+                       studies=1, reports=1)
+
+
+def test_a_new_report_of_a_previous_study_counts_with_the_previous_reports(complete):
+    # r01 is a second paper of the study the previous version included: no new study, no report of a new
+    # study; the previous version's box holds 1 study and 1 + 1 reports
+    c = prisma_counts(complete, update=update_without_duplicates(complete), reports_of_previous=1, new_studies=0)
+    assert (c.studies_included, c.reports_included, c.previous_reports_added) == (0, 0, 1)
+    assert (c.previous_studies, c.previous_reports, c.total_studies, c.total_reports) == (1, 2, 1, 2)
+    from dataclasses import replace
+
+    from sysrev.report.prisma import _check_sums
+
+    with pytest.raises(PrismaError) as err:
+        _check_sums(replace(c, reports_included=1))
+    assert str(err.value).startswith("the PRISMA counts do not add up: reports included (of new studies + new "
+                                     "reports of previous studies) ≠ reports assessed − reports excluded")
+
+
+def test_more_reports_of_previous_studies_than_reports_included_is_refused(complete):
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(complete, update=update_without_duplicates(complete), reports_of_previous=2, new_studies=0)
+    assert str(err.value) == "2 reports of previous studies, but this update included only 1 reports at full text"
+
+
+def test_reports_of_previous_studies_need_an_update(complete):
+    from sysrev.errors import SysrevError
+
+    with pytest.raises(SysrevError, match=r"^reports of the previous version's studies are counted only for an "
+                                          r"update \(UpdateScope\)$"):
+        prisma_counts(complete, reports_of_previous=1)
