@@ -535,3 +535,16 @@ def test_reports_of_previous_studies_need_an_update(complete):
     with pytest.raises(SysrevError, match=r"^reports of the previous version's studies are counted only for an "
                                           r"update \(UpdateScope\)$"):
         prisma_counts(complete, reports_of_previous=1)
+
+
+def test_an_update_that_screens_more_records_than_its_runs_found_is_refused(complete):
+    # both runs belong to the previous release, yet 6 records (r03–r08) are outside its scope
+    from sysrev.report.prisma import UpdateScope
+    from sysrev.search.snapshot import list_snapshots
+
+    runs = frozenset(run.name for run in list_snapshots(complete.runs_dir))
+    scope = UpdateScope(runs=runs, records=frozenset({"r01", "r02"}), studies=1, reports=1)
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(complete, update=scope)
+    assert str(err.value) == ("this update screened 6 new records but its search runs identified only 0: "
+                              "re-run `sysrev dedup` after the last search run")
