@@ -122,3 +122,13 @@ def test_a_reviewers_same_decision_is_found_whichever_cluster_holds_the_higher_i
     assert result.clusters == [[0, 1, 3], [2]]
     without = build_clusters(4, verdicts, distinct_pair((0, 1)), [""] * 4, {})
     assert without.clusters == [[0, 3], [1], [2]]
+
+
+def test_a_reviewers_same_decision_on_one_cross_pair_does_not_hide_a_conflict_on_another():
+    # {1, 2, 3} is one cluster; joining 0 to it, the reviewer declared 0 and 1 the same, but 0 and 2 are two
+    # publications: the join is still refused
+    verdicts = {(1, 2): Verdict(DUPLICATE, 7.0, "same DOI"), (1, 3): Verdict(DUPLICATE, 6.0, "same PMID"),
+                (0, 3): Verdict(DUPLICATE, 5.0, "same title")}
+    result = build_clusters(4, verdicts, distinct_pair((0, 2)), [""] * 4, {(0, 1): "same"})
+    assert result.clusters == [[0], [1, 2, 3]]
+    assert [(p.a, p.b) for p in result.uncertain] == [(0, 3)]
