@@ -132,3 +132,9 @@ def test_a_reviewers_same_decision_on_one_cross_pair_does_not_hide_a_conflict_on
     result = build_clusters(4, verdicts, distinct_pair((0, 2)), [""] * 4, {(0, 1): "same"})
     assert result.clusters == [[0], [1, 2, 3]]
     assert [(p.a, p.b) for p in result.uncertain] == [(0, 3)]
+
+
+def test_pairs_after_a_refused_join_of_earlier_records_are_still_clustered():
+    verdicts = {(0, 1): Verdict(DUPLICATE, 4.0, "same PMID"), (2, 3): Verdict(DUPLICATE, 1.0, "same title")}
+    result = build_clusters(4, verdicts, never_asked, ["R000007", "R000003", "", ""], {})
+    assert result.clusters == [[0], [1], [2, 3]]
