@@ -14,6 +14,8 @@ Slow (tens of minutes per large module on a shared 2-core machine), so it is not
     .venv/bin/python benchmarks/mutation.py --report-only               # print the last results again
     nice -n 10 .venv/bin/python benchmarks/mutation.py --survivors agreement  # after new tests: survivors again
     .venv/bin/python benchmarks/mutation.py --fresh agreement           # forget cached results first
+    nice -n 15 .venv/bin/python benchmarks/mutation.py meta --files heterogeneity pooling --by-file
+                                        # one large module a few files at a time, with a kill rate per file
 
 Kill rate = (killed + timed out) / (all mutants − equivalent ones). A mutant with no test reaching it counts
 as surviving. Survivors that are truly equivalent (no test could ever tell them apart: the mutated code
@@ -106,6 +108,34 @@ def run_mutmut(where: Path, children: int, names=()) -> None:
                          f"{process.stdout[-2000:]}\n{process.stderr[-2000:]}")
 
 
+def file_pattern(module: str, stem: str) -> str:
+    """mutmut's name pattern for the mutants of one file of ``module`` (``sysrev.meta.pooling.*``)."""
+    package = MODULES[module][0][0].removesuffix("/*").removesuffix(".py").replace("/", ".")
+    return f"{package}.{stem}.*" if MODULES[module][0][0].endswith("/*") else f"{package}.*"
+
+
+def file_of(name: str) -> str:
+    """The file a mutant belongs to: ``sysrev.meta.pooling.x_pool__mutmut_3`` -> ``sysrev/meta/pooling.py``."""
+    return name.split(".x")[0].replace(".", "/") + ".py"
+
+
+def run_files(where: Path, module: str, stems: list, children: int, survivors: list) -> None:
+    """Mutants of some files of a large module only: first the survivors given, then those without a result."""
+    from fnmatch import fnmatch
+
+    patterns = [file_pattern(module, stem) for stem in stems]
+    mine = [n for n in survivors if any(fnmatch(n, p) for p in patterns)]
+    if mine:
+        run_mutmut(where, children, mine)
+    for pattern in patterns:
+        done = {n: s for n, s in results(where).items() if fnmatch(n, pattern)} if (where / "mutants").is_dir() else {}
+        todo = [n for n, s in done.items() if s == "not checked"]
+        if not done:
+            run_mutmut(where, children, [pattern])  # first run: mutmut generates the mutants, then tests them all
+        elif todo:
+            run_mutmut(where, children, todo)
+
+
 def results(where: Path) -> dict:
     """Mutant name -> status, from mutmut's result files."""
     from mutmut.stats import status_by_exit_code
@@ -137,7 +167,7 @@ def load_equivalent() -> dict:
     return listed
 
 
-def report(modules: list, diffs: bool) -> bool:
+def report(modules: list, diffs: bool, by_file: bool = False) -> bool:
     equivalent = load_equivalent()
     rows, all_met = [], True
     for module in modules:
@@ -166,6 +196,18 @@ def report(modules: list, diffs: bool) -> bool:
             continue
         total, killed, survived, eq, rate, *_, unchecked = row
         print(f"| {module} | {total} | {killed} | {survived} | {eq} | {unchecked} | {rate:.1f} % |")
+    if by_file:
+        print("\n| file | mutants | killed | survived | equivalent | not checked | kill rate |")
+        print("|---|---|---|---|---|---|---|")
+        for _, row in rows:
+            for path in sorted({file_of(n) for n in (row[7] if row else {})}):
+                status = {n: s for n, s in row[7].items() if file_of(n) == path}
+                counted = [s for n, s in status.items() if n not in equivalent and s != "not checked"]
+                killed = sum(s in KILLED for s in counted)
+                unchecked = sum(s == "not checked" for s in status.values())
+                rate = f"{100.0 * killed / len(counted):.1f} %" if counted else "–"
+                eq = sum(n in equivalent for n in status)
+                print(f"| {path} | {len(status)} | {killed} | {len(counted) - killed} | {eq} | {unchecked} | {rate} |")
     print("(kill rate over the mutants checked, equivalent ones left out; 'not checked': the run was cut short)")
     for module, row in rows:
         if row is None:
@@ -195,8 +237,13 @@ def main() -> int:
                         help="after adding tests: try the last run's survivors again (mutmut keeps other results)")
     parser.add_argument("--children", type=int, default=1, help="parallel test processes (default 1)")
     parser.add_argument("--no-diffs", action="store_true", help="list surviving mutants without their diffs")
+    parser.add_argument("--files", nargs="+", metavar="NAME",
+                        help="one module only: mutate just these of its files (e.g. heterogeneity pooling)")
+    parser.add_argument("--by-file", action="store_true", help="also print the kill rate of each file")
     args = parser.parse_args()
     modules = args.modules or list(MODULES)
+    if args.files and len(modules) != 1:
+        parser.error("--files needs exactly one module")
     if not args.report_only:
         equivalent = load_equivalent()
         for module in modules:
@@ -207,10 +254,13 @@ def main() -> int:
                 survivors = sorted(n for n, s in results(where).items()
                                    if s not in KILLED and s != "not checked" and n not in equivalent)
             where = prepare(module, args.fresh)
+            if args.files:
+                run_files(where, module, args.files, args.children, survivors)
+                continue
             if survivors:  # the new tests first try what survived, then whatever has no result yet
                 run_mutmut(where, args.children, survivors)
             run_mutmut(where, args.children)
-    return 0 if report(modules, not args.no_diffs) else 1
+    return 0 if report(modules, not args.no_diffs, args.by_file) else 1
 
 
 if __name__ == "__main__":
