@@ -124,7 +124,7 @@ def slow_paths(quick: bool) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=500, help="fuzz cases per format (default 500)")
-    parser.add_argument("--quick", action="store_true", help="skip the REML leave-one-out (about 2 minutes)")
+    parser.add_argument("--quick", action="store_true", help="skip the REML leave-one-out")
     args = parser.parse_args()
     fuzz_table(args.cases)
     slow_paths(args.quick)

@@ -209,8 +209,10 @@ _ANALYSES = FileKind("analysis/analyses.toml", "analysis/analyses.toml", "analys
         Key("pooled_sd", "boolean", "MD only: each study's variance from the pooled within-study SD.",
             default="false"),
         Key("note", "string", "Assumptions and remarks, kept in the results file."),
-        Key("mid", "number", "Minimal important difference on the reporting scale (a ratio > 0 for RR/OR/PETO), "
-                             "used by `sysrev diff` and GRADE."),
+        Key("mid", "number", "Minimal important difference, one point on the reporting scale: the thresholds "
+                             "are ±|mid| for differences and mid and 1/mid for RR/OR/PETO (a ratio > 0, e.g. 0.75: "
+                             "RR 0.75 and 1.33). Used by `sysrev diff`, GRADE and `sysrev meta tsa` (which "
+                             "anticipates the relative risk reduction 1 − 0.75 = 25%)."),
     )),
     Table("analyses.<name>.grade", "The team's choices GRADE's proposal rules need (`sysrev grade`).", keys=(
         Key("design", "string", "Study design of the body of evidence (randomised starts high, non-randomised low).",
@@ -400,14 +402,22 @@ def _check_value(key: Key, value) -> str | None:
 
 def _loose_match(value, choices) -> bool:
     """``value`` is one of ``choices`` up to case, '_'/'-' for spaces and a trailing "risk (of bias)"."""
+    return loose_choice(value, choices) is not None
+
+
+def loose_choice(value, choices) -> str | None:
+    """The one of ``choices`` that ``value`` spells loosely ("High risk" → "high", "na" → "NA"), or None.
+
+    Loaders of a ``loose`` key use it to read the value the schema check has just accepted."""
     if not isinstance(value, str):
-        return False
+        return None
 
     def norm(text):
         return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
 
-    word, allowed = norm(value), {norm(c) for c in choices}
-    return word in allowed or word.removesuffix(" risk of bias").removesuffix(" risk") in allowed
+    by_norm = {norm(c): c for c in choices}
+    word = norm(value)
+    return by_norm.get(word) or by_norm.get(word.removesuffix(" risk of bias").removesuffix(" risk"))
 
 
 def check_data(kind: FileKind, data: dict, text: str, path) -> list[Problem]:

@@ -6,6 +6,9 @@
   ``record_id,cluster_id`` (one row per input record; records sharing a cluster_id are duplicates).
 * ``sysrev dedup review [--project DIR]`` – show each uncertain pair side by side and record the decision in
   ``records/dedup_decisions.csv``, which later runs honour.
+
+The engine (rapidfuzz, numpy) is imported inside the commands that run it, so ``sysrev dedup --help`` stays
+fast (benchmarks/cli_help.py).
 """
 
 import csv
@@ -19,9 +22,6 @@ import click
 
 from sysrev.cli.options import project_option
 from sysrev.dedup.decisions import write_queue
-from sysrev.dedup.engine import deduplicate
-from sysrev.dedup.project_run import QUEUE_FILE, collect_sources, run_project
-from sysrev.dedup.review import decisions_path, pending_pairs, record_pair_decision
 from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text, spreadsheet_safe
 from sysrev.project import load_project
@@ -64,6 +64,8 @@ def dedup():
 @project_option
 def run(files, clusters_out, id_column, uncertain_out, project_dir):
     """Deduplicate the project's search runs, or the reference FILEs given."""
+    from sysrev.dedup.project_run import QUEUE_FILE, run_project
+
     if files:
         if not clusters_out:
             raise click.UsageError("--clusters OUT.csv is required when input FILEs are given")
@@ -85,6 +87,7 @@ def run(files, clusters_out, id_column, uncertain_out, project_dir):
 
 
 def _dedup_files(files, clusters_out, id_column, uncertain_out):
+    from sysrev.dedup.engine import deduplicate
     from sysrev.formats import load_references
 
     records, ids = [], []
@@ -153,6 +156,9 @@ def _warn(problems: list) -> None:
 @click.option("--reviewer", default=None, help="Name recorded with each decision (default: your login name).")
 def review(project_dir, reviewer):
     """Decide the uncertain pairs one by one: same record, different records, or related publications."""
+    from sysrev.dedup.project_run import collect_sources
+    from sysrev.dedup.review import decisions_path, pending_pairs, record_pair_decision
+
     project = load_project(project_dir)
     pending = pending_pairs(project)
     if not pending:

@@ -1,4 +1,8 @@
-"""``sysrev fulltext``: find open-access copies of the papers, and read their tables."""
+"""``sysrev fulltext``: find open-access copies of the papers, and read their tables.
+
+The HTTP clients (requests) are imported when ``fetch`` runs, so ``sysrev fulltext --help`` stays fast
+(benchmarks/cli_help.py).
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,12 @@ import click
 from sysrev.cli.options import project_option
 from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text
-from sysrev.fulltext.fetch import STAGES, fetch_fulltexts, records_to_fetch
 from sysrev.fulltext.jats import find_table
 from sysrev.fulltext.manifest import manifest_path
 from sysrev.fulltext.paper import paper_tables
 from sysrev.fulltext.render import csv_name, format_table, table_csv
-from sysrev.fulltext.services import OpenAccessFinder, load_fulltext_config
 from sysrev.project import load_project
-from sysrev.search.progress import Progress
+from sysrev.screening.config import STAGES
 
 
 @click.group()
@@ -39,6 +41,10 @@ def fetch(stage, record_ids, recheck, as_json, project_dir):
     for each record where its copy came from, under which licence, when, and its checksum. Safe to run
     again: it carries on where it stopped and asks again only for what is not settled.
     """
+    from sysrev.fulltext.fetch import fetch_fulltexts, records_to_fetch
+    from sysrev.fulltext.services import OpenAccessFinder, load_fulltext_config
+    from sysrev.search.progress import Progress
+
     project = load_project(project_dir)
     records = records_to_fetch(project, stage=stage, record_ids=record_ids)
     finder = OpenAccessFinder(load_fulltext_config())

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from sysrev import __version__
+import sysrev
 from sysrev.errors import SysrevError
 
 # Command name -> (module under sysrev.cli, attribute). Modules are imported only when their command runs,
@@ -130,7 +130,15 @@ def _os_error(exc: OSError) -> str:
     return f"{where}{reason}"
 
 
+def _print_version(ctx, _param, value):
+    """``--version``: the version is read from the package metadata only when asked for."""
+    if value and not ctx.resilient_parsing:
+        click.echo(f"sysrev, version {sysrev.__version__}")
+        ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="sysrev")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 def cli():
     """sysrev: run a systematic review and meta-analysis as code, and keep it living."""

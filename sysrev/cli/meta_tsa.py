@@ -25,12 +25,14 @@ def _heterogeneity(value: str):
 @click.option("--beta", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2, show_default=True,
               help="Type II error (power 1 − β).")
 @click.option("--rrr", type=float, default=None,
-              help="Dichotomous: anticipated relative risk reduction (0.2 = 20%) [default: an analysis's mid].")
+              help="Dichotomous: anticipated relative risk reduction (0.2 = 20%) [default: derived from --mid].")
 @click.option("--control-rate", type=float, default=None,
               help="Dichotomous: control event proportion [default: observed in the control arms].")
 @click.option("--mid", type=float, default=None,
-              help="Continuous: anticipated or minimal important difference (SD units for SMD) [default: an "
-                   "analysis's mid].")
+              help="Minimal important (or anticipated) difference on the reporting scale, as `mid` in "
+                   "analyses.toml: RR/OR 0.75 (or 1.33) anticipates a 25% relative risk reduction, RD −0.02 a fall "
+                   "of 2 points from the control proportion; MD in the outcome's unit, SMD in SD units "
+                   "[default: an analysis's mid].")
 @click.option("--variance", type=float, default=None,
               help="Continuous MD: outcome variance [default: pooled from the studies].")
 @click.option("--heterogeneity", "heterogeneity", default="D2", show_default=True,
@@ -57,14 +59,10 @@ def tsa(data_csv, analysis_name, project_dir, measure, method, model, tau2, ci, 
     options = {"measure": measure, "method": method, "model": model, "tau2": tau2, "ci": ci, "smd": smd,
                "zero": zero, "level": level}
     frame, lines, source, kwargs, studies, project = resolve_input(data_csv, analysis_name, project_dir, options)
-    if project is not None:  # the analysis's minimal important difference is the default anticipated effect
+    if project is not None and mid is None:  # the analysis's mid (reporting scale) is the default effect
         from sysrev.analyses.spec import load_analyses
 
-        spec_mid = next(s for s in load_analyses(project) if s.name == analysis_name).mid
-        if kwargs["measure"] in ("RR", "OR", "RD", "PETO"):
-            rrr = spec_mid if rrr is None else rrr  # a ratio's mid is a relative change: 0.25 means RR 0.75
-        elif mid is None:
-            mid = spec_mid
+        mid = next(s for s in load_analyses(project) if s.name == analysis_name).mid
     design = Design(alpha=alpha, beta=beta, rrr=rrr, control_rate=control_rate, difference=mid, variance=variance,
                     heterogeneity=_heterogeneity(heterogeneity))
     try:
@@ -91,9 +89,11 @@ def format_tsa(summary: dict) -> str:
     lines = [f"Trial sequential analysis ({summary['measure']}, {summary['model']}"
              + (f", {summary['tau2_method']}" if summary.get("tau2_method") else "") + ")"]
     if "rrr" in info:
+        source = "" if info.get("mid") is None else f" (from mid = {info['mid']:g})"
         lines.append(f"Assumptions: control event proportion {info['control_rate']:.4g}"
                      + (" (observed)" if info["control_rate_observed"] else "")
-                     + f", relative risk reduction {info['rrr']:.0%}, alpha {info['alpha']:g}, beta {info['beta']:g}")
+                     + f", relative risk reduction {info['rrr']:.1%}{source}, alpha {info['alpha']:g}, "
+                       f"beta {info['beta']:g}")
     else:
         lines.append(f"Assumptions: difference {info['difference']:g}, variance {info['variance']:.4g}"
                      + (" (observed)" if info.get("variance_observed") else "")

@@ -1,4 +1,8 @@
-"""`sysrev prisma`: the PRISMA 2020 flow counts derived from the review's files, and the diagram."""
+"""`sysrev prisma`: the PRISMA 2020 flow counts derived from the review's files, and the diagram.
+
+The counting (which reads the deduplicated records through the dedup stage) is imported when the command
+runs, so ``sysrev prisma --help`` stays fast (benchmarks/cli_help.py).
+"""
 
 import json
 
@@ -6,7 +10,6 @@ import click
 
 from sysrev.cli.options import project_option
 from sysrev.project import load_project
-from sysrev.report.prisma import prisma_counts
 
 
 def previous_counts(value):
@@ -38,6 +41,8 @@ def prisma(as_json, outs, previous, update, project_dir):
 
     Counts that do not add up are an error naming the stage, the records and the files involved.
     """
+    from sysrev.report.prisma import prisma_counts
+
     project = load_project(project_dir)
     if update:
         if previous:
@@ -83,6 +88,7 @@ def _format(c) -> str:
         lines += [f"Studies included: {c.studies_included} (reports: {c.reports_included})"]
     else:
         lines += [f"New studies included: {c.studies_included} (reports: {c.reports_included})"]
-        lines += [f"Studies in the previous version: {c.previous_studies} (reports: {c.previous_reports})",
+        added = f", {c.previous_reports_added} of them included by this update" if c.previous_reports_added else ""
+        lines += [f"Studies in the previous version: {c.previous_studies} (reports: {c.previous_reports}{added})",
                   f"Total studies included: {c.total_studies} (reports: {c.total_reports})"]
     return "\n".join(lines)

@@ -1,5 +1,9 @@
 """`sysrev screen`: screen records in the terminal, import decisions from other tools, follow progress and
-agreement, list and reconcile conflicts. See docs/screening.md."""
+agreement, list and reconcile conflicts. See docs/screening.md.
+
+The screening model, the record matcher and the agreement statistics (numpy, scikit-learn, rapidfuzz) are
+imported by the commands that use them, so ``sysrev screen --help`` stays fast (benchmarks/cli_help.py).
+"""
 
 import json
 import shutil
@@ -14,17 +18,9 @@ from sysrev.cli.prisma import previous_counts
 from sysrev.fileio import atomic_write_text
 from sysrev.locking import project_lock
 from sysrev.project import load_project
-from sysrev.report.screening_report import screening_report
-from sysrev.screening.config import DECISIONS, STAGES
-from sysrev.screening.imports import FORMATS, read_export
+from sysrev.screening.config import DECISIONS, IMPORT_FORMATS, ORDERS, STAGE_LABEL, STAGES
 from sysrev.screening.keys import TerminalKeys
 from sysrev.screening.log import append_decisions, log_path
-from sysrev.screening.ordering import ORDERS
-from sysrev.screening.prioritisation import read_stops, record_stop, reviewer_stopping
-from sysrev.screening.session import STAGE_LABEL, ReconcileSession, ScreenSession
-from sysrev.screening.state import load_screening
-from sysrev.screening.stopping import StoppingStatus
-from sysrev.screening.summary import stage_summary
 
 stage_option = click.option("--stage", type=click.Choice(STAGES), default="title_abstract", show_default=True,
                             help="Screening stage.")
@@ -53,6 +49,8 @@ def screen(ctx, reviewer, stage, order, project_dir):
     if reviewer is None:
         raise click.UsageError("give --reviewer NAME to screen, or a subcommand (status, conflicts, reconcile, "
                                "import)")
+    from sysrev.screening.session import ScreenSession
+
     _run_interactive(ScreenSession, project_dir, reviewer, stage, order=order)
 
 
@@ -81,6 +79,10 @@ confidence_option = click.option("--confidence", type=click.FloatRange(0, 1, min
 def status(as_json, recall_target, confidence, project_dir):
     """Per stage and reviewer: screened, left, conflicts and agreement (kappa, PABAK, AC1), and at
     title/abstract where each reviewer stands against the stopping rule (Callaghan & Müller-Hansen 2020)."""
+    from sysrev.screening.prioritisation import read_stops, reviewer_stopping
+    from sysrev.screening.state import load_screening
+    from sysrev.screening.summary import stage_summary
+
     project = load_project(project_dir)
     screening = load_screening(project, strict=False)
     summaries = [stage_summary(screening, stage) for stage in STAGES]
@@ -100,6 +102,8 @@ def status(as_json, recall_target, confidence, project_dir):
 
 
 def _format_status(s) -> str:
+    from sysrev.screening.stopping import StoppingStatus
+
     lines = [f"{STAGE_LABEL[s['stage']]}: {s['records']} records · {s['decided']} decided "
              f"({', '.join(f'{k} {v}' for k, v in s['decisions'].items())}) · {s['conflicts']} conflicts · "
              f"{s['awaiting_second_reviewer']} awaiting another reviewer · {s['unscreened']} unscreened · "
@@ -134,6 +138,8 @@ def _format_status(s) -> str:
 @project_option
 def conflicts(stage, as_json, project_dir):
     """List the records on which reviewers disagree, with each reviewer's decision side by side."""
+    from sysrev.screening.state import load_screening
+
     screening = load_screening(load_project(project_dir))
     state = screening.stages[stage]
     records = screening.records_by_id
@@ -172,13 +178,15 @@ def reconcile(reviewer, stage, project_dir):
 
     Decisions go to screening/<stage>/reconciliation/<reviewer>.csv and override the reviewers' votes.
     """
+    from sysrev.screening.session import ReconcileSession
+
     _run_interactive(ReconcileSession, project_dir, reviewer, stage)
 
 
 @screen.command("import")
 @click.option("--reviewer", required=True, help="Whose decisions these are (the log they go to).")
 @stage_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default=None,
               help="The tool that exported FILE (default: detected from its columns).")
 @click.option("--rayyan-name", default=None, help="The reviewer's name in Rayyan's RAYYAN-INCLUSION notes "
               "(default: --reviewer, or the only name present).")
@@ -193,6 +201,9 @@ def import_(reviewer, stage, fmt, rayyan_name, decision, dry_run, file, project_
     Rows are matched to records by DOI, then PMID, then title. Rows that match nothing are listed (with
     their line) and not imported; the exit code is then 1.
     """
+    from sysrev.screening.imports import read_export
+    from sysrev.screening.state import load_screening
+
     project = load_project(project_dir)
     with project_lock(project.root):  # the records and the log must not change between reading and writing
         screening = load_screening(project)
@@ -237,6 +248,8 @@ def import_(reviewer, stage, fmt, rayyan_name, decision, dry_run, file, project_
 def report(out, previous, project_dir):
     """Write the screening report (HTML): PRISMA 2020 flow, progress per stage and reviewer, agreement
     (percent, kappa with 95% CI, PABAK, AC1) with a sentence for the methods section."""
+    from sysrev.report.screening_report import screening_report
+
     studies, reports = previous_counts(previous)
     html = screening_report(load_project(project_dir), previous_studies=studies, previous_reports=reports)
     path = Path(out)
@@ -308,6 +321,9 @@ def stop(reviewer, stage, recall_target, confidence, note, force, project_dir):
     Nothing is excluded: the records not screened stay unscreened. The decision goes to
     screening/<stage>/stopping.jsonl and into the methods sentence of `sysrev screen report`.
     """
+    from sysrev.screening.prioritisation import record_stop
+    from sysrev.screening.state import load_screening
+
     project = load_project(project_dir)
     screening = load_screening(project)
     if reviewer not in screening.config.reviewers:

@@ -1,6 +1,8 @@
 """`sysrev search`: run PubMed and Scopus searches and save each run as a snapshot.
 
 Thin layer: parses options, calls :mod:`sysrev.search`, prints a one-line summary per run and every gap.
+The connectors (Biopython, requests) and the progress bar are imported when a search runs, so
+``sysrev search --help`` stays fast (benchmarks/cli_help.py).
 """
 
 import logging
@@ -8,17 +10,13 @@ import sys
 from datetime import UTC, datetime
 
 import click
-from tqdm import tqdm
 
 from sysrev.cli.options import project_option
 from sysrev.errors import SysrevError
 from sysrev.project import load_project
 from sysrev.search.config import load_config
 from sysrev.search.dates import EARLIEST, DateWindow, default_maxdate, parse_date
-from sysrev.search.progress import Progress
-from sysrev.search.pubmed import DEFAULT_BATCH, search_pubmed
-from sysrev.search.runner import DEFAULT_OVERLAP_DAYS, changes_since_previous, run_strategy
-from sysrev.search.scopus import PAGE_SIZE, ScopusAPI, search_scopus
+from sysrev.search.defaults import DEFAULT_BATCH, DEFAULT_OVERLAP_DAYS
 from sysrev.search.strategies import load_strategies
 
 EXIT_GAPS = 1
@@ -28,6 +26,8 @@ class _TqdmHandler(logging.Handler):
     """Log warnings (retries, history re-runs) to stderr without breaking a progress bar."""
 
     def emit(self, record):
+        from tqdm import tqdm
+
         tqdm.write(f"warning: {self.format(record)}", file=sys.stderr)
 
 
@@ -76,11 +76,14 @@ def _window(mindate, maxdate, datetype, today) -> DateWindow | None:
               help="Date field of --mindate/--maxdate: publication (pdat) or entry (edat) date.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help=_OUT_HELP)
 @click.option("--name", default="pubmed", show_default=True, help="Name of the run (snapshot folder suffix).")
-@click.option("--batch-size", default=DEFAULT_BATCH, show_default=True, help="Records per request (EFetch).")
+@click.option("--batch-size", type=click.IntRange(1), default=DEFAULT_BATCH, show_default=True,
+              help="Records per request (EFetch).")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run saved in the same folder.")
 @project_option
 def pubmed_command(query, mindate, maxdate, datetype, out_dir, name, batch_size, resume, project_dir):
     """Search PubMed (NCBI E-utilities) and save every record found."""
+    from sysrev.search.pubmed import search_pubmed
+
     today = datetime.now(UTC).date()
     window = _window(mindate, maxdate, datetype, today)
     out_dir = _runs_dir(out_dir, project_dir)
@@ -106,6 +109,8 @@ def pubmed_command(query, mindate, maxdate, datetype, out_dir, name, batch_size,
 def scopus_command(query, mindate, maxdate, first_year, last_year, out_dir, name, batch_size, view, resume,
                    project_dir):
     """Search Scopus (Elsevier Search API) and save every record found."""
+    from sysrev.search.scopus import PAGE_SIZE, ScopusAPI, search_scopus
+
     today = datetime.now(UTC).date()
     mindate = _deprecated_year("--first-year", first_year, "--mindate", mindate)
     maxdate = _deprecated_year("--last-year", last_year, "--maxdate", maxdate)
@@ -132,6 +137,8 @@ def scopus_command(query, mindate, maxdate, first_year, last_year, out_dir, name
 @click.option("--resume", is_flag=True, help="Continue interrupted runs.")
 def run_command(names, project_dir, since, overlap_days, resume):
     """Run the project's search strategies (searches/*.toml; all, or those NAMES)."""
+    from sysrev.search.runner import changes_since_previous, run_strategy
+
     project = load_project(project_dir)
     strategies = load_strategies(project.searches_dir, names)
     config = load_config()
@@ -174,6 +181,8 @@ def _deprecated_year(old: str, year, new: str, value):
 
 def _interruptible(run, label, out_dir, exit_on_gaps=True):
     """Run with a progress bar; report the outcome; on Ctrl-C say how to resume."""
+    from sysrev.search.progress import Progress
+
     progress = Progress(label)
     try:
         outcome = run(progress)

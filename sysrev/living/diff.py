@@ -46,14 +46,15 @@ class Version:
     mids: dict = field(default_factory=dict)
 
 
-def load_version(project, name: str | None) -> Version:
-    """A release by version, or the working state for ``None``/``"working"``."""
+def load_version(project, name: str | None, outcomes=None) -> Version:
+    """A release by version, or the working state for ``None``/``"working"`` (from ``outcomes`` when the
+    caller has just computed them with ``run_project(project, write=False)``, e.g. the web app's evidence)."""
     from sysrev.living.release import current_state, load_release, releases_dir
 
     if name in (None, WORKING):
         from sysrev.analyses.run import run_project
 
-        outcomes = run_project(project, write=False)
+        outcomes = run_project(project, write=False) if outcomes is None else outcomes
         state = current_state(project, outcomes)
         return Version(WORKING, {o.spec.name: o.to_dict(project.root) for o in outcomes}, state["rob"],
                        state["studies"], state["mids"])
@@ -240,14 +241,15 @@ def format_table(diff: dict) -> str:
                      f"{', '.join(diff['studies_removed']) or 'none'}")
     for a in diff["analyses"]:
         lines += ["", f"{a['name']}: {a['title']}", f"  {'':14}{diff['old']:>18}  {diff['new']:>18}"]
-        for label, old, new in _table_rows(a):
+        for label, old, new in table_rows(a):
             lines.append(f"  {label:14}{old:>18}  {new:>18}")
-        lines += _study_lines(a, "  ")
+        lines += study_lines(a, "  ")
         lines += [f"  ! {flag['text']}" for flag in a["flags"]] or ["  no flag: the conclusion did not move"]
     return "\n".join(lines)
 
 
-def _table_rows(a: dict) -> list:
+def table_rows(a: dict) -> list:
+    """``[(label, old text, new text)]``: the compared numbers of one analysis of a diff, formatted."""
     o, n = a["old"], a["new"]
 
     def ci(h, low, high):
@@ -267,7 +269,8 @@ def _cell(value) -> str:
     return "–" if value is None else (f"{value:.6g}" if isinstance(value, float) else str(value))
 
 
-def _study_lines(a: dict, indent: str) -> list:
+def study_lines(a: dict, indent: str) -> list:
+    """The studies added, removed and changed in one analysis of a diff, one line each."""
     lines = []
     if a["studies_added"]:
         lines.append(f"{indent}studies added: {', '.join(a['studies_added'])}")
@@ -290,8 +293,8 @@ def format_markdown(diff: dict) -> str:
         lines += [f"- **{flag['kind']}**: {flag['text']}" for flag in a["flags"]] or \
             ["- The conclusion did not move (no flag)."]
         lines += ["", f"| | {diff['old']} | {diff['new']} |", "|---|---|---|"]
-        lines += [f"| {label} | {old} | {new} |" for label, old, new in _table_rows(a)]
-        studies = _study_lines(a, "- ")
+        lines += [f"| {label} | {old} | {new} |" for label, old, new in table_rows(a)]
+        studies = study_lines(a, "- ")
         lines += ([""] + studies if studies else []) + [""]
     return "\n".join(lines)
 
@@ -317,9 +320,9 @@ def format_html(diff: dict, forest_svgs: dict) -> str:
             ["<p>The conclusion did not move (no flag).</p>"]
         parts.append(f"<table><tr><th></th><th>{esc(diff['old'])}</th><th>{esc(diff['new'])}</th></tr>")
         parts += [f"<tr><td>{esc(label)}</td><td>{esc(old)}</td><td>{esc(new)}</td></tr>"
-                  for label, old, new in _table_rows(a)]
+                  for label, old, new in table_rows(a)]
         parts.append("</table>")
-        studies = _study_lines(a, "")
+        studies = study_lines(a, "")
         if studies:
             parts.append("<ul>" + "".join(f"<li>{esc(line)}</li>" for line in studies) + "</ul>")
         old_svg, new_svg = forest_svgs.get(a["name"], (None, None))

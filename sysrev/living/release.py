@@ -145,16 +145,41 @@ def current_state(project, outcomes=None) -> dict:
 
 def update_prisma(project, previous: dict | None, state: dict):
     """PRISMA counts: for a new review, or for this update against the ``previous`` release."""
-    from sysrev.report.prisma import UpdateScope, prisma_counts
+    from sysrev.report.prisma import prisma_counts
 
     if previous is None:
         return prisma_counts(project, new_studies=len(state["studies"]) + len(state["unassigned_reports"]))
+    return prisma_counts(project, **update_scope(previous, state))
+
+
+def update_scope(previous: dict, state: dict) -> dict:
+    """The ``prisma_counts`` arguments of an update, by study identity (studies.csv, column ``records``).
+
+    The previous version's studies are those of its release (a report it included but had not assigned to a
+    study counted as a study of its own, so it counts so again). Of the reports this update included (records
+    the previous release had not seen), one that belongs to a study of the previous version — a trial's second
+    paper — is a report of that study, not a new study; a new study is one the previous release did not
+    include that has a report included by this update; an included report no study lists is a study of its
+    own (and is pending in ``sysrev status`` until it is linked).
+    """
+    from sysrev.report.prisma import UpdateScope
+
+    seen = set(previous["records"])
     before = {s["study"] for s in previous["studies"]}
-    new = [s for s in state["studies"] if s["study"] not in before]
-    scope = UpdateScope(runs=frozenset(previous["runs"]), records=frozenset(previous["records"]),
-                        studies=len(previous["studies"]),
-                        reports=sum(len(s["included_reports"]) for s in previous["studies"]))
-    return prisma_counts(project, update=scope, new_studies=len(new) + len(state["unassigned_reports"]))
+    previous_unassigned = previous.get("unassigned_reports", [])
+    scope = UpdateScope(runs=frozenset(previous["runs"]), records=frozenset(seen),
+                        studies=len(previous["studies"]) + len(previous_unassigned),
+                        reports=sum(len(s["included_reports"]) for s in previous["studies"])
+                        + len(previous_unassigned))
+    added_to_previous, new_studies = 0, 0
+    for study in state["studies"]:
+        fresh = [rid for rid in study["included_reports"] if rid not in seen]
+        if study["study"] in before:
+            added_to_previous += len(fresh)
+        elif fresh:
+            new_studies += 1
+    new_studies += sum(1 for rid in state["unassigned_reports"] if rid not in seen)
+    return {"update": scope, "new_studies": new_studies, "reports_of_previous": added_to_previous}
 
 
 def _check_version(project, version: str) -> Path:
@@ -252,9 +277,12 @@ def release_readme(release: dict) -> str:
     if p is None:
         lines += [f"No PRISMA counts: {release['prisma_not_drawn_because']}", ""]
     elif p["updated_review"]:
-        lines += [f"Studies in the previous version: {p['previous_studies']}; records identified by this "
-                  f"update: {p['identified_total']}; new studies: {p['studies_included']}; total studies: "
-                  f"{p['total_studies']} (reports: {p['total_reports']}).", ""]
+        added = p.get("previous_reports_added") or 0
+        lines += [f"Studies in the previous version: {p['previous_studies']} (reports: {p['previous_reports']}"
+                  + (f", {added} of them included by this update" if added else "") + f"); records identified "
+                  f"by this update: {p['identified_total']}; new studies: {p['studies_included']} (reports: "
+                  f"{p['reports_included']}); total studies: {p['total_studies']} (reports: {p['total_reports']}).",
+                  ""]
     else:
         lines += [f"Records identified: {p['identified_total']}; studies included: {p['studies_included']} "
                   f"(reports: {p['reports_included']}).", ""]

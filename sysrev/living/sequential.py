@@ -9,7 +9,10 @@ against Lan–DeMets O'Brien–Fleming α-spending boundaries (:mod:`sysrev.livi
 Required information size (total participants), two-sided α, power 1 − β:
 
 * dichotomous: ``4 (z_{1−α/2} + z_{1−β})² P̄(1 − P̄) / δ²`` with control event proportion Pc, anticipated
-  relative risk reduction RRR, Pe = Pc(1 − RRR), P̄ = (Pc + Pe)/2, δ = Pc − Pe (Wetterslev et al. 2008);
+  relative risk reduction RRR, Pe = Pc(1 − RRR), P̄ = (Pc + Pe)/2, δ = Pc − Pe (Wetterslev et al. 2008).
+  The RRR is given, or derived from the analysis's minimal important difference ``mid``, which has one meaning
+  throughout sysrev (GRADE, ``sysrev diff``): one point on the reporting scale, the thresholds being mid and
+  1/mid for a ratio and ±|mid| for a difference (:func:`anticipated_rrr`);
 * continuous: ``4 (z_{1−α/2} + z_{1−β})² σ² / δ²`` with δ the anticipated (or minimal important)
   difference and σ² the variance (σ = 1 for an SMD);
 * heterogeneity: divided by 1 − D² (diversity, Wetterslev et al. 2009, BMC Med Res Methodol 9:86:
@@ -54,6 +57,32 @@ def information_size_dichotomous(control_rate: float, rrr: float, alpha: float =
     return 4 * _z_sum(alpha, beta) ** 2 * mean * (1 - mean) / delta**2
 
 
+def anticipated_rrr(measure: str, mid: float, control_rate: float | None = None) -> float:
+    """The relative risk reduction a reporting-scale ``mid`` anticipates, for the dichotomous information size.
+
+    RR, OR, Peto OR: the threshold below 1 of the pair (mid, 1/mid), so RRR = 1 − mid for mid < 1 and
+    1 − 1/mid for mid > 1 (``mid = 0.75`` and ``mid = 1.33`` both anticipate RR 0.75, a 25% reduction); for the
+    odds ratios this reads the ratio as a risk ratio, as the TSA software's RRR input does. RD: the risk falls
+    by |mid| from the control event proportion, RRR = |mid| / Pc.
+    """
+    if measure in ("RR", "OR", "PETO"):
+        if not mid > 0 or mid == 1:
+            raise SysrevError(f"a ratio's minimal important difference must be a ratio > 0 other than 1 (the "
+                              f"thresholds are mid and 1/mid), got {mid}")
+        return 1 - min(mid, 1 / mid)
+    if measure == "RD":
+        if mid == 0 or not -1 < mid < 1:
+            raise SysrevError(f"a risk difference's minimal important difference must lie in (−1, 1) and not be 0, "
+                              f"got {mid}")
+        if control_rate is None or not 0 < control_rate < 1:
+            raise SysrevError(f"the control event proportion must lie in (0, 1), got {control_rate}")
+        if abs(mid) >= control_rate:
+            raise SysrevError(f"a risk difference of {abs(mid):g} cannot be a reduction from a control event "
+                              f"proportion of {control_rate:.4g}: give --rrr or --control-rate")
+        return abs(mid) / control_rate
+    raise SysrevError(f"{measure} is not a dichotomous measure")
+
+
 def information_size_continuous(difference: float, variance: float, alpha: float = 0.05, beta: float = 0.2) -> float:
     """Participants needed to detect a mean difference ``difference`` with outcome variance ``variance``."""
     _check_levels(alpha, beta)
@@ -91,7 +120,8 @@ class Design:
     beta: float = 0.2
     rrr: float | None = None            # dichotomous: anticipated relative risk reduction
     control_rate: float | None = None   # dichotomous: control event proportion (default: observed)
-    difference: float | None = None     # continuous: anticipated difference or MID (SMD units for SMD)
+    difference: float | None = None     # continuous: anticipated difference or MID (SMD units for SMD);
+    #                                     dichotomous: a reporting-scale mid the RRR is derived from, if no rrr
     variance: float | None = None       # continuous: outcome variance (default: observed pooled; 1 for SMD)
     heterogeneity: str | float = "D2"   # D2, I2, none, or a given value in [0, 1)
 
@@ -120,12 +150,14 @@ def required_information(result: MetaResult, design: Design) -> dict:
     settings = result.settings
     measure = settings.measure
     if measure in ("RR", "OR", "RD", "PETO"):
-        if design.rrr is None:
-            raise SysrevError("give the anticipated relative risk reduction (--rrr, e.g. 0.2 for 20%)")
+        if design.rrr is None and design.difference is None:
+            raise SysrevError("give the anticipated relative risk reduction (--rrr, e.g. 0.2 for 20%) or the "
+                              "minimal important difference on the reporting scale (--mid, e.g. 0.8 for RR 0.8)")
         control = design.control_rate if design.control_rate is not None else _observed_control_rate(result)
-        size = information_size_dichotomous(control, design.rrr, design.alpha, design.beta)
+        rrr = design.rrr if design.rrr is not None else anticipated_rrr(measure, design.difference, control)
+        size = information_size_dichotomous(control, rrr, design.alpha, design.beta)
         assumptions = {"control_rate": control, "control_rate_observed": design.control_rate is None,
-                       "rrr": design.rrr}
+                       "rrr": rrr, "mid": design.difference if design.rrr is None else None}
     elif measure in ("MD", "SMD"):
         if design.difference is None:
             raise SysrevError("give the anticipated difference or minimal important difference (--mid)")

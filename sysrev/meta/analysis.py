@@ -113,10 +113,10 @@ def analyse_group(eff: StudyEffects, settings: Settings, *, study_rows: bool = T
                           tau2=None, tau2_ci_low=None, tau2_ci_high=None)
     return GroupResult(k=k, k_total=len(estimable), ci=ci_method,
                        studies=_study_rows(eff, settings, _percent(weights)) if study_rows else [],
-                       **{name: stats_.get(name) for name in _STATISTICS})
+                       **{name: stats_.get(name) for name in STATISTICS})
 
 
-_STATISTICS = ("estimate", "ci_low", "ci_high", "se", "z", "p", "tau2", "tau2_ci_low", "tau2_ci_high", "I2",
+STATISTICS = ("estimate", "ci_low", "ci_high", "se", "z", "p", "tau2", "tau2_ci_low", "tau2_ci_high", "I2",
                "I2_revman", "H2", "Q", "Q_df", "Q_p", "pi_low", "pi_high", "I2_ci_low", "I2_ci_high", "H2_ci_low",
                "H2_ci_high")
 

@@ -51,8 +51,6 @@ def pool_inverse_variance(yi, vi, tau2=None, *, ci="z", level=95.0, tau2_interva
     n, k = y.shape
     if k < 2 and (ci == "hksj"):
         raise SysrevError("Hartung–Knapp–Sidik–Jonkman intervals need at least 2 studies")
-    alpha = 1 - level / 100
-    df = k - 1
     q = generalised_q(y, v) if k > 1 else np.zeros(n)
     random = tau2 is not None
     if isinstance(tau2, str):
@@ -65,9 +63,29 @@ def pool_inverse_variance(yi, vi, tau2=None, *, ci="z", level=95.0, tau2_interva
         t2 = np.zeros(n)
     wi = 1 / (v + t2[:, None])
     mu, sw = weighted_mean(y, wi)
+    rss = (wi * (y - mu[:, None]) ** 2).sum(axis=1)
+    s2 = typical_variance(v) if k > 1 else None
+    out = summarise(mu, sw, rss, q, t2 if random else None, s2, k, ci=ci, level=level)
+    out["weights"] = wi
+    if tau2_interval:
+        if random and k > 1:
+            out.update(tau2_interval_fields(*q_profile_interval(y, v, level), s2))
+        else:
+            out.update(dict.fromkeys(TAU2_INTERVAL_FIELDS, np.full(n, np.nan)))
+    if single:
+        return {key: (value[0] if key != "Q_df" else int(value[0])) for key, value in out.items()}
+    return out
+
+
+def summarise(mu, sw, rss, q, tau2, typical, k, *, ci="z", level=95.0) -> dict:
+    """The statistics of analyses of k studies each from their pooled estimates ``mu``, sums of weights ``sw``,
+    Σw(y − μ̂)² ``rss`` (for HKSJ), fixed-effect Q ``q``, ``tau2`` (None for the fixed-effect model) and
+    typical within-study variances ``typical`` (None for k = 1): the dict of :func:`pool_inverse_variance`
+    without weights and τ² intervals. Leave-one-out (:mod:`sysrev.meta.leave_one_out`) uses it too."""
+    n, df, alpha = len(mu), k - 1, 1 - level / 100
+    random = tau2 is not None
     variance = 1 / sw
     if ci == "hksj":
-        rss = (wi * (y - mu[:, None]) ** 2).sum(axis=1)
         variance = np.where(rss > np.finfo(float).eps, rss / df * variance, 0.0)
         crit = stats.t.isf(alpha / 2, df)
     else:
@@ -79,41 +97,39 @@ def pool_inverse_variance(yi, vi, tau2=None, *, ci="z", level=95.0, tau2_interva
     p = 2 * (stats.t.sf(np.abs(z), df) if ci == "hksj" else stats.norm.sf(np.abs(z)))
     out = {
         "estimate": mu, "se": se, "z": z, "p": p, "ci_low": mu - crit * se, "ci_high": mu + crit * se,
-        "tau2": t2 if random else np.full(n, np.nan), "Q": q, "Q_df": np.full(n, df),
+        "tau2": tau2 if random else np.full(n, np.nan), "Q": q, "Q_df": np.full(n, df),
         "Q_p": stats.chi2.sf(q, df) if k > 1 else np.full(n, np.nan), "I2_revman": i2_revman,
-        "weights": wi,
     }
     if random and k > 1:
-        s2 = typical_variance(v)
-        out["I2"], out["H2"] = 100 * t2 / (s2 + t2), t2 / s2 + 1
-        half = crit * np.sqrt(variance + t2)
+        out["I2"], out["H2"] = 100 * tau2 / (typical + tau2), tau2 / typical + 1
+        half = crit * np.sqrt(variance + tau2)
         out["pi_low"], out["pi_high"] = mu - half, mu + half
     else:
         with np.errstate(divide="ignore", invalid="ignore"):
             out["I2"], out["H2"] = i2_revman, q / df
         out["pi_low"] = out["pi_high"] = np.full(n, np.nan)
-    if tau2_interval:
-        if random and k > 1:
-            low, high = q_profile_interval(y, v, level)
-            s2 = typical_variance(v)
-            out["tau2_ci_low"], out["tau2_ci_high"] = low, high
-            # I² and H² are increasing functions of τ², so their intervals are the images of τ²'s (metafor)
-            out["I2_ci_low"], out["I2_ci_high"] = 100 * low / (s2 + low), 100 * high / (s2 + high)
-            out["H2_ci_low"], out["H2_ci_high"] = low / s2 + 1, high / s2 + 1
-        else:
-            for name in ("tau2_ci_low", "tau2_ci_high", "I2_ci_low", "I2_ci_high", "H2_ci_low", "H2_ci_high"):
-                out[name] = np.full(n, np.nan)
-    if single:
-        return {key: (value[0] if key != "Q_df" else int(value[0])) for key, value in out.items()}
     return out
+
+
+TAU2_INTERVAL_FIELDS = ("tau2_ci_low", "tau2_ci_high", "I2_ci_low", "I2_ci_high", "H2_ci_low", "H2_ci_high")
+
+
+def tau2_interval_fields(low, high, typical) -> dict:
+    """The Q-profile interval of τ² and the matching I² and H² intervals (metafor: I² and H² are increasing
+    functions of τ², so their intervals are the images of τ²'s)."""
+    return {"tau2_ci_low": low, "tau2_ci_high": high,
+            "I2_ci_low": 100 * low / (typical + low), "I2_ci_high": 100 * high / (typical + high),
+            "H2_ci_low": low / typical + 1, "H2_ci_high": high / typical + 1}
 
 
 def leave_one_out(yi, vi, tau2=None, *, ci="z", level=95.0) -> dict:
     """Each study left out in turn (metafor's ``leave1out``): a dict of arrays of length k, row i without study i.
 
-    All k analyses of k − 1 studies run as one batch, so k = 500 costs one vectorised REML fit of a
-    500 × 499 array.
+    From three studies on, :func:`sysrev.meta.leave_one_out.without_each` computes all k analyses at once
+    (k = 10,000 in seconds); two studies leave one each, pooled directly.
     """
+    from sysrev.meta.leave_one_out import without_each
+
     y, v, single = _as_2d(yi, vi)
     if not single:
         raise SysrevError("leave_one_out takes one analysis: 1-D yi and vi")
@@ -122,9 +138,12 @@ def leave_one_out(yi, vi, tau2=None, *, ci="z", level=95.0) -> dict:
         raise SysrevError("leave-one-out needs at least 3 studies for a random-effects model")
     if k < 2:
         raise SysrevError("leave-one-out needs at least 2 studies")
-    others = np.array([np.delete(np.arange(k), i) for i in range(k)])
     if tau2 is not None and not isinstance(tau2, str):
         raise SysrevError("leave-one-out re-estimates τ²: give an estimator name, not values")
-    out = pool_inverse_variance(y[0][others], v[0][others], tau2, ci=ci, level=level)
-    out.pop("weights")
-    return out
+    if tau2 is not None and tau2 not in TAU2_METHODS:
+        raise SysrevError(f"unknown tau2 estimator '{tau2}' (choose one of {', '.join(TAU2_METHODS)})")
+    if k == 2:
+        out = pool_inverse_variance(y[0][::-1, None], v[0][::-1, None], ci=ci, level=level)
+        out.pop("weights")
+        return out
+    return without_each(y[0], v[0], tau2, ci=ci, level=level)

@@ -47,16 +47,22 @@ def generalised_q(yi, vi, tau2=0.0):
     return (wi * (yi - mu[..., None]) ** 2).sum(axis=-1)
 
 
-def _q_and_slope(yi, vi, tau2):
-    """Q(τ²) and its derivative −Σw²(y − μ̂)² (μ̂ minimises Q, so its own derivative drops out)."""
-    wi = 1 / (vi + tau2[..., None])
+def q_terms(yi, wi):
+    """Q(τ²) and its derivative −Σw²(y − μ̂)² for the weights ``wi`` = 1/(vi + τ²) (μ̂ minimises Q, so its own
+    derivative drops out). A study given weight 0 is left out (leave-one-out passes such weights)."""
     mu, _ = weighted_mean(yi, wi)
     resid2 = (yi - mu[..., None]) ** 2
     return (wi * resid2).sum(axis=-1), -(wi**2 * resid2).sum(axis=-1)
 
 
+def _q_and_slope(yi, vi, tau2):
+    """Q(τ²) and its derivative at ``tau2`` (one value per analysis)."""
+    return q_terms(yi, 1 / (vi + tau2[..., None]))
+
+
 def _root_in_bracket(equation, lo, hi, x, active):
-    """Vectorised safeguarded Newton for a decreasing f with f(lo) > 0 > f(hi) on the ``active`` rows.
+    """Vectorised safeguarded Newton for a decreasing f with f(lo) > 0 > f(hi) on the ``active`` rows
+    (hi may be infinite: an upper end not found yet).
 
     ``equation(rows, x)`` returns f and f' of the analyses ``rows`` at ``x``. A Newton step that leaves the
     bracket is replaced by bisection, so every active row converges; only unconverged rows are evaluated
@@ -73,7 +79,9 @@ def _root_in_bracket(equation, lo, hi, x, active):
         with np.errstate(divide="ignore", invalid="ignore"):
             newton = x[rows] - f / slope
         inside = (newton > lo[rows]) & (newton < hi[rows]) & np.isfinite(newton)
-        nxt = np.where(f != 0, np.where(inside, newton, (lo[rows] + hi[rows]) / 2), x[rows])
+        # bisect; while no upper end is known yet (a search started from a guess), double instead
+        fallback = np.where(np.isinf(hi[rows]), 2 * x[rows] + 1, (lo[rows] + hi[rows]) / 2)
+        nxt = np.where(f != 0, np.where(inside, newton, fallback), x[rows])
         done = np.abs(nxt - x[rows]) <= _SCORING_TOL * (1 + np.abs(x[rows]))
         x[rows] = nxt
         rows = rows[~done]
@@ -105,12 +113,26 @@ def solve_q_equation(yi, vi, target):
         q, slope = _q_and_slope(yi[rows], vi[rows], tau2)
         return q - target[rows], slope
 
-    everything = np.arange(yi.shape[0])
-    lo = np.zeros(yi.shape[0])
-    active = equation(everything, lo)[0] > 0
-    hi = np.where(active, np.maximum(1.0, np.ptp(yi, axis=-1) ** 2), 0.0)
-    lo, hi = _upper_bracket(equation, lo, hi, active)
-    return np.where(active, _root_in_bracket(equation, lo, hi, lo, active), 0.0)
+    at_zero = equation(np.arange(yi.shape[0]), np.zeros(yi.shape[0]))[0]
+    return decreasing_root(equation, at_zero, first_hi=np.maximum(1.0, np.ptp(yi, axis=-1) ** 2))
+
+
+def decreasing_root(equation, at_zero, *, first_hi=None, start=None):
+    """The root τ² ≥ 0 of each row's decreasing ``equation`` (``equation(rows, tau2)`` → f, f'), 0 where
+    ``at_zero`` (f(0)) ≤ 0.
+
+    Given ``first_hi``, the bracket [0, first_hi] is widened until f(hi) < 0 and the bracketed Newton
+    iteration starts at its lower end. Given ``start`` instead (a guess, such as the root of a similar
+    equation), the iteration starts there and finds the upper end on the way. The root is unique either way.
+    """
+    lo = np.zeros(len(at_zero))
+    active = at_zero > 0
+    if start is None:
+        lo, hi = _upper_bracket(equation, lo, np.where(active, first_hi, 0.0), active)
+        start = lo
+    else:
+        hi = np.full(len(at_zero), np.inf)
+    return np.where(active, _root_in_bracket(equation, lo, hi, np.maximum(start, 0.0), active), 0.0)
 
 
 def _centred_ss(yi):
@@ -144,35 +166,43 @@ def _paule_mandel(yi, vi):
     return solve_q_equation(yi, vi, yi.shape[-1] - 1)
 
 
-def _log_likelihood(yi, vi, tau2, restricted):
-    wi = 1 / (vi + tau2[..., None])
+def _dot(a, b):
+    """Σ a·b along the last axis, without the temporary array of the products."""
+    return np.einsum("...j,...j->...", a, b)
+
+
+def log_likelihood_terms(yi, wi, log_variance_sum, restricted):
+    """The (restricted) log-likelihood, up to a constant, for the weights ``wi`` = 1/(vi + τ²) and Σ log(vi + τ²)
+    (a study given weight 0 is left out; its log-variance must be left out of the sum too)."""
     mu, sw = weighted_mean(yi, wi)
     rss = (wi * (yi - mu[..., None]) ** 2).sum(axis=-1)
-    ll = -0.5 * np.log(vi + tau2[..., None]).sum(axis=-1) - 0.5 * rss
+    ll = -0.5 * log_variance_sum - 0.5 * rss
     return ll - 0.5 * np.log(sw) if restricted else ll
 
 
-def _likelihood_equation(yi, vi, restricted):
-    """The (RE)ML estimating equation g(τ²) = yᵀPPy − tr P (REML) or − Σw (ML) of the analyses ``rows``.
+def _log_likelihood(yi, vi, tau2, restricted):
+    return log_likelihood_terms(yi, 1 / (vi + tau2[..., None]), np.log(vi + tau2[..., None]).sum(axis=-1),
+                                restricted)
+
+
+def likelihood_terms(yi, wi, restricted):
+    """The (RE)ML estimating equation g(τ²) = yᵀPPy − tr P (REML) or − Σw (ML) for the weights ``wi`` = 1/(vi + τ²).
 
     Returns g, g' = −2 yᵀPPPy + tr(PP) (REML) or + Σw² (ML), and the expected information tr(PP) or Σw²
-    (the Fisher-scoring denominator); with Py = w(y − μ̂) every term is a sum over studies.
+    (the Fisher-scoring denominator); with Py = w(y − μ̂) every term is a sum over studies, so a study given
+    weight 0 is left out (leave-one-out passes such weights).
     """
-
-    def equation(rows, tau2):
-        wi = 1 / (vi[rows] + tau2[:, None])
-        mu, sw = weighted_mean(yi[rows], wi)
-        py = wi * (yi[rows] - mu[:, None])
-        sw2 = (wi**2).sum(axis=-1)
-        yppy = (py**2).sum(axis=-1)
-        ypppy = (wi * py**2).sum(axis=-1) - (wi * py).sum(axis=-1) ** 2 / sw
-        if restricted:
-            tr_p = sw - sw2 / sw
-            tr_pp = sw2 - 2 * (wi**3).sum(axis=-1) / sw + sw2**2 / sw**2
-            return yppy - tr_p, -2 * ypppy + tr_pp, tr_pp
-        return yppy - sw, -2 * ypppy + sw2, sw2
-
-    return equation
+    mu, sw = weighted_mean(yi, wi)
+    py = wi * (yi - mu[:, None])
+    wpy = wi * py
+    sw2 = _dot(wi, wi)
+    yppy = _dot(py, py)
+    ypppy = _dot(wpy, py) - wpy.sum(axis=-1) ** 2 / sw
+    if restricted:
+        tr_p = sw - sw2 / sw
+        tr_pp = sw2 - 2 * _dot(wi * wi, wi) / sw + sw2**2 / sw**2
+        return yppy - tr_p, -2 * ypppy + tr_pp, tr_pp
+    return yppy - sw, -2 * ypppy + sw2, sw2
 
 
 def _bracket_near(equation, x, step):
@@ -209,14 +239,33 @@ def _bracket_near(equation, x, step):
     return lo, hi, found
 
 
+def _likelihood_equation(yi, vi, restricted):
+    """The (RE)ML estimating equation of the analyses ``rows`` of ``yi``/``vi`` (see :func:`likelihood_terms`)."""
+
+    def equation(rows, tau2):
+        return likelihood_terms(yi[rows], 1 / (vi[rows] + tau2[:, None]), restricted)
+
+    return equation
+
+
 def _maximum_likelihood(yi, vi, restricted):
-    """(RE)ML τ²: metafor's Fisher scoring from the HE value (with its step halving, so that the same maximum
-    is found) to |Δτ²| < 1e-5, then the root of the likelihood equation next to that point, bracketed and
-    solved to full precision (τ² = 0 when the likelihood decreases from 0 up to it)."""
-    equation = _likelihood_equation(yi, vi, restricted)
-    tau2 = _hedges(yi, vi)
+    """(RE)ML τ² of each row of ``yi``/``vi`` (see :func:`maximise_likelihood`)."""
+    return maximise_likelihood(_likelihood_equation(yi, vi, restricted),
+                               lambda tau2: _log_likelihood(yi, vi, tau2, restricted), _hedges(yi, vi))
+
+
+def maximise_likelihood(equation, log_likelihood, start):
+    """(RE)ML τ²: metafor's Fisher scoring from ``start`` (the HE value; with its step halving, so that the same
+    maximum is found) to |Δτ²| < 1e-5, then the root of the likelihood equation next to that point, bracketed
+    and solved to full precision (τ² = 0 when the likelihood decreases from 0 up to it).
+
+    ``equation(rows, tau2)`` gives g, g' and the information of the analyses ``rows`` (:func:`likelihood_terms`)
+    and ``log_likelihood(tau2)`` that of every analysis, so one analysis, a stack of them and the k
+    leave-one-out fits of :mod:`sysrev.meta.leave_one_out` all run this same algorithm.
+    """
+    tau2 = np.array(start, dtype=float)
     last_step = np.zeros_like(tau2)
-    rows = np.arange(yi.shape[0])
+    rows = np.arange(len(tau2))
     for _ in range(_MAX_ITER):  # Fisher scoring: step g / tr(PP) (or g / Σw² for ML), rows not yet converged
         if rows.size == 0:
             break
@@ -238,8 +287,7 @@ def _maximum_likelihood(yi, vi, restricted):
 
     lo, hi, found = _bracket_near(root_equation, tau2, last_step)
     tau2 = np.where(found, _root_in_bracket(root_equation, lo, hi, (lo + hi) / 2, found), 0.0)
-    ll_zero = _log_likelihood(yi, vi, np.zeros_like(tau2), restricted)
-    ll_hat = _log_likelihood(yi, vi, tau2, restricted)
+    ll_zero, ll_hat = log_likelihood(np.zeros_like(tau2)), log_likelihood(tau2)
     return np.where((ll_zero - ll_hat > _LL0_TOL) & (tau2 > _LL0_THRESHOLD), 0.0, tau2)
 
 

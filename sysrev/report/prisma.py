@@ -13,7 +13,10 @@
   :mod:`sysrev.living.release`), every box counts *this update only*: records identified by runs made since
   that release and not found by an earlier run, the new records screened, their reports, and the new studies
   (a study is new when the previous release did not include it; its reports are grouped by
-  ``studies.csv``). The previous version's studies are never counted again as new.
+  ``studies.csv``). The previous version's studies are never counted again as new, and a report this update
+  included of a study the previous version already included (a trial's second paper) is counted among the
+  *reports of studies included in the previous version*, not among the new studies or their reports
+  (``previous_reports_added``; the caller, :mod:`sysrev.living.release`, knows the studies).
 * Work in progress: records not yet decided at a stage (unscreened, awaiting a second reviewer, in conflict,
   or still *maybe* at full text) are counted as *awaiting*; the boxes they would change are drawn with the
   counts so far and marked "in progress", and the arithmetic still holds with the awaiting counts included.
@@ -70,6 +73,8 @@ class PrismaCounts:
     reports_included: int
     previous_studies: int | None = None
     previous_reports: int | None = None
+    # Of previous_reports: reports included by this update that belong to a study of the previous version.
+    previous_reports_added: int = 0
     # True when studies_included counts studies formed from the reports (studies.csv), not the reports.
     grouped: bool = False
     records_awaiting: int = 0  # title/abstract: records without a final decision yet
@@ -103,15 +108,19 @@ class PrismaCounts:
 
 
 def prisma_counts(project, *, previous_studies=None, previous_reports=None, update: UpdateScope | None = None,
-                  new_studies: int | None = None) -> PrismaCounts:
+                  new_studies: int | None = None, reports_of_previous: int = 0) -> PrismaCounts:
     """Derive and check the PRISMA 2020 counts of ``project``; with ``update``, of this update only (see the
-    module docstring). ``new_studies`` is the number of studies the included reports form, when known."""
+    module docstring). ``new_studies`` is the number of studies the included reports form, when known;
+    ``reports_of_previous`` (with ``update``) how many of the reports included in this update belong to
+    studies of the previous version."""
     identified, by_database = identified_per_database(project)
     summary = _dedup_summary(project)
     screening = load_screening(project)
     problems = []
     if update is not None:
-        previous_studies, previous_reports = update.studies, update.reports
+        previous_studies, previous_reports = update.studies, update.reports + reports_of_previous
+    elif reports_of_previous:
+        raise SysrevError("reports of the previous version's studies are counted only for an update (UpdateScope)")
 
     total = sum(identified.values())
     dedup_identified = summary.get("identified")
@@ -167,10 +176,15 @@ def prisma_counts(project, *, previous_studies=None, previous_reports=None, upda
         if duplicates < 0:
             raise PrismaError(f"this update screened {n_records} new records but its search runs identified only "
                               f"{sum(identified.values())}: re-run `sysrev dedup` after the last search run")
+    if reports_of_previous > included:
+        raise PrismaError(f"{reports_of_previous} reports of previous studies, but this update included only "
+                          f"{included} reports at full text")
+    new_reports = included - reports_of_previous
     counts = PrismaCounts(identified, duplicates, n_records, excluded, sought, not_retrieved,
-                          sought - not_retrieved, reasons, included if new_studies is None else new_studies,
-                          included, previous_studies,
+                          sought - not_retrieved, reasons, new_reports if new_studies is None else new_studies,
+                          new_reports, previous_studies,
                           previous_reports if previous_reports is not None else previous_studies,
+                          previous_reports_added=reports_of_previous,
                           grouped=new_studies is not None, records_awaiting=records_awaiting,
                           reports_awaiting=reports_awaiting, awaiting_detail=awaiting_detail)
     _check_sums(counts)
@@ -296,8 +310,11 @@ def _check_sums(c: PrismaCounts) -> None:
          "records screened − records excluded − records awaiting a decision"),
         (c.reports_assessed == c.reports_sought - c.reports_not_retrieved, "reports assessed",
          "reports sought − not retrieved"),
-        (c.reports_included == c.reports_assessed - sum(c.reports_excluded.values()) - c.reports_awaiting,
-         "reports included", "reports assessed − reports excluded − reports awaiting a decision"),
+        (c.reports_included + c.previous_reports_added
+         == c.reports_assessed - sum(c.reports_excluded.values()) - c.reports_awaiting,
+         "reports included" + (" (of new studies + new reports of previous studies)" if c.previous_reports_added
+                               else ""),
+         "reports assessed − reports excluded − reports awaiting a decision"),
         # Reports grouped into studies: a study has at least one report; otherwise one study per report.
         (c.studies_included <= c.reports_included, "studies included", "a number ≤ reports included")
         if c.grouped else

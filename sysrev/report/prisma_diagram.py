@@ -116,6 +116,12 @@ def _figure(c):
     wrapped = [(phase, _wrap(main, BOX_WIDTH), _wrap(side, SIDE_WIDTH) if side else None)
                for phase, main, side in rows]
     heights = [max(_height(m), _height(s) if s else 0) for _, m, s in wrapped]
+    if updated:  # the previous studies' box stands beside the first row
+        previous = _wrap([f"Studies included in previous version of review {n(c.previous_studies)}",
+                          f"Reports of studies included in previous version of review {n(c.previous_reports)}"]
+                         + ([f"    of which included in this update {n(c.previous_reports_added)}"]
+                            if c.previous_reports_added else []), BOX_WIDTH)
+        heights[0] = max(heights[0], _height(previous))
     _fit_phase_labels(rows, heights)
     total_height = MARGIN * 2 + HEADER_HEIGHT + ROW_GAP * 0.6 + sum(heights) + ROW_GAP * (len(rows) - 1)
 
@@ -147,9 +153,6 @@ def _figure(c):
 
     if updated:
         first_y, first_h = boxes[0][2], boxes[0][3]
-        previous = _wrap([f"Studies included in previous version of review {n(c.previous_studies)}",
-                          f"Reports of studies included in previous version of review {n(c.previous_reports)}"],
-                         BOX_WIDTH)
         _box(ax, x_prev, first_y, BOX_WIDTH, first_h, previous)
         total_y, total_h = boxes[-1][2], boxes[-1][3]
         corner = (x_prev + BOX_WIDTH / 2, total_y - total_h / 2)

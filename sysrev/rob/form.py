@@ -21,8 +21,10 @@ Layout (see docs/rob.md)::
     [overall]
     several_concerns_high = false     # the assessor's confirmation when 2+ domains have some concerns
 
-Structural errors (TOML syntax, unknown keys, an answer outside Y/PY/PN/N/NI/NA, a bad judgement word, an
-override without justification) raise :class:`InputError` naming the file, key and line.
+Structural errors raise :class:`InputError` naming the file, key and line: TOML syntax, unknown keys, wrong
+types and bad judgement or direction words (the schema check, :mod:`sysrev.config_schema`), and here a
+question a domain does not have, an answer outside the question's options, an override without
+justification.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sysrev.config_schema import ensure_valid
+from sysrev.config_schema import ensure_valid, loose_choice
 from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text, bounded_file_name
 from sysrev.project import load_toml
@@ -43,10 +45,6 @@ FILE_SEPARATOR = "--"
 # Optional predicted direction of bias (RoB 2 guidance, "risk-of-bias judgement" box of each domain).
 DIRECTIONS = ("NA", "favours experimental", "favours comparator", "towards null", "away from null",
               "unpredictable")
-TOP_KEYS = {"study", "outcome", "assessor", "result", "sources", "effect", "date", "notes", *DOMAIN_KEYS,
-            "overall"}
-DOMAIN_TABLE_KEYS = {"answers", "support", "judgement", "override", "justification", "direction"}
-OVERALL_KEYS = {"several_concerns_high", "judgement", "override", "justification", "direction"}
 
 
 @dataclass
@@ -127,19 +125,6 @@ def form_path(rob_dir, study: str, outcome: str) -> Path:
     return Path(rob_dir) / f"{study_part}{FILE_SEPARATOR}{outcome_part}.toml"
 
 
-def normalise_judgement(value, *, path, table, key, text) -> str:
-    """Accept 'Low', 'some_concerns', 'High risk' …; return one of :data:`JUDGEMENTS` or raise InputError."""
-    if not isinstance(value, str):
-        raise InputError(f"{table}.{key} must be a string: one of {', '.join(JUDGEMENTS)}",
-                         path=path, line=locate(text, table, key), column=f"{table}.{key}")
-    word = re.sub(r"[\s_-]+", " ", value.strip().lower())
-    word = re.sub(r"( risk( of bias)?)$", "", word).strip()
-    if word in JUDGEMENTS:
-        return word
-    raise InputError(f"{table}.{key} = {value!r} is not a judgement; use one of {', '.join(JUDGEMENTS)}",
-                     path=path, line=locate(text, table, key), column=f"{table}.{key}")
-
-
 def locate(text: str, table: str | None, key: str | None = None) -> int | None:
     """Find the line of ``key`` inside ``[table]`` (dotted, e.g. "D1.answers"), or the table header itself.
 
@@ -161,123 +146,79 @@ def locate(text: str, table: str | None, key: str | None = None) -> int | None:
     return None
 
 
-def _string(value, *, path, text, table, key) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InputError(f"{key} must be a string", path=path, line=locate(text, table, key),
-                         column=f"{table}.{key}" if table else key)
-    return value.strip()
+def _text(value) -> str:
+    """A free-text entry (its type was checked by the schema), stripped; "" when absent."""
+    return (value or "").strip()
 
 
-def _check_keys(data: dict, allowed: set, *, path, text, table) -> None:
-    for key in data:
-        if key not in allowed:
-            where = f"[{table}]" if table else "the top level"
-            raise InputError(f"unknown key '{key}' in {where}; allowed: {', '.join(sorted(allowed))}",
-                             path=path,
-                             line=locate(text, table, key) or locate(text, f"{table}.{key}" if table else key),
-                             column=f"{table}.{key}" if table else key)
+def _choice(value, choices) -> str | None:
+    """The canonical spelling of a loosely written choice ("High risk" → "high", "na" → "NA"); None when
+    absent. The schema check has already rejected any value that is not one of ``choices``."""
+    return None if value is None else loose_choice(value, choices)
 
 
-def _read_domain(key: str, data, *, path, text) -> DomainForm:
-    if not isinstance(data, dict):
-        raise InputError(f"'{key}' must be a table [{key}]", path=path, line=locate(text, None, key), column=key)
-    _check_keys(data, DOMAIN_TABLE_KEYS, path=path, text=text, table=key)
+def _require_justification(form, table: str, *, path, text) -> None:
+    if form.override and not form.justification:
+        raise InputError(f"{table}.override = {form.override!r} needs a written justification "
+                         f"({table}.justification)", path=path, line=locate(text, table, "override"),
+                         column=f"{table}.justification")
+
+
+def _read_domain(key: str, data: dict, *, path, text) -> DomainForm:
+    """One domain table; its keys and value types were checked by the schema, the question ids and answer
+    words are checked here (they depend on the domain)."""
     domain = DOMAIN_BY_KEY[key]
     form = DomainForm(key)
-    for part in ("answers", "support"):
-        table = data.get(part, {})
-        if not isinstance(table, dict):
-            raise InputError(f"'{key}.{part}' must be a table [{key}.{part}]", path=path,
-                             line=locate(text, key, part), column=f"{key}.{part}")
-        for qid, value in table.items():
+    for part, target in (("answers", form.answers), ("support", form.support)):
+        for qid, value in data.get(part, {}).items():
             question = domain.question(qid)
             where = dict(path=path, line=locate(text, f"{key}.{part}", qid), column=f"{key}.{part}.{qid}")
             if question is None:
                 known = ", ".join(q.id for q in domain.questions)
                 raise InputError(f"{key} has no signalling question '{qid}' (its questions: {known})", **where)
-            if not isinstance(value, str):
-                raise InputError(f"answer must be a string such as \"PY\", not {value!r}", **where)
-            typed = value.strip()
-            value = typed
+            target[qid] = value.strip()
             if part == "answers":
-                value = value.upper()
+                target[qid] = value.strip().upper()
                 allowed = question.allowed + (NA,)
-                if value and value not in allowed:
-                    raise InputError(f"answer {typed!r} is not allowed for {qid}; use one of "
+                if target[qid] and target[qid] not in allowed:
+                    raise InputError(f"answer {value.strip()!r} is not allowed for {qid}; use one of "
                                      f"{', '.join(allowed)} (or leave it empty)", **where)
-                form.answers[qid] = value
-            else:
-                form.support[qid] = value
-    for name in ("judgement", "override"):
-        if data.get(name) not in (None, ""):
-            setattr(form, name, normalise_judgement(data[name], path=path, table=key, key=name, text=text))
-    form.justification = _string(data.get("justification"), path=path, text=text, table=key, key="justification")
-    form.direction = _direction(data.get("direction"), path=path, text=text, table=key)
-    if form.override and not form.justification:
-        raise InputError(f"{key}.override = {form.override!r} needs a written justification "
-                         f"({key}.justification)", path=path, line=locate(text, key, "override"),
-                         column=f"{key}.justification")
+    form.judgement = _choice(data.get("judgement"), JUDGEMENTS)
+    form.override = _choice(data.get("override"), JUDGEMENTS)
+    form.justification = _text(data.get("justification"))
+    form.direction = _choice(data.get("direction"), DIRECTIONS) or ""
+    _require_justification(form, key, path=path, text=text)
     return form
 
 
-def _direction(value, *, path, text, table) -> str:
-    if value in (None, ""):
-        return ""
-    if not isinstance(value, str) or value.strip().lower() not in DIRECTIONS:
-        raise InputError(f"{table}.direction = {value!r}: use one of {', '.join(DIRECTIONS)}",
-                         path=path, line=locate(text, table, "direction"), column=f"{table}.direction")
-    return value.strip().lower()
-
-
-def _read_overall(data, *, path, text) -> OverallForm:
-    if not isinstance(data, dict):
-        raise InputError("'overall' must be a table [overall]", path=path, column="overall")
-    _check_keys(data, OVERALL_KEYS, path=path, text=text, table="overall")
-    form = OverallForm()
-    confirm = data.get("several_concerns_high")
-    if confirm is not None and not isinstance(confirm, bool):
-        raise InputError("overall.several_concerns_high must be true or false", path=path,
-                         line=locate(text, "overall", "several_concerns_high"), column="overall.several_concerns_high")
-    form.several_concerns_high = confirm
-    for name in ("judgement", "override"):
-        if data.get(name) not in (None, ""):
-            setattr(form, name, normalise_judgement(data[name], path=path, table="overall", key=name, text=text))
-    form.justification = _string(data.get("justification"), path=path, text=text, table="overall",
-                                 key="justification")
-    form.direction = _direction(data.get("direction"), path=path, text=text, table="overall")
-    if form.override and not form.justification:
-        raise InputError(f"overall.override = {form.override!r} needs a written justification "
-                         "(overall.justification)", path=path, line=locate(text, "overall", "override"),
-                         column="overall.justification")
+def _read_overall(data: dict, *, path, text) -> OverallForm:
+    """The [overall] table (keys and types checked by the schema)."""
+    form = OverallForm(several_concerns_high=data.get("several_concerns_high"),
+                       judgement=_choice(data.get("judgement"), JUDGEMENTS),
+                       override=_choice(data.get("override"), JUDGEMENTS),
+                       justification=_text(data.get("justification")),
+                       direction=_choice(data.get("direction"), DIRECTIONS) or "")
+    _require_justification(form, "overall", path=path, text=text)
     return form
 
 
 def load_assessment(path) -> Assessment:
-    """Read and validate one form; judgements are computed on access (see :class:`Assessment`)."""
+    """Read and validate one form; judgements are computed on access (see :class:`Assessment`).
+
+    The schema check (:func:`~sysrev.config_schema.ensure_valid`: unknown keys, types, allowed words) runs
+    first; what it cannot know — a label that is only spaces, a question a domain does not have, an answer
+    word a question does not allow, an override without justification — is checked while reading."""
     path = Path(path)
     data = load_toml(path)
     text = path.read_text(encoding="utf-8")
     ensure_valid("RoB 2 form", path, data)
-    _check_keys(data, TOP_KEYS, path=path, text=text, table=None)
     for key in ("study", "outcome"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
-            raise InputError(f"'{key}' is missing or empty", path=path, line=locate(text, None, key), column=key)
-    effect = data.get("effect", "assignment")
-    if effect != "assignment":
-        raise InputError(f"effect = {effect!r}: only the effect of assignment to intervention "
-                         "(\"assignment\") is supported", path=path, line=locate(text, None, "effect"), column="effect")
-    sources = data.get("sources", [])
-    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
-        raise InputError("'sources' must be a list of strings", path=path, line=locate(text, None, "sources"),
-                         column="sources")
+        if not data[key].strip():
+            raise InputError(f"'{key}' is empty", path=path, line=locate(text, None, key), column=key)
     assessment = Assessment(
-        study=data["study"].strip(), outcome=data["outcome"].strip(),
-        assessor=_string(data.get("assessor"), path=path, text=text, table=None, key="assessor"),
-        result=_string(data.get("result"), path=path, text=text, table=None, key="result"),
-        notes=_string(data.get("notes"), path=path, text=text, table=None, key="notes"),
-        sources=list(sources), path=path, text=text,
+        study=data["study"].strip(), outcome=data["outcome"].strip(), assessor=_text(data.get("assessor")),
+        result=_text(data.get("result")), notes=_text(data.get("notes")), sources=list(data.get("sources", [])),
+        path=path, text=text,
     )
     for key in DOMAIN_KEYS:
         if key in data:

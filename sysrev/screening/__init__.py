@@ -11,25 +11,36 @@ probably relevant first, learnt from that reviewer's decisions only) and :func:`
 reviewer stands against the stopping rule; ``.sentence()`` says it in words).
 """
 
-from sysrev.screening.config import DECISIONS, STAGES, ScreeningConfig, screening_config
-from sysrev.screening.log import Decision, ScreeningLogError, append_decisions, read_log
-from sysrev.screening.prioritisation import reviewer_stopping
-from sysrev.screening.ranking import Ranking, rank_for_reviewer
-from sysrev.screening.state import Screening, StageState, load_screening
+import importlib
 
-__all__ = [
-    "DECISIONS",
-    "STAGES",
-    "Decision",
-    "Ranking",
-    "Screening",
-    "ScreeningConfig",
-    "ScreeningLogError",
-    "StageState",
-    "append_decisions",
-    "load_screening",
-    "rank_for_reviewer",
-    "read_log",
-    "reviewer_stopping",
-    "screening_config",
-]
+# Name -> the module that defines it. Loaded on first use (PEP 562), so importing one light submodule (the
+# stage names in sysrev.screening.config, say) does not pay for numpy and scikit-learn, which ranking needs;
+# `sysrev screen --help` and the other command lists stay fast.
+_EXPORTS = {
+    "DECISIONS": "config",
+    "STAGES": "config",
+    "ScreeningConfig": "config",
+    "screening_config": "config",
+    "Decision": "log",
+    "ScreeningLogError": "log",
+    "append_decisions": "log",
+    "read_log": "log",
+    "reviewer_stopping": "prioritisation",
+    "Ranking": "ranking",
+    "rank_for_reviewer": "ranking",
+    "Screening": "state",
+    "StageState": "state",
+    "load_screening": "state",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

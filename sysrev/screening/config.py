@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from sysrev.errors import InputError
 
 STAGES = ("title_abstract", "full_text")
+STAGE_LABEL = {"title_abstract": "title/abstract", "full_text": "full text"}
 DECISIONS = ("include", "exclude", "maybe")
+# The orders the screen can show records in (sysrev.screening.ordering) and the tools whose exports
+# `sysrev screen import` reads (sysrev.screening.imports): declared here, with the other names of the stage,
+# so the command line can offer them without loading the ranking model or the record matcher.
+ORDERS = ("relevance", "random", "file")
+IMPORT_FORMATS = ("rayyan", "covidence", "asreview")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _RETRIEVAL = re.compile(r"retriev|not obtain|not available|no full.?text", re.IGNORECASE)
 

@@ -30,7 +30,6 @@ from sysrev.errors import InputError
 from sysrev.screening.log import Decision, now_timestamp, parse_timestamp
 from sysrev.screening.records import RecordMatcher
 
-FORMATS = ("rayyan", "covidence", "asreview")
 _RAYYAN_INCLUSION = re.compile(r"RAYYAN-INCLUSION:\s*\{(.*?)\}", re.DOTALL)
 _RAYYAN_PAIR = re.compile(r'"([^"]*)"\s*=>\s*"([^"]*)"')
 _RAYYAN_REASONS = re.compile(r"RAYYAN-EXCLUSION-REASONS:\s*([^|]*)")

@@ -12,9 +12,8 @@ rule's test assumes); ``file`` keeps the order of ``records/records.jsonl``.
 import random
 import threading
 
+from sysrev.screening.config import ORDERS
 from sysrev.screening.ranking import Ranker, Ranking, has_both_classes, rank_records, record_text
-
-ORDERS = ("relevance", "random", "file")
 
 
 class BackgroundRanker:

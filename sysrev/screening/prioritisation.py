@@ -17,7 +17,7 @@ from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_text
 from sysrev.locking import lock_for_path
 from sysrev.screening.log import log_path, now_timestamp, read_log
-from sysrev.screening.ranking import DEFAULT_SETTINGS, MODEL_NAME, RELEVANT
+from sysrev.screening.ranking import DEFAULT_SETTINGS, EARLIER_MODELS, MODEL_NAME, RELEVANT
 from sysrev.screening.stopping import REFERENCE, percent, stopping_status
 
 STOPPING_FILE = "stopping.jsonl"
@@ -102,11 +102,12 @@ def methods_sentences(project, screening, stage="title_abstract") -> list:
     rows = []
     for reviewer in screening.config.reviewers:
         rows += screening_sequence(project, screening, reviewer, stage)[1]
-    by_model = sum(1 for r in rows if r.model.startswith(MODEL_NAME))
+    models = (MODEL_NAME, *EARLIER_MODELS)
+    by_model = sum(1 for r in rows if r.model.startswith(models))
     by_random = sum(1 for r in rows if r.model == "random")
     by_file = sum(1 for r in rows if r.model == "file")
     label = "title/abstract" if stage == "title_abstract" else "full text"
-    revisions = sorted({r.model.split("/")[0] for r in rows if r.model.startswith(MODEL_NAME)})
+    revisions = sorted({r.model.split("/")[0] for r in rows if r.model.startswith(models)})
     sentences = [] if not by_model + by_random + by_file else [
         f"At {label}, records were ordered for each reviewer by relevance learnt from that reviewer's own "
         f"decisions only (active learning, so dual screening stayed independent): after every decision, "

@@ -1,11 +1,11 @@
 """Relevance ranking for screening: a text classifier trained on one reviewer's decisions reorders the rest.
 
 Features are TF-IDF weights of the words and word pairs of each record's title, abstract and keywords
-(scikit-learn ``TfidfVectorizer``, sublinear term frequency, fitted once on all records of the stage — no
-labels are used for that). The classifier is scikit-learn's ``LogisticRegression`` with class weights
-balanced between included and excluded records, retrained after every decision on the decisions made so
-far; the unscreened records are then shown most-probably-relevant first (certainty-based active learning).
-``include`` and ``maybe`` count as relevant, ``exclude`` as not relevant.
+(:mod:`sysrev.screening.features`: sublinear term frequency, computed once on all records of the stage — no
+labels are used for that). The classifier is a linear support vector machine (:mod:`sysrev.screening.
+linear_svm`, LIBLINEAR) whose relevant records weigh more than the excluded ones, retrained after every
+decision on the decisions made so far; the unscreened records are then shown most-probably-relevant first
+(certainty-based active learning). ``include`` and ``maybe`` count as relevant, ``exclude`` as not relevant.
 
 Blinding: :func:`rank_for_reviewer` reads only the reviewer's own log, never a co-reviewer's, so in dual
 screening each reviewer's order is learnt from their own decisions alone.
@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 
 RELEVANT = ("include", "maybe")
-MODEL_NAME = "tfidf-logreg"
-MODEL_REVISION = 1  # bump when the features or the classifier change, so logs say which model ordered them
+MODEL_NAME = "tfidf-svm"
+MODEL_REVISION = 2  # bump when the features or the classifier change, so logs say which model ordered them
+EARLIER_MODELS = ("tfidf-logreg",)  # names earlier sysrev versions wrote into the model column
 
 
 @dataclass(frozen=True)
@@ -28,18 +29,21 @@ class RankingSettings:
     """The model's settings (the defaults are what ``sysrev screen`` uses and the docs describe)."""
 
     ngram_max: int = 2  # words and pairs of adjacent words
-    min_df: int = 2  # a word seen in one record only cannot move any other record's rank
-    C: float = 1.0  # inverse regularisation strength of the logistic regression
+    min_df: int = 1  # keep every term ...
+    max_df: float = 0.95  # ... but those in more than 95 % of the records (they tell no record apart)
+    C: float = 0.11  # inverse regularisation strength of the SVM
+    relevant_weight_ratio: float = 9.8  # relevant records together weigh this many times the excluded ones
 
     def describe(self) -> str:
         """The model in a sentence fragment for a methods section."""
-        import sklearn
+        from importlib.metadata import version
 
         grams = "words" if self.ngram_max == 1 else "words and word pairs"
-        return (f"a logistic regression classifier (scikit-learn {sklearn.__version__}, L2 penalty, C = "
-                f"{self.C:g}, class weights balanced between included and excluded records) on TF-IDF "
-                f"features (sublinear term frequency) of the {grams} of each record's title, abstract and "
-                f"keywords that occur in at least {self.min_df} records")
+        return (f"a linear support vector machine (LIBLINEAR via liblinear-official {version('liblinear-official')}"
+                f", L2-regularised squared hinge loss, C = {self.C:g}, relevant records weighted to carry "
+                f"{self.relevant_weight_ratio:g} times the total weight of the excluded ones) on TF-IDF features "
+                f"(sublinear term frequency) of the {grams} of each record's title, abstract and keywords "
+                f"(terms found in more than {self.max_df:.0%} of the records left out)")
 
 
 DEFAULT_SETTINGS = RankingSettings()
@@ -67,36 +71,41 @@ class Ranker:
     """
 
     def __init__(self, texts, settings: RankingSettings = DEFAULT_SETTINGS, *, seed: int = 0):
+        # Imported here: every `sysrev screen` command imports this module, few of them rank.
+        from sysrev.screening.features import tfidf_features
+        from sysrev.screening.linear_svm import LinearSVM
+
         self.settings = settings
         self.seed = seed
         texts = [t or "" for t in texts]
         self.size = len(texts)
-        self.features = _tfidf(texts, settings)
+        features = tfidf_features(texts, ngram_max=settings.ngram_max, min_df=settings.min_df,
+                                  max_df=settings.max_df).matrix
+        self.model = LinearSVM(features, C=settings.C, relevant_weight_ratio=settings.relevant_weight_ratio,
+                               seed=seed)
         # A fixed random order breaks ties between equal scores, so the same seed gives the same ranking.
         self._tiebreak = np.random.default_rng(seed).permutation(len(texts))
 
-    def scores(self, labelled: dict) -> np.ndarray | None:
-        """A relevance score for every text (higher: more probably relevant), from ``labelled``
-        ({index: 1 relevant / 0 not}); None while the labels do not hold both classes (nothing to learn a
-        contrast from)."""
+    def scores(self, labelled: dict, rows=None) -> np.ndarray | None:
+        """A relevance score for every text, or for ``rows`` (higher: more probably relevant), from
+        ``labelled`` ({index: 1 relevant / 0 not}); None while the labels do not hold both classes (nothing
+        to learn a contrast from)."""
         index = np.fromiter(labelled.keys(), dtype=np.int64, count=len(labelled))
         y = np.fromiter(labelled.values(), dtype=np.int64, count=len(labelled))
         if len(np.unique(y)) < 2:
             return None
-        model = _classifier(self.settings, self.seed)
-        model.fit(self.features[index], y)
-        return model.decision_function(self.features)
+        return self.model.scores(index, y, rows)
 
     def order(self, labelled: dict) -> list:
         """The unlabelled indices, most probably relevant first; in index order while there is no model."""
-        scores = self.scores(labelled)
         open_ = np.ones(self.size, dtype=bool)
         open_[list(labelled)] = False
         rest = np.flatnonzero(open_)
-        if scores is None or not len(rest):
+        scores = self.scores(labelled, rest) if len(rest) else None
+        if scores is None:
             return rest.tolist()
         # Sort by score (descending), ties by the seeded permutation.
-        keys = np.lexsort((self._tiebreak[rest], -scores[rest]))
+        keys = np.lexsort((self._tiebreak[rest], -scores))
         return rest[keys].tolist()
 
 
@@ -144,27 +153,3 @@ def rank_for_reviewer(screening, reviewer: str, stage: str = "title_abstract", *
     own = {rid: d.decision for rid, d in state.latest.get(reviewer, {}).items()}
     return rank_records(state.eligible, screening.records_by_id, own, ranker=ranker)
 
-
-def _classifier(settings, seed):
-    """A fresh logistic regression for ``settings``. The dual liblinear solver is the fast one when the
-    features (tens of thousands of words and word pairs) far outnumber the labelled records."""
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=settings.C, class_weight="balanced", solver="liblinear", dual=True,
-                              random_state=seed)
-
-
-def _tfidf(texts, settings):
-    """The TF-IDF matrix of ``texts`` (CSR). A tiny project where no term reaches ``min_df`` records keeps
-    every term; texts without any word give one empty column (every record then scores the same)."""
-    from scipy.sparse import csr_matrix
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    for min_df in dict.fromkeys((settings.min_df, 1)):
-        vectorizer = TfidfVectorizer(ngram_range=(1, settings.ngram_max), min_df=min_df, sublinear_tf=True,
-                                     strip_accents="unicode", dtype=np.float64)
-        try:
-            return vectorizer.fit_transform(texts).tocsr()
-        except ValueError:  # no term left after pruning, or no term at all
-            continue
-    return csr_matrix((len(texts), 1))

@@ -27,6 +27,7 @@ import click
 
 from sysrev.errors import SysrevError
 from sysrev.fulltext.paper import paper_location
+from sysrev.screening.config import STAGE_LABEL
 from sysrev.screening.log import Decision, append_decisions, log_path, now_timestamp, reconciliation_path
 from sysrev.screening.ordering import ORDERS, RecordOrder
 from sysrev.screening.state import load_screening
@@ -34,7 +35,6 @@ from sysrev.screening.state import load_screening
 KEYS = {"i": "include", "e": "exclude", "m": "maybe"}
 REASON_KEYS = "123456789acdfghjklnoprtuvwxyz"
 CANCEL = ("\x1b", "q")
-STAGE_LABEL = {"title_abstract": "title/abstract", "full_text": "full text"}
 _MAX_AUTHORS = 6
 
 

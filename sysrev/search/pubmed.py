@@ -23,6 +23,7 @@ from sysrev.formats.safexml import UnsafeXMLRefused, parse_xml
 from sysrev.search.batches import BatchSink, default_workers
 from sysrev.search.config import SearchConfig, load_config
 from sysrev.search.dates import EARLIEST, DateWindow, default_maxdate, eutils_date
+from sysrev.search.defaults import DEFAULT_BATCH
 from sysrev.search.http import BadBody, HttpClient, HttpError, client_for
 from sysrev.search.partial import PartialRun
 from sysrev.search.progress import Progress
@@ -38,7 +39,6 @@ from sysrev.search.snapshot import write_snapshot_lines
 log = logging.getLogger("sysrev.search")
 
 LIMIT = 9999  # the most records ESearch/EFetch give for one search
-DEFAULT_BATCH = 500
 MAX_ESEARCH_RERUNS = 2  # per batch, for an expired WebEnv
 FETCH_THREADS = 3  # EFetch requests in flight: an answer often takes longer than the gap between two starts
 _EXPIRED = re.compile(r"(?i)unable to obtain query|webenv|query_key|query key|history")

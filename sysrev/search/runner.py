@@ -13,12 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sysrev.errors import SysrevError
+from sysrev.search.defaults import DEFAULT_OVERLAP_DAYS
 from sysrev.search.pubmed import search_pubmed
 from sysrev.search.scopus import search_scopus
 from sysrev.search.snapshot import MANIFEST, list_snapshots, read_snapshot
 from sysrev.search.strategies import Strategy
-
-DEFAULT_OVERLAP_DAYS = 3
 
 
 def query_sha256(query: str | None) -> str:

@@ -1,4 +1,10 @@
-"""The dashboard: the whole pipeline at a glance, and what waits for whom."""
+"""The dashboard: the whole pipeline at a glance, and what waits for whom.
+
+Every figure comes from the functions behind `sysrev status` (:mod:`sysrev.living.status`) and `sysrev meta
+run`, so the page and the terminal never disagree: records per screening stage, how many each reviewer has
+left, conflicts to settle, the last run of each search strategy, the included studies still missing an
+extraction row or a RoB 2 form for an analysed outcome (exemptions honoured), and each analysis's status.
+"""
 
 from __future__ import annotations
 
@@ -30,12 +36,48 @@ def index():
             queue = reviewer_queue(screening, stage, g.reviewer)
             summary["mine_left"] = queue.left
             summary["my_conflicts"] = len(visible_conflicts(screening, stage, g.reviewer))
+            # Who the stage waits for: how many records each reviewer has left (counts only, never decisions).
+            summary["left_by_reviewer"] = {r: reviewer_queue(screening, stage, r).left
+                                           for r in screening.config.reviewers}
             stages.append(summary)
-    return render_template("dashboard.html", stages=stages, runs=_last_runs(project), analyses=_analyses(project),
-                           problems=problems)
+    studies, studies_problem = _studies(project)
+    if studies_problem:
+        problems.append(studies_problem)
+    return render_template("dashboard.html", stages=stages, runs=_searches(project), analyses=_analyses(project),
+                           studies=studies, problems=problems)
 
 
-def _last_runs(project) -> list[dict]:
+def _studies(project):
+    """``(pending report as a dict, problem)``: the included studies and what each still lacks, as `sysrev
+    status` lists them (extraction and RoB 2 per outcome of analyses.toml; exemptions.csv honoured)."""
+    if not project.analyses_path.is_file():
+        return None, None
+    from sysrev.living.status import pending_report
+
+    try:
+        report = pending_report(project)
+    except SysrevError as exc:
+        return None, str(exc)
+    by_study = {}
+    for item in report.pending:
+        by_study.setdefault(item.study, []).append(item)
+    return {"included": report.studies, "pending": report.pending, "by_study": by_study,
+            "exempted": report.exempted, "notes": report.notes}, None
+
+
+def _searches(project) -> list[dict]:
+    """The last run of each search strategy (`sysrev status`); without strategy files (records brought in
+    with `sysrev import`), the newest snapshot of each search name."""
+    from sysrev.living.status import search_status
+
+    strategies = [s for s in search_status(project) if "error" not in s]
+    if strategies:
+        return [{"name": s["name"], "database": s["database"], "runs": s["runs"], "when": s["last_run_date"] or "",
+                 "retrieved": s["last_run_records"], "folder": s["last_run"] or ""} for s in strategies]
+    return _latest_snapshots(project)
+
+
+def _latest_snapshots(project) -> list[dict]:
     """The newest snapshot of each search (folder name ``<UTC stamp>-<name>``), with its counts."""
     latest = {}
     runs_dir = project.runs_dir
@@ -50,9 +92,9 @@ def _last_runs(project) -> list[dict]:
         except ValueError:
             continue
         name = data.get("name") or folder.name.split("-", 1)[-1]
-        latest[name] = {"name": name, "folder": folder.name, "database": data.get("database", ""),
-                        "retrieved": data.get("retrieved_count"), "when": data.get("created", ""),
-                        "gaps": len(data.get("gaps") or [])}
+        runs = latest.get(name, {}).get("runs", 0) + 1
+        latest[name] = {"name": name, "folder": folder.name, "database": data.get("database", ""), "runs": runs,
+                        "retrieved": data.get("retrieved_count"), "when": data.get("created", "")}
     return sorted(latest.values(), key=lambda r: r["name"])
 
 

@@ -56,11 +56,14 @@ def test_unknown_analysis_and_both_inputs(tmp_path):
     assert out.exit_code == 2 and "no analysis named 'nope'" in out.output
 
 
-def test_tsa_of_an_analysis_takes_its_mid_as_the_anticipated_effect(tmp_path):
+@pytest.mark.parametrize("mid", ["0.75", "1.3333333333333333"])
+def test_tsa_of_an_analysis_takes_its_mid_as_the_anticipated_effect(tmp_path, mid):
+    """mid is one point on the reporting scale (GRADE and `sysrev diff` read it so): RR 0.75 and its inverse
+    1/0.75 = 1.333… set the same thresholds, and both anticipate a relative risk reduction of 1 − 0.75 = 25%."""
     from analyses_helpers import dichotomous
 
     analyses = ('[analyses.harm]\ntitle = "Harm"\noutcome = "harm"\nmeasure = "RR"\nmethod = "IV"\n'
-                'model = "fixed"\nmid = 0.25\n')
+                f'model = "fixed"\nmid = {mid}\n')
     rows = []
     for study, e1, e2 in (("Lee 2019", 10, 20), ("Kim 2004", 12, 18), ("Ono 2011", 9, 21)):
         rows += [dichotomous(study, "A", e1, 200), dichotomous(study, "B", e2, 200)]
@@ -68,7 +71,12 @@ def test_tsa_of_an_analysis_takes_its_mid_as_the_anticipated_effect(tmp_path):
     out = CliRunner().invoke(cli, ["meta", "tsa", "--analysis", "harm", "--project", str(root), "--json"])
     assert out.exit_code == 0, out.output
     tsa = json.loads(out.output)
-    assert tsa["information"]["rrr"] == 0.25
+    assert tsa["information"]["rrr"] == pytest.approx(0.25, rel=1e-12)
+    assert tsa["information"]["mid"] == pytest.approx(float(mid))
     # control proportion observed: 59/600; the looks follow the years in the labels
     assert tsa["information"]["control_rate"] == pytest.approx(59 / 600)
     assert [look["study"] for look in tsa["looks"]] == ["Kim 2004", "Ono 2011", "Lee 2019"]
+    # --rrr overrides the analysis's mid
+    out = CliRunner().invoke(cli, ["meta", "tsa", "--analysis", "harm", "--project", str(root), "--json",
+                                   "--rrr", "0.1"])
+    assert json.loads(out.output)["information"]["rrr"] == 0.1 and json.loads(out.output)["information"]["mid"] is None

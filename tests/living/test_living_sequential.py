@@ -12,6 +12,7 @@ from sysrev.cli.main import cli
 from sysrev.errors import SysrevError
 from sysrev.living.sequential import (
     Design,
+    anticipated_rrr,
     diversity,
     information_size_continuous,
     information_size_dichotomous,
@@ -40,6 +41,45 @@ def test_diversity_adjusted_information_size_of_a_published_tsa():
     # and the D² they imply is the printed 76 % (to its rounding)
     implied = 1 - information_size_dichotomous(0.10, 0.15) / 48_417
     assert 0.755 <= implied < 0.765
+
+
+def test_a_reporting_scale_mid_gives_the_anticipated_relative_risk_reduction():
+    # mid is one point on the reporting scale (as GRADE and `sysrev diff` read it): for a ratio the thresholds
+    # are mid and 1/mid, so 0.8 and 1.25 both mean RR 0.8, a 20% reduction (1 − 0.8; 1 − 1/1.25)
+    for measure in ("RR", "OR", "PETO"):
+        assert anticipated_rrr(measure, 0.8) == pytest.approx(0.2, rel=1e-12)
+        assert anticipated_rrr(measure, 1.25) == pytest.approx(0.2, rel=1e-12)
+    # RD: a fall of 2 points from a control proportion of 10% is a relative reduction of 0.02/0.10 = 20%,
+    # whichever sign the mid is written with (its thresholds are ±|mid|)
+    assert anticipated_rrr("RD", -0.02, 0.10) == pytest.approx(0.2, rel=1e-12)
+    assert anticipated_rrr("RD", 0.02, 0.10) == pytest.approx(0.2, rel=1e-12)
+    for measure, mid, control in (("RR", 1.0, None), ("RR", -0.5, None), ("RD", 0.0, 0.1), ("RD", 0.2, 0.1)):
+        with pytest.raises(SysrevError):
+            anticipated_rrr(measure, mid, control)
+
+
+def test_cli_mid_of_a_ratio_in_both_directions(tmp_path):
+    path = tmp_path / "trials.csv"
+    _trials([20, 22, 18, 21], [50, 48, 52, 49]).to_csv(path, index=False)
+    runner = CliRunner()
+
+    def info(*args):
+        out = runner.invoke(cli, ["meta", "tsa", str(path), "--measure", "RR", "--heterogeneity", "none", "--json",
+                                  *args])
+        assert out.exit_code == 0, out.output
+        return json.loads(out.output)["information"]
+
+    # control proportion observed: 199/2000 = 0.0995; RRR 20%: Pe 0.0796, mean 0.08955, δ 0.0199
+    by_hand = 4 * (Z975 + Z80) ** 2 * 0.08955 * (1 - 0.08955) / 0.0199**2
+    for mid in ("0.8", "1.25"):
+        got = info("--mid", mid)
+        assert got["rrr"] == pytest.approx(0.2, rel=1e-12) and got["mid"] == float(mid)
+        assert got["required"] == pytest.approx(by_hand, rel=1e-9)
+    assert info("--rrr", "0.2")["required"] == pytest.approx(by_hand, rel=1e-9)
+    text = runner.invoke(cli, ["meta", "tsa", str(path), "--measure", "RR", "--mid", "0.8"])
+    assert "relative risk reduction 20.0% (from mid = 0.8)" in text.output
+    bad = runner.invoke(cli, ["meta", "tsa", str(path), "--measure", "RR", "--mid", "1"])
+    assert bad.exit_code == 2 and "other than 1" in bad.output
 
 
 def test_diversity_by_hand():

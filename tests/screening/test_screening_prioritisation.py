@@ -87,7 +87,7 @@ def test_a_reviewers_ranking_learns_from_their_own_decisions_only(make_project):
     (project.screening_dir / "title_abstract" / "bob.csv").unlink()
     without_bob = rank_for_reviewer(load_screening(project), "alice")
     assert with_bob == other_bob == without_bob
-    assert with_bob.model == "tfidf-logreg.1/2" and with_bob.trained_on == 2
+    assert with_bob.model == "tfidf-svm.2/2" and with_bob.trained_on == 2
     assert set(with_bob.record_ids) == {"r02", "r03", "r05", "r06", "r07", "r08"}
     # ... and the ranking does follow alice's own decisions: reversing them reverses who comes first.
     (project.screening_dir / "title_abstract" / "alice.csv").write_text(
@@ -149,8 +149,8 @@ def test_decision_rows_record_rank_and_model_and_old_logs_stay_readable(make_pro
     # the next record is ranked by the model of those two decisions, or (at most one update behind) still by
     # file order; the one after that by a model of two or three decisions.
     assert table[2][0] == "r01" and table[2][6:] == ["1", "file"]
-    assert table[3][6] == "1" and table[3][7] in ("tfidf-logreg.1/2", "file")
-    assert table[4][7] in ("tfidf-logreg.1/3", "tfidf-logreg.1/2")
+    assert table[3][6] == "1" and table[3][7] in ("tfidf-svm.2/2", "file")
+    assert table[4][7] in ("tfidf-svm.2/3", "tfidf-svm.2/2")
     rows, problems = read_log(path, stage="title_abstract", config=load_screening(project).config)
     assert not problems and [r.record_id for r in rows][:2] == ["r08", "r01"]
 

@@ -100,12 +100,12 @@ def test_gaps_give_exit_status_1_and_are_listed(server, env, tmp_path):
 
 
 def test_ctrl_c_says_how_to_resume(server, env, tmp_path, monkeypatch):
-    from sysrev.cli import search as search_cli
+    from sysrev.search import pubmed  # the command imports search_pubmed from here when it runs
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(search_cli, "search_pubmed", interrupted)
+    monkeypatch.setattr(pubmed, "search_pubmed", interrupted)
     result = CliRunner().invoke(cli, ["search", "pubmed", "--query", "x", "--out", str(tmp_path)], env=env)
     assert result.exit_code == 130 and "--resume" in result.output
 

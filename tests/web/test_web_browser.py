@@ -1,5 +1,5 @@
 """Real browser tests: headless Chromium (Debian's `chromium`) driven by Playwright against `sysrev serve`'s
-app on a loopback port, on the small real project of conftest.py. Each test saves screenshots of the pages
+app on a loopback port, on the small real project of web_project.py. Each test saves screenshots of the pages
 it visits (to $SYSREV_SCREENSHOTS, else the test's temp folder) so a person can look at them.
 
 Skipped, with the reason, where Playwright or Chromium cannot be had (.ci/run installs both)."""
@@ -105,7 +105,7 @@ def test_screen_ten_records_by_keyboard_reload_and_resume(page, project, shots):
 
 
 def test_resolve_a_conflict_in_the_browser(page, project, shots, app):
-    from conftest import signed_in
+    from web_project import signed_in
 
     for reviewer, decision in (("alice", "include"), ("bob", "exclude")):
         client, csrf = signed_in(app, reviewer)

@@ -2,9 +2,10 @@
 reviewer's decisions (blinding), a bad form value (a message, nothing written), accounts off loopback."""
 
 import csv
+import re
 
 import pytest
-from conftest import signed_in
+from web_project import drop_study, include_studies, signed_in
 
 from sysrev.errors import SysrevError
 from sysrev.rob.form import load_assessment
@@ -49,6 +50,45 @@ def test_dashboard_shows_the_pipeline(app):
     assert "Title/abstract" in page and "Full text" in page
     assert "pubmed" in page and "scopus" in page  # last run per search
     assert "los_dl" in page and "reproduced" in page  # the analyses and their status
+
+
+def test_dashboard_lists_included_studies_missing_extraction_or_rob(app, project):
+    include_studies(project)
+    client, _ = signed_in(app, "alice")
+    page = client.get("/").data.decode()
+    pending = page[page.index('id="pending"'):page.index("</table>", page.index('id="pending"'))]
+    # Derived by hand in include_studies: Umea's RoB 2 is exempted, its extraction is in the example.
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td><td>los</td>', pending)
+    assert rows == [("Edinburgh", "RoB 2"), ("Newstudy 2024", "extraction"), ("Newstudy 2024", "RoB 2")]
+    assert "3 included studies; 3 items still missing" in page
+    assert "Umea: RoB 2 los — awaiting the trial&#39;s full text" in page  # the exemption, with its reason
+    # What waits for whom: both reviewers have decided R000001-3 at title/abstract (7 of 10 left each), and
+    # the three included records at full text (none left).
+    waiting = page[page.index('id="waiting"'):]
+    assert "alice (you)</th>\n<td>7 left</td><td>0 left</td>" in waiting
+    assert "bob</th>\n<td>7 left</td><td>0 left</td>" in waiting
+
+
+def test_evidence_shows_what_changed_since_the_last_release(app, project):
+    from sysrev.living.release import make_release
+
+    client, _ = signed_in(app, "alice")
+    assert "No release yet" in client.get("/evidence").data.decode()
+    make_release(project, "v1")
+    drop_study(project, "Orpington-Severe")
+    page = client.get("/evidence").data.decode()
+    panel = page[page.index('id="changed-los_dl"'):page.index("</div>", page.index('id="changed-los_dl"'))]
+    # Expected from R metafor (escalc MD, vtype="HO" for the pooled SD; rma method="DL") on
+    # dat.normand1999: all nine trials -14.10 [-24.45, -3.75], p = 0.0076; without Orpington-Severe
+    # -9.48 [-19.64, 0.68], p = 0.0674. Participants 1158 - (18 + 18) = 1122.
+    assert ("Statistical significance changed: the pooled MD was statistically significant at the 0.05 level "
+            "(p = 0.008) and now is not (p = 0.067).") in panel
+    assert '<th scope="row">MD</th><td>-14.10</td><td>-9.48</td>' in panel
+    assert '<th scope="row">CI</th><td>[-24.45, -3.75]</td><td>[-19.64, 0.68]</td>' in panel
+    assert '<th scope="row">k</th><td>9</td><td>8</td>' in panel
+    assert '<th scope="row">participants</th><td>1158</td><td>1122</td>' in panel
+    assert "studies removed: Orpington-Severe" in panel
+    assert "Compared with release <strong>v1</strong>" in page
 
 
 def test_screen_decide_and_move_on(app, project):
@@ -262,7 +302,7 @@ def test_serve_command_refuses_the_network_without_accounts_and_adds_one(project
 
 
 def test_relevance_order_records_rank_and_model_and_learns_from_own_decisions_only(app, project, tmp_path):
-    from conftest import build_project
+    from web_project import build_project
 
     def alice_after(app_, bob_decisions):
         for record_id, decision in bob_decisions.items():
