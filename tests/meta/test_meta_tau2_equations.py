@@ -16,7 +16,13 @@ but it breaks the Newton and Fisher-scoring steps the estimators rely on to conv
 import numpy as np
 import pytest
 
-from sysrev.meta.heterogeneity import _likelihood_equation, _q_and_slope, generalised_q, weighted_mean
+from sysrev.meta.heterogeneity import (
+    _bracket_near,
+    _likelihood_equation,
+    _q_and_slope,
+    generalised_q,
+    weighted_mean,
+)
 
 # Viechtbauer (2005) example 1 and Lipsey & Wilson (2001) Exhibit 7.3 (meta_oracles.md rows 10 and 13),
 # stacked as two analyses of ten studies each.
@@ -88,3 +94,39 @@ def test_weighted_mean_and_q_work_along_the_last_axis_of_any_stack():
     assert q[0, 0] == pytest.approx(generalised_q(YI[0], VI[0]), rel=1e-12)
     assert q[1, 1] == pytest.approx(generalised_q(YI[0], VI[0]), rel=1e-12)
     assert q[0, 1] == pytest.approx(generalised_q(YI[1], VI[1], 0.1), rel=1e-12)
+
+
+def _linear(roots):
+    """f(x) = root − x for each analysis (decreasing, like the likelihood equation near its root)."""
+    roots = np.asarray(roots, dtype=float)
+    return lambda rows, x: (roots[rows] - x, -np.ones_like(x))
+
+
+def test_bracket_near_walks_away_from_x_in_doubling_steps_starting_at_four_last_steps():
+    """Hand-traced brackets (docstring of _bracket_near: first step 4·|step|, then doubling, from x).
+
+    row 0: f(1) = 3 > 0, steps 2, 4: x + 2 = 3 (f 1, lo), x + 4 = 5 (f −1, hi)        → [3, 5]
+    row 1: f(3) = −1.4 < 0, steps 1, 2: x − 1 = 2 (f −0.4, hi), x − 2 = 1 (f 0.6, lo) → [1, 2]
+    row 2: f(1) = 0: x is the root, no walk                                         → [1, 1]
+    row 3: f(1) = 0.5, step 0.5: x + 2 = 3 (f −1.5) at once; lo stays x             → [1, 3]
+    row 4: root below 0: f(2) = −3, steps 0.4, 0.8, 1.6, 3.2 → 1.6, 1.2, 0.4, 0 where f = −1 ≤ 0: not found
+    row 5: root 0.5: f(2) = −1.5, steps 1, 2: x − 1 = 1 (f −0.5, hi), max(x − 2, 0) = 0 (f 0.5, lo)  → [0, 1]
+    """
+    equation = _linear([4.0, 1.6, 1.0, 1.5, -1.0, 0.5])
+    x = np.array([1.0, 3.0, 1.0, 1.0, 2.0, 2.0])
+    step = np.array([0.5, -0.25, 0.3, 0.5, 0.1, 0.25])
+    lo, hi, found = _bracket_near(equation, x, step)
+    assert lo[[0, 1, 2, 3, 5]] == pytest.approx([3.0, 1.0, 1.0, 1.0, 0.0], abs=1e-15)
+    assert hi[[0, 1, 2, 3, 5]] == pytest.approx([5.0, 2.0, 1.0, 3.0, 1.0], abs=1e-15)
+    assert found.tolist() == [True, True, True, True, False, True]
+    assert hi[4] == 0.0
+
+
+def test_bracket_near_without_a_last_step_starts_at_a_tiny_step_relative_to_x():
+    """With no last step the first step is 1e-10·(1 + x): from x = 2, steps 3e-10, 6e-10, 1.2e-9.
+
+    f(2) = 1e-9 (root at 2 + 1e-9): 2 + 3e-10 and 2 + 6e-10 stay below the root, 2 + 1.2e-9 passes it.
+    """
+    lo, hi, found = _bracket_near(_linear([2 + 1e-9]), np.array([2.0]), np.array([0.0]))
+    assert found.tolist() == [True]
+    assert lo[0] == pytest.approx(2 + 6e-10, abs=1e-14) and hi[0] == pytest.approx(2 + 1.2e-9, abs=1e-14)
