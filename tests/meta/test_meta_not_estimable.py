@@ -39,21 +39,22 @@ def test_mantel_haenszel_on_raw_counts_without_events_names_the_estimate_and_the
 
 
 ONE_ARM_WITHOUT_EVENTS = {
-    # group 1 has no events in any study: Σ a·d/N = 0, the MH odds ratio would be 0 (log −∞)
+    # group 1 has no events in any study: Σ a·d/N = 0 (OR) and Σ a·n2/N = 0 (RR), the ratio would be 0 (log −∞)
     "group 1": pd.DataFrame({"study": list("abc"), "events1": [0, 0, 0], "n1": [20, 30, 25],
                              "events2": [3, 5, 2], "n2": [20, 30, 25]}),
-    # group 2 has no events in any study: Σ b·c/N = 0, the MH odds ratio would be infinite
+    # group 2 has no events in any study: Σ b·c/N = 0 (OR) and Σ c·n1/N = 0 (RR), the ratio would be infinite
     "group 2": pd.DataFrame({"study": list("abc"), "events1": [3, 5, 2], "n1": [20, 30, 25],
                              "events2": [0, 0, 0], "n2": [20, 30, 25]}),
 }
 
 
 @pytest.mark.parametrize("which", ONE_ARM_WITHOUT_EVENTS)
-def test_mantel_haenszel_odds_ratio_on_raw_counts_stops_when_one_arm_never_has_events(which):
-    message = ("the Mantel–Haenszel odds ratio cannot be estimated: one group has no events (or no non-events) in "
+@pytest.mark.parametrize("measure,what", [("OR", "odds ratio"), ("RR", "risk ratio")])
+def test_mantel_haenszel_ratio_on_raw_counts_stops_when_one_arm_never_has_events(which, measure, what):
+    message = (f"the Mantel–Haenszel {what} cannot be estimated: one group has no events (or no non-events) in "
                "any study; use --method IV or check the data")
     with pytest.raises(SysrevError, match=f"^{re.escape(message)}$"):
-        meta_analysis(ONE_ARM_WITHOUT_EVENTS[which], "OR", method="MH", zero="metafor")
+        meta_analysis(ONE_ARM_WITHOUT_EVENTS[which], measure, method="MH", zero="metafor")
 
 
 def test_peto_study_without_events_has_no_estimate_and_raises_no_numpy_warning():
