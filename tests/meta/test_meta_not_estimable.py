@@ -73,3 +73,17 @@ def test_peto_study_without_events_has_no_estimate_and_raises_no_numpy_warning()
     expected_v = 4 * 18 * (10 / 22) * (12 / 22) / 21
     assert vi[1] == pytest.approx(1 / expected_v, rel=1e-12)
     assert yi[1] == pytest.approx((3 - 40 / 22) / expected_v, rel=1e-12)
+
+
+@pytest.mark.parametrize("measure", ["OR", "RR"])
+def test_a_study_where_every_participant_of_one_arm_had_the_event_is_still_estimable(measure):
+    """Only a study with no events in both arms, or only events in both, has no contrast (RevMan, metafor
+    ``drop00``). Study "all in one arm": 10/10 vs 5/10, so b = 0 and 0.5 is added to every cell:
+    OR = 10.5·5.5/(0.5·5.5) = 21, RR = (10.5/11)/(5.5/11) = 21/11."""
+    frame = pd.DataFrame({"study": ["all in one arm", "ordinary", "all in both arms"],
+                          "events1": [10, 4, 12], "n1": [10, 20, 12], "events2": [5, 6, 9], "n2": [10, 20, 9]})
+    effects = meta_analysis(frame, measure, method="IV").effects
+    want = {"OR": (np.log(21), 1 / 10.5 + 1 / 0.5 + 1 / 5.5 + 1 / 5.5),
+            "RR": (np.log(21 / 11), 1 / 10.5 - 1 / 11 + 1 / 5.5 - 1 / 11)}[measure]
+    assert effects.yi[0] == pytest.approx(want[0], rel=1e-12) and effects.vi[0] == pytest.approx(want[1], rel=1e-12)
+    assert effects.estimable.tolist() == [True, True, False]
