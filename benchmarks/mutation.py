@@ -179,12 +179,12 @@ def report(modules: list, diffs: bool, by_file: bool = False) -> bool:
         unchecked = sum(s == "not checked" for s in status.values())
         counted = {n: s for n, s in status.items() if n not in equivalent and s != "not checked"}
         killed = sum(s in KILLED for s in counted.values())
-        rate = 100.0 * killed / len(counted) if counted else 100.0
+        rate = 100.0 * killed / len(counted) if counted else None  # None: no mutant checked, not measured
         survivors = sorted(n for n, s in counted.items() if s not in KILLED)
         eq = sorted(n for n in status if n in equivalent)
         rows.append((module, (len(status), killed, len(survivors), len(eq), rate, survivors, eq, status,
                               unchecked)))
-        all_met &= rate >= TARGET and not unchecked
+        all_met &= rate is not None and rate >= TARGET and not unchecked
     unused = sorted(set(equivalent) - {n for _, row in rows if row for n in row[7]})
     checked = {m for m, row in rows if row}
     unused = [n for n in unused if any(f".{m}" in n or n.startswith(f"sysrev.{m}") for m in checked)]
@@ -195,7 +195,8 @@ def report(modules: list, diffs: bool, by_file: bool = False) -> bool:
             print(f"| {module} | not run | | | | | |")
             continue
         total, killed, survived, eq, rate, *_, unchecked = row
-        print(f"| {module} | {total} | {killed} | {survived} | {eq} | {unchecked} | {rate:.1f} % |")
+        shown = "–" if rate is None else f"{rate:.1f} %"
+        print(f"| {module} | {total} | {killed} | {survived} | {eq} | {unchecked} | {shown} |")
     if by_file:
         print("\n| file | mutants | killed | survived | equivalent | not checked | kill rate |")
         print("|---|---|---|---|---|---|---|")
@@ -209,6 +210,9 @@ def report(modules: list, diffs: bool, by_file: bool = False) -> bool:
                 eq = sum(n in equivalent for n in status)
                 print(f"| {path} | {len(status)} | {killed} | {len(counted) - killed} | {eq} | {unchecked} | {rate} |")
     print("(kill rate over the mutants checked, equivalent ones left out; 'not checked': the run was cut short)")
+    for module, row in rows:
+        if row is not None and row[4] is None:
+            print(f"{module}: not measured — none of its {row[0]} mutants has been checked yet")
     for module, row in rows:
         if row is None:
             continue

@@ -2,8 +2,9 @@
 
 Cumulative meta-analysis and trial sequential analysis of a project analysis (``sysrev meta cumulative
 --analysis NAME``, ``sysrev meta tsa --analysis NAME``) need the rows the analysis pools and, for each, a
-value to order it by: a column of ``analysis/extraction/studies.csv`` (``year``, or ``entered`` — the date a
-study entered a living review — or any other), looked up by the study label. ``year`` may also come from the
+value to order it by: a column of ``analysis/extraction/studies.csv`` (``year``, or any other), looked up by
+the study label (``entered``, the date a study entered a living review, is resolved by the caller with
+:func:`sysrev.living.studies.entered_dates`, which falls back to the screening logs). ``year`` may also come from the
 label itself ("Park 2013") when studies.csv has no such column, since that is how reviews label studies.
 """
 

@@ -50,6 +50,10 @@ def check(quiet, project_dir):
     counts = Counter(f.severity for f in findings)
     click.echo(f"{project.extraction_dir}: {counts[ERROR]} error(s), {counts[WARNING]} warning(s), "
                f"{counts[PENDING]} row(s) with pending (unknown) cells")
+    from sysrev.living.status import stage_pending_lines
+
+    for line in stage_pending_lines(project, "extraction"):
+        click.echo(line)
     if counts[ERROR]:
         raise SysrevError(f"{counts[ERROR]} error(s) in the extraction files")
 

@@ -71,7 +71,8 @@ def resolve_input(data_csv, analysis_name, project_dir, options: dict):
 
 def study_order(frame, data_csv, project, studies, order_by) -> list:
     """The value each study is ordered by: a column of DATA.csv, or, for a project analysis, the study table's
-    column or the year in the study label (:func:`sysrev.analyses.study_order.order_values`)."""
+    column or the year in the study label (:func:`sysrev.analyses.study_order.order_values`); ``entered`` is
+    the date the study entered the review (:func:`sysrev.living.studies.entered_dates`)."""
     from sysrev.errors import InputError
 
     if project is None:
@@ -79,6 +80,10 @@ def study_order(frame, data_csv, project, studies, order_by) -> list:
             raise InputError(f"no column '{order_by}' to order the studies by (use --order-by COLUMN)",
                              path=data_csv, line=1)
         return list(frame[order_by])
+    if order_by == "entered":  # typed in studies.csv, else the day its first report was included
+        from sysrev.living.studies import entered_dates
+
+        return entered_dates(project, studies)
     from sysrev.analyses.study_order import order_values
 
     return order_values(project, studies, order_by)

@@ -69,6 +69,11 @@ def check(folder, project_dir):
     errors = sum(p.severity == ERROR for p in problems)
     warnings = len(problems) - errors
     click.echo(f"{len(assessments)} form(s) in {rob_dir}: {errors} error(s), {warnings} warning(s)")
+    if folder is None:  # the project's own forms: say which included studies have none yet
+        from sysrev.living.status import stage_pending_lines
+
+        for line in stage_pending_lines(load_project(project_dir), "rob2"):
+            click.echo(line)
     if errors:
         raise SysrevError(f"{errors} error(s) in the RoB 2 forms")
 

@@ -15,7 +15,8 @@ A release holds what a reader of that version saw, so later versions can be comp
 * ``README.md`` – the same in words.
 
 The folder is written in a hidden temporary folder and renamed into place, so a release is complete or absent.
-A version that exists is never overwritten.
+A version that exists is never overwritten. Its creation time is now, or ``SOURCE_DATE_EPOCH`` when that is set
+(:func:`release_time`), so a release re-made from the same files is identical.
 """
 
 from __future__ import annotations
@@ -182,6 +183,19 @@ def update_scope(previous: dict, state: dict) -> dict:
     return {"update": scope, "new_studies": new_studies, "reports_of_previous": added_to_previous}
 
 
+def release_time() -> datetime:
+    """Now (UTC), or the time in ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds
+    convention) when it is set: a release re-made from the same files is then byte-for-byte the same."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(int(value), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise SysrevError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, got "
+                          f"{value!r}") from None
+
+
 def _check_version(project, version: str) -> Path:
     if not _VERSION.match(version):
         raise SysrevError(f"release version {version!r}: use letters, digits, '.', '_' or '-' (e.g. 2027-01 or v2)")
@@ -211,6 +225,7 @@ def make_release(project, version: str, *, note: str = "", tag: bool = False, no
     from sysrev.report.prisma_diagram import draw_prisma
 
     target = _check_version(project, version)
+    created = (now or release_time()).strftime("%Y-%m-%dT%H:%M:%SZ")
     if tag:
         _git(project, "rev-parse", "--is-inside-work-tree")
         if _git(project, "tag", "--list", version):
@@ -224,7 +239,6 @@ def make_release(project, version: str, *, note: str = "", tag: bool = False, no
         prisma, prisma_note = counts.to_dict(), None
     except SysrevError as exc:  # e.g. no search runs (an analysis-only project) or undecided records
         counts, prisma, prisma_note = None, None, str(exc).replace(f"{project.root}{os.sep}", "")
-    created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     release = {"version": version, "created": created, "note": note, "sysrev_version": __version__,
                "previous": previous["version"] if previous else None, "searches": search_dates(project),
                **state, "prisma": prisma, "prisma_not_drawn_because": prisma_note}

@@ -82,6 +82,24 @@ def format_pending(report: PendingReport, limit: int | None = None) -> str:
     return "\n".join(lines)
 
 
+def stage_pending_lines(project, stage: str) -> list[str]:
+    """For `extract check` / `rob check`: the included studies still lacking this ``stage`` (extraction or
+    rob2) for an analysed outcome, and included records assigned to no study — so a new study cannot stay out
+    unnoticed while every form present is valid. Empty when there is nothing pending or nothing to tell
+    (no screening logs or analyses yet)."""
+    try:
+        report = pending_report(project)
+    except SysrevError:
+        return []
+    items = [p for p in report.pending if p.stage in (stage, "study")]
+    if not items:
+        return []
+    what = {"extraction": "extraction rows", "rob2": "RoB 2 forms"}[stage]
+    head = (f"pending: {len(items)} included item(s) still without {what} for an analysed outcome (`sysrev "
+            "status` lists every stage; settle one in analysis/exemptions.csv with a reason):")
+    return [head] + [f"  {p}" for p in items]
+
+
 def search_status(project) -> list[dict]:
     """Per strategy: database, runs, the last run's folder, date and record count (strategy-matched runs)."""
     from sysrev.search.runner import strategy_runs

@@ -144,6 +144,50 @@ def included_studies(table: StudyTable, included_records) -> IncludedStudies:
     return IncludedStudies(studies, unassigned, unlinked, included)
 
 
+ENTERED_COLUMN = "entered"
+
+
+def entered_dates(project, studies) -> list[str]:
+    """The date (YYYY-MM-DD) each of ``studies`` entered the review, to order a cumulative meta-analysis or a
+    TSA by (``--order-by entered``).
+
+    A value typed in the ``entered`` column of studies.csv wins (a team re-enacting history, or a study
+    entered before sysrev kept the logs); otherwise it is derived from the screening logs: the day the first of
+    the study's reports (the ``records`` column) was included at full text — the later reviewer's vote when
+    several must agree, or the reconciliation. A study with neither is an error naming it.
+    """
+    from sysrev.screening.state import load_screening
+
+    table = read_study_table(project)
+    typed = {}
+    if table.path is not None and table.path.is_file():
+        header, rows = read_study_csv(table.path)
+        if ENTERED_COLUMN in header:
+            typed = {row["study"]: row[ENTERED_COLUMN] for _, row in rows if row.get(ENTERED_COLUMN)}
+    derived = {}
+    if any(study not in typed for study in studies):
+        try:
+            full_text = load_screening(project).stages["full_text"]
+        except SysrevError:  # no records or logs yet: nothing can be derived (the error below says what to do)
+            full_text = None
+        for rid, label in table.by_record.items() if full_text is not None else ():
+            if full_text.status(rid) != "decided" or full_text.final(rid).decision != "include":
+                continue
+            decisions = ([full_text.reconciled[rid]] if rid in full_text.reconciled
+                         else list(full_text.votes(rid).values()))
+            day = max(d.timestamp for d in decisions)[:10]
+            derived[label] = min(derived.get(label, day), day)
+    values = []
+    for study in studies:
+        value = typed.get(study) or derived.get(study)
+        if not value:
+            raise SysrevError(f"study {study!r} has no '{ENTERED_COLUMN}' date in {studies_path(project)} and "
+                              f"none of its reports (column '{RECORDS_COLUMN}') is included at full text in the "
+                              "screening logs: link its reports, or type the date in an 'entered' column")
+        values.append(value)
+    return values
+
+
 def read_exemptions(project, outcomes=()) -> dict:
     """``{(study, stage, outcome or "*"): reason}`` from ``analysis/exemptions.csv``; {} when it is absent.
 

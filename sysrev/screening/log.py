@@ -8,10 +8,13 @@ the old rows get empty cells. A changed mind is a new row; the history stays, an
 is the one that counts (file order, not timestamp order, because imports may carry older times).
 
 Writing: every append takes the project lock (:mod:`sysrev.locking`: a file lock inside the project, so
-processes with different temp folders, working folders or user accounts share it), reads the current file,
-adds the rows and writes the whole file back atomically (temp file + fsync + rename). Concurrent appends
-from several processes therefore serialise and nothing is lost; a crash leaves the old file or the new one,
-never a torn row.
+processes with different temp folders, working folders or user accounts share it), so concurrent appends from
+several processes serialise and nothing is lost. An ordinary append reads only the header line and adds the
+new rows at the end of the file in one write, then fsyncs: its cost does not grow with the log (a reviewer's
+10,000th decision costs what the first did). A new file, or a row that needs more columns than the header
+has, writes the whole file atomically instead (temp file + fsync + rename). A crash in the middle of an
+append can at worst leave a last row without its end of line; the next append starts on a new line, and
+reading reports that row with its file and line (never counts it silently).
 
 Reading never drops a row silently: a malformed or foreign row (wrong column count, unknown record_id,
 unknown decision, reason or reviewer, a row of another reviewer, a bad timestamp) becomes a
@@ -20,6 +23,7 @@ unknown decision, reason or reviewer, a row of another reviewer, a bad timestamp
 
 import csv
 import io
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -122,18 +126,39 @@ def append_decisions(path, decisions) -> int:
         return 0
     path = Path(path)
     with lock_for_path(path):
-        existing = path.read_text(encoding="utf-8") if path.exists() else ""
-        header, rows = _split_existing(path, existing)
+        header = _existing_header(path)
         width = max([len(header or HEADER)] + [d.columns_needed() for d in decisions])
         if header is not None and len(header) == width:
-            text = existing if existing.endswith("\n") or not existing else existing + "\n"
-            text += _format_rows([d.cells()[:width] for d in decisions])
-        else:
-            new_header = HEADER_WITH_RANK[:width]
-            old = [row + [""] * (width - len(row)) for row in rows]
-            text = _format_rows([list(new_header)] + old + [d.cells()[:width] for d in decisions])
-        atomic_write_text(path, text)
+            _append_rows(path, _format_rows([d.cells()[:width] for d in decisions]))
+            return len(decisions)
+        existing = path.read_text(encoding="utf-8") if path.exists() else ""
+        header, rows = _split_existing(path, existing)
+        old = [row + [""] * (width - len(row)) for row in rows]
+        atomic_write_text(path, _format_rows([list(HEADER_WITH_RANK[:width])] + old
+                                             + [d.cells()[:width] for d in decisions]))
     return len(decisions)
+
+
+def _existing_header(path: Path):
+    """The header of the log at ``path`` (checked as a decision log's), or None for a missing or blank file."""
+    if not path.exists():
+        return None
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        first = fh.readline()
+        if not first.strip():
+            first += fh.read()  # a blank first line: the whole file decides (blank, or not a log)
+    return _split_existing(path, first)[0]
+
+
+def _append_rows(path: Path, text: str) -> None:
+    """Add ``text`` (whole CSV rows) at the end of ``path`` in one write, on a new line, and fsync it."""
+    with open(path, "rb+") as fh:
+        fh.seek(-1, os.SEEK_END)
+        data = (b"" if fh.read(1) == b"\n" else b"\n") + text.encode("utf-8")
+        fh.seek(0, os.SEEK_END)
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def read_log(path, *, stage, config, known_ids=None, owner=None):
@@ -143,12 +168,20 @@ def read_log(path, *, stage, config, known_ids=None, owner=None):
     reviewer is foreign. ``known_ids`` (a set) flags rows of unknown records; ``None`` skips that check.
     """
     path = Path(path)
-    owner = owner if owner is not None else path.stem
-    problems = []
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         return [], [LogProblem(path, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")]
+    return read_log_text(path, text, stage=stage, config=config, known_ids=known_ids, owner=owner)
+
+
+def read_log_text(path, text: str, *, stage, config, known_ids=None, owner=None, line_offset: int = 0):
+    """:func:`read_log` of ``text``, the log at ``path`` or its header line followed by rows appended to it
+    since an earlier read (then ``line_offset`` is the number of data rows before them, so every decision and
+    problem keeps its line number in the file)."""
+    path = Path(path)
+    owner = owner if owner is not None else path.stem
+    problems = []
     reader = csv.reader(io.StringIO(text))
     try:
         header = tuple(h.strip() for h in next(reader))
@@ -168,10 +201,10 @@ def read_log(path, *, stage, config, known_ids=None, owner=None):
             continue
         issue = _row_problem(row, header, stage, config, known_ids, owner)
         if issue:
-            problems.append(LogProblem(path, start, issue))
+            problems.append(LogProblem(path, start + line_offset, issue))
             continue
         cells = [c.strip() for c in row] + [""] * (len(HEADER_WITH_RANK) - len(row))
-        decisions.append(Decision(*cells[:8], path=path, line=start))
+        decisions.append(Decision(*cells[:8], path=path, line=start + line_offset))
     return decisions, problems
 
 

@@ -94,18 +94,20 @@ class RecordOrder:
         if self.background is not None:
             self.background.update(decisions)
 
-    def next(self, candidates, undecided, *, waiting=None) -> tuple:
+    def next(self, candidates, undecided, *, waiting=None, lag: int = 1) -> tuple:
         """``(record_id, rank, model)`` of the next record among ``candidates`` (undecided records not yet
         shown in this session); ``rank`` is its 1-based place among all of the reviewer's ``undecided``
         records (skipped ones too) in the order used — 1 unless records were skipped. A random draw has
-        rank 1: it is drawn first from what remains. ``waiting()`` is called if a model is slow to come."""
+        rank 1: it is drawn first from what remains. ``waiting()`` is called if a model is slow to come.
+        ``lag``: how many updates older than the newest the model may be (0 when the record is chosen ahead,
+        while the reviewer still reads the one before it, as the web app does)."""
         candidates = list(candidates)
         if self.order == "random":
             return self.rng.choice(candidates), "1", "random"
         if self.order == "file":
             ranked, model = list(undecided), "file"
         else:
-            ranking = self.background.ranking(lag=1, waiting=waiting)
+            ranking = self.background.ranking(lag=lag, waiting=waiting)
             open_ = set(undecided)  # the ranking may still hold the record decided a moment ago
             ranked, model = [rid for rid in ranking.record_ids if rid in open_], ranking.model
         place = {rid: i for i, rid in enumerate(ranked, start=1)}

@@ -76,11 +76,12 @@ class Screening:
         return {r["record_id"]: r for r in self.records}
 
 
-def load_screening(project, *, strict=True, records=None) -> Screening:
+def load_screening(project, *, strict=True, records=None, read=read_log) -> Screening:
     """Read every decision log of ``project``.
 
     ``records`` are the project's deduplicated records when the caller already holds them (the web app keeps
-    them between requests); by default they are read from ``records/records.jsonl``.
+    them between requests); by default they are read from ``records/records.jsonl``. ``read`` reads one log
+    as :func:`read_log` does (the web app passes one that keeps each file's rows until the file changes).
 
     With ``strict`` (the default) any malformed or foreign row raises :class:`ScreeningLogError` listing
     every problem with its file and line; with ``strict=False`` the problems are returned on
@@ -93,7 +94,7 @@ def load_screening(project, *, strict=True, records=None) -> Screening:
     stages = {}
     eligible = [r["record_id"] for r in records]
     for stage in STAGES:
-        latest, reconciled = _read_stage(project.screening_dir, stage, config, known, problems)
+        latest, reconciled = _read_stage(project.screening_dir, stage, config, known, problems, read)
         state = StageState(stage, eligible, latest, reconciled, config.reviewers_per_record)
         eligible_set = set(eligible)
         for reviewer_decisions in list(latest.values()) + [reconciled]:
@@ -109,7 +110,7 @@ def load_screening(project, *, strict=True, records=None) -> Screening:
     return Screening(config, records, stages, problems)
 
 
-def _read_stage(screening_dir, stage, config, known, problems):
+def _read_stage(screening_dir, stage, config, known, problems, read):
     """Latest decision per reviewer and record, and the reconciliation decisions, of one stage."""
     folder = screening_dir / stage
     latest = {}
@@ -117,11 +118,11 @@ def _read_stage(screening_dir, stage, config, known, problems):
     if not folder.is_dir():
         return latest, reconciled
     for path in sorted(folder.glob("*.csv")):
-        decisions, found = read_log(path, stage=stage, config=config, known_ids=known)
+        decisions, found = read(path, stage=stage, config=config, known_ids=known)
         problems.extend(found)
         latest[path.stem] = {d.record_id: d for d in decisions}  # later rows replace earlier ones
     for path in sorted((folder / RECONCILIATION_DIR).glob("*.csv")):
-        decisions, found = read_log(path, stage=stage, config=config, known_ids=known)
+        decisions, found = read(path, stage=stage, config=config, known_ids=known)
         problems.extend(found)
         for d in decisions:
             held = reconciled.get(d.record_id)

@@ -66,14 +66,35 @@ def bundled_dtds() -> frozenset:
     return frozenset(os.listdir(EntrezParser.DataHandler.global_dtd_dir))
 
 
+# Elements whose content no Record field takes. Biopython would build an object for every element inside
+# them; they are passed over instead (expat still reads them, so a malformed one is still an error). The
+# reference list alone is about three quarters of a current PubMed record.
+_UNREAD = frozenset({
+    "ReferenceList", "History", "CommentsCorrectionsList", "GrantList", "ChemicalList", "SupplMeshList",
+    "InvestigatorList", "AffiliationInfo", "Identifier", "QualifierName", "DateCompleted", "DateRevised",
+    "OtherAbstract", "DataBankList", "GeneSymbolList", "PersonalNameSubjectList", "CitationSubset", "GeneralNote",
+    "NumberOfReferences", "CoiStatement", "PublicationStatus", "SpaceFlightMission",
+})
+
+
 class _OfflineHandler(EntrezParser.DataHandler):
     """Biopython's handler restricted to the bundled DTDs and schemas: no cache, no download, no other entity.
 
     What a DTD declares is kept per process after its first use, so a run of many batches reads each DTD
-    once instead of once per batch.
+    once instead of once per batch. The elements of :data:`_UNREAD` are skipped.
     """
 
     _declared: dict = {}  # DTD file name → (constructors, strings, items, errors) it declared
+
+    def startElementHandler(self, tag, attrs):
+        if tag not in _UNREAD:
+            return super().startElementHandler(tag, attrs)
+        # Biopython's own way of passing over an element (as it does one its DTD does not declare)
+        self.parser.StartElementHandler = self.startSkipElementHandler
+        self.parser.EndElementHandler = self.endSkipElementHandler
+        self.parser.CharacterDataHandler = self.skipCharacterDataHandler
+        self.level = 1
+        return None
 
     def open_dtd_file(self, filename):
         if filename not in bundled_dtds():

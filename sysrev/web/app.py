@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, abort, g, redirect, render_template, request, session, url_for
+from flask import Flask, abort, g, jsonify, redirect, render_template, request, session, url_for
 
 from sysrev import __version__
 from sysrev.errors import SysrevError
@@ -59,8 +59,8 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
             return render_template("denied.html"), 403
         if request.method == "POST" and not access.same_secret(
                 request.form.get("csrf_token") or request.headers.get("X-CSRF-Token"), session.get("csrf", "")):
-            return render_template("error.html", message="This form has expired or did not come from this "
-                                   "app (CSRF check). Reload the page and try again; nothing was saved."), 400
+            return _refusal("This form has expired or did not come from this app (CSRF check). Reload the page "
+                            "and try again; nothing was saved.")
         g.reviewer = session.get("user")
         if g.reviewer is not None and g.reviewer not in screening_config(project).reviewers:
             session.pop("user", None)
@@ -76,7 +76,7 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
 
     @app.errorhandler(SysrevError)
     def _user_error(exc):
-        return render_template("error.html", message=str(exc)), 400
+        return _refusal(str(exc))
 
     @app.route("/pick", methods=["GET", "POST"])
     def pick():
@@ -117,6 +117,15 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
     for module in (pages_dashboard, pages_screening, pages_dedup, pages_rob, pages_evidence):
         app.register_blueprint(module.blueprint)
     return app
+
+
+def _refusal(message: str):
+    """A 400 saying what was wrong: a page, or ``{"error": message}`` for the screening page's ``fetch``."""
+    from sysrev.web.pages_screening import wants_json
+
+    if wants_json():
+        return jsonify(error=message), 400
+    return render_template("error.html", message=message), 400
 
 
 def _safe_next(target) -> str:

@@ -1,9 +1,13 @@
 """Screening (title/abstract and full text) and the reconciliation of conflicts.
 
 A decision is appended to ``screening/<stage>/<reviewer>.csv`` with :func:`append_decisions` — the function
-and lock the terminal screen uses — before the response moves the reviewer on (post, then redirect). The
-screen only ever reads the signed-in reviewer's own log; another reviewer's decisions appear only on the
-conflicts page, and only for records the signed-in reviewer has decided too.
+and lock the terminal screen uses — before the reviewer is moved on. With JavaScript the page posts the
+decision with ``fetch`` and, once the server has answered that it is on disk, swaps in the next record, which
+it fetched ahead (``/screen/<stage>/next?after=<record>``) while the reviewer read: one small write and no page
+load between a key press and the next record. Without JavaScript the same form posts and is redirected to the
+next page. The screen only ever reads the signed-in reviewer's own log, and the record fetched ahead is chosen
+on the server from that reviewer's queue and order; another reviewer's decisions appear only on the conflicts
+page, and only for records the signed-in reviewer has decided too.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 
-from flask import Blueprint, abort, g, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, send_file, session, url_for
 from markupsafe import Markup
 
 from sysrev.errors import SysrevError
@@ -20,7 +24,7 @@ from sysrev.screening.config import DECISIONS, STAGES
 from sysrev.screening.log import Decision, append_decisions, log_path, now_timestamp, reconciliation_path
 from sysrev.screening.ordering import ORDERS
 from sysrev.screening.session import default_order
-from sysrev.web.state import reviewer_queue, visible_conflicts
+from sysrev.web.state import Queue, visible_conflicts
 
 blueprint = Blueprint("screening", __name__)
 STAGE_LABEL = {"title_abstract": "Title/abstract", "full_text": "Full text"}
@@ -36,7 +40,7 @@ def _stage(stage: str) -> str:
 def screen(stage):
     stage = _stage(stage)
     screening = g.cache.screening()
-    queue = reviewer_queue(screening, stage, g.reviewer)
+    queue = g.cache.queue(screening, stage, g.reviewer)
     order = _order(stage)
     wanted = request.args.get("at")
     if wanted is not None and wanted not in queue.mine:
@@ -55,29 +59,53 @@ def screen(stage):
         record_id = g.orders.next(screening, queue, order, candidates)
     if record_id is None:
         return render_template("screen_done.html", stage=stage, label=STAGE_LABEL[stage], queue=queue)
-    record = g.cache.record(record_id)
-    terms = screening.config.highlight_terms
-    paper = _paper(g.project, record_id, record) if stage == "full_text" else None
-    if record_id in queue.mine:  # going back through the reviewer's own decisions
-        place = queue.history.index(record_id)
-        previous = queue.history[place - 1] if place > 0 else None
-        following = queue.history[place + 1] if place + 1 < len(queue.history) else None
-        position = place
-    else:
-        previous, following, position = (queue.history[-1] if queue.history else None), None, len(queue.history)
-    return render_template(
-        "screen.html", stage=stage, label=STAGE_LABEL[stage], queue=queue, record=record, record_id=record_id,
-        position=position, title=_highlight(record.get("title") or "(no title)", terms),
-        abstract=_highlight(record.get("abstract") or "(no abstract)", terms), previous=previous,
-        following=following, mine=queue.mine.get(record_id), order=order, orders=ORDERS,
-        reasons=screening.config.exclusion_reasons if stage == "full_text" else [], paper=paper, eta=_eta(queue))
+    return render_template("screen.html", order=order, orders=ORDERS,
+                           **_record_view(stage, screening, queue, record_id))
+
+
+@blueprint.route("/screen/<stage>/next")
+def next_record(stage):
+    """The record to show once the reviewer has decided ``after`` (the one on screen), rendered, so the page can
+    swap it in the moment the decision is saved: ``{"record_id", "html", "url"}``, ``record_id`` null when
+    nothing would be left. Writes nothing."""
+    stage = _stage(stage)
+    after = request.args.get("after", "")
+    queue = g.cache.queue(g.cache.screening(), stage, g.reviewer)
+    if after not in queue.mine and after not in queue.todo:
+        return jsonify(error=f"record {after!r} is not in your {STAGE_LABEL[stage].lower()} queue"), 400
+    return jsonify(_successor(stage, after))
+
+
+def _successor(stage: str, after: str) -> dict:
+    """The record that follows ``after`` for the signed-in reviewer, chosen exactly as the page after deciding
+    ``after`` would choose it — from this reviewer's own queue and order only — and rendered as it will then
+    look (progress counting ``after`` as decided)."""
+    screening = g.cache.screening()
+    queue = g.cache.queue(screening, stage, g.reviewer)
+    following = _following(queue, after)
+    if following is not None:
+        return {"record_id": following, "html": _fragment(stage, screening, queue, following),
+                "url": url_for("screening.screen", stage=stage, at=following)}
+    undecided = after not in queue.mine
+    view = _as_decided(queue, after) if undecided else queue
+    skipped = session.get("skipped", {}).get(stage, [])
+    candidates = [rid for rid in view.todo if rid not in skipped] or view.todo
+    if not candidates:
+        return {"record_id": None, "html": "", "url": url_for("screening.screen", stage=stage)}
+    record_id = g.orders.next(screening, queue, _order(stage), candidates, ahead_of=after if undecided else None)
+    return {"record_id": record_id, "html": _fragment(stage, screening, view, record_id),
+            "url": url_for("screening.screen", stage=stage)}
 
 
 @blueprint.route("/screen/<stage>/decide", methods=["POST"])
 def decide(stage):
+    """Append the posted decision to the reviewer's log (under the project lock), then move on: a redirect to
+    the next page, or — for the page's ``fetch`` — JSON: ``{"saved": true, "next_ok": …}`` when the page
+    already holds the next record (``expect_next``; ``next_ok`` says whether it is still undecided and may be
+    shown), else ``{"saved": true, "next": {…}}`` with the next record, as ``/next`` gives it."""
     stage = _stage(stage)
     screening = g.cache.screening()
-    queue = reviewer_queue(screening, stage, g.reviewer)
+    queue = g.cache.queue(screening, stage, g.reviewer)
     record_id = request.form.get("record_id", "")
     if record_id not in queue.mine and record_id not in queue.todo:
         raise SysrevError(f"record {record_id!r} is not in your {STAGE_LABEL[stage].lower()} queue; nothing saved")
@@ -85,11 +113,61 @@ def decide(stage):
     rank, model = g.orders.decided(queue, record_id, decision)
     append_decisions(log_path(g.project.screening_dir, stage, g.reviewer),
                      [Decision(record_id, decision, reason, g.reviewer, now_timestamp(), note, rank=rank, model=model)])
-    if record_id in queue.mine:  # a changed mind: on through the reviewer's earlier decisions
-        place = queue.history.index(record_id)
-        if place + 1 < len(queue.history):
-            return redirect(url_for("screening.screen", stage=stage, at=queue.history[place + 1]))
+    following = _following(queue, record_id)
+    if wants_json():
+        saved = {"saved": True, "record_id": record_id, "decision": decision}
+        if "expect_next" not in request.form:
+            return jsonify(**saved, next=_successor(stage, record_id))
+        expected = request.form["expect_next"]
+        next_ok = expected == following if following is not None else (
+            expected in queue.todo and expected != record_id)
+        return jsonify(**saved, next_ok=next_ok)
+    if following is not None:
+        return redirect(url_for("screening.screen", stage=stage, at=following))
     return redirect(url_for("screening.screen", stage=stage))
+
+
+def wants_json() -> bool:
+    """Whether the request came from the page's ``fetch`` (which asks for JSON), not from a plain form."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _following(queue: Queue, record_id: str) -> str | None:
+    """The reviewer's next earlier decision after ``record_id`` when going back through them, else None."""
+    if record_id not in queue.mine:
+        return None
+    place = queue.history.index(record_id)
+    return queue.history[place + 1] if place + 1 < len(queue.history) else None
+
+
+def _as_decided(queue: Queue, record_id: str) -> Queue:
+    """``queue`` as it will be once ``record_id`` (undecided now) is decided: for the page fetched ahead."""
+    return Queue(queue.stage, queue.reviewer, queue.history + [record_id],
+                 [rid for rid in queue.todo if rid != record_id], queue.mine, queue.seconds_per_record)
+
+
+def _fragment(stage, screening, queue, record_id) -> str:
+    return render_template("screen_record.html", **_record_view(stage, screening, queue, record_id))
+
+
+def _record_view(stage, screening, queue, record_id) -> dict:
+    """What the screening page shows for ``record_id``: the record, highlighted, with progress and the links
+    back and on (through the reviewer's own decisions when ``record_id`` is one of them)."""
+    record = g.cache.record(record_id)
+    terms = screening.config.highlight_terms
+    paper = _paper(g.project, record_id, record) if stage == "full_text" else None
+    if record_id in queue.mine:  # going back through the reviewer's own decisions
+        place = queue.history.index(record_id)
+        previous = queue.history[place - 1] if place > 0 else None
+        following = _following(queue, record_id)
+        position = place
+    else:
+        previous, following, position = (queue.history[-1] if queue.history else None), None, len(queue.history)
+    return {"stage": stage, "label": STAGE_LABEL[stage], "queue": queue, "record": record, "record_id": record_id,
+            "position": position, "title": _highlight(record.get("title") or "(no title)", terms),
+            "abstract": _highlight(record.get("abstract") or "(no abstract)", terms), "previous": previous,
+            "following": following, "mine": queue.mine.get(record_id), "paper": paper, "eta": _eta(queue),
+            "reasons": screening.config.exclusion_reasons if stage == "full_text" else []}
 
 
 @blueprint.route("/screen/<stage>/order", methods=["POST"])

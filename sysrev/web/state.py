@@ -1,17 +1,21 @@
 """What the pages read: the project's screening state for one reviewer, kept fast between requests.
 
 The deduplicated records (thousands of lines of JSON) are read once and kept until ``records.jsonl``
-changes; the decision logs are re-read on every request, so a decision written from the terminal shows on
-the next page at once. Nothing here writes: pages write through the stage functions the CLI uses.
+changes. The screening state is rebuilt only when a decision log, ``review.toml`` or the records changed
+(checked with a few ``stat`` calls per request), and then only the logs that changed are read again (each
+log's rows are kept with its inode, size and modification time), so a decision written from the terminal
+shows on the next page at once while an unchanged project costs next to nothing. Nothing here writes: pages
+write through the stage functions the CLI uses.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from sysrev.screening.log import parse_timestamp
+from sysrev.screening.log import parse_timestamp, read_log, read_log_text
 from sysrev.screening.records import load_known_records
 from sysrev.screening.state import load_screening
 
@@ -29,6 +33,8 @@ class RecordCache:
         self._by_id = None
         self._screening = None
         self._screening_key = None
+        self._logs = LogCache()
+        self._queues = {}  # (stage, reviewer) -> Queue of the current screening state
         self._lock = threading.Lock()
 
     def records(self) -> list[dict]:
@@ -56,20 +62,123 @@ class RecordCache:
         with self._lock:
             if self._screening is not None and self._screening_key == signature:
                 return self._screening
-        screening = load_screening(self.project, records=records)
+            if self._screening_key is None or self._screening_key[::2] != signature[::2]:
+                self._logs.clear()  # other records or settings: every row is checked again
+        screening = load_screening(self.project, records=records, read=self._logs.read)
         with self._lock:
             self._screening, self._screening_key = screening, signature
+            self._queues = {}
         return screening
+
+    def queue(self, screening, stage: str, reviewer: str) -> Queue:
+        """:func:`reviewer_queue`, kept while ``screening`` is the current state (the page that fetched the next
+        record ahead and the decision posted after it share one). Read-only: callers never change it."""
+        with self._lock:
+            held = self._queues.get((stage, reviewer)) if screening is self._screening else None
+        if held is not None:
+            return held
+        queue = reviewer_queue(screening, stage, reviewer)
+        with self._lock:
+            if screening is self._screening:
+                self._queues[(stage, reviewer)] = queue
+        return queue
+
+
+class LogCache:
+    """:func:`read_log` with each file's rows kept until the file changes (inode, size, modification time):
+    after a decision only the log it went to is read again, and of that log only the rows appended since the
+    last read (decision logs are append-only), so the cost of a decision does not grow with the log. A log
+    that shrank, was replaced, or does not end with a whole row is read in full. Valid for one set of records
+    and settings (the owner clears it when either changes)."""
+
+    def __init__(self):
+        self._held = {}  # path -> _Held
+        self._lock = threading.Lock()
+
+    def read(self, path, *, stage, config, known_ids):
+        path = Path(path)
+        stat = path.stat()
+        key = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        with self._lock:
+            held = self._held.get(path)
+        if held is not None and held.key == key:
+            return held.decisions, held.problems
+        checks = {"stage": stage, "config": config, "known_ids": known_ids}
+        fresh = None
+        if held is not None and held.header and held.key[0] == key[0] and key[1] > held.consumed:
+            fresh = _read_tail(path, held, key, checks)
+        if fresh is None:
+            fresh = _read_whole(path, key, checks)
+        with self._lock:
+            self._held[path] = fresh
+        return fresh.decisions, fresh.problems
+
+    def clear(self):
+        with self._lock:
+            self._held.clear()
+
+
+@dataclass
+class _Held:
+    """One log as last read: its stat key, the bytes read (whole rows), its header line and the rows."""
+
+    key: tuple
+    consumed: int
+    lines: int
+    header: str
+    decisions: list
+    problems: list
+
+
+def _read_whole(path: Path, key: tuple, checks: dict) -> _Held:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _Held(key, len(data), 0, "", *read_log(path, **checks))  # read_log says where
+    decisions, problems = read_log_text(path, text, **checks)
+    whole_rows = text.endswith("\n") and not any(p.line == 1 for p in problems)
+    header = text[:text.index("\n") + 1] if whole_rows else ""  # "": the next change reads it all again
+    return _Held(key, len(data), data.count(b"\n"), header, decisions, problems)
+
+
+def _read_tail(path: Path, held: _Held, key: tuple, checks: dict) -> _Held | None:
+    """``held`` with the rows appended since, or None when they are not whole rows of UTF-8 text."""
+    with open(path, "rb") as fh:
+        fh.seek(held.consumed)
+        tail = fh.read()
+    if not tail.endswith(b"\n"):
+        return None
+    try:
+        text = tail.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    decisions, problems = read_log_text(path, held.header + text, line_offset=held.lines - 1, **checks)
+    problems = [p for p in problems if p.line is not None]  # file-level problems are held already
+    return _Held(key, held.consumed + len(tail), held.lines + tail.count(b"\n"), held.header,
+                 held.decisions + decisions, held.problems + problems)
 
 
 def _files_signature(path: Path) -> tuple:
-    """(name, size, mtime) of ``path`` or of every file below it: changes whenever a file is written."""
+    """(name, inode, size, mtime) of ``path`` or of every CSV file below it: changes whenever one is written.
+    Walked with ``os.scandir``, cheaper than ``rglob``: this runs on every request."""
     if path.is_file():
         stat = path.stat()
-        return ((str(path), stat.st_size, stat.st_mtime_ns),)
-    if not path.is_dir():
-        return ()
-    return tuple(sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in path.rglob("*.csv")))
+        return ((str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns),)
+    found = []
+    folders = [path]
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.is_dir():
+                folders.append(entry.path)
+            elif entry.name.endswith(".csv"):
+                stat = entry.stat()
+                found.append((entry.path, stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(found))
 
 
 @dataclass
@@ -133,8 +242,13 @@ class Orders:
         self._shown = {}
         self._lock = threading.Lock()
 
-    def next(self, screening, queue: Queue, order: str, candidates: list[str]) -> str:
-        """The record to show next among ``candidates`` (the reviewer's undecided records, skips left out)."""
+    def next(self, screening, queue: Queue, order: str, candidates: list[str], *, ahead_of: str | None = None) -> str:
+        """The record to show next among ``candidates`` (the reviewer's undecided records, skips left out).
+
+        ``ahead_of``: the record the reviewer is reading, when the next one is chosen before it is decided
+        (the page fetches it ahead). It counts as decided for the rank, and the model must have learnt from
+        every decision made so far, so the record shown after the decision is the one the terminal would show
+        then (there the model may be one decision behind)."""
         from sysrev.screening.ordering import RecordOrder
 
         key = (queue.reviewer, queue.stage, order)
@@ -146,7 +260,8 @@ class Orders:
             if held is None or held[0] != signature:
                 held = (signature, RecordOrder(order, eligible, {r["record_id"]: r for r in screening.records}, mine))
                 self._orders[key] = held
-        record_id, rank, model = held[1].next(candidates, queue.todo)
+        undecided = [rid for rid in queue.todo if rid != ahead_of]
+        record_id, rank, model = held[1].next(candidates, undecided, lag=0 if ahead_of else 1)
         with self._lock:
             self._shown[(queue.reviewer, queue.stage, record_id)] = (rank, model)
         return record_id

@@ -47,7 +47,7 @@ def test_order_by_a_studies_csv_column(tmp_path):
     assert out.exit_code == 0, out.output
     assert [s["study"] for s in json.loads(out.output)["steps"]] == ["Lee 2019", "Ono 2011", "Kim 2004"]
     bad = _run(_project(tmp_path / "b", "study,citation,entered\nLee 2019,x,2020-01-05\n"), "--order-by", "entered")
-    assert bad.exit_code == 2 and "study 'Kim 2004' has no value in column 'entered'" in bad.output
+    assert bad.exit_code == 2 and "study 'Kim 2004' has no 'entered' date" in bad.output
 
 
 def test_unknown_analysis_and_both_inputs(tmp_path):

@@ -97,3 +97,18 @@ def test_mid_of_a_ratio_is_the_point_and_its_inverse():
     assert mid == ["The 95% CI now includes the minimal important difference (0.80 and 1.25; mid = 0.8 either "
                    "side of no effect): it was [0.60, 0.75] and is now [0.70, 1.30]."]
     assert [f["kind"] for f in flags] == ["significance", "mid"]
+
+
+def test_source_date_epoch_dates_a_release_reproducibly(example, monkeypatch):
+    # 0 seconds = 1970-01-01T00:00:00Z; 86,400 s = one day later; negative values reach before 1970
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
+    out = CliRunner().invoke(cli, ["release", "v1", "--project", str(example)])
+    assert out.exit_code == 0, out.output
+    assert json.loads((example / "releases" / "v1" / "release.json").read_text())["created"] == "1970-01-02T00:00:00Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "-86400")
+    assert CliRunner().invoke(cli, ["release", "v0", "--project", str(example)]).exit_code == 0
+    assert json.loads((example / "releases" / "v0" / "release.json").read_text())["created"] == "1969-12-31T00:00:00Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    bad = CliRunner().invoke(cli, ["release", "v2", "--project", str(example)])
+    assert bad.exit_code == 2 and "SOURCE_DATE_EPOCH must be a whole number" in bad.output
+    assert not (example / "releases" / "v2").exists()

@@ -43,6 +43,24 @@ def test_diversity_adjusted_information_size_of_a_published_tsa():
     assert 0.755 <= implied < 0.765
 
 
+def test_information_size_of_a_published_tsa_with_a_20_percent_heterogeneity_adjustment():
+    # Thorlund, Anema & Mills 2010, Clin Epidemiol 2:57 (isoniazid for TB in HIV), Figure 4 legend: "the
+    # information size required for moderate evidence (19,920 patients) ... a 5% incidence rate in the
+    # control group, and a 25% relative risk reduction", moderate evidence being α 1%, β 10%. The legend does
+    # not state the heterogeneity adjustment (the meta-analysis itself had I² = 0%, abstract). Unadjusted, by
+    # hand: Pe 3.75%, mean 4.375%, δ 1.25%: 4·(z_0.995 + z_0.90)²·0.04375·0.95625/0.0125² = 15,935.8; the
+    # printed 19,920 is that divided by 1 − 0.20 (19,919.8), i.e. a 20% adjustment, to the printed integer.
+    z995, z90 = 2.5758293035489004, 1.2815515655446004
+    unadjusted = information_size_dichotomous(0.05, 0.25, alpha=0.01, beta=0.10)
+    assert unadjusted == pytest.approx(4 * (z995 + z90) ** 2 * 0.04375 * 0.95625 / 0.0125**2, rel=1e-12)
+    assert round(unadjusted / (1 - 0.20)) == 19_920
+    table = _trials([5, 6, 4], [8, 7, 9])  # any data: with a given adjustment the size depends on the design only
+    got = trial_sequential_analysis(meta_analysis(table, "RR", method="IV"), list(table.year),
+                                    Design(alpha=0.01, beta=0.10, rrr=0.25, control_rate=0.05, heterogeneity=0.20),
+                                    order_by="year")["information"]
+    assert round(got["required"]) == 19_920 and got["adjustment"] == "given"
+
+
 def test_a_reporting_scale_mid_gives_the_anticipated_relative_risk_reduction():
     # mid is one point on the reporting scale (as GRADE and `sysrev diff` read it): for a ratio the thresholds
     # are mid and 1/mid, so 0.8 and 1.25 both mean RR 0.8, a 20% reduction (1 − 0.8; 1 − 1/1.25)

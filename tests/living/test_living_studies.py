@@ -83,6 +83,30 @@ def test_meta_run_prints_pending_and_strict_fails(review):
     assert "error: --strict: 3 pending item(s)" in strict.output
 
 
+def test_extract_check_and_rob_check_name_included_studies_they_lack(review):
+    """The issue's complaint: with every form present valid, `extract check` and `rob check` said nothing of
+    an included study without extraction rows or a RoB 2 form. They now list it (and the included record no
+    study lists); the exit code stays 0 — nothing present is wrong, something is missing."""
+    root, r = review
+    runner = CliRunner()
+    extract = runner.invoke(cli, ["extract", "check", "--project", str(root)])
+    assert extract.exit_code == 0, extract.output
+    assert "pending: 2 included item(s) still without extraction rows" in extract.output
+    assert "Baker 2021: extraction pain — no extraction row" in extract.output and r[3] in extract.output
+    assert "rob2" not in extract.output
+    rob = runner.invoke(cli, ["rob", "check", "--project", str(root)])
+    assert rob.exit_code == 0, rob.output
+    assert "pending: 2 included item(s) still without RoB 2 forms" in rob.output
+    assert "Baker 2021: rob2 pain — no RoB 2 form" in rob.output and "extraction pain" not in rob.output
+    write_studies(root, [("Able 2020", "", f"{r[0]}; {r[1]}; {r[3]}"), ("Baker 2021", "", r[2])])
+    write_extraction(root, [("Able 2020", "T", 20, 3.0, 1.0), ("Able 2020", "C", 20, 4.0, 1.0),
+                            ("Baker 2021", "T", 10, 3.0, 1.0), ("Baker 2021", "C", 10, 3.5, 1.0)])
+    write_rob(root, "Baker 2021")
+    for command in (["extract", "check"], ["rob", "check"]):
+        done = runner.invoke(cli, [*command, "--project", str(root)])
+        assert done.exit_code == 0 and "pending" not in done.output.replace("pending (unknown) cells", ""), done.output
+
+
 def test_status_shows_every_stage(review):
     root, _ = review
     result = CliRunner().invoke(cli, ["status", "--project", str(root)])
@@ -110,3 +134,40 @@ def test_a_report_under_two_studies_or_an_unknown_exemption_is_an_error(review):
         "study,stage,outcome,reason\nAble 2020,rob2,pain,\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["status", "--project", str(root)])
     assert result.exit_code == 2 and "needs a study and a reason" in result.output
+
+
+def test_order_by_entered_is_the_day_a_study_s_first_report_was_included(tmp_path):
+    """`meta cumulative --order-by entered` without an `entered` column: each study's date is derived from the
+    full-text log — the day the first of its reports was included — and a typed `entered` value wins."""
+    root = make_project(tmp_path / "review")
+    project = snapshot_and_dedup(root, [1, 2, 3])
+    ids = record_ids(project)
+    r = [ids[str(40000000 + i)] for i in range(1, 4)]
+    decide(root, "title_abstract", "ann", {rid: "include" for rid in r}, timestamp="2026-01-05T09:00:00Z")
+    # Baker's only report is included on 2 February; Able's two reports on 9 March and 1 April
+    decide(root, "full_text", "ann", {r[2]: "include"}, timestamp="2026-02-02T09:00:00Z")
+    decide(root, "full_text", "ann", {r[0]: "include"}, timestamp="2026-03-09T09:00:00Z")
+    decide(root, "full_text", "ann", {r[1]: "include"}, timestamp="2026-04-01T09:00:00Z")
+    write_studies(root, [("Able 2020", "", f"{r[0]}; {r[1]}"), ("Baker 2021", "", r[2])])
+    write_extraction(root, [("Able 2020", "T", 20, 3.0, 1.0), ("Able 2020", "C", 20, 4.0, 1.0),
+                            ("Baker 2021", "T", 30, 3.2, 1.2), ("Baker 2021", "C", 30, 4.0, 1.2)])
+    runner = CliRunner()
+
+    def steps(*args):
+        out = runner.invoke(cli, ["meta", "cumulative", "--analysis", "pain", "--project", str(root), "--json",
+                                  *args])
+        assert out.exit_code == 0, out.output
+        return [(s["study"], s["order"]) for s in json.loads(out.output)["steps"]]
+
+    assert [study for study, _ in steps()] == ["Able 2020", "Baker 2021"]  # by the year in the label
+    assert steps("--order-by", "entered") == [("Baker 2021", "2026-02-02"), ("Able 2020", "2026-03-09")]
+    # a typed date wins over the logs (here: Able entered a previous version before sysrev kept them)
+    (root / "analysis" / "extraction" / "studies.csv").write_text(
+        f"study,citation,records,entered\nAble 2020,,{r[0]}; {r[1]},2025-11-30\nBaker 2021,,{r[2]},\n",
+        encoding="utf-8")
+    assert steps("--order-by", "entered") == [("Able 2020", "2025-11-30"), ("Baker 2021", "2026-02-02")]
+    # a study with neither a typed date nor an included report cannot be placed: an error naming it
+    (root / "analysis" / "extraction" / "studies.csv").write_text(
+        f"study,citation,records\nAble 2020,,{r[0]}; {r[1]}\nBaker 2021,,\n", encoding="utf-8")
+    bad = runner.invoke(cli, ["meta", "tsa", "--analysis", "pain", "--project", str(root), "--order-by", "entered"])
+    assert bad.exit_code == 2 and "study 'Baker 2021' has no 'entered' date" in bad.output

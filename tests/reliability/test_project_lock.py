@@ -1,7 +1,9 @@
 """The project lock (issue 17, items 1 and 2): writers in separate processes never lose each other's work.
 
 The processes are real (``subprocess``), each with its own ``TMPDIR`` and its own working folder, because
-that is what broke the old lock kept in the temp folder: per-user temp folders meant per-user locks.
+that is what broke the old lock kept in the temp folder: per-user temp folders meant per-user locks. The
+first test runs the command of the report itself (ten ``sysrev screen import`` at once); against the code
+before the fix it keeps 76 of the 190 decisions.
 """
 
 import csv
@@ -28,6 +30,7 @@ from sysrev.search.snapshot import write_snapshot
 WRITERS = 8
 ROWS_EACH = 15
 REVIEW_TOML = '[review]\ntitle = "t"\nquestion = "q"\n'
+SCREENING_TOML = '[screening]\nreviewers = ["alice"]\nexclusion_reasons = ["wrong population"]\nhighlight_terms = []\n'
 
 APPEND_SCRIPT = textwrap.dedent("""
     import sys
@@ -51,6 +54,78 @@ def _project(tmp_path) -> Path:
     root.mkdir()
     (root / "review.toml").write_text(REVIEW_TOML, encoding="utf-8")
     return root
+
+
+IMPORTS, ROWS_PER_IMPORT = 10, 19  # the report's reproduction: 10 imports of 19 rows kept 76–114 of 190
+# Each process waits at a gate (a file the test creates once all have started) and then runs the sysrev
+# command itself, as the `sysrev` console script does, so that their read-modify-write cycles overlap.
+GATED_CLI = textwrap.dedent("""
+    import os, sys, time
+    gate = sys.argv.pop(1)
+    while not os.path.exists(gate):
+        time.sleep(0.005)
+    from sysrev.cli.main import cli
+    sys.argv[0] = "sysrev"
+    cli()
+""")
+
+
+def _screening_project(root: Path, n_records: int) -> None:
+    root.mkdir()
+    (root / "review.toml").write_text(REVIEW_TOML + SCREENING_TOML, encoding="utf-8")
+    (root / "records").mkdir()
+    records = [{"record_id": f"r{i:03d}", "source_id": str(i), "title": f"Trial number {i} of a nerve block",
+                "doi": f"10.1000/trial.{i}", "year": 2020} for i in range(n_records)]
+    (root / "records" / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records),
+                                                    encoding="utf-8")
+
+
+def _asreview_export(path: Path, numbers) -> None:
+    """An ASReview export of the records ``numbers``, each labelled relevant."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["record_id", "title", "doi", "asreview_label", "asreview_time", "asreview_note"])
+        for i in numbers:
+            out.writerow([i, f"Trial number {i} of a nerve block", f"10.1000/trial.{i}", 1, "2024-03-02 10:15:00",
+                          ""])
+
+
+def test_concurrent_screen_imports_with_their_own_temp_and_working_folders_keep_every_row(tmp_path):
+    """Issue 17, item 1, as it was found: ten `sysrev screen import` commands at once, each in a working folder
+    of its own (naming the project by a relative path) with a TMPDIR of its own, one file of 19 decisions
+    each. Every one of the 190 decisions is in the log exactly once, and the log is one well-formed table."""
+    root = tmp_path / "review"
+    _screening_project(root, IMPORTS * ROWS_PER_IMPORT)
+    gate = tmp_path / "gate"
+    imports = []
+    for n in range(IMPORTS):
+        cwd = tmp_path / f"cwd-{n}"
+        cwd.mkdir()
+        export = cwd / "asreview.csv"
+        _asreview_export(export, range(n * ROWS_PER_IMPORT, (n + 1) * ROWS_PER_IMPORT))
+        command = ["screen", "import", "--reviewer", "alice", "--format", "asreview",
+                   "--project", os.path.relpath(root, cwd), "asreview.csv"]
+        imports.append(subprocess.Popen([sys.executable, "-c", GATED_CLI, str(gate), *command], cwd=cwd,
+                                        env=_env(tmp_path, n), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True))
+    time.sleep(1.0)  # let every interpreter start and wait at the gate
+    gate.touch()
+    for process in imports:
+        out, err = process.communicate(timeout=240)
+        assert process.returncode == 0, err
+        assert f"added {ROWS_PER_IMPORT} decision(s)" in out, out
+    log = log_path(root / "screening", "title_abstract", "alice")
+    with log.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header, body = rows[0], rows[1:]
+    assert header[:2] == ["record_id", "decision"] and header.count("record_id") == 1
+    assert all(len(row) == len(header) for row in body)
+    assert all(row[1] == "include" for row in body)
+    ids = sorted(row[0] for row in body)
+    assert ids == sorted(f"r{i:03d}" for i in range(IMPORTS * ROWS_PER_IMPORT))  # each exactly once
+    checked = subprocess.run([sys.executable, "-c", CLI_SCRIPT, "screen", "status", "--project", str(root)],
+                             capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0, checked.stderr
 
 
 def test_concurrent_appends_with_different_temp_and_working_folders_keep_every_row(tmp_path):

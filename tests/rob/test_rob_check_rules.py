@@ -149,3 +149,10 @@ def test_a_file_that_is_not_toml_is_one_error_naming_its_line(tmp_path):
     assert (problem.severity, problem.path, problem.key) == (ERROR, bad, "")
     assert "line 3" in problem.message  # the TOML parser's position: the unclosed [D1
     assert str(problem).startswith(f"error: {bad}: invalid TOML")  # no [key] when the error names none
+
+
+def test_a_typed_domain_judgement_that_disagrees_says_how_to_resolve_it(tmp_path):
+    path = written(tmp_path, D1__judgement="high")
+    assert problems(path) == [(ERROR, "D1.judgement", "stated judgement 'high' disagrees with the algorithm ('low'); "
+                                                      "correct it, or make it an override with a justification",
+                               line_in_table(path, "D1", "judgement"))]

@@ -208,3 +208,38 @@ def test_identical_forms_agree_on_everything():
     assert result.consensus.domains["D2"].override == "high"
     assert result.consensus.domains["D2"].justification == "many protocol deviations"  # once, not twice
     assert result.consensus.overall.several_concerns_high is True
+
+
+def test_what_only_the_second_assessor_filled_in_is_a_disagreement_too():
+    """The mirror image: B gave an overall override, a confirmation, a direction and a domain override
+    that A did not (or gave otherwise); B typed NA where A left the question out; B left 5.1 unanswered."""
+    a = assessment("", LOW_ANSWERS, **{"result": "MD -0.3 (95% CI -0.9 to 0.3)",
+                                       "D1.support": {"1.2": "central telephone randomisation"},
+                                       "D2.override": "high", "D2.justification": "unblinded surgeons"})
+    b = assessment("", {**LOW_ANSWERS, "D2": {**LOW_ANSWERS["D2"], "2.4": "NA"},
+                        "D5": {"5.2": "N", "5.3": "N"}},
+                   **{"result": "MD -0.4 (Table 3)", "D1.support": {"1.2": "sealed envelopes"},
+                      "D2.override": "some concerns", "D2.justification": "deviations balanced",
+                      "overall.several_concerns_high": True, "overall.direction": "towards null",
+                      "overall.override": "high", "overall.justification": "two trial sites"})
+    result = compare_assessments(a, b)
+    assert result.differences == [
+        Difference("D2.override", "high", "some concerns"),
+        Difference("D5.answers.5.1", "Y", ""),
+        Difference("D5 judgement", "low", ""),  # B has no D5 judgement while 5.1 is unanswered
+        Difference("overall.several_concerns_high", "", "true"),
+        Difference("overall.override", "", "high"),  # both end up high overall: no judgement difference
+        Difference("overall.direction", "", "towards null"),
+    ]
+    assert result.comments[("D2", "judgement")] == "DISAGREEMENT on override: A=high, B=some concerns"
+    assert result.comments[("D5", "5.1")] == "DISAGREEMENT: A=Y, B=(empty); resolve and fill in"
+    assert result.comments[("overall", "judgement")] == (
+        "DISAGREEMENT on several_concerns_high: A=(empty), B=true; override: A=(empty), B=high; "
+        "direction: A=(empty), B=towards null")
+    consensus = result.consensus
+    assert consensus.result == "[A] MD -0.3 (95% CI -0.9 to 0.3) | [B] MD -0.4 (Table 3)"
+    assert consensus.domains["D1"].support["1.2"] == "[A] central telephone randomisation | [B] sealed envelopes"
+    assert consensus.domains["D2"].answers["2.4"] == "NA"
+    assert [consensus.domains[k].key for k in ("D1", "D2", "D3", "D4", "D5")] == ["D1", "D2", "D3", "D4", "D5"]
+    assert (consensus.overall.override, consensus.overall.several_concerns_high,
+            consensus.overall.direction) == (None, None, "")

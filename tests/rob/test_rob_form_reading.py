@@ -211,3 +211,11 @@ def test_support_text_is_not_held_to_the_answer_options(tmp_path):
     a = load_assessment(write(tmp_path, d1_answers='[D1.support]\n"1.1" = "Yes: sealed envelopes"'))
     assert a.domains["D1"].support["1.1"] == "Yes: sealed envelopes"
     assert a.domains["D1"].answers["1.1"] == "Y"
+
+
+def test_errors_are_located_under_table_headers_written_with_spaces_and_quotes(tmp_path):
+    """TOML allows ``[ "D1" . "answers" ]`` for ``[D1.answers]``; the error still names the right line."""
+    path = write(tmp_path, overall='[ "D3" . "support" ]\n"3.9" = "typo for 3.1"')
+    with pytest.raises(InputError) as err:
+        load_assessment(path)
+    assert (err.value.line, err.value.column) == (line_number(path, '"3.9"'), "D3.support.3.9")

@@ -1,4 +1,5 @@
-"""Decision logs: appends are atomic and survive concurrent writers; bad rows are reported with file and line."""
+"""Decision logs: appends add rows at the end (or rewrite atomically to widen the header) and survive
+concurrent writers; bad rows are reported with file and line."""
 
 import multiprocessing
 
@@ -50,6 +51,23 @@ def test_a_note_upgrades_the_header_and_keeps_old_rows(make_project):
     assert text[1].startswith("r01,include,,alice,") and text[1].endswith(",")
     rows, problems = read_log(path, stage="title_abstract", config=screening_config(project))
     assert not problems and rows[1].note == "inclusion inferred, see README"
+
+
+def test_an_append_adds_at_the_end_without_rewriting_the_file(make_project):
+    project = make_project()
+    path = log_path(project.screening_dir, "title_abstract", "alice")
+    append_decisions(path, [_decision("r01")])
+    inode = path.stat().st_ino
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))  # a log whose last row lost its end of line
+    append_decisions(path, [_decision("r02", "exclude")])
+    assert path.stat().st_ino == inode  # the same file, appended to (a rewrite renames a new file over it)
+    assert path.read_text(encoding="utf-8") == (H + "r01,include,,alice,2024-03-01T09:00:00Z\n"
+                                                "r02,exclude,,alice,2024-03-01T09:00:00Z\n")
+    # A byte-order mark before the header (a spreadsheet's save) is a header all the same.
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    append_decisions(path, [_decision("r03")])
+    rows, problems = read_log(path, stage="title_abstract", config=screening_config(project))
+    assert not problems and [r.record_id for r in rows] == ["r01", "r02", "r03"]
 
 
 def test_every_kind_of_bad_row_is_reported_with_file_and_line(make_project):

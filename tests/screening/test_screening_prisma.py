@@ -312,3 +312,30 @@ def test_records_screened_by_too_few_reviewers_are_named(make_project):
     assert counts.in_progress and counts.records_awaiting == 8
     assert ("title/abstract: 8 record(s) screened by fewer reviewers than reviewers_per_record: "
             "r01, r02, r03, r04, r05, r06, r07, r08") in "\n".join(counts.awaiting_detail)
+
+
+def test_a_database_searched_without_a_strategy_file_does_not_disturb_the_labels(complete):
+    # review.toml may list a database searched by hand (no `strategy`, docs/reference); the runs of the
+    # listed strategies keep their [[databases]] names
+    toml = complete.root / "review.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "[screening]\n", '[[databases]]\nname = "Conference abstracts (hand search)"\n\n[screening]\n', 1),
+        encoding="utf-8")
+    from sysrev.project import load_project
+
+    assert prisma_counts(load_project(complete.root)).identified == {"PubMed": 6, "Scopus": 4}
+
+
+@pytest.mark.parametrize("content, message, line", [
+    ('{"identified": {"pubmed": 6},\n "duplicates_removed": 2,,\n "records": 8}', "invalid JSON: ", 2),
+    ("[2, 8]", "must be a JSON object", None),
+])
+def test_a_broken_dedup_summary_is_named_with_its_line(complete, content, message, line):
+    from sysrev.errors import InputError
+
+    path = complete.records_dir / "dedup_summary.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        prisma_counts(complete)
+    assert (err.value.path, err.value.line) == (path, line)
+    assert message in str(err.value)

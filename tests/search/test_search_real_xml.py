@@ -63,3 +63,29 @@ def test_fields_match_the_feature_index(articles):
         if "BOOK_ARTICLE" not in flags:
             assert record.year is not None and 1700 < record.year < 2100, where
         assert all(a.strip() for a in record.authors), where
+
+
+def _outcome(data):
+    """The records of a document, or the error it raises."""
+    from sysrev.search.pubmed_xml import PubmedXMLError
+
+    try:
+        return [r.to_dict() for r in records_from_xml(data)]
+    except PubmedXMLError as exc:
+        return f"error: {exc}"
+
+
+def test_passing_over_unread_elements_changes_no_record(shared_fixtures, monkeypatch):
+    """The elements the parser passes over for speed (reference lists, histories, affiliations …) hold
+    nothing a record takes: every recorded EFetch file gives the same records (or the same error) with and
+    without the skipping."""
+    from sysrev.search import pubmed_xml
+
+    documents = {path.name: path.read_bytes() for path in sorted((shared_fixtures / "eutils").rglob("*.xml"))}
+    documents = {name: data for name, data in documents.items() if b"<PubmedArticle" in data}
+    skipped = {name: _outcome(data) for name, data in documents.items()}
+    assert sum(isinstance(outcome, list) for outcome in skipped.values()) > 150
+    assert any(b"<ReferenceList" in data for data in documents.values())
+    monkeypatch.setattr(pubmed_xml, "_UNREAD", frozenset())
+    for name, data in documents.items():
+        assert _outcome(data) == skipped[name], name

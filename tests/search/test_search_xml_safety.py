@@ -169,3 +169,18 @@ def test_empty_set_read_with_an_older_dtd_is_empty():
     doc = (b'<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January '
            b'2016//EN" "pubmed_160101.dtd">\n<PubmedArticleSet>\n</PubmedArticleSet>\n')
     assert records_from_xml(doc) == []
+
+
+def test_an_element_passed_over_unread_must_still_be_well_formed():
+    """The parser passes over reference lists without building them, but expat still reads them: a broken tag
+    inside one is an error with its line, not a record silently made from the rest."""
+    from sysrev.search.pubmed_xml import PubmedXMLError, records_from_xml
+
+    article = ('<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>T</ArticleTitle></Article>'
+               '</MedlineCitation><PubmedData><ReferenceList><Reference><Citation>A cited trial.</Wrong>'
+               '</Reference></ReferenceList></PubmedData></PubmedArticle>')
+    document = f'<?xml version="1.0"?>\n<PubmedArticleSet>\n{article}\n</PubmedArticleSet>\n'.encode()
+    with pytest.raises(PubmedXMLError) as caught:
+        records_from_xml(document)
+    assert caught.value.line == 3
+    assert [r.title for r in records_from_xml(document.replace(b"</Wrong>", b"</Citation>"))] == ["T"]

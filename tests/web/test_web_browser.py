@@ -53,6 +53,7 @@ def shots(tmp_path):
         assert path.stat().st_size > 5000  # a rendered page, not a blank one
         return path
 
+    take.folder = folder
     return take
 
 
@@ -70,38 +71,95 @@ def decisions(project, stage, reviewer):
 
 
 def test_screen_ten_records_by_keyboard_reload_and_resume(page, project, shots):
+    """Ten records by keyboard: each decision posted with fetch and the next record swapped in without a page
+    load, the decision on disk by the time the next record shows; reload resumes; back and a changed mind;
+    a key typed ahead goes to the record after."""
     sign_in(page, "alice")
-    shots(page, "dashboard")
     page.goto(f"{page.base}/screen/title_abstract")
     page.wait_for_selector("html[data-keys=ready]")
-    shots(page, "screen-title-abstract")
     page.select_option("#order", "file")  # file order, so the test knows which record comes next
     page.click("form.order button")
-    keys = ["i", "e", "m", "i", "e"]
-    for n, key in enumerate(keys, start=1):
+    page.wait_for_selector("html[data-next=ready]")
+    page.evaluate("window.sameDocument = true")  # gone if the page were loaded again
+    for n, key in enumerate(["i", "e", "m", "i", "e"], start=1):
         page.wait_for_selector(f"text=record {n} of 10")
-        page.wait_for_selector("html[data-keys=ready]")
-        page.keyboard.press(key)
-    page.wait_for_selector("text=record 6 of 10")
+        page.keyboard.press(key)  # at once: the page waits for the record it fetched ahead, if need be
+        page.wait_for_selector(f"text=record {n + 1} of 10")
+        assert len(decisions(project, "title_abstract", "alice")) == n  # on disk before it showed
+        assert page.evaluate("window.sameDocument") is True
+        assert page.evaluate("location.pathname + location.search") == "/screen/title_abstract"
+        assert page.evaluate("document.activeElement.tagName") == "H1"  # focus on the new record's title
+    assert page.inner_text(".progress").startswith("Title/abstract · record 6 of 10 · 5 left")
+    assert page.get_attribute("progress", "value") == "5"
+    page.wait_for_selector("html[data-next=ready]")
+    shots(page, "screen-title-abstract")  # mid-way: progress, time to go, back
     page.reload()  # resume: the page opens on the first record alice has not decided
     page.wait_for_selector("text=record 6 of 10")
+    assert page.evaluate("window.sameDocument") is None
     page.wait_for_selector("html[data-keys=ready]")
     page.keyboard.press("b")  # back to record 5, with her own decision shown
     page.wait_for_selector("text=Your decision so far")
     page.wait_for_selector("html[data-keys=ready]")
-    assert "exclude" in page.inner_text(".mine")
-    page.keyboard.press("s")  # skip forward again without a new row
+    assert "exclude" in page.inner_text(".mine") and "R000005" in page.inner_text(".ids")
+    page.keyboard.press("i")  # a changed mind (undo): a new row, then on to the first undecided record
     page.wait_for_selector("text=record 6 of 10")
-    for n, key in enumerate(["i", "i", "e", "m", "i"], start=6):
+    assert decisions(project, "title_abstract", "alice")[-1] == ("R000005", "include")
+    for n, key in enumerate(["i", "i", "e"], start=6):
         page.wait_for_selector(f"text=record {n} of 10")
-        page.wait_for_selector("html[data-keys=ready]")
+        page.wait_for_selector("html[data-next=ready]")  # as a reviewer who reads first
         page.keyboard.press(key)
+    page.wait_for_selector("text=record 9 of 10")
+    page.keyboard.press("m")
+    page.keyboard.press("i")  # typed ahead, before record 10 shows: kept for it, as the terminal keeps it
     page.wait_for_selector("text=nothing left for you")
     shots(page, "screen-done")
     got = decisions(project, "title_abstract", "alice")
-    assert [d for _, d in got] == ["include", "exclude", "maybe", "include", "exclude",
+    assert [d for _, d in got] == ["include", "exclude", "maybe", "include", "exclude", "include",
                                    "include", "include", "exclude", "maybe", "include"]
-    assert [r for r, _ in got] == [f"R{n:06d}" for n in range(1, 11)]
+    assert [r for r, _ in got] == [f"R{n:06d}" for n in range(1, 6)] + ["R000005"] + [
+        f"R{n:06d}" for n in range(6, 11)]
+
+
+def test_screening_without_javascript_posts_the_form(page, project):
+    """The plain fallback: with JavaScript off, the buttons post the form and the next page is loaded."""
+    context = page.context.browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.base = page.base
+    sign_in(plain, "bob")
+    plain.goto(f"{plain.base}/screen/title_abstract")
+    first = plain.inner_text(".ids").split(" · ")[-1]
+    plain.click("button[value=exclude]")
+    plain.wait_for_selector("text=record 2 of 10")
+    assert decisions(project, "title_abstract", "bob") == [(first, "exclude")]
+    context.close()
+
+
+def test_refused_decision_says_why_and_stays(page, project):
+    """A decision the server refuses (here: the session's CSRF token replaced) shows the message, writes
+    nothing and keeps the record on screen."""
+    sign_in(page, "alice")
+    page.goto(f"{page.base}/screen/title_abstract")
+    page.wait_for_selector("html[data-next=ready]")
+    page.evaluate("document.querySelector('#decide input[name=csrf_token]').value = 'forged'")
+    page.keyboard.press("i")
+    page.wait_for_selector("#screen-message:has-text('CSRF')")
+    assert "record 1 of 10" in page.inner_text(".progress")
+    assert not (project.screening_dir / "title_abstract" / "alice.csv").exists()
+
+
+def test_dashboard_lists_what_included_studies_still_miss(page, project, shots):
+    from web_project import include_studies
+
+    include_studies(project)
+    sign_in(page, "alice")
+    rows = page.locator("#pending tbody tr")
+    assert rows.count() == 3
+    assert [rows.nth(i).inner_text().split("\t")[:2] for i in range(3)] == [
+        ["Edinburgh", "RoB 2"], ["Newstudy 2024", "extraction"], ["Newstudy 2024", "RoB 2"]]
+    page.click("text=1 exempted item")
+    assert page.is_visible("text=Umea: RoB 2 los — awaiting the trial's full text")
+    assert "7 left" in page.inner_text("#waiting")
+    shots(page, "dashboard")
 
 
 def test_resolve_a_conflict_in_the_browser(page, project, shots, app):
@@ -147,14 +205,28 @@ def test_answer_a_rob_domain_and_see_the_proposed_judgement(page, project, shots
     shots(page, "rob-list")
 
 
-def test_open_an_analysis_and_review_duplicates(page, shots):
+def test_open_an_analysis_and_review_duplicates(page, project, shots):
+    from web_project import drop_study
+
+    from sysrev.living.release import make_release
+
+    extraction = project.extraction_dir / "length_of_stay.csv"
+    complete = extraction.read_text(encoding="utf-8")
+    drop_study(project, "Orpington-Severe")
+    make_release(project, "v1")  # a first release without one trial …
+    extraction.write_text(complete, encoding="utf-8")  # … which the current version adds
     sign_in(page, "alice")
     page.goto(f"{page.base}/evidence")
     page.wait_for_selector("img[alt^='Forest plot']")
     assert page.locator("#los_dl .status").inner_text() == "reproduced"
     natural = page.evaluate("document.querySelector(\"#los_dl img[alt^='Forest plot']\").naturalWidth")
     assert natural > 0  # the plot loaded, not a broken image
+    panel = page.locator("#changed-los_dl")
+    assert "What changed since v1" in panel.inner_text()
+    assert "Statistical significance changed" in panel.inner_text()  # the flag, in words
+    assert "studies added: Orpington-Severe" in panel.inner_text()
     shots(page, "evidence")
+    page.locator("#changed-los_dl").screenshot(path=str(shots.folder / "evidence-changed.png"))
     page.goto(f"{page.base}/duplicates")
     page.wait_for_selector("text=Fields that differ are marked")
     page.wait_for_selector("html[data-keys=ready]")
@@ -178,3 +250,39 @@ def test_every_control_reachable_by_keyboard_and_labelled(page):
     page.goto(f"{page.base}/screen/title_abstract")
     page.keyboard.press("Tab")  # the first Tab lands on the skip link
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+
+
+# WCAG 2.x contrast ratio of every element's own text against the first opaque background behind it:
+# (L1 + 0.05) / (L2 + 0.05), L the relative luminance of the sRGB colour (www.w3.org/TR/WCAG21/#dfn-contrast-ratio).
+LOW_CONTRAST = """() => {
+  const rgb = s => s.match(/[\\d.]+/g).map(Number);
+  const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255;
+    return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const background = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+    if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
+  const low = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length) continue;
+    const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) low.push(el.tagName + ' ' + el.textContent.trim().slice(0, 30) + ' ' + ratio.toFixed(2));
+  }
+  return low;
+}"""
+
+
+def test_text_contrast_meets_wcag_aa(page, project):
+    """Every piece of text on the main pages has a contrast ratio of at least 4.5:1 (WCAG 2.1 AA, normal text)."""
+    from web_project import include_studies
+
+    include_studies(project)
+    sign_in(page, "alice")
+    for path in ("/", "/screen/title_abstract", "/screen/full_text", "/conflicts/title_abstract", "/duplicates",
+                 "/rob", "/rob/Indredavik_1991--los", "/evidence"):
+        page.goto(f"{page.base}{path}")
+        assert page.evaluate(LOW_CONTRAST) == [], path
+    # The check finds faint text: #999999 on white is 2.85:1 ((1 + 0.05) / (0.3185 + 0.05), by hand).
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<p style=\"color:#999\">faint</p>')")
+    assert page.evaluate(LOW_CONTRAST) == ["P faint 2.85"]

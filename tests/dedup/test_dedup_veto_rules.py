@@ -1,0 +1,47 @@
+"""The veto table of docs/dedup.md ("Vetoes: what keeps two records apart"), row by row, on hand-built record
+pairs: what is a difference, what is not, and the reason a reviewer reads in the queue."""
+
+from sysrev.dedup.keys import record_keys
+from sysrev.dedup.scoring import DUPLICATE, UNCERTAIN, compare
+from sysrev.dedup.vetoes import issue_veto, located_together, page_veto
+from sysrev.records import Record
+
+ARTICLE = dict(title="Platform work and the erosion of occupational identity among software developers",
+               authors=["Müller, Anna", "Okafor, Chidi"], year=2019, journal="Information Systems Journal",
+               volume="29", issue="4", pages="812-839")
+COLUMN = dict(title="Editor's Comments", authors=["Rai, Arun"], year=2017, journal="MIS Quarterly", volume="41",
+              issue="", pages="")
+
+
+def keys(**fields):
+    return record_keys(Record(source_id="x", **fields))
+
+
+def test_the_issue_veto_names_both_issues_in_numeric_order():
+    # a double issue 9-10 against issue 11: no number in common
+    assert issue_veto(keys(**dict(ARTICLE, issue="9-10")), keys(**dict(ARTICLE, issue="11"))) == (
+        "issue differs (9/10 vs 11)")
+    assert issue_veto(keys(**dict(ARTICLE, issue="10-11")), keys(**dict(ARTICLE, issue="11"))) == ""
+
+
+def test_ranges_overlapping_by_two_pages_are_a_typo_not_two_items():
+    # docs: "ranges overlapping by two pages or more … (a typo in the first page: two items share at most a
+    # boundary page)"; 812-839 and 838-850 share pages 838 and 839
+    a, b = keys(**ARTICLE), keys(**dict(ARTICLE, pages="838-850"))
+    assert page_veto(a, b) == "" and page_veto(b, a) == ""
+    # sharing only the boundary page 839 is two items, in either order
+    c = keys(**dict(ARTICLE, pages="839-850"))
+    assert page_veto(a, c) == "first page differs (812 vs 839)"
+    assert page_veto(c, a) == "first page differs (839 vs 812)"
+
+
+def test_a_recurring_title_merges_only_when_a_stated_locator_agrees():
+    same_number = dict(COLUMN, extra={"article_number": "103245"})
+    assert located_together(keys(**same_number), keys(**same_number))
+    assert not located_together(keys(**same_number), keys(**dict(COLUMN, extra={"article_number": "103246"})))
+    assert not located_together(keys(**COLUMN), keys(**COLUMN))  # nothing stated by both
+    one, other = Record(source_id="a", **same_number), Record(source_id="b", **same_number)
+    assert compare(record_keys(one), record_keys(other)).kind == DUPLICATE
+    # the same column without any issue, page or article number: queued, never merged
+    bare = compare(record_keys(Record(source_id="a", **COLUMN)), record_keys(Record(source_id="b", **COLUMN)))
+    assert bare.kind == UNCERTAIN
