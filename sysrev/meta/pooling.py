@@ -1,4 +1,4 @@
-"""Pooled estimates: inverse variance, Mantel–Haenszel and Peto.
+"""Pooled estimates on the counts: Mantel–Haenszel and Peto (inverse variance: :mod:`sysrev.meta.batch`).
 
 Each function returns the pooled estimate on the analysis scale (log for ratios), its variance and the
 per-study weights, and touches nothing else; heterogeneity, intervals and tests are built on top in
@@ -26,13 +26,6 @@ class Pooled:
     estimate: float
     variance: float
     weights: np.ndarray
-
-
-def inverse_variance(yi, vi, tau2=0.0) -> Pooled:
-    """Inverse-variance pooling with weights ``1/(vi + τ²)`` (τ² = 0: fixed effect)."""
-    wi = 1 / (np.asarray(vi, float) + tau2)
-    sw = wi.sum()
-    return Pooled(float((wi * yi).sum() / sw), float(1 / sw), wi)
 
 
 def _not_estimable(what: str):
