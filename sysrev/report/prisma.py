@@ -318,8 +318,10 @@ def _check_sums(c: PrismaCounts) -> None:
         # Reports grouped into studies: a study has at least one report; otherwise one study per report.
         (c.studies_included <= c.reports_included, "studies included", "a number ≤ reports included")
         if c.grouped else
-        (c.studies_included == c.reports_assessed - sum(c.reports_excluded.values()) - c.reports_awaiting,
-         "studies included", "reports assessed − reports excluded − reports awaiting a decision"),
+        (c.studies_included
+         == c.reports_assessed - sum(c.reports_excluded.values()) - c.reports_awaiting - c.previous_reports_added,
+         "studies included", "reports assessed − reports excluded − reports awaiting a decision"
+         + (" − new reports of previous studies" if c.previous_reports_added else "")),
     ]
     wrong = [f"{box} ≠ {rule}" for ok, box, rule in checks if not ok]
     if wrong:

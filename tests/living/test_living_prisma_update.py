@@ -10,7 +10,9 @@ from living_project import decide, make_project, record, record_ids, write_studi
 
 from sysrev.cli.main import cli
 from sysrev.dedup.project_run import run_project
+from sysrev.living.release import update_scope
 from sysrev.project import load_project
+from sysrev.report.prisma import prisma_counts
 from sysrev.search.snapshot import write_snapshot
 
 
@@ -105,3 +107,30 @@ def test_an_update_that_only_adds_a_second_paper_has_no_new_study(tmp_path):
     assert (counts["studies_included"], counts["reports_included"]) == (0, 0)
     assert (counts["previous_studies"], counts["previous_reports"]) == (1, 2)
     assert (counts["total_studies"], counts["total_reports"]) == (1, 2)
+
+
+def test_the_python_api_counts_a_second_paper_without_grouping_into_studies(tmp_path):
+    """``prisma_counts`` called without ``new_studies`` counts one study per new report; a new report of a
+    previous study is still not one of them."""
+    root = make_project(tmp_path / "review")
+    ids = _search(root, [1], datetime(2026, 1, 10, tzinfo=UTC))
+    first = ids[record(1).pmid]
+    decide(root, "title_abstract", "ann", {first: "include"})
+    decide(root, "full_text", "ann", {first: "include"})
+    write_studies(root, [("Able 2020", "", first)])
+    _ok(CliRunner().invoke(cli, ["release", "v1", "--project", str(root)]))
+    previous = json.loads((root / "releases" / "v1" / "release.json").read_text(encoding="utf-8"))
+    ids = _search(root, [3, 4], datetime(2026, 2, 10, tzinfo=UTC))
+    second, other = ids[record(3).pmid], ids[record(4).pmid]
+    decide(root, "title_abstract", "ben", {second: "include", other: "include"}, timestamp="2026-02-11T10:00:00Z")
+    decide(root, "full_text", "ben", {second: "include", other: "include"}, timestamp="2026-02-12T10:00:00Z")
+    write_studies(root, [("Able 2020", "", f"{first}; {second}")])
+    state = {"studies": [{"study": "Able 2020", "included_reports": [first, second]}], "unassigned_reports": []}
+    update = update_scope(previous, state)["update"]
+    counts = prisma_counts(load_project(root), update=update, reports_of_previous=1)
+    # by hand: 2 records included by this update; 1 is Able's second paper (a report of a previous study),
+    # the other no study lists, so without grouping it is one new study with one report;
+    # previous version: 1 study, 1 + 1 = 2 reports; total 2 studies, 3 reports
+    assert (counts.studies_included, counts.reports_included) == (1, 1)
+    assert (counts.previous_studies, counts.previous_reports) == (1, 2)
+    assert (counts.total_studies, counts.total_reports) == (2, 3)

@@ -16,12 +16,16 @@ TITLE_1 = "Ultrasound-guided versus fluoroscopy-guided caudal epidural injection
 
 
 def run(project, reviewer, keys, stage="title_abstract", session_class=ScreenSession, color=False):
-    """Run a session with ``keys``; return (result, list of printed blocks)."""
+    """Run a session with ``keys``; return (result, list of printed blocks).
+
+    The records come in file order: these tests are about keys, logs and progress. Under the relevance order
+    (tests/screening/test_screening_prioritisation.py) the third record depends on whether the background
+    model trained on the first two decisions is ready yet, which is timing, by design."""
     pressed = iter(keys)
     printed = []
     ticks = itertools.count(0, 10)  # every clock reading is 10 s after the previous one
     session = session_class(project, reviewer, stage, getkey=lambda: next(pressed), echo=printed.append,
-                            clock=lambda: next(ticks), width=90, color=color)
+                            clock=lambda: next(ticks), width=90, color=color, order="file")
     return session.run(), printed
 
 
