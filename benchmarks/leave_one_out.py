@@ -8,15 +8,16 @@ core) and the peak memory numpy allocated (tracemalloc).
 
 The peer, with Rscript and metafor installed, runs in the same run on the same studies, timed inside R (its
 start-up not counted): ``leave1out(rma(yi, vi, method = ...))`` for every omission where k ≤ ``--peer-full``
-(default 100). Above it, metafor's leave1out() takes hours here (it refits each omission with ``rma()``:
-about 0.1–1 s a fit at k = 1,000 on this machine), so the first ``--peer-fits`` omissions (default 10) are
-fitted with ``rma()`` as leave1out() fits them, and the column shows their time times k / fits, marked "≈".
+(default 100). Above it, metafor's leave1out() would take hours to days here (it refits each omission with
+``rma()``, which builds k × k matrices: one fit at k = 10,000 took over a minute on this machine), so the
+first ``--peer-fits`` omissions (default 1) are fitted with ``rma()`` as leave1out() fits them, and the column
+shows their time times k / fits, marked "≈".
 Each peer run is stopped after ``--peer-limit`` seconds. The last column is the largest relative difference
 of our estimates and τ² values from metafor's over the omissions it fitted (metafor stops its REML, ML, PM
 and EB iterations at |Δτ²| < 1e-5, so those differ at about that level). Without Rscript the peer is
 skipped with a message.
 
-    nice -n 10 .venv/bin/python benchmarks/leave_one_out.py [--k 100 1000 10000] [--peer-fits 10]
+    nice -n 10 .venv/bin/python benchmarks/leave_one_out.py [--k 100 1000 10000] [--peer-fits 1]
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--k", type=int, nargs="+", default=[100, 1000, 10000], help="numbers of studies")
     parser.add_argument("--peer-full", type=int, default=100, help="largest k for metafor's full leave1out()")
-    parser.add_argument("--peer-fits", type=int, default=10, help="omissions metafor fits above --peer-full")
+    parser.add_argument("--peer-fits", type=int, default=1, help="omissions metafor fits above --peer-full")
     parser.add_argument("--peer-limit", type=float, default=600, help="seconds before a metafor run is stopped")
     args = parser.parse_args()
     peer = shutil.which("Rscript") is not None

@@ -258,6 +258,11 @@ def main() -> int:
                 survivors = sorted(n for n, s in results(where).items()
                                    if s not in KILLED and s != "not checked" and n not in equivalent)
             where = prepare(module, args.fresh)
+            if survivors:
+                # mutmut picks the tests for a mutant from which tests called its function when it last
+                # collected that (new tests are added, old ones are not re-traced): after the code or the
+                # tests changed, that choice can miss the test that kills a survivor, so collect it afresh
+                (where / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
             if args.files:
                 run_files(where, module, args.files, args.children, survivors)
                 continue

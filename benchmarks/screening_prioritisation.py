@@ -136,15 +136,17 @@ def main(argv=None):
     if args.table:
         print_table(json.loads(args.table.read_text()))
         return
-    # Smallest first, so an interrupted run has figures for as many sets as possible (see --json, --table).
+    # Every set with the first seed, then every set with the next one: an interrupted run has figures for
+    # every set (see --json, --table).
     sets = sorted((p for p in args.sets.glob("*.csv") if args.only is None or p.stem in args.only),
                   key=lambda p: p.stat().st_size)
+    labels_of = {data: read_labelled_csv(data).labels for data in sets}
     runs = []
     with tempfile.TemporaryDirectory(prefix="sysrev-bench-") as tmp:
         workdir = Path(tmp)
-        for data in sets:
-            labels = read_labelled_csv(data).labels
-            for seed in range(1, args.seeds + 1):
+        for seed in range(1, args.seeds + 1):
+            for data in sets:
+                labels = labels_of[data]
                 priors = draw_priors(labels, 1, 1, seed)
                 order, t_sysrev, cpu_sysrev, summary = run_sysrev(data, priors, seed, workdir)
                 a_order, t_asreview, cpu_asreview = run_asreview(args.asreview, data, priors, seed, workdir)
@@ -163,6 +165,7 @@ def main(argv=None):
 
 
 def print_table(runs):
+    runs = sorted(runs, key=lambda r: (r["records"], r["set"], r["seed"]))
     print("\n| set | records | incl. | tool | WSS@95 mean [range] | recall@10% mean [range] | n100 mean [range] | "
           "s per simulation (wall) | CPU s per simulation |")
     print("|---|---|---|---|---|---|---|---|---|")

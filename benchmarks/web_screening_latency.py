@@ -65,14 +65,12 @@ def build(root: Path, n: int) -> None:
 def serve(project):
     import logging
 
-    from werkzeug.serving import make_server
-
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
 
-    from sysrev.web.app import create_app
+    from sysrev.web.app import create_app, web_server
 
     app = create_app(project, token="BENCH", secret_key="bench")
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    httpd = web_server(app, "127.0.0.1", 0)  # the server `sysrev serve` runs
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_port}"
 

@@ -537,8 +537,26 @@ def reference_pages() -> dict[str, str]:
              "| file | what it holds |", "|---|---|"]
     for kind in FILE_KINDS:
         index.append(f"| [`{kind.pattern}`]({kind.page}.md) | {kind.description.split('. ')[0].rstrip('.')}. |")
+    index += ["", "`sysrev check` also reads the project's other files that hold the team's settings or decisions, "
+              "with the rules the stages apply (sysrev/project_check.py):", "",
+              "| file | checked |", "|---|---|"]
+    index += [f"| `{name}` | {rule} |" for name, rule in OTHER_CHECKED_FILES]
     pages["README.md"] = "\n".join(index) + "\n"
     return pages
+
+
+# Files that are not TOML but that `sysrev check` validates (listed on the reference index page).
+OTHER_CHECKED_FILES = (
+    ("analysis/extraction/*.csv", "extraction rows: columns, numbers, scales, arms, outcomes (docs/extraction.md)"),
+    ("analysis/extraction/studies.csv", "the study-characteristics columns of form.toml; the `records` column: "
+                                        "each record ID a deduplicated record, under one study only"),
+    ("analysis/exemptions.csv", "header `study,stage,outcome,reason`; stage `extraction` or `rob2`; an outcome "
+                                "some analysis uses (or `*`); a reason; a study of studies.csv"),
+    ("screening/<stage>/*.csv", "decision logs: reviewers, record IDs, decisions, reasons (docs/screening.md)"),
+    ("fulltext/manifest.csv", "`record_id` and `status` columns; status retrieved, needs_library_access or failed"),
+    (".sysrev/web-users.json", "`{name: password hash}`; every account a reviewer of review.toml (a warning)"),
+    ("searches/inbox/<strategy>/", "each folder named after a `database = \"file\"` strategy"),
+)
 
 
 def write_reference(folder) -> list[Path]:

@@ -10,7 +10,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sysrev.config_schema import ensure_valid
 from sysrev.errors import InputError, SysrevError
 
 CONFIG_NAME = "review.toml"
@@ -115,5 +114,7 @@ def load_project(path=None) -> Project:
     else:
         root = find_project_root()
     config = load_toml(root / CONFIG_NAME)
+    from sysrev.config_schema import ensure_valid  # the schema's tables: loaded by commands, not by --help
+
     ensure_valid("review.toml", root / CONFIG_NAME, config)
     return Project(root=root, config=config)

@@ -2,8 +2,11 @@
 
 First every TOML file is checked against the schema (:mod:`sysrev.config_schema`); then the rules each stage
 applies when it reads its files — screening settings, search strategies, analyses, the extraction tables, RoB 2
-forms and the decision logs — run over the files whose schema check passed, so one mistake is reported once.
-Nothing is written.
+forms and the decision logs — run over the files whose schema check passed, so one mistake is reported once;
+last the files later stages added: the ``records`` column of studies.csv (each record ID a deduplicated record,
+under one study), ``analysis/exemptions.csv`` (every row, against the analyses and the study table), the
+full-text manifest, the web accounts (``.sysrev/web-users.json``) and the refresh inbox folders. Nothing is
+written.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ def check_project(project) -> tuple[list[Issue], int]:
     issues += _analyses(project, invalid)
     issues += _extraction(project, invalid)
     issues += _rob(project, invalid)
+    issues += _studies_and_exemptions(project, invalid)
+    issues += _fulltext_web_and_inbox(project, invalid)
     return issues, checked
 
 
@@ -104,6 +109,102 @@ def _extraction(project, invalid) -> list[Issue]:
                 str(finding.path) if finding.path else "", f"line {finding.line}" if finding.line else "",
                 f"column '{finding.column}'" if finding.column else "") if part)
             issues.append(Issue(finding.severity, f"{where}: {finding.message}" if where else finding.message))
+    return issues
+
+
+def _studies_and_exemptions(project, invalid) -> list[Issue]:
+    """studies.csv's record IDs and every row of analysis/exemptions.csv, all problems listed."""
+    from sysrev.living.studies import exemptions_path, read_exemptions, read_study_table
+
+    problems: list = []
+    known = _known_records(project)
+    table = read_study_table(project, known, problems) if _readable_studies(project) else None
+    outcomes = _analysed_outcomes(project, invalid)
+    read_exemptions(project, outcomes or (), problems)
+    if table is not None and table.studies and exemptions_path(project).is_file():
+        problems += _exempted_unknown_studies(exemptions_path(project), table)
+    return [Issue(ERROR, str(p)) for p in problems]
+
+
+def _readable_studies(project) -> bool:
+    """Whether studies.csv is there and readable (its own errors come from the extraction check)."""
+    from sysrev.living.studies import read_study_table, studies_path
+
+    if not studies_path(project).is_file():
+        return False
+    try:
+        read_study_table(project, None, [])
+    except SysrevError:
+        return False
+    return True
+
+
+def _known_records(project) -> set | None:
+    """The deduplicated record IDs, or None before the first `sysrev dedup` (nothing to check against)."""
+    from sysrev.dedup.project_run import load_records
+
+    try:
+        return {record["record_id"] for record in load_records(project)}
+    except SysrevError:
+        return None
+
+
+def _analysed_outcomes(project, invalid) -> set | None:
+    if not project.analyses_path.is_file() or project.analyses_path.resolve() in invalid:
+        return None
+    from sysrev.analyses import load_analyses
+
+    try:
+        return {spec.outcome for spec in load_analyses(project)}
+    except SysrevError:
+        return None  # reported by the analyses check
+
+
+def _exempted_unknown_studies(path, table) -> list:
+    """Exemption rows naming a study studies.csv does not have (a typo exempts nothing)."""
+    import csv
+
+    from sysrev.errors import InputError
+
+    problems = []
+    rows = csv.reader(path.read_text(encoding="utf-8-sig").splitlines())
+    next(rows, None)
+    for line, cells in enumerate(rows, start=2):
+        study = cells[0].strip() if cells else ""
+        if study and study not in table.studies:
+            problems.append(InputError(f"study {study!r} is not in analysis/extraction/studies.csv, so this "
+                                       "exemption applies to nothing", path=path, line=line, column="study"))
+    return problems
+
+
+def _fulltext_web_and_inbox(project, invalid) -> list[Issue]:
+    """The full-text manifest's rows, the web accounts file, and that each inbox folder names a file strategy."""
+    from sysrev.fulltext.manifest import read_manifest
+    from sysrev.living.refresh import inbox_batches, inbox_dir
+    from sysrev.search.strategies import load_strategies
+    from sysrev.web.access import load_users, users_path
+
+    issues = []
+    problems: list = []
+    try:
+        read_manifest(project, problems)
+    except SysrevError as exc:  # e.g. a header without record_id or status
+        problems.append(exc)
+    issues += [Issue(ERROR, str(p)) for p in problems]
+    try:
+        users = load_users(project)
+    except SysrevError as exc:
+        issues.append(Issue(ERROR, str(exc)))
+        users = {}
+    reviewers = project.config.get("screening", {}).get("reviewers", [])
+    for name in sorted(set(users) - set(reviewers)):
+        issues.append(Issue(WARNING, f"{users_path(project)}: account {name!r} is not a reviewer in review.toml "
+                                     "[screening] reviewers, so it cannot screen"))
+    if inbox_dir(project).is_dir() and not any(p.resolve() in invalid for p in project.searches_dir.glob("*.toml")):
+        try:
+            inbox_batches(project, load_strategies(project.searches_dir))
+        except SysrevError as exc:
+            issues.append(Issue(ERROR, str(exc)))
     return issues
 
 

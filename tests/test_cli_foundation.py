@@ -28,3 +28,17 @@ def test_malformed_review_toml_names_file_and_line(tmp_path):
         assert "review.toml" in str(exc) and "line 3" in str(exc)
     else:
         raise AssertionError("a malformed review.toml must raise InputError")
+
+
+def test_usage_errors_have_the_one_error_prefix():
+    """click's own errors (a missing argument, an unknown option or command, a value out of range) print
+    `error: …` like every sysrev error, after click's usage lines, with click's exit code 2."""
+    for args, message in [(["meta", "pool"], "error: Missing argument 'DATA.csv'."),
+                          (["screen", "import", "--bogus"], "error: No such option '--bogus'."),
+                          (["nosuch"], "error: No such command 'nosuch'."),
+                          (["search", "pubmed", "--query", "x", "--batch-size", "0"],
+                           "error: Invalid value for '--batch-size': 0 is not in the range x>=1.")]:
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, args
+        assert result.stderr.splitlines()[-1] == message and "Error:" not in result.stderr
+        assert result.stderr.startswith("Usage: ")

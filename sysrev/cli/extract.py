@@ -1,4 +1,8 @@
-"""``sysrev extract``: check the extraction files, compare two extractors, and derive values with provenance."""
+"""``sysrev extract``: check the extraction files, compare two extractors, and derive values with provenance.
+
+The checker, the comparison and the project lock are imported by the commands that use them, so
+``sysrev extract --help`` stays fast (benchmarks/cli_help.py).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,9 @@ from pathlib import Path
 
 import click
 
-from sysrev.cli.options import project_option
+from sysrev.cli.options import files_project_option, named_project, project_option, writing_under
 from sysrev.errors import SysrevError
-from sysrev.extraction.check import ERROR, PENDING, WARNING, check_project
-from sysrev.extraction.compare import compare_paths
 from sysrev.extraction.table import COLUMNS, format_number, read_outcome_rows, write_outcome_rows
-from sysrev.locking import lock_for_path
 from sysrev.project import load_project
 
 
@@ -41,6 +42,8 @@ def extract():
 @project_option
 def check(quiet, project_dir):
     """Report missing cells (PENDING), impossible values and scale conflicts; exit 2 on errors."""
+    from sysrev.extraction.check import ERROR, PENDING, WARNING, check_project
+
     project = load_project(project_dir)
     findings = check_project(project)
     order = {ERROR: 0, WARNING: 1, PENDING: 2}
@@ -65,9 +68,13 @@ def check(quiet, project_dir):
               help="Write the consensus file (a folder of them when A and B are extractor folders).")
 @click.option("--report", type=click.Path(dir_okay=False), default=None,
               help="Write the discrepancies as CSV (key columns, column, value A, value B).")
-def compare(a, b, out, report):
+@files_project_option
+def compare(a, b, out, report, project_dir):
     """Compare two extractors' files (or extractor folders, studies.csv included) cell by cell."""
-    results = compare_paths(a, b, out, report)
+    from sysrev.extraction.compare import compare_paths
+
+    with writing_under(named_project(project_dir) if out or report else None):
+        results = compare_paths(a, b, out, report)
     total = 0
     for name, comparison in results:
         agreement = comparison.agreement
@@ -107,6 +114,12 @@ def _row_options(f):
     return f
 
 
+def _convert_options(f):
+    """The row options, and --project for the conversions (which need no project, but check a row appended
+    for one against it)."""
+    return files_project_option(_row_options(f))
+
+
 @extract.group()
 def convert():
     """Derive n / mean / SD / events from reported statistics; prints an extraction row with raw + method."""
@@ -129,14 +142,20 @@ def _emit(derived: cv.Derived, opts: dict, keep=("n", "mean", "sd", "events")):
     if extras:
         click.echo("# also: " + ", ".join(f"{k}={v:.4g}" for k, v in extras.items()), err=True)
     if opts.get("append"):
-        _append(Path(opts["append"]), cells)
+        _append(Path(opts["append"]), cells, named_project(opts.get("project_dir")))
 
 
-def _append(path: Path, cells: dict):
+def _append(path: Path, cells: dict, project=None):
+    """Append ``cells`` to the extraction CSV at ``path``; with a ``project``, its outcome and arm must be
+    the project's (review.toml [[outcomes]] and [arms]) and the project's lock is held while writing."""
+    from sysrev.locking import lock_for_path
+
     for column in ("study", "outcome", "arm"):
         if not cells[column]:
             raise SysrevError(f"--append needs --{column}")
-    with lock_for_path(path):  # read-modify-write of a project file
+    if project is not None:
+        _check_against_project(cells, project)
+    with writing_under(project), lock_for_path(path):  # read-modify-write of a project file
         rows = read_outcome_rows(path) if path.exists() else []
         key = tuple(cells[c] for c in ("study", "outcome", "item", "timepoint", "arm"))
         clash = next((r for r in rows if r.key == key), None)
@@ -147,11 +166,24 @@ def _append(path: Path, cells: dict):
     click.echo(f"appended to {path}", err=True)
 
 
+
+def _check_against_project(cells: dict, project) -> None:
+    """A row for the project names one of its outcomes and one of its two arms (typos become errors here, not
+    rows that no analysis reads)."""
+    outcomes = [o.get("name") for o in project.config.get("outcomes", []) if o.get("name")]
+    if outcomes and cells["outcome"] not in outcomes:
+        raise SysrevError(f"--outcome {cells['outcome']!r} is not an outcome of review.toml (one of: "
+                          f"{', '.join(outcomes)})")
+    arms = project.config.get("arms", {})
+    labels = [arms[key] for key in ("group1", "group2") if arms.get(key)]
+    if labels and cells["arm"] not in labels:
+        raise SysrevError(f"--arm {cells['arm']!r} is not an arm of review.toml [arms] (one of: {', '.join(labels)})")
+
 @convert.command("sd-from-se")
 @click.option("--se", type=float, required=True, help="Standard error of the group mean.")
 @click.option("--n", type=float, required=True, help="Group size.")
 @click.option("--mean", type=float, default=None, help="The group mean, copied into the row.")
-@_row_options
+@_convert_options
 def sd_from_se(se, n, mean, **opts):
     """SD = SE × √n (Cochrane Handbook v6 §6.5.2.2)."""
     d = cv.sd_from_se(se, n)
@@ -167,7 +199,7 @@ def sd_from_se(se, n, mean, **opts):
 @click.option("--level", type=float, default=95, show_default=True, help="Confidence level (%).")
 @click.option("--distribution", type=click.Choice(["auto", "t", "z"]), default="auto", show_default=True,
               help="auto: t with n−1 df below 60 per group, normal from 60 up (Handbook §6.5.2.2).")
-@_row_options
+@_convert_options
 def sd_from_ci(lower, upper, n, level, distribution, **opts):
     """SD from the CI of a group mean (Cochrane Handbook v6 §6.5.2.2); mean = CI midpoint."""
     _emit(cv.sd_from_ci(lower, upper, n, level, distribution), opts)
@@ -178,7 +210,7 @@ def sd_from_ci(lower, upper, n, level, distribution, **opts):
 @click.option("--p", type=float, required=True, help="Two-sided P value of the t test.")
 @click.option("--n1", type=float, required=True)
 @click.option("--n2", type=float, required=True)
-@_row_options
+@_convert_options
 def sd_from_p(md, p, n1, n2, **opts):
     """SD (both groups) from a P value for a difference in means (Cochrane Handbook v6 §6.5.2.3)."""
     _emit(cv.sd_from_p(md, p, n1, n2), opts, keep=("sd",))
@@ -189,7 +221,7 @@ def sd_from_p(md, p, n1, n2, **opts):
 @click.option("--t", "t_value", type=float, required=True, help="Two-sample t statistic.")
 @click.option("--n1", type=float, required=True)
 @click.option("--n2", type=float, required=True)
-@_row_options
+@_convert_options
 def sd_from_t(md, t_value, n1, n2, **opts):
     """SD (both groups) from a t statistic for a difference in means (Cochrane Handbook v6 §6.5.2.3)."""
     _emit(cv.sd_from_t(md, t_value, n1, n2), opts, keep=("sd",))
@@ -202,7 +234,7 @@ def sd_from_t(md, t_value, n1, n2, **opts):
 @click.option("--n2", type=float, required=True)
 @click.option("--level", type=float, default=95, show_default=True)
 @click.option("--distribution", type=click.Choice(["auto", "t", "z"]), default="auto", show_default=True)
-@_row_options
+@_convert_options
 def sd_from_md_ci(lower, upper, n1, n2, level, distribution, **opts):
     """SD (both groups) from the CI of a difference in means (Cochrane Handbook v6 §6.5.2.3)."""
     _emit(cv.sd_from_md_ci(lower, upper, n1, n2, level, distribution), opts, keep=("sd",))
@@ -213,7 +245,7 @@ def sd_from_md_ci(lower, upper, n1, n2, level, distribution, **opts):
 @click.option("--q1", type=float, required=True)
 @click.option("--q3", type=float, required=True)
 @click.option("--n", type=float, required=True)
-@_row_options
+@_convert_options
 def median_iqr(median, q1, q3, n, **opts):
     """Mean (Luo 2018) and SD (Wan 2014) from median, quartiles and n."""
     _emit(cv.mean_sd_from_median_iqr(median, q1, q3, n), opts)
@@ -224,7 +256,7 @@ def median_iqr(median, q1, q3, n, **opts):
 @click.option("--min", "minimum", type=float, required=True)
 @click.option("--max", "maximum", type=float, required=True)
 @click.option("--n", type=float, required=True)
-@_row_options
+@_convert_options
 def median_range(median, minimum, maximum, n, **opts):
     """Mean (Luo 2018) and SD (Wan 2014) from median, minimum, maximum and n."""
     _emit(cv.mean_sd_from_median_range(median, minimum, maximum, n), opts)
@@ -237,7 +269,7 @@ def median_range(median, minimum, maximum, n, **opts):
 @click.option("--min", "minimum", type=float, required=True)
 @click.option("--max", "maximum", type=float, required=True)
 @click.option("--n", type=float, required=True)
-@_row_options
+@_convert_options
 def median_iqr_range(median, q1, q3, minimum, maximum, n, **opts):
     """Mean (Luo 2018) and SD (Wan 2014) from the five-number summary and n."""
     _emit(cv.mean_sd_from_five_numbers(median, q1, q3, minimum, maximum, n), opts)
@@ -252,7 +284,7 @@ def median_iqr_range(median, q1, q3, minimum, maximum, n, **opts):
 @click.option("--mean2", type=float, default=None)
 @click.option("--sd2", type=float, default=None)
 @click.option("--events2", type=float, default=None)
-@_row_options
+@_convert_options
 def combine_arms(n1, mean1, sd1, events1, n2, mean2, sd2, events2, **opts):
     """Two arms as one: continuous (Handbook v6 Table 6.5.a) or dichotomous (events and n added)."""
     continuous = [mean1, sd1, mean2, sd2]
@@ -271,7 +303,7 @@ def combine_arms(n1, mean1, sd1, events1, n2, mean2, sd2, events2, **opts):
               help="Correlation between baseline and final values (from the trial or a similar one).")
 @click.option("--mean-change", type=float, default=None, help="The mean change, copied into the row.")
 @click.option("--n", type=float, default=None)
-@_row_options
+@_convert_options
 def change_sd(sd_baseline, sd_final, correlation, mean_change, n, **opts):
     """SD of the change from baseline (Cochrane Handbook v6 §6.5.2.8); the row's method carries the
     change-from-baseline marker so it is never mixed silently with final values."""
@@ -332,4 +364,4 @@ def from_table(record_id, table_name, row, n_column, mean_column, sd_column, mea
     if opts.get("append"):
         if not yes and not click.confirm(f"Append this row to {opts['append']}?", default=False, err=True):
             raise SysrevError("nothing written: the row was not confirmed")
-        _append(Path(opts["append"]), row_cells)
+        _append(Path(opts["append"]), row_cells, project)

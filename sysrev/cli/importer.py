@@ -5,6 +5,7 @@ exported files, often split into several files by the database's limit on record
 Importing them writes the same snapshot a search run writes (``manifest.json`` +
 ``records.jsonl``, contract 3), so dedup, screening and PRISMA counts treat it like any other search. The
 manifest records each file's name, size and SHA-256, so a later re-import of a changed export is noticed.
+The snapshot writer is imported when the command runs, so ``sysrev import --help`` stays fast.
 """
 
 from collections import Counter
@@ -16,7 +17,6 @@ from sysrev.cli.options import project_option
 from sysrev.errors import SysrevError
 from sysrev.formats import FORMATS, load_references
 from sysrev.project import load_project
-from sysrev.search.imports import earlier_imports, file_strategy, prepare_import, snapshot_name, write_import
 
 _SHOWN_WARNINGS = 20
 _LARGE_FILE_BYTES = 5_000_000
@@ -43,6 +43,8 @@ def import_command(files, source, out_dir, format_name, reported_count, dry_run,
     """Import reference files (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, CSL-JSON,
     CSV) as one search-run snapshot. Give all the files of one split export together. Without FILES, the
     file named by the project's strategy searches/<--source>.toml is imported."""
+    from sysrev.search.imports import earlier_imports, prepare_import, write_import
+
     project = _project_for(out_dir, project_dir, dry_run)
     files = files or _strategy_file(project, source)
     prepared = prepare_import(files, source, project=project, format_name=format_name,
@@ -66,6 +68,8 @@ def import_command(files, source, out_dir, format_name, reported_count, dry_run,
 
 def _strategy_file(project, source) -> tuple:
     """The export named by ``file = …`` in the ``database = "file"`` strategy ``searches/<source>.toml``."""
+    from sysrev.search.imports import file_strategy, snapshot_name
+
     if project is None or not source:
         raise click.UsageError("give the file(s) to import, or --source NAME of a project strategy "
                                "searches/NAME.toml that names its export with file = \"…\"")

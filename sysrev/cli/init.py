@@ -21,7 +21,9 @@ def _many(text: str) -> list[str]:
 
 
 @click.command("init")
-@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", default=None, required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--project", "project_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to create the project in, as for every command; the same as DIRECTORY.")
 @click.option("--title", help="Title of the review.")
 @click.option("--question", help="The review question in one sentence.")
 @click.option("--population", help="PICO: population.")
@@ -40,10 +42,13 @@ def _many(text: str) -> list[str]:
 @click.option("--group2", help="Arm label of group 2 in extraction rows. Default: control.")
 @click.option("--no-input", is_flag=True, help="Ask nothing: take the options given and defaults for the rest.")
 @click.option("--no-git", is_flag=True, help="Do not run `git init`.")
-def init(directory, title, question, population, intervention, comparator, databases, reviewers, outcomes,
-         group1, group2, no_input, no_git):
+def init(directory, project_dir, title, question, population, intervention, comparator, databases, reviewers,
+         outcomes, group1, group2, no_input, no_git):
     """Create a review project in DIRECTORY (default: here): review.toml, a search strategy per database,
     analyses, extraction forms, .gitignore and a README for the team; `git init` if not in a repository."""
+    if directory is not None and project_dir is not None and directory.resolve() != project_dir.resolve():
+        raise click.UsageError(f"DIRECTORY {directory} and --project {project_dir} name different folders; give one")
+    directory = directory or project_dir or Path(".")
     interactive = not no_input
     title = _ask(title, "Title of the review", directory.resolve().name.replace("-", " "), interactive)
     question = _ask(question, "Review question", "", interactive)

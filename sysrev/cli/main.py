@@ -109,15 +109,44 @@ class _Group(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.ClickException as exc:
+            raise _OnePrefix.of(exc) from None
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.ClickException as exc:  # a subcommand's usage error: click would print "Error: …"
+            raise _OnePrefix.of(exc) from None
         except SysrevError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
         except OSError as exc:  # the machine, not sysrev: a full disk, a read-only folder, a name too long
             click.echo(f"error: {_os_error(exc)}", err=True)
             sys.exit(2)
+
+
+class _OnePrefix(click.ClickException):
+    """A click error (bad option, missing argument …) printed with the one prefix every sysrev error has,
+    ``error: …``, where click writes ``Error: …``; the usage lines and exit code stay click's."""
+
+    def __init__(self, original: click.ClickException):
+        super().__init__(original.format_message())
+        self.original, self.exit_code = original, original.exit_code
+
+    @classmethod
+    def of(cls, exc: click.ClickException) -> "_OnePrefix":
+        return exc if isinstance(exc, cls) else cls(exc)
+
+    def show(self, file=None):
+        ctx = getattr(self.original, "ctx", None)
+        if isinstance(self.original, click.UsageError) and ctx is not None:
+            click.echo(ctx.get_usage(), err=True)
+            if ctx.command.get_help_option(ctx) is not None:
+                click.echo(f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.\n", err=True)
+        click.echo(f"error: {self.format_message()}", err=True)
 
 
 def _os_error(exc: OSError) -> str:

@@ -4,7 +4,7 @@ import json
 
 import click
 
-from sysrev.cli.options import AnyCaseChoice
+from sysrev.cli.options import AnyCaseChoice, files_project_option, named_project
 from sysrev.errors import InputError
 
 
@@ -53,6 +53,14 @@ def read_study_csv(path):
     return pd.DataFrame(rows, columns=header, dtype=object), lines
 
 
+
+def _arm_labels(project, label1, label2) -> tuple[str, str]:
+    """The group names shown on the plot and table: as given, else the project's [arms] display names."""
+    arms = project.config.get("arms", {}) if project is not None else {}
+    default1 = arms.get("group1_label") or arms.get("group1") or "Group 1"
+    default2 = arms.get("group2_label") or arms.get("group2") or "Group 2"
+    return label1 or default1, label2 or default2
+
 @meta.command()
 @click.argument("data_csv", metavar="DATA.csv", type=click.Path(exists=True, dir_okay=False))
 @click.option("--measure", required=True, type=AnyCaseChoice(["MD", "SMD", "RR", "OR", "RD", "PETO", "GEN"]),
@@ -79,10 +87,13 @@ def read_study_csv(path):
               help="Also repeat the analysis without each study in turn.")
 @click.option("--bias", "small_study", is_flag=True,
               help="Also run Egger's and Begg's tests and trim-and-fill (needs at least 3 studies).")
-@click.option("--label1", default="Group 1", show_default=True, help="Name of group 1 (experimental) on the plot.")
-@click.option("--label2", default="Group 2", show_default=True, help="Name of group 2 (control) on the plot.")
+@click.option("--label1", default=None, help="Name of group 1 (experimental) on the plot [default: the --project's "
+                                             "[arms] group1_label, else 'Group 1'].")
+@click.option("--label2", default=None, help="Name of group 2 (control) on the plot [default: the --project's "
+                                             "[arms] group2_label, else 'Group 2'].")
+@files_project_option
 def pool(data_csv, measure, method, model, tau2, ci, smd, zero, subgroup, level, as_json, forest, funnel,
-         leave_one_out, small_study, label1, label2):
+         leave_one_out, small_study, label1, label2, project_dir):
     """Pool the studies in DATA.csv (one row per study) and print the result.
 
     Columns: MD/SMD study,n1,mean1,sd1,n2,mean2,sd2; RR/OR/RD/PETO study,events1,n1,events2,n2; GEN
@@ -93,6 +104,7 @@ def pool(data_csv, measure, method, model, tau2, ci, smd, zero, subgroup, level,
     from sysrev.meta.inputs import StudyDataError
     from sysrev.meta.table import format_leave_one_out, format_small_study_tests, format_table
 
+    label1, label2 = _arm_labels(named_project(project_dir), label1, label2)
     if forest or funnel:
         from sysrev.meta.plots import plot_format
 

@@ -15,7 +15,10 @@ from sysrev.project import load_project
 @click.option("--dry-run", is_flag=True, help="Say what would be searched and imported; send no request, "
                                               "write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for schedulers).")
-def refresh(project_dir, dry_run, as_json):
+@click.option("--allow-truncated", is_flag=True,
+              help="An inbox file cut off mid-record (interrupted download) is an error; with this flag its "
+                   "complete records are imported and the cut-off one is dropped, with a warning saying so.")
+def refresh(project_dir, dry_run, as_json, allow_truncated):
     """Update the review: every searches/*.toml strategy runs for what is new since its last run, exports
     dropped in searches/inbox/<strategy>/ are imported, everything is deduplicated against the history with
     stable record IDs, and the to-do list is printed (docs/living.md). Safe to re-run: a second refresh the
@@ -28,7 +31,8 @@ def refresh(project_dir, dry_run, as_json):
     _setup_logging()
     project = load_project(project_dir)
     try:
-        outcome = run_refresh(project, dry_run=dry_run, progress_for=lambda label: Progress(label))
+        outcome = run_refresh(project, dry_run=dry_run, progress_for=lambda label: Progress(label),
+                              allow_truncated=allow_truncated)
     except KeyboardInterrupt:
         click.echo("\ninterrupted: what was fetched is saved; run `sysrev refresh` again to continue", err=True)
         sys.exit(130)
@@ -61,6 +65,7 @@ def format_refresh(outcome) -> str:
         action = i["action"] if not outcome.dry_run or i["action"] != "imported" else "would import"
         target = f" → {i['snapshot']}" if i["snapshot"] else ""
         lines.append(f"  inbox/{i['strategy']}: {action} {len(i['files'])} file(s), {i['records']} records{target}")
+        lines += [f"    warning: {warning}" for warning in i.get("warnings", [])]
     if outcome.dedup:
         d = outcome.dedup
         ids = d["new_record_ids"]

@@ -3,6 +3,7 @@
 import click
 
 from sysrev.cli.options import project_option
+from sysrev.locking import project_lock
 from sysrev.project import load_project
 
 
@@ -18,6 +19,7 @@ def release(version, note, tag, project_dir):
     from sysrev.living.release import make_release
 
     project = load_project(project_dir)
-    folder = make_release(project, version, note=note, tag=tag)
+    with project_lock(project.root):  # analysis/results/ is rewritten, and the release reads the whole project
+        folder = make_release(project, version, note=note, tag=tag)
     click.echo((folder / "README.md").read_text(encoding="utf-8").rstrip())
     click.echo(f"\nwrote {folder}" + (f" and git tag {version}" if tag else ""))

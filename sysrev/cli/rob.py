@@ -1,4 +1,8 @@
-"""``sysrev rob``: RoB 2 forms — new, check, table, compare, plot."""
+"""``sysrev rob``: RoB 2 forms — new, check, table, compare, plot.
+
+The RoB 2 modules are imported by the commands that use them, so ``sysrev rob --help`` stays fast
+(benchmarks/cli_help.py).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,9 @@ from pathlib import Path
 
 import click
 
-from sysrev.cli.options import project_option
+from sysrev.cli.options import files_project_option, named_project, project_option, writing_under
 from sysrev.errors import SysrevError
-from sysrev.extraction.form import STUDIES_FILE, load_form, read_studies
-from sysrev.locking import lock_for_path
 from sysrev.project import load_project
-from sysrev.rob.check import ERROR, check_folder
-from sysrev.rob.compare import compare_paths
-from sysrev.rob.form import Assessment, form_path, load_assessments, write_form
-from sysrev.rob.questions import DOMAIN_KEYS
-from sysrev.rob.summary import load_weights, plot_rows, rob_for_forest, select, weights_by_study
 
 
 @click.group()
@@ -38,6 +35,9 @@ def _folder(project_dir, folder):
 @project_option
 def new(study, outcome, assessor, folder, force, project_dir):
     """Write an empty RoB 2 form for STUDY and OUTCOME."""
+    from sysrev.locking import lock_for_path
+    from sysrev.rob.form import Assessment, form_path, write_form
+
     study, outcome = study.strip(), outcome.strip()
     if not study or not outcome:
         raise SysrevError("STUDY and OUTCOME must not be empty (e.g. sysrev rob new \"Park 2013\" pain)")
@@ -58,6 +58,9 @@ def new(study, outcome, assessor, folder, force, project_dir):
 @project_option
 def check(folder, project_dir):
     """Report missing or inapplicable answers, disagreeing judgements and malformed forms (exit 2 on errors)."""
+    from sysrev.rob.check import ERROR, check_folder
+    from sysrev.rob.questions import DOMAIN_KEYS
+
     rob_dir = _folder(project_dir, folder)
     assessments, problems = check_folder(rob_dir, _known_studies(project_dir, folder))
     for problem in problems:
@@ -80,6 +83,8 @@ def check(folder, project_dir):
 
 def _known_studies(project_dir, folder) -> set[str] | None:
     """Study labels of the project's studies.csv (None when there is no project or no such file)."""
+    from sysrev.extraction.form import STUDIES_FILE, load_form, read_studies
+
     try:
         project = load_project(project_dir)
     except SysrevError:
@@ -96,6 +101,10 @@ def _known_studies(project_dir, folder) -> set[str] | None:
 @project_option
 def table(outcome, as_json, project_dir):
     """Print the computed judgements (the forest plot's RoB columns with --json)."""
+    from sysrev.rob.form import load_assessments
+    from sysrev.rob.questions import DOMAIN_KEYS
+    from sysrev.rob.summary import plot_rows, rob_for_forest, select
+
     project = load_project(project_dir)
     if as_json:
         if outcome is None:
@@ -111,9 +120,13 @@ def table(outcome, as_json, project_dir):
 @click.argument("b", type=click.Path(exists=True))
 @click.option("--out", type=click.Path(), default=None,
               help="Write the consensus form (or a folder of them when A and B are folders).")
-def compare(a, b, out):
+@files_project_option
+def compare(a, b, out, project_dir):
     """Compare two assessors' forms (files, or folders paired by file name) field by field."""
-    comparisons, notes = compare_paths(a, b, out)
+    from sysrev.rob.compare import compare_paths
+
+    with writing_under(named_project(project_dir) if out else None):
+        comparisons, notes = compare_paths(a, b, out)
     for comparison in comparisons:
         for line in comparison.report_lines():
             click.echo(line)
@@ -136,7 +149,9 @@ def compare(a, b, out):
 @project_option
 def plot(traffic, summary, outcome, weights, project_dir):
     """robvis-style figures of the computed judgements."""
+    from sysrev.rob.form import load_assessments
     from sysrev.rob.plots import save_figure, summary_bars, traffic_light  # matplotlib only when drawing
+    from sysrev.rob.summary import load_weights, plot_rows, select, weights_by_study
 
     if not traffic and not summary:
         raise SysrevError("nothing to draw: give --traffic-light FILE and/or --summary FILE")

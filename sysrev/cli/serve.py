@@ -28,15 +28,13 @@ def serve(ctx, host, port, no_browser, project_dir):
         return
     import logging
 
-    from werkzeug.serving import make_server
-
     from sysrev.web.access import is_loopback, new_token
-    from sysrev.web.app import create_app
+    from sysrev.web.app import create_app, web_server
 
     project = load_project(project_dir)
     token = new_token()
     app = create_app(project, host=host, token=token)
-    server = make_server(host, port, app, threaded=True)
+    server = web_server(app, host, port)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # errors only, not a line per request
     shown_host = host if ":" not in host else f"[{host}]"
     url = f"http://{shown_host}:{server.server_port}/"

@@ -18,7 +18,7 @@ from pathlib import Path
 from sysrev.errors import InputError
 from sysrev.formats.decode import decode_bytes
 from sysrev.formats.detect import FORMATS, detect_format
-from sysrev.formats.result import ParsedFile
+from sysrev.formats.result import ParsedFile, Truncation
 
 __all__ = ["FORMATS", "ParsedFile", "detect_format", "load_references", "make_source_ids_unique", "read_references"]
 
@@ -61,7 +61,11 @@ def load_references(path, *, source=None, format=None, allow_truncated=False) ->
         parsed = _READERS[kind](decoded.text, path=path, source=source)
         parsed.encoding = decoded.encoding
         parsed.warnings = decoded.warnings + parsed.warnings
-    _drop_truncated(parsed, path, allow_truncated)
+        if decoded.cut_mid_character and parsed.truncated is None and parsed.records:
+            parsed.records.pop()  # the cut character belongs to the last record
+            parsed.truncated = Truncation(line=decoded.text.count("\n") + 1, what="the file ends in the middle of "
+                                          "a character (its last bytes are an incomplete UTF-8 sequence)")
+    _refuse_truncated(parsed, path, allow_truncated)
     _finish(parsed, path, source)
     parsed.sha256, parsed.size = hashlib.sha256(data).hexdigest(), len(data)
     return parsed
@@ -90,15 +94,28 @@ def _read_xml(kind, data, path, source) -> ParsedFile:
 
         return parse_endnote_xml(data, path=path, source=source)
     # PubMed XML is the search stage's format; its parser (bundled DTDs only) is reused here.
-    from sysrev.search.pubmed_xml import PubmedXMLError, records_from_xml
+    from sysrev.formats.truncation import xml_cut
+    from sysrev.search.pubmed_xml import PubmedXMLError, UnsafeXMLError, records_from_xml
 
+    truncated = None
     try:
         records = records_from_xml(data)
-    except PubmedXMLError as exc:
+    except UnsafeXMLError as exc:
         raise InputError(str(exc), path=path, line=exc.line) from None
+    except PubmedXMLError as exc:
+        cut = xml_cut(data, _PUBMED_RECORDS)
+        if cut is None:
+            raise InputError(str(exc), path=path, line=exc.line) from None
+        what = ("the last <PubmedArticle> is never closed (the file ends inside it)" if cut.in_record else
+                "the file ends before its closing </PubmedArticleSet> tag, after a complete article")
+        truncated = Truncation(line=cut.line, what=what, records=1 if cut.in_record else 0)
+        records = records_from_xml(cut.complete) if cut.complete else []
     for record in records:
         record.source = source or "pubmed"
-    return ParsedFile(records=records, format="pubmed_xml", dialect="pubmed")
+    return ParsedFile(records=records, format="pubmed_xml", dialect="pubmed", truncated=truncated)
+
+
+_PUBMED_RECORDS = ("PubmedArticle", "PubmedBookArticle")
 
 
 def _read_ris(text, **kw):
@@ -163,18 +180,18 @@ def make_source_ids_unique(records) -> list:
     return renamed
 
 
-def _drop_truncated(parsed: ParsedFile, path: Path, allow: bool) -> None:
-    """Refuse a file cut off mid-record, or (``allow``) drop its incomplete records with a warning."""
+def _refuse_truncated(parsed: ParsedFile, path: Path, allow: bool) -> None:
+    """Refuse a file cut off before its end, or (``allow``) keep its complete records with a warning saying
+    how many cut-off records were dropped (the reader has left them out already)."""
     cut = parsed.truncated
     if cut is None:
         return
-    complete = len(parsed.records) - cut.records
+    complete = len(parsed.records)
+    dropped = "drop the cut-off one" if cut.records else "accept that later records may be missing"
     if not allow:
-        raise InputError(f"{cut.what}: the file looks cut off in the middle of a record (an interrupted "
-                         f"download or copy?); nothing was imported. Export the file again, or use "
-                         f"--allow-truncated to import the {complete} complete record(s) and drop the cut-off one",
-                         path=path, line=cut.line)
-    del parsed.records[complete:]
+        raise InputError(f"{cut.what}: the file looks cut off (an interrupted download or copy?); nothing was "
+                         f"imported. Export the file again, or use --allow-truncated to import the {complete} "
+                         f"complete record(s) and {dropped}", path=path, line=cut.line)
     parsed.warnings.append(f"{path}, line {cut.line}: {cut.what}; the file is cut off there, so "
                            f"{cut.records} incomplete record(s) were dropped and {complete} kept (--allow-truncated)")
 

@@ -29,7 +29,7 @@ from bibtexparser.latexenc import latex_to_unicode
 
 from sysrev.errors import InputError
 from sysrev.formats.fields import build_record, first, scopus_eid
-from sysrev.formats.result import ParsedFile
+from sysrev.formats.result import ParsedFile, Truncation
 
 _ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]*)", re.MULTILINE)
 _SPACED_KEY = re.compile(r"^(\s*@\s*\w+\s*[{(]\s*)([^,=\s{}()]+(?:[ \t]+[^,=\s{}()]+)+)(\s*,)", re.MULTILINE)
@@ -114,9 +114,12 @@ def _repair_spaced_keys(text: str, path) -> tuple[str, list[str]]:
     return _SPACED_KEY.sub(fix, text), warnings
 
 
-def entries_only(text: str, *, path="file") -> str:
+def entries_only(text: str, *, path="file") -> tuple[str, Truncation | None]:
     """``text`` with everything outside its ``@type{…}`` entries replaced by its line breaks (so lines keep
-    their numbers); raises InputError at an entry that never closes or is implausibly long. Linear time."""
+    their numbers), and the cut when the file ends inside its last entry (that entry is then left out).
+
+    Raises InputError at an entry that never closes while others follow it (a missing brace), or one that is
+    implausibly long. Linear time."""
     out, position, line = [], 0, 1
     for opening in _ENTRY_START.finditer(text):
         if opening.start() < position:
@@ -124,6 +127,13 @@ def entries_only(text: str, *, path="file") -> str:
         gap_lines = text.count("\n", position, opening.start())
         line += gap_lines
         end = _entry_end(text, opening.start())
+        if end is None and _ENTRY_START.search(text, opening.end()) is None:
+            out.append("\n" * text.count("\n", position))
+            at = line + text.count("\n", opening.start(), opening.start(1))  # '^\s*' may span blank lines
+            cut = Truncation(line=at, what=f"the last entry '{opening.group(2)}' is never closed (its braces "
+                             "are still open at the end of the file)",
+                             records=0 if opening.group(1).lower() in _NOT_RECORDS else 1)
+            return "".join(out), cut
         if end is None:
             raise InputError(f"BibTeX entry '{opening.group(2)}' is never closed (unbalanced braces from here to "
                              "the end of the file); not a BibTeX file, or a brace is missing", path=path, line=line)
@@ -142,7 +152,7 @@ def entries_only(text: str, *, path="file") -> str:
         line += text.count("\n", opening.start(), end)
         position = end
     out.append("\n" * text.count("\n", position))
-    return "".join(out)
+    return "".join(out), None
 
 
 def _well_formed(text: str, pos: int, end: int, *, keyed: bool) -> bool:
@@ -236,7 +246,9 @@ def parse_bibtex(text: str, *, path="file", source="") -> ParsedFile:
     openings = _entry_openings(text)
     if not openings:
         raise InputError("no BibTeX entries found (no line starts with '@type{key,')", path=path)
-    text = entries_only(text, path=path)
+    text, truncated = entries_only(text, path=path)
+    if truncated is not None and truncated.records:
+        openings = openings[:-1]  # the cut-off entry is the last one opened
     parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
     try:
         entries = bibtexparser.loads(text, parser=parser).entries
@@ -258,7 +270,7 @@ def parse_bibtex(text: str, *, path="file", source="") -> ParsedFile:
         records.append(_to_record(entry, source=source or dialect, dialect=dialect,
                                   fallback_id=f"{name}:{lines.get(entry.get('ID', ''), 0)}"))
     return ParsedFile(records=records, format="bibtex", dialect=dialects.pop() if len(dialects) == 1 else "",
-                      warnings=warnings)
+                      warnings=warnings, truncated=truncated)
 
 
 def _to_record(entry: dict, *, source: str, dialect: str, fallback_id: str):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sysrev.errors import InputError
 from sysrev.formats.fields import build_record, first
-from sysrev.formats.result import ParsedFile
+from sysrev.formats.result import ParsedFile, Truncation
 
 _MAPPED = {"id", "title", "abstract", "author", "issued", "container-title", "container-title-short",
            "journalAbbreviation", "volume", "issue", "page", "DOI", "PMID", "PMCID", "ISSN", "language", "keyword",
@@ -22,19 +22,55 @@ _MAPPED = {"id", "title", "abstract", "author", "issued", "container-title", "co
 
 def parse_csl_json(text: str, *, path="file", source="") -> ParsedFile:
     """Read CSL-JSON ``text`` into Records; malformed JSON is an InputError naming line and column."""
+    truncated = None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", path=path, line=exc.lineno) from None
+        if not _ends_early(text, exc):
+            raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", path=path,
+                             line=exc.lineno) from None
+        data, truncated = _complete_items(text)
     items = data.get("items") if isinstance(data, dict) else data
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise InputError("not CSL-JSON: expected an array of items (objects with 'title', 'author', …)", path=path)
-    if not items:
+    if not items and truncated is None:
         raise InputError("the CSL-JSON file holds no items", path=path)
     name = Path(str(path)).name
     records = [_to_record(item, source=source, fallback_id=f"{name}:{number}")
                for number, item in enumerate(items, start=1)]
-    return ParsedFile(records=records, format="csl_json")
+    return ParsedFile(records=records, format="csl_json", truncated=truncated)
+
+
+def _ends_early(text: str, exc: json.JSONDecodeError) -> bool:
+    """Whether the JSON error is the document stopping before its end (a cut), not a mistake inside it: a
+    string still open at the end, or the parser wanting more exactly where the text runs out."""
+    if exc.msg.startswith("Unterminated string"):
+        return True
+    rest = text[exc.pos:]
+    return not rest.strip() or ("escape" in exc.msg and "\n" not in rest and len(rest) <= 6)
+
+
+def _complete_items(text: str) -> tuple[list, Truncation]:
+    """The items of a cut-off array that are complete, and the cut at the item after them."""
+    decoder, items = json.JSONDecoder(), []
+    start = len(text) - len(text.lstrip())
+    if not text.startswith("[", start):  # an {"items": […]} object cut off: no item can be trusted
+        return [], Truncation(line=1, what="the JSON document ends before it is complete")
+    pos = start + 1
+    while True:
+        pos = len(text) - len(text[pos:].lstrip())
+        try:
+            item, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            line = text.count("\n", 0, pos) + 1
+            if not text[pos:].strip():  # the cut fell after a complete item
+                return items, Truncation(line=line, what="the JSON array ends before its closing ']', after a "
+                                                         "complete item", records=0)
+            return items, Truncation(line=line, what="the last item of the JSON array is cut off (the document "
+                                                     "ends before its closing ']')")
+        items.append(item)
+        after = text[end:].lstrip()
+        pos = len(text) - len(after) + (1 if after.startswith(",") else 0)
 
 
 def _text(value) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 from sysrev.errors import InputError
 from sysrev.formats.fields import build_record, doi_from, first, join_pages, pmid_in_text, scopus_eid
 from sysrev.formats.result import ParsedFile
+from sysrev.formats.truncation import csv_cut
 from sysrev.normalise import clean_text, normalise_pmid
 
 # Record field → accepted column names, compared by _key (lower case, letters and digits only).
@@ -210,6 +211,7 @@ def parse_csv(text: str, *, path="file", source="") -> ParsedFile:
     records, warnings = [], []
     align = _aligner(header)
     line = reader.line_num + 1
+    last_row, short_rows = None, 0  # (line, cell count) of the last row; rows shorter than the header
     try:
         for row in reader:
             row_line, line = line, reader.line_num + 1
@@ -217,6 +219,7 @@ def parse_csv(text: str, *, path="file", source="") -> ParsedFile:
                 continue
             _check_swallowed_rows(row, header, reader.dialect, path, row_line, warnings)
             cell_count = len(row)
+            last_row, short_rows = (row_line, cell_count), short_rows + (cell_count < len(header))
             row, surplus_cells, aligned = align(row)
             if not aligned:
                 warnings.append(f"{path}, line {row_line}: {cell_count} cells but the header has {len(header)}; "
@@ -229,9 +232,14 @@ def parse_csv(text: str, *, path="file", source="") -> ParsedFile:
                                       fallback_id=f"{name}:{row_line}"))
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {_csv_error(exc)}", path=path, line=reader.line_num) from None
-    if not records:
+    truncated = None if last_row is None else csv_cut(text, reader.dialect, len(header), last_row, short_rows)
+    if truncated is not None:
+        records.pop()
+        warnings = [w for w in warnings if not w.startswith(f"{path}, line {truncated.line}: ")]
+    if not records and truncated is None:
         raise InputError("the CSV file has a header but no rows", path=path)
-    return ParsedFile(records=records, format="csv", dialect=dialect, warnings=warnings)
+    return ParsedFile(records=records, format="csv", dialect=dialect, warnings=warnings, truncated=truncated)
+
 
 
 def _csv_error(exc: csv.Error) -> str:

@@ -22,11 +22,16 @@ _BOMS = (
 
 @dataclass
 class DecodedText:
-    """A file's text, the encoding it was read with, and any warning about that choice."""
+    """A file's text, the encoding it was read with, and any warning about that choice.
+
+    ``cut_mid_character``: the bytes are UTF-8 but for an incomplete character at the very end, the mark of a
+    file cut off mid-character (an interrupted download or copy); ``text`` then stops before that character.
+    """
 
     text: str
     encoding: str
     warnings: list = field(default_factory=list)
+    cut_mid_character: bool = False
 
 
 def decode_bytes(data: bytes, *, name: str = "file") -> DecodedText:
@@ -43,6 +48,12 @@ def decode_bytes(data: bytes, *, name: str = "file") -> DecodedText:
     try:
         return DecodedText(data.decode("utf-8").lstrip("\ufeff"), "utf-8")
     except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            try:
+                return DecodedText(data[:exc.start].decode("utf-8").lstrip("\ufeff"), "utf-8",
+                                   cut_mid_character=True)
+            except UnicodeDecodeError:
+                pass  # other bytes are not UTF-8 either: an older encoding, not a cut
         line = data.count(b"\n", 0, exc.start) + 1
         first_bad = f"byte 0x{data[exc.start]:02x} on line {line}"
     for encoding in ("cp1252", "latin-1"):

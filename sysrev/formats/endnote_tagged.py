@@ -11,6 +11,9 @@ A second ``%0`` line after other fields also starts a new record, blank line or 
 downloaded one by one and joined (``cat *.enw``) often lack the blank line, and their records must not run
 together. (A ``%0`` that is the record's first type line stays in the record, even after ``%T``: the AIS
 eLibrary writes the title first.)
+
+The format has no record terminator, so a file cut off at the end of a line cannot be told from a complete
+one; a file that ends in the middle of a line is read as cut off there (:mod:`sysrev.formats.truncation`).
 """
 
 import re
@@ -19,7 +22,8 @@ from pathlib import Path
 from sysrev.errors import InputError
 from sysrev.formats.decode import split_lines
 from sysrev.formats.fields import as_list, build_record, doi_from, first, pmid_in_text
-from sysrev.formats.result import ParsedFile
+from sysrev.formats.result import ParsedFile, Truncation
+from sysrev.formats.truncation import MID_LINE, ends_mid_line
 
 _TAG = re.compile(r"^%(\S)(?: (.*))?$")
 _MAPPED = set("0TAEJBDVNPRUXK@MG2")
@@ -55,12 +59,19 @@ def _records(lines, path):
 
 def parse_endnote_tagged(text: str, *, path="file", source="") -> ParsedFile:
     """Read EndNote tagged ``text`` into Records; a stray untagged line before any record is an error."""
-    groups = _records(split_lines(text), path)
+    lines = split_lines(text)
+    groups = _records(lines, path)
     if not groups:
         raise InputError("no EndNote tagged records found (no line starts with '%0 ' or '%T ')", path=path)
+    truncated = None
+    if ends_mid_line(text) and (len(groups) == 1 or any(not line.strip() for line in lines)):
+        # EndNote ends every line, and a record with a blank line; JabRef runs records together and leaves
+        # the last line open, so only a file laid out as EndNote writes it is read as cut off mid-line.
+        truncated = Truncation(line=groups[-1][0], what=MID_LINE)
+        groups = groups[:-1]
     name = Path(str(path)).name
     return ParsedFile(records=[_to_record(tags, source=source, fallback_id=f"{name}:{line}")
-                               for line, tags in groups], format="endnote_tagged")
+                               for line, tags in groups], format="endnote_tagged", truncated=truncated)
 
 
 def _to_record(tags, *, source, fallback_id):

@@ -27,7 +27,8 @@ from Bio import Medline
 from sysrev.errors import InputError
 from sysrev.formats.decode import split_lines
 from sysrev.formats.fields import as_list, build_record, doi_from, first, join_pages
-from sysrev.formats.result import ParsedFile
+from sysrev.formats.result import ParsedFile, Truncation
+from sysrev.formats.truncation import MID_LINE, ends_mid_line
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}-(.*)$")
 _MAPPED = {"PMID", "TI", "BTI", "AB", "FAU", "AU", "CN", "DP", "JT", "TA", "VI", "IP", "PG", "AID", "LID",
@@ -99,6 +100,9 @@ def parse_nbib(text: str, *, path="file", source="") -> ParsedFile:
     groups, warnings = _split_records(split_lines(text), path)
     if not groups:
         raise InputError("no MEDLINE records found (no 'PMID- ' or other 'TAG - ' lines)", path=path)
+    truncated = _cut(groups, text)
+    if truncated is not None:
+        groups = groups[:-1]
     name = Path(str(path)).name
     records, dialects = [], set()
     for start, lines in groups:
@@ -107,7 +111,44 @@ def parse_nbib(text: str, *, path="file", source="") -> ParsedFile:
         dialects.add(dialect)
         records.append(_to_record(tags, source=source or dialect, fallback_id=f"{name}:{start}", dialect=dialect))
     return ParsedFile(records=records, format="nbib", dialect=dialects.pop() if len(dialects) == 1 else "",
-                      warnings=warnings)
+                      warnings=warnings, truncated=truncated)
+
+
+def _last_tag(lines) -> str:
+    return next(line[:4].strip() for line in reversed(lines) if not line.startswith(" "))
+
+
+def _starts_as_pubmed(lines) -> bool:
+    """Whether the record opens as PubMed's do (``PMID``, ``OWN``, ``STAT``), as far as it goes (a record
+    cut off after its ``PMID`` line still counts)."""
+    tags = [line[:4].strip() for line in lines if not line.startswith(" ")][:3]
+    return tags == ["PMID", "OWN", "STAT"][:len(tags)] and bool(tags)
+
+
+def _pubmed_shaped(lines) -> bool:
+    """A record as PubMed writes it: ``PMID``, ``OWN``, ``STAT`` first, the source ``SO`` last."""
+    return _starts_as_pubmed(lines) and _last_tag(lines) == "SO"
+
+
+def _cut(groups, text) -> Truncation | None:
+    """The last record as cut off, or None. MEDLINE records have no terminator line, so a cut shows as a last
+    line without a line break, or as a last record that lacks the field every record of its kind ends with:
+    ``SO`` in a file PubMed wrote (all its records start ``PMID``, ``OWN``, ``STAT`` and end with the source), else
+    the field at least three other records of the file all end with (Ovid and ERIC write a fixed order)."""
+    start, lines = groups[-1]
+    if ends_mid_line(text):
+        return Truncation(line=start, what=MID_LINE)
+    last = _last_tag(lines)
+    if all(_pubmed_shaped(other) for _, other in groups[:-1]) and _starts_as_pubmed(groups[0][1]):
+        if last != "SO":
+            return Truncation(line=start, what="the last record does not end with the 'SO' (source) field, which "
+                                               "PubMed writes last in every record")
+        return None
+    closing = {_last_tag(other) for _, other in groups[:-1]}
+    if len(groups) > 3 and len(closing) == 1 and last not in closing:
+        return Truncation(line=start, what=f"the last record does not end with the '{closing.pop()}' field that "
+                                           "every other record of the file ends with")
+    return None
 
 
 def _dialect(tags) -> str:

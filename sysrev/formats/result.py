@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Truncation:
-    """A file cut off mid-record (an interrupted download or copy): the last ``records`` records read are
-    incomplete; ``line`` is where the first of them starts and ``what`` says how the cut was seen."""
+    """A file cut off before its end (an interrupted download or copy), as a reader saw it
+    (:mod:`sysrev.formats.truncation`): ``line`` is where the cut-off record starts and ``what`` says how the
+    cut shows. ``records`` counts the cut-off records left out of :attr:`ParsedFile.records` (1; 0 when the
+    cut fell between two records of a format that shows it, such as XML's missing closing tags)."""
 
     line: int
     what: str

@@ -141,7 +141,6 @@ def _group_records(lines, tag_line, path):
     if current is not None:
         if any(_split_tag(line, tag_line)[0] for line in current[1:]):
             truncated = start  # a download or copy cut off mid-record: never read it as complete
-            records.append((start, current + ["ER  - "]))
         else:
             warnings.append(f"{path}, line {start}: a 'TY' line with nothing after it at the end (ignored)")
     if unclosed:
@@ -160,7 +159,7 @@ def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
     one_space = any(re.match(r"^TY - ", line) for line in lines[:200])
     tag_line = _TAG_LINE_ONE_SPACE if one_space else _TAG_LINE
     groups, warnings, truncated = _group_records(lines, tag_line, path)
-    if not groups:
+    if not groups and truncated is None:
         raise InputError("no RIS records found (no line starts with 'TY  - ')", path=path)
     collector = _TagCollector(tag_line)
     name = Path(str(path)).name

@@ -1,7 +1,9 @@
 """Web of Science / ISI tagged export ("Plain text file", ``FN Clarivate Analytics Web of Science`` …).
 
 Two-character tags followed by one space, continuation lines indented by three spaces, records from ``PT``
-to ``ER``, the file closed by ``EF``. Records are grouped here with their line numbers; the tags are read
+to ``ER``, the file closed by ``EF``. A last record without ``ER`` is a file cut off mid-record
+(:attr:`ParsedFile.truncated`); a file without ``EF`` after a complete record gets a warning. Records are
+grouped here with their line numbers; the tags are read
 by :class:`rispy.WokParser`'s line grammar with every tag kept as a list. Mapping (Clarivate's field tags):
 ``UT`` (accession number, ``WOS:…``) → source_id, ``TI``, ``AB``, ``AF`` (full names, else ``AU``), ``PY``,
 ``SO`` → journal, ``JI``/``J9`` → abbreviation, ``VL``, ``IS``, ``BP``-``EP`` (else ``AR``) → pages, ``DI``,
@@ -15,7 +17,7 @@ import rispy
 from sysrev.errors import InputError
 from sysrev.formats.decode import split_lines
 from sysrev.formats.fields import as_list, build_record, first, join_pages
-from sysrev.formats.result import ParsedFile
+from sysrev.formats.result import ParsedFile, Truncation
 
 _MAPPED = {"PT", "UT", "AN", "TI", "AB", "AF", "AU", "PY", "SO", "JI", "J9", "VL", "IS", "BP", "EP", "AR", "DI",
            "PM", "SN", "EI", "LA", "DT", "DE", "ID"}
@@ -43,9 +45,10 @@ def _is_tag_line(line: str) -> bool:
 
 def parse_wos(text: str, *, path="file", source="") -> ParsedFile:
     """Read a Web of Science tagged export into Records; a record not opened by ``PT`` is an error."""
-    groups, current, start, warnings = [], None, None, []
+    groups, current, start, warnings, closed = [], None, None, [], False
     for number, line in enumerate(split_lines(text), start=1):
         tag = line[:2] if _is_tag_line(line) else None
+        closed = closed or (current is None and tag == "EF")
         if current is None:
             if tag == "PT":
                 current, start = [line], number
@@ -58,16 +61,20 @@ def parse_wos(text: str, *, path="file", source="") -> ParsedFile:
             current = None
         else:
             current.append(line)
-    if current is not None:
-        warnings.append(f"{path}, line {start}: the last record has no closing 'ER' line; it was read anyway")
-        groups.append((start, current + ["ER"]))
-    if not groups:
+    truncated = None
+    if current is not None:  # a download or copy cut off mid-record: never read it as complete
+        truncated = Truncation(line=start, what="the last record has no closing 'ER' line")
+    elif groups and not closed:
+        warnings.append(f"{path}: no closing 'EF' line after the last record; the file may be cut off after a "
+                        "complete record (compare the number of records with the database's count)")
+    if not groups and truncated is None:
         raise InputError("no Web of Science records found (no line starts with 'PT ')", path=path)
     name = Path(str(path)).name
     collector = _TagCollector()
     records = [_to_record(collector.parse_lines(iter(lines))[0], source=source or "web-of-science",
                           fallback_id=f"{name}:{first_line}") for first_line, lines in groups]
-    return ParsedFile(records=records, format="wos", dialect="web-of-science", warnings=warnings)
+    return ParsedFile(records=records, format="wos", dialect="web-of-science", warnings=warnings,
+                      truncated=truncated)
 
 
 def _joined(tags, name) -> str:

@@ -20,6 +20,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from sysrev.errors import InputError
+from sysrev.formats.safexml import as_expat_input
 
 # A cell that holds one number (a footnote marker "[c]" set apart by the reader allowed).
 _NUMBER_CELL = re.compile(r"^\s*[-+−]?\d+(?:\.\d+)?\s*%?\s*(?:\[[^\]]*\])?\s*$")
@@ -106,11 +107,18 @@ def read_tables(path) -> list[Table]:
     return parse_tables(path.read_bytes(), path=path)
 
 
+def tree(data: bytes, path="full text") -> Element:
+    """defusedxml's element tree of ``data``, read in the encoding the document declares: one expat cannot
+    read itself (Shift_JIS, UTF-7 …) is decoded first, an unknown one is an :class:`InputError` (expat would
+    raise ``LookupError`` or ``ValueError``, a traceback)."""
+    return fromstring(as_expat_input(data, path=path))
+
+
 def is_full_text(data: bytes) -> bool:
     """Whether a JATS document carries the article's body (PMC answers metadata only for closed articles)."""
     try:
-        root = fromstring(data)
-    except (ParseError, DefusedXmlException, ValueError):
+        root = tree(data)
+    except (ParseError, DefusedXmlException, ValueError, InputError):
         return False
     return next(root.iter("body"), None) is not None
 
@@ -118,8 +126,8 @@ def is_full_text(data: bytes) -> bool:
 def licence_of(data: bytes) -> str:
     """The licence a JATS document states (``<license>`` URL, type, or its text), or ''."""
     try:
-        root = fromstring(data)
-    except (ParseError, DefusedXmlException, ValueError):
+        root = tree(data)
+    except (ParseError, DefusedXmlException, ValueError, InputError):
         return ""
     for element in root.iter("license"):
         for name, value in element.attrib.items():
@@ -152,7 +160,7 @@ def find_table(tables: list[Table], wanted: str) -> Table:
 
 def _parse(data: bytes, path) -> Element:
     try:
-        return fromstring(data)
+        return tree(data, path)
     except DefusedXmlException as exc:
         raise InputError(f"refused: the XML declares entities or external references ({type(exc).__name__})",
                          path=path) from None

@@ -54,8 +54,9 @@ def manifest_path(project) -> Path:
     return fulltext_dir(project) / MANIFEST_NAME
 
 
-def read_manifest(project) -> dict[str, Entry]:
-    """The manifest's rows by record ID (empty when there is no manifest yet)."""
+def read_manifest(project, problems: list | None = None) -> dict[str, Entry]:
+    """The manifest's rows by record ID (empty when there is no manifest yet). A row with an unknown status
+    is an :class:`InputError`; given a ``problems`` list, every such row is added to it and left out."""
     path = manifest_path(project)
     if not path.is_file():
         return {}
@@ -67,8 +68,12 @@ def read_manifest(project) -> dict[str, Entry]:
     entries = {}
     for line, row in enumerate(reader, start=2):
         if row.get("status") not in STATUSES:
-            raise InputError(f"status {row.get('status')!r} is not one of {', '.join(STATUSES)}", path=path,
-                             line=line, column="status")
+            error = InputError(f"status {row.get('status')!r} is not one of {', '.join(STATUSES)}", path=path,
+                               line=line, column="status")
+            if problems is None:
+                raise error
+            problems.append(error)
+            continue
         entries[row["record_id"]] = Entry(**{c: row.get(c) or "" for c in COLUMNS})
     return entries
 

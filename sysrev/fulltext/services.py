@@ -29,9 +29,9 @@ from urllib.parse import quote
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 
-from sysrev.fulltext.jats import is_full_text, licence_of
+from sysrev.errors import InputError
+from sysrev.fulltext.jats import is_full_text, licence_of, tree
 from sysrev.search.config import load_config
 from sysrev.search.http import BadBody, HttpClient, HttpError
 from sysrev.search.ratelimit import shared_limiter
@@ -248,10 +248,10 @@ def _json_body(response) -> None:
 def _xml_body(response) -> None:
     """Retry an answer that is not well-formed XML; one declaring entities is refused, not retried."""
     try:
-        fromstring(response.content)
+        tree(response.content)
     except DefusedXmlException:
         raise HttpError("the answer declares XML entities; refused", status=response.status_code) from None
-    except (ParseError, ValueError):
+    except (ParseError, ValueError, InputError):  # InputError: an encoding that cannot be read
         raise BadBody("the answer is not well-formed XML") from None
 
 

@@ -115,12 +115,16 @@ def _move_imported(files, strategy_name, project) -> None:
         shutil.move(str(path), target)
 
 
-def import_inbox(project, batches, outcome: RefreshOutcome, dry_run: bool) -> None:
-    """Import each inbox batch as one snapshot (unless every file is already in a snapshot), then move it."""
+def import_inbox(project, batches, outcome: RefreshOutcome, dry_run: bool, allow_truncated: bool = False) -> None:
+    """Import each inbox batch as one snapshot (unless every file is already in a snapshot), then move it.
+
+    Every batch is read before any is written, so a damaged or cut-off file (an error unless
+    ``allow_truncated``) stops the refresh with nothing imported."""
     from sysrev.search.imports import earlier_imports, prepare_import, write_import
 
-    for name, files in batches:
-        prepared = prepare_import(files, name, project=project)
+    prepared_batches = [(name, files, prepare_import(files, name, project=project, allow_truncated=allow_truncated))
+                        for name, files in batches]
+    for name, files, prepared in prepared_batches:
         entry = {"strategy": name, "files": [p.name for p in files], "records": len(prepared.records),
                  "snapshot": None, "warnings": prepared.warnings}
         already = {h for h in prepared.hashes if earlier_imports(project.runs_dir, {h})}
@@ -170,9 +174,11 @@ def _record_ids(project) -> set:
         return set()
 
 
-def refresh(project, *, dry_run=False, config=None, progress_for=None, today=None) -> RefreshOutcome:
+def refresh(project, *, dry_run=False, config=None, progress_for=None, today=None,
+            allow_truncated=False) -> RefreshOutcome:
     """Run steps 1–4 of the module docstring on ``project``; with ``dry_run`` write nothing and send no
-    request, but say what would be done."""
+    request, but say what would be done. ``allow_truncated`` imports the complete records of an inbox file
+    cut off mid-record (otherwise an error before anything is written)."""
     from sysrev.dedup.project_run import run_project
     from sysrev.living.status import pipeline_status
     from sysrev.search.config import load_config
@@ -186,7 +192,7 @@ def refresh(project, *, dry_run=False, config=None, progress_for=None, today=Non
     strategies = load_strategies(project.searches_dir)
     batches = inbox_batches(project, strategies)
     plan = plan_searches(project, strategies, today)
-    import_inbox(project, batches, outcome, dry_run)
+    import_inbox(project, batches, outcome, dry_run, allow_truncated)
     run_searches(project, plan, outcome, config=None if dry_run else (config or load_config()),
                  progress_for=progress_for, today=today)
     if not dry_run and list_snapshots(project.runs_dir):

@@ -86,12 +86,14 @@ def exemptions_path(project) -> Path:
     return project.analysis_dir / EXEMPTIONS_FILE
 
 
-def read_study_table(project, known_records=None) -> StudyTable:
+def read_study_table(project, known_records=None, problems: list | None = None) -> StudyTable:
     """Read the study table (``studies.csv``); {} when the file does not exist yet.
 
     A record ID listed under two studies, or one that is not a deduplicated record (when ``known_records`` is
-    given), is an :class:`InputError` naming the line.
+    given), is an :class:`InputError` naming the line; given a ``problems`` list, every such error is added
+    to it instead (``sysrev check`` lists them all) and the record ID is left out.
     """
+    report = _reporter(problems)
     path = studies_path(project)
     table = StudyTable(path=path)
     if not path.is_file():
@@ -102,13 +104,14 @@ def read_study_table(project, known_records=None) -> StudyTable:
         ids = tuple(r for r in _SPLIT.split(row.get(RECORDS_COLUMN, "")) if r)
         for rid in ids:
             if rid in table.by_record:
-                raise InputError(f"record {rid} is listed under study {row['study']!r} and under study "
-                                 f"{table.by_record[rid]!r}; a report belongs to one study",
-                                 path=path, line=line, column=RECORDS_COLUMN)
-            if known_records is not None and rid not in known_records:
-                raise InputError(f"record {rid} (study {row['study']!r}) is not in records/records.jsonl",
-                                 path=path, line=line, column=RECORDS_COLUMN)
-            table.by_record[rid] = row["study"]
+                report(InputError(f"record {rid} is listed under study {row['study']!r} and under study "
+                                  f"{table.by_record[rid]!r}; a report belongs to one study",
+                                  path=path, line=line, column=RECORDS_COLUMN))
+            elif known_records is not None and rid not in known_records:
+                report(InputError(f"record {rid} (study {row['study']!r}) is not in records/records.jsonl",
+                                  path=path, line=line, column=RECORDS_COLUMN))
+            else:
+                table.by_record[rid] = row["study"]
         table.studies[row["study"]] = Study(row["study"], ids, line)
     return table
 
@@ -188,12 +191,14 @@ def entered_dates(project, studies) -> list[str]:
     return values
 
 
-def read_exemptions(project, outcomes=()) -> dict:
+def read_exemptions(project, outcomes=(), problems: list | None = None) -> dict:
     """``{(study, stage, outcome or "*"): reason}`` from ``analysis/exemptions.csv``; {} when it is absent.
 
     Every row needs a reason; an unknown stage, or an outcome that no analysis uses (when ``outcomes`` is
-    given), is an error naming the line.
+    given), is an error naming the line; given a ``problems`` list, every such error is added to it instead
+    and the row is left out.
     """
+    report = _reporter(problems)
     path = exemptions_path(project)
     if not path.is_file():
         return {}
@@ -207,19 +212,32 @@ def read_exemptions(project, outcomes=()) -> dict:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            raise InputError(f"{len(cells)} cells but the header has {len(header)}", path=path, line=line)
+            report(InputError(f"{len(cells)} cells but the header has {len(header)}", path=path, line=line))
+            continue
         study, stage, outcome, reason = (c.strip() for c in cells)
-        if stage not in PENDING_STAGES:
-            raise InputError(f"stage {stage!r} must be one of {', '.join(PENDING_STAGES)}", path=path, line=line,
-                             column="stage")
-        if not study or not reason:
-            raise InputError("every exemption needs a study and a reason", path=path, line=line)
         outcome = outcome or "*"
-        if outcomes and outcome != "*" and outcome not in outcomes:
-            raise InputError(f"outcome {outcome!r} is not the outcome of any analysis in analysis/analyses.toml "
-                             f"({', '.join(sorted(outcomes))})", path=path, line=line, column="outcome")
-        out[(study, stage, outcome)] = reason
+        if stage not in PENDING_STAGES:
+            report(InputError(f"stage {stage!r} must be one of {', '.join(PENDING_STAGES)}", path=path,
+                              line=line, column="stage"))
+        elif not study or not reason:
+            report(InputError("every exemption needs a study and a reason", path=path, line=line))
+        elif outcomes and outcome != "*" and outcome not in outcomes:
+            report(InputError(f"outcome {outcome!r} is not the outcome of any analysis in analysis/analyses.toml "
+                              f"({', '.join(sorted(outcomes))})", path=path, line=line, column="outcome"))
+        else:
+            out[(study, stage, outcome)] = reason
     return out
+
+
+def _reporter(problems: list | None):
+    """Raise each problem, or (given a list) collect it there."""
+
+    def report(error: InputError) -> None:
+        if problems is None:
+            raise error
+        problems.append(error)
+
+    return report
 
 
 def _exempt(exemptions: dict, study: str, stage: str, outcome: str) -> str | None:

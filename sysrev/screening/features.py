@@ -78,6 +78,8 @@ def tfidf_features(texts, *, ngram_max: int = 2, min_df: int = 1, max_df: float 
     n_docs, n_words = len(lengths), len(words)
     if not n_words:
         return Features(csr_matrix((n_docs, 1)), np.zeros(1, dtype=np.int64), [""], 1)
+    if sum(n_words ** n for n in range(1, ngram_max + 1)) >= 2 ** 63:
+        raise ValueError(f"{n_words} distinct tokens are too many to code {ngram_max}-grams as 64-bit integers")
     ids = np.asarray(ids, dtype=np.int64)
     doc = np.repeat(np.arange(n_docs), lengths)
     # A term is coded as one integer: n-grams of word ids in base n_words, offset past the shorter n-grams.

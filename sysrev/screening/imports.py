@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysrev.errors import InputError
+from sysrev.formats.truncation import csv_cut
 from sysrev.screening.log import Decision, now_timestamp, parse_timestamp
 from sysrev.screening.records import RecordMatcher
 
@@ -140,15 +141,22 @@ def _read_csv(path):
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise InputError("empty file", path=path) from None
-    rows = []
+    rows, counts = [], []
     line = reader.line_num + 1
     for cells in reader:
         start, line = line, reader.line_num + 1
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) != len(header):
-            raise InputError(f"expected {len(header)} columns, found {len(cells)}", path=path, line=start)
+        counts.append((start, len(cells)))
         rows.append((start, dict(zip(header, cells))))
+    short = sum(1 for _, count in counts if count < len(header))
+    cut = csv_cut(text, dialect, len(header), counts[-1], short) if counts else None
+    if cut is not None:  # a decision read from half a row would be a wrong decision
+        raise InputError(f"{cut.what}: the file looks cut off (an interrupted download or copy?); nothing was "
+                         "imported. Export it again", path=path, line=cut.line)
+    for start, count in counts:
+        if count != len(header):
+            raise InputError(f"expected {len(header)} columns, found {count}", path=path, line=start)
     return header, rows
 
 

@@ -101,11 +101,11 @@ class Ranker:
         open_ = np.ones(self.size, dtype=bool)
         open_[list(labelled)] = False
         rest = np.flatnonzero(open_)
-        scores = self.scores(labelled, rest) if len(rest) else None
+        scores = self.scores(labelled) if len(rest) else None  # all rows: cheaper than slicing the matrix
         if scores is None:
             return rest.tolist()
         # Sort by score (descending), ties by the seeded permutation.
-        keys = np.lexsort((self._tiebreak[rest], -scores))
+        keys = np.lexsort((self._tiebreak[rest], -scores[rest]))
         return rest[keys].tolist()
 
 

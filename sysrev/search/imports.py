@@ -54,15 +54,16 @@ def file_strategy(project, name: str) -> dict:
     return strategy if strategy.get("database") == "file" else {}
 
 
-def prepare_import(paths, source=None, *, project=None, format_name=None, reported_count=None, read=None
-                   ) -> PreparedImport:
+def prepare_import(paths, source=None, *, project=None, format_name=None, reported_count=None, read=None,
+                   allow_truncated=False) -> PreparedImport:
     """Read ``paths`` (one export, possibly split into several files) into a :class:`PreparedImport`.
 
-    ``read`` is the reader (default :func:`sysrev.formats.load_references`), so a command can announce a long
-    read first.
+    ``read`` is the reader (default :func:`sysrev.formats.load_references`, which refuses a file cut off
+    mid-record unless ``allow_truncated``), so a command can announce a long read first.
     """
     paths = [Path(p) for p in paths]
-    read = read or (lambda path: load_references(path, source=source, format=format_name))
+    read = read or (lambda path: load_references(path, source=source, format=format_name,
+                                                 allow_truncated=allow_truncated))
     parsed_files = [read(path) for path in paths]
     dialects = {parsed.dialect for parsed in parsed_files}
     dialect = dialects.pop() if len(dialects) == 1 else ""

@@ -119,6 +119,14 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
     return app
 
 
+def web_server(app: Flask, host: str, port: int):
+    """The HTTP server `sysrev serve` runs (werkzeug's, a thread per request), shared with the browser tests
+    and the latency benchmark so they measure what reviewers use."""
+    from werkzeug.serving import make_server
+
+    return make_server(host, port, app, threaded=True)
+
+
 def _refusal(message: str):
     """A 400 saying what was wrong: a page, or ``{"error": message}`` for the screening page's ``fetch``."""
     from sysrev.web.pages_screening import wants_json

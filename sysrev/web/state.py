@@ -183,7 +183,7 @@ def _files_signature(path: Path) -> tuple:
 
 @dataclass
 class Queue:
-    """One reviewer's work at one stage: decided records (in the order decided) and those still to do."""
+    """One reviewer's work at one stage: decided records (in the order first decided) and those still to do."""
 
     stage: str
     reviewer: str
@@ -206,9 +206,11 @@ def reviewer_queue(screening, stage: str, reviewer: str) -> Queue:
     state = screening.stages[stage]
     eligible = set(state.eligible)
     mine = {rid: d for rid, d in state.latest.get(reviewer, {}).items() if rid in eligible}
-    history = sorted(mine, key=lambda rid: mine[rid].line or 0)
+    # In the order first decided (the log's order of first rows, which the dict keeps): a changed mind keeps
+    # its place, so going back and on through one's decisions, and "record n of N", stay put.
+    history = list(mine)
     todo = [rid for rid in state.eligible if rid not in mine]
-    return Queue(stage, reviewer, history, todo, mine, _pace([mine[rid] for rid in history]))
+    return Queue(stage, reviewer, history, todo, mine, _pace(sorted(mine.values(), key=lambda d: d.line or 0)))
 
 
 def _pace(decisions) -> float | None:

@@ -192,3 +192,34 @@ def test_key_lines_follow_arrays_dotted_keys_and_multiline_values():
     assert lines[("db", 0, "name")] == 5 and lines[("db", 1)] == 6 and lines[("db", 1, "list")] == 7
     assert ("db", 1, "c") not in lines
     assert lines[("t", "a b")] == 10 and lines[("t", "a b", "x", "y", "z")] == 11
+
+
+def test_check_lists_the_problems_of_the_files_later_stages_added(tmp_path):
+    """studies.csv's records column, exemptions.csv, the full-text manifest, web accounts and the refresh
+    inbox are checked too, every problem listed (not only the first of each file)."""
+    write(tmp_path, "review.toml", REVIEW + '\n[[outcomes]]\nname = "pain"\ntype = "continuous"\n')
+    write(tmp_path, "analysis/analyses.toml", ANALYSES)
+    write(tmp_path, "records/records.jsonl", '{"record_id": "R1"}\n{"record_id": "R2"}\n')
+    write(tmp_path, "analysis/extraction/studies.csv", "study,records\nS1,R1\nS2,R1; R9\n")
+    write(tmp_path, "analysis/exemptions.csv", "study,stage,outcome,reason\nS1,extraction,pain,not reported\n"
+                                               "S1,extract,pain,typo in stage\nS3,rob2,*,no such study\n"
+                                               "S2,rob2,ODI,no such analysis\n")
+    write(tmp_path, "fulltext/manifest.csv", "record_id,status\nR1,retrieved\nR2,lost\n")
+    write(tmp_path, ".sysrev/web-users.json", '{"carol": "hash"}')
+    write(tmp_path, "searches/pubmed.toml", 'database = "pubmed"\nquery = "x"\n')
+    (tmp_path / "searches" / "inbox" / "pubmed").mkdir(parents=True)
+    result = CliRunner().invoke(cli, ["check", "--project", str(tmp_path)])
+    assert result.exit_code == 2
+    lines = result.output.splitlines()  # errors (stderr) and warnings (stdout)
+    expected = [
+        "studies.csv, line 3, column 'records': record R1 is listed under study 'S2' and under study 'S1'",
+        "studies.csv, line 3, column 'records': record R9 (study 'S2') is not in records/records.jsonl",
+        "exemptions.csv, line 3, column 'stage': stage 'extract' must be one of extraction, rob2",
+        "exemptions.csv, line 5, column 'outcome': outcome 'ODI' is not the outcome of any analysis",
+        "exemptions.csv, line 4, column 'study': study 'S3' is not in analysis/extraction/studies.csv",
+        "manifest.csv, line 3, column 'status': status 'lost' is not one of",
+        "web-users.json: account 'carol' is not a reviewer in review.toml",
+        "inbox/pubmed: the inbox takes one folder per database = \"file\" strategy",
+    ]
+    for text in expected:
+        assert any(text in line for line in lines), (text, result.output)

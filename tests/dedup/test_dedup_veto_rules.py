@@ -1,9 +1,13 @@
 """The veto table of docs/dedup.md ("Vetoes: what keeps two records apart"), row by row, on hand-built record
 pairs: what is a difference, what is not, and the reason a reviewer reads in the queue."""
 
+from dataclasses import replace
+
+import pytest
+
 from sysrev.dedup.keys import record_keys
 from sysrev.dedup.scoring import DUPLICATE, UNCERTAIN, compare
-from sysrev.dedup.vetoes import issue_veto, located_together, page_veto
+from sysrev.dedup.vetoes import issue_veto, located_together, page_veto, serial_year_veto
 from sysrev.records import Record
 
 ARTICLE = dict(title="Platform work and the erosion of occupational identity among software developers",
@@ -45,3 +49,25 @@ def test_a_recurring_title_merges_only_when_a_stated_locator_agrees():
     # the same column without any issue, page or article number: queued, never merged
     bare = compare(record_keys(Record(source_id="a", **COLUMN)), record_keys(Record(source_id="b", **COLUMN)))
     assert bare.kind == UNCERTAIN
+
+
+def test_pages_of_a_record_without_volume_are_a_position_unless_they_start_at_1():
+    # docs: "pages starting at 1 on a record without a volume (online-first pagination)" are no difference;
+    # any other pages of such a record still are
+    no_volume = dict(ARTICLE, volume="", issue="")
+    print_version = keys(**dict(ARTICLE, pages="840-861"))
+    assert page_veto(keys(**no_volume), print_version) == "first page differs (812 vs 840)"
+    assert page_veto(keys(**dict(no_volume, pages="1-22")), print_version) == ""
+    assert page_veto(print_version, keys(**dict(no_volume, pages="1-22"))) == ""
+
+
+@pytest.mark.parametrize("flagged", ["a.serial", "b.serial", "a.recurring", "b.recurring"])
+def test_a_differing_year_vetoes_when_either_record_is_a_recurring_title(flagged):
+    # docs: "recurring title … any of the above, and any difference in year" — one record known as recurring
+    # (a heading, or a title its venue printed twice) is enough
+    base = keys(**dict(ARTICLE, year=2019))
+    side, flag = flagged.split(".")
+    a = replace(base, **({flag: True} if side == "a" else {}))
+    b = replace(keys(**dict(ARTICLE, year=2020)), **({flag: True} if side == "b" else {}))
+    assert serial_year_veto(a, b).endswith("of different years (2019 vs 2020)")
+    assert serial_year_veto(base, keys(**dict(ARTICLE, year=2020))) == ""  # an ordinary article: no veto

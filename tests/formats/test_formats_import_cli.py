@@ -5,8 +5,8 @@ import json
 
 from click.testing import CliRunner
 
-from sysrev.cli.importer import snapshot_name
 from sysrev.cli.main import cli
+from sysrev.search.imports import snapshot_name
 from sysrev.search.snapshot import list_snapshots, read_snapshot
 
 

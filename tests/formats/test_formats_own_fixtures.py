@@ -529,8 +529,9 @@ def test_pubmed_xml_cut_off_names_the_line_of_the_file(tmp_path):
     path.write_text(f"\n<PubmedArticleSet>\n{article}\n{article[:60]}", encoding="utf-8")
     with pytest.raises(InputError) as err:
         read_references(path)
-    assert err.value.line == 4 and "malformed or truncated PubMed XML" in str(err.value)
+    assert err.value.line == 4 and "the last <PubmedArticle> is never closed" in str(err.value)
     assert str(err.value).startswith(f"{path}, line 4: ")
+    assert [r.pmid for r in load_references(path, allow_truncated=True).records] == ["1"]
 
 
 def test_csv_clinicaltrials_gov_layout(fx):

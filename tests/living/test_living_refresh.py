@@ -129,3 +129,24 @@ def test_an_empty_living_window_fails_that_search_with_exit_code_2(tmp_path, eut
     assert result.exit_code == 2
     assert "error: 1 search(es) failed: pubmed: the living-update window" in result.output
     assert "is empty" in result.output
+
+
+def test_a_cut_off_inbox_export_stops_the_refresh_before_anything_is_written(tmp_path, eutils_server):
+    """The inbox is read by the same reader as `sysrev import`: a file cut off mid-record is an error naming
+    it and its line, with nothing searched, imported or moved; --allow-truncated imports the complete records."""
+    root = make_project(tmp_path / "review")
+    (root / "searches" / "central.toml").write_text('database = "file"\nsource = "CENTRAL"\n', encoding="utf-8")
+    server = eutils_server(GrowingPubmed(3))
+    inbox = root / "searches" / "inbox" / "central"
+    inbox.mkdir(parents=True)
+    cut = RIS.format(pmid=1)[:-len("Journal\nPY  - 2025\nER  - \n")]  # the second record loses its end
+    (inbox / "central.ris").write_text(cut, encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["refresh", "--project", str(root)])
+    assert refused.exit_code == 2
+    assert "central.ris, line 7: the last record has no closing 'ER' line" in refused.output
+    assert not server.requests() and not (root / "searches" / "runs").exists()
+    assert (inbox / "central.ris").is_file()
+    allowed = CliRunner().invoke(cli, ["refresh", "--project", str(root), "--allow-truncated"])
+    assert allowed.exit_code == 0, allowed.output
+    assert "inbox/central: imported 1 file(s), 1 records" in allowed.output
+    assert "1 incomplete record(s) were dropped and 1 kept" in allowed.output

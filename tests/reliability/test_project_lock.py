@@ -198,6 +198,38 @@ def test_a_held_lock_times_out_with_a_clear_error_and_nothing_written(tmp_path, 
         holder.wait()
 
 
+def test_a_release_waits_for_the_project_lock(tmp_path, monkeypatch):
+    """`sysrev release` reruns every analysis (rewriting analysis/results/) and freezes the project: while
+    another command holds the lock it writes nothing and says why (before, it went ahead regardless)."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from sysrev.cli.main import cli
+
+    root = tmp_path / "normand"
+    example = Path(__file__).resolve().parents[2] / "examples" / "normand1999"
+    shutil.copytree(example, root, ignore=shutil.ignore_patterns("results"))
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time
+        from sysrev.locking import project_lock
+        with project_lock({str(root)!r}):
+            print("held", flush=True)
+            time.sleep(60)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setenv("SYSREV_LOCK_TIMEOUT", "1.5")
+        result = CliRunner().invoke(cli, ["release", "v1", "--project", str(root)])
+        assert result.exit_code == 2 and "held the project lock" in result.output, result.output
+        assert not (root / "releases").exists() and not (root / "analysis" / "results").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert CliRunner().invoke(cli, ["release", "v1", "--project", str(root)]).exit_code == 0
+    assert (root / "releases" / "v1" / "release.json").is_file()
+
+
 TRIAL = dict(title="Ultrasound-guided versus fluoroscopy-guided facet joint injections: a randomised trial",
              authors=["Smith, John"], year=2015, journal="Pain Physician", volume="18", pages="575-86")
 NEW_RIS = textwrap.dedent("""\

@@ -34,3 +34,32 @@ def test_an_unknown_or_violated_encoding_is_a_clean_error(tmp_path, template):
     broken.write_bytes(template.format(enc="Shift_JIS", title="Back pain").encode().replace(b"Back", b"\x81\x20"))
     result = runner.invoke(cli, ["import", str(broken), "--dry-run", "--out", str(tmp_path / "runs")])
     assert result.exit_code == 2 and "line 2" in result.output and "Shift_JIS" in result.output, result.output
+
+
+JATS = ('<?xml version="1.0" encoding="{enc}"?>\n<article><front><article-meta><permissions><license '
+        'license-type="open-access"/></permissions></article-meta></front><body><table-wrap id="t1"><label>Table 1'
+        "</label><table><tr><th>{title}</th></tr><tr><td>12</td></tr></table></table-wrap></body></article>\n")
+
+
+@pytest.mark.parametrize("encoding", ["Shift_JIS", "UTF-7"])
+def test_a_full_text_in_a_declared_multibyte_encoding_is_read(encoding):
+    """The full-text (JATS) reader too: expat's own reading of such a declaration raised ValueError."""
+    from sysrev.fulltext.jats import is_full_text, licence_of, parse_tables
+
+    data = JATS.format(enc=encoding, title=TITLE).encode(encoding)
+    assert [t.label for t in parse_tables(data, path="paper.xml")] == ["Table 1"]
+    assert TITLE in str(parse_tables(data, path="paper.xml")[0].header)
+    assert is_full_text(data) and licence_of(data) == "open-access"
+
+
+def test_a_full_text_in_an_unknown_encoding_is_a_clean_error_or_not_full_text():
+    """An unknown encoding raised LookupError (a traceback) from every full-text check; now the table reader
+    names the file and line, and the checks of a downloaded answer say 'not a full text'."""
+    from sysrev.errors import InputError
+    from sysrev.fulltext.jats import is_full_text, licence_of, parse_tables
+
+    data = JATS.format(enc="x-made-up", title="Pain").encode()
+    with pytest.raises(InputError, match="x-made-up") as caught:
+        parse_tables(data, path="paper.xml")
+    assert caught.value.line == 1 and "paper.xml" in str(caught.value)
+    assert is_full_text(data) is False and licence_of(data) == ""

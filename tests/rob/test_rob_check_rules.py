@@ -156,3 +156,20 @@ def test_a_typed_domain_judgement_that_disagrees_says_how_to_resolve_it(tmp_path
     assert problems(path) == [(ERROR, "D1.judgement", "stated judgement 'high' disagrees with the algorithm ('low'); "
                                                       "correct it, or make it an override with a justification",
                                line_in_table(path, "D1", "judgement"))]
+
+
+def test_an_answer_waiting_for_its_condition_is_not_called_inapplicable(tmp_path):
+    # 2.3 applies "If Y/PY/NI to 2.1 or 2.2": with 2.1 unanswered it may still apply, so its answer is kept
+    # and only the missing 2.1 is reported
+    answers = {**LOW_ANSWERS, "D2": {"2.2": "N", "2.3": "N", "2.6": "Y"}}
+    path = written(tmp_path, answers=answers)
+    assert [(s, k, m) for s, k, m, _ in problems(path)] == [(ERROR, "D2.answers.2.1", "missing answer")]
+
+
+def test_a_question_whose_all_condition_fails_on_one_answer_does_not_apply(tmp_path):
+    # 4.3 applies "If N/PN/NI to 4.1 and 4.2": an inappropriate method (4.1 PY) makes D4 high at once and
+    # 4.3–4.5 do not apply, even though 4.2 is N
+    answers = {**LOW_ANSWERS, "D4": {"4.1": "PY", "4.2": "N"}}
+    path = written(tmp_path, answers=answers)
+    assert problems(path) == []
+    assert load_assessment(path).domain("D4") == "high"

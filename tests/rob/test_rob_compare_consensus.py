@@ -243,3 +243,25 @@ def test_what_only_the_second_assessor_filled_in_is_a_disagreement_too():
     assert [consensus.domains[k].key for k in ("D1", "D2", "D3", "D4", "D5")] == ["D1", "D2", "D3", "D4", "D5"]
     assert (consensus.overall.override, consensus.overall.several_concerns_high,
             consensus.overall.direction) == (None, None, "")
+
+
+def test_answers_neither_assessor_could_give_yet_are_compared_but_not_agreed():
+    """Both left 2.1 empty (so 2.3's condition is undecided) and both left 4.2 empty but answered 4.3
+    (whose condition needs 4.2): nothing the algorithm can use is agreed there, so nothing is copied."""
+    answers = {**LOW_ANSWERS, "D2": {"2.2": "N", "2.6": "Y"},
+               "D4": {"4.1": "N", "4.3": "Y", "4.4": "N"}}
+    result = compare_assessments(assessment("AB", answers), assessment("CD", answers))
+    # compared: D1 3; D2 2.1–2.6 (2.3 waits for 2.1, 2.4 and 2.5 wait for 2.3; 2.7 does not apply after
+    # 2.6 Y); D3 3.1; D4 4.1–4.5 (4.3 waits for 4.2, 4.4 and 4.5 for 4.3); D5 3.
+    # agreed: all but 2.1, 2.3, 2.4, 2.5, 4.2, 4.3, 4.4 and 4.5
+    assert (result.answers_compared, result.answers_agreed) == (3 + 6 + 1 + 5 + 3, 3 + 2 + 1 + 1 + 3)
+    consensus = result.consensus
+    assert (consensus.domains["D2"].answers["2.3"], consensus.domains["D4"].answers["4.3"]) == ("", "")
+
+
+def test_two_different_overall_overrides_are_shown_side_by_side():
+    a = assessment("AB", LOW_ANSWERS, **{"overall.override": "high", "overall.justification": "sponsor bias"})
+    b = assessment("CD", LOW_ANSWERS, **{"overall.override": "some concerns", "overall.justification": "small"})
+    result = compare_assessments(a, b)
+    assert result.differences == [Difference("overall.override", "high", "some concerns")]
+    assert result.comments == {("overall", "judgement"): "DISAGREEMENT on override: AB=high, CD=some concerns"}

@@ -62,6 +62,7 @@ def test_a_hand_written_form_without_support_tables_reads_as_all_low(tmp_path):
     assert (a.study, a.outcome, a.assessor, a.result, a.notes, a.sources) == ("Trial X", "pain", "AB", "", "", [])
     assert a.judgements() == {"D1": "low", "D2": "low", "D3": "low", "D4": "low", "D5": "low", "overall": "low"}
     assert a.domains["D1"].answers == {"1.1": "Y", "1.2": "Y", "1.3": "N"}
+    assert [a.domains[k].key for k in ("D1", "D2", "D3", "D4", "D5")] == ["D1", "D2", "D3", "D4", "D5"]
     assert a.domains["D1"].support == {}
     assert (a.domains["D1"].judgement, a.domains["D1"].override, a.domains["D1"].justification,
             a.domains["D1"].direction) == (None, None, "", "")
@@ -219,3 +220,13 @@ def test_errors_are_located_under_table_headers_written_with_spaces_and_quotes(t
     with pytest.raises(InputError) as err:
         load_assessment(path)
     assert (err.value.line, err.value.column) == (line_number(path, '"3.9"'), "D3.support.3.9")
+
+
+def test_an_override_error_names_the_line_in_its_own_domain(tmp_path):
+    # D1's override is justified, D3's is not: the error points at D3's override, not at D1's
+    path = write(tmp_path, d1='override = "high"\njustification = "alternation, not random"',
+                 d3_answers='[D3]\noverride = "some concerns"')
+    with pytest.raises(InputError) as err:
+        load_assessment(path)
+    assert (err.value.line, err.value.column) == (line_number(path, 'override = "some concerns"'),
+                                                  "D3.justification")

@@ -6,6 +6,7 @@ import re
 import tomllib
 
 from sysrev.rob.form import Assessment, form_path, load_assessment, render_form, slug, write_form
+from sysrev.rob.questions import DOMAIN_BY_KEY
 
 # The RoB 2 guidance's conditions ("If … to …") for an individually randomized parallel-group trial, effect
 # of assignment (docs/rob.md, "Sources"); every other question always applies.
@@ -33,6 +34,9 @@ def test_the_template_lists_every_signalling_question_with_its_condition_and_opt
     assert sorted(found) == expected_ids
     for qid, (condition, options) in found.items():
         assert condition == CONDITIONS.get(qid), qid
+        if condition is None:  # nothing before the question's topic
+            topic = DOMAIN_BY_KEY[f"D{qid[0]}"].question(qid).topic
+            assert f'"{qid}" = ""  # {topic} (' in text, qid
         base = "Y/PY/PN/N" if qid == "3.2" else "Y/PY/PN/N/NI"  # 3.2 has no "no information" option
         assert options == base + ("/NA" if qid in CONDITIONS else ""), qid
 
@@ -63,7 +67,9 @@ def test_the_templates_placeholders_show_what_may_be_filled_in():
     for name in ("judgement", "override", "justification", "direction"):
         assert f'# {name} = ""' in tail
     header = " ".join(line.lstrip("# ") for line in lines[:5])
-    for phrase in ("Y, PY (probably yes), PN (probably no), N, NI (no information)", "`sysrev rob check`",
+    for phrase in ("RoB 2 assessment", "individually randomized parallel-group trial",
+                   "effect of assignment to intervention",
+                   "Y, PY (probably yes), PN (probably no), N, NI (no information)", "`sysrev rob check`",
                    "`override`", "`justification`", "RoB 2 full guidance (riskofbias.info)"):
         assert phrase in header, phrase
     # the confirmation's meaning, as docs/rob.md states it: true → high, false → some concerns

@@ -45,7 +45,7 @@ def test_a_weights_csv_without_study_and_weight_columns_is_an_error_on_line_1(tm
     with pytest.raises(InputError) as err:
         load_weights(path)
     assert (err.value.path, err.value.line) == (path, 1)
-    assert "expected a CSV header with the columns study,weight" in str(err.value)
+    assert str(err.value).endswith(": expected a CSV header with the columns study,weight")
 
 
 def test_a_weight_that_is_not_a_number_names_file_line_and_column(tmp_path):
@@ -86,3 +86,12 @@ def test_a_json_weights_file_of_another_shape_is_explained(tmp_path, content, pr
     assert err.value.path == path
     assert "expected a JSON object with studies[{study, weight}] (or result.studies[…], as `sysrev meta run` " \
            f"writes) ({problem}: " in str(err.value)
+
+
+def test_two_forms_for_one_study_and_outcome_still_give_figure_rows():
+    # `rob check` reports the second form as an error; the figures must not fail on it meanwhile
+    second = assessment("Park 2013", "pain")
+    second.domains["D1"].answers.update({"1.1": "Y", "1.2": "N", "1.3": "N"})  # 1.2 N: not concealed → high
+    rows = plot_rows([assessment("Park 2013", "pain"), assessment("Jee 2014", "pain"), second])
+    assert [(label, judgements["D1"]) for label, judgements in rows] == [
+        ("Jee 2014", None), ("Park 2013", None), ("Park 2013", "high")]

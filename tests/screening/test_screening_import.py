@@ -121,3 +121,18 @@ def test_real_asreview_labelled_dataset_layout(make_project, shared_fixtures, tm
     matched = [d for d in result.decisions if d.line <= 41]
     assert [d.record_id for d in matched] == [f"s{i:03d}" for i in range(40)]
     assert [d.decision for d in matched] == ["include" if r["label_included"] == "1" else "exclude" for r in rows]
+
+
+@pytest.mark.parametrize("keep", [-3, -40])  # inside the last row's quoted notes; inside its last line
+def test_a_cut_off_rayyan_export_is_refused_with_nothing_imported(make_project, own_fixtures, tmp_path, keep):
+    """A decisions export cut off in its last row would import half a decision (or a wrong one): refused,
+    naming the line where that row starts, and the reviewer's log is not created."""
+    project = make_project()
+    data = (own_fixtures / "screening" / "rayyan_articles.csv").read_bytes()
+    last_row_line = data.rstrip(b"\n").count(b"\n") + 1
+    cut = tmp_path / "rayyan_cut.csv"
+    cut.write_bytes(data.rstrip(b"\n")[:keep])
+    result = _import(project, cut, "--reviewer", "alice")
+    assert result.exit_code == 2
+    assert f"rayyan_cut.csv, line {last_row_line}: " in result.stderr and "looks cut off" in result.stderr
+    assert not log_path(project.screening_dir, "title_abstract", "alice").exists()

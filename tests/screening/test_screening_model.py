@@ -73,3 +73,8 @@ def test_svm_scores_do_not_depend_on_earlier_trainings():
     assert np.array_equal(svm.scores(rows, y), first)
     # and labels that separate the texts differently give other scores
     assert not np.allclose(svm.scores(rows, [0, 0, 1, 0, 1, 1]), first)
+
+
+def test_tfidf_features_refuse_an_n_gram_length_they_cannot_code():
+    with pytest.raises(ValueError, match="ngram_max"):
+        tfidf_features(["a b c d e"], ngram_max=4)

@@ -2,6 +2,7 @@
 that stop counts that do not add up, and the diagram files."""
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -82,6 +83,7 @@ def test_dedup_summary_that_disagrees_with_search_runs(complete):
         prisma_counts(complete)
     assert "hold pubmed 6, scopus 4 but records/dedup_summary.json says dedup read pubmed 6" in str(err.value)
     assert "identified (10) − duplicates removed (2) = 8" not in str(err.value)
+    assert str(err.value).endswith("re-run `sysrev dedup` after the last search run")
     path.write_text(json.dumps({"duplicates_removed": 1, "records": 8}))
     with pytest.raises(PrismaError, match=r"identified \(10\) − duplicates removed \(1\) = 9, but "
                                           "records/records.jsonl holds 8"):
@@ -338,4 +340,211 @@ def test_a_broken_dedup_summary_is_named_with_its_line(complete, content, messag
     with pytest.raises(InputError) as err:
         prisma_counts(complete)
     assert (err.value.path, err.value.line) == (path, line)
-    assert message in str(err.value)
+    where = f"{path}, line {line}: " if line else f"{path}: "
+    assert str(err.value).startswith(where + message)
+    assert line or str(err.value) == where + message  # the whole message when JSON itself is fine
+
+
+def test_a_report_still_maybe_at_full_text_is_counted_as_awaiting(make_project):
+    # r08 is still "maybe" at full text: the boxes add up with it counted as awaiting (5 sought, none
+    # retrieved-failed, 5 assessed, 2 excluded, 1 awaiting → 2 included)
+    ft = {**FT, 8: ("maybe", "")}
+    project = make_project({"title_abstract/alice.csv": rows("alice", TA), "full_text/alice.csv": rows("alice", ft)})
+    toml = project.root / "review.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "[screening]\n", "[screening]\nreviewers_per_record = 1\n"), encoding="utf-8")
+    from sysrev.project import load_project
+
+    c = prisma_counts(load_project(project.root))
+    assert (c.reports_sought, c.reports_not_retrieved, c.reports_assessed) == (5, 0, 5)
+    assert c.reports_excluded == {"wrong comparator": 1, "not randomised": 1}
+    assert (c.reports_awaiting, c.reports_included, c.studies_included, c.in_progress) == (1, 2, 2, True)
+    assert "full text: 1 record(s) still 'maybe' — decide include or exclude: r08" in c.awaiting_detail
+    data = c.to_dict()  # what `sysrev prisma --json` prints
+    assert (data["in_progress"], data["reports_awaiting"], data["updated_review"]) == (True, 1, False)
+
+
+@pytest.mark.parametrize("studies", [1, 2])
+def test_reports_grouped_into_fewer_or_as_many_studies_add_up(complete, studies):
+    # the two included reports are one study (two reports of it) or two studies
+    c = prisma_counts(complete, new_studies=studies)
+    assert (c.studies_included, c.reports_included) == (studies, 2)
+
+
+def test_more_studies_than_reports_is_refused(complete):
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(complete, new_studies=3)
+    assert str(err.value) == "the PRISMA counts do not add up: studies included ≠ a number ≤ reports included"
+
+
+def test_the_database_label_is_the_name_review_toml_gives(complete):
+    toml = complete.root / "review.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('name = "PubMed"', 'name = "MEDLINE (via PubMed)"'),
+                    encoding="utf-8")
+    from sysrev.project import load_project
+
+    assert prisma_counts(load_project(complete.root)).identified == {"MEDLINE (via PubMed)": 6, "Scopus": 4}
+
+
+def test_an_update_counts_only_what_came_after_the_previous_release(complete):
+    # The previous release covered the PubMed run and its records r01–r06 (2 studies from 2 reports). This
+    # update: the Scopus run's 4 records, 2 of them duplicates of PubMed records → 2 new records (r07, r08),
+    # both sent to full text; r07 excluded (not randomised), r08 not retrieved → nothing new included.
+    from sysrev.report.prisma import UpdateScope
+    from sysrev.search.snapshot import list_snapshots
+
+    (pubmed_run,) = [run for run in list_snapshots(complete.runs_dir) if "pubmed" in run.name]
+    scope = UpdateScope(runs=frozenset({pubmed_run.name}), records=frozenset(f"r0{i}" for i in range(1, 7)),
+                        studies=2, reports=2)
+    c = prisma_counts(complete, update=scope)
+    assert c.identified == {"Scopus": 4}
+    assert (c.duplicates_removed, c.records_screened, c.records_excluded, c.reports_sought) == (2, 2, 0, 2)
+    assert (c.reports_not_retrieved, c.reports_assessed, c.reports_excluded) == (1, 1, {"not randomised": 1})
+    assert (c.studies_included, c.reports_included) == (0, 0)
+    assert (c.previous_studies, c.previous_reports, c.total_studies, c.total_reports) == (2, 2, 2, 2)
+
+
+def test_a_dedup_summary_whose_record_count_disagrees_is_named(complete):
+    path = complete.records_dir / "dedup_summary.json"
+    path.write_text(json.dumps({"identified": {"pubmed": 6, "scopus": 4}, "duplicates_removed": 2, "records": 9}))
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(complete)
+    assert str(err.value) == ("the PRISMA counts do not add up:\n  records/dedup_summary.json says 9 records but "
+                              "records/records.jsonl holds 8")
+
+
+def test_full_text_conflicts_are_named_as_awaiting(make_project):
+    project = make_project({"title_abstract/alice.csv": rows("alice", TA), "title_abstract/bob.csv": rows("bob", TA),
+                            "full_text/alice.csv": rows("alice", FT),
+                            "full_text/bob.csv": rows("bob", {**FT, 1: ("exclude", "wrong comparator")})})
+    c = prisma_counts(project)
+    assert (c.reports_awaiting, c.reports_included) == (1, 1)
+    assert [d for d in c.awaiting_detail if d.startswith("full text: ")] == [
+        "full text: 1 record(s) on which reviewers disagree (settle with `sysrev screen reconcile`): r01"]
+
+
+def test_imported_files_without_a_strategy_are_labelled_with_their_import_source(complete):
+    # `sysrev import` records --source (or the file's dialect, e.g. pubmed for MEDLINE) in the manifest;
+    # "file" means neither was known, and the run's own name is used
+    from sysrev.records import Record
+    from sysrev.report.prisma import identified_per_database
+    from sysrev.search.snapshot import write_snapshot
+
+    for name, source in [("medline-export", "pubmed"), ("ovid-embase", "Embase (Ovid)"), ("misc", "file")]:
+        write_snapshot(complete.runs_dir, name, [Record(source_id=f"{name}-1", title=name)], database="file",
+                       extra={"source": source})
+    (complete.searches_dir / "a-broken.toml").write_text("database = \n", encoding="utf-8")
+    (complete.searches_dir / "pubmed.toml").write_text('database = "pubmed"\nquery = "x"\n', encoding="utf-8")
+    (complete.searches_dir / "zz-central.toml").write_text('database = "file"\nsource = "CENTRAL"\n',
+                                                           encoding="utf-8")
+    write_snapshot(complete.runs_dir, "zz-central", [Record(source_id="CN-1", title="c")], database="file")
+    by_label, _ = identified_per_database(complete)
+    assert by_label == {"PubMed": 7, "Scopus": 4, "Embase (Ovid)": 1, "misc": 1, "CENTRAL": 1}
+
+
+def test_a_database_run_without_strategy_or_review_toml_entry_keeps_the_databases_name(complete):
+    from sysrev.records import Record
+    from sysrev.report.prisma import identified_per_database
+    from sysrev.search.snapshot import write_snapshot
+
+    write_snapshot(complete.runs_dir, "pubmed-extra", [Record(source_id="39000001", title="new")], database="pubmed")
+    assert identified_per_database(complete)[0] == {"PubMed": 7, "Scopus": 4}  # "PubMed", never "pubmed"
+
+
+def test_no_search_runs_says_where_the_identified_count_comes_from(complete):
+    import shutil
+
+    shutil.rmtree(complete.runs_dir)
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(complete)
+    assert str(err.value) == (f"no search runs in {complete.runs_dir}: PRISMA's 'records identified' comes from "
+                              "them (sysrev search run, or sysrev import for exported files)")
+
+
+def test_every_problem_is_listed_on_its_own_line(complete):
+    path = complete.records_dir / "dedup_summary.json"
+    path.write_text(json.dumps({"identified": {"pubmed": 6, "scopus": 4}, "duplicates_removed": 1, "records": 9}))
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(complete)
+    assert str(err.value) == ("the PRISMA counts do not add up:\n"
+                              "  identified (10) − duplicates removed (1) = 9, but records/records.jsonl holds 8 "
+                              "records\n"
+                              "  records/dedup_summary.json says 9 records but records/records.jsonl holds 8")
+
+
+def test_full_text_decisions_of_two_reviewers_on_an_excluded_record_are_all_named(make_project):
+    project = make_project({"title_abstract/alice.csv": rows("alice", TA),
+                            "full_text/alice.csv": rows("alice", {**FT, 2: ("include", "")}),
+                            "full_text/bob.csv": rows("bob", {**FT, 2: ("include", "")})})
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(project)
+    assert re.search(r"record r02 has decisions \(\S*full_text/alice.csv, line 7, \S*full_text/bob.csv, line 7\)",
+                     str(err.value))
+
+
+def test_an_update_without_duplicates_adds_up(complete):
+    # the previous release covered the PubMed run but screened only r03–r06; this update's 4 Scopus records
+    # are the 4 records it screens (r01, r02, r07, r08): no duplicates removed
+    from sysrev.report.prisma import UpdateScope
+    from sysrev.search.snapshot import list_snapshots
+
+    (pubmed_run,) = [run for run in list_snapshots(complete.runs_dir) if "pubmed" in run.name]
+    scope = UpdateScope(runs=frozenset({pubmed_run.name}), records=frozenset({"r03", "r04", "r05", "r06"}),
+                        studies=1, reports=1)
+    c = prisma_counts(complete, update=scope)
+    assert (c.identified_total, c.duplicates_removed, c.records_screened, c.records_excluded) == (4, 0, 4, 1)
+    assert (c.reports_sought, c.reports_not_retrieved, c.reports_assessed, c.reports_included) == (3, 1, 2, 1)
+
+
+def update_without_duplicates(complete):
+    """The previous release covered the PubMed run and screened r03–r06 (1 study, 1 report); this update
+    screens r01, r02, r07, r08 and includes one report, r01 (see the test above)."""
+    from sysrev.report.prisma import UpdateScope
+    from sysrev.search.snapshot import list_snapshots
+
+    (pubmed_run,) = [run for run in list_snapshots(complete.runs_dir) if "pubmed" in run.name]
+    return UpdateScope(runs=frozenset({pubmed_run.name}), records=frozenset({"r03", "r04", "r05", "r06"}),
+                       studies=1, reports=1)
+
+
+def test_a_new_report_of_a_previous_study_counts_with_the_previous_reports(complete):
+    # r01 is a second paper of the study the previous version included: no new study, no report of a new
+    # study; the previous version's box holds 1 study and 1 + 1 reports
+    c = prisma_counts(complete, update=update_without_duplicates(complete), reports_of_previous=1, new_studies=0)
+    assert (c.studies_included, c.reports_included, c.previous_reports_added) == (0, 0, 1)
+    assert (c.previous_studies, c.previous_reports, c.total_studies, c.total_reports) == (1, 2, 1, 2)
+    from dataclasses import replace
+
+    from sysrev.report.prisma import _check_sums
+
+    with pytest.raises(PrismaError) as err:
+        _check_sums(replace(c, reports_included=1))
+    assert str(err.value).startswith("the PRISMA counts do not add up: reports included (of new studies + new "
+                                     "reports of previous studies) ≠ reports assessed − reports excluded")
+
+
+def test_more_reports_of_previous_studies_than_reports_included_is_refused(complete):
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(complete, update=update_without_duplicates(complete), reports_of_previous=2, new_studies=0)
+    assert str(err.value) == "2 reports of previous studies, but this update included only 1 reports at full text"
+
+
+def test_reports_of_previous_studies_need_an_update(complete):
+    from sysrev.errors import SysrevError
+
+    with pytest.raises(SysrevError, match=r"^reports of the previous version's studies are counted only for an "
+                                          r"update \(UpdateScope\)$"):
+        prisma_counts(complete, reports_of_previous=1)
+
+
+def test_an_update_that_screens_more_records_than_its_runs_found_is_refused(complete):
+    # both runs belong to the previous release, yet 6 records (r03–r08) are outside its scope
+    from sysrev.report.prisma import UpdateScope
+    from sysrev.search.snapshot import list_snapshots
+
+    runs = frozenset(run.name for run in list_snapshots(complete.runs_dir))
+    scope = UpdateScope(runs=runs, records=frozenset({"r01", "r02"}), studies=1, reports=1)
+    with pytest.raises(PrismaError) as err:
+        prisma_counts(complete, update=scope)
+    assert str(err.value) == ("this update screened 6 new records but its search runs identified only 0: "
+                              "re-run `sysrev dedup` after the last search run")

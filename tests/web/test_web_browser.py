@@ -22,9 +22,9 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this ma
 
 @pytest.fixture
 def server(app):
-    from werkzeug.serving import make_server
+    from sysrev.web.app import web_server
 
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    httpd = web_server(app, "127.0.0.1", 0)  # the server `sysrev serve` runs
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
@@ -104,11 +104,13 @@ def test_screen_ten_records_by_keyboard_reload_and_resume(page, project, shots):
     page.keyboard.press("i")  # a changed mind (undo): a new row, then on to the first undecided record
     page.wait_for_selector("text=record 6 of 10")
     assert decisions(project, "title_abstract", "alice")[-1] == ("R000005", "include")
+    page.evaluate("window.sameDocument = true")
     for n, key in enumerate(["i", "i", "e"], start=6):
         page.wait_for_selector(f"text=record {n} of 10")
         page.wait_for_selector("html[data-next=ready]")  # as a reviewer who reads first
         page.keyboard.press(key)
     page.wait_for_selector("text=record 9 of 10")
+    assert page.evaluate("window.sameDocument") is True, decisions(project, "title_abstract", "alice")
     page.keyboard.press("m")
     page.keyboard.press("i")  # typed ahead, before record 10 shows: kept for it, as the terminal keeps it
     page.wait_for_selector("text=nothing left for you")
@@ -118,6 +120,29 @@ def test_screen_ten_records_by_keyboard_reload_and_resume(page, project, shots):
                                    "include", "include", "exclude", "maybe", "include"]
     assert [r for r, _ in got] == [f"R{n:06d}" for n in range(1, 6)] + ["R000005"] + [
         f"R{n:06d}" for n in range(6, 11)]
+
+
+def test_full_text_exclusion_by_keyboard_needs_a_reason(page, project):
+    """At full text, `e` alone asks for a reason; `2` picks the second reason, `e` then posts with fetch."""
+    from sysrev.screening.log import Decision, append_decisions, log_path
+
+    for reviewer in ("alice", "bob"):  # R000001 and R000002 go on to full text
+        append_decisions(log_path(project.screening_dir, "title_abstract", reviewer),
+                         [Decision(rid, "include", "", reviewer, "2026-12-01T10:00:00Z")
+                          for rid in ("R000001", "R000002")])
+    sign_in(page, "alice")
+    page.goto(f"{page.base}/screen/full_text")
+    page.wait_for_selector("html[data-next=ready]")
+    first = page.inner_text(".ids").split(" · ")[-1]
+    page.keyboard.press("e")
+    page.wait_for_selector("#reasons.ask")  # no reason chosen yet: nothing posted
+    assert not (project.screening_dir / "full_text" / "alice.csv").exists()
+    page.keyboard.press("2")
+    page.keyboard.press("e")
+    page.wait_for_selector("text=record 2 of 2")
+    assert decisions(project, "full_text", "alice") == [(first, "exclude")]
+    with open(project.screening_dir / "full_text" / "alice.csv", newline="") as fh:
+        assert next(csv.DictReader(fh))["reason"] == "wrong comparator"
 
 
 def test_screening_without_javascript_posts_the_form(page, project):

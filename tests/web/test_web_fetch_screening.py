@@ -82,8 +82,12 @@ def test_going_back_then_on_through_own_decisions(alice, project):
     body = client.get("/screen/title_abstract/next?after=R000001", headers=JSON).get_json()
     assert body["record_id"] == "R000002" and body["url"] == "/screen/title_abstract?at=R000002"
     assert "Your decision so far: <strong>exclude</strong>" in body["html"] and "record 2 of 10" in body["html"]
-    # A changed mind on R000001 is a new row; the page moves on to R000002 as it expected.
+    # A changed mind on R000001 is a new row; the page moves on to R000002 as it expected, and R000001 keeps
+    # its place among her decisions (first decided, first in the list), so going on stays as it was.
     assert post(client, csrf, "R000001", "exclude", expect_next="R000002").get_json()["next_ok"] is True
+    again = client.get("/screen/title_abstract/next?after=R000001", headers=JSON).get_json()
+    assert again["record_id"] == "R000002" and "record 2 of 10" in again["html"]
+    assert "record 1 of 10" in client.get("/screen/title_abstract?at=R000001").data.decode()
     assert rows(project, "alice") == [("R000001", "include"), ("R000002", "exclude"), ("R000003", "maybe"),
                                       ("R000001", "exclude")]
 

@@ -58,6 +58,11 @@
       var held = { after: after, promise: promise, done: false, next: null };
       ahead = held;
       promise.then(function (next) {
+        if (next && next.html) {  // parsed now, while the reviewer reads, not after the key press
+          var parsed = document.createElement("template");
+          parsed.innerHTML = next.html;
+          next.fragment = parsed.content;
+        }
         held.done = true;
         held.next = next;
         if (ahead === held) root.dataset.next = "ready";
@@ -76,7 +81,8 @@
       // (e.g. the relevance model is still learning), the decision is posted at once all the same and the
       // server answers with the next record itself.
       var held = ahead;
-      if (held.done) data.append("expect_next", held.next && held.next.record_id ? held.next.record_id : "");
+      var expecting = held.done;  // decided now: the fetch ahead may still arrive while the post is on its way
+      if (expecting) data.append("expect_next", held.next && held.next.record_id ? held.next.record_id : "");
       fetch(form.action, { method: "POST", body: data, credentials: "same-origin",
                            headers: { Accept: "application/json", "X-CSRF-Token": data.get("csrf_token") } })
         .then(function (r) {
@@ -90,12 +96,13 @@
             if (answer.body && answer.body.error) say(answer.body.error); else window.location.reload();
             return;
           }
-          var next = held.done ? (answer.body.next_ok ? held.next : null) : answer.body.next;
+          var next = expecting ? (answer.body.next_ok ? held.next : null) : answer.body.next;
           if (!next || !next.record_id) {  // nothing left, or the queue changed meanwhile: load the page
+            typeAhead = [];  // keys pressed while it loads must not go to the record still on screen
             window.location.assign(screen.dataset.screenUrl);
             return;
           }
-          screen.innerHTML = next.html;
+          if (next.fragment) screen.replaceChildren(next.fragment); else screen.innerHTML = next.html;
           say("");
           window.history.replaceState(null, "", next.url);
           var title = screen.querySelector("h1");

@@ -1,0 +1,138 @@
+"""How each reader tells a file cut off in its last record (an interrupted download or copy) from a complete one.
+
+A cut is recognised from the structure of the format, never from one example:
+
+* a record terminator the format has and the last record lacks (RIS ``ER``, Web of Science ``ER``);
+* a bracket or element that never closes (a BibTeX entry's braces, an XML element, a JSON array);
+* for line formats whose records have no terminator (MEDLINE/NBIB, EndNote tagged, CSV): a last line with no
+  line break (every exporter ends its lines; a copy cut mid-line does not), an open quotation mark, fewer
+  cells than the header, or a record that lacks the closing field every record of its kind ends with.
+
+This module holds what several readers share; each reader applies the rules of its format and reports the
+cut as :class:`sysrev.formats.result.Truncation`.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from xml.parsers import expat
+
+from sysrev.errors import InputError
+from sysrev.formats.result import Truncation
+from sysrev.formats.safexml import as_expat_input, refuse_internal_subset
+
+MID_LINE = ("the file ends in the middle of a line (no line break after its last line), inside this record; "
+            "if the file is complete, end it with a line break")
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def ends_mid_line(text: str) -> bool:
+    """Whether ``text`` has content after its last line break (a file cut mid-line; exporters end every line)."""
+    return bool(text) and not text.endswith(("\n", "\r"))
+
+
+@dataclass(frozen=True)
+class XMLCut:
+    """An XML document that is a well-formed beginning of a document cut off before its end.
+
+    ``line`` is where the cut-off record starts (or where the file ends, when the cut fell between records:
+    ``in_record`` False); ``complete`` is the document up to the last complete record, with the elements
+    still open there closed, ready to be parsed like the original."""
+
+    line: int
+    in_record: bool
+    complete: bytes
+
+
+class _NotAPrefix(Exception):
+    pass
+
+
+def xml_cut(data: bytes, record_tags) -> XMLCut | None:
+    """``data`` as :class:`XMLCut` when it is the beginning of a well-formed document that stops before its
+    end (every byte parses; only the end of the document is missing), else None (complete, or damaged
+    somewhere other than at its end: the reader's own parse reports that).
+
+    ``record_tags`` are the elements that hold one record each (``record``, ``PubmedArticle`` …).
+    """
+    try:
+        data = as_expat_input(data)
+    except InputError:  # an encoding the declaration names and the bytes break: the reader reports it
+        return None
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    refuse_internal_subset(parser, _NotAPrefix)
+    open_tags = []  # (tag, line) of the elements open now
+    state = {"record_line": None, "last_end": None, "open_at_end": []}
+    records = set(record_tags)
+
+    def start(tag, _attrs):
+        if tag in records and state["record_line"] is None:
+            state["record_line"] = parser.CurrentLineNumber
+        open_tags.append(tag)
+
+    def end(tag):
+        open_tags.pop()
+        if tag in records and tag not in open_tags:
+            state["record_line"] = None
+            close = data.index(b">", parser.CurrentByteIndex) + 1
+            state["last_end"], state["open_at_end"] = close, list(open_tags)
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        parser.Parse(data, False)
+    except (expat.ExpatError, _NotAPrefix):
+        return None  # damaged before the end: not a cut
+    try:
+        parser.Parse(b"", True)
+        return None  # the document is complete
+    except expat.ExpatError:
+        pass
+    if state["last_end"] is None:
+        prefix, still_open = b"", []
+    else:
+        prefix, still_open = data[:state["last_end"]], state["open_at_end"]
+    closing = "".join(f"</{tag}>" for tag in reversed(still_open)).encode("utf-8")
+    in_record = state["record_line"] is not None
+    line = state["record_line"] if in_record else data.count(b"\n") + 1
+    return XMLCut(line=line, in_record=in_record, complete=prefix + closing)
+
+
+def csv_cut(text: str, dialect, columns: int, last_row: tuple[int, int], short_rows: int) -> Truncation | None:
+    """The last row of a CSV ``text`` read with ``dialect`` as cut off, or None. ``columns`` is the header's
+    length, ``last_row`` the (line, cell count) of the last non-empty row, ``short_rows`` how many rows have
+    fewer cells than the header.
+
+    CSV has no record terminator; a row cut off shows as a quoted cell still open at the end of the file, as
+    fewer cells than the header where every other row has them all, or as a last line with no line break
+    that does not end with a closed quoted cell (exporters end every row with a line break)."""
+    row_line, cells = last_row
+    tail = text[_offset_of_line(text, row_line):]
+    quoted = dialect.quoting != csv.QUOTE_NONE
+    try:
+        list(csv.reader(io.StringIO(tail, newline=""), dialect=dialect, strict=True))
+        strict_ok = True
+    except csv.Error as exc:
+        if quoted and "unexpected end of data" in str(exc):
+            return Truncation(line=row_line, what="a quoted cell of the last row is never closed (the file ends "
+                                                  "inside it)")
+        strict_ok = False
+    if cells < columns and short_rows == 1:
+        return Truncation(line=row_line, what=f"the last row has {cells} cell(s) where the header and every other "
+                                              f"row have {columns}")
+    closed_quote = quoted and strict_ok and tail.rstrip().endswith(dialect.quotechar)
+    if ends_mid_line(text) and not closed_quote:
+        return Truncation(line=row_line, what=MID_LINE)
+    return None
+
+
+def _offset_of_line(text: str, line: int) -> int:
+    """Where physical line ``line`` (1-based, as the csv module counts: CR LF, CR or LF end a line) starts."""
+    if line <= 1:
+        return 0
+    for number, match in enumerate(_LINE_END.finditer(text), start=2):
+        if number == line:
+            return match.end()
+    return len(text)
