@@ -8,7 +8,7 @@ record per cluster). :func:`deduplicate` runs it on a list of records; :func:`ru
 search runs, writing ``records/records.jsonl``, which :func:`load_records` reads (contract 5).
 """
 
-import importlib
+from sysrev.lazy_exports import lazy_exports
 
 # Name -> the module that defines it. Loaded on first use (PEP 562), so importing a light submodule (the
 # decisions file, the review queue) does not pay for rapidfuzz and numpy, which the engine needs.
@@ -20,13 +20,4 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -11,7 +11,7 @@ probably relevant first, learnt from that reviewer's decisions only) and :func:`
 reviewer stands against the stopping rule; ``.sentence()`` says it in words).
 """
 
-import importlib
+from sysrev.lazy_exports import lazy_exports
 
 # Name -> the module that defines it. Loaded on first use (PEP 562), so importing one light submodule (the
 # stage names in sysrev.screening.config, say) does not pay for numpy and scikit-learn, which ranking needs;
@@ -34,13 +34,4 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

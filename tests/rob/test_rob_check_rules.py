@@ -2,16 +2,11 @@
 message: overrides equal to the algorithm, typed-in overall judgements, the assessor's overall confirmation,
 answers to questions that do (not) apply. Expected lines are where the test put the entry."""
 
+from rob_answers import LOW_ANSWERS
+
 from sysrev.rob.check import ERROR, WARNING, assessment_problems, check_folder
 from sysrev.rob.form import Assessment, form_path, load_assessment, write_form
 
-LOW_ANSWERS = {
-    "D1": {"1.1": "Y", "1.2": "Y", "1.3": "N"},
-    "D2": {"2.1": "N", "2.2": "N", "2.6": "Y"},
-    "D3": {"3.1": "Y"},
-    "D4": {"4.1": "N", "4.2": "N", "4.3": "N"},
-    "D5": {"5.1": "Y", "5.2": "N", "5.3": "N"},
-}
 # D1: 1.2 NI and 1.3 N → some concerns; D5: 5.2/5.3 N/PN and 5.1 NI → some concerns (guidance flowcharts)
 TWO_CONCERNS = {**LOW_ANSWERS, "D1": {"1.1": "Y", "1.2": "NI", "1.3": "N"}, "D5": {"5.1": "NI", "5.2": "N",
                                                                                      "5.3": "N"}}

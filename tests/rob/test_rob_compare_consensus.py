@@ -8,17 +8,11 @@ naming both values, free-text support of both assessors is kept and labelled.
 
 import tomllib
 
+from rob_answers import LOW_ANSWERS
+
 from sysrev.rob.check import ERROR, assessment_problems
 from sysrev.rob.compare import Difference, compare_assessments
 from sysrev.rob.form import Assessment, form_path, load_assessment, write_form
-
-LOW_ANSWERS = {
-    "D1": {"1.1": "Y", "1.2": "Y", "1.3": "N"},
-    "D2": {"2.1": "N", "2.2": "N", "2.6": "Y"},
-    "D3": {"3.1": "Y"},
-    "D4": {"4.1": "N", "4.2": "N", "4.3": "N"},
-    "D5": {"5.1": "Y", "5.2": "N", "5.3": "N"},
-}
 
 
 def assessment(assessor, answers, **fields):

@@ -4,20 +4,13 @@ import json
 import shutil
 
 import pytest
+from rob_answers import LOW_ANSWERS
 
 from sysrev.errors import InputError, SysrevError
 from sysrev.rob.check import ERROR, WARNING, assessment_problems, check_folder
 from sysrev.rob.compare import compare_assessments, compare_paths
 from sysrev.rob.form import Assessment, form_path, load_assessment, render_form, slug, write_form
 from sysrev.rob.summary import load_weights, rob_for_forest, weights_by_study
-
-LOW_ANSWERS = {
-    "D1": {"1.1": "Y", "1.2": "Y", "1.3": "N"},
-    "D2": {"2.1": "N", "2.2": "N", "2.6": "Y"},
-    "D3": {"3.1": "Y"},
-    "D4": {"4.1": "N", "4.2": "N", "4.3": "N"},
-    "D5": {"5.1": "Y", "5.2": "N", "5.3": "N"},
-}
 
 
 def make(tmp_path, study="Trial X", outcome="pain", answers=LOW_ANSWERS, **overall):
