@@ -181,12 +181,16 @@ def choose_order(stage):
     return redirect(url_for("screening.screen", stage=stage))
 
 
+def _at_full_text_or_404(record_id) -> None:
+    """Papers are shown only for records at full-text screening: any other ID is "not found"."""
+    if record_id not in g.cache.screening().stages["full_text"].eligible:
+        abort(404)
+
+
 @blueprint.route("/paper/<record_id>")
 def paper(record_id):
     """The stored full text of a record at full-text screening (or its DOI link)."""
-    screening = g.cache.screening()
-    if record_id not in screening.stages["full_text"].eligible:
-        abort(404)
+    _at_full_text_or_404(record_id)
     entry, path = paper_location(g.project, record_id)
     if path is not None:
         return send_file(path, mimetype="application/pdf" if entry.format == "pdf" else "application/xml")
@@ -201,9 +205,7 @@ def paper_tables_page(record_id):
     """The tables of a record's stored JATS full text, numbered as in the paper (``sysrev fulltext show``)."""
     from sysrev.fulltext.paper import paper_tables
 
-    screening = g.cache.screening()
-    if record_id not in screening.stages["full_text"].eligible:
-        abort(404)
+    _at_full_text_or_404(record_id)
     entry, tables = paper_tables(g.project, record_id)
     return render_template("paper_tables.html", record_id=record_id, entry=entry, tables=tables,
                            record=g.cache.record(record_id))

@@ -18,6 +18,23 @@ from sysrev.search.snapshot import write_snapshot
 REPO = Path(__file__).resolve().parents[2]
 ROB_TEMPLATE = REPO / "tests" / "fixtures" / "rob" / "project" / "analysis" / "rob2" / "Trial_Alpha_2019--pain.toml"
 EXTRACTION_COLUMNS = "study,outcome,item,timepoint,arm,n,mean,sd,events,scale,source,source_url,raw,method,note"
+
+# A CENTRAL export (RIS) as a reviewer drops it into searches/inbox/: a record that PubMed also returns
+# (DOI of synthetic PMID {pmid}) and one found only by hand-searching.
+CENTRAL_RIS = """TY  - JOUR
+TI  - Effect of intervention {pmid} on back pain.
+DO  - 10.1000/SYN.{pmid}
+PY  - 2012
+ER  - 
+
+TY  - JOUR
+TI  - A hand-searched trial of paravertebral drug T in chronic sciatica
+AU  - Zed, Z
+JO  - Central Only Journal
+PY  - 2025
+ER  - 
+"""
+
 STUDY_COLUMNS = "study,citation,records"
 
 REVIEW_TOML = """

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from click.testing import CliRunner
 from growing_pubmed import GrowingPubmed
 from living_project import (
+    CENTRAL_RIS,
     decide,
     make_project,
     record_ids,
@@ -22,20 +23,6 @@ from living_project import (
 from sysrev.cli.main import cli
 from sysrev.project import load_project
 from sysrev.screening.state import load_screening
-
-CENTRAL_RIS = """TY  - JOUR
-TI  - Effect of intervention {pmid} on back pain.
-DO  - 10.1000/SYN.{pmid}
-PY  - 2012
-ER  - 
-
-TY  - JOUR
-TI  - A hand-searched trial of paravertebral drug T in chronic sciatica
-AU  - Zed, Z
-JO  - Central Only Journal
-PY  - 2025
-ER  - 
-"""
 
 
 def dersimonian_laird(effects, variances, z=1.959964):

@@ -5,25 +5,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from click.testing import CliRunner
 from growing_pubmed import GrowingPubmed
-from living_project import make_project
+from living_project import CENTRAL_RIS, make_project
 
 from sysrev.cli.main import cli
 from sysrev.project import load_project
 from sysrev.screening.state import load_screening
-
-RIS = """TY  - JOUR
-TI  - Effect of intervention {pmid} on back pain.
-DO  - 10.1000/SYN.{pmid}
-PY  - 2012
-ER  - 
-
-TY  - JOUR
-TI  - A hand-searched trial of paravertebral drug T in chronic sciatica
-AU  - Zed, Z
-JO  - Central Only Journal
-PY  - 2025
-ER  - 
-"""
 
 
 def _today():
@@ -55,7 +41,7 @@ def test_refresh_queues_only_new_records_and_a_second_run_adds_nothing(tmp_path,
     new_pmids = corpus.enter(3, entered=_today())
     inbox = root / "searches" / "inbox" / "central"
     inbox.mkdir(parents=True)
-    (inbox / "central-2026.ris").write_text(RIS.format(pmid=corpus.records[0][0]), encoding="utf-8")
+    (inbox / "central-2026.ris").write_text(CENTRAL_RIS.format(pmid=corpus.records[0][0]), encoding="utf-8")
     before = {r["record_id"]: r for r in _records(root)}
 
     second = runner.invoke(cli, ["refresh", "--project", str(root), "--json"])
@@ -109,7 +95,7 @@ def test_an_export_outside_a_strategy_folder_is_an_error(tmp_path, eutils_server
     root = make_project(tmp_path / "review")
     eutils_server(GrowingPubmed(3))
     (root / "searches" / "inbox").mkdir()
-    (root / "searches" / "inbox" / "export.ris").write_text(RIS.format(pmid=1), encoding="utf-8")
+    (root / "searches" / "inbox" / "export.ris").write_text(CENTRAL_RIS.format(pmid=1), encoding="utf-8")
     result = CliRunner().invoke(cli, ["refresh", "--project", str(root)])
     assert result.exit_code == 2
     assert "export.ris: the inbox takes one folder per database = \"file\" strategy" in result.output
@@ -139,7 +125,7 @@ def test_a_cut_off_inbox_export_stops_the_refresh_before_anything_is_written(tmp
     server = eutils_server(GrowingPubmed(3))
     inbox = root / "searches" / "inbox" / "central"
     inbox.mkdir(parents=True)
-    cut = RIS.format(pmid=1)[:-len("Journal\nPY  - 2025\nER  - \n")]  # the second record loses its end
+    cut = CENTRAL_RIS.format(pmid=1)[:-len("Journal\nPY  - 2025\nER  - \n")]  # the second record loses its end
     (inbox / "central.ris").write_text(cut, encoding="utf-8")
     refused = CliRunner().invoke(cli, ["refresh", "--project", str(root)])
     assert refused.exit_code == 2
