@@ -143,7 +143,12 @@ def test_no_author_on_either_side_is_missing():
     ("Dtsch Med Wochenschr", "Deutsche Medizinische Wochenschrift"),
     ("Proc Natl Acad Sci", "Proceedings of the National Academy of Sciences"),
     ("Nephron", "Nephron Clinical Practice"),
+    ("Jpn J Clin Oncol", "Japanese Journal of Clinical Oncology"),        # a contraction of three letters
+    ("J Pain Res", "Journal of Pain Research"),
     ("Anesthesiology", "Anesthesiolgy"),                                   # a near-identical spelling
+    ("Anesthesiology", "Anesthesiolagy"),
+    # one letter in ten: 2 × 9 / 20 = 90 %, the least a near-identical spelling may have
+    ("Nephrology", "Nephrolagy"),
     ("Blood. Conference: 52nd ASH Annual Meeting", "52nd ASH Annual Meeting"),  # the meeting as venue
 ])
 def test_journals_that_are_one_venue(a, b):
@@ -154,6 +159,11 @@ def test_journals_that_are_one_venue(a, b):
 @pytest.mark.parametrize("a, b", [
     ("Nephrology", "Neurology"),
     ("Workshop on Information Systems", "Journal of Information Systems"),  # anchored at the first word
+    ("Nephrology", "Pediatric Nephrology"),                                  # ... a word added in front
+    ("J Urol", "Journal of Neurology"),              # "urol" is in "neurology", but not from its first letter
+    ("Anesth Surg J", "Aesthetic Surgery Journal"),  # "anesth" is no contraction of "aesthetic" (no n)
+    # every word of the short name in the long one, but not in order
+    ("J Pain Res", "Journal of Research on Pain and Symptom Management"),
     ("ECIS 2019 Proceedings", "ECIS 2020 Proceedings"),                    # two editions of a conference
     ("27th European Conference on Information Systems", "28th European Conference on Information Systems"),
 ])

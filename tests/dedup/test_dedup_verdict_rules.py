@@ -139,6 +139,17 @@ def test_one_item_indexed_as_two_kinds_on_the_same_volume_and_page_merges():
     assert verdict(ARTICLE, dict(ERRATUM, issue="7", pages="561-570", year=2015)).kind == RELATED
 
 
+def test_a_preprint_known_by_its_doi_and_its_copy_naming_the_server_merge():
+    # "preprint (server or DOI prefix)": a record known as a preprint by its DOI beside one naming a venue
+    # that is no preprint server is the posted and the published version; beside the server, the same item
+    posted = dict(ARTICLE, journal="", volume="", issue="", pages="", doi="10.1101/2018.03.01.123456",
+                  publication_types=["Preprint"])
+    server = dict(ARTICLE, journal="medRxiv", volume="", issue="", pages="")
+    assert verdict(posted, server).kind == DUPLICATE
+    v = verdict(dict(posted, publication_types=[]), ARTICLE)
+    assert v.kind == RELATED and "preprint" in v.reason
+
+
 def test_a_comment_under_another_title_is_distinct_and_says_why():
     comment = dict(title=OTHER_TITLE, authors=ARTICLE["authors"], year=2018, journal=ARTICLE["journal"],
                    publication_types=["Comment"])
@@ -350,6 +361,8 @@ YEAR_SHIFT = "dated by the conference"
      dict(PROCEEDINGS, journal="Conference on Human Factors in Computing Systems CHI")),
     # exactly half of all name words shared: tan wei rossi marco of tan wei rossi marco khan sara li jun
     (HELD, dict(PROCEEDINGS, authors=["Tan, Wei", "Rossi, Marco", "Li, Jun"])),
+    # a one-letter word in a venue ("Track B") is no venue word and no trouble
+    (dict(HELD, journal="ICIS 2019 Proceedings, Track B"), PROCEEDINGS),
 ])
 def test_a_conference_paper_a_year_apart_merges_on_venue_and_authors(held, published):
     v = verdict(held, published)
@@ -470,3 +483,30 @@ def test_more_agreeing_evidence_makes_a_stronger_duplicate():
     assert score(ARTICLE, dict(ARTICLE)) > score(ARTICLE, dict(ARTICLE, title=TYPO))
     # a year apart is weaker than the same year, all else equal
     assert score(ARTICLE, dict(ARTICLE, year=2019)) < full
+
+
+# --- no usable title, recurring titles -----------------------------------------------------------------
+
+NO_TITLE = dict(ARTICLE, title="")
+
+
+def test_a_record_without_a_title_is_never_merged_automatically():
+    # "no usable title → never merged automatically (uncertain when author, year, volume and page agree)"
+    for other in (ARTICLE, NO_TITLE, dict(NO_TITLE, journal="")):
+        v = verdict(NO_TITLE, other)
+        assert v.kind == UNCERTAIN and "title is missing" in v.reason
+    for change in (dict(journal="Acta Orthopaedica"), dict(year=2019), dict(pages=""), dict(authors=[])):
+        v = verdict(dict(NO_TITLE, **change), ARTICLE)
+        assert v.kind == DISTINCT and "title is missing" in v.reason
+
+
+COLUMN = dict(ARTICLE, title="Editor's comments", issue="", pages="")
+
+
+def test_a_recurring_title_merges_only_when_a_stated_locator_agrees():
+    # "a recurring title … with no issue, page or article number stated by both and agreeing → uncertain"
+    for a, b in ((COLUMN, COLUMN), (dict(COLUMN, issue="7"), COLUMN)):
+        v = verdict(a, b)
+        assert v.kind == UNCERTAIN and "recurring title" in v.reason
+    for locator in (dict(issue="7"), dict(pages="1"), dict(pages="e12")):
+        assert verdict(dict(COLUMN, **locator), dict(COLUMN, **locator)).kind == DUPLICATE
