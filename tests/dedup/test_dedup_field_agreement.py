@@ -109,10 +109,12 @@ def test_unrelated_titles_are_low():
 
 @pytest.mark.parametrize("a, b", [
     (["Karlsson, Ingrid", "Novak, Petr"], ["Karlsson I"]),              # initials, truncated list
+    (["Li, W"], ["Li, Wei"]),                                            # a short family name, the same
     (["González, María"], ["González-López, M."]),                       # one part of a compound name
     (["Lopez, Rubio M."], ["Rubio, M. L."]),                             # family name among the other's names
     (["Goicoechea de, Jorge E."], ["de Jorge, E. G."]),                  # compound name split differently
     (["Johansson, Erik"], ["Johanson, K"]),                              # a typo in a long name
+    (["Brown, Alice"], ["Browm, A"]),                # one letter of five mistyped: 2 × 4 / 10 = 80 %
 ])
 def test_first_authors_that_are_one_person(a, b):
     assert authors(a, b) == "match"

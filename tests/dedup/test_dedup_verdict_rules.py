@@ -287,6 +287,7 @@ def test_a_reworded_title_on_the_same_page_range_of_one_volume_merges(pages):
 @pytest.mark.parametrize("a_pages, b_pages", [
     ("561", "561"),          # a single page does not hold one article only (abstracts share pages)
     ("561-561", "561-561"),  # the same, written as a range
+    ("561-0561", "561-0561"),  # ... with its end zero-padded
     ("561-622", "561-622"),  # more than 60 pages: an abstract book's whole range
     ("561", "561-570"),      # the range stated by one record only
 ])
@@ -387,6 +388,13 @@ def test_a_conference_paper_a_year_apart_without_that_evidence_is_uncertain(held
     assert v.kind == UNCERTAIN and "years one apart" in v.reason
 
 
+def test_a_conference_paper_a_year_apart_needs_a_readable_first_author_on_both():
+    # "same first author and at least half of all name words shared": the co-authors alone are not enough
+    unreadable = dict(HELD, authors=["-", "Rossi, Marco", "Khan, Sara"])
+    v = verdict(unreadable, PROCEEDINGS)
+    assert v.kind == UNCERTAIN and "years one apart" in v.reason
+
+
 # --- near-identical titles: what else must agree ---------------------------------------------------------
 
 BARE = dict(ARTICLE, volume="", issue="", pages="")  # as CENTRAL or a register gives it: no locator
@@ -437,6 +445,7 @@ ONLINE_FIRST = "years one apart (online first)"
     (ARTICLE, dict(ARTICLE, year=2019)),                                    # same volume and page
     (ARTICLE, dict(ARTICLE, year=2019, journal="")),                        # ... journal on one side only
     (dict(ARTICLE, volume="", issue="", pages="1-10"), dict(ARTICLE, year=2019)),  # page 1, no volume yet
+    (dict(ARTICLE, volume="", issue=""), dict(ARTICLE, year=2019)),         # no volume yet, same pages
     (dict(ARTICLE, pages=""), dict(ARTICLE, year=2019)),                    # same journal, no pages
     (ARTICLE, dict(ARTICLE, year=2019, pages="563-570")),                   # same journal, first-page typo
 ])
