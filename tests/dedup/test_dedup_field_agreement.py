@@ -7,7 +7,7 @@ hand; the expected answer is the documented rule, and every "same" has a near mi
 import pytest
 
 from sysrev.dedup.keys import record_keys
-from sysrev.dedup.scoring import author_match, journal_match, title_band
+from sysrev.dedup.scoring import author_match, journal_match, title_band, unshifted
 from sysrev.records import Record
 
 TITLE = ("Early mobilisation after total knee arthroplasty and length of hospital stay: "
@@ -177,3 +177,42 @@ def test_journals_that_are_two_venues(a, b):
 def test_a_journal_on_one_side_only_is_missing():
     assert journals("", "Nephron") == "missing"
     assert journals("Nephron", "") == "missing"
+
+
+# --- locator fields shifted by one place ---------------------------------------------------------------
+
+ABSTRACT = dict(title="The treatment of atypical haemolytic uraemic syndrome in children", authors=["Roux, C"],
+                year=2011, journal="Pediatric Nephrology")
+IN_PLACE = dict(ABSTRACT, volume="26", issue="9", pages="1746")
+
+
+def test_fields_shifted_by_one_place_are_read_in_their_places():
+    # "A record with no volume whose issue field holds the other record's volume and whose single page holds
+    # the other's issue … is read with its fields in their places": volume 26, issue 9, and no page
+    shifted = keys(**dict(ABSTRACT, issue="26", pages="9"))
+    read = unshifted(shifted, keys(**IN_PLACE))
+    assert (read.volume, read.issue, read.issue_numbers) == ("26", "9", frozenset({"9"}))
+    assert (read.first_page, read.last_page, read.page_prefix, read.article_number) == ("", "", "", "")
+    assert (read.title, read.first_author, read.year) == (shifted.title, shifted.first_author, shifted.year)
+    # the single page may be written as a range of one page ("9-09"): still no page once read in place
+    read = unshifted(keys(**dict(ABSTRACT, issue="26", pages="9-09")), keys(**IN_PLACE))
+    assert (read.issue, read.first_page, read.last_page) == ("9", "", "")
+
+
+@pytest.mark.parametrize("fields", [
+    dict(issue="26", pages="10"),              # the page is not the other's issue
+    dict(issue="27", pages="9"),               # the issue is not the other's volume
+    dict(issue="26", pages="S9"),              # a supplement page, not an issue number
+    dict(issue="26", pages="9-12"),            # a page range, not an issue number
+    dict(volume="26", issue="26", pages="9"),  # it has a volume of its own
+])
+def test_fields_that_only_look_shifted_are_left_as_they_are(fields):
+    record = keys(**dict(ABSTRACT, **fields))
+    assert unshifted(record, keys(**IN_PLACE)) is record
+
+
+def test_only_a_record_without_a_volume_is_read_against_one_with_a_volume():
+    in_place = keys(**IN_PLACE)
+    assert unshifted(in_place, keys(**dict(ABSTRACT, issue="26", pages="9"))) is in_place
+    shifted = keys(**dict(ABSTRACT, issue="26", pages="9"))
+    assert unshifted(shifted, keys(**dict(IN_PLACE, volume=""))) is shifted
