@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import shutil
@@ -71,9 +72,10 @@ def pytest_collection_modifyitems(session, config, items):
         durations = _json.loads(stats.read_text(encoding="utf-8")).get("duration_by_test", {})
         items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
 """
-# Mutants without a result are tried in a seeded random order, a batch at a time, so that a run cut short has
-# checked a random sample of each file (an unbiased estimate of its kill rate), not the cheapest mutants first.
-BATCH = 150
+# Mutants without a result are tried in a seeded random order, a batch of each file in turn, so that a run cut
+# short has checked a random sample of every file (an unbiased estimate of its kill rate), not the cheapest
+# mutants first.
+BATCH = 40
 
 
 def write_config(where: Path, module: str) -> None:
@@ -141,22 +143,31 @@ def file_of(name: str) -> str:
 
 
 def run_files(where: Path, module: str, stems: list, children: int, survivors: list) -> None:
-    """Mutants of some files of a large module only: first the survivors given, then those without a result."""
+    """Mutants of some files of a large module only: first the survivors given, then those without a result.
+
+    Unchecked mutants are tried round-robin over the files, a seeded random batch of each file in turn, so
+    that whenever the run is cut short every file has a random sample checked.
+    """
     from fnmatch import fnmatch
 
     patterns = [file_pattern(module, stem) for stem in stems]
     mine = [n for n in survivors if any(fnmatch(n, p) for p in patterns)]
     if mine:
         run_mutmut(where, children, mine)
+    queues = []
     for pattern in patterns:
         done = {n: s for n, s in results(where).items() if fnmatch(n, pattern)} if (where / "mutants").is_dir() else {}
-        todo = [n for n, s in done.items() if s == "not checked"]
         if not done:
             run_mutmut(where, children, [pattern])  # first run: mutmut generates the mutants, then tests them all
             continue
+        todo = sorted(n for n, s in done.items() if s == "not checked")
         random.Random(f"{module}:{pattern}").shuffle(todo)
-        for start in range(0, len(todo), BATCH):
-            run_mutmut(where, children, todo[start:start + BATCH])
+        queues.append(todo)
+    while any(queues):
+        for todo in queues:
+            batch, todo[:] = todo[:BATCH], todo[BATCH:]
+            if batch:
+                run_mutmut(where, children, batch)
 
 
 def results(where: Path) -> dict:
@@ -190,6 +201,18 @@ def load_equivalent() -> dict:
     return listed
 
 
+def rate_text(killed: int, checked: int, unchecked: int) -> str:
+    """The kill rate; while mutants are unchecked, the checked ones are a random sample (run_files), so the
+    rate is an estimate and is shown with its 95 % Wilson interval."""
+    rate = f"{100.0 * killed / checked:.1f} %"
+    if not unchecked:
+        return rate
+    z, p = 1.959964, killed / checked
+    centre = (p + z * z / (2 * checked)) / (1 + z * z / checked)
+    half = z * math.sqrt(p * (1 - p) / checked + z * z / (4 * checked * checked)) / (1 + z * z / checked)
+    return f"{rate} (sample of {checked}, 95 % CI {100 * (centre - half):.1f}–{100 * (centre + half):.1f})"
+
+
 def report(modules: list, diffs: bool, by_file: bool = False) -> bool:
     equivalent = load_equivalent()
     rows, all_met = [], True
@@ -218,7 +241,7 @@ def report(modules: list, diffs: bool, by_file: bool = False) -> bool:
             print(f"| {module} | not run | | | | | |")
             continue
         total, killed, survived, eq, rate, *_, unchecked = row
-        shown = "–" if rate is None else f"{rate:.1f} %"
+        shown = "–" if rate is None else rate_text(killed, killed + survived, unchecked)
         print(f"| {module} | {total} | {killed} | {survived} | {eq} | {unchecked} | {shown} |")
     if by_file:
         print("\n| file | mutants | killed | survived | equivalent | not checked | kill rate |")
@@ -229,7 +252,7 @@ def report(modules: list, diffs: bool, by_file: bool = False) -> bool:
                 counted = [s for n, s in status.items() if n not in equivalent and s != "not checked"]
                 killed = sum(s in KILLED for s in counted)
                 unchecked = sum(s == "not checked" for s in status.values())
-                rate = f"{100.0 * killed / len(counted):.1f} %" if counted else "–"
+                rate = rate_text(killed, len(counted), unchecked) if counted else "–"
                 eq = sum(n in equivalent for n in status)
                 print(f"| {path} | {len(status)} | {killed} | {len(counted) - killed} | {eq} | {unchecked} | {rate} |")
     print("(kill rate over the mutants checked, equivalent ones left out; 'not checked': the run was cut short)")
