@@ -213,6 +213,26 @@ def rate_text(killed: int, checked: int, unchecked: int) -> str:
     return f"{rate} (sample of {checked}, 95 % CI {100 * (centre - half):.1f}–{100 * (centre + half):.1f})"
 
 
+def module_estimate(status: dict, equivalent: dict) -> str:
+    """A module's kill rate while some of its files are only sampled: each file's rate over its checked
+    mutants (a random sample, run_files), weighted by the file's mutants (a stratified estimate), with a
+    95 % normal interval that includes the finite-population correction."""
+    estimate = variance = 0.0
+    counted = {n: s for n, s in status.items() if n not in equivalent}
+    total = len(counted)
+    for path in sorted({file_of(n) for n in counted}):
+        mine = [s for n, s in counted.items() if file_of(n) == path]
+        checked = [s for s in mine if s != "not checked"]
+        if not checked:
+            return f"– ({path} not sampled yet)"
+        share, p = len(mine) / total, sum(s in KILLED for s in checked) / len(checked)
+        estimate += share * p
+        variance += share * share * p * (1 - p) / len(checked) * (1 - len(checked) / len(mine))
+    half = 1.959964 * math.sqrt(variance)
+    return f"≈ {100 * estimate:.1f} % (stratified sample estimate, 95 % CI {100 * (estimate - half):.1f}–" \
+           f"{100 * min(1.0, estimate + half):.1f})"
+
+
 def report(modules: list, diffs: bool, by_file: bool = False) -> bool:
     equivalent = load_equivalent()
     rows, all_met = [], True
@@ -242,6 +262,8 @@ def report(modules: list, diffs: bool, by_file: bool = False) -> bool:
             continue
         total, killed, survived, eq, rate, *_, unchecked = row
         shown = "–" if rate is None else rate_text(killed, killed + survived, unchecked)
+        if rate is not None and unchecked:
+            shown = module_estimate(row[7], equivalent)
         print(f"| {module} | {total} | {killed} | {survived} | {eq} | {unchecked} | {shown} |")
     if by_file:
         print("\n| file | mutants | killed | survived | equivalent | not checked | kill rate |")
