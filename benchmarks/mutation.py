@@ -72,10 +72,10 @@ def pytest_collection_modifyitems(session, config, items):
         durations = _json.loads(stats.read_text(encoding="utf-8")).get("duration_by_test", {})
         items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
 """
-# Mutants without a result are tried in a seeded random order, a batch of each file in turn, so that a run cut
-# short has checked a random sample of every file (an unbiased estimate of its kill rate), not the cheapest
-# mutants first.
-BATCH = 40
+# Mutants without a result are tried in rounds, each a seeded random share of every file's unchecked mutants,
+# so that a run cut short has checked a random sample of every file (an estimate of its kill rate), not the
+# cheapest mutants first.
+ROUND_SHARE, MIN_BATCH = 0.15, 10
 
 
 def write_config(where: Path, module: str) -> None:
@@ -145,8 +145,8 @@ def file_of(name: str) -> str:
 def run_files(where: Path, module: str, stems: list, children: int, survivors: list) -> None:
     """Mutants of some files of a large module only: first the survivors given, then those without a result.
 
-    Unchecked mutants are tried round-robin over the files, a seeded random batch of each file in turn, so
-    that whenever the run is cut short every file has a random sample checked.
+    Unchecked mutants are tried in rounds: each round takes a seeded random share of every file's unchecked
+    mutants, so that whenever the run is cut short every file has a random sample checked.
     """
     from fnmatch import fnmatch
 
@@ -163,11 +163,13 @@ def run_files(where: Path, module: str, stems: list, children: int, survivors: l
         todo = sorted(n for n, s in done.items() if s == "not checked")
         random.Random(f"{module}:{pattern}").shuffle(todo)
         queues.append(todo)
-    while any(queues):
+    while any(queues):  # one mutmut run per round: its clean-test pass is paid once, not once per file
+        batch = []
         for todo in queues:
-            batch, todo[:] = todo[:BATCH], todo[BATCH:]
-            if batch:
-                run_mutmut(where, children, batch)
+            take = max(MIN_BATCH, math.ceil(ROUND_SHARE * len(todo)))
+            batch += todo[:take]
+            todo[:] = todo[take:]
+        run_mutmut(where, children, batch)
 
 
 def results(where: Path) -> dict:
