@@ -75,6 +75,7 @@ def test_a_two_word_title_of_twelve_letters_is_informative_and_shorter_ones_are_
 
 def test_the_first_clause_is_the_part_before_the_subtitle_and_needs_three_words():
     assert first_clause("Low back pain: a randomised trial") == "low back pain"  # exactly three words
+    assert first_clause("Low back pain: : a randomised trial") == "low back pain"  # a doubled separator
     assert first_clause("Back pain: a randomised trial") == ""  # two words: too short to identify a work
     assert first_clause("A randomised trial of acupuncture in low back pain") == ""  # no subtitle
     # a single question with a full stop a database appended has no subtitle either
