@@ -126,10 +126,17 @@ def _missing_count(centred, estimator):
     return max(0, int(np.round(k0)))
 
 
+# An estimate this close to the centre (relative to the largest |yi|) lies on it: identical estimates must not
+# get signs from the rounding error of the pooled mean (which made k0 flip-flop until "did not converge").
+_ROUNDING = 1e-12
+
+
 def trim_and_fill(yi, vi, tau2=None, *, side=None, estimator="L0", ci="z") -> TrimAndFill:
     """Trim-and-fill: estimate the missing studies on one side, impute their mirror images, re-pool.
 
     ``tau2`` is the τ² estimator of the analysis (None: fixed effect), used in every step as metafor does.
+    Estimates equal to the centre up to rounding error count as on it (sign 0), so identical estimates have
+    no missing studies (metafor stops there with "did not converge" or an error).
     """
     yi, vi = _check(yi, vi, 3, "trim-and-fill")
     if estimator not in ("L0", "R0"):
@@ -145,7 +152,9 @@ def trim_and_fill(yi, vi, tau2=None, *, side=None, estimator="L0", ci="z") -> Tr
     k0 = 0
     for _ in range(100):  # metafor's maxiter: at most 100 estimates of k0, each checked for convergence
         centre = float(pool_inverse_variance(y[: k - k0], v[: k - k0], tau2)["estimate"])
-        k0, previous = _missing_count(y - centre, estimator), k0  # at most k − 1, so one study is kept
+        centred = y - centre
+        centred[np.abs(centred) <= _ROUNDING * np.abs(y).max()] = 0.0  # on the centre up to rounding error
+        k0, previous = _missing_count(centred, estimator), k0  # at most k − 1, so one study is kept
         if k0 == previous:
             break
     else:

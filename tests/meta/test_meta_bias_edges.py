@@ -111,10 +111,21 @@ def test_rank_test_p_is_exact_without_ties_even_for_many_studies():
 def test_identical_estimates_have_no_missing_studies(estimator):
     # Four trials with no difference between arms (yi = 0): every centred estimate is 0, no rank is positive,
     # so L0 = (4·0 − 4·5)/7 < 0 and R0 = γ* − 1 = −1 (γ*, the run of positive ranks, is empty): both 0.
-    # (metafor stops with an error for R0 here: max() over no negative rank is −Inf.)
+    # metafor: trimfill(rma(rep(0, 4), c(.1, .2, .3, .4), method="FE")) gives k0 = 0 on the left (Egger's
+    # slope is exactly 0, not negative); with estimator="R0" it stops with an error (max() over no rank).
     fill = trim_and_fill([0.0, 0.0, 0.0, 0.0], [0.1, 0.2, 0.3, 0.4], estimator=estimator)
-    assert fill.k0 == 0 and fill.estimate == 0.0 and len(fill.filled_yi) == len(fill.filled_vi) == 0
+    assert fill.k0 == 0 and fill.side == "left" and fill.estimate == 0.0
+    assert len(fill.filled_yi) == len(fill.filled_vi) == 0
     assert close(fill.se, 1 / math.sqrt(10 + 5 + 10 / 3 + 2.5))  # 1/sqrt(Σ 1/vi), the four studies only
+
+
+@pytest.mark.parametrize("estimator", ["L0", "R0"])
+def test_identical_estimates_are_not_given_signs_by_rounding_error(estimator):
+    # Five estimates of 0.3: the pooled mean is 0.3 only up to rounding, and signs taken from that noise made
+    # k0 flip-flop until "did not converge" (metafor 3.8-1 reports k0 = 3 here, from the same noise).
+    # Estimates on the centre up to rounding count as on it: no missing study, the estimate stays 0.3.
+    fill = trim_and_fill([0.3] * 5, [0.05, 0.07, 0.11, 0.13, 0.2], estimator=estimator)
+    assert fill.k0 == 0 and close(fill.estimate, 0.3)
 
 
 def test_unknown_choices_are_errors_naming_the_choice():
@@ -122,6 +133,9 @@ def test_unknown_choices_are_errors_naming_the_choice():
         egger_test(YI3, VI3, model="wls")
     with pytest.raises(SysrevError, match="unknown trim-and-fill estimator 'Q0' \\(L0 or R0\\)"):
         trim_and_fill(YI3, VI3, estimator="Q0")
+
+
+def test_a_misspelt_interval_method_is_an_error():
     # a misspelt interval method must not quietly give z-based results
     for call in (egger_test, trim_and_fill):
         with pytest.raises(SysrevError, match="unknown confidence-interval method 'HKSJ' \\(choose one of z, hksj\\)"):
