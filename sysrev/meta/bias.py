@@ -78,11 +78,24 @@ def _check_ci(ci):
         raise SysrevError(f"unknown confidence-interval method '{ci}' (choose one of {', '.join(CI_METHODS)})")
 
 
+def _egger_design(vi, what):
+    """The design matrix [1, SE] of Egger's regression; refused when every study has the same SE (metafor: "Model
+    matrix no longer of full rank"), where the slope does not exist and the fit is rounding noise or a crash."""
+    se = np.sqrt(vi)
+    if np.ptp(se) <= _SAME_SE * se.max():
+        raise SysrevError(f"{what} needs studies whose standard errors differ: all {len(se)} have SE {se[0]:.4g}")
+    return np.column_stack([np.ones(len(se)), se])
+
+
+# SEs whose spread is below this fraction of the largest count as all equal (the slope is then rounding noise)
+_SAME_SE = 1e-7
+
+
 def egger_test(yi, vi, tau2=None, *, model="rma", ci="z") -> EggerTest:
     """Egger's regression test for funnel-plot asymmetry (slope of yi on √vi)."""
     yi, vi = _check(yi, vi, 3, "Egger's test")
     _check_ci(ci)
-    X = np.column_stack([np.ones(len(yi)), np.sqrt(vi)])
+    X = _egger_design(vi, "Egger's test")
     if model == "lm":
         fit = meta_regression(yi, vi, X, None, test="lm")
     elif model == "rma":
@@ -143,7 +156,7 @@ def trim_and_fill(yi, vi, tau2=None, *, side=None, estimator="L0", ci="z") -> Tr
         raise SysrevError(f"unknown trim-and-fill estimator '{estimator}' (L0 or R0)")
     _check_ci(ci)
     if side is None:
-        X = np.column_stack([np.ones(len(yi)), np.sqrt(vi)])
+        X = _egger_design(vi, "trim-and-fill (its side comes from Egger's slope; give side= otherwise)")
         side = "right" if meta_regression(yi, vi, X, tau2).beta[1] < 0 else "left"
     flip = -1.0 if side == "right" else 1.0
     order = np.argsort(flip * yi, kind="stable")
