@@ -519,3 +519,60 @@ def test_a_recurring_title_merges_only_when_a_stated_locator_agrees():
         assert v.kind == UNCERTAIN and "recurring title" in v.reason
     for locator in (dict(issue="7"), dict(pages="1"), dict(pages="e12")):
         assert verdict(dict(COLUMN, **locator), dict(COLUMN, **locator)).kind == DUPLICATE
+
+
+# --- another number in the title: a typo only when the whole citation agrees ---------------------------
+
+P16 = dict(ARTICLE, title="p16(INK4a) expression and the outcome of cervical intraepithelial neoplasia grade 2")
+P6 = dict(P16, title="p6INK4a expression and the outcome of cervical intraepithelial neoplasia grade 2")
+
+
+def test_another_number_is_a_typo_only_when_neither_record_is_printed_like_an_abstract():
+    # "unless journal, volume, first page, year and first author all agree and neither record is printed like
+    # an abstract (then it is a typo …)"
+    assert verdict(P16, P6).kind == DUPLICATE
+    for a_pages, b_pages in (("561", "561-570"), ("561-570", "561"), ("561", "561")):
+        assert verdict(dict(P16, pages=a_pages), dict(P6, pages=b_pages)).kind == DISTINCT
+
+
+def test_a_shared_doi_merges_a_number_typo_only_with_the_whole_citation():
+    doi = "10.1016/j.ygyno.2018.03.012"
+    v = verdict(dict(P16, doi=doi), dict(P6, doi=doi))
+    assert v.kind == DUPLICATE and "DOI" in v.reason
+    v = verdict(dict(P16, doi=doi, pages=""), dict(P6, doi=doi))
+    assert v.kind == UNCERTAIN and "titles differ" in v.reason
+
+
+# --- similar titles (88-95, or one contained in the other) ------------------------------------------------
+
+SIMILAR = dict(ARTICLE, title=ARTICLE["title"].split(":")[0])  # the subtitle dropped
+SIMILAR_MERGE = "similar title; author, year, volume/pages agree"
+
+
+@pytest.mark.parametrize("other", [
+    SIMILAR,                                           # volume and first page agree
+    dict(SIMILAR, year=2019),                          # ... a year apart
+    dict(SIMILAR, journal=""),                         # ... journal on one side only
+    dict(SIMILAR, volume="", issue=""),                # same journal, first page, year; no volume on one side
+    dict(SIMILAR, pages="563-570"),                    # a first-page typo with the same last page, one volume
+])
+def test_a_similar_title_merges_when_author_year_and_first_page_agree(other):
+    # "a similar title … → duplicate only when the first author and year agree and so does the first page
+    # (with the same volume, or the same journal and no conflicting volume; a first-page typo with the same
+    # last page counts within one volume)"
+    v = verdict(ARTICLE, other)
+    assert v.kind == DUPLICATE and v.reason == SIMILAR_MERGE
+
+
+@pytest.mark.parametrize("other", [
+    dict(SIMILAR, volume="", issue="", year=2019),     # no volume to compare, and a year apart
+    dict(SIMILAR, volume="", issue="", journal=""),    # no volume, no journal to compare
+    dict(SIMILAR, pages="563-570", volume="", issue=""),  # a page typo is not enough without the volume
+    dict(SIMILAR, pages="563-570", year=2019),
+    dict(SIMILAR, pages=""),                           # no first page to compare
+    dict(SIMILAR, authors=[]),                         # no first author to compare
+    dict(SIMILAR, year=None),                          # no year to compare
+])
+def test_a_similar_title_without_that_evidence_is_uncertain(other):
+    v = verdict(ARTICLE, other)
+    assert v.kind == UNCERTAIN and "similar titles" in v.reason
