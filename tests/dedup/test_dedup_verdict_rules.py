@@ -26,6 +26,10 @@ def verdict(a: dict, b: dict) -> Verdict:
     forward = compare(record_keys(Record(source_id="a", **a)), record_keys(Record(source_id="b", **b)))
     backward = compare(record_keys(Record(source_id="b", **b)), record_keys(Record(source_id="a", **a)))
     assert forward.kind == backward.kind
+    if forward.kind in (RELATED, DISTINCT):
+        # the score is the strength of the evidence for a duplicate ("higher = surer it is a duplicate"):
+        # a pair that must stay apart has none
+        assert forward.score == backward.score == 0.0
     return forward
 
 
@@ -150,6 +154,13 @@ def test_a_preprint_known_by_its_doi_and_its_copy_naming_the_server_merge():
     assert v.kind == RELATED and "preprint" in v.reason
 
 
+def test_another_kind_at_the_same_position_in_the_volume_is_related_whatever_its_title():
+    # a reply printed on the article's volume and first page under a title of its own
+    reply = dict(ARTICLE, title=OTHER_TITLE, publication_types=["Comment"], issue="")
+    v = verdict(ARTICLE, reply)
+    assert v.kind == RELATED and "comment" in v.reason
+
+
 def test_a_comment_under_another_title_is_distinct_and_says_why():
     comment = dict(title=OTHER_TITLE, authors=ARTICLE["authors"], year=2018, journal=ARTICLE["journal"],
                    publication_types=["Comment"])
@@ -191,16 +202,37 @@ def test_a_conference_abstract_under_another_title_is_distinct():
 def test_a_veto_with_the_same_title_and_first_author_is_related():
     # "a veto … → related when the titles agree with the same first author, else distinct"
     v = verdict(ARTICLE, dict(ARTICLE, issue="8"))
-    assert v.kind == RELATED and "issue differs" in v.reason
+    assert v.kind == RELATED and "issue differs" in v.reason and "erratum" in v.reason
     for other in (dict(ARTICLE, issue="8", authors=["Berg, Lars"]),   # another first author
                   dict(ARTICLE, issue="8", title=OTHER_TITLE)):       # another title
         v = verdict(ARTICLE, other)
         assert v.kind == DISTINCT and "issue differs" in v.reason
 
 
-def test_a_veto_on_a_recurring_title_is_distinct_even_with_the_same_author():
-    column = dict(ARTICLE, title="Editor's comments", pages="")
-    v = verdict(column, dict(column, issue="8"))
+@pytest.mark.parametrize("title", [TYPO, ARTICLE["title"].split(":")[0]])
+def test_a_veto_with_a_near_identical_or_similar_title_and_the_same_author_is_related(title):
+    v = verdict(ARTICLE, dict(ARTICLE, title=title, issue="8"))
+    assert v.kind == RELATED and "issue differs" in v.reason
+
+
+# three typos after the notice's prefix: still similar (ratio 88-95) to the article's title
+MISTYPED = (ARTICLE["title"].replace("length", "lenght").replace("stay", "sty").replace("knee", "kne")
+            .replace("total", "totl"))
+
+
+@pytest.mark.parametrize("title", [TYPO, MISTYPED])
+def test_an_erratum_without_the_articles_authors_is_related_by_its_kind(title):
+    # a correction notice often carries no author, or the journal's: its kind and title link it
+    notice = dict(ERRATUM, title="Erratum: " + title, authors=[])
+    v = verdict(ARTICLE, notice)
+    assert v.kind == RELATED and "erratum" in v.reason and "issue differs" in v.reason
+
+
+@pytest.mark.parametrize("title_b", ["Editorial comment", "Editorial comments"])
+def test_a_veto_on_a_recurring_title_is_distinct_even_with_the_same_author(title_b):
+    # "(and the title is not a recurring one)": one record's title being a recurring heading is enough
+    column = dict(ARTICLE, title="Editorial comment", pages="")
+    v = verdict(column, dict(column, title=title_b, issue="8"))
     assert v.kind == DISTINCT and "issue differs" in v.reason
 
 
