@@ -5,6 +5,8 @@ rule alone decides the pair; each merge has a near miss beside it that must not 
 zero false merges). Where a verdict goes to a human, the reason it carries must say why.
 """
 
+from dataclasses import replace
+
 import pytest
 
 from sysrev.dedup.keys import record_keys
@@ -19,6 +21,10 @@ ARTICLE = dict(title="Early mobilisation after total knee arthroplasty and lengt
 TYPO = ARTICLE["title"].replace("hospital", "hospitl")
 # another study altogether
 OTHER_TITLE = "Hip fracture surgery within two days and mortality in older adults"
+
+
+def keys(**fields):
+    return record_keys(Record(source_id="x", **fields))
 
 
 def verdict(a: dict, b: dict) -> Verdict:
@@ -327,8 +333,9 @@ def test_a_reworded_title_needs_one_multi_page_range_of_an_article(a_pages, b_pa
     assert verdict(dict(ARTICLE, pages=a_pages), dict(ARTICLE, title=REWORDED, pages=b_pages)).kind == DISTINCT
 
 
-@pytest.mark.parametrize("change", [dict(authors=["Berg, Lars"]), dict(year=2019), dict(journal="")])
-def test_a_reworded_title_needs_author_year_and_journal(change):
+@pytest.mark.parametrize("change", [dict(authors=["Berg, Lars"]), dict(year=2019), dict(journal=""),
+                                    dict(volume="")])
+def test_a_reworded_title_needs_author_year_journal_and_volume(change):
     assert verdict(ARTICLE, dict(ARTICLE, title=REWORDED, **change)).kind == DISTINCT
 
 
@@ -371,6 +378,12 @@ def test_a_title_cut_after_its_first_clause_merges_on_venue_first_page_and_autho
 ])
 def test_a_title_cut_after_its_first_clause_never_merges_on_the_title_alone(change):
     assert verdict(RUNNERS, dict(CUT, **change)).kind == DISTINCT
+
+
+def test_a_cut_title_with_another_number_is_distinct():
+    numbered = dict(RUNNERS, title="Knee pain in 12 runners: a prospective cohort of marathon participants")
+    assert verdict(numbered, dict(numbered, title="Knee pain in 12 runners")).kind == DUPLICATE
+    assert verdict(numbered, dict(numbered, title="Knee pain in 14 runners")).kind == DISTINCT
 
 
 def test_a_cut_title_in_two_volumes_is_distinct():
@@ -546,7 +559,8 @@ COLUMN = dict(ARTICLE, title="Editor's comments", issue="", pages="")
 
 def test_a_recurring_title_merges_only_when_a_stated_locator_agrees():
     # "a recurring title … with no issue, page or article number stated by both and agreeing → uncertain"
-    for a, b in ((COLUMN, COLUMN), (dict(COLUMN, issue="7"), COLUMN)):
+    for a, b in ((COLUMN, COLUMN), (dict(COLUMN, issue="7"), COLUMN),
+                 (dict(COLUMN, title="Editorial comment"), dict(COLUMN, title="Editorial comments"))):
         v = verdict(a, b)
         assert v.kind == UNCERTAIN and "recurring title" in v.reason
     for locator in (dict(issue="7"), dict(pages="1"), dict(pages="e12")):
@@ -565,6 +579,19 @@ def test_another_number_is_a_typo_only_when_neither_record_is_printed_like_an_ab
     assert verdict(P16, P6).kind == DUPLICATE
     for a_pages, b_pages in (("561", "561-570"), ("561-570", "561"), ("561", "561")):
         assert verdict(dict(P16, pages=a_pages), dict(P6, pages=b_pages)).kind == DISTINCT
+
+
+@pytest.mark.parametrize("change", [dict(year=2019), dict(journal=""), dict(authors=["Berg, Lars"]),
+                                    dict(volume="")])
+def test_another_number_with_one_part_of_the_citation_missing_or_different_is_distinct(change):
+    assert verdict(P16, dict(P6, **change)).kind == DISTINCT
+
+
+def test_another_number_and_other_words_are_another_study_even_with_the_whole_citation():
+    # not a typo: "2 years … in older adults" and "5 years … in adults" (ratio below 90)
+    a = dict(ARTICLE, title="Knee function 2 years after total knee arthroplasty in older adults")
+    b = dict(ARTICLE, title="Knee function 5 years after knee arthroplasty in adults")
+    assert verdict(a, b).kind == DISTINCT
 
 
 def test_a_shared_doi_merges_a_number_typo_only_with_the_whole_citation():
@@ -608,3 +635,14 @@ def test_a_similar_title_merges_when_author_year_and_first_page_agree(other):
 def test_a_similar_title_without_that_evidence_is_uncertain(other):
     v = verdict(ARTICLE, other)
     assert v.kind == UNCERTAIN and "similar titles" in v.reason
+
+
+def test_a_title_the_input_shows_recurring_needs_a_stated_locator_on_either_side():
+    # "any title the input itself shows one venue printing twice … is treated as recurring for every record
+    # of it in that venue": marked on either record, the pair is queued, not merged
+    commentary = keys(**dict(COLUMN, title="Research commentary on platform ecosystems"))
+    assert compare(commentary, keys(**dict(COLUMN, title="Research commentary on platform ecosystems"))).kind \
+        == DUPLICATE
+    for a, b in ((replace(commentary, recurring=True), commentary), (commentary, replace(commentary, recurring=True))):
+        v = compare(a, b)
+        assert v.kind == UNCERTAIN and "recurring title" in v.reason
