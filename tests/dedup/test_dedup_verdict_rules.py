@@ -8,6 +8,7 @@ zero false merges). Where a verdict goes to a human, the reason it carries must 
 from dataclasses import replace
 
 import pytest
+from rapidfuzz import fuzz
 
 from sysrev.dedup.keys import record_keys
 from sysrev.dedup.scoring import DISTINCT, DUPLICATE, RELATED, UNCERTAIN, Verdict, compare
@@ -316,7 +317,7 @@ def test_a_reworded_title_on_the_same_page_range_of_one_volume_merges(pages):
     # "same first author, year, journal, volume and the same multi-page range of at most 60 pages":
     # 561-562 is two pages, 561-621 is 60 pages on from the first
     v = verdict(dict(ARTICLE, pages=pages), dict(ARTICLE, title=REWORDED, pages=pages))
-    assert v.kind == DUPLICATE and SAME_RANGE in v.reason
+    assert v.kind == DUPLICATE and SAME_RANGE in v.reason and "title reworded or translated" in v.reason
     # most words are shared, so no issue is needed on either side
     assert verdict(dict(ARTICLE, pages=pages, issue=""), dict(ARTICLE, title=REWORDED, pages=pages, issue="")).kind \
         == DUPLICATE
@@ -348,6 +349,19 @@ def test_a_reworded_title_merges_journal_articles_only():
 def test_a_reworded_title_with_another_number_never_merges():
     numbered = dict(ARTICLE, title=ARTICLE["title"] + " in 12 hospitals")
     assert verdict(numbered, dict(ARTICLE, title=REWORDED + " in 14 hospitals")).kind == DISTINCT
+
+
+def test_a_reworded_title_shares_enough_words_from_a_token_set_ratio_of_60():
+    # "sharing most words: token-set ratio ≥ 60" decides without an issue on either side
+    plain = dict(ARTICLE, title="Early mobilisation after total knee arthroplasty and length of hospital stay",
+                 issue="")
+    at_60 = "Accelerated rehabilitation and discharge home after total knee replacement"
+    below = "Early ambulation and hospital stay after joint replacement surgery in Sweden"
+    assert fuzz.token_set_ratio(keys(**plain).title, keys(title=at_60).title) == 60.0
+    assert 59 < fuzz.token_set_ratio(keys(**plain).title, keys(title=below).title) < 60
+    v = verdict(plain, dict(plain, title=at_60))
+    assert v.kind == DUPLICATE and "title reworded or translated" in v.reason
+    assert verdict(plain, dict(plain, title=below)).kind == DISTINCT
 
 
 def test_a_translated_title_also_needs_the_same_issue_stated_by_both():
