@@ -33,10 +33,12 @@ def verdict(a: dict, b: dict) -> Verdict:
     forward = compare(record_keys(Record(source_id="a", **a)), record_keys(Record(source_id="b", **b)))
     backward = compare(record_keys(Record(source_id="b", **b)), record_keys(Record(source_id="a", **a)))
     assert forward.kind == backward.kind
+    # the score is the strength of the evidence for a duplicate ("higher = surer it is a duplicate"): a pair
+    # that must stay apart has none, a duplicate or a pair queued for a human some
     if forward.kind in (RELATED, DISTINCT):
-        # the score is the strength of the evidence for a duplicate ("higher = surer it is a duplicate"):
-        # a pair that must stay apart has none
         assert forward.score == backward.score == 0.0
+    else:
+        assert forward.score > 0 and backward.score > 0
     return forward
 
 
@@ -299,8 +301,9 @@ def test_another_volume_under_the_same_title_and_first_author_is_related():
 ])
 def test_a_hard_conflict_is_distinct_and_named(change, named):
     v = verdict(ARTICLE, dict(ARTICLE, **change))
-    assert v.kind == DISTINCT and v.reason.endswith("differ")
-    assert all(field in v.reason for field in named)
+    # the reason lists exactly the fields that differ
+    assert v.kind == DISTINCT and v.reason.endswith(" differ")
+    assert set(v.reason.removesuffix(" differ").split(", ")) == set(named)
 
 
 # --- titles that disagree, matched on venue + pages + authors -------------------------------------------
