@@ -552,8 +552,22 @@ def test_more_agreeing_evidence_makes_a_stronger_duplicate():
     nothing = score(dict(BARE, journal=""), dict(BARE, journal=""))
     assert full > no_page > journal_only > nothing
     assert score(ARTICLE, dict(ARTICLE)) > score(ARTICLE, dict(ARTICLE, title=TYPO))
-    # a year apart is weaker than the same year, all else equal
+    # a year apart, or no year to compare, is weaker than the same year, all else equal
     assert score(ARTICLE, dict(ARTICLE, year=2019)) < full
+    assert score(dict(ARTICLE, year=None), ARTICLE) < full
+    # a similar title (the subtitle dropped) is weaker than the same title, all else equal
+    assert score(ARTICLE, dict(ARTICLE, title=ARTICLE["title"].split(":")[0])) < full
+
+
+def test_of_two_similar_titles_queued_the_more_alike_comes_first():
+    # the review queue lists uncertain pairs strongest first: with nothing else to tell them apart, the pair
+    # whose titles are more alike is the stronger candidate
+    no_page = dict(ARTICLE, pages="")
+    closer = verdict(ARTICLE, dict(no_page, title=ARTICLE["title"].replace(" multicentre", "")))  # a word left out
+    farther = verdict(ARTICLE, dict(no_page, title=ARTICLE["title"].split(":")[0]))  # the subtitle dropped
+    assert closer.kind == farther.kind == UNCERTAIN
+    assert closer.reason == farther.reason
+    assert closer.score > farther.score
 
 
 # --- no usable title, recurring titles -----------------------------------------------------------------
