@@ -450,6 +450,16 @@ def test_a_conference_paper_a_year_apart_without_that_evidence_is_uncertain(held
     assert v.kind == UNCERTAIN and "years one apart" in v.reason
 
 
+def test_a_conference_paper_and_a_journal_article_a_year_apart_are_not_merged_as_one_conference_paper():
+    # the year-shift rule is for "both conference papers"; a conference paper and a journal article in
+    # another venue a year later (the extended version?) stay for a human, even on the same volume and pages
+    paper = dict(HELD, journal="Proceedings of the European Conference on Information Systems", volume="11",
+                 pages="100-110")
+    article = dict(paper, year=2020, journal="Information Systems Journal", extra={})
+    v = verdict(paper, article)
+    assert v.kind == UNCERTAIN and "years one apart" in v.reason
+
+
 def test_a_conference_paper_a_year_apart_needs_a_readable_first_author_on_both():
     # "same first author and at least half of all name words shared": the co-authors alone are not enough
     unreadable = dict(HELD, authors=["-", "Rossi, Marco", "Khan, Sara"])
