@@ -24,6 +24,7 @@ from scipy import stats
 from sysrev.errors import SysrevError
 from sysrev.meta.batch import pool_inverse_variance
 from sysrev.meta.regression import meta_regression
+from sysrev.meta.settings import CI_METHODS
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,30 @@ def _check(yi, vi, minimum, what):
     return yi, vi
 
 
+def _check_ci(ci):
+    """A misspelt interval method ("HKSJ", "t") must not quietly give z-based results."""
+    if ci not in CI_METHODS:
+        raise SysrevError(f"unknown confidence-interval method '{ci}' (choose one of {', '.join(CI_METHODS)})")
+
+
+def _egger_design(vi, what):
+    """The design matrix [1, SE] of Egger's regression; refused when every study has the same SE (metafor: "Model
+    matrix no longer of full rank"), where the slope does not exist and the fit is rounding noise or a crash."""
+    se = np.sqrt(vi)
+    if np.ptp(se) <= _SAME_SE * se.max():
+        raise SysrevError(f"{what} needs studies whose standard errors differ: all {len(se)} have SE {se[0]:.4g}")
+    return np.column_stack([np.ones(len(se)), se])
+
+
+# SEs whose spread is below this fraction of the largest count as all equal (the slope is then rounding noise)
+_SAME_SE = 1e-7
+
+
 def egger_test(yi, vi, tau2=None, *, model="rma", ci="z") -> EggerTest:
     """Egger's regression test for funnel-plot asymmetry (slope of yi on √vi)."""
     yi, vi = _check(yi, vi, 3, "Egger's test")
-    X = np.column_stack([np.ones(len(yi)), np.sqrt(vi)])
+    _check_ci(ci)
+    X = _egger_design(vi, "Egger's test")
     if model == "lm":
         fit = meta_regression(yi, vi, X, None, test="lm")
     elif model == "rma":
@@ -105,10 +126,6 @@ def fail_safe_n(yi, vi, alpha=0.05) -> FailSafeN:
     return FailSafeN(int(whole), float(stats.norm.sf(z_mean)))
 
 
-def _pooled(yi, vi, tau2, ci="z"):
-    return pool_inverse_variance(yi, vi, tau2, ci=ci if len(yi) > 1 else "z")
-
-
 def _missing_count(centred, estimator):
     """Duval & Tweedie's L0 or R0 estimate of the number of missing studies (rounded, ≥ 0)."""
     k = len(centred)
@@ -117,38 +134,46 @@ def _missing_count(centred, estimator):
     signed = np.sign(centred) * ranks
     if estimator == "L0":
         k0 = (4 * signed[signed > 0].sum() - k * (k + 1)) / (2 * k - 1)
-    else:
-        k0 = k - np.max(-signed[signed < 0]) - 1 if (signed < 0).any() else k - 1
+    else:  # γ* − 1, γ* the run of positive ranks above the largest negative one (none: every positive one)
+        k0 = (signed > np.max(-signed[signed < 0], initial=0)).sum() - 1
     return max(0, int(np.round(k0)))
+
+
+# An estimate this close to the centre (relative to the largest |yi|) lies on it: identical estimates must not
+# get signs from the rounding error of the pooled mean (which made k0 flip-flop until "did not converge").
+_ROUNDING = 1e-12
 
 
 def trim_and_fill(yi, vi, tau2=None, *, side=None, estimator="L0", ci="z") -> TrimAndFill:
     """Trim-and-fill: estimate the missing studies on one side, impute their mirror images, re-pool.
 
     ``tau2`` is the τ² estimator of the analysis (None: fixed effect), used in every step as metafor does.
+    Estimates equal to the centre up to rounding error count as on it (sign 0), so identical estimates have
+    no missing studies (metafor stops there with "did not converge" or an error).
     """
     yi, vi = _check(yi, vi, 3, "trim-and-fill")
     if estimator not in ("L0", "R0"):
         raise SysrevError(f"unknown trim-and-fill estimator '{estimator}' (L0 or R0)")
+    _check_ci(ci)
     if side is None:
-        X = np.column_stack([np.ones(len(yi)), np.sqrt(vi)])
+        X = _egger_design(vi, "trim-and-fill (its side comes from Egger's slope; give side= otherwise)")
         side = "right" if meta_regression(yi, vi, X, tau2).beta[1] < 0 else "left"
     flip = -1.0 if side == "right" else 1.0
     order = np.argsort(flip * yi, kind="stable")
     y, v = flip * yi[order], vi[order]
     k = len(y)
-    k0, previous = 0, -1
-    for _ in range(100):
+    k0 = 0
+    for _ in range(100):  # metafor's maxiter: at most 100 estimates of k0, each checked for convergence
+        centre = float(pool_inverse_variance(y[: k - k0], v[: k - k0], tau2)["estimate"])
+        centred = y - centre
+        centred[np.abs(centred) <= _ROUNDING * np.abs(y).max()] = 0.0  # on the centre up to rounding error
+        k0, previous = _missing_count(centred, estimator), k0  # at most k − 1, so one study is kept
         if k0 == previous:
             break
-        previous = k0
-        centre = float(_pooled(y[: k - k0], v[: k - k0], tau2)["estimate"])
-        k0 = min(_missing_count(y - centre, estimator), k - 1)
     else:
         raise SysrevError("trim-and-fill did not converge in 100 iterations")
-    filled_yi = flip * (2 * centre - y[k - k0:]) if k0 else np.array([])
-    filled_vi = v[k - k0:] if k0 else np.array([])
-    pooled = _pooled(np.concatenate([yi, filled_yi]), np.concatenate([vi, filled_vi]), tau2, ci)
+    filled_yi, filled_vi = flip * (2 * centre - y[k - k0:]), v[k - k0:]
+    pooled = pool_inverse_variance(np.concatenate([yi, filled_yi]), np.concatenate([vi, filled_vi]), tau2, ci=ci)
     return TrimAndFill(k0, side, float(pooled["estimate"]), float(pooled["se"]), float(pooled["ci_low"]),
                        float(pooled["ci_high"]), float(pooled["z"]), float(pooled["p"]),
                        None if tau2 is None else float(pooled["tau2"]), filled_yi, filled_vi)
