@@ -67,9 +67,6 @@ _PREFIX_GROUPS = [
     ("sub", "supra"), ("mono", "poly", "multi"), ("uni", "bi"), ("", "non"), ("", "un"), ("", "anti"),
     ("", "in"), ("", "im"), ("", "dis"), ("", "neo"),
 ]
-# Greek letters lose their symbol in some exports ("TNF-α" → "TNF-a"): a letter and the name it stands for
-# are one word, not a swap.
-_GREEK_INITIALS = {"alpha": "a", "beta": "b", "gamma": "g", "delta": "d", "kappa": "k", "epsilon": "e"}
 # A one-word swap between words this unalike (rapidfuzz ratio) is another word, not a typo ("liver" vs
 # "kidney", "depression" vs "anxiety"); typos and spelling variants stay well above it.
 UNALIKE_WORDS = 60.0
@@ -79,7 +76,10 @@ MIN_STEM = 4
 
 
 def _prefix_swap(x: str, y: str) -> bool:
-    """``x`` and ``y`` are one stem behind two prefixes of one group (``hypertension``/``hypotension``)."""
+    """``x`` and ``y`` are one stem behind two prefixes of one group (``hypertension``/``hypotension``).
+
+    Symmetric: the prefixes of a group are tried in turn on ``x``, so ``y``'s prefix is found either way.
+    """
     if x[-MIN_STEM:] != y[-MIN_STEM:]:
         return False
     for group in _PREFIX_GROUPS:
@@ -95,10 +95,15 @@ def _prefix_swap(x: str, y: str) -> bool:
 
 
 def _unalike(x: str, y: str) -> bool:
-    """Two words, one swapped for the other in a title, that are not one word written two ways."""
+    """Two words, one swapped for the other in a title, that are not one word written two ways.
+
+    Words with digits are left to the title-number rule; words of one or two letters are never taken as
+    unalike (a Greek letter that lost its symbol in an export, "TNF-α" → "TNF-a", leaves "a" for "alpha");
+    a word and its abbreviation ("rehab", "rehabilitation") are one word.
+    """
     if not (x.isalpha() and y.isalpha()) or min(len(x), len(y)) < 3:
         return False
-    if _GREEK_INITIALS.get(x) == y or _GREEK_INITIALS.get(y) == x or x.startswith(y) or y.startswith(x):
+    if x.startswith(y) or y.startswith(x):
         return False
     return fuzz.ratio(x, y) < UNALIKE_WORDS
 
@@ -122,6 +127,6 @@ def contrasting(title_a: str, title_b: str) -> bool:
             return True
     for x in only_a:
         for y in only_b:
-            if _swapped_concept(x, y) or _prefix_swap(x, y) or _prefix_swap(y, x):
+            if _swapped_concept(x, y) or _prefix_swap(x, y):
                 return True
     return False

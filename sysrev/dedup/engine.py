@@ -92,18 +92,21 @@ def deduplicate(records: list[Record], *, labels: list[str] | None = None, decis
 def mark_recurring_titles(keys: list) -> None:
     """Set :attr:`Keys.recurring` on every record of a title that one venue prints in two different issues or
     volumes in this input (both stated, no identifier shared): such a title names no single work there, so
-    its records merge only when an issue, page or article number stated by both agrees (vetoes.py). Only
-    records in that venue are marked; titles shared by more than :data:`RECURRING_GROUP_LIMIT` records are
-    checked on their first records only (the cost stays linear)."""
+    its records merge only when an issue, page or article number stated by both agrees (vetoes.py). Every
+    record of the title in that venue is marked, also one that states neither volume nor issue (two such
+    records cannot tell which instalment they are); records elsewhere are not. Titles shared by more than
+    :data:`RECURRING_GROUP_LIMIT` records stating a volume or issue are checked on their first such records
+    only (the cost stays linear)."""
     groups = defaultdict(list)
     for i, k in enumerate(keys):
-        if k.title_informative and not k.serial and (k.volume or k.issue_numbers):
+        if k.title_informative and not k.serial:
             groups[k.title].append(i)
     for members in groups.values():
-        if len(members) < 2:
+        located = [i for i in members if keys[i].volume or keys[i].issue_numbers]
+        if len(located) < 2:
             continue
         printed_twice = set()
-        checked = members[:RECURRING_GROUP_LIMIT]
+        checked = located[:RECURRING_GROUP_LIMIT]
         for x, i in enumerate(checked):
             for j in checked[x + 1:]:
                 a, b = keys[i], keys[j]

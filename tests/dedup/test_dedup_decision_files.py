@@ -6,6 +6,7 @@ Both are text files kept in git: one line per row, ``\\n`` line ends, nothing in
 malformed decisions file is an error naming the file, line and column.
 """
 
+import locale
 import time
 from datetime import UTC, datetime
 
@@ -17,6 +18,11 @@ from sysrev.errors import InputError
 from sysrev.project import Project
 
 HEADER = "record_a,record_b,decision,reviewer,timestamp,note\n"
+
+
+def text_of(path):
+    """The file's text exactly as stored (no line-end translation)."""
+    return path.read_bytes().decode("utf-8")
 
 
 @pytest.fixture()
@@ -32,8 +38,8 @@ def test_appending_keeps_earlier_rows_and_leaves_missing_cells_empty(tmp_path):
     append_decisions(path, [{"record_a": "pubmed:1", "record_b": "scopus:2", "decision": "same", "reviewer": "anna",
                              "timestamp": "2026-01-01T10:00:00Z", "note": "same DOI"}])
     append_decisions(path, [{"record_a": "pubmed:1", "record_b": "scopus:2", "decision": "different"}])
-    assert path.read_text(encoding="utf-8") == (HEADER + "pubmed:1,scopus:2,same,anna,2026-01-01T10:00:00Z,same DOI\n"
-                                                "pubmed:1,scopus:2,different,,,\n")
+    assert text_of(path) == (HEADER + "pubmed:1,scopus:2,same,anna,2026-01-01T10:00:00Z,same DOI\n"
+                             "pubmed:1,scopus:2,different,,,\n")
     assert read_decisions(path) == {frozenset(("pubmed:1", "scopus:2")): "different"}  # the later row wins
 
 
@@ -41,10 +47,28 @@ def test_a_hand_edited_file_without_a_final_newline_gets_the_new_row_on_a_line_o
     path = tmp_path / "dedup_decisions.csv"
     path.write_text(HEADER + "pubmed:1,scopus:2,same,anna,,checked by hand", encoding="utf-8")
     append_decisions(path, [{"record_a": "pubmed:3", "record_b": "embase:4", "decision": "related"}])
-    assert path.read_text(encoding="utf-8") == (HEADER + "pubmed:1,scopus:2,same,anna,,checked by hand\n"
-                                                "pubmed:3,embase:4,related,,,\n")
+    assert text_of(path) == (HEADER + "pubmed:1,scopus:2,same,anna,,checked by hand\n"
+                             "pubmed:3,embase:4,related,,,\n")
     assert read_decisions(path) == {frozenset(("pubmed:1", "scopus:2")): "same",
                                     frozenset(("pubmed:3", "embase:4")): "related"}
+
+
+@pytest.fixture()
+def ascii_locale():
+    """The machine's locale set to plain C (ASCII), as on a minimal server or container."""
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    yield
+    locale.setlocale(locale.LC_CTYPE, before)
+
+
+def test_decisions_are_read_and_written_as_utf8_whatever_the_locale(tmp_path, ascii_locale):
+    path = tmp_path / "dedup_decisions.csv"
+    path.write_bytes((HEADER + "pubmed:1,scopus:2,same,Jürgen Müller,,\n").encode("utf-8"))
+    append_decisions(path, [{"record_a": "pubmed:3", "record_b": "scopus:4", "decision": "different",
+                             "reviewer": "Zoë"}])
+    assert text_of(path) == HEADER + "pubmed:1,scopus:2,same,Jürgen Müller,,\npubmed:3,scopus:4,different,Zoë,,\n"
+    assert len(read_decisions(path)) == 2
 
 
 def test_a_decisions_file_saved_by_a_spreadsheet_with_a_byte_order_mark_is_read(tmp_path):
@@ -95,9 +119,9 @@ def test_the_queue_file_has_one_line_per_pair_and_no_cell_a_spreadsheet_would_ru
     write_queue(path, [{"record_a": "pubmed:1", "record_b": "scopus:2", "reason": "similar title", "score": "2.50",
                         "title_a": "=HYPERLINK(1)", "title_b": "A trial"},
                        {"record_a": "pubmed:3", "record_b": "scopus:4"}])
-    assert path.read_text(encoding="utf-8") == ("record_a,record_b,reason,score,title_a,title_b\n"
-                                                "pubmed:1,scopus:2,similar title,2.50,'=HYPERLINK(1),A trial\n"
-                                                "pubmed:3,scopus:4,,,,\n")
+    assert text_of(path) == ("record_a,record_b,reason,score,title_a,title_b\n"
+                             "pubmed:1,scopus:2,similar title,2.50,'=HYPERLINK(1),A trial\n"
+                             "pubmed:3,scopus:4,,,,\n")
 
 
 def test_a_queue_needs_only_the_two_record_columns(tmp_path):
