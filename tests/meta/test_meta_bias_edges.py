@@ -101,6 +101,13 @@ def test_rank_test_deviates_use_the_variance_of_the_fixed_effect_estimate():
     assert close(rank.tau, -0.2) and close(rank.p, 0.816666666666667)
 
 
+def test_rank_test_p_with_tied_variances_is_the_normal_approximation():
+    # ranktest(c(.10, .15, .22, .4), c(.01, .04, .04, .09)): tau 0.912870929175277 (tau-b), p 0.0709514924273057
+    # ("Cannot compute exact p-value with ties"); the deviates have no ties, the variances do
+    rank = rank_correlation_test([0.10, 0.15, 0.22, 0.4], [0.01, 0.04, 0.04, 0.09])
+    assert close(rank.tau, 0.912870929175277) and close(rank.p, 0.0709514924273057)
+
+
 def test_rank_test_p_is_exact_without_ties_even_for_many_studies():
     # i <- 1:40; ranktest(0.5*sin(i), 0.02 + 0.01*i): exact p 0.953858089406086 (normal approximation 0.944268)
     i = np.arange(1, 41)
@@ -166,6 +173,9 @@ def test_equal_standard_errors_leave_no_egger_slope_and_say_so():
             egger_test(yi, vi, model=model)
     with pytest.raises(SysrevError, match="trim-and-fill .*give side= otherwise.* standard errors differ"):
         trim_and_fill(yi, vi)
+    # equal is relative to their size: SEs of 100 that differ by 1e-7 (in the 10th digit) are equal too
+    with pytest.raises(SysrevError, match="all 3 have SE 100"):
+        egger_test([0.3, 0.5, 0.1], [1e4, 1e4, (100 + 1e-7) ** 2])
     # with the side given, trim-and-fill needs no slope: equal weights, centre = mean 0.45; the centred values
     # -0.35, -0.15, 0.05, 0.45 have signed ranks -3, -2, 1, 4: L0 = (4·5 − 20)/7 = 0, nothing to fill
     fill = trim_and_fill(yi, vi, side="left")
