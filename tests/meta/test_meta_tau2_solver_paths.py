@@ -22,6 +22,7 @@ from sysrev.meta.heterogeneity import (
     log_likelihood_terms,
     maximise_likelihood,
     q_profile_interval,
+    typical_variance,
 )
 
 TRICKY = [
@@ -141,3 +142,10 @@ def test_paule_mandel_and_q_profile_bounds_are_the_roots_to_full_precision(yi, v
     for tau2, target in ((float(estimate_tau2(yi, vi, "PM")), k - 1), (low, stats.chi2.isf(0.025, k - 1)),
                          (high, stats.chi2.ppf(0.025, k - 1))):
         assert _q(yi, vi, tau2 * (1 - 1e-14)) > target > _q(yi, vi, tau2 * (1 + 1e-14))
+
+
+def test_typical_variance_of_a_stack_is_each_analysis_own():
+    # metafor's s² = (k − 1)·Σw / ((Σw)² − Σw²), w = 1/v, for each row of a stack of analyses (batch, leave-one-out)
+    rows = [[0.02, 0.03, 0.05, 0.04], [0.5, 1.0, 2.0, 4.0]]
+    expected = [3 * sum(1 / v for v in r) / (sum(1 / v for v in r) ** 2 - sum(1 / v**2 for v in r)) for r in rows]
+    assert typical_variance(np.array(rows)) == pytest.approx(expected, rel=1e-12)
