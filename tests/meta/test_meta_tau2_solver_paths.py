@@ -22,6 +22,7 @@ from sysrev.meta.heterogeneity import (
     log_likelihood_terms,
     maximise_likelihood,
     q_profile_interval,
+    q_terms,
     typical_variance,
 )
 
@@ -149,3 +150,16 @@ def test_typical_variance_of_a_stack_is_each_analysis_own():
     rows = [[0.02, 0.03, 0.05, 0.04], [0.5, 1.0, 2.0, 4.0]]
     expected = [3 * sum(1 / v for v in r) / (sum(1 / v for v in r) ** 2 - sum(1 / v**2 for v in r)) for r in rows]
     assert typical_variance(np.array(rows)) == pytest.approx(expected, rel=1e-12)
+
+
+def test_q_and_likelihood_terms_of_one_analysis_given_as_a_flat_array():
+    # the public terms work along the last axis, so one analysis may be 1-D. By hand for y = 0, 1, 3 with weights
+    # w = 1, 1, 2: μ̂ = 7/4, Q = Σw(y − μ̂)² = 49/16 + 9/16 + 2·25/16 = 27/4, dQ/dτ² = −Σw²(y − μ̂)² = −(49 + 9 + 4·25)/16
+    y, w = np.array([0.0, 1.0, 3.0]), np.array([1.0, 1.0, 2.0])
+    q, slope = q_terms(y, w)
+    assert q == pytest.approx(27 / 4, rel=1e-14) and slope == pytest.approx(-158 / 16, rel=1e-14)
+    # ML log-likelihood −½Σlog(v + τ²) − ½Q with Σlog(v + τ²) = log 2 (v + τ² = 1, 1, 1/2); REML also −½ log Σw
+    ml = log_likelihood_terms(y, w, np.log(0.5), False)
+    reml = log_likelihood_terms(y, w, np.log(0.5), True)
+    assert ml == pytest.approx(-0.5 * math.log(0.5) - 27 / 8, rel=1e-14)
+    assert reml == pytest.approx(ml - 0.5 * math.log(4), rel=1e-14)
