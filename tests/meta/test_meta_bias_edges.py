@@ -128,12 +128,14 @@ def test_identical_estimates_have_no_missing_studies(estimator):
 
 
 @pytest.mark.parametrize("estimator", ["L0", "R0"])
-def test_identical_estimates_are_not_given_signs_by_rounding_error(estimator):
+@pytest.mark.parametrize("value", [0.3, 98.6])
+def test_identical_estimates_are_not_given_signs_by_rounding_error(estimator, value):
     # Five estimates of 0.3: the pooled mean is 0.3 only up to rounding, and signs taken from that noise made
     # k0 flip-flop until "did not converge" (metafor 3.8-1 reports k0 = 3 here, from the same noise).
-    # Estimates on the centre up to rounding count as on it: no missing study, the estimate stays 0.3.
-    fill = trim_and_fill([0.3] * 5, [0.05, 0.07, 0.11, 0.13, 0.2], estimator=estimator)
-    assert fill.k0 == 0 and close(fill.estimate, 0.3)
+    # Estimates on the centre up to rounding count as on it: no missing study, the estimate stays the value.
+    # The rounding error grows with the estimates' size (98.6, e.g. a mean in raw units), and so must the margin.
+    fill = trim_and_fill([value] * 5, [0.05, 0.07, 0.11, 0.13, 0.2], estimator=estimator)
+    assert fill.k0 == 0 and close(fill.estimate, value)
 
 
 def test_unknown_choices_are_errors_naming_the_choice():
