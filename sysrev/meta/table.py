@@ -112,7 +112,7 @@ def format_table(result: dict, label1: str = "Group 1", label2: str = "Group 2")
     columns = _arm_columns(measure)
     if measure == "GEN":
         columns = [c for c in columns if any(c[0] in s["data"] for s in result["studies"])]
-    names = [s["study"] for s in result["studies"]] + ["Subtotal (95% CI)", "Total (95% CI)"]
+    names = [s["study"] for s in result["studies"]] + [f"Subtotal ({level} CI)", f"Total ({level} CI)"]
     name_width = max(len(n) for n in names) + 2
     widths = [max(8, len(label) + 1) for _, label in columns]
 
@@ -174,8 +174,9 @@ def format_leave_one_out(result: dict, rows: list[dict]) -> str:
     """One line per omitted study: the pooled estimate [CI] without it, τ² and I²."""
     digits = _digits(result)
     width = max([len("Study omitted")] + [len(r["omitted"]) for r in rows]) + 2
+    heading = f"Estimate [{result['level']:g}% CI]"
     lines = ["Leave-one-out (each study omitted in turn)",
-             f"{'Study omitted':<{width}}{'Estimate [95% CI]':<30}{'p':>10}{'Tau²':>10}{'I²':>7}"]
+             f"{'Study omitted':<{width}}{heading:<30}{'p':>10}{'Tau²':>10}{'I²':>7}"]
     for r in rows:
         tau2 = "" if r["tau2"] is None else f"{r['tau2']:.4g}"
         i2 = "" if r["I2"] is None else f"{r['I2']:.0f}%"
