@@ -40,11 +40,17 @@ TRICKY = [
     # ML; metafor's scoring needs more than its default 100 iterations here. rma(..., method="ML"): 0.786123682907857
     ("ML", [3.2323, 0.0983, -0.2259, 0.0117, 1.6559, 3.7434], [2.0022, 0.0054, 0.0069, 0.0085, 4.2977, 1.5973],
      0.786123682907857),
+    # the scoring oscillates and never meets |Δτ²| < 1e-5 (metafor stops with "did not converge", whatever
+    # maxiter); the root is then solved in a bracket next to where it stopped, whose bisection steps must stay
+    # inside it. rma(..., method="REML", control=list(stepadj=0.5, threshold=1e-10, maxiter=10000)):
+    # 0.575815334891623
+    ("REML", [2.7546, 0.2589, 0.5437, 2.1167, -0.2176, 3.4091, 0.0567, 3.1464],
+     [9.2499, 5.5257, 8.9837, 1.9603, 7.062, 9.3996, 0.0061, 10.1263], 0.575815334891623),
 ]
 
 
 @pytest.mark.parametrize("method,yi,vi,expected", TRICKY, ids=["reml-stays-at-0", "reml-leaves-0", "reml-bracket",
-                                                                "ml-slow"])
+                                                                "ml-slow", "reml-oscillating"])
 def test_a_likelihood_with_several_stationary_points_ends_where_metafor_ends(method, yi, vi, expected):
     tau2 = float(estimate_tau2(yi, vi, method))
     assert tau2 == pytest.approx(expected, rel=1e-6, abs=1e-12)
