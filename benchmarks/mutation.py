@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -55,6 +57,25 @@ NOT_MUTATED = ["sysrev/meta/plots/*", "sysrev/rob/plots.py"]
 ALSO_COPY = ["validation", "analysis", "screening", "searches", "records", "examples", "review.toml", "README.md"]
 
 KILLED = {"killed", "timeout", "caught by type check"}
+# Appended to the scratch copy's tests/conftest.py (never the working tree's): pytest runs a mutant's tests
+# fastest first, by the durations mutmut recorded, so a mutant that a quick unit test kills costs that test's
+# time, not the time of every slow test collected before it (pytest stops at the first failure, -x).
+FASTEST_FIRST = """
+
+def pytest_collection_modifyitems(session, config, items):
+    \"\"\"benchmarks/mutation.py: run the fastest tests first (mutmut's recorded durations).\"\"\"
+    import json as _json
+    from pathlib import Path as _Path
+
+    stats = _Path("mutmut-stats.json")
+    if stats.is_file():
+        durations = _json.loads(stats.read_text(encoding="utf-8")).get("duration_by_test", {})
+        items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+"""
+# Mutants without a result are tried in rounds, each a seeded random share of every file's unchecked mutants,
+# so that a run cut short has checked a random sample of every file (an estimate of its kill rate), not the
+# cheapest mutants first.
+ROUND_SHARE, MIN_BATCH = 0.15, 10
 
 
 def write_config(where: Path, module: str) -> None:
@@ -94,6 +115,8 @@ def prepare(module: str, fresh: bool) -> Path:
         elif source.is_file():
             shutil.copy2(source, target)
     write_config(where, module)
+    with (where / "tests" / "conftest.py").open("a", encoding="utf-8") as conftest:
+        conftest.write(FASTEST_FIRST)
     return where
 
 
@@ -120,20 +143,33 @@ def file_of(name: str) -> str:
 
 
 def run_files(where: Path, module: str, stems: list, children: int, survivors: list) -> None:
-    """Mutants of some files of a large module only: first the survivors given, then those without a result."""
+    """Mutants of some files of a large module only: first the survivors given, then those without a result.
+
+    Unchecked mutants are tried in rounds: each round takes a seeded random share of every file's unchecked
+    mutants, so that whenever the run is cut short every file has a random sample checked.
+    """
     from fnmatch import fnmatch
 
     patterns = [file_pattern(module, stem) for stem in stems]
     mine = [n for n in survivors if any(fnmatch(n, p) for p in patterns)]
     if mine:
         run_mutmut(where, children, mine)
+    queues = []
     for pattern in patterns:
         done = {n: s for n, s in results(where).items() if fnmatch(n, pattern)} if (where / "mutants").is_dir() else {}
-        todo = [n for n, s in done.items() if s == "not checked"]
         if not done:
             run_mutmut(where, children, [pattern])  # first run: mutmut generates the mutants, then tests them all
-        elif todo:
-            run_mutmut(where, children, todo)
+            continue
+        todo = sorted(n for n, s in done.items() if s == "not checked")
+        random.Random(f"{module}:{pattern}").shuffle(todo)
+        queues.append(todo)
+    while any(queues):  # one mutmut run per round: its clean-test pass is paid once, not once per file
+        batch = []
+        for todo in queues:
+            take = max(MIN_BATCH, math.ceil(ROUND_SHARE * len(todo)))
+            batch += todo[:take]
+            todo[:] = todo[take:]
+        run_mutmut(where, children, batch)
 
 
 def results(where: Path) -> dict:
@@ -167,6 +203,38 @@ def load_equivalent() -> dict:
     return listed
 
 
+def rate_text(killed: int, checked: int, unchecked: int) -> str:
+    """The kill rate; while mutants are unchecked, the checked ones are a random sample (run_files), so the
+    rate is an estimate and is shown with its 95 % Wilson interval."""
+    rate = f"{100.0 * killed / checked:.1f} %"
+    if not unchecked:
+        return rate
+    z, p = 1.959964, killed / checked
+    centre = (p + z * z / (2 * checked)) / (1 + z * z / checked)
+    half = z * math.sqrt(p * (1 - p) / checked + z * z / (4 * checked * checked)) / (1 + z * z / checked)
+    return f"{rate} (sample of {checked}, 95 % CI {100 * (centre - half):.1f}–{100 * (centre + half):.1f})"
+
+
+def module_estimate(status: dict, equivalent: dict) -> str:
+    """A module's kill rate while some of its files are only sampled: each file's rate over its checked
+    mutants (a random sample, run_files), weighted by the file's mutants (a stratified estimate), with a
+    95 % normal interval that includes the finite-population correction."""
+    estimate = variance = 0.0
+    counted = {n: s for n, s in status.items() if n not in equivalent}
+    total = len(counted)
+    for path in sorted({file_of(n) for n in counted}):
+        mine = [s for n, s in counted.items() if file_of(n) == path]
+        checked = [s for s in mine if s != "not checked"]
+        if not checked:
+            return f"– ({path} not sampled yet)"
+        share, p = len(mine) / total, sum(s in KILLED for s in checked) / len(checked)
+        estimate += share * p
+        variance += share * share * p * (1 - p) / len(checked) * (1 - len(checked) / len(mine))
+    half = 1.959964 * math.sqrt(variance)
+    return f"≈ {100 * estimate:.1f} % (stratified sample estimate, 95 % CI {100 * (estimate - half):.1f}–" \
+           f"{100 * min(1.0, estimate + half):.1f})"
+
+
 def report(modules: list, diffs: bool, by_file: bool = False) -> bool:
     equivalent = load_equivalent()
     rows, all_met = [], True
@@ -195,7 +263,9 @@ def report(modules: list, diffs: bool, by_file: bool = False) -> bool:
             print(f"| {module} | not run | | | | | |")
             continue
         total, killed, survived, eq, rate, *_, unchecked = row
-        shown = "–" if rate is None else f"{rate:.1f} %"
+        shown = "–" if rate is None else rate_text(killed, killed + survived, unchecked)
+        if rate is not None and unchecked:
+            shown = module_estimate(row[7], equivalent)
         print(f"| {module} | {total} | {killed} | {survived} | {eq} | {unchecked} | {shown} |")
     if by_file:
         print("\n| file | mutants | killed | survived | equivalent | not checked | kill rate |")
@@ -206,7 +276,7 @@ def report(modules: list, diffs: bool, by_file: bool = False) -> bool:
                 counted = [s for n, s in status.items() if n not in equivalent and s != "not checked"]
                 killed = sum(s in KILLED for s in counted)
                 unchecked = sum(s == "not checked" for s in status.values())
-                rate = f"{100.0 * killed / len(counted):.1f} %" if counted else "–"
+                rate = rate_text(killed, len(counted), unchecked) if counted else "–"
                 eq = sum(n in equivalent for n in status)
                 print(f"| {path} | {len(status)} | {killed} | {len(counted) - killed} | {eq} | {unchecked} | {rate} |")
     print("(kill rate over the mutants checked, equivalent ones left out; 'not checked': the run was cut short)")

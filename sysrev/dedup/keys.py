@@ -115,6 +115,8 @@ _PART = re.compile(r"\bpart\s+(\d+|[ivx]{1,5}|one|two|three|four|five|six)\b")
 _WORD_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
 _ROMAN = {"i": 1, "v": 5, "x": 10}
 
+# What an export writes where it has no author ("Anonymous", "[Anonymous]", "Anon.", "N/A", "N.A."), letters only.
+_NO_AUTHOR = {"unknown", "anonymous", "anon", "na", "n a"}
 _NAME_PARTICLES = {"van", "von", "der", "den", "del", "della", "des", "dos", "jr", "sr", "the", "and", "group",
                    "study", "inc"}
 _JOURNAL_STOPWORDS = {"the", "of", "and", "for", "in", "on", "de", "la", "le", "des", "du", "et", "und",
@@ -295,7 +297,7 @@ def _name_tokens(author: str) -> tuple:
 
 def _author_keys(authors: list) -> tuple[str, frozenset, frozenset]:
     names = [a for a in (str(x).strip() for x in authors or []) if a]
-    if not names or fold(names[0]).strip(" .") in {"unknown", "anonymous", "anon", "na", "n a", "[anonymous]"}:
+    if not names or " ".join(_NOT_LETTERS.split(fold(names[0]))).strip() in _NO_AUTHOR:
         return "", frozenset(), frozenset()
     tokens = set()
     for a in names[:10]:

@@ -24,6 +24,7 @@ from scipy import stats
 from sysrev.errors import SysrevError
 from sysrev.meta.batch import pool_inverse_variance
 from sysrev.meta.regression import meta_regression
+from sysrev.meta.settings import CI_METHODS
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,16 @@ def _check(yi, vi, minimum, what):
     return yi, vi
 
 
+def _check_ci(ci):
+    """A misspelt interval method ("HKSJ", "t") must not quietly give z-based results."""
+    if ci not in CI_METHODS:
+        raise SysrevError(f"unknown confidence-interval method '{ci}' (choose one of {', '.join(CI_METHODS)})")
+
+
 def egger_test(yi, vi, tau2=None, *, model="rma", ci="z") -> EggerTest:
     """Egger's regression test for funnel-plot asymmetry (slope of yi on √vi)."""
     yi, vi = _check(yi, vi, 3, "Egger's test")
+    _check_ci(ci)
     X = np.column_stack([np.ones(len(yi)), np.sqrt(vi)])
     if model == "lm":
         fit = meta_regression(yi, vi, X, None, test="lm")
@@ -105,10 +113,6 @@ def fail_safe_n(yi, vi, alpha=0.05) -> FailSafeN:
     return FailSafeN(int(whole), float(stats.norm.sf(z_mean)))
 
 
-def _pooled(yi, vi, tau2, ci="z"):
-    return pool_inverse_variance(yi, vi, tau2, ci=ci if len(yi) > 1 else "z")
-
-
 def _missing_count(centred, estimator):
     """Duval & Tweedie's L0 or R0 estimate of the number of missing studies (rounded, ≥ 0)."""
     k = len(centred)
@@ -117,8 +121,8 @@ def _missing_count(centred, estimator):
     signed = np.sign(centred) * ranks
     if estimator == "L0":
         k0 = (4 * signed[signed > 0].sum() - k * (k + 1)) / (2 * k - 1)
-    else:
-        k0 = k - np.max(-signed[signed < 0]) - 1 if (signed < 0).any() else k - 1
+    else:  # γ* − 1, γ* the run of positive ranks above the largest negative one (none: every positive one)
+        k0 = (signed > np.max(-signed[signed < 0], initial=0)).sum() - 1
     return max(0, int(np.round(k0)))
 
 
@@ -130,6 +134,7 @@ def trim_and_fill(yi, vi, tau2=None, *, side=None, estimator="L0", ci="z") -> Tr
     yi, vi = _check(yi, vi, 3, "trim-and-fill")
     if estimator not in ("L0", "R0"):
         raise SysrevError(f"unknown trim-and-fill estimator '{estimator}' (L0 or R0)")
+    _check_ci(ci)
     if side is None:
         X = np.column_stack([np.ones(len(yi)), np.sqrt(vi)])
         side = "right" if meta_regression(yi, vi, X, tau2).beta[1] < 0 else "left"
@@ -137,18 +142,16 @@ def trim_and_fill(yi, vi, tau2=None, *, side=None, estimator="L0", ci="z") -> Tr
     order = np.argsort(flip * yi, kind="stable")
     y, v = flip * yi[order], vi[order]
     k = len(y)
-    k0, previous = 0, -1
-    for _ in range(100):
+    k0 = 0
+    for _ in range(100):  # metafor's maxiter: at most 100 estimates of k0, each checked for convergence
+        centre = float(pool_inverse_variance(y[: k - k0], v[: k - k0], tau2)["estimate"])
+        k0, previous = _missing_count(y - centre, estimator), k0  # at most k − 1, so one study is kept
         if k0 == previous:
             break
-        previous = k0
-        centre = float(_pooled(y[: k - k0], v[: k - k0], tau2)["estimate"])
-        k0 = min(_missing_count(y - centre, estimator), k - 1)
     else:
         raise SysrevError("trim-and-fill did not converge in 100 iterations")
-    filled_yi = flip * (2 * centre - y[k - k0:]) if k0 else np.array([])
-    filled_vi = v[k - k0:] if k0 else np.array([])
-    pooled = _pooled(np.concatenate([yi, filled_yi]), np.concatenate([vi, filled_vi]), tau2, ci)
+    filled_yi, filled_vi = flip * (2 * centre - y[k - k0:]), v[k - k0:]
+    pooled = pool_inverse_variance(np.concatenate([yi, filled_yi]), np.concatenate([vi, filled_vi]), tau2, ci=ci)
     return TrimAndFill(k0, side, float(pooled["estimate"]), float(pooled["se"]), float(pooled["ci_low"]),
                        float(pooled["ci_high"]), float(pooled["z"]), float(pooled["p"]),
                        None if tau2 is None else float(pooled["tau2"]), filled_yi, filled_vi)
