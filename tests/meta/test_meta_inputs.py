@@ -80,6 +80,7 @@ def test_boundary_values_are_accepted():
     table = read_study_table(pd.DataFrame({"study": ["A"], "events1": [2], "n1": [2], "events2": [0], "n2": [2]}),
                              "RR")
     assert table.data == ({"events1": 2, "n1": 2, "events2": 0, "n2": 2},)
+    assert table.subgroups == (None,)  # no subgroup column: no subgroup (null in the JSON), not an empty label
 
 
 def _bad_rows(k):
