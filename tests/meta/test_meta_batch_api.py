@@ -1,0 +1,101 @@
+"""sysrev.meta.batch.pool_inverse_variance called directly (the batch API other stages use, e.g. living
+sequential analyses): what it refuses, one study, given τ² values, and batches under HKSJ. Expected values are
+worked out by hand in the comments."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from sysrev.errors import SysrevError
+from sysrev.meta.batch import leave_one_out, pool_inverse_variance
+
+
+@pytest.mark.parametrize("yi,vi,message", [
+    ([0.1, 0.2, 0.3], [0.1, 0.2], "yi and vi must be arrays of the same shape (k,) or (n, k); got (3,) and (2,)"),
+    ([[[0.1, 0.2]]], [[[0.1, 0.2]]],
+     "yi and vi must be arrays of the same shape (k,) or (n, k); got (1, 1, 2) and (1, 1, 2)"),
+    ([0.1, float("nan")], [0.1, 0.2], "yi must be finite and vi finite and positive in every analysis"),
+    ([0.1, 0.2], [0.1, float("inf")], "yi must be finite and vi finite and positive in every analysis"),
+    ([0.1, 0.2], [0.1, 0.0], "yi must be finite and vi finite and positive in every analysis"),
+    ([[0.1, 0.2], [0.3, 0.4]], [[0.1, 0.2], [0.3, -0.4]],
+     "yi must be finite and vi finite and positive in every analysis"),
+])
+def test_malformed_input_is_refused_with_a_message(yi, vi, message):
+    with pytest.raises(SysrevError) as info:
+        pool_inverse_variance(yi, vi)
+    assert str(info.value) == message
+
+
+def test_unknown_estimator_and_hksj_with_one_study_are_refused():
+    with pytest.raises(SysrevError) as info:
+        pool_inverse_variance([0.1, 0.2], [0.1, 0.2], "GENQ")
+    assert str(info.value) == "unknown tau2 estimator 'GENQ' (choose one of DL, REML, PM, ML, HS, SJ, HE, EB)"
+    with pytest.raises(SysrevError) as info:
+        pool_inverse_variance([0.1], [0.1], "DL", ci="hksj")
+    assert str(info.value) == "Hartung–Knapp–Sidik–Jonkman intervals need at least 2 studies"
+
+
+def test_two_studies_under_hksj():
+    # y = 0, 1 with v = 1, 1; DL: Q = 0.5 < df = 1, τ² = 0; μ = 0.5, Σw(y − μ)² = 0.5, variance (0.5/1)·(1/2)
+    out = pool_inverse_variance([0.0, 1.0], [1.0, 1.0], "DL", ci="hksj")
+    assert out["estimate"] == pytest.approx(0.5) and out["se"] == pytest.approx(0.5)
+    assert out["ci_high"] == pytest.approx(0.5 + stats.t.isf(0.025, 1) * 0.5)
+
+
+def test_one_study_is_its_own_estimate_without_heterogeneity_and_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for tau2 in (None, "REML"):
+            out = pool_inverse_variance([0.4], [0.04], tau2)
+            assert out["estimate"] == pytest.approx(0.4) and out["se"] == pytest.approx(0.2)
+            assert (out["Q"], out["Q_df"]) == (0.0, 0) and math.isnan(out["Q_p"])
+            assert math.isnan(out["pi_low"]) and math.isnan(out["H2"])  # Q/df = 0/0
+
+
+def test_given_tau2_values_are_used_as_they_are():
+    # y = 0, 1, v = 0.1, 0.3 with τ² = 0.1: w = 5, 2.5; μ = 2.5/7.5 = 1/3, SE = √(1/7.5)
+    out = pool_inverse_variance([0.0, 1.0], [0.1, 0.3], 0.1)
+    assert out["estimate"] == pytest.approx(1 / 3) and out["se"] == pytest.approx(math.sqrt(1 / 7.5))
+    assert out["tau2"] == pytest.approx(0.1)
+    assert out["weights"].tolist() == pytest.approx([5.0, 2.5])
+    # one τ² per analysis, integers accepted
+    batch = pool_inverse_variance([[0.0, 1.0], [0.0, 1.0]], [[0.1, 0.3], [0.1, 0.3]], [0, 1])
+    assert batch["estimate"].tolist() == pytest.approx([(1 / 0.3) / (1 / 0.1 + 1 / 0.3),
+                                                        (1 / 1.3) / (1 / 1.1 + 1 / 1.3)])
+
+
+def test_each_analysis_of_a_batch_under_hksj_is_its_own():
+    # two analyses of two studies: the HKSJ factor Σw(y − μ)²/(k − 1) is each analysis's own
+    yi = np.array([[0.0, 1.0], [0.0, 3.0]])
+    vi = np.ones((2, 2))
+    batch = pool_inverse_variance(yi, vi, "DL", ci="hksj")
+    for row in range(2):
+        single = pool_inverse_variance(yi[row], vi[row], "DL", ci="hksj")
+        assert batch["se"][row] == pytest.approx(single["se"], rel=1e-12)
+    # analysis 2 by hand: Q = 4.5, C = 1, τ² = 3.5, w = 1/4.5 each, μ = 1.5, Σw(y − μ)² = 1, SE² = 1·(4.5/2)
+    assert batch["tau2"][1] == pytest.approx(3.5) and batch["se"][1] == pytest.approx(math.sqrt(2.25))
+
+
+def test_leave_one_out_refuses_what_it_cannot_do():
+    for args, kwargs, message in [
+        (([0.1, 0.2], [0.1, 0.2], "DL"), {}, "leave-one-out needs at least 3 studies for a random-effects model"),
+        (([0.1, 0.2], [0.1, 0.2]), {"ci": "hksj"}, "leave-one-out needs at least 3 studies for a random-effects model"),
+        (([0.1], [0.1]), {}, "leave-one-out needs at least 2 studies"),
+        (([0.1, 0.2, 0.3], [0.1, 0.2, 0.3], 0.5), {},
+         "leave-one-out re-estimates τ²: give an estimator name, not values"),
+        (([0.1, 0.2, 0.3], [0.1, 0.2, 0.3], "GENQ"), {},
+         "unknown tau2 estimator 'GENQ' (choose one of DL, REML, PM, ML, HS, SJ, HE, EB)"),
+        (([[0.1, 0.2, 0.3]], [[0.1, 0.2, 0.3]]), {}, "leave_one_out takes one analysis: 1-D yi and vi"),
+    ]:
+        with pytest.raises(SysrevError) as info:
+            leave_one_out(*args, **kwargs)
+        assert str(info.value) == message
+
+
+def test_leave_one_out_of_two_studies_gives_each_the_other():
+    out = leave_one_out([0.1, 0.5], [0.04, 0.09])
+    assert out["estimate"].tolist() == pytest.approx([0.5, 0.1])
+    assert out["se"].tolist() == pytest.approx([0.3, 0.2]) and "weights" not in out
