@@ -41,7 +41,7 @@ def test_unknown_estimator_and_hksj_with_one_study_are_refused():
 def test_two_studies_under_hksj():
     # y = 0, 1 with v = 1, 1; DL: Q = 0.5 < df = 1, τ² = 0; μ = 0.5, Σw(y − μ)² = 0.5, variance (0.5/1)·(1/2)
     out = pool_inverse_variance([0.0, 1.0], [1.0, 1.0], "DL", ci="hksj")
-    assert out["estimate"] == pytest.approx(0.5) and out["se"] == pytest.approx(0.5)
+    assert out["estimate"] == pytest.approx(0.5) and out["se"] == pytest.approx(0.5) and out["Q"] == 0.5
     assert out["ci_high"] == pytest.approx(0.5 + stats.t.isf(0.025, 1) * 0.5)
 
 
@@ -99,3 +99,34 @@ def test_leave_one_out_of_two_studies_gives_each_the_other():
     out = leave_one_out([0.1, 0.5], [0.04, 0.09])
     assert out["estimate"].tolist() == pytest.approx([0.5, 0.1])
     assert out["se"].tolist() == pytest.approx([0.3, 0.2]) and "weights" not in out
+
+
+def test_tau2_interval_of_two_studies_at_90_percent():
+    # y = 0, 0.5, v = 0.1, 0.2. For two studies Q(τ²) = (y₁ − y₂)²/(v₁ + v₂ + 2τ²). Q(0) = 0.25/0.3 < χ²(0.95, 1):
+    # lower bound 0; upper bound where Q(τ²) = χ²(0.05, 1): τ² = (0.25/χ² − 0.3)/2. DL: Q < df, τ² = 0,
+    # μ = (0/0.1 + 0.5/0.2)/(10 + 5) = 1/6, SE = √(1/15); typical variance s² = 1/(15 − 125/15) = 0.15
+    out = pool_inverse_variance([0.0, 0.5], [0.1, 0.2], "DL", level=90, tau2_interval=True)
+    high = (0.25 / stats.chi2.ppf(0.05, 1) - 0.3) / 2
+    assert out["tau2_ci_low"] == 0.0 and out["tau2_ci_high"] == pytest.approx(high, rel=1e-9)
+    assert out["I2_ci_high"] == pytest.approx(100 * high / (0.15 + high), rel=1e-9)
+    assert out["H2_ci_high"] == pytest.approx(high / 0.15 + 1, rel=1e-9)
+    assert (out["I2_ci_low"], out["H2_ci_low"]) == (0.0, pytest.approx(1.0))
+    assert out["estimate"] == pytest.approx(1 / 6)
+    assert out["ci_low"] == pytest.approx(1 / 6 - stats.norm.isf(0.05) * math.sqrt(1 / 15))
+    assert out["Q"] == pytest.approx(0.25 / 0.3)
+
+
+@pytest.mark.parametrize("yi,vi,tau2", [([0.0, 0.5], [0.1, 0.2], None), ([0.4], [0.04], "DL")])
+def test_tau2_interval_fields_are_nan_where_no_interval_applies(yi, vi, tau2):
+    out = pool_inverse_variance(yi, vi, tau2, tau2_interval=True)
+    fields = ("tau2_ci_low", "tau2_ci_high", "I2_ci_low", "I2_ci_high", "H2_ci_low", "H2_ci_high")
+    assert all(math.isnan(out[name]) for name in fields)
+    assert not set(fields) & set(pool_inverse_variance(yi, vi, tau2))  # asked for only
+
+
+def test_numbers_given_as_text_are_read_as_numbers():
+    out = pool_inverse_variance(["0.0", "0.5"], ["0.1", "0.2"])
+    assert out["estimate"] == pytest.approx(1 / 6) and out["se"] == pytest.approx(math.sqrt(1 / 15))
+    # given τ² values (one per analysis) too: τ² = 0.1 gives w = 5, 1/0.3, μ = (0.5/0.3)/(5 + 1/0.3) = 0.2
+    out = pool_inverse_variance([["0.0", "0.5"]], [["0.1", "0.2"]], ["0.1"])
+    assert out["estimate"].tolist() == [pytest.approx(0.2)] and out["tau2"].tolist() == [0.1]
