@@ -123,3 +123,48 @@ def test_reml_tau2_interval_at_80_percent_matches_metafor_confint(bcg_log_rr, mo
     for row, (low, high) in zip(ROWS, REML_TAU2_80, strict=True):
         assert out["tau2_ci_low"][row] == pytest.approx(low, rel=1e-6)
         assert out["tau2_ci_high"][row] == pytest.approx(high, rel=1e-6)
+
+
+def test_fixed_effect_with_knapp_hartung_intervals_at_90_percent(bcg_log_rr):
+    # leave1out(rma(yi, vi, data=es, method="FE", test="knha", level=90)): estimate, se, ci.lb, ci.ub, pval
+    expected = [(-0.427961089641878, 0.150718507823902, -0.69863416974055, -0.157288009543207, 0.0160970481100134),
+                (-0.420465882200755, 0.147823177652892, -0.685939282800174, -0.154992481601336, 0.0159562369943588),
+                (-0.439994029565297, 0.151192559889481, -0.711518452571817, -0.168469606558777, 0.0141850507317218)]
+    out = without_each(*bcg_log_rr, None, ci="hksj", level=90)
+    for row, values in zip(ROWS, expected, strict=True):
+        for name, value in zip(("estimate", "se", "ci_low", "ci_high", "p"), values, strict=True):
+            assert out[name][row] == pytest.approx(value, rel=1e-6), (row, name)
+
+
+# Data where the (RE)ML likelihood of some omissions is highest at τ² = 0 (issue 19's REML boundary case):
+# metafor sets τ² = 0 there ("Fisher scoring algorithm may have gotten stuck at a local maximum").
+BOUNDARY_YI = [0.045, -0.0688, 0.0895, -0.0162, 3.5604, 3.1722, 1.4508, 4.0603]
+BOUNDARY_VI = [0.0088, 0.003, 0.0033, 0.0095, 2.3334, 0.8161, 5.8631, 9.2931]
+BOUNDARY = {  # leave1out(rma(yi, vi, method=M, control=TIGHT)): τ² and estimate of each omission
+    "REML": ([1.90351407065724665, 1.82910234317019782, 1.92870840430355894, 1.86573108396973075,
+              0.00319834605376373, 0.00292667853603366, 0.0, 0.0],
+             [1.0689729060036406, 1.0812517190157145, 1.0643214129790650, 1.0754997207744961,
+              0.0202661505762997, 0.0151415403910484, 0.0156892022948373, 0.0154669877553890]),
+    "ML": ([0.0, 0.0, 0.0, 0.0, 0.00152962832420213, 0.00140253294628958, 0.00158058166123386,
+            0.00157317980009843],
+           [0.0115388886192042, 0.0699169253078889, -0.0242305718876511, 0.0204789010929315,
+            0.0175003056203175, 0.0135486726091125, 0.0196750405910536, 0.0193474535228505]),
+    "PM": ([1.761944017388656, 1.698028007071723, 1.783588719424758, 1.729309028453879, 1.081743248119612,
+            0.520951813946457, 1.961704382071094, 1.544640256439926],
+           [1.042605761569045, 1.056059990350025, 1.037613192685957, 1.049661138647529, 0.521408351561239,
+            0.241790787757842, 0.868287828183574, 0.733137096322898]),
+}
+
+
+@pytest.mark.parametrize("method", list(BOUNDARY))
+def test_omissions_whose_likelihood_peaks_at_zero_take_tau2_zero(method):
+    out = without_each(BOUNDARY_YI, BOUNDARY_VI, method)
+    tau2, estimate = BOUNDARY[method]
+    assert out["tau2"].tolist() == [pytest.approx(value, rel=1e-6, abs=1e-9) for value in tau2]
+    assert out["estimate"].tolist() == [pytest.approx(value, rel=1e-6) for value in estimate]
+
+
+def test_numbers_given_as_text_are_read_as_numbers(bcg_log_rr):
+    yi, vi = bcg_log_rr
+    out = without_each([str(float(y)) for y in yi], [str(float(v)) for v in vi], "DL")
+    assert out["tau2"][0] == pytest.approx(METAFOR["DL"][0][2], rel=1e-6)
