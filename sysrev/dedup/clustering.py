@@ -128,15 +128,12 @@ def _seed_previous(uf: _UnionFind, previous_ids: list, human: dict) -> None:
 
 
 def _open_pairs(uf: _UnionFind, notes: list) -> list:
-    """Notes about pairs that did not end up in the same cluster, each pair once, strongest first."""
-    seen, out = set(), []
-    for note in sorted(notes, key=lambda p: (-p.score, p.a, p.b)):
-        key = (note.a, note.b)
-        if key in seen or uf.find(note.a) == uf.find(note.b):
-            continue
-        seen.add(key)
-        out.append(note)
-    return out
+    """Notes about pairs that did not end up in the same cluster, strongest first.
+
+    Each pair has one note at most: the notes come from the ``verdicts`` mapping, one per pair.
+    """
+    return [note for note in sorted(notes, key=lambda p: (-p.score, p.a, p.b))
+            if uf.find(note.a) != uf.find(note.b)]
 
 
 def human_verdict(decision: str) -> Verdict:

@@ -130,18 +130,16 @@ def journal_match(a: Keys, b: Keys) -> str:
 
 def _abbreviates(short: tuple, long_: tuple) -> bool:
     """Every word of ``short`` abbreviates, in order, a word of ``long_`` (``J Am Soc Nephrol``, ``Dtsch Med
-    Wochenschr``)."""
+    Wochenschr``). Both are non-empty: :func:`journal_match` answers ``missing`` before asking."""
     pos = 0
-    matched = 0
     for token in short:
         while pos < len(long_) and not _abbreviates_word(token, long_[pos]):
             pos += 1
         if pos == len(long_):
             return False
-        matched += 1
         pos += 1
     # Anchored at the first word: "Journal of X" is not "Workshop of X"; "Nephron" is "Nephron Clin Pract".
-    return matched >= 1 and _abbreviates_word(short[0], long_[0])
+    return _abbreviates_word(short[0], long_[0])
 
 
 def _abbreviates_word(token: str, word: str) -> bool:

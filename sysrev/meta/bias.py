@@ -78,11 +78,24 @@ def _check_ci(ci):
         raise SysrevError(f"unknown confidence-interval method '{ci}' (choose one of {', '.join(CI_METHODS)})")
 
 
+def _egger_design(vi, what):
+    """The design matrix [1, SE] of Egger's regression; refused when every study has the same SE (metafor: "Model
+    matrix no longer of full rank"), where the slope does not exist and the fit is rounding noise or a crash."""
+    se = np.sqrt(vi)
+    if np.ptp(se) <= _SAME_SE * se.max():
+        raise SysrevError(f"{what} needs studies whose standard errors differ: all {len(se)} have SE {se[0]:.4g}")
+    return np.column_stack([np.ones(len(se)), se])
+
+
+# SEs whose spread is below this fraction of the largest count as all equal (the slope is then rounding noise)
+_SAME_SE = 1e-7
+
+
 def egger_test(yi, vi, tau2=None, *, model="rma", ci="z") -> EggerTest:
     """Egger's regression test for funnel-plot asymmetry (slope of yi on √vi)."""
     yi, vi = _check(yi, vi, 3, "Egger's test")
     _check_ci(ci)
-    X = np.column_stack([np.ones(len(yi)), np.sqrt(vi)])
+    X = _egger_design(vi, "Egger's test")
     if model == "lm":
         fit = meta_regression(yi, vi, X, None, test="lm")
     elif model == "rma":
@@ -126,17 +139,24 @@ def _missing_count(centred, estimator):
     return max(0, int(np.round(k0)))
 
 
+# An estimate this close to the centre (relative to the largest |yi|) lies on it: identical estimates must not
+# get signs from the rounding error of the pooled mean (which made k0 flip-flop until "did not converge").
+_ROUNDING = 1e-12
+
+
 def trim_and_fill(yi, vi, tau2=None, *, side=None, estimator="L0", ci="z") -> TrimAndFill:
     """Trim-and-fill: estimate the missing studies on one side, impute their mirror images, re-pool.
 
     ``tau2`` is the τ² estimator of the analysis (None: fixed effect), used in every step as metafor does.
+    Estimates equal to the centre up to rounding error count as on it (sign 0), so identical estimates have
+    no missing studies (metafor stops there with "did not converge" or an error).
     """
     yi, vi = _check(yi, vi, 3, "trim-and-fill")
     if estimator not in ("L0", "R0"):
         raise SysrevError(f"unknown trim-and-fill estimator '{estimator}' (L0 or R0)")
     _check_ci(ci)
     if side is None:
-        X = np.column_stack([np.ones(len(yi)), np.sqrt(vi)])
+        X = _egger_design(vi, "trim-and-fill (its side comes from Egger's slope; give side= otherwise)")
         side = "right" if meta_regression(yi, vi, X, tau2).beta[1] < 0 else "left"
     flip = -1.0 if side == "right" else 1.0
     order = np.argsort(flip * yi, kind="stable")
@@ -145,7 +165,9 @@ def trim_and_fill(yi, vi, tau2=None, *, side=None, estimator="L0", ci="z") -> Tr
     k0 = 0
     for _ in range(100):  # metafor's maxiter: at most 100 estimates of k0, each checked for convergence
         centre = float(pool_inverse_variance(y[: k - k0], v[: k - k0], tau2)["estimate"])
-        k0, previous = _missing_count(y - centre, estimator), k0  # at most k − 1, so one study is kept
+        centred = y - centre
+        centred[np.abs(centred) <= _ROUNDING * np.abs(y).max()] = 0.0  # on the centre up to rounding error
+        k0, previous = _missing_count(centred, estimator), k0  # at most k − 1, so one study is kept
         if k0 == previous:
             break
     else:

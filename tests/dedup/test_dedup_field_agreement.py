@@ -7,7 +7,7 @@ hand; the expected answer is the documented rule, and every "same" has a near mi
 import pytest
 
 from sysrev.dedup.keys import record_keys
-from sysrev.dedup.scoring import author_match, journal_match, title_band
+from sysrev.dedup.scoring import author_match, journal_match, title_band, unshifted
 from sysrev.records import Record
 
 TITLE = ("Early mobilisation after total knee arthroplasty and length of hospital stay: "
@@ -109,10 +109,12 @@ def test_unrelated_titles_are_low():
 
 @pytest.mark.parametrize("a, b", [
     (["Karlsson, Ingrid", "Novak, Petr"], ["Karlsson I"]),              # initials, truncated list
+    (["Li, W"], ["Li, Wei"]),                                            # a short family name, the same
     (["González, María"], ["González-López, M."]),                       # one part of a compound name
     (["Lopez, Rubio M."], ["Rubio, M. L."]),                             # family name among the other's names
     (["Goicoechea de, Jorge E."], ["de Jorge, E. G."]),                  # compound name split differently
     (["Johansson, Erik"], ["Johanson, K"]),                              # a typo in a long name
+    (["Brown, Alice"], ["Browm, A"]),                # one letter of five mistyped: 2 × 4 / 10 = 80 %
 ])
 def test_first_authors_that_are_one_person(a, b):
     assert authors(a, b) == "match"
@@ -143,7 +145,12 @@ def test_no_author_on_either_side_is_missing():
     ("Dtsch Med Wochenschr", "Deutsche Medizinische Wochenschrift"),
     ("Proc Natl Acad Sci", "Proceedings of the National Academy of Sciences"),
     ("Nephron", "Nephron Clinical Practice"),
+    ("Jpn J Clin Oncol", "Japanese Journal of Clinical Oncology"),        # a contraction of three letters
+    ("J Pain Res", "Journal of Pain Research"),
     ("Anesthesiology", "Anesthesiolgy"),                                   # a near-identical spelling
+    ("Anesthesiology", "Anesthesiolagy"),
+    # one letter in ten: 2 × 9 / 20 = 90 %, the least a near-identical spelling may have
+    ("Nephrology", "Nephrolagy"),
     ("Blood. Conference: 52nd ASH Annual Meeting", "52nd ASH Annual Meeting"),  # the meeting as venue
 ])
 def test_journals_that_are_one_venue(a, b):
@@ -154,6 +161,11 @@ def test_journals_that_are_one_venue(a, b):
 @pytest.mark.parametrize("a, b", [
     ("Nephrology", "Neurology"),
     ("Workshop on Information Systems", "Journal of Information Systems"),  # anchored at the first word
+    ("Nephrology", "Pediatric Nephrology"),                                  # ... a word added in front
+    ("J Urol", "Journal of Neurology"),              # "urol" is in "neurology", but not from its first letter
+    ("Anesth Surg J", "Aesthetic Surgery Journal"),  # "anesth" is no contraction of "aesthetic" (no n)
+    # every word of the short name in the long one, but not in order
+    ("J Pain Res", "Journal of Research on Pain and Symptom Management"),
     ("ECIS 2019 Proceedings", "ECIS 2020 Proceedings"),                    # two editions of a conference
     ("27th European Conference on Information Systems", "28th European Conference on Information Systems"),
 ])
@@ -165,3 +177,42 @@ def test_journals_that_are_two_venues(a, b):
 def test_a_journal_on_one_side_only_is_missing():
     assert journals("", "Nephron") == "missing"
     assert journals("Nephron", "") == "missing"
+
+
+# --- locator fields shifted by one place ---------------------------------------------------------------
+
+ABSTRACT = dict(title="The treatment of atypical haemolytic uraemic syndrome in children", authors=["Roux, C"],
+                year=2011, journal="Pediatric Nephrology")
+IN_PLACE = dict(ABSTRACT, volume="26", issue="9", pages="1746")
+
+
+def test_fields_shifted_by_one_place_are_read_in_their_places():
+    # "A record with no volume whose issue field holds the other record's volume and whose single page holds
+    # the other's issue … is read with its fields in their places": volume 26, issue 9, and no page
+    shifted = keys(**dict(ABSTRACT, issue="26", pages="9"))
+    read = unshifted(shifted, keys(**IN_PLACE))
+    assert (read.volume, read.issue, read.issue_numbers) == ("26", "9", frozenset({"9"}))
+    assert (read.first_page, read.last_page, read.page_prefix, read.article_number) == ("", "", "", "")
+    assert (read.title, read.first_author, read.year) == (shifted.title, shifted.first_author, shifted.year)
+    # the single page may be written as a range of one page ("9-09"): still no page once read in place
+    read = unshifted(keys(**dict(ABSTRACT, issue="26", pages="9-09")), keys(**IN_PLACE))
+    assert (read.issue, read.first_page, read.last_page) == ("9", "", "")
+
+
+@pytest.mark.parametrize("fields", [
+    dict(issue="26", pages="10"),              # the page is not the other's issue
+    dict(issue="27", pages="9"),               # the issue is not the other's volume
+    dict(issue="26", pages="S9"),              # a supplement page, not an issue number
+    dict(issue="26", pages="9-12"),            # a page range, not an issue number
+    dict(volume="26", issue="26", pages="9"),  # it has a volume of its own
+])
+def test_fields_that_only_look_shifted_are_left_as_they_are(fields):
+    record = keys(**dict(ABSTRACT, **fields))
+    assert unshifted(record, keys(**IN_PLACE)) is record
+
+
+def test_only_a_record_without_a_volume_is_read_against_one_with_a_volume():
+    in_place = keys(**IN_PLACE)
+    assert unshifted(in_place, keys(**dict(ABSTRACT, issue="26", pages="9"))) is in_place
+    shifted = keys(**dict(ABSTRACT, issue="26", pages="9"))
+    assert unshifted(shifted, keys(**dict(IN_PLACE, volume=""))) is shifted

@@ -59,9 +59,10 @@ def test_the_cited_article_of_a_correction_is_kept_for_the_kind_but_left_out_of_
     assert "erratum" in k.kinds
 
 
-def test_a_record_without_a_title_has_an_empty_title_key():
+def test_an_empty_record_has_empty_keys():
     k = keys()
     assert (k.title, k.title_informative, k.title_numbers, k.title_clause) == ("", False, frozenset(), "")
+    assert (k.journal, k.meeting, k.doi, k.pmid, k.pmcid, k.first_author, k.year) == ((), (), "", "", "", "", None)
 
 
 def test_a_two_word_title_of_twelve_letters_is_informative_and_shorter_ones_are_not():
@@ -93,6 +94,8 @@ def test_recurring_headings_are_recognised_with_or_without_dating_words():
     assert is_serial_title("introduction to the minitrack on digital health")
     assert not is_serial_title("a randomized trial of acupuncture in low back pain")
     assert not is_serial_title("2019")
+    assert keys(title="Editor's Comments").serial is True  # the record's key, from its normalised title
+    assert keys(title="Editorial board changes in a journal of pain medicine").serial is False
 
 
 # --- authors -----------------------------------------------------------------------------------------------
@@ -142,6 +145,7 @@ def test_an_unusable_doi_is_a_problem_naming_the_value_and_a_pmcid_is_normalised
     k = keys(doi="10.17705/1C")
     assert k.doi == "" and k.problems == ["unusable DOI '10.17705/1C'"]
     assert keys(pmcid="PMC0123456").pmcid == "PMC123456"
+    assert keys(pmid="PMID: 031812345").pmid == "31812345"
     assert keys().pmcid == ""
 
 

@@ -139,6 +139,17 @@ def test_one_item_indexed_as_two_kinds_on_the_same_volume_and_page_merges():
     assert verdict(ARTICLE, dict(ERRATUM, issue="7", pages="561-570", year=2015)).kind == RELATED
 
 
+def test_a_preprint_known_by_its_doi_and_its_copy_naming_the_server_merge():
+    # "preprint (server or DOI prefix)": a record known as a preprint by its DOI beside one naming a venue
+    # that is no preprint server is the posted and the published version; beside the server, the same item
+    posted = dict(ARTICLE, journal="", volume="", issue="", pages="", doi="10.1101/2018.03.01.123456",
+                  publication_types=["Preprint"])
+    server = dict(ARTICLE, journal="medRxiv", volume="", issue="", pages="")
+    assert verdict(posted, server).kind == DUPLICATE
+    v = verdict(dict(posted, publication_types=[]), ARTICLE)
+    assert v.kind == RELATED and "preprint" in v.reason
+
+
 def test_a_comment_under_another_title_is_distinct_and_says_why():
     comment = dict(title=OTHER_TITLE, authors=ARTICLE["authors"], year=2018, journal=ARTICLE["journal"],
                    publication_types=["Comment"])
@@ -251,3 +262,260 @@ def test_a_hard_conflict_is_distinct_and_named(change, named):
     v = verdict(ARTICLE, dict(ARTICLE, **change))
     assert v.kind == DISTINCT and v.reason.endswith("differ")
     assert all(field in v.reason for field in named)
+
+
+# --- titles that disagree, matched on venue + pages + authors -------------------------------------------
+
+REWORDED = ("Length of hospital stay and early mobilisation following total knee replacement: a randomised "
+            "multicentre study")
+TRANSLATED = ("Frühmobilisation nach Knieendoprothetik und Krankenhausverweildauer: eine multizentrische "
+              "randomisierte Studie")
+SAME_RANGE = "same author, year, issue and page range of one volume"
+
+
+@pytest.mark.parametrize("pages", ["561-570", "561-562", "561-621"])
+def test_a_reworded_title_on_the_same_page_range_of_one_volume_merges(pages):
+    # "same first author, year, journal, volume and the same multi-page range of at most 60 pages":
+    # 561-562 is two pages, 561-621 is 60 pages on from the first
+    v = verdict(dict(ARTICLE, pages=pages), dict(ARTICLE, title=REWORDED, pages=pages))
+    assert v.kind == DUPLICATE and SAME_RANGE in v.reason
+    # most words are shared, so no issue is needed on either side
+    assert verdict(dict(ARTICLE, pages=pages, issue=""), dict(ARTICLE, title=REWORDED, pages=pages, issue="")).kind \
+        == DUPLICATE
+
+
+@pytest.mark.parametrize("a_pages, b_pages", [
+    ("561", "561"),          # a single page does not hold one article only (abstracts share pages)
+    ("561-561", "561-561"),  # the same, written as a range
+    ("561-0561", "561-0561"),  # ... with its end zero-padded
+    ("561-622", "561-622"),  # more than 60 pages: an abstract book's whole range
+    ("561", "561-570"),      # the range stated by one record only
+])
+def test_a_reworded_title_needs_one_multi_page_range_of_an_article(a_pages, b_pages):
+    assert verdict(dict(ARTICLE, pages=a_pages), dict(ARTICLE, title=REWORDED, pages=b_pages)).kind == DISTINCT
+
+
+@pytest.mark.parametrize("change", [dict(authors=["Berg, Lars"]), dict(year=2019), dict(journal="")])
+def test_a_reworded_title_needs_author_year_and_journal(change):
+    assert verdict(ARTICLE, dict(ARTICLE, title=REWORDED, **change)).kind == DISTINCT
+
+
+def test_a_reworded_title_merges_journal_articles_only():
+    # conference papers share page ranges of abstract books: the rule is for articles
+    paper = dict(ARTICLE, extra={"ENTRYTYPE": "inproceedings"})
+    assert verdict(paper, dict(paper, title=REWORDED)).kind == DISTINCT
+
+
+def test_a_reworded_title_with_another_number_never_merges():
+    numbered = dict(ARTICLE, title=ARTICLE["title"] + " in 12 hospitals")
+    assert verdict(numbered, dict(ARTICLE, title=REWORDED + " in 14 hospitals")).kind == DISTINCT
+
+
+def test_a_translated_title_also_needs_the_same_issue_stated_by_both():
+    # "a title sharing under 60 % of its words (a translation) also needs the same issue stated by both"
+    v = verdict(ARTICLE, dict(ARTICLE, title=TRANSLATED))
+    assert v.kind == DUPLICATE and SAME_RANGE in v.reason
+    assert verdict(dict(ARTICLE, issue=""), dict(ARTICLE, title=TRANSLATED)).kind == DISTINCT
+    assert verdict(dict(ARTICLE, issue=""), dict(ARTICLE, title=TRANSLATED, issue="")).kind == DISTINCT
+
+
+RUNNERS = dict(title="Knee pain in runners: a prospective cohort of marathon participants",
+               authors=["Berg, Lars", "Olsen, Kari"], year=2016, pages="45-52",
+               journal="Proceedings of the Nordic Sports Medicine Congress", extra={"ENTRYTYPE": "inproceedings"})
+CUT = dict(RUNNERS, title="Knee pain in runners")
+
+
+@pytest.mark.parametrize("change", [{}, dict(year=2017), dict(volume="3")])
+def test_a_title_cut_after_its_first_clause_merges_on_venue_first_page_and_author(change):
+    # "the same venue, the same first page (stated by both), the same first author and year (±1)"; a volume
+    # on one side only is no conflict
+    v = verdict(RUNNERS, dict(CUT, **change))
+    assert v.kind == DUPLICATE and "first clause" in v.reason
+
+
+@pytest.mark.parametrize("change", [
+    dict(year=2019), dict(pages=""), dict(pages="47-52"), dict(authors=["Lindqvist, Per"]),
+    dict(journal="Scandinavian Journal of Medicine and Science in Sports"),
+])
+def test_a_title_cut_after_its_first_clause_never_merges_on_the_title_alone(change):
+    assert verdict(RUNNERS, dict(CUT, **change)).kind == DISTINCT
+
+
+def test_a_cut_title_in_two_volumes_is_distinct():
+    assert verdict(dict(RUNNERS, volume="3"), dict(CUT, volume="4")).kind == DISTINCT
+
+
+# --- a conference paper dated by the conference and by the proceedings ---------------------------------
+
+HELD = dict(title="Algorithmic management and worker voice on ride-hailing platforms",
+            authors=["Tan, Wei", "Rossi, Marco", "Khan, Sara"], year=2019,
+            journal="ICIS 2019 Proceedings", extra={"ENTRYTYPE": "inproceedings"})
+PROCEEDINGS = dict(HELD, year=2020, journal="International Conference on Information Systems ICIS")
+YEAR_SHIFT = "dated by the conference"
+
+
+@pytest.mark.parametrize("held, published", [
+    # the conference year named by one venue only, and "icis" in both
+    (HELD, PROCEEDINGS),
+    # a three-letter acronym is a distinctive venue word too
+    (dict(HELD, journal="CHI 2019 Proceedings"),
+     dict(PROCEEDINGS, journal="Conference on Human Factors in Computing Systems CHI")),
+    # exactly half of all name words shared: tan wei rossi marco of tan wei rossi marco khan sara li jun
+    (HELD, dict(PROCEEDINGS, authors=["Tan, Wei", "Rossi, Marco", "Li, Jun"])),
+    # a one-letter word in a venue ("Track B") is no venue word and no trouble
+    (dict(HELD, journal="ICIS 2019 Proceedings, Track B"), PROCEEDINGS),
+])
+def test_a_conference_paper_a_year_apart_merges_on_venue_and_authors(held, published):
+    v = verdict(held, published)
+    assert v.kind == DUPLICATE and YEAR_SHIFT in v.reason
+
+
+@pytest.mark.parametrize("held, published", [
+    # no venue names the conference year
+    (dict(HELD, journal="ICIS Proceedings"), PROCEEDINGS),
+    # no distinctive venue word in common
+    (HELD, dict(PROCEEDINGS, journal="Information Systems Research")),
+    # only generic words ("conference", "proceedings", "international") in common
+    (dict(HELD, journal="Proceedings of the International Conference 2019"),
+     dict(PROCEEDINGS, journal="Annual Conference Proceedings")),
+    # fewer than half of the name words shared (4 of 10)
+    (HELD, dict(PROCEEDINGS, authors=["Tan, Wei", "Rossi, Marco", "Li, Jun", "Chen, Yu"])),
+    # pages on both sides that do not start on the same page
+    (dict(HELD, pages="1021-1037"), dict(PROCEEDINGS, journal="Proc. Int. Conf. Inf. Syst.", pages="1023-1037")),
+])
+def test_a_conference_paper_a_year_apart_without_that_evidence_is_uncertain(held, published):
+    v = verdict(held, published)
+    assert v.kind == UNCERTAIN and "years one apart" in v.reason
+
+
+def test_a_conference_paper_a_year_apart_needs_a_readable_first_author_on_both():
+    # "same first author and at least half of all name words shared": the co-authors alone are not enough
+    unreadable = dict(HELD, authors=["-", "Rossi, Marco", "Khan, Sara"])
+    v = verdict(unreadable, PROCEEDINGS)
+    assert v.kind == UNCERTAIN and "years one apart" in v.reason
+
+
+# --- near-identical titles: what else must agree ---------------------------------------------------------
+
+BARE = dict(ARTICLE, volume="", issue="", pages="")  # as CENTRAL or a register gives it: no locator
+
+
+def test_a_near_identical_title_with_first_author_and_year_merges():
+    # "near-identical title + first author + same year → duplicate"
+    for title in (ARTICLE["title"], TYPO):
+        v = verdict(BARE, dict(BARE, title=title))
+        assert v.kind == DUPLICATE and "title, author and year agree" in v.reason
+
+
+def test_no_author_at_all_needs_two_other_agreeing_fields():
+    # "except: no author at all and fewer than two other agreeing fields … → uncertain"
+    anonymous = dict(ARTICLE, authors=[])
+    for pages in ("", "561-570"):  # journal + volume, journal + volume + page
+        assert verdict(dict(anonymous, pages=pages), dict(ARTICLE, pages=pages)).kind == DUPLICATE
+    for other in (BARE, dict(BARE, journal="")):  # journal alone, nothing
+        v = verdict(dict(other, authors=[]), other)
+        assert v.kind == UNCERTAIN and "no author" in v.reason
+
+
+def test_a_different_journal_without_a_matching_volume_and_page_is_uncertain():
+    # "a different journal with no matching volume/page → uncertain"
+    for a, b in ((BARE, dict(BARE, journal="Acta Orthopaedica")),
+                 (dict(ARTICLE, pages=""), dict(ARTICLE, journal="Acta Orthopaedica", pages=""))):
+        v = verdict(a, b)
+        assert v.kind == UNCERTAIN and "different journal" in v.reason
+    # volume and page agree: the journal name is written two ways
+    assert verdict(ARTICLE, dict(ARTICLE, journal="Acta Orthopaedica")).kind == DUPLICATE
+
+
+def test_a_short_title_needs_something_besides_author_and_year():
+    # "a short title (< 5 words) with nothing else agreeing → uncertain"
+    short = dict(BARE, title="Knee arthroplasty outcomes", journal="")
+    v = verdict(short, short)
+    assert v.kind == UNCERTAIN and "short title" in v.reason
+    assert verdict(dict(short, journal="Acta Orthopaedica"), dict(short, journal="Acta Orthopaedica")).kind \
+        == DUPLICATE
+    five_words = dict(short, title="Knee arthroplasty outcomes in Sweden")
+    assert verdict(five_words, five_words).kind == DUPLICATE
+
+
+ONLINE_FIRST = "years one apart (online first)"
+
+
+@pytest.mark.parametrize("a, b", [
+    (ARTICLE, dict(ARTICLE, year=2019)),                                    # same volume and page
+    (ARTICLE, dict(ARTICLE, year=2019, journal="")),                        # ... journal on one side only
+    (dict(ARTICLE, volume="", issue="", pages="1-10"), dict(ARTICLE, year=2019)),  # page 1, no volume yet
+    (dict(ARTICLE, volume="", issue=""), dict(ARTICLE, year=2019)),         # no volume yet, same pages
+    (dict(ARTICLE, pages=""), dict(ARTICLE, year=2019)),                    # same journal, no pages
+    (ARTICLE, dict(ARTICLE, year=2019, pages="563-570")),                   # same journal, first-page typo
+])
+def test_years_one_apart_merge_as_online_first_and_print(a, b):
+    # "years one apart → duplicate only with the same volume and page, or the same journal with page 1 /
+    # missing volume (online first)"
+    v = verdict(a, b)
+    assert v.kind == DUPLICATE and ONLINE_FIRST in v.reason
+
+
+@pytest.mark.parametrize("a, b", [
+    (ARTICLE, dict(ARTICLE, year=2019, journal="Acta Orthopaedica")),       # another journal
+    (dict(ARTICLE, pages=""), dict(ARTICLE, year=2019, journal="")),       # no journal, no page to compare
+    (ARTICLE, dict(ARTICLE, year=2019, pages="563-570", journal="")),       # a page typo, no journal
+    (BARE, dict(BARE, year=2019, journal="Acta Orthopaedica")),
+    (dict(BARE, authors=[]), dict(BARE, year=2019)),                         # no author to compare
+])
+def test_years_one_apart_otherwise_are_uncertain(a, b):
+    v = verdict(a, b)
+    assert v.kind == UNCERTAIN and "years one apart" in v.reason
+
+
+def test_a_missing_year_needs_author_and_two_other_fields():
+    for pages in ("561-570", ""):  # journal, volume (and page) agree
+        v = verdict(dict(ARTICLE, year=None, pages=pages), dict(ARTICLE, pages=pages))
+        assert v.kind == DUPLICATE and "year missing" in v.reason
+    for a, b in ((dict(BARE, year=None), BARE),                                # journal only
+                 (dict(ARTICLE, year=None, authors=[]), ARTICLE)):             # no author
+        v = verdict(a, b)
+        assert v.kind == UNCERTAIN and "year missing" in v.reason
+
+
+def test_more_agreeing_evidence_makes_a_stronger_duplicate():
+    # duplicate pairs are joined strongest first, so the score must grow with the evidence
+    def score(a, b):
+        v = verdict(a, b)
+        assert v.kind == DUPLICATE
+        return v.score
+    full = score(ARTICLE, dict(ARTICLE))
+    no_page = score(dict(ARTICLE, pages=""), dict(ARTICLE, pages=""))
+    journal_only = score(BARE, dict(BARE))
+    nothing = score(dict(BARE, journal=""), dict(BARE, journal=""))
+    assert full > no_page > journal_only > nothing
+    assert score(ARTICLE, dict(ARTICLE)) > score(ARTICLE, dict(ARTICLE, title=TYPO))
+    # a year apart is weaker than the same year, all else equal
+    assert score(ARTICLE, dict(ARTICLE, year=2019)) < full
+
+
+# --- no usable title, recurring titles -----------------------------------------------------------------
+
+NO_TITLE = dict(ARTICLE, title="")
+
+
+def test_a_record_without_a_title_is_never_merged_automatically():
+    # "no usable title → never merged automatically (uncertain when author, year, volume and page agree)"
+    for other in (ARTICLE, NO_TITLE, dict(NO_TITLE, journal="")):
+        v = verdict(NO_TITLE, other)
+        assert v.kind == UNCERTAIN and "title is missing" in v.reason
+    for change in (dict(journal="Acta Orthopaedica"), dict(year=2019), dict(pages=""), dict(authors=[])):
+        v = verdict(dict(NO_TITLE, **change), ARTICLE)
+        assert v.kind == DISTINCT and "title is missing" in v.reason
+
+
+COLUMN = dict(ARTICLE, title="Editor's comments", issue="", pages="")
+
+
+def test_a_recurring_title_merges_only_when_a_stated_locator_agrees():
+    # "a recurring title … with no issue, page or article number stated by both and agreeing → uncertain"
+    for a, b in ((COLUMN, COLUMN), (dict(COLUMN, issue="7"), COLUMN)):
+        v = verdict(a, b)
+        assert v.kind == UNCERTAIN and "recurring title" in v.reason
+    for locator in (dict(issue="7"), dict(pages="1"), dict(pages="e12")):
+        assert verdict(dict(COLUMN, **locator), dict(COLUMN, **locator)).kind == DUPLICATE

@@ -5,6 +5,7 @@ Expected values are metafor 3.8-1's (R code in the comments, `options(digits=15)
 """
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -111,10 +112,21 @@ def test_rank_test_p_is_exact_without_ties_even_for_many_studies():
 def test_identical_estimates_have_no_missing_studies(estimator):
     # Four trials with no difference between arms (yi = 0): every centred estimate is 0, no rank is positive,
     # so L0 = (4·0 − 4·5)/7 < 0 and R0 = γ* − 1 = −1 (γ*, the run of positive ranks, is empty): both 0.
-    # (metafor stops with an error for R0 here: max() over no negative rank is −Inf.)
+    # metafor: trimfill(rma(rep(0, 4), c(.1, .2, .3, .4), method="FE")) gives k0 = 0 on the left (Egger's
+    # slope is exactly 0, not negative); with estimator="R0" it stops with an error (max() over no rank).
     fill = trim_and_fill([0.0, 0.0, 0.0, 0.0], [0.1, 0.2, 0.3, 0.4], estimator=estimator)
-    assert fill.k0 == 0 and fill.estimate == 0.0 and len(fill.filled_yi) == len(fill.filled_vi) == 0
+    assert fill.k0 == 0 and fill.side == "left" and fill.estimate == 0.0
+    assert len(fill.filled_yi) == len(fill.filled_vi) == 0
     assert close(fill.se, 1 / math.sqrt(10 + 5 + 10 / 3 + 2.5))  # 1/sqrt(Σ 1/vi), the four studies only
+
+
+@pytest.mark.parametrize("estimator", ["L0", "R0"])
+def test_identical_estimates_are_not_given_signs_by_rounding_error(estimator):
+    # Five estimates of 0.3: the pooled mean is 0.3 only up to rounding, and signs taken from that noise made
+    # k0 flip-flop until "did not converge" (metafor 3.8-1 reports k0 = 3 here, from the same noise).
+    # Estimates on the centre up to rounding count as on it: no missing study, the estimate stays 0.3.
+    fill = trim_and_fill([0.3] * 5, [0.05, 0.07, 0.11, 0.13, 0.2], estimator=estimator)
+    assert fill.k0 == 0 and close(fill.estimate, 0.3)
 
 
 def test_unknown_choices_are_errors_naming_the_choice():
@@ -122,7 +134,62 @@ def test_unknown_choices_are_errors_naming_the_choice():
         egger_test(YI3, VI3, model="wls")
     with pytest.raises(SysrevError, match="unknown trim-and-fill estimator 'Q0' \\(L0 or R0\\)"):
         trim_and_fill(YI3, VI3, estimator="Q0")
+
+
+def test_a_misspelt_interval_method_is_an_error():
     # a misspelt interval method must not quietly give z-based results
     for call in (egger_test, trim_and_fill):
         with pytest.raises(SysrevError, match="unknown confidence-interval method 'HKSJ' \\(choose one of z, hksj\\)"):
             call(YI3, VI3, "DL", ci="HKSJ")
+
+
+def test_the_small_study_tests_raise_no_numpy_warnings():
+    # a warning printed in the middle of `sysrev meta pool --bias` output (or an error under -W error, or in a
+    # later numpy for a deprecated call) is a defect of its own
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        egger_test(YI3, VI3, "REML")
+        egger_test(YI3, VI3, model="lm")
+        rank_correlation_test(YI3, VI3)
+        fail_safe_n(YI3, VI3)
+        trim_and_fill(YI3, VI3, "REML")
+        trim_and_fill([0.0] * 4, [0.1, 0.2, 0.3, 0.4], estimator="R0")
+
+
+def test_equal_standard_errors_leave_no_egger_slope_and_say_so():
+    # Every study with the same SE: the predictor of Egger's regression is constant, the slope does not exist
+    # (metafor: "Model matrix no longer of full rank"); the fit was rounding noise, NaN or a LinAlgError traceback.
+    yi, vi = [0.3, 0.5, 0.1, 0.9], [0.1] * 4
+    for model in ("rma", "lm"):
+        with pytest.raises(SysrevError, match="Egger's test needs studies whose standard errors differ: "
+                                              "all 4 have SE 0.3162"):
+            egger_test(yi, vi, model=model)
+    with pytest.raises(SysrevError, match="trim-and-fill .*give side= otherwise.* standard errors differ"):
+        trim_and_fill(yi, vi)
+    # with the side given, trim-and-fill needs no slope: equal weights, centre = mean 0.45; the centred values
+    # -0.35, -0.15, 0.05, 0.45 have signed ranks -3, -2, 1, 4: L0 = (4·5 − 20)/7 = 0, nothing to fill
+    fill = trim_and_fill(yi, vi, side="left")
+    assert fill.k0 == 0 and close(fill.estimate, 0.45) and close(fill.se, math.sqrt(0.1 / 4))
+
+
+def test_tied_distances_from_the_centre_are_ranked_in_sorted_order():
+    # metafor: rank(abs(yi - beta), ties.method="first") on the estimates sorted by size. Hand arithmetic:
+    # sorted y -3, -2, -1, 2, 3, 5 with w = 1/v = 1, .5, 1, 1, 1, .5: centre 2.5/5 = 0.5; distances 3.5, 2.5, 1.5,
+    # 1.5, 2.5, 4.5, the ties (-1 before 2, -2 before 3) ranked first come first: signed ranks -5, -3, -1, +2, +4,
+    # +6, L0 = (4·12 − 42)/11 = 0.55 -> 1. Without 5: centre 0, signed ranks -4, -2, -1, +3, +5, +6, L0 = 14/11
+    # -> 1 again. Filled: 2·0 − 5 = −5 (v 2); estimate (2.5 − 2.5)/5.5 = 0, SE 1/√5.5.
+    # trimfill(rma(yi, vi, method="FE"), side="left"): k0 1, estimate 5.6e-17, SE 0.42640143271122088
+    fill = trim_and_fill([3, 5, 2, -1, -3, -2], [1, 2, 1, 1, 1, 2], side="left")
+    assert fill.k0 == 1 and abs(fill.estimate) < 1e-15 and close(fill.se, 1 / math.sqrt(5.5))
+    assert list(fill.filled_yi) == [-5.0] and list(fill.filled_vi) == [2.0]
+
+
+def test_tied_estimates_keep_their_order_when_trimmed():
+    # The two estimates of 5 keep their input order when sorted (v = 2, then v = 1), so the first one trimmed is
+    # the one with v = 1. Hand arithmetic (w = 1/v): centre 7.5/4 = 1.875, L0 = (4·13 − 42)/11 -> 1; centre
+    # 2.5/3 -> L0 = 26/11 -> 2; centre 0 -> 30/11 -> 3; centre −1.5/2 = −0.75 -> 34/11 -> 3. Filled: the mirror
+    # images −4.5, −6.5, −6.5 of 3, 5, 5 (v 2, 2, 1); estimate (7.5 − 12)/6 = −0.75, SE 1/√6.
+    # trimfill(rma(yi, vi, method="FE"), side="left"): k0 3, estimate −0.75, SE 0.40824829046386313
+    fill = trim_and_fill([5, 1, 5, -3, 3, 2], [2, 2, 1, 1, 2, 2], side="left")
+    assert fill.k0 == 3 and close(fill.estimate, -0.75) and close(fill.se, 1 / math.sqrt(6))
+    assert np.allclose(fill.filled_yi, [-4.5, -6.5, -6.5]) and list(fill.filled_vi) == [2.0, 2.0, 1.0]
