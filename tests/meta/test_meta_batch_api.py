@@ -43,6 +43,9 @@ def test_two_studies_under_hksj():
     out = pool_inverse_variance([0.0, 1.0], [1.0, 1.0], "DL", ci="hksj")
     assert out["estimate"] == pytest.approx(0.5) and out["se"] == pytest.approx(0.5) and out["Q"] == 0.5
     assert out["ci_high"] == pytest.approx(0.5 + stats.t.isf(0.025, 1) * 0.5)
+    # Q = 0.5 on 1 df; the prediction interval of a random-effects model, μ ± t(1)·√(SE² + τ²) with τ² = 0
+    assert out["Q_p"] == pytest.approx(stats.chi2.sf(0.5, 1))
+    assert out["pi_low"] == pytest.approx(0.5 - stats.t.isf(0.025, 1) * 0.5)
 
 
 def test_one_study_is_its_own_estimate_without_heterogeneity_and_without_warnings():
@@ -52,7 +55,8 @@ def test_one_study_is_its_own_estimate_without_heterogeneity_and_without_warning
             out = pool_inverse_variance([0.4], [0.04], tau2)
             assert out["estimate"] == pytest.approx(0.4) and out["se"] == pytest.approx(0.2)
             assert (out["Q"], out["Q_df"]) == (0.0, 0) and math.isnan(out["Q_p"])
-            assert math.isnan(out["pi_low"]) and math.isnan(out["H2"])  # Q/df = 0/0
+            assert math.isnan(out["pi_low"]) and math.isnan(out["pi_high"]) and math.isnan(out["H2"])  # Q/df = 0/0
+            assert out["I2_revman"] == 0.0  # Q = 0: no heterogeneity, not 0/0
 
 
 def test_given_tau2_values_are_used_as_they_are():
@@ -130,3 +134,23 @@ def test_numbers_given_as_text_are_read_as_numbers():
     # given τ² values (one per analysis) too: τ² = 0.1 gives w = 5, 1/0.3, μ = (0.5/0.3)/(5 + 1/0.3) = 0.2
     out = pool_inverse_variance([["0.0", "0.5"]], [["0.1", "0.2"]], ["0.1"])
     assert out["estimate"].tolist() == [pytest.approx(0.2)] and out["tau2"].tolist() == [0.1]
+
+
+def test_hksj_with_identical_estimates_has_no_spread_and_no_test_statistic_without_warnings():
+    # Σw(y − μ̂)² = 0: the HKSJ variance is 0, so there is no z (μ̂/0) and no warning reaches the reviewer
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = pool_inverse_variance([0.2, 0.2, 0.2], [0.01, 0.04, 0.09], "DL", ci="hksj")
+        fixed = pool_inverse_variance([0.2, 0.2, 0.2], [0.01, 0.04, 0.09])
+    assert out["se"] == 0.0 and math.isnan(out["z"]) and out["estimate"] == pytest.approx(0.2)
+    assert out["Q"] == pytest.approx(0.0, abs=1e-20)  # 0 up to rounding
+    assert (out["I2_revman"], fixed["I2_revman"], fixed["I2"]) == (0.0, 0.0, 0.0)
+
+
+def test_batch_leave_one_out_of_three_and_of_two_studies_at_90_percent():
+    # y = 0, 1, 3 with v = 1: without each, the mean of the other two, SE √(1/2)
+    out = leave_one_out([0.0, 1.0, 3.0], [1.0, 1.0, 1.0], level=90)
+    assert out["estimate"].tolist() == pytest.approx([2.0, 1.5, 0.5])
+    assert out["ci_low"].tolist() == pytest.approx([m - stats.norm.isf(0.05) * math.sqrt(0.5) for m in (2, 1.5, 0.5)])
+    two = leave_one_out([0.1, 0.5], [0.04, 0.09], level=90)
+    assert two["ci_low"].tolist() == pytest.approx([0.5 - stats.norm.isf(0.05) * 0.3, 0.1 - stats.norm.isf(0.05) * 0.2])
