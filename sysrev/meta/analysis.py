@@ -40,8 +40,9 @@ def _mh_or_peto(eff: StudyEffects, settings: Settings, y, v):
 
 
 def _percent(weights):
-    total = weights.sum()
-    return weights / total * 100 if total > 0 else weights * 0
+    """Weights in percent; every pooled group has a positive total (an empty one is reported without pooling,
+    and Mantel–Haenszel or Peto sums of zero are refused by :mod:`sysrev.meta.pooling`)."""
+    return weights / weights.sum() * 100
 
 
 def _scatter(mask, values):
@@ -70,13 +71,18 @@ def _heterogeneity_from_q(q, df):
     return {"Q": q, "Q_p": float(stats.chi2.sf(q, df)), "I2": i2, "I2_revman": i2, "H2": q / df}
 
 
-def analyse_group(eff: StudyEffects, settings: Settings, *, study_rows: bool = True) -> GroupResult:
+def analyse_group(eff: StudyEffects, settings: Settings, *, study_rows: bool = True,
+                  overall: bool = False) -> GroupResult:
     """Pool one set of studies (the whole table, or one subgroup); ``study_rows=False`` skips the per-study
-    rows (leave-one-out reads only the pooled statistics)."""
+    rows (leave-one-out reads only the pooled statistics). A part of the table without an estimable study is
+    reported empty ("not estimable", as RevMan); for the ``overall`` analysis Peto then says why it cannot pool."""
     estimable = eff.estimable
     y, v = eff.yi[estimable], eff.vi[estimable]
     k = int(estimable.sum())
-    pooled_on_counts = settings.method != "IV" and eff.pooled_rows is not None and eff.pooled_rows.any()
+    # metafor's MH pools the counts of studies without an estimate of their own; Peto's studies without one
+    # (no events, or only events, in both arms) have no weight (V = 0): with none left there is nothing to pool
+    counted = settings.method == "MH" or (settings.method == "PETO" and overall)
+    pooled_on_counts = counted and eff.pooled_rows is not None and eff.pooled_rows.any()
     if k == 0 and not (pooled_on_counts and settings.model == "fixed"):
         return GroupResult.empty(_study_rows(eff, settings, np.zeros(len(estimable))), len(estimable))
     df = k - 1
@@ -180,7 +186,7 @@ def meta_analysis(data, measure, method=None, model="fixed", tau2="DL", ci="z", 
     settings = Settings.resolve(measure, method, model, tau2, ci, smd, level, zero)
     table = read_study_table(data, settings.measure, subgroup)
     effects = study_effects(table, settings)
-    overall = analyse_group(effects, settings)
+    overall = analyse_group(effects, settings, overall=True)
     if overall.estimate is None:
         raise SysrevError("no study has an estimable effect (every study has no events, or only events, in "
                           "both arms)")

@@ -83,7 +83,7 @@ def _egger_design(vi, what):
     matrix no longer of full rank"), where the slope does not exist and the fit is rounding noise or a crash."""
     se = np.sqrt(vi)
     if np.ptp(se) <= _SAME_SE * se.max():
-        raise SysrevError(f"{what} needs studies whose standard errors differ: all {len(se)} have SE {se[0]:.4g}")
+        raise SysrevError(f"{what} needs studies whose standard errors differ: all {len(se)} have SE {se.max():.4g}")
     return np.column_stack([np.ones(len(se)), se])
 
 

@@ -78,7 +78,8 @@ def _root_in_bracket(equation, lo, hi, x, active):
         hi[rows] = np.where(f < 0, x[rows], hi[rows])
         with np.errstate(divide="ignore", invalid="ignore"):
             newton = x[rows] - f / slope
-        inside = (newton > lo[rows]) & (newton < hi[rows]) & np.isfinite(newton)
+        # closed bracket: a step below the resolution of x lands on x itself, which is a bracket end by now
+        inside = (newton >= lo[rows]) & (newton <= hi[rows]) & np.isfinite(newton)
         # bisect; while no upper end is known yet (a search started from a guess), double instead
         fallback = np.where(np.isinf(hi[rows]), 2 * x[rows] + 1, (lo[rows] + hi[rows]) / 2)
         nxt = np.where(f != 0, np.where(inside, newton, fallback), x[rows])

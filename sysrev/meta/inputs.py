@@ -170,14 +170,16 @@ def _read_row(record: dict, position: int, measure: str, needed, subgroup, seen:
         group = _cell_text(record[subgroup])
         if group is None:
             raise StudyDataError("missing subgroup", row=position, column=subgroup, study=study)
-    cells = {column: _number(record[column], row=position, column=column, study=study) for column in needed}
-    _check_row(measure, cells, row=position, study=study)
+    # the name is claimed before the cells are checked, so that a later row repeating the name of a row with a
+    # bad cell is reported in the same pass
     key = (group, study)
     if key in seen:
         inside = f" within subgroup '{group}'" if subgroup else ""
         raise StudyDataError(f"duplicate study name{inside}", row=position, column="study", study=study,
                              other_row=seen[key])
     seen[key] = position
+    cells = {column: _number(record[column], row=position, column=column, study=study) for column in needed}
+    _check_row(measure, cells, row=position, study=study)
     return study, group, cells
 
 

@@ -23,9 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
+from sysrev.errors import SysrevError
 from sysrev.meta.heterogeneity import _LL0_THRESHOLD, _LL0_TOL  # metafor's τ² = 0 check, shared
 
 _MAX_ITER = 1000
+_TESTS = ("z", "hksj", "lm")
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ def meta_regression(yi, vi, X, tau2=None, test="z") -> RegressionFit:
     variance and uses t with k − p df (Knapp & Hartung 2003); ``"lm"`` is ordinary weighted least squares
     with weights 1/vi and a residual variance estimated from the data (the classical Egger test).
     """
+    if test not in _TESTS:
+        raise SysrevError(f"unknown meta-regression test '{test}' (choose one of {', '.join(_TESTS)})")
     yi, vi, X = np.asarray(yi, float), np.asarray(vi, float), np.asarray(X, float)
     k, p = X.shape
     t2 = 0.0 if tau2 is None else float(estimate_tau2(yi, vi, X, tau2))

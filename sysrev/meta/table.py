@@ -56,9 +56,10 @@ def _arm_columns(measure):
 
 
 def _cell(value, decimals=None) -> str:
-    """An input cell as entered (at most 4 decimals); with ``decimals``, a number gets exactly that many."""
-    if value is None:
-        return ""
+    """An input cell as entered (at most 4 decimals); with ``decimals``, a number gets exactly that many.
+
+    Every study of a result has every column the table lists (the input table had them all), so there is
+    no missing cell to print."""
     if decimals is not None:
         return f"{value:.{decimals}f}"
     if isinstance(value, int):
@@ -69,8 +70,7 @@ def _cell(value, decimals=None) -> str:
 def _column_decimals(studies, key) -> int:
     """The decimals column ``key`` needs: the most any of its cells has (at most 4), so that 2.0 next to 1.9
     prints as ``2.0``, not ``2`` (whole numbers arrive as int), as the forest plot prints the column."""
-    return max((len(_cell(s["data"][key]).partition(".")[2]) for s in studies if s["data"].get(key) is not None),
-               default=0)
+    return max(len(_cell(s["data"][key]).partition(".")[2]) for s in studies)
 
 
 def heterogeneity_line(group) -> str:
@@ -131,7 +131,7 @@ def format_table(result: dict, label1: str = "Group 1", label2: str = "Group 2")
 
     def study_lines(studies, indent):
         for s in studies:
-            cells = [_cell(s["data"].get(key), decimals[key]) for key, _ in columns]
+            cells = [_cell(s["data"][key], decimals[key]) for key, _ in columns]
             lines.append(row(indent + s["study"], cells, f"{s['weight']:.1f}%",
                              _interval(s["estimate"], s["ci_low"], s["ci_high"], digits)))
 

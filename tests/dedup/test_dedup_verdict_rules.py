@@ -5,7 +5,10 @@ rule alone decides the pair; each merge has a near miss beside it that must not 
 zero false merges). Where a verdict goes to a human, the reason it carries must say why.
 """
 
+from dataclasses import replace
+
 import pytest
+from rapidfuzz import fuzz
 
 from sysrev.dedup.keys import record_keys
 from sysrev.dedup.scoring import DISTINCT, DUPLICATE, RELATED, UNCERTAIN, Verdict, compare
@@ -21,11 +24,21 @@ TYPO = ARTICLE["title"].replace("hospital", "hospitl")
 OTHER_TITLE = "Hip fracture surgery within two days and mortality in older adults"
 
 
+def keys(**fields):
+    return record_keys(Record(source_id="x", **fields))
+
+
 def verdict(a: dict, b: dict) -> Verdict:
     """The verdict on a pair, checked to be the same both ways round (``compare`` is symmetric)."""
     forward = compare(record_keys(Record(source_id="a", **a)), record_keys(Record(source_id="b", **b)))
     backward = compare(record_keys(Record(source_id="b", **b)), record_keys(Record(source_id="a", **a)))
     assert forward.kind == backward.kind
+    # the score is the strength of the evidence for a duplicate ("higher = surer it is a duplicate"): a pair
+    # that must stay apart has none, a duplicate or a pair queued for a human some
+    if forward.kind in (RELATED, DISTINCT):
+        assert forward.score == backward.score == 0.0
+    else:
+        assert forward.score > 0 and backward.score > 0
     return forward
 
 
@@ -150,6 +163,13 @@ def test_a_preprint_known_by_its_doi_and_its_copy_naming_the_server_merge():
     assert v.kind == RELATED and "preprint" in v.reason
 
 
+def test_another_kind_at_the_same_position_in_the_volume_is_related_whatever_its_title():
+    # a reply printed on the article's volume and first page under a title of its own
+    reply = dict(ARTICLE, title=OTHER_TITLE, publication_types=["Comment"], issue="")
+    v = verdict(ARTICLE, reply)
+    assert v.kind == RELATED and "comment" in v.reason
+
+
 def test_a_comment_under_another_title_is_distinct_and_says_why():
     comment = dict(title=OTHER_TITLE, authors=ARTICLE["authors"], year=2018, journal=ARTICLE["journal"],
                    publication_types=["Comment"])
@@ -191,16 +211,37 @@ def test_a_conference_abstract_under_another_title_is_distinct():
 def test_a_veto_with_the_same_title_and_first_author_is_related():
     # "a veto … → related when the titles agree with the same first author, else distinct"
     v = verdict(ARTICLE, dict(ARTICLE, issue="8"))
-    assert v.kind == RELATED and "issue differs" in v.reason
+    assert v.kind == RELATED and "issue differs" in v.reason and "erratum" in v.reason
     for other in (dict(ARTICLE, issue="8", authors=["Berg, Lars"]),   # another first author
                   dict(ARTICLE, issue="8", title=OTHER_TITLE)):       # another title
         v = verdict(ARTICLE, other)
         assert v.kind == DISTINCT and "issue differs" in v.reason
 
 
-def test_a_veto_on_a_recurring_title_is_distinct_even_with_the_same_author():
-    column = dict(ARTICLE, title="Editor's comments", pages="")
-    v = verdict(column, dict(column, issue="8"))
+@pytest.mark.parametrize("title", [TYPO, ARTICLE["title"].split(":")[0]])
+def test_a_veto_with_a_near_identical_or_similar_title_and_the_same_author_is_related(title):
+    v = verdict(ARTICLE, dict(ARTICLE, title=title, issue="8"))
+    assert v.kind == RELATED and "issue differs" in v.reason
+
+
+# three typos after the notice's prefix: still similar (ratio 88-95) to the article's title
+MISTYPED = (ARTICLE["title"].replace("length", "lenght").replace("stay", "sty").replace("knee", "kne")
+            .replace("total", "totl"))
+
+
+@pytest.mark.parametrize("title", [TYPO, MISTYPED])
+def test_an_erratum_without_the_articles_authors_is_related_by_its_kind(title):
+    # a correction notice often carries no author, or the journal's: its kind and title link it
+    notice = dict(ERRATUM, title="Erratum: " + title, authors=[])
+    v = verdict(ARTICLE, notice)
+    assert v.kind == RELATED and "erratum" in v.reason and "issue differs" in v.reason
+
+
+@pytest.mark.parametrize("title_b", ["Editorial comment", "Editorial comments"])
+def test_a_veto_on_a_recurring_title_is_distinct_even_with_the_same_author(title_b):
+    # "(and the title is not a recurring one)": one record's title being a recurring heading is enough
+    column = dict(ARTICLE, title="Editorial comment", pages="")
+    v = verdict(column, dict(column, title=title_b, issue="8"))
     assert v.kind == DISTINCT and "issue differs" in v.reason
 
 
@@ -260,8 +301,9 @@ def test_another_volume_under_the_same_title_and_first_author_is_related():
 ])
 def test_a_hard_conflict_is_distinct_and_named(change, named):
     v = verdict(ARTICLE, dict(ARTICLE, **change))
-    assert v.kind == DISTINCT and v.reason.endswith("differ")
-    assert all(field in v.reason for field in named)
+    # the reason lists exactly the fields that differ
+    assert v.kind == DISTINCT and v.reason.endswith(" differ")
+    assert set(v.reason.removesuffix(" differ").split(", ")) == set(named)
 
 
 # --- titles that disagree, matched on venue + pages + authors -------------------------------------------
@@ -278,7 +320,7 @@ def test_a_reworded_title_on_the_same_page_range_of_one_volume_merges(pages):
     # "same first author, year, journal, volume and the same multi-page range of at most 60 pages":
     # 561-562 is two pages, 561-621 is 60 pages on from the first
     v = verdict(dict(ARTICLE, pages=pages), dict(ARTICLE, title=REWORDED, pages=pages))
-    assert v.kind == DUPLICATE and SAME_RANGE in v.reason
+    assert v.kind == DUPLICATE and SAME_RANGE in v.reason and "title reworded or translated" in v.reason
     # most words are shared, so no issue is needed on either side
     assert verdict(dict(ARTICLE, pages=pages, issue=""), dict(ARTICLE, title=REWORDED, pages=pages, issue="")).kind \
         == DUPLICATE
@@ -295,8 +337,9 @@ def test_a_reworded_title_needs_one_multi_page_range_of_an_article(a_pages, b_pa
     assert verdict(dict(ARTICLE, pages=a_pages), dict(ARTICLE, title=REWORDED, pages=b_pages)).kind == DISTINCT
 
 
-@pytest.mark.parametrize("change", [dict(authors=["Berg, Lars"]), dict(year=2019), dict(journal="")])
-def test_a_reworded_title_needs_author_year_and_journal(change):
+@pytest.mark.parametrize("change", [dict(authors=["Berg, Lars"]), dict(year=2019), dict(journal=""),
+                                    dict(volume="")])
+def test_a_reworded_title_needs_author_year_journal_and_volume(change):
     assert verdict(ARTICLE, dict(ARTICLE, title=REWORDED, **change)).kind == DISTINCT
 
 
@@ -309,6 +352,19 @@ def test_a_reworded_title_merges_journal_articles_only():
 def test_a_reworded_title_with_another_number_never_merges():
     numbered = dict(ARTICLE, title=ARTICLE["title"] + " in 12 hospitals")
     assert verdict(numbered, dict(ARTICLE, title=REWORDED + " in 14 hospitals")).kind == DISTINCT
+
+
+def test_a_reworded_title_shares_enough_words_from_a_token_set_ratio_of_60():
+    # "sharing most words: token-set ratio ≥ 60" decides without an issue on either side
+    plain = dict(ARTICLE, title="Early mobilisation after total knee arthroplasty and length of hospital stay",
+                 issue="")
+    at_60 = "Accelerated rehabilitation and discharge home after total knee replacement"
+    below = "Early ambulation and hospital stay after joint replacement surgery in Sweden"
+    assert fuzz.token_set_ratio(keys(**plain).title, keys(title=at_60).title) == 60.0
+    assert 59 < fuzz.token_set_ratio(keys(**plain).title, keys(title=below).title) < 60
+    v = verdict(plain, dict(plain, title=at_60))
+    assert v.kind == DUPLICATE and "title reworded or translated" in v.reason
+    assert verdict(plain, dict(plain, title=below)).kind == DISTINCT
 
 
 def test_a_translated_title_also_needs_the_same_issue_stated_by_both():
@@ -339,6 +395,12 @@ def test_a_title_cut_after_its_first_clause_merges_on_venue_first_page_and_autho
 ])
 def test_a_title_cut_after_its_first_clause_never_merges_on_the_title_alone(change):
     assert verdict(RUNNERS, dict(CUT, **change)).kind == DISTINCT
+
+
+def test_a_cut_title_with_another_number_is_distinct():
+    numbered = dict(RUNNERS, title="Knee pain in 12 runners: a prospective cohort of marathon participants")
+    assert verdict(numbered, dict(numbered, title="Knee pain in 12 runners")).kind == DUPLICATE
+    assert verdict(numbered, dict(numbered, title="Knee pain in 14 runners")).kind == DISTINCT
 
 
 def test_a_cut_title_in_two_volumes_is_distinct():
@@ -385,6 +447,16 @@ def test_a_conference_paper_a_year_apart_merges_on_venue_and_authors(held, publi
 ])
 def test_a_conference_paper_a_year_apart_without_that_evidence_is_uncertain(held, published):
     v = verdict(held, published)
+    assert v.kind == UNCERTAIN and "years one apart" in v.reason
+
+
+def test_a_conference_paper_and_a_journal_article_a_year_apart_are_not_merged_as_one_conference_paper():
+    # the year-shift rule is for "both conference papers"; a conference paper and a journal article in
+    # another venue a year later (the extended version?) stay for a human, even on the same volume and pages
+    paper = dict(HELD, journal="Proceedings of the European Conference on Information Systems", volume="11",
+                 pages="100-110")
+    article = dict(paper, year=2020, journal="Information Systems Journal", extra={})
+    v = verdict(paper, article)
     assert v.kind == UNCERTAIN and "years one apart" in v.reason
 
 
@@ -490,8 +562,22 @@ def test_more_agreeing_evidence_makes_a_stronger_duplicate():
     nothing = score(dict(BARE, journal=""), dict(BARE, journal=""))
     assert full > no_page > journal_only > nothing
     assert score(ARTICLE, dict(ARTICLE)) > score(ARTICLE, dict(ARTICLE, title=TYPO))
-    # a year apart is weaker than the same year, all else equal
+    # a year apart, or no year to compare, is weaker than the same year, all else equal
     assert score(ARTICLE, dict(ARTICLE, year=2019)) < full
+    assert score(dict(ARTICLE, year=None), ARTICLE) < full
+    # a similar title (the subtitle dropped) is weaker than the same title, all else equal
+    assert score(ARTICLE, dict(ARTICLE, title=ARTICLE["title"].split(":")[0])) < full
+
+
+def test_of_two_similar_titles_queued_the_more_alike_comes_first():
+    # the review queue lists uncertain pairs strongest first: with nothing else to tell them apart, the pair
+    # whose titles are more alike is the stronger candidate
+    no_page = dict(ARTICLE, pages="")
+    closer = verdict(ARTICLE, dict(no_page, title=ARTICLE["title"].replace(" multicentre", "")))  # a word left out
+    farther = verdict(ARTICLE, dict(no_page, title=ARTICLE["title"].split(":")[0]))  # the subtitle dropped
+    assert closer.kind == farther.kind == UNCERTAIN
+    assert closer.reason == farther.reason
+    assert closer.score > farther.score
 
 
 # --- no usable title, recurring titles -----------------------------------------------------------------
@@ -514,8 +600,90 @@ COLUMN = dict(ARTICLE, title="Editor's comments", issue="", pages="")
 
 def test_a_recurring_title_merges_only_when_a_stated_locator_agrees():
     # "a recurring title … with no issue, page or article number stated by both and agreeing → uncertain"
-    for a, b in ((COLUMN, COLUMN), (dict(COLUMN, issue="7"), COLUMN)):
+    for a, b in ((COLUMN, COLUMN), (dict(COLUMN, issue="7"), COLUMN),
+                 (dict(COLUMN, title="Editorial comment"), dict(COLUMN, title="Editorial comments"))):
         v = verdict(a, b)
         assert v.kind == UNCERTAIN and "recurring title" in v.reason
     for locator in (dict(issue="7"), dict(pages="1"), dict(pages="e12")):
         assert verdict(dict(COLUMN, **locator), dict(COLUMN, **locator)).kind == DUPLICATE
+
+
+# --- another number in the title: a typo only when the whole citation agrees ---------------------------
+
+P16 = dict(ARTICLE, title="p16(INK4a) expression and the outcome of cervical intraepithelial neoplasia grade 2")
+P6 = dict(P16, title="p6INK4a expression and the outcome of cervical intraepithelial neoplasia grade 2")
+
+
+def test_another_number_is_a_typo_only_when_neither_record_is_printed_like_an_abstract():
+    # "unless journal, volume, first page, year and first author all agree and neither record is printed like
+    # an abstract (then it is a typo …)"
+    assert verdict(P16, P6).kind == DUPLICATE
+    for a_pages, b_pages in (("561", "561-570"), ("561-570", "561"), ("561", "561")):
+        assert verdict(dict(P16, pages=a_pages), dict(P6, pages=b_pages)).kind == DISTINCT
+
+
+@pytest.mark.parametrize("change", [dict(year=2019), dict(journal=""), dict(authors=["Berg, Lars"]),
+                                    dict(volume="")])
+def test_another_number_with_one_part_of_the_citation_missing_or_different_is_distinct(change):
+    assert verdict(P16, dict(P6, **change)).kind == DISTINCT
+
+
+def test_another_number_and_other_words_are_another_study_even_with_the_whole_citation():
+    # not a typo: "2 years … in older adults" and "5 years … in adults" (ratio below 90)
+    a = dict(ARTICLE, title="Knee function 2 years after total knee arthroplasty in older adults")
+    b = dict(ARTICLE, title="Knee function 5 years after knee arthroplasty in adults")
+    assert verdict(a, b).kind == DISTINCT
+
+
+def test_a_shared_doi_merges_a_number_typo_only_with_the_whole_citation():
+    doi = "10.1016/j.ygyno.2018.03.012"
+    v = verdict(dict(P16, doi=doi), dict(P6, doi=doi))
+    assert v.kind == DUPLICATE and "DOI" in v.reason
+    v = verdict(dict(P16, doi=doi, pages=""), dict(P6, doi=doi))
+    assert v.kind == UNCERTAIN and "titles differ" in v.reason
+
+
+# --- similar titles (88-95, or one contained in the other) ------------------------------------------------
+
+SIMILAR = dict(ARTICLE, title=ARTICLE["title"].split(":")[0])  # the subtitle dropped
+SIMILAR_MERGE = "similar title; author, year, volume/pages agree"
+
+
+@pytest.mark.parametrize("other", [
+    SIMILAR,                                           # volume and first page agree
+    dict(SIMILAR, year=2019),                          # ... a year apart
+    dict(SIMILAR, journal=""),                         # ... journal on one side only
+    dict(SIMILAR, volume="", issue=""),                # same journal, first page, year; no volume on one side
+    dict(SIMILAR, pages="563-570"),                    # a first-page typo with the same last page, one volume
+])
+def test_a_similar_title_merges_when_author_year_and_first_page_agree(other):
+    # "a similar title … → duplicate only when the first author and year agree and so does the first page
+    # (with the same volume, or the same journal and no conflicting volume; a first-page typo with the same
+    # last page counts within one volume)"
+    v = verdict(ARTICLE, other)
+    assert v.kind == DUPLICATE and v.reason == SIMILAR_MERGE
+
+
+@pytest.mark.parametrize("other", [
+    dict(SIMILAR, volume="", issue="", year=2019),     # no volume to compare, and a year apart
+    dict(SIMILAR, volume="", issue="", journal=""),    # no volume, no journal to compare
+    dict(SIMILAR, pages="563-570", volume="", issue=""),  # a page typo is not enough without the volume
+    dict(SIMILAR, pages="563-570", year=2019),
+    dict(SIMILAR, pages=""),                           # no first page to compare
+    dict(SIMILAR, authors=[]),                         # no first author to compare
+    dict(SIMILAR, year=None),                          # no year to compare
+])
+def test_a_similar_title_without_that_evidence_is_uncertain(other):
+    v = verdict(ARTICLE, other)
+    assert v.kind == UNCERTAIN and "similar titles" in v.reason
+
+
+def test_a_title_the_input_shows_recurring_needs_a_stated_locator_on_either_side():
+    # "any title the input itself shows one venue printing twice … is treated as recurring for every record
+    # of it in that venue": marked on either record, the pair is queued, not merged
+    commentary = keys(**dict(COLUMN, title="Research commentary on platform ecosystems"))
+    assert compare(commentary, keys(**dict(COLUMN, title="Research commentary on platform ecosystems"))).kind \
+        == DUPLICATE
+    for a, b in ((replace(commentary, recurring=True), commentary), (commentary, replace(commentary, recurring=True))):
+        v = compare(a, b)
+        assert v.kind == UNCERTAIN and "recurring title" in v.reason

@@ -101,6 +101,13 @@ def test_rank_test_deviates_use_the_variance_of_the_fixed_effect_estimate():
     assert close(rank.tau, -0.2) and close(rank.p, 0.816666666666667)
 
 
+def test_rank_test_p_with_tied_variances_is_the_normal_approximation():
+    # ranktest(c(.10, .15, .22, .4), c(.01, .04, .04, .09)): tau 0.912870929175277 (tau-b), p 0.0709514924273057
+    # ("Cannot compute exact p-value with ties"); the deviates have no ties, the variances do
+    rank = rank_correlation_test([0.10, 0.15, 0.22, 0.4], [0.01, 0.04, 0.04, 0.09])
+    assert close(rank.tau, 0.912870929175277) and close(rank.p, 0.0709514924273057)
+
+
 def test_rank_test_p_is_exact_without_ties_even_for_many_studies():
     # i <- 1:40; ranktest(0.5*sin(i), 0.02 + 0.01*i): exact p 0.953858089406086 (normal approximation 0.944268)
     i = np.arange(1, 41)
@@ -121,12 +128,14 @@ def test_identical_estimates_have_no_missing_studies(estimator):
 
 
 @pytest.mark.parametrize("estimator", ["L0", "R0"])
-def test_identical_estimates_are_not_given_signs_by_rounding_error(estimator):
+@pytest.mark.parametrize("value", [0.3, 98.6])
+def test_identical_estimates_are_not_given_signs_by_rounding_error(estimator, value):
     # Five estimates of 0.3: the pooled mean is 0.3 only up to rounding, and signs taken from that noise made
     # k0 flip-flop until "did not converge" (metafor 3.8-1 reports k0 = 3 here, from the same noise).
-    # Estimates on the centre up to rounding count as on it: no missing study, the estimate stays 0.3.
-    fill = trim_and_fill([0.3] * 5, [0.05, 0.07, 0.11, 0.13, 0.2], estimator=estimator)
-    assert fill.k0 == 0 and close(fill.estimate, 0.3)
+    # Estimates on the centre up to rounding count as on it: no missing study, the estimate stays the value.
+    # The rounding error grows with the estimates' size (98.6, e.g. a mean in raw units), and so must the margin.
+    fill = trim_and_fill([value] * 5, [0.05, 0.07, 0.11, 0.13, 0.2], estimator=estimator)
+    assert fill.k0 == 0 and close(fill.estimate, value)
 
 
 def test_unknown_choices_are_errors_naming_the_choice():
@@ -161,11 +170,15 @@ def test_equal_standard_errors_leave_no_egger_slope_and_say_so():
     # (metafor: "Model matrix no longer of full rank"); the fit was rounding noise, NaN or a LinAlgError traceback.
     yi, vi = [0.3, 0.5, 0.1, 0.9], [0.1] * 4
     for model in ("rma", "lm"):
-        with pytest.raises(SysrevError, match="Egger's test needs studies whose standard errors differ: "
+        with pytest.raises(SysrevError, match="^Egger's test needs studies whose standard errors differ: "
                                               "all 4 have SE 0.3162"):
             egger_test(yi, vi, model=model)
-    with pytest.raises(SysrevError, match="trim-and-fill .*give side= otherwise.* standard errors differ"):
+    side_message = "^trim-and-fill \\(its side comes from Egger's slope; give side= otherwise\\) needs studies whose"
+    with pytest.raises(SysrevError, match=side_message + " standard errors differ"):
         trim_and_fill(yi, vi)
+    # equal is relative to their size: SEs of 100 that differ by 1e-7 (in the 10th digit) are equal too
+    with pytest.raises(SysrevError, match="all 3 have SE 100"):
+        egger_test([0.3, 0.5, 0.1], [1e4, 1e4, (100 + 1e-7) ** 2])
     # with the side given, trim-and-fill needs no slope: equal weights, centre = mean 0.45; the centred values
     # -0.35, -0.15, 0.05, 0.45 have signed ranks -3, -2, 1, 4: L0 = (4·5 − 20)/7 = 0, nothing to fill
     fill = trim_and_fill(yi, vi, side="left")

@@ -268,3 +268,28 @@ def test_small_study_tests_give_the_t_tests_degrees_of_freedom():
                            "t = 2.50, df = 11 (P = 0.41);")
     assert format_small_study_tests(GEN_RESULT, tests).split("\n")[4].endswith(
         "adjusted estimate 0.6120 [0.4000, 0.9367]")
+
+
+def test_std_mean_difference_table_prints_arm_cells_with_at_most_four_decimals():
+    study = _study("Ann 2001", {"n1": 25, "mean1": 2.123456, "sd1": 1, "n2": 25, "mean2": 1.85, "sd2": 1.2},
+                   100.0, 0.15, -0.46, 0.76)
+    lines = format_table(dict(MD_RESULT, measure="SMD", studies=[study])).split("\n")
+    assert lines[0] == "Std. Mean Difference (IV, Fixed, 95% CI)"
+    assert lines[4] == ("Study or Subgroup  " "    Mean      SD   Total    Mean      SD   Total"
+                        "   Weight   Std. Mean Difference")
+    # 2.123456 is shown as entered up to 4 decimals: 2.1235
+    assert lines[5] == ("Ann 2001           " "  2.1235       1      25    1.85     1.2      25"
+                        "   100.0%   0.15 [-0.46, 0.76]")
+
+
+@pytest.mark.parametrize("estimate,low,high,printed", [
+    (0.03, -0.12, 0.09, "0.03 [0.01, 0.05]"),     # the lower bound alone reaches 0.1 in size: 2 decimals
+    (-0.03, -0.09, 0.12, "0.03 [0.01, 0.05]"),    # the upper bound alone
+    (0.05, 0.0, 0.1, "0.03 [0.01, 0.05]"),        # exactly 0.1 is not below 0.1
+    (0.05, 0.0, 0.0999, "0.0310 [0.0100, 0.0500]"),  # everything below 0.1: 4 decimals
+])
+def test_intervals_take_four_decimals_only_when_the_pooled_interval_is_below_0_1(estimate, low, high, printed):
+    result = dict(MD_RESULT, estimate=estimate, ci_low=low, ci_high=high)
+    rows = [{"omitted": "S", "estimate": 0.031, "ci_low": 0.01, "ci_high": 0.05, "p": 0.5, "tau2": None, "I2": None}]
+    line = format_leave_one_out(result, rows).split("\n")[2]
+    assert line[len("Study omitted  "):].startswith(printed + "  ")
