@@ -6,7 +6,6 @@ Both are text files kept in git: one line per row, ``\\n`` line ends, nothing in
 malformed decisions file is an error naming the file, line and column.
 """
 
-import locale
 import time
 from datetime import UTC, datetime
 
@@ -52,14 +51,6 @@ def test_a_hand_edited_file_without_a_final_newline_gets_the_new_row_on_a_line_o
     assert read_decisions(path) == {frozenset(("pubmed:1", "scopus:2")): "same",
                                     frozenset(("pubmed:3", "embase:4")): "related"}
 
-
-@pytest.fixture()
-def ascii_locale():
-    """The machine's locale set to plain C (ASCII), as on a minimal server or container."""
-    before = locale.setlocale(locale.LC_CTYPE)
-    locale.setlocale(locale.LC_CTYPE, "C")
-    yield
-    locale.setlocale(locale.LC_CTYPE, before)
 
 
 def test_decisions_are_read_and_written_as_utf8_whatever_the_locale(tmp_path, ascii_locale):

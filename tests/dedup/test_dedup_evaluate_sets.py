@@ -3,7 +3,6 @@ worked out by hand, and the two labelled-set layouts read from small files writt
 layout (records_pre_merged.csv + merged_record_ids.csv) and CoLRev's (records.bib + records_expected.bib).
 """
 
-import locale
 
 import pytest
 
@@ -49,14 +48,6 @@ def test_a_labelled_row_becomes_a_record():
     assert record.extra == {"ENTRYTYPE": "inproceedings", "booktitle": "Proc. Pain 2015"}
     assert record_from_row({"title": "No identifier"}).source_id == ""
 
-
-@pytest.fixture()
-def ascii_locale():
-    """The machine's locale set to plain C (ASCII): the labelled files are UTF-8 whatever the locale."""
-    before = locale.setlocale(locale.LC_CTYPE)
-    locale.setlocale(locale.LC_CTYPE, "C")
-    yield
-    locale.setlocale(locale.LC_CTYPE, before)
 
 
 def write_bibdedupe(folder, clusters="merged_ids\nm\u00fcller2015;2\n\n"):
