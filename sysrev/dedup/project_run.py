@@ -113,20 +113,23 @@ def load_records(project) -> list[dict]:
     return out
 
 
-def _previous_ids(project) -> tuple[dict, int]:
-    """``{label: record_id}`` from the previous records.jsonl, and the highest ID number used so far."""
+def _previous_ids(project) -> tuple[dict, int, dict]:
+    """``{label: record_id}`` from the previous records.jsonl, the highest ID number used so far (also by a
+    record merged away, listed in ``extra.dedup_replaces``), and ``{record_id: IDs it replaces}``."""
     path = Path(project.records_dir) / RECORDS_FILE
     if not path.is_file():
-        return {}, 0
-    ids, highest = {}, 0
+        return {}, 0, {}
+    ids, highest, replaces = {}, 0, {}
     for record in load_records(project):
         rid = str(record["record_id"])
-        match = _ID.match(rid)
-        if match:
-            highest = max(highest, int(match.group(1)))
+        replaces[rid] = [str(old) for old in (record.get("extra") or {}).get("dedup_replaces") or []]
+        for used in (rid, *replaces[rid]):
+            match = _ID.match(used)
+            if match:
+                highest = max(highest, int(match.group(1)))
         for source in record.get("sources") or []:
             ids[source_label(str(source.get("source")), str(source.get("source_id")), str(source.get("run")))] = rid
-    return ids, highest
+    return ids, highest, replaces
 
 
 def _assign_ids(clusters: list, labels: list, previous: dict, highest: int) -> tuple[list, dict, int]:
@@ -168,7 +171,7 @@ def _run_project(project, progress) -> ProjectDedup:
                           "import an export first")
     records_dir = Path(project.records_dir)
     decisions = read_decisions(records_dir / DECISIONS_FILE)
-    previous, highest = _previous_ids(project)
+    previous, highest, previous_replaces = _previous_ids(project)
     labels = [s.label for s in sources]
     result = deduplicate([s.record for s in sources], labels=labels, decisions=decisions,
                          previous_ids=[previous.get(label, "") for label in labels], progress=progress)
@@ -187,8 +190,9 @@ def _run_project(project, progress) -> ProjectDedup:
         if n in related:
             merged.extra["dedup_related"] = [{"record_id": rid, "reason": why}
                                              for rid, why in sorted(related[n].items())]
-        if n in replaced:
-            merged.extra["dedup_replaces"] = replaced[n]
+        replaces = sorted(set(previous_replaces.get(ids[n], [])) | set(replaced.get(n, [])))
+        if replaces:  # kept on every later run: an ID merged away is never given to another record
+            merged.extra["dedup_replaces"] = replaces
         data = {"record_id": ids[n], **merged.to_dict(),
                 "sources": [{"run": run, "source": sources[i].database, "source_id": sources[i].record.source_id}
                             for i in members for run in sources[i].runs]}
