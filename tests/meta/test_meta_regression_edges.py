@@ -25,6 +25,8 @@ def test_a_dummy_moderator_given_as_a_table_matches_metafor():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no numpy warning (or deprecated call) on the way to the root
         fit = meta_regression(YI, VI, X, "REML")
+        # rma(yi, vi, mods=~g, method="PM", control=list(tol=1e-15))$tau2: 0.0940392487807551
+        assert close(meta_regression(YI, VI, X, "PM").tau2, 0.0940392487807551)
     assert close(fit.tau2, 0.0997440123047717) and fit.df is None
     assert all(map(close, fit.beta, [0.144500389032426, 0.448097663141119]))
     assert all(map(close, fit.se, [0.199320488826477, 0.299156657442017]))
