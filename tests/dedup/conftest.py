@@ -4,6 +4,8 @@ import locale
 
 import pytest
 
+from sysrev.project import Project
+
 
 @pytest.fixture()
 def ascii_locale():
@@ -13,3 +15,10 @@ def ascii_locale():
     locale.setlocale(locale.LC_CTYPE, "C")
     yield
     locale.setlocale(locale.LC_CTYPE, before)
+
+
+@pytest.fixture()
+def project(tmp_path):
+    """An empty review project (a minimal review.toml) in a temporary folder."""
+    (tmp_path / "review.toml").write_text('[review]\ntitle = "t"\nquestion = "q"\n', encoding="utf-8")
+    return Project(root=tmp_path)

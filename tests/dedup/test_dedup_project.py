@@ -1,20 +1,16 @@
 """`sysrev dedup` in a project: records.jsonl + PRISMA summary, stable IDs on refresh, reviewer decisions."""
 
 import json
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
+from project_snapshots import snapshot
 
 from sysrev.cli.main import cli
 from sysrev.dedup import load_records
 from sysrev.dedup.decisions import append_decisions, read_decisions
 from sysrev.errors import InputError, SysrevError
-from sysrev.project import Project
-from sysrev.records import Record
-from sysrev.search.snapshot import write_snapshot
 
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
 TRIAL = dict(title="Ultrasound-guided versus fluoroscopy-guided facet joint injections: a randomised trial",
              authors=["Smith, John", "Doe, Anna"], year=2015, journal="Pain Physician", volume="18", issue="3",
              pages="575-86")
@@ -25,15 +21,6 @@ DOUBT = dict(TRIAL, journal="Journal of Interventional Pain Studies", volume="",
              authors=["Smith, J.", "Doe, Joan"])
 
 
-@pytest.fixture()
-def project(tmp_path):
-    (tmp_path / "review.toml").write_text('[review]\ntitle = "t"\nquestion = "q"\n', encoding="utf-8")
-    return Project(root=tmp_path)
-
-
-def snapshot(project, name, database, records, hours=0):
-    return write_snapshot(project.runs_dir, name, [Record(**r) for r in records], database=database,
-                          now=T0 + timedelta(hours=hours))
 
 
 def run(project, *args, input=None):

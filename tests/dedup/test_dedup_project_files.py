@@ -5,19 +5,15 @@ its ID, every run that returned a source record, and clear errors for a bad reco
 """
 
 import json
-from datetime import UTC, datetime, timedelta
 
 import pytest
+from project_snapshots import snapshot
 
 from sysrev.dedup import load_records
 from sysrev.dedup.decisions import append_decisions, read_queue
 from sysrev.dedup.project_run import run_project, source_label
 from sysrev.errors import InputError
-from sysrev.project import Project
-from sysrev.records import Record
-from sysrev.search.snapshot import write_snapshot
 
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
 TRIAL = dict(title="Ultrasound-guided versus fluoroscopy-guided facet joint injections: a randomised trial",
              authors=["Müller, Jürgen", "Doe, Anna"], year=2015, journal="Pain Physician", volume="18", issue="3",
              pages="575-86")
@@ -29,15 +25,6 @@ DOUBT = dict(TRIAL, journal="Journal of Interventional Pain Studies", volume="",
              authors=["Müller, J.", "Doe, Joan"])
 
 
-@pytest.fixture()
-def project(tmp_path):
-    (tmp_path / "review.toml").write_text('[review]\ntitle = "t"\nquestion = "q"\n', encoding="utf-8")
-    return Project(root=tmp_path)
-
-
-def snapshot(project, name, database, records, hours=0):
-    write_snapshot(project.runs_dir, name, [Record(**r) for r in records], database=database,
-                   now=T0 + timedelta(hours=hours))
 
 
 def by_label(project):
