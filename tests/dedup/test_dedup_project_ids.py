@@ -116,3 +116,23 @@ def test_records_are_listed_in_record_id_order_and_a_refresh_appends_new_records
                                                      source_id="A1")], hours=1)
     run_project(project, progress=False)
     assert [r["record_id"] for r in load_records(project)] == ["R000001", "R000002", "R000003"]
+
+
+def test_numbering_starts_at_one_when_the_records_file_holds_no_id_of_the_form(project):
+    # records.jsonl is there but no "R" + digits ID was ever used: one record carries an ID given by another
+    # tool, which it keeps; the new publication is the first numbered one, R000001
+    snapshot(project, "pubmed-main", "pubmed", [dict(TRIAL, source_id="111"), dict(OTHER, source_id="222")])
+    project.records_dir.mkdir()
+    (project.records_dir / "records.jsonl").write_text(
+        '{"record_id": "smith2015", "sources": [{"run": "20260101T000000Z-pubmed-main", "source": "pubmed", '
+        '"source_id": "111"}]}\n', encoding="utf-8")
+    assert run_project(project, progress=False).new_ids == 1
+    assert ids_by_label(project) == {"pubmed:111": "smith2015", "pubmed:222": "R000001"}
+
+
+def test_numbering_starts_at_one_after_an_emptied_records_file(project):
+    snapshot(project, "pubmed-main", "pubmed", [dict(TRIAL, source_id="111")])
+    project.records_dir.mkdir()
+    (project.records_dir / "records.jsonl").write_text("", encoding="utf-8")
+    run_project(project, progress=False)
+    assert ids_by_label(project) == {"pubmed:111": "R000001"}
