@@ -75,7 +75,8 @@ def analyse_group(eff: StudyEffects, settings: Settings, *, study_rows: bool = T
                   overall: bool = False) -> GroupResult:
     """Pool one set of studies (the whole table, or one subgroup); ``study_rows=False`` skips the per-study
     rows (leave-one-out reads only the pooled statistics). A part of the table without an estimable study is
-    reported empty ("not estimable", as RevMan); for the ``overall`` analysis Peto then says why it cannot pool."""
+    reported empty ("not estimable", as RevMan); for the ``overall`` analysis Peto or Mantel–Haenszel then says
+    why it cannot pool."""
     estimable = eff.estimable
     y, v = eff.yi[estimable], eff.vi[estimable]
     k = int(estimable.sum())
@@ -89,7 +90,14 @@ def analyse_group(eff: StudyEffects, settings: Settings, *, study_rows: bool = T
     ci_method = settings.ci if k > 1 else "z"  # one study: no t distribution with 0 df, its own z interval
 
     if settings.method != "IV":
-        estimate, variance, weights, q = _mh_or_peto(eff, settings, y, v)
+        try:
+            estimate, variance, weights, q = _mh_or_peto(eff, settings, y, v)
+        except SysrevError:
+            if overall or k > 0:
+                raise
+            # a subgroup of double-zero studies whose raw counts MH cannot pool either (OR, RR): not estimable,
+            # as under RevMan's rule, and the other subgroups are analysed
+            return GroupResult.empty(_study_rows(eff, settings, np.zeros(len(estimable))), len(estimable))
     if settings.method != "IV" and settings.model == "fixed":
         se = math.sqrt(variance)
         crit = stats.norm.isf((1 - settings.level / 100) / 2)
