@@ -202,9 +202,10 @@ def meta_analysis(data, measure, method=None, model="fixed", tau2="DL", ci="z", 
     test = None
     if subgroup:
         groups = {}
-        labels = np.array(table.subgroups, dtype=object)
         for label in dict.fromkeys(table.subgroups):
-            groups[label] = analyse_group(effects.select(labels == label), settings)
+            # compared as Python strings: numpy would turn the label into its own string type first, which drops
+            # a trailing NUL ("a\x00" would select the studies of "a")
+            groups[label] = analyse_group(effects.select([g == label for g in table.subgroups]), settings)
         test = subgroup_difference_test(groups)
     for label, group in [("overall", overall), *((f"subgroup {k!r}", g) for k, g in (groups or {}).items())]:
         _check_finite(group, effects, label)

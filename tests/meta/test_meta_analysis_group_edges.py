@@ -159,3 +159,13 @@ def test_an_overflow_of_a_single_study_names_the_study_and_every_infinite_statis
     message = str(caught.value)
     assert message.startswith("numerical overflow in the overall analysis: estimate, ci_low, ci_high, z came out "
                               "infinite. Study 'Huge' has a within-study variance of 1e-250")
+
+
+def test_subgroup_labels_are_matched_exactly_as_given():
+    # labels are compared as Python strings: numpy's fixed-width strings would drop the trailing NUL of "a\x00"
+    # and put both studies in both subgroups
+    frame = pd.DataFrame({"study": ["A", "B"], "yi": [0.1, 0.5], "vi": [0.04, 0.09], "group": ["a", "a\x00"]})
+    groups = meta_analysis(frame, "GEN", subgroup="group").subgroups
+    assert list(groups) == ["a", "a\x00"]
+    assert [[row.study for row in g.studies] for g in groups.values()] == [["A"], ["B"]]
+    assert [g.estimate for g in groups.values()] == pytest.approx([0.1, 0.5], rel=1e-14)
