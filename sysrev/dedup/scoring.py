@@ -81,7 +81,9 @@ def title_band(a: Keys, b: Keys) -> tuple[str, float]:
     if numbers_differ and a.title_numbers and b.title_numbers and not (
             a.title_numbers <= b.title_numbers or b.title_numbers <= a.title_numbers):
         return "numbers", ratio  # "HPV16" vs "HPV18", "Paper 41" vs "Paper 45", "2 years" vs "5 years"
-    if ratio >= TITLE_MEDIUM - 8 and contrasting(a.title, b.title):
+    if contrasting(a.title, b.title):
+        # at any similarity: the rules that rescue unlike titles (a title contained in the other, a title
+        # reworded on the same page range) must not rescue a contrast
         return "numbers", ratio
     if ratio >= TITLE_HIGH and not numbers_differ:
         return "high", ratio
