@@ -87,3 +87,10 @@ def test_a_year_missing_or_one_apart_weakens_less_than_a_title_that_disagrees(sc
     # first vs print); a title cut to its first clause or translated disagrees, and only the venue, pages
     # and author make that pair a duplicate
     assert scored[explained].score > scored[rescued].score
+
+
+def test_an_agreeing_first_author_adds_to_the_evidence(scored):
+    # the same pair (title, journal, volume, page and year agree) once with the first authors agreeing and once
+    # with a group author on one side: the pair whose authors agree as well is the surer duplicate
+    assert (scored["every field agrees"].score
+            > scored["title, journal, volume, page and year agree; a group author"].score)
