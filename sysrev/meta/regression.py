@@ -113,9 +113,12 @@ def _likelihood_root(yi, vi, X, start, restricted):
     value = g(tau2)
     if value == 0:
         return tau2
-    delta = max(4 * abs(step), 1e-10 * (1 + tau2))
+    # Walk away from tau2 in doubling steps until g changes sign, from a first step small against τ² and the
+    # variances (so on any scale): a first step as long as Fisher's last one can jump over a root and the
+    # sign change below it to τ² = 0 (then 0 would be returned while a better maximum lies in between).
+    delta = 1e-8 * (tau2 + vi.min())
     edge = tau2
-    for _ in range(200):  # walk away from tau2 in doubling steps until g changes sign
+    for _ in range(200):
         other = max(tau2 - delta, 0.0) if value < 0 else tau2 + delta
         if (g(other) > 0) == (value < 0):
             lo, hi = (other, edge) if value < 0 else (edge, other)

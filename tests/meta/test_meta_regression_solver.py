@@ -1,0 +1,63 @@
+"""sysrev.meta.regression's τ² solvers where their numerical path decides the answer: effects on a small scale,
+a Paule–Mandel root far above the first bracket, and numbers given as Decimal. Expected values are metafor
+3.8-1's, or R's uniroot on the estimating equation written out (R code in the comments, `options(digits=15)`)."""
+
+from decimal import Decimal
+
+import numpy as np
+import pytest
+
+from sysrev.meta.regression import estimate_tau2, meta_regression
+
+# four studies, an intercept and a yes/no moderator; the ML likelihood rises from τ² = 0 only after a dip
+# (its equation is negative at 0, positive above, zero at the maximum τ² = 0.5078)
+YI = np.array([-0.94, -0.06, -2.59, 0.11])
+VI = np.array([0.205, 0.855, 0.0058, 0.0257])
+X = np.column_stack([np.ones(4), [1, 1, 1, 0]])
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.003, 1e-4])
+def test_ml_and_reml_scale_with_the_effects(scale):
+    # Effects in other units (yi·s, vi·s²) give τ²·s². metafor:
+    # yi <- c(-0.94, -0.06, -2.59, 0.11); vi <- c(0.205, 0.855, 0.0058, 0.0257); x <- c(1, 1, 1, 0)
+    # rma(yi*s, vi*s^2, mods=~x, method="ML", control=list(threshold=1e-12*s^2))$tau2 / s^2: 0.50780702211958
+    # for s = 1, 0.003 and 1e-4 (REML: 1.39194697932594). With its default threshold (1e-5, absolute) metafor
+    # stops after one Fisher step for s = 0.003 at 0.563552819411179·s², where the likelihood equation is
+    # negative; the root next to that point is the maximum above, not τ² = 0 (whose log-likelihood is lower:
+    # logLik -8.44344149751012 at τ² = 0, -5.14174935722372 at the maximum, for s = 1).
+    ml = estimate_tau2(YI * scale, VI * scale**2, X, "ML")
+    reml = estimate_tau2(YI * scale, VI * scale**2, X, "REML")
+    assert ml == pytest.approx(0.50780702211958 * scale**2, rel=1e-6)
+    assert reml == pytest.approx(1.39194697932594 * scale**2, rel=1e-6)
+
+
+def test_paule_mandel_root_far_above_the_first_bracket():
+    # A regression through the origin on a ±1 moderator: the effects (all near 3) stay in the residuals, so
+    # the PM τ² (about 10.7) lies far above the first upper bracket max(1, range²) = 1. The root of
+    # Σ w(y − b·d)² = k − p, with w = 1/(vi + τ²) and b = Σwdy/Σwd², by R:
+    # yi <- c(2.9, 3.1, 3.0, 2.8, 3.2, 3.0); vi <- c(0.04, 0.09, 0.05, 0.12, 0.08, 0.06); d <- c(-1, 1, -1, 1, -1, 1)
+    # f <- function(t) {w <- 1/(vi+t); b <- sum(w*d*yi)/sum(w*d^2); sum(w*(yi-b*d)^2) - 5}
+    # uniroot(f, c(0, 100), tol=1e-15)$root: 10.7453134900145; then b = -0.0377612548023041, se 1.3427943589942262
+    yi = [2.9, 3.1, 3.0, 2.8, 3.2, 3.0]
+    vi = [0.04, 0.09, 0.05, 0.12, 0.08, 0.06]
+    d = [[-1.0], [1.0], [-1.0], [1.0], [-1.0], [1.0]]
+    fit = meta_regression(yi, vi, d, "PM")
+    assert fit.tau2 == pytest.approx(10.7453134900145, rel=1e-9)
+    assert fit.beta[0] == pytest.approx(-0.0377612548023041, rel=1e-9)
+    assert fit.se[0] == pytest.approx(1.3427943589942262, rel=1e-9)
+
+
+def test_numbers_given_as_decimal_give_float_results():
+    # A database driver returns NUMERIC columns as Decimal, which does not mix with floats: every input is
+    # converted. metafor (as tests/meta/test_meta_regression_edges.py):
+    # yi <- c(0.1, 0.6, 0.35, 0.9, -0.2, 0.5); vi <- c(0.02, 0.03, 0.05, 0.04, 0.01, 0.06); g <- c(0,0,1,1,0,1)
+    # rma(yi, vi, mods=~g, method="REML", control=list(threshold=1e-12, tol=1e-12)): tau2 0.0997440123047717,
+    # estimates 0.144500389032426 0.448097663141119, se 0.199320488826477 0.299156657442017
+    yi = [Decimal(t) for t in ("0.1", "0.6", "0.35", "0.9", "-0.2", "0.5")]
+    vi = [Decimal(t) for t in ("0.02", "0.03", "0.05", "0.04", "0.01", "0.06")]
+    x = [[Decimal(1), Decimal(g)] for g in (0, 0, 1, 1, 0, 1)]
+    fit = meta_regression(yi, vi, x, "REML")
+    assert fit.tau2 == pytest.approx(0.0997440123047717, rel=1e-6)
+    assert fit.beta == pytest.approx([0.144500389032426, 0.448097663141119], rel=1e-6)
+    assert fit.se == pytest.approx([0.199320488826477, 0.299156657442017], rel=1e-6)
+    assert fit.p.dtype == float and np.isfinite(fit.p).all()
