@@ -61,3 +61,26 @@ def test_numbers_given_as_decimal_give_float_results():
     assert fit.beta == pytest.approx([0.144500389032426, 0.448097663141119], rel=1e-6)
     assert fit.se == pytest.approx([0.199320488826477, 0.299156657442017], rel=1e-6)
     assert fit.p.dtype == float and np.isfinite(fit.p).all()
+
+
+def test_ml_follows_fisher_scoring_to_the_maximum_metafor_finds():
+    # three precise null studies and three imprecise large effects: the ML equation is negative just above the
+    # Hedges start, so the answer depends on Fisher scoring's steps (g/Σw² for ML) carrying τ² up to 7.08.
+    # yi <- c(-0.058, -0.088, -0.231, 6.297, 6.164, 4.77); vi <- c(0.0163, 0.0077, 0.0153, 3.1439, 2.5909, 3.2816)
+    # rma(yi, vi, method="ML", control=list(threshold=1e-12)): tau2 7.08198498213235, logLik -15.0113945012081
+    # (-18.8888011615367 at τ² = 0); with the default threshold 7.08198537728231
+    yi = [-0.058, -0.088, -0.231, 6.297, 6.164, 4.77]
+    vi = [0.0163, 0.0077, 0.0153, 3.1439, 2.5909, 3.2816]
+    fit = meta_regression(yi, vi, np.ones((6, 1)), "ML")
+    assert fit.tau2 == pytest.approx(7.08198498213235, rel=1e-6)
+
+
+def test_a_reml_maximum_below_the_likelihood_at_zero_gives_zero():
+    # two precise null studies, two imprecise large effects: the REML equation has a root at τ² = 3.923, but
+    # the restricted likelihood is higher at τ² = 0, and metafor (ll0check) reports 0:
+    # yi <- c(-0.059, -0.016, 4.404, 4.235); vi <- c(0.0119, 0.012, 4.1422, 3.5684)
+    # rma(yi, vi, method="REML")$tau2: 0 (warning "Setting tau^2 = 0"); with ll0check=FALSE and
+    # threshold=1e-12: 3.92330361920966, logLik -6.97163123660895 against -6.50748134476568 at τ² = 0
+    yi = [-0.059, -0.016, 4.404, 4.235]
+    vi = [0.0119, 0.012, 4.1422, 3.5684]
+    assert meta_regression(yi, vi, np.ones((4, 1)), "REML").tau2 == 0.0
