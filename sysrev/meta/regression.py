@@ -105,7 +105,7 @@ def _likelihood_root(yi, vi, X, start, restricted):
     for _ in range(_MAX_ITER):
         value, information = _likelihood_equation(yi, vi, X, tau2, restricted)
         step = value / information
-        while tau2 + step < 0 and step != 0:
+        while tau2 + step < 0:  # τ² stays ≥ 0: halve the step, or stay at 0 when already there
             step = step / 2 if tau2 > 0 else 0.0
         tau2 += step
         if abs(step) < 1e-5:
@@ -122,7 +122,7 @@ def _likelihood_root(yi, vi, X, start, restricted):
         other = max(tau2 - delta, 0.0) if value < 0 else tau2 + delta
         if (g(other) > 0) == (value < 0):
             lo, hi = (other, edge) if value < 0 else (edge, other)
-            return optimize.brentq(g, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps)
+            return optimize.brentq(g, lo, hi, xtol=1e-15 * vi.min(), rtol=4 * np.finfo(float).eps)
         if other == 0.0:
             return 0.0
         edge, delta = other, 2 * delta

@@ -16,19 +16,21 @@ VI = np.array([0.205, 0.855, 0.0058, 0.0257])
 X = np.column_stack([np.ones(4), [1, 1, 1, 0]])
 
 
-@pytest.mark.parametrize("scale", [1.0, 0.003, 1e-4])
+@pytest.mark.parametrize("scale", [1.0, 0.003, 1e-4, 1e-6])
 def test_ml_and_reml_scale_with_the_effects(scale):
     # Effects in other units (yi·s, vi·s²) give τ²·s². metafor:
     # yi <- c(-0.94, -0.06, -2.59, 0.11); vi <- c(0.205, 0.855, 0.0058, 0.0257); x <- c(1, 1, 1, 0)
     # rma(yi*s, vi*s^2, mods=~x, method="ML", control=list(threshold=1e-12*s^2))$tau2 / s^2: 0.50780702211958
-    # for s = 1, 0.003 and 1e-4 (REML: 1.39194697932594). With its default threshold (1e-5, absolute) metafor
+    # for s = 1, 0.003, 1e-4 and 1e-6 (REML: 1.39194697932594). With its default threshold (1e-5, absolute) metafor
     # stops after one Fisher step for s = 0.003 at 0.563552819411179·s², where the likelihood equation is
     # negative; the root next to that point is the maximum above, not τ² = 0 (whose log-likelihood is lower:
     # logLik -8.44344149751012 at τ² = 0, -5.14174935722372 at the maximum, for s = 1).
     ml = estimate_tau2(YI * scale, VI * scale**2, X, "ML")
     reml = estimate_tau2(YI * scale, VI * scale**2, X, "REML")
-    assert ml == pytest.approx(0.50780702211958 * scale**2, rel=1e-6)
-    assert reml == pytest.approx(1.39194697932594 * scale**2, rel=1e-6)
+    # to 1e-9 on every scale: the root's tolerance is relative to the variances, not an absolute 1e-15 (which
+    # left τ² = 5e-13 only 6 digits)
+    assert ml == pytest.approx(0.50780702211958 * scale**2, rel=1e-9)
+    assert reml == pytest.approx(1.39194697932594 * scale**2, rel=1e-9)
 
 
 def test_paule_mandel_root_far_above_the_first_bracket():
@@ -84,3 +86,26 @@ def test_a_reml_maximum_below_the_likelihood_at_zero_gives_zero():
     yi = [-0.059, -0.016, 4.404, 4.235]
     vi = [0.0119, 0.012, 4.1422, 3.5684]
     assert meta_regression(yi, vi, np.ones((4, 1)), "REML").tau2 == 0.0
+
+
+def test_ml_stays_at_zero_when_fisher_scoring_stops_there():
+    # one precise small effect, five imprecise larger ones: the ML equation is negative at τ² = 0 and Fisher
+    # scoring stops there (a negative step at 0 is not taken); metafor:
+    # yi <- c(0.088, 2.164, 2.831, 1.857, 2.294, 2.591); vi <- c(0.0078, 7.0254, 5.6623, 0.3298, 1.2931, 7.619)
+    # rma(yi, vi, method="ML")$tau2: 0 (also with control=list(threshold=1e-12))
+    yi = [0.088, 2.164, 2.831, 1.857, 2.294, 2.591]
+    vi = [0.0078, 7.0254, 5.6623, 0.3298, 1.2931, 7.619]
+    assert meta_regression(yi, vi, np.ones((6, 1)), "ML").tau2 == 0.0
+
+
+def test_reml_with_a_moderator_follows_the_restricted_scoring_steps():
+    # four precise null studies, four imprecise large effects, a yes/no moderator: REML's Fisher scoring (steps
+    # (yᵀPPy − tr P)/tr(PP)) reaches the maximum at 0.8415 (ML's steps, from the same start, end at 0). metafor:
+    # yi <- c(-0.032, 0.084, -0.091, -0.085, 2.452, 2.409, 2.484, 1.99); g <- c(1, 0, 1, 1, 0, 1, 0, 1)
+    # vi <- c(0.0176, 0.0146, 0.0086, 0.0031, 0.9391, 7.7045, 1.3347, 0.5924)
+    # rma(yi, vi, mods=~g, method="REML", control=list(threshold=1e-12))$tau2: 0.841544724255218
+    # (0.84154245649274 with the default threshold)
+    yi = [-0.032, 0.084, -0.091, -0.085, 2.452, 2.409, 2.484, 1.99]
+    vi = [0.0176, 0.0146, 0.0086, 0.0031, 0.9391, 7.7045, 1.3347, 0.5924]
+    x = np.column_stack([np.ones(8), [1, 0, 1, 1, 0, 1, 0, 1]])
+    assert meta_regression(yi, vi, x, "REML").tau2 == pytest.approx(0.841544724255218, rel=1e-9)
