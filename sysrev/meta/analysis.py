@@ -75,7 +75,8 @@ def analyse_group(eff: StudyEffects, settings: Settings, *, study_rows: bool = T
                   overall: bool = False) -> GroupResult:
     """Pool one set of studies (the whole table, or one subgroup); ``study_rows=False`` skips the per-study
     rows (leave-one-out reads only the pooled statistics). A part of the table without an estimable study is
-    reported empty ("not estimable", as RevMan); for the ``overall`` analysis Peto then says why it cannot pool."""
+    reported empty ("not estimable", as RevMan); for the ``overall`` analysis Peto or Mantel–Haenszel then says
+    why it cannot pool."""
     estimable = eff.estimable
     y, v = eff.yi[estimable], eff.vi[estimable]
     k = int(estimable.sum())
@@ -89,7 +90,14 @@ def analyse_group(eff: StudyEffects, settings: Settings, *, study_rows: bool = T
     ci_method = settings.ci if k > 1 else "z"  # one study: no t distribution with 0 df, its own z interval
 
     if settings.method != "IV":
-        estimate, variance, weights, q = _mh_or_peto(eff, settings, y, v)
+        try:
+            estimate, variance, weights, q = _mh_or_peto(eff, settings, y, v)
+        except SysrevError:
+            if overall or k > 0:
+                raise
+            # a subgroup of double-zero studies whose raw counts MH cannot pool either (OR, RR): not estimable,
+            # as under RevMan's rule, and the other subgroups are analysed
+            return GroupResult.empty(_study_rows(eff, settings, np.zeros(len(estimable))), len(estimable))
     if settings.method != "IV" and settings.model == "fixed":
         se = math.sqrt(variance)
         crit = stats.norm.isf((1 - settings.level / 100) / 2)
@@ -194,9 +202,10 @@ def meta_analysis(data, measure, method=None, model="fixed", tau2="DL", ci="z", 
     test = None
     if subgroup:
         groups = {}
-        labels = np.array(table.subgroups, dtype=object)
         for label in dict.fromkeys(table.subgroups):
-            groups[label] = analyse_group(effects.select(labels == label), settings)
+            # compared as Python strings: numpy would turn the label into its own string type first, which drops
+            # a trailing NUL ("a\x00" would select the studies of "a")
+            groups[label] = analyse_group(effects.select([g == label for g in table.subgroups]), settings)
         test = subgroup_difference_test(groups)
     for label, group in [("overall", overall), *((f"subgroup {k!r}", g) for k, g in (groups or {}).items())]:
         _check_finite(group, effects, label)
