@@ -61,8 +61,8 @@ def _q_and_slope(yi, vi, tau2):
 
 
 def _root_in_bracket(equation, lo, hi, x, active):
-    """Vectorised safeguarded Newton for a decreasing f with f(lo) > 0 > f(hi) on the ``active`` rows
-    (hi may be infinite: an upper end not found yet).
+    """Vectorised safeguarded Newton for a decreasing f with f(lo) > 0 ≥ f(hi) on the ``active`` rows
+    (hi may be infinite: an upper end not found yet, or the root itself).
 
     ``equation(rows, x)`` returns f and f' of the analyses ``rows`` at ``x``. A Newton step that leaves the
     bracket is replaced by bisection, so every active row converges; only unconverged rows are evaluated
@@ -90,7 +90,7 @@ def _root_in_bracket(equation, lo, hi, x, active):
 
 
 def _upper_bracket(equation, lo, hi, active):
-    """Widen ``hi`` (×4) until f(hi) < 0 on every active row; ``lo`` follows."""
+    """Widen ``hi`` (×4) until f(hi) ≤ 0 on every active row (f(hi) = 0: hi is the root); ``lo`` follows."""
     lo, hi = lo.copy(), hi.copy()
     rows = np.flatnonzero(active)
     for _ in range(200):
