@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from sysrev.errors import SysrevError
+
 TAU2_METHODS = ("DL", "REML", "PM", "ML", "HS", "SJ", "HE", "EB")
 
 _SCORING_TOL = 1e-13
@@ -324,8 +326,11 @@ def typical_variance(vi):
 def q_profile_interval(yi, vi, level=95.0):
     """Q-profile confidence interval for τ² (Viechtbauer 2007), as metafor's ``confint(type="QP")``.
 
-    The bounds solve Q(τ²) = χ²_{k−1} quantiles; a bound whose equation has no positive root is 0.
+    The bounds solve Q(τ²) = χ²_{k−1} quantiles; a bound whose equation has no positive root is 0. ``level`` must
+    lie strictly between 0 and 100: at 100 the upper bound's equation Q(τ²) = 0 has no root at all.
     """
+    if not 0 < level < 100:
+        raise SysrevError(f"confidence level must be a percentage in (0, 100), got {level:g}")
     yi, vi = np.asarray(yi, dtype=float), np.asarray(vi, dtype=float)
     shape, k = yi.shape[:-1], yi.shape[-1]
     yi, vi = yi.reshape(-1, k), vi.reshape(-1, k)

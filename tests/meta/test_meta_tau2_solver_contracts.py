@@ -11,11 +11,14 @@ import math
 import numpy as np
 import pytest
 
+from sysrev.errors import SysrevError
+from sysrev.meta.batch import pool_inverse_variance
 from sysrev.meta.heterogeneity import (
     _bracket_near,
     _upper_bracket,
     decreasing_root,
     maximise_likelihood,
+    q_profile_interval,
     typical_variance,
 )
 
@@ -166,3 +169,14 @@ def test_typical_variance_of_one_analysis_given_as_a_flat_array():
     stack = np.array([[[1.0, 2.0, 4.0], [2.0, 4.0, 8.0]], [[1.0, 1.0, 1.0], [4.0, 4.0, 4.0]]])
     # v doubled → s² doubled; equal v: Σw = 3/v, Σw²/Σw = (3/v²)/(3/v) = 1/v, s² = 2/(2/v) = v
     assert typical_variance(stack) == pytest.approx(np.array([[2.0, 4.0], [1.0, 4.0]]), rel=1e-15)
+
+
+@pytest.mark.parametrize("level", [100.0, 0.0, 120.0, float("nan")])
+def test_a_q_profile_interval_needs_a_level_strictly_between_0_and_100(level):
+    # at 100 % the upper bound solves Q(τ²) = χ²-quantile 0, which has no root (Q > 0 for every finite τ²): it used to
+    # come out as a finite number near 4²⁰⁰ (where the bracket search gave up); the batch API passed any level on
+    yi, vi = [0.1, 0.6, 0.35, 0.9], [0.02, 0.03, 0.05, 0.04]
+    with pytest.raises(SysrevError, match=r"confidence level must be a percentage in \(0, 100\), got "):
+        q_profile_interval(yi, vi, level)
+    with pytest.raises(SysrevError, match="confidence level"):
+        pool_inverse_variance(yi, vi, "REML", level=level, tau2_interval=True)
