@@ -7,6 +7,7 @@ from running sysrev.
 """
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -176,7 +177,8 @@ def test_a_q_profile_interval_needs_a_level_strictly_between_0_and_100(level):
     # at 100 % the upper bound solves Q(τ²) = χ²-quantile 0, which has no root (Q > 0 for every finite τ²): it used to
     # come out as a finite number near 4²⁰⁰ (where the bracket search gave up); the batch API passed any level on
     yi, vi = [0.1, 0.6, 0.35, 0.9], [0.02, 0.03, 0.05, 0.04]
-    with pytest.raises(SysrevError, match=r"confidence level must be a percentage in \(0, 100\), got "):
+    message = f"confidence level must be a percentage in (0, 100), got {level:g}"
+    with pytest.raises(SysrevError, match=f"^{re.escape(message)}$"):
         q_profile_interval(yi, vi, level)
     with pytest.raises(SysrevError, match="confidence level"):
         pool_inverse_variance(yi, vi, "REML", level=level, tau2_interval=True)
