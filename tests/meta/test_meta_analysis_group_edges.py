@@ -174,3 +174,14 @@ def test_subgroup_labels_are_matched_exactly_as_given():
     assert list(groups) == ["a", "a\x00"]
     assert [[row.study for row in g.studies] for g in groups.values()] == [["A"], ["B"]]
     assert [g.estimate for g in groups.values()] == pytest.approx([0.1, 0.5], rel=1e-14)
+
+
+def test_a_subgroup_with_an_estimate_that_mantel_haenszel_cannot_pool_stops_the_analysis():
+    # subgroup y has one study, estimable on its own (0.5 added to its zero cell, escalc), but its arm 1 has no
+    # events, so the MH sum Σa·d/N on the raw counts is 0: the same error as for a whole analysis like it (the
+    # reviewer must choose another method), not a subgroup silently shown as not estimable
+    frame = _binary([("A", 3, 20, 6, 20), ("B", 5, 20, 7, 20), ("C", 0, 30, 4, 30)], ["x", "x", "y"])
+    message = ("the Mantel–Haenszel odds ratio cannot be estimated: one group has no events (or no non-events) in "
+               "any study; use --method IV or check the data")
+    with pytest.raises(SysrevError, match=f"^{re.escape(message)}$"):
+        meta_analysis(frame, "OR", method="MH", zero="metafor", subgroup="group")
