@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from sysrev.errors import SysrevError
 from sysrev.meta.batch import pool_inverse_variance
@@ -18,6 +19,7 @@ from sysrev.meta.heterogeneity import (
     _bracket_near,
     _upper_bracket,
     decreasing_root,
+    estimate_tau2,
     maximise_likelihood,
     q_profile_interval,
     typical_variance,
@@ -182,3 +184,31 @@ def test_a_q_profile_interval_needs_a_level_strictly_between_0_and_100(level):
         q_profile_interval(yi, vi, level)
     with pytest.raises(SysrevError, match="confidence level"):
         pool_inverse_variance(yi, vi, "REML", level=level, tau2_interval=True)
+
+
+def _q(yi, vi, tau2):
+    """Cochran's generalised Q(τ²) = Σ (y − μ̂)²/(v + τ²), written out independently of sysrev."""
+    w = [1 / (v + tau2) for v in vi]
+    mu = sum(wi * y for wi, y in zip(w, yi)) / sum(w)
+    return sum(wi * (y - mu) ** 2 for wi, y in zip(w, yi))
+
+
+SMALL_SCALE = [
+    # effects and variances on a small scale (effects ~1e-4, variances ~1e-8), so τ² is ~1e-8 to 1e-7: a stopping
+    # rule with an absolute floor of its own would leave τ² with an error of ~1e-20 (1e-12 relative)
+    ([-0.000114499407, 3.6052644e-05, -0.000203376369, -0.000215730201, 0.000276412898],
+     [2.731386e-09, 9.715059e-09, 1.3341202e-08, 1.7153203e-08, 1.634517e-08]),
+    ([0.000249474011, -0.000274236969, -0.000206620505, -6.187626e-06, -0.00029069281],
+     [3.852836e-09, 7.325365e-09, 1.2484811e-08, 9.150138e-09, 5.741707e-09]),
+]
+
+
+@pytest.mark.parametrize("yi,vi", SMALL_SCALE)
+def test_paule_mandel_and_q_profile_bounds_of_a_small_scale_are_the_roots_to_full_precision(yi, vi):
+    # Q(τ²) − target changes sign within 1e-14 (relative) of the reported τ², as on the usual scale
+    k = len(yi)
+    low, high = (float(x) for x in q_profile_interval(yi, vi))
+    pm = float(estimate_tau2(yi, vi, "PM"))
+    assert 1e-9 < pm < 1e-6
+    for tau2, target in ((pm, k - 1), (low, stats.chi2.isf(0.025, k - 1)), (high, stats.chi2.ppf(0.025, k - 1))):
+        assert _q(yi, vi, tau2 * (1 - 1e-14)) > target > _q(yi, vi, tau2 * (1 + 1e-14))
