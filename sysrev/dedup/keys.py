@@ -184,6 +184,8 @@ class Keys:
     pmcid: str = ""
     first_author: str = ""       # family name of the first author, letters only
     first_author_tokens: frozenset = frozenset()  # name words (≥ 3 letters) of the first author
+    # those of them in the family-name part (before the comma; every word when no comma tells the order)
+    first_family_tokens: frozenset = frozenset()
     author_tokens: frozenset = frozenset()  # every name token (≥ 2 letters) of the first ten authors
     year: int | None = None
     journal: tuple = ()          # journal tokens without stop words
@@ -295,15 +297,19 @@ def _name_tokens(author: str) -> tuple:
     return tuple(t for t in _NOT_LETTERS.split(fold(author)) if len(t) > 1)
 
 
-def _author_keys(authors: list) -> tuple[str, frozenset, frozenset]:
+def _author_keys(authors: list) -> tuple[str, frozenset, frozenset, frozenset]:
+    """The first author's family name, name words and family-name words, and the name words of the first ten
+    authors."""
     names = [a for a in (str(x).strip() for x in authors or []) if a]
     if not names or " ".join(_NOT_LETTERS.split(fold(names[0]))).strip() in _NO_AUTHOR:
-        return "", frozenset(), frozenset()
+        return "", frozenset(), frozenset(), frozenset()
     tokens = set()
     for a in names[:10]:
         tokens.update(_name_tokens(a))
     first = frozenset(t for t in _name_tokens(names[0]) if len(t) > 2 and t not in _NAME_PARTICLES)
-    return family_name(names[0]), first, frozenset(tokens)
+    family_part = names[0].split(",", 1)[0]
+    family = first & frozenset(_name_tokens(family_part)) if "," in names[0] else first
+    return family_name(names[0]), first, family, frozenset(tokens)
 
 
 def _page_keys(pages: str) -> tuple[str, str, str]:
@@ -438,7 +444,8 @@ def record_keys(record: Record) -> Keys:
         keys.problems.append(f"unusable DOI {record.doi!r}")
     keys.pmid = normalise_pmid(record.pmid)
     keys.pmcid = normalise_pmcid(record.pmcid) if record.pmcid else ""
-    keys.first_author, keys.first_author_tokens, keys.author_tokens = _author_keys(record.authors)
+    (keys.first_author, keys.first_author_tokens, keys.first_family_tokens,
+     keys.author_tokens) = _author_keys(record.authors)
 
     year = record.year
     if isinstance(year, str):

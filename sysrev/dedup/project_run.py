@@ -133,18 +133,27 @@ def _previous_ids(project) -> tuple[dict, int, dict]:
 
 
 def _assign_ids(clusters: list, labels: list, previous: dict, highest: int) -> tuple[list, dict, int]:
-    """A record ID per cluster (kept from the previous run where possible) and the IDs each replaces."""
+    """A record ID per cluster (kept from the previous run where possible) and the IDs each replaces.
+
+    An earlier ID stays with the cluster that holds its *first source* (the first-seen source record that
+    carried it, which :func:`sysrev.dedup.clustering.build_clusters` keeps the ID with): a source a reviewer
+    split off leaves the ID behind, whatever the sizes or names of the parts. A cluster holding the first
+    sources of several earlier records (a reviewer's ``same``) keeps the lowest ID and replaces the others.
+    Clusters without one get new IDs, numbered in the order of their lowest source name, so the numbering does
+    not depend on the order a database listed its records.
+    """
+    cluster_of = {i: n for n, members in enumerate(clusters) for i in members}
+    first_source = {}
+    for i, label in enumerate(labels):
+        if label in previous:
+            first_source.setdefault(previous[label], i)
+    kept = {}
+    for rid, i in first_source.items():
+        kept.setdefault(cluster_of[i], []).append(rid)
     ids = [""] * len(clusters)
     replaced = {}
-    claimed = set()
-    order = sorted(range(len(clusters)), key=lambda n: (-len(clusters[n]), min(labels[i] for i in clusters[n])))
-    for n in order:
-        old = sorted({previous[labels[i]] for i in clusters[n] if labels[i] in previous} - claimed)
-        if old:
-            ids[n] = old[0]
-            claimed.update(old)
-            if len(old) > 1:
-                replaced[n] = old[1:]
+    for n, old in kept.items():
+        ids[n], *replaced[n] = sorted(old)
     new = 0
     for n in sorted((n for n in range(len(clusters)) if not ids[n]),
                     key=lambda n: min(labels[i] for i in clusters[n])):

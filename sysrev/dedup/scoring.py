@@ -104,8 +104,9 @@ def author_match(a: Keys, b: Keys) -> str:
     # "Wright Jr, T C" vs "Wright, Jr", a first author dropped by one database.
     if (len(fa) >= 3 and fa in b.author_tokens) or (len(fb) >= 3 and fb in a.author_tokens):
         return "match"
-    # Compound family names split differently: "Goicoechea de, Jorge E." vs "de Jorge, E. G.".
-    if a.first_author_tokens & b.first_author_tokens:
+    # Compound family names split differently: "Goicoechea de, Jorge E." vs "de Jorge, E. G." — a word of one
+    # family name among the other's name words; a given name both share ("Smith, John", "Brown, John") is not.
+    if (a.first_family_tokens & b.first_author_tokens) or (b.first_family_tokens & a.first_author_tokens):
         return "match"
     if min(len(fa), len(fb)) >= 5 and fuzz.ratio(fa, fb) >= 80:
         return "match"
@@ -273,7 +274,7 @@ def unshifted(x: Keys, y: Keys) -> Keys:
             or x.issue_numbers != {y.volume} or not x.first_page or x.first_page != y.issue):
         return x
     return replace(x, volume=y.volume, issue=x.first_page, issue_numbers=frozenset({x.first_page}), first_page="",
-                   last_page="", article_number="")
+                   last_page="")
 
 
 def compare(a: Keys, b: Keys) -> Verdict:

@@ -8,7 +8,8 @@
    in ``searches/inbox/<strategy name>/`` (all files of one split export together); each folder becomes one
    snapshot, and its files then move to ``searches/inbox/<strategy name>/imported/``. A file whose SHA-256 an
    existing snapshot already records is not imported again (a refresh killed between writing the snapshot
-   and moving the file loses and repeats nothing).
+   and moving the file loses and repeats nothing), and the inbox is imported under the project lock, so of
+   two refreshes started together the second waits and imports nothing twice.
 3. **Dedup** against the whole history with stable record IDs (:func:`sysrev.dedup.project_run.run_project`):
    a new record that duplicates one already screened joins its record ID and is not screened again, so only
    genuinely new records reach the screening queue.
@@ -181,6 +182,7 @@ def refresh(project, *, dry_run=False, config=None, progress_for=None, today=Non
     cut off mid-record (otherwise an error before anything is written)."""
     from sysrev.dedup.project_run import run_project
     from sysrev.living.status import pipeline_status
+    from sysrev.locking import project_lock
     from sysrev.search.config import load_config
     from sysrev.search.progress import Progress
     from sysrev.search.snapshot import list_snapshots
@@ -190,9 +192,14 @@ def refresh(project, *, dry_run=False, config=None, progress_for=None, today=Non
     progress_for = progress_for or (lambda label: Progress(label, enabled=False))
     outcome = RefreshOutcome(dry_run=dry_run)
     strategies = load_strategies(project.searches_dir)
-    batches = inbox_batches(project, strategies)
+    if dry_run:
+        import_inbox(project, inbox_batches(project, strategies), outcome, True, allow_truncated)
+    else:
+        # The inbox is listed, imported and emptied under the project lock: a second refresh started meanwhile
+        # waits, then finds the files moved to imported/, instead of importing them a second time.
+        with project_lock(project.root):
+            import_inbox(project, inbox_batches(project, strategies), outcome, False, allow_truncated)
     plan = plan_searches(project, strategies, today)
-    import_inbox(project, batches, outcome, dry_run, allow_truncated)
     run_searches(project, plan, outcome, config=None if dry_run else (config or load_config()),
                  progress_for=progress_for, today=today)
     if not dry_run and list_snapshots(project.runs_dir):

@@ -73,9 +73,9 @@ def test_ids_count_from_one_and_new_ones_follow_the_highest_ever_used(project):
     assert by_label(project)["pubmed:222"]["record_id"] == "R000003"
 
 
-def test_when_a_record_splits_the_part_with_more_sources_keeps_its_id(project):
+def test_when_a_record_splits_its_first_source_keeps_the_id(project):
     # one record from three databases; the reviewer declares the Embase copy a different record. It leaves
-    # (its label sorts first, yet the two sources that stay together keep R000001)
+    # (its label sorts first, yet the first source, Scopus, and the PubMed copy that stays with it keep R000001)
     snapshot(project, "scopus-main", "scopus", [dict(TRIAL, source_id="2-s2.0-1")])
     snapshot(project, "pubmed-main", "pubmed", [dict(TRIAL, source_id="111")], hours=1)
     snapshot(project, "embase-main", "embase", [dict(TRIAL, source_id="L1")], hours=2)

@@ -1,0 +1,142 @@
+"""How single fields are read before a verdict (docs/dedup.md, steps 1 and 3, and *Vetoes*): first authors
+(typos, compound names, a first author dropped by one database), journal names (a misspelt word), fields
+shifted by one place, and the co-author evidence of a conference paper dated a year apart.
+
+Expected answers come from the documented rule named beside each case, never from running the code.
+"""
+
+import pytest
+
+from sysrev.dedup.keys import record_keys
+from sysrev.dedup.scoring import DISTINCT, DUPLICATE, RELATED, UNCERTAIN, Verdict, author_match, compare, journal_match
+from sysrev.records import Record
+
+TITLE = ("Early mobilisation after total knee arthroplasty and length of hospital stay: a multicentre "
+         "randomised trial")
+
+
+def keys(**fields):
+    return record_keys(Record(source_id="x", **fields))
+
+
+def both_ways(fn, a, b):
+    """``fn(a, b)``, checked to be the same as ``fn(b, a)``: the comparisons are symmetric (a verdict's reason
+    names the two records' values in their order, so for a verdict the kind and score are compared)."""
+    forward, backward = fn(a, b), fn(b, a)
+    if isinstance(forward, Verdict):
+        assert (forward.kind, forward.score) == (backward.kind, backward.score)
+    else:
+        assert forward == backward
+    return forward
+
+
+# --- first authors ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("first, other", [
+    # a compound family name written joined by one database and cut to its first part by another
+    # ("allowing … compound names"): "Dias" is the start of "DiasFerreira", "Rodriguez" of "RodriguezGarcia"
+    ("Dias, A.", "DiasFerreira, Ana"),
+    ("Rodriguez, J.", "RodriguezGarcia, Juan"),
+])
+def test_a_compound_family_name_cut_to_its_first_part_is_the_same_first_author(first, other):
+    assert both_ways(author_match, keys(authors=[first]), keys(authors=[other])) == "match"
+
+
+@pytest.mark.parametrize("dropped", [
+    ["Park, Soo-jin", "Kim, Min"],      # a three-letter family name
+    ["Lindqvist, Per", "Karlsson, Ingrid"],
+])
+def test_a_first_author_dropped_by_one_database_still_matches(dropped):
+    # one database lost the first author, so its first author is the other record's second: the family
+    # name of one record's first author among the other's authors is the same author list
+    kept = [dropped[1]]
+    assert both_ways(author_match, keys(authors=dropped), keys(authors=kept)) == "match"
+
+
+def test_first_authors_that_share_no_name_are_a_mismatch():
+    # the near miss beside the two tests above: neither family name is among the other's names
+    assert both_ways(author_match, keys(authors=["Park, Soo-jin", "Lee, Min"]),
+                     keys(authors=["Kim, Min"])) == "mismatch"
+    assert both_ways(author_match, keys(authors=["Dias, A."]), keys(authors=["Ferreira, A."])) == "mismatch"
+
+
+@pytest.mark.parametrize("first, other", [
+    (["Smith, John"], ["Brown, John"]),
+    (["Dias, Ana"], ["Ferreira, Ana"]),
+    (["Müller, Thomas", "Weber, Anna"], ["Schneider, Thomas", "Weber, Anna"]),
+])
+def test_first_authors_who_share_only_a_given_name_are_two_people(first, other):
+    # "first authors that differ (after allowing typos, compound names and initials)": a given name written
+    # out in full on both sides is no part of a family name, so John Smith and John Brown are two people
+    assert both_ways(author_match, keys(authors=first), keys(authors=other)) == "mismatch"
+    # so two records of one title, year and journal by them are not merged (first authors differ)
+    article = dict(title=TITLE, year=2018, journal="Journal of Bone and Joint Surgery")
+    v = both_ways(compare, keys(**dict(article, authors=first)), keys(**dict(article, authors=other)))
+    assert v.kind == DISTINCT and "first author" in v.reason
+
+
+def test_a_first_author_dropped_by_one_database_does_not_block_a_merge():
+    # no volume or pages to place them: title, year, journal and (after allowing for the dropped name) the first
+    # author agree, so this is the near-identical-title rule's duplicate, not a first-author conflict
+    article = dict(title=TITLE, authors=["Karlsson, Ingrid", "Novak, Petr"], year=2018,
+                   journal="Journal of Bone and Joint Surgery")
+    dropped = dict(article, authors=["Novak, Petr"])
+    assert compare(keys(**article), keys(**dropped)).kind == DUPLICATE
+    assert compare(keys(**article), keys(**dict(article, authors=["Berg, Lars"]))).kind != DUPLICATE
+
+
+# --- journal names ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("misspelt", ["Jounral of Bone and Joint Surgery", "Journal of Bone and Joint Surgary"])
+def test_a_misspelt_journal_name_is_the_same_journal(misspelt):
+    # "same (equal, one an abbreviation of the other, or a near-identical spelling)": a transposed or wrong
+    # letter in one word of a four-word name is neither an abbreviation nor another journal
+    assert both_ways(journal_match, keys(journal="Journal of Bone and Joint Surgery"),
+                     keys(journal=misspelt)) == "same"
+
+
+def test_a_journal_name_that_shares_words_but_names_another_journal_is_different():
+    assert both_ways(journal_match, keys(journal="Journal of Bone and Joint Surgery"),
+                     keys(journal="Journal of Bone and Mineral Research")) == "different"
+
+
+# --- fields shifted by one place --------------------------------------------------------------------------
+
+ARTICLE = dict(title=TITLE, authors=["Karlsson, Ingrid", "Novak, Petr"], year=2018,
+               journal="Journal of Bone and Joint Surgery")
+
+
+def test_a_record_with_shifted_fields_merges_with_its_copy():
+    # "A record with no volume whose issue field holds the other record's volume and whose single page holds
+    # the other's issue … is read with its fields in their places before the comparison"
+    placed = dict(ARTICLE, volume="100", issue="7", extra={"article_number": "e101"})
+    shifted = dict(ARTICLE, issue="100", pages="7", extra={"article_number": "e101"})
+    assert both_ways(compare, keys(**placed), keys(**shifted)).kind == DUPLICATE
+
+
+def test_a_record_read_with_its_fields_in_place_must_still_agree_on_its_article_number():
+    # "read that way it must still agree on everything": the article number (RIS C7) is a field of its own,
+    # not shifted, and two records stating different article numbers are two publications (the article
+    # number veto), related here because title and first author agree
+    placed = dict(ARTICLE, volume="100", issue="7", extra={"article_number": "e101"})
+    shifted = dict(ARTICLE, issue="100", pages="7", extra={"article_number": "e202"})
+    v = both_ways(compare, keys(**placed), keys(**shifted))
+    assert v.kind == RELATED and "article number" in v.reason
+
+
+# --- a conference paper dated a year apart: the co-authors ---------------------------------------------------
+
+HELD = dict(title="Algorithmic management and worker voice on ride-hailing platforms", year=2019,
+            journal="ICIS 2019 Proceedings", extra={"ENTRYTYPE": "inproceedings"})
+PUBLISHED = dict(HELD, year=2020, journal="International Conference on Information Systems ICIS")
+
+
+def test_a_conference_paper_a_year_apart_with_no_name_words_to_share_is_not_merged():
+    # "same first author and at least half of all name words shared": a one-letter family name and initials
+    # leave no name word (words have two letters or more) on either side, so nothing is shared
+    v = both_ways(compare, keys(**dict(HELD, authors=["O, J."])), keys(**dict(PUBLISHED, authors=["O, J."])))
+    assert v.kind == UNCERTAIN and "years one apart" in v.reason
+    # the same pair with its authors' names written out merges by the year-shift rule
+    named = ["Oh, Jiwon", "Rossi, Marco"]
+    v = both_ways(compare, keys(**dict(HELD, authors=named)), keys(**dict(PUBLISHED, authors=named)))
+    assert v.kind == DUPLICATE and "dated by the conference" in v.reason
