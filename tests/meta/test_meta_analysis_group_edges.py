@@ -127,7 +127,7 @@ def test_a_study_is_shown_with_an_estimate_only_when_both_its_effect_and_varianc
     assert [row.weight for row in rows[:2]] == pytest.approx([100 * 9 / 13, 100 * 4 / 13], rel=1e-12)
 
 
-def test_analyse_group_without_study_rows_returns_none_but_the_same_statistics():
+def test_analyse_group_without_study_rows_has_none_but_the_same_statistics():
     # leave-one-out reads only the pooled statistics: study_rows=False skips the per-study rows
     settings = Settings.resolve("GEN")
     table = read_study_table(pd.DataFrame({"study": ["A", "B"], "yi": [0.1, 0.5], "vi": [0.04, 0.09]}), "GEN")
