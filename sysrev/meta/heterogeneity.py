@@ -329,11 +329,11 @@ def q_profile_interval(yi, vi, level=95.0):
     The bounds solve Q(τ²) = χ²_{k−1} quantiles; a bound whose equation has no positive root is 0. ``level`` must
     lie strictly between 0 and 100: at 100 the upper bound's equation Q(τ²) = 0 has no root at all.
     """
-    if not 0 < level < 100:
-        raise SysrevError(f"confidence level must be a percentage in (0, 100), got {level:g}")
     yi, vi = np.asarray(yi, dtype=float), np.asarray(vi, dtype=float)
     shape, k = yi.shape[:-1], yi.shape[-1]
     yi, vi = yi.reshape(-1, k), vi.reshape(-1, k)
+    if not 0 < level < 100:
+        raise SysrevError(f"confidence level must be a percentage in (0, 100), got {level:g}")
     alpha = 1 - level / 100
     upper = solve_q_equation(yi, vi, stats.chi2.ppf(alpha / 2, k - 1))
     lower = solve_q_equation(yi, vi, stats.chi2.isf(alpha / 2, k - 1))
