@@ -154,6 +154,12 @@ def run_files(where: Path, module: str, stems: list, children: int, survivors: l
     mine = [n for n in survivors if any(fnmatch(n, p) for p in patterns)]
     if mine:
         run_mutmut(where, children, mine)
+    elif (where / "mutants").is_dir():
+        # mutmut re-mutates a changed function (its mutants lose their results) only when it runs: have it run
+        # once, on one mutant already killed, so the rounds below see every changed function's mutants
+        killed = sorted(n for n, s in results(where).items() if s in KILLED and any(fnmatch(n, p) for p in patterns))
+        if killed:
+            run_mutmut(where, children, killed[:1])
     queues = []
     for pattern in patterns:
         done = {n: s for n, s in results(where).items() if fnmatch(n, pattern)} if (where / "mutants").is_dir() else {}
