@@ -159,7 +159,10 @@ def run_files(where: Path, module: str, stems: list, children: int, survivors: l
         # once, on one mutant already killed, so the rounds below see every changed function's mutants
         killed = sorted(n for n, s in results(where).items() if s in KILLED and any(fnmatch(n, p) for p in patterns))
         if killed:
-            run_mutmut(where, children, killed[:1])
+            try:
+                run_mutmut(where, children, killed[:1])
+            except SystemExit:
+                pass  # that mutant's function changed and it has another number now: the mutants are made anyway
     queues = []
     for pattern in patterns:
         done = {n: s for n, s in results(where).items() if fnmatch(n, pattern)} if (where / "mutants").is_dir() else {}
