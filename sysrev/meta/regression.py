@@ -105,7 +105,7 @@ def _likelihood_root(yi, vi, X, start, restricted):
     for _ in range(_MAX_ITER):
         value, information = _likelihood_equation(yi, vi, X, tau2, restricted)
         step = value / information
-        while tau2 + step < 0 and step != 0:
+        while tau2 + step < 0:  # τ² stays ≥ 0: halve the step, or stay at 0 when already there
             step = step / 2 if tau2 > 0 else 0.0
         tau2 += step
         if abs(step) < 1e-5:
@@ -113,13 +113,16 @@ def _likelihood_root(yi, vi, X, start, restricted):
     value = g(tau2)
     if value == 0:
         return tau2
-    delta = max(4 * abs(step), 1e-10 * (1 + tau2))
+    # Walk away from tau2 in doubling steps until g changes sign, from a first step small against τ² and the
+    # variances (so on any scale): a first step as long as Fisher's last one can jump over a root and the
+    # sign change below it to τ² = 0 (then 0 would be returned while a better maximum lies in between).
+    delta = 1e-8 * (tau2 + vi.min())
     edge = tau2
-    for _ in range(200):  # walk away from tau2 in doubling steps until g changes sign
+    for _ in range(200):
         other = max(tau2 - delta, 0.0) if value < 0 else tau2 + delta
         if (g(other) > 0) == (value < 0):
             lo, hi = (other, edge) if value < 0 else (edge, other)
-            return optimize.brentq(g, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps)
+            return optimize.brentq(g, lo, hi, xtol=1e-15 * vi.min(), rtol=4 * np.finfo(float).eps)
         if other == 0.0:
             return 0.0
         edge, delta = other, 2 * delta
