@@ -29,8 +29,8 @@ def test_ml_and_reml_scale_with_the_effects(scale):
     reml = estimate_tau2(YI * scale, VI * scale**2, X, "REML")
     # to 1e-9 on every scale: the root's tolerance is relative to the variances, not an absolute 1e-15 (which
     # left τ² = 5e-13 only 6 digits)
-    assert ml == pytest.approx(0.50780702211958 * scale**2, rel=1e-9)
-    assert reml == pytest.approx(1.39194697932594 * scale**2, rel=1e-9)
+    assert ml == pytest.approx(0.50780702211958 * scale**2, rel=1e-9, abs=0)
+    assert reml == pytest.approx(1.39194697932594 * scale**2, rel=1e-9, abs=0)
 
 
 def test_paule_mandel_root_far_above_the_first_bracket():
@@ -109,3 +109,15 @@ def test_reml_with_a_moderator_follows_the_restricted_scoring_steps():
     vi = [0.0176, 0.0146, 0.0086, 0.0031, 0.9391, 7.7045, 1.3347, 0.5924]
     x = np.column_stack([np.ones(8), [1, 0, 1, 1, 0, 1, 0, 1]])
     assert meta_regression(yi, vi, x, "REML").tau2 == pytest.approx(0.841544724255218, rel=1e-9)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-3, 1e-6, 1e-8])
+def test_paule_mandel_scales_with_the_effects(scale):
+    # (yi·s, vi·s²) gives τ²·s² to 1e-9 on every scale (an absolute tolerance of 1e-15 left τ² = 1e-13 with
+    # 3 digits and was 75 times too large at s = 1e-8). metafor:
+    # yi <- c(0.1, 0.6, 0.35, 0.9, -0.2, 0.5); vi <- c(0.02, 0.03, 0.05, 0.04, 0.01, 0.06); g <- c(0,0,1,1,0,1)
+    # rma(yi, vi, mods=~g, method="PM", control=list(tol=1e-15))$tau2: 0.0940392487807551
+    yi = np.array([0.1, 0.6, 0.35, 0.9, -0.2, 0.5]) * scale
+    vi = np.array([0.02, 0.03, 0.05, 0.04, 0.01, 0.06]) * scale**2
+    x = np.column_stack([np.ones(6), [0, 0, 1, 1, 0, 1]])
+    assert estimate_tau2(yi, vi, x, "PM") == pytest.approx(0.0940392487807551 * scale**2, rel=1e-9, abs=0)
