@@ -121,3 +121,30 @@ def test_paule_mandel_scales_with_the_effects(scale):
     vi = np.array([0.02, 0.03, 0.05, 0.04, 0.01, 0.06]) * scale**2
     x = np.column_stack([np.ones(6), [0, 0, 1, 1, 0, 1]])
     assert estimate_tau2(yi, vi, x, "PM") == pytest.approx(0.0940392487807551 * scale**2, rel=1e-9, abs=0)
+
+
+@pytest.mark.parametrize("v", [0.04, 0.2])
+def test_equal_variances_give_the_closed_form_ml_and_reml(v):
+    # With every vi = v, P = (I − H)/(v + τ²) and the (RE)ML equations solve by hand: τ² = RSS/k − v (ML) and
+    # RSS/(k − p) − v (REML), truncated at 0, RSS the least-squares residual sum of squares. Two groups of three:
+    # (0.2, 0.5, 0.9), mean 1.6/3, SS 0.74/3; (0.1, 0.7, 1.3), mean 0.7, SS 0.72; RSS = 2.9/3, k = 6, p = 2.
+    # Fisher scoring is exact here: one step lands on the root (for v = 0.2, ML's lands below 0 from the Hedges
+    # start 2.9/12 − 0.2, and is halved on the way to 0). metafor agrees: rma(yi, v, mods=~g, method="ML",
+    # control=list(threshold=1e-12))$tau2 0.121111111111111 and 2.3e-13; REML 0.201666666666667, 0.0416666666666666.
+    yi = [0.2, 0.5, 0.9, 0.1, 0.7, 1.3]
+    x = np.column_stack([np.ones(6), [0, 0, 0, 1, 1, 1]])
+    rss = 2.9 / 3
+    assert estimate_tau2(np.array(yi), np.full(6, v), x, "ML") == pytest.approx(max(0.0, rss / 6 - v), abs=1e-12)
+    assert estimate_tau2(np.array(yi), np.full(6, v), x, "REML") == pytest.approx(rss / 4 - v, rel=1e-12)
+
+
+def test_nearly_equal_variances_where_scoring_ends_next_to_the_root():
+    # the same studies, one variance 0.041: Fisher scoring is nearly exact, so it stops within rounding of the
+    # root and the first step of the walk already brackets it. metafor:
+    # yi <- c(0.2, 0.5, 0.9, 0.1, 0.7, 1.3); g <- c(0,0,0,1,1,1); vi <- c(0.04, 0.04, 0.04, 0.04, 0.04, 0.041)
+    # rma(yi, vi, mods=~g, method="ML", control=list(threshold=1e-12))$tau2: 0.120533870924842 (REML 0.201089348008923)
+    yi = np.array([0.2, 0.5, 0.9, 0.1, 0.7, 1.3])
+    vi = np.array([0.04, 0.04, 0.04, 0.04, 0.04, 0.041])
+    x = np.column_stack([np.ones(6), [0, 0, 0, 1, 1, 1]])
+    assert estimate_tau2(yi, vi, x, "ML") == pytest.approx(0.120533870924842, rel=1e-9)
+    assert estimate_tau2(yi, vi, x, "REML") == pytest.approx(0.201089348008923, rel=1e-9)
