@@ -148,3 +148,22 @@ def test_nearly_equal_variances_where_scoring_ends_next_to_the_root():
     x = np.column_stack([np.ones(6), [0, 0, 0, 1, 1, 1]])
     assert estimate_tau2(yi, vi, x, "ML") == pytest.approx(0.120533870924842, rel=1e-9)
     assert estimate_tau2(yi, vi, x, "REML") == pytest.approx(0.201089348008923, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "yi, vi, group, expected",
+    [
+        # rma(yi, vi, method="REML")$tau2: 0 ("Setting tau^2 = 0"); with ll0check=FALSE, threshold=1e-12:
+        # 1.35840743429492, logLik -9.57043247361898 against -9.09785069700824 at τ² = 0
+        ([-0.008, -0.038, -0.194, 3.21, 2.159, 3.381], [0.0073, 0.0179, 0.0063, 1.4076, 2.6818, 2.9056], None, 0.0),
+        # rma(yi, vi, mods=~g, method="REML", control=list(threshold=1e-12)): 2.15901052284259, logLik
+        # -6.28521709079627 against -7.18274570319966 at τ² = 0, so the maximum is kept
+        ([-0.049, 2.88, 2.954, 2.898, 1.85], [0.0082, 4.7309, 4.0172, 5.7591, 7.5079], [0, 0, 0, 0, 1],
+         2.15901052284259),
+    ],
+)
+def test_reml_compares_restricted_likelihoods_at_zero_and_at_the_root(yi, vi, group, expected):
+    # the check against τ² = 0 compares the restricted log-likelihood (with −½ log det XᵀWX) at both points; the
+    # unrestricted one at the root is higher by ½ log det XᵀWX, which flips both decisions here (metafor 3.8-1)
+    x = np.ones((len(yi), 1)) if group is None else np.column_stack([np.ones(len(yi)), group])
+    assert meta_regression(yi, vi, x, "REML").tau2 == pytest.approx(expected, rel=1e-9)
