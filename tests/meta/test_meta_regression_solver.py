@@ -167,3 +167,12 @@ def test_reml_compares_restricted_likelihoods_at_zero_and_at_the_root(yi, vi, gr
     # unrestricted one at the root is higher by ½ log det XᵀWX, which flips both decisions here (metafor 3.8-1)
     x = np.ones((len(yi), 1)) if group is None else np.column_stack([np.ones(len(yi)), group])
     assert meta_regression(yi, vi, x, "REML").tau2 == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("v", [0.04, 0.25])
+def test_equal_variances_give_the_closed_form_paule_mandel(v):
+    # With every vi = v the PM equation RSS/(v + τ²) = k − p solves by hand: τ² = RSS/(k − p) − v, and 0 when
+    # Q_E = RSS/v is already ≤ k − p (v = 0.25: Q_E = (2.9/3)/0.25 = 3.87 ≤ 4). Same studies as above.
+    yi = np.array([0.2, 0.5, 0.9, 0.1, 0.7, 1.3])
+    x = np.column_stack([np.ones(6), [0, 0, 0, 1, 1, 1]])
+    assert estimate_tau2(yi, np.full(6, v), x, "PM") == pytest.approx(max(0.0, 2.9 / 3 / 4 - v), rel=1e-12)
