@@ -1,6 +1,8 @@
-"""sysrev.meta.regression's τ² solvers where their numerical path decides the answer: effects on a small scale,
-a Paule–Mandel root far above the first bracket, and numbers given as Decimal. Expected values are metafor
-3.8-1's, or R's uniroot on the estimating equation written out (R code in the comments, `options(digits=15)`)."""
+"""sysrev.meta.regression's τ² solvers where their numerical path decides the answer: effects on any scale,
+a Paule–Mandel root far above the first bracket, likelihoods with more than one stationary point (Fisher
+scoring's steps and the check against τ² = 0 decide), equal variances (closed forms by hand) and numbers given
+as Decimal. Expected values are metafor 3.8-1's, R's uniroot on the estimating equation written out (R code in
+the comments, `options(digits=15)`), or hand arithmetic."""
 
 from decimal import Decimal
 
