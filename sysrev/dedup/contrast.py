@@ -67,8 +67,9 @@ _PREFIX_GROUPS = [
     ("sub", "supra"), ("mono", "poly", "multi"), ("uni", "bi"), ("", "non"), ("", "un"), ("", "anti"),
     ("", "in"), ("", "im"), ("", "dis"), ("", "neo"),
 ]
-# A one-word swap between words this unalike (rapidfuzz ratio) is another word, not a typo ("liver" vs
-# "kidney", "depression" vs "anxiety"); typos and spelling variants stay well above it.
+# A one-word swap between words this unalike (rapidfuzz ratio at or below it) is another word, not a typo ("liver" vs
+# "kidney", "depression" vs "anxiety"; at the threshold itself "mouth" vs "tooth"); typos and spelling variants
+# stay well above it.
 UNALIKE_WORDS = 60.0
 # A word added to one title that negates it ("small cell" vs "non small cell", "effect" vs "no effect").
 _NEGATIONS = {"non", "not", "no", "without", "never", "un", "anti"}
@@ -105,7 +106,7 @@ def _unalike(x: str, y: str) -> bool:
         return False
     if x.startswith(y) or y.startswith(x):
         return False
-    return fuzz.ratio(x, y) < UNALIKE_WORDS
+    return fuzz.ratio(x, y) <= UNALIKE_WORDS
 
 
 def contrasting(title_a: str, title_b: str) -> bool:

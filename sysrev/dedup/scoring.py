@@ -81,7 +81,9 @@ def title_band(a: Keys, b: Keys) -> tuple[str, float]:
     if numbers_differ and a.title_numbers and b.title_numbers and not (
             a.title_numbers <= b.title_numbers or b.title_numbers <= a.title_numbers):
         return "numbers", ratio  # "HPV16" vs "HPV18", "Paper 41" vs "Paper 45", "2 years" vs "5 years"
-    if ratio >= TITLE_MEDIUM - 8 and contrasting(a.title, b.title):
+    if contrasting(a.title, b.title):
+        # at any similarity: the rules that rescue unlike titles (a title contained in the other, a title
+        # reworded on the same page range) must not rescue a contrast
         return "numbers", ratio
     if ratio >= TITLE_HIGH and not numbers_differ:
         return "high", ratio
@@ -340,10 +342,12 @@ def compare(a: Keys, b: Keys) -> Verdict:
         return Verdict(DISTINCT, 0.0, "different DOI/PMID")
 
     # Title, journal, volume, first page and year together name one article, whatever the author field says
-    # (a group author in one database, the first named author in another; a swapped name order).
+    # (a group author in one database, the first named author in another; a swapped name order). Its strength
+    # is that of the same pair with agreeing authors (1.0 + ratio / 100 + 3 agreeing fields / 10, below) less
+    # one agreeing field: the author.
     if (author == "mismatch" and title in ("exact", "high") and journal == "same" and locator_same
             and year == "same"):
-        return Verdict(DUPLICATE, 1.5 + ratio / 100, "title, journal, volume, page and year agree; authors differ")
+        return Verdict(DUPLICATE, 1.2 + ratio / 100, "title, journal, volume, page and year agree; authors differ")
 
     # One multi-page range of one volume holds one article: a reworded or translated title by the same first
     # author there is the same article (abstracts share a page, so a single page is not enough). A title

@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from sysrev.errors import SysrevError
+
 TAU2_METHODS = ("DL", "REML", "PM", "ML", "HS", "SJ", "HE", "EB")
 
 _SCORING_TOL = 1e-13
@@ -61,8 +63,8 @@ def _q_and_slope(yi, vi, tau2):
 
 
 def _root_in_bracket(equation, lo, hi, x, active):
-    """Vectorised safeguarded Newton for a decreasing f with f(lo) > 0 > f(hi) on the ``active`` rows
-    (hi may be infinite: an upper end not found yet).
+    """Vectorised safeguarded Newton for a decreasing f with f(lo) > 0 ≥ f(hi) on the ``active`` rows
+    (hi may be infinite: an upper end not found yet, or the root itself).
 
     ``equation(rows, x)`` returns f and f' of the analyses ``rows`` at ``x``. A Newton step that leaves the
     bracket is replaced by bisection, so every active row converges; only unconverged rows are evaluated
@@ -90,7 +92,7 @@ def _root_in_bracket(equation, lo, hi, x, active):
 
 
 def _upper_bracket(equation, lo, hi, active):
-    """Widen ``hi`` (×4) until f(hi) < 0 on every active row; ``lo`` follows."""
+    """Widen ``hi`` (×4) until f(hi) ≤ 0 on every active row (f(hi) = 0: hi is the root); ``lo`` follows."""
     lo, hi = lo.copy(), hi.copy()
     rows = np.flatnonzero(active)
     for _ in range(200):
@@ -324,11 +326,14 @@ def typical_variance(vi):
 def q_profile_interval(yi, vi, level=95.0):
     """Q-profile confidence interval for τ² (Viechtbauer 2007), as metafor's ``confint(type="QP")``.
 
-    The bounds solve Q(τ²) = χ²_{k−1} quantiles; a bound whose equation has no positive root is 0.
+    The bounds solve Q(τ²) = χ²_{k−1} quantiles; a bound whose equation has no positive root is 0. ``level`` must
+    lie strictly between 0 and 100: at 100 the upper bound's equation Q(τ²) = 0 has no root at all.
     """
     yi, vi = np.asarray(yi, dtype=float), np.asarray(vi, dtype=float)
     shape, k = yi.shape[:-1], yi.shape[-1]
     yi, vi = yi.reshape(-1, k), vi.reshape(-1, k)
+    if not 0 < level < 100:
+        raise SysrevError(f"confidence level must be a percentage in (0, 100), got {level:g}")
     alpha = 1 - level / 100
     upper = solve_q_equation(yi, vi, stats.chi2.ppf(alpha / 2, k - 1))
     lower = solve_q_equation(yi, vi, stats.chi2.isf(alpha / 2, k - 1))

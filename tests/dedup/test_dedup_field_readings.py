@@ -140,3 +140,18 @@ def test_a_conference_paper_a_year_apart_with_no_name_words_to_share_is_not_merg
     named = ["Oh, Jiwon", "Rossi, Marco"]
     v = both_ways(compare, keys(**dict(HELD, authors=named)), keys(**dict(PUBLISHED, authors=named)))
     assert v.kind == DUPLICATE and "dated by the conference" in v.reason
+
+
+def test_a_two_letter_word_is_no_distinctive_venue_word():
+    # without pages, a conference paper dated a year apart needs "the conference year (the earlier of the two)
+    # named in a venue and a distinctive venue word in common (an acronym such as icis, not conference/
+    # proceedings/international)": "at" in both venue names is no such word
+    named = ["Oh, Jiwon", "Rossi, Marco"]
+    held = dict(HELD, authors=named, journal="Papers presented at the 2019 Nordic Health Informatics Meeting")
+    published = dict(PUBLISHED, authors=named, journal="Research at Scale: Proceedings of the Systems Conference")
+    v = both_ways(compare, keys(**held), keys(**published))
+    assert v.kind == UNCERTAIN and "years one apart" in v.reason
+    # a distinctive word in common (the meeting's field) is the evidence the rule asks for
+    published = dict(published, journal="Nordic Health Informatics Proceedings")
+    v = both_ways(compare, keys(**held), keys(**published))
+    assert v.kind == DUPLICATE and "dated by the conference" in v.reason

@@ -5,6 +5,7 @@ errors a reviewer reads. Expected values by hand or from metafor 3.8-1 (R code i
 
 import math
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -126,7 +127,7 @@ def test_a_study_is_shown_with_an_estimate_only_when_both_its_effect_and_varianc
     assert [row.weight for row in rows[:2]] == pytest.approx([100 * 9 / 13, 100 * 4 / 13], rel=1e-12)
 
 
-def test_analyse_group_without_study_rows_returns_none_but_the_same_statistics():
+def test_analyse_group_without_study_rows_has_none_but_the_same_statistics():
     # leave-one-out reads only the pooled statistics: study_rows=False skips the per-study rows
     settings = Settings.resolve("GEN")
     table = read_study_table(pd.DataFrame({"study": ["A", "B"], "yi": [0.1, 0.5], "vi": [0.04, 0.09]}), "GEN")
@@ -153,12 +154,16 @@ def test_no_estimable_study_at_all_is_an_error_saying_why_in_full():
 def test_an_overflow_of_a_single_study_names_the_study_and_every_infinite_statistic():
     # w = 1/1e-250 = 1e250 and w·y = 1e450 exceed the largest double (1.8e308): the pooled estimate, both CI bounds
     # and z come out infinite (se = 1e-125 is fine). There is no other study to compare the variance with.
+    # Nothing but the overflow itself may warn (no "Mean of empty slice" from a median over no other study).
     frame = pd.DataFrame({"study": ["Huge"], "yi": [1e200], "vi": [1e-250]})
-    with np.errstate(over="ignore"), pytest.raises(SysrevError) as caught:
+    with warnings.catch_warnings(), np.errstate(over="ignore"), pytest.raises(SysrevError) as caught:
+        warnings.simplefilter("error")
         meta_analysis(frame, "GEN")
     message = str(caught.value)
     assert message.startswith("numerical overflow in the overall analysis: estimate, ci_low, ci_high, z came out "
                               "infinite. Study 'Huge' has a within-study variance of 1e-250")
+    assert message.endswith(", too small for the pooled sums to be computed in double precision; check its sample "
+                            "sizes and standard deviations")
 
 
 def test_subgroup_labels_are_matched_exactly_as_given():
@@ -169,3 +174,14 @@ def test_subgroup_labels_are_matched_exactly_as_given():
     assert list(groups) == ["a", "a\x00"]
     assert [[row.study for row in g.studies] for g in groups.values()] == [["A"], ["B"]]
     assert [g.estimate for g in groups.values()] == pytest.approx([0.1, 0.5], rel=1e-14)
+
+
+def test_a_subgroup_with_an_estimate_that_mantel_haenszel_cannot_pool_stops_the_analysis():
+    # subgroup y has one study, estimable on its own (0.5 added to its zero cell, escalc), but its arm 1 has no
+    # events, so the MH sum Σa·d/N on the raw counts is 0: the same error as for a whole analysis like it (the
+    # reviewer must choose another method), not a subgroup silently shown as not estimable
+    frame = _binary([("A", 3, 20, 6, 20), ("B", 5, 20, 7, 20), ("C", 0, 30, 4, 30)], ["x", "x", "y"])
+    message = ("the Mantel–Haenszel odds ratio cannot be estimated: one group has no events (or no non-events) in "
+               "any study; use --method IV or check the data")
+    with pytest.raises(SysrevError, match=f"^{re.escape(message)}$"):
+        meta_analysis(frame, "OR", method="MH", zero="metafor", subgroup="group")
