@@ -211,15 +211,18 @@ def likelihood_terms(yi, wi, restricted):
 def _bracket_near(equation, x, step):
     """Brackets [lo, hi] with f(lo) > 0 > f(hi) next to ``x``, found by walking away from x in doubling steps.
 
-    Rows with f(x) < 0 walk down (towards 0), rows with f(x) > 0 walk up; the first step is 4·|step| (the
-    last step of the iteration that produced x), so the root nearest to x is bracketed. ``found`` is False
-    where f stays ≤ 0 all the way down to 0 (the maximum is on the boundary τ² = 0).
+    Rows with f(x) < 0 walk down (towards 0), rows with f(x) > 0 walk up, so the root nearest to x is
+    bracketed. The first step is 4·|step| (the last step of the iteration that produced x), but at most a
+    thousandth of x: the iteration stops at an absolute step below 1e-5, which on a small scale (τ² ≈ 1e-8) is
+    far longer than τ² itself, and so long a first step jumps over the maximum and the sign change below it to
+    τ² = 0. ``found`` is False where f stays ≤ 0 all the way down to 0 (the maximum is on the boundary τ² = 0).
     """
     everything = np.arange(len(x))
     f = equation(everything, x)[0]
     lo, hi = x.copy(), x.copy()
     found = f == 0
     delta = np.maximum(4 * np.abs(step), 1e-10 * (1 + x))
+    delta = np.where(x > 0, np.minimum(delta, 1e-3 * x), delta)
     for direction in (-1, 1):
         rows = np.flatnonzero(f < 0) if direction < 0 else np.flatnonzero(f > 0)
         for _ in range(200):

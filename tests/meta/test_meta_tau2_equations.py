@@ -103,23 +103,39 @@ def _linear(roots):
 
 
 def test_bracket_near_walks_away_from_x_in_doubling_steps_starting_at_four_last_steps():
-    """Hand-traced brackets (docstring of _bracket_near: first step 4·|step|, then doubling, from x).
+    """Hand-traced brackets (docstring of _bracket_near: first step 4·|step|, then doubling, from x), far from
+    τ² = 0 (every x and root shifted by C = 10,000, so the cap of a thousandth of x, about 10, never binds).
 
-    row 0: f(1) = 3 > 0, steps 2, 4: x + 2 = 3 (f 1, lo), x + 4 = 5 (f −1, hi)        → [3, 5]
-    row 1: f(3) = −1.4 < 0, steps 1, 2: x − 1 = 2 (f −0.4, hi), x − 2 = 1 (f 0.6, lo) → [1, 2]
-    row 2: f(1) = 0: x is the root, no walk                                         → [1, 1]
-    row 3: f(1) = 0.5, step 0.5: x + 2 = 3 (f −1.5) at once; lo stays x             → [1, 3]
-    row 4: root below 0: f(2) = −3, steps 0.4, 0.8, 1.6, 3.2 → 1.6, 1.2, 0.4, 0 where f = −1 ≤ 0: not found
-    row 5: root 0.5: f(2) = −1.5, steps 1, 2: x − 1 = 1 (f −0.5, hi), max(x − 2, 0) = 0 (f 0.5, lo)  → [0, 1]
+    row 0: f(C+1) = 3 > 0, steps 2, 4: x + 2 (f 1, lo), x + 4 (f −1, hi)              → [C+3, C+5]
+    row 1: f(C+3) = −1.4 < 0, steps 1, 2: x − 1 (f −0.4, hi), x − 2 (f 0.6, lo)       → [C+1, C+2]
+    row 2: f(C+1) = 0: x is the root, no walk                                         → [C+1, C+1]
+    row 3: f(C+1) = 0.5, step 0.5: x + 2 (f −1.5) at once; lo stays x                 → [C+1, C+3]
     """
-    equation = _linear([4.0, 1.6, 1.0, 1.5, -1.0, 0.5])
-    x = np.array([1.0, 3.0, 1.0, 1.0, 2.0, 2.0])
-    step = np.array([0.5, -0.25, 0.3, 0.5, 0.1, 0.25])
+    c = 10_000.0
+    equation = _linear(c + np.array([4.0, 1.6, 1.0, 1.5]))
+    x = c + np.array([1.0, 3.0, 1.0, 1.0])
+    step = np.array([0.5, -0.25, 0.3, 0.5])
     lo, hi, found = _bracket_near(equation, x, step)
-    assert lo[[0, 1, 2, 3, 5]] == pytest.approx([3.0, 1.0, 1.0, 1.0, 0.0], abs=1e-15)
-    assert hi[[0, 1, 2, 3, 5]] == pytest.approx([5.0, 2.0, 1.0, 3.0, 1.0], abs=1e-15)
-    assert found.tolist() == [True, True, True, True, False, True]
-    assert hi[4] == 0.0
+    assert lo - c == pytest.approx([3.0, 1.0, 1.0, 1.0], abs=1e-11)
+    assert hi - c == pytest.approx([5.0, 2.0, 1.0, 3.0], abs=1e-11)
+    assert found.tolist() == [True, True, True, True]
+
+
+def test_bracket_near_starts_at_most_a_thousandth_of_x_away():
+    """Near τ² = 0 the first step is capped at x/1000 (here 4·|step| = 1 > 2/1000 = 0.002), so the walk from
+    x = 2 visits 2 − 0.002·2ⁿ and cannot jump over a root close to x to the boundary:
+
+    row 0: root 1.9: 2 − 0.064 = 1.936 (f −0.036, hi), 2 − 0.128 = 1.872 (f 0.028, lo)   → [1.872, 1.936]
+           (a first step of 4·|step| = 1 would have bracketed [1, 2])
+    row 1: root 0.5: 2 − 1.024 = 0.976 (f −0.476, hi), max(2 − 2.048, 0) = 0 (f 0.5, lo)  → [0, 0.976]
+    row 2: root −1, below 0: the walk ends at 0 where f = −1 ≤ 0: not found, hi = 0
+    """
+    equation = _linear([1.9, 0.5, -1.0])
+    lo, hi, found = _bracket_near(equation, np.full(3, 2.0), np.full(3, 0.25))
+    assert lo[:2] == pytest.approx([1.872, 0.0], abs=1e-12)
+    assert hi[:2] == pytest.approx([1.936, 0.976], abs=1e-12)
+    assert found.tolist() == [True, True, False]
+    assert hi[2] == 0.0
 
 
 def test_bracket_near_without_a_last_step_starts_at_a_tiny_step_relative_to_x():

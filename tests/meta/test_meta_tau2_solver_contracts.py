@@ -114,19 +114,24 @@ def test_bracket_near_reports_no_root_when_the_equation_reaches_zero_only_at_zer
 
 
 def test_bracket_near_walks_past_a_point_where_the_equation_only_touches_zero():
-    # g(τ) = (τ − 1)²(3 − τ) ≥ 0 below 3, touching 0 at τ = 1 (an inflection of the likelihood, not a maximum), and
-    # < 0 above 3. Walking up from 0.5 (steps 0.5, 1, 2, 4: points 1, 1.5, 2.5, 4.5) the first sign change is
-    # between 2.5 and 4.5; the bracket must have g(lo) > 0 > g(hi) (the docstring), around the maximum at 3
+    # g(τ) = (τ − t)²(5 − τ) ≥ 0 below 5, touching 0 at τ = t (an inflection of the likelihood, not a maximum),
+    # and < 0 above 5. Walking up from x = 1 (first step x/1000 = 0.001, the cap on 4·|step| = 0.5, then
+    # doubling: points 1 + 0.001·2ⁿ) lands exactly on t = 1 + 0.001·2¹⁰ = 2.024 at n = 10, then 3.048 and
+    # 5.096: the first sign change is between 3.048 and 5.096; the bracket must have g(lo) > 0 > g(hi) (the
+    # docstring), around the maximum at 5
+    touch = 1.0 + 0.001 * 2**10
+
     def g(t):
-        return (t - 1) ** 2 * (3 - t)
+        return (t - touch) ** 2 * (5 - t)
 
     def equation(rows, t):
-        return g(t), 2 * (t - 1) * (3 - t) - (t - 1) ** 2
+        return g(t), 2 * (t - touch) * (5 - t) - (t - touch) ** 2
 
-    lo, hi, found = _bracket_near(equation, np.array([0.5]), np.array([0.125]))
+    assert g(1.0 + 0.001 * 2**10) == 0.0  # the walk does land on the touching point
+    lo, hi, found = _bracket_near(equation, np.array([1.0]), np.array([0.125]))
     assert list(found) == [True]
     assert g(lo[0]) > 0 > g(hi[0])
-    assert (lo[0], hi[0]) == (2.5, 4.5)
+    assert (lo[0], hi[0]) == pytest.approx((3.048, 5.096), abs=1e-12)
 
 
 def _fixed_point_equation(root):
