@@ -201,6 +201,7 @@ class Keys:
     page_prefix: str = ""        # letters before the first page ("e" of e-locators, "s" of supplements)
     last_page: str = ""          # digits of the last page, written out in full ("575-86" → "586")
     abstract_like: bool = False  # one page or a supplement: how a conference abstract is printed
+    supplement: bool = False     # the volume, issue or pages name a supplement ("Suppl 2", "S12")
     kinds: frozenset = frozenset()  # erratum, retraction, comment, conference, protocol, preprint,
     #                                 registration (trial register record), thesis
     preprint_doi: bool = False   # the DOI has a preprint server's prefix (SSRN, medRxiv, arXiv…)
@@ -465,7 +466,8 @@ def record_keys(record: Record) -> Keys:
     elif "-" in expand_pages(record.pages or "") and keys.first_page and not keys.last_page:
         keys.problems.append(f"unusable last page in {record.pages!r} ignored")
     supplement = _SUPPLEMENT.search(fold(f"{record.volume} {record.issue}")) or keys.page_prefix == "s"
-    keys.abstract_like = bool(supplement) or bool(keys.first_page and keys.last_page in ("", keys.first_page))
+    keys.supplement = bool(supplement)
+    keys.abstract_like = keys.supplement or bool(keys.first_page and keys.last_page in ("", keys.first_page))
 
     keys.kinds = frozenset(_kinds(title_lower, record, journal_text))
     keys.preprint_doi = bool(_PREPRINT_DOI.match(keys.doi))

@@ -271,12 +271,14 @@ def _venue_words(k: Keys) -> set:
 def unshifted(x: Keys, y: Keys) -> Keys:
     """``x`` read with its locator fields in their places when an export shifted them by one (no volume, the
     volume in the issue field, the issue in the pages field) and they then match ``y``'s volume and issue;
-    otherwise ``x`` itself. Nothing is relaxed: the re-read record must still agree on everything."""
+    otherwise ``x`` itself. Nothing is relaxed: the re-read record must still agree on everything. Its single
+    "page" was the issue, so read in place it states no page, and only a supplement makes it look like an
+    abstract."""
     if (x.volume or not y.volume or x.page_prefix or x.last_page not in ("", x.first_page)
             or x.issue_numbers != {y.volume} or not x.first_page or x.first_page != y.issue):
         return x
     return replace(x, volume=y.volume, issue=x.first_page, issue_numbers=frozenset({x.first_page}), first_page="",
-                   last_page="")
+                   last_page="", abstract_like=x.supplement)
 
 
 def compare(a: Keys, b: Keys) -> Verdict:

@@ -60,7 +60,8 @@ def _pm_root(yi, vi, X, target):
     hi = max(1.0, float(np.ptp(yi)) ** 2)
     while _rss(yi, vi, X, hi) > target:
         hi *= 4
-    return optimize.brentq(lambda t: _rss(yi, vi, X, t) - target, 0.0, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps)
+    return optimize.brentq(lambda t: _rss(yi, vi, X, t) - target, 0.0, hi, xtol=1e-15 * vi.min(),
+                           rtol=4 * np.finfo(float).eps)
 
 
 def _likelihood_equation(yi, vi, X, tau2, restricted):

@@ -155,3 +155,21 @@ def test_a_two_letter_word_is_no_distinctive_venue_word():
     published = dict(published, journal="Nordic Health Informatics Proceedings")
     v = both_ways(compare, keys(**held), keys(**published))
     assert v.kind == DUPLICATE and "dated by the conference" in v.reason
+
+
+def test_a_record_read_with_its_fields_in_place_is_no_longer_printed_like_an_abstract():
+    # "read that way it must still agree on everything": the single "page" of a shifted record was its issue,
+    # so read in place it states no page at all, and is no more "printed like an abstract" (one page or a
+    # supplement) than the same record exported correctly. Beside a meeting abstract of the same title it is
+    # the journal article: related, not the same abstract indexed twice
+    title = "Eculizumab for atypical haemolytic uraemic syndrome in children: results of a prospective trial"
+    authors = ["Lapeyraque, Anne-Laure", "Malina, Michal"]
+    abstract = dict(title=title, authors=authors, year=2011, volume="118", issue="21",
+                    journal="Blood.Conference: 53rd ASH Annual Meeting")
+    placed = dict(title=title, authors=authors, year=2011, journal="Blood", volume="118", issue="21")
+    shifted = dict(placed, volume="", issue="118", pages="21")
+    assert both_ways(compare, keys(**abstract), keys(**placed)).kind == RELATED
+    assert both_ways(compare, keys(**abstract), keys(**shifted)).kind == RELATED
+    # a supplement stays a supplement when read in place: "Suppl" marks the volume, not the page
+    supplement = dict(shifted, issue="118 Suppl")
+    assert both_ways(compare, keys(**abstract), keys(**supplement)).kind == DUPLICATE

@@ -1,6 +1,8 @@
-"""sysrev.meta.regression's τ² solvers where their numerical path decides the answer: effects on a small scale,
-a Paule–Mandel root far above the first bracket, and numbers given as Decimal. Expected values are metafor
-3.8-1's, or R's uniroot on the estimating equation written out (R code in the comments, `options(digits=15)`)."""
+"""sysrev.meta.regression's τ² solvers where their numerical path decides the answer: effects on any scale,
+a Paule–Mandel root far above the first bracket, likelihoods with more than one stationary point (Fisher
+scoring's steps and the check against τ² = 0 decide), equal variances (closed forms by hand) and numbers given
+as Decimal. Expected values are metafor 3.8-1's, R's uniroot on the estimating equation written out (R code in
+the comments, `options(digits=15)`), or hand arithmetic."""
 
 from decimal import Decimal
 
@@ -29,8 +31,8 @@ def test_ml_and_reml_scale_with_the_effects(scale):
     reml = estimate_tau2(YI * scale, VI * scale**2, X, "REML")
     # to 1e-9 on every scale: the root's tolerance is relative to the variances, not an absolute 1e-15 (which
     # left τ² = 5e-13 only 6 digits)
-    assert ml == pytest.approx(0.50780702211958 * scale**2, rel=1e-9)
-    assert reml == pytest.approx(1.39194697932594 * scale**2, rel=1e-9)
+    assert ml == pytest.approx(0.50780702211958 * scale**2, rel=1e-9, abs=0)
+    assert reml == pytest.approx(1.39194697932594 * scale**2, rel=1e-9, abs=0)
 
 
 def test_paule_mandel_root_far_above_the_first_bracket():
@@ -109,3 +111,70 @@ def test_reml_with_a_moderator_follows_the_restricted_scoring_steps():
     vi = [0.0176, 0.0146, 0.0086, 0.0031, 0.9391, 7.7045, 1.3347, 0.5924]
     x = np.column_stack([np.ones(8), [1, 0, 1, 1, 0, 1, 0, 1]])
     assert meta_regression(yi, vi, x, "REML").tau2 == pytest.approx(0.841544724255218, rel=1e-9)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-3, 1e-6, 1e-8])
+def test_paule_mandel_scales_with_the_effects(scale):
+    # (yi·s, vi·s²) gives τ²·s² to 1e-9 on every scale (an absolute tolerance of 1e-15 left τ² = 1e-13 with
+    # 3 digits and was 75 times too large at s = 1e-8). metafor:
+    # yi <- c(0.1, 0.6, 0.35, 0.9, -0.2, 0.5); vi <- c(0.02, 0.03, 0.05, 0.04, 0.01, 0.06); g <- c(0,0,1,1,0,1)
+    # rma(yi, vi, mods=~g, method="PM", control=list(tol=1e-15))$tau2: 0.0940392487807551
+    yi = np.array([0.1, 0.6, 0.35, 0.9, -0.2, 0.5]) * scale
+    vi = np.array([0.02, 0.03, 0.05, 0.04, 0.01, 0.06]) * scale**2
+    x = np.column_stack([np.ones(6), [0, 0, 1, 1, 0, 1]])
+    assert estimate_tau2(yi, vi, x, "PM") == pytest.approx(0.0940392487807551 * scale**2, rel=1e-9, abs=0)
+
+
+@pytest.mark.parametrize("v", [0.04, 0.2])
+def test_equal_variances_give_the_closed_form_ml_and_reml(v):
+    # With every vi = v, P = (I − H)/(v + τ²) and the (RE)ML equations solve by hand: τ² = RSS/k − v (ML) and
+    # RSS/(k − p) − v (REML), truncated at 0, RSS the least-squares residual sum of squares. Two groups of three:
+    # (0.2, 0.5, 0.9), mean 1.6/3, SS 0.74/3; (0.1, 0.7, 1.3), mean 0.7, SS 0.72; RSS = 2.9/3, k = 6, p = 2.
+    # Fisher scoring is exact here: one step lands on the root (for v = 0.2, ML's lands below 0 from the Hedges
+    # start 2.9/12 − 0.2, and is halved on the way to 0). metafor agrees: rma(yi, v, mods=~g, method="ML",
+    # control=list(threshold=1e-12))$tau2 0.121111111111111 and 2.3e-13; REML 0.201666666666667, 0.0416666666666666.
+    yi = [0.2, 0.5, 0.9, 0.1, 0.7, 1.3]
+    x = np.column_stack([np.ones(6), [0, 0, 0, 1, 1, 1]])
+    rss = 2.9 / 3
+    assert estimate_tau2(np.array(yi), np.full(6, v), x, "ML") == pytest.approx(max(0.0, rss / 6 - v), abs=1e-12)
+    assert estimate_tau2(np.array(yi), np.full(6, v), x, "REML") == pytest.approx(rss / 4 - v, rel=1e-12)
+
+
+def test_nearly_equal_variances_where_scoring_ends_next_to_the_root():
+    # the same studies, one variance 0.041: Fisher scoring is nearly exact, so it stops within rounding of the
+    # root and the first step of the walk already brackets it. metafor:
+    # yi <- c(0.2, 0.5, 0.9, 0.1, 0.7, 1.3); g <- c(0,0,0,1,1,1); vi <- c(0.04, 0.04, 0.04, 0.04, 0.04, 0.041)
+    # rma(yi, vi, mods=~g, method="ML", control=list(threshold=1e-12))$tau2: 0.120533870924842 (REML 0.201089348008923)
+    yi = np.array([0.2, 0.5, 0.9, 0.1, 0.7, 1.3])
+    vi = np.array([0.04, 0.04, 0.04, 0.04, 0.04, 0.041])
+    x = np.column_stack([np.ones(6), [0, 0, 0, 1, 1, 1]])
+    assert estimate_tau2(yi, vi, x, "ML") == pytest.approx(0.120533870924842, rel=1e-9)
+    assert estimate_tau2(yi, vi, x, "REML") == pytest.approx(0.201089348008923, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "yi, vi, group, expected",
+    [
+        # rma(yi, vi, method="REML")$tau2: 0 ("Setting tau^2 = 0"); with ll0check=FALSE, threshold=1e-12:
+        # 1.35840743429492, logLik -9.57043247361898 against -9.09785069700824 at τ² = 0
+        ([-0.008, -0.038, -0.194, 3.21, 2.159, 3.381], [0.0073, 0.0179, 0.0063, 1.4076, 2.6818, 2.9056], None, 0.0),
+        # rma(yi, vi, mods=~g, method="REML", control=list(threshold=1e-12)): 2.15901052284259, logLik
+        # -6.28521709079627 against -7.18274570319966 at τ² = 0, so the maximum is kept
+        ([-0.049, 2.88, 2.954, 2.898, 1.85], [0.0082, 4.7309, 4.0172, 5.7591, 7.5079], [0, 0, 0, 0, 1],
+         2.15901052284259),
+    ],
+)
+def test_reml_compares_restricted_likelihoods_at_zero_and_at_the_root(yi, vi, group, expected):
+    # the check against τ² = 0 compares the restricted log-likelihood (with −½ log det XᵀWX) at both points; the
+    # unrestricted one at the root is higher by ½ log det XᵀWX, which flips both decisions here (metafor 3.8-1)
+    x = np.ones((len(yi), 1)) if group is None else np.column_stack([np.ones(len(yi)), group])
+    assert meta_regression(yi, vi, x, "REML").tau2 == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("v", [0.04, 0.25])
+def test_equal_variances_give_the_closed_form_paule_mandel(v):
+    # With every vi = v the PM equation RSS/(v + τ²) = k − p solves by hand: τ² = RSS/(k − p) − v, and 0 when
+    # Q_E = RSS/v is already ≤ k − p (v = 0.25: Q_E = (2.9/3)/0.25 = 3.87 ≤ 4). Same studies as above.
+    yi = np.array([0.2, 0.5, 0.9, 0.1, 0.7, 1.3])
+    x = np.column_stack([np.ones(6), [0, 0, 0, 1, 1, 1]])
+    assert estimate_tau2(yi, np.full(6, v), x, "PM") == pytest.approx(max(0.0, 2.9 / 3 / 4 - v), rel=1e-12)
