@@ -10,10 +10,9 @@ other) are where a contrast matters most, since the rest of the title no longer 
 """
 
 import pytest
+from verdict_pairs import title_pair_kind
 
-from sysrev.dedup.keys import record_keys
-from sysrev.dedup.scoring import DUPLICATE, compare
-from sysrev.records import Record
+from sysrev.dedup.scoring import DUPLICATE
 
 PLACE = dict(authors=["Karlsson, Ingrid", "Novak, Petr"], year=2018, journal="Journal of Bone and Joint Surgery",
              volume="100", issue="7", pages="561-570")
@@ -22,12 +21,7 @@ REWORDED = "Length of hospital stay after total knee arthroplasty in {}: the eff
 
 
 def kind(title_a: str, title_b: str, **fields) -> str:
-    place = dict(PLACE, **fields)
-    a = record_keys(Record(source_id="a", title=title_a, **place))
-    b = record_keys(Record(source_id="b", title=title_b, **place))
-    forward, backward = compare(a, b), compare(b, a)
-    assert forward.kind == backward.kind
-    return forward.kind
+    return title_pair_kind(title_a, title_b, dict(PLACE, **fields))
 
 
 def test_a_reworded_title_on_the_same_page_range_merges():

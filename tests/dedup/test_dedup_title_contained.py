@@ -9,10 +9,10 @@ such swaps leave 97 of 100 — 97 % — and four leave 96.
 """
 
 from rapidfuzz import fuzz
+from verdict_pairs import title_pair_kind
 
-from sysrev.dedup.keys import normalise_title, record_keys
-from sysrev.dedup.scoring import DUPLICATE, compare
-from sysrev.records import Record
+from sysrev.dedup.keys import normalise_title
+from sysrev.dedup.scoring import DUPLICATE
 
 SHORT = "Effect of early mobilisation on pain and function after total knee arthroplasty in obese older women"
 FULL = SHORT + (": a multicentre randomised controlled trial with two years of follow-up in three Nordic "
@@ -25,11 +25,7 @@ CITATION = dict(authors=["Karlsson, Ingrid"], year=2018, journal="Journal of Bon
 
 
 def kind(title_a: str, title_b: str) -> str:
-    a = record_keys(Record(source_id="a", title=title_a, **CITATION))
-    b = record_keys(Record(source_id="b", title=title_b, **CITATION))
-    forward, backward = compare(a, b), compare(b, a)
-    assert forward.kind == backward.kind
-    return forward.kind
+    return title_pair_kind(title_a, title_b, CITATION)
 
 
 def test_the_counted_characters():

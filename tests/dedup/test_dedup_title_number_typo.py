@@ -11,10 +11,10 @@ that adds eleven ("the ", "living ") is 2 × 54 / 121 = 89.3 % alike.
 
 import pytest
 from rapidfuzz import fuzz
+from verdict_pairs import title_pair_kind
 
-from sysrev.dedup.keys import normalise_title, record_keys
-from sysrev.dedup.scoring import DUPLICATE, compare
-from sysrev.records import Record
+from sysrev.dedup.keys import normalise_title
+from sysrev.dedup.scoring import DUPLICATE
 
 CITATION = dict(authors=["Nilsen, Kari", "Berg, Lars"], year=2009, journal="Acta Obstetricia et Gynecologica "
                 "Scandinavica", volume="88", issue="4", pages="455-461")
@@ -24,12 +24,7 @@ BELOW_90 = "Prevalence of HPV18 in cervical smears of the women living in Oslo"
 
 
 def kind(title_a: str, title_b: str, **change) -> str:
-    fields = dict(CITATION, **change)
-    a = record_keys(Record(source_id="a", title=title_a, **fields))
-    b = record_keys(Record(source_id="b", title=title_b, **fields))
-    forward, backward = compare(a, b), compare(b, a)
-    assert forward.kind == backward.kind
-    return forward.kind
+    return title_pair_kind(title_a, title_b, dict(CITATION, **change))
 
 
 def test_the_worked_out_ratios():

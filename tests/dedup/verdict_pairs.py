@@ -41,6 +41,15 @@ def verdict(a: dict, b: dict) -> Verdict:
     return compare(record_keys(Record(source_id="a", **a)), record_keys(Record(source_id="b", **b)))
 
 
+def title_pair_kind(title_a: str, title_b: str, fields: dict) -> str:
+    """The verdict kind of two records that share ``fields`` and differ in title only, checked to be the same
+    whichever record comes first (a rule must not depend on the order of the pair)."""
+    a, b = dict(fields, title=title_a), dict(fields, title=title_b)
+    forward, backward = verdict(a, b), verdict(b, a)
+    assert forward.kind == backward.kind
+    return forward.kind
+
+
 def duplicates() -> dict:
     """One pair for every rule that merges, named by the rule (docs/dedup.md, step 3), with a word the
     reason must contain to show that this rule decided it."""
