@@ -118,6 +118,22 @@ def run_asreview_u4(texts, labels, priors) -> list:
     return order + np.flatnonzero(open_).tolist()
 
 
+def _over_sets(means, name, sets, measure):
+    """Mean over the sets of ``name``'s minus sysrev's per-set mean, with a 95 % t interval over the sets."""
+    from scipy.stats import t
+
+    def value(variant, s):
+        got = means[variant][s]
+        return got["wss95"] + got["recall10"] if measure == "both" else got[measure]
+
+    diffs = [value(name, s) - value("sysrev", s) for s in sets]
+    mean = statistics.mean(diffs)
+    if len(diffs) < 2:
+        return f"{mean:+.3f}"
+    half = t.ppf(0.975, len(diffs) - 1) * statistics.stdev(diffs) / len(diffs) ** 0.5
+    return f"{mean:+.3f} [{mean - half:+.3f}, {mean + half:+.3f}]"
+
+
 def loso_choice(results, names, sets):
     """For each set, the variant with the best mean WSS@95 + recall@10 % over the other sets."""
     def combined(name, held):
@@ -134,7 +150,14 @@ def main(argv=None):
                         help=f"variants besides the reference (sysrev, {', '.join(VARIANTS)})")
     parser.add_argument("--reference", default="asreview-u4", help="what 'both ≥' compares against")
     parser.add_argument("--json", type=Path, default=None, help="also write every run's figures here")
+    parser.add_argument("--table", type=Path, default=None, help="only print the tables of a --json file")
     args = parser.parse_args(argv)
+    if args.table:
+        runs = json.loads(args.table.read_text())
+        keys = list(runs[args.reference])
+        sets = list(dict.fromkeys(k.split("/")[0] for k in keys))
+        print_tables(runs, list(runs), sets, len(keys) // len(sets), args.reference)
+        return
     names = list(dict.fromkeys([args.reference, *args.variants]))
     unknown = [v for v in names if v not in VARIANTS and v not in ("sysrev", "asreview-u4")]
     if unknown:
@@ -184,6 +207,14 @@ def print_tables(runs, names, sets, seeds, reference):
         for n in names) + " |")
     print("| CPU s, all simulations | " + " | ".join(f"{sum(r['cpu'] for r in runs[n].values()):.1f}" for n in names)
           + " |")
+    if "sysrev" in names:
+        print("\nagainst sysrev: mean over the sets of (variant − sysrev), with a 95 % t interval over the sets")
+        print("| variant | WSS@95 | recall@10 % | WSS@95 + recall@10 % |")
+        print("|---|---|---|---|")
+        for name in names:
+            if name != "sysrev":
+                cells = [_over_sets(means, name, sets, m) for m in ("wss95", "recall10", "both")]
+                print(f"| {name} | " + " | ".join(cells) + " |")
     candidates = [n for n in names if n != "asreview-u4"]
     if len(candidates) > 1:
         chosen = loso_choice(means, candidates, sets)
