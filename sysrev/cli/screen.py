@@ -262,7 +262,9 @@ def report(out, previous, project_dir):
 @click.argument("data", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="ORDER.csv to write: one column 'row' (0-based data rows in the order screened, priors first).")
-@click.option("--label-column", default="label_included", show_default=True, help="The 0/1 label column.")
+@click.option("--label-column", default=None,
+              help="The 0/1 label column (its name in any case). Default: label_included, else the first label "
+                   "column name ASReview LAB accepts (included, asreview_label, label, final_included, …).")
 @click.option("--n-prior-included", type=click.IntRange(min=0), default=None,
               help="Included records drawn as priors (default 1).")
 @click.option("--n-prior-excluded", type=click.IntRange(min=0), default=None,
@@ -280,6 +282,9 @@ def simulate(data, out, label_column, n_prior_included, n_prior_excluded, prior_
              stop_recall, stop_confidence):
     """Replay a labelled screening (DATA.csv: title, abstract, label) in sysrev's prioritised order.
 
+    Column names are matched in any case, with the names ASReview LAB accepts (primary_title, abstract note,
+    included, …); a file not in UTF-8 is read as Windows-1252 with a warning on stderr.
+
     Writes the order to --out and prints JSON: priors, screened, stopped_at (records screened, priors
     excluded, when the stopping rule would have let the team stop; null if never) and recall_at_stop.
     """
@@ -291,6 +296,8 @@ def simulate(data, out, label_column, n_prior_included, n_prior_excluded, prior_
     if prior_rows and (n_prior_included is not None or n_prior_excluded is not None or prior_seed is not None):
         raise click.UsageError("give either --prior ROW … or --n-prior-included/--n-prior-excluded/--prior-seed")
     labelled = read_labelled_csv(data, label_column)
+    for warning in labelled.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if prior_rows:
         priors = list(prior_rows)
         for row in priors:

@@ -8,25 +8,18 @@ screen the record it ranks first, until every record is screened. Along the way 
 the team could have stopped. Same seeds, same data: same order.
 """
 
-import csv
 from dataclasses import dataclass
 
 import numpy as np
 
 from sysrev.errors import InputError
+from sysrev.screening.labelled_csv import LabelledSet, read_labelled_csv
 from sysrev.screening.ranking import DEFAULT_SETTINGS, Ranker
 from sysrev.screening.stopping import h0_pvalue
 
-TEXT_COLUMNS = ("title", "abstract")
+__all__ = ["LabelledSet", "SimulationResult", "draw_priors", "read_labelled_csv", "simulate"]
+
 REFIT_FRACTION = 20  # retrain once the records screened since the last training reach 1/20 of all labels
-
-
-@dataclass
-class LabelledSet:
-    """A labelled screening data set: one text and one 0/1 label per data row."""
-
-    texts: list
-    labels: list
 
 
 @dataclass
@@ -41,38 +34,6 @@ class SimulationResult:
     def summary(self) -> dict:
         return {"priors": self.priors, "screened": len(self.order) - len(self.priors),
                 "stopped_at": self.stopped_at, "recall_at_stop": self.recall_at_stop}
-
-
-def read_labelled_csv(path, label_column: str = "label_included") -> LabelledSet:
-    """Read DATA.csv: ``title``, ``abstract`` (``keywords`` used when present) and a 0/1 label column.
-
-    Errors name the file and the line of the first bad row.
-    """
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            columns = reader.fieldnames or []
-            missing = [c for c in TEXT_COLUMNS + (label_column,) if c not in columns]
-            if missing:
-                raise InputError(f"missing column(s) {', '.join(missing)} (found: {', '.join(columns) or 'none'})",
-                                 path=path, line=1)
-            texts, labels = [], []
-            for row in reader:
-                value = (row[label_column] or "").strip()
-                try:
-                    label = int(float(value))
-                except ValueError:
-                    label = None
-                if label not in (0, 1):
-                    raise InputError(f"{label_column} must be 0 or 1, found {value!r}", path=path,
-                                     line=reader.line_num)
-                texts.append(" ".join(row.get(c) or "" for c in ("title", "abstract", "keywords")))
-                labels.append(label)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not valid UTF-8 ({exc.reason} at byte {exc.start})", path=path) from None
-    if not texts:
-        raise InputError("no data rows", path=path)
-    return LabelledSet(texts, labels)
 
 
 def draw_priors(labels, n_included: int = 1, n_excluded: int = 1, seed: int | None = None) -> list:

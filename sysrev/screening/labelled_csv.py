@@ -1,0 +1,133 @@
+"""Read a labelled screening data set (DATA.csv of ``sysrev screen simulate``) as ASReview LAB reads one.
+
+Review teams bring the CSV files their tools wrote: ASReview LAB exports, the SYNERGY and Cohen sets, sheets
+saved by Excel on Windows. So column names are compared as ASReview LAB compares them, lower-cased with the
+surrounding spaces removed, and every name ASReview LAB accepts for a role is accepted here. The names and
+their order come from ASReview LAB's own source: asreview 3.0.8, ``asreview/data/base.py``,
+``BaseReader.__alternative_column_names__`` (the aliases) and ``BaseReader.standardize_column_names`` (the
+canonical name first, then the aliases in list order; the first present is used). ``keywords`` has no
+alias there. For the label, sysrev's own ``label_included`` comes first.
+
+The bytes are decoded by :mod:`sysrev.formats.decode`, the decoding every reference import uses: UTF-8 (a
+byte-order mark is dropped), UTF-16 with its BOM, else cp1252 with a warning, so a Windows or Latin-1 export
+is read and the reviewer is told which encoding was assumed. (ASReview LAB falls back to ISO-8859-1; cp1252
+agrees with it on every printable Latin-1 character and also reads Word's dashes and quotes.)
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sysrev.errors import InputError
+from sysrev.formats.decode import decode_bytes
+
+TITLE_NAMES = ("title", "primary_title")
+ABSTRACT_NAMES = ("abstract", "notes_abstract", "abstract note")
+KEYWORDS_NAMES = ("keywords",)
+# ASReview LAB's canonical "included" first, then its aliases in its order, with sysrev's label_included ahead.
+LABEL_NAMES = ("label_included", "included", "asreview_label", "label", "final_included", "included_label",
+               "included_final", "included_flag", "include")
+
+
+@dataclass
+class LabelledSet:
+    """A labelled screening data set: one text and one 0/1 label per data row, and warnings for the reviewer
+    (the encoding assumed, columns passed over)."""
+
+    texts: list
+    labels: list
+    warnings: list = field(default_factory=list)
+
+
+def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
+    """Read DATA.csv: a title, an abstract (keywords used when present) and a 0/1 label column.
+
+    ``label_column`` names the label column (any case, surrounding spaces ignored); without it the first of
+    :data:`LABEL_NAMES` present is used. Errors name the file and the line of the first bad row; labels are
+    0 or 1 (``1.0``/``0.0`` too), anything else, an empty cell included, is an error.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
+    decoded = decode_bytes(data, name=str(path))
+    if decoded.cut_mid_character:
+        raise InputError("the file ends in the middle of a UTF-8 character: it looks cut off (an interrupted "
+                         "download or copy?)", path=path)
+    warnings = list(decoded.warnings)
+    reader = csv.reader(io.StringIO(decoded.text, newline=""))
+    try:
+        header = next(reader, [])
+        title, abstract, keywords, label = _find_columns(header, label_column, path, warnings)
+        texts, labels = [], []
+        for row in reader:
+            if not row:
+                continue
+            value = _cell(row, label).strip()
+            decision = _label(value)
+            if decision is None:
+                raise InputError(f"{header[label].strip()} must be 0 or 1, found {value!r}", path=path,
+                                 line=reader.line_num)
+            texts.append(" ".join(_cell(row, i) for i in (title, abstract, keywords)))
+            labels.append(decision)
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
+    if not texts:
+        raise InputError("no data rows", path=path)
+    return LabelledSet(texts, labels, warnings)
+
+
+def _find_columns(header, label_column, path, warnings):
+    """Indexes of the title, abstract, keywords (None when absent) and label columns of ``header``.
+
+    Two columns matching the name chosen for one role (``Title`` and ``title``) are an error: no rule can say
+    which one the team meant. Columns with a later alias of a role than the one used are passed over with a
+    warning, as ASReview LAB passes over them silently.
+    """
+    keys = [name.strip().lower() for name in header]
+    label_names = LABEL_NAMES if label_column is None else (label_column.strip().lower(),)
+    roles = (("title", TITLE_NAMES), ("abstract", ABSTRACT_NAMES), ("keywords", KEYWORDS_NAMES),
+             ("label", label_names))
+    found, missing = [], []
+    for role, names in roles:
+        present = [name for name in names if name in keys]
+        if not present:
+            found.append(None)
+            if role != "keywords":
+                missing.append((role, names))
+            continue
+        hits = [i for i, key in enumerate(keys) if key == present[0]]
+        if len(hits) > 1:
+            raise InputError(f"columns {', '.join(repr(header[i]) for i in hits)} (columns "
+                             f"{', '.join(str(i + 1) for i in hits)}) both name the {role}; rename or remove one",
+                             path=path, line=1)
+        found.append(hits[0])
+        passed_over = [header[i] for i, key in enumerate(keys) if key in present[1:]]
+        if passed_over:
+            hint = " (choose another with --label-column)" if role == "label" else ""
+            warnings.append(f"{path}: {role} read from column {header[hits[0]]!r}; column(s) "
+                            f"{', '.join(repr(name) for name in passed_over)} not used{hint}")
+    if missing:
+        wanted = "; ".join(f"{role} (accepted: {', '.join(names)}"
+                           + (", or another name given with --label-column)" if role == "label"
+                              and label_column is None else ")") for role, names in missing)
+        raise InputError(f"missing column(s) {wanted}; names are matched in any case, surrounding spaces "
+                         f"ignored (found: {', '.join(repr(name) for name in header) or 'none'})", path=path,
+                         line=1)
+    return found
+
+
+def _cell(row, index) -> str:
+    """The cell at ``index``; empty for an absent column or a row shorter than the header."""
+    return row[index] if index is not None and index < len(row) else ""
+
+
+def _label(value: str):
+    """1 or 0 for a label cell holding 1 or 0 (``1.0``/``0.0`` too), else None."""
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return int(number) if number in (0.0, 1.0) else None
