@@ -1,0 +1,156 @@
+"""DATA.csv of `sysrev screen simulate`: the column names and encodings review teams' files come with, read
+as ASReview LAB reads them (asreview/data/base.py), and the errors for files it cannot use."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from sysrev.cli.main import cli
+from sysrev.errors import InputError
+from sysrev.screening.simulate import read_labelled_csv
+
+
+def _write(tmp_path, text, encoding="utf-8", name="data.csv"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# --- column names ------------------------------------------------------------------------------------------
+
+def test_asreview_aliases_for_title_abstract_and_label(tmp_path):
+    # A Zotero-style "Abstract Note", ASReview's "primary_title" and the "asreview_label" of an ASReview export.
+    path = _write(tmp_path, "id,primary_title,Abstract Note,asreview_label\n"
+                            "7,Nerve block,Ultrasound trial,1\n8,Soil survey,Crop yields,0\n")
+    data = read_labelled_csv(path)
+    # No keywords column: the text is title, abstract and an empty keywords part, as before.
+    assert data.texts == ["Nerve block Ultrasound trial ", "Soil survey Crop yields "]
+    assert data.labels == [1, 0]
+    assert data.warnings == []
+
+
+@pytest.mark.parametrize("label_name", ["included", "label", "final_included", "included_label", "included_final",
+                                        "included_flag", "include"])
+def test_every_asreview_label_alias_is_read(tmp_path, label_name):
+    path = _write(tmp_path, f"title,abstract,{label_name}\nA,B,0\nC,D,1\n")
+    assert read_labelled_csv(path).labels == [0, 1]
+
+
+def test_column_names_in_any_case_and_with_surrounding_spaces(tmp_path):
+    path = _write(tmp_path, " TITLE ,Abstract, KeyWords,Label_Included \nA,B,k1; k2,1\nC,D,,0\n")
+    data = read_labelled_csv(path)
+    assert data.texts == ["A B k1; k2", "C D "]
+    assert data.labels == [1, 0]
+
+
+def test_label_included_comes_before_asreview_aliases_and_the_others_are_named(tmp_path):
+    # An ASReview LAB export of a pre-labelled set keeps the original label_included next to asreview_label.
+    path = _write(tmp_path, "title,abstract,asreview_label,label_included\nA,B,0,1\nC,D,1,0\n")
+    data = read_labelled_csv(path)
+    assert data.labels == [1, 0]
+    assert len(data.warnings) == 1
+    assert "'label_included'" in data.warnings[0] and "'asreview_label'" in data.warnings[0]
+    assert "--label-column" in data.warnings[0]
+
+
+def test_asreview_order_after_label_included(tmp_path):
+    # asreview/data/base.py: the canonical "included" wins over "asreview_label", which wins over "label".
+    path = _write(tmp_path, "title,abstract,label,asreview_label,included\nA,B,0,0,1\nC,D,0,1,0\n")
+    assert read_labelled_csv(path).labels == [1, 0]
+    path = _write(tmp_path, "title,abstract,label,asreview_label\nA,B,0,1\nC,D,1,0\n")
+    assert read_labelled_csv(path).labels == [1, 0]
+    # Title: the canonical "title" before "primary_title".
+    path = _write(tmp_path, "primary_title,Title,abstract,label_included\nP,T,B,1\n")
+    data = read_labelled_csv(path)
+    assert data.texts == ["T B "]
+    assert "title read from column 'Title'" in data.warnings[0] and "'primary_title'" in data.warnings[0]
+
+
+def test_explicit_label_column_is_that_column_only(tmp_path):
+    path = _write(tmp_path, "title,abstract,label_included, Decision Final \nA,B,0,1\nC,D,1,0\n")
+    assert read_labelled_csv(path, "decision final").labels == [1, 0]
+    assert read_labelled_csv(path, "LABEL_INCLUDED").labels == [0, 1]
+    # No fallback to the aliases when the named column is absent.
+    with pytest.raises(InputError) as caught:
+        read_labelled_csv(path, "included")
+    message = str(caught.value)
+    assert "label (accepted: included)" in message and "'label_included'" in message
+    assert "line 1" in message
+
+
+def test_two_columns_for_one_role_are_an_error_naming_both(tmp_path):
+    path = _write(tmp_path, "Title,abstract,title ,label_included\nA,B,C,1\n")
+    with pytest.raises(InputError) as caught:
+        read_labelled_csv(path)
+    assert "'Title'" in str(caught.value) and "'title '" in str(caught.value)
+    assert "columns 1, 3" in str(caught.value)
+    path = _write(tmp_path, "title,abstract,Included,INCLUDED\nA,B,1,0\n")
+    with pytest.raises(InputError, match="'Included', 'INCLUDED'"):
+        read_labelled_csv(path)
+    with pytest.raises(InputError, match="'Included', 'INCLUDED'"):
+        read_labelled_csv(path, "included")
+
+
+def test_missing_columns_error_lists_found_and_accepted(tmp_path):
+    path = _write(tmp_path, "Titel,abstract,decision\nA,B,1\n")
+    with pytest.raises(InputError) as caught:
+        read_labelled_csv(path)
+    message = str(caught.value)
+    assert "title (accepted: title, primary_title)" in message
+    assert "label (accepted: label_included, included, asreview_label, label, final_included" in message
+    assert "--label-column" in message
+    assert "found: 'Titel', 'abstract', 'decision'" in message
+    assert "abstract (accepted" not in message  # the abstract column is there
+
+
+# --- encodings ---------------------------------------------------------------------------------------------
+
+def test_windows_1252_export_is_read_with_a_warning(tmp_path):
+    path = _write(tmp_path, "title,abstract,label_included\nCafé,Effet – étude,1\nB,C,0\n", encoding="cp1252")
+    data = read_labelled_csv(path)
+    assert data.texts[0] == "Café Effet – étude "
+    assert len(data.warnings) == 1 and "cp1252" in data.warnings[0] and "line 2" in data.warnings[0]
+
+
+def test_utf8_with_bom_reads_the_first_column_by_name(tmp_path):
+    path = _write(tmp_path, "\ufefftitle,abstract,label_included\nÉtude,Résumé – x,1\n")
+    data = read_labelled_csv(path)
+    assert data.texts == ["Étude Résumé – x "] and data.warnings == []
+
+
+def test_cli_prints_the_encoding_warning_on_stderr_and_json_on_stdout(tmp_path):
+    rows = "".join(f"Trial {i} é,Abstract – {i},{int(i < 2)}\n" for i in range(6))
+    path = _write(tmp_path, "Title,Abstract,Included\n" + rows, encoding="cp1252")
+    result = CliRunner().invoke(cli, ["screen", "simulate", str(path), "--out", str(tmp_path / "o.csv"),
+                                      "--prior", "0", "--prior", "5"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["priors"] == [0, 5]
+    assert "warning:" in result.stderr and "cp1252" in result.stderr
+    assert (tmp_path / "o.csv").read_text().splitlines()[0] == "row"
+
+
+# --- the errors that stay ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("cell", "shown"), [("", "''"), ("yes", "'yes'"), ("1.5", "'1.5'"), ("2", "'2'"),
+                                             ("nan", "'nan'")])
+def test_a_label_other_than_0_or_1_stops_with_file_and_line(tmp_path, cell, shown):
+    path = _write(tmp_path, f'title,abstract,included\nA,B,1\n"C\nwith a line break",D,{cell}\n')
+    with pytest.raises(InputError) as caught:
+        read_labelled_csv(path)
+    assert str(caught.value) == f"{path}, line 4: included must be 0 or 1, found {shown}"
+
+
+def test_float_labels_and_short_rows(tmp_path):
+    assert read_labelled_csv(_write(tmp_path, "title,abstract,label\nA,B,1.0\nC,D, 0.0 \n")).labels == [1, 0]
+    with pytest.raises(InputError, match="line 3: label must be 0 or 1, found ''"):
+        read_labelled_csv(_write(tmp_path, "title,abstract,label\nA,B,1\nC,D\n"))
+
+
+def test_a_header_without_rows_and_a_file_cut_mid_character(tmp_path):
+    with pytest.raises(InputError, match="no data rows"):
+        read_labelled_csv(_write(tmp_path, "title,abstract,label_included\n"))
+    cut = _write(tmp_path, "title,abstract,label_included\nA,Résumé,1\nB,é").read_bytes()[:-1]
+    (tmp_path / "cut.csv").write_bytes(cut)
+    with pytest.raises(InputError, match="cut off"):
+        read_labelled_csv(tmp_path / "cut.csv")
