@@ -6,7 +6,8 @@ surrounding spaces removed, and every name ASReview LAB accepts for a role is ac
 their order come from ASReview LAB's own source: asreview 3.0.8, ``asreview/data/base.py``,
 ``BaseReader.__alternative_column_names__`` (the aliases) and ``BaseReader.standardize_column_names`` (the
 canonical name first, then the aliases in list order; the first present is used). ``keywords`` has no
-alias there. For the label, sysrev's own ``label_included`` comes first.
+alias there. For the label, sysrev's own ``label_included`` comes first. The delimiter may be a comma, a
+semicolon or a tab, as ASReview LAB's sniffing allows.
 
 The bytes are decoded by :mod:`sysrev.formats.decode`, the decoding every reference import uses: UTF-8 (a
 byte-order mark is dropped), UTF-16 with its BOM, else cp1252 with a warning, so a Windows or Latin-1 export
@@ -57,7 +58,7 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
         raise InputError("the file ends in the middle of a UTF-8 character: it looks cut off (an interrupted "
                          "download or copy?)", path=path)
     warnings = list(decoded.warnings)
-    reader = csv.reader(io.StringIO(decoded.text, newline=""))
+    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=_delimiter(decoded.text))
     try:
         header = next(reader, [])
         title, abstract, keywords, label = _find_columns(header, label_column, path, warnings)
@@ -77,6 +78,20 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
     if not texts:
         raise InputError("no data rows", path=path)
     return LabelledSet(texts, labels, warnings)
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that splits the header into the most cells: comma, semicolon or tab.
+
+    ASReview LAB sniffs the delimiter too; Excel writes semicolons where the comma is the decimal mark, and
+    tab-separated files are common. A tie keeps the comma.
+    """
+    def cells(delimiter):
+        try:
+            return len(next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), []))
+        except csv.Error:
+            return 0
+    return max((",", ";", "\t"), key=cells)
 
 
 def _find_columns(header, label_column, path, warnings):

@@ -104,6 +104,15 @@ def test_missing_columns_error_lists_found_and_accepted(tmp_path):
     assert "abstract (accepted" not in message  # the abstract column is there
 
 
+def test_semicolon_and_tab_separated_files(tmp_path):
+    # Excel in locales with a decimal comma writes semicolons; the abstract's comma stays inside its cell.
+    path = _write(tmp_path, "Title;Abstract;Included\nA;B, with a comma;1\nC;D;0\n")
+    assert read_labelled_csv(path).texts == ["A B, with a comma ", "C D "]
+    path = _write(tmp_path, "title\tabstract\tlabel_included\nA\tB; C\t0\n")
+    data = read_labelled_csv(path)
+    assert data.texts == ["A B; C "] and data.labels == [0]
+
+
 # --- encodings ---------------------------------------------------------------------------------------------
 
 def test_windows_1252_export_is_read_with_a_warning(tmp_path):
