@@ -119,6 +119,11 @@ def test_without_labels_a_refused_join_names_the_conflicting_records_by_source_a
     assert result.clusters == [[0, 2], [1]]
     (note,) = result.uncertain
     assert "records scopus:2-s2.0-1 and pubmed:222 in the joined cluster conflict" in note.reason
+    # a record with neither source ID nor title is named by its place in the input, counted from 1
+    records[2] = Record(source_id="", **dict(OTHER, title=""))
+    result = deduplicate(records, decisions={frozenset({"0", "2"}): "same"}, progress=False)
+    (note,) = result.uncertain
+    assert "records scopus:2-s2.0-1 and input record 3 in the joined cluster conflict" in note.reason
 
 
 def test_a_record_without_labels_is_named_by_what_a_reviewer_can_find():
@@ -128,6 +133,9 @@ def test_a_record_without_labels_is_named_by_what_a_reviewer_can_find():
     assert engine.record_name(Record(source_id="", title=long_title), 0) == \
         "'Ultrasound-guided versus fluoroscopy-guided facet…'"  # the first 50 characters
     assert engine.record_name(Record(source_id="", title="Short title"), 0) == "'Short title'"
+    # 50 characters are shown whole, a 51st is cut with an ellipsis
+    assert engine.record_name(Record(source_id="", title="t" * 50), 0) == "'" + "t" * 50 + "'"
+    assert engine.record_name(Record(source_id="", title="t" * 51), 0) == "'" + "t" * 50 + "…'"
     assert engine.record_name(Record(source_id=""), 4) == "input record 5"  # 1-based, as a reviewer counts
 
 
