@@ -97,7 +97,7 @@ def _dedup_files(files, clusters_out, id_column, uncertain_out, allow_truncated)
     records, ids = [], []
     for path in files:
         parsed = load_references(path, allow_truncated=allow_truncated)
-        _warn(parsed.warnings)  # e.g. a Latin-1 export read as such, or the records a cut-off file lost
+        _warn(parsed.warnings, f"warnings about {path}")  # e.g. Latin-1 read as such, records a cut lost
         for record in parsed.records:
             records.append(record)
             ids.append(_own_id(record, id_column, path))
@@ -147,12 +147,12 @@ def _own_id(record, id_column, path) -> str:
     return str(value)
 
 
-def _warn(problems: list) -> None:
+def _warn(problems: list, more: str = "records with unusable fields (they are only merged on strong evidence)"):
+    """Print the first warnings of ``problems`` and how many more there are (``more`` says of what)."""
     for message in problems[:_SHOWN_WARNINGS]:
         click.echo(f"warning: {message}", err=True)
     if len(problems) > _SHOWN_WARNINGS:
-        click.echo(f"warning: … and {len(problems) - _SHOWN_WARNINGS} more records with unusable fields "
-                   "(they are only merged on strong evidence)", err=True)
+        click.echo(f"warning: … and {len(problems) - _SHOWN_WARNINGS} more {more}", err=True)
 
 
 @dedup.command("review")

@@ -112,3 +112,17 @@ def test_allow_truncated_clusters_the_complete_records_and_says_what_was_dropped
 def test_allow_truncated_without_files_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["dedup", "--project", str(tmp_path), "--allow-truncated"])
     assert result.exit_code == 2 and "need input FILEs" in result.output
+
+
+def test_the_cut_off_warning_is_shown_even_after_many_other_warnings(tmp_path):
+    # Twelve stray 'ER' lines (a warning each, more than the command shows per file) before the records: the
+    # warning that records were dropped must not be among the ones folded into "… and N more".
+    export = tmp_path / "cut.ris"
+    export.write_text("ER  - \n" * 12 + CUT_RIS, encoding="utf-8")
+    out = tmp_path / "clusters.csv"
+    result = CliRunner().invoke(cli, ["dedup", str(export), "--clusters", str(out), "--allow-truncated"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("'ER' without a record before it") < 12  # the cap did fold some warnings
+    assert f"more warnings about {export}" in result.stderr
+    assert f"warning: {export}, line 27: " in result.stderr  # 12 stray lines + the record's line 15
+    assert "1 incomplete record(s) were dropped and 2 kept (--allow-truncated)" in result.stderr
