@@ -2,8 +2,9 @@
 
 * ``sysrev dedup [--project DIR]`` – every snapshot in ``searches/runs/`` → ``records/records.jsonl``,
   ``records/dedup_summary.json`` (PRISMA counts) and ``records/dedup_queue.csv`` (uncertain pairs).
-* ``sysrev dedup FILE... --clusters OUT.csv [--id-column COL]`` – reference files in any supported format →
-  ``record_id,cluster_id`` (one row per input record; records sharing a cluster_id are duplicates).
+* ``sysrev dedup FILE... --clusters OUT.csv [--id-column COL] [--allow-truncated]`` – reference files in any
+  supported format → ``record_id,cluster_id`` (one row per input record; records sharing a cluster_id are
+  duplicates). A file cut off mid-record is refused unless ``--allow-truncated``.
 * ``sysrev dedup review [--project DIR]`` – show each uncertain pair side by side and record the decision in
   ``records/dedup_decisions.csv``, which later runs honour.
 
@@ -61,18 +62,21 @@ def dedup():
               help="CSV input: the column holding each record's own ID (default: ID, id or record_id).")
 @click.option("--uncertain", "uncertain_out", type=click.Path(dir_okay=False),
               help="With FILEs: also write the uncertain pairs (record_a,record_b,reason,…) here.")
+@click.option("--allow-truncated", is_flag=True,
+              help="With FILEs: a file cut off mid-record (interrupted download) is an error; with this flag its "
+                   "complete records are deduplicated and the cut-off one is dropped, with a warning saying so.")
 @project_option
-def run(files, clusters_out, id_column, uncertain_out, project_dir):
+def run(files, clusters_out, id_column, uncertain_out, allow_truncated, project_dir):
     """Deduplicate the project's search runs, or the reference FILEs given."""
     from sysrev.dedup.project_run import QUEUE_FILE, run_project
 
     if files:
         if not clusters_out:
             raise click.UsageError("--clusters OUT.csv is required when input FILEs are given")
-        _dedup_files(files, clusters_out, id_column, uncertain_out)
+        _dedup_files(files, clusters_out, id_column, uncertain_out, allow_truncated)
         return
-    if clusters_out or id_column or uncertain_out:
-        raise click.UsageError("--clusters, --id-column and --uncertain need input FILEs")
+    if clusters_out or id_column or uncertain_out or allow_truncated:
+        raise click.UsageError("--clusters, --id-column, --uncertain and --allow-truncated need input FILEs")
     project = load_project(project_dir)
     outcome = run_project(project)
     _warn(outcome.problems)
@@ -86,14 +90,14 @@ def run(files, clusters_out, id_column, uncertain_out, project_dir):
         click.echo("review the uncertain pairs with `sysrev dedup review`")
 
 
-def _dedup_files(files, clusters_out, id_column, uncertain_out):
+def _dedup_files(files, clusters_out, id_column, uncertain_out, allow_truncated):
     from sysrev.dedup.engine import deduplicate
     from sysrev.formats import load_references
 
     records, ids = [], []
     for path in files:
-        parsed = load_references(path)
-        _warn(parsed.warnings)  # e.g. a Latin-1 export read as such
+        parsed = load_references(path, allow_truncated=allow_truncated)
+        _warn(parsed.warnings, f"warnings about {path}")  # e.g. Latin-1 read as such, records a cut lost
         for record in parsed.records:
             records.append(record)
             ids.append(_own_id(record, id_column, path))
@@ -143,12 +147,12 @@ def _own_id(record, id_column, path) -> str:
     return str(value)
 
 
-def _warn(problems: list) -> None:
+def _warn(problems: list, more: str = "records with unusable fields (they are only merged on strong evidence)"):
+    """Print the first warnings of ``problems`` and how many more there are (``more`` says of what)."""
     for message in problems[:_SHOWN_WARNINGS]:
         click.echo(f"warning: {message}", err=True)
     if len(problems) > _SHOWN_WARNINGS:
-        click.echo(f"warning: … and {len(problems) - _SHOWN_WARNINGS} more records with unusable fields "
-                   "(they are only merged on strong evidence)", err=True)
+        click.echo(f"warning: … and {len(problems) - _SHOWN_WARNINGS} more {more}", err=True)
 
 
 @dedup.command("review")

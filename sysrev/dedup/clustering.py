@@ -53,14 +53,17 @@ class _UnionFind:
         self.ids[ri] |= self.ids.pop(rj)
 
 
-def build_clusters(n: int, verdicts: dict, verdict_of, previous_ids: list, human: dict) -> Clustering:
+def build_clusters(n: int, verdicts: dict, verdict_of, previous_ids: list, human: dict,
+                   names: list | None = None) -> Clustering:
     """Cluster ``n`` records.
 
     ``verdicts`` maps candidate pairs ``(i, j)`` to their :class:`Verdict`; ``verdict_of(i, j)`` computes
     the verdict of any other pair (for the agreement check); ``previous_ids[i]`` is the record ID record
     ``i`` had in an earlier run (or ``""``); ``human`` maps pairs to a human decision
-    (``same``/``different``/``related``), which overrides the rules.
+    (``same``/``different``/``related``), which overrides the rules. ``names[i]`` is how the notes a
+    reviewer reads name record ``i`` (its source ID or label; without ``names``, its position).
     """
+    name = names.__getitem__ if names else str
     uf = _UnionFind(n, previous_ids)
     _seed_previous(uf, previous_ids, human)
     notes_uncertain, notes_related = [], []
@@ -97,8 +100,8 @@ def build_clusters(n: int, verdicts: dict, verdict_of, previous_ids: list, human
         clash = cross_conflict(ri, rj)
         if clash and not by_human:
             (x, y), cv = clash
-            notes_uncertain.append(PairNote(i, j, v.score, f"{v.reason}; but records {x} and {y} in the "
-                                                            f"joined cluster conflict ({cv.reason})"))
+            notes_uncertain.append(PairNote(i, j, v.score, f"{v.reason}; but records {name(x)} and {name(y)} "
+                                                            f"in the joined cluster conflict ({cv.reason})"))
             continue
         uf.union(ri, rj)
 

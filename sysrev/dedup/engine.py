@@ -51,13 +51,16 @@ def deduplicate(records: list[Record], *, labels: list[str] | None = None, decis
 
     ``labels`` are stable names of the records (``database:source_id``) that ``decisions`` refer to:
     ``decisions`` maps ``frozenset({label_a, label_b})`` to ``same``/``different``/``related`` (a human's
-    verdict, which overrides the rules). ``previous_ids[i]`` is the record ID record ``i`` received in an
-    earlier run (``""`` if new); such clusters are kept together. ``progress`` shows a progress bar (default:
-    when stderr is a terminal).
+    verdict, which overrides the rules); without labels, decisions name records by position (``"0"``).
+    Reasons that mention a record other than the pair's own name it by its label, or without labels by
+    :func:`record_name`. ``previous_ids[i]`` is the record ID record ``i`` received in an earlier run (``""``
+    if new); such clusters are kept together. ``progress`` shows a progress bar (default: when stderr is a
+    terminal).
     """
     n = len(records)
     if progress is None:
         progress = sys.stderr.isatty()
+    names = list(labels) if labels else [record_name(r, i) for i, r in enumerate(records)]
     labels = labels or [str(i) for i in range(n)]
     previous_ids = previous_ids or [""] * n
     with tqdm(total=n, desc="dedup: keys", unit="rec", disable=not progress, leave=False) as bar:
@@ -84,9 +87,20 @@ def deduplicate(records: list[Record], *, labels: list[str] | None = None, decis
     def verdict_of(i: int, j: int):
         return compare(keys[i], keys[j])
 
-    clustering = build_clusters(n, verdicts, verdict_of, previous_ids, human)
+    clustering = build_clusters(n, verdicts, verdict_of, previous_ids, human, names)
     return DedupResult(clusters=clustering.clusters, uncertain=clustering.uncertain, related=clustering.related,
                        problems=problems, keys=keys, compared_pairs=len(pairs))
+
+
+def record_name(record: Record, position: int) -> str:
+    """How a reviewer can find ``record`` (at ``position`` in the input) when the caller gave no labels: its
+    source and source ID (``pubmed:111``), the source ID alone, the start of its title, or as a last resort
+    its 1-based place in the input."""
+    if record.source_id:
+        return f"{record.source}:{record.source_id}" if record.source else record.source_id
+    if record.title:
+        return repr(record.title if len(record.title) <= 50 else record.title[:50].rstrip() + "…")
+    return f"input record {position + 1}"
 
 
 def mark_recurring_titles(keys: list) -> None:

@@ -192,8 +192,9 @@ def _refuse_truncated(parsed: ParsedFile, path: Path, allow: bool) -> None:
         raise InputError(f"{cut.what}: the file looks cut off (an interrupted download or copy?); nothing was "
                          f"imported. Export the file again, or use --allow-truncated to import the {complete} "
                          f"complete record(s) and {dropped}", path=path, line=cut.line)
-    parsed.warnings.append(f"{path}, line {cut.line}: {cut.what}; the file is cut off there, so "
-                           f"{cut.records} incomplete record(s) were dropped and {complete} kept (--allow-truncated)")
+    # First, not last: commands show only the first warnings of a file, and this one says records were lost.
+    parsed.warnings.insert(0, f"{path}, line {cut.line}: {cut.what}; the file is cut off there, so {cut.records} "
+                              f"incomplete record(s) were dropped and {complete} kept (--allow-truncated)")
 
 
 def _finish(parsed: ParsedFile, path: Path, source: str) -> None:

@@ -22,12 +22,14 @@ def distinct_pair(*pairs):
 
 def test_a_refused_join_is_queued_with_the_conflicting_pair_named():
     verdicts = {(0, 1): Verdict(DUPLICATE, 3.0, "same DOI"), (1, 2): Verdict(DUPLICATE, 2.0, "same title")}
-    result = build_clusters(3, verdicts, distinct_pair((0, 2)), ["", "", ""], {})
+    names = ["pubmed:111", "scopus:2-s2.0-1", "embase:L222"]
+    result = build_clusters(3, verdicts, distinct_pair((0, 2)), ["", "", ""], {}, names)
     assert result.clusters == [[0, 1], [2]]
     (note,) = result.uncertain
     assert (note.a, note.b, note.score) == (1, 2, 2.0)
-    assert note.reason == "same title; but records 0 and 2 in the joined cluster conflict (first pages differ " \
-                          "(575 vs 812))"
+    # the conflicting records (0 and 2) named as the reviewer knows them, not by their positions
+    assert note.reason == "same title; but records pubmed:111 and embase:L222 in the joined cluster conflict " \
+                          "(first pages differ (575 vs 812))"
 
 
 def test_a_chain_without_conflict_becomes_one_cluster():

@@ -104,7 +104,39 @@ def test_a_cluster_joined_by_a_reviewer_is_checked_against_a_record_blocking_nev
     assert result.compared_pairs == 2  # the candidate pair and the decided pair; 1–2 only in the check
     assert result.clusters == [[0, 2], [1]]
     (note,) = result.uncertain
-    assert (note.a, note.b) == (0, 1) and "records 1 and 2 in the joined cluster conflict" in note.reason
+    # the conflicting records are named as the reviewer knows them (their labels), not by position
+    assert (note.a, note.b) == (0, 1)
+    assert "records scopus:2-s2.0-1 and pubmed:222 in the joined cluster conflict" in note.reason
+
+
+def test_without_labels_a_refused_join_names_the_conflicting_records_by_source_and_source_id():
+    # the same situation as above through the library call without labels: the decision names records by
+    # position ("0", "2"), but the note a reviewer reads names them by database and source ID
+    records = three_records()
+    for record, database in zip(records, ["pubmed", "scopus", "pubmed"]):
+        record.source = database
+    result = deduplicate(records, decisions={frozenset({"0", "2"}): "same"}, progress=False)
+    assert result.clusters == [[0, 2], [1]]
+    (note,) = result.uncertain
+    assert "records scopus:2-s2.0-1 and pubmed:222 in the joined cluster conflict" in note.reason
+    # a record with neither source ID nor title is named by its place in the input, counted from 1
+    records[2] = Record(source_id="", **dict(OTHER, title=""))
+    result = deduplicate(records, decisions={frozenset({"0", "2"}): "same"}, progress=False)
+    (note,) = result.uncertain
+    assert "records scopus:2-s2.0-1 and input record 3 in the joined cluster conflict" in note.reason
+
+
+def test_a_record_without_labels_is_named_by_what_a_reviewer_can_find():
+    assert engine.record_name(Record(source_id="111", source="pubmed"), 0) == "pubmed:111"
+    assert engine.record_name(Record(source_id="trial-7"), 0) == "trial-7"
+    long_title = "Ultrasound-guided versus fluoroscopy-guided facet joint injections: a randomised trial"
+    assert engine.record_name(Record(source_id="", title=long_title), 0) == \
+        "'Ultrasound-guided versus fluoroscopy-guided facet…'"  # the first 50 characters
+    assert engine.record_name(Record(source_id="", title="Short title"), 0) == "'Short title'"
+    # 50 characters are shown whole, a 51st is cut with an ellipsis
+    assert engine.record_name(Record(source_id="", title="t" * 50), 0) == "'" + "t" * 50 + "'"
+    assert engine.record_name(Record(source_id="", title="t" * 51), 0) == "'" + "t" * 50 + "…'"
+    assert engine.record_name(Record(source_id=""), 4) == "input record 5"  # 1-based, as a reviewer counts
 
 
 def test_each_record_gets_its_keys_and_a_record_without_title_is_listed_as_a_problem():

@@ -55,3 +55,74 @@ def test_unreadable_input_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(cli, ["dedup", str(bad), "--clusters", str(tmp_path / "o.csv")])
     assert result.exit_code == 2 and "bad.ris" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "o.csv").exists()
+
+
+# Two copies of one trial (title, first author and year agree), then a third record cut off mid-field: the
+# download stopped there.
+# The cut-off record starts on line 15 (lines 1–6 the first record, 7 blank, 8–13 the second, 14 blank).
+CUT_RIS = """TY  - JOUR
+ID  - pubmed-1
+TI  - Ultrasound-guided versus fluoroscopy-guided facet joint injections: a randomised trial
+AU  - Smith, John
+PY  - 2015
+ER  - 
+
+TY  - JOUR
+ID  - embase-7
+TI  - ULTRASOUND-GUIDED VERSUS FLUOROSCOPY-GUIDED FACET JOINT INJECTIONS: A RANDOMISED TRIAL
+AU  - Smith, J.
+PY  - 2015
+ER  - 
+
+TY  - JOUR
+ID  - embase-8
+TI  - Radiofrequency denervation of the sacro"""
+
+
+def test_a_cut_off_file_is_refused_naming_the_line_and_nothing_is_written(tmp_path):
+    export = tmp_path / "cut.ris"
+    export.write_text(CUT_RIS, encoding="utf-8")
+    out = tmp_path / "clusters.csv"
+    result = CliRunner().invoke(cli, ["dedup", str(export), "--clusters", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {export}, line 15: ") and "--allow-truncated" in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    # an OUT.csv from an earlier run is left as it was
+    out.write_text("record_id,cluster_id\nold,1\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["dedup", str(export), "--clusters", str(out)])
+    assert result.exit_code == 2
+    assert out.read_text(encoding="utf-8") == "record_id,cluster_id\nold,1\n"
+
+
+def test_allow_truncated_clusters_the_complete_records_and_says_what_was_dropped(tmp_path):
+    export = tmp_path / "cut.ris"
+    export.write_text(CUT_RIS, encoding="utf-8")
+    out = tmp_path / "clusters.csv"
+    result = CliRunner().invoke(cli, ["dedup", str(export), "--clusters", str(out), "--allow-truncated"])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {export}, line 15: " in result.stderr
+    assert "1 incomplete record(s) were dropped and 2 kept (--allow-truncated)" in result.stderr
+    ids, rows = clusters(out)
+    assert len(rows) == 2 and "embase-8" not in ids  # the cut-off record is not clustered
+    assert ids["pubmed-1"] == ids["embase-7"]  # the two copies of the trial are one cluster
+    assert "records: 2; clusters: 1" in result.output
+
+
+def test_allow_truncated_without_files_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(cli, ["dedup", "--project", str(tmp_path), "--allow-truncated"])
+    assert result.exit_code == 2 and "need input FILEs" in result.output
+
+
+def test_the_cut_off_warning_is_shown_even_after_many_other_warnings(tmp_path):
+    # Twelve stray 'ER' lines (a warning each, more than the command shows per file) before the records: the
+    # warning that records were dropped must not be among the ones folded into "… and N more".
+    export = tmp_path / "cut.ris"
+    export.write_text("ER  - \n" * 12 + CUT_RIS, encoding="utf-8")
+    out = tmp_path / "clusters.csv"
+    result = CliRunner().invoke(cli, ["dedup", str(export), "--clusters", str(out), "--allow-truncated"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("'ER' without a record before it") < 12  # the cap did fold some warnings
+    assert f"more warnings about {export}" in result.stderr
+    assert f"warning: {export}, line 27: " in result.stderr  # 12 stray lines + the record's line 15
+    assert "1 incomplete record(s) were dropped and 2 kept (--allow-truncated)" in result.stderr

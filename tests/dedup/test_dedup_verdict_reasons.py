@@ -2,8 +2,8 @@
 column, ``sysrev dedup review``, ``extra.dedup_related`` in ``records.jsonl``).
 
 A reason must say what decided the pair — which identifier, which field agrees or differs — and it is a
-lower-case clause: the clustering step joins it into longer notes ("same title; but records 0 and 2 in the
-joined cluster conflict (first pages differ …)", "…; would join existing records R000003 and R000007"), so
+lower-case clause: the clustering step joins it into longer notes ("same title; but records pubmed:1 and embase:9 in
+the joined cluster conflict (first pages differ …)", "…; would join existing records R000003 and R000007"), so
 only acronyms and names keep their capitals (``DOI/PMID``, ``Cochrane``).
 """
 
