@@ -15,8 +15,9 @@ the field is read as not stated for those records — as if the export had no is
 once per origin. Every other field, and every other origin's issue field, is still compared as before.
 """
 
-import re
 from collections import defaultdict
+
+from sysrev.normalise import is_plain_number
 
 # Fewer records than this cannot tell a counter from chance.
 MIN_RECORDS = 20
@@ -26,8 +27,6 @@ MIN_DISTINCT_SHARE = 0.95
 # A counter's values fill their span: the span (highest − lowest + 1) is at most this many times the number
 # of distinct values (a quarter of the numbers may be missing, e.g. deleted records).
 MAX_SPAN_RATIO = 1.25
-# Plain ASCII digits only: str.isdigit() also accepts '²' or '٣', which int() refuses or reads otherwise.
-_ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 def ignore_counter_issues(records, keys, origins) -> list:
@@ -57,7 +56,7 @@ def ignore_counter_issues(records, keys, origins) -> list:
 
 def _counter_numbers(values: list) -> set | None:
     """The distinct values as integers when they look like a record counter, else None."""
-    if len(values) < MIN_RECORDS or not all(_ASCII_DIGITS.fullmatch(v) for v in values):
+    if len(values) < MIN_RECORDS or not all(is_plain_number(v) for v in values):
         return None
     numbers = {int(v) for v in values}
     if len(numbers) < MIN_DISTINCT_SHARE * len(values):
