@@ -1,9 +1,10 @@
 """Read the CSV tables a review team edits by hand, and refuse one that was cut off.
 
-The extraction tables (``analysis/extraction/*.csv``, ``studies.csv``), ``analysis/exemptions.csv`` and the
-DATA.csv of ``sysrev meta pool`` are typed in spreadsheets and text editors, then copied, synced and
-downloaded. A copy interrupted mid-row would otherwise read as a complete, shorter table: the last row
-``Smith 2020,12.5,3.1,40`` cut to ``Smith 2020,12.5,3.1,4`` pools n = 4 without a word.
+The extraction tables (``analysis/extraction/*.csv``, ``studies.csv``), ``analysis/exemptions.csv``, the
+DATA.csv of ``sysrev meta pool``/``cumulative``/``tsa`` and the weights CSV of ``sysrev rob plot`` are typed
+in spreadsheets and text editors, then copied, synced and downloaded. A copy interrupted mid-row would
+otherwise read as a complete, shorter table: the last row ``Smith 2020,12.5,3.1,40`` cut to
+``Smith 2020,12.5,3.1,4`` pools n = 4 without a word.
 
 CSV has no record terminator, so a cut can only be seen at the end of the file. The rules, each derived from
 what a complete file can and cannot look like:
@@ -72,42 +73,43 @@ def check_table_end(text: str, path, *, delimiter: str = ",") -> None:
 
     The header is the first row that is not blank, the last row the last that is not blank (rows of empty or
     space-only cells are blank: the readers skip them)."""
-    rows = _rows(text, delimiter)
-    if not rows:
+    lines = io.StringIO(text, newline="").readlines()  # the physical lines the csv module counts
+    found = _header_and_last_row(lines, delimiter)
+    if found is None:
         return
-    start, line, cells = rows[-1]
-    row_text = text[start:]
-    if _open_quote(row_text, delimiter):
+    columns, start, end, cells = found
+    if _open_quote("".join(lines[start:]), delimiter):
         raise InputError(f"a quoted cell of the last row is never closed (the file ends inside it): {_CUT}; "
-                         "restore the file, or close the quote", path=path, line=line)
-    if len(rows) == 1 or text.endswith(("\n", "\r")) or _followed_by_blank_line(row_text, delimiter):
-        return
-    columns = len(rows[0][2])
+                         "restore the file, or close the quote", path=path, line=start + 1)
+    if cells is None or end < len(lines) or text.endswith(("\n", "\r")):
+        return  # a header alone, or a last row followed by a line break
     if len(cells) < columns:
         raise InputError(f"the last row has {len(cells)} of the header's {columns} cells and no line break after "
-                         f"it: {_CUT}; restore the file, or complete the row", path=path, line=line)
+                         f"it: {_CUT}; restore the file, or complete the row", path=path, line=start + 1)
     if len(cells) == columns:
-        warnings.warn(f"{path}, line {line}: the file does not end with a line break, so a last value cut off "
-                      "by an interrupted copy or download cannot be ruled out; check this row, then end the file "
-                      "with a line break", CutOffWarning, stacklevel=2)
+        warnings.warn(f"{path}, line {start + 1}: the file does not end with a line break, so a last value cut "
+                      "off by an interrupted copy or download cannot be ruled out; check this row, then end the "
+                      "file with a line break", CutOffWarning, stacklevel=2)
 
 
-def _rows(text: str, delimiter: str) -> list[tuple[int, int, list[str]]]:
-    """``(offset, line, cells)`` of every row that is not blank, read as the readers read (not strict); [] for
-    text the csv module cannot read at all."""
-    buffer = io.StringIO(text, newline="")
-    reader = csv.reader(buffer, delimiter=delimiter)
-    rows = []
-    while True:
-        start, line = buffer.tell(), reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return rows
-        except csv.Error:
-            return []  # malformed (e.g. a cell over the csv module's size limit): the reader reports where
-        if any(cell.strip() for cell in cells):
-            rows.append((start, line, cells))
+def _header_and_last_row(lines: list[str], delimiter: str):
+    """``(header cell count, first line index of the last row, line index after it, its cells)`` of a table's
+    physical ``lines``, read as the readers read them (not strict); cells None when the header is the last row;
+    None for a table without rows or one the csv module cannot read (the reader reports where)."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    columns = last = None
+    start = 0
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                if columns is None:
+                    columns, last = len(cells), (start, reader.line_num, None)
+                else:
+                    last = (start, reader.line_num, cells)
+            start = reader.line_num
+    except csv.Error:  # e.g. a cell over the csv module's size limit
+        return None
+    return None if last is None else (columns, *last)
 
 
 def _open_quote(row_text: str, delimiter: str) -> bool:
@@ -118,9 +120,3 @@ def _open_quote(row_text: str, delimiter: str) -> bool:
     except csv.Error as exc:
         return "unexpected end of data" in str(exc)
     return False
-
-
-def _followed_by_blank_line(row_text: str, delimiter: str) -> bool:
-    """Whether a (blank) row follows the last row, so a line break ends it."""
-    return len(list(csv.reader(io.StringIO(row_text, newline=""), delimiter=delimiter))) > 1
-
