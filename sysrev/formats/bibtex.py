@@ -28,7 +28,7 @@ from bibtexparser.bparser import BibTexParser
 from bibtexparser.latexenc import latex_to_unicode
 
 from sysrev.errors import InputError
-from sysrev.formats.fields import build_record, first, scopus_eid
+from sysrev.formats.fields import build_record, first, pmid_in_text, scopus_eid
 from sysrev.formats.result import ParsedFile, Truncation
 
 _ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]*)", re.MULTILINE)
@@ -296,7 +296,8 @@ def _to_record(entry: dict, *, source: str, dialect: str, fallback_id: str):
         issue=first(value.get("number"), value.get("issue")),
         pages=value.get("pages") or value.get("art_number") or value.get("eid", ""),
         doi=value.get("doi", ""),
-        pmid=value.get("pmid", "") or (eprint if eprint_type in _EPRINT_PMID else ""),
+        pmid=value.get("pmid", "") or (eprint if eprint_type in _EPRINT_PMID else "")
+        or pmid_in_text(value.get("note"), value.get("annote"), value.get("extra")),
         pmcid=value.get("pmcid", "") or (eprint if eprint_type in _EPRINT_PMCID else ""),
         issn=value.get("issn", ""),
         language=first(value.get("language"), value.get("langid")),

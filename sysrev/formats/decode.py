@@ -37,8 +37,16 @@ class DecodedText:
 def decode_bytes(data: bytes, *, name: str = "file") -> DecodedText:
     """Decode ``data``: a BOM decides; else UTF-8; else cp1252 (then Latin-1) with a warning.
 
-    The BOM is removed, so readers never see U+FEFF before the first tag.
+    The BOM is removed, so readers never see U+FEFF before the first tag. Line ends doubled to CR CR LF are
+    made single (:func:`undouble_line_ends`).
     """
+    decoded = _decode(data, name)
+    decoded.text, warning = undouble_line_ends(decoded.text, name)
+    decoded.warnings += [warning] if warning else []
+    return decoded
+
+
+def _decode(data: bytes, name: str) -> DecodedText:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -65,6 +73,21 @@ def decode_bytes(data: bytes, *, name: str = "file") -> DecodedText:
                    "export) - check accented characters in the imported records")
         return DecodedText(text, encoding, [warning])
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+
+
+def undouble_line_ends(text: str, name: str = "file") -> tuple[str, str]:
+    """``text`` with CR CR LF line ends read as one line end, and a warning saying so (else ``""``).
+
+    A Windows file (CR LF) copied once more in text mode, or saved by a tool that adds a CR before every LF
+    (some FTP clients, e-mail gateways, older Windows scripts), ends its lines with CR CR LF. Read as written,
+    every line is followed by an empty one, and MEDLINE and EndNote tagged files, whose records end at an
+    empty line, fall apart into one record per field. Only a file whose every LF follows two CRs is changed.
+    """
+    doubled = text.count("\r\r\n")
+    if not doubled or doubled != text.count("\n"):
+        return text, ""
+    return text.replace("\r\r\n", "\r\n"), (f"{name}: every line ends with CR CR LF (a Windows file converted "
+                                               "twice); each was read as one line end")
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

@@ -21,7 +21,8 @@ from sysrev.normalise import (
 )
 from sysrev.records import Record
 
-_PMID_IN_TEXT = re.compile(r"\bPMID\s*[:=]?\s*(\d{1,9})\b", re.IGNORECASE)
+# EBSCO (CINAHL, MEDLINE via EBSCOhost) writes the PMID with NLM's prefix: "PMID: NLM30512345".
+_PMID_IN_TEXT = re.compile(r"\bPMID\s*[:=]?\s*(?:NLM)?(\d{1,9})\b", re.IGNORECASE)
 _PMCID_IN_TEXT = re.compile(r"\bPMC\s?\d{3,9}\b", re.IGNORECASE)
 _MAX_PAGES_LENGTH = 30
 _EID = re.compile(r"\beid=(2-s2\.0-\d+)")
@@ -74,7 +75,8 @@ def join_pages(start, end="") -> str:
 
 
 def pmid_in_text(*values) -> str:
-    """A PMID written as ``PMID: 123`` anywhere in ``values`` (EndNote notes, Scopus N1), else ``""``."""
+    """A PMID written as ``PMID: 123`` anywhere in ``values`` (EndNote notes, Scopus N1, Zotero's BibTeX
+    ``note``; EBSCO's ``PMID: NLM123``), else ``""``."""
     for text in as_list(list(values)):
         match = _PMID_IN_TEXT.search(text)
         if match:
@@ -115,6 +117,25 @@ def doi_from(*values, urls_only=False) -> str:
     return ""
 
 
+# What exporters write where the rest of a long author list was cut: ERIC's "And Others", "et al.".
+_AUTHOR_PLACEHOLDER = re.compile(r"^\W*(?:and\s+others|others|et\.?\s*al\.?|\.\.\.|…)\W*$", re.IGNORECASE)
+
+
+def single_names(names) -> list[str]:
+    """``names`` with each value holding several names split at ``;`` and placeholders dropped.
+
+    A semicolon never occurs inside one person's name, but some exporters put a whole author list on one
+    line (``AU  - Smith, J.; Doe, K.``); read as one name it would merge the authors. ERIC's ``AU  - And
+    Others`` and an ``et al.`` are not authors.
+    """
+    single = []
+    for name in names:
+        for part in strip_markup(name).split(";"):  # entities first: "&amp;" holds a semicolon
+            if part.strip() and not _AUTHOR_PLACEHOLDER.match(part):
+                single.append(part)
+    return single
+
+
 def build_record(*, source_id, source="", title="", abstract="", authors=(), year=None, journal="",
                  journal_abbrev="", volume="", issue="", pages="", doi="", pmid="", pmcid="", issn="",
                  language="", publication_types=(), keywords=(), url="", extra=None,
@@ -122,12 +143,13 @@ def build_record(*, source_id, source="", title="", abstract="", authors=(), yea
     """A Record with every field normalised (markup stripped, DOI/PMID/ISSN canonical, pages expanded …).
 
     ``authors`` is a list of names in any common order (see :func:`sysrev.normalise.parse_author`);
-    ``split_authors`` optionally splits one string of several names first. Duplicate keywords are dropped.
+    ``split_authors`` optionally splits one string of several names first; :func:`single_names` then splits
+    values holding several names and drops placeholders. Duplicate keywords are dropped.
     """
     names = authors
     if isinstance(names, str):
         names = split_authors(names) if split_authors else [names]
-    author_list = [a for a in (parse_author(n) for n in names) if a]
+    author_list = [a for a in (parse_author(n) for n in single_names(names)) if a]
     keyword_list = list(dict.fromkeys(strip_markup(k) for k in as_list(list(keywords)) if strip_markup(k)))
     extra = dict(extra or {})
     parsed_year = parse_year(year)

@@ -48,9 +48,11 @@ def _split_records(lines, path):
     """Return ``[(first_line_number, lines)]``, one per blank-line-separated record, and warnings.
 
     Every line is checked: a tag line, or a continuation (six leading spaces). A paragraph of other text
-    standing alone between records is skipped with a warning; such text inside a record is an error.
+    standing alone between records is skipped with a warning; such text inside a record is an error. A
+    second ``PMID`` line starts a new record even without a blank line before it (with a warning), so two
+    records are never merged into one.
     """
-    records, warnings = [], []
+    records, warnings, joined_at = [], [], []
     current, start, stray_at = [], None, None
     ovid = False
 
@@ -80,6 +82,12 @@ def _split_records(lines, path):
             current.append("      " + line.strip() + "\n")  # an abstract's next paragraph
         elif match and stray_at is None:
             tag, value = match.group(1), match.group(2).strip()
+            if tag == "PMID" and any(seen.startswith("PMID") for seen in current):
+                # Every PubMed record has one PMID: a second one is the next record, its blank line lost
+                # (files joined with `cat`, text copied from PubMed's "PubMed format" page).
+                joined_at.append(number)
+                close()
+                current, start = [], None
             # Bio.Medline reads the tag from the first four columns and the value from column seven.
             current.append(f"{tag:<4}- {value}\n")
             start = start or number
@@ -92,6 +100,10 @@ def _split_records(lines, path):
             raise InputError("text that is not a MEDLINE line directly before a record", path=path,
                              line=stray_at)
     close()
+    if joined_at:
+        shown = ", ".join(str(n) for n in joined_at[:5]) + (", …" if len(joined_at) > 5 else "")
+        warnings.append(f"{path}, line {shown}: {len(joined_at)} 'PMID' line(s) inside a record without the blank "
+                        "line that separates MEDLINE records; each was read as the start of a new record")
     return records, warnings
 
 

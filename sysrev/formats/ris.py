@@ -12,7 +12,8 @@ dialects seen in real exports:
 * PubMed via EndNote: ``AN`` is the PMID when the record comes from NLM (``DP  - NLM``);
 * Ovid/PsycINFO: ``1.`` counters and ``Provider:`` headers between records, a 4-letter ``PMID`` tag;
 * Scopus: the EID inside ``UR`` becomes the ``source_id`` (the same one a Scopus API search gives),
-  ``C7`` article numbers, ``DB  - Scopus``; Embase: ``U2`` holds the Embase ID, ``DB  - Embase``;
+  ``C7`` article numbers, ``C2`` the PubMed ID (a bare number), ``DB  - Scopus``; Embase: ``U2`` holds
+  the Embase ID, ``DB  - Embase``;
 * Rayyan: keywords continued on untagged lines (each line is one keyword), ``AN  - rayyan-…``;
 * Cochrane Library (CENTRAL): ``TY  -  JOUR`` (two spaces after the hyphen), ``AN  -  CN-…`` is the
   source_id, ``C3  -  PUBMED 12345678,EMBASE …`` gives the PMID, ``Record #3 of 18`` headers between records;
@@ -240,6 +241,8 @@ def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
     pmid = _one(tags, "PMID")
     if not pmid and dialect == "pubmed" and re.fullmatch(r"\d{1,9}", accession):
         pmid = accession
+    if not pmid and dialect == "scopus" and re.fullmatch(r"\d{1,9}", _one(tags, "C2")):
+        pmid = _one(tags, "C2")  # Scopus writes the PubMed ID, bare, in C2 (EndNote's C2 is the PMCID)
     pmid = pmid or pmid_in_text(*notes, accession) or _pubmed_accession(tags) or next(
         (normalise_pmid(u) for u in links if "pubmed" in u.lower() and normalise_pmid(u)), "")
     issn = _one(tags, "SN")
