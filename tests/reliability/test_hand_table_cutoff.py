@@ -267,3 +267,15 @@ def test_a_complete_table_without_its_last_line_break_is_never_refused(table):
         warnings.simplefilter("always")
         check_table_end(text, "t.csv", delimiter=delimiter)
     assert _rows_as_read(text, delimiter) == complete
+
+
+def test_a_table_read_by_several_checks_warns_once(tmp_path):
+    """`sysrev check` reads studies.csv in the extraction check and twice for the study table: one warning."""
+    root = tmp_path / "review"
+    (root / "analysis" / "extraction").mkdir(parents=True)
+    (root / "review.toml").write_text('[review]\ntitle = "t"\n', encoding="utf-8")
+    studies = root / "analysis" / "extraction" / "studies.csv"
+    studies.write_text("study,n_randomised\nPark 2013,120", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--project", str(root)])
+    assert result.stderr.count("warning: ") == 1
+    assert result.stderr.startswith(f"warning: {studies}, line 2: the file does not end with a line break")
