@@ -165,9 +165,14 @@ def _exempted_unknown_studies(path, table) -> list:
     import csv
 
     from sysrev.errors import InputError
+    from sysrev.hand_tables import read_table
 
+    try:
+        text = read_table(path)
+    except InputError:
+        return []  # cut off or not UTF-8: read_exemptions has reported it
     problems = []
-    rows = csv.reader(path.read_text(encoding="utf-8-sig").splitlines())
+    rows = csv.reader(text.splitlines())
     next(rows, None)
     for line, cells in enumerate(rows, start=2):
         study = cells[0].strip() if cells else ""
