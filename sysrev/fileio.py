@@ -4,7 +4,8 @@ A review's files are its record of what was done, so nothing is ever half-writte
 temporary file in the same folder, is flushed to disk, and only then renamed over the target (an atomic
 operation on POSIX file systems). A crash leaves either the old file or the new one, never a mixture.
 The new file gets the old one's permissions, or the usual ones for a new file (0666 less the umask), not the
-private 0600 of a temporary file, so co-reviewers on a shared machine can still read the project.
+private 0600 of a temporary file, so co-reviewers on a shared machine can still read the project; the
+temporary file has them from the start.
 
 A write killed between creating its temporary file and the rename (SIGKILL, out of memory, power loss) leaves
 that file behind: ``.NAME.sysrev-XXXXXXXX.tmp`` beside ``NAME``, which is untouched. The name pattern is
@@ -39,10 +40,10 @@ def atomic_write_bytes(path, data: bytes) -> Path:
     fd, tmp = _claimed_temp(path)
     try:
         with os.fdopen(fd, "wb") as fh:  # the flock on fd lasts until the rename is done
+            os.fchmod(fd, _mode_for(path))  # first: a co-reviewer can open (and so check) a leftover of ours
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-            os.chmod(tmp, _mode_for(path))
             os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -11,6 +11,7 @@ running must survive ``--remove-leftovers`` all the same.
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -69,9 +70,11 @@ def _check(root, *extra):
 def test_a_write_killed_before_its_rename_is_listed_by_check_with_what_was_saved(project):
     target = project / "analysis" / "analyses.toml"
     saved = target.read_text(encoding="utf-8")
+    target.chmod(0o664)
     writer, temp = _start_write(target, "half of a new file")
     _kill(writer)
     assert temp.is_file() and temp.name.startswith(".analyses.toml.") and temp.name.endswith(".tmp")
+    assert stat.S_IMODE(temp.stat().st_mode) == 0o664  # not 0600: co-reviewers can check it too
     three_hours_ago = time.time() - 3 * 3600 - 120
     os.utime(temp, (three_hours_ago, three_hours_ago))
 
