@@ -23,8 +23,11 @@ def check(project_dir, remove_leftovers):
     if remove_leftovers:
         from sysrev.interrupted_writes import remove_leftovers as remove
 
-        for leftover in remove(project.root):
+        removed = remove(project.root)
+        for leftover in removed:
             click.echo(f"removed {leftover.path} (temporary file of an interrupted write of {leftover.target.name})")
+        if not removed:
+            click.echo("no temporary files of interrupted writes to remove")
     issues, checked = check_project(project)
     for issue in issues:
         click.echo(str(issue), err=issue.severity == ERROR)
