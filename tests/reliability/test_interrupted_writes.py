@@ -193,7 +193,7 @@ def test_other_names_are_not_temporary_files(name):
     assert interrupted_write_target(name) is None
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.skipif(shutil.which("git") is None, reason="the git program is not present on this machine")
 def test_the_project_gitignore_keeps_leftovers_out_of_git(project):
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     leftover = ".prisma.json.sysrev-abcd1234.tmp"
