@@ -24,13 +24,15 @@ from pathlib import Path
 
 try:
     import fcntl
-except ImportError:  # pragma: no cover - Windows, where an open file cannot be deleted anyway
+except ImportError:  # pragma: no cover - Windows: without flock no temporary file is taken for abandoned
     fcntl = None
 
-TEMP_MARK = ".sysrev-"  # between the target's name and the random part: no hand-made file is named so
-TEMP_SUFFIX = ".tmp"
-# tempfile.mkstemp's random part: 8 of [a-z0-9_] (tests/test_fileio.py checks real writes against it)
-_TEMP_NAME = re.compile(rf"\.(?P<target>.+){re.escape(TEMP_MARK)}[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}", re.DOTALL)
+_TEMP_MARK = ".sysrev-"  # between the target's name and the random part: no hand-made file is named so
+_TEMP_SUFFIX = ".tmp"
+# tempfile.mkstemp's random part is 8 of [a-z0-9_]; tests/reliability/test_interrupted_writes.py checks that
+# the names of real writes match
+_TEMP_NAME = re.compile(rf"\.(?P<target>.+){re.escape(_TEMP_MARK)}[a-z0-9_]{{8}}{re.escape(_TEMP_SUFFIX)}",
+                        re.DOTALL)
 
 
 def atomic_write_bytes(path, data: bytes) -> Path:
@@ -40,7 +42,7 @@ def atomic_write_bytes(path, data: bytes) -> Path:
     fd, tmp = _claimed_temp(path)
     try:
         with os.fdopen(fd, "wb") as fh:  # the flock on fd lasts until the rename is done
-            os.fchmod(fd, _mode_for(path))  # first: a co-reviewer can open (and so check) a leftover of ours
+            os.chmod(tmp, _mode_for(path))  # first: a co-reviewer can open (and so check) a leftover of ours
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -88,7 +90,7 @@ def _claimed_temp(path: Path) -> tuple[int, str]:
     then no longer leads to the open file, and another one is made.
     """
     while True:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", suffix=TEMP_SUFFIX, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{_TEMP_MARK}", suffix=_TEMP_SUFFIX, dir=path.parent)
         if fcntl is None or not _try_flock(fd, fcntl.LOCK_EX) or _same_file(tmp, fd):
             return fd, tmp
         os.close(fd)
