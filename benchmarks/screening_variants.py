@@ -60,10 +60,9 @@ VARIANTS = {
 }
 
 
-def texts_of(path, keywords: bool) -> list:
-    data = read_labelled_csv(path)
-    if keywords:
-        return data.texts
+def title_abstract_texts(path) -> list:
+    """Title + abstract of every row, without the keywords ``read_labelled_csv`` adds (the benchmark sets
+    name their columns ``title`` and ``abstract``)."""
     with open(path, newline="", encoding="utf-8-sig") as fh:
         return [" ".join(row.get(c) or "" for c in ("title", "abstract")) for row in csv.DictReader(fh)]
 
@@ -87,7 +86,7 @@ def run_variant(texts, labels, priors, seed, variant: Variant) -> list:
                 extra = rng.choice(rest, min(variant.presumed_exclusions, len(rest)), replace=False)
                 rows, y = np.concatenate([rows, extra]), np.concatenate([y, np.zeros(len(extra), dtype=int)])
             scores = ranker.model.scores(rows, y)
-            queue = rest[np.lexsort((ranker._tiebreak[rest], -scores[rest]))][::-1].tolist()
+            queue = ranker.by_score(rest, scores[rest])[::-1].tolist()
             since_fit = 0
         row = queue.pop()
         open_[row] = False
@@ -168,8 +167,8 @@ def main(argv=None):
         parser.error(f"no labelled sets in {args.sets}")
     runs = {name: {} for name in names}
     for path in sets:
-        labels = read_labelled_csv(path).labels
-        texts = {kw: texts_of(path, kw) for kw in (True, False)}
+        data = read_labelled_csv(path)
+        labels, texts = data.labels, {True: data.texts, False: title_abstract_texts(path)}
         for seed in range(1, args.seeds + 1):
             priors = draw_priors(labels, 1, 1, seed)
             for name in names:

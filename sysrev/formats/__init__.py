@@ -189,9 +189,9 @@ def _refuse_truncated(parsed: ParsedFile, path: Path, allow: bool) -> None:
     complete = len(parsed.records)
     dropped = "drop the cut-off one" if cut.records else "accept that later records may be missing"
     if not allow:
-        raise InputError(f"{cut.what}: the file looks cut off (an interrupted download or copy?); nothing was "
-                         f"imported. Export the file again, or use --allow-truncated to import the {complete} "
-                         f"complete record(s) and {dropped}", path=path, line=cut.line)
+        raise InputError(f"{cut.what}: the file looks cut off (an interrupted download or copy?), so none of it was "
+                         f"used. Export the file again, or use --allow-truncated to keep its {complete} complete "
+                         f"record(s) and {dropped}", path=path, line=cut.line)
     # First, not last: commands show only the first warnings of a file, and this one says records were lost.
     parsed.warnings.insert(0, f"{path}, line {cut.line}: {cut.what}; the file is cut off there, so {cut.records} "
                               f"incomplete record(s) were dropped and {complete} kept (--allow-truncated)")

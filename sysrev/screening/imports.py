@@ -28,6 +28,7 @@ from pathlib import Path
 
 from sysrev.errors import InputError
 from sysrev.formats.truncation import csv_cut
+from sysrev.screening.labelled_csv import LABEL_NAMES
 from sysrev.screening.log import Decision, now_timestamp, parse_timestamp
 from sysrev.screening.records import RecordMatcher
 
@@ -36,8 +37,8 @@ _RAYYAN_PAIR = re.compile(r'"([^"]*)"\s*=>\s*"([^"]*)"')
 _RAYYAN_REASONS = re.compile(r"RAYYAN-EXCLUSION-REASONS:\s*([^|]*)")
 _RAYYAN_DECISIONS = {"included": "include", "excluded": "exclude", "maybe": "maybe"}
 _COVIDENCE_REASON = re.compile(r"Exclusion reason:\s*([^;\n]+)", re.IGNORECASE)
-_ASREVIEW_LABELS = ("asreview_label", "included", "label_included", "final_included", "label", "included_label",
-                    "included_final", "included_flag", "include")
+# The reviewer's own decisions (ASReview LAB v2's asreview_label) before the data set's label columns.
+_ASREVIEW_LABELS = ("asreview_label", *(name for name in LABEL_NAMES if name != "asreview_label"))
 _DOI_COLUMNS = ("doi", "url")
 _TITLE_COLUMNS = ("title", "primary_title")
 

@@ -104,9 +104,11 @@ class Ranker:
         scores = self.scores(labelled) if len(rest) else None  # all rows: cheaper than slicing the matrix
         if scores is None:
             return rest.tolist()
-        # Sort by score (descending), ties by the seeded permutation.
-        keys = np.lexsort((self._tiebreak[rest], -scores[rest]))
-        return rest[keys].tolist()
+        return self.by_score(rest, scores[rest]).tolist()
+
+    def by_score(self, rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """``rows`` sorted by their ``scores`` (highest first), ties broken by the seeded permutation."""
+        return rows[np.lexsort((self._tiebreak[rows], -scores))]
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,8 @@ def test_a_cut_inside_the_last_record_is_an_error_naming_its_line(tmp_path, name
     message = str(err.value)
     assert err.value.line == THIRD_RECORD_LINE[name]
     assert message.startswith(f"{cut}, line {THIRD_RECORD_LINE[name]}: ") and "--allow-truncated" in message
-    assert "import the 2 complete record(s) and drop the cut-off one" in message
+    assert ("none of it was used. Export the file again, or use --allow-truncated to keep its 2 complete "
+            "record(s) and drop the cut-off one") in message
     allowed = load_references(cut, allow_truncated=True)
     assert _dicts(allowed.records) == _full(name)[:2]
     assert any(f"line {THIRD_RECORD_LINE[name]}" in w and "1 incomplete record(s) were dropped and 2 kept" in w
