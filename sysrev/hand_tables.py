@@ -10,7 +10,8 @@ CSV has no record terminator, so a cut can only be seen at the end of the file. 
 what a complete file can and cannot look like:
 
 * bytes that stop inside a UTF-8 character: no text file ends there, an error;
-* a quoted cell still open at the end of the file: no complete file ends inside quotes, an error;
+* a quoted cell still open at the end of the file: no complete file ends inside quotes, an error (the quote
+  state is read exactly from the start of the last row, :mod:`sysrev.csv_quotes`: ``"He said ""`` is open);
 * a last row with no line break after it and fewer cells than the header: an error (a row typed short would
   be refused by every reader anyway; a cut is its likeliest cause, and the message says so);
 * a last row with no line break after it but all its cells: a file cut inside its last value and a complete
@@ -18,7 +19,8 @@ what a complete file can and cannot look like:
   look the same. Refusing it would stop a complete file, so this is a :class:`CutOffWarning` naming the
   line; ending the file with a line break (Excel, LibreOffice, R, pandas and sysrev always write one)
   silences it. A last cell ending in a quote is no proof either: a quoted cell cut between the two quotes
-  of an escaped quote (``""``) reads as a closed cell.
+  of an escaped quote (``""``) reads as a closed cell, so it is the same warning (the import of exports
+  decides this case the same way, :func:`sysrev.formats.truncation.csv_unsure_end`).
 
 A file cut exactly after a line break is a complete table with fewer rows and cannot be told from one; it is
 read as such (every value read is then a value of the file, unchanged).
@@ -31,6 +33,7 @@ import io
 import warnings
 from pathlib import Path
 
+from sysrev.csv_quotes import OPEN, quote_state_at_end
 from sysrev.errors import InputError
 
 _CUT = "the file looks cut off (an interrupted copy or download?)"
@@ -78,7 +81,7 @@ def check_table_end(text: str, path, *, delimiter: str = ",") -> None:
     if found is None:
         return
     columns, start, end, cells = found
-    if _open_quote("".join(lines[start:]), delimiter):
+    if quote_state_at_end("".join(lines[start:]), delimiter=delimiter) == OPEN:
         raise InputError(f"a quoted cell of the last row is never closed (the file ends inside it): {_CUT}; "
                          "restore the file, or close the quote", path=path, line=start + 1)
     if cells is None or end < len(lines) or text.endswith(("\n", "\r")):
@@ -110,13 +113,3 @@ def _header_and_last_row(lines: list[str], delimiter: str):
     except csv.Error:  # e.g. a cell over the csv module's size limit
         return None
     return None if last is None else (columns, *last)
-
-
-def _open_quote(row_text: str, delimiter: str) -> bool:
-    """Whether the text from the last row on ends inside a quoted cell (the csv grammar, strictly read; the
-    readers' lenient reading would close the cell at the end of the file)."""
-    try:
-        list(csv.reader(io.StringIO(row_text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        return "unexpected end of data" in str(exc)
-    return False

@@ -24,7 +24,7 @@ from pathlib import Path
 from sysrev.errors import InputError
 from sysrev.formats.fields import build_record, doi_from, first, join_pages, pmid_in_text, scopus_eid
 from sysrev.formats.result import ParsedFile
-from sysrev.formats.truncation import csv_cut
+from sysrev.formats.truncation import csv_cut, csv_unsure_end
 from sysrev.normalise import clean_text, is_plain_number, normalise_pmid
 
 # Record field → accepted column names, compared by _key (lower case, letters and digits only).
@@ -236,6 +236,8 @@ def parse_csv(text: str, *, path="file", source="") -> ParsedFile:
     if truncated is not None:
         records.pop()
         warnings = [w for w in warnings if not w.startswith(f"{path}, line {truncated.line}: ")]
+    elif last_row is not None and (unsure := csv_unsure_end(text, reader.dialect, last_row[0])):
+        warnings.append(f"{path}, line {last_row[0]}: {unsure}")
     if not records and truncated is None:
         raise InputError("the CSV file has a header but no rows", path=path)
     return ParsedFile(records=records, format="csv", dialect=dialect, warnings=warnings, truncated=truncated)

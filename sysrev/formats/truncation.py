@@ -6,24 +6,29 @@ A cut is recognised from the structure of the format, never from one example:
 * a bracket or element that never closes (a BibTeX entry's braces, an XML element, a JSON array);
 * for line formats whose records have no terminator (MEDLINE/NBIB, EndNote tagged, CSV): a last line with no
   line break (every exporter ends its lines; a copy cut mid-line does not), an open quotation mark, fewer
-  cells than the header, or a record that lacks the closing field every record of its kind ends with.
+  cells than the header, or a record that lacks the closing field every record of its kind ends with. A CSV
+  file ending, without a line break, on a quote that closes its last cell may be complete or cut between the
+  two quotes of an escaped ``""``: a warning, not a cut (:func:`csv_unsure_end`).
 
 This module holds what several readers share; each reader applies the rules of its format and reports the
 cut as :class:`sysrev.formats.result.Truncation`.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from xml.parsers import expat
 
+from sysrev.csv_quotes import AFTER_QUOTE, OPEN, dialect_quote_state
 from sysrev.errors import InputError
 from sysrev.formats.result import Truncation
 from sysrev.formats.safexml import as_expat_input, refuse_internal_subset
 
 MID_LINE = ("the file ends in the middle of a line (no line break after its last line), inside this record; "
             "if the file is complete, end it with a line break")
+
+UNSURE_END = ("the file ends right after a closing quote with no line break: its last value may have been cut "
+              "off between the two quotes of an escaped \"\" (an interrupted copy or download?); check that "
+              "value, then end the file with a line break")
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -105,27 +110,34 @@ def csv_cut(text: str, dialect, columns: int, last_row: tuple[int, int], short_r
     length, ``last_row`` the (line, cell count) of the last non-empty row, ``short_rows`` how many rows have
     fewer cells than the header.
 
-    CSV has no record terminator; a row cut off shows as a quoted cell still open at the end of the file, as
-    fewer cells than the header where every other row has them all, or as a last line with no line break
-    that does not end with a closed quoted cell (exporters end every row with a line break)."""
+    CSV has no record terminator; a row cut off shows as a quoted cell still open at the end of the file (the
+    quote state read exactly, :mod:`sysrev.csv_quotes`: ``"He said ""`` is open), as fewer cells than the
+    header where every other row has them all, or as a last line with no line break (exporters end every row
+    with a line break). One end cannot be told apart: a last line ending with a quote that closes its cell is
+    a complete quoted cell or one cut between the two quotes of an escaped ``""``; that is not a cut here but
+    :func:`csv_unsure_end` (a warning, as for hand-edited tables)."""
     row_line, cells = last_row
-    tail = text[_offset_of_line(text, row_line):]
-    quoted = dialect.quoting != csv.QUOTE_NONE
-    try:
-        list(csv.reader(io.StringIO(tail, newline=""), dialect=dialect, strict=True))
-        strict_ok = True
-    except csv.Error as exc:
-        if quoted and "unexpected end of data" in str(exc):
-            return Truncation(line=row_line, what="a quoted cell of the last row is never closed (the file ends "
-                                                  "inside it)")
-        strict_ok = False
+    state = dialect_quote_state(text[_offset_of_line(text, row_line):], dialect)
+    if state == OPEN:
+        return Truncation(line=row_line, what="a quoted cell of the last row is never closed (the file ends "
+                                              "inside it)")
     if cells < columns and short_rows == 1:
         return Truncation(line=row_line, what=f"the last row has {cells} cell(s) where the header and every other "
                                               f"row have {columns}")
-    closed_quote = quoted and strict_ok and tail.rstrip().endswith(dialect.quotechar)
-    if ends_mid_line(text) and not closed_quote:
+    if ends_mid_line(text) and state != AFTER_QUOTE:
         return Truncation(line=row_line, what=MID_LINE)
     return None
+
+
+def csv_unsure_end(text: str, dialect, row_line: int) -> str | None:
+    """A warning (without the file and line) when the CSV ``text`` ends, with no line break, on a quote that
+    closes the last cell of the row starting at ``row_line``: a file cut between the two quotes of an escaped
+    ``""`` in that cell ends the same way, so the last value may be incomplete; else None."""
+    if not ends_mid_line(text):
+        return None
+    if dialect_quote_state(text[_offset_of_line(text, row_line):], dialect) != AFTER_QUOTE:
+        return None
+    return UNSURE_END
 
 
 def _offset_of_line(text: str, line: int) -> int:

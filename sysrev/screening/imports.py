@@ -23,11 +23,13 @@ nothing, or has a decision sysrev cannot place (an unknown exclusion reason at f
 import csv
 import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysrev.errors import InputError
-from sysrev.formats.truncation import csv_cut
+from sysrev.formats.truncation import csv_cut, csv_unsure_end
+from sysrev.hand_tables import CutOffWarning
 from sysrev.screening.labelled_csv import LABEL_NAMES
 from sysrev.screening.log import Decision, now_timestamp, parse_timestamp
 from sysrev.screening.records import RecordMatcher
@@ -155,6 +157,8 @@ def _read_csv(path):
     if cut is not None:  # a decision read from half a row would be a wrong decision
         raise InputError(f"{cut.what}: the file looks cut off (an interrupted download or copy?); nothing was "
                          "imported. Export it again", path=path, line=cut.line)
+    if counts and (unsure := csv_unsure_end(text, dialect, counts[-1][0])):
+        warnings.warn(f"{path}, line {counts[-1][0]}: {unsure}", CutOffWarning, stacklevel=2)
     for start, count in counts:
         if count != len(header):
             raise InputError(f"expected {len(header)} columns, found {count}", path=path, line=start)
