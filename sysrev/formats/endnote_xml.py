@@ -6,9 +6,10 @@ file that declares entities or points to an external DTD is refused, never expan
 
 Mapping: ``titles/title`` → title; ``periodical/full-title`` or ``titles/secondary-title`` → journal;
 ``periodical/abbr-1``/``alt-periodical``/``titles/alt-title`` → abbreviation; ``contributors/authors/author``
-→ authors; ``dates/year`` → year; ``pages``, ``volume``, ``number`` (issue); ``electronic-resource-num`` →
-DOI; ``accession-num`` → source_id (and PMID when the remote database is PubMed/MEDLINE), else
-``rec-number``; ``isbn`` → ISSN when it is one; ``keywords/keyword``; ``urls/related-urls/url`` → url;
+→ authors; ``dates/year`` → year; ``pages``, ``volume``, ``number`` (issue); ``electronic-resource-num`` (each
+of them, when there are several) → DOI; ``accession-num`` → source_id (and PMID when the remote database is
+PubMed/MEDLINE), else ``rec-number``; ``isbn`` → ISSN when it is one; ``keywords/keyword`` (split at line
+breaks inside one keyword); ``urls/related-urls/url`` → url;
 ``custom2`` or notes holding ``PMC…`` → PMCID. Other fields are kept in ``extra["fields"]``.
 """
 
@@ -44,6 +45,14 @@ def _text(element) -> str:
 
 def _texts(parent, path) -> list[str]:
     return [t for t in (_text(e) for e in parent.findall(path)) if t]
+
+
+def _keywords(rec) -> list[str]:
+    """The record's keywords, one per ``<keyword>`` or per line inside one: EndNote keeps a keyword list
+    imported from RIS or PubMed as lines of one field, and some exports write that field as a single
+    ``<keyword>`` with ``&#xD;`` between the terms."""
+    lines = ("".join(e.itertext()) for e in rec.findall("keywords/keyword"))
+    return [k for text in lines for k in (clean_text(t) for t in re.split(r"[\r\n]+", text)) if k]
 
 
 def parse_endnote_xml(data: bytes, *, path="file", source="") -> ParsedFile:
@@ -127,13 +136,14 @@ def _to_record(rec, *, dialect, source, fallback_id):
         volume=_text(rec.find("volume")),
         issue=_text(rec.find("number")),
         pages=join_pages(_text(rec.find("pages"))),
-        doi=doi_from(_text(rec.find("electronic-resource-num"))) or doi_from(urls, urls_only=True),
+        # Every electronic-resource-num counts: EndNote may write one per identifier (a PII first, the DOI after).
+        doi=doi_from(_texts(rec, "electronic-resource-num")) or doi_from(urls, urls_only=True),
         pmid=pmid,
         pmcid=pmcid_in_text(*notes),
         issn="" if re.search(r"97[89]-?\d|\d{9}[\dX]", isbn) else isbn,
         language=_text(rec.find("language")),
         publication_types=[type_name],
-        keywords=_texts(rec, "keywords/keyword"),
+        keywords=_keywords(rec),
         url=first(urls),
         extra={"type": type_name, "editors": editors, "notes": " ".join(as_list(_texts(rec, "notes"))),
                "fields": extra_fields},
