@@ -222,7 +222,7 @@ _PLACEHOLDERS = {"null", "none", "undefined"}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"}
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 _GROUP_WORDS = re.compile(
-    r"\b(group|consortium|committee|collaborat\w*|investigators?|society|association|network|trialists|"
+    r"\b(group|grp|consortium|committee|collaborat\w*|investigators?|society|association|network|trialists|"
     r"council|organi[sz]ation|institute|team|working|panel|task force|foundation|study)\b",
     re.IGNORECASE,
 )
