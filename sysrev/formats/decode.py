@@ -1,10 +1,11 @@
 """Turn the bytes of an export file into text, whatever encoding the exporting tool chose.
 
 Reference managers write UTF-8 (with or without a byte-order mark), UTF-16 (EndNote and Excel on Windows,
-always with a BOM) or a Windows code page (EndNote's "ANSI" RIS output is cp1252, older tools Latin-1).
-UTF-8 is tried first because it almost never decodes text that is really in another encoding; otherwise the
-file is read as cp1252 (a superset of Latin-1's printable characters) with a warning, so a reviewer checks
-the accents rather than losing records to a crash.
+with a BOM; some Windows scripts without one, recognised by its zero bytes) or a Windows code page
+(EndNote's "ANSI" RIS output is cp1252, older tools Latin-1). UTF-8 is tried first because it almost never
+decodes text that is really in another encoding; otherwise the file is read as cp1252 (a superset of
+Latin-1's printable characters) with a warning, so a reviewer checks the accents rather than losing records
+to a crash. Line ends doubled to CR CR LF are read as one.
 """
 
 import codecs
@@ -53,6 +54,13 @@ def _decode(data: bytes, name: str) -> DecodedText:
                 return DecodedText(data.decode(encoding).lstrip("\ufeff"), encoding)
             except UnicodeDecodeError:
                 break  # a stray BOM-like prefix; fall through to the guesses below
+    encoding = _utf16_without_bom(data)
+    if encoding:
+        try:
+            return DecodedText(data.decode(encoding), encoding, [f"{name} is UTF-16 without a byte-order mark; "
+                                                                  f"read it as {encoding}"])
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all (an odd byte count, a broken surrogate): the guesses below decide
     try:
         return DecodedText(data.decode("utf-8").lstrip("\ufeff"), "utf-8")
     except UnicodeDecodeError as exc:
@@ -88,6 +96,25 @@ def undouble_line_ends(text: str, name: str = "file") -> tuple[str, str]:
         return text, ""
     return text.replace("\r\r\n", "\r\n"), (f"{name}: every line ends with CR CR LF (a Windows file converted "
                                                "twice); each was read as one line end")
+
+
+def _utf16_without_bom(data: bytes) -> str:
+    """``utf-16-le``/``utf-16-be`` when ``data`` looks like UTF-16 text written without a BOM, else ``""``.
+
+    Text in a Latin script stored as UTF-16 has a zero byte in every other position; UTF-8 would decode it
+    without error (NUL is valid) into ``T\\x00Y\\x00…``, which no reader recognises. Some Windows tools
+    (PowerShell's ``Out-File``, "Unicode" exports piped through scripts) write such files.
+    """
+    sample = data[:4000]
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return ""
+    odd_zeros, even_zeros = sample[1::2].count(0), sample[0::2].count(0)
+    if odd_zeros > 0.9 * pairs and even_zeros < 0.1 * pairs:
+        return "utf-16-le"
+    if even_zeros > 0.9 * pairs and odd_zeros < 0.1 * pairs:
+        return "utf-16-be"
+    return ""
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
