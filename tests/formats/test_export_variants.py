@@ -3,6 +3,7 @@ reproducing one quirk (the comment names the tool that writes it) and checks the
 
 import pytest
 
+from sysrev.errors import InputError
 from sysrev.formats import load_references
 
 
@@ -139,3 +140,139 @@ def test_author_placeholders_are_not_authors(tmp_path):
             "DP  - 1981\n")
     records = load_references(_write(tmp_path, "eric.nbib", text)).records
     assert [r.authors for r in records] == [["Burnside, Nancy"], ["Smith & Jones Group"]]
+
+
+# --- EndNote XML --------------------------------------------------------------------------------------------
+
+_STYLE = '<style face="normal" font="default" size="100%">{}</style>'
+
+
+def _endnote_record(number, *, dois, keywords):
+    resource = "".join(f"<electronic-resource-num>{_STYLE.format(d) if d else ''}</electronic-resource-num>"
+                       for d in dois)
+    words = "".join(f"<keyword>{_STYLE.format(k)}</keyword>" for k in keywords)
+    return (f"<record><rec-number>{number}</rec-number><ref-type name=\"Journal Article\">17</ref-type>"
+            f"<titles><title>{_STYLE.format('Title ' + str(number))}</title></titles>"
+            f"<keywords>{words}</keywords><dates><year>{_STYLE.format('2020')}</year></dates>{resource}</record>")
+
+
+def test_endnote_xml_every_electronic_resource_num_and_keyword_lines(tmp_path):
+    # EndNote keeps identifiers it imported as lines of one field (PubMed: the PII, then the DOI) and may
+    # write one <electronic-resource-num> per identifier, the first empty; a keyword list imported from RIS
+    # or PubMed arrives as one <keyword> with &#xD; between the terms. Only the first element used to count.
+    records = [_endnote_record(1, dois=["S0140-6736(19)32971-X [pii]&#xD;10.1016/S0140-6736(19)32971-X"],
+                               keywords=["Pain&#xD;Exercise&#xD;Adult"]),
+               _endnote_record(2, dois=["", "10.1000/second"], keywords=["Pain", "Exercise"])]
+    text = '<?xml version="1.0" encoding="UTF-8" ?><xml><records>' + "".join(records) + "</records></xml>"
+    first, second = load_references(_write(tmp_path, "endnote.xml", text)).records
+    assert (first.doi, first.keywords) == ("10.1016/s0140-6736(19)32971-x", ["Pain", "Exercise", "Adult"])
+    assert (second.doi, second.keywords) == ("10.1000/second", ["Pain", "Exercise"])
+
+
+# --- BibTeX from databases ----------------------------------------------------------------------------------
+
+def test_scopus_bibtex_author_keywords_abbreviation_and_type(tmp_path):
+    # Scopus' BibTeX (2023 layout): author_keywords beside the indexers' keywords, abbrev_source_title,
+    # type = {Article} (older exports: document_type), an en dash between spaced page numbers.
+    text = """@ARTICLE{Adams2023100,
+        author = {Adams, Harrison and van der Berg, Jan},
+        title = {Vija Celmins: The Art of Enervation},
+        year = {2023},
+        journal = {Zeitschrift fur Kunstgeschichte},
+        pages = {100 – 127},
+        url = {https://www.scopus.com/inward/record.uri?eid=2-s2.0-85150702781&partnerID=40},
+        author_keywords = {entropy; Jorge Luis Borges},
+        keywords = {art history},
+        abbrev_source_title = {Z. Kunstgesch.},
+        type = {Article},
+        source = {Scopus},
+        note = {Cited by: 0}
+}
+"""
+    record = load_references(_write(tmp_path, "scopus.bib", text)).records[0]
+    assert record.source_id == "2-s2.0-85150702781" and record.pages == "100-127"
+    assert record.keywords == ["entropy", "Jorge Luis Borges", "art history"]
+    assert record.journal_abbrev == "Z. Kunstgesch."
+    assert "Article" in record.publication_types
+    assert record.authors == ["Adams, Harrison", "van der Berg, Jan"]
+
+
+def test_web_of_science_bibtex(tmp_path):
+    # Web of Science's BibTeX: capitalised field names, a space before the key, Unique-ID, Keywords-Plus,
+    # Journal-ISO, and an early-access article without Year (only EarlyAccessDate).
+    text = """@article{ WOS:000444488888888,
+Author = {M{\\"{u}}ller, J{\\"o}rg and Ca{\\~n}ete, Jos\\'e},
+Title = {{Effect of 50{\\%} of {$\\beta$}-blockers} on pain \\& mood},
+Journal = {JOURNAL OF PAIN},
+Journal-ISO = {J. Pain},
+EarlyAccessDate = {FEB 2022},
+DOI = {10.1111/artjul.2021.0011},
+Keywords = {beta blockers; pain},
+Keywords-Plus = {MOOD},
+Unique-ID = {WOS:000444488888888},
+}
+"""
+    parsed = load_references(_write(tmp_path, "savedrecs.bib", text))
+    record = parsed.records[0]
+    assert parsed.dialect == "web-of-science" and record.source == "web-of-science"
+    assert (record.source_id, record.year, record.journal_abbrev) == ("WOS:000444488888888", 2022, "J. Pain")
+    assert record.title == "Effect of 50% of β-blockers on pain & mood"
+    assert record.authors == ["Müller, Jörg", "Cañete, José"]
+    assert record.keywords == ["beta blockers", "pain", "MOOD"]
+
+
+# --- Web of Science early access and group authors ----------------------------------------------------------
+
+def test_web_of_science_tagged_early_access_year_and_group_author(tmp_path):
+    # Clarivate's field tags: an early-access article has no PY until it is in an issue, only EY (early access
+    # year) and EA (early access date); CA is the group author ("Grp" is WoS's abbreviation of Group).
+    text = ("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Smith, J\nAF Smith, John\nCA COVID Trial Grp\n"
+            "TI Early access title\nSO PAIN\nEA MAR 2021\nEY 2021\nUT WOS:000612345600002\nER\n\n"
+            "PT J\nAU Doe, K\nTI Date only\nSO PAIN\nEA APR 2022\nUT WOS:000612345600003\nER\n\nEF\n")
+    first, second = load_references(_write(tmp_path, "savedrecs.txt", text)).records
+    assert (first.year, first.authors) == (2021, ["Smith, John", "COVID Trial Grp"])
+    assert second.year == 2022
+
+
+def test_web_of_science_tab_delimited_early_access_year(tmp_path):
+    # The tab-delimited export of the same records: PY empty, EY filled; a printed article keeps its PY.
+    header = "PT\tAU\tAF\tTI\tSO\tPY\tEA\tEY\tDI\tUT"
+    rows = ["J\tSmith, J\tSmith, John\tEarly access title\tPAIN\t\tMAR 2021\t2021\t10.1000/ea\tWOS:000612345600002\t",
+            "J\tDoe, K\tDoe, Karen\tPrinted\tPAIN\t2020\tJAN 2019\t2019\t10.1000/p\tWOS:000612345600003\t"]
+    records = load_references(_write(tmp_path, "savedrecs.txt", "\n".join([header, *rows]) + "\n")).records
+    assert [(r.source_id, r.year) for r in records] == [("WOS:000612345600002", 2021), ("WOS:000612345600003", 2020)]
+
+
+# --- encodings ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark(tmp_path, encoding):
+    # Windows scripts (PowerShell's Out-File, "Unicode" exports piped on) write UTF-16 without a BOM; read as
+    # UTF-8 it became "T\x00Y\x00…" and was refused as an unknown format.
+    text = "TY  - JOUR\nTI  - Étude contrôlée\nAU  - Müller, Jörg\nPY  - 2018\nER  - \n"
+    parsed = load_references(_write(tmp_path, "export.ris", text, encoding=encoding))
+    assert parsed.encoding == encoding and any("without a byte-order mark" in w for w in parsed.warnings)
+    assert [(r.title, r.authors, r.year) for r in parsed.records] == [("Étude contrôlée", ["Müller, Jörg"], 2018)]
+
+
+# --- layouts refused with the export to choose instead ------------------------------------------------------
+
+@pytest.mark.parametrize("text, words", [
+    # Ovid's display/print layout: field names on lines of their own, values indented below them.
+    ("<1>\nAccession Number\n  31234567\nAuthors\n  Smith J. Doe K.\nTitle\n  Exercise for back pain.\n",
+     ["Ovid's display layout", "'RIS'"]),
+    # The Cochrane Library's plain-text export.
+    ("Record #1 of 2\nID: CN-01234567\nAU: Smith J\nTI: Exercise for back pain\nYR: 2019\n", ["Cochrane", "RIS"]),
+    # RefWorks' own tagged format (not RIS).
+    ("RT Journal Article\nSR Electronic(1)\nID 123\nA1 Smith, John\nT1 A refworks title\n", ["RefWorks", "RIS"]),
+    # PubMed's "PMID" export: identifiers only.
+    ("30668574\n30235242\n30605475\n", ["list of identifiers", "Citation manager"]),
+    ("10.1000/abc\n10.1016/j.x.2020.01.001\n", ["list of identifiers"]),
+    # A results page saved from the browser.
+    ("<!DOCTYPE html>\n<html><body>results</body></html>", ["root <html>", "web page"]),
+])
+def test_unsupported_layouts_are_refused_naming_what_to_export(tmp_path, text, words):
+    with pytest.raises(InputError) as err:
+        load_references(_write(tmp_path, "export.txt", text))
+    message = str(err.value)
+    assert "export.txt" in message and all(word in message for word in words), message
