@@ -94,13 +94,14 @@ def _dedup_files(files, clusters_out, id_column, uncertain_out, allow_truncated)
     from sysrev.dedup.engine import deduplicate
     from sysrev.formats import load_references
 
-    records, ids = [], []
+    records, ids, origins = [], [], []
     for path in files:
         parsed = load_references(path, allow_truncated=allow_truncated)
         _warn(parsed.warnings, f"warnings about {path}")  # e.g. Latin-1 read as such, records a cut lost
         for record in parsed.records:
             records.append(record)
             ids.append(_own_id(record, id_column, path))
+            origins.append(path)
     if not records:
         raise InputError("no records in the input files", path=", ".join(files))
     seen, clashes = set(), set()
@@ -109,7 +110,7 @@ def _dedup_files(files, clusters_out, id_column, uncertain_out, allow_truncated)
     if clashes:
         click.echo(f"warning: {len(clashes)} record ID(s) occur more than once across the inputs "
                    f"(e.g. {sorted(clashes)[0]!r}); their rows in {clusters_out} cannot be told apart", err=True)
-    result = deduplicate(records, labels=ids)
+    result = deduplicate(records, labels=ids, origins=origins)
     cluster_of = result.cluster_of()
     numbers = {}
     buffer = io.StringIO()

@@ -13,6 +13,7 @@ from tqdm import tqdm
 from sysrev.dedup.blocking import candidate_pairs
 from sysrev.dedup.clustering import build_clusters, human_verdict
 from sysrev.dedup.keys import record_keys
+from sysrev.dedup.record_counters import ignore_counter_issues
 from sysrev.dedup.scoring import compare, journal_match
 from sysrev.dedup.vetoes import issue_veto
 from sysrev.records import Record
@@ -46,7 +47,8 @@ class DedupResult:
 
 
 def deduplicate(records: list[Record], *, labels: list[str] | None = None, decisions: dict | None = None,
-                previous_ids: list[str] | None = None, progress: bool | None = None) -> DedupResult:
+                previous_ids: list[str] | None = None, origins: list[str] | None = None,
+                progress: bool | None = None) -> DedupResult:
     """Find the duplicate clusters among ``records``.
 
     ``labels`` are stable names of the records (``database:source_id``) that ``decisions`` refer to:
@@ -54,7 +56,9 @@ def deduplicate(records: list[Record], *, labels: list[str] | None = None, decis
     verdict, which overrides the rules); without labels, decisions name records by position (``"0"``).
     Reasons that mention a record other than the pair's own name it by its label, or without labels by
     :func:`record_name`. ``previous_ids[i]`` is the record ID record ``i`` received in an earlier run (``""``
-    if new); such clusters are kept together. ``progress`` shows a progress bar (default: when stderr is a
+    if new); such clusters are kept together. ``origins[i]`` names the file or search run record ``i`` came
+    from (default: its ``source``): an origin whose issue field is a record counter has it ignored
+    (:mod:`sysrev.dedup.record_counters`). ``progress`` shows a progress bar (default: when stderr is a
     terminal).
     """
     n = len(records)
@@ -68,8 +72,9 @@ def deduplicate(records: list[Record], *, labels: list[str] | None = None, decis
         for r in records:
             keys.append(record_keys(r))
             bar.update(1)
+    problems = ignore_counter_issues(records, keys, origins or [r.source for r in records])
     mark_recurring_titles(keys)
-    problems = [(i, msg) for i, k in enumerate(keys) for msg in k.problems]
+    problems += [(i, msg) for i, k in enumerate(keys) for msg in k.problems]
     problems += [(i, "no title: merged only by a reviewer's decision or an identifier")
                  for i, k in enumerate(keys) if not k.title_informative]
 

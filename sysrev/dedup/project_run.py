@@ -183,7 +183,8 @@ def _run_project(project, progress) -> ProjectDedup:
     previous, highest, previous_replaces = _previous_ids(project)
     labels = [s.label for s in sources]
     result = deduplicate([s.record for s in sources], labels=labels, decisions=decisions,
-                         previous_ids=[previous.get(label, "") for label in labels], progress=progress)
+                         previous_ids=[previous.get(label, "") for label in labels],
+                         origins=[s.runs[-1] for s in sources], progress=progress)
     ids, replaced, new = _assign_ids(result.clusters, labels, previous, highest)
     cluster_of = result.cluster_of()
 
