@@ -32,6 +32,7 @@ from bibtexparser.latexenc import latex_to_unicode
 
 from sysrev.errors import InputError
 from sysrev.formats.fields import build_record, first, pmid_in_text, scopus_eid
+from sysrev.formats.latex_symbols import expand_symbol_macros
 from sysrev.formats.result import ParsedFile, Truncation
 
 _ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]*)", re.MULTILINE)
@@ -64,9 +65,11 @@ def latex_text(value) -> str:
     # An accent on a dotless i ({\'\i}, \'{\i}) means an accented i; bibtexparser leaves a stray backslash.
     text = _ACCENTED_DOTLESS_I.sub(lambda m: _ACCENTED_I[m.group(1)], text)
     text = re.sub(r"\\[,;:! ]", " ", text)  # LaTeX spacing commands (50\,% → 50 %)
-    text = re.sub(r"(?<!\\)\$", "", text)  # math-mode delimiters ($\beta$-blockers → β-blockers)
+    text = re.sub(r"(?<!\\)~", " ", text)  # a tie is a space; \~{n} is an accent
+    text = expand_symbol_macros(text)  # \kappa, \leq, CO$_2$ … before latex_to_unicode misreads them
+    text = re.sub(r"(?<!\\)\$", "", text)  # math-mode delimiters left unpaired
     text = text.replace("\\{", "").replace("\\}", "")
-    return re.sub(r"\\([$#])", r"\1", latex_to_unicode(text)).replace("~", " ")
+    return re.sub(r"\\([$#])", r"\1", latex_to_unicode(text))
 
 
 def split_bibtex_authors(value: str) -> list[str]:
