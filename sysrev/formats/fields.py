@@ -139,17 +139,20 @@ def single_names(names) -> list[str]:
 def build_record(*, source_id, source="", title="", abstract="", authors=(), year=None, journal="",
                  journal_abbrev="", volume="", issue="", pages="", doi="", pmid="", pmcid="", issn="",
                  language="", publication_types=(), keywords=(), url="", extra=None,
-                 split_authors=None) -> Record:
+                 split_authors=None, group_authors=()) -> Record:
     """A Record with every field normalised (markup stripped, DOI/PMID/ISSN canonical, pages expanded …).
 
     ``authors`` is a list of names in any common order (see :func:`sysrev.normalise.parse_author`);
     ``split_authors`` optionally splits one string of several names first; :func:`single_names` then splits
-    values holding several names and drops placeholders. Duplicate keywords are dropped.
+    values holding several names and drops placeholders. ``group_authors`` (a collective author field such as
+    MEDLINE's ``CN`` or Web of Science's ``CA``) are added after them as written: a consortium's name is not
+    a person's, to be turned round at its last word. Duplicate keywords are dropped.
     """
     names = authors
     if isinstance(names, str):
         names = split_authors(names) if split_authors else [names]
     author_list = [a for a in (parse_author(n) for n in single_names(names)) if a]
+    author_list += [g for g in (strip_markup(n) for n in as_list(list(group_authors))) if g]
     keyword_list = list(dict.fromkeys(strip_markup(k) for k in as_list(list(keywords)) if strip_markup(k)))
     extra = dict(extra or {})
     parsed_year = parse_year(year)

@@ -94,7 +94,8 @@ def _to_record(tags, *, source, fallback_id):
         source=source,
         title=_joined(tags, "TI"),
         abstract=_joined(tags, "AB"),
-        authors=(as_list(tags.get("AF")) or as_list(tags.get("AU"))) + as_list(tags.get("CA")),
+        authors=as_list(tags.get("AF")) or as_list(tags.get("AU")),
+        group_authors=as_list(tags.get("CA")),
         # An early-access article has no PY until it is in an issue; EY/EA give its early-access year.
         year=first(tags.get("PY"), tags.get("PD"), tags.get("EY"), tags.get("EA")),
         journal=_joined(tags, "SO"),
