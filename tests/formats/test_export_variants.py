@@ -221,17 +221,34 @@ Unique-ID = {WOS:000444488888888},
     assert record.keywords == ["beta blockers", "pain", "MOOD"]
 
 
+@pytest.mark.parametrize("latex, text", [
+    # Mendeley and JabRef write symbols in abstracts as LaTeX; bibtexparser's decoder read a longer macro by
+    # its first letter's accent command: \kappa became "ąppa", \leq "łeq", \lambda "łambda", \infty "ınfty".
+    (r"Agreement was good ($\kappa$ = 0.8, p $\leq$ 0.05)", "Agreement was good (κ = 0.8, p ≤ 0.05)"),
+    (r"$\lambda$-phage and $\infty$", "λ-phage and ∞"),
+    (r"CO$_2$ and $^{18}$F-FDG uptake, I$^2$ = 45{\%}", "CO2 and 18F-FDG uptake, I2 = 45%"),
+    (r"pre\textendash post \textless{} 5\ldots", "pre–post < 5…"),
+    (r"{\aa}ngstr{\"o}m, {\ss}, {\l}{\'o}d{\'z}, Dvo{\v{r}}{\'a}k", "ångström, ß, łódź, Dvořák"),
+    (r"$\mathbf{x}$ \textasciitilde 5", "x ~5"),
+])
+def test_bibtex_latex_symbols_in_abstracts(tmp_path, latex, text):
+    entry = "@article{k1,\n  title = {T},\n  abstract = {" + latex + "},\n  year = {2020}\n}\n"
+    assert load_references(_write(tmp_path, "mendeley.bib", entry)).records[0].abstract == text
+
+
 # --- Web of Science early access and group authors ----------------------------------------------------------
 
 def test_web_of_science_tagged_early_access_year_and_group_author(tmp_path):
     # Clarivate's field tags: an early-access article has no PY until it is in an issue, only EY (early access
     # year) and EA (early access date); CA is the group author ("Grp" is WoS's abbreviation of Group).
+    # A group author is kept as written, even without a word such as "Group" (WoS abbreviates "Care" to "Ca").
     text = ("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Smith, J\nAF Smith, John\nCA COVID Trial Grp\n"
             "TI Early access title\nSO PAIN\nEA MAR 2021\nEY 2021\nUT WOS:000612345600002\nER\n\n"
-            "PT J\nAU Doe, K\nTI Date only\nSO PAIN\nEA APR 2022\nUT WOS:000612345600003\nER\n\nEF\n")
+            "PT J\nAU Doe, K\nCA Swiss Quality Indicator Primary Ca\nTI Date only\nSO PAIN\nEA APR 2022\n"
+            "UT WOS:000612345600003\nER\n\nEF\n")
     first, second = load_references(_write(tmp_path, "savedrecs.txt", text)).records
     assert (first.year, first.authors) == (2021, ["Smith, John", "COVID Trial Grp"])
-    assert second.year == 2022
+    assert (second.year, second.authors) == (2022, ["Doe, K", "Swiss Quality Indicator Primary Ca"])
 
 
 def test_web_of_science_tab_delimited_early_access_year(tmp_path):
