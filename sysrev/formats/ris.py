@@ -13,7 +13,7 @@ dialects seen in real exports:
 * Ovid/PsycINFO: ``1.`` counters and ``Provider:`` headers between records, a 4-letter ``PMID`` tag;
 * Scopus: the EID inside ``UR`` becomes the ``source_id`` (the same one a Scopus API search gives),
   ``C7`` article numbers, ``C2`` the PubMed ID (a bare number), ``DB  - Scopus``; Embase: ``U2`` holds
-  the Embase ID, ``DB  - Embase``;
+  the Embase ID, ``C5`` the PubMed ID (a bare number), ``DB  - Embase``;
 * Rayyan: keywords continued on untagged lines (each line is one keyword), ``AN  - rayyan-…``;
 * Cochrane Library (CENTRAL): ``TY  -  JOUR`` (two spaces after the hyphen), ``AN  -  CN-…`` is the
   source_id, ``C3  -  PUBMED 12345678,EMBASE …`` gives the PMID, ``Record #3 of 18`` headers between records;
@@ -38,10 +38,10 @@ from sysrev.formats.fields import (
     join_pages,
     pmcid_in_text,
     pmid_in_text,
+    pmid_in_url,
     scopus_eid,
 )
 from sysrev.formats.result import ParsedFile, Truncation
-from sysrev.normalise import normalise_pmid
 
 # Standard tag line: two characters, two spaces (or a tab), a hyphen, then a space and the value (or nothing).
 _TAG_LINE = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])(?:  |\t)-(?: (?P<value>.*))?$")
@@ -76,6 +76,9 @@ _MAPPED = {
 }
 # Tags that only a record's own body has: seen after an ``ER`` they mean a record lost its ``TY`` line.
 _RECORD_BODY_TAGS = {"TI", "T1", "AU", "A1"}
+# Databases that write the PubMed ID as a bare number in a custom tag (EndNote's C2 is the PMCID instead):
+# Scopus in C2, Embase (embase.com) in C5 for records also in MEDLINE.
+_BARE_PMID_TAG = {"scopus": "C2", "embase": "C5"}
 _PUBMED_HINTS = re.compile(r"\b(NLM|PubMed|MEDLINE)\b", re.IGNORECASE)
 
 
@@ -241,10 +244,10 @@ def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
     pmid = _one(tags, "PMID")
     if not pmid and dialect == "pubmed" and re.fullmatch(r"\d{1,9}", accession):
         pmid = accession
-    if not pmid and dialect == "scopus" and re.fullmatch(r"\d{1,9}", _one(tags, "C2")):
-        pmid = _one(tags, "C2")  # Scopus writes the PubMed ID, bare, in C2 (EndNote's C2 is the PMCID)
-    pmid = pmid or pmid_in_text(*notes, accession) or _pubmed_accession(tags) or next(
-        (normalise_pmid(u) for u in links if "pubmed" in u.lower() and normalise_pmid(u)), "")
+    bare_pmid_tag = _BARE_PMID_TAG.get(dialect, "")
+    if not pmid and re.fullmatch(r"\d{1,9}", _one(tags, bare_pmid_tag)):
+        pmid = _one(tags, bare_pmid_tag)
+    pmid = pmid or pmid_in_text(*notes, accession) or _pubmed_accession(tags) or pmid_in_url(links)
     issn = _one(tags, "SN")
     if ris_type in _BOOK_TYPES or ris_type in ("CHAP", "ECHAP") or re.search(r"97[89]-?\d", issn):
         issn = ""  # SN holds an ISBN for books
