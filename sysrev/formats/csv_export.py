@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 from sysrev.errors import InputError
-from sysrev.formats.fields import build_record, doi_from, first, join_pages, pmid_in_text, scopus_eid
+from sysrev.formats.fields import build_record, doi_from, first, join_pages, pmid_in_text, pmid_in_url, scopus_eid
 from sysrev.formats.result import ParsedFile
 from sysrev.formats.truncation import csv_cut
 from sysrev.normalise import clean_text, normalise_pmid
@@ -377,7 +377,8 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
         issue=issue,
         pages=pages,
         doi=get("doi") or doi_from(urls, urls_only=True),
-        pmid=get("pmid") or pmid_in_text(extra_fields.get("Extra", ""), extra_fields.get("Notes", "")),
+        pmid=get("pmid") or pmid_in_text(extra_fields.get("Extra", ""), extra_fields.get("Notes", ""))
+        or pmid_in_url(urls),
         pmcid=get("pmcid"),
         issn=get("issn"),
         language=get("language"),

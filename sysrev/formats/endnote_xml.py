@@ -26,11 +26,12 @@ from sysrev.formats.fields import (
     join_pages,
     pmcid_in_text,
     pmid_in_text,
+    pmid_in_url,
 )
 from sysrev.formats.result import ParsedFile, Truncation
 from sysrev.formats.safexml import UnsafeXMLRefused, parse_xml
 from sysrev.formats.truncation import xml_cut
-from sysrev.normalise import clean_text, normalise_pmid
+from sysrev.normalise import clean_text
 
 _DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 _MAPPED = {"titles", "periodical", "alt-periodical", "contributors", "dates", "pages", "volume", "number",
@@ -114,8 +115,7 @@ def _to_record(rec, *, dialect, source, fallback_id):
     notes = _texts(rec, "notes") + _texts(rec, "custom2") + _texts(rec, "research-notes")
     urls = _texts(rec, "urls/related-urls/url") + _texts(rec, "urls/web-urls/url")
     pmid = accession if dialect == "pubmed" and re.fullmatch(r"\d{1,9}", accession) else ""
-    pmid = pmid or pmid_in_text(*notes) or next(
-        (normalise_pmid(u) for u in urls if "pubmed" in u.lower() and normalise_pmid(u)), "")
+    pmid = pmid or pmid_in_text(*notes) or pmid_in_url(urls)
     isbn = _text(rec.find("isbn"))
     extra_fields = {}
     for child in rec:

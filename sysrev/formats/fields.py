@@ -84,6 +84,22 @@ def pmid_in_text(*values) -> str:
     return ""
 
 
+_PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/|[?&]list_uids=)(\d{1,9})(?!\d)",
+                         re.IGNORECASE)
+
+
+def pmid_in_url(*values) -> str:
+    """The PMID of a PubMed record URL (``pubmed.ncbi.nlm.nih.gov/123/``, ``ncbi.nlm.nih.gov/pubmed/123``,
+    Entrez's ``…&list_uids=123``) among ``values``, else ``""``. Other NCBI URLs are not PubMed records: the
+    number in ``pubmedcentral.nih.gov/articlerender.fcgi?artid=…`` is a PMC id, in ``pubmed/?term=2019`` a
+    search term."""
+    for text in as_list(list(values)):
+        match = _PUBMED_URL.search(text)
+        if match:
+            return normalise_pmid(match.group(1))
+    return ""
+
+
 def pmcid_in_text(*values) -> str:
     """A PMCID (``PMC1234567``) anywhere in ``values``, else ``""``."""
     for text in as_list(list(values)):
