@@ -114,6 +114,35 @@ def test_scopus_ris_pubmed_id_in_c2(tmp_path):
     assert (record.pmid, record.pmcid) == ("", "PMC6543210")
 
 
+def test_embase_ris_pubmed_id_in_c5(tmp_path):
+    # Embase (embase.com) RIS writes the PubMed ID of a record that is also in MEDLINE, bare, in C5, and
+    # names both databases (the shared recorded asreview embase.ris export does so).
+    text = ("TY  - JOUR\nT1  - Endoscopic ultrasound-guided fine needle aspiration\nA1  - Eloubeidi M.A.\n"
+            "Y1  - 2004//\nJF  - Cancer\nU2  - L39097156\nC5  - 15368318\nDB  - Embase\nDB  - Medline\n"
+            "DO  - 10.1002/cncr.20369\nER  - \n")
+    record = load_references(_write(tmp_path, "embase.ris", text)).records[0]
+    assert (record.source_id, record.pmid, record.pmcid) == ("L39097156", "15368318", "")
+
+
+@pytest.mark.parametrize("url, pmid", [
+    ("https://pubmed.ncbi.nlm.nih.gov/31234567/", "31234567"),
+    ("http://www.ncbi.nlm.nih.gov/pubmed/31234567?dopt=abstract", "31234567"),
+    ("http://www.ncbi.nlm.nih.gov/entrez/query.fcgi?cmd=Retrieve&db=PubMed&dopt=Citation&list_uids=9876543",
+     "9876543"),
+    # Not PubMed records, though "pubmed" is in them: a publisher's PDF store (a real EndNote export gave
+    # PMID 1 here), a PubMed Central article id, a PubMed search.
+    ("https://fjfsdata01prod.blob.core.windows.net/articles/files/30977/pubmed-zip/.versions/4/x.pdf?sv=1", ""),
+    ("http://www.pubmedcentral.nih.gov/articlerender.fcgi?artid=2873234&tool=pmcentrez", ""),
+    ("https://pubmed.ncbi.nlm.nih.gov/?term=smith+2019", ""),
+])
+def test_pmid_only_from_pubmed_record_urls(tmp_path, url, pmid):
+    ris = f"TY  - JOUR\nTI  - A title\nUR  - {url}\nER  - \n"
+    assert load_references(_write(tmp_path, "refs.ris", ris)).records[0].pmid == pmid
+    # Rayyan's CSV keeps the link of a PubMed record in its url column and has no PMID column.
+    csv_text = f'key,title,authors,year,url\nrayyan-1,"A title","Smith, J and Doe, K",2019,{url}\n'
+    assert load_references(_write(tmp_path, "rayyan.csv", csv_text)).records[0].pmid == pmid
+
+
 def test_bibtex_pmid_in_note(tmp_path):
     # Zotero's BibTeX export writes the item's Extra field ("PMID: 31234567", from a PubMed import) as note.
     text = ("@article{smith_2020,\n\ttitle = {Zotero title},\n\tauthor = {Smith, John and Doe, Karen},\n"
