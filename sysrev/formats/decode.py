@@ -39,11 +39,14 @@ def decode_bytes(data: bytes, *, name: str = "file") -> DecodedText:
     """Decode ``data``: a BOM decides; else UTF-8; else cp1252 (then Latin-1) with a warning.
 
     The BOM is removed, so readers never see U+FEFF before the first tag. Line ends doubled to CR CR LF are
-    made single (:func:`undouble_line_ends`).
+    made single (:func:`undouble_line_ends`); UTF-8 text encoded twice is repaired (:func:`undo_double_utf8`).
     """
     decoded = _decode(data, name)
     decoded.text, warning = undouble_line_ends(decoded.text, name)
     decoded.warnings += [warning] if warning else []
+    if decoded.encoding.startswith("utf"):
+        decoded.text, warning = undo_double_utf8(decoded.text, name)
+        decoded.warnings += [warning] if warning else []
     return decoded
 
 
@@ -96,6 +99,35 @@ def undouble_line_ends(text: str, name: str = "file") -> tuple[str, str]:
         return text, ""
     return text.replace("\r\r\n", "\r\n"), (f"{name}: every line ends with CR CR LF (a Windows file converted "
                                                "twice); each was read as one line end")
+
+
+# A UTF-8 lead byte followed by its continuation bytes, each read as cp1252: the trace of UTF-8 text decoded
+# as cp1252 and saved as UTF-8 again ("MÃ¼ller" for "Müller", "â€“" for "–").
+_CONTINUATION = "[" + re.escape(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")) + "]"
+_DOUBLE_UTF8 = re.compile(f"[\u00c2-\u00df]{_CONTINUATION}|[\u00e0-\u00ef]{_CONTINUATION}{{2}}")
+
+
+def undo_double_utf8(text: str, name: str = "file") -> tuple[str, str]:
+    """``text`` repaired when it is UTF-8 that was read as cp1252 and saved as UTF-8 again, with a warning.
+
+    This happens when an export is opened in Excel (which reads a CSV without BOM as the Windows code page)
+    and saved as "CSV UTF-8": every accented letter becomes two or three characters (``MÃ¼ller``,
+    ``â€“``), dedup no longer matches the names and titles, and screeners read garbage. The text is repaired
+    only when the whole of it round-trips (encodes to cp1252 and those bytes decode as UTF-8), which text
+    that merely contains such a pair of characters never does; otherwise a warning names the first line.
+    """
+    found = _DOUBLE_UTF8.search(text)
+    if not found:
+        return text, ""
+    line = text.count("\n", 0, found.start()) + 1
+    try:
+        repaired = text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return text, (f"{name}, line {line}: {found.group()!r} looks like UTF-8 text that was read with another "
+                      "encoding and saved again (as when a file is opened and saved in Excel); check the accents")
+    return repaired, (f"{name} holds UTF-8 text encoded twice (line {line}: {found.group()!r} for "
+                      f"{found.group().encode('cp1252').decode('utf-8', errors='replace')!r}; a file opened and "
+                      "saved in Excel?); repaired")
 
 
 def _utf16_without_bom(data: bytes) -> str:
