@@ -301,6 +301,21 @@ def test_utf16_without_byte_order_mark(tmp_path, encoding):
     assert [(r.title, r.authors, r.year) for r in parsed.records] == [("Étude contrôlée", ["Müller, Jörg"], 2018)]
 
 
+def test_utf8_encoded_twice_is_repaired(tmp_path):
+    # A UTF-8 export opened in Excel (which reads a CSV without BOM in the Windows code page) and saved as
+    # "CSV UTF-8": every accented letter became two or three characters ("MÃ¼ller", "â€“").
+    text = "Title,Authors,Year\n\"Étude contrôlée – essai\",\"Müller, Jörg; Núñez, José\",2018\n"
+    mangled = text.encode("utf-8").decode("cp1252")
+    assert "MÃ¼ller" in mangled  # the quirk is really in the file
+    parsed = load_references(_write(tmp_path, "excel.csv", mangled))
+    record = parsed.records[0]
+    assert (record.title, record.authors) == ("Étude contrôlée – essai", ["Müller, Jörg", "Núñez, José"])
+    assert any("encoded twice" in w and "line 2" in w for w in parsed.warnings)
+    # Text that cannot be such a file (a character cp1252 lacks) is left alone, with a warning to check it.
+    parsed = load_references(_write(tmp_path, "mixed.csv", mangled.replace("2018", "2018 ✓")))
+    assert parsed.records[0].authors[0] == "MÃ¼ller, JÃ¶rg" and any("check the accents" in w for w in parsed.warnings)
+
+
 # --- layouts refused with the export to choose instead ------------------------------------------------------
 
 @pytest.mark.parametrize("text, words", [
