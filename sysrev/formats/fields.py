@@ -135,6 +135,16 @@ def doi_from(*values, urls_only=False) -> str:
 
 # What exporters write where the rest of a long author list was cut: ERIC's "And Others", "et al.".
 _AUTHOR_PLACEHOLDER = re.compile(r"^\W*(?:and\s+others|others|et\.?\s*al\.?|\.\.\.|…)\W*$", re.IGNORECASE)
+# What Scopus (CSV, RIS, BibTeX) writes where it has no value: "[No abstract available]", "[No author name
+# available]", "[No title available]". Kept, they would count as an abstract, an author or a title.
+_MISSING_VALUE = re.compile(r"^\s*\[\s*(?:no\s+(?:abstract|author\s+names?|authors?|title|keywords?)\s+available|"
+                            r"not\s+available)\s*\]\.?\s*$", re.IGNORECASE)
+
+
+def _given(text: str) -> str:
+    """``text`` cleaned of markup, or ``""`` when it is a database's placeholder for a missing value."""
+    text = strip_markup(text)
+    return "" if _MISSING_VALUE.match(text) else text
 
 
 def single_names(names) -> list[str]:
@@ -142,12 +152,12 @@ def single_names(names) -> list[str]:
 
     A semicolon never occurs inside one person's name, but some exporters put a whole author list on one
     line (``AU  - Smith, J.; Doe, K.``); read as one name it would merge the authors. ERIC's ``AU  - And
-    Others`` and an ``et al.`` are not authors.
+    Others``, an ``et al.`` and Scopus' ``[No author name available]`` are not authors.
     """
     single = []
     for name in names:
         for part in strip_markup(name).split(";"):  # entities first: "&amp;" holds a semicolon
-            if part.strip() and not _AUTHOR_PLACEHOLDER.match(part):
+            if part.strip() and not _AUTHOR_PLACEHOLDER.match(part) and not _MISSING_VALUE.match(part):
                 single.append(part)
     return single
 
@@ -179,8 +189,8 @@ def build_record(*, source_id, source="", title="", abstract="", authors=(), yea
     return Record(
         source_id=clean_text(source_id),
         source=clean_text(source),
-        title=strip_markup(title),
-        abstract=strip_markup(abstract),
+        title=_given(title),
+        abstract=_given(abstract),
         authors=author_list,
         year=parsed_year,
         journal=strip_markup(journal),
