@@ -161,6 +161,23 @@ def test_author_line_holding_several_names_is_split(tmp_path):
     assert record.authors == ["Smith, John", "Doe, Karen", "Lee, Min"]
 
 
+def test_scopus_placeholders_for_missing_values_are_not_values(tmp_path):
+    # Scopus writes "[No abstract available]" and "[No author name available]" where it has none (the shared
+    # recorded litstudy Scopus CSVs hold both); kept, an editorial counted as having an abstract and an author
+    # "available], [No author name". A real title in brackets (a translated title) stays.
+    header = '"Authors","Author full names","Title","Year","Source title","Abstract","EID"'
+    rows = ['"[No author name available]","[No author name available]","Editorial","2020","Lancet",'
+            '"[No abstract available]","2-s2.0-85000000001"',
+            '"Smith J.","Smith, John (57221302630)","[Treatment of back pain]","2019","Spine","Text.",'
+            '"2-s2.0-85000000002"']
+    first, second = load_references(_write(tmp_path, "scopus.csv", "\n".join([header, *rows]) + "\n")).records
+    assert (first.authors, first.abstract, first.title) == ([], "", "Editorial")
+    assert (second.authors, second.abstract, second.title) == (["Smith, John"], "Text.", "[Treatment of back pain]")
+    ris = "TY  - JOUR\nAU  - [No author name available]\nTI  - Editorial\nAB  - [No abstract available]\nER  - \n"
+    record = load_references(_write(tmp_path, "scopus.ris", ris)).records[0]
+    assert (record.authors, record.abstract) == ([], "")
+
+
 def test_author_placeholders_are_not_authors(tmp_path):
     # ERIC's MEDLINE-format export writes "AU  - And Others" for the authors it leaves out; "et al." occurs in
     # hand-made RIS. A name with an HTML entity (whose ';' is not a separator) stays whole.
