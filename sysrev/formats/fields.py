@@ -6,6 +6,7 @@ So a DOI from a BibTeX ``doi`` field and one from a RIS ``DO`` tag end up identi
 with like.
 """
 
+import ast
 import re
 
 from sysrev.normalise import (
@@ -139,12 +140,15 @@ _AUTHOR_PLACEHOLDER = re.compile(r"^\W*(?:and\s+others|others|et\.?\s*al\.?|\.\.
 # available]", "[No title available]". Kept, they would count as an abstract, an author or a title.
 _MISSING_VALUE = re.compile(r"^\s*\[\s*(?:no\s+(?:abstract|author\s+names?|authors?|title|keywords?)\s+available|"
                             r"not\s+available)\s*\]\.?\s*$", re.IGNORECASE)
+# R's missing value, written out as text by R tools (synthesisr, revtools, CiteSource: "AB  - NA"). Not for
+# names: "Na" is a family name.
+_R_MISSING = "NA"
 
 
 def _given(text: str) -> str:
     """``text`` cleaned of markup, or ``""`` when it is a database's placeholder for a missing value."""
     text = strip_markup(text)
-    return "" if _MISSING_VALUE.match(text) else text
+    return "" if _MISSING_VALUE.match(text) or text == _R_MISSING else text
 
 
 def single_names(names) -> list[str]:
@@ -152,14 +156,28 @@ def single_names(names) -> list[str]:
 
     A semicolon never occurs inside one person's name, but some exporters put a whole author list on one
     line (``AU  - Smith, J.; Doe, K.``); read as one name it would merge the authors. ERIC's ``AU  - And
-    Others``, an ``et al.`` and Scopus' ``[No author name available]`` are not authors.
+    Others``, an ``et al.`` and Scopus' ``[No author name available]`` are not authors. A Python list written
+    as text (``AU  - ['Mizdrak, Anja', 'Scarborough, Peter']``, from tools that wrote a data frame's list
+    column into RIS) is read as the names it lists.
     """
     single = []
     for name in names:
-        for part in strip_markup(name).split(";"):  # entities first: "&amp;" holds a semicolon
+        text = strip_markup(name)  # entities first: "&amp;" holds a semicolon
+        for part in _listed_names(text) or text.split(";"):
             if part.strip() and not _AUTHOR_PLACEHOLDER.match(part) and not _MISSING_VALUE.match(part):
                 single.append(part)
     return single
+
+
+def _listed_names(text: str) -> list[str]:
+    """The names in ``text`` when it is a Python/JSON list of strings (``['A, B', 'C, D']``), else ``[]``."""
+    if not (text.startswith("[") and text.endswith("]") and len(text) > 2 and text[1] in "'\""):
+        return []
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return []
+    return [str(v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def build_record(*, source_id, source="", title="", abstract="", authors=(), year=None, journal="",
@@ -193,7 +211,7 @@ def build_record(*, source_id, source="", title="", abstract="", authors=(), yea
         abstract=_given(abstract),
         authors=author_list,
         year=parsed_year,
-        journal=strip_markup(journal),
+        journal=_given(journal),
         journal_abbrev=strip_markup(journal_abbrev),
         volume=clean_text(volume),
         issue=clean_text(issue),
