@@ -188,6 +188,64 @@ def test_author_placeholders_are_not_authors(tmp_path):
     assert [r.authors for r in records] == [["Burnside, Nancy"], ["Smith & Jones Group"]]
 
 
+# --- RIS written by R tools and by tools that wrote a data frame ------------------------------------------
+
+_R_RIS = """DB  - McK
+C8  - 
+TI  - Population structure and habitat use of baboons
+SP  - 67-76
+AB  - NA
+TY  - JOUR
+SO  - Koedoe
+VL  - 49
+AU  - Marais, A. J.
+AU  - Brown, L. R.
+ER  - 
+
+DB  - WoS
+AB  - NA
+TY  - JOUR
+TI  - Second record
+PY  - 2010
+ER  - 
+"""
+
+
+def test_ris_tags_before_ty_as_r_tools_write_them(tmp_path):
+    # synthesisr/CiteSource (R) write a record's tags in data-frame column order, TY among them, and R's
+    # missing value as "NA" (CiteSource issue #27 shows such a file). Refused before ("record starts with
+    # tag 'DB'"); the abstract "NA" is no abstract; SO is where those tools put the journal.
+    parsed = load_references(_write(tmp_path, "citesource.ris", _R_RIS))
+    first, second = parsed.records
+    assert (first.title, first.abstract, first.journal, first.pages) == (
+        "Population structure and habitat use of baboons", "", "Koedoe", "67-76")
+    assert first.authors == ["Marais, A. J.", "Brown, L. R."] and first.source_id == "citesource.ris:1"
+    assert (second.title, second.abstract, second.year, second.source_id) == ("Second record", "", 2010,
+                                                                              "citesource.ris:13")
+    assert any("line 6, 15" in w and "before their 'TY'" in w for w in parsed.warnings)
+
+
+def test_ris_tags_after_er_still_belong_to_the_record_above(tmp_path):
+    # Ovid writes NL after ER, then a blank line and the next record's counter: NL stays with the record above;
+    # a title after ER that no TY follows is a record that lost its TY line (an error naming the line).
+    ovid = ("TY  - JOUR\nTI  - First\nER  - \nNL  - Pain Physician\n\n2.\nTY  - JOUR\nTI  - Second\nER  - \n")
+    first, second = load_references(_write(tmp_path, "ovid.ris", ovid)).records
+    assert (first.title, first.journal_abbrev, second.title, second.journal_abbrev) == (
+        "First", "Pain Physician", "Second", "")
+    lost = "TY  - JOUR\nTI  - First\nER  - \n\nTI  - Lost its TY\nAU  - Doe, K\nER  - \n"
+    with pytest.raises(InputError) as err:
+        load_references(_write(tmp_path, "lost.ris", lost))
+    assert err.value.line == 5 and "'TI'" in str(err.value)
+
+
+def test_author_written_as_a_python_list(tmp_path):
+    # Tools that wrote a data frame's list column into RIS (ASReview issue #1416 shows the list re-exported
+    # one character per line by RefWorks) give "AU  - ['Mizdrak, Anja', 'Scarborough, Peter']".
+    text = "TY  - JOUR\nTI  - Differential responses\nAU  - ['Mizdrak, Anja', 'Scarborough, Peter']\nER  - \n"
+    record = load_references(_write(tmp_path, "asreview.ris", text)).records[0]
+    assert record.authors == ["Mizdrak, Anja", "Scarborough, Peter"]
+
+
 # --- EndNote XML --------------------------------------------------------------------------------------------
 
 _STYLE = '<style face="normal" font="default" size="100%">{}</style>'
