@@ -6,10 +6,10 @@ file that declares entities or points to an external DTD is refused, never expan
 
 Mapping: ``titles/title`` → title; ``periodical/full-title`` or ``titles/secondary-title`` → journal;
 ``periodical/abbr-1``/``alt-periodical``/``titles/alt-title`` → abbreviation; ``contributors/authors/author``
-→ authors; ``dates/year`` → year; ``pages``, ``volume``, ``number`` (issue); ``electronic-resource-num`` (each
-of them, when there are several) → DOI; ``accession-num`` → source_id (and PMID when the remote database is
-PubMed/MEDLINE), else ``rec-number``; ``isbn`` → ISSN when it is one; ``keywords/keyword`` (split at line
-breaks inside one keyword); ``urls/related-urls/url`` → url;
+→ authors; ``dates/year`` → year; ``pages``, ``volume``, ``number`` (issue; Mendeley's export names it
+``issue``); ``electronic-resource-num`` (each of them, when there are several) → DOI; ``accession-num`` →
+source_id (and PMID when the remote database is PubMed/MEDLINE), else ``rec-number``; ``isbn`` → ISSN when it
+is one; ``keywords/keyword`` (split at line breaks inside one keyword); ``urls/related-urls/url`` → url;
 ``custom2`` or notes holding ``PMC…`` → PMCID. Other fields are kept in ``extra["fields"]``.
 """
 
@@ -34,7 +34,7 @@ from sysrev.formats.truncation import xml_cut
 from sysrev.normalise import clean_text
 
 _DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
-_MAPPED = {"titles", "periodical", "alt-periodical", "contributors", "dates", "pages", "volume", "number",
+_MAPPED = {"titles", "periodical", "alt-periodical", "contributors", "dates", "pages", "volume", "number", "issue",
            "electronic-resource-num", "accession-num", "rec-number", "isbn", "keywords", "urls", "abstract",
            "language", "ref-type", "remote-database-name", "notes", "custom2"}
 _PUBMED = re.compile(r"\b(NLM|PubMed|MEDLINE)\b", re.IGNORECASE)
@@ -134,7 +134,7 @@ def _to_record(rec, *, dialect, source, fallback_id):
         journal_abbrev=first(_text(rec.find("periodical/abbr-1")), _text(rec.find("alt-periodical/abbr-1")),
                              _text(rec.find("titles/alt-title"))),
         volume=_text(rec.find("volume")),
-        issue=_text(rec.find("number")),
+        issue=first(_text(rec.find("number")), _text(rec.find("issue"))),
         pages=join_pages(_text(rec.find("pages"))),
         # Every electronic-resource-num counts: EndNote may write one per identifier (a PII first, the DOI after).
         doi=doi_from(_texts(rec, "electronic-resource-num")) or doi_from(urls, urls_only=True),

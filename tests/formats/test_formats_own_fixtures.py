@@ -111,6 +111,24 @@ def test_endnote_xml_style_runs_and_pubmed_accession(fx):
     assert book.source_id == "18" and book.issn == ""  # an ISBN is not an ISSN
 
 
+def test_endnote_xml_from_mendeley_reads_its_issue_element(tmp_path):
+    """Mendeley Desktop's EndNote XML export writes the issue as <issue>, not EndNote's <number> (layout as in
+    the Mendeley export in ASySD's test data, github.com/camaradesuk/ASySD tests/testthat)."""
+    path = tmp_path / "mendeley.xml"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?><xml><records><record>'
+                    '<database name="library.enl" path="library.enl">library.enl</database>'
+                    '<ref-type name="Journal Article">0</ref-type><contributors><authors><author>Rotter, Carina'
+                    '</author></authors></contributors><titles><title>Myoclonus in older spaniels.</title>'
+                    '<secondary-title>J Vet Intern Med</secondary-title></titles><pages>1032-1038</pages>'
+                    '<volume>36</volume><issue>3</issue><dates><year>2022</year></dates></record>'
+                    '<record><titles><title>Both fields</title></titles><number>7</number><issue>8</issue></record>'
+                    '</records></xml>', encoding="utf-8")
+    mendeley, both = read_references(path)
+    assert (mendeley.volume, mendeley.issue, mendeley.pages) == ("36", "3", "1032-1038")
+    assert "issue" not in mendeley.extra["fields"]
+    assert both.issue == "7"  # EndNote's own field first
+
+
 @pytest.mark.parametrize("name, words", [
     ("xxe.xml", "external entity"),
     ("billion_laughs.xml", "declares an entity"),
