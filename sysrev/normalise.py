@@ -9,6 +9,7 @@ CSV cell) and returns the canonical form that ``records.jsonl`` stores, so that 
 * ``strip_markup``    HTML/MathML/JATS tags removed, entities decoded, white space collapsed
 * ``parse_author``    ``Smith JA`` / ``John A. Smith`` / ``Smith, John A.`` → ``Smith, John A.``
 * ``parse_year``      ``2018 Jul-Sep`` / ``2018/05/01`` / ``Spring 2019`` → 2018 / 2018 / 2019
+* ``is_plain_number`` ``"12"`` → True; ``"²"``, ``"١٢"``, ``""`` → False (what ``int()`` can be trusted with)
 
 Every function returns ``""`` (``None`` for the year) when the input holds nothing usable, and never raises
 on odd text: a reader decides whether a missing value deserves a warning.
@@ -33,6 +34,12 @@ __all__ = [
 ]
 
 _WS = re.compile(r"\s+")
+
+
+def is_plain_number(value: str) -> bool:
+    """True for ASCII digits only. ``str.isdigit()`` also accepts superscripts (``"²"``), which ``int()``
+    refuses, and other scripts' digits, which a field of a Latin-script export does not mean as a number."""
+    return value.isascii() and value.isdigit()
 
 
 def clean_text(value) -> str:

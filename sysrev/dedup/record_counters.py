@@ -17,6 +17,8 @@ once per origin. Every other field, and every other origin's issue field, is sti
 
 from collections import defaultdict
 
+from sysrev.normalise import is_plain_number
+
 # Fewer records than this cannot tell a counter from chance.
 MIN_RECORDS = 20
 # At least this share of the stated values are different (a counter repeats none; a source holding two
@@ -54,7 +56,7 @@ def ignore_counter_issues(records, keys, origins) -> list:
 
 def _counter_numbers(values: list) -> set | None:
     """The distinct values as integers when they look like a record counter, else None."""
-    if len(values) < MIN_RECORDS or not all(v.isdigit() for v in values):
+    if len(values) < MIN_RECORDS or not all(is_plain_number(v) for v in values):
         return None
     numbers = {int(v) for v in values}
     if len(numbers) < MIN_DISTINCT_SHARE * len(values):

@@ -25,7 +25,7 @@ from sysrev.errors import InputError
 from sysrev.formats.fields import build_record, doi_from, first, join_pages, pmid_in_text, pmid_in_url, scopus_eid
 from sysrev.formats.result import ParsedFile
 from sysrev.formats.truncation import csv_cut
-from sysrev.normalise import clean_text, normalise_pmid
+from sysrev.normalise import clean_text, is_plain_number, normalise_pmid
 
 # Record field → accepted column names, compared by _key (lower case, letters and digits only).
 COLUMNS = {
@@ -356,7 +356,8 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
     article_number = get("article_number")
     start, count = get("page_start"), get("page_count")
     end = get("page_end")
-    if not end and start.isdigit() and count.isdigit() and int(count) > 1:  # CINAHL: First Page + Page Count
+    # CINAHL: First Page + Page Count
+    if not end and is_plain_number(start) and is_plain_number(count) and int(count) > 1:
         end = str(int(start) + int(count) - 1)
     pages = join_pages(pages) or join_pages(start, end) or article_number
     source_id = get("source_id")

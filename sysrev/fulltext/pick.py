@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sysrev.errors import InputError
 from sysrev.fulltext.jats import Table
+from sysrev.normalise import is_plain_number
 
 # A number as tables print it: unicode minus, a leading sign, decimals with a point.
 _NUMBER = r"[-+−]?\d+(?:\.\d+)?"
@@ -39,7 +40,7 @@ class PickedCell:
 def find_row(table: Table, wanted: str) -> int:
     """0-based body row of ``wanted``: a number as shown by ``fulltext show``, or the row's label."""
     text = wanted.strip()
-    if text.isdigit():
+    if is_plain_number(text):
         index = int(text) - 1
         if 0 <= index < len(table.body):
             return index
@@ -62,7 +63,7 @@ def find_column(table: Table, wanted: str) -> int:
     lowest header of exactly one column."""
     text = wanted.strip()
     names = table.column_names()
-    if text.isdigit():
+    if is_plain_number(text):
         index = int(text) - 1
         if 0 <= index < len(names):
             return index

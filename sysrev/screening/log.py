@@ -31,6 +31,7 @@ from pathlib import Path
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_text
 from sysrev.locking import lock_for_path
+from sysrev.normalise import is_plain_number
 from sysrev.screening.config import DECISIONS, STAGES
 
 HEADER = ("record_id", "decision", "reason", "reviewer", "timestamp")
@@ -232,7 +233,7 @@ def _row_problem(row, header, stage, config, known_ids, owner):
     except ValueError:
         return f"timestamp {timestamp!r} is not an ISO 8601 date/time (e.g. 2024-05-01T09:30:00Z)"
     rank = row[6].strip() if len(row) > 6 else ""
-    if rank and not (rank.isdigit() and int(rank) >= 1):
+    if rank and not (is_plain_number(rank) and int(rank) >= 1):
         return f"rank {rank!r} is not a whole number from 1 (the place the record was shown at)"
     return None
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sysrev.errors import SysrevError
+from sysrev.normalise import is_plain_number
 from sysrev.search.config import SearchConfig, load_config
 from sysrev.search.http import RETRY_STATUSES, BadBody, HttpClient, HttpError, client_for
 from sysrev.search.partial import PartialRun
@@ -105,9 +106,9 @@ class ScopusAPI:
 
     def _read_quota(self, headers) -> None:
         remaining, reset = headers.get("X-RateLimit-Remaining"), headers.get("X-RateLimit-Reset")
-        if remaining is not None and remaining.strip().isdigit():
+        if remaining is not None and is_plain_number(remaining.strip()):
             self.quota_remaining = int(remaining)
-        if reset is not None and reset.strip().isdigit():
+        if reset is not None and is_plain_number(reset.strip()):
             self.quota_reset = int(reset)
 
     @staticmethod

@@ -88,6 +88,9 @@ def test_too_few_records_gaps_and_non_numbers_are_no_counter():
     assert not _counter_ignored([str(2 * i) for i in range(1, 41)])  # 40 values spread over 79 numbers
     assert not _counter_ignored([str(i) for i in range(1, 40)] + ["3-4"])
     assert _counter_ignored([str(i) for i in range(1, 41) if i % 5])  # every fifth deleted: still a counter
+    # a superscript or non-Latin digit is no plain number (str.isdigit says it is; int() refuses '²')
+    assert not _counter_ignored([str(i) for i in range(1, 40)] + ["²"])
+    assert not _counter_ignored([str(i) for i in range(1, 40)] + ["٣"])
 
 
 @settings(max_examples=200, deadline=None)

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from sysrev.normalise import (
     clean_text,
     expand_pages,
+    is_plain_number,
     normalise_doi,
     normalise_issn,
     normalise_pmcid,
@@ -178,3 +179,14 @@ def test_expand_pages_undoes_medline_abbreviation(start, delta):
         while shared < len(first) - 1 and first[shared] == last[shared]:
             shared += 1
     assert expand_pages(f"{first}-{last[shared:]}") == f"{first}-{last}"
+
+
+@given(st.text(max_size=12))
+def test_is_plain_number_is_exactly_what_int_reads_as_ascii_digits(text):
+    """True exactly for non-empty ASCII digit strings, and then int() reads it (superscripts and other
+    scripts' digits, which str.isdigit() accepts, are not plain numbers)."""
+    expected = bool(text) and all("0" <= ch <= "9" for ch in text)
+    assert is_plain_number(text) == expected
+    if expected:
+        assert int(text) >= 0
+    assert not is_plain_number("²") and not is_plain_number("١٢") and is_plain_number("012")

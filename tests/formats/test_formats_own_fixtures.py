@@ -343,6 +343,16 @@ def test_csv_cinahl_layout_excel_guards_and_page_count(fx):
     assert record.keywords == ["guidance", "injection", "NURSING", "ULTRASOUND"]
 
 
+def test_csv_page_start_and_count_in_superscript_digits_do_not_crash(tmp_path):
+    """str.isdigit() accepts '²' and int() refuses it: a CINAHL-style start page + page count holding one is
+    read without a traceback: '²' is no page (the page reader drops it), '³' no page count."""
+    path = tmp_path / "pages.csv"
+    path.write_text("Title,Start Page,Page Count,Year\nA study,²,3,2020\nAnother,55,³,2021\nThird,55,6,2022\n",
+                    encoding="utf-8")
+    first, second, third = read_references(path)
+    assert (first.pages, second.pages, third.pages) == ("", "55", "55-60")
+
+
 def test_csv_covidence_layout(fx):
     """Hand-made in the layout of Covidence's CSV export (values invented)."""
     first, second = read_references(fx / "covidence_layout.csv")

@@ -40,6 +40,11 @@ def test_real_article_grouped_row_labels():
     with pytest.raises(InputError, match="2 rows of Table 3 are labelled 'Male'"):
         find_row(table, "Male")
     assert find_row(table, "Sheep / Sex / Male") == 6
+    # a superscript digit is no row number (str.isdigit() says it is; int() refuses it): looked up as a label
+    with pytest.raises(InputError, match="no row labelled '²'"):
+        find_row(table, "²")
+    with pytest.raises(InputError, match="no column"):
+        find_column(table, "³")
     values, cells = pick_values(table, "Sheep / Sex / Male", {"n": "Total sampled", "events": "No. positive"})
     assert values == {"n": 65.0, "events": 8.0}
     assert [c.text for c in cells] == ["65", "8"]

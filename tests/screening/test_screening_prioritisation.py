@@ -177,6 +177,13 @@ def test_a_bad_rank_is_reported_with_file_and_line(make_project):
     assert len(problems) == 1 and problems[0].line == 2 and "rank 'first'" in problems[0].message
 
 
+def test_a_superscript_rank_is_a_reported_problem_not_a_crash(make_project):
+    """str.isdigit() accepts '²' and int() refuses it: the log reader must report it like any other bad rank."""
+    text = ",".join(HEADER_WITH_RANK) + "\nr01,include,,alice,2024-05-01T09:00:00Z,,²,file\n"
+    problems = load_screening(make_project({"title_abstract/alice.csv": text}), strict=False).problems
+    assert len(problems) == 1 and problems[0].line == 2 and "rank '²'" in problems[0].message
+
+
 # --- status, stop and report --------------------------------------------------------------------------------
 
 def test_status_prints_the_stopping_sentence_and_stop_records_the_decision(make_project, tmp_path):

@@ -208,3 +208,15 @@ def test_short_page_in_start_paging_is_a_gap(make_server, scopus_for, tmp_path):
     assert len(ids) == 45  # 25 + 10 + 10
     [gap] = manifest["gaps"]
     assert (gap["kind"], gap["start"]) == ("short_page", 25) and "returned 10 of the 25" in gap["detail"]
+
+
+def test_quota_headers_that_are_no_plain_number_are_ignored(scopus_for):
+    """Latin-1 headers can carry '²', which str.isdigit() accepts and int() refuses: such a quota header is
+    ignored like any other unreadable one, never a crash mid-search."""
+    from types import SimpleNamespace
+
+    api = scopus_for(SimpleNamespace(scopus_url="http://127.0.0.1:9/"))
+    api._read_quota({"X-RateLimit-Remaining": "²", "X-RateLimit-Reset": "³"})
+    assert (api.quota_remaining, api.quota_reset) == (None, None)
+    api._read_quota({"X-RateLimit-Remaining": " 17 ", "X-RateLimit-Reset": "1800000100"})
+    assert (api.quota_remaining, api.quota_reset) == (17, 1800000100)
