@@ -401,6 +401,11 @@ def test_utf8_encoded_twice_is_repaired(tmp_path):
     ("Record #1 of 2\nID: CN-01234567\nAU: Smith J\nTI: Exercise for back pain\nYR: 2019\n", ["Cochrane", "RIS"]),
     # RefWorks' own tagged format (not RIS).
     ("RT Journal Article\nSR Electronic(1)\nID 123\nA1 Smith, John\nT1 A refworks title\n", ["RefWorks", "RIS"]),
+    # PubMed's "Abstract (text)" and "Summary (text)" displays saved as a file.
+    ("1. Lancet. 2020 Jan 4;395(10217):1-2. doi: 10.1016/S0140-6736(19)32971-X.\n\nA trial.\n\nSmith J(1).\n\n"
+     "DOI: 10.1016/S0140-6736(19)32971-X\nPMID: 31912345\n", ["PubMed's 'Summary' or 'Abstract'", ".nbib"]),
+    ("1. Smith J, Doe K. A trial. Lancet. 2020;395:1-2. doi: 10.1016/x. PMID: 31912345.\n\n2. Lee M. B. "
+     "Spine. 2019. PMID: 30000001.\n", ["PubMed's 'Summary' or 'Abstract'"]),
     # PubMed's "PMID" export: identifiers only.
     ("30668574\n30235242\n30605475\n", ["list of identifiers", "Citation manager"]),
     ("10.1000/abc\n10.1016/j.x.2020.01.001\n", ["list of identifiers"]),
