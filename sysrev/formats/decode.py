@@ -104,6 +104,7 @@ def undouble_line_ends(text: str, name: str = "file") -> tuple[str, str]:
 # A UTF-8 lead byte followed by its continuation bytes, each read as cp1252: the trace of UTF-8 text decoded
 # as cp1252 and saved as UTF-8 again ("MÃ¼ller" for "Müller", "â€“" for "–").
 _CONTINUATION = "[" + re.escape(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")) + "]"
+_MOJIBAKE_LEADS = re.compile("[\u00c2-\u00c5\u00ce-\u00d1\u00e2]")  # Â Ã Ä Å Î Ï Ð Ñ â: a quick first look
 _DOUBLE_UTF8 = re.compile(f"[\u00c2-\u00df]{_CONTINUATION}|[\u00e0-\u00ef]{_CONTINUATION}{{2}}")
 
 
@@ -116,7 +117,7 @@ def undo_double_utf8(text: str, name: str = "file") -> tuple[str, str]:
     only when the whole of it round-trips (encodes to cp1252 and those bytes decode as UTF-8), which text
     that merely contains such a pair of characters never does; otherwise a warning names the first line.
     """
-    found = _DOUBLE_UTF8.search(text)
+    found = _DOUBLE_UTF8.search(text) if _MOJIBAKE_LEADS.search(text) else None
     if not found:
         return text, ""
     line = text.count("\n", 0, found.start()) + 1

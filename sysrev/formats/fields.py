@@ -162,7 +162,8 @@ def single_names(names) -> list[str]:
     """
     single = []
     for name in names:
-        text = strip_markup(name)  # entities first: "&amp;" holds a semicolon
+        text = str(name or "")
+        text = strip_markup(text) if "&" in text or "<" in text else text.strip()  # "&amp;" holds a semicolon
         for part in _listed_names(text) or text.split(";"):
             if part.strip() and not _AUTHOR_PLACEHOLDER.match(part) and not _MISSING_VALUE.match(part):
                 single.append(part)
