@@ -56,16 +56,29 @@ def as_list(value) -> list:
     return flat
 
 
+_PAGE_PREFIX = re.compile(r"^(?:pages?|pp?)(?:\.\s*|\s+|(?=\d))", re.IGNORECASE)
+_PII_PREFIX = re.compile(r"^pii\s*:?\s*", re.IGNORECASE)
+
+
+def _page(value) -> str:
+    """A start or end page without its ``p.``/``pp``/``Pages`` prefix; ``""`` for a publisher item id."""
+    text = _PAGE_PREFIX.sub("", clean_text(value))
+    if _PII_PREFIX.match(text):
+        text = _PII_PREFIX.sub("", text)
+        return "" if "(" in text else text
+    return text
+
+
 def join_pages(start, end="") -> str:
     """One page range from a start and an end page (``SP``/``EP``, ``Page start``/``Page end``), expanded.
 
     Values without a digit (Ovid's ``No``/``Specified`` for "no pagination specified") or holding a URL
     (EndNote reports' ``Available: http://…``) or too long to be pages (an affiliation in the pages column of
-    some Covidence exports) give ``""``; a range already in ``start`` (``575-86``) is kept; ``pp 37-64``
-    loses its ``pp``.
+    some Covidence exports) give ``""``; a range already in ``start`` (``575-86``) is kept; ``pp 37-64`` and
+    ``Pages 10-20`` lose their prefix. PubMed's ``pii: E1392`` (an electronic article number) keeps the number;
+    a publisher item identifier (``pii: S0140-6736(19)32971-X``) is no page.
     """
-    start = re.sub(r"^p{1,2}\.?\s*", "", clean_text(start), flags=re.IGNORECASE)
-    end = re.sub(r"^p{1,2}\.?\s*", "", clean_text(end), flags=re.IGNORECASE)
+    start, end = _page(start), _page(end)
     if not re.search(r"\d", start) or "://" in start or len(start) > _MAX_PAGES_LENGTH:
         start = ""
     if not re.search(r"\d", end) or "://" in end or len(end) > _MAX_PAGES_LENGTH:

@@ -151,6 +151,23 @@ def test_bibtex_pmid_in_note(tmp_path):
     assert (record.pmid, record.year, record.authors) == ("31234567", 2020, ["Smith, John", "Doe, Karen"])
 
 
+# --- pages --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("start, end, pages", [
+    # PubMed-derived records (a RIS written from PubMed data, shown in scipamato issue #118): "pii: E1392" is an
+    # electronic article number, and it lost its "p" to the rule that drops "p."/"pp" ("ii: E1392").
+    ("pii: E1392", "", "E1392"),
+    ("pii: S0140-6736(19)32971-X", "", ""),  # a publisher item identifier is no page
+    ("Pages 10-20", "", "10-20"),  # was "ages 10-20"
+    ("pp. 37", "64", "37-64"),
+])
+def test_page_prefixes(tmp_path, start, end, pages):
+    text = f"TY  - JOUR\nTI  - A title\nSP  - {start}\n" + (f"EP  - {end}\n" if end else "") + "ER  - \n"
+    assert load_references(_write(tmp_path, "refs.ris", text)).records[0].pages == pages
+    nbib = f"PMID- 29144419\nTI  - A title\nPG  - {start}{'-' + end if end else ''}\nSO  - J.\n"
+    assert load_references(_write(tmp_path, "refs.nbib", nbib)).records[0].pages == pages
+
+
 # --- authors ------------------------------------------------------------------------------------------------
 
 def test_author_line_holding_several_names_is_split(tmp_path):
