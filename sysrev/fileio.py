@@ -4,7 +4,15 @@ A review's files are its record of what was done, so nothing is ever half-writte
 temporary file in the same folder, is flushed to disk, and only then renamed over the target (an atomic
 operation on POSIX file systems). A crash leaves either the old file or the new one, never a mixture.
 The new file gets the old one's permissions, or the usual ones for a new file (0666 less the umask), not the
-private 0600 of a temporary file, so co-reviewers on a shared machine can still read the project.
+private 0600 of a temporary file, so co-reviewers on a shared machine can still read the project; the
+temporary file has them from the start.
+
+A write killed between creating its temporary file and the rename (SIGKILL, out of memory, power loss) leaves
+that file behind: ``.NAME.sysrev-XXXXXXXX.tmp`` beside ``NAME``, which is untouched. The name pattern is
+defined here once, for the writer and for :mod:`sysrev.interrupted_writes`, which finds and removes such
+leftovers. While a write is in flight its temporary file carries an exclusive ``flock``, which the operating
+system drops when the writer dies; so a leftover is told from a write in progress by trying that lock, even
+for writers that do not hold the project lock (a search saving its resume state, the web RoB 2 form).
 """
 
 import hashlib
@@ -14,23 +22,97 @@ import re
 import tempfile
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: without flock no temporary file is taken for abandoned
+    fcntl = None
+
+_TEMP_MARK = ".sysrev-"  # between the target's name and the random part: no hand-made file is named so
+_TEMP_SUFFIX = ".tmp"
+# tempfile.mkstemp's random part is 8 of [a-z0-9_]; tests/reliability/test_interrupted_writes.py checks that
+# the names of real writes match
+_TEMP_NAME = re.compile(rf"\.(?P<target>.+){re.escape(_TEMP_MARK)}[a-z0-9_]{{8}}{re.escape(_TEMP_SUFFIX)}",
+                        re.DOTALL)
+
 
 def atomic_write_bytes(path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically, creating parent folders; return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _claimed_temp(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with os.fdopen(fd, "wb") as fh:  # the flock on fd lasts until the rename is done
+            os.chmod(tmp, _mode_for(path))  # first: a co-reviewer can open (and so check) a leftover of ours
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, _mode_for(path))
-        os.replace(tmp, path)
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def interrupted_write_target(file_name: str) -> str | None:
+    """The name of the file whose atomic write left the temporary file ``file_name``, or None when
+    ``file_name`` is not named as :func:`atomic_write_bytes` names its temporary files."""
+    match = _TEMP_NAME.fullmatch(file_name)
+    return match["target"] if match else None
+
+
+def abandoned_temp(temp, *, remove: bool = False) -> bool:
+    """Whether ``temp`` (a regular file named by :func:`interrupted_write_target`) is left by a killed write
+    rather than in use by a running one; with ``remove``, also delete it then.
+
+    A running write holds the file's ``flock`` until its rename; a killed one held it no more. A file that
+    cannot be locked here (a file system without locks) counts as in use: nothing is deleted on a guess.
+    """
+    try:
+        fd = os.open(temp, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:  # gone (renamed into place meanwhile), a symbolic link, or unreadable
+        return False
+    try:
+        if fcntl is None or not _try_flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB):
+            return False
+        if not _same_file(temp, fd):  # the write finished meanwhile: the name is gone or names another file
+            return False
+        if remove:
+            os.unlink(temp)
+        return True
+    finally:
+        os.close(fd)
+
+
+def _claimed_temp(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``, open and flock'ed (see the module docstring): ``(fd, name)``.
+
+    Between its creation and the lock, a sweeper could take the file for a leftover and delete it; the name
+    then no longer leads to the open file, and another one is made.
+    """
+    while True:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{_TEMP_MARK}", suffix=_TEMP_SUFFIX, dir=path.parent)
+        if fcntl is None or not _try_flock(fd, fcntl.LOCK_EX) or _same_file(tmp, fd):
+            return fd, tmp
+        os.close(fd)
+
+
+def _try_flock(fd: int, operation: int) -> bool:
+    """``flock(fd, operation)``; False when the lock is held elsewhere or the file system has no locks."""
+    try:
+        fcntl.flock(fd, operation)
+    except OSError:
+        return False
+    return True
+
+
+def _same_file(name, fd: int) -> bool:
+    """Whether ``name`` still leads to the file open as ``fd``."""
+    try:
+        here = os.stat(name, follow_symlinks=False)
+    except OSError:
+        return False
+    opened = os.fstat(fd)
+    return (here.st_dev, here.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 def _mode_for(path: Path) -> int:

@@ -261,6 +261,8 @@ _GITIGNORE = """.venv/
 __pycache__/
 *.pyc
 .DS_Store
+# temporary files of sysrev writes killed mid-way (`sysrev check` lists them, `--remove-leftovers` deletes them)
+.*.sysrev-*.tmp
 # exports of databases without an API can be large; keep them if your team wants them versioned
 # searches/exports/
 """

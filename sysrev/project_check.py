@@ -5,8 +5,9 @@ applies when it reads its files — screening settings, search strategies, analy
 forms and the decision logs — run over the files whose schema check passed, so one mistake is reported once;
 last the files later stages added: the ``records`` column of studies.csv (each record ID a deduplicated record,
 under one study), ``analysis/exemptions.csv`` (every row, against the analyses and the study table), the
-full-text manifest, the web accounts (``.sysrev/web-users.json``) and the refresh inbox folders. Nothing is
-written.
+full-text manifest, the web accounts (``.sysrev/web-users.json``) and the refresh inbox folders. Whatever
+else was wrong, the temporary files of interrupted writes are listed as warnings
+(:mod:`sysrev.interrupted_writes`). Nothing is written.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from sysrev.config_schema import FILE_KINDS, check_file
 from sysrev.errors import SysrevError
+from sysrev.interrupted_writes import find_leftovers
 
 ERROR, WARNING = "error", "warning"
 
@@ -43,8 +45,9 @@ def check_project(project) -> tuple[list[Issue], int]:
             if problems:
                 invalid.add(path.resolve())
             issues += [Issue(ERROR, str(p)) for p in problems]
+    leftovers = [Issue(WARNING, leftover.describe()) for leftover in find_leftovers(project.root)]
     if project.config_path.resolve() in invalid:
-        return issues, checked  # every stage reads review.toml: fix it first
+        return issues + leftovers, checked  # every stage reads review.toml: fix it first
     issues += _screening(project)
     issues += _strategies(project, invalid)
     issues += _analyses(project, invalid)
@@ -52,7 +55,7 @@ def check_project(project) -> tuple[list[Issue], int]:
     issues += _rob(project, invalid)
     issues += _studies_and_exemptions(project, invalid)
     issues += _fulltext_web_and_inbox(project, invalid)
-    return issues, checked
+    return issues + leftovers, checked
 
 
 def _screening(project) -> list[Issue]:
@@ -165,9 +168,14 @@ def _exempted_unknown_studies(path, table) -> list:
     import csv
 
     from sysrev.errors import InputError
+    from sysrev.hand_tables import read_table
 
+    try:
+        text = read_table(path)
+    except InputError:
+        return []  # cut off or not UTF-8: read_exemptions has reported it
     problems = []
-    rows = csv.reader(path.read_text(encoding="utf-8-sig").splitlines())
+    rows = csv.reader(text.splitlines())
     next(rows, None)
     for line, cells in enumerate(rows, start=2):
         study = cells[0].strip() if cells else ""

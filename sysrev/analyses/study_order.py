@@ -11,6 +11,7 @@ label itself ("Park 2013") when studies.csv has no such column, since that is ho
 from __future__ import annotations
 
 import csv
+import io
 import re
 
 import pandas as pd
@@ -19,6 +20,7 @@ from sysrev.analyses.assemble import assemble
 from sysrev.analyses.spec import AnalysisSpec, load_analyses
 from sysrev.errors import SysrevError
 from sysrev.extraction.table import STUDIES_FILE, load_extraction
+from sysrev.hand_tables import read_table
 
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
 
@@ -43,10 +45,9 @@ def _studies_table(project) -> tuple[list[str], dict[str, dict]]:
     path = project.extraction_dir / STUDIES_FILE
     if not path.is_file():
         return [], {}
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        rows = {(row.get("study") or "").strip(): row for row in reader}
-        return list(reader.fieldnames or []), rows
+    reader = csv.DictReader(io.StringIO(read_table(path), newline=""))  # refuses a file cut off mid-row
+    rows = {(row.get("study") or "").strip(): row for row in reader}
+    return list(reader.fieldnames or []), rows
 
 
 def order_values(project, studies, column: str) -> list:

@@ -6,9 +6,11 @@ become a one-line message and exit code 2, and so do errors of the machine (:cla
 a read-only folder, a file name too long), which no stage can fix.
 """
 
+import contextlib
 import errno
 import importlib
 import sys
+import warnings
 
 import click
 
@@ -117,7 +119,8 @@ class _Group(click.Group):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with _table_warnings_as_lines():
+                return super().invoke(ctx)
         except click.ClickException as exc:  # a subcommand's usage error: click would print "Error: …"
             raise _OnePrefix.of(exc) from None
         except SysrevError as exc:
@@ -147,6 +150,28 @@ class _OnePrefix(click.ClickException):
             if ctx.command.get_help_option(ctx) is not None:
                 click.echo(f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.\n", err=True)
         click.echo(f"error: {self.format_message()}", err=True)
+
+
+@contextlib.contextmanager
+def _table_warnings_as_lines():
+    """Print each :class:`sysrev.hand_tables.CutOffWarning` once as ``warning: FILE, line N: …`` on stderr, the
+    form of every sysrev warning (a hand-edited table read by several stages warns once, not per reader);
+    other warnings keep Python's own display."""
+    from sysrev.hand_tables import CutOffWarning
+
+    with warnings.catch_warnings():
+        python_display, printed = warnings.showwarning, set()
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if not issubclass(category, CutOffWarning):
+                python_display(message, category, filename, lineno, file, line)
+            elif str(message) not in printed:
+                printed.add(str(message))
+                click.echo(f"warning: {message}", err=True)
+
+        warnings.showwarning = show
+        warnings.filterwarnings("always", category=CutOffWarning)
+        yield
 
 
 def _os_error(exc: OSError) -> str:

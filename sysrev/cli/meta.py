@@ -17,18 +17,19 @@ def read_study_csv(path):
     """Read a study CSV as text cells, remembering each data row's line number for error messages.
 
     Returns ``(frame, lines)``; blank lines are skipped. Commas are expected; a header without commas but
-    with semicolons or tabs (spreadsheet exports in some locales) is read with that delimiter.
+    with semicolons or tabs (spreadsheet exports in some locales) is read with that delimiter. A file cut off
+    is refused (:mod:`sysrev.hand_tables`).
     """
     import csv
 
     import pandas as pd
 
-    try:
-        text = open(path, encoding="utf-8-sig", newline="").read()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=path) from None
+    from sysrev.hand_tables import check_table_end, read_table_text
+
+    text = read_table_text(path)
     first = text.split("\n", 1)[0]
     delimiter = "," if "," in first else ";" if ";" in first else "\t" if "\t" in first else ","
+    check_table_end(text, path, delimiter=delimiter)  # a last row cut off mid-value would change the result
     reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
     header, rows, lines = None, [], []
     try:

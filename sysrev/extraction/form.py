@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sysrev.config_schema import ensure_valid
 from sysrev.errors import InputError
+from sysrev.hand_tables import read_table
 from sysrev.project import load_toml
 
 FORM_FILE = "form.toml"
@@ -110,14 +111,11 @@ def read_study_csv(path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The header and ``(line, {column: cell})`` rows of a ``studies.csv``, cells stripped, blank lines skipped.
 
     Shared by the typed reader below and the double-extraction comparison, so both refuse the same files:
-    a missing file or ``study`` column, a row not as wide as the header, an empty or repeated study label —
-    each an error naming the file and line.
+    a missing file or ``study`` column, a row not as wide as the header, an empty or repeated study label, a
+    file cut off (:func:`sysrev.hand_tables.read_table`) — each an error naming the file and line.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("file not found", path=path) from None
+    text = read_table(path)
     reader = csv.reader(text.splitlines(keepends=True))
     header = [h.strip() for h in next(reader, [])]
     if "study" not in header:

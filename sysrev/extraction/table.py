@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text
+from sysrev.hand_tables import read_table
 
 COLUMNS = (
     "study", "outcome", "item", "timepoint", "arm", "n", "mean", "sd", "events",
@@ -119,16 +120,11 @@ def read_outcome_rows(path) -> list[OutcomeRow]:
 
     Raises :class:`InputError` naming the file, line and column for an unknown or missing header column,
     a row with too many or too few cells, a non-numeric or non-finite number, an empty study/outcome/arm,
-    or a (study, outcome, item, timepoint, arm) key that appears twice. Blank lines are skipped.
+    or a (study, outcome, item, timepoint, arm) key that appears twice, and for a file that was cut off
+    (:func:`sysrev.hand_tables.read_table`). Blank lines are skipped.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("file not found", path=path) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not valid UTF-8 ({exc.reason} at byte {exc.start})", path=path) from None
-
+    text = read_table(path)  # refuses a file cut off mid-row (sysrev.hand_tables)
     reader = csv.reader(text.splitlines(keepends=True))
     try:
         names = _check_header(next(reader, None), path)

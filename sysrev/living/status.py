@@ -3,8 +3,9 @@
 Searches (each strategy's last run), dedup (records, and whether it has read every run), screening (per stage
 and reviewer: what is left), studies (included, and the reports no study claims), the pending items of every
 included study (extraction and RoB 2 per outcome of ``analysis/analyses.toml``, see
-:mod:`sysrev.living.studies`), and the analyses (the status in their results file, and whether their inputs
-changed since it was written). Reading only: nothing is written, so it is safe to run at any moment.
+:mod:`sysrev.living.studies`), the analyses (the status in their results file, and whether their inputs
+changed since it was written), and how many temporary files interrupted writes left
+(:mod:`sysrev.interrupted_writes`). Reading only: nothing is written, so it is safe to run at any moment.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 
 from sysrev.errors import SysrevError
+from sysrev.interrupted_writes import find_leftovers
 from sysrev.living.studies import (
     find_pending,
     included_studies,
@@ -183,7 +185,8 @@ def pipeline_status(project) -> dict:
     from sysrev.living.release import list_releases
 
     status = {"searches": search_status(project), "dedup": dedup_status(project),
-              "screening": screening_status(project), "releases": list_releases(project)}
+              "screening": screening_status(project), "releases": list_releases(project),
+              "interrupted_writes": len(find_leftovers(project.root))}
     try:
         specs = load_analyses(project)
     except SysrevError as exc:

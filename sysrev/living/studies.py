@@ -34,6 +34,7 @@ from pathlib import Path
 from sysrev.errors import InputError, SysrevError
 from sysrev.extraction.form import read_study_csv
 from sysrev.extraction.table import STUDIES_FILE
+from sysrev.hand_tables import read_table
 
 RECORDS_COLUMN = "records"
 EXEMPTIONS_FILE = "exemptions.csv"
@@ -196,13 +197,17 @@ def read_exemptions(project, outcomes=(), problems: list | None = None) -> dict:
 
     Every row needs a reason; an unknown stage, or an outcome that no analysis uses (when ``outcomes`` is
     given), is an error naming the line; given a ``problems`` list, every such error is added to it instead
-    and the row is left out.
+    and the row is left out (the whole file, when it was cut off: :func:`sysrev.hand_tables.read_table`).
     """
     report = _reporter(problems)
     path = exemptions_path(project)
     if not path.is_file():
         return {}
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = read_table(path)
+    except InputError as error:  # cut off, or not UTF-8: no row of it can be trusted
+        report(error)
+        return {}
     reader = csv.reader(text.splitlines())
     header = [h.strip() for h in next(reader, [])]
     if tuple(header) != EXEMPTION_COLUMNS:

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from sysrev.errors import InputError
+from sysrev.hand_tables import check_table_end, read_table_text
 from sysrev.rob.form import Assessment, load_assessments
 
 
@@ -51,10 +52,7 @@ def load_weights(path) -> dict[str, float]:
     ``studies`` entries carry ``study`` and ``weight``. A row the analysis could not estimate (weight null)
     weighs 0. Rows are keyed by their label; :func:`weights_by_study` sums them per study."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("file not found", path=path) from None
+    text = read_table_text(path)
     weights: dict[str, float] = {}
     if path.suffix.lower() == ".json":
         try:
@@ -67,6 +65,7 @@ def load_weights(path) -> dict[str, float]:
             raise InputError("expected a JSON object with studies[{study, weight}] (or result.studies[…], as "
                              f"`sysrev meta run` writes) ({type(exc).__name__}: {exc})", path=path) from None
         return weights
+    check_table_end(text, path)  # a weight cut short (59.5 -> 59) would be drawn without a word
     reader = csv.DictReader(text.splitlines())
     if not reader.fieldnames or not {"study", "weight"} <= set(reader.fieldnames):
         raise InputError("expected a CSV header with the columns study,weight", path=path, line=1)

@@ -1,0 +1,122 @@
+"""Read the CSV tables a review team edits by hand, and refuse one that was cut off.
+
+The extraction tables (``analysis/extraction/*.csv``, ``studies.csv``), ``analysis/exemptions.csv``, the
+DATA.csv of ``sysrev meta pool``/``cumulative``/``tsa`` and the weights CSV of ``sysrev rob plot`` are typed
+in spreadsheets and text editors, then copied, synced and downloaded. A copy interrupted mid-row would
+otherwise read as a complete, shorter table: the last row ``Smith 2020,12.5,3.1,40`` cut to
+``Smith 2020,12.5,3.1,4`` pools n = 4 without a word.
+
+CSV has no record terminator, so a cut can only be seen at the end of the file. The rules, each derived from
+what a complete file can and cannot look like:
+
+* bytes that stop inside a UTF-8 character: no text file ends there, an error;
+* a quoted cell still open at the end of the file: no complete file ends inside quotes, an error;
+* a last row with no line break after it and fewer cells than the header: an error (a row typed short would
+  be refused by every reader anyway; a cut is its likeliest cause, and the message says so);
+* a last row with no line break after it but all its cells: a file cut inside its last value and a complete
+  file saved without a final line break (Notepad, some editors' defaults, some web spreadsheets' downloads)
+  look the same. Refusing it would stop a complete file, so this is a :class:`CutOffWarning` naming the
+  line; ending the file with a line break (Excel, LibreOffice, R, pandas and sysrev always write one)
+  silences it. A last cell ending in a quote is no proof either: a quoted cell cut between the two quotes
+  of an escaped quote (``""``) reads as a closed cell.
+
+A file cut exactly after a line break is a complete table with fewer rows and cannot be told from one; it is
+read as such (every value read is then a value of the file, unchanged).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from pathlib import Path
+
+from sysrev.errors import InputError
+
+_CUT = "the file looks cut off (an interrupted copy or download?)"
+
+
+class CutOffWarning(UserWarning):
+    """A hand-edited table whose last value may have been cut off; the message names the file and line."""
+
+
+def read_table(path, *, delimiter: str = ",") -> str:
+    """The text of the hand-edited CSV table at ``path``, once :func:`read_table_text` and
+    :func:`check_table_end` (with ``delimiter``) found no sign that it was cut off."""
+    text = read_table_text(path)
+    check_table_end(text, path, delimiter=delimiter)
+    return text
+
+
+def read_table_text(path) -> str:
+    """The UTF-8 text of ``path`` (a byte-order mark dropped), or an :class:`InputError`: file not found, not
+    UTF-8, or (the bytes stop inside a character) cut off, naming the line."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", path=path) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            raise InputError(f"the file ends in the middle of a UTF-8 character: {_CUT}; restore the file",
+                             path=path, line=line) from None
+        raise InputError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}: {exc.reason}); save the table as "
+                         "UTF-8 (Excel: CSV UTF-8)", path=path, line=line) from None
+
+
+def check_table_end(text: str, path, *, delimiter: str = ",") -> None:
+    """Raise :class:`InputError` when the end of the table ``text`` shows it was cut off; warn
+    (:class:`CutOffWarning`) when a cut inside its last value cannot be ruled out. See the module's rules.
+
+    The header is the first row that is not blank, the last row the last that is not blank (rows of empty or
+    space-only cells are blank: the readers skip them)."""
+    lines = io.StringIO(text, newline="").readlines()  # the physical lines the csv module counts
+    found = _header_and_last_row(lines, delimiter)
+    if found is None:
+        return
+    columns, start, end, cells = found
+    if _open_quote("".join(lines[start:]), delimiter):
+        raise InputError(f"a quoted cell of the last row is never closed (the file ends inside it): {_CUT}; "
+                         "restore the file, or close the quote", path=path, line=start + 1)
+    if cells is None or end < len(lines) or text.endswith(("\n", "\r")):
+        return  # a header alone, or a last row followed by a line break
+    if len(cells) < columns:
+        raise InputError(f"the last row has {len(cells)} of the header's {columns} cells and no line break after "
+                         f"it: {_CUT}; restore the file, or complete the row", path=path, line=start + 1)
+    if len(cells) == columns:
+        warnings.warn(f"{path}, line {start + 1}: the file does not end with a line break, so a last value cut "
+                      "off by an interrupted copy or download cannot be ruled out; check this row, then end the "
+                      "file with a line break", CutOffWarning, stacklevel=2)
+
+
+def _header_and_last_row(lines: list[str], delimiter: str):
+    """``(header cell count, first line index of the last row, line index after it, its cells)`` of a table's
+    physical ``lines``, read as the readers read them (not strict); cells None when the header is the last row;
+    None for a table without rows or one the csv module cannot read (the reader reports where)."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    columns = last = None
+    start = 0
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                if columns is None:
+                    columns, last = len(cells), (start, reader.line_num, None)
+                else:
+                    last = (start, reader.line_num, cells)
+            start = reader.line_num
+    except csv.Error:  # e.g. a cell over the csv module's size limit
+        return None
+    return None if last is None else (columns, *last)
+
+
+def _open_quote(row_text: str, delimiter: str) -> bool:
+    """Whether the text from the last row on ends inside a quoted cell (the csv grammar, strictly read; the
+    readers' lenient reading would close the cell at the end of the file)."""
+    try:
+        list(csv.reader(io.StringIO(row_text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
