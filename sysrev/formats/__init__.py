@@ -109,7 +109,12 @@ def _read_xml(kind, data, path, source) -> ParsedFile:
         what = ("the last <PubmedArticle> is never closed (the file ends inside it)" if cut.in_record else
                 "the file ends before its closing </PubmedArticleSet> tag, after a complete article")
         truncated = Truncation(line=cut.line, what=what, records=1 if cut.in_record else 0)
-        records = records_from_xml(cut.complete) if cut.complete else []
+        try:
+            records = records_from_xml(cut.complete) if cut.complete else []
+        except (PubmedXMLError, UnsafeXMLError):
+            # The part before the cut is no sound document either: the file is malformed, not (only) cut off,
+            # and the first error found in it is the one to show.
+            raise InputError(str(exc), path=path, line=exc.line) from None
     for record in records:
         record.source = source or "pubmed"
     return ParsedFile(records=records, format="pubmed_xml", dialect="pubmed", truncated=truncated)

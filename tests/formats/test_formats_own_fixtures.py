@@ -562,6 +562,20 @@ def test_pubmed_xml_cut_off_names_the_line_of_the_file(tmp_path):
     assert [r.pmid for r in load_references(path, allow_truncated=True).records] == ["1"]
 
 
+def test_pubmed_xml_cut_off_and_malformed_before_the_cut_is_an_error_not_a_crash(tmp_path):
+    """Found by fuzzing: set and article openings repeated, never closed, and the file cut off. The part before
+    the cut is no sound document either, so the import stops with the parser's error, file and line."""
+    article = ('<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><Journal><Title>J</Title></Journal>'
+               '<ArticleTitle>T</ArticleTitle></Article></MedlineCitation></PubmedArticle>')
+    path = tmp_path / "pubmed-nested.xml"
+    book = "<PubmedBookArticle><BookDocument><PMID>2</PMID></BookDocument></PubmedBookArticle>"
+    path.write_text("<PubmedArticleSet>\n<PubmedArticle>\n" * 3 + f"{book}\n{article[:60]}", encoding="utf-8")
+    for allow in (False, True):
+        with pytest.raises(InputError) as err:
+            load_references(path, allow_truncated=allow)
+        assert str(err.value).startswith(f"{path}") and "PubMed XML" in str(err.value)
+
+
 def test_csv_clinicaltrials_gov_layout(fx):
     """Trial registries are searched too: ClinicalTrials.gov's CSV download (2023 layout)."""
     parsed = load_references(fx / "clinicaltrials_layout.csv")

@@ -39,6 +39,9 @@ SPLICES = [
     b"\xff\xfe", b"@article{", b"ER  - \n", b"TY  - JOUR\n", b"PMID- 1\n", b",,,,,,,,,,,,,,,,,,,,,,,,\n",
     b'<?xml version="1.0" encoding="Shift_JIS"?>', b'<?xml version="1.0" encoding="x-nope"?>', b"\r", b"\t",
     b"=1+1", b"\xe2\x80\xa8", b"A" * 5000, b"\n" * 50, b"]]>", b"<![CDATA[", b"%0 Journal Article\n",
+    # digits that str.isdigit() accepts but int() refuses (superscript two) or reads unlike ASCII (Arabic-Indic
+    # three, fullwidth one), spliced where a page, issue or year may be
+    "²".encode(), "٣".encode(), "１".encode(), "12²".encode(),
 ]
 
 
