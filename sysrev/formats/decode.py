@@ -36,7 +36,8 @@ class DecodedText:
 
 
 def decode_bytes(data: bytes, *, name: str = "file") -> DecodedText:
-    """Decode ``data``: a BOM decides; else UTF-8; else cp1252 (then Latin-1) with a warning.
+    """Decode ``data``: a BOM decides; else UTF-8 (a few bytes that are not UTF-8 read as cp1252); else cp1252
+    (then Latin-1) with a warning.
 
     The BOM is removed, so readers never see U+FEFF before the first tag. Line ends doubled to CR CR LF are
     made single (:func:`undouble_line_ends`); UTF-8 text encoded twice is repaired (:func:`undo_double_utf8`).
@@ -75,6 +76,11 @@ def _decode(data: bytes, name: str) -> DecodedText:
                 pass  # other bytes are not UTF-8 either: an older encoding, not a cut
         line = data.count(b"\n", 0, exc.start) + 1
         first_bad = f"byte 0x{data[exc.start]:02x} on line {line}"
+    mixed = _mostly_utf8(data)
+    if mixed:
+        return DecodedText(mixed[0], "utf-8", [
+            f"{name} is UTF-8 but for {mixed[1]} byte(s) that are not ({first_bad}); those were read as cp1252 (a "
+            "record pasted in from a Windows export?) - check the accented characters there"])
     for encoding in ("cp1252", "latin-1"):
         try:
             text = data.decode(encoding)
@@ -84,6 +90,34 @@ def _decode(data: bytes, name: str) -> DecodedText:
                    "export) - check accented characters in the imported records")
         return DecodedText(text, encoding, [warning])
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _cp1252_for_bad_bytes(error: UnicodeDecodeError):
+    """A codecs error handler: the bytes that are not UTF-8, read as cp1252 (Latin-1 where cp1252 has none)."""
+    bad = error.object[error.start:error.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), error.end
+
+
+codecs.register_error("sysrev-cp1252-bytes", _cp1252_for_bad_bytes)
+
+
+def _mostly_utf8(data: bytes):
+    """``(text, bad byte count)`` when ``data`` is UTF-8 but for a minority of bytes, else None.
+
+    An export joined from a UTF-8 file and a Windows ("ANSI") one, or a record pasted in from the latter, is
+    UTF-8 with a few cp1252 bytes. Read wholly as cp1252, every correct accented letter in it would turn into
+    two characters (``MÃ¼ller``); read byte by byte, both parts come out right. A file whose multi-byte UTF-8
+    sequences do not outnumber its other non-ASCII bytes is an older encoding throughout (None).
+    """
+    sequences = _UTF8_SEQUENCE.findall(data)
+    high = len(data) - len(re.sub(rb"[\x80-\xff]+", b"", data))
+    bad = high - sum(len(sequence) for sequence in sequences)
+    if len(sequences) <= bad:
+        return None
+    return data.decode("utf-8", errors="sysrev-cp1252-bytes").lstrip("\ufeff"), bad
 
 
 def undouble_line_ends(text: str, name: str = "file") -> tuple[str, str]:

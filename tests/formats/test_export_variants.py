@@ -393,6 +393,19 @@ def test_utf16_without_byte_order_mark(tmp_path, encoding):
     assert [(r.title, r.authors, r.year) for r in parsed.records] == [("Étude contrôlée", ["Müller, Jörg"], 2018)]
 
 
+def test_utf8_file_with_a_few_windows_bytes(tmp_path):
+    # A UTF-8 export with a record pasted in from a Windows ("ANSI", cp1252) one: read wholly as cp1252, the
+    # UTF-8 record's accents became "Ã‰tude contrÃ´lÃ©e"; read byte by byte both records are right.
+    data = ("TY  - JOUR\nTI  - Étude contrôlée\nAU  - Müller, Jörg\nER  - \n\n".encode()
+            + "TY  - JOUR\nTI  - Café au lait – a trial\nAU  - Nuñez, José\nER  - \n".encode("cp1252"))
+    path = tmp_path / "joined.ris"
+    path.write_bytes(data)
+    parsed = load_references(path)
+    assert [(r.title, r.authors) for r in parsed.records] == [
+        ("Étude contrôlée", ["Müller, Jörg"]), ("Café au lait – a trial", ["Nuñez, José"])]
+    assert parsed.encoding == "utf-8" and any("line 7" in w and "cp1252" in w for w in parsed.warnings)
+
+
 def test_utf8_encoded_twice_is_repaired(tmp_path):
     # A UTF-8 export opened in Excel (which reads a CSV without BOM in the Windows code page) and saved as
     # "CSV UTF-8": every accented letter became two or three characters ("MÃ¼ller", "â€“").
