@@ -38,14 +38,15 @@ _CSV_HEADER_WORDS = re.compile(r"\b(title|abstract|doi|authors?|year|eid|pmid)\b
 _OVID_DISPLAY = re.compile(r"<\d+>[ \t]*\r?\n[ \t]*\r?\n?[A-Z][A-Za-z /()&,.-]{2,60}\r?\n {2,}\S")
 _COCHRANE_TEXT = re.compile(r"Record #\d+ of \d+\s*\r?\n(?:\s*\r?\n)*[A-Z][A-Z0-9]{1,3}: ")
 _REFWORKS_TAGGED = re.compile(r"RT [A-Z][^\r\n]*\r?\n(?:[A-Z][A-Z0-9] [^\r\n]*\r?\n)*(?:SR|A1|T1) ")
+_SCOPUS_TEXT = re.compile(r"Scopus[ \t]*\r?\nEXPORT DATE:")  # also above Scopus' BibTeX entries
 _PUBMED_TEXT = re.compile(r"1[.:] \S[^\r\n]*\r?\n")  # PubMed "Summary (text)" / "Abstract (text)": "1. …"
 _ONE_ID_PER_LINE = re.compile(r"(?:\s*(?:\d{1,9}|10\.\d{4,9}/\S+)[ \t]*(?:\r?\n|$))+")
 
 
 def _refuse_unsupported_layouts(head: str, path) -> None:
     """Raise InputError naming the layout and the export to use for Ovid's display format (field names on
-    lines of their own), the Cochrane Library's plain-text export, RefWorks' own tagged format, PubMed's
-    Summary/Abstract text, and a bare list of PMIDs or DOIs (PubMed's "PMID" export)."""
+    lines of their own), the Cochrane Library's and Scopus' plain-text exports, RefWorks' own tagged format,
+    PubMed's Summary/Abstract text, and a bare list of PMIDs or DOIs (PubMed's "PMID" export)."""
     advice = None
     if _OVID_DISPLAY.match(head):
         advice = ("Ovid's display layout (field names on lines of their own, records numbered '<1>'); in Ovid "
@@ -56,6 +57,9 @@ def _refuse_unsupported_layouts(head: str, path) -> None:
     elif _REFWORKS_TAGGED.match(head):
         advice = ("RefWorks' own tagged format ('RT', 'SR', 'A1' lines); in RefWorks export the references as "
                   "RIS ('RIS Format') instead")
+    elif _SCOPUS_TEXT.match(head) and not _BIBTEX_ENTRY.search(head) and not _RIS_TY.search(head):
+        advice = ("Scopus' plain-text export ('Scopus', 'EXPORT DATE:' and citations as prose); in Scopus export "
+                  "again as CSV, RIS or BibTeX")
     elif (_PUBMED_TEXT.match(head) and re.search(r"\bPMID: \d{1,9}\b", head[:20000])
           and not re.search(r"^(?:TY  - |PMID- )", head[:20000], re.MULTILINE)):
         advice = ("PubMed's 'Summary' or 'Abstract' text display (records numbered '1.', '2.' …); in PubMed save "

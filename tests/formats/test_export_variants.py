@@ -293,9 +293,13 @@ def test_endnote_xml_every_electronic_resource_num_and_keyword_lines(tmp_path):
 # --- BibTeX from databases ----------------------------------------------------------------------------------
 
 def test_scopus_bibtex_author_keywords_abbreviation_and_type(tmp_path):
-    # Scopus' BibTeX (2023 layout): author_keywords beside the indexers' keywords, abbrev_source_title,
-    # type = {Article} (older exports: document_type), an en dash between spaced page numbers.
-    text = """@ARTICLE{Adams2023100,
+    # Scopus' BibTeX (2023 layout): a "Scopus / EXPORT DATE" header, author_keywords beside the indexers'
+    # keywords, abbrev_source_title, type = {Article} (older exports: document_type), an en dash between
+    # spaced page numbers.
+    text = """Scopus
+EXPORT DATE: 17 February 2024
+
+@ARTICLE{Adams2023100,
         author = {Adams, Harrison and van der Berg, Jan},
         title = {Vija Celmins: The Art of Enervation},
         year = {2023},
@@ -429,6 +433,9 @@ def test_utf8_encoded_twice_is_repaired(tmp_path):
      ["Ovid's display layout", "'RIS'"]),
     # The Cochrane Library's plain-text export.
     ("Record #1 of 2\nID: CN-01234567\nAU: Smith J\nTI: Exercise for back pain\nYR: 2019\n", ["Cochrane", "RIS"]),
+    # Scopus' plain-text export (its BibTeX starts with the same two lines, and is read).
+    ("Scopus\nEXPORT DATE: 17 February 2024\n\nAdams H.\nVija Celmins: The Art of Enervation\n(2023) Zeitschrift "
+     "fur Kunstgeschichte, 86 (1), pp. 100-127.\n\nDOI: 10.1515/ZKG-2023-1007\n", ["Scopus' plain-text", "CSV, RIS"]),
     # RefWorks' own tagged format (not RIS).
     ("RT Journal Article\nSR Electronic(1)\nID 123\nA1 Smith, John\nT1 A refworks title\n", ["RefWorks", "RIS"]),
     # PubMed's "Abstract (text)" and "Summary (text)" displays saved as a file.
