@@ -425,6 +425,16 @@ def test_utf8_encoded_twice_is_repaired(tmp_path):
     assert parsed.records[0].authors[0] == "MÃ¼ller, JÃ¶rg" and any("check the accents" in w for w in parsed.warnings)
 
 
+def test_invisible_characters_do_not_split_identifiers_or_titles(tmp_path):
+    # PubMed abstracts carry zero-width spaces (the shared balloon-guide NBIB export has four); after a DOI one
+    # made the same DOI from two databases differ, and a soft hyphen from a publisher's HTML split a title word.
+    text = ("TY  - JOUR\nTI  - Pharma\u00adcology of pain\nDO  - 10.1097/BRS.0000000000002900\u200b\n"
+            "AB  - (MCA).\u200b METHODS: text.\nER  - \n")
+    record = load_references(_write(tmp_path, "refs.ris", text)).records[0]
+    assert (record.title, record.doi, record.abstract) == (
+        "Pharmacology of pain", "10.1097/brs.0000000000002900", "(MCA). METHODS: text.")
+
+
 # --- layouts refused with the export to choose instead ------------------------------------------------------
 
 @pytest.mark.parametrize("text, words", [
