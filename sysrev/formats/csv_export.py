@@ -92,7 +92,10 @@ _WOS_COLUMNS = {
     "year": ["py", "ey", "ea"],  # an early-access article has no PY yet, only its early-access year/date
 }
 # Fields read from the first matching column *with a value* in each row, not from the first matching column.
-_FIRST_FILLED = {"source_id", "year"}
+# The year only in Web of Science's sheet, whose EY/EA are early-access dates: elsewhere a second date column
+# may be something else (when a record was added or screened).
+_FIRST_FILLED = {"source_id"}
+_WOS_FIRST_FILLED = {"source_id", "year"}
 _WOS_HEADER = re.compile(r"^PT\tAU\t")
 _EMBASE_SOURCE = re.compile(r"^(?P<journal>.+?)\s*\((?P<year>\d{4})\)\s*(?P<volume>[^:\s(]*)(?::(?P<issue>[^\s(]*))?"
                             r"\s*(?:\((?P<pages>[^)]*)\))?")
@@ -110,18 +113,19 @@ _PREAMBLE_LINES = 5  # Embase: "SEARCH QUERY" line, a dashed rule, a blank line;
 def _match_columns(header: list[str]) -> dict:
     """Record field → index of the first header cell whose name is one of the field's accepted names.
 
-    ``source_id`` and ``year`` map to the list of every matching column, in order of preference: the first
-    one with a value in a row wins (Embase exports carry an empty ``Embase Accession ID`` beside the ``PUI``;
-    Web of Science leaves ``PY`` empty for an early-access article and gives ``EY``). A Web of
+    ``source_id`` (and, in Web of Science's sheet, ``year``) maps to the list of every matching column, in order
+    of preference: the first one with a value in a row wins (Embase exports carry an empty ``Embase Accession
+    ID`` beside the ``PUI``; Web of Science leaves ``PY`` empty for an early-access article and gives ``EY``). A Web of
     Science header of field tags is read with those tags' own meanings (:data:`_WOS_COLUMNS`).
     """
     keys = [_key(h) for h in header]
-    table = {**COLUMNS, **_WOS_COLUMNS} if _WOS_HEADER.match("\t".join(header)) else COLUMNS
+    wos = bool(_WOS_HEADER.match("\t".join(header)))
+    table, first_filled = ({**COLUMNS, **_WOS_COLUMNS}, _WOS_FIRST_FILLED) if wos else (COLUMNS, _FIRST_FILLED)
     columns = {}
     for field, names in table.items():
         found = [keys.index(_key(name)) for name in names if _key(name) in keys]
         if found:
-            columns[field] = found if field in _FIRST_FILLED else found[0]
+            columns[field] = found if field in first_filled else found[0]
     return columns
 
 

@@ -383,6 +383,10 @@ def test_web_of_science_tab_delimited_early_access_year(tmp_path):
             "J\tDoe, K\tDoe, Karen\tPrinted\tPAIN\t2020\tJAN 2019\t2019\t10.1000/p\tWOS:000612345600003\t"]
     records = load_references(_write(tmp_path, "savedrecs.txt", "\n".join([header, *rows]) + "\n")).records
     assert [(r.source_id, r.year) for r in records] == [("WOS:000612345600002", 2021), ("WOS:000612345600003", 2020)]
+    # Elsewhere a second date column may mean something else (when a record was screened): an empty Year stays
+    # empty rather than taking it.
+    other = load_references(_write(tmp_path, "sheet.csv", "Title,Year,Date,DOI\nA,,2023-05-01,10.1/a\n")).records
+    assert other[0].year is None
 
 
 # --- encodings ----------------------------------------------------------------------------------------------
