@@ -98,19 +98,22 @@ def pmid_in_text(*values) -> str:
     return ""
 
 
-_PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/|[?&]list_uids=)(\d{1,9})(?!\d)",
-                         re.IGNORECASE)
+_PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/|[?&]list_uids=|"
+                         r"europepmc\.org/(?:article|abstract)/MED/)(\d{1,9})(?!\d)"
+                         # a PubMed search for one PMID (EndNote's links): a term of six or more digits alone
+                         r"|pubmed[^?#\s]*\?(?:[^#\s]*&)?term=(\d{6,9})(?![\w+%])", re.IGNORECASE)
 
 
 def pmid_in_url(*values) -> str:
     """The PMID of a PubMed record URL (``pubmed.ncbi.nlm.nih.gov/123/``, ``ncbi.nlm.nih.gov/pubmed/123``,
-    Entrez's ``…&list_uids=123``) among ``values``, else ``""``. Other NCBI URLs are not PubMed records: the
+    Entrez's ``…&list_uids=123``, Europe PMC's ``…/article/MED/123``, a PubMed search for one PMID
+    ``pubmed/?term=31234567``) among ``values``, else ``""``. Other NCBI URLs are not PubMed records: the
     number in ``pubmedcentral.nih.gov/articlerender.fcgi?artid=…`` is a PMC id, in ``pubmed/?term=2019`` a
     search term."""
     for text in as_list(list(values)):
         match = _PUBMED_URL.search(text)
         if match:
-            return normalise_pmid(match.group(1))
+            return normalise_pmid(match.group(1) or match.group(2))
     return ""
 
 

@@ -129,11 +129,15 @@ def test_embase_ris_pubmed_id_in_c5(tmp_path):
     ("http://www.ncbi.nlm.nih.gov/pubmed/31234567?dopt=abstract", "31234567"),
     ("http://www.ncbi.nlm.nih.gov/entrez/query.fcgi?cmd=Retrieve&db=PubMed&dopt=Citation&list_uids=9876543",
      "9876543"),
+    ("https://europepmc.org/article/MED/31234567", "31234567"),
+    ("https://www.ncbi.nlm.nih.gov/pubmed/?term=31234567", "31234567"),  # EndNote's link: a search for one PMID
     # Not PubMed records, though "pubmed" is in them: a publisher's PDF store (a real EndNote export gave
     # PMID 1 here), a PubMed Central article id, a PubMed search.
     ("https://fjfsdata01prod.blob.core.windows.net/articles/files/30977/pubmed-zip/.versions/4/x.pdf?sv=1", ""),
     ("http://www.pubmedcentral.nih.gov/articlerender.fcgi?artid=2873234&tool=pmcentrez", ""),
     ("https://pubmed.ncbi.nlm.nih.gov/?term=smith+2019", ""),
+    ("https://pubmed.ncbi.nlm.nih.gov/?term=2019", ""),
+    ("https://pubmed.ncbi.nlm.nih.gov/?term=31234567+31234568", ""),
 ])
 def test_pmid_only_from_pubmed_record_urls(tmp_path, url, pmid):
     ris = f"TY  - JOUR\nTI  - A title\nUR  - {url}\nER  - \n"
