@@ -97,6 +97,10 @@ _WOS_COLUMNS = {
 _FIRST_FILLED = {"source_id"}
 _WOS_FIRST_FILLED = {"source_id", "year"}
 _WOS_HEADER = re.compile(r"^PT\tAU\t")
+# PubMed's CSV gives volume, issue and pages only inside its NLM-style "Citation" cell:
+# "Behav Ther. 2022 Mar;53(2):334-347. doi: …", "JMIR Cancer. 2021 Nov 29;7(4):e27850. doi: …".
+_NLM_CITATION = re.compile(r"^[^.;]+\.\s+(?:1[5-9]|20)\d\d\b[^;]*;(?P<volume>\d[^(:;.]*)(?:\((?P<issue>[^)]*)\))?"
+                           r"(?::(?P<pages>[^.;]+))?\.")
 _EMBASE_SOURCE = re.compile(r"^(?P<journal>.+?)\s*\((?P<year>\d{4})\)\s*(?P<volume>[^:\s(]*)(?::(?P<issue>[^\s(]*))?"
                             r"\s*(?:\((?P<pages>[^)]*)\))?")
 
@@ -357,6 +361,11 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
         journal, year = parts["journal"], year or parts["year"]
         volume, issue = volume or parts["volume"], issue or (parts["issue"] or "")
         pages = pages or (parts["pages"] or "")
+    citation_cell = next((v for k, v in extra_fields.items() if _key(k) == "citation"), "")
+    nlm = _NLM_CITATION.match(clean_text(citation_cell)) if dialect == "pubmed" else None
+    if nlm:
+        volume, issue = volume or nlm.group("volume").strip(), issue or (nlm.group("issue") or "").strip()
+        pages = pages or (nlm.group("pages") or "").strip()
     article_number = get("article_number")
     start, count = get("page_start"), get("page_count")
     end = get("page_end")

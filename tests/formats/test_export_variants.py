@@ -155,6 +155,26 @@ def test_bibtex_pmid_in_note(tmp_path):
     assert (record.pmid, record.year, record.authors) == ("31234567", 2020, ["Smith, John", "Doe, Karen"])
 
 
+def test_pubmed_csv_volume_issue_pages_from_its_citation_cell(tmp_path):
+    # PubMed's CSV export has no volume/issue/pages columns: they are only in the NLM citation (the shared
+    # colrev pubmed-chatbot.csv has this layout). An article ahead of print and a Bookshelf book have none.
+    header = '"PMID","Title","Authors","Citation","First Author","Journal/Book","Publication Year","Create Date",' \
+             '"PMCID","NIHMS ID","DOI"'
+    rows = ['"35227408","Chatbot psychotherapy","Lim SM, Shiau CWC.","Behav Ther. 2022 Mar;53(2):334-347. doi: '
+            '10.1016/j.beth.2021.09.007. Epub 2021 Oct 12.","Lim SM","Behav Ther","2022","2022/03/01",,,'
+            '"10.1016/j.beth.2021.09.007"',
+            '"33000002","Digital health","Doe K.","Front Digit Health. 2021 Feb 2;3:617013. doi: 10.3389/x.",'
+            '"Doe K","Front Digit Health","2021","2021/02/03",,,"10.3389/x"',
+            '"36000003","Ahead of print","Lee M.","J Med Internet Res. 2023 Jan 5. doi: 10.2196/y. Online ahead of '
+            'print.","Lee M","J Med Internet Res","2023","2023/01/05",,,"10.2196/y"',
+            '"29000004","A chapter","Roe P.","In: StatPearls [Internet]. Treasure Island (FL): StatPearls Publishing; '
+            '2024 Jan.","Roe P","StatPearls","2024","2018/01/01",,,""']
+    records = load_references(_write(tmp_path, "csv-pubmed.csv", "\n".join([header, *rows]) + "\n")).records
+    assert [(r.volume, r.issue, r.pages) for r in records] == [
+        ("53", "2", "334-347"), ("3", "", "617013"), ("", "", ""), ("", "", "")]
+    assert records[0].extra["fields"]["Citation"].startswith("Behav Ther.")  # the cell itself is kept
+
+
 # --- pages --------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("start, end, pages", [
