@@ -15,10 +15,14 @@ of the last row to the end of the text. Three ends can be told apart:
 * :data:`OUTSIDE`: anything else (an unquoted cell, or a quoted cell closed and followed by more text).
 """
 
+import csv
+import re
+
 OPEN = "open"
 AFTER_QUOTE = "after quote"
 OUTSIDE = "outside"
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _START, _UNQUOTED, _QUOTED, _QUOTE_IN_QUOTED, _CLOSED, _ESCAPED_QUOTED, _ESCAPED_UNQUOTED = range(7)
 
 
@@ -56,8 +60,16 @@ def quote_state_at_end(row_text: str, *, delimiter: str = ",", quotechar: str | 
 
 def dialect_quote_state(row_text: str, dialect) -> str:
     """:func:`quote_state_at_end` of ``row_text`` read with a :class:`csv.Dialect` (or a sniffed one)."""
-    import csv
-
     quotechar = None if dialect.quoting == csv.QUOTE_NONE else dialect.quotechar
     return quote_state_at_end(row_text, delimiter=dialect.delimiter, quotechar=quotechar,
                               doublequote=dialect.doublequote, escapechar=dialect.escapechar)
+
+
+def offset_of_line(text: str, line: int) -> int:
+    """Where physical line ``line`` (1-based, as the csv module counts: CR LF, CR or LF end a line) starts."""
+    if line <= 1:
+        return 0
+    for number, match in enumerate(_LINE_END.finditer(text), start=2):
+        if number == line:
+            return match.end()
+    return len(text)

@@ -14,11 +14,10 @@ This module holds what several readers share; each reader applies the rules of i
 cut as :class:`sysrev.formats.result.Truncation`.
 """
 
-import re
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from sysrev.csv_quotes import AFTER_QUOTE, OPEN, dialect_quote_state
+from sysrev.csv_quotes import AFTER_QUOTE, OPEN, dialect_quote_state, offset_of_line
 from sysrev.errors import InputError
 from sysrev.formats.result import Truncation
 from sysrev.formats.safexml import as_expat_input, refuse_internal_subset
@@ -29,9 +28,6 @@ MID_LINE = ("the file ends in the middle of a line (no line break after its last
 UNSURE_END = ("the file ends right after a closing quote with no line break: its last value may have been cut "
               "off between the two quotes of an escaped \"\" (an interrupted copy or download?); check that "
               "value, then end the file with a line break")
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
 
 def ends_mid_line(text: str) -> bool:
     """Whether ``text`` has content after its last line break (a file cut mid-line; exporters end every line)."""
@@ -117,7 +113,7 @@ def csv_cut(text: str, dialect, columns: int, last_row: tuple[int, int], short_r
     a complete quoted cell or one cut between the two quotes of an escaped ``""``; that is not a cut here but
     :func:`csv_unsure_end` (a warning, as for hand-edited tables)."""
     row_line, cells = last_row
-    state = dialect_quote_state(text[_offset_of_line(text, row_line):], dialect)
+    state = dialect_quote_state(text[offset_of_line(text, row_line):], dialect)
     if state == OPEN:
         return Truncation(line=row_line, what="a quoted cell of the last row is never closed (the file ends "
                                               "inside it)")
@@ -135,16 +131,6 @@ def csv_unsure_end(text: str, dialect, row_line: int) -> str | None:
     ``""`` in that cell ends the same way, so the last value may be incomplete; else None."""
     if not ends_mid_line(text):
         return None
-    if dialect_quote_state(text[_offset_of_line(text, row_line):], dialect) != AFTER_QUOTE:
+    if dialect_quote_state(text[offset_of_line(text, row_line):], dialect) != AFTER_QUOTE:
         return None
     return UNSURE_END
-
-
-def _offset_of_line(text: str, line: int) -> int:
-    """Where physical line ``line`` (1-based, as the csv module counts: CR LF, CR or LF end a line) starts."""
-    if line <= 1:
-        return 0
-    for number, match in enumerate(_LINE_END.finditer(text), start=2):
-        if number == line:
-            return match.end()
-    return len(text)

@@ -13,8 +13,11 @@ several processes serialise and nothing is lost. An ordinary append reads only t
 new rows at the end of the file in one write, then fsyncs: its cost does not grow with the log (a reviewer's
 10,000th decision costs what the first did). A new file, or a row that needs more columns than the header
 has, writes the whole file atomically instead (temp file + fsync + rename). A crash in the middle of an
-append can at worst leave a last row without its end of line; the next append starts on a new line, and
-reading reports that row with its file and line (never counts it silently).
+append can at worst leave a last row without its end of line. Reading reports such a row (and a quoted note
+still open at the end of the file) with its file and line instead of counting it: a cut timestamp, rank or
+model can still read as a valid one (see :func:`_cut_last_row` for why this is an error, not a warning as
+for hand-edited tables). The file is never rewritten for it; the next append starts on a new line (the
+commands that append read the logs first, and refuse while the row is reported).
 
 Reading never drops a row silently: a malformed or foreign row (wrong column count, unknown record_id,
 unknown decision, reason or reviewer, a row of another reviewer, a bad timestamp) becomes a
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sysrev.csv_quotes import OPEN, offset_of_line, quote_state_at_end
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_text
 from sysrev.locking import lock_for_path
@@ -196,17 +200,47 @@ def read_log_text(path, text: str, *, stage, config, known_ids=None, owner=None,
                                                "reviewers of review.toml"))
     decisions = []
     line = reader.line_num + 1
+    last = None  # start line of the last row that is not blank, when no blank row follows it
     for row in reader:
         start, line = line, reader.line_num + 1
         if not row or all(not c.strip() for c in row):
+            last = None
             continue
+        last = start
         issue = _row_problem(row, header, stage, config, known_ids, owner)
         if issue:
             problems.append(LogProblem(path, start + line_offset, issue))
             continue
         cells = [c.strip() for c in row] + [""] * (len(HEADER_WITH_RANK) - len(row))
         decisions.append(Decision(*cells[:8], path=path, line=start + line_offset))
+    cut = None if last is None else _cut_last_row(text, last)
+    if cut:  # the row is reported instead of counted (or reported for what it lacks); the file is left as it is
+        where = last + line_offset
+        decisions = [d for d in decisions if d.line != where]
+        problems = [p for p in problems if p.line != where] + [LogProblem(path, where, cut)]
     return decisions, problems
+
+
+def _cut_last_row(text: str, start: int) -> str | None:
+    """Why the last row of a log's ``text`` (starting on physical line ``start``) looks cut off, or None.
+
+    Every row sysrev writes ends with a line break, in one write (:func:`append_decisions`), so a last row
+    without one is the mark of an append that crashed or a copy or sync that stopped mid-row, and every last
+    cell can be cut to a value that still reads: a timestamp ``2024-05-01T09:30:00Z`` to ``2024-05-01``, a
+    rank ``12`` to ``1``, a model or note to its first letters. Unlike a hand-edited table, where a complete
+    file saved without a final line break is common and only warns (:mod:`sysrev.hand_tables`), here it is
+    an error: a decision is counted only when the row is known to be whole. A quoted cell (a note) still open
+    at the end of the file is a cut even after a line break inside it."""
+    tail = text[offset_of_line(text, start):]
+    if quote_state_at_end(tail) == OPEN:
+        why = "a quoted cell of the last row is never closed (the file ends inside it)"
+    elif not text.endswith(("\n", "\r")):
+        why = "the last row has no line break after it"
+    else:
+        return None
+    return (f"{why}: sysrev ends every row it writes with one, so the row looks cut off (an append that "
+            "crashed, or a copy or sync that stopped mid-row) and its last value may be incomplete; check the "
+            "row, then end the file with a line break (or delete the row and screen the record again)")
 
 
 def _row_problem(row, header, stage, config, known_ids, owner):
