@@ -136,3 +136,18 @@ def test_a_cut_off_rayyan_export_is_refused_with_nothing_imported(make_project, 
     assert result.exit_code == 2
     assert f"rayyan_cut.csv, line {last_row_line}: " in result.stderr and "looks cut off" in result.stderr
     assert not log_path(project.screening_dir, "title_abstract", "alice").exists()
+
+
+def test_an_export_ending_between_the_quotes_of_an_escaped_pair_warns_naming_the_line(make_project, own_fixtures,
+                                                                                       tmp_path):
+    """Rayyan's notes cell ``"RAYYAN-INCLUSION: {""Bob""=>""Excluded""}"`` cut to ``"…{""Bob""=>"`` ends on a
+    quote that reads as the closing one, as a complete last cell does: the same bytes, so a warning naming
+    the line (not silence, and not a refusal of a file that may be whole)."""
+    project = make_project()
+    data = (own_fixtures / "screening" / "rayyan_articles.csv").read_bytes()
+    end = data.index(b'""Bob""=>""Excluded') + len(b'""Bob""=>"')
+    cut = tmp_path / "rayyan_cut.csv"
+    cut.write_bytes(data[:end])
+    line = data[:end].count(b"\n") + 1
+    result = _import(project, cut, "--reviewer", "alice")
+    assert f"warning: {cut}, line {line}: the file ends right after a closing quote" in result.stderr
