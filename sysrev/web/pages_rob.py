@@ -8,6 +8,7 @@ import io
 from flask import Blueprint, Response, abort, g, jsonify, redirect, render_template, request, url_for
 
 from sysrev.errors import SysrevError
+from sysrev.locking import lock_for_path
 from sysrev.rob.algorithm import JUDGEMENTS, domain_judgement, overall_judgement
 from sysrev.rob.form import DIRECTIONS, Assessment, list_forms, load_assessment, write_form
 from sysrev.rob.questions import ALL_ANSWERS, DOMAINS, applies
@@ -55,10 +56,14 @@ def propose(name):
 @blueprint.route("/rob/<name>", methods=["POST"])
 def save(name):
     path = _form_path(name)
-    assessment = load_assessment(path)
-    _apply(assessment, request.form)
-    write_form(path, assessment)
-    load_assessment(path)  # what was written reads back (a defect here must not pass silently)
+    # Read-modify-write: the fields the page does not post (study, outcome, assessor, result, sources, notes,
+    # typed judgements) come from the file, so a locked writer (`sysrev rob compare --out`) must not slip
+    # in between the read and the write. Parsing and rendering one form takes milliseconds.
+    with lock_for_path(path):
+        assessment = load_assessment(path)
+        _apply(assessment, request.form)
+        write_form(path, assessment)
+        load_assessment(path)  # what was written reads back (a defect here must not pass silently)
     return redirect(url_for("rob.form", name=name, saved=1))
 
 
