@@ -39,7 +39,7 @@ from sysrev.locking import project_lock
 RELEASES = "releases"
 RELEASE_FILE = "release.json"
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_TMP_PATTERN = ".tmp-*-" + "[0-9a-f]" * 8  # the folder a release is written in: .tmp-VERSION-<8 hex digits>
+TMP_FOLDERS = ".tmp-*-" + "[0-9a-f]" * 8  # the folder a release is written in: .tmp-VERSION-<8 hex digits>
 HEADLINE = ("k", "estimate", "ci_low", "ci_high", "p", "I2", "tau2", "pi_low", "pi_high", "measure", "model",
             "level")
 
@@ -249,7 +249,7 @@ def make_release(project, version: str, *, note: str = "", tag: bool = False, no
     # Under the project lock (re-entrant: `sysrev release` holds it already) no other release is writing, so a
     # hidden temporary folder found now was left by a release killed mid-write: removed, as search snapshots do.
     with project_lock(project.root):
-        remove_stale_tmp_folders(target.parent, _TMP_PATTERN)
+        remove_stale_tmp_folders(target.parent, TMP_FOLDERS)
         tmp = target.parent / f".tmp-{version}-{secrets.token_hex(4)}"
         tmp.mkdir()
         try:
