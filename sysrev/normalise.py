@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 _WS = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 
 
 def is_plain_number(value: str) -> bool:
@@ -46,12 +47,14 @@ def clean_text(value) -> str:
     """``value`` as an NFC-normalised string with runs of white space (newlines, NBSP) collapsed and trimmed.
 
     NFC makes a decomposed "i" + combining acute (as LaTeX and some PDFs produce) equal to a precomposed "í".
+    Invisible characters are removed: zero-width spaces (PubMed abstracts carry them; after a DOI, one made
+    the same DOI from two databases differ), word joiners, byte-order marks and soft hyphens.
     """
     if value is None:
         return ""
     text = str(value)
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text.replace("\u00a0", " "))
+        text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text.replace("\u00a0", " ")))
     return _WS.sub(" ", text).strip()
 
 
@@ -229,7 +232,7 @@ _PLACEHOLDERS = {"null", "none", "undefined"}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"}
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 _GROUP_WORDS = re.compile(
-    r"\b(group|consortium|committee|collaborat\w*|investigators?|society|association|network|trialists|"
+    r"\b(group|grp|consortium|committee|collaborat\w*|investigators?|society|association|network|trialists|"
     r"council|organi[sz]ation|institute|team|working|panel|task force|foundation|study)\b",
     re.IGNORECASE,
 )

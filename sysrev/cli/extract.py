@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -156,7 +157,7 @@ def _append(path: Path, cells: dict, project=None):
     if project is not None:
         _check_against_project(cells, project)
     with writing_under(project), lock_for_path(path):  # read-modify-write of a project file
-        rows = read_outcome_rows(path) if path.exists() else []
+        rows = _rows_to_rewrite(path)
         key = tuple(cells[c] for c in ("study", "outcome", "item", "timepoint", "arm"))
         clash = next((r for r in rows if r.key == key), None)
         if clash:
@@ -165,6 +166,22 @@ def _append(path: Path, cells: dict, project=None):
         write_outcome_rows(path, [*rows, cells])
     click.echo(f"appended to {path}", err=True)
 
+
+
+def _rows_to_rewrite(path: Path) -> list:
+    """The rows of the table ``--append`` rewrites. A table whose last row has no line break after it is
+    refused here, where a reader only warns: the rewrite ends that row with a line break, and a value cut off
+    by an interrupted copy would then look complete for good."""
+    from sysrev.hand_tables import CutOffWarning
+
+    if not path.exists():
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CutOffWarning)
+        try:
+            return read_outcome_rows(path)
+        except CutOffWarning as warning:
+            raise SysrevError(f"{warning}; --append rewrites the file, so nothing was appended") from None
 
 
 def _check_against_project(cells: dict, project) -> None:

@@ -12,11 +12,14 @@ garbage); it now only ever sees well-delimited entries. LaTeX accents and
 escapes (``Bostr\\"{o}m``, ``\\&``) are decoded to Unicode and formatting macros (``\\textit{…}``) dropped.
 
 Mapping: the entry key is the source_id (for Scopus exports the EID from ``url``, the identifier a Scopus
-API search gives), ``author`` split at top-level `` and `` (a braced ``{Smith and Sons}`` stays one name),
-``journal``/``journaltitle``/``booktitle`` → journal, ``number``/``issue`` → issue, ``year``/``date`` → year,
-``keywords`` split at ``;`` (at ``,`` when there is no ``;``); BibLaTeX's ``eprint`` gives the PMID or PMCID when
-``eprinttype`` says so (Zotero: ``eprinttype = {pmid}``) and ``langid`` the language; every other field is
-kept in ``extra["fields"]``.
+API search gives; for Web of Science ``Unique-ID``), ``author`` split at top-level `` and `` (a braced
+``{Smith and Sons}`` stays one name), ``journal``/``journaltitle``/``booktitle`` → journal,
+``shortjournal``/``journal-iso``/Scopus' ``abbrev_source_title`` → abbreviation, ``number``/``issue`` → issue,
+``year``/``date`` (Web of Science early access: ``EarlyAccessDate``) → year, ``document_type``/``type`` → a
+publication type, ``author_keywords`` (Scopus), ``keywords`` and ``keywords-plus`` (Web of Science) split at
+``;`` (at ``,`` when there is no ``;``), ``PMID: …`` in ``note``/``annote`` (Zotero) → PMID; BibLaTeX's
+``eprint`` gives the PMID or PMCID when ``eprinttype`` says so (Zotero: ``eprinttype = {pmid}``) and
+``langid`` the language; every other field is kept in ``extra["fields"]``.
 """
 
 import re
@@ -29,6 +32,7 @@ from bibtexparser.latexenc import latex_to_unicode
 
 from sysrev.errors import InputError
 from sysrev.formats.fields import build_record, first, pmid_in_text, scopus_eid
+from sysrev.formats.latex_symbols import expand_symbol_macros
 from sysrev.formats.result import ParsedFile, Truncation
 
 _ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]*)", re.MULTILINE)
@@ -47,9 +51,10 @@ _FORMAT_MACRO = re.compile(r"\\(?:textit|textbf|textsc|textrm|textsf|texttt|emph
                            r"textsuperscript|textsubscript|textup|textnormal|url)\s*(?={)")
 _ACCENTED_I = {"'": "í", "`": "ì", "^": "î", '"': "ï", "~": "ĩ"}
 _ACCENTED_DOTLESS_I = re.compile(r"\{?\\(['`^\"~])\s*\{?\\i\b\}?\}?")
+_KEYWORD_FIELDS = ("author_keywords", "keywords", "keywords-plus")
 _MAPPED = {"ID", "ENTRYTYPE", "title", "abstract", "author", "year", "date", "journal", "journaltitle",
-           "booktitle", "shortjournal", "journal-iso", "volume", "number", "issue", "pages", "doi", "pmid",
-           "pmcid", "issn", "language", "keywords", "url", "document_type"}
+           "booktitle", "shortjournal", "journal-iso", "abbrev_source_title", "volume", "number", "issue", "pages",
+           "doi", "pmid", "pmcid", "issn", "language", "url", "document_type", "type", *_KEYWORD_FIELDS}
 _EPRINT_PMID = {"pmid", "pubmed"}
 _EPRINT_PMCID = {"pmcid", "pmc"}
 
@@ -60,9 +65,11 @@ def latex_text(value) -> str:
     # An accent on a dotless i ({\'\i}, \'{\i}) means an accented i; bibtexparser leaves a stray backslash.
     text = _ACCENTED_DOTLESS_I.sub(lambda m: _ACCENTED_I[m.group(1)], text)
     text = re.sub(r"\\[,;:! ]", " ", text)  # LaTeX spacing commands (50\,% → 50 %)
-    text = re.sub(r"(?<!\\)\$", "", text)  # math-mode delimiters ($\beta$-blockers → β-blockers)
+    text = re.sub(r"(?<!\\)~", " ", text)  # a tie is a space; \~{n} is an accent
+    text = expand_symbol_macros(text)  # \kappa, \leq, CO$_2$ … before latex_to_unicode misreads them
+    text = re.sub(r"(?<!\\)\$", "", text)  # math-mode delimiters left unpaired
     text = text.replace("\\{", "").replace("\\}", "")
-    return re.sub(r"\\([$#])", r"\1", latex_to_unicode(text)).replace("~", " ")
+    return re.sub(r"\\([$#])", r"\1", latex_to_unicode(text))
 
 
 def split_bibtex_authors(value: str) -> list[str]:
@@ -265,7 +272,7 @@ def parse_bibtex(text: str, *, path="file", source="") -> ParsedFile:
     records, dialects = [], set()
     lines = {key: line for line, key in openings}
     for entry in entries:
-        dialect = "scopus" if first(entry.get("source")).lower() == "scopus" else ""
+        dialect = _dialect(entry)
         dialects.add(dialect)
         records.append(_to_record(entry, source=source or dialect, dialect=dialect,
                                   fallback_id=f"{name}:{lines.get(entry.get('ID', ''), 0)}"))
@@ -273,25 +280,39 @@ def parse_bibtex(text: str, *, path="file", source="") -> ParsedFile:
                       warnings=warnings, truncated=truncated)
 
 
+def _dialect(entry: dict) -> str:
+    """``scopus`` (``source = {Scopus}``), ``web-of-science`` (``Unique-ID = {WOS:…}``), else ``""``."""
+    if first(entry.get("source")).lower() == "scopus":
+        return "scopus"
+    if first(entry.get("unique-id")).upper().startswith("WOS:"):
+        return "web-of-science"
+    return ""
+
+
+def _split_keywords(raw: str) -> list[str]:
+    return re.split(r"\s*;\s*" if ";" in raw else r"\s*,\s*", raw) if raw else []
+
+
 def _to_record(entry: dict, *, source: str, dialect: str, fallback_id: str):
     value = {k: latex_text(v) for k, v in entry.items() if k not in ("author",)}
     key = entry.get("ID", "")
     eid = scopus_eid(entry.get("url")) if dialect == "scopus" else ""
-    raw_keywords = value.get("keywords", "")
-    keywords = re.split(r"\s*;\s*" if ";" in raw_keywords else r"\s*,\s*", raw_keywords) if raw_keywords else []
+    wos_id = value.get("unique-id", "").strip() if dialect == "web-of-science" else ""
+    # Scopus: author_keywords are the authors', keywords the indexers'; Web of Science: Keywords-Plus.
+    keywords = [k for name in _KEYWORD_FIELDS for k in _split_keywords(value.get(name, ""))]
     eprint_type = value.get("eprinttype", "").strip().lower()
     eprint = value.get("eprint", "") if eprint_type in _EPRINT_PMID | _EPRINT_PMCID else ""
     extra_fields = {k: v for k, v in value.items() if k not in _MAPPED and v.strip()
                     and not (eprint and k in ("eprint", "eprinttype"))}
     return build_record(
-        source_id=eid or key or fallback_id,
+        source_id=eid or wos_id or key or fallback_id,
         source=source,
         title=value.get("title", ""),
         abstract=value.get("abstract", ""),
         authors=split_bibtex_authors(entry.get("author", "")),
-        year=first(value.get("year"), value.get("date")),
+        year=first(value.get("year"), value.get("date"), value.get("earlyaccessdate")),
         journal=first(value.get("journal"), value.get("journaltitle"), value.get("booktitle")),
-        journal_abbrev=first(value.get("shortjournal"), value.get("journal-iso")),
+        journal_abbrev=first(value.get("shortjournal"), value.get("journal-iso"), value.get("abbrev_source_title")),
         volume=value.get("volume", ""),
         issue=first(value.get("number"), value.get("issue")),
         pages=value.get("pages") or value.get("art_number") or value.get("eid", ""),
@@ -301,7 +322,7 @@ def _to_record(entry: dict, *, source: str, dialect: str, fallback_id: str):
         pmcid=value.get("pmcid", "") or (eprint if eprint_type in _EPRINT_PMCID else ""),
         issn=value.get("issn", ""),
         language=first(value.get("language"), value.get("langid")),
-        publication_types=[entry.get("ENTRYTYPE", ""), value.get("document_type", "")],
+        publication_types=[entry.get("ENTRYTYPE", ""), value.get("document_type", ""), value.get("type", "")],
         keywords=keywords,
         url=value.get("url", ""),
         extra={"type": entry.get("ENTRYTYPE", ""), "key": key, "fields": extra_fields},

@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 from sysrev.errors import InputError
-from sysrev.formats.fields import build_record, doi_from, first, join_pages, pmid_in_text, scopus_eid
+from sysrev.formats.fields import build_record, doi_from, first, join_pages, pmid_in_text, pmid_in_url, scopus_eid
 from sysrev.formats.result import ParsedFile
 from sysrev.formats.truncation import csv_cut
 from sysrev.normalise import clean_text, is_plain_number, normalise_pmid
@@ -89,8 +89,18 @@ _WOS_COLUMNS = {
     "page_end": ["ep"],
     "page_count": ["pg"],
     "publication_types": ["dt", "pt"],
+    "year": ["py", "ey", "ea"],  # an early-access article has no PY yet, only its early-access year/date
 }
+# Fields read from the first matching column *with a value* in each row, not from the first matching column.
+# The year only in Web of Science's sheet, whose EY/EA are early-access dates: elsewhere a second date column
+# may be something else (when a record was added or screened).
+_FIRST_FILLED = {"source_id"}
+_WOS_FIRST_FILLED = {"source_id", "year"}
 _WOS_HEADER = re.compile(r"^PT\tAU\t")
+# PubMed's CSV gives volume, issue and pages only inside its NLM-style "Citation" cell:
+# "Behav Ther. 2022 Mar;53(2):334-347. doi: …", "JMIR Cancer. 2021 Nov 29;7(4):e27850. doi: …".
+_NLM_CITATION = re.compile(r"^[^.;]+\.\s+(?:1[5-9]|20)\d\d\b[^;]*;(?P<volume>\d[^(:;.]*)(?:\((?P<issue>[^)]*)\))?"
+                           r"(?::(?P<pages>[^.;]+))?\.")
 _EMBASE_SOURCE = re.compile(r"^(?P<journal>.+?)\s*\((?P<year>\d{4})\)\s*(?P<volume>[^:\s(]*)(?::(?P<issue>[^\s(]*))?"
                             r"\s*(?:\((?P<pages>[^)]*)\))?")
 
@@ -107,17 +117,19 @@ _PREAMBLE_LINES = 5  # Embase: "SEARCH QUERY" line, a dashed rule, a blank line;
 def _match_columns(header: list[str]) -> dict:
     """Record field → index of the first header cell whose name is one of the field's accepted names.
 
-    ``source_id`` maps to the list of every identifier column, in order of preference: the first one with a
-    value in a row wins (Embase exports carry an empty ``Embase Accession ID`` beside the ``PUI``). A Web of
+    ``source_id`` (and, in Web of Science's sheet, ``year``) maps to the list of every matching column, in order
+    of preference: the first one with a value in a row wins (Embase exports carry an empty ``Embase Accession
+    ID`` beside the ``PUI``; Web of Science leaves ``PY`` empty for an early-access article and gives ``EY``). A Web of
     Science header of field tags is read with those tags' own meanings (:data:`_WOS_COLUMNS`).
     """
     keys = [_key(h) for h in header]
-    table = {**COLUMNS, **_WOS_COLUMNS} if _WOS_HEADER.match("\t".join(header)) else COLUMNS
+    wos = bool(_WOS_HEADER.match("\t".join(header)))
+    table, first_filled = ({**COLUMNS, **_WOS_COLUMNS}, _WOS_FIRST_FILLED) if wos else (COLUMNS, _FIRST_FILLED)
     columns = {}
     for field, names in table.items():
         found = [keys.index(_key(name)) for name in names if _key(name) in keys]
         if found:
-            columns[field] = found if field == "source_id" else found[0]
+            columns[field] = found if field in first_filled else found[0]
     return columns
 
 
@@ -349,6 +361,11 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
         journal, year = parts["journal"], year or parts["year"]
         volume, issue = volume or parts["volume"], issue or (parts["issue"] or "")
         pages = pages or (parts["pages"] or "")
+    citation_cell = next((v for k, v in extra_fields.items() if _key(k) == "citation"), "")
+    nlm = _NLM_CITATION.match(clean_text(citation_cell)) if dialect == "pubmed" else None
+    if nlm:
+        volume, issue = volume or nlm.group("volume").strip(), issue or (nlm.group("issue") or "").strip()
+        pages = pages or (nlm.group("pages") or "").strip()
     article_number = get("article_number")
     start, count = get("page_start"), get("page_count")
     end = get("page_end")
@@ -374,7 +391,8 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
         issue=issue,
         pages=pages,
         doi=get("doi") or doi_from(urls, urls_only=True),
-        pmid=get("pmid") or pmid_in_text(extra_fields.get("Extra", ""), extra_fields.get("Notes", "")),
+        pmid=get("pmid") or pmid_in_text(extra_fields.get("Extra", ""), extra_fields.get("Notes", ""))
+        or pmid_in_url(urls),
         pmcid=get("pmcid"),
         issn=get("issn"),
         language=get("language"),

@@ -33,6 +33,44 @@ _BIBTEX_ENTRY = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _CSV_HEADER_WORDS = re.compile(r"\b(title|abstract|doi|authors?|year|eid|pmid)\b", re.IGNORECASE)
 
 
+# Layouts people export by mistake, each refused with the export to choose instead (an unsupported layout read
+# as another format would import wrong or nothing at all).
+_OVID_DISPLAY = re.compile(r"<\d+>[ \t]*\r?\n[ \t]*\r?\n?[A-Z][A-Za-z /()&,.-]{2,60}\r?\n {2,}\S")
+_COCHRANE_TEXT = re.compile(r"Record #\d+ of \d+\s*\r?\n(?:\s*\r?\n)*[A-Z][A-Z0-9]{1,3}: ")
+_REFWORKS_TAGGED = re.compile(r"RT [A-Z][^\r\n]*\r?\n(?:[A-Z][A-Z0-9] [^\r\n]*\r?\n)*(?:SR|A1|T1) ")
+_SCOPUS_TEXT = re.compile(r"Scopus[ \t]*\r?\nEXPORT DATE:")  # also above Scopus' BibTeX entries
+_PUBMED_TEXT = re.compile(r"1[.:] \S[^\r\n]*\r?\n")  # PubMed "Summary (text)" / "Abstract (text)": "1. …"
+_ONE_ID_PER_LINE = re.compile(r"(?:\s*(?:\d{1,9}|10\.\d{4,9}/\S+)[ \t]*(?:\r?\n|$))+")
+
+
+def _refuse_unsupported_layouts(head: str, path) -> None:
+    """Raise InputError naming the layout and the export to use for Ovid's display format (field names on
+    lines of their own), the Cochrane Library's and Scopus' plain-text exports, RefWorks' own tagged format,
+    PubMed's Summary/Abstract text, and a bare list of PMIDs or DOIs (PubMed's "PMID" export)."""
+    advice = None
+    if _OVID_DISPLAY.match(head):
+        advice = ("Ovid's display layout (field names on lines of their own, records numbered '<1>'); in Ovid "
+                  "export again with Format 'RIS' (or 'Reprint/Medlars'), fields 'Complete Reference'")
+    elif _COCHRANE_TEXT.match(head):
+        advice = ("the Cochrane Library's plain-text export ('Record #1 of …' and 'XX: value' lines); export "
+                  "again choosing 'RIS (EndNote, Reference Manager, ProCite, RefWorks)'")
+    elif _REFWORKS_TAGGED.match(head):
+        advice = ("RefWorks' own tagged format ('RT', 'SR', 'A1' lines); in RefWorks export the references as "
+                  "RIS ('RIS Format') instead")
+    elif _SCOPUS_TEXT.match(head) and not _BIBTEX_ENTRY.search(head) and not _RIS_TY.search(head):
+        advice = ("Scopus' plain-text export ('Scopus', 'EXPORT DATE:' and citations as prose); in Scopus export "
+                  "again as CSV, RIS or BibTeX")
+    elif (_PUBMED_TEXT.match(head) and re.search(r"\bPMID: \d{1,9}\b", head[:20000])
+          and not re.search(r"^(?:TY  - |PMID- )", head[:20000], re.MULTILINE)):
+        advice = ("PubMed's 'Summary' or 'Abstract' text display (records numbered '1.', '2.' …); in PubMed save "
+                  "with Send to → Citation manager (an .nbib file), or Save with Format 'PubMed'")
+    elif _ONE_ID_PER_LINE.fullmatch(head) and len(head) < 200000:
+        advice = ("a list of identifiers (PMIDs or DOIs, one per line, such as PubMed's 'PMID' export), not "
+                  "references; export full records instead (PubMed: Send to → Citation manager, an .nbib file)")
+    if advice:
+        raise InputError(f"this file is {advice}", path=path, line=1)
+
+
 def detect_format(text: str, *, path="file") -> str:
     """The format of ``text`` (one of :data:`FORMATS`); raises InputError naming ``path`` when unknown."""
     head = text[:200000].lstrip("\ufeff \t\r\n")
@@ -40,13 +78,16 @@ def detect_format(text: str, *, path="file") -> str:
         return "csl_json"
     if re.match(r"<\d+\.?\s*>\s*\n", head) and re.search(r"^[A-Z]{2,4} {1,2}- ", head, re.MULTILINE):
         return "nbib"  # Ovid "Reprint/Medlars" or "Citavi" output: records numbered "<1. >", not XML
+    _refuse_unsupported_layouts(head, path)
     if head.startswith("<"):
         if re.search(r"<PubmedArticleSet|<PubmedArticle\b|<PubmedBookArticle\b", head[:5000]):
             return "pubmed_xml"
         if re.search(r"<xml\b[^>]*>\s*<records\b", head[:5000]) or re.match(r"(<\?xml[^>]*>\s*)?<xml\b", head):
             return "endnote_xml"
         root = re.search(r"<([A-Za-z][\w:.-]*)", re.sub(r"<[?!][^>]*>", "", head[:5000]))
-        raise InputError(f"XML with root <{root.group(1) if root else '?'}> is not a supported reference "
+        html = " (a web page saved from the browser, not an export file)" if root and root.group(1).lower() == \
+            "html" else ""
+        raise InputError(f"XML with root <{root.group(1) if root else '?'}>{html} is not a supported reference "
                          "format (EndNote XML or PubMed XML)", path=path)
     if _WOS_START.match(head) and _WOS_ER.search(head):
         return "wos"

@@ -7,10 +7,10 @@ file that declares entities or points to an external DTD is refused, never expan
 Mapping: ``titles/title`` → title; ``periodical/full-title`` or ``titles/secondary-title`` → journal;
 ``periodical/abbr-1``/``alt-periodical``/``titles/alt-title`` → abbreviation; ``contributors/authors/author``
 → authors; ``dates/year`` → year; ``pages``, ``volume``, ``number`` (issue; Mendeley's export names it
-``issue``); ``electronic-resource-num`` → DOI; ``accession-num`` → source_id (and PMID when the remote
-database is PubMed/MEDLINE), else ``rec-number``; ``isbn`` → ISSN when it is one; ``keywords/keyword``;
-``urls/related-urls/url`` → url; ``custom2`` or notes holding ``PMC…`` → PMCID. Other fields are kept in
-``extra["fields"]``.
+``issue``); ``electronic-resource-num`` (each of them, when there are several) → DOI; ``accession-num`` →
+source_id (and PMID when the remote database is PubMed/MEDLINE), else ``rec-number``; ``isbn`` → ISSN when it
+is one; ``keywords/keyword`` (split at line breaks inside one keyword); ``urls/related-urls/url`` → url;
+``custom2`` or notes holding ``PMC…`` → PMCID. Other fields are kept in ``extra["fields"]``.
 """
 
 import re
@@ -26,11 +26,12 @@ from sysrev.formats.fields import (
     join_pages,
     pmcid_in_text,
     pmid_in_text,
+    pmid_in_url,
 )
 from sysrev.formats.result import ParsedFile, Truncation
 from sysrev.formats.safexml import UnsafeXMLRefused, parse_xml
 from sysrev.formats.truncation import xml_cut
-from sysrev.normalise import clean_text, normalise_pmid
+from sysrev.normalise import clean_text
 
 _DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 _MAPPED = {"titles", "periodical", "alt-periodical", "contributors", "dates", "pages", "volume", "number", "issue",
@@ -45,6 +46,14 @@ def _text(element) -> str:
 
 def _texts(parent, path) -> list[str]:
     return [t for t in (_text(e) for e in parent.findall(path)) if t]
+
+
+def _keywords(rec) -> list[str]:
+    """The record's keywords, one per ``<keyword>`` or per line inside one: EndNote keeps a keyword list
+    imported from RIS or PubMed as lines of one field, and some exports write that field as a single
+    ``<keyword>`` with ``&#xD;`` between the terms."""
+    lines = ("".join(e.itertext()) for e in rec.findall("keywords/keyword"))
+    return [k for text in lines for k in (clean_text(t) for t in re.split(r"[\r\n]+", text)) if k]
 
 
 def parse_endnote_xml(data: bytes, *, path="file", source="") -> ParsedFile:
@@ -106,8 +115,7 @@ def _to_record(rec, *, dialect, source, fallback_id):
     notes = _texts(rec, "notes") + _texts(rec, "custom2") + _texts(rec, "research-notes")
     urls = _texts(rec, "urls/related-urls/url") + _texts(rec, "urls/web-urls/url")
     pmid = accession if dialect == "pubmed" and re.fullmatch(r"\d{1,9}", accession) else ""
-    pmid = pmid or pmid_in_text(*notes) or next(
-        (normalise_pmid(u) for u in urls if "pubmed" in u.lower() and normalise_pmid(u)), "")
+    pmid = pmid or pmid_in_text(*notes) or pmid_in_url(urls)
     isbn = _text(rec.find("isbn"))
     extra_fields = {}
     for child in rec:
@@ -128,13 +136,14 @@ def _to_record(rec, *, dialect, source, fallback_id):
         volume=_text(rec.find("volume")),
         issue=first(_text(rec.find("number")), _text(rec.find("issue"))),
         pages=join_pages(_text(rec.find("pages"))),
-        doi=doi_from(_text(rec.find("electronic-resource-num"))) or doi_from(urls, urls_only=True),
+        # Every electronic-resource-num counts: EndNote may write one per identifier (a PII first, the DOI after).
+        doi=doi_from(_texts(rec, "electronic-resource-num")) or doi_from(urls, urls_only=True),
         pmid=pmid,
         pmcid=pmcid_in_text(*notes),
         issn="" if re.search(r"97[89]-?\d|\d{9}[\dX]", isbn) else isbn,
         language=_text(rec.find("language")),
         publication_types=[type_name],
-        keywords=_texts(rec, "keywords/keyword"),
+        keywords=_keywords(rec),
         url=first(urls),
         extra={"type": type_name, "editors": editors, "notes": " ".join(as_list(_texts(rec, "notes"))),
                "fields": extra_fields},

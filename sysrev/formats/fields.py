@@ -6,6 +6,7 @@ So a DOI from a BibTeX ``doi`` field and one from a RIS ``DO`` tag end up identi
 with like.
 """
 
+import ast
 import re
 
 from sysrev.normalise import (
@@ -55,16 +56,29 @@ def as_list(value) -> list:
     return flat
 
 
+_PAGE_PREFIX = re.compile(r"^(?:pages?|pp?)(?:\.\s*|\s+|(?=\d))", re.IGNORECASE)
+_PII_PREFIX = re.compile(r"^pii\s*:?\s*", re.IGNORECASE)
+
+
+def _page(value) -> str:
+    """A start or end page without its ``p.``/``pp``/``Pages`` prefix; ``""`` for a publisher item id."""
+    text = _PAGE_PREFIX.sub("", clean_text(value))
+    if _PII_PREFIX.match(text):
+        text = _PII_PREFIX.sub("", text)
+        return "" if "(" in text else text
+    return text
+
+
 def join_pages(start, end="") -> str:
     """One page range from a start and an end page (``SP``/``EP``, ``Page start``/``Page end``), expanded.
 
     Values without a digit (Ovid's ``No``/``Specified`` for "no pagination specified") or holding a URL
     (EndNote reports' ``Available: http://…``) or too long to be pages (an affiliation in the pages column of
-    some Covidence exports) give ``""``; a range already in ``start`` (``575-86``) is kept; ``pp 37-64``
-    loses its ``pp``.
+    some Covidence exports) give ``""``; a range already in ``start`` (``575-86``) is kept; ``pp 37-64`` and
+    ``Pages 10-20`` lose their prefix. PubMed's ``pii: E1392`` (an electronic article number) keeps the number;
+    a publisher item identifier (``pii: S0140-6736(19)32971-X``) is no page.
     """
-    start = re.sub(r"^p{1,2}\.?\s*", "", clean_text(start), flags=re.IGNORECASE)
-    end = re.sub(r"^p{1,2}\.?\s*", "", clean_text(end), flags=re.IGNORECASE)
+    start, end = _page(start), _page(end)
     if not re.search(r"\d", start) or "://" in start or len(start) > _MAX_PAGES_LENGTH:
         start = ""
     if not re.search(r"\d", end) or "://" in end or len(end) > _MAX_PAGES_LENGTH:
@@ -81,6 +95,25 @@ def pmid_in_text(*values) -> str:
         match = _PMID_IN_TEXT.search(text)
         if match:
             return normalise_pmid(match.group(1))
+    return ""
+
+
+_PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/|[?&]list_uids=|"
+                         r"europepmc\.org/(?:article|abstract)/MED/)(\d{1,9})(?!\d)"
+                         # a PubMed search for one PMID (EndNote's links): a term of six or more digits alone
+                         r"|pubmed[^?#\s]*\?(?:[^#\s]*&)?term=(\d{6,9})(?![\w+%])", re.IGNORECASE)
+
+
+def pmid_in_url(*values) -> str:
+    """The PMID of a PubMed record URL (``pubmed.ncbi.nlm.nih.gov/123/``, ``ncbi.nlm.nih.gov/pubmed/123``,
+    Entrez's ``…&list_uids=123``, Europe PMC's ``…/article/MED/123``, a PubMed search for one PMID
+    ``pubmed/?term=31234567``) among ``values``, else ``""``. Other NCBI URLs are not PubMed records: the
+    number in ``pubmedcentral.nih.gov/articlerender.fcgi?artid=…`` is a PMC id, in ``pubmed/?term=2019`` a
+    search term."""
+    for text in as_list(list(values)):
+        match = _PUBMED_URL.search(text)
+        if match:
+            return normalise_pmid(match.group(1) or match.group(2))
     return ""
 
 
@@ -119,6 +152,19 @@ def doi_from(*values, urls_only=False) -> str:
 
 # What exporters write where the rest of a long author list was cut: ERIC's "And Others", "et al.".
 _AUTHOR_PLACEHOLDER = re.compile(r"^\W*(?:and\s+others|others|et\.?\s*al\.?|\.\.\.|…)\W*$", re.IGNORECASE)
+# What Scopus (CSV, RIS, BibTeX) writes where it has no value: "[No abstract available]", "[No author name
+# available]", "[No title available]". Kept, they would count as an abstract, an author or a title.
+_MISSING_VALUE = re.compile(r"^\s*\[\s*(?:no\s+(?:abstract|author\s+names?|authors?|title|keywords?)\s+available|"
+                            r"not\s+available)\s*\]\.?\s*$", re.IGNORECASE)
+# R's missing value, written out as text by R tools (synthesisr, revtools, CiteSource: "AB  - NA"). Not for
+# names: "Na" is a family name.
+_R_MISSING = "NA"
+
+
+def _given(text: str) -> str:
+    """``text`` cleaned of markup, or ``""`` when it is a database's placeholder for a missing value."""
+    text = strip_markup(text)
+    return "" if _MISSING_VALUE.match(text) or text == _R_MISSING else text
 
 
 def single_names(names) -> list[str]:
@@ -126,30 +172,48 @@ def single_names(names) -> list[str]:
 
     A semicolon never occurs inside one person's name, but some exporters put a whole author list on one
     line (``AU  - Smith, J.; Doe, K.``); read as one name it would merge the authors. ERIC's ``AU  - And
-    Others`` and an ``et al.`` are not authors.
+    Others``, an ``et al.`` and Scopus' ``[No author name available]`` are not authors. A Python list written
+    as text (``AU  - ['Mizdrak, Anja', 'Scarborough, Peter']``, from tools that wrote a data frame's list
+    column into RIS) is read as the names it lists.
     """
     single = []
     for name in names:
-        for part in strip_markup(name).split(";"):  # entities first: "&amp;" holds a semicolon
-            if part.strip() and not _AUTHOR_PLACEHOLDER.match(part):
+        text = str(name or "")
+        text = strip_markup(text) if "&" in text or "<" in text else text.strip()  # "&amp;" holds a semicolon
+        for part in _listed_names(text) or text.split(";"):
+            if part.strip() and not _AUTHOR_PLACEHOLDER.match(part) and not _MISSING_VALUE.match(part):
                 single.append(part)
     return single
+
+
+def _listed_names(text: str) -> list[str]:
+    """The names in ``text`` when it is a Python/JSON list of strings (``['A, B', 'C, D']``), else ``[]``."""
+    if not (text.startswith("[") and text.endswith("]") and len(text) > 2 and text[1] in "'\""):
+        return []
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return []
+    return [str(v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def build_record(*, source_id, source="", title="", abstract="", authors=(), year=None, journal="",
                  journal_abbrev="", volume="", issue="", pages="", doi="", pmid="", pmcid="", issn="",
                  language="", publication_types=(), keywords=(), url="", extra=None,
-                 split_authors=None) -> Record:
+                 split_authors=None, group_authors=()) -> Record:
     """A Record with every field normalised (markup stripped, DOI/PMID/ISSN canonical, pages expanded …).
 
     ``authors`` is a list of names in any common order (see :func:`sysrev.normalise.parse_author`);
     ``split_authors`` optionally splits one string of several names first; :func:`single_names` then splits
-    values holding several names and drops placeholders. Duplicate keywords are dropped.
+    values holding several names and drops placeholders. ``group_authors`` (a collective author field such as
+    MEDLINE's ``CN`` or Web of Science's ``CA``) are added after them as written: a consortium's name is not
+    a person's, to be turned round at its last word. Duplicate keywords are dropped.
     """
     names = authors
     if isinstance(names, str):
         names = split_authors(names) if split_authors else [names]
     author_list = [a for a in (parse_author(n) for n in single_names(names)) if a]
+    author_list += [g for g in (strip_markup(n) for n in as_list(list(group_authors))) if g]
     keyword_list = list(dict.fromkeys(strip_markup(k) for k in as_list(list(keywords)) if strip_markup(k)))
     extra = dict(extra or {})
     parsed_year = parse_year(year)
@@ -160,11 +224,11 @@ def build_record(*, source_id, source="", title="", abstract="", authors=(), yea
     return Record(
         source_id=clean_text(source_id),
         source=clean_text(source),
-        title=strip_markup(title),
-        abstract=strip_markup(abstract),
+        title=_given(title),
+        abstract=_given(abstract),
         authors=author_list,
         year=parsed_year,
-        journal=strip_markup(journal),
+        journal=_given(journal),
         journal_abbrev=strip_markup(journal_abbrev),
         volume=clean_text(volume),
         issue=clean_text(issue),

@@ -13,7 +13,7 @@ dialects seen in real exports:
 * Ovid/PsycINFO: ``1.`` counters and ``Provider:`` headers between records, a 4-letter ``PMID`` tag;
 * Scopus: the EID inside ``UR`` becomes the ``source_id`` (the same one a Scopus API search gives),
   ``C7`` article numbers, ``C2`` the PubMed ID (a bare number), ``DB  - Scopus``; Embase: ``U2`` holds
-  the Embase ID, ``DB  - Embase``;
+  the Embase ID, ``C5`` the PubMed ID (a bare number), ``DB  - Embase``;
 * Rayyan: keywords continued on untagged lines (each line is one keyword), ``AN  - rayyan-…``;
 * Cochrane Library (CENTRAL): ``TY  -  JOUR`` (two spaces after the hyphen), ``AN  -  CN-…`` is the
   source_id, ``C3  -  PUBMED 12345678,EMBASE …`` gives the PMID, ``Record #3 of 18`` headers between records;
@@ -38,10 +38,10 @@ from sysrev.formats.fields import (
     join_pages,
     pmcid_in_text,
     pmid_in_text,
+    pmid_in_url,
     scopus_eid,
 )
 from sysrev.formats.result import ParsedFile, Truncation
-from sysrev.normalise import normalise_pmid
 
 # Standard tag line: two characters, two spaces (or a tab), a hyphen, then a space and the value (or nothing).
 _TAG_LINE = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])(?:  |\t)-(?: (?P<value>.*))?$")
@@ -72,10 +72,14 @@ _BOOK_TYPES = {"BOOK", "EBOOK", "EDBOOK"}
 # Tags whose values are read into Record fields (everything else goes to extra["fields"]).
 _MAPPED = {
     "TY", "TI", "T1", "CT", "BT", "ST", "AU", "A1", "AB", "N2", "PY", "Y1", "DA", "JF", "T2", "JO", "J2", "JA",
-    "J1", "JI", "J9", "NL", "PT", "VL", "VO", "IS", "SP", "EP", "C7", "DO", "SN", "LA", "KW", "UR", "AN", "ID", "PMID",
+    "J1", "JI", "J9", "NL", "SO", "PT", "VL", "VO", "IS", "SP", "EP", "C7", "DO", "SN", "LA", "KW", "UR", "AN", "ID",
+    "PMID",
 }
 # Tags that only a record's own body has: seen after an ``ER`` they mean a record lost its ``TY`` line.
 _RECORD_BODY_TAGS = {"TI", "T1", "AU", "A1"}
+# Databases that write the PubMed ID as a bare number in a custom tag (EndNote's C2 is the PMCID instead):
+# Scopus in C2, Embase (embase.com) in C5 for records also in MEDLINE.
+_BARE_PMID_TAG = {"scopus": "C2", "embase": "C5"}
 _PUBMED_HINTS = re.compile(r"\b(NLM|PubMed|MEDLINE)\b", re.IGNORECASE)
 
 
@@ -109,25 +113,44 @@ def _split_tag(line: str, tag_line: re.Pattern):
 def _group_records(lines, tag_line, path):
     """Return ``[(first_line_number, lines)]``, one per record, and warnings about the file's structure.
 
-    Tag lines before the first ``TY`` mean a damaged file (an error naming the line). Tag lines between an
-    ``ER`` and the next ``TY`` are kept with the record above, as Ovid writes ``NL`` after ``ER``, unless
-    they carry a title or authors: that is a record whose ``TY`` line is missing, again an error.
+    Tag lines between an ``ER`` (or the start of the file) and the next ``TY`` are read by where they stand:
+    a paragraph of them running straight into a ``TY`` line belongs to that record, its ``TY`` merely not
+    first (R tools such as synthesisr and CiteSource write ``DB``, ``AB``, ``TI`` … before ``TY``), with a
+    warning; other tag lines are kept with the record above, as Ovid writes ``NL`` after ``ER``, unless they
+    carry a title or authors or stand before the first record: that is a record whose ``TY`` line is
+    missing, an error naming the line.
     """
     warnings, records, unclosed, truncated = [], [], [], None
-    current, start, trailing_at = None, None, None
+    current, start, trailing_at, late_ty = None, None, None, []
+    between = []  # (line number, line) of tag lines (and their continuations) outside any record
+
+    def keep_between():
+        nonlocal trailing_at
+        for number, line in between:
+            tag, _ = _split_tag(line, tag_line)
+            if tag is not None and (not records or tag in _RECORD_BODY_TAGS):
+                raise InputError(f"RIS record starts with tag '{tag}'; every record must start with "
+                                 "'TY  - ' (the file is damaged or not RIS)", path=path, line=number)
+        for number, line in between:
+            records[-1][1].insert(-1, line)
+            trailing_at = trailing_at or number
+        between.clear()
+
     for number, line in enumerate(lines, start=1):
         tag, _ = _split_tag(line, tag_line)
         if current is None:
             if tag == "TY":
-                current, start = [line], number
+                current, start = [line] + [text for _, text in between], between[0][0] if between else number
+                if between:
+                    late_ty.append(number)
+                between.clear()
             elif tag == "ER":
+                keep_between()
                 warnings.append(f"{path}, line {number}: 'ER' without a record before it (ignored)")
-            elif tag is not None and (not records or tag in _RECORD_BODY_TAGS):
-                raise InputError(f"RIS record starts with tag '{tag}'; every record must start with "
-                                 "'TY  - ' (the file is damaged or not RIS)", path=path, line=number)
-            elif tag is not None:
-                records[-1][1].insert(-1, line)
-                trailing_at = trailing_at or number
+            elif tag is not None or (between and line.strip()):
+                between.append((number, line))  # a tag line, or the continuation of one
+            elif between:
+                keep_between()  # a blank line ends the paragraph: not the head of the next record
             continue
         if tag == "ER":
             current.append("ER  - ")
@@ -139,6 +162,8 @@ def _group_records(lines, tag_line, path):
             current, start = [line], number
         else:
             current.append(line)
+    if between:
+        keep_between()
     if current is not None:
         if any(_split_tag(line, tag_line)[0] for line in current[1:]):
             truncated = start  # a download or copy cut off mid-record: never read it as complete
@@ -148,6 +173,10 @@ def _group_records(lines, tag_line, path):
         shown = ", ".join(str(n) for n in unclosed[:5]) + (", …" if len(unclosed) > 5 else "")
         warnings.append(f"{path}, line {shown}: {len(unclosed)} record(s) have no 'ER' line before the next "
                         "'TY'; each 'TY' was read as the start of a new record")
+    if late_ty:
+        shown = ", ".join(str(n) for n in late_ty[:5]) + (", …" if len(late_ty) > 5 else "")
+        warnings.append(f"{path}, line {shown}: {len(late_ty)} record(s) have tags before their 'TY' line (as R "
+                        "tools write them); those tags were read with the record")
     if trailing_at:
         warnings.append(f"{path}, line {trailing_at}: tags after a record's 'ER' line were kept with that "
                         "record (Ovid writes some tags after 'ER')")
@@ -225,7 +254,8 @@ def _text(tags, *names) -> str:
 
 def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
     ris_type = _one(tags, "TY").upper()
-    journal = _text(tags, "JF", "T2", "JO", "BT" if ris_type not in _BOOK_TYPES else "", "J2", "JA")
+    # SO is no RIS tag, but R tools (synthesisr, bibliometrix) write the journal there.
+    journal = _text(tags, "JF", "T2", "JO", "BT" if ris_type not in _BOOK_TYPES else "", "SO", "J2", "JA")
     abbrev = _text(tags, "JA", "J2", "JI", "J9", "J1", "NL")
     if not abbrev and _one(tags, "JO") and _one(tags, "JO") != journal:
         abbrev = _one(tags, "JO")
@@ -241,10 +271,10 @@ def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
     pmid = _one(tags, "PMID")
     if not pmid and dialect == "pubmed" and re.fullmatch(r"\d{1,9}", accession):
         pmid = accession
-    if not pmid and dialect == "scopus" and re.fullmatch(r"\d{1,9}", _one(tags, "C2")):
-        pmid = _one(tags, "C2")  # Scopus writes the PubMed ID, bare, in C2 (EndNote's C2 is the PMCID)
-    pmid = pmid or pmid_in_text(*notes, accession) or _pubmed_accession(tags) or next(
-        (normalise_pmid(u) for u in links if "pubmed" in u.lower() and normalise_pmid(u)), "")
+    bare_pmid_tag = _BARE_PMID_TAG.get(dialect, "")
+    if not pmid and re.fullmatch(r"\d{1,9}", _one(tags, bare_pmid_tag)):
+        pmid = _one(tags, bare_pmid_tag)
+    pmid = pmid or pmid_in_text(*notes, accession) or _pubmed_accession(tags) or pmid_in_url(links)
     issn = _one(tags, "SN")
     if ris_type in _BOOK_TYPES or ris_type in ("CHAP", "ECHAP") or re.search(r"97[89]-?\d", issn):
         issn = ""  # SN holds an ISBN for books

@@ -5,7 +5,8 @@ to ``ER``, the file closed by ``EF``. A last record without ``ER`` is a file cut
 (:attr:`ParsedFile.truncated`); a file without ``EF`` after a complete record gets a warning. Records are
 grouped here with their line numbers; the tags are read
 by :class:`rispy.WokParser`'s line grammar with every tag kept as a list. Mapping (Clarivate's field tags):
-``UT`` (accession number, ``WOS:…``) → source_id, ``TI``, ``AB``, ``AF`` (full names, else ``AU``), ``PY``,
+``UT`` (accession number, ``WOS:…``) → source_id, ``TI``, ``AB``, ``AF`` (full names, else ``AU``) plus
+``CA`` (group authors), ``PY`` (early-access articles, which have none yet: ``EY``, else ``EA``),
 ``SO`` → journal, ``JI``/``J9`` → abbreviation, ``VL``, ``IS``, ``BP``-``EP`` (else ``AR``) → pages, ``DI``,
 ``PM``, ``SN``/``EI``, ``LA``, ``DT``, ``DE`` + ``ID`` → keywords (split at ``;``).
 """
@@ -19,8 +20,8 @@ from sysrev.formats.decode import split_lines
 from sysrev.formats.fields import as_list, build_record, first, join_pages
 from sysrev.formats.result import ParsedFile, Truncation
 
-_MAPPED = {"PT", "UT", "AN", "TI", "AB", "AF", "AU", "PY", "SO", "JI", "J9", "VL", "IS", "BP", "EP", "AR", "DI",
-           "PM", "SN", "EI", "LA", "DT", "DE", "ID"}
+_MAPPED = {"PT", "UT", "AN", "TI", "AB", "AF", "AU", "CA", "PY", "EY", "EA", "SO", "JI", "J9", "VL", "IS", "BP",
+           "EP", "AR", "DI", "PM", "SN", "EI", "LA", "DT", "DE", "ID"}
 _OUTSIDE = {"FN", "VR", "EF"}
 
 
@@ -94,7 +95,9 @@ def _to_record(tags, *, source, fallback_id):
         title=_joined(tags, "TI"),
         abstract=_joined(tags, "AB"),
         authors=as_list(tags.get("AF")) or as_list(tags.get("AU")),
-        year=first(tags.get("PY"), tags.get("PD")),
+        group_authors=as_list(tags.get("CA")),
+        # An early-access article has no PY until it is in an issue; EY/EA give its early-access year.
+        year=first(tags.get("PY"), tags.get("PD"), tags.get("EY"), tags.get("EA")),
         journal=_joined(tags, "SO"),
         journal_abbrev=first(tags.get("JI"), tags.get("J9")),
         volume=first(tags.get("VL")),

@@ -87,6 +87,25 @@ def test_convert_append_and_refuse_duplicate(tmp_path):
     assert again.exit_code == 2 and "already holds this" in again.stderr
 
 
+def test_append_refuses_a_table_whose_last_row_may_be_cut_off(tmp_path):
+    """A reader only warns about a last row without a line break; --append would rewrite the file and end that
+    row with one, so a value cut off by an interrupted copy (`25` of `250`) would pass for complete: refused,
+    the file untouched, until the row is checked and the line break added."""
+    target = tmp_path / "pain.csv"
+    args = ["extract", "convert", "sd-from-se", "--se", "0.5", "--n", "25", "--mean", "3.2",
+            "--study", "Trial C", "--outcome", "pain", "--arm", "US", "--append", target]
+    assert run(*args).exit_code == 0
+    complete = target.read_bytes()
+    cut = complete.rstrip(b"\r\n")
+    target.write_bytes(cut)
+    refused = run(*[a if a != "Trial C" else "Trial D" for a in args])
+    assert refused.exit_code == 2 and "line 2" in refused.stderr and "nothing was appended" in refused.stderr
+    assert target.read_bytes() == cut
+    target.write_bytes(cut + b"\n")  # the reviewer checked the row and ended the file
+    assert run(*[a if a != "Trial C" else "Trial D" for a in args]).exit_code == 0
+    assert [r.study for r in read_outcome_rows(target)] == ["Trial C", "Trial D"]
+
+
 def test_convert_change_sd_carries_the_change_marker():
     result = run("extract", "convert", "change-sd", "--sd-baseline", "4", "--sd-final", "3", "--r", "0.5")
     (row,) = list(csv.DictReader(result.stdout.splitlines()))

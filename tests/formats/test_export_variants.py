@@ -3,6 +3,7 @@ reproducing one quirk (the comment names the tool that writes it) and checks the
 
 import pytest
 
+from sysrev.errors import InputError
 from sysrev.formats import load_references
 
 
@@ -113,12 +114,82 @@ def test_scopus_ris_pubmed_id_in_c2(tmp_path):
     assert (record.pmid, record.pmcid) == ("", "PMC6543210")
 
 
+def test_embase_ris_pubmed_id_in_c5(tmp_path):
+    # Embase (embase.com) RIS writes the PubMed ID of a record that is also in MEDLINE, bare, in C5, and
+    # names both databases (the shared recorded asreview embase.ris export does so).
+    text = ("TY  - JOUR\nT1  - Endoscopic ultrasound-guided fine needle aspiration\nA1  - Eloubeidi M.A.\n"
+            "Y1  - 2004//\nJF  - Cancer\nU2  - L39097156\nC5  - 15368318\nDB  - Embase\nDB  - Medline\n"
+            "DO  - 10.1002/cncr.20369\nER  - \n")
+    record = load_references(_write(tmp_path, "embase.ris", text)).records[0]
+    assert (record.source_id, record.pmid, record.pmcid) == ("L39097156", "15368318", "")
+
+
+@pytest.mark.parametrize("url, pmid", [
+    ("https://pubmed.ncbi.nlm.nih.gov/31234567/", "31234567"),
+    ("http://www.ncbi.nlm.nih.gov/pubmed/31234567?dopt=abstract", "31234567"),
+    ("http://www.ncbi.nlm.nih.gov/entrez/query.fcgi?cmd=Retrieve&db=PubMed&dopt=Citation&list_uids=9876543",
+     "9876543"),
+    ("https://europepmc.org/article/MED/31234567", "31234567"),
+    ("https://www.ncbi.nlm.nih.gov/pubmed/?term=31234567", "31234567"),  # EndNote's link: a search for one PMID
+    # Not PubMed records, though "pubmed" is in them: a publisher's PDF store (a real EndNote export gave
+    # PMID 1 here), a PubMed Central article id, a PubMed search.
+    ("https://fjfsdata01prod.blob.core.windows.net/articles/files/30977/pubmed-zip/.versions/4/x.pdf?sv=1", ""),
+    ("http://www.pubmedcentral.nih.gov/articlerender.fcgi?artid=2873234&tool=pmcentrez", ""),
+    ("https://pubmed.ncbi.nlm.nih.gov/?term=smith+2019", ""),
+    ("https://pubmed.ncbi.nlm.nih.gov/?term=2019", ""),
+    ("https://pubmed.ncbi.nlm.nih.gov/?term=31234567+31234568", ""),
+])
+def test_pmid_only_from_pubmed_record_urls(tmp_path, url, pmid):
+    ris = f"TY  - JOUR\nTI  - A title\nUR  - {url}\nER  - \n"
+    assert load_references(_write(tmp_path, "refs.ris", ris)).records[0].pmid == pmid
+    # Rayyan's CSV keeps the link of a PubMed record in its url column and has no PMID column.
+    csv_text = f'key,title,authors,year,url\nrayyan-1,"A title","Smith, J and Doe, K",2019,{url}\n'
+    assert load_references(_write(tmp_path, "rayyan.csv", csv_text)).records[0].pmid == pmid
+
+
 def test_bibtex_pmid_in_note(tmp_path):
     # Zotero's BibTeX export writes the item's Extra field ("PMID: 31234567", from a PubMed import) as note.
     text = ("@article{smith_2020,\n\ttitle = {Zotero title},\n\tauthor = {Smith, John and Doe, Karen},\n"
             "\tmonth = feb,\n\tyear = {2020},\n\tnote = {PMID: 31234567},\n}\n")
     record = load_references(_write(tmp_path, "zotero.bib", text)).records[0]
     assert (record.pmid, record.year, record.authors) == ("31234567", 2020, ["Smith, John", "Doe, Karen"])
+
+
+def test_pubmed_csv_volume_issue_pages_from_its_citation_cell(tmp_path):
+    # PubMed's CSV export has no volume/issue/pages columns: they are only in the NLM citation (the shared
+    # colrev pubmed-chatbot.csv has this layout). An article ahead of print and a Bookshelf book have none.
+    header = '"PMID","Title","Authors","Citation","First Author","Journal/Book","Publication Year","Create Date",' \
+             '"PMCID","NIHMS ID","DOI"'
+    rows = ['"35227408","Chatbot psychotherapy","Lim SM, Shiau CWC.","Behav Ther. 2022 Mar;53(2):334-347. doi: '
+            '10.1016/j.beth.2021.09.007. Epub 2021 Oct 12.","Lim SM","Behav Ther","2022","2022/03/01",,,'
+            '"10.1016/j.beth.2021.09.007"',
+            '"33000002","Digital health","Doe K.","Front Digit Health. 2021 Feb 2;3:617013. doi: 10.3389/x.",'
+            '"Doe K","Front Digit Health","2021","2021/02/03",,,"10.3389/x"',
+            '"36000003","Ahead of print","Lee M.","J Med Internet Res. 2023 Jan 5. doi: 10.2196/y. Online ahead of '
+            'print.","Lee M","J Med Internet Res","2023","2023/01/05",,,"10.2196/y"',
+            '"29000004","A chapter","Roe P.","In: StatPearls [Internet]. Treasure Island (FL): StatPearls Publishing; '
+            '2024 Jan.","Roe P","StatPearls","2024","2018/01/01",,,""']
+    records = load_references(_write(tmp_path, "csv-pubmed.csv", "\n".join([header, *rows]) + "\n")).records
+    assert [(r.volume, r.issue, r.pages) for r in records] == [
+        ("53", "2", "334-347"), ("3", "", "617013"), ("", "", ""), ("", "", "")]
+    assert records[0].extra["fields"]["Citation"].startswith("Behav Ther.")  # the cell itself is kept
+
+
+# --- pages --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("start, end, pages", [
+    # PubMed-derived records (a RIS written from PubMed data, shown in scipamato issue #118): "pii: E1392" is an
+    # electronic article number, and it lost its "p" to the rule that drops "p."/"pp" ("ii: E1392").
+    ("pii: E1392", "", "E1392"),
+    ("pii: S0140-6736(19)32971-X", "", ""),  # a publisher item identifier is no page
+    ("Pages 10-20", "", "10-20"),  # was "ages 10-20"
+    ("pp. 37", "64", "37-64"),
+])
+def test_page_prefixes(tmp_path, start, end, pages):
+    text = f"TY  - JOUR\nTI  - A title\nSP  - {start}\n" + (f"EP  - {end}\n" if end else "") + "ER  - \n"
+    assert load_references(_write(tmp_path, "refs.ris", text)).records[0].pages == pages
+    nbib = f"PMID- 29144419\nTI  - A title\nPG  - {start}{'-' + end if end else ''}\nSO  - J.\n"
+    assert load_references(_write(tmp_path, "refs.nbib", nbib)).records[0].pages == pages
 
 
 # --- authors ------------------------------------------------------------------------------------------------
@@ -131,6 +202,23 @@ def test_author_line_holding_several_names_is_split(tmp_path):
     assert record.authors == ["Smith, John", "Doe, Karen", "Lee, Min"]
 
 
+def test_scopus_placeholders_for_missing_values_are_not_values(tmp_path):
+    # Scopus writes "[No abstract available]" and "[No author name available]" where it has none (the shared
+    # recorded litstudy Scopus CSVs hold both); kept, an editorial counted as having an abstract and an author
+    # "available], [No author name". A real title in brackets (a translated title) stays.
+    header = '"Authors","Author full names","Title","Year","Source title","Abstract","EID"'
+    rows = ['"[No author name available]","[No author name available]","Editorial","2020","Lancet",'
+            '"[No abstract available]","2-s2.0-85000000001"',
+            '"Smith J.","Smith, John (57221302630)","[Treatment of back pain]","2019","Spine","Text.",'
+            '"2-s2.0-85000000002"']
+    first, second = load_references(_write(tmp_path, "scopus.csv", "\n".join([header, *rows]) + "\n")).records
+    assert (first.authors, first.abstract, first.title) == ([], "", "Editorial")
+    assert (second.authors, second.abstract, second.title) == (["Smith, John"], "Text.", "[Treatment of back pain]")
+    ris = "TY  - JOUR\nAU  - [No author name available]\nTI  - Editorial\nAB  - [No abstract available]\nER  - \n"
+    record = load_references(_write(tmp_path, "scopus.ris", ris)).records[0]
+    assert (record.authors, record.abstract) == ([], "")
+
+
 def test_author_placeholders_are_not_authors(tmp_path):
     # ERIC's MEDLINE-format export writes "AU  - And Others" for the authors it leaves out; "et al." occurs in
     # hand-made RIS. A name with an HTML entity (whose ';' is not a separator) stays whole.
@@ -139,3 +227,268 @@ def test_author_placeholders_are_not_authors(tmp_path):
             "DP  - 1981\n")
     records = load_references(_write(tmp_path, "eric.nbib", text)).records
     assert [r.authors for r in records] == [["Burnside, Nancy"], ["Smith & Jones Group"]]
+
+
+# --- RIS written by R tools and by tools that wrote a data frame ------------------------------------------
+
+_R_RIS = """DB  - McK
+C8  - 
+TI  - Population structure and habitat use of baboons
+SP  - 67-76
+AB  - NA
+TY  - JOUR
+SO  - Koedoe
+VL  - 49
+AU  - Marais, A. J.
+AU  - Brown, L. R.
+ER  - 
+
+DB  - WoS
+AB  - NA
+TY  - JOUR
+TI  - Second record
+PY  - 2010
+ER  - 
+"""
+
+
+def test_ris_tags_before_ty_as_r_tools_write_them(tmp_path):
+    # synthesisr/CiteSource (R) write a record's tags in data-frame column order, TY among them, and R's
+    # missing value as "NA" (CiteSource issue #27 shows such a file). Refused before ("record starts with
+    # tag 'DB'"); the abstract "NA" is no abstract; SO is where those tools put the journal.
+    parsed = load_references(_write(tmp_path, "citesource.ris", _R_RIS))
+    first, second = parsed.records
+    assert (first.title, first.abstract, first.journal, first.pages) == (
+        "Population structure and habitat use of baboons", "", "Koedoe", "67-76")
+    assert first.authors == ["Marais, A. J.", "Brown, L. R."] and first.source_id == "citesource.ris:1"
+    assert (second.title, second.abstract, second.year, second.source_id) == ("Second record", "", 2010,
+                                                                              "citesource.ris:13")
+    assert any("line 6, 15" in w and "before their 'TY'" in w for w in parsed.warnings)
+
+
+def test_ris_tags_after_er_still_belong_to_the_record_above(tmp_path):
+    # Ovid writes NL after ER, then a blank line and the next record's counter: NL stays with the record above;
+    # a title after ER that no TY follows is a record that lost its TY line (an error naming the line).
+    ovid = ("TY  - JOUR\nTI  - First\nER  - \nNL  - Pain Physician\n\n2.\nTY  - JOUR\nTI  - Second\nER  - \n")
+    first, second = load_references(_write(tmp_path, "ovid.ris", ovid)).records
+    assert (first.title, first.journal_abbrev, second.title, second.journal_abbrev) == (
+        "First", "Pain Physician", "Second", "")
+    lost = "TY  - JOUR\nTI  - First\nER  - \n\nTI  - Lost its TY\nAU  - Doe, K\nER  - \n"
+    with pytest.raises(InputError) as err:
+        load_references(_write(tmp_path, "lost.ris", lost))
+    assert err.value.line == 5 and "'TI'" in str(err.value)
+
+
+def test_author_written_as_a_python_list(tmp_path):
+    # Tools that wrote a data frame's list column into RIS (ASReview issue #1416 shows the list re-exported
+    # one character per line by RefWorks) give "AU  - ['Mizdrak, Anja', 'Scarborough, Peter']".
+    text = "TY  - JOUR\nTI  - Differential responses\nAU  - ['Mizdrak, Anja', 'Scarborough, Peter']\nER  - \n"
+    record = load_references(_write(tmp_path, "asreview.ris", text)).records[0]
+    assert record.authors == ["Mizdrak, Anja", "Scarborough, Peter"]
+
+
+# --- EndNote XML --------------------------------------------------------------------------------------------
+
+_STYLE = '<style face="normal" font="default" size="100%">{}</style>'
+
+
+def _endnote_record(number, *, dois, keywords):
+    resource = "".join(f"<electronic-resource-num>{_STYLE.format(d) if d else ''}</electronic-resource-num>"
+                       for d in dois)
+    words = "".join(f"<keyword>{_STYLE.format(k)}</keyword>" for k in keywords)
+    return (f"<record><rec-number>{number}</rec-number><ref-type name=\"Journal Article\">17</ref-type>"
+            f"<titles><title>{_STYLE.format('Title ' + str(number))}</title></titles>"
+            f"<keywords>{words}</keywords><dates><year>{_STYLE.format('2020')}</year></dates>{resource}</record>")
+
+
+def test_endnote_xml_every_electronic_resource_num_and_keyword_lines(tmp_path):
+    # EndNote keeps identifiers it imported as lines of one field (PubMed: the PII, then the DOI) and may
+    # write one <electronic-resource-num> per identifier, the first empty; a keyword list imported from RIS
+    # or PubMed arrives as one <keyword> with &#xD; between the terms. Only the first element used to count.
+    records = [_endnote_record(1, dois=["S0140-6736(19)32971-X [pii]&#xD;10.1016/S0140-6736(19)32971-X"],
+                               keywords=["Pain&#xD;Exercise&#xD;Adult"]),
+               _endnote_record(2, dois=["", "10.1000/second"], keywords=["Pain", "Exercise"])]
+    text = '<?xml version="1.0" encoding="UTF-8" ?><xml><records>' + "".join(records) + "</records></xml>"
+    first, second = load_references(_write(tmp_path, "endnote.xml", text)).records
+    assert (first.doi, first.keywords) == ("10.1016/s0140-6736(19)32971-x", ["Pain", "Exercise", "Adult"])
+    assert (second.doi, second.keywords) == ("10.1000/second", ["Pain", "Exercise"])
+
+
+# --- BibTeX from databases ----------------------------------------------------------------------------------
+
+def test_scopus_bibtex_author_keywords_abbreviation_and_type(tmp_path):
+    # Scopus' BibTeX (2023 layout): a "Scopus / EXPORT DATE" header, author_keywords beside the indexers'
+    # keywords, abbrev_source_title, type = {Article} (older exports: document_type), an en dash between
+    # spaced page numbers.
+    text = """Scopus
+EXPORT DATE: 17 February 2024
+
+@ARTICLE{Adams2023100,
+        author = {Adams, Harrison and van der Berg, Jan},
+        title = {Vija Celmins: The Art of Enervation},
+        year = {2023},
+        journal = {Zeitschrift fur Kunstgeschichte},
+        pages = {100 – 127},
+        url = {https://www.scopus.com/inward/record.uri?eid=2-s2.0-85150702781&partnerID=40},
+        author_keywords = {entropy; Jorge Luis Borges},
+        keywords = {art history},
+        abbrev_source_title = {Z. Kunstgesch.},
+        type = {Article},
+        source = {Scopus},
+        note = {Cited by: 0}
+}
+"""
+    record = load_references(_write(tmp_path, "scopus.bib", text)).records[0]
+    assert record.source_id == "2-s2.0-85150702781" and record.pages == "100-127"
+    assert record.keywords == ["entropy", "Jorge Luis Borges", "art history"]
+    assert record.journal_abbrev == "Z. Kunstgesch."
+    assert "Article" in record.publication_types
+    assert record.authors == ["Adams, Harrison", "van der Berg, Jan"]
+
+
+def test_web_of_science_bibtex(tmp_path):
+    # Web of Science's BibTeX: capitalised field names, a space before the key, Unique-ID, Keywords-Plus,
+    # Journal-ISO, and an early-access article without Year (only EarlyAccessDate).
+    text = """@article{ WOS:000444488888888,
+Author = {M{\\"{u}}ller, J{\\"o}rg and Ca{\\~n}ete, Jos\\'e},
+Title = {{Effect of 50{\\%} of {$\\beta$}-blockers} on pain \\& mood},
+Journal = {JOURNAL OF PAIN},
+Journal-ISO = {J. Pain},
+EarlyAccessDate = {FEB 2022},
+DOI = {10.1111/artjul.2021.0011},
+Keywords = {beta blockers; pain},
+Keywords-Plus = {MOOD},
+Unique-ID = {WOS:000444488888888},
+}
+"""
+    parsed = load_references(_write(tmp_path, "savedrecs.bib", text))
+    record = parsed.records[0]
+    assert parsed.dialect == "web-of-science" and record.source == "web-of-science"
+    assert (record.source_id, record.year, record.journal_abbrev) == ("WOS:000444488888888", 2022, "J. Pain")
+    assert record.title == "Effect of 50% of β-blockers on pain & mood"
+    assert record.authors == ["Müller, Jörg", "Cañete, José"]
+    assert record.keywords == ["beta blockers", "pain", "MOOD"]
+
+
+@pytest.mark.parametrize("latex, text", [
+    # Mendeley and JabRef write symbols in abstracts as LaTeX; bibtexparser's decoder read a longer macro by
+    # its first letter's accent command: \kappa became "ąppa", \leq "łeq", \lambda "łambda", \infty "ınfty".
+    (r"Agreement was good ($\kappa$ = 0.8, p $\leq$ 0.05)", "Agreement was good (κ = 0.8, p ≤ 0.05)"),
+    (r"$\lambda$-phage and $\infty$", "λ-phage and ∞"),
+    (r"CO$_2$ and $^{18}$F-FDG uptake, I$^2$ = 45{\%}", "CO2 and 18F-FDG uptake, I2 = 45%"),
+    (r"pre\textendash post \textless{} 5\ldots", "pre–post < 5…"),
+    (r"{\aa}ngstr{\"o}m, {\ss}, {\l}{\'o}d{\'z}, Dvo{\v{r}}{\'a}k", "ångström, ß, łódź, Dvořák"),
+    (r"$\mathbf{x}$ \textasciitilde 5", "x ~5"),
+])
+def test_bibtex_latex_symbols_in_abstracts(tmp_path, latex, text):
+    entry = "@article{k1,\n  title = {T},\n  abstract = {" + latex + "},\n  year = {2020}\n}\n"
+    assert load_references(_write(tmp_path, "mendeley.bib", entry)).records[0].abstract == text
+
+
+# --- Web of Science early access and group authors ----------------------------------------------------------
+
+def test_web_of_science_tagged_early_access_year_and_group_author(tmp_path):
+    # Clarivate's field tags: an early-access article has no PY until it is in an issue, only EY (early access
+    # year) and EA (early access date); CA is the group author ("Grp" is WoS's abbreviation of Group).
+    # A group author is kept as written, even without a word such as "Group" (WoS abbreviates "Care" to "Ca").
+    text = ("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Smith, J\nAF Smith, John\nCA COVID Trial Grp\n"
+            "TI Early access title\nSO PAIN\nEA MAR 2021\nEY 2021\nUT WOS:000612345600002\nER\n\n"
+            "PT J\nAU Doe, K\nCA Swiss Quality Indicator Primary Ca\nTI Date only\nSO PAIN\nEA APR 2022\n"
+            "UT WOS:000612345600003\nER\n\nEF\n")
+    first, second = load_references(_write(tmp_path, "savedrecs.txt", text)).records
+    assert (first.year, first.authors) == (2021, ["Smith, John", "COVID Trial Grp"])
+    assert (second.year, second.authors) == (2022, ["Doe, K", "Swiss Quality Indicator Primary Ca"])
+
+
+def test_web_of_science_tab_delimited_early_access_year(tmp_path):
+    # The tab-delimited export of the same records: PY empty, EY filled; a printed article keeps its PY.
+    header = "PT\tAU\tAF\tTI\tSO\tPY\tEA\tEY\tDI\tUT"
+    rows = ["J\tSmith, J\tSmith, John\tEarly access title\tPAIN\t\tMAR 2021\t2021\t10.1000/ea\tWOS:000612345600002\t",
+            "J\tDoe, K\tDoe, Karen\tPrinted\tPAIN\t2020\tJAN 2019\t2019\t10.1000/p\tWOS:000612345600003\t"]
+    records = load_references(_write(tmp_path, "savedrecs.txt", "\n".join([header, *rows]) + "\n")).records
+    assert [(r.source_id, r.year) for r in records] == [("WOS:000612345600002", 2021), ("WOS:000612345600003", 2020)]
+    # Elsewhere a second date column may mean something else (when a record was screened): an empty Year stays
+    # empty rather than taking it.
+    other = load_references(_write(tmp_path, "sheet.csv", "Title,Year,Date,DOI\nA,,2023-05-01,10.1/a\n")).records
+    assert other[0].year is None
+
+
+# --- encodings ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark(tmp_path, encoding):
+    # Windows scripts (PowerShell's Out-File, "Unicode" exports piped on) write UTF-16 without a BOM; read as
+    # UTF-8 it became "T\x00Y\x00…" and was refused as an unknown format.
+    text = "TY  - JOUR\nTI  - Étude contrôlée\nAU  - Müller, Jörg\nPY  - 2018\nER  - \n"
+    parsed = load_references(_write(tmp_path, "export.ris", text, encoding=encoding))
+    assert parsed.encoding == encoding and any("without a byte-order mark" in w for w in parsed.warnings)
+    assert [(r.title, r.authors, r.year) for r in parsed.records] == [("Étude contrôlée", ["Müller, Jörg"], 2018)]
+
+
+def test_utf8_file_with_a_few_windows_bytes(tmp_path):
+    # A UTF-8 export with a record pasted in from a Windows ("ANSI", cp1252) one: read wholly as cp1252, the
+    # UTF-8 record's accents became "Ã‰tude contrÃ´lÃ©e"; read byte by byte both records are right.
+    data = ("TY  - JOUR\nTI  - Étude contrôlée\nAU  - Müller, Jörg\nER  - \n\n".encode()
+            + "TY  - JOUR\nTI  - Café au lait – a trial\nAU  - Nuñez, José\nER  - \n".encode("cp1252"))
+    path = tmp_path / "joined.ris"
+    path.write_bytes(data)
+    parsed = load_references(path)
+    assert [(r.title, r.authors) for r in parsed.records] == [
+        ("Étude contrôlée", ["Müller, Jörg"]), ("Café au lait – a trial", ["Nuñez, José"])]
+    assert parsed.encoding == "utf-8" and any("line 7" in w and "cp1252" in w for w in parsed.warnings)
+
+
+def test_utf8_encoded_twice_is_repaired(tmp_path):
+    # A UTF-8 export opened in Excel (which reads a CSV without BOM in the Windows code page) and saved as
+    # "CSV UTF-8": every accented letter became two or three characters ("MÃ¼ller", "â€“").
+    text = "Title,Authors,Year\n\"Étude contrôlée – essai\",\"Müller, Jörg; Núñez, José\",2018\n"
+    mangled = text.encode("utf-8").decode("cp1252")
+    assert "MÃ¼ller" in mangled  # the quirk is really in the file
+    parsed = load_references(_write(tmp_path, "excel.csv", mangled))
+    record = parsed.records[0]
+    assert (record.title, record.authors) == ("Étude contrôlée – essai", ["Müller, Jörg", "Núñez, José"])
+    assert any("encoded twice" in w and "line 2" in w for w in parsed.warnings)
+    # Text that cannot be such a file (a character cp1252 lacks) is left alone, with a warning to check it.
+    parsed = load_references(_write(tmp_path, "mixed.csv", mangled.replace("2018", "2018 ✓")))
+    assert parsed.records[0].authors[0] == "MÃ¼ller, JÃ¶rg" and any("check the accents" in w for w in parsed.warnings)
+
+
+def test_invisible_characters_do_not_split_identifiers_or_titles(tmp_path):
+    # PubMed abstracts carry zero-width spaces (the shared balloon-guide NBIB export has four); after a DOI one
+    # made the same DOI from two databases differ, and a soft hyphen from a publisher's HTML split a title word.
+    text = ("TY  - JOUR\nTI  - Pharma\u00adcology of pain\nDO  - 10.1097/BRS.0000000000002900\u200b\n"
+            "AB  - (MCA).\u200b METHODS: text.\nER  - \n")
+    record = load_references(_write(tmp_path, "refs.ris", text)).records[0]
+    assert (record.title, record.doi, record.abstract) == (
+        "Pharmacology of pain", "10.1097/brs.0000000000002900", "(MCA). METHODS: text.")
+
+
+# --- layouts refused with the export to choose instead ------------------------------------------------------
+
+@pytest.mark.parametrize("text, words", [
+    # Ovid's display/print layout: field names on lines of their own, values indented below them.
+    ("<1>\nAccession Number\n  31234567\nAuthors\n  Smith J. Doe K.\nTitle\n  Exercise for back pain.\n",
+     ["Ovid's display layout", "'RIS'"]),
+    # The Cochrane Library's plain-text export.
+    ("Record #1 of 2\nID: CN-01234567\nAU: Smith J\nTI: Exercise for back pain\nYR: 2019\n", ["Cochrane", "RIS"]),
+    # Scopus' plain-text export (its BibTeX starts with the same two lines, and is read).
+    ("Scopus\nEXPORT DATE: 17 February 2024\n\nAdams H.\nVija Celmins: The Art of Enervation\n(2023) Zeitschrift "
+     "fur Kunstgeschichte, 86 (1), pp. 100-127.\n\nDOI: 10.1515/ZKG-2023-1007\n", ["Scopus' plain-text", "CSV, RIS"]),
+    # RefWorks' own tagged format (not RIS).
+    ("RT Journal Article\nSR Electronic(1)\nID 123\nA1 Smith, John\nT1 A refworks title\n", ["RefWorks", "RIS"]),
+    # PubMed's "Abstract (text)" and "Summary (text)" displays saved as a file.
+    ("1. Lancet. 2020 Jan 4;395(10217):1-2. doi: 10.1016/S0140-6736(19)32971-X.\n\nA trial.\n\nSmith J(1).\n\n"
+     "DOI: 10.1016/S0140-6736(19)32971-X\nPMID: 31912345\n", ["PubMed's 'Summary' or 'Abstract'", ".nbib"]),
+    ("1. Smith J, Doe K. A trial. Lancet. 2020;395:1-2. doi: 10.1016/x. PMID: 31912345.\n\n2. Lee M. B. "
+     "Spine. 2019. PMID: 30000001.\n", ["PubMed's 'Summary' or 'Abstract'"]),
+    # PubMed's "PMID" export: identifiers only.
+    ("30668574\n30235242\n30605475\n", ["list of identifiers", "Citation manager"]),
+    ("10.1000/abc\n10.1016/j.x.2020.01.001\n", ["list of identifiers"]),
+    # A results page saved from the browser.
+    ("<!DOCTYPE html>\n<html><body>results</body></html>", ["root <html>", "web page"]),
+])
+def test_unsupported_layouts_are_refused_naming_what_to_export(tmp_path, text, words):
+    with pytest.raises(InputError) as err:
+        load_references(_write(tmp_path, "export.txt", text))
+    message = str(err.value)
+    assert "export.txt" in message and all(word in message for word in words), message
