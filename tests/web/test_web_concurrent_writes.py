@@ -4,13 +4,14 @@ Each test forces the harmful interleaving — both read before either writes —
 a wait bounded by a timeout only lets the test finish once the fix makes that interleaving impossible (the
 second reader is then held at the project lock until the first has written)."""
 
+import re
 import threading
 
 from web_project import signed_in
 
 from sysrev.locking import project_lock
 from sysrev.rob.compare import compare_paths
-from sysrev.rob.form import Assessment, write_form
+from sysrev.rob.form import Assessment, load_assessment, write_form
 from sysrev.web import access, pages_rob
 from sysrev.web.access import add_user
 
@@ -91,3 +92,41 @@ def test_rob_save_does_not_undo_a_consensus_written_meanwhile(app, project, tmp_
     final = real_load(form)
     assert final.result == "MD -0.3 (95% CI -0.9 to 0.3), Table 2"
     assert final.sources == ["journal article"]
+
+
+def _opened(client, name):
+    """Open the form page; the version of the file it shows (posted back on save)."""
+    page = client.get(f"/rob/{name}").data.decode()
+    return re.search(r'name="form_version" value="([0-9a-f]+)"', page).group(1)
+
+
+def _given(assessment, domain):
+    """The answers given in ``domain`` (a form file lists unanswered questions as "")."""
+    return {q: a for q, a in assessment.domains[domain].answers.items() if a}
+
+
+def test_a_save_from_a_page_opened_before_another_reviewers_save_is_refused(app, project):
+    """Alice and Bob open the same form; Alice saves first. Bob's page still shows the old answers and
+    posts all of them, so his save would replace Alice's answers unseen: it is refused, the file keeps
+    Alice's, and once Bob has opened the form again his save goes through."""
+    name = "Indredavik_1991--los"
+    alice, alice_csrf = signed_in(app, "alice")
+    bob, bob_csrf = signed_in(app, "bob")
+    alice_opened, bob_opened = _opened(alice, name), _opened(bob, name)
+
+    saved = alice.post(f"/rob/{name}", data={"csrf_token": alice_csrf, "form_version": alice_opened,
+                                             "D1.1.1": "Y", "D1.1.1.support": "computer-generated list"})
+    assert saved.status_code == 302
+    before = (project.rob_dir / f"{name}.toml").read_bytes()
+    stale = bob.post(f"/rob/{name}", data={"csrf_token": bob_csrf, "form_version": bob_opened, "D2.2.1": "N"})
+    assert stale.status_code == 409
+    assert "saved by someone else" in stale.data.decode() and "nothing saved" in stale.data.decode()
+    assert (project.rob_dir / f"{name}.toml").read_bytes() == before
+    assert _given(load_assessment(project.rob_dir / f"{name}.toml"), "D1") == {"1.1": "Y"}
+
+    again = _opened(bob, name)
+    assert bob.post(f"/rob/{name}", data={"csrf_token": bob_csrf, "form_version": again, "D1.1.1": "Y",
+                                          "D1.1.1.support": "computer-generated list", "D2.2.1": "N"}
+                    ).status_code == 302
+    final = load_assessment(project.rob_dir / f"{name}.toml")
+    assert _given(final, "D1") == {"1.1": "Y"} and _given(final, "D2") == {"2.1": "N"}
