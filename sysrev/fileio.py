@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -133,6 +134,23 @@ def atomic_write_text(path, text: str, encoding: str = "utf-8") -> Path:
 def atomic_write_json(path, obj) -> Path:
     """Write ``obj`` as indented, key-sorted JSON with a final newline, atomically."""
     return atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def remove_stale_tmp_folders(parent, pattern: str = ".tmp-*") -> list[Path]:
+    """Delete the hidden temporary folders matching ``pattern`` (a glob) directly in ``parent`` that a killed
+    folder write (a search-run snapshot, a release) left behind; return them.
+
+    Such a write builds its folder as ``<parent>/.tmp-…`` and renames it into place when complete; killed in
+    between, the ``.tmp-…`` folder stays. Call only under the project lock, and only for folders whose every
+    writer holds it while its ``.tmp-…`` folder exists: then none matching is in use. Symbolic links and files
+    are never touched.
+    """
+    removed = []
+    for child in sorted(Path(parent).glob(pattern)):
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child)
+    return removed
 
 
 def bounded_file_name(name: str, max_bytes: int = 120) -> str:

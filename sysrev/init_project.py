@@ -263,6 +263,9 @@ __pycache__/
 .DS_Store
 # temporary files of sysrev writes killed mid-way (`sysrev check` lists them, `--remove-leftovers` deletes them)
 .*.sysrev-*.tmp
+# folders of search-run snapshots and releases killed mid-write (the next one, or `--remove-leftovers`, deletes them)
+/searches/runs/.tmp-*/
+/releases/.tmp-*-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]/
 # exports of databases without an API can be large; keep them if your team wants them versioned
 # searches/exports/
 """

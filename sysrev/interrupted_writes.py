@@ -8,11 +8,15 @@ cannot tell whether something was lost, so ``sysrev check`` lists them and ``sys
 deletes them.
 
 Not every write into a project holds the project lock (a search saves its resume state batch by batch
-without it, and the web RoB 2 form saves without it), so being under the lock does not prove a temporary
-file abandoned. What does is the ``flock`` each write holds on its temporary file until the rename
-(:func:`sysrev.fileio.abandoned_temp`): a file still locked belongs to a write in progress and is neither
-listed nor removed. Only files named exactly as the writer names them are considered; ``.notes.tmp``,
-``x.tmp`` or any other file is never touched.
+without it, and so do `sysrev export` and the ``--out`` files of several commands), so being under the lock
+does not prove a temporary file abandoned. What does is the ``flock`` each write holds on its temporary
+file until the rename (:func:`sysrev.fileio.abandoned_temp`): a file still locked belongs to a write in
+progress and is neither listed nor removed. Only files named exactly as the writer names them are
+considered; ``.notes.tmp``, ``x.tmp`` or any other file is never touched.
+
+Search-run snapshots and releases are written as whole folders (``searches/runs/.tmp-…``,
+``releases/.tmp-VERSION-…``) renamed into place; their writers hold the project lock for as long as such a
+folder exists, so under the lock a folder so named is a killed write's (:func:`remove_interrupted_folders`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sysrev.fileio import abandoned_temp, interrupted_write_target
+from sysrev.fileio import abandoned_temp, interrupted_write_target, remove_stale_tmp_folders
 from sysrev.locking import project_lock
 
 _NOT_WRITTEN_BY_SYSREV = {".git"}  # git's own store: never written here, and it can hold very many files
@@ -74,6 +78,22 @@ def remove_leftovers(root) -> list[Leftover]:
     """
     with project_lock(root):
         return [leftover for leftover in find_leftovers(root) if abandoned_temp(leftover.path, remove=True)]
+
+
+def remove_interrupted_folders(project) -> list[Path]:
+    """Delete the hidden temporary folders of search-run snapshots and releases killed mid-write; return them.
+
+    The same removal the next snapshot or release does before writing (:func:`sysrev.fileio.remove_stale_tmp_folders`),
+    for a project where none follows soon. Folders are not listed by ``sysrev check`` itself: only under the
+    lock can one be told apart from a write in progress.
+    """
+    from sysrev.living.release import TMP_FOLDERS as RELEASE_FOLDERS
+    from sysrev.living.release import releases_dir
+    from sysrev.search.snapshot import TMP_FOLDERS as SNAPSHOT_FOLDERS
+
+    with project_lock(project.root):
+        return (remove_stale_tmp_folders(project.runs_dir, SNAPSHOT_FOLDERS)
+                + remove_stale_tmp_folders(releases_dir(project), RELEASE_FOLDERS))
 
 
 def _age_text(seconds: float) -> str:

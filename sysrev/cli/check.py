@@ -1,7 +1,7 @@
 """`sysrev check`: validate the whole project (configuration, logs, extraction, RoB forms); list every problem.
 
 ``--remove-leftovers`` first deletes the temporary files of interrupted writes (:mod:`sysrev.interrupted_writes`),
-which the check lists as warnings otherwise.
+which the check lists as warnings otherwise, and the hidden ``.tmp-…`` folders of killed snapshot and release writes.
 """
 
 import click
@@ -16,17 +16,22 @@ from sysrev.project_check import ERROR, check_project
 @project_option
 @click.option("--remove-leftovers", is_flag=True,
               help="First delete the temporary files (.NAME.sysrev-XXXXXXXX.tmp) that writes killed before they "
-                   "finished left behind; files of writes still running and all other files are kept.")
+                   "finished left behind, and the .tmp-… folders of killed search-run snapshots and releases; "
+                   "files of writes still running and all other files are kept.")
 def check(project_dir, remove_leftovers):
     """Check every file of the project against the schema and the stages' rules; exit 2 on any error."""
     project = project_at(project_dir or find_project_root())
     if remove_leftovers:
+        from sysrev.interrupted_writes import remove_interrupted_folders
         from sysrev.interrupted_writes import remove_leftovers as remove
 
         removed = remove(project.root)
         for leftover in removed:
             click.echo(f"removed {leftover.path} (temporary file of an interrupted write of {leftover.target.name})")
-        if not removed:
+        folders = remove_interrupted_folders(project)
+        for folder in folders:
+            click.echo(f"removed {folder}/ (temporary folder of an interrupted search-run snapshot or release)")
+        if not removed and not folders:
             click.echo("no temporary files of interrupted writes to remove")
     issues, checked = check_project(project)
     for issue in issues:

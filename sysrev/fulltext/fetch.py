@@ -81,8 +81,13 @@ def fetch_fulltexts(project, records, finder, *, recheck=False, progress: Progre
     if progress is not None:
         progress.set_total(len(pending))
     for record in pending:
-        entry = _settle(project, record, finder, now or _now())
+        entry, content = _settle(project, record, finder, now or _now())
+        # The paper and its manifest entry are written together under the lock: written before it, a
+        # concurrent fetch of the same record could replace the paper between this write and this entry,
+        # leaving an entry whose checksum matches no file. The download itself happened above, unlocked.
         with project_lock(project.root):  # another fetch may have settled other records meanwhile: merge
+            if content is not None:
+                atomic_write_bytes(fulltext_dir(project) / entry.file, content)
             entries = read_manifest(project)
             entries[entry.record_id] = entry
             write_manifest(project, entries)
@@ -98,7 +103,9 @@ def _settled(project, entry: Entry, recheck: bool) -> bool:
     return entry.status == "needs_library_access" and not recheck
 
 
-def _settle(project, record, finder, when: str) -> Entry:
+def _settle(project, record, finder, when: str) -> tuple[Entry, bytes | None]:
+    """Look ``record`` up with ``finder``: its manifest entry, and the document's bytes when one was found
+    (the caller writes them, under the project lock, together with the entry)."""
     record_id = record["record_id"]
     doi = (record.get("doi") or "").strip()
     doi_link = f"https://doi.org/{doi}" if doi else ""
@@ -106,16 +113,15 @@ def _settle(project, record, finder, when: str) -> Entry:
         lookup = finder.find(record)
     except HttpError as exc:
         return Entry(record_id, "failed", doi_link=doi_link, retrieved=when,
-                     note=f"{exc} (asked again on the next run)")
+                     note=f"{exc} (asked again on the next run)"), None
     if lookup.found is None:
         return Entry(record_id, "needs_library_access", doi_link=doi_link, retrieved=when,
-                     note="; ".join(lookup.notes) or "no open copy found")
+                     note="; ".join(lookup.notes) or "no open copy found"), None
     found = lookup.found
     relative = f"{FILES_DIR}/{_file_stem(record_id)}.{found.fmt}"
-    atomic_write_bytes(fulltext_dir(project) / relative, found.content)
     return Entry(record_id, "retrieved", source=found.source, url=found.url, licence=found.licence,
                  format=found.fmt, file=relative, sha256=sha256(found.content), retrieved=when,
-                 doi_link=doi_link, note="; ".join(lookup.notes))
+                 doi_link=doi_link, note="; ".join(lookup.notes)), found.content
 
 
 def _file_stem(record_id: str) -> str:

@@ -14,7 +14,8 @@ A release holds what a reader of that version saw, so later versions can be comp
   update's searches only, new studies, and the total (previous + new — never the cumulative count again);
 * ``README.md`` – the same in words.
 
-The folder is written in a hidden temporary folder and renamed into place, so a release is complete or absent.
+The folder is written in a hidden temporary folder and renamed into place, so a release is complete or absent;
+the next release removes the temporary folder of a release killed mid-write (under the project lock).
 A version that exists is never overwritten. Its creation time is now, or ``SOURCE_DATE_EPOCH`` when that is set
 (:func:`release_time`), so a release re-made from the same files is identical.
 """
@@ -32,11 +33,13 @@ from pathlib import Path
 
 from sysrev import __version__
 from sysrev.errors import SysrevError
-from sysrev.fileio import atomic_write_json
+from sysrev.fileio import atomic_write_json, remove_stale_tmp_folders
+from sysrev.locking import project_lock
 
 RELEASES = "releases"
 RELEASE_FILE = "release.json"
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+TMP_FOLDERS = ".tmp-*-" + "[0-9a-f]" * 8  # the folder a release is written in: .tmp-VERSION-<8 hex digits>
 HEADLINE = ("k", "estimate", "ci_low", "ci_high", "p", "I2", "tau2", "pi_low", "pi_high", "measure", "model",
             "level")
 
@@ -243,23 +246,27 @@ def make_release(project, version: str, *, note: str = "", tag: bool = False, no
                "previous": previous["version"] if previous else None, "searches": search_dates(project),
                **state, "prisma": prisma, "prisma_not_drawn_because": prisma_note}
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".tmp-{version}-{secrets.token_hex(4)}"
-    tmp.mkdir()
-    try:
-        atomic_write_json(tmp / RELEASE_FILE, release)
-        if counts is not None:
-            atomic_write_json(tmp / "prisma.json", prisma)
-            draw_prisma(counts, tmp / "prisma.svg")
-        for outcome in outcomes:
-            atomic_write_json(tmp / "analyses" / f"{outcome.spec.name}.json", outcome.to_dict(project.root))
-            plot = project.results_dir / f"{outcome.spec.name}.svg"
-            if outcome.result is not None and plot.is_file():
-                shutil.copyfile(plot, tmp / "analyses" / plot.name)
-        (tmp / "README.md").write_text(release_readme(release), encoding="utf-8")
-        os.rename(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    # Under the project lock (re-entrant: `sysrev release` holds it already) no other release is writing, so a
+    # hidden temporary folder found now was left by a release killed mid-write: removed, as search snapshots do.
+    with project_lock(project.root):
+        remove_stale_tmp_folders(target.parent, TMP_FOLDERS)
+        tmp = target.parent / f".tmp-{version}-{secrets.token_hex(4)}"
+        tmp.mkdir()
+        try:
+            atomic_write_json(tmp / RELEASE_FILE, release)
+            if counts is not None:
+                atomic_write_json(tmp / "prisma.json", prisma)
+                draw_prisma(counts, tmp / "prisma.svg")
+            for outcome in outcomes:
+                atomic_write_json(tmp / "analyses" / f"{outcome.spec.name}.json", outcome.to_dict(project.root))
+                plot = project.results_dir / f"{outcome.spec.name}.svg"
+                if outcome.result is not None and plot.is_file():
+                    shutil.copyfile(plot, tmp / "analyses" / plot.name)
+            (tmp / "README.md").write_text(release_readme(release), encoding="utf-8")
+            os.rename(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     if tag:
         _git(project, "add", "--", str(target.relative_to(project.root)))
         _git(project, "commit", "-q", "-m", f"release {version}" + (f": {note}" if note else ""), "--",

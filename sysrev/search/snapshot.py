@@ -31,7 +31,7 @@ from pathlib import Path
 from sysrev import __version__
 from sysrev.credentials import scrub, scrub_text
 from sysrev.errors import InputError
-from sysrev.fileio import bounded_file_name
+from sysrev.fileio import bounded_file_name, remove_stale_tmp_folders
 from sysrev.locking import lock_for_path
 from sysrev.records import Record
 
@@ -45,6 +45,7 @@ _COMPUTED_KEYS = ("name", "database", "query", "reported_count", "retrieved_coun
 # Keys every manifest has, with their value when the caller gives none.
 _DEFAULT_KEYS = {"query_translation": None, "date_window": None, "gaps": []}
 _TMP_PREFIX = ".tmp-"
+TMP_FOLDERS = f"{_TMP_PREFIX}*"  # a snapshot being written (or left by a killed write), under runs_dir
 # Bytes of a search name kept in a folder name: with the timestamp and the partial-run prefix it stays well
 # under the 255-byte limit of common file systems.
 _NAME_BYTES = 120
@@ -113,7 +114,7 @@ def write_snapshot_lines(runs_dir, name, source_ids, lines, *, database, query=N
     runs_dir = Path(runs_dir)
     runs_dir.mkdir(parents=True, exist_ok=True)
     with lock_for_path(runs_dir):
-        remove_stale_temporaries(runs_dir)
+        remove_stale_tmp_folders(runs_dir, TMP_FOLDERS)
         tmp = runs_dir / f"{_TMP_PREFIX}{secrets.token_hex(6)}"
         tmp.mkdir()  # unlike mkdtemp, keeps the user's umask (a snapshot is a project file, readable by all)
         try:
@@ -126,19 +127,6 @@ def write_snapshot_lines(runs_dir, name, source_ids, lines, *, database, query=N
             raise
         _fsync_dir(runs_dir)
     return final
-
-
-def remove_stale_temporaries(runs_dir) -> list[Path]:
-    """Delete the hidden ``.tmp-*`` folders a killed snapshot write left under ``runs_dir``; return them.
-
-    Call only under the project lock: every snapshot write holds it, so no ``.tmp-*`` folder is in use then.
-    """
-    removed = []
-    for child in Path(runs_dir).glob(f"{_TMP_PREFIX}*"):
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child, ignore_errors=True)
-            removed.append(child)
-    return removed
 
 
 def folder_name(name: str) -> str:

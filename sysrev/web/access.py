@@ -26,6 +26,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_text
+from sysrev.locking import project_lock
 
 USERS_FILE = Path(".sysrev") / "web-users.json"
 SESSION_HOURS = 12
@@ -67,10 +68,12 @@ def add_user(project, name: str, password: str, reviewers: list[str]) -> Path:
                           f"({', '.join(reviewers)})")
     if len(password) < MIN_PASSWORD:
         raise SysrevError(f"the password must have at least {MIN_PASSWORD} characters")
-    users = load_users(project)
-    users[name] = generate_password_hash(password, method="scrypt")
-    path = atomic_write_text(users_path(project), json.dumps(users, indent=2, sort_keys=True) + "\n")
-    path.chmod(0o600)
+    hashed = generate_password_hash(password, method="scrypt")  # slow by design: before taking the lock
+    with project_lock(project.root):  # read-modify-write: two adduser at once must both keep their account
+        users = load_users(project)
+        users[name] = hashed
+        path = atomic_write_text(users_path(project), json.dumps(users, indent=2, sort_keys=True) + "\n")
+        path.chmod(0o600)
     return path
 
 

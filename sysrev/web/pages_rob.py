@@ -1,13 +1,17 @@
 """RoB 2: the forms, the signalling questions per domain with the algorithm's judgement proposed live, and
-the robvis-style plots. Saving writes the same TOML form ``sysrev rob`` reads, through :func:`write_form`."""
+the robvis-style plots. Saving writes the same TOML form ``sysrev rob`` reads, through :func:`write_form`,
+under the project lock; a save is refused (409, nothing written) when the file changed after its page was
+opened, so one reviewer's save never silently replaces another's."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 from flask import Blueprint, Response, abort, g, jsonify, redirect, render_template, request, url_for
 
 from sysrev.errors import SysrevError
+from sysrev.locking import lock_for_path
 from sysrev.rob.algorithm import JUDGEMENTS, domain_judgement, overall_judgement
 from sysrev.rob.form import DIRECTIONS, Assessment, list_forms, load_assessment, write_form
 from sysrev.rob.questions import ALL_ANSWERS, DOMAINS, applies
@@ -41,7 +45,8 @@ def index():
 def form(name):
     assessment = load_assessment(_form_path(name))
     return render_template("rob_form.html", name=name, a=assessment, domains=DOMAINS, answers=ALL_ANSWERS,
-                           judgements=JUDGEMENTS, directions=DIRECTIONS, proposal=_proposal(assessment))
+                           judgements=JUDGEMENTS, directions=DIRECTIONS, proposal=_proposal(assessment),
+                           form_version=_version(assessment))
 
 
 @blueprint.route("/rob/<name>/propose", methods=["POST"])
@@ -55,10 +60,21 @@ def propose(name):
 @blueprint.route("/rob/<name>", methods=["POST"])
 def save(name):
     path = _form_path(name)
-    assessment = load_assessment(path)
-    _apply(assessment, request.form)
-    write_form(path, assessment)
-    load_assessment(path)  # what was written reads back (a defect here must not pass silently)
+    # Read-modify-write: the fields the page does not post (study, outcome, assessor, result, sources, notes,
+    # typed judgements) come from the file, so a locked writer (`sysrev rob compare --out`) must not slip
+    # in between the read and the write. Parsing and rendering one form takes milliseconds.
+    with lock_for_path(path):
+        assessment = load_assessment(path)
+        opened = request.form.get("form_version")
+        if opened is not None and opened != _version(assessment):
+            # The page posts every answer, so saving would silently replace what another reviewer (or an
+            # editor) saved after this page was opened: refuse instead, and say how to go on.
+            return render_template("error.html", message=(
+                f"{path.name} was saved by someone else (or edited) after you opened it; nothing saved. Open "
+                "the form again to see the saved answers, then redo your changes.")), 409
+        _apply(assessment, request.form)
+        write_form(path, assessment)
+        load_assessment(path)  # what was written reads back (a defect here must not pass silently)
     return redirect(url_for("rob.form", name=name, saved=1))
 
 
@@ -81,6 +97,11 @@ def plot(kind):
     buffer = io.BytesIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight")
     return Response(buffer.getvalue(), mimetype="image/svg+xml")
+
+
+def _version(assessment: Assessment) -> str:
+    """What the form file held when read (a hash of its text): the page carries it, the save compares it."""
+    return hashlib.sha256(assessment.text.encode("utf-8")).hexdigest()[:16]
 
 
 def _apply(assessment: Assessment, form) -> None:
