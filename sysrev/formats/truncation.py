@@ -29,6 +29,7 @@ UNSURE_END = ("the file ends right after a closing quote with no line break: its
               "off between the two quotes of an escaped \"\" (an interrupted copy or download?); check that "
               "value, then end the file with a line break")
 
+
 def ends_mid_line(text: str) -> bool:
     """Whether ``text`` has content after its last line break (a file cut mid-line; exporters end every line)."""
     return bool(text) and not text.endswith(("\n", "\r"))

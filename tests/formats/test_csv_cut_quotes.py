@@ -6,7 +6,12 @@ then keeps the row but warns, naming the line. The file below is written for the
 escaped quotes, delimiters and line breaks inside quotes, so cuts fall in every quote state.
 """
 
+import csv
+import io
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sysrev.csv_quotes import AFTER_QUOTE, OPEN, OUTSIDE, quote_state_at_end
 from sysrev.errors import InputError
@@ -85,3 +90,53 @@ def test_every_cut_is_an_error_or_a_prefix_of_the_complete_rows(tmp_path, offset
     if got and got[-1] != full[len(got) - 1]:
         line = 1 + sum(row.count("\n") + 1 for row in (",".join(r) for r in ROWS[:len(got)]))
         assert any(w.startswith(f"{path}, line {line}: ") and UNSURE in w for w in parsed.warnings), got[-1]
+
+
+_CELL = st.text(alphabet='ab ,"\n;', max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='ab,"\n\r', max_size=12))
+def test_the_open_state_agrees_with_the_csv_modules_strict_reading(text):
+    """Property (the csv module as the independent reference): where its strict reading gets to the end of the
+    text, it reports an unclosed quote exactly when the quote state is OPEN."""
+    try:
+        list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        strict_end = "closed"
+    except csv.Error as exc:
+        if "unexpected end of data" not in str(exc):
+            return  # the strict reading stopped earlier (a stray character after a closing quote)
+        strict_end = "open"
+    assert (quote_state_at_end(text) == OPEN) == (strict_end == "open")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_CELL, _CELL, _CELL), min_size=1, max_size=4), st.data())
+def test_any_export_cut_anywhere_is_an_error_or_a_prefix(tmp_path_factory, rows, data):
+    """Property over exports written by the csv module (every cell quoted where it must be, a line break after
+    every row), cut at any byte: an error naming the file, or the complete file's first records with
+    identical values, where only the last may differ and then only with the warning naming its line."""
+    folder = tmp_path_factory.mktemp("cut")
+    rows = [("t" + a, "x" + b, "y" + c) for a, b, c in rows]  # a title in every row: no empty record
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerows([("Title", "Authors", "Abstract")]
+                                                                                 + rows)
+    complete = buffer.getvalue().encode()
+    path = folder / "export.csv"
+    path.write_bytes(complete)
+    try:
+        full = _dicts(load_references(path))
+    except InputError:
+        return  # a generated file the import refuses whole (e.g. a sniffed dialect it cannot read)
+    after_quotes = [i + 1 for i, byte in enumerate(complete) if byte == ord('"')]  # where the cases that
+    offset = data.draw(st.integers(0, len(complete)) | st.sampled_from(after_quotes or [0]))  # matter fall
+    path.write_bytes(complete[:offset])
+    try:
+        parsed = load_references(path)
+    except InputError as exc:
+        assert str(exc).startswith(str(path))
+        return
+    got = _dicts(parsed)
+    assert got[:-1] == full[:len(got) - 1]
+    if got and got[-1] != full[len(got) - 1]:
+        assert any(UNSURE in w for w in parsed.warnings), (complete[:offset], got[-1])

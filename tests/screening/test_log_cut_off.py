@@ -7,10 +7,14 @@ cells are a timestamp (five columns) or a rank and model (eight columns), which 
 still read (``2024-05-01T09:30:00Z`` to ``2024-05-01``, ``tfidf-svm.2/42`` to ``tfidf-svm.2/4``).
 """
 
+from datetime import datetime
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sysrev.screening.config import screening_config
-from sysrev.screening.log import ScreeningLogError, log_path, read_log
+from sysrev.screening.log import Decision, ScreeningLogError, append_decisions, log_path, read_log
 from sysrev.screening.state import load_screening
 
 FIVE = ("record_id,decision,reason,reviewer,timestamp\n"
@@ -80,3 +84,45 @@ def test_every_cut_reads_a_prefix_of_the_rows_or_names_the_cut_row(make_project,
             continue
         cut_line = ROW_LINES[complete][len(rows)]
         assert problems and all(str(p).startswith(f"{path}, line {cut_line}: ") for p in problems), offset
+
+
+_NOTE = st.text(alphabet='ab ,"\n', max_size=8)
+_DECISION = st.builds(
+    lambda rid, decision, stamp, note, rank, model: Decision(
+        rid, decision, "", "alice", stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), note.strip(), rank, model),
+    st.sampled_from([f"r0{n}" for n in range(1, 9)]), st.sampled_from(["include", "exclude", "maybe"]),
+    st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2029, 12, 31)), _NOTE,
+    st.sampled_from(["", "1", "12", "345"]), st.sampled_from(["", "random", "tfidf-svm.2/42"]))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_DECISION, min_size=1, max_size=4), st.data())
+def test_any_log_sysrev_wrote_cut_anywhere_reads_a_prefix_or_names_the_cut_row(make_project, decisions, data):
+    """Property over logs written by :func:`append_decisions` itself, cut at any byte (or just after a quote):
+    the rows read are the first rows of the complete log with identical values, and any problem names the row
+    after them; a cut that is not between rows is always reported."""
+    project = make_project()
+    path = log_path(project.screening_dir, "title_abstract", "alice")
+    path.unlink(missing_ok=True)
+    append_decisions(path, decisions)
+    complete = path.read_bytes()
+    full, problems = _read(project, path)
+    assert not problems and len(full) == len(decisions)
+    header_end = complete.index(b"\n") + 1
+    after_quotes = [i + 1 for i, byte in enumerate(complete) if byte == ord('"')]
+    offset = data.draw(st.integers(header_end, len(complete)) | st.sampled_from(after_quotes or [header_end]))
+    path.write_bytes(complete[:offset])
+    rows, problems = _read(project, path)
+    assert rows == full[:len(rows)]
+    row_ends = {header_end, len(complete)}
+    for row in full[1:]:  # a row starts where the previous one ends
+        row_ends.add(_offset_of_physical_line(complete, row.line))
+    if offset in row_ends:
+        assert not problems
+    else:
+        line = full[len(rows)].line
+        assert problems and all(str(p).startswith(f"{path}, line {line}: ") for p in problems)
+
+
+def _offset_of_physical_line(data: bytes, line: int) -> int:
+    return 0 if line == 1 else [i + 1 for i, byte in enumerate(data) if byte == ord("\n")][line - 2]
