@@ -4,7 +4,9 @@ Which records: those at full-text screening (forwarded by the title/abstract dec
 Each record is settled one at a time and the manifest rewritten after it (atomically, the document first),
 so an interrupted run loses at most the record in hand and the next run carries on where it stopped:
 records already retrieved (file present, checksum unchanged) or listed as needing library access are not
-asked again unless ``recheck`` says so; records whose services failed are always asked again.
+asked again unless ``recheck`` says so; records whose services failed are always asked again. The document
+and its manifest entry are written under the project lock (the download happens before it), so two fetches
+at once never leave an entry whose checksum matches no stored file.
 """
 
 from __future__ import annotations
