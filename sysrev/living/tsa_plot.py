@@ -5,6 +5,7 @@ monitoring boundaries (red, drawn where they are below 8), the conventional ±z_
 dashed), the required information size (vertical line) and the Z curve (blue, one point per study added).
 """
 
+import textwrap
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -13,6 +14,9 @@ from sysrev.meta.plots.output import font, new_figure, plot_format, save_figure
 
 FONT_SIZE = 8.0
 DRAWN_UP_TO = 8.0  # boundaries above this are off the chart (the TSA software truncates them too)
+# The verdict above the chart is wrapped here, at a width that fits the axes, rather than by matplotlib
+# (wrap=True): its line breaks changed between matplotlib releases, and the committed plots should not.
+VERDICT_WIDTH = 110
 
 
 def tsa_plot(tsa: dict, path, *, title=None) -> Path:
@@ -51,5 +55,5 @@ def tsa_figure(tsa: dict, *, title=None) -> Figure:
     ax.legend(loc="best", fontsize=FONT_SIZE - 1, frameon=False)
     if title:
         fig.suptitle(title, fontproperties=font(FONT_SIZE + 1, bold=True))
-    ax.set_title(tsa["verdict"], fontproperties=font(FONT_SIZE - 0.5), wrap=True, loc="left")
+    ax.set_title(textwrap.fill(tsa["verdict"], VERDICT_WIDTH), fontproperties=font(FONT_SIZE - 0.5), loc="left")
     return fig
