@@ -68,23 +68,58 @@ def _tail_pvalues(labels, sizes, n_total, recall_target, r_seen):
 def hypergeom_cdf(k, population, successes, draws) -> np.ndarray:
     """P(X ≤ k) for X hypergeometric (``draws`` from ``population`` holding ``successes``), element-wise.
 
-    The same values as ``scipy.stats.hypergeom.cdf`` (the tests compare them), summed from log-binomial
-    terms without scipy's per-call overhead, which dominates when the test runs after every record.
+    The same values as ``scipy.stats.hypergeom.cdf`` (the tests compare them), without scipy's per-call
+    overhead, which dominates when the test runs after every record. Each value is a sum of probabilities
+    P(X = j), over j ≤ k or, when that is the shorter sum, 1 minus the sum over j > k: the stopping test asks
+    about urns holding K = k + ⌊r(1/τ − 1) + 1⌋ relevant records, so the sum above k has a handful of terms
+    where the sum below has as many as relevant records were found. A sum starts from its first term in
+    log-binomials; each further term is the one before times P(X = j + 1) / P(X = j) = (K − j)(n − j) /
+    ((j + 1)(N − K − n + j + 1)).
     """
     k, big_n, big_k, n = (np.atleast_1d(np.asarray(a, dtype=np.int64)) for a in (k, population, successes, draws))
-    low = np.maximum(0, n - (big_n - big_k))
-    high = np.minimum(np.minimum(k, big_k), n)
-    counts = np.maximum(high - low + 1, 0)
-    result = np.zeros(len(k))
-    if not counts.sum():
-        return result
-    which = np.repeat(np.arange(len(k)), counts)
-    starts = np.cumsum(counts) - counts
-    j = low[which] + np.arange(counts.sum()) - np.repeat(starts, counts)
-    terms = np.exp(_log_choose(big_k[which], j) + _log_choose(big_n[which] - big_k[which], n[which] - j)
-                   - _log_choose(big_n[which], n[which]))
-    np.add.at(result, which, terms)
-    return np.minimum(result, 1.0)
+    low = np.maximum(0, n - (big_n - big_k))  # the smallest and largest values X can take
+    top = np.minimum(big_k, n)
+    high = np.minimum(k, top)
+    below = np.maximum(high - low + 1, 0)  # terms j = low … high
+    above = top - high  # terms j = high + 1 … top
+    upper = above < below
+    result = _pmf_sums(big_n, big_k, n, np.where(upper, high + 1, low), np.where(upper, above, below))
+    return np.minimum(np.where(upper, 1.0 - result, result), 1.0)
+
+
+_BLOCK_TERMS = 1 << 20  # cells of one block of sums (8 MB of float64)
+
+
+def _pmf_sums(big_n, big_k, n, first, counts) -> np.ndarray:
+    """Σ P(X = j) for j from ``first`` to ``first + counts − 1``, element-wise (0 for an empty sum).
+
+    The sums are computed in blocks, rows of a matrix with one term per column; sorting them by length keeps
+    the padding small and a block within :data:`_BLOCK_TERMS` cells.
+    """
+    result = np.zeros(len(counts))
+    rows = np.flatnonzero(counts)
+    rows = rows[np.argsort(counts[rows], kind="stable")]
+    start = 0
+    while start < len(rows):
+        stop = start + 1
+        while stop < len(rows) and (stop - start + 1) * counts[rows[stop]] <= _BLOCK_TERMS:
+            stop += 1
+        block = rows[start:stop]
+        result[block] = _block_sums(*(a[block] for a in (big_n, big_k, n, first, counts)))
+        start = stop
+    return result
+
+
+def _block_sums(big_n, big_k, n, first, counts) -> np.ndarray:
+    """:func:`_pmf_sums` of one block, by the ratio recurrence along each row."""
+    column = np.arange(counts.max())
+    j = (first[:, None] + column[None, :] - 1).astype(np.float64)  # the term before each column's term
+    fk, fn, fnn = (a[:, None].astype(np.float64) for a in (big_k, n, big_n))
+    with np.errstate(divide="ignore", invalid="ignore"):  # cells past a row's last term are masked below
+        step = np.log((fk - j) * (fn - j)) - np.log((j + 1) * (fnn - fk - fn + j + 1))
+    step[:, 0] = _log_choose(big_k, first) + _log_choose(big_n - big_k, n - first) - _log_choose(big_n, n)
+    valid = column[None, :] < counts[:, None]
+    return np.where(valid, np.exp(np.cumsum(np.where(valid, step, 0.0), axis=1)), 0.0).sum(axis=1)
 
 
 def _log_choose(n, k):

@@ -8,6 +8,8 @@ import threading
 import time
 
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import hypergeom
 
 from sysrev.cli.main import cli
@@ -58,6 +60,51 @@ def test_hypergeometric_cdf_agrees_with_scipy():
     k = rng.integers(0, 40, 500)
     assert np.allclose(hypergeom_cdf(k, population, successes, draws),
                        hypergeom.cdf(k, population, successes, draws), atol=1e-10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 3000).flatmap(lambda big_n: st.tuples(
+    st.just(big_n), st.integers(0, big_n), st.integers(0, big_n), st.integers(-2, big_n + 2))))
+def test_hypergeometric_cdf_agrees_with_scipy_on_both_sides_of_k(case):
+    """Every urn and every k, including k below the smallest and above the largest value X can take: the sum
+    over j ≤ k and the shorter 1 − sum over j > k must both give scipy's values."""
+    big_n, big_k, n, k = case
+    assert abs(hypergeom_cdf(k, big_n, big_k, n)[0] - hypergeom.cdf(k, big_n, big_k, n)) < 1e-10
+
+
+def test_hypergeometric_cdf_is_the_same_in_small_blocks(monkeypatch):
+    """Sums are computed in blocks of at most _BLOCK_TERMS cells: tiny blocks must give the same values."""
+    import numpy as np
+
+    from sysrev.screening import stopping
+
+    rng = np.random.default_rng(11)
+    population = rng.integers(1, 600, 300)
+    successes = rng.integers(0, population + 1)
+    draws = rng.integers(0, population + 1)
+    k = rng.integers(0, 300, 300)
+    whole = hypergeom_cdf(k, population, successes, draws)
+    monkeypatch.setattr(stopping, "_BLOCK_TERMS", 7)
+    assert np.allclose(hypergeom_cdf(k, population, successes, draws), whole, rtol=0, atol=1e-13)
+    assert np.allclose(whole, hypergeom.cdf(k, population, successes, draws), atol=1e-10)
+
+
+def test_stopping_pvalue_with_hundreds_of_relevant_records_agrees_with_scipy():
+    """A screening that found hundreds of relevant records (a review where a seventh of the records are
+    relevant): every tail's p-value equals scipy's hypergeometric CDF of that tail's urn."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    labels = (rng.random(1500) < np.linspace(0.5, 0.01, 1500)).astype(int)
+    total, tau = 2000, 0.95
+    r = labels.sum()
+    got = tail_pvalues(labels, total, tau)
+    for size in range(1, len(labels) + 1, 37):
+        k = labels[len(labels) - size:].sum()
+        urn = total - len(labels) + size
+        big_k = int(np.floor(r / tau - (r - k) + 1))
+        expected = 0.0 if big_k > urn else hypergeom.cdf(k, urn, big_k, size)
+        assert abs(got[size - 1] - expected) < 1e-10, size
 
 
 def test_more_draws_needed_by_hand():
