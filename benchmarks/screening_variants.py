@@ -17,7 +17,7 @@ Per set it prints each variant's mean WSS@95 / recall@10 %, then the means over 
 where both means are at least the reference's, and a leave-one-set-out choice: for each set, the variant with
 the best mean WSS@95 + recall@10 % on the other sets. Usage::
 
-    .venv/bin/python benchmarks/screening_variants.py [--seeds 5] [--variants sysrev title-abstract ...]
+    .venv/bin/python benchmarks/screening_variants.py [--seeds 5] [--variants sysrev with-keywords ...]
 """
 
 import argparse
@@ -40,31 +40,33 @@ from sysrev.screening.simulate import REFIT_FRACTION, LabelledSet, draw_priors, 
 class Variant:
     """One change to sysrev's model or schedule (the defaults are sysrev's)."""
 
-    keywords: bool = True  # keywords added to title and abstract
+    keywords: bool = False  # keywords added to title and abstract (sysrev's model revision 2)
     ngram_max: int = 2
     tolerance: float = 0.1  # LIBLINEAR's stopping tolerance
     every_record: bool = False  # retrain after every record instead of sysrev's schedule
+    refit_fraction: int = REFIT_FRACTION  # otherwise retrain once 1/refit_fraction of the labels are new ...
+    relevant_refit: bool = True  # ... and after every relevant record
     presumed_exclusions: int = 0  # random unscreened records added to each training set as excluded
 
 
 VARIANTS = {
-    "title-abstract": Variant(keywords=False),
+    "with-keywords": Variant(keywords=True),
     "words-only": Variant(ngram_max=1),
     "up-to-three-words": Variant(ngram_max=3),
     "tolerance-0.01": Variant(tolerance=0.01),
     "every-record": Variant(every_record=True),
     "presumed-exclusions-20": Variant(presumed_exclusions=20),
     "presumed-exclusions-100": Variant(presumed_exclusions=100),
-    "title-abstract-every-record": Variant(keywords=False, every_record=True),
-    "title-abstract-presumed-exclusions-20": Variant(keywords=False, presumed_exclusions=20),
+    "no-relevant-refit": Variant(relevant_refit=False),
+    "refit-20": Variant(refit_fraction=20),
 }
 
 
-def title_abstract_texts(path) -> list:
-    """Title + abstract of every row, without the keywords ``read_labelled_csv`` adds (the benchmark sets
-    name their columns ``title`` and ``abstract``)."""
+def keyword_texts(path) -> list:
+    """Title, abstract and keywords of every row, as sysrev's model revision 2 read them (the benchmark sets
+    name their columns ``title``, ``abstract`` and, where they have keywords, ``keywords``)."""
     with open(path, newline="", encoding="utf-8-sig") as fh:
-        return [" ".join(row.get(c) or "" for c in ("title", "abstract")) for row in csv.DictReader(fh)]
+        return [" ".join(row.get(c) or "" for c in ("title", "abstract", "keywords")) for row in csv.DictReader(fh)]
 
 
 def run_variant(texts, labels, priors, seed, variant: Variant) -> list:
@@ -78,8 +80,8 @@ def run_variant(texts, labels, priors, seed, variant: Variant) -> list:
     open_[priors] = False
     order, queue, since_fit = list(priors), [], 0
     while len(order) < n:
-        refit = variant.every_record or since_fit >= max(1, len(order) // REFIT_FRACTION)
-        if not queue or refit or labels[order[-1]] == 1:
+        refit = variant.every_record or since_fit >= max(1, len(order) // variant.refit_fraction)
+        if not queue or refit or variant.relevant_refit and labels[order[-1]] == 1:
             rest = np.flatnonzero(open_)
             rows, y = np.asarray(order), labels[order]
             if variant.presumed_exclusions:
@@ -168,7 +170,7 @@ def main(argv=None):
     runs = {name: {} for name in names}
     for path in sets:
         data = read_labelled_csv(path)
-        labels, texts = data.labels, {True: data.texts, False: title_abstract_texts(path)}
+        labels, texts = data.labels, {False: data.texts, True: keyword_texts(path)}
         for seed in range(1, args.seeds + 1):
             priors = draw_priors(labels, 1, 1, seed)
             for name in names:
@@ -176,8 +178,8 @@ def main(argv=None):
                 if name == "asreview-u4":
                     order = run_asreview_u4(texts[False], labels, priors)
                 elif name == "sysrev":
-                    order = simulate(LabelledSet(texts[True], labels), priors, seed=seed).order
-                    if seed == 1 and run_variant(texts[True], labels, priors, seed, Variant()) != order:
+                    order = simulate(LabelledSet(texts[False], labels), priors, seed=seed).order
+                    if seed == 1 and run_variant(texts[False], labels, priors, seed, Variant()) != order:
                         sys.exit("the variants' loop does not reproduce sysrev's order: fix it before comparing")
                 else:
                     v = VARIANTS[name]
@@ -215,7 +217,7 @@ def print_tables(runs, names, sets, seeds, reference):
                 cells = [_over_sets(means, name, sets, m) for m in ("wss95", "recall10", "both")]
                 print(f"| {name} | " + " | ".join(cells) + " |")
     candidates = [n for n in names if n != "asreview-u4"]
-    if len(candidates) > 1:
+    if len(candidates) > 1 and len(sets) > 1:  # a fold needs another set to choose on
         chosen = loso_choice(means, candidates, sets)
         print("\nleave-one-set-out choice (best mean WSS@95 + recall@10 % on the other sets):")
         for name in candidates:

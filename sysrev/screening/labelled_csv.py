@@ -5,9 +5,9 @@ saved by Excel on Windows. So column names are compared as ASReview LAB compares
 surrounding spaces removed, and every name ASReview LAB accepts for a role is accepted here. The names and
 their order come from ASReview LAB's own source: asreview 3.0.8, ``asreview/data/base.py``,
 ``BaseReader.__alternative_column_names__`` (the aliases) and ``BaseReader.standardize_column_names`` (the
-canonical name first, then the aliases in list order; the first present is used). ``keywords`` has no
-alias there. For the label, sysrev's own ``label_included`` comes first. The delimiter may be a comma, a
-semicolon or a tab, as ASReview LAB's sniffing allows.
+canonical name first, then the aliases in list order; the first present is used). For the label, sysrev's
+own ``label_included`` comes first. The delimiter may be a comma, a semicolon or a tab, as ASReview LAB's
+sniffing allows.
 
 The bytes are decoded by :mod:`sysrev.formats.decode`, the decoding every reference import uses: UTF-8 (a
 byte-order mark is dropped), UTF-16 with its BOM, else cp1252 with a warning, so a Windows or Latin-1 export
@@ -25,7 +25,6 @@ from sysrev.formats.decode import decode_bytes
 
 TITLE_NAMES = ("title", "primary_title")
 ABSTRACT_NAMES = ("abstract", "notes_abstract", "abstract note")
-KEYWORDS_NAMES = ("keywords",)
 # ASReview LAB's canonical "included" first, then its aliases in its order, with sysrev's label_included ahead.
 LABEL_NAMES = ("label_included", "included", "asreview_label", "label", "final_included", "included_label",
                "included_final", "included_flag", "include")
@@ -42,7 +41,8 @@ class LabelledSet:
 
 
 def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
-    """Read DATA.csv: a title, an abstract (keywords used when present) and a 0/1 label column.
+    """Read DATA.csv: a title, an abstract and a 0/1 label column (other columns, keywords too, are not used:
+    the ranking model reads title and abstract, see :mod:`sysrev.screening.ranking`).
 
     ``label_column`` names the label column (any case, surrounding spaces ignored); without it the first of
     :data:`LABEL_NAMES` present is used. Errors name the file and the line of the first bad row; labels are
@@ -61,7 +61,7 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
     reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=_delimiter(decoded.text))
     try:
         header = next(reader, [])
-        title, abstract, keywords, label = _find_columns(header, label_column, path, warnings)
+        title, abstract, label = _find_columns(header, label_column, path, warnings)
         texts, labels = [], []
         for row in reader:
             if not row:
@@ -71,7 +71,7 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
             if decision is None:
                 raise InputError(f"{header[label].strip()} must be 0 or 1, found {value!r}", path=path,
                                  line=reader.line_num)
-            texts.append(" ".join(_cell(row, i) for i in (title, abstract, keywords)))
+            texts.append(" ".join(_cell(row, i) for i in (title, abstract)))
             labels.append(decision)
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
@@ -95,7 +95,7 @@ def _delimiter(text: str) -> str:
 
 
 def _find_columns(header, label_column, path, warnings):
-    """Indexes of the title, abstract, keywords (None when absent) and label columns of ``header``.
+    """Indexes of the title, abstract and label columns of ``header``.
 
     Two columns matching the name chosen for one role (``Title`` and ``title``) are an error: no rule can say
     which one the team meant. Columns with a later alias of a role than the one used are passed over with a
@@ -103,15 +103,12 @@ def _find_columns(header, label_column, path, warnings):
     """
     keys = [name.strip().lower() for name in header]
     label_names = LABEL_NAMES if label_column is None else (label_column.strip().lower(),)
-    roles = (("title", TITLE_NAMES), ("abstract", ABSTRACT_NAMES), ("keywords", KEYWORDS_NAMES),
-             ("label", label_names))
+    roles = (("title", TITLE_NAMES), ("abstract", ABSTRACT_NAMES), ("label", label_names))
     found, missing = [], []
     for role, names in roles:
         present = [name for name in names if name in keys]
         if not present:
-            found.append(None)
-            if role != "keywords":
-                missing.append((role, names))
+            missing.append((role, names))
             continue
         hits = [i for i, key in enumerate(keys) if key == present[0]]
         if len(hits) > 1:
@@ -135,8 +132,8 @@ def _find_columns(header, label_column, path, warnings):
 
 
 def _cell(row, index) -> str:
-    """The cell at ``index``; empty for an absent column or a row shorter than the header."""
-    return row[index] if index is not None and index < len(row) else ""
+    """The cell at ``index``; empty for a row shorter than the header."""
+    return row[index] if index < len(row) else ""
 
 
 def _label(value: str):

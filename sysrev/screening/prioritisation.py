@@ -17,7 +17,7 @@ from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_text
 from sysrev.locking import lock_for_path
 from sysrev.screening.log import log_path, now_timestamp, read_log
-from sysrev.screening.ranking import DEFAULT_SETTINGS, EARLIER_MODELS, MODEL_NAME, RELEVANT
+from sysrev.screening.ranking import DEFAULT_SETTINGS, EARLIER_MODELS, KEYWORD_REVISIONS, MODEL_NAME, RELEVANT
 from sysrev.screening.stopping import REFERENCE, percent, stopping_status
 
 STOPPING_FILE = "stopping.jsonl"
@@ -113,7 +113,7 @@ def methods_sentences(project, screening, stage="title_abstract") -> list:
         f"decisions only (active learning, so dual screening stayed independent): after every decision, "
         f"{DEFAULT_SETTINGS.describe()} was retrained on the reviewer's decisions so far (include and maybe "
         "as relevant), and the unscreened record with the highest predicted relevance was shown next "
-        f"(sysrev model {', '.join(revisions) or MODEL_NAME}).",
+        f"(sysrev model {', '.join(revisions) or MODEL_NAME}{_keywords_note(revisions)}).",
         f"Of {len(rows)} first decisions, {by_model} were made on records ordered by the model, {by_random} on "
         f"records drawn at random and {by_file} in file order (before the reviewer's first include and "
         f"exclude gave the model something to learn from){_unrecorded(rows, by_model + by_random + by_file)}.",
@@ -131,6 +131,12 @@ def methods_sentences(project, screening, stage="title_abstract") -> list:
             + (f"could be claimed with {percent(stop['confidence'])} % confidence."
                if stop["criterion_met"] else "could not be claimed at that point."))
     return sentences
+
+
+def _keywords_note(revisions) -> str:
+    """What the revisions named in the methods sentence read besides title and abstract."""
+    with_keywords = [r for r in revisions if r in KEYWORD_REVISIONS]
+    return (f"; {' and '.join(with_keywords)} also read the records' keywords" if with_keywords else "")
 
 
 def _unrecorded(rows, recorded) -> str:

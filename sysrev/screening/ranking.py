@@ -1,6 +1,6 @@
 """Relevance ranking for screening: a text classifier trained on one reviewer's decisions reorders the rest.
 
-Features are TF-IDF weights of the words and word pairs of each record's title, abstract and keywords
+Features are TF-IDF weights of the words and word pairs of each record's title and abstract
 (:mod:`sysrev.screening.features`: sublinear term frequency, computed once on all records of the stage — no
 labels are used for that). The classifier is a linear support vector machine (:mod:`sysrev.screening.
 linear_svm`, LIBLINEAR) whose relevant records weigh more than the excluded ones, retrained after every
@@ -20,8 +20,9 @@ import numpy as np
 
 RELEVANT = ("include", "maybe")
 MODEL_NAME = "tfidf-svm"
-MODEL_REVISION = 2  # bump when the features or the classifier change, so logs say which model ordered them
+MODEL_REVISION = 3  # bump when the features or the classifier change, so logs say which model ordered them
 EARLIER_MODELS = ("tfidf-logreg",)  # names earlier sysrev versions wrote into the model column
+KEYWORD_REVISIONS = ("tfidf-logreg.1", "tfidf-svm.2")  # earlier models that read the keywords too (record_text)
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class RankingSettings:
         return (f"a linear support vector machine (LIBLINEAR via liblinear-official {version('liblinear-official')}"
                 f", L2-regularised squared hinge loss, C = {self.C:g}, relevant records weighted to carry "
                 f"{self.relevant_weight_ratio:g} times the total weight of the excluded ones) on TF-IDF features "
-                f"(sublinear term frequency) of the {grams} of each record's title, abstract and keywords "
+                f"(sublinear term frequency) of the {grams} of each record's title and abstract "
                 f"(terms found in more than {self.max_df:.0%} of the records left out)")
 
 
@@ -50,11 +51,13 @@ DEFAULT_SETTINGS = RankingSettings()
 
 
 def record_text(record) -> str:
-    """Title, abstract and keywords of a record (a dict) as one string for the features."""
-    keywords = record.get("keywords") or ""
-    if isinstance(keywords, (list, tuple)):
-        keywords = " ".join(str(k) for k in keywords)
-    parts = (record.get("title"), record.get("abstract"), keywords)
+    """Title and abstract of a record (a dict) as one string for the features.
+
+    Keywords are left out, as ASReview LAB leaves them out: added to the text (sysrev's model revision 2) they
+    lifted WSS@95 by about 0.1 on some labelled reviews and lowered it by as much on others, with no gain
+    beyond that variation over 17 reviews (docs/screening.md, *How the settings were chosen*).
+    """
+    parts = (record.get("title"), record.get("abstract"))
     return " ".join(str(p) for p in parts if p and str(p).lower() != "nan")
 
 

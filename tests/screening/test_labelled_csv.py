@@ -24,8 +24,7 @@ def test_asreview_aliases_for_title_abstract_and_label(tmp_path):
     path = _write(tmp_path, "id,primary_title,Abstract Note,asreview_label\n"
                             "7,Nerve block,Ultrasound trial,1\n8,Soil survey,Crop yields,0\n")
     data = read_labelled_csv(path)
-    # No keywords column: the text is title, abstract and an empty keywords part, as before.
-    assert data.texts == ["Nerve block Ultrasound trial ", "Soil survey Crop yields "]
+    assert data.texts == ["Nerve block Ultrasound trial", "Soil survey Crop yields"]
     assert data.labels == [1, 0]
     assert data.warnings == []
 
@@ -37,10 +36,11 @@ def test_every_asreview_label_alias_is_read(tmp_path, label_name):
     assert read_labelled_csv(path).labels == [0, 1]
 
 
-def test_column_names_in_any_case_and_with_surrounding_spaces(tmp_path):
+def test_column_names_in_any_case_and_with_surrounding_spaces_and_keywords_unused(tmp_path):
+    # The model reads title and abstract only (sysrev.screening.ranking.record_text): keywords stay out.
     path = _write(tmp_path, " TITLE ,Abstract, KeyWords,Label_Included \nA,B,k1; k2,1\nC,D,,0\n")
     data = read_labelled_csv(path)
-    assert data.texts == ["A B k1; k2", "C D "]
+    assert data.texts == ["A B", "C D"]
     assert data.labels == [1, 0]
 
 
@@ -63,7 +63,7 @@ def test_asreview_order_after_label_included(tmp_path):
     # Title: the canonical "title" before "primary_title".
     path = _write(tmp_path, "primary_title,Title,abstract,label_included\nP,T,B,1\n")
     data = read_labelled_csv(path)
-    assert data.texts == ["T B "]
+    assert data.texts == ["T B"]
     assert "title read from column 'Title'" in data.warnings[0] and "'primary_title'" in data.warnings[0]
 
 
@@ -107,10 +107,10 @@ def test_missing_columns_error_lists_found_and_accepted(tmp_path):
 def test_semicolon_and_tab_separated_files(tmp_path):
     # Excel in locales with a decimal comma writes semicolons; the abstract's comma stays inside its cell.
     path = _write(tmp_path, "Title;Abstract;Included\nA;B, with a comma;1\nC;D;0\n")
-    assert read_labelled_csv(path).texts == ["A B, with a comma ", "C D "]
+    assert read_labelled_csv(path).texts == ["A B, with a comma", "C D"]
     path = _write(tmp_path, "title\tabstract\tlabel_included\nA\tB; C\t0\n")
     data = read_labelled_csv(path)
-    assert data.texts == ["A B; C "] and data.labels == [0]
+    assert data.texts == ["A B; C"] and data.labels == [0]
 
 
 # --- encodings ---------------------------------------------------------------------------------------------
@@ -118,14 +118,14 @@ def test_semicolon_and_tab_separated_files(tmp_path):
 def test_windows_1252_export_is_read_with_a_warning(tmp_path):
     path = _write(tmp_path, "title,abstract,label_included\nCafé,Effet – étude,1\nB,C,0\n", encoding="cp1252")
     data = read_labelled_csv(path)
-    assert data.texts[0] == "Café Effet – étude "
+    assert data.texts[0] == "Café Effet – étude"
     assert len(data.warnings) == 1 and "cp1252" in data.warnings[0] and "line 2" in data.warnings[0]
 
 
 def test_utf8_with_bom_reads_the_first_column_by_name(tmp_path):
     path = _write(tmp_path, "\ufefftitle,abstract,label_included\nÉtude,Résumé – x,1\n")
     data = read_labelled_csv(path)
-    assert data.texts == ["Étude Résumé – x "] and data.warnings == []
+    assert data.texts == ["Étude Résumé – x"] and data.warnings == []
 
 
 def test_cli_prints_the_encoding_warning_on_stderr_and_json_on_stdout(tmp_path):

@@ -134,7 +134,7 @@ def test_a_reviewers_ranking_learns_from_their_own_decisions_only(make_project):
     (project.screening_dir / "title_abstract" / "bob.csv").unlink()
     without_bob = rank_for_reviewer(load_screening(project), "alice")
     assert with_bob == other_bob == without_bob
-    assert with_bob.model == "tfidf-svm.2/2" and with_bob.trained_on == 2
+    assert with_bob.model == "tfidf-svm.3/2" and with_bob.trained_on == 2
     assert set(with_bob.record_ids) == {"r02", "r03", "r05", "r06", "r07", "r08"}
     # ... and the ranking does follow alice's own decisions: reversing them reverses who comes first.
     (project.screening_dir / "title_abstract" / "alice.csv").write_text(
@@ -196,8 +196,8 @@ def test_decision_rows_record_rank_and_model_and_old_logs_stay_readable(make_pro
     # the next record is ranked by the model of those two decisions, or (at most one update behind) still by
     # file order; the one after that by a model of two or three decisions.
     assert table[2][0] == "r01" and table[2][6:] == ["1", "file"]
-    assert table[3][6] == "1" and table[3][7] in ("tfidf-svm.2/2", "file")
-    assert table[4][7] in ("tfidf-svm.2/3", "tfidf-svm.2/2")
+    assert table[3][6] == "1" and table[3][7] in ("tfidf-svm.3/2", "file")
+    assert table[4][7] in ("tfidf-svm.3/3", "tfidf-svm.3/2")
     rows, problems = read_log(path, stage="title_abstract", config=load_screening(project).config)
     assert not problems and [r.record_id for r in rows][:2] == ["r08", "r01"]
 
@@ -257,6 +257,24 @@ def test_status_prints_the_stopping_sentence_and_stop_records_the_decision(make_
     assert runner.invoke(cli, ["screen", "report", "--out", str(out), "--project", str(project.root)]
                          ).exit_code == 0
     assert "the team decided that alice would stop screening after 3 of 8 records" in out.read_text()
+
+
+def test_the_methods_sentence_says_which_recorded_models_read_keywords(make_project):
+    """Revision 2 of the model added the keywords to the text; revision 3 reads title and abstract. A log that
+    holds rows of both must not be described as if every record had been ranked the newer way."""
+    from sysrev.screening.prioritisation import methods_sentences
+
+    header = ",".join(HEADER_WITH_RANK) + "\n"
+    rows = ["r01,include,,alice,2024-05-01T09:00:00Z,,1,file", "r02,exclude,,alice,2024-05-01T09:01:00Z,,1,file",
+            "r03,include,,alice,2024-05-01T09:02:00Z,,1,tfidf-svm.2/2"]
+    project = make_project({"title_abstract/alice.csv": header + "\n".join(rows) + "\n"})
+    [ordered, _counts] = methods_sentences(project, load_screening(project))
+    assert "title and abstract" in ordered
+    assert "(sysrev model tfidf-svm.2; tfidf-svm.2 also read the records' keywords)." in ordered
+    rows[2] = rows[2].replace("tfidf-svm.2/2", "tfidf-svm.3/2")
+    project = make_project({"title_abstract/alice.csv": header + "\n".join(rows) + "\n"})
+    [ordered, _counts] = methods_sentences(project, load_screening(project))
+    assert ordered.endswith("(sysrev model tfidf-svm.3).") and "keywords" not in ordered
 
 
 # --- simulation ---------------------------------------------------------------------------------------------
