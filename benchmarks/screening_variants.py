@@ -50,6 +50,7 @@ class Variant:
 
 
 VARIANTS = {
+    "revision-2": Variant(keywords=True, refit_fraction=20),  # sysrev's model and schedule before revision 3
     "with-keywords": Variant(keywords=True),
     "words-only": Variant(ngram_max=1),
     "up-to-three-words": Variant(ngram_max=3),
