@@ -80,9 +80,11 @@ def run_variant(texts, labels, priors, seed, variant: Variant) -> list:
     open_ = np.ones(n, dtype=bool)
     open_[priors] = False
     order, queue, since_fit = list(priors), [], 0
+    left, final = labels.sum() - labels[priors].sum(), False  # as simulate(): one last ranking once all found
     while len(order) < n:
         refit = variant.every_record or since_fit >= max(1, len(order) // variant.refit_fraction)
-        if not queue or refit or variant.relevant_refit and labels[order[-1]] == 1:
+        if not final and (not queue or refit or variant.relevant_refit and labels[order[-1]] == 1):
+            final = left == 0
             rest = np.flatnonzero(open_)
             rows, y = np.asarray(order), labels[order]
             if variant.presumed_exclusions:
@@ -94,6 +96,7 @@ def run_variant(texts, labels, priors, seed, variant: Variant) -> list:
         row = queue.pop()
         open_[row] = False
         order.append(row)
+        left -= labels[row]
         since_fit += 1
     return order
 

@@ -2,7 +2,7 @@
 
 Each row is one decision: ``record_id,decision,reason,reviewer,timestamp`` plus optional trailing columns:
 ``note``, then ``rank`` and ``model`` (written by the prioritised screen: the record's place in the order it
-was shown in, 1 = first, and the model that made that order, e.g. ``tfidf-svm.2/42``, or ``random`` /
+was shown in, 1 = first, and the model that made that order, e.g. ``tfidf-svm.3/42``, or ``random`` /
 ``file``). Files with five or six columns stay valid; a row that needs a later column upgrades the file, and
 the old rows get empty cells. A changed mind is a new row; the history stays, and the *last* row for a record in a file
 is the one that counts (file order, not timestamp order, because imports may carry older times).

@@ -1,11 +1,11 @@
 """Replay a finished screening to check prioritisation and the stopping rule (``sysrev screen simulate``).
 
-A labelled data set (title, abstract, optional keywords, a 0/1 label per record) is screened as if a
+A labelled data set (title, abstract and a 0/1 label per record) is screened as if a
 reviewer followed sysrev's order: start from prior records (by default 1 included and 1 excluded, drawn with
 a seed), then repeatedly retrain the model (:mod:`sysrev.screening.ranking`) on every label seen so far and
-screen the record it ranks first, until every record is screened. Along the way the stopping criterion
-(:mod:`sysrev.screening.stopping`) is tested after each record; the first point at which it fires is where
-the team could have stopped. Same seeds, same data: same order.
+screen the record it ranks first, until every record is screened. The stopping criterion
+(:mod:`sysrev.screening.stopping`) is then found for every point of that order; the first point at which it
+fires is where the team could have stopped. Same seeds, same data: same order.
 """
 
 from dataclasses import dataclass
@@ -15,7 +15,7 @@ import numpy as np
 from sysrev.errors import InputError
 from sysrev.screening.labelled_csv import LabelledSet, read_labelled_csv
 from sysrev.screening.ranking import DEFAULT_SETTINGS, Ranker
-from sysrev.screening.stopping import h0_pvalue
+from sysrev.screening.stopping import first_firing
 
 __all__ = ["LabelledSet", "SimulationResult", "draw_priors", "read_labelled_csv", "simulate"]
 
@@ -56,7 +56,10 @@ def simulate(data: LabelledSet, priors, *, seed: int = 0, recall_target: float =
     The model is retrained after every relevant record and otherwise once the records screened since the
     last training reach a fiftieth of all labels (at least one): a shortcut that keeps a 2,000-record
     simulation within seconds and gave the same results as retraining after every record, as the
-    interactive screen does (docs/screening.md, *How the settings were chosen*).
+    interactive screen does (docs/screening.md, *How the settings were chosen*). Once every included record
+    has been screened, the model ranks the rest once more and they follow in that order without further
+    training: every measure and the stopping rule depend only on where the included records fall (the rest
+    are all excluded, in whatever order), and ASReview LAB's simulation stops at that point altogether.
     """
     labels = data.labels
     n = len(labels)
@@ -68,24 +71,24 @@ def simulate(data: LabelledSet, priors, *, seed: int = 0, recall_target: float =
     ranker = Ranker(data.texts, settings, seed=seed)
     labelled = {row: labels[row] for row in priors}
     order, queue, since_fit = list(priors), [], 0
-    sequence = [labels[row] for row in priors]
-    alpha = 1 - confidence
-    stopped_at = None
     total_relevant = sum(labels) - sum(labels[row] for row in priors)
+    found, final = 0, False  # included records screened after the priors; the queue is the last ranking
     while len(order) < n:
-        if not queue or since_fit >= max(1, len(labelled) // REFIT_FRACTION) or labels[order[-1]] == 1:
+        if not final and (not queue or since_fit >= max(1, len(labelled) // REFIT_FRACTION)
+                          or labels[order[-1]] == 1):
             queue, since_fit = ranker.order(labelled)[::-1], 0  # reversed: pop() takes the best
+            final = found == total_relevant
         row = queue.pop()
         labelled[row] = labels[row]
         order.append(row)
-        sequence.append(labels[row])
+        found += labels[row]
         since_fit += 1
-        if stopped_at is None and h0_pvalue(sequence, n, recall_target) < alpha:
-            stopped_at = len(order) - len(priors)
         if progress:
             progress(1)
-    recall_at_stop = None
-    if stopped_at is not None:
-        found = sum(labels[row] for row in order[len(priors):len(priors) + stopped_at])
-        recall_at_stop = found / total_relevant if total_relevant else 1.0
+    fired = first_firing([labels[row] for row in order], n, recall_target, confidence, start=len(priors))
+    stopped_at = recall_at_stop = None
+    if fired is not None:
+        stopped_at = fired - len(priors)
+        found_by_stop = sum(labels[row] for row in order[len(priors):fired])
+        recall_at_stop = found_by_stop / total_relevant if total_relevant else 1.0
     return SimulationResult(order, list(priors), stopped_at, recall_at_stop)

@@ -49,6 +49,37 @@ def h0_pvalue(labels, n_total: int, recall_target: float = 0.95) -> float:
     return float(_tail_pvalues(labels, sizes, n_total, recall_target, r_seen).min())
 
 
+def first_firing(labels, n_total: int, recall_target: float = 0.95, confidence: float = 0.95,
+                 start: int = 0) -> int | None:
+    """The smallest i > ``start`` for which the first i records of ``labels`` let recall ≥ ``recall_target``
+    be claimed (:func:`h0_pvalue` below 1 − ``confidence``); None if no i up to ``len(labels)`` does.
+
+    The same answer as testing after every record, with far fewer tests: after an irrelevant record every tail
+    is one irrelevant draw longer (same urn, same K), and drawing more cannot make "k or fewer relevant" more
+    likely, so the p-value never rises between two relevant records. Each stretch that starts at a relevant
+    record is tested at its end, and only a stretch whose end fires is searched by bisection.
+    """
+    labels = np.asarray(labels, dtype=np.int64)
+    alpha = 1 - confidence
+
+    def fires(i):
+        return h0_pvalue(labels[:i], n_total, recall_target) < alpha
+
+    starts = [start + 1] + [int(i) + 1 for i in np.flatnonzero(labels[start + 1:]) + start + 1]
+    for first, after in zip(starts, starts[1:] + [len(labels) + 1]):
+        last = after - 1
+        if first > last or not fires(last):
+            continue
+        while first < last:  # fires(last) holds; find the first i that fires
+            mid = (first + last) // 2
+            if fires(mid):
+                last = mid
+            else:
+                first = mid + 1
+        return first
+    return None
+
+
 def tail_pvalues(labels, n_total: int, recall_target: float = 0.95) -> np.ndarray:
     """The p-value of every tail (the last 1, 2, … records screened); :func:`h0_pvalue` is their minimum."""
     labels = np.asarray(labels, dtype=np.int64)

@@ -17,7 +17,14 @@ from sysrev.screening.log import HEADER_WITH_RANK, Decision, append_decisions, l
 from sysrev.screening.ranking import Ranking, rank_for_reviewer
 from sysrev.screening.session import ScreenSession
 from sysrev.screening.state import load_screening
-from sysrev.screening.stopping import h0_pvalue, hypergeom_cdf, more_draws_needed, stopping_status, tail_pvalues
+from sysrev.screening.stopping import (
+    first_firing,
+    h0_pvalue,
+    hypergeom_cdf,
+    more_draws_needed,
+    stopping_status,
+    tail_pvalues,
+)
 
 H = "record_id,decision,reason,reviewer,timestamp\n"
 
@@ -48,6 +55,22 @@ def test_minimum_over_reduced_tails_equals_minimum_over_all_tails():
         total = seen + int(rng.integers(0, 200))
         labels = (rng.random(seen) < rng.random()).astype(int)
         assert abs(h0_pvalue(labels, total) - tail_pvalues(labels, total).min()) < 1e-12
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), min_size=1, max_size=120), st.integers(0, 80), st.integers(0, 3),
+       st.sampled_from([0.8, 0.9, 0.95]))
+def test_first_firing_is_the_first_record_after_which_the_rule_fires(flags, unscreened, start, target):
+    """first_firing tests only the ends of the stretches between relevant records and bisects one of them:
+    it must give the first point that testing after every record gives."""
+    import numpy as np
+
+    labels = [int(f) for f in flags]
+    start = min(start, len(labels) - 1)
+    total = len(labels) + unscreened
+    brute = next((i for i in range(start + 1, len(labels) + 1)
+                  if h0_pvalue(np.asarray(labels[:i]), total, target) < 0.05), None)
+    assert first_firing(labels, total, target, 0.95, start=start) == brute
 
 
 def test_hypergeometric_cdf_agrees_with_scipy():
@@ -315,6 +338,31 @@ def test_simulate_writes_a_complete_order_with_priors_first_and_is_deterministic
     priors = runner.invoke(cli, ["screen", "simulate", str(data), "--out", str(tmp_path / "c.csv"),
                                  "--prior", "11", "--prior", "0"])
     assert json.loads(priors.output)["priors"] == [11, 0]
+
+
+def test_after_the_last_included_record_the_rest_follow_one_last_ranking():
+    """Once every included record is screened the simulation stops retraining: the rest come in the order of
+    one model trained on everything screened by then, and the stopping rule still sees every record."""
+    import numpy as np
+
+    from sysrev.screening.ranking import Ranker
+    from sysrev.screening.simulate import LabelledSet, simulate
+
+    rng = np.random.default_rng(8)
+    words = [f"w{i}" for i in range(60)]
+    labels = [int(i % 9 == 0) for i in range(240)]
+    # Relevant records lean on the first twenty words; the others draw from all sixty, so the relevant ones
+    # are found early and a long tail of excluded records follows the last of them.
+    texts = [" ".join(rng.choice(words[:20], 6).tolist() + rng.choice(words, 6).tolist()) if y
+             else " ".join(rng.choice(words, 12)) for y in labels]
+    result = simulate(LabelledSet(texts, labels), [0, 1], seed=3)
+    last = max(i for i, row in enumerate(result.order) if labels[row])
+    assert last < len(labels) - 20  # a real tail
+    screened = {row: labels[row] for row in result.order[:last + 1]}
+    assert result.order[last + 1:] == Ranker(texts, seed=3).order(screened)
+    sequence = [labels[row] for row in result.order]
+    fired = next(i for i in range(3, len(sequence) + 1) if h0_pvalue(sequence[:i], len(labels)) < 0.05)
+    assert result.stopped_at == fired - 2
 
 
 def test_simulate_reports_bad_labels_with_file_and_line(tmp_path):
