@@ -18,7 +18,8 @@ Usage::
     nice -n 10 .venv/bin/python benchmarks/screening_prioritisation.py --asreview /path/to/asreview [--seeds 5]
 
 The ASReview executable comes from --asreview or $ASREVIEW_BIN (install it in a separate virtualenv:
-``python3 -m venv asreview-venv && asreview-venv/bin/pip install asreview``).
+``python3 -m venv asreview-venv && asreview-venv/bin/pip install asreview``). ``--sets DIR`` runs other
+labelled sets, e.g. the six reviews that ``benchmarks/unseen_screening_sets.py`` extracts.
 """
 
 import argparse
