@@ -115,7 +115,7 @@ def hypergeom_cdf(k, population, successes, draws) -> np.ndarray:
     above = top - high  # terms j = high + 1 … top
     upper = above < below
     result = _pmf_sums(big_n, big_k, n, np.where(upper, high + 1, low), np.where(upper, above, below))
-    return np.minimum(np.where(upper, 1.0 - result, result), 1.0)
+    return np.clip(np.where(upper, 1.0 - result, result), 0.0, 1.0)  # rounding can step just past 0 or 1
 
 
 _BLOCK_TERMS = 1 << 20  # cells of one block of sums (8 MB of float64)
