@@ -71,7 +71,7 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
             if decision is None:
                 raise InputError(f"{header[label].strip()} must be 0 or 1, found {value!r}", path=path,
                                  line=reader.line_num)
-            texts.append(" ".join(_cell(row, i) for i in (title, abstract)))
+            texts.append(" ".join(cell for cell in (_cell(row, title), _cell(row, abstract)) if cell))
             labels.append(decision)
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
@@ -95,9 +95,11 @@ def _delimiter(text: str) -> str:
 
 
 def _find_columns(header, label_column, path, warnings):
-    """Indexes of the title, abstract and label columns of ``header``.
+    """Indexes of the title, abstract and label columns of ``header`` (None for an absent title or abstract).
 
-    Two columns matching the name chosen for one role (``Title`` and ``title``) are an error: no rule can say
+    A label column and at least one of title and abstract are needed: ASReview LAB, too, simulates on titles
+    alone or abstracts alone, and some exports have only one of them; a warning says which one is used. Two
+    columns matching the name chosen for one role (``Title`` and ``title``) are an error: no rule can say
     which one the team meant. Columns with a later alias of a role than the one used are passed over with a
     warning, as ASReview LAB passes over them silently.
     """
@@ -108,6 +110,7 @@ def _find_columns(header, label_column, path, warnings):
     for role, names in roles:
         present = [name for name in names if name in keys]
         if not present:
+            found.append(None)
             missing.append((role, names))
             continue
         hits = [i for i, key in enumerate(keys) if key == present[0]]
@@ -121,19 +124,24 @@ def _find_columns(header, label_column, path, warnings):
             hint = " (choose another with --label-column)" if role == "label" else ""
             warnings.append(f"{path}: {role} read from column {header[hits[0]]!r}; column(s) "
                             f"{', '.join(repr(name) for name in passed_over)} not used{hint}")
-    if missing:
+    texts_missing = [(role, names) for role, names in missing if role != "label"]
+    if len(texts_missing) < len(missing) or len(texts_missing) == 2:
         wanted = "; ".join(f"{role} (accepted: {', '.join(names)}"
                            + (", or another name given with --label-column)" if role == "label"
                               and label_column is None else ")") for role, names in missing)
         raise InputError(f"missing column(s) {wanted}; names are matched in any case, surrounding spaces "
                          f"ignored (found: {', '.join(repr(name) for name in header) or 'none'})", path=path,
                          line=1)
+    for role, names in texts_missing:
+        used = "abstracts" if role == "title" else "titles"
+        warnings.append(f"{path}: no {role} column (accepted: {', '.join(names)}): the model ranks on the {used} "
+                        "alone")
     return found
 
 
 def _cell(row, index) -> str:
-    """The cell at ``index``; empty for a row shorter than the header."""
-    return row[index] if index < len(row) else ""
+    """The cell at ``index``; empty for an absent column or a row shorter than the header."""
+    return row[index] if index is not None and index < len(row) else ""
 
 
 def _label(value: str):

@@ -104,6 +104,34 @@ def test_missing_columns_error_lists_found_and_accepted(tmp_path):
     assert "abstract (accepted" not in message  # the abstract column is there
 
 
+def test_titles_alone_or_abstracts_alone_are_read_with_a_warning(tmp_path):
+    # ASReview LAB simulates on a set with only one of the two text columns; so does sysrev, and says so.
+    data = read_labelled_csv(_write(tmp_path, "Primary_Title,included\nNerve block,1\nSoil,0\n"))
+    assert data.texts == ["Nerve block", "Soil"] and data.labels == [1, 0]
+    assert len(data.warnings) == 1 and "no abstract column" in data.warnings[0] and "titles alone" in data.warnings[0]
+    data = read_labelled_csv(_write(tmp_path, "abstract,label_included\nUltrasound trial,1\nCrop yields,0\n"))
+    assert data.texts == ["Ultrasound trial", "Crop yields"]
+    assert len(data.warnings) == 1 and "no title column" in data.warnings[0] and "abstracts alone" in data.warnings[0]
+
+
+def test_neither_title_nor_abstract_is_an_error_naming_both(tmp_path):
+    with pytest.raises(InputError) as caught:
+        read_labelled_csv(_write(tmp_path, "id,label_included\n1,1\n"))
+    message = str(caught.value)
+    assert "title (accepted: title, primary_title)" in message and "abstract (accepted: abstract" in message
+    assert "label (accepted" not in message  # the label column is there
+
+
+def test_simulate_runs_on_titles_alone(tmp_path):
+    rows = "".join(f"{'Ultrasound nerve block trial' if i % 6 == 0 else 'Soil crop survey'} {i},{int(i % 6 == 0)}\n"
+                   for i in range(30))
+    path = _write(tmp_path, "title,label_included\n" + rows)
+    result = CliRunner().invoke(cli, ["screen", "simulate", str(path), "--out",
+                                      str(tmp_path / "order.csv"), "--prior-seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "no abstract column" in result.stderr and json.loads(result.stdout)["screened"] == 28
+
+
 def test_semicolon_and_tab_separated_files(tmp_path):
     # Excel in locales with a decimal comma writes semicolons; the abstract's comma stays inside its cell.
     path = _write(tmp_path, "Title;Abstract;Included\nA;B, with a comma;1\nC;D;0\n")
