@@ -280,7 +280,7 @@ def report(out, previous, project_dir):
               show_default=True, help="Confidence of the stopping rule.")
 def simulate(data, out, label_column, n_prior_included, n_prior_excluded, prior_seed, prior_rows, seed,
              stop_recall, stop_confidence):
-    """Replay a labelled screening (DATA.csv: title, abstract, label) in sysrev's prioritised order.
+    """Replay a labelled screening (DATA.csv: title and/or abstract, label) in sysrev's prioritised order.
 
     Column names are matched in any case, with the names ASReview LAB accepts (primary_title, abstract note,
     included, …); a file not in UTF-8 is read as Windows-1252 with a warning on stderr.
