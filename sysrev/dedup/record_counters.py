@@ -29,28 +29,37 @@ MIN_DISTINCT_SHARE = 0.95
 MAX_SPAN_RATIO = 1.25
 
 
+def counter_issue_origins(records, origins) -> dict:
+    """``{origin: (indexes of its records that state an issue, the numbers)}`` for every origin whose issue
+    field is a record counter (see the module doc). ``origins[i]`` names where ``records[i]`` came from."""
+    members = defaultdict(list)
+    for i, origin in enumerate(origins):
+        members[origin].append(i)
+    found = {}
+    for origin, indexes in members.items():
+        stated = [i for i in indexes if str(records[i].issue or "").strip()]
+        numbers = _counter_numbers([str(records[i].issue).strip() for i in stated])
+        if numbers is not None:
+            found[origin] = (stated, numbers)
+    return found
+
+
 def ignore_counter_issues(records, keys, origins) -> list:
     """Blank the issue keys of every origin whose issue field is a record counter (see the module doc).
 
     ``records``, ``keys`` and ``origins`` run in parallel (``origins[i]`` names where record ``i`` came from).
     Returns ``(record index, message)`` problems, one per such origin, on its first record.
     """
-    members = defaultdict(list)
-    for i, origin in enumerate(origins):
-        members[origin].append(i)
     problems = []
-    for origin, indexes in members.items():
-        stated = [i for i in indexes if str(records[i].issue or "").strip()]
-        numbers = _counter_numbers([str(records[i].issue).strip() for i in stated])
-        if numbers is None:
-            continue
+    for origin, (stated, numbers) in counter_issue_origins(records, origins).items():
         for i in stated:
             keys[i].issue = ""
             keys[i].issue_numbers = frozenset()
-        problems.append((indexes[0], f"the issue field of {origin or 'these records'} gives {len(stated)} records "
-                                     f"{len(numbers)} different numbers running from {min(numbers)} to "
-                                     f"{max(numbers)}: a record counter (e.g. EndNote's record number), not "
-                                     "journal issues, so it is ignored when comparing these records"))
+        first = origins.index(origin)
+        problems.append((first, f"the issue field of {origin or 'these records'} gives {len(stated)} records "
+                                f"{len(numbers)} different numbers running from {min(numbers)} to "
+                                f"{max(numbers)}: a record counter (e.g. EndNote's record number), not "
+                                "journal issues, so it is ignored when comparing these records"))
     return problems
 
 
