@@ -230,6 +230,32 @@ def test_answer_a_rob_domain_and_see_the_proposed_judgement(page, project, shots
     shots(page, "rob-list")
 
 
+def test_a_late_answer_to_an_earlier_change_does_not_overwrite_the_latest_judgement(page, project):
+    """Each change asks the server for the judgements; the answers can arrive in any order. Here the three
+    answers are delivered newest first: the page must keep the one for the latest answers (this failed
+    intermittently on a loaded machine before the page ignored stale answers)."""
+    sign_in(page, "alice")
+    page.goto(f"{page.base}/rob")
+    page.click("text=Indredavik 1991")
+    page.wait_for_selector("html[data-keys=ready]")
+    held = []
+    page.route("**/propose", lambda route: held.append(route))
+    page.select_option("#D1-1\\.1", "Y")
+    page.select_option("#D1-1\\.2", "Y")
+    page.select_option("#D1-1\\.3", "N")
+    for _ in range(200):
+        if len(held) == 3:
+            break
+        page.wait_for_timeout(25)
+    assert len(held) == 3
+    for route in reversed(held):  # the answer to the latest change first, the one to the first change last
+        route.fulfill(response=route.fetch())
+    page.wait_for_function("document.querySelector('[data-judgement=D1]').textContent === 'low'")
+    page.wait_for_load_state("networkidle")  # the two stale answers have arrived too ...
+    page.wait_for_timeout(200)
+    assert page.locator("[data-judgement=D1]").inner_text() == "low"  # ... and changed nothing
+
+
 def test_open_an_analysis_and_review_duplicates(page, project, shots):
     from web_project import drop_study
 

@@ -119,14 +119,17 @@
   root.dataset.keys = "ready";  // tests and benchmarks wait for this before typing
 
   // RoB 2: ask the server (the same algorithm as `sysrev rob check`) for the judgements as answers change.
+  // Answers can arrive out of order: only the one to the latest change is shown.
   var form = document.getElementById("rob-form");
   if (form) {
+    var asked = 0;
     form.addEventListener("change", function () {
       var data = new FormData(form);
+      var mine = ++asked;
       fetch(form.dataset.propose, { method: "POST", body: data, headers: { "X-CSRF-Token": data.get("csrf_token") } })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (proposal) {
-          if (!proposal) return;
+          if (!proposal || mine !== asked) return;
           Object.keys(proposal).forEach(function (domain) {
             var el = form.querySelector('[data-judgement="' + domain + '"]');
             if (el) el.textContent = proposal[domain].algorithm || (domain === "overall" ? "pending (domains incomplete)" : "pending (answers missing)");
