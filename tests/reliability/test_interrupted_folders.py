@@ -13,14 +13,6 @@ from sysrev.cli.main import cli
 from sysrev.locking import project_lock
 
 
-@pytest.fixture
-def project(tmp_path):
-    root = tmp_path / "review"
-    result = CliRunner().invoke(cli, ["init", str(root), "--no-input", "--no-git"])
-    assert result.exit_code == 0, result.output
-    return root
-
-
 def _leave(folder, name, text):
     folder.mkdir(parents=True)
     (folder / name).write_text(text, encoding="utf-8")

@@ -40,14 +40,6 @@ NOT_SYSREV_FILES = [".notes.tmp", "x.tmp", ".review.toml.tmp", "review.toml.sysr
                     ".draft.20240101.tmp", ".review.toml.sysrev-abc123.tmp", ".review.toml.sysrev-ABCD1234.tmp"]
 
 
-@pytest.fixture
-def project(tmp_path):
-    root = tmp_path / "review"
-    result = CliRunner().invoke(cli, ["init", str(root), "--no-input", "--no-git"])
-    assert result.exit_code == 0, result.output
-    return root
-
-
 def _start_write(target, text):
     """A process writing ``text`` to ``target``, held before its rename; returns it and its temporary file."""
     writer = subprocess.Popen([sys.executable, "-c", PAUSED_WRITER, str(target), text], text=True,
