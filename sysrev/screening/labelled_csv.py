@@ -126,9 +126,12 @@ def _find_columns(header, label_column, path, warnings):
                             f"{', '.join(repr(name) for name in passed_over)} not used{hint}")
     texts_missing = [(role, names) for role, names in missing if role != "label"]
     if len(texts_missing) < len(missing) or len(texts_missing) == 2:
-        wanted = "; ".join(f"{role} (accepted: {', '.join(names)}"
-                           + (", or another name given with --label-column)" if role == "label"
-                              and label_column is None else ")") for role, names in missing)
+        parts = {role: f"{role} (accepted: {', '.join(names)}"
+                 + (", or another name given with --label-column)" if role == "label" and label_column is None
+                    else ")") for role, names in missing}
+        if len(texts_missing) == 2:  # either one would do
+            parts = {"texts": f"{parts.pop('title')} or {parts.pop('abstract')}: at least one is needed", **parts}
+        wanted = "; ".join(parts.values())
         raise InputError(f"missing column(s) {wanted}; names are matched in any case, surrounding spaces "
                          f"ignored (found: {', '.join(repr(name) for name in header) or 'none'})", path=path,
                          line=1)

@@ -120,6 +120,7 @@ def test_neither_title_nor_abstract_is_an_error_naming_both(tmp_path):
     message = str(caught.value)
     assert "title (accepted: title, primary_title)" in message and "abstract (accepted: abstract" in message
     assert "label (accepted" not in message  # the label column is there
+    assert "at least one is needed" in message
 
 
 def test_simulate_runs_on_titles_alone(tmp_path):
