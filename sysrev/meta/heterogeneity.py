@@ -62,15 +62,18 @@ def _q_and_slope(yi, vi, tau2):
     return q_terms(yi, 1 / (vi + tau2[..., None]))
 
 
-def _root_in_bracket(equation, lo, hi, x, active):
+def _root_in_bracket(equation, lo, hi, x, active, scale=1.0):
     """Vectorised safeguarded Newton for a decreasing f with f(lo) > 0 ≥ f(hi) on the ``active`` rows
-    (hi may be infinite: an upper end not found yet, or the root itself).
+    (hi may be infinite: an upper end not found yet, or the root itself), to a step below 1e-13 of
+    ``scale`` + |x| (``scale``: the size of each row's variances, so a τ² of 1e-12 is found to as many digits
+    as one of 1).
 
     ``equation(rows, x)`` returns f and f' of the analyses ``rows`` at ``x``. A Newton step that leaves the
     bracket is replaced by bisection, so every active row converges; only unconverged rows are evaluated
     again, and inactive rows keep ``x``.
     """
     lo, hi, x = lo.copy(), hi.copy(), x.copy()
+    scale = np.broadcast_to(scale, x.shape)
     rows = np.flatnonzero(active)
     for _ in range(_MAX_ITER):
         if rows.size == 0:
@@ -85,7 +88,7 @@ def _root_in_bracket(equation, lo, hi, x, active):
         # bisect; while no upper end is known yet (a search started from a guess), double instead
         fallback = np.where(np.isinf(hi[rows]), 2 * x[rows] + 1, (lo[rows] + hi[rows]) / 2)
         nxt = np.where(f != 0, np.where(inside, newton, fallback), x[rows])
-        done = np.abs(nxt - x[rows]) <= _SCORING_TOL * (1 + np.abs(x[rows]))
+        done = np.abs(nxt - x[rows]) <= _SCORING_TOL * (scale[rows] + np.abs(x[rows]))
         x[rows] = nxt
         rows = rows[~done]
     return x
@@ -117,12 +120,13 @@ def solve_q_equation(yi, vi, target):
         return q - target[rows], slope
 
     at_zero = equation(np.arange(yi.shape[0]), np.zeros(yi.shape[0]))[0]
-    return decreasing_root(equation, at_zero, first_hi=np.maximum(1.0, np.ptp(yi, axis=-1) ** 2))
+    return decreasing_root(equation, at_zero, first_hi=np.maximum(1.0, np.ptp(yi, axis=-1) ** 2),
+                           scale=vi.min(axis=-1))
 
 
-def decreasing_root(equation, at_zero, *, first_hi=None, start=None):
+def decreasing_root(equation, at_zero, *, first_hi=None, start=None, scale=1.0):
     """The root τ² ≥ 0 of each row's decreasing ``equation`` (``equation(rows, tau2)`` → f, f'), 0 where
-    ``at_zero`` (f(0)) ≤ 0.
+    ``at_zero`` (f(0)) ≤ 0, to a precision relative to ``scale`` (the size of each row's variances).
 
     Given ``first_hi``, the bracket [0, first_hi] is widened until f(hi) < 0 and the bracketed Newton
     iteration starts at its lower end. Given ``start`` instead (a guess, such as the root of a similar
@@ -135,7 +139,7 @@ def decreasing_root(equation, at_zero, *, first_hi=None, start=None):
         start = lo
     else:
         hi = np.full(len(at_zero), np.inf)
-    return np.where(active, _root_in_bracket(equation, lo, hi, np.maximum(start, 0.0), active), 0.0)
+    return np.where(active, _root_in_bracket(equation, lo, hi, np.maximum(start, 0.0), active, scale), 0.0)
 
 
 def _centred_ss(yi):
@@ -208,20 +212,21 @@ def likelihood_terms(yi, wi, restricted):
     return yppy - sw, -2 * ypppy + sw2, sw2
 
 
-def _bracket_near(equation, x, step):
+def _bracket_near(equation, x, step, scale=1.0):
     """Brackets [lo, hi] with f(lo) > 0 > f(hi) next to ``x``, found by walking away from x in doubling steps.
 
     Rows with f(x) < 0 walk down (towards 0), rows with f(x) > 0 walk up, so the root nearest to x is
     bracketed. The first step is 4·|step| (the last step of the iteration that produced x), but at most a
     thousandth of x: the iteration stops at an absolute step below 1e-5, which on a small scale (τ² ≈ 1e-8) is
     far longer than τ² itself, and so long a first step jumps over the maximum and the sign change below it to
-    τ² = 0. ``found`` is False where f stays ≤ 0 all the way down to 0 (the maximum is on the boundary τ² = 0).
+    τ² = 0; at least 1e-10 of ``scale`` + x (``scale``: the size of the variances). ``found`` is False where f
+    stays ≤ 0 all the way down to 0 (the maximum is on the boundary τ² = 0).
     """
     everything = np.arange(len(x))
     f = equation(everything, x)[0]
     lo, hi = x.copy(), x.copy()
     found = f == 0
-    delta = np.maximum(4 * np.abs(step), 1e-10 * (1 + x))
+    delta = np.maximum(4 * np.abs(step), 1e-10 * (scale + x))
     delta = np.where(x > 0, np.minimum(delta, 1e-3 * x), delta)
     for direction in (-1, 1):
         rows = np.flatnonzero(f < 0) if direction < 0 else np.flatnonzero(f > 0)
@@ -257,13 +262,15 @@ def _likelihood_equation(yi, vi, restricted):
 def _maximum_likelihood(yi, vi, restricted):
     """(RE)ML τ² of each row of ``yi``/``vi`` (see :func:`maximise_likelihood`)."""
     return maximise_likelihood(_likelihood_equation(yi, vi, restricted),
-                               lambda tau2: _log_likelihood(yi, vi, tau2, restricted), _hedges(yi, vi))
+                               lambda tau2: _log_likelihood(yi, vi, tau2, restricted), _hedges(yi, vi),
+                               scale=vi.min(axis=-1))
 
 
-def maximise_likelihood(equation, log_likelihood, start):
+def maximise_likelihood(equation, log_likelihood, start, scale=1.0):
     """(RE)ML τ²: metafor's Fisher scoring from ``start`` (the HE value; with its step halving, so that the same
     maximum is found) to |Δτ²| < 1e-5, then the root of the likelihood equation next to that point, bracketed
-    and solved to full precision (τ² = 0 when the likelihood decreases from 0 up to it).
+    and solved to full precision relative to ``scale`` (the size of each analysis' variances, so that effects
+    in any units give the same digits), τ² = 0 when the likelihood decreases from 0 up to it.
 
     ``equation(rows, tau2)`` gives g, g' and the information of the analyses ``rows`` (:func:`likelihood_terms`)
     and ``log_likelihood(tau2)`` that of every analysis, so one analysis, a stack of them and the k
@@ -291,8 +298,9 @@ def maximise_likelihood(equation, log_likelihood, start):
         g, slope, _ = equation(rows, x)
         return g, slope
 
-    lo, hi, found = _bracket_near(root_equation, tau2, last_step)
-    tau2 = np.where(found, _root_in_bracket(root_equation, lo, hi, (lo + hi) / 2, found), 0.0)
+    scale = np.broadcast_to(np.asarray(scale, dtype=float), tau2.shape)
+    lo, hi, found = _bracket_near(root_equation, tau2, last_step, scale)
+    tau2 = np.where(found, _root_in_bracket(root_equation, lo, hi, (lo + hi) / 2, found, scale), 0.0)
     ll_zero, ll_hat = log_likelihood(np.zeros_like(tau2)), log_likelihood(tau2)
     return np.where((ll_zero - ll_hat > _LL0_TOL) & (tau2 > _LL0_THRESHOLD), 0.0, tau2)
 

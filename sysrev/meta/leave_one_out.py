@@ -87,7 +87,8 @@ def _tau2_without_each(fits, y, v, method, sw0, q, trace):
     def equation(rows, tau2):
         return fits.evaluate(lambda yi, wi: likelihood_terms(yi, wi, restricted), rows, tau2)
 
-    return maximise_likelihood(equation, lambda tau2: fits.log_likelihood(tau2, restricted), hedges)
+    return maximise_likelihood(equation, lambda tau2: fits.log_likelihood(tau2, restricted), hedges,
+                               scale=v.min())
 
 
 def _q_profile_without_each(fits, y, v, q, level):
@@ -107,7 +108,7 @@ def _q_root(fits, q, target, start):
         value, slope = fits.evaluate(q_terms, rows, tau2)
         return value - target, slope
 
-    return decreasing_root(equation, q - target, start=np.full(len(q), float(start)))
+    return decreasing_root(equation, q - target, start=np.full(len(q), float(start)), scale=fits.v.min())
 
 
 class Omissions:

@@ -24,9 +24,8 @@ import numpy as np
 from scipy import optimize, stats
 
 from sysrev.errors import SysrevError
-from sysrev.meta.heterogeneity import _LL0_THRESHOLD, _LL0_TOL  # metafor's τ² = 0 check, shared
+from sysrev.meta.heterogeneity import maximise_likelihood
 
-_MAX_ITER = 1000
 _TESTS = ("z", "hksj", "lm")
 
 
@@ -64,17 +63,22 @@ def _pm_root(yi, vi, X, target):
                            rtol=4 * np.finfo(float).eps)
 
 
-def _likelihood_equation(yi, vi, X, tau2, restricted):
-    """g(τ²) = yᵀPPy − tr P (REML) or − Σw (ML), and the Fisher-scoring information tr(PP) or Σw²."""
+def _likelihood_terms(yi, vi, X, tau2, restricted):
+    """g(τ²) = yᵀPPy − tr P (REML) or − Σw (ML), its derivative −2yᵀPPPy + tr(PP) (or + Σw²), and the
+    Fisher-scoring information tr(PP) (or Σw²): the terms :func:`sysrev.meta.heterogeneity.likelihood_terms`
+    gives for the intercept-only model (P is symmetric, so yᵀPPy = |Py|² and yᵀPPPy = (Py)ᵀP(Py))."""
     proj, w = _projection(vi, X, tau2)
-    pp = proj @ proj
+    py = proj @ yi
+    yppy, ypppy = py @ py, py @ proj @ py
     if restricted:
-        return yi @ pp @ yi - np.trace(proj), np.trace(pp)
-    return yi @ pp @ yi - w.sum(), (w**2).sum()
+        tr_pp = float(np.sum(proj * proj))
+        return yppy - np.trace(proj), -2 * ypppy + tr_pp, tr_pp
+    sw2 = float((w**2).sum())
+    return yppy - w.sum(), -2 * ypppy + sw2, sw2
 
 
 def _log_likelihood(yi, vi, X, tau2, restricted):
-    """The (RE)ML log-likelihood at ``tau2``, constants dropped (they cancel in the comparison below)."""
+    """The (RE)ML log-likelihood at ``tau2``, constants dropped (they cancel in the comparison with τ² = 0)."""
     ll = -0.5 * np.log(vi + tau2).sum() - 0.5 * _rss(yi, vi, X, tau2)
     if restricted:
         w = 1 / (vi + tau2)
@@ -83,51 +87,18 @@ def _log_likelihood(yi, vi, X, tau2, restricted):
 
 
 def _maximum_likelihood(yi, vi, X, start, restricted):
-    """(RE)ML τ²: metafor's Fisher scoring (step halving at 0) to |Δτ²| < 1e-5, then the root of the
-    likelihood equation next to that point by Brent's method (τ² = 0 if g ≤ 0 all the way down to 0).
+    """(RE)ML τ² by the algorithm the intercept-only model and the leave-one-out fits use
+    (:func:`sysrev.meta.heterogeneity.maximise_likelihood`: metafor's Fisher scoring from ``start``, the root
+    of the likelihood equation next to where it stops, and metafor's check that it beats τ² = 0), run on this
+    one regression."""
 
-    The likelihood need not be unimodal: a root found away from 0 is kept only if it beats τ² = 0, as
-    metafor's rma.uni checks (its ``tol`` and ``threshold``), so both agree on the global maximum.
-    """
-    tau2 = _likelihood_root(yi, vi, X, start, restricted)
-    if tau2 > _LL0_THRESHOLD and (_log_likelihood(yi, vi, X, 0.0, restricted)
-                                  - _log_likelihood(yi, vi, X, tau2, restricted) > _LL0_TOL):
-        return 0.0
-    return tau2
+    def equation(rows, tau2):
+        return tuple(np.array([value]) for value in _likelihood_terms(yi, vi, X, float(tau2[0]), restricted))
 
+    def log_likelihood(tau2):
+        return np.array([_log_likelihood(yi, vi, X, float(tau2[0]), restricted)])
 
-def _likelihood_root(yi, vi, X, start, restricted):
-    """The root of the likelihood equation that Fisher scoring from ``start`` leads to (0 at the boundary)."""
-
-    def g(t):
-        return _likelihood_equation(yi, vi, X, t, restricted)[0]
-
-    tau2, step = start, 0.0
-    for _ in range(_MAX_ITER):
-        value, information = _likelihood_equation(yi, vi, X, tau2, restricted)
-        step = value / information
-        while tau2 + step < 0:  # τ² stays ≥ 0: halve the step, or stay at 0 when already there
-            step = step / 2 if tau2 > 0 else 0.0
-        tau2 += step
-        if abs(step) < 1e-5:
-            break
-    value = g(tau2)
-    if value == 0:
-        return tau2
-    # Walk away from tau2 in doubling steps until g changes sign, from a first step small against τ² and the
-    # variances (so on any scale): a first step as long as Fisher's last one can jump over a root and the
-    # sign change below it to τ² = 0 (then 0 would be returned while a better maximum lies in between).
-    delta = 1e-8 * (tau2 + vi.min())
-    edge = tau2
-    for _ in range(200):
-        other = max(tau2 - delta, 0.0) if value < 0 else tau2 + delta
-        if (g(other) > 0) == (value < 0):
-            lo, hi = (other, edge) if value < 0 else (edge, other)
-            return optimize.brentq(g, lo, hi, xtol=1e-15 * vi.min(), rtol=4 * np.finfo(float).eps)
-        if other == 0.0:
-            return 0.0
-        edge, delta = other, 2 * delta
-    raise ArithmeticError("no root of the likelihood equation found")
+    return float(maximise_likelihood(equation, log_likelihood, [start], scale=vi.min())[0])
 
 
 def estimate_tau2(yi, vi, X, method):

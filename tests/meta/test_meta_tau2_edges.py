@@ -76,9 +76,9 @@ SCORING = [(case, method) for case in REFERENCE["cases"] for method, value in ca
 def test_fisher_scoring_stops_where_metafor_stops_by_default(case, method, monkeypatch):
     stops = []
 
-    def bracket_near(equation, x, step):  # the scoring result is where the exact root search starts
+    def bracket_near(equation, x, step, scale):  # the scoring result is where the exact root search starts
         stops.append(x.copy())
-        return real(equation, x, step)
+        return real(equation, x, step, scale)
 
     real = heterogeneity._bracket_near
     monkeypatch.setattr(heterogeneity, "_bracket_near", bracket_near)
