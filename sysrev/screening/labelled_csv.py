@@ -46,7 +46,8 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
 
     ``label_column`` names the label column (any case, surrounding spaces ignored); without it the first of
     :data:`LABEL_NAMES` present is used. Errors name the file and the line of the first bad row; labels are
-    0 or 1 (``1.0``/``0.0`` too), anything else, an empty cell included, is an error.
+    0 or 1 (``1.0``/``0.0``, yes/no, y/n and true/false too, in any case), anything else, an empty cell
+    included, is an error (a simulation needs every record's label).
     """
     path = Path(path)
     try:
@@ -69,8 +70,8 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
             value = _cell(row, label).strip()
             decision = _label(value)
             if decision is None:
-                raise InputError(f"{header[label].strip()} must be 0 or 1, found {value!r}", path=path,
-                                 line=reader.line_num)
+                raise InputError(f"{header[label].strip()} must be 0 or 1 (or yes/no, true/false), found {value!r}",
+                                 path=path, line=reader.line_num)
             texts.append(" ".join(cell for cell in (_cell(row, title), _cell(row, abstract)) if cell))
             labels.append(decision)
     except csv.Error as exc:
@@ -147,8 +148,15 @@ def _cell(row, index) -> str:
     return row[index] if index is not None and index < len(row) else ""
 
 
+# Label words: ASReview LAB's (asreview/data/utils.py, ``standardize_included_label``: yes/no, y/n) and the
+# booleans Excel and pandas write (TRUE/FALSE); compared in any case.
+LABEL_WORDS = {"yes": 1, "y": 1, "true": 1, "no": 0, "n": 0, "false": 0}
+
+
 def _label(value: str):
-    """1 or 0 for a label cell holding 1 or 0 (``1.0``/``0.0`` too), else None."""
+    """1 or 0 for a label cell holding 1 or 0 (``1.0``/``0.0`` too) or one of :data:`LABEL_WORDS`, else None."""
+    if value.lower() in LABEL_WORDS:
+        return LABEL_WORDS[value.lower()]
     try:
         number = float(value)
     except ValueError:

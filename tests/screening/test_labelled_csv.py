@@ -170,18 +170,24 @@ def test_cli_prints_the_encoding_warning_on_stderr_and_json_on_stdout(tmp_path):
 
 # --- the errors that stay ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("cell", "shown"), [("", "''"), ("yes", "'yes'"), ("1.5", "'1.5'"), ("2", "'2'"),
-                                             ("nan", "'nan'")])
+@pytest.mark.parametrize(("cell", "shown"), [("", "''"), ("maybe", "'maybe'"), ("1.5", "'1.5'"), ("2", "'2'"),
+                                             ("nan", "'nan'"), ("-1", "'-1'")])
 def test_a_label_other_than_0_or_1_stops_with_file_and_line(tmp_path, cell, shown):
     path = _write(tmp_path, f'title,abstract,included\nA,B,1\n"C\nwith a line break",D,{cell}\n')
     with pytest.raises(InputError) as caught:
         read_labelled_csv(path)
-    assert str(caught.value) == f"{path}, line 4: included must be 0 or 1, found {shown}"
+    assert str(caught.value) == f"{path}, line 4: included must be 0 or 1 (or yes/no, true/false), found {shown}"
+
+
+def test_label_words_of_asreview_and_excel_in_any_case(tmp_path):
+    # ASReview LAB maps yes/no/y/n to 1/0; Excel and pandas write booleans as TRUE/FALSE.
+    rows = "".join(f"T{i},A{i},{word}\n" for i, word in enumerate(["yes", "No", "Y", "n", "TRUE", "False"]))
+    assert read_labelled_csv(_write(tmp_path, "title,abstract,included\n" + rows)).labels == [1, 0, 1, 0, 1, 0]
 
 
 def test_float_labels_and_short_rows(tmp_path):
     assert read_labelled_csv(_write(tmp_path, "title,abstract,label\nA,B,1.0\nC,D, 0.0 \n")).labels == [1, 0]
-    with pytest.raises(InputError, match="line 3: label must be 0 or 1, found ''"):
+    with pytest.raises(InputError, match=r"line 3: label must be 0 or 1 \(or yes/no, true/false\), found ''"):
         read_labelled_csv(_write(tmp_path, "title,abstract,label\nA,B,1\nC,D\n"))
 
 
