@@ -49,7 +49,7 @@ def load_references(path, *, source=None, format=None, allow_truncated=False) ->
         raise InputError("is a folder, not a reference file", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
-    _refuse_binary(data, path)
+    refuse_binary(data, path)
     decoded = decode_bytes(data, name=str(path))
     if format is not None and format not in FORMATS:
         raise InputError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}", path=path)
@@ -71,21 +71,24 @@ def load_references(path, *, source=None, format=None, allow_truncated=False) ->
     return parsed
 
 
-# Binary files people try to import, by their first bytes, with what to do instead.
+# Binary files people try to import (or simulate on), by their first bytes, with what to do instead ({use}: the
+# command's verb, "import" or "simulate on").
 _BINARY_SIGNATURES = (
-    (b"PK\x03\x04", "an Excel workbook or ZIP archive: save the sheet as CSV (UTF-8), or unzip, and import that"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel/Word file: save it as CSV (UTF-8) and import that"),
+    (b"PK\x03\x04", "an Excel workbook or ZIP archive: save the sheet as CSV (UTF-8), or unzip, and {use} that"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel/Word file: save it as CSV (UTF-8) and {use} that"),
     (b"%PDF", "a PDF: export the references from the database as RIS, NBIB, BibTeX or CSV instead"),
     (b"SQLite format 3", "a database file (an EndNote .enl library?): export the library from EndNote as XML "
-                         "or RIS and import that"),
+                         "or RIS and {use} that"),
     (b"\x1f\x8b", "a gzip archive: decompress it first"),
 )
 
 
-def _refuse_binary(data: bytes, path) -> None:
+def refuse_binary(data: bytes, path, use: str = "import") -> None:
+    """An :class:`InputError` saying what to do instead when ``data`` starts like a binary file (a workbook,
+    archive, PDF or database) rather than text."""
     for signature, advice in _BINARY_SIGNATURES:
         if data.startswith(signature):
-            raise InputError(f"this is {advice}", path=path)
+            raise InputError(f"this is {advice.format(use=use)}", path=path)
 
 
 def _read_xml(kind, data, path, source) -> ParsedFile:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysrev.errors import InputError
+from sysrev.formats import refuse_binary
 from sysrev.formats.decode import decode_bytes
 
 TITLE_NAMES = ("title", "primary_title")
@@ -54,6 +55,7 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
+    refuse_binary(data, path, use="simulate on")
     decoded = decode_bytes(data, name=str(path))
     if decoded.cut_mid_character:
         raise InputError("the file ends in the middle of a UTF-8 character: it looks cut off (an interrupted "
@@ -62,7 +64,11 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
     reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=_delimiter(decoded.text))
     try:
         header = next(reader, [])
-        title, abstract, label = _find_columns(header, label_column, path, warnings)
+        try:
+            title, abstract, label = _find_columns(header, label_column, path, warnings)
+        except InputError:
+            _refuse_reference_file(decoded.text, path)
+            raise
         texts, labels = [], []
         for row in reader:
             if not row:
@@ -79,6 +85,24 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
     if not texts:
         raise InputError("no data rows", path=path)
     return LabelledSet(texts, labels, warnings)
+
+
+def _refuse_reference_file(text: str, path) -> None:
+    """An InputError naming the format when ``text`` is a reference file (RIS, MEDLINE, BibTeX …) rather than
+    a CSV: its missing columns would say nothing useful."""
+    from sysrev.formats.detect import detect_format
+
+    try:
+        kind = detect_format(text, path=path)
+    except InputError:
+        return
+    names = {"ris": "RIS", "nbib": "MEDLINE/NBIB", "bibtex": "BibTeX", "endnote_xml": "EndNote XML",
+             "pubmed_xml": "PubMed XML", "wos": "Web of Science", "endnote_tagged": "EndNote tagged",
+             "csl_json": "CSL-JSON"}
+    if kind != "csv":
+        raise InputError(f"this is a reference file ({names.get(kind, kind)}), not a CSV: simulate reads a CSV with "
+                         "title, abstract and 0/1 label columns (ASReview LAB, Rayyan and Covidence export one)",
+                         path=path)
 
 
 def _delimiter(text: str) -> str:

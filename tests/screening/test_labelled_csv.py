@@ -198,3 +198,19 @@ def test_a_header_without_rows_and_a_file_cut_mid_character(tmp_path):
     (tmp_path / "cut.csv").write_bytes(cut)
     with pytest.raises(InputError, match="cut off"):
         read_labelled_csv(tmp_path / "cut.csv")
+
+
+@pytest.mark.parametrize(("text", "named"), [("TY  - JOUR\nTI  - Nerve block\nER  - \n", "RIS"),
+                                             ("@article{a1,\n  title = {Nerve block}\n}\n", "BibTeX")])
+def test_a_reference_file_is_named_as_such_not_as_missing_columns(tmp_path, text, named):
+    with pytest.raises(InputError, match=rf"this is a reference file \({named}\), not a CSV: simulate reads a CSV"):
+        read_labelled_csv(_write(tmp_path, text, name="refs.txt"))
+
+
+def test_a_workbook_is_refused_with_what_to_do(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "labels.xlsx", "w") as workbook:
+        workbook.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(InputError, match=r"Excel workbook .*save the sheet as CSV \(UTF-8\).* and simulate on that"):
+        read_labelled_csv(tmp_path / "labels.xlsx")
