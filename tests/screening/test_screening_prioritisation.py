@@ -367,7 +367,7 @@ def test_after_the_last_included_record_the_rest_follow_one_last_ranking():
 
 def test_simulate_reports_bad_labels_with_file_and_line(tmp_path):
     data = tmp_path / "data.csv"
-    data.write_text("title,abstract,label_included\nA,B,1\nC,D,yes\n")
+    data.write_text("title,abstract,label_included\nA,B,1\nC,D,maybe\n")
     result = CliRunner().invoke(cli, ["screen", "simulate", str(data), "--out", str(tmp_path / "o.csv")])
-    assert result.exit_code == 2 and "line 3" in result.output and "'yes'" in result.output
+    assert result.exit_code == 2 and "line 3" in result.output and "'maybe'" in result.output
     assert not (tmp_path / "o.csv").exists()
