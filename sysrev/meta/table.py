@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+#: Long names of the effect measures, as RevMan 5 heads the effect column (the table, the plots' titles).
 MEASURE_NAMES = {
     "MD": "Mean Difference",
     "SMD": "Std. Mean Difference",
@@ -20,6 +21,7 @@ MEASURE_NAMES = {
     "PETO": "Peto Odds Ratio",
     "GEN": "Estimate",
 }
+#: Short names of the pooling methods, as in RevMan's "M-H, Fixed, 95% CI".
 METHOD_NAMES = {"IV": "IV", "MH": "M-H", "PETO": "Peto"}
 
 

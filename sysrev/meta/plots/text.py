@@ -9,21 +9,9 @@ import math
 
 import numpy as np
 
+from sysrev.meta.table import MEASURE_NAMES, METHOD_NAMES
+
 MINUS = "\u2212"
-
-#: Long names of the effect measures, as RevMan 5 heads the effect column.
-MEASURE_NAMES = {
-    "MD": "Mean Difference",
-    "SMD": "Std. Mean Difference",
-    "RR": "Risk Ratio",
-    "OR": "Odds Ratio",
-    "RD": "Risk Difference",
-    "PETO": "Peto Odds Ratio",
-    "GEN": "Estimate",
-}
-
-#: Short names of the pooling methods, as in RevMan's "M-H, Fixed, 95% CI".
-METHOD_NAMES = {"IV": "IV", "MH": "M-H", "PETO": "Peto"}
 
 #: Measures analysed on the log scale and reported as ratios (the null is 1, the axis is logarithmic).
 RATIO_MEASURES = frozenset({"RR", "OR", "PETO"})
