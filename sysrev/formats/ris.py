@@ -42,6 +42,7 @@ from sysrev.formats.fields import (
     scopus_eid,
 )
 from sysrev.formats.result import ParsedFile, Truncation
+from sysrev.formats.rispy_tags import keep_every_tag
 
 # Standard tag line: two characters, two spaces (or a tab), a hyphen, then a space and the value (or nothing).
 _TAG_LINE = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])(?:  |\t)-(?: (?P<value>.*))?$")
@@ -86,16 +87,8 @@ _PUBMED_HINTS = re.compile(r"\b(NLM|PubMed|MEDLINE)\b", re.IGNORECASE)
 class _TagCollector(rispy.RisParser):
     """rispy's parser with every tag kept under its own name as a list (repeats and continuations kept)."""
 
-    class _EveryTag:
-        def __contains__(self, tag):
-            return True
-
-    class _Identity(dict):
-        def __missing__(self, tag):
-            return tag
-
     def __init__(self, tag_line):
-        super().__init__(mapping=self._Identity(), list_tags=self._EveryTag(), delimiter_tags_mapping={})
+        super().__init__(**keep_every_tag(), delimiter_tags_mapping={})
         self._tag_line = tag_line
 
     def parse_line(self, line):

@@ -19,6 +19,7 @@ from sysrev.errors import InputError
 from sysrev.formats.decode import split_lines
 from sysrev.formats.fields import as_list, build_record, first, join_pages
 from sysrev.formats.result import ParsedFile, Truncation
+from sysrev.formats.rispy_tags import keep_every_tag
 
 _MAPPED = {"PT", "UT", "AN", "TI", "AB", "AF", "AU", "CA", "PY", "EY", "EA", "SO", "JI", "J9", "VL", "IS", "BP",
            "EP", "AR", "DI", "PM", "SN", "EI", "LA", "DT", "DE", "ID"}
@@ -28,16 +29,8 @@ _OUTSIDE = {"FN", "VR", "EF"}
 class _TagCollector(rispy.WokParser):
     """rispy's WoS parser with every tag kept under its own name, as a list."""
 
-    class _EveryTag:
-        def __contains__(self, tag):
-            return True
-
-    class _Identity(dict):
-        def __missing__(self, tag):
-            return tag
-
     def __init__(self):
-        super().__init__(mapping=self._Identity(), list_tags=self._EveryTag(), ignore=sorted(_OUTSIDE))
+        super().__init__(**keep_every_tag(), ignore=sorted(_OUTSIDE))
 
 
 def _is_tag_line(line: str) -> bool:
