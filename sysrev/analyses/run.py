@@ -23,9 +23,9 @@ import pandas as pd
 
 from sysrev.analyses.assemble import AnalysisData, assemble, relative_path
 from sysrev.analyses.citations import load_citations
-from sysrev.analyses.spec import AnalysisSpec, load_analyses
+from sysrev.analyses.spec import AnalysisSpec, select_analyses
 from sysrev.analyses.targets import compare, consistency
-from sysrev.errors import InputError, SysrevError
+from sysrev.errors import InputError
 from sysrev.extraction.table import load_extraction
 from sysrev.fileio import atomic_write_json
 from sysrev.meta import meta_analysis
@@ -181,14 +181,7 @@ def _plot(project, outcome: AnalysisOutcome, rob: dict | None) -> list[Path]:
 
 def run_project(project, names=(), *, write: bool = True) -> list[AnalysisOutcome]:
     """Run the project's analyses (all, or those in ``names``); with ``write``, save results and forest plots."""
-    specs = load_analyses(project)
-    if names:
-        known = {spec.name for spec in specs}
-        unknown = [name for name in names if name not in known]
-        if unknown:
-            raise SysrevError(f"no analysis named {', '.join(map(repr, unknown))} in {project.analyses_path} "
-                              f"(defined: {', '.join(spec.name for spec in specs)})")
-        specs = [spec for spec in specs if spec.name in names]
+    specs = select_analyses(project, names)
     rows = load_extraction(project)
     outcomes = [run_analysis(spec, rows) for spec in specs]
     citations = load_citations(project)

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from sysrev.analyses.targets import TARGET_FIELDS, PrintedValue, Target
 from sysrev.config_schema import ensure_valid
-from sysrev.errors import InputError
+from sysrev.errors import InputError, SysrevError
 from sysrev.project import load_toml
 
 CONTINUOUS = ("MD", "SMD")
@@ -346,6 +346,20 @@ def _parse_one(name: str, raw, arms, loc: _Locator) -> AnalysisSpec:
         path=loc.path, line=loc.line("analyses", name),
     )
     return AnalysisSpec(**values)
+
+
+def select_analyses(project, names=()) -> list[AnalysisSpec]:
+    """The project's analyses named in ``names`` (all of them when it is empty), in file order; a name that
+    is not defined is an error naming it and listing the analyses there are."""
+    specs = load_analyses(project)
+    if not names:
+        return specs
+    known = {spec.name for spec in specs}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise SysrevError(f"no analysis named {', '.join(map(repr, unknown))} in {project.analyses_path} "
+                          f"(defined: {', '.join(spec.name for spec in specs)})")
+    return [spec for spec in specs if spec.name in names]
 
 
 def load_analyses(project) -> list[AnalysisSpec]:

@@ -19,7 +19,7 @@ import io
 from sysrev import __version__
 from sysrev.analyses.assemble import assemble
 from sysrev.analyses.run import pool
-from sysrev.analyses.spec import AnalysisSpec, load_analyses
+from sysrev.analyses.spec import AnalysisSpec, select_analyses
 from sysrev.errors import SysrevError
 from sysrev.extraction.table import load_extraction
 
@@ -30,12 +30,7 @@ RATIO_MEASURES = ("RR", "OR", "PETO")
 
 def analysis_spec(project, name: str) -> AnalysisSpec:
     """The analysis called ``name``, or an error listing the analyses there are."""
-    specs = load_analyses(project)
-    for spec in specs:
-        if spec.name == name:
-            return spec
-    raise SysrevError(f"no analysis named {name!r} in {project.analyses_path} "
-                      f"(defined: {', '.join(s.name for s in specs)})")
+    return select_analyses(project, [name])[0]
 
 
 def analysis_rows(project, spec: AnalysisSpec) -> list[dict]:

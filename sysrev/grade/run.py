@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysrev.analyses.run import run_analysis
-from sysrev.analyses.spec import load_analyses
-from sysrev.errors import SysrevError
+from sysrev.analyses.spec import select_analyses
 from sysrev.extraction.table import load_extraction
 from sysrev.grade.evidence import Evidence, gather
 from sysrev.grade.files import GradeFile, grade_path, read_grade_file, refresh, write_grade_file
@@ -37,14 +36,7 @@ def _units(rows, outcome: str) -> str:
 
 def evidence_for(project, names=()) -> list[Evidence]:
     """Every analysis's (or those named) evidence and proposals, computed from the extraction files."""
-    specs = load_analyses(project)
-    if names:
-        known = {spec.name for spec in specs}
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            raise SysrevError(f"no analysis named {', '.join(map(repr, unknown))} in {project.analyses_path} "
-                              f"(defined: {', '.join(spec.name for spec in specs)})")
-        specs = [spec for spec in specs if spec.name in names]
+    specs = select_analyses(project, names)
     rows = load_extraction(project)
     out = []
     for spec in specs:
