@@ -53,7 +53,12 @@ def clean_text(value) -> str:
     if value is None:
         return ""
     text = str(value)
-    if not text.isascii():
+    if text.isascii():
+        # Most values arrive clean (readers clean a field, then the mapping cleans it again): printable ASCII
+        # holds no white space but the space, so without a double or an outer space there is nothing to do.
+        if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+            return text
+    else:
         text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text.replace("\u00a0", " ")))
     return _WS.sub(" ", text).strip()
 
@@ -87,8 +92,8 @@ def strip_markup(value) -> str:
     text ``<i>``; the text inside tags (e.g. MathML ``<mi>x</mi>``) is kept.
     """
     text = clean_text(value)
-    if not text:
-        return ""
+    if "<" not in text and "&" not in text:  # no tag and no entity: already what the steps below would give
+        return text
     text = _BLOCK_TAG.sub(" ", text)
     text = _TAG.sub("", text)
     return clean_text(html.unescape(text))

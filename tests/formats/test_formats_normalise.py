@@ -190,3 +190,35 @@ def test_is_plain_number_is_exactly_what_int_reads_as_ascii_digits(text):
     if expected:
         assert int(text) >= 0
     assert not is_plain_number("²") and not is_plain_number("١٢") and is_plain_number("012")
+
+
+# The definitions clean_text and strip_markup must keep while they skip work on values that are already
+# clean (their fast paths): NBSP to a space, invisible characters dropped, NFC, white space collapsed and
+# trimmed; then block tags to a space, inline tags dropped, entities decoded, cleaned again.
+def _clean_by_definition(text):
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", re.sub("[\u200b\u2060\ufeff\u00ad]", "", text.replace("\u00a0", " ")))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _strip_by_definition(text):
+    import html
+
+    from sysrev import normalise
+
+    text = _clean_by_definition(text)
+    text = normalise._TAG.sub("", normalise._BLOCK_TAG.sub(" ", text))
+    return _clean_by_definition(html.unescape(text))
+
+
+_PIECES = list("ab <>/&;#x1p \t\n\r\x0b\x0c\x1c\x1f\x7f\u00a0\u200b\u00ad\u2028e\u0301\u00e9") + [
+    "<i>", "</p>", "&amp;", "&lt;", "  "]
+_MESSY = st.lists(st.sampled_from(_PIECES), max_size=20).map("".join)
+
+
+@given(st.one_of(_MESSY, st.text(max_size=40)))
+def test_clean_text_and_strip_markup_keep_their_definitions(text):
+    assert clean_text(text) == _clean_by_definition(text)
+    assert strip_markup(text) == _strip_by_definition(text)
