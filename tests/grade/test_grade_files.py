@@ -193,3 +193,14 @@ def test_non_randomised_design_adds_the_upgrading_domains(tmp_path):
     # RR 0.49: 1 / 0.49 = 2.04-fold, at least two-fold (GRADE 9) -> large
     assert grade.domains["large_effect"].proposed == "large"
     assert grade.domains["dose_response"].proposed.startswith("none")
+
+
+def test_grade_names_an_unknown_analysis_and_writes_nothing(tmp_path):
+    project = copy_example(BCG, tmp_path / "bcg")
+    grade_dir = project / "analysis" / "grade"
+    before = {p.name: p.read_bytes() for p in grade_dir.glob("*.toml")} if grade_dir.exists() else {}
+    result = _grade(project, "tb", "nope")
+    assert result.exit_code == 2
+    assert "no analysis named 'nope'" in result.output and "(defined: tb" in result.output
+    after = {p.name: p.read_bytes() for p in grade_dir.glob("*.toml")} if grade_dir.exists() else {}
+    assert after == before
