@@ -37,16 +37,51 @@ def h0_pvalue(labels, n_total: int, recall_target: float = 0.95) -> float:
     relevant record, and the whole sequence.
     """
     labels = np.asarray(labels, dtype=np.int64)
-    seen = len(labels)
-    if seen == 0:
+    if len(labels) == 0:
         return 1.0
+    return float(_tail_pvalues(labels, _tail_sizes(labels, n_total), n_total, recall_target,
+                               int(labels.sum())).min())
+
+
+def h0_rejected(labels, n_total: int, recall_target: float = 0.95, confidence: float = 0.95) -> bool:
+    """True when :func:`h0_pvalue` is below 1 − ``confidence``: the same answer, computed only for the tails
+    that could give it.
+
+    A tail holding more relevant records than its draws are expected to hold cannot have a small p-value:
+    by Cantelli's inequality, P(X ≥ k + 1) ≤ σ² / (σ² + (k + 1 − μ)²) for k + 1 > μ (μ and σ² the mean and
+    variance of the hypergeometric X), so P(X ≤ k) is at least α once that bound is at most 1 − α. In a
+    screening that still finds relevant records, most tails are such tails; only the others are summed.
+    """
+    labels = np.asarray(labels, dtype=np.int64)
+    if len(labels) == 0:
+        return False
+    alpha = 1 - confidence
+    sizes = _tail_sizes(labels, n_total)
+    in_tail, urn, k_hat = _tail_urns(labels, sizes, n_total, recall_target, int(labels.sum()))
+    if (k_hat > urn).any():  # H0 would need more relevant records than the urn holds: p = 0
+        return True
+    share = k_hat / urn
+    mean = sizes * share
+    variance = sizes * share * (1 - share) * np.divide(urn - sizes, urn - 1, out=np.zeros(len(urn)), where=urn > 1)
+    excess = in_tail + 1 - mean
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bound = variance / (variance + excess**2)
+    # a margin of 1e-9 keeps rounding in the bound from passing over a tail whose p-value is just below alpha
+    undecided = ~((excess > 0) & (bound <= (1 - alpha) * (1 - 1e-9)))
+    if not undecided.any():
+        return False
+    p = hypergeom_cdf(in_tail[undecided], urn[undecided], k_hat[undecided], sizes[undecided])
+    return bool(p.min() < alpha)
+
+
+def _tail_sizes(labels, n_total):
+    """The tail sizes :func:`h0_pvalue` tests: the tails that start just after a relevant record, and the
+    whole sequence."""
+    seen = len(labels)
     if seen > n_total:
         raise ValueError(f"{seen} records screened out of {n_total}")
-    r_seen = int(labels.sum())
-    relevant_at = np.flatnonzero(labels)
-    sizes = np.unique(np.append(seen - 1 - relevant_at, seen))  # tails starting just after a relevant record
-    sizes = sizes[sizes > 0]
-    return float(_tail_pvalues(labels, sizes, n_total, recall_target, r_seen).min())
+    sizes = np.unique(np.append(seen - 1 - np.flatnonzero(labels), seen))
+    return sizes[sizes > 0]
 
 
 def first_firing(labels, n_total: int, recall_target: float = 0.95, confidence: float = 0.95,
@@ -60,10 +95,9 @@ def first_firing(labels, n_total: int, recall_target: float = 0.95, confidence: 
     record is tested at its end, and only a stretch whose end fires is searched by bisection.
     """
     labels = np.asarray(labels, dtype=np.int64)
-    alpha = 1 - confidence
 
     def fires(i):
-        return h0_pvalue(labels[:i], n_total, recall_target) < alpha
+        return h0_rejected(labels[:i], n_total, recall_target, confidence)
 
     starts = [start + 1] + [int(i) + 1 for i in np.flatnonzero(labels[start + 1:]) + start + 1]
     for first, after in zip(starts, starts[1:] + [len(labels) + 1]):
@@ -86,11 +120,17 @@ def tail_pvalues(labels, n_total: int, recall_target: float = 0.95) -> np.ndarra
     return _tail_pvalues(labels, np.arange(1, len(labels) + 1), n_total, recall_target, int(labels.sum()))
 
 
-def _tail_pvalues(labels, sizes, n_total, recall_target, r_seen):
-    seen = len(labels)
-    in_tail = np.concatenate(([0], labels[::-1].cumsum()))[sizes]  # relevant records in each tail
-    urn = n_total - seen + sizes  # the tail plus everything still unscreened
+def _tail_urns(labels, sizes, n_total, recall_target, r_seen):
+    """Per tail of ``sizes``: the relevant records in it (k), its urn (the tail plus everything still
+    unscreened) and the relevant records H0 needs in that urn (K)."""
+    in_tail = np.concatenate(([0], labels[::-1].cumsum()))[sizes]
+    urn = n_total - len(labels) + sizes
     k_hat = np.floor(r_seen / recall_target - (r_seen - in_tail) + 1).astype(np.int64)
+    return in_tail, urn, k_hat
+
+
+def _tail_pvalues(labels, sizes, n_total, recall_target, r_seen):
+    in_tail, urn, k_hat = _tail_urns(labels, sizes, n_total, recall_target, r_seen)
     impossible = k_hat > urn  # H0 would need more relevant records than the urn holds
     p = hypergeom_cdf(in_tail, urn, np.minimum(k_hat, urn), sizes)
     return np.where(impossible, 0.0, p)
@@ -164,11 +204,10 @@ def more_draws_needed(labels, n_total: int, recall_target: float = 0.95, confide
     (0: it can be claimed now). Draws beyond the unscreened records are impossible: screening everything
     always lets it be claimed."""
     labels = list(labels)
-    alpha = 1 - confidence
     remaining = n_total - len(labels)
 
     def fires(extra):
-        return h0_pvalue(labels + [0] * extra, n_total, recall_target) < alpha
+        return h0_rejected(labels + [0] * extra, n_total, recall_target, confidence)
 
     if fires(0) or remaining <= 0:
         return 0

@@ -20,6 +20,7 @@ from sysrev.screening.state import load_screening
 from sysrev.screening.stopping import (
     first_firing,
     h0_pvalue,
+    h0_rejected,
     hypergeom_cdf,
     more_draws_needed,
     stopping_status,
@@ -71,6 +72,32 @@ def test_first_firing_is_the_first_record_after_which_the_rule_fires(flags, unsc
     brute = next((i for i in range(start + 1, len(labels) + 1)
                   if h0_pvalue(np.asarray(labels[:i]), total, target) < 0.05), None)
     assert first_firing(labels, total, target, 0.95, start=start) == brute
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.booleans(), min_size=0, max_size=300), st.floats(0.0, 1.0), st.integers(0, 400),
+       st.sampled_from([0.8, 0.9, 0.95, 0.99]), st.sampled_from([0.5, 0.9, 0.95, 0.99]))
+def test_h0_rejected_gives_the_answer_of_the_smallest_pvalue(flags, tail_share, unscreened, target, confidence):
+    """h0_rejected skips the tails Cantelli's inequality clears; its answer must be h0_pvalue's. The
+    sequences end in a run of irrelevant records of any length, where the rule is close to firing."""
+    import numpy as np
+
+    labels = [int(f) for f in flags]
+    labels += [0] * int(tail_share * 3 * len(labels))
+    total = len(labels) + unscreened
+    assert h0_rejected(labels, total, target, confidence) == (h0_pvalue(np.asarray(labels), total, target)
+                                                              < 1 - confidence)
+
+
+def test_h0_rejected_with_thousands_of_relevant_records_matches_the_pvalue():
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        seen = int(rng.integers(3000, 8000))
+        labels = (rng.random(seen) < np.linspace(0.6, 0.0, seen) ** rng.uniform(1, 4)).astype(int)
+        total = seen + int(rng.integers(0, 20000))
+        assert h0_rejected(labels, total) == (h0_pvalue(labels, total) < 0.05)
 
 
 def test_hypergeometric_cdf_agrees_with_scipy():
