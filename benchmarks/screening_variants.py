@@ -45,7 +45,7 @@ class Variant:
     tolerance: float = 0.1  # LIBLINEAR's stopping tolerance
     every_record: bool = False  # retrain after every record instead of sysrev's schedule
     refit_fraction: int = REFIT_FRACTION  # otherwise retrain once 1/refit_fraction of the labels are new ...
-    relevant_refit: bool = True  # ... and after every relevant record
+    relevant_refit: bool = True  # ... and after a relevant record once 1/refit_fraction of the relevant are new
     presumed_exclusions: int = 0  # random unscreened records added to each training set as excluded
 
 
@@ -79,12 +79,16 @@ def run_variant(texts, labels, priors, seed, variant: Variant) -> list:
     n = len(labels)
     open_ = np.ones(n, dtype=bool)
     open_[priors] = False
-    order, queue, since_fit = list(priors), [], 0
+    order, queue, since_fit, relevant_since_fit = list(priors), [], 0, 0
     left, final = labels.sum() - labels[priors].sum(), False  # as simulate(): one last ranking once all found
+    known_relevant = labels[priors].sum()
     while len(order) < n:
         refit = variant.every_record or since_fit >= max(1, len(order) // variant.refit_fraction)
-        if not final and (not queue or refit or variant.relevant_refit and labels[order[-1]] == 1):
+        relevant_refit = (variant.relevant_refit and labels[order[-1]] == 1
+                          and relevant_since_fit >= max(1, known_relevant // variant.refit_fraction))
+        if not final and (not queue or refit or relevant_refit):
             final = left == 0
+            relevant_since_fit = 0
             rest = np.flatnonzero(open_)
             rows, y = np.asarray(order), labels[order]
             if variant.presumed_exclusions:
@@ -97,7 +101,9 @@ def run_variant(texts, labels, priors, seed, variant: Variant) -> list:
         open_[row] = False
         order.append(row)
         left -= labels[row]
+        known_relevant += labels[row]
         since_fit += 1
+        relevant_since_fit += labels[row]
     return order
 
 
