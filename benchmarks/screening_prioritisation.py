@@ -141,6 +141,9 @@ def main(argv=None):
     # every set (see --json, --table).
     sets = sorted((p for p in args.sets.glob("*.csv") if args.only is None or p.stem in args.only),
                   key=lambda p: p.stat().st_size)
+    if not sets:
+        parser.error(f"no labelled sets (*.csv) in {args.sets}" + (" named " + ", ".join(args.only) if args.only
+                                                                  else "") + "; give --sets DIR")
     labels_of = {data: read_labelled_csv(data).labels for data in sets}
     runs = []
     with tempfile.TemporaryDirectory(prefix="sysrev-bench-") as tmp:
