@@ -87,6 +87,11 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
     return LabelledSet(texts, labels, warnings)
 
 
+_FORMAT_NAMES = {"ris": "RIS", "nbib": "MEDLINE/NBIB", "bibtex": "BibTeX", "endnote_xml": "EndNote XML",
+                 "pubmed_xml": "PubMed XML", "wos": "Web of Science", "endnote_tagged": "EndNote tagged",
+                 "csl_json": "CSL-JSON"}
+
+
 def _refuse_reference_file(text: str, path) -> None:
     """An InputError naming the format when ``text`` is a reference file (RIS, MEDLINE, BibTeX …) rather than
     a CSV: its missing columns would say nothing useful."""
@@ -96,13 +101,10 @@ def _refuse_reference_file(text: str, path) -> None:
         kind = detect_format(text, path=path)
     except InputError:
         return
-    names = {"ris": "RIS", "nbib": "MEDLINE/NBIB", "bibtex": "BibTeX", "endnote_xml": "EndNote XML",
-             "pubmed_xml": "PubMed XML", "wos": "Web of Science", "endnote_tagged": "EndNote tagged",
-             "csl_json": "CSL-JSON"}
     if kind != "csv":
-        raise InputError(f"this is a reference file ({names.get(kind, kind)}), not a CSV: simulate reads a CSV with "
-                         "title, abstract and 0/1 label columns (ASReview LAB, Rayyan and Covidence export one)",
-                         path=path)
+        raise InputError(f"this is a reference file ({_FORMAT_NAMES.get(kind, kind)}), not a CSV: simulate reads "
+                         "a CSV with title, abstract and 0/1 label columns (ASReview LAB, Rayyan and Covidence "
+                         "export one)", path=path)
 
 
 def _delimiter(text: str) -> str:

@@ -59,10 +59,10 @@ def simulate(data: LabelledSet, priors, *, seed: int = 0, recall_target: float =
     shortcut that keeps a 2,000-record simulation within seconds and gave the same results as retraining
     after every record, as the interactive screen does (docs/screening.md, *How the settings were chosen*);
     in a review where a third of the records are relevant, it spares a retraining every third record. Once
-    every included record
-    has been screened, the model ranks the rest once more and they follow in that order without further
-    training: every measure and the stopping rule depend only on where the included records fall (the rest
-    are all excluded, in whatever order), and ASReview LAB's simulation stops at that point altogether.
+    every included record has been screened, the model ranks the rest once more and they follow in that order
+    without further training: every measure and the stopping rule depend only on where the included records
+    fall (the rest are all excluded, in whatever order), and ASReview LAB's simulation stops at that point
+    altogether.
     """
     labels = data.labels
     n = len(labels)
