@@ -154,8 +154,8 @@ def _find_columns(header, label_column, path, warnings):
     texts_missing = [(role, names) for role, names in missing if role != "label"]
     if len(texts_missing) < len(missing) or len(texts_missing) == 2:
         parts = {role: f"{role} (accepted: {', '.join(names)}"
-                 + (", or another name given with --label-column)" if role == "label" and label_column is None
-                    else ")") for role, names in missing}
+                 + (", or another name given with --label-column" if role == "label" and label_column is None
+                    else "") + _lookalike_hint(role, names, header) + ")" for role, names in missing}
         if len(texts_missing) == 2:  # either one would do
             parts = {"texts": f"{parts.pop('title')} or {parts.pop('abstract')}: at least one is needed", **parts}
         wanted = "; ".join(parts.values())
@@ -164,9 +164,27 @@ def _find_columns(header, label_column, path, warnings):
                          line=1)
     for role, names in texts_missing:
         used = "abstracts" if role == "title" else "titles"
-        warnings.append(f"{path}: no {role} column (accepted: {', '.join(names)}): the model ranks on the {used} "
-                        "alone")
+        warnings.append(f"{path}: no {role} column (accepted: {', '.join(names)}{_lookalike_hint(role, names, header)}"
+                        f"): the model ranks on the {used} alone")
     return found
+
+
+def _lookalike_hint(role, names, header) -> str:
+    """A hint naming the header's columns that look like a misspelt name for ``role`` (``abstracts``,
+    ``Titel``; for the label also ``label1``, ``Included?``), or "" when there are none."""
+    from difflib import get_close_matches
+
+    keys = {name.strip().lower(): name for name in header}
+    close = {match for name in names for match in get_close_matches(name, list(keys), n=3, cutoff=0.8)}
+    if role == "label":
+        close |= {key for key in keys if "label" in key or "includ" in key}
+    found = [keys[key] for key in keys if key in close]
+    if not found:
+        return ""
+    if role == "label":
+        return f"; perhaps --label-column {found[0]!r}" + (f" (or {', '.join(map(repr, found[1:]))})" if found[1:]
+                                                           else "")
+    return f"; rename column {found[0]!r} to {names[0]!r} if it holds the {role}s"
 
 
 def _cell(row, index) -> str:

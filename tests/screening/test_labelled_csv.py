@@ -75,7 +75,7 @@ def test_explicit_label_column_is_that_column_only(tmp_path):
     with pytest.raises(InputError) as caught:
         read_labelled_csv(path, "included")
     message = str(caught.value)
-    assert "label (accepted: included)" in message and "'label_included'" in message
+    assert "label (accepted: included; perhaps --label-column 'label_included')" in message
     assert "line 1" in message
 
 
@@ -97,11 +97,24 @@ def test_missing_columns_error_lists_found_and_accepted(tmp_path):
     with pytest.raises(InputError) as caught:
         read_labelled_csv(path)
     message = str(caught.value)
-    assert "title (accepted: title, primary_title)" in message
+    assert "title (accepted: title, primary_title; rename column 'Titel' to 'title' if it holds the titles)" in message
     assert "label (accepted: label_included, included, asreview_label, label, final_included" in message
-    assert "--label-column" in message
+    assert "--label-column)" in message  # 'decision' looks like no label name: no guess
     assert "found: 'Titel', 'abstract', 'decision'" in message
     assert "abstract (accepted" not in message  # the abstract column is there
+
+
+def test_columns_that_look_like_a_misspelt_name_are_pointed_out(tmp_path):
+    # Cohen et al.'s raw files: 'abstracts' and two label columns, neither under a name ASReview LAB reads.
+    path = _write(tmp_path, "pubmedID,title,abstracts,label1,label2\n1,A,B,1,1\n2,C,D,0,0\n")
+    with pytest.raises(InputError) as caught:
+        read_labelled_csv(path)
+    message = str(caught.value)
+    assert "rename column 'abstracts' to 'abstract' if it holds the abstracts" in message
+    assert "perhaps --label-column 'label1' (or 'label2')" in message
+    data = read_labelled_csv(path, label_column="label1")  # then the titles alone, and the warning says why
+    assert data.labels == [1, 0]
+    assert "rename column 'abstracts' to 'abstract'" in data.warnings[0] and "titles alone" in data.warnings[0]
 
 
 def test_titles_alone_or_abstracts_alone_are_read_with_a_warning(tmp_path):
