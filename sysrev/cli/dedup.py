@@ -80,14 +80,26 @@ def run(files, clusters_out, id_column, uncertain_out, allow_truncated, project_
     project = load_project(project_dir)
     outcome = run_project(project)
     _warn(outcome.problems)
-    identified = ", ".join(f"{db} {n}" for db, n in outcome.identified.items())
-    click.echo(f"identified: {identified} ({sum(outcome.identified.values())} source records)")
+    click.echo(f"identified: {_identified_by_source(project, outcome.identified)} "
+               f"({sum(outcome.identified.values())} source records)")
     click.echo(f"records: {outcome.records} ({outcome.duplicates_removed} duplicates removed, "
                f"{outcome.new_ids} new record IDs)")
     click.echo(f"uncertain pairs: {outcome.uncertain}; related publications linked: {outcome.related}")
     click.echo(f"written: {project.records_dir / 'records.jsonl'}, dedup_summary.json, {QUEUE_FILE}")
     if outcome.uncertain:
         click.echo("review the uncertain pairs with `sysrev dedup review`")
+
+
+def _identified_by_source(project, by_database) -> str:
+    """Records identified per source, named as the PRISMA diagram names them (an imported export by its
+    ``--source`` or strategy, not as ``file``); the databases' own keys when that naming cannot be read."""
+    from sysrev.report.prisma import PrismaError, identified_per_database
+
+    try:
+        by_source = identified_per_database(project)[0]
+    except PrismaError:
+        by_source = by_database
+    return ", ".join(f"{name} {n}" for name, n in by_source.items()) or "none"
 
 
 def _dedup_files(files, clusters_out, id_column, uncertain_out, allow_truncated):

@@ -32,21 +32,13 @@ from sysrev.errors import InputError, SysrevError
 from sysrev.fileio import atomic_write_json, atomic_write_text
 from sysrev.locking import project_lock
 from sysrev.records import Record
-from sysrev.search.snapshot import list_snapshots, read_snapshot
+from sysrev.search.snapshot import list_snapshots, read_snapshot, source_label
 
 RECORDS_FILE = "records.jsonl"
 SUMMARY_FILE = "dedup_summary.json"
 QUEUE_FILE = "dedup_queue.csv"
 DECISIONS_FILE = "dedup_decisions.csv"
 _ID = re.compile(r"^R(\d+)$")
-
-
-def source_label(database: str, source_id: str, run: str) -> str:
-    """The stable name of a source record: ``database:source_id``; for an imported file (database ``file``,
-    whose IDs are only unique within that file) ``file/<search name>:source_id``."""
-    if database == "file":
-        return f"file/{run.partition('-')[2]}:{source_id}"
-    return f"{database}:{source_id}"
 
 
 @dataclass

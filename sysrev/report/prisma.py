@@ -39,7 +39,7 @@ from pathlib import Path
 from sysrev.errors import InputError, SysrevError
 from sysrev.project import load_toml
 from sysrev.screening.state import load_screening
-from sysrev.search.snapshot import list_snapshots, read_snapshot
+from sysrev.search.snapshot import list_snapshots, read_snapshot, source_label
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,9 @@ def identified_per_database(project, since_runs=None) -> tuple[dict, dict]:
     """Records identified by the project's search runs: ``(per label, per manifest database)``.
 
     As in dedup, a record is identified once per database however many runs returned it (a living review
-    re-runs its searches). Labels are the review.toml ``[[databases]] name`` of the run's strategy file,
+    re-runs its searches); records of imported files are told apart by their search, as dedup tells them
+    apart (:func:`~sysrev.search.snapshot.source_label`: two exports that both number their records 1, 2, 3 …
+    are two sets of records). Labels are the review.toml ``[[databases]] name`` of the run's strategy file,
     else the manifest's database. With ``since_runs`` (the runs a previous version covered), only records
     first found by a later run count: what this update identified.
     """
@@ -209,14 +211,15 @@ def identified_per_database(project, since_runs=None) -> tuple[dict, dict]:
         manifest, records = read_snapshot(run)
         database = str(manifest.get("database") or "").strip() or run.name
         if since_runs is not None and run.name in since_runs:
-            seen.update((database, record.source_id) for record in records)
+            seen.update(source_label(database, record.source_id, run.name) for record in records)
             continue
         label = (labels.get(manifest.get("name")) or _file_label(project, manifest)
                  or DATABASE_NAMES.get(database, database))
         by_label.setdefault(label, 0)
         for record in records:
-            if (database, record.source_id) not in seen:
-                seen.add((database, record.source_id))
+            name = source_label(database, record.source_id, run.name)  # as dedup names it
+            if name not in seen:
+                seen.add(name)
                 by_label[label] += 1
                 by_database[database] = by_database.get(database, 0) + 1
     return by_label, by_database

@@ -51,6 +51,15 @@ TMP_FOLDERS = f"{_TMP_PREFIX}*"  # a snapshot being written (or left by a killed
 _NAME_BYTES = 120
 
 
+def source_label(database: str, source_id: str, run: str) -> str:
+    """The stable name of a source record: ``database:source_id``; for an imported file (database ``file``,
+    whose IDs are only unique within that file) ``file/<search name>:source_id``. Deduplication names records
+    so, and the PRISMA count of records identified counts each name once."""
+    if database == "file":
+        return f"file/{run.partition('-')[2]}:{source_id}"
+    return f"{database}:{source_id}"
+
+
 def source_ids_sha256(source_ids) -> str:
     """SHA-256 (hex) of the sorted identifiers joined by newlines: equal sets of records give equal hashes."""
     joined = "\n".join(sorted(str(s) for s in source_ids))

@@ -40,6 +40,7 @@ def test_project_run_writes_records_summary_and_merges_across_databases(project)
     result = run(project)
     assert result.exit_code == 0, result.output
     assert "records: 2 (1 duplicates removed" in result.output
+    assert "identified: PubMed 2, Scopus 1 (3 source records)" in result.output  # named as in the PRISMA diagram
     summary = json.loads((project.records_dir / "dedup_summary.json").read_text())
     assert summary == {"identified": {"pubmed": 2, "scopus": 1}, "duplicates_removed": 1, "records": 2}
     records = load_records(project)
@@ -143,7 +144,13 @@ def test_records_without_title_or_with_absurd_years_are_kept_apart_with_a_warnin
 def test_two_imported_files_with_the_same_ids_are_not_collapsed(project):
     snapshot(project, "central", "file", [dict(TRIAL, source_id="1")])
     snapshot(project, "embase", "file", [dict(OTHER, source_id="1")], hours=1)
-    assert run(project).exit_code == 0
+    result = run(project)
+    assert result.exit_code == 0
+    # both records counted, in dedup's summary and in the PRISMA diagram (which counted embase's as central's)
+    assert "identified: central 1, embase 1 (2 source records)" in result.output
+    from sysrev.report.prisma import identified_per_database
+
+    assert identified_per_database(project)[0] == {"central": 1, "embase": 1}
     records = load_records(project)
     assert len(records) == 2
     assert {s["run"].split("-", 1)[1] for r in records for s in r["sources"]} == {"central", "embase"}

@@ -11,8 +11,9 @@ from project_snapshots import snapshot
 
 from sysrev.dedup import load_records
 from sysrev.dedup.decisions import append_decisions, read_queue
-from sysrev.dedup.project_run import run_project, source_label
+from sysrev.dedup.project_run import run_project
 from sysrev.errors import InputError
+from sysrev.search.snapshot import source_label
 
 TRIAL = dict(title="Ultrasound-guided versus fluoroscopy-guided facet joint injections: a randomised trial",
              authors=["Müller, Jürgen", "Doe, Anna"], year=2015, journal="Pain Physician", volume="18", issue="3",
