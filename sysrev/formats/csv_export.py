@@ -149,11 +149,21 @@ def _sniff_dialect(text: str):
 
         return WebOfScience
     excel_sep = re.match(r"sep=([^\r\n])\r?\n", text)
-    if excel_sep:
-        delimiter = excel_sep.group(1)
-    else:
+    return excel_dialect(text, delimiter=excel_sep.group(1) if excel_sep else None)
+
+
+def excel_dialect(text: str, delimiters: str = ",;\t|", delimiter: str | None = None):
+    """The excel dialect (fields in double quotes, a quote inside one doubled) with ``delimiter``, else the
+    one of ``delimiters`` :class:`csv.Sniffer` finds in the first 20,000 characters (a comma when it finds
+    none).
+
+    Only the delimiter is taken from the sniffer: its guesses about quoting depend on the sample. A sample
+    without a doubled quote turns ``doublequote`` off, and a later abstract quoting a phrase (``the
+    ""trapping"" technique``) is then split into extra cells.
+    """
+    if delimiter is None:
         try:
-            delimiter = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|").delimiter
+            delimiter = csv.Sniffer().sniff(text[:20000], delimiters=delimiters).delimiter
         except csv.Error:
             delimiter = ","
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysrev.errors import InputError
+from sysrev.formats.csv_export import excel_dialect
 from sysrev.formats.truncation import csv_cut, csv_unsure_end
 from sysrev.hand_tables import CutOffWarning
 from sysrev.screening.labelled_csv import LABEL_NAMES
@@ -134,11 +135,7 @@ def _read_csv(path):
         raise InputError("file not found", path=path) from None
     except UnicodeDecodeError:
         text = path.read_text(encoding="latin-1")
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    dialect = excel_dialect(text, ",;\t")
     reader = csv.reader(io.StringIO(text), dialect)
     try:
         header = [h.strip() for h in next(reader)]

@@ -151,3 +151,24 @@ def test_an_export_ending_between_the_quotes_of_an_escaped_pair_warns_naming_the
     line = data[:end].count(b"\n") + 1
     result = _import(project, cut, "--reviewer", "alice")
     assert f"warning: {cut}, line {line}: the file ends right after a closing quote" in result.stderr
+
+
+def test_a_quoted_quotation_after_the_first_kilobytes_is_read_as_one_cell(make_project, tmp_path):
+    # csv.Sniffer turns doubled quotes off when its sample holds none; an abstract further down that quotes a
+    # phrase ("the ""trapping"" technique") was then split into extra cells: "expected 5 columns, found 7".
+    project = make_project()
+    records = [{"record_id": f"R{i:06d}", "title": f"Balloon guide catheter trial number {i}"} for i in range(60)]
+    (project.records_dir / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records),
+                                                       encoding="utf-8")
+    rows = [[str(i), r["title"], "Background. " + "A plain abstract without quotation marks. " * 4
+             + ('The ""trapping"" technique, the ""evacuation"" one.' if i == 50 else ""), "", str(int(i % 7 == 0))]
+            for i, r in enumerate(records)]
+    path = tmp_path / "asreview.csv"
+    path.write_text("record_id,title,abstract,doi,included\n"
+                    + "".join(",".join(f'"{c}"' if "," in c or '"' in c else c for c in row) + "\n" for row in rows),
+                    encoding="utf-8")
+    assert '""' not in path.read_text(encoding="utf-8")[:4096]
+    result = read_export(path, reviewer="alice", stage="title_abstract", config=screening_config(project),
+                         records=records)
+    assert [d.record_id for d in result.decisions] == [r["record_id"] for r in records]
+    assert [d.decision for d in result.decisions] == ["include" if i % 7 == 0 else "exclude" for i in range(60)]
