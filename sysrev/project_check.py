@@ -165,19 +165,18 @@ def _analysed_outcomes(project, invalid) -> set | None:
 
 def _exempted_unknown_studies(path, table) -> list:
     """Exemption rows naming a study studies.csv does not have (a typo exempts nothing)."""
-    import csv
 
     from sysrev.errors import InputError
-    from sysrev.hand_tables import read_table
+    from sysrev.hand_tables import read_table, table_rows
 
     try:
         text = read_table(path)
     except InputError:
         return []  # cut off or not UTF-8: read_exemptions has reported it
     problems = []
-    rows = csv.reader(text.splitlines())
+    rows = table_rows(text)
     next(rows, None)
-    for line, cells in enumerate(rows, start=2):
+    for line, cells in rows:
         study = cells[0].strip() if cells else ""
         if study and study not in table.studies:
             problems.append(InputError(f"study {study!r} is not in analysis/extraction/studies.csv, so this "

@@ -26,7 +26,6 @@ study lists is pending too ("not assigned to a study"), so nothing included can 
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,7 @@ from pathlib import Path
 from sysrev.errors import InputError, SysrevError
 from sysrev.extraction.form import read_study_csv
 from sysrev.extraction.table import STUDIES_FILE
-from sysrev.hand_tables import read_table
+from sysrev.hand_tables import read_table, table_rows
 
 RECORDS_COLUMN = "records"
 EXEMPTIONS_FILE = "exemptions.csv"
@@ -208,12 +207,12 @@ def read_exemptions(project, outcomes=(), problems: list | None = None) -> dict:
     except InputError as error:  # cut off, or not UTF-8: no row of it can be trusted
         report(error)
         return {}
-    reader = csv.reader(text.splitlines())
-    header = [h.strip() for h in next(reader, [])]
+    rows = table_rows(text)
+    header = [h.strip() for h in next(rows, (1, []))[1]]
     if tuple(header) != EXEMPTION_COLUMNS:
         raise InputError(f"the header must be {','.join(EXEMPTION_COLUMNS)}", path=path, line=1)
     out = {}
-    for line, cells in enumerate(reader, start=2):
+    for line, cells in rows:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):

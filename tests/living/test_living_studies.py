@@ -171,3 +171,19 @@ def test_order_by_entered_is_the_day_a_study_s_first_report_was_included(tmp_pat
         f"study,citation,records\nAble 2020,,{r[0]}; {r[1]}\nBaker 2021,,\n", encoding="utf-8")
     bad = runner.invoke(cli, ["meta", "tsa", "--analysis", "pain", "--project", str(root), "--order-by", "entered"])
     assert bad.exit_code == 2 and "study 'Baker 2021' has no 'entered' date" in bad.output
+
+
+def test_an_exemption_reason_typed_over_two_lines_keeps_its_line_break_and_later_lines_their_numbers(review):
+    # A line break typed into a cell (Alt+Enter in Excel): the row spans two physical lines.
+    root, r = review
+    (root / "analysis" / "exemptions.csv").write_text(
+        'study,stage,outcome,reason\nBaker 2021,extraction,pain,"outcome not reported;\nauthors contacted"\n'
+        "Baker 2021,rob2,function,not measured\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["status", "--project", str(root)])
+    assert result.exit_code == 2 and "exemptions.csv, line 4, column 'outcome'" in result.output
+    (root / "analysis" / "exemptions.csv").write_text(
+        'study,stage,outcome,reason\nBaker 2021,extraction,pain,"outcome not reported;\nauthors contacted"\n',
+        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["status", "--project", str(root), "--json"])
+    exempted = json.loads(result.output)["studies"]["exempted"]
+    assert exempted[0]["why"] == "outcome not reported;\nauthors contacted"
