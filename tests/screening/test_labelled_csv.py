@@ -92,11 +92,15 @@ def test_two_columns_for_one_role_are_an_error_naming_both(tmp_path):
         read_labelled_csv(path, "included")
 
 
-def test_missing_columns_error_lists_found_and_accepted(tmp_path):
-    path = _write(tmp_path, "Titel,abstract,decision\nA,B,1\n")
+def _refusal(path, **options) -> str:
+    """The message of the InputError reading ``path`` must raise."""
     with pytest.raises(InputError) as caught:
-        read_labelled_csv(path)
-    message = str(caught.value)
+        read_labelled_csv(path, **options)
+    return str(caught.value)
+
+
+def test_missing_columns_error_lists_found_and_accepted(tmp_path):
+    message = _refusal(_write(tmp_path, "Titel,abstract,decision\nA,B,1\n"))
     assert "title (accepted: title, primary_title; rename column 'Titel' to 'title' if it holds the titles)" in message
     assert "label (accepted: label_included, included, asreview_label, label, final_included" in message
     assert "--label-column)" in message  # 'decision' looks like no label name: no guess
@@ -107,9 +111,7 @@ def test_missing_columns_error_lists_found_and_accepted(tmp_path):
 def test_columns_that_look_like_a_misspelt_name_are_pointed_out(tmp_path):
     # Cohen et al.'s raw files: 'abstracts' and two label columns, neither under a name ASReview LAB reads.
     path = _write(tmp_path, "pubmedID,title,abstracts,label1,label2\n1,A,B,1,1\n2,C,D,0,0\n")
-    with pytest.raises(InputError) as caught:
-        read_labelled_csv(path)
-    message = str(caught.value)
+    message = _refusal(path)
     assert "rename column 'abstracts' to 'abstract' if it holds the abstracts" in message
     assert "perhaps --label-column 'label1' (or 'label2')" in message
     data = read_labelled_csv(path, label_column="label1")  # then the titles alone, and the warning says why
