@@ -51,6 +51,17 @@ def read_table(path, *, delimiter: str = ",") -> str:
     return text
 
 
+def decimal_comma_hint(text: str) -> str:
+    """What to add to "'TEXT' is not a number" when the cell holds a decimal comma (``12,5``, as spreadsheets
+    in many locales write it): sysrev reads the point only, and never guesses what a comma is (``1,234`` could
+    be either)."""
+    import re
+
+    if re.fullmatch(r"[+-]?\d*,\d+", text.strip()):
+        return f" (a decimal comma? write {text.strip().replace(',', '.')}: the decimal mark is a point)"
+    return ""
+
+
 def table_rows(text: str, *, delimiter: str = ","):
     """``(line, cells)`` for each row of a table's ``text``, the header first, ``line`` the physical line the
     row starts on. A cell may hold a line break (Alt+Enter in Excel): ``str.splitlines`` would cut such a row

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sysrev.config_schema import ensure_valid
 from sysrev.errors import InputError
-from sysrev.hand_tables import read_table
+from sysrev.hand_tables import decimal_comma_hint, read_table
 from sysrev.project import load_toml
 
 FORM_FILE = "form.toml"
@@ -160,7 +160,8 @@ def read_studies(path, form: ExtractionForm) -> dict[str, dict]:
             try:
                 value = float(cell)
             except ValueError:
-                raise InputError(f"'{cell}' is not a number", path=path, line=line, column=name) from None
+                raise InputError(f"'{cell}' is not a number{decimal_comma_hint(cell)}", path=path, line=line,
+                                 column=name) from None
             if not math.isfinite(value) or (kind == "count" and (value < 0 or not value.is_integer())):
                 raise InputError(f"'{cell}' is not a whole number ≥ 0", path=path, line=line, column=name)
             row[name] = int(value) if kind == "count" else value

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text
-from sysrev.hand_tables import read_table
+from sysrev.hand_tables import decimal_comma_hint, read_table
 
 COLUMNS = (
     "study", "outcome", "item", "timepoint", "arm", "n", "mean", "sd", "events",
@@ -88,7 +88,7 @@ def parse_number(text: str, *, path, line: int, column: str) -> float | None:
         value = float(text)
     except ValueError:
         hint = (" (leave the cell empty when the value is unknown)"
-                if text.upper() in {"NA", "N/A", "NR", "?", "-"} else "")
+                if text.upper() in {"NA", "N/A", "NR", "?", "-"} else decimal_comma_hint(text))
         raise InputError(f"'{text}' is not a number{hint}", path=path, line=line, column=column) from None
     if not math.isfinite(value):
         raise InputError(f"'{text}' is not a finite number", path=path, line=line, column=column)

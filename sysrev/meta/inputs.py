@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sysrev.errors import InputError, SysrevError
+from sysrev.hand_tables import decimal_comma_hint
 
 #: Measures, the columns each needs (besides ``study``) and the scale their effects are pooled on.
 CONTINUOUS_MEASURES = ("MD", "SMD")
@@ -121,7 +122,8 @@ def _number(value, *, row: int, column: str, study: str | None) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise StudyDataError(f"not a number: '{text}'", row=row, column=column, study=study) from None
+        raise StudyDataError(f"not a number: '{text}'{decimal_comma_hint(text)}", row=row, column=column,
+                             study=study) from None
     if not math.isfinite(number):
         raise StudyDataError(f"not a finite number: '{text}'", row=row, column=column, study=study)
     return number

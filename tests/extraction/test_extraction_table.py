@@ -61,6 +61,7 @@ def test_line_numbers_follow_blank_lines_and_multiline_cells(tmp_path):
 @pytest.mark.parametrize("cell,message", [
     ("abc", "'abc' is not a number"),
     ("NA", "leave the cell empty"),
+    ('"12,5"', "'12,5' is not a number (a decimal comma? write 12.5: the decimal mark is a point)"),
     ("nan", "not a finite number"),
     ("inf", "not a finite number"),
 ])

@@ -34,7 +34,9 @@ WHOLE = "; round an effective sample size (as RevMan requires), or pool the adju
     (CONTINUOUS, "MD", {"sd1": {1: float("nan")}}, "row 2, column 'sd1' (study 'B'): missing value"),
     (CONTINUOUS, "MD", {"mean2": {0: " "}}, "row 1, column 'mean2' (study 'A'): missing value"),
     (CONTINUOUS, "MD", {"mean1": {0: "inf"}}, "row 1, column 'mean1' (study 'A'): not a finite number: 'inf'"),
-    (CONTINUOUS, "SMD", {"mean1": {1: " 4,5 "}}, "row 2, column 'mean1' (study 'B'): not a number: '4,5'"),
+    (CONTINUOUS, "SMD", {"mean1": {1: " 4,5 "}},
+     "row 2, column 'mean1' (study 'B'): not a number: '4,5' "
+     "(a decimal comma? write 4.5: the decimal mark is a point)"),
     (CONTINUOUS, "MD", {"n1": {0: 10.5}},
      "row 1, column 'n1' (study 'A'): a count must be a whole number (got 10.5)" + WHOLE),
     (CONTINUOUS, "MD", {"n2": {1: 12.25}},
