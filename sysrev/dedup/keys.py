@@ -169,6 +169,7 @@ _SUPPLEMENT = re.compile(r"suppl|^s\d*$|\bs\d+\b|supplement")
 # A page range longer than this is a typo in its end ("1-99999999999"), not an article.
 MAX_PAGE_SPAN = 5000
 _PAGE_START = re.compile(r"^([a-z]*)(\d+)([a-z]*)$")
+_ONLINE_PAGE = re.compile(r"^(\d+)\.e(\d+)$")  # Elsevier's "379.e9": online page 9 after printed page 379
 _DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S{3,}$")
 
 
@@ -314,11 +315,29 @@ def _author_keys(authors: list) -> tuple[str, frozenset, frozenset, frozenset]:
 
 
 def _page_keys(pages: str) -> tuple[str, str, str]:
-    """Prefix letters, digits of the first page and digits of the last page (``""`` when unusable)."""
+    """Prefix letters, digits of the first page and digits of the last page (``""`` when unusable).
+
+    Elsevier's online pages hang off a printed page: ``379.e9-379.e13`` are online pages 9 to 13 after page
+    379, read as prefix ``379e`` (so they compare with other online pages of page 379 only) and pages 9-13;
+    ``379.e9-e13`` and ``379.e9-13`` are the same range; ``1759-1764.e6`` is printed pages 1759-1764 followed
+    by six online pages, read as 1759-1764.
+    """
     text = fold(pages or "").split(",")[0].strip()
     if not text:
         return "", "", ""
     parts = [p.strip().replace(" ", "") for p in expand_pages(text).split("-")]
+    online = _ONLINE_PAGE.match(parts[0])
+    if online and len(parts) <= 2:
+        anchor, start = online.groups()
+        short_end = re.fullmatch(r"e?(\d+)", parts[-1])  # "e13" or "13", not a printed page after the anchor
+        if short_end and (parts[-1][0] == "e" or int(short_end.group(1)) < int(anchor)):
+            parts[-1] = f"{anchor}.e{short_end.group(1)}"
+        end = _ONLINE_PAGE.match(parts[-1])
+        same_anchor = len(parts) == 2 and end and end.group(1) == anchor and int(end.group(2)) >= int(start)
+        return f"{anchor.lstrip('0')}e", start.lstrip("0") or "0", end.group(2).lstrip("0") if same_anchor else ""
+    if len(parts) == 2:
+        printed_end = _ONLINE_PAGE.match(parts[1])
+        parts[1] = printed_end.group(1) if printed_end else parts[1]
     match = _PAGE_START.match(parts[0])
     if not match:
         return "", "", ""

@@ -266,3 +266,22 @@ def test_conference_kind_from_entry_type_booktitle_or_abbreviated_venue():
 def test_thesis_kind_from_entry_type():
     for entry in ("phdthesis", "mastersthesis", "thesis"):
         assert kinds(title="Effect of X on Y", extra={"ENTRYTYPE": entry}) == {"thesis"}, entry
+
+
+def test_elsevier_online_pages_are_read_from_their_printed_page():
+    # "379.e9-379.e13": online pages 9-13 after printed page 379 (PubMed and Scopus write them so)
+    def pages(value):
+        k = keys(pages=value)
+        return k.page_prefix, k.first_page, k.last_page, k.problems
+
+    assert pages("379.e9-379.e13") == ("379e", "9", "13", [])
+    assert pages("379.e9-e13") == ("379e", "9", "13", [])        # the end written short
+    assert pages("1074.e3-4") == ("1074e", "3", "4", [])
+    assert pages("0379.E9\u20130379.E13") == ("379e", "9", "13", [])
+    assert pages("1759-1764.e6") == ("", "1759", "1764", [])      # printed pages with six online pages after
+    assert pages("100.e1")[:3] == ("100e", "1", "")
+    assert keys(pages="100.e1").article_number == "100e1"          # one online page locates the item alone
+    # an end on another printed page, or before the start, says nothing about the range
+    assert pages("379.e9-380.e2")[:3] == ("379e", "9", "")
+    assert pages("379.e13-379.e9")[:3] == ("379e", "13", "")
+    assert pages("379.e9-380")[:3] == ("379e", "9", "")              # 380 is a printed page, not online page 380

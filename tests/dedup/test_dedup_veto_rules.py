@@ -71,3 +71,19 @@ def test_a_differing_year_vetoes_when_either_record_is_a_recurring_title(flagged
     b = replace(keys(**dict(ARTICLE, year=2020)), **({flag: True} if side == "b" else {}))
     assert serial_year_veto(a, b).endswith("of different years (2019 vs 2020)")
     assert serial_year_veto(base, keys(**dict(ARTICLE, year=2020))) == ""  # an ordinary article: no veto
+
+
+def test_online_pages_are_positions_after_their_printed_page():
+    # two items on the online pages after page 379 that do not overlap are two items
+    first, second = keys(**dict(ARTICLE, pages="379.e1-379.e7")), keys(**dict(ARTICLE, pages="379.e9-379.e13"))
+    assert page_veto(first, second) == "first page differs (379e1 vs 379e9)"
+    assert compare(first, second).kind != DUPLICATE
+    # the same range written in full and short is one item
+    short = keys(**dict(ARTICLE, pages="379.e9-e13"))
+    assert page_veto(second, short) == "" and compare(second, short).kind == DUPLICATE
+    # online pages against printed pages or bare e-pages are two numbering systems: no evidence either way
+    for other in ("379-383", "e9-e13"):
+        assert page_veto(second, keys(**dict(ARTICLE, pages=other))) == "", other
+    # printed pages followed by online pages keep their printed range
+    assert compare(keys(**dict(ARTICLE, pages="1759-1764.e6")), keys(**dict(ARTICLE, pages="1759-64"))).kind == (
+        DUPLICATE)
