@@ -16,10 +16,12 @@ API search gives; for Web of Science ``Unique-ID``), ``author`` split at top-lev
 ``{Smith and Sons}`` stays one name), ``journal``/``journaltitle``/``booktitle`` → journal,
 ``shortjournal``/``journal-iso``/Scopus' ``abbrev_source_title`` → abbreviation, ``number``/``issue`` → issue,
 ``year``/``date`` (Web of Science early access: ``EarlyAccessDate``) → year, ``document_type``/``type`` → a
-publication type, ``author_keywords`` (Scopus), ``keywords`` and ``keywords-plus`` (Web of Science) split at
+publication type, Scopus' ``art_number`` (BibLaTeX's ``eid``) → article number (and pages when there are none), ``author_keywords`` (Scopus), ``keywords`` and ``keywords-plus`` (Web of Science) split at
 ``;`` (at ``,`` when there is no ``;``), ``PMID: …`` in ``note``/``annote`` (Zotero) → PMID; BibLaTeX's
 ``eprint`` gives the PMID or PMCID when ``eprinttype`` says so (Zotero: ``eprinttype = {pmid}``) and
-``langid`` the language; every other field is kept in ``extra["fields"]``.
+``langid`` the language; every other field is kept in ``extra["fields"]``. A field name with a space in it
+(Scopus writes ``funding_text 1``) is read with ``_`` for the space; strict BibTeX has no such names and
+bibtexparser would drop the entry.
 """
 
 import re
@@ -37,6 +39,8 @@ from sysrev.formats.result import ParsedFile, Truncation
 
 _ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]*)", re.MULTILINE)
 _SPACED_KEY = re.compile(r"^(\s*@\s*\w+\s*[{(]\s*)([^,=\s{}()]+(?:[ \t]+[^,=\s{}()]+)+)(\s*,)", re.MULTILINE)
+# A field name with a space at the start of a line (Scopus writes "funding_text 1={…}", with a no-break space).
+_SPACED_FIELD = re.compile(r"(,[ \t]*\r?\n[ \t]*[A-Za-z][\w-]*)[ \t\u00a0]+(\w+[ \t]*=[ \t]*[{\"])")
 _NOT_RECORDS = {"string", "comment", "preamble"}
 _DELIMITERS = re.compile(r"[{}()]")
 _BRACES = re.compile(r"[{}]")
@@ -250,6 +254,7 @@ def _entry_end(text: str, start: int) -> int | None:
 def parse_bibtex(text: str, *, path="file", source="") -> ParsedFile:
     """Read BibTeX ``text`` (from ``path``) into Records; an entry that cannot be parsed is an InputError."""
     text, warnings = _repair_spaced_keys(text, path)
+    text = _SPACED_FIELD.sub(r"\1_\2", text)  # "funding_text 1" is read as the field "funding_text_1"
     openings = _entry_openings(text)
     if not openings:
         raise InputError("no BibTeX entries found (no line starts with '@type{key,')", path=path)
@@ -325,5 +330,6 @@ def _to_record(entry: dict, *, source: str, dialect: str, fallback_id: str):
         publication_types=[entry.get("ENTRYTYPE", ""), value.get("document_type", ""), value.get("type", "")],
         keywords=keywords,
         url=value.get("url", ""),
-        extra={"type": entry.get("ENTRYTYPE", ""), "key": key, "fields": extra_fields},
+        extra={"type": entry.get("ENTRYTYPE", ""), "key": key, "fields": extra_fields,
+               "article_number": first(value.get("art_number"), value.get("eid"))},
     )

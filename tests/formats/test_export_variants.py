@@ -346,6 +346,38 @@ EXPORT DATE: 17 February 2024
     assert record.authors == ["Adams, Harrison", "van der Berg, Jan"]
 
 
+@pytest.mark.parametrize("space", [" ", "\u00a0"])
+def test_scopus_bibtex_funding_text_field_names_with_a_space(tmp_path, space):
+    # Scopus' BibTeX with "Funding details" ticked (2020 layout): numbered funding texts whose field names hold
+    # a space, written as a no-break space by some exports ("funding_text 1={…}"), a repeated funding_details,
+    # and the article number in art_number. bibtexparser drops such an entry, so the import stopped.
+    text = f"""
+@ARTICLE{{Li2020,
+author={{Li, W. and Dou, Z.}},
+title={{Soil fauna diversity at different stages of reed restoration}},
+journal={{Ecosystem Health and Sustainability}},
+year={{2020}},
+volume={{6}},
+number={{1}},
+doi={{10.1080/20964129.2020.1722034}},
+art_number={{1722034}},
+funding_details={{University of Twente}},
+funding_details={{Special Fund for Forest Scientific Research}},
+funding_text{space}1={{The Special Fund for Forest Scientific Research [Grant 201404305] supported this work.}},
+funding_text{space}2={{We thank the University of Twente, The Netherlands, for writing assistance.}},
+correspondence_address1={{Cui, L.; Institute of Wetland Research}},
+document_type={{Article}},
+source={{Scopus}},
+}}
+"""
+    record = load_references(_write(tmp_path, "scopus.bib", text)).records[0]
+    assert record.title == "Soil fauna diversity at different stages of reed restoration"
+    assert (record.volume, record.issue, record.pages) == ("6", "1", "1722034")
+    assert record.extra["article_number"] == "1722034"
+    assert record.extra["fields"]["funding_text_1"].startswith("The Special Fund")
+    assert record.extra["fields"]["funding_text_2"].endswith("writing assistance.")
+
+
 def test_web_of_science_bibtex(tmp_path):
     # Web of Science's BibTeX: capitalised field names, a space before the key, Unique-ID, Keywords-Plus,
     # Journal-ISO, and an early-access article without Year (only EarlyAccessDate).
