@@ -16,8 +16,9 @@ API search gives; for Web of Science ``Unique-ID``), ``author`` split at top-lev
 ``{Smith and Sons}`` stays one name), ``journal``/``journaltitle``/``booktitle`` → journal,
 ``shortjournal``/``journal-iso``/Scopus' ``abbrev_source_title`` → abbreviation, ``number``/``issue`` → issue,
 ``year``/``date`` (Web of Science early access: ``EarlyAccessDate``) → year, ``document_type``/``type`` → a
-publication type, Scopus' ``art_number`` (BibLaTeX's ``eid``) → article number (and pages when there are none), ``author_keywords`` (Scopus), ``keywords`` and ``keywords-plus`` (Web of Science) split at
-``;`` (at ``,`` when there is no ``;``), ``PMID: …`` in ``note``/``annote`` (Zotero) → PMID; BibLaTeX's
+publication type, Scopus' ``art_number`` (BibLaTeX's ``eid``) → article number (and pages when there are
+none), ``author_keywords`` (Scopus), ``keywords`` and ``keywords-plus`` (Web of Science) split at ``;`` (at
+``,`` when there is no ``;``), ``PMID: …`` in ``note``/``annote`` (Zotero) → PMID; BibLaTeX's
 ``eprint`` gives the PMID or PMCID when ``eprinttype`` says so (Zotero: ``eprinttype = {pmid}``) and
 ``langid`` the language; every other field is kept in ``extra["fields"]``. A field name with a space in it
 (Scopus writes ``funding_text 1``) is read with ``_`` for the space; strict BibTeX has no such names and
