@@ -2,8 +2,8 @@
 benchmarks/dedup_adversarial.py.
 
 * :func:`near_non_duplicates` — one realistic record and a copy that differs **only** in one veto field
-  (issue, page range, article number, volume, year, DOI; for a recurring title also a year one apart or an
-  issue): the two must never be merged.
+  (issue, page range, Elsevier online pages after one printed page, article number, volume, year, DOI; for a
+  recurring title also a year one apart or an issue): the two must never be merged.
 * :func:`near_duplicates` — one realistic record and a copy corrupted the ways databases corrupt records
   (letter case, diacritics dropped, journal abbreviated, author list truncated or reduced to initials, pages
   abbreviated ``812-39``, trailing full stop, the DOI missing on one side): the two must always be merged.
@@ -46,7 +46,7 @@ _ACCENTS = str.maketrans({"ü": "u", "Ü": "U", "ö": "o", "Ö": "O", "ä": "a",
                           "É": "E", "è": "e", "á": "a", "í": "i", "ó": "o", "ú": "u", "ñ": "n", "ç": "c",
                           "ć": "c", "š": "s", "ž": "z", "ř": "r", "ı": "i", "İ": "I", "ğ": "g", "ş": "s"})
 
-VETO_FIELDS = ("issue", "pages", "article_number", "volume", "year", "doi")
+VETO_FIELDS = ("issue", "pages", "online_pages", "article_number", "volume", "year", "doi")
 SERIAL_VETO_FIELDS = ("issue", "year_by_one", "pages")
 
 
@@ -108,6 +108,13 @@ def near_non_duplicates(draw, field: str, serial: bool = False) -> tuple:
         new_start = end + gap
         # (a lone page equal to this range's last page is that range's last page written alone, not a veto)
         b = replace(a, pages=f"{new_start}-{new_start + draw(st.integers(1 if gap == 0 else 0, 30))}")
+    elif field == "online_pages":
+        # Elsevier's online pages after one printed page: "379.e1-379.e7" and the next item's "379.e7-379.e12"
+        anchor, start = draw(st.integers(10, 2500)), draw(st.integers(1, 40))
+        end = start + draw(st.integers(1, 12))
+        new_start = end + draw(st.integers(0, 30))
+        a = replace(a, pages=f"{anchor}.e{start}-{anchor}.e{end}")
+        b = replace(a, pages=f"{anchor}.e{new_start}-{draw(st.sampled_from(('', f'{anchor}.')))}e{new_start + 1}")
     elif field == "volume":
         b = replace(a, volume=str(int(a.volume) + draw(st.integers(1, 50))))
     elif field == "year":
