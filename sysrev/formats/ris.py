@@ -1,7 +1,8 @@
 """RIS files (``TY  - JOUR`` … ``ER  -``) from every database and reference manager that writes them.
 
 Lines are grouped into records here, with their line numbers, so that a damaged file is reported precisely
-(a record that starts without ``TY``) and no record is dropped without a word (a last record without ``ER``
+(a record that starts without ``TY`` while others have one; a file without any ``TY``, as CiteSource writes,
+is read between ``ER`` lines with a warning) and no record is dropped without a word (a last record without ``ER``
 is a file cut off mid-record: :attr:`ParsedFile.truncated`, an error unless the caller allows it); the tags
 of each record are then collected by :mod:`rispy`'s parser, with every tag read as a list so that repeated
 tags and continuation lines are all kept. The mapping from tags to Record fields follows the RIS specification and the
@@ -103,8 +104,11 @@ def _split_tag(line: str, tag_line: re.Pattern):
     return match.group("tag"), (match.group("value") or "").strip()
 
 
-def _group_records(lines, tag_line, path):
+def _group_records(lines, tag_line, path, *, typeless=False):
     """Return ``[(first_line_number, lines)]``, one per record, and warnings about the file's structure.
+
+    ``typeless``: no line of the file is a ``TY`` line, so every record runs from its first tag line to its
+    ``ER`` line (CiteSource's exports leave ``TY`` out).
 
     Tag lines between an ``ER`` (or the start of the file) and the next ``TY`` are read by where they stand:
     a paragraph of them running straight into a ``TY`` line belongs to that record, its ``TY`` merely not
@@ -132,7 +136,9 @@ def _group_records(lines, tag_line, path):
     for number, line in enumerate(lines, start=1):
         tag, _ = _split_tag(line, tag_line)
         if current is None:
-            if tag == "TY":
+            if typeless and tag not in (None, "ER"):
+                current, start = ["TY  - ", line], number
+            elif tag == "TY":
                 current, start = [line] + [text for _, text in between], between[0][0] if between else number
                 if between:
                     late_ty.append(number)
@@ -181,7 +187,12 @@ def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
     lines = split_lines(text)
     one_space = any(re.match(r"^TY - ", line) for line in lines[:200])
     tag_line = _TAG_LINE_ONE_SPACE if one_space else _TAG_LINE
-    groups, warnings, truncated = _group_records(lines, tag_line, path)
+    typeless = not any(tag_line.match(line) and line.startswith("TY") for line in lines) and any(
+        line.startswith("ER") and tag_line.match(line) for line in lines)
+    groups, warnings, truncated = _group_records(lines, tag_line, path, typeless=typeless)
+    if typeless and groups:
+        warnings.append(f"{path}: no record has a 'TY' line (the reference type; files written by CiteSource leave "
+                        f"it out); {len(groups)} record(s) were read between 'ER' lines, without a type")
     if not groups and truncated is None:
         raise InputError("no RIS records found (no line starts with 'TY  - ')", path=path)
     collector = _TagCollector(tag_line)

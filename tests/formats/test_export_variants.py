@@ -279,6 +279,44 @@ def test_ris_tags_after_er_still_belong_to_the_record_above(tmp_path):
     assert err.value.line == 5 and "'TI'" in str(err.value)
 
 
+_TYPELESS_RIS = """C1  - 1001
+C2  - 1001, 1061, 1263
+AU  - Isaac, Fadia
+AU  - Toukhsati, Samia R
+TI  - A systematic review of the impact of wildfires on sleep disturbances
+PY  - 2021
+VL  - 18
+DB  - benchmark, search 1, search 2
+DO  - 10.3390/ijerph181910152
+JO  - International journal of environmental research and public health
+C8  - 
+ER  - 
+
+C1  - 1002
+AU  - Liu, Jia C
+TI  - A systematic review of the physical health impacts from non-occupational exposure to wildfire smoke
+PY  - 2015
+ER  - 
+"""
+
+
+def test_ris_without_any_ty_line_as_citesource_exports_it(tmp_path):
+    # CiteSource's RIS export ("citesource_benchmark_export.ris" in its vignettes) has no TY line at all: every
+    # record runs from its first tag to ER. Refused before ("record starts with tag 'C1'"); now read without a
+    # type, with one warning. A file where only some records lack TY stays an error (test above).
+    parsed = load_references(_write(tmp_path, "citesource_export.ris", _TYPELESS_RIS))
+    first, second = parsed.records
+    assert (first.title, first.year, first.doi, first.authors) == (
+        "A systematic review of the impact of wildfires on sleep disturbances", 2021, "10.3390/ijerph181910152",
+        ["Isaac, Fadia", "Toukhsati, Samia R"])
+    assert first.journal == "International journal of environmental research and public health"
+    assert (second.year, second.source_id) == (2015, "citesource_export.ris:14")
+    assert [w for w in parsed.warnings if "no record has a 'TY' line" in w and "2 record(s)" in w]
+    # cut off inside its last record (no ER): refused as a truncated file, never read as whole
+    with pytest.raises(InputError, match="cut off"):
+        load_references(_write(tmp_path, "cut.ris", _TYPELESS_RIS.rsplit("ER  - ", 1)[0]))
+
+
 def test_author_written_as_a_python_list(tmp_path):
     # Tools that wrote a data frame's list column into RIS (ASReview issue #1416 shows the list re-exported
     # one character per line by RefWorks) give "AU  - ['Mizdrak, Anja', 'Scarborough, Peter']".

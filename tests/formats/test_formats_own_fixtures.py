@@ -42,11 +42,19 @@ def test_ris_cp1252_decoded_with_warning(fx):
     assert len(parsed.warnings) == 1 and "not valid UTF-8" in parsed.warnings[0] and "line 3" in parsed.warnings[0]
 
 
-@pytest.mark.parametrize("name, line, tag", [("missing_ty.ris", 5, "T1"), ("tags_before_ty.ris", 1, "JF")])
-def test_ris_record_without_ty_is_an_error_with_line(fx, name, line, tag):
+def test_ris_record_without_ty_is_an_error_with_line(fx):
+    # the second record lost its TY line while the first has one: a damaged file
     with pytest.raises(InputError) as err:
-        read_references(fx / name)
-    assert err.value.line == line and name in str(err.value) and f"'{tag}'" in str(err.value)
+        read_references(fx / "missing_ty.ris")
+    assert err.value.line == 5 and "missing_ty.ris" in str(err.value) and "'T1'" in str(err.value)
+
+
+def test_ris_file_without_any_ty_line_is_read_without_types_and_a_warning(fx):
+    # no record has TY (as CiteSource writes RIS): each record runs from its first tag to ER
+    parsed = load_references(fx / "tags_before_ty.ris")
+    assert [(r.title, r.journal, r.publication_types) for r in parsed.records] == [
+        ("No type line at all", "Some Journal", [])]
+    assert any("no record has a 'TY' line" in w for w in parsed.warnings)
 
 
 def test_ris_last_record_without_er_is_an_error_unless_allowed(fx):

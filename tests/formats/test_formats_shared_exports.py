@@ -140,10 +140,17 @@ def test_ris_many_authors_kept(shared_fixtures):
     assert len(record.authors) == _count_lines(path, r"^AU  - \S")
 
 
-def test_ris_corrupted_file_names_line(shared_fixtures):
-    with pytest.raises(InputError) as err:
-        read_references(shared_fixtures / "formats/jabref/RisImporterCorrupted.ris")
-    assert "RisImporterCorrupted.ris" in str(err.value) and err.value.line == 2
+def test_ris_file_without_ty_is_read_without_a_type_and_a_warning(shared_fixtures):
+    # JabRef's "corrupted" RIS: one complete record (JF … ER) whose TY line is missing, as in CiteSource's
+    # exports, where no record has one. Read, not refused: nothing in it is lost, and the warning says why
+    # the record has no type (a TY missing from some records only is still an error, naming the line).
+    parsed = load_references(shared_fixtures / "formats/jabref/RisImporterCorrupted.ris")
+    (record,) = parsed.records
+    assert (record.title, record.journal, record.pages, record.publication_types) == (
+        "Editorial: Open Source and Empirical Software Engineering", "Empirical Software Engineering", "193-194",
+        [])
+    (warning,) = [w for w in parsed.warnings if "no record has a 'TY' line" in w]
+    assert "RisImporterCorrupted.ris" in warning and "1 record(s)" in warning
 
 
 def test_ris_repeated_ty_lines_split_with_warnings(shared_fixtures):
