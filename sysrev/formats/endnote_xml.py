@@ -8,12 +8,14 @@ Mapping: ``titles/title`` → title; ``periodical/full-title`` or ``titles/secon
 ``periodical/abbr-1``/``alt-periodical``/``titles/alt-title`` → abbreviation; ``contributors/authors/author``
 → authors; ``dates/year`` → year; ``pages``, ``volume``, ``number`` (issue; Mendeley's export names it
 ``issue``); ``electronic-resource-num`` (each of them, when there are several) → DOI; ``accession-num`` →
-source_id (and PMID when the remote database is PubMed/MEDLINE), else ``rec-number``; ``isbn`` → ISSN when it
+source_id (and PMID when the remote database is PubMed/MEDLINE), else ``rec-number``, else the record's line
+(``file:2.17`` for the 17th record on line 2: Zotero writes the whole file on one line); ``isbn`` → ISSN when it
 is one; ``keywords/keyword`` (split at line breaks inside one keyword); ``urls/related-urls/url`` → url;
 ``custom2`` or notes holding ``PMC…`` → PMCID. Other fields are kept in ``extra["fields"]``.
 """
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from sysrev.errors import InputError
@@ -77,12 +79,17 @@ def parse_endnote_xml(data: bytes, *, path="file", source="") -> ParsedFile:
         raise InputError(f"not EndNote XML: the root is <{root.tag}>, expected <xml><records>", path=path, line=1)
     name = Path(str(path)).name
     records, dialects = [], set()
-    for element in root.find("records").findall("record"):
+    elements = root.find("records").findall("record")
+    sharing = Counter(lines.get(element, 0) for element in elements)
+    on_line = Counter()
+    for element in elements:
         database = _text(element.find("remote-database-name"))
         dialect = "pubmed" if _PUBMED.search(database) else re.sub(r"\W+", "-", database.lower()).strip("-")
         dialects.add(dialect)
-        records.append(_to_record(element, dialect=dialect, source=source or dialect,
-                                  fallback_id=f"{name}:{lines.get(element, 0)}"))
+        line = lines.get(element, 0)
+        on_line[line] += 1  # Zotero writes the whole file on one line: then the record's place on it counts too
+        fallback_id = f"{name}:{line}" if sharing[line] == 1 else f"{name}:{line}.{on_line[line]}"
+        records.append(_to_record(element, dialect=dialect, source=source or dialect, fallback_id=fallback_id))
     if not records and truncated is None:
         raise InputError("the EndNote XML file holds no <record> elements", path=path)
     return ParsedFile(records=records, format="endnote_xml", dialect=dialects.pop() if len(dialects) == 1 else "",

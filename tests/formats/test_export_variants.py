@@ -352,6 +352,22 @@ def test_endnote_xml_every_electronic_resource_num_and_keyword_lines(tmp_path):
     assert (second.doi, second.keywords) == ("10.1000/second", ["Pain", "Exercise"])
 
 
+def test_zotero_endnote_xml_on_one_line_gets_one_identifier_per_record(tmp_path):
+    # Zotero's "EndNote XML" export writes the whole file on one line and no <rec-number>: every record's
+    # fallback identifier was "file:2", 1,232 of 1,233 renamed with a warning (ASySD's zotero_export.xml).
+    record = ('<record><source-app name="Zotero">Zotero</source-app><ref-type name="Journal Article">17</ref-type>'
+              '<titles><title>Title {}</title></titles></record>')
+    text = ('<?xml version="1.0" encoding="UTF-8"?>\n<xml><records>' + "".join(record.format(n) for n in (1, 2, 3))
+            + "</records></xml>\n")
+    parsed = load_references(_write(tmp_path, "zotero.xml", text))
+    assert [r.source_id for r in parsed.records] == ["zotero.xml:2.1", "zotero.xml:2.2", "zotero.xml:2.3"]
+    assert not [w for w in parsed.warnings if "reuse an identifier" in w]
+    # records on lines of their own keep the line as their identifier
+    lines = text.replace("<record>", "\n<record>")
+    assert [r.source_id for r in load_references(_write(tmp_path, "lines.xml", lines)).records] == [
+        "lines.xml:3", "lines.xml:4", "lines.xml:5"]
+
+
 # --- BibTeX from databases ----------------------------------------------------------------------------------
 
 def test_scopus_bibtex_author_keywords_abbreviation_and_type(tmp_path):
