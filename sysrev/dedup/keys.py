@@ -169,6 +169,7 @@ _SUPPLEMENT = re.compile(r"suppl|^s\d*$|\bs\d+\b|supplement")
 # A page range longer than this is a typo in its end ("1-99999999999"), not an article.
 MAX_PAGE_SPAN = 5000
 _PAGE_START = re.compile(r"^([a-z]*)(\d+)([a-z]*)$")
+_FIRST_RANGE_END = re.compile(r"[,;]")
 _ONLINE_PAGE = re.compile(r"^(\d+)\.e(\d+)$")  # Elsevier's "379.e9": online page 9 after printed page 379
 _DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S{3,}$")
 
@@ -314,6 +315,12 @@ def _author_keys(authors: list) -> tuple[str, frozenset, frozenset, frozenset]:
     return family_name(names[0]), first, family, frozenset(tokens)
 
 
+def _first_range(pages: str) -> str:
+    """The article's own pages: the part before a comma or semicolon (``575-86, 590``; MEDLINE's ``12-3;
+    discussion 13-4`` and ``1405; author reply 1405-6`` add the items printed with it)."""
+    return _FIRST_RANGE_END.split(fold(pages or ""), maxsplit=1)[0].strip()
+
+
 def _page_keys(pages: str) -> tuple[str, str, str]:
     """Prefix letters, digits of the first page and digits of the last page (``""`` when unusable).
 
@@ -322,7 +329,7 @@ def _page_keys(pages: str) -> tuple[str, str, str]:
     ``379.e9-e13`` and ``379.e9-13`` are the same range; ``1759-1764.e6`` is printed pages 1759-1764 followed
     by six online pages, read as 1759-1764.
     """
-    text = fold(pages or "").split(",")[0].strip()
+    text = _first_range(pages)
     if not text:
         return "", "", ""
     parts = [p.strip().replace(" ", "") for p in expand_pages(text).split("-")]
@@ -482,7 +489,7 @@ def record_keys(record: Record) -> Keys:
     keys.article_number = _article_number(record, keys.page_prefix, keys.last_page, keys.first_page)
     if record.pages and not keys.first_page:
         keys.problems.append(f"unusable pages {record.pages!r} ignored")
-    elif "-" in expand_pages(record.pages or "") and keys.first_page and not keys.last_page:
+    elif "-" in expand_pages(_first_range(record.pages)) and keys.first_page and not keys.last_page:
         keys.problems.append(f"unusable last page in {record.pages!r} ignored")
     supplement = _SUPPLEMENT.search(fold(f"{record.volume} {record.issue}")) or keys.page_prefix == "s"
     keys.supplement = bool(supplement)

@@ -188,6 +188,10 @@ def test_page_keys_of_plain_prefixed_spaced_and_zero_padded_pages():
     assert pages("575") == ("", "575", "")  # one page: no last page
     assert pages("0575-0586") == ("", "575", "586")
     assert pages("575-586, 590") == ("", "575", "586")  # a second range after a comma is not the article's
+    # nor after a semicolon: MEDLINE adds the discussion or reply printed with the article
+    assert pages("12-3; discussion 13-4") == ("", "12", "13")
+    assert pages("1405; author reply 1405-6") == ("", "1405", "")
+    assert keys(pages="1405;-author reply 1405").problems == []  # was "unusable pages … ignored"
     assert pages("S 12") == ("s", "12", "")
     assert pages("1234567") == ("", "1234567", "")  # seven digits: still a page
     for unusable in ("", "iii-xii", "0", "12345678"):  # eight digits without a prefix: not a page number
