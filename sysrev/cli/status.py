@@ -36,6 +36,11 @@ def format_status(state: dict) -> str:
                          f"({s['last_run_records']} records)")
         else:
             lines.append(f"  {s['name']} ({s['database']}): never run")
+    for s in state.get("imports") or []:
+        what = ("imported", "import(s)") if s["database"] == "file" else (
+            f"{s['database']}, a query no strategy file holds now", "run(s)")
+        lines.append(f"  {s['name']} ({what[0]}): {s['runs']} {what[1]}, last {s['last_run_date']} "
+                     f"({s['last_run_records']} records)")
     dedup = state["dedup"]
     lines.append("Dedup:")
     if dedup["records"] is None:

@@ -1,10 +1,10 @@
 """Where the whole review stands, stage by stage: what `sysrev status` prints and `sysrev refresh` ends with.
 
-Searches (each strategy's last run), dedup (records, and whether it has read every run), screening (per stage
-and reviewer: what is left), studies (included, and the reports no study claims), the pending items of every
-included study (extraction and RoB 2 per outcome of ``analysis/analyses.toml``, see
-:mod:`sysrev.living.studies`), the analyses (the status in their results file, and whether their inputs
-changed since it was written), and how many temporary files interrupted writes left
+Searches (each strategy's last run, and the exports brought in with `sysrev import` under their names), dedup
+(records, and whether it has read every run), screening (per stage and reviewer: what is left), studies (included,
+and the reports no study claims), the pending items of every included study (extraction and RoB 2 per outcome of
+``analysis/analyses.toml``, see :mod:`sysrev.living.studies`), the analyses (the status in their results file, and
+whether their inputs changed since it was written), and how many temporary files interrupted writes left
 (:mod:`sysrev.interrupted_writes`). Reading only: nothing is written, so it is safe to run at any moment.
 """
 
@@ -124,6 +124,33 @@ def search_status(project) -> list[dict]:
     return out
 
 
+def import_status(project) -> list[dict]:
+    """Per name of the snapshots no strategy ran (exports brought in with `sysrev import`): how many, and the
+    last one's folder, date and record count. Without it a review built from exports reads "never run"."""
+    from sysrev.search.runner import strategy_runs
+    from sysrev.search.snapshot import list_snapshots
+    from sysrev.search.strategies import load_strategies
+
+    try:
+        strategies = load_strategies(project.searches_dir)
+    except SysrevError:
+        strategies = []  # search_status reports the broken strategy; every snapshot is then listed here
+    ran = {path.name for strategy in strategies for path in strategy_runs(project.runs_dir, strategy)}
+    by_name = {}
+    for path in list_snapshots(project.runs_dir):
+        if path.name in ran:
+            continue
+        try:
+            manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # `sysrev check` names an unreadable manifest
+        name = manifest.get("name") or path.name.partition("-")[2]
+        entry = by_name.setdefault(name, {"name": name, "runs": 0})
+        entry.update(runs=entry["runs"] + 1, last_run=path.name, last_run_date=manifest.get("created"),
+                     last_run_records=manifest.get("retrieved_count"), database=manifest.get("database", ""))
+    return sorted(by_name.values(), key=lambda e: e["name"])
+
+
 def dedup_status(project) -> dict:
     """Records after dedup, and the snapshots dedup has not read yet (run `sysrev dedup`)."""
     from sysrev.dedup.project_run import load_records
@@ -184,7 +211,8 @@ def pipeline_status(project) -> dict:
     from sysrev.analyses.spec import load_analyses
     from sysrev.living.release import list_releases
 
-    status = {"searches": search_status(project), "dedup": dedup_status(project),
+    status = {"searches": search_status(project), "imports": import_status(project),
+              "dedup": dedup_status(project),
               "screening": screening_status(project), "releases": list_releases(project),
               "interrupted_writes": len(find_leftovers(project.root))}
     try:
