@@ -77,6 +77,18 @@ _MAPPED = {
     "J1", "JI", "J9", "NL", "SO", "PT", "VL", "VO", "IS", "SP", "EP", "C7", "DO", "SN", "LA", "KW", "UR", "AN", "ID",
     "PMID",
 }
+# The tags of the RIS specification. In a file written with two spaces before the hyphen, a line such as
+# "KW - pain" (one space) is read as that tag when it follows a field whose value never runs on over lines
+# (AU, PY, SP …): as a continuation it would make "KW - pain" an author. After a free-text field (below) it
+# stays a continuation, as a wrapped abstract line "CT - scans showed …" must.
+_RIS_SPEC_TAGS = {
+    "TY", "A1", "A2", "A3", "A4", "AB", "AD", "AN", "AU", "AV", "BT", "C1", "C2", "C3", "C4", "C5", "C6", "C7",
+    "C8", "CA", "CN", "CP", "CT", "CY", "DA", "DB", "DO", "DP", "ED", "EP", "ET", "ID", "IS", "J1", "J2", "JA",
+    "JF", "JO", "KW", "L1", "L2", "L3", "L4", "LA", "LB", "LK", "M1", "M2", "M3", "N1", "N2", "NV", "OP", "PB",
+    "PP", "PY", "RI", "RN", "RP", "SE", "SN", "SP", "ST", "T1", "T2", "T3", "TA", "TI", "TT", "U1", "U2", "U3",
+    "U4", "U5", "UR", "VL", "VO", "Y1", "Y2",
+}
+_FREE_TEXT_TAGS = {"AB", "N1", "N2", "TI", "T1", "T2", "T3", "BT", "CT", "ST", "TT", "KW", "AD", "RN", "C1", "M3"}
 # Tags that only a record's own body has: seen after an ``ER`` they mean a record lost its ``TY`` line.
 _RECORD_BODY_TAGS = {"TI", "T1", "AU", "A1"}
 # Databases that write the PubMed ID as a bare number in a custom tag (EndNote's C2 is the PMCID instead):
@@ -197,8 +209,10 @@ def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
         raise InputError("no RIS records found (no line starts with 'TY  - ')", path=path)
     collector = _TagCollector(tag_line)
     name = Path(str(path)).name
-    records, dialects = [], set()
+    records, dialects, respaced = [], set(), []
     for start, record_lines in groups:
+        if tag_line is _TAG_LINE:
+            record_lines = _respace_odd_tags(record_lines, start, respaced)
         parsed = collector.parse_lines(iter(record_lines))[0]
         # Cleaned once here: the mapping below looks at many tags several times.
         tags = {tag: values for tag, values in ((t, as_list(v)) for t, v in parsed.items() if t) if values}
@@ -206,10 +220,32 @@ def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
         dialects.add(dialect)
         records.append(_to_record(tags, dialect=dialect, source=source or dialect, fallback_id=f"{name}:{start}"))
     dialect = dialects.pop() if len(dialects) == 1 else ""
+    if respaced:
+        shown = "; ".join(respaced[:3]) + ("; …" if len(respaced) > 3 else "")
+        warnings.append(f"{path}: {len(respaced)} line(s) with one space before the hyphen were read as tags, "
+                        f"not as the continuation of the field above ({shown})")
     parsed = ParsedFile(records=records, format="ris", dialect=dialect, warnings=warnings)
     if truncated is not None:
         parsed.truncated = Truncation(line=truncated, what="the last record has no closing 'ER' line", records=1)
     return parsed
+
+
+def _respace_odd_tags(lines: list, start: int, respaced: list) -> list:
+    """``lines`` of one record with each one-space tag line (``KW - pain``) that follows a field which never
+    runs on over lines rewritten as a standard tag line; ``respaced`` collects where (the record's first line
+    and the text)."""
+    out, current = [], None
+    for line in lines:
+        tag, _ = _split_tag(line, _TAG_LINE)
+        if tag is None:
+            odd = _TAG_LINE_ONE_SPACE.match(line)
+            if odd and odd.group("tag") in _RIS_SPEC_TAGS and current not in _FREE_TEXT_TAGS:
+                tag = odd.group("tag")
+                line = f"{tag}  - {odd.group('value') or ''}"
+                respaced.append(f"record at line {start}: {odd.group(0).strip()!r}")
+        current = tag or current
+        out.append(line)
+    return out
 
 
 def _dialect(tags: dict) -> str:

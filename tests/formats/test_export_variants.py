@@ -317,6 +317,22 @@ def test_ris_without_any_ty_line_as_citesource_exports_it(tmp_path):
         load_references(_write(tmp_path, "cut.ris", _TYPELESS_RIS.rsplit("ER  - ", 1)[0]))
 
 
+def test_a_one_space_tag_in_a_two_space_ris_file_is_a_tag_unless_it_continues_free_text(tmp_path):
+    # CoLRev's loader sample (tests/2_loader/data/ris_data.ris) has "KW - keyword2" among two-space tags, right
+    # after the authors: read as a continuation, the keywords became authors ("keyword2, KW -"). After a free-text
+    # field such a line stays part of it, as a wrapped abstract line starting "CT - scans" must.
+    text = ("TY  - JOUR\nTI  - Ultrasound versus fluoroscopy\nAU  - Author-One, A.\nAU  - Author-Two, B.\n"
+            "KW - keyword1\nkeyword2\nAB  - Methods: patients had a\nCT - scan before injection.\nPY  - 2020\n"
+            "ER  - \n")
+    parsed = load_references(_write(tmp_path, "colrev.ris", text))
+    record = parsed.records[0]
+    assert record.authors == ["Author-One, A.", "Author-Two, B."]
+    assert record.keywords == ["keyword1", "keyword2"]
+    assert record.abstract == "Methods: patients had a CT - scan before injection."
+    (warning,) = [w for w in parsed.warnings if "one space before the hyphen" in w]
+    assert "1 line(s)" in warning and "'KW - keyword1'" in warning
+
+
 def test_author_written_as_a_python_list(tmp_path):
     # Tools that wrote a data frame's list column into RIS (ASReview issue #1416 shows the list re-exported
     # one character per line by RefWorks) give "AU  - ['Mizdrak, Anja', 'Scarborough, Peter']".
