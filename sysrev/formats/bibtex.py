@@ -99,8 +99,8 @@ def _entry_openings(text: str):
     """``[(line, key)]`` of every record entry (not @string/@comment/@preamble) in ``text``."""
     found, line, counted = [], 1, 0
     for match in _ENTRY_START.finditer(text):
-        line += text.count("\n", counted, match.start())  # counted on from the previous match: linear
-        counted = match.start()
+        line += text.count("\n", counted, match.start(1))  # counted on from the previous match: linear
+        counted = match.start(1)
         if match.group(1).lower() not in _NOT_RECORDS:
             found.append((line, match.group(2)))
     return found
@@ -138,27 +138,32 @@ def entries_only(text: str, *, path="file") -> tuple[str, Truncation | None]:
             continue  # an '@' line inside the previous entry
         gap_lines = text.count("\n", position, opening.start())
         line += gap_lines
+        at_sign = line + text.count("\n", opening.start(), opening.start(1))  # '^\s*' may span blank lines
         end = _entry_end(text, opening.start())
         if end is None and _ENTRY_START.search(text, opening.end()) is None:
             out.append("\n" * text.count("\n", position))
-            at = line + text.count("\n", opening.start(), opening.start(1))  # '^\s*' may span blank lines
-            cut = Truncation(line=at, what=f"the last entry '{opening.group(2)}' is never closed (its braces "
+            cut = Truncation(line=at_sign, what=f"the last entry '{opening.group(2)}' is never closed (its braces "
                              "are still open at the end of the file)",
                              records=0 if opening.group(1).lower() in _NOT_RECORDS else 1)
             return "".join(out), cut
         if end is None:
             raise InputError(f"BibTeX entry '{opening.group(2)}' is never closed (unbalanced braces from here to "
-                             "the end of the file); not a BibTeX file, or a brace is missing", path=path, line=line)
+                             "the end of the file); not a BibTeX file, or a brace is missing", path=path,
+                             line=at_sign)
         kind = opening.group(1).lower()
         body = _DELIMITERS.search(text, opening.start()).end()
-        if kind != "comment" and not _well_formed(text, body, end - 1, keyed=kind not in _NOT_RECORDS):
-            raise InputError(f"BibTeX entry '{opening.group(2)}' could not be parsed (not 'name = value' fields "
-                             "separated by commas: unbalanced braces or quotes, or a missing comma?)",
-                             path=path, line=line)
+        fault = None if kind == "comment" else _malformed_at(text, body, end - 1, keyed=kind not in _NOT_RECORDS)
+        if fault is not None:
+            at = line + text.count("\n", opening.start(), fault)
+            near = text[fault:fault + 40].split("\n", 1)[0].strip()
+            where = f" at line {at}, near {near!r}" if near and at != at_sign else (f" near {near!r}" if near else "")
+            raise InputError(f"BibTeX entry '{opening.group(2)}' could not be parsed{where} (not 'name = value' "
+                             "fields separated by commas: unbalanced braces or quotes, or a missing comma?)",
+                             path=path, line=at_sign)
         if end - opening.start() > MAX_ENTRY_CHARS:
             raise InputError(f"BibTeX entry '{opening.group(2)}' is {(end - opening.start()) // 1000} KB long; no "
                              "reference is, so this is not a BibTeX export (or braces are unbalanced)",
-                             path=path, line=line)
+                             path=path, line=at_sign)
         out.append("\n" * gap_lines)
         out.append(text[opening.start():end])
         line += text.count("\n", opening.start(), end)
@@ -167,32 +172,35 @@ def entries_only(text: str, *, path="file") -> tuple[str, Truncation | None]:
     return "".join(out), None
 
 
-def _well_formed(text: str, pos: int, end: int, *, keyed: bool) -> bool:
-    """Whether ``text[pos:end]`` (an entry's body after its key's first character) is ``key, name = value, …``
-    (``keyed``) or ``name = value`` (``@string``) or a value (``@preamble``): values braced, quoted, bare
-    words or numbers, joined by ``#``. One linear pass; bibtexparser gets only entries that pass."""
+def _malformed_at(text: str, pos: int, end: int, *, keyed: bool) -> int | None:
+    """None when ``text[pos:end]`` (an entry's body after its key's first character) is ``key, name = value,
+    …`` (``keyed``) or ``name = value`` (``@string``) or a value (``@preamble``): values braced, quoted, bare
+    words or numbers, joined by ``#``; otherwise where it stops being so (the start of the field or value that
+    does not read). One linear pass; bibtexparser gets only entries that pass."""
     if keyed:
         comma = text.find(",", pos, end)
         if comma == -1:
-            return not text[pos:end].strip(" \t\r\n\\") or bool(re.fullmatch(r"[^\s{}]*\s*", text[pos:end]))
+            ok = not text[pos:end].strip(" \t\r\n\\") or bool(re.fullmatch(r"[^\s{}]*\s*", text[pos:end]))
+            return None if ok else pos
         pos = comma + 1
     elif _FIELD_NAME.match(text, pos, end) is None:
-        pos = _value_end(text, _skip(text, pos, end), end)  # @preamble{"…"}
-        return pos is not None and _skip(text, pos, end) == end
+        start = _skip(text, pos, end)
+        pos = _value_end(text, start, end)  # @preamble{"…"}
+        return None if pos is not None and _skip(text, pos, end) == end else start
     while True:
         pos = _skip(text, pos, end)
         if pos == end:
-            return True
+            return None
         name = _FIELD_NAME.match(text, pos, end)
         if name is None:
-            return False
-        pos = _value_end(text, name.end(), end)
-        if pos is None:
-            return False
-        pos = _skip(text, pos, end)
+            return pos
+        field_end = _value_end(text, name.end(), end)
+        if field_end is None:
+            return pos
+        pos = _skip(text, field_end, end)
         if pos < end:
             if text[pos] != ",":
-                return False
+                return pos
             pos += 1
 
 

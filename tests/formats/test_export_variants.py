@@ -448,6 +448,16 @@ source={{Scopus}},
     assert record.extra["fields"]["funding_text_2"].endswith("writing assistance.")
 
 
+def test_a_bibtex_entry_that_does_not_read_is_named_with_the_line_where_it_stops(tmp_path):
+    # a missing comma after a field: the error names the entry's '@' line (not the blank lines above it) and
+    # the line and text where the fields stop reading, so the user can mend the file by hand
+    text = "@article{ok,\n  title = {Fine},\n}\n\n\n@article{bad,\n  title = {Missing comma}\n  year = {2020},\n}\n"
+    with pytest.raises(InputError) as err:
+        load_references(_write(tmp_path, "refs.bib", text))
+    assert err.value.line == 6
+    assert "'bad' could not be parsed at line 8, near 'year = {2020},'" in str(err.value)
+
+
 def test_web_of_science_bibtex(tmp_path):
     # Web of Science's BibTeX: capitalised field names, a space before the key, Unique-ID, Keywords-Plus,
     # Journal-ISO, and an early-access article without Year (only EarlyAccessDate).

@@ -106,7 +106,7 @@ def test_bibtex_strings_accents_braces_and_others(fx):
 def test_bibtex_unparsable_entry_is_an_error_with_line(fx):
     with pytest.raises(InputError) as err:
         read_references(fx / "broken.bib")
-    assert err.value.line == 5 and "broken2" in str(err.value)
+    assert err.value.line == 6 and "broken2" in str(err.value)  # the '@' line, not the blank line above it
 
 
 def test_endnote_xml_style_runs_and_pubmed_accession(fx):

@@ -242,7 +242,10 @@ def test_bibtex_latex_accents_decoded(shared_fixtures):
 def test_bibtex_broken_entry_is_an_error_naming_its_line(shared_fixtures):
     with pytest.raises(InputError) as err:
         read_references(shared_fixtures / "formats/colrev/ANON_ebsco_bib.bib")
-    assert err.value.line == 14 and "13362467620181001" in str(err.value)
+    # the entry's '@' line (not the blank line above it), and the line inside it where the fields stop reading:
+    # EBSCO put scraped page script into Keywords, with braces that close the value early
+    assert err.value.line == 15 and "13362467620181001" in str(err.value)
+    assert "at line 19, near '@type:Person}" in str(err.value)
 
 
 ENDNOTE_XML_FILES = ["formats/jabref/EndnoteXmlImporterTestArticle.xml",
