@@ -76,19 +76,21 @@ def load_references(path, *, source=None, format=None, allow_truncated=False) ->
 _BINARY_SIGNATURES = (
     (b"PK\x03\x04", "an Excel workbook or ZIP archive: save the sheet as CSV (UTF-8), or unzip, and {use} that"),
     (b"\xd0\xcf\x11\xe0", "an old Excel/Word file: save it as CSV (UTF-8) and {use} that"),
-    (b"%PDF", "a PDF: export the references from the database as RIS, NBIB, BibTeX or CSV instead"),
-    (b"SQLite format 3", "a database file (an EndNote .enl library?): export the library from EndNote as XML "
-                         "or RIS and {use} that"),
+    (b"%PDF", "a PDF; what is needed is {needs}"),
+    (b"SQLite format 3", "a database file (an EndNote .enl library?); what is needed is {needs}"),
     (b"\x1f\x8b", "a gzip archive: decompress it first"),
 )
+REFERENCE_EXPORTS = ("a reference export: RIS, NBIB, BibTeX, EndNote XML or CSV (from EndNote: File > Export, "
+                     "as XML or RIS)")
 
 
-def refuse_binary(data: bytes, path, use: str = "import") -> None:
+def refuse_binary(data: bytes, path, use: str = "import", needs: str = REFERENCE_EXPORTS) -> None:
     """An :class:`InputError` saying what to do instead when ``data`` starts like a binary file (a workbook,
-    archive, PDF or database) rather than text."""
+    archive, PDF or database) rather than text; ``use`` names the command's verb and ``needs`` the file it
+    reads."""
     for signature, advice in _BINARY_SIGNATURES:
         if data.startswith(signature):
-            raise InputError(f"this is {advice.format(use=use)}", path=path)
+            raise InputError(f"this is {advice.format(use=use, needs=needs)}", path=path)
 
 
 def _read_xml(kind, data, path, source) -> ParsedFile:

@@ -55,7 +55,8 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
-    refuse_binary(data, path, use="simulate on")
+    refuse_binary(data, path, use="simulate on",
+                  needs="a CSV (UTF-8) of title, abstract and a 0/1 label per record, one row per record")
     decoded = decode_bytes(data, name=str(path))
     if decoded.cut_mid_character:
         raise InputError("the file ends in the middle of a UTF-8 character: it looks cut off (an interrupted "

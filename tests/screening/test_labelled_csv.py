@@ -229,3 +229,13 @@ def test_a_workbook_is_refused_with_what_to_do(tmp_path):
         workbook.writestr("xl/workbook.xml", "<workbook/>")
     with pytest.raises(InputError, match=r"Excel workbook .*save the sheet as CSV \(UTF-8\).* and simulate on that"):
         read_labelled_csv(tmp_path / "labels.xlsx")
+
+
+@pytest.mark.parametrize("start", [b"%PDF-1.7", b"SQLite format 3\x00"])
+def test_a_pdf_or_an_endnote_library_is_refused_naming_the_csv_a_simulation_reads(tmp_path, start):
+    # the advice import gives (export RIS, NBIB …) would not help here: a simulation reads a labelled CSV
+    (tmp_path / "review.bin").write_bytes(start + bytes(range(256)))
+    with pytest.raises(InputError) as err:
+        read_labelled_csv(tmp_path / "review.bin")
+    assert "a CSV (UTF-8) of title, abstract and a 0/1 label per record" in str(err.value)
+    assert "RIS" not in str(err.value)
