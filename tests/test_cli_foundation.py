@@ -42,3 +42,20 @@ def test_usage_errors_have_the_one_error_prefix():
         assert result.exit_code == 2, args
         assert result.stderr.splitlines()[-1] == message and "Error:" not in result.stderr
         assert result.stderr.startswith("Usage: ")
+
+
+def test_a_reader_that_stops_early_gets_no_broken_pipe_error(tmp_path):
+    # `sysrev status | head -1`: the reader closes the pipe before sysrev writes; this printed "error: Broken
+    # pipe" (exit code 2) as if the project were at fault
+    import subprocess
+    import sys
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(tmp_path / "p"), "--no-input", "--no-git"]).exit_code == 0
+    command = [sys.executable, "-c", "from sysrev.cli.main import cli; cli()", "status", "--project",
+               str(tmp_path / "p")]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # before the interpreter has even started: every write to stdout breaks the pipe
+    _, err = process.communicate(timeout=120)
+    assert b"Broken pipe" not in err and b"Traceback" not in err, err
+    assert process.returncode == 1

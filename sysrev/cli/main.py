@@ -9,6 +9,7 @@ a read-only folder, a file name too long), which no stage can fix.
 import contextlib
 import errno
 import importlib
+import os
 import sys
 import warnings
 
@@ -126,6 +127,9 @@ class _Group(click.Group):
         except SysrevError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
+        except BrokenPipeError:  # `sysrev status | head`: the reader has what it wanted; no "error: Broken pipe"
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+            sys.exit(1)
         except OSError as exc:  # the machine, not sysrev: a full disk, a read-only folder, a name too long
             click.echo(f"error: {_os_error(exc)}", err=True)
             sys.exit(2)
