@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sysrev.dedup.keys import fold
 from sysrev.errors import SysrevError
 from sysrev.formats import load_references, make_source_ids_unique
 from sysrev.project import load_toml
@@ -35,11 +36,11 @@ class PreparedImport:
 def snapshot_name(source: str | None, path: Path) -> str:
     """The search name for the snapshot folder: ``source`` as given when it is file-name-safe (so it matches
     the strategy ``searches/<name>.toml``), else made safe (``Cochrane CENTRAL`` → ``cochrane-central``);
-    the file's stem when there is no source."""
+    the file's stem when there is no source. Accents are dropped, not the letters (``Ünïcode`` → ``unicode``)."""
     text = (source or "").strip()
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", text):
         return text
-    name = re.sub(r"[^a-z0-9]+", "-", (text or path.stem).lower()).strip("-")
+    name = re.sub(r"[^a-z0-9]+", "-", fold(text or path.stem)).strip("-")
     return name or "import"
 
 

@@ -78,6 +78,9 @@ def test_snapshot_name():
     assert snapshot_name("Cochrane CENTRAL", Path("x.ris")) == "cochrane-central"
     assert snapshot_name("Embase_2023", Path("x.ris")) == "Embase_2023"  # safe names kept as the strategy's
     assert snapshot_name(None, Path("/a/Embase export (2023).ris")) == "embase-export-2023"
+    # accents are dropped, not the letters that carry them (was "n-code", "lilacs-sa-de")
+    assert snapshot_name("Ünïcode", Path("x.ris")) == "unicode"
+    assert snapshot_name("LILACS Saúde", Path("x.ris")) == "lilacs-saude"
     assert snapshot_name("***", Path("x.ris")) == "import"
 
 
