@@ -174,6 +174,10 @@ _STRATEGY = FileKind("search strategy", "searches/*.toml", "search-strategy", (
         Key("description", "string", "What the search covers (for people)."),
         Key("source", "string", "Where the records come from (for people), e.g. \"Cochrane Library (CENTRAL)\"."),
         Key("reconstruction", "boolean", "true when the strategy was reconstructed, not the one published."),
+        Key("draft", "boolean", "true while the query is still the starting point `sysrev init` built from the "
+            "PICO words: `sysrev search run` and `sysrev refresh` send no draft to a database (a run would put "
+            "its records in the review's history). Delete the line once the query is the real strategy.",
+            default="false"),
     )),
 ))
 

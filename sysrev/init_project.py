@@ -175,14 +175,15 @@ def _strategy_toml(name: str, a: Answers) -> tuple[str, str]:
             "# The query below is only a starting point built from the PICO words: write the real strategy",
             "# (subject headings, synonyms, a trial filter) before the first run, and keep it exactly as submitted.",
             f"name = {_q(key)}"]
+    draft = ["draft = true  # delete this line once the query is the real strategy: a draft is never run"]
     if key == "pubmed":
         query = " AND ".join(f"({c})" for c in concepts)
-        body = ['database = "pubmed"', f"query = {_q(query)}",
+        body = ['database = "pubmed"', f"query = {_q(query)}", *draft,
                 'datetype = "pdat"  # publication date; "edat" = entry date', '# mindate = "2000"',
                 '# maxdate = "2024-12-31"']
     elif key == "scopus":
         query = " AND ".join(f"TITLE-ABS-KEY({c})" for c in concepts)
-        body = ['database = "scopus"', f"query = {_q(query)}", '# mindate = "2000"  # the year counts',
+        body = ['database = "scopus"', f"query = {_q(query)}", *draft, '# mindate = "2000"  # the year counts',
                 '# maxdate = "2024"']
     else:
         body = ['database = "file"  # no API: search by hand, export as RIS, then:',
@@ -283,7 +284,8 @@ so every decision is diffable and auditable. `sysrev check` validates the whole 
 ## Steps
 
 1. **Protocol**: finish `review.toml` (eligibility criteria, outcomes' time points) and write the real search
-   strategies in `searches/` ({", ".join(strategies)}). Run `sysrev check`.
+   strategies in `searches/` ({", ".join(strategies)}); the PubMed and Scopus ones are drafts (`draft = true`)
+   that no command runs until you delete that line. Run `sysrev check`.
 2. **Search**: `sysrev search run` (PubMed, Scopus; keys from the environment: `NCBI_API_KEY`,
    `NCBI_EMAIL`, `ELSEVIER_API_KEY`); exports of other databases: `sysrev import FILE --source NAME`.
 3. **Deduplicate**: `sysrev dedup`; review uncertain pairs with `sysrev dedup review`.

@@ -52,6 +52,8 @@ def format_refresh(outcome) -> str:
     for s in outcome.searches:
         if s["action"] == "skip":
             lines.append(f"  {s['name']} ({s['database']}): already run today without gaps; skipped")
+        elif s["action"] == "draft":
+            lines.append(f"  {s['name']} ({s['database']}): not run: {s['why']}")
         elif s["action"] == "failed":
             lines.append(f"  {s['name']} ({s['database']}): FAILED (see below)")
         elif outcome.dry_run:

@@ -36,6 +36,9 @@ def format_status(state: dict) -> str:
                          f"({s['last_run_records']} records)")
         else:
             lines.append(f"  {s['name']} ({s['database']}): never run")
+        if s.get("draft"):
+            lines.append("    draft: the query is still the starting point `sysrev init` built; write the real "
+                         "strategy, then delete the 'draft' line (a draft is never sent)")
     for s in state.get("imports") or []:
         what = ("imported", "import(s)") if s["database"] == "file" else (
             f"{s['database']}, a query no strategy file holds now", "run(s)")

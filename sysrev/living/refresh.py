@@ -70,7 +70,8 @@ def _ran_today_without_gaps(runs, today) -> bool:
 
 
 def plan_searches(project, strategies, today) -> list:
-    """``[(strategy, action, since)]``: action ``update`` (since the last run), ``full`` or ``skip``."""
+    """``[(strategy, action, since)]``: action ``update`` (since the last run), ``full``, ``skip`` (run today
+    already) or ``draft`` (the query is still `sysrev init`'s starting point: not sent)."""
     from sysrev.search.runner import strategy_runs
 
     plan = []
@@ -78,7 +79,9 @@ def plan_searches(project, strategies, today) -> list:
         if strategy.database == "file":
             continue
         runs = strategy_runs(project.runs_dir, strategy)
-        if _ran_today_without_gaps(runs, today):
+        if strategy.draft:
+            plan.append((strategy, "draft", None))
+        elif _ran_today_without_gaps(runs, today):
             plan.append((strategy, "skip", None))
         else:
             plan.append((strategy, "update" if runs else "full", "last" if runs else None))
@@ -149,7 +152,8 @@ def run_searches(project, plan, outcome: RefreshOutcome, *, config, progress_for
         entry = {"name": strategy.name, "database": strategy.database, "action": action, "snapshot": None,
                  "retrieved": None, "new": None, "gaps": []}
         outcome.searches.append(entry)
-        if action == "skip" or outcome.dry_run:
+        if action in ("skip", "draft") or outcome.dry_run:
+            entry["why"] = strategy.draft_message() if action == "draft" else None
             continue
         progress = progress_for(f"{strategy.database} {strategy.name}")
         try:

@@ -115,7 +115,7 @@ def search_status(project) -> list[dict]:
     for strategy in strategies:
         runs = strategy_runs(project.runs_dir, strategy)
         entry = {"name": strategy.name, "database": strategy.database, "runs": len(runs), "last_run": None,
-                 "last_run_date": None, "last_run_records": None}
+                 "last_run_date": None, "last_run_records": None, "draft": strategy.draft}
         if runs:
             manifest = json.loads((runs[-1] / "manifest.json").read_text(encoding="utf-8"))
             entry.update(last_run=runs[-1].name, last_run_date=manifest.get("created"),

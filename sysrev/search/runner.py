@@ -79,7 +79,10 @@ def resolve_since(since: str | None, runs_dir, strategy: Strategy, overlap_days:
 
 def run_strategy(strategy: Strategy, runs_dir, *, since=None, overlap_days=DEFAULT_OVERLAP_DAYS, resume=False,
                  config=None, progress=None, today=None):
-    """Run one pubmed/scopus strategy into ``runs_dir``; return the :class:`RunOutcome`."""
+    """Run one pubmed/scopus strategy into ``runs_dir``; return the :class:`RunOutcome`. A draft strategy is
+    an error before any request: its records would stay in the review's history."""
+    if strategy.draft:
+        raise SysrevError(strategy.draft_message())
     today = today or datetime.now(UTC).date()
     since_day, previous_gaps = resolve_since(since, runs_dir, strategy, overlap_days)
     extra = {"strategy_file": strategy.path.name, "strategy": strategy_identity(strategy)}

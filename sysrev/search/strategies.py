@@ -9,6 +9,7 @@ A strategy names its database and holds the query exactly as submitted::
     mindate = "2000"                # optional: YYYY, YYYY-MM or YYYY-MM-DD (Scopus: the year counts)
     maxdate = "2023-04-30"
     file = "searches/exports/central.ris"   # database = "file" only: an export imported by `sysrev import`
+    draft = true                    # the query is still `sysrev init`'s starting point: never sent
 
 ``description``, ``source`` and ``reconstruction`` are kept for people and ignored here; any other key is an
 error (the schema in :mod:`sysrev.config_schema`).
@@ -36,6 +37,12 @@ class Strategy:
     mindate: str | None = None
     maxdate: str | None = None
     file: str | None = None
+    draft: bool = False  # the query is still the starting point `sysrev init` wrote: never sent to a database
+
+    def draft_message(self) -> str:
+        """Why a draft strategy is not run, and what to do."""
+        return (f"{self.path}: the query is still the starting point `sysrev init` built (draft = true); write "
+                "the real search strategy, then delete the 'draft' line")
 
     def pubmed_window(self, today: date) -> DateWindow | None:
         """The PubMed date window, or None when the strategy sets no dates."""
@@ -69,11 +76,14 @@ def load_strategy(path) -> Strategy:
     query = data.get("query", "")
     if database != "file" and not query.strip():
         raise InputError("key 'query' is missing or empty", path=path)
+    if not isinstance(data.get("draft", False), bool):
+        raise InputError("key 'draft' must be true or false", path=path)
     datetype = data.get("datetype", "pdat")
     if datetype not in ("pdat", "edat"):
         raise InputError(f"key 'datetype' must be pdat or edat (found {datetype!r})", path=path)
     strategy = Strategy(name=name, database=database, query=query.strip(), path=path, datetype=datetype,
-                        mindate=data.get("mindate"), maxdate=data.get("maxdate"), file=data.get("file"))
+                        mindate=data.get("mindate"), maxdate=data.get("maxdate"), file=data.get("file"),
+                        draft=data.get("draft", False))
     if database != "file":
         strategy.pubmed_window(date.today())  # check the dates now, not halfway through a run
     return strategy

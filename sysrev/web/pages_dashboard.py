@@ -76,7 +76,8 @@ def _searches(project) -> list[dict]:
     imports = [dict(s, database="imported export" if s["database"] == "file" else s["database"])
                for s in import_status(project)]
     return [{"name": s["name"], "database": s["database"], "runs": s["runs"], "when": s["last_run_date"] or "",
-             "retrieved": s["last_run_records"], "folder": s["last_run"] or ""} for s in strategies + imports]
+             "retrieved": s["last_run_records"], "folder": s["last_run"] or "", "draft": s.get("draft", False)}
+            for s in strategies + imports]
 
 
 def _latest_snapshots(project) -> list[dict]:

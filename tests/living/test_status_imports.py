@@ -47,6 +47,7 @@ def test_the_dashboard_lists_imports_beside_the_strategies(tmp_path):
         session["user"] = "reviewer1"
     page = client.get("/").data.decode()
     table = page[page.index("Last run of each search strategy"):page.index("</table>", page.index("Last run"))]
-    assert '<th scope="row">pubmed</th><td>pubmed</td><td>0</td><td>never run</td>' in table
+    assert ('<th scope="row">pubmed</th><td>pubmed</td><td>0</td><td>never run (draft query: not run until its '
+            '<code>draft</code> line is deleted)</td>') in table
     assert '<th scope="row">embase</th><td>imported export</td><td>2</td>' in table
     assert '<th scope="row">central</th><td>imported export</td><td>1</td>' in table
