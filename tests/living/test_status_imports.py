@@ -1,6 +1,6 @@
-"""`sysrev status` and the dashboard list the exports brought in with `sysrev import` beside the strategies:
-a review built from Embase, CENTRAL and PsycINFO exports used to read "pubmed: never run, scopus: never run"
-and nothing else."""
+"""`sysrev status` lists the exports brought in with `sysrev import` beside the strategies: a review built from
+Embase, CENTRAL and PsycINFO exports used to read "pubmed: never run, scopus: never run" and nothing else (the
+dashboard's side: tests/web/test_web_pages.py)."""
 
 import json
 
@@ -32,22 +32,3 @@ def test_status_lists_each_imported_source_with_its_last_import(tmp_path):
     state = json.loads(CliRunner().invoke(cli, ["status", "--project", str(root), "--json"]).output)
     assert [(i["name"], i["runs"], i["last_run_records"], i["database"]) for i in state["imports"]] == [
         ("central", 1, 1, "file"), ("embase", 2, 2, "file")]
-
-
-def test_the_dashboard_lists_imports_beside_the_strategies(tmp_path):
-    from sysrev.project import load_project
-    from sysrev.web.app import create_app
-
-    root = _imported_project(tmp_path)
-    app = create_app(load_project(root), token="TESTTOKEN", secret_key="test-secret")
-    app.testing = True
-    client = app.test_client()
-    client.get("/?token=TESTTOKEN")
-    with client.session_transaction() as session:
-        session["user"] = "reviewer1"
-    page = client.get("/").data.decode()
-    table = page[page.index("Last run of each search strategy"):page.index("</table>", page.index("Last run"))]
-    assert ('<th scope="row">pubmed</th><td>pubmed</td><td>0</td><td>never run (draft query: not run until its '
-            '<code>draft</code> line is deleted)</td>') in table
-    assert '<th scope="row">embase</th><td>imported export</td><td>2</td>' in table
-    assert '<th scope="row">central</th><td>imported export</td><td>1</td>' in table

@@ -340,3 +340,28 @@ def test_relevance_order_records_rank_and_model_and_learns_from_own_decisions_on
     assert with_bob[1].record_ids == without_bob[1].record_ids
     rows = log_rows(project, "title_abstract", "alice")
     assert all(r["rank"] for r in rows) and all(r["model"] for r in rows)
+
+
+def test_dashboard_lists_imported_exports_beside_the_draft_strategies(tmp_path):
+    # a review built from exports: the dashboard showed the snapshots only when no strategy file existed, and
+    # `sysrev init` always writes some (as drafts, flagged here)
+    from click.testing import CliRunner
+
+    from sysrev.cli.main import cli
+    from sysrev.project import load_project
+
+    root, runner = tmp_path / "review", CliRunner()
+    assert runner.invoke(cli, ["init", str(root), "--no-input", "--no-git"]).exit_code == 0
+    for source, count in (("embase", 3), ("embase", 2), ("central", 1)):
+        export = tmp_path / f"{source}{count}.ris"
+        export.write_text("".join(f"TY  - JOUR\nTI  - Trial {source} {n}\nPY  - 2020\nER  - \n" for n in range(count)),
+                          encoding="utf-8")
+        assert runner.invoke(cli, ["import", "--project", str(root), "--source", source, str(export)]).exit_code == 0
+    app = create_app(load_project(root), token="TESTTOKEN", secret_key="test-secret")
+    client, _ = signed_in(app, "reviewer1")
+    page = client.get("/").data.decode()
+    table = page[page.index("Last run of each search strategy"):page.index("</table>", page.index("Last run"))]
+    assert ('<th scope="row">pubmed</th><td>pubmed</td><td>0</td><td>never run (draft query: not run until its '
+            '<code>draft</code> line is deleted)</td>') in table
+    assert '<th scope="row">embase</th><td>imported export</td><td>2</td>' in table
+    assert '<th scope="row">central</th><td>imported export</td><td>1</td>' in table
