@@ -398,6 +398,13 @@ def compare(a: Keys, b: Keys) -> Verdict:
             if author == "missing" and support < 2:
                 return Verdict(UNCERTAIN, 0.8, "same title and year but no author to compare")
             if journal == "different" and not locator_same:
+                if (author == "match" and not short and volume == "same" and a.issue_numbers & b.issue_numbers
+                        and pages != "different"):
+                    # Volume and issue locate the item as a page would; a journal named in two languages
+                    # ("Jinko Chino Gakkai Ronbunshi", "Transactions of the Japanese Society for AI") or by
+                    # a former title is still one journal.
+                    return Verdict(DUPLICATE, score - 0.3, "same title, authors, year, volume and issue; the "
+                                                           "journal named differently")
                 return Verdict(UNCERTAIN, 0.8, "same title, author and year but a different journal")
             if short and support == 0:
                 return Verdict(UNCERTAIN, 0.7, "short title; nothing but author and year agree")

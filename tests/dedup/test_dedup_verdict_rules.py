@@ -490,9 +490,9 @@ def test_no_author_at_all_needs_two_other_agreeing_fields():
 
 
 def test_a_different_journal_without_a_matching_volume_and_page_is_uncertain():
-    # "a different journal with no matching volume/page → uncertain"
+    # "a different journal with no matching volume and page (nor volume and issue) → uncertain"
     for a, b in ((BARE, dict(BARE, journal="Acta Orthopaedica")),
-                 (dict(ARTICLE, pages=""), dict(ARTICLE, journal="Acta Orthopaedica", pages=""))):
+                 (dict(ARTICLE, pages="", issue=""), dict(ARTICLE, journal="Acta Orthopaedica", pages=""))):
         v = verdict(a, b)
         assert v.kind == UNCERTAIN and "different journal" in v.reason
     # volume and page agree: the journal name is written two ways
@@ -687,3 +687,18 @@ def test_a_title_the_input_shows_recurring_needs_a_stated_locator_on_either_side
     for a, b in ((replace(commentary, recurring=True), commentary), (commentary, replace(commentary, recurring=True))):
         v = compare(a, b)
         assert v.kind == UNCERTAIN and "recurring title" in v.reason
+
+
+def test_a_journal_named_in_two_languages_merges_when_volume_and_issue_agree():
+    # one journal under its romanised and its English name (or a former title): the same title, authors and
+    # year, and the same volume and issue stated by both, locate one item as a page would
+    romanised = dict(ARTICLE, journal="Zhonghua Gu Ke Za Zhi", pages="")
+    english = dict(ARTICLE, journal="Chinese Journal of Orthopaedics")
+    assert verdict(romanised, english).kind == DUPLICATE
+    assert "journal named differently" in verdict(romanised, english).reason
+    # near misses: no issue on one side, another issue, another volume, another first page, a typo'd author
+    assert verdict(dict(romanised, issue=""), english).kind == UNCERTAIN
+    assert verdict(dict(romanised, issue="8"), english).kind != DUPLICATE
+    assert verdict(dict(romanised, volume="101"), english).kind != DUPLICATE
+    assert verdict(dict(romanised, pages="480-489"), english).kind != DUPLICATE
+    assert verdict(dict(romanised, authors=["Lindqvist, Ola"]), english).kind != DUPLICATE
