@@ -94,9 +94,15 @@ _CITED_ARTICLE = re.compile(r"\s*\((?:vol \d+, pg \d+[^()]*|[^()]*\(\d{4}\)\s*\d
 _LINKED_NOTE = re.compile(r"\s*\[(?:erratum|comment|update|retraction|corrected and republished|summary for "
                           r"patients|republished|expression of concern)[^\]]*(?:\]|$)", re.IGNORECASE)
 _RETRACTION = re.compile(r"^(?:retraction|retracted|notice of retraction|withdrawn|expression of concern)\b")
-_COMMENT = re.compile(r"^(?:re:|re\s*-|reply\b|in reply\b|a reply\b|authors?'?s? reply|response\b|responses\b|"
-                      r"comment on\b|comments on\b|commentary on\b|letter to the editor|letter:|rebuttal)|"
-                      r"\breply to\b|\bresponse to\b|\bcomment on\b|\bcomments on\b|\(multiple letters\)|"
+# A title that answers another item. "response to" inside a title only with what it answers ("Response to the
+# letter by …"): "Immune response to vaccination", "… in response to humanitarian events" are studies.
+_COMMENT = re.compile(r"^(?:re:|re\s*-|reply\b|in reply\b|in response to\b|a reply\b|authors?'?s? reply|"
+                      r"response\b|responses\b|comment on\b|comments on\b|commentary on\b|letter to the editor|"
+                      r"letter:|rebuttal)|"
+                      r"\b(?:reply|response) to (?:the |a |an |this |our |my )?(?:letters?|comments?|commentary|"
+                      r"critiques?|correspondence|editorial|criticisms?|rebuttal|quer(?:y|ies)|concerns?|remarks|"
+                      r"authors?|reviewers?|readers?|(?:dr|prof|mr|ms|mrs)\b)|"
+                      r"\bcomment on\b|\bcomments on\b|\(multiple letters\)|"
                       r"\[letter\]|\[comment\]|\bauthors? reply\b")
 _CONFERENCE_VENUE = re.compile(r"\b(?:conference|congress|meeting|symposium|abstracts?|"
                                r"workshop|colloquium|annual scientific|summit)\b")

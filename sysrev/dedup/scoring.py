@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from sysrev.dedup.contrast import contrasting
 from sysrev.dedup.keys import Keys
-from sysrev.dedup.vetoes import located_together, locator_veto, page_veto
+from sysrev.dedup.vetoes import ONLINE_FIRST_PAGE, located_together, locator_veto, page_veto
 
 DUPLICATE, UNCERTAIN, RELATED, DISTINCT = "duplicate", "uncertain", "related", "distinct"
 
@@ -220,6 +220,14 @@ def _preprint_by_doi(a: Keys, b: Keys) -> set:
     return set()
 
 
+def _placed_without_venue(a: Keys, b: Keys, journal: str, volume: str) -> bool:
+    """Neither record names its venue, yet both give the same article-length page range, not one starting at
+    page 1 (a preprint's or report's own pagination) and no different volumes: the range places the item as a
+    venue and page would."""
+    return (journal == "missing" and not a.journal and not b.journal and volume != "different"
+            and _same_page_range(a, b) and a.first_page != ONLINE_FIRST_PAGE)
+
+
 def _truncated(a: Keys, b: Keys) -> bool:
     """One title is the other's first clause (a database that cuts titles at the subtitle)."""
     return bool((a.title_clause and a.title_clause == b.title) or (b.title_clause and b.title_clause == a.title))
@@ -367,6 +375,12 @@ def compare(a: Keys, b: Keys) -> Verdict:
     if (title == "low" and not titles_conflict and _truncated(a, b) and author == "match"
             and year in ("same", "near") and journal == "same" and pages == "same" and volume != "different"):
         return Verdict(DUPLICATE, 1.1, "title cut after its first clause; venue, first page and author agree")
+    # The same with no venue on either side (proceedings exported without their title): the same multi-page
+    # range of the same year then stands in for the venue.
+    if (title == "low" and not titles_conflict and _truncated(a, b) and author == "match" and year == "same"
+            and _placed_without_venue(a, b, journal, volume)):
+        return Verdict(DUPLICATE, 1.0, "title cut after its first clause; author, year and page range agree "
+                                       "(no venue on either side)")
 
     conflicts = [name for name, value in (("year", year == "far"), ("volume", volume == "different"),
                                           ("first page", pages == "different"),
@@ -430,6 +444,9 @@ def compare(a: Keys, b: Keys) -> Verdict:
             locator_same or (journal == "same" and year == "same" and (
                 (pages == "same" and volume != "different") or (pages == "soft" and volume == "same")))):
         return Verdict(DUPLICATE, score - 0.5, "similar title; author, year, volume/pages agree")
+    if author == "match" and year == "same" and _placed_without_venue(a, b, journal, volume):
+        return Verdict(DUPLICATE, score - 0.6, "similar title; author, year and page range agree (no venue on "
+                                               "either side)")
     if author != "mismatch" and year != "far":
         return Verdict(UNCERTAIN, 0.5 * ratio / 100, "similar titles; too little else agrees")
     return Verdict(DISTINCT, 0.0, "titles only similar")

@@ -289,3 +289,17 @@ def test_elsevier_online_pages_are_read_from_their_printed_page():
     assert pages("379.e9-380.e2")[:3] == ("379e", "9", "")
     assert pages("379.e13-379.e9")[:3] == ("379e", "13", "")
     assert pages("379.e9-380")[:3] == ("379e", "9", "")              # 380 is a printed page, not online page 380
+
+
+def test_response_to_inside_a_title_is_a_reply_only_with_what_it_answers():
+    # "response to" anywhere made a study a comment: "Immune response to vaccination", "… in response to
+    # humanitarian events"; a record and the same study under its first clause were then kept apart as
+    # "a comment or reply and the article it discusses"
+    for study in ("Immune response to influenza vaccination in older adults",
+                  "The socio-technical evolution of OpenStreetMap in response to humanitarian events",
+                  "Tumour response to neoadjuvant chemotherapy"):
+        assert "comment" not in kinds(title=study), study
+    for reply in ("Response to the letter by Smith and colleagues", "Ultrasound guidance: reply to the comment by Lee",
+                  "In response to: ultrasound-guided injections", "Authors' reply to Dr Jones",
+                  "Response: ultrasound guidance", "Re: ultrasound guidance"):
+        assert "comment" in kinds(title=reply), reply

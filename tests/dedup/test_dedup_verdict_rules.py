@@ -702,3 +702,20 @@ def test_a_journal_named_in_two_languages_merges_when_volume_and_issue_agree():
     assert verdict(dict(romanised, volume="101"), english).kind != DUPLICATE
     assert verdict(dict(romanised, pages="480-489"), english).kind != DUPLICATE
     assert verdict(dict(romanised, authors=["Lindqvist, Ola"]), english).kind != DUPLICATE
+
+
+def test_without_a_venue_on_either_side_the_same_page_range_places_the_item():
+    # proceedings exported without their title: a title cut after its first clause, or a similar title, by the
+    # same authors in the same year on the same article-length page range is one item
+    full = dict(ARTICLE, journal="", volume="", issue="", pages="4113-4122")
+    cut = dict(full, title=ARTICLE["title"].split(":")[0])
+    assert verdict(full, cut).kind == DUPLICATE and "no venue on either side" in verdict(full, cut).reason
+    typo = dict(full, title=TYPO)
+    assert verdict(full, typo).kind == DUPLICATE
+    # near misses: a venue on one side, pages starting at 1 (a preprint's own pagination), another range,
+    # another year, another first author
+    assert verdict(dict(full, journal="Proceedings of CHI"), cut).kind != DUPLICATE
+    assert verdict(dict(full, pages="1-10"), dict(cut, pages="1-10")).kind != DUPLICATE
+    assert verdict(full, dict(cut, pages="4123-4132")).kind != DUPLICATE
+    assert verdict(full, dict(cut, year=2019)).kind != DUPLICATE
+    assert verdict(full, dict(cut, authors=["Lindqvist, Ola"])).kind != DUPLICATE
