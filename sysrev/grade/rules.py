@@ -57,10 +57,6 @@ class Proposal:
     reasons: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
 
-    @property
-    def is_pending(self) -> bool:
-        return self.rating is None
-
 
 def _pct(x: float) -> str:
     return f"{x:.0f}%" if abs(x - round(x)) < 0.05 else f"{x:.1f}%"

@@ -57,12 +57,3 @@ def grade_project(project, names=(), *, write: bool = True) -> list[Graded]:
         changed = write_grade_file(path, grade) if write else False
         graded.append(Graded(evidence=ev, grade=grade, path=path, changed=changed, new=old is None))
     return graded
-
-
-def load_grades(project, evidence: list[Evidence]) -> dict[str, GradeFile | None]:
-    """The GRADE file of each analysis, or None where `sysrev grade` has not written one yet."""
-    out = {}
-    for ev in evidence:
-        path = grade_path(project, ev.name)
-        out[ev.name] = read_grade_file(path) if path.is_file() else None
-    return out

@@ -38,10 +38,6 @@ class ScreeningConfig:
     reviewers_per_record: int = 1
     not_retrieved_reason: str | None = None
 
-    def reason_number(self, reason: str) -> int:
-        """1-based position of ``reason`` in the controlled list (the key pressed on the screen)."""
-        return self.exclusion_reasons.index(reason) + 1
-
 
 def screening_config(project) -> ScreeningConfig:
     """Read and check ``[screening]`` of the project's review.toml; errors name the file and the key."""

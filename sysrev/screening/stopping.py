@@ -271,18 +271,6 @@ def stopping_status(labels, n_total, *, random_draws=0, recall_target=0.95, conf
                           more_draws=more_draws_needed(labels, n_total, recall_target, confidence))
 
 
-def first_stop(labels, n_total, *, recall_target=0.95, confidence=0.95, start=0):
-    """The first number of records screened (counting from the start of ``labels``) after which the
-    criterion fires, looking only at positions after ``start``; None if it never does."""
-    _check_levels(recall_target, confidence)
-    alpha = 1 - confidence
-    labels = np.asarray(labels, dtype=np.int64)
-    for seen in range(max(start, 1), len(labels) + 1):
-        if h0_pvalue(labels[:seen], n_total, recall_target) < alpha:
-            return seen
-    return None
-
-
 def _check_levels(recall_target, confidence):
     for name, value in (("recall target", recall_target), ("confidence", confidence)):
         if not 0 < value < 1:

@@ -44,7 +44,6 @@ class RateLimiter:
         self._clock, self._sleep = clock, sleep
         self._next = None  # earliest start of the next request
         self._lock = threading.Lock()
-        self.waited = 0.0  # total seconds spent waiting, for reports
 
     def wait(self) -> None:
         """Reserve the next slot and sleep until it comes."""
@@ -54,7 +53,6 @@ class RateLimiter:
             self._next = start + self.interval
         delay = start - now
         if delay > 0:
-            self.waited += delay
             self._sleep(delay)
 
     def pause(self, seconds: float) -> None:
@@ -102,7 +100,6 @@ class SharedRateLimiter(RateLimiter):
         if delay is None:
             return super().wait()
         if delay > 0:
-            self.waited += delay
             self._sleep(delay)
 
     def pause(self, seconds: float) -> None:

@@ -21,7 +21,6 @@ from sysrev.normalise import (
 )
 from sysrev.records import Record
 
-EMPTY_RESULT = "Result set was empty"
 _SCOPUS_TAGS = re.compile(r"</?inf>", re.IGNORECASE)
 
 
