@@ -11,18 +11,18 @@ bibtexparser's parser backtracks badly on text that is not BibTeX (tens of secon
 garbage); it now only ever sees well-delimited entries. LaTeX accents and
 escapes (``Bostr\\"{o}m``, ``\\&``) are decoded to Unicode and formatting macros (``\\textit{…}``) dropped.
 
-Mapping: the entry key is the source_id (for Scopus exports the EID from ``url``, the identifier a Scopus
-API search gives; for Web of Science ``Unique-ID``), ``author`` split at top-level `` and `` (a braced
-``{Smith and Sons}`` stays one name), ``journal``/``journaltitle``/``booktitle`` → journal,
+Mapping: the entry key is the source_id (for Scopus exports the EID from ``url``, the identifier a Scopus API
+search gives; for Web of Science ``Unique-ID``), ``author`` split at top-level `` and `` (a braced ``{Smith and
+Sons}`` stays one name), ``journal``/``journaltitle``/``booktitle`` → journal,
 ``shortjournal``/``journal-iso``/Scopus' ``abbrev_source_title`` → abbreviation, ``number``/``issue`` → issue,
 ``year``/``date`` (Web of Science early access: ``EarlyAccessDate``) → year, ``document_type``/``type`` → a
-publication type, Scopus' ``art_number`` (BibLaTeX's ``eid``) → article number (and pages when there are
-none), ``author_keywords`` (Scopus), ``keywords`` and ``keywords-plus`` (Web of Science) split at ``;`` (at
-``,`` when there is no ``;``), ``PMID: …`` in ``note``/``annote`` (Zotero) → PMID; BibLaTeX's
-``eprint`` gives the PMID or PMCID when ``eprinttype`` says so (Zotero: ``eprinttype = {pmid}``) and
-``langid`` the language; every other field is kept in ``extra["fields"]``. A field name with a space in it
-(Scopus writes ``funding_text 1``) is read with ``_`` for the space; strict BibTeX has no such names and
-bibtexparser would drop the entry.
+publication type, Scopus' ``art_number`` (BibLaTeX's ``eid``, unless a Scopus ``2-s2.0-`` record ID) → article
+number (and pages when there are none), ``author_keywords`` (Scopus), ``keywords`` and ``keywords-plus`` (Web of
+Science) split at ``;`` (at ``,`` when there is no ``;``), ``PMID: …`` in ``note``/``annote`` (Zotero) → PMID;
+BibLaTeX's ``eprint`` gives the PMID or PMCID when ``eprinttype`` says so (Zotero: ``eprinttype = {pmid}``) and
+``langid`` the language; every other field is kept in ``extra["fields"]``. A field name with a space in it (Scopus
+writes ``funding_text 1``) is read with ``_`` for the space; strict BibTeX has no such names and bibtexparser would
+drop the entry.
 """
 
 import re
@@ -329,7 +329,7 @@ def _to_record(entry: dict, *, source: str, dialect: str, fallback_id: str):
         journal_abbrev=first(value.get("shortjournal"), value.get("journal-iso"), value.get("abbrev_source_title")),
         volume=value.get("volume", ""),
         issue=first(value.get("number"), value.get("issue")),
-        pages=value.get("pages") or value.get("art_number") or value.get("eid", ""),
+        pages=value.get("pages") or value.get("art_number") or _article_eid(value),
         doi=value.get("doi", ""),
         pmid=value.get("pmid", "") or (eprint if eprint_type in _EPRINT_PMID else "")
         or pmid_in_text(value.get("note"), value.get("annote"), value.get("extra")),
@@ -340,5 +340,12 @@ def _to_record(entry: dict, *, source: str, dialect: str, fallback_id: str):
         keywords=keywords,
         url=value.get("url", ""),
         extra={"type": entry.get("ENTRYTYPE", ""), "key": key, "fields": extra_fields,
-               "article_number": first(value.get("art_number"), value.get("eid"))},
+               "article_number": first(value.get("art_number"), _article_eid(value))},
     )
+
+
+def _article_eid(value: dict) -> str:
+    """BibLaTeX's ``eid`` (an article's electronic identifier, its number), unless it is a Scopus record ID
+    (``2-s2.0-…``), which some tools write there."""
+    eid = value.get("eid", "").strip()
+    return "" if eid.lower().startswith("2-s2.0-") else eid

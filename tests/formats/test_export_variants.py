@@ -448,6 +448,16 @@ source={{Scopus}},
     assert record.extra["fields"]["funding_text_2"].endswith("writing assistance.")
 
 
+def test_biblatex_eid_is_an_article_number_unless_it_is_a_scopus_record_id(tmp_path):
+    # BibLaTeX's eid is an article's number (e0212345); some tools put Scopus' record ID (2-s2.0-…) there,
+    # which as pages or article number would keep the record from its duplicates (the article-number veto)
+    text = "@article{a,\n title={X},\n eid={2-s2.0-85079532227},\n}\n@article{b,\n title={Y},\n eid={e0212345},\n}\n"
+    scopus_id, number = load_references(_write(tmp_path, "refs.bib", text)).records
+    assert (scopus_id.pages, scopus_id.extra.get("article_number")) == ("", None)
+    assert scopus_id.extra["fields"]["eid"] == "2-s2.0-85079532227"  # kept, as every other field
+    assert (number.pages, number.extra["article_number"]) == ("e0212345", "e0212345")
+
+
 def test_a_bibtex_entry_that_does_not_read_is_named_with_the_line_where_it_stops(tmp_path):
     # a missing comma after a field: the error names the entry's '@' line (not the blank lines above it) and
     # the line and text where the fields stop reading, so the user can mend the file by hand
