@@ -150,10 +150,10 @@ def run_searches(project, plan, outcome: RefreshOutcome, *, config, progress_for
 
     for strategy, action, since in plan:
         entry = {"name": strategy.name, "database": strategy.database, "action": action, "snapshot": None,
-                 "retrieved": None, "new": None, "gaps": []}
+                 "retrieved": None, "new": None, "gaps": [],
+                 "why": strategy.draft_message() if action == "draft" else None}
         outcome.searches.append(entry)
         if action in ("skip", "draft") or outcome.dry_run:
-            entry["why"] = strategy.draft_message() if action == "draft" else None
             continue
         progress = progress_for(f"{strategy.database} {strategy.name}")
         try:
