@@ -25,13 +25,25 @@ def _emit(text: str, out, default: Path, what: str) -> None:
     click.echo(f"wrote {what} to {path}")
 
 
+def _format_for(fmt: str | None, out: str | None) -> str:
+    """The format asked for, else the one the --out file's extension names, else RIS; a format that
+    contradicts the extension is a usage error (an "included.csv" holding RIS opens as garbage in Excel)."""
+    by_extension = {ext: name for name, ext in EXTENSIONS.items()}
+    named = by_extension.get(Path(out).suffix.lower().lstrip(".")) if out and out != "-" else None
+    if fmt and named and fmt != named:
+        raise click.UsageError(f"--format {fmt} does not match --out {out} (a .{EXTENSIONS[named]} file); "
+                               f"give --format {named}, or an --out ending in .{EXTENSIONS[fmt]}")
+    return fmt or named or "ris"
+
+
 @click.group("export")
 def export():
     """Export included studies, decisions, analysis data and R scripts."""
 
 
 @export.command("included")
-@click.option("--format", "fmt", type=click.Choice(list(EXTENSIONS)), default="ris", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(EXTENSIONS)), default=None,
+              help="Default: the --out file's extension (.ris, .bib, .csv), else ris.")
 @_out_option
 @project_option
 def included(fmt, out, project_dir):
@@ -39,6 +51,7 @@ def included(fmt, out, project_dir):
     from sysrev.export.references import WRITERS
     from sysrev.export.screening import included_records
 
+    fmt = _format_for(fmt, out)
     project = load_project(project_dir)
     records = included_records(project)
     _emit(WRITERS[fmt](records), out, project.root / "exports" / f"included.{EXTENSIONS[fmt]}",

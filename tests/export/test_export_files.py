@@ -45,3 +45,21 @@ def test_data_export_keeps_the_reported_sds(tmp_path):
 def test_unknown_analysis_is_named(tmp_path):
     result = CliRunner().invoke(cli, ["export", "r", "nope", "--project", str(REPO / "examples" / "normand1999")])
     assert result.exit_code == 2 and "no analysis named 'nope'" in result.stderr and "los_dl" in result.stderr
+
+
+def test_included_export_takes_its_format_from_the_out_file_unless_told(tmp_path):
+    # `--out included.csv` wrote RIS into a .csv file; the extension now chooses, and a --format that
+    # contradicts it is refused rather than written
+    def export(*args):
+        return CliRunner().invoke(cli, ["export", "included", "--project", str(REPO), *args])
+
+    for name, first_line in (("included.csv", "record_id,title,authors"), ("included.bib", "@article{"),
+                             ("included.ris", "TY  - "), ("included.txt", "TY  - ")):
+        result = export("--out", str(tmp_path / name))
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(first_line), name
+    assert export("--format", "csv", "--out", str(tmp_path / "x.txt")).exit_code == 0
+    assert (tmp_path / "x.txt").read_text(encoding="utf-8").startswith("record_id,")
+    clash = export("--format", "bibtex", "--out", str(tmp_path / "y.csv"))
+    assert clash.exit_code == 2 and "--format bibtex does not match --out" in clash.output
+    assert not (tmp_path / "y.csv").exists()
