@@ -82,8 +82,10 @@ def _arm_labels(project, label1, label2) -> tuple[str, str]:
 @click.option("--level", type=click.FloatRange(0, 100, min_open=True, max_open=True), default=95.0,
               show_default=True, help="Confidence level in percent.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (docs/meta.md lists the fields).")
-@click.option("--forest", type=click.Path(dir_okay=False), default=None, help="Write a forest plot (.png or .svg).")
-@click.option("--funnel", type=click.Path(dir_okay=False), default=None, help="Write a funnel plot (.png or .svg).")
+@click.option("--forest", type=click.Path(dir_okay=False), default=None,
+              help="Write a forest plot (.png, .svg or .pdf).")
+@click.option("--funnel", type=click.Path(dir_okay=False), default=None,
+              help="Write a funnel plot (.png, .svg or .pdf).")
 @click.option("--leave-one-out", "leave_one_out", is_flag=True,
               help="Also repeat the analysis without each study in turn.")
 @click.option("--bias", "small_study", is_flag=True,

@@ -15,7 +15,7 @@ from sysrev.cli.meta_options import analysis_options, resolve_input, study_order
 @click.option("--descending", is_flag=True, help="Add studies from the largest order value down.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (docs/meta.md lists the fields).")
 @click.option("--plot", type=click.Path(dir_okay=False), default=None,
-              help="Write the cumulative forest plot (.png or .svg).")
+              help="Write the cumulative forest plot (.png, .svg or .pdf).")
 def cumulative(data_csv, analysis_name, project_dir, measure, method, model, tau2, ci, smd, zero, level, order_by,
                descending, as_json, plot):
     """Cumulative meta-analysis: pool again each time one more study is added, in order of a column.

@@ -39,7 +39,7 @@ def _heterogeneity(value: str):
               help="Adjust the information size for diversity D2, for I2, none, or by a given value in [0, 1).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (docs/meta.md lists the fields).")
 @click.option("--plot", type=click.Path(dir_okay=False), default=None,
-              help="Write the Z curve against the boundaries (.png or .svg).")
+              help="Write the Z curve against the boundaries (.png, .svg or .pdf).")
 def tsa(data_csv, analysis_name, project_dir, measure, method, model, tau2, ci, smd, zero, level, order_by, alpha,
         beta, rrr, control_rate, mid, variance, heterogeneity, as_json, plot):
     """Trial sequential analysis: required information size, O'Brien–Fleming monitoring boundaries and the

@@ -29,7 +29,7 @@ def previous_counts(value):
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @click.option("--out", "outs", multiple=True, type=click.Path(dir_okay=False),
-              help="Draw the diagram to FILE.svg or FILE.png (repeatable).")
+              help="Draw the diagram to FILE.svg, FILE.png or FILE.pdf (repeatable).")
 @click.option("--previous", default=None, metavar="STUDIES[:REPORTS]",
               help="Updated review: studies (and reports) included in the previous version.")
 @click.option("--update", "update", is_flag=True,

@@ -139,9 +139,9 @@ def compare(a, b, out, project_dir):
 
 @rob.command("plot")
 @click.option("--traffic-light", "traffic", type=click.Path(dir_okay=False), default=None,
-              help="Traffic-light plot file (.png or .svg; without a suffix both are written).")
+              help="Traffic-light plot file (.png, .svg or .pdf; without a suffix both are written).")
 @click.option("--summary", type=click.Path(dir_okay=False), default=None,
-              help="Summary bar plot file (.png or .svg; without a suffix both are written).")
+              help="Summary bar plot file (.png, .svg or .pdf; without a suffix both are written).")
 @click.option("--outcome", default=None, help="Only this outcome (default: all forms).")
 @click.option("--weights", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Weight the summary plot: CSV study,weight, or a `sysrev meta run` results JSON "

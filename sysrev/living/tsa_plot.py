@@ -20,7 +20,7 @@ VERDICT_WIDTH = 110
 
 
 def tsa_plot(tsa: dict, path, *, title=None) -> Path:
-    """Write the plot of ``trial_sequential_analysis(...)`` to ``path`` (.png or .svg)."""
+    """Write the plot of ``trial_sequential_analysis(...)`` to ``path`` (.png, .svg or .pdf)."""
     plot_format(path)
     return save_figure(tsa_figure(tsa, title=title), path, tight=True)
 

@@ -24,6 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first
 from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
 
 from sysrev.errors import SysrevError  # noqa: E402
+from sysrev.meta.plots.output import FORMATS, REPRODUCIBLE_METADATA, SUFFIXES_TEXT, TEXT_AS_TEXT  # noqa: E402
 
 FONT_SIZE = 9
 LINE = 0.175  # inches per text line at FONT_SIZE
@@ -49,18 +50,19 @@ def n(value) -> str:
 
 
 def draw_prisma(counts, path) -> Path:
-    """Draw the diagram of ``counts`` (:class:`~sysrev.report.prisma.PrismaCounts`) to ``path`` (.svg/.png)."""
+    """Draw the diagram of ``counts`` (:class:`~sysrev.report.prisma.PrismaCounts`) to ``path``
+    (.svg/.png/.pdf)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in (".svg", ".png"):
-        raise SysrevError(f"{path}: the PRISMA diagram is written as .svg or .png")
+    if suffix not in FORMATS:
+        raise SysrevError(f"{path}: the PRISMA diagram is written as {SUFFIXES_TEXT}")
     figure = _figure(counts)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{suffix}")
     try:
-        with plt.rc_context(_SVG_RC):
-            figure.savefig(tmp, format=suffix[1:], dpi=200 if suffix == ".png" else None,
-                           metadata={"Date": None} if suffix == ".svg" else None)
+        with plt.rc_context({**_SVG_RC, **TEXT_AS_TEXT}):
+            figure.savefig(tmp, format=FORMATS[suffix], dpi=200 if suffix == ".png" else None,
+                           metadata=REPRODUCIBLE_METADATA[FORMATS[suffix]])
         tmp.replace(path)
     finally:
         plt.close(figure)

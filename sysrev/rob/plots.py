@@ -11,12 +11,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Patch
 
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_bytes
+from sysrev.meta.plots.output import FORMATS, REPRODUCIBLE_METADATA, SUFFIXES_TEXT, TEXT_AS_TEXT
 from sysrev.rob.algorithm import HIGH, LOW, SOME_CONCERNS
 from sysrev.rob.questions import DOMAIN_KEYS, SHORT_NAMES
 
@@ -27,15 +29,18 @@ COLUMNS = (*DOMAIN_KEYS, "overall")
 
 
 def save_figure(fig: Figure, target) -> list[Path]:
-    """Write ``fig`` to ``target``: its suffix (.png/.svg) picks the format; without one, both are written."""
+    """Write ``fig`` to ``target``: its suffix (.png/.svg/.pdf) picks the format; without one, PNG and SVG are
+    written."""
     target = Path(target)
     suffixes = [target.suffix.lower()] if target.suffix else [".png", ".svg"]
     written = []
     for suffix in suffixes:
-        if suffix not in (".png", ".svg"):
-            raise SysrevError(f"{target}: figures are written as .png or .svg")
+        if suffix not in FORMATS:
+            raise SysrevError(f"{target}: figures are written as {SUFFIXES_TEXT}")
         buf = io.BytesIO()
-        fig.savefig(buf, format=suffix[1:], dpi=200, bbox_inches="tight")
+        with matplotlib.rc_context(TEXT_AS_TEXT):
+            fig.savefig(buf, format=FORMATS[suffix], dpi=200, bbox_inches="tight",
+                        metadata=REPRODUCIBLE_METADATA[FORMATS[suffix]])
         written.append(atomic_write_bytes(target.with_suffix(suffix), buf.getvalue()))
     return written
 

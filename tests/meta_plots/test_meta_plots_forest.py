@@ -148,11 +148,17 @@ def test_decimals_and_favours_options(smd, tmp_path):
         forest_plot(smd, tmp_path / "x.svg", favours=3)
 
 
-@pytest.mark.parametrize("name", ["plot.pdf", "plot.jpg", "plot"])
+@pytest.mark.parametrize("name", ["plot.eps", "plot.jpg", "plot"])
 def test_unsupported_suffix_is_a_clear_error_and_writes_nothing(smd, tmp_path, name):
-    with pytest.raises(SysrevError, match=r"\.png or \.svg"):
+    with pytest.raises(SysrevError, match=r"\.png, \.svg or \.pdf"):
         forest_plot(smd, tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_pdf_forest_plot_is_vector_text_and_the_same_bytes_on_every_run(smd, tmp_path):
+    first = forest_plot(smd, tmp_path / "a.pdf").read_bytes()
+    assert first.startswith(b"%PDF") and first == forest_plot(smd, tmp_path / "b.pdf").read_bytes()
+    assert b"/FontFile2" in first  # TrueType (Type 42) fonts: the text stays text
 
 
 def test_rob_columns_appear_only_when_given(smd, tmp_path):

@@ -64,7 +64,7 @@ def test_generic_funnel_axis_is_named_se(own_fixtures):
 
 def test_funnel_errors(own_fixtures, tmp_path):
     result = analyse(own_fixtures, "md.csv", "MD")
-    with pytest.raises(SysrevError, match=r"\.png or \.svg"):
+    with pytest.raises(SysrevError, match=r"\.png, \.svg or \.pdf"):
         funnel_plot(result, tmp_path / "f.eps")
     empty = dict(result, studies=[dict(s, yi=None, vi=None) for s in result["studies"]])
     with pytest.raises(SysrevError, match="at least one study"):

@@ -77,6 +77,17 @@ def test_plot_writes_png_and_svg(project, tmp_path):
     assert not (tmp_path / "summary.png").exists()
 
 
+def test_plot_writes_a_reproducible_pdf_and_refuses_other_suffixes(project, tmp_path):
+    for name in ("a.pdf", "b.pdf"):
+        result = run("rob", "plot", "--traffic-light", tmp_path / name, "--outcome", "pain", "--project", project)
+        assert result.exit_code == 0, result.output
+    first = (tmp_path / "a.pdf").read_bytes()
+    assert first.startswith(b"%PDF") and first == (tmp_path / "b.pdf").read_bytes()  # no creation date
+    refused = run("rob", "plot", "--traffic-light", tmp_path / "tl.eps", "--outcome", "pain", "--project", project)
+    assert refused.exit_code == 2 and ".png, .svg or .pdf" in refused.output
+    assert not (tmp_path / "tl.eps").exists()
+
+
 def test_weighted_summary(project, tmp_path):
     weights = tmp_path / "w.csv"
     weights.write_text("study,weight\nTrial Alpha 2019,10\nTrial Beta 2020,20\nTrial Delta 2022,30\n")

@@ -97,8 +97,16 @@ def test_missing_dedup_summary_says_what_to_run(complete):
 
 
 def test_diagram_refuses_other_formats(complete, tmp_path):
-    with pytest.raises(Exception, match=r"\.svg or \.png"):
-        draw_prisma(prisma_counts(complete), tmp_path / "flow.pdf")
+    with pytest.raises(Exception, match=r"\.png, \.svg or \.pdf"):
+        draw_prisma(prisma_counts(complete), tmp_path / "flow.eps")
+
+
+def test_diagram_as_a_pdf_is_vector_and_the_same_bytes_on_every_run(complete, tmp_path):
+    # journals that take no SVG ask for PDF; no creation date, so an unchanged diagram is an unchanged file
+    first = draw_prisma(prisma_counts(complete), tmp_path / "a.pdf").read_bytes()
+    second = draw_prisma(prisma_counts(complete), tmp_path / "b.pdf").read_bytes()
+    assert first.startswith(b"%PDF") and first == second
+    assert b"/FontFile2" in first  # TrueType (Type 42) fonts: text stays text
 
 
 def test_a_record_found_again_by_a_later_run_is_identified_once(complete):

@@ -1,4 +1,4 @@
-"""Plots of a pooled meta-analysis: RevMan-style forest plots and funnel plots, as PNG or SVG.
+"""Plots of a pooled meta-analysis: RevMan-style forest plots and funnel plots, as PNG, SVG or PDF.
 
 Both take ``MetaResult.to_dict()`` of :mod:`sysrev.meta` (the ``--json`` object of ``sysrev meta pool``,
 whose study entries also carry their subgroup and input cells) and write the file named by ``path``;

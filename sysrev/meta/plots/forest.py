@@ -89,7 +89,7 @@ def forest_plot(result: dict, path, *, label1: str = "Experimental", label2: str
     ``(left, right)`` of names printed as "Favours left" / "Favours right" under the axis; by default
     ``(label1, label2)`` — pass ``(label2, label1)`` for an outcome where a higher value is better.
     ``rob`` maps study names to RoB 2 judgements (``{"D1": "low", …, "overall": "high"}``) and adds
-    coloured columns with a legend. The format follows the suffix (.png or .svg); returns the path.
+    coloured columns with a legend. The format follows the suffix (.png, .svg or .pdf); returns the path.
     """
     plot_format(path)
     fig = forest_figure(result, label1=label1, label2=label2, favours=favours, rob=rob, title=title,

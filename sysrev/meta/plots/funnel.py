@@ -39,7 +39,7 @@ def _points(result: dict) -> tuple[np.ndarray, np.ndarray, list]:
 
 
 def funnel_plot(result: dict, path, *, title=None) -> Path:
-    """Draw the funnel plot of ``result`` (``MetaResult.to_dict()``) to ``path`` (.png or .svg)."""
+    """Draw the funnel plot of ``result`` (``MetaResult.to_dict()``) to ``path`` (.png, .svg or .pdf)."""
     plot_format(path)
     return save_figure(funnel_figure(result, title=title), path, tight=True)
 

@@ -2,8 +2,8 @@
 
 Figures are drawn on matplotlib's Agg canvas without pyplot (no global state, no display needed), rendered
 to bytes and written with :func:`sysrev.fileio.atomic_write_bytes`, so a crash never leaves half a plot.
-SVG keeps its text as text (searchable, editable, and checkable by tests) and carries no date or random
-ids, so re-running an unchanged analysis gives a byte-identical file that git does not see as changed.
+SVG and PDF keep their text as text (searchable, editable, and checkable by tests) and carry no date or
+random ids, so re-running an unchanged analysis gives a byte-identical file that git does not see as changed.
 """
 
 import io
@@ -19,8 +19,17 @@ from matplotlib.textpath import TextToPath
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_bytes
 
-#: File suffixes the plots can be written as.
-FORMATS = {".png": "png", ".svg": "svg"}
+#: File suffixes the plots can be written as: PNG for screens and documents, SVG and PDF as vector figures
+#: (journals that take no SVG ask for PDF or EPS; a vector figure has no resolution to fall short of).
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+#: What :data:`FORMATS` accepts, for messages and help texts.
+SUFFIXES_TEXT = ".png, .svg or .pdf"
+
+#: Metadata that keeps a re-drawn, unchanged figure byte-identical (no creation date), per format.
+REPRODUCIBLE_METADATA = {"svg": {"Date": None}, "pdf": {"CreationDate": None},
+                         "png": {"Software": f"sysrev (matplotlib {matplotlib.__version__})"}}
+#: Vector output keeps its text as text: editable SVG text, TrueType (Type 42) fonts in PDF.
+TEXT_AS_TEXT = {"svg.fonttype": "none", "pdf.fonttype": 42}
 
 #: PNG resolution: sharp when printed at the figure's physical size and readable on screen.
 PNG_DPI = 200
@@ -33,11 +42,11 @@ _TEXT_TO_PATH = TextToPath()
 
 
 def plot_format(path) -> str:
-    """``png`` or ``svg`` from the file's suffix; any other suffix is an error naming the file."""
+    """``png``, ``svg`` or ``pdf`` from the file's suffix; any other suffix is an error naming the file."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
         shown = f"'{suffix}'" if suffix else "no suffix"
-        raise SysrevError(f"{path}: cannot write a plot with {shown}; use a file name ending in .png or .svg")
+        raise SysrevError(f"{path}: cannot write a plot with {shown}; use a file name ending in {SUFFIXES_TEXT}")
     return FORMATS[suffix]
 
 
@@ -80,9 +89,8 @@ def save_figure(fig: Figure, path, *, tight: bool = False) -> Path:
     """
     fmt = plot_format(path)
     buffer = io.BytesIO()
-    rc = {"svg.fonttype": "none", "svg.hashsalt": "sysrev", "font.family": font_family()}
-    metadata = {"Date": None} if fmt == "svg" else {"Software": f"sysrev (matplotlib {matplotlib.__version__})"}
+    rc = {**TEXT_AS_TEXT, "svg.hashsalt": "sysrev", "font.family": font_family()}
     with matplotlib.rc_context(rc):
-        fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata, facecolor="white",
+        fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=REPRODUCIBLE_METADATA[fmt], facecolor="white",
                     **({"bbox_inches": "tight", "pad_inches": 0.15} if tight else {}))
     return atomic_write_bytes(path, buffer.getvalue())
