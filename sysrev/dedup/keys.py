@@ -93,6 +93,9 @@ _CITED_ARTICLE = re.compile(r"\s*\((?:vol \d+, pg \d+[^()]*|[^()]*\(\d{4}\)\s*\d
 # possibly cut off by a database's title length limit; removed before the title is compared.
 _LINKED_NOTE = re.compile(r"\s*\[(?:erratum|comment|update|retraction|corrected and republished|summary for "
                           r"patients|republished|expression of concern)[^\]]*(?:\]|$)", re.IGNORECASE)
+# The original-language title appended to a translated one: after "<ORIGINAL>", or after "TO:" following the
+# bracketed translation (a bracket is how MEDLINE-style records mark a translated title).
+_ORIGINAL_TITLE = re.compile(r"\s*<ORIGINAL>.*$|(?<=\])\s+TO:\s.*$", re.DOTALL)
 _RETRACTION = re.compile(r"^(?:retraction|retracted|notice of retraction|withdrawn|expression of concern)\b")
 # A title that answers another item. "response to" inside a title only with what it answers ("Response to the
 # letter by …"): "Immune response to vaccination", "… in response to humanitarian events" are studies.
@@ -245,7 +248,11 @@ def comparison_words(text: str) -> list[str]:
 
 
 def title_text(raw: str) -> str:
-    """The title without markup and without MEDLINE's trailing bracketed notes, still readable."""
+    """The title without markup, without the original-language title some databases append to a translated
+    one (``[Translated title] TO: Título original``, ``Translated title <ORIGINAL> TITRE ORIGINAL``) and
+    without MEDLINE's trailing bracketed notes, still readable."""
+    if "<" in raw or "TO:" in raw:
+        raw = _ORIGINAL_TITLE.sub("", raw) or raw
     text = strip_markup(raw) if ("<" in raw or "&" in raw) else " ".join(raw.split())
     if "[" in text:
         text = _LINKED_NOTE.sub(" ", text).strip()

@@ -303,3 +303,14 @@ def test_response_to_inside_a_title_is_a_reply_only_with_what_it_answers():
                   "In response to: ultrasound-guided injections", "Authors' reply to Dr Jones",
                   "Response: ultrasound guidance", "Re: ultrasound guidance"):
         assert "comment" in kinds(title=reply), reply
+
+
+def test_the_original_language_title_appended_to_a_translation_is_left_out():
+    # "[Translated title] TO: Título original" and "Translated title <ORIGINAL> TITRE ORIGINAL": the same
+    # article's record from another database gives the translation alone
+    translated = "Incentive spirometry with expiratory positive airway pressure after myocardial revascularization"
+    for raw in (f"[{translated}] TO: Espirometria incentivada con presion positiva espiratoria",
+                f"{translated}. <ORIGINAL> ESPIROMETRIA INCENTIVADA CON PRESION POSITIVA"):
+        assert normalise_title(raw) == normalise_title(translated), raw
+    # "TO:" is the marker only after the bracketed translation, not inside an English title
+    assert normalise_title("Back TO: basics of wound care") == "back to basics of wound care"
