@@ -86,7 +86,7 @@ class RecordOrder:
         self.rng = rng or random.SystemRandom()
         self.background = None
         if order == "relevance":
-            self.background = BackgroundRanker(rank or _relevance_ranker(self.eligible, records_by_id))
+            self.background = BackgroundRanker(rank or RelevanceRanking(self.eligible, records_by_id))
             self.background.update(decisions)
 
     def update(self, decisions: dict):
@@ -116,14 +116,18 @@ class RecordOrder:
         return chosen, str(place.get(chosen, unranked)), model
 
 
-def _relevance_ranker(eligible, records_by_id):
-    """A ``rank(decisions)`` function over ``eligible`` records; the features are built on first use, in the
-    worker thread, so a large project does not hold up the screen."""
-    holder = []
+class RelevanceRanking:
+    """``rank(decisions) -> Ranking`` over ``eligible`` records, the update the screen and the web app run after
+    each decision; the features are built on first use (in the worker thread, so a large project does not
+    hold up the screen) and kept in :attr:`ranker` for the updates after it."""
 
-    def rank(decisions):
-        if has_both_classes({rid: d for rid, d in decisions.items() if rid in set(eligible)}) and not holder:
-            holder.append(Ranker([record_text(records_by_id[rid]) for rid in eligible]))
-        return rank_records(eligible, records_by_id, decisions, ranker=holder[0] if holder else None)
+    def __init__(self, eligible, records_by_id):
+        self.eligible, self.records_by_id = list(eligible), records_by_id
+        self._eligible_set = set(self.eligible)  # once: a set per decision made each update quadratic
+        self.ranker = None
 
-    return rank
+    def __call__(self, decisions: dict) -> Ranking:
+        if self.ranker is None and has_both_classes(
+                {rid: d for rid, d in decisions.items() if rid in self._eligible_set}):
+            self.ranker = Ranker([record_text(self.records_by_id[rid]) for rid in self.eligible])
+        return rank_records(self.eligible, self.records_by_id, decisions, ranker=self.ranker)

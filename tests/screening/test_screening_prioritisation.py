@@ -200,6 +200,23 @@ def test_ranking_keeps_file_order_until_both_classes_are_seen(make_project):
     assert ranking == Ranking(["r01", "r02", "r04", "r05", "r06", "r07", "r08"], "file", 0)
 
 
+def test_the_screens_ranking_builds_features_once_and_agrees_with_a_fresh_ranking(make_project):
+    # the update the screen and the web app run after each decision (RelevanceRanking) keeps its features
+    # between updates, and ranks as rank_for_reviewer does from scratch
+    from sysrev.screening.ordering import RelevanceRanking
+
+    project = make_project({"title_abstract/alice.csv": _log([("r01", "include"), ("r04", "exclude")], "alice")})
+    screening = load_screening(project)
+    state = screening.stages["title_abstract"]
+    update = RelevanceRanking(state.eligible, screening.records_by_id)
+    assert update({"r01": "include"}).model == "file" and update.ranker is None  # one class: no features yet
+    first = update({"r01": "include", "r04": "exclude"})
+    built = update.ranker
+    assert first == rank_for_reviewer(screening, "alice")
+    second = update({"r01": "include", "r04": "exclude", "r05": "exclude"})
+    assert update.ranker is built and second.trained_on == 3 and "r05" not in second.record_ids
+
+
 def _session(project, reviewer, keys, **options):
     pressed = iter(keys)
     ticks = itertools.count(0, 10)
