@@ -16,9 +16,10 @@ def included_records(project) -> list[dict]:
     """Records whose final full-text decision is *include*, in record order."""
     screening = load_screening(project)
     full_text = screening.stages["full_text"]
+    eligible = set(full_text.eligible)
     included = []
     for record in screening.records:
-        decision = full_text.final(record["record_id"]) if record["record_id"] in set(full_text.eligible) else None
+        decision = full_text.final(record["record_id"]) if record["record_id"] in eligible else None
         if decision is not None and decision.decision == "include":
             included.append(record)
     return included

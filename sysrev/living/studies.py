@@ -127,7 +127,8 @@ class IncludedStudies:
 
     def reports_of(self, label: str) -> list:
         study = next((s for s in self.studies if s.label == label), None)
-        return [r for r in (study.records if study else ()) if r in set(self.included_records)]
+        included = set(self.included_records)
+        return [r for r in (study.records if study else ()) if r in included]
 
 
 def included_studies(table: StudyTable, included_records) -> IncludedStudies:
