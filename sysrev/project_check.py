@@ -78,9 +78,12 @@ def _strategies(project, invalid) -> list[Issue]:
         if path.resolve() in invalid:
             continue
         try:
-            load_strategy(path)
+            strategy = load_strategy(path)
         except SysrevError as exc:
             issues.append(Issue(ERROR, str(exc)))
+            continue
+        if strategy.draft:
+            issues.append(Issue(WARNING, strategy.draft_message() + " (search run and refresh leave it out)"))
     return issues
 
 

@@ -44,6 +44,13 @@ def test_no_command_sends_a_draft_and_each_says_what_to_do(project):
     assert status.output.count("draft: the query is still the starting point") == 2
 
 
+def test_check_warns_about_each_draft_without_failing(project):
+    result = _run(project, "check")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("(draft = true); write the real search strategy") == 2
+    assert "pubmed.toml" in result.output and "scopus.toml" in result.output
+
+
 def test_deleting_the_draft_line_lets_the_strategy_run(project):
     path = project / "searches" / "pubmed.toml"
     path.write_text("\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
