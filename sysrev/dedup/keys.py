@@ -99,7 +99,7 @@ _ORIGINAL_TITLE = re.compile(r"\s*<ORIGINAL>.*$|(?<=\])\s+TO:\s.*$", re.DOTALL)
 _RETRACTION = re.compile(r"^(?:retraction|retracted|notice of retraction|withdrawn|expression of concern)\b")
 # A title that answers another item. "response to" inside a title only with what it answers ("Response to the
 # letter by …"): "Immune response to vaccination", "… in response to humanitarian events" are studies.
-_COMMENT = re.compile(r"^(?:re:|re\s*-|reply\b|in reply\b|in response to\b|a reply\b|authors?'?s? reply|"
+_COMMENT = re.compile(r"^(?:re:|re\s*-|reply\b|in reply\b|in response to\b|a reply\b|a response\b|authors?'?s? reply|"
                       r"response\b|responses\b|comment on\b|comments on\b|commentary on\b|letter to the editor|"
                       r"letter:|rebuttal)|"
                       r"\b(?:reply|response) to (?:the |a |an |this |our |my )?(?:letters?|comments?|commentary|"

@@ -301,7 +301,8 @@ def test_response_to_inside_a_title_is_a_reply_only_with_what_it_answers():
         assert "comment" not in kinds(title=study), study
     for reply in ("Response to the letter by Smith and colleagues", "Ultrasound guidance: reply to the comment by Lee",
                   "In response to: ultrasound-guided injections", "Authors' reply to Dr Jones",
-                  "Response: ultrasound guidance", "Re: ultrasound guidance"):
+                  "Response: ultrasound guidance", "Re: ultrasound guidance",
+                  "A response to Smith et al. on ultrasound guidance"):
         assert "comment" in kinds(title=reply), reply
 
 
