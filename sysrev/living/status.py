@@ -102,41 +102,32 @@ def stage_pending_lines(project, stage: str) -> list[str]:
     return [head] + [f"  {p}" for p in items]
 
 
-def search_status(project) -> list[dict]:
-    """Per strategy: database, runs, the last run's folder, date and record count (strategy-matched runs)."""
+def search_status(project) -> tuple[list[dict], list[dict]]:
+    """``(strategies, imports)``. Per strategy: database, runs, the last run's folder, date and record count
+    (strategy-matched runs), and whether it is a draft. Per name of the snapshots no strategy ran (exports
+    brought in with `sysrev import`, or runs of a query no strategy file holds now): how many, and the last
+    one's folder, date, record count and database — without them a review built from exports reads "never
+    run". Strategy files that cannot be read give ``[{"error": …}]`` and every snapshot is listed as an import."""
     from sysrev.search.runner import strategy_runs
+    from sysrev.search.snapshot import list_snapshots
     from sysrev.search.strategies import load_strategies
 
-    out = []
+    searches, ran = [], set()
     try:
         strategies = load_strategies(project.searches_dir)
     except SysrevError as exc:
-        return [{"error": str(exc)}]
+        strategies, searches = [], [{"error": str(exc)}]
     for strategy in strategies:
         runs = strategy_runs(project.runs_dir, strategy)
+        ran.update(path.name for path in runs)
         entry = {"name": strategy.name, "database": strategy.database, "runs": len(runs), "last_run": None,
                  "last_run_date": None, "last_run_records": None, "draft": strategy.draft}
         if runs:
             manifest = json.loads((runs[-1] / "manifest.json").read_text(encoding="utf-8"))
             entry.update(last_run=runs[-1].name, last_run_date=manifest.get("created"),
                          last_run_records=manifest.get("retrieved_count"))
-        out.append(entry)
-    return out
-
-
-def import_status(project) -> list[dict]:
-    """Per name of the snapshots no strategy ran (exports brought in with `sysrev import`): how many, and the
-    last one's folder, date and record count. Without it a review built from exports reads "never run"."""
-    from sysrev.search.runner import strategy_runs
-    from sysrev.search.snapshot import list_snapshots
-    from sysrev.search.strategies import load_strategies
-
-    try:
-        strategies = load_strategies(project.searches_dir)
-    except SysrevError:
-        strategies = []  # search_status reports the broken strategy; every snapshot is then listed here
-    ran = {path.name for strategy in strategies for path in strategy_runs(project.runs_dir, strategy)}
-    by_name = {}
+        searches.append(entry)
+    imports = {}
     for path in list_snapshots(project.runs_dir):
         if path.name in ran:
             continue
@@ -145,10 +136,10 @@ def import_status(project) -> list[dict]:
         except (OSError, ValueError):
             continue  # `sysrev check` names an unreadable manifest
         name = manifest.get("name") or path.name.partition("-")[2]
-        entry = by_name.setdefault(name, {"name": name, "runs": 0})
+        entry = imports.setdefault(name, {"name": name, "runs": 0})
         entry.update(runs=entry["runs"] + 1, last_run=path.name, last_run_date=manifest.get("created"),
                      last_run_records=manifest.get("retrieved_count"), database=manifest.get("database", ""))
-    return sorted(by_name.values(), key=lambda e: e["name"])
+    return searches, sorted(imports.values(), key=lambda e: e["name"])
 
 
 def dedup_status(project) -> dict:
@@ -211,8 +202,8 @@ def pipeline_status(project) -> dict:
     from sysrev.analyses.spec import load_analyses
     from sysrev.living.release import list_releases
 
-    status = {"searches": search_status(project), "imports": import_status(project),
-              "dedup": dedup_status(project),
+    searches, imports = search_status(project)
+    status = {"searches": searches, "imports": imports, "dedup": dedup_status(project),
               "screening": screening_status(project), "releases": list_releases(project),
               "interrupted_writes": len(find_leftovers(project.root))}
     try:

@@ -68,13 +68,12 @@ def _studies(project):
 def _searches(project) -> list[dict]:
     """The last run of each search strategy and of each name imported with `sysrev import` (as `sysrev
     status` lists them); when the strategy files cannot be read, the newest snapshot of each search name."""
-    from sysrev.living.status import import_status, search_status
+    from sysrev.living.status import search_status
 
-    strategies = search_status(project)
+    strategies, imports = search_status(project)
     if any("error" in s for s in strategies):
         return _latest_snapshots(project)
-    imports = [dict(s, database="imported export" if s["database"] == "file" else s["database"])
-               for s in import_status(project)]
+    imports = [dict(s, database="imported export" if s["database"] == "file" else s["database"]) for s in imports]
     return [{"name": s["name"], "database": s["database"], "runs": s["runs"], "when": s["last_run_date"] or "",
              "retrieved": s["last_run_records"], "folder": s["last_run"] or "", "draft": s.get("draft", False)}
             for s in strategies + imports]
