@@ -92,7 +92,37 @@ def split_bibtex_authors(value: str) -> list[str]:
         else:
             current.append(token)
     names.append("".join(current))
+    names = [part for name in names for part in _comma_listed(name)]
     return [latex_text(n).strip() for n in names if n.strip() and n.strip().lower() != "others"]
+
+
+def _comma_listed(name: str) -> list[str]:
+    """One BibTeX name, or the names a comma-joined list holds (the Cochrane Library's BibTeX export).
+
+    The Cochrane Library writes ``{Huey, SL, Mehta, NH, and Mehta, S}``: ``and`` only before the last name,
+    commas between the others. BibTeX allows at most two commas in one name (``von Last, Jr, First``), so a
+    piece with more, in an even number of comma-separated parts, is read as ``Last, First`` pairs; the
+    comma left before ``and`` is dropped. Braced commas (``{Smith, Jones and Co}``) are not split.
+    """
+    name = re.sub(r",\s*$", "", name)
+    parts = _top_level_commas(name)
+    if len(parts) < 4 or len(parts) % 2 or not all(part.strip() for part in parts):
+        return [name]
+    return [f"{parts[i].strip()}, {parts[i + 1].strip()}" for i in range(0, len(parts), 2)]
+
+
+def _top_level_commas(name: str) -> list[str]:
+    """``name`` split at the commas outside braces."""
+    parts, depth, current = [], 0, []
+    for char in name:
+        depth += (char == "{") - (char == "}")
+        if char == "," and depth <= 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
 
 
 def _entry_openings(text: str):

@@ -492,6 +492,50 @@ Unique-ID = {WOS:000444488888888},
     assert record.keywords == ["beta blockers", "pain", "MOOD"]
 
 
+def test_cochrane_library_bibtex_names_joined_by_commas(tmp_path):
+    # The Cochrane Library's BibTeX export: a "Record #N of M" line before each entry, and every author but the
+    # last joined by commas ("Huey, SL, Mehta, NH, and Mehta, S"). Split at " and " only, that read as two
+    # authors, "Huey, SL Mehta NH" and "Mehta, S".
+    text = """Record #1 of 2
+@article{Huey25,
+author = {Huey, SL, Mehta, NH, and Mehta, S},
+title = {Precision nutrition for obesity &amp; overweight},
+journal = {Cochrane Database of Systematic Reviews},
+year = {2025},
+DOI = {10.1002/14651858.CD015877},
+keywords = {*Pediatric Obesity [diet therapy, therapy]; Child, Preschool; Humans}
+}
+
+
+Record #2 of 2
+@article{Alkhawaja15,
+author = {Alkhawaja, S, and Martin, C},
+title = {Antenatal corticosteroids},
+journal = {Cochrane Database of Systematic Reviews},
+year = {2015}
+}
+"""
+    first, second = load_references(_write(tmp_path, "citation-export.bib", text)).records
+    assert first.authors == ["Huey, SL", "Mehta, NH", "Mehta, S"]
+    assert first.title == "Precision nutrition for obesity & overweight"
+    assert first.keywords == ["*Pediatric Obesity [diet therapy, therapy]", "Child, Preschool", "Humans"]
+    assert second.authors == ["Alkhawaja, S", "Martin, C"]
+
+
+@pytest.mark.parametrize("author, names", [
+    ("Ford, Jr., Henry and King, Jr, Martin Luther", ["Ford, Henry Jr.", "King, Martin Luther Jr"]),
+    ("{Smith, Jones, Brown, and Co} and Doe, J", ["Smith, Jones Brown and Co", "Doe, J"]),
+    ("Smith, J, Doe, A, Roe", ["Smith, J Doe A Roe"]),
+    ("Smith, J, Doe, A, Roe, B and Poe, C", ["Smith, J", "Doe, A", "Roe, B", "Poe, C"]),
+])
+def test_bibtex_names_with_up_to_two_commas_are_one_name(tmp_path, author, names):
+    # BibTeX's own "von Last, Jr, First" has two commas and stays one name (its suffix put last, as for every
+    # format), as does a braced corporate name; an odd number of comma-separated parts cannot be read as
+    # Last, First pairs and stays one name.
+    text = "@article{a,\n  author = {" + author + "},\n  title = {T},\n  year = {2020}\n}\n"
+    assert load_references(_write(tmp_path, "refs.bib", text)).records[0].authors == names
+
+
 @pytest.mark.parametrize("latex, text", [
     # Mendeley and JabRef write symbols in abstracts as LaTeX; bibtexparser's decoder read a longer macro by
     # its first letter's accent command: \kappa became "ąppa", \leq "łeq", \lambda "łambda", \infty "ınfty".
