@@ -15,8 +15,10 @@ read here too: ``UI`` (the PMID in Ovid MEDLINE, else the database's accession n
 the database, ``YR``, ``JN``, ``VO``, ``DO`` (DOI URL), ``LG`` (language), ``PM`` (PMID). Ovid writes the
 paragraphs of an abstract after the first on lines of their own, not indented (``Method(s): We searched …``);
 in Ovid output such a line continues the field above it, unless it has a tag in the first four columns.
-Where Ovid gives no ``JN``/``VO``/``IP``/``PG`` (Embase), journal, volume, issue and pages come from the ``SO``
-citation (``Journal of Pain. 19 (3) (pp 275-283), 2018.``).
+Where Ovid gives no ``JN``/``VO``/``IP``/``PG`` (Embase, BIOSIS, Journals@Ovid), journal, volume, issue, pages
+and, failing ``YR``, the year come from the ``SO`` citation; ``DI`` is the DOI and ``AN`` the accession number
+where there is no ``UI``; roles, markers and degrees after author names and the record type after titles are
+dropped (:mod:`sysrev.formats.ovid`). Ovid's tags may be padded with one space instead of two (``TI - …``).
 """
 
 import re
@@ -25,6 +27,7 @@ from pathlib import Path
 from Bio import Medline
 
 from sysrev.errors import InputError
+from sysrev.formats import ovid as ovid_fields
 from sysrev.formats.decode import split_lines
 from sysrev.formats.fields import as_list, build_record, doi_from, first, join_pages
 from sysrev.formats.result import ParsedFile, Truncation
@@ -32,29 +35,26 @@ from sysrev.formats.truncation import MID_LINE, ends_mid_line
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}-(.*)$")
 _MAPPED = {"PMID", "TI", "BTI", "AB", "FAU", "AU", "CN", "DP", "JT", "TA", "VI", "IP", "PG", "AID", "LID",
-           "PMC", "IS", "ISSN", "LA", "PT", "MH", "OT", "OID", "UI", "YR", "JN", "VO", "DO", "LG", "PM"}
+           "PMC", "IS", "ISSN", "LA", "PT", "MH", "OT", "OID", "UI", "YR", "JN", "VO", "DO", "DI", "LG", "PM"}
 # Ovid's "Reprint/Medlars" and "Citavi" outputs number each record with a line such as "<3001. >".
 _OVID_RECORD_NUMBER = re.compile(r"^<\d+\.?\s*>\s*$")
-# A tag line as Ovid writes it: the tag padded to four columns, the hyphen in the fifth.
-_OVID_TAG = re.compile(r"^[A-Z][A-Z0-9 ]{3}- ")
-# Ovid's Embase citation: "Journal. Volume (Issue) (pp Pages), Year." (a conference's details may follow the
-# journal's name: "BMC Proceedings. Conference: … Spain. 12 (Supplement 3) (no pagination), 2018.").
-_OVID_SOURCE_JOURNAL = re.compile(r"^(?P<journal>[^.]+?)\.\s+(?:Conference:|\d)")
-_OVID_SOURCE_NUMBERS = re.compile(r"\.\s+(?P<volume>\d+[A-Za-z]?)\s*(?:\((?P<issue>[^)]*)\))?\s*"
-                                  r"(?:\((?P<pages>[^)]*)\))?\s*,\s*\d{4}\b")
+# A tag line as Ovid writes it: the tag padded to four columns, the hyphen in the fifth; some Ovid outputs pad
+# with one space only ("TI - …"), which must not be read as an abstract's next paragraph.
+_OVID_TAG = re.compile(r"^(?:[A-Z][A-Z0-9 ]{3}|[A-Z][A-Z0-9]{1,3} )- ")
 
 
 def _split_records(lines, path):
     """Return ``[(first_line_number, lines)]``, one per blank-line-separated record, and warnings.
 
-    Every line is checked: a tag line, or a continuation (six leading spaces). A paragraph of other text
+    Every line is checked: a tag line, or a continuation (six leading spaces). In Ovid output, whose records
+    are numbered (``<1. >``), the numbers separate records and a blank line does not. A paragraph of other text
     standing alone between records is skipped with a warning; such text inside a record is an error. A
     second ``PMID`` line starts a new record even without a blank line before it (with a warning), so two
     records are never merged into one.
     """
     records, warnings, joined_at = [], [], []
     current, start, stray_at = [], None, None
-    ovid = False
+    ovid = numbered = False
 
     def close():
         if current:
@@ -64,12 +64,15 @@ def _split_records(lines, path):
 
     for number, line in enumerate(lines, start=1):
         if _OVID_RECORD_NUMBER.match(line):
-            ovid = True
+            ovid = numbered = True
             line = ""  # a record boundary, like a blank line
-        if not line.strip():
+        elif not line.strip():
             if line.startswith("      ") and current:
                 current.append("      \n")  # a blank continuation line inside a field
                 continue
+            if numbered:
+                continue  # Ovid numbers its records: a blank line inside one (PsycINFO after TI) does not end it
+        if not line.strip():
             close()
             current, start, stray_at = [], None, None
             continue
@@ -179,15 +182,16 @@ def _dialect(tags) -> str:
 
 def _to_record(tags, *, source, fallback_id, dialect=""):
     ids = as_list(tags.get("AID")) + as_list(tags.get("LID"))
-    doi = doi_from([i for i in ids if i.endswith("[doi]")]) or doi_from(ids + as_list(tags.get("DO")),
-                                                                       urls_only=True)
-    # Ovid's unique identifier UI is the PMID in Ovid MEDLINE, the database's own accession number elsewhere.
-    ovid_id = first(tags.get("UI"))
+    ovid = "ovid" in first(tags.get("VN")).lower()
+    doi = (doi_from([i for i in ids if i.endswith("[doi]")])
+           or doi_from(ids + as_list(tags.get("DO")), urls_only=True) or doi_from(as_list(tags.get("DI"))))
+    # Ovid's unique identifier UI is the PMID in Ovid MEDLINE, the database's own accession number elsewhere;
+    # databases without UI (BIOSIS, PsycINFO, Journals@Ovid) give the accession number as AN.
+    ovid_id = first(tags.get("UI")) or (first(tags.get("AN")).rstrip(".") if ovid else "")
     pmid = first(tags.get("PMID"), tags.get("PM")) or (ovid_id if dialect == "pubmed" else "")
-    source_cell = first(tags.get("SO")) if dialect != "pubmed" else ""
-    journal_match = _OVID_SOURCE_JOURNAL.match(source_cell)
-    numbers = _OVID_SOURCE_NUMBERS.search(source_cell)
-    cited = numbers.groupdict() if numbers else {}
+    cited = ovid_fields.citation(first(tags.get("SO"))) if dialect != "pubmed" or ovid else {}
+    authors = as_list(tags.get("FAU")) or as_list(tags.get("AU"))
+    title = first(tags.get("TI"), tags.get("BTI"))
     extra_fields = {}
     for tag, value in tags.items():
         values = as_list(value)
@@ -196,12 +200,12 @@ def _to_record(tags, *, source, fallback_id, dialect=""):
     return build_record(
         source_id=first(tags.get("PMID"), tags.get("OID")) or ovid_id or fallback_id,
         source=source,
-        title=first(tags.get("TI"), tags.get("BTI")),
+        title=ovid_fields.title(title) if ovid else title,
         abstract=first(tags.get("AB")),
-        authors=as_list(tags.get("FAU")) or as_list(tags.get("AU")),
+        authors=[ovid_fields.author(name) for name in authors] if ovid else authors,
         group_authors=as_list(tags.get("CN")),
-        year=first(tags.get("DP"), tags.get("YR")),
-        journal=first(tags.get("JT"), tags.get("JN")) or (journal_match.group("journal") if journal_match else ""),
+        year=first(tags.get("DP"), tags.get("YR"), cited.get("year")),
+        journal=first(tags.get("JT"), tags.get("JN"), cited.get("journal")),
         journal_abbrev=first(tags.get("TA")),
         volume=first(tags.get("VI"), tags.get("VO"), cited.get("volume")),
         issue=first(tags.get("IP"), cited.get("issue")),

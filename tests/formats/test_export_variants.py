@@ -551,6 +551,124 @@ def test_bibtex_latex_symbols_in_abstracts(tmp_path, latex, text):
     assert load_references(_write(tmp_path, "mendeley.bib", entry)).records[0].abstract == text
 
 
+# --- Ovid databases other than MEDLINE and Embase -----------------------------------------------------------
+
+_OVID_BIOSIS = """<12. >
+VN  - Ovid Technologies
+DB  - BIOSIS Previews
+AN  - PREV200900000001
+AU  - Werner, S. M. [Author, Reprint Author; E-mail: someone@example.org]
+AU  - Nordheim, E. V. [Author]
+TI  - A made-up comparison of sampling methods
+SO  - Forest Ecology & Management. 201(2-3):327-334, November 15, 2004.
+PT  - Article
+YR  - 2004
+
+<13. >
+VN  - Ovid Technologies
+DB  - BIOSIS Previews
+AN  - PREV200900000002
+AU  - Walsdorf, Neill B. [Inventor, Reprint Author]
+TI  - A made-up patent
+SO  - Official Gazette of the United States Patent & Trademark Office Patents. 1288(3), Nov. 16, 2004.
+PT  - Patent
+"""
+
+_OVID_JOURNALS = """<6. >
+VN  - Ovid Technologies
+DB  - Journals@Ovid
+AN  - 01445365-201506000-00011.
+AU  - Lefkowitz, Rafael Y. MD, MPH 1
+AU  - Zhang, Weijia 1,2,+
+AU  - Peterson, James A. Ph.D., FACSM
+AU  - Tran, Van Do
+TI  - "A made-up title of a research article".  [Article]
+SO  - American Journal Of Industrial Medicine June 2015;58(6):688-696
+IS  - 0271-3586
+DI  - 10.9999/made.up.22459
+"""
+
+_OVID_PSYCINFO_ONE_SPACE = """<53. >
+VN - Ovid Technologies
+DB - PsycINFO
+AN - Book: 2011-27892-001.
+TI - A made-up book chapter on procrastination. [References].
+
+DP - 2012
+YR - 2012
+AU - Neenan, Michael
+SO - Neenan, Michael [Ed]. (2012). A made-up book. (pp. 11-31). New York, NY, US: Routledge
+PG - 11-31
+AB - A made-up abstract.
+
+<54. >
+VN - Ovid Technologies
+DB - PsycINFO
+AN - Peer Reviewed Journal: 2015-33942-012.
+TI - A made-up journal article.
+YR - 2015
+AU - Kobori, Osamu
+JN - Journal of Made-up Psychology
+VO - 75
+"""
+
+
+def test_ovid_biosis_citations_and_annotated_authors(tmp_path):
+    # BIOSIS Previews through Ovid: no JN/VO/IP/PG tags, the citation in SO as "Journal. volume(issue):pages,
+    # date"; roles and e-mail addresses in brackets after each author (they split into authors of their own,
+    # "someone@example.org], E-mail:"); "Nov. 16, 2004" is a date, not volume 16.
+    first, second = load_references(_write(tmp_path, "biosis.txt", _OVID_BIOSIS)).records
+    assert first.authors == ["Werner, S. M.", "Nordheim, E. V."]
+    assert (first.journal, first.volume, first.issue, first.pages) == ("Forest Ecology & Management", "201", "2-3",
+                                                                       "327-334")
+    assert first.source_id == "PREV200900000001"
+    assert second.authors == ["Walsdorf, Neill B."]
+    assert (second.volume, second.issue, second.pages, second.year) == ("1288", "3", "", 2004)
+
+
+def test_journals_at_ovid_citation_degrees_and_record_type(tmp_path):
+    # Journals@Ovid: the date between journal and volume ("June 2015;58(6):688-696"), degrees and affiliation
+    # markers after names, the record type after the title, the DOI in DI and the accession number in AN.
+    record = load_references(_write(tmp_path, "jovid.txt", _OVID_JOURNALS)).records[0]
+    assert record.authors == ["Lefkowitz, Rafael Y.", "Zhang, Weijia", "Peterson, James A.", "Tran, Van Do"]
+    assert record.title == '"A made-up title of a research article".'
+    assert (record.journal, record.year, record.volume, record.issue, record.pages) == (
+        "American Journal Of Industrial Medicine", 2015, "58", "6", "688-696")
+    assert record.doi == "10.9999/made.up.22459"
+    assert record.source_id == "01445365-201506000-00011"
+
+
+def test_ovid_psycinfo_with_one_space_tags_and_a_blank_line_inside_a_record(tmp_path):
+    # "VN - " padded with one space: every line after the first was read as the first field's continuation, so
+    # the records had no title, authors or year (only a "no title" warning); a blank line after TI split a
+    # record in two. Ovid numbers its records, so the numbers separate them.
+    chapter, article = load_references(_write(tmp_path, "psycinfo.txt", _OVID_PSYCINFO_ONE_SPACE)).records
+    assert chapter.title == "A made-up book chapter on procrastination."
+    assert (chapter.authors, chapter.year, chapter.pages) == (["Neenan, Michael"], 2012, "11-31")
+    assert chapter.abstract == "A made-up abstract."
+    assert (article.title, article.journal, article.volume) == ("A made-up journal article.",
+                                                                "Journal of Made-up Psychology", "75")
+
+
+@pytest.mark.parametrize("source, fields", [
+    ("Journal of Pain. 19 (3) (pp 275-283), 2018.",  # Embase
+     {"journal": "Journal of Pain", "volume": "19", "issue": "3", "pages": "pp 275-283", "year": "2018"}),
+    ("Anesthesia & Analgesia 2019;128(3):500-510",  # a year before the volume is not the volume
+     {"journal": "Anesthesia & Analgesia", "volume": "128", "issue": "3", "pages": "500-510", "year": "2019"}),
+    ("Journal of Current Southeast Asian Affairs, 2013(1): 3-28.",  # a year-numbered volume with an issue
+     {"journal": "Journal of Current Southeast Asian Affairs", "volume": "2013", "issue": "1", "pages": "3-28"}),
+    ("Some Proceedings. 2005; 9pp..", {"journal": "Some Proceedings", "year": "2005"}),
+    ("Hydrobiologia. 2007 15 June; 433-441.", {"journal": "Hydrobiologia", "year": "2007"}),
+    ("Editor, A [Ed]. Methods in protein analysis.:371-397, 2004.", {"year": "2004"}),
+    ("Dissertation Abstracts International. Vol.75(2-A(E)),2014, pp. No Pagination Specified.",
+     {"journal": "Dissertation Abstracts International", "volume": "75", "issue": "2-A(E)", "year": "2014"}),
+    ("", {}),
+])
+def test_ovid_citations_of_each_layout(source, fields):
+    from sysrev.formats.ovid import citation
+    assert citation(source) == fields
+
+
 # --- Web of Science early access and group authors ----------------------------------------------------------
 
 def test_web_of_science_tagged_early_access_year_and_group_author(tmp_path):
