@@ -26,6 +26,7 @@ drop the entry.
 """
 
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -54,8 +55,16 @@ _QUOTED = re.compile(r'"(?:[^"{}]|\{(?:[^{}]|\{[^{}]*\})*\})*"')
 MAX_ENTRY_CHARS = 200_000
 _FORMAT_MACRO = re.compile(r"\\(?:textit|textbf|textsc|textrm|textsf|texttt|emph|mathrm|mathit|mbox|"
                            r"textsuperscript|textsubscript|textup|textnormal|url)\s*(?={)")
-_ACCENTED_I = {"'": "í", "`": "ì", "^": "î", '"': "ï", "~": "ĩ"}
-_ACCENTED_DOTLESS_I = re.compile(r"\{?\\(['`^\"~])\s*\{?\\i\b\}?\}?")
+# LaTeX's accent commands and the combining marks they put on a letter. bibtexparser's decoder garbles some
+# runs of them ("odpowiedzialno{\\'s}{\\'c}" → "odpowiedzialnoś\\", "{\\=a}{\\=e}" → "ā\\̄"), so sysrev decodes
+# these itself, before it: "{\\'s}", "\\'{s}", "\\'s", "\\v{s}", "\\v s", and on a dotless i or j ("{\\'\\i}").
+_COMBINING = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
+              ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
+              "r": "\u030a", "d": "\u0323", "b": "\u0331"}
+_ACCENT = (r"\\(?:(?P<symbol>['`^\"~=.])|(?P<word>[uvHckrdb])(?:\s+|(?=\{)))"
+           r"(?:\{\s*(?P<braced>\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|(?P<bare>\\[ij](?![A-Za-z])|[A-Za-z]))")
+_ACCENT_IN_BRACES = re.compile(r"\{" + _ACCENT + r"\}")
+_ACCENT_BARE = re.compile(_ACCENT)
 _KEYWORD_FIELDS = ("author_keywords", "keywords", "keywords-plus")
 _MAPPED = {"ID", "ENTRYTYPE", "title", "abstract", "author", "year", "date", "journal", "journaltitle",
            "booktitle", "shortjournal", "journal-iso", "abbrev_source_title", "volume", "number", "issue", "pages",
@@ -67,14 +76,19 @@ _EPRINT_PMCID = {"pmcid", "pmc"}
 def latex_text(value) -> str:
     """A BibTeX field value as plain Unicode text: accents decoded, formatting macros and braces removed."""
     text = _FORMAT_MACRO.sub("", str(value or ""))
-    # An accent on a dotless i ({\'\i}, \'{\i}) means an accented i; bibtexparser leaves a stray backslash.
-    text = _ACCENTED_DOTLESS_I.sub(lambda m: _ACCENTED_I[m.group(1)], text)
+    text = _ACCENT_BARE.sub(_accented, _ACCENT_IN_BRACES.sub(_accented, text))
     text = re.sub(r"\\[,;:! ]", " ", text)  # LaTeX spacing commands (50\,% → 50 %)
     text = re.sub(r"(?<!\\)~", " ", text)  # a tie is a space; \~{n} is an accent
     text = expand_symbol_macros(text)  # \kappa, \leq, CO$_2$ … before latex_to_unicode misreads them
     text = re.sub(r"(?<!\\)\$", "", text)  # math-mode delimiters left unpaired
     text = text.replace("\\{", "").replace("\\}", "")
     return re.sub(r"\\([$#])", r"\1", latex_to_unicode(text))
+
+
+def _accented(match) -> str:
+    """The letter of an accent command with its accent, as one character where Unicode has one."""
+    letter = (match.group("braced") or match.group("bare")).lstrip("\\")  # an accent on \i or \j: on i or j
+    return unicodedata.normalize("NFC", letter + _COMBINING[match.group("symbol") or match.group("word")])
 
 
 def split_bibtex_authors(value: str) -> list[str]:

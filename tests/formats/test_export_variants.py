@@ -545,6 +545,12 @@ def test_bibtex_names_with_up_to_two_commas_are_one_name(tmp_path, author, names
     (r"pre\textendash post \textless{} 5\ldots", "pre–post < 5…"),
     (r"{\aa}ngstr{\"o}m, {\ss}, {\l}{\'o}d{\'z}, Dvo{\v{r}}{\'a}k", "ångström, ß, łódź, Dvořák"),
     (r"$\mathbf{x}$ \textasciitilde 5", "x ~5"),
+    # runs of braced accents bibtexparser's decoder garbled: "odpowiedzialnoś\\", "ā\\̄", "\\ ́m", "Ba\\ŉka"
+    (r"odpowiedzialno{\'s}{\'c}, {\=a}{\=e}, {\r{a}}{\r{u}}, almennings {\'i} m{\'o}tm{\ae}lum, Ba{\'n}ka",
+     "odpowiedzialność, āē, åů, almennings í mótmælum, Bańka"),
+    (r"{\'\i}, \'{\i}, \v s, \v{c}, \H{o}, \k{a}, \c{s}, \u{g}, \.{z}, \d{h}", "í, í, š, č, ő, ą, ş, ğ, ż, ḥ"),
+    # not accents: a command starting with an accent letter; an inter-word space after a full stop
+    (r"as in \cite{x}, et al.\ Smith", "as in x, et al. Smith"),
 ])
 def test_bibtex_latex_symbols_in_abstracts(tmp_path, latex, text):
     entry = "@article{k1,\n  title = {T},\n  abstract = {" + latex + "},\n  year = {2020}\n}\n"
