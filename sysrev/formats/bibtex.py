@@ -195,6 +195,11 @@ def entries_only(text: str, *, path="file") -> tuple[str, Truncation | None]:
                              "the end of the file); not a BibTeX file, or a brace is missing", path=path,
                              line=at_sign)
         kind = opening.group(1).lower()
+        if kind == "preamble":  # LaTeX for typesetting, no reference: left out, so a free-text one is no error
+            out.append("\n" * text.count("\n", position, end))
+            line += text.count("\n", opening.start(), end)
+            position = end
+            continue
         body = _DELIMITERS.search(text, opening.start()).end()
         fault = None if kind == "comment" else _malformed_at(text, body, end - 1, keyed=kind not in _NOT_RECORDS)
         if fault is not None:

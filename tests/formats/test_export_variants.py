@@ -468,6 +468,19 @@ def test_a_bibtex_entry_that_does_not_read_is_named_with_the_line_where_it_stops
     assert "'bad' could not be parsed at line 8, near 'year = {2020},'" in str(err.value)
 
 
+def test_a_bibtex_preamble_of_free_text_is_left_out(tmp_path):
+    # A preamble should hold a quoted string of LaTeX, but hand-kept bibliographies put a note there
+    # ("@preamble{BibTeX for papers by …}"); it holds no reference, and the whole file was refused. Lines are
+    # still counted through it: the broken entry below is named at its own line.
+    text = ("@preamble{BibTeX for papers by one lab; for the full list see\nhttps://example.org/papers.html}\n\n"
+            "@Article{a,\n  title = {Kept},\n  year = 2020\n}\n")
+    assert [r.title for r in load_references(_write(tmp_path, "papers.bib", text)).records] == ["Kept"]
+    broken = text + "\n@Article{b,\n  title = {Missing comma}\n  year = 2021\n}\n"
+    with pytest.raises(InputError) as err:
+        load_references(_write(tmp_path, "broken.bib", broken))
+    assert err.value.line == 9 and "line 11" in str(err.value)
+
+
 def test_web_of_science_bibtex(tmp_path):
     # Web of Science's BibTeX: capitalised field names, a space before the key, Unique-ID, Keywords-Plus,
     # Journal-ISO, and an early-access article without Year (only EarlyAccessDate).
