@@ -37,6 +37,10 @@ _TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}-(.*)$")
 _MAPPED = {"PMID", "TI", "BTI", "AB", "FAU", "AU", "CN", "DP", "JT", "TA", "VI", "IP", "PG", "AID", "LID",
            "PMC", "IS", "ISSN", "LA", "PT", "MH", "OT", "OID", "UI", "YR", "JN", "VO", "DO", "DI", "LG", "PM"}
 # Ovid's "Reprint/Medlars" and "Citavi" outputs number each record with a line such as "<3001. >".
+# PubMed's source line states the pages, or the electronic location when there are none ("Ann Psychiatry Clin
+# Neurosci. 2021;4(1):1042. Epub …"), after the volume and issue; an ahead-of-print record's publisher item
+# identifier ("2022 Oct 7:S1080-6032(22)00139-9.") has no volume before it and is no page.
+_PUBMED_SOURCE_PAGES = re.compile(r"\b\d{4}\b[^;:]*;[^:;]*:\s*(?P<pages>[A-Za-z]{0,3}\d[\w-]*?)\.(?:\s|$)")
 _OVID_RECORD_NUMBER = re.compile(r"^<\d+\.?\s*>\s*$")
 # A tag line as Ovid writes it: the tag padded to four columns, the hyphen in the fifth; some Ovid outputs pad
 # with one space only ("TI - …"), which must not be read as an abstract's next paragraph.
@@ -129,6 +133,15 @@ def parse_nbib(text: str, *, path="file", source="") -> ParsedFile:
                       warnings=warnings, truncated=truncated)
 
 
+def _pages_in_source(tags) -> str:
+    """The pages PubMed's ``SO`` line states, for a record without ``PG`` (some publishers send the article
+    number only as the electronic location, ``LID - 1042 [pii]``, which a publisher item identifier shares)."""
+    if not first(tags.get("PMID")):
+        return ""
+    found = _PUBMED_SOURCE_PAGES.search(first(tags.get("SO")))
+    return join_pages(found.group("pages")) if found else ""
+
+
 def _last_tag(lines) -> str:
     return next(line[:4].strip() for line in reversed(lines) if not line.startswith(" "))
 
@@ -148,14 +161,19 @@ def _pubmed_shaped(lines) -> bool:
 def _cut(groups, text) -> Truncation | None:
     """The last record as cut off, or None. MEDLINE records have no terminator line, so a cut shows as a last
     line without a line break, or as a last record that lacks the field every record of its kind ends with:
-    ``SO`` in a file PubMed wrote (all its records start ``PMID``, ``OWN``, ``STAT`` and end with the source), else
+    ``SO`` in a file PubMed wrote (its article records start ``PMID``, ``OWN``, ``STAT`` and end with the source;
+    its Bookshelf records have no source), else
     the field at least three other records of the file all end with (Ovid and ERIC write a fixed order)."""
     start, lines = groups[-1]
     if ends_mid_line(text):
         return Truncation(line=start, what=MID_LINE)
     last = _last_tag(lines)
-    if all(_pubmed_shaped(other) for _, other in groups[:-1]) and _starts_as_pubmed(groups[0][1]):
-        if last != "SO":
+    # PubMed's Bookshelf records (StatPearls, GeneReviews: "PMID", "STAT", "DRDT" …, no source line) may come
+    # anywhere in a PubMed file; only its article records are held to ending with SO.
+    articles = [other for _, other in groups[:-1] if _starts_as_pubmed(other)]
+    if (all(other[0].startswith("PMID") for _, other in groups) and all(_pubmed_shaped(a) for a in articles)
+            and (articles or _starts_as_pubmed(lines))):
+        if _starts_as_pubmed(lines) and last != "SO":
             return Truncation(line=start, what="the last record does not end with the 'SO' (source) field, which "
                                                "PubMed writes last in every record")
         return None
@@ -209,7 +227,7 @@ def _to_record(tags, *, source, fallback_id, dialect=""):
         journal_abbrev=first(tags.get("TA")),
         volume=first(tags.get("VI"), tags.get("VO"), cited.get("volume")),
         issue=first(tags.get("IP"), cited.get("issue")),
-        pages=join_pages(first(tags.get("PG"))) or join_pages(cited.get("pages") or ""),
+        pages=join_pages(first(tags.get("PG"))) or join_pages(cited.get("pages") or "") or _pages_in_source(tags),
         doi=doi,
         pmid=pmid,
         pmcid=first(tags.get("PMC")),

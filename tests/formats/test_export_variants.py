@@ -175,6 +175,48 @@ def test_pubmed_csv_volume_issue_pages_from_its_citation_cell(tmp_path):
     assert records[0].extra["fields"]["Citation"].startswith("Behav Ther.")  # the cell itself is kept
 
 
+_PUBMED_ARTICLE_THEN_BOOK = """PMID- 31000003
+OWN - NLM
+STAT- MEDLINE
+TI  - A made-up article.
+DP  - 2021
+LID - 1042 [pii]
+SO  - Ann Made Up Neurosci. 2021;4(1):1042. Epub 2021 Dec 27.
+
+PMID- 31000004
+STAT- Publisher
+DRDT- 20230101
+CTDT- 20230101
+PB  - Made-up Publishing
+DP  - 2023
+TI  - A made-up chapter
+BTI - StatPearls
+LA  - eng
+PT  - Review
+PT  - Book Chapter
+AID - NBK999999 [bookaccession]
+"""
+
+
+def test_pubmed_bookshelf_record_last_is_not_a_cut_file(tmp_path):
+    # PubMed's Bookshelf records (StatPearls, GeneReviews) open "PMID, STAT, DRDT" and have no SO line; one that
+    # came last in a search export was refused as "the file looks cut off" (the last record must end with SO).
+    # The article's pages, given only as its electronic location (LID [pii]), are read from the SO line.
+    article, chapter = load_references(_write(tmp_path, "pubmed.nbib", _PUBMED_ARTICLE_THEN_BOOK)).records
+    assert article.pages == "1042"
+    assert (chapter.title, chapter.year) == ("A made-up chapter", 2023)
+    cut = _PUBMED_ARTICLE_THEN_BOOK.replace("SO  - Ann Made Up Neurosci. 2021;4(1):1042. Epub 2021 Dec 27.\n", "")
+    cut = cut.split("PMID- 31000004")[0].rstrip() + "\n"
+    with pytest.raises(InputError, match="'SO' \\(source\\) field"):
+        load_references(_write(tmp_path, "cut.nbib", "\n\n".join([_PUBMED_ARTICLE_THEN_BOOK.strip(), cut])))
+
+
+def test_pubmed_ahead_of_print_publisher_id_is_no_page(tmp_path):
+    text = ("PMID- 31000005\nOWN - NLM\nSTAT- Publisher\nTI  - A made-up article.\nDP  - 2022 Oct 7\n"
+            "LID - S1080-6032(22)00139-9 [pii]\nSO  - Made Up Med. 2022 Oct 7:S1080-6032(22)00139-9. doi: x.\n")
+    assert load_references(_write(tmp_path, "aop.nbib", text)).records[0].pages == ""
+
+
 # --- pages --------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("start, end, pages", [
