@@ -22,7 +22,16 @@ import re
 from pathlib import Path
 
 from sysrev.errors import InputError
-from sysrev.formats.fields import build_record, doi_from, first, join_pages, pmid_in_text, pmid_in_url, scopus_eid
+from sysrev.formats.fields import (
+    build_record,
+    doi_from,
+    first,
+    join_pages,
+    page_span,
+    pmid_in_text,
+    pmid_in_url,
+    scopus_eid,
+)
 from sysrev.formats.result import ParsedFile
 from sysrev.formats.truncation import csv_cut, csv_unsure_end
 from sysrev.normalise import clean_text, is_plain_number, normalise_pmid
@@ -84,7 +93,7 @@ _DIALECT_MARKERS = [  # (dialect, columns that must all be present)
 # Web of Science's tab-delimited export names its columns by field tag, and some tags mean something else
 # there than in other sheets: SP holds conference sponsors, PG the page count, PT a one-letter type code.
 _WOS_COLUMNS = {
-    "pages": [],
+    "pages": ["ps"],  # the page span of CABI and BIOSIS records
     "page_start": ["bp"],
     "page_end": ["ep"],
     "page_count": ["pg"],
@@ -384,7 +393,8 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
     # CINAHL: First Page + Page Count
     if not end and is_plain_number(start) and is_plain_number(count) and int(count) > 1:
         end = str(int(start) + int(count) - 1)
-    pages = join_pages(pages) or join_pages(start, end) or article_number
+    pages = ((page_span(pages) if dialect == "web-of-science" else join_pages(pages)) or join_pages(start, end)
+             or article_number)
     source_id = get("source_id")
     if source_id and "pubmed" in source_id.lower():
         source_id = normalise_pmid(source_id) or source_id

@@ -88,6 +88,22 @@ def join_pages(start, end="") -> str:
     return expand_pages(start or end)
 
 
+# Zoological Record and BIOSIS page spans (Web of Science PS): a page count ("14pp.") is no page range, and a
+# note on illustrations after the pages ("2-10,illust.", "1-42 figs.") or parentheses ("(36-45)") are no part
+# of it.
+_PAGE_COUNT = re.compile(r"^\d+\s*pp?\.*$", re.IGNORECASE)
+_PAGE_NOTE = re.compile(r"[,;]?\s*\b(?:illus|illust|figs?|pls?|plates?|maps?|tabs?|tables?|photos?)\b.*$",
+                        re.IGNORECASE)
+
+
+def page_span(value) -> str:
+    """The pages of a page-span field (Web of Science's ``PS``), without a page count or a note after them."""
+    text = _PAGE_NOTE.sub("", clean_text(value)).strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    return "" if _PAGE_COUNT.match(text) else join_pages(text)
+
+
 def pmid_in_text(*values) -> str:
     """A PMID written as ``PMID: 123`` anywhere in ``values`` (EndNote notes, Scopus N1, Zotero's BibTeX
     ``note``; EBSCO's ``PMID: NLM123``), else ``""``."""

@@ -1,29 +1,34 @@
 """Web of Science / ISI tagged export ("Plain text file", ``FN Clarivate Analytics Web of Science`` …).
 
-Two-character tags followed by one space, continuation lines indented by three spaces, records from ``PT``
-to ``ER``, the file closed by ``EF``. A last record without ``ER`` is a file cut off mid-record
-(:attr:`ParsedFile.truncated`); a file without ``EF`` after a complete record gets a warning. Records are
-grouped here with their line numbers; the tags are read
-by :class:`rispy.WokParser`'s line grammar with every tag kept as a list. Mapping (Clarivate's field tags):
+Two-character tags followed by one space, continuation lines indented by three spaces (a line that lost its
+indent is read as a continuation too, with a warning), records from ``PT`` to ``ER``, the file closed by
+``EF``. A last record without ``ER`` is a file cut off mid-record (:attr:`ParsedFile.truncated`); a file
+without ``EF`` after a complete record gets a warning. Records are grouped here with their line numbers; the
+tags are read by :class:`rispy.WokParser`'s line grammar with every tag kept as a list. Mapping (Clarivate's
+field tags):
 ``UT`` (accession number, ``WOS:…``) → source_id, ``TI``, ``AB``, ``AF`` (full names, else ``AU``) plus
 ``CA`` (group authors), ``PY`` (early-access articles, which have none yet: ``EY``, else ``EA``),
-``SO`` → journal, ``JI``/``J9`` → abbreviation, ``VL``, ``IS``, ``BP``-``EP`` (else ``AR``) → pages, ``DI``,
+``SO`` → journal, ``JI``/``J9`` → abbreviation, ``VL``, ``IS``, ``BP``-``EP`` (else the page span ``PS`` of CABI
+and BIOSIS records, else ``AR``) → pages, ``DI``,
 ``PM``, ``SN``/``EI``, ``LA``, ``DT``, ``DE`` + ``ID`` → keywords (split at ``;``).
 """
 
+import re
 from pathlib import Path
 
 import rispy
 
 from sysrev.errors import InputError
 from sysrev.formats.decode import split_lines
-from sysrev.formats.fields import as_list, build_record, first, join_pages
+from sysrev.formats.fields import as_list, build_record, first, join_pages, page_span
 from sysrev.formats.result import ParsedFile, Truncation
 from sysrev.formats.rispy_tags import keep_every_tag
 
 _MAPPED = {"PT", "UT", "AN", "TI", "AB", "AF", "AU", "CA", "PY", "EY", "EA", "SO", "JI", "J9", "VL", "IS", "BP",
-           "EP", "AR", "DI", "PM", "SN", "EI", "LA", "DT", "DE", "ID"}
+           "EP", "PS", "AR", "DI", "PM", "SN", "EI", "LA", "DT", "DE", "ID"}
 _OUTSIDE = {"FN", "VR", "EF"}
+# BIOSIS records through Web of Science give the e-mail address after a name: "Medvedeff, Cassandra A. (x@y.edu)".
+_EMAIL_AFTER_NAME = re.compile(r"\s*\([^()]*@[^()]*\)")
 
 
 class _TagCollector(rispy.WokParser):
@@ -39,7 +44,7 @@ def _is_tag_line(line: str) -> bool:
 
 def parse_wos(text: str, *, path="file", source="") -> ParsedFile:
     """Read a Web of Science tagged export into Records; a record not opened by ``PT`` is an error."""
-    groups, current, start, warnings, closed = [], None, None, [], False
+    groups, current, start, warnings, closed, unindented = [], None, None, [], False, []
     for number, line in enumerate(split_lines(text), start=1):
         tag = line[:2] if _is_tag_line(line) else None
         closed = closed or (current is None and tag == "EF")
@@ -53,8 +58,15 @@ def parse_wos(text: str, *, path="file", source="") -> ParsedFile:
         if tag == "ER":
             groups.append((start, current + ["ER"]))
             current = None
+        elif tag is None and line.strip() and not line.startswith(" "):
+            # a continuation that lost its indent (text copied out of an export): read as one, never dropped
+            unindented.append(number)
+            current.append("   " + line.strip())
         else:
             current.append(line)
+    if unindented:
+        warnings.append(f"{path}, line {unindented[0]}: {len(unindented)} line(s) inside records neither start with "
+                        "a tag nor are indented; each was read as the continuation of the field above it")
     truncated = None
     if current is not None:  # a download or copy cut off mid-record: never read it as complete
         truncated = Truncation(line=start, what="the last record has no closing 'ER' line")
@@ -87,7 +99,7 @@ def _to_record(tags, *, source, fallback_id):
         source=source,
         title=_joined(tags, "TI"),
         abstract=_joined(tags, "AB"),
-        authors=as_list(tags.get("AF")) or as_list(tags.get("AU")),
+        authors=[_EMAIL_AFTER_NAME.sub("", name) for name in as_list(tags.get("AF")) or as_list(tags.get("AU"))],
         group_authors=as_list(tags.get("CA")),
         # An early-access article has no PY until it is in an issue; EY/EA give its early-access year.
         year=first(tags.get("PY"), tags.get("PD"), tags.get("EY"), tags.get("EA")),
@@ -95,7 +107,8 @@ def _to_record(tags, *, source, fallback_id):
         journal_abbrev=first(tags.get("JI"), tags.get("J9")),
         volume=first(tags.get("VL")),
         issue=first(tags.get("IS")),
-        pages=join_pages(first(tags.get("BP")), first(tags.get("EP"))) or first(tags.get("AR")),
+        pages=(join_pages(first(tags.get("BP")), first(tags.get("EP"))) or page_span(first(tags.get("PS")))
+               or first(tags.get("AR"))),
         doi=first(tags.get("DI")),
         pmid=first(tags.get("PM")),
         issn=first(tags.get("SN"), tags.get("EI")),

@@ -758,6 +758,34 @@ def test_web_of_science_tab_delimited_early_access_year(tmp_path):
     assert other[0].year is None
 
 
+def test_web_of_science_lines_that_lost_their_indent_are_continuations(tmp_path):
+    # Text copied out of a Web of Science export loses the three-space indent of its continuation lines; they
+    # were dropped silently (a title cut after its first line, the second author lost). BIOSIS records put the
+    # e-mail address after an author's name.
+    text = ("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nUT BCI:BCI201300000001\n"
+            "TI A made-up title that runs on\nover two lines\n"
+            "AU Medvedeff, C. A. (someone@example.edu)\nHershey, A. E.\n"
+            "PY 2013\nPS 221-230\nER\n\nEF\n")
+    parsed = load_references(_write(tmp_path, "savedrecs.txt", text))
+    record = parsed.records[0]
+    assert record.title == "A made-up title that runs on over two lines"
+    assert record.authors == ["Medvedeff, C. A.", "Hershey, A. E."]
+    assert record.pages == "221-230"  # CABI and BIOSIS records give the page span PS, not BP and EP
+    assert "line 6: 2 line(s) inside records neither start with a tag nor are indented" in parsed.warnings[0]
+
+
+@pytest.mark.parametrize("span, pages", [
+    ("221-230", "221-230"), ("(36-45)", "36-45"), ("2-10,illust.", "2-10"), ("1-42 figs.", "1-42"),
+    ("pp. 78-81", "78-81"), ("e0191645", "e0191645"), ("14pp.", ""), ("9 pp", ""), ("Unpaginated", ""),
+])
+def test_web_of_science_page_span_in_both_exports(tmp_path, span, pages):
+    # Zoological Record and BIOSIS give only the page span PS, with page counts and notes on illustrations.
+    tagged = f"FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI A made-up title\nPY 2019\nPS {span}\nER\n\nEF\n"
+    tab = f"PT\tAU\tTI\tSO\tPY\tPS\tBP\tEP\tUT\nJ\tDoe, J\tA made-up title\tJ Made Up\t2019\t{span}\t\t\tZOOREC:1\n"
+    assert load_references(_write(tmp_path, "savedrecs.txt", tagged)).records[0].pages == pages
+    assert load_references(_write(tmp_path, "savedrecs_tab.txt", tab)).records[0].pages == pages
+
+
 # --- encodings ----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
