@@ -405,7 +405,9 @@ def _article_number(record: Record, page_prefix: str, last_page: str, first_page
     """The article number: a stated one (RIS ``C7``, a Scopus "Art. No.") or an e-locator in the page field."""
     stated = str((record.extra or {}).get("article_number") or "")
     if re.search(r"\d", stated):
-        return re.sub(r"[^0-9a-z]", "", fold(stated)).lstrip("0")
+        # as the pages give it: a letter prefix, then the number without leading zeros ("e0123456" → "e123456")
+        letters, number = re.match(r"([a-z]*)(.*)", re.sub(r"[^0-9a-z]", "", fold(stated))).groups()
+        return letters + number.lstrip("0")
     if page_prefix and page_prefix != "s" and first_page and not last_page:
         return page_prefix + first_page
     return ""

@@ -30,9 +30,18 @@ def issue_veto(a: Keys, b: Keys) -> str:
 
 def article_number_veto(a: Keys, b: Keys) -> str:
     """Both records carry an article number (or e-locator) and they differ."""
-    if a.article_number and b.article_number and a.article_number != b.article_number:
+    if a.article_number and b.article_number and not same_article_number(a.article_number, b.article_number):
         return f"article number differs ({a.article_number} vs {b.article_number})"
     return ""
+
+
+def same_article_number(a: str, b: str) -> bool:
+    """The same article number, also when only one of the two carries the letter prefix (``e42692`` as an
+    e-locator, ``42692`` as a database's article number: one article, two ways of writing it)."""
+    if a == b:
+        return True
+    number_a, number_b = a.lstrip("abcdefghijklmnopqrstuvwxyz"), b.lstrip("abcdefghijklmnopqrstuvwxyz")
+    return (number_a == a or number_b == b) and number_a == number_b
 
 
 def page_veto(a: Keys, b: Keys) -> str:
@@ -76,7 +85,8 @@ def located_together(a: Keys, b: Keys) -> bool:
     recurring title needs before two of its records may be merged."""
     return bool((a.issue_numbers & b.issue_numbers)
                 or (a.first_page and a.first_page == b.first_page and a.page_prefix == b.page_prefix)
-                or (a.article_number and a.article_number == b.article_number))
+                or bool(a.article_number and b.article_number
+                        and same_article_number(a.article_number, b.article_number)))
 
 
 def _overlap(a: Keys, b: Keys) -> int:

@@ -46,6 +46,17 @@ def test_differing_article_numbers_are_a_veto():
     assert verdict(stated, dict(stated)).kind == DUPLICATE
 
 
+@pytest.mark.parametrize("given, stated", [
+    ("e0212345", "e0212345"),  # PubMed's PG and Scopus' C7 for one PLoS article (was "e212345 vs e0212345")
+    ("e42692", "42692"),       # an e-locator and a database's article number without its letter
+])
+def test_one_article_number_written_as_pages_or_stated_is_no_veto(given, stated):
+    a = dict(ARTICLE, pages=given, issue="")
+    b = dict(ARTICLE, pages="", issue="", extra={"article_number": stated})
+    assert verdict(a, b).kind == DUPLICATE
+    assert verdict(a, dict(b, extra={"article_number": "e0212399"})).kind in (RELATED, DISTINCT)
+
+
 @pytest.mark.parametrize("pages_b, vetoed", [
     ("840-861", True),     # the next article, sharing no page
     ("839-850", True),     # sharing only the boundary page: where one ends and the next begins
