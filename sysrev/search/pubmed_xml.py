@@ -327,7 +327,7 @@ def article_to_record(article) -> Record:
                                   or citation.get("MedlineJournalInfo", {}).get("MedlineTA", "")),
         volume=clean_text(issue.get("Volume", "")),
         issue=clean_text(issue.get("Issue", "")),
-        pages=_pages(art.get("Pagination", {})),
+        pages=_pages(art.get("Pagination", {}), art.get("ELocationID", [])),
         doi=doi,
         pmid=pmid,
         pmcid=normalise_pmcid(ids.get("pmc", "")),
@@ -426,13 +426,24 @@ def _article_date_year(article_dates) -> int | None:
     return None
 
 
-def _pages(pagination) -> str:
-    if not pagination:
-        return ""
-    if pagination.get("MedlinePgn"):
-        return expand_pages(pagination["MedlinePgn"])
+# An electronic location that is an article number ("e42692", "1042"), not a publisher item identifier
+# ("S0140-6736(19)32971-X") or a code without a digit.
+_ARTICLE_NUMBER = re.compile(r"[A-Za-z]{0,3}\d[\w-]{0,11}")
+
+
+def _pages(pagination, elocations=()) -> str:
+    """The pages; for an article without any, its electronic location when that is an article number, as
+    PubMed's own citation line (``SO``, ``Elife. 2019;8:e42692.``) and the MEDLINE export give it."""
+    pagination = pagination or {}
     start, end = clean_text(pagination.get("StartPage", "")), clean_text(pagination.get("EndPage", ""))
-    return expand_pages(f"{start}-{end}" if start and end else start)
+    printed = expand_pages(pagination.get("MedlinePgn") or (f"{start}-{end}" if start and end else start))
+    if printed:
+        return printed
+    for item in elocations:
+        value = clean_text(item)
+        if getattr(item, "attributes", {}).get("EIdType") == "pii" and _ARTICLE_NUMBER.fullmatch(value):
+            return value
+    return ""
 
 
 def _article_ids(id_list) -> dict:

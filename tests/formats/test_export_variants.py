@@ -211,6 +211,19 @@ def test_pubmed_bookshelf_record_last_is_not_a_cut_file(tmp_path):
         load_references(_write(tmp_path, "cut.nbib", "\n\n".join([_PUBMED_ARTICLE_THEN_BOOK.strip(), cut])))
 
 
+@pytest.mark.parametrize("elocation, pages", [("e42692", "e42692"), ("1042", "1042"),
+                                              ("S0140-6736(19)32971-X", ""), ("EWLS", "")])
+def test_pubmed_xml_electronic_location_as_pages(tmp_path, elocation, pages):
+    # An article without Pagination: PubMed's citation line gives its electronic location as the pages, and so
+    # does the MEDLINE export; the XML (the search stage's format) gave none. A publisher item id is no page.
+    text = ('<?xml version="1.0"?>\n<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>31000006</PMID>'
+            "<Article><Journal><JournalIssue><Volume>8</Volume><PubDate><Year>2019</Year></PubDate></JournalIssue>"
+            "<Title>Made-up Journal</Title></Journal><ArticleTitle>A made-up article.</ArticleTitle>"
+            f'<ELocationID EIdType="pii" ValidYN="Y">{elocation}</ELocationID></Article></MedlineCitation>'
+            "</PubmedArticle></PubmedArticleSet>\n")
+    assert load_references(_write(tmp_path, "pubmed.xml", text)).records[0].pages == pages
+
+
 def test_pubmed_ahead_of_print_publisher_id_is_no_page(tmp_path):
     text = ("PMID- 31000005\nOWN - NLM\nSTAT- Publisher\nTI  - A made-up article.\nDP  - 2022 Oct 7\n"
             "LID - S1080-6032(22)00139-9 [pii]\nSO  - Made Up Med. 2022 Oct 7:S1080-6032(22)00139-9. doi: x.\n")
