@@ -1,6 +1,7 @@
 """``sysrev check``: every problem of a whole project, listed at once.
 
-First every TOML file is checked against the schema (:mod:`sysrev.config_schema`); then the rules each stage
+First every TOML file is checked against the schema (:mod:`sysrev.config_schema`); then the data files every
+stage reads (each search-run snapshot against its manifest, ``records/records.jsonl``); then the rules each stage
 applies when it reads its files — screening settings, search strategies, analyses, the extraction tables, RoB 2
 forms and the decision logs — run over the files whose schema check passed, so one mistake is reported once;
 last the files later stages added: the ``records`` column of studies.csv (each record ID a deduplicated record,
@@ -48,7 +49,9 @@ def check_project(project) -> tuple[list[Issue], int]:
     leftovers = [Issue(WARNING, leftover.describe()) for leftover in find_leftovers(project.root)]
     if project.config_path.resolve() in invalid:
         return issues + leftovers, checked  # every stage reads review.toml: fix it first
-    issues += _screening(project)
+    data = _data_files(project)
+    issues += data
+    issues += [issue for issue in _screening(project) if issue not in data]  # an unreadable records file once
     issues += _strategies(project, invalid)
     issues += _analyses(project, invalid)
     issues += _extraction(project, invalid)
@@ -56,6 +59,26 @@ def check_project(project) -> tuple[list[Issue], int]:
     issues += _studies_and_exemptions(project, invalid)
     issues += _fulltext_web_and_inbox(project, invalid)
     return issues + leftovers, checked
+
+
+def _data_files(project) -> list[Issue]:
+    """Each search-run snapshot (readable, and still holding the records its manifest counts and hashes) and the
+    deduplicated records file: every later stage reads them, and a damaged one would otherwise pass as valid."""
+    from sysrev.dedup.project_run import RECORDS_FILE, load_records
+    from sysrev.search.snapshot import list_snapshots, read_snapshot
+
+    issues = []
+    for folder in list_snapshots(project.runs_dir):
+        try:
+            read_snapshot(folder)
+        except SysrevError as exc:
+            issues.append(Issue(ERROR, str(exc)))
+    if (Path(project.records_dir) / RECORDS_FILE).is_file():
+        try:
+            load_records(project)
+        except SysrevError as exc:
+            issues.append(Issue(ERROR, str(exc)))
+    return issues
 
 
 def _screening(project) -> list[Issue]:

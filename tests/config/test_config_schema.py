@@ -223,3 +223,24 @@ def test_check_lists_the_problems_of_the_files_later_stages_added(tmp_path):
     ]
     for text in expected:
         assert any(text in line for line in lines), (text, result.output)
+
+
+def test_check_reads_every_snapshot_and_the_deduplicated_records(tmp_path):
+    """A snapshot edited after it was written (records missing against its manifest) and a records file cut
+    off mid-line passed `sysrev check` as valid; every later stage reads them."""
+    project = tmp_path / "r"
+    assert CliRunner().invoke(cli, ["init", str(project), "--no-input", "--no-git"]).exit_code == 0
+    fixture = REPO / "tests" / "fixtures" / "formats" / "complete" / "three.nbib"
+    for args in (["import", str(fixture), "--source", "pubmed"], ["dedup"]):
+        assert CliRunner().invoke(cli, [*args, "--project", str(project)]).exit_code == 0
+    check = ["check", "--project", str(project)]
+    assert CliRunner().invoke(cli, check).exit_code == 0
+    snapshot = next((project / "searches" / "runs").glob("*-pubmed")) / "records.jsonl"
+    snapshot.write_text(snapshot.read_text(encoding="utf-8").splitlines(keepends=True)[0], encoding="utf-8")
+    records = project / "records" / "records.jsonl"
+    records.write_text(records.read_text(encoding="utf-8")[:40], encoding="utf-8")
+    result = CliRunner().invoke(cli, check)
+    assert result.exit_code == 2
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert any("records.jsonl: holds 1 records but the manifest says 3" in e for e in errors), result.output
+    assert sum("records/records.jsonl, line 1: invalid JSON" in e for e in errors) == 1, result.output
