@@ -55,7 +55,7 @@ def load_references(path, *, source=None, format=None, allow_truncated=False) ->
         raise InputError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}", path=path)
     kind = format or detect_format(decoded.text, path=path)
     source = (source or "").strip()
-    if kind in ("endnote_xml", "pubmed_xml"):
+    if kind in ("endnote_xml", "pubmed_xml", "ictrp_xml"):
         parsed = _read_xml(kind, data, path, source)  # XML readers honour the file's declared encoding
     else:
         parsed = _READERS[kind](decoded.text, path=path, source=source)
@@ -98,6 +98,10 @@ def _read_xml(kind, data, path, source) -> ParsedFile:
         from sysrev.formats.endnote_xml import parse_endnote_xml
 
         return parse_endnote_xml(data, path=path, source=source)
+    if kind == "ictrp_xml":
+        from sysrev.formats.ictrp_xml import parse_ictrp_xml
+
+        return parse_ictrp_xml(data, path=path, source=source)
     # PubMed XML is the search stage's format; its parser (bundled DTDs only) is reused here.
     from sysrev.formats.truncation import xml_cut
     from sysrev.search.pubmed_xml import PubmedXMLError, UnsafeXMLError, records_from_xml

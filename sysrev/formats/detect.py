@@ -21,7 +21,8 @@ import re
 
 from sysrev.errors import InputError
 
-FORMATS = ("ris", "nbib", "bibtex", "endnote_xml", "pubmed_xml", "wos", "endnote_tagged", "csl_json", "csv")
+FORMATS = ("ris", "nbib", "bibtex", "endnote_xml", "pubmed_xml", "ictrp_xml", "wos", "endnote_tagged", "csl_json",
+           "csv")
 
 _RIS_TY = re.compile(r"^\s*TY {1,2}- ", re.MULTILINE)
 _RIS_ER = re.compile(r"^ER {1,2}-", re.MULTILINE)
@@ -84,11 +85,13 @@ def detect_format(text: str, *, path="file") -> str:
             return "pubmed_xml"
         if re.search(r"<xml\b[^>]*>\s*<records\b", head[:5000]) or re.match(r"(<\?xml[^>]*>\s*)?<xml\b", head):
             return "endnote_xml"
+        if re.search(r"<Trials_downloaded_from_ICTRP\b", head[:5000]):
+            return "ictrp_xml"
         root = re.search(r"<([A-Za-z][\w:.-]*)", re.sub(r"<[?!][^>]*>", "", head[:5000]))
         html = " (a web page saved from the browser, not an export file)" if root and root.group(1).lower() == \
             "html" else ""
         raise InputError(f"XML with root <{root.group(1) if root else '?'}>{html} is not a supported reference "
-                         "format (EndNote XML or PubMed XML)", path=path)
+                         "format (EndNote XML, PubMed XML or the ICTRP's trial export)", path=path)
     if _WOS_START.match(head) and _WOS_ER.search(head):
         return "wos"
     if _RIS_TY.search(head) or _RIS_ER.search(head):

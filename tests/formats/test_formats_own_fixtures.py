@@ -597,6 +597,32 @@ def test_csv_clinicaltrials_gov_layout(fx):
     assert (second.source_id, second.year) == ("NCT09999902", 2023)
 
 
+def test_ictrp_xml_export(fx, tmp_path):
+    """The WHO ICTRP's "Export results to XML" (made-up trials in its layout): was refused as "XML with root
+    <Trials_downloaded_from_ICTRP> is not a supported reference format"."""
+    parsed = load_references(fx / "ictrp_layout.xml")
+    assert (parsed.format, parsed.dialect) == ("ictrp_xml", "ictrp")
+    first, second = parsed.records
+    assert (first.source_id, first.source, first.year) == ("ChiCTR2699999901", "ictrp", 2025)
+    assert first.title == "A made-up trial of ultrasound-guided facet injections"
+    assert first.url == "https://www.chictr.org.cn/showproj.html?proj=999901"
+    assert first.publication_types == ["Trial registration", "Interventional study"]
+    assert first.keywords == ["low back pain", "facet joint syndrome"]
+    assert first.abstract.startswith("Scientific title: A made-up randomised trial of ultrasound- versus")
+    assert "Inclusion criteria: 1. Chronic low back pain; 2. Age 18 to 80." in first.abstract  # label once
+    assert "<br>" not in first.abstract and "\r" not in first.abstract
+    fields = first.extra["fields"]
+    assert fields["Source_Register"] == "ChiCTR" and "Contact_Email" not in fields and "Contact_Tel" not in fields
+    assert (second.source_id, second.year) == ("NCT09999903", 2023)
+    assert second.title == "A made-up second trial with only a scientific title" and second.abstract == ""
+    cut = (fx / "ictrp_layout.xml").read_text(encoding="utf-8").split("<Trial><Export_date>")
+    path = tmp_path / "cut.xml"
+    path.write_text("<Trial><Export_date>".join(cut[:2]) + "<Trial><Export_date>12/04", encoding="utf-8")
+    with pytest.raises(InputError, match="the last <Trial> is never closed"):
+        load_references(path)
+    assert [r.source_id for r in load_references(path, allow_truncated=True).records] == ["ChiCTR2699999901"]
+
+
 def test_ovid_embase_endnote_output_with_unindented_abstract_paragraphs(fx):
     """Ovid's "EndNote" output (.cgi): the abstract's later paragraphs start at column 0, the SO citation holds
     the journal, volume, issue and pages."""

@@ -23,6 +23,7 @@ COMPLETE = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "co
 THIRD_RECORD_LINE = {
     "three.ris": 15, "three.nbib": 20, "three.bib": 15, "three_endnote.xml": 5, "three_pubmed.xml": 5,
     "three_wos.txt": 20, "three.enw": 13, "three_csl.json": 4, "three_central.csv": 5, "three_plain.csv": 4,
+    "three_ictrp.xml": 5,
 }
 
 
@@ -75,6 +76,7 @@ def test_a_cut_inside_the_last_record_is_an_error_naming_its_line(tmp_path, name
     # XML: the record element is never closed.
     ("three_endnote.xml", b"<title>Third record</title>", "<record> is never closed"),
     ("three_pubmed.xml", b"<PMID>30000003</PMID>", "<PubmedArticle> is never closed"),
+    ("three_ictrp.xml", b"<TrialID>ChiCTR2199999913</TrialID>", "<Trial> is never closed"),
     # CSV: a quoted cell still open (a multi-line abstract cut in its first line), or fewer cells.
     ("three_central.csv", b'"Third record","Roe R","2021","', "never closed"),
     ("three_plain.csv", b"Third record,Roe R,", "the last row has 3 cell(s) where the header"),
@@ -94,6 +96,7 @@ def test_each_format_shows_the_cut_by_its_own_structure(tmp_path, name, keep, sa
 @pytest.mark.parametrize("name, after", [
     ("three_endnote.xml", b"<title>Third record</title></titles></record>\n"),
     ("three_pubmed.xml", b"Third record</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n"),
+    ("three_ictrp.xml", b"<Date_registration>2021-01-02</Date_registration></Trial>\n"),
     ("three_csl.json", b'"title": "Third record"}\n'),
 ])
 def test_a_cut_after_a_complete_record_but_before_the_closing_tags_is_refused_then_allowed(tmp_path, name, after):
