@@ -19,6 +19,7 @@ from sysrev.errors import InputError
 from sysrev.formats.decode import decode_bytes
 from sysrev.formats.detect import FORMATS, detect_format
 from sysrev.formats.result import ParsedFile, Truncation
+from sysrev.formats.workbook import workbook_as_csv, workbook_kind
 
 __all__ = ["FORMATS", "ParsedFile", "detect_format", "load_references", "make_source_ids_unique", "read_references"]
 
@@ -49,12 +50,19 @@ def load_references(path, *, source=None, format=None, allow_truncated=False) ->
         raise InputError("is a folder, not a reference file", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
+    source = (source or "").strip()
+    workbook = workbook_kind(data)
+    if workbook:  # Embase's and Web of Science's "Excel" exports: the sheet is read as their CSV
+        if format not in (None, "csv"):
+            raise InputError(f"this is an Excel workbook ({workbook}), not {format}", path=path)
+        parsed = _READERS["csv"](workbook_as_csv(data, workbook, path=path), path=path, source=source)
+        parsed.format, parsed.encoding = workbook, workbook
+        return _finished(parsed, data, path, source, allow_truncated)
     refuse_binary(data, path)
     decoded = decode_bytes(data, name=str(path))
     if format is not None and format not in FORMATS:
         raise InputError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}", path=path)
     kind = format or detect_format(decoded.text, path=path)
-    source = (source or "").strip()
     if kind in ("endnote_xml", "pubmed_xml", "ictrp_xml"):
         parsed = _read_xml(kind, data, path, source)  # XML readers honour the file's declared encoding
     else:
@@ -65,6 +73,11 @@ def load_references(path, *, source=None, format=None, allow_truncated=False) ->
             parsed.records.pop()  # the cut character belongs to the last record
             parsed.truncated = Truncation(line=decoded.text.count("\n") + 1, what="the file ends in the middle of "
                                           "a character (its last bytes are an incomplete UTF-8 sequence)")
+    return _finished(parsed, data, path, source, allow_truncated)
+
+
+def _finished(parsed: ParsedFile, data: bytes, path, source, allow_truncated) -> ParsedFile:
+    """``parsed`` checked for a cut-off end, its identifiers made unique, with the file's hash and size."""
     _refuse_truncated(parsed, path, allow_truncated)
     _finish(parsed, path, source)
     parsed.sha256, parsed.size = hashlib.sha256(data).hexdigest(), len(data)
@@ -74,8 +87,10 @@ def load_references(path, *, source=None, format=None, allow_truncated=False) ->
 # Binary files people try to import (or simulate on), by their first bytes, with what to do instead ({use}: the
 # command's verb, "import" or "simulate on").
 _BINARY_SIGNATURES = (
-    (b"PK\x03\x04", "an Excel workbook or ZIP archive: save the sheet as CSV (UTF-8), or unzip, and {use} that"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel/Word file: save it as CSV (UTF-8) and {use} that"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office file that is not an Excel workbook): unzip it, or save the "
+                     "sheet as CSV (UTF-8), and {use} that"),
+    (b"\xd0\xcf\x11\xe0", "an Office file that is not an Excel workbook (a Word document?); what is needed is "
+                           "{needs}"),
     (b"%PDF", "a PDF; what is needed is {needs}"),
     (b"SQLite format 3", "a database file (an EndNote .enl library?); what is needed is {needs}"),
     (b"\x1f\x8b", "a gzip archive: decompress it first"),
@@ -88,6 +103,10 @@ def refuse_binary(data: bytes, path, use: str = "import", needs: str = REFERENCE
     """An :class:`InputError` saying what to do instead when ``data`` starts like a binary file (a workbook,
     archive, PDF or database) rather than text; ``use`` names the command's verb and ``needs`` the file it
     reads."""
+    workbook = workbook_kind(data)
+    if workbook:  # read by `sysrev import`; the other commands take the sheet saved as CSV
+        raise InputError(f"this is an Excel workbook ({workbook}): save the sheet as CSV (UTF-8) and {use} that",
+                         path=path)
     for signature, advice in _BINARY_SIGNATURES:
         if data.startswith(signature):
             raise InputError(f"this is {advice.format(use=use, needs=needs)}", path=path)

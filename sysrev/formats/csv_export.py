@@ -38,9 +38,9 @@ from sysrev.normalise import clean_text, is_plain_number, normalise_pmid
 
 # Record field → accepted column names, compared by _key (lower case, letters and digits only).
 COLUMNS = {
-    "source_id": ["eid", "ut", "central id", "nct number", "pui", "embase accession id", "record id", "recordid",
-                  "id", "key", "lens id", "publication id", "covidence", "reference id", "accession number", "an",
-                  "ui", "record number", "pmid", "pubmed id", "rayyan id"],
+    "source_id": ["eid", "ut", "ut (unique wos id)", "central id", "nct number", "pui", "embase accession id",
+                  "record id", "recordid", "id", "key", "lens id", "publication id", "covidence", "reference id",
+                  "accession number", "an", "ui", "record number", "pmid", "pubmed id", "rayyan id"],
     "title": ["title", "document title", "item title", "article title", "primary title", "title primary",
               "display name", "study title", "ti"],
     "abstract": ["abstract", "abstract note", "abstract text", "brief summary", "ab"],
@@ -48,7 +48,8 @@ COLUMNS = {
                 "authors, primary", "author string",
                 "authorships author display name", "au", "creators"],
     "year": ["year", "publication year", "publication_year", "published year", "pubyear", "pub year", "py",
-             "year of publication", "publication date", "date of publication", "date", "first posted"],
+             "year of publication", "publication date", "date of publication", "date", "first posted",
+             "early access date"],
     "journal": ["source title", "journal", "journal/book", "publication title", "journal title", "periodical",
                 "secondary title", "periodical full", "publication", "booktitle", "jo", "so", "source"],
     "journal_abbrev": ["abbreviated source title", "journal abbreviation", "periodical abbrev", "ta", "j2", "ji",
@@ -68,7 +69,7 @@ COLUMNS = {
     "publication_types": ["document type", "publication type", "content type", "item type", "type of reference",
                           "reference type", "doctype", "pt", "dt", "type", "entrytype", "study type"],
     "keywords": ["author keywords", "keywords", "manual tags", "kw", "de"],
-    "index_keywords": ["index keywords", "emtree medical index terms", "mesh terms", "mesh_terms",
+    "index_keywords": ["index keywords", "keywords plus", "emtree medical index terms", "mesh terms", "mesh_terms",
                        "automatic tags", "ieee terms", "subjects", "mh"],
     "url": ["link", "url", "article url", "plink", "full text link", "pdf link", "study url"],
 }
@@ -82,6 +83,7 @@ _DIALECT_MARKERS = [  # (dialect, columns that must all be present)
     ("rayyan", ["key", "pmc id"]),
     ("asreview", ["label included"]),
     ("web-of-science", ["ut", "pt", "so"]),
+    ("web-of-science", ["ut (unique wos id)", "article title"]),  # its "Excel" export (savedrecs.xls)
     ("cochrane-central", ["central id"]),
     ("ebsco", ["plink", "accession number"]),
     ("lens", ["lens id"]),
@@ -126,7 +128,7 @@ _PREAMBLE_LINES = 5  # Embase: "SEARCH QUERY" line, a dashed rule, a blank line;
 def _match_columns(header: list[str]) -> dict:
     """Record field → index of the first header cell whose name is one of the field's accepted names.
 
-    ``source_id`` (and, in Web of Science's sheet, ``year``) maps to the list of every matching column, in order
+    ``source_id`` (and, in Web of Science's sheets, ``year``) maps to the list of every matching column, in order
     of preference: the first one with a value in a row wins (Embase exports carry an empty ``Embase Accession
     ID`` beside the ``PUI``; Web of Science leaves ``PY`` empty for an early-access article and gives ``EY``). A Web of
     Science header of field tags is read with those tags' own meanings (:data:`_WOS_COLUMNS`).
@@ -134,6 +136,8 @@ def _match_columns(header: list[str]) -> dict:
     keys = [_key(h) for h in header]
     wos = bool(_WOS_HEADER.match("\t".join(header)))
     table, first_filled = ({**COLUMNS, **_WOS_COLUMNS}, _WOS_FIRST_FILLED) if wos else (COLUMNS, _FIRST_FILLED)
+    if _key("UT (Unique WOS ID)") in keys:  # Web of Science's "Excel" export: an early-access article has no
+        first_filled = _WOS_FIRST_FILLED    # Publication Year yet, only its Early Access Date
     columns = {}
     for field, names in table.items():
         found = [keys.index(_key(name)) for name in names if _key(name) in keys]

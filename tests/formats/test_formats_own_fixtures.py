@@ -597,6 +597,56 @@ def test_csv_clinicaltrials_gov_layout(fx):
     assert (second.source_id, second.year) == ("NCT09999902", 2023)
 
 
+def test_web_of_science_excel_export(fx):
+    """Web of Science's "Excel" export (savedrecs.xls; made-up records in its column layout, written with xlwt):
+    refused before with "save the sheet as CSV". Read as the sheet: numbers as written (2021, not 2021.0), the
+    UT as source_id, an early-access article's year from its Early Access Date, Keywords Plus as keywords."""
+    parsed = load_references(fx / "wos_excel_layout.xls")
+    assert (parsed.format, parsed.dialect) == ("xls", "web-of-science")
+    first, second = parsed.records
+    assert (first.source_id, first.year, first.volume, first.issue, first.pages, first.pmid) == (
+        "WOS:000999999900001", 2021, "46", "5", "301-309", "33999901")
+    assert first.authors == ["Müller, Jörg", "Ng, Wei"] and first.abstract == "A made-up abstract over two lines."
+    assert first.keywords == ["ultrasound", "facet joint", "PAIN", "INJECTION"]
+    assert (second.source_id, second.year, second.pages) == ("WOS:000999999900002", 2022, "e0212345")
+
+
+def test_embase_excel_export_with_its_search_query_above_the_header(tmp_path):
+    """Embase's "Excel" export (.xlsx): the same columns as its CSV, below the search query."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["SEARCH QUERY: ('ultrasound'/exp AND 'facet joint'/exp)"])
+    sheet.append([])
+    sheet.append(["Title", "Author Names", "Source", "Publication Year", "Embase Accession ID", "PUI", "DOI",
+                  "Emtree Medical Index Terms"])
+    sheet.append(["A made-up Embase record", "Liu R., Adler D.G.", "Pain Medicine (2019) 20:3 (575-586). Date of "
+                  "Publication: 2019", 2019, None, 627999999, "10.9999/made.up.3", "ultrasound, facet joint"])
+    book.save(tmp_path / "records.xlsx")
+    parsed = load_references(tmp_path / "records.xlsx")
+    assert (parsed.format, parsed.dialect) == ("xlsx", "embase")
+    (record,) = parsed.records
+    assert (record.source_id, record.year, record.journal, record.pages) == ("627999999", 2019, "Pain Medicine",
+                                                                             "575-586")
+    assert record.authors == ["Liu, R.", "Adler, D.G."]
+    with pytest.raises(InputError, match=r"an Excel workbook \(xlsx\), not ris"):
+        load_references(tmp_path / "records.xlsx", format="ris")
+
+
+def test_a_damaged_workbook_or_another_office_file_is_refused_with_advice(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "broken.xlsx", "w") as workbook:
+        workbook.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(InputError, match=r"this Excel workbook \(xlsx\) cannot be read: .*save the sheet as CSV"):
+        load_references(tmp_path / "broken.xlsx")
+    word = tmp_path / "notes.doc"
+    word.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    with pytest.raises(InputError, match="not an Excel workbook"):
+        load_references(word)
+
+
 def test_ictrp_xml_export(fx, tmp_path):
     """The WHO ICTRP's "Export results to XML" (made-up trials in its layout): was refused as "XML with root
     <Trials_downloaded_from_ICTRP> is not a supported reference format"."""
