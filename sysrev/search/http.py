@@ -40,6 +40,22 @@ _SECRET_PARAM = re.compile(r"(?i)\b(api[-_]?key|email|insttoken|X-ELS-APIKey|X-E
                            r"(\"?\s*[=:]\s*\"?)([^&\s\"',;}]+)")
 
 
+_HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
+_HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def _html_page(body: bytes) -> str:
+    """What to say when an API answered with a web page: a proxy, a network's login page or the service's
+    maintenance page answers so, with status 200, and retrying cannot help while it is in the way."""
+    head = body[:4000]
+    if not _HTML_START.match(head):
+        return ""
+    title = _HTML_TITLE.search(head)
+    named = f" titled {' '.join(title.group(1).decode('utf-8', 'replace').split())[:80]!r}" if title else ""
+    return (f"; a web page{named} came back instead: a proxy, a network login page or the service's maintenance "
+            "page? Open the address in a browser on this machine")
+
+
 class BadBody(Exception):
     """Raised by a ``check`` callback: the response arrived but its body is unusable (truncated, garbled)."""
 
@@ -136,7 +152,7 @@ class HttpClient:
                         return response
                     except BadBody as exc:
                         self._count("bad_bodies")
-                        last = f"unusable response ({self._clean(exc)})"
+                        last = f"unusable response ({self._clean(exc)}){_html_page(response.content)}"
             if attempt < self.max_attempts:
                 self._deadline(url, deadline - wait, last)  # no back-off that would end past the deadline
                 self._count("retries")

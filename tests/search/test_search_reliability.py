@@ -146,3 +146,30 @@ def test_a_well_formed_answer_without_articles_is_retried_not_a_gap(make_server,
     server.fault("efetch", "body", times=2, body=answer)
     outcome = search_pubmed("back pain", out_dir=tmp_path, batch_size=50, eutils=eutils_for(server))
     assert outcome.gaps == [] and outcome.retrieved == 30
+
+
+_LOGIN_PAGE = (b"<!DOCTYPE html>\n<html><head><title>Sign in to the hospital network</title></head>"
+               b"<body><form>Password</form></body></html>")
+
+
+def test_a_web_page_instead_of_an_answer_is_retried_then_named(make_server, eutils_for, scopus_for, tmp_path, clock):
+    """A proxy or a network's login page answers an API request with a web page and status 200: retried like a
+    garbled body while it lasts; when it never goes away, the error says a web page (and its title) came back,
+    not only that the answer was unusable."""
+    from search_fake_servers import SyntheticScopus
+
+    from sysrev.errors import SysrevError
+    from sysrev.search.scopus import search_scopus
+    from sysrev.search.snapshot import read_snapshot
+
+    server = make_server(pubmed=SyntheticPubmed(15))
+    server.fault("esearch", "body", times=2, body=_LOGIN_PAGE, type="text/html")
+    outcome = search_pubmed("back pain", out_dir=tmp_path / "a", eutils=eutils_for(server), batch_size=10)
+    assert len(read_snapshot(outcome.snapshot)[1]) == 15
+    server.fault("esearch", "body", times=99, body=_LOGIN_PAGE, type="text/html")
+    with pytest.raises(SysrevError, match="a web page titled 'Sign in to the hospital network' came back instead"):
+        search_pubmed("back pain", out_dir=tmp_path / "b", eutils=eutils_for(server), batch_size=10)
+    scopus = make_server(scopus=SyntheticScopus(10))
+    scopus.fault("scopus", "body", times=99, body=_LOGIN_PAGE, type="text/html")
+    with pytest.raises(SysrevError, match="a proxy, a network login page or the service's maintenance page"):
+        search_scopus("x", out_dir=tmp_path / "c", api=scopus_for(scopus))
