@@ -73,7 +73,10 @@ def _format(c) -> str:
         lines += ["IN PROGRESS: screening is not finished; the counts below are the counts so far"]
         lines += [f"  {detail}" for detail in c.awaiting_detail]
     lines += [f"Records identified: {c.identified_total}"]
-    lines += [f"  {name}: {n}" for name, n in c.identified.items()]
+    lines += [f"  {name}: {n}" for name, n in c.from_databases.items()]
+    if c.registers:
+        lines += [f"  Registers: {sum(c.from_registers.values())}"]
+        lines += [f"    {name}: {n}" for name, n in c.from_registers.items()]
     lines += [f"Duplicate records removed: {c.duplicates_removed}",
               f"Records screened: {c.records_screened}",
               f"Records excluded: {c.records_excluded}",

@@ -33,6 +33,7 @@ one, with the strategy file's ``source`` (or the database's own name: PubMed, Sc
 """
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -61,7 +62,7 @@ class PrismaError(SysrevError):
 class PrismaCounts:
     """The numbers of a PRISMA 2020 flow diagram."""
 
-    identified: dict  # database label -> records
+    identified: dict  # database or register label -> records
     duplicates_removed: int
     records_screened: int
     records_excluded: int
@@ -80,6 +81,17 @@ class PrismaCounts:
     records_awaiting: int = 0  # title/abstract: records without a final decision yet
     reports_awaiting: int = 0  # full text: reports without a final decision yet (maybe included)
     awaiting_detail: list = field(default_factory=list)  # why, per stage, for the reviewer
+    registers: list = field(default_factory=list)  # the labels of `identified` that are trial registers
+
+    @property
+    def from_databases(self) -> dict:
+        """The ``identified`` counts of the bibliographic databases (PRISMA 2020's "Databases")."""
+        return {label: k for label, k in self.identified.items() if label not in self.registers}
+
+    @property
+    def from_registers(self) -> dict:
+        """The ``identified`` counts of the trial registers (PRISMA 2020's "Registers")."""
+        return {label: k for label, k in self.identified.items() if label in self.registers}
 
     @property
     def in_progress(self) -> bool:
@@ -101,7 +113,8 @@ class PrismaCounts:
     def to_dict(self) -> dict:
         data = asdict(self)
         del data["grouped"]
-        data.update(identified_total=self.identified_total, total_studies=self.total_studies,
+        data.update(identified_total=self.identified_total, databases_total=sum(self.from_databases.values()),
+                    registers_total=sum(self.from_registers.values()), total_studies=self.total_studies,
                     total_reports=self.total_reports, updated_review=self.previous_studies is not None,
                     in_progress=self.in_progress)
         return data
@@ -186,7 +199,8 @@ def prisma_counts(project, *, previous_studies=None, previous_reports=None, upda
                           previous_reports if previous_reports is not None else previous_studies,
                           previous_reports_added=reports_of_previous,
                           grouped=new_studies is not None, records_awaiting=records_awaiting,
-                          reports_awaiting=reports_awaiting, awaiting_detail=awaiting_detail)
+                          reports_awaiting=reports_awaiting, awaiting_detail=awaiting_detail,
+                          registers=[label for label in identified if label in register_labels(project)])
     _check_sums(counts)
     return counts
 
@@ -213,8 +227,7 @@ def identified_per_database(project, since_runs=None) -> tuple[dict, dict]:
         if since_runs is not None and run.name in since_runs:
             seen.update(source_label(database, record.source_id, run.name) for record in records)
             continue
-        label = (labels.get(manifest.get("name")) or _file_label(project, manifest)
-                 or DATABASE_NAMES.get(database, database))
+        label = _run_label(project, manifest, labels, database)
         by_label.setdefault(label, 0)
         for record in records:
             name = source_label(database, record.source_id, run.name)  # as dedup names it
@@ -223,6 +236,38 @@ def identified_per_database(project, since_runs=None) -> tuple[dict, dict]:
                 by_label[label] += 1
                 by_database[database] = by_database.get(database, 0) + 1
     return by_label, by_database
+
+
+def _run_label(project, manifest, labels, database) -> str:
+    """The label a search run is counted under: its strategy's, else the imported file's source, else the
+    database's name."""
+    return (labels.get(manifest.get("name")) or _file_label(project, manifest)
+            or DATABASE_NAMES.get(database, database))
+
+
+# Trial registers, by the layout their export was read as, or by name (a register searched through a strategy
+# named after it): PRISMA 2020 counts records from registers apart from records from databases.
+REGISTER_DIALECTS = {"clinicaltrials-gov", "ictrp"}
+_REGISTER_NAME = re.compile(r"clinicaltrials|\bictrp\b|\bisrctn\b|\banzctr\b|\bchictr\b|\bctri\b|\bdrks\b|"
+                            r"\beu ?ctr\b|clinicaltrialsregister|\bjprn\b|\bctis\b|trials? regist", re.IGNORECASE)
+
+
+def register_labels(project) -> set:
+    """The labels (as :func:`identified_per_database` gives them) of the runs that searched a trial register:
+    records read from a register's export (ClinicalTrials.gov's CSV, the ICTRP's XML), or a label naming one."""
+    labels, found = _database_labels(project), set()
+    for run in list_snapshots(project.runs_dir):
+        try:
+            manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # read_snapshot reports it where the counts are made
+        database = str(manifest.get("database") or "").strip() or run.name
+        label = _run_label(project, manifest, labels, database)
+        dialects = {manifest.get("dialect")} | {f.get("dialect") for f in manifest.get("files") or []
+                                                if isinstance(f, dict)}
+        if dialects & REGISTER_DIALECTS or _REGISTER_NAME.search(label):
+            found.add(label)
+    return found
 
 
 def _file_label(project, manifest):

@@ -89,13 +89,16 @@ def _figure(c):
     x_side = x_main + BOX_WIDTH + COLUMN_GAP
     width = x_side + SIDE_WIDTH + MARGIN
 
-    databases = [f"    {name} {n(k)}" for name, k in c.identified.items()]
+    # PRISMA 2020: records from databases and from registers, each total with its sources below it.
+    databases = [f"    {name} {n(k)}" for name, k in c.from_databases.items()]
+    registers = [f"    {name} {n(k)}" for name, k in c.from_registers.items()]
     # While screening goes on, every box after the unfinished stage holds the counts so far.
     ta_open, ft_open = c.records_awaiting > 0, c.in_progress
     so_far = " (so far)"
     rows = [  # (phase, main box lines, side box lines)
         ("Identification",
-         ["Records identified from:", f"Databases {n(c.identified_total)}", *databases],
+         ["Records identified from:", f"Databases {n(sum(c.from_databases.values()))}", *databases,
+          f"Registers {n(sum(c.from_registers.values()))}", *registers],
          ["Records removed before screening:", f"    Duplicate records removed {n(c.duplicates_removed)}"]),
         ("Screening", [f"Records screened {n(c.records_screened)}"],
          [f"Records excluded{so_far if ta_open else ''} {n(c.records_excluded)}"]

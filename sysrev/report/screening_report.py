@@ -83,7 +83,8 @@ def _prisma_section(project, screening, previous_studies, previous_reports) -> s
         return (f'<h2>PRISMA 2020 flow</h2><p class="problem">Not drawn yet: the counts do not add up.</p>'
                 f"<pre>{escape(str(exc))}</pre>")
     rows = [("Records identified", counts.identified_total),
-            *[(f"— {name}", k) for name, k in counts.identified.items()],
+            *[(f"— {name}", k) for name, k in counts.from_databases.items()],
+            *[(f"— {name} (register)", k) for name, k in counts.from_registers.items()],
             ("Duplicate records removed", counts.duplicates_removed),
             ("Records screened", counts.records_screened), ("Records excluded", counts.records_excluded),
             ("Reports sought for retrieval", counts.reports_sought),

@@ -67,3 +67,23 @@ def test_database_labels_come_from_the_strategies_without_databases_table(make_p
     result = CliRunner().invoke(cli, ["prisma", "--project", str(project.root), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["identified"] == {"PubMed": 6, "Scopus (Elsevier)": 4}
+
+
+def test_records_from_trial_registers_are_counted_apart_from_databases(tmp_path):
+    """PRISMA 2020 counts "Records identified from: Databases (n) … Registers (n)". Records read from a
+    register's export (ClinicalTrials.gov's CSV, the ICTRP's XML) were listed under "Databases"."""
+    from pathlib import Path
+
+    formats = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
+    root = tmp_path / "r"
+    assert CliRunner().invoke(cli, ["init", str(root), "--no-input", "--no-git"]).exit_code == 0
+    for name, source in (("pubmed_small.nbib", "pubmed"), ("clinicaltrials_layout.csv", "ClinicalTrials.gov"),
+                         ("ictrp_layout.xml", "WHO ICTRP")):
+        result = CliRunner().invoke(cli, ["import", str(formats / name), "--source", source, "--project", str(root)])
+        assert result.exit_code == 0, result.output
+    assert CliRunner().invoke(cli, ["dedup", "--project", str(root)]).exit_code == 0
+    data = json.loads(CliRunner().invoke(cli, ["prisma", "--project", str(root), "--json"]).stdout)
+    assert sorted(data["registers"]) == ["ClinicalTrials.gov", "WHO ICTRP"]
+    assert (data["registers_total"], data["databases_total"]) == (4, data["identified_total"] - 4)
+    text = CliRunner().invoke(cli, ["prisma", "--project", str(root)]).stdout
+    assert "  Registers: 4\n    ClinicalTrials.gov: 2\n    WHO ICTRP: 2\n" in text
