@@ -193,6 +193,8 @@ class Keys:
     doi: str = ""
     pmid: str = ""
     pmcid: str = ""
+    trial_id: str = ""       # a registration's number in its register ("NCT01234567"), for registrations only
+    trial_register: str = ""  # the register that number belongs to ("NCT"): numbers compare within one register
     first_author: str = ""       # family name of the first author, letters only
     first_author_tokens: frozenset = frozenset()  # name words (≥ 3 letters) of the first author
     # those of them in the family-name part (before the comma; every word when no comma tells the order)
@@ -462,6 +464,22 @@ def _kinds(title_lower: str, record: Record, journal_text: str) -> set:
     return kinds
 
 
+# Registration numbers of the primary registers the WHO ICTRP gathers, as source_id carries them for records
+# read from a register's export (ClinicalTrials.gov, the ICTRP). EU CTR numbers one trial per country
+# ("EUCTR2015-001234-12-DE"): the country is not part of the trial's number.
+_TRIAL_NUMBER = re.compile(r"^(NCT|ISRCTN|ACTRN|CHICTR|EUCTR|CTIS|DRKS|CTRI|JPRN|JRCT|UMIN|IRCT|KCT|TCTR|PACTR|RBR|"
+                           r"SLCTR|NTR|NL|ITMCTR|RPCEC|LBCTR|PER|ANZCTR)[-/]?([0-9A-Z][0-9A-Z/-]*?)"
+                           r"(?:-[A-Z]{2})?$")
+
+
+def trial_number(source_id: str) -> tuple[str, str]:
+    """``(register, number)`` when ``source_id`` is a trial registration number, else ``("", "")``."""
+    match = _TRIAL_NUMBER.match(re.sub(r"\s+", "", str(source_id or "")).upper())
+    if not match or not re.search(r"\d", match.group(2)):
+        return "", ""
+    return match.group(1), match.group(1) + match.group(2)
+
+
 def record_keys(record: Record) -> Keys:
     """Compute the comparison keys of ``record``; never raises on odd values (they become unknown)."""
     keys = Keys()
@@ -511,6 +529,8 @@ def record_keys(record: Record) -> Keys:
     keys.abstract_like = keys.supplement or bool(keys.first_page and keys.last_page in ("", keys.first_page))
 
     keys.kinds = frozenset(_kinds(title_lower, record, journal_text))
+    if "registration" in keys.kinds:
+        keys.trial_register, keys.trial_id = trial_number(record.source_id)
     keys.preprint_doi = bool(_PREPRINT_DOI.match(keys.doi))
     cochrane = _COCHRANE_DOI.match(keys.doi)
     if cochrane:

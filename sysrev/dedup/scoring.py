@@ -187,9 +187,11 @@ def _same_page_range(a: Keys, b: Keys) -> bool:
 
 
 def _identifiers(a: Keys, b: Keys) -> str:
-    """``same`` when a DOI, PMID or PMCID is shared, ``different`` when one both have differs."""
+    """``same`` when a DOI, PMID or PMCID (or, for two registrations in one register, the registration number)
+    is shared, ``different`` when one both have differs."""
     shared = differ = False
-    for x, y in ((a.doi, b.doi), (a.pmid, b.pmid), (a.pmcid, b.pmcid)):
+    trial = (a.trial_id, b.trial_id) if a.trial_register == b.trial_register else ("", "")
+    for x, y in ((a.doi, b.doi), (a.pmid, b.pmid), (a.pmcid, b.pmcid), trial):
         if x and y:
             if x == y:
                 shared = True
@@ -200,6 +202,13 @@ def _identifiers(a: Keys, b: Keys) -> str:
     if differ:
         return "different"
     return "missing"
+
+
+def _identifier_name(a: Keys, b: Keys) -> str:
+    """How a verdict names the identifiers compared: a registration number when only that was."""
+    if (a.doi and b.doi) or (a.pmid and b.pmid) or (a.pmcid and b.pmcid):
+        return "DOI/PMID"
+    return "registration number" if a.trial_id and b.trial_id and a.trial_register == b.trial_register else "DOI/PMID"
 
 
 def _same_abstract(a: Keys, b: Keys, title: str, year: str, author: str, journal: str) -> bool:
@@ -294,6 +303,7 @@ def compare(a: Keys, b: Keys) -> Verdict:
     a, b = unshifted(a, b), unshifted(b, a)
     title, ratio = title_band(a, b)
     ids = _identifiers(a, b)
+    id_name = _identifier_name(a, b)
     year = _year(a, b)
     author = author_match(a, b)
     journal = journal_match(a, b)
@@ -321,10 +331,10 @@ def compare(a: Keys, b: Keys) -> Verdict:
                                                      and year in ("same", "near", "missing")):
             if year == "far" and title != "exact":
                 return Verdict(UNCERTAIN, 0.5, "same identifier but years far apart")
-            return Verdict(DUPLICATE, 3.0 + ratio / 100, "same DOI/PMID")
+            return Verdict(DUPLICATE, 3.0 + ratio / 100, f"same {id_name}")
         if title == "missing":
-            return Verdict(UNCERTAIN, 0.4, "same DOI/PMID but a title is missing and too little else agrees")
-        return Verdict(UNCERTAIN, 0.4, "same DOI/PMID but the titles differ")
+            return Verdict(UNCERTAIN, 0.4, f"same {id_name} but a title is missing and too little else agrees")
+        return Verdict(UNCERTAIN, 0.4, f"same {id_name} but the titles differ")
     kind_diff = set(a.kinds ^ b.kinds) | _preprint_by_doi(a, b)
     if kind_diff == {"conference"} and _same_abstract(a, b, title, year, author, journal):
         kind_diff = set()
@@ -348,8 +358,8 @@ def compare(a: Keys, b: Keys) -> Verdict:
 
     if ids == "different":
         if title in ("exact", "high") and author == "match" and year == "same" and locator_same:
-            return Verdict(UNCERTAIN, 0.6, "different DOI/PMID although every other field agrees")
-        return Verdict(DISTINCT, 0.0, "different DOI/PMID")
+            return Verdict(UNCERTAIN, 0.6, f"different {id_name} although every other field agrees")
+        return Verdict(DISTINCT, 0.0, f"different {id_name}")
 
     # Title, journal, volume, first page and year together name one article, whatever the author field says
     # (a group author in one database, the first named author in another; a swapped name order). Its strength

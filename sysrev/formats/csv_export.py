@@ -422,7 +422,8 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
         pmcid=get("pmcid"),
         issn=get("issn"),
         language=get("language"),
-        publication_types=_split_keywords(get("publication_types")),
+        publication_types=(["Trial registration"] if dialect == "clinicaltrials-gov" else [])
+        + _split_keywords(get("publication_types")),
         keywords=_split_keywords(get("keywords")) + _split_keywords(get("index_keywords")),
         url=first(urls),
         extra={"type": get("publication_types"), "article_number": article_number, "fields": extra_fields},

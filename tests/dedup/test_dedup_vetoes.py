@@ -197,3 +197,28 @@ def test_a_title_one_venue_prints_in_two_issues_needs_a_locator_to_merge():
     # alone, the third record merges with a copy that agrees on everything
     assert len(deduplicate([records[0], Record(source_id="4", **dict(column, issue="1"))],
                            progress=False).clusters) == 1
+
+
+REGISTRATION = dict(title="Ultrasound- versus fluoroscopy-guided facet joint injections: a randomised trial",
+                    year=2019, publication_types=["Trial registration"])
+
+
+@pytest.mark.parametrize("id_a, id_b, kind, reason", [
+    # one trial from ClinicalTrials.gov's CSV and the ICTRP's export: its number is an identifier, as a DOI is
+    ("NCT09999901", "NCT09999901", DUPLICATE, "same registration number"),
+    # two trials of one register with the same public title: two trials, not one
+    ("NCT09999901", "NCT09999902", DISTINCT, "different registration number"),
+    # one trial in two registers (the number of one register says nothing about the other's): left to the title
+    ("NCT09999901", "EUCTR2019-001234-12-DE", UNCERTAIN, "no author to compare"),
+    ("EUCTR2019-001234-12-DE", "EUCTR2019-001234-12-FR", DUPLICATE, "same registration number"),  # per country
+])
+def test_trial_registration_numbers_compare_within_one_register(id_a, id_b, kind, reason):
+    verdict_ab = compare(record_keys(Record(source_id=id_a, **REGISTRATION)),
+                         record_keys(Record(source_id=id_b, **REGISTRATION)))
+    assert verdict_ab.kind == kind and reason in verdict_ab.reason
+
+
+def test_a_registration_number_is_no_identifier_of_an_article():
+    article = record_keys(Record(source_id="NCT09999901", title=REGISTRATION["title"], year=2019,
+                                 journal="Pain Medicine", volume="20", pages="575-586"))
+    assert article.trial_id == ""  # an article whose export used the trial number as its id is still an article

@@ -592,7 +592,8 @@ def test_csv_clinicaltrials_gov_layout(fx):
     assert (first.source_id, first.source, first.year) == ("NCT09999901", "clinicaltrials-gov", 2019)
     assert first.title == "Made-up Trial of Ultrasound- Versus Fluoroscopy-guided Facet Injections"
     assert first.abstract == "A made-up summary, with a comma, for a parser fixture."
-    assert first.url == "https://clinicaltrials.gov/study/NCT09999901" and first.publication_types == ["INTERVENTIONAL"]
+    assert first.url == "https://clinicaltrials.gov/study/NCT09999901"
+    assert first.publication_types == ["Trial registration", "INTERVENTIONAL"]  # dedup knows it as a registration
     assert first.extra["fields"]["Conditions"] == "Low Back Pain|Facet Joint Syndrome"
     assert (second.source_id, second.year) == ("NCT09999902", 2023)
 
