@@ -30,6 +30,8 @@ def blocking_keys(k: Keys) -> list[tuple]:
         out.append(("pmid", k.pmid))
     if k.pmcid:
         out.append(("pmcid", k.pmcid))
+    if k.trial_id:  # one trial from two exports, its public title in one and its scientific title in the other
+        out.append(("trial", k.trial_id))
     if k.title_informative:
         squeezed = k.title.replace(" ", "")
         out.append(("t-full", squeezed))

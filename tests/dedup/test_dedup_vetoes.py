@@ -222,3 +222,14 @@ def test_a_registration_number_is_no_identifier_of_an_article():
     article = record_keys(Record(source_id="NCT09999901", title=REGISTRATION["title"], year=2019,
                                  journal="Pain Medicine", volume="20", pages="575-586"))
     assert article.trial_id == ""  # an article whose export used the trial number as its id is still an article
+
+
+def test_one_trial_from_two_register_exports_is_found_whatever_its_titles():
+    """Blocked by its registration number: the ICTRP may give the scientific title where ClinicalTrials.gov gives
+    the brief one, and titles this far apart share no title block."""
+    from sysrev.dedup.blocking import blocking_keys
+
+    public = record_keys(Record(source_id="NCT09999901", **REGISTRATION))
+    scientific = record_keys(Record(source_id="NCT09999901", publication_types=["Trial registration"], year=2019,
+                                    title="Effect of image guidance on pain after lumbar zygapophysial procedures"))
+    assert ("trial", "NCT09999901") in set(blocking_keys(public)) & set(blocking_keys(scientific))
