@@ -187,6 +187,12 @@ def _read_csl_json(text, **kw):
     return parse_csl_json(text, **kw)
 
 
+def _read_proquest_text(text, **kw):
+    from sysrev.formats.proquest_text import parse_proquest_text
+
+    return parse_proquest_text(text, **kw)
+
+
 def _read_csv(text, **kw):
     from sysrev.formats.csv_export import parse_csv
 
@@ -194,7 +200,8 @@ def _read_csv(text, **kw):
 
 
 _READERS = {"ris": _read_ris, "nbib": _read_nbib, "bibtex": _read_bibtex, "wos": _read_wos,
-            "endnote_tagged": _read_endnote_tagged, "csl_json": _read_csl_json, "csv": _read_csv}
+            "endnote_tagged": _read_endnote_tagged, "csl_json": _read_csl_json, "proquest_text": _read_proquest_text,
+            "csv": _read_csv}
 
 
 def make_source_ids_unique(records) -> list:

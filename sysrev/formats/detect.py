@@ -20,9 +20,10 @@ is recognised by what its lines look like:
 import re
 
 from sysrev.errors import InputError
+from sysrev.formats.proquest_text import is_proquest_text
 
 FORMATS = ("ris", "nbib", "bibtex", "endnote_xml", "pubmed_xml", "ictrp_xml", "wos", "endnote_tagged", "csl_json",
-           "csv")
+           "proquest_text", "csv")
 
 _RIS_TY = re.compile(r"^\s*TY {1,2}- ", re.MULTILINE)
 _RIS_ER = re.compile(r"^ER {1,2}-", re.MULTILINE)
@@ -79,6 +80,8 @@ def detect_format(text: str, *, path="file") -> str:
         return "csl_json"
     if re.match(r"<\d+\.?\s*>\s*\n", head) and re.search(r"^[A-Z]{2,4} {1,2}- ", head, re.MULTILINE):
         return "nbib"  # Ovid "Reprint/Medlars" or "Citavi" output: records numbered "<1. >", not XML
+    if is_proquest_text(head):  # before BibTeX: its bibliography section may hold @misc{ entries
+        return "proquest_text"
     _refuse_unsupported_layouts(head, path)
     if head.startswith("<"):
         if re.search(r"<PubmedArticleSet|<PubmedArticle\b|<PubmedBookArticle\b", head[:5000]):
@@ -110,6 +113,6 @@ def detect_format(text: str, *, path="file") -> str:
     if not head.strip():
         raise InputError("the file is empty", path=path)
     raise InputError("unrecognised reference format: expected RIS, MEDLINE/NBIB, BibTeX, EndNote XML or "
-                     "tagged text, PubMed XML, Web of Science tagged text, CSL-JSON or a CSV export with a "
-                     "title/abstract/DOI column; "
+                     "tagged text, PubMed XML, the ICTRP's XML, Web of Science tagged text, ProQuest text, CSL-JSON, "
+                     "an Excel workbook or a CSV export with a title/abstract/DOI column; "
                      f"the file starts {head[:60]!r}", path=path, line=1)

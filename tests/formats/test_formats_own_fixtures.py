@@ -648,6 +648,29 @@ def test_a_damaged_workbook_or_another_office_file_is_refused_with_advice(tmp_pa
         load_references(word)
 
 
+def test_proquest_text_export(fx, tmp_path):
+    """ProQuest's "Text only" export (made-up records in its layout): was refused as an unrecognised format.
+    A title with a colon is the title, not a field; a structured abstract's headings stay in the abstract; the
+    bibliography section after the records is no record."""
+    parsed = load_references(fx / "proquest_layout.txt")
+    assert (parsed.format, parsed.dialect) == ("proquest_text", "proquest")
+    article, thesis = parsed.records
+    assert (article.source_id, article.title) == ("9999999901", "A made-up trial: ultrasound guidance for facet "
+                                                                "injections")
+    assert article.abstract == ("Background: Image guidance is used for facet joint injections. Methods: Sixty "
+                                "made-up patients were randomised. Results: Pain fell in both groups.")
+    assert article.authors == ["Müller, Jörg", "Ng, Wei"]
+    assert (article.journal, article.volume, article.issue, article.pages, article.year, article.doi) == (
+        "Pain Medicine", "20", "3", "575-586", 2019, "10.9999/made.up.20")
+    assert article.keywords == ["Back pain", "Injections", "ultrasound", "fluoroscopy"]
+    assert article.url == "https://www.proquest.com/docview/9999999901"
+    assert (thesis.source_id, thesis.year, thesis.publication_types) == ("9999999902", 2021, ["Dissertation/Thesis"])
+    fewer = (fx / "proquest_layout.txt").read_text(encoding="utf-8").replace("Document 2 of 2", "Document 2 of 3")
+    (tmp_path / "fewer.txt").write_text(fewer, encoding="utf-8")
+    with pytest.raises(InputError, match="says it holds 3 records but ends after document 2"):
+        load_references(tmp_path / "fewer.txt")
+
+
 def test_ictrp_xml_export(fx, tmp_path):
     """The WHO ICTRP's "Export results to XML" (made-up trials in its layout): was refused as "XML with root
     <Trials_downloaded_from_ICTRP> is not a supported reference format"."""

@@ -31,6 +31,7 @@ SEEDS = {
     "pubmed_xml": FIXTURES / "search" / "pubmed_article_and_book.xml",
     "ictrp_xml": FIXTURES / "formats" / "ictrp_layout.xml",
     "xls": FIXTURES / "formats" / "wos_excel_layout.xls",
+    "proquest_text": FIXTURES / "formats" / "proquest_layout.txt",
     "wos": FIXTURES / "formats" / "wos_small.txt",
     "endnote_tagged": FIXTURES / "formats" / "refer.enw",
     "csl_json": FIXTURES / "formats" / "zotero_csl.json",
