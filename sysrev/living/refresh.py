@@ -103,7 +103,8 @@ def inbox_batches(project, strategies) -> list:
             raise SysrevError(f"{entry}: the inbox takes one folder per database = \"file\" strategy, named after "
                               f"it ({', '.join(sorted(names)) or 'the project has none'}); move the export into "
                               f"{folder}/<strategy>/")
-        files = sorted(p for p in entry.iterdir() if p.is_file() and not p.name.startswith("."))
+        # hidden files, and the "~$name.xlsx" owner file Excel keeps beside a workbook it has open, are no exports
+        files = sorted(p for p in entry.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
         if files:
             batches.append((entry.name, files))
     return batches

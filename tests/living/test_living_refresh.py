@@ -136,3 +136,18 @@ def test_a_cut_off_inbox_export_stops_the_refresh_before_anything_is_written(tmp
     assert allowed.exit_code == 0, allowed.output
     assert "inbox/central: imported 1 file(s), 1 records" in allowed.output
     assert "1 incomplete record(s) were dropped and 1 kept" in allowed.output
+
+
+def test_the_owner_file_excel_keeps_beside_an_open_workbook_is_no_export(tmp_path, eutils_server):
+    """A workbook open in Excel has a "~$name.xlsx" file beside it: not an export, and no reason to stop."""
+    root = make_project(tmp_path / "review")
+    (root / "searches" / "central.toml").write_text('database = "file"\nsource = "CENTRAL"\n', encoding="utf-8")
+    eutils_server(GrowingPubmed(3))
+    inbox = root / "searches" / "inbox" / "central"
+    inbox.mkdir(parents=True)
+    (inbox / "central.ris").write_text(CENTRAL_RIS.format(pmid=1), encoding="utf-8")
+    (inbox / "~$central.xlsx").write_bytes(b"\x05reviewer" + bytes(150))
+    result = CliRunner().invoke(cli, ["refresh", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "inbox/central: imported 1 file(s), 2 records" in result.output
+    assert (inbox / "~$central.xlsx").is_file()
