@@ -227,6 +227,8 @@ def import_(reviewer, stage, fmt, rayyan_name, decision, dry_run, file, project_
         path = log_path(project.screening_dir, stage, reviewer)
         if not dry_run:
             append_decisions(path, new)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     verb = "would add" if dry_run else "added"
     click.echo(f"{result.format} export {file}: {verb} {len(new)} decision(s) to {path}; {unchanged} unchanged; "
                f"{result.not_screened} row(s) without a decision in the export")

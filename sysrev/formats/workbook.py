@@ -46,9 +46,12 @@ def workbook_as_csv(data: bytes, kind: str, *, path="file") -> str:
         writer = csv.writer(out, lineterminator="\n")
         for row in rows:
             cells = [_cell_text(value) for value in row]
-            while cells and not cells[-1]:
-                cells.pop()
-            writer.writerow(cells)
+            filled = len(cells)
+            while filled and not cells[filled - 1]:
+                filled -= 1
+            # A row keeps the sheet's width (a record with its last cells empty is still a whole row); a line
+            # above the header with one cell filled (Embase's search query) is written as that cell alone.
+            writer.writerow(cells[:filled] if filled <= 1 else cells)
     except InputError:
         raise
     except Exception as exc:  # openpyxl and xlrd raise assorted errors on a damaged workbook

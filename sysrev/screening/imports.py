@@ -1,4 +1,4 @@
-"""Decisions made in other screening tools, read from their CSV exports and mapped onto record IDs.
+"""Decisions made in other screening tools, read from their CSV (or Excel) exports and mapped onto record IDs.
 
 Supported exports (the column layouts are the tools' own):
 
@@ -63,16 +63,17 @@ class ImportResult:
     decisions: list = field(default_factory=list)
     unmatched: list = field(default_factory=list)
     not_screened: int = 0  # rows the other tool has no decision for (not an error)
+    warnings: list = field(default_factory=list)  # how the file was read (an encoding repaired …), one line each
 
 
 def read_export(path, *, reviewer, stage, config, records, fmt=None, rayyan_name=None, decision=None):
-    """Read a Rayyan, Covidence or ASReview CSV export; return an :class:`ImportResult`."""
+    """Read a Rayyan, Covidence or ASReview CSV (or Excel) export; return an :class:`ImportResult`."""
     path = Path(path)
-    header, rows = _read_csv(path)
+    header, rows, read_warnings = _read_csv(path)
     fmt = fmt or detect_format(path, header, rows)
     lower = {h.lower().strip(): h for h in header}
     matcher = RecordMatcher(records)
-    result = ImportResult(fmt)
+    result = ImportResult(fmt, warnings=read_warnings)
     note = f"imported from {fmt} export {path.name}"
     if fmt == "covidence":
         decision = decision or _covidence_decision(path)
@@ -128,13 +129,24 @@ def _has_rayyan_notes(header, rows):
 
 
 def _read_csv(path):
-    """Header and ``(line, row-dict)`` pairs of a CSV (comma, semicolon or tab separated, UTF-8 or BOM)."""
+    """Header, ``(line, row-dict)`` pairs and warnings of a CSV (comma, semicolon or tab separated; decoded as reference
+    imports are, with a warning for each repair) or of an Excel workbook's first sheet (ASReview LAB also
+    exports .xlsx)."""
+    from sysrev.formats import refuse_binary
+    from sysrev.formats.decode import decode_bytes
+    from sysrev.formats.workbook import workbook_as_csv, workbook_kind
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError("file not found", path=path) from None
-    except UnicodeDecodeError:
-        text = path.read_text(encoding="latin-1")
+    kind, read_warnings = workbook_kind(data), []
+    if kind:
+        text = workbook_as_csv(data, kind, path=path)
+    else:
+        refuse_binary(data, path, needs="a screening tool's CSV export (Rayyan, Covidence or ASReview)")
+        decoded = decode_bytes(data, name=str(path))
+        read_warnings, text = decoded.warnings, decoded.text
     dialect = excel_dialect(text, ",;\t")
     reader = csv.reader(io.StringIO(text), dialect)
     try:
@@ -159,7 +171,7 @@ def _read_csv(path):
     for start, count in counts:
         if count != len(header):
             raise InputError(f"expected {len(header)} columns, found {count}", path=path, line=start)
-    return header, rows
+    return header, rows, read_warnings
 
 
 def _cell(row, lower, names) -> str:

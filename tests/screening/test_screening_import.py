@@ -63,6 +63,28 @@ def test_asreview_export_labels_time_and_note(make_project, own_fixtures):
     load_screening(project)  # the imported rows are valid log rows
 
 
+def test_asreview_excel_export_and_a_windows_encoded_csv(make_project, own_fixtures, tmp_path):
+    """ASReview LAB also exports .xlsx: read as the same sheet (it was read as Latin-1 text and refused as an
+    unknown tool); a CSV saved in Windows-1252 is decoded as reference imports are, with the warning."""
+    import openpyxl
+
+    rows = list(csv.reader((own_fixtures / "screening" / "asreview_export.csv").open(encoding="utf-8")))
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append([int(cell) if cell.isdigit() else (cell or None) for cell in row])
+    book.save(tmp_path / "asreview.xlsx")
+    project = make_project()
+    result = _import(project, tmp_path / "asreview.xlsx", "--reviewer", "carol")
+    assert "asreview export" in result.output and "added 2 decision(s)" in result.output
+    assert [r["record_id"] for r in _rows(project, "carol")] == ["r05", "r06"]
+    windows = tmp_path / "asreview.csv"
+    windows.write_bytes((own_fixtures / "screening" / "asreview_export.csv").read_text(encoding="utf-8")
+                        .replace("looks eligible", "looks eligible – café").encode("cp1252"))
+    again = _import(project, windows, "--reviewer", "carol")
+    assert "2 unchanged" in again.output  # the same decisions, read from the Windows-encoded copy
+    assert "warning:" in again.stderr and "cp1252" in again.stderr
+
+
 def test_covidence_excluded_list_at_full_text_needs_known_reasons(make_project, own_fixtures):
     ta = "record_id,decision,reason,reviewer,timestamp\n" + "".join(
         f"r{i:02d},include,,alice,2024-01-01T10:00:00Z\n" for i in range(1, 9))
