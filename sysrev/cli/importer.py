@@ -102,8 +102,8 @@ def _read(path: Path, source, format_name, allow_truncated=False):
 def _print_summary(described, records, warnings, folder: Path, strategy_name) -> None:
     for file in described:
         dialect = f", {file['dialect']}" if file["dialect"] else ""
-        click.echo(f"Imported {file['records']} records from {file['name']} ({file['format']}{dialect}, "
-                   f"{file['encoding']})")
+        encoding = f", {file['encoding']}" if file["encoding"] else ""
+        click.echo(f"Imported {file['records']} records from {file['name']} ({file['format']}{dialect}{encoding})")
     if len(described) > 1:
         click.echo(f"Total: {len(records)} records from {len(described)} files")
     if folder is not None:

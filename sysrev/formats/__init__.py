@@ -56,7 +56,7 @@ def load_references(path, *, source=None, format=None, allow_truncated=False) ->
         if format not in (None, "csv"):
             raise InputError(f"this is an Excel workbook ({workbook}), not {format}", path=path)
         parsed = _READERS["csv"](workbook_as_csv(data, workbook, path=path), path=path, source=source)
-        parsed.format, parsed.encoding = workbook, workbook
+        parsed.format, parsed.encoding = workbook, ""  # a workbook's text has no encoding to report
         return _finished(parsed, data, path, source, allow_truncated)
     refuse_binary(data, path)
     decoded = decode_bytes(data, name=str(path))

@@ -626,7 +626,7 @@ def test_embase_excel_export_with_its_search_query_above_the_header(tmp_path):
                   "Publication: 2019", 2019, None, 627999999, "10.9999/made.up.3", "ultrasound, facet joint"])
     book.save(tmp_path / "records.xlsx")
     parsed = load_references(tmp_path / "records.xlsx")
-    assert (parsed.format, parsed.dialect) == ("xlsx", "embase")
+    assert (parsed.format, parsed.dialect, parsed.encoding) == ("xlsx", "embase", "")
     (record,) = parsed.records
     assert (record.source_id, record.year, record.journal, record.pages) == ("627999999", 2019, "Pain Medicine",
                                                                              "575-586")
