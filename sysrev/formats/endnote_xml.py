@@ -30,9 +30,8 @@ from sysrev.formats.fields import (
     pmid_in_text,
     pmid_in_url,
 )
-from sysrev.formats.result import ParsedFile, Truncation
-from sysrev.formats.safexml import UnsafeXMLRefused, parse_xml
-from sysrev.formats.truncation import xml_cut
+from sysrev.formats.result import ParsedFile
+from sysrev.formats.truncation import parse_xml_or_cut
 from sysrev.normalise import clean_text
 
 _DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
@@ -71,7 +70,7 @@ def parse_endnote_xml(data: bytes, *, path="file", source="") -> ParsedFile:
         encoding = decoded.encoding
         text = re.sub(r"""^(\s*<\?xml[^>]*?encoding=)["'][^"']*["']""", r'\1"UTF-8"', decoded.text)
         data = text.encode("utf-8")
-    root, lines, truncated = _parse_or_cut(data, path)
+    root, lines, truncated = parse_xml_or_cut(data, path=path, record="record", document_end="</records></xml>")
     if root is None:  # cut off inside the first record: nothing complete to read
         return ParsedFile(records=[], format="endnote_xml", encoding=encoding, warnings=warnings,
                           truncated=truncated)
@@ -94,25 +93,6 @@ def parse_endnote_xml(data: bytes, *, path="file", source="") -> ParsedFile:
         raise InputError("the EndNote XML file holds no <record> elements", path=path)
     return ParsedFile(records=records, format="endnote_xml", dialect=dialects.pop() if len(dialects) == 1 else "",
                       encoding=encoding, warnings=warnings, truncated=truncated)
-
-
-def _parse_or_cut(data: bytes, path):
-    """``(root, record lines, truncation)``: the document, or for a file cut off before its end the records
-    complete before the cut (root None when there are none) and where the cut is."""
-    try:
-        return (*parse_xml(data, path=path, line_of=("record",)), None)
-    except UnsafeXMLRefused:
-        raise
-    except InputError:
-        cut = xml_cut(data, ("record",))
-        if cut is None:
-            raise
-    what = ("the last <record> is never closed (the file ends inside it)" if cut.in_record else
-            "the file ends before its closing </records></xml> tags, after a complete record")
-    truncated = Truncation(line=cut.line, what=what, records=1 if cut.in_record else 0)
-    if not cut.complete:
-        return None, {}, truncated
-    return (*parse_xml(cut.complete, path=path, line_of=("record",)), truncated)
 
 
 def _to_record(rec, *, dialect, source, fallback_id):

@@ -18,9 +18,8 @@ from pathlib import Path
 
 from sysrev.errors import InputError
 from sysrev.formats.fields import build_record
-from sysrev.formats.result import ParsedFile, Truncation
-from sysrev.formats.safexml import UnsafeXMLRefused, parse_xml
-from sysrev.formats.truncation import xml_cut
+from sysrev.formats.result import ParsedFile
+from sysrev.formats.truncation import parse_xml_or_cut
 from sysrev.normalise import clean_text, strip_markup
 
 ROOT = "Trials_downloaded_from_ICTRP"
@@ -38,7 +37,7 @@ _YEAR = re.compile(r"^((?:19|20)\d\d)")
 
 def parse_ictrp_xml(data: bytes, *, path="file", source="") -> ParsedFile:
     """Read an ICTRP XML export (bytes, so the declared encoding applies) into Records, one per ``<Trial>``."""
-    root, lines, truncated = _parse_or_cut(data, path)
+    root, lines, truncated = parse_xml_or_cut(data, path=path, record="Trial", document_end=f"</{ROOT}>")
     if root is None:
         return ParsedFile(records=[], format="ictrp_xml", dialect="ictrp", truncated=truncated)
     if root.tag != ROOT:
@@ -49,25 +48,6 @@ def parse_ictrp_xml(data: bytes, *, path="file", source="") -> ParsedFile:
     if not records and truncated is None:
         raise InputError("the ICTRP export holds no <Trial> elements", path=path)
     return ParsedFile(records=records, format="ictrp_xml", dialect="ictrp", truncated=truncated)
-
-
-def _parse_or_cut(data: bytes, path):
-    """``(root, trial lines, truncation)``; for a file cut off before its end, the trials complete before the cut
-    (root None when there are none)."""
-    try:
-        return (*parse_xml(data, path=path, line_of=("Trial",)), None)
-    except UnsafeXMLRefused:
-        raise
-    except InputError:
-        cut = xml_cut(data, ("Trial",))
-        if cut is None:
-            raise
-    what = ("the last <Trial> is never closed (the file ends inside it)" if cut.in_record else
-            f"the file ends before its closing </{ROOT}> tag, after a complete trial")
-    truncated = Truncation(line=cut.line, what=what, records=1 if cut.in_record else 0)
-    if not cut.complete:
-        return None, {}, truncated
-    return (*parse_xml(cut.complete, path=path, line_of=("Trial",)), truncated)
 
 
 def _fields(trial) -> dict:

@@ -20,7 +20,7 @@ from xml.parsers import expat
 from sysrev.csv_quotes import AFTER_QUOTE, OPEN, dialect_quote_state, offset_of_line
 from sysrev.errors import InputError
 from sysrev.formats.result import Truncation
-from sysrev.formats.safexml import as_expat_input, refuse_internal_subset
+from sysrev.formats.safexml import UnsafeXMLRefused, as_expat_input, parse_xml, refuse_internal_subset
 
 MID_LINE = ("the file ends in the middle of a line (no line break after its last line), inside this record; "
             "if the file is complete, end it with a line break")
@@ -100,6 +100,26 @@ def xml_cut(data: bytes, record_tags) -> XMLCut | None:
     in_record = state["record_line"] is not None
     line = state["record_line"] if in_record else data.count(b"\n") + 1
     return XMLCut(line=line, in_record=in_record, complete=prefix + closing)
+
+
+def parse_xml_or_cut(data: bytes, *, path, record: str, document_end: str):
+    """``(root, record lines, truncation)`` of an XML export whose records are ``<record>`` elements: the whole
+    document, or for a file cut off before its end the records complete before the cut (root None when there
+    are none) and where the cut is; ``document_end`` names the closing tags the cut file lacks."""
+    try:
+        return (*parse_xml(data, path=path, line_of=(record,)), None)
+    except UnsafeXMLRefused:
+        raise
+    except InputError:
+        cut = xml_cut(data, (record,))
+        if cut is None:
+            raise
+    what = (f"the last <{record}> is never closed (the file ends inside it)" if cut.in_record else
+            f"the file ends before its closing {document_end} tags, after a complete record")
+    truncated = Truncation(line=cut.line, what=what, records=1 if cut.in_record else 0)
+    if not cut.complete:
+        return None, {}, truncated
+    return (*parse_xml(cut.complete, path=path, line_of=(record,)), truncated)
 
 
 def csv_cut(text: str, dialect, columns: int, last_row: tuple[int, int], short_rows: int) -> Truncation | None:
