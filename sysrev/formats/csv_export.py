@@ -51,7 +51,8 @@ COLUMNS = {
              "year of publication", "publication date", "date of publication", "date", "first posted",
              "early access date"],
     "journal": ["source title", "journal", "journal/book", "publication title", "journal title", "periodical",
-                "secondary title", "periodical full", "publication", "booktitle", "jo", "so", "source"],
+                "secondary title", "periodical full", "publication", "booktitle", "jo", "so", "source", "venue",
+                "publication venue"],  # Semantic Scholar and the tools built on it (Elicit) name it the venue
     "journal_abbrev": ["abbreviated source title", "journal abbreviation", "periodical abbrev", "ta", "j2", "ji",
                        "j9"],
     "volume": ["volume", "journal volume", "vl"],

@@ -799,6 +799,14 @@ def test_web_of_science_page_span_in_both_exports(tmp_path, span, pages):
     assert load_references(_write(tmp_path, "savedrecs_tab.txt", tab)).records[0].pages == pages
 
 
+def test_a_venue_column_names_the_journal(tmp_path):
+    # Semantic Scholar's export and the tools built on it (Elicit) call the journal the venue.
+    text = ('Title,Authors,DOI,Venue,Year,Abstract\n'
+            '"A made-up trial","Smith, J; Doe, A",10.9999/x,Pain Medicine,2021,x\n')
+    record = load_references(_write(tmp_path, "elicit.csv", text)).records[0]
+    assert (record.journal, record.year) == ("Pain Medicine", 2021)
+
+
 # --- encodings ----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
