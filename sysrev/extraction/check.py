@@ -24,6 +24,7 @@ from sysrev.extraction.table import OutcomeRow, extraction_files, format_number,
 from sysrev.project import load_toml
 
 ERROR, PENDING, WARNING = "error", "pending", "warning"
+_SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods", ".numbers"}  # extraction sheets saved in a program's own format
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,10 @@ def check_project(project) -> list[Finding]:
                 continue
             first[row.key] = row
             rows.append(row)
+    for sheet in sorted(q for q in ext.iterdir() if q.suffix.lower() in _SPREADSHEETS and q.is_file()):
+        # A sheet kept in Excel's own format is never read: say so rather than report no rows
+        findings.append(Finding(WARNING, sheet, "a spreadsheet in its own format, which sysrev does not read "
+                                                "here: save it as CSV (UTF-8) in this folder"))
     if not rows and not findings:
         findings.append(Finding(WARNING, ext, "no extraction rows yet (in *.csv files other than studies.csv)"))
 

@@ -69,6 +69,15 @@ def test_clean_project_has_no_findings(tmp_path):
     assert findings(make_project(tmp_path, GOOD)) == []
 
 
+def test_a_sheet_saved_in_excel_format_is_named_not_ignored(tmp_path):
+    """Only CSV files are read here; an extraction sheet kept as .xlsx was passed over in silence (the check
+    said no more than "no extraction rows yet" when it was the only sheet)."""
+    project = make_project(tmp_path, GOOD)
+    (project.extraction_dir / "complications.xlsx").write_bytes(b"PK\x03\x04 not read")
+    assert findings(project) == [(WARNING, "complications.xlsx", None, None, "a spreadsheet in its own format, "
+                                  "which sysrev does not read here: save it as CSV (UTF-8) in this folder")]
+
+
 def test_unknown_cells_are_pending_not_errors(tmp_path):
     project = make_project(tmp_path, GOOD + ["Trial B,pain,,2 weeks,US,,,,,VAS 0-10,,https://x.org/b,,,"])
     (got,) = findings(project)
