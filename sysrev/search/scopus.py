@@ -134,6 +134,12 @@ class ScopusAPI:
         code, message = _elsevier_error(exc.body)
         if exc.status == 403 and used_cursor and "cursor" in (message or exc.body).lower():
             return CursorRefused(message)
+        if code == "AUTHORIZATION_ERROR":  # a wrong key, or one used off the subscriber's network
+            view = ("; the COMPLETE view also needs an entitlement many keys lack (view = \"STANDARD\" in the "
+                    "strategy)" if self.view == "COMPLETE" else "")
+            return SysrevError(f"Scopus refuses this request ({code}: {message}): check ELSEVIER_API_KEY; a valid "
+                               "key works only on the subscribing institution's network (on site or VPN) or with "
+                               f"ELSEVIER_INSTTOKEN{view}")
         if exc.status == 401 or code in ("APIKEY_INVALID", "AUTHENTICATION_ERROR"):
             return SysrevError(f"Scopus refused the API key ({code or exc.status}: {message}); check "
                                "ELSEVIER_API_KEY (and ELSEVIER_INSTTOKEN off campus)")

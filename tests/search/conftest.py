@@ -60,14 +60,16 @@ def eutils_for(clock):
 
 @pytest.fixture
 def scopus_for(clock):
-    """``scopus_for(server, key="KEY", count=25, max_quota_wait=900)`` → a ScopusAPI that never really sleeps."""
+    """``scopus_for(server, key="KEY", count=25, max_quota_wait=900, view="STANDARD")`` → a ScopusAPI that never
+    really sleeps."""
     from sysrev.search.scopus import ScopusAPI
 
-    def make(server, key="TESTKEY", count=25, max_quota_wait=900.0, now=1_800_000_000.0, insttoken=""):
+    def make(server, key="TESTKEY", count=25, max_quota_wait=900.0, now=1_800_000_000.0, insttoken="",
+             view="STANDARD"):
         config = SearchConfig(scopus_url=server.scopus_url, elsevier_api_key=key, elsevier_insttoken=insttoken)
         http = HttpClient(RateLimiter(6, clock=clock, sleep=clock.sleep), secrets=config.secrets(),
                           timeout=(1.0, 0.5), max_attempts=4)
-        return ScopusAPI(config, http=http, count=count, max_quota_wait=max_quota_wait, sleep=clock.sleep,
-                         now=lambda: now)
+        return ScopusAPI(config, http=http, view=view, count=count, max_quota_wait=max_quota_wait,
+                         sleep=clock.sleep, now=lambda: now)
 
     return make

@@ -220,3 +220,18 @@ def test_quota_headers_that_are_no_plain_number_are_ignored(scopus_for):
     assert (api.quota_remaining, api.quota_reset) == (None, None)
     api._read_quota({"X-RateLimit-Remaining": " 17 ", "X-RateLimit-Reset": "1800000100"})
     assert (api.quota_remaining, api.quota_reset) == (17, 1800000100)
+
+
+@pytest.mark.parametrize("view, says_view", [("STANDARD", False), ("COMPLETE", True)])
+def test_an_authorization_error_says_what_it_can_mean(make_server, scopus_for, tmp_path, view, says_view):
+    """Elsevier answers AUTHORIZATION_ERROR for a wrong key and for a valid one used off the subscriber's network
+    (or asking for a view it is not entitled to): the message names each, not only the key."""
+    server = make_server(scopus=SyntheticScopus(10))
+    body = (b'{"service-error":{"status":{"statusCode":"AUTHORIZATION_ERROR","statusText":"The requestor is not '
+            b'authorized to access the requested view or fields of the resource"}}}')
+    server.fault("scopus", "body", times=99, body=body, type="application/json", status=401)
+    with pytest.raises(SysrevError) as info:
+        search_scopus("x", out_dir=tmp_path, api=scopus_for(server, view=view))
+    message = str(info.value)
+    assert "check ELSEVIER_API_KEY" in message and "ELSEVIER_INSTTOKEN" in message
+    assert ('view = "STANDARD"' in message) == says_view
