@@ -671,6 +671,30 @@ def test_proquest_text_export(fx, tmp_path):
         load_references(tmp_path / "fewer.txt")
 
 
+def test_a_workbook_declaring_an_xml_entity_is_refused(tmp_path):
+    """A workbook is XML in a ZIP: one whose sheet declares an external entity (to read a local file into a
+    cell) is refused, as sysrev refuses it in EndNote and PubMed XML (openpyxl parses through defusedxml)."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Title", "Year"])
+    book.active.append(["A made-up title", 2020])
+    plain = io.BytesIO()
+    book.save(plain)
+    source = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
+    with zipfile.ZipFile(tmp_path / "evil.xlsx", "w") as evil:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + data.replace(b"made-up", b"&e;")
+            evil.writestr(name, data)
+    with pytest.raises(InputError, match=r"this Excel workbook \(xlsx\) cannot be read"):
+        load_references(tmp_path / "evil.xlsx")
+
+
 def test_ictrp_xml_export(fx, tmp_path):
     """The WHO ICTRP's "Export results to XML" (made-up trials in its layout): was refused as "XML with root
     <Trials_downloaded_from_ICTRP> is not a supported reference format"."""
