@@ -2,6 +2,8 @@
 reproducing one quirk (the comment names the tool that writes it) and checks the fields by hand."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sysrev.errors import InputError
 from sysrev.formats import load_references
@@ -604,6 +606,29 @@ def test_bibtex_names_with_up_to_two_commas_are_one_name(tmp_path, author, names
     assert load_references(_write(tmp_path, "refs.bib", text)).records[0].authors == names
 
 
+_ACCENTED = "áéíóúàèìòùâêîôûäëïöüÿñãõçşţğčšžřůőűąęėāēīōūńśźćýŕĺľďťňẽỹ"
+_COMMANDS = {"\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0308": '"', "\u0303": "~", "\u0327": "c",
+             "\u0306": "u", "\u030c": "v", "\u030b": "H", "\u030a": "r", "\u0328": "k", "\u0307": ".",
+             "\u0304": "="}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_ACCENTED), min_size=1, max_size=6), st.sampled_from(["{\\%s%s}", "\\%s{%s}",
+                                                                                   "{\\%s{%s}}"]))
+def test_every_accent_command_gives_its_letter(letters, form):
+    # each accented letter written as LaTeX (an accent command on its base letter, in any of the usual bracings),
+    # side by side as names run: read back as the letters themselves
+    import unicodedata
+
+    from sysrev.formats.bibtex import latex_text
+
+    def latex(letter):
+        base, mark = unicodedata.normalize("NFD", letter)
+        return form % (_COMMANDS[mark] + (" " if form == "{\\%s%s}" and _COMMANDS[mark].isalpha() else ""), base)
+
+    assert latex_text("".join(latex(letter) for letter in letters)) == "".join(letters)
+
+
 @pytest.mark.parametrize("latex, text", [
     # Mendeley and JabRef write symbols in abstracts as LaTeX; bibtexparser's decoder read a longer macro by
     # its first letter's accent command: \kappa became "ąppa", \leq "łeq", \lambda "łambda", \infty "ınfty".
@@ -741,6 +766,28 @@ def test_ovid_psycinfo_with_one_space_tags_and_a_blank_line_inside_a_record(tmp_
 def test_ovid_citations_of_each_layout(source, fields):
     from sysrev.formats.ovid import citation
     assert citation(source) == fields
+
+
+_JOURNAL_WORDS = ["Journal", "of", "Pain", "Medicine", "Acta", "Chirurgica", "Belgica", "Health", "Fitness",
+                  "American", "Industrial", "Forest", "Ecology", "&", "Management", "Spine", "BMJ", "Open"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_JOURNAL_WORDS), min_size=1, max_size=6).filter(lambda w: "&" not in (w[0], w[-1])),
+       st.sampled_from(["", "January", "June", "November/December", "Spring", "Sep"]), st.integers(1950, 2030),
+       st.integers(1, 999), st.one_of(st.none(), st.integers(1, 12)), st.integers(1, 2000), st.integers(0, 40),
+       st.booleans())
+def test_ovid_citations_read_back_what_they_were_written_from(words, month, year, volume, issue, first, span,
+                                                             biosis):
+    # BIOSIS' "Journal. 201(2-3):327-334, November 15, 2004." and Journals@Ovid's "Journal June 2015;58(6):688-696",
+    # written from known parts, give those parts back
+    from sysrev.formats.ovid import citation
+
+    journal, pages = " ".join(words), f"{first}-{first + span}" if span else str(first)
+    numbers, dated = f"{volume}({issue})" if issue else str(volume), f"{month} {year}".strip()
+    source = f"{journal}. {numbers}:{pages}, {dated}." if biosis else f"{journal} {dated};{numbers}:{pages}"
+    assert citation(source) == {"journal": journal, "volume": str(volume), "pages": pages, "year": str(year),
+                                **({"issue": str(issue)} if issue else {})}
 
 
 # --- Web of Science early access and group authors ----------------------------------------------------------
