@@ -5,8 +5,9 @@ The file opens with "Report Information from ProQuest" and a table of contents; 
 ``Document 1 of 100`` between rules of underscores: the title on a line of its own, then ``Label: value``
 fields separated by blank lines (``Author``, ``Abstract``, ``Publication title``, ``Volume``, ``Issue``,
 ``Pages``, ``Publication year``, ``DOI``, ``ProQuest document ID`` …), and a bare line with the document's
-URL. A paragraph without a label continues the field above it (an abstract's later paragraphs), and so does
-a structured abstract's own heading (``Methods: …``), which is no ProQuest field. A bibliography section and
+URL. A paragraph without a label continues the field above it (an abstract's later paragraphs); inside an
+abstract, only one of ProQuest's own labels starts the next field, so a structured abstract's headings
+(``Methods: …``, ``Trial registration: …``) stay in it. A bibliography section and
 the contact footer may follow the records; neither is a record.
 
 The export states how many records it holds (``of 100``): a file that ends inside a record, or holds fewer
@@ -25,12 +26,19 @@ _RULE = re.compile(r"^_{20,}\s*$")
 _DOCUMENT = re.compile(r"^Document (\d+) of (\d+)\s*$")
 _FIELD = re.compile(r"^([A-Z][A-Za-z0-9 /()&.,'-]{0,60}?): (.*)$")
 _URL = re.compile(r"^https?://\S+$")
-# Headings of structured abstracts: inside an abstract they are its text, not ProQuest fields.
-_ABSTRACT_HEADINGS = {"background", "objective", "objectives", "aim", "aims", "purpose", "introduction",
-                      "context", "methods", "method", "design", "setting", "settings", "participants", "patients",
-                      "interventions", "intervention", "measurements", "main outcome measures", "outcomes",
-                      "results", "findings", "conclusion", "conclusions", "discussion", "limitations",
-                      "implications", "significance", "materials and methods", "study design", "data sources"}
+# ProQuest's own field labels. Inside an abstract only one of these starts the next field: a paragraph
+# opening with any other "Word: " is the abstract's own heading ("Methods: …", "Trial registration: …").
+_PROQUEST_LABELS = {
+    "Abstract", "Accession number", "Advisor", "Author", "Author affiliation", "Author e-mail address", "CODEN",
+    "Classification", "Committee member", "Company / organization", "Conference title", "Contents", "Copyright",
+    "Correspondence author", "Country of publication", "DOI", "Database", "Degree", "Degree date", "Department",
+    "Dissertation/thesis number", "Document URL", "Document feature", "Document type", "e-ISSN", "First page",
+    "First posting", "Grant", "ISBN", "ISSN", "Identifier / keyword", "Issue", "Language", "Language of publication",
+    "Last updated", "Links", "Location", "MeSH subject", "Methodology", "Notes", "Number of pages",
+    "Online publication date", "Pages", "Peer reviewed", "Place of publication", "Population", "ProQuest document ID",
+    "Publication date", "Publication history", "Publication subject", "Publication title", "Publication year",
+    "Publisher", "PubMed ID", "School code", "Scholarly", "Section", "Source", "Source type", "Subject",
+    "Tests & measures", "Title", "University location", "University/institution", "Update", "Volume", "Year"}
 _MAPPED = {"Title", "Author", "Abstract", "Publication title", "Publication year", "Volume", "Issue", "Pages",
            "First page", "DOI", "ISSN", "ISBN", "Language", "Language of publication", "Document type", "Subject",
            "MeSH subject", "Identifier / keyword", "ProQuest document ID", "Document URL", "PubMed ID",
@@ -99,7 +107,7 @@ def _fields(lines) -> dict:
         pending_break = False
         if label is None:  # the first paragraph is the title, colon or not ("A trial: …")
             label, paragraphs = "Title", [line.strip()]
-        elif new_paragraph and match and not (label == "Abstract" and match.group(1).lower() in _ABSTRACT_HEADINGS):
+        elif new_paragraph and match and (label != "Abstract" or match.group(1) in _PROQUEST_LABELS):
             close()
             label, paragraphs = match.group(1), [match.group(2).strip()]
         elif new_paragraph and _URL.match(line.strip()) and label != "Links":

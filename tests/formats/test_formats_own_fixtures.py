@@ -1,6 +1,8 @@
 """Readers on the project's own small fixtures (tests/fixtures/formats/): one quirk per file."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sysrev.errors import InputError
 from sysrev.formats import detect_format, load_references, read_references
@@ -693,6 +695,35 @@ def test_a_workbook_declaring_an_xml_entity_is_refused(tmp_path):
             evil.writestr(name, data)
     with pytest.raises(InputError, match=r"this Excel workbook \(xlsx\) cannot be read"):
         load_references(tmp_path / "evil.xlsx")
+
+
+_PQ_TEXT = st.text(st.sampled_from("abcdefghij KLMNOP:;,.-é"), min_size=1, max_size=40).map(str.strip).filter(
+    lambda t: t and t[0].isalpha())
+# An abstract's paragraphs, some under a structured abstract's heading, usual or not (they stay in the abstract).
+_PQ_PARAGRAPH = st.tuples(st.sampled_from(["", "Methods: ", "Trial registration: ", "Level of evidence: ",
+                                           "Funding: "]), _PQ_TEXT).map("".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_PQ_TEXT, st.lists(_PQ_PARAGRAPH, min_size=1, max_size=3), st.integers(1950, 2030)),
+                min_size=1, max_size=4))
+def test_proquest_text_reads_back_what_it_was_written_from(tmp_path_factory, documents):
+    # records written in ProQuest's layout (titles and abstract paragraphs that may hold colons, abstract
+    # paragraphs under headings such as "Trial registration:") read back whole
+    lines = ["_" * 60, "", "Report Information from ProQuest", "_" * 60, ""]
+    for number, (title, paragraphs, year) in enumerate(documents, start=1):
+        lines += [f"Document {number} of {len(documents)}", "", title, "", "Author: Doe, Jane", "",
+                  "Abstract: " + paragraphs[0], ""]
+        lines += [line for paragraph in paragraphs[1:] for line in (paragraph, "")]
+        lines += [f"Publication year: {year}", "", f"ProQuest document ID: {9000 + number}", "", "_" * 60, ""]
+    path = tmp_path_factory.mktemp("pq") / "export.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    records = load_references(path, format="proquest_text").records
+    assert [(r.source_id, r.year) for r in records] == [(str(9000 + n), y) for n, (_, _, y) in
+                                                         enumerate(documents, start=1)]
+    for record, (title, paragraphs, _) in zip(records, documents):
+        assert record.title == " ".join(title.split())
+        assert record.abstract == " ".join(" ".join(paragraphs).split())
 
 
 def test_ictrp_xml_export(fx, tmp_path):
