@@ -790,6 +790,22 @@ def test_ovid_citations_read_back_what_they_were_written_from(words, month, year
                                 **({"issue": str(issue)} if issue else {})}
 
 
+_NAME = st.text(st.sampled_from("abcdefghijklmnop"), min_size=2, max_size=8).map(str.capitalize)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_NAME, st.lists(_NAME, min_size=1, max_size=2),
+       st.lists(st.sampled_from(["MD", "PhD", "Ph.D.", "MPH", "FACSM", "RN", "MSc"]), max_size=3),
+       st.sampled_from(["", " 1", " 1,2,+", " *", " 2 +"]),
+       st.sampled_from(["", " [Author]", " [Author, Reprint Author; E-mail: someone@example.org]"]))
+def test_ovid_author_names_lose_only_what_ovid_appended(surname, given_names, degrees, marker, bracket):
+    # degrees, affiliation markers and bracketed roles in any combination come off; the name itself stays
+    from sysrev.formats.ovid import author
+
+    name = f"{surname}, {' '.join(given_names)}"
+    assert author(name + (" " + ", ".join(degrees) if degrees else "") + marker + bracket) == name
+
+
 # --- Web of Science early access and group authors ----------------------------------------------------------
 
 def test_web_of_science_tagged_early_access_year_and_group_author(tmp_path):
