@@ -8,6 +8,9 @@ from hypothesis import strategies as st
 from sysrev.errors import InputError
 from sysrev.formats import load_references
 
+# A family or given name for the property tests below.
+_NAME = st.text(st.sampled_from("abcdefghijklmnop"), min_size=2, max_size=8).map(str.capitalize)
+
 
 def _write(tmp_path, name, text, *, encoding="utf-8", newline="\n"):
     path = tmp_path / name
@@ -592,6 +595,19 @@ year = {2015}
     assert second.authors == ["Alkhawaja, S", "Martin, C"]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_NAME, st.text(st.sampled_from("ABCDEFGHJKLMN"), min_size=1, max_size=3)), min_size=1,
+                max_size=8))
+def test_cochrane_bibtex_author_lists_of_any_length(tmp_path_factory, names):
+    # "Last, I, Last, I, and Last, I" (the Cochrane Library's BibTeX) of any length: every name, in order
+    listed = [f"{last}, {initials}" for last, initials in names]
+    author = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + ", and " + listed[-1]
+    text = "@article{a,\n  author = {" + author + "},\n  title = {T},\n  year = {2020}\n}\n"
+    path = tmp_path_factory.mktemp("bib") / "citation-export.bib"
+    path.write_text(text, encoding="utf-8")
+    assert load_references(path).records[0].authors == listed
+
+
 @pytest.mark.parametrize("author, names", [
     ("Ford, Jr., Henry and King, Jr, Martin Luther", ["Ford, Henry Jr.", "King, Martin Luther Jr"]),
     ("{Smith, Jones, Brown, and Co} and Doe, J", ["Smith, Jones Brown and Co", "Doe, J"]),
@@ -788,9 +804,6 @@ def test_ovid_citations_read_back_what_they_were_written_from(words, month, year
     source = f"{journal}. {numbers}:{pages}, {dated}." if biosis else f"{journal} {dated};{numbers}:{pages}"
     assert citation(source) == {"journal": journal, "volume": str(volume), "pages": pages, "year": str(year),
                                 **({"issue": str(issue)} if issue else {})}
-
-
-_NAME = st.text(st.sampled_from("abcdefghijklmnop"), min_size=2, max_size=8).map(str.capitalize)
 
 
 @settings(max_examples=200, deadline=None)
