@@ -1,5 +1,7 @@
 """Readers on the project's own small fixtures (tests/fixtures/formats/): one quirk per file."""
 
+from datetime import date
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -724,6 +726,29 @@ def test_proquest_text_reads_back_what_it_was_written_from(tmp_path_factory, doc
     for record, (title, paragraphs, _) in zip(records, documents):
         assert record.title == " ".join(title.split())
         assert record.abstract == " ".join(" ".join(paragraphs).split())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.from_regex(r"(NCT|ISRCTN|ChiCTR|ACTRN)[0-9]{8}", fullmatch=True), _PQ_TEXT,
+                          st.lists(_PQ_TEXT.filter(lambda t: ";" not in t), min_size=1, max_size=3),
+                          st.dates(min_value=date(1999, 1, 1), max_value=date(2030, 12, 31))),
+                min_size=1, max_size=5, unique_by=lambda trial: trial[0]))
+def test_ictrp_export_reads_back_what_it_was_written_from(tmp_path_factory, trials):
+    # trials written as the ICTRP exports them (values escaped, padded with line breaks, conditions joined by ";")
+    from xml.sax.saxutils import escape
+
+    body = "".join(f"<Trial><TrialID>{number}\n</TrialID><Public_title>{escape(title)}\n</Public_title>"
+                   f"<Date_registration>{day.isoformat()}\n</Date_registration>"
+                   f"<Condition>{escape(';'.join(conditions))}\n</Condition></Trial>\n"
+                   for number, title, conditions, day in trials)
+    path = tmp_path_factory.mktemp("ictrp") / "ICTRP-Results.xml"
+    path.write_text(f"<?xml version='1.0' encoding='UTF-8' ?>\n<Trials_downloaded_from_ICTRP>\n{body}"
+                    "</Trials_downloaded_from_ICTRP>\n", encoding="utf-8")
+    records = load_references(path).records
+    assert [(r.source_id, r.title, r.year) for r in records] == [
+        (number, " ".join(title.split()), day.year) for number, title, _, day in trials]
+    assert [r.keywords for r in records] == [
+        list(dict.fromkeys(" ".join(c.split()) for c in conditions)) for _, _, conditions, _ in trials]
 
 
 def test_ictrp_xml_export(fx, tmp_path):
