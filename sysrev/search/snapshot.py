@@ -144,6 +144,11 @@ def folder_name(name: str) -> str:
     return bounded_file_name(name, _NAME_BYTES)
 
 
+# What to do about a snapshot edited after it was written: a snapshot is the record of what a search returned.
+_RESTORE = ("Restore its records.jsonl (git checkout, or a backup), or delete the run's folder and run the search "
+            "or import again")
+
+
 def read_snapshot(path) -> tuple[dict, list[Record]]:
     """Read a snapshot folder; return ``(manifest, records)``.
 
@@ -175,11 +180,11 @@ def read_snapshot(path) -> tuple[dict, list[Record]]:
     expected = manifest.get("retrieved_count")
     if expected is not None and expected != len(records):
         raise InputError(f"holds {len(records)} records but the manifest says {expected}; the snapshot was "
-                         "modified after it was written", path=records_path)
+                         f"modified after it was written. {_RESTORE}", path=records_path)
     digest = manifest.get("source_ids_sha256")
     if digest is not None and digest != source_ids_sha256(r.source_id for r in records):
         raise InputError("record identifiers do not match the manifest's source_ids_sha256; the snapshot "
-                         "was modified after it was written", path=records_path)
+                         f"was modified after it was written. {_RESTORE}", path=records_path)
     return manifest, records
 
 
