@@ -73,10 +73,11 @@ def _format(c) -> str:
         lines += ["IN PROGRESS: screening is not finished; the counts below are the counts so far"]
         lines += [f"  {detail}" for detail in c.awaiting_detail]
     lines += [f"Records identified: {c.identified_total}"]
-    lines += [f"  {name}: {n}" for name, n in c.from_databases.items()]
-    if c.registers:
-        lines += [f"  Registers: {sum(c.from_registers.values())}"]
-        lines += [f"    {name}: {n}" for name, n in c.from_registers.items()]
+    if c.registers:  # PRISMA 2020's two sources, each with its total
+        for heading, counts in (("Databases", c.from_databases), ("Registers", c.from_registers)):
+            lines += [f"  {heading}: {sum(counts.values())}"] + [f"    {name}: {n}" for name, n in counts.items()]
+    else:
+        lines += [f"  {name}: {n}" for name, n in c.identified.items()]
     lines += [f"Duplicate records removed: {c.duplicates_removed}",
               f"Records screened: {c.records_screened}",
               f"Records excluded: {c.records_excluded}",
