@@ -77,6 +77,9 @@ _UNREAD = frozenset({
 })
 
 
+_MATHML, _MATHML_PREFIX = "http://www.w3.org/1998/Math/MathML", "mml"
+
+
 class _OfflineHandler(EntrezParser.DataHandler):
     """Biopython's handler restricted to the bundled DTDs and schemas: no cache, no download, no other entity.
 
@@ -87,7 +90,7 @@ class _OfflineHandler(EntrezParser.DataHandler):
     _declared: dict = {}  # DTD file name → (constructors, strings, items, errors) it declared
 
     def startElementHandler(self, tag, attrs):
-        if tag not in _UNREAD:
+        if tag not in _UNREAD and not self._misplaced(tag):
             return super().startElementHandler(tag, attrs)
         # Biopython's own way of passing over an element (as it does one its DTD does not declare)
         self.parser.StartElementHandler = self.startSkipElementHandler
@@ -95,6 +98,38 @@ class _OfflineHandler(EntrezParser.DataHandler):
         self.parser.CharacterDataHandler = self.skipCharacterDataHandler
         self.level = 1
         return None
+
+    def _misplaced(self, tag) -> bool:
+        """Whether ``tag`` is declared by the DTD but not allowed where it stands (a DTD older than the record,
+        or a hand-edited file). Biopython would stop the whole parse at it ("Unexpected item"); a validating
+        read raises ValidationError instead, so the document is read again without validation, which passes
+        over such an element as it does an undeclared one."""
+        allowed = getattr(self.element, "allowed_tags", None)
+        if allowed is None or tag in allowed or (tag not in self.strings and tag not in self.constructors):
+            return False
+        if self.validating:
+            raise EntrezParser.ValidationError(tag)
+        return True
+
+    def startNamespaceDeclHandler(self, prefix, uri):
+        """MathML declared as the default namespace (``<math xmlns="…/MathML">``) is read as the ``mml:``
+        prefix PubMed normally writes; Biopython accepts only the prefixed form and would stop the parse."""
+        super().startNamespaceDeclHandler(_MATHML_PREFIX if (prefix, uri) == (None, _MATHML) else prefix, uri)
+
+    def endNamespaceDeclHandler(self, prefix):
+        super().endNamespaceDeclHandler(_MATHML_PREFIX if prefix is None else prefix)
+
+    def startRawElementHandler(self, name, attrs):
+        """Biopython writes a MathML element inside a title or abstract back as a tag, without its prefix
+        (``<infinity xmlns="…">``), so only the formula's text is kept (a Record's fields hold plain text)."""
+        super().startRawElementHandler(name, attrs)
+        if name.startswith(_MATHML + " "):
+            self.data[-1] = ""
+
+    def endRawElementHandler(self, name):
+        super().endRawElementHandler(name)
+        if name.startswith(_MATHML + " "):
+            self.data[-1] = ""
 
     def open_dtd_file(self, filename):
         if filename not in bundled_dtds():
@@ -300,8 +335,22 @@ def _read(data: bytes, *, validate: bool, added_lines: int = 0):
 
 
 def records_from_xml(data: bytes) -> list[Record]:
-    """Parse EFetch XML and convert every article and book article to a Record."""
-    return [article_to_record(a) for a in parse_pubmed_xml(data)]
+    """Parse EFetch XML and convert every article and book article to a Record.
+
+    An article without the parts every PubMed record has (``MedlineCitation`` with its ``Article``, or a book's
+    ``BookDocument``) is a PubmedXMLError naming it, not a half-empty record.
+    """
+    articles = parse_pubmed_xml(data)
+    records = []
+    for number, article in enumerate(articles, start=1):
+        try:
+            records.append(article_to_record(article))
+        except KeyError as exc:
+            pmid = str(article.get("MedlineCitation", {}).get("PMID", "")) if isinstance(article, dict) else ""
+            which = f"article {number} of {len(articles)}" + (f" (PMID {pmid})" if pmid else "")
+            raise PubmedXMLError(f"{which} has no {exc.args[0]} element; every PubMed record has one, so the "
+                                 "file was edited or is not PubMed's XML") from None
+    return records
 
 
 def article_to_record(article) -> Record:

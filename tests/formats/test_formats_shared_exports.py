@@ -372,6 +372,8 @@ def test_endnote_tagged_records_without_blank_lines(shared_fixtures):
     ("MedlineImporterTestArticleID.xml", ["26711635"]),  # saved without DOCTYPE; has the pre-2018 DateCreated
     ("MedlineImporterTestBookArticleSet.xml", ["21413195", "21413195"]),  # a PubmedBookArticleSet root
     ("MedlineImporterTestPubmedBook.xml", ["21413195"]),  # one PubmedBookArticle saved on its own
+    ("MedlineImporterTestMathML.xml", ["32759406"]),  # MathML without the mml: prefix in the abstract
+    ("MedlineImporterTestNbib.xml", ["23633646", "21413195"]),  # VernacularTitle where the DTD has none
 ])
 def test_pubmed_xml_older_and_book_set_layouts(shared_fixtures, name, pmids):
     parsed = load_references(shared_fixtures / "eutils/jabref_medline" / name)

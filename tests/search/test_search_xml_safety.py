@@ -184,3 +184,40 @@ def test_an_element_passed_over_unread_must_still_be_well_formed():
         records_from_xml(document)
     assert caught.value.line == 3
     assert [r.title for r in records_from_xml(document.replace(b"</Wrong>", b"</Citation>"))] == ["T"]
+
+
+def test_mathml_in_the_default_namespace_keeps_the_formula_text():
+    """``<math xmlns="…/MathML">`` (MathML without the mml: prefix) stopped Biopython's parser ("Unknown
+    prefix 'None'"), and with it the whole batch; the formula's text is kept, its tags are not."""
+    title = ('Risk at <math xmlns="http://www.w3.org/1998/Math/MathML"><mrow><msup><mi>x</mi><mn>2</mn></msup>'
+             '</mrow><infinity/></math> and <mml:math xmlns:mml="http://www.w3.org/1998/Math/MathML"><mml:mi>y'
+             '</mml:mi></mml:math> levels')
+    [record] = records_from_xml(_doc('<!DOCTYPE PubmedArticleSet SYSTEM "pubmed_250101.dtd">', title=title))
+    assert record.title == "Risk at x2 and y levels"
+    assert record.pmid == "123" and record.doi == "10.1000/abc"
+
+
+def test_an_unknown_namespace_is_still_an_error_that_says_so():
+    title = 'A <svg:g xmlns:svg="http://www.w3.org/2000/svg">shape</svg:g> title'
+    with pytest.raises(PubmedXMLError, match="Unknown prefix 'svg'"):
+        records_from_xml(_doc('<!DOCTYPE PubmedArticleSet SYSTEM "pubmed_250101.dtd">', title=title))
+
+
+def test_an_element_the_dtd_places_elsewhere_is_passed_over_not_fatal():
+    """A DTD older than the record (or an edited file) can have an element where the DTD does not allow it:
+    Biopython stopped at it ("Unexpected item … in dictionary"), losing every record of the batch."""
+    article = ARTICLE.replace("<Title>J</Title>", "<Title>J</Title><VernacularTitle>Titre</VernacularTitle>")
+    doc = (f'<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet SYSTEM "pubmed_250101.dtd">\n<PubmedArticleSet>'
+           f'{article.format(title="Placed")}{ARTICLE.format(title="Second")}</PubmedArticleSet>').encode()
+    records = records_from_xml(doc)
+    assert [(r.pmid, r.title, r.journal) for r in records] == [("123", "Placed", "J"), ("123", "Second", "J")]
+
+
+@pytest.mark.parametrize("article, missing", [
+    ("<PubmedArticle></PubmedArticle>", "MedlineCitation"),
+    ('<PubmedArticle><MedlineCitation><PMID Version="1">77</PMID></MedlineCitation></PubmedArticle>', "Article"),
+])
+def test_an_article_without_its_citation_is_an_error_naming_it(article, missing):
+    doc = f"<PubmedArticleSet>{ARTICLE.format(title='Fine')}{article}</PubmedArticleSet>".encode()
+    with pytest.raises(PubmedXMLError, match=f"article 2 of 2.* has no {missing} element"):
+        records_from_xml(doc)
