@@ -40,6 +40,8 @@ from sysrev.formats.latex_symbols import expand_symbol_macros
 from sysrev.formats.result import ParsedFile, Truncation
 
 _ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]*)", re.MULTILINE)
+_KEYLESS = re.compile(r"^(\s*@\s*(?!(?:string|comment|preamble)\s*[{(])\w+\s*[{(]\s*)(,)", re.MULTILINE | re.IGNORECASE)
+_NO_KEY_PREFIX = "sysrev-no-key-line-"
 _SPACED_KEY = re.compile(r"^(\s*@\s*\w+\s*[{(]\s*)([^,=\s{}()]+(?:[ \t]+[^,=\s{}()]+)+)(\s*,)", re.MULTILINE)
 # A field name with a space at the start of a line (Scopus writes "funding_text 1={…}", with a no-break space).
 _SPACED_FIELD = re.compile(r"(,[ \t]*\r?\n[ \t]*[A-Za-z][\w-]*)[ \t\u00a0]+(\w+[ \t]*=[ \t]*[{\"])")
@@ -168,6 +170,23 @@ def _repair_spaced_keys(text: str, path) -> tuple[str, list[str]]:
         return match.group(1) + key + match.group(3)
 
     return _SPACED_KEY.sub(fix, text), warnings
+
+
+def _name_keyless_entries(text: str, path) -> tuple[str, list[str]]:
+    """Give each record entry without a key (``@article{,``, as JabRef saves one) a placeholder key, which
+    :func:`_to_record` reads as no key; bibtexparser would drop such an entry. One warning counts them."""
+    counted = [0, 1]  # (offset, line there), as in _repair_spaced_keys
+
+    def name(match):
+        counted[1] += text.count("\n", counted[0], match.start())
+        counted[0] = match.start()
+        return f"{match.group(1)}{_NO_KEY_PREFIX}{counted[1]}{match.group(2)}"
+
+    named, count = _KEYLESS.subn(name, text)
+    if not count:
+        return text, []
+    return named, [f"{path}: {count} entr{'y has' if count == 1 else 'ies have'} no key (as in '@article{{,'); "
+                   "each is named by its file and line"]
 
 
 def entries_only(text: str, *, path="file") -> tuple[str, Truncation | None]:
@@ -312,6 +331,8 @@ def _entry_end(text: str, start: int) -> int | None:
 def parse_bibtex(text: str, *, path="file", source="") -> ParsedFile:
     """Read BibTeX ``text`` (from ``path``) into Records; an entry that cannot be parsed is an InputError."""
     text, warnings = _repair_spaced_keys(text, path)
+    text, keyless = _name_keyless_entries(text, path)
+    warnings += keyless
     text = _SPACED_FIELD.sub(r"\1_\2", text)  # "funding_text 1" is read as the field "funding_text_1"
     openings = _entry_openings(text)
     if not openings:
@@ -358,7 +379,7 @@ def _split_keywords(raw: str) -> list[str]:
 
 def _to_record(entry: dict, *, source: str, dialect: str, fallback_id: str):
     value = {k: latex_text(v) for k, v in entry.items() if k not in ("author",)}
-    key = entry.get("ID", "")
+    key = "" if entry.get("ID", "").startswith(_NO_KEY_PREFIX) else entry.get("ID", "")
     eid = scopus_eid(entry.get("url")) if dialect == "scopus" else ""
     wos_id = value.get("unique-id", "").strip() if dialect == "web-of-science" else ""
     # Scopus: author_keywords are the authors', keywords the indexers'; Web of Science: Keywords-Plus.

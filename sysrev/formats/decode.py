@@ -39,10 +39,13 @@ def decode_bytes(data: bytes, *, name: str = "file") -> DecodedText:
     """Decode ``data``: a BOM decides; else UTF-8 (a few bytes that are not UTF-8 read as cp1252); else cp1252
     (then Latin-1) with a warning.
 
-    The BOM is removed, so readers never see U+FEFF before the first tag. Line ends doubled to CR CR LF are
+    The BOM is removed, so readers never see U+FEFF before the first tag. A file whose lines end with CR
+    alone (classic Mac OS, some Mac reference managers) gets LF line ends; line ends doubled to CR CR LF are
     made single (:func:`undouble_line_ends`); UTF-8 text encoded twice is repaired (:func:`undo_double_utf8`).
     """
     decoded = _decode(data, name)
+    if "\r" in decoded.text and "\n" not in decoded.text:  # classic Mac OS line ends (CR alone)
+        decoded.text = decoded.text.replace("\r", "\n")
     decoded.text, warning = undouble_line_ends(decoded.text, name)
     decoded.warnings += [warning] if warning else []
     if decoded.encoding.startswith("utf"):

@@ -58,6 +58,25 @@ def test_line_ends_doubled_to_cr_cr_lf_do_not_split_records(tmp_path, name, text
         assert parsed.records[0].authors == ["Smith, J"] and parsed.records[0].year == 2019
 
 
+@pytest.mark.parametrize("name, text, titles", [
+    ("pubmed.nbib", _PUBMED_TWO, ["First trial of a long title", "Second trial"]),
+    ("refer.enw", "%0 Journal Article\n%T Title A\n%A Smith, J\n%D 2019\n\n%0 Journal Article\n%T Title B\n%D 2020\n",
+     ["Title A", "Title B"]),
+    ("cochrane.ris", "Record #1 of 2\nProvider: John Wiley & Sons, Ltd.\n\nTY  - JOUR\nTI  - Title A\n"
+     "AU  - Smith, J\nPY  - 2019\nER  - \nTY  - JOUR\nTI  - Title B\nER  - \n",
+     ["Title A", "Title B"]),
+    ("mac.bib", "% Encoding: UTF-8\n\n@article{a,\n  title = {Title A},\n  author = {Smith, J},\n  year = 2019\n}\n",
+     ["Title A"]),
+])
+def test_classic_mac_line_ends_cr_alone(tmp_path, name, text, titles):
+    # Classic Mac OS (and some Mac reference managers, JabRef's own test exports) end lines with CR alone. With
+    # a line above the first record, RIS was not recognised ("unrecognised reference format") and BibTeX was
+    # read as a CSV.
+    parsed = load_references(_write(tmp_path, name, text, newline="\r"))
+    assert [r.title for r in parsed.records] == titles
+    assert parsed.records[0].authors == ["Smith, J"] and parsed.records[0].year == 2019
+
+
 def test_medline_records_without_the_blank_line_between_them_are_not_merged(tmp_path):
     # PubMed files joined with `cat`, or text copied from PubMed's "PubMed format" page, can lose the blank
     # line between records; the second record's fields were read into the first (two titles run together).
@@ -526,6 +545,18 @@ def test_a_bibtex_entry_that_does_not_read_is_named_with_the_line_where_it_stops
         load_references(_write(tmp_path, "refs.bib", text))
     assert err.value.line == 6
     assert "'bad' could not be parsed at line 8, near 'year = {2020},'" in str(err.value)
+
+
+def test_bibtex_entries_without_a_key_are_read_and_named_by_their_line(tmp_path):
+    # JabRef saves an entry whose key was never set as '@article{,'; bibtexparser dropped it and the import
+    # stopped ("entry '' could not be parsed").
+    path = _write(tmp_path, "keyless.bib", "% Encoding: UTF-8\n\n@article{,\n  title = {First},\n  year = 2019\n}\n\n"
+                  "@Book{ , title = {Second}}\n@article{kept,\n  title = {Third}\n}\n@comment{,}\n")
+    parsed = load_references(path)
+    assert [(r.source_id, r.title) for r in parsed.records] == [
+        ("keyless.bib:3", "First"), ("keyless.bib:8", "Second"), ("kept", "Third")]
+    (warning,) = [w for w in parsed.warnings if "no key" in w]
+    assert "2 entries have no key" in warning
 
 
 def test_a_bibtex_preamble_of_free_text_is_left_out(tmp_path):
