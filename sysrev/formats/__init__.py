@@ -193,6 +193,12 @@ def _read_proquest_text(text, **kw):
     return parse_proquest_text(text, **kw)
 
 
+def _read_ovid_display(text, **kw):
+    from sysrev.formats.ovid_display import parse_ovid_display
+
+    return parse_ovid_display(text, **kw)
+
+
 def _read_csv(text, **kw):
     from sysrev.formats.csv_export import parse_csv
 
@@ -201,7 +207,7 @@ def _read_csv(text, **kw):
 
 _READERS = {"ris": _read_ris, "nbib": _read_nbib, "bibtex": _read_bibtex, "wos": _read_wos,
             "endnote_tagged": _read_endnote_tagged, "csl_json": _read_csl_json, "proquest_text": _read_proquest_text,
-            "csv": _read_csv}
+            "ovid_display": _read_ovid_display, "csv": _read_csv}
 
 
 def make_source_ids_unique(records) -> list:

@@ -10,6 +10,7 @@ is recognised by what its lines look like:
 * ``ris``: a line ``TY  - …`` (two spaces, or one in some exporters) or an ``ER  -`` line;
 * ``nbib``: MEDLINE text, ``PMID- …`` or a run of four-column ``TAG - value`` lines; also Ovid's tagged
   output whose records are numbered ``<1. >``;
+* ``ovid_display``: Ovid's display layout, records numbered ``<1>`` with field names on lines of their own;
 * ``bibtex``: a line opening ``@type{key,``;
 * ``endnote_tagged``: EndNote "refer" text, lines ``%0 Journal Article``, ``%T …``, ``%A …``;
 * ``csl_json``: a JSON array of CSL items (``"title"``, ``"author"``, ``"issued"`` …), Zotero/Mendeley;
@@ -20,10 +21,11 @@ is recognised by what its lines look like:
 import re
 
 from sysrev.errors import InputError
+from sysrev.formats.ovid_display import is_ovid_display
 from sysrev.formats.proquest_text import is_proquest_text
 
 FORMATS = ("ris", "nbib", "bibtex", "endnote_xml", "pubmed_xml", "ictrp_xml", "wos", "endnote_tagged", "csl_json",
-           "proquest_text", "csv")
+           "proquest_text", "ovid_display", "csv")
 
 _RIS_TY = re.compile(r"^\s*TY {1,2}- ", re.MULTILINE)
 _RIS_ER = re.compile(r"^ER {1,2}-", re.MULTILINE)
@@ -37,7 +39,6 @@ _CSV_HEADER_WORDS = re.compile(r"\b(title|abstract|doi|authors?|year|eid|pmid)\b
 
 # Layouts people export by mistake, each refused with the export to choose instead (an unsupported layout read
 # as another format would import wrong or nothing at all).
-_OVID_DISPLAY = re.compile(r"<\d+>[ \t]*\r?\n[ \t]*\r?\n?[A-Z][A-Za-z /()&,.-]{2,60}\r?\n {2,}\S")
 _COCHRANE_TEXT = re.compile(r"Record #\d+ of \d+\s*\r?\n(?:\s*\r?\n)*[A-Z][A-Z0-9]{1,3}: ")
 _REFWORKS_TAGGED = re.compile(r"RT [A-Z][^\r\n]*\r?\n(?:[A-Z][A-Z0-9] [^\r\n]*\r?\n)*(?:SR|A1|T1) ")
 _SCOPUS_TEXT = re.compile(r"Scopus[ \t]*\r?\nEXPORT DATE:")  # also above Scopus' BibTeX entries
@@ -46,14 +47,11 @@ _ONE_ID_PER_LINE = re.compile(r"(?:\s*(?:\d{1,9}|10\.\d{4,9}/\S+)[ \t]*(?:\r?\n|
 
 
 def _refuse_unsupported_layouts(head: str, path) -> None:
-    """Raise InputError naming the layout and the export to use for Ovid's display format (field names on
-    lines of their own), the Cochrane Library's and Scopus' plain-text exports, RefWorks' own tagged format,
-    PubMed's Summary/Abstract text, and a bare list of PMIDs or DOIs (PubMed's "PMID" export)."""
+    """Raise InputError naming the layout and the export to use for the Cochrane Library's and Scopus'
+    plain-text exports, RefWorks' own tagged format, PubMed's Summary/Abstract text, and a bare list of PMIDs
+    or DOIs (PubMed's "PMID" export)."""
     advice = None
-    if _OVID_DISPLAY.match(head):
-        advice = ("Ovid's display layout (field names on lines of their own, records numbered '<1>'); in Ovid "
-                  "export again with Format 'RIS' (or 'Reprint/Medlars'), fields 'Complete Reference'")
-    elif _COCHRANE_TEXT.match(head):
+    if _COCHRANE_TEXT.match(head):
         advice = ("the Cochrane Library's plain-text export ('Record #1 of …' and 'XX: value' lines); export "
                   "again choosing 'RIS (EndNote, Reference Manager, ProCite, RefWorks)'")
     elif _REFWORKS_TAGGED.match(head):
@@ -82,6 +80,8 @@ def detect_format(text: str, *, path="file") -> str:
         return "nbib"  # Ovid "Reprint/Medlars" or "Citavi" output: records numbered "<1. >", not XML
     if is_proquest_text(head):  # before BibTeX: its bibliography section may hold @misc{ entries
         return "proquest_text"
+    if is_ovid_display(head):
+        return "ovid_display"
     _refuse_unsupported_layouts(head, path)
     if head.startswith("<"):
         if re.search(r"<PubmedArticleSet|<PubmedArticle\b|<PubmedBookArticle\b", head[:5000]):
@@ -113,6 +113,6 @@ def detect_format(text: str, *, path="file") -> str:
     if not head.strip():
         raise InputError("the file is empty", path=path)
     raise InputError("unrecognised reference format: expected RIS, MEDLINE/NBIB, BibTeX, EndNote XML or "
-                     "tagged text, PubMed XML, the ICTRP's XML, Web of Science tagged text, ProQuest text, CSL-JSON, "
-                     "an Excel workbook or a CSV export with a title/abstract/DOI column; "
+                     "tagged text, PubMed XML, the ICTRP's XML, Web of Science tagged text, ProQuest text, Ovid's "
+                     "display layout, CSL-JSON, an Excel workbook or a CSV export with a title/abstract/DOI column; "
                      f"the file starts {head[:60]!r}", path=path, line=1)

@@ -126,9 +126,9 @@ def parse_nbib(text: str, *, path="file", source="") -> ParsedFile:
     records, dialects = [], set()
     for start, lines in groups:
         tags = next(Medline.parse(lines))
-        dialect = _dialect(tags)
+        dialect = medline_dialect(tags)
         dialects.add(dialect)
-        records.append(_to_record(tags, source=source or dialect, fallback_id=f"{name}:{start}", dialect=dialect))
+        records.append(record_from_tags(tags, source=source or dialect, fallback_id=f"{name}:{start}", dialect=dialect))
     return ParsedFile(records=records, format="nbib", dialect=dialects.pop() if len(dialects) == 1 else "",
                       warnings=warnings, truncated=truncated)
 
@@ -184,7 +184,8 @@ def _cut(groups, text) -> Truncation | None:
     return None
 
 
-def _dialect(tags) -> str:
+def medline_dialect(tags) -> str:
+    """The database a MEDLINE or Ovid record comes from ("pubmed", "embase", "eric" …; "" when not known)."""
     database = first(tags.get("DB")).lower()
     if database:  # Ovid: "Embase", "Ovid MEDLINE(R)", "APA PsycInfo"
         return "pubmed" if "medline" in database else re.sub(r"\W+", "-", database).strip("-")
@@ -198,7 +199,9 @@ def _dialect(tags) -> str:
     return ""
 
 
-def _to_record(tags, *, source, fallback_id, dialect=""):
+def record_from_tags(tags, *, source, fallback_id, dialect=""):
+    """The Record of one MEDLINE or Ovid record given as ``{tag: value or [values]}`` (Biopython's Medline
+    record; Ovid's display layout is read into the same tags by :mod:`sysrev.formats.ovid_display`)."""
     ids = as_list(tags.get("AID")) + as_list(tags.get("LID"))
     ovid = "ovid" in first(tags.get("VN")).lower()
     doi = (doi_from([i for i in ids if i.endswith("[doi]")])

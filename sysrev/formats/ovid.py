@@ -48,7 +48,7 @@ _DEGREES = {"MD", "PhD", "MPH", "MS", "MSc", "MA", "BA", "BS", "BSc", "RN", "DO"
 _DEGREES |= {degree.upper() for degree in _DEGREES}
 _LAST_TOKEN = re.compile(r"[\s,]+([A-Za-z.\-]+)\s*$")
 # The record type Ovid appends to a title: "… Seafarers.  [Article]", "… depression. [References]."
-_TITLE_LABEL = re.compile(r"(?<=[.?!\"'”)\]])\s+\[[A-Z][A-Za-z]+(?: [A-Za-z]+){0,2}\]\.?\s*$")
+_TITLE_LABEL = re.compile(r"(?<=[.?!\"'”)\]])\s*\[[A-Z][A-Za-z]+(?: [A-Za-z]+){0,2}\]\.?\s*$")
 
 
 def citation(source: str) -> dict:
@@ -73,6 +73,8 @@ def citation(source: str) -> dict:
         found = {key: value for key, value in embase.groupdict().items() if value}
         return {**found, **({"journal": journal.group("journal")} if journal else {}), **_year_of(source)}
     if numbers is None:
+        if journal is None and re.fullmatch(r"[^\d.;:()]+\.?", source):  # the name alone (ahead of print)
+            return {"journal": source.rstrip(". ")}
         return {**({"journal": journal.group("journal")} if journal else {}), **_year_of(source)}
     name = _VOLUME_WORD.sub("", source[:numbers.start()])
     dated = _TRAILING_DATE.search(name)
@@ -80,6 +82,13 @@ def citation(source: str) -> dict:
     if dated:
         return {**found, "journal": name[:dated.start()].strip(" .,;"), **_year_of(dated.group(0))}
     return {**found, "journal": name.strip(" .,;"), **_year_of(source[numbers.end():])}
+
+
+def degrees_only(text: str) -> bool:
+    """Whether ``text`` holds nothing but degrees and affiliation markers (``PhD``, ``FAAN 1``): Journals@Ovid
+    separates an author's degrees with ``;`` as it does the authors (``Bunkers, Sandra RN; PhD; FAAN 1``)."""
+    words = _MARKERS.sub("", text).replace(",", " ").split()
+    return bool(words) and all(word.replace(".", "") in _DEGREES for word in words)
 
 
 def _year_of(text: str) -> dict:

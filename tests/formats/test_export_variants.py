@@ -967,9 +967,6 @@ def test_invisible_characters_do_not_split_identifiers_or_titles(tmp_path):
 # --- layouts refused with the export to choose instead ------------------------------------------------------
 
 @pytest.mark.parametrize("text, words", [
-    # Ovid's display/print layout: field names on lines of their own, values indented below them.
-    ("<1>\nAccession Number\n  31234567\nAuthors\n  Smith J. Doe K.\nTitle\n  Exercise for back pain.\n",
-     ["Ovid's display layout", "'RIS'"]),
     # The Cochrane Library's plain-text export.
     ("Record #1 of 2\nID: CN-01234567\nAU: Smith J\nTI: Exercise for back pain\nYR: 2019\n", ["Cochrane", "RIS"]),
     # Scopus' plain-text export (its BibTeX starts with the same two lines, and is read).
