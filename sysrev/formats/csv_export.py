@@ -18,6 +18,7 @@ pages.
 import ast
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -52,19 +53,21 @@ COLUMNS = {
              "early access date"],
     "journal": ["source title", "journal", "journal/book", "publication title", "journal title", "periodical",
                 "secondary title", "periodical full", "publication", "booktitle", "jo", "so", "source", "venue",
-                "publication venue"],  # Semantic Scholar and the tools built on it (Elicit) name it the venue
+                # Semantic Scholar and the tools built on it (Elicit) name it the venue; OpenAlex's flattened
+                # work (its CSV export) the primary location's source
+                "publication venue", "primary location source display name", "host venue display name"],
     "journal_abbrev": ["abbreviated source title", "journal abbreviation", "periodical abbrev", "ta", "j2", "ji",
                        "j9"],
-    "volume": ["volume", "journal volume", "vl"],
-    "issue": ["issue", "journal issue", "issue number", "number", "is"],
+    "volume": ["volume", "journal volume", "vl", "biblio volume"],
+    "issue": ["issue", "journal issue", "issue number", "number", "is", "biblio issue"],
     "pages": ["pages", "page", "pagination", "page info", "pg"],
-    "page_start": ["page start", "start page", "start_page", "first page", "sp", "bp"],
-    "page_end": ["page end", "end page", "end_page", "last page", "other pages", "ep"],
+    "page_start": ["page start", "start page", "start_page", "first page", "sp", "bp", "biblio first page"],
+    "page_end": ["page end", "end page", "end_page", "last page", "other pages", "ep", "biblio last page"],
     "page_count": ["page count"],
     "article_number": ["art. no.", "article number", "ar"],
     "doi": ["doi", "item doi", "di", "do"],
-    "pmid": ["pubmed id", "pmid", "pubmed_id", "medline pmid", "pm"],
-    "pmcid": ["pmcid", "pmc id"],
+    "pmid": ["pubmed id", "pmid", "pubmed_id", "medline pmid", "pm", "ids pmid"],
+    "pmcid": ["pmcid", "pmc id", "ids pmcid"],
     "issn": ["issn", "issns", "issn/isbn", "sn"],
     "language": ["language of original document", "language", "article language", "la"],
     "publication_types": ["document type", "publication type", "content type", "item type", "type of reference",
@@ -378,6 +381,23 @@ def _split_run_together_names(cell: str) -> list[str]:
     return [p for p in re.split(r"(?<=[a-z]{2})(?=[A-Z][a-z]+ )", clean_text(cell)) if p.strip()]
 
 
+def _inverted_index_text(cell) -> str:
+    """The abstract OpenAlex gives as an inverted index (``{"word": [positions], …}``, JSON in its CSV), as
+    text; ``""`` for anything else."""
+    try:
+        index = json.loads(cell) if isinstance(cell, str) and cell.lstrip().startswith("{") else None
+    except ValueError:
+        return ""
+    if not isinstance(index, dict):
+        return ""
+    placed = {}
+    for word, positions in index.items():
+        for position in positions if isinstance(positions, list) else []:
+            if isinstance(position, int) and 0 <= position < 100000:
+                placed[position] = word
+    return clean_text(" ".join(placed[k] for k in sorted(placed)))
+
+
 def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fallback_id: str):
     get = lambda field: clean_text(cells.get(field, ""))  # noqa: E731 - a short local accessor
     journal, year, volume, issue, pages = get("journal"), get("year"), get("volume"), get("issue"), get("pages")
@@ -403,12 +423,14 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
     source_id = get("source_id")
     if source_id and "pubmed" in source_id.lower():
         source_id = normalise_pmid(source_id) or source_id
+    abstract = get("abstract") or _inverted_index_text(
+        next((v for k, v in extra_fields.items() if _key(k) == "abstractinvertedindex"), ""))
     urls = get("url").split()[:1]  # Rayyan appends RIS debris ("…&from=export     U2  - L123") after the URL
     return build_record(
         source_id=source_id or scopus_eid(urls) or fallback_id,
         source=source,
         title=get("title"),
-        abstract=get("abstract"),
+        abstract=abstract,
         authors=_split_run_together_names(cells.get("authors", "")) if dialect == "springer"
         else split_names(cells.get("authors", "")),
         year=year,

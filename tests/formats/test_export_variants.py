@@ -990,3 +990,20 @@ def test_unsupported_layouts_are_refused_naming_what_to_export(tmp_path, text, w
         load_references(_write(tmp_path, "export.txt", text))
     message = str(err.value)
     assert "export.txt" in message and all(word in message for word in words), message
+
+
+def test_openalex_flattened_csv_columns_and_inverted_index_abstract(tmp_path):
+    # OpenAlex's CSV flattens its work objects into dotted column names (primary_location.source.display_name,
+    # biblio.volume …) and gives the abstract as an inverted index; journal, volume, issue, pages, PMID and the
+    # abstract were left in the extra fields.
+    index = '"{""Made-up"": [0], ""abstract"": [1, 3], ""one"": [2], ""two."": [4]}"'
+    text = ("id,doi,display_name,publication_year,authorships.author.display_name,"
+            "primary_location.source.display_name,biblio.volume,biblio.issue,biblio.first_page,biblio.last_page,"
+            "ids.pmid,abstract_inverted_index\n"
+            "https://openalex.org/W1,https://doi.org/10.1000/X1,A made-up trial,2019,Anna Example|Carl Sample,"
+            f"Pain Medicine,20,3,301,309,https://pubmed.ncbi.nlm.nih.gov/31234567,{index}\n")
+    (record,) = load_references(_write(tmp_path, "works.csv", text)).records
+    assert (record.title, record.authors, record.year) == ("A made-up trial", ["Example, Anna", "Sample, Carl"], 2019)
+    assert (record.journal, record.volume, record.issue, record.pages) == ("Pain Medicine", "20", "3", "301-309")
+    assert (record.doi, record.pmid) == ("10.1000/x1", "31234567")
+    assert record.abstract == "Made-up abstract one abstract two."
