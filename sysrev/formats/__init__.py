@@ -193,6 +193,12 @@ def _read_proquest_text(text, **kw):
     return parse_proquest_text(text, **kw)
 
 
+def _read_ctgov_json(text, **kw):
+    from sysrev.formats.ctgov_json import parse_ctgov_json
+
+    return parse_ctgov_json(text, **kw)
+
+
 def _read_ovid_display(text, **kw):
     from sysrev.formats.ovid_display import parse_ovid_display
 
@@ -207,7 +213,7 @@ def _read_csv(text, **kw):
 
 _READERS = {"ris": _read_ris, "nbib": _read_nbib, "bibtex": _read_bibtex, "wos": _read_wos,
             "endnote_tagged": _read_endnote_tagged, "csl_json": _read_csl_json, "proquest_text": _read_proquest_text,
-            "ovid_display": _read_ovid_display, "csv": _read_csv}
+            "ovid_display": _read_ovid_display, "ctgov_json": _read_ctgov_json, "csv": _read_csv}
 
 
 def make_source_ids_unique(records) -> list:

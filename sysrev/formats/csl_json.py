@@ -26,10 +26,10 @@ def parse_csl_json(text: str, *, path="file", source="") -> ParsedFile:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        if not _ends_early(text, exc):
+        if not ends_early(text, exc):
             raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", path=path,
                              line=exc.lineno) from None
-        data, truncated = _complete_items(text)
+        data, truncated = complete_items(text)
     items = data.get("items") if isinstance(data, dict) else data
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise InputError("not CSL-JSON: expected an array of items (objects with 'title', 'author', …)", path=path)
@@ -41,7 +41,7 @@ def parse_csl_json(text: str, *, path="file", source="") -> ParsedFile:
     return ParsedFile(records=records, format="csl_json", truncated=truncated)
 
 
-def _ends_early(text: str, exc: json.JSONDecodeError) -> bool:
+def ends_early(text: str, exc: json.JSONDecodeError) -> bool:
     """Whether the JSON error is the document stopping before its end (a cut), not a mistake inside it: a
     string still open at the end, or the parser wanting more exactly where the text runs out."""
     if exc.msg.startswith("Unterminated string"):
@@ -50,7 +50,7 @@ def _ends_early(text: str, exc: json.JSONDecodeError) -> bool:
     return not rest.strip() or ("escape" in exc.msg and "\n" not in rest and len(rest) <= 6)
 
 
-def _complete_items(text: str) -> tuple[list, Truncation]:
+def complete_items(text: str) -> tuple[list, Truncation]:
     """The items of a cut-off array that are complete, and the cut at the item after them."""
     decoder, items = json.JSONDecoder(), []
     start = len(text) - len(text.lstrip())

@@ -13,6 +13,7 @@ is recognised by what its lines look like:
 * ``ovid_display``: Ovid's display layout, records numbered ``<1>`` with field names on lines of their own;
 * ``bibtex``: a line opening ``@type{key,``;
 * ``endnote_tagged``: EndNote "refer" text, lines ``%0 Journal Article``, ``%T …``, ``%A …``;
+* ``ctgov_json``: ClinicalTrials.gov's JSON download, studies with a ``protocolSection``;
 * ``csl_json``: a JSON array of CSL items (``"title"``, ``"author"``, ``"issued"`` …), Zotero/Mendeley;
 * ``csv``: a delimited header naming a title, abstract or DOI column (within the first six lines), or
   Web of Science's tab-delimited export with its field tags (``PT``, ``AU``, ``TI`` …) as column names.
@@ -21,11 +22,12 @@ is recognised by what its lines look like:
 import re
 
 from sysrev.errors import InputError
+from sysrev.formats.ctgov_json import is_ctgov_json
 from sysrev.formats.ovid_display import is_ovid_display
 from sysrev.formats.proquest_text import is_proquest_text
 
 FORMATS = ("ris", "nbib", "bibtex", "endnote_xml", "pubmed_xml", "ictrp_xml", "wos", "endnote_tagged", "csl_json",
-           "proquest_text", "ovid_display", "csv")
+           "proquest_text", "ovid_display", "ctgov_json", "csv")
 
 _RIS_TY = re.compile(r"^\s*TY {1,2}- ", re.MULTILINE)
 _RIS_ER = re.compile(r"^ER {1,2}-", re.MULTILINE)
@@ -74,6 +76,8 @@ def _refuse_unsupported_layouts(head: str, path) -> None:
 def detect_format(text: str, *, path="file") -> str:
     """The format of ``text`` (one of :data:`FORMATS`); raises InputError naming ``path`` when unknown."""
     head = text[:200000].lstrip("\ufeff \t\r\n")
+    if is_ctgov_json(head):
+        return "ctgov_json"
     if head.startswith(("[", "{")) and re.search(r'"(title|author|container-title|DOI|issued)"\s*:', head[:20000]):
         return "csl_json"
     if re.match(r"<\d+\.?\s*>\s*\n", head) and re.search(r"^[A-Z]{2,4} {1,2}- ", head, re.MULTILINE):
@@ -114,5 +118,6 @@ def detect_format(text: str, *, path="file") -> str:
         raise InputError("the file is empty", path=path)
     raise InputError("unrecognised reference format: expected RIS, MEDLINE/NBIB, BibTeX, EndNote XML or "
                      "tagged text, PubMed XML, the ICTRP's XML, Web of Science tagged text, ProQuest text, Ovid's "
-                     "display layout, CSL-JSON, an Excel workbook or a CSV export with a title/abstract/DOI column; "
+                     "display layout, ClinicalTrials.gov JSON, CSL-JSON, an Excel workbook or a CSV export with a "
+                     "title/abstract/DOI column; "
                      f"the file starts {head[:60]!r}", path=path, line=1)

@@ -32,6 +32,8 @@ SEEDS = {
     "ictrp_xml": FIXTURES / "formats" / "ictrp_layout.xml",
     "xls": FIXTURES / "formats" / "wos_excel_layout.xls",
     "proquest_text": FIXTURES / "formats" / "proquest_layout.txt",
+    "ovid_display": FIXTURES / "formats" / "complete" / "three_ovid.txt",
+    "ctgov_json": FIXTURES / "formats" / "complete" / "three_ctgov.json",
     "wos": FIXTURES / "formats" / "wos_small.txt",
     "endnote_tagged": FIXTURES / "formats" / "refer.enw",
     "csl_json": FIXTURES / "formats" / "zotero_csl.json",

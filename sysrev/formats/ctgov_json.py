@@ -1,0 +1,144 @@
+"""ClinicalTrials.gov's JSON download (the study list's "Download → JSON", and the API v2 ``/studies`` answer):
+one object per study with a ``protocolSection``.
+
+A JSON array of studies is read, as is an object holding them under ``studies`` (the API's page) and a single
+study. The fields, by their path in the API v2 data structure: ``identificationModule.nctId`` → source_id,
+``briefTitle`` (else ``officialTitle``) → title, the year of ``statusModule.studyFirstSubmitDate`` (the
+registration; else of the first posting) → year, ``conditionsModule`` conditions and keywords → keywords,
+``designModule.studyType`` → publication type after "Trial registration" (so dedup treats the record as a
+registration, not an article, as for the CSV download and the ICTRP's XML). A registration has no abstract:
+the screening text is the brief summary followed by the fields a screener judges a trial by, each under its
+name (official title, conditions, interventions, primary outcomes, study type, design, phases, enrollment,
+eligibility criteria, status). The sponsor, the other identifiers of the trial (EudraCT, ISRCTN … numbers),
+the PMIDs of its publications and the study's URL are kept in ``extra["fields"]``; the contacts' and
+officials' names, e-mail addresses and telephone numbers are not kept. The Markdown escapes of the API's
+default text format (``\\*``, ``\\>``) are removed.
+
+A file that ends inside its array (an interrupted download) is read as cut off, like CSL-JSON.
+"""
+
+import json
+import re
+from pathlib import Path
+
+from sysrev.errors import InputError
+from sysrev.formats.csl_json import complete_items, ends_early
+from sysrev.formats.fields import build_record
+from sysrev.formats.result import ParsedFile
+from sysrev.normalise import clean_text
+
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~|])")
+_YEAR = re.compile(r"^((?:19|20)\d\d)")
+
+
+def is_ctgov_json(head: str) -> bool:
+    """Whether ``head`` (a file's start) is ClinicalTrials.gov JSON: a JSON document with a protocolSection."""
+    return head.startswith(("[", "{")) and '"protocolSection"' in head[:50000]
+
+
+def parse_ctgov_json(text: str, *, path="file", source="") -> ParsedFile:
+    """Read ClinicalTrials.gov JSON into Records, one per study."""
+    truncated = None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if not ends_early(text, exc):
+            raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", path=path,
+                             line=exc.lineno) from None
+        data, truncated = complete_items(text)
+    studies = data.get("studies", [data] if "protocolSection" in data else None) if isinstance(data, dict) else data
+    if not isinstance(studies, list) or not all(isinstance(s, dict) and isinstance(s.get("protocolSection"), dict)
+                                                for s in studies):
+        raise InputError("not ClinicalTrials.gov JSON: expected studies (objects with a 'protocolSection')",
+                         path=path)
+    name = Path(str(path)).name
+    records = [_to_record(study["protocolSection"], source=source or "clinicaltrials-gov",
+                          fallback_id=f"{name}:{number}") for number, study in enumerate(studies, start=1)]
+    return ParsedFile(records=records, format="ctgov_json", dialect="clinicaltrials-gov", truncated=truncated)
+
+
+def _get(section: dict, *path, default=""):
+    """The value at ``path`` inside nested objects, or ``default`` where any step is missing."""
+    value = section
+    for step in path:
+        value = value.get(step) if isinstance(value, dict) else None
+    return default if value is None else value
+
+
+def _text(value) -> str:
+    return clean_text(_MARKDOWN_ESCAPE.sub(r"\1", str(value))) if value not in (None, "") else ""
+
+
+def _names(items, *keys) -> list[str]:
+    """Each item's text (an item is a string, or an object whose first filled ``keys`` is taken)."""
+    found = []
+    for item in items if isinstance(items, list) else []:
+        value = item if not isinstance(item, dict) else next((item[k] for k in keys if item.get(k)), "")
+        if _text(value):
+            found.append(_text(value))
+    return found
+
+
+def _labelled(label: str, value: str) -> str:
+    value = value.rstrip(" ;,")
+    return f"{label}: {value}" + ("" if value.endswith((".", "?", "!")) else ".")
+
+
+def _screening_text(p: dict, title: str) -> str:
+    """The brief summary, then the fields a screener judges a registration by, each under its name."""
+    design = _get(p, "designModule")
+    info = _get(design, "designInfo", default={})
+    design_text = ", ".join(_text(v).replace("_", " ").lower() for v in (
+        _get(info, "allocation"), _get(info, "interventionModel"), _get(info, "primaryPurpose"),
+        _get(info, "maskingInfo", "masking")) if v)
+    interventions = [": ".join(x for x in (_text(i.get("type", "")).replace("_", " ").lower(), _text(i.get("name")))
+                               if x) for i in _get(p, "armsInterventionsModule", "interventions", default=[])
+                     if isinstance(i, dict)]
+    enrollment = _get(design, "enrollmentInfo", "count")
+    official = _text(_get(p, "identificationModule", "officialTitle"))
+    parts = [
+        ("Official title", official if official != title else ""),
+        ("Conditions", "; ".join(_names(_get(p, "conditionsModule", "conditions", default=[])))),
+        ("Interventions", "; ".join(i for i in interventions if i)),
+        ("Primary outcomes", "; ".join(_names(_get(p, "outcomesModule", "primaryOutcomes", default=[]), "measure"))),
+        ("Study type", _text(_get(design, "studyType")).replace("_", " ").lower()),
+        ("Design", design_text),
+        ("Phases", ", ".join(_text(v) for v in _get(design, "phases", default=[]) if v)),
+        ("Enrollment", str(enrollment) if enrollment != "" else ""),
+        ("Eligibility criteria", _text(_get(p, "eligibilityModule", "eligibilityCriteria"))),
+        ("Status", _text(_get(p, "statusModule", "overallStatus")).replace("_", " ").lower()),
+    ]
+    summary = _text(_get(p, "descriptionModule", "briefSummary"))
+    return " ".join([summary] * bool(summary) + [_labelled(label, value) for label, value in parts if value])
+
+
+def _to_record(p: dict, *, source, fallback_id):
+    ident = _get(p, "identificationModule", default={})
+    nct = _text(ident.get("nctId"))
+    title = _text(ident.get("briefTitle")) or _text(ident.get("officialTitle"))
+    status = _get(p, "statusModule", default={})
+    year = _YEAR.match(_text(status.get("studyFirstSubmitDate")) or _text(_get(status, "studyFirstPostDateStruct",
+                                                                              "date")))
+    study_type = _text(_get(p, "designModule", "studyType")).replace("_", " ").lower()
+    url = f"https://clinicaltrials.gov/study/{nct}" if nct else ""
+    fields = {
+        "acronym": _text(ident.get("acronym")),
+        "org_study_id": _text(_get(ident, "orgStudyIdInfo", "id")),
+        "secondary_ids": _names(ident.get("secondaryIdInfos"), "id"),
+        "lead_sponsor": _text(_get(p, "sponsorCollaboratorsModule", "leadSponsor", "name")),
+        "overall_status": _text(status.get("overallStatus")),
+        "start_date": _text(_get(status, "startDateStruct", "date")),
+        "reference_pmids": _names(_get(p, "referencesModule", "references", default=[]), "pmid"),
+    }
+    return build_record(
+        source_id=nct or fallback_id,
+        source=source,
+        title=title,
+        abstract=_screening_text(p, title),
+        year=year.group(1) if year else None,
+        url=url,
+        keywords=(_names(_get(p, "conditionsModule", "conditions", default=[]))
+                  + _names(_get(p, "conditionsModule", "keywords", default=[]))),
+        publication_types=["Trial registration", *([study_type] if study_type else [])],
+        extra={"type": "Trial registration", "fields": {k: v for k, v in fields.items() if v}},
+    )
