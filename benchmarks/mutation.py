@@ -49,6 +49,8 @@ MODULES = {
     "agreement": (["sysrev/screening/agreement.py"], ["tests/screening/test_screening_agreement.py"]),
     "prisma": (["sysrev/report/prisma.py"], ["tests/screening/test_screening_prisma.py"]),
     "dedup": (["sysrev/dedup/*"], ["tests/dedup/"]),
+    "ovid_display": (["sysrev/formats/ovid_display.py"], ["tests/formats/"]),
+    "ctgov_json": (["sysrev/formats/ctgov_json.py"], ["tests/formats/"]),
 }
 # Drawing code: its output is checked as images and text by tests/meta_plots and tests/rob; mutating line
 # widths and colours measures nothing a review relies on.
