@@ -36,7 +36,7 @@ def is_ctgov_json(head: str) -> bool:
     return head.startswith(("[", "{")) and '"protocolSection"' in head[:50000]
 
 
-def parse_ctgov_json(text: str, *, path="file", source="") -> ParsedFile:
+def parse_ctgov_json(text: str, *, path, source) -> ParsedFile:
     """Read ClinicalTrials.gov JSON into Records, one per study."""
     truncated = None
     try:
@@ -69,6 +69,12 @@ def _text(value) -> str:
     return clean_text(_MARKDOWN_ESCAPE.sub(r"\1", str(value))) if value not in (None, "") else ""
 
 
+def _term(value) -> str:
+    """One of the registry's coded values in words: ``ACTIVE_NOT_RECRUITING`` → "active not recruiting",
+    ``PHASE3`` → "phase 3"."""
+    return re.sub(r"(?<=[a-z])(?=\d)", " ", _text(value).replace("_", " ").lower())
+
+
 def _names(items, *keys) -> list[str]:
     """Each item's text (an item is a string, or an object whose first filled ``keys`` is taken)."""
     found = []
@@ -87,13 +93,12 @@ def _labelled(label: str, value: str) -> str:
 def _screening_text(p: dict, title: str) -> str:
     """The brief summary, then the fields a screener judges a registration by, each under its name."""
     design = _get(p, "designModule")
-    info = _get(design, "designInfo", default={})
-    design_text = ", ".join(_text(v).replace("_", " ").lower() for v in (
-        _get(info, "allocation"), _get(info, "interventionModel"), _get(info, "primaryPurpose"),
-        _get(info, "maskingInfo", "masking")) if v)
-    interventions = [": ".join(x for x in (_text(i.get("type", "")).replace("_", " ").lower(), _text(i.get("name")))
-                               if x) for i in _get(p, "armsInterventionsModule", "interventions", default=[])
-                     if isinstance(i, dict)]
+    info = _get(design, "designInfo")
+    design_text = "; ".join(f"{name}: {_term(value)}" for name, value in (
+        ("allocation", _get(info, "allocation")), ("model", _get(info, "interventionModel")),
+        ("purpose", _get(info, "primaryPurpose")), ("masking", _get(info, "maskingInfo", "masking"))) if value)
+    interventions = [": ".join(x for x in (_term(i.get("type")), _text(i.get("name"))) if x)
+                     for i in _get(p, "armsInterventionsModule", "interventions", default=[]) if isinstance(i, dict)]
     enrollment = _get(design, "enrollmentInfo", "count")
     official = _text(_get(p, "identificationModule", "officialTitle"))
     parts = [
@@ -101,12 +106,12 @@ def _screening_text(p: dict, title: str) -> str:
         ("Conditions", "; ".join(_names(_get(p, "conditionsModule", "conditions", default=[])))),
         ("Interventions", "; ".join(i for i in interventions if i)),
         ("Primary outcomes", "; ".join(_names(_get(p, "outcomesModule", "primaryOutcomes", default=[]), "measure"))),
-        ("Study type", _text(_get(design, "studyType")).replace("_", " ").lower()),
+        ("Study type", _term(_get(design, "studyType"))),
         ("Design", design_text),
-        ("Phases", ", ".join(_text(v) for v in _get(design, "phases", default=[]) if v)),
+        ("Phases", ", ".join(_term(v) for v in _get(design, "phases", default=[]) if v)),
         ("Enrollment", str(enrollment) if enrollment != "" else ""),
         ("Eligibility criteria", _text(_get(p, "eligibilityModule", "eligibilityCriteria"))),
-        ("Status", _text(_get(p, "statusModule", "overallStatus")).replace("_", " ").lower()),
+        ("Status", _term(_get(p, "statusModule", "overallStatus"))),
     ]
     summary = _text(_get(p, "descriptionModule", "briefSummary"))
     return " ".join([summary] * bool(summary) + [_labelled(label, value) for label, value in parts if value])
@@ -119,7 +124,7 @@ def _to_record(p: dict, *, source, fallback_id):
     status = _get(p, "statusModule", default={})
     year = _YEAR.match(_text(status.get("studyFirstSubmitDate")) or _text(_get(status, "studyFirstPostDateStruct",
                                                                               "date")))
-    study_type = _text(_get(p, "designModule", "studyType")).replace("_", " ").lower()
+    study_type = _term(_get(p, "designModule", "studyType"))
     url = f"https://clinicaltrials.gov/study/{nct}" if nct else ""
     fields = {
         "acronym": _text(ident.get("acronym")),

@@ -60,7 +60,7 @@ def is_ovid_display(head: str) -> bool:
                           re.MULTILINE))
 
 
-def parse_ovid_display(text: str, *, path="file", source="") -> ParsedFile:
+def parse_ovid_display(text: str, *, path, source) -> ParsedFile:
     """Read Ovid's display layout into Records, one per ``<N>`` section."""
     from sysrev.formats.nbib import medline_dialect, record_from_tags  # Biopython: not loaded for detection
 
@@ -83,15 +83,17 @@ def parse_ovid_display(text: str, *, path="file", source="") -> ParsedFile:
         sections = sections[:-1]
     one_database = database if database and "," not in database else ""
     name = Path(str(path)).name
-    records = []
+    records, dialects = [], set()
     for start, fields in sections:
         tags = _tags(fields, path)
         if one_database and "DB" not in tags:
             tags["DB"] = [one_database]
         dialect = medline_dialect(tags)
+        dialects.add(dialect)
         records.append(record_from_tags(tags, source=source or dialect, fallback_id=f"{name}:{start}",
                                         dialect=dialect))
-    return ParsedFile(records=records, format="ovid_display", dialect="", truncated=truncated)
+    return ParsedFile(records=records, format="ovid_display", dialect=dialects.pop() if len(dialects) == 1 else "",
+                      truncated=truncated)
 
 
 def _tags(fields, path) -> dict:
@@ -99,7 +101,7 @@ def _tags(fields, path) -> dict:
     named: list[tuple[str, list[str]]] = []
     for number, line in fields:
         if not line[0].isspace():
-            named.append((line.strip().rstrip(":").strip(), []))
+            named.append((line.strip(), []))
         elif not named:
             raise InputError(f"a value before any field name in an Ovid record: {line.strip()[:40]!r}", path=path,
                              line=number)
@@ -110,11 +112,11 @@ def _tags(fields, path) -> dict:
         tag = _TAGS.get(label.lower(), label)
         if tag in _LISTS:
             found = [v for value in values for v in _split_list(value, tag)]
-        elif tag == "AB":
-            found = [" ".join(values)]
-        else:
-            found = values[:1] if len(values) == 1 else [" ".join(values)] if tag in _TAGS.values() else values
-        if tag in ("LG", "YR", "IS", "DI", "PT"):
+        elif tag in _TAGS.values():  # a field Ovid wraps over lines: one value
+            found = [" ".join(values)] if values else []
+        else:  # a field kept as it stands (an institution per line)
+            found = values
+        if tag in ("LG", "PT"):  # "English.", "Journal Article."
             found = [v.rstrip(".") for v in found]
         if found:
             tags.setdefault(tag, []).extend(found)

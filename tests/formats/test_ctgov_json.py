@@ -49,24 +49,50 @@ def _write(tmp_path, data, name="ctg-studies.json"):
 
 def test_a_study_is_read_as_a_registration(tmp_path):
     parsed = load_references(_write(tmp_path, [STUDY]))
-    assert parsed.format == "ctgov_json"
+    assert (parsed.format, parsed.dialect) == ("ctgov_json", "clinicaltrials-gov")
     (record,) = parsed.records
-    assert (record.source_id, record.source, record.year) == ("NCT09123456", "clinicaltrials-gov", 2019)
-    assert record.title == "Ultrasound vs Fluoroscopy for Facet Injection"
-    assert record.publication_types == ["Trial registration", "interventional"]
-    assert record.keywords == ["Low Back Pain", "Facet Joint Syndrome", "ultrasound"]
-    assert record.url == "https://clinicaltrials.gov/study/NCT09123456"
-    assert record.abstract.startswith("Patients with facet pain (made up) are randomised. Official title: A Made-up")
-    for part in ("Conditions: Low Back Pain; Facet Joint Syndrome.", "Interventions: procedure: Ultrasound-guided "
-                 "injection; procedure: Fluoroscopy-guided injection.", "Primary outcomes: Pain (NRS).",
-                 "Design: randomized, parallel, double.", "Phases: PHASE3.", "Enrollment: 120.",
-                 "Eligibility criteria: Inclusion Criteria: * Adults Exclusion Criteria: * None.",
-                 "Status: active not recruiting."):
-        assert part in record.abstract
-    fields = record.extra["fields"]
-    assert fields["secondary_ids"] == ["2019-001234-56"] and fields["reference_pmids"] == ["31234567"]
-    assert fields["lead_sponsor"] == "Example University Hospital" and fields["acronym"] == "FACET"
+    assert record.to_dict() == {
+        "source_id": "NCT09123456", "source": "clinicaltrials-gov",
+        "title": "Ultrasound vs Fluoroscopy for Facet Injection",
+        # the brief summary (its Markdown escapes removed), then the fields a screener reads, each labelled
+        "abstract": "Patients with facet pain (made up) are randomised. Official title: A Made-up Randomised Trial "
+                    "of Ultrasound- versus Fluoroscopy-guided Facet Injection. Conditions: Low Back Pain; Facet "
+                    "Joint Syndrome. Interventions: procedure: Ultrasound-guided injection; procedure: "
+                    "Fluoroscopy-guided injection. Primary outcomes: Pain (NRS). Study type: interventional. "
+                    "Design: allocation: randomized; model: parallel; masking: double. Phases: phase 3. "
+                    "Enrollment: 120. Eligibility criteria: Inclusion Criteria: * Adults Exclusion Criteria: * "
+                    "None. Status: active not recruiting.",
+        "authors": [], "year": 2019, "journal": "", "journal_abbrev": "", "volume": "", "issue": "", "pages": "",
+        "doi": "", "pmid": "", "pmcid": "", "issn": "", "language": "",
+        "publication_types": ["Trial registration", "interventional"],
+        "keywords": ["Low Back Pain", "Facet Joint Syndrome", "ultrasound"],
+        "url": "https://clinicaltrials.gov/study/NCT09123456",
+        "extra": {"type": "Trial registration", "fields": {
+            "acronym": "FACET", "org_study_id": "FACET-01", "secondary_ids": ["2019-001234-56"],
+            "lead_sponsor": "Example University Hospital", "overall_status": "ACTIVE_NOT_RECRUITING",
+            "start_date": "2019-04", "reference_pmids": ["31234567"]}},
+    }
     assert record_keys(record).trial_id == "NCT09123456"  # dedup compares it as a registration number
+
+
+def test_a_sparse_study_falls_back_field_by_field(tmp_path):
+    sparse = [
+        # no brief title, no submission date: the official title and the year of the first posting
+        {"protocolSection": {"identificationModule": {"nctId": "NCT09000010", "officialTitle": "Official only"},
+                             "statusModule": {"studyFirstPostDateStruct": {"date": "2018-07-02"}},
+                             "outcomesModule": {"primaryOutcomes": [{"measure": "Does pain fall?"}]},
+                             "conditionsModule": {"conditions": ["Pain;", ""]}}},
+        # no identification or status module at all (the API leaves out what a study lacks)
+        {"protocolSection": {"descriptionModule": {"briefSummary": "A summary"}}},
+    ]
+    first, second = load_references(_write(tmp_path, sparse, name="sparse.json")).records
+    assert (first.title, first.year, first.source_id) == ("Official only", 2018, "NCT09000010")
+    # the official title is not repeated; a question keeps its mark; a list separator at the end goes
+    assert first.abstract == "Conditions: Pain. Primary outcomes: Does pain fall?"
+    assert first.keywords == ["Pain;"] and first.publication_types == ["Trial registration"]
+    assert first.extra == {"type": "Trial registration"}
+    assert (second.source_id, second.title, second.year, second.url, second.abstract) == (
+        "sparse.json:2", "", None, "", "A summary")
 
 
 def test_contact_details_are_not_kept(tmp_path):
@@ -93,5 +119,15 @@ def test_a_download_cut_off_inside_its_last_study(tmp_path):
 
 
 def test_a_study_without_its_protocol_section_is_an_error(tmp_path):
-    with pytest.raises(InputError, match="not ClinicalTrials.gov JSON"):
-        load_references(_write(tmp_path, [STUDY, {"hasResults": False}]))
+    path = _write(tmp_path, [STUDY, {"hasResults": False}])
+    with pytest.raises(InputError) as err:
+        load_references(path)
+    assert str(err.value) == f"{path}: not ClinicalTrials.gov JSON: expected studies (objects with a 'protocolSection')"
+
+
+def test_broken_json_is_an_error_naming_the_line_and_column(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('[\n{"protocolSection": {"identificationModule": {"nctId": "NCT1"}}},,\n{}]\n', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_references(path)
+    assert str(err.value) == f"{path}, line 2: not valid JSON: Expecting value (column 66)"

@@ -17,19 +17,22 @@ Institution
   (1)Department of Anaesthesia, Example Hospital
   (2)Department of Radiology, Example Hospital
 Title
-  Ultrasound-guided versus fluoroscopy-guided facet injections: a made-up trial.[Article]
+  Ultrasound-guided versus fluoroscopy-guided facet injections:
+  a made-up trial.[Article]
 Source
   Pain Medicine.  24(3):301-309, March 2023.
 Abstract
   Lorem ipsum abstract
 Author Keywords
-  ultrasound;  fluoroscopy;  facet joint.
+  ultrasound;  COVID-19.;  MS;  facet joint.
 Language
   English.
 ISSN
   1526-2375
 DOI Number
   10.1093/pm/pnx000
+Link to the Ovid Full Text or citation
+ http://ovidsp.ovid.com/ovidweb.cgi?T=JS&AN=00012345-900000000-99999
 
 <4>
 Accession Number
@@ -42,7 +45,9 @@ Source
   Pain Medicine.
 """
 
-OVID_MEDLINE = """Database: Ovid MEDLINE(R) ALL <1946 to March 01, 2024>
+OVID_MEDLINE = """
+Ovid Technologies, Inc. Email Service
+Database: Ovid MEDLINE(R) ALL <1946 to March 01, 2024>
 Search Strategy:
 --------------------------------------------------------------------------------
 1     exp Low Back Pain/ (12345)
@@ -77,61 +82,107 @@ Title
   A second made-up record.
 Source
   Pain. 160(1):1-9, 2020.
+
+<3>
+Unique Identifier
+  31234569
+Authors
+  Kim S  Cho HJ
+Title
+  A third made-up record.
+
+<4>
+Database
+  Embase
+Accession Number
+  2031234570
+Title
+  A record that names its own database.
+
+<5>
+Title
+  A record without an identifier.
 """
 
 
-def _read(tmp_path, text, name="ovid.txt"):
+def _read(tmp_path, text, name="ovid.txt", **options):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    return load_references(path)
+    return load_references(path, **options)
 
 
-def test_journals_at_ovid_record(tmp_path):
+def test_journals_at_ovid_records(tmp_path):
     parsed = _read(tmp_path, JOURNALS_AT_OVID)
-    assert parsed.format == "ovid_display" and len(parsed.records) == 2
-    record = parsed.records[0]
-    assert record.source_id == "00012345-900000000-99999"
-    assert record.title == "Ultrasound-guided versus fluoroscopy-guided facet injections: a made-up trial."
-    # ";  " separates the authors, ";" an author's degrees; markers and degrees are dropped
-    assert record.authors == ["Example, Anna B.", "Sample, Carl", "van Dijk, Eva"]
-    assert (record.journal, record.volume, record.issue, record.pages, record.year) == (
-        "Pain Medicine", "24", "3", "301-309", 2023)
-    assert (record.doi, record.issn, record.language) == ("10.1093/pm/pnx000", "1526-2375", "English")
-    assert record.keywords == ["ultrasound", "fluoroscopy", "facet joint"]
-    assert record.abstract == "Lorem ipsum abstract"
+    assert (parsed.format, parsed.dialect, len(parsed.records)) == ("ovid_display", "", 2)
+    assert parsed.records[0].to_dict() == {
+        "source_id": "00012345-900000000-99999", "source": "file",
+        # wrapped over two lines, the record type Ovid appends dropped
+        "title": "Ultrasound-guided versus fluoroscopy-guided facet injections: a made-up trial.",
+        "abstract": "Lorem ipsum abstract",
+        # ";  " separates the authors, ";" an author's degrees; markers and degrees are dropped
+        "authors": ["Example, Anna B.", "Sample, Carl", "van Dijk, Eva"],
+        "year": 2023, "journal": "Pain Medicine", "journal_abbrev": "", "volume": "24", "issue": "3",
+        "pages": "301-309", "doi": "10.1093/pm/pnx000", "pmid": "", "pmcid": "", "issn": "1526-2375",
+        "language": "English", "publication_types": [],
+        # a keyword's closing full stop goes ("COVID-19."), a keyword that reads like a degree stays ("MS")
+        "keywords": ["ultrasound", "COVID-19", "MS", "facet joint"], "url": "",
+        "extra": {"fields": {
+            "VN": "Ovid Technologies (display layout)", "Score": "*****", "AN": "00012345-900000000-99999.",
+            "Institution": ["(1)Department of Anaesthesia, Example Hospital",
+                            "(2)Department of Radiology, Example Hospital"],
+            "SO": "Pain Medicine. 24(3):301-309, March 2023.",
+            # a value indented by one space is still the value
+            "Link to the Ovid Full Text or citation":
+                "http://ovidsp.ovid.com/ovidweb.cgi?T=JS&AN=00012345-900000000-99999"}},
+    }
     ahead_of_print = parsed.records[1]
     assert (ahead_of_print.title, ahead_of_print.journal, ahead_of_print.authors) == (
         "Ahead of print.", "Pain Medicine", ["Solo, Dana"])
+    assert "DB" not in ahead_of_print.extra["fields"]  # no header, no database named
 
 
-def test_ovid_medline_record_with_the_export_header(tmp_path):
+def test_ovid_medline_records_with_the_export_header(tmp_path):
     parsed = _read(tmp_path, OVID_MEDLINE)
-    first, second = parsed.records
-    # the header names Ovid MEDLINE, so the unique identifier is the PMID
+    first, second, third, own_database, anonymous = parsed.records
+    # the header names Ovid MEDLINE (its date range dropped), so the unique identifier is the PMID
     assert (first.pmid, first.source_id, first.source) == ("31234567", "31234567", "pubmed")
+    assert first.extra["fields"]["DB"] == "Ovid MEDLINE(R) ALL"
     assert first.authors == ["Smith, JC", "Doe, K"]
     assert first.abstract == "BACKGROUND: First line of the abstract."
-    assert (first.journal, first.volume, first.issue, first.pages, first.year) == ("Spine", "44", "3", "100-110", 2019)
+    assert (first.journal, first.volume, first.issue, first.pages, first.year) == (
+        "Spine", "44", "3", "100-110", 2019)
     assert first.doi == "10.1097/brs.0000000000002900" and first.publication_types == ["Journal Article"]
     assert second.authors == ["Lee, Min", "Park, Ji Y"] and second.pmid == "31234568"
+    assert third.authors == ["Kim, S", "Cho, HJ"]  # names two spaces apart
+    # a record naming its own database keeps it: its accession number is no PMID
+    assert (own_database.source, own_database.pmid, own_database.source_id) == ("embase", "", "2031234570")
+    # no identifier: the file and the line of its record number
+    assert anonymous.source_id == f"ovid.txt:{OVID_MEDLINE.splitlines().index('<5>') + 1}"
+    assert parsed.dialect == ""  # the records come from two databases
 
 
 def test_a_header_naming_several_databases_names_none(tmp_path):
     text = OVID_MEDLINE.replace("Database: Ovid MEDLINE(R) ALL <1946 to March 01, 2024>",
                                 "Database: Embase <1974 to 2024>, Ovid MEDLINE(R) ALL <1946 to 2024>")
     first = _read(tmp_path, text).records[0]
-    assert first.pmid == "" and first.source_id == "31234567"
+    assert first.pmid == "" and first.source_id == "31234567" and "DB" not in first.extra["fields"]
 
 
 def test_a_file_ending_mid_line_is_cut_off(tmp_path):
     with pytest.raises(InputError, match="ends in the middle of a line"):
         _read(tmp_path, JOURNALS_AT_OVID.rstrip("\n"))
-    path = tmp_path / "cut.txt"
-    path.write_text(JOURNALS_AT_OVID.rstrip("\n"), encoding="utf-8")
-    kept = load_references(path, allow_truncated=True)
+    kept = _read(tmp_path, JOURNALS_AT_OVID.rstrip("\n"), name="cut.txt", allow_truncated=True)
     assert [r.source_id for r in kept.records] == ["00012345-900000000-99999"]
 
 
-def test_a_value_before_any_field_name_is_an_error_naming_the_line(tmp_path):
-    with pytest.raises(InputError, match=r"line 5: a value before any field name in an Ovid record: 'stray'"):
+def test_a_value_before_any_field_name_is_an_error_naming_the_file_and_line(tmp_path):
+    with pytest.raises(InputError) as err:
         _read(tmp_path, "<1>\nTitle\n  T\n<2>\n  stray\nTitle\n  U\n")
+    assert str(err.value) == (f"{tmp_path / 'ovid.txt'}, line 5: a value before any field name in an Ovid "
+                              "record: 'stray'")
+
+
+def test_another_layout_read_as_ovid_display_says_it_has_no_record(tmp_path):
+    with pytest.raises(InputError) as err:
+        _read(tmp_path, "TY  - JOUR\nTI  - A RIS record\nER  - \n", name="refs.ris", format="ovid_display")
+    assert str(err.value) == f"{tmp_path / 'refs.ris'}: no Ovid records found (no line '<1>' opening a record)"
