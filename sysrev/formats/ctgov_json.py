@@ -66,7 +66,12 @@ def _get(section: dict, *path, default=""):
 
 
 def _text(value) -> str:
-    return clean_text(_MARKDOWN_ESCAPE.sub(r"\1", str(value))) if value not in (None, "") else ""
+    return "" if value is None else clean_text(_MARKDOWN_ESCAPE.sub(r"\1", str(value)))
+
+
+def _list(value) -> list:
+    """A JSON list, or nothing in place of a missing or malformed one."""
+    return value if isinstance(value, list) else []
 
 
 def _term(value) -> str:
@@ -78,8 +83,8 @@ def _term(value) -> str:
 def _names(items, *keys) -> list[str]:
     """Each item's text (an item is a string, or an object whose first filled ``keys`` is taken)."""
     found = []
-    for item in items if isinstance(items, list) else []:
-        value = item if not isinstance(item, dict) else next((item[k] for k in keys if item.get(k)), "")
+    for item in _list(items):
+        value = item if not isinstance(item, dict) else next((item[k] for k in keys if item.get(k)), None)
         if _text(value):
             found.append(_text(value))
     return found
@@ -87,7 +92,7 @@ def _names(items, *keys) -> list[str]:
 
 def _labelled(label: str, value: str) -> str:
     value = value.rstrip(" ;,")
-    return f"{label}: {value}" + ("" if value.endswith((".", "?", "!")) else ".")
+    return f"{label}: {value}" + ("" if value.endswith((".", "?")) else ".")
 
 
 def _screening_text(p: dict, title: str) -> str:
@@ -98,18 +103,17 @@ def _screening_text(p: dict, title: str) -> str:
         ("allocation", _get(info, "allocation")), ("model", _get(info, "interventionModel")),
         ("purpose", _get(info, "primaryPurpose")), ("masking", _get(info, "maskingInfo", "masking"))) if value)
     interventions = [": ".join(x for x in (_term(i.get("type")), _text(i.get("name"))) if x)
-                     for i in _get(p, "armsInterventionsModule", "interventions", default=[]) if isinstance(i, dict)]
-    enrollment = _get(design, "enrollmentInfo", "count")
+                     for i in _list(_get(p, "armsInterventionsModule", "interventions")) if isinstance(i, dict)]
     official = _text(_get(p, "identificationModule", "officialTitle"))
     parts = [
         ("Official title", official if official != title else ""),
-        ("Conditions", "; ".join(_names(_get(p, "conditionsModule", "conditions", default=[])))),
+        ("Conditions", "; ".join(_names(_get(p, "conditionsModule", "conditions")))),
         ("Interventions", "; ".join(i for i in interventions if i)),
-        ("Primary outcomes", "; ".join(_names(_get(p, "outcomesModule", "primaryOutcomes", default=[]), "measure"))),
+        ("Primary outcomes", "; ".join(_names(_get(p, "outcomesModule", "primaryOutcomes"), "measure"))),
         ("Study type", _term(_get(design, "studyType"))),
         ("Design", design_text),
-        ("Phases", ", ".join(_term(v) for v in _get(design, "phases", default=[]) if v)),
-        ("Enrollment", str(enrollment) if enrollment != "" else ""),
+        ("Phases", ", ".join(_term(v) for v in _list(_get(design, "phases")) if v)),
+        ("Enrollment", str(_get(design, "enrollmentInfo", "count"))),
         ("Eligibility criteria", _text(_get(p, "eligibilityModule", "eligibilityCriteria"))),
         ("Status", _term(_get(p, "statusModule", "overallStatus"))),
     ]
@@ -133,7 +137,7 @@ def _to_record(p: dict, *, source, fallback_id):
         "lead_sponsor": _text(_get(p, "sponsorCollaboratorsModule", "leadSponsor", "name")),
         "overall_status": _text(status.get("overallStatus")),
         "start_date": _text(_get(status, "startDateStruct", "date")),
-        "reference_pmids": _names(_get(p, "referencesModule", "references", default=[]), "pmid"),
+        "reference_pmids": _names(_get(p, "referencesModule", "references"), "pmid"),
     }
     return build_record(
         source_id=nct or fallback_id,
@@ -142,8 +146,8 @@ def _to_record(p: dict, *, source, fallback_id):
         abstract=_screening_text(p, title),
         year=year.group(1) if year else None,
         url=url,
-        keywords=(_names(_get(p, "conditionsModule", "conditions", default=[]))
-                  + _names(_get(p, "conditionsModule", "keywords", default=[]))),
+        keywords=(_names(_get(p, "conditionsModule", "conditions"))
+                  + _names(_get(p, "conditionsModule", "keywords"))),
         publication_types=["Trial registration", *([study_type] if study_type else [])],
         extra={"type": "Trial registration", "fields": {k: v for k, v in fields.items() if v}},
     )

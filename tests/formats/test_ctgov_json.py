@@ -22,14 +22,16 @@ STUDY = {
         "sponsorCollaboratorsModule": {"leadSponsor": {"name": "Example University Hospital", "class": "OTHER"}},
         "descriptionModule": {"briefSummary": "Patients with facet pain \\(made up\\) are randomised\\."},
         "conditionsModule": {"conditions": ["Low Back Pain", "Facet Joint Syndrome"], "keywords": ["ultrasound"]},
-        "designModule": {"studyType": "INTERVENTIONAL", "phases": ["PHASE3"],
+        "designModule": {"studyType": "INTERVENTIONAL", "phases": ["PHASE2", "PHASE3"],
                          "designInfo": {"allocation": "RANDOMIZED", "interventionModel": "PARALLEL",
-                                        "maskingInfo": {"masking": "DOUBLE"}},
+                                        "primaryPurpose": "TREATMENT", "maskingInfo": {"masking": "DOUBLE"}},
                          "enrollmentInfo": {"count": 120, "type": "ESTIMATED"}},
         "armsInterventionsModule": {"interventions": [
             {"type": "PROCEDURE", "name": "Ultrasound-guided injection"},
             {"type": "PROCEDURE", "name": "Fluoroscopy-guided injection"}]},
-        "outcomesModule": {"primaryOutcomes": [{"measure": "Pain (NRS)", "timeFrame": "3 months"}]},
+        "outcomesModule": {"primaryOutcomes": [{"measure": "Pain (NRS)", "timeFrame": "3 months"},
+                                               {"timeFrame": "an outcome without its measure"},
+                                               {"measure": "Function (ODI)."}]},
         "eligibilityModule": {
             "eligibilityCriteria": "Inclusion Criteria:\n\n* Adults\n\nExclusion Criteria:\n\n* None"},
         "contactsLocationsModule": {
@@ -58,8 +60,9 @@ def test_a_study_is_read_as_a_registration(tmp_path):
         "abstract": "Patients with facet pain (made up) are randomised. Official title: A Made-up Randomised Trial "
                     "of Ultrasound- versus Fluoroscopy-guided Facet Injection. Conditions: Low Back Pain; Facet "
                     "Joint Syndrome. Interventions: procedure: Ultrasound-guided injection; procedure: "
-                    "Fluoroscopy-guided injection. Primary outcomes: Pain (NRS). Study type: interventional. "
-                    "Design: allocation: randomized; model: parallel; masking: double. Phases: phase 3. "
+                    "Fluoroscopy-guided injection. Primary outcomes: Pain (NRS); Function (ODI). Study type: "
+                    "interventional. Design: allocation: randomized; model: parallel; purpose: treatment; masking: "
+                    "double. Phases: phase 2, phase 3. "
                     "Enrollment: 120. Eligibility criteria: Inclusion Criteria: * Adults Exclusion Criteria: * "
                     "None. Status: active not recruiting.",
         "authors": [], "year": 2019, "journal": "", "journal_abbrev": "", "volume": "", "issue": "", "pages": "",

@@ -72,12 +72,15 @@ Year of Publication
   2019
 Publication Type
   Journal Article.
+MeSH Subject Headings
+  Humans;  *Low Back Pain/dg [Diagnostic Imaging];  Ultrasonography.
 
 <2>
 Unique Identifier
   31234568
 Authors Full Name
-  Lee, Min. Park, Ji Y.
+  Lee, Min. Park, Ji Y. Dupont, J.-P.
+Accession Number
 Title
   A second made-up record.
 Source
@@ -152,13 +155,17 @@ def test_ovid_medline_records_with_the_export_header(tmp_path):
     assert (first.journal, first.volume, first.issue, first.pages, first.year) == (
         "Spine", "44", "3", "100-110", 2019)
     assert first.doi == "10.1097/brs.0000000000002900" and first.publication_types == ["Journal Article"]
-    assert second.authors == ["Lee, Min", "Park, Ji Y"] and second.pmid == "31234568"
+    assert first.keywords == ["Humans", "*Low Back Pain/dg [Diagnostic Imaging]", "Ultrasonography"]
+    # a name's closing full stop goes, an initial's stays; a field without a value is left out
+    assert second.authors == ["Lee, Min", "Park, Ji Y", "Dupont, J.-P."] and second.pmid == "31234568"
+    assert "AN" not in second.extra["fields"]
     assert third.authors == ["Kim, S", "Cho, HJ"]  # names two spaces apart
     # a record naming its own database keeps it: its accession number is no PMID
     assert (own_database.source, own_database.pmid, own_database.source_id) == ("embase", "", "2031234570")
     # no identifier: the file and the line of its record number
     assert anonymous.source_id == f"ovid.txt:{OVID_MEDLINE.splitlines().index('<5>') + 1}"
     assert parsed.dialect == ""  # the records come from two databases
+    assert _read(tmp_path, OVID_MEDLINE.split("<3>")[0], name="medline.txt").dialect == "pubmed"
 
 
 def test_a_header_naming_several_databases_names_none(tmp_path):
@@ -177,9 +184,9 @@ def test_a_file_ending_mid_line_is_cut_off(tmp_path):
 
 def test_a_value_before_any_field_name_is_an_error_naming_the_file_and_line(tmp_path):
     with pytest.raises(InputError) as err:
-        _read(tmp_path, "<1>\nTitle\n  T\n<2>\n  stray\nTitle\n  U\n")
+        _read(tmp_path, f"<1>\nTitle\n  T\n<2>\n  {'stray ' * 10}\nTitle\n  U\n")
     assert str(err.value) == (f"{tmp_path / 'ovid.txt'}, line 5: a value before any field name in an Ovid "
-                              "record: 'stray'")
+                              f"record: {('stray ' * 10)[:40]!r}")
 
 
 def test_another_layout_read_as_ovid_display_says_it_has_no_record(tmp_path):
