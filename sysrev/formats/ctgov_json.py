@@ -19,7 +19,6 @@ A file that ends inside its array (an interrupted download) is read as cut off, 
 
 import json
 import re
-from pathlib import Path
 
 from sysrev.errors import InputError
 from sysrev.formats.csl_json import complete_items, ends_early
@@ -51,9 +50,8 @@ def parse_ctgov_json(text: str, *, path, source) -> ParsedFile:
                                                 for s in studies):
         raise InputError("not ClinicalTrials.gov JSON: expected studies (objects with a 'protocolSection')",
                          path=path)
-    name = Path(str(path)).name
-    records = [_to_record(study["protocolSection"], source=source or "clinicaltrials-gov",
-                          fallback_id=f"{name}:{number}") for number, study in enumerate(studies, start=1)]
+    # a study without its number is named by the loader: the file and the study's place in it
+    records = [_to_record(study["protocolSection"], source=source or "clinicaltrials-gov") for study in studies]
     return ParsedFile(records=records, format="ctgov_json", dialect="clinicaltrials-gov", truncated=truncated)
 
 
@@ -121,7 +119,7 @@ def _screening_text(p: dict, title: str) -> str:
     return " ".join([summary] * bool(summary) + [_labelled(label, value) for label, value in parts if value])
 
 
-def _to_record(p: dict, *, source, fallback_id):
+def _to_record(p: dict, *, source):
     ident = _get(p, "identificationModule", default={})
     nct = _text(ident.get("nctId"))
     title = _text(ident.get("briefTitle")) or _text(ident.get("officialTitle"))
@@ -140,7 +138,7 @@ def _to_record(p: dict, *, source, fallback_id):
         "reference_pmids": _names(_get(p, "referencesModule", "references"), "pmid"),
     }
     return build_record(
-        source_id=nct or fallback_id,
+        source_id=nct,
         source=source,
         title=title,
         abstract=_screening_text(p, title),
