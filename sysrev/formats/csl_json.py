@@ -8,12 +8,12 @@ CSL 1.0 variable list: ``id`` → source_id, ``title``, ``abstract``, ``author``
 are kept in ``extra["fields"]``.
 """
 
-import json
 from pathlib import Path
 
 from sysrev.errors import InputError
 from sysrev.formats.fields import build_record, first
-from sysrev.formats.result import ParsedFile, Truncation
+from sysrev.formats.result import ParsedFile
+from sysrev.formats.truncation import parse_json_or_cut
 
 _MAPPED = {"id", "title", "abstract", "author", "issued", "container-title", "container-title-short",
            "journalAbbreviation", "volume", "issue", "page", "DOI", "PMID", "PMCID", "ISSN", "language", "keyword",
@@ -22,14 +22,7 @@ _MAPPED = {"id", "title", "abstract", "author", "issued", "container-title", "co
 
 def parse_csl_json(text: str, *, path="file", source="") -> ParsedFile:
     """Read CSL-JSON ``text`` into Records; malformed JSON is an InputError naming line and column."""
-    truncated = None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        if not ends_early(text, exc):
-            raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", path=path,
-                             line=exc.lineno) from None
-        data, truncated = complete_items(text)
+    data, truncated = parse_json_or_cut(text, path=path)
     items = data.get("items") if isinstance(data, dict) else data
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise InputError("not CSL-JSON: expected an array of items (objects with 'title', 'author', …)", path=path)
@@ -39,38 +32,6 @@ def parse_csl_json(text: str, *, path="file", source="") -> ParsedFile:
     records = [_to_record(item, source=source, fallback_id=f"{name}:{number}")
                for number, item in enumerate(items, start=1)]
     return ParsedFile(records=records, format="csl_json", truncated=truncated)
-
-
-def ends_early(text: str, exc: json.JSONDecodeError) -> bool:
-    """Whether the JSON error is the document stopping before its end (a cut), not a mistake inside it: a
-    string still open at the end, or the parser wanting more exactly where the text runs out."""
-    if exc.msg.startswith("Unterminated string"):
-        return True
-    rest = text[exc.pos:]
-    return not rest.strip() or ("escape" in exc.msg and "\n" not in rest and len(rest) <= 6)
-
-
-def complete_items(text: str) -> tuple[list, Truncation]:
-    """The items of a cut-off array that are complete, and the cut at the item after them."""
-    decoder, items = json.JSONDecoder(), []
-    start = len(text) - len(text.lstrip())
-    if not text.startswith("[", start):  # an {"items": […]} object cut off: no item can be trusted
-        return [], Truncation(line=1, what="the JSON document ends before it is complete")
-    pos = start + 1
-    while True:
-        pos = len(text) - len(text[pos:].lstrip())
-        try:
-            item, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError:
-            line = text.count("\n", 0, pos) + 1
-            if not text[pos:].strip():  # the cut fell after a complete item
-                return items, Truncation(line=line, what="the JSON array ends before its closing ']', after a "
-                                                         "complete item", records=0)
-            return items, Truncation(line=line, what="the last item of the JSON array is cut off (the document "
-                                                     "ends before its closing ']')")
-        items.append(item)
-        after = text[end:].lstrip()
-        pos = len(text) - len(after) + (1 if after.startswith(",") else 0)
 
 
 def _text(value) -> str:

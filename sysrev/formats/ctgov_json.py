@@ -17,13 +17,12 @@ default text format (``\\*``, ``\\>``) are removed.
 A file that ends inside its array (an interrupted download) is read as cut off, like CSL-JSON.
 """
 
-import json
 import re
 
 from sysrev.errors import InputError
-from sysrev.formats.csl_json import complete_items, ends_early
 from sysrev.formats.fields import build_record
 from sysrev.formats.result import ParsedFile
+from sysrev.formats.truncation import parse_json_or_cut
 from sysrev.normalise import clean_text
 
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~|])")
@@ -37,14 +36,7 @@ def is_ctgov_json(head: str) -> bool:
 
 def parse_ctgov_json(text: str, *, path, source) -> ParsedFile:
     """Read ClinicalTrials.gov JSON into Records, one per study."""
-    truncated = None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        if not ends_early(text, exc):
-            raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", path=path,
-                             line=exc.lineno) from None
-        data, truncated = complete_items(text)
+    data, truncated = parse_json_or_cut(text, path=path)
     studies = data.get("studies", [data] if "protocolSection" in data else None) if isinstance(data, dict) else data
     if not isinstance(studies, list) or not all(isinstance(s, dict) and isinstance(s.get("protocolSection"), dict)
                                                 for s in studies):

@@ -14,6 +14,7 @@ This module holds what several readers share; each reader applies the rules of i
 cut as :class:`sysrev.formats.result.Truncation`.
 """
 
+import json
 from dataclasses import dataclass
 from xml.parsers import expat
 
@@ -120,6 +121,51 @@ def parse_xml_or_cut(data: bytes, *, path, record: str, document_end: str):
     if not cut.complete:
         return None, {}, truncated
     return (*parse_xml(cut.complete, path=path, line_of=(record,)), truncated)
+
+
+def parse_json_or_cut(text: str, *, path):
+    """``(data, truncation)`` of a JSON export: the whole document, or for an array cut off before its end the
+    items complete before the cut and where the cut is; JSON broken anywhere else is an InputError naming the
+    line and column."""
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        if not _ends_early(text, exc):
+            raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", path=path,
+                             line=exc.lineno) from None
+        return _complete_items(text)
+
+
+def _ends_early(text: str, exc: json.JSONDecodeError) -> bool:
+    """Whether the JSON error is the document stopping before its end (a cut), not a mistake inside it: a
+    string still open at the end, or the parser wanting more exactly where the text runs out."""
+    if exc.msg.startswith("Unterminated string"):
+        return True
+    rest = text[exc.pos:]
+    return not rest.strip() or ("escape" in exc.msg and "\n" not in rest and len(rest) <= 6)
+
+
+def _complete_items(text: str) -> tuple[list, Truncation]:
+    """The items of a cut-off array that are complete, and the cut at the item after them."""
+    decoder, items = json.JSONDecoder(), []
+    start = len(text) - len(text.lstrip())
+    if not text.startswith("[", start):  # an {"items": […]} object cut off: no item can be trusted
+        return [], Truncation(line=1, what="the JSON document ends before it is complete")
+    pos = start + 1
+    while True:
+        pos = len(text) - len(text[pos:].lstrip())
+        try:
+            item, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            line = text.count("\n", 0, pos) + 1
+            if not text[pos:].strip():  # the cut fell after a complete item
+                return items, Truncation(line=line, what="the JSON array ends before its closing ']', after a "
+                                                         "complete item", records=0)
+            return items, Truncation(line=line, what="the last item of the JSON array is cut off (the document "
+                                                     "ends before its closing ']')")
+        items.append(item)
+        after = text[end:].lstrip()
+        pos = len(text) - len(after) + (1 if after.startswith(",") else 0)
 
 
 def csv_cut(text: str, dialect, columns: int, last_row: tuple[int, int], short_rows: int) -> Truncation | None:
