@@ -37,7 +37,7 @@ def is_ctgov_json(head: str) -> bool:
 def parse_ctgov_json(text: str, *, path, source) -> ParsedFile:
     """Read ClinicalTrials.gov JSON into Records, one per study."""
     data, truncated = parse_json_or_cut(text, path=path)
-    studies = data.get("studies", [data] if "protocolSection" in data else None) if isinstance(data, dict) else data
+    studies = data.get("studies", [data]) if isinstance(data, dict) else data
     if not isinstance(studies, list) or not all(isinstance(s, dict) and isinstance(s.get("protocolSection"), dict)
                                                 for s in studies):
         raise InputError("not ClinicalTrials.gov JSON: expected studies (objects with a 'protocolSection')",

@@ -18,7 +18,7 @@ STUDY = {
             "officialTitle": "A Made-up Randomised Trial of Ultrasound- versus Fluoroscopy-guided Facet Injection",
             "acronym": "FACET"},
         "statusModule": {"overallStatus": "ACTIVE_NOT_RECRUITING", "startDateStruct": {"date": "2019-04"},
-                         "studyFirstSubmitDate": "2019-03-01", "studyFirstPostDateStruct": {"date": "2019-03-05"}},
+                         "studyFirstSubmitDate": "2018-12-20", "studyFirstPostDateStruct": {"date": "2019-01-03"}},
         "sponsorCollaboratorsModule": {"leadSponsor": {"name": "Example University Hospital", "class": "OTHER"}},
         "descriptionModule": {"briefSummary": "Patients with facet pain \\(made up\\) are randomised\\."},
         "conditionsModule": {"conditions": ["Low Back Pain", "Facet Joint Syndrome"], "keywords": ["ultrasound"]},
@@ -65,7 +65,8 @@ def test_a_study_is_read_as_a_registration(tmp_path):
                     "double. Phases: phase 2, phase 3. "
                     "Enrollment: 120. Eligibility criteria: Inclusion Criteria: * Adults Exclusion Criteria: * "
                     "None. Status: active not recruiting.",
-        "authors": [], "year": 2019, "journal": "", "journal_abbrev": "", "volume": "", "issue": "", "pages": "",
+        "year": 2018,  # the year it was registered, not the year it was first posted
+        "authors": [], "journal": "", "journal_abbrev": "", "volume": "", "issue": "", "pages": "",
         "doi": "", "pmid": "", "pmcid": "", "issn": "", "language": "",
         "publication_types": ["Trial registration", "interventional"],
         "keywords": ["Low Back Pain", "Facet Joint Syndrome", "ultrasound"],
