@@ -36,8 +36,8 @@ class DecodedText:
 
 
 def decode_bytes(data: bytes, *, name: str = "file") -> DecodedText:
-    """Decode ``data``: a BOM decides; else UTF-8 (a few bytes that are not UTF-8 read as cp1252); else cp1252
-    (then Latin-1) with a warning.
+    """Decode ``data``: a BOM decides; else UTF-8 (a few bytes that are not UTF-8 read as cp1252); else the
+    encoding the file names (JabRef's ``% Encoding:`` line); else cp1252 (then Latin-1) with a warning.
 
     The BOM is removed, so readers never see U+FEFF before the first tag. A file whose lines end with CR
     alone (classic Mac OS, some Mac reference managers) gets LF line ends; line ends doubled to CR CR LF are
@@ -79,6 +79,12 @@ def _decode(data: bytes, name: str) -> DecodedText:
                 pass  # other bytes are not UTF-8 either: an older encoding, not a cut
         line = data.count(b"\n", 0, exc.start) + 1
         first_bad = f"byte 0x{data[exc.start]:02x} on line {line}"
+    declared = _declared_encoding(data)
+    if declared:
+        try:
+            return DecodedText(data.decode(declared), declared)
+        except UnicodeDecodeError:
+            pass  # the file is not in the encoding it names: the guesses below decide, with their warning
     mixed = _mostly_utf8(data)
     if mixed:
         return DecodedText(mixed[0], "utf-8", [
@@ -93,6 +99,22 @@ def _decode(data: bytes, name: str) -> DecodedText:
                    "export) - check accented characters in the imported records")
         return DecodedText(text, encoding, [warning])
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+
+
+# JabRef's first line names the encoding it saved a BibTeX file in ("% Encoding: windows-1252").
+_ENCODING_LINE = re.compile(rb"\A%[ \t]*Encoding:[ \t]*([A-Za-z0-9_.:-]{2,40})[ \t]*\r?\n")
+
+
+def _declared_encoding(data: bytes) -> str:
+    """The encoding a file that is not UTF-8 says it is in (JabRef's ``% Encoding:`` line), when Python knows
+    it; else ``""``."""
+    found = _ENCODING_LINE.match(data)
+    if not found:
+        return ""
+    try:
+        return codecs.lookup(found.group(1).decode("ascii")).name
+    except LookupError:
+        return ""
 
 
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")

@@ -1007,3 +1007,17 @@ def test_openalex_flattened_csv_columns_and_inverted_index_abstract(tmp_path):
     assert (record.journal, record.volume, record.issue, record.pages) == ("Pain Medicine", "20", "3", "301-309")
     assert (record.doi, record.pmid) == ("10.1000/x1", "31234567")
     assert record.abstract == "Made-up abstract one abstract two."
+
+
+def test_bibtex_in_the_encoding_its_jabref_header_names(tmp_path):
+    # JabRef's first line names the encoding it saved the file in. Read as the cp1252 guess for files that are
+    # not UTF-8, a Central European file turned "Łukasz" into "£ukasz", with a warning to check the accents.
+    text = "% Encoding: ISO-8859-2\n\n@article{w1,\n  author = {Wójcik, Łukasz},\n  title = {Ból krzyża}\n}\n"
+    parsed = load_references(_write(tmp_path, "latin2.bib", text, encoding="iso-8859-2"))
+    assert (parsed.records[0].authors, parsed.records[0].title) == (["Wójcik, Łukasz"], "Ból krzyża")
+    assert not [w for w in parsed.warnings if "UTF-8" in w]
+    # a header that names the wrong encoding is not trusted: the usual guess, with its warning
+    cp1252_text = text.replace("ISO-8859-2", "UTF-8").replace("Ł", "L").replace("ż", "z")
+    wrong = load_references(_write(tmp_path, "wrong.bib", cp1252_text, encoding="cp1252"))
+    assert wrong.records[0].authors == ["Wójcik, Lukasz"]
+    assert any("not valid UTF-8" in w and "cp1252" in w for w in wrong.warnings)
