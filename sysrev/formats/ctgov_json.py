@@ -10,7 +10,7 @@ registration, not an article, as for the CSV download and the ICTRP's XML). A re
 the screening text is the brief summary followed by the fields a screener judges a trial by, each under its
 name (official title, conditions, interventions, primary outcomes, study type, design, phases, enrollment,
 eligibility criteria, status). The sponsor, the other identifiers of the trial (EudraCT, ISRCTN … numbers),
-the PMIDs of its publications and the study's URL are kept in ``extra["fields"]``; the contacts' and
+the PMIDs of its publications are kept in ``extra["fields"]``, its page is the record's URL; the contacts' and
 officials' names, e-mail addresses and telephone numbers are not kept. The Markdown escapes of the API's
 default text format (``\\*``, ``\\>``) are removed.
 
@@ -47,12 +47,12 @@ def parse_ctgov_json(text: str, *, path, source) -> ParsedFile:
     return ParsedFile(records=records, format="ctgov_json", dialect="clinicaltrials-gov", truncated=truncated)
 
 
-def _get(section: dict, *path, default=""):
-    """The value at ``path`` inside nested objects, or ``default`` where any step is missing."""
+def _get(section: dict, *path):
+    """The value at ``path`` inside nested objects, or ``""`` where any step is missing."""
     value = section
     for step in path:
         value = value.get(step) if isinstance(value, dict) else None
-    return default if value is None else value
+    return "" if value is None else value
 
 
 def _text(value) -> str:
@@ -62,6 +62,11 @@ def _text(value) -> str:
 def _list(value) -> list:
     """A JSON list, or nothing in place of a missing or malformed one."""
     return value if isinstance(value, list) else []
+
+
+def _object(value) -> dict:
+    """A JSON object, or nothing in place of a missing or malformed one."""
+    return value if isinstance(value, dict) else {}
 
 
 def _term(value) -> str:
@@ -112,10 +117,10 @@ def _screening_text(p: dict, title: str) -> str:
 
 
 def _to_record(p: dict, *, source):
-    ident = _get(p, "identificationModule", default={})
+    ident = _object(p.get("identificationModule"))
     nct = _text(ident.get("nctId"))
     title = _text(ident.get("briefTitle")) or _text(ident.get("officialTitle"))
-    status = _get(p, "statusModule", default={})
+    status = _object(p.get("statusModule"))
     year = _YEAR.match(_text(status.get("studyFirstSubmitDate")) or _text(_get(status, "studyFirstPostDateStruct",
                                                                               "date")))
     study_type = _term(_get(p, "designModule", "studyType"))

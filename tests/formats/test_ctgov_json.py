@@ -88,8 +88,12 @@ def test_a_sparse_study_falls_back_field_by_field(tmp_path):
                              "conditionsModule": {"conditions": ["Pain;", ""]}}},
         # no identification or status module at all (the API leaves out what a study lacks)
         {"protocolSection": {"descriptionModule": {"briefSummary": "A summary"}}},
+        # modules of the wrong JSON type (a damaged or hand-edited file): read as missing, no crash
+        {"protocolSection": {"identificationModule": ["NCT1"], "statusModule": "x", "designModule": [1],
+                             "armsInterventionsModule": {"interventions": ["x"]}, "conditionsModule": 3}},
     ]
-    first, second = load_references(_write(tmp_path, sparse, name="sparse.json")).records
+    first, second, third = load_references(_write(tmp_path, sparse, name="sparse.json")).records
+    assert (third.source_id, third.title, third.abstract, third.keywords) == ("sparse.json:3", "", "", [])
     assert (first.title, first.year, first.source_id) == ("Official only", 2018, "NCT09000010")
     # the official title is not repeated; a question keeps its mark; a list separator at the end goes
     assert first.abstract == "Conditions: Pain. Primary outcomes: Does pain fall?"
