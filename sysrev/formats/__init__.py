@@ -13,6 +13,7 @@ two records in one export are not necessarily the same (dedup decides that later
 """
 
 import hashlib
+import importlib
 from pathlib import Path
 
 from sysrev.errors import InputError
@@ -55,7 +56,7 @@ def load_references(path, *, source=None, format=None, allow_truncated=False) ->
     if workbook:  # Embase's and Web of Science's "Excel" exports: the sheet is read as their CSV
         if format not in (None, "csv"):
             raise InputError(f"this is an Excel workbook ({workbook}), not {format}", path=path)
-        parsed = _READERS["csv"](workbook_as_csv(data, workbook, path=path), path=path, source=source)
+        parsed = _reader("csv")(workbook_as_csv(data, workbook, path=path), path=path, source=source)
         parsed.format, parsed.encoding = workbook, ""  # a workbook's text has no encoding to report
         return _finished(parsed, data, path, source, allow_truncated)
     refuse_binary(data, path)
@@ -66,7 +67,7 @@ def load_references(path, *, source=None, format=None, allow_truncated=False) ->
     if kind in ("endnote_xml", "pubmed_xml", "ictrp_xml"):
         parsed = _read_xml(kind, data, path, source)  # XML readers honour the file's declared encoding
     else:
-        parsed = _READERS[kind](decoded.text, path=path, source=source)
+        parsed = _reader(kind)(decoded.text, path=path, source=source)
         parsed.encoding = decoded.encoding
         parsed.warnings = decoded.warnings + parsed.warnings
         if decoded.cut_mid_character and parsed.truncated is None and parsed.records:
@@ -151,69 +152,19 @@ def _read_xml(kind, data, path, source) -> ParsedFile:
 _PUBMED_RECORDS = ("PubmedArticle", "PubmedBookArticle")
 
 
-def _read_ris(text, **kw):
-    from sysrev.formats.ris import parse_ris
-
-    return parse_ris(text, **kw)
-
-
-def _read_nbib(text, **kw):
-    from sysrev.formats.nbib import parse_nbib
-
-    return parse_nbib(text, **kw)
+# Format → (module, function) of its reader, imported on first use: `sysrev --help` and the commands that
+# read one format load no other reader's libraries (bibtexparser, Biopython …).
+_READERS = {"ris": ("ris", "parse_ris"), "nbib": ("nbib", "parse_nbib"), "bibtex": ("bibtex", "parse_bibtex"),
+            "wos": ("wos", "parse_wos"), "endnote_tagged": ("endnote_tagged", "parse_endnote_tagged"),
+            "csl_json": ("csl_json", "parse_csl_json"), "proquest_text": ("proquest_text", "parse_proquest_text"),
+            "ovid_display": ("ovid_display", "parse_ovid_display"), "ctgov_json": ("ctgov_json", "parse_ctgov_json"),
+            "csv": ("csv_export", "parse_csv")}
 
 
-def _read_bibtex(text, **kw):
-    from sysrev.formats.bibtex import parse_bibtex
-
-    return parse_bibtex(text, **kw)
-
-
-def _read_wos(text, **kw):
-    from sysrev.formats.wos import parse_wos
-
-    return parse_wos(text, **kw)
-
-
-def _read_endnote_tagged(text, **kw):
-    from sysrev.formats.endnote_tagged import parse_endnote_tagged
-
-    return parse_endnote_tagged(text, **kw)
-
-
-def _read_csl_json(text, **kw):
-    from sysrev.formats.csl_json import parse_csl_json
-
-    return parse_csl_json(text, **kw)
-
-
-def _read_proquest_text(text, **kw):
-    from sysrev.formats.proquest_text import parse_proquest_text
-
-    return parse_proquest_text(text, **kw)
-
-
-def _read_ctgov_json(text, **kw):
-    from sysrev.formats.ctgov_json import parse_ctgov_json
-
-    return parse_ctgov_json(text, **kw)
-
-
-def _read_ovid_display(text, **kw):
-    from sysrev.formats.ovid_display import parse_ovid_display
-
-    return parse_ovid_display(text, **kw)
-
-
-def _read_csv(text, **kw):
-    from sysrev.formats.csv_export import parse_csv
-
-    return parse_csv(text, **kw)
-
-
-_READERS = {"ris": _read_ris, "nbib": _read_nbib, "bibtex": _read_bibtex, "wos": _read_wos,
-            "endnote_tagged": _read_endnote_tagged, "csl_json": _read_csl_json, "proquest_text": _read_proquest_text,
-            "ovid_display": _read_ovid_display, "ctgov_json": _read_ctgov_json, "csv": _read_csv}
+def _reader(kind: str):
+    """The text reader of format ``kind`` (a key of :data:`_READERS`)."""
+    module, function = _READERS[kind]
+    return getattr(importlib.import_module(f"sysrev.formats.{module}"), function)
 
 
 def make_source_ids_unique(records) -> list:
