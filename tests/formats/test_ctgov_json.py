@@ -135,7 +135,9 @@ def test_a_study_without_its_protocol_section_is_an_error(tmp_path):
 
 def test_broken_json_is_an_error_naming_the_line_and_column(tmp_path):
     path = tmp_path / "broken.json"
-    path.write_text('[\n{"protocolSection": {"identificationModule": {"nctId": "NCT1"}}},,\n{}]\n', encoding="utf-8")
+    second_line = '{"protocolSection": {"identificationModule": {"nctId": "NCT1"}}},,'
+    path.write_text(f"[\n{second_line}\n{{}}]\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         load_references(path)
-    assert str(err.value) == f"{path}, line 2: not valid JSON: Expecting value (column 66)"
+    column = second_line.index(",,") + 2  # the second comma, counted from 1
+    assert str(err.value) == f"{path}, line 2: not valid JSON: Expecting value (column {column})"
