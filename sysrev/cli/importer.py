@@ -100,6 +100,23 @@ def _read(path: Path, source, format_name, allow_truncated=False):
     return load_references(path, source=source, format=format_name, allow_truncated=allow_truncated)
 
 
+def _missing_fields(records) -> str:
+    """How many records lack a title, abstract, year or DOI. Trial registrations have no DOI by nature, so
+    they are left out of the DOI count (and the count says how many were left out)."""
+    from sysrev.dedup.keys import is_trial_registration
+
+    counts = [f"{label} {sum(1 for r in records if not getattr(r, attr))}"
+              for label, attr in (("title", "title"), ("abstract", "abstract"), ("year", "year"))]
+    registrations = sum(1 for r in records if is_trial_registration(r))
+    doi = sum(1 for r in records if not r.doi and not is_trial_registration(r))
+    if registrations == len(records) and records:
+        counts.append("DOI - (trial registrations have none)")
+    else:
+        counts.append(f"DOI {doi}" + (f" (of {len(records) - registrations}; trial registrations have none)"
+                                      if registrations else ""))
+    return ", ".join(counts)
+
+
 def _print_summary(described, records, warnings, folder: Path, strategy_name) -> None:
     for file in described:
         dialect = f", {file['dialect']}" if file["dialect"] else ""
@@ -113,9 +130,7 @@ def _print_summary(described, records, warnings, folder: Path, strategy_name) ->
                     for r in records)
     for type_name, count in types.most_common():
         click.echo(f"  {count:6d}  {type_name}")
-    missing = {label: sum(1 for r in records if not getattr(r, attr))
-               for label, attr in (("title", "title"), ("abstract", "abstract"), ("year", "year"), ("DOI", "doi"))}
-    click.echo("Missing: " + ", ".join(f"{label} {n}" for label, n in missing.items()))
+    click.echo("Missing: " + _missing_fields(records))
     if strategy_name:
         click.echo(f"Strategy: searches/{strategy_name}.toml (its query is stored in the manifest)")
     if warnings:

@@ -437,6 +437,18 @@ def _part_number(title_lower: str) -> str:
     return str(total)
 
 
+def _is_registration(types: str, journal_text: str) -> bool:
+    return bool(_REGISTRY_VENUE.search(journal_text)) or "trial registration" in types or "trial registry" in types
+
+
+def is_trial_registration(record: Record) -> bool:
+    """Whether ``record`` is a trial register entry (a register as its venue, or typed as a registration): the
+    rule dedup uses to keep registrations apart from articles, also used where a registration's lack of a DOI
+    is expected rather than a gap."""
+    types = " ".join(str(t) for t in record.publication_types or []).lower()
+    return _is_registration(types, fold(" ".join((record.journal or "", record.journal_abbrev or ""))))
+
+
 def _kinds(title_lower: str, record: Record, journal_text: str) -> set:
     kinds = set()
     types = " ".join(str(t) for t in record.publication_types or []).lower()
@@ -456,7 +468,7 @@ def _kinds(title_lower: str, record: Record, journal_text: str) -> set:
         kinds.add("protocol")
     if _PREPRINT_VENUE.search(journal_text) or "preprint" in types:
         kinds.add("preprint")  # a preprint server's DOI alone does not make a record a preprint (see compare)
-    if _REGISTRY_VENUE.search(journal_text) or "trial registration" in types or "trial registry" in types:
+    if _is_registration(types, journal_text):
         kinds.add("registration")
     if (_THESIS.search(journal_text) or "thesis" in types or "dissertation" in types
             or entry_type in {"phdthesis", "mastersthesis", "thesis"}):

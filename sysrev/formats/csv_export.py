@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sysrev.errors import InputError
 from sysrev.formats.fields import (
+    TRIAL_REGISTRATION,
     build_record,
     doi_from,
     first,
@@ -425,6 +426,7 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
         source_id = normalise_pmid(source_id) or source_id
     abstract = get("abstract") or _inverted_index_text(
         next((v for k, v in extra_fields.items() if _key(k) == "abstractinvertedindex"), ""))
+    registration = dialect == "clinicaltrials-gov"  # typed as the register's other readers type their records
     urls = get("url").split()[:1]  # Rayyan appends RIS debris ("…&from=export     U2  - L123") after the URL
     return build_record(
         source_id=source_id or scopus_eid(urls) or fallback_id,
@@ -445,9 +447,9 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
         pmcid=get("pmcid"),
         issn=get("issn"),
         language=get("language"),
-        publication_types=(["Trial registration"] if dialect == "clinicaltrials-gov" else [])
-        + _split_keywords(get("publication_types")),
+        publication_types=([TRIAL_REGISTRATION] if registration else []) + _split_keywords(get("publication_types")),
         keywords=_split_keywords(get("keywords")) + _split_keywords(get("index_keywords")),
         url=first(urls),
-        extra={"type": get("publication_types"), "article_number": article_number, "fields": extra_fields},
+        extra={"type": TRIAL_REGISTRATION if registration else get("publication_types"),
+               "article_number": article_number, "fields": extra_fields},
     )

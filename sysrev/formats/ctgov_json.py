@@ -20,7 +20,7 @@ A file that ends inside its array (an interrupted download) is read as cut off, 
 import re
 
 from sysrev.errors import InputError
-from sysrev.formats.fields import build_record
+from sysrev.formats.fields import TRIAL_REGISTRATION, build_record
 from sysrev.formats.result import ParsedFile
 from sysrev.formats.truncation import parse_json_or_cut
 from sysrev.normalise import clean_text
@@ -143,6 +143,6 @@ def _to_record(p: dict, *, source):
         url=url,
         keywords=(_names(_get(p, "conditionsModule", "conditions"))
                   + _names(_get(p, "conditionsModule", "keywords"))),
-        publication_types=["Trial registration", *([study_type] if study_type else [])],
-        extra={"type": "Trial registration", "fields": {k: v for k, v in fields.items() if v}},
+        publication_types=[TRIAL_REGISTRATION, *([study_type] if study_type else [])],
+        extra={"type": TRIAL_REGISTRATION, "fields": {k: v for k, v in fields.items() if v}},
     )

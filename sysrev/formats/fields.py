@@ -25,6 +25,9 @@ from sysrev.records import Record
 # EBSCO (CINAHL, MEDLINE via EBSCOhost) writes the PMID with NLM's prefix: "PMID: NLM30512345".
 _PMID_IN_TEXT = re.compile(r"\bPMID\s*[:=]?\s*(?:NLM)?(\d{1,9})\b", re.IGNORECASE)
 _PMCID_IN_TEXT = re.compile(r"\bPMC\s?\d{3,9}\b", re.IGNORECASE)
+# The type every reader of a trial register's export gives its records (first publication type and the type the
+# import summary counts), so dedup's rule for registrations and the summary see them alike.
+TRIAL_REGISTRATION = "Trial registration"
 _MAX_PAGES_LENGTH = 30
 _EID = re.compile(r"\beid=(2-s2\.0-\d+)")
 

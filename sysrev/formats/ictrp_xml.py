@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from sysrev.errors import InputError
-from sysrev.formats.fields import build_record
+from sysrev.formats.fields import TRIAL_REGISTRATION, build_record
 from sysrev.formats.result import ParsedFile
 from sysrev.formats.truncation import parse_xml_or_cut
 from sysrev.normalise import clean_text, strip_markup
@@ -83,7 +83,7 @@ def _to_record(trial, *, source, fallback_id):
         year=year.group(1) if year else None,
         url=fields.get("web_address", ""),
         keywords=[c.strip() for c in re.split(r"[;\n]", fields.get("Condition", "")) if c.strip()],
-        publication_types=["Trial registration", *([fields["Study_type"]] if fields.get("Study_type") else [])],
-        extra={"type": "Trial registration",
+        publication_types=[TRIAL_REGISTRATION, *([fields["Study_type"]] if fields.get("Study_type") else [])],
+        extra={"type": TRIAL_REGISTRATION,
                "fields": {tag: value for tag, value in fields.items() if tag not in _MAPPED}},
     )

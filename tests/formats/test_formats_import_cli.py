@@ -170,3 +170,18 @@ def test_without_files_the_strategy_file_is_imported(tmp_path, own_fixtures):
     assert missing.exit_code == 2 and "searches/embase.toml" in missing.output
     no_source = runner.invoke(cli, ["import", "--project", str(project)])
     assert no_source.exit_code == 2 and "give the file(s) to import" in no_source.output
+
+
+def test_registrations_are_not_counted_as_missing_a_doi(tmp_path, own_fixtures):
+    """A trial registration never has a DOI: the summary's DOI count covers the other records only."""
+    formats = own_fixtures / "formats"
+    result = CliRunner().invoke(cli, ["import", str(formats / "clinicaltrials_layout.csv"),
+                                      str(formats / "bom_crlf_multiline.ris"), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.output.splitlines() if line.startswith("Missing: ")]
+    assert line.endswith("DOI 1 (of 2; trial registrations have none)"), line
+    plain = CliRunner().invoke(cli, ["import", str(formats / "bom_crlf_multiline.ris"), "--dry-run"])
+    assert "Missing: title 0, abstract 1, year 0, DOI 1\n" in plain.output, plain.output
+    only = CliRunner().invoke(cli, ["import", str(formats / "clinicaltrials_layout.csv"), "--dry-run"])
+    assert "DOI - (trial registrations have none)" in only.output, only.output
+    assert "2  Trial registration" in only.output, only.output  # typed as the JSON and ICTRP readers type them
