@@ -1,12 +1,13 @@
 """Candidate pairs: only records that share a blocking key are compared, so the cost grows almost linearly.
 
 Several independent keys catch duplicates that differ in different fields: shared identifiers (DOI, PMID,
-PMCID), the start of the title, the end of the title (a prefix such as "Erratum:" or a typo in the first
-words), the title's longest words (reordered words), and two locators without the title (first author + year
-+ first page; volume + first page). A key shared by very many records (a common title opening) is not
-compared all-pairs: its records are sorted by title and each is compared with its nearest neighbours only
-(sorted-neighbourhood), which bounds the work per key; the exact normalised title is a key of its own, so
-records with one common title are still compared even when that title's opening forms a large block.
+PMCID), the start of the title, the end of the title (a prefix such as "Erratum:" or a typo in the first words),
+the title's longest words (reordered words), two locators without the title (first author + year + first page;
+volume + first page), and the trial registration numbers a record states (to link a trial's registrations and
+reports as related). A key shared by very many records (a common title opening) is not compared all-pairs: its
+records are sorted by title and each is compared with its nearest neighbours only (sorted-neighbourhood), which
+bounds the work per key; the exact normalised title is a key of its own, so records with one common title are
+still compared even when that title's opening forms a large block.
 """
 
 from collections import defaultdict
@@ -32,6 +33,9 @@ def blocking_keys(k: Keys) -> list[tuple]:
         out.append(("pmcid", k.pmcid))
     if k.trial_id:  # one trial from two exports, its public title in one and its scientific title in the other
         out.append(("trial", k.trial_id))
+    # A registration and a report of its trial, or two registers' entries of one trial: linked as related.
+    out.extend(("trial-ref", ref) for ref in sorted(k.trial_refs))
+    out.extend(("pmid", pmid) for pmid in sorted(k.listed_pmids))
     if k.title_informative:
         squeezed = k.title.replace(" ", "")
         out.append(("t-full", squeezed))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from sysrev.dedup.trial_refs import listed_pmids, trial_refs
 from sysrev.normalise import expand_pages, normalise_doi, normalise_pmcid, normalise_pmid, strip_markup
 from sysrev.records import Record
 
@@ -195,6 +196,8 @@ class Keys:
     pmcid: str = ""
     trial_id: str = ""       # a registration's number in its register ("NCT01234567"), for registrations only
     trial_register: str = ""  # the register that number belongs to ("NCT"): numbers compare within one register
+    trial_refs: frozenset = frozenset()  # every registration number the record states (trial_refs.py)
+    listed_pmids: frozenset = frozenset()  # a registration's list of its trial's publications (PMIDs)
     first_author: str = ""       # family name of the first author, letters only
     first_author_tokens: frozenset = frozenset()  # name words (≥ 3 letters) of the first author
     # those of them in the family-name part (before the comma; every word when no comma tells the order)
@@ -543,6 +546,8 @@ def record_keys(record: Record) -> Keys:
     keys.kinds = frozenset(_kinds(title_lower, record, journal_text))
     if "registration" in keys.kinds:
         keys.trial_register, keys.trial_id = trial_number(record.source_id)
+        keys.listed_pmids = listed_pmids(record)
+    keys.trial_refs = trial_refs(record, registration="registration" in keys.kinds)
     keys.preprint_doi = bool(_PREPRINT_DOI.match(keys.doi))
     cochrane = _COCHRANE_DOI.match(keys.doi)
     if cochrane:

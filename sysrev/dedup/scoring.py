@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from sysrev.dedup.contrast import contrasting
 from sysrev.dedup.keys import Keys
+from sysrev.dedup.trial_refs import display
 from sysrev.dedup.vetoes import ONLINE_FIRST_PAGE, located_together, locator_veto, page_veto
 
 DUPLICATE, UNCERTAIN, RELATED, DISTINCT = "duplicate", "uncertain", "related", "distinct"
@@ -299,7 +300,22 @@ def unshifted(x: Keys, y: Keys) -> Keys:
 
 
 def compare(a: Keys, b: Keys) -> Verdict:
-    """The verdict on records ``a`` and ``b`` (symmetric)."""
+    """The verdict on records ``a`` and ``b`` (symmetric).
+
+    Two records the rules tell apart but that name one trial registration (a registration and an article
+    reporting the trial, two registers' entries of one trial, two reports of one trial) are linked as related:
+    one study, several records, for the team to collate."""
+    verdict = _compare(a, b)
+    if verdict.kind == DISTINCT:
+        shared = sorted(a.trial_refs & b.trial_refs)
+        if shared:
+            return Verdict(RELATED, 0.0, f"both name trial {display(shared[0])} ({verdict.reason})")
+        if (a.pmid and a.pmid in b.listed_pmids) or (b.pmid and b.pmid in a.listed_pmids):
+            return Verdict(RELATED, 0.0, f"the registration lists this publication ({verdict.reason})")
+    return verdict
+
+
+def _compare(a: Keys, b: Keys) -> Verdict:
     a, b = unshifted(a, b), unshifted(b, a)
     title, ratio = title_band(a, b)
     ids = _identifiers(a, b)

@@ -21,6 +21,7 @@ from sysrev.living.studies import (
     read_exemptions,
     read_study_table,
     rob_pairs,
+    same_trial_hints,
 )
 
 
@@ -67,8 +68,24 @@ def pending_report(project, specs=None) -> PendingReport:
     extracted = {(row.study, row.outcome) for row in load_extraction(project)}
     complete, started = rob_pairs(project)
     pending, exempted = find_pending(included, outcomes, extracted, complete, started,
-                                     read_exemptions(project, set(outcomes)))
+                                     read_exemptions(project, set(outcomes)),
+                                     _same_trial_hints(project, table, included.unassigned))
     return PendingReport([s.label for s in included.studies], pending, exempted, included.unlinked, notes)
+
+
+def _same_trial_hints(project, table, unassigned) -> dict:
+    """:func:`same_trial_hints` from the deduplicated records' related links (none while nothing is unassigned)."""
+    from sysrev.dedup.project_run import load_records
+
+    if not unassigned:
+        return {}
+    wanted = set(unassigned)
+    try:
+        records = load_records(project)
+    except SysrevError:  # the included records' file is unreadable: `status` reports that elsewhere
+        return {}
+    related = {r["record_id"]: (r.get("extra") or {}).get("dedup_related") for r in records if r["record_id"] in wanted}
+    return same_trial_hints(table, unassigned, related)
 
 
 def format_pending(report: PendingReport, limit: int | None = None) -> str:

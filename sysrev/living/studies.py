@@ -249,17 +249,43 @@ def _exempt(exemptions: dict, study: str, stage: str, outcome: str) -> str | Non
     return exemptions.get((study, stage, outcome)) or exemptions.get((study, stage, "*"))
 
 
+# The reasons dedup gives a related pair of one trial's records (dedup/scoring.py: compare).
+_SAME_TRIAL = ("both name trial ", "the registration lists this publication")
+
+
+def same_trial_hints(table: StudyTable, unassigned, related: dict) -> dict:
+    """For included records no study lists, the study one of their trial's other records belongs to.
+
+    ``related`` maps a record ID to dedup's related links (``[{"record_id", "reason"}]``, records.jsonl's
+    ``dedup_related``). A link that says both records name one trial registration points at that record's
+    study: ``{record_id: "it names the trial of study 'Park 2013' (R000013: both name trial NCT01234567)"}``.
+    A hint only: assigning a report to a study stays the team's decision (studies.csv).
+    """
+    hints = {}
+    for rid in unassigned:
+        for link in related.get(rid) or ():
+            other, reason = str(link.get("record_id", "")), str(link.get("reason", ""))
+            if other in table.by_record and reason.startswith(_SAME_TRIAL):
+                why = reason.split(" (", 1)[0]
+                hints[rid] = f"it names the trial of study '{table.by_record[other]}' ({other}: {why})"
+                break
+    return hints
+
+
 def find_pending(included: IncludedStudies, outcomes, extracted: set, rob_complete: set, rob_started: set,
-                 exemptions: dict) -> tuple[list, list]:
+                 exemptions: dict, hints: dict | None = None) -> tuple[list, list]:
     """``(pending, exempted)`` for the included studies.
 
     ``extracted`` holds ``(study, outcome)`` pairs with at least one extraction row; ``rob_complete`` pairs
-    with a RoB 2 form whose overall judgement is known; ``rob_started`` pairs with a form at all.
+    with a RoB 2 form whose overall judgement is known; ``rob_started`` pairs with a form at all. ``hints``
+    (:func:`same_trial_hints`) add to an unassigned record's line the study its trial belongs to.
     """
     pending, exempted = [], []
     for rid in included.unassigned:
+        hint = (hints or {}).get(rid)
         pending.append(Pending(rid, "study", "", f"included record {rid} is listed under no study in the "
-                                                 f"'{RECORDS_COLUMN}' column of studies.csv"))
+                                                 f"'{RECORDS_COLUMN}' column of studies.csv"
+                                                 + (f"; {hint}" if hint else "")))
     for study in included.studies:
         for outcome in outcomes:
             reason = _exempt(exemptions, study.label, "extraction", outcome)

@@ -72,7 +72,7 @@ def bundled_dtds() -> frozenset:
 _UNREAD = frozenset({
     "ReferenceList", "History", "CommentsCorrectionsList", "GrantList", "ChemicalList", "SupplMeshList",
     "InvestigatorList", "AffiliationInfo", "Identifier", "QualifierName", "DateCompleted", "DateRevised",
-    "OtherAbstract", "DataBankList", "GeneSymbolList", "PersonalNameSubjectList", "CitationSubset", "GeneralNote",
+    "OtherAbstract", "GeneSymbolList", "PersonalNameSubjectList", "CitationSubset", "GeneralNote",
     "NumberOfReferences", "CoiStatement", "PublicationStatus", "SpaceFlightMission",
 })
 
@@ -524,4 +524,10 @@ def _extra(art, ids) -> dict:
     vernacular = strip_markup(art.get("VernacularTitle", ""))
     if vernacular:
         extra["vernacular_title"] = vernacular
+    # Databank links as MEDLINE's SI field writes them ("ClinicalTrials.gov/NCT01234567"): the trial
+    # registrations of a report, which dedup uses to link it with the registration (dedup/trial_refs.py).
+    databanks = [f"{clean_text(bank.get('DataBankName', ''))}/{clean_text(number)}"
+                 for bank in art.get("DataBankList", []) for number in bank.get("AccessionNumberList", [])]
+    if databanks:
+        extra["databanks"] = databanks
     return extra

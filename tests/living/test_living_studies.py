@@ -1,12 +1,14 @@
 """Study identity across stages: included reports → studies, pending items, `sysrev status`, `meta run --strict`."""
 
 import json
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
 from living_project import (
     decide,
     make_project,
+    record,
     record_ids,
     snapshot_and_dedup,
     write_extraction,
@@ -15,7 +17,10 @@ from living_project import (
 )
 
 from sysrev.cli.main import cli
+from sysrev.dedup.project_run import run_project
 from sysrev.living.status import pending_report
+from sysrev.project import load_project
+from sysrev.search.snapshot import write_snapshot
 
 
 @pytest.fixture
@@ -187,3 +192,21 @@ def test_an_exemption_reason_typed_over_two_lines_keeps_its_line_break_and_later
     result = CliRunner().invoke(cli, ["status", "--project", str(root), "--json"])
     exempted = json.loads(result.output)["studies"]["exempted"]
     assert exempted[0]["why"] == "outcome not reported;\nauthors contacted"
+
+
+def test_an_unassigned_report_of_a_studys_trial_names_that_study(tmp_path):
+    """A new report naming the trial registration of an included study's report is pointed at that study:
+    dedup links the two records (both name NCT01234567) and the pending line says which study it may be."""
+    root = make_project(tmp_path / "review")
+    named = [replace(record(i), abstract=f"Results of cohort {i}. Trial registration: NCT01234567.")
+             for i in (1, 2)]
+    write_snapshot(root / "searches" / "runs", "pubmed", [*named, record(3)], database="pubmed", query="q")
+    run_project(load_project(root))
+    ids = record_ids(load_project(root))
+    r = [ids[str(40000000 + i)] for i in (1, 2, 3)]
+    for stage in ("title_abstract", "full_text"):
+        decide(root, stage, "ann", {rid: "include" for rid in r})
+    write_studies(root, [("Able 2020", "Able A. 2020", r[0])])
+    pending = {p.study: p.why for p in pending_report(load_project(root)).pending if p.stage == "study"}
+    assert pending[r[1]].endswith(f"; it names the trial of study 'Able 2020' ({r[0]}: both name trial NCT01234567)")
+    assert pending[r[2]].endswith("column of studies.csv")  # no trial in common: no hint
