@@ -51,6 +51,9 @@ MODULES = {
     "dedup": (["sysrev/dedup/*"], ["tests/dedup/"]),
     "ovid_display": (["sysrev/formats/ovid_display.py"], ["tests/formats/"]),
     "ctgov_json": (["sysrev/formats/ctgov_json.py"], ["tests/formats/"]),
+    "stopping": (["sysrev/screening/stopping.py"], ["tests/screening/test_screening_prioritisation.py",
+                                                     "tests/screening/test_stopping_rule.py"]),
+    "grade": (["sysrev/grade/*"], ["tests/grade/"]),
 }
 # Drawing code: its output is checked as images and text by tests/meta_plots and tests/rob; mutating line
 # widths and colours measures nothing a review relies on.

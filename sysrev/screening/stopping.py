@@ -60,18 +60,29 @@ def h0_rejected(labels, n_total: int, recall_target: float = 0.95, confidence: f
     in_tail, urn, k_hat = _tail_urns(labels, sizes, n_total, recall_target, int(labels.sum()))
     if (k_hat > urn).any():  # H0 would need more relevant records than the urn holds: p = 0
         return True
-    share = k_hat / urn
-    mean = sizes * share
-    variance = sizes * share * (1 - share) * np.divide(urn - sizes, urn - 1, out=np.zeros(len(urn)), where=urn > 1)
-    excess = in_tail + 1 - mean
-    with np.errstate(divide="ignore", invalid="ignore"):
-        bound = variance / (variance + excess**2)
-    # a margin of 1e-9 keeps rounding in the bound from passing over a tail whose p-value is just below alpha
-    undecided = ~((excess > 0) & (bound <= (1 - alpha) * (1 - 1e-9)))
+    undecided = ~cannot_fire(in_tail, urn, k_hat, sizes, alpha)
     if not undecided.any():
         return False
     p = hypergeom_cdf(in_tail[undecided], urn[undecided], k_hat[undecided], sizes[undecided])
     return bool(p.min() < alpha)
+
+
+def cannot_fire(k, population, successes, draws, alpha: float) -> np.ndarray:
+    """Per tail, whether Cantelli's inequality shows P(X ≤ k) ≥ ``alpha`` without summing it (X hypergeometric:
+    ``draws`` from ``population`` holding ``successes``; every urn holds at least one record).
+
+    For k + 1 above the mean μ, P(X ≥ k + 1) ≤ σ² / (σ² + (k + 1 − μ)²), so P(X ≤ k) ≥ 1 − that bound; the
+    tail cannot fire once the bound is at most 1 − α. A margin of 1e-9 keeps rounding in the bound from
+    clearing a tail whose p-value is just below α.
+    """
+    share = successes / population
+    mean = draws * share
+    finite = np.divide(population - draws, population - 1, out=np.zeros(len(population)), where=population > 1)
+    variance = draws * share * (1 - share) * finite
+    excess = k + 1 - mean
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 when X is certainly k + 1: not cleared
+        bound = variance / (variance + excess**2)
+    return (excess > 0) & (bound <= (1 - alpha) * (1 - 1e-9))
 
 
 def _tail_sizes(labels, n_total):
