@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from sysrev.dedup.trial_refs import listed_pmids, trial_refs
+from sysrev.dedup.trial_refs import listed_pmids, own_numbers, trial_refs
 from sysrev.normalise import expand_pages, normalise_doi, normalise_pmcid, normalise_pmid, strip_markup
 from sysrev.records import Record
 
@@ -546,6 +546,10 @@ def record_keys(record: Record) -> Keys:
     keys.kinds = frozenset(_kinds(title_lower, record, journal_text))
     if "registration" in keys.kinds:
         keys.trial_register, keys.trial_id = trial_number(record.source_id)
+        if not keys.trial_id:  # a CENTRAL registry record: its register's number is in its source address
+            own = own_numbers(record)
+            if len(own) == 1:
+                keys.trial_register, keys.trial_id = trial_number(own.pop())
         keys.listed_pmids = listed_pmids(record)
     keys.trial_refs = trial_refs(record, registration="registration" in keys.kinds)
     keys.preprint_doi = bool(_PREPRINT_DOI.match(keys.doi))

@@ -7,7 +7,8 @@ review team collates them (Cochrane Handbook, chapter 4: several reports of one 
 twice). This module reads the registration numbers a record states, so that dedup can link such records as
 related and the team sees them together:
 
-* a registration's own number (its ``source_id``) and its secondary identifiers (ClinicalTrials.gov's
+* a registration's own number (its ``source_id``, or the register address CENTRAL gives as a registry
+  record's source) and its secondary identifiers (ClinicalTrials.gov's
   ``secondary_ids`` / "Other IDs", the ICTRP's ``Secondary_ID``);
 * a publication's databank links (MEDLINE's ``SI`` field, PubMed XML's ``DataBankList``), the trial-number
   field of Embase and similar exports, and the registration numbers written in its abstract;
@@ -82,12 +83,20 @@ def _fields(record: Record) -> dict:
     return {str(name).strip().lower(): value for name, value in fields.items()}
 
 
+def own_numbers(record: Record) -> set[str]:
+    """A register entry's own number: its ``source_id`` in a register's export, else the register address
+    the Cochrane Library gives as a CENTRAL registry record's source (``https://clinicaltrials.gov/show/NCT…``)
+    or the record's URL."""
+    found = numbers_in_id_field(record.source_id)
+    return found or numbers_in_text(" ".join((record.journal or "", record.journal_abbrev or "", record.url or "")))
+
+
 def trial_refs(record: Record, *, registration: bool) -> frozenset:
     """Every registration number ``record`` states (canonical form); ``registration``: it is a register entry,
     so its ``source_id`` is its own number."""
     found = set()
     if registration:
-        found |= numbers_in_id_field(record.source_id)
+        found |= own_numbers(record)
     fields = _fields(record)
     for name in _ID_FIELDS:
         if name in fields:

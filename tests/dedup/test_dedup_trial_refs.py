@@ -137,3 +137,20 @@ def test_a_shared_trial_number_never_turns_a_duplicate_into_a_related_pair(case)
     a, b, changes = case
     a, b = (replace(r, abstract=f"{r.abstract or ''} NCT01234567") for r in (a, b))
     assert merged(a, b), (changes, a, b)
+
+
+def test_a_central_registry_record_is_the_registration_its_source_address_names():
+    """CENTRAL gives a registry record the register's address as its source: its number is that of the
+    ClinicalTrials.gov entry, so the two are one registration (the same record from two databases)."""
+    central = build_record(source_id="CN-01934567", source="central", title="Ergothioneine to delay cognitive decline",
+                           journal="https://clinicaltrials.gov/show/NCT03641404", year="2018",
+                           publication_types=["Trial registry record"],
+                           url="https://www.cochranelibrary.com/central/doi/10.1002/central/CN-01934567/full")
+    registry = _registration("NCT03641404", "Ergothioneine to Delay Cognitive Decline")
+    assert (record_keys(central).trial_register, record_keys(central).trial_id) == ("NCT", "NCT03641404")
+    result, related = _related([central, registry])
+    assert result.clusters == [[0, 1]] and not related
+    # another trial's registry record with the same title is not that registration
+    other = replace(central, source_id="CN-01934568", journal="https://clinicaltrials.gov/show/NCT03641405")
+    result, _ = _related([other, registry])
+    assert len(result.clusters) == 2
