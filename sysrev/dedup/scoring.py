@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from sysrev.dedup.contrast import contrasting
 from sysrev.dedup.keys import Keys
-from sysrev.dedup.trial_refs import display
+from sysrev.dedup.trial_refs import LISTS_PUBLICATION, NAMES_TRIAL, display
 from sysrev.dedup.vetoes import ONLINE_FIRST_PAGE, located_together, locator_veto, page_veto
 
 DUPLICATE, UNCERTAIN, RELATED, DISTINCT = "duplicate", "uncertain", "related", "distinct"
@@ -309,9 +309,9 @@ def compare(a: Keys, b: Keys) -> Verdict:
     if verdict.kind == DISTINCT:
         shared = sorted(a.trial_refs & b.trial_refs)
         if shared:
-            return Verdict(RELATED, 0.0, f"both name trial {display(shared[0])} ({verdict.reason})")
+            return Verdict(RELATED, 0.0, f"{NAMES_TRIAL}{display(shared[0])} ({verdict.reason})")
         if (a.pmid and a.pmid in b.listed_pmids) or (b.pmid and b.pmid in a.listed_pmids):
-            return Verdict(RELATED, 0.0, f"the registration lists this publication ({verdict.reason})")
+            return Verdict(RELATED, 0.0, f"{LISTS_PUBLICATION} ({verdict.reason})")
     return verdict
 
 

@@ -41,6 +41,19 @@ _ID_FIELDS = {"si", "secondary_ids", "other ids", "secondary_id", "databanks",
               "clinical trial number", "clinical trial numbers", "trial registration number", "trial number"}
 _PMID = re.compile(r"^\d{1,9}$")
 
+# How dedup's reason for a related pair begins when the link is one trial (scoring.compare); read back by
+# the screens and `status` to show a record's other reports of its trial.
+NAMES_TRIAL = "both name trial "
+LISTS_PUBLICATION = "the registration lists this publication"
+
+
+def same_trial_links(record: dict) -> list[tuple[str, str]]:
+    """``[(record_id, why)]``: the records dedup linked to ``record`` (a records.jsonl line) as reports or
+    registrations of the same trial, with the reason up to its parenthesis ("both name trial NCT01234567")."""
+    links = (record.get("extra") or {}).get("dedup_related") or []
+    return [(str(link.get("record_id", "")), str(link.get("reason", "")).split(" (", 1)[0]) for link in links
+            if str(link.get("reason", "")).startswith((NAMES_TRIAL, LISTS_PUBLICATION))]
+
 
 def canonical(number: str) -> str:
     """The form two mentions of one registration number share ("nct 01234567" → "NCT01234567")."""

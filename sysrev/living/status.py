@@ -84,8 +84,7 @@ def _same_trial_hints(project, table, unassigned) -> dict:
         records = load_records(project)
     except SysrevError:  # the included records' file is unreadable: `status` reports that elsewhere
         return {}
-    related = {r["record_id"]: (r.get("extra") or {}).get("dedup_related") for r in records if r["record_id"] in wanted}
-    return same_trial_hints(table, unassigned, related)
+    return same_trial_hints(table, unassigned, {r["record_id"]: r for r in records if r["record_id"] in wanted})
 
 
 def format_pending(report: PendingReport, limit: int | None = None) -> str:

@@ -249,24 +249,20 @@ def _exempt(exemptions: dict, study: str, stage: str, outcome: str) -> str | Non
     return exemptions.get((study, stage, outcome)) or exemptions.get((study, stage, "*"))
 
 
-# The reasons dedup gives a related pair of one trial's records (dedup/scoring.py: compare).
-_SAME_TRIAL = ("both name trial ", "the registration lists this publication")
-
-
-def same_trial_hints(table: StudyTable, unassigned, related: dict) -> dict:
+def same_trial_hints(table: StudyTable, unassigned, records: dict) -> dict:
     """For included records no study lists, the study one of their trial's other records belongs to.
 
-    ``related`` maps a record ID to dedup's related links (``[{"record_id", "reason"}]``, records.jsonl's
-    ``dedup_related``). A link that says both records name one trial registration points at that record's
-    study: ``{record_id: "it names the trial of study 'Park 2013' (R000013: both name trial NCT01234567)"}``.
+    ``records`` maps a record ID to its records.jsonl line; dedup's related links that say both records name
+    one trial registration (:func:`sysrev.dedup.trial_refs.same_trial_links`) point at that record's study:
+    ``{record_id: "it names the trial of study 'Park 2013' (R000013: both name trial NCT01234567)"}``.
     A hint only: assigning a report to a study stays the team's decision (studies.csv).
     """
+    from sysrev.dedup.trial_refs import same_trial_links
+
     hints = {}
     for rid in unassigned:
-        for link in related.get(rid) or ():
-            other, reason = str(link.get("record_id", "")), str(link.get("reason", ""))
-            if other in table.by_record and reason.startswith(_SAME_TRIAL):
-                why = reason.split(" (", 1)[0]
+        for other, why in same_trial_links(records.get(rid) or {}):
+            if other in table.by_record:
                 hints[rid] = f"it names the trial of study '{table.by_record[other]}' ({other}: {why})"
                 break
     return hints

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import click
 
+from sysrev.dedup.trial_refs import same_trial_links
 from sysrev.errors import SysrevError
 from sysrev.fulltext.paper import paper_location
 from sysrev.screening.config import STAGE_LABEL
@@ -100,8 +101,25 @@ class ScreenSession:
         return log_path(project.screening_dir, self.stage, self.reviewer), mine, history, todo
 
     def _context(self, record_id) -> list:
-        """Extra lines under the abstract (none when screening: the screen is blind)."""
-        return []
+        """Extra lines under the abstract: the record's other reports of its trial (never a co-reviewer's
+        decision: the screen is blind)."""
+        return self._same_trial(record_id)
+
+    def _same_trial(self, record_id) -> list:
+        """The records dedup linked to this one as the same trial, with the reviewer's own decision on each,
+        so that a trial's registration and reports are judged alike."""
+        links = same_trial_links(self.records[record_id])
+        if not links:
+            return []
+        lines = ["", self._style("Same trial as:", bold=True)]
+        for other, why in links:
+            known = self.records.get(other)
+            title = str(known.get("title") or "(no title)") if known else "(no longer among the records)"
+            mine = self.mine.get(other)
+            room = max(self.width - len(other) - 4, 20)
+            lines += [f"  {other}  {title[:room - 1] + '…' if len(title) > room else title}",
+                      f"    {why}; " + (f"your decision: {mine}" if mine else "not decided by you")]
+        return lines
 
     def run(self) -> SessionResult:
         """Screen until every record is decided or the reviewer quits; return what happened.
@@ -343,7 +361,7 @@ class ReconcileSession(ScreenSession):
         for name, d in votes.items():
             lines.append(f"  {name.ljust(width)}  {d.decision}{' — ' + d.reason if d.reason else ''}"
                          f"{'  (' + d.note + ')' if d.note else ''}")
-        return lines
+        return lines + self._same_trial(record_id)
 
 
 def default_order(stage) -> str:

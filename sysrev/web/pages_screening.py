@@ -18,6 +18,7 @@ import re
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, send_file, session, url_for
 from markupsafe import Markup
 
+from sysrev.dedup.trial_refs import same_trial_links
 from sysrev.errors import SysrevError
 from sysrev.fulltext.paper import paper_location
 from sysrev.screening.config import DECISIONS, STAGES
@@ -167,7 +168,21 @@ def _record_view(stage, screening, queue, record_id) -> dict:
             "position": position, "title": _highlight(record.get("title") or "(no title)", terms),
             "abstract": _highlight(record.get("abstract") or "(no abstract)", terms), "previous": previous,
             "following": following, "mine": queue.mine.get(record_id), "paper": paper, "eta": _eta(queue),
-            "reasons": screening.config.exclusion_reasons if stage == "full_text" else []}
+            "reasons": screening.config.exclusion_reasons if stage == "full_text" else [],
+            "same_trial": _same_trial(record, queue)}
+
+
+def _same_trial(record, queue) -> list:
+    """The records dedup linked to ``record`` as the same trial, with the reviewer's own decision on each
+    (never a co-reviewer's: screening stays blind)."""
+    def title(record_id):
+        try:
+            return g.cache.record(record_id).get("title") or "(no title)"
+        except KeyError:  # records.jsonl changed since dedup wrote the link
+            return "(no longer among the records)"
+
+    return [{"record_id": other, "title": title(other), "why": why, "mine": queue.mine.get(other)}
+            for other, why in same_trial_links(record)]
 
 
 @blueprint.route("/screen/<stage>/order", methods=["POST"])

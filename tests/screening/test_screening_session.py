@@ -215,3 +215,27 @@ def test_inclusion_terms_are_highlighted_in_the_title_which_stays_bold(make_proj
     assert re.findall(r"\x1b\[33m\x1b\[1m([\w-]+)\x1b\[0m", title_line) == ["Ultrasound", "fluoroscopy",
                                                                            "randomized"]
     assert "\x1b[1m-guided versus \x1b[0m" in title_line  # the text between stays bold
+
+
+def test_a_records_other_reports_of_its_trial_are_shown_with_the_reviewers_own_decision(make_project):
+    """dedup links records naming one trial registration; the screen lists them under the abstract with the
+    reviewer's own decision on each, never a co-reviewer's."""
+    import json
+
+    project = make_project({"title_abstract/alice.csv": H + "r01,include,,alice,2024-01-01T10:00:00Z\n",
+                            "title_abstract/bob.csv": H + "r03,exclude,,bob,2024-01-01T10:00:00Z\n"})
+    path = project.records_dir / "records.jsonl"
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    links = {"r02": ["r01", "r03"], "r01": ["r02"], "r03": ["r02"]}
+    for line in lines:
+        if line["record_id"] in links:
+            line.setdefault("extra", {})["dedup_related"] = [
+                {"record_id": other, "reason": "both name trial NCT01234567 (different titles)"}
+                for other in links[line["record_id"]]]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    _, printed = run(project, "alice", ["q"])  # opens on r02, alice's first undecided record
+    screen = printed[0]
+    assert "Same trial as:" in screen
+    assert "r01 " in screen and "both name trial NCT01234567; your decision: include" in screen
+    assert "r03 " in screen and "both name trial NCT01234567; not decided by you" in screen
+    assert "bob" not in screen and "exclude" not in screen.split("[i] include")[0]

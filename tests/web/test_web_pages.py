@@ -2,6 +2,7 @@
 reviewer's decisions (blinding), a bad form value (a message, nothing written), accounts off loopback."""
 
 import csv
+import json
 import re
 
 import pytest
@@ -109,6 +110,27 @@ def test_screen_decide_and_move_on(app, project):
     client.post("/screen/title_abstract/decide",
                 data={"csrf_token": csrf, "record_id": "R000001", "decision": "exclude"})
     assert [r["decision"] for r in log_rows(project, "title_abstract", "alice")] == ["include", "exclude"]
+
+
+def test_screen_lists_the_records_of_the_same_trial_with_the_reviewers_own_decisions(app, project):
+    """Records dedup linked as one trial's reports are listed under the abstract, each with the reviewer's own
+    decision (bob's decision on R000003 stays hidden from alice)."""
+    path = project.records_dir / "records.jsonl"
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        if line["record_id"] == "R000002":
+            line.setdefault("extra", {})["dedup_related"] = [
+                {"record_id": rid, "reason": "both name trial NCT01234567 (different titles)"}
+                for rid in ("R000001", "R000003")]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    _both_screen(app, {"alice": {"R000001": "include"}, "bob": {"R000003": "exclude"}})
+    alice, _ = signed_in(app, "alice")
+    page = alice.get("/screen/title_abstract").data.decode()  # her next record: R000002 (file order)
+    assert "R000002</p>" in page
+    same = page.split('aria-label="Same trial"', 1)[1].split("</section>", 1)[0]
+    assert "R000001" in same and "both name trial NCT01234567; your decision: <strong>include</strong>" in same
+    assert "R000003" in same and "both name trial NCT01234567; not decided by you" in same
+    assert "exclude" not in same
 
 
 def test_bad_form_values_write_nothing(app, project):
