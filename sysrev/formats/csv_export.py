@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 from sysrev.errors import InputError
+from sysrev.formats.ctgov_json import coded_term, labelled
 from sysrev.formats.fields import (
     TRIAL_REGISTRATION,
     build_record,
@@ -96,6 +97,7 @@ _DIALECT_MARKERS = [  # (dialect, columns that must all be present)
     ("covidence", ["covidence"]),
     ("openalex", ["display name", "publication year"]),
     ("clinicaltrials-gov", ["nct number", "study url"]),
+    ("clinicaltrials-gov", ["nct number", "study results"]),  # the classic site's download (before 2023)
 ]
 # Web of Science's tab-delimited export names its columns by field tag, and some tags mean something else
 # there than in other sheets: SP holds conference sponsors, PG the page count, PT a one-letter type code.
@@ -399,6 +401,42 @@ def _inverted_index_text(cell) -> str:
     return clean_text(" ".join(placed[k] for k in sorted(placed)))
 
 
+# ClinicalTrials.gov's CSV columns a screener judges a registration by (the current download's name first,
+# then the classic site's), with the label the JSON reader gives the same field; coded values ("PHASE2",
+# "RANDOMIZED") are written in words.
+_REGISTRATION_FIELDS = (
+    ("Conditions", ("conditions",), False), ("Interventions", ("interventions",), False),
+    ("Primary outcomes", ("primary outcome measures", "outcome measures"), False),
+    ("Study type", ("study type",), True), ("Design", ("study design", "study designs"), True),
+    ("Phases", ("phases",), True), ("Enrollment", ("enrollment",), False), ("Age", ("age",), True),
+    ("Status", ("study status", "status"), True),
+)
+
+
+# The registry's intervention types, coded ("DIETARY_SUPPLEMENT", current download) or in words ("Dietary
+# Supplement", classic download), before each intervention's name.
+_INTERVENTION_TYPE = re.compile(r"(?:^|(?<=\|))\s*(drug|device|biological|procedure|radiation|behavioral|genetic|"
+                                r"dietary[ _]supplement|combination[ _]product|diagnostic[ _]test|other):",
+                                re.IGNORECASE)
+
+
+def _registration_text(summary: str, extra_fields: dict) -> str:
+    """A registration's screening text from ClinicalTrials.gov's CSV, as its JSON reader composes it: the
+    brief summary, then each field under its name (the classic download has no summary: the fields alone).
+    ``extra_fields`` are the row's unmapped cells, with the study type added."""
+    by_key = {_key(name): clean_text(value) for name, value in extra_fields.items() if isinstance(value, str)}
+    parts = [summary] if summary else []
+    for label, names, coded in _REGISTRATION_FIELDS:
+        value = next((by_key[_key(n)] for n in names if by_key.get(_key(n))), "")
+        if coded:  # "Allocation: RANDOMIZED|Intervention Model: PARALLEL" → "allocation: randomized; …"
+            value = coded_term(value)
+        elif label == "Interventions":  # "DRUG: Aspirin", "Drug: Aspirin" → "drug: Aspirin" (the name as written)
+            value = _INTERVENTION_TYPE.sub(lambda m: coded_term(m.group(1)) + ":", value)
+        if value:
+            parts.append(labelled(label, "; ".join(v.strip() for v in value.split("|") if v.strip())))
+    return " ".join(parts)
+
+
 def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fallback_id: str):
     get = lambda field: clean_text(cells.get(field, ""))  # noqa: E731 - a short local accessor
     journal, year, volume, issue, pages = get("journal"), get("year"), get("volume"), get("issue"), get("pages")
@@ -427,6 +465,8 @@ def _to_record(cells: dict, extra_fields: dict, *, dialect: str, source: str, fa
     abstract = get("abstract") or _inverted_index_text(
         next((v for k, v in extra_fields.items() if _key(k) == "abstractinvertedindex"), ""))
     registration = dialect == "clinicaltrials-gov"  # typed as the register's other readers type their records
+    if registration:
+        abstract = _registration_text(abstract, {**extra_fields, "Study Type": get("publication_types")})
     urls = get("url").split()[:1]  # Rayyan appends RIS debris ("…&from=export     U2  - L123") after the URL
     return build_record(
         source_id=source_id or scopus_eid(urls) or fallback_id,

@@ -69,10 +69,11 @@ def _object(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _term(value) -> str:
+def coded_term(value) -> str:
     """One of the registry's coded values in words: ``ACTIVE_NOT_RECRUITING`` → "active not recruiting",
-    ``PHASE3`` → "phase 3"."""
-    return re.sub(r"(?<=[a-z])(?=\d)", " ", _text(value).replace("_", " ").lower())
+    ``PHASE3`` → "phase 3", ``NA`` (a phase: not applicable) → "not applicable"."""
+    words = re.sub(r"(?<=[a-z])(?=\d)", " ", _text(value).replace("_", " ").lower())
+    return re.sub(r"\bna\b", "not applicable", words)
 
 
 def _names(items, *keys) -> list[str]:
@@ -85,7 +86,8 @@ def _names(items, *keys) -> list[str]:
     return found
 
 
-def _labelled(label: str, value: str) -> str:
+def labelled(label: str, value: str) -> str:
+    """``Label: value.`` — one field of a registration's screening text, closed by a full stop."""
     value = value.rstrip(" ;,")
     return f"{label}: {value}" + ("" if value.endswith((".", "?")) else ".")
 
@@ -94,10 +96,10 @@ def _screening_text(p: dict, title: str) -> str:
     """The brief summary, then the fields a screener judges a registration by, each under its name."""
     design = _get(p, "designModule")
     info = _get(design, "designInfo")
-    design_text = "; ".join(f"{name}: {_term(value)}" for name, value in (
+    design_text = "; ".join(f"{name}: {coded_term(value)}" for name, value in (
         ("allocation", _get(info, "allocation")), ("model", _get(info, "interventionModel")),
         ("purpose", _get(info, "primaryPurpose")), ("masking", _get(info, "maskingInfo", "masking"))) if value)
-    interventions = [": ".join(x for x in (_term(i.get("type")), _text(i.get("name"))) if x)
+    interventions = [": ".join(x for x in (coded_term(i.get("type")), _text(i.get("name"))) if x)
                      for i in _list(_get(p, "armsInterventionsModule", "interventions")) if isinstance(i, dict)]
     official = _text(_get(p, "identificationModule", "officialTitle"))
     parts = [
@@ -105,15 +107,15 @@ def _screening_text(p: dict, title: str) -> str:
         ("Conditions", "; ".join(_names(_get(p, "conditionsModule", "conditions")))),
         ("Interventions", "; ".join(i for i in interventions if i)),
         ("Primary outcomes", "; ".join(_names(_get(p, "outcomesModule", "primaryOutcomes"), "measure"))),
-        ("Study type", _term(_get(design, "studyType"))),
+        ("Study type", coded_term(_get(design, "studyType"))),
         ("Design", design_text),
-        ("Phases", ", ".join(_term(v) for v in _list(_get(design, "phases")) if v)),
+        ("Phases", ", ".join(coded_term(v) for v in _list(_get(design, "phases")) if v)),
         ("Enrollment", str(_get(design, "enrollmentInfo", "count"))),
         ("Eligibility criteria", _text(_get(p, "eligibilityModule", "eligibilityCriteria"))),
-        ("Status", _term(_get(p, "statusModule", "overallStatus"))),
+        ("Status", coded_term(_get(p, "statusModule", "overallStatus"))),
     ]
     summary = _text(_get(p, "descriptionModule", "briefSummary"))
-    return " ".join([summary] * bool(summary) + [_labelled(label, value) for label, value in parts if value])
+    return " ".join([summary] * bool(summary) + [labelled(label, value) for label, value in parts if value])
 
 
 def _to_record(p: dict, *, source):
@@ -123,7 +125,7 @@ def _to_record(p: dict, *, source):
     status = _object(p.get("statusModule"))
     year = _YEAR.match(_text(status.get("studyFirstSubmitDate")) or _text(_get(status, "studyFirstPostDateStruct",
                                                                               "date")))
-    study_type = _term(_get(p, "designModule", "studyType"))
+    study_type = coded_term(_get(p, "designModule", "studyType"))
     url = f"https://clinicaltrials.gov/study/{nct}" if nct else ""
     fields = {
         "acronym": _text(ident.get("acronym")),

@@ -595,11 +595,35 @@ def test_csv_clinicaltrials_gov_layout(fx):
     first, second = parsed.records
     assert (first.source_id, first.source, first.year) == ("NCT09999901", "clinicaltrials-gov", 2019)
     assert first.title == "Made-up Trial of Ultrasound- Versus Fluoroscopy-guided Facet Injections"
-    assert first.abstract == "A made-up summary, with a comma, for a parser fixture."
+    # the brief summary, then what a screener judges a registration by, as the JSON reader writes it
+    assert first.abstract == (
+        "A made-up summary, with a comma, for a parser fixture. Conditions: Low Back Pain; Facet Joint Syndrome. "
+        "Interventions: procedure: Ultrasound guidance; procedure: Fluoroscopy guidance. Primary outcomes: Pain "
+        "score (NRS), 4 weeks. Study type: interventional. Design: allocation: randomized; intervention model: "
+        "parallel. Phases: not applicable. Enrollment: 60. Age: adult, older adult. Status: completed.")
     assert first.url == "https://clinicaltrials.gov/study/NCT09999901"
     assert first.publication_types == ["Trial registration", "INTERVENTIONAL"]  # dedup knows it as a registration
     assert first.extra["fields"]["Conditions"] == "Low Back Pain|Facet Joint Syndrome"
     assert (second.source_id, second.year) == ("NCT09999902", 2023)
+
+
+def test_csv_clinicaltrials_gov_classic_layout(fx):
+    """The classic ClinicalTrials.gov site's CSV download (before 2023; a living review's earlier exports):
+    no brief summary, "Title", "Outcome Measures", "Study Designs", the address under "URL". Read as a
+    registration (it was an ordinary record with a title only), its fields as the screening text."""
+    parsed = load_references(fx / "clinicaltrials_classic_layout.csv")
+    assert (parsed.format, parsed.dialect) == ("csv", "clinicaltrials-gov")
+    (record,) = parsed.records
+    assert (record.source_id, record.year, record.url) == ("NCT09999903", 2010,
+                                                           "https://ClinicalTrials.gov/show/NCT09999903")
+    assert record.title == "Made-up Trial of Image Guidance for Lumbar Facet Injections"
+    assert record.publication_types == ["Trial registration", "Interventional"]
+    assert record.abstract == (
+        "Conditions: Low Back Pain; Facet Joint Syndrome. Interventions: procedure: Ultrasound guidance; "
+        "procedure: Fluoroscopy guidance. Primary outcomes: Pain score (NRS) at 4 weeks; Oswestry Disability "
+        "Index at 12 weeks. Study type: interventional. Design: allocation: randomized; intervention model: "
+        "parallel assignment; masking: none (open label); primary purpose: treatment. Phases: not applicable. "
+        "Enrollment: 60. Age: 18 years and older (adult, older adult). Status: completed.")
 
 
 def test_web_of_science_excel_export(fx):
