@@ -116,10 +116,12 @@ def inconsistency(k: int, i2: float | None, q_p: float | None, study_cis: list[t
     together with the test of heterogeneity at p < 0.10 or study CIs that do not all overlap; not serious
     otherwise. The prediction interval is reported (it shows where a new study's effect may lie).
     """
-    if k < 2 or i2 is None:
+    if k < 2:
         return Proposal("inconsistency", "not serious",
                         ["a single study: there is no between-study inconsistency to assess (the team may "
                          "still judge a single trial's results inconsistent across settings)"])
+    if i2 is None:
+        return Proposal("inconsistency", None, pending=[f"I² is not available for these {k} studies"])
     reasons = [f"I² = {_pct(i2)}" + (f", test of heterogeneity {_p(q_p)}" if q_p is not None else "")]
     overlapping = _overlap(study_cis)
     reasons.append("all study CIs overlap" if overlapping else "some study CIs do not overlap")
