@@ -47,8 +47,6 @@ RATINGS = {
 }
 PENDING = "pending"
 TEAM = "none: the team's judgement alone"
-TOP_KEYS = {"analysis", "title", "design", "inputs", *DOWN_DOMAINS, *UP_DOMAINS}
-DOMAIN_KEYS = {"proposed", "reasons", "pending", "final", "justification", "decided_against", "flag"}
 
 
 @dataclass
@@ -104,35 +102,21 @@ def domains_for(design: str) -> tuple[str, ...]:
     return DOWN_DOMAINS + (UP_DOMAINS if design == "non-randomised" else ())
 
 
-def _string(value, path, text, table, key) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InputError(f"{table}.{key} must be a string", path=path, line=locate(text, table, key))
-    return value.strip()
-
-
 def read_grade_file(path: Path) -> GradeFile:
-    """Load and validate a GRADE file; every problem names the file, line and key."""
+    """Load and validate a GRADE file; every problem names the file, line and key.
+
+    The file's shape (known keys and tables, strings and lists where they belong) is checked against its
+    schema (sysrev/config_schema.py); what is checked here is what the schema cannot say: a final rating that
+    is not one of its domain's words, and a final rating that needs a justification."""
     data = load_toml(path)
     ensure_valid("GRADE file", path, data)
     text = path.read_text(encoding="utf-8")
-    for key in data:
-        if key not in TOP_KEYS:
-            raise InputError(f"unknown key or table '{key}' (expected {', '.join(sorted(TOP_KEYS))})", path=path,
-                             line=locate(text, key) or locate(text, None, key))
     domains = {}
     for domain in (*DOWN_DOMAINS, *UP_DOMAINS):
         raw = data.get(domain)
         if raw is None:
             continue
-        if not isinstance(raw, dict):
-            raise InputError(f"{domain} must be a table", path=path, line=locate(text, None, domain))
-        for key in raw:
-            if key not in DOMAIN_KEYS:
-                raise InputError(f"unknown key '{key}' in [{domain}] (expected {', '.join(sorted(DOMAIN_KEYS))})",
-                                 path=path, line=locate(text, domain, key))
-        record = DomainRecord(domain, **{k: _string(raw.get(k), path, text, domain, k)
+        record = DomainRecord(domain, **{k: str(raw.get(k) or "").strip()
                                          for k in ("proposed", "final", "justification", "decided_against",
                                                    "flag")})
         record.proposed = record.proposed or PENDING
@@ -152,10 +136,9 @@ def read_grade_file(path: Path) -> GradeFile:
             raise InputError(f"{domain}.final = '{record.final}' {what}: write a justification", path=path,
                              line=locate(text, domain, "final"))
         domains[domain] = record
-    inputs = data.get("inputs", {})
     return GradeFile(analysis=str(data.get("analysis", path.stem)), title=str(data.get("title", "")),
-                     design=str(data.get("design", "randomised")), inputs=inputs if isinstance(inputs, dict) else {},
-                     domains=domains, path=path)
+                     design=str(data.get("design", "randomised")), inputs=data.get("inputs", {}), domains=domains,
+                     path=path)
 
 
 def refresh(old: GradeFile | None, analysis: str, title: str, design: str, inputs: dict,
