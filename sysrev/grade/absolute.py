@@ -56,9 +56,6 @@ class AbsoluteEffect:
     difference_low: float
     difference_high: float
 
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
-
 
 def absolute_effect(measure: str, control_risk: float, estimate: float, ci_low: float,
                     ci_high: float) -> AbsoluteEffect:

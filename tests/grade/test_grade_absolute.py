@@ -63,3 +63,23 @@ def test_ois_continuous_by_hand():
     assert ois_continuous(0.2, 1.0) == 786
     # Δ = 5 days, SD 20: per arm 2 × 7.848879 × 400 / 25 = 251.16 → 252; total 504
     assert ois_continuous(5.0, 20.0) == 504
+
+
+def test_an_absolute_risk_past_0_or_1_is_held_at_the_bound():
+    # comparator risk 0.9, RD +0.2 (0.15 to 0.3): 1.1 → 1,000 per 1,000, so at most 100 more (not 200)
+    a = absolute_effect("RD", 0.9, 0.2, 0.15, 0.3)
+    assert (a.intervention_per_1000, a.intervention_low, a.intervention_high) == pytest.approx((1000, 1000, 1000))
+    assert (a.difference, a.difference_low, a.difference_high) == pytest.approx((100, 100, 100))
+    low = absolute_effect("RD", 0.05, -0.1, -0.2, 0.01)
+    assert (low.intervention_per_1000, low.intervention_low, low.intervention_high) == pytest.approx((0, 0, 60))
+
+
+def test_median_control_risk_leaves_out_rows_without_a_count():
+    rows = [{"events2": 1, "n2": 10}, {"events2": None, "n2": 10}, {"events2": 5, "n2": 0}, {"events2": 3}]
+    assert median_control_risk(rows) == pytest.approx(0.1)
+    assert median_control_risk([{"events2": None, "n2": 10}]) is None
+
+
+def test_no_absolute_effect_for_a_difference_measure():
+    with pytest.raises(ValueError, match="no absolute effect for measure MD"):
+        risk_with_intervention("MD", 0.2, 1.0)

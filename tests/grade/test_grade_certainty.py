@@ -78,3 +78,26 @@ def test_santesso_statements(level, size, text):
 
 def test_statement_waits_for_a_mid():
     assert "set mid" in statement("high", None, "X", "pain")
+
+
+def test_a_pending_certainty_names_every_domain_it_waits_for():
+    from sysrev.grade.certainty import Certainty
+
+    f = _file()
+    f.domains["risk_of_bias"].proposed = "pending"
+    del f.domains["imprecision"]  # a file written before the domain existed
+    assert certainty(f) == Certainty(None, False, ("Risk of bias", "Indirectness", "Imprecision"))
+
+
+def test_an_unrated_upgrading_domain_does_not_stop_the_count_of_the_next_one():
+    # dose_response not claimed, confounding claimed: LOW + 1 = MODERATE
+    f = _file("non-randomised", indirectness="not serious", confounding="yes")
+    assert certainty(f).level == "moderate"
+    f = _file("non-randomised", indirectness="not serious", large_effect="large", confounding="yes")
+    assert certainty(f).level == "high"
+
+
+def test_statement_texts_while_waiting():
+    assert statement(None, "reduction", "X", "pain") == "Statement pending: the certainty is not yet rated."
+    assert statement("low", None, "X", "pain") == ("Statement pending: set mid in analyses.toml to judge the size "
+                                                   "of the effect.")
