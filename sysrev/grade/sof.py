@@ -49,8 +49,18 @@ class SofTable:
         """The footnote letter of ``text`` (a, b, …), adding it to the table's footnotes if new."""
         if text not in self.footnotes:
             self.footnotes.append(text)
-        index = self.footnotes.index(text)
-        return chr(ord("a") + index) if index < 26 else str(index + 1)
+        return footnote_label(self.footnotes.index(text))
+
+
+def footnote_label(index: int) -> str:
+    """The letter of the footnote at ``index``: a … z, then aa, ab, … (as an HTML list of type "a" numbers
+    them), so the row's superscript and the footnote list agree however many notes there are."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("a") + rest) + label
+    return label
 
 
 def _f(x: float, digits: int = 2) -> str:
@@ -191,7 +201,7 @@ def to_markdown(table: SofTable) -> str:
                "limited confidence; VERY LOW — very little confidence.")
     out.append("")
     for i, note in enumerate(table.footnotes):
-        out.append(f"{chr(ord('a') + i)}. {note}  ")
+        out.append(f"{footnote_label(i)}. {note}  ")
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from sysrev.grade.sof import HEADERS, SofTable
+from sysrev.grade.sof import HEADERS, SofTable, footnote_label
 
 
 def to_docx(table: SofTable) -> bytes:
@@ -39,7 +39,7 @@ def to_docx(table: SofTable) -> bytes:
         if row.notes:
             cells[6].paragraphs[0].add_run(" " + ",".join(row.notes)).font.superscript = True
     for i, note in enumerate(table.footnotes):
-        doc.add_paragraph(f"{chr(ord('a') + i)}. {note}")
+        doc.add_paragraph(f"{footnote_label(i)}. {note}")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -110,12 +110,17 @@ def test_a_final_rating_without_a_justification_gives_the_proposals_reasons():
     assert sof._notes(grade) == ["Risk of bias: downgraded 1 level (serious). Most weight at high risk."]
 
 
-def test_footnote_letters_are_shared_and_run_past_z():
+def test_footnote_letters_are_shared_and_run_past_z_as_the_lists_do():
     table = sof.SofTable("t", "", "i", "c", [])
     assert [table.letter(n) for n in ("x", "y", "x")] == ["a", "b", "a"]
     letters = [table.letter(str(i)) for i in range(30)]
-    assert letters[:2] == ["c", "d"] and letters[23] == "z" and letters[24:26] == ["27", "28"]
+    assert letters[:2] == ["c", "d"] and letters[23] == "z" and letters[24:26] == ["aa", "ab"]
     assert table.footnotes[:3] == ["x", "y", "0"]
+    assert [sof.footnote_label(i) for i in (0, 25, 26, 51, 52, 701, 702)] == ["a", "z", "aa", "az", "ba", "zz",
+                                                                              "aaa"]
+    # the Markdown list letters its notes the same way
+    markdown = sof.to_markdown(table)
+    assert "\nz. 23  \naa. 24  \n" in markdown
 
 
 # ---------------------------------------------------------------- the table
@@ -238,3 +243,32 @@ def test_html_marks_a_pending_certainty_and_leaves_out_empty_parts():
     assert "Patient or population" not in markdown and "| pending<sup>a</sup> |" in markdown
     empty = sof.to_html(sof.SofTable("t", "", "i", "c", []))
     assert '<ol class="notes"' not in empty and "<tbody>\n</tbody>" in empty
+
+
+def test_word_table_in_full():
+    import io
+
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+
+    from sysrev.grade.sof_docx import to_docx
+
+    doc = Document(io.BytesIO(to_docx(_small_table())))
+    section = doc.sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
+    texts = [p.text for p in doc.paragraphs]
+    assert texts == ["Summary of findings: US compared with FL", "Patient or population: adults <65",
+                     "Intervention: US", "Comparison: FL",
+                     "a. Risk of bias: downgraded 1 level (serious). Half the weight at high risk."]
+    assert [r.bold for r in doc.paragraphs[1].runs] == [True, None]
+    (grid,) = doc.tables
+    assert [c.text for c in grid.rows[0].cells] == list(sof.HEADERS)
+    assert all(run.bold for c in grid.rows[0].cells for run in c.paragraphs[0].runs if run.text)
+    assert [c.text for c in grid.rows[1].cells] == [
+        "Pain | at 4 weeks", "means ranged from 5.0 to 6.0", "the mean was 1.50 lower (2.50 lower to 0.50 lower)",
+        "MD −1.50 (−2.50 to −0.50)", "—", "100 (2 studies)", "⊕⊕⊕◯ MODERATE a",
+        "US probably reduces pain | at 4 weeks."]
+    superscript = grid.rows[1].cells[6].paragraphs[0].runs[-1]
+    assert (superscript.text, superscript.font.superscript) == (" a", True)
+    plain = Document(io.BytesIO(to_docx(sof.SofTable("t", "", "i", "", []))))
+    assert [p.text for p in plain.paragraphs] == ["Summary of findings: t", "Intervention: i"]
