@@ -121,7 +121,8 @@ def _print_summary(described, records, warnings, folder: Path, strategy_name) ->
     for file in described:
         dialect = f", {file['dialect']}" if file["dialect"] else ""
         encoding = f", {file['encoding']}" if file["encoding"] else ""
-        click.echo(f"Imported {file['records']} records from {file['name']} ({file['format']}{dialect}{encoding})")
+        noun = "record" if file["records"] == 1 else "records"
+        click.echo(f"Imported {file['records']} {noun} from {file['name']} ({file['format']}{dialect}{encoding})")
     if len(described) > 1:
         click.echo(f"Total: {len(records)} records from {len(described)} files")
     if folder is not None:

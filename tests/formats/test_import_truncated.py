@@ -29,7 +29,7 @@ def test_truncated_ris_is_refused_then_allowed(tmp_path):
     assert not (project / "searches" / "runs").exists()
     allowed = CliRunner().invoke(cli, ["import", str(export), "--project", str(project), "--allow-truncated"])
     assert allowed.exit_code == 0, allowed.output
-    assert "Imported 1 records" in allowed.output
+    assert "Imported 1 record from" in allowed.output
     assert "1 incomplete record(s) were dropped and 1 kept" in allowed.stderr
 
 
