@@ -178,3 +178,42 @@ def test_egger_p_needs_ten_studies_with_a_variance():
     nine = studies[:9] + [{**studies[9], "vi": 0.0}]
     assert evidence._egger_p({"studies": nine}) is None
     assert evidence._egger_p({"studies": studies[:9] + [{**studies[9], "yi": None}]}) is None
+
+
+def test_risk_of_bias_reads_the_overall_judgements_of_the_analysis_outcome(monkeypatch):
+    asked = []
+
+    def forms(project, outcome):
+        asked.append((project, outcome))
+        return {"A": {"D1": "low", "overall": "low"}, "B": {"D1": "high", "overall": "high"}}
+
+    monkeypatch.setattr(evidence, "rob_for_forest", forms)
+    proposal = evidence._rob("PROJECT", _spec("MD"), {"A": 70.0, "B": 30.0})
+    assert asked == [("PROJECT", "pain")]
+    assert proposal == Proposal("risk_of_bias", "not serious", [
+        "weight in studies at low risk 70%, some concerns 0%, high risk 30% (RoB 2 overall judgements)",
+        "most of the information (> 50% of the weight) is from studies at low risk of bias"])
+
+
+def test_risk_of_bias_forms_that_cannot_be_read_leave_it_pending(monkeypatch):
+    from sysrev.errors import SysrevError
+
+    def broken(project, outcome):
+        raise SysrevError("analysis/rob2/A--pain.toml, line 3: bad answer")
+
+    monkeypatch.setattr(evidence, "rob_for_forest", broken)
+    assert evidence._rob("PROJECT", _spec("MD"), {"A": 100.0}) == Proposal(
+        "risk_of_bias", None, pending=["the RoB 2 forms could not be read: analysis/rob2/A--pain.toml, line 3: bad "
+                                       "answer"])
+
+
+def test_units_are_the_outcomes_one_scale():
+    from types import SimpleNamespace as Row
+
+    from sysrev.grade.run import _units
+
+    rows = [Row(outcome="pain", scale="VAS 0-10"), Row(outcome="pain", scale="VAS 0-10"),
+            Row(outcome="odi", scale="ODI %"), Row(outcome="pain", scale="")]
+    assert _units(rows, "pain") == "VAS 0-10" and _units(rows, "odi") == "ODI %"
+    assert _units(rows + [Row(outcome="pain", scale="NRS 0-10")], "pain") == ""  # two scales: no one unit
+    assert _units([Row(outcome="pain")], "pain") == ""

@@ -204,3 +204,18 @@ def test_grade_names_an_unknown_analysis_and_writes_nothing(tmp_path):
     assert "no analysis named 'nope'" in result.output and "(defined: tb" in result.output
     after = {p.name: p.read_bytes() for p in grade_dir.glob("*.toml")} if grade_dir.exists() else {}
     assert after == before
+
+
+def test_grade_project_reports_new_changed_and_dry_runs(tmp_path):
+    from sysrev.grade.run import grade_project
+    from sysrev.project import load_project
+
+    project = load_project(copy_example(BCG, tmp_path / "bcg"))
+    dry = grade_project(project, write=False)
+    assert [(g.path.name, g.new, g.changed) for g in dry] == [("tb.toml", True, False)]
+    assert not dry[0].path.exists() and dry[0].grade.path == dry[0].path
+    first = grade_project(project)
+    assert [(g.new, g.changed) for g in first] == [(True, True)] and first[0].path.is_file()
+    again = grade_project(project, ["tb"])
+    assert [(g.new, g.changed) for g in again] == [(False, False)]
+    assert again[0].evidence.name == "tb" and again[0].grade.domains == first[0].grade.domains
