@@ -211,6 +211,7 @@ def test_grade_project_reports_new_changed_and_dry_runs(tmp_path):
     from sysrev.project import load_project
 
     project = load_project(copy_example(BCG, tmp_path / "bcg"))
+    (project.analysis_dir / "grade" / "tb.toml").unlink()  # the example ships its GRADE file: start without it
     dry = grade_project(project, write=False)
     assert [(g.path.name, g.new, g.changed) for g in dry] == [("tb.toml", True, False)]
     assert not dry[0].path.exists() and dry[0].grade.path == dry[0].path
