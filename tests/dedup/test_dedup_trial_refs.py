@@ -154,3 +154,18 @@ def test_a_central_registry_record_is_the_registration_its_source_address_names(
     other = replace(central, source_id="CN-01934568", journal="https://clinicaltrials.gov/show/NCT03641405")
     result, _ = _related([other, registry])
     assert len(result.clusters) == 2
+
+
+def test_databank_links_are_read_under_pubmeds_dtd_too():
+    """PubMed's EFetch XML declares its DTD, which places DataBankList after Language: read there as well."""
+    xml = ('<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January '
+           '2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet><PubmedArticle>'
+           '<MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">5</PMID><Article PubModel="Print">'
+           '<Journal><JournalIssue CitedMedium="Print"><PubDate><Year>2020</Year></PubDate></JournalIssue><Title>J'
+           '</Title></Journal><ArticleTitle>T</ArticleTitle><Language>eng</Language><DataBankList CompleteYN="Y">'
+           '<DataBank><DataBankName>ISRCTN</DataBankName><AccessionNumberList><AccessionNumber>ISRCTN12345678'
+           '</AccessionNumber></AccessionNumberList></DataBank></DataBankList><PublicationTypeList><PublicationType '
+           'UI="D016428">Journal Article</PublicationType></PublicationTypeList></Article></MedlineCitation>'
+           '</PubmedArticle></PubmedArticleSet>')
+    [record] = records_from_xml(xml.encode())
+    assert record.extra["databanks"] == ["ISRCTN/ISRCTN12345678"]
