@@ -50,9 +50,11 @@ LISTS_PUBLICATION = "the registration lists this publication"
 def same_trial_links(record: dict) -> list[tuple[str, str]]:
     """``[(record_id, why)]``: the records dedup linked to ``record`` (a records.jsonl line) as reports or
     registrations of the same trial, with the reason up to its parenthesis ("both name trial NCT01234567")."""
-    links = (record.get("extra") or {}).get("dedup_related") or []
-    return [(str(link.get("record_id", "")), str(link.get("reason", "")).split(" (", 1)[0]) for link in links
-            if str(link.get("reason", "")).startswith((NAMES_TRIAL, LISTS_PUBLICATION))]
+    extra = record.get("extra")
+    links = extra.get("dedup_related") if isinstance(extra, dict) else None
+    return [(str(link.get("record_id", "")), str(link.get("reason", "")).split(" (", 1)[0])
+            for link in (links if isinstance(links, list) else []) if isinstance(link, dict)
+            and str(link.get("reason", "")).startswith((NAMES_TRIAL, LISTS_PUBLICATION))]
 
 
 def canonical(number: str) -> str:

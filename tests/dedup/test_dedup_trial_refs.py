@@ -169,3 +169,18 @@ def test_databank_links_are_read_under_pubmeds_dtd_too():
            '</PubmedArticle></PubmedArticleSet>')
     [record] = records_from_xml(xml.encode())
     assert record.extra["databanks"] == ["ISRCTN/ISRCTN12345678"]
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ({"dedup_related": [{"record_id": "R2", "reason": "both name trial NCT01234567 (different titles)"},
+                        {"record_id": "R3", "reason": "looks like an erratum"},
+                        {"record_id": "R4", "reason": "the registration lists this publication (x)"}]},
+     [("R2", "both name trial NCT01234567"), ("R4", "the registration lists this publication")]),
+    # a records.jsonl edited by hand: odd shapes give no link rather than a crash of the screen
+    ({"dedup_related": {"record_id": "R2"}}, []), ({"dedup_related": ["R2", None]}, []), ("not a dict", []),
+    (None, []),
+])
+def test_same_trial_links_of_a_records_line(extra, expected):
+    from sysrev.dedup.trial_refs import same_trial_links
+
+    assert same_trial_links({"record_id": "R1", "extra": extra}) == expected
