@@ -187,14 +187,21 @@ def run_files(where: Path, module: str, stems: list, children: int, survivors: l
 
 
 def results(where: Path) -> dict:
-    """Mutant name -> status, from mutmut's result files."""
+    """Mutant name -> status, from mutmut's result files.
+
+    mutmut keeps the result of a mutant whose function has since been changed or removed; such a mutant is
+    no longer in the mutated source (``def <name>(`` is absent) and is left out, so a rate counts only the
+    mutants of today's code."""
     from mutmut.stats import status_by_exit_code
 
     out = {}
     for meta in sorted((where / "mutants").rglob("*.meta")):
         data = json.loads(meta.read_text(encoding="utf-8"))
+        source = meta.with_suffix("")
+        text = source.read_text(encoding="utf-8") if source.is_file() else ""
         for name, code in data.get("exit_code_by_key", {}).items():
-            out[name] = status_by_exit_code[code]
+            if f"def {name.rsplit('.', 1)[-1]}(" in text:
+                out[name] = status_by_exit_code[code]
     return out
 
 
