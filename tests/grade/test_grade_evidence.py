@@ -89,6 +89,7 @@ def test_absolute_effect_sentence():
 
 @pytest.mark.parametrize("status, result, why", [
     ("incomplete", None, "nothing pooled yet: 7 cells missing (`sysrev meta run` lists them)"),
+    ("incomplete", {"estimate": 1.0}, "nothing pooled yet: 7 cells missing (`sysrev meta run` lists them)"),
     ("complete", {"estimate": None}, "nothing pooled yet: 7 cells missing (`sysrev meta run` lists them)"),
     ("partial", {"estimate": 1.0}, "only partly pooled (7 cells missing): GRADE waits for the complete analysis "
                                    "(`sysrev meta run` lists the cells)"),

@@ -80,6 +80,8 @@ def test_a_ci_ending_exactly_at_no_effect_is_on_neither_side():
     """A study whose CI reaches no effect does not exclude it: no opposite-direction results."""
     p = rules.inconsistency(2, 80.0, 0.001, [(-2.0, 0.0), (0.0, 2.0)], 0.0)
     assert p.rating == "serious" and not any("show an effect below" in r for r in p.reasons)
+    for cis in ([(-2.0, 0.0), (0.5, 2.0)], [(-2.0, -0.5), (0.0, 2.0)]):  # one side clear, the other touching
+        assert rules.inconsistency(2, 80.0, 0.001, cis, 0.0).rating == "serious", cis
 
 
 @pytest.mark.parametrize("prediction, pooled, says_includes", [
@@ -139,6 +141,14 @@ def test_imprecision_thresholds_exactly_on_a_limit_are_not_crossed():
     beyond = rules.imprecision("MD", 2.0, (1.0, 3.0), 1.0, 10, 5, "n")
     assert beyond.reasons[1] == "the whole CI lies beyond one threshold: an important effect"
     assert beyond.rating == "not serious"
+
+
+def test_thresholds_of_every_ratio_measure():
+    assert rules.thresholds_for("PETO", None) == ([0.75, 1.0, 1.25], "no mid set: GRADE 6's rough guide RR 0.75 / "
+                                                                     "1.25")
+    assert rules.thresholds_for("RR", 1)[0] == [0.75, 1.0, 1.25]  # a mid of 1 is no difference: the default
+    assert rules.thresholds_for("OR", 2.0) == ([0.5, 1.0, 2.0], "mid = 2 (analyses.toml), and its inverse")
+    assert rules.thresholds_for("MD", 0) is None and rules.thresholds_for("RD", None) is None
 
 
 def test_imprecision_ratio_mid_and_its_inverse():

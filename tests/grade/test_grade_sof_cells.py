@@ -53,6 +53,11 @@ def test_cells_of_a_mean_difference_in_its_units():
                                "MD 0.50 (0.10 to 0.90)", "—")
 
 
+def test_a_mean_difference_of_exactly_zero_reads_higher():
+    ev = _ev("MD", 0.0, (-1.0, 1.0), comparator_means=(4.0, 4.0))
+    assert sof._cells(ev)[1] == "the mean was 0.00 higher (1.00 lower to 1.00 higher)"
+
+
 def test_cells_of_a_standardised_mean_difference_are_in_sd_units():
     ev = _ev("SMD", -0.4, (-0.7, -0.1), comparator_means=(3.0, 60.0), units="points")
     assert sof._cells(ev) == ("—", "the mean was 0.40 SD lower (0.70 lower to 0.10 lower)",
@@ -65,7 +70,7 @@ def test_cells_of_an_outcome_not_pooled_say_why():
     assert sof._cells(Evidence(spec=_spec("MD"), status="complete")) == ("—", "—", "—", "not pooled: not estimable")
 
 
-@pytest.mark.parametrize("x, text", [(-40.2, "40 fewer"), (12.5, "12 more"), (1234.6, "1,235 more"),
+@pytest.mark.parametrize("x, text", [(-40.2, "40 fewer"), (12.5, "12 more"), (1234.6, "1,235 more"), (0.6, "1 more"),
                                      (-0.4, "0 fewer"), (0.4, "0 fewer"), (0.0, "0 fewer"), (-1500.0, "1,500 fewer")])
 def test_signed_counts_per_1000(x, text):
     assert sof._signed_per_1000(x) == text
