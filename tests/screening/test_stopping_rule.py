@@ -174,3 +174,16 @@ def test_percent(value, text):
 def test_levels_outside_zero_to_one_are_refused_by_name(target, confidence, named):
     with pytest.raises(ValueError, match=f"the {named} must lie strictly between 0 and 1"):
         stopping_status([1, 0], 10, recall_target=target, confidence=confidence)
+
+
+@pytest.mark.parametrize("labels, n_total", [
+    ([1] + [0] * 150 + [1, 0, 0], 158),
+    ([0] * 226 + [1, 0, 0], 229),
+])
+def test_the_rule_can_fire_in_a_stretch_before_a_late_relevant_record(labels, n_total):
+    """Found by running first_firing's mutants against brute force: the rule first fires in the stretch just
+    before a relevant record that comes late, which a search that merges or skips stretches misses. Rare in
+    random sequences, so written out."""
+    brute = next((i for i in range(1, len(labels) + 1) if _fires(labels[:i], n_total, 0.95, 0.95)), None)
+    assert brute is not None and brute <= len(labels) - 3  # before the late relevant record
+    assert first_firing(labels, n_total) == brute
