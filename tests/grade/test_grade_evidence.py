@@ -72,8 +72,8 @@ def test_ois_of_a_dichotomous_outcome_needs_a_comparator_risk(risk):
 
 def test_per_study_weights_add_up_and_sizes_take_the_largest_row():
     # study A reported in two rows (two subgroups) with weights 10 and 15; its size is its largest row
-    rows = [{"_study": "A", "study": "A (men)", "n1": 10, "n2": 12},
-            {"_study": "A", "study": "A (women)", "n1": 30, "n2": 28},
+    rows = [{"_study": "A", "study": "A (women)", "n1": 30, "n2": 28},
+            {"_study": "A", "study": "A (men)", "n1": 10, "n2": 12},
             {"_study": "B", "study": "B", "n1": "5", "n2": "6"}]
     weight, size = evidence._per_study(rows, {"A (men)": 10.0, "A (women)": 15.0, "B": 75.0})
     assert weight == {"A": 25.0, "B": 75.0} and size == {"A": 58, "B": 11}
