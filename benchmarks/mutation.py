@@ -54,6 +54,7 @@ MODULES = {
     "stopping": (["sysrev/screening/stopping.py"], ["tests/screening/test_screening_prioritisation.py",
                                                      "tests/screening/test_stopping_rule.py"]),
     "grade": (["sysrev/grade/*"], ["tests/grade/"]),
+    "living": (["sysrev/living/*"], ["tests/living/"]),
 }
 # Drawing code: its output is checked as images and text by tests/meta_plots and tests/rob; mutating line
 # widths and colours measures nothing a review relies on.
