@@ -112,3 +112,46 @@ def test_source_date_epoch_dates_a_release_reproducibly(example, monkeypatch):
     bad = CliRunner().invoke(cli, ["release", "v2", "--project", str(example)])
     assert bad.exit_code == 2 and "SOURCE_DATE_EPOCH must be a whole number" in bad.output
     assert not (example / "releases" / "v2").exists()
+
+
+def _pooled(measure, estimate, low, high, p, **analysis):
+    return {"status": "computed", "analysis": {"measure": measure, "outcome": "pain", "level": 95.0, **analysis},
+            "result": {"measure": measure, "k": 4, "estimate": estimate, "ci_low": low, "ci_high": high, "p": p,
+                       "I2": 0.0, "tau2": 0.0, "level": 95.0, "studies": []}}
+
+
+@pytest.mark.parametrize("analysis, before, after", [
+    ({"group1": "ultrasound", "group2": "fluoroscopy"}, "ultrasound", "fluoroscopy"),
+    ({"group1": "ultrasound", "group2": "fluoroscopy", "direction": "higher is better"}, "fluoroscopy",
+     "ultrasound"),
+    ({}, "group 1", "group 2"),
+])
+def test_a_pooled_effect_that_crosses_no_effect_is_flagged_with_the_arm_it_favours(analysis, before, after):
+    """A living update that turns the pooled effect to the other side of no effect says so, naming the arm
+    each side favours (lower values favour group 1 when lower is better)."""
+    from sysrev.living.diff import Version, flags_for
+
+    old, new = Version("v1", {}, {}, []), Version("v2", {}, {}, [])
+    flags = flags_for("pain", _pooled("MD", -0.8, -1.9, 0.3, 0.15, **analysis),
+                      _pooled("MD", 0.4, -0.6, 1.4, 0.43, **analysis), old, new)
+    assert flags == [{"kind": "direction", "text": (
+        f"Direction changed: the pooled MD was -0.80, favouring {before}; it is now 0.40, favouring {after}.")}]
+
+
+def test_an_effect_moving_onto_no_effect_favours_neither_arm():
+    from sysrev.living.diff import Version, flags_for
+
+    old, new = Version("v1", {}, {}, []), Version("v2", {}, {}, [])
+    flags = flags_for("harm", _pooled("RR", 0.8, 0.6, 1.1, 0.2), _pooled("RR", 1.0, 0.8, 1.25, 0.99), old, new)
+    assert [f["text"] for f in flags] == [
+        "Direction changed: the pooled RR was 0.80, favouring group 1; it is now 1.00, favouring neither arm."]
+
+
+def test_changed_study_cells_are_listed_old_to_new():
+    from sysrev.living.diff import study_lines
+
+    change = {"studies_added": ["New 2026"], "studies_removed": [], "studies_changed": [
+        {"study": "Lee 2021", "cells": {"mean1": [3.25, 3.0], "n1": [40, 42], "sd1": [None, 1.123456789]}}]}
+    assert study_lines(change, "  ") == [
+        "  studies added: New 2026",
+        "  study changed: Lee 2021 (mean1 3.25 → 3, n1 40 → 42, sd1 – → 1.12346)"]
