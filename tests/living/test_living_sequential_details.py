@@ -7,6 +7,8 @@ import pytest
 from sysrev.errors import SysrevError
 from sysrev.living.sequential import (
     Design,
+    anticipated_rrr,
+    information_size_continuous,
     information_size_dichotomous,
     required_information,
     trial_sequential_analysis,
@@ -144,3 +146,67 @@ def test_refusals_of_the_analysis():
         trial_sequential_analysis(meta_analysis(generic, "GEN", method="IV"), [1, 2], Design(rrr=0.2))
     with pytest.raises(SysrevError, match=r"alpha and beta must lie in \(0, 1\), got 1\.0 and 0\.2"):
         required_information(meta_analysis(table, "RR", method="IV"), Design(rrr=0.2, alpha=1.0))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: information_size_dichotomous(0.0, 0.2), "the control event proportion must lie in (0, 1), got 0.0"),
+    (lambda: information_size_dichotomous(1.0, 0.2), "the control event proportion must lie in (0, 1), got 1.0"),
+    (lambda: information_size_dichotomous(0.2, 0.0),
+     "the relative risk reduction must be non-zero and lie in (−1, 1), got 0.0"),
+    (lambda: information_size_dichotomous(0.2, -1.0),
+     "the relative risk reduction must be non-zero and lie in (−1, 1), got -1.0"),
+    (lambda: information_size_dichotomous(0.8, -0.25),  # 0.8 × 1.25 = 1: no longer a proportion below 1
+     "control proportion 0.8 with RRR -0.25 gives an experimental proportion of 1, outside (0, 1)"),
+    (lambda: information_size_dichotomous(0.2, 0.2, alpha=0.0), "alpha and beta must lie in (0, 1), got 0.0 and 0.2"),
+    (lambda: information_size_dichotomous(0.2, 0.2, beta=1.0), "alpha and beta must lie in (0, 1), got 0.05 and 1.0"),
+    (lambda: information_size_continuous(0.0, 4.0),
+     "the anticipated difference (or minimal important difference) must be non-zero"),
+    (lambda: information_size_continuous(float("inf"), 4.0),
+     "the anticipated difference (or minimal important difference) must be non-zero"),
+    (lambda: information_size_continuous(1.0, 0.0), "the outcome variance must be positive, got 0.0"),
+    (lambda: anticipated_rrr("RR", 0.0), "a ratio's minimal important difference must be a ratio > 0 other than 1 "
+                                         "(the thresholds are mid and 1/mid), got 0.0"),
+    (lambda: anticipated_rrr("PETO", 1.0), "a ratio's minimal important difference must be a ratio > 0 other than 1"),
+    (lambda: anticipated_rrr("RD", 0.0), "a risk difference's minimal important difference must lie in (−1, 1) and "
+                                         "not be 0, got 0.0"),
+    (lambda: anticipated_rrr("RD", -1.0), "a risk difference's minimal important difference must lie in (−1, 1)"),
+    (lambda: anticipated_rrr("RD", 0.05), "the control event proportion must lie in (0, 1), got None"),
+    (lambda: anticipated_rrr("RD", 0.05, 1.0), "the control event proportion must lie in (0, 1), got 1.0"),
+    (lambda: anticipated_rrr("RD", -0.1, 0.1), "a risk difference of 0.1 cannot be a reduction from a control "
+                                                "event proportion of 0.1: give --rrr or --control-rate"),
+    (lambda: anticipated_rrr("MD", 1.0), "MD is not a dichotomous measure"),
+])
+def test_information_size_refusals_in_full(call, message):
+    with pytest.raises(SysrevError) as caught:
+        call()
+    assert str(caught.value).startswith(message)
+
+
+def test_anticipated_rrr_of_each_dichotomous_measure():
+    assert anticipated_rrr("OR", 1.25) == pytest.approx(0.2) and anticipated_rrr("PETO", 0.75) == pytest.approx(0.25)
+    assert anticipated_rrr("RD", -0.05, 0.2) == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize("measure", ["OR", "PETO", "RD"])
+def test_required_information_of_every_dichotomous_measure(measure):
+    info = required_information(meta_analysis(_binary(), measure, method="IV" if measure != "PETO" else "PETO"),
+                                Design(rrr=0.3, heterogeneity="none"))
+    assert info["required"] == pytest.approx(information_size_dichotomous(0.1, 0.3))
+
+
+def test_beta_reaches_the_continuous_information_size():
+    result = meta_analysis(_continuous(), "MD", method="IV")
+    low_power = required_information(result, Design(difference=1.5, beta=0.5, heterogeneity="none"))
+    assert low_power["required"] == pytest.approx(4 * (Z975 + 0.0) ** 2 * 10.0 / 1.5**2)
+
+
+def test_each_look_carries_its_cumulative_step():
+    table = _binary((20, 22, 18), (50, 48, 52))
+    result = meta_analysis(table, "RR", method="IV")
+    tsa = trial_sequential_analysis(result, list(table.year), Design(rrr=0.3, heterogeneity="none"),
+                                    order_by="year")
+    assert set(tsa["looks"][0]) == {"study", "order", "k", "participants", "fraction", "z", "estimate", "ci_low",
+                                    "ci_high", "p", "boundary", "alpha_spent", "crossed", "conventional"}
+    assert [look["order"] for look in tsa["looks"]] == [2001, 2002, 2003]
+    assert all(look["ci_low"] < look["estimate"] < look["ci_high"] and 0 <= look["p"] <= 1 for look in tsa["looks"])
+    assert tsa["not_estimable"] == []
