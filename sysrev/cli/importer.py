@@ -107,12 +107,13 @@ def _missing_fields(records) -> str:
 
     counts = [f"{label} {sum(1 for r in records if not getattr(r, attr))}"
               for label, attr in (("title", "title"), ("abstract", "abstract"), ("year", "year"))]
-    registrations = sum(1 for r in records if is_trial_registration(r))
-    doi = sum(1 for r in records if not r.doi and not is_trial_registration(r))
-    if registrations == len(records) and records:
+    others = [r for r in records if not is_trial_registration(r)]
+    registrations = len(records) - len(others)
+    doi = sum(1 for r in others if not r.doi)
+    if records and not others:
         counts.append("DOI - (trial registrations have none)")
     else:
-        counts.append(f"DOI {doi}" + (f" (of {len(records) - registrations}; trial registrations have none)"
+        counts.append(f"DOI {doi}" + (f" (of {len(others)}; trial registrations have none)"
                                       if registrations else ""))
     return ", ".join(counts)
 
