@@ -17,6 +17,7 @@ from sysrev.cli.options import project_option
 from sysrev.errors import SysrevError
 from sysrev.formats import FORMATS, load_references
 from sysrev.project import load_project
+from sysrev.wording import counted
 
 _SHOWN_WARNINGS = 20
 _LARGE_FILE_BYTES = 5_000_000
@@ -122,8 +123,8 @@ def _print_summary(described, records, warnings, folder: Path, strategy_name) ->
     for file in described:
         dialect = f", {file['dialect']}" if file["dialect"] else ""
         encoding = f", {file['encoding']}" if file["encoding"] else ""
-        noun = "record" if file["records"] == 1 else "records"
-        click.echo(f"Imported {file['records']} {noun} from {file['name']} ({file['format']}{dialect}{encoding})")
+        click.echo(f"Imported {counted(file['records'], 'record')} from {file['name']} "
+                   f"({file['format']}{dialect}{encoding})")
     if len(described) > 1:
         click.echo(f"Total: {len(records)} records from {len(described)} files")
     if folder is not None:

@@ -8,6 +8,7 @@ import click
 from sysrev.cli.options import project_option
 from sysrev.errors import SysrevError
 from sysrev.project import load_project
+from sysrev.wording import counted
 
 
 @click.command()
@@ -60,22 +61,23 @@ def format_refresh(outcome) -> str:
             what = "a living update since its last run" if s["action"] == "update" else "a full search (first run)"
             lines.append(f"  {s['name']} ({s['database']}): would run {what}")
         else:
-            gaps = f", {len(s['gaps'])} gap(s) (fetched again next time)" if s["gaps"] else ""
+            gaps = f", {counted(len(s['gaps']), 'gap')} (fetched again next time)" if s["gaps"] else ""
             lines.append(f"  {s['name']} ({s['database']}): {s['retrieved']} retrieved, {s['new']} new → "
                          f"{s['snapshot']}{gaps}")
     for i in outcome.imports:
         action = i["action"] if not outcome.dry_run or i["action"] != "imported" else "would import"
         target = f" → {i['snapshot']}" if i["snapshot"] else ""
-        lines.append(f"  inbox/{i['strategy']}: {action} {len(i['files'])} file(s), {i['records']} records{target}")
+        lines.append(f"  inbox/{i['strategy']}: {action} {counted(len(i['files']), 'file')}, "
+                     f"{counted(i['records'], 'record')}{target}")
         lines += [f"    warning: {warning}" for warning in i.get("warnings", [])]
     if outcome.dedup:
         d = outcome.dedup
         ids = d["new_record_ids"]
         shown = ", ".join(ids[:10]) + (f", … ({len(ids)} in all)" if len(ids) > 10 else "")
-        lines.append(f"Dedup: {d['records']} records; {len(ids)} new {would}queued for screening"
+        lines.append(f"Dedup: {counted(d['records'], 'record')}; {len(ids)} new {would}queued for screening"
                      + (f" ({shown})" if ids else ""))
         if d["uncertain_pairs"]:
-            lines.append(f"  {d['uncertain_pairs']} uncertain duplicate pair(s): `sysrev dedup review`")
+            lines.append(f"  {counted(d['uncertain_pairs'], 'uncertain duplicate pair')}: `sysrev dedup review`")
     lines += ["", "To do:"] + format_todo(outcome.status)
     return "\n".join(lines)
 

@@ -21,6 +21,7 @@ from sysrev.project import load_project
 from sysrev.screening.config import DECISIONS, IMPORT_FORMATS, ORDERS, STAGE_LABEL, STAGES
 from sysrev.screening.keys import TerminalKeys
 from sysrev.screening.log import append_decisions, log_path
+from sysrev.wording import counted
 
 stage_option = click.option("--stage", type=click.Choice(STAGES), default="title_abstract", show_default=True,
                             help="Screening stage.")
@@ -104,8 +105,8 @@ def status(as_json, recall_target, confidence, project_dir):
 def _format_status(s) -> str:
     from sysrev.screening.stopping import StoppingStatus
 
-    lines = [f"{STAGE_LABEL[s['stage']]}: {s['records']} records · {s['decided']} decided "
-             f"({', '.join(f'{k} {v}' for k, v in s['decisions'].items())}) · {s['conflicts']} conflicts · "
+    lines = [f"{STAGE_LABEL[s['stage']]}: {counted(s['records'], 'record')} · {s['decided']} decided "
+             f"({', '.join(f'{k} {v}' for k, v in s['decisions'].items())}) · {counted(s['conflicts'], 'conflict')} · "
              f"{s['awaiting_second_reviewer']} awaiting another reviewer · {s['unscreened']} unscreened · "
              f"{s['reconciled']} reconciled"]
     if s["reviewers"]:
@@ -117,15 +118,14 @@ def _format_status(s) -> str:
     for a in s["agreement"]:
         kappa = ("kappa n/a (one category only)" if a["kappa"] is None else
                  f"kappa {a['kappa']:.3f} [95% CI {a['kappa_ci_low']:.3f}, {a['kappa_ci_high']:.3f}]")
-        lines.append(f"  agreement {a['reviewers'][0]} × {a['reviewers'][1]} on {a['n']} record"
-                     f"{'s' if a['n'] != 1 else ''}: "
+        lines.append(f"  agreement {a['reviewers'][0]} × {a['reviewers'][1]} on {counted(a['n'], 'record')}: "
                      f"{100 * a['percent_agreement']:.1f}% · {kappa} · PABAK {a['pabak']:.3f} · "
                      f"AC1 {a['ac1']:.3f}")
     for name, figures in s.get("stopping", {}).items():
         lines.append(f"  stopping rule, {name}: {StoppingStatus.from_dict(figures).sentence()}")
     for stop in s.get("stops_recorded", []):
-        lines.append(f"  stopped: {stop['reviewer']} on {stop['timestamp']} after {stop['screened']} records "
-                     f"({stop['statement']})")
+        lines.append(f"  stopped: {stop['reviewer']} on {stop['timestamp']} after "
+                     f"{counted(stop['screened'], 'record')} ({stop['statement']})")
     if s["outside_stage"]:
         lines.append(f"  note: decisions on {len(s['outside_stage'])} record(s) this stage does not screen: "
                      f"{', '.join(s['outside_stage'][:5])}")

@@ -6,6 +6,7 @@ import click
 
 from sysrev.cli.options import project_option
 from sysrev.project import load_project
+from sysrev.wording import counted
 
 
 @click.command()
@@ -32,24 +33,24 @@ def format_status(state: dict) -> str:
         if "error" in s:
             lines.append(f"  {s['error']}")
         elif s["runs"]:
-            lines.append(f"  {s['name']} ({s['database']}): {s['runs']} run(s), last {s['last_run_date']} "
-                         f"({s['last_run_records']} records)")
+            lines.append(f"  {s['name']} ({s['database']}): {counted(s['runs'], 'run')}, last {s['last_run_date']} "
+                         f"({counted(s['last_run_records'], 'record')})")
         else:
             lines.append(f"  {s['name']} ({s['database']}): never run")
         if s.get("draft"):
             lines.append("    draft: the query is still the starting point `sysrev init` built; write the real "
                          "strategy, then delete the 'draft' line (a draft is never sent)")
     for s in state.get("imports") or []:
-        what = ("imported", "import(s)") if s["database"] == "file" else (
-            f"{s['database']}, a query no strategy file holds now", "run(s)")
-        lines.append(f"  {s['name']} ({what[0]}): {s['runs']} {what[1]}, last {s['last_run_date']} "
-                     f"({s['last_run_records']} records)")
+        what = ("imported", "import") if s["database"] == "file" else (
+            f"{s['database']}, a query no strategy file holds now", "run")
+        lines.append(f"  {s['name']} ({what[0]}): {counted(s['runs'], what[1])}, last {s['last_run_date']} "
+                     f"({counted(s['last_run_records'], 'record')})")
     dedup = state["dedup"]
     lines.append("Dedup:")
     if dedup["records"] is None:
         lines.append("  not run yet (`sysrev dedup`)")
     else:
-        lines.append(f"  {dedup['records']} records")
+        lines.append(f"  {counted(dedup['records'], 'record')}")
     if dedup["runs_not_deduplicated"]:
         lines.append(f"  runs not deduplicated yet: {', '.join(dedup['runs_not_deduplicated'])} (`sysrev dedup`)")
     lines.append("Screening:")
@@ -58,8 +59,8 @@ def format_status(state: dict) -> str:
     else:
         for stage, s in state["screening"].items():
             decided = ", ".join(f"{n} {d}" for d, n in s["decisions"].items() if n)
-            lines.append(f"  {stage}: {s['records']} records; {s['decided']} decided ({decided or 'none'}), "
-                         f"{s['unscreened']} unscreened, {s['conflicts']} conflicts, "
+            lines.append(f"  {stage}: {counted(s['records'], 'record')}; {s['decided']} decided ({decided or 'none'}), "
+                         f"{s['unscreened']} unscreened, {counted(s['conflicts'], 'conflict')}, "
                          f"{s['awaiting_second_reviewer']} awaiting a second reviewer")
             for reviewer, r in s["reviewers"].items():
                 if r["left"]:

@@ -134,7 +134,7 @@ def test_a_cut_off_inbox_export_stops_the_refresh_before_anything_is_written(tmp
     assert (inbox / "central.ris").is_file()
     allowed = CliRunner().invoke(cli, ["refresh", "--project", str(root), "--allow-truncated"])
     assert allowed.exit_code == 0, allowed.output
-    assert "inbox/central: imported 1 file(s), 1 records" in allowed.output
+    assert "inbox/central: imported 1 file, 1 record" in allowed.output
     assert "1 incomplete record(s) were dropped and 1 kept" in allowed.output
 
 
@@ -149,5 +149,5 @@ def test_the_owner_file_excel_keeps_beside_an_open_workbook_is_no_export(tmp_pat
     (inbox / "~$central.xlsx").write_bytes(b"\x05reviewer" + bytes(150))
     result = CliRunner().invoke(cli, ["refresh", "--project", str(root)])
     assert result.exit_code == 0, result.output
-    assert "inbox/central: imported 1 file(s), 2 records" in result.output
+    assert "inbox/central: imported 1 file, 2 records" in result.output
     assert (inbox / "~$central.xlsx").is_file()

@@ -117,7 +117,7 @@ def test_status_shows_every_stage(review):
     result = CliRunner().invoke(cli, ["status", "--project", str(root)])
     assert result.exit_code == 0, result.output
     text = result.output
-    assert "pubmed (pubmed): 1 run(s)" in text
+    assert "pubmed (pubmed): 1 run," in text
     assert "title_abstract: 5 records; 5 decided (4 include, 1 exclude), 0 unscreened" in text
     assert "full_text: 4 records; 4 decided (4 include), 0 unscreened" in text
     assert "Studies: 2 included" in text and "Pending (3;" in text

@@ -27,8 +27,8 @@ def test_status_lists_each_imported_source_with_its_last_import(tmp_path):
     root = _imported_project(tmp_path)
     text = CliRunner().invoke(cli, ["status", "--project", str(root)]).output
     assert "pubmed (pubmed): never run" in text  # the strategies stay listed
-    assert "embase (imported): 2 import(s), last 20" in text and "(2 records)" in text  # the later file
-    assert "central (imported): 1 import(s)" in text and "(1 records)" in text
+    assert "embase (imported): 2 imports, last 20" in text and "(2 records)" in text  # the later file
+    assert "central (imported): 1 import," in text and "(1 record)" in text
     state = json.loads(CliRunner().invoke(cli, ["status", "--project", str(root), "--json"]).output)
     assert [(i["name"], i["runs"], i["last_run_records"], i["database"]) for i in state["imports"]] == [
         ("central", 1, 1, "file"), ("embase", 2, 2, "file")]

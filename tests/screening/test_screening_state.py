@@ -100,7 +100,7 @@ def test_status_and_conflicts_commands(make_project):
     result = runner.invoke(cli, ["screen", "status", "--project", str(project.root)])
     assert result.exit_code == 0, result.output
     assert "title/abstract: 8 records · 7 decided" in result.output
-    assert "1 conflicts" in result.output
+    assert "· 1 conflict ·" in result.output
     assert "agreement alice × bob on 8 records: 87.5%" in result.output
     assert "PABAK 0.750" in result.output
     data = json.loads(runner.invoke(cli, ["screen", "status", "--json", "--project", str(project.root)]).output)

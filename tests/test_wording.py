@@ -1,0 +1,13 @@
+"""Counts read as English: one record, two records, no "1 records" in what sysrev prints."""
+
+from sysrev.wording import counted
+
+
+def test_one_takes_the_singular_and_every_other_count_the_plural():
+    assert counted(1, "record") == "1 record"
+    assert [counted(n, "record") for n in (0, 2, 11)] == ["0 records", "2 records", "11 records"]
+
+
+def test_an_irregular_plural_is_given():
+    assert counted(1, "study", "studies") == "1 study"
+    assert counted(4, "study", "studies") == "4 studies"
