@@ -121,7 +121,9 @@ def inconsistency(k: int, i2: float | None, q_p: float | None, study_cis: list[t
                         ["a single study: there is no between-study inconsistency to assess (the team may "
                          "still judge a single trial's results inconsistent across settings)"])
     if i2 is None:
-        return Proposal("inconsistency", None, pending=[f"I² is not available for these {k} studies"])
+        return Proposal("inconsistency", None, pending=[
+            f"I² is not available for these {k} studies: judge inconsistency from their results (the forest "
+            "plot) and set this domain's `final`, with a justification"])
     reasons = [f"I² = {_pct(i2)}" + (f", test of heterogeneity {_p(q_p)}" if q_p is not None else "")]
     overlapping = _overlap(study_cis)
     reasons.append("all study CIs overlap" if overlapping else "some study CIs do not overlap")

@@ -51,7 +51,9 @@ def test_inconsistency_proposals_in_full():
         ["a single study: there is no between-study inconsistency to assess (the team may still judge a single "
          "trial's results inconsistent across settings)"])
     assert rules.inconsistency(3, None, 0.2, TOGETHER, 0.0) == Proposal(
-        "inconsistency", None, pending=["I² is not available for these 3 studies"])
+        "inconsistency", None, pending=["I² is not available for these 3 studies: judge inconsistency from their "
+                                        "results (the forest plot) and set this domain's `final`, with a "
+                                        "justification"])
     assert rules.inconsistency(2, 80.0, 0.0004, APART, 0.0, (-1.5, 1.0), (-4.0, 3.5)) == Proposal(
         "inconsistency", "very serious",
         ["I² = 80%, test of heterogeneity p < 0.001", "some study CIs do not overlap",
