@@ -1,5 +1,6 @@
 """`sysrev init [DIR]`: start a new review project, asking for what is not given as an option."""
 
+import sys
 from pathlib import Path
 
 import click
@@ -13,7 +14,14 @@ def _ask(value, prompt, default, interactive):
         return value
     if not interactive:
         return default
-    return click.prompt(prompt, default=default, show_default=bool(default))
+    try:
+        return click.prompt(prompt, default=default, show_default=bool(default))
+    except click.Abort:
+        if sys.stdin.isatty():  # Ctrl-C or Ctrl-D at the terminal: the user chose to stop
+            raise
+        # Run from a script or a pipe that has run out of answers: say how to go on instead of "Aborted!".
+        raise click.UsageError(f"no answer to '{prompt}' (the input ended); give it as an option, or --no-input "
+                               "to take the defaults for whatever is not given") from None
 
 
 def _many(text: str) -> list[str]:

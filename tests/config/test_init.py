@@ -2,6 +2,7 @@
 
 import shutil
 import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -52,3 +53,13 @@ def test_init_makes_a_git_repository_unless_inside_one(tmp_path):
     assert not (tmp_path / "a" / "sub" / ".git").exists()
     ignored = subprocess.run(["git", "check-ignore", ".venv/x"], cwd=tmp_path / "a", capture_output=True)
     assert ignored.returncode == 0
+
+
+def test_init_run_from_a_script_without_answers_says_how_to_go_on_and_writes_nothing(tmp_path):
+    """A pipe that runs out of answers used to end in a bare "Aborted!"; it names the question and the way on."""
+    result = subprocess.run([sys.executable, "-c", "from sysrev.cli.main import cli; cli()", "init",
+                             str(tmp_path / "r"), "--title", "T",
+                             "--no-git"], input="", capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "no answer to 'Review question' (the input ended)" in result.stderr and "--no-input" in result.stderr
+    assert not (tmp_path / "r" / "review.toml").exists()
