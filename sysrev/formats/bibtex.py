@@ -75,16 +75,26 @@ _EPRINT_PMID = {"pmid", "pubmed"}
 _EPRINT_PMCID = {"pmcid", "pmc"}
 
 
+_LITERAL_OPEN, _LITERAL_CLOSE = "\ue000", "\ue001"  # private-use characters no export holds
+# A literal brace: \{ or \}, or \textbraceleft / \textbraceright (which, unlike \{, keep a value's braces
+# balanced, as BibTeX requires even of escaped ones).
+_LITERAL_BRACE = re.compile(r"\\textbrace(?P<side>left|right)(?:\{\}|(?![A-Za-z]))|\\(?P<char>[{}])")
+
+
 def latex_text(value) -> str:
     """A BibTeX field value as plain Unicode text: accents decoded, formatting macros and braces removed."""
-    text = _FORMAT_MACRO.sub("", str(value or ""))
+    # An escaped brace is a literal one (a grouping brace is dropped): kept aside from the macros and from
+    # latex_to_unicode, which drops every brace.
+    text = _LITERAL_BRACE.sub(lambda m: _LITERAL_OPEN if "left" == m["side"] or "{" == m["char"] else _LITERAL_CLOSE,
+                              str(value or ""))
+    text = _FORMAT_MACRO.sub("", text)
     text = _ACCENT_BARE.sub(_accented, _ACCENT_IN_BRACES.sub(_accented, text))
     text = re.sub(r"\\[,;:! ]", " ", text)  # LaTeX spacing commands (50\,% → 50 %)
     text = re.sub(r"(?<!\\)~", " ", text)  # a tie is a space; \~{n} is an accent
     text = expand_symbol_macros(text)  # \kappa, \leq, CO$_2$ … before latex_to_unicode misreads them
     text = re.sub(r"(?<!\\)\$", "", text)  # math-mode delimiters left unpaired
-    text = text.replace("\\{", "").replace("\\}", "")
-    return re.sub(r"\\([$#])", r"\1", latex_to_unicode(text))
+    text = re.sub(r"\\([$#])", r"\1", latex_to_unicode(text))
+    return text.replace(_LITERAL_OPEN, "{").replace(_LITERAL_CLOSE, "}")
 
 
 def _accented(match) -> str:
@@ -195,10 +205,12 @@ def entries_only(text: str, *, path="file") -> tuple[str, Truncation | None]:
 
     Raises InputError at an entry that never closes while others follow it (a missing brace), or one that is
     implausibly long. Linear time."""
-    out, position, line = [], 0, 1
+    out, position, line, previous = [], 0, 1, None
     for opening in _ENTRY_START.finditer(text):
         if opening.start() < position:
             continue  # an '@' line inside the previous entry
+        _no_stray_fields(text, position, opening.start(), line, previous, path)
+        previous = opening.group(2)
         gap_lines = text.count("\n", position, opening.start())
         line += gap_lines
         at_sign = line + text.count("\n", opening.start(), opening.start(1))  # '^\s*' may span blank lines
@@ -236,8 +248,26 @@ def entries_only(text: str, *, path="file") -> tuple[str, Truncation | None]:
         out.append(text[opening.start():end])
         line += text.count("\n", opening.start(), end)
         position = end
+    _no_stray_fields(text, position, len(text), line, previous, path)
     out.append("\n" * text.count("\n", position))
     return "".join(out), None
+
+
+# A field outside every entry: text between entries is ignored (as BibTeX ignores it), which is right for comments
+# but loses the fields of an entry that a stray closing brace ended early.
+_STRAY_FIELD = re.compile(r"^[ \t]*,?[ \t]*([A-Za-z][\w-]*)[ \t]*=[ \t]*[{\"]", re.MULTILINE)
+
+
+def _no_stray_fields(text: str, start: int, stop: int, line: int, previous: str | None, path) -> None:
+    """Raise InputError when the text between two entries (``text[start:stop]``, its first line ``line``) holds
+    a ``name = {…`` field: the entry ``previous`` closed before its fields ended."""
+    stray = _STRAY_FIELD.search(text, start, stop)
+    if stray is None:
+        return
+    after = f"after entry '{previous}' " if previous else "before the first entry "
+    raise InputError(f"the field '{stray.group(1)}' {after}is outside every entry, so it would be lost: a closing "
+                     "brace too many (or an unbalanced '\\}' in a value) ends the entry early",
+                     path=path, line=line + text.count("\n", start, stray.start()))
 
 
 def _malformed_at(text: str, pos: int, end: int, *, keyed: bool) -> int | None:

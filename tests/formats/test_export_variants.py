@@ -559,6 +559,21 @@ def test_bibtex_entries_without_a_key_are_read_and_named_by_their_line(tmp_path)
     assert "2 entries have no key" in warning
 
 
+def test_fields_after_an_entry_closed_early_are_refused_not_lost(tmp_path):
+    # A value with a lone '\\}' (BibTeX counts even escaped braces) ends its entry early; what follows was
+    # skipped as text between entries, and the record kept its title alone. Comments between entries, even
+    # with an '=' in them, are still ignored.
+    text = ("% a note: title = {not a field}\n@article{K1,\n  title = {A lone brace \\}},\n  author = {Smith, J},\n"
+            "  year = {2020}\n}\n\n@article{K2,\n  title = {Fine}\n}\n")
+    with pytest.raises(InputError) as err:
+        load_references(_write(tmp_path, "early.bib", text))
+    assert err.value.line == 4
+    assert "the field 'author' after entry 'K1' is outside every entry, so it would be lost" in str(err.value)
+    fine = text.replace("\\}}", "\\textbraceright{}}")
+    assert [(r.title, r.authors) for r in load_references(_write(tmp_path, "fine.bib", fine)).records] == [
+        ("A lone brace }", ["Smith, J"]), ("Fine", [])]
+
+
 def test_a_bibtex_preamble_of_free_text_is_left_out(tmp_path):
     # A preamble should hold a quoted string of LaTeX, but hand-kept bibliographies put a note there
     # ("@preamble{BibTeX for papers by …}"); it holds no reference, and the whole file was refused. Lines are

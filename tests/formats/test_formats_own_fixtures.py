@@ -485,6 +485,8 @@ def test_pubmed_xml_with_external_entity_is_refused_through_import(tmp_path):
     (r"cost \$5 \& 50\,\%", "cost $5 & 50 %"),
     (r"10.1007/978-3-030-92127-9\_33", "10.1007/978-3-030-92127-9_33"),
     (r"Bostr\"{o}m \textit{et al.}", "Boström et al."),
+    (r"the set \{A, B\} of {DNA} \textbackslash{} \textasciitilde{}", "the set {A, B} of DNA \\ ~"),
+    (r"a \textbraceleft{}lone brace and \textbraceright", "a {lone brace and }"),
 ])
 def test_bibtex_latex_text(latex, text):
     from sysrev.formats.bibtex import latex_text
