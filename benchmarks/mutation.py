@@ -55,6 +55,9 @@ MODULES = {
                                                      "tests/screening/test_stopping_rule.py"]),
     "grade": (["sysrev/grade/*"], ["tests/grade/"]),
     "living": (["sysrev/living/*"], ["tests/living/"]),
+    "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
+                                                             "labelled_csv", "prioritisation", "ordering")],
+                ["tests/screening/"]),
 }
 # Drawing code: its output is checked as images and text by tests/meta_plots and tests/rob; mutating line
 # widths and colours measures nothing a review relies on.
@@ -139,8 +142,13 @@ def run_mutmut(where: Path, children: int, names=()) -> None:
 
 def file_pattern(module: str, stem: str) -> str:
     """mutmut's name pattern for the mutants of one file of ``module`` (``sysrev.meta.pooling.*``)."""
-    package = MODULES[module][0][0].removesuffix("/*").removesuffix(".py").replace("/", ".")
-    return f"{package}.{stem}.*" if MODULES[module][0][0].endswith("/*") else f"{package}.*"
+    files = MODULES[module][0]
+    if files[0].endswith("/*"):
+        return f"{files[0].removesuffix('/*').replace('/', '.')}.{stem}.*"
+    named = [f for f in files if Path(f).stem == stem]
+    if not named:
+        raise SystemExit(f"--files {stem}: not one of the files of {module} ({', '.join(files)})")
+    return f"{named[0].removesuffix('.py').replace('/', '.')}.*"
 
 
 def file_of(name: str) -> str:
