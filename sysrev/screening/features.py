@@ -61,6 +61,13 @@ class Features:
         return names
 
 
+def codable(n_words: int, ngram_max: int) -> bool:
+    """Whether every n-gram of up to ``ngram_max`` of ``n_words`` distinct tokens gets its own 64-bit code (the
+    codes of n-grams of each length follow those of the shorter ones: n_words + n_words² + … must stay below
+    2⁶³)."""
+    return sum(n_words ** n for n in range(1, ngram_max + 1)) < 2 ** 63
+
+
 def tfidf_features(texts, *, ngram_max: int = 2, min_df: int = 1, max_df: float = 1.0,
                    sublinear_tf: bool = True) -> Features:
     """The TF-IDF features of ``texts`` (1 ≤ ``ngram_max`` ≤ 3).
@@ -77,8 +84,8 @@ def tfidf_features(texts, *, ngram_max: int = 2, min_df: int = 1, max_df: float 
         lengths.append(len(found))
     n_docs, n_words = len(lengths), len(words)
     if not n_words:
-        return Features(csr_matrix((n_docs, 1)), np.zeros(1, dtype=np.int64), [""], 1)
-    if sum(n_words ** n for n in range(1, ngram_max + 1)) >= 2 ** 63:
+        return Features(csr_matrix((n_docs, 1)), np.zeros(1, dtype=np.int64), [""], ngram_max)
+    if not codable(n_words, ngram_max):
         raise ValueError(f"{n_words} distinct tokens are too many to code {ngram_max}-grams as 64-bit integers")
     ids = np.asarray(ids, dtype=np.int64)
     doc = np.repeat(np.arange(n_docs), lengths)
@@ -97,7 +104,7 @@ def tfidf_features(texts, *, ngram_max: int = 2, min_df: int = 1, max_df: float 
     unique, column = np.unique(codes, return_inverse=True)
     counts = csr_matrix((np.ones(len(codes)), (rows, column.ravel())), shape=(n_docs, len(unique)))
     counts.sum_duplicates()  # one entry per (record, term), holding the term's count
-    df = np.bincount(counts.indices, minlength=len(unique))
+    df = np.bincount(counts.indices)  # every column holds at least one record's count
     keep = (df >= min_df) & (df <= max_df * n_docs)
     if not keep.any():
         keep[:] = True
@@ -108,7 +115,6 @@ def tfidf_features(texts, *, ngram_max: int = 2, min_df: int = 1, max_df: float 
     values = np.log(matrix.data) + 1 if sublinear_tf else matrix.data
     matrix.data = values * idf[matrix.indices]
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0  # a record without any kept term stays an empty row
-    matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
+    matrix.data /= np.repeat(norms, np.diff(matrix.indptr))  # a record without any kept term stays an empty row
     return Features(matrix, unique[kept], list(words), ngram_max)
 

@@ -42,9 +42,9 @@ class LinearSVM:
         ``ratio`` times the weight of the excluded ones, and the weights average 1 over the records."""
         n1 = int(np.sum(y))
         n0 = len(y) - n1
-        w1, w0 = 1.0, n1 / (self.ratio * n0)
-        scale = len(y) / (n1 * w1 + n0 * w0)
-        return w1 * scale, w0 * scale
+        w0 = n1 / (self.ratio * n0)  # a relevant record weighs 1 before the scaling
+        scale = len(y) / (n1 + n0 * w0)
+        return scale, w0 * scale
 
     def scores(self, rows, y, score_rows=None) -> np.ndarray:
         """Train on ``rows`` (indices into the features) labelled ``y`` (1 relevant / 0 not; both classes
