@@ -39,7 +39,7 @@ class RankingSettings:
         """The model in a sentence fragment for a methods section."""
         from importlib.metadata import version
 
-        grams = "words" if self.ngram_max == 1 else "words and word pairs"
+        grams = {1: "words", 2: "words and word pairs"}.get(self.ngram_max, "words, word pairs and word triples")
         return (f"a linear support vector machine (LIBLINEAR via liblinear-official {version('liblinear-official')}"
                 f", L2-regularised squared hinge loss, C = {self.C:g}, relevant records weighted to carry "
                 f"{self.relevant_weight_ratio:g} times the total weight of the excluded ones) on TF-IDF features "
@@ -78,8 +78,6 @@ class Ranker:
         from sysrev.screening.features import tfidf_features
         from sysrev.screening.linear_svm import LinearSVM
 
-        self.settings = settings
-        self.seed = seed
         texts = [t or "" for t in texts]
         self.size = len(texts)
         features = tfidf_features(texts, ngram_max=settings.ngram_max, min_df=settings.min_df,
@@ -104,7 +102,9 @@ class Ranker:
         open_ = np.ones(self.size, dtype=bool)
         open_[list(labelled)] = False
         rest = np.flatnonzero(open_)
-        scores = self.scores(labelled) if len(rest) else None  # all rows: cheaper than slicing the matrix
+        if not len(rest):
+            return []
+        scores = self.scores(labelled)  # all rows: cheaper than slicing the matrix
         if scores is None:
             return rest.tolist()
         return self.by_score(rest, scores[rest]).tolist()
