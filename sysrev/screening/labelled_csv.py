@@ -20,6 +20,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sysrev.csv_quotes import OPEN, offset_of_line, quote_state_at_end
 from sysrev.errors import InputError
 from sysrev.formats import refuse_binary
 from sysrev.formats.decode import decode_bytes
@@ -62,7 +63,8 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
         raise InputError("the file ends in the middle of a UTF-8 character: it looks cut off (an interrupted "
                          "download or copy?)", path=path)
     warnings = list(decoded.warnings)
-    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=_delimiter(decoded.text))
+    delimiter = _delimiter(decoded.text)
+    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, [])
         try:
@@ -70,19 +72,28 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
         except InputError:
             _refuse_reference_file(decoded.text, path)
             raise
-        texts, labels = [], []
+        rows, start = [], reader.line_num + 1  # each row with the lines it starts and ends on
         for row in reader:
-            if not row:
-                continue
-            value = _cell(row, label).strip()
-            decision = _label(value)
-            if decision is None:
-                raise InputError(f"{header[label].strip()} must be 0 or 1 (or yes/no, true/false), found {value!r}",
-                                 path=path, line=reader.line_num)
-            texts.append(" ".join(cell for cell in (_cell(row, title), _cell(row, abstract)) if cell))
-            labels.append(decision)
+            rows.append((start, reader.line_num, row))
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
+    if rows and quote_state_at_end(decoded.text[offset_of_line(decoded.text, rows[-1][0]):],
+                                   delimiter=delimiter) == OPEN:
+        # the csv module reads the rest of the file into the open cell: rows would run together unseen
+        raise InputError("a quoted cell of the last row is never closed (the file ends inside it): the file looks "
+                         "cut off (an interrupted download or copy?)", path=path, line=rows[-1][0])
+    texts, labels = [], []
+    for _start, line, row in rows:  # a label error names the line the label cell is on, the row's last
+        if not row:
+            continue
+        value = _cell(row, label).strip()
+        decision = _label(value)
+        if decision is None:
+            raise InputError(f"{header[label].strip()} must be 0 or 1 (or yes/no, true/false), found {value!r}",
+                             path=path, line=line)
+        texts.append(" ".join(cell for cell in (_cell(row, title), _cell(row, abstract)) if cell))
+        labels.append(decision)
     if not texts:
         raise InputError("no data rows", path=path)
     return LabelledSet(texts, labels, warnings)

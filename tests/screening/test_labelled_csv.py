@@ -239,3 +239,84 @@ def test_a_pdf_or_an_endnote_library_is_refused_naming_the_csv_a_simulation_read
         read_labelled_csv(tmp_path / "review.bin")
     assert "a CSV (UTF-8) of title, abstract and a 0/1 label per record" in str(err.value)
     assert "RIS" not in str(err.value)
+
+
+# --- every message in full: the file, the line, what was found and what to do ---------------------------------
+
+ACCEPTED_LABELS = ("label_included, included, asreview_label, label, final_included, included_label, "
+                   "included_final, included_flag, include")
+
+
+@pytest.mark.parametrize("text, label_column, message", [
+    ("Title,title,label_included\na,b,1\n", None,
+     "line 1: columns 'Title', 'title' (columns 1, 2) both name the title; rename or remove one"),
+    ("title,abstract,label1,Included?\na,b,1,1\n", None,
+     f"line 1: missing column(s) label (accepted: {ACCEPTED_LABELS}, or another name given with --label-column; "
+     "perhaps --label-column 'label1' (or 'Included?')); names are matched in any case, surrounding spaces "
+     "ignored (found: 'title', 'abstract', 'label1', 'Included?')"),
+    ("titel,abstracts,decision\na,b,1\n", None,
+     "line 1: missing column(s) title (accepted: title, primary_title; rename column 'titel' to 'title' if it "
+     "holds the titles) or abstract (accepted: abstract, notes_abstract, abstract note; rename column "
+     "'abstracts' to 'abstract' if it holds the abstracts): at least one is needed; label (accepted: "
+     f"{ACCEPTED_LABELS}, or another name given with --label-column); names are matched in any case, "
+     "surrounding spaces ignored (found: 'titel', 'abstracts', 'decision')"),
+    ("", None,
+     "line 1: missing column(s) title (accepted: title, primary_title) or abstract (accepted: abstract, "
+     f"notes_abstract, abstract note): at least one is needed; label (accepted: {ACCEPTED_LABELS}, or another "
+     "name given with --label-column); names are matched in any case, surrounding spaces ignored (found: none)"),
+    ("title,abstract,mylabel\na,b,1\n", "Other",
+     "line 1: missing column(s) label (accepted: other; perhaps --label-column 'mylabel'); names are matched in "
+     "any case, surrounding spaces ignored (found: 'title', 'abstract', 'mylabel')"),
+    ("title,abstract,label_included\n", None, "no data rows"),
+    ("title,abstract,label_included\na,b,1\n\nc,d,2\n", None,
+     "line 4: label_included must be 0 or 1 (or yes/no, true/false), found '2'"),
+    ('title,abstract,label_included\na,b,1\nc,"d,0\ne,f,1\n', None,
+     "line 3: a quoted cell of the last row is never closed (the file ends inside it): the file looks cut off "
+     "(an interrupted download or copy?)"),
+    ("TY  - JOUR\nTI  - A trial\nER  - \n", None,
+     "this is a reference file (RIS), not a CSV: simulate reads a CSV with title, abstract and 0/1 label columns "
+     "(ASReview LAB, Rayyan and Covidence export one)"),
+    # text after a closing quote is read as the csv module reads it
+    ('title,abstract,label_included\n"a"b,c,1\n', None, None),
+])
+def test_every_refusal_names_the_file_and_line_in_full(tmp_path, text, label_column, message):
+    path = _write(tmp_path, text)
+    if message is None:
+        assert read_labelled_csv(path).texts == ["ab c"]
+        return
+    with pytest.raises(InputError) as refused:
+        read_labelled_csv(path, label_column=label_column)
+    where = f"{path}, " if message.startswith("line ") else f"{path}: "
+    assert str(refused.value) == where + message
+
+
+def test_a_file_that_cannot_be_read_says_why(tmp_path):
+    with pytest.raises(InputError) as refused:
+        read_labelled_csv(tmp_path / "absent.csv")
+    assert str(refused.value) == f"{tmp_path / 'absent.csv'}: cannot be read: No such file or directory"
+
+
+def test_a_file_cut_mid_character_says_so_in_full(tmp_path):
+    path = tmp_path / "cut.csv"
+    path.write_bytes("title,abstract,label_included\nA,é".encode()[:-1])
+    with pytest.raises(InputError) as refused:
+        read_labelled_csv(path)
+    assert str(refused.value) == (f"{path}: the file ends in the middle of a UTF-8 character: it looks cut off (an "
+                                  "interrupted download or copy?)")
+
+
+def test_the_warnings_in_full(tmp_path):
+    passed = _write(tmp_path, "title,primary_title,abstract,notes_abstract,label_included,included,label\n"
+                              "a,b,c,d,1,0,1\n", name="passed.csv")
+    assert read_labelled_csv(passed).warnings == [
+        f"{passed}: title read from column 'title'; column(s) 'primary_title' not used",
+        f"{passed}: abstract read from column 'abstract'; column(s) 'notes_abstract' not used",
+        f"{passed}: label read from column 'label_included'; column(s) 'included', 'label' not used (choose another "
+        "with --label-column)"]
+    titles = _write(tmp_path, "title,abstracts,label\na,x,1\nb,y,0\n", name="titles.csv")
+    assert read_labelled_csv(titles).warnings == [
+        f"{titles}: no abstract column (accepted: abstract, notes_abstract, abstract note; rename column "
+        "'abstracts' to 'abstract' if it holds the abstracts): the model ranks on the titles alone"]
+    abstracts = _write(tmp_path, "abstract,label\na,1\nb,0\n", name="abstracts.csv")
+    assert read_labelled_csv(abstracts).warnings == [
+        f"{abstracts}: no title column (accepted: title, primary_title): the model ranks on the abstracts alone"]
