@@ -228,15 +228,11 @@ def trial_sequential_analysis(result: MetaResult, order_values, design: Design, 
         so_far += float(participants[i])
         totals[i] = so_far
     looks = []
-    for step in cumulative.steps:
-        i = index[step["study"]] if studies.count(step["study"]) == 1 else None
-        n = totals[i] if i is not None else None
+    for step in cumulative.steps:  # study names are unique: meta_analysis refuses a name given twice
+        n = totals[index[step["study"]]]
         looks.append({"study": step["study"], "order": step["order"], "k": step["k"], "participants": n,
                       "fraction": n / required, "z": step["z"], "estimate": step["estimate"],
                       "ci_low": step["ci_low"], "ci_high": step["ci_high"], "p": step["p"]})
-    if any(look["participants"] is None for look in looks):
-        raise SysrevError("a study name appears in more than one row (e.g. several time points); a trial "
-                          "sequential analysis needs one row per study")
     fractions = [look["fraction"] for look in looks]
     below = [f for f in fractions if f < 1]
     monitored = below + ([1.0] if len(below) < len(fractions) else [])
