@@ -65,7 +65,8 @@ NOT_MUTATED = ["sysrev/meta/plots/*", "sysrev/rob/plots.py"]
 # What the tests read besides the package and tests/ (mutmut copies tests/ and pyproject.toml itself).
 ALSO_COPY = ["validation", "analysis", "screening", "searches", "records", "examples", "review.toml", "README.md"]
 
-KILLED = {"killed", "timeout", "caught by type check"}
+# A mutant that crashes the test process (a segfault in a C library given a None) fails the tests too.
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 # Appended to the scratch copy's tests/conftest.py (never the working tree's): pytest runs a mutant's tests
 # fastest first, by the durations mutmut recorded, so a mutant that a quick unit test kills costs that test's
 # time, not the time of every slow test collected before it (pytest stops at the first failure, -x).

@@ -101,7 +101,8 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
 
 _FORMAT_NAMES = {"ris": "RIS", "nbib": "MEDLINE/NBIB", "bibtex": "BibTeX", "endnote_xml": "EndNote XML",
                  "pubmed_xml": "PubMed XML", "wos": "Web of Science", "endnote_tagged": "EndNote tagged",
-                 "csl_json": "CSL-JSON"}
+                 "csl_json": "CSL-JSON", "ovid_display": "Ovid display", "proquest_text": "ProQuest text",
+                 "ctgov_json": "ClinicalTrials.gov JSON", "ictrp_xml": "WHO ICTRP XML"}
 
 
 def _refuse_reference_file(text: str, path) -> None:
@@ -110,8 +111,8 @@ def _refuse_reference_file(text: str, path) -> None:
     from sysrev.formats.detect import detect_format
 
     try:
-        kind = detect_format(text, path=path)
-    except InputError:
+        kind = detect_format(text)
+    except InputError:  # not a reference file either: the missing columns are the error to show
         return
     if kind != "csv":
         raise InputError(f"this is a reference file ({_FORMAT_NAMES.get(kind, kind)}), not a CSV: simulate reads "

@@ -119,7 +119,7 @@ def methods_sentences(project, screening, stage="title_abstract") -> list:
         f"exclude gave the model something to learn from){_unrecorded(rows, by_model + by_random + by_file)}.",
     ]
     for stop in read_stops(project, stage):
-        when = datetime.fromisoformat(stop["timestamp"].replace("Z", "+00:00")).astimezone(UTC)
+        when = datetime.fromisoformat(stop["timestamp"]).astimezone(UTC)  # Python 3.11 reads the "Z"
         sentences.append(
             f"On {when:%d %B %Y}, the team decided that {stop['reviewer']} would stop screening after "
             f"{stop['screened']} of {stop['n_total']} records ({stop['relevant_found']} relevant, "

@@ -320,3 +320,67 @@ def test_the_warnings_in_full(tmp_path):
     abstracts = _write(tmp_path, "abstract,label\na,1\nb,0\n", name="abstracts.csv")
     assert read_labelled_csv(abstracts).warnings == [
         f"{abstracts}: no title column (accepted: title, primary_title): the model ranks on the abstracts alone"]
+
+
+def test_what_is_refused_before_any_column_is_read_in_full(tmp_path):
+    pdf = tmp_path / "review.bin"
+    pdf.write_bytes(b"%PDF-1.7" + bytes(range(256)))
+    with pytest.raises(InputError) as refused:
+        read_labelled_csv(pdf)
+    assert str(refused.value) == (f"{pdf}: this is a PDF; what is needed is a CSV (UTF-8) of title, abstract and a "
+                                  "0/1 label per record, one row per record")
+    windows = _write(tmp_path, "title,abstract,label_included\nCafé,Effet – étude,1\nB,C,0\n", encoding="cp1252",
+                     name="windows.csv")
+    assert read_labelled_csv(windows).warnings == [
+        f"{windows} is not valid UTF-8 (byte 0xe9 on line 2); read it as cp1252 (Windows/Latin-1 export) - check "
+        "accented characters in the imported records"]
+    huge = _write(tmp_path, "title,abstract,label_included\na," + "x" * 140_000 + ",1\n", name="huge.csv")
+    with pytest.raises(InputError) as too_long:
+        read_labelled_csv(huge)
+    assert str(too_long.value) == f"{huge}, line 2: malformed CSV: field larger than field limit (131072)"
+
+
+@pytest.mark.parametrize("text, line", [
+    ('title,abstract,label_included\n"a,b,1\nc,d,0\n', 2),  # the first data row already
+    ("title;abstract;label_included\nx;y;1\nz;w;0\nq;r;1\n\"a;b;1\n", 5),  # semicolons: the quote state by them
+])
+def test_a_cut_off_quoted_cell_is_named_at_the_line_its_row_starts(tmp_path, text, line):
+    path = _write(tmp_path, text)
+    with pytest.raises(InputError) as refused:
+        read_labelled_csv(path)
+    assert str(refused.value).startswith(f"{path}, line {line}: a quoted cell of the last row is never closed")
+
+
+def test_a_quoted_line_break_is_kept_as_written(tmp_path):
+    path = tmp_path / "crlf.csv"
+    path.write_bytes(b'title,abstract,label_included\r\n"Two\r\nlines",x,1\r\nb,y,0\r\n')
+    assert read_labelled_csv(path).texts == ["Two\r\nlines x", "b y"]
+
+
+@pytest.mark.parametrize("header, hint", [
+    ("tit,abstract,label_included", None),  # too far from "title" (difflib ratio 0.75 < 0.8): no guess
+    ("title,abstract,lable", "; perhaps --label-column 'lable'"),  # a misspelling without "label" in it
+    ("title,abstract,was_included_by_team", "; perhaps --label-column 'was_included_by_team'"),
+    ("title,abstract,label1,label2,Included?", "; perhaps --label-column 'label1' (or 'label2', 'Included?')"),
+])
+def test_lookalike_columns_are_suggested_only_when_they_look_alike(tmp_path, header, hint):
+    path = _write(tmp_path, header + "\n" + ",".join(["a"] * header.count(",") + ["1"]) + "\n")
+    if header.startswith("tit,"):
+        assert read_labelled_csv(path).warnings == [
+            f"{path}: no title column (accepted: title, primary_title): the model ranks on the abstracts alone"]
+        return
+    with pytest.raises(InputError) as refused:
+        read_labelled_csv(path)
+    assert f", or another name given with --label-column{hint}); names are matched" in str(refused.value)
+
+
+def test_every_reference_format_is_named_in_words(tmp_path):
+    path = _write(tmp_path, "Record #1 of 1\n<1>\nUnique Identifier\n  12345678\nTitle\n  A trial.\n", name="o.csv")
+    from sysrev.formats.detect import detect_format
+    from sysrev.screening.labelled_csv import _FORMAT_NAMES
+
+    kind = detect_format(path.read_text())
+    with pytest.raises(InputError) as refused:
+        read_labelled_csv(path)
+    assert kind in _FORMAT_NAMES
+    assert f"this is a reference file ({_FORMAT_NAMES[kind]}), not a CSV" in str(refused.value)

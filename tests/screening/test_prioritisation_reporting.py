@@ -138,6 +138,18 @@ def test_both_keyword_revisions_are_named_together(make_project):
                            "include and exclude gave the model something to learn from).")
 
 
+@pytest.mark.parametrize("models, counted", [
+    (("tfidf-svm.3/2", "file"), "1 were made on records ordered by the model, 0 on records drawn at random and 1 "),
+    (("tfidf-svm.3/2", "random"), "1 were made on records ordered by the model, 1 on records drawn at random and 0 "),
+    (("random", "file"), "0 were made on records ordered by the model, 1 on records drawn at random and 1 "),
+])
+def test_any_recorded_order_gives_the_sentences(make_project, models, counted):
+    project = make_project({"title_abstract/alice.csv": _rows("alice", [("r01", "include", models[0]),
+                                                                        ("r02", "exclude", models[1])])})
+    ordered, counts = methods_sentences(project, load_screening(project))
+    assert counts.startswith(f"Of 2 first decisions, {counted}in file order")
+
+
 def test_without_recorded_orders_there_is_no_sentence_on_the_order(make_project):
     project = make_project({"title_abstract/alice.csv": _rows("alice", [("r01", "include", ""),
                                                                         ("r02", "exclude", "")])})

@@ -71,6 +71,23 @@ def test_a_ranking_one_update_old_is_used_and_one_two_updates_old_is_waited_for(
     assert out[0].trained_on == 2
 
 
+def test_by_default_a_ranking_two_updates_old_is_waited_for():
+    held = HeldRanker()
+    background = BackgroundRanker(held)
+    background.update({"a": "include"})
+    held.wait_started(1)
+    background.update({"a": "include", "b": "exclude"})
+    background.update({"a": "include", "b": "exclude", "c": "exclude"})  # merged with the one before
+    held.release[0].set()
+    thread, out = _in_thread(background.ranking)  # update 1 done, 3 the newest: two behind, so it waits
+    held.wait_started(1)
+    thread.join(0.2)
+    assert thread.is_alive() and not out
+    held.release[1].set()
+    thread.join(TIMEOUT)
+    assert out[0].trained_on == 3
+
+
 def test_requests_that_pile_up_are_merged_and_one_worker_trains_at_a_time():
     held = HeldRanker()
     background = BackgroundRanker(held)

@@ -53,7 +53,14 @@ def test_tfidf_features_equal_scikit_learns(options, ngram_max):
 
 
 def test_tfidf_features_by_default_are_words_and_pairs_with_sublinear_counts_and_nothing_pruned():
-    _assert_equal_to_sklearn(tfidf_features(TEN), TEN)
+    features = tfidf_features(TEN)
+    assert features.ngram_max == 2
+    _assert_equal_to_sklearn(features, TEN)
+
+
+def test_the_first_pair_of_a_repeated_first_word_is_named_as_a_pair():
+    # "alpha alpha" is coded right after the last single word (its code equals the single words' bound)
+    assert sorted(tfidf_features(["alpha alpha beta"]).terms()) == ["alpha", "alpha alpha", "alpha beta", "beta"]
 
 
 def test_records_without_words_at_the_end_keep_their_rows():
@@ -149,7 +156,7 @@ def test_n_gram_codes_fit_in_64_bits_up_to_the_exact_number_of_tokens(monkeypatc
     assert codable(2_097_151, 3) and not codable(2_097_152, 3)
     biggest_pairs = 3_037_000_499  # n + n² < 2⁶³ ≤ (n + 1) + (n + 1)²
     assert codable(biggest_pairs, 2) and not codable(biggest_pairs + 1, 2)
-    assert codable(2 ** 62, 1) and not codable(2 ** 63, 1)
+    assert codable(2 ** 63 - 1, 1) and not codable(2 ** 63, 1)
     # Two million distinct tokens are too many to build here: the refusal is checked with the limit moved.
     monkeypatch.setattr(features_module, "codable", lambda n_words, ngram_max: n_words < 3)
     tfidf_features(["a word pair"], ngram_max=3)  # 2 distinct tokens ("a" is too short): codable
