@@ -49,7 +49,7 @@ def _separable_set(n=420, every=3, lean=5, seed=8):
     return LabelledSet(texts, labels)
 
 
-def _expected_trainings(order, labels, n_priors):
+def _expected_trainings(order, labels, n_priors, looked_back=1):
     """The number of records screened at each retraining, from the rule as ``simulate`` states it: retrain
     when the records screened since the last training reach a fiftieth of the labels (at least one), or after
     a relevant record once the relevant records since then reach a fiftieth of the relevant labels known (at
@@ -59,7 +59,7 @@ def _expected_trainings(order, labels, n_priors):
     known = sum(labels[row] for row in order[:n_priors])
     final = False
     for screened in range(n_priors, len(order)):
-        last = labels[order[screened - 1]]
+        last = labels[order[screened - looked_back]]  # the record screened last (looked_back=1)
         due = (not points or since >= max(1, screened // REFIT_FRACTION)
                or last == 1 and relevant_since >= max(1, known // REFIT_FRACTION))
         if not final and due:
@@ -89,6 +89,28 @@ def test_the_model_is_retrained_exactly_when_the_stated_schedule_says(spy):
     for labelled in spy.trainings:
         screened = result.order[:len(labelled)]
         assert labelled == {row: data.labels[row] for row in screened}
+
+
+def test_a_relevant_record_triggers_retraining_when_it_is_the_last_one_screened(spy):
+    # on this set the rule gives other trainings if it looks at the record before the last one
+    data = _separable_set(n=1200, every=3, lean=1)
+    result = simulate(data, [0, 1], seed=3)
+    points = [len(labelled) for labelled in spy.trainings]
+    assert points == _expected_trainings(result.order, data.labels, 2)
+    assert points != _expected_trainings(result.order, data.labels, 2, looked_back=2)
+
+
+def test_the_stopping_rule_is_run_at_the_target_and_confidence_asked_for_after_the_priors():
+    from sysrev.screening.stopping import first_firing
+
+    data = _separable_set(n=240, every=9)
+    seen = []
+    result = simulate(data, [0, 1], seed=1, recall_target=0.8, confidence=0.9, progress=seen.append)
+    labels = [data.labels[row] for row in result.order]
+    fired = first_firing(labels, 240, 0.8, 0.9, start=2)
+    assert fired != first_firing(labels, 240, 0.95, 0.95, start=2)  # the levels make a difference here
+    assert result.stopped_at == fired - 2
+    assert seen == [1] * 238  # one call per record screened after the priors
 
 
 def test_the_schedule_retrains_after_every_record_while_labels_are_few(spy):
