@@ -195,3 +195,13 @@ def test_stop_sentences_in_full_met_and_not_met(make_project, far_east):
         "1 of them drawn at random at the end); by the stopping criterion of Callaghan and Müller-Hansen (2020), a "
         "hypergeometric test of the null hypothesis that recall was below 97.5 %, p = 0.5, so the criterion was "
         "not met; recall of 97.5 % could not be claimed at that point."]
+
+
+def test_a_stop_at_full_text_is_tested_on_the_full_text_sequence(make_project):
+    project = make_project({
+        "title_abstract/alice.csv": _rows("alice", [("r01", "include", "file"), ("r02", "include", "file")]),
+        "title_abstract/bob.csv": _rows("bob", [("r01", "include", "file"), ("r02", "include", "file")]),
+        "full_text/alice.csv": _rows("alice", [("r01", "include", "file")])})
+    entry = record_stop(project, load_screening(project), "alice", "full_text", force=True)
+    assert (entry["stage"], entry["screened"], entry["n_total"]) == ("full_text", 1, 2)
+    assert read_stops(project, "full_text") == [entry] and read_stops(project, "title_abstract") == []
