@@ -35,9 +35,10 @@ _EUDRACT_IN_TEXT = re.compile(r"(?:EudraCT|EUCTR|EU\s?CTR)\s*(?:number|no\.?|n[o
 _EUDRACT_BARE = re.compile(r"(?<![0-9-])(\d{4}-\d{6}-\d{2})(?![0-9])")
 
 # Extra fields that hold identifiers, by the name each reader keeps them under (compared in lower case):
-# MEDLINE's SI, ClinicalTrials.gov's secondary IDs (JSON and CSV), the ICTRP's secondary IDs, PubMed XML's
-# databank accession numbers, and the trial-number columns of Embase and other database exports.
-_ID_FIELDS = {"si", "secondary_ids", "other ids", "secondary_id", "databanks",
+# MEDLINE's SI, ClinicalTrials.gov's secondary IDs (JSON and CSV), the ICTRP's secondary IDs (its XML export's
+# Secondary_ID, its CSV's SecondaryIDs), PubMed XML's databank accession numbers, and the trial-number columns
+# of Embase and other database exports.
+_ID_FIELDS = {"si", "secondary_ids", "other ids", "secondary_id", "secondaryids", "databanks",
               "clinical trial number", "clinical trial numbers", "trial registration number", "trial number"}
 _PMID = re.compile(r"^\d{1,9}$")
 

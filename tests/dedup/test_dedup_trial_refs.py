@@ -37,6 +37,14 @@ def test_numbers_in_free_text(text, expected):
     assert numbers_in_text(text) == expected
 
 
+@pytest.mark.parametrize("name", ["Secondary_ID", "SecondaryIDs", "Other IDs", "SI"])
+def test_the_identifier_fields_of_each_export_are_read(name):
+    # the ICTRP's XML (Secondary_ID) and CSV (SecondaryIDs) exports, ClinicalTrials.gov's CSV, MEDLINE
+    record = build_record(source_id="x", title="A trial report",
+                          extra={"fields": {name: "EUCTR2010-012345-67-GB; NCT01234567"}})
+    assert record_keys(record).trial_refs == {"EUDRACT2010-012345-67", "NCT01234567"}
+
+
 def test_a_bare_eudract_number_counts_in_an_identifier_field_only():
     assert numbers_in_id_field(["2010-012345-67", "ABC-123"]) == {"EUDRACT2010-012345-67"}
     assert numbers_in_id_field("EudraCT 2010-012345-67 | NCT01234567") == {"EUDRACT2010-012345-67", "NCT01234567"}
