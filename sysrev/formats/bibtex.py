@@ -78,7 +78,7 @@ _EPRINT_PMCID = {"pmcid", "pmc"}
 _LITERAL_OPEN, _LITERAL_CLOSE = "\ue000", "\ue001"  # private-use characters no export holds
 # A literal brace: \{ or \}, or \textbraceleft / \textbraceright (which, unlike \{, keep a value's braces
 # balanced, as BibTeX requires even of escaped ones).
-_LITERAL_BRACE = re.compile(r"\\textbrace(?P<side>left|right)(?:\{\}|(?![A-Za-z]))|\\(?P<char>[{}])")
+_LITERAL_BRACE = re.compile(r"\\textbrace(?P<side>left|right)(?:\{\}|(?![A-Za-z]))|(?<!\\)\\(?P<char>[{}])")
 
 
 def latex_text(value) -> str:
@@ -88,6 +88,8 @@ def latex_text(value) -> str:
     text = _LITERAL_BRACE.sub(lambda m: _LITERAL_OPEN if "left" == m["side"] or "{" == m["char"] else _LITERAL_CLOSE,
                               str(value or ""))
     text = _FORMAT_MACRO.sub("", text)
+    # a LaTeX line break (\\ before a space, an empty group or the end; \\[2pt]) is a space
+    text = re.sub(r"\\\\(?:\[[^\]]*\]|\{\}|(?=\s|$))", " ", text)
     text = _ACCENT_BARE.sub(_accented, _ACCENT_IN_BRACES.sub(_accented, text))
     text = re.sub(r"\\[,;:! ]", " ", text)  # LaTeX spacing commands (50\,% → 50 %)
     text = re.sub(r"(?<!\\)~", " ", text)  # a tie is a space; \~{n} is an accent

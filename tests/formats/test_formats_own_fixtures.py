@@ -487,6 +487,7 @@ def test_pubmed_xml_with_external_entity_is_refused_through_import(tmp_path):
     (r"Bostr\"{o}m \textit{et al.}", "Boström et al."),
     (r"the set \{A, B\} of {DNA} \textbackslash{} \textasciitilde{}", "the set {A, B} of DNA \\ ~"),
     (r"a \textbraceleft{}lone brace and \textbraceright", "a {lone brace and }"),
+    (r"line\\{}break\\[2pt]and\\ end\\", "line break and  end "),  # LaTeX line breaks; no literal brace
 ])
 def test_bibtex_latex_text(latex, text):
     from sysrev.formats.bibtex import latex_text
