@@ -7,6 +7,7 @@ so a fresh clone elsewhere still passes on the project's own small fixtures.
 """
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,14 @@ def _private_user_cache(tmp_path_factory):
         os.environ.pop("SYSREV_CACHE_DIR", None)
     else:
         os.environ["SYSREV_CACHE_DIR"] = previous
+
+
+@pytest.fixture()
+def clock_east_of_utc(monkeypatch):
+    """The machine's clock 13 hours east of UTC (a POSIX TZ string: needs no time-zone database), so that a
+    date or time sysrev should write in UTC comes out wrong if it is written in local time."""
+    monkeypatch.setenv("TZ", "XST-13")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

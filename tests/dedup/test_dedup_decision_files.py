@@ -6,7 +6,6 @@ Both are text files kept in git: one line per row, ``\\n`` line ends, nothing in
 malformed decisions file is an error naming the file, line and column.
 """
 
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -124,17 +123,7 @@ def test_a_queue_needs_only_the_two_record_columns(tmp_path):
         read_queue(path)
 
 
-@pytest.fixture()
-def nine_hours_east_of_utc(monkeypatch):
-    """The machine's clock set to a time zone that is not UTC (POSIX TZ string: needs no tz database)."""
-    monkeypatch.setenv("TZ", "JST-9")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-def test_a_recorded_decision_carries_the_reviewer_the_utc_time_and_the_queue_reason(project, nine_hours_east_of_utc):
+def test_a_recorded_decision_carries_the_reviewer_the_utc_time_and_the_queue_reason(project, clock_east_of_utc):
     write_queue(project.records_dir / "dedup_queue.csv", [
         {"record_a": "pubmed:1", "record_b": "scopus:2", "reason": "similar title; years differ", "score": "2.00"},
         {"record_a": "pubmed:3", "record_b": "scopus:4", "reason": "no title", "score": "1.00"}])

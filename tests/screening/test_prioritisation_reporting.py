@@ -3,7 +3,6 @@ status (with the records drawn at random at the end), the team's recorded stops 
 first), and the methods-section sentences word for word, at either stage, met or not."""
 
 import json
-import time
 
 import pytest
 
@@ -165,17 +164,7 @@ def test_at_full_text_the_sentence_says_full_text(make_project):
     assert ordered.startswith("At full text, records were ordered")
 
 
-@pytest.fixture
-def far_east(monkeypatch):
-    """A machine clock 13 hours ahead of UTC: a stop's date is still the UTC date it was recorded on."""
-    monkeypatch.setenv("TZ", "Pacific/Auckland")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-def test_stop_sentences_in_full_met_and_not_met(make_project, far_east):
+def test_stop_sentences_in_full_met_and_not_met(make_project, clock_east_of_utc):
     project = make_project()
     path = stopping_path(project, "title_abstract")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -53,6 +53,17 @@ def _in_thread(function):
     return thread, out
 
 
+def _waits_for_the_next_training(held, ask):
+    """``ask()``'s answer, after checking that it waits while the next training is held."""
+    thread, out = _in_thread(ask)
+    held.wait_started(1)
+    thread.join(0.2)
+    assert thread.is_alive() and not out
+    held.release[-1].set()
+    thread.join(TIMEOUT)
+    return out[0]
+
+
 def test_a_ranking_one_update_old_is_used_and_one_two_updates_old_is_waited_for():
     held = HeldRanker()
     background = BackgroundRanker(held)
@@ -62,13 +73,7 @@ def test_a_ranking_one_update_old_is_used_and_one_two_updates_old_is_waited_for(
     held.release[0].set()
     first = background.ranking(lag=1)  # update 1 is done; one update behind the newest is allowed
     assert first.trained_on == 1
-    thread, out = _in_thread(lambda: background.ranking(lag=0))  # must wait for update 2
-    held.wait_started(1)
-    thread.join(0.2)
-    assert thread.is_alive() and not out
-    held.release[1].set()
-    thread.join(TIMEOUT)
-    assert out[0].trained_on == 2
+    assert _waits_for_the_next_training(held, lambda: background.ranking(lag=0)).trained_on == 2
 
 
 def test_by_default_a_ranking_two_updates_old_is_waited_for():
@@ -79,13 +84,8 @@ def test_by_default_a_ranking_two_updates_old_is_waited_for():
     background.update({"a": "include", "b": "exclude"})
     background.update({"a": "include", "b": "exclude", "c": "exclude"})  # merged with the one before
     held.release[0].set()
-    thread, out = _in_thread(background.ranking)  # update 1 done, 3 the newest: two behind, so it waits
-    held.wait_started(1)
-    thread.join(0.2)
-    assert thread.is_alive() and not out
-    held.release[1].set()
-    thread.join(TIMEOUT)
-    assert out[0].trained_on == 3
+    # update 1 is done and 3 the newest: two behind, so the default lag waits
+    assert _waits_for_the_next_training(held, background.ranking).trained_on == 3
 
 
 def test_requests_that_pile_up_are_merged_and_one_worker_trains_at_a_time():
