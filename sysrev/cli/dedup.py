@@ -27,6 +27,7 @@ from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text, spreadsheet_safe
 from sysrev.project import load_project
 from sysrev.screening.keys import single_keys
+from sysrev.wording import counted
 
 _CHOICES = {"s": "same", "d": "different", "r": "related"}
 _SHOWN_WARNINGS = 10
@@ -82,8 +83,8 @@ def run(files, clusters_out, id_column, uncertain_out, allow_truncated, project_
     _warn(outcome.problems)
     click.echo(f"identified: {_identified_by_source(project, outcome.identified)} "
                f"({sum(outcome.identified.values())} source records)")
-    click.echo(f"records: {outcome.records} ({outcome.duplicates_removed} duplicates removed, "
-               f"{outcome.new_ids} new record IDs)")
+    click.echo(f"records: {outcome.records} ({counted(outcome.duplicates_removed, 'duplicate')} removed, "
+               f"{outcome.new_ids} new record {'ID' if outcome.new_ids == 1 else 'IDs'})")
     click.echo(f"uncertain pairs: {outcome.uncertain}; related publications linked: {outcome.related}")
     click.echo(f"written: {project.records_dir / 'records.jsonl'}, dedup_summary.json, {QUEUE_FILE}")
     if outcome.uncertain:

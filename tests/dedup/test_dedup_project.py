@@ -39,7 +39,7 @@ def test_project_run_writes_records_summary_and_merges_across_databases(project)
                                                      title=TRIAL["title"].upper(), journal="Pain Phys")], hours=1)
     result = run(project)
     assert result.exit_code == 0, result.output
-    assert "records: 2 (1 duplicates removed" in result.output
+    assert "records: 2 (1 duplicate removed, 2 new record IDs)" in result.output
     assert "identified: PubMed 2, Scopus 1 (3 source records)" in result.output  # named as in the PRISMA diagram
     summary = json.loads((project.records_dir / "dedup_summary.json").read_text())
     assert summary == {"identified": {"pubmed": 2, "scopus": 1}, "duplicates_removed": 1, "records": 2}
