@@ -46,8 +46,7 @@ _MAX_POINTS = 20001
 def obrien_fleming_spending(t, alpha: float):
     """Lan–DeMets O'Brien–Fleming-type spending f(t; α) = 2 − 2Φ(z_{1−α/2}/√t), f(0) = 0, f(1) = α."""
     t = np.asarray(t, dtype=float)
-    with np.errstate(divide="ignore"):
-        return np.where(t > 0, 2 * stats.norm.sf(stats.norm.isf(alpha / 2) / np.sqrt(np.maximum(t, 1e-300))), 0.0)
+    return 2 * stats.norm.sf(stats.norm.isf(alpha / 2) / np.sqrt(np.maximum(t, 1e-300)))  # f(0) underflows to 0
 
 
 def pocock_spending(t, alpha: float):
@@ -119,11 +118,11 @@ def lan_demets_boundaries(t, alpha: float = 0.05, spending="obf", per_side: bool
         raise SysrevError("the spending function must not decrease")
 
     z_bounds, exits = [], []
-    density = points = weights = None
+    density = points = weights = None  # the previous look's sub-density, set from the first look on
     exited = 0.0
     for k, (tk, spend_k) in enumerate(zip(t, increments)):
         if k == 0:
-            c = float(stats.norm.isf(spend_k / 2)) if spend_k > 0 else math.inf
+            c = float(stats.norm.isf(spend_k / 2))  # inf when nothing is spent
             crossing = 2 * stats.norm.sf(c)
         else:
             previous = t[k - 1]
@@ -147,7 +146,7 @@ def lan_demets_boundaries(t, alpha: float = 0.05, spending="obf", per_side: bool
                         break
                 c = float(optimize.brentq(lambda x, target=spend_k: crossed(x) - target, 1e-9, hi, xtol=1e-12,
                                           rtol=1e-14))
-            crossing = crossed(c) if math.isfinite(c) else 0.0
+            crossing = crossed(c)  # 0 at an infinite boundary
         exited += crossing
         z_bounds.append(c)
         exits.append(exited)
