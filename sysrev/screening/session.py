@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 
 import click
 
-from sysrev.dedup.trial_refs import same_trial_links
 from sysrev.errors import SysrevError
 from sysrev.fulltext.paper import paper_location
 from sysrev.screening.config import STAGE_LABEL
 from sysrev.screening.log import Decision, append_decisions, log_path, now_timestamp, reconciliation_path
 from sysrev.screening.ordering import ORDERS, RecordOrder
+from sysrev.screening.same_trial import linked_reports
 from sysrev.screening.state import load_screening
 
 KEYS = {"i": "include", "e": "exclude", "m": "maybe"}
@@ -108,17 +108,15 @@ class ScreenSession:
     def _same_trial(self, record_id) -> list:
         """The records dedup linked to this one as the same trial, with the reviewer's own decision on each,
         so that a trial's registration and reports are judged alike."""
-        links = same_trial_links(self.records[record_id])
-        if not links:
+        reports = linked_reports(self.records[record_id], lambda rid: self.records[rid].get("title"), self.mine)
+        if not reports:
             return []
         lines = ["", self._style("Same trial as:", bold=True)]
-        for other, why in links:
-            known = self.records.get(other)
-            title = str(known.get("title") or "(no title)") if known else "(no longer among the records)"
-            mine = self.mine.get(other)
-            room = max(self.width - len(other) - 4, 20)
-            lines += [f"  {other}  {title[:room - 1] + '…' if len(title) > room else title}",
-                      f"    {why}; " + (f"your decision: {mine}" if mine else "not decided by you")]
+        for report in reports:
+            title, room = report.title, max(self.width - len(report.record_id) - 4, 20)
+            decided = f"your decision: {report.mine}" if report.mine else "not decided by you"
+            lines += [f"  {report.record_id}  {title[:room - 1] + '…' if len(title) > room else title}",
+                      f"    {report.why}; {decided}"]
         return lines
 
     def run(self) -> SessionResult:

@@ -18,12 +18,12 @@ import re
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, send_file, session, url_for
 from markupsafe import Markup
 
-from sysrev.dedup.trial_refs import same_trial_links
 from sysrev.errors import SysrevError
 from sysrev.fulltext.paper import paper_location
 from sysrev.screening.config import DECISIONS, STAGES
 from sysrev.screening.log import Decision, append_decisions, log_path, now_timestamp, reconciliation_path
 from sysrev.screening.ordering import ORDERS
+from sysrev.screening.same_trial import linked_reports
 from sysrev.screening.session import default_order
 from sysrev.web.state import Queue, visible_conflicts
 
@@ -175,14 +175,7 @@ def _record_view(stage, screening, queue, record_id) -> dict:
 def _same_trial(record, queue) -> list:
     """The records dedup linked to ``record`` as the same trial, with the reviewer's own decision on each
     (never a co-reviewer's: screening stays blind)."""
-    def title(record_id):
-        try:
-            return g.cache.record(record_id).get("title") or "(no title)"
-        except KeyError:  # records.jsonl changed since dedup wrote the link
-            return "(no longer among the records)"
-
-    return [{"record_id": other, "title": title(other), "why": why, "mine": queue.mine.get(other)}
-            for other, why in same_trial_links(record)]
+    return linked_reports(record, lambda rid: g.cache.record(rid).get("title"), queue.mine)
 
 
 @blueprint.route("/screen/<stage>/order", methods=["POST"])
