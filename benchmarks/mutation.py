@@ -55,6 +55,11 @@ MODULES = {
                                                      "tests/screening/test_stopping_rule.py"]),
     "grade": (["sysrev/grade/*"], ["tests/grade/"]),
     "living": (["sysrev/living/*"], ["tests/living/"]),
+    # The trial sequential analysis of the living review against its own tests only: a surviving mutant then
+    # costs seconds, not the whole living suite's minute.
+    "tsa": (["sysrev/living/boundaries.py", "sysrev/living/sequential.py"],
+            [f"tests/living/test_living_{name}.py" for name in ("boundaries", "boundaries_details", "sequential",
+                                                                 "sequential_details", "sequential_exact")]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
                                                              "labelled_csv", "prioritisation", "ordering")],
                 ["tests/screening/"]),
