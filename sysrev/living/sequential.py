@@ -236,8 +236,8 @@ def trial_sequential_analysis(result: MetaResult, order_values, design: Design, 
     fractions = [look["fraction"] for look in looks]
     below = [f for f in fractions if f < 1]
     monitored = below + ([1.0] if len(below) < len(fractions) else [])
-    bounds = lan_demets_boundaries(monitored, design.alpha, "obf") if monitored else None
-    final = bounds.z[-1] if bounds else None
+    bounds = lan_demets_boundaries(monitored, design.alpha, "obf")  # every analysis has a first look
+    final = bounds.z[-1]
     conventional = float(stats.norm.isf(design.alpha / 2))
     for j, look in enumerate(looks):
         c = bounds.z[j] if j < len(below) else final

@@ -3,6 +3,7 @@ variance with unequal arm SDs, each verdict at its edges, the heterogeneity adju
 order of the looks, and the final boundary after the required information size is reached."""
 
 import math
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -11,7 +12,9 @@ from sysrev.errors import SysrevError
 from sysrev.living.boundaries import lan_demets_boundaries
 from sysrev.living.sequential import (
     Design,
+    _participants,
     _verdict,
+    anticipated_rrr,
     diversity,
     information_size_continuous,
     information_size_dichotomous,
@@ -147,3 +150,55 @@ def test_a_look_too_early_for_any_boundary_has_none():
     first = tsa["looks"][0]
     assert first["fraction"] < 0.002 and first["boundary"] is None and first["crossed"] is False
     assert math.isfinite(tsa["looks"][1]["boundary"])
+
+
+def test_both_arm_sizes_are_needed():
+    for columns in ({"n1": [10, 20]}, {"n2": [10, 20]}, {}):
+        result = SimpleNamespace(effects=SimpleNamespace(table=SimpleNamespace(columns=columns)))
+        with pytest.raises(SysrevError, match="^trial sequential analysis counts participants"):
+            _participants(result)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: information_size_dichotomous(0.2, 0.2, beta=0.0), "alpha and beta must lie in (0, 1), got 0.05 and 0.0"),
+    (lambda: information_size_dichotomous(0.2, 1.0),
+     "the relative risk reduction must be non-zero and lie in (−1, 1), got 1.0"),
+    (lambda: information_size_dichotomous(0.2, 1.5),
+     "the relative risk reduction must be non-zero and lie in (−1, 1), got 1.5"),
+    (lambda: anticipated_rrr("RD", 1.0, 0.5),
+     "a risk difference's minimal important difference must lie in (−1, 1) and not be 0, got 1.0"),
+    (lambda: anticipated_rrr("RD", 1.5, 0.5),
+     "a risk difference's minimal important difference must lie in (−1, 1) and not be 0, got 1.5"),
+    (lambda: anticipated_rrr("RD", 0.05, 0.0), "the control event proportion must lie in (0, 1), got 0.0"),
+    (lambda: required_information(meta_analysis(pd.DataFrame({
+        "study": ["A", "B"], "mean1": [5.0, 4.0], "sd1": [1.5, 1.5], "n1": [11, 21], "mean2": [6.0, 5.5],
+        "sd2": [3.0, 3.0], "n2": [11, 21]}), "MD", method="IV"), Design(rrr=0.2)),
+     "give the anticipated difference or minimal important difference (--mid)"),
+])
+def test_limits_refused_word_for_word(call, message):
+    with pytest.raises(SysrevError) as refused:
+        call()
+    assert str(refused.value) == message
+
+
+def test_a_boundary_crossed_by_a_small_positive_z_is_above_the_null():
+    look = {"z": 0.5, "boundary": 0.4, "fraction": 0.5, "participants": 500}
+    assert "(Z = 0.50, estimate above the null)" in _verdict([look], 1000.0)[1]
+
+
+def test_the_diversity_adjustment_uses_the_analysis_tau2_estimator():
+    table = _binary((10, 30, 18, 25), (50, 40, 60, 45))
+    result = meta_analysis(table, "RR", method="IV", model="random", tau2="REML")
+    info = required_information(result, Design(rrr=0.3))
+    yi, vi = result.effects.yi[result.effects.estimable], result.effects.vi[result.effects.estimable]
+    assert info["adjustment_value"] == pytest.approx(diversity(yi, vi, "REML"), rel=1e-12)
+    assert info["adjustment_value"] != pytest.approx(diversity(yi, vi, "DL"), rel=1e-6)
+
+
+def test_a_missing_order_value_is_named_by_the_order_column():
+    table = _binary()
+    with pytest.raises(SysrevError) as refused:
+        trial_sequential_analysis(meta_analysis(table, "RR", method="IV"), [2001, "", 2003], Design(rrr=0.3),
+                                  order_by="year")
+    assert str(refused.value) == ("row 2, column 'year' (study 'T2'): no order value: every study needs one to be "
+                                  "placed in the sequence")
