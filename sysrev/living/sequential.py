@@ -104,7 +104,6 @@ def _check_levels(alpha, beta):
 
 def diversity(yi, vi, tau2_method: str = "DL") -> float:
     """D² = (v_R − v_F)/v_R of the pooled estimate (Wetterslev et al. 2009); 0 for fewer than 2 studies."""
-    yi, vi = np.asarray(yi, float), np.asarray(vi, float)
     if len(yi) < 2:
         return 0.0
     v_fixed = pool_inverse_variance(yi, vi, None)["se"] ** 2
