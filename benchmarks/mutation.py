@@ -55,6 +55,9 @@ MODULES = {
                                                      "tests/screening/test_stopping_rule.py"]),
     "grade": (["sysrev/grade/*"], ["tests/grade/"]),
     "living": (["sysrev/living/*"], ["tests/living/"]),
+    # From the extraction files to each analysis's data and results (the seed review's pipeline).
+    "analyses": (["sysrev/analyses/*"],
+                 ["tests/analyses/", "tests/extraction/test_extraction_consensus_to_analysis.py"]),
     # The trial sequential analysis of the living review against its own tests only: a surviving mutant then
     # costs seconds, not the whole living suite's minute.
     "tsa": (["sysrev/living/boundaries.py", "sysrev/living/sequential.py"],
