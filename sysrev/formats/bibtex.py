@@ -268,8 +268,9 @@ def _no_stray_fields(text: str, start: int, stop: int, line: int, previous: str 
         return
     after = f"after entry '{previous}' " if previous else "before the first entry "
     raise InputError(f"the field '{stray.group(1)}' {after}is outside every entry, so it would be lost: a closing "
-                     "brace too many (or an unbalanced '\\}' in a value) ends the entry early",
-                     path=path, line=line + text.count("\n", start, stray.start()))
+                     "brace too many (or an unbalanced '\\}' in a value) ended the entry early, or the line opening "
+                     "its entry ('@article{key,') is damaged", path=path,
+                     line=line + text.count("\n", start, stray.start()))
 
 
 def _malformed_at(text: str, pos: int, end: int, *, keyed: bool) -> int | None:

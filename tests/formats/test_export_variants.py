@@ -569,6 +569,13 @@ def test_fields_after_an_entry_closed_early_are_refused_not_lost(tmp_path):
         load_references(_write(tmp_path, "early.bib", text))
     assert err.value.line == 4
     assert "the field 'author' after entry 'K1' is outside every entry, so it would be lost" in str(err.value)
+    # an opening line damaged in a copy ('@article' then a stray byte) loses the entry's fields the same way
+    damaged = text.replace("@article{K2,", "@article\ufffdK2,").replace("title = {A lone brace \\}}", "title = {Whole}")
+    with pytest.raises(InputError) as err:
+        load_references(_write(tmp_path, "damaged.bib", damaged))
+    assert err.value.line == 9 and str(err.value).endswith(
+        "is outside every entry, so it would be lost: a closing brace too many (or an unbalanced '\\}' in a value) "
+        "ended the entry early, or the line opening its entry ('@article{key,') is damaged")
     fine = text.replace("\\}}", "\\textbraceright{}}")
     assert [(r.title, r.authors) for r in load_references(_write(tmp_path, "fine.bib", fine)).records] == [
         ("A lone brace }", ["Smith, J"]), ("Fine", [])]
