@@ -54,8 +54,6 @@ ALLOWED = {
     "subgroup": ("timepoint", "item"),
     "direction": ("lower is better", "higher is better"),
 }
-ANALYSIS_KEYS = frozenset(ALLOWED) | {"title", "outcome", "level", "group1", "group2", "pooled_sd",
-                                      "subgroups", "target", "note", "mid", "grade"}
 TARGET_KEYS = frozenset({"source", "estimate", "ci", "p", "I2", "tau2"})
 #: ``[analyses.NAME.grade]``: the team's choices GRADE's proposal rules need (docs/grade.md, sysrev/grade/).
 #: key -> (allowed type, lower bound, upper bound) for numbers, or a tuple of allowed words.
@@ -259,29 +257,23 @@ def _parse_mid(raw, measure: str, name: str, loc: _Locator) -> float | None:
     return None if mid is None else float(mid)
 
 
-def _parse_grade(raw, name: str, loc: _Locator) -> dict:
-    """``[analyses.NAME.grade]``: every key known, every value of the right kind and range."""
-    if not isinstance(raw, dict):
-        raise loc.error("grade must be a table ([analyses.NAME.grade])", "analyses", name, key="grade")
+def _parse_grade(raw: dict, name: str, loc: _Locator) -> dict:
+    """``[analyses.NAME.grade]``: the numbers in their ranges and a source that says something. The schema
+    (:mod:`sysrev.config_schema`, checked first) has already refused unknown keys, values of the wrong type and
+    words other than the design and importance choices."""
     out = {}
     for key, value in raw.items():
-        rule = GRADE_KEYS.get(key)
-        if rule is None:
-            raise loc.error(f"unknown grade key '{key}' (expected one of {', '.join(sorted(GRADE_KEYS))})",
-                            "analyses", name, "grade", key=key)
+        rule = GRADE_KEYS[key]
         if rule is str:
-            ok = isinstance(value, str) and value.strip()
-            out[key] = value.strip() if ok else None
+            out[key] = value.strip() or None
+            expected = "a non-empty string"
         elif rule[0] is float:
             out[key] = _number(value, rule[1], rule[2])
-            ok = out[key] is not None
+            expected = f"a number above {rule[1]}" + (f" and below {rule[2]}" if rule[2] is not None else "")
         else:
-            ok = value in rule
-            out[key] = value
-        if not ok:
-            expected = ("a non-empty string" if rule is str else
-                        f"one of {', '.join(rule)}" if rule[0] is not float else
-                        f"a number above {rule[1]}" + (f" and below {rule[2]}" if rule[2] is not None else ""))
+            out[key] = value  # a design or importance word
+            continue
+        if out[key] is None:
             raise loc.error(f"grade {key} = {value!r}: expected {expected}", "analyses", name, "grade", key=key)
     return out
 
@@ -290,12 +282,7 @@ def _parse_one(name: str, raw, arms, loc: _Locator) -> AnalysisSpec:
     if not _NAME.match(name):
         raise loc.error(f"analysis name '{name}' must be usable as a file name (letters, digits, '.', '_', '-')",
                         "analyses", name)
-    if not isinstance(raw, dict):
-        raise loc.error(f"analyses.{name} must be a table", "analyses", name)
-    for key in raw:
-        if key not in ANALYSIS_KEYS:
-            raise loc.error(f"unknown key '{key}' in analysis '{name}' (expected one of "
-                            f"{', '.join(sorted(ANALYSIS_KEYS))})", "analyses", name, key=key)
+    # The schema (checked first) has refused a non-table and unknown keys.
     for key in ("outcome", "measure"):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise loc.error(f"analysis '{name}' needs '{key}'", "analyses", name, key=key)
@@ -370,12 +357,8 @@ def load_analyses(project) -> list[AnalysisSpec]:
     data = load_toml(path)
     ensure_valid("analysis/analyses.toml", path, data)
     loc = _Locator(path)
-    for key in data:
-        if key != "analyses":
-            raise InputError(f"unknown top-level key or table '{key}'; analyses go in [analyses.NAME] tables",
-                             path=path, line=loc.line(key) or loc.line(key=key))
-    table = data.get("analyses")
-    if not isinstance(table, dict) or not table:
+    table = data.get("analyses")  # the schema has refused other top-level keys and a non-table
+    if not table:
         raise InputError("no analyses defined; add an [analyses.NAME] table", path=path)
     arms = _arms(project)
     return [_parse_one(name, raw, arms, loc) for name, raw in table.items()]

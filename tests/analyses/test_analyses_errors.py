@@ -112,3 +112,25 @@ def test_a_count_that_is_not_a_whole_number_is_an_error(tmp_path, rows, line, co
     message, project = error_for(tmp_path, analyses, rows)
     assert message.startswith(f"{project.extraction_dir / 'data.csv'}, line {line}, column '{column}': ")
     assert "not a whole number" in message and "Alpha 2001" in message
+
+
+@pytest.mark.parametrize("grade, message", [
+    ('control_risk_source = "  "', "grade control_risk_source = '  ': expected a non-empty string"),
+    ("ois_alpha = 0.9", "grade ois_alpha = 0.9: expected a number above 0.0 and below 0.5"),
+    ("ois_delta = 0", "grade ois_delta = 0: expected a number above 0.0"),
+])
+def test_grade_choices_out_of_range_are_named_with_the_range(tmp_path, grade, message):
+    text = GOOD.replace("[analyses.pain.target]", f"[analyses.pain.grade]\n{grade}\n\n[analyses.pain.target]")
+    error, project = error_for(tmp_path, text)
+    assert error == f"{project.analyses_path}, line 6: {message}"
+
+
+def test_grade_choices_in_range_are_read():
+    from pathlib import Path
+
+    from sysrev.analyses.spec import _Locator, _parse_grade
+
+    assert _parse_grade({"design": "non-randomised", "importance": "critical", "control_risk": 0.2,
+                         "control_risk_source": " cohort data ", "ois_delta": 1.5}, "pain", _Locator(Path("none"))) == {
+        "design": "non-randomised", "importance": "critical", "control_risk": 0.2,
+        "control_risk_source": "cohort data", "ois_delta": 1.5}
