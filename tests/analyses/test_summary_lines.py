@@ -75,3 +75,14 @@ CHECK = {"se_from_ci": 0.0536, "p_implied": 0.8521, "p_implied_range": (0.78, 0.
 ])
 def test_the_consistency_line_in_each_case(consistency, measure, text):
     assert _consistency_line(_outcome(consistency, measure)) == text
+
+
+def test_the_settings_a_results_file_records_in_full():
+    spec = _spec(subgroup="timepoint", subgroups={"early": ("2 weeks", "1 month"), "late": ("6 months",)},
+                 group1="US", group2="FL", note="pooled at the latest time point", pooled_sd=False, mid=0.5)
+    assert spec.describe() == {
+        "title": "Pain", "outcome": "pain", "measure": "SMD", "method": "IV", "model": "random", "tau2": "REML",
+        "ci": "z", "smd": "revman", "level": 95.0, "subgroup": "timepoint",
+        "subgroups": {"early": ["2 weeks", "1 month"], "late": ["6 months"]}, "group1": "US", "group2": "FL",
+        "pooled_sd": False, "note": "pooled at the latest time point", "mid": 0.5}
+    assert "mid" not in _spec().describe()  # no minimal important difference set: none recorded
