@@ -134,3 +134,33 @@ def test_grade_choices_in_range_are_read():
                          "control_risk_source": " cohort data ", "ois_delta": 1.5}, "pain", _Locator(Path("none"))) == {
         "design": "non-randomised", "importance": "critical", "control_risk": 0.2,
         "control_risk_source": "cohort data", "ois_delta": 1.5}
+
+
+@pytest.mark.parametrize("change, line, message", [
+    (('estimate = "0.10"', 'estimate = "0.10"\nci = ["a", "0.2"]'), 8,
+     "target ci: 'a' is not a printed number (e.g. \"-0.01\", \"0.10\", \"<0.001\", \"0%\")"),
+    (('estimate = "0.10"\n', ''), 5, "target has no published figures (estimate, ci, p, I2, tau2)"),
+    (('source = "test"', 'source = " "'), 6,
+     "target source must say where the figures are printed (paper, table, page)"),
+    (('estimate = "0.10"', 'estimate = "abc"'), 7,
+     "target estimate: 'abc' is not a printed number (e.g. \"-0.01\", \"0.10\", \"<0.001\", \"0%\")"),
+    (('measure = "SMD"', 'measure = "OR"\nmid = -0.5'), 4,
+     "mid (minimal important difference) must be a number on the reporting scale (a ratio > 0)"),
+    (('measure = "SMD"', 'measure = "SMD"\nmid = -0.5\nsubgroup = "timepoint"'), None, None),  # a difference may be < 0
+])
+def test_target_and_mid_errors_in_full_with_their_line(tmp_path, change, line, message):
+    text = GOOD.replace(*change)
+    if message is None:
+        subgroups = '\n[analyses.pain.subgroups]\n"early" = ["2 weeks"]\n'
+        project = load_project(make_project(tmp_path / "p", text + subgroups, ROWS))
+        assert [spec.mid for spec in load_analyses(project)] == [-0.5]
+        return
+    error, project = error_for(tmp_path, text)
+    assert error == f"{project.analyses_path}, line {line}: {message}"
+
+
+def test_a_subgroup_without_values_is_named_at_its_line(tmp_path):
+    error, project = error_for(tmp_path, GOOD.replace('measure = "SMD"', 'measure = "SMD"\nsubgroup = "timepoint"')
+                               + '\n[analyses.pain.subgroups]\n"early" = []\n')
+    assert error == (f"{project.analyses_path}, line 11: subgroup 'early' must list the extraction values it takes, "
+                     "e.g. [\"12 weeks\"]")
