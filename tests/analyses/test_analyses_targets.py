@@ -44,6 +44,9 @@ def test_float_is_refused_with_a_hint_to_quote_it():
     ("0.10", 0.1049, True), ("0.10", 0.1051, False), ("-0.00", 0.004, True), ("-0.00", -0.0049, True),
     ("0%", 0.0, True), ("0%", 0.49, True), ("0%", 0.51, False),
     ("<0.001", 0.0009, True), ("<0.001", 0.0011, False), (">0.05", 0.2, True), (">0.05", 0.04, False),
+    # a bound allows floating-point noise (1e-9 of the value) at the value printed, and nothing beyond it
+    ("<0.001", 0.001, True), ("<0.001", 0.001 + 1e-8, False), (">0.05", 0.05, True), (">0.05", 0.05 - 1e-8, False),
+    ("≤0.05", 0.05, True), ("≤0.05", 0.0501, False), ("≥0.05", 0.05, True), ("≥0.05", 0.0499, False),
     ("0.05", None, False), ("0.05", math.nan, False),
 ])
 def test_agreement_is_half_a_unit_of_the_last_printed_digit(printed, computed, agrees):
