@@ -1,4 +1,6 @@
-"""Counts in the sentences sysrev prints: "1 record", "2 records", never "1 records" or "record(s)"."""
+"""Counts in the sentences sysrev prints: "1 record", "2 records", never "1 records" or "record(s)".
+
+One helper for every command's summary (status, refresh, import, dedup, screen status, meta run)."""
 
 
 def counted(n: int, singular: str, plural: str | None = None) -> str:

@@ -8,6 +8,7 @@ from sysrev.analyses.assemble import relative_path
 from sysrev.analyses.run import AnalysisOutcome
 from sysrev.analyses.spec import AnalysisSpec
 from sysrev.meta.inputs import RATIO_MEASURES
+from sysrev.wording import counted
 
 FIELD_NAMES = {"estimate": "estimate", "ci_low": "CI lower", "ci_high": "CI upper", "p": "p", "I2": "I²",
                "tau2": "tau²"}
@@ -23,11 +24,6 @@ def _settings(spec: AnalysisSpec) -> str:
 
 def _num(value, digits: int = 2) -> str:
     return "NA" if value is None else f"{value:.{digits}f}"
-
-
-def _count(number: int, one: str, many: str) -> str:
-    """``1 study``, ``8 studies``."""
-    return f"{number} {one if number == 1 else many}"
 
 
 def _p(value) -> str:
@@ -86,8 +82,8 @@ def format_outcome(outcome: AnalysisOutcome, root: Path | None = None, max_missi
     status = outcome.status.upper()
     if outcome.status in ("incomplete", "partial"):
         lines.append(f"  status: {status} — {done} of {total} comparisons complete; "
-                     f"{_count(len(data.studies_missing), 'study', 'studies')} with "
-                     f"{_count(data.missing_cell_count, 'missing cell', 'missing cells')}")
+                     f"{counted(len(data.studies_missing), 'study', 'studies')} with "
+                     f"{counted(data.missing_cell_count, 'missing cell')}")
     else:
         lines.append(f"  status: {status}")
     if spec.target:
@@ -147,5 +143,5 @@ def format_summary(outcomes: list[AnalysisOutcome], root: Path | None = None, ma
     for o in outcomes:
         tally[o.status] = tally.get(o.status, 0) + 1
     statuses = ", ".join(f"{n} {s}" for s, n in tally.items())
-    blocks.append(f"{_count(len(outcomes), 'analysis', 'analyses')}: {statuses}")
+    blocks.append(f"{counted(len(outcomes), 'analysis', 'analyses')}: {statuses}")
     return "\n\n".join(blocks)

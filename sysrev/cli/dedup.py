@@ -84,7 +84,7 @@ def run(files, clusters_out, id_column, uncertain_out, allow_truncated, project_
     click.echo(f"identified: {_identified_by_source(project, outcome.identified)} "
                f"({sum(outcome.identified.values())} source records)")
     click.echo(f"records: {outcome.records} ({counted(outcome.duplicates_removed, 'duplicate')} removed, "
-               f"{outcome.new_ids} new record {'ID' if outcome.new_ids == 1 else 'IDs'})")
+               f"{counted(outcome.new_ids, 'new record ID')})")
     click.echo(f"uncertain pairs: {outcome.uncertain}; related publications linked: {outcome.related}")
     click.echo(f"written: {project.records_dir / 'records.jsonl'}, dedup_summary.json, {QUEUE_FILE}")
     if outcome.uncertain:
