@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import optimize, stats
 
 from sysrev.errors import SysrevError
 from sysrev.living import boundaries as module
@@ -69,7 +69,13 @@ def test_a_large_alpha_gives_boundaries_below_one():
     got = lan_demets_boundaries([0.5, 1.0], 0.8, "pocock")
     assert got.z[1] < got.z[0] < 1
     assert got.exit[1] == pytest.approx(0.8, abs=1e-12)
-    assert got.z[1] == pytest.approx(0.39433649, abs=1e-7)
+    # Independently: with two looks, the second boundary leaves P(|Z1| < c1, |Z2| < c2) = 1 − α = 0.2 under H0,
+    # Z1 and Z2 bivariate normal with correlation √(t1/t2); scipy integrates that rectangle by itself.
+    rho = math.sqrt(0.5)
+    pair = stats.multivariate_normal(mean=[0, 0], cov=[[1, rho], [rho, 1]], abseps=1e-10, releps=1e-10)
+    c1 = stats.norm.isf(float(pocock_spending(0.5, 0.8)) / 2)
+    c2 = optimize.brentq(lambda c: pair.cdf([c1, c], lower_limit=[-c1, -c]) - 0.2, 1e-6, 5, xtol=1e-12)
+    assert got.z[0] == pytest.approx(c1, abs=1e-12) and got.z[1] == pytest.approx(c2, abs=1e-8)
 
 
 @pytest.mark.parametrize("t", [[0.5, 0.4], [0.5, 0.5, 1.0], [0.0, 1.0], [-0.1, 1.0], [0.5, 1.2], [], [[0.5, 1.0]]])

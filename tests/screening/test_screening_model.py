@@ -1,6 +1,8 @@
 """The ranking model's parts checked against independent references: the TF-IDF features against
 scikit-learn's TfidfVectorizer, the SVM against scikit-learn's LinearSVC, the class weights by hand."""
 
+import math
+
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -153,8 +155,8 @@ def test_tfidf_features_refuse_an_n_gram_length_they_cannot_code():
 def test_n_gram_codes_fit_in_64_bits_up_to_the_exact_number_of_tokens(monkeypatch):
     # n + n² + n³ < 2⁶³: 2,097,151 distinct tokens can be coded as trigrams, 2,097,152 = 2²¹ cannot (its cube
     # alone is 2⁶³); pairs and single tokens go much further.
-    assert codable(2_097_151, 3) and not codable(2_097_152, 3)
-    biggest_pairs = 3_037_000_499  # n + n² < 2⁶³ ≤ (n + 1) + (n + 1)²
+    assert codable(2 ** 21 - 1, 3) and not codable(2 ** 21, 3)
+    biggest_pairs = (math.isqrt(4 * 2 ** 63 + 1) - 1) // 2  # the largest n with n + n² < 2⁶³ (3,037,000,499)
     assert codable(biggest_pairs, 2) and not codable(biggest_pairs + 1, 2)
     assert codable(2 ** 63 - 1, 1) and not codable(2 ** 63, 1)
     # Two million distinct tokens are too many to build here: the refusal is checked with the limit moved.
