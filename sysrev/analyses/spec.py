@@ -22,12 +22,14 @@ One table per analysis, keyed by its name (the name of its results file)::
     p = "0.91"
     I2 = "0%"
 
-    [analyses.pain.grade]         # optional: the team's GRADE choices (GRADE_KEYS; docs/grade.md)
+    [analyses.pain.grade]         # optional: the team's GRADE choices (docs/grade.md)
     control_risk = 0.2
 
 Arm labels come from ``[arms]`` of review.toml (group 1 = experimental) unless an analysis sets
 ``group1``/``group2``. Every problem is an :class:`InputError` naming analyses.toml and the line of the
-offending key, so a reviewer can go straight to it.
+offending key, so a reviewer can go straight to it. The file's schema (:mod:`sysrev.config_schema`, checked
+first) refuses unknown keys, values of the wrong type and words outside a key's choices; this module checks
+what a schema cannot say: ranges, blank strings, and keys that must agree with each other.
 """
 
 from __future__ import annotations
@@ -44,30 +46,17 @@ from sysrev.project import load_toml
 CONTINUOUS = ("MD", "SMD")
 DICHOTOMOUS = ("RR", "OR", "RD", "PETO")
 DEFAULT_METHOD = {"MD": "IV", "SMD": "IV", "RR": "MH", "OR": "MH", "RD": "MH", "PETO": "PETO"}
-ALLOWED = {
-    "measure": CONTINUOUS + DICHOTOMOUS,
-    "method": ("IV", "MH", "PETO"),
-    "model": ("fixed", "random"),
-    "tau2": ("DL", "REML", "PM", "ML", "HS", "SJ", "HE", "EB"),
-    "ci": ("z", "hksj"),
-    "smd": ("revman", "exact"),
-    "subgroup": ("timepoint", "item"),
-    "direction": ("lower is better", "higher is better"),
-}
-TARGET_KEYS = frozenset({"source", "estimate", "ci", "p", "I2", "tau2"})
-#: ``[analyses.NAME.grade]``: the team's choices GRADE's proposal rules need (docs/grade.md, sysrev/grade/).
-#: key -> (allowed type, lower bound, upper bound) for numbers, or a tuple of allowed words.
-GRADE_KEYS = {
-    "design": ("randomised", "non-randomised"),
-    "importance": ("critical", "important", "not important"),
-    "control_risk": (float, 0.0, 1.0),
-    "control_risk_source": str,
-    "absolute_mid": (float, 0.0, 1000.0),
-    "ois_rrr": (float, 0.0, 1.0),
-    "ois_alpha": (float, 0.0, 0.5),
-    "ois_power": (float, 0.5, 1.0),
-    "ois_delta": (float, 0.0, None),
-    "ois_sd": (float, 0.0, None),
+RATIO_MEASURES = ("RR", "OR", "PETO")  # reported as ratios: a minimal important difference is then a ratio > 0
+#: ``[analyses.NAME.grade]`` numbers GRADE's proposal rules need (docs/grade.md, sysrev/grade/): key -> the
+#: bounds a value must lie strictly between (None: no upper bound).
+GRADE_RANGES = {
+    "control_risk": (0.0, 1.0),
+    "absolute_mid": (0.0, 1000.0),
+    "ois_rrr": (0.0, 1.0),
+    "ois_alpha": (0.0, 0.5),
+    "ois_power": (0.5, 1.0),
+    "ois_delta": (0.0, None),
+    "ois_sd": (0.0, None),
 }
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -97,7 +86,7 @@ class AnalysisSpec:
     target: Target | None = None
     note: str = ""
     mid: float | None = None  # minimal important difference (reporting scale): `sysrev diff`, GRADE
-    grade: dict = field(default_factory=dict)  # [analyses.NAME.grade], validated (GRADE_KEYS)
+    grade: dict = field(default_factory=dict)  # [analyses.NAME.grade], validated
     path: Path | None = None
     line: int | None = None
 
@@ -177,13 +166,9 @@ def _arms(project) -> tuple[str, str, str, str]:
     return labels[0], labels[1], display[0], display[1]
 
 
-def _parse_target(raw, name: str, loc: _Locator) -> Target:
-    if not isinstance(raw, dict):
-        raise loc.error("target must be a table ([analyses.NAME.target])", "analyses", name, key="target")
-    for key in raw:
-        if key not in TARGET_KEYS:
-            raise loc.error(f"unknown target key '{key}' (expected {', '.join(sorted(TARGET_KEYS))})",
-                            "analyses", name, "target", key=key)
+def _parse_target(raw: dict, name: str, loc: _Locator) -> Target:
+    """The published figures: each a printed number, the interval in order, at least one figure, a source
+    that says something (the schema has checked the keys and that each value is a string, ci two of them)."""
     values: dict[str, PrintedValue] = {}
     for key in ("estimate", "p", "I2", "tau2"):
         if key in raw:
@@ -192,12 +177,8 @@ def _parse_target(raw, name: str, loc: _Locator) -> Target:
             except ValueError as exc:
                 raise loc.error(f"target {key}: {exc}", "analyses", name, "target", key=key) from None
     if "ci" in raw:
-        ci = raw["ci"]
-        if not isinstance(ci, list) or len(ci) != 2:
-            raise loc.error("target ci must be a list of two printed numbers, e.g. [\"-0.11\", \"0.10\"]",
-                            "analyses", name, "target", key="ci")
         try:
-            values["ci_low"], values["ci_high"] = (PrintedValue.parse(v) for v in ci)
+            values["ci_low"], values["ci_high"] = (PrintedValue.parse(v) for v in raw["ci"])
         except ValueError as exc:
             raise loc.error(f"target ci: {exc}", "analyses", name, "target", key="ci") from None
         if values["ci_low"].value > values["ci_high"].value:
@@ -205,23 +186,25 @@ def _parse_target(raw, name: str, loc: _Locator) -> Target:
                             key="ci")
     if not values:
         raise loc.error("target has no published figures (estimate, ci, p, I2, tau2)", "analyses", name, "target")
-    source = raw.get("source", "")
-    if not isinstance(source, str) or not source.strip():
+    source = raw["source"]
+    if not source.strip():
         raise loc.error("target source must say where the figures are printed (paper, table, page)",
                         "analyses", name, "target", key="source")
     ordered = {k: values[k] for k in TARGET_FIELDS if k in values}
     return Target(source=source.strip(), values=ordered)
 
 
-def _parse_subgroups(raw, name: str, loc: _Locator) -> dict:
-    if not isinstance(raw, dict) or not raw:
+def _parse_subgroups(raw: dict, name: str, loc: _Locator) -> dict:
+    """label -> the extraction values it takes (a lone string is one value); no label empty, no value blank or
+    in two labels (the schema has checked that each entry is a string or a list of strings)."""
+    if not raw:
         raise loc.error("subgroups must be a table of 'label = [values…]'", "analyses", name, key="subgroups")
     seen: dict[str, str] = {}
     out = {}
     for label, values in raw.items():
         if isinstance(values, str):
             values = [values]
-        if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
+        if not values or not all(values):
             raise loc.error(f"subgroup '{label}' must list the extraction values it takes, e.g. [\"12 weeks\"]",
                             "analyses", name, "subgroups", key=label)
         for value in values:
@@ -233,14 +216,9 @@ def _parse_subgroups(raw, name: str, loc: _Locator) -> dict:
     return out
 
 
-def _number(value, low, high) -> float | None:
-    """``value`` as a float strictly between ``low`` and ``high`` (None for no bound), or None if it is not."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    value = float(value)
-    if (low is not None and value <= low) or (high is not None and value >= high):
-        return None
-    return value
+def _in_range(value: float, low: float, high: float | None) -> bool:
+    """Whether ``value`` lies strictly between ``low`` and ``high`` (None: no upper bound)."""
+    return low < value and (high is None or value < high)
 
 
 def _parse_mid(raw, measure: str, name: str, loc: _Locator) -> float | None:
@@ -249,32 +227,30 @@ def _parse_mid(raw, measure: str, name: str, loc: _Locator) -> float | None:
     One definition shared by `sysrev diff` (the CI starts or stops including it) and GRADE (the thresholds
     either side of no effect, docs/grade.md).
     """
-    mid = raw.get("mid")
-    if mid is not None and (isinstance(mid, bool) or not isinstance(mid, (int, float))
-                            or (measure in ("RR", "OR", "PETO") and mid <= 0)):
-        raise loc.error("mid (minimal important difference) must be a number on the reporting scale"
-                        + (" (a ratio > 0)" if measure in ("RR", "OR", "PETO") else ""), "analyses", name, key="mid")
+    mid = raw.get("mid")  # a number (the schema has checked)
+    if mid is not None and measure in RATIO_MEASURES and mid <= 0:
+        raise loc.error("mid (minimal important difference) must be a number on the reporting scale (a ratio > 0)",
+                        "analyses", name, key="mid")
     return None if mid is None else float(mid)
 
 
 def _parse_grade(raw: dict, name: str, loc: _Locator) -> dict:
-    """``[analyses.NAME.grade]``: the numbers in their ranges and a source that says something. The schema
-    (:mod:`sysrev.config_schema`, checked first) has already refused unknown keys, values of the wrong type and
-    words other than the design and importance choices."""
+    """``[analyses.NAME.grade]``: the numbers in their ranges (as floats) and a source that says something;
+    the design and importance words as they are (the schema has checked the keys, types and words)."""
     out = {}
     for key, value in raw.items():
-        rule = GRADE_KEYS[key]
-        if rule is str:
-            out[key] = value.strip() or None
-            expected = "a non-empty string"
-        elif rule[0] is float:
-            out[key] = _number(value, rule[1], rule[2])
-            expected = f"a number above {rule[1]}" + (f" and below {rule[2]}" if rule[2] is not None else "")
-        else:
-            out[key] = value  # a design or importance word
-            continue
-        if out[key] is None:
-            raise loc.error(f"grade {key} = {value!r}: expected {expected}", "analyses", name, "grade", key=key)
+        if key in GRADE_RANGES:
+            low, high = GRADE_RANGES[key]
+            if not _in_range(value, low, high):
+                expected = f"a number above {low}" + (f" and below {high}" if high is not None else "")
+                raise loc.error(f"grade {key} = {value!r}: expected {expected}", "analyses", name, "grade", key=key)
+            value = float(value)
+        elif key == "control_risk_source":
+            if not value.strip():
+                raise loc.error(f"grade {key} = {value!r}: expected a non-empty string", "analyses", name, "grade",
+                                key=key)
+            value = value.strip()
+        out[key] = value
     return out
 
 
@@ -282,14 +258,8 @@ def _parse_one(name: str, raw, arms, loc: _Locator) -> AnalysisSpec:
     if not _NAME.match(name):
         raise loc.error(f"analysis name '{name}' must be usable as a file name (letters, digits, '.', '_', '-')",
                         "analyses", name)
-    # The schema (checked first) has refused a non-table and unknown keys.
-    for key in ("outcome", "measure"):
-        if not isinstance(raw.get(key), str) or not raw[key].strip():
-            raise loc.error(f"analysis '{name}' needs '{key}'", "analyses", name, key=key)
-    values = {}
-    for key, allowed in ALLOWED.items():
-        if key in raw and raw[key] not in allowed:
-            raise loc.error(f"{key} = {raw[key]!r} is not one of {', '.join(allowed)}", "analyses", name, key=key)
+    if not raw["outcome"].strip():  # the schema has required it, a string; the measure is one of its choices
+        raise loc.error(f"analysis '{name}' needs 'outcome'", "analyses", name, key="outcome")
     measure = raw["measure"]
     method = raw.get("method", DEFAULT_METHOD[measure])
     if measure in CONTINUOUS and method != "IV":
@@ -299,10 +269,10 @@ def _parse_one(name: str, raw, arms, loc: _Locator) -> AnalysisSpec:
         raise loc.error("the Peto method goes with measure = \"PETO\" and only with it", "analyses", name,
                         key="method")
     level = raw.get("level", 95)
-    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 50 <= level < 100:
+    if not 50 <= level < 100:
         raise loc.error("level must be a confidence level in percent, e.g. 95", "analyses", name, key="level")
     pooled_sd = raw.get("pooled_sd", False)
-    if not isinstance(pooled_sd, bool) or (pooled_sd and measure != "MD"):
+    if pooled_sd and measure != "MD":
         raise loc.error("pooled_sd = true is only for measure = \"MD\" (true or false)", "analyses", name,
                         key="pooled_sd")
     subgroup = raw.get("subgroup")
@@ -314,13 +284,11 @@ def _parse_one(name: str, raw, arms, loc: _Locator) -> AnalysisSpec:
         raise loc.error("a subgroups table needs subgroup = \"timepoint\" or \"item\"", "analyses", name,
                         key="subgroups")
     group1, group2, label1, label2 = arms
-    for key in ("group1", "group2", "title", "note"):
-        if key in raw and not isinstance(raw[key], str):
-            raise loc.error(f"{key} must be a string", "analyses", name, key=key)
     group1, group2 = raw.get("group1", group1), raw.get("group2", group2)
     if group1 == group2:
-        raise loc.error("group1 and group2 name the same arm", "analyses", name, key="group2")
-    values.update(
+        raise loc.error("group1 and group2 name the same arm", "analyses", name,
+                        key="group2" if "group2" in raw else "group1")  # the line the team wrote
+    return AnalysisSpec(
         name=name, title=raw.get("title", name), outcome=raw["outcome"].strip(), measure=measure, method=method,
         model=raw.get("model", "fixed"), tau2=raw.get("tau2", "DL"), ci=raw.get("ci", "z"),
         smd=raw.get("smd", "revman"), level=float(level), subgroup=subgroup, subgroups=subgroups,
@@ -332,7 +300,6 @@ def _parse_one(name: str, raw, arms, loc: _Locator) -> AnalysisSpec:
         grade=_parse_grade(raw["grade"], name, loc) if "grade" in raw else {},
         path=loc.path, line=loc.line("analyses", name),
     )
-    return AnalysisSpec(**values)
 
 
 def select_analyses(project, names=()) -> list[AnalysisSpec]:

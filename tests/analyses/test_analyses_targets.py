@@ -100,3 +100,30 @@ def test_consistency_flags_an_estimate_off_the_centre_on_the_analysis_scale():
 
 def test_consistency_needs_estimate_and_ci():
     assert consistency(target(p="0.03"), "MD") is None
+
+
+@pytest.mark.parametrize("printed, computed, agrees", [
+    # half a unit plus floating-point noise of a billionth of the value (at least of 1) is still the printed figure
+    ("0.10", 0.105 + 5e-10, True), ("0.10", 0.105 + 1.5e-9, False), ("0.10", 0.095 - 5e-10, True),
+    ("250.0", 250.05 + 1e-7, True), ("250.0", 250.05 + 3e-7, False),
+])
+def test_the_noise_allowed_at_the_half_unit_scales_with_the_value(printed, computed, agrees):
+    assert PrintedValue.parse(printed).agrees(computed) is agrees
+
+
+@pytest.mark.parametrize("bad, message", [
+    (True, 'expected the number as printed, in quotes (e.g. "0.10"), not True'),
+    (["0.1"], "expected the number as printed, in quotes (e.g. \"0.10\"), not ['0.1']"),
+    (0.1, 'write the number as printed, in quotes ("0.1"), so its decimals are kept'),
+])
+def test_what_is_not_text_is_refused_with_the_way_to_write_it(bad, message):
+    with pytest.raises(ValueError) as info:
+        PrintedValue.parse(bad)
+    assert str(info.value) == message
+
+
+def test_compare_rows_in_full():
+    rows = compare(target(estimate="0.99", p="<0.001"), {"estimate": 0.9912, "p": None})
+    assert rows == [
+        {"field": "estimate", "printed": "0.99", "computed": 0.9912, "computed_rounded": "0.99", "agrees": True},
+        {"field": "p", "printed": "<0.001", "computed": None, "computed_rounded": None, "agrees": False}]

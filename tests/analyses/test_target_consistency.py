@@ -69,3 +69,45 @@ def test_targets_that_cannot_be_checked():
     assert consistency(_target(estimate="0.50"), "RR") is None  # no CI
     assert consistency(_target(estimate="0", ci=("0.25", "1.00")), "RR") == {
         "scale": "log", "consistent": False, "notes": ["a ratio target must be positive"]}
+
+
+def test_an_estimate_below_the_centre_is_named_too_on_the_reporting_scale_of_a_ratio():
+    # OR 1.00 [2.00, 8.00]: the centre on the log scale is the geometric mean, 4.00
+    got = consistency(_target(estimate="1.00", ci=("2.00", "8.00")), "OR")
+    assert got["ci_centre"] == pytest.approx(4.0) and got["estimate_at_centre"] is False
+    assert got["notes"] == [
+        f"the estimate is not at the centre of the CI on the log scale (centre {got['ci_centre']}, estimate 1.00): "
+        "an asymmetric CI suggests a different scale, a t-based interval or a typo"]
+    md = consistency(_target(estimate="0.00", ci=("0.10", "0.30")), "MD")
+    assert md["ci_centre"] == pytest.approx(0.2) and md["estimate_at_centre"] is False
+
+
+def test_a_p_printed_smaller_than_the_estimate_and_ci_allow_is_named():
+    # MD 0.05 [-0.45, 0.55]: z ≈ 0.2, p ≈ 0.84; a printed 0.01 cannot be
+    got = consistency(_target(estimate="0.05", ci=("-0.45", "0.55"), p="0.01"), "MD")
+    assert got["p_implied_range"][0] > 0.8 and got["p_consistent"] is False and got["consistent"] is False
+
+
+@pytest.mark.parametrize("estimate, ci, p, fits", [
+    # MD 0.05 [-0.45, 0.55]: the printed figures allow p from about 0.83 to 0.86
+    ("0.05", ("-0.45", "0.55"), ">0.05", True), ("0.05", ("-0.45", "0.55"), "≥0.5", True),
+    ("0.05", ("-0.45", "0.55"), ">0.95", False), ("0.05", ("-0.45", "0.55"), "≤0.001", False),
+    ("0.05", ("-0.45", "0.55"), "0.84", True),
+    # MD 1.00 [0.80, 1.20]: z ≈ 9.8, p far below 0.001
+    ("1.00", ("0.80", "1.20"), "≤0.001", True), ("1.00", ("0.80", "1.20"), "≥0.001", False),
+])
+def test_each_bound_form_on_p(estimate, ci, p, fits):
+    assert consistency(_target(estimate=estimate, ci=ci, p=p), "MD")["p_consistent"] is fits
+
+
+def test_a_ci_printed_as_one_value_implies_no_p():
+    got = consistency(_target(estimate="0.10", ci=("0.10", "0.10")), "MD")
+    assert got["se_from_ci"] == 0 and got["p_implied"] is None and got["estimate_at_centre"] is True
+
+
+def test_a_ratio_ci_printed_from_zero_is_read_as_a_tiny_positive_ratio():
+    # "0.00" stands for any ratio below 0.005: the log of a tiny positive number, never log(0)
+    got = consistency(_target(estimate="0.05", ci=("0.00", "2.00")), "RR")
+    assert got["se_from_ci"] == pytest.approx((math.log(2.0) - math.log(1e-12)) / (2 * Z))
+    assert consistency(_target(estimate="0.05", ci=("0.00", "0.00")), "RR") == {
+        "scale": "log", "consistent": False, "notes": ["a ratio target must be positive"]}
