@@ -30,7 +30,7 @@ def analysis_rows(project, name: str) -> tuple[AnalysisSpec, pd.DataFrame]:
     specs = {spec.name: spec for spec in load_analyses(project)}
     if name not in specs:
         raise SysrevError(f"no analysis named '{name}' in {project.analyses_path} "
-                          f"(defined: {', '.join(specs) or 'none'})")
+                          f"(defined: {', '.join(specs)})")  # load_analyses has refused a file with none
     spec = specs[name]
     data = assemble(spec, load_extraction(project))
     if not data.complete:
