@@ -11,3 +11,12 @@ def test_one_takes_the_singular_and_every_other_count_the_plural():
 def test_an_irregular_plural_is_given():
     assert counted(1, "study", "studies") == "1 study"
     assert counted(4, "study", "studies") == "4 studies"
+
+
+def test_the_verb_agrees_with_the_count():
+    from sysrev.wording import clause, verb
+
+    assert [verb(n, "has", "have") for n in (0, 1, 2)] == ["have", "has", "have"]
+    assert clause(1, "record", "has", "have") == "1 record has"
+    assert clause(3, "incomplete record", "was", "were") == "3 incomplete records were"
+    assert clause(0, "line", "is", "are") == "0 lines are"

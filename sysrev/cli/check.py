@@ -10,6 +10,7 @@ from sysrev.cli.options import project_option
 from sysrev.errors import SysrevError
 from sysrev.project import find_project_root, project_at
 from sysrev.project_check import ERROR, check_project
+from sysrev.wording import counted
 
 
 @click.command("check")
@@ -39,5 +40,5 @@ def check(project_dir, remove_leftovers):
     errors = sum(issue.severity == ERROR for issue in issues)
     warnings = len(issues) - errors
     if errors:
-        raise SysrevError(f"{errors} error(s), {warnings} warning(s) in {project.root}")
-    click.echo(f"{project.root}: {checked} configuration file(s) valid, {warnings} warning(s)")
+        raise SysrevError(f"{counted(errors, 'error')}, {counted(warnings, 'warning')} in {project.root}")
+    click.echo(f"{project.root}: {counted(checked, 'configuration file')} valid, {counted(warnings, 'warning')}")

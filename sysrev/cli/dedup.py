@@ -200,7 +200,7 @@ def review(project_dir, reviewer):
                 continue
             record_pair_decision(project, row, _CHOICES[answer], reviewer)
             done += 1
-    click.echo(f"\n{done} decision(s) recorded in {decisions_path(project)}; run `sysrev dedup` to apply them")
+    click.echo(f"\n{counted(done, 'decision')} recorded in {decisions_path(project)}; run `sysrev dedup` to apply them")
 
 
 def _ask_key(getkey) -> str:

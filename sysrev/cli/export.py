@@ -8,6 +8,7 @@ import click
 from sysrev.cli.options import project_option
 from sysrev.fileio import atomic_write_text
 from sysrev.project import load_project
+from sysrev.wording import counted
 
 EXTENSIONS = {"ris": "ris", "bibtex": "bib", "csv": "csv"}
 
@@ -55,7 +56,7 @@ def included(fmt, out, project_dir):
     project = load_project(project_dir)
     records = included_records(project)
     _emit(WRITERS[fmt](records), out, project.root / "exports" / f"included.{EXTENSIONS[fmt]}",
-          f"{len(records)} included record(s)")
+          counted(len(records), "included record"))
 
 
 @export.command("decisions")
@@ -79,7 +80,7 @@ def data(name, out, project_dir):
 
     project = load_project(project_dir)
     rows = analysis_rows(project, analysis_spec(project, name))
-    _emit(data_csv(rows), out, project.root / "exports" / f"{name}-data.csv", f"{len(rows)} comparison(s)")
+    _emit(data_csv(rows), out, project.root / "exports" / f"{name}-data.csv", counted(len(rows), "comparison"))
 
 
 @export.command("r")

@@ -18,6 +18,7 @@ from sysrev.cli.options import files_project_option, named_project, project_opti
 from sysrev.errors import SysrevError
 from sysrev.extraction.table import COLUMNS, format_number, read_outcome_rows, write_outcome_rows
 from sysrev.project import load_project
+from sysrev.wording import counted
 
 
 class _Conversions:
@@ -52,14 +53,14 @@ def check(quiet, project_dir):
         if not quiet or finding.severity == ERROR:
             click.echo(str(finding))
     counts = Counter(f.severity for f in findings)
-    click.echo(f"{project.extraction_dir}: {counts[ERROR]} error(s), {counts[WARNING]} warning(s), "
-               f"{counts[PENDING]} row(s) with pending (unknown) cells")
+    click.echo(f"{project.extraction_dir}: {counted(counts[ERROR], 'error')}, {counted(counts[WARNING], 'warning')}, "
+               f"{counted(counts[PENDING], 'row')} with pending (unknown) cells")
     from sysrev.living.status import stage_pending_lines
 
     for line in stage_pending_lines(project, "extraction"):
         click.echo(line)
     if counts[ERROR]:
-        raise SysrevError(f"{counts[ERROR]} error(s) in the extraction files")
+        raise SysrevError(f"{counted(counts[ERROR], 'error')} in the extraction files")
 
 
 @extract.command("compare")

@@ -7,6 +7,7 @@ import click
 from sysrev.cli.options import project_option
 from sysrev.errors import SysrevError
 from sysrev.project import load_project
+from sysrev.wording import counted
 
 
 def _summary(graded, root) -> str:
@@ -31,7 +32,8 @@ def _summary(graded, root) -> str:
         if cert.missing:
             lines.append(f"  certainty waits for: {', '.join(cert.missing)}")
     flags = sum(bool(r.flag) for item in graded for r in item.grade.domains.values())
-    lines.append(f"{len(graded)} analyses; {flags} final rating(s) flagged for re-check")
+    lines.append(f"{counted(len(graded), 'analysis', 'analyses')}; {counted(flags, 'final rating')} flagged for "
+                 "re-check")
     return "\n".join(lines)
 
 

@@ -137,7 +137,7 @@ def _print_summary(described, records, warnings, folder: Path, strategy_name) ->
     if strategy_name:
         click.echo(f"Strategy: searches/{strategy_name}.toml (its query is stored in the manifest)")
     if warnings:
-        click.echo(f"{len(warnings)} warning(s):", err=True)
+        click.echo(f"{counted(len(warnings), 'warning')}:", err=True)
         for warning in warnings[:_SHOWN_WARNINGS]:
             click.echo(f"  warning: {warning}", err=True)
         if len(warnings) > _SHOWN_WARNINGS:

@@ -8,6 +8,7 @@ import click
 from sysrev.cli.options import project_option
 from sysrev.locking import project_lock
 from sysrev.project import load_project
+from sysrev.wording import counted
 
 
 @click.command()
@@ -49,7 +50,7 @@ def run(names, project_dir, as_json, max_missing, strict):
     if report.pending and (strict or not as_json) or (report.studies and not as_json):
         click.echo(format_pending(report, limit=None if strict else 12), err=as_json or strict)
     if strict and report.pending:
-        click.echo(f"error: --strict: {len(report.pending)} pending item(s) for included studies (above); "
+        click.echo(f"error: --strict: {counted(len(report.pending), 'pending item')} for included studies (above); "
                    "extract them, add RoB 2 forms, or exempt them with a reason in analysis/exemptions.csv",
                    err=True)
         sys.exit(2)

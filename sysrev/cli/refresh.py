@@ -84,17 +84,20 @@ def format_refresh(outcome) -> str:
 
 def format_todo(status: dict) -> list:
     """What waits for people, from :func:`sysrev.living.status.pipeline_status`."""
-    lines = []
+    lines, waits = [], False  # waits: something on the list needs a person
     screening = status["screening"]
     if "error" in screening:
         lines.append(f"  screening: {screening['error']}")
+        waits = True
     else:
         for stage, label in (("title_abstract", "title/abstract"), ("full_text", "full texts to assess")):
             s = screening[stage]
             waiting = s["unscreened"] + s["awaiting_second_reviewer"]
             per = ", ".join(f"{r} {v['left']}" for r, v in s["reviewers"].items() if v["left"])
-            lines.append(f"  {label}: {waiting} record(s) waiting" + (f" (left per reviewer: {per})" if per else "")
-                         + (f"; {s['conflicts']} conflict(s) to reconcile" if s["conflicts"] else ""))
+            waits = waits or waiting > 0 or s["conflicts"] > 0
+            lines.append(f"  {label}: {counted(waiting, 'record')} waiting"
+                         + (f" (left per reviewer: {per})" if per else "")
+                         + (f"; {counted(s['conflicts'], 'conflict')} to reconcile" if s["conflicts"] else ""))
     studies = status.get("studies") or {}
     pending = studies.get("pending") or []
     for stage, label in (("study", "included records not assigned to a study"),
@@ -103,9 +106,11 @@ def format_todo(status: dict) -> list:
         if items:
             lines.append(f"  {label}: " + "; ".join(f"{p['study']}" + (f" ({p['outcome']})" if p["outcome"] else "")
                                                     for p in items))
+            waits = True
     changed = [a for a in status.get("analyses") or [] if a["inputs_changed"]]
     for a in changed:
         lines.append(f"  analysis {a['name']}: inputs changed ({a['why']}): `sysrev meta run`")
-    if not lines or all("0 record(s) waiting" in line for line in lines):
+        waits = True
+    if not waits:
         lines.append("  nothing waits: the review is up to date")
     return lines

@@ -14,6 +14,7 @@ import click
 from sysrev.cli.options import files_project_option, named_project, project_option, writing_under
 from sysrev.errors import SysrevError
 from sysrev.project import load_project
+from sysrev.wording import counted
 
 
 @click.group()
@@ -71,14 +72,15 @@ def check(folder, project_dir):
         click.echo(f"{a.study} × {a.outcome}: {cells}")
     errors = sum(p.severity == ERROR for p in problems)
     warnings = len(problems) - errors
-    click.echo(f"{len(assessments)} form(s) in {rob_dir}: {errors} error(s), {warnings} warning(s)")
+    click.echo(f"{counted(len(assessments), 'form')} in {rob_dir}: {counted(errors, 'error')}, "
+               f"{counted(warnings, 'warning')}")
     if folder is None:  # the project's own forms: say which included studies have none yet
         from sysrev.living.status import stage_pending_lines
 
         for line in stage_pending_lines(load_project(project_dir), "rob2"):
             click.echo(line)
     if errors:
-        raise SysrevError(f"{errors} error(s) in the RoB 2 forms")
+        raise SysrevError(f"{counted(errors, 'error')} in the RoB 2 forms")
 
 
 def _known_studies(project_dir, folder) -> set[str] | None:
@@ -133,7 +135,7 @@ def compare(a, b, out, project_dir):
     for note in notes:
         click.echo(f"note: {note}")
     disagreements = sum(len(c.differences) for c in comparisons)
-    click.echo(f"{len(comparisons)} form pair(s), {disagreements} disagreement(s)"
+    click.echo(f"{counted(len(comparisons), 'form pair')}, {counted(disagreements, 'disagreement')}"
                + (f"; consensus written to {out} (disagreements left empty for a human)" if out else ""))
 
 

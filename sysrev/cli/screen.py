@@ -127,7 +127,7 @@ def _format_status(s) -> str:
         lines.append(f"  stopped: {stop['reviewer']} on {stop['timestamp']} after "
                      f"{counted(stop['screened'], 'record')} ({stop['statement']})")
     if s["outside_stage"]:
-        lines.append(f"  note: decisions on {len(s['outside_stage'])} record(s) this stage does not screen: "
+        lines.append(f"  note: decisions on {counted(len(s['outside_stage']), 'record')} this stage does not screen: "
                      f"{', '.join(s['outside_stage'][:5])}")
     return "\n".join(lines)
 
@@ -154,7 +154,7 @@ def conflicts(stage, as_json, project_dir):
         click.echo(f"No conflicts at {STAGE_LABEL[stage]}.")
         return
     names = sorted({name for item in items for name in item["votes"]}, key=screening.config.reviewers.index)
-    click.echo(f"{len(items)} conflict(s) at {STAGE_LABEL[stage]}:")
+    click.echo(f"{counted(len(items), 'conflict')} at {STAGE_LABEL[stage]}:")
     for item in items:
         cells = "  ".join(f"{name}: {_vote(item['votes'].get(name))}" for name in names)
         click.echo(f"  {item['record_id']}  {cells}\n      {item['title'][:100]}")
@@ -230,15 +230,15 @@ def import_(reviewer, stage, fmt, rayyan_name, decision, dry_run, file, project_
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     verb = "would add" if dry_run else "added"
-    click.echo(f"{result.format} export {file}: {verb} {len(new)} decision(s) to {path}; {unchanged} unchanged; "
-               f"{result.not_screened} row(s) without a decision in the export")
+    click.echo(f"{result.format} export {file}: {verb} {counted(len(new), 'decision')} to {path}; "
+               f"{unchanged} unchanged; {counted(result.not_screened, 'row')} without a decision in the export")
     for d in outside:
         click.echo(f"  line {d.line}: record {d.record_id} is not screened at {STAGE_LABEL[stage]} "
                    "(not included at title/abstract); not imported", err=True)
     for row in result.unmatched:
         click.echo(f"  line {row.line}: {row.why} — {row.title[:80] or '(no title)'}", err=True)
     if result.unmatched or outside:
-        click.echo(f"{len(result.unmatched) + len(outside)} row(s) not imported (listed above).", err=True)
+        click.echo(f"{counted(len(result.unmatched) + len(outside), 'row')} not imported (listed above).", err=True)
         sys.exit(1)
 
 

@@ -18,6 +18,7 @@ from sysrev.search.config import load_config
 from sysrev.search.dates import EARLIEST, DateWindow, default_maxdate, parse_date
 from sysrev.search.defaults import DEFAULT_BATCH, DEFAULT_OVERLAP_DAYS
 from sysrev.search.strategies import load_strategies
+from sysrev.wording import counted
 
 EXIT_GAPS = 1
 
@@ -207,5 +208,5 @@ def _report(label, outcome):
     for gap in outcome.gaps:
         click.echo(f"  gap ({gap['kind']}): {gap.get('detail', '')}", err=True)
     if outcome.gaps:
-        click.echo(f"  {len(outcome.gaps)} gap(s) recorded in the manifest; the next run fetches them again",
+        click.echo(f"  {counted(len(outcome.gaps), 'gap')} recorded in the manifest; the next run fetches them again",
                    err=True)

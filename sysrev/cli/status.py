@@ -78,8 +78,8 @@ def format_status(state: dict) -> str:
     lines.append(f"Releases: {', '.join(releases)} (`sysrev diff` compares the last with now)" if releases
                  else "Releases: none yet (`sysrev release VERSION`)")
     if state.get("interrupted_writes"):
-        lines.append(f"Interrupted writes: {state['interrupted_writes']} temporary file(s) left by commands killed "
-                     "mid-write; the saved files are unaffected (`sysrev check` lists them, "
+        lines.append(f"Interrupted writes: {counted(state['interrupted_writes'], 'temporary file')} left by "
+                     "commands killed mid-write; the saved files are unaffected (`sysrev check` lists them, "
                      "`sysrev check --remove-leftovers` deletes them)")
     return "\n".join(lines)
 

@@ -21,6 +21,7 @@ from sysrev.formats.decode import decode_bytes
 from sysrev.formats.detect import FORMATS, detect_format
 from sysrev.formats.result import ParsedFile, Truncation
 from sysrev.formats.workbook import workbook_as_csv, workbook_kind
+from sysrev.wording import clause, counted
 
 __all__ = ["FORMATS", "ParsedFile", "detect_format", "load_references", "make_source_ids_unique", "read_references"]
 
@@ -193,11 +194,12 @@ def _refuse_truncated(parsed: ParsedFile, path: Path, allow: bool) -> None:
     dropped = "drop the cut-off one" if cut.records else "accept that later records may be missing"
     if not allow:
         raise InputError(f"{cut.what}: the file looks cut off (an interrupted download or copy?), so none of it was "
-                         f"used. Export the file again, or use --allow-truncated to keep its {complete} complete "
-                         f"record(s) and {dropped}", path=path, line=cut.line)
+                         f"used. Export the file again, or use --allow-truncated to keep its "
+                         f"{counted(complete, 'complete record')} and {dropped}", path=path, line=cut.line)
     # First, not last: commands show only the first warnings of a file, and this one says records were lost.
-    parsed.warnings.insert(0, f"{path}, line {cut.line}: {cut.what}; the file is cut off there, so {cut.records} "
-                              f"incomplete record(s) were dropped and {complete} kept (--allow-truncated)")
+    parsed.warnings.insert(0, f"{path}, line {cut.line}: {cut.what}; the file is cut off there, so "
+                              f"{clause(cut.records, 'incomplete record', 'was', 'were')} dropped and "
+                              f"{complete} kept (--allow-truncated)")
 
 
 def _finish(parsed: ParsedFile, path: Path, source: str) -> None:
@@ -208,14 +210,15 @@ def _finish(parsed: ParsedFile, path: Path, source: str) -> None:
     renamed = make_source_ids_unique(parsed.records)
     if renamed:
         shown = ", ".join(sorted(set(renamed))[:5])
-        parsed.warnings.append(f"{path}: {len(renamed)} record(s) reuse an identifier already used in the file "
-                               f"({shown}{', …' if len(set(renamed)) > 5 else ''}); kept as '<id>#2' …")
+        parsed.warnings.append(f"{path}: {clause(len(renamed), 'record', 'reuses', 'reuse')} an identifier "
+                               f"already used in the file ({shown}{', …' if len(set(renamed)) > 5 else ''}); "
+                               "kept as '<id>#2' …")
     odd_years = [r for r in parsed.records if r.extra.get("unreadable_year")]
     if odd_years:
         shown = "; ".join(f"{r.source_id}: {r.extra['unreadable_year']!r}" for r in odd_years[:5])
-        parsed.warnings.append(f"{path}: {len(odd_years)} record(s) have a year that is not a plausible year "
-                               f"(1500–2100), left empty and kept as 'unreadable_year' ({shown}"
+        parsed.warnings.append(f"{path}: {clause(len(odd_years), 'record', 'has', 'have')} a year that is not a "
+                               f"plausible year (1500–2100), left empty and kept as 'unreadable_year' ({shown}"
                                f"{'; …' if len(odd_years) > 5 else ''})")
     untitled = sum(1 for r in parsed.records if not r.title)
     if untitled:
-        parsed.warnings.append(f"{path}: {untitled} record(s) have no title")
+        parsed.warnings.append(f"{path}: {clause(untitled, 'record', 'has', 'have')} no title")

@@ -12,6 +12,8 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
+from sysrev.wording import counted, verb
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -88,8 +90,9 @@ def _decode(data: bytes, name: str) -> DecodedText:
     mixed = _mostly_utf8(data)
     if mixed:
         return DecodedText(mixed[0], "utf-8", [
-            f"{name} is UTF-8 but for {mixed[1]} byte(s) that are not ({first_bad}); those were read as cp1252 (a "
-            "record pasted in from a Windows export?) - check the accented characters there"])
+            f"{name} is UTF-8 but for {counted(mixed[1], 'byte')} that {verb(mixed[1], 'is', 'are')} not "
+            f"({first_bad}); those were read as cp1252 (a record pasted in from a Windows export?) - check the "
+            "accented characters there"])
     for encoding in ("cp1252", "latin-1"):
         try:
             text = data.decode(encoding)

@@ -32,6 +32,7 @@ from sysrev.formats.decode import split_lines
 from sysrev.formats.fields import as_list, build_record, doi_from, first, join_pages
 from sysrev.formats.result import ParsedFile, Truncation
 from sysrev.formats.truncation import MID_LINE, ends_mid_line
+from sysrev.wording import counted
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}-(.*)$")
 _MAPPED = {"PMID", "TI", "BTI", "AB", "FAU", "AU", "CN", "DP", "JT", "TA", "VI", "IP", "PG", "AID", "LID",
@@ -109,8 +110,9 @@ def _split_records(lines, path):
     close()
     if joined_at:
         shown = ", ".join(str(n) for n in joined_at[:5]) + (", …" if len(joined_at) > 5 else "")
-        warnings.append(f"{path}, line {shown}: {len(joined_at)} 'PMID' line(s) inside a record without the blank "
-                        "line that separates MEDLINE records; each was read as the start of a new record")
+        pmid_lines = counted(len(joined_at), "'PMID' line")
+        warnings.append(f"{path}, line {shown}: {pmid_lines} inside a record without the blank line that separates "
+                        "MEDLINE records; each was read as the start of a new record")
     return records, warnings
 
 

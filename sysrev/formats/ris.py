@@ -44,6 +44,7 @@ from sysrev.formats.fields import (
 )
 from sysrev.formats.result import ParsedFile, Truncation
 from sysrev.formats.rispy_tags import keep_every_tag
+from sysrev.wording import clause, counted, verb
 
 # Standard tag line: two characters, two spaces (or a tab), a hyphen, then a space and the value (or nothing).
 _TAG_LINE = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])(?:  |\t)-(?: (?P<value>.*))?$")
@@ -182,12 +183,12 @@ def _group_records(lines, tag_line, path, *, typeless=False):
             warnings.append(f"{path}, line {start}: a 'TY' line with nothing after it at the end (ignored)")
     if unclosed:
         shown = ", ".join(str(n) for n in unclosed[:5]) + (", …" if len(unclosed) > 5 else "")
-        warnings.append(f"{path}, line {shown}: {len(unclosed)} record(s) have no 'ER' line before the next "
-                        "'TY'; each 'TY' was read as the start of a new record")
+        warnings.append(f"{path}, line {shown}: {clause(len(unclosed), 'record', 'has', 'have')} no 'ER' line "
+                        "before the next 'TY'; each 'TY' was read as the start of a new record")
     if late_ty:
         shown = ", ".join(str(n) for n in late_ty[:5]) + (", …" if len(late_ty) > 5 else "")
-        warnings.append(f"{path}, line {shown}: {len(late_ty)} record(s) have tags before their 'TY' line (as R "
-                        "tools write them); those tags were read with the record")
+        warnings.append(f"{path}, line {shown}: {clause(len(late_ty), 'record', 'has', 'have')} tags before "
+                        "their 'TY' line (as R tools write them); those tags were read with the record")
     if trailing_at:
         warnings.append(f"{path}, line {trailing_at}: tags after a record's 'ER' line were kept with that "
                         "record (Ovid writes some tags after 'ER')")
@@ -204,7 +205,8 @@ def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
     groups, warnings, truncated = _group_records(lines, tag_line, path, typeless=typeless)
     if typeless and groups:
         warnings.append(f"{path}: no record has a 'TY' line (the reference type; files written by CiteSource leave "
-                        f"it out); {len(groups)} record(s) were read between 'ER' lines, without a type")
+                        f"it out); {clause(len(groups), 'record', 'was', 'were')} read between 'ER' lines, without "
+                        "a type")
     if not groups and truncated is None:
         raise InputError("no RIS records found (no line starts with 'TY  - ')", path=path)
     collector = _TagCollector(tag_line)
@@ -222,8 +224,9 @@ def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
     dialect = dialects.pop() if len(dialects) == 1 else ""
     if respaced:
         shown = "; ".join(respaced[:3]) + ("; …" if len(respaced) > 3 else "")
-        warnings.append(f"{path}: {len(respaced)} line(s) with one space before the hyphen were read as tags, "
-                        f"not as the continuation of the field above ({shown})")
+        warnings.append(f"{path}: {counted(len(respaced), 'line')} with one space before the hyphen "
+                        f"{verb(len(respaced), 'was', 'were')} read as tags, not as the continuation of the field "
+                        f"above ({shown})")
     parsed = ParsedFile(records=records, format="ris", dialect=dialect, warnings=warnings)
     if truncated is not None:
         parsed.truncated = Truncation(line=truncated, what="the last record has no closing 'ER' line", records=1)

@@ -22,6 +22,7 @@ from sysrev.csv_quotes import AFTER_QUOTE, OPEN, dialect_quote_state, offset_of_
 from sysrev.errors import InputError
 from sysrev.formats.result import Truncation
 from sysrev.formats.safexml import UnsafeXMLRefused, as_expat_input, parse_xml, refuse_internal_subset
+from sysrev.wording import counted
 
 MID_LINE = ("the file ends in the middle of a line (no line break after its last line), inside this record; "
             "if the file is complete, end it with a line break")
@@ -185,8 +186,8 @@ def csv_cut(text: str, dialect, columns: int, last_row: tuple[int, int], short_r
         return Truncation(line=row_line, what="a quoted cell of the last row is never closed (the file ends "
                                               "inside it)")
     if cells < columns and short_rows == 1:
-        return Truncation(line=row_line, what=f"the last row has {cells} cell(s) where the header and every other "
-                                              f"row have {columns}")
+        return Truncation(line=row_line, what=f"the last row has {counted(cells, 'cell')} where the header and "
+                                              f"every other row have {columns}")
     if ends_mid_line(text) and state != AFTER_QUOTE:
         return Truncation(line=row_line, what=MID_LINE)
     return None

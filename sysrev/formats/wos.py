@@ -23,6 +23,7 @@ from sysrev.formats.decode import split_lines
 from sysrev.formats.fields import as_list, build_record, first, join_pages, page_span
 from sysrev.formats.result import ParsedFile, Truncation
 from sysrev.formats.rispy_tags import keep_every_tag
+from sysrev.wording import counted, verb
 
 _MAPPED = {"PT", "UT", "AN", "TI", "AB", "AF", "AU", "CA", "PY", "EY", "EA", "SO", "JI", "J9", "VL", "IS", "BP",
            "EP", "PS", "AR", "DI", "PM", "SN", "EI", "LA", "DT", "DE", "ID"}
@@ -65,8 +66,10 @@ def parse_wos(text: str, *, path="file", source="") -> ParsedFile:
         else:
             current.append(line)
     if unindented:
-        warnings.append(f"{path}, line {unindented[0]}: {len(unindented)} line(s) inside records neither start with "
-                        "a tag nor are indented; each was read as the continuation of the field above it")
+        n = len(unindented)
+        warnings.append(f"{path}, line {unindented[0]}: {counted(n, 'line')} inside records "
+                        f"{verb(n, 'neither starts with a tag nor is', 'neither start with a tag nor are')} "
+                        "indented; each was read as the continuation of the field above it")
     truncated = None
     if current is not None:  # a download or copy cut off mid-record: never read it as complete
         truncated = Truncation(line=start, what="the last record has no closing 'ER' line")

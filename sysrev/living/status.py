@@ -23,6 +23,7 @@ from sysrev.living.studies import (
     rob_pairs,
     same_trial_hints,
 )
+from sysrev.wording import counted
 
 
 @dataclass
@@ -91,7 +92,7 @@ def format_pending(report: PendingReport, limit: int | None = None) -> str:
     """The pending items as lines a reviewer can act on, grouped by study."""
     if not report.pending:
         return f"pending: none ({len(report.studies)} included studies complete for every analysed outcome)"
-    lines = [f"pending: {len(report.pending)} item(s) for included studies (mark one settled in "
+    lines = [f"pending: {counted(len(report.pending), 'item')} for included studies (mark one settled in "
              "analysis/exemptions.csv with a reason):"]
     shown = report.pending if limit is None else report.pending[:limit]
     lines += [f"  {p}" for p in shown]
@@ -113,7 +114,7 @@ def stage_pending_lines(project, stage: str) -> list[str]:
     if not items:
         return []
     what = {"extraction": "extraction rows", "rob2": "RoB 2 forms"}[stage]
-    head = (f"pending: {len(items)} included item(s) still without {what} for an analysed outcome (`sysrev "
+    head = (f"pending: {counted(len(items), 'included item')} still without {what} for an analysed outcome (`sysrev "
             "status` lists every stage; settle one in analysis/exemptions.csv with a reason):")
     return [head] + [f"  {p}" for p in items]
 

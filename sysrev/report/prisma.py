@@ -41,6 +41,7 @@ from sysrev.errors import InputError, SysrevError
 from sysrev.project import load_toml
 from sysrev.screening.state import load_screening
 from sysrev.search.snapshot import list_snapshots, read_snapshot, source_label
+from sysrev.wording import counted
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def prisma_counts(project, *, previous_studies=None, previous_reports=None, upda
     ft_final = [ft.final(rid) for rid in ft_ids]
     maybe = [rid for rid, d in zip(ft_ids, ft_final) if d and d.decision == "maybe"]
     if maybe:
-        awaiting_detail.append(f"full text: {len(maybe)} record(s) still 'maybe' — decide include or exclude: "
+        awaiting_detail.append(f"full text: {counted(len(maybe), 'record')} still 'maybe' — decide include or exclude: "
                                f"{_ids(maybe)}")
     reports_awaiting = sum(1 for d in ft_final if d is None or d.decision == "maybe")
     ft_final = [d for d in ft_final if d is not None]
@@ -338,7 +339,7 @@ def _undecided(state, label) -> list:
     texts = {"unscreened": "not screened yet",
              "conflict": "on which reviewers disagree (settle with `sysrev screen reconcile`)",
              "awaiting": "screened by fewer reviewers than reviewers_per_record"}
-    return [f"{label}: {len(ids)} record(s) {texts[status]}: {_ids(ids)}" for status, ids in groups.items()]
+    return [f"{label}: {counted(len(ids), 'record')} {texts[status]}: {_ids(ids)}" for status, ids in groups.items()]
 
 
 def _per_db(counts) -> str:

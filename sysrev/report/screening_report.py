@@ -26,6 +26,7 @@ from sysrev.screening.config import DECISIONS, STAGES
 from sysrev.screening.prioritisation import methods_sentences
 from sysrev.screening.state import load_screening
 from sysrev.screening.summary import stage_summary
+from sysrev.wording import counted, verb
 
 STAGE_TITLE = {"title_abstract": "Title and abstract screening", "full_text": "Full-text screening"}
 _STYLE = """
@@ -120,7 +121,8 @@ def _stage_section(s) -> str:
                     [(s["records"], f"{s['decided']} ({decided})", s["conflicts"],
                       s["awaiting_second_reviewer"], s["unscreened"], s["reconciled"])])]
     if s["reviewers"]:
-        parts.append(f"<p>Decisions count once {s['reviewers_per_record']} reviewer(s) agree "
+        parts.append(f"<p>Decisions count once {counted(s['reviewers_per_record'], 'reviewer')} "
+                     f"{verb(s['reviewers_per_record'], 'agrees', 'agree')} "
                      "(review.toml [screening] reviewers_per_record).</p>")
         parts.append(_table(["Reviewer", "Screened", "Left", *DECISIONS],
                             [(name, r["screened"], r["left"], *(r[d] for d in DECISIONS))

@@ -37,6 +37,7 @@ from sysrev.fileio import atomic_write_text
 from sysrev.locking import lock_for_path
 from sysrev.normalise import is_plain_number
 from sysrev.screening.config import DECISIONS, STAGES
+from sysrev.wording import counted
 
 HEADER = ("record_id", "decision", "reason", "reviewer", "timestamp")
 HEADER_WITH_NOTE = HEADER + ("note",)
@@ -93,7 +94,7 @@ class ScreeningLogError(SysrevError):
         listed = "\n  ".join(str(p) for p in self.problems[:_MAX_LISTED])
         more = len(self.problems) - _MAX_LISTED
         tail = f"\n  … and {more} more" if more > 0 else ""
-        super().__init__(f"{len(self.problems)} problem(s) in the screening logs (fix or remove the rows; "
+        super().__init__(f"{counted(len(self.problems), 'problem')} in the screening logs (fix or remove the rows; "
                          f"nothing was counted):\n  {listed}{tail}")
 
 

@@ -32,6 +32,7 @@ from sysrev.screening.log import Decision, append_decisions, log_path, now_times
 from sysrev.screening.ordering import ORDERS, RecordOrder
 from sysrev.screening.same_trial import linked_reports
 from sysrev.screening.state import load_screening
+from sysrev.wording import counted
 
 KEYS = {"i": "include", "e": "exclude", "m": "maybe"}
 REASON_KEYS = "123456789acdfghjklnoprtuvwxyz"
@@ -319,7 +320,7 @@ class ScreenSession:
         return f"(opened {where})"
 
     def summary(self, result) -> str:
-        text = (f"{result.logged} decision(s) logged to {self.path}; {len(self.mine)} of {self.total} "
+        text = (f"{counted(result.logged, 'decision')} logged to {self.path}; {len(self.mine)} of {self.total} "
                 f"{'records decided' if self.mode == 'screen' else 'conflicts settled'} at "
                 f"{STAGE_LABEL[self.stage]}, {result.remaining} left")
         if result.skipped:

@@ -15,6 +15,7 @@ from sysrev.errors import SysrevError
 from sysrev.formats import load_references, make_source_ids_unique
 from sysrev.project import load_toml
 from sysrev.search.snapshot import list_snapshots, write_snapshot
+from sysrev.wording import clause, verb
 
 
 @dataclass
@@ -74,8 +75,8 @@ def prepare_import(paths, source=None, *, project=None, format_name=None, report
                 for w in parsed.warnings]
     repeated = make_source_ids_unique(records)  # the same identifier in two of the files
     if repeated:
-        warnings.append(f"{len(repeated)} record(s) have an identifier already used in another of the files "
-                        f"({', '.join(sorted(set(repeated))[:5])}); kept as '<id>#2' …")
+        warnings.append(f"{clause(len(repeated), 'record', 'has', 'have')} an identifier already used in another "
+                        f"of the files ({', '.join(sorted(set(repeated))[:5])}); kept as '<id>#2' …")
     described = [{"name": path.name, "size": parsed.size, "sha256": parsed.sha256, "format": parsed.format,
                   "dialect": parsed.dialect, "encoding": parsed.encoding, "records": len(parsed.records)}
                  for path, parsed in zip(paths, parsed_files, strict=True)]
@@ -86,7 +87,8 @@ def prepare_import(paths, source=None, *, project=None, format_name=None, report
         manifest_extra.update(file={k: one[k] for k in ("name", "size", "sha256")}, format=one["format"],
                               dialect=one["dialect"], encoding=one["encoding"])
     if reported_count is not None and reported_count != len(records):
-        warnings.append(f"the database reported {reported_count} records but the file(s) hold {len(records)}: "
+        files = verb(len(paths), "file holds", "files hold")
+        warnings.append(f"the database reported {reported_count} records but the {files} {len(records)}: "
                         "is an export file missing, or was the export limited?")
     return PreparedImport(name, records, described, warnings, manifest_extra, file_strategy(project, name))
 

@@ -133,7 +133,7 @@ def test_check_lists_every_problem_of_every_file(tmp_path):
     assert "pubmed.toml, line 3: unknown key 'mindat'" in errors[0]
     assert "scopus.toml, line 1: database = 'scopuss'" in errors[1] and "did you mean 'scopus'?" in errors[1]
     assert "analyses.toml, line 5: pooled_sd must be true or false, not int 1" in errors[2]
-    assert errors[3].startswith("error: 3 error(s)")
+    assert errors[3].startswith("error: 3 errors")
 
 
 def test_check_lists_stage_problems_too(tmp_path):
@@ -149,13 +149,13 @@ def test_check_lists_stage_problems_too(tmp_path):
     assert any("pubmed.toml: mindate 2030 is after maxdate 2020" in e for e in errors)
     assert any("pain.csv, line 2, column 'sd'" in e for e in errors)
     assert any("S1--pain.toml, line 4" in e and "'Maybe'" in e for e in errors)
-    assert errors[-1].startswith("error: 3 error(s)")
+    assert errors[-1].startswith("error: 3 errors")
 
 
 def test_check_passes_a_valid_project(tmp_path):
     write(tmp_path, "review.toml", REVIEW)
     result = CliRunner().invoke(cli, ["check", "--project", str(tmp_path)])
-    assert result.exit_code == 0 and "1 configuration file(s) valid" in result.output
+    assert result.exit_code == 0 and "1 configuration file valid" in result.output
 
 
 def test_bundled_review_and_example_pass_the_schema():

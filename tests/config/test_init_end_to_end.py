@@ -184,7 +184,7 @@ def test_a_new_review_from_init_to_meta_run(tmp_path):
         fh.write("Kaste 1995,Stroke 1995;26:249,RCT,Finland,82,40,42,,,,,\n")
     extract = invoke("extract", "check", "--project", root)
     assert extract.exit_code == 0, extract.output
-    assert "0 error(s), 0 warning(s)" in extract.output
+    assert "0 errors, 0 warnings" in extract.output
 
     run = invoke("meta", "run", "--project", root)
     assert run.exit_code == 0, run.output

@@ -102,7 +102,7 @@ def test_allow_truncated_clusters_the_complete_records_and_says_what_was_dropped
     result = CliRunner().invoke(cli, ["dedup", str(export), "--clusters", str(out), "--allow-truncated"])
     assert result.exit_code == 0, result.output
     assert f"warning: {export}, line 15: " in result.stderr
-    assert "1 incomplete record(s) were dropped and 2 kept (--allow-truncated)" in result.stderr
+    assert "1 incomplete record was dropped and 2 kept (--allow-truncated)" in result.stderr
     ids, rows = clusters(out)
     assert len(rows) == 2 and "embase-8" not in ids  # the cut-off record is not clustered
     assert ids["pubmed-1"] == ids["embase-7"]  # the two copies of the trial are one cluster
@@ -125,4 +125,4 @@ def test_the_cut_off_warning_is_shown_even_after_many_other_warnings(tmp_path):
     assert result.stderr.count("'ER' without a record before it") < 12  # the cap did fold some warnings
     assert f"more warnings about {export}" in result.stderr
     assert f"warning: {export}, line 27: " in result.stderr  # 12 stray lines + the record's line 15
-    assert "1 incomplete record(s) were dropped and 2 kept (--allow-truncated)" in result.stderr
+    assert "1 incomplete record was dropped and 2 kept (--allow-truncated)" in result.stderr

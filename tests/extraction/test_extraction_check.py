@@ -84,7 +84,7 @@ def test_unknown_cells_are_pending_not_errors(tmp_path):
     assert got[:4] == (PENDING, "pain.csv", 4, "n")
     assert "n, mean, sd empty (see https://x.org/b)" in got[4]
     result = CliRunner().invoke(cli, ["extract", "check", "--project", str(tmp_path)])
-    assert result.exit_code == 0 and "1 row(s) with pending" in result.output
+    assert result.exit_code == 0 and "1 row with pending" in result.output
 
 
 @pytest.mark.parametrize("row,column,message", [
@@ -119,7 +119,7 @@ def test_n_analysed_above_n_randomised(tmp_path):
     assert any(f[2] == 2 and "n analysed (31) > n randomised to US (30, studies.csv line 2)" in f[4] for f in errors)
     assert any("arms together analyse 61 > 60 randomised" in f[4] for f in errors)
     result = CliRunner().invoke(cli, ["extract", "check", "--project", str(tmp_path)])
-    assert result.exit_code == 2 and "error: 2 error(s) in the extraction files" in result.output
+    assert result.exit_code == 2 and "error: 2 errors in the extraction files" in result.output
 
 
 def test_contradicting_counts_in_studies_csv(tmp_path):

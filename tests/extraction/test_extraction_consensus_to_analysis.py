@@ -96,7 +96,7 @@ def test_the_analysis_reads_the_resolved_consensus(tmp_path):
     write_outcome_rows(ext / "pain.csv", resolved)
     check = run("extract", "check", "--project", tmp_path)
     assert check.exit_code == 0, check.output
-    assert "0 error(s)" in check.output
+    assert "0 errors" in check.output
 
     assert run("meta", "run", "--project", tmp_path).exit_code == 0
     result = json.loads((tmp_path / "analysis" / "results" / "pain.json").read_text())

@@ -390,7 +390,7 @@ def test_ris_without_any_ty_line_as_citesource_exports_it(tmp_path):
         ["Isaac, Fadia", "Toukhsati, Samia R"])
     assert first.journal == "International journal of environmental research and public health"
     assert (second.year, second.source_id) == (2015, "citesource_export.ris:14")
-    assert [w for w in parsed.warnings if "no record has a 'TY' line" in w and "2 record(s)" in w]
+    assert [w for w in parsed.warnings if "no record has a 'TY' line" in w and "2 records were read" in w]
     # cut off inside its last record (no ER): refused as a truncated file, never read as whole
     with pytest.raises(InputError, match="cut off"):
         load_references(_write(tmp_path, "cut.ris", _TYPELESS_RIS.rsplit("ER  - ", 1)[0]))
@@ -409,7 +409,7 @@ def test_a_one_space_tag_in_a_two_space_ris_file_is_a_tag_unless_it_continues_fr
     assert record.keywords == ["keyword1", "keyword2"]
     assert record.abstract == "Methods: patients had a CT - scan before injection."
     (warning,) = [w for w in parsed.warnings if "one space before the hyphen" in w]
-    assert "1 line(s)" in warning and "'KW - keyword1'" in warning
+    assert "1 line with one space" in warning and "'KW - keyword1'" in warning
 
 
 def test_author_written_as_a_python_list(tmp_path):
@@ -913,7 +913,7 @@ def test_web_of_science_lines_that_lost_their_indent_are_continuations(tmp_path)
     assert record.title == "A made-up title that runs on over two lines"
     assert record.authors == ["Medvedeff, C. A.", "Hershey, A. E."]
     assert record.pages == "221-230"  # CABI and BIOSIS records give the page span PS, not BP and EP
-    assert "line 6: 2 line(s) inside records neither start with a tag nor are indented" in parsed.warnings[0]
+    assert "line 6: 2 lines inside records neither start with a tag nor are indented" in parsed.warnings[0]
 
 
 @pytest.mark.parametrize("span, pages", [

@@ -135,7 +135,7 @@ def test_reported_count_is_stored_and_a_shortfall_warned(tmp_path, own_fixtures)
     manifest_short, _ = read_snapshot(list_snapshots(tmp_path / "b")[0])
     assert manifest_ok["reported_count"] == 2 and not any("reported" in w for w in manifest_ok["warnings"])
     assert manifest_short["reported_count"] == 3
-    assert any("reported 3 records but the file(s) hold 2" in w for w in manifest_short["warnings"])
+    assert any("reported 3 records but the file holds 2" in w for w in manifest_short["warnings"])
     assert "reported 3 records" in short.stderr
 
 

@@ -67,7 +67,7 @@ def test_ris_last_record_without_er_is_an_error_unless_allowed(fx):
     assert err.value.line == 5 and "no closing 'ER'" in str(err.value) and "--allow-truncated" in str(err.value)
     parsed = load_references(fx / "missing_er.ris", allow_truncated=True)
     assert [r.title for r in parsed.records] == ["Complete record"]
-    assert any("line 5" in w and "1 incomplete record(s) were dropped and 1 kept" in w for w in parsed.warnings)
+    assert any("line 5" in w and "1 incomplete record was dropped and 1 kept" in w for w in parsed.warnings)
 
 
 def test_ris_ovid_headers_counters_and_embase_ids(fx):
@@ -218,7 +218,7 @@ def test_duplicate_identifiers_made_unique_with_warning(tmp_path):
     parsed = load_references(path)
     ids = [r.source_id for r in parsed.records]
     assert len(set(ids)) == 3 and ids[0] == "5" and ids[2] == "5#2" and ids[1].startswith("5#")
-    assert any("reuse an identifier" in w for w in parsed.warnings)
+    assert any("1 record reuses an identifier" in w for w in parsed.warnings)
 
 
 def test_missing_file_and_folder_are_clear_errors(tmp_path):

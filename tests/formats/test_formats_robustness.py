@@ -73,4 +73,4 @@ def test_an_absurd_year_is_reported_and_kept_raw_not_silently_dropped(tmp_path):
     assert second.year == 2015 and "unreadable_year" not in second.extra
     assert third.year is None and "unreadable_year" not in third.extra  # no digits: nothing to report
     [warning] = [w for w in parsed.warnings if "plausible year" in w]
-    assert str(path) in warning and "1 record(s)" in warning and "a1: '20015'" in warning
+    assert str(path) in warning and "1 record has" in warning and "a1: '20015'" in warning

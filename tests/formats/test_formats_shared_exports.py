@@ -150,7 +150,7 @@ def test_ris_file_without_ty_is_read_without_a_type_and_a_warning(shared_fixture
         "Editorial: Open Source and Empirical Software Engineering", "Empirical Software Engineering", "193-194",
         [])
     (warning,) = [w for w in parsed.warnings if "no record has a 'TY' line" in w]
-    assert "RisImporterCorrupted.ris" in warning and "1 record(s)" in warning
+    assert "RisImporterCorrupted.ris" in warning and "1 record was read between" in warning
 
 
 def test_ris_repeated_ty_lines_split_with_warnings(shared_fixtures):
@@ -159,7 +159,7 @@ def test_ris_repeated_ty_lines_split_with_warnings(shared_fixtures):
     ty_lines = _count_lines(path, r"^TY  -")
     assert len(parsed.records) == ty_lines  # every TY opens a record; none is silently merged
     (warning,) = [w for w in parsed.warnings if "no 'ER' line before the next 'TY'" in w]
-    assert f"{ty_lines - 1} record(s)" in warning and "line 2, 3, 4, 5, 6, …" in warning
+    assert f"{ty_lines - 1} records have" in warning and "line 2, 3, 4, 5, 6, …" in warning
 
 
 NBIB_FILES = {

@@ -30,7 +30,7 @@ def test_truncated_ris_is_refused_then_allowed(tmp_path):
     allowed = CliRunner().invoke(cli, ["import", str(export), "--project", str(project), "--allow-truncated"])
     assert allowed.exit_code == 0, allowed.output
     assert "Imported 1 record from" in allowed.output
-    assert "1 incomplete record(s) were dropped and 1 kept" in allowed.stderr
+    assert "1 incomplete record was dropped and 1 kept" in allowed.stderr
 
 
 @pytest.mark.parametrize("name, line", [("three_central.csv", 5), ("three.bib", 15), ("three.nbib", 20),
@@ -51,4 +51,4 @@ def test_every_format_cut_off_is_refused_by_sysrev_import_then_allowed(tmp_path,
     allowed = CliRunner().invoke(cli, ["import", str(export), "--project", str(project), "--allow-truncated"])
     assert allowed.exit_code == 0, allowed.output
     assert "Imported 2 records" in allowed.output
-    assert "1 incomplete record(s) were dropped and 2 kept" in allowed.stderr
+    assert "1 incomplete record was dropped and 2 kept" in allowed.stderr

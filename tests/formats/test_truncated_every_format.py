@@ -58,10 +58,10 @@ def test_a_cut_inside_the_last_record_is_an_error_naming_its_line(tmp_path, name
     assert err.value.line == THIRD_RECORD_LINE[name]
     assert message.startswith(f"{cut}, line {THIRD_RECORD_LINE[name]}: ") and "--allow-truncated" in message
     assert ("none of it was used. Export the file again, or use --allow-truncated to keep its 2 complete "
-            "record(s) and drop the cut-off one") in message
+            "records and drop the cut-off one") in message
     allowed = load_references(cut, allow_truncated=True)
     assert _dicts(allowed.records) == _full(name)[:2]
-    assert any(f"line {THIRD_RECORD_LINE[name]}" in w and "1 incomplete record(s) were dropped and 2 kept" in w
+    assert any(f"line {THIRD_RECORD_LINE[name]}" in w and "1 incomplete record was dropped and 2 kept" in w
                for w in allowed.warnings)
 
 
@@ -79,7 +79,7 @@ def test_a_cut_inside_the_last_record_is_an_error_naming_its_line(tmp_path, name
     ("three_ictrp.xml", b"<TrialID>ChiCTR2199999913</TrialID>", "<Trial> is never closed"),
     # CSV: a quoted cell still open (a multi-line abstract cut in its first line), or fewer cells.
     ("three_central.csv", b'"Third record","Roe R","2021","', "never closed"),
-    ("three_plain.csv", b"Third record,Roe R,", "the last row has 3 cell(s) where the header"),
+    ("three_plain.csv", b"Third record,Roe R,", "the last row has 3 cells where the header"),
     # JSON: the array's last item is cut off.
     ("three_csl.json", b'"id": "roe2021"', "the last item of the JSON array is cut off"),
     # ProQuest's text export: the last record has no closing rule of underscores.
@@ -110,7 +110,7 @@ def test_a_cut_after_a_complete_record_but_before_the_closing_tags_is_refused_th
         load_references(cut)
     allowed = load_references(cut, allow_truncated=True)
     assert _dicts(allowed.records) == _full(name)
-    assert any("0 incomplete record(s) were dropped and 3 kept" in w for w in allowed.warnings)
+    assert any("0 incomplete records were dropped and 3 kept" in w for w in allowed.warnings)
 
 
 def test_a_short_last_row_is_a_cut_only_where_every_other_row_is_whole(tmp_path):

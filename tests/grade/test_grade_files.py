@@ -78,7 +78,7 @@ def test_update_that_changes_the_proposal_flags_the_final_rating(tmp_path):
     assert record.proposed == "not serious"
     assert record.final == "serious"  # never overwritten
     assert "changed from 'serious' to 'not serious'" in record.flag
-    assert "FLAG" in result.output and "1 final rating(s) flagged" in result.output
+    assert "FLAG" in result.output and "1 final rating flagged" in result.output
     assert result.exit_code == 0 and _grade(project, "--strict").exit_code == 1
 
 

@@ -76,7 +76,7 @@ def test_refresh_queues_only_new_records_and_a_second_run_adds_nothing(tmp_path,
     third = runner.invoke(cli, ["refresh", "--project", str(root)])
     assert third.exit_code == 0, third.output
     assert "pubmed (pubmed): already run today without gaps; skipped" in third.output
-    assert "0 new queued for screening" in third.output and "title/abstract: 9 record(s) waiting" in third.output
+    assert "0 new queued for screening" in third.output and "title/abstract: 9 records waiting" in third.output
     assert sorted(p.name for p in (root / "searches" / "runs").iterdir()) == runs
     assert (root / "records" / "records.jsonl").read_bytes() == records_bytes
     assert len(server.requests()) == requests
@@ -135,7 +135,7 @@ def test_a_cut_off_inbox_export_stops_the_refresh_before_anything_is_written(tmp
     allowed = CliRunner().invoke(cli, ["refresh", "--project", str(root), "--allow-truncated"])
     assert allowed.exit_code == 0, allowed.output
     assert "inbox/central: imported 1 file, 1 record" in allowed.output
-    assert "1 incomplete record(s) were dropped and 1 kept" in allowed.output
+    assert "1 incomplete record was dropped and 1 kept" in allowed.output
 
 
 def test_the_owner_file_excel_keeps_beside_an_open_workbook_is_no_export(tmp_path, eutils_server):

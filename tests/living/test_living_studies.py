@@ -81,11 +81,11 @@ def test_meta_run_prints_pending_and_strict_fails(review):
     runner = CliRunner()
     default = runner.invoke(cli, ["meta", "run", "--project", str(root)])
     assert default.exit_code == 0, default.output
-    assert ("pending: 3 item(s)" in default.output
+    assert ("pending: 3 items" in default.output
             and "Baker 2021: extraction pain — no extraction row" in default.output)
     strict = runner.invoke(cli, ["meta", "run", "--project", str(root), "--strict"])
     assert strict.exit_code == 2
-    assert "error: --strict: 3 pending item(s)" in strict.output
+    assert "error: --strict: 3 pending items" in strict.output
 
 
 def test_extract_check_and_rob_check_name_included_studies_they_lack(review):
@@ -96,12 +96,12 @@ def test_extract_check_and_rob_check_name_included_studies_they_lack(review):
     runner = CliRunner()
     extract = runner.invoke(cli, ["extract", "check", "--project", str(root)])
     assert extract.exit_code == 0, extract.output
-    assert "pending: 2 included item(s) still without extraction rows" in extract.output
+    assert "pending: 2 included items still without extraction rows" in extract.output
     assert "Baker 2021: extraction pain — no extraction row" in extract.output and r[3] in extract.output
     assert "rob2" not in extract.output
     rob = runner.invoke(cli, ["rob", "check", "--project", str(root)])
     assert rob.exit_code == 0, rob.output
-    assert "pending: 2 included item(s) still without RoB 2 forms" in rob.output
+    assert "pending: 2 included items still without RoB 2 forms" in rob.output
     assert "Baker 2021: rob2 pain — no RoB 2 form" in rob.output and "extraction pain" not in rob.output
     write_studies(root, [("Able 2020", "", f"{r[0]}; {r[1]}; {r[3]}"), ("Baker 2021", "", r[2])])
     write_extraction(root, [("Able 2020", "T", 20, 3.0, 1.0), ("Able 2020", "C", 20, 4.0, 1.0),

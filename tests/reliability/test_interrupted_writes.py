@@ -163,7 +163,7 @@ def test_status_counts_the_leftovers(project):
     _kill(writer)
     result = CliRunner().invoke(cli, ["status", "--project", str(project)])
     assert result.exit_code == 0, result.output
-    assert "Interrupted writes: 1 temporary file(s) left" in result.output
+    assert "Interrupted writes: 1 temporary file left" in result.output
     assert "`sysrev check --remove-leftovers` deletes them" in result.output
 
 

@@ -132,7 +132,7 @@ def test_concurrent_screen_imports_with_their_own_temp_and_working_folders_keep_
     for process in imports:
         out, err = process.communicate(timeout=240)
         assert process.returncode == 0, err
-        assert f"added {ROWS_PER_IMPORT} decision(s)" in out, out
+        assert f"added {ROWS_PER_IMPORT} decisions" in out, out
     log = log_path(root / "screening", "title_abstract", "alice")
     with log.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))

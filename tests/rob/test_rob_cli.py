@@ -48,7 +48,7 @@ def test_check_clean_project_exits_0_and_lists_judgements(project):
     result = run("rob", "check", "--project", project)
     assert result.exit_code == 0, result.output
     assert "Trial Delta 2022 × pain: D1=some concerns" in result.output
-    assert "5 form(s)" in result.output and "0 error(s)" in result.output
+    assert "5 forms" in result.output and "0 errors" in result.output
 
 
 def test_check_with_an_empty_template_exits_2(project):
@@ -56,7 +56,7 @@ def test_check_with_an_empty_template_exits_2(project):
     result = run("rob", "check", "--project", project)
     assert result.exit_code == 2
     assert "Trial_Epsilon_2023--pain.toml:18 [D1.answers.1.1]: missing answer" in result.output
-    assert "error: 12 error(s) in the RoB 2 forms" in result.output
+    assert "error: 12 errors in the RoB 2 forms" in result.output
 
 
 def test_table_json_is_the_forest_shape(project):
@@ -110,7 +110,7 @@ def test_compare_command(project, tmp_path):
     assert result.exit_code == 0, result.output
     assert "D5.answers.5.1: test=NI  test=Y" in result.output
     # 5.1 and the D5 judgement differ; both overall judgements stay "some concerns"
-    assert "5 form pair(s), 2 disagreement(s)" in result.output
+    assert "5 form pairs, 2 disagreements" in result.output
     assert (tmp_path / "consensus" / "Trial_Beta_2020--pain.toml").exists()
 
 

@@ -33,7 +33,7 @@ def test_unfinished_title_abstract_screening_gives_the_counts_so_far(make_projec
     # no full-text decision yet: all 4 reports await one, nothing is included so far
     assert (c.reports_assessed, c.reports_awaiting, c.studies_included) == (4, 4, 0)
     assert c.in_progress
-    assert any("1 record(s) not screened yet: r04" in d for d in c.awaiting_detail)
+    assert any("1 record not screened yet: r04" in d for d in c.awaiting_detail)
     assert any("disagree" in d and "r01" in d for d in c.awaiting_detail)
     svg = tmp_path / "flow.svg"
     result = CliRunner().invoke(cli, ["prisma", "--project", str(project.root), "--out", str(svg)])

@@ -27,7 +27,7 @@ def test_rayyan_export_maps_by_doi_pmid_and_title_and_reports_unmatched(make_pro
     project = make_project()
     result = _import(project, own_fixtures / "screening" / "rayyan_articles.csv", "--reviewer", "alice")
     assert result.exit_code == 1  # one row matched no record
-    assert "rayyan export" in result.output and "added 3 decision(s)" in result.output
+    assert "rayyan export" in result.output and "added 3 decisions" in result.output
     assert "line 5: no record matches (title not found) — A trial nobody searched for" in result.stderr
     rows = _rows(project, "alice")
     assert [(r["record_id"], r["decision"], r["reason"]) for r in rows] == [
@@ -37,13 +37,13 @@ def test_rayyan_export_maps_by_doi_pmid_and_title_and_reports_unmatched(make_pro
     ]
     assert rows[0]["note"] == "imported from rayyan export rayyan_articles.csv; rayyan user Alice"
     again = _import(project, own_fixtures / "screening" / "rayyan_articles.csv", "--reviewer", "alice")
-    assert "added 0 decision(s)" in again.output and "3 unchanged" in again.output
+    assert "added 0 decisions" in again.output and "3 unchanged" in again.output
 
 
 def test_rayyan_other_user_by_name(make_project, own_fixtures):
     project = make_project()
     result = _import(project, own_fixtures / "screening" / "rayyan_articles.csv", "--reviewer", "bob")
-    assert "added 3 decision(s)" in result.output  # Bob decided on rows 1, 2 and 5
+    assert "added 3 decisions" in result.output  # Bob decided on rows 1, 2 and 5
     assert [r["record_id"] for r in _rows(project, "bob")] == ["r01", "r02", "r04"]
     result = _import(project, own_fixtures / "screening" / "rayyan_articles.csv", "--reviewer", "carol")
     assert result.exit_code == 2 and "no Rayyan reviewer named 'carol'" in result.stderr
@@ -54,7 +54,7 @@ def test_asreview_export_labels_time_and_note(make_project, own_fixtures):
     project = make_project()
     result = _import(project, own_fixtures / "screening" / "asreview_export.csv", "--reviewer", "carol")
     assert result.exit_code == 1
-    assert "asreview export" in result.output and "1 row(s) without a decision" in result.output
+    assert "asreview export" in result.output and "1 row without a decision" in result.output
     assert "line 5: no record matches (doi not found; title not found)" in result.stderr
     rows = _rows(project, "carol")
     assert [(r["record_id"], r["decision"], r["timestamp"]) for r in rows] == [
@@ -75,7 +75,7 @@ def test_asreview_excel_export_and_a_windows_encoded_csv(make_project, own_fixtu
     book.save(tmp_path / "asreview.xlsx")
     project = make_project()
     result = _import(project, tmp_path / "asreview.xlsx", "--reviewer", "carol")
-    assert "asreview export" in result.output and "added 2 decision(s)" in result.output
+    assert "asreview export" in result.output and "added 2 decisions" in result.output
     assert [r["record_id"] for r in _rows(project, "carol")] == ["r05", "r06"]
     windows = tmp_path / "asreview.csv"
     windows.write_bytes((own_fixtures / "screening" / "asreview_export.csv").read_text(encoding="utf-8")
@@ -92,7 +92,7 @@ def test_covidence_excluded_list_at_full_text_needs_known_reasons(make_project, 
     result = _import(project, own_fixtures / "screening" / "review_1234_excluded_csv_20240301.csv",
                      "--reviewer", "alice", "--stage", "full_text")
     assert result.exit_code == 1
-    assert "covidence export" in result.output and "added 1 decision(s)" in result.output
+    assert "covidence export" in result.output and "added 1 decision" in result.output
     assert "line 3: full-text exclusion with reason(s) 'outside scope' not in [screening] exclusion_reasons" \
         in result.stderr
     rows = _rows(project, "alice", "full_text")
@@ -112,7 +112,7 @@ def test_dry_run_writes_nothing(make_project, own_fixtures):
     project = make_project()
     result = _import(project, own_fixtures / "screening" / "asreview_export.csv", "--reviewer", "carol",
                      "--dry-run")
-    assert "would add 2 decision(s)" in result.output
+    assert "would add 2 decisions" in result.output
     assert not log_path(project.screening_dir, "title_abstract", "carol").exists()
 
 

@@ -320,7 +320,7 @@ def test_records_screened_by_too_few_reviewers_are_named(make_project):
     project = make_project()
     counts = prisma_counts(project)  # drawn with the counts so far, marked in progress (issue 13)
     assert counts.in_progress and counts.records_awaiting == 8
-    assert ("title/abstract: 8 record(s) screened by fewer reviewers than reviewers_per_record: "
+    assert ("title/abstract: 8 records screened by fewer reviewers than reviewers_per_record: "
             "r01, r02, r03, r04, r05, r06, r07, r08") in "\n".join(counts.awaiting_detail)
 
 
@@ -367,7 +367,7 @@ def test_a_report_still_maybe_at_full_text_is_counted_as_awaiting(make_project):
     assert (c.reports_sought, c.reports_not_retrieved, c.reports_assessed) == (5, 0, 5)
     assert c.reports_excluded == {"wrong comparator": 1, "not randomised": 1}
     assert (c.reports_awaiting, c.reports_included, c.studies_included, c.in_progress) == (1, 2, 2, True)
-    assert "full text: 1 record(s) still 'maybe' — decide include or exclude: r08" in c.awaiting_detail
+    assert "full text: 1 record still 'maybe' — decide include or exclude: r08" in c.awaiting_detail
     data = c.to_dict()  # what `sysrev prisma --json` prints
     assert (data["in_progress"], data["reports_awaiting"], data["updated_review"]) == (True, 1, False)
 
@@ -428,7 +428,7 @@ def test_full_text_conflicts_are_named_as_awaiting(make_project):
     c = prisma_counts(project)
     assert (c.reports_awaiting, c.reports_included) == (1, 1)
     assert [d for d in c.awaiting_detail if d.startswith("full text: ")] == [
-        "full text: 1 record(s) on which reviewers disagree (settle with `sysrev screen reconcile`): r01"]
+        "full text: 1 record on which reviewers disagree (settle with `sysrev screen reconcile`): r01"]
 
 
 def test_imported_files_without_a_strategy_are_labelled_with_their_import_source(complete):

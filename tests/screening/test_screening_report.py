@@ -60,7 +60,7 @@ def test_unfinished_screening_draws_the_diagram_so_far_and_says_what_is_awaited(
     html = screening_report(project)
     assert "<svg" in html and "IN PROGRESS" in html
     assert "In progress: screening is not finished" in html
-    assert "title/abstract: 7 record(s) not screened yet" in html
+    assert "title/abstract: 7 records not screened yet" in html
     assert "No two reviewers have screened the same record at this stage" in html
 
 

@@ -46,7 +46,7 @@ def test_title_abstract_session_logs_each_key_and_shows_progress(make_project):
     assert "Kim, Jae; Park, Soo" in first and "Pain Physician · 2011" in first
     assert "[i] include  [e] exclude  [m] maybe  [s] skip  [b] back  [q] quit" in first
     assert "record 3 of 8 · 6 left · 10 s/record · ~60 s to go" in printed[2]  # the fake clock: 10 s each
-    assert "3 decision(s) logged" in printed[-1] and "5 left" in printed[-1]
+    assert "3 decisions logged" in printed[-1] and "5 left" in printed[-1]
 
 
 def test_session_resumes_where_the_reviewer_stopped(make_project):
@@ -179,7 +179,7 @@ def test_ctrl_c_ends_the_session_like_quit_and_keeps_what_was_logged(make_projec
                             clock=lambda: 0.0, width=90, color=False)
     result = session.run()
     assert result.logged == 1 and decisions(project, "alice") == [["r01", "include", ""]]
-    assert "1 decision(s) logged" in printed[-1]
+    assert "1 decision logged" in printed[-1]
 
 
 def test_a_long_abstract_is_paged_so_the_heading_stays_on_a_short_terminal(make_project):
