@@ -16,8 +16,8 @@ def _status(ta=None, ft=None, pending=(), analyses=()):
 
 
 def test_an_empty_list_says_nothing_waits():
-    assert format_todo(_status()) == ["  title/abstract: 0 records waiting", "  full texts to assess: 0 records waiting",
-                                      NOTHING]
+    assert format_todo(_status()) == ["  title/abstract: 0 records waiting",
+                                      "  full texts to assess: 0 records waiting", NOTHING]
 
 
 def test_records_per_reviewer_and_conflicts_are_counted():
