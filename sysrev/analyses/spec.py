@@ -131,10 +131,11 @@ class _Locator:
         return None
 
     def line(self, *parts: str, key: str | None = None) -> int | None:
-        """Line of ``[parts]`` or, with ``key``, of ``key = …`` inside that table (falls back to the header)."""
-        start = self._header_line(parts) if parts else 0  # no parts: the top level, before any table
+        """Line of the table ``[parts]`` or, with ``key``, of ``key = …`` inside it, else of the sub-table
+        ``[parts.key]``, else of the table's header."""
+        start = self._header_line(parts)
         if start is None or key is None:
-            return start or None
+            return start
         key_re = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*=")
         for number in range(start + 1, len(self.lines) + 1):
             text = self.lines[number - 1]
@@ -142,26 +143,25 @@ class _Locator:
                 break
             if key_re.match(text):
                 return number
-        sub_table = self._header_line((*parts, key)) if parts else None  # e.g. [analyses.pain.subgroups]
-        return sub_table or start or None
+        return self._header_line((*parts, key)) or start  # a sub-table, e.g. [analyses.pain.subgroups]
 
     def error(self, message: str, *parts: str, key: str | None = None) -> InputError:
         return InputError(message, path=self.path, line=self.line(*parts, key=key))
 
 
 def _arms(project) -> tuple[str, str, str, str]:
-    """Group 1/2 arm labels and display labels from review.toml's [arms] (contract 7)."""
+    """Group 1/2 arm labels and display labels from review.toml's [arms] (contract 7; its schema, checked when
+    the project is loaded, requires both labels as strings when the table is there)."""
     arms = project.config.get("arms")
-    if not isinstance(arms, dict):
+    if arms is None:
         raise InputError("missing [arms] table (group1 = experimental arm label, group2 = control arm label)",
                          path=project.config_path)
     labels = []
     for key in ("group1", "group2"):
-        value = arms.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise InputError(f"[arms] {key} must be a non-empty string (the arm label used in extraction rows)",
-                             path=project.config_path)
-        labels.append(value.strip())
+        if not arms[key].strip():
+            raise _Locator(project.config_path).error(
+                f"[arms] {key} must be a non-empty string (the arm label used in extraction rows)", "arms", key=key)
+        labels.append(arms[key].strip())
     display = [str(arms.get(f"{k}_label") or lab) for k, lab in zip(("group1", "group2"), labels)]
     return labels[0], labels[1], display[0], display[1]
 

@@ -163,3 +163,68 @@ def test_an_empty_analyses_table_is_refused(tmp_path):
 def test_the_second_analysis_is_blamed_at_its_own_lines(tmp_path):
     text = MINIMAL + "level = 95\n\n" + MINIMAL.replace("pain]", "harm]") + "level = 100\n"
     assert refusal(tmp_path, text) == "analyses.toml, line 9: level must be a confidence level in percent, e.g. 95"
+
+
+def test_a_blank_arm_label_in_review_toml_is_refused_at_its_line(tmp_path):
+    project = load_project(make_project(tmp_path / "p", MINIMAL, [],
+                                        review=REVIEW_TOML.replace('group2 = "B"', 'group2 = "  "')))
+    with pytest.raises(InputError) as info:
+        load_analyses(project)
+    assert str(info.value) == (f"{project.config_path}, line 8: [arms] group2 must be a non-empty string (the arm "
+                               "label used in extraction rows)")
+
+
+def test_a_missing_analyses_file_is_named(tmp_path):
+    project = load_project(make_project(tmp_path / "p", MINIMAL, []))
+    project.analyses_path.unlink()
+    with pytest.raises(InputError) as info:
+        load_analyses(project)
+    assert str(info.value) == (f"{project.analyses_path}: no analyses file; define the review's analyses there "
+                               "(see docs/analyses.md)")
+
+
+def test_every_unknown_name_asked_for_is_listed(tmp_path):
+    from sysrev.analyses.spec import select_analyses
+    from sysrev.errors import SysrevError
+
+    project = load_project(make_project(tmp_path / "p", MINIMAL, []))
+    with pytest.raises(SysrevError) as info:
+        select_analyses(project, ["pian", "pain", "odi"])
+    assert str(info.value) == f"no analysis named 'pian', 'odi' in {project.analyses_path} (defined: pain)"
+    assert [spec.name for spec in select_analyses(project, ["pain"])] == ["pain"]
+
+
+@pytest.mark.parametrize("grade, refused", [
+    ("control_risk = 0", True), ("control_risk = 1", True), ("control_risk = 0.001", False),
+    ("control_risk = 0.999", False), ("ois_power = 0.5", True), ("ois_power = 0.51", False),
+    ("ois_alpha = -0.05", True), ("ois_delta = 1e9", False), ("ois_sd = -1", True),
+])
+def test_grade_numbers_lie_strictly_inside_their_range(tmp_path, grade, refused):
+    text = MINIMAL + f"\n[analyses.pain.grade]\n{grade}\n"
+    if refused:
+        assert refusal(tmp_path, text).startswith(f"analyses.toml, line 6: grade {grade.split(' =')[0]} = ")
+    else:
+        [spec] = read(tmp_path, text)
+        assert spec.grade == {grade.split(" =")[0]: float(grade.split("= ")[1])}
+
+
+def test_a_ci_printed_as_one_value_is_read(tmp_path):
+    [spec] = read(tmp_path, MINIMAL + '\n[analyses.pain.target]\nsource = "Table 2"\nci = ["0.10", "0.10"]\n')
+    assert (spec.target.values["ci_low"].text, spec.target.values["ci_high"].text) == ("0.10", "0.10")
+
+
+def test_the_locator_finds_keys_sub_tables_and_headers(tmp_path):
+    from sysrev.analyses.spec import _Locator
+
+    path = tmp_path / "analyses.toml"
+    path.write_text('# é\n[analyses.pain]\noutcome = "pain"\n  [analyses.pain.target]\nsource = "x"\n'
+                    '\n[analyses."odi"]\n"measure" = "MD"\n', encoding="utf-8")
+    loc = _Locator(path)
+    assert loc.line("analyses", "pain") == 2 and loc.line("analyses", "odi") == 7
+    assert loc.line("analyses", "pain", key="outcome") == 3
+    assert loc.line("analyses", "pain", key="source") == 2  # below an indented header: another table's key
+    assert loc.line("analyses", "pain", key="target") == 4  # the sub-table
+    assert loc.line("analyses", "odi", key="measure") == 8  # a quoted key
+    assert loc.line("analyses", "odi", key="note") == 7  # not there, in the last table: its header
+    assert loc.line("analyses", "gait", key="note") is None
+    assert _Locator(tmp_path / "gone.toml").line("analyses", "pain", key="x") is None
