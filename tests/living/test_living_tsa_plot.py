@@ -76,3 +76,21 @@ def test_the_plot_is_written_in_the_format_its_name_asks_for(tmp_path):
     with pytest.raises(SysrevError):
         tsa_plot(_tsa(), tmp_path / "tsa.gif")
     assert not (tmp_path / "tsa.gif").exists()
+
+
+def test_readable_at_print_size():
+    fig = tsa_figure(_tsa(), title="Trial sequential analysis of pain")
+    ax = fig.axes[0]
+    assert tuple(fig.get_size_inches()) == (7.0, 4.2)  # a journal's full width
+    texts = [ax.xaxis.label, ax.yaxis.label, ax.title, ax._left_title, fig._suptitle,
+             *ax.get_legend().get_texts(), *ax.get_xticklabels(), *ax.get_yticklabels()]
+    assert min(text.get_fontsize() for text in texts) >= 7.0
+    assert fig._suptitle.get_fontweight() == "bold" and fig._suptitle.get_fontsize() > ax.xaxis.label.get_fontsize()
+    assert not ax.get_legend().get_frame_on()  # the legend sits on the chart without hiding it behind a box
+    [zero] = [line for line in ax.get_lines() if list(line.get_ydata()) == [0, 0]]
+    assert to_hex(zero.get_color()) == "#000000"
+
+
+def test_the_written_plot_carries_its_title(tmp_path):
+    svg = tsa_plot(_tsa(), tmp_path / "tsa.svg", title="Trial sequential analysis of pain").read_text()
+    assert "Trial sequential analysis of pain" in svg
