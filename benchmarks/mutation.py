@@ -64,6 +64,10 @@ MODULES = {
             [f"tests/living/test_living_{name}.py" for name in ("boundaries", "boundaries_details", "sequential",
                                                                  "sequential_details", "sequential_exact")]),
     "tsa_plot": (["sysrev/living/tsa_plot.py"], ["tests/living/test_living_tsa_plot.py"]),
+    # The screening logs: every decision a team makes, read, written and imported (silent loss would be unseen).
+    "screening_log": ([f"sysrev/screening/{name}.py" for name in ("log", "imports", "state")],
+                      [f"tests/screening/test_{name}.py" for name in ("screening_logs", "log_cut_off",
+                                                                       "screening_import", "screening_state")]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
                                                              "labelled_csv", "prioritisation", "ordering")],
                 ["tests/screening/"]),
