@@ -151,3 +151,42 @@ def test_reported_sds_are_shown_in_each_subgroup_too(tmp_path):
     for label in ("early", "late"):
         for study in result["subgroups"][label]["studies"]:
             assert (study["data"]["sd1"], study["data"]["sd2"]) == (1.0, 1.5)  # as reported, not the pooled SD
+
+
+def test_the_pooling_method_reaches_the_engine(tmp_path):
+    from analyses_helpers import dichotomous
+
+    rows = [dichotomous("Alpha 2001", "A", 2, 20), dichotomous("Alpha 2001", "B", 6, 22),
+            dichotomous("Beta 2002", "A", 5, 40), dichotomous("Beta 2002", "B", 9, 41)]
+    frame = pd.DataFrame([{"study": "Alpha 2001", "events1": 2, "n1": 20, "events2": 6, "n2": 22},
+                          {"study": "Beta 2002", "events1": 5, "n1": 40, "events2": 9, "n2": 41}])
+    for method in ("IV", "MH"):
+        project = project_of(tmp_path / method, f'[analyses.harm]\noutcome = "harm"\nmeasure = "RR"\nmethod = '
+                                                f'"{method}"\n', rows)
+        (outcome,) = run_project(project, write=False)
+        assert outcome.result["estimate"] == meta_analysis(frame, "RR", method=method).to_dict()["estimate"]
+    assert (meta_analysis(frame, "RR", method="IV").to_dict()["estimate"]
+            != meta_analysis(frame, "RR", method="MH").to_dict()["estimate"])
+
+
+def test_the_target_is_saved_and_checked_at_the_analysis_confidence_level(tmp_path, plotted):
+    analyses = ('[analyses.pain]\noutcome = "pain"\nmeasure = "SMD"\nlevel = 90\n\n[analyses.pain.target]\n'
+                'source = "Table 2"\nestimate = "-0.50"\nci = ["-1.00", "0.00"]\np = "0.10"\n')
+    project = project_of(tmp_path, analyses, rows_of(THREE))
+    (outcome,) = run_project(project)
+    saved = json.loads((project.results_dir / "pain.json").read_text())
+    assert saved["target"] == {"source": "Table 2", "estimate": "-0.50", "ci_low": "-1.00", "ci_high": "0.00",
+                               "p": "0.10"}
+    assert saved["target_consistency"] == consistency(outcome.spec.target, "SMD", 90.0)
+    assert saved["target_consistency"] != consistency(outcome.spec.target, "SMD", 95.0)
+
+
+def test_a_project_without_extraction_rows_says_so(tmp_path):
+    project = project_of(tmp_path, '[analyses.pain]\noutcome = "pain"\nmeasure = "SMD"\n', [])
+    (outcome,) = run_project(project, write=False)
+    assert outcome.notes == [f"no extraction row has outcome 'pain' (outcomes in the extraction files: none yet); "
+                             f"check `outcome` in {project.analyses_path}, line 1"]
+    several = project_of(tmp_path / "q", '[analyses.pain]\noutcome = "pain"\nmeasure = "SMD"\n',
+                         [continuous("Alpha 2001", "A", 20, 3.0, 1.0, outcome=name) for name in ("odi", "harm")])
+    (outcome,) = run_project(several, write=False)
+    assert "(outcomes in the extraction files: harm, odi)" in outcome.notes[0]
