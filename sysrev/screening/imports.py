@@ -42,6 +42,11 @@ _RAYYAN_DECISIONS = {"included": "include", "excluded": "exclude", "maybe": "may
 _COVIDENCE_REASON = re.compile(r"Exclusion reason:\s*([^;\n]+)", re.IGNORECASE)
 # The reviewer's own decisions (ASReview LAB v2's asreview_label) before the data set's label columns.
 _ASREVIEW_LABELS = ("asreview_label", *(name for name in LABEL_NAMES if name != "asreview_label"))
+# ASReview's labels as its exports and the tools that save them again write them (pandas: 1.0, nan; a
+# spreadsheet: TRUE), compared case-insensitively; an unscreened record has no label or -1.
+_ASREVIEW_UNSCREENED = frozenset({"", "-1", "-1.0", "nan"})
+_ASREVIEW_DECISIONS = {"1": "include", "1.0": "include", "true": "include",
+                       "0": "exclude", "0.0": "exclude", "false": "exclude"}
 _DOI_COLUMNS = ("doi", "url")
 _TITLE_COLUMNS = ("title", "primary_title")
 
@@ -246,13 +251,10 @@ def _covidence_reasons(notes) -> list:
 def _asreview_row(row, lower):
     label_column = next((lower[name] for name in _ASREVIEW_LABELS if name in lower), None)
     label = (row.get(label_column) or "").strip()
-    if label in ("", "-1", "-1.0", "nan", "NaN"):
+    if label.casefold() in _ASREVIEW_UNSCREENED:
         return None
-    if label in ("1", "1.0", "True", "true"):
-        value = "include"
-    elif label in ("0", "0.0", "False", "false"):
-        value = "exclude"
-    else:
+    value = _ASREVIEW_DECISIONS.get(label.casefold())
+    if value is None:
         return f"label {label!r} in column {label_column!r} is not 1, 0 or empty"
     timestamp = _cell(row, lower, ("asreview_time",)) or None
     if timestamp:
