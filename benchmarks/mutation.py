@@ -66,8 +66,9 @@ MODULES = {
     "tsa_plot": (["sysrev/living/tsa_plot.py"], ["tests/living/test_living_tsa_plot.py"]),
     # The screening logs: every decision a team makes, read, written and imported (silent loss would be unseen).
     "screening_log": ([f"sysrev/screening/{name}.py" for name in ("log", "imports", "state")],
-                      [f"tests/screening/test_{name}.py" for name in ("screening_logs", "log_cut_off",
-                                                                       "screening_import", "screening_state")]),
+                      [f"tests/screening/test_{name}.py" for name in ("screening_logs", "log_cut_off", "log_details",
+                                                                       "screening_import", "screening_import_details",
+                                                                       "screening_state")]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
                                                              "labelled_csv", "prioritisation", "ordering")],
                 ["tests/screening/"]),

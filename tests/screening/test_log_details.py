@@ -1,0 +1,179 @@
+"""The decision logs in detail: rows after a blank line still count, every column (rank included) is checked,
+every problem names its file and line (also for rows appended since an earlier read), timestamps are UTC,
+and appending keeps what is there (an Excel byte-order mark, a file of blank lines, a missing line break)."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from sysrev.errors import SysrevError
+from sysrev.screening.config import screening_config
+from sysrev.screening.log import (
+    Decision,
+    LogProblem,
+    ScreeningLogError,
+    append_decisions,
+    log_path,
+    now_timestamp,
+    parse_timestamp,
+    read_log,
+    read_log_text,
+)
+
+HEADER = "record_id,decision,reason,reviewer,timestamp,note,rank,model\n"
+ROW = "r01,include,,alice,2024-05-01T09:30:00Z,,1,tfidf-svm.3/2\n"
+
+
+@pytest.fixture
+def config(make_project):
+    return screening_config(make_project())
+
+
+def _read(config, text, *, stage="title_abstract", owner="alice", path="screening/title_abstract/alice.csv",
+          **kwargs):
+    return read_log_text(path, text, stage=stage, config=config, owner=owner, **kwargs)
+
+
+def test_rows_after_blank_lines_still_count_at_their_own_lines(config):
+    text = HEADER + ROW + "\n , , \n" + ROW.replace("r01", "r02").replace(",1,", ",2,")
+    decisions, problems = _read(config, text)
+    assert problems == []
+    assert [(d.record_id, d.line, d.rank, d.model) for d in decisions] == [("r01", 2, "1", "tfidf-svm.3/2"),
+                                                                           ("r02", 5, "2", "tfidf-svm.3/2")]
+
+
+def test_every_cell_of_a_row_is_read(config):
+    [decision], _ = _read(config, HEADER + 'r03,exclude,wrong population,alice,2024-05-01T09:30:00Z," a note ",,\n',
+                          path="logs/alice.csv")
+    assert decision == Decision("r03", "exclude", "wrong population", "alice", "2024-05-01T09:30:00Z", "a note", "",
+                                "", path=decision.path, line=2)
+    assert str(decision.path) == "logs/alice.csv"
+    [short], _ = _read(config, "record_id,decision,reason,reviewer,timestamp\nr04,maybe,,alice,2024-05-01\n")
+    assert short.cells() == ["r04", "maybe", "", "alice", "2024-05-01", "", "", ""]
+
+
+@pytest.mark.parametrize("rank, problem", [
+    ("0", True), ("-1", True), ("1.5", True), ("first", True), ("1", False), ("250", False), ("", False)])
+def test_a_rank_is_a_whole_number_from_one(config, rank, problem):
+    decisions, problems = _read(config, HEADER + ROW.replace(",1,", f",{rank},"))
+    expected = f"rank {rank!r} is not a whole number from 1 (the place the record was shown at)"
+    assert [p.message for p in problems] == ([expected] if problem else [])
+    assert len(decisions) == (0 if problem else 1)
+
+
+def test_file_level_problems_in_full(config):
+    assert _read(config, "id,decision\nr01,include\n") == ([], [LogProblem(
+        Path("screening/title_abstract/alice.csv"), 1,
+        "header must be record_id,decision,reason,reviewer,timestamp (optionally ,note or ,note,rank,model); "
+        "found id,decision")])
+    decisions, problems = _read(config, HEADER + ROW.replace("alice", "zed"), owner="zed")
+    assert [str(p) for p in problems] == [
+        "screening/title_abstract/alice.csv: log of unknown reviewer 'zed': not in [screening] reviewers of "
+        "review.toml",
+        "screening/title_abstract/alice.csv, line 2: unknown reviewer 'zed': not in [screening] reviewers of "
+        "review.toml"]
+    assert _read(config, "") == ([], [])
+
+
+def test_the_owner_is_the_file_name_unless_given(config):
+    _, problems = read_log_text("logs/bob.csv", HEADER + ROW, stage="title_abstract", config=config)
+    assert [p.message for p in problems] == ["row of reviewer 'alice' in the log of 'bob'"]
+
+
+def test_rows_appended_since_an_earlier_read_keep_their_lines_in_the_file(config):
+    text = HEADER + ROW + ROW.replace("r01", "").replace(",1,", ",2,") + ROW.replace("r01", "r09")[:-1]
+    decisions, problems = _read(config, text, line_offset=10)
+    assert [d.line for d in decisions] == [12]
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
+        (13, "empty record_id"), (14, "the last row has no line break after it")]
+
+
+def test_a_cut_last_row_is_named_in_full_and_not_counted(config):
+    cut = "the last row has no line break after it"
+    open_quote = "a quoted cell of the last row is never closed (the file ends inside it)"
+    tail = (": sysrev ends every row it writes with one, so the row looks cut off (an append that crashed, or a copy "
+            "or sync that stopped mid-row) and its last value may be incomplete; check the row, then end the file "
+            "with a line break (or delete the row and screen the record again)")
+    decisions, problems = _read(config, HEADER + ROW + ROW[:-10])
+    assert [d.line for d in decisions] == [2] and [(p.line, p.message) for p in problems] == [(3, cut + tail)]
+    decisions, problems = _read(config, HEADER + ROW + 'r02,include,,alice,2024-05-01T09:30:00Z,"a note\nwith')
+    assert [d.line for d in decisions] == [2] and [(p.line, p.message) for p in problems] == [(3, open_quote + tail)]
+    assert _read(config, HEADER + ROW.replace("\n", "\r"))[1] == []  # a bare CR ends a row too
+
+
+def test_a_log_that_is_not_utf8_is_named(config, tmp_path):
+    path = tmp_path / "alice.csv"
+    data = HEADER.encode() + b"r01,include,,alice,2024-05-01T09:30:00Z,Caf\xe9,,\n"
+    path.write_bytes(data)
+    at = data.index(b"\xe9")
+    assert read_log(path, stage="title_abstract", config=config) == ([], [LogProblem(
+        path, None, f"not valid UTF-8 (invalid continuation byte at byte {at})")])
+
+
+def test_more_problems_than_are_listed_are_counted():
+    problems = [LogProblem(f"log{i}.csv", i, "bad") for i in range(27)]
+    message = str(ScreeningLogError(problems))
+    assert message.startswith("27 problems in the screening logs (fix or remove the rows; nothing was counted):\n"
+                              "  log0.csv, line 0: bad\n")
+    assert message.endswith("  log24.csv, line 24: bad\n  … and 2 more")
+    assert str(ScreeningLogError(problems[:1])).startswith("1 problem in the screening logs")
+
+
+def test_timestamps_are_written_and_read_in_utc(clock_east_of_utc):
+    written = datetime.strptime(now_timestamp(), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert abs(written - datetime.now(UTC)) < timedelta(minutes=1)
+    assert parse_timestamp(" 2024-05-01T09:30:00Z ") == datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
+    assert parse_timestamp("2024-05-01T09:30:00").tzinfo is UTC  # no zone given: UTC, not the machine's
+    assert parse_timestamp("2024-05-01T11:30:00+02:00") == datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
+    assert parse_timestamp("2024-05-01Z") == datetime(2024, 5, 1, tzinfo=UTC)  # a date with a zone letter
+    with pytest.raises(ValueError):
+        parse_timestamp("May 1st")
+
+
+def test_an_unknown_stage_is_refused():
+    with pytest.raises(SysrevError) as info:
+        log_path("screening", "abstracts", "alice")
+    assert str(info.value) == "unknown screening stage 'abstracts'; use one of title_abstract, full_text"
+
+
+def _decision(record_id, **kw):
+    return Decision(record_id, "include", "", "alice", "2024-05-01T09:30:00Z", **kw)
+
+
+def test_appending_nothing_writes_nothing(tmp_path):
+    path = tmp_path / "alice.csv"
+    assert append_decisions(path, []) == 0 and not path.exists()
+
+
+def test_appending_widens_an_excel_saved_log_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "alice.csv"
+    path.write_bytes("\ufeffrecord_id,decision,reason,reviewer,timestamp\r\nr01,include,,alice,2024-05-01\r\n"
+                     .encode("utf-8"))
+    assert append_decisions(path, [_decision("r02", note="second look")]) == 1
+    assert path.read_bytes() == (b"record_id,decision,reason,reviewer,timestamp,note\n"
+                                 b"r01,include,,alice,2024-05-01,\n"
+                                 b"r02,include,,alice,2024-05-01T09:30:00Z,second look\n")
+
+
+def test_appending_to_a_log_without_a_final_line_break_starts_a_new_line(tmp_path):
+    path = tmp_path / "alice.csv"
+    path.write_text("record_id,decision,reason,reviewer,timestamp\nr01,include,,alice,2024-05-01", encoding="utf-8")
+    append_decisions(path, [_decision("r02")])
+    assert path.read_text(encoding="utf-8").splitlines()[1:] == ["r01,include,,alice,2024-05-01",
+                                                                 "r02,include,,alice,2024-05-01T09:30:00Z"]
+
+
+def test_a_file_of_blank_lines_is_a_new_log_and_a_file_that_is_no_log_is_left_alone(tmp_path):
+    blank = tmp_path / "alice.csv"
+    blank.write_text("\n\n", encoding="utf-8")
+    append_decisions(blank, [_decision("r01")])
+    assert blank.read_text(encoding="utf-8") == ("record_id,decision,reason,reviewer,timestamp\n"
+                                                 "r01,include,,alice,2024-05-01T09:30:00Z\n")
+    other = tmp_path / "bob.csv"
+    other.write_text("\nid,label\n1,0\n", encoding="utf-8")
+    with pytest.raises(SysrevError) as info:
+        append_decisions(other, [_decision("r01")])
+    assert str(info.value) == (f"{other}, line 1: not a decision log (header must be record_id,decision,reason,"
+                               "reviewer,timestamp); nothing was written")
+    assert other.read_text(encoding="utf-8") == "\nid,label\n1,0\n"
