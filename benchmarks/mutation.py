@@ -68,7 +68,7 @@ MODULES = {
     "screening_log": ([f"sysrev/screening/{name}.py" for name in ("log", "imports", "state")],
                       [f"tests/screening/test_{name}.py" for name in ("screening_logs", "log_cut_off", "log_details",
                                                                        "screening_import", "screening_import_details",
-                                                                       "screening_state")]),
+                                                                       "screening_state", "state_details")]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
                                                              "labelled_csv", "prioritisation", "ordering")],
                 ["tests/screening/"]),
