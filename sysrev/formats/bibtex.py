@@ -269,7 +269,8 @@ def _no_stray_fields(text: str, start: int, stop: int, line: int, previous: str 
     after = f"after entry '{previous}' " if previous else "before the first entry "
     raise InputError(f"the field '{stray.group(1)}' {after}is outside every entry, so it would be lost: a closing "
                      "brace too many (or an unbalanced '\\}' in a value) ended the entry early, or the line opening "
-                     "its entry ('@article{key,') is damaged", path=path,
+                     "its entry ('@article{key,') is damaged; mend the file there and import it again (nothing was "
+                     "imported)", path=path,
                      line=line + text.count("\n", start, stray.start()))
 
 

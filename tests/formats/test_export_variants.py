@@ -575,7 +575,8 @@ def test_fields_after_an_entry_closed_early_are_refused_not_lost(tmp_path):
         load_references(_write(tmp_path, "damaged.bib", damaged))
     assert err.value.line == 9 and str(err.value).endswith(
         "is outside every entry, so it would be lost: a closing brace too many (or an unbalanced '\\}' in a value) "
-        "ended the entry early, or the line opening its entry ('@article{key,') is damaged")
+        "ended the entry early, or the line opening its entry ('@article{key,') is damaged; mend the file there and "
+        "import it again (nothing was imported)")
     fine = text.replace("\\}}", "\\textbraceright{}}")
     assert [(r.title, r.authors) for r in load_references(_write(tmp_path, "fine.bib", fine)).records] == [
         ("A lone brace }", ["Smith, J"]), ("Fine", [])]
