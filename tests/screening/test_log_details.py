@@ -177,3 +177,11 @@ def test_a_file_of_blank_lines_is_a_new_log_and_a_file_that_is_no_log_is_left_al
     assert str(info.value) == (f"{other}, line 1: not a decision log (header must be record_id,decision,reason,"
                                "reviewer,timestamp); nothing was written")
     assert other.read_text(encoding="utf-8") == "\nid,label\n1,0\n"
+
+
+def test_row_problems_in_full(config):
+    _, problems = _read(config, HEADER + "r01,include,,alice,2024-05-01T09:30:00Z\n"
+                        + ROW.replace("include", "keep"))
+    assert [p.message for p in problems] == [
+        "expected 8 columns (record_id,decision,reason,reviewer,timestamp,note,rank,model), found 5",
+        "decision 'keep' is not one of include, exclude, maybe"]

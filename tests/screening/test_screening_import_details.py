@@ -184,3 +184,37 @@ def test_a_windows_encoded_export_is_read_with_a_warning(project, tmp_path):
                    encoding="cp1252")
     assert [d.decision for d in result.decisions] == ["include"]
     assert len(result.warnings) == 1 and str(tmp_path / "asreview.csv") in result.warnings[0]
+
+
+def test_rows_after_unscreened_unmatched_and_unplaceable_rows_are_still_read(project, tmp_path):
+    result = _read(project, tmp_path / "asreview.csv",
+                   "title,doi,included\n"
+                   "a,10.1000/test.1,\n"  # not screened in ASReview
+                   "b,10.1000/test.9,1\n"  # no such record
+                   "c,10.1000/test.2,\n"
+                   "d,10.1000/test.3,7\n"  # not a label
+                   "e,10.1000/test.4,0\n")
+    assert result.not_screened == 2
+    assert [(u.line, u.why) for u in result.unmatched] == [
+        (3, "no record matches (doi not found; title not found)"),
+        (5, "label '7' in column 'included' is not 1, 0 or empty")]
+    assert [(d.record_id, d.line) for d in result.decisions] == [("r04", 6)]
+
+
+def test_a_full_text_exclusion_without_a_known_reason_does_not_stop_the_rows_after_it(project, tmp_path):
+    result = _read(project, tmp_path / "review_1_excluded_csv.csv",
+                   'Title,DOI,Covidence #,Notes\nx,10.1000/test.1,#1,\ny,10.1000/test.2,#2,'
+                   '"Exclusion reason: not randomised"\n', stage="full_text")
+    assert [u.line for u in result.unmatched] == [2]
+    assert [(d.record_id, d.reason, d.note) for d in result.decisions] == [
+        ("r02", "not randomised", "imported from covidence export review_1_excluded_csv.csv")]
+
+
+def test_an_export_cut_off_in_its_last_row_is_refused_in_full(project, tmp_path):
+    path = tmp_path / "asreview.csv"
+    text = "title,doi,included\nx,10.1000/test.1,1\ny,10.1000/test.2"
+    assert _refusal(project, path, text) == (
+        f"{path}, line 3: the last row has 2 cells where the header and every other row have 3: the file looks cut "
+        "off (an interrupted download or copy?); nothing was imported. Export it again")
+    short_rows = "title,doi,included\nx,10.1000/test.1\ny,10.1000/test.2\n"  # every row short: not a cut
+    assert _refusal(project, path, short_rows) == f"{path}, line 2: expected 3 columns, found 2"
