@@ -66,7 +66,8 @@ MODULES = {
     "tsa_plot": (["sysrev/living/tsa_plot.py"], ["tests/living/test_living_tsa_plot.py"]),
     # Search snapshots and imports: what a search or an export retrieved, kept exactly (the review's provenance).
     "snapshot": (["sysrev/search/snapshot.py", "sysrev/search/imports.py"],
-                 ["tests/search/test_search_snapshot.py", "tests/search/test_search_runner.py",
+                 ["tests/search/test_search_snapshot.py", "tests/search/test_snapshot_details.py",
+                  "tests/search/test_search_runner.py",
                   "tests/formats/test_formats_import_cli.py", "tests/reliability/test_interrupted_folders.py"]),
     # The screening logs: every decision a team makes, read, written and imported (silent loss would be unseen).
     "screening_log": ([f"sysrev/screening/{name}.py" for name in ("log", "imports", "state")],
