@@ -46,6 +46,9 @@ MODULES = {
     "meta": (["sysrev/meta/*"], ["tests/meta/"]),
     "rob": (["sysrev/rob/*"], ["tests/rob/"]),
     "conversions": (["sysrev/extraction/conversions.py"], ["tests/extraction/test_extraction_conversions.py"]),
+    # Extraction files: read, checked, compared between two extractors and merged (what every analysis pools).
+    "extraction": ([f"sysrev/extraction/{name}.py" for name in ("table", "check", "compare", "compare_studies",
+                                                                 "discrepancy", "form")], ["tests/extraction/"]),
     "agreement": (["sysrev/screening/agreement.py"], ["tests/screening/test_screening_agreement.py"]),
     "prisma": (["sysrev/report/prisma.py"], ["tests/screening/test_screening_prisma.py"]),
     "dedup": (["sysrev/dedup/*"], ["tests/dedup/"]),
