@@ -193,3 +193,34 @@ def test_a_repeated_import_is_found_by_its_files_hashes(tmp_path):
     hashes = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (single, split[1])}
     assert earlier_imports(runs, hashes) == [first, second]
     assert earlier_imports(runs, {"0" * 64}) == []
+
+
+def test_the_manifest_keeps_letters_as_they_are(tmp_path):
+    path = write_snapshot(tmp_path, "pubmed", _records(["1"]), database="pubmed", query="Müller[au] AND 痛み",
+                          now=NOW)
+    assert '"query": "Müller[au] AND 痛み"' in (path / "manifest.json").read_text(encoding="utf-8")
+
+
+def test_a_folder_left_by_a_killed_write_is_removed_by_the_next_write(tmp_path):
+    leftover = tmp_path / ".tmp-0123456789ab"
+    leftover.mkdir()
+    (leftover / "records.jsonl").write_text("{}\n", encoding="utf-8")
+    write_snapshot(tmp_path, "pubmed", _records(["1"]), database="pubmed", now=NOW)
+    assert not leftover.exists() and [p.name for p in list_snapshots(tmp_path)] == ["20261123T193005Z-pubmed"]
+
+
+def _database_ris(tmp_path, name, database, ids):
+    path = tmp_path / name
+    path.write_text("".join(RIS.format(id=i, title=f"Trial {i}").replace("ER  - ", f"DB  - {database}\nER  - ")
+                            for i in ids), encoding="utf-8")
+    return path
+
+
+def test_without_a_source_an_import_is_named_by_the_database_its_files_agree_on(tmp_path):
+    embase = [_database_ris(tmp_path, "e1.ris", "Embase", ["1"]), _database_ris(tmp_path, "e2.ris", "Embase", ["2"])]
+    agreed = prepare_import(embase)
+    assert (agreed.name, agreed.manifest_extra["source"]) == ("embase", "embase")
+    mixed = prepare_import([embase[0], _database_ris(tmp_path, "p.ris", "PsycINFO", ["3"])])
+    assert (mixed.name, mixed.manifest_extra["source"]) == ("e1", "file")  # no one database: the first file
+    plain = prepare_import([_ris(tmp_path, "My Export (2).ris", ["4"])])
+    assert (plain.name, plain.manifest_extra["source"]) == ("my-export-2", "file")
