@@ -5,9 +5,13 @@
 to the line where it is written. It understands table headers, arrays of tables, dotted and quoted keys,
 inline tables (their keys get the line of the inline table) and skips multi-line strings and the inside of
 multi-line arrays. It is a locator, not a parser: the file has already been parsed by :mod:`tomllib`.
+:class:`Locator` turns it into errors that name a file's line, for the checks a schema cannot make.
 """
 
 import re
+from pathlib import Path
+
+from sysrev.errors import InputError
 
 _BARE = r"[A-Za-z0-9_-]+"
 _QUOTED = r'"(?:[^"\\]|\\.)*"|\'[^\']*\''
@@ -111,3 +115,26 @@ def line_of(lines: dict[tuple, int], path: tuple) -> int | None:
         if path[:end] in lines:
             return lines[path[:end]]
     return None
+
+
+class Locator:
+    """The lines of one TOML file's keys, for :class:`InputError` messages that name the file and line.
+
+    A key not written in the file (a default) is placed at its nearest enclosing table; an unreadable file
+    gives errors without a line."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except OSError:
+            text = ""
+        self.lines = key_lines(text)
+
+    def line(self, *parts: str, key: str | None = None) -> int | None:
+        """The line of ``key`` in the table ``[parts]`` (or of the sub-table ``[parts.key]``), else of the
+        nearest enclosing table written in the file."""
+        return line_of(self.lines, parts + ((key,) if key is not None else ()))
+
+    def error(self, message: str, *parts: str, key: str | None = None) -> InputError:
+        return InputError(message, path=self.path, line=self.line(*parts, key=key))

@@ -42,6 +42,7 @@ from sysrev.analyses.targets import TARGET_FIELDS, PrintedValue, Target
 from sysrev.config_schema import ensure_valid
 from sysrev.errors import InputError, SysrevError
 from sysrev.project import load_toml
+from sysrev.toml_lines import Locator
 
 CONTINUOUS = ("MD", "SMD")
 DICHOTOMOUS = ("RR", "OR", "RD", "PETO")
@@ -112,43 +113,6 @@ class AnalysisSpec:
         }
 
 
-class _Locator:
-    """Finds the line of a table header or key in a TOML file, for error messages (tomllib keeps none)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        try:
-            self.lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError:
-            self.lines = []
-
-    def _header_line(self, parts: tuple[str, ...]) -> int | None:
-        dotted = r"\s*\.\s*".join(rf"(?:{re.escape(p)}|\"{re.escape(p)}\"|'{re.escape(p)}')" for p in parts)
-        pattern = re.compile(rf"^\s*\[\s*{dotted}\s*\]")
-        for number, text in enumerate(self.lines, start=1):
-            if pattern.match(text):
-                return number
-        return None
-
-    def line(self, *parts: str, key: str | None = None) -> int | None:
-        """Line of the table ``[parts]`` or, with ``key``, of ``key = …`` inside it, else of the sub-table
-        ``[parts.key]``, else of the table's header."""
-        start = self._header_line(parts)
-        if start is None or key is None:
-            return start
-        key_re = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*=")
-        for number in range(start + 1, len(self.lines) + 1):
-            text = self.lines[number - 1]
-            if text.lstrip().startswith("["):
-                break
-            if key_re.match(text):
-                return number
-        return self._header_line((*parts, key)) or start  # a sub-table, e.g. [analyses.pain.subgroups]
-
-    def error(self, message: str, *parts: str, key: str | None = None) -> InputError:
-        return InputError(message, path=self.path, line=self.line(*parts, key=key))
-
-
 def _arms(project) -> tuple[str, str, str, str]:
     """Group 1/2 arm labels and display labels from review.toml's [arms] (contract 7; its schema, checked when
     the project is loaded, requires both labels as strings when the table is there)."""
@@ -159,14 +123,14 @@ def _arms(project) -> tuple[str, str, str, str]:
     labels = []
     for key in ("group1", "group2"):
         if not arms[key].strip():
-            raise _Locator(project.config_path).error(
+            raise Locator(project.config_path).error(
                 f"[arms] {key} must be a non-empty string (the arm label used in extraction rows)", "arms", key=key)
         labels.append(arms[key].strip())
     display = [str(arms.get(f"{k}_label") or lab) for k, lab in zip(("group1", "group2"), labels)]
     return labels[0], labels[1], display[0], display[1]
 
 
-def _parse_target(raw: dict, name: str, loc: _Locator) -> Target:
+def _parse_target(raw: dict, name: str, loc: Locator) -> Target:
     """The published figures: each a printed number, the interval in order, at least one figure, a source
     that says something (the schema has checked the keys and that each value is a string, ci two of them)."""
     values: dict[str, PrintedValue] = {}
@@ -194,7 +158,7 @@ def _parse_target(raw: dict, name: str, loc: _Locator) -> Target:
     return Target(source=source.strip(), values=ordered)
 
 
-def _parse_subgroups(raw: dict, name: str, loc: _Locator) -> dict:
+def _parse_subgroups(raw: dict, name: str, loc: Locator) -> dict:
     """label -> the extraction values it takes (a lone string is one value); no label empty, no value blank or
     in two labels (the schema has checked that each entry is a string or a list of strings)."""
     if not raw:
@@ -221,7 +185,7 @@ def _in_range(value: float, low: float, high: float | None) -> bool:
     return low < value and (high is None or value < high)
 
 
-def _parse_mid(raw, measure: str, name: str, loc: _Locator) -> float | None:
+def _parse_mid(raw, measure: str, name: str, loc: Locator) -> float | None:
     """The minimal important difference, on the reporting scale (a ratio > 0 for RR/OR/Peto), or None.
 
     One definition shared by `sysrev diff` (the CI starts or stops including it) and GRADE (the thresholds
@@ -234,7 +198,7 @@ def _parse_mid(raw, measure: str, name: str, loc: _Locator) -> float | None:
     return None if mid is None else float(mid)
 
 
-def _parse_grade(raw: dict, name: str, loc: _Locator) -> dict:
+def _parse_grade(raw: dict, name: str, loc: Locator) -> dict:
     """``[analyses.NAME.grade]``: the numbers in their ranges (as floats) and a source that says something;
     the design and importance words as they are (the schema has checked the keys, types and words)."""
     out = {}
@@ -254,7 +218,7 @@ def _parse_grade(raw: dict, name: str, loc: _Locator) -> dict:
     return out
 
 
-def _parse_one(name: str, raw, arms, loc: _Locator) -> AnalysisSpec:
+def _parse_one(name: str, raw, arms, loc: Locator) -> AnalysisSpec:
     if not _NAME.match(name):
         raise loc.error(f"analysis name '{name}' must be usable as a file name (letters, digits, '.', '_', '-')",
                         "analyses", name)
@@ -323,7 +287,7 @@ def load_analyses(project) -> list[AnalysisSpec]:
         raise InputError("no analyses file; define the review's analyses there (see docs/analyses.md)", path=path)
     data = load_toml(path)
     ensure_valid("analysis/analyses.toml", path, data)
-    loc = _Locator(path)
+    loc = Locator(path)
     table = data.get("analyses")  # the schema has refused other top-level keys and a non-table
     if not table:
         raise InputError("no analyses defined; add an [analyses.NAME] table", path=path)

@@ -16,6 +16,7 @@ from sysrev.config_schema import ensure_valid
 from sysrev.errors import InputError
 from sysrev.hand_tables import decimal_comma_hint, read_table
 from sysrev.project import load_toml
+from sysrev.toml_lines import Locator
 
 FORM_FILE = "form.toml"
 STUDIES_FILE = "studies.csv"
@@ -27,9 +28,7 @@ DEFAULT_COLUMNS = {
     "records": "text",  # record IDs of the study's reports, ";"-separated (sysrev.living.studies)
 }
 COLUMN_TYPES = ("text", "count", "number")
-COLUMN_KEYS = {"type", "required", "description"}
 DEFAULT_NEEDED = {"continuous": ("n", "mean", "sd"), "dichotomous": ("events", "n")}
-DIRECTIONS = ("worse", "better")
 
 
 @dataclass(frozen=True)
@@ -57,52 +56,37 @@ def load_form(extraction_dir) -> ExtractionForm:
     if not path.is_file():
         return ExtractionForm()
     data = load_toml(path)
+    # The schema refuses unknown keys, wrong types and words outside a key's choices; what is left here is
+    # what it cannot say: the study column, a type written as a bare word, a range's order.
     ensure_valid("extraction form", path, data)
+    loc = Locator(path)
     form = ExtractionForm(path=path)
     columns = data.get("characteristics", {}).get("columns")
     if columns is not None:
-        if not isinstance(columns, dict) or "study" not in columns:
-            raise InputError("[characteristics.columns] must be a table that includes 'study'", path=path,
-                             column="characteristics.columns")
+        if "study" not in columns:
+            raise loc.error("[characteristics.columns] must include 'study' (the label every row is matched on)",
+                            "characteristics", "columns")
         form.columns = {}
-        required = []
         for name, spec in columns.items():
-            where = dict(path=path, column=f"characteristics.columns.{name}")
-            if isinstance(spec, dict):
-                unknown = sorted(set(spec) - COLUMN_KEYS)
-                if unknown:
-                    raise InputError(f"column '{name}': unknown key(s) {', '.join(unknown)}; allowed: "
-                                     f"{', '.join(sorted(COLUMN_KEYS))}", **where)
-                if not isinstance(spec.get("required", False), bool):
-                    raise InputError(f"column '{name}': required must be true or false", **where)
-                if spec.get("required") and name != "study":
-                    required.append(name)
             kind = spec.get("type", "text") if isinstance(spec, dict) else spec
-            if kind not in COLUMN_TYPES:
-                raise InputError(f"column '{name}' has type {kind!r}; use one of {', '.join(COLUMN_TYPES)}",
-                                 **where)
+            if kind not in COLUMN_TYPES:  # a column written as `name = "type"`
+                raise loc.error(f"column '{name}' has type {kind!r}; use one of {', '.join(COLUMN_TYPES)}",
+                                "characteristics", "columns", key=name)
             form.columns[name] = kind
-        form.required = tuple(required)
+        form.required = tuple(name for name, spec in columns.items()
+                              if isinstance(spec, dict) and spec.get("required") and name != "study")
     outcome_data = data.get("outcome_data", {})
     for kind in ("continuous", "dichotomous"):
         if kind in outcome_data:
-            cells = outcome_data[kind]
-            if not isinstance(cells, list) or not set(cells) <= {"n", "mean", "sd", "events"}:
-                raise InputError(f"outcome_data.{kind} must list cells among n, mean, sd, events", path=path,
-                                 column=f"outcome_data.{kind}")
-            form.needed[kind] = tuple(cells)
-    form.change_marker = str(outcome_data.get("change_marker", form.change_marker)).strip().lower()
+            form.needed[kind] = tuple(outcome_data[kind])
+    form.change_marker = outcome_data.get("change_marker", form.change_marker).strip().lower()
     for name, spec in data.get("scales", {}).items():
-        where = dict(path=path, column=f"scales.{name}")
-        if not isinstance(spec, dict) or spec.get("higher") not in DIRECTIONS:
-            raise InputError(f"scale {name!r} needs higher = \"worse\" or \"better\"", **where)
         low = high = None
         if "range" in spec:
-            bounds = spec["range"]
-            if (not isinstance(bounds, list) or len(bounds) != 2
-                    or not all(isinstance(b, (int, float)) for b in bounds) or bounds[0] >= bounds[1]):
-                raise InputError(f"scale {name!r}: range must be [low, high] with low < high", **where)
-            low, high = float(bounds[0]), float(bounds[1])
+            low, high = (float(b) for b in spec["range"])
+            if low >= high:
+                raise loc.error(f"scale {name!r}: range must be [low, high] with low < high", "scales", name,
+                                key="range")
         form.scales[name] = Scale(name, spec["higher"], low, high)
     return form
 

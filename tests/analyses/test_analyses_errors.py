@@ -128,10 +128,11 @@ def test_grade_choices_out_of_range_are_named_with_the_range(tmp_path, grade, me
 def test_grade_choices_in_range_are_read():
     from pathlib import Path
 
-    from sysrev.analyses.spec import _Locator, _parse_grade
+    from sysrev.analyses.spec import _parse_grade
+    from sysrev.toml_lines import Locator
 
     assert _parse_grade({"design": "non-randomised", "importance": "critical", "control_risk": 0.2,
-                         "control_risk_source": " cohort data ", "ois_delta": 1.5}, "pain", _Locator(Path("none"))) == {
+                         "control_risk_source": " cohort data ", "ois_delta": 1.5}, "pain", Locator(Path("none"))) == {
         "design": "non-randomised", "importance": "critical", "control_risk": 0.2,
         "control_risk_source": "cohort data", "ois_delta": 1.5}
 

@@ -214,12 +214,12 @@ def test_a_ci_printed_as_one_value_is_read(tmp_path):
 
 
 def test_the_locator_finds_keys_sub_tables_and_headers(tmp_path):
-    from sysrev.analyses.spec import _Locator
+    from sysrev.toml_lines import Locator
 
     path = tmp_path / "analyses.toml"
     path.write_text('# é\n[analyses.pain]\noutcome = "pain"\n  [analyses.pain.target]\nsource = "x"\n'
                     '\n[analyses."odi"]\n"measure" = "MD"\n', encoding="utf-8")
-    loc = _Locator(path)
+    loc = Locator(path)
     assert loc.line("analyses", "pain") == 2 and loc.line("analyses", "odi") == 7
     assert loc.line("analyses", "pain", key="outcome") == 3
     assert loc.line("analyses", "pain", key="source") == 2  # below an indented header: another table's key
@@ -227,4 +227,4 @@ def test_the_locator_finds_keys_sub_tables_and_headers(tmp_path):
     assert loc.line("analyses", "odi", key="measure") == 8  # a quoted key
     assert loc.line("analyses", "odi", key="note") == 7  # not there, in the last table: its header
     assert loc.line("analyses", "gait", key="note") is None
-    assert _Locator(tmp_path / "gone.toml").line("analyses", "pain", key="x") is None
+    assert Locator(tmp_path / "gone.toml").line("analyses", "pain", key="x") is None
