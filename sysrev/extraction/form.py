@@ -146,7 +146,9 @@ def read_studies(path, form: ExtractionForm) -> dict[str, dict]:
             except ValueError:
                 raise InputError(f"'{cell}' is not a number{decimal_comma_hint(cell)}", path=path, line=line,
                                  column=name) from None
-            if not math.isfinite(value) or (kind == "count" and (value < 0 or not value.is_integer())):
+            if not math.isfinite(value):
+                raise InputError(f"'{cell}' is not a finite number", path=path, line=line, column=name)
+            if kind == "count" and (value < 0 or not value.is_integer()):
                 raise InputError(f"'{cell}' is not a whole number ≥ 0", path=path, line=line, column=name)
             row[name] = int(value) if kind == "count" else value
         row["_line"] = line
