@@ -42,3 +42,40 @@ def test_a_spreadsheet_in_excel_format_is_named_and_a_folder_without_rows_said_s
     (project.extraction_dir / "pain.xlsx").write_bytes(b"PK\x03\x04")
     assert findings(project) == [(WARNING, "pain.xlsx", None, None, "a spreadsheet in its own format, which sysrev "
                                   "does not read here: save it as CSV (UTF-8) in this folder")]
+
+
+def test_counts_analysed_against_counts_randomised_in_full(tmp_path):
+    rows = ["Trial A,pain,,2 weeks,US,31,3.1,1.2,,VAS 0-10,Table 2,,,,",
+            "Trial A,pain,,2 weeks,FL,30,3.4,1.5,,VAS 0-10,Table 2,,,,",
+            "Trial A,pain,,6 weeks,US,28,3.0,1.2,,VAS 0-10,Table 2,,,,",  # another time point: its own total
+            "Trial A,pain,,6 weeks,FL,30,3.2,1.5,,VAS 0-10,Table 2,,,,"]
+    assert [f for f in findings(make_project(tmp_path, rows)) if f[0] == ERROR] == [
+        (ERROR, "pain.csv", 2, "n", "Trial A / pain / 2 weeks / US: n analysed (31) > n randomised to US "
+                                    "(30, studies.csv line 2)"),
+        (ERROR, "pain.csv", 3, "n", "Trial A / pain / 2 weeks / FL: arms together analyse 61 > 60 randomised "
+                                    "(studies.csv line 2)")]
+
+
+def test_change_scores_mixed_with_final_values_in_full(tmp_path):
+    rows = GOOD + ["Trial B,pain,,2 weeks,US,20,-2,1.5,,VAS 0-10,T4,,SD baseline 2,Change from baseline,",
+                   "Trial B,pain,,2 weeks,FL,20,-1,1.5,,VAS 0-10,T4,,SD baseline 2,change from baseline,"]
+    smd = make_project(tmp_path / "smd", rows, analyses='[analyses.pain]\noutcome = "pain"\nmeasure = "smd"\n')
+    assert [f for f in findings(smd) if f[3] == "method"] == [
+        (ERROR, "pain.csv", 4, "method", "analysis 'pain' mixes change-from-baseline rows (2) with final values (2); "
+                                         "not allowed for an SMD")]
+    unnamed = make_project(tmp_path / "none", rows)  # without analyses.toml each outcome is one analysis
+    assert [f for f in findings(unnamed) if f[3] == "method"] == [
+        (WARNING, "pain.csv", 4, "method", "analysis 'pain' mixes change-from-baseline rows (2) with final values (2)")]
+    only_change = make_project(tmp_path / "change", rows[2:])
+    assert [f for f in findings(only_change) if f[3] == "method"] == []
+
+
+def test_scales_of_an_analysis_in_full(tmp_path):
+    rows = GOOD + ["Trial B,pain,,2 weeks,US,20,6,2,,Relief 0-10,T1,,,,",
+                   "Trial B,pain,,2 weeks,FL,20,5,2,,NRS,T1,,,,",
+                   "Trial B,pain,,4 weeks,FL,20,5,2,,NRS,T1,,,,"]
+    found = findings(make_project(tmp_path, rows))
+    assert [f for f in found if f[3] == "scale" or f[1] is None] == [
+        (WARNING, "pain.csv", 5, "scale", "analysis 'pain': scale 'NRS' has no direction in form.toml [scales]"),
+        (ERROR, None, None, None, "analysis 'pain' mixes scale directions (higher is better: Relief 0-10; higher is "
+                                  "worse: VAS 0-10); reverse one set of values and record it in 'method'")]
