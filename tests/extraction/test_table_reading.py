@@ -10,11 +10,13 @@ HEADER = ",".join(COLUMNS)
 
 
 def _refusal(tmp_path, text):
+    """The error of reading ``text`` as data.csv, its path written as "data.csv" (it must name the file)."""
     path = tmp_path / "data.csv"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as info:
         read_outcome_rows(path)
-    return str(info.value).replace(f"{path}, ", "")
+    assert str(info.value).startswith(f"{path}, ")
+    return str(info.value).replace(str(path), "data.csv")
 
 
 @pytest.mark.parametrize("header, message", [
@@ -25,7 +27,35 @@ def _refusal(tmp_path, text):
      f"line 1: missing column(s) sd, raw in the header; expected {HEADER}"),
 ])
 def test_every_refusal_of_the_header(tmp_path, header, message):
-    assert _refusal(tmp_path, header + "\n" if header else "") == message
+    assert _refusal(tmp_path, header + "\n" if header else "") == f"data.csv, {message}"
+
+
+ROW = "Park 2013,pain,,3 months,US,20,3.1,1.2,,VAS,Table 2,,,,"
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([ROW + ",extra"], "line 2: 16 cells but the header has 15 columns"),
+    (["", ROW.replace("Park 2013", " ")], "line 3, column 'study': 'study' is empty; every row needs study, outcome "
+                                          "and arm"),
+    ([ROW.replace(",US,", ",,")], "line 2, column 'arm': 'arm' is empty; every row needs study, outcome and arm"),
+    ([ROW, '"Park\n2013",pain,,,US,,,,,,,,,,', ROW], "line 5: duplicate row for study='Park 2013' outcome='pain' "
+                                                    "item='' timepoint='3 months' arm='US' (first at line 2)"),
+])
+def test_every_refusal_of_a_row_names_its_first_line(tmp_path, rows, message):
+    assert _refusal(tmp_path, HEADER + "\n" + "\n".join(rows) + "\n") == f"data.csv, {message}"
+
+
+def test_the_same_row_in_two_files_of_a_project_names_both(tmp_path):
+    from types import SimpleNamespace
+
+    from sysrev.extraction.table import load_extraction
+
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text(HEADER + "\n" + ROW + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_extraction(SimpleNamespace(extraction_dir=tmp_path))
+    assert str(info.value) == (f"{tmp_path / 'b.csv'}, line 2: duplicate row for ('Park 2013', 'pain', '', "
+                               f"'3 months', 'US'); also in {tmp_path / 'a.csv'} line 2")
 
 
 @pytest.mark.parametrize("text, hint", [
