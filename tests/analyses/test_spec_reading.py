@@ -18,11 +18,16 @@ def read(tmp_path, text, review=REVIEW_TOML):
     return load_analyses(load_project(make_project(tmp_path / "p", text, [], review=review)))
 
 
-def refusal(tmp_path, text):
-    project = load_project(make_project(tmp_path / "p", text, []))
+def error_of(project) -> str:
+    """The error loading ``project``'s analyses raises."""
     with pytest.raises(InputError) as info:
         load_analyses(project)
-    return str(info.value).replace(str(project.analyses_path), "analyses.toml")
+    return str(info.value)
+
+
+def refusal(tmp_path, text):
+    project = load_project(make_project(tmp_path / "p", text, []))
+    return error_of(project).replace(str(project.analyses_path), "analyses.toml")
 
 
 def test_a_minimal_analysis_gets_every_default(tmp_path):
@@ -168,19 +173,15 @@ def test_the_second_analysis_is_blamed_at_its_own_lines(tmp_path):
 def test_a_blank_arm_label_in_review_toml_is_refused_at_its_line(tmp_path):
     project = load_project(make_project(tmp_path / "p", MINIMAL, [],
                                         review=REVIEW_TOML.replace('group2 = "B"', 'group2 = "  "')))
-    with pytest.raises(InputError) as info:
-        load_analyses(project)
-    assert str(info.value) == (f"{project.config_path}, line 8: [arms] group2 must be a non-empty string (the arm "
-                               "label used in extraction rows)")
+    assert error_of(project) == (f"{project.config_path}, line 8: [arms] group2 must be a non-empty string (the arm "
+                                 "label used in extraction rows)")
 
 
 def test_a_missing_analyses_file_is_named(tmp_path):
     project = load_project(make_project(tmp_path / "p", MINIMAL, []))
     project.analyses_path.unlink()
-    with pytest.raises(InputError) as info:
-        load_analyses(project)
-    assert str(info.value) == (f"{project.analyses_path}: no analyses file; define the review's analyses there "
-                               "(see docs/analyses.md)")
+    assert error_of(project) == (f"{project.analyses_path}: no analyses file; define the review's analyses there "
+                                 "(see docs/analyses.md)")
 
 
 def test_every_unknown_name_asked_for_is_listed(tmp_path):
