@@ -190,7 +190,10 @@ def run_files(where: Path, module: str, stems: list, children: int, survivors: l
     patterns = [file_pattern(module, stem) for stem in stems]
     mine = [n for n in survivors if any(fnmatch(n, p) for p in patterns)]
     if mine:
-        run_mutmut(where, children, mine)
+        try:
+            run_mutmut(where, children, mine)
+        except SystemExit:
+            pass  # a survivor's function was removed or changed: the mutants are made anew, and tried below
     elif (where / "mutants").is_dir():
         # mutmut re-mutates a changed function (its mutants lose their results) only when it runs: have it run
         # once, on one mutant already killed, so the rounds below see every changed function's mutants
