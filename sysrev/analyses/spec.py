@@ -41,13 +41,13 @@ from pathlib import Path
 from sysrev.analyses.targets import TARGET_FIELDS, PrintedValue, Target
 from sysrev.config_schema import ensure_valid
 from sysrev.errors import InputError, SysrevError
+from sysrev.meta.inputs import RATIO_MEASURES  # reported as ratios: a minimal important difference is then > 0
 from sysrev.project import load_toml
 from sysrev.toml_lines import Locator
 
 CONTINUOUS = ("MD", "SMD")
 DICHOTOMOUS = ("RR", "OR", "RD", "PETO")
 DEFAULT_METHOD = {"MD": "IV", "SMD": "IV", "RR": "MH", "OR": "MH", "RD": "MH", "PETO": "PETO"}
-RATIO_MEASURES = ("RR", "OR", "PETO")  # reported as ratios: a minimal important difference is then a ratio > 0
 #: ``[analyses.NAME.grade]`` numbers GRADE's proposal rules need (docs/grade.md, sysrev/grade/): key -> the
 #: bounds a value must lie strictly between (None: no upper bound).
 GRADE_RANGES = {
