@@ -79,3 +79,33 @@ def test_scales_of_an_analysis_in_full(tmp_path):
         (WARNING, "pain.csv", 5, "scale", "analysis 'pain': scale 'NRS' has no direction in form.toml [scales]"),
         (ERROR, None, None, None, "analysis 'pain' mixes scale directions (higher is better: Relief 0-10; higher is "
                                   "worse: VAS 0-10); reverse one set of values and record it in 'method'")]
+
+
+def test_counts_within_studies_csv_in_full(tmp_path):
+    studies = ("study,n_randomised,n_randomised_group1,n_randomised_group2,n_analysed,note\n"
+               "Trial A,60,30,31,61,\n"
+               "Trial B,40,20,20,40,\"[DISAGREEMENT] n_analysed: A=40, B=38.\"\n")
+    found = [f for f in findings(make_project(tmp_path, GOOD, studies=studies)) if f[1] == "studies.csv"]
+    assert found == [
+        (ERROR, "studies.csv", 2, "n_randomised", "Trial A: n_randomised_group1 + n_randomised_group2 = 61 but "
+                                                  "n_randomised = 60"),
+        (ERROR, "studies.csv", 2, "n_analysed", "Trial A: n_analysed (61) > n_randomised (60)"),
+        (ERROR, "studies.csv", 3, "note", "Trial B: unresolved double-extraction disagreement (see the note); enter "
+                                          "the agreed value and remove the [DISAGREEMENT] marker")]
+
+
+def test_a_malformed_studies_csv_is_one_finding_without_its_place_written_twice(tmp_path):
+    found = findings(make_project(tmp_path, GOOD, studies="study,n_randomised\nTrial A,sixty\n"))
+    assert found[0] == (ERROR, "studies.csv", 2, "n_randomised", "'sixty' is not a number")
+
+
+def test_an_outcome_review_toml_does_not_declare_takes_its_type_from_its_cells(tmp_path):
+    rows = ["Trial A,nausea,,2 weeks,US,30,,,,,Table 4,,,,",  # n only: type unknown
+            "Trial A,nausea,,2 weeks,FL,29,,,2,,Table 4,,,,",  # events: dichotomous
+            "Trial A,fatigue,,2 weeks,US,30,,1.1,,,Table 5,,,,"]  # an SD: continuous
+    found = [(f[2], f[4]) for f in findings(make_project(tmp_path, rows))
+             if "empty" in f[4] or "unknown" in f[4]]
+    assert found == [
+        (2, "Trial A / nausea / 2 weeks / US: no value yet and the outcome type is unknown (declare it in "
+            "review.toml [[outcomes]] type) (see Table 4)"),
+        (4, "Trial A / fatigue / 2 weeks / US: mean empty (see Table 5)")]
