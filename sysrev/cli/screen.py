@@ -238,7 +238,8 @@ def import_(reviewer, stage, fmt, rayyan_name, decision, dry_run, file, project_
     for row in result.unmatched:
         click.echo(f"  line {row.line}: {row.why} — {row.title[:80] or '(no title)'}", err=True)
     if result.unmatched or outside:
-        click.echo(f"{counted(len(result.unmatched) + len(outside), 'row')} not imported (listed above).", err=True)
+        click.echo(f"{counted(len(result.unmatched) + len(outside), 'row')} not imported (listed above): mend them "
+                   "in the export and import it again (decisions already imported are not added twice).", err=True)
         sys.exit(1)
 
 

@@ -218,3 +218,18 @@ def test_an_export_cut_off_in_its_last_row_is_refused_in_full(project, tmp_path)
         "off (an interrupted download or copy?); nothing was imported. Export it again")
     short_rows = "title,doi,included\nx,10.1000/test.1\ny,10.1000/test.2\n"  # every row short: not a cut
     assert _refusal(project, path, short_rows) == f"{path}, line 2: expected 3 columns, found 2"
+
+
+def test_the_command_says_how_to_import_the_rows_it_left_out(project, tmp_path):
+    from click.testing import CliRunner
+
+    from sysrev.cli.main import cli
+
+    path = tmp_path / "asreview.csv"
+    path.write_text("title,doi,included\nx,10.1000/test.1,1\ny,10.1000/test.2,7\n", encoding="utf-8")
+    args = ["screen", "import", "--project", str(project.root), "--reviewer", "alice", str(path)]
+    first, again = CliRunner().invoke(cli, args), CliRunner().invoke(cli, args)
+    assert first.exit_code == again.exit_code == 1
+    assert ("1 row not imported (listed above): mend them in the export and import it again (decisions already "
+            "imported are not added twice).") in first.output
+    assert "added 0 decisions" in again.output and "1 unchanged" in again.output
