@@ -18,3 +18,10 @@ def clause(n: int, noun: str, singular_verb: str, plural_verb: str) -> str:
     """Count, noun and verb in agreement: ``clause(1, "record", "has", "have")`` is "1 record has",
     ``clause(2, "record", "has", "have")`` "2 records have"."""
     return f"{counted(n, noun)} {verb(n, singular_verb, plural_verb)}"
+
+
+def named(noun: str, names, plural: str | None = None) -> str:
+    """The noun in the number of the names that follow it: ``named("column", ["sd"])`` is "column sd",
+    ``named("column", ["sd", "raw"])`` "columns sd, raw" (the names as given, joined with commas)."""
+    names = list(names)
+    return f"{noun if len(names) == 1 else plural or noun + 's'} {', '.join(names)}"

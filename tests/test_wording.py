@@ -20,3 +20,12 @@ def test_the_verb_agrees_with_the_count():
     assert clause(1, "record", "has", "have") == "1 record has"
     assert clause(3, "incomplete record", "was", "were") == "3 incomplete records were"
     assert clause(0, "line", "is", "are") == "0 lines are"
+
+
+def test_a_list_of_names_takes_the_noun_in_its_number():
+    from sysrev.wording import named
+
+    assert named("column", ["sd"]) == "column sd"
+    assert named("column", ["sd", "raw"]) == "columns sd, raw"
+    assert named("reason", (r for r in ["'a'", "'b'"])) == "reasons 'a', 'b'"  # any iterable, read once
+    assert named("analysis", ["x", "y"], "analyses") == "analyses x, y"

@@ -27,7 +27,7 @@ from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text, spreadsheet_safe
 from sysrev.project import load_project
 from sysrev.screening.keys import single_keys
-from sysrev.wording import counted
+from sysrev.wording import clause, counted
 
 _CHOICES = {"s": "same", "d": "different", "r": "related"}
 _SHOWN_WARNINGS = 10
@@ -121,7 +121,7 @@ def _dedup_files(files, clusters_out, id_column, uncertain_out, allow_truncated)
     for rid in ids:
         (clashes if rid in seen else seen).add(rid)
     if clashes:
-        click.echo(f"warning: {len(clashes)} record ID(s) occur more than once across the inputs "
+        click.echo(f"warning: {clause(len(clashes), 'record ID', 'occurs', 'occur')} more than once across the inputs "
                    f"(e.g. {sorted(clashes)[0]!r}); their rows in {clusters_out} cannot be told apart", err=True)
     result = deduplicate(records, labels=ids, origins=origins)
     cluster_of = result.cluster_of()

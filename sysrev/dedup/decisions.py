@@ -17,6 +17,7 @@ from pathlib import Path
 from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text, spreadsheet_safe
 from sysrev.locking import lock_for_path
+from sysrev.wording import named
 
 DECISIONS_HEADER = ["record_a", "record_b", "decision", "reviewer", "timestamp", "note"]
 QUEUE_HEADER = ["record_a", "record_b", "reason", "score", "title_a", "title_b"]
@@ -84,5 +85,5 @@ def _read_csv(path: Path, required: list) -> list:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in required if c not in (reader.fieldnames or [])]
     if missing:
-        raise InputError(f"missing column(s): {', '.join(missing)}", path=path, line=1)
+        raise InputError(f"missing {named('column', missing)}", path=path, line=1)
     return [(reader.line_num, row) for row in reader]

@@ -21,6 +21,7 @@ from pathlib import Path
 from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_text
 from sysrev.hand_tables import decimal_comma_hint, read_table
+from sysrev.wording import named
 
 COLUMNS = (
     "study", "outcome", "item", "timepoint", "arm", "n", "mean", "sd", "events",
@@ -110,7 +111,7 @@ def _check_header(header: list[str] | None, path: Path) -> list[str]:
         seen.add(name)
     missing = [c for c in COLUMNS if c not in seen]
     if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)} in the header; expected {','.join(COLUMNS)}",
+        raise InputError(f"missing {named('column', missing)} in the header; expected {','.join(COLUMNS)}",
                          path=path, line=1)
     return names
 

@@ -29,6 +29,7 @@ from sysrev.fulltext.manifest import (
 from sysrev.locking import project_lock
 from sysrev.search.http import HttpError
 from sysrev.search.progress import Progress
+from sysrev.wording import named
 
 STAGES = ("title_abstract", "full_text")
 
@@ -59,7 +60,7 @@ def records_to_fetch(project, *, stage="full_text", record_ids=()) -> list[dict]
         by_id = {r["record_id"]: r for r in load_known_records(project)}
         unknown = [rid for rid in record_ids if rid not in by_id]
         if unknown:
-            raise InputError(f"unknown record ID(s): {', '.join(unknown)} (not in records/records.jsonl)")
+            raise InputError(f"unknown {named('record ID', unknown)} (not in records/records.jsonl)")
         return [by_id[rid] for rid in dict.fromkeys(record_ids)]
     if stage not in STAGES:
         raise InputError(f"stage {stage!r} is not one of {', '.join(STAGES)}")

@@ -34,6 +34,7 @@ from sysrev.hand_tables import CutOffWarning
 from sysrev.screening.labelled_csv import LABEL_NAMES
 from sysrev.screening.log import Decision, now_timestamp, parse_timestamp
 from sysrev.screening.records import RecordMatcher
+from sysrev.wording import named
 
 _RAYYAN_INCLUSION = re.compile(r"RAYYAN-INCLUSION:\s*\{(.*?)\}", re.DOTALL)
 _RAYYAN_PAIR = re.compile(r'"([^"]*)"\s*=>\s*"([^"]*)"')
@@ -275,6 +276,6 @@ def _reason(value, raw_reasons, stage, config):
         if raw.casefold() in by_fold:
             return by_fold[raw.casefold()], None
     if stage == "full_text":
-        given = f"reason(s) {', '.join(repr(r) for r in raw_reasons)} not" if raw_reasons else "no reason"
+        given = f"{named('reason', (repr(r) for r in raw_reasons))} not" if raw_reasons else "no reason"
         return "", (f"full-text exclusion with {given} in [screening] exclusion_reasons of review.toml")
     return "", None

@@ -24,6 +24,7 @@ from sysrev.csv_quotes import OPEN, offset_of_line, quote_state_at_end
 from sysrev.errors import InputError
 from sysrev.formats import refuse_binary
 from sysrev.formats.decode import decode_bytes
+from sysrev.wording import named
 
 TITLE_NAMES = ("title", "primary_title")
 ABSTRACT_NAMES = ("abstract", "notes_abstract", "abstract note")
@@ -162,8 +163,8 @@ def _find_columns(header, label_column, path, warnings):
         passed_over = [header[i] for i, key in enumerate(keys) if key in present[1:]]
         if passed_over:
             hint = " (choose another with --label-column)" if role == "label" else ""
-            warnings.append(f"{path}: {role} read from column {header[hits[0]]!r}; column(s) "
-                            f"{', '.join(repr(name) for name in passed_over)} not used{hint}")
+            warnings.append(f"{path}: {role} read from column {header[hits[0]]!r}; "
+                            f"{named('column', (repr(name) for name in passed_over))} not used{hint}")
     texts_missing = [(role, names) for role, names in missing if role != "label"]
     if len(texts_missing) < len(missing) or len(texts_missing) == 2:
         parts = {role: f"{role} (accepted: {', '.join(names)}"
@@ -172,7 +173,8 @@ def _find_columns(header, label_column, path, warnings):
         if len(texts_missing) == 2:  # either one would do
             parts = {"texts": f"{parts.pop('title')} or {parts.pop('abstract')}: at least one is needed", **parts}
         wanted = "; ".join(parts.values())
-        raise InputError(f"missing column(s) {wanted}; names are matched in any case, surrounding spaces "
+        noun = "column" if len(parts) == 1 else "columns"
+        raise InputError(f"missing {noun} {wanted}; names are matched in any case, surrounding spaces "
                          f"ignored (found: {', '.join(repr(name) for name in header) or 'none'})", path=path,
                          line=1)
     for role, names in texts_missing:

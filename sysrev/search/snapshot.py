@@ -34,6 +34,7 @@ from sysrev.errors import InputError
 from sysrev.fileio import bounded_file_name, remove_stale_tmp_folders
 from sysrev.locking import lock_for_path
 from sysrev.records import Record
+from sysrev.wording import named
 
 MANIFEST = "manifest.json"
 RECORDS = "records.jsonl"
@@ -100,7 +101,7 @@ def write_snapshot_lines(runs_dir, name, source_ids, lines, *, database, query=N
             if source_id in seen:
                 dupes.append(source_id)
             seen.add(source_id)
-        raise ValueError(f"snapshot {name!r}: duplicate source_id(s) {', '.join(sorted(set(dupes))[:5])}")
+        raise ValueError(f"snapshot {name!r}: duplicate {named('source_id', sorted(set(dupes))[:5])}")
     extra = dict(extra or {})
     clash = sorted(set(extra) & set(_COMPUTED_KEYS))
     if clash:

@@ -92,7 +92,7 @@ def test_missing_columns_are_named_with_the_file_and_its_header_line(tmp_path):
     path.write_text("record_a,reviewer\npubmed:1,anna\n", encoding="utf-8")
     with pytest.raises(InputError) as error:
         read_decisions(path)
-    assert str(error.value) == f"{path}, line 1: missing column(s): record_b, decision"
+    assert str(error.value) == f"{path}, line 1: missing columns record_b, decision"
 
 
 def test_a_decisions_file_that_is_not_utf8_is_an_error_naming_the_file_and_byte(tmp_path):

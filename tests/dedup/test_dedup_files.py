@@ -126,3 +126,18 @@ def test_the_cut_off_warning_is_shown_even_after_many_other_warnings(tmp_path):
     assert f"more warnings about {export}" in result.stderr
     assert f"warning: {export}, line 27: " in result.stderr  # 12 stray lines + the record's line 15
     assert "1 incomplete record was dropped and 2 kept (--allow-truncated)" in result.stderr
+
+
+def test_ids_shared_across_input_files_are_warned_about_in_english(tmp_path):
+    """Two exports numbering their records from 1 give rows of the clusters file that cannot be told apart."""
+    first, second, out = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "clusters.csv"
+    first.write_text("ID,title,year\n1,Ultrasound-guided injection for back pain,2019\n"
+                     "2,Fluoroscopy for facet joints,2020\n", encoding="utf-8")
+    second.write_text("ID,title,year\n1,Ketamine for depression,2018\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["dedup", str(first), str(second), "--clusters", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (f"warning: 1 record ID occurs more than once across the inputs (e.g. '1'); their rows in {out} "
+            "cannot be told apart") in result.output
+    second.write_text("ID,title,year\n1,Ketamine for depression,2018\n2,Yoga for back pain,2017\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["dedup", str(first), str(second), "--clusters", str(out)])
+    assert "warning: 2 record IDs occur more than once across the inputs (e.g. '1')" in result.output

@@ -24,7 +24,7 @@ def _refusal(tmp_path, text):
     (HEADER + ",weight", f"line 1, column 'weight': unknown column 'weight' in the header; expected {HEADER}"),
     (HEADER + ",sd", "line 1, column 'sd': column 'sd' appears twice in the header"),
     (HEADER.replace(",sd,", ",").replace(",raw", ""),
-     f"line 1: missing column(s) sd, raw in the header; expected {HEADER}"),
+     f"line 1: missing columns sd, raw in the header; expected {HEADER}"),
 ])
 def test_every_refusal_of_the_header(tmp_path, header, message):
     assert _refusal(tmp_path, header + "\n" if header else "") == f"data.csv, {message}"

@@ -154,4 +154,4 @@ def test_cli_fetch_json_and_unknown_record(project, services, config, monkeypatc
     with open(project.root / "fulltext" / "manifest.csv", newline="", encoding="utf-8") as fh:
         assert [row["record_id"] for row in csv.DictReader(fh)] == ["r1", "r5"]
     bad = runner.invoke(cli, ["fulltext", "fetch", "--project", str(project.root), "--record", "nope"])
-    assert bad.exit_code == 2 and "unknown record ID(s): nope" in bad.output
+    assert bad.exit_code == 2 and "unknown record ID nope" in bad.output

@@ -251,21 +251,21 @@ ACCEPTED_LABELS = ("label_included, included, asreview_label, label, final_inclu
     ("Title,title,label_included\na,b,1\n", None,
      "line 1: columns 'Title', 'title' (columns 1, 2) both name the title; rename or remove one"),
     ("title,abstract,label1,Included?\na,b,1,1\n", None,
-     f"line 1: missing column(s) label (accepted: {ACCEPTED_LABELS}, or another name given with --label-column; "
+     f"line 1: missing column label (accepted: {ACCEPTED_LABELS}, or another name given with --label-column; "
      "perhaps --label-column 'label1' (or 'Included?')); names are matched in any case, surrounding spaces "
      "ignored (found: 'title', 'abstract', 'label1', 'Included?')"),
     ("titel,abstracts,decision\na,b,1\n", None,
-     "line 1: missing column(s) title (accepted: title, primary_title; rename column 'titel' to 'title' if it "
+     "line 1: missing columns title (accepted: title, primary_title; rename column 'titel' to 'title' if it "
      "holds the titles) or abstract (accepted: abstract, notes_abstract, abstract note; rename column "
      "'abstracts' to 'abstract' if it holds the abstracts): at least one is needed; label (accepted: "
      f"{ACCEPTED_LABELS}, or another name given with --label-column); names are matched in any case, "
      "surrounding spaces ignored (found: 'titel', 'abstracts', 'decision')"),
     ("", None,
-     "line 1: missing column(s) title (accepted: title, primary_title) or abstract (accepted: abstract, "
+     "line 1: missing columns title (accepted: title, primary_title) or abstract (accepted: abstract, "
      f"notes_abstract, abstract note): at least one is needed; label (accepted: {ACCEPTED_LABELS}, or another "
      "name given with --label-column); names are matched in any case, surrounding spaces ignored (found: none)"),
     ("title,abstract,mylabel\na,b,1\n", "Other",
-     "line 1: missing column(s) label (accepted: other; perhaps --label-column 'mylabel'); names are matched in "
+     "line 1: missing column label (accepted: other; perhaps --label-column 'mylabel'); names are matched in "
      "any case, surrounding spaces ignored (found: 'title', 'abstract', 'mylabel')"),
     ("title,abstract,label_included\n", None, "no data rows"),
     ("title,abstract,label_included\na,b,1\n\nc,d,2\n", None,
@@ -309,9 +309,9 @@ def test_the_warnings_in_full(tmp_path):
     passed = _write(tmp_path, "title,primary_title,abstract,notes_abstract,label_included,included,label\n"
                               "a,b,c,d,1,0,1\n", name="passed.csv")
     assert read_labelled_csv(passed).warnings == [
-        f"{passed}: title read from column 'title'; column(s) 'primary_title' not used",
-        f"{passed}: abstract read from column 'abstract'; column(s) 'notes_abstract' not used",
-        f"{passed}: label read from column 'label_included'; column(s) 'included', 'label' not used (choose another "
+        f"{passed}: title read from column 'title'; column 'primary_title' not used",
+        f"{passed}: abstract read from column 'abstract'; column 'notes_abstract' not used",
+        f"{passed}: label read from column 'label_included'; columns 'included', 'label' not used (choose another "
         "with --label-column)"]
     titles = _write(tmp_path, "title,abstracts,label\na,x,1\nb,y,0\n", name="titles.csv")
     assert read_labelled_csv(titles).warnings == [

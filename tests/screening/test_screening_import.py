@@ -93,7 +93,7 @@ def test_covidence_excluded_list_at_full_text_needs_known_reasons(make_project, 
                      "--reviewer", "alice", "--stage", "full_text")
     assert result.exit_code == 1
     assert "covidence export" in result.output and "added 1 decision" in result.output
-    assert "line 3: full-text exclusion with reason(s) 'outside scope' not in [screening] exclusion_reasons" \
+    assert "line 3: full-text exclusion with reason 'outside scope' not in [screening] exclusion_reasons" \
         in result.stderr
     rows = _rows(project, "alice", "full_text")
     assert [(r["record_id"], r["decision"], r["reason"]) for r in rows] == [("r08", "exclude", "wrong comparator")]

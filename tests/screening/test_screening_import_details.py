@@ -106,7 +106,7 @@ def test_a_covidence_list_without_a_telling_name_needs_the_decision(project, tmp
     ("Exclusion reason: foreign language; Exclusion reason: wrong comparator", "full_text",
      ("wrong comparator", None)),
     ("Exclusion reason: foreign language; Exclusion reason: conference abstract", "full_text",
-     (None, "full-text exclusion with reason(s) 'foreign language', 'conference abstract' not in [screening] "
+     (None, "full-text exclusion with reasons 'foreign language', 'conference abstract' not in [screening] "
             "exclusion_reasons of review.toml")),
     ("", "full_text", (None, "full-text exclusion with no reason in [screening] exclusion_reasons of review.toml")),
     ("Exclusion reason: foreign language", "title_abstract", ("", None)),  # no reason is needed there

@@ -57,7 +57,7 @@ def test_without_a_given_time_the_folder_is_stamped_now_in_utc(tmp_path, clock_e
 def test_refusals_of_what_a_snapshot_cannot_hold(tmp_path):
     with pytest.raises(ValueError) as info:
         write_snapshot(tmp_path, "pubmed", _records(["1", "2", "1", "3", "2", "1"]), database="pubmed", now=NOW)
-    assert str(info.value) == "snapshot 'pubmed': duplicate source_id(s) 1, 2"
+    assert str(info.value) == "snapshot 'pubmed': duplicate source_ids 1, 2"
     with pytest.raises(ValueError) as info:
         write_snapshot(tmp_path, "pubmed", _records(["1"]), database="pubmed", extra={"tool": "x", "name": "y"})
     assert str(info.value) == "extra may not set computed manifest keys: name, tool"
