@@ -77,6 +77,15 @@ MODULES = {
                       [f"tests/screening/test_{name}.py" for name in ("screening_logs", "log_cut_off", "log_details",
                                                                        "screening_import", "screening_import_details",
                                                                        "screening_state", "state_details")]),
+    # The import readers: every export a team brings (RIS, MEDLINE, BibTeX, EndNote, CSV layouts, …) read into
+    # records, cut-off files refused. Left out: the data tables latex_symbols and rispy_tags (a symbol table's
+    # entries are checked by examples, not one test per entry) and the two readers with modules of their own.
+    "formats": ([f"sysrev/formats/{name}.py" for name in (
+        "__init__", "bibtex", "csl_json", "csv_export", "decode", "detect", "endnote_tagged", "endnote_xml",
+        "fields", "ictrp_xml", "nbib", "ovid", "proquest_text", "result", "ris", "safexml", "truncation",
+        "workbook", "wos")], ["tests/formats/"]),
+    # What sysrev writes for other tools: reference lists, screening decisions, analysis data for R and RevMan.
+    "export": (["sysrev/export/*"], ["tests/export/"]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
                                                              "labelled_csv", "prioritisation", "ordering")],
                 ["tests/screening/"]),
