@@ -181,12 +181,16 @@ def file_pattern(module: str, stem: str) -> str:
     named = [f for f in files if Path(f).stem == stem]
     if not named:
         raise SystemExit(f"--files {stem}: not one of the files of {module} ({', '.join(files)})")
-    return f"{named[0].removesuffix('.py').replace('/', '.')}.*"
+    dotted = named[0].removesuffix(".py").replace("/", ".")
+    if stem == "__init__":  # a package's own mutants are named after the package: sysrev.formats.x_read…
+        return f"{dotted.removesuffix('.__init__')}.x*"
+    return f"{dotted}.*"
 
 
 def file_of(name: str) -> str:
     """The file a mutant belongs to: ``sysrev.meta.pooling.x_pool__mutmut_3`` -> ``sysrev/meta/pooling.py``."""
-    return name.split(".x")[0].replace(".", "/") + ".py"
+    path = name.split(".x")[0].replace(".", "/")
+    return f"{path}/__init__.py" if (ROOT / path).is_dir() else f"{path}.py"
 
 
 def run_files(where: Path, module: str, stems: list, children: int, survivors: list) -> None:
