@@ -46,7 +46,6 @@ from sysrev.project import load_toml
 from sysrev.toml_lines import Locator
 
 CONTINUOUS = ("MD", "SMD")
-DICHOTOMOUS = ("RR", "OR", "RD", "PETO")
 DEFAULT_METHOD = {"MD": "IV", "SMD": "IV", "RR": "MH", "OR": "MH", "RD": "MH", "PETO": "PETO"}
 #: ``[analyses.NAME.grade]`` numbers GRADE's proposal rules need (docs/grade.md, sysrev/grade/): key -> the
 #: bounds a value must lie strictly between (None: no upper bound).

@@ -386,12 +386,5 @@ def _highlighter(terms):
     return highlight
 
 
-def highlighted_words(line, terms) -> list:
-    """The words of ``line`` the screen highlights for ``terms`` (used by tests and docs)."""
-    found = []
-    _highlighter(terms)(line, lambda text, **_: found.append(text) or text)
-    return found
-
-
 def _minutes(seconds: float) -> str:
     return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"

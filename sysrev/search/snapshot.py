@@ -208,12 +208,6 @@ def list_snapshots(runs_dir, name=None) -> list[Path]:
     return sorted(found, key=lambda p: p.name)
 
 
-def latest_snapshot(runs_dir, name) -> Path | None:
-    """The newest snapshot of search ``name`` under ``runs_dir``, or None."""
-    runs = list_snapshots(runs_dir, name)
-    return runs[-1] if runs else None
-
-
 def check_name(name: str) -> None:
     """Raise ValueError unless ``name`` can be the ``<name>`` part of a snapshot folder."""
     if not name or name.startswith(".") or "/" in name or "\\" in name or name != name.strip():

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sysrev.cli.main import cli
 from sysrev.records import Record
 from sysrev.search.partial import PartialRun
-from sysrev.search.snapshot import latest_snapshot, list_snapshots, read_snapshot, write_snapshot
+from sysrev.search.snapshot import list_snapshots, read_snapshot, write_snapshot
 
 RIS = "TY  - JOUR\nID  - a1\nTI  - Ultrasound-guided facet injection: a trial\nPY  - 2020\nER  - \n"
 LONG_NAMES = ["s" * 300, "研究" * 60]  # 300 bytes of ASCII; 360 bytes of UTF-8 CJK
@@ -37,7 +37,7 @@ def test_a_long_search_name_is_written_resumed_and_found_again(tmp_path, name):
     again = PartialRun(tmp_path, name)
     assert again.start({"query": "q"}, resume=True) and again.count == 1
     run = write_snapshot(tmp_path, name, [Record(source_id="1", title="t")], database="pubmed")
-    assert latest_snapshot(tmp_path, name) == run
+    assert list_snapshots(tmp_path, name) == [run]
     assert json.loads((run / "manifest.json").read_text(encoding="utf-8"))["name"] == name
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from sysrev.errors import SysrevError
 from sysrev.screening.log import log_path
-from sysrev.screening.session import ReconcileSession, ScreenSession, highlighted_words
+from sysrev.screening.session import ReconcileSession, ScreenSession, _highlighter
 from sysrev.screening.state import load_screening
 
 H = "record_id,decision,reason,reviewer,timestamp\n"
@@ -98,6 +98,13 @@ def test_screen_is_blind_to_other_reviewers(make_project):
     _, printed = run(project, "alice", ["q"])
     assert "bob" not in printed[0] and "exclude" not in printed[0].split("[i] include")[0]
     assert "record 1 of 8 · 8 left" in printed[0]
+
+
+def highlighted_words(line, terms) -> list:
+    """The words of ``line`` the screen highlights for ``terms``."""
+    found = []
+    _highlighter(terms)(line, lambda text, **_: found.append(text) or text)
+    return found
 
 
 def test_highlight_terms_are_styled(make_project):

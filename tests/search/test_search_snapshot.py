@@ -83,7 +83,6 @@ def test_list_snapshots_ignores_hidden_and_filters_by_name(tmp_path):
     (tmp_path / "not-a-run").mkdir()
     assert [x.name for x in list_snapshots(tmp_path)] == ["20261123T193005Z-scopus", "20261123T193105Z-pubmed"]
     assert list_snapshots(tmp_path, "pubmed") == [p]
-    assert snapshot.latest_snapshot(tmp_path, "pubmed") == p
     assert list_snapshots(tmp_path / "missing") == []
 
 

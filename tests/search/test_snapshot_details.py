@@ -14,7 +14,6 @@ from sysrev.records import Record
 from sysrev.search.imports import earlier_imports, prepare_import, write_import
 from sysrev.search.snapshot import (
     check_name,
-    latest_snapshot,
     list_snapshots,
     read_snapshot,
     source_ids_sha256,
@@ -87,8 +86,7 @@ def test_listing_keeps_hyphenated_names_apart_and_runs_in_order(tmp_path):
     assert [p.name for p in list_snapshots(tmp_path)] == [
         "20261123T190005Z-cochrane-central", "20261123T190105Z-pubmed-update", "20261123T190205Z-pubmed",
         "20261123T190305Z-pubmed"]
-    assert latest_snapshot(tmp_path, "pubmed").name == "20261123T190305Z-pubmed"
-    assert latest_snapshot(tmp_path, "scopus") is None and list_snapshots(tmp_path / "none") == []
+    assert list_snapshots(tmp_path, "scopus") == [] and list_snapshots(tmp_path / "none") == []
 
 
 def test_a_blank_line_in_records_does_not_hide_the_records_after_it(tmp_path):
