@@ -5,7 +5,9 @@ Each line starts with ``%`` and a one-character tag, then a space and the value;
 ``%`` continues the previous field; records are separated by blank lines. Mapping (EndNote's tag list):
 ``%0`` type · ``%T`` title · ``%A`` authors · ``%E`` editors · ``%J`` journal (else ``%B``) · ``%D`` year ·
 ``%V`` volume · ``%N`` issue · ``%P`` pages · ``%R`` DOI · ``%U`` URL · ``%X`` abstract · ``%K`` keywords (one
-per line) · ``%@`` ISSN/ISBN · ``%M`` accession number (source_id) · ``%G`` language · ``%2`` PMCID.
+per line) · ``%@`` ISSN · ``%M`` accession number (source_id) · ``%G`` language · ``%2`` PMCID. A book's ``%B``
+(its series) and ``%@`` (its ISBN) stay among the other fields. The PMID is read where it is written as one
+(``PMID: …`` in ``%Z`` or ``%M``, a PubMed link in ``%U``) and from a bare ``%M`` of a record from PubMed.
 
 A second ``%0`` line after other fields also starts a new record, blank line or not: ``.enw`` files
 downloaded one by one and joined (``cat *.enw``) often lack the blank line, and their records must not run
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from sysrev.errors import InputError
 from sysrev.formats.decode import split_lines
-from sysrev.formats.fields import as_list, build_record, doi_from, first, pmid_in_text
+from sysrev.formats.fields import PUBMED_HINTS, as_list, build_record, doi_from, first, pmid_in_text, pmid_in_url
 from sysrev.formats.result import ParsedFile, Truncation
 from sysrev.formats.truncation import MID_LINE, ends_mid_line
 
@@ -76,10 +78,12 @@ def parse_endnote_tagged(text: str, *, path="file", source="") -> ParsedFile:
 
 def _to_record(tags, *, source, fallback_id):
     text = lambda tag: " ".join(as_list(tags.get(tag)))  # noqa: E731 - continuation lines joined
-    extra_fields = {f"%{t}": (v[0] if len(v) == 1 else v) for t, v in ((t, as_list(v)) for t, v in tags.items())
-                    if t not in _MAPPED and v}
     type_name = first(tags.get("0"))
     book_like = type_name.lower() in ("book", "edited book")
+    # a book's %B is its series and its %@ an ISBN: no journal or ISSN, so they are kept with the other fields
+    mapped = _MAPPED - {"B", "@"} if book_like else _MAPPED
+    extra_fields = {f"%{t}": (v[0] if len(v) == 1 else v) for t, v in ((t, as_list(v)) for t, v in tags.items())
+                    if t not in mapped and v}
     return build_record(
         source_id=first(tags.get("M")) or fallback_id,
         source=source,
@@ -92,7 +96,7 @@ def _to_record(tags, *, source, fallback_id):
         issue=first(tags.get("N")),
         pages=first(tags.get("P")),
         doi=doi_from(tags.get("R")),
-        pmid=pmid_in_text(*as_list(tags.get("Z")), *as_list(tags.get("M"))),
+        pmid=_pmid(tags),
         pmcid=first(tags.get("2")),
         issn="" if book_like else first(tags.get("@")),
         language=first(tags.get("G")),
@@ -101,3 +105,14 @@ def _to_record(tags, *, source, fallback_id):
         url=first(tags.get("U")),
         extra={"type": type_name, "editors": as_list(tags.get("E")), "fields": extra_fields},
     )
+
+
+def _pmid(tags) -> str:
+    """The PMID: written as ``PMID: …`` in a note (``%Z``) or the accession number (``%M``); the bare accession
+    number of a record from PubMed (``%~`` database or ``%W`` provider naming PubMed, NLM or MEDLINE, as
+    EndNote writes them); or a PubMed link (``%U``). A bare ``%M`` from another database is its own number."""
+    accession = first(tags.get("M"))
+    from_pubmed = any(PUBMED_HINTS.search(value) for tag in "~W" for value in as_list(tags.get(tag)))
+    if from_pubmed and re.fullmatch(r"\d{1,9}", accession):
+        return accession
+    return pmid_in_text(*as_list(tags.get("Z")), accession) or pmid_in_url(*as_list(tags.get("U")))

@@ -117,6 +117,8 @@ def pmid_in_text(*values) -> str:
     return ""
 
 
+# A record's database or provider naming PubMed: its bare accession number is then the PMID.
+PUBMED_HINTS = re.compile(r"\b(NLM|PubMed|MEDLINE)\b", re.IGNORECASE)
 _PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/|[?&]list_uids=|"
                          r"europepmc\.org/(?:article|abstract)/MED/)(\d{1,9})(?!\d)"
                          # a PubMed search for one PMID (EndNote's links): a term of six or more digits alone

@@ -33,6 +33,7 @@ import rispy
 from sysrev.errors import InputError
 from sysrev.formats.decode import split_lines
 from sysrev.formats.fields import (
+    PUBMED_HINTS,
     as_list,
     build_record,
     doi_from,
@@ -95,7 +96,6 @@ _RECORD_BODY_TAGS = {"TI", "T1", "AU", "A1"}
 # Databases that write the PubMed ID as a bare number in a custom tag (EndNote's C2 is the PMCID instead):
 # Scopus in C2, Embase (embase.com) in C5 for records also in MEDLINE.
 _BARE_PMID_TAG = {"scopus": "C2", "embase": "C5"}
-_PUBMED_HINTS = re.compile(r"\b(NLM|PubMed|MEDLINE)\b", re.IGNORECASE)
 
 
 class _TagCollector(rispy.RisParser):
@@ -256,7 +256,7 @@ def _dialect(tags: dict) -> str:
     # Ovid appends the coverage to the name: "ERIC <1992 to June 2024>", "Embase <1974 to 2023 April 28>".
     database = re.sub(r"<[^>]*>", "", _one(tags, "DB")).strip().lower()
     if database:
-        return "pubmed" if _PUBMED_HINTS.search(database) else re.sub(r"\W+", "-", database).strip("-")
+        return "pubmed" if PUBMED_HINTS.search(database) else re.sub(r"\W+", "-", database).strip("-")
     if scopus_eid(tags.get("UR")):
         return "scopus"
     if (_one(tags, "AN").startswith("CN-") or _one(tags, "ID").startswith("CN-")
@@ -267,7 +267,7 @@ def _dialect(tags: dict) -> str:
         return "rayyan"
     if accession.startswith("WOS:"):
         return "web-of-science"
-    if _PUBMED_HINTS.search(_one(tags, "DP")):
+    if PUBMED_HINTS.search(_one(tags, "DP")):
         return "pubmed"
     return ""
 
