@@ -104,3 +104,127 @@ def test_endnote_tagged_every_tag(tmp_path):
         source_id="EMB-123", title="A record with a PubMed link", pmid="33456789",
         url="https://pubmed.ncbi.nlm.nih.gov/33456789/", publication_types=["Journal Article"],
         extra={"type": "Journal Article"})
+
+
+WOS = """\
+FN Clarivate Analytics Web of Science
+VR 1.0
+PT J
+AU Park, KD
+   Kim, TK
+AF Park, Ki Deok
+   Kim, Tae Kyun (tkkim@example.edu)
+CA Spine Trial Group
+TI Ultrasound-guided versus fluoroscopy-guided caudal
+   epidural injection
+SO PAIN PHYSICIAN
+LA English
+DT Article; Clinical Trial
+DE low back pain; epidural injection
+ID RANDOMIZED-TRIAL; STEROIDS
+AB Background: a randomised trial.
+   Methods: sixty patients.
+C1 [Park, Ki Deok] Univ X, Seoul, South Korea.
+SN 1533-3159
+EI 2150-1149
+J9 PAIN PHYSICIAN
+JI Pain Physician
+PD MAY-JUN
+PY 2013
+VL 16
+IS 3
+BP 213
+EP 221
+DI 10.36076/ppj.2013/16/213
+PM 23703408
+UT WOS:000319100000005
+ER
+
+PT J
+AU Lee, S
+TI An early-access article
+SO SPINE
+J9 SPINE
+EI 1528-1159
+EA MAR 2024
+AR e123
+AN BCI:BCI202400001
+ER
+
+PT B
+AU Roe, R
+TI A book with a page span
+PS 45-67
+PY 2019
+ER
+
+EF
+"""
+
+
+def test_web_of_science_every_tag(tmp_path):
+    parsed, records = _read(tmp_path, "savedrecs.txt", WOS)
+    assert (parsed.format, parsed.dialect, parsed.warnings) == ("wos", "web-of-science", [])
+    wos = {"source": "web-of-science"}
+    # full names (AF, an e-mail after a name dropped) before the short ones (AU), the group author last
+    assert records[0] == _empty(
+        **wos, source_id="WOS:000319100000005",
+        title="Ultrasound-guided versus fluoroscopy-guided caudal epidural injection",
+        abstract="Background: a randomised trial. Methods: sixty patients.",
+        authors=["Park, Ki Deok", "Kim, Tae Kyun", "Spine Trial Group"], year=2013, journal="PAIN PHYSICIAN",
+        journal_abbrev="Pain Physician", volume="16", issue="3", pages="213-221", doi="10.36076/ppj.2013/16/213",
+        pmid="23703408", issn="1533-3159", language="English", publication_types=["Article", "Clinical Trial"],
+        keywords=["low back pain", "epidural injection", "RANDOMIZED-TRIAL", "STEROIDS"],
+        extra={"type": "J", "fields": {"C1": "[Park, Ki Deok] Univ X, Seoul, South Korea.", "PD": "MAY-JUN"}})
+    # early access: no PY yet (the year of EA), no UT (AN), no page range (the article number), e-ISSN only
+    assert records[1] == _empty(
+        **wos, source_id="BCI:BCI202400001", title="An early-access article", authors=["Lee, S"], year=2024,
+        journal="SPINE", journal_abbrev="SPINE", pages="e123", issn="1528-1159", extra={"type": "J"})
+    assert records[2] == _empty(
+        **wos, source_id="savedrecs.txt:45", title="A book with a page span", authors=["Roe, R"], year=2019,
+        pages="45-67", extra={"type": "B"})
+
+
+def test_web_of_science_keeps_the_source_it_is_given(tmp_path):
+    path = tmp_path / "savedrecs.txt"
+    path.write_text(WOS, encoding="utf-8")
+    assert {r.source for r in load_references(path, source="wos-core").records} == {"wos-core"}
+
+
+CSL = """\
+[
+{"id": "park2013", "type": "article-journal",
+ "title": "Ultrasound-guided versus fluoroscopy-guided caudal epidural injection",
+ "abstract": "Background: a randomised trial.",
+ "author": [{"family": "Park", "given": "Ki Deok"}, {"family": "Berg", "non-dropping-particle": "van den",
+             "given": "Anna"}, {"literal": "Spine Trial Group"}, {"given": "Madonna"}, {}],
+ "issued": {"date-parts": [[2013, 5]]}, "container-title": "Pain Physician", "journalAbbreviation": "Pain Phys",
+ "volume": 16, "issue": "3", "page": "213-221", "DOI": "10.36076/ppj.2013/16/213", "PMID": "23703408",
+ "PMCID": "PMC1234567", "ISSN": ["1533-3159", "2150-1149"], "language": "en",
+ "keyword": "low back pain, epidural injection", "URL": "https://example.org/park2013", "publisher": "ASIPP",
+ "note": "", "event": {}},
+{"type": "chapter", "title": "A chapter", "issued": {"raw": "2019-03"}, "container-title-short": "Short",
+ "journalAbbreviation": "Abbrev", "keyword": ["one", "two"]}
+]
+"""
+
+
+def test_csl_json_every_variable(tmp_path):
+    parsed, records = _read(tmp_path, "zotero.json", CSL)
+    assert parsed.format == "csl_json" and parsed.warnings == []
+    # authors: family with its particle, a literal name, a given name alone; an empty name object left out
+    assert records[0] == _empty(
+        source_id="park2013", title="Ultrasound-guided versus fluoroscopy-guided caudal epidural injection",
+        abstract="Background: a randomised trial.",
+        authors=["Park, Ki Deok", "van den Berg, Anna", "Spine Trial Group", "Madonna"], year=2013,
+        journal="Pain Physician", journal_abbrev="Pain Phys", volume="16", issue="3", pages="213-221",
+        doi="10.36076/ppj.2013/16/213", pmid="23703408", pmcid="PMC1234567", issn="1533-3159", language="en",
+        publication_types=["article-journal"], keywords=["low back pain", "epidural injection"],
+        url="https://example.org/park2013",
+        extra={"type": "article-journal", "fields": {"publisher": "ASIPP"}})  # empty variables not kept
+    # no id: the item's place; a raw date; the short container title before Zotero's abbreviation
+    assert records[1] == _empty(
+        source_id="zotero.json:2", title="A chapter", year=2019, journal_abbrev="Short", keywords=["one", "two"],
+        publication_types=["chapter"], extra={"type": "chapter"})
+    path = tmp_path / "zotero.json"
+    assert {r.source for r in load_references(path, source="zotero").records} == {"zotero"}
