@@ -4,14 +4,16 @@ The document is ``<xml><records><record>…`` with one element per field; text m
 or be split over ``<style face=…>`` runs, which are joined. Parsed with :mod:`sysrev.formats.safexml`, so a
 file that declares entities or points to an external DTD is refused, never expanded or fetched.
 
-Mapping: ``titles/title`` → title; ``periodical/full-title`` or ``titles/secondary-title`` → journal;
-``periodical/abbr-1``/``alt-periodical``/``titles/alt-title`` → abbreviation; ``contributors/authors/author``
-→ authors; ``dates/year`` → year; ``pages``, ``volume``, ``number`` (issue; Mendeley's export names it
+Mapping: ``titles/title`` → title; ``periodical/full-title`` or ``titles/secondary-title`` → journal (a book's
+secondary title is its series: kept among the other fields); ``periodical/abbr-1``/``alt-periodical``/
+``titles/alt-title`` → abbreviation; ``contributors/authors/author`` → authors; ``dates/year`` → year;
+``pages``, ``volume``, ``number`` (issue; Mendeley's export names it
 ``issue``); ``electronic-resource-num`` (each of them, when there are several) → DOI; ``accession-num`` →
-source_id (and PMID when the remote database is PubMed/MEDLINE), else ``rec-number``, else the record's line
-(``file:2.17`` for the 17th record on line 2: Zotero writes the whole file on one line); ``isbn`` → ISSN when it
-is one; ``keywords/keyword`` (split at line breaks inside one keyword); ``urls/related-urls/url`` → url;
-``custom2`` or notes holding ``PMC…`` → PMCID. Other fields are kept in ``extra["fields"]``.
+source_id (and PMID when the remote database or its provider is PubMed, MEDLINE or NLM), else
+``rec-number``, else the record's line (``file:2.17`` for the 17th record on line 2: Zotero writes the whole
+file on one line); ``isbn`` → ISSN when it is one (an ISBN stays among the other fields);
+``keywords/keyword`` (split at line breaks inside one keyword); ``urls/related-urls/url`` → url; ``custom2``
+or notes holding ``PMC…`` → PMCID. Other fields are kept in ``extra["fields"]``.
 """
 
 import re
@@ -21,6 +23,7 @@ from pathlib import Path
 from sysrev.errors import InputError
 from sysrev.formats.decode import decode_bytes
 from sysrev.formats.fields import (
+    PUBMED_HINTS,
     as_list,
     build_record,
     doi_from,
@@ -38,7 +41,6 @@ _DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+
 _MAPPED = {"titles", "periodical", "alt-periodical", "contributors", "dates", "pages", "volume", "number", "issue",
            "electronic-resource-num", "accession-num", "rec-number", "isbn", "keywords", "urls", "abstract",
            "language", "ref-type", "remote-database-name", "notes", "custom2"}
-_PUBMED = re.compile(r"\b(NLM|PubMed|MEDLINE)\b", re.IGNORECASE)
 
 
 def _text(element) -> str:
@@ -83,7 +85,9 @@ def parse_endnote_xml(data: bytes, *, path="file", source="") -> ParsedFile:
     on_line = Counter()
     for element in elements:
         database = _text(element.find("remote-database-name"))
-        dialect = "pubmed" if _PUBMED.search(database) else re.sub(r"\W+", "-", database.lower()).strip("-")
+        provider = _text(element.find("remote-database-provider"))
+        dialect = ("pubmed" if PUBMED_HINTS.search(f"{database} {provider}")
+                   else re.sub(r"\W+", "-", database.lower()).strip("-"))
         dialects.add(dialect)
         line = lines.get(element, 0)
         on_line[line] += 1  # Zotero writes the whole file on one line: then the record's place on it counts too
@@ -104,11 +108,17 @@ def _to_record(rec, *, dialect, source, fallback_id):
     pmid = accession if dialect == "pubmed" and re.fullmatch(r"\d{1,9}", accession) else ""
     pmid = pmid or pmid_in_text(*notes) or pmid_in_url(urls)
     isbn = _text(rec.find("isbn"))
+    is_isbn = re.search(r"97[89]-?\d|\d{9}[\dX]", isbn)
     extra_fields = {}
     for child in rec:
-        if child.tag not in _MAPPED and _text(child):
-            extra_fields[child.tag] = _text(child)
+        if (child.tag not in _MAPPED or child.tag == "isbn" and is_isbn) and _text(child):
+            extra_fields[child.tag] = _text(child)  # an ISBN is no ISSN: kept here, not lost
     editors = _texts(rec, "contributors/secondary-authors/author")
+    series = ""
+    if type_name.lower() in ("book", "edited book"):  # a book's secondary title is its series, not a journal
+        series = _text(rec.find("titles/secondary-title"))
+        if series:
+            extra_fields["secondary-title"] = series
     return build_record(
         source_id=accession or _text(rec.find("rec-number")) or fallback_id,
         source=source,
@@ -116,7 +126,8 @@ def _to_record(rec, *, dialect, source, fallback_id):
         abstract=_text(rec.find("abstract")),
         authors=_texts(rec, "contributors/authors/author"),
         year=_text(rec.find("dates/year")) or _text(rec.find("dates/pub-dates/date")),
-        journal=first(_text(rec.find("periodical/full-title")), _text(rec.find("titles/secondary-title")),
+        journal=first(_text(rec.find("periodical/full-title")),
+                      "" if series else _text(rec.find("titles/secondary-title")),
                       _text(rec.find("alt-periodical/full-title"))),
         journal_abbrev=first(_text(rec.find("periodical/abbr-1")), _text(rec.find("alt-periodical/abbr-1")),
                              _text(rec.find("titles/alt-title"))),
@@ -127,7 +138,7 @@ def _to_record(rec, *, dialect, source, fallback_id):
         doi=doi_from(_texts(rec, "electronic-resource-num")) or doi_from(urls, urls_only=True),
         pmid=pmid,
         pmcid=pmcid_in_text(*notes),
-        issn="" if re.search(r"97[89]-?\d|\d{9}[\dX]", isbn) else isbn,
+        issn="" if is_isbn else isbn,
         language=_text(rec.find("language")),
         publication_types=[type_name],
         keywords=_keywords(rec),

@@ -228,3 +228,61 @@ def test_csl_json_every_variable(tmp_path):
         publication_types=["chapter"], extra={"type": "chapter"})
     path = tmp_path / "zotero.json"
     assert {r.source for r in load_references(path, source="zotero").records} == {"zotero"}
+
+
+ENDNOTE_XML = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<xml><records>
+<record><database name="My.enl">My.enl</database><rec-number>12</rec-number>
+<ref-type name="Journal Article">17</ref-type>
+<contributors><authors><author><style face="normal">Park, Ki Deok</style></author><author>Kim, Tae Kyun</author>
+</authors><secondary-authors><author>Editor, Ed</author></secondary-authors></contributors>
+<titles><title><style face="normal">US versus </style><style face="italic">fluoroscopy</style><style>-guided</style>
+</title>
+<secondary-title>Pain Physician (secondary)</secondary-title><alt-title>Pain Phys (alt)</alt-title></titles>
+<periodical><full-title>Pain Physician</full-title><abbr-1>Pain Physician</abbr-1></periodical>
+<pages>213-21</pages><volume>16</volume><number>3</number>
+<keywords><keyword>low back pain&#xD;epidural injection</keyword><keyword>ultrasound</keyword></keywords>
+<dates><year>2013</year></dates><isbn>1533-3159 (Print)</isbn>
+<accession-num>23703408</accession-num><electronic-resource-num>S1234-5678(13)00001-2</electronic-resource-num>
+<electronic-resource-num>10.36076/ppj.2013/16/213</electronic-resource-num>
+<abstract>Background: a randomised trial.</abstract><notes>PMCID: PMC1234567</notes>
+<urls><related-urls><url>https://example.org/park2013</url></related-urls>
+<web-urls><url>https://example.org/web</url></web-urls></urls>
+<remote-database-provider>NLM</remote-database-provider><language>eng</language><label>trial</label></record>
+<record><rec-number>13</rec-number><ref-type name="Book">6</ref-type>
+<titles><title>Interventional pain</title><secondary-title>Series</secondary-title></titles>
+<alt-periodical><full-title>Alt Journal</full-title><abbr-1>Alt J</abbr-1></alt-periodical>
+<dates><pub-dates><date>2020</date></pub-dates></dates><isbn>978-3-16-148410-0</isbn><issue>7</issue>
+<urls><web-urls><url>https://doi.org/10.1000/book.1</url></web-urls></urls></record>
+<record><ref-type name="Journal Article">17</ref-type><titles><title>From Embase</title>
+<secondary-title>Spine</secondary-title><alt-title>Spine (Phila)</alt-title></titles>
+<accession-num>620000001</accession-num><remote-database-name>Embase</remote-database-name>
+<urls><related-urls><url>https://pubmed.ncbi.nlm.nih.gov/34567890/</url></related-urls></urls></record>
+</records></xml>
+"""
+
+
+def test_endnote_xml_every_element(tmp_path):
+    parsed, records = _read(tmp_path, "library.xml", ENDNOTE_XML)
+    assert (parsed.format, parsed.dialect, parsed.warnings) == ("endnote_xml", "", [])  # three databases
+    # styled runs joined; the DOI among two electronic resource numbers; a PubMed record by its provider (NLM)
+    assert records[0] == _empty(
+        source="pubmed", source_id="23703408", title="US versus fluoroscopy-guided",
+        abstract="Background: a randomised trial.", authors=["Park, Ki Deok", "Kim, Tae Kyun"], year=2013,
+        journal="Pain Physician", journal_abbrev="Pain Physician", volume="16", issue="3", pages="213-221",
+        doi="10.36076/ppj.2013/16/213", pmid="23703408", pmcid="PMC1234567", issn="1533-3159", language="eng",
+        publication_types=["Journal Article"], keywords=["low back pain", "epidural injection", "ultrasound"],
+        url="https://example.org/park2013",
+        extra={"type": "Journal Article", "editors": ["Editor, Ed"], "notes": "PMCID: PMC1234567",
+               "fields": {"database": "My.enl", "remote-database-provider": "NLM", "label": "trial"}})
+    # a book: its secondary title is the series and its ISBN no ISSN (both kept); the DOI from a doi.org link
+    assert records[1] == _empty(
+        source_id="13", title="Interventional pain", year=2020, journal="Alt Journal", journal_abbrev="Alt J",
+        issue="7", doi="10.1000/book.1", publication_types=["Book"], url="https://doi.org/10.1000/book.1",
+        extra={"type": "Book", "fields": {"isbn": "978-3-16-148410-0", "secondary-title": "Series"}})
+    # another database's accession number is no PMID; a PubMed link is
+    assert records[2] == _empty(
+        source="embase", source_id="620000001", title="From Embase", journal="Spine", journal_abbrev="Spine (Phila)",
+        pmid="34567890", publication_types=["Journal Article"], url="https://pubmed.ncbi.nlm.nih.gov/34567890/",
+        extra={"type": "Journal Article"})
