@@ -84,7 +84,9 @@ MODULES = {
     "formats": ([f"sysrev/formats/{name}.py" for name in (
         "__init__", "bibtex", "csl_json", "csv_export", "decode", "detect", "endnote_tagged", "endnote_xml",
         "fields", "ictrp_xml", "nbib", "ovid", "proquest_text", "ris", "safexml", "truncation",
-        "workbook", "wos")], ["tests/formats/"]),
+        "workbook", "wos")],
+               ["tests/formats/", *[f"tests/reliability/test_{name}.py" for name in ("xml_encodings", "xml_entities",
+                                                                                     "import_slow_paths")]]),
     # What sysrev writes for other tools: reference lists, screening decisions, analysis data for R and RevMan.
     "export": (["sysrev/export/*"], ["tests/export/"]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
