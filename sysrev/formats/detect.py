@@ -34,7 +34,7 @@ _RIS_ER = re.compile(r"^ER {1,2}-", re.MULTILINE)
 _WOS_START = re.compile(r"^(?:FN |VR |PT [A-Z])", re.MULTILINE)
 _WOS_ER = re.compile(r"^ER\s*$", re.MULTILINE)
 # Tags only MEDLINE text has (RIS shares TI, AU, AB, so those prove nothing).
-_NBIB_TAG = re.compile(r"^(?:PMID|OWN |STAT|PMC |FAU |DP  |JT  |TA  |PG  |LID |AID |PHST|OID )\s*-", re.MULTILINE)
+_NBIB_TAG = re.compile(r"^(?:PMID|OWN |STAT|PMC |FAU |DP  |JT  |TA  |PG  |LID |AID |PHST|OID |VN  )\s*-", re.MULTILINE)
 _BIBTEX_ENTRY = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _CSV_HEADER_WORDS = re.compile(r"\b(title|abstract|doi|authors?|year|eid|pmid)\b", re.IGNORECASE)
 

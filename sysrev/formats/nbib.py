@@ -5,20 +5,22 @@ start with six spaces; records are separated by blank lines. Records are split a
 (so a damaged line is reported with its number); the tags of each record are then read by Biopython's
 :func:`Bio.Medline.parse`. Field mapping, after the NLM's MEDLINE/PubMed data element descriptions:
 
-``PMID`` → pmid and source_id · ``TI``/``BTI`` → title · ``AB`` → abstract · ``FAU`` (else ``AU``) and ``CN``
-→ authors · ``DP`` → year · ``JT``/``TA`` → journal/abbreviation · ``VI``/``IP``/``PG`` → volume/issue/pages ·
-``AID``/``LID`` marked ``[doi]`` → doi · ``PMC`` → pmcid · ``IS`` → issn · ``LA`` · ``PT`` · ``MH``+``OT`` →
-keywords. ERIC's ``OID`` (the ERIC number) is the source_id where there is no PMID.
+``PMID`` → pmid and source_id · ``TI``/``BTI`` → title (a Bookshelf chapter's ``BTI``, its book, → journal) · ``AB``
+→ abstract · ``FAU`` (else ``AU``) and ``CN`` → authors · ``DP`` → year · ``JT``/``TA`` → journal/abbreviation ·
+``VI``/``IP``/``PG`` → volume/issue/pages · ``AID``/``LID`` marked ``[doi]`` → doi · ``PMC`` → pmcid · ``IS`` → issn
+· ``LA`` · ``PT`` · ``MH``+``OT`` → keywords. ERIC's ``OID`` (the ERIC number) is the source_id where there is no
+PMID.
 
-Ovid's tagged outputs ("Reprint/Medlars", "Citavi"; records numbered ``<1. >``) share the grammar and are
-read here too: ``UI`` (the PMID in Ovid MEDLINE, else the database's accession number) → source_id, ``DB`` →
-the database, ``YR``, ``JN``, ``VO``, ``DO`` (DOI URL), ``LG`` (language), ``PM`` (PMID). Ovid writes the
-paragraphs of an abstract after the first on lines of their own, not indented (``Method(s): We searched …``);
-in Ovid output such a line continues the field above it, unless it has a tag in the first four columns.
-Where Ovid gives no ``JN``/``VO``/``IP``/``PG`` (Embase, BIOSIS, Journals@Ovid), journal, volume, issue, pages
-and, failing ``YR``, the year come from the ``SO`` citation; ``DI`` is the DOI and ``AN`` the accession number
-where there is no ``UI``; roles, markers and degrees after author names and the record type after titles are
-dropped (:mod:`sysrev.formats.ovid`). Ovid's tags may be padded with one space instead of two (``TI - …``).
+Ovid's tagged outputs ("Reprint/Medlars", "Citavi"; records numbered ``<1. >``) share the grammar and are read here
+too (also without the numbering, when the first line is Ovid's ``VN``): ``UI`` (the PMID in Ovid MEDLINE, else the
+database's accession number) → source_id, ``DB`` → the database, ``YR``, ``JN``, ``VO``, ``DO`` (DOI URL), ``LG``
+(language), ``PM`` (PMID). Ovid writes the paragraphs of an abstract after the first on lines of their own, not
+indented (``Method(s): We searched …``); in Ovid output such a line continues the field above it, unless it has a
+tag in the first four columns. Where Ovid gives no ``JN``/``VO``/``IP``/``PG`` (Embase, BIOSIS, Journals@Ovid),
+journal, volume, issue, pages and, failing ``YR``, the year come from the ``SO`` citation; ``DI`` is the DOI and
+``AN`` the accession number where there is no ``UI``; roles, markers and degrees after author names and the record
+type after titles are dropped (:mod:`sysrev.formats.ovid`). Ovid's tags may be padded with one space instead of two
+(``TI - …``).
 """
 
 import re
@@ -201,10 +203,15 @@ def medline_dialect(tags) -> str:
     return ""
 
 
+_ID_ITEM = re.compile(r"[^\s\[]\S*(?:\s*\[[^\]]*\])?")  # an identifier and its "[kind]" marker, if any
+
+
 def record_from_tags(tags, *, source, fallback_id, dialect=""):
     """The Record of one MEDLINE or Ovid record given as ``{tag: value or [values]}`` (Biopython's Medline
     record; Ovid's display layout is read into the same tags by :mod:`sysrev.formats.ovid_display`)."""
-    ids = as_list(tags.get("AID")) + as_list(tags.get("LID"))
+    # Biopython joins repeated LID lines into one value ("S0140-… [pii] 10.1016/… [doi]"): split at the markers
+    ids = [item.strip() for value in as_list(tags.get("AID")) + as_list(tags.get("LID"))
+           for item in _ID_ITEM.findall(value)]
     ovid = "ovid" in first(tags.get("VN")).lower()
     doi = (doi_from([i for i in ids if i.endswith("[doi]")])
            or doi_from(ids + as_list(tags.get("DO")), urls_only=True) or doi_from(as_list(tags.get("DI"))))
@@ -215,6 +222,7 @@ def record_from_tags(tags, *, source, fallback_id, dialect=""):
     cited = ovid_fields.citation(first(tags.get("SO"))) if dialect != "pubmed" or ovid else {}
     authors = as_list(tags.get("FAU")) or as_list(tags.get("AU"))
     title = first(tags.get("TI"), tags.get("BTI"))
+    book = first(tags.get("BTI")) if first(tags.get("TI")) else ""  # a Bookshelf chapter's book
     extra_fields = {}
     for tag, value in tags.items():
         values = as_list(value)
@@ -228,7 +236,7 @@ def record_from_tags(tags, *, source, fallback_id, dialect=""):
         authors=[ovid_fields.author(name) for name in authors] if ovid else authors,
         group_authors=as_list(tags.get("CN")),
         year=first(tags.get("DP"), tags.get("YR"), cited.get("year")),
-        journal=first(tags.get("JT"), tags.get("JN"), cited.get("journal")),
+        journal=first(tags.get("JT"), tags.get("JN"), cited.get("journal"), book),
         journal_abbrev=first(tags.get("TA")),
         volume=first(tags.get("VI"), tags.get("VO"), cited.get("volume")),
         issue=first(tags.get("IP"), cited.get("issue")),

@@ -286,3 +286,102 @@ def test_endnote_xml_every_element(tmp_path):
         source="embase", source_id="620000001", title="From Embase", journal="Spine", journal_abbrev="Spine (Phila)",
         pmid="34567890", publication_types=["Journal Article"], url="https://pubmed.ncbi.nlm.nih.gov/34567890/",
         extra={"type": "Journal Article"})
+
+
+NBIB = """\
+PMID- 23703408
+OWN - NLM
+STAT- MEDLINE
+DCOM- 20131210
+IS  - 2150-1149 (Electronic)
+IS  - 1533-3159 (Linking)
+VI  - 16
+IP  - 3
+DP  - 2013 May-Jun
+TI  - Ultrasound-guided versus fluoroscopy-guided caudal epidural steroid
+      injection for unilateral lower lumbar radicular pain.
+PG  - 213-21
+LID - 10.5555/pii.2013.1 [pii]
+LID - 10.36076/ppj.2013/16/213 [doi]
+AB  - BACKGROUND: A randomised trial.
+FAU - Park, Ki Deok
+AU  - Park KD
+FAU - Kim, Tae Kyun
+AU  - Kim TK
+CN  - Spine Trial Group
+LA  - eng
+PT  - Comparative Study
+PT  - Journal Article
+PL  - United States
+TA  - Pain Physician
+JT  - Pain physician
+MH  - Humans
+MH  - *Injections, Epidural
+OT  - ultrasound
+PMC - PMC1234567
+EDAT- 2013/05/25 06:00
+SO  - Pain Physician. 2013 May-Jun;16(3):213-21.
+
+PMID- 28613625
+STAT- Publisher
+DRDT- 20230101
+DP  - 2023 Jan
+BTI - StatPearls
+AU  - Doe J
+LA  - eng
+PT  - Review
+PT  - Book Chapter
+TI  - Low Back Pain
+"""
+
+OVID_UNNUMBERED = """\
+VN  - Ovid Technologies
+DB  - Embase
+AN  - 620000001
+TI  - Caudal epidural injection under ultrasound
+AU  - Roe R.
+YR  - 2019
+JN  - Spine Journal
+VO  - 19
+ISSN- 1529-9430
+LG  - English
+PM  - 31234567
+DO  - https://dx.doi.org/10.1016/j.spinee.2019.01.001
+SO  - Spine Journal. 19 (5) (pp 800-806), 2019.
+"""
+
+
+def test_medline_every_tag(tmp_path):
+    parsed, records = _read(tmp_path, "pubmed.nbib", NBIB)
+    assert (parsed.format, parsed.dialect, parsed.warnings) == ("nbib", "pubmed", [])
+    # full names before the short ones, the group author last; the DOI is the id marked [doi], not the
+    # publisher id before it; the first ISSN; subject headings then author keywords
+    assert records[0] == _empty(
+        source="pubmed", source_id="23703408",
+        title="Ultrasound-guided versus fluoroscopy-guided caudal epidural steroid injection for unilateral lower "
+              "lumbar radicular pain.",
+        abstract="BACKGROUND: A randomised trial.", authors=["Park, Ki Deok", "Kim, Tae Kyun", "Spine Trial Group"],
+        year=2013, journal="Pain physician", journal_abbrev="Pain Physician", volume="16", issue="3",
+        pages="213-221", doi="10.36076/ppj.2013/16/213", pmid="23703408", pmcid="PMC1234567", issn="2150-1149",
+        language="eng", publication_types=["Comparative Study", "Journal Article"],
+        keywords=["Humans", "*Injections, Epidural", "ultrasound"],
+        extra={"type": "Comparative Study",
+               "fields": {"OWN": "NLM", "STAT": "MEDLINE", "DCOM": "20131210", "PL": "United States",
+                          "EDAT": "2013/05/25 06:00", "SO": "Pain Physician. 2013 May-Jun;16(3):213-21."}})
+    # a Bookshelf chapter: its title, and the book it is in where a journal would be
+    assert records[1] == _empty(
+        source="pubmed", source_id="28613625", title="Low Back Pain", authors=["Doe, J"], year=2023,
+        journal="StatPearls", pmid="28613625", language="eng", publication_types=["Review", "Book Chapter"],
+        extra={"type": "Review", "fields": {"STAT": "Publisher", "DRDT": "20230101"}})
+
+
+def test_ovid_medline_layout_every_tag_without_record_numbers(tmp_path):
+    parsed, records = _read(tmp_path, "ovid.txt", OVID_UNNUMBERED)
+    assert (parsed.format, parsed.dialect, parsed.warnings) == ("nbib", "embase", [])
+    # the issue and pages only in the SO citation; the PMID from PM; the DOI from its resolver URL
+    assert records == [_empty(
+        source="embase", source_id="620000001", title="Caudal epidural injection under ultrasound",
+        authors=["Roe, R."], year=2019, journal="Spine Journal", volume="19", issue="5", pages="800-806",
+        doi="10.1016/j.spinee.2019.01.001", pmid="31234567", issn="1529-9430", language="English",
+        extra={"fields": {"VN": "Ovid Technologies", "DB": "Embase", "AN": "620000001",
+                          "SO": "Spine Journal. 19 (5) (pp 800-806), 2019."}})]
