@@ -319,10 +319,11 @@ def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
         pmid = _one(tags, bare_pmid_tag)
     pmid = pmid or pmid_in_text(*notes, accession) or _pubmed_accession(tags) or pmid_in_url(links)
     issn = _one(tags, "SN")
-    if ris_type in _BOOK_TYPES or ris_type in ("CHAP", "ECHAP") or re.search(r"97[89]-?\d", issn):
-        issn = ""  # SN holds an ISBN for books
+    is_isbn = ris_type in _BOOK_TYPES or ris_type in ("CHAP", "ECHAP") or re.search(r"97[89]-?\d", issn)
+    if is_isbn:
+        issn = ""  # SN holds an ISBN for books: kept among the other fields below
     extra_fields = {tag: (values[0] if len(values) == 1 else values)
-                    for tag, values in tags.items() if tag not in _MAPPED}
+                    for tag, values in tags.items() if tag not in _MAPPED or tag == "SN" and is_isbn}
     extra = {
         "type": RIS_TYPES.get(ris_type, ris_type),
         "article_number": article_number,

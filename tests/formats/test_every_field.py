@@ -385,3 +385,99 @@ def test_ovid_medline_layout_every_tag_without_record_numbers(tmp_path):
         doi="10.1016/j.spinee.2019.01.001", pmid="31234567", issn="1529-9430", language="English",
         extra={"fields": {"VN": "Ovid Technologies", "DB": "Embase", "AN": "620000001",
                           "SO": "Spine Journal. 19 (5) (pp 800-806), 2019."}})]
+
+
+RIS = """\
+TY  - JOUR
+ID  - 12
+AN  - 23703408
+DP  - NLM
+TI  - Ultrasound-guided versus fluoroscopy-guided caudal injection
+AU  - Park, Ki Deok
+AU  - Kim, Tae Kyun
+PY  - 2013///
+JF  - Pain Physician
+JA  - Pain Phys
+VL  - 16
+IS  - 3
+SP  - 213
+EP  - 21
+DO  - 10.36076/ppj.2013/16/213
+SN  - 1533-3159
+LA  - eng
+KW  - low back pain
+KW  - epidural injection
+UR  - https://example.org/park2013
+L2  - https://example.org/fulltext
+AB  - Background: a randomised trial.
+N2  - A different second abstract.
+N1  - PMCID: PMC1234567
+ER  - 
+
+TY  - BOOK
+A1  - Smith, Ann
+BT  - Interventional pain
+SN  - 978-3-16-148410-0
+DA  - 2020/01/01
+VO  - 2
+ER  - 
+
+TY  - JOUR
+TI  - A Scopus record
+UR  - https://www.scopus.com/inward/record.uri?eid=2-s2.0-85000000001&partnerID=40
+M3  - Article
+C2  - 31234567
+C7  - e0123
+JO  - Spine
+DB  - Scopus
+ER  - 
+
+TY  - XYZ
+CT  - A record with an unknown type and a DOI in M3
+M3  - 10.1000/m3.doi
+ID  - CN-01234567
+ER  - 
+
+TY  - JOUR
+T1  - A Rayyan record with a DOI link
+AN  - rayyan-123
+L3  - https://doi.org/10.1000/l3.doi
+ER  - 
+"""
+
+
+def test_ris_every_tag(tmp_path):
+    parsed, records = _read(tmp_path, "refs.ris", RIS)
+    assert (parsed.format, parsed.dialect, parsed.warnings) == ("ris", "", [])  # five databases, no one dialect
+    # from PubMed (DP NLM): the bare AN is the PMID and the source_id, the reference manager's counter (ID 12)
+    # is not; a second abstract that differs is kept; the first link is the URL
+    assert records[0] == _empty(
+        source="pubmed", source_id="23703408", title="Ultrasound-guided versus fluoroscopy-guided caudal injection",
+        abstract="Background: a randomised trial.", authors=["Park, Ki Deok", "Kim, Tae Kyun"], year=2013,
+        journal="Pain Physician", journal_abbrev="Pain Phys", volume="16", issue="3", pages="213-221",
+        doi="10.36076/ppj.2013/16/213", pmid="23703408", pmcid="PMC1234567", issn="1533-3159", language="eng",
+        publication_types=["Journal Article"], keywords=["low back pain", "epidural injection"],
+        url="https://example.org/park2013",
+        extra={"type": "Journal Article",
+               "fields": {"DP": "NLM", "L2": "https://example.org/fulltext", "N1": "PMCID: PMC1234567",
+                          "N2": "A different second abstract."}})
+    # a book: BT is its title, SN its ISBN (kept, not an ISSN), A1 the authors, DA the date, VO the volume
+    assert records[1] == _empty(
+        source_id="refs.ris:27", title="Interventional pain", authors=["Smith, Ann"], year=2020, volume="2",
+        publication_types=["Book"], extra={"type": "Book", "fields": {"SN": "978-3-16-148410-0"}})
+    # Scopus: the EID from the link is the source_id, C2 the PMID, C7 the article number, M3 the document type
+    assert records[2] == _empty(
+        source="scopus", source_id="2-s2.0-85000000001", title="A Scopus record", journal="Spine",
+        pages="e0123", pmid="31234567", publication_types=["Journal Article", "Article"],
+        url="https://www.scopus.com/inward/record.uri?eid=2-s2.0-85000000001&partnerID=40",
+        extra={"type": "Journal Article", "article_number": "e0123",
+               "fields": {"M3": "Article", "C2": "31234567", "DB": "Scopus"}})
+    # CENTRAL (a CN- ID); an unknown type kept as written; CT as the title; a DOI written in M3
+    assert records[3] == _empty(
+        source="cochrane-central", source_id="CN-01234567", title="A record with an unknown type and a DOI in M3",
+        doi="10.1000/m3.doi", publication_types=["XYZ"], extra={"type": "XYZ", "fields": {"M3": "10.1000/m3.doi"}})
+    # Rayyan (its AN); T1 as the title; the DOI from a resolver link in L3
+    assert records[4] == _empty(
+        source="rayyan", source_id="rayyan-123", title="A Rayyan record with a DOI link", doi="10.1000/l3.doi",
+        publication_types=["Journal Article"],
+        extra={"type": "Journal Article", "fields": {"L3": "https://doi.org/10.1000/l3.doi"}})
