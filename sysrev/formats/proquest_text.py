@@ -24,7 +24,7 @@ from sysrev.formats.result import ParsedFile, Truncation
 
 _RULE = re.compile(r"^_{20,}\s*$")
 _DOCUMENT = re.compile(r"^Document (\d+) of (\d+)\s*$")
-_FIELD = re.compile(r"^([A-Z][A-Za-z0-9 /()&.,'-]{0,60}?): (.*)$")
+_FIELD = re.compile(r"^(e-ISSN|[A-Z][A-Za-z0-9 /()&.,'-]{0,60}?): (.*)$")  # e-ISSN: the one lower-case label
 _URL = re.compile(r"^https?://\S+$")
 # ProQuest's own field labels. Inside an abstract only one of these starts the next field: a paragraph
 # opening with any other "Word: " is the abstract's own heading ("Methods: …", "Trial registration: …").
@@ -40,7 +40,7 @@ _PROQUEST_LABELS = {
     "Publisher", "PubMed ID", "School code", "Scholarly", "Section", "Source", "Source type", "Subject",
     "Tests & measures", "Title", "University location", "University/institution", "Update", "Volume", "Year"}
 _MAPPED = {"Title", "Author", "Abstract", "Publication title", "Publication year", "Volume", "Issue", "Pages",
-           "First page", "DOI", "ISSN", "ISBN", "Language", "Language of publication", "Document type", "Subject",
+           "First page", "DOI", "ISSN", "Language", "Language of publication", "Document type", "Subject",
            "MeSH subject", "Identifier / keyword", "ProQuest document ID", "Document URL", "PubMed ID",
            "Links"}
 

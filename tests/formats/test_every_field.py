@@ -481,3 +481,96 @@ def test_ris_every_tag(tmp_path):
         source="rayyan", source_id="rayyan-123", title="A Rayyan record with a DOI link", doi="10.1000/l3.doi",
         publication_types=["Journal Article"],
         extra={"type": "Journal Article", "fields": {"L3": "https://doi.org/10.1000/l3.doi"}})
+
+
+PROQUEST = """\
+____________________________________________________________
+
+Report Information from ProQuest
+December 04 2026 10:00
+____________________________________________________________
+
+Document 1 of 2
+
+Ultrasound guidance: a made-up trial
+
+Author: Park, Ki Deok; Kim, Tae Kyun
+
+Abstract: Background: a trial.
+
+Methods: sixty patients.
+
+Subject: Back pain; Injections
+
+MeSH subject: Humans
+
+Identifier / keyword: ultrasound, fluoroscopy
+
+Publication title: Pain Physician
+
+Volume: 16
+
+Issue: 3
+
+First page: 213
+
+Publication year: 2013
+
+ISSN: 15333159
+
+e-ISSN: 21501149
+
+DOI: 10.36076/ppj.2013/16/213
+
+PubMed ID: 23703408
+
+Language: English
+
+Document type: Journal Article, Randomized Controlled Trial
+
+ProQuest document ID: 1234567890
+
+Document URL: https://www.proquest.com/docview/1234567890
+
+____________________________________________________________
+
+Document 2 of 2
+
+A made-up dissertation
+
+Author: Roe, Rita
+
+Degree date: 2018
+
+ISBN: 9780000000002
+
+Publication date: 2017
+
+ProQuest document ID: 2234567890
+
+https://www.proquest.com/docview/2234567890
+
+____________________________________________________________
+"""
+
+
+def test_proquest_text_every_label(tmp_path):
+    parsed, records = _read(tmp_path, "ProQuestDocuments.txt", PROQUEST)
+    assert (parsed.format, parsed.dialect, parsed.warnings) == ("proquest_text", "proquest", [])
+    # the title keeps its colon; "Methods:" inside the abstract is its heading, not a field; the e-ISSN is a
+    # field of its own, not a continuation of the ISSN; Language, First page and PubMed ID are read
+    assert records[0] == _empty(
+        source="proquest", source_id="1234567890", title="Ultrasound guidance: a made-up trial",
+        abstract="Background: a trial. Methods: sixty patients.", authors=["Park, Ki Deok", "Kim, Tae Kyun"],
+        year=2013, journal="Pain Physician", volume="16", issue="3", pages="213", doi="10.36076/ppj.2013/16/213",
+        pmid="23703408", issn="1533-3159", language="English",
+        publication_types=["Journal Article", "Randomized Controlled Trial"],
+        keywords=["Back pain", "Injections", "Humans", "ultrasound", "fluoroscopy"],
+        url="https://www.proquest.com/docview/1234567890",
+        extra={"type": "Journal Article, Randomized Controlled Trial", "fields": {"e-ISSN": "21501149"}})
+    # a dissertation: the degree date is its year (before the publication date); the ISBN is kept; the bare
+    # link line is the document's URL
+    assert records[1] == _empty(
+        source="proquest", source_id="2234567890", title="A made-up dissertation", authors=["Roe, Rita"],
+        year=2018, url="https://www.proquest.com/docview/2234567890",
+        extra={"fields": {"Degree date": "2018", "ISBN": "9780000000002", "Publication date": "2017"}})
