@@ -574,3 +574,81 @@ def test_proquest_text_every_label(tmp_path):
         source="proquest", source_id="2234567890", title="A made-up dissertation", authors=["Roe, Rita"],
         year=2018, url="https://www.proquest.com/docview/2234567890",
         extra={"fields": {"Degree date": "2018", "ISBN": "9780000000002", "Publication date": "2017"}})
+
+
+BIBTEX = """\
+@article{Park2013,
+  title = {Ultrasound-guided versus {Fluoroscopy}-guided caudal injection},
+  author = {Park, Ki Deok and Kim, Tae Kyun and {Spine Trial Group}},
+  journal = {Pain Physician},
+  shortjournal = {Pain Phys},
+  year = {2013},
+  volume = {16},
+  number = {3},
+  pages = {213--221},
+  doi = {10.36076/ppj.2013/16/213},
+  issn = {1533-3159},
+  language = {English},
+  keywords = {low back pain; epidural injection},
+  url = {https://example.org/park2013},
+  abstract = {Background: a randomised trial with $\\kappa$ = 0.8.},
+  note = {PMID: 23703408},
+  eprint = {PMC1234567},
+  eprinttype = {pmcid},
+  publisher = {ASIPP},
+}
+
+@inproceedings{conf1,
+  title = {A conference paper},
+  author = {M{\\"u}ller, J{\\"o}rg},
+  booktitle = {Proceedings of the Spine Meeting},
+  date = {2019-04-01},
+  issue = {7},
+  eid = {e45},
+  langid = {german},
+  pmid = {31234567},
+  type = {Conference Abstract},
+}
+
+@article{scopus1,
+  author = {Lee, S.},
+  title = {A Scopus record},
+  journal = {Spine},
+  year = {2020},
+  art_number = {e0123},
+  abbrev_source_title = {Spine},
+  document_type = {Article},
+  author_keywords = {ultrasound; injection},
+  url = {https://www.scopus.com/inward/record.uri?eid=2-s2.0-85000000002&partnerID=40},
+  source = {Scopus},
+}
+"""
+
+
+def test_bibtex_every_field(tmp_path):
+    parsed, records = _read(tmp_path, "refs.bib", BIBTEX)
+    assert (parsed.format, parsed.dialect, parsed.warnings) == ("bibtex", "", [])
+    # braces and LaTeX undone; a braced group author kept whole; the PMID from the note, the PMCID from eprint
+    assert records[0] == _empty(
+        source_id="Park2013", title="Ultrasound-guided versus Fluoroscopy-guided caudal injection",
+        abstract="Background: a randomised trial with κ = 0.8.",
+        authors=["Park, Ki Deok", "Kim, Tae Kyun", "Spine Trial Group"], year=2013, journal="Pain Physician",
+        journal_abbrev="Pain Phys", volume="16", issue="3", pages="213-221", doi="10.36076/ppj.2013/16/213",
+        pmid="23703408", pmcid="PMC1234567", issn="1533-3159", language="English", publication_types=["article"],
+        keywords=["low back pain", "epidural injection"], url="https://example.org/park2013",
+        extra={"type": "article", "key": "Park2013", "fields": {"note": "PMID: 23703408", "publisher": "ASIPP"}})
+    # BibLaTeX: booktitle as the container, date, issue, eid as the article number, langid, a pmid field
+    assert records[1] == _empty(
+        source_id="conf1", title="A conference paper", authors=["Müller, Jörg"], year=2019,
+        journal="Proceedings of the Spine Meeting", issue="7", pages="e45", pmid="31234567", language="german",
+        publication_types=["inproceedings", "Conference Abstract"],
+        extra={"type": "inproceedings", "key": "conf1", "article_number": "e45",
+               "fields": {"eid": "e45", "langid": "german"}})
+    # Scopus: the EID from the link is the source_id; art_number the pages; its own abbreviation and keywords
+    assert records[2] == _empty(
+        source="scopus", source_id="2-s2.0-85000000002", title="A Scopus record", authors=["Lee, S."], year=2020,
+        journal="Spine", journal_abbrev="Spine", pages="e0123", publication_types=["article", "Article"],
+        keywords=["ultrasound", "injection"],
+        url="https://www.scopus.com/inward/record.uri?eid=2-s2.0-85000000002&partnerID=40",
+        extra={"type": "article", "key": "scopus1", "article_number": "e0123",
+               "fields": {"art_number": "e0123", "source": "Scopus"}})
