@@ -71,7 +71,7 @@ def _decode(data: bytes, name: str) -> DecodedText:
         except UnicodeDecodeError:
             pass  # not UTF-16 after all (an odd byte count, a broken surrogate): the guesses below decide
     try:
-        return DecodedText(data.decode("utf-8").lstrip("\ufeff"), "utf-8")
+        return DecodedText(data.decode("utf-8"), "utf-8")  # a leading BOM was taken by the loop above
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.end == len(data):
             try:
