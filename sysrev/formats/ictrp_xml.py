@@ -5,12 +5,12 @@ Reviews search trial registries beside the bibliographic databases (the Cochrane
 ClinicalTrials.gov and the ICTRP), and the ICTRP gathers the primary registries (ChiCTR, JPRN, EU CTR, ANZCTR,
 ISRCTN, CTRI …). Mapping: ``TrialID`` (the registration number) → source_id, ``Public_title`` (else
 ``Scientific_title``) → title, the year of ``Date_registration`` (``YYYY-MM-DD``, else ``Date_registration3``,
-``YYYYMMDD``) → year, ``web_address`` → url, ``Condition`` → keywords, ``Study_type`` → publication type
-after "Trial registration" (so dedup treats the record as a registration, not as an article). A registration
-has no abstract; the screening text is made of the fields a screener judges it by, each under its ICTRP name
-(scientific title, condition, intervention, outcomes, design, phase, target size, inclusion and exclusion
-criteria). Every other field is kept in ``extra["fields"]``, except the contact's e-mail address and telephone
-number. The HTML the registries leave in their text (``<br>``, ``&#x0D;``) is removed.
+``YYYYMMDD``) → year, ``web_address`` → url, ``Condition`` → keywords (split at ``;``, line breaks and ``<br>``),
+``Study_type`` → publication type after "Trial registration" (so dedup treats the record as a registration, not as
+an article). A registration has no abstract; the screening text is made of the fields a screener judges it by, each
+under its ICTRP name (scientific title, condition, intervention, outcomes, design, phase, target size, inclusion and
+exclusion criteria). Every other field is kept in ``extra["fields"]``, except the contact's e-mail address and
+telephone number. The HTML the registries leave in their text (``<br>``, ``&#x0D;``) is removed.
 """
 
 import re
@@ -60,6 +60,14 @@ def _fields(trial) -> dict:
     return fields
 
 
+def _conditions(element) -> list:
+    """The conditions, one keyword each: registries separate them with ``;``, line breaks or ``<br>``, which
+    must be split on before the text is made one line."""
+    raw = (element.text or "") if element is not None else ""
+    parts = re.split(r";|\r|\n|<br\s*/?>", raw, flags=re.IGNORECASE)
+    return [text for text in (strip_markup(clean_text(part)) for part in parts) if text]
+
+
 def _labelled(label: str, value: str) -> str:
     """``Label: value.``, without the label the registry already put at the start of the value
     ("Inclusion criteria: Inclusion criteria: 1. …") or a list separator left at its end."""
@@ -82,7 +90,7 @@ def _to_record(trial, *, source, fallback_id):
         abstract=" ".join(screening_text),
         year=year.group(1) if year else None,
         url=fields.get("web_address", ""),
-        keywords=[c.strip() for c in re.split(r"[;\n]", fields.get("Condition", "")) if c.strip()],
+        keywords=_conditions(trial.find("Condition")),
         publication_types=[TRIAL_REGISTRATION, *([fields["Study_type"]] if fields.get("Study_type") else [])],
         extra={"type": TRIAL_REGISTRATION,
                "fields": {tag: value for tag, value in fields.items() if tag not in _MAPPED}},

@@ -652,3 +652,67 @@ def test_bibtex_every_field(tmp_path):
         url="https://www.scopus.com/inward/record.uri?eid=2-s2.0-85000000002&partnerID=40",
         extra={"type": "article", "key": "scopus1", "article_number": "e0123",
                "fields": {"art_number": "e0123", "source": "Scopus"}})
+
+
+ICTRP = """\
+<?xml version='1.0' encoding='UTF-8' ?>
+<Trials_downloaded_from_ICTRP>
+  <Trial>
+    <TrialID>ISRCTN99999901</TrialID>
+    <Public_title>Ultrasound or X-ray for spinal injections?</Public_title>
+    <Scientific_title>A randomised trial of ultrasound- versus fluoroscopy-guided injections</Scientific_title>
+    <Acronym>USFL</Acronym>
+    <Date_registration>2021-03-04</Date_registration>
+    <Date_registration3>20210304</Date_registration3>
+    <web_address>https://www.isrctn.com/ISRCTN99999901</web_address>
+    <Condition>low back pain
+sciatica&lt;br&gt;Radiculopathy</Condition>
+    <Intervention>Ultrasound-guided injection</Intervention>
+    <Primary_outcome>Primary outcome: pain at 4 weeks;</Primary_outcome>
+    <Secondary_outcome>Is function better?</Secondary_outcome>
+    <Study_type>Interventional</Study_type>
+    <Study_design>Randomised, parallel, </Study_design>
+    <Phase>Phase 3</Phase>
+    <Target_size>120</Target_size>
+    <Exclusion_Criteria>Pregnancy!</Exclusion_Criteria>
+    <Countries>United Kingdom</Countries>
+    <Contact_Email>a@example.org</Contact_Email>
+    <Contact_Tel>+44 0</Contact_Tel>
+    <Primary_sponsor>Example Trust</Primary_sponsor>
+  </Trial>
+  <Trial>
+    <Scientific_title>A registration without an ID</Scientific_title>
+    <Date_registration3>19990101</Date_registration3>
+  </Trial>
+</Trials_downloaded_from_ICTRP>
+"""
+
+
+def test_ictrp_every_field(tmp_path):
+    parsed, records = _read(tmp_path, "ICTRP-Results.xml", ICTRP)
+    assert (parsed.format, parsed.dialect, parsed.warnings) == ("ictrp_xml", "ictrp", [])
+    # the screening text: each field under its name, once, ending in a stop unless it ends in ? or !, a label
+    # the registry repeated and a trailing list separator dropped; conditions split at line breaks and <br>;
+    # the contact's e-mail and telephone not kept
+    fields = {"Scientific_title": "A randomised trial of ultrasound- versus fluoroscopy-guided injections",
+              "Acronym": "USFL", "Condition": "low back pain sciatica Radiculopathy",
+              "Intervention": "Ultrasound-guided injection", "Primary_outcome": "Primary outcome: pain at 4 weeks;",
+              "Secondary_outcome": "Is function better?", "Study_type": "Interventional",
+              "Study_design": "Randomised, parallel,", "Phase": "Phase 3", "Target_size": "120",
+              "Exclusion_Criteria": "Pregnancy!", "Countries": "United Kingdom", "Primary_sponsor": "Example Trust"}
+    assert records[0] == _empty(
+        source="ictrp", source_id="ISRCTN99999901", title="Ultrasound or X-ray for spinal injections?",
+        abstract="Scientific title: A randomised trial of ultrasound- versus fluoroscopy-guided injections. "
+                 "Acronym: USFL. Condition: low back pain sciatica Radiculopathy. Intervention: Ultrasound-guided "
+                 "injection. Primary outcome: pain at 4 weeks. Secondary outcome: Is function better? Study type: "
+                 "Interventional. Study design: Randomised, parallel. Phase: Phase 3. Target size: 120. Exclusion "
+                 "criteria: Pregnancy! Countries: United Kingdom.",
+        year=2021, url="https://www.isrctn.com/ISRCTN99999901", keywords=["low back pain", "sciatica", "Radiculopathy"],
+        publication_types=["Trial registration", "Interventional"],
+        extra={"type": "Trial registration", "fields": fields})
+    # no ID: the line of its <Trial>; no public title: the scientific one (not repeated in the text); the
+    # compact registration date
+    assert records[1] == _empty(
+        source="ictrp", source_id="ICTRP-Results.xml:26", title="A registration without an ID", year=1999,
+        publication_types=["Trial registration"],
+        extra={"type": "Trial registration", "fields": {"Scientific_title": "A registration without an ID"}})
