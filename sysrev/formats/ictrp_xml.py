@@ -79,6 +79,9 @@ def _labelled(label: str, value: str) -> str:
 
 def _to_record(trial, *, source, fallback_id):
     fields = _fields(trial)
+    conditions = _conditions(trial.find("Condition"))
+    if conditions:  # in the screening text too, one from the next
+        fields["Condition"] = "; ".join(conditions)
     year = _YEAR.match(fields.get("Date_registration", "") or fields.get("Date_registration3", ""))
     title = fields.get("Public_title") or fields.get("Scientific_title", "")
     screening_text = [_labelled(label, fields[tag]) for tag, label in _SCREENING_TEXT
@@ -90,7 +93,7 @@ def _to_record(trial, *, source, fallback_id):
         abstract=" ".join(screening_text),
         year=year.group(1) if year else None,
         url=fields.get("web_address", ""),
-        keywords=_conditions(trial.find("Condition")),
+        keywords=conditions,
         publication_types=[TRIAL_REGISTRATION, *([fields["Study_type"]] if fields.get("Study_type") else [])],
         extra={"type": TRIAL_REGISTRATION,
                "fields": {tag: value for tag, value in fields.items() if tag not in _MAPPED}},

@@ -695,7 +695,7 @@ def test_ictrp_every_field(tmp_path):
     # the registry repeated and a trailing list separator dropped; conditions split at line breaks and <br>;
     # the contact's e-mail and telephone not kept
     fields = {"Scientific_title": "A randomised trial of ultrasound- versus fluoroscopy-guided injections",
-              "Acronym": "USFL", "Condition": "low back pain sciatica Radiculopathy",
+              "Acronym": "USFL", "Condition": "low back pain; sciatica; Radiculopathy",
               "Intervention": "Ultrasound-guided injection", "Primary_outcome": "Primary outcome: pain at 4 weeks;",
               "Secondary_outcome": "Is function better?", "Study_type": "Interventional",
               "Study_design": "Randomised, parallel,", "Phase": "Phase 3", "Target_size": "120",
@@ -703,7 +703,7 @@ def test_ictrp_every_field(tmp_path):
     assert records[0] == _empty(
         source="ictrp", source_id="ISRCTN99999901", title="Ultrasound or X-ray for spinal injections?",
         abstract="Scientific title: A randomised trial of ultrasound- versus fluoroscopy-guided injections. "
-                 "Acronym: USFL. Condition: low back pain sciatica Radiculopathy. Intervention: Ultrasound-guided "
+                 "Acronym: USFL. Condition: low back pain; sciatica; Radiculopathy. Intervention: Ultrasound-guided "
                  "injection. Primary outcome: pain at 4 weeks. Secondary outcome: Is function better? Study type: "
                  "Interventional. Study design: Randomised, parallel. Phase: Phase 3. Target size: 120. Exclusion "
                  "criteria: Pregnancy! Countries: United Kingdom.",
