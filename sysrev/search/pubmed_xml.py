@@ -392,15 +392,23 @@ def article_to_record(article) -> Record:
 def _book_to_record(article) -> Record:
     doc = article["BookDocument"]
     book = doc.get("Book", {})
-    ids = _article_ids(article.get("PubmedBookData", {}).get("ArticleIdList", [])
-                       or doc.get("ArticleIdList", []))
+    # EFetch gives the PubMed id in PubmedBookData's list and the Bookshelf accession and DOI in the document's
+    ids = _article_ids(list(article.get("PubmedBookData", {}).get("ArticleIdList", []))
+                       + list(doc.get("ArticleIdList", [])))
     pmid = normalise_pmid(doc.get("PMID", ""))
     book_title = strip_markup(book.get("BookTitle", ""))
     title = strip_markup(doc.get("ArticleTitle", "")) or book_title
-    authors = _authors(doc.get("AuthorList", [[]])[0] if doc.get("AuthorList") else [])
-    if not authors and book.get("AuthorList"):
-        authors = _authors(book["AuthorList"][0])
+    authors = _book_names(doc, editors=False) or _book_names(book, editors=False)
+    editors = list(dict.fromkeys(_book_names(doc, editors=True) + _book_names(book, editors=True)))
     publisher = book.get("Publisher", {})
+    extra = {"publisher": clean_text(publisher.get("PublisherName", "")),
+             "isbn": [clean_text(x) for x in book.get("Isbn", [])]}
+    if editors:
+        extra["editors"] = editors
+    if strip_markup(book.get("CollectionTitle", "")):
+        extra["series"] = strip_markup(book["CollectionTitle"])
+    if ids.get("bookaccession"):
+        extra["bookaccession"] = ids["bookaccession"]
     return Record(
         source_id=pmid,
         source="pubmed",
@@ -410,16 +418,22 @@ def _book_to_record(article) -> Record:
         year=_pub_year(book.get("PubDate", {})),
         journal=book_title if title != book_title else "",
         pages=_pages(doc.get("Pagination", {})),
-        doi=ids.get("doi", ""),
+        doi=ids.get("doi") or _elocation_doi(book.get("ELocationID", [])),
         pmid=pmid,
         pmcid=normalise_pmcid(ids.get("pmc", "")),
         language=", ".join(clean_text(x) for x in doc.get("Language", [])),
         publication_types=[clean_text(x) for x in doc.get("PublicationType", [])] or ["Book"],
         keywords=_keywords(doc.get("KeywordList", []), []),
         url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else "",
-        extra={"publisher": clean_text(publisher.get("PublisherName", "")),
-               "isbn": [clean_text(x) for x in book.get("Isbn", [])]},
+        extra=extra,
     )
+
+
+def _book_names(part, *, editors: bool) -> list[str]:
+    """The authors (or the editors) named in a BookDocument's or a Book's author lists: a list typed "editors"
+    holds editors, any other list authors."""
+    return [name for group in part.get("AuthorList", [])
+            if (getattr(group, "attributes", {}).get("Type") == "editors") == editors for name in _authors(group)]
 
 
 def _title(title, vernacular) -> str:
@@ -446,9 +460,12 @@ def _abstract(abstract) -> str:
 
 
 def _authors(author_list) -> list[str]:
-    """Authors as "Family, Given" (initials when no fore name); collective names kept as written."""
+    """Authors as "Family, Given" (initials when no fore name); collective names kept as written; a name NLM
+    marks invalid (``ValidYN="N"``) left out."""
     names = []
     for author in author_list:
+        if getattr(author, "attributes", {}).get("ValidYN") == "N":
+            continue  # a misspelling an erratum corrected, kept by NLM for searching; the corrected name is listed too
         if "CollectiveName" in author:
             name = strip_markup(author["CollectiveName"])
         else:

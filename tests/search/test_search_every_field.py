@@ -1,0 +1,232 @@
+"""Every element and key the search readers map, read into the record it belongs to — checked whole.
+
+As tests/formats/test_every_field.py does for the file readers: a made-up PubMed EFetch document and made-up
+Scopus Search API entries fill every element (key) the reader knows, and the whole Record is compared, so a
+value read into the wrong field, dropped, or kept twice is seen. The values are written to be told apart. The
+expected values follow NLM's PubMed XML element descriptions and Elsevier's Scopus Search views, not the
+reader's output.
+"""
+
+from sysrev.search.pubmed_xml import records_from_xml
+
+
+def _empty(**fields):
+    """A record's dict with every field empty but those given."""
+    base = {"source_id": "", "source": "", "title": "", "abstract": "", "authors": [], "year": None,
+            "journal": "", "journal_abbrev": "", "volume": "", "issue": "", "pages": "", "doi": "", "pmid": "",
+            "pmcid": "", "issn": "", "language": "", "publication_types": [], "keywords": [], "url": "",
+            "extra": {}}
+    return {**base, **fields}
+
+
+PUBMED = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" \
+"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">
+<PubmedArticleSet>
+<PubmedArticle>
+  <MedlineCitation Status="MEDLINE" Owner="NLM">
+    <PMID Version="1">91000001</PMID>
+    <DateCompleted><Year>2013</Year><Month>12</Month><Day>10</Day></DateCompleted>
+    <Article PubModel="Print-Electronic">
+      <Journal>
+        <ISSN IssnType="Print">1533-3159</ISSN>
+        <JournalIssue CitedMedium="Internet">
+          <Volume>16</Volume>
+          <Issue>3</Issue>
+          <PubDate><Year>2013</Year><Month>May</Month></PubDate>
+        </JournalIssue>
+        <Title>Pain physician</Title>
+        <ISOAbbreviation>Pain Phys</ISOAbbreviation>
+      </Journal>
+      <ArticleTitle>Ultrasound- versus <i>fluoroscopy</i>-guided injection of CO<sub>2</sub>.</ArticleTitle>
+      <Pagination><StartPage>213</StartPage><EndPage>221</EndPage><MedlinePgn>213-21</MedlinePgn></Pagination>
+      <ELocationID EIdType="doi" ValidYN="Y">10.36076/ppj.2013/16/213</ELocationID>
+      <Abstract>
+        <AbstractText Label="BACKGROUND" NlmCategory="BACKGROUND">A randomised trial.</AbstractText>
+        <AbstractText Label="METHODS" NlmCategory="METHODS">Sixty <i>patients</i> (p &lt; 0.05).</AbstractText>
+        <AbstractText>An unlabelled last section.</AbstractText>
+        <CopyrightInformation>Copyright 2013 ASIPP.</CopyrightInformation>
+      </Abstract>
+      <AuthorList CompleteYN="Y">
+        <Author ValidYN="Y"><LastName>Park</LastName><ForeName>Ki Deok</ForeName><Initials>KD</Initials>
+          <Identifier Source="ORCID">0000-0002-1825-0097</Identifier>
+          <AffiliationInfo><Affiliation>Univ X, Seoul.</Affiliation></AffiliationInfo></Author>
+        <Author ValidYN="N"><LastName>Kimm</LastName><ForeName>Tae Kyun</ForeName><Initials>TK</Initials></Author>
+        <Author ValidYN="Y"><LastName>Kim</LastName><Initials>TK</Initials><Suffix>Jr</Suffix></Author>
+        <Author ValidYN="Y"><LastName>Madonna</LastName></Author>
+        <Author ValidYN="Y"><CollectiveName>Spine <i>Trial</i> Group</CollectiveName></Author>
+      </AuthorList>
+      <Language>eng</Language>
+      <Language>kor</Language>
+      <DataBankList CompleteYN="Y">
+        <DataBank><DataBankName>ClinicalTrials.gov</DataBankName>
+          <AccessionNumberList><AccessionNumber>NCT01234567</AccessionNumber></AccessionNumberList></DataBank>
+      </DataBankList>
+      <PublicationTypeList>
+        <PublicationType UI="D016449">Randomized Controlled Trial</PublicationType>
+        <PublicationType UI="D016428">Journal Article</PublicationType>
+      </PublicationTypeList>
+      <VernacularTitle>Uljjeonpa yudo</VernacularTitle>
+      <ArticleDate DateType="Electronic"><Year>2012</Year><Month>11</Month><Day>02</Day></ArticleDate>
+    </Article>
+    <MedlineJournalInfo>
+      <Country>United States</Country><MedlineTA>Pain Physician</MedlineTA><NlmUniqueID>100954394</NlmUniqueID>
+      <ISSNLinking>2150-1149</ISSNLinking>
+    </MedlineJournalInfo>
+    <MeshHeadingList>
+      <MeshHeading><DescriptorName UI="D006801" MajorTopicYN="N">Humans</DescriptorName></MeshHeading>
+      <MeshHeading><DescriptorName UI="D004824" MajorTopicYN="Y">Injections, Epidural</DescriptorName>
+        <QualifierName UI="Q000379" MajorTopicYN="N">methods</QualifierName></MeshHeading>
+    </MeshHeadingList>
+    <KeywordList Owner="NOTNLM">
+      <Keyword MajorTopicYN="N">low back pain</Keyword><Keyword MajorTopicYN="N">Humans</Keyword>
+    </KeywordList>
+  </MedlineCitation>
+  <PubmedData>
+    <History><PubMedPubDate PubStatus="pubmed"><Year>2013</Year><Month>5</Month><Day>25</Day></PubMedPubDate>
+    </History>
+    <PublicationStatus>ppublish</PublicationStatus>
+    <ArticleIdList>
+      <ArticleId IdType="pubmed">91000001</ArticleId>
+      <ArticleId IdType="pii">S1533-3159(13)00001-2</ArticleId>
+      <ArticleId IdType="doi">10.36076/PPJ.2013/16/213</ArticleId>
+      <ArticleId IdType="pmc">PMC1234567</ArticleId>
+    </ArticleIdList>
+  </PubmedData>
+</PubmedArticle>
+<PubmedArticle>
+  <MedlineCitation Status="PubMed-not-MEDLINE" Owner="NLM">
+    <PMID Version="1">91000002</PMID>
+    <Article PubModel="Electronic">
+      <Journal>
+        <JournalIssue CitedMedium="Internet">
+          <Volume>8</Volume>
+          <PubDate><MedlineDate>1998 Dec-1999 Jan</MedlineDate></PubDate>
+        </JournalIssue>
+        <Title>eLife</Title>
+      </Journal>
+      <ArticleTitle>[Not Available].</ArticleTitle>
+      <ELocationID EIdType="pii" ValidYN="Y">e42692</ELocationID>
+      <ELocationID EIdType="doi" ValidYN="Y">https://doi.org/10.7554/eLife.42692</ELocationID>
+      <AuthorList CompleteYN="N">
+        <Author ValidYN="Y"><LastName>Roe</LastName><ForeName>Rita</ForeName><Initials>R</Initials></Author>
+      </AuthorList>
+      <Language>ger</Language>
+      <PublicationTypeList><PublicationType UI="D016428">Journal Article</PublicationType></PublicationTypeList>
+      <VernacularTitle>Ein <i>deutscher</i> Titel.</VernacularTitle>
+    </Article>
+    <MedlineJournalInfo><MedlineTA>Elife</MedlineTA><ISSNLinking>2050-084X</ISSNLinking></MedlineJournalInfo>
+  </MedlineCitation>
+  <PubmedData>
+    <PublicationStatus>epublish</PublicationStatus>
+    <ArticleIdList><ArticleId IdType="pubmed">91000002</ArticleId></ArticleIdList>
+  </PubmedData>
+</PubmedArticle>
+<PubmedBookArticle>
+  <BookDocument>
+    <PMID Version="1">91000003</PMID>
+    <ArticleIdList>
+      <ArticleId IdType="bookaccession">NBK500001</ArticleId>
+      <ArticleId IdType="doi">10.1007/978-3-319-16104-4_8</ArticleId>
+    </ArticleIdList>
+    <Book>
+      <Publisher><PublisherName>Example University Press</PublisherName>
+        <PublisherLocation>Oxford</PublisherLocation></Publisher>
+      <BookTitle book="backpain">Back Pain: <i>A Handbook</i></BookTitle>
+      <PubDate><Year>2020</Year><Month>03</Month></PubDate>
+      <AuthorList Type="editors">
+        <Author><LastName>Editorson</LastName><ForeName>Eve</ForeName><Initials>E</Initials></Author>
+      </AuthorList>
+      <CollectionTitle book="series">Example Series</CollectionTitle>
+      <Isbn>9783319161037</Isbn>
+      <Isbn>9783319161044</Isbn>
+    </Book>
+    <LocationLabel Type="chapter">8</LocationLabel>
+    <ArticleTitle book="backpain" part="ch8">Image guidance for <i>spinal</i> injections</ArticleTitle>
+    <Pagination><MedlinePgn>101-19</MedlinePgn></Pagination>
+    <Language>eng</Language>
+    <AuthorList Type="authors">
+      <Author><LastName>Doe</LastName><ForeName>Jane</ForeName><Initials>J</Initials></Author>
+    </AuthorList>
+    <PublicationType UI="D016454">Review</PublicationType>
+    <Abstract><AbstractText Label="PURPOSE">Chapter abstract.</AbstractText></Abstract>
+    <KeywordList Owner="NOTNLM"><Keyword>fluoroscopy</Keyword></KeywordList>
+    <ContributionDate><Year>2019</Year><Month>11</Month></ContributionDate>
+  </BookDocument>
+  <PubmedBookData>
+    <History><PubMedPubDate PubStatus="pubmed"><Year>2020</Year><Month>3</Month><Day>1</Day></PubMedPubDate>
+    </History>
+    <PublicationStatus>ppublish</PublicationStatus>
+    <ArticleIdList><ArticleId IdType="pubmed">91000003</ArticleId></ArticleIdList>
+  </PubmedBookData>
+</PubmedBookArticle>
+<PubmedBookArticle>
+  <BookDocument>
+    <PMID Version="1">91000004</PMID>
+    <ArticleIdList><ArticleId IdType="bookaccession">NBK500002</ArticleId></ArticleIdList>
+    <Book>
+      <Publisher><PublisherName>NIHR Journals Library</PublisherName></Publisher>
+      <BookTitle book="hta1">A whole report on caudal injections</BookTitle>
+      <PubDate><Year>2018</Year></PubDate>
+      <AuthorList Type="editors">
+        <Author><LastName>Series</LastName><ForeName>Ed</ForeName></Author>
+      </AuthorList>
+      <Isbn>9780000000002</Isbn>
+      <ELocationID EIdType="doi" ValidYN="Y">10.3310/hta22400</ELocationID>
+    </Book>
+    <Language>eng</Language>
+  </BookDocument>
+  <PubmedBookData>
+    <PublicationStatus>ppublish</PublicationStatus>
+    <ArticleIdList><ArticleId IdType="pubmed">91000004</ArticleId></ArticleIdList>
+  </PubmedBookData>
+</PubmedBookArticle>
+</PubmedArticleSet>
+"""
+
+
+def test_pubmed_xml_every_element():
+    records = [r.to_dict() for r in records_from_xml(PUBMED.encode("utf-8"))]
+    pubmed = {"source": "pubmed"}
+    # inline markup dropped from the title, the abstract and a group's name; structured sections keep their
+    # labels; an author NLM marks invalid (a misspelling an erratum corrected) is no author; the issue's date
+    # (PubDate), not the electronic one (ArticleDate); the journal's own ISSN before the linking ISSN and its
+    # ISO abbreviation before MedlineTA; MedlinePgn expanded; the DOI from the ArticleIdList, in lower case;
+    # author keywords, then MeSH descriptors (without qualifiers), each once
+    assert records[0] == _empty(
+        **pubmed, source_id="91000001", title="Ultrasound- versus fluoroscopy-guided injection of CO2.",
+        abstract="BACKGROUND: A randomised trial. METHODS: Sixty patients (p < 0.05). An unlabelled last section.",
+        authors=["Park, Ki Deok", "Kim, TK Jr", "Madonna", "Spine Trial Group"], year=2013,
+        journal="Pain physician", journal_abbrev="Pain Phys", volume="16", issue="3", pages="213-221",
+        doi="10.36076/ppj.2013/16/213", pmid="91000001", pmcid="PMC1234567", issn="1533-3159",
+        language="eng, kor", publication_types=["Randomized Controlled Trial", "Journal Article"],
+        keywords=["low back pain", "Humans", "Injections, Epidural"], url="https://pubmed.ncbi.nlm.nih.gov/91000001/",
+        extra={"pii": "S1533-3159(13)00001-2", "vernacular_title": "Uljjeonpa yudo",
+               "databanks": ["ClinicalTrials.gov/NCT01234567"]})
+    # "[Not Available]." gives way to the original-language title (also kept as such); the first year of a
+    # MedlineDate; no printed pages, so the article number (ELocationID pii); the DOI from its ELocationID; no
+    # Journal ISSN or ISO abbreviation, so the linking ISSN and MedlineTA
+    assert records[1] == _empty(
+        **pubmed, source_id="91000002", title="Ein deutscher Titel.", authors=["Roe, Rita"], year=1998,
+        journal="eLife", journal_abbrev="Elife", volume="8", pages="e42692", doi="10.7554/elife.42692",
+        pmid="91000002", issn="2050-084X", language="ger", publication_types=["Journal Article"],
+        url="https://pubmed.ncbi.nlm.nih.gov/91000002/", extra={"vernacular_title": "Ein deutscher Titel."})
+    # a chapter: the book is its container; the chapter's authors, the book's editors kept as editors; the DOI
+    # and Bookshelf accession from the document's ArticleIdList (PubmedBookData's holds only the PMID)
+    assert records[2] == _empty(
+        **pubmed, source_id="91000003", title="Image guidance for spinal injections",
+        abstract="PURPOSE: Chapter abstract.", authors=["Doe, Jane"], year=2020, journal="Back Pain: A Handbook",
+        pages="101-119", doi="10.1007/978-3-319-16104-4_8", pmid="91000003", language="eng",
+        publication_types=["Review"], keywords=["fluoroscopy"], url="https://pubmed.ncbi.nlm.nih.gov/91000003/",
+        extra={"publisher": "Example University Press", "isbn": ["9783319161037", "9783319161044"],
+               "editors": ["Editorson, Eve"], "series": "Example Series", "bookaccession": "NBK500001"})
+    # a whole book: its title, no container; an editors' list is no author list; the DOI from the Book's
+    # ELocationID
+    assert records[3] == _empty(
+        **pubmed, source_id="91000004", title="A whole report on caudal injections", year=2018,
+        doi="10.3310/hta22400", pmid="91000004", language="eng", publication_types=["Book"],
+        url="https://pubmed.ncbi.nlm.nih.gov/91000004/",
+        extra={"publisher": "NIHR Journals Library", "isbn": ["9780000000002"], "editors": ["Series, Ed"],
+               "bookaccession": "NBK500002"})
+    assert len(records) == 4
