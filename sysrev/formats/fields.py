@@ -215,7 +215,7 @@ def _listed_names(text: str) -> list[str]:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError):
         return []
-    return [str(v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    return [str(v) for v in value if isinstance(v, str)]  # "[…]" that evaluates is always a list
 
 
 def build_record(*, source_id, source="", title="", abstract="", authors=(), year=None, journal="",
