@@ -3,7 +3,9 @@
 The STANDARD view gives the first author only (``dc:creator``) and no abstract; the COMPLETE view (for
 subscribers) adds ``author`` and ``dc:description``. A record from the STANDARD view says so in
 ``extra["first_author_only"]`` so later stages know the author list is incomplete. Scopus marks chemical
-formulas with ``<inf>``/``<sup>`` in titles; they are removed like any markup.
+formulas with ``<inf>``/``<sup>`` in titles; they are removed like any markup. An article without a page range
+takes its ``article-number`` as its pages, as Scopus's CSV and RIS exports give it; a book's or proceedings'
+``prism:isbn`` and a publisher item identifier (``pii``) are kept in ``extra``.
 """
 
 import re
@@ -52,13 +54,20 @@ def entry_to_record(entry: dict) -> Record:
     first_author_only = not authors and bool(entry.get("dc:creator"))
     if first_author_only:
         authors = [parse_author(entry["dc:creator"])]
-    extra = {k: entry[k] for k in ("citedby-count", "article-number", "source-id", "prism:aggregationType")
+    extra = {k: entry[k] for k in ("citedby-count", "article-number", "source-id", "prism:aggregationType", "pii")
              if entry.get(k)}
     if first_author_only:
         extra["first_author_only"] = True
     identifier = clean_text(entry.get("dc:identifier", ""))
     if identifier:
         extra["scopus_id"] = identifier.removeprefix("SCOPUS_ID:")
+    isbn = _values(entry.get("prism:isbn"))
+    if isbn:
+        extra["isbn"] = isbn
+    article_number = clean_text(entry.get("article-number", ""))
+    # no page range: the article number (e.g. PLOS ONE's "e0163477"), as Scopus's CSV and RIS exports give it
+    pages = expand_pages(entry.get("prism:pageRange") or "") or (article_number if re.search(r"\d", article_number)
+                                                                  else "")
     return Record(
         source_id=clean_text(entry.get("eid", "")),
         source="scopus",
@@ -69,7 +78,7 @@ def entry_to_record(entry: dict) -> Record:
         journal=clean_text(entry.get("prism:publicationName", "")),
         volume=clean_text(entry.get("prism:volume", "")),
         issue=clean_text(entry.get("prism:issueIdentifier", "")),
-        pages=expand_pages(entry.get("prism:pageRange") or ""),
+        pages=pages,
         doi=normalise_doi(entry.get("prism:doi", "")),
         pmid=normalise_pmid(entry.get("pubmed-id", "")),
         issn=normalise_issn(entry.get("prism:issn") or entry.get("prism:eIssn") or ""),
@@ -82,6 +91,13 @@ def entry_to_record(entry: dict) -> Record:
 
 def _text(value) -> str:
     return strip_markup(_SCOPUS_TAGS.sub("", value or ""))
+
+
+def _values(value) -> list[str]:
+    """The texts of a key the JSON gives as a list of ``{"$": text}`` objects (``prism:isbn``), or as one text."""
+    items = value if isinstance(value, list) else [value]
+    texts = [clean_text(item.get("$", "") if isinstance(item, dict) else item or "") for item in items]
+    return [text for text in texts if text]
 
 
 def _authors(authors) -> list[str]:

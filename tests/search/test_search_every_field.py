@@ -7,7 +7,11 @@ expected values follow NLM's PubMed XML element descriptions and Elsevier's Scop
 reader's output.
 """
 
+import json
+
+from sysrev.formats import load_references
 from sysrev.search.pubmed_xml import records_from_xml
+from sysrev.search.scopus_json import entry_to_record, parse_search_results
 
 
 def _empty(**fields):
@@ -230,3 +234,99 @@ def test_pubmed_xml_every_element():
         extra={"publisher": "NIHR Journals Library", "isbn": ["9780000000002"], "editors": ["Series, Ed"],
                "bookaccession": "NBK500002"})
     assert len(records) == 4
+
+
+def test_a_pubmed_xml_file_is_imported_as_efetch_reads_it(tmp_path):
+    """The file importer reuses the search reader (formats._read_xml): the same document saved as a file gives
+    the same records."""
+    path = tmp_path / "pubmed.xml"
+    path.write_text(PUBMED, encoding="utf-8")
+    parsed = load_references(path)
+    assert (parsed.format, parsed.dialect, parsed.warnings) == ("pubmed_xml", "pubmed", [])
+    assert [r.to_dict() for r in parsed.records] == [r.to_dict() for r in records_from_xml(PUBMED.encode("utf-8"))]
+
+
+_LINKS = [
+    {"@_fa": "true", "@ref": "self", "@href": "https://api.elsevier.com/content/abstract/scopus_id/85000000001"},
+    {"@_fa": "true", "@ref": "author-affiliation",
+     "@href": "https://api.elsevier.com/content/abstract/scopus_id/85000000001?field=author,affiliation"},
+    {"@_fa": "true", "@ref": "scopus",
+     "@href": "https://www.scopus.com/inward/record.uri?partnerID=HzOxMe3b&scp=85000000001&origin=inward"},
+    {"@_fa": "true", "@ref": "scopus-citedby",
+     "@href": "https://www.scopus.com/inward/citedby.uri?partnerID=HzOxMe3b&scp=85000000001&origin=inward"},
+]
+
+# A COMPLETE-view entry: every key of the STANDARD view, and the full author list, abstract and author keywords
+COMPLETE = {
+    "@_fa": "true", "link": _LINKS,
+    "prism:url": "https://api.elsevier.com/content/abstract/scopus_id/85000000001",
+    "dc:identifier": "SCOPUS_ID:85000000001", "eid": "2-s2.0-85000000001",
+    "dc:title": "Ultrasound-guided injection: CO<inf>2</inf> and <sup>18</sup>F findings",
+    "dc:creator": "Park K.D.", "prism:publicationName": "Pain Physician", "prism:issn": "15333159",
+    "prism:eIssn": "21501149", "prism:volume": "16", "prism:issueIdentifier": "3", "prism:pageRange": "213-21",
+    "prism:coverDate": "2013-05-01", "prism:coverDisplayDate": "May-June 2013",
+    "prism:doi": "10.36076/PPJ.2013/16/213", "pii": "S1533315913000012",
+    "dc:description": "Background: a randomised trial. Methods: sixty patients.", "citedby-count": "42",
+    "affiliation": [{"@_fa": "true", "affilname": "Univ X", "affiliation-city": "Seoul",
+                     "affiliation-country": "South Korea", "afid": "60000001"}],
+    "pubmed-id": "23703408", "prism:aggregationType": "Journal", "subtype": "ar", "subtypeDescription": "Article",
+    "author-count": {"@limit": "100", "@total": "3", "$": "3"},
+    "author": [
+        {"@_fa": "true", "@seq": "1", "authid": "57000000001", "authname": "Park K.D.", "surname": "Park",
+         "given-name": "Ki Deok", "initials": "K.D.", "afid": [{"@_fa": "true", "$": "60000001"}]},
+        {"@_fa": "true", "@seq": "2", "authid": "57000000002", "authname": "Kim T.", "surname": "Kim",
+         "initials": "T."},
+        {"@_fa": "true", "@seq": "3", "authid": "57000000003", "authname": "Roe R."},
+    ],
+    "authkeywords": "low back pain | epidural injection | ultrasound", "article-number": "7467408",
+    "source-id": "21100374601", "fund-acr": "NRF", "fund-no": "2013R1A1",
+    "fund-sponsor": "National Research Foundation of Korea", "openaccess": "1", "openaccessFlag": True,
+}
+
+# A STANDARD-view entry for a conference paper: first author only, an ISBN, an e-ISSN alone, an article number
+# where the page range would be, no scopus link
+STANDARD = {
+    "@_fa": "true", "link": _LINKS[:1],
+    "prism:url": "https://api.elsevier.com/content/abstract/scopus_id/85000000002",
+    "dc:identifier": "SCOPUS_ID:85000000002", "eid": "2-s2.0-85000000002", "dc:title": "A conference paper",
+    "dc:creator": "Lee S.", "prism:publicationName": "Proceedings of the Spine Meeting",
+    "prism:isbn": [{"@_fa": "true", "$": "9781538619964"}], "prism:eIssn": "1366588X",
+    "prism:coverDate": "2019-04-01", "prism:aggregationType": "Conference Proceeding", "subtype": "cp",
+    "subtypeDescription": "Conference Paper", "article-number": "e0163477", "source-id": "21100900001",
+    "openaccess": "0", "openaccessFlag": False,
+}
+
+MINIMUM = {"@_fa": "true", "eid": "2-s2.0-85000000003", "dc:title": "A record with nothing else"}
+
+
+def test_scopus_json_every_key():
+    page = {"search-results": {
+        "opensearch:totalResults": "3", "opensearch:startIndex": "0", "opensearch:itemsPerPage": "4",
+        "cursor": {"@current": "*", "@next": "AoJ4next"},
+        "entry": [COMPLETE, STANDARD, MINIMUM, {"@_fa": "true", "error": "Result set was empty"}]}}
+    total, entries, cursor = parse_search_results(json.loads(json.dumps(page)))
+    assert (total, cursor) == (3, "AoJ4next") and entries == [COMPLETE, STANDARD, MINIMUM]
+    records = [entry_to_record(e).to_dict() for e in entries]
+    scopus = {"source": "scopus"}
+    # the author list (given name, else initials, else the indexed name), not dc:creator; the print ISSN before
+    # the e-ISSN; the page range before the article number (kept); Scopus's sub/superscript tags dropped
+    assert records[0] == _empty(
+        **scopus, source_id="2-s2.0-85000000001", title="Ultrasound-guided injection: CO2 and 18F findings",
+        abstract="Background: a randomised trial. Methods: sixty patients.",
+        authors=["Park, Ki Deok", "Kim, T.", "Roe, R."], year=2013, journal="Pain Physician", volume="16",
+        issue="3", pages="213-221", doi="10.36076/ppj.2013/16/213", pmid="23703408", issn="1533-3159",
+        publication_types=["Article"], keywords=["low back pain", "epidural injection", "ultrasound"],
+        url="https://www.scopus.com/inward/record.uri?partnerID=HzOxMe3b&scp=85000000001&origin=inward",
+        extra={"citedby-count": "42", "article-number": "7467408", "source-id": "21100374601",
+               "prism:aggregationType": "Journal", "pii": "S1533315913000012", "scopus_id": "85000000001"})
+    # the first author only, said so; the article number as the pages; the e-ISSN; the ISBN kept; the API's
+    # own URL when there is no link to Scopus's page
+    assert records[1] == _empty(
+        **scopus, source_id="2-s2.0-85000000002", title="A conference paper", authors=["Lee, S."], year=2019,
+        journal="Proceedings of the Spine Meeting", pages="e0163477", issn="1366-588X",
+        publication_types=["Conference Paper"],
+        url="https://api.elsevier.com/content/abstract/scopus_id/85000000002",
+        extra={"article-number": "e0163477", "source-id": "21100900001",
+               "prism:aggregationType": "Conference Proceeding", "first_author_only": True,
+               "scopus_id": "85000000002", "isbn": ["9781538619964"]})
+    assert records[2] == _empty(**scopus, source_id="2-s2.0-85000000003", title="A record with nothing else")
