@@ -136,11 +136,21 @@ def test_recorded_real_standard_view(shared_fixtures):
                       .read_text(encoding="utf-8"))
     total, entries, cursor = parse_search_results(data)
     assert total == 50833 and len(entries) == 25 and cursor is None
-    record = entry_to_record(entries[0])
-    assert record.source_id == "2-s2.0-84979828304"
-    assert record.doi == "10.1109/access.2016.2566339" and record.year == 2016
-    assert record.authors == ["Christidis, K."] and record.extra["first_author_only"] is True
-    assert record.pages == "2292-2303" and record.issn == "2169-3536"
+    # the whole record: the e-ISSN (no print ISSN), the first author only (said so), the link to Scopus's page
+    assert entry_to_record(entries[0]).to_dict() == {
+        "source_id": "2-s2.0-84979828304", "source": "scopus",
+        "title": "Blockchains and Smart Contracts for the Internet of Things", "abstract": "",
+        "authors": ["Christidis, K."], "year": 2016, "journal": "IEEE Access", "journal_abbrev": "", "volume": "4",
+        "issue": "", "pages": "2292-2303", "doi": "10.1109/access.2016.2566339", "pmid": "", "pmcid": "",
+        "issn": "2169-3536", "language": "", "publication_types": ["Review"], "keywords": [],
+        "url": "https://www.scopus.com/inward/record.uri?partnerID=HzOxMe3b&scp=84979828304&origin=inward",
+        "extra": {"citedby-count": "1839", "article-number": "7467408", "source-id": "21100374601",
+                  "prism:aggregationType": "Journal", "first_author_only": True, "scopus_id": "84979828304"}}
+    # a PLOS ONE article has no page range: its article number stands for the pages; a proceedings' ISBN is kept
+    by_eid = {e["eid"]: entry_to_record(e) for e in entries}
+    plos = next(r for r in by_eid.values() if r.pmid == "27695049")
+    assert (plos.pages, plos.issn, plos.extra["article-number"]) == ("e0163477", "1932-6203", "e0163477")
+    assert sum("isbn" in r.extra for r in by_eid.values()) == 11
 
 
 def test_recorded_real_empty_and_error_bodies(make_server, scopus_for, tmp_path, shared_fixtures):

@@ -109,8 +109,23 @@ def test_real_articles_structured_abstract_collective_and_book(shared_fixtures):
     assert ("Task and Finish Group for Urinalysis (TFG-U), European Federation of Clinical Chemistry and "
             "Laboratory Medicine (EFLM)") in collective.authors  # a collective name is kept whole
     [book] = records_from_xml((base / "metapub_tests_data" / "sample_article_20301577.xml").read_bytes())
-    assert book.pmid == "20301577" and book.title == "CACNA1C-Related Disorders"
     assert book.abstract.startswith("CLINICAL CHARACTERISTICS:")
+    # a GeneReviews chapter: its authors, the book's editors (an AuthorList typed editors) kept apart, the book
+    # as its container, the keywords once each (NLM lists "Timothy Syndrome" twice)
+    assert {**book.to_dict(), "abstract": ""} == {
+        "source_id": "20301577", "source": "pubmed", "title": "CACNA1C-Related Disorders", "abstract": "",
+        "authors": ["Napolitano, Carlo", "Priori, Silvia G"], "year": 1993, "journal": "GeneReviews®",
+        "journal_abbrev": "", "volume": "", "issue": "", "pages": "", "doi": "", "pmid": "20301577", "pmcid": "",
+        "issn": "", "language": "eng", "publication_types": ["Review"],
+        "keywords": ["Timothy Syndrome", "CACNA1C-Related Neurodevelopmental Syndrome",
+                     "CACNA1C-Related Nonsyndromic Long QT Syndrome", "CACNA1C-Related Nonsyndromic Short QT Syndrome",
+                     "CACNA1C-Related Brugada Syndrome with Short QT",
+                     "Voltage-dependent L-type calcium channel subunit alpha-1C", "CACNA1C",
+                     "CACNA1C-Related Disorders"],
+        "url": "https://pubmed.ncbi.nlm.nih.gov/20301577/",
+        "extra": {"publisher": "University of Washington, Seattle", "isbn": [],
+                  "editors": ["Adam, Margaret P", "Feldman, Jerry", "Mirzaa, Ghayda M", "Pagon, Roberta A",
+                              "Wallace, Stephanie E", "Amemiya, Anne"], "bookaccession": "NBK1403"}}
 
 
 OLD_ARTICLE = ARTICLE.replace('<PMID Version="1">123</PMID>', '<PMID Version="1">123</PMID><DateCreated><Year>2015'
