@@ -22,10 +22,10 @@ from sysrev.analyses.run import pool
 from sysrev.analyses.spec import AnalysisSpec, select_analyses
 from sysrev.errors import SysrevError
 from sysrev.extraction.table import load_extraction
+from sysrev.meta.inputs import RATIO_MEASURES
 
 CONTINUOUS_COLUMNS = ("n1", "mean1", "sd1", "n2", "mean2", "sd2")
 DICHOTOMOUS_COLUMNS = ("events1", "n1", "events2", "n2")
-RATIO_MEASURES = ("RR", "OR", "PETO")
 
 
 def analysis_spec(project, name: str) -> AnalysisSpec:

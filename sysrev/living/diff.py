@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysrev.errors import SysrevError
+from sysrev.meta.inputs import RATIO_MEASURES
 
 WORKING = "working"
-RATIO_MEASURES = ("RR", "OR", "PETO")
 I2_BANDS = (("might not be important", 0, 40), ("moderate", 30, 60), ("substantial", 50, 90),
             ("considerable", 75, 100))
 COMPARED = ("k", "participants", "estimate", "ci_low", "ci_high", "p", "I2", "tau2", "pi_low", "pi_high")

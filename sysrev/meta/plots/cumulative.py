@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter, NullLocator
 
 from sysrev.errors import SysrevError
+from sysrev.meta.inputs import RATIO_MEASURES
 from sysrev.meta.plots import text as t
 from sysrev.meta.plots.output import font, new_figure, plot_format, save_figure, text_width
 from sysrev.meta.plots.scale import linear_scale, ratio_scale, tick_label
@@ -38,7 +39,7 @@ def cumulative_figure(cumulative: dict, *, title=None) -> Figure:
     steps = cumulative.get("steps") if isinstance(cumulative, dict) else None
     if not steps:
         raise SysrevError("a cumulative plot needs at least one step (a study with an estimate)")
-    ratio = cumulative["measure"] in t.RATIO_MEASURES
+    ratio = cumulative["measure"] in RATIO_MEASURES
     labels = [f"+ {s['study']}" + (f" ({s['order']})" if str(s["order"]) not in s["study"] else "") for s in steps]
     decimals = _decimals([s["ci_low"] for s in steps] + [s["ci_high"] for s in steps])
     right = [t.effect_with_ci(s["estimate"], s["ci_low"], s["ci_high"], decimals) for s in steps]

@@ -14,6 +14,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from scipy.stats import norm
 
 from sysrev.errors import SysrevError
+from sysrev.meta.inputs import RATIO_MEASURES
 from sysrev.meta.plots import text as t
 from sysrev.meta.plots.output import font, new_figure, plot_format, save_figure
 from sysrev.meta.plots.scale import tick_label
@@ -48,7 +49,7 @@ def funnel_figure(result: dict, *, title=None) -> Figure:
     """The funnel plot of :func:`funnel_plot` as a matplotlib Figure (one axes)."""
     yi, se, groups = _points(result)
     measure = result["measure"]
-    ratio = measure in t.RATIO_MEASURES
+    ratio = measure in RATIO_MEASURES
     centre = float(np.sum(yi / se**2) / np.sum(1 / se**2))
     z = norm.ppf(0.975)
     se_top = float(se.max()) * 1.1

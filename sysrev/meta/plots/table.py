@@ -9,6 +9,7 @@ places and draws it. ``result`` is ``MetaResult.to_dict()`` of :mod:`sysrev.meta
 from dataclasses import dataclass, field
 
 from sysrev.errors import SysrevError
+from sysrev.meta.inputs import RATIO_MEASURES
 from sysrev.meta.plots import text as t
 
 
@@ -198,4 +199,4 @@ def forest_table(result: dict, *, label1: str, label2: str, decimals: int) -> Fo
     if grouped and result.get("subgroup_test"):
         rows.append(Row("note", {"study": t.subgroup_test_line(result["subgroup_test"])}))
     _format_data_columns(rows, columns)
-    return ForestTable(columns, rows, t.effect_heading(result), measure in t.RATIO_MEASURES)
+    return ForestTable(columns, rows, t.effect_heading(result), measure in RATIO_MEASURES)

@@ -14,7 +14,6 @@ from sysrev.meta.table import MEASURE_NAMES, METHOD_NAMES
 MINUS = "\u2212"
 
 #: Measures analysed on the log scale and reported as ratios (the null is 1, the axis is logarithmic).
-RATIO_MEASURES = frozenset({"RR", "OR", "PETO"})
 
 #: Measures whose per-study columns are events and totals per arm.
 DICHOTOMOUS_MEASURES = frozenset({"RR", "OR", "RD", "PETO"})
