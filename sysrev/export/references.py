@@ -31,7 +31,8 @@ def to_ris(records: list[dict]) -> str:
 
     The PMID goes to ``AN`` (where EndNote keeps a PubMed record's) and to a note ``PMID: …``: a bare number in
     ``AN`` is another database's accession number as often (CINAHL, Embase), so readers — sysrev's among them —
-    take a PMID from it only when the record says it came from PubMed; the note is read as one everywhere.
+    take a PMID from it only when the record says it came from PubMed; the note is read as one everywhere. The
+    PMCID, which RIS has no tag for, is a note ``PMCID: …`` of its own.
     """
     out = []
     for r in records:
@@ -42,8 +43,9 @@ def to_ris(records: list[dict]) -> str:
         pairs = [("PY", r.get("year")), ("JO", r.get("journal")), ("VL", r.get("volume")), ("IS", r.get("issue"))]
         first, last = _pages(r.get("pages", ""))
         pmid = r.get("pmid")
+        pmcid = r.get("pmcid")
         pairs += [("SP", first), ("EP", last), ("DO", r.get("doi")), ("AN", pmid), ("N1", pmid and f"PMID: {pmid}"),
-                  ("UR", r.get("url")), ("AB", r.get("abstract"))]
+                  ("N1", pmcid and f"PMCID: {pmcid}"), ("UR", r.get("url")), ("AB", r.get("abstract"))]
         lines += [f"{tag}  - {_one_line(value)}" for tag, value in pairs if value not in (None, "")]
         lines.append("ER  - ")
         out.append("\n".join(lines))
@@ -83,7 +85,7 @@ def to_bibtex(records: list[dict]) -> str:
         fields = [("title", r.get("title")), ("author", " and ".join(r.get("authors") or [])),
                   ("year", r.get("year")), ("journal", r.get("journal")), ("volume", r.get("volume")),
                   ("number", r.get("issue")), ("pages", (r.get("pages") or "").replace("-", "--")),
-                  ("doi", r.get("doi")), ("pmid", r.get("pmid")), ("url", r.get("url")),
+                  ("doi", r.get("doi")), ("pmid", r.get("pmid")), ("pmcid", r.get("pmcid")), ("url", r.get("url")),
                   ("abstract", r.get("abstract") and _one_line(r["abstract"])),
                   ("note", f"sysrev record {r['record_id']}")]
         body = ",\n".join(f"  {name} = {{{_bibtex_escape(value)}}}" for name, value in fields
@@ -99,7 +101,7 @@ def to_csv(records: list[dict]) -> str:
     writer.writerow(CSV_COLUMNS)
     for r in records:
         row = {**r, "authors": "; ".join(r.get("authors") or [])}
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in CSV_COLUMNS])
+        writer.writerow([row.get(c) for c in CSV_COLUMNS])  # the csv module writes None as an empty cell
     return buffer.getvalue()
 
 

@@ -32,11 +32,12 @@ _RECORD = st.fixed_dictionaries({
     "pages": st.tuples(st.integers(1, 900), st.integers(1, 40)).map(lambda p: f"{p[0]}-{p[0] + p[1]}"),
     "doi": st.tuples(st.integers(1000, 99999), _WORD).map(lambda p: f"10.{p[0]}/{p[1].lower()}"),
     "pmid": st.integers(1, 39999999).map(str),
+    "pmcid": st.integers(1000, 12999999).map(lambda n: f"PMC{n}"),  # real PMCIDs; "PMC1" in a note is no id
     "abstract": st.lists(_TEXT, min_size=1, max_size=3).map("\n".join),
 })
 _RECORDS = st.lists(_RECORD, min_size=1, max_size=3).map(
     lambda records: [{"record_id": f"R{i + 1:06d}", "url": "", **r} for i, r in enumerate(records)])
-FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "abstract")
+FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "pmcid", "abstract")
 
 
 def _as_read(record: dict) -> dict:
