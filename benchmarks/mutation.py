@@ -87,6 +87,11 @@ MODULES = {
         "workbook", "wos")],
                ["tests/formats/", *[f"tests/reliability/test_{name}.py" for name in ("xml_encodings", "xml_entities",
                                                                                      "import_slow_paths")]]),
+    # The search readers: PubMed's XML and Scopus' JSON into records, against the tests that read them (not the
+    # whole search suite, whose fault-injecting servers take a minute a run).
+    "search_readers": (["sysrev/search/pubmed_xml.py", "sysrev/search/scopus_json.py"],
+                       [f"tests/search/test_search_{name}.py" for name in ("every_field", "real_xml", "own_fixtures",
+                                                                            "xml_safety")]),
     # What sysrev writes for other tools: reference lists, screening decisions, analysis data for R and RevMan.
     "export": (["sysrev/export/*"], ["tests/export/"]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
