@@ -1,0 +1,57 @@
+"""BibTeX beyond the fields: keyless and spaced keys named by their lines, macros and concatenation, a preamble,
+Web of Science's identifiers, keywords and notes."""
+
+from sysrev.formats import load_references
+
+BIB = """\
+@string{pre = "Ultra"}
+@preamble{"\\newcommand{\\noop}[1]{}"}
+@article{,
+  title = {First keyless},
+  year = {2001},
+}
+
+@article{,
+  title = pre # "sound" # { guided},
+  keywords = {alpha, beta},
+  annote = {PMID: 31234567},
+}
+@article{my key 1,
+  title = {Spaced key},
+}
+@article{other key,
+  title = {Another spaced key},
+}
+@article{park2020,
+  author = {Park, K},
+  title = {A Web of Science record},
+  year = {2020},
+  unique-id = {WOS:000123456700001},
+  earlyaccessdate = {MAR 2020},
+}
+"""
+
+
+def test_keys_lines_and_values(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    parsed = load_references(path)
+    assert [(r.source_id, r.source, r.title, r.keywords, r.pmid, r.year) for r in parsed.records] == [
+        ("refs.bib:3", "file", "First keyless", [], "", 2001),  # no key: named by its line
+        ("refs.bib:8", "file", "Ultrasound guided", ["alpha", "beta"], "31234567", None),  # macro # strings
+        ("my_key_1", "file", "Spaced key", [], "", None),
+        ("other_key", "file", "Another spaced key", [], "", None),
+        # Web of Science: its accession number, not the key, identifies the record
+        ("WOS:000123456700001", "web-of-science", "A Web of Science record", [], "", 2020)]
+    assert parsed.warnings == [
+        f"{path}, line 13: entry key 'my key 1' contains spaces; read as 'my_key_1'",
+        f"{path}, line 16: entry key 'other key' contains spaces; read as 'other_key'",
+        f"{path}: 2 entries have no key (as in '@article{{,'); each is named by its file and line"]
+
+
+def test_one_keyless_entry_is_counted_in_the_singular(tmp_path):
+    path = tmp_path / "one.bib"
+    path.write_text("@article{,\n  title = {Alone},\n}\n", encoding="utf-8")
+    parsed = load_references(path)
+    assert [r.source_id for r in parsed.records] == ["one.bib:1"]
+    assert parsed.warnings == [f"{path}: 1 entry has no key (as in '@article{{,'); each is named by its file and line"]
