@@ -93,7 +93,7 @@ MODULES = {
                        [f"tests/search/test_search_{name}.py" for name in ("every_field", "real_xml", "own_fixtures",
                                                                             "xml_safety")]),
     # What sysrev writes for other tools: reference lists, screening decisions, analysis data for R and RevMan.
-    "export": (["sysrev/export/*"], ["tests/export/"]),
+    "export": (["sysrev/export/*"], ["tests/export/", "tests/screening/test_screening_exports.py"]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
                                                              "labelled_csv", "prioritisation", "ordering")],
                 ["tests/screening/"]),

@@ -1,0 +1,51 @@
+"""What `sysrev export included` and `sysrev export decisions` take from the screening logs."""
+
+import csv
+import io
+
+from sysrev.export.screening import decisions_csv, included_records
+
+H = "record_id,decision,reason,reviewer,timestamp\n"
+
+
+def rows(reviewer, decisions, day="01"):
+    return H + "".join(f"r{i:02d},{d},{reason},{reviewer},2024-01-{day}T10:00:00Z\n"
+                       for i, (d, reason) in decisions.items())
+
+
+TA = {1: ("include", ""), 2: ("exclude", ""), 3: ("include", ""), 4: ("include", ""), 5: ("include", "")}
+FT = {1: ("include", ""), 3: ("exclude", "wrong comparator"), 4: ("include", "")}
+
+
+def test_included_are_the_final_full_text_includes_in_record_order(make_project):
+    """r01 and r04 included by both; r03 excluded; r05 eligible but undecided; r02 excluded at title/abstract
+    (a full-text 'include' row for it, screened by mistake, does not make it eligible)."""
+    project = make_project({"title_abstract/alice.csv": rows("alice", TA),
+                            "title_abstract/bob.csv": rows("bob", TA),
+                            "full_text/alice.csv": rows("alice", {**FT, 2: ("include", "")}),
+                            "full_text/bob.csv": rows("bob", {**FT, 2: ("include", "")})})
+    assert [r["record_id"] for r in included_records(project)] == ["r01", "r04"]
+
+
+def test_a_full_text_conflict_is_no_inclusion_until_it_is_reconciled(make_project):
+    logs = {"title_abstract/alice.csv": rows("alice", TA), "title_abstract/bob.csv": rows("bob", TA),
+            "full_text/alice.csv": rows("alice", FT),
+            "full_text/bob.csv": rows("bob", {**FT, 4: ("exclude", "wrong population")})}
+    assert [r["record_id"] for r in included_records(make_project(logs))] == ["r01"]
+    logs["full_text/reconciliation/carol.csv"] = H + "r04,include,,carol,2024-01-03T10:00:00Z\n"
+    assert [r["record_id"] for r in included_records(make_project(logs))] == ["r01", "r04"]
+
+
+def test_decisions_list_every_reviewer_with_the_final_decision(make_project):
+    project = make_project({"title_abstract/alice.csv": rows("alice", {1: ("include", ""), 2: ("exclude", "")}),
+                            "title_abstract/bob.csv": rows("bob", {1: ("exclude", "")}, day="02"),
+                            "title_abstract/reconciliation/carol.csv":
+                                H + "r01,include,,carol,2024-01-03T10:00:00Z\n"})
+    table = list(csv.DictReader(io.StringIO(decisions_csv(project))))
+    assert [(r["record_id"], r["stage"], r["reviewer"], r["decision"], r["timestamp"], r["final_decision"])
+            for r in table] == [
+        ("r01", "title_abstract", "alice", "include", "2024-01-01T10:00:00Z", "include"),
+        ("r01", "title_abstract", "bob", "exclude", "2024-01-02T10:00:00Z", "include"),
+        ("r01", "title_abstract", "carol", "include", "2024-01-03T10:00:00Z", "include"),
+        ("r02", "title_abstract", "alice", "exclude", "2024-01-01T10:00:00Z", "exclude")]  # one reviewer a record
+    assert table[0]["title"] and list(table[0])[:5] == ["record_id", "title", "year", "doi", "pmid"]
