@@ -37,3 +37,16 @@ def test_csv():
         "R000001,Ultrasound {guided} 50% & more,\"Müller, Jörg; Ng, Wei\",2019,Pain Medicine,20,3,575-586,"
         "10.1093/pm/pny123,30101234,PMC6000001,https://example.org/a,\"Line one.\nLine two.\"\n"
         "R000002,Only a title,,,,,,,,,,,\n")
+
+
+def _keys(records):
+    return [line.split("{", 1)[1].rstrip(",") for line in to_bibtex(records).splitlines() if line.startswith("@")]
+
+
+def test_bibtex_keys_are_family_name_and_year_in_ascii_letters_and_never_repeat():
+    def rec(authors, year=2020):
+        return {"record_id": "R1", "title": "t", "authors": authors, "year": year}
+
+    assert _keys([rec(["O'Brien-Smith, J."]), rec(["王, 伟"]), rec(["Ångström, A"], None), rec([])]) == [
+        "OBrienSmith2020", "anon2020", "Angstrom", "anon2020a"]
+    assert _keys([rec(["Lee, S"])] * 29)[-3:] == ["Lee2020z", "Lee2020_28", "Lee2020_29"]
