@@ -10,7 +10,8 @@ field tags):
 ``CA`` (group authors), ``PY`` (early-access articles, which have none yet: ``EY``, else ``EA``),
 ``SO`` → journal, ``JI``/``J9`` → abbreviation, ``VL``, ``IS``, ``BP``-``EP`` (else the page span ``PS`` of CABI
 and BIOSIS records, else ``AR``) → pages, ``DI``,
-``PM``, ``SN``/``EI``, ``LA``, ``DT``, ``DE`` + ``ID`` → keywords (split at ``;``).
+``PM``, ``SN`` (else ``EI``), ``LA``, ``DT``, ``DE`` + ``ID`` → keywords (split at ``;``). An ``EI`` beside ``SN`` and
+a ``J9`` beside ``JI`` are kept in ``extra["fields"]`` with the tags not mapped.
 """
 
 import re
@@ -95,8 +96,10 @@ def _semicolon_list(tags, name) -> list[str]:
 
 
 def _to_record(tags, *, source, fallback_id):
+    # the second of two ISSNs (electronic) and of two abbreviations (the 29-character one) are kept, not dropped
+    unused = {"EI" if tags.get("SN") else "", "J9" if tags.get("JI") else ""}
     extra_fields = {t: (v[0] if len(v) == 1 else v) for t, v in ((t, as_list(v)) for t, v in tags.items())
-                    if t not in _MAPPED and v}
+                    if (t not in _MAPPED or t in unused) and v}
     return build_record(
         source_id=first(tags.get("UT"), tags.get("AN")) or fallback_id,
         source=source,

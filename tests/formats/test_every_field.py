@@ -175,7 +175,8 @@ def test_web_of_science_every_tag(tmp_path):
         journal_abbrev="Pain Physician", volume="16", issue="3", pages="213-221", doi="10.36076/ppj.2013/16/213",
         pmid="23703408", issn="1533-3159", language="English", publication_types=["Article", "Clinical Trial"],
         keywords=["low back pain", "epidural injection", "RANDOMIZED-TRIAL", "STEROIDS"],
-        extra={"type": "J", "fields": {"C1": "[Park, Ki Deok] Univ X, Seoul, South Korea.", "PD": "MAY-JUN"}})
+        extra={"type": "J", "fields": {"C1": "[Park, Ki Deok] Univ X, Seoul, South Korea.", "EI": "2150-1149",
+                                       "J9": "PAIN PHYSICIAN", "PD": "MAY-JUN"}})
     # early access: no PY yet (the year of EA), no UT (AN), no page range (the article number), e-ISSN only
     assert records[1] == _empty(
         **wos, source_id="BCI:BCI202400001", title="An early-access article", authors=["Lee, S"], year=2024,
