@@ -362,25 +362,25 @@ def article_to_record(article) -> Record:
     journal = art.get("Journal", {})
     issue = journal.get("JournalIssue", {})
     ids = _article_ids(article.get("PubmedData", {}).get("ArticleIdList", []))
-    pmid = normalise_pmid(citation.get("PMID", ""))
+    pmid = normalise_pmid(citation.get("PMID"))
     doi = ids.get("doi") or _elocation_doi(art.get("ELocationID", []))
     return Record(
         source_id=pmid,
         source="pubmed",
-        title=_title(art.get("ArticleTitle", ""), art.get("VernacularTitle", "")),
+        title=_title(art.get("ArticleTitle"), art.get("VernacularTitle")),
         abstract=_abstract(art.get("Abstract")),
         authors=_authors(art.get("AuthorList", [])),
         year=_pub_year(issue.get("PubDate", {})) or _article_date_year(art.get("ArticleDate", [])),
-        journal=clean_text(journal.get("Title", "")),
-        journal_abbrev=clean_text(journal.get("ISOAbbreviation", "")
-                                  or citation.get("MedlineJournalInfo", {}).get("MedlineTA", "")),
-        volume=clean_text(issue.get("Volume", "")),
-        issue=clean_text(issue.get("Issue", "")),
-        pages=_pages(art.get("Pagination", {}), art.get("ELocationID", [])),
+        journal=clean_text(journal.get("Title")),
+        journal_abbrev=clean_text(journal.get("ISOAbbreviation")
+                                  or citation.get("MedlineJournalInfo", {}).get("MedlineTA")),
+        volume=clean_text(issue.get("Volume")),
+        issue=clean_text(issue.get("Issue")),
+        pages=_pages(art.get("Pagination"), art.get("ELocationID", [])),
         doi=doi,
         pmid=pmid,
-        pmcid=normalise_pmcid(ids.get("pmc", "")),
-        issn=normalise_issn(journal.get("ISSN", "") or citation.get("MedlineJournalInfo", {}).get("ISSNLinking", "")),
+        pmcid=normalise_pmcid(ids.get("pmc")),
+        issn=normalise_issn(journal.get("ISSN") or citation.get("MedlineJournalInfo", {}).get("ISSNLinking")),
         language=", ".join(clean_text(x) for x in art.get("Language", [])),
         publication_types=[clean_text(x) for x in art.get("PublicationTypeList", [])],
         keywords=_keywords(citation.get("KeywordList", []), citation.get("MeshHeadingList", [])),
@@ -395,17 +395,17 @@ def _book_to_record(article) -> Record:
     # EFetch gives the PubMed id in PubmedBookData's list and the Bookshelf accession and DOI in the document's
     ids = _article_ids(list(article.get("PubmedBookData", {}).get("ArticleIdList", []))
                        + list(doc.get("ArticleIdList", [])))
-    pmid = normalise_pmid(doc.get("PMID", ""))
-    book_title = strip_markup(book.get("BookTitle", ""))
-    title = strip_markup(doc.get("ArticleTitle", "")) or book_title
+    pmid = normalise_pmid(doc.get("PMID"))
+    book_title = strip_markup(book.get("BookTitle"))
+    title = strip_markup(doc.get("ArticleTitle")) or book_title
     authors = _book_names(doc, editors=False) or _book_names(book, editors=False)
     editors = list(dict.fromkeys(_book_names(doc, editors=True) + _book_names(book, editors=True)))
     publisher = book.get("Publisher", {})
-    extra = {"publisher": clean_text(publisher.get("PublisherName", "")),
+    extra = {"publisher": clean_text(publisher.get("PublisherName")),
              "isbn": [clean_text(x) for x in book.get("Isbn", [])]}
     if editors:
         extra["editors"] = editors
-    if strip_markup(book.get("CollectionTitle", "")):
+    if strip_markup(book.get("CollectionTitle")):
         extra["series"] = strip_markup(book["CollectionTitle"])
     if ids.get("bookaccession"):
         extra["bookaccession"] = ids["bookaccession"]
@@ -417,10 +417,10 @@ def _book_to_record(article) -> Record:
         authors=authors,
         year=_pub_year(book.get("PubDate", {})),
         journal=book_title if title != book_title else "",
-        pages=_pages(doc.get("Pagination", {})),
+        pages=_pages(doc.get("Pagination")),
         doi=ids.get("doi") or _elocation_doi(book.get("ELocationID", [])),
         pmid=pmid,
-        pmcid=normalise_pmcid(ids.get("pmc", "")),
+        pmcid=normalise_pmcid(ids.get("pmc")),
         language=", ".join(clean_text(x) for x in doc.get("Language", [])),
         publication_types=[clean_text(x) for x in doc.get("PublicationType", [])] or ["Book"],
         keywords=_keywords(doc.get("KeywordList", []), []),
@@ -451,7 +451,7 @@ def _abstract(abstract) -> str:
     parts = []
     for section in abstract.get("AbstractText", []):
         text = strip_markup(section)
-        label = clean_text(getattr(section, "attributes", {}).get("Label", ""))
+        label = clean_text(getattr(section, "attributes", {}).get("Label"))
         if label and text:
             parts.append(f"{label}: {text}")
         elif text:
@@ -469,9 +469,9 @@ def _authors(author_list) -> list[str]:
         if "CollectiveName" in author:
             name = strip_markup(author["CollectiveName"])
         else:
-            family = clean_text(author.get("LastName", ""))
-            given = clean_text(author.get("ForeName", "") or author.get("Initials", ""))
-            suffix = clean_text(author.get("Suffix", ""))
+            family = clean_text(author.get("LastName"))
+            given = clean_text(author.get("ForeName") or author.get("Initials"))
+            suffix = clean_text(author.get("Suffix"))
             given = f"{given} {suffix}".strip()
             name = f"{family}, {given}" if family and given else family or given
         if name:
@@ -501,7 +501,7 @@ def _pages(pagination, elocations=()) -> str:
     """The pages; for an article without any, its electronic location when that is an article number, as
     PubMed's own citation line (``SO``, ``Elife. 2019;8:e42692.``) and the MEDLINE export give it."""
     pagination = pagination or {}
-    start, end = clean_text(pagination.get("StartPage", "")), clean_text(pagination.get("EndPage", ""))
+    start, end = clean_text(pagination.get("StartPage")), clean_text(pagination.get("EndPage"))
     printed = expand_pages(pagination.get("MedlinePgn") or (f"{start}-{end}" if start and end else start))
     if printed:
         return printed
@@ -538,12 +538,12 @@ def _extra(art, ids) -> dict:
     extra = {}
     if ids.get("pii"):
         extra["pii"] = ids["pii"]
-    vernacular = strip_markup(art.get("VernacularTitle", ""))
+    vernacular = strip_markup(art.get("VernacularTitle"))
     if vernacular:
         extra["vernacular_title"] = vernacular
     # Databank links as MEDLINE's SI field writes them ("ClinicalTrials.gov/NCT01234567"): the trial
     # registrations of a report, which dedup uses to link it with the registration (dedup/trial_refs.py).
-    databanks = [f"{clean_text(bank.get('DataBankName', ''))}/{clean_text(number)}"
+    databanks = [f"{clean_text(bank.get('DataBankName'))}/{clean_text(number)}"
                  for bank in art.get("DataBankList", []) for number in bank.get("AccessionNumberList", [])]
     if databanks:
         extra["databanks"] = databanks

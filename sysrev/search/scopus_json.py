@@ -58,32 +58,32 @@ def entry_to_record(entry: dict) -> Record:
              if entry.get(k)}
     if first_author_only:
         extra["first_author_only"] = True
-    identifier = clean_text(entry.get("dc:identifier", ""))
+    identifier = clean_text(entry.get("dc:identifier"))
     if identifier:
         extra["scopus_id"] = identifier.removeprefix("SCOPUS_ID:")
     isbn = _values(entry.get("prism:isbn"))
     if isbn:
         extra["isbn"] = isbn
-    article_number = clean_text(entry.get("article-number", ""))
+    article_number = clean_text(entry.get("article-number"))
     # no page range: the article number (e.g. PLOS ONE's "e0163477"), as Scopus's CSV and RIS exports give it
     pages = expand_pages(entry.get("prism:pageRange") or "") or (article_number if re.search(r"\d", article_number)
                                                                   else "")
     return Record(
-        source_id=clean_text(entry.get("eid", "")),
+        source_id=clean_text(entry.get("eid")),
         source="scopus",
         title=_text(entry.get("dc:title")),
         abstract=_text(entry.get("dc:description")),
         authors=[a for a in authors if a],
         year=parse_year(entry.get("prism:coverDate")),
-        journal=clean_text(entry.get("prism:publicationName", "")),
-        volume=clean_text(entry.get("prism:volume", "")),
-        issue=clean_text(entry.get("prism:issueIdentifier", "")),
+        journal=clean_text(entry.get("prism:publicationName")),
+        volume=clean_text(entry.get("prism:volume")),
+        issue=clean_text(entry.get("prism:issueIdentifier")),
         pages=pages,
-        doi=normalise_doi(entry.get("prism:doi", "")),
-        pmid=normalise_pmid(entry.get("pubmed-id", "")),
-        issn=normalise_issn(entry.get("prism:issn") or entry.get("prism:eIssn") or ""),
+        doi=normalise_doi(entry.get("prism:doi")),
+        pmid=normalise_pmid(entry.get("pubmed-id")),
+        issn=normalise_issn(entry.get("prism:issn") or entry.get("prism:eIssn")),
         publication_types=[clean_text(entry["subtypeDescription"])] if entry.get("subtypeDescription") else [],
-        keywords=split_list(entry.get("authkeywords", ""), separators="|"),
+        keywords=split_list(entry.get("authkeywords"), separators="|"),
         url=_scopus_link(entry),
         extra=extra,
     )
@@ -96,15 +96,15 @@ def _text(value) -> str:
 def _values(value) -> list[str]:
     """The texts of a key the JSON gives as a list of ``{"$": text}`` objects (``prism:isbn``), or as one text."""
     items = value if isinstance(value, list) else [value]
-    texts = [clean_text(item.get("$", "") if isinstance(item, dict) else item or "") for item in items]
+    texts = [clean_text(item.get("$") if isinstance(item, dict) else item or "") for item in items]
     return [text for text in texts if text]
 
 
 def _authors(authors) -> list[str]:
     names = []
     for author in authors or []:
-        family = clean_text(author.get("surname", ""))
-        given = clean_text(author.get("given-name", "") or author.get("initials", ""))
+        family = clean_text(author.get("surname"))
+        given = clean_text(author.get("given-name") or author.get("initials"))
         if family:
             names.append(f"{family}, {given}" if given else family)
         elif author.get("authname"):
@@ -116,4 +116,4 @@ def _scopus_link(entry) -> str:
     for link in entry.get("link") or []:
         if isinstance(link, dict) and link.get("@ref") == "scopus":
             return link.get("@href", "")
-    return clean_text(entry.get("prism:url", ""))
+    return clean_text(entry.get("prism:url"))

@@ -9,9 +9,11 @@ reader's output.
 
 import json
 
+import pytest
+
 from sysrev.formats import load_references
 from sysrev.search.pubmed_xml import records_from_xml
-from sysrev.search.scopus_json import entry_to_record, parse_search_results
+from sysrev.search.scopus_json import ScopusJSONError, entry_to_record, parse_search_results
 
 
 def _empty(**fields):
@@ -330,3 +332,150 @@ def test_scopus_json_every_key():
                "prism:aggregationType": "Conference Proceeding", "first_author_only": True,
                "scopus_id": "85000000002", "isbn": ["9781538619964"]})
     assert records[2] == _empty(**scopus, source_id="2-s2.0-85000000003", title="A record with nothing else")
+
+
+# Entries with what the two views above never hold: no EID, no identifier and no page range; a surname alone, an
+# indexed name alone and an author with neither; an ISBN given as one text, or as a list with an empty object; a
+# scopus link without its address; an article number without a digit; a keyword with a capital X
+ODD = {
+    "dc:title": "An entry without an EID",
+    "author": [{"@seq": "1", "surname": "Madonna"}, {"@seq": "2", "authname": "Roe R."}, {"@seq": "3"}],
+    "prism:isbn": "9780000000002", "link": [{"@ref": "scopus"}], "article-number": "n/a",
+    "authkeywords": "X-ray | MRI",
+}
+ISBN_LIST = {"eid": "2-s2.0-85000000004", "prism:isbn": [{"@_fa": "true"}, "9780000000019", None, {"$": ""}]}
+
+
+def test_scopus_json_odd_entries():
+    assert entry_to_record(ODD).to_dict() == _empty(
+        source="scopus", title="An entry without an EID", authors=["Madonna", "Roe, R."], keywords=["X-ray", "MRI"],
+        extra={"article-number": "n/a", "isbn": ["9780000000002"]})
+    assert entry_to_record(ISBN_LIST).to_dict() == _empty(
+        source="scopus", source_id="2-s2.0-85000000004", extra={"isbn": ["9780000000019"]})
+
+
+@pytest.mark.parametrize("data", [
+    [], {}, {"search-results": None}, {"search-results": []}, {"search-results": {"entry": []}},
+])
+def test_a_document_that_is_not_scopus_search_results_is_refused(data):
+    with pytest.raises(ScopusJSONError) as caught:
+        parse_search_results(data)
+    assert str(caught.value) == "not a Scopus search-results document"
+
+
+def test_scopus_total_and_cursor_as_given_or_missing():
+    def page(total, **more):
+        return {"search-results": {"opensearch:totalResults": total, **more}}
+
+    assert parse_search_results(page("0")) == (0, [], None)
+    assert parse_search_results(page(None, entry=None, cursor=None)) == (0, [], None)
+    assert parse_search_results(page("", cursor="AoJ4not-an-object")) == (0, [], None)
+    assert parse_search_results(page("7", cursor={"@current": "*"}, entry=["odd", MINIMUM])) == (7, [MINIMUM], None)
+    for odd in ("many", [1]):
+        with pytest.raises(ScopusJSONError) as caught:
+            parse_search_results(page(odd))
+        assert str(caught.value) == f"odd opensearch:totalResults {odd!r}"
+
+
+# What the document above never holds: an issue date without a year (the electronic date's year instead), printed
+# pages as first and last page only, a databank without accession numbers, an article without PubmedData or
+# without a PMID; a chapter whose PubMed data lists its PMCID and whose document lists its own editors; a whole
+# book by authors, without a publication date; a book document without its Book
+PUBMED_ODD = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" \
+"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">
+<PubmedArticleSet>
+<PubmedArticle>
+  <MedlineCitation Status="MEDLINE" Owner="NLM">
+    <PMID Version="1">91000005</PMID>
+    <Article PubModel="Electronic-Print">
+      <Journal>
+        <JournalIssue CitedMedium="Internet"><PubDate><MedlineDate>Winter</MedlineDate></PubDate></JournalIssue>
+        <Title>Spine</Title>
+      </Journal>
+      <ArticleTitle>Pages as first and last.</ArticleTitle>
+      <Pagination><StartPage>1042</StartPage><EndPage>1049</EndPage></Pagination>
+      <ELocationID EIdType="doi" ValidYN="Y">10.1000/SPINE.1042</ELocationID>
+      <AuthorList><Author ValidYN="Y"><LastName>Solo</LastName></Author></AuthorList>
+      <Language>eng</Language>
+      <DataBankList CompleteYN="Y">
+        <DataBank><DataBankName>PDB</DataBankName></DataBank>
+        <DataBank><DataBankName>ISRCTN</DataBankName>
+          <AccessionNumberList><AccessionNumber>ISRCTN12345678</AccessionNumber></AccessionNumberList></DataBank>
+      </DataBankList>
+      <ArticleDate DateType="Electronic"><Year>2012</Year><Month>11</Month><Day>02</Day></ArticleDate>
+    </Article>
+  </MedlineCitation>
+</PubmedArticle>
+<PubmedArticle>
+  <MedlineCitation Status="In-Data-Review" Owner="NLM">
+    <Article PubModel="Print"><Journal><JournalIssue CitedMedium="Print"><PubDate><Year>2001</Year></PubDate>
+      </JournalIssue></Journal><ArticleTitle>Without a PMID</ArticleTitle></Article>
+  </MedlineCitation>
+</PubmedArticle>
+<PubmedBookArticle>
+  <BookDocument>
+    <PMID Version="1">91000006</PMID>
+    <ArticleIdList><ArticleId IdType="bookaccession">NBK500003</ArticleId></ArticleIdList>
+    <Book>
+      <Publisher><PublisherName>Example Press</PublisherName></Publisher>
+      <BookTitle book="ex">An Example Book</BookTitle>
+      <PubDate><Year>2021</Year></PubDate>
+    </Book>
+    <ArticleTitle book="ex" part="ch1">A chapter with its own editors</ArticleTitle>
+    <Language>eng</Language>
+    <Language>fre</Language>
+    <AuthorList Type="authors"><Author><LastName>Writer</LastName><ForeName>Wes</ForeName></Author></AuthorList>
+    <AuthorList Type="editors"><Author><LastName>Chapman</LastName><ForeName>Cleo</ForeName></Author></AuthorList>
+  </BookDocument>
+  <PubmedBookData>
+    <PublicationStatus>ppublish</PublicationStatus>
+    <ArticleIdList><ArticleId IdType="pubmed">91000006</ArticleId><ArticleId IdType="pmc">PMC7654321</ArticleId>
+    </ArticleIdList>
+  </PubmedBookData>
+</PubmedBookArticle>
+<PubmedBookArticle>
+  <BookDocument>
+    <PMID Version="1">91000007</PMID>
+    <ArticleIdList><ArticleId IdType="bookaccession">NBK500004</ArticleId></ArticleIdList>
+    <Book>
+      <Publisher><PublisherName>Example Press</PublisherName></Publisher>
+      <BookTitle book="whole">A whole book by its authors</BookTitle>
+      <AuthorList Type="authors"><Author><LastName>Author</LastName><ForeName>Ann</ForeName></Author></AuthorList>
+    </Book>
+  </BookDocument>
+</PubmedBookArticle>
+<PubmedBookArticle>
+  <BookDocument>
+    <PMID Version="1">91000008</PMID>
+    <ArticleIdList><ArticleId IdType="bookaccession">NBK500005</ArticleId></ArticleIdList>
+    <ArticleTitle>A document without its book</ArticleTitle>
+  </BookDocument>
+</PubmedBookArticle>
+</PubmedArticleSet>
+"""
+
+
+def test_pubmed_xml_odd_elements():
+    records = [r.to_dict() for r in records_from_xml(PUBMED_ODD.encode("utf-8"))]
+    pubmed = {"source": "pubmed"}
+    assert records[0] == _empty(
+        **pubmed, source_id="91000005", title="Pages as first and last.", authors=["Solo"], year=2012,
+        journal="Spine", pages="1042-1049", doi="10.1000/spine.1042", pmid="91000005", language="eng",
+        url="https://pubmed.ncbi.nlm.nih.gov/91000005/", extra={"databanks": ["ISRCTN/ISRCTN12345678"]})
+    assert records[1] == _empty(**pubmed, title="Without a PMID", year=2001)
+    assert records[2] == _empty(
+        **pubmed, source_id="91000006", title="A chapter with its own editors", authors=["Writer, Wes"], year=2021,
+        journal="An Example Book", pmid="91000006", pmcid="PMC7654321", language="eng, fre",
+        publication_types=["Book"], url="https://pubmed.ncbi.nlm.nih.gov/91000006/",
+        extra={"publisher": "Example Press", "isbn": [], "editors": ["Chapman, Cleo"], "bookaccession": "NBK500003"})
+    assert records[3] == _empty(
+        **pubmed, source_id="91000007", title="A whole book by its authors", authors=["Author, Ann"],
+        pmid="91000007", publication_types=["Book"], url="https://pubmed.ncbi.nlm.nih.gov/91000007/",
+        extra={"publisher": "Example Press", "isbn": [], "bookaccession": "NBK500004"})
+    assert records[4] == _empty(
+        **pubmed, source_id="91000008", title="A document without its book", pmid="91000008",
+        publication_types=["Book"], url="https://pubmed.ncbi.nlm.nih.gov/91000008/",
+        extra={"publisher": "", "isbn": [], "bookaccession": "NBK500005"})
+    assert len(records) == 5
