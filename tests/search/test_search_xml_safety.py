@@ -1,6 +1,7 @@
 """PubMed XML parsing never reaches the network or expands without bound, and normalises records."""
 
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -236,3 +237,92 @@ def test_an_article_without_its_citation_is_an_error_naming_it(article, missing)
     doc = f"<PubmedArticleSet>{ARTICLE.format(title='Fine')}{article}</PubmedArticleSet>".encode()
     with pytest.raises(PubmedXMLError, match=f"article 2 of 2.* has no {missing} element"):
         records_from_xml(doc)
+
+
+def test_a_dtd_read_afresh_is_the_bundled_copy(monkeypatch):
+    """What a DTD declares is kept per process after its first read, so the tests that parse before this one
+    leave it cached: with the cache emptied the DTD is opened again, from Biopython's bundled files only."""
+    monkeypatch.setattr(pubmed_xml._OfflineHandler, "_declared", {})
+    [record] = records_from_xml(_doc('<!DOCTYPE PubmedArticleSet SYSTEM "https://dtd.nlm.nih.gov/ncbi/pubmed/out/'
+                                     'pubmed_250101.dtd">', title="Read afresh"))
+    assert (record.pmid, record.title, record.doi) == ("123", "Read afresh", "10.1000/abc")
+    assert list(pubmed_xml._OfflineHandler._declared) == ["pubmed_250101.dtd"]
+    handler = pubmed_xml._OfflineHandler(validate=True, escape=False, ignore_errors=False)
+    bundled = Path(pubmed_xml.EntrezParser.DataHandler.global_dtd_dir) / "pubmed_250101.dtd"
+    with handler.open_dtd_file("pubmed_250101.dtd") as opened:
+        assert (opened.name, opened.read()) == (str(bundled), bundled.read_bytes())
+    assert handler.open_dtd_file("evil.dtd") is None
+    assert handler.open_xsd_file("evil.xsd") is None
+
+
+def test_a_bundled_xml_schema_is_read_offline():
+    """An NCBI document that names a schema Biopython bundles is read with the bundled copy (not refused, no
+    download); it is no PubMed set, which is then the error."""
+    doc = (b'<?xml version="1.0"?>\n<IPGReportSet xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+           b'xsi:noNamespaceSchemaLocation="https://www.ncbi.nlm.nih.gov/data_specs/schema/other/product/'
+           b'IPGReportSet.xsd"></IPGReportSet>')
+    with pytest.raises(PubmedXMLError) as caught:
+        records_from_xml(doc)
+    assert (type(caught.value), str(caught.value)) == (PubmedXMLError, "not a PubmedArticleSet")
+
+
+@pytest.mark.parametrize("location, named", [
+    ('xsi:noNamespaceSchemaLocation="https://www.ncbi.nlm.nih.gov/not-bundled.xsd"',
+     "'https://www.ncbi.nlm.nih.gov/not-bundled.xsd'"),
+    ("", "''"),
+])
+def test_an_xml_schema_not_bundled_or_not_named_is_refused_in_full(location, named):
+    doc = (b'<?xml version="1.0"?>\n<PubmedArticleSet xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+           + location.encode() + b"></PubmedArticleSet>")
+    with pytest.raises(UnsafeXMLError) as caught:
+        records_from_xml(doc)
+    assert str(caught.value) == (f"refusing XML schema {named}: only the schemas bundled with Biopython are read, "
+                                 "nothing is fetched")
+
+
+def test_a_link_inside_a_default_namespace_formula_keeps_the_formula():
+    """Only the default namespace's end is read as MathML's mml: prefix; another prefix ending inside the formula
+    (xlink, declared on one of its elements) stays itself, so the rest of the formula is still MathML."""
+    title = ('Risk at <math xmlns="http://www.w3.org/1998/Math/MathML"><mi xmlns:xlink="http://www.w3.org/1999/xlink" '
+             'xlink:href="#x">x</mi><mn>2</mn></math> levels')
+    [record] = records_from_xml(_doc('<!DOCTYPE PubmedArticleSet SYSTEM "pubmed_250101.dtd">', title=title))
+    assert (record.pmid, record.title) == ("123", "Risk at x2 levels")
+
+
+def test_closest_pubmed_dtd_at_and_before_the_bundled_ones():
+    dtds = pubmed_xml._pubmed_dtds()
+    assert dtds[0] == "pubmed_020114.dtd" and dtds[-1] == pubmed_xml.newest_pubmed_dtd() == "pubmed_250101.dtd"
+    assert pubmed_xml.closest_pubmed_dtd("pubmed_250101.dtd") == "pubmed_250101.dtd"  # a bundled one is itself
+    assert pubmed_xml.closest_pubmed_dtd("pubmed_990101.dtd") == "pubmed_250101.dtd"
+    assert pubmed_xml.closest_pubmed_dtd("pubmed_020101.dtd") == "pubmed_020114.dtd"  # older than all: the oldest
+
+
+def test_error_texts_with_a_byte_that_is_not_utf8():
+    assert pubmed_xml.error_messages(b"<eSearchResult><ERROR>  Search\n backend \xff failed </ERROR><ERROR> </ERROR>"
+                                     b"<ERROR>Second</ERROR></eSearchResult>") == ["Search backend \ufffd failed",
+                                                                                   "Second"]
+
+
+def test_the_quick_well_formedness_check():
+    good = _doc('<!DOCTYPE PubmedArticleSet SYSTEM "pubmed_250101.dtd">')
+    assert pubmed_xml.check_well_formed(good) is None
+    assert pubmed_xml.check_well_formed(f"\n{ARTICLE.format(title='Alone')}\n".encode()) is None
+    with pytest.raises(PubmedXMLError) as caught:
+        pubmed_xml.check_well_formed(good[:-20])
+    assert (type(caught.value), str(caught.value)) == (
+        PubmedXMLError, "malformed or truncated PubMed XML: unclosed token: line 3, column 607")  # at "</PubmedArticle"
+    # a DOCTYPE past the prolog the reader looks at is still refused, by the parser
+    late = (b'<?xml version="1.0"?>\n<!--' + b"x" * 70000 + b'-->\n<!DOCTYPE PubmedArticleSet [<!ENTITY a "b">]>\n'
+            b"<PubmedArticleSet/>")
+    with pytest.raises(UnsafeXMLError) as caught:
+        pubmed_xml.check_well_formed(late)
+    assert str(caught.value) == (
+        "the DOCTYPE <!DOCTYPE PubmedArticleSet …> declares its own DTD subset (line 3); sysrev refuses it because "
+        "entities declared there can reach files or the network or expand without bound")
+
+
+def test_has_articles():
+    assert pubmed_xml.has_articles(b"<PubmedArticleSet>\n<PubmedArticle>") is True
+    assert pubmed_xml.has_articles(b'<PubmedBookArticleSet><PubmedBookArticle lang="en">') is True
+    assert pubmed_xml.has_articles(b"<PubmedArticleSet></PubmedArticleSet>") is False
+    assert pubmed_xml.has_articles(b"<PubmedArticles>") is False
