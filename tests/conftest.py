@@ -66,3 +66,14 @@ def clock_east_of_utc(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture()
+def write_file(tmp_path):
+    """``write_file(name, text, encoding="utf-8")``: a test's input file written byte for byte into tmp_path (no
+    line-end translation), returning its path."""
+    def write(name, text, encoding="utf-8"):
+        path = tmp_path / name
+        path.write_bytes(text.encode(encoding))
+        return path
+    return write

@@ -4,18 +4,12 @@ from sysrev.formats import load_references
 from sysrev.formats.csv_export import split_names
 
 
-def _read(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return load_references(path)
-
-
-def test_surplus_funding_texts_are_kept_under_their_numbers_and_the_columns_after_stay_aligned(tmp_path):
+def test_surplus_funding_texts_are_kept_under_their_numbers_and_the_columns_after_stay_aligned(write_file):
     """Older Scopus CSVs give some rows 'Funding Text 2', '3' … as cells the header does not name."""
-    parsed = _read(tmp_path, "scopus.csv", "Authors,Title,Year,Funding Text 1,Document Type,DOI,EID\n"
-                                           "Park K.,A Scopus trial,2013,Grant A,Grant B,Grant C,Article,10.1000/a.1,"
-                                           "2-s2.0-1\n"
-                                           "Lee S.,Another trial,2014,,Review,10.1000/b.2,2-s2.0-2\n")
+    text = ("Authors,Title,Year,Funding Text 1,Document Type,DOI,EID\n"
+            "Park K.,A Scopus trial,2013,Grant A,Grant B,Grant C,Article,10.1000/a.1,2-s2.0-1\n"
+            "Lee S.,Another trial,2014,,Review,10.1000/b.2,2-s2.0-2\n")
+    parsed = load_references(write_file("scopus.csv", text))
     first, second = parsed.records
     assert (first.source_id, first.doi, first.publication_types) == ("2-s2.0-1", "10.1000/a.1", ["Article"])
     assert first.extra["fields"] == {"Funding Text 1": "Grant A", "Funding Text 2": "Grant B",
@@ -24,21 +18,22 @@ def test_surplus_funding_texts_are_kept_under_their_numbers_and_the_columns_afte
     assert "fields" not in second.extra and parsed.warnings == []
 
 
-def test_springer_names_written_without_a_separator_are_split(tmp_path):
-    parsed = _read(tmp_path, "springer.csv",
-                   "Item Title,Publication Title,Item DOI,Authors,Publication Year,URL,Content Type\n"
-                   "A Springer chapter,Spine Book,10.1007/978-3-030-00001-1_1,"
-                   "Araz R. AlievNigar T. IsmayilovaJohn Smith,2020,http://link.springer.com/x,Chapter\n")
+def test_springer_names_written_without_a_separator_are_split(write_file):
+    text = ("Item Title,Publication Title,Item DOI,Authors,Publication Year,URL,Content Type\n"
+            "A Springer chapter,Spine Book,10.1007/978-3-030-00001-1_1,"
+            "Araz R. AlievNigar T. IsmayilovaJohn Smith,2020,http://link.springer.com/x,Chapter\n")
+    parsed = load_references(write_file("springer.csv", text))
     assert parsed.dialect == "springer"
     assert parsed.records[0].authors == ["Aliev, Araz R.", "Ismayilova, Nigar T.", "Smith, John"]
 
 
-def test_a_file_with_only_an_abstract_column_is_read_and_a_pubmed_record_id_becomes_the_pmid_form(tmp_path):
-    parsed = _read(tmp_path, "abstracts.csv", "Abstract,Record ID\nOnly an abstract here.,pubmed:31234567\n"
-                                              "Second abstract.,R2\n")
+def test_a_file_with_only_an_abstract_column_is_read_and_a_pubmed_record_id_becomes_the_pmid_form(write_file):
+    path = write_file("abstracts.csv", "Abstract,Record ID\nOnly an abstract here.,pubmed:31234567\n"
+                                       "Second abstract.,R2\n")
+    parsed = load_references(path)
     assert [(r.source_id, r.abstract) for r in parsed.records] == [("31234567", "Only an abstract here."),
                                                                    ("R2", "Second abstract.")]
-    assert parsed.warnings == [f"{tmp_path / 'abstracts.csv'}: 2 records have no title"]
+    assert parsed.warnings == [f"{path}: 2 records have no title"]
 
 
 def test_author_cells_in_every_convention():

@@ -8,9 +8,7 @@ dropped, or kept twice is seen. The values are written to be told apart (no two 
 from sysrev.formats import load_references
 
 
-def _read(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
+def _read(path):
     parsed = load_references(path)
     return parsed, [r.to_dict() for r in parsed.records]
 
@@ -74,8 +72,8 @@ Methods: sixty patients.
 """
 
 
-def test_endnote_tagged_every_tag(tmp_path):
-    parsed, records = _read(tmp_path, "refs.enw", ENW)
+def test_endnote_tagged_every_tag(write_file):
+    parsed, records = _read(write_file("refs.enw", ENW))
     assert parsed.format == "endnote_tagged" and parsed.warnings == []
     assert records[0] == _empty(
         # %M is a bare number, but nothing says the record came from PubMed: another database's accession
@@ -162,8 +160,8 @@ EF
 """
 
 
-def test_web_of_science_every_tag(tmp_path):
-    parsed, records = _read(tmp_path, "savedrecs.txt", WOS)
+def test_web_of_science_every_tag(write_file):
+    parsed, records = _read(write_file("savedrecs.txt", WOS))
     assert (parsed.format, parsed.dialect, parsed.warnings) == ("wos", "web-of-science", [])
     wos = {"source": "web-of-science"}
     # full names (AF, an e-mail after a name dropped) before the short ones (AU), the group author last
@@ -186,9 +184,8 @@ def test_web_of_science_every_tag(tmp_path):
         pages="45-67", extra={"type": "B"})
 
 
-def test_web_of_science_keeps_the_source_it_is_given(tmp_path):
-    path = tmp_path / "savedrecs.txt"
-    path.write_text(WOS, encoding="utf-8")
+def test_web_of_science_keeps_the_source_it_is_given(write_file):
+    path = write_file("savedrecs.txt", WOS)
     assert {r.source for r in load_references(path, source="wos-core").records} == {"wos-core"}
 
 
@@ -210,8 +207,8 @@ CSL = """\
 """
 
 
-def test_csl_json_every_variable(tmp_path):
-    parsed, records = _read(tmp_path, "zotero.json", CSL)
+def test_csl_json_every_variable(write_file):
+    parsed, records = _read(write_file("zotero.json", CSL))
     assert parsed.format == "csl_json" and parsed.warnings == []
     # authors: family with its particle, a literal name, a given name alone; an empty name object left out
     assert records[0] == _empty(
@@ -227,8 +224,7 @@ def test_csl_json_every_variable(tmp_path):
     assert records[1] == _empty(
         source_id="zotero.json:2", title="A chapter", year=2019, journal_abbrev="Short", keywords=["one", "two"],
         publication_types=["chapter"], extra={"type": "chapter"})
-    path = tmp_path / "zotero.json"
-    assert {r.source for r in load_references(path, source="zotero").records} == {"zotero"}
+    assert {r.source for r in load_references(write_file("zotero.json", CSL), source="zotero").records} == {"zotero"}
 
 
 ENDNOTE_XML = """\
@@ -264,8 +260,8 @@ ENDNOTE_XML = """\
 """
 
 
-def test_endnote_xml_every_element(tmp_path):
-    parsed, records = _read(tmp_path, "library.xml", ENDNOTE_XML)
+def test_endnote_xml_every_element(write_file):
+    parsed, records = _read(write_file("library.xml", ENDNOTE_XML))
     assert (parsed.format, parsed.dialect, parsed.warnings) == ("endnote_xml", "", [])  # three databases
     # styled runs joined; the DOI among two electronic resource numbers; a PubMed record by its provider (NLM)
     assert records[0] == _empty(
@@ -352,8 +348,8 @@ SO  - Spine Journal. 19 (5) (pp 800-806), 2019.
 """
 
 
-def test_medline_every_tag(tmp_path):
-    parsed, records = _read(tmp_path, "pubmed.nbib", NBIB)
+def test_medline_every_tag(write_file):
+    parsed, records = _read(write_file("pubmed.nbib", NBIB))
     assert (parsed.format, parsed.dialect, parsed.warnings) == ("nbib", "pubmed", [])
     # full names before the short ones, the group author last; the DOI is the id marked [doi], not the
     # publisher id before it; the first ISSN; subject headings then author keywords
@@ -376,8 +372,8 @@ def test_medline_every_tag(tmp_path):
         extra={"type": "Review", "fields": {"STAT": "Publisher", "DRDT": "20230101"}})
 
 
-def test_ovid_medline_layout_every_tag_without_record_numbers(tmp_path):
-    parsed, records = _read(tmp_path, "ovid.txt", OVID_UNNUMBERED)
+def test_ovid_medline_layout_every_tag_without_record_numbers(write_file):
+    parsed, records = _read(write_file("ovid.txt", OVID_UNNUMBERED))
     assert (parsed.format, parsed.dialect, parsed.warnings) == ("nbib", "embase", [])
     # the issue and pages only in the SO citation; the PMID from PM; the DOI from its resolver URL
     assert records == [_empty(
@@ -447,8 +443,8 @@ ER  -
 """
 
 
-def test_ris_every_tag(tmp_path):
-    parsed, records = _read(tmp_path, "refs.ris", RIS)
+def test_ris_every_tag(write_file):
+    parsed, records = _read(write_file("refs.ris", RIS))
     assert (parsed.format, parsed.dialect, parsed.warnings) == ("ris", "", [])  # five databases, no one dialect
     # from PubMed (DP NLM): the bare AN is the PMID and the source_id, the reference manager's counter (ID 12)
     # is not; a second abstract that differs is kept; the first link is the URL
@@ -555,8 +551,8 @@ ____________________________________________________________
 """
 
 
-def test_proquest_text_every_label(tmp_path):
-    parsed, records = _read(tmp_path, "ProQuestDocuments.txt", PROQUEST)
+def test_proquest_text_every_label(write_file):
+    parsed, records = _read(write_file("ProQuestDocuments.txt", PROQUEST))
     assert (parsed.format, parsed.dialect, parsed.warnings) == ("proquest_text", "proquest", [])
     # the title keeps its colon; "Methods:" inside the abstract is its heading, not a field; the e-ISSN is a
     # field of its own, not a continuation of the ISSN; Language, First page and PubMed ID are read
@@ -626,8 +622,8 @@ BIBTEX = """\
 """
 
 
-def test_bibtex_every_field(tmp_path):
-    parsed, records = _read(tmp_path, "refs.bib", BIBTEX)
+def test_bibtex_every_field(write_file):
+    parsed, records = _read(write_file("refs.bib", BIBTEX))
     assert (parsed.format, parsed.dialect, parsed.warnings) == ("bibtex", "", [])
     # braces and LaTeX undone; a braced group author kept whole; the PMID from the note, the PMCID from eprint
     assert records[0] == _empty(
@@ -689,8 +685,8 @@ sciatica&lt;br&gt;Radiculopathy</Condition>
 """
 
 
-def test_ictrp_every_field(tmp_path):
-    parsed, records = _read(tmp_path, "ICTRP-Results.xml", ICTRP)
+def test_ictrp_every_field(write_file):
+    parsed, records = _read(write_file("ICTRP-Results.xml", ICTRP))
     assert (parsed.format, parsed.dialect, parsed.warnings) == ("ictrp_xml", "ictrp", [])
     # the screening text: each field under its name, once, ending in a stop unless it ends in ? or !, a label
     # the registry repeated and a trailing list separator dropped; conditions split at line breaks and <br>;

@@ -3,14 +3,12 @@
 from sysrev.formats import load_references
 
 
-def _csv(tmp_path, rows):
-    path = tmp_path / "refs.csv"
-    path.write_text("ID,Title,Year\n" + "".join(f"{i},{t},{y}\n" for i, t, y in rows), encoding="utf-8")
-    return path
+def _csv(rows):
+    return "ID,Title,Year\n" + "".join(f"{i},{t},{y}\n" for i, t, y in rows)
 
 
-def test_one_of_each(tmp_path):
-    path = _csv(tmp_path, [("A", "First", "2019"), ("A", "Second", "2020"), ("B", "", "12019")])
+def test_one_of_each(write_file):
+    path = write_file("refs.csv", _csv([("A", "First", "2019"), ("A", "Second", "2020"), ("B", "", "12019")]))
     parsed = load_references(path)
     assert [r.source_id for r in parsed.records] == ["A", "A#2", "B"]
     assert parsed.warnings == [
@@ -20,9 +18,9 @@ def test_one_of_each(tmp_path):
         f"{path}: 1 record has no title"]
 
 
-def test_many_of_each_show_five_and_say_there_are_more(tmp_path):
+def test_many_of_each_show_five_and_say_there_are_more(write_file):
     rows = [(name, "", "3000") for name in "ABCDEF"] + [(name, "", "3000") for name in "ABCDEF"]
-    path = _csv(tmp_path, rows)
+    path = write_file("refs.csv", _csv(rows))
     parsed = load_references(path)
     assert [r.source_id for r in parsed.records][6:] == ["A#2", "B#2", "C#2", "D#2", "E#2", "F#2"]
     assert parsed.warnings == [
@@ -32,14 +30,14 @@ def test_many_of_each_show_five_and_say_there_are_more(tmp_path):
         f"{path}: 12 records have no title"]
 
 
-def test_exactly_five_show_all_five_without_a_continuation(tmp_path):
+def test_exactly_five_show_all_five_without_a_continuation(write_file):
     rows = [(name, "T", "2001") for name in "ABCDE"] * 2
-    parsed = load_references(_csv(tmp_path, rows))
-    assert parsed.warnings == [f"{tmp_path / 'refs.csv'}: 5 records reuse an identifier already used in the file "
-                               "(A, B, C, D, E); kept as '<id>#2' …"]
+    path = write_file("refs.csv", _csv(rows))
+    assert load_references(path).warnings == [
+        f"{path}: 5 records reuse an identifier already used in the file (A, B, C, D, E); kept as '<id>#2' …"]
 
 
-def test_a_third_use_takes_the_next_free_suffix(tmp_path):
-    parsed = load_references(_csv(tmp_path, [("A", "x", "2001"), ("A#2", "y", "2001"), ("A", "z", "2001"),
-                                             ("A", "w", "2001")]))
+def test_a_third_use_takes_the_next_free_suffix(write_file):
+    rows = [("A", "x", "2001"), ("A#2", "y", "2001"), ("A", "z", "2001"), ("A", "w", "2001")]
+    parsed = load_references(write_file("refs.csv", _csv(rows)))
     assert [r.source_id for r in parsed.records] == ["A", "A#2", "A#3", "A#4"]
