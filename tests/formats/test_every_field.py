@@ -6,6 +6,7 @@ dropped, or kept twice is seen. The values are written to be told apart (no two 
 """
 
 from sysrev.formats import load_references
+from sysrev.records import Record
 
 
 def _read(path):
@@ -14,12 +15,8 @@ def _read(path):
 
 
 def _empty(**fields):
-    """A record's dict with every field empty but those given."""
-    base = {"source_id": "", "source": "file", "title": "", "abstract": "", "authors": [], "year": None,
-            "journal": "", "journal_abbrev": "", "volume": "", "issue": "", "pages": "", "doi": "", "pmid": "",
-            "pmcid": "", "issn": "", "language": "", "publication_types": [], "keywords": [], "url": "",
-            "extra": {}}
-    return {**base, **fields}
+    """A record's dict with every field empty (a file's records have the source 'file') but those given."""
+    return {**Record(source_id="", source="file").to_dict(), **fields}
 
 
 ENW = """\
