@@ -295,14 +295,12 @@ def parse_pubmed_xml(data: bytes) -> list[dict]:
 
 
 def _parse_leniently(prepared: bytes, *, added_lines: int):
-    """Parse with validation, or again without it if an element is not declared in the DTD."""
+    """Parse with validation, or again without it if an element is not declared in the DTD (or not where it
+    stands); a read without validation passes over such elements and raises no ValidationError."""
     try:
         return _read(prepared, validate=True, added_lines=added_lines)
-    except EntrezParser.ValidationError as exc:
-        try:
-            return _read(prepared, validate=False, added_lines=added_lines)
-        except EntrezParser.ValidationError:
-            raise PubmedXMLError(f"unexpected element in PubMed XML: {exc}") from None
+    except EntrezParser.ValidationError:
+        return _read(prepared, validate=False, added_lines=added_lines)
 
 
 def _articles(result) -> list | None:
@@ -315,7 +313,7 @@ def _articles(result) -> list | None:
     return list(result.get("PubmedArticle", [])) + list(result.get("PubmedBookArticle", []))
 
 
-def _read(data: bytes, *, validate: bool, added_lines: int = 0):
+def _read(data: bytes, *, validate: bool, added_lines: int):
     """Biopython's parse of prepared ``data``; its errors other than validation become PubmedXMLError."""
     handler = _OfflineHandler(validate=validate, escape=False, ignore_errors=False)
     refuse_internal_subset(handler.parser, UnsafeXMLError)

@@ -380,7 +380,8 @@ def test_scopus_total_and_cursor_as_given_or_missing():
 # What the document above never holds: an issue date without a year (the electronic date's year instead), printed
 # pages as first and last page only, a databank without accession numbers, an article without PubmedData or
 # without a PMID; a chapter whose PubMed data lists its PMCID and whose document lists its own editors; a whole
-# book by authors, without a publication date; a book document without its Book
+# book by authors, without a publication date; a book document without its Book. Of two ids of a kind, the
+# first counts
 PUBMED_ODD = """\
 <?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" \
@@ -432,7 +433,7 @@ PUBMED_ODD = """\
   <PubmedBookData>
     <PublicationStatus>ppublish</PublicationStatus>
     <ArticleIdList><ArticleId IdType="pubmed">91000006</ArticleId><ArticleId IdType="pmc">PMC7654321</ArticleId>
-    </ArticleIdList>
+      <ArticleId IdType="pmc">PMC1111111</ArticleId></ArticleIdList>
   </PubmedBookData>
 </PubmedBookArticle>
 <PubmedBookArticle>
