@@ -1,0 +1,77 @@
+"""RIS beyond the whole-record test: fallbacks between tags, the database a record is from, a file's dialect."""
+
+from sysrev.formats import load_references
+
+RIS = """\
+TY  - JOUR
+ST  - Only a short title
+JO  - J Pain
+T2  - Journal of Pain
+L2  - https://example.org/l2
+M1  - PMID: 31234567
+ER  - 
+
+TY  - ECHAP
+TI  - A chapter
+SN  - 1234-5678
+J2  - Abbrev J2
+ER  - 
+
+TY  - JOUR
+TI  - Embase
+DB  - Embase
+M3  - Article
+U2  - L2001234567
+C5  - 32345678
+JI  - JI Abbrev
+ER  - 
+
+TY  - JOUR
+TI  - CENTRAL by link
+UR  - https://www.cochranelibrary.com/central/doi/10.1002/central/CN-01234567/full
+AN  - 33456789
+ER  - 
+
+TY  - JOUR
+TI  - CENTRAL source list
+AN  - CN-02345678
+C3  - PUBMED 34567890,EMBASE 1
+AB  - Same
+N2  - Same
+ER  - 
+"""
+
+
+def test_fallbacks_and_databases(write_file):
+    parsed = load_references(write_file("refs.ris", RIS))
+    assert parsed.dialect == "" and parsed.warnings == []
+    got = [(r.source_id, r.source, r.title, r.journal, r.journal_abbrev, r.url, r.pmid, r.issn, r.publication_types,
+            r.extra.get("fields")) for r in parsed.records]
+    assert got == [
+        # the short title when there is no other; JO an abbreviation beside T2; the PMID in M1; L2 as the URL
+        ("refs.ris:1", "file", "Only a short title", "Journal of Pain", "J Pain", "https://example.org/l2",
+         "31234567", "", ["Journal Article"], {"L2": "https://example.org/l2", "M1": "PMID: 31234567"}),
+        # an electronic book section's SN is an ISBN, kept; J2 the abbreviation
+        ("refs.ris:9", "file", "A chapter", "Abbrev J2", "Abbrev J2", "", "", "", ["Electronic Book Section"],
+         {"SN": "1234-5678"}),
+        # Embase: U2 the accession number, C5 the PMID, M3 the document type, JI the abbreviation
+        ("L2001234567", "embase", "Embase", "", "JI Abbrev", "", "32345678", "", ["Journal Article", "Article"],
+         {"DB": "Embase", "M3": "Article", "U2": "L2001234567", "C5": "32345678"}),
+        # CENTRAL by its link; a bare AN of another database is no PMID
+        ("33456789", "cochrane-central", "CENTRAL by link", "", "", "https://www.cochranelibrary.com/central/doi/"
+         "10.1002/central/CN-01234567/full", "", "", ["Journal Article"], None),
+        # CENTRAL by its CN- number; the PMID from its source list; a second abstract equal to the first not kept
+        ("CN-02345678", "cochrane-central", "CENTRAL source list", "", "", "", "34567890", "", ["Journal Article"],
+         {"C3": "PUBMED 34567890,EMBASE 1"})]
+
+
+def test_a_file_from_one_database_names_it(write_file):
+    one = "TY  - JOUR\nTI  - A\nDB  - Web of Science Core Collection\nER  - \n"
+    parsed = load_references(write_file("wos.ris", one * 2))
+    assert parsed.dialect == "web-of-science-core-collection"
+    assert {r.source for r in parsed.records} == {"web-of-science-core-collection"}
+    scopus = "TY  - JOUR\nTI  - A\nUR  - https://www.scopus.com/inward/record.uri?eid=2-s2.0-1&partnerID=40\nER  - \n"
+    assert load_references(write_file("scopus.ris", scopus)).dialect == "scopus"
+    pubmed = "TY  - JOUR\nTI  - A\nDB  - PubMed\nAN  - 31234567\nER  - \n"
+    parsed = load_references(write_file("pubmed.ris", pubmed))
+    assert (parsed.dialect, parsed.records[0].pmid) == ("pubmed", "31234567")
