@@ -45,3 +45,22 @@ def test_author_cells_in_every_convention():
     assert split_names("Marx, Karl, Lindgren, Astrid") == ["Marx, Karl", "Lindgren, Astrid"]
     assert split_names("Park K and Lee S") == ["Park K", "Lee S"]
     assert split_names("A | B") == ["A", "B"] and split_names("  ") == [] and split_names("...") == []
+
+
+def test_zotero_pmids_in_extra_or_notes(write_file):
+    text = ("Key,Item Type,Publication Year,Author,Title,Extra,Notes,Manual Tags\n"
+            'K1,journalArticle,2020,"Park, K",Zotero one,PMID: 31234567,,a; b\n'
+            'K2,journalArticle,2021,"Lee, S",Zotero two,,"<p>PMID: 32345678</p>",\n')
+    parsed = load_references(write_file("zotero.csv", text))
+    assert parsed.dialect == "zotero"
+    assert [(r.source_id, r.pmid, r.keywords) for r in parsed.records] == [("K1", "31234567", ["a", "b"]),
+                                                                           ("K2", "32345678", [])]
+
+
+def test_excel_text_guards_and_a_list_of_keywords_are_undone(write_file):
+    """Excel writes '="007"' to keep a leading zero; some tools write keywords as a Python list."""
+    text = 'Title,DOI,Keywords,ID\n="00123 title",="10.1000/x.1","[\'alpha\', \'beta\']",="007"\n'
+    parsed = load_references(write_file("guarded.csv", text))
+    [record] = parsed.records
+    assert (record.source_id, record.title, record.doi, record.keywords) == ("007", "00123 title", "10.1000/x.1",
+                                                                            ["alpha", "beta"])
