@@ -513,7 +513,7 @@ def _pages(pagination, elocations=()) -> str:
 def _article_ids(id_list) -> dict:
     ids = {}
     for item in id_list:
-        kind = getattr(item, "attributes", {}).get("IdType", "")
+        kind = getattr(item, "attributes", {}).get("IdType")
         if kind and kind not in ids:
             ids[kind] = normalise_doi(item) if kind == "doi" else clean_text(item)
     return ids

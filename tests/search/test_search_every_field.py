@@ -380,8 +380,8 @@ def test_scopus_total_and_cursor_as_given_or_missing():
 # What the document above never holds: an issue date without a year (the electronic date's year instead), printed
 # pages as first and last page only, a databank without accession numbers, an article without PubmedData or
 # without a PMID; a chapter whose PubMed data lists its PMCID and whose document lists its own editors; a whole
-# book by authors, without a publication date; a book document without its Book. Of two ids of a kind, the
-# first counts
+# book by authors, without a publication date; a book document without its Book, a book without a PMID. Of two ids of a
+# kind, the first counts
 PUBMED_ODD = """\
 <?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" \
@@ -454,6 +454,12 @@ PUBMED_ODD = """\
     <ArticleTitle>A document without its book</ArticleTitle>
   </BookDocument>
 </PubmedBookArticle>
+<PubmedBookArticle>
+  <BookDocument>
+    <ArticleIdList><ArticleId IdType="bookaccession">NBK500006</ArticleId></ArticleIdList>
+    <Book><BookTitle>A book without a PMID</BookTitle></Book>
+  </BookDocument>
+</PubmedBookArticle>
 </PubmedArticleSet>
 """
 
@@ -479,4 +485,6 @@ def test_pubmed_xml_odd_elements():
         **pubmed, source_id="91000008", title="A document without its book", pmid="91000008",
         publication_types=["Book"], url="https://pubmed.ncbi.nlm.nih.gov/91000008/",
         extra={"publisher": "", "isbn": [], "bookaccession": "NBK500005"})
-    assert len(records) == 5
+    assert records[5] == _empty(**pubmed, title="A book without a PMID", publication_types=["Book"],
+                                extra={"publisher": "", "isbn": [], "bookaccession": "NBK500006"})
+    assert len(records) == 6

@@ -250,10 +250,13 @@ def test_a_dtd_read_afresh_is_the_bundled_copy(monkeypatch):
     """What a DTD declares is kept per process after its first read, so the tests that parse before this one
     leave it cached: with the cache emptied the DTD is opened again, from Biopython's bundled files only."""
     monkeypatch.setattr(pubmed_xml._OfflineHandler, "_declared", {})
-    [record] = records_from_xml(_doc('<!DOCTYPE PubmedArticleSet SYSTEM "https://dtd.nlm.nih.gov/ncbi/pubmed/out/'
-                                     'pubmed_250101.dtd">', title="Read afresh"))
-    assert (record.pmid, record.title, record.doi) == ("123", "Read afresh", "10.1000/abc")
-    assert list(pubmed_xml._OfflineHandler._declared) == ["pubmed_250101.dtd"]
+    # an old export's plain-http address: never contacted, so not refused as an insecure URL either
+    doc = _doc('<!DOCTYPE PubmedArticleSet SYSTEM "http://www.ncbi.nlm.nih.gov/corehtml/query/DTD/pubmed_250101.dtd">',
+               title="Read afresh")
+    for _ in range(2):  # read from the DTD, then from what it declared, kept
+        [record] = records_from_xml(doc)
+        assert (record.pmid, record.title, record.doi) == ("123", "Read afresh", "10.1000/abc")
+        assert list(pubmed_xml._OfflineHandler._declared) == ["pubmed_250101.dtd"]
     handler = pubmed_xml._OfflineHandler(validate=True, escape=False, ignore_errors=False)
     bundled = Path(pubmed_xml.EntrezParser.DataHandler.global_dtd_dir) / "pubmed_250101.dtd"
     with handler.open_dtd_file("pubmed_250101.dtd") as opened:
@@ -378,6 +381,9 @@ def test_a_document_read_again_without_validation_keeps_its_line_numbers():
      "the XML declaration names the encoding 'x-unknown', which is unknown; save the file as UTF-8 and import again"),
     (b'<?xml version="1.0" <PubmedArticleSet/>',
      "malformed PubMed XML: the XML declaration (<?xml … ?>) is not closed"),
+    # text before the root (not passed over as the BOM and white space before it are)
+    (b"XML export\n<PubmedArticleSet></PubmedArticleSet>",
+     "malformed or truncated PubMed XML: syntax error (column 0)"),
 ])
 def test_documents_broken_on_their_first_line_in_full(data, message):
     with pytest.raises(PubmedXMLError) as caught:
@@ -440,3 +446,25 @@ def test_a_closest_dtd_that_reads_too_few_articles_gives_way_to_the_newest():
     assert pubmed_xml.closest_pubmed_dtd("pubmed_100201.dtd") == "pubmed_100101.dtd"
     assert [(r.pmid, r.title) for r in records_from_xml(doc.encode())] == [("123", "An article of 2010"),
                                                                            ("5", "A chapter of 2010")]
+
+
+def test_an_ncbi_error_response_is_reported_in_ncbi_words():
+    """An E-utilities answer whose DTD declares ERROR (here ESearch's, bundled) stops the read with NCBI's own
+    text, rather than passing for a document with no PubMed set."""
+    doc = (b'<?xml version="1.0"?>\n<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" '
+           b'"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">\n'
+           b"<eSearchResult><ERROR>Invalid query syntax</ERROR></eSearchResult>")
+    with pytest.raises(PubmedXMLError) as caught:
+        records_from_xml(doc)
+    assert (type(caught.value), str(caught.value)) == (PubmedXMLError, "cannot read PubMed XML: Invalid query syntax")
+
+
+def test_a_list_of_other_ncbi_records_is_not_a_pubmed_set():
+    """ESummary's document summaries come back from Biopython as a list of dictionaries, as a pre-2016 PubMed set
+    does; without a MedlineCitation or BookDocument in them they are no articles."""
+    doc = (b'<?xml version="1.0"?>\n<!DOCTYPE eSummaryResult PUBLIC "-//NLM//DTD esummary v1 20041029//EN" '
+           b'"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20041029/esummary-v1.dtd">\n'
+           b'<eSummaryResult><DocSum><Id>123</Id><Item Name="Title" Type="String">T</Item></DocSum></eSummaryResult>')
+    with pytest.raises(PubmedXMLError) as caught:
+        records_from_xml(doc)
+    assert (type(caught.value), str(caught.value)) == (PubmedXMLError, "not a PubmedArticleSet")
