@@ -1,6 +1,9 @@
 """BibTeX beyond the fields: keyless and spaced keys named by their lines, macros and concatenation, a preamble,
 Web of Science's identifiers, keywords and notes."""
 
+import pytest
+
+from sysrev.errors import InputError
 from sysrev.formats import load_references
 
 BIB = """\
@@ -55,3 +58,20 @@ def test_one_keyless_entry_is_counted_in_the_singular(tmp_path):
     parsed = load_references(path)
     assert [r.source_id for r in parsed.records] == ["one.bib:1"]
     assert parsed.warnings == [f"{path}: 1 entry has no key (as in '@article{{,'); each is named by its file and line"]
+
+
+def test_a_nonstandard_entry_type_is_read_and_month_macros_are_expanded(write_file):
+    parsed = load_references(write_file("online.bib", "@online{web1,\n  title = {A web page},\n  month = jan,\n"
+                                                      "  year = 2021,\n}\n"))
+    [record] = parsed.records
+    assert (record.source_id, record.title, record.year, record.publication_types) == ("web1", "A web page", 2021,
+                                                                                       ["online"])
+    assert record.extra["fields"] == {"month": "January"}
+
+
+def test_an_entry_too_long_to_be_a_reference_is_refused_with_its_size(write_file):
+    path = write_file("huge.bib", "@article{big,\n  abstract = {" + "x" * 1_100_000 + "},\n}\n")
+    with pytest.raises(InputError) as info:
+        load_references(path)
+    assert str(info.value) == (f"{path}, line 1: BibTeX entry 'big' is 1100 KB long; no reference is, so this is not "
+                               "a BibTeX export (or braces are unbalanced)")
