@@ -200,6 +200,9 @@ def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
     lines = split_lines(text)
     one_space = any(re.match(r"^TY - ", line) for line in lines[:200])
     tag_line = _TAG_LINE_ONE_SPACE if one_space else _TAG_LINE
+    bare_ends = _bare_er_lines(lines, tag_line)
+    for index in bare_ends:
+        lines[index] = "ER  - "
     typeless = not any(tag_line.match(line) and line.startswith("TY") for line in lines) and any(
         line.startswith("ER") and tag_line.match(line) for line in lines)
     groups, warnings, truncated = _group_records(lines, tag_line, path, typeless=typeless)
@@ -222,6 +225,9 @@ def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
         dialects.add(dialect)
         records.append(_to_record(tags, dialect=dialect, source=source or dialect, fallback_id=f"{name}:{start}"))
     dialect = dialects.pop() if len(dialects) == 1 else ""
+    if bare_ends:
+        warnings.append(f"{path}: records end with a bare 'ER' line, without ' - ' (line {bare_ends[0] + 1} …); read "
+                        "as the end of each record")
     if respaced:
         shown = "; ".join(respaced[:3]) + ("; …" if len(respaced) > 3 else "")
         warnings.append(f"{path}: {counted(len(respaced), 'line')} with one space before the hyphen "
@@ -231,6 +237,17 @@ def parse_ris(text: str, *, path="file", source="") -> ParsedFile:
     if truncated is not None:
         parsed.truncated = Truncation(line=truncated, what="the last record has no closing 'ER' line", records=1)
     return parsed
+
+
+def _bare_er_lines(lines: list, tag_line: re.Pattern) -> list:
+    """Indexes of the lines that are a bare ``ER`` (no `` - ``), when they are how the file ends its records: it
+    has ``TY`` lines and no standard ``ER`` line at all. In a file with standard ``ER`` lines a line "ER" is text
+    (an abstract wrapped before "ER", the emergency room), so it is left alone."""
+    if any(line.startswith("ER") and tag_line.match(line) for line in lines):
+        return []
+    if not any(line.startswith("TY") and tag_line.match(line) for line in lines):
+        return []
+    return [index for index, line in enumerate(lines) if re.fullmatch(r"ER\s*", line)]
 
 
 def _respace_odd_tags(lines: list, start: int, respaced: list) -> list:

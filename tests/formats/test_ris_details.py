@@ -75,3 +75,16 @@ def test_a_file_from_one_database_names_it(write_file):
     pubmed = "TY  - JOUR\nTI  - A\nDB  - PubMed\nAN  - 31234567\nER  - \n"
     parsed = load_references(write_file("pubmed.ris", pubmed))
     assert (parsed.dialect, parsed.records[0].pmid) == ("pubmed", "31234567")
+
+
+def test_records_ended_by_a_bare_er_line_are_read_with_a_warning(write_file):
+    path = write_file("bare.ris", "TY  - JOUR\nTI  - First\nER\n\nTY  - JOUR\nTI  - Second\nER\n")
+    parsed = load_references(path)
+    assert [r.title for r in parsed.records] == ["First", "Second"]
+    assert parsed.warnings == [f"{path}: records end with a bare 'ER' line, without ' - ' (line 3 …); read as the end "
+                               "of each record"]
+
+
+def test_a_line_er_in_a_file_with_standard_er_lines_stays_text(write_file):
+    parsed = load_references(write_file("er.ris", "TY  - JOUR\nTI  - Admissions to the\nER\nER  - \n"))
+    assert [r.title for r in parsed.records] == ["Admissions to the ER"] and parsed.warnings == []
