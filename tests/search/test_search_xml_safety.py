@@ -381,8 +381,8 @@ def test_a_document_read_again_without_validation_keeps_its_line_numbers():
      "the XML declaration names the encoding 'x-unknown', which is unknown; save the file as UTF-8 and import again"),
     (b'<?xml version="1.0" <PubmedArticleSet/>',
      "malformed PubMed XML: the XML declaration (<?xml … ?>) is not closed"),
-    # text before the root (not passed over as the BOM and white space before it are)
-    (b"XML export\n<PubmedArticleSet></PubmedArticleSet>",
+    # a stray character before the root (not passed over as a BOM and white space there are)
+    (b"X\n<PubmedArticleSet></PubmedArticleSet>",
      "malformed or truncated PubMed XML: syntax error (column 0)"),
 ])
 def test_documents_broken_on_their_first_line_in_full(data, message):
