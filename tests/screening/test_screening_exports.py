@@ -49,3 +49,19 @@ def test_decisions_list_every_reviewer_with_the_final_decision(make_project):
         ("r01", "title_abstract", "carol", "include", "2024-01-03T10:00:00Z", "include"),
         ("r02", "title_abstract", "alice", "exclude", "2024-01-01T10:00:00Z", "exclude")]  # one reviewer a record
     assert table[0]["title"] and list(table[0])[:5] == ["record_id", "title", "year", "doi", "pmid"]
+
+
+def test_a_decision_row_in_full_with_its_record_note_rank_and_model(make_project):
+    header = "record_id,decision,reason,reviewer,timestamp,note,rank,model\n"
+    project = make_project({
+        "full_text/alice.csv": header + "r01,exclude,wrong comparator,alice,2024-01-05T10:00:00Z,see table 2,3,"
+                                        "tfidf-svm.3\n",
+        "title_abstract/alice.csv": rows("alice", {1: ("include", "")})})
+    table = list(csv.DictReader(io.StringIO(decisions_csv(project))))
+    assert table[-1] == {
+        "record_id": "r01", "title": "Ultrasound-guided versus fluoroscopy-guided caudal epidural injection: a "
+                                     "randomized trial",
+        "year": "2011", "doi": "10.1000/test.1", "pmid": "30000001", "stage": "full_text", "reviewer": "alice",
+        "decision": "exclude", "reason": "wrong comparator", "timestamp": "2024-01-05T10:00:00Z",
+        "note": "see table 2", "rank": "3", "model": "tfidf-svm.3", "final_decision": "exclude",
+        "final_reason": "wrong comparator"}
