@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from sysrev.analyses import run_project
 from sysrev.cli.main import cli
+from sysrev.export.analysis import r_script
 from sysrev.project import load_project
 
 REPO = Path(__file__).resolve().parents[2]
@@ -104,6 +105,11 @@ model = "random"
 [analyses.peto]
 outcome = "harm"
 measure = "PETO"
+
+[analyses.rd_mh_random]
+outcome = "harm"
+measure = "RD"
+model = "random"
 """
 
 ROWS = """study,outcome,item,timepoint,arm,n,mean,sd,events,scale,source,source_url,raw,method,note
@@ -123,15 +129,43 @@ S3,harm,,,A,20,,,5,patients,T3,,,,
 S3,harm,,,B,22,,,4,patients,T3,,,,
 S4,harm,,,A,60,,,2,patients,T3,,,,
 S4,harm,,,B,58,,,10,patients,T3,,,,
+S5,harm,,,A,25,,,0,patients,T3,,,,
+S5,harm,,,B,25,,,0,patients,T3,,,,
 """
 
 
-@needs_r
-def test_every_model_branch_of_the_script_matches_sysrev(tmp_path):
+def _branches_project(tmp_path) -> Path:
+    """A project with one analysis per branch of the script (ANALYSES), on ROWS."""
     root = tmp_path / "p"
     (root / "analysis" / "extraction").mkdir(parents=True)
     (root / "review.toml").write_text('[review]\ntitle = "t"\n\n[arms]\ngroup1 = "A"\ngroup2 = "B"\n')
     (root / "analysis" / "analyses.toml").write_text(ANALYSES)
     (root / "analysis" / "extraction" / "data.csv").write_text(ROWS)
+    return root
+
+
+@needs_r
+def test_every_model_branch_of_the_script_matches_sysrev(tmp_path):
+    root = _branches_project(tmp_path)
     for outcome in run_project(load_project(root), write=False):
         assert_reproduced(run_script(root, outcome.spec.name, tmp_path), outcome.result)
+
+
+def test_each_measure_writes_its_own_effect_sizes(tmp_path):
+    """The escalc line of every branch, pinned as text so CI (without R) still sees a changed measure, zero-cell
+    rule or variance type; the lines themselves are checked against metafor above wherever R is installed."""
+    project = load_project(_branches_project(tmp_path))
+    continuous = 'm1i = mean1, sd1i = sd1, n1i = n1, m2i = mean2, sd2i = sd2, n2i = n2, data = dat'
+    counts = 'ai = events1, n1i = n1, ci = events2, n2i = n2, data = dat, add = 1/2, to = "only0"'
+    expected = {
+        "smd_revman": "dat$yi <- (1 - 3 / (4 * N - 9)) * (dat$mean1 - dat$mean2) / sp",
+        "smd_exact_reml_hksj": f'dat <- escalc(measure = "SMD", {continuous})',
+        "md_pm_90": f'dat <- escalc(measure = "MD", {continuous}, vtype = "LS")',
+        "rr_mh_fixed": f'dat <- escalc(measure = "RR", {counts}, drop00 = TRUE)',
+        "rr_mh_random": f'dat <- escalc(measure = "RR", {counts}, drop00 = TRUE)',
+        "or_iv_random": f'dat <- escalc(measure = "OR", {counts}, drop00 = TRUE)',
+        "peto": f'dat <- escalc(measure = "OR", {counts}, drop00 = FALSE)',
+        "rd_mh_random": f'dat <- escalc(measure = "RD", {counts}, drop00 = FALSE)',
+    }
+    for name, line in expected.items():
+        assert line in r_script(project, name).splitlines(), name
