@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 from sysrev.export.screening import decisions_csv, included_records
 
@@ -65,3 +66,19 @@ def test_a_decision_row_in_full_with_its_record_note_rank_and_model(make_project
         "decision": "exclude", "reason": "wrong comparator", "timestamp": "2024-01-05T10:00:00Z",
         "note": "see table 2", "rank": "3", "model": "tfidf-svm.3", "final_decision": "exclude",
         "final_reason": "wrong comparator"}
+
+
+def test_an_undecided_record_and_a_record_without_its_fields_leave_those_cells_empty(make_project):
+    """A conflict not yet reconciled has no final decision; a record that holds no title, year, DOI or PMID
+    leaves those cells empty (not 'None')."""
+    project = make_project({"title_abstract/alice.csv": rows("alice", {3: ("include", "")}),
+                            "title_abstract/bob.csv": rows("bob", {3: ("exclude", "")})})
+    records = project.root / "records" / "records.jsonl"
+    lines = records.read_text(encoding="utf-8").splitlines()
+    lines[2] = json.dumps({"record_id": "r03", "source_id": "x", "authors": []})
+    records.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = list(csv.DictReader(io.StringIO(decisions_csv(project))))
+    assert [{k: row[k] for k in ("record_id", "title", "year", "doi", "pmid", "reviewer", "final_decision",
+                                 "final_reason")} for row in table] == [
+        {"record_id": "r03", "title": "", "year": "", "doi": "", "pmid": "", "reviewer": reviewer,
+         "final_decision": "", "final_reason": ""} for reviewer in ("alice", "bob")]
