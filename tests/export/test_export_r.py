@@ -106,6 +106,10 @@ model = "random"
 outcome = "harm"
 measure = "PETO"
 
+[analyses.or_mh_fixed]
+outcome = "harm"
+measure = "OR"
+
 [analyses.rd_mh_random]
 outcome = "harm"
 measure = "RD"
@@ -164,6 +168,7 @@ def test_each_measure_writes_its_own_effect_sizes(tmp_path):
         "rr_mh_fixed": f'dat <- escalc(measure = "RR", {counts}, drop00 = TRUE)',
         "rr_mh_random": f'dat <- escalc(measure = "RR", {counts}, drop00 = TRUE)',
         "or_iv_random": f'dat <- escalc(measure = "OR", {counts}, drop00 = TRUE)',
+        "or_mh_fixed": f'dat <- escalc(measure = "OR", {counts}, drop00 = TRUE)',
         "peto": f'dat <- escalc(measure = "OR", {counts}, drop00 = FALSE)',
         "rd_mh_random": f'dat <- escalc(measure = "RD", {counts}, drop00 = FALSE)',
     }
