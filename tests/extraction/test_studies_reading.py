@@ -10,18 +10,12 @@ FORM = ExtractionForm(columns={"study": "text", "country": "text", "n_randomised
                                "note": "text"})
 
 
-def _write(tmp_path, text):
-    path = tmp_path / "studies.csv"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def test_every_cell_typed_by_the_form(tmp_path):
-    path = _write(tmp_path, "study,country,n_randomised,age_mean,note\n"
-                            " Alpha 2001 , Korea ,120,61.5,\n"
-                            "\n , , , , \n"
-                            'Beta 2002,,,,"two\nlines"\n'
-                            "Gamma 2003,Peru,40.0,-1e1,ok\n")
+def test_every_cell_typed_by_the_form(write_file):
+    path = write_file("studies.csv", "study,country,n_randomised,age_mean,note\n"
+                                     " Alpha 2001 , Korea ,120,61.5,\n"
+                                     "\n , , , , \n"
+                                     'Beta 2002,,,,"two\nlines"\n'
+                                     "Gamma 2003,Peru,40.0,-1e1,ok\n")
     assert read_studies(path, FORM) == {
         "Alpha 2001": {"study": "Alpha 2001", "country": "Korea", "n_randomised": 120, "age_mean": 61.5, "note": "",
                        "_line": 2},
@@ -51,13 +45,13 @@ def test_every_cell_typed_by_the_form(tmp_path):
     ("study,age_mean\nAlpha 2001,nan\n", "line 2, column 'age_mean'", "'nan' is not a finite number"),
     ("study,n_randomised\nAlpha 2001,inf\n", "line 2, column 'n_randomised'", "'inf' is not a finite number"),
 ])
-def test_every_refusal_in_full(tmp_path, text, where, message):
-    path = _write(tmp_path, text)
+def test_every_refusal_in_full(text, where, message, write_file):
+    path = write_file("studies.csv", text)
     with pytest.raises(InputError) as info:
         read_studies(path, FORM)
     assert str(info.value) == f"{path}, {where}: {message}"
 
 
-def test_zero_randomised_and_a_negative_number_are_values(tmp_path):
-    path = _write(tmp_path, "study,n_randomised,age_mean\nAlpha 2001,0,-2.5\n")
+def test_zero_randomised_and_a_negative_number_are_values(write_file):
+    path = write_file("studies.csv", "study,n_randomised,age_mean\nAlpha 2001,0,-2.5\n")
     assert read_studies(path, FORM)["Alpha 2001"]["n_randomised"] == 0

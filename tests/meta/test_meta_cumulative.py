@@ -66,15 +66,9 @@ def test_double_zero_study_gets_no_step():
     assert result.not_estimable == ["B"]
 
 
-def _write(tmp_path, rows):
-    path = tmp_path / "data.csv"
-    path.write_text(rows, encoding="utf-8")
-    return path
-
-
-def test_cli_table_json_and_plot(tmp_path):
-    path = _write(tmp_path, "study,n1,mean1,sd1,n2,mean2,sd2,year\nA,10,1,1,10,0,1,2001\nB,10,2,1,10,0,1,2010\n"
-                            "C,10,3,1,10,0,1,2005\n")
+def test_cli_table_json_and_plot(tmp_path, write_file):
+    path = write_file("data.csv", "study,n1,mean1,sd1,n2,mean2,sd2,year\nA,10,1,1,10,0,1,2001\nB,10,2,1,10,0,1,2010\n"
+                                  "C,10,3,1,10,0,1,2005\n")
     runner = CliRunner()
     out = runner.invoke(cli, ["meta", "cumulative", str(path), "--measure", "MD", "--json",
                               "--plot", str(tmp_path / "cum.svg")])
@@ -90,8 +84,8 @@ def test_cli_table_json_and_plot(tmp_path):
     assert lines[4].startswith("C ") and "2.00 [" in lines[4]
 
 
-def test_cli_errors(tmp_path):
-    path = _write(tmp_path, "study,n1,mean1,sd1,n2,mean2,sd2,year\nA,10,1,1,10,0,1,2001\nB,10,2,1,10,0,1,\n")
+def test_cli_errors(tmp_path, write_file):
+    path = write_file("data.csv", "study,n1,mean1,sd1,n2,mean2,sd2,year\nA,10,1,1,10,0,1,2001\nB,10,2,1,10,0,1,\n")
     runner = CliRunner()
     out = runner.invoke(cli, ["meta", "cumulative", str(path), "--measure", "MD"])
     assert out.exit_code == 2
