@@ -23,7 +23,16 @@ from pathlib import Path
 
 from sysrev.errors import InputError
 from sysrev.formats.decode import split_lines
-from sysrev.formats.fields import PUBMED_HINTS, as_list, build_record, doi_from, first, pmid_in_text, pmid_in_url
+from sysrev.formats.fields import (
+    ENDNOTE_BOOK_TYPES,
+    PUBMED_HINTS,
+    as_list,
+    build_record,
+    doi_from,
+    first,
+    pmid_in_text,
+    pmid_in_url,
+)
 from sysrev.formats.result import ParsedFile, Truncation
 from sysrev.formats.truncation import MID_LINE, ends_mid_line
 
@@ -79,7 +88,7 @@ def parse_endnote_tagged(text: str, *, path="file", source="") -> ParsedFile:
 def _to_record(tags, *, source, fallback_id):
     text = lambda tag: " ".join(as_list(tags.get(tag)))  # noqa: E731 - continuation lines joined
     type_name = first(tags.get("0"))
-    book_like = type_name.lower() in ("book", "edited book")
+    book_like = type_name.lower() in ENDNOTE_BOOK_TYPES
     # a book's %B is its series and its %@ an ISBN: no journal or ISSN, so they are kept with the other fields
     mapped = _MAPPED - {"B", "@"} if book_like else _MAPPED
     extra_fields = {f"%{t}": (v[0] if len(v) == 1 else v) for t, v in ((t, as_list(v)) for t, v in tags.items())

@@ -23,6 +23,7 @@ from pathlib import Path
 from sysrev.errors import InputError
 from sysrev.formats.decode import decode_bytes
 from sysrev.formats.fields import (
+    ENDNOTE_BOOK_TYPES,
     PUBMED_HINTS,
     as_list,
     build_record,
@@ -115,7 +116,7 @@ def _to_record(rec, *, dialect, source, fallback_id):
             extra_fields[child.tag] = _text(child)  # an ISBN is no ISSN: kept here, not lost
     editors = _texts(rec, "contributors/secondary-authors/author")
     series = ""
-    if type_name.lower() in ("book", "edited book"):  # a book's secondary title is its series, not a journal
+    if type_name.lower() in ENDNOTE_BOOK_TYPES:  # a book's secondary title is its series, not a journal
         series = _text(rec.find("titles/secondary-title"))
         if series:
             extra_fields["secondary-title"] = series

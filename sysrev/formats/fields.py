@@ -28,6 +28,9 @@ _PMCID_IN_TEXT = re.compile(r"\bPMC\s?\d{3,9}\b", re.IGNORECASE)
 # The type every reader of a trial register's export gives its records (first publication type and the type the
 # import summary counts), so dedup's rule for registrations and the summary see them alike.
 TRIAL_REGISTRATION = "Trial registration"
+# EndNote's reference types (tagged %0, XML ref-type name) whose secondary title is a series and whose ISBN field an
+# ISBN, not a journal and an ISSN.
+ENDNOTE_BOOK_TYPES = ("book", "edited book")
 _MAX_PAGES_LENGTH = 30
 _EID = re.compile(r"\beid=(2-s2\.0-\d+)")
 

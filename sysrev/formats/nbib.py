@@ -12,7 +12,7 @@ start with six spaces; records are separated by blank lines. Records are split a
 PMID.
 
 Ovid's tagged outputs ("Reprint/Medlars", "Citavi"; records numbered ``<1. >``) share the grammar and are read here
-too (also without the numbering, when the first line is Ovid's ``VN``): ``UI`` (the PMID in Ovid MEDLINE, else the
+too (also without the numbering, when the file has Ovid's ``VN`` lines): ``UI`` (the PMID in Ovid MEDLINE, else the
 database's accession number) → source_id, ``DB`` → the database, ``YR``, ``JN``, ``VO``, ``DO`` (DOI URL), ``LG``
 (language), ``PM`` (PMID). Ovid writes the paragraphs of an abstract after the first on lines of their own, not
 indented (``Method(s): We searched …``); in Ovid output such a line continues the field above it, unless it has a
