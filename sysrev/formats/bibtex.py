@@ -31,21 +31,24 @@ from collections import Counter
 from pathlib import Path
 
 import bibtexparser
+from bibtexparser.bibdatabase import UndefinedString
 from bibtexparser.bparser import BibTexParser
 from bibtexparser.latexenc import latex_to_unicode
 
+from sysrev.csv_quotes import offset_of_line
 from sysrev.errors import InputError
 from sysrev.formats.fields import build_record, first, pmid_in_text, scopus_eid
 from sysrev.formats.latex_symbols import expand_symbol_macros
 from sysrev.formats.result import ParsedFile, Truncation
 
-_ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]*)", re.MULTILINE)
+_ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s}]*)", re.MULTILINE)
 _KEYLESS = re.compile(r"^(\s*@\s*(?!(?:string|comment|preamble)\s*[{(])\w+\s*[{(]\s*)(,)", re.MULTILINE | re.IGNORECASE)
 _NO_KEY_PREFIX = "sysrev-no-key-line-"
 _SPACED_KEY = re.compile(r"^(\s*@\s*\w+\s*[{(]\s*)([^,=\s{}()]+(?:[ \t]+[^,=\s{}()]+)+)(\s*,)", re.MULTILINE)
 # A field name with a space at the start of a line (Scopus writes "funding_text 1={…}", with a no-break space).
 _SPACED_FIELD = re.compile(r"(,[ \t]*\r?\n[ \t]*[A-Za-z][\w-]*)[ \t\u00a0]+(\w+[ \t]*=[ \t]*[{\"])")
 _NOT_RECORDS = {"string", "comment", "preamble"}
+_EMPTY_ENTRY = re.compile(r"\s*@\s*\w+\s*[{(]\s*[^,\s{}()]*\s*,?\s*[})]")  # @misc{key,} with no field
 _DELIMITERS = re.compile(r"[{}()]")
 _BRACES = re.compile(r"[{}]")
 _SPACE = re.compile(r"\s*")
@@ -79,6 +82,10 @@ _LITERAL_OPEN, _LITERAL_CLOSE = "\ue000", "\ue001"  # private-use characters no 
 # A literal brace: \{ or \}, or \textbraceleft / \textbraceright (which, unlike \{, keep a value's braces
 # balanced, as BibTeX requires even of escaped ones).
 _LITERAL_BRACE = re.compile(r"\\textbrace(?P<side>left|right)(?:\{\}|(?![A-Za-z]))|(?<!\\)\\(?P<char>[{}])")
+_ESCAPED_BRACE = re.compile(r"(?<!\\)\\([{}])")
+# A macro (``journal = jomch``, ``# jomch``) as the value of a field or a part of one, for finding its line.
+_MACRO_USE = r"[=#]\s*{}\s*(?=[,#}})]|$)"
+MAX_UNDEFINED_MACROS = 100  # each one costs bibtexparser another pass over the file
 
 
 def latex_text(value) -> str:
@@ -268,7 +275,7 @@ def _no_stray_fields(text: str, start: int, stop: int, line: int, previous: str 
         return
     after = f"after entry '{previous}' " if previous else "before the first entry "
     raise InputError(f"the field '{stray.group(1)}' {after}is outside every entry, so it would be lost: a closing "
-                     "brace too many (or an unbalanced '\\}' in a value) ended the entry early, or the line opening "
+                     "brace too many ended the entry early, or the line opening "
                      "its entry ('@article{key,') is damaged; mend the file there and import it again (nothing was "
                      "imported)", path=path,
                      line=line + text.count("\n", start, stray.start()))
@@ -364,6 +371,7 @@ def _entry_end(text: str, start: int) -> int | None:
 
 def parse_bibtex(text: str, *, path="file", source="") -> ParsedFile:
     """Read BibTeX ``text`` (from ``path``) into Records; an entry that cannot be parsed is an InputError."""
+    text = _literal_escaped_braces(text)
     text, warnings = _repair_spaced_keys(text, path)
     text, keyless = _name_keyless_entries(text, path)
     warnings += keyless
@@ -374,15 +382,15 @@ def parse_bibtex(text: str, *, path="file", source="") -> ParsedFile:
     text, truncated = entries_only(text, path=path)
     if truncated is not None and truncated.records:
         openings = openings[:-1]  # the cut-off entry is the last one opened
-    parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
-    try:
-        entries = bibtexparser.loads(text, parser=parser).entries
-    except Exception as exc:  # bibtexparser raises pyparsing and assorted errors on broken input
-        raise InputError(f"BibTeX could not be parsed: {exc}", path=path) from None
+    entries, undefined = _parsed_entries(text, path)
+    warnings += [f"{path}, line {_line_of_use(text, name)}: the string macro '{name}' is used but not defined in "
+                 f"this file (no @string{{{name} = …}}); its name is read as its value" for name in undefined]
     parsed = Counter(e.get("ID", "") for e in entries)
     for line, key in openings:
         if parsed[key] > 0:
             parsed[key] -= 1
+        elif _EMPTY_ENTRY.match(text, offset_of_line(text, line)):
+            warnings.append(f"{path}, line {line}: entry '{key}' has no fields; left out")
         else:
             raise InputError(f"BibTeX entry '{key}' could not be parsed (unbalanced braces or quotes, or a "
                              "missing comma after the key?)", path=path, line=line)
@@ -396,6 +404,46 @@ def parse_bibtex(text: str, *, path="file", source="") -> ParsedFile:
                                   fallback_id=f"{name}:{lines.get(entry.get('ID', ''), 0)}"))
     return ParsedFile(records=records, format="bibtex", dialect=dialects.pop() if len(dialects) == 1 else "",
                       warnings=warnings, truncated=truncated)
+
+
+def _literal_escaped_braces(text: str) -> str:
+    """``text`` with each escaped brace (``\\{``, ``\\}``) written ``\\textbraceleft{}`` / ``\\textbraceright{}``.
+
+    Classic BibTeX counts an escaped brace like any other, so in a file it reads every escaped brace is paired
+    inside its value and this changes no value's extent; biber and JabRef do not count them, and write a lone
+    ``\\}`` (a stray brace in an abstract), which classic BibTeX, bibtexparser and the entry scan would take as
+    the value's end. :func:`latex_text` reads both spellings as the literal brace."""
+    return _ESCAPED_BRACE.sub(lambda m: r"\textbraceleft{}" if m.group(1) == "{" else r"\textbraceright{}", text)
+
+
+def _parsed_entries(text: str, path) -> tuple[list, list]:
+    """bibtexparser's entries of ``text``, and the string macros used in it that it does not define.
+
+    BibTeX warns about an undefined macro and reads it as empty; a library's ``@string`` definitions often sit
+    in another file (``journal = jomch``), so its name is kept as the value rather than the field lost, and the
+    caller warns. bibtexparser stops at the first undefined macro: each one found is defined and the text parsed
+    again."""
+    undefined = []
+    while True:
+        parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
+        parser.bib_database.strings.update((name, name) for name in undefined)
+        try:
+            return bibtexparser.loads(text, parser=parser).entries, undefined
+        except UndefinedString as exc:
+            name = str(exc.args[0])
+            if name in undefined or len(undefined) >= MAX_UNDEFINED_MACROS:
+                raise InputError(f"BibTeX uses more than {MAX_UNDEFINED_MACROS} string macros it does not define "
+                                 f"(such as '{name}'); not a BibTeX export, or its @string definitions are "
+                                 "missing", path=path) from None
+            undefined.append(name)
+        except Exception as exc:  # bibtexparser raises pyparsing and assorted errors on broken input
+            raise InputError(f"BibTeX could not be parsed: {exc}", path=path) from None
+
+
+def _line_of_use(text: str, name: str) -> int:
+    """The line where the macro ``name`` is first used as (part of) a value; 1 when no use is found."""
+    found = re.search(_MACRO_USE.format(re.escape(name)), text, re.MULTILINE | re.IGNORECASE)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
 
 
 def _dialect(entry: dict) -> str:

@@ -75,3 +75,39 @@ def test_an_entry_too_long_to_be_a_reference_is_refused_with_its_size(write_file
         load_references(path)
     assert str(info.value) == (f"{path}, line 1: BibTeX entry 'big' is 1100 KB long; no reference is, so this is not "
                                "a BibTeX export (or braces are unbalanced)")
+
+
+def test_a_macro_the_file_does_not_define_is_read_as_its_name_with_a_warning(write_file):
+    # A library's @string definitions often live in another file ('journal = jomch', as in biblatex's examples):
+    # the whole file was refused with "BibTeX could not be parsed: 'jomch'" and no line. BibTeX itself warns
+    # and goes on; the field is kept under the macro's name. A defined macro and a month still expand.
+    path = write_file("macros.bib", "@string{jcp = {J Chem Phys}}\n@article{a,\n  title = {One},\n"
+                                    "  journal = jomch,\n  month = jan,\n}\n@article{b,\n  title = {Two},\n"
+                                    "  journal = jcp # { } # suppl,\n  note = jomch,\n}\n")
+    parsed = load_references(path)
+    assert [(r.title, r.journal) for r in parsed.records] == [("One", "jomch"), ("Two", "J Chem Phys suppl")]
+    assert parsed.records[0].extra["fields"] == {"month": "January"}
+    assert parsed.warnings == [
+        f"{path}, line 4: the string macro 'jomch' is used but not defined in this file (no @string{{jomch = …}}); "
+        "its name is read as its value",
+        f"{path}, line 9: the string macro 'suppl' is used but not defined in this file (no @string{{suppl = …}}); "
+        "its name is read as its value"]
+
+
+def test_more_undefined_macros_than_any_library_has_are_refused(write_file, monkeypatch):
+    monkeypatch.setattr("sysrev.formats.bibtex.MAX_UNDEFINED_MACROS", 2)
+    path = write_file("words.bib", "@article{a,\n  title = {T},\n  journal = one # two # three,\n}\n")
+    with pytest.raises(InputError) as info:
+        load_references(path)
+    assert str(info.value) == (f"{path}: BibTeX uses more than 2 string macros it does not define (such as "
+                               "'three'); not a BibTeX export, or its @string definitions are missing")
+
+
+def test_an_entry_without_fields_is_left_out_with_a_warning(write_file):
+    # JabRef saves '@Misc{one,\n}'; bibtexparser drops such an entry, and the file was refused as unparsable.
+    path = write_file("empty.bib", "@Misc{full,\n  title = {Full}\n}\n\n@Misc{one,\n}\n@misc{two}\n"
+                                   "@misc{three,\n  title = {Three}\n}\n")
+    parsed = load_references(path)
+    assert [r.title for r in parsed.records] == ["Full", "Three"]
+    assert parsed.warnings == [f"{path}, line 5: entry 'one' has no fields; left out",
+                               f"{path}, line 7: entry 'two' has no fields; left out"]

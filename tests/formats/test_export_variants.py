@@ -560,26 +560,34 @@ def test_bibtex_entries_without_a_key_are_read_and_named_by_their_line(tmp_path)
 
 
 def test_fields_after_an_entry_closed_early_are_refused_not_lost(tmp_path):
-    # A value with a lone '\\}' (BibTeX counts even escaped braces) ends its entry early; what follows was
-    # skipped as text between entries, and the record kept its title alone. Comments between entries, even
-    # with an '=' in them, are still ignored.
-    text = ("% a note: title = {not a field}\n@article{K1,\n  title = {A lone brace \\}},\n  author = {Smith, J},\n"
+    # A closing brace too many ends its entry early; what follows was skipped as text between entries, and the
+    # record kept its title alone. Comments between entries, even with an '=' in them, are still ignored.
+    text = ("% a note: title = {not a field}\n@article{K1,\n  title = {A stray brace}},\n  author = {Smith, J},\n"
             "  year = {2020}\n}\n\n@article{K2,\n  title = {Fine}\n}\n")
     with pytest.raises(InputError) as err:
         load_references(_write(tmp_path, "early.bib", text))
     assert err.value.line == 4
     assert "the field 'author' after entry 'K1' is outside every entry, so it would be lost" in str(err.value)
     # an opening line damaged in a copy ('@article' then a stray byte) loses the entry's fields the same way
-    damaged = text.replace("@article{K2,", "@article\ufffdK2,").replace("title = {A lone brace \\}}", "title = {Whole}")
+    damaged = text.replace("@article{K2,", "@article\ufffdK2,").replace("{A stray brace}}", "{Whole}")
     with pytest.raises(InputError) as err:
         load_references(_write(tmp_path, "damaged.bib", damaged))
     assert err.value.line == 9 and str(err.value).endswith(
-        "is outside every entry, so it would be lost: a closing brace too many (or an unbalanced '\\}' in a value) "
-        "ended the entry early, or the line opening its entry ('@article{key,') is damaged; mend the file there and "
-        "import it again (nothing was imported)")
-    fine = text.replace("\\}}", "\\textbraceright{}}")
-    assert [(r.title, r.authors) for r in load_references(_write(tmp_path, "fine.bib", fine)).records] == [
-        ("A lone brace }", ["Smith, J"]), ("Fine", [])]
+        "is outside every entry, so it would be lost: a closing brace too many ended the entry early, or the line "
+        "opening its entry ('@article{key,') is damaged; mend the file there and import it again (nothing was "
+        "imported)")
+
+
+def test_an_escaped_brace_is_a_literal_brace_even_alone(tmp_path):
+    # biber and JabRef do not count an escaped brace, and JabRef writes a lone one ('de Waa\\}' in a Citavi
+    # abstract); classic BibTeX counted it, so the value ended there and the whole file was refused. A pair of
+    # escaped braces, or \textbraceleft/\textbraceright, reads as before.
+    text = ("@article{K1,\n  title = {A lone brace \\} and \\{a pair\\}},\n  author = {Smith, J},\n"
+            "  year = {2020}\n}\n\n@article{K2,\n  title = {Open \\{ and \\textbraceright{}}\n}\n")
+    parsed = load_references(_write(tmp_path, "lone.bib", text))
+    assert [(r.title, r.authors, r.year) for r in parsed.records] == [
+        ("A lone brace } and {a pair}", ["Smith, J"], 2020), ("Open { and }", [], None)]
+    assert parsed.warnings == []
 
 
 def test_a_bibtex_preamble_of_free_text_is_left_out(tmp_path):
