@@ -312,6 +312,24 @@ def _text(tags, *names) -> str:
     return ""
 
 
+# Tags a field falls back among (title: TI, T1, CT …; journal; abbreviation; year; volume): the one a field takes is
+# used, the others are kept among the record's other fields unless they repeat a value a field took.
+_ALTERNATIVES = ("TI", "T1", "CT", "ST", "BT", "JF", "T2", "JO", "SO", "J2", "JA", "JI", "J9", "J1", "NL", "PY", "Y1",
+                 "DA", "VL", "VO")
+
+
+def _unused_alternatives(tags, taken) -> dict:
+    """The :data:`_ALTERNATIVES` tags whose text is none of the texts the record's fields ``taken``, with their
+    values: a full date in ``DA`` beside ``PY``, a short title in ``ST``, a second journal name are kept, not
+    dropped."""
+    kept = {}
+    for tag in _ALTERNATIVES:
+        values = tags.get(tag, [])
+        if values and " ".join(values) not in taken:
+            kept[tag] = values[0] if len(values) == 1 else values
+    return kept
+
+
 def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
     ris_type = _one(tags, "TY").upper()
     # SO is no RIS tag, but R tools (synthesisr, bibliometrix) write the journal there.
@@ -341,6 +359,12 @@ def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
         issn = ""  # SN holds an ISBN for books: kept among the other fields below
     extra_fields = {tag: (values[0] if len(values) == 1 else values)
                     for tag, values in tags.items() if tag not in _MAPPED or tag == "SN" and is_isbn}
+    authors = tags.get("AU", []) or tags.get("A1", [])
+    year = _one(tags, "PY") or _one(tags, "Y1") or _one(tags, "DA")
+    volume = _one(tags, "VL") or _one(tags, "VO")
+    extra_fields.update(_unused_alternatives(tags, {title, journal, abbrev, year, volume}))
+    if tags.get("AU") and tags.get("A1"):  # beside AU, Web of Science writes a group author or sponsor in A1
+        extra_fields["A1"] = tags["A1"][0] if len(tags["A1"]) == 1 else tags["A1"]
     extra = {
         "type": RIS_TYPES.get(ris_type, ris_type),
         "article_number": article_number,
@@ -358,11 +382,11 @@ def _to_record(tags: dict, *, dialect: str, source: str, fallback_id: str):
         source=source,
         title=title,
         abstract=abstract,
-        authors=tags.get("AU", []) or tags.get("A1", []),
-        year=_one(tags, "PY") or _one(tags, "Y1") or _one(tags, "DA"),
+        authors=authors,
+        year=year,
         journal=journal,
         journal_abbrev=abbrev,
-        volume=_one(tags, "VL") or _one(tags, "VO"),
+        volume=volume,
         issue=_one(tags, "IS"),
         pages=pages or (article_number if re.search(r"\d", article_number) else ""),
         doi=_one(tags, "DO") or doi_from(tags.get("M3"), tags.get("L3"), notes, links, urls_only=True),

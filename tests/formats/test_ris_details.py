@@ -88,3 +88,21 @@ def test_records_ended_by_a_bare_er_line_are_read_with_a_warning(write_file):
 def test_a_line_er_in_a_file_with_standard_er_lines_stays_text(write_file):
     parsed = load_references(write_file("er.ris", "TY  - JOUR\nTI  - Admissions to the\nER\nER  - \n"))
     assert [r.title for r in parsed.records] == ["Admissions to the ER"] and parsed.warnings == []
+
+
+def test_tags_a_field_did_not_take_are_kept_not_dropped(write_file):
+    # Beside AU, Web of Science's RIS writes a group author or conference sponsor in A1 ('IEEE'): not an author of
+    # the paper, but it was dropped; so were a full date in DA beside PY, a short title in ST, a second journal
+    # name, and VO beside VL. Each is kept among the record's fields unless it repeats a value a field took.
+    path = write_file("alternatives.ris", "TY  - CONF\nTI  - Surveys\nST  - Short\nA1  - IEEE\nAU  - Lin, TH\n"
+                                          "AU  - Yu, HY\nPY  - 2019\nDA  - 2019/03/15\nT2  - Proc Oceans\n"
+                                          "JF  - Proc Oceans\nJO  - Oceans 2019 Marseille\nJ2  - Oceans\nVL  - 3\n"
+                                          "VO  - 3a\nER  - \n\nTY  - JOUR\nT1  - Old tags\nA1  - Smith, J\n"
+                                          "A1  - Jones, K\nY1  - 2001\nER  - \n")
+    conference, old = load_references(path).records
+    assert (conference.authors, conference.year, conference.journal, conference.journal_abbrev,
+            conference.volume) == (["Lin, TH", "Yu, HY"], 2019, "Proc Oceans", "Oceans", "3")
+    assert conference.extra["fields"] == {"ST": "Short", "A1": "IEEE", "DA": "2019/03/15",
+                                          "JO": "Oceans 2019 Marseille", "VO": "3a"}
+    assert (old.title, old.authors, old.year, old.extra.get("fields")) == (
+        "Old tags", ["Smith, J", "Jones, K"], 2001, None)
