@@ -4,8 +4,9 @@ an export, read with the code of an earlier commit and with the working tree, co
     .venv/bin/python benchmarks/import_corpus_diff.py --base 5f4f2d6 /work/.mirror/*/repo
 
 Prints how many files and records were read, how many records differ and in which fields (core fields apart from
-the ``extra`` keys), and any file whose reading failed or stopped failing. The repositories are read with
-``git show`` from their HEAD (bare mirrors work); nothing is written into them. Files over 3 MB are passed over.
+the ``extra`` keys; ``--show N`` prints N changed core fields in full), and any file whose reading failed or
+stopped failing. The repositories are read with ``git show`` from their HEAD (bare mirrors work); nothing is
+written into them. Files over 3 MB are passed over.
 """
 
 import argparse
@@ -62,7 +63,8 @@ def read_with(tree: Path, paths: list) -> dict:
     return json.loads(done.stdout)
 
 
-def compare(before: dict, after: dict) -> None:
+def compare(before: dict, after: dict, show: int = 0) -> None:
+    """Print what differs between two readings of the same files; ``show`` core-field changes in full."""
     readable = [p for p, v in after.items() if "error" not in v]
     print(f"files: {len(after)}, read: {len(readable)}, records: {sum(len(after[p]['records']) for p in readable)}")
     core, extra, changed_files, changed_records = collections.Counter(), collections.Counter(), 0, 0
@@ -84,6 +86,9 @@ def compare(before: dict, after: dict) -> None:
                     continue
                 if name != "extra":
                     core[name] += 1
+                    if show > 0:
+                        show -= 1
+                        print(f"  {Path(path).name} {name}: {a[name]!r} -> {b[name]!r}"[:400])
                     continue
                 fa, fb = a[name].get("fields", {}), b[name].get("fields", {})
                 extra.update(f"fields.{k}" for k in set(fa) | set(fb) if fa.get(k) != fb.get(k))
@@ -98,6 +103,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("repos", nargs="+", help="git repositories (bare mirrors too) holding sample exports")
     parser.add_argument("--base", required=True, help="the commit to compare the working tree with")
+    parser.add_argument("--show", type=int, default=0, help="print this many changed core fields in full")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
@@ -107,7 +113,7 @@ def main() -> int:
                                  check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(scratch / "base")], input=archive, check=True)
         paths = export_files(args.repos, scratch / "files")
-        compare(read_with(scratch / "base", paths), read_with(ROOT, paths))
+        compare(read_with(scratch / "base", paths), read_with(ROOT, paths), args.show)
     return 0
 
 
