@@ -208,13 +208,14 @@ def _name_keyless_entries(text: str, path) -> tuple[str, list[str]]:
                    "each is named by its file and line"]
 
 
-def entries_only(text: str, *, path="file") -> tuple[str, Truncation | None]:
+def entries_only(text: str, *, path="file") -> tuple[str, Truncation | None, list]:
     """``text`` with everything outside its ``@type{…}`` entries replaced by its line breaks (so lines keep
-    their numbers), and the cut when the file ends inside its last entry (that entry is then left out).
+    their numbers), the cut when the file ends inside its last entry (that entry is then left out), and
+    warnings for entries read line by line (:func:`_fields_by_line`).
 
     Raises InputError at an entry that never closes while others follow it (a missing brace), or one that is
     implausibly long. Linear time."""
-    out, position, line, previous = [], 0, 1, None
+    out, position, line, previous, warnings = [], 0, 1, None, []
     for opening in _ENTRY_START.finditer(text):
         if opening.start() < position:
             continue  # an '@' line inside the previous entry
@@ -224,12 +225,27 @@ def entries_only(text: str, *, path="file") -> tuple[str, Truncation | None]:
         line += gap_lines
         at_sign = line + text.count("\n", opening.start(), opening.start(1))  # '^\s*' may span blank lines
         end = _entry_end(text, opening.start())
+        at = text.index("@", opening.start())
+        by_line = _fields_by_line(text, at) if _braces_fail(text, opening, end) else None
+        if by_line is not None:
+            entry, end, unbalanced = by_line
+            entry = text[opening.start():at] + entry
+            names = ", ".join(f"'{name}' (line {at_sign + offset})" for offset, name in unbalanced)
+            warnings.append(f"{path}, line {at_sign}: the braces of entry '{opening.group(2)}' do not balance in "
+                            f"{'the field' if len(unbalanced) == 1 else 'the fields'} {names}; as the entry "
+                            "writes one field per line (as EBSCO does), each line was read as one field, its "
+                            "braces as text")
+            out.append("\n" * gap_lines)
+            out.append(entry)
+            line += text.count("\n", opening.start(), end)
+            position = end
+            continue
         if end is None and _ENTRY_START.search(text, opening.end()) is None:
             out.append("\n" * text.count("\n", position))
             cut = Truncation(line=at_sign, what=f"the last entry '{opening.group(2)}' is never closed (its braces "
                              "are still open at the end of the file)",
                              records=0 if opening.group(1).lower() in _NOT_RECORDS else 1)
-            return "".join(out), cut
+            return "".join(out), cut, warnings
         if end is None:
             raise InputError(f"BibTeX entry '{opening.group(2)}' is never closed (unbalanced braces from here to "
                              "the end of the file); not a BibTeX file, or a brace is missing", path=path,
@@ -259,25 +275,102 @@ def entries_only(text: str, *, path="file") -> tuple[str, Truncation | None]:
         position = end
     _no_stray_fields(text, position, len(text), line, previous, path)
     out.append("\n" * text.count("\n", position))
-    return "".join(out), None
+    return "".join(out), None, warnings
+
+
+# One field on one line, as EBSCO writes its BibTeX: "Keywords = {…},", the value from the first brace to the last.
+_FIELD_LINE = re.compile(r"[ \t]*([A-Za-z][\w-]*)[ \t]*=[ \t]*(?:\{(.*)\}|(\d+))[ \t]*,?[ \t]*")
+_OPENING_LINE = re.compile(r"[ \t]*@[ \t]*\w+[ \t]*\{[ \t]*[^,\s{}()]+[ \t]*,[ \t]*")
+
+
+def _braces_fail(text: str, opening, end: int | None) -> bool:
+    """Whether the entry at ``opening``, delimited by its braces (``end``; None: never closed), fails to read
+    as one: its fields stop reading before its end, a field follows it outside every entry, or it never closes
+    while another entry follows."""
+    following = _ENTRY_START.search(text, opening.end())
+    if end is None:
+        return following is not None
+    if opening.group(1).lower() in _NOT_RECORDS:
+        return False
+    body = _DELIMITERS.search(text, opening.start()).end()
+    if _malformed_at(text, body, end - 1, keyed=True) is not None:
+        return True
+    return _STRAY_FIELD.search(text, end, following.start() if following else len(text)) is not None
+
+
+def _fields_by_line(text: str, start: int):
+    """The entry starting at ``start`` read line by line, for an entry whose braces do not balance: when its
+    opening line is ``@type{key,`` alone, every line up to a line holding only ``}`` is one ``name = {value},``
+    (or ``name = 2000,``) field, or blank, each line is one field, its value running from the first brace to
+    the last. Returns the entry rewritten with the braces of unbalanced values as literal braces (same lines),
+    where it ends in ``text``, and ``[(line offset, field name)]`` of those values; None when the entry is not
+    laid out so (its braces then stay an error)."""
+    lines, position = [], start
+    while position < len(text):
+        stop = text.find("\n", position)
+        stop = len(text) if stop == -1 else stop + 1
+        lines.append((position, text[position:stop]))
+        position = stop
+        if text[lines[-1][0]:stop].strip() in ("}", ")") and len(lines) > 1:
+            break
+    else:
+        return None  # the file ends before a closing line
+    if not _OPENING_LINE.fullmatch(lines[0][1].rstrip("\r\n")):
+        return None
+    rewritten, unbalanced = [lines[0][1]], []
+    for offset, (_, content) in enumerate(lines[1:-1], start=1):
+        body = content.rstrip("\r\n")
+        if not body.strip():
+            rewritten.append(content)
+            continue
+        field = _FIELD_LINE.fullmatch(body)
+        if field is None:
+            return None
+        value = field.group(2)
+        if value is not None and not _balanced(value):
+            unbalanced.append((offset, field.group(1)))
+            value = value.replace("{", _LITERAL_OPEN).replace("}", _LITERAL_CLOSE)
+            value = value.replace(_LITERAL_OPEN, r"\textbraceleft{}").replace(_LITERAL_CLOSE, r"\textbraceright{}")
+            content = f"{field.group(1)} = {{{value}}},{content[len(body):]}"
+        rewritten.append(content)
+    if not unbalanced:
+        return None
+    closing_start, closing = lines[-1]
+    end = closing_start + closing.index(closing.strip()) + 1
+    rewritten.append(text[closing_start:end])
+    return "".join(rewritten), end, unbalanced
+
+
+def _balanced(value: str) -> bool:
+    depth = 0
+    for brace in _BRACES.finditer(value):
+        depth += 1 if brace.group() == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 # A field outside every entry: text between entries is ignored (as BibTeX ignores it), which is right for comments
 # but loses the fields of an entry that a stray closing brace ended early.
-_STRAY_FIELD = re.compile(r"^[ \t]*,?[ \t]*([A-Za-z][\w-]*)[ \t]*=[ \t]*[{\"]", re.MULTILINE)
+# A bare number counts only alone to the end of its line ("year = 2001,"), as a field would be written.
+_STRAY_FIELD = re.compile(r"^[ \t]*,?[ \t]*([A-Za-z][\w-]*)[ \t]*=[ \t]*(?:[{\"]|\d+[ \t]*,?[ \t]*$)", re.MULTILINE)
+
+
+_FIELD_AFTER_CLOSE = re.compile(r"[ \t]*,[ \t]*([A-Za-z][\w-]*)[ \t]*=")
 
 
 def _no_stray_fields(text: str, start: int, stop: int, line: int, previous: str | None, path) -> None:
     """Raise InputError when the text between two entries (``text[start:stop]``, its first line ``line``) holds
-    a ``name = {…`` field: the entry ``previous`` closed before its fields ended."""
-    stray = _STRAY_FIELD.search(text, start, stop)
-    if stray is None:
+    a ``name = {…`` field: the entry ``previous`` closed before its fields ended (a field may then follow on
+    the closing brace's own line, after a comma)."""
+    after_close = _FIELD_AFTER_CLOSE.match(text, start, stop) if previous is not None else None
+    stray = after_close or _STRAY_FIELD.search(text, start, stop)
+    if not stray:
         return
     after = f"after entry '{previous}' " if previous else "before the first entry "
     raise InputError(f"the field '{stray.group(1)}' {after}is outside every entry, so it would be lost: a closing "
-                     "brace too many ended the entry early, or the line opening "
-                     "its entry ('@article{key,') is damaged; mend the file there and import it again (nothing was "
-                     "imported)", path=path,
+                     "brace too many ended the entry early, or the line opening its entry ('@article{key,') is "
+                     "damaged; mend the file there and import it again (nothing was imported)", path=path,
                      line=line + text.count("\n", start, stray.start()))
 
 
@@ -379,7 +472,8 @@ def parse_bibtex(text: str, *, path="file", source="") -> ParsedFile:
     openings = _entry_openings(text)
     if not openings:
         raise InputError("no BibTeX entries found (no line starts with '@type{key,')", path=path)
-    text, truncated = entries_only(text, path=path)
+    text, truncated, by_line = entries_only(text, path=path)
+    warnings += by_line
     if truncated is not None and truncated.records:
         openings = openings[:-1]  # the cut-off entry is the last one opened
     entries, undefined = _parsed_entries(text, path)

@@ -111,3 +111,46 @@ def test_an_entry_without_fields_is_left_out_with_a_warning(write_file):
     assert [r.title for r in parsed.records] == ["Full", "Three"]
     assert parsed.warnings == [f"{path}, line 5: entry 'one' has no fields; left out",
                                f"{path}, line 7: entry 'two' has no fields; left out"]
+
+
+def test_one_field_per_line_entries_with_unbalanced_braces_are_read_line_by_line(write_file):
+    # EBSCO writes one field per line and copies text with stray braces into a value; the line structure says
+    # where each value ends. Both a brace too many (the entry ended early and its last fields were "outside every
+    # entry") and one too few (the value ran on into the next fields) are read so, the braces kept as text, with
+    # a warning naming the fields; the entries around them are untouched.
+    path = write_file("ebsco.bib", "@article{a,\nTitle = {Before},\n}\n\n@article{b,\nTitle = {Too many}},\n"
+                                   "Keywords = {x {y},\n\nYear = 2001,\nAuthor = {Smith, J},\n}\n"
+                                   "@article{c,\nTitle = {After {DNA}},\n}\n")
+    parsed = load_references(path)
+    assert [(r.title, r.keywords, r.year, r.authors) for r in parsed.records] == [
+        ("Before", [], None, []), ("Too many}", ["x {y"], 2001, ["Smith, J"]), ("After DNA", [], None, [])]
+    assert parsed.warnings == [
+        f"{path}, line 5: the braces of entry 'b' do not balance in the fields 'Title' (line 6), 'Keywords' (line "
+        "7); as the entry writes one field per line (as EBSCO does), each line was read as one field, its braces as "
+        "text"]
+
+
+@pytest.mark.parametrize("entry", [
+    "@article{b,\nTitle = {Too many}},\nAbstract = {wrapped onto\n  a second line},\n}\n",  # a value over two lines
+    "@article{b, Title = {Too many}},\nYear = {2001},\n}\n",  # a field on the opening line
+    "@article{b,\nTitle = {Too many}}, Year = {2001},\n}\n",  # two fields on one line
+])
+def test_entries_not_laid_out_one_field_per_line_stay_an_error(write_file, entry):
+    path = write_file("broken.bib", "@article{a,\nTitle = {Before},\n}\n" + entry + "@article{c,\nTitle = {C},\n}\n")
+    with pytest.raises(InputError) as info:
+        load_references(path)
+    assert info.value.line in (4, 5, 6)
+
+
+def test_a_one_field_per_line_entry_without_its_closing_line_is_not_read_by_line(write_file):
+    # the stray brace closed the entry, so the file does not end inside it; the year after it, a bare number,
+    # was lost without a word before (only braced and quoted values counted as fields outside every entry)
+    path = write_file("cut.bib", "@article{a,\nTitle = {Whole},\n}\n@article{b,\nTitle = {Stray}},\nYear = 2001,\n")
+    with pytest.raises(InputError) as info:
+        load_references(path)
+    assert info.value.line == 6 and "the field 'Year' after entry 'b' is outside every entry" in str(info.value)
+
+
+def test_a_free_text_line_with_a_number_between_entries_is_still_a_comment(write_file):
+    path = write_file("notes.bib", "Total = 3 records, see below\n@article{a,\nTitle = {One},\n}\n")
+    assert [r.title for r in load_references(path).records] == ["One"]

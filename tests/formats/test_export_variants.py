@@ -561,9 +561,10 @@ def test_bibtex_entries_without_a_key_are_read_and_named_by_their_line(tmp_path)
 
 def test_fields_after_an_entry_closed_early_are_refused_not_lost(tmp_path):
     # A closing brace too many ends its entry early; what follows was skipped as text between entries, and the
-    # record kept its title alone. Comments between entries, even with an '=' in them, are still ignored.
-    text = ("% a note: title = {not a field}\n@article{K1,\n  title = {A stray brace}},\n  author = {Smith, J},\n"
-            "  year = {2020}\n}\n\n@article{K2,\n  title = {Fine}\n}\n")
+    # record kept its title alone. Comments between entries, even with an '=' in them, are still ignored. (A
+    # value wraps onto a second line here, so the entry cannot be read line by line as EBSCO's can, below.)
+    text = ("% a note: title = {not a field}\n@article{K1,\n  title = {A stray brace}},\n  author = {Smith, J and\n"
+            "    Doe, K},\n  year = {2020}\n}\n\n@article{K2,\n  title = {Fine}\n}\n")
     with pytest.raises(InputError) as err:
         load_references(_write(tmp_path, "early.bib", text))
     assert err.value.line == 4
@@ -572,7 +573,7 @@ def test_fields_after_an_entry_closed_early_are_refused_not_lost(tmp_path):
     damaged = text.replace("@article{K2,", "@article\ufffdK2,").replace("{A stray brace}}", "{Whole}")
     with pytest.raises(InputError) as err:
         load_references(_write(tmp_path, "damaged.bib", damaged))
-    assert err.value.line == 9 and str(err.value).endswith(
+    assert err.value.line == 10 and str(err.value).endswith(
         "is outside every entry, so it would be lost: a closing brace too many ended the entry early, or the line "
         "opening its entry ('@article{key,') is damaged; mend the file there and import it again (nothing was "
         "imported)")

@@ -12,7 +12,6 @@ import re
 
 import pytest
 
-from sysrev.errors import InputError
 from sysrev.formats import load_references, read_references
 
 
@@ -239,13 +238,20 @@ def test_bibtex_latex_accents_decoded(shared_fixtures):
     assert records["1102917"].doi == "10.1007/s00779-005-0347-6"
 
 
-def test_bibtex_broken_entry_is_an_error_naming_its_line(shared_fixtures):
-    with pytest.raises(InputError) as err:
-        read_references(shared_fixtures / "formats/colrev/ANON_ebsco_bib.bib")
-    # the entry's '@' line (not the blank line above it), and the line inside it where the fields stop reading:
-    # EBSCO put scraped page script into Keywords, with braces that close the value early
-    assert err.value.line == 15 and "13362467620181001" in str(err.value)
-    assert "at line 19, near '@type:Person}" in str(err.value)
+def test_bibtex_entry_with_unbalanced_braces_in_one_line_fields_is_read_by_line(shared_fixtures):
+    # EBSCO put scraped page script into Keywords, with braces that close the value early; it writes one field
+    # per line, so each line is read as one field (the file was refused before), with a warning naming the entry's
+    # '@' line and the field's line
+    path = shared_fixtures / "formats/colrev/ANON_ebsco_bib.bib"
+    parsed = load_references(path)
+    assert [(r.source_id, r.title, r.authors, r.journal) for r in parsed.records] == [
+        ("11111111111111111", "Paper title.", ["Smith, Tom", "Steward, Hugo"], "MIS Quarterly"),
+        ("13362467620181001", "When sharing fixes prices.", ["Cruise, Tom"], "Journal of Technology")]
+    assert parsed.records[1].keywords[:3] == ["Price fixing", "Sharing economy", "Antitrust law"]
+    assert "@type:Person}" in ", ".join(parsed.records[1].keywords)
+    assert parsed.warnings == [
+        f"{path}, line 15: the braces of entry '13362467620181001' do not balance in the field 'Keywords' (line 19); "
+        "as the entry writes one field per line (as EBSCO does), each line was read as one field, its braces as text"]
 
 
 ENDNOTE_XML_FILES = ["formats/jabref/EndnoteXmlImporterTestArticle.xml",
