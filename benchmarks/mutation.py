@@ -92,6 +92,13 @@ MODULES = {
     "search_readers": (["sysrev/search/pubmed_xml.py", "sysrev/search/scopus_json.py"],
                        [f"tests/search/test_search_{name}.py" for name in ("every_field", "real_xml", "own_fixtures",
                                                                             "xml_safety")]),
+    # The search clients: PubMed's E-utilities and Scopus' Search API over one HTTP layer (retries, deadlines,
+    # redaction, rate limit), their date slices, batches and resumable state, against the tests that run the
+    # clients on local fake servers (not the whole search suite: the readers and snapshot tests reach none of it).
+    "search_clients": ([f"sysrev/search/{name}.py" for name in ("pubmed", "scopus", "http", "ratelimit", "batches",
+                                                                 "dates", "partial")],
+                       [f"tests/search/test_search_{name}.py" for name in ("pubmed", "scopus", "transport",
+                                                                            "reliability", "runner")]),
     # What sysrev writes for other tools: reference lists, screening decisions, analysis data for R and RevMan.
     "export": (["sysrev/export/*"], ["tests/export/", "tests/screening/test_screening_exports.py"]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
