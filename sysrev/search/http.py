@@ -95,7 +95,10 @@ class HttpClient:
         self.max_attempts = max_attempts
         self.backoff, self.max_backoff, self.max_retry_after = backoff, max_backoff, max_retry_after
         self.session = session or requests.Session()
-        self.session.headers.setdefault("User-Agent", f"sysrev/{__version__} (systematic review toolkit)")
+        # a new Session already carries requests' own User-Agent, so setdefault never named sysrev: replace that
+        # default (a caller's session with a User-Agent of its own keeps it)
+        if self.session.headers.get("User-Agent") in (None, "", requests.utils.default_user_agent()):
+            self.session.headers["User-Agent"] = f"sysrev/{__version__} (systematic review toolkit)"
         self.stats = Counter()
         self._stats_lock = threading.Lock()  # several fetching threads may share one client
 
