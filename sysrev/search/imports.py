@@ -67,8 +67,10 @@ def prepare_import(paths, source=None, *, project=None, format_name=None, report
     read = read or (lambda path: load_references(path, source=source, format=format_name,
                                                  allow_truncated=allow_truncated))
     parsed_files = [read(path) for path in paths]
-    dialects = {parsed.dialect for parsed in parsed_files}
-    dialect = dialects.pop() if len(dialects) == 1 else ""
+    if source is None:
+        _one_database(paths, parsed_files)
+    dialects = {parsed.dialect for parsed in parsed_files} - {""}
+    dialect = dialects.pop() if len(dialects) == 1 else ""  # parts of a split export that name no database share it
     name = snapshot_name(source or dialect or None, paths[0])
     records = [record for parsed in parsed_files for record in parsed.records]
     warnings = [w.replace(str(path), path.name) for path, parsed in zip(paths, parsed_files, strict=True)
@@ -91,6 +93,18 @@ def prepare_import(paths, source=None, *, project=None, format_name=None, report
         warnings.append(f"the database reported {reported_count} records but the {files} {len(records)}: "
                         "is an export file missing, or was the export limited?")
     return PreparedImport(name, records, described, warnings, manifest_extra, file_strategy(project, name))
+
+
+def _one_database(paths, parsed_files) -> None:
+    """Refuse files that name two or more databases: one snapshot is one search, and PRISMA counts the records
+    each database found, so an Embase and a PubMed export imported together would be counted as one source."""
+    named = [(path.name, parsed.dialect) for path, parsed in zip(paths, parsed_files, strict=True) if parsed.dialect]
+    if len({dialect for _, dialect in named}) > 1:
+        listed = ", ".join(f"{name} ({dialect})" for name, dialect in named)
+        raise SysrevError(f"these files come from different databases: {listed}; one import is one search, and "
+                          "PRISMA counts the records of each database, so import each database's files with their "
+                          "own `sysrev import` (or give --source NAME if they really are one search); nothing was "
+                          "imported")
 
 
 def write_import(prepared: PreparedImport, runs_dir, reported_count=None) -> Path:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from sysrev import __version__
-from sysrev.errors import InputError
+from sysrev.errors import InputError, SysrevError
 from sysrev.records import Record
 from sysrev.search.imports import earlier_imports, prepare_import, write_import
 from sysrev.search.snapshot import (
@@ -218,7 +218,7 @@ def test_without_a_source_an_import_is_named_by_the_database_its_files_agree_on(
     embase = [_database_ris(tmp_path, "e1.ris", "Embase", ["1"]), _database_ris(tmp_path, "e2.ris", "Embase", ["2"])]
     agreed = prepare_import(embase)
     assert (agreed.name, agreed.manifest_extra["source"]) == ("embase", "embase")
-    mixed = prepare_import([embase[0], _database_ris(tmp_path, "p.ris", "PsycINFO", ["3"])])
-    assert (mixed.name, mixed.manifest_extra["source"]) == ("e1", "file")  # no one database: the first file
+    with pytest.raises(SysrevError, match=r"different databases: e1.ris \(embase\), p.ris \(psycinfo\)"):
+        prepare_import([embase[0], _database_ris(tmp_path, "p.ris", "PsycINFO", ["3"])])  # two searches, not one
     plain = prepare_import([_ris(tmp_path, "My Export (2).ris", ["4"])])
     assert (plain.name, plain.manifest_extra["source"]) == ("my-export-2", "file")
