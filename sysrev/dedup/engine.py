@@ -75,7 +75,9 @@ def deduplicate(records: list[Record], *, labels: list[str] | None = None, decis
     problems = ignore_counter_issues(records, keys, origins or [r.source for r in records])
     mark_recurring_titles(keys)
     problems += [(i, msg) for i, k in enumerate(keys) for msg in k.problems]
-    problems += [(i, "no title: merged only by a reviewer's decision or an identifier")
+    problems += [(i, ("no title" if not k.title else f"the title {records[i].title!r} is too short or generic to "
+                                                       "tell works apart")
+                  + ": merged only by a reviewer's decision or an identifier")
                  for i, k in enumerate(keys) if not k.title_informative]
 
     with tqdm(total=n, desc="dedup: blocking", unit="rec", disable=not progress, leave=False) as bar:

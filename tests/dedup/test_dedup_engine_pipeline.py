@@ -145,6 +145,10 @@ def test_each_record_gets_its_keys_and_a_record_without_title_is_listed_as_a_pro
     assert [k.pmid for k in result.keys] == ["111", "", "222", "333"]
     assert (3, NO_TITLE_MESSAGE) in result.problems
     assert [i for i, message in result.problems if message == NO_TITLE_MESSAGE] == [3]
+    # a title, but one too short or generic to compare, is named as such, not called missing
+    short = deduplicate(three_records() + [Record(source_id="444", title="Paper title.", year=2018)], progress=False)
+    assert (3, "the title 'Paper title.' is too short or generic to tell works apart: merged only by a reviewer's "
+               "decision or an identifier") in short.problems
 
 
 COLUMN = dict(title="Research commentary on platform ecosystems", authors=["Rai, Arun"], year=2017,
