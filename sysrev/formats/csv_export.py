@@ -299,15 +299,20 @@ def _check_swallowed_rows(row, header, dialect, path, row_line, warnings) -> Non
     """Catch an unclosed quote, after which the csv module reads the following rows into one cell.
 
     A line inside a multi-line cell that itself parses into exactly as many cells as the header looks like
-    a swallowed row: one such line gets a warning, two or more are an error (rows would be lost).
+    a swallowed row: one such line gets a warning, two or more are an error (rows would be lost). When the row
+    starts with a number (a record ID), so must a swallowed row: a paragraph of an abstract with as many commas
+    as the header has columns is then no lookalike.
     """
     if len(header) < 4:
         return
+    numbered = bool(row) and row[0].strip().isdigit()
     for index, cell in enumerate(row):
         if "\n" not in cell:
             continue
         inner = cell.split("\n")[1:]
-        lookalikes = sum(1 for line in inner if len(next(csv.reader([line], dialect=dialect), [])) == len(header))
+        parsed = (next(csv.reader([line], dialect=dialect), []) for line in inner)
+        lookalikes = sum(1 for cells in parsed
+                         if len(cells) == len(header) and (not numbered or cells[0].strip().isdigit()))
         if lookalikes >= 2:
             raise InputError(f"a quoted cell in column '{header[index] if index < len(header) else index + 1}' "
                              f"runs over {len(inner) + 1} lines, {lookalikes} of which look like whole rows: an "

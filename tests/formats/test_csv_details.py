@@ -1,5 +1,8 @@
 """CSV exports: the layouts' own rules, each checked on a small made-up file with every value compared."""
 
+import pytest
+
+from sysrev.errors import InputError
 from sysrev.formats import load_references
 from sysrev.formats.csv_export import split_names
 
@@ -64,3 +67,18 @@ def test_excel_text_guards_and_a_list_of_keywords_are_undone(write_file):
     [record] = parsed.records
     assert (record.source_id, record.title, record.doi, record.keywords) == ("007", "00123 title", "10.1000/x.1",
                                                                             ["alpha", "beta"])
+
+
+def test_a_numbered_file_s_abstract_paragraphs_are_not_taken_for_swallowed_rows(write_file):
+    # ASReview's Kitchenham_2010.csv: a structured abstract whose paragraphs each hold as many commas as the
+    # header has columns; the file was refused as an unclosed quote. Its rows start with a record ID, and a row
+    # a quote swallowed would too; paragraphs starting with words are prose.
+    header = "record_id,title,abstract,year,label_included,duplicate_record_id\n"
+    prose = ("1,First,\"Background\nWe built a system, a tool, a test, a form, and a report.\n\nMethods\n"
+             "We asked users, clinicians, nurses, managers, and patients.\",2009,0,\n2,Second,Plain,2010,1,\n")
+    parsed = load_references(write_file("kitchenham.csv", header + prose))
+    assert [r.title for r in parsed.records] == ["First", "Second"] and parsed.warnings == []
+    swallowed = "1,First,\"Unclosed,2009,0,\n2,Second,Plain,2010,1,\n3,Third,Plain,2011,0,\n4,Fourth,\"Q\",2012,0,\n"
+    with pytest.raises(InputError) as info:
+        load_references(write_file("swallowed.csv", header + swallowed))
+    assert info.value.line == 2 and "look like whole rows: an unclosed quote?" in str(info.value)
