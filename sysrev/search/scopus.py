@@ -271,11 +271,13 @@ def _fetch_by_cursor(api, term, years, partial, progress):
             if cursor != "*" and not restarted:
                 restarted = True
                 partial.state["cursor"] = "*"
-                partial.state["cursor_entries"] = 0  # every page is fetched again from the first
+                partial.state["cursor_entries"] = 0  # every page is fetched again from the first …
+                partial.state["cursor_pass_from"] = partial.state["cursor_pages"]  # … and counted again from 1
                 continue
-            partial.add_gap({"kind": "cursor_pages", "years": list(years) if years else None,
-                             "after_page": partial.state["cursor_pages"],
-                             "detail": f"pages from {partial.state['cursor_pages'] + 1} on were not fetched: {exc}"})
+            # pages of results fetched in this pass (cursor_pages also counts those fetched before a restart)
+            pages = partial.state["cursor_pages"] - partial.state.get("cursor_pass_from", 0)
+            partial.add_gap({"kind": "cursor_pages", "years": list(years) if years else None, "after_page": pages,
+                             "detail": f"pages from {pages + 1} on were not fetched: {exc}"})
             return
         _save_cursor_page(partial, page, cursor)
         progress.advance(len(page.records))
