@@ -1,0 +1,857 @@
+"""The search clients in detail: date windows, the HTTP layer's retries, deadlines and messages, the requests
+PubMed and Scopus are sent, and what a failure says. Expected values are worked out by hand from the APIs'
+documented behaviour (E-utilities, Elsevier Search API), never pasted from a run; every server is local."""
+
+import re
+from datetime import date
+
+import pytest
+
+from sysrev.errors import SysrevError
+from sysrev.search.dates import DateWindow, parse_date
+
+# --- date windows -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, end, expected", [
+    ("2020", False, date(2020, 1, 1)),
+    ("2020", True, date(2020, 12, 31)),
+    ("2020-02", False, date(2020, 2, 1)),
+    ("2020-02", True, date(2020, 2, 29)),  # a leap year's February
+    ("2021-02", True, date(2021, 2, 28)),
+    ("2021-11", True, date(2021, 11, 30)),
+    ("2021-12", True, date(2021, 12, 31)),  # the following month is January of the next year
+    ("2021-1", True, date(2021, 1, 31)),
+    ("2019/3/5", False, date(2019, 3, 5)),
+    (" 2019.03.05 ", True, date(2019, 3, 5)),  # a full date is that day, start or end
+])
+def test_parse_date_forms(text, end, expected):
+    assert parse_date(text, end=end) == expected
+
+
+def test_parse_date_names_what_is_wrong_and_where():
+    with pytest.raises(SysrevError) as info:
+        parse_date("20201")
+    assert str(info.value) == "invalid date '20201': use YYYY, YYYY-MM or YYYY-MM-DD"
+    with pytest.raises(SysrevError) as info:
+        parse_date("2020-13", what="--mindate")
+    assert str(info.value) == "invalid --mindate '2020-13': month must be in 1..12"
+    with pytest.raises(SysrevError) as info:
+        parse_date("2021-02-29", end=True, what="maxdate in s.toml")
+    assert str(info.value) == "invalid maxdate in s.toml '2021-02-29': day is out of range for month"
+
+
+def test_window_days_and_halves():
+    assert DateWindow(date(2020, 3, 1), date(2020, 3, 1)).days() == 1
+    assert DateWindow(date(2020, 1, 1), date(2020, 12, 31)).days() == 366
+    # 11 days: the first half ends on the middle day (the 6th), the second starts the day after
+    first, second = DateWindow(date(2020, 1, 1), date(2020, 1, 11), "edat").halves()
+    assert first == DateWindow(date(2020, 1, 1), date(2020, 1, 6), "edat")
+    assert second == DateWindow(date(2020, 1, 7), date(2020, 1, 11), "edat")
+    # 2 days: one each
+    first, second = DateWindow(date(2020, 1, 1), date(2020, 1, 2)).halves()
+    assert (first.mindate, first.maxdate, second.mindate, second.maxdate) == (
+        date(2020, 1, 1), date(2020, 1, 1), date(2020, 1, 2), date(2020, 1, 2))
+    # 30 days (even): 15 and 15
+    first, second = DateWindow(date(2020, 4, 1), date(2020, 4, 30)).halves()
+    assert first.maxdate == date(2020, 4, 15) and second.mindate == date(2020, 4, 16)
+    with pytest.raises(ValueError, match="^a single day cannot be split$"):
+        DateWindow(date(2020, 1, 1), date(2020, 1, 1)).halves()
+
+
+def test_window_round_trips_through_its_dict_with_its_field():
+    window = DateWindow(date(2001, 2, 3), date(2004, 5, 6), "edat")
+    assert window.to_dict() == {"field": "edat", "mindate": "2001-02-03", "maxdate": "2004-05-06"}
+    assert DateWindow.from_dict(window.to_dict()) == window
+    assert DateWindow.from_dict(window.to_dict()).field == "edat"
+    assert window.key() == "edat:2001-02-03:2004-05-06"
+
+
+# --- a scripted local server: each request gets the next scripted answer, and is recorded -------------------
+
+
+class Scripted:
+    """A loopback HTTP server answering request *i* with ``answers[i]`` (the last one repeated) and recording
+    each request's method, path, query, form body and headers. An answer is a dict: ``status``, ``body``
+    (bytes), ``headers``, ``length`` (a Content-Length other than the body's, with the connection closed after
+    the body: a body cut off in transit), ``delay`` (seconds before answering), ``drip`` (seconds between the
+    body's bytes)."""
+
+    def __init__(self, answers):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs, urlparse
+
+        self.answers, self.requests = list(answers), []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _answer(self, form):
+                parsed = urlparse(self.path)
+                server.requests.append({"method": self.command, "path": parsed.path,
+                                        "query": {k: v[0] for k, v in parse_qs(parsed.query).items()},
+                                        "form": {k: v[0] for k, v in parse_qs(form).items()},
+                                        "headers": dict(self.headers)})
+                n = len(server.requests) - 1
+                answer = server.answers[min(n, len(server.answers) - 1)]
+                if answer.get("delay"):
+                    import time
+
+                    time.sleep(answer["delay"])
+                body = answer.get("body", b"")
+                self.send_response(answer.get("status", 200))
+                self.send_header("Content-Type", answer.get("type", "text/xml"))
+                self.send_header("Content-Length", str(answer.get("length", len(body))))
+                for name, value in answer.get("headers", {}).items():
+                    self.send_header(name, value)
+                if "length" in answer:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                self.end_headers()
+                try:
+                    if answer.get("drip"):  # a byte at a time, ``drip`` seconds apart
+                        import time
+
+                        for i in range(len(body)):
+                            self.wfile.write(body[i:i + 1])
+                            self.wfile.flush()
+                            time.sleep(answer["drip"])
+                    else:
+                        self.wfile.write(body)
+                        self.wfile.flush()
+                except OSError:
+                    pass
+
+            def do_GET(self):
+                self._answer("")
+
+            def do_POST(self):
+                self._answer(self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode())
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def scripted():
+    made = []
+
+    def make(*answers):
+        server = Scripted(answers)
+        made.append(server)
+        return server
+
+    yield make
+    for server in made:
+        server.close()
+
+
+def _client(clock, **options):
+    from sysrev.search.http import HttpClient
+    from sysrev.search.ratelimit import RateLimiter
+
+    options.setdefault("timeout", (1.0, 2.0))
+    return HttpClient(RateLimiter(3, clock=clock, sleep=clock.sleep, margin=0.0), **options)
+
+
+def _backoffs(clock):
+    """The back-off sleeps (the rate limit's own spacing, 1/3 s, left out)."""
+    return [round(s, 3) for s in clock.sleeps if abs(s - 1 / 3) > 1e-6]
+
+
+# --- redaction ----------------------------------------------------------------------------------------------
+
+
+def test_redact_masks_the_longest_secret_first_and_its_url_encoded_form():
+    from sysrev.search.http import redact
+
+    # "abc" is a prefix of "abcdef": masked first it would leave "***def" behind
+    assert redact("key abcdef and abc", ["abc", "abcdef"]) == "key *** and ***"
+    assert redact("to=me%40example.org&x=1", ["me@example.org"]) == "to=***&x=1"
+    # an empty secret (an unset setting) masks nothing
+    assert redact("plain text", ["", None]) == "plain text"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("?term=a&api_key=K1&retmax=0", "?term=a&api_key=***&retmax=0"),
+    ("?API-KEY=K1 next", "?API-KEY=*** next"),
+    ("?apikey=K1", "?apikey=***"),
+    ("email=me@x.org;", "email=***;"),
+    ("insttoken: T9, more", "insttoken: ***, more"),
+    ('{"X-ELS-APIKey": "K2"}', '{"X-ELS-APIKey": "***"}'),
+    ("X-ELS-Insttoken=T3}", "X-ELS-Insttoken=***}"),
+    ("term=email", "term=email"),  # the word alone is no parameter
+])
+def test_redact_masks_every_credential_parameter_form(text, expected):
+    from sysrev.search.http import redact
+
+    assert redact(text) == expected
+
+
+# --- Retry-After --------------------------------------------------------------------------------------------
+
+
+def test_retry_after_values():
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    from sysrev.search.http import retry_after_seconds
+
+    assert retry_after_seconds(" 12 ") == 12.0
+    assert retry_after_seconds("2.5") == 2.5
+    assert retry_after_seconds("-3") == 0.0  # never a negative wait
+    assert retry_after_seconds("") is None
+    future = datetime.now(UTC) + timedelta(seconds=120)
+    assert 100 < retry_after_seconds(format_datetime(future, usegmt=True)) <= 120
+    # a date with "-0000" (no time zone given) is read as UTC
+    naive = format_datetime((future + timedelta(seconds=60)).replace(tzinfo=None))
+    assert "-0000" in naive and 160 < retry_after_seconds(naive) <= 180
+
+
+# --- the HTTP client ------------------------------------------------------------------------------------------
+
+
+def test_get_sends_the_parameters_headers_and_user_agent(scripted, clock):
+    from sysrev import __version__
+
+    server = scripted({"body": b"<ok/>"})
+    client = _client(clock)
+    response = client.get(server.url + "esearch.fcgi", params={"term": "a b", "retmax": 0},
+                          headers={"X-Test": "yes"})
+    assert response.content == b"<ok/>" and response.status_code == 200
+    [request] = server.requests
+    assert request["method"] == "GET" and request["path"] == "/esearch.fcgi"
+    assert request["query"] == {"term": "a b", "retmax": "0"}
+    assert request["headers"]["User-Agent"] == f"sysrev/{__version__} (systematic review toolkit)"
+    assert request["headers"]["X-Test"] == "yes"
+    assert client.stats == {"requests": 1, "status_200": 1}
+
+
+def test_post_sends_the_parameters_as_a_form(scripted, clock):
+    server = scripted({"body": b"<ok/>"})
+    _client(clock).get(server.url + "esearch.fcgi", params={"term": "x" * 20}, post=True)
+    [request] = server.requests
+    assert request["method"] == "POST" and request["form"] == {"term": "x" * 20} and request["query"] == {}
+
+
+def test_a_large_body_arrives_whole(scripted, clock):
+    body = bytes(range(256)) * 1000  # 256,000 bytes: several pieces of the streamed read
+    server = scripted({"body": body})
+    assert _client(clock).get(server.url).content == body
+
+
+def test_backoff_doubles_up_to_its_ceiling_and_each_retry_is_logged(scripted, clock, caplog):
+    import logging
+
+    server = scripted(*[{"status": 503, "body": b"busy"}] * 4, {"body": b"<ok/>"})
+    client = _client(clock, backoff=1.0, max_backoff=3.0, max_attempts=5)
+    with caplog.at_level(logging.WARNING, logger="sysrev.search"):
+        assert client.get(server.url + "efetch.fcgi?db=pubmed").content == b"<ok/>"
+    assert _backoffs(clock) == [1.0, 2.0, 3.0, 3.0]
+    assert client.stats == {"requests": 5, "status_503": 4, "retries": 4, "status_200": 1}
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages[0] == f"{server.url}efetch.fcgi: HTTP 503: busy – retrying in 1.0 s (attempt 2 of 5)"
+    assert messages[3] == f"{server.url}efetch.fcgi: HTTP 503: busy – retrying in 3.0 s (attempt 5 of 5)"
+
+
+def test_retry_after_lengthens_the_wait_but_never_shortens_it(scripted, clock):
+    server = scripted({"status": 429, "headers": {"Retry-After": "7"}},
+                      {"status": 429, "headers": {"Retry-After": "0"}}, {"body": b"<ok/>"})
+    client = _client(clock, backoff=1.0)
+    client.get(server.url)
+    assert _backoffs(clock) == [7.0, 2.0]
+    assert client.stats["status_429"] == 2
+
+
+def test_retry_after_beyond_the_limit_fails_at_once_and_at_the_limit_is_waited(scripted, clock):
+    from sysrev.search.http import HttpError
+
+    server = scripted({"status": 429, "body": b"slow down", "headers": {"Retry-After": "11"}})
+    client = _client(clock, max_retry_after=10.0)
+    with pytest.raises(HttpError) as info:
+        client.get(server.url + "x")
+    assert str(info.value) == f"{server.url}x: HTTP 429: slow down; the server asks to retry after 11 s"
+    assert info.value.status == 429 and info.value.body == "slow down"
+    assert info.value.headers["retry-after"] == "11"  # case-insensitive, as HTTP headers are
+    assert len(server.requests) == 1 and clock.sleeps == []
+    server = scripted({"status": 429, "headers": {"Retry-After": "10"}}, {"body": b"<ok/>"})
+    _client(clock, max_retry_after=10.0).get(server.url)
+    assert len(server.requests) == 2 and 10.0 in clock.sleeps
+
+
+def test_an_error_that_retrying_cannot_mend_fails_at_once_quoting_the_server(scripted, clock):
+    from sysrev.search.http import HttpError
+
+    text = "Z" * 280 + " api_key=SEKRET " + "Y" * 400
+    server = scripted({"status": 404, "body": text.encode()})
+    client = _client(clock, secrets=["SEKRET"])
+    with pytest.raises(HttpError) as info:
+        client.get(server.url + "efetch.fcgi", params={"api_key": "SEKRET"})
+    masked = text.replace("SEKRET", "***")
+    assert str(info.value) == f"{server.url}efetch.fcgi: HTTP 404: {masked[:300]}"
+    assert info.value.body == masked[:500 - len("SEKRET") + 3]  # the first 500 bytes, then masked
+    assert info.value.status == 404 and len(server.requests) == 1
+    assert "SEKRET" not in str(info.value) + info.value.body
+
+
+def test_only_the_statuses_named_are_retried(scripted, clock):
+    from sysrev.search.http import HttpError
+
+    server = scripted({"status": 429, "body": b"quota"})
+    with pytest.raises(HttpError, match="HTTP 429: quota$"):
+        _client(clock).get(server.url, retry_statuses={500, 503})
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("body, said", [(b"down for maintenance", "HTTP 502: down for maintenance"),
+                                        (b"", "HTTP 502"), (b"x" * 300, "HTTP 502: " + "x" * 200)])
+def test_giving_up_names_the_last_problem_and_the_attempts(scripted, clock, body, said):
+    from sysrev.search.http import HttpError
+
+    server = scripted({"status": 502, "body": body, "headers": {"X-Trace": "t1"}})
+    with pytest.raises(HttpError) as info:
+        _client(clock, max_attempts=3).get(server.url + "search?q=1")
+    assert str(info.value) == f"{server.url}search: {said}; gave up after 3 attempts"
+    assert info.value.status == 502 and info.value.body == body.decode()
+    assert info.value.headers["X-Trace"] == "t1"
+    assert len(server.requests) == 3
+
+
+def test_a_body_the_check_rejects_is_retried_and_named(scripted, clock):
+    from sysrev.search.http import BadBody, HttpError
+
+    def check(response):
+        if response.content != b"good":
+            raise BadBody(f"cut off after {len(response.content)} bytes")
+
+    server = scripted({"body": b"bad"}, {"body": b"good"})
+    client = _client(clock)
+    assert client.get(server.url, check=check).content == b"good"
+    assert client.stats["bad_bodies"] == 1 and client.stats["retries"] == 1
+    server = scripted({"body": b"bad"})
+    client = _client(clock, max_attempts=2)
+    with pytest.raises(HttpError) as info:
+        client.get(server.url + "a", check=check)
+    assert str(info.value) == f"{server.url}a: unusable response (cut off after 3 bytes); gave up after 2 attempts"
+    assert client.stats["bad_bodies"] == 2
+
+
+def test_a_check_that_refuses_for_good_is_not_retried(scripted, clock):
+    def check(response):
+        raise SysrevError("unsafe XML refused")
+
+    server = scripted({"body": b"<x/>"})
+    client = _client(clock)
+    with pytest.raises(SysrevError, match="^unsafe XML refused$"):
+        client.get(server.url, check=check)
+    assert len(server.requests) == 1 and "retries" not in client.stats
+
+
+def test_a_body_cut_off_in_transit_is_a_connection_failure(scripted, clock):
+    from sysrev.search.http import HttpError
+
+    server = scripted({"body": b"<PubmedArticleSet>", "length": 5000})
+    client = _client(clock, max_attempts=1)
+    with pytest.raises(HttpError) as info:
+        client.get(server.url + "efetch.fcgi")
+    assert str(info.value).startswith(f"{server.url}efetch.fcgi: connection failed (ConnectionError: ")
+    assert str(info.value).endswith("; gave up after 1 attempts")
+    assert info.value.status is None and client.stats["connection_errors"] == 1
+
+
+@pytest.mark.parametrize("timeout", [(1.0, 0.3), 0.3])
+def test_no_answer_within_the_read_timeout(scripted, clock, timeout):
+    from sysrev.search.http import HttpError
+
+    server = scripted({"body": b"late", "delay": 1.5})
+    client = _client(clock, timeout=timeout, max_attempts=1)
+    with pytest.raises(HttpError) as info:
+        client.get(server.url + "efetch.fcgi")
+    assert str(info.value) == f"{server.url}efetch.fcgi: no answer within 0.3 s; gave up after 1 attempts"
+    assert client.stats["timeouts"] == 1 and info.value.status is None
+
+
+def test_a_body_still_arriving_at_the_deadline_is_given_up(scripted, clock):
+    import time
+
+    from sysrev.search.http import HttpError
+
+    server = scripted({"body": b"x" * 100, "drip": 0.1})
+    client = _client(clock, max_attempts=1, request_deadline=0.8)
+    started = time.monotonic()
+    with pytest.raises(HttpError) as info:
+        client.get(server.url + "efetch.fcgi")
+    assert time.monotonic() - started < 2.0
+    assert re.fullmatch(re.escape(f"{server.url}efetch.fcgi: the answer was still arriving when the deadline "
+                                  "passed (") + r"\d+ bytes received\); gave up after 1 attempts",
+                        str(info.value))
+    assert client.stats["timeouts"] == 1
+
+
+def test_the_read_timeout_is_shortened_to_the_deadline(scripted, clock):
+    import time
+
+    from sysrev.search.http import DeadlineExceeded
+
+    server = scripted({"body": b"late", "delay": 3.0})
+    client = _client(clock, timeout=(5.0, 5.0), request_deadline=0.5)
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceeded) as info:
+        client.get(server.url + "efetch.fcgi")
+    assert time.monotonic() - started < 2.0
+    assert str(info.value) == (f"{server.url}efetch.fcgi: no usable answer within the request deadline of 0.5 s; "
+                               "last problem: no answer within 5.0 s")
+
+
+def test_deadlines_already_passed_name_which_one(scripted, clock):
+    import time
+
+    from sysrev.search.http import DeadlineExceeded
+
+    server = scripted({"body": b"<ok/>"})
+    with pytest.raises(DeadlineExceeded) as info:
+        _client(clock, request_deadline=0).get(server.url + "a")
+    assert str(info.value) == (f"{server.url}a: no usable answer within the request deadline of 0 s; "
+                               "last problem: no attempt made")
+    with pytest.raises(DeadlineExceeded) as info:  # the request's deadline comes first
+        _client(clock, request_deadline=0, run_deadline=time.monotonic() + 100).get(server.url + "a")
+    assert "request deadline of 0 s" in str(info.value)
+    with pytest.raises(DeadlineExceeded) as info:  # the run's deadline comes first
+        _client(clock, run_deadline=time.monotonic() - 1).get(server.url + "a")
+    assert str(info.value) == (f"{server.url}a: the search run reached its overall deadline (SYSREV_RUN_DEADLINE); "
+                               "last problem: no attempt made")
+    assert server.requests == []
+
+
+def test_no_back_off_that_would_end_past_the_deadline(scripted, clock):
+    from sysrev.search.http import DeadlineExceeded
+
+    server = scripted({"status": 503, "body": b"busy"}, {"body": b"<ok/>"})
+    with pytest.raises(DeadlineExceeded) as info:
+        _client(clock, backoff=10.0, request_deadline=5.0).get(server.url + "a")
+    assert str(info.value) == (f"{server.url}a: no usable answer within the request deadline of 5 s; "
+                               "last problem: HTTP 503: busy")
+    assert len(server.requests) == 1 and clock.sleeps == []
+    client = _client(clock, backoff=10.0, request_deadline=30.0)  # a back-off that ends in time is waited
+    assert client.get(server.url + "a").content == b"<ok/>"
+
+
+def test_a_long_wait_says_it_is_still_waiting_and_stops_saying_so(scripted, clock, caplog):
+    import logging
+    import time
+
+    server = scripted({"body": b"<ok/>", "delay": 0.9})
+    client = _client(clock, notice_every=0.25)
+    with caplog.at_level(logging.WARNING, logger="sysrev.search"):
+        client.get(server.url + "efetch.fcgi?api_key=K")
+        said = [r.getMessage() for r in caplog.records]
+        time.sleep(0.6)
+        assert len(caplog.records) == len(said)  # nothing more once the answer came
+    assert len(said) >= 2
+    assert said[0] == f"{server.url}efetch.fcgi: still waiting for an answer (0 s) …"
+    assert all(re.fullmatch(re.escape(f"{server.url}efetch.fcgi: still waiting for an answer (") + r"[01] s\) …",
+                            m) for m in said)
+
+
+def test_client_for_takes_the_services_shared_limiter_secrets_and_deadlines(tmp_path, monkeypatch):
+    import time
+
+    from sysrev.search import ratelimit
+    from sysrev.search.config import SearchConfig
+    from sysrev.search.http import client_for
+
+    monkeypatch.setattr(ratelimit, "_registry", {})
+    monkeypatch.setenv("SYSREV_CACHE_DIR", str(tmp_path))
+    config = SearchConfig(ncbi_api_key="KEY1", ncbi_email="a@b.org", request_deadline=12.0, run_deadline=34.0)
+    before = time.monotonic()
+    client = client_for(config, "eutils", 10)
+    assert client.limiter is ratelimit.shared_limiter("eutils", 10) and client.limiter.rate == 10
+    assert client.limiter.path == tmp_path / "ratelimit" / "eutils.next"
+    assert client.secrets == ["KEY1", "a@b.org"] and client.request_deadline == 12.0
+    assert before + 34.0 <= client.run_deadline <= time.monotonic() + 34.0
+
+
+@pytest.mark.parametrize("body, said", [
+    (b"<!DOCTYPE html><html><head><title>\n  Sign   in </title></head></html>",
+     "; a web page titled 'Sign in' came back instead: a proxy, a network login page or the service's "
+     "maintenance page? Open the address in a browser on this machine"),
+    (b"  <!-- banner -->\n<HTML><body>down</body></HTML>",
+     "; a web page came back instead: a proxy, a network login page or the service's maintenance page? Open the "
+     "address in a browser on this machine"),
+    (b"<?xml version='1.0'?><html/>", ""),  # XML first: an answer, not a web page
+    (b"<eSearchResult/>", ""),
+])
+def test_a_web_page_is_named_with_its_title(body, said):
+    from sysrev.search.http import _html_page
+
+    assert _html_page(body) == said
+
+
+def test_a_long_title_is_cut_to_80_characters():
+    from sysrev.search.http import _html_page
+
+    said = _html_page(b"<html><title>" + b"T" * 100 + b"</title>")
+    assert f"titled '{'T' * 80}' came back" in said
+
+
+def test_a_callers_session_keeps_its_own_user_agent(scripted, clock):
+    import requests
+
+    session = requests.Session()
+    session.headers["User-Agent"] = "my-proxy-tool/2"
+    server = scripted({"body": b"<ok/>"})
+    _client(clock, session=session).get(server.url)
+    assert server.requests[0]["headers"]["User-Agent"] == "my-proxy-tool/2"
+
+
+# --- Scopus: the requests sent, throttling, quota and Elsevier's errors -------------------------------------
+
+_NOW = 1_800_000_000.0  # 2027-01-15 08:00 UTC, the Scopus tests' "now"
+
+
+def _scopus_page(total, eids, next_cursor=None):
+    import json
+
+    entries = [{"eid": eid, "dc:identifier": f"SCOPUS_ID:{eid[7:]}", "dc:title": f"Title {eid}",
+                "prism:coverDate": "2020-01-01"} for eid in eids]
+    results = {"opensearch:totalResults": str(total),
+               "entry": entries or [{"@_fa": "true", "error": "Result set was empty"}]}
+    if next_cursor:
+        results["cursor"] = {"@current": "x", "@next": next_cursor}
+    return {"body": json.dumps({"search-results": results}).encode(), "type": "application/json"}
+
+
+def _scopus_api(server, clock, key="KEY1", insttoken="", view="STANDARD", count=None, max_quota_wait=900.0,
+                max_attempts=2):
+    from sysrev.search.config import SearchConfig
+    from sysrev.search.scopus import ScopusAPI
+
+    config = SearchConfig(scopus_url=server.url + "content/search/scopus", elsevier_api_key=key,
+                          elsevier_insttoken=insttoken)
+    http = _client(clock, secrets=config.secrets(), max_attempts=max_attempts)
+    return ScopusAPI(config, http=http, view=view, count=count, max_quota_wait=max_quota_wait, sleep=clock.sleep,
+                     now=lambda: _NOW)
+
+
+def test_scopus_without_a_key_says_where_to_set_one():
+    from sysrev.search.config import SearchConfig
+    from sysrev.search.scopus import ScopusAPI
+
+    with pytest.raises(SysrevError) as info:
+        ScopusAPI(SearchConfig())
+    assert str(info.value) == ("Scopus needs an API key: set ELSEVIER_API_KEY or [elsevier] api_key in "
+                               "~/.config/sysrev/config.toml (keys come from https://dev.elsevier.com)")
+
+
+def test_scopus_page_request_by_cursor(scripted, clock):
+    server = scripted(_scopus_page(3, ["2-s2.0-1", "2-s2.0-2"], "NEXT1"))
+    api = _scopus_api(server, clock, insttoken="TOK9", view="COMPLETE")
+    page = api.page("TITLE(pain)", cursor="*", years=(2001, 2005))
+    [request] = server.requests
+    assert request["path"] == "/content/search/scopus"
+    assert request["query"] == {"query": "TITLE(pain)", "count": "25", "view": "COMPLETE", "cursor": "*",
+                                "date": "2001-2005"}
+    assert request["headers"]["X-ELS-APIKey"] == "KEY1" and request["headers"]["X-ELS-Insttoken"] == "TOK9"
+    assert request["headers"]["Accept"] == "application/json"
+    assert (page.total, [r.source_id for r in page.records], page.next_cursor) == (
+        3, ["2-s2.0-1", "2-s2.0-2"], "NEXT1")
+
+
+def test_scopus_page_request_by_start(scripted, clock):
+    server = scripted(_scopus_page(3, ["2-s2.0-1"]))
+    api = _scopus_api(server, clock)
+    api.page("q")
+    api.page("q", start=400)
+    assert [r["query"] for r in server.requests] == [{"query": "q", "count": "200", "view": "STANDARD", "start": "0"},
+                                                     {"query": "q", "count": "200", "view": "STANDARD",
+                                                      "start": "400"}]
+    assert "X-ELS-Insttoken" not in server.requests[0]["headers"]
+    assert _scopus_api(server, clock, count=50).count == 50
+
+
+def test_scopus_unusable_answer_is_retried_then_named(scripted, clock):
+    from sysrev.search.http import HttpError
+
+    server = scripted({"body": b'{"search-results": ', "type": "application/json"})
+    with pytest.raises(HttpError) as info:
+        _scopus_api(server, clock).page("q")
+    assert str(info.value).startswith(f"{server.url}content/search/scopus: unusable response (unusable Scopus "
+                                      "answer (")
+    assert len(server.requests) == 2
+
+
+_THROTTLED = {"status": 429, "type": "application/json",
+              "body": b'{"error-response":{"error-code":"TOO_MANY_REQUESTS","error-message":"Rate limit"}}'}
+
+
+def test_scopus_throttling_slows_down_and_tries_again(scripted, clock):
+    server = scripted(_THROTTLED, _scopus_page(1, ["2-s2.0-1"]))
+    page = _scopus_api(server, clock).page("q")
+    assert page.total == 1 and len(server.requests) == 2
+    assert clock.sleeps == [2.0]  # the pause after the 429, not the HTTP client's back-off
+
+
+def test_scopus_throttling_that_never_ends_is_an_error(scripted, clock):
+    server = scripted(_THROTTLED)
+    with pytest.raises(SysrevError) as info:
+        _scopus_api(server, clock).page("q")
+    assert str(info.value) == "Scopus kept throttling the requests (HTTP 429); try again later"
+    assert len(server.requests) == 6  # the first try and five more
+
+
+@pytest.mark.parametrize("headers", [{"X-ELS-Status": "quota_exceeded - Quota Exceeded"},
+                                     {"X-RateLimit-Remaining": " 0 "}])
+def test_scopus_quota_used_up_stops_with_the_reset_time(scripted, clock, headers):
+    from sysrev.search.scopus import QuotaExhausted
+
+    server = scripted({**_THROTTLED, "headers": {**headers, "X-RateLimit-Reset": "1800604800"}})
+    with pytest.raises(QuotaExhausted) as info:
+        _scopus_api(server, clock).page("q")
+    assert str(info.value) == ("the Scopus API quota of this key is used up; it resets at 2027-01-22 08:00 UTC. The "
+                               "pages fetched so far are saved: run the same command with --resume after that")
+    assert len(server.requests) == 1 and clock.sleeps == []
+
+
+def test_scopus_quota_with_no_reset_time_says_so(scripted, clock):
+    from sysrev.search.scopus import QuotaExhausted
+
+    server = scripted({**_THROTTLED, "headers": {"X-RateLimit-Remaining": "0"}})
+    with pytest.raises(QuotaExhausted, match="it resets at an unknown time. The pages"):
+        _scopus_api(server, clock).page("q")
+
+
+@pytest.mark.parametrize("reset, slept", [(_NOW + 900, 901.0), (_NOW - 50, 1.0)])
+def test_scopus_quota_reset_near_is_waited_for(scripted, clock, reset, slept):
+    quota = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(reset))}
+    server = scripted({**_THROTTLED, "headers": quota}, _scopus_page(1, ["2-s2.0-1"]))
+    api = _scopus_api(server, clock, max_quota_wait=900.0)
+    assert api.page("q").total == 1
+    assert clock.sleeps == [slept] and api.quota_remaining is None
+    assert api.page("q").total == 1  # the quota is no longer taken as used up
+    assert len(server.requests) == 3
+
+
+def test_scopus_quota_headers_are_read_from_every_answer(scripted, clock):
+    page = _scopus_page(1, ["2-s2.0-1"])
+    server = scripted({**page, "headers": {"X-RateLimit-Remaining": "41", "X-RateLimit-Reset": "1800000300"}})
+    api = _scopus_api(server, clock)
+    api.page("q")
+    assert (api.quota_remaining, api.quota_reset) == (41, 1800000300)
+
+
+def _elsevier(status, code, text, shape="service-error"):
+    import json
+
+    if shape == "service-error":
+        body = {"service-error": {"status": {"statusCode": code, "statusText": text}}}
+    else:
+        body = {"error-response": {"error-code": code, "error-message": text}}
+    return {"status": status, "body": json.dumps(body).encode(), "type": "application/json"}
+
+
+@pytest.mark.parametrize("answer, said", [
+    (_elsevier(400, "INVALID_INPUT", "Exceeds the maximum number allowed"),
+     "Scopus answered HTTP 400 (INVALID_INPUT: Exceeds the maximum number allowed)"),
+    (_elsevier(400, "AUTHENTICATION_ERROR", "Bad key", "error-response"),
+     "Scopus refused the API key (AUTHENTICATION_ERROR: Bad key); check ELSEVIER_API_KEY (and ELSEVIER_INSTTOKEN "
+     "off campus)"),
+    (_elsevier(400, "APIKEY_INVALID", "Invalid", "error-response"),
+     "Scopus refused the API key (APIKEY_INVALID: Invalid); check ELSEVIER_API_KEY (and ELSEVIER_INSTTOKEN off "
+     "campus)"),
+    ({"status": 401, "body": b"Unauthorized"},
+     "Scopus refused the API key (401: ); check ELSEVIER_API_KEY (and ELSEVIER_INSTTOKEN off campus)"),
+    (_elsevier(403, "AUTHORIZATION_ERROR", "Not entitled"),
+     "Scopus refuses this request (AUTHORIZATION_ERROR: Not entitled): check ELSEVIER_API_KEY; a valid key works "
+     "only on the subscribing institution's network (on site or VPN) or with ELSEVIER_INSTTOKEN"),
+])
+def test_scopus_errors_are_explained(scripted, clock, answer, said):
+    server = scripted(answer)
+    with pytest.raises(SysrevError) as info:
+        _scopus_api(server, clock, key="KEY1").page("q")
+    assert str(info.value) == said
+    assert len(server.requests) == 1
+
+
+def test_scopus_error_without_an_elsevier_body_is_the_http_error(scripted, clock):
+    from sysrev.search.http import HttpError
+
+    server = scripted({"status": 404, "body": b"no such resource"})
+    with pytest.raises(HttpError) as info:
+        _scopus_api(server, clock).page("q")
+    assert str(info.value) == f"{server.url}content/search/scopus: HTTP 404: no such resource"
+
+
+def test_a_refused_cursor_is_told_apart_from_other_refusals(scripted, clock):
+    from sysrev.search.scopus import CursorRefused
+
+    refused = _elsevier(403, "FORBIDDEN", "Use of the cursor parameter is restricted")
+    with pytest.raises(CursorRefused):
+        _scopus_api(scripted(refused), clock).page("q", cursor="*")
+    with pytest.raises(CursorRefused):  # a body that is no Elsevier JSON but names the cursor
+        _scopus_api(scripted({"status": 403, "body": b"cursor not allowed"}), clock).page("q", cursor="*")
+    with pytest.raises(SysrevError) as info:  # without a cursor asked for, the same words are another refusal
+        _scopus_api(scripted(refused), clock).page("q", start=0)
+    assert not isinstance(info.value, CursorRefused)
+    assert str(info.value) == "Scopus answered HTTP 403 (FORBIDDEN: Use of the cursor parameter is restricted)"
+    with pytest.raises(SysrevError) as info:  # a 403 with a cursor that does not name it
+        _scopus_api(scripted(_elsevier(403, "FORBIDDEN", "Not today")), clock).page("q", cursor="*")
+    assert not isinstance(info.value, CursorRefused)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('{"error-response": {"error-code": "X1", "error-message": "m1"}}', ("X1", "m1")),
+    ('{"error-response": {}}', ("", "")),
+    ('{"service-error": {"status": {"statusCode": "X2", "statusText": "m2"}}}', ("X2", "m2")),
+    ('{"service-error": {"status": {}}}', ("", "")),
+    ('{"service-error": {"status": "bad"}}', ("", "")),
+    ('{"service-error": "bad"}', ("", "")),
+    ('{"error-response": "bad"}', ("", "")),
+    ("[1, 2]", ("", "")),
+    ("not json", ("", "")),
+    (None, ("", "")),
+])
+def test_elsevier_error_shapes(body, expected):
+    from sysrev.search.scopus import _elsevier_error
+
+    assert _elsevier_error(body) == expected
+
+
+# --- Scopus: planning, paging and the gaps written to the manifest ------------------------------------------
+
+
+def test_scopus_living_update_adds_the_load_date_and_says_so(make_server, scopus_for, tmp_path):
+    from search_fake_servers import SyntheticScopus
+
+    from sysrev.search.scopus import search_scopus
+    from sysrev.search.snapshot import read_snapshot
+
+    server = make_server(scopus=SyntheticScopus(4))
+    outcome = search_scopus("pain", out_dir=tmp_path, api=scopus_for(server, count=25), since=date(2024, 1, 5),
+                            years=(2000, 2024))
+    manifest, _ = read_snapshot(outcome.snapshot)
+    sent = server.requests("scopus")[0][2]
+    assert sent["query"] == "(pain) AND ORIG-LOAD-DATE AFT 20240105" and sent["date"] == "2000-2024"
+    assert manifest["term_submitted"] == "(pain) AND ORIG-LOAD-DATE AFT 20240105"
+    assert manifest["since"] == "2024-01-05" and manifest["view"] == "STANDARD"
+    assert manifest["date_window"] == {"field": "pubyear", "first": 2000, "last": 2024}
+    assert manifest["slices"] == [{"years": [2000, 2024], "count": 4}]
+    assert outcome.reported == 4 and outcome.retrieved == 4 and outcome.gaps == []
+
+
+def test_scopus_year_slices_split_in_the_middle_and_record_their_checks(make_server, scopus_for, tmp_path,
+                                                                        monkeypatch):
+    from search_fake_servers import SyntheticScopus
+
+    from sysrev.search import scopus
+    from sysrev.search.scopus import search_scopus
+    from sysrev.search.snapshot import read_snapshot
+
+    monkeypatch.setattr(scopus, "MAX_RESULTS", 60)
+    corpus = SyntheticScopus(100, first_year=2000, last_year=2024, cursor_allowed=False)
+    server = make_server(scopus=corpus)
+    outcome = search_scopus("x", out_dir=tmp_path, api=scopus_for(server, count=25), today=date(2025, 6, 1))
+    manifest, records = read_snapshot(outcome.snapshot)
+    # no years given: 1800 to next year (2026), split at (1800 + 2026) // 2 = 1913, then 1914-2026 at 1970,
+    # then 1971-2026 at 1998
+    dates = [p.get("date") for _, _, p, _ in server.requests("scopus") if p.get("start") == "0"]
+    assert dates[:6] == [None, "1800-1913", "1914-2026", "1914-1970", "1971-2026", "1971-1998"]
+    assert manifest["count_checks"][:2] == [
+        {"years": [1800, 2026], "count": 100, "parts": [0, 100], "ok": True},
+        {"years": [1914, 2026], "count": 100, "parts": [0, 100], "ok": True}]
+    assert all(s["count"] <= 60 for s in manifest["slices"]) and len(records) == 100
+    assert manifest["paging"] == "start" and manifest["gaps"] == []
+
+
+def test_scopus_slice_gaps_in_full(make_server, scopus_for, tmp_path, monkeypatch):
+    from search_fake_servers import SyntheticScopus
+
+    from sysrev.search import scopus
+    from sysrev.search.scopus import search_scopus
+    from sysrev.search.snapshot import read_snapshot
+
+    monkeypatch.setattr(scopus, "MAX_RESULTS", 50)
+    corpus = SyntheticScopus(80, first_year=2020, last_year=2020, cursor_allowed=False)
+    hidden = corpus.entries.pop()  # counted for the whole window only
+    original = corpus.search
+    corpus.search = lambda query, date_param=None: original(query, date_param) + (
+        [hidden] if date_param == "2019-2020" else [])
+    server = make_server(scopus=corpus)
+    outcome = search_scopus("x", out_dir=tmp_path, api=scopus_for(server, count=25), years=(2019, 2020))
+    manifest, records = read_snapshot(outcome.snapshot)
+    assert manifest["gaps"] == [
+        {"kind": "count_mismatch", "years": [2019, 2020], "count": 80,
+         "detail": "the year slices hold 79 results but 2019-2020 reports 80"},
+        {"kind": "over_limit", "years": [2020, 2020], "count": 79,
+         "detail": "79 results in 2020 exceed the 50 that start/count paging reaches; only 50 were fetched (a "
+                   "cursor-enabled key gets all)"}]
+    assert manifest["slices"] == [{"years": [2019, 2019], "count": 0}, {"years": [2020, 2020], "count": 79}]
+    assert len(records) == 50
+
+
+def test_scopus_failed_and_short_pages_are_gaps_in_full(make_server, scopus_for, tmp_path):
+    import json
+
+    from search_fake_servers import SyntheticScopus
+
+    from sysrev.search.scopus import search_scopus
+    from sysrev.search.snapshot import read_snapshot
+
+    corpus = SyntheticScopus(80, cursor_allowed=False)
+    server = make_server(scopus=corpus)
+    bad = b'{"service-error":{"status":{"statusCode":"INVALID_INPUT","statusText":"Bad page"}}}'
+    server.fault("scopus", "body", status=400, body=bad, type="application/json", match={"start": "25"})
+    short = {"search-results": {"opensearch:totalResults": "80",
+                                "entry": [corpus.entry(*e) for e in corpus.entries[50:60]]}}
+    server.fault("scopus", "body", body=json.dumps(short).encode(), type="application/json", match={"start": "50"})
+    outcome = search_scopus("x", out_dir=tmp_path, api=scopus_for(server, count=25), years=(2000, 2024))
+    manifest, records = read_snapshot(outcome.snapshot)
+    assert manifest["gaps"] == [
+        {"kind": "page", "years": [2000, 2024], "start": 25, "count": 25,
+         "detail": "Scopus answered HTTP 400 (INVALID_INPUT: Bad page)"},
+        {"kind": "short_page", "years": [2000, 2024], "start": 50, "count": 25,
+         "detail": "Scopus returned 10 of the 25 results asked for at start=50; the rest were not delivered"}]
+    assert len(records) == 25 + 10 + 5  # start 75: the last 5 of 80, as expected
+
+
+def test_scopus_cursor_gaps_in_full(make_server, scopus_for, tmp_path):
+    from search_fake_servers import SyntheticScopus
+
+    from sysrev.search.scopus import search_scopus
+    from sysrev.search.snapshot import read_snapshot
+
+    server = make_server(scopus=SyntheticScopus(130))
+    bad = b'{"service-error":{"status":{"statusCode":"INVALID_INPUT","statusText":"Cursor expired"}}}'
+    # the page after the first two fails; paging restarts from "*" once, and fails there again
+    server.fault("scopus", "body", times=2, status=400, body=bad, type="application/json", match={"cursor": "c50"})
+    outcome = search_scopus("x", out_dir=tmp_path, api=scopus_for(server, count=25), years=(2000, 2024))
+    manifest, records = read_snapshot(outcome.snapshot)
+    cursors = [p["cursor"] for _, _, p, _ in server.requests("scopus")]
+    assert cursors == ["*", "c25", "c50", "*", "c25", "c50"]
+    # the pages are counted from the restart: two were fetched again, the third and later were not
+    assert manifest["gaps"] == [{"kind": "cursor_pages", "years": [2000, 2024], "after_page": 2,
+                                 "detail": "pages from 3 on were not fetched: Scopus answered HTTP 400 "
+                                           "(INVALID_INPUT: Cursor expired)"}]
+    assert len(records) == 50
+
+
+def test_scopus_cursor_that_does_not_move_ends_the_paging(scripted, clock, tmp_path):
+    from sysrev.search.scopus import search_scopus
+
+    server = scripted(_scopus_page(5, ["2-s2.0-1", "2-s2.0-2"], "c1"), _scopus_page(5, ["2-s2.0-3"], "c1"))
+    outcome = search_scopus("x", out_dir=tmp_path, api=_scopus_api(server, clock, count=2))
+    assert [r["query"]["cursor"] for r in server.requests] == ["*", "c1"]
+    assert outcome.retrieved == 3
+    assert outcome.gaps == [{"kind": "cursor_short", "years": None, "count": 5,
+                             "detail": "the cursor ran out after 3 of the 5 results Scopus reported; the rest were "
+                                       "not delivered"}]
