@@ -280,7 +280,14 @@ def _file_label(project, manifest):
     return DATABASE_NAMES.get(label.lower(), label)
 
 
-DATABASE_NAMES = {"pubmed": "PubMed", "scopus": "Scopus"}
+# The names PRISMA shows for the databases sysrev searches or recognises in an export (``ParsedFile.dialect``).
+DATABASE_NAMES = {
+    "pubmed": "PubMed", "scopus": "Scopus", "web-of-science": "Web of Science", "embase": "Embase",
+    "cochrane-central": "Cochrane CENTRAL", "clinicaltrials-gov": "ClinicalTrials.gov", "ictrp": "WHO ICTRP",
+    "eric": "ERIC", "proquest": "ProQuest", "pmc": "PubMed Central", "lens": "Lens.org", "dimensions": "Dimensions",
+    "openalex": "OpenAlex", "ieee": "IEEE Xplore", "springer": "SpringerLink", "ebsco": "EBSCOhost",
+    "apa-psycinfo": "APA PsycInfo", "psycinfo": "PsycINFO",
+}
 
 
 def _strategy_labels(project) -> dict:

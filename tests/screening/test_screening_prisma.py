@@ -229,9 +229,13 @@ def test_imported_files_are_labelled_with_the_source_their_strategy_names(comple
     write_snapshot(complete.runs_dir, "blank", [Record(source_id="b1", title="b")], database="file")
     # a database search whose strategy review.toml does not list keeps the database as its label
     write_snapshot(complete.runs_dir, "embase-extra", [Record(source_id="e1", title="e")], database="embase")
+    # an export whose database the reader recognised is labelled with the database's name, not its slug
+    write_snapshot(complete.runs_dir, "savedrecs", [Record(source_id="w1", title="w")], database="file",
+                   extra={"source": "web-of-science"})
     by_label, by_database = identified_per_database(complete)
-    assert by_label == {"PubMed": 6, "Scopus": 4, "Cochrane CENTRAL": 3, "handsearch": 1, "blank": 1, "embase": 1}
-    assert by_database == {"pubmed": 6, "scopus": 4, "file": 5, "embase": 1}
+    assert by_label == {"PubMed": 6, "Scopus": 4, "Cochrane CENTRAL": 3, "handsearch": 1, "blank": 1, "Embase": 1,
+                        "Web of Science": 1}
+    assert by_database == {"pubmed": 6, "scopus": 4, "file": 6, "embase": 1}
 
 
 def test_to_dict_carries_the_derived_totals(complete):
