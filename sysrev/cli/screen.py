@@ -244,7 +244,8 @@ def import_(reviewer, stage, fmt, rayyan_name, decision, dry_run, file, project_
 
 
 @screen.command("report")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("--out", default=None, type=click.Path(dir_okay=False),
+              help="The HTML file to write (default: screening/report.html in the project).")
 @click.option("--previous", default=None, metavar="STUDIES[:REPORTS]",
               help="Updated review: studies (and reports) included in the previous version.")
 @project_option
@@ -254,8 +255,9 @@ def report(out, previous, project_dir):
     from sysrev.report.screening_report import screening_report
 
     studies, reports = previous_counts(previous)
-    html = screening_report(load_project(project_dir), previous_studies=studies, previous_reports=reports)
-    path = Path(out)
+    project = load_project(project_dir)
+    html = screening_report(project, previous_studies=studies, previous_reports=reports)
+    path = Path(out) if out else project.screening_dir / "report.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, html)
     click.echo(f"wrote {path}")

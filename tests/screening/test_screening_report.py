@@ -79,3 +79,8 @@ def test_cli_writes_the_report_and_the_updated_review_totals(make_project, tmp_p
     assert result.exit_code == 0, result.output
     text = _text(out.read_text(encoding="utf-8"))
     assert "Studies in the previous version 3 Total studies included 5" in text
+    # without --out the report goes into the project's screening folder
+    result = CliRunner().invoke(cli, ["screen", "report", "--project", str(project.root)])
+    default = project.root / "screening" / "report.html"
+    assert result.exit_code == 0 and result.output == f"wrote {default}\n"
+    assert _text(default.read_text(encoding="utf-8")) == _text(screening_report(project))
