@@ -368,10 +368,12 @@ class _SliceHistory:
 def _fetch_batch(history: _SliceHistory, start: int, batch_size: int) -> bytes:
     """One EFetch; an expired WebEnv re-runs the slice's ESearch (up to MAX_ESEARCH_RERUNS times)."""
     result = history.result
-    for _ in range(MAX_ESEARCH_RERUNS + 1):
+    for rerun in range(MAX_ESEARCH_RERUNS + 1):
         try:
             return history.eutils.efetch(result, start, batch_size)
         except WebEnvExpired:
+            if rerun == MAX_ESEARCH_RERUNS:
+                break  # no fresh ESearch that no EFetch would use
             result = history.renew(result)
     raise HttpError(f"EFetch kept answering that the search history expired, after {MAX_ESEARCH_RERUNS} "
                     "fresh ESearch runs")
