@@ -855,3 +855,370 @@ def test_scopus_cursor_that_does_not_move_ends_the_paging(scripted, clock, tmp_p
     assert outcome.gaps == [{"kind": "cursor_short", "years": None, "count": 5,
                              "detail": "the cursor ran out after 3 of the 5 results Scopus reported; the rest were "
                                        "not delivered"}]
+
+
+# --- PubMed: the E-utilities requests and answers -----------------------------------------------------------
+
+
+def _esearch_answer(count, webenv="W1", query_key="1", extra=""):
+    body = (f'<?xml version="1.0" ?>\n<eSearchResult><Count>{count}</Count><RetMax>0</RetMax><QueryKey>{query_key}'
+            f"</QueryKey><WebEnv>{webenv}</WebEnv><QueryTranslation>back pain[All Fields]</QueryTranslation>{extra}"
+            "</eSearchResult>")
+    return {"body": body.encode()}
+
+
+def _eutils(server, clock, api_key="", email="", url=None):
+    from sysrev.search.config import SearchConfig
+    from sysrev.search.pubmed import EUtils
+
+    config = SearchConfig(eutils_url=url or server.url, ncbi_api_key=api_key, ncbi_email=email)
+    return EUtils(config, http=_client(clock, secrets=config.secrets(), max_attempts=2))
+
+
+def test_esearch_request_names_the_tool_the_user_and_the_window(scripted, clock):
+    server = scripted(_esearch_answer(12, "NCID_1", "3"))
+    eutils = _eutils(server, clock, api_key="KEY7", email="me@example.org", url=server.url.rstrip("/"))
+    result = eutils.esearch("back pain", DateWindow(date(2001, 2, 3), date(2004, 5, 6), "edat"))
+    [request] = server.requests
+    assert request["method"] == "GET" and request["path"] == "/esearch.fcgi"
+    assert request["query"] == {"db": "pubmed", "term": "back pain", "usehistory": "y", "retmax": "0",
+                                "datetype": "edat", "mindate": "2001/02/03", "maxdate": "2004/05/06",
+                                "tool": "sysrev", "email": "me@example.org", "api_key": "KEY7"}
+    assert (result.count, result.webenv, result.query_key, result.translation, result.warnings) == (
+        12, "NCID_1", "3", "back pain[All Fields]", [])
+
+
+def test_esearch_without_key_email_or_window_sends_none_of_them(scripted, clock):
+    server = scripted(_esearch_answer(0))
+    _eutils(server, clock).esearch("x", None)
+    assert server.requests[0]["query"] == {"db": "pubmed", "term": "x", "usehistory": "y", "retmax": "0",
+                                           "tool": "sysrev"}
+
+
+def test_a_long_query_is_posted_from_1501_characters(scripted, clock):
+    server = scripted(_esearch_answer(0))
+    eutils = _eutils(server, clock)
+    eutils.esearch("a" * 1500, None)
+    eutils.esearch("a" * 1501, None)
+    assert [r["method"] for r in server.requests] == ["GET", "POST"]
+    assert server.requests[1]["form"]["term"] == "a" * 1501 and server.requests[1]["query"] == {}
+
+
+def test_efetch_request_uses_the_history_entry(scripted, clock):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.pubmed import ESearchResult
+
+    corpus = SyntheticPubmed(2)
+    server = scripted({"body": corpus.efetch_xml(list(corpus.by_pmid))})
+    data = _eutils(server, clock, email="me@example.org").efetch(ESearchResult(40, "W9", "4"), 20, 10)
+    assert data == corpus.efetch_xml(list(corpus.by_pmid))
+    assert server.requests[0]["path"] == "/efetch.fcgi"
+    assert server.requests[0]["query"] == {"db": "pubmed", "WebEnv": "W9", "query_key": "4", "retstart": "20",
+                                           "retmax": "10", "retmode": "xml", "tool": "sysrev",
+                                           "email": "me@example.org"}
+
+
+@pytest.mark.parametrize("api_key, rate", [("", 3), ("K", 10)])
+def test_eutils_rate_is_three_a_second_or_ten_with_a_key(tmp_path, monkeypatch, api_key, rate):
+    from sysrev.search import ratelimit
+    from sysrev.search.config import SearchConfig
+    from sysrev.search.pubmed import EUtils
+
+    monkeypatch.setattr(ratelimit, "_registry", {})
+    monkeypatch.setenv("SYSREV_CACHE_DIR", str(tmp_path))
+    eutils = EUtils(SearchConfig(eutils_url="http://127.0.0.1:9/x//", ncbi_api_key=api_key))
+    assert eutils.http.limiter.rate == rate and eutils.base == "http://127.0.0.1:9/x/"
+    assert eutils.http.limiter is ratelimit.shared_limiter("eutils", rate)
+
+
+def test_esearch_answer_read_in_full():
+    from sysrev.search.pubmed import _parse_esearch
+
+    data = (b'<?xml version="1.0" ?><eSearchResult><Count>0</Count><WebEnv> W2 </WebEnv><QueryKey>5</QueryKey>'
+            b"<QueryTranslation>back\n  pain</QueryTranslation><ErrorList><PhraseNotFound>xyzzy</PhraseNotFound>"
+            b"<FieldNotFound></FieldNotFound></ErrorList><WarningList><OutputMessage>No items found."
+            b"</OutputMessage><QuotedPhraseNotFound>q</QuotedPhraseNotFound></WarningList></eSearchResult>")
+    result = _parse_esearch(data)
+    assert (result.count, result.webenv, result.query_key, result.translation) == (0, "W2", "5", "back pain")
+    assert result.warnings == ["PhraseNotFound: xyzzy", "OutputMessage: No items found.",
+                               "QuotedPhraseNotFound: q"]
+
+
+@pytest.mark.parametrize("data, said", [
+    (b"<eSearchResult><ERROR>Search Backend failed</ERROR><ERROR></ERROR><ERROR>again</ERROR></eSearchResult>",
+     "ESearch reported an error: Search Backend failed; again"),
+    (b"<eFetchResult><Count>1</Count></eFetchResult>", "not an ESearch result (root element <eFetchResult>)"),
+    (b"<eSearchResult><RetMax>0</RetMax></eSearchResult>", "not an ESearch result (root element <eSearchResult>)"),
+])
+def test_esearch_answers_that_are_retried(data, said):
+    from sysrev.search.http import BadBody
+    from sysrev.search.pubmed import _parse_esearch
+
+    with pytest.raises(BadBody) as info:
+        _parse_esearch(data)
+    assert str(info.value) == said
+
+
+def test_esearch_answer_broken_or_unsafe():
+    from sysrev.search.http import BadBody
+    from sysrev.search.pubmed import _parse_esearch
+
+    with pytest.raises(BadBody, match=r"^ESearch answer is not well-formed XML \(.+\)$"):
+        _parse_esearch(b"<eSearchResult><Count>1</Count>")
+    with pytest.raises(SysrevError, match="^ESearch answer refused: ") as info:
+        _parse_esearch(b'<!DOCTYPE e [<!ENTITY a "aaaa">]><eSearchResult><Count>&a;</Count></eSearchResult>')
+    assert not isinstance(info.value, BadBody)
+
+
+def _efetch_response(data):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(content=data)
+
+
+@pytest.mark.parametrize("data, said", [
+    (b" \n ", "EFetch returned an empty body"),
+    (b"<eFetchResult><ERROR>Search Backend failed</ERROR></eFetchResult>",
+     "EFetch reported an error: Search Backend failed"),
+    (b'<?xml version="1.0"?><PubmedArticleSet/>',
+     "EFetch answered without any PubmedArticle (an empty set or another page, e.g. a proxy's or a maintenance "
+     "notice)"),
+])
+def test_efetch_answers_that_are_retried(data, said):
+    from sysrev.search.http import BadBody
+    from sysrev.search.pubmed import _check_efetch
+
+    with pytest.raises(BadBody) as info:
+        _check_efetch(_efetch_response(data))
+    assert str(info.value) == said
+
+
+def test_efetch_expired_history_unsafe_and_cut_off_answers():
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.http import BadBody
+    from sysrev.search.pubmed import WebEnvExpired, _check_efetch
+
+    for message in ("Unable to obtain query #1", "WebEnv parameter is wrong", "Invalid query_key"):
+        with pytest.raises(WebEnvExpired, match=message):
+            _check_efetch(_efetch_response(f"<eFetchResult><ERROR>{message}</ERROR></eFetchResult>".encode()))
+    with pytest.raises(SysrevError, match="^EFetch answer refused: ") as info:
+        _check_efetch(_efetch_response(b'<!DOCTYPE PubmedArticleSet [<!ENTITY a "x">]><PubmedArticleSet>'
+                                       b"<PubmedArticle>&a;</PubmedArticle></PubmedArticleSet>"))
+    assert not isinstance(info.value, BadBody)
+    whole = SyntheticPubmed(2).efetch_xml(["30000000", "30000001"])
+    assert _check_efetch(_efetch_response(whole)) is None
+    with pytest.raises(BadBody) as info:
+        _check_efetch(_efetch_response(whole[: len(whole) // 2]))
+    assert str(info.value) and "EFetch" not in str(info.value)  # the XML reader's own words
+
+
+# --- PubMed: planning, living updates, slices and gaps ------------------------------------------------------
+
+
+def test_living_update_terms_and_windows():
+    from sysrev.search.pubmed import _living_terms
+
+    today = date(2025, 6, 1)
+    pdat = DateWindow(date(2001, 1, 1), date(2005, 12, 31), "pdat")
+    edat = DateWindow(date(2024, 1, 1), date(2025, 3, 31), "edat")
+    assert _living_terms("q", pdat, None, today) == ("q", pdat)
+    assert _living_terms("q", None, date(2025, 1, 2), today) == (
+        "q", DateWindow(date(2025, 1, 2), date(2027, 12, 31), "edat"))
+    assert _living_terms("q", pdat, date(2025, 1, 2), today) == (
+        '(q) AND ("2001/01/01"[PDAT] : "2005/12/31"[PDAT])', DateWindow(date(2025, 1, 2), date(2027, 12, 31), "edat"))
+    # an entry-date window: the later of its start and the update's, up to its end
+    assert _living_terms("q", edat, date(2025, 1, 2), today) == ("q", DateWindow(date(2025, 1, 2), date(2025, 3, 31),
+                                                                                  "edat"))
+    assert _living_terms("q", edat, date(2023, 1, 1), today) == ("q", edat)
+    assert _living_terms("q", edat, date(2025, 3, 31), today)[1].days() == 1
+
+
+def test_living_update_with_an_empty_window_says_why():
+    from sysrev.search.pubmed import _living_terms
+
+    edat = DateWindow(date(2024, 1, 1), date(2025, 3, 31), "edat")
+    with pytest.raises(SysrevError) as info:
+        _living_terms("q", edat, date(2025, 4, 1), date(2025, 6, 1))
+    assert str(info.value) == ("the living-update window 2025-04-01 … 2025-03-31 (entry date) is empty: it starts "
+                               "after it ends, so it could find nothing. The strategy's maxdate has passed; raise or "
+                               "remove it to update the search")
+    with pytest.raises(SysrevError) as info:
+        _living_terms("q", None, date(2028, 1, 1), date(2025, 6, 1))
+    assert str(info.value).endswith("so it could find nothing. Check --since")
+    assert "2028-01-01 … 2027-12-31" in str(info.value)
+
+
+@pytest.mark.parametrize("size", [0, 10001])
+def test_batch_size_out_of_range_is_refused(tmp_path, size):
+    from sysrev.search.pubmed import search_pubmed
+
+    with pytest.raises(SysrevError) as info:
+        search_pubmed("q", out_dir=tmp_path, batch_size=size, eutils=object())
+    assert str(info.value) == "batch size must be between 1 and 10000"
+
+
+def test_batch_sizes_at_the_bounds_are_taken(make_server, eutils_for, tmp_path):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.pubmed import search_pubmed
+
+    server = make_server(pubmed=SyntheticPubmed(3))
+    one = search_pubmed("q", out_dir=tmp_path / "a", batch_size=1, eutils=eutils_for(server))
+    most = search_pubmed("q", out_dir=tmp_path / "b", batch_size=10000, eutils=eutils_for(server))
+    assert one.retrieved == most.retrieved == 3
+    assert [p["retmax"] for _, _, p, _ in server.requests("efetch")] == ["1", "1", "1", "10000"]
+
+
+def test_an_unbounded_search_over_the_limit_is_sliced_from_the_earliest_date(make_server, eutils_for, tmp_path,
+                                                                              monkeypatch):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search import pubmed
+    from sysrev.search.pubmed import search_pubmed
+    from sysrev.search.snapshot import read_snapshot
+
+    monkeypatch.setattr(pubmed, "LIMIT", 20)
+    corpus = SyntheticPubmed(30)
+    server = make_server(pubmed=corpus)
+    outcome = search_pubmed("q", out_dir=tmp_path, batch_size=10, eutils=eutils_for(server), today=date(2025, 6, 1))
+    manifest, records = read_snapshot(outcome.snapshot)
+    windows = [(p.get("datetype"), p.get("mindate"), p.get("maxdate")) for _, _, p, _ in server.requests("esearch")]
+    # 1780-01-01 … 2027-12-31 is 248 years holding 60 leap days (1800 and 1900 are none): 90,580 days; the first
+    # half ends 45,289 days after the start, on 1904-01-01
+    assert windows[:3] == [(None, None, None), ("pdat", "1780/01/01", "1904/01/01"), ("pdat", "1904/01/02",
+                                                                                       "2027/12/31")]
+    assert manifest["count_checks"][0] == {"window": {"field": "pdat", "mindate": "1780-01-01",
+                                                      "maxdate": "2027-12-31"},
+                                           "count": 30, "parts": [0, 30], "ok": True}
+    assert len(records) == 30 and manifest["gaps"] == [] and manifest["term_submitted"] is None
+
+
+def test_pubmed_gaps_over_the_limit_and_mismatched_counts_in_full(make_server, eutils_for, tmp_path, monkeypatch):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search import pubmed
+    from sysrev.search.pubmed import search_pubmed
+    from sysrev.search.snapshot import read_snapshot
+
+    monkeypatch.setattr(pubmed, "LIMIT", 20)
+    corpus = SyntheticPubmed(30, same_day=True)
+    original = corpus.search
+    # the whole window counts one record more than its halves hold (asked twice: both times)
+    corpus.search = lambda term, field=None, mindate=None, maxdate=None: original(term, field, mindate, maxdate) + (
+        ["1"] if (mindate, maxdate) == ("2000/01/01", "2000/01/02") else [])
+    server = make_server(pubmed=corpus)
+    window = DateWindow(date(2000, 1, 1), date(2000, 1, 2))
+    outcome = search_pubmed("q", out_dir=tmp_path, batch_size=10, eutils=eutils_for(server), window=window)
+    manifest, records = read_snapshot(outcome.snapshot)
+    whole = {"field": "pdat", "mindate": "2000-01-01", "maxdate": "2000-01-02"}
+    day = {"field": "pdat", "mindate": "2000-01-01", "maxdate": "2000-01-01"}
+    assert manifest["gaps"] == [
+        {"kind": "count_mismatch", "window": whole, "count": 31,
+         "detail": "the date slices hold 30 records but the whole window reports 31 (records without a usable pdat "
+                   "date are not reached by slicing)"},
+        {"kind": "over_limit", "window": day, "count": 30,
+         "detail": "30 records on 2000-01-01 (pdat) exceed the 20-record limit; only 20 were fetched"}]
+    assert manifest["count_checks"] == [{"window": whole, "count": 31, "parts": [30, 0], "ok": False}]
+    # the halves did not add up, so the window and its halves were asked again before the split was kept
+    asked = [(p.get("mindate"), p.get("maxdate")) for _, _, p, _ in server.requests("esearch")]
+    assert asked[:6] == [("2000/01/01", "2000/01/02"), ("2000/01/01", "2000/01/01"), ("2000/01/02", "2000/01/02"),
+                         ("2000/01/01", "2000/01/02"), ("2000/01/01", "2000/01/01"), ("2000/01/02", "2000/01/02")]
+    assert len(records) == 20 and outcome.reported == 31
+
+
+def _saved_plan(tmp_path, count, query="q", batch_size=10):
+    """An interrupted run whose plan says the whole search held ``count`` records (resumed with --resume)."""
+    from sysrev.search.partial import PartialRun
+
+    partial = PartialRun(tmp_path, "pubmed")
+    partial.start({"database": "pubmed", "query": query, "window": None, "since": None, "batch_size": batch_size,
+                   "retry_gaps": []}, resume=False)
+    partial.state.update(plan=[{"window": None, "count": count}], reported=count, translation="", checks=[],
+                         plan_gaps=[], warnings=[])
+    partial.save()
+
+
+def test_a_slice_that_grew_past_the_limit_since_planning_is_a_gap(make_server, eutils_for, tmp_path, monkeypatch,
+                                                                 caplog):
+    import logging
+
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search import pubmed
+    from sysrev.search.pubmed import search_pubmed
+
+    monkeypatch.setattr(pubmed, "LIMIT", 20)
+    server = make_server(pubmed=SyntheticPubmed(25))
+    _saved_plan(tmp_path, 15)
+    with caplog.at_level(logging.WARNING, logger="sysrev.search"):
+        outcome = search_pubmed("q", out_dir=tmp_path, batch_size=10, eutils=eutils_for(server), resume=True)
+    assert "slice all now reports 25 records instead of 15" in [r.getMessage() for r in caplog.records]
+    assert outcome.retrieved == 20
+    assert outcome.gaps == [{"kind": "over_limit", "window": None, "count": 25,
+                             "detail": "the slice grew from 15 to 25 records between planning and fetching; only 20 "
+                                       "were fetched"}]
+    assert sorted(p["retstart"] for _, _, p, _ in server.requests("efetch")) == ["0", "10"]
+
+
+def test_a_slice_that_shrank_since_planning_fetches_what_is_there(make_server, eutils_for, tmp_path):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.pubmed import search_pubmed
+
+    server = make_server(pubmed=SyntheticPubmed(12))
+    _saved_plan(tmp_path, 35)
+    outcome = search_pubmed("q", out_dir=tmp_path, batch_size=10, eutils=eutils_for(server), resume=True)
+    assert outcome.retrieved == 12 and outcome.gaps == []
+    assert sorted(p["retstart"] for _, _, p, _ in server.requests("efetch")) == ["0", "10"]
+
+
+def test_a_slice_whose_esearch_fails_is_a_gap(make_server, eutils_for, tmp_path):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.pubmed import search_pubmed
+
+    server = make_server(pubmed=SyntheticPubmed(12))
+    _saved_plan(tmp_path, 12)
+    server.fault("esearch", "503", times=4)
+    outcome = search_pubmed("q", out_dir=tmp_path, batch_size=10, eutils=eutils_for(server), resume=True)
+    assert outcome.retrieved == 0 and server.requests("efetch") == []
+    [gap] = outcome.gaps
+    assert gap == {"kind": "esearch", "window": None, "count": 12,
+                   "detail": f"{server.url}esearch.fcgi: HTTP 503: <html><body>Service unavailable</body></html>; "
+                             "gave up after 4 attempts"}
+
+
+def test_a_history_that_keeps_expiring_is_a_batch_gap(make_server, eutils_for, tmp_path):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.pubmed import search_pubmed
+
+    server = make_server(pubmed=SyntheticPubmed(15))
+    server.fault("efetch", "expire", times=3, match={"retstart": "0"})
+    window = DateWindow(date(2000, 1, 1), date(2030, 12, 31), "edat")
+    outcome = search_pubmed("q", out_dir=tmp_path, batch_size=20, eutils=eutils_for(server), window=window)
+    assert outcome.gaps == [{"kind": "batch", "window": window.to_dict(), "retstart": 0, "retmax": 20,
+                             "detail": "EFetch kept answering that the search history expired, after 2 fresh "
+                                       "ESearch runs"}]
+    assert outcome.retrieved == 0
+    searches = [p for _, _, p, _ in server.requests("esearch")]
+    assert len(searches) == 3  # the plan's, then one fresh ESearch per expiry, for the same window
+    assert all((p["datetype"], p["mindate"], p["maxdate"]) == ("edat", "2000/01/01", "2030/12/31") for p in searches)
+
+
+def test_retry_gaps_are_planned_with_their_windows_once_each(make_server, eutils_for, tmp_path):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.pubmed import search_pubmed
+    from sysrev.search.snapshot import read_snapshot
+
+    server = make_server(pubmed=SyntheticPubmed(40))
+    gap = {"kind": "batch", "window": {"field": "pdat", "mindate": "2000-01-01", "maxdate": "2003-12-31"}}
+    outcome = search_pubmed("q", out_dir=tmp_path, batch_size=50, eutils=eutils_for(server),
+                            since=date(2024, 1, 1), today=date(2025, 6, 1), retry_gaps=[gap, dict(gap), {"kind": "x"}])
+    manifest, _ = read_snapshot(outcome.snapshot)
+    assert [s["window"] for s in manifest["slices"]] == [
+        {"field": "edat", "mindate": "2024-01-01", "maxdate": "2027-12-31"}, gap["window"], None]
+    assert manifest["since"] == "2024-01-01" and manifest["batch_size"] == 50 and manifest["resumed"] is False
