@@ -1222,3 +1222,283 @@ def test_retry_gaps_are_planned_with_their_windows_once_each(make_server, eutils
     assert [s["window"] for s in manifest["slices"]] == [
         {"field": "edat", "mindate": "2024-01-01", "maxdate": "2027-12-31"}, gap["window"], None]
     assert manifest["since"] == "2024-01-01" and manifest["batch_size"] == 50 and manifest["resumed"] is False
+
+
+# --- the rate limiter -----------------------------------------------------------------------------------------
+
+
+def test_limiter_refuses_a_rate_that_is_not_positive():
+    from sysrev.search.ratelimit import RateLimiter
+
+    for rate in (0, -1):
+        with pytest.raises(ValueError, match="^rate must be positive$"):
+            RateLimiter(rate)
+
+
+def test_limiter_interval_includes_the_safety_margin(clock):
+    from sysrev.search.ratelimit import RateLimiter
+
+    assert RateLimiter(10).interval == pytest.approx(0.106)  # 1/10 s and 6 %
+    limiter = RateLimiter(4, clock=clock, sleep=clock.sleep, margin=0.5)
+    assert limiter.interval == pytest.approx(0.375)
+    limiter.wait()
+    limiter.wait()
+    assert clock.sleeps == [pytest.approx(0.375)]
+    clock.now += 5.0  # long after the reserved slot: no wait
+    limiter.wait()
+    assert len(clock.sleeps) == 1
+
+
+def test_limiter_pause_never_brings_the_next_slot_forward(clock):
+    from sysrev.search.ratelimit import RateLimiter
+
+    limiter = RateLimiter(2, clock=clock, sleep=clock.sleep, margin=0.0)
+    limiter.pause(3.0)  # before any request: the first waits the pause
+    limiter.wait()
+    assert clock.sleeps == [3.0]
+    limiter.pause(0.1)  # shorter than the interval already reserved
+    limiter.wait()
+    assert clock.sleeps == [3.0, 0.5]
+
+
+def test_cache_dir_precedence(monkeypatch, tmp_path):
+    from pathlib import Path
+
+    from sysrev.search.ratelimit import cache_dir
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("SYSREV_CACHE_DIR", "~/mine")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/xdg")
+    assert cache_dir() == tmp_path / "mine"
+    monkeypatch.setenv("SYSREV_CACHE_DIR", "")
+    assert cache_dir() == Path("/xdg/sysrev")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert cache_dir() == tmp_path / ".cache" / "sysrev"
+
+
+def _shared(folder, clock, service="eutils", rate=2):
+    from sysrev.search.ratelimit import SharedRateLimiter
+
+    return SharedRateLimiter(service, rate, folder=folder, clock=clock, sleep=clock.sleep, margin=0.0)
+
+
+def test_shared_limiters_take_turns_from_one_schedule_file(tmp_path, clock):
+    first, second = _shared(tmp_path / "rl", clock), _shared(tmp_path / "rl", clock)  # as two processes would
+    assert first.path == tmp_path / "rl" / "eutils.next" and (tmp_path / "rl").is_dir()
+    first.wait()
+    assert float(first.path.read_text(encoding="ascii")) == 1000.5  # the next start: now + 1/2 s
+    second.wait()
+    assert clock.sleeps == [0.5] and float(first.path.read_text(encoding="ascii")) == 1001.0
+    second.pause(10.0)  # the server asked us all to wait: the schedule moves, with no slot taken
+    assert float(first.path.read_text(encoding="ascii")) == 1010.5
+    first.wait()
+    assert clock.sleeps == [0.5, 10.0]
+    assert _shared(tmp_path / "rl", clock, service="scopus").path.name == "scopus.next"
+
+
+@pytest.mark.parametrize("saved, slept", [("garbage", []), (repr(1000.0 + 901), []), (repr(1000.0 + 900), [900.0]),
+                                          (repr(990.0), [])])
+def test_shared_schedule_unreadable_or_stale_starts_afresh(tmp_path, clock, saved, slept):
+    limiter = _shared(tmp_path, clock)
+    limiter.path.write_text(saved, encoding="ascii")
+    limiter.wait()
+    assert clock.sleeps == slept
+
+
+def test_shared_limiter_without_a_usable_folder_limits_this_process(tmp_path, clock, caplog):
+    import logging
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with caplog.at_level(logging.WARNING, logger="sysrev.search"):
+        limiter = _shared(blocker / "rl", clock)
+        limiter.wait()
+        limiter.pause(4.0)
+        limiter.wait()
+    assert clock.sleeps == [4.0]  # the process's own schedule still spaces requests and honours the pause
+    [message] = [r.getMessage() for r in caplog.records]
+    assert message.startswith(f"cannot use {blocker / 'rl'} for the shared rate limit (")
+    assert message.endswith("); limiting this process only")
+
+
+def test_shared_limiter_whose_file_breaks_falls_back_once(tmp_path, clock, caplog):
+    import logging
+
+    limiter = _shared(tmp_path, clock)
+    limiter.path.mkdir()  # the schedule cannot be written
+    with caplog.at_level(logging.WARNING, logger="sysrev.search"):
+        limiter.wait()
+        limiter.wait()
+        limiter.pause(0.1)
+    assert clock.sleeps == [0.5]
+    [message] = [r.getMessage() for r in caplog.records]
+    assert message.startswith(f"shared rate limit file {limiter.path} unusable (")
+    assert message.endswith("); limiting this process only")
+
+
+def test_shared_limiter_slows_to_the_strictest_rate_only(monkeypatch, tmp_path):
+    from sysrev.search import ratelimit
+
+    monkeypatch.setattr(ratelimit, "_registry", {})
+    monkeypatch.setenv("SYSREV_CACHE_DIR", str(tmp_path))
+    limiter = ratelimit.shared_limiter("svc", 10)
+    assert isinstance(limiter, ratelimit.SharedRateLimiter) and limiter.path == tmp_path / "ratelimit" / "svc.next"
+    assert ratelimit.shared_limiter("svc", 20) is limiter and limiter.rate == 10
+    ratelimit.shared_limiter("svc", 4)
+    assert limiter.rate == 4 and limiter.interval == pytest.approx(0.25 * 1.06)
+
+
+# --- batches: parsed off the fetching thread, committed in order -------------------------------------------
+
+
+class _Partial:
+    def __init__(self):
+        self.lines, self.gaps = [], []
+
+    def add_lines(self, key, rows):
+        self.lines.append((key, rows))
+
+    def add_gap(self, gap):
+        self.gaps.append(gap)
+
+
+class _Progress:
+    def __init__(self):
+        self.advanced = []
+
+    def advance(self, n):
+        self.advanced.append(n)
+
+
+def test_parsing_workers_only_for_eight_batches_or_more():
+    from sysrev.search.batches import default_workers
+
+    assert [default_workers(n) for n in (0, 1, 7, 8, 500)] == [0, 0, 0, 1, 1]
+
+
+def test_parse_batch_gives_ids_and_records_lines_unescaped():
+    import json
+
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.batches import parse_batch
+
+    rows = parse_batch(SyntheticPubmed(2).efetch_xml(["30000000", "30000001"]))
+    assert [source_id for source_id, _ in rows] == ["30000000", "30000001"]
+    assert all(line.endswith("}\n") and line.count("\n") == 1 for _, line in rows)
+    assert "Müller" in rows[0][1]  # written as UTF-8, not \u00fc
+    assert json.loads(rows[1][1])["source_id"] == "30000001"
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_batch_sink_commits_in_order_with_short_and_unparsable_batches_as_gaps(workers):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.batches import BatchSink
+
+    corpus = SyntheticPubmed(5)
+    partial, progress = _Partial(), _Progress()
+    sink = BatchSink(partial, progress, workers)
+    assert (sink.pool is None) == (workers == 0)
+    sink.submit("a@0", corpus.efetch_xml(["30000000", "30000001"]), {"retstart": 0}, expected=2)
+    sink.submit("a@2", corpus.efetch_xml(["30000002"]), {"retstart": 2}, expected=2)
+    sink.submit("a@4", b"<PubmedArticleSet><PubmedArticle>", {"retstart": 4}, expected=1)
+    sink.close()
+    assert [(key, [source_id for source_id, _ in rows]) for key, rows in partial.lines] == [
+        ("a@0", ["30000000", "30000001"]), ("a@2", ["30000002"])]
+    assert partial.gaps[0] == {"retstart": 2, "kind": "short_batch",
+                               "detail": "EFetch returned 1 of the 2 records asked for; the rest were not delivered"}
+    assert partial.gaps[1]["retstart"] == 4 and partial.gaps[1]["kind"] == "unparsable" and partial.gaps[1]["detail"]
+    assert len(partial.gaps) == 2 and progress.advanced == [2, 1]
+
+
+def test_batch_sink_closed_without_commit_keeps_nothing_pending():
+    import threading
+
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search import batches
+    from sysrev.search.batches import BatchSink
+
+    partial = _Partial()
+    sink = BatchSink(partial, _Progress(), 1)
+    release = threading.Event()
+    original = batches.parse_batch
+    try:
+        batches.parse_batch = lambda data: (release.wait(5), original(data))[1]
+        sink.submit("k@0", SyntheticPubmed(1).efetch_xml(["30000000"]), {}, expected=1)
+        assert partial.lines == []  # still parsing: nothing committed out of turn
+        release.set()
+        sink.close(commit=False)
+    finally:
+        batches.parse_batch = original
+    assert partial.lines == [] and partial.gaps == []
+
+
+# --- the partial run: resumable state on disk ---------------------------------------------------------------
+
+
+def test_partial_run_refuses_a_bad_name_at_once(tmp_path):
+    from sysrev.search.partial import PartialRun
+
+    with pytest.raises(SysrevError) as info:
+        PartialRun(tmp_path, "../x")
+    assert str(info.value) == "invalid snapshot name '../x': use a plain file-name-safe word such as 'pubmed'"
+
+
+def test_partial_run_state_records_and_resume(tmp_path):
+    import json
+
+    from sysrev.records import Record
+    from sysrev.search.partial import PartialRun
+
+    run = PartialRun(tmp_path, "pubmed")
+    assert run.dir == tmp_path / ".partial-pubmed" and not run.exists
+    assert run.start({"query": "a"}, resume=False) is False
+    assert run.state == {"params": {"query": "a"}, "done": [], "gaps": []} and not run.dir.exists()
+    run.add_batch("all@0", [Record(source_id="1", title="One"), Record(source_id="2", title="Two")])
+    run.add_batch("all@2", [Record(source_id="2", title="Two again"), Record(source_id="3", title="Three")])
+    run.add_gap({"kind": "batch", "detail": "see https://x/efetch.fcgi?db=pubmed&api_key=SECRET1"})
+    assert run.count == 3 and run.is_done("all@0") and run.is_done("all@2") and not run.is_done("all@4")
+    ids, lines = run.kept()
+    assert ids == ["1", "2", "3"] and json.loads(lines[1])["title"] == "Two"  # the first copy is kept
+    saved = json.loads((run.dir / "state.json").read_text(encoding="utf-8"))
+    assert saved["done"] == ["all@0", "all@2"] and "SECRET1" not in json.dumps(saved)
+    # a crash left half a line: it is dropped on resume, the rest read back
+    with open(run.dir / "records.jsonl", "a", encoding="utf-8") as fh:
+        fh.write('{"source_id": "4", "ti')
+    again = PartialRun(tmp_path, "pubmed")
+    with pytest.raises(SysrevError) as info:
+        again.start({"query": "a"}, resume=False)
+    assert str(info.value) == (f"an interrupted run of 'pubmed' is saved in {run.dir}; continue it with --resume, or "
+                               "delete that folder to start again")
+    with pytest.raises(SysrevError) as info:
+        again.start({"query": "b", "batch_size": 10}, resume=True)
+    assert str(info.value) == (f"cannot resume 'pubmed': the saved run in {run.dir} was started with different "
+                               "settings (batch_size: saved None, now 10; query: saved 'a', now 'b')")
+    assert again.start({"query": "a"}, resume=True) is True
+    assert again.kept() == (ids, lines) and again.count == 3
+    assert (run.dir / "records.jsonl").read_text(encoding="utf-8").endswith("}\n")
+    assert again.state["gaps"][0]["kind"] == "batch"
+    again.remove()
+    assert not run.dir.exists()
+
+
+def test_partial_run_keeps_no_credential_in_its_records(tmp_path):
+    from sysrev.search.partial import PartialRun
+
+    run = PartialRun(tmp_path, "pubmed")
+    run.start({}, resume=False)
+    run.add_lines("k", [("https://x/?api_key=SECRET2", '{"url": "https://x/?api_key=SECRET2&a=1"}\n')])
+    assert "SECRET2" not in (run.dir / "records.jsonl").read_text(encoding="utf-8")
+    assert "SECRET2" not in "".join(run.kept()[0] + run.kept()[1])
+
+
+def test_resuming_with_no_records_file_yet(tmp_path):
+    from sysrev.search.partial import PartialRun
+
+    run = PartialRun(tmp_path, "scopus")
+    run.start({"q": 1}, resume=False)
+    run.save()
+    again = PartialRun(tmp_path, "scopus")
+    assert again.start({"q": 1}, resume=True) is True and again.count == 0
