@@ -147,10 +147,10 @@ def test_two_imported_files_with_the_same_ids_are_not_collapsed(project):
     result = run(project)
     assert result.exit_code == 0
     # both records counted, in dedup's summary and in the PRISMA diagram (which counted embase's as central's)
-    assert "identified: central 1, embase 1 (2 source records)" in result.output
+    assert "identified: central 1, Embase 1 (2 source records)" in result.output
     from sysrev.report.prisma import identified_per_database
 
-    assert identified_per_database(project)[0] == {"central": 1, "embase": 1}
+    assert identified_per_database(project)[0] == {"central": 1, "Embase": 1}
     records = load_records(project)
     assert len(records) == 2
     assert {s["run"].split("-", 1)[1] for r in records for s in r["sources"]} == {"central", "embase"}
