@@ -134,6 +134,7 @@ def test_one_field_per_line_entries_with_unbalanced_braces_are_read_line_by_line
     "@article{b,\nTitle = {Too many}},\nAbstract = {wrapped onto\n  a second line},\n}\n",  # a value over two lines
     "@article{b, Title = {Too many}},\nYear = {2001},\n}\n",  # a field on the opening line
     "@article{b,\nTitle = {Too many}}, Year = {2001},\n}\n",  # two fields on one line
+    "@article{b,\nTitle = {Balanced}\nYear = {2001},\n}\n",  # braces balance: a missing comma is no stray brace
 ])
 def test_entries_not_laid_out_one_field_per_line_stay_an_error(write_file, entry):
     path = write_file("broken.bib", "@article{a,\nTitle = {Before},\n}\n" + entry + "@article{c,\nTitle = {C},\n}\n")
