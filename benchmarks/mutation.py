@@ -101,6 +101,14 @@ MODULES = {
                                                                             "reliability", "runner")]),
     # What sysrev writes for other tools: reference lists, screening decisions, analysis data for R and RevMan.
     "export": (["sysrev/export/*"], ["tests/export/", "tests/screening/test_screening_exports.py"]),
+    # The code between a crash (or two users at once) and lost data: atomic writes, the project lock, leftovers
+    # of killed writes, the Record contract, CSV quote states, credential scrubbing and TOML line lookup,
+    # against the tests that exercise them (not the suites of the stages that merely call them).
+    "core_io": ([f"sysrev/{name}.py" for name in ("fileio", "locking", "interrupted_writes", "records", "csv_quotes",
+                                                   "credentials", "toml_lines")],
+                ["tests/test_fileio.py", "tests/reliability/", "tests/formats/test_csv_cut_quotes.py",
+                 "tests/config/test_config_schema.py", "tests/analyses/test_spec_reading.py",
+                 "tests/analyses/test_analyses_errors.py"]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
                                                              "labelled_csv", "prioritisation", "ordering")],
                 ["tests/screening/"]),
