@@ -107,8 +107,13 @@ MODULES = {
     "core_io": ([f"sysrev/{name}.py" for name in ("fileio", "locking", "interrupted_writes", "records", "csv_quotes",
                                                    "credentials", "toml_lines")],
                 ["tests/test_fileio.py", "tests/reliability/", "tests/formats/test_csv_cut_quotes.py",
-                 "tests/config/test_config_schema.py", "tests/analyses/test_spec_reading.py",
-                 "tests/analyses/test_analyses_errors.py"]),
+                 # not the file's docs/reference test: docs/ is not copied to the scratch folder
+                 *[f"tests/config/test_config_schema.py::test_{name}" for name in (
+                     "review_toml_typo_is_refused_with_line_and_suggestion", "strategy_typo_is_refused",
+                     "analyses_typo_is_refused", "extraction_form_typo_is_refused", "rob_form_typo_is_refused",
+                     "grade_file_typo_is_refused", "wrong_types_choices_and_missing_keys_are_all_listed",
+                     "key_lines_follow_arrays_dotted_keys_and_multiline_values")],
+                 "tests/analyses/test_spec_reading.py", "tests/analyses/test_analyses_errors.py"]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
                                                              "labelled_csv", "prioritisation", "ordering")],
                 ["tests/screening/"]),
