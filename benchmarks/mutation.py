@@ -114,6 +114,9 @@ MODULES = {
                      "grade_file_typo_is_refused", "wrong_types_choices_and_missing_keys_are_all_listed",
                      "key_lines_follow_arrays_dotted_keys_and_multiline_values")],
                  "tests/analyses/test_spec_reading.py", "tests/analyses/test_analyses_errors.py"]),
+    # The field rules every reader applies: cleaned text, DOIs, PMIDs, ISSNs, pages, years, author names.
+    "normalise": (["sysrev/normalise.py"], ["tests/formats/test_formats_normalise.py",
+                                            "tests/formats/test_fields_rules.py"]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
                                                              "labelled_csv", "prioritisation", "ordering")],
                 ["tests/screening/"]),
