@@ -27,6 +27,10 @@ _PAGE = r"[A-Za-z]{0,2}\d+[A-Za-z]?"
 _VOLUME_ISSUE_PAGES = re.compile(r"(?:^|[.;,]\s*|\s)(?P<volume>\d+[A-Za-z]?)\s*(?:\((?P<issue>[^()]*(?:\([^()]*\))?"
                                  rf"[^()]*)\))?\s*(?::\s*(?P<pages>{_PAGE}(?:\s*-\s*{_PAGE})?))?\s*(?=[,;.]|$)")
 _YEAR = re.compile(r"(?<![\d-])(?:1[89]|20)\d\d(?![\d-])")
+# Pages at a citation's very end: "pp. 431-443." (PsycINFO, book chapters), or a range ": 7-14." right after a
+# year (IPSA; a lone number there could be a volume).
+_TRAILING_PAGES = re.compile(rf"(?:\bpp\.\s*(?P<pages>{_PAGE}(?:\s*-\s*{_PAGE})?)|(?<![\d-])(?:1[89]|20)\d\d\s*:\s*"
+                             rf"(?P<range>{_PAGE}\s*-\s*{_PAGE}))\s*\.?$")
 _MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|July|August|"
           r"September|October|November|December|Spring|Summer|Autumn|Fall|Winter)\.?")
 # A date written after a journal's name in Journals@Ovid: "June 2015", "January/February 2010", "15 June 2007".
@@ -53,6 +57,21 @@ _TITLE_LABEL = re.compile(r"(?<=[.?!\"'”)\]])\s*\[[A-Z][A-Za-z]+(?: [A-Za-z]+)
 
 def citation(source: str) -> dict:
     """Journal, volume, issue, pages and year read from an Ovid ``SO`` citation; ``{}`` for a layout not known.
+
+    Pages the layouts below leave unread are taken from the citation's end when it names them so: PsycINFO's
+    ``Journal. Vol.128(5), Jul 2019, pp. 431-443.`` (and a book chapter's ``… 2004. pp. 371-397.``), or a range
+    after the date, as IPSA writes ``Journal 12, Winter 2007: 7-14.``
+    """
+    found = _citation(source)
+    if "pages" not in found:
+        trailing = _TRAILING_PAGES.search(source.strip())
+        if trailing:
+            found["pages"] = trailing.group("pages") or trailing.group("range")
+    return found
+
+
+def _citation(source: str) -> dict:
+    """:func:`citation` without the trailing pages.
 
     "volume(issue):pages" with the journal's name before it is tried first: of several numbers that could be the
     volume, the one with an issue or pages wins, and a bare year is never read as a volume (``Journal

@@ -840,6 +840,14 @@ def test_ovid_psycinfo_with_one_space_tags_and_a_blank_line_inside_a_record(tmp_
     ("Editor, A [Ed]. Methods in protein analysis.:371-397, 2004.", {"year": "2004"}),
     ("Dissertation Abstracts International. Vol.75(2-A(E)),2014, pp. No Pagination Specified.",
      {"journal": "Dissertation Abstracts International", "volume": "75", "issue": "2-A(E)", "year": "2014"}),
+    # PsycINFO's pages after "pp." and IPSA's range after the date were not read (Zotero's Ovid test cases)
+    ("Journal of Abnormal Psychology. Vol.128(5), Jul 2019, pp. 431-443.",
+     {"journal": "Journal of Abnormal Psychology", "volume": "128", "issue": "5", "year": "2019", "pages": "431-443"}),
+    ("Methods in Proteome and Protein Analysis. 2004. pp. 371-397.",
+     {"journal": "Methods in Proteome and Protein Analysis", "year": "2004", "pages": "371-397"}),
+    ("Journal of Political Studies 12, Winter 2007: 7-14.",
+     {"journal": "Journal of Political Studies", "volume": "12", "year": "2007", "pages": "7-14"}),
+    ("Lancet 2019: 393.", {"year": "2019"}),  # a lone number after the year may be a volume: no pages
     ("", {}),
 ])
 def test_ovid_citations_of_each_layout(source, fields):
