@@ -937,7 +937,7 @@ def test_esearch_answer_read_in_full():
 
     data = (b'<?xml version="1.0" ?><eSearchResult><Count>0</Count><WebEnv> W2 </WebEnv><QueryKey>5</QueryKey>'
             b"<QueryTranslation>back\n  pain</QueryTranslation><ErrorList><PhraseNotFound>xyzzy</PhraseNotFound>"
-            b"<FieldNotFound></FieldNotFound></ErrorList><WarningList><OutputMessage>No items found."
+            b"<FieldNotFound></FieldNotFound></ErrorList><WarningList><OutputMessage>No <b>items</b> found."
             b"</OutputMessage><QuotedPhraseNotFound>q</QuotedPhraseNotFound></WarningList></eSearchResult>")
     result = _parse_esearch(data)
     assert (result.count, result.webenv, result.query_key, result.translation) == (0, "W2", "5", "back pain")
@@ -1128,20 +1128,21 @@ def test_pubmed_gaps_over_the_limit_and_mismatched_counts_in_full(make_server, e
     assert len(records) == 20 and outcome.reported == 31
 
 
-def _saved_plan(tmp_path, count, query="q", batch_size=10):
+def _saved_plan(tmp_path, count, query="q", batch_size=10, since=None, window=None):
     """An interrupted run whose plan says the whole search held ``count`` records (resumed with --resume)."""
     from sysrev.search.partial import PartialRun
 
     partial = PartialRun(tmp_path, "pubmed")
-    partial.start({"database": "pubmed", "query": query, "window": None, "since": None, "batch_size": batch_size,
+    partial.start({"database": "pubmed", "query": query, "window": None, "since": since, "batch_size": batch_size,
                    "retry_gaps": []}, resume=False)
-    partial.state.update(plan=[{"window": None, "count": count}], reported=count, translation="", checks=[],
+    partial.state.update(plan=[{"window": window, "count": count}], reported=count, translation="", checks=[],
                          plan_gaps=[], warnings=[])
     partial.save()
 
 
+@pytest.mark.parametrize("planned", [15, 20])  # under the limit, or at it exactly
 def test_a_slice_that_grew_past_the_limit_since_planning_is_a_gap(make_server, eutils_for, tmp_path, monkeypatch,
-                                                                 caplog):
+                                                                 caplog, planned):
     import logging
 
     from search_fake_servers import SyntheticPubmed
@@ -1151,14 +1152,14 @@ def test_a_slice_that_grew_past_the_limit_since_planning_is_a_gap(make_server, e
 
     monkeypatch.setattr(pubmed, "LIMIT", 20)
     server = make_server(pubmed=SyntheticPubmed(25))
-    _saved_plan(tmp_path, 15)
+    _saved_plan(tmp_path, planned)
     with caplog.at_level(logging.WARNING, logger="sysrev.search"):
         outcome = search_pubmed("q", out_dir=tmp_path, batch_size=10, eutils=eutils_for(server), resume=True)
-    assert "slice all now reports 25 records instead of 15" in [r.getMessage() for r in caplog.records]
+    assert f"slice all now reports 25 records instead of {planned}" in [r.getMessage() for r in caplog.records]
     assert outcome.retrieved == 20
     assert outcome.gaps == [{"kind": "over_limit", "window": None, "count": 25,
-                             "detail": "the slice grew from 15 to 25 records between planning and fetching; only 20 "
-                                       "were fetched"}]
+                             "detail": f"the slice grew from {planned} to 25 records between planning and fetching; "
+                                       "only 20 were fetched"}]
     assert sorted(p["retstart"] for _, _, p, _ in server.requests("efetch")) == ["0", "10"]
 
 
@@ -1502,3 +1503,169 @@ def test_resuming_with_no_records_file_yet(tmp_path):
     run.save()
     again = PartialRun(tmp_path, "scopus")
     assert again.start({"q": 1}, resume=True) is True and again.count == 0
+
+
+def test_a_living_update_resumes_its_own_saved_plan_and_slice_window(make_server, eutils_for, tmp_path):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.pubmed import search_pubmed
+
+    server = make_server(pubmed=SyntheticPubmed(12))
+    window = {"field": "edat", "mindate": "2000-01-01", "maxdate": "2030-12-31"}
+    _saved_plan(tmp_path, 12, since="2000-01-01", window=window)
+    outcome = search_pubmed("q", out_dir=tmp_path, batch_size=10, eutils=eutils_for(server), resume=True,
+                            since=date(2000, 1, 1))
+    assert outcome.retrieved == 12
+    [search] = [p for _, _, p, _ in server.requests("esearch")]  # the slice's own window, asked afresh
+    assert (search["datetype"], search["mindate"], search["maxdate"]) == ("edat", "2000/01/01", "2030/12/31")
+
+
+def test_today_is_the_utc_date(make_server, eutils_for, tmp_path, monkeypatch):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search import pubmed
+    from sysrev.search.pubmed import search_pubmed
+
+    class NewYear(datetime):
+        """1 January 2026, 01:00 UTC: still 31 December 2025 on a clock eight hours behind."""
+
+        @classmethod
+        def now(cls, tz=None):
+            moment = datetime(2026, 1, 1, 1, 0, tzinfo=UTC)
+            return moment if tz is UTC else moment.astimezone(timezone(timedelta(hours=-8))).replace(tzinfo=None)
+
+    monkeypatch.setattr(pubmed, "datetime", NewYear)
+    server = make_server(pubmed=SyntheticPubmed(3))
+    search_pubmed("q", out_dir=tmp_path, eutils=eutils_for(server), since=date(2025, 6, 1))
+    # an update's entry-date window ends two years after this year: 2028, not 2027
+    assert server.requests("esearch")[0][2]["maxdate"] == "2028/12/31"
+
+
+def test_a_title_is_looked_for_in_the_first_4000_bytes_only():
+    from sysrev.search.http import _html_page
+
+    start = b"<html><title>T</title>"
+    at_4000 = b"<html>" + b" " * (4000 - len(start)) + b"<title>T</title>"
+    at_4001 = b"<html>" + b" " * (4001 - len(start)) + b"<title>T</title>"
+    assert len(at_4000) == 4000 and "titled 'T'" in _html_page(at_4000)
+    assert len(at_4001) == 4001 and "a web page came back" in _html_page(at_4001)
+
+
+def test_a_title_that_is_not_utf8_is_still_named():
+    from sysrev.search.http import _html_page
+
+    assert "titled 'Caf\ufffd'" in _html_page(b"<html><title>Caf\xe9</title>")
+
+
+# --- what a run saves to resume, and what it leaves alone -----------------------------------------------------
+
+
+class _Terminal:
+    """A stand-in for stderr on a terminal: collects what is written."""
+
+    def __init__(self):
+        self.written = []
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        self.written.append(text)
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+def test_scopus_interrupted_run_saves_its_settings_and_draws_no_bar_unasked(make_server, scopus_for, tmp_path,
+                                                                             monkeypatch):
+    import json
+    import sys
+
+    from search_fake_servers import SyntheticScopus
+
+    from sysrev.search.scopus import QuotaExhausted, search_scopus
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    server = make_server(scopus=SyntheticScopus(60))
+    server.state.quota, server.state.quota_reset = 1, 1_800_604_800
+    with pytest.raises(QuotaExhausted):
+        search_scopus("pain", out_dir=tmp_path, api=scopus_for(server, count=25), years=(2000, 2024),
+                      since=date(2024, 1, 5))
+    state = json.loads((tmp_path / ".partial-scopus" / "state.json").read_text(encoding="utf-8"))
+    assert state["params"] == {"database": "scopus", "query": "pain", "years": [2000, 2024], "since": "2024-01-05",
+                               "view": "STANDARD", "count": 25}
+    assert terminal.written == []
+
+
+def test_pubmed_interrupted_run_saves_its_settings_and_draws_no_bar_unasked(make_server, eutils_for, tmp_path,
+                                                                            monkeypatch):
+    import json
+    import sys
+
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.partial import PartialRun
+    from sysrev.search.pubmed import search_pubmed
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    server = make_server(pubmed=SyntheticPubmed(30))
+
+    def interrupted(self, key, rows):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(PartialRun, "add_lines", interrupted)
+    window = DateWindow(date(2001, 1, 1), date(2024, 12, 31), "pdat")
+    with pytest.raises(KeyboardInterrupt):
+        search_pubmed("pain", out_dir=tmp_path, eutils=eutils_for(server), window=window, since=date(2000, 1, 5),
+                      batch_size=10, today=date(2025, 6, 1))
+    state = json.loads((tmp_path / ".partial-pubmed" / "state.json").read_text(encoding="utf-8"))
+    assert state["params"] == {"database": "pubmed", "query": "pain", "window": window.to_dict(),
+                               "since": "2000-01-05", "batch_size": 10, "retry_gaps": []}
+    assert terminal.written == []
+
+
+def test_scopus_today_is_the_utc_date(make_server, scopus_for, tmp_path, monkeypatch):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from search_fake_servers import SyntheticScopus
+
+    from sysrev.search import scopus
+    from sysrev.search.scopus import search_scopus
+
+    class NewYear(datetime):
+        """1 January 2026, 01:00 UTC: still 31 December 2025 on a clock eight hours behind."""
+
+        @classmethod
+        def now(cls, tz=None):
+            moment = datetime(2026, 1, 1, 1, 0, tzinfo=UTC)
+            return moment if tz is UTC else moment.astimezone(timezone(timedelta(hours=-8))).replace(tzinfo=None)
+
+    monkeypatch.setattr(scopus, "datetime", NewYear)
+    monkeypatch.setattr(scopus, "MAX_RESULTS", 50)
+    server = make_server(scopus=SyntheticScopus(60, cursor_allowed=False))
+    search_scopus("q", out_dir=tmp_path, api=scopus_for(server, count=25))
+    # no years given: up to next year, 2027 (not 2026), split at (1800 + 2027) // 2 = 1913
+    dates = [p.get("date") for _, _, p, _ in server.requests("scopus") if "start" in p]
+    assert dates[1:3] == ["1800-1913", "1914-2027"]
+    assert {p["query"] for _, _, p, _ in server.requests("scopus")} == {"q"}
+
+
+def test_scopus_search_from_the_configuration(make_server, tmp_path, monkeypatch):
+    from search_fake_servers import SyntheticScopus
+
+    from sysrev.search import ratelimit
+    from sysrev.search.config import SearchConfig
+    from sysrev.search.scopus import search_scopus
+
+    monkeypatch.setattr(ratelimit, "_registry", {})
+    monkeypatch.setenv("SYSREV_CACHE_DIR", str(tmp_path / "cache"))
+    server = make_server(scopus=SyntheticScopus(3))
+    config = SearchConfig(scopus_url=server.scopus_url, elsevier_api_key="CONFKEY")
+    outcome = search_scopus("q", out_dir=tmp_path, config=config)
+    assert outcome.retrieved == 3 and outcome.stats["requests"] == 2  # a page of 3, then none left
+    assert ratelimit.shared_limiter("scopus", 100).rate == 6  # the Scopus client's own rate
