@@ -97,8 +97,9 @@ MODULES = {
     # clients on local fake servers (not the whole search suite: the readers and snapshot tests reach none of it).
     "search_clients": ([f"sysrev/search/{name}.py" for name in ("pubmed", "scopus", "http", "ratelimit", "batches",
                                                                  "dates", "partial")],
-                       [f"tests/search/test_search_{name}.py" for name in ("pubmed", "scopus", "transport",
-                                                                            "reliability", "runner")]),
+                       [*[f"tests/search/test_search_{name}.py" for name in ("pubmed", "scopus", "transport",
+                                                                             "reliability", "runner")],
+                        "tests/search/test_client_details.py"]),
     # What sysrev writes for other tools: reference lists, screening decisions, analysis data for R and RevMan.
     "export": (["sysrev/export/*"], ["tests/export/", "tests/screening/test_screening_exports.py"]),
     # The code between a crash (or two users at once) and lost data: atomic writes, the project lock, leftovers
