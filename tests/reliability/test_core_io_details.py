@@ -210,6 +210,24 @@ def test_a_link_named_as_a_temporary_file_is_never_followed_or_removed(tmp_path)
     assert link.is_symlink() and saved.read_text() == "kept\n"
 
 
+def test_a_link_named_as_a_temporary_file_is_not_even_opened(tmp_path):
+    """Following it could open anything: a named pipe would hold the check (and `sysrev check`) forever."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    link = tmp_path / TEMP
+    link.symlink_to(pipe)
+    answers = []
+    checker = threading.Thread(target=lambda: answers.append(abandoned_temp(link, remove=True)), daemon=True)
+    checker.start()
+    checker.join(5)
+    blocked = checker.is_alive()
+    if blocked:  # opening the pipe: let it go, so that the failure does not hang the tests
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        checker.join(5)
+    assert not blocked and answers == [False]
+    assert link.is_symlink()
+
+
 def test_a_name_that_leads_to_another_file_meanwhile_is_not_removed(tmp_path, monkeypatch):
     """The write finished between the open and the lock, and a new write's file now has the name."""
     temp = tmp_path / TEMP
