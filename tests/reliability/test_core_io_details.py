@@ -260,6 +260,25 @@ def test_stale_folders_are_removed_and_nothing_else(tmp_path):
     assert remove_stale_tmp_folders(tmp_path / "absent") == []
 
 
+def test_a_stale_folder_that_cannot_be_removed_entirely_does_not_stop_the_sweep(tmp_path, monkeypatch):
+    for name in (".tmp-a", ".tmp-b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "records.jsonl").write_text("{")
+    (tmp_path / ".tmp-a" / "stuck").write_text("held by another program")
+    unlink = os.unlink
+
+    def refusing(path, *args, **kwargs):
+        if os.fspath(path).endswith("stuck"):
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        return unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", refusing)
+    removed = remove_stale_tmp_folders(tmp_path)
+    monkeypatch.undo()
+    assert removed == [tmp_path / ".tmp-a", tmp_path / ".tmp-b"]
+    assert _names(tmp_path) == [".tmp-a"] and _names(tmp_path / ".tmp-a") == ["stuck"]
+
+
 # --- sysrev.fileio: file names and spreadsheet cells --------------------------------------------------------
 
 def _digest(name: str) -> str:
@@ -282,6 +301,7 @@ def test_a_cut_never_splits_a_character_or_ends_in_a_space_dot_or_dash():
     assert bounded_file_name(cjk) == "痛" * 36 + "-" + _digest(cjk)  # 108 of the 109 bytes: whole characters
     spaced = "x" * 106 + " -. tail of the title that does not fit"
     assert bounded_file_name(spaced) == "x" * 106 + "-" + _digest(spaced)
+    assert bounded_file_name("XA" * 70) == ("XA" * 55)[:109] + "-" + _digest("XA" * 70)  # only those three
 
 
 @pytest.mark.parametrize("cell, shown", [
@@ -449,6 +469,7 @@ def test_the_lock_folder_has_the_projects_permissions_and_hides_itself_from_git(
     assert _mode(folder) == 0o750
     assert (folder / ".gitignore").read_text(encoding="utf-8") == "# sysrev's lock and caches; never committed\n*\n"
     assert lock_path(root) == folder / "lock" and lock_path(str(root)) == folder / "lock"
+    assert _mode(folder / "lock") == 0o666  # co-reviewers under other accounts open it too
 
 
 def test_a_gitignore_the_team_wrote_in_the_lock_folder_is_kept(tmp_path):
