@@ -245,6 +245,27 @@ def test_a_name_that_leads_to_another_file_meanwhile_is_not_removed(tmp_path, mo
     assert temp.read_text() == "a new write's file"
 
 
+@pytest.mark.parametrize("meanwhile", ["finished", "linked"])
+def test_a_name_gone_or_made_a_link_meanwhile_is_not_removed(tmp_path, monkeypatch, meanwhile):
+    """Between the open and the lock the write finished (its temporary name is gone), or the name was made a
+    link to the very file: neither is a leftover to delete."""
+    temp = tmp_path / TEMP
+    temp.write_text("complete")
+    moved = tmp_path / "analyses.toml"
+    try_flock = fileio._try_flock
+
+    def changed_meanwhile(fd, operation):
+        os.replace(temp, moved)
+        if meanwhile == "linked":
+            temp.symlink_to(moved)
+        return try_flock(fd, operation)
+
+    monkeypatch.setattr(fileio, "_try_flock", changed_meanwhile)
+    assert abandoned_temp(temp, remove=True) is False
+    assert moved.read_text() == "complete"
+    assert temp.is_symlink() == (meanwhile == "linked")
+
+
 def test_stale_folders_are_removed_and_nothing_else(tmp_path):
     for name in (".tmp-b", ".tmp-a", "runs", ".tmp-c/inner"):
         (tmp_path / name).mkdir(parents=True)
@@ -580,6 +601,27 @@ def test_leftovers_are_found_in_order_with_their_age_and_nothing_else(tmp_path):
     ]
     assert found[0].age == 0.0
     assert found[1].age < 100 <= found[2].age < 160
+
+
+def test_a_leftover_removed_by_someone_else_while_listed_is_left_out(tmp_path, monkeypatch):
+    first, gone, last = (tmp_path / f".{name}.csv.sysrev-abcd1234.tmp" for name in ("a", "b", "c"))
+    for path in (first, gone, last):
+        path.write_text("half")
+    stat_of = Path.stat
+    calls = []
+
+    def removed_before_its_age_is_read(self, *args, **kwargs):
+        if self == gone and kwargs.get("follow_symlinks", True):  # not is_symlink()'s lstat
+            calls.append(self)
+            if len(calls) == 2:  # after is_file(), before the age
+                raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(self))
+        return stat_of(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", removed_before_its_age_is_read)
+    found = find_leftovers(tmp_path)
+    monkeypatch.undo()
+    assert len(calls) == 2
+    assert [f.path for f in found] == [first, last]
 
 
 def test_remove_leftovers_deletes_under_the_project_lock_and_returns_what_it_deleted(tmp_path, monkeypatch):
