@@ -59,7 +59,7 @@ def clean_text(value) -> str:
         if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
             return text
     else:
-        text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text.replace("\u00a0", " ")))
+        text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))  # a no-break space is white space to _WS
     return _WS.sub(" ", text).strip()
 
 
@@ -141,8 +141,6 @@ def normalise_pmid(value) -> str:
     text = clean_text(value)
     if not text:
         return ""
-    if re.fullmatch(r"\d+\.0", text):
-        text = text[:-2]
     lowered = text.lower()
     if "pmc" in lowered or ("10." in lowered and "/" in lowered and "pubmed" not in lowered):
         return ""
@@ -214,13 +212,11 @@ def parse_year(value) -> int | None:
     """The first plausible year (1500–2100) in ``value`` (``2018 Jul-Sep``, ``2018/05/01``, ``Spring 2019``,
     or a compact date ``20170812``).
 
-    An integer or float year is accepted as is; ``None`` when the text holds no year (``in press``).
+    A number is read as its text (a spreadsheet's ``2019.0``, or ``20170812``); ``None`` when the value holds
+    no year (``in press``, ``True``).
     """
     if value is None:
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        year = int(value)
-        return year if 1500 <= year <= 2100 else None
     text = clean_text(value)
     match = _YEAR.search(text) or _YYYYMMDD.search(text)
     return int(match.group(1)) if match else None
@@ -278,6 +274,8 @@ def parse_author(value) -> str:
         split = len(tokens) - 1
         while split > 1 and tokens[split - 1].lower() in _PARTICLES:
             split -= 1
+        if split == 1 and tokens[0] in _PARTICLES:  # written in lower case: a family name with its particle and
+            return f"{text} {suffix}".strip()      # no given name ("van Beethoven"; "Bin Zhao" is given, family)
         family, given = " ".join(tokens[split:]), " ".join(tokens[:split])
     if suffix:
         given = f"{given} {suffix}"

@@ -30,6 +30,8 @@ from sysrev.normalise import (
         ("https://doi.org/10.1002%2Fabc.123", "10.1002/abc.123"),
         ("10.1016/S0140-6736(20)30183-5", "10.1016/s0140-6736(20)30183-5"),
         ("(see 10.1000/abc)", "10.1000/abc"),
+        ("doi:10.1000/x(1).", "10.1000/x(1)"),  # a closing parenthesis the DOI opened is kept ...
+        ("(10.1000/x(1)))", "10.1000/x(1)"),  # ... one it did not open is dropped
         ("", ""),
         (None, ""),
         ("not a doi", ""),
@@ -50,6 +52,10 @@ def test_normalise_doi(raw, expected):
         ("PMC6055010", ""),
         ("", ""),
         ("n/a", ""),
+        ("PMID: 0012340", "12340"),  # leading zeros dropped, trailing ones kept
+        ("PMID: 12345 (2019/05/01)", "12345"),  # a slash without "10." is no DOI
+        ("10.1000/182", ""),  # a DOI is not taken for a PMID
+        ("PubMed 12345, doi 10.1/x", "12345"),  # ... unless the value says PubMed
     ],
 )
 def test_normalise_pmid(raw, expected):
@@ -58,7 +64,8 @@ def test_normalise_pmid(raw, expected):
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("PMC6055010", "PMC6055010"), ("6055010", "PMC6055010"), ("pmc 123", "PMC123"), ("PMID 5", ""), ("", "")],
+    [("PMC6055010", "PMC6055010"), ("6055010", "PMC6055010"), ("pmc 123", "PMC123"), ("PMID 5", ""), ("", ""),
+     ("PMC0012340", "PMC12340"), ("6055010.0", "PMC6055010")],
 )
 def test_normalise_pmcid(raw, expected):
     assert normalise_pmcid(raw) == expected
@@ -88,6 +95,10 @@ def test_normalise_issn(raw, expected):
         ("99-10", "99-10"),
         ("", ""),
         (" 1 - 9 ", "1-9"),
+        ("1–2–3", "1-2-3"),  # not a pair: dashes made hyphens, nothing expanded
+        ("12 - xiv", "12-xiv"),  # one side not a number: cleaned, as given
+        ("R12-S15", "R12-S15"),  # two different prefixes
+        ("r12-R15", "r12-r15"),  # one prefix, in either case
     ],
 )
 def test_expand_pages(raw, expected):
@@ -104,6 +115,9 @@ def test_expand_pages(raw, expected):
         ("Start date: 20170812", 2017),
         (2020, 2020),
         (2020.0, 2020),
+        (20170812, 2017),  # a compact date a spreadsheet keeps as a number (was None)
+        (1500, 1500), (2100, 2100), (1499, None), (2101, None), ("1499", None), ("2101", None),
+        (True, None),
         ("in press", None),
         ("12345", None),
         ("", None),
@@ -149,6 +163,17 @@ def test_strip_markup(raw, expected):
         ("Smith,", "Smith"),
         ("van den Hoven,null", "van den Hoven"),
         ("", ""),
+        # a family name with its particle and no given name stays whole (was "Beethoven, van")
+        ("van Beethoven", "van Beethoven"),
+        ("de la Cruz", "de la Cruz"),
+        ("Bin Zhao", "Zhao, Bin"),  # a capitalised first word is a given name, even one spelt like a particle
+        ("Anna Maria van Beethoven", "van Beethoven, Anna Maria"),
+        ("Anna Maria de la Cruz", "de la Cruz, Anna Maria"),  # five words: still a name
+        ("Jean Paul Marie de la Tour", "Jean Paul Marie de la Tour"),  # six: kept as written
+        ("van der Berg J A", "van der Berg, J A"),
+        ("John Smith Jr", "Smith, John Jr"),
+        ("Smith, J;", "Smith, J"),
+        ("Smith, John, A", "Smith, John A"),  # only a suffix moves behind the given names
     ],
 )
 def test_parse_author(raw, expected):
@@ -157,6 +182,7 @@ def test_parse_author(raw, expected):
 
 def test_split_list_and_clean_text():
     assert split_list("a; b ;; c") == ["a", "b", "c"]
+    assert clean_text("caf\u00e9\u00a0\u00a0au\u200b lait\u00ad ") == "café au lait"  # NBSP, zero-width, soft hyphen
     assert split_list("a, b|c", separators=[",", "|"]) == ["a", "b", "c"]
     assert split_list(None) == []
     assert clean_text(" a \n\t b ") == "a b"
