@@ -79,8 +79,8 @@ _EPRINT_PMCID = {"pmcid", "pmc"}
 
 
 _LITERAL_OPEN, _LITERAL_CLOSE = "\ue000", "\ue001"  # private-use characters no export holds
-# A literal brace: \{ or \}, or \textbraceleft / \textbraceright (which, unlike \{, keep a value's braces
-# balanced, as BibTeX requires even of escaped ones).
+# A literal brace: \{ or \}, or \textbraceleft / \textbraceright (which parse_bibtex writes for every escaped brace,
+# so that one never opens or closes a value: _literal_escaped_braces).
 _LITERAL_BRACE = re.compile(r"\\textbrace(?P<side>left|right)(?:\{\}|(?![A-Za-z]))|(?<!\\)\\(?P<char>[{}])")
 _ESCAPED_BRACE = re.compile(r"(?<!\\)\\([{}])")
 # A macro (``journal = jomch``, ``# jomch``) as the value of a field or a part of one, for finding its line.
@@ -311,7 +311,7 @@ def _fields_by_line(text: str, start: int):
         stop = len(text) if stop == -1 else stop + 1
         lines.append((position, text[position:stop]))
         position = stop
-        if text[lines[-1][0]:stop].strip() in ("}", ")") and len(lines) > 1:
+        if lines[-1][1].strip() in ("}", ")") and len(lines) > 1:
             break
     else:
         return None  # the file ends before a closing line
@@ -329,8 +329,7 @@ def _fields_by_line(text: str, start: int):
         value = field.group(2)
         if value is not None and not _balanced(value):
             unbalanced.append((offset, field.group(1)))
-            value = value.replace("{", _LITERAL_OPEN).replace("}", _LITERAL_CLOSE)
-            value = value.replace(_LITERAL_OPEN, r"\textbraceleft{}").replace(_LITERAL_CLOSE, r"\textbraceright{}")
+            value = _BRACES.sub(_brace_as_text, value)
             content = f"{field.group(1)} = {{{value}}},{content[len(body):]}"
         rewritten.append(content)
     if not unbalanced:
@@ -507,7 +506,12 @@ def _literal_escaped_braces(text: str) -> str:
     inside its value and this changes no value's extent; biber and JabRef do not count them, and write a lone
     ``\\}`` (a stray brace in an abstract), which classic BibTeX, bibtexparser and the entry scan would take as
     the value's end. :func:`latex_text` reads both spellings as the literal brace."""
-    return _ESCAPED_BRACE.sub(lambda m: r"\textbraceleft{}" if m.group(1) == "{" else r"\textbraceright{}", text)
+    return _ESCAPED_BRACE.sub(_brace_as_text, text)
+
+
+def _brace_as_text(match) -> str:
+    """A matched brace (``{`` or ``}``, escaped or not) as the macro that writes it as text."""
+    return r"\textbraceleft{}" if match.group().endswith("{") else r"\textbraceright{}"
 
 
 def _parsed_entries(text: str, path) -> tuple[list, list]:
