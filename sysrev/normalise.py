@@ -262,8 +262,10 @@ def parse_author(value) -> str:
     if len(tokens) == 1 or _GROUP_WORDS.search(text) or len(tokens) > 5:
         return text
     suffix = ""
-    if tokens[-1].lower() in _SUFFIXES and len(tokens) > 2:
+    if tokens[-1].lower() in _SUFFIXES:
         suffix = tokens.pop()
+        if len(tokens) == 1:  # "Smith Jr": a family name and its suffix, as "Smith, Jr" reads
+            return f"{tokens[0]}, {suffix}"
     if _INITIALS.match(tokens[-1]) and len(tokens) >= 2 and not _INITIALS.match(tokens[0]):
         # MEDLINE AU / Scopus / EPPI style: "Smith JA", "van der Berg J.", "Smith J.A.", "Brownstein C D"
         split = len(tokens) - 1

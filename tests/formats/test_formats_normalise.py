@@ -91,6 +91,7 @@ def test_normalise_issn(raw, expected):
         ("e1234", "e1234"),
         ("575-", "575"),
         ("575-575", "575"),
+        ("575-5", "575"),  # an end that expands to the start
         ("iii-xii", "iii-xii"),
         ("99-10", "99-10"),
         ("", ""),
@@ -172,6 +173,8 @@ def test_strip_markup(raw, expected):
         ("Jean Paul Marie de la Tour", "Jean Paul Marie de la Tour"),  # six: kept as written
         ("van der Berg J A", "van der Berg, J A"),
         ("John Smith Jr", "Smith, John Jr"),
+        ("Smith Jr", "Smith, Jr"),  # as "Smith, Jr" reads (was "Jr, Smith")
+        ("Xu, X", "Xu, X"),
         ("Smith, J;", "Smith, J"),
         ("Smith, John, A", "Smith, John A"),  # only a suffix moves behind the given names
     ],
@@ -182,6 +185,7 @@ def test_parse_author(raw, expected):
 
 def test_split_list_and_clean_text():
     assert split_list("a; b ;; c") == ["a", "b", "c"]
+    assert split_list("Xu, X; Xiao, Y") == ["Xu, X", "Xiao, Y"]  # the default splits at ';' alone
     assert clean_text("caf\u00e9\u00a0\u00a0au\u200b lait\u00ad ") == "café au lait"  # NBSP, zero-width, soft hyphen
     assert split_list("a, b|c", separators=[",", "|"]) == ["a", "b", "c"]
     assert split_list(None) == []
