@@ -115,6 +115,12 @@ MODULES = {
                      "grade_file_typo_is_refused", "wrong_types_choices_and_missing_keys_are_all_listed",
                      "key_lines_follow_arrays_dotted_keys_and_multiline_values")],
                  "tests/analyses/test_spec_reading.py", "tests/analyses/test_analyses_errors.py"]),
+    # The screen a reviewer decides in (keys, the record shown, resuming, going back) and what it reads.
+    "screen_session": ([f"sysrev/screening/{name}.py" for name in ("session", "keys", "records", "summary",
+                                                                    "config")],
+                       [f"tests/screening/test_{name}.py" for name in ("screening_session", "screening_keys",
+                                                                        "record_order", "screening_state",
+                                                                        "state_details")]),
     # The field rules every reader applies: cleaned text, DOIs, PMIDs, ISSNs, pages, years, author names.
     "normalise": (["sysrev/normalise.py"], ["tests/formats/test_formats_normalise.py",
                                             "tests/formats/test_fields_rules.py"]),
