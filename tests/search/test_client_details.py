@@ -240,9 +240,11 @@ def test_get_sends_the_parameters_headers_and_user_agent(scripted, clock):
 
 def test_post_sends_the_parameters_as_a_form(scripted, clock):
     server = scripted({"body": b"<ok/>"})
-    _client(clock).get(server.url + "esearch.fcgi", params={"term": "x" * 20}, post=True)
+    _client(clock).get(server.url + "esearch.fcgi", params={"term": "x" * 20}, headers={"X-Test": "posted"},
+                       post=True)
     [request] = server.requests
     assert request["method"] == "POST" and request["form"] == {"term": "x" * 20} and request["query"] == {}
+    assert request["headers"]["X-Test"] == "posted"
 
 
 def test_a_large_body_arrives_whole(scripted, clock):
@@ -293,15 +295,15 @@ def test_retry_after_beyond_the_limit_fails_at_once_and_at_the_limit_is_waited(s
 def test_an_error_that_retrying_cannot_mend_fails_at_once_quoting_the_server(scripted, clock):
     from sysrev.search.http import HttpError
 
-    text = "Z" * 280 + " api_key=SEKRET " + "Y" * 400
-    server = scripted({"status": 404, "body": text.encode()})
+    text = "Z" * 270 + " SEKRET api_key=SEKRET " + "Y" * 400  # the key alone, and as a parameter
+    server = scripted({"status": 404, "body": text.encode(), "headers": {"X-Trace": "t404"}})
     client = _client(clock, secrets=["SEKRET"])
     with pytest.raises(HttpError) as info:
         client.get(server.url + "efetch.fcgi", params={"api_key": "SEKRET"})
     masked = text.replace("SEKRET", "***")
     assert str(info.value) == f"{server.url}efetch.fcgi: HTTP 404: {masked[:300]}"
-    assert info.value.body == masked[:500 - len("SEKRET") + 3]  # the first 500 bytes, then masked
-    assert info.value.status == 404 and len(server.requests) == 1
+    assert info.value.body == masked[:500 - 2 * (len("SEKRET") - 3)]  # the first 500 bytes, then masked
+    assert info.value.status == 404 and len(server.requests) == 1 and info.value.headers["x-trace"] == "t404"
     assert "SEKRET" not in str(info.value) + info.value.body
 
 
@@ -367,6 +369,7 @@ def test_a_body_cut_off_in_transit_is_a_connection_failure(scripted, clock):
         client.get(server.url + "efetch.fcgi")
     assert str(info.value).startswith(f"{server.url}efetch.fcgi: connection failed (ConnectionError: ")
     assert str(info.value).endswith("; gave up after 1 attempts")
+    assert "IncompleteRead(18 bytes read, 4982 more expected)" in str(info.value)  # what urllib3 saw, quoted
     assert info.value.status is None and client.stats["connection_errors"] == 1
 
 
@@ -1669,3 +1672,33 @@ def test_scopus_search_from_the_configuration(make_server, tmp_path, monkeypatch
     outcome = search_scopus("q", out_dir=tmp_path, config=config)
     assert outcome.retrieved == 3 and outcome.stats["requests"] == 2  # a page of 3, then none left
     assert ratelimit.shared_limiter("scopus", 100).rate == 6  # the Scopus client's own rate
+
+
+def test_client_defaults(scripted, clock):
+    """The documented defaults: six attempts, back-off from 1 s doubling up to 60 s, a Retry-After of up to
+    300 s waited, (10 s, 120 s) connect and read timeouts, a 300 s request deadline, a notice every 15 s."""
+    from sysrev.search.http import HttpClient, HttpError
+    from sysrev.search.ratelimit import RateLimiter
+
+    def client(**options):
+        return HttpClient(RateLimiter(3, clock=clock, sleep=clock.sleep, margin=0.0), **options)
+
+    assert client().timeout == (10.0, 120.0)
+    assert (client().request_deadline, client().notice_every, client().run_deadline) == (300.0, 15.0, None)
+    server = scripted({"status": 503})
+    with pytest.raises(HttpError, match="gave up after 6 attempts$"):
+        client().get(server.url)
+    assert _backoffs(clock) == [1.0, 2.0, 4.0, 8.0, 16.0]
+    server = scripted(*[{"status": 503}] * 7, {"body": b"<ok/>"})
+    many = client()
+    many.max_attempts = 8
+    clock.sleeps.clear()
+    many.get(server.url)
+    assert _backoffs(clock) == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0]
+    server = scripted({"status": 429, "headers": {"Retry-After": "300"}}, {"body": b"<ok/>"})
+    clock.sleeps.clear()
+    client(request_deadline=1000.0).get(server.url)  # (the default deadline, 300 s, would end before the wait)
+    assert _backoffs(clock) == [300.0]
+    server = scripted({"status": 429, "headers": {"Retry-After": "301"}})
+    with pytest.raises(HttpError, match="retry after 301 s$"):
+        client(request_deadline=1000.0).get(server.url)
