@@ -1194,7 +1194,9 @@ def test_a_slice_whose_esearch_fails_is_a_gap(make_server, eutils_for, tmp_path)
                              "gave up after 4 attempts"}
 
 
-def test_a_history_that_keeps_expiring_is_a_batch_gap(make_server, eutils_for, tmp_path):
+def test_a_history_that_keeps_expiring_is_a_batch_gap(make_server, eutils_for, tmp_path, caplog):
+    import logging
+
     from search_fake_servers import SyntheticPubmed
 
     from sysrev.search.pubmed import search_pubmed
@@ -1202,7 +1204,10 @@ def test_a_history_that_keeps_expiring_is_a_batch_gap(make_server, eutils_for, t
     server = make_server(pubmed=SyntheticPubmed(15))
     server.fault("efetch", "expire", times=3, match={"retstart": "0"})
     window = DateWindow(date(2000, 1, 1), date(2030, 12, 31), "edat")
-    outcome = search_pubmed("q", out_dir=tmp_path, batch_size=20, eutils=eutils_for(server), window=window)
+    with caplog.at_level(logging.WARNING, logger="sysrev.search"):
+        outcome = search_pubmed("q", out_dir=tmp_path, batch_size=20, eutils=eutils_for(server), window=window)
+    assert [r.getMessage() for r in caplog.records].count(
+        "the search history expired; running the slice's ESearch again") == 2
     assert outcome.gaps == [{"kind": "batch", "window": window.to_dict(), "retstart": 0, "retmax": 20,
                              "detail": "EFetch kept answering that the search history expired, after 2 fresh "
                                        "ESearch runs"}]
@@ -1702,3 +1707,70 @@ def test_client_defaults(scripted, clock):
     server = scripted({"status": 429, "headers": {"Retry-After": "301"}})
     with pytest.raises(HttpError, match="retry after 301 s$"):
         client(request_deadline=1000.0).get(server.url)
+
+
+def test_a_search_without_hits_reports_pubmeds_warnings(make_server, eutils_for, tmp_path):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.pubmed import search_pubmed
+    from sysrev.search.snapshot import read_snapshot
+
+    server = make_server(pubmed=SyntheticPubmed(3))
+    outcome = search_pubmed("nohitsxyz", out_dir=tmp_path, eutils=eutils_for(server))
+    assert outcome.warnings == ["PhraseNotFound: nohitsxyz", "OutputMessage: No items found."]
+    assert (outcome.reported, outcome.retrieved, outcome.gaps) == (0, 0, [])
+    assert outcome.stats == {"requests": 1, "status_200": 1}
+    manifest, _ = read_snapshot(outcome.snapshot)
+    assert manifest["database"] == "pubmed" and manifest["warnings"] == outcome.warnings
+
+
+def test_no_more_than_three_efetch_requests_in_flight(make_server, eutils_for, tmp_path):
+    import threading
+    import time
+
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.pubmed import search_pubmed
+
+    server = make_server(pubmed=SyntheticPubmed(40))
+    eutils = eutils_for(server)
+    lock, state = threading.Lock(), {"now": 0, "most": 0}
+    efetch = eutils.efetch
+
+    def counted(*args):
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        try:
+            time.sleep(0.05)
+            return efetch(*args)
+        finally:
+            with lock:
+                state["now"] -= 1
+
+    eutils.efetch = counted
+    outcome = search_pubmed("q", out_dir=tmp_path, batch_size=4, eutils=eutils)
+    assert outcome.retrieved == 40 and state["most"] == 3
+
+
+@pytest.mark.parametrize("batches, thread", [(7, "MainThread"), (8, "sysrev-parse")])
+def test_batches_are_parsed_off_the_fetching_thread_from_eight(make_server, eutils_for, tmp_path, monkeypatch,
+                                                                batches, thread):
+    import threading
+
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search import batches as batches_module
+    from sysrev.search.pubmed import search_pubmed
+
+    names = set()
+    original = batches_module.parse_batch
+
+    def parse(data):
+        names.add(threading.current_thread().name.split("_")[0])
+        return original(data)
+
+    monkeypatch.setattr(batches_module, "parse_batch", parse)
+    server = make_server(pubmed=SyntheticPubmed(batches * 2))
+    outcome = search_pubmed("q", out_dir=tmp_path, batch_size=2, eutils=eutils_for(server))
+    assert outcome.retrieved == batches * 2 and names == {thread}
