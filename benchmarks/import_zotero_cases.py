@@ -33,7 +33,7 @@ FIELDS = ("title", "authors", "first_author", "year", "doi", "journal", "volume"
 # A file name for each translator's input, so that detection sees the extension a user's file would have.
 EXTENSION = {"RIS.js": ".ris", "MEDLINEnbib.js": ".nbib", "BibTeX.js": ".bib", "Endnote XML.js": ".xml",
              "PubMed XML.js": ".xml", "ReferBibIX.js": ".enw", "Web of Science Tagged.js": ".txt",
-             "OVID Tagged.js": ".txt", "CSL JSON.js": ".json", "CSV.js": ".csv"}
+             "OVID Tagged.js": ".txt", "CSL JSON.js": ".json", "CSV.js": ".csv", "OpenAlex JSON.js": ".json"}
 
 
 def translator_files(root: Path) -> list[tuple[str, str]]:

@@ -29,6 +29,7 @@ from sysrev.formats.fields import (
     build_record,
     doi_from,
     first,
+    inverted_index_text,
     join_pages,
     page_span,
     pmid_in_text,
@@ -396,14 +397,7 @@ def _inverted_index_text(cell) -> str:
         index = json.loads(cell) if isinstance(cell, str) and cell.lstrip().startswith("{") else None
     except ValueError:
         return ""
-    if not isinstance(index, dict):
-        return ""
-    placed = {}
-    for word, positions in index.items():
-        for position in positions if isinstance(positions, list) else []:
-            if isinstance(position, int) and 0 <= position < 100000:
-                placed[position] = word
-    return clean_text(" ".join(placed[k] for k in sorted(placed)))
+    return inverted_index_text(index)
 
 
 # ClinicalTrials.gov's CSV columns a screener judges a registration by (the current download's name first,

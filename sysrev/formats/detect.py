@@ -14,6 +14,7 @@ is recognised by what its lines look like:
 * ``bibtex``: a line opening ``@type{key,``;
 * ``endnote_tagged``: EndNote "refer" text, lines ``%0 Journal Article``, ``%T …``, ``%A …``;
 * ``ctgov_json``: ClinicalTrials.gov's JSON download, studies with a ``protocolSection``;
+* ``openalex_json``: OpenAlex works (the API's answer), objects with an ``id`` ``https://openalex.org/W…``;
 * ``csl_json``: a JSON array of CSL items (``"title"``, ``"author"``, ``"issued"`` …), Zotero/Mendeley;
 * ``csv``: a delimited header naming a title, abstract or DOI column (within the first six lines), or
   Web of Science's tab-delimited export with its field tags (``PT``, ``AU``, ``TI`` …) as column names.
@@ -23,11 +24,12 @@ import re
 
 from sysrev.errors import InputError
 from sysrev.formats.ctgov_json import is_ctgov_json
+from sysrev.formats.openalex_json import is_openalex_json
 from sysrev.formats.ovid_display import is_ovid_display
 from sysrev.formats.proquest_text import is_proquest_text
 
 FORMATS = ("ris", "nbib", "bibtex", "endnote_xml", "pubmed_xml", "ictrp_xml", "wos", "endnote_tagged", "csl_json",
-           "proquest_text", "ovid_display", "ctgov_json", "csv")
+           "proquest_text", "ovid_display", "ctgov_json", "openalex_json", "csv")
 
 _RIS_TY = re.compile(r"^\s*TY {1,2}- ", re.MULTILINE)
 _RIS_ER = re.compile(r"^ER {1,2}-", re.MULTILINE)
@@ -78,6 +80,8 @@ def detect_format(text: str, *, path="file") -> str:
     head = text[:200000].lstrip("\ufeff \t\r\n")
     if is_ctgov_json(head):
         return "ctgov_json"
+    if is_openalex_json(head):  # before CSL-JSON: a work has a "title" too
+        return "openalex_json"
     if head.startswith(("[", "{")) and re.search(r'"(title|author|container-title|DOI|issued)"\s*:', head[:20000]):
         return "csl_json"
     if re.match(r"<\d+\.?\s*>\s*\n", head) and re.search(r"^[A-Z]{2,4} {1,2}- ", head, re.MULTILINE):

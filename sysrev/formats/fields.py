@@ -267,3 +267,17 @@ def build_record(*, source_id, source="", title="", abstract="", authors=(), yea
         url=clean_text(url),
         extra={k: v for k, v in (extra or {}).items() if v not in (None, "", [], {})},
     )
+
+
+def inverted_index_text(index) -> str:
+    """An abstract OpenAlex gives as an inverted index (``{"word": [positions], …}``: it may not hand out the
+    plain text) written out in word order; ``""`` for anything else. Positions past 100,000 are ignored (no
+    abstract is that long; a damaged index must not make a huge text)."""
+    if not isinstance(index, dict):
+        return ""
+    placed = {}
+    for word, positions in index.items():
+        for position in positions if isinstance(positions, list) else []:
+            if isinstance(position, int) and 0 <= position < 100000:
+                placed[position] = word
+    return clean_text(" ".join(placed[k] for k in sorted(placed)))

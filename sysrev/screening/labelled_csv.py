@@ -103,7 +103,8 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
 _FORMAT_NAMES = {"ris": "RIS", "nbib": "MEDLINE/NBIB", "bibtex": "BibTeX", "endnote_xml": "EndNote XML",
                  "pubmed_xml": "PubMed XML", "wos": "Web of Science", "endnote_tagged": "EndNote tagged",
                  "csl_json": "CSL-JSON", "ovid_display": "Ovid display", "proquest_text": "ProQuest text",
-                 "ctgov_json": "ClinicalTrials.gov JSON", "ictrp_xml": "WHO ICTRP XML"}
+                 "ctgov_json": "ClinicalTrials.gov JSON", "ictrp_xml": "WHO ICTRP XML",
+                 "openalex_json": "OpenAlex JSON"}
 
 
 def _refuse_reference_file(text: str, path) -> None:

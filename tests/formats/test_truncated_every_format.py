@@ -24,6 +24,7 @@ THIRD_RECORD_LINE = {
     "three.ris": 15, "three.nbib": 20, "three.bib": 15, "three_endnote.xml": 5, "three_pubmed.xml": 5,
     "three_wos.txt": 20, "three.enw": 13, "three_csl.json": 4, "three_central.csv": 5, "three_plain.csv": 4,
     "three_ictrp.xml": 5, "three_proquest.txt": 32, "three_ovid.txt": 30, "three_ctgov.json": 4,
+    "three_openalex.json": 4,
 }
 
 
