@@ -83,7 +83,7 @@ MODULES = {
     # two readers with modules of their own.
     "formats": ([f"sysrev/formats/{name}.py" for name in (
         "__init__", "bibtex", "csl_json", "csv_export", "decode", "detect", "endnote_tagged", "endnote_xml",
-        "fields", "ictrp_xml", "nbib", "ovid", "proquest_text", "ris", "safexml", "truncation",
+        "fields", "ictrp_xml", "nbib", "openalex_json", "ovid", "proquest_text", "ris", "safexml", "truncation",
         "workbook", "wos")],
                ["tests/formats/", *[f"tests/reliability/test_{name}.py" for name in ("xml_encodings", "xml_entities",
                                                                                      "import_slow_paths")]]),
