@@ -115,12 +115,14 @@ MODULES = {
                      "grade_file_typo_is_refused", "wrong_types_choices_and_missing_keys_are_all_listed",
                      "key_lines_follow_arrays_dotted_keys_and_multiline_values")],
                  "tests/analyses/test_spec_reading.py", "tests/analyses/test_analyses_errors.py"]),
-    # The screen a reviewer decides in (keys, the record shown, resuming, going back) and what it reads.
-    "screen_session": ([f"sysrev/screening/{name}.py" for name in ("session", "keys", "records", "summary",
-                                                                    "config")],
-                       [f"tests/screening/test_{name}.py" for name in ("screening_session", "screening_keys",
-                                                                        "record_order", "screening_state",
-                                                                        "state_details")]),
+    # The screen a reviewer decides in (keys, the record shown, resuming, going back) and the progress summary.
+    # (The screening records and settings it reads are the screening_log module's tests' to guard.)
+    "screen_session": ([f"sysrev/screening/{name}.py" for name in ("session", "keys", "summary")],
+                       [*[f"tests/screening/test_{name}.py" for name in (
+                           "screening_session", "screening_keys", "record_order", "screening_state", "state_details",
+                           "screening_report", "screening_prioritisation")],
+                        "tests/fulltext/test_fulltext_use.py", "tests/dedup/test_dedup_review_keys.py",
+                        "tests/config/test_init_end_to_end.py"]),
     # The field rules every reader applies: cleaned text, DOIs, PMIDs, ISSNs, pages, years, author names.
     "normalise": (["sysrev/normalise.py"], ["tests/formats/test_formats_normalise.py",
                                             "tests/formats/test_fields_rules.py"]),
