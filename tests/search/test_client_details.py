@@ -930,8 +930,8 @@ def test_eutils_rate_is_three_a_second_or_ten_with_a_key(tmp_path, monkeypatch, 
 
     monkeypatch.setattr(ratelimit, "_registry", {})
     monkeypatch.setenv("SYSREV_CACHE_DIR", str(tmp_path))
-    eutils = EUtils(SearchConfig(eutils_url="http://127.0.0.1:9/x//", ncbi_api_key=api_key))
-    assert eutils.http.limiter.rate == rate and eutils.base == "http://127.0.0.1:9/x/"
+    eutils = EUtils(SearchConfig(eutils_url="http://127.0.0.1:9/eutils/X//", ncbi_api_key=api_key))
+    assert eutils.http.limiter.rate == rate and eutils.base == "http://127.0.0.1:9/eutils/X/"  # one slash
     assert eutils.http.limiter is ratelimit.shared_limiter("eutils", rate)
 
 
