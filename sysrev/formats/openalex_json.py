@@ -34,9 +34,8 @@ _PMCID = re.compile(r"(?:PMC)?(\d{1,9})/?$", re.IGNORECASE)
 def is_openalex_json(head: str) -> bool:
     """Whether ``head`` (a file's start) is OpenAlex works JSON: a JSON document naming a work by its OpenAlex id
     and holding a field only a Work object has."""
-    return (head.startswith(("[", "{")) and re.search(r'"id"\s*:\s*"https://openalex\.org/W\d+"', head[:50000])
-            is not None and re.search(r'"(?:authorships|abstract_inverted_index|publication_year)"\s*:',
-                                      head[:50000]) is not None)
+    return (head.startswith(("[", "{")) and re.search(r'"id"\s*:\s*"https://openalex\.org/W\d+"', head) is not None
+            and re.search(r'"(?:authorships|abstract_inverted_index|publication_year)"\s*:', head) is not None)
 
 
 def parse_openalex_json(text: str, *, path, source) -> ParsedFile:
@@ -50,7 +49,7 @@ def parse_openalex_json(text: str, *, path, source) -> ParsedFile:
         raise InputError("not OpenAlex JSON: expected works (objects with an 'id' https://openalex.org/W…)",
                          path=path)
     for number, work in enumerate(works, start=1):
-        if not isinstance(work, dict) or not _WORK_ID.match(str(work.get("id", ""))):
+        if not isinstance(work, dict) or not _WORK_ID.match(str(work.get("id"))):
             raise InputError(f"not OpenAlex JSON: item {number} of {len(works)} is not a work (an object whose "
                              "'id' is https://openalex.org/W…)", path=path)
     records = [_to_record(work, source=source or "openalex") for work in works]
@@ -105,7 +104,7 @@ def _to_record(work: dict, *, source):
         abstract=inverted_index_text(work.get("abstract_inverted_index")),
         authors=[_text(_object(a.get("author")).get("display_name")) for a in _list(work.get("authorships"))
                  if isinstance(a, dict)],
-        year=work.get("publication_year") if isinstance(work.get("publication_year"), int) else None,
+        year=_text(work.get("publication_year")),
         journal=_text(venue.get("display_name")),
         volume=_text(biblio.get("volume")),
         issue=_text(biblio.get("issue")),

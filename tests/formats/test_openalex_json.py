@@ -95,3 +95,42 @@ def test_an_array_cut_off_is_refused_then_its_complete_works_kept(write_file):
 def test_what_is_not_a_work_is_refused_naming_it(write_file, data, message):
     with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_references(_write(write_file, data), format="openalex_json")
+
+
+def test_fields_a_work_may_lack_or_hold_in_another_shape(write_file):
+    work = {"id": "https://openalex.org/W7", "title": {"not": "text"}, "display_name": "The display name",
+            "publication_year": "2015", "ids": {"pmid": "https://pubmed.ncbi.nlm.nih.gov/1"},
+            "primary_location": {"source": {"display_name": ["no"], "issn": ["", "2150-1149"]}},
+            "biblio": {"first_page": None, "last_page": "221"}, "is_paratext": True, "cited_by_count": "42",
+            "authorships": ["a name without its object", {"author": None}, {"author": {"display_name": "Ann Lee"}}]}
+    record = load_references(_write(write_file, [work])).records[0].to_dict()
+    assert record == {
+        "source_id": "W7", "source": "openalex", "title": "The display name", "abstract": "", "authors": ["Lee, Ann"],
+        "year": 2015, "journal": "", "journal_abbrev": "", "volume": "", "issue": "", "pages": "", "doi": "",
+        "pmid": "1", "pmcid": "", "issn": "2150-1149", "language": "", "publication_types": [], "keywords": [],
+        "url": "", "extra": {"fields": {"is_paratext": True}}}
+    # the first page alone is the pages; a year that is no year is none
+    alone = dict(work, biblio={"first_page": "e1042"}, publication_year={"year": 2015})
+    record = load_references(_write(write_file, [alone], "alone.json")).records[0]
+    assert (record.pages, record.year) == ("e1042", None)
+
+
+def test_detection_needs_an_openalex_work_id_and_a_work_s_field():
+    from sysrev.formats.openalex_json import is_openalex_json
+
+    assert is_openalex_json('{"id": "https://openalex.org/W1", "publication_year": 2020}')
+    assert not is_openalex_json('{"id": "https://openalex.org/W1", "display_name": "no work field"}')
+    assert not is_openalex_json('{"id": "https://openalex.org/A1", "authorships": []}')  # an author, not a work
+    assert not is_openalex_json('x{"id": "https://openalex.org/W1", "publication_year": 2020}')
+
+
+def test_json_that_holds_no_works_is_refused_naming_the_file(write_file):
+    path = write_file("string.json", '"just a string"')
+    with pytest.raises(InputError) as info:
+        load_references(path, format="openalex_json")
+    assert str(info.value) == (f"{path}: not OpenAlex JSON: expected works (objects with an 'id' "
+                               "https://openalex.org/W…)")
+    broken = write_file("broken.json", '[{"id": "https://openalex.org/W1", "publication_year": 2020,}]')
+    with pytest.raises(InputError) as info:
+        load_references(broken)
+    assert str(info.value).startswith(f"{broken}, line 1: not valid JSON")
