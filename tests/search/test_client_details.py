@@ -508,6 +508,18 @@ def test_a_long_title_is_cut_to_80_characters():
     assert f"titled '{'T' * 80}' came back" in said
 
 
+def test_an_empty_user_agent_is_replaced(scripted, clock):
+    import requests
+
+    from sysrev import __version__
+
+    session = requests.Session()
+    session.headers["User-Agent"] = ""
+    server = scripted({"body": b"<ok/>"})
+    _client(clock, session=session).get(server.url)
+    assert server.requests[0]["headers"]["User-Agent"] == f"sysrev/{__version__} (systematic review toolkit)"
+
+
 def test_a_callers_session_keeps_its_own_user_agent(scripted, clock):
     import requests
 
@@ -699,7 +711,7 @@ def test_a_refused_cursor_is_told_apart_from_other_refusals(scripted, clock):
     from sysrev.search.scopus import CursorRefused
 
     refused = _elsevier(403, "FORBIDDEN", "Use of the cursor parameter is restricted")
-    with pytest.raises(CursorRefused):
+    with pytest.raises(CursorRefused, match="^Use of the cursor parameter is restricted$"):
         _scopus_api(scripted(refused), clock).page("q", cursor="*")
     with pytest.raises(CursorRefused):  # a body that is no Elsevier JSON but names the cursor
         _scopus_api(scripted({"status": 403, "body": b"cursor not allowed"}), clock).page("q", cursor="*")
@@ -1465,12 +1477,13 @@ def test_partial_run_state_records_and_resume(tmp_path):
     assert run.dir == tmp_path / ".partial-pubmed" and not run.exists
     assert run.start({"query": "a"}, resume=False) is False
     assert run.state == {"params": {"query": "a"}, "done": [], "gaps": []} and not run.dir.exists()
-    run.add_batch("all@0", [Record(source_id="1", title="One"), Record(source_id="2", title="Two")])
+    run.add_batch("all@0", [Record(source_id="1", title="Müller's trial"), Record(source_id="2", title="Two")])
     run.add_batch("all@2", [Record(source_id="2", title="Two again"), Record(source_id="3", title="Three")])
     run.add_gap({"kind": "batch", "detail": "see https://x/efetch.fcgi?db=pubmed&api_key=SECRET1"})
     assert run.count == 3 and run.is_done("all@0") and run.is_done("all@2") and not run.is_done("all@4")
     ids, lines = run.kept()
     assert ids == ["1", "2", "3"] and json.loads(lines[1])["title"] == "Two"  # the first copy is kept
+    assert "Müller's trial" in (run.dir / "records.jsonl").read_text(encoding="utf-8")  # UTF-8, not \u00fc
     saved = json.loads((run.dir / "state.json").read_text(encoding="utf-8"))
     assert saved["done"] == ["all@0", "all@2"] and "SECRET1" not in json.dumps(saved)
     # a crash left half a line: it is dropped on resume, the rest read back
@@ -1774,3 +1787,118 @@ def test_batches_are_parsed_off_the_fetching_thread_from_eight(make_server, euti
     server = make_server(pubmed=SyntheticPubmed(batches * 2))
     outcome = search_pubmed("q", out_dir=tmp_path, batch_size=2, eutils=eutils_for(server))
     assert outcome.retrieved == batches * 2 and names == {thread}
+
+
+
+class _Recorder:
+    """A progress display that records what it is told."""
+
+    def __init__(self):
+        self.totals, self.advanced, self.closed = [], [], False
+
+    def set_total(self, total):
+        self.totals.append(total)
+
+    def advance(self, n):
+        self.advanced.append(n)
+
+    def close(self):
+        self.closed = True
+
+
+def test_scopus_cursor_run_resumes_where_it_stopped_and_shows_its_progress(make_server, scopus_for, tmp_path):
+    import json
+
+    from search_fake_servers import SyntheticScopus
+
+    from sysrev.search.scopus import QuotaExhausted, search_scopus
+    from sysrev.search.snapshot import read_snapshot
+
+    server = make_server(scopus=SyntheticScopus(60))
+    server.state.quota, server.state.quota_reset = 1, 1_800_604_800
+    with pytest.raises(QuotaExhausted):
+        search_scopus("pain", out_dir=tmp_path, api=scopus_for(server, count=25))
+    state = json.loads((tmp_path / ".partial-scopus" / "state.json").read_text(encoding="utf-8"))
+    assert (state["mode"], state["done"], state["cursor"], state["cursor_pages"]) == ("cursor", ["cursor@0"], "c25", 1)
+    server.state.quota = None
+    before = len(server.requests("scopus"))
+    shown = _Recorder()
+    outcome = search_scopus("pain", out_dir=tmp_path, api=scopus_for(server, count=25), resume=True, progress=shown)
+    resumed = server.requests("scopus")[before:]
+    # the saved plan is kept: paging goes on from the saved cursor, with the same query, and is not planned again
+    assert [p["cursor"] for _, _, p, _ in resumed] == ["c25", "c50", "c60"]
+    assert {p["query"] for _, _, p, _ in server.requests("scopus")} == {"pain"}
+    assert outcome.retrieved == 60 and outcome.gaps == []
+    assert shown.totals == [60] and shown.advanced == [25, 25, 10, 0] and shown.closed
+    manifest, _ = read_snapshot(outcome.snapshot)
+    assert manifest["database"] == "scopus" and manifest["term_submitted"] is None and manifest["resumed"] is True
+
+
+def test_scopus_start_paging_keys_its_pages_and_shows_its_progress(make_server, scopus_for, tmp_path, monkeypatch):
+    import json
+
+    from search_fake_servers import SyntheticScopus
+
+    from sysrev.search import scopus
+    from sysrev.search.partial import PartialRun
+    from sysrev.search.scopus import search_scopus
+
+    monkeypatch.setattr(scopus, "MAX_RESULTS", 50)
+    server = make_server(scopus=SyntheticScopus(60, cursor_allowed=False))
+    shown = _Recorder()
+    real_add = PartialRun.add_lines
+    calls = {"n": 0}
+
+    def stop_after_two(self, key, rows):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        real_add(self, key, rows)
+
+    monkeypatch.setattr(PartialRun, "add_lines", stop_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        search_scopus("pain", out_dir=tmp_path, api=scopus_for(server, count=25), progress=shown,
+                      today=date(2025, 6, 1))
+    state = json.loads((tmp_path / ".partial-scopus" / "state.json").read_text(encoding="utf-8"))
+    # 60 results over the ceiling of 50: split 1800-1913 (none) and 1914-2026 (60), and so on; each slice's
+    # pages are keyed by its years and start
+    first = next(s for s in state["plan"] if s["count"])
+    years = f"{first['years'][0]}-{first['years'][1]}"
+    assert state["mode"] == "start" and state["done"] == [f"{years}@0", f"{years}@25"]
+    # the total shown: each slice's count, but no more than start paging reaches
+    assert 25 < first["count"] <= 50  # two pages, the second short
+    assert shown.totals == [sum(min(s["count"], 50) for s in state["plan"])]
+    assert shown.advanced == [0, 25, first["count"] - 25]  # what was saved before (nothing), then each page
+    unsplit = make_server(scopus=SyntheticScopus(70, cursor_allowed=False))
+    shown = _Recorder()
+    monkeypatch.setattr(PartialRun, "add_lines", real_add)
+    monkeypatch.setattr(scopus, "MAX_RESULTS", 5000)
+    search_scopus("pain", out_dir=tmp_path / "b", api=scopus_for(unsplit, count=25), progress=shown)
+    assert shown.totals == [70] and shown.advanced == [0, 25, 25, 20]
+
+
+def test_pubmed_run_shows_its_progress(make_server, eutils_for, tmp_path):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.pubmed import search_pubmed
+
+    server = make_server(pubmed=SyntheticPubmed(25))
+    shown = _Recorder()
+    search_pubmed("q", out_dir=tmp_path, batch_size=10, eutils=eutils_for(server), progress=shown)
+    assert shown.totals == [25] and sorted(shown.advanced) == [0, 5, 10, 10] and shown.closed
+
+
+def test_the_quota_reset_time_is_said_in_utc_whatever_the_local_zone(scripted, clock, monkeypatch):
+    import time
+
+    from sysrev.search.scopus import QuotaExhausted
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        server = scripted({**_THROTTLED, "headers": {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1800604800"}})
+        with pytest.raises(QuotaExhausted, match="it resets at 2027-01-22 08:00 UTC"):
+            _scopus_api(server, clock).page("q")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
