@@ -93,8 +93,19 @@ def test_an_array_cut_off_is_refused_then_its_complete_works_kept(write_file):
     ({"results": [WORK, "W42"]}, "not OpenAlex JSON: item 2 of 2 is not a work"),
 ])
 def test_what_is_not_a_work_is_refused_naming_it(write_file, data, message):
-    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        load_references(_write(write_file, data), format="openalex_json")
+    path = _write(write_file, data)
+    with pytest.raises(InputError) as info:
+        load_references(path, format="openalex_json")
+    assert str(info.value).startswith(f"{path}: {message}")
+
+
+def test_the_title_and_doi_come_from_their_own_fields_first(write_file):
+    titled = dict(WORK, title="The title", display_name="The display name", doi=None,
+                  ids={"doi": "https://doi.org/10.1000/FROM.IDS"})
+    record = load_references(_write(write_file, [titled])).records[0]
+    assert (record.title, record.doi) == ("The title", "10.1000/from.ids")
+    only_top = dict(WORK, ids={}, doi="https://doi.org/10.1000/top")
+    assert load_references(_write(write_file, [only_top], "top.json")).records[0].doi == "10.1000/top"
 
 
 def test_fields_a_work_may_lack_or_hold_in_another_shape(write_file):
