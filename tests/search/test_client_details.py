@@ -979,8 +979,9 @@ def test_esearch_answer_broken_or_unsafe():
     from sysrev.search.http import BadBody
     from sysrev.search.pubmed import _parse_esearch
 
-    with pytest.raises(BadBody, match=r"^ESearch answer is not well-formed XML \(.+\)$"):
+    with pytest.raises(BadBody) as info:
         _parse_esearch(b"<eSearchResult><Count>1</Count>")
+    assert str(info.value).startswith("ESearch answer is not well-formed XML (ESearch answer, line 1: ")
     with pytest.raises(SysrevError, match="^ESearch answer refused: ") as info:
         _parse_esearch(b'<!DOCTYPE e [<!ENTITY a "aaaa">]><eSearchResult><Count>&a;</Count></eSearchResult>')
     assert not isinstance(info.value, BadBody)
@@ -1235,13 +1236,18 @@ def test_retry_gaps_are_planned_with_their_windows_once_each(make_server, eutils
     from sysrev.search.pubmed import search_pubmed
     from sysrev.search.snapshot import read_snapshot
 
-    server = make_server(pubmed=SyntheticPubmed(40))
+    corpus = SyntheticPubmed(40)
+    server = make_server(pubmed=corpus)
     gap = {"kind": "batch", "window": {"field": "pdat", "mindate": "2000-01-01", "maxdate": "2003-12-31"}}
     outcome = search_pubmed("q", out_dir=tmp_path, batch_size=50, eutils=eutils_for(server),
                             since=date(2024, 1, 1), today=date(2025, 6, 1), retry_gaps=[gap, dict(gap), {"kind": "x"}])
     manifest, _ = read_snapshot(outcome.snapshot)
     assert [s["window"] for s in manifest["slices"]] == [
         {"field": "edat", "mindate": "2024-01-01", "maxdate": "2027-12-31"}, gap["window"], None]
+    in_gap = sum(1 for _, pdat, _ in corpus.records if date(2000, 1, 1) <= pdat <= date(2003, 12, 31))
+    assert 0 < in_gap < 40 and manifest["slices"][1]["count"] == in_gap and manifest["slices"][2]["count"] == 40
+    asked = [(p.get("datetype"), p.get("mindate"), p.get("maxdate")) for _, _, p, _ in server.requests("esearch")]
+    assert ("pdat", "2000/01/01", "2003/12/31") in asked
     assert manifest["since"] == "2024-01-01" and manifest["batch_size"] == 50 and manifest["resumed"] is False
 
 
@@ -1641,12 +1647,13 @@ def test_pubmed_interrupted_run_saves_its_settings_and_draws_no_bar_unasked(make
 
     monkeypatch.setattr(PartialRun, "add_lines", interrupted)
     window = DateWindow(date(2001, 1, 1), date(2024, 12, 31), "pdat")
+    gap = {"kind": "batch", "window": {"field": "edat", "mindate": "2010-01-01", "maxdate": "2010-12-31"}}
     with pytest.raises(KeyboardInterrupt):
         search_pubmed("pain", out_dir=tmp_path, eutils=eutils_for(server), window=window, since=date(2000, 1, 5),
-                      batch_size=10, today=date(2025, 6, 1))
+                      batch_size=10, today=date(2025, 6, 1), retry_gaps=[gap])
     state = json.loads((tmp_path / ".partial-pubmed" / "state.json").read_text(encoding="utf-8"))
     assert state["params"] == {"database": "pubmed", "query": "pain", "window": window.to_dict(),
-                               "since": "2000-01-05", "batch_size": 10, "retry_gaps": []}
+                               "since": "2000-01-05", "batch_size": 10, "retry_gaps": [gap["window"]]}
     assert terminal.written == []
 
 
@@ -1761,14 +1768,21 @@ def test_no_more_than_three_efetch_requests_in_flight(make_server, eutils_for, t
             with lock:
                 state["now"] -= 1
 
-    eutils.efetch = counted
+    names = set()
+
+    def counted_named(*args):
+        names.add(threading.current_thread().name.rsplit("_", 1)[0])
+        return counted(*args)
+
+    eutils.efetch = counted_named
     outcome = search_pubmed("q", out_dir=tmp_path, batch_size=4, eutils=eutils)
     assert outcome.retrieved == 40 and state["most"] == 3
+    assert names == {"efetch"}  # the fetching threads, named so in a stack dump of a search that hangs
 
 
-@pytest.mark.parametrize("batches, thread", [(7, "MainThread"), (8, "sysrev-parse")])
+@pytest.mark.parametrize("records, thread", [(14, "MainThread"), (15, "sysrev-parse")])  # 7 or 8 batches of 2
 def test_batches_are_parsed_off_the_fetching_thread_from_eight(make_server, eutils_for, tmp_path, monkeypatch,
-                                                                batches, thread):
+                                                                records, thread):
     import threading
 
     from search_fake_servers import SyntheticPubmed
@@ -1784,9 +1798,9 @@ def test_batches_are_parsed_off_the_fetching_thread_from_eight(make_server, euti
         return original(data)
 
     monkeypatch.setattr(batches_module, "parse_batch", parse)
-    server = make_server(pubmed=SyntheticPubmed(batches * 2))
+    server = make_server(pubmed=SyntheticPubmed(records))
     outcome = search_pubmed("q", out_dir=tmp_path, batch_size=2, eutils=eutils_for(server))
-    assert outcome.retrieved == batches * 2 and names == {thread}
+    assert outcome.retrieved == records and names == {thread}
 
 
 
@@ -1902,3 +1916,112 @@ def test_the_quota_reset_time_is_said_in_utc_whatever_the_local_zone(scripted, c
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_failed_batch_mended_on_resume_leaves_no_gap(make_server, eutils_for, tmp_path, monkeypatch):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.partial import PartialRun
+    from sysrev.search.pubmed import search_pubmed
+    from sysrev.search.snapshot import read_snapshot
+
+    server = make_server(pubmed=SyntheticPubmed(30))
+    server.fault("efetch", "503", times=4, match={"retstart": "0"})  # the first batch fails for good …
+    real_add = PartialRun.add_lines
+
+    def interrupted(self, key, rows):
+        if key.endswith("@20"):  # … and the run is interrupted before it ends
+            raise KeyboardInterrupt
+        real_add(self, key, rows)
+
+    monkeypatch.setattr(PartialRun, "add_lines", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        search_pubmed("q", out_dir=tmp_path, batch_size=10, eutils=eutils_for(server))
+    monkeypatch.setattr(PartialRun, "add_lines", real_add)
+    outcome = search_pubmed("q", out_dir=tmp_path, batch_size=10, eutils=eutils_for(server), resume=True)
+    manifest, records = read_snapshot(outcome.snapshot)  # the batch is fetched again, and its old gap forgotten
+    assert len(records) == 30 and manifest["gaps"] == [] and outcome.gaps == []
+
+
+def test_an_interrupted_pubmed_run_sends_no_more_requests(make_server, eutils_for, tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.partial import PartialRun
+    from sysrev.search.pubmed import search_pubmed
+
+    server = make_server(pubmed=SyntheticPubmed(40))
+    eutils = eutils_for(server)
+    efetch, calls, lock = eutils.efetch, [], threading.Lock()
+
+    def slow(*args):
+        with lock:
+            calls.append(args[1])
+        time.sleep(0.05)
+        return efetch(*args)
+
+    def interrupted(self, key, rows):
+        raise KeyboardInterrupt
+
+    eutils.efetch = slow
+    monkeypatch.setattr(PartialRun, "add_lines", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        search_pubmed("q", out_dir=tmp_path, batch_size=2, eutils=eutils)  # 20 batches
+    time.sleep(0.3)
+    # the batches queued behind the three in flight are cancelled, not fetched after the run stopped
+    assert len(calls) <= 9
+
+
+def _blocking_parse(monkeypatch):
+    """Make batches.parse_batch wait for the returned event; return (event, list of parsed inputs)."""
+    import threading
+
+    from sysrev.search import batches
+
+    release, parsed = threading.Event(), []
+    original = batches.parse_batch
+
+    def parse(data):
+        release.wait(5)
+        parsed.append(data)
+        return original(data)
+
+    monkeypatch.setattr(batches, "parse_batch", parse)
+    return release, parsed
+
+
+def test_an_unparsable_batch_does_not_hold_back_the_ones_after_it(monkeypatch):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.batches import BatchSink
+
+    corpus = SyntheticPubmed(3)
+    release, _ = _blocking_parse(monkeypatch)
+    partial = _Partial()
+    sink = BatchSink(partial, _Progress(), 1)
+    sink.submit("a@0", corpus.efetch_xml(["30000000"]), {"retstart": 0}, expected=1)
+    sink.submit("a@1", b"<PubmedArticleSet><PubmedArticle>", {"retstart": 1}, expected=1)
+    sink.submit("a@2", corpus.efetch_xml(["30000002"]), {"retstart": 2}, expected=1)
+    release.set()
+    sink.close()
+    assert [key for key, _ in partial.lines] == ["a@0", "a@2"]
+    assert [g["kind"] for g in partial.gaps] == ["unparsable"]
+
+
+def test_closing_without_commit_cancels_the_queued_parses(monkeypatch):
+    import threading
+
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search.batches import BatchSink
+
+    corpus = SyntheticPubmed(3)
+    release, parsed = _blocking_parse(monkeypatch)
+    sink = BatchSink(_Partial(), _Progress(), 1)
+    for i in range(3):
+        sink.submit(f"a@{i}", corpus.efetch_xml([f"3000000{i}"]), {}, expected=1)
+    threading.Timer(0.2, release.set).start()  # the parse under way ends a little after close() began
+    sink.close(commit=False)
+    assert len(parsed) == 1  # the two queued behind it were cancelled
