@@ -178,6 +178,8 @@ def test_redact_masks_the_longest_secret_first_and_its_url_encoded_form():
 
     # "abc" is a prefix of "abcdef": masked first it would leave "***def" behind
     assert redact("key abcdef and abc", ["abc", "abcdef"]) == "key *** and ***"
+    # "bc" inside "abcd", and sorting after it: by length, not by spelling
+    assert redact("key abcd and bc", ["bc", "abcd"]) == "key *** and ***"
     assert redact("to=me%40example.org&x=1", ["me@example.org"]) == "to=***&x=1"
     # an empty secret (an unset setting) masks nothing
     assert redact("plain text", ["", None]) == "plain text"
@@ -2025,3 +2027,25 @@ def test_closing_without_commit_cancels_the_queued_parses(monkeypatch):
     threading.Timer(0.2, release.set).start()  # the parse under way ends a little after close() began
     sink.close(commit=False)
     assert len(parsed) == 1  # the two queued behind it were cancelled
+
+
+def test_partial_records_are_utf8_under_an_ascii_locale(tmp_path):
+    """A run's records.jsonl is UTF-8 whatever the locale (under Windows' or a bare C locale's encoding a
+    title such as 'Müller' or '中文' could not be written)."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import sys, locale; from sysrev.search.partial import PartialRun\n"
+              "assert locale.getpreferredencoding(False).lower() in ('ansi_x3.4-1968', 'ascii'), "
+              "locale.getpreferredencoding(False)\n"
+              "run = PartialRun(sys.argv[1], 'pubmed'); run.start({}, resume=False)\n"
+              "line = '{\"source_id\": \"1\", \"title\": \"M\\u00fcller \\u4e2d\\u6587\"}\\n'\n"
+              "run.add_lines('k@0', [('1', line)])\n"
+              "again = PartialRun(sys.argv[1], 'pubmed'); again.start({}, resume=True)\n"
+              "assert again.kept() == (['1'], [line]), again.kept()\n")
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    written = (tmp_path / ".partial-pubmed" / "records.jsonl").read_bytes()
+    assert written == '{"source_id": "1", "title": "Müller 中文"}\n'.encode()
