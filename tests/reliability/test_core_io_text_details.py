@@ -7,6 +7,9 @@ Expected values come from the modules' documented rules and, for the quote state
 
 import csv
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -324,3 +327,16 @@ def test_an_unreadable_file_gives_errors_without_a_line(tmp_path):
     locator = Locator(folder)
     assert locator.lines == {}
     assert str(locator.error("cannot be read", "analyses", key="pain")) == f"{folder}: cannot be read"
+
+
+def test_the_locator_reads_utf8_whatever_the_locale(tmp_path):
+    """review.toml is UTF-8 (TOML requires it): a reviewer's name with an accent before a key must not make the
+    lines unreadable under an ASCII locale (a subprocess with LC_ALL=C and no UTF-8 mode)."""
+    path = tmp_path / "review.toml"
+    path.write_text("# Protocol by Zoë Müller\n[screening]\nreviewers = ['zoë']\n", encoding="utf-8")
+    script = "import sys; from sysrev.toml_lines import Locator; print(Locator(sys.argv[1]).line('screening', " \
+             "key='reviewers'))"
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+    done = subprocess.run([sys.executable, "-c", script, str(path)], env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "3\n", "")
+    assert Locator(path).line("screening", key="reviewers") == 3  # and here, under this process's locale
