@@ -169,7 +169,7 @@ def test_every_credential_parameter_is_removed_in_any_spelling(name):
 
 @pytest.mark.parametrize("text", [
     "https://a.org/x?key=value", "https://a.org/x?token=1", "https://a.org/x?passwords=1",
-    "https://a.org/x?mypassword=1", "https://a.org/x?api=1&keyword=pain", "apiKey=S3CRET at the start of a line",
+    "https://a.org/x?mypassword=1", "https://a.org/x?api=1&keyword=pain",
     "Smith & Jones; the apiKey field & more", "https://doi.org/10.1002/(SICI)1097-0258(19980415)17:7<1;x=2",
     "an e-mail to j.smith@example.org", "https://user@example.org/x", "mailto:someone@example.org",
     "x = 1, y = 2", "",
