@@ -1887,10 +1887,15 @@ def test_scopus_start_paging_keys_its_pages_and_shows_its_progress(make_server, 
     assert shown.advanced == [0, 25, first["count"] - 25]  # what was saved before (nothing), then each page
     unsplit = make_server(scopus=SyntheticScopus(70, cursor_allowed=False))
     shown = _Recorder()
-    monkeypatch.setattr(PartialRun, "add_lines", real_add)
+    calls["n"] = 0
     monkeypatch.setattr(scopus, "MAX_RESULTS", 5000)
-    search_scopus("pain", out_dir=tmp_path / "b", api=scopus_for(unsplit, count=25), progress=shown)
-    assert shown.totals == [70] and shown.advanced == [0, 25, 25, 20]
+    with pytest.raises(KeyboardInterrupt):
+        search_scopus("pain", out_dir=tmp_path / "b", api=scopus_for(unsplit, count=25), progress=shown)
+    state = json.loads((tmp_path / "b" / ".partial-scopus" / "state.json").read_text(encoding="utf-8"))
+    assert state["done"] == ["all@0", "all@25"]  # no years asked for: the one slice is "all"
+    monkeypatch.setattr(PartialRun, "add_lines", real_add)
+    search_scopus("pain", out_dir=tmp_path / "b", api=scopus_for(unsplit, count=25), progress=shown, resume=True)
+    assert shown.totals == [70, 70] and shown.advanced == [0, 25, 25, 50, 20]
 
 
 def test_pubmed_run_shows_its_progress(make_server, eutils_for, tmp_path):
@@ -2044,7 +2049,11 @@ def test_partial_records_are_utf8_under_an_ascii_locale(tmp_path):
               "run.add_lines('k@0', [('1', line)])\n"
               "again = PartialRun(sys.argv[1], 'pubmed'); again.start({}, resume=True)\n"
               "assert again.kept() == (['1'], [line]), again.kept()\n")
-    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+    import sysrev
+
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(sysrev.__file__)))  # the sysrev imported here
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0",
+           "PYTHONPATH": package_root}
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     written = (tmp_path / ".partial-pubmed" / "records.jsonl").read_bytes()
