@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from sysrev import toml_lines
 from sysrev.credentials import scrub, scrub_text
 from sysrev.csv_quotes import AFTER_QUOTE, OPEN, OUTSIDE, dialect_quote_state, offset_of_line, quote_state_at_end
 from sysrev.errors import InputError
@@ -336,7 +337,9 @@ def test_the_locator_reads_utf8_whatever_the_locale(tmp_path):
     path.write_text("# Protocol by Zoë Müller\n[screening]\nreviewers = ['zoë']\n", encoding="utf-8")
     script = "import sys; from sysrev.toml_lines import Locator; print(Locator(sys.argv[1]).line('screening', " \
              "key='reviewers'))"
-    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+    package_root = os.path.dirname(os.path.dirname(toml_lines.__file__))  # the sysrev these tests import
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0",
+           "PYTHONPATH": package_root}
     done = subprocess.run([sys.executable, "-c", script, str(path)], env=env, capture_output=True, text=True)
     assert (done.returncode, done.stdout, done.stderr) == (0, "3\n", "")
     assert Locator(path).line("screening", key="reviewers") == 3  # and here, under this process's locale
