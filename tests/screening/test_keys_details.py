@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from sysrev.screening.keys import PipedKeys, TerminalKeys, _escape_length
+from sysrev.screening.keys import PipedKeys, TerminalKeys, _escape_length, single_keys
 
 termios = pytest.importorskip("termios", reason="needs a POSIX terminal")
 pty = pytest.importorskip("pty", reason="needs a POSIX pseudo-terminal")
@@ -80,3 +80,23 @@ def test_piped_keys_skip_whitespace_and_end_with_eof():
     assert [keys(), keys(), keys()] == ["s", "d", "q"]
     with pytest.raises(EOFError, match="^no more keys$"):
         keys()
+
+
+def test_single_keys_reads_a_terminal_key_by_key_and_anything_else_as_piped(monkeypatch, terminal):
+    monkeypatch.setattr("sys.stdin", io.StringIO("s q"))
+    piped = single_keys()
+    assert isinstance(piped, PipedKeys) and [piped(), piped()] == ["s", "q"]
+    master, stream = terminal
+    with os.fdopen(os.dup(stream.fileno()), "r") as tty_in:
+        monkeypatch.setattr("sys.stdin", tty_in)
+        keys = single_keys()
+        assert isinstance(keys, TerminalKeys) and keys.fd == tty_in.fileno()
+        with keys:
+            os.write(master, b"i")
+            assert keys() == "i"
+
+
+def test_an_exception_inside_the_piped_keys_context_is_not_swallowed():
+    with pytest.raises(KeyboardInterrupt):
+        with PipedKeys(io.StringIO("")):
+            raise KeyboardInterrupt
