@@ -119,7 +119,7 @@ def test_the_screen_says_so_while_it_waits_for_the_ranking_model(make_project):
     project = make_project()
 
     def slow_rank(decisions):
-        time.sleep(0.8)  # longer than the screen's patience (0.5 s)
+        time.sleep(1.5)  # well over the screen's patience (0.5 s), however slowly the session starts
         return Ranking([f"r0{i}" for i in range(8, 0, -1)], "slow/0", 0)
 
     _, printed = screened(project, ["i", "q"], order="relevance", rank=slow_rank)
