@@ -120,7 +120,8 @@ MODULES = {
     "screen_session": ([f"sysrev/screening/{name}.py" for name in ("session", "keys", "summary")],
                        [*[f"tests/screening/test_{name}.py" for name in (
                            "screening_session", "screening_keys", "record_order", "screening_state", "state_details",
-                           "screening_report", "screening_prioritisation")],
+                           "screening_report", "screening_prioritisation", "session_details", "summary_details",
+                           "keys_details")],
                         "tests/fulltext/test_fulltext_use.py", "tests/dedup/test_dedup_review_keys.py",
                         "tests/config/test_init_end_to_end.py"]),
     # The field rules every reader applies: cleaned text, DOIs, PMIDs, ISSNs, pages, years, author names.
