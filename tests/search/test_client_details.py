@@ -691,11 +691,15 @@ def _elsevier(status, code, text, shape="service-error"):
     (_elsevier(403, "AUTHORIZATION_ERROR", "Not entitled"),
      "Scopus refuses this request (AUTHORIZATION_ERROR: Not entitled): check ELSEVIER_API_KEY; a valid key works "
      "only on the subscribing institution's network (on site or VPN) or with ELSEVIER_INSTTOKEN"),
+    ({**_elsevier(403, "AUTHORIZATION_ERROR", "Not entitled"), "view": "COMPLETE"},
+     "Scopus refuses this request (AUTHORIZATION_ERROR: Not entitled): check ELSEVIER_API_KEY; a valid key works "
+     "only on the subscribing institution's network (on site or VPN) or with ELSEVIER_INSTTOKEN; the COMPLETE view "
+     "also needs an entitlement many keys lack (view = \"STANDARD\" in the strategy)"),
 ])
 def test_scopus_errors_are_explained(scripted, clock, answer, said):
     server = scripted(answer)
     with pytest.raises(SysrevError) as info:
-        _scopus_api(server, clock, key="KEY1").page("q")
+        _scopus_api(server, clock, key="KEY1", view=answer.get("view", "STANDARD")).page("q")
     assert str(info.value) == said
     assert len(server.requests) == 1
 
@@ -1029,7 +1033,7 @@ def test_efetch_expired_history_unsafe_and_cut_off_answers():
     assert _check_efetch(_efetch_response(whole)) is None
     with pytest.raises(BadBody) as info:
         _check_efetch(_efetch_response(whole[: len(whole) // 2]))
-    assert str(info.value) and "EFetch" not in str(info.value)  # the XML reader's own words
+    assert str(info.value).startswith("malformed or truncated PubMed XML: ")  # the XML reader's own words
 
 
 # --- PubMed: planning, living updates, slices and gaps ------------------------------------------------------
@@ -1312,8 +1316,9 @@ def _shared(folder, clock, service="eutils", rate=2):
 
 
 def test_shared_limiters_take_turns_from_one_schedule_file(tmp_path, clock):
-    first, second = _shared(tmp_path / "rl", clock), _shared(tmp_path / "rl", clock)  # as two processes would
-    assert first.path == tmp_path / "rl" / "eutils.next" and (tmp_path / "rl").is_dir()
+    folder = tmp_path / "cache" / "rl"  # made with its parents
+    first, second = _shared(folder, clock), _shared(folder, clock)  # as two processes would
+    assert first.path == folder / "eutils.next" and folder.is_dir()
     first.wait()
     assert float(first.path.read_text(encoding="ascii")) == 1000.5  # the next start: now + 1/2 s
     second.wait()
@@ -1322,7 +1327,7 @@ def test_shared_limiters_take_turns_from_one_schedule_file(tmp_path, clock):
     assert float(first.path.read_text(encoding="ascii")) == 1010.5
     first.wait()
     assert clock.sleeps == [0.5, 10.0]
-    assert _shared(tmp_path / "rl", clock, service="scopus").path.name == "scopus.next"
+    assert _shared(folder, clock, service="scopus").path.name == "scopus.next"
 
 
 @pytest.mark.parametrize("saved, slept", [("garbage", []), (repr(1000.0 + 901), []), (repr(1000.0 + 900), [900.0]),
@@ -1822,13 +1827,17 @@ class _Recorder:
         self.closed = True
 
 
-def test_scopus_cursor_run_resumes_where_it_stopped_and_shows_its_progress(make_server, scopus_for, tmp_path):
+def test_scopus_cursor_run_resumes_where_it_stopped_and_shows_its_progress(make_server, scopus_for, tmp_path,
+                                                                           monkeypatch):
     import json
 
     from search_fake_servers import SyntheticScopus
 
+    from sysrev.search import scopus
     from sysrev.search.scopus import QuotaExhausted, search_scopus
     from sysrev.search.snapshot import read_snapshot
+
+    monkeypatch.setattr(scopus, "MAX_RESULTS", 50)  # the start/count ceiling: no bound on cursor paging
 
     server = make_server(scopus=SyntheticScopus(60))
     server.state.quota, server.state.quota_reset = 1, 1_800_604_800
@@ -1848,6 +1857,7 @@ def test_scopus_cursor_run_resumes_where_it_stopped_and_shows_its_progress(make_
     assert shown.totals == [60] and shown.advanced == [25, 25, 10, 0] and shown.closed
     manifest, _ = read_snapshot(outcome.snapshot)
     assert manifest["database"] == "scopus" and manifest["term_submitted"] is None and manifest["resumed"] is True
+    assert manifest["query"] == "pain"
 
 
 def test_scopus_start_paging_keys_its_pages_and_shows_its_progress(make_server, scopus_for, tmp_path, monkeypatch):
@@ -2058,3 +2068,52 @@ def test_partial_records_are_utf8_under_an_ascii_locale(tmp_path):
     assert done.returncode == 0, done.stderr
     written = (tmp_path / ".partial-pubmed" / "records.jsonl").read_bytes()
     assert written == '{"source_id": "1", "title": "Müller 中文"}\n'.encode()
+
+
+def test_scopus_waits_up_to_fifteen_minutes_for_the_quota_by_default(scripted, clock):
+    from sysrev.search.config import SearchConfig
+    from sysrev.search.scopus import QuotaExhausted, ScopusAPI
+
+    def api(server):
+        config = SearchConfig(scopus_url=server.url, elsevier_api_key="K")
+        return ScopusAPI(config, http=_client(clock), sleep=clock.sleep, now=lambda: _NOW)
+
+    used_up = {**_THROTTLED, "headers": {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(_NOW) + 900)}}
+    assert api(scripted(used_up, _scopus_page(1, ["2-s2.0-1"]))).page("q").total == 1
+    assert 901.0 in clock.sleeps
+    used_up["headers"]["X-RateLimit-Reset"] = str(int(_NOW) + 901)
+    with pytest.raises(QuotaExhausted):
+        api(scripted(used_up)).page("q")
+
+
+def test_scopus_cursor_restarted_then_dry_counts_from_the_restart(make_server, scopus_for, tmp_path):
+    from search_fake_servers import SyntheticScopus
+
+    from sysrev.search.scopus import search_scopus
+
+    corpus = SyntheticScopus(130)
+    server = make_server(scopus=corpus)
+    bad = b'{"service-error":{"status":{"statusCode":"INVALID_INPUT","statusText":"Cursor expired"}}}'
+    server.fault("scopus", "body", status=400, body=bad, type="application/json", match={"cursor": "c50"})
+    dry = b'{"search-results": {"opensearch:totalResults": "130", "entry": [{"error": "Result set was empty"}]}}'
+    server.fault("scopus", "body", body=dry, type="application/json", match={"cursor": "c50"})
+    outcome = search_scopus("x", out_dir=tmp_path, api=scopus_for(server, count=25))
+    assert outcome.retrieved == 50
+    assert outcome.gaps == [{"kind": "cursor_short", "years": None, "count": 130,
+                             "detail": "the cursor ran out after 50 of the 130 results Scopus reported; the rest were "
+                                       "not delivered"}]
+
+
+def test_a_retry_gap_without_a_window_over_the_limit_is_sliced_by_publication_date(make_server, eutils_for,
+                                                                                   tmp_path, monkeypatch):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search import pubmed
+    from sysrev.search.pubmed import search_pubmed
+
+    monkeypatch.setattr(pubmed, "LIMIT", 20)
+    server = make_server(pubmed=SyntheticPubmed(30))
+    search_pubmed("q", out_dir=tmp_path, batch_size=10, eutils=eutils_for(server), since=date(2000, 1, 1),
+                  today=date(2025, 6, 1), retry_gaps=[{"kind": "esearch", "window": None}])
+    asked = [(p.get("datetype"), p.get("mindate")) for _, _, p, _ in server.requests("esearch")]
+    assert ("pdat", "1780/01/01") in asked  # the whole search, split on publication date from the earliest day
