@@ -1150,7 +1150,7 @@ def test_pubmed_gaps_over_the_limit_and_mismatched_counts_in_full(make_server, e
     assert len(records) == 20 and outcome.reported == 31
 
 
-def _saved_plan(tmp_path, count, query="q", batch_size=10, since=None, window=None):
+def _saved_plan(tmp_path, count, query="q", batch_size=10, since=None, window=None, done=()):
     """An interrupted run whose plan says the whole search held ``count`` records (resumed with --resume)."""
     from sysrev.search.partial import PartialRun
 
@@ -1158,7 +1158,7 @@ def _saved_plan(tmp_path, count, query="q", batch_size=10, since=None, window=No
     partial.start({"database": "pubmed", "query": query, "window": None, "since": since, "batch_size": batch_size,
                    "retry_gaps": []}, resume=False)
     partial.state.update(plan=[{"window": window, "count": count}], reported=count, translation="", checks=[],
-                         plan_gaps=[], warnings=[])
+                         plan_gaps=[], warnings=[], done=list(done))
     partial.save()
 
 
@@ -2117,3 +2117,31 @@ def test_a_retry_gap_without_a_window_over_the_limit_is_sliced_by_publication_da
                   today=date(2025, 6, 1), retry_gaps=[{"kind": "esearch", "window": None}])
     asked = [(p.get("datetype"), p.get("mindate")) for _, _, p, _ in server.requests("esearch")]
     assert ("pdat", "1780/01/01") in asked  # the whole search, split on publication date from the earliest day
+
+
+def test_a_slice_that_changed_since_planning_skips_the_batches_already_done(make_server, eutils_for, tmp_path,
+                                                                           monkeypatch):
+    from search_fake_servers import SyntheticPubmed
+
+    from sysrev.search import pubmed
+    from sysrev.search.pubmed import search_pubmed
+
+    monkeypatch.setattr(pubmed, "LIMIT", 20)
+    server = make_server(pubmed=SyntheticPubmed(20))
+    _saved_plan(tmp_path, 15, done=["all@0"])  # planned at 15 records, the first batch saved; now exactly 20
+    outcome = search_pubmed("q", out_dir=tmp_path, batch_size=10, eutils=eutils_for(server), resume=True)
+    assert sorted(p["retstart"] for _, _, p, _ in server.requests("efetch")) == ["10"]
+    assert outcome.gaps == []  # 20 is the limit, not over it
+
+
+def test_esearch_answer_without_history_or_translation():
+    from sysrev.search.pubmed import _parse_esearch
+
+    result = _parse_esearch(b"<eSearchResult><Count>0</Count></eSearchResult>")
+    assert (result.count, result.webenv, result.query_key, result.translation, result.warnings) == (0, "", "", "", [])
+
+
+def test_batch_sink_parses_on_the_calling_thread_unless_asked():
+    from sysrev.search.batches import BatchSink
+
+    assert BatchSink(_Partial(), _Progress()).pool is None
