@@ -859,6 +859,7 @@ def test_scopus_cursor_gaps_in_full(make_server, scopus_for, tmp_path):
     manifest, records = read_snapshot(outcome.snapshot)
     cursors = [p["cursor"] for _, _, p, _ in server.requests("scopus")]
     assert cursors == ["*", "c25", "c50", "*", "c25", "c50"]
+    assert {p["date"] for _, _, p, _ in server.requests("scopus")} == {"2000-2024"}  # every page keeps the years
     # the pages are counted from the restart: two were fetched again, the third and later were not
     assert manifest["gaps"] == [{"kind": "cursor_pages", "years": [2000, 2024], "after_page": 2,
                                  "detail": "pages from 3 on were not fetched: Scopus answered HTTP 400 "
@@ -1320,6 +1321,7 @@ def test_shared_limiters_take_turns_from_one_schedule_file(tmp_path, clock):
     first, second = _shared(folder, clock), _shared(folder, clock)  # as two processes would
     assert first.path == folder / "eutils.next" and folder.is_dir()
     first.wait()
+    assert (folder / "eutils.lock").is_file()  # the lock beside the schedule, one per service
     assert float(first.path.read_text(encoding="ascii")) == 1000.5  # the next start: now + 1/2 s
     second.wait()
     assert clock.sleeps == [0.5] and float(first.path.read_text(encoding="ascii")) == 1001.0
@@ -2060,7 +2062,14 @@ def test_partial_records_are_utf8_under_an_ascii_locale(tmp_path):
               "again = PartialRun(sys.argv[1], 'pubmed'); again.start({}, resume=True)\n"
               "assert again.kept() == (['1'], [line]), again.kept()\n")
     import sysrev
+    from sysrev.search.partial import PartialRun
 
+    # the same calls in this process first (so that a mutation tool tracing which tests reach add_lines and
+    # _load_lines finds this one), then under the ASCII locale, where the encoding matters
+    here = PartialRun(tmp_path / "here", "pubmed")
+    here.start({}, resume=False)
+    here.add_lines("k@0", [("1", '{"source_id": "1", "title": "Müller"}\n')])
+    assert PartialRun(tmp_path / "here", "pubmed").start({}, resume=True) is True
     package_root = os.path.dirname(os.path.dirname(os.path.abspath(sysrev.__file__)))  # the sysrev imported here
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0",
            "PYTHONPATH": package_root}
