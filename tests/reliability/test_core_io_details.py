@@ -12,9 +12,6 @@ import hashlib
 import os
 import signal
 import stat
-import subprocess
-import sys
-import textwrap
 import threading
 import time
 from pathlib import Path
@@ -440,30 +437,21 @@ def test_a_lock_freed_after_the_notice_is_taken_and_the_notice_said_once(tmp_pat
     assert capsys.readouterr().err.count("waiting for the project lock") == 1
 
 
-def test_the_lock_of_a_killed_process_is_free_at_once(tmp_path):
+def test_the_lock_of_a_killed_process_is_free_at_once(tmp_path, lock_held_by_another_process):
     """A stale lock: the holder was killed (SIGKILL: no clean-up ran) and its lock file is still there; the
     operating system released its lock, so the next command takes it without waiting."""
     root = _project(tmp_path)
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import time
-        from sysrev.locking import project_lock
-        with project_lock({str(root)!r}):
-            print("held", flush=True)
-            time.sleep(60)
-    """)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with lock_held_by_another_process(root) as holder:
         with pytest.raises(SysrevError, match="held the project lock"):
             with project_lock(root, timeout=0.1):
                 pass
-    finally:
         holder.send_signal(signal.SIGKILL)
         holder.communicate(timeout=60)
-    assert holder.returncode == -signal.SIGKILL
-    assert lock_path(root).is_file()
-    started = time.monotonic()
-    with project_lock(root, timeout=30):
-        waited = time.monotonic() - started
+        assert holder.returncode == -signal.SIGKILL
+        assert lock_path(root).is_file()
+        started = time.monotonic()
+        with project_lock(root, timeout=30):
+            waited = time.monotonic() - started
     assert waited < 1.0  # taken at once: no wait for a timeout
 
 

@@ -6,7 +6,6 @@ first test runs the command of the report itself (ten ``sysrev screen import`` a
 before the fix it keeps 76 of the 190 decisions.
 """
 
-import contextlib
 import csv
 import json
 import os
@@ -48,24 +47,6 @@ def _env(tmp_root: Path, n: int) -> dict:
     tmpdir = tmp_root / f"tmp-{n}"
     tmpdir.mkdir()
     return {**os.environ, "TMPDIR": str(tmpdir), "TEMP": str(tmpdir), "TMP": str(tmpdir)}
-
-
-@contextlib.contextmanager
-def _lock_held_by_another_process(root: Path):
-    """Another process holds ``root``'s project lock while the block runs (it is killed afterwards)."""
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import time
-        from sysrev.locking import project_lock
-        with project_lock({str(root)!r}):
-            print("held", flush=True)
-            time.sleep(60)
-    """)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        yield
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def _project(tmp_path) -> Path:
@@ -195,9 +176,10 @@ def test_the_lock_is_reentrant_in_one_thread_and_excludes_other_threads(tmp_path
     assert order == ["first", "other"]
 
 
-def test_a_held_lock_times_out_with_a_clear_error_and_nothing_written(tmp_path, monkeypatch):
+def test_a_held_lock_times_out_with_a_clear_error_and_nothing_written(tmp_path, monkeypatch,
+                                                                     lock_held_by_another_process):
     root = _project(tmp_path)
-    with _lock_held_by_another_process(root):
+    with lock_held_by_another_process(root):
         monkeypatch.setenv("SYSREV_LOCK_TIMEOUT", "1.5")
         log = log_path(root / "screening", "title_abstract", "alice")
         from sysrev.screening.log import Decision, append_decisions
@@ -206,7 +188,7 @@ def test_a_held_lock_times_out_with_a_clear_error_and_nothing_written(tmp_path, 
         assert not log.exists()
 
 
-def test_a_release_waits_for_the_project_lock(tmp_path, monkeypatch):
+def test_a_release_waits_for_the_project_lock(tmp_path, monkeypatch, lock_held_by_another_process):
     """`sysrev release` reruns every analysis (rewriting analysis/results/) and freezes the project: while
     another command holds the lock it writes nothing and says why (before, it went ahead regardless)."""
     import shutil
@@ -218,7 +200,7 @@ def test_a_release_waits_for_the_project_lock(tmp_path, monkeypatch):
     root = tmp_path / "normand"
     example = Path(__file__).resolve().parents[2] / "examples" / "normand1999"
     shutil.copytree(example, root, ignore=shutil.ignore_patterns("results"))
-    with _lock_held_by_another_process(root):
+    with lock_held_by_another_process(root):
         monkeypatch.setenv("SYSREV_LOCK_TIMEOUT", "1.5")
         result = CliRunner().invoke(cli, ["release", "v1", "--project", str(root)])
         assert result.exit_code == 2 and "held the project lock" in result.output, result.output
