@@ -6,6 +6,7 @@ The decision logs are written by each test, because they are what the tests are 
 """
 
 import json
+import os
 import textwrap
 
 import pytest
@@ -44,3 +45,15 @@ def make_project(tmp_path):
         return load_project(root)
 
     return build
+
+
+@pytest.fixture
+def terminal():
+    """A pseudo-terminal for the key readers: (master fd to type into, slave file the reader reads from)."""
+    pty = pytest.importorskip("pty", reason="needs a POSIX pseudo-terminal")
+    pytest.importorskip("termios", reason="needs a POSIX terminal")
+    master, slave = pty.openpty()
+    stream = os.fdopen(slave, "rb", buffering=0)
+    yield master, stream
+    stream.close()
+    os.close(master)

@@ -8,19 +8,6 @@ import pytest
 
 from sysrev.screening.keys import PipedKeys, TerminalKeys, _escape_length, single_keys
 
-termios = pytest.importorskip("termios", reason="needs a POSIX terminal")
-pty = pytest.importorskip("pty", reason="needs a POSIX pseudo-terminal")
-
-
-@pytest.fixture
-def terminal():
-    """(master fd to type into, slave file the reader reads from)."""
-    master, slave = pty.openpty()
-    stream = os.fdopen(slave, "rb", buffering=0)
-    yield master, stream
-    stream.close()
-    os.close(master)
-
 
 @pytest.mark.parametrize(("text", "length"), [
     ("\x1b", 1),  # Esc alone

@@ -7,17 +7,6 @@ import pytest
 from sysrev.screening.keys import TerminalKeys
 
 termios = pytest.importorskip("termios", reason="needs a POSIX terminal")
-pty = pytest.importorskip("pty", reason="needs a POSIX pseudo-terminal")
-
-
-@pytest.fixture
-def terminal():
-    """(master fd to type into, slave file the reader reads from)."""
-    master, slave = pty.openpty()
-    stream = os.fdopen(slave, "rb", buffering=0)
-    yield master, stream
-    stream.close()
-    os.close(master)
 
 
 def test_keys_typed_quickly_or_before_the_screen_starts_are_all_kept(terminal):
