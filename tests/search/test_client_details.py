@@ -2154,3 +2154,16 @@ def test_batch_sink_parses_on_the_calling_thread_unless_asked():
     from sysrev.search.batches import BatchSink
 
     assert BatchSink(_Partial(), _Progress()).pool is None
+
+
+def test_resuming_with_other_settings_names_each_setting_that_differs(tmp_path):
+    # a setting dropped since the saved run (now None) is named; one that is the same is not
+    from sysrev.search.partial import PartialRun
+
+    saved = PartialRun(tmp_path, "pubmed")
+    saved.start({"query": "a", "mindate": "2020", "retmax": 500}, resume=False)
+    saved.save()
+    with pytest.raises(SysrevError) as info:
+        PartialRun(tmp_path, "pubmed").start({"query": "a", "retmax": 200, "sort": "date"}, resume=True)
+    assert str(info.value).endswith("was started with different settings (mindate: saved '2020', now None; "
+                                    "retmax: saved 500, now 200; sort: saved None, now 'date')")

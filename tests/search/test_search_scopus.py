@@ -85,6 +85,8 @@ def test_quota_exhausted_stops_cleanly_with_reset_time_then_resumes(make_server,
     assert "2027-01-22" in str(info.value) and "--resume" in str(info.value)
     assert (tmp_path / ".partial-scopus" / "records.jsonl").read_text().count("\n") == 50
     server.state.quota = None  # the quota has reset
+    with pytest.raises(SysrevError, match="an interrupted run of 'scopus' is saved"):
+        search_scopus("x", out_dir=tmp_path, api=scopus_for(server))  # taken up only when asked (--resume)
     outcome = search_scopus("x", out_dir=tmp_path, api=scopus_for(server), resume=True)
     manifest, ids = _ids(outcome)
     assert ids == {e[0] for e in corpus.entries} and manifest["resumed"] is True
