@@ -68,7 +68,7 @@ def prepare_import(paths, source=None, *, project=None, format_name=None, report
                                                  allow_truncated=allow_truncated))
     parsed_files = [read(path) for path in paths]
     if source is None:
-        _one_database(paths, parsed_files)
+        _one_source(paths, parsed_files)
     dialects = {parsed.dialect for parsed in parsed_files} - {""}
     dialect = dialects.pop() if len(dialects) == 1 else ""  # parts of a split export that name no database share it
     name = snapshot_name(source or dialect or None, paths[0])
@@ -95,16 +95,17 @@ def prepare_import(paths, source=None, *, project=None, format_name=None, report
     return PreparedImport(name, records, described, warnings, manifest_extra, file_strategy(project, name))
 
 
-def _one_database(paths, parsed_files) -> None:
-    """Refuse files that name two or more databases: one snapshot is one search, and PRISMA counts the records
-    each database found, so an Embase and a PubMed export imported together would be counted as one source."""
+def _one_source(paths, parsed_files) -> None:
+    """Refuse files that name two or more sources (databases, or tools such as Rayyan): one snapshot is one
+    search, and PRISMA counts each source's records, so an Embase and a PubMed export imported together would be
+    counted as one source."""
     named = [(path.name, parsed.dialect) for path, parsed in zip(paths, parsed_files, strict=True) if parsed.dialect]
     if len({dialect for _, dialect in named}) > 1:
         listed = ", ".join(f"{name} ({dialect})" for name, dialect in named)
-        raise SysrevError(f"these files come from different databases: {listed}; one import is one search, and "
-                          "PRISMA counts the records of each database, so import each database's files with their "
-                          "own `sysrev import` (or give --source NAME if they really are one search); nothing was "
-                          "imported")
+        raise SysrevError(f"these files come from different sources (databases or tools): {listed}; one import "
+                          "is one search, and PRISMA counts the records of each source, so import each source's "
+                          "files with their own `sysrev import` (or give --source NAME if they really are one "
+                          "search); nothing was imported")
 
 
 def write_import(prepared: PreparedImport, runs_dir, reported_count=None) -> Path:

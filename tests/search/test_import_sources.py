@@ -16,9 +16,9 @@ def test_files_naming_two_databases_are_refused_naming_each(write_file):
     with pytest.raises(SysrevError) as info:
         prepare_import([embase, medline, write_file("zotero.ris", PLAIN)])
     assert str(info.value) == (
-        "these files come from different databases: embase.ris (embase), medline.ris (pubmed); one import is one "
-        "search, and PRISMA counts the records of each database, so import each database's files with their own "
-        "`sysrev import` (or give --source NAME if they really are one search); nothing was imported")
+        "these files come from different sources (databases or tools): embase.ris (embase), medline.ris (pubmed); "
+        "one import is one search, and PRISMA counts the records of each source, so import each source's files with "
+        "their own `sysrev import` (or give --source NAME if they really are one search); nothing was imported")
 
 
 def test_a_named_source_or_one_database_imports_the_files_together(write_file):

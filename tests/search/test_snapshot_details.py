@@ -218,7 +218,8 @@ def test_without_a_source_an_import_is_named_by_the_database_its_files_agree_on(
     embase = [_database_ris(tmp_path, "e1.ris", "Embase", ["1"]), _database_ris(tmp_path, "e2.ris", "Embase", ["2"])]
     agreed = prepare_import(embase)
     assert (agreed.name, agreed.manifest_extra["source"]) == ("embase", "embase")
-    with pytest.raises(SysrevError, match=r"different databases: e1.ris \(embase\), p.ris \(psycinfo\)"):
+    two = r"different sources \(databases or tools\): e1.ris \(embase\), p.ris \(psycinfo\)"
+    with pytest.raises(SysrevError, match=two):
         prepare_import([embase[0], _database_ris(tmp_path, "p.ris", "PsycINFO", ["3"])])  # two searches, not one
     plain = prepare_import([_ris(tmp_path, "My Export (2).ris", ["4"])])
     assert (plain.name, plain.manifest_extra["source"]) == ("my-export-2", "file")
