@@ -127,6 +127,18 @@ MODULES = {
     # The field rules every reader applies: cleaned text, DOIs, PMIDs, ISSNs, pages, years, author names.
     "normalise": (["sysrev/normalise.py"], ["tests/formats/test_formats_normalise.py",
                                             "tests/formats/test_fields_rules.py"]),
+    # A new review's files and the check of a whole project: the schema every TOML file is read against,
+    # `sysrev init`'s files, `sysrev check`'s listing and the project layout.
+    "onboarding": ([f"sysrev/{name}.py" for name in ("config_schema", "init_project", "project_check", "project")],
+                   ["tests/config/", "tests/extraction/test_extraction_check.py", "tests/rob/test_rob_check_rules.py",
+                    "tests/reliability/test_interrupted_folders.py", "tests/reliability/test_hand_table_cutoff.py",
+                    "tests/living/test_draft_strategies.py", "tests/test_cli_foundation.py"]),
+    # Full texts: finding an open copy (Unpaywall, Europe PMC, PMC), fetching it, the manifest, JATS to text.
+    "fulltext": (["sysrev/fulltext/*"], ["tests/fulltext/", "tests/reliability/test_xml_encodings.py"]),
+    # The team's web app: who may do what, the state it reads and writes, its pages (not the browser tests,
+    # which need Chromium).
+    "web": (["sysrev/web/*"], [*[f"tests/web/test_web_{name}.py" for name in ("pages", "concurrent_writes",
+                                                                             "fetch_screening")]]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
                                                              "labelled_csv", "prioritisation", "ordering")],
                 ["tests/screening/"]),
