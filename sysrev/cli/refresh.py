@@ -109,7 +109,8 @@ def format_todo(status: dict) -> list:
             waits = True
     changed = [a for a in status.get("analyses") or [] if a["inputs_changed"]]
     for a in changed:
-        lines.append(f"  analysis {a['name']}: inputs changed ({a['why']}): `sysrev meta run`")
+        state = "not run yet" if a["status"] is None else f"inputs changed ({a['why']})"
+        lines.append(f"  analysis {a['name']}: {state}: `sysrev meta run`")
         waits = True
     if not waits:
         lines.append("  nothing waits: the review is up to date")

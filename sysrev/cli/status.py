@@ -68,10 +68,15 @@ def format_status(state: dict) -> str:
     lines += _studies(state)
     lines.append("Analyses:")
     for a in state["analyses"]:
-        changed = f"; inputs changed ({a['why']}): run `sysrev meta run`" if a["inputs_changed"] else ""
+        if a["status"] is None:
+            changed = ": run `sysrev meta run`"
+        elif a["inputs_changed"]:
+            changed = f"; inputs changed ({a['why']}): run `sysrev meta run`"
+        else:
+            changed = ""
         waiting = (f"; awaiting extraction: {', '.join(a['studies_awaiting_extraction'])}"
                    if a["studies_awaiting_extraction"] else "")
-        lines.append(f"  {a['name']} ({a['outcome']}): {a['status'] or 'not run'}{changed}{waiting}")
+        lines.append(f"  {a['name']} ({a['outcome']}): {a['status'] or 'not run yet'}{changed}{waiting}")
     if state.get("error"):
         lines.append(f"  {state['error']}")
     releases = state.get("releases") or []
@@ -89,7 +94,8 @@ def _studies(state: dict) -> list:
     if studies is None:
         return []
     lines = [f"Studies: {len(studies['studies'])} included"]
-    lines += [f"  note: {note}" for note in studies["notes"]]
+    shown = (state.get("screening") or {}).get("error")  # already printed under Screening: not twice
+    lines += [f"  note: {note}" for note in studies["notes"] if not (shown and note.endswith(shown))]
     if studies["unlinked"]:
         lines.append(f"  not linked to any record (studies.csv 'records' empty): {', '.join(studies['unlinked'])}")
     if studies["pending"]:

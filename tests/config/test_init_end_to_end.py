@@ -136,6 +136,9 @@ def test_a_new_review_from_init_to_meta_run(tmp_path):
             tomllib.loads(data.decode())
     check = invoke("check", "--project", root)
     assert check.exit_code == 0, check.output
+    fresh = invoke("status", "--project", root).output
+    assert fresh.count("no deduplicated records yet") == 1, fresh  # said under Screening, not again under Studies
+    assert "pain (pain): not run yet: run `sysrev meta run`" in fresh and "inputs changed" not in fresh
 
     # search results: a PubMed export, and the CENTRAL export where its strategy file says it goes
     (tmp_path / "pubmed.ris").write_text(PUBMED_RIS, encoding="utf-8")
@@ -197,6 +200,8 @@ def test_a_new_review_from_init_to_meta_run(tmp_path):
     log_rr, _ = dersimonian_laird(*log_risk_ratios(EVENTS))  # init's default: random effects
     assert math.isclose(harms["result"]["estimate"], math.exp(log_rr), rel_tol=1e-9)
     assert invoke("check", "--project", root).exit_code == 0
+    after = invoke("status", "--project", root).output
+    assert "pain (pain): computed\n" in after and "not run" not in after, after
 
     # exports for the journal: included studies and every decision with its reason
     ris = tmp_path / "included.ris"

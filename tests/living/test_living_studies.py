@@ -121,7 +121,7 @@ def test_status_shows_every_stage(review):
     assert "title_abstract: 5 records; 5 decided (4 include, 1 exclude), 0 unscreened" in text
     assert "full_text: 4 records; 4 decided (4 include), 0 unscreened" in text
     assert "Studies: 2 included" in text and "Pending (3;" in text
-    assert "pain (pain): not run" in text
+    assert "pain (pain): not run yet: run `sysrev meta run`" in text
 
 
 def test_a_report_under_two_studies_or_an_unknown_exemption_is_an_error(review):

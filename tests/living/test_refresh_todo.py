@@ -35,9 +35,11 @@ def test_conflicts_alone_still_wait():
 def test_pending_studies_changed_analyses_and_a_screening_error_wait():
     pending = [{"stage": "extraction", "study": "Park 2013", "outcome": "pain"},
                {"stage": "study", "study": "r12", "outcome": ""}]
-    analyses = [{"name": "pain", "inputs_changed": True, "why": "extraction rows"},
-                {"name": "odi", "inputs_changed": False, "why": ""}]
+    analyses = [{"name": "pain", "status": "complete", "inputs_changed": True, "why": "extraction rows"},
+                {"name": "odi", "status": "complete", "inputs_changed": False, "why": ""},
+                {"name": "harms", "status": None, "inputs_changed": True, "why": "no results file yet"}]
     assert format_todo(_status(pending=pending, analyses=analyses))[2:] == [
         "  included records not assigned to a study: r12", "  extraction missing: Park 2013 (pain)",
-        "  analysis pain: inputs changed (extraction rows): `sysrev meta run`"]
+        "  analysis pain: inputs changed (extraction rows): `sysrev meta run`",
+        "  analysis harms: not run yet: `sysrev meta run`"]
     assert format_todo({"screening": {"error": "a log is malformed"}}) == ["  screening: a log is malformed"]
