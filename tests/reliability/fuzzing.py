@@ -37,6 +37,7 @@ SEEDS = {
     "wos": FIXTURES / "formats" / "wos_small.txt",
     "endnote_tagged": FIXTURES / "formats" / "refer.enw",
     "csl_json": FIXTURES / "formats" / "zotero_csl.json",
+    "openalex_json": FIXTURES / "formats" / "complete" / "three_openalex.json",
     "csv": FIXTURES / "formats" / "zotero.csv",
 }
 SPLICES = [
