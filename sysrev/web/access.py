@@ -88,4 +88,7 @@ def new_token() -> str:
 
 
 def same_secret(given: str | None, expected: str) -> bool:
-    return bool(given) and hmac.compare_digest(str(given), expected)
+    """Whether ``given`` (from the request) is ``expected``, in constant time. Compared as UTF-8 bytes: the
+    request may carry any text, and ``hmac.compare_digest`` refuses a non-ASCII ``str`` with a TypeError (a
+    server error where a refusal is due)."""
+    return bool(given) and hmac.compare_digest(str(given).encode(), expected.encode())
