@@ -93,8 +93,26 @@ class Answers:
             raise SysrevError("name at least one database (--database pubmed, --database scopus, or any other)")
         if not self.outcomes:
             raise SysrevError("name at least one outcome (--outcome NAME:continuous or NAME:dichotomous)")
+        self._check_outcome_files()
         if not self.group1.strip() or not self.group2.strip() or self.group1 == self.group2:
             raise SysrevError("the two arms need two different labels (--group1, --group2)")
+
+    def _check_outcome_files(self) -> None:
+        """Each outcome's extraction table and analysis are named after it: two outcomes whose names give the
+        same file (``pain score``, ``Pain_Score``) would write one analysis twice (analyses.toml no longer
+        TOML) and share one table, and ``studies`` would replace the study-characteristics table."""
+        from sysrev.extraction.table import STUDIES_FILE
+
+        by_file: dict[str, str] = {}
+        for outcome in self.outcomes:
+            path = f"analysis/extraction/{outcome.file_name}.csv"
+            if f"{outcome.file_name}.csv" == STUDIES_FILE:
+                raise SysrevError(f"outcome {outcome.name!r}: its extraction table would be {path}, the table of "
+                                  "study characteristics; name the outcome otherwise")
+            first = by_file.setdefault(outcome.file_name, outcome.name)
+            if first != outcome.name:
+                raise SysrevError(f"outcomes {first!r} and {outcome.name!r} would share the extraction table {path} "
+                                  f"and the analysis {outcome.file_name!r}; name them apart")
 
 
 def database_key(name: str) -> str:
