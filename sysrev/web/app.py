@@ -9,6 +9,7 @@ server, never by hiding things in the page.
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -53,11 +54,11 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
             session.permanent = True
         if request.endpoint == "static":
             return None
+        if ("authorised" in session or "user" in session) and _signed_in_too_long():
+            session.clear()  # signed in more than SESSION_HOURS ago: the token or the password again
         if loopback and not session.get("authorised"):
             if access.same_secret(request.args.get("token"), app.extensions["sysrev"]["token"]):
-                session.clear()
-                session["authorised"] = True
-                session["csrf"] = secrets.token_urlsafe(24)
+                _new_session(authorised=True)
                 args = {k: v for k, v in request.args.items() if k != "token"}
                 return redirect(url_for(request.endpoint or "dashboard.index", **(request.view_args or {}), **args))
             return render_template("denied.html"), 403
@@ -103,9 +104,7 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
         if request.method == "POST":
             name, password = request.form.get("reviewer", ""), request.form.get("password", "")
             if access.check_password(project, name, password):
-                session.clear()
-                session["user"] = name
-                session["csrf"] = secrets.token_urlsafe(24)
+                _new_session(user=name)
                 return redirect(_safe_next(request.args.get("next")))
             message = "Wrong name or password."
         session.setdefault("csrf", secrets.token_urlsafe(24))
@@ -129,6 +128,21 @@ def web_server(app: Flask, host: str, port: int):
     from werkzeug.serving import make_server
 
     return make_server(host, port, app, threaded=True)
+
+
+def _new_session(**signed_in) -> None:
+    """A fresh session at sign-in: a new CSRF token, and the time the session ends from (a cookie that lasts
+    SESSION_HOURS, sent again only when the session changes)."""
+    session.clear()
+    session.permanent = True
+    session.update(signed_in, csrf=secrets.token_urlsafe(24), since=time.time())
+
+
+def _signed_in_too_long() -> bool:
+    """Whether the session's sign-in is SESSION_HOURS old (or has no time): Flask signs the cookie anew, with a
+    new time stamp, whenever the session changes, so its own expiry would restart with every change."""
+    since = session.get("since")
+    return not isinstance(since, (int, float)) or time.time() - since >= access.SESSION_HOURS * 3600
 
 
 def _refusal(message: str):
