@@ -365,5 +365,9 @@ def _git_init(root: Path) -> bool:
     inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True, text=True)
     if inside.returncode == 0:
         return False
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    done = subprocess.run(["git", "init", "-q"], cwd=root, capture_output=True, text=True)
+    if done.returncode != 0:  # the files are written: say so, not a traceback of the failed git call
+        reason = done.stderr.strip() or f"exit code {done.returncode}"
+        raise SysrevError(f"the project's files are written, but `git init` failed in {root}: {reason}; run it "
+                          "there yourself (`sysrev init --no-git` leaves git out)")
     return True

@@ -1,8 +1,12 @@
 """`sysrev init`'s answers and files, exactly (mutation tests of the onboarding module): what each answer is
 refused for, the outcome syntax, and what every file written holds."""
 
-import pytest
+import os
 
+import pytest
+from click.testing import CliRunner
+
+from sysrev.cli.main import cli
 from sysrev.errors import SysrevError
 from sysrev.init_project import Answers, Outcome, project_files
 
@@ -46,3 +50,28 @@ def test_the_defaults_make_a_project():
     assert Answers(title="T").outcomes == [] and Answers(title="T").question == ""
     assert Answers(title="U").databases is not answers.databases  # each its own list
     assert "review.toml" in project_files(answers)
+
+
+def fake_git(folder, init_stderr: str, init_exit: int) -> str:
+    """A PATH holding only a `git` that is never inside a repository and whose `init` fails."""
+    folder.mkdir()
+    script = folder / "git"
+    script.write_text(f'#!/bin/sh\n[ "$1" = init ] || exit 128\nprintf "{init_stderr}" >&2\nexit {init_exit}\n',
+                      encoding="utf-8")
+    script.chmod(0o755)
+    return str(folder)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the fake git is a shell script")
+@pytest.mark.parametrize(("stderr", "code", "reason"), [
+    ("fatal: cannot copy templates\\n", 128, "fatal: cannot copy templates"),
+    ("", 3, "exit code 3"),
+])
+def test_a_failed_git_init_says_the_files_are_written(tmp_path, monkeypatch, stderr, code, reason):
+    """`git init` failing ended `sysrev init` in a traceback, with the files already written."""
+    monkeypatch.setenv("PATH", fake_git(tmp_path / "bin", stderr, code))
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "r"), "--no-input", "--outcome", "pain"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (f"error: the project's files are written, but `git init` failed in {tmp_path / 'r'}: "
+                             f"{reason}; run it there yourself (`sysrev init --no-git` leaves git out)\n")
+    assert (tmp_path / "r" / "review.toml").is_file()
