@@ -1,13 +1,20 @@
 """Who may use the web app, and how they prove it (docs/web.md, "Who is who"): the access token and the CSRF
-token (any wrong one refused, never a server error)."""
+token (any wrong one refused, never a server error), the accounts file (its format, its permissions, a broken
+one named), the session (its cookie, twelve hours from sign-in) and the size of a post."""
 
+import re
+import stat
 import time
 
 import pytest
 from web_project import signed_in
 
-from sysrev.web.access import add_user
+from sysrev.errors import SysrevError
+from sysrev.web import access
+from sysrev.web.access import add_user, check_password
 from sysrev.web.app import create_app
+
+REVIEWERS = ["alice", "bob"]
 
 
 @pytest.mark.parametrize("token", ["wrong", "TESTTOKEN2", "testtoken", "é", "TESTTOKENé"])
@@ -50,7 +57,7 @@ def test_a_session_ends_twelve_hours_after_sign_in_even_if_it_changed_since(proj
     """Flask signs the cookie anew whenever the session changes (a reviewer choosing an order or skipping a
     record), which restarted its twelve hours: a session used now and then never ended."""
     if network:
-        add_user(project, "alice", "alice's password", ["alice", "bob"])
+        add_user(project, "alice", "alice's password", REVIEWERS)
     app = create_app(project, host="0.0.0.0" if network else "127.0.0.1", token="TESTTOKEN", secret_key="k")
     client = app.test_client()
     if network:
@@ -79,3 +86,74 @@ def test_a_session_ends_twelve_hours_after_sign_in_even_if_it_changed_since(proj
         assert ended.status_code == 302 and ended.headers["Location"].startswith("/login")
     else:
         assert ended.status_code == 403
+
+
+@pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("127.0.0.2", True), ("::1", True),
+                                            ("localhost", True), ("0.0.0.0", False), ("::", False),
+                                            ("192.168.1.20", False), ("review.example.org", False)])
+def test_only_loopback_hosts_serve_without_accounts(project, host, loopback):
+    assert access.is_loopback(host) is loopback
+    if not loopback:
+        with pytest.raises(SysrevError, match="without accounts"):
+            create_app(project, host=host)
+
+
+@pytest.mark.parametrize("text, problem", [("{not json", "not valid JSON"),
+                                           ("[]", "expected {name: password hash}"),
+                                           ('["alice", "hash"]', "expected {name: password hash}"),
+                                           ('{"alice": 1}', "expected {name: password hash}")])
+def test_a_broken_accounts_file_is_named_and_nobody_signs_in(project, text, problem):
+    path = project.root / ".sysrev" / "web-users.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SysrevError) as refused:
+        create_app(project, host="0.0.0.0")
+    assert str(refused.value).startswith(f"{path}: ") and problem in str(refused.value)
+
+
+def test_accounts_file_holds_scrypt_hashes_by_name_for_the_owner_only(project):
+    add_user(project, "bob", "b" * access.MIN_PASSWORD, REVIEWERS)  # exactly the minimum length: accepted
+    path = add_user(project, "alice", "alice's password", REVIEWERS)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()  # one account a line, sorted by name (whatever order they were added in)
+    assert len(lines) == 4 and (lines[0], lines[3]) == ("{", "}") and text.endswith("}\n")
+    assert lines[1].startswith('  "alice": "scrypt:') and lines[2].startswith('  "bob": "scrypt:')
+    assert "alice's password" not in text and "b" * access.MIN_PASSWORD not in text
+    assert check_password(project, "bob", "b" * access.MIN_PASSWORD)
+    assert not check_password(project, "bob", "alice's password") and not check_password(project, "carol", "x" * 12)
+    add_user(project, "bob", "bob's new password", REVIEWERS)  # a new password replaces the old one
+    assert check_password(project, "bob", "bob's new password")
+    assert not check_password(project, "bob", "b" * access.MIN_PASSWORD)
+    assert check_password(project, "alice", "alice's password")  # and the other account is kept
+
+
+@pytest.mark.parametrize("name, password, message", [
+    ("alice", "a" * (access.MIN_PASSWORD - 1), "the password must have at least 10 characters"),
+    ("mallory", "a long enough password", "'mallory' is not a reviewer in review.toml [screening] reviewers "
+                                          "(alice, bob)")])
+def test_an_account_is_refused_for_a_short_password_or_a_stranger(project, name, password, message):
+    with pytest.raises(SysrevError) as refused:
+        add_user(project, name, password, REVIEWERS)
+    assert str(refused.value) == message
+    assert not (project.root / ".sysrev" / "web-users.json").exists()
+
+
+def test_tokens_are_fresh_192_bit_url_safe_strings(app):
+    tokens = {access.new_token() for _ in range(20)}
+    tokens |= {signed_in(app, "alice")[1] for _ in range(3)}  # each session's CSRF token
+    assert len(tokens) == 23 and all(re.fullmatch(r"[A-Za-z0-9_-]{32}", t) for t in tokens)
+
+
+def test_the_session_cookie_is_httponly_and_samesite_strict(app):
+    cookie = app.test_client().get("/?token=TESTTOKEN").headers["Set-Cookie"]
+    assert "; HttpOnly" in cookie and "; SameSite=Strict" in cookie
+
+
+@pytest.mark.parametrize("size, status", [(2 * 1024 * 1024 - 300, 302), (2 * 1024 * 1024, 413)])
+def test_a_post_over_two_megabytes_is_refused_unread(app, project, size, status):
+    client, csrf = signed_in(app, "alice")
+    answer = client.post("/screen/title_abstract/decide",
+                         data={"csrf_token": csrf, "record_id": "R000001", "decision": "include", "note": "x" * size})
+    assert answer.status_code == status
+    assert (project.screening_dir / "title_abstract" / "alice.csv").exists() is (status == 302)
