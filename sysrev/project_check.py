@@ -149,9 +149,13 @@ def _studies_and_exemptions(project, invalid) -> list[Issue]:
     known = _known_records(project)
     table = read_study_table(project, known, problems) if _readable_studies(project) else None
     outcomes = _analysed_outcomes(project, invalid)
-    read_exemptions(project, outcomes or (), problems)
-    if table is not None and table.studies and exemptions_path(project).is_file():
-        problems += _exempted_unknown_studies(exemptions_path(project), table)
+    try:
+        read_exemptions(project, outcomes or (), problems)
+    except SysrevError as exc:  # a wrong header: no row can be read; the rest of the project is still checked
+        problems.append(exc)
+    else:
+        if table is not None and table.studies and exemptions_path(project).is_file():
+            problems += _exempted_unknown_studies(exemptions_path(project), table)
     return [Issue(ERROR, str(p)) for p in problems]
 
 
