@@ -3,7 +3,10 @@
 Every stage raises :class:`SysrevError` (or a subclass) for bad input or a failed external call, with a
 message that names the file, line, row, column or record at fault. The CLI turns these into a one-line
 message on stderr and exit code 2, so no traceback reaches a reviewer for a problem in their own data.
+An error about a file that holds unresolved git merge conflicts says so (:mod:`sysrev.merge_conflicts`).
 """
+
+from sysrev.merge_conflicts import conflict_note
 
 
 class SysrevError(Exception):
@@ -22,4 +25,6 @@ class InputError(SysrevError):
         if column is not None:
             where.append(f"column '{column}'")
         self.path, self.line, self.column = path, line, column
+        if path is not None and (note := conflict_note(path)):
+            message = f"{message} — {note}"
         super().__init__(f"{', '.join(where)}: {message}" if where else message)

@@ -35,6 +35,7 @@ from sysrev.csv_quotes import OPEN, offset_of_line, quote_state_at_end
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_text
 from sysrev.locking import lock_for_path
+from sysrev.merge_conflicts import is_marker
 from sysrev.normalise import is_plain_number
 from sysrev.screening.config import DECISIONS, STAGES
 from sysrev.wording import counted
@@ -246,6 +247,9 @@ def _cut_last_row(text: str, start: int) -> str | None:
 
 def _row_problem(row, header, stage, config, known_ids, owner):
     """Why ``row`` cannot be counted, or None."""
+    if len(row) == 1 and is_marker(row[0]):
+        return ("a git merge-conflict marker: the log was changed on two machines; keep the rows of both sides "
+                "(a log only grows), delete the marker lines, then commit")
     if len(row) != len(header):
         return f"expected {len(header)} columns ({','.join(header)}), found {len(row)}"
     record_id, decision, reason, reviewer, timestamp = (c.strip() for c in row[:5])
