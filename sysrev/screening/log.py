@@ -196,7 +196,7 @@ def read_log_text(path, text: str, *, stage, config, known_ids=None, owner=None,
         return [], []  # an empty file holds no decisions
     if header not in HEADERS:
         return [], [LogProblem(path, 1, f"header must be {','.join(HEADER)} (optionally ,note or "
-                                        f",note,rank,model); found {','.join(header)}")]
+                                        f",note,rank,model); found {','.join(header)}{_resaved(header)}")]
     if owner not in config.reviewers:
         problems.append(LogProblem(path, None, f"log of unknown reviewer {owner!r}: not in [screening] "
                                                "reviewers of review.toml"))
@@ -277,6 +277,19 @@ def _row_problem(row, header, stage, config, known_ids, owner):
     return None
 
 
+def _resaved(header: tuple) -> str:
+    """Advice when ``header`` is a log's header with other separators than commas: the file was opened and saved
+    again in a spreadsheet program (Excel writes semicolons where the decimal mark is a comma), which also
+    rewrites the timestamps; else ``""``."""
+    cells = ",".join(header)
+    for separator, name in ((";", "semicolons"), ("\t", "tabs")):
+        if tuple(h.strip() for h in cells.split(separator)) in HEADERS:
+            return (f" — the cells are separated by {name}: the log was saved again by a spreadsheet program, "
+                    "which may also have rewritten its timestamps; restore it from git (`git checkout -- "
+                    "FILE`) or save it as CSV with commas, and leave decision logs to sysrev")
+    return ""
+
+
 def _split_existing(path, text):
     """Header and data rows of an existing log's text (``(None, [])`` when empty)."""
     if not text.strip():
@@ -284,7 +297,7 @@ def _split_existing(path, text):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     header = tuple(h.strip() for h in rows[0])
     if header not in HEADERS:
-        raise SysrevError(f"{path}, line 1: not a decision log (header must be {','.join(HEADER)}); "
+        raise SysrevError(f"{path}, line 1: not a decision log (header must be {','.join(HEADER)}){_resaved(header)}; "
                           "nothing was written")
     return header, [r for r in rows[1:] if r]
 

@@ -185,3 +185,28 @@ def test_row_problems_in_full(config):
     assert [p.message for p in problems] == [
         "expected 8 columns (record_id,decision,reason,reviewer,timestamp,note,rank,model), found 5",
         "decision 'keep' is not one of include, exclude, maybe"]
+
+
+RESAVED = ("the log was saved again by a spreadsheet program, which may also have rewritten its timestamps; "
+           "restore it from git (`git checkout -- FILE`) or save it as CSV with commas, and leave decision logs "
+           "to sysrev")
+
+
+@pytest.mark.parametrize("separator, name", [(";", "semicolons"), ("\t", "tabs")])
+def test_a_log_saved_again_by_a_spreadsheet_is_named_so_and_never_appended_to(config, tmp_path, separator, name):
+    text = (HEADER + ROW).replace(",", separator)
+    _, [problem] = _read(config, text)
+    assert problem.line == 1 and problem.message.endswith(f"— the cells are separated by {name}: {RESAVED}")
+    log = tmp_path / "alice.csv"
+    log.write_text(text, encoding="utf-8-sig")
+    with pytest.raises(SysrevError) as info:
+        append_decisions(log, [_decision("r02")])
+    assert f"not a decision log (header must be record_id,decision,reason,reviewer,timestamp) — the cells are " \
+           f"separated by {name}: {RESAVED}; nothing was written" in str(info.value)
+    assert log.read_text(encoding="utf-8-sig") == text
+
+
+def test_a_header_that_is_no_log_s_under_any_separator_gets_no_spreadsheet_advice(config):
+    for text in ("id;decision\nr01;include\n", "record_id;decision\n", "record_id,decision;reason\n"):
+        _, [problem] = _read(config, text)
+        assert "spreadsheet" not in problem.message
