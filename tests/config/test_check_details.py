@@ -25,6 +25,9 @@ exclusion_reasons = ["wrong design"]
 highlight_terms = []
 reviewers_per_record = 2
 """
+OUTCOME = REVIEW + '\n[[outcomes]]\nname = "pain"\ntype = "continuous"\n'
+ROWS = "study,outcome,item,timepoint,arm,n,mean,sd,events,scale,source,source_url,raw,method,note\n"
+NO_ROWS = "warning: {root}/analysis/extraction: no extraction rows yet (in *.csv files other than studies.csv)"
 LOG = "record_id,decision,reason,reviewer,timestamp\n"
 DRAFT = ("warning: {root}/searches/{name}.toml: the query is still the starting point `sysrev init` built "
          "(draft = true); write the real search strategy, then delete the 'draft' line (search run and refresh "
@@ -34,7 +37,10 @@ DRAFT = ("warning: {root}/searches/{name}.toml: the query is still the starting 
 def write_files(root: Path, files: dict) -> None:
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            (root / name).write_bytes(text)
+        else:
+            (root / name).write_text(text, encoding="utf-8")
 
 
 @pytest.mark.parametrize(("files", "expected"), [
@@ -61,15 +67,75 @@ def write_files(root: Path, files: dict) -> None:
     # exemptions: a row without a study is not also "not in studies.csv"; a blank line is no row
     ({"analysis/extraction/studies.csv": "study\nS1\n",
       "analysis/exemptions.csv": "study,stage,outcome,reason\n\n,rob2,*,no study\nS2,rob2,*,typo\nS1,rob2,*,ok\n"},
-     ["error: {root}/analysis/exemptions.csv, line 3: every exemption needs a study and a reason",
+     [NO_ROWS, "error: {root}/analysis/exemptions.csv, line 3: every exemption needs a study and a reason",
       "error: {root}/analysis/exemptions.csv, line 4, column 'study': study 'S2' is not in "
       "analysis/extraction/studies.csv, so this exemption applies to nothing"]),
+    ({"analysis/exemptions.csv": "study,stage,outcome,reason\nS1,rob2,*,no study table yet\n"}, []),
+    ({"analysis/exemptions.csv": "study,stage,outcome,reason\nS1,rob2,*,x\n",
+      "analysis/extraction/studies.csv": b"study\nS\xe9\n"},
+     ["error: {root}/analysis/extraction/studies.csv, line 2: not valid UTF-8 (byte 0xe9: invalid continuation "
+      "byte); save the table as UTF-8 (Excel: CSV UTF-8)"]),
+    # analyses: a stage rule broken; the exemptions' outcomes are then not checked against them
+    ({"analysis/analyses.toml": '[analyses.main]\noutcome = "pain"\nmeasure = "MD"\nlevel = 120\n',
+      "analysis/exemptions.csv": "study,stage,outcome,reason\nS1,rob2,nope,x\n"},
+     ["error: {root}/analysis/analyses.toml, line 4: level must be a confidence level in percent, e.g. 95"]),
+    # extraction: a finding of no file, one of a line without a column, none twice
+    ({"review.toml": OUTCOME, "analysis/extraction/form.toml": '[scales.VAS]\nhigher = "worse"\n[scales.QOL]\n'
+                                                               'higher = "better"\n',
+      "analysis/extraction/pain.csv": ROWS + "S1,pain,,,A,20,3.0,1,,VAS,T,,,,\nS1,pain,,,B,20,4.0,1.0,,VAS,T,,,,\n"
+                                             "S2,pain,,,A,20,3.0,1,,QOL,T,,,,\nS2,pain,,,B,20,4.0,1.0,,QOL,T,,,,\n"},
+     ["error: analysis 'pain' mixes scale directions (higher is better: QOL; higher is worse: VAS); reverse one "
+      "set of values and record it in 'method'"]),
+    ({"review.toml": OUTCOME, "analysis/extraction/form.toml": '[scales.VAS]\nhigher = "worse"\nzzz = 1\n',
+      "analysis/extraction/pain.csv": ROWS + "S1,pain,,,A,20,3.0,1,,VAS,T,,,,\nS1,pain,,,B,20,4.0,1.0,,VAS,T,,,,\n"
+                                             "S1,pain,,,B,20,4.0,1.0,,VAS,T,,,,\n"},
+     ["error: {root}/analysis/extraction/form.toml, line 3: unknown key 'zzz' in [scales.VAS] (allowed: higher, "
+      "range, description)",
+      "error: {root}/analysis/extraction/pain.csv, line 4: duplicate row for study='S1' outcome='pain' item='' "
+      "timepoint='' arm='B' (first at line 3)"]),
+    # full texts, web accounts and the refresh inbox
+    ({"fulltext/manifest.csv": "record_id,status\nR1,lost\nR2,gone\n", ".sysrev/web-users.json": '{"ann": "h", '
+                                                                                                '"carol": "h"}',
+      "searches/a.toml": 'database = "file"\nfile = "x.ris"\n', "searches/inbox/wrong/x.ris": ""},
+     ["error: {root}/fulltext/manifest.csv, line 2, column 'status': status 'lost' is not one of retrieved, "
+      "needs_library_access, failed",
+      "error: {root}/fulltext/manifest.csv, line 3, column 'status': status 'gone' is not one of retrieved, "
+      "needs_library_access, failed",
+      "warning: {root}/.sysrev/web-users.json: account 'carol' is not a reviewer in review.toml [screening] "
+      "reviewers, so it cannot screen",
+      "error: {root}/searches/inbox/wrong: the inbox takes one folder per database = \"file\" strategy, named "
+      "after it (a); move the export into {root}/searches/inbox/<strategy>/"]),
+    ({"fulltext/manifest.csv": "record_id,state\nR1,lost\n", ".sysrev/web-users.json": '{"ann": ',
+      "searches/a.toml": 'database = "file"\nzzz = 1\n', "searches/inbox/wrong/x.ris": ""},
+     ["error: {root}/searches/a.toml, line 2: unknown key 'zzz' in the top level (allowed: name, database, query, "
+      "datetype, mindate, maxdate, file, description, source, reconstruction, draft)",
+      "error: {root}/fulltext/manifest.csv, line 1: the header lacks status",
+      "error: {root}/.sysrev/web-users.json: not valid JSON (Expecting value: line 1 column 9 (char 8))"]),
+    # a file that is not TOML at all
+    ({"searches/a.toml": "database = \n"},
+     ["error: {root}/searches/a.toml: invalid TOML: Invalid value (at line 1, column 12)"]),
 ])
 def test_each_stage_problem_is_listed_once_with_its_severity(tmp_path, files, expected):
     write_files(tmp_path, {"review.toml": REVIEW, **files})
     issues, _ = check_project(project_at(tmp_path))
-    shown = [str(issue) for issue in issues if "no extraction rows yet" not in str(issue)]
-    assert shown == [line.replace("{root}", str(tmp_path)) for line in expected]
+    assert [str(issue) for issue in issues] == [line.replace("{root}", str(tmp_path)) for line in expected]
+
+
+def test_rob_forms_problems_are_listed_with_their_place_and_severity(tmp_path):
+    """A form the schema refused is not checked again, and the forms after it still are."""
+    write_files(tmp_path, {"review.toml": REVIEW,
+                           "analysis/rob2/A--pain.toml": 'study = "A"\noutcome = "pain"\nzzz = 1\n',
+                           "analysis/rob2/S1--pain.toml": 'study = "S1"\noutcome = "pain"\n[D1]\noverride = "low"\n'
+                                                          'justification = "j"\n[D1.answers]\n"1.1" = "Y"\n'
+                                                          '"1.2" = "Y"\n"1.3" = "N"\n'})
+    shown = [str(issue).replace(str(tmp_path), "{root}") for issue in check_project(project_at(tmp_path))[0]]
+    assert shown[:3] == [
+        "error: {root}/analysis/rob2/A--pain.toml, line 3: unknown key 'zzz' in the top level (allowed: study, "
+        "outcome, assessor, result, sources, effect, date, notes, D1, D2, D3, D4, D5, overall)",
+        "warning: {root}/analysis/rob2/S1--pain.toml, line 4 [D1.override]: override 'low' equals the algorithm's "
+        "judgement; it can be removed",
+        "error: {root}/analysis/rob2/S1--pain.toml [D2.answers.2.1]: missing answer"]
+    assert len(shown) == 11 and all(line.endswith(": missing answer") for line in shown[2:])
 
 
 def test_a_wrong_exemptions_header_does_not_hide_the_rest_of_the_check(tmp_path):
