@@ -47,8 +47,25 @@ def read_table(path, *, delimiter: str = ",") -> str:
     """The text of the hand-edited CSV table at ``path``, once :func:`read_table_text` and
     :func:`check_table_end` (with ``delimiter``) found no sign that it was cut off."""
     text = read_table_text(path)
+    if delimiter == ",":
+        _refuse_other_separators(text, path)
     check_table_end(text, path, delimiter=delimiter)
     return text
+
+
+def _refuse_other_separators(text: str, path) -> None:
+    """Refuse a table whose header has no comma but semicolons or tabs between its names: a spreadsheet saved
+    it in a locale whose decimal mark is a comma. Read with commas, every row would be one cell and the error
+    would be about a column called ``study;outcome;…``; read with semicolons, its numbers would still have
+    decimal commas, which sysrev does not guess at (``1,234``). So the message says how to save it."""
+    line, header = next(((n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()), (1, ""))
+    if "," in header:
+        return
+    for separator, name in ((";", "semicolons"), ("\t", "tabs")):
+        if sum(1 for cell in header.split(separator) if cell.strip()) >= 2:
+            raise InputError(f"the cells are separated by {name}, not commas (a spreadsheet saved the file in a "
+                             "locale whose decimal mark is a comma): save it as CSV UTF-8 (comma delimited), "
+                             "with a point as the decimal mark", path=path, line=line)
 
 
 def decimal_comma_hint(text: str) -> str:
