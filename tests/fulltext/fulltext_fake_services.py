@@ -69,7 +69,8 @@ class FakeServices:
                     services.log.append((parts.path, parse_qs(parts.query)))
                     answer = services._answer(parts.path, parts.query)
                 self.send_response(answer.status)
-                self.send_header("Content-Type", answer.content_type)
+                if answer.content_type is not None:  # None: an answer without a Content-Type
+                    self.send_header("Content-Type", answer.content_type)
                 self.send_header("Content-Length", str(len(answer.body)))
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
@@ -81,7 +82,8 @@ class FakeServices:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # polled every 50 ms, so that shutting the stand-in down costs no half second per test
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
 
     def route(self, path, *answers, query=None):
