@@ -1,6 +1,8 @@
 """The configuration schema in detail (mutation tests of the onboarding module): the reference pages generated
 from it, the loose spelling of RoB 2 judgements, and the exact message of every kind of problem."""
 
+import locale
+import sys
 import tomllib
 from pathlib import Path
 
@@ -16,12 +18,14 @@ from sysrev.config_schema import (
     Problem,
     Table,
     check_data,
+    check_file,
     ensure_valid,
     loose_choice,
     reference_page,
     reference_pages,
     write_reference,
 )
+from sysrev.project import load_project
 
 GENERATED = "<!-- Generated from sysrev/config_schema.py by `python -m sysrev.config_schema`; do not edit. -->"
 
@@ -193,6 +197,9 @@ def test_each_wrong_value_is_named_with_its_type_and_place(tmp_path, kind, text,
     ("RoB 2 form", ROB + '[D1.answers]\n"1.1" = "Y"\n[[D1.support]]\nx = 1\n',
      ["line 7: 'support' in [D1] must be a table [support]"]),
     # missing required keys and tables, each with what it is for
+    ("review.toml", '[review]\ntitle = "T"\n[arms]\n',
+     ["line 3: [arms] needs 'group1' (required: Arm label of group 1 in extraction rows)",
+      "line 3: [arms] needs 'group2' (required: Arm label of group 2 in extraction rows)"]),
     ("review.toml", '[arms]\ngroup1 = "a"\n',
      ["line 1: [arms] needs 'group2' (required: Arm label of group 2 in extraction rows)",
       "missing required table [review]"]),
@@ -230,3 +237,60 @@ def test_a_parsed_file_is_checked_with_or_without_its_text(tmp_path):
         f"{tmp_path}/gone.toml: unknown key 'titel' in [review]; did you mean 'title'?",
         f"{tmp_path}/gone.toml: [review] needs 'title' (required: Title of the review (reports, PRISMA diagram))"]
     assert ensure_valid("review.toml", path, {"review": {"title": "T"}}) is None
+
+
+@pytest.mark.parametrize(("kind", "path", "declared"), [
+    ("review.toml", (), ""),
+    ("review.toml", ("databases", 1), "databases"),
+    ("review.toml", ("screening",), "screening"),
+    ("analysis/analyses.toml", ("analyses", "pain", "target"), "analyses.<name>.target"),
+    ("analysis/analyses.toml", ("analyses", "pain"), "analyses.<name>"),
+    ("RoB 2 form", ("D3", "answers"), "D3.answers"),
+    ("review.toml", ("screening", "reviewers"), None),
+    ("review.toml", ("nope",), None),
+    ("analysis/analyses.toml", ("nope", "pain"), None),
+])
+def test_a_concrete_table_path_finds_its_declaration(kind, path, declared):
+    table = KIND_BY_NAME[kind].table(path)
+    assert (table.path if table else None) == declared
+
+
+@pytest.fixture
+def c_locale():
+    """A machine whose locale is not UTF-8 (a bare C locale; Windows' cp1252 alike)."""
+    before = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "C")
+    except locale.Error:
+        pytest.skip("the C locale cannot be set here")
+    if sys.flags.utf8_mode or locale.getpreferredencoding(False).lower().replace("-", "") == "utf8":
+        locale.setlocale(locale.LC_CTYPE, before)
+        pytest.skip("Python reads files as UTF-8 here whatever the locale")
+    yield
+    locale.setlocale(locale.LC_CTYPE, before)
+
+
+def test_configuration_files_are_read_as_utf8_whatever_the_locale(tmp_path, c_locale):
+    path = tmp_path / "review.toml"
+    path.write_text('[review]\ntitle = "Café"\ntitel = "Müller"\n', encoding="utf-8")
+    message = f"{path}, line 3: unknown key 'titel' in [review]; did you mean 'title'?"
+    with pytest.raises(ConfigError) as info:
+        load_project(tmp_path)
+    assert str(info.value) == message
+    data, problems = check_file(KIND_BY_NAME["review.toml"], path)
+    assert data == {"review": {"title": "Café", "titel": "Müller"}} and [str(p) for p in problems] == [message]
+
+
+NESTED = FileKind("nested", "n.toml", "nested", "Tables within an array of tables.", (
+    Table("", "Top."), Table("top", "Top table."),
+    Table("top.items", "Items.", array=True, keys=(Key("n", "integer", "A count."),)),
+    Table("top.items.inner", "Inner.", keys=(Key("x", "string", "An x."),)),
+))
+
+
+def test_a_table_within_an_array_of_tables_is_named_by_the_element_and_its_path(tmp_path):
+    text = '[[top.items]]\nn = 1\n[[top.items]]\nn = "2"\n[top.items.inner]\nzzz = 1\n'
+    problems = check_data(NESTED, tomllib.loads(text), text, tmp_path / "n.toml")
+    assert [str(p) for p in problems] == [
+        f"{tmp_path}/n.toml, line 4: n must be a whole number, not str '2' (key 'n' in [[top.items]] #2)",
+        f"{tmp_path}/n.toml, line 6: unknown key 'zzz' in [[top.items]] #2 inner (allowed: x)"]
