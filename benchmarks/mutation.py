@@ -147,7 +147,8 @@ MODULES = {
 # widths and colours measures nothing a review relies on.
 NOT_MUTATED = ["sysrev/meta/plots/*", "sysrev/rob/plots.py"]
 # What the tests read besides the package and tests/ (mutmut copies tests/ and pyproject.toml itself).
-ALSO_COPY = ["validation", "analysis", "screening", "searches", "records", "examples", "review.toml", "README.md"]
+ALSO_COPY = ["validation", "analysis", "screening", "searches", "records", "examples", "review.toml", "README.md",
+             "docs"]
 
 # A mutant that crashes the test process (a segfault in a C library given a None) fails the tests too.
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}

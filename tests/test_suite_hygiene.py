@@ -2,8 +2,9 @@
 missing (deleting a tracked file must fail, not skip), only for what a fresh clone elsewhere may lack.
 
 A skip is allowed when its line (or the one above) names one of those outside resources: the recorded
-fixtures in ../shared (``shared_fixtures``, the seed-review sources), an operating-system module, or a
-program the machine may lack (the browser tests' Chromium and Playwright).
+fixtures in ../shared (``shared_fixtures``, the seed-review sources), an operating-system module or kind
+(``os.name``) or a locale the machine may not have, or a program it may lack (the browser tests' Chromium and
+Playwright).
 """
 
 import re
@@ -12,7 +13,7 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 SKIP = re.compile(r"pytest\.(skip|importorskip)\(|@pytest\.mark\.skip(if)?\b")
 OUTSIDE_THE_REPOSITORY = ("shared_fixtures", "seed-review", "SYSREV_SHARED_FIXTURES", "termios", "pty",
-                          "bibdedupe", "colrev", "not present", "Playwright", "Chromium")
+                          "bibdedupe", "colrev", "not present", "Playwright", "Chromium", "os.name", "locale")
 
 
 def skips_without_an_outside_reason(folder: Path = TESTS):
