@@ -49,21 +49,29 @@ def test_pace_and_time_to_go_come_from_the_reviewers_own_decisions(app, project,
 
 @pytest.fixture
 def model(monkeypatch):
-    """A stand-in relevance model: it ranks the reviewer's undecided records in file order rotated by the number
-    of decisions it learnt from (so each training puts another record first); every training after the first
-    waits for ``gate``. ``trained`` lists how many decisions each training learnt from."""
-    state = {"trained": [], "gate": threading.Event()}
+    """A stand-in relevance model: it ranks the reviewer's undecided records in file order rotated by twice the
+    number of decisions it learnt from (so each training puts another record first). A training on n decisions
+    waits for ``gates[n]`` when there is one; ``trained`` lists how many decisions each training learnt from."""
+    state = {"trained": [], "gates": {}}
 
     def rank(self, decisions):
-        if state["trained"]:
-            assert state["gate"].wait(10)
-        state["trained"].append(len(decisions))
         n = len(decisions)
+        if n in state["gates"]:
+            assert state["gates"][n].wait(10)
+        state["trained"].append(n)
         undecided = [rid for rid in self.eligible if rid not in decisions]
-        return Ranking(undecided[n:] + undecided[:n], f"stand-in/{n}", n)
+        return Ranking(undecided[2 * n:] + undecided[:2 * n], f"stand-in/{n}", n)
 
     monkeypatch.setattr(ordering.RelevanceRanking, "__call__", rank)
-    return state
+    yield state
+    for gate in state["gates"].values():
+        gate.set()
+
+
+def _decide(client, csrf, *record_ids):
+    for record_id in record_ids:
+        client.post("/screen/title_abstract/decide", data={"csrf_token": csrf, "record_id": record_id,
+                                                           "decision": "include"})
 
 
 def test_the_relevance_model_trains_once_per_decision_not_per_page(app, model):
@@ -71,21 +79,43 @@ def test_the_relevance_model_trains_once_per_decision_not_per_page(app, model):
     for _ in range(3):
         assert 'value="R000001"' in client.get("/screen/title_abstract").data.decode()
     assert model["trained"] == [0]
-    model["gate"].set()
-    client.post("/screen/title_abstract/decide", data={"csrf_token": csrf, "record_id": "R000001",
-                                                       "decision": "include"})
+    _decide(client, csrf, "R000001")
+    assert client.get("/screen/title_abstract/next?after=R000002", headers=JSON).status_code == 200  # caught up
     for _ in range(2):
         client.get("/screen/title_abstract")
     assert model["trained"] == [0, 1]
 
 
-def test_the_record_fetched_ahead_waits_for_the_model_to_learn_the_last_decision(app, model):
+@pytest.mark.parametrize("decided, ask, shown", [
+    # The record fetched ahead while R000003 is read: from the model that learnt R000001 (R000002…R000010
+    # rotated by two, R000003 left out), never from the model one decision behind (file order: R000002).
+    (["R000001"], "/screen/title_abstract/next?after=R000003", "R000004"),
+    # The page after two decisions: the model may be one decision behind (R000002…R000010 rotated by two,
+    # R000002 decided since: R000004), never two (file order: R000003).
+    (["R000001", "R000002"], "/screen/title_abstract", "R000004"),
+])
+def test_the_next_record_waits_for_a_model_at_most_one_decision_behind(app, model, decided, ask, shown):
     client, csrf = signed_in(app, "alice")
     client.get("/screen/title_abstract")  # the first training, on no decision: file order
-    client.post("/screen/title_abstract/decide", data={"csrf_token": csrf, "record_id": "R000001",
-                                                       "decision": "include"})  # the second training waits
-    threading.Timer(0.5, model["gate"].set).start()
-    ahead = client.get("/screen/title_abstract/next?after=R000003", headers=JSON).get_json()
-    # Learnt from R000001: R000002…R000010 rotated by one, R000003 (being read) left out. The model of no
-    # decision (one update behind) would have given R000002.
-    assert ahead["record_id"] == "R000004" and model["trained"] == [0, 1]
+    model["gates"] = {1: threading.Event(), 2: threading.Event()}  # trainings on 1 and 2 decisions wait
+    _decide(client, csrf, *decided)
+    threading.Timer(0.5, model["gates"][1].set).start()  # the one on 1 decision ends in half a second
+    answer = client.get(ask, headers=JSON)
+    record_id = answer.get_json()["record_id"] if ask.endswith("R000003") else \
+        answer.data.decode().split('name="record_id" value="')[1].split('"')[0]
+    assert record_id == shown and model["trained"] == [0, 1]
+
+
+def test_a_log_that_is_not_utf8_is_refused_with_its_byte_until_it_is_fixed(app, project):
+    path = log_path(project.screening_dir, "title_abstract", "alice")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = "record_id,decision,reason,reviewer,timestamp,note\n"
+    path.write_bytes((header + "R000001,include,,alice,2026-12-03T10:00:00Z,café\n").encode("latin-1"))
+    client, _ = signed_in(app, "alice")
+    for _ in range(2):  # read, then kept
+        page = client.get("/screen/title_abstract")
+        assert page.status_code == 400 and "alice.csv: not valid UTF-8 (invalid continuation byte at byte 97)" \
+            in page.data.decode()
+    path.write_bytes((header + "R000001,include,,alice,2026-12-03T10:00:00Z,café\n").encode("utf-8"))
+    assert "record 2 of 10" in client.get("/screen/title_abstract").data.decode()
+
