@@ -358,16 +358,15 @@ def create_project(root, answers: Answers, *, git: bool = True) -> list[Path]:
     return written
 
 
-def _git_init(root: Path) -> bool:
+def _git_init(root: Path) -> None:
     """``git init`` unless ``root`` is already inside a repository (or git is not installed)."""
     if shutil.which("git") is None:
-        return False
-    inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True, text=True)
+        return
+    inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True)
     if inside.returncode == 0:
-        return False
+        return
     done = subprocess.run(["git", "init", "-q"], cwd=root, capture_output=True, text=True)
     if done.returncode != 0:  # the files are written: say so, not a traceback of the failed git call
         reason = done.stderr.strip() or f"exit code {done.returncode}"
         raise SysrevError(f"the project's files are written, but `git init` failed in {root}: {reason}; run it "
                           "there yourself (`sysrev init --no-git` leaves git out)")
-    return True
