@@ -249,20 +249,20 @@ class ScreenSession:
             progress += f" · {mean:.0f} s/record · ~{_minutes(mean * (self.total - done))} to go"
         head = f"sysrev {self.mode} · {STAGE_LABEL[self.stage]} · {self.reviewer}"
         lines = [rule, f"{head}{progress.rjust(max(self.width - len(head), len(progress) + 2))}", rule]
-        title = record.get("title") or "(no title)"
+        title = _text(record.get("title")) or "(no title)"  # a hand-edited "  " is no title either
         lines += [self.highlight(line, self._style, bold=True) for line in self._wrap(title)]
-        authors = list(record.get("authors") or [])
+        authors = [name for name in record.get("authors") or [] if _text(name)]
         if authors:
             shown = "; ".join(authors[:_MAX_AUTHORS])
             if len(authors) > _MAX_AUTHORS:
                 shown += f"; … ({len(authors)} authors)"
             lines += self._wrap(shown)
-        source = " · ".join(str(x) for x in (record.get("journal"), record.get("year")) if x)
+        source = " · ".join(str(x) for x in (_text(record.get("journal")), record.get("year")) if x)
         ids = " · ".join(x for x in (f"doi:{record['doi']}" if record.get("doi") else "",
                                      f"PMID {record['pmid']}" if record.get("pmid") else "", record_id) if x)
         lines += [source or "(no journal/year)", self._style(ids, dim=True), ""]
         self.heading = list(lines)
-        abstract = self._wrap(record.get("abstract") or "(no abstract)")
+        abstract = self._wrap(_text(record.get("abstract")) or "(no abstract)")
         below = self._context(record_id) + self._paper_lines(record_id)
         if record_id in self.mine:
             below += ["", self._style(f"your decision so far: {self.mine[record_id]} (a new key logs a new row)",
@@ -384,6 +384,11 @@ def _highlighter(terms):
         return "".join(style(text, **how) if how else text for text, how in pieces if text)
 
     return highlight
+
+
+def _text(value) -> str:
+    """A record's text field as shown: stripped, so that a field of white space alone counts as missing."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _minutes(seconds: float) -> str:

@@ -202,6 +202,15 @@ def test_a_record_without_title_authors_journal_year_ids_or_abstract(make_projec
                                             "─" * 90]
 
 
+def test_fields_of_white_space_alone_count_as_missing(make_project):
+    project = make_project()
+    change_records(project, {"r01": {"title": " \t ", "authors": ["  ", "Smith, J"], "journal": " ", "year": None,
+                                     "abstract": "\n  \n"}})
+    _, printed = screened(project, ["q"])
+    assert printed[0].splitlines()[3:6] == ["(no title)", "Smith, J", "(no journal/year)"]
+    assert printed[0].splitlines()[8] == "(no abstract)"
+
+
 def test_ids_without_a_doi_or_without_a_pmid(make_project):
     project = make_project()
     change_records(project, {"r01": {"doi": None}, "r02": {"pmid": None}})
