@@ -67,7 +67,7 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
             return _refusal("This form has expired or did not come from this app (CSRF check). Reload the page "
                             "and try again; nothing was saved.")
         g.reviewer = session.get("user")
-        if g.reviewer is not None and g.reviewer not in screening_config(project).reviewers:
+        if g.reviewer is not None and g.reviewer not in _reviewers():
             session.pop("user", None)
             g.reviewer = None
         if g.reviewer is None and request.endpoint not in _OPEN:
@@ -87,7 +87,7 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
     def pick():
         if not loopback:
             abort(404)
-        reviewers = screening_config(project).reviewers
+        reviewers = _reviewers()
         if request.method == "POST":
             name = request.form.get("reviewer", "")
             if name not in reviewers:
@@ -143,6 +143,12 @@ def _signed_in_too_long() -> bool:
     new time stamp, whenever the session changes, so its own expiry would restart with every change."""
     since = session.get("since")
     return not isinstance(since, (int, float)) or time.time() - since >= access.SESSION_HOURS * 3600
+
+
+def _reviewers() -> list[str]:
+    """The reviewers of review.toml as it is now (read again when it changed while the app serves)."""
+    g.cache.config()
+    return screening_config(g.project).reviewers
 
 
 def _refusal(message: str):

@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from sysrev.project import load_toml
 from sysrev.screening.log import parse_timestamp, read_log, read_log_text
 from sysrev.screening.records import load_known_records
 from sysrev.screening.state import load_screening
@@ -33,6 +34,7 @@ class RecordCache:
         self._by_id = None
         self._screening = None
         self._screening_key = None
+        self._config_key = None
         self._logs = LogCache()
         self._queues = {}  # (stage, reviewer) -> Queue of the current screening state
         self._lock = threading.Lock()
@@ -53,9 +55,27 @@ class RecordCache:
         self.records()
         return self._by_id[record_id]
 
+    def config(self) -> dict:
+        """``review.toml`` as it is now, also kept on the project: read again (and checked) when the file changed
+        since the last request, so that a reviewer added or removed, or new exclusion reasons, count at once (in
+        the access check too), as they do in the terminal. A file that cannot be read is refused until fixed."""
+        from sysrev.config_schema import ensure_valid
+
+        path = Path(self.project.config_path)
+        signature = _files_signature(path)
+        with self._lock:
+            if signature == self._config_key:
+                return self.project.config
+        config = load_toml(path)
+        ensure_valid("review.toml", path, config)
+        with self._lock:
+            self.project.config, self._config_key = config, signature
+        return config
+
     def screening(self):
         """The screening state, re-read when a decision log, review.toml or the records changed since the last
         request (a decision from the terminal shows at once; an unchanged project costs a few stat calls)."""
+        self.config()
         records = self.records()
         signature = (self._key, _files_signature(Path(self.project.screening_dir)),
                      _files_signature(Path(self.project.config_path)))

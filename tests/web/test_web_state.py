@@ -4,6 +4,7 @@ requests — trained once per decision, never per page — yet fully caught up w
 ahead."""
 
 import json
+import re
 import threading
 
 import pytest
@@ -119,3 +120,57 @@ def test_a_log_that_is_not_utf8_is_refused_with_its_byte_until_it_is_fixed(app, 
     path.write_bytes((header + "R000001,include,,alice,2026-12-03T10:00:00Z,café\n").encode("utf-8"))
     assert "record 2 of 10" in client.get("/screen/title_abstract").data.decode()
 
+
+def test_conflicts_show_only_on_records_the_reviewer_decided_too(app, project):
+    """Four reviewers: alice and bob disagree on R000003 and R000004; carol decided R000003 only; dave nothing
+    yet. Each sees the conflicts on records they decided, and how many others stay hidden."""
+    _edit_reviewers(project, ["alice", "bob", "carol", "dave"])
+    votes = {"alice": {"R000003": "include", "R000004": "exclude"},
+             "bob": {"R000003": "exclude", "R000004": "include"}, "carol": {"R000003": "include"}}
+    for reviewer, decisions in votes.items():
+        append_decisions(log_path(project.screening_dir, "title_abstract", reviewer),
+                         [Decision(rid, d, "", reviewer, "2026-12-03T10:00:00Z") for rid, d in decisions.items()])
+    for reviewer, shown, hidden in (("alice", ["R000003", "R000004"], 0), ("bob", ["R000003", "R000004"], 0),
+                                    ("carol", ["R000003"], 1), ("dave", [], 2)):
+        client, _ = signed_in(app, reviewer)
+        page = client.get("/conflicts/title_abstract").data.decode()
+        assert sorted(set(re.findall(r"<small>(R\d+)</small>", page))) == shown, reviewer
+        assert (f"{hidden} other conflict(s) are on records you have not screened yet" in page) is bool(hidden)
+
+
+def _edit_reviewers(project, reviewers):
+    """review.toml edited while the app serves (a text editor, or another terminal)."""
+    config = project.config_path.read_text(encoding="utf-8")
+    listed = re.search(r"^reviewers = \[.*\]$", config, flags=re.M).group(0)
+    project.config_path.write_text(config.replace(listed, f"reviewers = {json.dumps(reviewers)}"), encoding="utf-8")
+
+
+def test_a_reviewer_added_to_review_toml_while_serving_can_screen_at_once(app, project):
+    """The app read review.toml once, at start: carol, added meanwhile, could not pick her name, and once she
+    screened in the terminal (which reads review.toml afresh) every page refused her log as an unknown
+    reviewer's."""
+    _edit_reviewers(project, ["alice", "bob", "carol"])
+    append_decisions(log_path(project.screening_dir, "title_abstract", "carol"),
+                     [Decision("R000001", "exclude", "", "carol", "2026-12-03T10:00:00Z")])
+    alice, _ = signed_in(app, "alice")
+    assert alice.get("/screen/title_abstract").status_code == 200
+    carol = app.test_client()
+    carol.get("/?token=TESTTOKEN")
+    with carol.session_transaction() as session:
+        csrf = session["csrf"]
+    assert carol.post("/pick", data={"csrf_token": csrf, "reviewer": "carol"}).status_code == 302
+    assert "record 2 of 10" in carol.get("/screen/title_abstract").data.decode()
+
+
+def test_a_reviewer_removed_from_review_toml_while_serving_can_no_longer_write(app, project):
+    """The app checked each request's reviewer against the review.toml it read at start: bob, removed meanwhile,
+    went on writing decisions that the terminal then refused as an unknown reviewer's."""
+    bob, csrf = signed_in(app, "bob")
+    assert bob.get("/screen/title_abstract").status_code == 200
+    _edit_reviewers(project, ["alice", "carol"])
+    refused = bob.post("/screen/title_abstract/decide", data={"csrf_token": csrf, "record_id": "R000001",
+                                                             "decision": "include"})
+    assert refused.status_code == 302 and refused.headers["Location"].startswith("/pick")
+    assert not log_path(project.screening_dir, "title_abstract", "bob").exists()
+    picked = bob.post("/pick", data={"csrf_token": csrf, "reviewer": "bob"})
+    assert picked.status_code == 400 and "Unknown reviewer" in picked.data.decode()
