@@ -8,6 +8,7 @@ from fulltext_fake_services import FakeServices
 
 from sysrev.fulltext.services import FulltextConfig, OpenAccessFinder
 from sysrev.project import load_project
+from sysrev.search import ratelimit
 
 REVIEW_TOML = textwrap.dedent("""
     [review]
@@ -30,6 +31,14 @@ RECORDS = [
     {"record_id": "r5", "title": "Trial five", "doi": "10.1000/five"},
     {"record_id": "r6", "title": "Trial six"},
 ]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limiters(monkeypatch):
+    """Each test's finder builds its own rate limiters: none inherited from an earlier test (a pace lowered to
+    NCBI's 3/s by a finder without an API key) or from a process that forked the test run (mutmut's runner:
+    an inherited file lock refuses to work, so every test using a finder failed whatever the mutant)."""
+    monkeypatch.setattr(ratelimit, "_registry", {})
 
 
 @pytest.fixture

@@ -38,8 +38,7 @@ def test_credentials_are_never_shown():
     assert FulltextConfig(unpaywall_email=EMAIL).secrets() == [EMAIL]
 
 
-def test_clients_pace_retries_and_shared_budgets(config, monkeypatch):
-    monkeypatch.setattr(ratelimit, "_registry", {})
+def test_clients_pace_retries_and_shared_budgets(config, monkeypatch):  # (conftest: no limiter made yet)
     finder = OpenAccessFinder(config)
     clients = [finder.ncbi, finder.europepmc, finder.unpaywall, finder.hosts]
     assert [c.limiter.rate for c in clients] == [10.0, 5.0, 5.0, 5.0]  # NCBI: 10 requests/s with an API key
@@ -51,7 +50,7 @@ def test_clients_pace_retries_and_shared_budgets(config, monkeypatch):
     assert OpenAccessFinder(dataclasses.replace(config, ncbi_api_key="")).ncbi.limiter.rate == 3.0
 
 
-def test_pmc_requests_carry_the_credentials_the_stored_url_none(services, config, finder, monkeypatch):
+def test_pmc_requests_carry_the_credentials_the_stored_url_none(services, config, finder):
     services.route("/idconv/", Answer.json({"records": [{"pmid": "222", "status": "error"},
                                                         {"pmid": "222", "pmcid": "pmc2002"}]}))
     services.route("/eutils/efetch.fcgi", Answer.xml(jats()))
@@ -65,7 +64,6 @@ def test_pmc_requests_carry_the_credentials_the_stored_url_none(services, config
         ("/eutils/efetch.fcgi", {"db": ["pmc"], "id": ["2002"], "retmode": ["xml"], "tool": ["sysrev"],
                                  "email": [EMAIL], "api_key": [KEY]})]
     services.log.clear()
-    monkeypatch.setattr(ratelimit, "_registry", {})  # without a key NCBI's pace drops to 3/s: for this test only
     plain = OpenAccessFinder(dataclasses.replace(config, ncbi_email="", ncbi_api_key="", ncbi_tool="mine"),
                              max_attempts=1)
     assert plain.find({"doi": "10.1000/two"}).found.source == "pmc"
