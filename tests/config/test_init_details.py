@@ -114,20 +114,23 @@ def test_a_database_names_its_strategy_file(name, key):
     assert database_key(name) == key
 
 
-ANSWERS = Answers(title="T", question="Q?", population="adults", intervention="Drug X-ray therapy",
-                  comparator="a placebo", databases=["PubMed", "scopus", "Cochrane CENTRAL"], reviewers=["ann", "bob"],
+ANSWERS = Answers(title="T", question="Q?", population="adults in Österreich", intervention="Drug X-ray therapy",
+                  comparator="a placebo", databases=["PubMed", "scopus", "Cochrane CENTRAL"],
+                  reviewers=["Ann", "b.o_b-2"],
                   outcomes=[Outcome("Pain (VAS)", "continuous", "VAS 0-10"), Outcome("death", "dichotomous"),
                             Outcome("qol"), Outcome("pain 2", "continuous", "VAS 0-10")],
                   group1="X", group2="P")
 
 
 def test_review_toml_holds_every_answer():
-    review = tomllib.loads(project_files(ANSWERS)["review.toml"])
+    text = project_files(ANSWERS)["review.toml"]
+    assert 'population = "adults in Österreich"' in text.splitlines()  # written as typed, not as \\u00d6
+    review = tomllib.loads(text)
     outcome = {"label": "", "type": "continuous", "direction": "lower is better", "timepoints": []}
     assert review == {
         "review": {"title": "T", "question": "Q?"},
-        "question": {"population": "adults", "intervention": "Drug X-ray therapy", "comparator": "a placebo",
-                     "outcomes": ["Pain (VAS)", "death", "qol", "pain 2"]},
+        "question": {"population": "adults in Österreich", "intervention": "Drug X-ray therapy",
+                     "comparator": "a placebo", "outcomes": ["Pain (VAS)", "death", "qol", "pain 2"]},
         "eligibility": {"study_designs": ["randomised controlled trial"], "languages": [], "include": [],
                         "exclude": []},
         "databases": [{"name": "PubMed", "strategy": "searches/pubmed.toml"},
@@ -137,7 +140,7 @@ def test_review_toml_holds_every_answer():
                      outcome | {"name": "death", "label": "death", "type": "dichotomous"},
                      outcome | {"name": "qol", "label": "qol"}, outcome | {"name": "pain 2", "label": "pain 2"}],
         "arms": {"group1": "X", "group2": "P", "group1_label": "Drug X-ray therapy", "group2_label": "a placebo"},
-        "screening": {"reviewers": ["ann", "bob"], "reviewers_per_record": 2,
+        "screening": {"reviewers": ["Ann", "b.o_b-2"], "reviewers_per_record": 2,
                       "exclusion_reasons": ["wrong population", "wrong intervention", "wrong comparator",
                                             "wrong outcomes", "wrong study design", "duplicate publication",
                                             "full text not retrievable"],
@@ -220,7 +223,7 @@ def test_the_team_readme_and_the_folder_readmes_say_what_to_do():
     readme = files["README.md"]
     assert readme.startswith("# T\n\nQ?\n\nA systematic review run with [sysrev]")
     assert "strategies in `searches/` (cochrane-central.toml, pubmed.toml, scopus.toml)" in readme
-    assert "4. **Screen** (ann, bob): `sysrev screen --reviewer NAME`" in readme
+    assert "4. **Screen** (Ann, b.o_b-2): `sysrev screen --reviewer NAME`" in readme
     assert files["analysis/rob2/README.md"] == (
         "# RoB 2 assessments\n\nOne form per study x outcome, `<study>--<outcome>.toml`, written by "
         "`sysrev rob new STUDY OUTCOME` and checked by `sysrev rob check`.\n")
