@@ -27,7 +27,7 @@ from sysrev.fulltext.manifest import (
     write_manifest,
 )
 from sysrev.locking import project_lock
-from sysrev.search.http import HttpError
+from sysrev.search.http import DeadlineExceeded, HttpError
 from sysrev.search.progress import Progress
 from sysrev.wording import named
 
@@ -114,7 +114,7 @@ def _settle(project, record, finder, when: str) -> tuple[Entry, bytes | None]:
     doi_link = f"https://doi.org/{doi}" if doi else ""
     try:
         lookup = finder.find(record)
-    except HttpError as exc:
+    except (HttpError, DeadlineExceeded) as exc:  # a service that kept failing, or too slow to answer in time
         return Entry(record_id, "failed", doi_link=doi_link, retrieved=when,
                      note=f"{exc} (asked again on the next run)"), None
     if lookup.found is None:

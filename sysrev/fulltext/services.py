@@ -108,8 +108,9 @@ class OpenAccessFinder:
     def find(self, record: dict) -> Lookup:
         """The first open copy of ``record`` (PMC, then Europe PMC, then Unpaywall), or notes on why none.
 
-        A service that fails after its retries raises :class:`HttpError`: the record is then left for the
-        next run rather than wrongly listed as having no open copy.
+        A service that fails after its retries raises :class:`HttpError` (:class:`DeadlineExceeded` when its
+        answers took longer than the request deadline): the record is then left for the next run rather than
+        wrongly listed as having no open copy.
         """
         lookup = Lookup()
         doi = (record.get("doi") or "").strip()

@@ -12,7 +12,7 @@ from sysrev.errors import InputError
 from sysrev.fulltext.fetch import fetch_fulltexts, records_to_fetch
 from sysrev.fulltext.manifest import Entry, read_manifest, sha256, stored_file, write_manifest
 from sysrev.fulltext.services import Found, Lookup
-from sysrev.search.http import HttpError
+from sysrev.search.http import DeadlineExceeded, HttpError
 from sysrev.search.progress import Progress
 
 WHEN = "2026-12-03T10:00:00Z"
@@ -61,6 +61,17 @@ def test_one_manifest_row_per_outcome(project):
                                          {"record_id": "n2", "doi_link": ""}],
         "failed_records": [{"record_id": "f1",
                             "note": "https://x: HTTP 503; gave up after 4 attempts (asked again on the next run)"}]}
+
+
+def test_a_service_past_its_deadline_leaves_the_record_failed_and_the_run_goes_on(project):
+    finder = ScriptedFinder({"r1": DeadlineExceeded("https://x: no usable answer within the request deadline "
+                                                    "of 300 s; last problem: HTTP 503"), "r2": found()})
+    summary = fetch_fulltexts(project, [{"record_id": "r1"}, {"record_id": "r2"}], finder, now=WHEN)
+    manifest = read_manifest(project)
+    assert (manifest["r1"].status, manifest["r2"].status) == ("failed", "retrieved")
+    assert manifest["r1"].note == ("https://x: no usable answer within the request deadline of 300 s; last problem: "
+                                   "HTTP 503 (asked again on the next run)")
+    assert [e.record_id for e in summary.failed] == ["r1"]
 
 
 @pytest.mark.parametrize("record_id, stem", [
