@@ -20,7 +20,9 @@ from sysrev.normalise import is_plain_number
 _NUMBER = r"[-+−]?\d+(?:\.\d+)?"
 _MEAN_SD = re.compile(rf"^\s*({_NUMBER})\s*(?:±|\+/-|\+-)\s*({_NUMBER})\s*$"
                       rf"|^\s*({_NUMBER})\s*\(\s*({_NUMBER})\s*\)\s*$")
-_COUNT = re.compile(rf"^\s*(\d+)\s*(?:\(\s*{_NUMBER}\s*%?\s*\)|/\s*\d+)?\s*%?\s*$")
+# A count alone, with its percentage in brackets ("12 (40%)", "12 (40)%") or its denominator ("12/30"); a
+# percentage alone ("40%") is no count.
+_COUNT = re.compile(rf"^\s*(\d+)\s*(?:\(\s*{_NUMBER}\s*%?\s*\)\s*%?|/\s*\d+)?\s*$")
 _PLAIN = re.compile(rf"^\s*({_NUMBER})\s*$")
 FIELDS = ("n", "mean", "sd", "events")
 # A footnote marker the table reader set apart ("39.1 [c]"): not part of the number.

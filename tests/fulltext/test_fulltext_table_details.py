@@ -168,6 +168,13 @@ def test_values_refused_name_the_cell(row, columns, message):
     assert str(error.value) == message
 
 
+def test_a_percentage_alone_is_no_count():
+    table = Table(1, "Table 1", "", header=[["Arm", "Events", "Rate"]], body=[["US", "12 (40)%", "40%"]])
+    assert pick_values(table, "1", {"events": "Events"})[0] == {"events": 12.0}
+    with pytest.raises(InputError, match=r"column 'Rate': '40%' is not a whole count"):
+        pick_values(table, "1", {"events": "Rate"})
+
+
 PAIN = Table(2, "Table 2", "Pain scores by group over the first three months",
              header=[["Outcome", "US", "US"], ["", "Mean", "SD"]],
              body=[["VAS", "3.1", "1.2"], ["A very long outcome name that is cut here", "2"],
