@@ -58,11 +58,8 @@ def _studies(project):
         report = pending_report(project)
     except SysrevError as exc:
         return None, str(exc)
-    by_study = {}
-    for item in report.pending:
-        by_study.setdefault(item.study, []).append(item)
-    return {"included": report.studies, "pending": report.pending, "by_study": by_study,
-            "exempted": report.exempted, "notes": report.notes}, None
+    return {"included": report.studies, "pending": report.pending, "exempted": report.exempted,
+            "notes": report.notes}, None
 
 
 def _searches(project) -> list[dict]:
@@ -75,8 +72,7 @@ def _searches(project) -> list[dict]:
         return _latest_snapshots(project)
     imports = [dict(s, database="imported export" if s["database"] == "file" else s["database"]) for s in imports]
     return [{"name": s["name"], "database": s["database"], "runs": s["runs"], "when": s["last_run_date"] or "",
-             "retrieved": s["last_run_records"], "folder": s["last_run"] or "", "draft": s.get("draft", False)}
-            for s in strategies + imports]
+             "retrieved": s["last_run_records"], "draft": s.get("draft", False)} for s in strategies + imports]
 
 
 def _latest_snapshots(project) -> list[dict]:
@@ -95,7 +91,7 @@ def _latest_snapshots(project) -> list[dict]:
             continue
         name = data.get("name") or folder.name.split("-", 1)[-1]
         runs = latest.get(name, {}).get("runs", 0) + 1
-        latest[name] = {"name": name, "folder": folder.name, "database": data.get("database", ""), "runs": runs,
+        latest[name] = {"name": name, "database": data.get("database", ""), "runs": runs,
                         "retrieved": data.get("retrieved_count"), "when": data.get("created", "")}
     return sorted(latest.values(), key=lambda r: r["name"])
 
@@ -113,7 +109,7 @@ def _analyses(project) -> list[dict]:
     rows = []
     for outcome in outcomes:
         counts = outcome.to_dict(project.root)["counts"]
-        rows.append({"name": outcome.spec.name, "title": outcome.spec.title, "status": outcome.status,
+        rows.append({"name": outcome.spec.name, "status": outcome.status,
                      "detail": f"{counts['comparisons_complete']} of {counts['comparisons']} comparisons complete; "
                                f"{counts['cells_missing']} cells missing",
                      "studies_missing": counts["studies_missing"]})
