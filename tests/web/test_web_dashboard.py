@@ -1,0 +1,120 @@
+"""The dashboard and the evidence page in detail: the last run of each search (from the snapshots when no
+strategy file can be read), a problem named while the rest still shows, what each reviewer has left, and
+pages that read without writing (only the evidence page's button runs the analyses)."""
+
+import json
+import re
+import shutil
+
+import pytest
+from web_project import signed_in
+
+from sysrev.screening.log import Decision, append_decisions, log_path
+
+
+def _table(page, caption):
+    """The rows of the table with ``caption``, as lists of cell texts (tags dropped)."""
+    table = page[page.index(caption):]
+    table = table[:table.index("</table>")]
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in table.split("<tbody>", 1)[1].split("</tr>") if "<t" in row]
+
+
+def _run(project, folder, manifest):
+    path = project.runs_dir / folder
+    path.mkdir(parents=True)
+    if manifest is not None:
+        (path / "manifest.json").write_text(manifest if isinstance(manifest, str) else json.dumps(manifest),
+                                            encoding="utf-8")
+
+
+def test_without_strategy_files_the_newest_snapshot_of_each_search_is_listed(app, project):
+    """The web project has snapshots but no strategy file (searches/*.toml): each search name is listed once,
+    with its number of runs and its newest run; a run still being written (a dot folder), a folder without a
+    readable manifest, are left out; a manifest without a name is named after its folder."""
+    client, _ = signed_in(app, "alice")
+    _run(project, "20270101T000000Z-pubmed", {"name": "pubmed", "database": "pubmed", "created": "2027-01-01T00:00:00Z",
+                                              "retrieved_count": 12})
+    _run(project, ".tmp-20270102T000000Z-pubmed", {"name": "pubmed", "database": "pubmed", "retrieved_count": 99,
+                                                   "created": "2027-01-02T00:00:00Z"})
+    _run(project, "20270103T000000Z-broken", "{not json")
+    _run(project, "20270103T000000Z-empty", None)
+    _run(project, "20270104T000000Z-hand-search", {"retrieved_count": 3})
+    (project.runs_dir / "notes.txt").write_text("not a run", encoding="utf-8")
+    rows = _table(client.get("/").data.decode(), "Last run of each search strategy")
+    assert rows == [["hand-search", "", "1", "never run", "3"],
+                    ["pubmed", "pubmed", "2", "2027-01-01T00:00:00Z", "12"],
+                    ["scopus", "scopus", "1", rows[2][3], "1"]]
+
+
+def test_what_waits_for_whom_and_the_conflicts_to_settle(app, project):
+    for reviewer, decisions in (("alice", {"R000001": "include", "R000002": "exclude", "R000003": "include"}),
+                                ("bob", {"R000001": "include", "R000002": "include"})):
+        append_decisions(log_path(project.screening_dir, "title_abstract", reviewer),
+                         [Decision(rid, d, "", reviewer, "2026-12-03T10:00:00Z") for rid, d in decisions.items()])
+    alice, _ = signed_in(app, "alice")
+    page = alice.get("/").data.decode()
+    screening = _table(page, "Records per stage")
+    # 10 records; R000001 included by both, R000002 a conflict, R000003 awaits bob; R000001 reaches full text.
+    assert screening[0][0] == "Title/abstract" and screening[0][6] == "7"  # alice's own records left
+    assert screening[1][0] == "Full text" and screening[1][6] == "1"
+    assert '<a href="/conflicts/title_abstract">1</a>' in page  # a conflict she may settle: a link
+    assert _table(page, "Records each reviewer has still to screen") == [
+        ["alice (you)", "7 left", "1 left"], ["bob", "8 left", "1 left"],
+        ["Reconciliation", "1 conflict", "0 conflicts"]]
+    bob, _ = signed_in(app, "bob")
+    assert _table(bob.get("/").data.decode(), "Records each reviewer has still to screen")[:2] == [
+        ["alice", "7 left", "1 left"], ["bob (you)", "8 left", "1 left"]]
+
+
+@pytest.mark.parametrize("breakage, problem", [
+    ("log", "1 problem in the screening logs"),
+    ("studies", "studies.csv"),
+])
+def test_a_problem_is_named_and_the_rest_of_the_dashboard_still_shows(app, project, breakage, problem):
+    if breakage == "log":
+        path = log_path(project.screening_dir, "title_abstract", "alice")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("record_id,decision,reason,reviewer,timestamp\nR000001,perhaps,,alice,2026-12-03T10:00:00Z\n",
+                        encoding="utf-8")
+    else:
+        (project.extraction_dir / "studies.csv").write_text("study,records\n,R000001\n", encoding="utf-8")
+    client, _ = signed_in(app, "alice")
+    page = client.get("/")
+    text = page.data.decode()
+    alert = re.search(r'role="alert" class="error">(.*?)</p>', text, re.S).group(1)
+    assert page.status_code == 200 and problem in alert
+    assert "Last run of each search strategy" in text and ">los_dl</a>" in text
+
+
+def test_an_analyses_file_that_cannot_be_read_is_one_error_row(app, project):
+    project.analyses_path.write_text("[[analysis]\n", encoding="utf-8")
+    client, _ = signed_in(app, "alice")
+    rows = _table(client.get("/").data.decode(), "Status of each analysis")
+    assert len(rows) == 1 and rows[0][:2] == ["(analyses)", "error"] and "analyses.toml" in rows[0][2]
+
+
+def test_the_analyses_rows_say_what_is_complete(app, project):
+    client, _ = signed_in(app, "alice")
+    rows = _table(client.get("/").data.decode(), "Status of each analysis")
+    # The Normand 1999 example: nine trials, one comparison each, all with data.
+    assert ["los_dl", "reproduced", "9 of 9 comparisons complete; 0 cells missing", ""] in rows
+    path = project.extraction_dir / "length_of_stay.csv"  # Edinburgh's SD of the first arm left blank
+    path.write_text(path.read_text(encoding="utf-8").replace("Edinburgh,los,,discharge,SU,155,55,47,",
+                                                             "Edinburgh,los,,discharge,SU,155,55,,"), encoding="utf-8")
+    rows = _table(client.get("/").data.decode(), "Status of each analysis")
+    assert [r for r in rows if r[0] == "los_dl"][0][2:] == ["8 of 9 comparisons complete; 1 cells missing",
+                                                            "Edinburgh"]
+
+
+def test_the_pages_read_without_writing_and_the_button_runs_the_analyses(app, project):
+    client, csrf = signed_in(app, "alice")
+    shutil.rmtree(project.results_dir)
+    for url in ("/", "/evidence", "/evidence/los_dl/funnel.svg"):
+        assert client.get(url).status_code == 200
+    assert not project.results_dir.exists()
+    assert client.get("/evidence/los_dl/forest.svg").status_code == 404  # not drawn yet
+    assert client.post("/evidence/run", data={"csrf_token": csrf}).headers["Location"] == "/evidence"
+    assert (project.results_dir / "los_dl.svg").is_file()
+    assert client.get("/evidence/los_dl/forest.svg").status_code == 200
+    assert client.get("/evidence/nope/funnel.svg").status_code == 404
