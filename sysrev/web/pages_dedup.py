@@ -18,7 +18,7 @@ def index():
     pending = pending_pairs(g.project)
     if not pending:
         return render_template("dedup.html", pair=None, left=0)
-    skip = int(request.args.get("skip", 0) or 0) % len(pending)
+    skip = request.args.get("skip", 0, type=int) % len(pending)  # not a whole number: the first pair
     row = pending[skip]
     sources = {s.label: s for s in collect_sources(g.project)}
     a, b = sources.get(row["record_a"]), sources.get(row["record_b"])

@@ -36,7 +36,7 @@ def _fields(page):
     return {name: (a, b, bool(mark)) for mark, name, a, b in rows}
 
 
-@pytest.mark.parametrize("skip, shown", [("", 1), ("0", 1), ("1", 2), ("2", 1), ("-1", 2)])
+@pytest.mark.parametrize("skip, shown", [("", 1), ("0", 1), ("1", 2), ("2", 1), ("-1", 2), ("two", 1)])
 def test_the_pairs_come_in_turn_and_skipping_wraps_round(app, two_pairs, skip, shown):
     client, _ = signed_in(app, "alice")
     page = client.get(f"/duplicates?skip={skip}")
