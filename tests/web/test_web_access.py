@@ -157,3 +157,62 @@ def test_a_post_over_two_megabytes_is_refused_unread(app, project, size, status)
                          data={"csrf_token": csrf, "record_id": "R000001", "decision": "include", "note": "x" * size})
     assert answer.status_code == status
     assert (project.screening_dir / "title_abstract" / "alice.csv").exists() is (status == 302)
+
+
+def test_the_token_link_keeps_the_page_and_its_other_arguments(app):
+    client = app.test_client()
+    first = client.get("/screen/full_text?token=TESTTOKEN&at=R000001")
+    assert first.status_code == 302 and first.headers["Location"] == "/screen/full_text?at=R000001"
+    picked = client.get("/pick")
+    page = picked.data.decode()
+    assert picked.status_code == 200 and "Who is screening?" in page
+    assert re.findall(r'name="reviewer" value="(\w+)"', page) == REVIEWERS
+    assert "<title>Who are you? · Specialist stroke unit care vs routine care" in page  # review.toml's title
+
+
+@pytest.mark.parametrize("target, location", [("/rob", "/rob"), ("/screen/full_text?at=R000001",
+                                                                 "/screen/full_text?at=R000001"),
+                                              ("//evil.example/x", "/"), ("https://evil.example/", "/"),
+                                              ("evil.example", "/"), ("", "/")])
+def test_after_signing_in_only_a_page_of_this_site_is_next(app, project, target, location):
+    client = app.test_client()
+    client.get("/?token=TESTTOKEN")
+    with client.session_transaction() as session:
+        csrf = session["csrf"]
+    picked = client.post("/pick", query_string={"next": target}, data={"csrf_token": csrf, "reviewer": "bob"})
+    assert picked.headers["Location"] == location
+    add_user(project, "alice", "alice's password", REVIEWERS)
+    network = create_app(project, host="0.0.0.0", secret_key="k").test_client()
+    assert network.get("/rob").headers["Location"] == "/login?next=/rob"
+    network.get("/login")
+    with network.session_transaction() as session:
+        csrf = session["csrf"]
+    signed = network.post("/login", query_string={"next": target},
+                          data={"csrf_token": csrf, "reviewer": "alice", "password": "alice's password"})
+    assert signed.headers["Location"] == location
+
+
+@pytest.mark.parametrize("network", [False, True])
+def test_signing_out_and_the_page_of_the_other_mode(project, network):
+    add_user(project, "alice", "alice's password", REVIEWERS)
+    app = create_app(project, host="0.0.0.0" if network else "127.0.0.1", token="TESTTOKEN", secret_key="k")
+    client = app.test_client()
+    if network:
+        client.get("/login")
+        with client.session_transaction() as session:
+            csrf = session["csrf"]
+        client.post("/login", data={"csrf_token": csrf, "reviewer": "alice", "password": "alice's password"})
+        assert client.get("/pick").status_code == 404  # no name to pick with accounts
+        assert client.get("/login").status_code == 200
+    else:
+        client.get("/?token=TESTTOKEN")
+        assert client.get("/login").headers["Location"] == "/pick"  # no accounts on loopback
+        with client.session_transaction() as session:
+            csrf = session["csrf"]
+        client.post("/pick", data={"csrf_token": csrf, "reviewer": "alice"})
+    with client.session_transaction() as session:
+        csrf = session["csrf"]
+    assert "<span>alice</span>" in client.get("/").data.decode()
+    out = client.post("/logout", data={"csrf_token": csrf})
+    assert out.headers["Location"] == ("/login" if network else "/pick")
+    assert client.get("/").headers["Location"] == ("/login?next=/" if network else "/pick?next=/")
