@@ -36,6 +36,7 @@ GRIDS = [
 def test_header_and_body_rows(rows, header, body):
     (table,) = parse_tables(article(f"<table-wrap><table>{rows}</table></table-wrap>"))
     assert (table.header, table.body) == (header, body)
+    assert (table.label, table.caption, table.footnotes) == ("Table 1", "", [])
     assert table.width == max((len(r) for r in header + body), default=0)
 
 
@@ -103,9 +104,12 @@ def test_row_labels_and_columns_of_a_grouped_table():
     assert GOATS.stub_width() == 2
     assert [GOATS.row_label(i) for i in range(4)] == ["Goats / Male", "Goats / Female", "Goats",
                                                        "Sheep / Young adult"]
-    ragged = Table(1, "T", "", header=[["A", "B"], ["a"]], body=[["x", "1"], ["y"], [""]])
+    # rows of any length (a Table made by hand): a cell a row lacks reads as blank
+    ragged = Table(1, "T", "", header=[["A", "B"], ["a"]], body=[["y"], ["x", "1"], [""]])
     assert ragged.column_names() == ["A / a", "B"]
-    assert ragged.stub_width() == 1 and [ragged.row_label(i) for i in range(3)] == ["x", "y", ""]
+    assert ragged.stub_width() == 1 and [ragged.row_label(i) for i in range(3)] == ["y", "x", ""]
+    short = Table(1, "T", "", header=[], body=[["a", "b", "1"], ["c"]])
+    assert short.stub_width() == 2 and short.row_label(1) == "c"
 
 
 @pytest.mark.parametrize("finder, wanted, found", [
