@@ -33,7 +33,8 @@ class Table:
     """One table of a paper: its number as printed, caption, header rows, body rows and footnotes."""
 
     number: int  # position among the paper's tables, from 1
-    label: str  # as printed, e.g. "Table 2"; "Table N" (by position) when the paper gives none
+    label: str  # as printed, e.g. "Table 2"; "Table N" (by position) when the paper gives none, "Table N
+    # (unlabelled)" when the paper prints a "Table N" of its own
     caption: str
     header: list[list[str]]  # header rows, spans expanded
     body: list[list[str]]  # body rows, spans expanded
@@ -83,13 +84,16 @@ class Table:
 def parse_tables(data: bytes, *, path=None) -> list[Table]:
     """Every table of the JATS document ``data``, in document order."""
     root = _parse(data, path)
-    tables = []
+    tables, unlabelled = [], []
     for wrap in root.iter("table-wrap"):
         table_element = next(wrap.iter("table"), None)
         if table_element is None:  # a table given only as an image: nothing to read
             continue
         number = len(tables) + 1
-        label = _text(wrap.find("label")) or f"Table {number}"
+        label = _text(wrap.find("label"))
+        if not label:
+            label = f"Table {number}"
+            unlabelled.append(number - 1)
         caption = _blocks_text(wrap.find("caption"))
         header, body = _grid(table_element)
         foot = wrap.find("table-wrap-foot")
@@ -98,6 +102,12 @@ def parse_tables(data: bytes, *, path=None) -> list[Table]:
             items = list(foot.iter("fn")) or list(foot.iter("p"))
             footnotes = [t for t in (_footnote_text(item) for item in items) if t]
         tables.append(Table(number, label, caption, header, body, footnotes, wrap.get("id", "")))
+    # An unlabelled table (an inline one, say) named by its position must not take a printed table's name:
+    # "Table 1" would find it instead of the paper's Table 1, and its CSV would overwrite that table's.
+    printed = {_fold(t.label) for i, t in enumerate(tables) if i not in unlabelled}
+    for i in unlabelled:
+        if _fold(tables[i].label) in printed:
+            tables[i].label = f"Table {tables[i].number} (unlabelled)"
     return tables
 
 

@@ -60,6 +60,15 @@ def test_cells_captions_footnotes_labels_and_ids():
     assert find_table(tables, "box 1") is tables[1]  # by its printed label, whatever it is
 
 
+def test_an_unlabelled_table_never_takes_a_printed_tables_name():
+    inline, printed = "<table-wrap><table><tr><td>inline</td></tr></table></table-wrap>", (
+        "<table-wrap><label>Table 1</label><table><tr><td>printed</td></tr></table></table-wrap>")
+    tables = parse_tables(article(inline, printed, inline))
+    assert [t.label for t in tables] == ["Table 1 (unlabelled)", "Table 1", "Table 3"]
+    assert find_table(tables, "Table 1") is tables[1] and find_table(tables, "1") is tables[1]
+    assert [csv_name(t) for t in tables] == ["table-1-unlabelled.csv", "table-1.csv", "table-3.csv"]
+
+
 @pytest.mark.parametrize("data, path, message", [
     (b'<?xml version="1.0"?><!DOCTYPE article [<!ENTITY x "INJECTED">]><article/>', "p.xml",
      "p.xml: refused: the XML declares entities or external references (EntitiesForbidden)"),
