@@ -191,6 +191,13 @@ def _given(text: str) -> str:
     return "" if _MISSING_VALUE.match(text) or text == _R_MISSING else text
 
 
+def _stated(text) -> str:
+    """A short field (volume, issue, pages, language …) cleaned, or ``""`` when it is R's missing value: an
+    issue "NA" from an R tool's CSV would otherwise be a stated issue that differs from every real one."""
+    text = clean_text(text)
+    return "" if text == _R_MISSING else text
+
+
 def single_names(names) -> list[str]:
     """``names`` with each value holding several names split at ``;`` and placeholders dropped.
 
@@ -253,18 +260,18 @@ def build_record(*, source_id, source="", title="", abstract="", authors=(), yea
         authors=author_list,
         year=parsed_year,
         journal=_given(journal),
-        journal_abbrev=strip_markup(journal_abbrev),
-        volume=clean_text(volume),
-        issue=clean_text(issue),
-        pages=expand_pages(pages),
+        journal_abbrev=_given(journal_abbrev),
+        volume=_stated(volume),
+        issue=_stated(issue),
+        pages=expand_pages(_stated(pages)),
         doi=normalise_doi(doi),
         pmid=normalise_pmid(pmid),
         pmcid=normalise_pmcid(pmcid),
         issn=normalise_issn(issn),
-        language=clean_text(language),
+        language=_stated(language),
         publication_types=list(dict.fromkeys(as_list(list(publication_types)))),
         keywords=keyword_list,
-        url=clean_text(url),
+        url=_stated(url),
         extra={k: v for k, v in (extra or {}).items() if v not in (None, "", [], {})},
     )
 

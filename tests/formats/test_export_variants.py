@@ -345,6 +345,21 @@ def test_ris_tags_before_ty_as_r_tools_write_them(tmp_path):
     assert any("line 6, 15" in w and "before their 'TY'" in w for w in parsed.warnings)
 
 
+def test_r_s_missing_value_in_a_csv_is_no_value_in_any_field(tmp_path):
+    # R's write.csv writes a missing cell as NA (ASySD's, revtools' and synthesisr's exports): an issue "NA"
+    # would be a stated issue unlike every real one, so every field reads it as empty; "Na" is still a name
+    text = ("title,author,journal,journal_abbrev,volume,number,pages,year,doi,language,url,abstract\n"
+            "Coronary function in mice,Na Li,Eur Heart J,NA,38,NA,NA,2017,NA,NA,NA,NA\n"
+            "NA,NA,NA,Eur Heart J,NA,NA,893,NA,NA,en,https://example.org/a,An abstract\n")
+    first, second = load_references(_write(tmp_path, "r_export.csv", text)).records
+    assert (first.title, first.journal, first.volume, first.issue, first.pages, first.doi, first.language,
+            first.url, first.abstract, first.journal_abbrev) == (
+        "Coronary function in mice", "Eur Heart J", "38", "", "", "", "", "", "", "")
+    assert first.authors and first.authors[0].startswith(("Li", "Na"))
+    assert (second.title, second.journal, second.volume, second.issue, second.pages, second.year,
+            second.language, second.url) == ("", "", "", "", "893", None, "en", "https://example.org/a")
+
+
 def test_ris_tags_after_er_still_belong_to_the_record_above(tmp_path):
     # Ovid writes NL after ER, then a blank line and the next record's counter: NL stays with the record above;
     # a title after ER that no TY follows is a record that lost its TY line (an error naming the line).
