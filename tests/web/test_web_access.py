@@ -94,8 +94,10 @@ def test_a_session_ends_twelve_hours_after_sign_in_even_if_it_changed_since(proj
 def test_only_loopback_hosts_serve_without_accounts(project, host, loopback):
     assert access.is_loopback(host) is loopback
     if not loopback:
-        with pytest.raises(SysrevError, match="without accounts"):
+        with pytest.raises(SysrevError) as refused:
             create_app(project, host=host)
+        assert str(refused.value) == (f"refusing to serve on {host} without accounts: create one per reviewer with "
+                                      "`sysrev serve adduser NAME` (or serve on 127.0.0.1)")
 
 
 @pytest.mark.parametrize("text, problem", [("{not json", "not valid JSON"),
@@ -216,3 +218,28 @@ def test_signing_out_and_the_page_of_the_other_mode(project, network):
     out = client.post("/logout", data={"csrf_token": csrf})
     assert out.headers["Location"] == ("/login" if network else "/pick")
     assert client.get("/").headers["Location"] == ("/login?next=/" if network else "/pick?next=/")
+
+
+def test_the_server_answers_on_loopback_and_serves_its_static_files_to_anyone(app):
+    """The server `sysrev serve` runs, on a free loopback port: the page without the token is refused, the
+    style sheet and script are served (they hold nothing private)."""
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from sysrev.web.app import web_server
+
+    server = web_server(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{base}/", timeout=10)
+        assert refused.value.code == 403
+        for name, kind in (("app.css", "text/css"), ("app.js", "text/javascript")):
+            with urllib.request.urlopen(f"{base}/static/{name}", timeout=10) as answer:
+                assert answer.status == 200 and answer.headers["Content-Type"].startswith(kind)
+    finally:
+        server.shutdown()
+        thread.join(10)

@@ -7,7 +7,7 @@ import re
 import shutil
 
 import pytest
-from web_project import signed_in
+from web_project import include_studies, signed_in
 
 from sysrev.screening.log import Decision, append_decisions, log_path
 
@@ -118,3 +118,22 @@ def test_the_pages_read_without_writing_and_the_button_runs_the_analyses(app, pr
     assert (project.results_dir / "los_dl.svg").is_file()
     assert client.get("/evidence/los_dl/forest.svg").status_code == 200
     assert client.get("/evidence/nope/funnel.svg").status_code == 404
+
+
+def test_the_evidence_page_names_the_included_studies_and_analyses_changed_since_the_release(app, project):
+    from sysrev.living.release import make_release
+
+    client, _ = signed_in(app, "alice")
+    include_studies(project)  # Edinburgh, Umea and Newstudy 2024, included at full text
+    make_release(project, "v1")
+    (project.extraction_dir / "studies.csv").write_text(  # since: Umea renamed, Newstudy 2024 gone
+        "study,citation,records\nEdinburgh,Garraway 1980,R000001\nStrand 1985,Strand 1985,R000002\n",
+        encoding="utf-8")
+    text = project.analyses_path.read_text(encoding="utf-8")
+    project.analyses_path.write_text(text[:text.index("[analyses.los_reml]")], encoding="utf-8")
+    page = client.get("/evidence").data.decode()
+    since = page[page.index('id="since-release"'):]
+    since = re.sub(r"\s+", " ", since[:since.index("</p>")])
+    assert "included studies added: Strand 1985; removed: Newstudy 2024, Umea." in since
+    assert ("Length of stay, random effects REML (MD with pooled SD, Normand 1999) was in v1 and is no longer "
+            "defined.") in since

@@ -142,3 +142,14 @@ def test_a_save_from_a_page_opened_before_the_file_changed_is_refused(alice, pro
     stale = client.post(f"/rob/{NAME}", data={"csrf_token": csrf, "form_version": opened, "D1.1.1": "N"})
     assert stale.status_code == 409 and f"{NAME}.toml was saved by someone else" in stale.data.decode()
     assert path.read_text(encoding="utf-8") == changed
+
+
+def test_a_minimal_hand_written_form_is_saved(alice, project):
+    """A form file with only the study and the outcome (no question listed) takes the answers posted."""
+    client, csrf = alice
+    path = project.rob_dir / "Hand--los.toml"
+    path.write_text('study = "Hand 2001"\noutcome = "los"\n', encoding="utf-8")
+    assert client.post("/rob/Hand--los", data={"csrf_token": csrf, "D1.1.1": "Y"}).status_code == 302
+    saved = load_assessment(path)
+    assert (saved.study, _given(saved.domains["D1"].answers), _given(saved.domains["D1"].support)) == (
+        "Hand 2001", {"1.1": "Y"}, {})

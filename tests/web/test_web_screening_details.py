@@ -9,7 +9,7 @@ import re
 import pytest
 from web_project import signed_in
 
-from sysrev.fulltext.manifest import Entry, write_manifest
+from sysrev.fulltext.manifest import Entry, sha256, write_manifest
 from sysrev.screening.log import Decision, append_decisions, log_path
 
 JSON = {"Accept": "application/json"}
@@ -151,10 +151,18 @@ def test_conflicts_are_settled_with_a_reason_at_full_text(alice, project):
      "needs library access", "https://doi.org/10.1000/library"),
     (Entry("R000001", "failed"), "10.1000/su.1", "not fetched (sysrev fulltext fetch)",
      "https://doi.org/10.1000/su.1"),
+    ("stored", "", "files/R000001.pdf (unpaywall; licence: not stated)", "the file"),
 ])
 def test_where_the_paper_is_and_where_opening_it_leads(alice, project, entry, doi, text, opened):
     client, _ = alice
     _forward(project, "R000001")
+    if entry == "stored":
+        data = b"%PDF-1.4 a stored paper"
+        stored = project.root / "fulltext" / "files" / "R000001.pdf"
+        stored.parent.mkdir(parents=True)
+        stored.write_bytes(data)
+        entry = Entry("R000001", "retrieved", source="unpaywall", format="pdf", file="files/R000001.pdf",
+                      sha256=sha256(data))
     if entry is not None:
         write_manifest(project, {"R000001": entry})
     if not doi:
@@ -167,7 +175,10 @@ def test_where_the_paper_is_and_where_opening_it_leads(alice, project, entry, do
     page = client.get("/screen/full_text").data.decode()
     assert f"Full text: {text}" in page and ("open paper [o]" in page) is (opened is not None)
     answer = client.get("/paper/R000001")
-    assert (answer.status_code, answer.headers.get("Location")) == ((302, opened) if opened else (404, None))
+    if opened == "the file":
+        assert (answer.status_code, answer.mimetype, answer.data) == (200, "application/pdf", data)
+    else:
+        assert (answer.status_code, answer.headers.get("Location")) == ((302, opened) if opened else (404, None))
     assert client.get("/paper/R000002").status_code == 404  # not at full text: nothing to open
 
 
@@ -176,14 +187,60 @@ def test_the_reviews_terms_are_highlighted_in_escaped_text(alice, project):
     path = project.records_dir / "records.jsonl"
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     lines[0].update(title="Stroke units <b>versus</b> wards, RANDOMISED", abstract="No terms   here\nat all.")
+    lines[1].update(title=None, abstract="")
     path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     page = client.get("/screen/title_abstract").data.decode()
     assert ('<h1 class="title" tabindex="-1"><mark>Stroke units</mark> &lt;b&gt;versus&lt;/b&gt; wards, '
             '<mark>RANDOMISED</mark></h1>') in page
     assert '<div class="abstract">No terms here at all.</div>' in page
+    second = client.get("/screen/title_abstract/next?after=R000001", headers=JSON).get_json()["html"]
+    assert '<h1 class="title" tabindex="-1">(no title)</h1>' in second
+    assert '<div class="abstract">(no abstract)</div>' in second
     config = project.config_path.read_text(encoding="utf-8")
     project.config_path.write_text(config.replace('highlight_terms = ["stroke unit", "randomi"]',
                                                   "highlight_terms = []"), encoding="utf-8")
     page = client.get("/screen/title_abstract").data.decode()
     assert ('<h1 class="title" tabindex="-1">Stroke units &lt;b&gt;versus&lt;/b&gt; wards, RANDOMISED</h1>'
             in page) and "<mark>" not in page
+
+
+def test_a_reopened_decision_links_back_and_on_through_the_reviewers_own_decisions(alice):
+    client, csrf = alice
+    for n in (1, 2, 3):
+        client.post("/screen/title_abstract/decide", data={"csrf_token": csrf, "record_id": f"R00000{n}",
+                                                           "decision": "include"})
+    links = {}
+    for record_id in ("R000001", "R000002", "R000003"):
+        page = client.get(f"/screen/title_abstract?at={record_id}").data.decode()
+        links[record_id] = re.findall(r'data-key="([sb])" href="([^"]+)"', page)
+    at = "/screen/title_abstract?at="
+    assert links == {"R000001": [("s", f"{at}R000002")],
+                     "R000002": [("s", f"{at}R000003"), ("b", f"{at}R000001")],
+                     "R000003": [("s", "/screen/title_abstract"), ("b", f"{at}R000002")]}
+    page = client.get("/screen/title_abstract").data.decode()  # the first undecided: skip, or back to the last
+    assert re.findall(r'data-key="([sb])" href="([^"]+)"', page) == [
+        ("s", "/screen/title_abstract?skip=R000004"), ("b", "/screen/title_abstract?at=R000003")]
+    done = client.get("/screen/title_abstract/next?after=R000003", headers=JSON).get_json()
+    assert done["record_id"] == "R000004" and done["url"] == "/screen/title_abstract"
+
+
+def test_nothing_left_ahead_leads_to_the_done_page(alice):
+    client, csrf = alice
+    for n in range(1, 10):
+        client.post("/screen/title_abstract/decide", data={"csrf_token": csrf, "record_id": f"R{n:06d}",
+                                                           "decision": "exclude"})
+    body = client.get("/screen/title_abstract/next?after=R000010", headers=JSON).get_json()
+    assert body == {"record_id": None, "html": "", "url": "/screen/title_abstract"}
+
+
+def test_the_records_of_the_same_trial_are_listed_with_their_titles(alice, project):
+    client, _ = alice
+    path = project.records_dir / "records.jsonl"
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    lines[0].setdefault("extra", {})["dedup_related"] = [{"record_id": "R000004",
+                                                     "reason": "both name trial NCT01234567 (registry)"}]
+    lines[3]["title"] = "The fourth report of the trial"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    same = client.get("/screen/title_abstract").data.decode().split('aria-label="Same trial"', 1)[1]
+    assert "<li>R000004 The fourth report of the trial — both name trial NCT01234567; not decided by you</li>" \
+        in same

@@ -32,6 +32,7 @@ def test_a_record_added_to_records_jsonl_shows_on_the_next_page(app, project):
     ([0, 30, 630, 660], "30 s/record · ~3 min to go"),  # six left; the 600 s gap is a break, not screening
     ([0, 599, 1198, 1797], "599 s/record · ~60 min to go"),  # just under ten minutes each: all counted
     ([0, 10, 20, 30, 40, 50, 60, 70, 80], "10 s/record · under a minute to go"),  # one left
+    ([0, 30, 60, 90, 120, 150, 180, 210], "30 s/record · ~1 min to go"),  # two left: a minute exactly
     ([0, 600, 1200, 1800], ""),  # only breaks: no pace to tell
 ])
 def test_pace_and_time_to_go_come_from_the_reviewers_own_decisions(app, project, seconds, shown):
@@ -94,17 +95,20 @@ def test_the_relevance_model_trains_once_per_decision_not_per_page(app, model):
     # The page after two decisions: the model may be one decision behind (R000002…R000010 rotated by two,
     # R000002 decided since: R000004), never two (file order: R000003).
     (["R000001", "R000002"], "/screen/title_abstract", "R000004"),
+    # After the reviewer's last decision, already made: as the page after it, one decision behind at most
+    # (the model of no decision is ready: file order, R000002).
+    (["R000001"], "/screen/title_abstract/next?after=R000001", "R000002"),
 ])
 def test_the_next_record_waits_for_a_model_at_most_one_decision_behind(app, model, decided, ask, shown):
     client, csrf = signed_in(app, "alice")
     client.get("/screen/title_abstract")  # the first training, on no decision: file order
     model["gates"] = {1: threading.Event(), 2: threading.Event()}  # trainings on 1 and 2 decisions wait
     _decide(client, csrf, *decided)
-    threading.Timer(0.5, model["gates"][1].set).start()  # the one on 1 decision ends in half a second
+    threading.Timer(1.0, model["gates"][1].set).start()  # the one on 1 decision ends in a second
     answer = client.get(ask, headers=JSON)
-    record_id = answer.get_json()["record_id"] if ask.endswith("R000003") else \
+    record_id = answer.get_json()["record_id"] if "after=" in ask else \
         answer.data.decode().split('name="record_id" value="')[1].split('"')[0]
-    assert record_id == shown and model["trained"] == [0, 1]
+    assert record_id == shown and model["trained"] == ([0] if ask.endswith("R000001") else [0, 1])
 
 
 def test_a_log_that_is_not_utf8_is_refused_with_its_byte_until_it_is_fixed(app, project):
