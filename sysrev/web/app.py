@@ -42,8 +42,8 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
     if not loopback and not access.load_users(project):
         raise SysrevError(f"refusing to serve on {host} without accounts: create one per reviewer with "
                           "`sysrev serve adduser NAME` (or serve on 127.0.0.1)")
-    app.extensions["sysrev"] = {"project": project, "loopback": loopback, "token": token or access.new_token(),
-                                "cache": RecordCache(project), "orders": Orders()}
+    app.extensions["sysrev"] = {"token": token or access.new_token(), "cache": RecordCache(project),
+                                "orders": Orders()}
 
     @app.before_request
     def _guard():
