@@ -7,7 +7,7 @@ import re
 import shutil
 
 import pytest
-from web_project import include_studies, signed_in
+from web_project import drop_study, include_studies, signed_in
 
 from sysrev.screening.log import Decision, append_decisions, log_path
 
@@ -120,6 +120,14 @@ def test_the_pages_read_without_writing_and_the_button_runs_the_analyses(app, pr
     assert client.get("/evidence/nope/funnel.svg").status_code == 404
 
 
+def test_a_study_table_without_records_is_noted(app, project):
+    (project.extraction_dir / "studies.csv").write_text("study,citation\nEdinburgh,Garraway 1980\n", encoding="utf-8")
+    client, _ = signed_in(app, "alice")
+    notes = re.findall(r'<p class="note">(.*?)</p>', client.get("/").data.decode())
+    assert any(note.endswith("studies.csv has no &#39;records&#39; column: studies cannot be matched to their "
+                             "reports, so every row counts as an included study") for note in notes)
+
+
 def test_the_evidence_page_names_the_included_studies_and_analyses_changed_since_the_release(app, project):
     from sysrev.living.release import make_release
 
@@ -131,9 +139,12 @@ def test_the_evidence_page_names_the_included_studies_and_analyses_changed_since
         encoding="utf-8")
     text = project.analyses_path.read_text(encoding="utf-8")
     project.analyses_path.write_text(text[:text.index("[analyses.los_reml]")], encoding="utf-8")
+    drop_study(project, "Orpington-Severe")
     page = client.get("/evidence").data.decode()
     since = page[page.index('id="since-release"'):]
     since = re.sub(r"\s+", " ", since[:since.index("</p>")])
     assert "included studies added: Strand 1985; removed: Newstudy 2024, Umea." in since
     assert ("Length of stay, random effects REML (MD with pooled SD, Normand 1999) was in v1 and is no longer "
             "defined.") in since
+    panel = page[page.index('id="changed-los_dl"'):]
+    assert "<li>studies removed: Orpington-Severe</li>" in panel[:panel.index("</div>")]
