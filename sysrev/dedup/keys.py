@@ -175,7 +175,11 @@ _ISSUE_WORDS = {"vol", "volume", "issue", "no", "number", "nr", "part", "january
 # Where a title's first clause ends: "Infrastructure in the Wild: …", "… - a randomised trial", "Title. Subtitle".
 _CLAUSE_END = re.compile(r"\s*(?::|;|\?|!|\s[-\u2013\u2014]\s|\.\s)\s*")
 MIN_CLAUSE_WORDS = 3
-_SUPPLEMENT = re.compile(r"suppl|^s\d*$|\bs\d+\b|supplement")
+# "Meeting Abstracts" (Embase also writes "MeetingAbstracts" and, for FASEB J 2011, "Meeting Astracts") names the
+# issue an abstract book is printed in, as "Suppl" does.
+# "10 (11) (no pagination)", "38 (Supplement 1)": a volume that names its issue in brackets after its number.
+_VOLUME_ISSUE = re.compile(r"^\s*[a-z]*\s*\d+\s*\(([^()]*\d[^()]*)\)")
+_SUPPLEMENT = re.compile(r"suppl|^s\d*$|\bs\d+\b|supplement|meeting\s*ab?stracts?\b")
 # A page range longer than this is a typo in its end ("1-99999999999"), not an article.
 MAX_PAGE_SPAN = 5000
 _PAGE_START = re.compile(r"^([a-z]*)(\d+)([a-z]*)$")
@@ -418,6 +422,25 @@ def _article_number(record: Record, page_prefix: str, last_page: str, first_page
     return ""
 
 
+def _issue_in_volume(volume: str, issue: str) -> tuple[str, str]:
+    """``(issue, article number)`` of a record whose volume names its issue in brackets, as Embase's source
+    line does: ``"10 (11) (no pagination)"`` is volume 10, issue 11, of an article without page numbers, and a
+    tool that split that line put the article number in the issue field (``"e0143396"``). Otherwise the issue
+    as given and no article number. An issue that differs from the bracketed one without "(no pagination)"
+    stays as given: two issues stated are evidence, not something to explain away."""
+    match = _VOLUME_ISSUE.match(fold(str(volume or "")))
+    if not match:
+        return issue, ""
+    bracketed = match.group(1).strip()
+    if not str(issue or "").strip():
+        return bracketed, ""
+    if "no pagination" in fold(str(volume)) and _first_number(issue) != _first_number(bracketed):
+        number = re.sub(r"[^0-9a-z]", "", fold(str(issue)))
+        letters, digits = re.match(r"([a-z]*)(.*)", number).groups()
+        return bracketed, letters + digits.lstrip("0")
+    return issue, ""
+
+
 def _first_number(value: str) -> str:
     match = _NUMBER.search(str(value or ""))
     return match.group(0).lstrip("0") or "0" if match else ""
@@ -530,11 +553,14 @@ def record_keys(record: Record) -> Keys:
         year = None
     keys.year = year
 
+    issue, article_number = _issue_in_volume(record.volume, record.issue)
     keys.volume = _first_number(record.volume)
-    keys.issue = _first_number(record.issue)
-    keys.issue_numbers = _issue_numbers(record.issue)
+    keys.issue = _first_number(issue)
+    keys.issue_numbers = _issue_numbers(issue)
     keys.page_prefix, keys.first_page, keys.last_page = _page_keys(record.pages)
     keys.article_number = _article_number(record, keys.page_prefix, keys.last_page, keys.first_page)
+    if article_number and not keys.article_number:
+        keys.article_number = article_number
     if record.pages and not keys.first_page:
         keys.problems.append(f"unusable pages {record.pages!r} ignored")
     elif "-" in expand_pages(_first_range(record.pages)) and keys.first_page and not keys.last_page:

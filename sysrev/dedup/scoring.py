@@ -205,6 +205,18 @@ def _identifiers(a: Keys, b: Keys) -> str:
     return "missing"
 
 
+def _supplement_doi_only(a: Keys, b: Keys, pages: str) -> bool:
+    """Two abstracts (printed like abstracts, one of them marked as in a supplement) on different first pages
+    that share a DOI and nothing else: publishers give one DOI to a whole abstract supplement (Wiley's
+    ``10.1002/dmrr.2604``), so the DOI names the book, not an abstract, and cannot override the page veto as an
+    article's DOI does. Without a supplement, a single "page" beside an article number is a page count or an
+    e-locator of one article (``106482`` and ``11`` under one DOI), and the DOI decides."""
+    return (a.abstract_like and b.abstract_like and (a.supplement or b.supplement) and pages == "different"
+            and a.doi == b.doi
+            and not (a.pmid and a.pmid == b.pmid) and not (a.pmcid and a.pmcid == b.pmcid)
+            and not (a.trial_id and a.trial_id == b.trial_id))
+
+
 def _identifier_name(a: Keys, b: Keys) -> str:
     """How a verdict names the identifiers compared: a registration number when only that was."""
     if (a.doi and b.doi) or (a.pmid and b.pmid) or (a.pmcid and b.pmcid):
@@ -213,11 +225,17 @@ def _identifier_name(a: Keys, b: Keys) -> str:
 
 
 def _same_abstract(a: Keys, b: Keys, title: str, year: str, author: str, journal: str) -> bool:
-    """One record marked as a conference abstract, the other printed like one (single page or supplement) in
-    the same journal and year: the same abstract indexed differently, not an abstract and its full paper."""
+    """One record marked as a conference abstract, the other printed like one (single page or supplement) or
+    placed in the same volume and issue, in the same journal and year: the same abstract indexed differently
+    (Embase names the meeting after the journal, other databases the journal alone), not an abstract and its
+    full paper, which a journal prints in another issue than its abstract book."""
     other = b if "conference" in a.kinds else a
-    return (title in ("exact", "high") and year == "same" and author == "match" and journal == "same"
-            and other.abstract_like)
+    same_issue = _field(a.volume, b.volume) == "same" and _field(a.issue, b.issue) == "same"
+    # A whole abstract book ("Abstracts of the 79th EAS Congress", no author) has no author to agree: the
+    # exact title in the same issue of the same journal and year places it instead.
+    authors = author == "match" or (author == "missing" and title == "exact" and same_issue)
+    return (title in ("exact", "high") and year == "same" and authors and journal == "same"
+            and (other.abstract_like or same_issue))
 
 
 def _preprint_by_doi(a: Keys, b: Keys) -> set:
@@ -325,6 +343,8 @@ def _compare(a: Keys, b: Keys) -> Verdict:
     journal = journal_match(a, b)
     volume = _field(a.volume, b.volume)
     pages = _pages(a, b)
+    if ids == "same" and _supplement_doi_only(a, b, pages):
+        ids = "missing"
     locator_same = volume == "same" and pages == "same"
     titles_conflict = title == "numbers"
     if titles_conflict:

@@ -161,15 +161,93 @@ def test_a_record_read_with_its_fields_in_place_is_no_longer_printed_like_an_abs
     # "read that way it must still agree on everything": the single "page" of a shifted record was its issue,
     # so read in place it states no page at all, and is no more "printed like an abstract" (one page or a
     # supplement) than the same record exported correctly. Beside a meeting abstract of the same title it is
-    # the journal article: related, not the same abstract indexed twice
+    # the journal article: related, not the same abstract indexed twice. Placed in the abstract's own volume
+    # and issue, it is that abstract as a database that names the journal alone indexes it (Blood prints the
+    # ASH abstracts as issue 21 of its November volume; a full paper is printed in another issue).
     title = "Eculizumab for atypical haemolytic uraemic syndrome in children: results of a prospective trial"
     authors = ["Lapeyraque, Anne-Laure", "Malina, Michal"]
     abstract = dict(title=title, authors=authors, year=2011, volume="118", issue="21",
                     journal="Blood.Conference: 53rd ASH Annual Meeting")
     placed = dict(title=title, authors=authors, year=2011, journal="Blood", volume="118", issue="21")
     shifted = dict(placed, volume="", issue="118", pages="21")
-    assert both_ways(compare, keys(**abstract), keys(**placed)).kind == RELATED
-    assert both_ways(compare, keys(**abstract), keys(**shifted)).kind == RELATED
+    assert both_ways(compare, keys(**abstract), keys(**placed)).kind == DUPLICATE
+    assert both_ways(compare, keys(**abstract), keys(**shifted)).kind == DUPLICATE  # judged as read in place
+    for elsewhere in (dict(placed, issue="22"), dict(placed, volume="119", issue="3"), dict(placed, issue="")):
+        assert both_ways(compare, keys(**abstract), keys(**elsewhere)).kind == RELATED, elsewhere
+        assert both_ways(compare, keys(**abstract), keys(**dict(elsewhere, volume="", issue=elsewhere["volume"],
+                                                                    pages=elsewhere["issue"]))).kind == RELATED
     # a supplement stays a supplement when read in place: "Suppl" marks the volume, not the page
     supplement = dict(shifted, issue="118 Suppl")
     assert both_ways(compare, keys(**abstract), keys(**supplement)).kind == DUPLICATE
+
+
+ABSTRACT_TITLE = "Plasticity of the incretin receptor in the vascular wall of diabetic mice"
+ABSTRACT_AUTHORS = ["Berglund, L. M.", "Kotova, O.", "Gomez, M. F."]
+
+
+@pytest.mark.parametrize("issue", ["Meeting Abstracts", "MeetingAbstracts", "Meeting Astracts", "3 Meeting Abstract"])
+def test_an_issue_named_meeting_abstracts_is_an_abstract_book(issue):
+    # Embase names the meeting after the journal ("FASEB Journal. Conference: Experimental Biology"), another
+    # database the journal alone; the issue "Meeting Abstracts" (so written, run together, or with Embase's own
+    # typo) says the journal record is printed like an abstract, as "Suppl" does: the same abstract twice
+    common = dict(title=ABSTRACT_TITLE, authors=ABSTRACT_AUTHORS, year=2011, volume="25", issue=issue)
+    embase = keys(**common, journal="FASEB Journal. Conference: Experimental Biology 2011")
+    other = keys(**common, journal="FASEB Journal")
+    assert other.supplement and other.abstract_like
+    assert both_ways(compare, embase, other).kind == DUPLICATE
+    assert not keys(**dict(common, issue="Meeting report 3"), journal="FASEB Journal").supplement
+
+
+def test_a_doi_two_abstracts_on_different_pages_share_is_the_supplement_s():
+    # Wiley gives a whole abstract supplement one DOI: two abstracts of one group on pages 51 and 52 of it are
+    # two abstracts (the page veto holds); the same DOI on two articles still overrides a page typo
+    doi = "10.1002/dmrr.2604"
+    common = dict(title=ABSTRACT_TITLE, authors=ABSTRACT_AUTHORS, year=2014, journal="Diabetes Metab Res Rev",
+                  volume="30", issue="Suppl 3", doi=doi)
+    first, second = keys(**common, pages="51"), keys(**common, pages="52")
+    verdict = both_ways(compare, first, second)
+    assert verdict.kind == RELATED and "first page differs (51 vs 52)" in verdict.reason
+    assert both_ways(compare, first, keys(**common, pages="51")).kind == DUPLICATE
+    articles = dict(common, issue="3")
+    assert both_ways(compare, keys(**articles, pages="151-160"), keys(**articles, pages="115-124")).kind == DUPLICATE
+    # no supplement: one article's number and its page count (a single "page" each) under its DOI
+    article = dict(common, issue="", journal="Computers in Human Behavior")
+    assert both_ways(compare, keys(**article, pages="106482"), keys(**article, pages="11")).kind == DUPLICATE
+    with_pmid = both_ways(compare, keys(**common, pages="51", pmid="24000001"), keys(**common, pages="52",
+                                                                                     pmid="24000001"))
+    assert with_pmid.kind == DUPLICATE  # a shared PMID names the abstract itself
+
+
+@pytest.mark.parametrize("volume, issue, read", [
+    ("10 (11) (no pagination)", "e0143396", ("10", "11", "e143396")),  # the article number was put in the issue
+    ("11 (3) (no pagination)", "791", ("11", "3", "791")),
+    ("38 (Supplement 1)", "", ("38", "1", "")),  # the issue only in the volume's brackets
+    ("12 (3)", "4", ("12", "4", "")),  # two issues stated, no "(no pagination)": both kept as evidence
+    ("10", "11", ("10", "11", "")),
+])
+def test_a_volume_that_names_its_issue_in_brackets(volume, issue, read):
+    k = keys(title=TITLE, volume=volume, issue=issue)
+    assert (k.volume, k.issue, k.article_number) == read
+
+
+def test_embase_s_no_pagination_record_is_the_article_it_numbers():
+    # "PLoS ONE 10 (11) (no pagination)" split by a tool into volume "10 (11) (no pagination)" and issue
+    # "e0143396": the same article as volume 10, issue 11, e-locator e0143396, not one in "issue 143396"
+    common = dict(title=TITLE, authors=["Terasaki, M", "Hiromura, M"], year=2015, journal="PLoS One")
+    split = keys(**common, volume="10 (11) (no pagination)", issue="e0143396")
+    assert both_ways(compare, split, keys(**common, volume="10", issue="11", pages="e0143396")).kind == DUPLICATE
+    assert both_ways(compare, split, keys(**common, volume="10", issue="12", pages="e0143396")).kind != DUPLICATE
+    assert both_ways(compare, split, keys(**common, volume="10", issue="11", pages="e0143397")).kind != DUPLICATE
+
+
+def test_an_abstract_book_without_author_is_placed_by_its_exact_title_and_issue():
+    # the record of a whole abstract book names no author; Embase gives it with the meeting after the journal
+    book = dict(title="Abstracts of the 79th EAS Congress", authors=["Anonymous"], year=2011, volume="12",
+                issue="1")
+    embase = keys(**book, journal="Atherosclerosis Supplements. Conference: 79th EAS Congress")
+    assert both_ways(compare, embase, keys(**book, journal="Atherosclerosis Supplements")).kind == DUPLICATE
+    # another issue, or a title only alike, is no longer placed: the author evidence is missing
+    assert both_ways(compare, embase, keys(**dict(book, issue="2"), journal="Atherosclerosis Supplements")
+                     ).kind != DUPLICATE
+    assert both_ways(compare, embase, keys(**dict(book, title="Abstracts of the 79th EAS Congress, part 2"),
+                                           journal="Atherosclerosis Supplements")).kind != DUPLICATE
