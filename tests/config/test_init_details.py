@@ -2,8 +2,10 @@
 refused for, the outcome syntax, and what every file written holds."""
 
 import os
+import re
 import shutil
 import tomllib
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -269,3 +271,26 @@ def test_without_git_the_project_is_written_all_the_same(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
     create_project(tmp_path / "r", Answers(title="T", outcomes=[Outcome("pain")]))
     assert (tmp_path / "r" / "review.toml").is_file() and not (tmp_path / "r" / ".git").exists()
+
+
+SNAPSHOT = Path(__file__).resolve().parents[1] / "fixtures" / "init" / "new_project.txt"
+SEPARATOR = re.compile(r"^=+ (.+) =+$", re.MULTILINE)
+
+
+def snapshot_text(files: dict) -> str:
+    return "".join(f"===== {name} =====\n{text}" for name, text in files.items())
+
+
+def write_snapshot() -> None:
+    SNAPSHOT.write_text(snapshot_text(project_files(ANSWERS)), encoding="utf-8")
+
+
+def test_every_file_init_writes_reads_exactly_as_reviewed():
+    """The comments, descriptions and READMEs a team reads first, byte for byte. After a deliberate change,
+    review the difference and rewrite the snapshot:
+    ``cd tests/config && python -c "import test_init_details as t; t.write_snapshot()"``
+    """
+    expected = SNAPSHOT.read_text(encoding="utf-8")
+    names = SEPARATOR.findall(expected)
+    assert list(project_files(ANSWERS)) == names
+    assert snapshot_text(project_files(ANSWERS)) == expected
