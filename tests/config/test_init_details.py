@@ -256,6 +256,11 @@ def test_a_project_is_written_whole_or_not_at_all(tmp_path):
     assert str(info.value) == (f"{clash} already holds analysis/analyses.toml, .gitignore; choose an empty folder "
                                "(nothing written)")
     assert sorted(p.name for p in clash.rglob("*")) == [".gitignore", "analyses.toml", "analysis"]
+    # folders the team made already are no clash
+    ready = tmp_path / "ready"
+    for folder in ("records", "searches/runs", "searches/exports"):
+        (ready / folder).mkdir(parents=True)
+    assert len(create_project(ready, answers, git=False)) == len(files)
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="the git program is not present on this machine")
