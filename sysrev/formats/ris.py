@@ -286,6 +286,24 @@ def _dialect(tags: dict) -> str:
         return "web-of-science"
     if PUBMED_HINTS.search(_one(tags, "DP")):
         return "pubmed"
+    return _ovid_database(tags)
+
+
+# Ovid's record links name the database segment searched (``ovidweb.cgi?…&D=psyc16&…``): its first letters
+# say which database it is (Ovid's database guides: MESZ, MEDL, PREM … are MEDLINE segments).
+_OVID_LINK = re.compile(r"ovidweb\.cgi\?\S*?[?&]D=([a-z]+)", re.IGNORECASE)
+_OVID_SEGMENTS = (("psyc", "psycinfo"), ("emed", "embase"), ("emez", "embase"), ("emex", "embase"),
+                  ("emba", "embase"), ("oemez", "embase"), ("medl", "pubmed"), ("mesz", "pubmed"),
+                  ("mesx", "pubmed"), ("medc", "pubmed"), ("prem", "pubmed"), ("cctr", "cochrane-central"))
+
+
+def _ovid_database(tags: dict) -> str:
+    """The database an Ovid export's record link names (a PsycINFO export says so nowhere else), or ``""``."""
+    for link in tags.get("L2", []) + tags.get("UR", []):
+        match = _OVID_LINK.search(link)
+        if match:
+            code = match.group(1).lower()
+            return next((name for prefix, name in _OVID_SEGMENTS if code.startswith(prefix)), "")
     return ""
 
 

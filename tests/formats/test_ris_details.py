@@ -1,5 +1,7 @@
 """RIS beyond the whole-record test: fallbacks between tags, the database a record is from, a file's dialect."""
 
+import pytest
+
 from sysrev.formats import load_references
 
 RIS = """\
@@ -75,6 +77,19 @@ def test_a_file_from_one_database_names_it(write_file):
     pubmed = "TY  - JOUR\nTI  - A\nDB  - PubMed\nAN  - 31234567\nER  - \n"
     parsed = load_references(write_file("pubmed.ris", pubmed))
     assert (parsed.dialect, parsed.records[0].pmid) == ("pubmed", "31234567")
+
+
+@pytest.mark.parametrize("segment, database", [
+    ("psyc16", "psycinfo"), ("emed21", "embase"), ("emez", "embase"), ("medl", "pubmed"), ("prem", "pubmed"),
+    ("cctr", "cochrane-central"), ("amed", ""), ("ovft", "")])
+def test_an_ovid_export_is_named_by_the_database_its_links_name(write_file, segment, database):
+    # Ovid's PsycINFO RIS names its database only in the record link's D= segment code
+    link = f"http://ovidsp.ovid.com/ovidweb.cgi?T=JS&PAGE=reference&D={segment}&NEWS=N&AN=2019-65183-001"
+    record = f"TY  - JOUR\nTI  - A\nL2  - {link}\nER  - \n"
+    parsed = load_references(write_file("ovid.ris", record * 2))
+    assert parsed.dialect == database and {r.source for r in parsed.records} == {database or "file"}
+    other = "TY  - JOUR\nTI  - A\nUR  - https://example.org/cgi?D=psyc16\nER  - \n"  # not Ovid's link
+    assert load_references(write_file("other.ris", other)).dialect == ""
 
 
 def test_records_ended_by_a_bare_er_line_are_read_with_a_warning(write_file):
