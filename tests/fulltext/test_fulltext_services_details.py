@@ -170,11 +170,46 @@ def test_a_service_that_keeps_failing_raises_after_its_retries(services, finder,
     assert EMAIL not in str(error.value) and KEY not in str(error.value) and "busy: *** ***" in str(error.value)
 
 
-def test_unusable_answers_retried_entities_refused_at_once(services, finder):
-    services.route("/idconv/", Answer(200, b"<html>proxy</html>", "text/html"),
-                   Answer(200, b"\xff\xfe", "application/json"), Answer.json({"records": [{"pmcid": "PMC9"}]}))
+OPEN_EPMC = Answer.json({"resultList": {"result": [{"pmcid": "PMC7", "isOpenAccess": "Y"}]}})
+
+
+@pytest.mark.parametrize("record, path, bad, good, problem", [
+    ({"pmid": "9"}, "/idconv/", b"not json", Answer.json({"records": []}), "the answer is not JSON"),
+    ({"doi": "10.1/x"}, "/epmc/search", b"{cut", OPEN_EPMC, "the answer is not JSON"),
+    ({"pmcid": "PMC7"}, "/epmc/PMC7/fullTextXML", jats()[:60], Answer.xml(jats()), "the answer is not well-formed XML"),
+    ({"doi": "10.1/x"}, "/unpaywall/10.1/x", b"\xff\xfe", Answer.json({"is_oa": False}), "the answer is not JSON"),
+])
+def test_unusable_answers_retried_then_given_up(services, finder, record, path, bad, good, problem):
+    services.route("/eutils/efetch.fcgi", Answer.xml(jats(body=False)))
+    services.route("/epmc/search", Answer.json({}))
+    services.route("/epmc/PMC7/fullTextXML", Answer.xml(jats(body=False)))
+    services.route(path, Answer(200, bad, "text/plain"), good)
+    finder.find(record)
+    assert len(services.requests_to(path)) == 2
+    services.route(path, Answer(200, bad, "text/plain"))
+    with pytest.raises(HttpError, match=rf"unusable response \({problem}\); gave up after 3 attempts"):
+        finder.find(record)
+
+
+def test_base_urls_without_a_trailing_slash(services):
+    bare = FulltextConfig(idconv_url=f"{services.url}/idconv/", eutils_url=f"{services.url}/NCBIX",
+                          europepmc_url=f"{services.url}/EPMCX", unpaywall_url=f"{services.url}/UPWX",
+                          unpaywall_email=EMAIL)
+    services.route("/EPMCX/search", OPEN_EPMC)
+    services.route("/UPWX/10.1/x", Answer.json({"is_oa": False}))
+    services.route("/NCBIX/efetch.fcgi", Answer.xml(jats()))
+    finder = OpenAccessFinder(bare, max_attempts=1)
+    assert finder.find({"doi": "10.1/x"}).notes == [NO_PMC, "Europe PMC: no open full text for PMC7",
+                                                    "Unpaywall: no open-access copy known"]
+    assert finder.find({"pmcid": "PMC8"}).found.url == f"{services.url}/NCBIX/efetch.fcgi?db=pmc&id=8"
+    assert [path for path, _ in services.log] == ["/idconv/", "/EPMCX/search", "/EPMCX/PMC7/fullTextXML",
+                                                  "/UPWX/10.1/x", "/NCBIX/efetch.fcgi"]
+
+
+def test_entities_refused_at_once(services, finder):
+    services.route("/idconv/", Answer.json({"records": [{"pmcid": "PMC9"}]}))
     services.route("/eutils/efetch.fcgi", Answer.xml(b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><a/>'))
     with pytest.raises(HttpError, match="the answer declares XML entities; refused") as error:
         finder.find({"pmid": "9"})
     assert error.value.status == 200
-    assert len(services.requests_to("/idconv/")) == 3 and len(services.requests_to("/eutils/efetch.fcgi")) == 1
+    assert len(services.requests_to("/eutils/efetch.fcgi")) == 1
