@@ -222,7 +222,9 @@ def test_signing_out_and_the_page_of_the_other_mode(project, network):
 
 def test_the_server_answers_on_loopback_and_serves_its_static_files_to_anyone(app):
     """The server `sysrev serve` runs, on a free loopback port: the page without the token is refused, the
-    style sheet and script are served (they hold nothing private)."""
+    style sheet and script are served (they hold nothing private), and a connection that stalls half-way
+    through its request holds up nobody else (a thread per request)."""
+    import socket
     import threading
     import urllib.error
     import urllib.request
@@ -232,8 +234,10 @@ def test_the_server_answers_on_loopback_and_serves_its_static_files_to_anyone(ap
     server = web_server(app, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    stalled = socket.create_connection(("127.0.0.1", server.server_port), timeout=10)
     try:
         base = f"http://127.0.0.1:{server.server_port}"
+        stalled.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the blank line that ends it
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{base}/", timeout=10)
         assert refused.value.code == 403
@@ -241,5 +245,6 @@ def test_the_server_answers_on_loopback_and_serves_its_static_files_to_anyone(ap
             with urllib.request.urlopen(f"{base}/static/{name}", timeout=10) as answer:
                 assert answer.status == 200 and answer.headers["Content-Type"].startswith(kind)
     finally:
+        stalled.close()
         server.shutdown()
         thread.join(10)

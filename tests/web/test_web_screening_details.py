@@ -186,13 +186,15 @@ def test_the_reviews_terms_are_highlighted_in_escaped_text(alice, project):
     client, _ = alice
     path = project.records_dir / "records.jsonl"
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    lines[0].update(title="Stroke units <b>versus</b> wards, RANDOMISED", abstract="No terms   here\nat all.")
+    lines[0].update(title="Stroke units <b>versus</b> wards, RANDOMISED", abstract="Patients   were\nrandomised to a "
+                                                                                   "stroke unit.")
     lines[1].update(title=None, abstract="")
     path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     page = client.get("/screen/title_abstract").data.decode()
     assert ('<h1 class="title" tabindex="-1"><mark>Stroke units</mark> &lt;b&gt;versus&lt;/b&gt; wards, '
             '<mark>RANDOMISED</mark></h1>') in page
-    assert '<div class="abstract">No terms here at all.</div>' in page
+    assert '<div class="abstract">Patients were <mark>randomised</mark> to a <mark>stroke unit</mark>.</div>' in page
+    assert "Reason for excluding" not in page  # reasons only at full text
     second = client.get("/screen/title_abstract/next?after=R000001", headers=JSON).get_json()["html"]
     assert '<h1 class="title" tabindex="-1">(no title)</h1>' in second
     assert '<div class="abstract">(no abstract)</div>' in second
@@ -202,6 +204,7 @@ def test_the_reviews_terms_are_highlighted_in_escaped_text(alice, project):
     page = client.get("/screen/title_abstract").data.decode()
     assert ('<h1 class="title" tabindex="-1">Stroke units &lt;b&gt;versus&lt;/b&gt; wards, RANDOMISED</h1>'
             in page) and "<mark>" not in page
+    assert '<div class="abstract">Patients were randomised to a stroke unit.</div>' in page
 
 
 def test_a_reopened_decision_links_back_and_on_through_the_reviewers_own_decisions(alice):
