@@ -33,20 +33,22 @@ def test_a_record_added_to_records_jsonl_shows_on_the_next_page(app, project):
     ([0, 599, 1198, 1797], "599 s/record · ~60 min to go"),  # just under ten minutes each: all counted
     ([0, 10, 20, 30, 40, 50, 60, 70, 80], "10 s/record · under a minute to go"),  # one left
     ([0, 30, 60, 90, 120, 150, 180, 210], "30 s/record · ~1 min to go"),  # two left: a minute exactly
+    ([0, 30, ("R000001", 60)], "30 s/record · ~4 min to go"),  # a changed mind: the latest decisions in order
     ([0, 600, 1200, 1800], ""),  # only breaks: no pace to tell
 ])
 def test_pace_and_time_to_go_come_from_the_reviewers_own_decisions(app, project, seconds, shown):
+    rows = [s if isinstance(s, tuple) else (f"R{n:06d}", s) for n, s in enumerate(seconds, 1)]
     stamps = [f"2026-12-03T10:{s // 60:02d}:{s % 60:02d}Z" if s < 3600 else f"2026-12-03T11:{(s - 3600) // 60:02d}:"
-              f"{s % 60:02d}Z" for s in seconds]
+              f"{s % 60:02d}Z" for _, s in rows]
     append_decisions(log_path(project.screening_dir, "title_abstract", "alice"),
-                     [Decision(f"R{n:06d}", "exclude", "", "alice", stamp) for n, stamp in enumerate(stamps, 1)])
+                     [Decision(rid, "exclude", "", "alice", stamp) for (rid, _), stamp in zip(rows, stamps)])
     append_decisions(log_path(project.screening_dir, "title_abstract", "bob"),  # bob's pace is not alice's
                      [Decision(f"R{n:06d}", "exclude", "", "bob", f"2026-12-03T10:00:0{n}Z") for n in range(1, 9)])
     client, _ = signed_in(app, "alice")
     progress = client.get("/screen/title_abstract").data.decode().split("<strong>Title/abstract</strong>")[1]
     progress = progress.split("\n")[0]
-    left = 10 - len(seconds)
-    assert progress == f" · record {len(seconds) + 1} of 10 · {left} left" + (f" · {shown}" if shown else "")
+    decided = len({rid for rid, _ in rows})
+    assert progress == f" · record {decided + 1} of 10 · {10 - decided} left" + (f" · {shown}" if shown else "")
 
 
 @pytest.fixture
@@ -54,13 +56,15 @@ def model(monkeypatch):
     """A stand-in relevance model: it ranks the reviewer's undecided records in file order rotated by twice the
     number of decisions it learnt from (so each training puts another record first). A training on n decisions
     waits for ``gates[n]`` when there is one; ``trained`` lists how many decisions each training learnt from."""
-    state = {"trained": [], "gates": {}}
+    state = {"trained": [], "gates": {}, "learnt": [], "ranked": []}
 
     def rank(self, decisions):
         n = len(decisions)
         if n in state["gates"]:
             assert state["gates"][n].wait(10)
         state["trained"].append(n)
+        state["learnt"].append(dict(decisions))
+        state["ranked"].append(list(self.eligible))
         undecided = [rid for rid in self.eligible if rid not in decisions]
         return Ranking(undecided[2 * n:] + undecided[:2 * n], f"stand-in/{n}", n)
 
@@ -85,7 +89,7 @@ def test_the_relevance_model_trains_once_per_decision_not_per_page(app, model):
     assert client.get("/screen/title_abstract/next?after=R000002", headers=JSON).status_code == 200  # caught up
     for _ in range(2):
         client.get("/screen/title_abstract")
-    assert model["trained"] == [0, 1]
+    assert model["trained"] == [0, 1] and model["learnt"][-1] == {"R000001": "include"}
 
 
 @pytest.mark.parametrize("decided, ask, shown", [
