@@ -276,7 +276,7 @@ class Orders:
         key = (queue.reviewer, queue.stage, order)
         eligible = screening.stages[queue.stage].eligible
         mine = {rid: d.decision for rid, d in queue.mine.items()}
-        signature = (len(eligible), eligible[:1], eligible[-1:])
+        signature = tuple(eligible)  # the whole list: a record replaced in the middle needs a new order
         with self._lock:
             held = self._orders.get(key)
             if held is None or held[0] != signature:

@@ -92,6 +92,20 @@ def test_the_relevance_model_trains_once_per_decision_not_per_page(app, model):
     assert model["trained"] == [0, 1] and model["learnt"][-1] == {"R000001": "include"}
 
 
+def test_a_record_replaced_in_the_middle_is_ranked_by_a_model_that_knows_it(app, project, model):
+    """A new dedup run may replace a record in the middle of the list (same count, same first and last
+    record): the order kept for the old list would never rank the new record."""
+    client, _ = signed_in(app, "alice")
+    client.get("/screen/title_abstract")
+    path = project.records_dir / "records.jsonl"
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    lines[4].update(record_id="R000011", title="A replacement trial")
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    client.get("/screen/title_abstract")
+    assert model["trained"] == [0, 0]
+    assert model["ranked"][-1] == [f"R{n:06d}" for n in (1, 2, 3, 4, 11, 6, 7, 8, 9, 10)]
+
+
 @pytest.mark.parametrize("decided, ask, shown", [
     # The record fetched ahead while R000003 is read: from the model that learnt R000001 (R000002…R000010
     # rotated by two, R000003 left out), never from the model one decision behind (file order: R000002).
