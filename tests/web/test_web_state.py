@@ -196,3 +196,54 @@ def test_a_reviewer_removed_from_review_toml_while_serving_can_no_longer_write(a
     assert not log_path(project.screening_dir, "title_abstract", "bob").exists()
     picked = bob.post("/pick", data={"csrf_token": csrf, "reviewer": "bob"})
     assert picked.status_code == 400 and "Unknown reviewer" in picked.data.decode()
+
+
+def test_records_and_each_queue_are_read_once_while_nothing_changes(app, project, monkeypatch):
+    """docs/web.md (Speed): the records are read once and kept until records.jsonl changes; a reviewer's queue
+    is kept with the state it was computed from (the page, the record fetched ahead and the decision posted
+    after it share one)."""
+    from sysrev.web import state
+
+    reads, queues = [], []
+    real_records, real_queue = state.load_known_records, state.reviewer_queue
+    monkeypatch.setattr(state, "load_known_records", lambda project: reads.append(1) or real_records(project))
+    monkeypatch.setattr(state, "reviewer_queue", lambda screening, stage, reviewer: queues.append(reviewer) or
+                        real_queue(screening, stage, reviewer))
+    client, csrf = signed_in(app, "alice")
+    for _ in range(2):
+        client.get("/screen/title_abstract")
+        client.get("/screen/title_abstract/next?after=R000001", headers=JSON)
+    assert (len(reads), queues) == (1, ["alice"])
+    client.post("/screen/title_abstract/decide", data={"csrf_token": csrf, "record_id": "R000001",
+                                                       "decision": "include"})
+    for _ in range(2):
+        client.get("/screen/title_abstract")
+    assert (len(reads), queues) == (1, ["alice", "alice"])  # a decision: the queue anew, the records kept
+
+
+def _log_cache_agrees(project, path, *appends):
+    """After each text appended to ``path``, the cached read equals a full read of the file."""
+    from sysrev.screening.config import screening_config
+    from sysrev.screening.log import read_log
+    from sysrev.web.state import LogCache
+
+    checks = {"stage": "title_abstract", "config": screening_config(project),
+              "known_ids": {f"R{n:06d}" for n in range(1, 11)}}
+    cache = LogCache()
+    for text in appends:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(text)
+        assert cache.read(path, **checks) == read_log(path, **checks)
+
+
+@pytest.mark.parametrize("appends", [
+    # a row written in two parts (the first read sees it without its end of line)
+    ["record_id,decision,reason,reviewer,timestamp\nR000001,include,,alice,2026-12-03T10:00:00Z\n",
+     "R000002,exclude,,alice,2026-12", "-03T10:00:30Z\n", "R000003,include,,alice,2026-12-03T10:01:00Z\n"],
+    # a header the log cannot have: its problem is reported once, however many rows follow
+    ["record_id,decision\nR000001,include\n", "R000002,exclude\n", "R000003,include\n"],
+])
+def test_the_log_cache_agrees_with_a_full_read_whatever_is_appended(project, appends):
+    path = log_path(project.screening_dir, "title_abstract", "alice")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _log_cache_agrees(project, path, *appends)
