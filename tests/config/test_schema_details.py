@@ -90,6 +90,7 @@ def test_the_reference_index_names_every_file_kind_and_every_other_file_checked(
     ("Some_concerns", ("low", "some concerns", "high"), "some concerns"),
     ("some-Concerns", ("low", "some concerns", "high"), "some concerns"),
     ("na", ("NA", "favours experimental"), "NA"),
+    ("Low Risk", ("low risk", "high"), "low risk"),  # a choice that itself ends in "risk"
     ("Favours_Experimental", ("NA", "favours experimental"), "favours experimental"),
     ("moderate", ("low", "some concerns", "high"), None),
     ("risk", ("low", "high"), None),
@@ -282,15 +283,24 @@ def test_configuration_files_are_read_as_utf8_whatever_the_locale(tmp_path, c_lo
 
 
 NESTED = FileKind("nested", "n.toml", "nested", "Tables within an array of tables.", (
-    Table("", "Top."), Table("top", "Top table."),
+    Table("", "Top."), Table("top", "Top table."), Table("empty", "Nothing may go here."),
     Table("top.items", "Items.", array=True, keys=(Key("n", "integer", "A count."),)),
     Table("top.items.inner", "Inner.", keys=(Key("x", "string", "An x."),)),
+    Table("top.items.inner.deep", "Deep.", keys=(Key("y", "string", "Coordinate Y.", required=True),)),
 ))
 
 
-def test_a_table_within_an_array_of_tables_is_named_by_the_element_and_its_path(tmp_path):
-    text = '[[top.items]]\nn = 1\n[[top.items]]\nn = "2"\n[top.items.inner]\nzzz = 1\n'
+@pytest.mark.parametrize(("text", "messages"), [
+    ('[[top.items]]\nn = 1\n[[top.items]]\nn = "2"\n[top.items.inner]\nzzz = 1\n[top.items.inner.deep]\n',
+     ["line 4: n must be a whole number, not str '2' (key 'n' in [[top.items]] #2)",
+      "line 6: unknown key 'zzz' in [[top.items]] #2 inner (allowed: x, deep)",
+      # the description's last letter stays, only its full stop goes
+      "line 7: [[top.items]] #2 inner.deep needs 'y' (required: Coordinate Y)"]),
+    ('[top.items]\nn = 1\n[empty]\nzzz = 1\n',
+     ["line 1: 'items' in [top] must be [[top.items]] tables",
+      # nothing allowed, nothing to suggest
+      "line 4: unknown key 'zzz' in [empty]"]),
+])
+def test_a_table_within_an_array_of_tables_is_named_by_the_element_and_its_path(tmp_path, text, messages):
     problems = check_data(NESTED, tomllib.loads(text), text, tmp_path / "n.toml")
-    assert [str(p) for p in problems] == [
-        f"{tmp_path}/n.toml, line 4: n must be a whole number, not str '2' (key 'n' in [[top.items]] #2)",
-        f"{tmp_path}/n.toml, line 6: unknown key 'zzz' in [[top.items]] #2 inner (allowed: x)"]
+    assert [str(p) for p in problems] == [f"{tmp_path}/n.toml, {m}" for m in messages]
