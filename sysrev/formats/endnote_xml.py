@@ -27,6 +27,7 @@ from sysrev.formats.fields import (
     PUBMED_HINTS,
     as_list,
     build_record,
+    database_dialect,
     doi_from,
     first,
     join_pages,
@@ -87,8 +88,7 @@ def parse_endnote_xml(data: bytes, *, path="file", source="") -> ParsedFile:
     for element in elements:
         database = _text(element.find("remote-database-name"))
         provider = _text(element.find("remote-database-provider"))
-        dialect = ("pubmed" if PUBMED_HINTS.search(f"{database} {provider}")
-                   else re.sub(r"\W+", "-", database.lower()).strip("-"))
+        dialect = "pubmed" if PUBMED_HINTS.search(f"{database} {provider}") else database_dialect(database)
         dialects.add(dialect)
         line = lines.get(element, 0)
         on_line[line] += 1  # Zotero writes the whole file on one line: then the record's place on it counts too

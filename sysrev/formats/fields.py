@@ -122,6 +122,23 @@ def pmid_in_text(*values) -> str:
 
 # A record's database or provider naming PubMed: its bare accession number is then the PMID.
 PUBMED_HINTS = re.compile(r"\b(NLM|PubMed|MEDLINE)\b", re.IGNORECASE)
+# One name per database, whatever the platform calls its edition ("Embase Classic+Embase", "Web of Science Core
+# Collection", "APA PsycInfo"), so PRISMA counts one source under its usual name.
+_DATABASE_WORDS = (("embase", "embase"), ("psycinfo", "psycinfo"), ("web of science", "web-of-science"),
+                   ("cochrane central", "cochrane-central"), ("cinahl", "cinahl"))
+
+
+def database_dialect(name: str) -> str:
+    """The dialect of a database a record names (RIS or MEDLINE ``DB``): ``pubmed`` for PubMed and MEDLINE on
+    any platform, a known database's one name, else the name as a slug. Ovid appends the coverage to the name
+    (``ERIC <1992 to June 2024>``), which is dropped."""
+    database = re.sub(r"<[^>]*>", "", str(name or "")).strip().lower()
+    if not database:
+        return ""
+    if PUBMED_HINTS.search(database):
+        return "pubmed"
+    known = next((dialect for word, dialect in _DATABASE_WORDS if word in database), "")
+    return known or re.sub(r"\W+", "-", database).strip("-")
 _PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/|[?&]list_uids=|"
                          r"europepmc\.org/(?:article|abstract)/MED/)(\d{1,9})(?!\d)"
                          # a PubMed search for one PMID (EndNote's links): a term of six or more digits alone

@@ -31,7 +31,7 @@ from Bio import Medline
 from sysrev.errors import InputError
 from sysrev.formats import ovid as ovid_fields
 from sysrev.formats.decode import split_lines
-from sysrev.formats.fields import as_list, build_record, doi_from, first, join_pages
+from sysrev.formats.fields import as_list, build_record, database_dialect, doi_from, first, join_pages
 from sysrev.formats.result import ParsedFile, Truncation
 from sysrev.formats.truncation import MID_LINE, ends_mid_line
 from sysrev.wording import counted
@@ -190,9 +190,9 @@ def _cut(groups, text) -> Truncation | None:
 
 def medline_dialect(tags) -> str:
     """The database a MEDLINE or Ovid record comes from ("pubmed", "embase", "eric" …; "" when not known)."""
-    database = first(tags.get("DB")).lower()
-    if database:  # Ovid: "Embase", "Ovid MEDLINE(R)", "APA PsycInfo"
-        return "pubmed" if "medline" in database else re.sub(r"\W+", "-", database).strip("-")
+    database = database_dialect(first(tags.get("DB")))  # Ovid: "Embase", "Ovid MEDLINE(R)", "APA PsycInfo"
+    if database:
+        return database
     owner = first(tags.get("OWN")).upper()
     if owner == "ERIC":
         return "eric"

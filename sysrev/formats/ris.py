@@ -36,6 +36,7 @@ from sysrev.formats.fields import (
     PUBMED_HINTS,
     as_list,
     build_record,
+    database_dialect,
     doi_from,
     join_pages,
     pmcid_in_text,
@@ -270,10 +271,9 @@ def _respace_odd_tags(lines: list, start: int, respaced: list) -> list:
 
 def _dialect(tags: dict) -> str:
     """The database or tool that wrote the record, where the record says so."""
-    # Ovid appends the coverage to the name: "ERIC <1992 to June 2024>", "Embase <1974 to 2023 April 28>".
-    database = re.sub(r"<[^>]*>", "", _one(tags, "DB")).strip().lower()
+    database = database_dialect(_one(tags, "DB"))
     if database:
-        return "pubmed" if PUBMED_HINTS.search(database) else re.sub(r"\W+", "-", database).strip("-")
+        return database
     if scopus_eid(tags.get("UR")):
         return "scopus"
     if (_one(tags, "AN").startswith("CN-") or _one(tags, "ID").startswith("CN-")

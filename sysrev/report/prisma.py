@@ -286,7 +286,7 @@ DATABASE_NAMES = {
     "cochrane-central": "Cochrane CENTRAL", "clinicaltrials-gov": "ClinicalTrials.gov", "ictrp": "WHO ICTRP",
     "eric": "ERIC", "proquest": "ProQuest", "pmc": "PubMed Central", "lens": "Lens.org", "dimensions": "Dimensions",
     "openalex": "OpenAlex", "ieee": "IEEE Xplore", "springer": "SpringerLink", "ebsco": "EBSCOhost",
-    "apa-psycinfo": "APA PsycInfo", "psycinfo": "PsycINFO",
+    "apa-psycinfo": "APA PsycInfo", "psycinfo": "PsycINFO", "cinahl": "CINAHL",
 }
 
 

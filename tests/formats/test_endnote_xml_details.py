@@ -19,11 +19,16 @@ def test_a_file_from_one_database_has_its_dialect_and_a_type_number_stands_for_a
     assert record.extra["fields"] == {"research-notes": "PMCID: PMC7654321"}
 
 
-def test_a_database_name_becomes_a_plain_dialect(write_file):
+@pytest.mark.parametrize("database, dialect", [
+    ("-- Web of Science (Core) --", "web-of-science"),  # a known database under its one name
+    ("Embase &lt;1974 to 2023 April 28&gt;", "embase"),
+    ("-- Global Health (CABI) --", "global-health-cabi"),  # any other as a plain slug
+])
+def test_a_database_name_becomes_a_plain_dialect(write_file, database, dialect):
     xml = ("<xml><records><record><titles><title>A</title></titles>"
-           "<remote-database-name>-- Web of Science (Core) --</remote-database-name></record></records></xml>")
+           f"<remote-database-name>{database}</remote-database-name></record></records></xml>")
     parsed = load_references(write_file("library.xml", xml))
-    assert (parsed.dialect, parsed.records[0].source) == ("web-of-science-core", "web-of-science-core")
+    assert (parsed.dialect, parsed.records[0].source) == (dialect, dialect)
 
 
 def test_a_file_without_records_is_refused_naming_the_file(write_file):

@@ -25,10 +25,10 @@ def test_other_owners_do_not(write_file):
     assert load_references(write_file("refs.nbib", "OWN - XYZ\nTI  - T\n")).dialect == ""
 
 
-def test_an_ovid_database_name_becomes_a_plain_dialect(write_file):
+def test_an_ovid_database_name_becomes_the_database_s_one_name(write_file):
     path = write_file("ovid.txt", "<1. >\nVN  - Ovid Technologies\nDB  - APA PsycInfo <1806 to 2024>\n"
                                   "UI  - 2020-1\nTI  - T\n")
-    assert load_references(path).dialect == "apa-psycinfo-1806-to-2024"
+    assert load_references(path).dialect == "psycinfo"  # one name for the database, its coverage dropped
 
 
 def test_records_joined_without_blank_lines_are_split_and_the_lines_named(write_file):

@@ -70,8 +70,13 @@ def test_fallbacks_and_databases(write_file):
 def test_a_file_from_one_database_names_it(write_file):
     one = "TY  - JOUR\nTI  - A\nDB  - Web of Science Core Collection\nER  - \n"
     parsed = load_references(write_file("wos.ris", one * 2))
-    assert parsed.dialect == "web-of-science-core-collection"
-    assert {r.source for r in parsed.records} == {"web-of-science-core-collection"}
+    assert parsed.dialect == "web-of-science"  # one name whatever the edition, as PRISMA counts it
+    assert {r.source for r in parsed.records} == {"web-of-science"}
+    for database, name in (("Embase Classic+Embase <1947 to 2023 April 28>", "embase"), ("APA PsycInfo", "psycinfo"),
+                           ("CINAHL Complete", "cinahl"), ("Cochrane Central Register of Controlled Trials",
+                                                           "cochrane-central"), ("GreenFILE", "greenfile")):
+        record = f"TY  - JOUR\nTI  - A\nDB  - {database}\nER  - \n"
+        assert load_references(write_file("db.ris", record)).dialect == name, database
     scopus = "TY  - JOUR\nTI  - A\nUR  - https://www.scopus.com/inward/record.uri?eid=2-s2.0-1&partnerID=40\nER  - \n"
     assert load_references(write_file("scopus.ris", scopus)).dialect == "scopus"
     pubmed = "TY  - JOUR\nTI  - A\nDB  - PubMed\nAN  - 31234567\nER  - \n"
