@@ -286,7 +286,7 @@ NESTED = FileKind("nested", "n.toml", "nested", "Tables within an array of table
     Table("", "Top."), Table("top", "Top table."), Table("empty", "Nothing may go here."),
     Table("top.items", "Items.", array=True, keys=(Key("n", "integer", "A count."),)),
     Table("top.items.inner", "Inner.", keys=(Key("x", "string", "An x."),)),
-    Table("top.items.inner.deep", "Deep.", keys=(Key("y", "string", "Coordinate Y.", required=True),)),
+    Table("top.items.inner.deep", "Deep.", keys=(Key("y", "string", "Y, the coordinate of X.", required=True),)),
 ))
 
 
@@ -295,7 +295,7 @@ NESTED = FileKind("nested", "n.toml", "nested", "Tables within an array of table
      ["line 4: n must be a whole number, not str '2' (key 'n' in [[top.items]] #2)",
       "line 6: unknown key 'zzz' in [[top.items]] #2 inner (allowed: x, deep)",
       # the description's last letter stays, only its full stop goes
-      "line 7: [[top.items]] #2 inner.deep needs 'y' (required: Coordinate Y)"]),
+      "line 7: [[top.items]] #2 inner.deep needs 'y' (required: Y, the coordinate of X)"]),
     ('[top.items]\nn = 1\n[empty]\nzzz = 1\n',
      ["line 1: 'items' in [top] must be [[top.items]] tables",
       # nothing allowed, nothing to suggest
