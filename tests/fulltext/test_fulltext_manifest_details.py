@@ -75,7 +75,7 @@ def test_a_service_past_its_deadline_leaves_the_record_failed_and_the_run_goes_o
 
 
 @pytest.mark.parametrize("record_id, stem", [
-    ("R000007", "R000007"), ("a/b:c d", "a_b_c_d"), ("..hidden", "hidden"), ("...", "record"),
+    ("R000007", "R000007"), ("XR1.v2", "XR1.v2"), ("a/b:c d", "a_b_c_d"), ("..hidden", "hidden"), ("...", "record"),
     ("é" + "x" * 120, "_" + "x" * 99),
 ])
 def test_file_names_for_record_ids(project, record_id, stem):
@@ -102,7 +102,7 @@ def test_what_is_settled_is_not_asked_again(project):
     assert finder.asked == ["gone", "lib", "bad", "new"]  # recheck: library access asked again; ok still kept
 
 
-def test_retrieved_time_is_now_in_utc_when_not_given(project):
+def test_retrieved_time_is_now_in_utc_when_not_given(project, clock_east_of_utc):
     before = datetime.now(UTC).replace(microsecond=0)
     fetch_fulltexts(project, [{"record_id": "r1"}], ScriptedFinder({"r1": Lookup()}))
     retrieved = read_manifest(project)["r1"].retrieved
