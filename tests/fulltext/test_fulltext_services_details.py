@@ -110,6 +110,9 @@ SCENARIOS = [
                              None)],
      None, [NO_PMC, "Unpaywall: open copy known but no PDF link (landing page only)"]),
     ({}, [], None, ["Unpaywall: the record has no DOI"]),
+    # a PMID only, not in PMC (a malformed PMCID is none): Europe PMC is not searched without a DOI
+    ({"pmid": "9"}, [("/idconv/", Answer.json({"records": [{"pmcid": "PMCID-pending"}, {"pmcid": "PMC"}]}), None)],
+     None, [NO_PMC, "Unpaywall: the record has no DOI"]),
 ]
 
 
