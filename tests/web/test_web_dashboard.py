@@ -148,3 +148,35 @@ def test_the_evidence_page_names_the_included_studies_and_analyses_changed_since
             "defined.") in since
     panel = page[page.index('id="changed-los_dl"'):]
     assert "<li>studies removed: Orpington-Severe</li>" in panel[:panel.index("</div>")]
+
+
+def test_with_strategy_files_each_strategy_and_each_other_search_name_is_listed(tmp_path):
+    """A review made with `sysrev init` (draft strategies) with an export imported twice and a run of a query no
+    strategy file holds any more: each with its database (an export as "imported export"), runs, last date
+    and records."""
+    from datetime import UTC, datetime
+
+    from click.testing import CliRunner
+
+    from sysrev.cli.main import cli
+    from sysrev.project import load_project
+    from sysrev.records import Record
+    from sysrev.search.snapshot import write_snapshot
+    from sysrev.web.app import create_app
+
+    root, runner = tmp_path / "review", CliRunner()
+    assert runner.invoke(cli, ["init", str(root), "--no-input", "--no-git"]).exit_code == 0
+    for count in (3, 2):
+        export = tmp_path / f"embase{count}.ris"
+        export.write_text("".join(f"TY  - JOUR\nTI  - Trial {n}\nPY  - 2020\nER  - \n" for n in range(count)),
+                          encoding="utf-8")
+        assert runner.invoke(cli, ["import", "--project", str(root), "--source", "embase", str(export)]).exit_code == 0
+    project = load_project(root)
+    write_snapshot(project.runs_dir, "old-query", [Record(source_id="1", source="pubmed", title="A trial")],
+                   database="pubmed", now=datetime(2025, 3, 1, 12, 0, tzinfo=UTC))
+    client, _ = signed_in(create_app(project, token="TESTTOKEN", secret_key="k"), "reviewer1")
+    rows = {row[0]: row[1:] for row in _table(client.get("/").data.decode(), "Last run of each search strategy")}
+    assert rows["pubmed"] == ["pubmed", "0", "never run (draft query: not run until its draft line is deleted)", ""]
+    assert rows["embase"][:2] == ["imported export", "2"] and rows["embase"][3] == "2"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", rows["embase"][2])
+    assert rows["old-query"] == ["pubmed", "1", "2025-03-01T12:00:00Z", "1"]
