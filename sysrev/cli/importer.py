@@ -39,8 +39,12 @@ _LARGE_FILE_BYTES = 5_000_000
 @click.option("--allow-truncated", is_flag=True,
               help="A file cut off mid-record (interrupted download) is an error; with this flag its complete "
                    "records are imported and the cut-off one is dropped, with a warning saying so.")
+@click.option("--again", is_flag=True,
+              help="Import files already imported (same SHA-256) as another search; without it they are refused, "
+                   "since PRISMA would count their records twice.")
 @project_option
-def import_command(files, source, out_dir, format_name, reported_count, dry_run, allow_truncated, project_dir):
+def import_command(files, source, out_dir, format_name, reported_count, dry_run, allow_truncated, again,
+                   project_dir):
     """Import reference files (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, ProQuest or
     Ovid text, CSL-JSON, CSV or Excel, ClinicalTrials.gov JSON, ICTRP XML, OpenAlex JSON) as one search-run
     snapshot. Give all the files of one split export together. Without FILES, the file named by the project's
@@ -56,6 +60,13 @@ def import_command(files, source, out_dir, format_name, reported_count, dry_run,
     name = prepared.name
     strategy_name = name if prepared.strategy else None
     earlier = earlier_imports(runs_dir, prepared.hashes) if runs_dir else []
+    repeated = {h for h in prepared.hashes if earlier_imports(runs_dir, {h})} if earlier else set()
+    if repeated == prepared.hashes and not again:
+        files_named = ", ".join(f["name"] for f in prepared.described)
+        raise SysrevError(f"{files_named}: imported before as {', '.join(run.name for run in earlier)} (the same "
+                          "file, by its SHA-256); importing it again would make PRISMA count its records twice, "
+                          "so nothing was imported (give --again if it really is another search that returned "
+                          "the same file)")
     if dry_run:
         _print_summary(prepared.described, prepared.records, prepared.warnings, None, strategy_name)
         where = f" (the snapshot would be {runs_dir / ('<timestamp>-' + name)})" if runs_dir else ""
@@ -65,7 +76,7 @@ def import_command(files, source, out_dir, format_name, reported_count, dry_run,
     _print_summary(prepared.described, prepared.records, prepared.warnings, folder, strategy_name)
     for run in earlier:
         click.echo(f"note: an identical file (same SHA-256) was imported before as {run.name}; both snapshots "
-                   "are kept, delete one if the import was a mistake", err=True)
+                   "are kept, delete the new one if the import was a mistake", err=True)
 
 
 def _strategy_file(project, source) -> tuple:

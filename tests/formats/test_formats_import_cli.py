@@ -98,14 +98,33 @@ def test_import_named_after_a_file_strategy_stores_its_query(tmp_path, own_fixtu
     assert "searches/central.toml" in result.output and len(records) == 2
 
 
-def test_repeated_import_of_the_same_file_is_noted(tmp_path, own_fixtures):
+def test_repeated_import_of_the_same_file_is_refused_unless_again(tmp_path, own_fixtures):
+    # the same export imported twice would be counted twice by PRISMA (refresh skips it the same way)
     source = own_fixtures / "formats" / "refer.enw"
     runner = CliRunner()
     first = runner.invoke(cli, ["import", str(source), "--out", str(tmp_path)])
+    assert first.exit_code == 0 and "imported before" not in first.stderr
+    (run,) = list_snapshots(tmp_path)
     second = runner.invoke(cli, ["import", str(source), "--out", str(tmp_path)])
-    assert first.exit_code == second.exit_code == 0
-    assert "imported before" not in first.stderr
-    assert "imported before" in second.stderr and len(list_snapshots(tmp_path)) == 2
+    assert second.exit_code == 2 and len(list_snapshots(tmp_path)) == 1
+    assert (f"refer.enw: imported before as {run.name} (the same file, by its SHA-256); importing it again would "
+            "make PRISMA count its records twice, so nothing was imported (give --again") in second.stderr
+    dry = runner.invoke(cli, ["import", str(source), "--out", str(tmp_path), "--dry-run"])
+    assert dry.exit_code == 2 and "imported before" in dry.stderr
+    third = runner.invoke(cli, ["import", str(source), "--out", str(tmp_path), "--again"])
+    assert third.exit_code == 0 and len(list_snapshots(tmp_path)) == 2
+    assert f"note: an identical file (same SHA-256) was imported before as {run.name}" in third.stderr
+
+
+def test_a_split_export_with_one_part_imported_before_is_imported_with_a_note(tmp_path, own_fixtures):
+    part = own_fixtures / "formats" / "refer.enw"
+    other = tmp_path / "other.enw"
+    other.write_text(part.read_text(encoding="utf-8").replace("%T ", "%T Another ", 1), encoding="utf-8")
+    runs = tmp_path / "runs"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["import", str(part), "--out", str(runs)]).exit_code == 0
+    both = runner.invoke(cli, ["import", str(part), str(other), "--out", str(runs)])
+    assert both.exit_code == 0 and len(list_snapshots(runs)) == 2 and "imported before" in both.stderr
 
 
 def test_several_files_of_a_split_export_make_one_snapshot(tmp_path, own_fixtures):
