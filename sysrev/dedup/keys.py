@@ -441,6 +441,16 @@ def _issue_in_volume(volume: str, issue: str) -> tuple[str, str]:
     return issue, ""
 
 
+def _unbalanced(text: str) -> bool:
+    """True when ``text`` closes a bracket it never opened (or opens one it never closes)."""
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            return True
+    return depth != 0
+
+
 def _first_number(value: str) -> str:
     match = _NUMBER.search(str(value or ""))
     return match.group(0).lstrip("0") or "0" if match else ""
@@ -555,6 +565,10 @@ def record_keys(record: Record) -> Keys:
 
     issue, article_number = _issue_in_volume(record.volume, record.issue)
     keys.volume = _first_number(record.volume)
+    if keys.volume and _unbalanced(str(record.volume)):
+        # "1)": the tail of a source line a tool cut ("61 (10 SUPPL. 1)"), not the volume
+        keys.problems.append(f"unusable volume {record.volume!r} ignored")
+        keys.volume = ""
     keys.issue = _first_number(issue)
     keys.issue_numbers = _issue_numbers(issue)
     keys.page_prefix, keys.first_page, keys.last_page = _page_keys(record.pages)

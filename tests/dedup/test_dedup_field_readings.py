@@ -251,3 +251,16 @@ def test_an_abstract_book_without_author_is_placed_by_its_exact_title_and_issue(
                      ).kind != DUPLICATE
     assert both_ways(compare, embase, keys(**dict(book, title="Abstracts of the 79th EAS Congress, part 2"),
                                            journal="Atherosclerosis Supplements")).kind != DUPLICATE
+
+
+@pytest.mark.parametrize("volume, stated", [("1)", False), ("(10", False), ("61 (10 SUPPL. 1", False),
+                                             ("61 (10 SUPPL. 1)", True), ("61", True)])
+def test_a_volume_with_an_unbalanced_bracket_is_a_cut_fragment_not_stated(volume, stated):
+    # a tool that cut Embase's source line "61 (10 SUPPL. 1)" left "1)" as the volume: read as no volume (with
+    # a note), so it neither vetoes the record's other copies nor places it
+    k = keys(title=TITLE, volume=volume)
+    assert bool(k.volume) is stated
+    assert any("unusable volume" in p for p in k.problems) is not stated
+    common = dict(title=TITLE, authors=["Akita, K"], year=2013, journal="J Am Coll Cardiol", pages="E2048")
+    verdict = both_ways(compare, keys(**common, volume=volume), keys(**common, volume="61", issue="10 SUPPL. 1"))
+    assert verdict.kind == DUPLICATE
