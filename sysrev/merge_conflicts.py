@@ -27,11 +27,15 @@ def is_marker(line: str) -> bool:
     return any(pattern.match(data) for pattern in (_OPEN, _CLOSE, _OTHER))
 
 
-def conflict_blocks(data: bytes) -> list[tuple[int, int]]:
-    """``(first line, last line)`` of each conflict block in ``data`` (1-based): a ``<<<<<<<`` line and the
-    next ``>>>>>>>`` line after it. A lone ``=======`` line (a Markdown underline) is no conflict."""
+def conflict_blocks(lines) -> list[tuple[int, int]]:
+    """``(first line, last line)`` of each conflict block in ``lines`` (bytes, or an iterable of byte lines such
+    as an open file; 1-based): a ``<<<<<<<`` line and the next ``>>>>>>>`` line after it. A lone ``=======``
+    line (a Markdown underline) is no conflict."""
+    if isinstance(lines, bytes):
+        lines = lines.splitlines()
     blocks, start = [], None
-    for number, line in enumerate(data.splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
+        line = line.rstrip(b"\r\n")
         if _OPEN.match(line) and start is None:
             start = number
         elif _CLOSE.match(line) and start is not None:
@@ -57,11 +61,10 @@ def conflict_note(path) -> str:
 @functools.lru_cache(maxsize=64)
 def _note(path: str, size: int, mtime_ns: int) -> str:
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        with open(path, "rb") as fh:  # line by line: a large records file is not read into memory at once
+            blocks = conflict_blocks(fh)
     except OSError:
         return ""
-    blocks = conflict_blocks(data)
     if not blocks:
         return ""
     where = ", ".join(f"lines {first}-{last}" for first, last in blocks[:5])
