@@ -569,6 +569,10 @@ def record_keys(record: Record) -> Keys:
         # "1)": the tail of a source line a tool cut ("61 (10 SUPPL. 1)"), not the volume
         keys.problems.append(f"unusable volume {record.volume!r} ignored")
         keys.volume = ""
+    elif keys.volume and keys.year is not None and keys.volume == str(keys.year):
+        # a magazine's year written as its volume by one database ("2016", "May" for HBR's volume 94, issue
+        # 5), or a publisher's own numbering by year: either way it places the item no better than its year
+        keys.volume = ""
     keys.issue = _first_number(issue)
     keys.issue_numbers = _issue_numbers(issue)
     keys.page_prefix, keys.first_page, keys.last_page = _page_keys(record.pages)

@@ -264,3 +264,14 @@ def test_a_volume_with_an_unbalanced_bracket_is_a_cut_fragment_not_stated(volume
     common = dict(title=TITLE, authors=["Akita, K"], year=2013, journal="J Am Coll Cardiol", pages="E2048")
     verdict = both_ways(compare, keys(**common, volume=volume), keys(**common, volume="61", issue="10 SUPPL. 1"))
     assert verdict.kind == DUPLICATE
+
+
+def test_a_volume_that_is_the_year_places_nothing():
+    # one database gives Harvard Business Review's year as its volume ("2016", issue "May"), another its
+    # volume 94, issue 5: the year in the volume field is no volume to veto with
+    assert keys(title=TITLE, year=2016, volume="2016").volume == ""
+    assert keys(title=TITLE, year=2016, volume="94").volume == "94"
+    assert keys(title=TITLE, year=2017, volume="2016").volume == "2016"  # not the record's year: kept
+    common = dict(title=TITLE, authors=["Kasriel, S"], year=2016, journal="Harvard Business Review")
+    year_as_volume, numbered = keys(**common, volume="2016", issue="May"), keys(**common, volume="94", issue="5")
+    assert "volume" not in both_ways(compare, year_as_volume, numbered).reason
