@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import subprocess
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -290,22 +291,40 @@ __pycache__/
 """
 
 
+_API_KEYS = {"pubmed": "`NCBI_API_KEY`, `NCBI_EMAIL`", "scopus": "`ELSEVIER_API_KEY`"}
+
+
+def _wrapped(item: str) -> str:
+    """A numbered step of the README wrapped at 115 characters, its continuation lines indented under its text."""
+    return textwrap.fill(item, width=115, subsequent_indent="   ", break_on_hyphens=False, break_long_words=False)
+
+
 def _team_readme(a: Answers, strategies: list[str]) -> str:
+    """The team's README: the steps, naming only the databases chosen (a review searching Embase and CENTRAL by
+    hand is not told about PubMed's keys) and the question when there is one."""
     reviewers = ", ".join(a.reviewers)
+    apis = [key for key in API_DATABASES if key in {database_key(d) for d in a.databases}]
+    names = " and ".join(API_DATABASES[key] for key in apis)
+    drafts = (f"; the {names} {'ones are drafts' if len(apis) > 1 else 'one is a draft'} (`draft = true`) that no "
+              "command runs until you delete that line" if apis else "")
+    others = [d for d in a.databases if database_key(d) not in API_DATABASES]
+    searches = []
+    if apis:
+        keys = ", ".join(_API_KEYS[key] for key in apis)
+        searches.append(f"`sysrev search run` ({names}; keys from the environment: {keys})")
+    if others:
+        searches.append(f"exports of {', '.join(others)}: `sysrev import FILE --source NAME`")
+    question = f"\n{a.question}\n" if a.question.strip() else ""
     return f"""# {a.title}
-
-{a.question}
-
+{question}
 A systematic review run with [sysrev](https://pypi.org/project/sysrev/): every file here is plain text in git,
 so every decision is diffable and auditable. `sysrev check` validates the whole project at any time.
 
 ## Steps
 
-1. **Protocol**: finish `review.toml` (eligibility criteria, outcomes' time points) and write the real search
-   strategies in `searches/` ({", ".join(strategies)}); the PubMed and Scopus ones are drafts (`draft = true`)
-   that no command runs until you delete that line. Run `sysrev check`.
-2. **Search**: `sysrev search run` (PubMed, Scopus; keys from the environment: `NCBI_API_KEY`,
-   `NCBI_EMAIL`, `ELSEVIER_API_KEY`); exports of other databases: `sysrev import FILE --source NAME`.
+{_wrapped(f"1. **Protocol**: finish `review.toml` (eligibility criteria, outcomes' time points) and write the real "
+          f"search strategies in `searches/` ({', '.join(strategies)}){drafts}. Run `sysrev check`.")}
+{_wrapped(f"2. **Search**: {'; '.join(searches)}.")}
 3. **Deduplicate**: `sysrev dedup`; review uncertain pairs with `sysrev dedup review`.
 4. **Screen** ({reviewers}): `sysrev screen --reviewer NAME`, then `sysrev screen conflicts`,
    `sysrev screen reconcile`; `sysrev screen status` and `sysrev prisma` show where you stand.

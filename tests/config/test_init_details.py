@@ -299,3 +299,23 @@ def test_every_file_init_writes_reads_exactly_as_reviewed():
     names = SEPARATOR.findall(expected)
     assert list(project_files(ANSWERS)) == names
     assert snapshot_text(project_files(ANSWERS)) == expected
+
+
+@pytest.mark.parametrize("databases, question, says, never", [
+    (["Embase", "Cochrane CENTRAL"], "",
+     ["strategies in `searches/` (cochrane-central.toml, embase.toml). Run `sysrev check`.",
+      "2. **Search**: exports of Embase, Cochrane CENTRAL: `sysrev import FILE --source NAME`."],
+     ["draft", "NCBI", "ELSEVIER", "search run", "\n\n\n"]),
+    (["Scopus"], "Does X work?",
+     ["# T\n\nDoes X work?\n\nA systematic review", "the Scopus one is a draft (`draft = true`)",
+      "`sysrev search run` (Scopus; keys from the environment: `ELSEVIER_API_KEY`)."],
+     ["NCBI", "PubMed", "sysrev import FILE"]),
+])
+def test_the_team_readme_names_only_the_databases_chosen(databases, question, says, never):
+    text = project_files(Answers(title="T", question=question, databases=databases,
+                                 outcomes=[Outcome("pain")]))["README.md"]
+    for phrase in says:
+        assert phrase in text, phrase
+    for phrase in never:
+        assert phrase not in text, phrase
+    assert max(len(line) for line in text.splitlines()) <= 115
