@@ -139,6 +139,18 @@ MODULES = {
     # which need Chromium).
     "web": (["sysrev/web/*"], [*[f"tests/web/test_web_{name}.py" for name in ("pages", "concurrent_writes",
                                                                              "fetch_screening")]]),
+    # Running a saved strategy (dates, resume, the run's record) and the settings and strategies it reads.
+    "search_runs": ([f"sysrev/search/{name}.py" for name in ("runner", "config", "strategies", "progress")],
+                    [*[f"tests/search/test_search_{name}.py" for name in ("runner", "cli", "cli_grammar")],
+                     "tests/living/test_draft_strategies.py", "tests/living/test_living_refresh.py"]),
+    # The reports and the tables a team edits by hand: the PRISMA diagram, the screening report, the hand-edited
+    # CSV tables and the merge-conflict note every error about a file carries.
+    "reports_tables": ([f"sysrev/{name}.py" for name in ("report/prisma_diagram", "report/screening_report",
+                                                         "hand_tables", "merge_conflicts")],
+                       ["tests/screening/test_screening_prisma.py", "tests/screening/test_prisma_in_progress.py",
+                        "tests/screening/test_screening_report.py", "tests/living/test_living_prisma_update.py",
+                        *[f"tests/reliability/test_{name}.py" for name in ("hand_table_cutoff", "hand_table_separators",
+                                                                           "merge_conflicts")]]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
                                                              "labelled_csv", "prioritisation", "ordering")],
                 ["tests/screening/"]),
