@@ -7,24 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_config_schema import REVIEW  # the smallest valid review.toml
 
 from sysrev.cli.main import cli
 from sysrev.project import project_at
 from sysrev.project_check import check_project
 
-REVIEW = """[review]
-title = "A review"
-
-[arms]
-group1 = "A"
-group2 = "B"
-
-[screening]
-reviewers = ["ann", "bob"]
-exclusion_reasons = ["wrong design"]
-highlight_terms = []
-reviewers_per_record = 2
-"""
 OUTCOME = REVIEW + '\n[[outcomes]]\nname = "pain"\ntype = "continuous"\n'
 ROWS = "study,outcome,item,timepoint,arm,n,mean,sd,events,scale,source,source_url,raw,method,note\n"
 NO_ROWS = "warning: {root}/analysis/extraction: no extraction rows yet (in *.csv files other than studies.csv)"
