@@ -101,6 +101,9 @@ def read_table_text(path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        # The positions are those of exc.object: the bytes after the byte-order mark when the file has one
+        # (Excel's CSV UTF-8 always writes it), so lines and bytes are counted there, not in ``data``.
+        data = exc.object
         line = data.count(b"\n", 0, exc.start) + 1
         if exc.reason == "unexpected end of data" and exc.end == len(data):
             raise InputError(f"the file ends in the middle of a UTF-8 character: {_CUT}; restore the file",

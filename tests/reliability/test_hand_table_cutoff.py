@@ -282,3 +282,38 @@ def test_a_table_read_by_several_checks_warns_once(tmp_path):
     result = CliRunner().invoke(cli, ["check", "--project", str(root)])
     assert result.stderr.count("warning: ") == 1
     assert result.stderr.startswith(f"warning: {studies}, line 2: the file does not end with a line break")
+
+
+BOM = "\ufeff".encode()  # Excel's "CSV UTF-8" starts every file with it
+
+
+@pytest.mark.parametrize("bom", [b"", BOM])
+@pytest.mark.parametrize(("data", "message"), [
+    (b"study,n\nM\xe9ller 2019,49\n",
+     "line 2: not valid UTF-8 (byte 0xe9: invalid continuation byte); save the table as UTF-8 (Excel: CSV UTF-8)"),
+    (b"study,n\nPark 2013,1\n\xffM\n", "line 3: not valid UTF-8 (byte 0xff: invalid start byte); save the table"),
+    ("study,citation\nPark 2013,Park\nMü".encode()[:-1],
+     "line 3: the file ends in the middle of a UTF-8 character: the file looks cut off (an interrupted copy or "
+     "download?); restore the file"),
+    # a broken character that is not at the end is no cut, whatever its kind
+    ("study,citation\nMü".encode()[:-1] + b"x\n", "line 2: not valid UTF-8 (byte 0xc3: invalid continuation byte)"),
+])
+def test_bytes_that_are_not_utf8_are_named_with_their_line_and_byte(tmp_path, bom, data, message):
+    """The line and byte are those of the file, with or without the byte-order mark before them."""
+    path = tmp_path / "studies.csv"
+    path.write_bytes(bom + data)
+    with pytest.raises(InputError) as error:
+        read_table(path)
+    assert str(error.value).startswith(f"{path}, {message}")
+
+
+def test_a_missing_table_is_named(tmp_path):
+    with pytest.raises(InputError) as error:
+        read_table(tmp_path / "studies.csv")
+    assert str(error.value) == f"{tmp_path / 'studies.csv'}: file not found"
+
+
+def test_the_byte_order_mark_is_not_part_of_the_first_column_s_name(tmp_path):
+    path = tmp_path / "studies.csv"
+    path.write_bytes(BOM + b"study,n\nPark 2013,120\n")
+    assert read_table(path) == "study,n\nPark 2013,120\n"
