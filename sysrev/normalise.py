@@ -180,7 +180,7 @@ def expand_pages(value) -> str:
     not a pair of (optionally prefixed) numbers, e.g. ``e1234`` or ``iii-xii``, are returned cleaned but
     otherwise as given, as is a range whose end would still precede its start.
     """
-    text = clean_text(value)
+    text = _undo_spreadsheet_date(clean_text(value))
     if not text:
         return ""
     parts = [p for p in _DASHES.split(text) if p]
@@ -202,6 +202,43 @@ def expand_pages(value) -> str:
     if end == start and not last.group(3):
         return parts[0]
     return f"{prefix}{start}{suffix}-{prefix or end_prefix}{end}{last.group(3)}"
+
+
+_MONTHS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_DAY_MONTH = re.compile(r"(\d{1,2})-([A-Za-z]{3})")
+_MONTH_YEAR = re.compile(r"([A-Za-z]{3})-(\d{2})")
+
+
+def _undo_spreadsheet_date(text: str) -> str:
+    """A page range a spreadsheet turned into a date, given back when only one page range can have made it.
+
+    Excel reads ``1-13`` as January 2013 and shows ``Jan-13``: that is pages 1-13. It reads ``1-4`` as the 1st
+    of April where days come first and shows ``01-Apr``, but as the 4th of January where months come first,
+    shown ``04-Jan``; which was typed cannot be known from the value, so both readings are tried (with
+    MEDLINE's shortened ends: ``21-8`` is 21-28) and the value is given back only when exactly one of them is
+    a forward range (``01-Apr``: 1-4, not 4-1). ``21-Aug`` (21-28 or 8-21) stays as it is, and so unusable as
+    pages, rather than be guessed; so does any other text."""
+    month_year = _MONTH_YEAR.fullmatch(text)
+    if month_year and month_year.group(1).lower() in _MONTHS:
+        first, last = _MONTHS[month_year.group(1).lower()], int(month_year.group(2))
+        return f"{first}-{last}" if first <= last else text
+    day_month = _DAY_MONTH.fullmatch(text)
+    if not (day_month and day_month.group(2).lower() in _MONTHS):
+        return text
+    day, month = int(day_month.group(1)), _MONTHS[day_month.group(2).lower()]
+    readings = {reading for reading in (_forward_range(day, month), _forward_range(month, day)) if reading}
+    return readings.pop() if len(readings) == 1 else text
+
+
+def _forward_range(first: int, last: int) -> str:
+    """``first-last`` written out (``21-8`` → ``21-28``), or ``""`` when it runs backwards."""
+    end = str(last)
+    if len(end) < len(str(first)):
+        end = str(first)[: len(str(first)) - len(end)] + end
+    if int(end) < first:
+        return ""
+    return str(first) if int(end) == first else f"{first}-{end}"
 
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
