@@ -212,7 +212,7 @@ def _supplement_doi_only(a: Keys, b: Keys, pages: str) -> bool:
     article's DOI does. Without a supplement, a single "page" beside an article number is a page count or an
     e-locator of one article (``106482`` and ``11`` under one DOI), and the DOI decides."""
     return (a.abstract_like and b.abstract_like and (a.supplement or b.supplement) and pages == "different"
-            and a.doi == b.doi
+            and a.doi and a.doi == b.doi
             and not (a.pmid and a.pmid == b.pmid) and not (a.pmcid and a.pmcid == b.pmcid)
             and not (a.trial_id and a.trial_id == b.trial_id))
 
