@@ -23,7 +23,7 @@ from sysrev.cli.meta import read_study_csv as read_pool_csv
 from sysrev.errors import InputError
 from sysrev.extraction.form import read_study_csv
 from sysrev.extraction.table import read_outcome_rows
-from sysrev.hand_tables import CutOffWarning, check_table_end, read_table
+from sysrev.hand_tables import CutOffWarning, check_table_end, read_table, table_rows
 from sysrev.living.studies import read_exemptions
 from sysrev.rob.summary import load_weights
 
@@ -292,6 +292,7 @@ BOM = "\ufeff".encode()  # Excel's "CSV UTF-8" starts every file with it
     (b"study,n\nM\xe9ller 2019,49\n",
      "line 2: not valid UTF-8 (byte 0xe9: invalid continuation byte); save the table as UTF-8 (Excel: CSV UTF-8)"),
     (b"study,n\nPark 2013,1\n\xffM\n", "line 3: not valid UTF-8 (byte 0xff: invalid start byte); save the table"),
+    (b"\nstudy,n\nPark 2013,1\n\xff", "line 4: not valid UTF-8 (byte 0xff: invalid start byte)"),  # last, no cut
     ("study,citation\nPark 2013,Park\nMü".encode()[:-1],
      "line 3: the file ends in the middle of a UTF-8 character: the file looks cut off (an interrupted copy or "
      "download?); restore the file"),
@@ -317,3 +318,15 @@ def test_the_byte_order_mark_is_not_part_of_the_first_column_s_name(tmp_path):
     path = tmp_path / "studies.csv"
     path.write_bytes(BOM + b"study,n\nPark 2013,120\n")
     assert read_table(path) == "study,n\nPark 2013,120\n"
+
+
+@pytest.mark.parametrize(("text", "delimiter", "expected"), [
+    ('study,note\nPark 2013,"two\nlines"\nSmith 2020,x\n', ",",
+     [(1, ["study", "note"]), (2, ["Park 2013", "two\nlines"]), (4, ["Smith 2020", "x"])]),
+    ('study;note\r\n\r\nPark 2013;"a;\r\nb"\r\nSmith 2020;x', ";",
+     [(1, ["study", "note"]), (2, []), (3, ["Park 2013", "a;\r\nb"]), (5, ["Smith 2020", "x"])]),
+    ("", ",", []),
+])
+def test_table_rows_start_on_the_physical_line_of_the_file(text, delimiter, expected):
+    """A cell holding a line break (Alt+Enter in Excel) does not shift the lines of the rows after it."""
+    assert list(table_rows(text, delimiter=delimiter)) == expected

@@ -6,18 +6,19 @@ from click.testing import CliRunner
 
 from sysrev.cli.main import cli
 from sysrev.errors import InputError
-from sysrev.hand_tables import read_table
+from sysrev.hand_tables import decimal_comma_hint, read_table
 
 ADVICE = ("not commas (a spreadsheet saved the file in a locale whose decimal mark is a comma): save it as CSV "
           "UTF-8 (comma delimited), with a point as the decimal mark")
 
 
 @pytest.mark.parametrize("separator, name", [(";", "semicolons"), ("\t", "tabs")])
-@pytest.mark.parametrize("blank_lines", [0, 2])
-def test_a_table_with_other_separators_is_refused_at_its_header(tmp_path, separator, name, blank_lines):
+@pytest.mark.parametrize("blank_lines, columns", [(0, ["study", "arm", "mean"]), (2, ["study", "arm", "mean"]),
+                                                  (0, ["study", "mean"])])
+def test_a_table_with_other_separators_is_refused_at_its_header(tmp_path, separator, name, blank_lines, columns):
     path = tmp_path / "pain.csv"
-    path.write_text("\n" * blank_lines + separator.join(["study", "arm", "mean"]) + "\r\n"
-                    + separator.join(["Able 2020", "T", "1,5"]) + "\r\n", encoding="utf-8")
+    path.write_text("\n" * blank_lines + separator.join(columns) + "\r\n"
+                    + separator.join(["Able 2020", "T", "1,5"][-len(columns):]) + "\r\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         read_table(path)
     assert str(info.value) == f"{path}, line {blank_lines + 1}: the cells are separated by {name}, {ADVICE}"
@@ -47,3 +48,27 @@ def test_extract_check_names_the_file_that_a_spreadsheet_resaved(tmp_path):
     result = runner.invoke(cli, ["extract", "check", "--project", str(root)])
     assert result.exit_code == 2
     assert f"{table}, line 1: the cells are separated by semicolons, {ADVICE}" in result.output, result.output
+
+
+@pytest.mark.parametrize("cell, hint", [
+    ("12,5", "12.5"), (" -0,25 ", "-0.25"), ("+1,5", "+1.5"), (",5", ".5"),
+    ("12.5", None), ("12,", None), ("1,2,3", None), ("a,5", None), ("12,5 mg", None), ("", None),
+])
+def test_a_decimal_comma_gets_a_hint_with_the_number_written_with_a_point(cell, hint):
+    expected = f" (a decimal comma? write {hint}: the decimal mark is a point)" if hint else ""
+    assert decimal_comma_hint(cell) == expected
+
+
+def test_a_decimal_comma_in_an_extraction_table_is_named_with_the_fix(tmp_path):
+    root = tmp_path / "review"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(root), "--no-input", "--no-git", "--outcome", "pain"]).exit_code == 0
+    table = root / "analysis" / "extraction" / "pain.csv"
+    header = table.read_text(encoding="utf-8").splitlines()[0]
+    cells = dict.fromkeys(header.split(","), "")
+    cells.update(study="Able 2020", outcome="pain", arm="intervention", n="10", mean='"1,5"', sd="0.5")
+    table.write_text(header + "\n" + ",".join(cells.values()) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["extract", "check", "--project", str(root)])
+    assert result.exit_code == 2
+    assert "'1,5' is not a number (a decimal comma? write 1.5: the decimal mark is a point)" in result.output, \
+        result.output

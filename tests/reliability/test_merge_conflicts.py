@@ -2,6 +2,7 @@
 such by every reader's error, whatever the reader (sysrev/merge_conflicts.py)."""
 
 import json
+import os
 import re
 
 import pytest
@@ -106,7 +107,10 @@ def test_several_conflicts_are_counted_and_the_first_five_placed(tmp_path):
     ("<<<<<<< HEAD", True), ("<<<<<<<", True), (">>>>>>> origin/main", True), (">>>>>>>\r\n", True),
     ("=======", True), ("||||||| merged common ancestors", True), ("|||||||", True),
     ("========", False), ("<<<<<<<<", False), ("<<<<<<<HEAD", False), (" <<<<<<< HEAD", False),
-    ("a <<<<<<< b", False), ("======= x", False), ("", False)])
+    ("a <<<<<<< b", False), ("======= x", False), ("", False),
+    # only the line break is stripped: trailing spaces, tabs or letters make a line that is no marker
+    ("======= ", False), ("=======\t", False), ("<<<<<<<\t", False), ("<<<<<<<X", False), (">>>>>>>XX\n", False),
+    ("<<<<<<< caf\udce9", True)])  # a label with a byte that is not UTF-8 (read with surrogateescape)
 def test_markers_are_git_s_seven_characters_at_the_start_of_a_line(line, marker):
     assert is_marker(line) is marker
 
@@ -129,3 +133,57 @@ def test_blocks_open_before_they_close_and_never_overlap(lines):
         elif line.startswith(">>>>>>>") and opened:
             opened, closes = False, closes + 1
     assert len(blocks) == closes
+
+
+@pytest.mark.parametrize("data, blocks", [
+    (b"a\r\n<<<<<<<\r\nb\r\n=======\r\nc\r\n>>>>>>>\r\nd\r\n", [(2, 6)]),  # CR LF lines, markers without labels
+    (b"<<<<<<< HEAD\nb\n>>>>>>> x\n<<<<<<<\t\n>>>>>>>\t\n<<<<<<<X\n>>>>>>>XX\n", [(1, 3)]),  # 2nd and 3rd: no markers
+    (b"<<<<<<< HEAD\n<<<<<<< HEAD\nb\n>>>>>>> x\n>>>>>>> y\n", [(1, 4)]),  # a close ends the open block
+    (b">>>>>>> x\n=======\n", []),
+])
+def test_blocks_of_a_file_read_line_by_line_and_of_its_bytes_are_the_same(tmp_path, data, blocks):
+    path = tmp_path / "t.csv"
+    path.write_bytes(data)
+    assert conflict_blocks(data) == blocks
+    with open(path, "rb") as fh:
+        assert conflict_blocks(fh) == blocks
+
+
+@pytest.mark.parametrize("count, places", [
+    (1, "an unresolved git merge conflict (lines 1-5, "),
+    (5, "5 unresolved git merge conflicts (lines 1-5, lines 6-10, lines 11-15, lines 16-20, lines 21-25, "),
+    (6, "6 unresolved git merge conflicts (lines 1-5, lines 6-10, lines 11-15, lines 16-20, lines 21-25 and 1 "
+        "more, "),
+])
+def test_the_note_counts_the_conflicts_and_places_the_first_five(tmp_path, count, places):
+    path = tmp_path / "many.toml"
+    lines = []
+    for _ in range(count):
+        lines = conflicted(lines, len(lines), ["x = 1"], ["x = 2"])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert str(InputError("bad", path=path)) == (
+        f"{path}: bad — the file holds {places}between git's <<<<<<< and >>>>>>> lines): keep what each side "
+        "should keep, delete the marker lines, then run `sysrev check`")
+
+
+def test_a_new_version_of_the_file_is_read_again_even_at_the_same_size_or_time(tmp_path):
+    """The note of an earlier version is never given: a version differs from the last in size or in time."""
+    path = tmp_path / "t.csv"
+    conflict = "a\n<<<<<<< HEAD\nb\n=======\nc\n>>>>>>> x\n"
+
+    def version(text, ns):
+        path.write_text(text, encoding="utf-8")
+        os.utime(path, ns=(ns, ns))
+        return NOTE in str(InputError("bad", path=path))
+
+    assert version(conflict, 10**18)
+    assert not version("a\n" * (len(conflict) // 2), 10**18 + 10**9)  # resolved: the same size, a later time
+    assert version(conflict, 10**18 + 2 * 10**9)
+    assert not version("a\n", 10**18 + 2 * 10**9)  # resolved: another size, the same time (a copy keeping it)
+
+
+@pytest.mark.parametrize("path", [None, "bad\0name.csv"])
+def test_no_note_for_what_is_not_a_file_path(path):
+    from sysrev.merge_conflicts import conflict_note
+
+    assert conflict_note(path) == ""
