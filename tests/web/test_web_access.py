@@ -248,3 +248,15 @@ def test_the_server_answers_on_loopback_and_serves_its_static_files_to_anyone(ap
         stalled.close()
         server.shutdown()
         thread.join(10)
+
+
+def test_without_a_secret_key_each_server_signs_its_own_sessions(project):
+    """`sysrev serve` gives no key: sessions are signed with a random one, so a cookie from an earlier run of
+    the server (or another project's) signs nobody in."""
+    first = create_app(project, token="TESTTOKEN")
+    client, _ = signed_in(first, "alice")
+    assert "<span>alice</span>" in client.get("/").data.decode()
+    cookie = client.get_cookie("session").value
+    restarted = create_app(project, token="TESTTOKEN").test_client()
+    restarted.set_cookie("session", cookie)
+    assert restarted.get("/").status_code == 403

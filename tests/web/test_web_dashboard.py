@@ -30,21 +30,24 @@ def _run(project, folder, manifest):
 
 def test_without_strategy_files_the_newest_snapshot_of_each_search_is_listed(app, project):
     """The web project has snapshots but no strategy file (searches/*.toml): each search name is listed once,
-    with its number of runs and its newest run; a run still being written (a dot folder), a folder without a
-    readable manifest, are left out; a manifest without a name is named after its folder."""
+    with its number of runs and its newest run (named by its manifest, whatever its folder); a run still being
+    written (a dot folder), a folder without a readable manifest, are left out; a manifest without a name is
+    named after its folder (after the time stamp, when there is one)."""
     client, _ = signed_in(app, "alice")
-    _run(project, "20270101T000000Z-pubmed", {"name": "pubmed", "database": "pubmed", "created": "2027-01-01T00:00:00Z",
-                                              "retrieved_count": 12})
+    _run(project, "20270101T000000Z-pubmed-again", {"name": "pubmed", "database": "pubmed", "retrieved_count": 12,
+                                                    "created": "2027-01-01T00:00:00Z"})
     _run(project, ".tmp-20270102T000000Z-pubmed", {"name": "pubmed", "database": "pubmed", "retrieved_count": 99,
                                                    "created": "2027-01-02T00:00:00Z"})
     _run(project, "20270103T000000Z-broken", "{not json")
     _run(project, "20270103T000000Z-empty", None)
     _run(project, "20270104T000000Z-hand-search", {"retrieved_count": 3})
+    _run(project, "handsearch", {"database": "by hand"})
     (project.runs_dir / "notes.txt").write_text("not a run", encoding="utf-8")
     rows = _table(client.get("/").data.decode(), "Last run of each search strategy")
     assert rows == [["hand-search", "", "1", "never run", "3"],
+                    ["handsearch", "by hand", "1", "never run", ""],
                     ["pubmed", "pubmed", "2", "2027-01-01T00:00:00Z", "12"],
-                    ["scopus", "scopus", "1", rows[2][3], "1"]]
+                    ["scopus", "scopus", "1", rows[3][3], "1"]]
 
 
 def test_what_waits_for_whom_and_the_conflicts_to_settle(app, project):
@@ -70,6 +73,7 @@ def test_what_waits_for_whom_and_the_conflicts_to_settle(app, project):
 @pytest.mark.parametrize("breakage, problem", [
     ("log", "1 problem in the screening logs"),
     ("studies", "studies.csv"),
+    ("records", "no deduplicated records yet; run `sysrev dedup` first"),
 ])
 def test_a_problem_is_named_and_the_rest_of_the_dashboard_still_shows(app, project, breakage, problem):
     if breakage == "log":
@@ -77,8 +81,10 @@ def test_a_problem_is_named_and_the_rest_of_the_dashboard_still_shows(app, proje
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("record_id,decision,reason,reviewer,timestamp\nR000001,perhaps,,alice,2026-12-03T10:00:00Z\n",
                         encoding="utf-8")
-    else:
+    elif breakage == "studies":
         (project.extraction_dir / "studies.csv").write_text("study,records\n,R000001\n", encoding="utf-8")
+    else:
+        (project.records_dir / "records.jsonl").unlink()
     client, _ = signed_in(app, "alice")
     page = client.get("/")
     text = page.data.decode()

@@ -18,7 +18,7 @@ def two_pairs(project):
     """The web project's queued pair, and a second one from another search run."""
     records = [Record(source_id="E1", source="embase", title="Stroke unit trial", authors=AUTHORS, year=1995,
                       journal="Stroke"),
-               Record(source_id="E2", source="embase", title="Stroke unit trial", authors=AUTHORS[:6], year=1995,
+               Record(source_id="E2", source="embase", title="Stroke unit trial", authors=AUTHORS[:6], year=None,
                       journal="Stroke", issue="3")]
     write_snapshot(project.runs_dir, "embase", records, database="embase", query="stroke unit")
     write_queue(project.records_dir / "dedup_queue.csv", [
@@ -54,7 +54,7 @@ def test_each_field_side_by_side_with_the_differences_marked(app, two_pairs):
     assert fields["issue"] == ("", "3", True)
     assert fields["volume"] == ("", "", False)  # empty on both sides: not a difference
     assert fields["title"] == ("Stroke unit trial", "Stroke unit trial", False)
-    assert fields["year"] == ("1995", "1995", False)
+    assert fields["year"] == ("1995", "", True)  # no year: blank, not "None"
     first = _fields(client.get("/duplicates").data.decode())
     assert first["authors"] == ("Indredavik, B; Bakke, F", "Indredavik, B; Bakke, F", False)
     assert first["pmid"] == ("40000002", "40000003", True)

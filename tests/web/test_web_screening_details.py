@@ -133,7 +133,12 @@ def test_conflicts_are_settled_with_a_reason_at_full_text(alice, project):
     assert "R000001" in page and "<option>not randomised</option>" in page
     refused = client.post("/conflicts/full_text/resolve", data={"csrf_token": csrf, "record_id": "R000001",
                                                                 "decision": "exclude"})
-    assert refused.status_code == 400 and "choose one of the review&#39;s exclusion reasons" in refused.data.decode()
+    assert refused.status_code == 400 and ('<p role="alert" class="error">choose one of the review&#39;s exclusion '
+                                           'reasons; nothing saved</p>') in refused.data.decode()
+    bad = client.post("/conflicts/full_text/resolve", data={"csrf_token": csrf, "record_id": "R000001",
+                                                            "decision": "drop"})
+    assert ('<p role="alert" class="error">decision must be one of include, exclude, maybe; nothing saved</p>'
+            in bad.data.decode())
     settled = client.post("/conflicts/full_text/resolve", data={"csrf_token": csrf, "record_id": "R000001",
                                                                 "decision": "exclude", "reason": "not randomised"})
     assert settled.headers["Location"] == "/conflicts/full_text"
@@ -152,6 +157,7 @@ def test_conflicts_are_settled_with_a_reason_at_full_text(alice, project):
     (Entry("R000001", "failed"), "10.1000/su.1", "not fetched (sysrev fulltext fetch)",
      "https://doi.org/10.1000/su.1"),
     ("stored", "", "files/R000001.pdf (unpaywall; licence: not stated)", "the file"),
+    (Entry("R000001", "needs_library_access"), "", "needs library access", None),
 ])
 def test_where_the_paper_is_and_where_opening_it_leads(alice, project, entry, doi, text, opened):
     client, _ = alice
@@ -194,7 +200,7 @@ def test_the_reviews_terms_are_highlighted_in_escaped_text(alice, project):
     assert ('<h1 class="title" tabindex="-1"><mark>Stroke units</mark> &lt;b&gt;versus&lt;/b&gt; wards, '
             '<mark>RANDOMISED</mark></h1>') in page
     assert '<div class="abstract">Patients were <mark>randomised</mark> to a <mark>stroke unit</mark>.</div>' in page
-    assert "Reason for excluding" not in page  # reasons only at full text
+    assert "Reason for excluding" not in page and 'class="paper"' not in page  # reasons and paper: full text only
     second = client.get("/screen/title_abstract/next?after=R000001", headers=JSON).get_json()["html"]
     assert '<h1 class="title" tabindex="-1">(no title)</h1>' in second
     assert '<div class="abstract">(no abstract)</div>' in second

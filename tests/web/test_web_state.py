@@ -35,6 +35,8 @@ def test_a_record_added_to_records_jsonl_shows_on_the_next_page(app, project):
     ([0, 30, 60, 90, 120, 150, 180, 210], "30 s/record · ~1 min to go"),  # two left: a minute exactly
     ([0, 30, ("R000001", 60)], "30 s/record · ~4 min to go"),  # a changed mind: the latest decisions in order
     ([0, 600, 1200, 1800], ""),  # only breaks: no pace to tell
+    ([0, 1, 2], "1 s/record · under a minute to go"),  # a second apart: counted
+    ([0, 0, 30, 60], "30 s/record · ~3 min to go"),  # two in the same second: that gap is not screening time
 ])
 def test_pace_and_time_to_go_come_from_the_reviewers_own_decisions(app, project, seconds, shown):
     rows = [s if isinstance(s, tuple) else (f"R{n:06d}", s) for n, s in enumerate(seconds, 1)]
@@ -49,6 +51,9 @@ def test_pace_and_time_to_go_come_from_the_reviewers_own_decisions(app, project,
     progress = progress.split("\n")[0]
     decided = len({rid for rid, _ in rows})
     assert progress == f" · record {decided + 1} of 10 · {10 - decided} left" + (f" · {shown}" if shown else "")
+    if decided < 9:  # the record fetched ahead shows the pace too
+        ahead = client.get(f"/screen/title_abstract/next?after=R{decided + 1:06d}", headers=JSON).get_json()["html"]
+        assert ("s/record" in ahead) is bool(shown) and shown.split(" · ")[0] in ahead
 
 
 @pytest.fixture
@@ -129,18 +134,25 @@ def test_the_next_record_waits_for_a_model_at_most_one_decision_behind(app, mode
     assert record_id == shown and model["trained"] == ([0] if ask.endswith("R000001") else [0, 1])
 
 
-def test_a_log_that_is_not_utf8_is_refused_with_its_byte_until_it_is_fixed(app, project):
+@pytest.mark.parametrize("read_before", [False, True])
+def test_a_log_that_is_not_utf8_is_refused_with_its_byte_until_it_is_fixed(app, project, read_before):
+    """A row saved by an editor in Latin-1 (read_before: appended to a log the app had read and kept)."""
     path = log_path(project.screening_dir, "title_abstract", "alice")
     path.parent.mkdir(parents=True, exist_ok=True)
     header = "record_id,decision,reason,reviewer,timestamp,note\n"
-    path.write_bytes((header + "R000001,include,,alice,2026-12-03T10:00:00Z,café\n").encode("latin-1"))
+    good = header + "R000001,include,,alice,2026-12-03T10:00:00Z,ok\n"
     client, _ = signed_in(app, "alice")
+    if read_before:
+        path.write_text(good, encoding="utf-8")
+        assert "record 2 of 10" in client.get("/screen/title_abstract").data.decode()
+    edited = good + "R000002,include,,alice,2026-12-03T10:01:00Z,café\n"
+    path.write_bytes(edited.encode("latin-1"))
     for _ in range(2):  # read, then kept
         page = client.get("/screen/title_abstract")
-        assert page.status_code == 400 and "alice.csv: not valid UTF-8 (invalid continuation byte at byte 97)" \
+        assert page.status_code == 400 and "alice.csv: not valid UTF-8 (invalid continuation byte at byte 144)" \
             in page.data.decode()
-    path.write_bytes((header + "R000001,include,,alice,2026-12-03T10:00:00Z,café\n").encode("utf-8"))
-    assert "record 2 of 10" in client.get("/screen/title_abstract").data.decode()
+    path.write_bytes(edited.encode("utf-8"))  # fixed in place: the same file, one byte longer
+    assert "record 3 of 10" in client.get("/screen/title_abstract").data.decode()
 
 
 def test_conflicts_show_only_on_records_the_reviewer_decided_too(app, project):
@@ -202,11 +214,13 @@ def test_records_and_each_queue_are_read_once_while_nothing_changes(app, project
     """docs/web.md (Speed): the records are read once and kept until records.jsonl changes; a reviewer's queue
     is kept with the state it was computed from (the page, the record fetched ahead and the decision posted
     after it share one)."""
+    from sysrev.screening import state as screening_state
     from sysrev.web import state
 
     reads, queues = [], []
     real_records, real_queue = state.load_known_records, state.reviewer_queue
-    monkeypatch.setattr(state, "load_known_records", lambda project: reads.append(1) or real_records(project))
+    for module in (state, screening_state):  # the web app's own read, and load_screening's
+        monkeypatch.setattr(module, "load_known_records", lambda project: reads.append(1) or real_records(project))
     monkeypatch.setattr(state, "reviewer_queue", lambda screening, stage, reviewer: queues.append(reviewer) or
                         real_queue(screening, stage, reviewer))
     client, csrf = signed_in(app, "alice")
@@ -247,3 +261,25 @@ def test_the_log_cache_agrees_with_a_full_read_whatever_is_appended(project, app
     path = log_path(project.screening_dir, "title_abstract", "alice")
     path.parent.mkdir(parents=True, exist_ok=True)
     _log_cache_agrees(project, path, *appends)
+
+
+def test_after_a_decision_only_the_rows_appended_to_that_log_are_read(app, project, monkeypatch):
+    """docs/web.md (Speed): a decision re-reads neither the other reviewers' logs nor the rows read before."""
+    from sysrev.web import state
+
+    reads = []
+    for name in ("_read_whole", "_read_tail"):
+        real = getattr(state, name)
+        monkeypatch.setattr(state, name, lambda path, *a, _real=real, _name=name: reads.append((_name, path.name))
+                            or _real(path, *a))
+    append_decisions(log_path(project.screening_dir, "title_abstract", "bob"),
+                     [Decision("R000001", "include", "", "bob", "2026-12-03T10:00:00Z")])
+    client, csrf = signed_in(app, "alice")
+    client.post("/screen/title_abstract/decide", data={"csrf_token": csrf, "record_id": "R000001",
+                                                       "decision": "include"})
+    assert reads == [("_read_whole", "bob.csv")]  # alice had no log yet
+    reads.clear()
+    client.post("/screen/title_abstract/decide", data={"csrf_token": csrf, "record_id": "R000002",
+                                                       "decision": "exclude"})
+    client.get("/screen/title_abstract")
+    assert reads == [("_read_whole", "alice.csv"), ("_read_tail", "alice.csv")]  # new, then its new row
