@@ -46,6 +46,9 @@ def test_clients_pace_retries_and_shared_budgets(config, monkeypatch):  # (conft
                                             ("eutils", "europepmc", "unpaywall", "oa-hosts")]
     assert {(c.timeout, c.max_attempts, c.backoff, tuple(c.secrets)) for c in clients} == {
         ((10.0, 60.0), 4, 1.0, (KEY, EMAIL, EMAIL))}
+    quick = OpenAccessFinder(config, timeout=(1.0, 2.0), max_attempts=2, backoff=0.5)
+    assert {(c.timeout, c.max_attempts, c.backoff) for c in (quick.ncbi, quick.europepmc, quick.unpaywall,
+                                                             quick.hosts)} == {((1.0, 2.0), 2, 0.5)}
     monkeypatch.setattr(ratelimit, "_registry", {})
     assert OpenAccessFinder(dataclasses.replace(config, ncbi_api_key="")).ncbi.limiter.rate == 3.0
 
