@@ -186,3 +186,27 @@ def test_with_strategy_files_each_strategy_and_each_other_search_name_is_listed(
     assert rows["embase"][:2] == ["imported export", "2"] and rows["embase"][3] == "2"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", rows["embase"][2])
     assert rows["old-query"] == ["pubmed", "1", "2025-03-01T12:00:00Z", "1"]
+
+
+def test_a_search_named_in_any_script_is_listed_whatever_the_locale(project):
+    """A manifest is UTF-8 (written with ensure_ascii=False): a search called "Müller-Suche" must be listed by a
+    server started under a locale that is not UTF-8 (here a bare C locale with Python's UTF-8 mode and locale
+    coercion off, in a subprocess); the same call runs here first, so a mutation tool tracing this process sees
+    which test reaches it."""
+    import os
+    import subprocess
+    import sys
+
+    import sysrev
+    from sysrev.web.pages_dashboard import _latest_snapshots
+
+    _run(project, "20270101T000000Z-mueller",  # as write_snapshot writes a manifest: UTF-8, not escaped
+         json.dumps({"name": "Müller-Suche", "database": "pubmed", "retrieved_count": 4}, ensure_ascii=False))
+    assert [r["name"] for r in _latest_snapshots(project)] == ["Müller-Suche", "pubmed", "scopus"]
+    script = ("import sys; from sysrev.project import load_project; from sysrev.web.pages_dashboard import "
+              "_latest_snapshots; names = [r['name'] for r in _latest_snapshots(load_project(sys.argv[1]))]; "
+              "print(names == ['M\\u00fcller-Suche', 'pubmed', 'scopus'], len(names))")
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0",
+           "PYTHONPATH": os.path.dirname(os.path.dirname(os.path.abspath(sysrev.__file__)))}
+    done = subprocess.run([sys.executable, "-c", script, str(project.root)], env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "True 3\n", "")
