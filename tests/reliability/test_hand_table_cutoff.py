@@ -142,7 +142,10 @@ def test_the_issue_s_example_no_longer_pools_a_cut_n_without_a_word(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "line", "what"), [
-    ('study,citation\nPark 2013,"Park S, ""Trial', 2, "a quoted cell of the last row is never closed"),
+    ('study,citation\nPark 2013,"Park S, ""Trial', 2, "a quoted cell of the last row is never closed (the file "
+     "ends inside it): the file looks cut off (an interrupted copy or download?); restore the file, or close the "
+     "quote"),
+    ('\nstudy,"cita', 2, "a quoted cell of the last row is never closed"),  # cut inside the header
     ('study,citation\nPark 2013,"Park S.\nTrial', 2, "a quoted cell of the last row is never closed"),
     # A stray character after a closed quote earlier in the row ("12"0, read as 120) does not hide the quote
     # left open at the end: the quote state is counted from each cell's start (sysrev/csv_quotes.py).
@@ -162,6 +165,7 @@ def test_a_certain_cut_is_an_error_naming_file_and_line(tmp_path, text, line, wh
 @pytest.mark.parametrize("text", [
     "study,n\nPark 2013,120\n",  # Excel, LibreOffice, R, pandas: a line break after every row
     "study,n\r\nPark 2013,120\r\n",
+    "study,n\rPark 2013,120\r",  # line breaks of a classic Mac OS file
     "study,n\nPark 2013,120\n\n   ",  # trailing blank lines: the last row has its line break
     "study,n",  # a header alone: no value to lose
     "",
@@ -174,7 +178,7 @@ def test_a_complete_table_reads_without_a_message(text, tmp_path):
         assert read_table(path) == text
 
 
-@pytest.mark.parametrize("text", ["study,n\nPark 2013,120", "study,n\nPark 2013,",
+@pytest.mark.parametrize("text", ["study,n\nPark 2013,120", "study,n\nPark 2013,", "study,n\rPark 2013,120",
                                   'study,citation\nPark 2013,"Park S, ""Trial "'])
 def test_a_last_row_without_a_line_break_warns_once_naming_the_line(tmp_path, text):
     """Complete, or cut inside its last value (120 from 1200; an empty cell from 12; a quoted cell cut between
@@ -325,8 +329,18 @@ def test_the_byte_order_mark_is_not_part_of_the_first_column_s_name(tmp_path):
      [(1, ["study", "note"]), (2, ["Park 2013", "two\nlines"]), (4, ["Smith 2020", "x"])]),
     ('study;note\r\n\r\nPark 2013;"a;\r\nb"\r\nSmith 2020;x', ";",
      [(1, ["study", "note"]), (2, []), (3, ["Park 2013", "a;\r\nb"]), (5, ["Smith 2020", "x"])]),
+    ("study,n\rPark 2013,1\r", ",", [(1, ["study", "n"]), (2, ["Park 2013", "1"])]),
     ("", ",", []),
 ])
 def test_table_rows_start_on_the_physical_line_of_the_file(text, delimiter, expected):
     """A cell holding a line break (Alt+Enter in Excel) does not shift the lines of the rows after it."""
     assert list(table_rows(text, delimiter=delimiter)) == expected
+
+
+def test_the_warning_names_the_whole_advice_and_points_at_the_code_that_read_the_table():
+    with pytest.warns(CutOffWarning) as caught:
+        check_table_end("study,n\nPark 2013,120", "t.csv")
+    assert str(caught[0].message) == (
+        "t.csv, line 2: the file does not end with a line break, so a last value cut off by an interrupted copy or "
+        "download cannot be ruled out; check this row, then end the file with a line break")
+    assert caught[0].filename == __file__  # the reader that called check_table_end, as cli/meta.py does

@@ -57,6 +57,9 @@ def test_report_of_a_finished_dual_screening(make_project, tmp_path):
             f"PABAK = 0.75; Gwet's AC1 = {pair['ac1']:.2f}).") in text
     assert "At full text, alice and bob both screened 4 records and agreed on 100.0%" in text
     assert html == screening_report(project)  # no timestamp: the same files give the same page
+    lines = _read(html)  # finished: nothing said about progress between the heading and the diagram's table
+    assert lines[:4] == ["Screening report: Test review", "Screening report: Test review", "PRISMA 2020 flow",
+                         "Box | n"]
 
 
 def test_unfinished_screening_draws_the_diagram_so_far_and_says_what_is_awaited(make_project):
