@@ -15,6 +15,26 @@ from sysrev.web.access import add_user, check_password
 from sysrev.web.app import create_app
 
 REVIEWERS = ["alice", "bob"]
+PASSWORD = "alice's password"
+
+
+def _served(project, network):
+    """The app as `sysrev serve` makes it: on loopback, or on the network with an account for alice."""
+    if network:
+        add_user(project, "alice", PASSWORD, REVIEWERS)
+    return create_app(project, host="0.0.0.0" if network else "127.0.0.1", token="TESTTOKEN", secret_key="k")
+
+
+def _sign_in(client, network, name="alice", **query):
+    """Sign in as a reviewer does (the token link then the pick page, or the login form): the answer, and the
+    session's CSRF token after it (a new one at sign-in)."""
+    client.get("/login" if network else "/?token=TESTTOKEN")
+    with client.session_transaction() as session:
+        csrf = session["csrf"]
+    data = {"csrf_token": csrf, "reviewer": name} | ({"password": PASSWORD} if network else {})
+    answer = client.post("/login" if network else "/pick", query_string=query, data=data)
+    with client.session_transaction() as session:
+        return answer, session["csrf"]
 
 
 @pytest.mark.parametrize("token", ["wrong", "TESTTOKEN2", "testtoken", "é", "TESTTOKENé"])
@@ -56,22 +76,8 @@ def clock(monkeypatch):
 def test_a_session_ends_twelve_hours_after_sign_in_even_if_it_changed_since(project, clock, network):
     """Flask signs the cookie anew whenever the session changes (a reviewer choosing an order or skipping a
     record), which restarted its twelve hours: a session used now and then never ended."""
-    if network:
-        add_user(project, "alice", "alice's password", REVIEWERS)
-    app = create_app(project, host="0.0.0.0" if network else "127.0.0.1", token="TESTTOKEN", secret_key="k")
-    client = app.test_client()
-    if network:
-        client.get("/login")
-        with client.session_transaction() as session:
-            csrf = session["csrf"]
-        client.post("/login", data={"csrf_token": csrf, "reviewer": "alice", "password": "alice's password"})
-    else:
-        client.get("/?token=TESTTOKEN")
-        with client.session_transaction() as session:
-            csrf = session["csrf"]
-        client.post("/pick", data={"csrf_token": csrf, "reviewer": "alice"})
-    with client.session_transaction() as session:
-        csrf = session["csrf"]  # a new one at sign-in
+    client = _served(project, network).test_client()
+    _, csrf = _sign_in(client, network)
     cookie = client.get_cookie("session")
     assert abs(cookie.expires.timestamp() - clock[0] - 12 * 3600) < 60  # outlives the browser, for 12 hours
     assert "Set-Cookie" not in client.get("/").headers  # and is not sent again while the session is unchanged
@@ -115,19 +121,19 @@ def test_a_broken_accounts_file_is_named_and_nobody_signs_in(project, text, prob
 
 def test_accounts_file_holds_scrypt_hashes_by_name_for_the_owner_only(project):
     add_user(project, "bob", "b" * access.MIN_PASSWORD, REVIEWERS)  # exactly the minimum length: accepted
-    path = add_user(project, "alice", "alice's password", REVIEWERS)
+    path = add_user(project, "alice", PASSWORD, REVIEWERS)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()  # one account a line, sorted by name (whatever order they were added in)
     assert len(lines) == 4 and (lines[0], lines[3]) == ("{", "}") and text.endswith("}\n")
     assert lines[1].startswith('  "alice": "scrypt:') and lines[2].startswith('  "bob": "scrypt:')
-    assert "alice's password" not in text and "b" * access.MIN_PASSWORD not in text
+    assert PASSWORD not in text and "b" * access.MIN_PASSWORD not in text
     assert check_password(project, "bob", "b" * access.MIN_PASSWORD)
-    assert not check_password(project, "bob", "alice's password") and not check_password(project, "carol", "x" * 12)
+    assert not check_password(project, "bob", PASSWORD) and not check_password(project, "carol", "x" * 12)
     add_user(project, "bob", "bob's new password", REVIEWERS)  # a new password replaces the old one
     assert check_password(project, "bob", "bob's new password")
     assert not check_password(project, "bob", "b" * access.MIN_PASSWORD)
-    assert check_password(project, "alice", "alice's password")  # and the other account is kept
+    assert check_password(project, "alice", PASSWORD)  # and the other account is kept
 
 
 @pytest.mark.parametrize("name, password, message", [
@@ -176,44 +182,24 @@ def test_the_token_link_keeps_the_page_and_its_other_arguments(app):
                                                                  "/screen/full_text?at=R000001"),
                                               ("//evil.example/x", "/"), ("https://evil.example/", "/"),
                                               ("evil.example", "/"), ("", "/")])
-def test_after_signing_in_only_a_page_of_this_site_is_next(app, project, target, location):
-    client = app.test_client()
-    client.get("/?token=TESTTOKEN")
-    with client.session_transaction() as session:
-        csrf = session["csrf"]
-    picked = client.post("/pick", query_string={"next": target}, data={"csrf_token": csrf, "reviewer": "bob"})
-    assert picked.headers["Location"] == location
-    add_user(project, "alice", "alice's password", REVIEWERS)
-    network = create_app(project, host="0.0.0.0", secret_key="k").test_client()
+def test_after_signing_in_only_a_page_of_this_site_is_next(project, target, location):
+    assert _sign_in(_served(project, False).test_client(), False, "bob", next=target)[0].headers["Location"] \
+        == location
+    network = _served(project, True).test_client()
     assert network.get("/rob").headers["Location"] == "/login?next=/rob"
-    network.get("/login")
-    with network.session_transaction() as session:
-        csrf = session["csrf"]
-    signed = network.post("/login", query_string={"next": target},
-                          data={"csrf_token": csrf, "reviewer": "alice", "password": "alice's password"})
-    assert signed.headers["Location"] == location
+    assert _sign_in(network, True, next=target)[0].headers["Location"] == location
 
 
 @pytest.mark.parametrize("network", [False, True])
 def test_signing_out_and_the_page_of_the_other_mode(project, network):
-    add_user(project, "alice", "alice's password", REVIEWERS)
-    app = create_app(project, host="0.0.0.0" if network else "127.0.0.1", token="TESTTOKEN", secret_key="k")
-    client = app.test_client()
-    if network:
-        client.get("/login")
-        with client.session_transaction() as session:
-            csrf = session["csrf"]
-        client.post("/login", data={"csrf_token": csrf, "reviewer": "alice", "password": "alice's password"})
-        assert client.get("/pick").status_code == 404  # no name to pick with accounts
-        assert client.get("/login").status_code == 200
-    else:
+    client = _served(project, network).test_client()
+    if not network:
         client.get("/?token=TESTTOKEN")
         assert client.get("/login").headers["Location"] == "/pick"  # no accounts on loopback
-        with client.session_transaction() as session:
-            csrf = session["csrf"]
-        client.post("/pick", data={"csrf_token": csrf, "reviewer": "alice"})
-    with client.session_transaction() as session:
-        csrf = session["csrf"]
+    _, csrf = _sign_in(client, network)
+    if network:
+        assert client.get("/pick").status_code == 404  # no name to pick with accounts
+        assert client.get("/login").status_code == 200
     assert "<span>alice</span>" in client.get("/").data.decode()
     out = client.post("/logout", data={"csrf_token": csrf})
     assert out.headers["Location"] == ("/login" if network else "/pick")
