@@ -3,11 +3,10 @@ JavaScript, what a decision row keeps (a reason only for a full-text exclusion, 
 the paper is, and the highlighting of the review's terms."""
 
 import csv
-import json
 import re
 
 import pytest
-from web_project import signed_in
+from web_project import edit_records, signed_in
 
 from sysrev.fulltext.manifest import Entry, sha256, write_manifest
 from sysrev.screening.log import Decision, append_decisions, log_path
@@ -172,12 +171,7 @@ def test_where_the_paper_is_and_where_opening_it_leads(alice, project, entry, do
     if entry is not None:
         write_manifest(project, {"R000001": entry})
     if not doi:
-        path = project.records_dir / "records.jsonl"
-        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-        for line in lines:
-            if line["record_id"] == "R000001":
-                line["doi"] = None
-        path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+        edit_records(project, {"R000001": {"doi": None}})
     page = client.get("/screen/full_text").data.decode()
     assert f"Full text: {text}" in page and ("open paper [o]" in page) is (opened is not None)
     answer = client.get("/paper/R000001")
@@ -190,12 +184,9 @@ def test_where_the_paper_is_and_where_opening_it_leads(alice, project, entry, do
 
 def test_the_reviews_terms_are_highlighted_in_escaped_text(alice, project):
     client, _ = alice
-    path = project.records_dir / "records.jsonl"
-    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    lines[0].update(title="Stroke units <b>versus</b> wards, RANDOMISED", abstract="Patients   were\nrandomised to a "
-                                                                                   "stroke unit.")
-    lines[1].update(title=None, abstract="")
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    edit_records(project, {"R000001": {"title": "Stroke units <b>versus</b> wards, RANDOMISED",
+                                       "abstract": "Patients   were\nrandomised to a stroke unit."},
+                           "R000002": {"title": None, "abstract": ""}})
     page = client.get("/screen/title_abstract").data.decode()
     assert ('<h1 class="title" tabindex="-1"><mark>Stroke units</mark> &lt;b&gt;versus&lt;/b&gt; wards, '
             '<mark>RANDOMISED</mark></h1>') in page
@@ -244,12 +235,9 @@ def test_nothing_left_ahead_leads_to_the_done_page(alice):
 
 def test_the_records_of_the_same_trial_are_listed_with_their_titles(alice, project):
     client, _ = alice
-    path = project.records_dir / "records.jsonl"
-    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    lines[0].setdefault("extra", {})["dedup_related"] = [{"record_id": "R000004",
-                                                     "reason": "both name trial NCT01234567 (registry)"}]
-    lines[3]["title"] = "The fourth report of the trial"
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    related = [{"record_id": "R000004", "reason": "both name trial NCT01234567 (registry)"}]
+    edit_records(project, {"R000001": {"extra": {"dedup_related": related}},
+                           "R000004": {"title": "The fourth report of the trial"}})
     same = client.get("/screen/title_abstract").data.decode().split('aria-label="Same trial"', 1)[1]
     assert "<li>R000004 The fourth report of the trial — both name trial NCT01234567; not decided by you</li>" \
         in same

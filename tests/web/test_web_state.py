@@ -8,7 +8,7 @@ import re
 import threading
 
 import pytest
-from web_project import signed_in
+from web_project import edit_records, signed_in
 
 from sysrev.screening import ordering
 from sysrev.screening.log import Decision, append_decisions, log_path
@@ -21,10 +21,7 @@ def test_a_record_added_to_records_jsonl_shows_on_the_next_page(app, project):
     client, _ = signed_in(app, "alice")
     for _ in range(2):  # read, then kept
         assert "record 1 of 10 · 10 left" in client.get("/screen/title_abstract").data.decode()
-    path = project.records_dir / "records.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    extra = dict(json.loads(lines[-1]), record_id="R000011", title="An eleventh trial")
-    path.write_text("\n".join([*lines, json.dumps(extra)]) + "\n", encoding="utf-8")
+    edit_records(project, added=[{"record_id": "R000011", "title": "An eleventh trial"}])
     assert "record 1 of 11 · 11 left" in client.get("/screen/title_abstract").data.decode()
 
 
@@ -102,10 +99,7 @@ def test_a_record_replaced_in_the_middle_is_ranked_by_a_model_that_knows_it(app,
     record): the order kept for the old list would never rank the new record."""
     client, _ = signed_in(app, "alice")
     client.get("/screen/title_abstract")
-    path = project.records_dir / "records.jsonl"
-    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    lines[4].update(record_id="R000011", title="A replacement trial")
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    edit_records(project, {"R000005": {"record_id": "R000011", "title": "A replacement trial"}})
     client.get("/screen/title_abstract")
     assert model["trained"] == [0, 0]
     assert model["ranked"][-1] == [f"R{n:06d}" for n in (1, 2, 3, 4, 11, 6, 7, 8, 9, 10)]

@@ -2,6 +2,7 @@
 screening records from two search runs, two reviewers screening in pairs, a RoB 2 form and one queued pair
 of possible duplicates."""
 
+import json
 import re
 import shutil
 import textwrap
@@ -84,3 +85,14 @@ def drop_study(project, study):
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(line for line in lines if not line.startswith(f"{study},")), encoding="utf-8")
 
+
+def edit_records(project, changes=None, added=()):
+    """Rewrite records/records.jsonl as a new dedup run would: ``changes`` maps a record ID to the fields to set
+    on that record (a new ``record_id`` replaces it); each of ``added`` is appended, as the fields in which it
+    differs from the last record."""
+    path = Path(project.records_dir) / "records.jsonl"
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        line.update((changes or {}).get(line["record_id"], {}))
+    lines += [dict(lines[-1], **fields) for fields in added]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
