@@ -6,6 +6,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from pytest import approx
 
 from sysrev.cli.main import cli
 from sysrev.report.prisma import PrismaError, prisma_counts
@@ -560,3 +561,226 @@ def test_an_update_that_screens_more_records_than_its_runs_found_is_refused(comp
         prisma_counts(complete, update=scope)
     assert str(err.value) == ("this update screened 6 new records but its search runs identified only 0: "
                               "re-run `sysrev dedup` after the last search run")
+
+
+# The diagram as a reader sees it, read from the figure sysrev draws: the boxes with their text, the column
+# headings, the phase bars and the arrows between boxes, all in inches on the page.
+def _diagram(counts):
+    from types import SimpleNamespace
+
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import ArrowStyle, Rectangle
+
+    from sysrev.report import prisma_diagram
+
+    figure = prisma_diagram._figure(counts)
+    try:
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()
+        ax = figure.axes[0]
+        inches = figure.dpi_scale_trans.inverted()
+
+        def extent(artist):
+            return tuple(artist.get_window_extent(renderer).transformed(inches).extents)
+
+        def point(xy):
+            return tuple(inches.transform(ax.transData.transform(xy)))
+
+        page = tuple(figure.get_size_inches())
+        shapes = [SimpleNamespace(kind="box" if isinstance(p, Rectangle) else "band", extent=extent(p),
+                                  edge=p.get_edgecolor(), lw=p.get_linewidth(), texts=[]) for p in ax.patches]
+        arrows, stray = [], []
+        for text in ax.texts:
+            if hasattr(text, "arrow_patch"):  # an arrow: no words of its own, its head at the end it points to
+                assert text.get_text() == "" and isinstance(text.arrow_patch.get_arrowstyle(), ArrowStyle.CurveFilledB)
+                assert text.arrow_patch.shrinkA == text.arrow_patch.shrinkB == 0  # touching both boxes
+                arrows.append((point(text.xyann), point(text.xy)))
+                continue
+            box = extent(text)
+            home = [s for s in shapes if s.extent[0] - 0.01 <= box[0] and box[2] <= s.extent[2] + 0.01
+                    and s.extent[1] - 0.01 <= box[1] and box[3] <= s.extent[3] + 0.01]
+            (home[0] if home else SimpleNamespace(texts=stray)).texts.append(SimpleNamespace(
+                raw=text.get_text(), words=" ".join(text.get_text().replace("\u00a0", " ").split()), extent=box,
+                rotation=text.get_rotation(), size=text.get_fontsize(), bold=text.get_fontweight() == "bold",
+                family=text.get_fontfamily()))
+        lines = [tuple(point(xy) for xy in line.get_xydata()) for line in ax.lines]
+        return SimpleNamespace(page=page, shapes=shapes, arrows=arrows, lines=lines, stray=stray, axis=ax.axison)
+    finally:
+        plt.close(figure)
+
+
+def _centre(extent):
+    return (extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2
+
+
+def _on_border(xy, extent, side):
+    x, y = xy
+    x0, y0, x1, y1 = extent
+    near = {"top": abs(y - y1), "bottom": abs(y - y0), "left": abs(x - x0), "right": abs(x - x1)}[side]
+    inside = x0 - 0.01 <= x <= x1 + 0.01 and y0 - 0.01 <= y <= y1 + 0.01
+    return near < 0.01 and inside
+
+
+def _read_diagram(counts):
+    """``(main column, side boxes by row, previous box, headings, phase bars)`` as words, after checking what
+    every diagram must look like: each text inside its box, band or bar and centred as PRISMA's template is,
+    nothing overlapping, equal margins, no box taller than its text needs, arrows touching the boxes they join."""
+    d = _diagram(counts)
+    assert not d.stray and not d.axis  # no text outside a shape, no axes drawn
+    boxes = [s for s in d.shapes if s.kind == "box"]
+    bands = [s for s in d.shapes if s.kind == "band"]
+    assert all(len(s.texts) == 1 for s in d.shapes)
+    # nothing overlaps, and the page has the same margin on every side
+    for i, a in enumerate(d.shapes):
+        for b in d.shapes[i + 1:]:
+            assert (a.extent[2] <= b.extent[0] + 1e-6 or b.extent[2] <= a.extent[0] + 1e-6
+                    or a.extent[3] <= b.extent[1] + 1e-6 or b.extent[3] <= a.extent[1] + 1e-6), (a.texts, b.texts)
+    left, bottom = min(s.extent[0] for s in d.shapes), min(s.extent[1] for s in d.shapes)
+    right, top = max(s.extent[2] for s in d.shapes), max(s.extent[3] for s in d.shapes)
+    margins = [left, bottom, d.page[0] - right, d.page[1] - top]
+    assert min(margins) > 0.1 and max(margins) - min(margins) < 0.01, margins
+    for box in boxes:  # outlined; text vertically centred; centred when short, else left-aligned with a margin
+        assert box.edge[3] == 1 and box.lw > 0
+        text = box.texts[0]
+        lines = text.raw.split("\n")
+        assert abs(_centre(text.extent)[1] - _centre(box.extent)[1]) < 0.02
+        if len(lines) <= 2 and not any(line.startswith(" ") for line in lines):
+            assert abs(_centre(text.extent)[0] - _centre(box.extent)[0]) < 0.02, lines
+        else:
+            assert 0.05 < text.extent[0] - box.extent[0] < 0.2, lines
+        for line in lines:  # a count is never split from its label
+            assert line.count("(n") == len(re.findall(r"\(n\u00a0=\u00a0\d+\)", line)), line
+        assert text.size < min(band.texts[0].size for band in bands)
+    for band in bands:  # headings and phase bars: bold, centred, phase names read upwards
+        text = band.texts[0]
+        assert text.bold and max(abs(a - b) for a, b in zip(_centre(text.extent), _centre(band.extent))) < 0.02
+        assert text.rotation in (0, 90)
+    bars = sorted((b for b in bands if b.texts[0].rotation == 90), key=lambda b: -b.extent[3])
+    headings = sorted((b for b in bands if b.texts[0].rotation == 0), key=lambda b: b.extent[0])
+    # columns: the boxes left of the main column are the previous studies', right of it what left the flow
+    main_x = min(b.extent[0] for b in boxes if b.texts[0].words.startswith("Records identified"))
+    main = sorted((b for b in boxes if abs(b.extent[0] - main_x) < 0.01), key=lambda b: -b.extent[3])
+    side = [b for b in boxes if b.extent[0] > main_x + 0.01]
+    previous = [b for b in boxes if b.extent[0] < main_x - 0.01]
+    by_row = []
+    for box in main:
+        beside = [s for s in side if abs(s.extent[3] - box.extent[3]) < 0.01]
+        assert all(abs(s.extent[1] - box.extent[1]) < 0.01 for s in beside)  # a row's boxes share top and bottom
+        by_row.append(beside[0] if beside else None)
+    assert len([b for b in by_row if b]) == len(side) and len(previous) <= 1
+    for box, beside in zip(main, by_row):  # a row is as tall as its tallest text needs (or its phase's label)
+        if not any(abs(bar.extent[1] - box.extent[1]) < 0.01 for bar in bars) and box is not main[0]:
+            text = max(b.texts[0].extent[3] - b.texts[0].extent[1] for b in (box, beside) if b)
+            assert box.extent[3] - box.extent[1] < text + 0.36, box.texts[0].words
+    # each phase bar spans exactly its rows, and is no taller than its rows or its label needs
+    for bar in bars:
+        rows = [b for b in main if bar.extent[1] - 0.01 <= b.extent[1] and b.extent[3] <= bar.extent[3] + 0.01]
+        assert abs(rows[0].extent[3] - bar.extent[3]) < 0.01 and abs(rows[-1].extent[1] - bar.extent[1]) < 0.01
+        label = bar.texts[0].extent[3] - bar.texts[0].extent[1]
+        tallest = max(b.extent[3] - b.extent[1] for b in [*rows, *[r for r in by_row if r]]
+                      if bar.extent[1] - 0.01 <= b.extent[1] and b.extent[3] <= bar.extent[3] + 0.01)
+        assert bar.extent[3] - bar.extent[1] <= max(label + 0.5, sum(b.extent[3] - b.extent[1] for b in rows)
+                                                    + 0.4 * (len(rows) - 1)) + 0.01, (bar.texts[0].words, tallest)
+    # the heading spans the main and side columns, the previous studies' heading their column
+    assert abs(headings[-1].extent[0] - main_x) < 0.01
+    assert abs(headings[-1].extent[2] - max(b.extent[2] for b in boxes)) < 0.01
+    if previous:
+        assert abs(headings[0].extent[0] - previous[0].extent[0]) < 0.01
+        assert abs(headings[0].extent[2] - previous[0].extent[2]) < 0.01
+    # arrows: down the main column from the middle of each box's bottom to the next's top, and right to the
+    # box beside; the previous studies' box leads, down and right, into the last box (the total)
+    expected = [((_centre(a.extent)[0], a.extent[1]), (_centre(b.extent)[0], b.extent[3])) for a, b in
+                zip(main, main[1:])]
+    expected += [((box.extent[2], _centre(box.extent)[1]), (s.extent[0], _centre(box.extent)[1]))
+                 for box, s in zip(main, by_row) if s]
+    if previous:
+        corner = (_centre(previous[0].extent)[0], _centre(main[-1].extent)[1])
+        assert len(d.lines) == 1 and (*d.lines[0][0], *d.lines[0][1]) == approx(
+            (corner[0], previous[0].extent[1], *corner), abs=0.01)
+        expected.append((corner, (main[-1].extent[0], corner[1])))
+    else:
+        assert d.lines == []
+    flat = sorted((*start, *end) for start, end in d.arrows)
+    assert len(flat) == len(expected) and all(a == approx(b, abs=0.01) for a, b in zip(flat, sorted(
+        (*start, *end) for start, end in expected)))
+    return ([b.texts[0].words for b in main], [b.texts[0].words if b else None for b in by_row],
+            previous[0].texts[0].words if previous else None, [h.texts[0].words for h in headings],
+            [b.texts[0].words for b in bars])
+
+
+def _counts(**changes):
+    from sysrev.report.prisma import PrismaCounts
+
+    base = dict(identified={"PubMed": 6, "Scopus": 4, "ClinicalTrials.gov": 2}, registers=["ClinicalTrials.gov"],
+                duplicates_removed=2, records_screened=10, records_excluded=5, reports_sought=5,
+                reports_not_retrieved=1, reports_assessed=4,
+                reports_excluded={"wrong comparator": 1, "not randomised": 1}, studies_included=2,
+                reports_included=2)
+    return PrismaCounts(**{**base, **changes})
+
+
+LONG = "participants with chronic pain of more than six months and previous injections"
+
+
+@pytest.mark.parametrize("changes, main, side, previous, headings, bars", [
+    ({},  # a new review, finished
+     ["Records identified from: Databases (n = 10) PubMed (n = 6) Scopus (n = 4) Registers (n = 2) "
+      "ClinicalTrials.gov (n = 2)", "Records screened (n = 10)", "Reports sought for retrieval (n = 5)",
+      "Reports assessed for eligibility (n = 4)",
+      "Studies included in review (n = 2) Reports of included studies (n = 2)"],
+     ["Records removed before screening: Duplicate records removed (n = 2)", "Records excluded (n = 5)",
+      "Reports not retrieved (n = 1)", "Reports excluded: wrong comparator (n = 1) not randomised (n = 1)", None],
+     None, ["Identification of studies via databases and registers"], ["Identification", "Screening", "Included"]),
+    # an update while title/abstract screening goes on: every box after it counts so far
+    (dict(previous_studies=3, previous_reports=4, previous_reports_added=1, records_awaiting=2, reports_awaiting=1,
+          identified={"PubMed": 6}, registers=[], reports_excluded={}),
+     ["Records identified from: Databases (n = 6) PubMed (n = 6) Registers (n = 0)", "Records screened (n = 10)",
+      "Reports sought for retrieval (so far) (n = 5)", "Reports assessed for eligibility (so far) (n = 4)",
+      "New studies included in review (so far) (n = 2) Reports of new included studies (n = 2)",
+      "Total studies included in review (n = 5) Reports of total included studies (n = 6)"],
+     ["Records removed before screening: Duplicate records removed (n = 2)",
+      "Records excluded (so far) (n = 5) Awaiting a decision (n = 2)", "Reports not retrieved (so far) (n = 1)",
+      "Reports excluded (so far): none Awaiting a decision (n = 1)", None, None],
+     "Studies included in previous version of review (n = 3) Reports of studies included in previous version of "
+     "review (n = 4) of which included in this update (n = 1)",
+     ["Previous studies", "Identification of new studies via databases and registers — IN PROGRESS"],
+     ["Identification", "Screening", "Included"]),
+    # only full-text screening open: what title/abstract screening sent on is final; long reasons wrap
+    (dict(reports_awaiting=2, reports_excluded={LONG: 1, "not randomised": 12}, previous_studies=0,
+          previous_reports=0),
+     ["Records identified from: Databases (n = 10) PubMed (n = 6) Scopus (n = 4) Registers (n = 2) "
+      "ClinicalTrials.gov (n = 2)", "Records screened (n = 10)", "Reports sought for retrieval (n = 5)",
+      "Reports assessed for eligibility (n = 4)",
+      "New studies included in review (so far) (n = 2) Reports of new included studies (n = 2)",
+      "Total studies included in review (n = 2) Reports of total included studies (n = 2)"],
+     ["Records removed before screening: Duplicate records removed (n = 2)", "Records excluded (n = 5)",
+      "Reports not retrieved (so far) (n = 1)",
+      f"Reports excluded (so far): {LONG} (n = 1) not randomised (n = 12) Awaiting a decision (n = 2)", None, None],
+     "Studies included in previous version of review (n = 0) Reports of studies included in previous version of "
+     "review (n = 0)",
+     ["Previous studies", "Identification of new studies via databases and registers — IN PROGRESS"],
+     ["Identification", "Screening", "Included"]),
+])
+def test_the_diagram_reads_box_by_box_in_the_prisma_2020_layout(changes, main, side, previous, headings, bars):
+    assert _read_diagram(_counts(**changes)) == (main, side, previous, headings, bars)
+
+
+def test_a_png_is_drawn_at_200_dpi_into_a_new_folder_and_no_figure_is_left_open(tmp_path):
+    """docs/screening.md: PNG is 200 dpi; --out may name a folder that does not exist yet."""
+    import struct
+
+    import matplotlib.pyplot as plt
+
+    from sysrev.report.prisma_diagram import _figure
+
+    open_before = plt.get_fignums()
+    counts = _counts()
+    out = draw_prisma(counts, tmp_path / "figures" / "prisma" / "FLOW.PNG")
+    assert out == tmp_path / "figures" / "prisma" / "FLOW.PNG"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["FLOW.PNG"]  # no temporary file left beside it
+    width, height = struct.unpack(">II", out.read_bytes()[16:24])
+    figure = _figure(counts)
+    inches = figure.get_size_inches()
+    plt.close(figure)
+    assert (width, height) == (round(inches[0] * 200), round(inches[1] * 200))
+    assert plt.get_fignums() == open_before
