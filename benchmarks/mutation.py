@@ -137,8 +137,9 @@ MODULES = {
     "fulltext": (["sysrev/fulltext/*"], ["tests/fulltext/", "tests/reliability/test_xml_encodings.py"]),
     # The team's web app: who may do what, the state it reads and writes, its pages (not the browser tests,
     # which need Chromium).
-    "web": (["sysrev/web/*"], [*[f"tests/web/test_web_{name}.py" for name in ("pages", "concurrent_writes",
-                                                                             "fetch_screening")]]),
+    "web": (["sysrev/web/*"], [*[f"tests/web/test_web_{name}.py" for name in (
+        "pages", "concurrent_writes", "fetch_screening", "access", "state", "screening_details", "dashboard", "rob",
+        "dedup")]]),
     # Running a saved strategy (dates, resume, the run's record) and the settings and strategies it reads.
     "search_runs": ([f"sysrev/search/{name}.py" for name in ("runner", "config", "strategies", "progress")],
                     [*[f"tests/search/test_search_{name}.py" for name in ("runner", "cli", "cli_grammar")],
