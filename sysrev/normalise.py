@@ -233,12 +233,9 @@ def _undo_spreadsheet_date(text: str) -> str:
 
 def _forward_range(first: int, last: int) -> str:
     """``first-last`` written out (``21-8`` → ``21-28``), or ``""`` when it runs backwards."""
-    end = str(last)
-    if len(end) < len(str(first)):
-        end = str(first)[: len(str(first)) - len(end)] + end
-    if int(end) < first:
-        return ""
-    return str(first) if int(end) == first else f"{first}-{end}"
+    start, end = str(first), str(last)
+    end = start[: max(len(start) - len(end), 0)] + end
+    return f"{first}-{end}" if int(end) >= first else ""
 
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")

@@ -110,7 +110,8 @@ def test_expand_pages(raw, expected):
     # a range a spreadsheet made a date, given back when one range alone can have made it
     ("Jan-13", "1-13"), ("Nov-19", "11-19"), ("oct-17", "10-17"),  # month and year: always the range typed
     ("01-Apr", "1-4"), ("04-Jan", "1-4"),  # 1-4 typed where days or months come first (4-1 runs backwards)
-    ("31-Dec", "12-31"), ("05-May", "5"), ("1-Jan", "1"),
+    ("31-Dec", "12-31"), ("05-May", "5"), ("1-Jan", "1"), ("Dec-12", "12"),
+    ("29-Jan", "1-29"),  # 29-1 is 29-21, backwards: only 1-29 can have made it
     # two ranges could have made it (21-8 is MEDLINE's 21-28; 8-21): left as shown, unusable as pages
     ("21-Aug", "21-Aug"), ("11-Sep", "11-Sep"), ("01-Nov", "01-Nov"), ("10-Jun", "10-Jun"),
     # not a spreadsheet date
