@@ -55,8 +55,9 @@ def parse_date(text, *, end=False, what="date") -> date:
         if month is None:
             return date(year, 12, 31) if end else date(year, 1, 1)
         if day is None:
+            first = date(year, month, 1)  # checks the month: month 13 must not become January of next year
             if not end:
-                return date(year, month, 1)
+                return first
             following = date(year + month // 12, month % 12 + 1, 1)
             return following - timedelta(days=1)
         return date(year, month, day)
