@@ -51,8 +51,10 @@ class Strategy:
         lo = parse_date(self.mindate, what=f"mindate in {self.path}") if self.mindate else EARLIEST
         hi = parse_date(self.maxdate, end=True, what=f"maxdate in {self.path}") if self.maxdate \
             else default_maxdate(today)
-        if lo > hi:
-            raise InputError(f"mindate {self.mindate} is after maxdate {self.maxdate}", path=self.path)
+        if lo > hi:  # a date left out is named by the value it takes, not as None
+            mindate = self.mindate or f"{lo.isoformat()} (the default)"
+            maxdate = self.maxdate or f"{hi.isoformat()} (the default: two years ahead)"
+            raise InputError(f"mindate {mindate} is after maxdate {maxdate}", path=self.path)
         return DateWindow(lo, hi, self.datetype)
 
     def scopus_years(self, today: date) -> tuple[int, int] | None:

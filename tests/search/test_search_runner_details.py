@@ -165,6 +165,10 @@ def test_a_strategy_file_read_with_every_key(tmp_path):
     ('database = "pubmed"\nquery = "x"\nmaxdate = "2001-00"\n', "'2001-00': month must be in 1..12"),
     ('database = "pubmed"\nquery = "x"\nmindate = "2010"\nmaxdate = "2009-12-31"\n',
      "mindate 2010 is after maxdate 2009-12-31"),
+    # a date left out was named 'None'
+    ('database = "pubmed"\nquery = "x"\nmindate = "2999"\n', "mindate 2999 is after maxdate "),
+    ('database = "pubmed"\nquery = "x"\nmaxdate = "1700"\n',
+     "mindate 1780-01-01 (the default) is after maxdate 1700"),
 ])
 def test_a_bad_strategy_is_refused_naming_the_file_and_key(tmp_path, text, message):
     path = _write(tmp_path, "bad", text)
@@ -192,6 +196,9 @@ def test_date_windows_of_a_strategy():
         window(mindate="x")
     with pytest.raises(SysrevError, match="invalid maxdate in s.toml 'y'"):
         window(maxdate="y")
+    with pytest.raises(InputError) as info:
+        window(mindate="2029-01")
+    assert str(info.value) == "s.toml: mindate 2029-01 is after maxdate 2028-12-31 (the default: two years ahead)"
 
 
 def test_a_draft_says_what_to_do_and_is_never_sent(tmp_path, make_server):
