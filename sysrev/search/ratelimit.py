@@ -33,6 +33,17 @@ _registry: dict[str, "RateLimiter"] = {}
 _registry_lock = threading.Lock()
 
 
+def _forget_limiters_after_fork() -> None:
+    """In a forked child: the parent's limiters hold its file lock, which the child may not use (filelock
+    refuses a lock inherited across fork); the child builds its own, sharing the same schedule file."""
+    global _registry_lock
+    _registry.clear()
+    _registry_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_limiters_after_fork)
+
+
 class RateLimiter:
     """Blocks in :meth:`wait` until the next request may start; thread-safe."""
 

@@ -22,7 +22,7 @@ from sysrev.search.runner import (
     strategy_identity,
     strategy_runs,
 )
-from sysrev.search.snapshot import read_snapshot, write_snapshot
+from sysrev.search.snapshot import list_snapshots, read_snapshot, write_snapshot
 from sysrev.search.strategies import Strategy, load_strategies, load_strategy
 
 # ------------------------------------------------------------------------------------------- settings
@@ -393,3 +393,28 @@ def test_the_bar_goes_to_standard_error_by_default(capsys, monkeypatch):
         progress.set_total(2)
         progress.advance(2)
     assert "Scopus sc: 100%" in sys.stderr.getvalue() and capsys.readouterr().out == ""
+
+
+# ------------------------------------------------------------------------------------ forked processes
+
+def _search_in_child(url, out):
+    from sysrev.search.pubmed import search_pubmed
+
+    search_pubmed("pain", out_dir=out, config=SearchConfig(eutils_url=url))
+
+
+def test_a_forked_process_searches_with_its_own_shared_limiter(make_server, tmp_path):
+    """A process forked after a search (a multiprocessing pool, a test runner's fork server) failed every
+    request: the parent's shared limiter held a file lock the child may not use ('inherited across fork')."""
+    import multiprocessing
+
+    from sysrev.search.pubmed import search_pubmed
+
+    server = make_server(pubmed=SyntheticPubmed(2))
+    search_pubmed("pain", out_dir=tmp_path / "parent", config=SearchConfig(eutils_url=server.url))
+    child = multiprocessing.get_context("fork").Process(target=_search_in_child,
+                                                         args=(server.url, tmp_path / "child"))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    assert len(read_snapshot(list_snapshots(tmp_path / "child")[0])[1]) == 2
