@@ -285,6 +285,9 @@ def test_since_last_without_an_earlier_run_and_a_bad_since(tmp_path):
     assert str(info.value) == "--since must be 'last' or a date YYYY-MM-DD (found '2026-1-5')"
 
 
+LATER = date(2031, 6, 1)  # `today` of a run, in another year than the clock's
+
+
 def _pubmed(monkeypatch, server, eutils):
     from sysrev.search import runner
 
@@ -307,14 +310,14 @@ def test_a_pubmed_living_update_records_how_it_was_made(make_server, eutils_for,
     gap = {"kind": "batch", "window": {"field": "pdat", "mindate": "2001-01-01", "maxdate": "2001-12-31"},
            "retstart": 0, "retmax": 5, "detail": "HTTP 500"}
     _run(runs, "pm", "1", day=(5, 10), gaps=[gap], strategy=strategy_identity(strategy))
-    outcome = run_strategy(strategy, runs, since="last", overlap_days=2, today=date(2026, 6, 1))
+    outcome = run_strategy(strategy, runs, since="last", overlap_days=2, today=LATER)
     manifest = read_snapshot(outcome.snapshot)[0]
     assert (manifest["since"], manifest["overlap_days"], manifest["strategy_file"]) == ("2026-05-08", 2, "pm.toml")
     assert manifest["strategy"] == strategy_identity(strategy) and "full_run_because" not in manifest
     windows = {(p.get("datetype"), p.get("mindate"), p.get("maxdate")) for _, _, p, _ in server.requests("esearch")}
-    assert ("edat", "2026/05/08", "2028/12/31") in windows  # new entries since, up to two years ahead (today)
+    assert ("edat", "2026/05/08", "2033/12/31") in windows  # new entries since, up to two years ahead of today
     assert ("pdat", "2001/01/01", "2001/12/31") in windows  # the previous run's gap, fetched again
-    full = run_strategy(strategy, runs, today=date(2026, 6, 1))
+    full = run_strategy(strategy, runs, today=LATER)
     manifest = read_snapshot(full.snapshot)[0]
     assert manifest["since"] is None and "overlap_days" not in manifest and manifest["date_window"] is None
     assert changes_since_previous(runs, full.snapshot, strategy)["gone"] == 0
@@ -328,13 +331,48 @@ def test_a_scopus_strategy_runs_in_full_only_when_an_update_follows_gaps(make_se
     runs = tmp_path / "runs"
     _run(runs, "sc", ["2-s2.0-1"], day=(5, 10), database="scopus", gaps=[{"kind": "page", "start": 0}],
          strategy=strategy_identity(strategy))
-    full = read_snapshot(run_strategy(strategy, runs, today=date(2026, 6, 1)).snapshot)[0]
+    full = read_snapshot(run_strategy(strategy, runs, today=LATER).snapshot)[0]
     assert "full_run_because" not in full and full["since"] is None
-    assert full["date_window"] == {"field": "pubyear", "first": 2001, "last": 2028}
+    assert full["date_window"] == {"field": "pubyear", "first": 2001, "last": 2033}
     update = read_snapshot(run_strategy(strategy, runs, since="2026-05-20", overlap_days=1,
-                                        today=date(2026, 6, 1)).snapshot)[0]
+                                        today=LATER).snapshot)[0]
     assert update["since"] == "2026-05-19" and update["overlap_days"] == 1 and "full_run_because" not in update
     assert server.requests("scopus")[-1][2]["query"].endswith("ORIG-LOAD-DATE AFT 20260519")
+
+
+@pytest.mark.parametrize("database", ["pubmed", "scopus"])
+def test_a_run_uses_the_settings_progress_and_day_it_is_given_and_resumes(make_server, tmp_path, monkeypatch,
+                                                                         database):
+    from sysrev.search.partial import PartialRun
+
+    server = make_server(pubmed=SyntheticPubmed(4), scopus=SyntheticScopus(4))
+    config = SearchConfig(eutils_url=server.url, scopus_url=server.scopus_url, elsevier_api_key="K3Y")
+    strategy = load_strategy(_write(tmp_path, "s", f'database = "{database}"\nquery = "pain"\nmindate = "2001"\n'))
+    runs = tmp_path / "runs"
+    real_add = PartialRun.add_lines
+    for var, value in {"SYSREV_CONFIG": str(tmp_path / "none.toml"), "SYSREV_EUTILS_URL": "http://127.0.0.1:9/",
+                       "SYSREV_SCOPUS_URL": "http://127.0.0.1:9/", "ELSEVIER_API_KEY": "",
+                       "SYSREV_REQUEST_DEADLINE": "1", "SYSREV_RUN_DEADLINE": "2"}.items():
+        monkeypatch.setenv(var, value)  # settings not given would fail at once
+
+    def interrupted(self, key, rows):  # Ctrl-C once the first batch is saved
+        real_add(self, key, rows)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(PartialRun, "add_lines", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_strategy(strategy, runs, config=config, today=LATER)
+    monkeypatch.setattr(PartialRun, "add_lines", real_add)
+    with pytest.raises(SysrevError, match="--resume"):
+        run_strategy(strategy, runs, config=config, today=LATER)
+    terminal = _Terminal()
+    outcome = run_strategy(strategy, runs, config=config, today=LATER, resume=True,
+                           progress=Progress(f"{database} s", stream=terminal))
+    manifest, records = read_snapshot(outcome.snapshot)
+    assert manifest["resumed"] is True and len(records) == 3 and f"{database} s: 100%" in terminal.getvalue()
+    last = {"pubmed": "2033-12-31", "scopus": 2033}[database]
+    assert last in manifest["date_window"].values()  # two years after the day given, not the clock's
+    assert server.requests()  # the base URLs of the settings given (one of the 4 records is from 2000)
 
 
 def test_a_file_strategy_is_not_searched(tmp_path):
