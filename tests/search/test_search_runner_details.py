@@ -4,6 +4,7 @@ from, what a run records, and the progress bar."""
 
 import hashlib
 import io
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -269,7 +270,11 @@ def test_a_living_update_starts_from_the_last_run_and_takes_its_gaps(tmp_path):
     assert resolve_since("last", tmp_path, pm, 3) == (date(2026, 2, 17), [gap])
     assert resolve_since("last", tmp_path, pm, 0) == (date(2026, 2, 20), [gap])
     assert resolve_since("2026-01-05", tmp_path, pm, 2) == (date(2026, 1, 3), [gap])
-    _run(tmp_path, "pm", "1", day=(3, 2))  # the latest run has no `gaps` key
+    latest = _run(tmp_path, "pm", "1", day=(3, 2))
+    assert resolve_since("last", tmp_path, pm, 1) == (date(2026, 3, 1), [])
+    manifest = json.loads((latest / "manifest.json").read_text())
+    del manifest["gaps"]  # as a manifest written before runs recorded their gaps
+    (latest / "manifest.json").write_text(json.dumps(manifest))
     assert resolve_since("last", tmp_path, pm, 1) == (date(2026, 3, 1), [])
 
 
@@ -375,6 +380,22 @@ def test_a_run_uses_the_settings_progress_and_day_it_is_given_and_resumes(make_s
     assert server.requests()  # the base URLs of the settings given (one of the 4 records is from 2000)
 
 
+def test_a_run_without_a_day_takes_the_utc_day(make_server, scopus_for, tmp_path, monkeypatch):
+    from sysrev.search import runner
+
+    class Clock(datetime):  # 23:00 UTC on 31 December 2030; the local clock is 14 hours ahead
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2030, 12, 31, 23, 0, tzinfo=UTC) if tz is UTC else datetime(2031, 1, 1, 13, 0)
+
+    monkeypatch.setattr(runner, "datetime", Clock)
+    server = make_server(scopus=SyntheticScopus(2))
+    _scopus(monkeypatch, scopus_for(server))
+    strategy = load_strategy(_write(tmp_path, "sc", 'database = "scopus"\nquery = "pain"\nmindate = "2001"\n'))
+    manifest = read_snapshot(run_strategy(strategy, tmp_path / "runs").snapshot)[0]
+    assert manifest["date_window"]["last"] == 2032  # 2030 + 2, not 2031 + 2
+
+
 def test_a_file_strategy_is_not_searched(tmp_path):
     strategy = load_strategy(_write(tmp_path, "central", 'database = "file"\nfile = "x.ris"\n'))
     with pytest.raises(SysrevError) as info:
@@ -383,10 +404,10 @@ def test_a_file_strategy_is_not_searched(tmp_path):
 
 
 def test_changes_are_counted_against_the_run_just_before(tmp_path):
-    first = _run(tmp_path, "pm", "123", day=(1, 1))
-    _run(tmp_path, "pmx", "9", day=(1, 15))  # another search's run is never the previous one
-    second = _run(tmp_path, "pm", "234", day=(2, 1))
-    third = _run(tmp_path, "pm", "2345", day=(3, 1))
+    first = _run(tmp_path, "pm-a", "123", day=(1, 1))
+    _run(tmp_path, "a", "9", day=(1, 15))  # another search's run is never the previous one
+    second = _run(tmp_path, "pm-a", "234", day=(2, 1))
+    third = _run(tmp_path, "pm-a", "2345", day=(3, 1))
     assert changes_since_previous(tmp_path, str(second)) == {"previous": first.name, "new": 1, "gone": 1}
     assert changes_since_previous(tmp_path, third) == {"previous": second.name, "new": 1, "gone": 0}
 
