@@ -67,22 +67,13 @@ def load_strategy(path) -> Strategy:
     """Read and check one strategy file; errors name the file and the key."""
     path = Path(path)
     data = load_toml(path)
-    ensure_valid("search strategy", path, data)
+    ensure_valid("search strategy", path, data)  # every key's type and allowed values (config_schema)
     name = data.get("name", path.stem)
-    database = data.get("database")
-    if database not in DATABASES:
-        raise InputError(f"key 'database' must be one of {', '.join(DATABASES)} (found {database!r})", path=path)
-    for key in ("name", "query", "datetype", "mindate", "maxdate", "file"):
-        if key in data and not isinstance(data[key], str):
-            raise InputError(f"key {key!r} must be a string", path=path)
+    database = data["database"]
     query = data.get("query", "")
     if database != "file" and not query.strip():
         raise InputError("key 'query' is missing or empty", path=path)
-    if not isinstance(data.get("draft", False), bool):
-        raise InputError("key 'draft' must be true or false", path=path)
     datetype = data.get("datetype", "pdat")
-    if datetype not in ("pdat", "edat"):
-        raise InputError(f"key 'datetype' must be pdat or edat (found {datetype!r})", path=path)
     strategy = Strategy(name=name, database=database, query=query.strip(), path=path, datetype=datetype,
                         mindate=data.get("mindate"), maxdate=data.get("maxdate"), file=data.get("file"),
                         draft=data.get("draft", False))
