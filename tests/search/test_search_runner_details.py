@@ -477,3 +477,13 @@ def test_a_forked_process_searches_with_its_own_shared_limiter(make_server, tmp_
     child.join(60)
     assert child.exitcode == 0
     assert len(read_snapshot(list_snapshots(tmp_path / "child")[0])[1]) == 2
+
+
+def test_a_scopus_run_split_by_year_ends_its_years_after_the_day_given(make_server, scopus_for, tmp_path,
+                                                                      monkeypatch):
+    """Without the cursor, more than 5,000 results are split by publication year up to the year after `today`."""
+    server = make_server(scopus=SyntheticScopus(5001, cursor_allowed=False))
+    _scopus(monkeypatch, scopus_for(server, count=200))
+    strategy = load_strategy(_write(tmp_path, "sc", 'database = "scopus"\nquery = "pain"\n'))
+    manifest = read_snapshot(run_strategy(strategy, tmp_path / "runs", today=LATER).snapshot)[0]
+    assert max(year for s in manifest["slices"] for year in s["years"]) == 2032
