@@ -426,7 +426,8 @@ def test_the_bar_is_drawn_on_a_terminal_only():
         progress.set_total(10)
         assert "PubMed pm:  30%" in terminal.getvalue() and "3/10" in terminal.getvalue()
         progress.advance(2)
-        progress.set_total(20)  # a slice's count changed
+        progress.set_total(20)  # a slice's count changed: shown at once
+        assert "5/20" in terminal.getvalue()
         progress.advance(15)
         assert not terminal.getvalue().endswith("\n")
     text = terminal.getvalue()
