@@ -145,7 +145,7 @@ def test_the_issue_s_example_no_longer_pools_a_cut_n_without_a_word(tmp_path):
     ('study,citation\nPark 2013,"Park S, ""Trial', 2, "a quoted cell of the last row is never closed (the file "
      "ends inside it): the file looks cut off (an interrupted copy or download?); restore the file, or close the "
      "quote"),
-    ('\nstudy,"cita', 2, "a quoted cell of the last row is never closed"),  # cut inside the header
+    ('study,"cita', 1, "a quoted cell of the last row is never closed"),  # cut inside the header
     ('study,citation\nPark 2013,"Park S.\nTrial', 2, "a quoted cell of the last row is never closed"),
     # A stray character after a closed quote earlier in the row ("12"0, read as 120) does not hide the quote
     # left open at the end: the quote state is counted from each cell's start (sysrev/csv_quotes.py).

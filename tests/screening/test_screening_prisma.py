@@ -672,15 +672,23 @@ def _read_diagram(counts):
         if not any(abs(bar.extent[1] - box.extent[1]) < 0.01 for bar in bars) and box is not main[0]:
             text = max(b.texts[0].extent[3] - b.texts[0].extent[1] for b in (box, beside) if b)
             assert box.extent[3] - box.extent[1] < text + 0.36, box.texts[0].words
-    # each phase bar spans exactly its rows, and is no taller than its rows or its label needs
+    # each phase bar spans exactly its rows, and is no taller than their texts or its label need; the bars
+    # stand closer to the first column of boxes than the columns stand to each other
+    spans = []
     for bar in bars:
-        rows = [b for b in main if bar.extent[1] - 0.01 <= b.extent[1] and b.extent[3] <= bar.extent[3] + 0.01]
-        assert abs(rows[0].extent[3] - bar.extent[3]) < 0.01 and abs(rows[-1].extent[1] - bar.extent[1]) < 0.01
+        rows = [i for i, b in enumerate(main)
+                if bar.extent[1] - 0.01 <= b.extent[1] and b.extent[3] <= bar.extent[3] + 0.01]
+        assert abs(main[rows[0]].extent[3] - bar.extent[3]) < 0.01
+        assert abs(main[rows[-1]].extent[1] - bar.extent[1]) < 0.01
         label = bar.texts[0].extent[3] - bar.texts[0].extent[1]
-        tallest = max(b.extent[3] - b.extent[1] for b in [*rows, *[r for r in by_row if r]]
-                      if bar.extent[1] - 0.01 <= b.extent[1] and b.extent[3] <= bar.extent[3] + 0.01)
-        assert bar.extent[3] - bar.extent[1] <= max(label + 0.5, sum(b.extent[3] - b.extent[1] for b in rows)
-                                                    + 0.4 * (len(rows) - 1)) + 0.01, (bar.texts[0].words, tallest)
+        needed = sum(max(b.texts[0].extent[3] - b.texts[0].extent[1] for b in (main[i], by_row[i]) if b) + 0.36
+                     for i in rows) + 0.4 * (len(rows) - 1)
+        assert bar.extent[3] - bar.extent[1] <= max(label + 0.5, needed), bar.texts[0].words
+        spans.append(len(rows))
+    first_column = min(b.extent[0] for b in boxes)
+    assert 0 < first_column - max(bar.extent[2] for bar in bars) < min(s.extent[0] for s in side) - main[0].extent[2]
+    if previous:  # beside the first row
+        assert abs(previous[0].extent[3] - main[0].extent[3]) < 0.01
     # the heading spans the main and side columns, the previous studies' heading their column
     assert abs(headings[-1].extent[0] - main_x) < 0.01
     assert abs(headings[-1].extent[2] - max(b.extent[2] for b in boxes)) < 0.01
@@ -705,7 +713,8 @@ def _read_diagram(counts):
         (*start, *end) for start, end in expected)))
     return ([b.texts[0].words for b in main], [b.texts[0].words if b else None for b in by_row],
             previous[0].texts[0].words if previous else None, [h.texts[0].words for h in headings],
-            [b.texts[0].words for b in bars])
+            [(b.texts[0].words, n) for b, n in zip(bars, spans)],
+            {b.texts[0].raw.split("\n")[0]: b.texts[0].raw.split("\n") for b in boxes})
 
 
 def _counts(**changes):
@@ -719,6 +728,7 @@ def _counts(**changes):
     return PrismaCounts(**{**base, **changes})
 
 
+DATABASES = ["PubMed", "Embase", "CENTRAL", "CINAHL", "PsycINFO", "Web of Science", "Scopus", "LILACS"]
 LONG = "participants with chronic pain of more than six months and previous injections"
 
 
@@ -730,39 +740,52 @@ LONG = "participants with chronic pain of more than six months and previous inje
       "Studies included in review (n = 2) Reports of included studies (n = 2)"],
      ["Records removed before screening: Duplicate records removed (n = 2)", "Records excluded (n = 5)",
       "Reports not retrieved (n = 1)", "Reports excluded: wrong comparator (n = 1) not randomised (n = 1)", None],
-     None, ["Identification of studies via databases and registers"], ["Identification", "Screening", "Included"]),
+     None, ["Identification of studies via databases and registers"],
+     [("Identification", 1), ("Screening", 3), ("Included", 1)]),
     # an update while title/abstract screening goes on: every box after it counts so far
-    (dict(previous_studies=3, previous_reports=4, previous_reports_added=1, records_awaiting=2, reports_awaiting=1,
+    (dict(previous_studies=3, previous_reports=4, previous_reports_added=1, records_awaiting=1, reports_awaiting=1,
           identified={"PubMed": 6}, registers=[], reports_excluded={}),
      ["Records identified from: Databases (n = 6) PubMed (n = 6) Registers (n = 0)", "Records screened (n = 10)",
       "Reports sought for retrieval (so far) (n = 5)", "Reports assessed for eligibility (so far) (n = 4)",
       "New studies included in review (so far) (n = 2) Reports of new included studies (n = 2)",
       "Total studies included in review (n = 5) Reports of total included studies (n = 6)"],
      ["Records removed before screening: Duplicate records removed (n = 2)",
-      "Records excluded (so far) (n = 5) Awaiting a decision (n = 2)", "Reports not retrieved (so far) (n = 1)",
+      "Records excluded (so far) (n = 5) Awaiting a decision (n = 1)", "Reports not retrieved (so far) (n = 1)",
       "Reports excluded (so far): none Awaiting a decision (n = 1)", None, None],
      "Studies included in previous version of review (n = 3) Reports of studies included in previous version of "
      "review (n = 4) of which included in this update (n = 1)",
      ["Previous studies", "Identification of new studies via databases and registers — IN PROGRESS"],
-     ["Identification", "Screening", "Included"]),
+     [("Identification", 1), ("Screening", 3), ("Included", 2)]),
     # only full-text screening open: what title/abstract screening sent on is final; long reasons wrap
+    # (many databases: the first row grows with them beside the previous studies' box)
     (dict(reports_awaiting=2, reports_excluded={LONG: 1, "not randomised": 12}, previous_studies=0,
-          previous_reports=0),
-     ["Records identified from: Databases (n = 10) PubMed (n = 6) Scopus (n = 4) Registers (n = 2) "
-      "ClinicalTrials.gov (n = 2)", "Records screened (n = 10)", "Reports sought for retrieval (n = 5)",
+          previous_reports=0, studies_included=12, identified=dict.fromkeys(DATABASES, 1), registers=[]),
+     ["Records identified from: Databases (n = 8) " + " ".join(f"{name} (n = 1)" for name in DATABASES)
+      + " Registers (n = 0)", "Records screened (n = 10)", "Reports sought for retrieval (n = 5)",
       "Reports assessed for eligibility (n = 4)",
-      "New studies included in review (so far) (n = 2) Reports of new included studies (n = 2)",
-      "Total studies included in review (n = 2) Reports of total included studies (n = 2)"],
+      "New studies included in review (so far) (n = 12) Reports of new included studies (n = 2)",
+      "Total studies included in review (n = 12) Reports of total included studies (n = 2)"],
      ["Records removed before screening: Duplicate records removed (n = 2)", "Records excluded (n = 5)",
       "Reports not retrieved (so far) (n = 1)",
       f"Reports excluded (so far): {LONG} (n = 1) not randomised (n = 12) Awaiting a decision (n = 2)", None, None],
      "Studies included in previous version of review (n = 0) Reports of studies included in previous version of "
      "review (n = 0)",
      ["Previous studies", "Identification of new studies via databases and registers — IN PROGRESS"],
-     ["Identification", "Screening", "Included"]),
+     [("Identification", 1), ("Screening", 3), ("Included", 2)]),
+    # a new review while title/abstract screening goes on
+    (dict(records_awaiting=1),
+     ["Records identified from: Databases (n = 10) PubMed (n = 6) Scopus (n = 4) Registers (n = 2) "
+      "ClinicalTrials.gov (n = 2)", "Records screened (n = 10)", "Reports sought for retrieval (so far) (n = 5)",
+      "Reports assessed for eligibility (so far) (n = 4)",
+      "Studies included in review (so far) (n = 2) Reports of included studies (n = 2)"],
+     ["Records removed before screening: Duplicate records removed (n = 2)",
+      "Records excluded (so far) (n = 5) Awaiting a decision (n = 1)", "Reports not retrieved (so far) (n = 1)",
+      "Reports excluded (so far): wrong comparator (n = 1) not randomised (n = 1)", None],
+     None, ["Identification of studies via databases and registers — IN PROGRESS"],
+     [("Identification", 1), ("Screening", 3), ("Included", 1)]),
 ])
 def test_the_diagram_reads_box_by_box_in_the_prisma_2020_layout(changes, main, side, previous, headings, bars):
-    assert _read_diagram(_counts(**changes)) == (main, side, previous, headings, bars)
+    assert _read_diagram(_counts(**changes))[:5] == (main, side, previous, headings, bars)
 
 
 def test_a_png_is_drawn_at_200_dpi_into_a_new_folder_and_no_figure_is_left_open(tmp_path):
@@ -784,3 +807,24 @@ def test_a_png_is_drawn_at_200_dpi_into_a_new_folder_and_no_figure_is_left_open(
     plt.close(figure)
     assert (width, height) == (round(inches[0] * 200), round(inches[1] * 200))
     assert plt.get_fignums() == open_before
+
+
+def test_lines_wrap_to_the_box_and_list_items_keep_their_indent():
+    """A source or reason is indented under its total, its continuation lines further; a count never leaves
+    its label; a line that fits the box (47 characters) stays whole."""
+    counts = _counts(reports_awaiting=2, reports_excluded={LONG: 1, "not randomised": 12}, previous_studies=3,
+                     previous_reports=4, previous_reports_added=1, studies_included=2)
+    lines = {first.replace("\u00a0", " "): [line.replace("\u00a0", " ") for line in box]
+             for first, box in _read_diagram(counts)[5].items()}
+    assert lines["Reports excluded (so far):"] == [
+        "Reports excluded (so far):", "    participants with chronic pain of more",
+        "      than six months and previous", "      injections (n = 1)", "    not randomised (n = 12)",
+        "    Awaiting a decision (n = 2)"]
+    assert lines["Records identified from:"] == [
+        "Records identified from:", "Databases (n = 10)", "    PubMed (n = 6)", "    Scopus (n = 4)",
+        "Registers (n = 2)", "    ClinicalTrials.gov (n = 2)"]
+    assert "New studies included in review (so far) (n = 2)" in lines  # 47 characters: one line
+    assert lines["Studies included in previous version of review"] == [
+        "Studies included in previous version of review", "  (n = 3)",
+        "Reports of studies included in previous version", "  of review (n = 4)",
+        "    of which included in this update", "      (n = 1)"]
