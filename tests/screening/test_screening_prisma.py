@@ -594,6 +594,7 @@ def _diagram(counts):
             if hasattr(text, "arrow_patch"):  # an arrow: no words of its own, its head at the end it points to
                 assert text.get_text() == "" and isinstance(text.arrow_patch.get_arrowstyle(), ArrowStyle.CurveFilledB)
                 assert text.arrow_patch.shrinkA == text.arrow_patch.shrinkB == 0  # touching both boxes
+                assert text.arrow_patch.get_mutation_scale() >= 8  # a head a reader sees (points)
                 arrows.append((point(text.xyann), point(text.xy)))
                 continue
             box = extent(text)
