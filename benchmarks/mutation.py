@@ -26,10 +26,12 @@ they are left out of the rate and printed apart. Target: ≥ 90 % per module (do
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import math
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -339,6 +341,62 @@ def load_equivalent() -> dict:
     return listed
 
 
+def load_changes() -> dict:
+    """Listed equivalent mutant -> the change its entry describes (``A → B``)."""
+    if not EQUIVALENT.is_file():
+        return {}
+    data = tomllib.loads(EQUIVALENT.read_text(encoding="utf-8"))
+    return {entry["mutant"]: entry.get("change", "") for entry in data.get("equivalent", [])}
+
+
+def mutated_lines(where: Path, name: str) -> tuple[str, str]:
+    """(removed, added) source lines of mutant ``name``, read from mutmut's mutants file of its module (the
+    mutant's function against the original); ``("", "")`` when no such mutant exists."""
+    path = where / "mutants" / file_of(name)
+    func, _, _number = name.rpartition(".")[2].rpartition("__mutmut_")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return "", ""
+
+    def body(suffix):
+        head = re.compile(rf"^(\s*)def {re.escape(func)}__mutmut_{suffix}\(")
+        for i, line in enumerate(lines):
+            match = head.match(line)
+            if match:
+                indent = len(match.group(1))
+                end = next((j for j in range(i + 1, len(lines)) if lines[j].strip()
+                            and len(lines[j]) - len(lines[j].lstrip()) <= indent), len(lines))
+                return [ln.strip() for ln in lines[i + 1:end]]
+        return None
+
+    mutant, original = body(_number), body("orig")
+    if mutant is None or original is None:
+        return "", ""
+    diff = list(difflib.ndiff(original, mutant))
+    return (" ".join(d[2:] for d in diff if d.startswith("- ")), " ".join(d[2:] for d in diff if d.startswith("+ ")))
+
+
+_CODE_TOKEN = re.compile(r'"[^"]*"|\'[^\']*\'|<=|>=|==|!=|[<>+*/%-]|\b\d+\b|\b[A-Za-z_][\w.]*\b')
+
+
+def still_described(where: Path, name: str, change: str) -> bool:
+    """Whether mutant ``name`` is still the change its entry describes. mutmut numbers a function's mutants in
+    order, so a line added above shifts every number after it and an entry can come to name another mutant,
+    which would then be left out of the rate unseen. The check: among the tokens the change's new side adds
+    (strings, numbers, operators, names), one that the code could hold must be in the mutant's added line."""
+    removed, added = mutated_lines(where, name)
+    if not removed and not added:
+        return False
+    before, arrow, after = change.partition("→")
+    if not arrow:
+        return True  # described in words only: nothing to check it against
+    new = [t for t in _CODE_TOKEN.findall(after) if t not in set(_CODE_TOKEN.findall(before))]
+    code = set(_CODE_TOKEN.findall(f"{removed} {added}"))
+    judged = [t for t in new if t in code or t.startswith(("'", '"')) or t[0] in "<>=!+-*/%" or t.isdigit()]
+    return not judged or any(t in _CODE_TOKEN.findall(added) for t in judged)
+
+
 def rate_text(killed: int, checked: int, unchecked: int) -> str:
     """The kill rate; while mutants are unchecked, the checked ones are a random sample (run_files), so the
     rate is an estimate and is shown with its 95 % Wilson interval."""
@@ -372,14 +430,17 @@ def module_estimate(status: dict, equivalent: dict) -> str:
 
 
 def report(modules: list, diffs: bool, by_file: bool = False) -> bool:
-    equivalent = load_equivalent()
-    rows, all_met = [], True
+    equivalent, changes = load_equivalent(), load_changes()
+    rows, all_met, stale = [], True, []
     for module in modules:
         where = SCRATCH / module
         if not (where / "mutants").is_dir():
             rows.append((module, None))
             continue
         status = results(where)
+        for name in [n for n in status if n in changes and not still_described(where, n, changes[n])]:
+            stale.append((name, changes[name], mutated_lines(where, name)))
+            del equivalent[name]  # counted by its result until its entry names the mutant it describes
         unchecked = sum(s == "not checked" for s in status.values())
         counted = {n: s for n, s in status.items() if n not in equivalent and s != "not checked"}
         killed = sum(s in KILLED for s in counted.values())
@@ -435,6 +496,10 @@ def report(modules: list, diffs: bool, by_file: bool = False) -> bool:
                 print(f"  {name}: {equivalent[name]}")
     for name in unused:
         print(f"\nlisted as equivalent but no longer a mutant (review {EQUIVALENT.name}): {name}")
+    for name, change, (removed, added) in stale:
+        print(f"\nlisted as equivalent, but the name now names another mutant (counted by its result; renumber "
+              f"its entry in {EQUIVALENT.name}): {name}\n  listed: {change}\n  now:    - {removed[:150]}\n"
+              f"          + {added[:150]}")
     return all_met
 
 
