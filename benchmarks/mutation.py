@@ -367,7 +367,8 @@ def mutated_lines(where: Path, name: str) -> tuple[str, str]:
                 indent = len(match.group(1))
                 end = next((j for j in range(i + 1, len(lines)) if lines[j].strip()
                             and len(lines[j]) - len(lines[j].lstrip()) <= indent), len(lines))
-                return [ln.strip() for ln in lines[i + 1:end]]
+                # the def line too (a default argument is mutated there), its name made the same
+                return [lines[i].strip().replace(f"__mutmut_{suffix}(", "("), *(ln.strip() for ln in lines[i + 1:end])]
         return None
 
     mutant, original = body(_number), body("orig")
@@ -391,10 +392,13 @@ def still_described(where: Path, name: str, change: str) -> bool:
     before, arrow, after = change.partition("→")
     if not arrow:
         return True  # described in words only: nothing to check it against
-    new = [t for t in _CODE_TOKEN.findall(after) if t not in set(_CODE_TOKEN.findall(before))]
-    code = set(_CODE_TOKEN.findall(f"{removed} {added}"))
-    judged = [t for t in new if t in code or t.startswith(("'", '"')) or t[0] in "<>=!+-*/%" or t.isdigit()]
-    return not judged or any(t in _CODE_TOKEN.findall(added) for t in judged)
+    def tokens(text):  # a string's quotes do not matter: entries write 'x' for "x"
+        return [t[1:-1] if t[:1] in "'\"" else t for t in _CODE_TOKEN.findall(text)]
+
+    new = [t for t in tokens(after) if t not in set(tokens(before))]
+    code = set(tokens(f"{removed} {added}"))
+    judged = [t for t in new if t in code]  # words of the entry's prose are no evidence either way
+    return not judged or any(t in tokens(added) for t in judged)
 
 
 def rate_text(killed: int, checked: int, unchecked: int) -> str:
