@@ -152,6 +152,12 @@ def test_a_strategy_file_read_with_every_key(tmp_path):
     assert load_strategy(path) == Strategy(name="central", database="file", query="", path=path,
                                            file="searches/central.ris")
     plain = load_strategy(_write(tmp_path, "sc", 'database = "scopus"\nquery = "x"\n'))
+    undated = _write(tmp_path, "export", 'database = "file"\nmindate = "since 2010"\n')  # never searched: unchecked
+    assert load_strategy(undated).mindate == "since 2010"
+    empty = _write(tmp_path, "empty", 'database = "pubmed"\nquery = " "\n')
+    with pytest.raises(InputError) as info:
+        load_strategy(empty)
+    assert str(info.value) == f"{empty}: key 'query' is missing or empty"
     assert (plain.name, plain.datetype, plain.mindate, plain.maxdate, plain.file, plain.draft) == \
         ("sc", "pdat", None, None, None, False)
 
