@@ -669,9 +669,13 @@ def _read_diagram(counts):
         assert all(abs(s.extent[1] - box.extent[1]) < 0.01 for s in beside)  # a row's boxes share top and bottom
         by_row.append(beside[0] if beside else None)
     assert len([b for b in by_row if b]) == len(side) and len(previous) <= 1
-    for box, beside in zip(main, by_row):  # a row is as tall as its tallest text needs (or its phase's label)
-        if not any(abs(bar.extent[1] - box.extent[1]) < 0.01 for bar in bars) and box is not main[0]:
-            text = max(b.texts[0].extent[3] - b.texts[0].extent[1] for b in (box, beside) if b)
+    for row, (box, beside) in enumerate(zip(main, by_row)):
+        # a row is as tall as its tallest text needs, unless it is the last of a phase whose label needs more
+        bar = next(b for b in bars if b.extent[1] - 0.01 <= box.extent[1] and box.extent[3] <= b.extent[3] + 0.01)
+        label = bar.texts[0].extent[3] - bar.texts[0].extent[1]
+        if abs(bar.extent[1] - box.extent[1]) > 0.01 or bar.extent[3] - bar.extent[1] > label + 0.5:
+            text = max(b.texts[0].extent[3] - b.texts[0].extent[1]
+                       for b in (box, beside, *(previous if row == 0 else [])) if b)
             assert box.extent[3] - box.extent[1] < text + 0.36, box.texts[0].words
     # each phase bar spans exactly its rows, and is no taller than their texts or its label need; the bars
     # stand closer to the first column of boxes than the columns stand to each other
@@ -825,6 +829,9 @@ def test_lines_wrap_to_the_box_and_list_items_keep_their_indent():
         "Records identified from:", "Databases (n = 10)", "    PubMed (n = 6)", "    Scopus (n = 4)",
         "Registers (n = 2)", "    ClinicalTrials.gov (n = 2)"]
     assert "New studies included in review (so far) (n = 2)" in lines  # 47 characters: one line
+    # no source yet: three lines of totals, left-aligned as every box of more than two lines
+    assert _read_diagram(_counts(identified={}, registers=[], reports_excluded={}))[0][0] == (
+        "Records identified from: Databases (n = 0) Registers (n = 0)")
     assert lines["Studies included in previous version of review"] == [
         "Studies included in previous version of review", "  (n = 3)",
         "Reports of studies included in previous version", "  of review (n = 4)",
