@@ -19,6 +19,7 @@ from sysrev.locking import lock_for_path
 from sysrev.screening.log import log_path, now_timestamp, read_log
 from sysrev.screening.ranking import DEFAULT_SETTINGS, EARLIER_MODELS, KEYWORD_REVISIONS, MODEL_NAME, RELEVANT
 from sysrev.screening.stopping import REFERENCE, percent, stopping_status
+from sysrev.wording import counted, verb
 
 STOPPING_FILE = "stopping.jsonl"
 
@@ -114,7 +115,8 @@ def methods_sentences(project, screening, stage="title_abstract") -> list:
         f"{DEFAULT_SETTINGS.describe()} was retrained on the reviewer's decisions so far (include and maybe "
         "as relevant), and the unscreened record with the highest predicted relevance was shown next "
         f"(sysrev model {', '.join(revisions) or MODEL_NAME}{_keywords_note(revisions)}).",
-        f"Of {len(rows)} first decisions, {by_model} were made on records ordered by the model, {by_random} on "
+        f"Of {counted(len(rows), 'first decision')}, {by_model} {verb(by_model, 'was', 'were')} made on records "
+        f"ordered by the model, {by_random} on "
         f"records drawn at random and {by_file} in file order (before the reviewer's first include and "
         f"exclude gave the model something to learn from){_unrecorded(rows, by_model + by_random + by_file)}.",
     ]

@@ -138,8 +138,8 @@ def test_both_keyword_revisions_are_named_together(make_project):
 
 
 @pytest.mark.parametrize("models, counted", [
-    (("tfidf-svm.3/2", "file"), "1 were made on records ordered by the model, 0 on records drawn at random and 1 "),
-    (("tfidf-svm.3/2", "random"), "1 were made on records ordered by the model, 1 on records drawn at random and 0 "),
+    (("tfidf-svm.3/2", "file"), "1 was made on records ordered by the model, 0 on records drawn at random and 1 "),
+    (("tfidf-svm.3/2", "random"), "1 was made on records ordered by the model, 1 on records drawn at random and 0 "),
     (("random", "file"), "0 were made on records ordered by the model, 1 on records drawn at random and 1 "),
 ])
 def test_any_recorded_order_gives_the_sentences(make_project, models, counted):
@@ -147,6 +147,12 @@ def test_any_recorded_order_gives_the_sentences(make_project, models, counted):
                                                                         ("r02", "exclude", models[1])])})
     ordered, counts = methods_sentences(project, load_screening(project))
     assert counts.startswith(f"Of 2 first decisions, {counted}in file order")
+
+
+def test_one_first_decision_is_counted_in_the_singular(make_project):
+    project = make_project({"title_abstract/alice.csv": _rows("alice", [("r01", "include", "tfidf-svm.3/2")])})
+    _, counts = methods_sentences(project, load_screening(project))
+    assert counts.startswith("Of 1 first decision, 1 was made on records ordered by the model, 0 on records")
 
 
 def test_without_recorded_orders_there_is_no_sentence_on_the_order(make_project):
