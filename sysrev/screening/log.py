@@ -24,6 +24,7 @@ unknown decision, reason or reviewer, a row of another reviewer, a bad timestamp
 :class:`LogProblem` with the file and line, and the callers refuse to count until it is fixed.
 """
 
+import codecs
 import csv
 import io
 import os
@@ -175,10 +176,14 @@ def read_log(path, *, stage, config, known_ids=None, owner=None):
     reviewer is foreign. ``known_ids`` (a set) flags rows of unknown records; ``None`` skips that check.
     """
     path = Path(path)
+    data = path.read_bytes()
+    mark = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0  # Excel's "CSV UTF-8" writes one
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [LogProblem(path, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")]
+        text = data[mark:].decode("utf-8")
+    except UnicodeDecodeError as exc:  # counted in the file's own bytes, the mark included
+        at = mark + exc.start
+        return [], [LogProblem(path, data.count(b"\n", 0, at) + 1,
+                               f"not valid UTF-8 ({exc.reason} at byte {at}: 0x{data[at]:02x})")]
     return read_log_text(path, text, stage=stage, config=config, known_ids=known_ids, owner=owner)
 
 

@@ -102,13 +102,14 @@ def test_a_cut_last_row_is_named_in_full_and_not_counted(config):
     assert _read(config, HEADER + ROW.replace("\n", "\r"))[1] == []  # a bare CR ends a row too
 
 
-def test_a_log_that_is_not_utf8_is_named(config, tmp_path):
+@pytest.mark.parametrize("mark", [b"", b"\xef\xbb\xbf"])  # with Excel's byte-order mark, counted in the file
+def test_a_log_that_is_not_utf8_is_named(config, tmp_path, mark):
     path = tmp_path / "alice.csv"
-    data = HEADER.encode() + b"r01,include,,alice,2024-05-01T09:30:00Z,Caf\xe9,,\n"
+    data = mark + HEADER.encode() + b"r01,include,,alice,2024-05-01T09:30:00Z,Caf\xe9,,\n"
     path.write_bytes(data)
     at = data.index(b"\xe9")
     assert read_log(path, stage="title_abstract", config=config) == ([], [LogProblem(
-        path, None, f"not valid UTF-8 (invalid continuation byte at byte {at})")])
+        path, 2, f"not valid UTF-8 (invalid continuation byte at byte {at}: 0xe9)")])
 
 
 def test_more_problems_than_are_listed_are_counted():
