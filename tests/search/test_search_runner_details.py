@@ -81,11 +81,11 @@ def test_a_key_of_the_wrong_type_or_a_section_that_is_not_a_table_is_refused_wit
         path.write_text(f'{section} = "SECRETVALUE"\n')
         with pytest.raises(InputError, match=rf"\[{section}\] must be a table") as info:
             load_config(env={}, path=path)
-        assert "SECRETVALUE" not in str(info.value)
+        assert str(path) in str(info.value) and "SECRETVALUE" not in str(info.value)
     path.write_text('[ncbi]\napi_key = "SECRETVALUE\n')  # unterminated string
     with pytest.raises(InputError, match="invalid TOML") as info:
         load_config(env={}, path=path)
-    assert "SECRETVALUE" not in str(info.value)
+    assert str(path) in str(info.value) and "SECRETVALUE" not in str(info.value)
     path.write_bytes(b'[ncbi]\napi_key = "\xff"\n')
     with pytest.raises(InputError, match="invalid TOML"):
         load_config(env={}, path=path)
@@ -427,6 +427,7 @@ class _Terminal(io.StringIO):
 
 def test_the_bar_is_drawn_on_a_terminal_only():
     terminal = _Terminal()
+    assert Progress("x", stream=terminal).total is None  # not known yet
     with Progress("PubMed pm", stream=terminal) as progress:
         progress.advance(3)  # resumed: records fetched before the total is known
         progress.set_total(10)
