@@ -10,6 +10,7 @@ row, so the history stays visible).
 the pairs the rules could not decide, strongest first, excluding pairs already decided.
 """
 
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -78,10 +79,14 @@ def read_queue(path) -> list[dict]:
 
 
 def _read_csv(path: Path, required: list) -> list:
+    data = path.read_bytes()
+    mark = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0  # Excel's "CSV UTF-8" writes one
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not valid UTF-8 ({exc.reason} at byte {exc.start})", path=path) from None
+        text = data[mark:].decode("utf-8")
+    except UnicodeDecodeError as exc:  # counted in the file's own bytes, the mark included
+        at = mark + exc.start
+        raise InputError(f"not valid UTF-8 ({exc.reason} at byte {at}: 0x{data[at]:02x})", path=path,
+                         line=data.count(b"\n", 0, at) + 1) from None
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in required if c not in (reader.fieldnames or [])]
     if missing:

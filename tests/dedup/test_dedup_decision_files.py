@@ -95,13 +95,15 @@ def test_missing_columns_are_named_with_the_file_and_its_header_line(tmp_path):
     assert str(error.value) == f"{path}, line 1: missing columns record_b, decision"
 
 
-def test_a_decisions_file_that_is_not_utf8_is_an_error_naming_the_file_and_byte(tmp_path):
+@pytest.mark.parametrize("mark", [b"", b"\xef\xbb\xbf"])
+def test_a_decisions_file_that_is_not_utf8_is_an_error_naming_the_file_and_byte(tmp_path, mark):
     path = tmp_path / "dedup_decisions.csv"
-    # "Müller" in Latin-1: ü is the single byte 0xFC, the 29th byte (offset 28) of the file
-    path.write_bytes(b"record_a,record_b,decision\nM\xfcller:1,pubmed:2,same\n")
+    # "Müller" in Latin-1: ü is the single byte 0xFC, the 29th byte (offset 28) of the file, after Excel's
+    # byte-order mark the 32nd (offset 31): counted in the file as it is
+    path.write_bytes(mark + b"record_a,record_b,decision\nM\xfcller:1,pubmed:2,same\n")
     with pytest.raises(InputError) as error:
         read_decisions(path)
-    assert str(error.value) == f"{path}: not valid UTF-8 (invalid start byte at byte 28)"
+    assert str(error.value) == f"{path}, line 2: not valid UTF-8 (invalid start byte at byte {28 + len(mark)}: 0xfc)"
 
 
 def test_the_queue_file_has_one_line_per_pair_and_no_cell_a_spreadsheet_would_run(tmp_path):
