@@ -144,7 +144,8 @@ MODULES = {
         "dedup")]]),
     # Running a saved strategy (dates, resume, the run's record) and the settings and strategies it reads.
     "search_runs": ([f"sysrev/search/{name}.py" for name in ("runner", "config", "strategies", "progress")],
-                    [*[f"tests/search/test_search_{name}.py" for name in ("runner", "cli", "cli_grammar")],
+                    [*[f"tests/search/test_search_{name}.py" for name in ("runner", "runner_details", "cli",
+                                                                         "cli_grammar")],
                      "tests/living/test_draft_strategies.py", "tests/living/test_living_refresh.py"]),
     # The reports and the tables a team edits by hand: the PRISMA diagram, the screening report, the hand-edited
     # CSV tables and the merge-conflict note every error about a file carries.
