@@ -100,6 +100,8 @@ def test_deadlines_from_the_environment_or_the_file(tmp_path):
     assert (config.request_deadline, config.run_deadline) == (7.5, 60.0)
     config = load_config(env={"SYSREV_REQUEST_DEADLINE": "", "SYSREV_RUN_DEADLINE": ""}, path=path)
     assert (config.request_deadline, config.run_deadline) == (12.0, 0.5)  # an empty variable is not set
+    path.write_text('[search]\nrun_deadline = ""\n')
+    assert load_config(env={}, path=path).run_deadline == 3600.0  # nor is an empty value in the file
 
 
 @pytest.mark.parametrize(("env", "text", "message"), [
@@ -131,7 +133,9 @@ def test_the_user_file_is_found_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("NCBI_EMAIL", raising=False)
     assert user_config_path() == path
     assert load_config().ncbi_email == "me@example.org"  # os.environ and the file it names
-    assert load_config(env={"SYSREV_CONFIG": str(path)}).ncbi_email == "me@example.org"
+    other = tmp_path / "other.toml"
+    other.write_text('[ncbi]\nemail = "other@example.org"\n')
+    assert load_config(env={"SYSREV_CONFIG": str(other)}).ncbi_email == "other@example.org"  # the env given
 
 
 # ----------------------------------------------------------------------------------------- strategies
