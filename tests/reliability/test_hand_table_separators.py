@@ -37,12 +37,17 @@ def test_a_comma_table_or_a_single_column_is_read_as_it_is(tmp_path, text):
     assert read_table(path) == text
 
 
-def test_extract_check_names_the_file_that_a_spreadsheet_resaved(tmp_path):
+def new_review_with_a_pain_table(tmp_path):
+    """A project from `sysrev init` with one outcome: (root, a CLI runner, its pain.csv, the table's header)."""
     root = tmp_path / "review"
     runner = CliRunner()
     assert runner.invoke(cli, ["init", str(root), "--no-input", "--no-git", "--outcome", "pain"]).exit_code == 0
     table = root / "analysis" / "extraction" / "pain.csv"
-    header = table.read_text(encoding="utf-8").splitlines()[0]
+    return root, runner, table, table.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_extract_check_names_the_file_that_a_spreadsheet_resaved(tmp_path):
+    root, runner, table, header = new_review_with_a_pain_table(tmp_path)
     table.write_text(header.replace(",", ";") + "\nAble 2020;pain;;;intervention;10;1,5;0,5;;;;;;;\n",
                      encoding="utf-8")
     result = runner.invoke(cli, ["extract", "check", "--project", str(root)])
@@ -60,11 +65,7 @@ def test_a_decimal_comma_gets_a_hint_with_the_number_written_with_a_point(cell, 
 
 
 def test_a_decimal_comma_in_an_extraction_table_is_named_with_the_fix(tmp_path):
-    root = tmp_path / "review"
-    runner = CliRunner()
-    assert runner.invoke(cli, ["init", str(root), "--no-input", "--no-git", "--outcome", "pain"]).exit_code == 0
-    table = root / "analysis" / "extraction" / "pain.csv"
-    header = table.read_text(encoding="utf-8").splitlines()[0]
+    root, runner, table, header = new_review_with_a_pain_table(tmp_path)
     cells = dict.fromkeys(header.split(","), "")
     cells.update(study="Able 2020", outcome="pain", arm="intervention", n="10", mean='"1,5"', sd="0.5")
     table.write_text(header + "\n" + ",".join(cells.values()) + "\n", encoding="utf-8")
