@@ -3,7 +3,7 @@ PubMed and Scopus are sent, and what a failure says. Expected values are worked 
 documented behaviour (E-utilities, Elsevier Search API), never pasted from a run; every server is local."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -11,6 +11,15 @@ from sysrev.errors import SysrevError
 from sysrev.search.dates import DateWindow, parse_date
 
 # --- date windows -------------------------------------------------------------------------------------------
+
+
+class NewYear(datetime):
+    """1 January 2026, 01:00 UTC: still 31 December 2025 on a clock eight hours behind (the clients' "today")."""
+
+    @classmethod
+    def now(cls, tz=None):
+        moment = datetime(2026, 1, 1, 1, 0, tzinfo=UTC)
+        return moment if tz is UTC else moment.astimezone(timezone(timedelta(hours=-8))).replace(tzinfo=None)
 
 
 @pytest.mark.parametrize("text, end, expected", [
@@ -1557,20 +1566,10 @@ def test_a_living_update_resumes_its_own_saved_plan_and_slice_window(make_server
 
 
 def test_today_is_the_utc_date(make_server, eutils_for, tmp_path, monkeypatch):
-    from datetime import UTC, datetime, timedelta, timezone
-
     from search_fake_servers import SyntheticPubmed
 
     from sysrev.search import pubmed
     from sysrev.search.pubmed import search_pubmed
-
-    class NewYear(datetime):
-        """1 January 2026, 01:00 UTC: still 31 December 2025 on a clock eight hours behind."""
-
-        @classmethod
-        def now(cls, tz=None):
-            moment = datetime(2026, 1, 1, 1, 0, tzinfo=UTC)
-            return moment if tz is UTC else moment.astimezone(timezone(timedelta(hours=-8))).replace(tzinfo=None)
 
     monkeypatch.setattr(pubmed, "datetime", NewYear)
     server = make_server(pubmed=SyntheticPubmed(3))
@@ -1667,20 +1666,10 @@ def test_pubmed_interrupted_run_saves_its_settings_and_draws_no_bar_unasked(make
 
 
 def test_scopus_today_is_the_utc_date(make_server, scopus_for, tmp_path, monkeypatch):
-    from datetime import UTC, datetime, timedelta, timezone
-
     from search_fake_servers import SyntheticScopus
 
     from sysrev.search import scopus
     from sysrev.search.scopus import search_scopus
-
-    class NewYear(datetime):
-        """1 January 2026, 01:00 UTC: still 31 December 2025 on a clock eight hours behind."""
-
-        @classmethod
-        def now(cls, tz=None):
-            moment = datetime(2026, 1, 1, 1, 0, tzinfo=UTC)
-            return moment if tz is UTC else moment.astimezone(timezone(timedelta(hours=-8))).replace(tzinfo=None)
 
     monkeypatch.setattr(scopus, "datetime", NewYear)
     monkeypatch.setattr(scopus, "MAX_RESULTS", 50)
