@@ -11,8 +11,9 @@ at once never leave an entry whose checksum matches no stored file.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sysrev.errors import InputError
@@ -89,9 +90,10 @@ def fetch_fulltexts(project, records, finder, *, recheck=False, progress: Progre
         # concurrent fetch of the same record could replace the paper between this write and this entry,
         # leaving an entry whose checksum matches no file. The download itself happened above, unlocked.
         with project_lock(project.root):  # another fetch may have settled other records meanwhile: merge
-            if content is not None:
-                atomic_write_bytes(fulltext_dir(project) / entry.file, content)
             entries = read_manifest(project)
+            if content is not None:
+                entry = _with_a_file_of_its_own(entry, entries)
+                atomic_write_bytes(fulltext_dir(project) / entry.file, content)
             entries[entry.record_id] = entry
             write_manifest(project, entries)
         getattr(summary, entry.status).append(entry)
@@ -127,10 +129,30 @@ def _settle(project, record, finder, when: str) -> tuple[Entry, bytes | None]:
                  doi_link=doi_link, note="; ".join(lookup.notes)), found.content
 
 
-def _file_stem(record_id: str) -> str:
-    """A safe file name for a record ID (IDs are plain, but a hand-made one may hold anything)."""
-    stem = re.sub(r"[^A-Za-z0-9._-]", "_", record_id)[:100].lstrip(".")
-    return stem or "record"
+def _file_stem(record_id: str, *, hashed: bool = False) -> str:
+    """A file name for a record ID: sysrev's IDs (``R000001``) as they are.
+
+    A hand-made ID may hold characters a file name cannot; it is made safe and given the first 12 hex digits
+    of its SHA-256, so that ``a/b`` and ``a:b`` never share a file. ``hashed`` asks for that form for any ID.
+    """
+    if not hashed and _PLAIN_ID.fullmatch(record_id):
+        return record_id
+    stem = re.sub(r"[^A-Za-z0-9._-]", "_", record_id)[:80].lstrip(".") or "record"
+    return f"{stem}-{hashlib.sha256(record_id.encode('utf-8')).hexdigest()[:12]}"
+
+
+# Letters, digits and ``._-``, not starting with a dot, short enough for any file system.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
+
+
+def _with_a_file_of_its_own(entry: Entry, entries: dict[str, Entry]) -> Entry:
+    """``entry``, its file renamed to the hashed form when another record's file has its name up to letter
+    case (IDs ``Smith`` and ``smith``: macOS and Windows file systems ignore case, and one full text would
+    overwrite the other)."""
+    taken = {other.file.lower() for record_id, other in entries.items() if record_id != entry.record_id}
+    if entry.file.lower() not in taken:
+        return entry
+    return replace(entry, file=f"{FILES_DIR}/{_file_stem(entry.record_id, hashed=True)}.{entry.format}")
 
 
 def _now() -> str:

@@ -47,14 +47,14 @@ def test_one_manifest_row_per_outcome(project):
     assert (progress.total, progress.done) == (4, 4)
     assert read_manifest(project) == {
         "a/b c": Entry("a/b c", "retrieved", source="pmc", url="https://example.org/x", licence="cc-by",
-                       format="pdf", file="files/a_b_c.pdf", sha256=sha256(b"%PDF-1"), retrieved=WHEN,
+                       format="pdf", file="files/a_b_c-0af99a609169.pdf", sha256=sha256(b"%PDF-1"), retrieved=WHEN,
                        doi_link="https://doi.org/10.1/x", note="PMC ID converter: not in PMC; more"),
         "n1": Entry("n1", "needs_library_access", retrieved=WHEN, doi_link="https://doi.org/10.1/n",
                     note="Unpaywall: DOI unknown; other"),
         "n2": Entry("n2", "needs_library_access", retrieved=WHEN, note="no open copy found"),
         "f1": Entry("f1", "failed", retrieved=WHEN, doi_link="https://doi.org/10.1/f",
                     note="https://x: HTTP 503; gave up after 4 attempts (asked again on the next run)")}
-    assert (project.root / "fulltext" / "files" / "a_b_c.pdf").read_bytes() == b"%PDF-1"
+    assert (project.root / "fulltext" / "files" / "a_b_c-0af99a609169.pdf").read_bytes() == b"%PDF-1"
     assert summary.as_dict() == {
         "retrieved": 1, "needs_library_access": 2, "failed": 1, "already_settled": 0,
         "needs_library_access_records": [{"record_id": "n1", "doi_link": "https://doi.org/10.1/n"},
@@ -75,13 +75,28 @@ def test_a_service_past_its_deadline_leaves_the_record_failed_and_the_run_goes_o
 
 
 @pytest.mark.parametrize("record_id, stem", [
-    ("R000007", "R000007"), ("XR1.v2", "XR1.v2"), ("a/b:c d", "a_b_c_d"), ("..hidden", "hidden"), ("...", "record"),
-    ("é" + "x" * 120, "_" + "x" * 99),
+    ("R000007", "R000007"), ("12345678", "12345678"), ("XR1.v2_a-B", "XR1.v2_a-B"), ("_" + "x" * 99, "_" + "x" * 99),
+    ("XR1:v2", "XR1_v2-7d69a3c8de93"), ("a/b:c d", "a_b_c_d-6f86e44f61a7"),
+    ("..hidden", "hidden-27b2a250c550"), ("...", "record-ab5df625bc76"), ("X" * 101, "X" * 80 + "-e37fcd3be643"),
+    ("é" + "x" * 120, "_" + "x" * 79 + "-c0a2210baa5c"),
 ])
 def test_file_names_for_record_ids(project, record_id, stem):
     fetch_fulltexts(project, [{"record_id": record_id}], ScriptedFinder({record_id: found()}), now=WHEN)
     assert read_manifest(project)[record_id].file == f"files/{stem}.xml"
     assert (project.root / "fulltext" / "files" / f"{stem}.xml").is_file()
+
+
+@pytest.mark.parametrize("ids", [("a/b", "a:b", "a_b"), ("Smith2020", "smith2020", "SMITH2020")])
+def test_record_ids_one_file_system_would_confuse_keep_a_file_each(project, ids):
+    """IDs that differ only in characters a file name cannot hold, or only in letter case (which macOS and
+    Windows ignore), must not overwrite one another's full text."""
+    finder = ScriptedFinder({record_id: found(record_id.encode()) for record_id in ids})
+    fetch_fulltexts(project, [{"record_id": record_id} for record_id in ids], finder, now=WHEN)
+    manifest = read_manifest(project)
+    names = {manifest[record_id].file.lower() for record_id in ids}
+    assert len(names) == len(ids)
+    for record_id in ids:
+        assert stored_file(project, manifest[record_id]).read_bytes() == record_id.encode()
 
 
 def test_what_is_settled_is_not_asked_again(project):
