@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sysrev.errors import InputError, SysrevError
+from sysrev.formats.fields import database_dialect
 from sysrev.project import load_toml
 from sysrev.screening.state import load_screening
 from sysrev.search.snapshot import list_snapshots, read_snapshot, source_label
@@ -272,11 +273,18 @@ def register_labels(project) -> set:
 
 
 def _file_label(project, manifest):
-    """For an imported file without a strategy: the ``--source`` it was imported with, else the run name."""
+    """For an imported file without a strategy: the ``--source`` it was imported with, else the run name.
+
+    A source the file named itself (equal to the snapshot's dialect) is read as today's one name for that
+    database: imports before 5 December 2026 kept the platform's edition as a slug
+    (``web-of-science-core-collection``, ``embase-classic-embase``), which would otherwise be a second source
+    beside ``web-of-science`` in a living review's PRISMA diagram. A name the team gave is kept as given."""
     if manifest.get("database") != "file" or not manifest.get("name"):
         return None
     source = manifest.get("source")
     label = source.strip() if isinstance(source, str) and source.strip() and source != "file" else manifest["name"]
+    if label == manifest.get("dialect"):
+        label = database_dialect(label.replace("-", " "))
     return DATABASE_NAMES.get(label.lower(), label)
 
 

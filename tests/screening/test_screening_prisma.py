@@ -455,6 +455,26 @@ def test_imported_files_without_a_strategy_are_labelled_with_their_import_source
     assert by_label == {"PubMed": 7, "Scopus": 4, "Embase (Ovid)": 1, "misc": 1, "CENTRAL": 1}
 
 
+def test_a_database_an_earlier_import_named_by_its_edition_counts_as_that_database(complete):
+    """Imports before 5 December 2026 kept the edition a file named as the source (its dialect); a living
+    review importing the same database today must see one source, not two. A name the team gave stays."""
+    from sysrev.records import Record
+    from sysrev.report.prisma import identified_per_database
+    from sysrev.search.snapshot import write_snapshot
+
+    for name, source, dialect in [
+            ("wos-2025", "web-of-science-core-collection", "web-of-science-core-collection"),
+            ("wos-2026", "web-of-science", "web-of-science"),
+            ("embase-2025", "embase-classic-embase", "embase-classic-embase"),
+            ("team-named", "web-of-science-core-collection", "web-of-science"),
+            ("odd-db", "some-local-db", "some-local-db")]:
+        write_snapshot(complete.runs_dir, name, [Record(source_id=f"{name}-1", title=name)], database="file",
+                       extra={"source": source, "dialect": dialect})
+    by_label, _ = identified_per_database(complete)
+    assert by_label == {"PubMed": 6, "Scopus": 4, "Web of Science": 2, "Embase": 1,
+                        "web-of-science-core-collection": 1, "some-local-db": 1}
+
+
 def test_a_database_run_without_strategy_or_review_toml_entry_keeps_the_databases_name(complete):
     from sysrev.records import Record
     from sysrev.report.prisma import identified_per_database
