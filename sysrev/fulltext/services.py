@@ -33,7 +33,7 @@ from defusedxml import DefusedXmlException
 from sysrev.errors import InputError
 from sysrev.fulltext.jats import is_full_text, licence_of, tree
 from sysrev.search.config import load_config
-from sysrev.search.http import BadBody, HttpClient, HttpError
+from sysrev.search.http import DEFAULT_REQUEST_DEADLINE, BadBody, HttpClient, HttpError
 from sysrev.search.ratelimit import shared_limiter
 
 DEFAULT_IDCONV_URL = "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/"
@@ -55,6 +55,8 @@ class FulltextConfig:
     ncbi_email: str = field(default="", repr=False)
     ncbi_tool: str = "sysrev"
     unpaywall_email: str = field(default="", repr=False)
+    # One request, all its retries included (``[search] request_deadline``, ``SYSREV_REQUEST_DEADLINE``).
+    request_deadline: float = DEFAULT_REQUEST_DEADLINE
 
     def secrets(self) -> list[str]:
         return [s for s in (self.ncbi_api_key, self.ncbi_email, self.unpaywall_email) if s]
@@ -71,6 +73,7 @@ def load_fulltext_config(env=None) -> FulltextConfig:
         unpaywall_url=env.get("SYSREV_UNPAYWALL_URL") or DEFAULT_UNPAYWALL_URL,
         ncbi_api_key=search.ncbi_api_key, ncbi_email=search.ncbi_email, ncbi_tool=search.ncbi_tool,
         unpaywall_email=(env.get("UNPAYWALL_EMAIL") or search.ncbi_email or "").strip(),
+        request_deadline=search.request_deadline,
     )
 
 
@@ -99,7 +102,8 @@ class OpenAccessFinder:
     def __init__(self, config: FulltextConfig, *, timeout=(10.0, 60.0), max_attempts=4, backoff=1.0):
         self.config = config
         ncbi_rate = NCBI_RATE_WITH_KEY if config.ncbi_api_key else NCBI_RATE
-        options = dict(secrets=config.secrets(), timeout=timeout, max_attempts=max_attempts, backoff=backoff)
+        options = dict(secrets=config.secrets(), timeout=timeout, max_attempts=max_attempts, backoff=backoff,
+                       request_deadline=config.request_deadline)
         self.ncbi = HttpClient(shared_limiter("eutils", ncbi_rate), **options)
         self.europepmc = HttpClient(shared_limiter("europepmc", OTHER_RATE), **options)
         self.unpaywall = HttpClient(shared_limiter("unpaywall", OTHER_RATE), **options)

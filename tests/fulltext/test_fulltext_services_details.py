@@ -22,6 +22,7 @@ NOT_FOUND = '{"error": "not found"}'
      FulltextConfig("http://i/", "http://e/", "http://p/", "http://u/", "K", "n@x.org", "mine", "n@x.org")),
     ({"UNPAYWALL_EMAIL": " u@x.org ", "NCBI_EMAIL": "n@x.org"},
      FulltextConfig(ncbi_email="n@x.org", unpaywall_email="u@x.org")),
+    ({"SYSREV_REQUEST_DEADLINE": "45"}, FulltextConfig(request_deadline=45.0)),
 ])
 def test_configuration_from_the_environment(tmp_path, env, expected):
     config = load_fulltext_config({"SYSREV_CONFIG": str(tmp_path / "none.toml"), **env})
@@ -44,8 +45,10 @@ def test_clients_pace_retries_and_shared_budgets(config, monkeypatch):  # (conft
     assert [c.limiter.rate for c in clients] == [10.0, 5.0, 5.0, 5.0]  # NCBI: 10 requests/s with an API key
     assert [c.limiter for c in clients] == [ratelimit.shared_limiter(name, 1.0) for name in
                                             ("eutils", "europepmc", "unpaywall", "oa-hosts")]
-    assert {(c.timeout, c.max_attempts, c.backoff, tuple(c.secrets)) for c in clients} == {
-        ((10.0, 60.0), 4, 1.0, (KEY, EMAIL, EMAIL))}
+    assert {(c.timeout, c.max_attempts, c.backoff, tuple(c.secrets), c.request_deadline) for c in clients} == {
+        ((10.0, 60.0), 4, 1.0, (KEY, EMAIL, EMAIL), 300.0)}
+    assert {c.request_deadline for c in vars(OpenAccessFinder(dataclasses.replace(
+        config, request_deadline=7.5))).values() if hasattr(c, "request_deadline")} == {7.5}
     quick = OpenAccessFinder(config, timeout=(1.0, 2.0), max_attempts=2, backoff=0.5)
     assert {(c.timeout, c.max_attempts, c.backoff) for c in (quick.ncbi, quick.europepmc, quick.unpaywall,
                                                              quick.hosts)} == {((1.0, 2.0), 2, 0.5)}
