@@ -288,7 +288,8 @@ def simulate(data, out, label_column, n_prior_included, n_prior_excluded, prior_
     """Replay a labelled screening (DATA.csv: title and/or abstract, label) in sysrev's prioritised order.
 
     Column names are matched in any case, with the names ASReview LAB accepts (primary_title, abstract note,
-    included, …); a file not in UTF-8 is read as Windows-1252 with a warning on stderr.
+    included, …); a file not in UTF-8 is read as Windows-1252 with a warning on stderr; an Excel workbook is
+    read from its first sheet.
 
     Writes the order to --out and prints JSON: priors, screened, stopped_at (records screened, priors
     excluded, when the stopping rule would have let the team stop; null if never) and recall_at_stop.

@@ -7,7 +7,8 @@ their order come from ASReview LAB's own source: asreview 3.0.8, ``asreview/data
 ``BaseReader.__alternative_column_names__`` (the aliases) and ``BaseReader.standardize_column_names`` (the
 canonical name first, then the aliases in list order; the first present is used). For the label, sysrev's
 own ``label_included`` comes first. The delimiter may be a comma, a semicolon or a tab, as ASReview LAB's
-sniffing allows.
+sniffing allows; an Excel workbook (.xlsx, .xls) is read from its first sheet, as ASReview LAB reads one, with
+the row numbers of the sheet as line numbers.
 
 The bytes are decoded by :mod:`sysrev.formats.decode`, the decoding every reference import uses: UTF-8 (a
 byte-order mark is dropped), UTF-16 with its BOM, else cp1252 with a warning, so a Windows or Latin-1 export
@@ -24,6 +25,7 @@ from sysrev.csv_quotes import OPEN, offset_of_line, quote_state_at_end
 from sysrev.errors import InputError
 from sysrev.formats import refuse_binary
 from sysrev.formats.decode import decode_bytes
+from sysrev.formats.workbook import workbook_as_csv, workbook_kind
 from sysrev.wording import named
 
 TITLE_NAMES = ("title", "primary_title")
@@ -57,21 +59,25 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
-    refuse_binary(data, path, use="simulate on",
-                  needs="a CSV (UTF-8) of title, abstract and a 0/1 label per record, one row per record")
-    decoded = decode_bytes(data, name=str(path))
-    if decoded.cut_mid_character:
-        raise InputError("the file ends in the middle of a UTF-8 character: it looks cut off (an interrupted "
-                         "download or copy?)", path=path)
-    warnings = list(decoded.warnings)
-    delimiter = _delimiter(decoded.text)
-    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)
+    workbook = workbook_kind(data)
+    if workbook:  # an Excel sheet, as ASReview LAB reads one: its first sheet, one row per line
+        text, warnings, delimiter = workbook_as_csv(data, workbook, path=path), [], ","
+    else:
+        refuse_binary(data, path, use="simulate on",
+                      needs="a CSV (UTF-8) of title, abstract and a 0/1 label per record, one row per record")
+        decoded = decode_bytes(data, name=str(path))
+        if decoded.cut_mid_character:
+            raise InputError("the file ends in the middle of a UTF-8 character: it looks cut off (an interrupted "
+                             "download or copy?)", path=path)
+        text, warnings = decoded.text, list(decoded.warnings)
+        delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, [])
         try:
             title, abstract, label = _find_columns(header, label_column, path, warnings)
         except InputError:
-            _refuse_reference_file(decoded.text, path)
+            _refuse_reference_file(text, path)
             raise
         rows, start = [], reader.line_num + 1  # each row with the lines it starts and ends on
         for row in reader:
@@ -79,7 +85,7 @@ def read_labelled_csv(path, label_column: str | None = None) -> LabelledSet:
             start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
-    if rows and quote_state_at_end(decoded.text[offset_of_line(decoded.text, rows[-1][0]):],
+    if rows and quote_state_at_end(text[offset_of_line(text, rows[-1][0]):],
                                    delimiter=delimiter) == OPEN:
         # the csv module reads the rest of the file into the open cell: rows would run together unseen
         raise InputError("a quoted cell of the last row is never closed (the file ends inside it): the file looks "

@@ -222,12 +222,54 @@ def test_a_reference_file_is_named_as_such_not_as_missing_columns(tmp_path, text
         read_labelled_csv(_write(tmp_path, text, name="refs.txt"))
 
 
-def test_a_workbook_is_refused_with_what_to_do(tmp_path):
+def _workbook(path, rows):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_an_excel_workbook_is_read_from_its_first_sheet_as_asreview_reads_one(tmp_path):
+    # Labels as Excel stores them: numbers (1, 0.0) and booleans; an empty abstract cell.
+    path = _workbook(tmp_path / "labels.xlsx", [["Title", "Abstract", "Included"], ["Nerve block", "Trial", 1],
+                                                ["Soil survey", None, 0.0], ["Knee", "Cohort", True],
+                                                ["Crops", "Yield", False]])
+    data = read_labelled_csv(path)
+    assert (data.texts, data.labels, data.warnings) == (
+        ["Nerve block Trial", "Soil survey", "Knee Cohort", "Crops Yield"], [1, 0, 1, 0], [])
+
+
+def test_simulate_on_a_workbook_gives_the_order_of_the_same_sheet_saved_as_csv(tmp_path):
+    rows = [["title", "abstract", "label_included"]] + [
+        [f"{'Ultrasound nerve block trial' if i % 5 == 0 else 'Soil crop survey'} {i}", f"Abstract {i % 3}",
+         int(i % 5 == 0)] for i in range(40)]
+    _workbook(tmp_path / "data.xlsx", rows)
+    (tmp_path / "data.csv").write_text("".join(",".join(map(str, row)) + "\n" for row in rows), encoding="utf-8")
+    outputs = []
+    for name in ("data.xlsx", "data.csv"):
+        result = CliRunner().invoke(cli, ["screen", "simulate", str(tmp_path / name), "--out",
+                                          str(tmp_path / f"{name}.order"), "--prior-seed", "3"])
+        assert result.exit_code == 0, result.output
+        outputs.append((json.loads(result.stdout), (tmp_path / f"{name}.order").read_text()))
+    assert outputs[0] == outputs[1] and outputs[0][0]["screened"] == 38
+
+
+def test_a_label_error_in_a_workbook_names_its_sheet_row(tmp_path):
+    path = _workbook(tmp_path / "labels.xlsx", [["title", "abstract", "label"], ["A", "B", 1], ["C", "D", "maybe"]])
+    with pytest.raises(InputError) as err:
+        read_labelled_csv(path)
+    assert str(err.value) == f"{path}, line 3: label must be 0 or 1 (or yes/no, true/false), found 'maybe'"
+
+
+def test_a_damaged_workbook_is_refused_with_what_to_do(tmp_path):
     import zipfile
 
     with zipfile.ZipFile(tmp_path / "labels.xlsx", "w") as workbook:
         workbook.writestr("xl/workbook.xml", "<workbook/>")
-    with pytest.raises(InputError, match=r"Excel workbook .*save the sheet as CSV \(UTF-8\).* and simulate on that"):
+    with pytest.raises(InputError, match=r"this Excel workbook \(xlsx\) cannot be read: .*save the sheet as CSV"):
         read_labelled_csv(tmp_path / "labels.xlsx")
 
 
