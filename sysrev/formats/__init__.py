@@ -159,7 +159,8 @@ _READERS = {"ris": ("ris", "parse_ris"), "nbib": ("nbib", "parse_nbib"), "bibtex
             "wos": ("wos", "parse_wos"), "endnote_tagged": ("endnote_tagged", "parse_endnote_tagged"),
             "csl_json": ("csl_json", "parse_csl_json"), "proquest_text": ("proquest_text", "parse_proquest_text"),
             "ovid_display": ("ovid_display", "parse_ovid_display"), "ctgov_json": ("ctgov_json", "parse_ctgov_json"),
-            "openalex_json": ("openalex_json", "parse_openalex_json"), "csv": ("csv_export", "parse_csv")}
+            "openalex_json": ("openalex_json", "parse_openalex_json"),
+            "cochrane_text": ("cochrane_text", "parse_cochrane_text"), "csv": ("csv_export", "parse_csv")}
 
 
 def _reader(kind: str):

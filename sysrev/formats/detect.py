@@ -11,6 +11,8 @@ is recognised by what its lines look like:
 * ``nbib``: MEDLINE text, ``PMID- …`` or a run of four-column ``TAG - value`` lines; also Ovid's tagged
   output whose records are numbered ``<1. >``;
 * ``ovid_display``: Ovid's display layout, records numbered ``<1>`` with field names on lines of their own;
+* ``cochrane_text``: the Cochrane Library's plain-text export, ``Record #1 of …`` then ``TAG: value`` lines
+  (its RIS and BibTeX exports put the same record line above ``Provider:`` lines or an ``@article{`` entry);
 * ``bibtex``: a line opening ``@type{key,``;
 * ``endnote_tagged``: EndNote "refer" text, lines ``%0 Journal Article``, ``%T …``, ``%A …``;
 * ``ctgov_json``: ClinicalTrials.gov's JSON download, studies with a ``protocolSection``;
@@ -23,13 +25,14 @@ is recognised by what its lines look like:
 import re
 
 from sysrev.errors import InputError
+from sysrev.formats.cochrane_text import is_cochrane_text
 from sysrev.formats.ctgov_json import is_ctgov_json
 from sysrev.formats.openalex_json import is_openalex_json
 from sysrev.formats.ovid_display import is_ovid_display
 from sysrev.formats.proquest_text import is_proquest_text
 
 FORMATS = ("ris", "nbib", "bibtex", "endnote_xml", "pubmed_xml", "ictrp_xml", "wos", "endnote_tagged", "csl_json",
-           "proquest_text", "ovid_display", "ctgov_json", "openalex_json", "csv")
+           "proquest_text", "ovid_display", "ctgov_json", "openalex_json", "cochrane_text", "csv")
 
 _RIS_TY = re.compile(r"^\s*TY {1,2}- ", re.MULTILINE)
 _RIS_ER = re.compile(r"^ER {1,2}-", re.MULTILINE)
@@ -43,7 +46,6 @@ _CSV_HEADER_WORDS = re.compile(r"\b(title|abstract|doi|authors?|year|eid|pmid)\b
 
 # Layouts people export by mistake, each refused with the export to choose instead (an unsupported layout read
 # as another format would import wrong or nothing at all).
-_COCHRANE_TEXT = re.compile(r"Record #\d+ of \d+\s*\r?\n(?:\s*\r?\n)*[A-Z][A-Z0-9]{1,3}: ")
 _REFWORKS_TAGGED = re.compile(r"RT [A-Z][^\r\n]*\r?\n(?:[A-Z][A-Z0-9] [^\r\n]*\r?\n)*(?:SR|A1|T1) ")
 _SCOPUS_TEXT = re.compile(r"Scopus[ \t]*\r?\nEXPORT DATE:")  # also above Scopus' BibTeX entries
 _PUBMED_TEXT = re.compile(r"1[.:] \S[^\r\n]*\r?\n")  # PubMed "Summary (text)" / "Abstract (text)": "1. …"
@@ -51,14 +53,10 @@ _ONE_ID_PER_LINE = re.compile(r"(?:\s*(?:\d{1,9}|10\.\d{4,9}/\S+)[ \t]*(?:\r?\n|
 
 
 def _refuse_unsupported_layouts(head: str, path) -> None:
-    """Raise InputError naming the layout and the export to use for the Cochrane Library's and Scopus'
-    plain-text exports, RefWorks' own tagged format, PubMed's Summary/Abstract text, and a bare list of PMIDs
-    or DOIs (PubMed's "PMID" export)."""
+    """Raise InputError naming the layout and the export to use for Scopus' plain-text export, RefWorks' own
+    tagged format, PubMed's Summary/Abstract text, and a bare list of PMIDs or DOIs (PubMed's "PMID" export)."""
     advice = None
-    if _COCHRANE_TEXT.match(head):
-        advice = ("the Cochrane Library's plain-text export ('Record #1 of …' and 'XX: value' lines); export "
-                  "again choosing 'RIS (EndNote, Reference Manager, ProCite, RefWorks)'")
-    elif _REFWORKS_TAGGED.match(head):
+    if _REFWORKS_TAGGED.match(head):
         advice = ("RefWorks' own tagged format ('RT', 'SR', 'A1' lines); in RefWorks export the references as "
                   "RIS ('RIS Format') instead")
     elif _SCOPUS_TEXT.match(head) and not _BIBTEX_ENTRY.search(head) and not _RIS_TY.search(head):
@@ -90,6 +88,8 @@ def detect_format(text: str, *, path="file") -> str:
         return "proquest_text"
     if is_ovid_display(head):
         return "ovid_display"
+    if is_cochrane_text(head):
+        return "cochrane_text"
     _refuse_unsupported_layouts(head, path)
     if head.startswith("<"):
         if re.search(r"<PubmedArticleSet|<PubmedArticle\b|<PubmedBookArticle\b", head[:5000]):
@@ -122,6 +122,6 @@ def detect_format(text: str, *, path="file") -> str:
         raise InputError("the file is empty", path=path)
     raise InputError("unrecognised reference format: expected RIS, MEDLINE/NBIB, BibTeX, EndNote XML or "
                      "tagged text, PubMed XML, the ICTRP's XML, Web of Science tagged text, ProQuest text, Ovid's "
-                     "display layout, ClinicalTrials.gov JSON, CSL-JSON, an Excel workbook or a CSV export with a "
-                     "title/abstract/DOI column; "
+                     "display layout, the Cochrane Library's plain text, ClinicalTrials.gov JSON, CSL-JSON, an "
+                     "Excel workbook or a CSV export with a title/abstract/DOI column; "
                      f"the file starts {head[:60]!r}", path=path, line=1)

@@ -1022,8 +1022,6 @@ def test_invisible_characters_do_not_split_identifiers_or_titles(tmp_path):
 # --- layouts refused with the export to choose instead ------------------------------------------------------
 
 @pytest.mark.parametrize("text, words", [
-    # The Cochrane Library's plain-text export.
-    ("Record #1 of 2\nID: CN-01234567\nAU: Smith J\nTI: Exercise for back pain\nYR: 2019\n", ["Cochrane", "RIS"]),
     # Scopus' plain-text export (its BibTeX starts with the same two lines, and is read).
     ("Scopus\nEXPORT DATE: 17 February 2024\n\nAdams H.\nVija Celmins: The Art of Enervation\n(2023) Zeitschrift "
      "fur Kunstgeschichte, 86 (1), pp. 100-127.\n\nDOI: 10.1515/ZKG-2023-1007\n", ["Scopus' plain-text", "CSV, RIS"]),

@@ -40,7 +40,8 @@ TEXT_FIXTURES = ["bom_crlf_multiline.ris", "ovid_counters.ris", "central_layout.
                  "small.bib", "endnote_small.xml", "rayyan.csv", "wos_small.txt", "refer.enw", "zotero.csv",
                  "wos_tab_delimited.txt", "zotero_csl.json", "ovid_medlars_layout.txt", "central_layout.csv",
                  "wos_tab_full_layout.txt", "zotero_biblatex.bib", "joined_scholar.enw",
-                 "ovid_embase_endnote.cgi", "clinicaltrials_layout.csv", "ictrp_layout.xml", "proquest_layout.txt"]
+                 "ovid_embase_endnote.cgi", "clinicaltrials_layout.csv", "ictrp_layout.xml", "proquest_layout.txt",
+                 "cochrane_layout.txt"]
 
 
 @pytest.mark.parametrize("name", TEXT_FIXTURES)

@@ -24,7 +24,7 @@ THIRD_RECORD_LINE = {
     "three.ris": 15, "three.nbib": 20, "three.bib": 15, "three_endnote.xml": 5, "three_pubmed.xml": 5,
     "three_wos.txt": 20, "three.enw": 13, "three_csl.json": 4, "three_central.csv": 5, "three_plain.csv": 4,
     "three_ictrp.xml": 5, "three_proquest.txt": 32, "three_ovid.txt": 30, "three_ctgov.json": 4,
-    "three_openalex.json": 4,
+    "three_openalex.json": 4, "three_cochrane.txt": 16,
 }
 
 
@@ -85,6 +85,8 @@ def test_a_cut_inside_the_last_record_is_an_error_naming_its_line(tmp_path, name
     ("three_csl.json", b'"id": "roe2021"', "the last item of the JSON array is cut off"),
     # ProQuest's text export: the last record has no closing rule of underscores.
     ("three_proquest.txt", b"ProQuest document ID: 9999999913\n", "no closing rule of underscores"),
+    # The Cochrane Library's plain text: no terminator; the last record lacks the field the others end with.
+    ("three_cochrane.txt", b"TI: Third record\n", "does not end with the 'US:' field"),
     # EndNote tagged text: no terminator, but the last line has no line break.
     ("three.enw", b"%T Third re", "ends in the middle of a line"),
 ])

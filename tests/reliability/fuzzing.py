@@ -38,6 +38,7 @@ SEEDS = {
     "endnote_tagged": FIXTURES / "formats" / "refer.enw",
     "csl_json": FIXTURES / "formats" / "zotero_csl.json",
     "openalex_json": FIXTURES / "formats" / "complete" / "three_openalex.json",
+    "cochrane_text": FIXTURES / "formats" / "cochrane_layout.txt",
     "csv": FIXTURES / "formats" / "zotero.csv",
 }
 SPLICES = [
