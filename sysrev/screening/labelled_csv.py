@@ -110,7 +110,7 @@ _FORMAT_NAMES = {"ris": "RIS", "nbib": "MEDLINE/NBIB", "bibtex": "BibTeX", "endn
                  "pubmed_xml": "PubMed XML", "wos": "Web of Science", "endnote_tagged": "EndNote tagged",
                  "csl_json": "CSL-JSON", "ovid_display": "Ovid display", "proquest_text": "ProQuest text",
                  "ctgov_json": "ClinicalTrials.gov JSON", "ictrp_xml": "WHO ICTRP XML",
-                 "openalex_json": "OpenAlex JSON"}
+                 "openalex_json": "OpenAlex JSON", "cochrane_text": "Cochrane Library plain text"}
 
 
 def _refuse_reference_file(text: str, path) -> None:

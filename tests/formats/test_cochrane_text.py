@@ -198,3 +198,10 @@ def test_sysrev_import_of_a_plain_text_export(tmp_path):
     forced = runner.invoke(cli, ["import", str(FIXTURES / "cochrane_layout.txt"), "--format", "cochrane_text",
                                  "--again", "--dry-run", "--project", str(root)])
     assert forced.exit_code == 0, forced.output
+
+
+def test_screen_simulate_names_it_when_given_instead_of_a_labelled_csv(tmp_path):
+    from sysrev.screening.labelled_csv import _refuse_reference_file
+
+    with pytest.raises(InputError, match=r"a reference file \(Cochrane Library plain text\), not a CSV"):
+        _refuse_reference_file((FIXTURES / "cochrane_layout.txt").read_text(encoding="utf-8"), tmp_path / "x.csv")
