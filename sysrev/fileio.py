@@ -136,6 +136,29 @@ def atomic_write_json(path, obj) -> Path:
     return atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
+def append_whole(path, data: bytes) -> None:
+    """Add ``data`` at the end of the existing file ``path``, all of it or none of it, and fsync it.
+
+    An append-only file (a decision log) is not rewritten through a temporary file, so a write that fails
+    part-way — the disk full after the first rows, an interrupt — would otherwise leave half a row at its end.
+    Then the file is cut back to its old length before the error goes on: what was saved stays as it was.
+    """
+    fd = os.open(path, os.O_RDWR)
+    try:
+        end = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            written = 0
+            while written < len(data):
+                written += os.write(fd, data[written:])
+            os.fsync(fd)
+        except BaseException:
+            os.ftruncate(fd, end)
+            os.fsync(fd)
+            raise
+    finally:
+        os.close(fd)
+
+
 def remove_stale_tmp_folders(parent, pattern: str = ".tmp-*") -> list[Path]:
     """Delete the hidden temporary folders matching ``pattern`` (a glob) directly in ``parent`` that a killed
     folder write (a search-run snapshot, a release) left behind; return them.

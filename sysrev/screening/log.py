@@ -34,7 +34,7 @@ from pathlib import Path
 
 from sysrev.csv_quotes import OPEN, offset_of_line, quote_state_at_end
 from sysrev.errors import SysrevError
-from sysrev.fileio import atomic_write_text
+from sysrev.fileio import append_whole, atomic_write_text
 from sysrev.locking import lock_for_path
 from sysrev.merge_conflicts import is_marker
 from sysrev.normalise import is_plain_number
@@ -159,14 +159,12 @@ def _existing_header(path: Path):
 
 
 def _append_rows(path: Path, text: str) -> None:
-    """Add ``text`` (whole CSV rows) at the end of ``path`` in one write, on a new line, and fsync it."""
-    with open(path, "rb+") as fh:
+    """Add ``text`` (whole CSV rows) at the end of ``path``, on a new line: all the rows or, when the write
+    fails (a full disk), none of them (:func:`sysrev.fileio.append_whole`)."""
+    with open(path, "rb") as fh:
         fh.seek(-1, os.SEEK_END)
-        data = (b"" if fh.read(1) == b"\n" else b"\n") + text.encode("utf-8")
-        fh.seek(0, os.SEEK_END)
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+        ends_a_line = fh.read(1) == b"\n"
+    append_whole(path, (b"" if ends_a_line else b"\n") + text.encode("utf-8"))
 
 
 def read_log(path, *, stage, config, known_ids=None, owner=None):
