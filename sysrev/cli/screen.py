@@ -196,9 +196,11 @@ def reconcile(reviewer, stage, project_dir):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @project_option
 def import_(reviewer, stage, fmt, rayyan_name, decision, dry_run, file, project_dir):
-    """Import decisions from a Rayyan, Covidence or ASReview CSV export into the reviewer's log.
+    """Import decisions from a Rayyan, Covidence or ASReview CSV export, or any sheet with a decision column
+    (include/exclude/maybe; reason, record_id, reviewer and stage columns are used when present), into the
+    reviewer's log.
 
-    Rows are matched to records by DOI, then PMID, then title. Rows that match nothing are listed (with
+    Rows are matched to records by record_id, else DOI, then PMID, then title. Rows that match nothing are listed (with
     their line) and not imported; the exit code is then 1.
     """
     from sysrev.screening.imports import read_export
@@ -231,7 +233,9 @@ def import_(reviewer, stage, fmt, rayyan_name, decision, dry_run, file, project_
         click.echo(f"warning: {warning}", err=True)
     verb = "would add" if dry_run else "added"
     click.echo(f"{result.format} export {file}: {verb} {counted(len(new), 'decision')} to {path}; "
-               f"{unchanged} unchanged; {counted(result.not_screened, 'row')} without a decision in the export")
+               f"{unchanged} unchanged; {counted(result.not_screened, 'row')} without a decision in the export"
+               + (f"; {counted(result.passed_over, 'row')} of other reviewers or stages passed over"
+                  if result.passed_over else ""))
     for d in outside:
         click.echo(f"  line {d.line}: record {d.record_id} is not screened at {STAGE_LABEL[stage]} "
                    "(not included at title/abstract); not imported", err=True)

@@ -23,7 +23,7 @@ DECISIONS = ("include", "exclude", "maybe")
 # `sysrev screen import` reads (sysrev.screening.imports): declared here, with the other names of the stage,
 # so the command line can offer them without loading the ranking model or the record matcher.
 ORDERS = ("relevance", "random", "file")
-IMPORT_FORMATS = ("rayyan", "covidence", "asreview")
+IMPORT_FORMATS = ("rayyan", "covidence", "asreview", "decisions")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _RETRIEVAL = re.compile(r"retriev|not obtain|not available|no full.?text", re.IGNORECASE)
 
@@ -55,9 +55,10 @@ def screening_config(project) -> ScreeningConfig:
             raise InputError(f"[screening] {key} must be a list of non-empty strings", path=path)
         if not value and not allow_empty:
             raise InputError(f"[screening] {key} is empty", path=path)
-        if len(set(value)) != len(value):
+        entries = tuple(v.strip() for v in value)  # "alice " is alice: one reviewer, one log file
+        if len(set(entries)) != len(entries):
             raise InputError(f"[screening] {key} lists the same entry twice", path=path)
-        return tuple(v.strip() for v in value)
+        return entries
 
     reviewers = string_list("reviewers")
     for name in reviewers:

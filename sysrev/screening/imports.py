@@ -14,8 +14,15 @@ Supported exports (the column layouts are the tools' own):
 * **ASReview LAB** (the dataset export): the label column ``asreview_label`` (v2) or ``included`` (v1; also
   ``label_included``, ``final_included``, ``label``, ``included_label``…), 1 relevant, 0 irrelevant, empty
   or -1 not screened; ``asreview_time`` and ``asreview_note`` are kept.
+* **A decisions sheet**: any sheet with a ``decision`` column (include, exclude or maybe; empty: not
+  screened) — the sheet a team screens in offline, another tool's table, or sysrev's own decisions export
+  (``sysrev export decisions``). ``reason``, ``timestamp`` and ``note`` are kept. A ``reviewer`` column
+  picks the reviewer's rows (case-insensitive) and a ``stage`` column the stage's; other rows are passed
+  over and counted. A ``record_id`` column names the record outright; an ID that is not a known record is
+  listed, never guessed from the other columns.
 
-Rows map to records by DOI, then PMID, then normalised title (:class:`RecordMatcher`). A row that matches
+Rows map to records by their ``record_id`` (a decisions sheet), else by DOI, then PMID, then normalised title
+(:class:`RecordMatcher`). A row that matches
 nothing, or has a decision sysrev cannot place (an unknown exclusion reason at full text), is returned in
 ``unmatched`` with its line number, never dropped in silence.
 """
@@ -31,10 +38,11 @@ from sysrev.errors import InputError
 from sysrev.formats.csv_export import excel_dialect
 from sysrev.formats.truncation import csv_cut, csv_unsure_end
 from sysrev.hand_tables import CutOffWarning
+from sysrev.screening.config import STAGE_LABEL
 from sysrev.screening.labelled_csv import LABEL_NAMES
 from sysrev.screening.log import Decision, now_timestamp, parse_timestamp
 from sysrev.screening.records import RecordMatcher
-from sysrev.wording import named
+from sysrev.wording import counted, named
 
 _RAYYAN_INCLUSION = re.compile(r"RAYYAN-INCLUSION:\s*\{(.*?)\}", re.DOTALL)
 _RAYYAN_PAIR = re.compile(r'"([^"]*)"\s*=>\s*"([^"]*)"')
@@ -48,6 +56,10 @@ _ASREVIEW_LABELS = ("asreview_label", *(name for name in LABEL_NAMES if name != 
 _ASREVIEW_UNSCREENED = frozenset({"", "-1", "-1.0", "nan"})
 _ASREVIEW_DECISIONS = {"1": "include", "1.0": "include", "true": "include",
                        "0": "exclude", "0.0": "exclude", "false": "exclude"}
+# A decisions sheet's words, compared case-insensitively: sysrev's own, and the past participles of Rayyan and
+# Covidence.
+_SHEET_DECISIONS = {"include": "include", "included": "include", "exclude": "exclude", "excluded": "exclude",
+                    "maybe": "maybe"}
 _DOI_COLUMNS = ("doi", "url")
 _TITLE_COLUMNS = ("title", "primary_title")
 
@@ -69,11 +81,13 @@ class ImportResult:
     decisions: list = field(default_factory=list)
     unmatched: list = field(default_factory=list)
     not_screened: int = 0  # rows the other tool has no decision for (not an error)
+    passed_over: int = 0  # rows of a decisions sheet for another reviewer or stage
     warnings: list = field(default_factory=list)  # how the file was read (an encoding repaired …), one line each
 
 
 def read_export(path, *, reviewer, stage, config, records, fmt=None, rayyan_name=None, decision=None):
-    """Read a Rayyan, Covidence or ASReview CSV (or Excel) export; return an :class:`ImportResult`."""
+    """Read a Rayyan, Covidence or ASReview CSV (or Excel) export, or a decisions sheet; return an
+    :class:`ImportResult`."""
     path = Path(path)
     header, rows, read_warnings = _read_csv(path)
     fmt = fmt or detect_format(path, header, rows)
@@ -85,12 +99,21 @@ def read_export(path, *, reviewer, stage, config, records, fmt=None, rayyan_name
         decision = decision or _covidence_decision(path)
     if fmt == "rayyan":
         rayyan_name = rayyan_name_for(path, rows, lower, reviewer, rayyan_name)
+    if fmt == "decisions":
+        sheet_reviewer = sheet_reviewer_for(path, rows, lower, reviewer)
+    known_ids = {record["record_id"] for record in records}
+    unlisted = []  # lines of exclusions whose reason is not in the review's list
     for line, row in rows:
         title = _cell(row, lower, _TITLE_COLUMNS)
         if fmt == "rayyan":
             found = _rayyan_row(row, lower, rayyan_name)
         elif fmt == "covidence":
             found = (decision, _covidence_reasons(_cell(row, lower, ("notes",))), None, "")
+        elif fmt == "decisions":
+            if not _sheet_row_is_for(row, lower, sheet_reviewer, stage):
+                result.passed_over += 1
+                continue
+            found = _sheet_row(row, lower)
         else:
             found = _asreview_row(row, lower)
         if found is None:
@@ -104,15 +127,34 @@ def read_export(path, *, reviewer, stage, config, records, fmt=None, rayyan_name
         if why:
             result.unmatched.append(Unmatched(line, title, why))
             continue
-        record_id, how = matcher.match(doi=_cell(row, lower, _DOI_COLUMNS),
-                                       pmid=_pmid(row, lower), title=title)
+        record_id = _cell(row, lower, ("record_id",)) if fmt == "decisions" else ""
+        if record_id and record_id not in known_ids:
+            result.unmatched.append(Unmatched(line, title, f"record_id {record_id!r} is not in "
+                                                           "records/records.jsonl"))
+            continue
+        if not record_id:
+            record_id, how = matcher.match(doi=_cell(row, lower, _DOI_COLUMNS), pmid=_pmid(row, lower), title=title)
         if record_id is None:
             result.unmatched.append(Unmatched(line, title, f"no record matches ({how})"))
             continue
+        if value == "exclude" and raw_reasons and not reason:  # at title/abstract: kept, in the note
+            unlisted.append(line)
+            extra_note = "; ".join(filter(None, (extra_note, f"reason given: {', '.join(raw_reasons)} (not in "
+                                                                   "[screening] exclusion_reasons)")))
         full_note = note if not extra_note else f"{note}; {extra_note}"
         result.decisions.append(Decision(record_id, value, reason, reviewer, timestamp or now_timestamp(),
                                          full_note, path=path, line=line))
+    if unlisted:
+        result.warnings.append(f"{path}: {counted(len(unlisted), 'exclusion')} with a reason not in [screening] "
+                               f"exclusion_reasons of review.toml (lines {_lines(unlisted)}): imported without a "
+                               "reason, the reason given kept in the note; add it to the list to use it")
     return result
+
+
+def _lines(numbers, shown=10) -> str:
+    """``2, 5, 9`` — the first ``shown`` line numbers, then how many more."""
+    text = ", ".join(str(n) for n in numbers[:shown])
+    return text + (f" and {len(numbers) - shown} more" if len(numbers) > shown else "")
 
 
 def detect_format(path, header, rows) -> str:
@@ -124,9 +166,12 @@ def detect_format(path, header, rows) -> str:
         return "asreview"
     if _has_rayyan_notes(header, rows):
         return "rayyan"
+    if "decision" in lower:
+        return "decisions"
     raise InputError("cannot tell which tool exported this file: expected a Rayyan export (notes with "
-                     "RAYYAN-INCLUSION), a Covidence export (a 'Covidence #' column) or an ASReview export "
-                     f"(an asreview_label or included column); found columns {', '.join(header)}", path=path)
+                     "RAYYAN-INCLUSION), a Covidence export (a 'Covidence #' column), an ASReview export "
+                     "(an asreview_label or included column) or a decisions sheet (a 'decision' column); found "
+                     f"columns {', '.join(header)}", path=path)
 
 
 def _has_rayyan_notes(header, rows):
@@ -150,7 +195,8 @@ def _read_csv(path):
     if kind:
         text = workbook_as_csv(data, kind, path=path)
     else:
-        refuse_binary(data, path, needs="a screening tool's CSV export (Rayyan, Covidence or ASReview)")
+        refuse_binary(data, path, needs="a screening tool's CSV export (Rayyan, Covidence or ASReview) or a "
+                                          "sheet with a decision column")
         decoded = decode_bytes(data, name=str(path))
         read_warnings, text = decoded.warnings, decoded.text
     dialect = excel_dialect(text, ",;\t")
@@ -218,6 +264,48 @@ def rayyan_name_for(path, rows, lower, reviewer, rayyan_name) -> str:
         raise InputError(f"no Rayyan reviewer named {rayyan_name or reviewer!r} in RAYYAN-INCLUSION notes "
                          f"(names: {', '.join(sorted(names)) or 'none'}); pass --rayyan-name", path=path)
     return chosen
+
+
+def sheet_reviewer_for(path, rows, lower, reviewer) -> str | None:
+    """Whose rows of a decisions sheet to import: None when it has no ``reviewer`` column (every row is the
+    reviewer's), else the name in it equal to ``reviewer`` ignoring case; an error listing the names when
+    none is."""
+    if "reviewer" not in lower:
+        return None
+    names = {(row.get(lower["reviewer"]) or "").strip() for _, row in rows} - {""}
+    if not any(name.casefold() == reviewer.casefold() for name in names):
+        raise InputError(f"no row of reviewer {reviewer!r} in the 'reviewer' column (names: "
+                         f"{', '.join(sorted(names)) or 'none'})", path=path)
+    return reviewer
+
+
+def _sheet_row_is_for(row, lower, reviewer, stage) -> bool:
+    """Whether a decisions sheet's row is ``reviewer``'s (when the sheet names reviewers) at ``stage`` (when
+    it names stages: ``title_abstract`` / ``full_text``, or as the screen labels them)."""
+    if reviewer is not None and _cell(row, lower, ("reviewer",)).casefold() != reviewer.casefold():
+        return False
+    named_stage = _cell(row, lower, ("stage",)).casefold()
+    return not named_stage or named_stage in (stage, STAGE_LABEL[stage])
+
+
+def _sheet_row(row, lower):
+    """``(decision, reasons, timestamp, note)`` of a decisions sheet's row; None when its decision is empty; a
+    problem text when it is not include, exclude or maybe."""
+    value = _cell(row, lower, ("decision",))
+    if not value:
+        return None
+    decision = _SHEET_DECISIONS.get(value.casefold())
+    if decision is None:
+        return f"decision {value!r} is not include, exclude or maybe"
+    timestamp = _cell(row, lower, ("timestamp",)) or None
+    if timestamp:
+        try:
+            parse_timestamp(timestamp)
+        except ValueError:
+            timestamp = None
+    reason = _cell(row, lower, ("reason",))
+    note = _cell(row, lower, ("note",))
+    return decision, [reason] if reason else [], timestamp, f"note: {note}" if note else ""
 
 
 def _rayyan_row(row, lower, name):

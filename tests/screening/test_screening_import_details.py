@@ -142,8 +142,8 @@ def test_an_export_of_no_known_tool_says_what_was_expected(project, tmp_path):
     path = tmp_path / "mystery.csv"
     assert _refusal(project, path, "title,notes,score\nx,no rayyan here,1\n") == (
         f"{path}: cannot tell which tool exported this file: expected a Rayyan export (notes with RAYYAN-INCLUSION), "
-        "a Covidence export (a 'Covidence #' column) or an ASReview export (an asreview_label or included column); "
-        "found columns title, notes, score")
+        "a Covidence export (a 'Covidence #' column), an ASReview export (an asreview_label or included column) or "
+        "a decisions sheet (a 'decision' column); found columns title, notes, score")
 
 
 def test_rayyan_notes_win_over_a_label_column(project, tmp_path):
