@@ -165,9 +165,12 @@ def test_the_generic_mid_character_rule_drops_the_last_record(tmp_path):
 
 # EndNote tagged text has no record terminator and no field every record ends with: a cut exactly at the end
 # of a line inside its last record leaves a shorter record that is still a valid one, which no reader can
-# tell apart (the same holds for a MEDLINE record cut between two lines of its last field). Those cut points
-# are left out for .enw only; everywhere else every byte offset is drawn.
-_LINE_BOUNDARY_INVISIBLE = {"three.enw"}
+# tell apart (the same holds for a MEDLINE record cut between two lines of its last field). Ovid's display
+# layout is the same: no terminator, no record count, and a cut after record 1 or 2 leaves too few records to
+# know the field records end with (offsets such as 244, a cut after record 1's accession number, give a
+# one-record file; draws that reach them came once the Cochrane plain-text fixture joined the list). Those cut
+# points are left out for these two only; everywhere else every byte offset is drawn.
+_LINE_BOUNDARY_INVISIBLE = {"three.enw", "three_ovid.txt"}
 
 
 def _cut_points(name) -> list[int]:
