@@ -217,6 +217,8 @@ def read_log_text(path, text: str, *, stage, config, known_ids=None, owner=None,
             problems.append(LogProblem(path, start + line_offset, issue))
             continue
         cells = [c.strip() for c in row] + [""] * (len(HEADER_WITH_RANK) - len(row))
+        # "Include" or "Wrong population" typed by hand, read as the words sysrev writes
+        cells[1], cells[2] = cells[1].lower(), _listed(cells[2], config) or ""
         decisions.append(Decision(*cells[:8], path=path, line=start + line_offset))
     cut = None if last is None else _cut_last_row(text, last)
     if cut:  # the row is reported instead of counted (or reported for what it lacks); the file is left as it is
@@ -253,6 +255,8 @@ def _row_problem(row, header, stage, config, known_ids, owner):
     if len(row) == 1 and is_marker(row[0]):
         return ("a git merge-conflict marker: the log was changed on two machines; keep the rows of both sides "
                 "(a log only grows), delete the marker lines, then commit")
+    if tuple(c.strip() for c in row) in HEADERS:
+        return "a second header row (two logs joined into one?): delete this line"
     if len(row) != len(header):
         return f"expected {len(header)} columns ({','.join(header)}), found {len(row)}"
     record_id, decision, reason, reviewer, timestamp = (c.strip() for c in row[:5])
@@ -260,11 +264,11 @@ def _row_problem(row, header, stage, config, known_ids, owner):
         return "empty record_id"
     if known_ids is not None and record_id not in known_ids:
         return f"unknown record_id {record_id!r}: not in records/records.jsonl"
-    if decision not in DECISIONS:
+    if decision.lower() not in DECISIONS:
         return f"decision {decision!r} is not one of {', '.join(DECISIONS)}"
-    if reason and reason not in config.exclusion_reasons:
+    if reason and _listed(reason, config) is None:
         return f"reason {reason!r} is not in [screening] exclusion_reasons of review.toml"
-    if stage == "full_text" and decision == "exclude" and not reason:
+    if stage == "full_text" and decision.lower() == "exclude" and not reason:
         return "a full-text exclusion needs a reason from [screening] exclusion_reasons"
     if reviewer not in config.reviewers:
         return f"unknown reviewer {reviewer!r}: not in [screening] reviewers of review.toml"
@@ -278,6 +282,11 @@ def _row_problem(row, header, stage, config, known_ids, owner):
     if rank and not (is_plain_number(rank) and int(rank) >= 1):
         return f"rank {rank!r} is not a whole number from 1 (the place the record was shown at)"
     return None
+
+
+def _listed(reason: str, config) -> str | None:
+    """The reason of ``[screening] exclusion_reasons`` that ``reason`` is, ignoring case; None when none is."""
+    return next((listed for listed in config.exclusion_reasons if listed.casefold() == reason.casefold()), None)
 
 
 def _resaved(header: tuple) -> str:

@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
+from sysrev.wording import counted
+
 REFERENCE = ("Callaghan MW, Müller-Hansen F. Statistical stopping criteria for automated screening in "
              "systematic reviews. Syst Rev 2020;9:273")
 
@@ -261,7 +263,7 @@ class StoppingStatus:
             return f"{claim} now (every record screened)"
         if self.can_stop:
             return f"{claim} now (p = {self.p_value:.3g})"
-        return f"{claim} after screening {self.more_draws} more randomly drawn records"
+        return f"{claim} after screening {counted(self.more_draws, 'more randomly drawn record')}"
 
     def to_dict(self) -> dict:
         return {**asdict(self), "can_stop": self.can_stop}

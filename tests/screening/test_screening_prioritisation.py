@@ -166,6 +166,9 @@ def test_more_draws_needed_by_hand():
     status = stopping_status([1] * 10 + [0] * 40, 100)
     assert status.sentence() == ("recall ≥ 95 % can be claimed with 95 % confidence after screening 46 more "
                                  "randomly drawn records")
+    one = stopping_status([1] * 10 + [0] * 85, 100)  # p = (90 - 85)/90 = 0.056 now, 0.044 after one more
+    assert one.sentence() == ("recall ≥ 95 % can be claimed with 95 % confidence after screening 1 more "
+                              "randomly drawn record")
     done = stopping_status([1] * 10 + [0] * 86, 100)  # p = (90 - 86)/90 = 0.044 < 0.05
     assert done.can_stop and done.sentence().startswith("recall ≥ 95 % can be claimed with 95 % confidence now")
 
