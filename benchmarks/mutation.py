@@ -158,6 +158,23 @@ MODULES = {
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
                                                              "labelled_csv", "prioritisation", "ordering")],
                 ["tests/screening/"]),
+    # What screening reads: review.toml's [screening] settings, the records and the matcher an import maps rows
+    # with, and a trial's other reports as the screens list them.
+    "screening_inputs": ([f"sysrev/screening/{name}.py" for name in ("config", "records", "same_trial")],
+                         [f"tests/screening/test_{name}.py" for name in (
+                             "same_trial", "screening_logs", "log_details", "log_cut_off", "screening_import",
+                             "screening_import_details", "session_details", "screening_state", "state_details",
+                             "screening_inputs_details")]),
+    # The commands a team runs every day (import, dedup, screen, status, refresh), against the tests that run them.
+    "cli_core": ([f"sysrev/cli/{name}.py" for name in ("importer", "dedup", "screen", "status", "refresh")],
+                 ["tests/test_cli_foundation.py", "tests/reliability/test_clean_errors.py",
+                  "tests/formats/test_formats_import_cli.py", "tests/formats/test_import_truncated.py",
+                  *[f"tests/dedup/test_dedup_{name}.py" for name in ("files", "project", "review_keys")],
+                  *[f"tests/screening/test_{name}.py" for name in (
+                      "screening_state", "screening_import", "screening_import_details", "screening_prioritisation",
+                      "screening_report", "labelled_csv")],
+                  *[f"tests/living/test_{name}.py" for name in ("status_imports", "living_studies", "living_refresh",
+                                                                 "refresh_todo")]]),
 }
 # Drawing code: its output is checked as images and text by tests/meta_plots and tests/rob; mutating line
 # widths and colours measures nothing a review relies on.
