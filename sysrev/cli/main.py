@@ -58,9 +58,8 @@ _SHORT_HELP = {
     "fulltext": "Open-access full texts: fetch them (PMC, Europe PMC, Unpaywall) and read their tables.",
     "grade": "Propose or refresh analysis/grade/<name>.toml for every analysis (or those NAMEd).",
     "import": "Import reference files (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, "
-              "ProQuest or Ovid text, CSL-JSON, CSV or Excel, ClinicalTrials.gov JSON, ICTRP XML, OpenAlex "
-              "JSON) as one "
-              "search-run snapshot. Give all the files of one split export together. "
+              "ProQuest, Ovid or Cochrane Library text, CSL-JSON, CSV or Excel, ClinicalTrials.gov JSON, "
+              "ICTRP XML, OpenAlex JSON) as one search-run snapshot. Give all the files of one split export together. "
               "Without FILES, the file named by the project's strategy searches/<--source>.toml is imported.",
     "init": "Create a review project in DIRECTORY (default: here): review.toml, a search strategy per database, "
             "analyses, extraction forms, .gitignore and a README for the team; `git init` if not in a repository.",
