@@ -28,3 +28,17 @@ class InputError(SysrevError):
         if path is not None and (note := conflict_note(path)):
             message = f"{message} — {note}"
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class InputErrors(InputError):
+    """Several problems of one file, found in one reading, so a team fixes them all at once rather than one per
+    run: ``errors`` holds each as an :class:`InputError`; the message lists them, one per line, up to
+    ``shown``."""
+
+    def __init__(self, errors: list, *, path, shown: int = 50):
+        self.errors = list(errors)
+        prefix = f"{path}, "
+        lines = [str(error).removeprefix(prefix) for error in self.errors[:shown]]
+        if len(self.errors) > shown:
+            lines.append(f"… and {len(self.errors) - shown} more")
+        super().__init__(f"{len(self.errors)} problems:" + "".join(f"\n  {line}" for line in lines), path=path)

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from sysrev.errors import InputError
+from sysrev.errors import InputError, InputErrors
 from sysrev.extraction.discrepancy import MARKER
 from sysrev.extraction.form import STUDIES_FILE, ExtractionForm, load_form, read_studies
 from sysrev.extraction.table import OutcomeRow, extraction_files, format_number, read_outcome_rows
@@ -163,6 +163,9 @@ def check_project(project) -> list[Finding]:
     for path in extraction_files(ext):
         try:
             file_rows = read_outcome_rows(path)
+        except InputErrors as exc:  # one finding per problem, each with its line and column
+            findings.extend(_from_input_error(error) for error in exc.errors)
+            continue
         except InputError as exc:
             findings.append(_from_input_error(exc))
             continue

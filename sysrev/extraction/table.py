@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from sysrev.errors import InputError
+from sysrev.errors import InputError, InputErrors
 from sysrev.fileio import atomic_write_text
 from sysrev.hand_tables import decimal_comma_hint, read_table
 from sysrev.wording import named
@@ -80,6 +80,10 @@ def format_number(value: float | None) -> str:
     return repr(float(value))
 
 
+# What extraction sheets write for a value a paper does not give (dashes of every width included).
+_UNKNOWN_WORDS = {"NA", "N/A", "NR", "N.R.", "NOT REPORTED", "?", "-", "–", "—"}
+
+
 def parse_number(text: str, *, path, line: int, column: str) -> float | None:
     """Parse one numeric cell: empty means unknown (None); anything else must be a finite number."""
     text = text.strip()
@@ -89,7 +93,7 @@ def parse_number(text: str, *, path, line: int, column: str) -> float | None:
         value = float(text)
     except ValueError:
         hint = (" (leave the cell empty when the value is unknown)"
-                if text.upper() in {"NA", "N/A", "NR", "?", "-"} else decimal_comma_hint(text))
+                if text.upper() in _UNKNOWN_WORDS else decimal_comma_hint(text))
         raise InputError(f"'{text}' is not a number{hint}", path=path, line=line, column=column) from None
     if not math.isfinite(value):
         raise InputError(f"'{text}' is not a finite number", path=path, line=line, column=column)
@@ -122,7 +126,8 @@ def read_outcome_rows(path) -> list[OutcomeRow]:
     Raises :class:`InputError` naming the file, line and column for an unknown or missing header column,
     a row with too many or too few cells, a non-numeric or non-finite number, an empty study/outcome/arm,
     or a (study, outcome, item, timepoint, arm) key that appears twice, and for a file that was cut off
-    (:func:`sysrev.hand_tables.read_table`). Blank lines are skipped.
+    (:func:`sysrev.hand_tables.read_table`). The problems of the rows are all found in one reading and, when
+    there are several, raised together as :class:`InputErrors`. Blank lines are skipped.
     """
     path = Path(path)
     text = read_table(path)  # refuses a file cut off mid-row (sysrev.hand_tables)
@@ -133,6 +138,7 @@ def read_outcome_rows(path) -> list[OutcomeRow]:
         raise InputError(f"malformed CSV: {exc}", path=path, line=1) from None
 
     rows: list[OutcomeRow] = []
+    problems: list[InputError] = []  # every row's problems, reported together (InputErrors)
     first_line: dict[tuple, int] = {}
     end_of_previous = reader.line_num
     while True:
@@ -146,23 +152,45 @@ def read_outcome_rows(path) -> list[OutcomeRow]:
         end_of_previous = reader.line_num
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) != len(names):
-            raise InputError(f"{len(cells)} cells but the header has {len(names)} columns", path=path, line=line)
-        record = {name: cell.strip() for name, cell in zip(names, cells)}
-        for col in REQUIRED_COLUMNS:
-            if not record[col]:
-                raise InputError(f"'{col}' is empty; every row needs study, outcome and arm",
-                                 path=path, line=line, column=col)
-        values = {col: parse_number(record[col], path=path, line=line, column=col) for col in NUMERIC_COLUMNS}
-        row = OutcomeRow(**{**record, **values}, path=path, line=line)
+        row = _outcome_row(cells, names, path, line, problems)
+        if row is None:
+            continue
         if row.key in first_line:
-            raise InputError(
+            problems.append(InputError(
                 f"duplicate row for study={row.study!r} outcome={row.outcome!r} item={row.item!r} "
                 f"timepoint={row.timepoint!r} arm={row.arm!r} (first at line {first_line[row.key]})",
-                path=path, line=line)
+                path=path, line=line))
+            continue
         first_line[row.key] = line
         rows.append(row)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InputErrors(problems, path=path)
     return rows
+
+
+def _outcome_row(cells, names, path, line, problems) -> OutcomeRow | None:
+    """The row of ``cells``, or None after adding its problems (every one of them) to ``problems``."""
+    if len(cells) != len(names):
+        problems.append(InputError(f"{len(cells)} cells but the header has {len(names)} columns", path=path,
+                                   line=line))
+        return None
+    record = {name: cell.strip() for name, cell in zip(names, cells)}
+    found = len(problems)
+    for col in REQUIRED_COLUMNS:
+        if not record[col]:
+            problems.append(InputError(f"'{col}' is empty; every row needs study, outcome and arm",
+                                       path=path, line=line, column=col))
+    values = {}
+    for col in NUMERIC_COLUMNS:
+        try:
+            values[col] = parse_number(record[col], path=path, line=line, column=col)
+        except InputError as exc:
+            problems.append(exc)
+    if len(problems) > found:
+        return None
+    return OutcomeRow(**{**record, **values}, path=path, line=line)
 
 
 def extraction_files(extraction_dir) -> list[Path]:
