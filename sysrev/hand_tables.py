@@ -79,6 +79,18 @@ def decimal_comma_hint(text: str) -> str:
     return ""
 
 
+# What hand-filled sheets write for a value a paper does not give (dashes of every width included).
+_UNKNOWN_WORDS = {"NA", "N/A", "NR", "N.R.", "NOT REPORTED", "?", "-", "–", "—"}
+
+
+def number_hint(text: str) -> str:
+    """What to add to "'TEXT' is not a number": leave the cell empty for a word meaning "not given" (``NR``,
+    ``n/a``, a dash), else :func:`decimal_comma_hint`."""
+    if text.strip().upper() in _UNKNOWN_WORDS:
+        return " (leave the cell empty when the value is unknown)"
+    return decimal_comma_hint(text)
+
+
 def table_rows(text: str, *, delimiter: str = ","):
     """``(line, cells)`` for each row of a table's ``text``, the header first, ``line`` the physical line the
     row starts on. A cell may hold a line break (Alt+Enter in Excel): ``str.splitlines`` would cut such a row

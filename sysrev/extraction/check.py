@@ -55,6 +55,13 @@ def _from_input_error(exc: InputError) -> Finding:
     return Finding(ERROR, exc.path, message, exc.line, exc.column)
 
 
+def _findings(exc: InputError) -> list[Finding]:
+    """One finding per problem of a file read with every problem named (:class:`InputErrors`), each with its
+    own line and column; else the one."""
+    return [_from_input_error(error) for error in exc.errors] if isinstance(exc, InputErrors) else [
+        _from_input_error(exc)]
+
+
 def _outcome_types(config: dict) -> dict[str, str]:
     outcomes = config.get("outcomes", [])
     if not isinstance(outcomes, list):
@@ -154,7 +161,7 @@ def check_project(project) -> list[Finding]:
         try:
             studies = read_studies(ext / STUDIES_FILE, form)
         except InputError as exc:
-            findings.append(_from_input_error(exc))
+            findings.extend(_findings(exc))
     types = _outcome_types(project.config)
     groups = _arm_groups(project.config)
 
@@ -163,11 +170,8 @@ def check_project(project) -> list[Finding]:
     for path in extraction_files(ext):
         try:
             file_rows = read_outcome_rows(path)
-        except InputErrors as exc:  # one finding per problem, each with its line and column
-            findings.extend(_from_input_error(error) for error in exc.errors)
-            continue
         except InputError as exc:
-            findings.append(_from_input_error(exc))
+            findings.extend(_findings(exc))
             continue
         for row in file_rows:
             if row.key in first:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysrev.config_schema import ensure_valid
-from sysrev.errors import InputError
-from sysrev.hand_tables import decimal_comma_hint, read_table
+from sysrev.errors import InputError, InputErrors
+from sysrev.hand_tables import number_hint, read_table
 from sysrev.project import load_toml
 from sysrev.toml_lines import Locator
 
@@ -126,7 +126,8 @@ def read_studies(path, form: ExtractionForm) -> dict[str, dict]:
     """Read ``studies.csv``: {study: {column: value}}, counts as int (None when empty).
 
     Errors name file, line and column: unknown or missing ``study`` column, a count that is not a
-    non-negative whole number, an empty or repeated study label.
+    non-negative whole number, an empty or repeated study label. The cells' problems are all found in one
+    reading and, when there are several, raised together (:class:`InputErrors`).
     """
     header, raw_rows = read_study_csv(path)
     for name in header:
@@ -134,6 +135,7 @@ def read_studies(path, form: ExtractionForm) -> dict[str, dict]:
             raise InputError(f"unknown column '{name}'; the form defines {', '.join(form.columns)}",
                              path=path, line=1, column=name)
     studies: dict[str, dict] = {}
+    problems: list[InputError] = []
     for line, cells in raw_rows:
         row: dict = {}
         for name, cell in cells.items():
@@ -142,15 +144,27 @@ def read_studies(path, form: ExtractionForm) -> dict[str, dict]:
                 row[name] = cell if kind == "text" else None
                 continue
             try:
-                value = float(cell)
-            except ValueError:
-                raise InputError(f"'{cell}' is not a number{decimal_comma_hint(cell)}", path=path, line=line,
-                                 column=name) from None
-            if not math.isfinite(value):
-                raise InputError(f"'{cell}' is not a finite number", path=path, line=line, column=name)
-            if kind == "count" and (value < 0 or not value.is_integer()):
-                raise InputError(f"'{cell}' is not a whole number ≥ 0", path=path, line=line, column=name)
-            row[name] = int(value) if kind == "count" else value
+                row[name] = _study_number(cell, kind, path=path, line=line, column=name)
+            except InputError as exc:
+                problems.append(exc)
         row["_line"] = line
         studies[row["study"]] = row
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InputErrors(problems, path=path)
     return studies
+
+
+def _study_number(cell: str, kind: str, *, path, line: int, column: str) -> int | float:
+    """A ``number`` or ``count`` cell of studies.csv as its value; InputError when it is not one."""
+    try:
+        value = float(cell)
+    except ValueError:
+        raise InputError(f"'{cell}' is not a number{number_hint(cell)}", path=path, line=line,
+                         column=column) from None
+    if not math.isfinite(value):
+        raise InputError(f"'{cell}' is not a finite number", path=path, line=line, column=column)
+    if kind == "count" and (value < 0 or not value.is_integer()):
+        raise InputError(f"'{cell}' is not a whole number ≥ 0", path=path, line=line, column=column)
+    return int(value) if kind == "count" else value

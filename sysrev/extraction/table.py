@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sysrev.errors import InputError, InputErrors
 from sysrev.fileio import atomic_write_text
-from sysrev.hand_tables import decimal_comma_hint, read_table
+from sysrev.hand_tables import number_hint, read_table
 from sysrev.wording import named
 
 COLUMNS = (
@@ -80,10 +80,6 @@ def format_number(value: float | None) -> str:
     return repr(float(value))
 
 
-# What extraction sheets write for a value a paper does not give (dashes of every width included).
-_UNKNOWN_WORDS = {"NA", "N/A", "NR", "N.R.", "NOT REPORTED", "?", "-", "–", "—"}
-
-
 def parse_number(text: str, *, path, line: int, column: str) -> float | None:
     """Parse one numeric cell: empty means unknown (None); anything else must be a finite number."""
     text = text.strip()
@@ -92,9 +88,8 @@ def parse_number(text: str, *, path, line: int, column: str) -> float | None:
     try:
         value = float(text)
     except ValueError:
-        hint = (" (leave the cell empty when the value is unknown)"
-                if text.upper() in _UNKNOWN_WORDS else decimal_comma_hint(text))
-        raise InputError(f"'{text}' is not a number{hint}", path=path, line=line, column=column) from None
+        raise InputError(f"'{text}' is not a number{number_hint(text)}", path=path, line=line,
+                         column=column) from None
     if not math.isfinite(value):
         raise InputError(f"'{text}' is not a finite number", path=path, line=line, column=column)
     return value

@@ -81,3 +81,33 @@ def test_check_gives_one_finding_per_problem(tmp_path):
     assert [f for f in findings(project) if f[0] == ERROR] == [
         (ERROR, "pain.csv", 2, "n", f"'NR' is not a number{EMPTY}"),
         (ERROR, "pain.csv", 3, None, "16 cells but the header has 15 columns")]
+
+
+def test_every_problem_of_studies_csv_in_one_error_and_one_finding_each(tmp_path):
+    from sysrev.extraction.form import ExtractionForm, read_studies
+
+    form = ExtractionForm(columns={"study": "text", "n_randomised": "count", "age_mean": "number"})
+    path = tmp_path / "studies.csv"
+    path.write_text("study,n_randomised,age_mean\nAlpha 2001,NR,61.5\nBeta 2002,60.5,—\nGamma 2003,40,inf\n"
+                    "Delta 2004,12,50\n", encoding="utf-8")
+    with pytest.raises(InputErrors) as info:
+        read_studies(path, form)
+    assert str(info.value) == (
+        f"{path}: 4 problems:\n"
+        f"  line 2, column 'n_randomised': 'NR' is not a number{EMPTY}\n"
+        "  line 3, column 'n_randomised': '60.5' is not a whole number ≥ 0\n"
+        f"  line 3, column 'age_mean': '—' is not a number{EMPTY}\n"
+        "  line 4, column 'age_mean': 'inf' is not a finite number")
+    path.write_text("study,n_randomised\nAlpha 2001,-1\nBeta 2002,12\n", encoding="utf-8")
+    with pytest.raises(InputError) as one:
+        read_studies(path, form)
+    assert type(one.value) is InputError and str(one.value) == (
+        f"{path}, line 2, column 'n_randomised': '-1' is not a whole number ≥ 0")
+
+
+def test_check_gives_one_finding_per_problem_of_studies_csv(tmp_path):
+    project = make_project(tmp_path, [], studies="study,n_randomised,n_randomised_group1,n_randomised_group2\n"
+                                                 "Trial A,NR,30,30\nTrial B,abc,,\n")
+    assert [f for f in findings(project) if f[0] == ERROR] == [
+        (ERROR, "studies.csv", 2, "n_randomised", f"'NR' is not a number{EMPTY}"),
+        (ERROR, "studies.csv", 3, "n_randomised", "'abc' is not a number")]
