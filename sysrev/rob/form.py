@@ -164,6 +164,18 @@ def _require_justification(form, table: str, *, path, text) -> None:
                          column=f"{table}.justification")
 
 
+# The answers as the RoB 2 guidance spells them, read as their codes (any case, spaces between words free).
+_SPELLED_ANSWERS = {"YES": "Y", "PROBABLY YES": "PY", "PROBABLY NO": "PN", "NO": "N", "NO INFORMATION": "NI",
+                    "NOT APPLICABLE": "NA", "N/A": "NA"}
+
+
+def _answer_code(value: str) -> str:
+    """An answer as its code: ``py`` → ``PY``, ``Probably yes`` → ``PY``; anything else upper-cased as typed
+    (checked against the question's answers by the caller)."""
+    words = " ".join(value.split()).upper()
+    return _SPELLED_ANSWERS.get(words, words)
+
+
 def _read_domain(key: str, data: dict, *, path, text) -> DomainForm:
     """One domain table; its keys and value types were checked by the schema, the question ids and answer
     words are checked here (they depend on the domain)."""
@@ -178,7 +190,7 @@ def _read_domain(key: str, data: dict, *, path, text) -> DomainForm:
                 raise InputError(f"{key} has no signalling question '{qid}' (its questions: {known})", **where)
             target[qid] = value.strip()
             if part == "answers":
-                target[qid] = value.strip().upper()
+                target[qid] = _answer_code(value)
                 allowed = question.allowed + (NA,)
                 if target[qid] and target[qid] not in allowed:
                     raise InputError(f"answer {value.strip()!r} is not allowed for {qid}; use one of "

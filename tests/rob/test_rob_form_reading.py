@@ -190,8 +190,10 @@ def test_support_for_a_question_the_domain_does_not_have_is_an_error_too(tmp_pat
 
 
 @pytest.mark.parametrize("part, typed, allowed", [
-    ('"1.1" = "Yes"', "Yes", "Y, PY, PN, N, NI, NA"),
+    ('"1.1" = "Yes, sealed"', "Yes, sealed", "Y, PY, PN, N, NI, NA"),
+    ('"1.1" = "Probably"', "Probably", "Y, PY, PN, N, NI, NA"),
     ('"3.2" = "NI"', "NI", "Y, PY, PN, N, NA"),  # the guidance gives 3.2 no "no information" option
+    ('"3.2" = "No information"', "No information", "Y, PY, PN, N, NA"),
 ])
 def test_an_answer_outside_the_questions_options_lists_them(tmp_path, part, typed, allowed):
     if part.startswith('"1.1"'):
@@ -206,6 +208,16 @@ def test_an_answer_outside_the_questions_options_lists_them(tmp_path, part, type
     assert (err.value.path, err.value.line, err.value.column) == (path, line_number(path, part),
                                                                   f"D{qid[0]}.answers.{qid}")
     assert f"answer {typed!r} is not allowed for {qid}; use one of {allowed} (or leave it empty)" in str(err.value)
+
+
+@pytest.mark.parametrize("typed, code", [
+    ("Yes", "Y"), ("yes", "Y"), ("Probably yes", "PY"), ("PROBABLY  YES", "PY"), (" probably no ", "PN"), ("No", "N"),
+    ("No information", "NI"), ("Not applicable", "NA"), ("n/a", "NA"), ("py", "PY"), (" ni ", "NI"),
+])
+def test_answers_spelled_out_as_the_guidance_names_them_are_read_as_their_codes(tmp_path, typed, code):
+    path = write(tmp_path)
+    path.write_text(path.read_text().replace('"1.1" = "Y"', f'"1.1" = "{typed}"'))
+    assert load_assessment(path).domains["D1"].answers["1.1"] == code
 
 
 def test_support_text_is_not_held_to_the_answer_options(tmp_path):

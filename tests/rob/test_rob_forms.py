@@ -48,13 +48,13 @@ def edit(path, old, new):
 
 def test_invalid_answer_names_file_key_and_line(tmp_path):
     path = make(tmp_path)
-    edit(path, '"1.1" = "Y"', '"1.1" = "Yes"')
+    edit(path, '"1.1" = "Y"', '"1.1" = "Yep"')
     with pytest.raises(InputError) as err:
         load_assessment(path)
     line = next(i for i, text_line in enumerate(path.read_text().splitlines(), 1)
-                if text_line.startswith('"1.1" = "Yes"'))
+                if text_line.startswith('"1.1" = "Yep"'))
     assert err.value.path == path and err.value.line == line and err.value.column == "D1.answers.1.1"
-    assert "answer 'Yes' is not allowed" in str(err.value)  # quoted as typed
+    assert "answer 'Yep' is not allowed" in str(err.value)  # quoted as typed
 
 
 def test_no_information_is_not_allowed_for_3_2(tmp_path):
