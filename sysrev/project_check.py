@@ -107,6 +107,7 @@ def _strategies(project, invalid) -> list[Issue]:
             continue
         if strategy.draft:
             issues.append(Issue(WARNING, strategy.draft_message() + " (search run and refresh leave it out)"))
+        issues.extend(Issue(WARNING, warning) for warning in strategy.query_warnings())
     return issues
 
 

@@ -150,6 +150,8 @@ def run_command(names, project_dir, since, overlap_days, resume):
             click.echo(f"{strategy.name}: skipped; database = \"file\" strategies come in by "
                        f"`sysrev import{where} --source {strategy.name}`")
             continue
+        for warning in strategy.query_warnings():  # sent as written: the strategy is the record of the search
+            click.echo(f"warning: {warning}", err=True)
         try:
             outcome = _interruptible(lambda progress, s=strategy: run_strategy(
                 s, project.runs_dir, since=since, overlap_days=overlap_days, resume=resume, config=config,
@@ -164,7 +166,7 @@ def run_command(names, project_dir, since, overlap_days, resume):
             gone = "" if changes["gone"] is None else f", {changes['gone']} no longer found"
             click.echo(f"  compared with {changes['previous']}: {changes['new']} new{gone}")
     if failed:
-        raise SysrevError(f"{len(failed)} search(es) failed: {', '.join(failed)} (see above)")
+        raise SysrevError(f"{counted(len(failed), 'search', 'searches')} failed: {', '.join(failed)} (see above)")
     if any_gaps:
         sys.exit(EXIT_GAPS)
 

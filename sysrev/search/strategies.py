@@ -44,6 +44,15 @@ class Strategy:
         return (f"{self.path}: the query is still the starting point `sysrev init` built (draft = true); write "
                 "the real search strategy, then delete the 'draft' line")
 
+    def query_warnings(self) -> list[str]:
+        """What in the query the database will not read as written (curly quotes, open brackets …; see
+        :mod:`sysrev.search.query_lint`), each naming this file; none for a draft or an imported file."""
+        if self.draft or self.database not in ("pubmed", "scopus"):
+            return []
+        from sysrev.search.query_lint import query_warnings
+
+        return [f"{self.path}: the query: {warning}" for warning in query_warnings(self.query, self.database)]
+
     def pubmed_window(self, today: date) -> DateWindow | None:
         """The PubMed date window, or None when the strategy sets no dates."""
         if not self.mindate and not self.maxdate:

@@ -133,8 +133,20 @@ def test_one_failing_database_does_not_stop_the_others(server, env, project):
                                 env={**env, "ELSEVIER_API_KEY": ""})
     assert result.exit_code == 2
     assert "error: scopus: Scopus needs an API key" in result.output
-    assert "1 search(es) failed: scopus" in result.output
+    assert "1 search failed: scopus" in result.output
     assert [p.name.split("-", 1)[1] for p in list_snapshots(project / "searches" / "runs")] == ["pubmed"]
+
+
+def test_query_warnings_are_printed_before_the_query_is_sent_as_written(server, env, project):
+    strategy = project / "searches" / "pubmed.toml"
+    strategy.write_text(strategy.read_text().replace('"back pain"', "'back pain or lumbago'"))
+    result = CliRunner().invoke(cli, ["search", "run", "pubmed", "--project", str(project)], env=env)
+    assert result.exit_code == 0, result.output
+    warning = (f"warning: {strategy}: the query: 'or' in lower case: PubMed searches it as a word; its Boolean "
+               "operators are upper case (OR)")
+    assert result.stderr.splitlines()[0] == warning
+    manifest = json.loads(next((project / "searches" / "runs").glob("*-pubmed/manifest.json")).read_text())
+    assert manifest["query"] == "back pain or lumbago"
 
 
 def test_bad_run_name_is_refused_before_searching(server, env, tmp_path):
