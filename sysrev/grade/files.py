@@ -123,6 +123,9 @@ def read_grade_file(path: Path) -> GradeFile:
         record.reasons = [str(r) for r in raw.get("reasons", [])]
         record.pending = [str(r) for r in raw.get("pending", [])]
         allowed = RATINGS[domain]
+        # "Serious" or "Very  serious" typed by hand is the rating it names (written back in sysrev's words)
+        record.final = next((word for word in allowed if word == " ".join(record.final.lower().split())),
+                            record.final)
         if record.final and record.final not in allowed:
             raise InputError(f"{domain}.final = {record.final!r} is not a rating; use one of {', '.join(allowed)}",
                              path=path, line=locate(text, domain, "final"))

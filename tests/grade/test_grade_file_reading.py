@@ -107,3 +107,19 @@ def test_the_file_is_read_as_utf8_whatever_the_locale(tmp_path, monkeypatch):
     path = _write(tmp_path, '[inconsistency]\nreasons = ["I² = 80 %, τ² = 0.3"]\n')
     monkeypatch.setattr(locale, "getpreferredencoding", lambda *a, **k: "ascii")
     assert read_grade_file(path).domains["inconsistency"].reasons == ["I² = 80 %, τ² = 0.3"]
+
+
+@pytest.mark.parametrize("typed, rating", [
+    ("Serious", "serious"), ("NOT SERIOUS", "not serious"), (" Very  serious ", "very serious"),
+])
+def test_a_rating_typed_with_capitals_or_extra_spaces_is_the_rating_it_names(tmp_path, typed, rating):
+    grade = read_grade_file(_write(tmp_path, f'[imprecision]\nproposed = "{rating}"\nfinal = "{typed}"\n'))
+    assert grade.domains["imprecision"].final == rating
+
+
+def test_a_rating_typed_with_capitals_keeps_its_domains_words(tmp_path):
+    path = _write(tmp_path, '[publication_bias]\nproposed = "undetected"\nfinal = "Strongly Suspected"\n'
+                            'justification = "small trials only"\n')
+    assert read_grade_file(path).domains["publication_bias"].final == "strongly suspected"
+    with pytest.raises(InputError, match="'Serious' is not a rating; use one of undetected, strongly suspected"):
+        read_grade_file(_write(tmp_path, '[publication_bias]\nfinal = "Serious"\njustification = "x"\n'))
