@@ -385,7 +385,9 @@ def _describe(path: tuple) -> str:
 
 
 def _suggest(word: str, candidates) -> str:
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    candidates = list(candidates)
+    same_letters = [c for c in candidates if isinstance(c, str) and c.casefold() == str(word).casefold()]
+    close = same_letters or difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 

@@ -123,6 +123,13 @@ def problems_of(kind: FileKind, text: str) -> list[str]:
     ("review.toml", '[review]\ntitle = "T"\n[[outcomes]]\nname = "p"\ntype = "Continuous"\n',
      ["line 5: type = 'Continuous' is not one of 'continuous', 'dichotomous'; did you mean 'continuous'? "
       "(key 'type' in [[outcomes]] #1)"]),
+    # the same letters in another case are the first suggestion, before any close spelling
+    ("analysis/analyses.toml", '[analyses.a]\noutcome = "p"\nmeasure = "smd"\n',
+     ["line 3: measure = 'smd' is not one of 'MD', 'SMD', 'RR', 'OR', 'RD', 'PETO'; did you mean 'SMD'? "
+      "(key 'measure' in [analyses.a])"]),
+    ("analysis/analyses.toml", '[analyses.a]\noutcome = "p"\nmeasure = "Peto"\n',
+     ["line 3: measure = 'Peto' is not one of 'MD', 'SMD', 'RR', 'OR', 'RD', 'PETO'; did you mean 'PETO'? "
+      "(key 'measure' in [analyses.a])"]),
     # a list's items are each checked against the choices
     ("extraction form", '[outcome_data]\ncontinuous = ["n", "median"]\n',
      ["line 2: continuous = 'median' is not one of 'n', 'mean', 'sd', 'events'; did you mean 'mean'? "
