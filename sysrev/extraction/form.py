@@ -8,13 +8,13 @@ Without a form.toml the defaults below apply, so a new review can start extracti
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysrev.config_schema import ensure_valid
 from sysrev.errors import InputError, InputErrors
-from sysrev.hand_tables import number_hint, read_table
+from sysrev.extraction.table import parse_number
+from sysrev.hand_tables import read_table
 from sysrev.project import load_toml
 from sysrev.toml_lines import Locator
 
@@ -157,14 +157,9 @@ def read_studies(path, form: ExtractionForm) -> dict[str, dict]:
 
 
 def _study_number(cell: str, kind: str, *, path, line: int, column: str) -> int | float:
-    """A ``number`` or ``count`` cell of studies.csv as its value; InputError when it is not one."""
-    try:
-        value = float(cell)
-    except ValueError:
-        raise InputError(f"'{cell}' is not a number{number_hint(cell)}", path=path, line=line,
-                         column=column) from None
-    if not math.isfinite(value):
-        raise InputError(f"'{cell}' is not a finite number", path=path, line=line, column=column)
+    """A ``number`` or ``count`` cell of studies.csv (not empty) as its value, read as an outcome sheet's
+    numbers are (:func:`sysrev.extraction.table.parse_number`); InputError when it is not one."""
+    value = parse_number(cell, path=path, line=line, column=column)
     if kind == "count" and (value < 0 or not value.is_integer()):
         raise InputError(f"'{cell}' is not a whole number ≥ 0", path=path, line=line, column=column)
     return int(value) if kind == "count" else value

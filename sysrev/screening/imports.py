@@ -297,15 +297,9 @@ def _sheet_row(row, lower):
     decision = _SHEET_DECISIONS.get(value.casefold())
     if decision is None:
         return f"decision {value!r} is not include, exclude or maybe"
-    timestamp = _cell(row, lower, ("timestamp",)) or None
-    if timestamp:
-        try:
-            parse_timestamp(timestamp)
-        except ValueError:
-            timestamp = None
     reason = _cell(row, lower, ("reason",))
     note = _cell(row, lower, ("note",))
-    return decision, [reason] if reason else [], timestamp, f"note: {note}" if note else ""
+    return decision, [reason] if reason else [], _timestamp(row, lower, "timestamp"), f"note: {note}" if note else ""
 
 
 def _rayyan_row(row, lower, name):
@@ -345,14 +339,19 @@ def _asreview_row(row, lower):
     value = _ASREVIEW_DECISIONS.get(label.casefold())
     if value is None:
         return f"label {label!r} in column {label_column!r} is not 1, 0 or empty"
-    timestamp = _cell(row, lower, ("asreview_time",)) or None
-    if timestamp:
-        try:
-            parse_timestamp(timestamp)
-        except ValueError:
-            timestamp = None
     note = _cell(row, lower, ("asreview_note",))
-    return value, [], timestamp, f"asreview note: {note}" if note else ""
+    return value, [], _timestamp(row, lower, "asreview_time"), f"asreview note: {note}" if note else ""
+
+
+def _timestamp(row, lower, column) -> str | None:
+    """The row's time of decision from ``column`` when it is an ISO 8601 date/time; None otherwise (the
+    decision then takes the time of the import)."""
+    timestamp = _cell(row, lower, (column,))
+    try:
+        parse_timestamp(timestamp)
+    except ValueError:
+        return None
+    return timestamp
 
 
 def _reason(value, raw_reasons, stage, config):
