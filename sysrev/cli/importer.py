@@ -47,8 +47,8 @@ def import_command(files, source, out_dir, format_name, reported_count, dry_run,
                    project_dir):
     """Import reference files (RIS, NBIB/MEDLINE, BibTeX, EndNote XML or tagged, WoS, PubMed XML, ProQuest,
     Ovid or Cochrane Library text, CSL-JSON, CSV or Excel, ClinicalTrials.gov JSON, ICTRP XML, OpenAlex JSON) as
-    one search-run snapshot. Give all the files of one split export together. Without FILES, the file named by the project's
-    strategy searches/<--source>.toml is imported."""
+    one search-run snapshot. Give all the files of one split export together. Without FILES, the file named by
+    the project's strategy searches/<--source>.toml is imported."""
     from sysrev.search.imports import earlier_imports, prepare_import, write_import
 
     project = _project_for(out_dir, project_dir, dry_run)
