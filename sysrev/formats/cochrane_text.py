@@ -19,8 +19,10 @@ of the Cochrane Library's plain-text exports of reviews, protocols and trials is
 ``PUBMED 12345678`` entry of ``PM`` or ``XR`` (as the RIS export's ``C3  - PUBMED …,EMBASE …``); ``XR``,
 ``PM`` and ``EM`` are also kept in the record's extra fields.
 
-Malformed input is an error naming the line: a line inside a record that is not a ``TAG: value`` line, a tag
-this export does not write, a record without a title, record numbers that contradict each other (``of 12``
+A tag no source names (``CC``, the Cochrane group, say) is kept in the record's extra fields, with a warning
+naming its first line: refusing a real export for one field sysrev does not map would lose every record.
+Malformed input is an error naming the line: a line inside a record that is not a ``TAG: value`` line, a
+record without a title, record numbers that contradict each other (``of 12``
 in one record, ``of 13`` in another; a number above its total or used twice). A file cut off shows as a
 last line without a line break, a last record that does not end with the field every other record ends
 with (two at least), or records numbered from 1 that stop before the total ``of M`` says.
@@ -34,6 +36,7 @@ from sysrev.formats.decode import split_lines
 from sysrev.formats.fields import build_record, doi_from, first, join_pages
 from sysrev.formats.result import ParsedFile, Truncation
 from sysrev.formats.truncation import MID_LINE, ends_mid_line
+from sysrev.wording import counted
 
 _RECORD = re.compile(r"^Record #(\d+) of (\d+)\s*$")
 _FIELD = re.compile(r"^([A-Z]{2,3}):(?: (.*))?$")
@@ -76,7 +79,11 @@ def parse_cochrane_text(text: str, *, path="file", source="") -> ParsedFile:
     complete = sections[:-1] if truncated is not None and truncated.records else sections
     name = Path(str(path)).name
     records, dialects = [], set()
+    other_tags = {}  # a tag no source names (e.g. CC, the Cochrane group): its first line, and how many lines
     for start, number, _, fields in complete:
+        for line, tag, _ in fields:
+            if tag not in TAGS:
+                other_tags.setdefault(tag, [line, 0])[1] += 1
         tags = {}
         for _, tag, value in fields:
             tags.setdefault(tag, []).append(value)
@@ -86,8 +93,10 @@ def parse_cochrane_text(text: str, *, path="file", source="") -> ParsedFile:
         dialect = _dialect(tags)
         dialects.add(dialect)
         records.append(_to_record(tags, source=source or dialect, fallback_id=f"{name}:{start}"))
+    warnings = [f"{path}, line {line}: tag '{tag}:' ({counted(count, 'line')}) is not one sysrev reads as a "
+                "field; kept in the records' extra fields" for tag, (line, count) in other_tags.items()]
     return ParsedFile(records=records, format="cochrane_text", dialect=dialects.pop() if len(dialects) == 1 else "",
-                      truncated=truncated)
+                      warnings=warnings, truncated=truncated)
 
 
 def _field(line: str, number: int, section, path) -> tuple[str, str]:
@@ -98,12 +107,7 @@ def _field(line: str, number: int, section, path) -> tuple[str, str]:
         raise InputError(f"{line.strip()[:60]!r} inside {record} is not a 'TAG: value' line (the Cochrane "
                          "Library's plain-text export writes every field on one line, e.g. 'TI: …')", path=path,
                          line=number)
-    tag = match.group(1)
-    if tag not in TAGS:
-        raise InputError(f"unknown tag '{tag}:' inside {record}; the Cochrane Library's plain-text export writes "
-                         f"{', '.join(TAGS)}. If the file really is such an export, export it as RIS instead",
-                         path=path, line=number)
-    return tag, (match.group(2) or "").strip()
+    return match.group(1), (match.group(2) or "").strip()
 
 
 def _check_numbers(sections, path) -> None:

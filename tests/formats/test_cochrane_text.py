@@ -147,7 +147,6 @@ def test_records_numbered_otherwise_are_not_counted(tmp_path):
 
 
 @pytest.mark.parametrize("text, line, words", [
-    (_record(1, 1, "CN-1", "CC: HS-HANDSRCH"), 4, ["unknown tag 'CC:'", "record #1 (line 1)", "RIS"]),
     (_record(1, 1, "CN-1", "AB: First paragraph.", "Second paragraph."), 5, ["'Second paragraph.'",
                                                                              "not a 'TAG: value' line"]),
     (_record(1, 1, "CN-1", "ti: lower case"), 4, ["not a 'TAG: value' line"]),
@@ -167,6 +166,17 @@ def test_malformed_input_is_an_error_naming_the_line(tmp_path, text, line, words
     message = str(err.value)
     assert err.value.line == line and message.startswith(f"{path}, line {line}: ")
     assert all(word in message for word in words), message
+
+
+def test_a_tag_no_source_names_is_kept_in_the_extra_fields_with_a_warning(tmp_path):
+    # CC (the Cochrane group that found the trial, e.g. HS-HANDSRCH) is not mapped; a real export holding it
+    # must still be read, every record whole.
+    path = _write(tmp_path, _record(1, 2, "CN-1", "CC: HS-HANDSRCH") + _record(2, 2, "CN-2", "CC: HS-EMBASE"))
+    parsed = load_references(path)
+    assert [r.extra["fields"]["CC"] for r in parsed.records] == ["HS-HANDSRCH", "HS-EMBASE"]
+    assert [r.title for r in parsed.records] == ["A trial", "A trial"]
+    assert parsed.warnings == [f"{path}, line 4: tag 'CC:' (2 lines) is not one sysrev reads as a field; kept in "
+                               "the records' extra fields"]
 
 
 def test_text_before_the_first_record_is_refused_when_the_format_is_forced(tmp_path):
