@@ -167,9 +167,11 @@ MODULES = {
                              "screening_inputs_details")]),
     # The commands a team runs every day (import, dedup, screen, status, refresh), against the tests that run them.
     "cli_core": ([f"sysrev/cli/{name}.py" for name in ("importer", "dedup", "screen", "status", "refresh")],
-                 ["tests/test_cli_foundation.py", "tests/reliability/test_clean_errors.py",
-                  "tests/formats/test_formats_import_cli.py", "tests/formats/test_import_truncated.py",
-                  *[f"tests/dedup/test_dedup_{name}.py" for name in ("files", "project", "review_keys")],
+                 ["tests/test_cli_core_details.py", "tests/test_cli_foundation.py",
+                  "tests/reliability/test_clean_errors.py", "tests/formats/test_formats_import_cli.py",
+                  "tests/formats/test_import_truncated.py",
+                  *[f"tests/dedup/test_dedup_{name}.py" for name in ("files", "project", "review_keys",
+                                                                     "record_counters")],
                   *[f"tests/screening/test_{name}.py" for name in (
                       "screening_state", "screening_import", "screening_import_details", "screening_prioritisation",
                       "screening_report", "labelled_csv")],

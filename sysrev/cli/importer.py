@@ -105,7 +105,7 @@ def _project_for(out_dir, project_dir, dry_run):
         raise
 
 
-def _read(path: Path, source, format_name, allow_truncated=False):
+def _read(path: Path, source, format_name, allow_truncated):
     if path.is_file() and path.stat().st_size > _LARGE_FILE_BYTES:
         # Reading runs at roughly 400-1,000 records a second; say so before a long, silent wait.
         click.echo(f"Reading {path.name} ({path.stat().st_size / 1e6:.0f} MB) …", err=True)

@@ -48,7 +48,6 @@ def refresh(project_dir, dry_run, as_json, allow_truncated):
 
 def format_refresh(outcome) -> str:
     """What the refresh did, then the to-do list."""
-    would = "would " if outcome.dry_run else ""
     lines = ["Dry run: nothing searched or written." if outcome.dry_run else "Searches:"]
     for s in outcome.searches:
         if s["action"] == "skip":
@@ -65,16 +64,15 @@ def format_refresh(outcome) -> str:
             lines.append(f"  {s['name']} ({s['database']}): {s['retrieved']} retrieved, {s['new']} new → "
                          f"{s['snapshot']}{gaps}")
     for i in outcome.imports:
-        action = i["action"] if not outcome.dry_run or i["action"] != "imported" else "would import"
-        target = f" → {i['snapshot']}" if i["snapshot"] else ""
-        lines.append(f"  inbox/{i['strategy']}: {action} {counted(len(i['files']), 'file')}, "
+        target = f" → {i['snapshot']}" if i["snapshot"] else ""  # a dry run's action is "would import" already
+        lines.append(f"  inbox/{i['strategy']}: {i['action']} {counted(len(i['files']), 'file')}, "
                      f"{counted(i['records'], 'record')}{target}")
         lines += [f"    warning: {warning}" for warning in i.get("warnings", [])]
-    if outcome.dedup:
+    if outcome.dedup:  # a dry run deduplicates nothing
         d = outcome.dedup
         ids = d["new_record_ids"]
         shown = ", ".join(ids[:10]) + (f", … ({len(ids)} in all)" if len(ids) > 10 else "")
-        lines.append(f"Dedup: {counted(d['records'], 'record')}; {len(ids)} new {would}queued for screening"
+        lines.append(f"Dedup: {counted(d['records'], 'record')}; {len(ids)} new queued for screening"
                      + (f" ({shown})" if ids else ""))
         if d["uncertain_pairs"]:
             lines.append(f"  {counted(d['uncertain_pairs'], 'uncertain duplicate pair')}: `sysrev dedup review`")

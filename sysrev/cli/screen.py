@@ -121,9 +121,9 @@ def _format_status(s) -> str:
         lines.append(f"  agreement {a['reviewers'][0]} × {a['reviewers'][1]} on {counted(a['n'], 'record')}: "
                      f"{100 * a['percent_agreement']:.1f}% · {kappa} · PABAK {a['pabak']:.3f} · "
                      f"AC1 {a['ac1']:.3f}")
-    for name, figures in s.get("stopping", {}).items():
+    for name, figures in s["stopping"].items():
         lines.append(f"  stopping rule, {name}: {StoppingStatus.from_dict(figures).sentence()}")
-    for stop in s.get("stops_recorded", []):
+    for stop in s["stops_recorded"]:
         lines.append(f"  stopped: {stop['reviewer']} on {stop['timestamp']} after "
                      f"{counted(stop['screened'], 'record')} ({stop['statement']})")
     if s["outside_stage"]:
