@@ -464,50 +464,58 @@ def test_the_screen_needs_a_terminal_and_says_how_else_to_bring_decisions(tmp_pa
                                   "decisions made elsewhere use `sysrev screen import`\n")
 
 
-def _on_a_terminal(args, keys, lines=30, columns=100):
-    """Run ``sysrev ARGS`` on a pseudo-terminal, typing ``keys`` one at a time: (exit code, what it showed)."""
+def _on_a_terminal(args, keys, monkeypatch, lines=30, columns=100):
+    """Run ``sysrev ARGS`` in this process with a pseudo-terminal as its stdin and stdout, ``keys`` typed
+    ahead (kept: the screen holds the terminal from the start): (exit code, what it showed). In this process,
+    not a child one, so that mutation testing sees which functions the test reaches."""
     import os
-    import select
-    import subprocess
     import sys
-    import time
+    import threading
 
     pytest.importorskip("pty", reason="needs a POSIX pseudo-terminal")
     master, slave = os.openpty()
-    process = subprocess.Popen([sys.executable, "-c", "from sysrev.cli.main import cli; cli()", *map(str, args)],
-                               stdin=slave, stdout=slave, stderr=slave, close_fds=True,
-                               env=dict(os.environ, LINES=str(lines), COLUMNS=str(columns)))
+    shown = []
+
+    def drain():  # the terminal's output, read as it comes so that a full buffer never blocks the screen
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # every end of the terminal's other side is closed
+                return
+            if not data:
+                return
+            shown.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    os.write(master, keys.encode())
+    monkeypatch.setenv("LINES", str(lines))
+    monkeypatch.setenv("COLUMNS", str(columns))
+    with open(slave, encoding="utf-8", closefd=False) as stdin, \
+            open(os.dup(slave), "w", encoding="utf-8", buffering=1) as stdout:
+        monkeypatch.setattr(sys, "stdin", stdin)
+        monkeypatch.setattr(sys, "stdout", stdout)
+        try:
+            code = cli.main([str(a) for a in args], prog_name="sysrev", standalone_mode=False) or 0
+        except SystemExit as exc:
+            code = exc.code
+        stdout.flush()
+        monkeypatch.undo()
     os.close(slave)
-    shown, keys, deadline = b"", list(keys), time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.3)
-            if ready:
-                try:
-                    data = os.read(master, 65536)
-                except OSError:  # the command ended and closed the terminal
-                    break
-                if not data:
-                    break
-                shown += data
-            elif keys:
-                os.write(master, keys.pop(0).encode())
-            elif process.poll() is not None:
-                break
-        return process.wait(timeout=10), shown.decode("utf-8", "replace")
-    finally:
-        os.close(master)
-        if process.poll() is None:
-            process.kill()
+    reader.join(timeout=10)
+    os.close(master)
+    return code, b"".join(shown).decode("utf-8", "replace")
 
 
-def test_the_screen_on_a_terminal_logs_the_decision_in_the_order_asked_with_colour_and_pages(tmp_path):
+def test_the_screen_on_a_terminal_logs_the_decision_in_the_order_asked_with_colour_and_pages(tmp_path, monkeypatch):
     long = " ".join(f"Sentence {n} of a long abstract about ultrasound." for n in range(1, 120))
     root = _screening_project(tmp_path / "p", abstract=long)
-    code, shown = _on_a_terminal(["screen", "--reviewer", "alice", "--order", "random", "--project", root], "iq")
+    code, shown = _on_a_terminal(["screen", "--reviewer", "alice", "--order", "random", "--project", root], "iq",
+                                 monkeypatch)
     assert code == 0, shown
     assert "sysrev screen · title/abstract · alice" in shown
     assert "\x1b[1m" in shown  # bold titles and highlighted terms: the terminal is shown colour
+    assert shown.count("\x1b[2J") >= 2  # the screen cleared for each record
     assert "[space] more" in shown  # the abstract is paged to the terminal's 30 lines
     assert "─" * 100 in shown and "─" * 101 not in shown  # the terminal's width
     log = (root / "screening" / "title_abstract" / "alice.csv").read_text(encoding="utf-8").splitlines()
@@ -585,7 +593,7 @@ def test_the_id_column_may_name_the_readers_own_id_or_an_identifier_field(tmp_pa
     from sysrev.records import Record
 
     record = Record(source_id="a1", source="", title="T", doi="10.1000/one", pmid="111", pmcid="PMC123",
-                    extra={"fields": {"Accession": "EMB-7", "empty": ""}})
+                    extra={"fields": {"Accession": "EMB-7", "empty": "", "ID": "", "PMID": ""}})  # empty: the reader's
     path = tmp_path / "x.ris"
     assert _own_id(record, None, path) == "a1"
     assert _own_id(record, "Accession", path) == "EMB-7"
@@ -666,4 +674,34 @@ def test_a_pair_side_by_side_at_the_terminals_width(monkeypatch):
         row("doi", "10.1000/x", ""),
         row("pmid", "111", "")]
     four = SimpleNamespace(label="x", record=Record(source_id="x", authors=["A, B", "C, D", "E, F", "G, H"]))
-    assert "| A, B; C, D; E, F; G, H" in side_by_side(four, four)  # four authors: all named, no et al.
+    four_named = "A, B; C, D; E, F; G, H"  # four authors: all named, no "et al."
+    assert row("authors   =", four_named, four_named) in side_by_side(four, four).splitlines()
+
+
+def test_notes_name_records_by_the_ids_of_the_clusters_file(tmp_path):
+    # A-2 duplicates A-1 (same DOI) and A-3 (title, author and year), but A-1 and A-3 differ in their first
+    # page: the note a reviewer reads names them as the --id-column does, as the clusters file does
+    title = "Ultrasound-guided facet joint injections for chronic low back pain: a randomised trial"
+    (tmp_path / "chain.csv").write_text(
+        "ID,accession,title,authors,year,journal,volume,pages,doi\n"
+        f'1,A-1,{title},"Smith, John",2015,Pain Physician,18,575-86,10.1000/pp.575\n'
+        f'2,A-2,{title},"Smith, John",2015,Pain Physician,,,10.1000/pp.575\n'
+        f'3,A-3,{title},"Smith, John",2015,Pain Physician,18,812-20,\n', encoding="utf-8")
+    out, queue = tmp_path / "c.csv", tmp_path / "q.csv"
+    result = _invoke("dedup", tmp_path / "chain.csv", "--clusters", out, "--uncertain", queue, "--id-column",
+                     "accession")
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == "record_id,cluster_id\nA-1,1\nA-2,1\nA-3,2\n"
+    with open(queue, encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["record_a"], row["record_b"]) == ("A-2", "A-3")
+    assert "; but records A-1 and A-3 in the joined cluster conflict (" in row["reason"]
+
+
+def test_a_record_without_a_value_in_the_id_column_is_an_error_naming_the_file(tmp_path):
+    (tmp_path / "a.csv").write_text("ID,accession,title\n1,A-1,One trial\n2,,Another trial\n", encoding="utf-8")
+    result = _invoke("dedup", tmp_path / "a.csv", "--clusters", tmp_path / "c.csv", "--id-column", "accession")
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {tmp_path / 'a.csv'}, column 'accession': record '2' has no value in column "
+                             "'accession'\n")
+    assert not (tmp_path / "c.csv").exists()

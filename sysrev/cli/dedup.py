@@ -81,7 +81,7 @@ def run(files, clusters_out, id_column, uncertain_out, allow_truncated, project_
     project = load_project(project_dir)
     outcome = run_project(project)
     _warn(outcome.problems)
-    click.echo(f"identified: {_identified_by_source(project, outcome.identified)} "
+    click.echo(f"identified: {_identified_by_source(project)} "
                f"({sum(outcome.identified.values())} source records)")
     click.echo(f"records: {outcome.records} ({counted(outcome.duplicates_removed, 'duplicate')} removed, "
                f"{counted(outcome.new_ids, 'new record ID')})")
@@ -91,16 +91,13 @@ def run(files, clusters_out, id_column, uncertain_out, allow_truncated, project_
         click.echo("review the uncertain pairs with `sysrev dedup review`")
 
 
-def _identified_by_source(project, by_database) -> str:
+def _identified_by_source(project) -> str:
     """Records identified per source, named as the PRISMA diagram names them (an imported export by its
-    ``--source`` or strategy, not as ``file``); the databases' own keys when that naming cannot be read."""
-    from sysrev.report.prisma import PrismaError, identified_per_database
+    ``--source`` or strategy, not as ``file``). Called after a dedup run, which needs search runs: every run
+    gives a source, so the list is never empty."""
+    from sysrev.report.prisma import identified_per_database
 
-    try:
-        by_source = identified_per_database(project)[0]
-    except PrismaError:
-        by_source = by_database
-    return ", ".join(f"{name} {n}" for name, n in by_source.items()) or "none"
+    return ", ".join(f"{name} {n}" for name, n in identified_per_database(project)[0].items())
 
 
 def _dedup_files(files, clusters_out, id_column, uncertain_out, allow_truncated):

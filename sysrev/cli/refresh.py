@@ -67,7 +67,7 @@ def format_refresh(outcome) -> str:
         target = f" → {i['snapshot']}" if i["snapshot"] else ""  # a dry run's action is "would import" already
         lines.append(f"  inbox/{i['strategy']}: {i['action']} {counted(len(i['files']), 'file')}, "
                      f"{counted(i['records'], 'record')}{target}")
-        lines += [f"    warning: {warning}" for warning in i.get("warnings", [])]
+        lines += [f"    warning: {warning}" for warning in i["warnings"]]
     if outcome.dedup:  # a dry run deduplicates nothing
         d = outcome.dedup
         ids = d["new_record_ids"]
