@@ -51,6 +51,10 @@ def new(study, outcome, assessor, folder, force, project_dir):
     known = _known_studies(project_dir, folder)
     if known is not None and study not in known:
         click.echo(f"warning: study {study!r} is not in the extraction's studies.csv (labels must match)", err=True)
+    outcomes = _known_outcomes(project_dir)
+    if outcomes and outcome not in outcomes:
+        click.echo(f"warning: outcome {outcome!r} is not among review.toml's [[outcomes]] or the analysed outcomes "
+                   f"({', '.join(sorted(outcomes))}; labels must match)", err=True)
 
 
 @rob.command("check")
@@ -81,6 +85,23 @@ def check(folder, project_dir):
             click.echo(line)
     if errors:
         raise SysrevError(f"{counted(errors, 'error')} in the RoB 2 forms")
+
+
+def _known_outcomes(project_dir) -> set[str]:
+    """The outcome names a form can be for: review.toml's [[outcomes]] and the analyses' outcomes (none without
+    a project, or while analyses.toml does not read: `sysrev check` reports that)."""
+    from sysrev.analyses import load_analyses
+
+    try:
+        project = load_project(project_dir)
+    except SysrevError:
+        return set()
+    names = {o["name"] for o in project.config.get("outcomes", []) or [] if isinstance(o, dict) and o.get("name")}
+    try:
+        names |= {spec.outcome for spec in load_analyses(project)}
+    except SysrevError:
+        pass
+    return names
 
 
 def _known_studies(project_dir, folder) -> set[str] | None:

@@ -151,3 +151,14 @@ def test_weighted_summary_from_a_meta_run_results_file(project, tmp_path):
                  "--project", project)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "w.png").exists()
+
+
+def test_new_warns_about_an_outcome_neither_listed_nor_analysed(project):
+    toml = project / "review.toml"
+    toml.write_text(toml.read_text() + '\n[[outcomes]]\nname = "pain"\ntype = "continuous"\n')
+    listed = run("rob", "new", "Trial Zeta 2024", "pain", "--project", project)
+    assert listed.exit_code == 0 and "warning" not in listed.output
+    unknown = run("rob", "new", "Trial Zeta 2024", "Pain", "--project", project)
+    assert unknown.exit_code == 0 and (project / "analysis" / "rob2" / "Trial_Zeta_2024--Pain.toml").is_file()
+    assert unknown.stderr == ("warning: outcome 'Pain' is not among review.toml's [[outcomes]] or the analysed "
+                              "outcomes (pain; labels must match)\n")
