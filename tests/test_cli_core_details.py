@@ -464,10 +464,11 @@ def test_the_screen_needs_a_terminal_and_says_how_else_to_bring_decisions(tmp_pa
                                   "decisions made elsewhere use `sysrev screen import`\n")
 
 
-def _on_a_terminal(args, keys, monkeypatch, lines=30, columns=100):
-    """Run ``sysrev ARGS`` in this process with a pseudo-terminal as its stdin and stdout, ``keys`` typed
-    ahead (kept: the screen holds the terminal from the start): (exit code, what it showed). In this process,
-    not a child one, so that mutation testing sees which functions the test reaches."""
+def _on_a_terminal(args, keys, monkeypatch, lines=30, columns=100, output=None):
+    """Run ``sysrev ARGS`` in this process with a pseudo-terminal as its stdin and stdout (or stdout redirected
+    to the file ``output``), ``keys`` typed ahead (kept: the screen holds the terminal from the start): (exit
+    code, what it showed). In this process, not a child one, so that mutation testing sees which functions
+    the test reaches."""
     import os
     import sys
     import threading
@@ -492,7 +493,7 @@ def _on_a_terminal(args, keys, monkeypatch, lines=30, columns=100):
     monkeypatch.setenv("LINES", str(lines))
     monkeypatch.setenv("COLUMNS", str(columns))
     with open(slave, encoding="utf-8", closefd=False) as stdin, \
-            open(os.dup(slave), "w", encoding="utf-8", buffering=1) as stdout:
+            open(output or os.dup(slave), "w", encoding="utf-8", buffering=1) as stdout:
         monkeypatch.setattr(sys, "stdin", stdin)
         monkeypatch.setattr(sys, "stdout", stdout)
         try:
@@ -705,3 +706,15 @@ def test_a_record_without_a_value_in_the_id_column_is_an_error_naming_the_file(t
     assert result.stderr == (f"error: {tmp_path / 'a.csv'}, column 'accession': record '2' has no value in column "
                              "'accession'\n")
     assert not (tmp_path / "c.csv").exists()
+
+
+def test_the_screen_writes_no_colour_codes_when_its_output_goes_to_a_file(tmp_path, monkeypatch):
+    root = _screening_project(tmp_path / "p")
+    saved = tmp_path / "screen.txt"
+    code, _ = _on_a_terminal(["screen", "--reviewer", "alice", "--project", root], "eq", monkeypatch, output=saved)
+    assert code == 0
+    text = saved.read_text(encoding="utf-8")
+    assert "sysrev screen · title/abstract · alice" in text and "Trial 1 of ultrasound guidance" in text
+    assert "\x1b" not in text  # keys are still read from the terminal, but `> file` gets plain text
+    log = (root / "screening" / "title_abstract" / "alice.csv").read_text(encoding="utf-8").splitlines()
+    assert log[1].startswith("r01,exclude,,alice,")
