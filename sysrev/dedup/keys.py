@@ -73,6 +73,7 @@ _LANGUAGES = {
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 _NUMBER = re.compile(r"\d+")
+_LETTERED_SUPPLEMENT = re.compile(r"\bsuppl(?:ement)?(?![a-z])[\s_.]*([a-z])(?![a-z0-9])")
 # A thousands separator inside a number ("10 000", "10,000", "10\u202f000"): databases differ in writing it.
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})[ ,\u00a0\u2009\u202f](?=\d{3}(?![\d.,]))")
 
@@ -402,8 +403,11 @@ def first_clause(raw_title: str) -> str:
 
 
 def _issue_numbers(value: str) -> frozenset:
-    """Every number an issue field names: ``"3-4"`` → {3, 4}, ``"Suppl 2"`` → {2}, ``"Jan"`` → {}."""
+    """Every number an issue field names: ``"3-4"`` → {3, 4}, ``"Suppl 2"`` → {2}, ``"Jan"`` → {}; a supplement
+    named by a letter (``"Supplement H"``, ``"Suppl_H"``, as some journals letter theirs) → {suppl-h}, which
+    locates an item as a number does."""
     numbers = {n.lstrip("0") or "0" for n in _NUMBER.findall(str(value or ""))}
+    numbers |= {f"suppl-{letter}" for letter in _LETTERED_SUPPLEMENT.findall(fold(str(value or "")))}
     match = re.fullmatch(r"\s*(\d{1,3})\s*[-/\u2013]\s*(\d{1,3})\s*", str(value or ""))
     if match and 0 < int(match.group(2)) - int(match.group(1)) < 12:
         numbers |= {str(n) for n in range(int(match.group(1)), int(match.group(2)) + 1)}

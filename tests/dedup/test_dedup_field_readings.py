@@ -253,6 +253,29 @@ def test_an_abstract_book_without_author_is_placed_by_its_exact_title_and_issue(
                                            journal="Atherosclerosis Supplements")).kind != DUPLICATE
 
 
+@pytest.mark.parametrize("issue, numbers", [
+    ("Supplement H", {"suppl-h"}), ("Suppl_H", {"suppl-h"}), ("suppl. h", {"suppl-h"}), ("SUPPL. S", {"suppl-s"}),
+    ("Suppl 2", {"2"}), ("10 SUPPL. 1", {"1", "10"}), ("H", set()), ("Supplementary", set()),
+    ("Suppl Abstracts", set()), ("Suppl A1", {"1"}),
+])
+def test_a_supplement_named_by_a_letter_is_an_issue_of_its_own(issue, numbers):
+    assert keys(title=TITLE, issue=issue).issue_numbers == numbers
+
+
+def test_an_abstract_book_in_a_lettered_supplement_is_placed_by_it():
+    # European Heart Journal letters its supplements: the abstract book of one meeting, indexed by Embase with
+    # the meeting after the journal and by another database without it, is one record; another lettered
+    # supplement is another issue
+    book = dict(title="Heart of the Matter CardioAlex 2016 Conference Abstracts", authors=["Anonymous"], year=2016,
+                volume="18", issue="Supplement H")
+    embase = keys(**book, journal="European Heart Journal Supplement. Conference: CardioAlex")
+    plain = keys(**book, journal="European Heart Journal Supplement")
+    assert both_ways(compare, embase, plain).kind == DUPLICATE
+    other = keys(**dict(book, issue="Supplement G"), journal="European Heart Journal Supplement")
+    assert both_ways(compare, embase, other).kind != DUPLICATE
+    assert both_ways(compare, plain, other).reason == "issue differs (suppl-h vs suppl-g)"
+
+
 @pytest.mark.parametrize("volume, stated", [("1)", False), ("(10", False), ("61 (10 SUPPL. 1", False),
                                              ("61 (10 SUPPL. 1)", True), ("61", True)])
 def test_a_volume_with_an_unbalanced_bracket_is_a_cut_fragment_not_stated(volume, stated):
