@@ -407,10 +407,10 @@ def _issue_numbers(value: str) -> frozenset:
     named by a letter (``"Supplement H"``, ``"Suppl_H"``, as some journals letter theirs) → {suppl-h}, which
     locates an item as a number does."""
     numbers = {n.lstrip("0") or "0" for n in _NUMBER.findall(str(value or ""))}
-    numbers |= {f"suppl-{letter}" for letter in _LETTERED_SUPPLEMENT.findall(fold(str(value or "")))}
     match = re.fullmatch(r"\s*(\d{1,3})\s*[-/\u2013]\s*(\d{1,3})\s*", str(value or ""))
     if match and 0 < int(match.group(2)) - int(match.group(1)) < 12:
         numbers |= {str(n) for n in range(int(match.group(1)), int(match.group(2)) + 1)}
+    numbers |= {f"suppl-{letter}" for letter in _LETTERED_SUPPLEMENT.findall(fold(str(value or "")))}
     return frozenset(numbers)
 
 
