@@ -718,3 +718,117 @@ def test_the_screen_writes_no_colour_codes_when_its_output_goes_to_a_file(tmp_pa
     assert "\x1b" not in text  # keys are still read from the terminal, but `> file` gets plain text
     log = (root / "screening" / "title_abstract" / "alice.csv").read_text(encoding="utf-8").splitlines()
     assert log[1].startswith("r01,exclude,,alice,")
+
+
+# -------------------------------------------------- the commands' own bodies (click commands mutmut leaves alone)
+
+TRIAL = dict(title="Ultrasound-guided versus fluoroscopy-guided facet joint injections: a randomised trial",
+             authors=["Smith, John", "Doe, Anna"], year=2015, journal="Pain Physician", volume="18", issue="3",
+             pages="575-86")
+# the same title, authors and year in another journal, without volume or pages: a reviewer must decide
+DOUBT = dict(TRIAL, journal="Journal of Interventional Pain Studies", volume="", issue="", pages="",
+             authors=["Smith, J.", "Doe, Joan"])
+
+
+def _dedup_project(root, *records):
+    from sysrev.records import Record
+    from sysrev.search.snapshot import write_snapshot
+
+    _project(root)
+    write_snapshot(root / "searches" / "runs", "pubmed", [Record(source="pubmed", **r) for r in records],
+                   database="pubmed", query="facet joint")
+    return root
+
+
+def test_dedup_points_to_the_review_only_when_pairs_wait(tmp_path):
+    alone = _invoke("dedup", "--project", _dedup_project(tmp_path / "one", dict(TRIAL, source_id="111")))
+    assert alone.exit_code == 0, alone.output
+    assert "uncertain pairs: 0; related publications linked: 0\n" in alone.stdout
+    assert "sysrev dedup review" not in alone.stdout
+    root = _dedup_project(tmp_path / "two", dict(TRIAL, source_id="111"), dict(DOUBT, source_id="112"))
+    both = _invoke("dedup", "--project", root)
+    assert both.stdout.endswith("uncertain pairs: 1; related publications linked: 0\n"
+                                f"written: {root / 'records' / 'records.jsonl'}, dedup_summary.json, dedup_queue.csv\n"
+                                "review the uncertain pairs with `sysrev dedup review`\n")
+
+
+def test_dedup_review_counts_the_decisions_it_recorded(tmp_path):
+    root = _dedup_project(tmp_path / "p", dict(TRIAL, source_id="111"), dict(DOUBT, source_id="112"))
+    assert _invoke("dedup", "--project", root).exit_code == 0
+    result = CliRunner().invoke(cli, ["dedup", "review", "--reviewer", "anna", "--project", str(root)], input="s")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(f"\n1 decision recorded in {root / 'records' / 'dedup_decisions.csv'}; run "
+                                  "`sysrev dedup` to apply them\n")
+
+
+def test_dedup_review_skips_a_pair_whose_record_left_the_search_runs(tmp_path):
+    import shutil
+
+    from sysrev.records import Record
+    from sysrev.search.snapshot import list_snapshots, write_snapshot
+
+    root = _dedup_project(tmp_path / "p", dict(TRIAL, source_id="111"), dict(DOUBT, source_id="112"))
+    assert _invoke("dedup", "--project", root).exit_code == 0
+    for run in list_snapshots(root / "searches" / "runs"):
+        shutil.rmtree(run)  # the run is replaced by one without record 112
+    write_snapshot(root / "searches" / "runs", "pubmed", [Record(source="pubmed", source_id="111", **TRIAL)],
+                   database="pubmed", query="facet joint")
+    result = CliRunner().invoke(cli, ["dedup", "review", "--reviewer", "anna", "--project", str(root)], input="s")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "skipped pubmed:111 / pubmed:112: no longer in the search runs\n"
+    assert "[s]ame" not in result.stdout and "\n0 decisions recorded in " in result.stdout
+
+
+def test_no_conflicts_are_said_so(tmp_path):
+    root = _screening_project(tmp_path / "p", {"title_abstract/alice.csv": ["r01,include,,alice"]})
+    result = _invoke("screen", "conflicts", "--project", root)
+    assert (result.exit_code, result.output) == (0, "No conflicts at title/abstract.\n")
+
+
+def test_stopping_for_an_unknown_reviewer_is_refused_naming_the_reviewers(tmp_path):
+    root = _screening_project(tmp_path / "p")
+    result = _invoke("screen", "stop", "--reviewer", "zed", "--force", "--project", root)
+    assert result.exit_code == 2
+    assert result.stderr.endswith("error: unknown reviewer 'zed'; review.toml lists alice, bob, carol\n")
+    assert not (root / "screening" / "title_abstract" / "stopping.jsonl").exists()
+
+
+def test_a_prior_row_past_the_data_is_refused(tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("title,abstract,label_included\n" + "".join(f"Title {i},Abstract {i},{i % 2}\n"
+                                                                 for i in range(4)), encoding="utf-8")
+    result = _invoke("screen", "simulate", data, "--out", tmp_path / "o.csv", "--prior", "1", "--prior", "4")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(f"error: --prior 4: {data} has data rows 0–3\n")
+    assert not (tmp_path / "o.csv").exists()
+
+
+def _json_project(root):
+    _project(root, **{"searches__médline.toml": 'database = "file"\nfile = "exports/médline.ris"\n'})
+    return root
+
+
+def test_status_as_json_is_indented_and_keeps_accented_names(tmp_path):
+    result = _invoke("status", "--json", "--project", _json_project(tmp_path / "p"))
+    assert result.exit_code == 0
+    assert result.stdout.startswith('{\n  "searches": [\n    {\n      "name": "médline",\n')
+    assert json.loads(result.stdout)["searches"][0]["name"] == "médline"
+
+
+def test_refresh_as_json_is_indented_and_keeps_accented_names(tmp_path):
+    result = _invoke("refresh", "--dry-run", "--json", "--project", _json_project(tmp_path / "p"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith('{\n  "dry_run": true,\n  "searches": [],\n')
+    assert '"name": "médline"' in result.stdout
+
+
+def test_an_interrupted_refresh_says_what_is_kept_and_exits_130(tmp_path, monkeypatch):
+    import sysrev.living.refresh
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sysrev.living.refresh, "refresh", interrupted)
+    result = _invoke("refresh", "--project", _project(tmp_path / "p"))
+    assert result.exit_code == 130
+    assert result.stderr == "\ninterrupted: what was fetched is saved; run `sysrev refresh` again to continue\n"
