@@ -20,7 +20,7 @@ from sysrev.locking import project_lock
 from sysrev.project import load_project
 from sysrev.screening.config import DECISIONS, IMPORT_FORMATS, ORDERS, STAGE_LABEL, STAGES
 from sysrev.screening.keys import TerminalKeys
-from sysrev.screening.log import append_decisions, log_path
+from sysrev.screening.log import append_decisions, log_path, parse_timestamp
 from sysrev.wording import counted
 
 stage_option = click.option("--stage", type=click.Choice(STAGES), default="title_abstract", show_default=True,
@@ -200,8 +200,9 @@ def import_(reviewer, stage, fmt, rayyan_name, decision, dry_run, file, project_
     (include/exclude/maybe; reason, record_id, reviewer and stage columns are used when present), into the
     reviewer's log.
 
-    Rows are matched to records by record_id, else DOI, then PMID, then title. Rows that match nothing are listed (with
-    their line) and not imported; the exit code is then 1.
+    Rows are matched to records by record_id, else DOI, then PMID, then title. Rows that match nothing are listed
+    (with their line) and not imported; the exit code is then 1. A decision dated before the one the log holds
+    for its record is listed and kept out: the later decision stands.
     """
     from sysrev.screening.imports import read_export
     from sysrev.screening.state import load_screening
@@ -217,13 +218,15 @@ def import_(reviewer, stage, fmt, rayyan_name, decision, dry_run, file, project_
                              records=screening.records, fmt=fmt, rayyan_name=rayyan_name, decision=decision)
         eligible = set(state.eligible)
         current = state.latest.get(reviewer, {})
-        new, unchanged, outside = [], 0, []
+        new, unchanged, outside, older = [], 0, [], []
         for d in result.decisions:
             held = current.get(d.record_id)
             if d.record_id not in eligible:
                 outside.append(d)
             elif held is not None and (held.decision, held.reason) == (d.decision, d.reason):
                 unchanged += 1
+            elif held is not None and parse_timestamp(d.timestamp) < parse_timestamp(held.timestamp):
+                older.append((d, held))  # the export is older than the log: the later decision stands
             else:
                 new.append(d)
         path = log_path(project.screening_dir, stage, reviewer)
@@ -235,7 +238,11 @@ def import_(reviewer, stage, fmt, rayyan_name, decision, dry_run, file, project_
     click.echo(f"{result.format} export {file}: {verb} {counted(len(new), 'decision')} to {path}; "
                f"{unchanged} unchanged; {counted(result.not_screened, 'row')} without a decision in the export"
                + (f"; {counted(result.passed_over, 'row')} of other reviewers or stages passed over"
-                  if result.passed_over else ""))
+                  if result.passed_over else "")
+               + (f"; {counted(len(older), 'decision')} older than the log's, kept out" if older else ""))
+    for d, held in older:
+        click.echo(f"  line {d.line}: record {d.record_id}: {d.decision} of {d.timestamp} is older than the log's "
+                   f"{held.decision} of {held.timestamp}, which stands; not imported", err=True)
     for d in outside:
         click.echo(f"  line {d.line}: record {d.record_id} is not screened at {STAGE_LABEL[stage]} "
                    "(not included at title/abstract); not imported", err=True)

@@ -167,3 +167,25 @@ def test_an_excel_sheet_of_decisions(project, tmp_path):
                          config=screening_config(project), records=load_screening(project).records)
     assert (result.format, _decisions(result)) == ("decisions", [(2, "r01", "include", ""),
                                                                  (3, "r02", "exclude", "wrong population")])
+
+
+def test_a_decision_older_than_the_logs_is_kept_out_and_listed(make_project, tmp_path):
+    project = make_project({"title_abstract/alice.csv": """\
+        record_id,decision,reason,reviewer,timestamp
+        r01,include,,alice,2025-06-01T10:00:00Z
+        r03,include,,alice,2025-06-01T10:00:00Z
+        """})
+    sheet = tmp_path / "old.csv"
+    sheet.write_text("record_id,decision,timestamp\nr01,exclude,2025-01-01T09:00:00Z\nr02,exclude,2025-01-01T09:00:00Z\n"
+                     "r03,exclude,2025-07-01\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["screen", "import", "--reviewer", "alice", str(sheet), "--project",
+                                      str(project.root)])
+    assert result.exit_code == 0, result.output
+    log = project.screening_dir / "title_abstract" / "alice.csv"
+    assert result.stdout == (f"decisions export {sheet}: added 2 decisions to {log}; 0 unchanged; 0 rows without a "
+                             "decision in the export; 1 decision older than the log's, kept out\n")
+    assert result.stderr == ("  line 2: record r01: exclude of 2025-01-01T09:00:00Z is older than the log's include "
+                             "of 2025-06-01T10:00:00Z, which stands; not imported\n")
+    latest = {d.record_id: d.decision for d in read_log(log, stage="title_abstract",
+                                                         config=screening_config(project))[0]}
+    assert latest == {"r01": "include", "r02": "exclude", "r03": "exclude"}
