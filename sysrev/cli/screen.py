@@ -56,6 +56,11 @@ def screen(ctx, reviewer, stage, order, project_dir):
 
 
 def _run_interactive(session_class, project_dir, reviewer, stage, **options):
+    from sysrev.screening.config import screening_config
+
+    reviewers = screening_config(load_project(project_dir)).reviewers  # a typo is named before the terminal
+    if reviewer not in reviewers:
+        raise click.UsageError(f"unknown reviewer {reviewer!r}; review.toml lists {', '.join(reviewers)}")
     if not sys.stdin.isatty():
         raise click.UsageError("the interactive screen needs a terminal (stdin is not one); to load decisions "
                                "made elsewhere use `sysrev screen import`")

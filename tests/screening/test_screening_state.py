@@ -127,3 +127,12 @@ def test_screen_needs_a_reviewer_and_a_terminal(make_project):
     assert result.exit_code == 2 and "needs a terminal" in result.output
     result = runner.invoke(cli, ["screen", "reconcile", "--reviewer", "carol", "--project", str(project.root)])
     assert result.exit_code == 2 and "needs a terminal" in result.output
+
+
+@pytest.mark.parametrize("command", [["screen"], ["screen", "reconcile"]])
+def test_an_unknown_reviewer_is_named_before_the_terminal_is_asked_for(make_project, command):
+    project = make_project()
+    result = CliRunner().invoke(cli, [*command, "--reviewer", "alcie", "--project", str(project.root)])
+    assert result.exit_code == 2
+    assert "error: unknown reviewer 'alcie'; review.toml lists alice, bob, carol" in result.output
+    assert "needs a terminal" not in result.output
