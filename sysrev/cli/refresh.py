@@ -42,7 +42,7 @@ def refresh(project_dir, dry_run, as_json, allow_truncated):
     else:
         click.echo(format_refresh(outcome))
     if outcome.failed:
-        raise SysrevError(f"{len(outcome.failed)} search(es) failed: "
+        raise SysrevError(f"{counted(len(outcome.failed), 'search', 'searches')} failed: "
                           + "; ".join(f"{f['name']}: {f['error']}" for f in outcome.failed))
 
 

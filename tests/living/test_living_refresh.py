@@ -113,7 +113,7 @@ def test_an_empty_living_window_fails_that_search_with_exit_code_2(tmp_path, eut
     monkeypatch.setattr("sysrev.living.refresh._today", lambda: _today() + timedelta(days=30))
     result = runner.invoke(cli, ["refresh", "--project", str(root)])
     assert result.exit_code == 2
-    assert "error: 1 search(es) failed: pubmed: the living-update window" in result.output
+    assert "error: 1 search failed: pubmed: the living-update window" in result.output
     assert "is empty" in result.output
 
 
