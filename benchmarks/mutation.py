@@ -78,7 +78,8 @@ MODULES = {
     "screening_log": ([f"sysrev/screening/{name}.py" for name in ("log", "imports", "state")],
                       [f"tests/screening/test_{name}.py" for name in ("screening_logs", "log_cut_off", "log_details",
                                                                        "screening_import", "screening_import_details",
-                                                                       "screening_state", "state_details")]),
+                                                                       "screening_state", "state_details",
+                                                                       "decisions_sheet", "log_hand_edits")]),
     # The import readers: every export a team brings (RIS, MEDLINE, BibTeX, EndNote, CSV layouts, …) read into
     # records, cut-off files refused. Left out: the data tables latex_symbols and rispy_tags (a symbol table's
     # entries are checked by examples, not one test per entry), result.py (dataclasses, nothing to mutate) and the
@@ -86,7 +87,7 @@ MODULES = {
     "formats": ([f"sysrev/formats/{name}.py" for name in (
         "__init__", "bibtex", "csl_json", "csv_export", "decode", "detect", "endnote_tagged", "endnote_xml",
         "fields", "ictrp_xml", "nbib", "openalex_json", "ovid", "proquest_text", "ris", "safexml", "truncation",
-        "workbook", "wos")],
+        "workbook", "wos", "cochrane_text")],
                ["tests/formats/", *[f"tests/reliability/test_{name}.py" for name in ("xml_encodings", "xml_entities",
                                                                                      "import_slow_paths")]]),
     # The search readers: PubMed's XML and Scopus' JSON into records, against the tests that read them (not the
@@ -143,9 +144,11 @@ MODULES = {
         "pages", "concurrent_writes", "fetch_screening", "access", "state", "screening_details", "dashboard", "rob",
         "dedup")]]),
     # Running a saved strategy (dates, resume, the run's record) and the settings and strategies it reads.
-    "search_runs": ([f"sysrev/search/{name}.py" for name in ("runner", "config", "strategies", "progress")],
+    "search_runs": ([f"sysrev/search/{name}.py" for name in ("runner", "config", "strategies", "progress",
+                                                             "query_lint")],
                     [*[f"tests/search/test_search_{name}.py" for name in ("runner", "runner_details", "cli",
                                                                          "cli_grammar")],
+                     "tests/search/test_query_lint.py",
                      "tests/living/test_draft_strategies.py", "tests/living/test_living_refresh.py"]),
     # The reports and the tables a team edits by hand: the PRISMA diagram, the screening report, the hand-edited
     # CSV tables and the merge-conflict note every error about a file carries.
@@ -154,7 +157,8 @@ MODULES = {
                        ["tests/screening/test_screening_prisma.py", "tests/screening/test_prisma_in_progress.py",
                         "tests/screening/test_screening_report.py", "tests/living/test_living_prisma_update.py",
                         *[f"tests/reliability/test_{name}.py" for name in ("hand_table_cutoff", "hand_table_separators",
-                                                                           "merge_conflicts")]]),
+                                                                           "merge_conflicts")],
+                        "tests/extraction/test_extraction_all_problems.py"]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
                                                              "labelled_csv", "prioritisation", "ordering")],
                 ["tests/screening/"]),
