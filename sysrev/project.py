@@ -6,6 +6,7 @@ it is the file contract of ../shared/DESIGN.md section 3; every stage asks this 
 layout is defined in one place.
 """
 
+import codecs
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,9 +69,15 @@ def load_toml(path) -> dict:
     """Parse a TOML file; a syntax error becomes an :class:`InputError` that names the file and line."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError("file not found", path=path) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
+        raise InputError("the file is UTF-16 (what Windows Notepad calls \"Unicode\"), or not text at all; TOML "
+                         "files are UTF-8: save it again with the encoding UTF-8", path=path) from None
+    try:
+        # a byte-order mark, which Windows editors put before UTF-8 text, is not part of the TOML
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise InputError(f"not valid UTF-8 ({exc.reason} at byte {exc.start})", path=path) from None
     try:

@@ -116,7 +116,7 @@ def _read_user_file(path: Path) -> dict:
     if not path.is_file():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         # The message of tomllib names line and column; it never echoes the values.
         raise InputError(f"invalid TOML: {exc}", path=path) from None

@@ -41,6 +41,11 @@ def test_a_project_made_without_a_config_has_an_empty_one():
     (None, "missing.toml: file not found"),
     (b'title = "caf\xe9"\n', "bad.toml: not valid UTF-8 (invalid continuation byte at byte 12)"),
     (b'[review]\ntitle = \n', "bad.toml: invalid TOML: Invalid value (at line 2, column 9)"),
+    ('title = "x"\n'.encode("utf-16"), 'bad.toml: the file is UTF-16 (what Windows Notepad calls "Unicode"), or '
+                                       "not text at all; TOML files are UTF-8: save it again with the encoding UTF-8"),
+    ('title = "x"\n'.encode("utf-16-be"), 'bad.toml: the file is UTF-16 (what Windows Notepad calls "Unicode"), or '
+                                          "not text at all; TOML files are UTF-8: save it again with the encoding "
+                                          "UTF-8"),
 ])
 def test_an_unreadable_toml_file_is_an_error_naming_the_file(tmp_path, content, message):
     path = tmp_path / ("missing.toml" if content is None else "bad.toml")
@@ -55,6 +60,12 @@ def test_an_unreadable_toml_file_is_an_error_naming_the_file(tmp_path, content, 
 def test_a_toml_file_is_read_as_utf8(tmp_path):
     (tmp_path / "r.toml").write_bytes('title = "café"\n'.encode())
     assert load_toml(str(tmp_path / "r.toml")) == {"title": "café"}
+
+
+def test_a_byte_order_mark_before_the_toml_is_no_part_of_it(tmp_path):
+    # Windows editors save "UTF-8 with BOM"; tomllib alone calls the mark an invalid statement on line 1
+    (tmp_path / "r.toml").write_bytes(b"\xef\xbb\xbf" + '[review]\ntitle = "café"\n'.encode())
+    assert load_toml(tmp_path / "r.toml") == {"review": {"title": "café"}}
 
 
 def test_the_project_is_the_nearest_folder_upward_with_a_review_toml(tmp_path, monkeypatch):
