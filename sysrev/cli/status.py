@@ -47,7 +47,9 @@ def format_status(state: dict) -> str:
                      f"({counted(s['last_run_records'], 'record')})")
     dedup = state["dedup"]
     lines.append("Dedup:")
-    if dedup["records"] is None:
+    if dedup.get("error"):
+        lines.append(f"  the records file cannot be read: {dedup['error']}")
+    elif dedup["records"] is None:
         lines.append("  not run yet (`sysrev dedup`)")
     else:
         lines.append(f"  {counted(dedup['records'], 'record')}")

@@ -98,7 +98,8 @@ def load_records(project) -> list[dict]:
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(f"invalid JSON: {exc.msg}", path=path, line=line_no) from None
+                raise InputError(f"invalid JSON: {exc.msg.removesuffix(' at')} at character {exc.pos + 1}", path=path,
+                                 line=line_no) from None
             if not isinstance(data, dict) or not data.get("record_id"):
                 raise InputError("a record needs a 'record_id'", path=path, line=line_no)
             out.append(data)

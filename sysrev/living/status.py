@@ -167,7 +167,9 @@ def dedup_status(project) -> dict:
     runs = [p.name for p in list_snapshots(project.runs_dir)]
     try:
         records = load_records(project)
-    except SysrevError:
+    except SysrevError as exc:
+        if (project.records_dir / "records.jsonl").is_file():  # there, but unreadable: not "not run yet"
+            return {"records": None, "error": str(exc), "runs_not_deduplicated": []}
         return {"records": None, "runs_not_deduplicated": runs}
     read = {source.get("run") for record in records for source in record.get("sources") or []}
     return {"records": len(records), "runs_not_deduplicated": [run for run in runs if run not in read]}

@@ -114,7 +114,9 @@ def test_a_snapshot_without_database_is_an_error_naming_its_manifest(project):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ('{"record_id": "R000001"}\n\n{"record_id": "R000002"\n', "line 3: invalid JSON: Expecting ',' delimiter"),
+    ('{"record_id": "R000001"}\n\n{"record_id": "R000002"\n', "line 3: invalid JSON: Expecting ',' delimiter at "
+                                                              "character 25"),
+    ('{"record_id": "R000001", "title": "cut\n', "line 1: invalid JSON: Invalid control character at character 39"),
     ('{"record_id": "R000001"}\n{"title": "no id"}\n', "line 2: a record needs a 'record_id'"),
     ('{"record_id": "R000001"}\n["R000002"]\n', "line 2: a record needs a 'record_id'"),
 ])
