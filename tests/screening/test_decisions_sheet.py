@@ -189,3 +189,32 @@ def test_a_decision_older_than_the_logs_is_kept_out_and_listed(make_project, tmp
     latest = {d.record_id: d.decision for d in read_log(log, stage="title_abstract",
                                                          config=screening_config(project))[0]}
     assert latest == {"r01": "include", "r02": "exclude", "r03": "exclude"}
+
+
+def test_ten_unlisted_reasons_are_listed_without_a_tail(project, tmp_path):
+    rows = "".join(f"r0{1 + i % 8},exclude,other {i}\n" for i in range(10))
+    warning = _read(project, tmp_path, "record_id,decision,reason\n" + rows).warnings[0]
+    assert "(lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11):" in warning and "more" not in warning
+
+
+def test_the_reason_given_follows_the_rows_own_note(project, tmp_path):
+    result = _read(project, tmp_path, "record_id,decision,reason,note\nr01,exclude,animal study,RCT in dogs\n")
+    assert result.decisions[0].note == ("imported from decisions export sheet.csv; note: RCT in dogs; reason given: "
+                                        "animal study (not in [screening] exclusion_reasons)")
+
+
+def test_every_unlisted_reason_of_a_rayyan_row_is_kept(project, tmp_path):
+    notes = ('RAYYAN-INCLUSION: {"alice"=>"Excluded"} | RAYYAN-EXCLUSION-REASONS: animal study,conference '
+             "abstract")
+    cell = notes.replace('"', '""')
+    result = _read(project, tmp_path, f'title,doi,notes\nx,10.1000/test.1,"{cell}"\n', name="articles.csv")
+    assert result.decisions[0].note == ("imported from rayyan export articles.csv; rayyan user alice; reason given: "
+                                        "animal study, conference abstract (not in [screening] exclusion_reasons)")
+
+
+@pytest.mark.parametrize("reviewers, names", [(["", "bob", " ", "bob"], "bob"), (["", " "], "none")])
+def test_the_reviewers_a_sheet_names_leave_out_empty_cells(project, tmp_path, reviewers, names):
+    rows = "".join(f"r0{i + 1},{name},include\n" for i, name in enumerate(reviewers))
+    with pytest.raises(InputError) as err:
+        _read(project, tmp_path, "record_id,reviewer,decision\n" + rows)
+    assert str(err.value).endswith(f"no row of reviewer 'alice' in the 'reviewer' column (names: {names})")

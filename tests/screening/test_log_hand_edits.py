@@ -54,3 +54,17 @@ def test_a_header_pasted_again_is_named_as_two_logs_joined(config, again):
     assert [d.record_id for d in decisions] == ["r01", "r02"]
     assert [(p.line, p.message) for p in problems] == [
         (3, "a second header row (two logs joined into one?): delete this line")]
+
+
+@pytest.mark.parametrize("text", [HEADER, HEADER + "\n\n", HEADER.rstrip("\n")])
+def test_a_log_with_its_header_only_holds_nothing_and_no_problem(config, text):
+    assert _read(config, text) == ([], [])
+
+
+def test_a_merge_conflict_marker_row_is_named_and_both_sides_count(config):
+    decisions, problems = _read(config, HEADER + "<<<<<<< HEAD\nr01,include,,alice,2024-05-01T09:30:00Z\n=======\n"
+                                                 "r02,exclude,,alice,2024-05-01T09:31:00Z\n>>>>>>> main\n")
+    assert [d.record_id for d in decisions] == ["r01", "r02"]
+    assert [(p.line, p.message) for p in problems] == [
+        (line, "a git merge-conflict marker: the log was changed on two machines; keep the rows of both sides (a log "
+               "only grows), delete the marker lines, then commit") for line in (2, 4, 6)]
