@@ -105,3 +105,42 @@ def test_a_draft_strategy_is_not_linted(tmp_path):
     path.write_text(path.read_text(encoding="utf-8") + "draft = true\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", "--project", str(root)])
     assert "the query:" not in result.output and "draft = true" in result.output
+
+
+@pytest.mark.parametrize("query, expected", [
+    # what a phrase or a field tag holds is blanked in place: positions after it still count from the start
+    ('"a (b" AND x[ti:(] AND (c', "an opening parenthesis never closed (at character 24 of the query)"),
+    ("(a OR b)\n(c\nAND d", "an opening parenthesis never closed (at line 2, character 1 of the query)"),
+    ("\n(a", "an opening parenthesis never closed (at line 2, character 1 of the query)"),
+    ("x\nyy\n)z\nw", "a closing parenthesis with no opening one (at line 3, character 1 of the query)"),
+    ("“a” OR “b”", "curly quotes “ ” (from a word processor) are not phrase marks to the database: write straight "
+                   'double quotes " (at character 1 of the query)'),
+])
+def test_where_each_problem_is(query, expected):
+    assert query_warnings(query, "scopus")[0].startswith(expected)
+
+
+def test_an_invisible_character_is_placed_at_its_first_occurrence():
+    assert query_warnings("a\u00a0b AND c\u00a0d", "scopus") == [
+        "a no-break space (U+00A0, invisible) at character 2 of the query: replace it with a plain space or delete it"]
+
+
+@pytest.mark.parametrize("query, word", [
+    ("Crohn’s disease", "Crohn’s"), ("the O’Brien score", "O’Brien"), ("O’Brien AND x", "O’Brien"),
+    ("D’Ab x", "D’Ab"), ("l‘enfant x", "l‘enfant"),
+])
+def test_the_word_with_a_curly_apostrophe_is_named_whole(query, word):
+    assert query_warnings(query, "scopus")[0].startswith(f"a curly apostrophe in {word!r}:")
+
+
+def test_what_a_field_tag_holds_is_no_operator():
+    assert query_warnings("smith j[not an or tag] AND y[ti]", "pubmed") == []
+
+
+def test_check_lints_scopus_strategies_too(tmp_path):
+    root = _project(tmp_path, "x")
+    (root / "searches" / "pubmed.toml").unlink()
+    (root / "searches" / "scopus.toml").write_text("database = \"scopus\"\nquery = '''TITLE(“pain”)'''\n",
+                                                   encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--project", str(root)])
+    assert f"warning: {root / 'searches' / 'scopus.toml'}: the query: curly quotes “ ”" in result.output
