@@ -230,8 +230,8 @@ def _same_abstract(a: Keys, b: Keys, title: str, year: str, author: str, journal
     (Embase names the meeting after the journal, other databases the journal alone), not an abstract and its
     full paper, which a journal prints in another issue than its abstract book."""
     other = b if "conference" in a.kinds else a
-    same_issue = _field(a.volume, b.volume) == "same" and (_field(a.issue, b.issue) == "same"
-                                                           or bool(a.issue_numbers & b.issue_numbers))
+    # an issue in common: the same number ("3" and "3-4" share 3) or the same lettered supplement (suppl-h)
+    same_issue = _field(a.volume, b.volume) == "same" and bool(a.issue_numbers & b.issue_numbers)
     # A whole abstract book ("Abstracts of the 79th EAS Congress", no author) has no author to agree: the
     # exact title in the same issue of the same journal and year places it instead.
     authors = author == "match" or (author == "missing" and title == "exact" and same_issue)

@@ -276,6 +276,23 @@ def test_an_abstract_book_in_a_lettered_supplement_is_placed_by_it():
     assert both_ways(compare, plain, other).reason == "issue differs (suppl-h vs suppl-g)"
 
 
+@pytest.mark.parametrize("author, title, same", [
+    ("missing", "exact", True), ("match", "high", True),
+    ("mismatch", "exact", False),  # the issue in common never stands in for a different author
+    ("missing", "high", False),    # nor for a missing one under a title only alike
+])
+def test_the_same_issue_places_an_abstract_book_only_when_no_author_disagrees(author, title, same):
+    from sysrev.dedup.scoring import _same_abstract
+
+    common = dict(title="Heart of the Matter CardioAlex 2016 Conference Abstracts", year=2016, volume="18",
+                  issue="Supplement H")
+    embase = keys(**common, journal="European Heart Journal Supplement. Conference: CardioAlex")
+    plain = keys(**common, journal="European Heart Journal Supplement")
+    assert _same_abstract(embase, plain, title, "same", author, "same") is same
+    assert _same_abstract(embase, keys(**dict(common, issue="Supplement G"), journal="European Heart Journal "
+                                       "Supplement"), title, "same", author, "same") is (same and author == "match")
+
+
 @pytest.mark.parametrize("volume, stated", [("1)", False), ("(10", False), ("61 (10 SUPPL. 1", False),
                                              ("61 (10 SUPPL. 1)", True), ("61", True)])
 def test_a_volume_with_an_unbalanced_bracket_is_a_cut_fragment_not_stated(volume, stated):

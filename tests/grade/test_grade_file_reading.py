@@ -123,3 +123,7 @@ def test_a_rating_typed_with_capitals_keeps_its_domains_words(tmp_path):
     assert read_grade_file(path).domains["publication_bias"].final == "strongly suspected"
     with pytest.raises(InputError, match="'Serious' is not a rating; use one of undetected, strongly suspected"):
         read_grade_file(_write(tmp_path, '[publication_bias]\nfinal = "Serious"\njustification = "x"\n'))
+
+
+def test_the_analysis_a_file_names_wins_over_its_file_name(tmp_path):
+    assert read_grade_file(_write(tmp_path, 'analysis = "pain"\n', name="pain-update.toml")).analysis == "pain"

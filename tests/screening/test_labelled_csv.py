@@ -426,3 +426,37 @@ def test_every_reference_format_is_named_in_words(tmp_path):
         read_labelled_csv(path)
     assert kind in _FORMAT_NAMES
     assert f"this is a reference file ({_FORMAT_NAMES[kind]}), not a CSV" in str(refused.value)
+
+
+def test_a_zip_archive_is_refused_naming_the_verb_of_simulate(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "labels.zip", "w") as archive:
+        archive.writestr("labels.csv", "title,label\nA,1\n")
+    with pytest.raises(InputError) as err:
+        read_labelled_csv(tmp_path / "labels.zip")
+    assert str(err.value) == (f"{tmp_path / 'labels.zip'}: this is a ZIP archive (or an Office file that is not an "
+                              "Excel workbook): unzip it, or save the sheet as CSV (UTF-8), and simulate on that")
+
+
+def test_a_damaged_workbook_is_named_by_its_path(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "labels.xlsx", "w") as workbook:
+        workbook.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(InputError) as err:
+        read_labelled_csv(tmp_path / "labels.xlsx")
+    assert err.value.path == tmp_path / "labels.xlsx"
+    assert str(err.value).startswith(f"{tmp_path / 'labels.xlsx'}: this Excel workbook (xlsx) cannot be read")
+
+
+def test_a_windows_file_keeps_the_line_break_inside_a_quoted_abstract(tmp_path):
+    path = _write(tmp_path, 'title,abstract,label_included\r\nA,"first\r\nsecond",1\r\nB,C,0\r\n')
+    assert read_labelled_csv(path).texts == ["A first\r\nsecond", "B C"]
+
+
+def test_a_semicolon_file_cut_inside_its_last_quoted_cell_is_refused(tmp_path):
+    path = _write(tmp_path, 'title;abstract;label_included\nA;B;1\nC;"an abstract cut off')
+    with pytest.raises(InputError) as err:
+        read_labelled_csv(path)
+    assert err.value.line == 3 and "a quoted cell of the last row is never closed" in str(err.value)
