@@ -218,3 +218,13 @@ def test_the_reviewers_a_sheet_names_leave_out_empty_cells(project, tmp_path, re
     with pytest.raises(InputError) as err:
         _read(project, tmp_path, "record_id,reviewer,decision\n" + rows)
     assert str(err.value).endswith(f"no row of reviewer 'alice' in the 'reviewer' column (names: {names})")
+
+
+def test_a_pdf_is_refused_naming_what_screen_import_reads(project, tmp_path):
+    path = tmp_path / "decisions.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)))
+    with pytest.raises(InputError) as err:
+        read_export(path, reviewer="alice", stage="title_abstract", config=screening_config(project),
+                    records=load_screening(project).records)
+    assert str(err.value) == (f"{path}: this is a PDF; what is needed is a screening tool's CSV export (Rayyan, "
+                              "Covidence or ASReview) or a sheet with a decision column")

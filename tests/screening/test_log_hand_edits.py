@@ -68,3 +68,9 @@ def test_a_merge_conflict_marker_row_is_named_and_both_sides_count(config):
     assert [(p.line, p.message) for p in problems] == [
         (line, "a git merge-conflict marker: the log was changed on two machines; keep the rows of both sides (a log "
                "only grows), delete the marker lines, then commit") for line in (2, 4, 6)]
+
+
+def test_a_row_of_one_cell_that_is_no_merge_marker_is_a_short_row(config):
+    decisions, problems = _read(config, HEADER + "r01\n")
+    assert decisions == [] and [(p.line, p.message) for p in problems] == [
+        (2, "expected 5 columns (record_id,decision,reason,reviewer,timestamp), found 1")]
