@@ -127,7 +127,7 @@ def test_an_invisible_character_is_placed_at_its_first_occurrence():
 
 @pytest.mark.parametrize("query, word", [
     ("Crohn’s disease", "Crohn’s"), ("the O’Brien score", "O’Brien"), ("O’Brien AND x", "O’Brien"),
-    ("D’Ab x", "D’Ab"), ("l‘enfant x", "l‘enfant"),
+    ("D’Ab x", "D’Ab"), ("l‘enfant x", "l‘enfant"), ("x ’b’c y", "’b’c"),
 ])
 def test_the_word_with_a_curly_apostrophe_is_named_whole(query, word):
     assert query_warnings(query, "scopus")[0].startswith(f"a curly apostrophe in {word!r}:")
