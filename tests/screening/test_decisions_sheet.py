@@ -228,3 +228,30 @@ def test_a_pdf_is_refused_naming_what_screen_import_reads(project, tmp_path):
                     records=load_screening(project).records)
     assert str(err.value) == (f"{path}: this is a PDF; what is needed is a screening tool's CSV export (Rayyan, "
                               "Covidence or ASReview) or a sheet with a decision column")
+
+
+def test_a_damaged_workbook_is_refused_naming_its_path(project, tmp_path):
+    import zipfile
+
+    path = tmp_path / "decisions.xlsx"
+    with zipfile.ZipFile(path, "w") as workbook:
+        workbook.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(InputError) as err:
+        read_export(path, reviewer="alice", stage="title_abstract", config=screening_config(project),
+                    records=load_screening(project).records)
+    assert err.value.path == path and str(err.value).startswith(f"{path}: this Excel workbook (xlsx) cannot be read")
+
+
+def test_a_sheet_with_a_header_and_no_rows_imports_nothing(project, tmp_path):
+    result = _read(project, tmp_path, "record_id,decision,reason\n")
+    assert (result.format, result.decisions, result.unmatched, result.not_screened) == ("decisions", [], [], 0)
+
+
+def test_a_forced_rayyan_format_without_any_rayyan_name_says_none(project, tmp_path):
+    path = tmp_path / "articles.csv"
+    path.write_text("title,notes\nx,plain note\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_export(path, reviewer="alice", stage="title_abstract", config=screening_config(project),
+                    records=load_screening(project).records, fmt="rayyan")
+    assert str(err.value) == (f"{path}: no Rayyan reviewer named 'alice' in RAYYAN-INCLUSION notes (names: none); "
+                              "pass --rayyan-name")
