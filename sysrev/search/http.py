@@ -114,6 +114,7 @@ class HttpClient:
         status, body, resp_headers = None, "", {}
         deadline = time.monotonic() + self.request_deadline
         for attempt in range(1, self.max_attempts + 1):
+            body = ""  # only this attempt's error body is quoted: an earlier one's would misname a later failure
             self.limiter.wait()
             self._count("requests")
             wait = self._backoff(attempt)
