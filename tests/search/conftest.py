@@ -30,6 +30,23 @@ def clock():
 
 
 @pytest.fixture
+def scripted():
+    """Make servers that answer a script of responses (``test_client_details.Scripted``); all closed after."""
+    from test_client_details import Scripted
+
+    made = []
+
+    def make(*answers):
+        server = Scripted(answers)
+        made.append(server)
+        return server
+
+    yield make
+    for server in made:
+        server.close()
+
+
+@pytest.fixture
 def make_server():
     """``make_server(pubmed=SyntheticPubmed(n) | None, scopus=…, enforce_rate=None)`` → a started FakeServer."""
     servers = []

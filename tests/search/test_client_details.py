@@ -152,20 +152,6 @@ class Scripted:
         self.httpd.server_close()
 
 
-@pytest.fixture
-def scripted():
-    made = []
-
-    def make(*answers):
-        server = Scripted(answers)
-        made.append(server)
-        return server
-
-    yield make
-    for server in made:
-        server.close()
-
-
 def _client(clock, **options):
     from sysrev.search.http import HttpClient
     from sysrev.search.ratelimit import RateLimiter

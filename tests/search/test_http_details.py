@@ -11,27 +11,13 @@ import time
 
 import pytest
 import requests
-from test_client_details import Scripted, _client, _elsevier, _scopus_api
+from test_client_details import _client, _elsevier, _scopus_api
 
 from sysrev import __version__
 from sysrev.search import http
 from sysrev.search.http import BadBody, DeadlineExceeded, HttpError, redact
 
 _SYSREV_AGENT = f"sysrev/{__version__} (systematic review toolkit)"
-
-
-@pytest.fixture
-def scripted():
-    made = []
-
-    def make(*answers):
-        server = Scripted(answers)
-        made.append(server)
-        return server
-
-    yield make
-    for server in made:
-        server.close()
 
 
 class _FakeTime:
