@@ -49,6 +49,8 @@ def format_status(state: dict) -> str:
     lines.append("Dedup:")
     if dedup.get("error"):
         lines.append(f"  the records file cannot be read: {dedup['error']}")
+        lines.append("  mend that line, or restore the file from git (`git checkout -- records/records.jsonl`); "
+                     "`sysrev dedup` reads it to keep the record IDs, so it cannot rebuild it while it is broken")
     elif dedup["records"] is None:
         lines.append("  not run yet (`sysrev dedup`)")
     else:

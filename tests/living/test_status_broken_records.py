@@ -26,6 +26,7 @@ def test_an_unreadable_records_file_is_named_not_called_not_run(tmp_path):
     result = CliRunner().invoke(cli, ["status", "--project", str(root)])
     assert f"Dedup:\n  the records file cannot be read: {error}\n" in result.output
     assert "not run yet (`sysrev dedup`)" not in result.output
+    assert "  mend that line, or restore the file from git (`git checkout -- records/records.jsonl`)" in result.output
 
 
 def test_without_a_records_file_dedup_has_not_run_yet(tmp_path):
