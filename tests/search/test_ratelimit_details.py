@@ -2,6 +2,9 @@
 warnings say when the shared schedule cannot be used (the operating system's reason, the file)."""
 
 import logging
+import os
+import threading
+import warnings
 
 import pytest
 
@@ -38,3 +41,33 @@ def test_a_schedule_file_that_cannot_be_written_names_the_error(tmp_path, caplog
     assert len(caplog.messages) == 1
     assert caplog.messages[0].startswith(f"shared rate limit file {limiter.path} unusable ([Errno 21] Is a directory")
     assert caplog.messages[0].endswith("; limiting this process only")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is needed: the hook runs only in a forked child")
+def test_a_forked_child_builds_its_own_limiters_and_lock(monkeypatch):
+    """A child forked while the parent holds the registry lock (another thread mid-`shared_limiter`) and has
+    limiters (whose file locks the child may not use) starts with neither: an empty registry and a free lock,
+    so its first `shared_limiter` builds a limiter of its own instead of hanging or reusing the parent's."""
+    from sysrev.search import ratelimit
+
+    monkeypatch.setattr(ratelimit, "_registry", {"eutils": RateLimiter(3.0)})
+    monkeypatch.setattr(ratelimit, "_registry_lock", threading.Lock())
+    parents_lock = ratelimit._registry_lock
+    read, write = os.pipe()
+    with parents_lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # forking a process that runs threads (pytest's)
+        pid = os.fork()
+    if pid == 0:  # the child: report what it sees, then leave without running pytest's clean-up
+        try:
+            seen = (f"{sorted(ratelimit._registry)} {ratelimit._registry_lock is parents_lock} "
+                    f"{ratelimit._registry_lock.acquire(blocking=False)}")
+        except BaseException as exc:  # noqa: BLE001 - whatever went wrong is reported to the parent
+            seen = repr(exc)
+        os.write(write, seen.encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        seen = pipe.read().decode()
+    os.waitpid(pid, 0)
+    assert seen == "[] False True"
+    assert ratelimit._registry == {"eutils": ratelimit._registry["eutils"]}  # the parent's are untouched
