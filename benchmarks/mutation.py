@@ -183,6 +183,23 @@ MODULES = {
                       "screening_report", "labelled_csv")],
                   *[f"tests/living/test_{name}.py" for name in ("status_imports", "living_studies", "living_refresh",
                                                                  "refresh_todo")]]),
+    # The helpers of the other commands (extract, meta, rob, grade, prisma, init, export, search, the top-level
+    # group and the shared options), against the tests that run those commands in-process.
+    "cli_rest": ([f"sysrev/cli/{name}.py" for name in ("extract", "main", "search", "meta", "meta_options",
+                                                        "meta_tsa", "options", "rob", "grade", "prisma", "init",
+                                                        "export")],
+                 ["tests/test_cli_rest_details.py", "tests/test_cli_foundation.py", "tests/test_cli_grammar.py",
+                  "tests/reliability/test_clean_errors.py",
+                  *[f"tests/meta/test_{name}.py" for name in ("meta_cli", "pool_lists_every_bad_row",
+                                                              "meta_cumulative")],
+                  "tests/living/test_living_sequential.py", "tests/rob/test_rob_cli.py",
+                  "tests/grade/test_grade_sof.py", "tests/grade/test_grade_files.py",
+                  "tests/screening/test_screening_prisma.py", "tests/screening/test_prisma_in_progress.py",
+                  "tests/config/test_init.py", "tests/config/test_init_details.py",
+                  "tests/export/test_export_files.py", "tests/export/test_export_r.py",
+                  "tests/search/test_search_cli.py", "tests/search/test_search_cli_grammar.py",
+                  "tests/extraction/test_extraction_compare_cli.py", "tests/extraction/test_extraction_check.py",
+                  "tests/fulltext/test_fulltext_use.py"]),
 }
 # Drawing code: its output is checked as images and text by tests/meta_plots and tests/rob; mutating line
 # widths and colours measures nothing a review relies on.
