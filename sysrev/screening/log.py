@@ -26,6 +26,7 @@ unknown decision, reason or reviewer, a row of another reviewer, a bad timestamp
 
 import codecs
 import csv
+import difflib
 import io
 import os
 from dataclasses import dataclass
@@ -200,9 +201,6 @@ def read_log_text(path, text: str, *, stage, config, known_ids=None, owner=None,
     if header not in HEADERS:
         return [], [LogProblem(path, 1, f"header must be {','.join(HEADER)} (optionally ,note or "
                                         f",note,rank,model); found {','.join(header)}{_resaved(header)}")]
-    if owner not in config.reviewers:
-        problems.append(LogProblem(path, None, f"log of unknown reviewer {owner!r}: not in [screening] "
-                                               "reviewers of review.toml"))
     decisions = []
     line = reader.line_num + 1
     last = None  # start line of the last row that is not blank, when no blank row follows it
@@ -225,7 +223,23 @@ def read_log_text(path, text: str, *, stage, config, known_ids=None, owner=None,
         where = last + line_offset
         decisions = [d for d in decisions if d.line != where]
         problems = [p for p in problems if p.line != where] + [LogProblem(path, where, cut)]
+    if owner not in config.reviewers:  # one problem for the file, not one per row the owner wrote
+        problems = [_unknown_owner(path, owner, config, decisions)] + problems
+        decisions = []
     return decisions, problems
+
+
+def _unknown_owner(path, owner: str, config, decisions) -> LogProblem:
+    """The problem of a log whose owner (its file name) is not a listed reviewer: none of its rows is counted.
+    The usual cause is a reviewer taken off the list when they left the team, so the advice keeps their
+    decisions; a name that differs from a listed one only in case or spelling is pointed at."""
+    same = [name for name in config.reviewers if name.casefold() == owner.casefold()]
+    close = same or difflib.get_close_matches(owner, config.reviewers, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    rows = "its one decision row is" if len(decisions) == 1 else f"its {len(decisions)} decision rows are"
+    return LogProblem(path, None, f"log of unknown reviewer {owner!r}{hint}: not in [screening] reviewers of "
+                                  f"review.toml, so {rows} not counted; a reviewer who has stopped "
+                                  "screening stays in the list, so that their decisions keep counting")
 
 
 def _cut_last_row(text: str, start: int) -> str | None:
@@ -270,7 +284,7 @@ def _row_problem(row, header, stage, config, known_ids, owner):
         return f"reason {reason!r} is not in [screening] exclusion_reasons of review.toml"
     if stage == "full_text" and decision.lower() == "exclude" and not reason:
         return "a full-text exclusion needs a reason from [screening] exclusion_reasons"
-    if reviewer not in config.reviewers:
+    if reviewer not in config.reviewers and reviewer != owner:  # the owner's own rows: one problem per file
         return f"unknown reviewer {reviewer!r}: not in [screening] reviewers of review.toml"
     if reviewer != owner:
         return f"row of reviewer {reviewer!r} in the log of {owner!r}"

@@ -68,12 +68,37 @@ def test_file_level_problems_in_full(config):
         "header must be record_id,decision,reason,reviewer,timestamp (optionally ,note or ,note,rank,model); "
         "found id,decision")])
     decisions, problems = _read(config, HEADER + ROW.replace("alice", "zed"), owner="zed")
+    assert decisions == []
     assert [str(p) for p in problems] == [
         "screening/title_abstract/alice.csv: log of unknown reviewer 'zed': not in [screening] reviewers of "
-        "review.toml",
-        "screening/title_abstract/alice.csv, line 2: unknown reviewer 'zed': not in [screening] reviewers of "
-        "review.toml"]
+        "review.toml, so its one decision row is not counted; a reviewer who has stopped screening stays in the "
+        "list, so that their decisions keep counting"]
     assert _read(config, "") == ([], [])
+
+
+def test_an_unknown_owners_log_is_one_problem_however_many_rows_it_holds(config):
+    """A reviewer taken off the list (they left the team) makes one problem for their log, with the number of
+    rows not counted, not one per row; a row with a problem of its own is still named at its line, and a row
+    naming another unknown reviewer still is too."""
+    rows = "".join(ROW.replace("alice", "zed").replace("r01", f"r0{n}") for n in range(1, 4))
+    bad = ROW.replace("alice", "zed").replace("include", "perhaps")
+    other = ROW.replace("alice", "yan")
+    decisions, problems = _read(config, HEADER + rows + bad + other, owner="zed")
+    assert decisions == []
+    assert [(p.line, p.message.split(";")[0]) for p in problems] == [
+        (None, "log of unknown reviewer 'zed': not in [screening] reviewers of review.toml, so its 3 decision rows "
+               "are not counted"),
+        (5, "decision 'perhaps' is not one of include, exclude, maybe"),
+        (6, "unknown reviewer 'yan': not in [screening] reviewers of review.toml")]
+
+
+@pytest.mark.parametrize("owner, hint", [("Alice", " (did you mean 'alice'?)"), ("bobb", " (did you mean 'bob'?)"),
+                                         ("zed", "")])
+def test_an_unknown_owner_close_to_a_listed_reviewer_is_pointed_at_them(config, owner, hint):
+    text = HEADER + ROW.replace("alice", owner) * 2
+    _, problems = _read(config, text, owner=owner)
+    assert problems[0].message.startswith(f"log of unknown reviewer {owner!r}{hint}: not in [screening] reviewers "
+                                          "of review.toml, so its 2 decision rows are not counted")
 
 
 def test_the_owner_is_the_file_name_unless_given(config):
