@@ -13,9 +13,8 @@ from sysrev.wording import counted
 EXTENSIONS = {"ris": "ris", "bibtex": "bib", "csv": "csv"}
 
 
-def _out_option(f):
-    return click.option("--out", default=None, metavar="FILE",
-                        help="Write here instead of the project's exports/ folder; '-' prints it.")(f)
+_out_option = click.option("--out", default=None, metavar="FILE",
+                           help="Write here instead of the project's exports/ folder; '-' prints it.")
 
 
 def _emit(text: str, out, default: Path, what: str) -> None:

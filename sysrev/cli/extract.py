@@ -96,22 +96,27 @@ def compare(a, b, out, report, project_dir):
 
 # ------------------------------------------------------------------------------------------------ convert
 
+# Options that place the derived values in an extraction row (a table, as meta_options' analysis options: the
+# options are built once, at import).
+_ROW_OPTIONS = (
+    click.option("--study", default="", help="Study label, e.g. 'Park 2013'."),
+    click.option("--outcome", default="", help="Outcome name (review.toml [[outcomes]] name)."),
+    click.option("--item", default="", help="Sub-outcome, e.g. a complication type."),
+    click.option("--timepoint", default=""),
+    click.option("--arm", default="", help="Arm label (review.toml [arms])."),
+    click.option("--scale", default=""),
+    click.option("--source", default="", help="Page, table or figure the reported numbers come from."),
+    click.option("--source-url", default=""),
+    click.option("--note", default=""),
+    click.option("--append", type=click.Path(dir_okay=False), default=None,
+                 help="Append the row to this extraction CSV (created when missing; a row with the same key is "
+                      "refused)."),
+)
+
+
 def _row_options(f):
-    """Options that place the derived values in an extraction row."""
-    for option in reversed([
-        click.option("--study", default="", help="Study label, e.g. 'Park 2013'."),
-        click.option("--outcome", default="", help="Outcome name (review.toml [[outcomes]] name)."),
-        click.option("--item", default="", help="Sub-outcome, e.g. a complication type."),
-        click.option("--timepoint", default=""),
-        click.option("--arm", default="", help="Arm label (review.toml [arms])."),
-        click.option("--scale", default=""),
-        click.option("--source", default="", help="Page, table or figure the reported numbers come from."),
-        click.option("--source-url", default=""),
-        click.option("--note", default=""),
-        click.option("--append", type=click.Path(dir_okay=False), default=None,
-                     help="Append the row to this extraction CSV (created when missing; a row with the same "
-                          "key is refused)."),
-    ]):
+    """Decorate a command with the options that place the derived values in an extraction row."""
+    for option in reversed(_ROW_OPTIONS):
         f = option(f)
     return f
 
