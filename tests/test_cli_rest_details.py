@@ -2,23 +2,381 @@
 `search` and the top-level group): what each prints, to which stream, with which exit code, and what it parses,
 writes or leaves unwritten."""
 
+import errno
+import importlib
+from types import SimpleNamespace
+
+import click
+import pytest
 from click.testing import CliRunner
 
-from sysrev.cli.main import cli
+import sysrev
+from sysrev.cli.main import _COMMANDS, _Group, cli
+from sysrev.cli.prisma import _format as prisma_text
 
 
 def _invoke(*args, **kwargs):
     return CliRunner().invoke(cli, [str(a) for a in args], **kwargs)
 
 
+def _project(root, toml='[review]\ntitle = "T"\n', **files):
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "review.toml").write_text(toml, encoding="utf-8")
+    for name, text in files.items():
+        path = root / name.replace("__", "/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+SCREENING = ('[review]\ntitle = "T"\n[screening]\nreviewers = ["alice", "bob"]\n'
+             'exclusion_reasons = ["wrong population"]\nhighlight_terms = []\n')
+
+# ------------------------------------------------------------------------------------------------ the group
+
+
+def _commands_text(group, width):
+    formatter = click.HelpFormatter(width=width)
+    group.format_commands(click.Context(group), formatter)
+    return formatter.getvalue()
+
+
+def test_the_lazy_command_list_reads_as_click_writes_it_from_the_commands_themselves():
+    """Nothing loaded, every line comes from the short-help table; click's own list from the loaded commands is
+    the reference, at several widths (the short help is cut to what the width leaves)."""
+    ctx = click.Context(cli)
+    loaded = click.Group("sysrev")
+    for name in _COMMANDS:
+        loaded.add_command(cli.get_command(ctx, name), name)
+    for width in (50, 80, 120):
+        lazy = _Group("sysrev")
+        assert lazy.commands == {}
+        assert _commands_text(lazy, width) == _commands_text(loaded, width), width
+        assert lazy.commands == {}  # listing imported nothing
+
+
+def test_a_loaded_command_is_listed_from_itself_and_a_hidden_one_not_at_all():
+    group = _Group("sysrev")
+    group.add_command(click.Command("aaa", help="A command of its own.  More text."), "aaa")
+    group.add_command(click.Command("aab", help="Not listed.", hidden=True), "aab")
+    text = _commands_text(group, 80)
+    lines = text.splitlines()
+    assert lines[0] == "Commands:"
+    assert lines[1].split() == ["aaa", "A", "command", "of", "its", "own."]
+    assert "aab" not in text and "Not listed" not in text
+    assert [line.split()[0] for line in lines[1:] if line.startswith("  ") and not line.startswith("   ")] == \
+        sorted(["aaa", *_COMMANDS])
+
+
+def test_the_top_level_help_lists_every_command_in_order():
+    result = _invoke("-h")
+    assert result.exit_code == 0
+    listed = result.stdout.split("Commands:\n", 1)[1].splitlines()
+    names = [line.split()[0] for line in listed if line.startswith("  ") and not line.startswith("   ")]
+    assert names == sorted(_COMMANDS)
+
+
+def test_each_command_is_found_under_its_own_name():
+    ctx = click.Context(cli)
+    for name, (module, attribute) in _COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command is getattr(importlib.import_module(f"sysrev.cli.{module}"), attribute), name
+        assert command.name == name
+        assert cli.commands[name] is command
+    assert cli.get_command(ctx, "nosuch") is None
+
+
+def test_version_is_printed_and_nothing_else():
+    result = _invoke("--version", "meta")
+    assert result.exit_code == 0
+    assert result.stdout == f"sysrev, version {sysrev.__version__}\n"
+    assert result.stderr == ""
+
+
+def test_version_is_not_printed_while_completing_a_command_line():
+    ctx = cli.make_context("sysrev", ["--version"], resilient_parsing=True)
+    assert ctx.resilient_parsing  # no exit, nothing printed: the shell is only completing
+
+
+def test_a_usage_error_prints_usage_a_hint_and_one_error_line():
+    result = _invoke("meta", "pool")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == ("Usage: cli meta pool [OPTIONS] DATA.csv\nTry 'cli meta pool -h' for help.\n\n"
+                             "error: Missing argument 'DATA.csv'.\n")
+    top = _invoke("--bogus")
+    assert top.exit_code == 2
+    assert top.stderr == ("Usage: cli [OPTIONS] COMMAND [ARGS]...\nTry 'cli -h' for help.\n\n"
+                          "error: No such option '--bogus'.\n")
+
+
+def test_a_click_error_that_is_not_a_usage_error_keeps_its_exit_code_and_has_no_usage_lines():
+    @click.command("boom")
+    def boom():
+        raise click.ClickException("the machine said no")
+
+    group = _Group("sysrev")
+    group.add_command(boom)
+    result = CliRunner().invoke(group, ["boom"])
+    assert result.exit_code == 1
+    assert result.stderr == "error: the machine said no\n"
+
+
+def test_a_command_without_a_help_option_gets_no_hint(tmp_path):
+    @click.command("bare", add_help_option=False)
+    @click.argument("thing")
+    def bare(thing):
+        """Needs a thing."""
+
+    group = _Group("sysrev")
+    group.add_command(bare)
+    result = CliRunner().invoke(group, ["bare"])
+    assert result.exit_code == 2
+    assert result.stderr == "Usage: sysrev bare [OPTIONS] THING\nerror: Missing argument 'THING'.\n"
+
+
+def test_a_sysrev_error_is_one_line_on_stderr_with_exit_code_2(tmp_path):
+    result = _invoke("rob", "plot", "--project", _project(tmp_path / "p"))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "error: nothing to draw: give --traffic-light FILE and/or --summary FILE\n"
+
+
+@pytest.mark.parametrize(("error", "message"), [
+    (OSError(errno.ENOSPC, "No space left on device", "/x/included.ris"),
+     "error: /x/included.ris: No space left on device (free some space and run the command again; files are "
+     "written whole or not at all, so nothing already saved was changed)\n"),
+    (OSError(errno.EDQUOT, "Disk quota exceeded"),
+     "error: Disk quota exceeded (free some space and run the command again; files are written whole or not at "
+     "all, so nothing already saved was changed)\n"),
+    (OSError(errno.EROFS, "Read-only file system", "/x/included.ris"),
+     "error: /x/included.ris: Read-only file system\n"),
+    (OSError("no errno at all"), "error: no errno at all\n"),
+])
+def test_an_error_of_the_machine_names_the_file_and_what_it_means(tmp_path, monkeypatch, error, message):
+    def fail(path, assessment):
+        raise error
+
+    monkeypatch.setattr("sysrev.rob.form.write_form", fail)
+    result = _invoke("rob", "new", "Park 2013", "pain", "--dir", tmp_path / "forms")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == message
+
+
+# ------------------------------------------------------------------------------------------------ options
+
+
+def test_any_case_choice_reads_any_case_and_is_shown_as_documented(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("study,yi,se\nA,0.5,0.1\nB,0.3,0.2\n", encoding="utf-8")
+    result = _invoke("meta", "pool", data, "--measure", "gen", "--model", "RANDOM", "--json")
+    assert result.exit_code == 0, result.output
+    assert '"measure": "GEN"' in result.stdout and '"model": "random"' in result.stdout
+    bad = _invoke("meta", "pool", data, "--measure", "md2")
+    assert bad.stderr.endswith("error: Invalid value for '--measure': 'md2' is not one of 'MD', 'SMD', 'RR', "
+                               "'OR', 'RD', 'PETO', 'GEN'.\n")
+    assert "  --measure [MD|SMD|RR|OR|RD|PETO|GEN]\n" in _invoke("meta", "pool", "-h").stdout
+
+
+def test_a_file_command_writes_under_the_named_projects_lock_only(tmp_path, monkeypatch):
+    import sysrev.locking
+
+    locked, real = [], sysrev.locking.project_lock
+    monkeypatch.setattr(sysrev.locking, "project_lock", lambda root, **kw: locked.append(root) or real(root, **kw))
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    header = "study,outcome,item,timepoint,arm,n,mean,sd,events,scale,source,source_url,raw,method,note\n"
+    for path in (a, b):
+        path.write_text(header + "S,pain,,,US,10,1,1,,,,,,,\n", encoding="utf-8")
+    root = _project(tmp_path / "p")
+    assert _invoke("extract", "compare", a, b).exit_code == 0
+    assert _invoke("extract", "compare", a, b, "--project", root).exit_code == 0  # nothing written: no lock
+    assert locked == []
+    result = _invoke("extract", "compare", a, b, "--out", tmp_path / "c.csv", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert locked == [root.resolve()] or locked == [root]
+
+
+def test_a_named_project_is_checked_like_any_project(tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("study,yi,se\nA,0.5,0.1\n", encoding="utf-8")
+    result = _invoke("meta", "pool", a, "--measure", "GEN", "--project", tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert "review.toml" in result.stderr and result.stderr.startswith("error: ")
+
+
 # ------------------------------------------------------------------------------------------------ sysrev prisma
 
 
 def test_prisma_previous_counts_must_be_numbers_and_not_negative(tmp_path):
-    (tmp_path / "review.toml").write_text('[review]\ntitle = "T"\n', encoding="utf-8")
+    root = _project(tmp_path / "p")
     for value, message in (("eight", "use STUDIES or STUDIES:REPORTS, e.g. 8 or 8:11"),
                            ("8:x", "use STUDIES or STUDIES:REPORTS, e.g. 8 or 8:11"),
                            ("-1", "counts cannot be negative"), ("3:-1", "counts cannot be negative")):
-        result = _invoke("prisma", "--previous", value, "--project", tmp_path)
+        result = _invoke("prisma", "--previous", value, "--project", root)
         assert result.exit_code == 2, (value, result.output)
         assert result.stderr.endswith(f"error: Invalid value: {message}\n"), (value, result.stderr)
+
+
+def _counts(**changes):
+    base = dict(in_progress=False, awaiting_detail=[], identified_total=10, registers=False,
+                identified={"PubMed": 6, "Scopus": 4}, from_databases={}, from_registers={}, duplicates_removed=2,
+                records_screened=8, records_excluded=3, records_awaiting=0, reports_sought=5,
+                reports_not_retrieved=1, reports_assessed=4, reports_excluded={"wrong comparator": 1,
+                                                                                "not randomised": 1},
+                reports_awaiting=0, previous_studies=None, previous_reports=None, previous_reports_added=0,
+                studies_included=2, reports_included=2, total_studies=None, total_reports=None)
+    return SimpleNamespace(**(base | changes))
+
+
+def test_prisma_text_of_a_finished_review():
+    assert prisma_text(_counts()) == (
+        "Records identified: 10\n  PubMed: 6\n  Scopus: 4\nDuplicate records removed: 2\nRecords screened: 8\n"
+        "Records excluded: 3\nReports sought for retrieval: 5\nReports not retrieved: 1\n"
+        "Reports assessed for eligibility: 4\nReports excluded: 2\n  wrong comparator: 1\n  not randomised: 1\n"
+        "Studies included: 2 (reports: 2)")
+
+
+def test_prisma_text_in_progress_with_registers_and_a_previous_version():
+    text = prisma_text(_counts(
+        in_progress=True, awaiting_detail=["title_abstract: 3 records await bob"], registers=True,
+        from_databases={"PubMed": 6, "Scopus": 4}, from_registers={"ClinicalTrials.gov": 2}, identified_total=12,
+        records_awaiting=3, reports_awaiting=1, previous_studies=5, previous_reports=7, previous_reports_added=1,
+        total_studies=7, total_reports=9))
+    assert text == (
+        "IN PROGRESS: screening is not finished; the counts below are the counts so far\n"
+        "  title_abstract: 3 records await bob\n"
+        "Records identified: 12\n  Databases: 10\n    PubMed: 6\n    Scopus: 4\n  Registers: 2\n"
+        "    ClinicalTrials.gov: 2\n"
+        "Duplicate records removed: 2\nRecords screened: 8\nRecords excluded: 3\nRecords awaiting a decision: 3\n"
+        "Reports sought for retrieval: 5\nReports not retrieved: 1\nReports assessed for eligibility: 4\n"
+        "Reports excluded: 2\nReports awaiting a decision: 1\n  wrong comparator: 1\n  not randomised: 1\n"
+        "New studies included: 2 (reports: 2)\n"
+        "Studies in the previous version: 5 (reports: 7, 1 of them included by this update)\n"
+        "Total studies included: 7 (reports: 9)")
+    assert "of them included" not in prisma_text(_counts(previous_studies=5, previous_reports=7, total_studies=7,
+                                                          total_reports=9))
+
+
+# ------------------------------------------------------------------------------------------------ sysrev extract
+
+HEADER = "study,outcome,item,timepoint,arm,n,mean,sd,events,scale,source,source_url,raw,method,note\n"
+
+
+def _help_lines(*args):
+    """The option lines of a command's help, each option's text joined onto one line."""
+    result = _invoke(*args, "-h")
+    assert result.exit_code == 0, result.output
+    options, current = {}, None
+    for line in result.stdout.split("Options:\n", 1)[1].splitlines():
+        if line.startswith("  -"):
+            name, _, text = line.strip().partition("  ")
+            current = name.split()[0].rstrip(",")
+            options[current] = text.strip()
+        elif current:
+            options[current] = f"{options[current]} {line.strip()}".strip()
+    return options
+
+
+def test_every_row_option_of_the_conversions_is_offered_with_its_help():
+    options = _help_lines("extract", "convert", "sd-from-se")
+    assert list(options) == ["--se", "--n", "--mean", "--project", "--study", "--outcome", "--item", "--timepoint",
+                             "--arm", "--scale", "--source", "--source-url", "--note", "--append", "-h"]
+    assert options["--study"] == "Study label, e.g. 'Park 2013'."
+    assert options["--outcome"] == "Outcome name (review.toml [[outcomes]] name)."
+    assert options["--item"] == "Sub-outcome, e.g. a complication type."
+    assert options["--arm"] == "Arm label (review.toml [arms])."
+    assert options["--source"] == "Page, table or figure the reported numbers come from."
+    assert options["--append"] == ("Append the row to this extraction CSV (created when missing; a row with the "
+                                   "same key is refused).")
+    assert options["--project"].startswith("Review project whose settings give the defaults")
+    table = _help_lines("extract", "from-table")
+    row = ["--study", "--outcome", "--item", "--timepoint", "--arm", "--scale", "--source", "--source-url", "--note",
+           "--append"]
+    assert [name for name in table if name in row] == row
+    assert all(table[name] == options[name] for name in row)
+
+
+def test_export_commands_offer_out_with_its_help():
+    for command in ("included", "decisions", "data", "r"):
+        assert _help_lines("export", command)["--out"] == \
+            "Write here instead of the project's exports/ folder; '-' prints it.", command
+
+
+def test_append_to_a_folder_is_refused(tmp_path):
+    result = _invoke("extract", "convert", "sd-from-se", "--se", "1", "--n", "4", "--append", tmp_path)
+    assert result.exit_code == 2
+    assert "is a directory" in result.stderr
+
+
+def test_a_converted_row_carries_every_row_option_and_prints_as_one_csv_row():
+    result = _invoke("extract", "convert", "sd-from-ci", "--lower", "1", "--upper", "3", "--n", "100",
+                     "--study", "Park 2013", "--outcome", "pain", "--item", "rest", "--timepoint", "6 weeks",
+                     "--arm", "US", "--scale", "VAS", "--source", "Table 2", "--source-url", "https://x.org/a",
+                     "--note", "checked")
+    assert result.exit_code == 0, result.output
+    # n ≥ 60: z = 1.959964; SD = √100 × (3 − 1) / (2 × 1.959964) = 5.1021352…, rounded to 6 decimals
+    assert result.stdout == (HEADER + "Park 2013,pain,rest,6 weeks,US,100,2,5.102135,,VAS,Table 2,https://x.org/a,"
+                             "95% CI 1 to 3; n=100,SD = √n × (upper − lower) / (2 × z=1.9600); mean = CI midpoint "
+                             "(Cochrane Handbook v6 §6.5.2.2),checked\n")
+    assert result.stderr == ""
+
+
+def test_values_beside_the_row_go_to_stderr_and_only_the_kept_ones_into_the_row():
+    result = _invoke("extract", "convert", "sd-from-p", "--md", "2", "--p", "0.05", "--n1", "20", "--n2", "22")
+    assert result.exit_code == 0, result.output
+    # t(40 df, two-sided P 0.05) = 2.021075; SE = 2 / 2.021075 = 0.989572; SD = SE / √(1/20 + 1/22) = 3.202943
+    lines = result.stdout.splitlines()
+    assert lines[0] == HEADER.rstrip("\n") and len(lines) == 2
+    assert lines[1].startswith(",,,,,,,3.202943,,,,,MD=2; P=0.05; n1=20; n2=22,")
+    assert result.stderr == "# also: se_md=0.9896, t=2.021\n"
+
+
+def test_append_says_where_on_stderr_and_needs_the_key(tmp_path):
+    target = tmp_path / "pain.csv"
+    args = ["extract", "convert", "sd-from-se", "--se", "0.5", "--n", "25", "--append", target]
+    for given, missing in (([], "study"), (["--study", "S"], "outcome"), (["--study", "S", "--outcome", "o"], "arm")):
+        refused = _invoke(*args, *given)
+        assert refused.exit_code == 2
+        assert refused.stderr == f"error: --append needs --{missing}\n"
+    assert not target.exists()
+    done = _invoke(*args, "--study", "S", "--outcome", "o", "--arm", "US")
+    assert done.exit_code == 0, done.output
+    assert done.stderr == f"appended to {target}\n"
+    assert done.stdout == HEADER + "S,o,,,US,25,,2.5,,,,,SE=0.5; n=25,SD = SE × √n (Cochrane Handbook v6 §6.5.2.2),\n"
+    assert target.read_text(encoding="utf-8") == done.stdout
+    again = _invoke(*args, "--study", "S", "--outcome", "o", "--arm", "US")
+    assert again.exit_code == 2
+    assert again.stderr == (f"error: {target} line 2 already holds this study/outcome/item/timepoint/arm; edit that "
+                            "row instead\n")
+
+
+def test_a_row_appended_for_a_project_is_written_under_its_lock(tmp_path, monkeypatch):
+    import sysrev.locking
+
+    root = _project(tmp_path / "p")
+    elsewhere = tmp_path / "other" / "pain.csv"
+    elsewhere.parent.mkdir()
+    locked, real = [], sysrev.locking.project_lock
+    monkeypatch.setattr(sysrev.locking, "project_lock",
+                        lambda where, **kw: locked.append(str(where)) or real(where, **kw))
+    result = _invoke("extract", "convert", "sd-from-se", "--se", "0.5", "--n", "25", "--study", "S", "--outcome",
+                     "o", "--arm", "US", "--append", elsewhere, "--project", root)
+    assert result.exit_code == 0, result.output
+    assert str(root) in locked or str(root.resolve()) in locked
+
+
+def test_a_row_for_a_project_must_name_its_outcomes_and_arms(tmp_path):
+    root = _project(tmp_path / "p", '[review]\ntitle = "T"\n[arms]\ngroup1 = "US"\ngroup2 = "FL"\n'
+                                    '[[outcomes]]\nname = "pain"\ntype = "continuous"\n'
+                                    '[[outcomes]]\nname = "function"\ntype = "continuous"\n')
+    args = ["extract", "convert", "sd-from-se", "--se", "0.5", "--n", "25", "--study", "S", "--append",
+            root / "x.csv", "--project", root]
+    outcome = _invoke(*args, "--outcome", "pian", "--arm", "US")
+    assert outcome.exit_code == 2
+    assert outcome.stderr == ("error: --outcome 'pian' is not an outcome of review.toml (one of: pain, "
+                              "function)\n")
+    arm = _invoke(*args, "--outcome", "function", "--arm", "us")
+    assert arm.exit_code == 2
+    assert arm.stderr == "error: --arm 'us' is not an arm of review.toml [arms] (one of: US, FL)\n"
+    assert not (root / "x.csv").exists()
