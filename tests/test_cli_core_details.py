@@ -420,7 +420,7 @@ def test_screen_status_of_a_stage_in_full():
                               "kappa_ci_low": None, "kappa_ci_high": None, "pabak": 1 / 3, "ac1": 0.5},
                              {"reviewers": ["al", "bo"], "n": 1, "percent_agreement": 1.0, "kappa": 0.5,
                               "kappa_ci_low": -0.1, "kappa_ci_high": 0.9, "pabak": 1.0, "ac1": 1.0}],
-               "stopping": {},
+               "stopping": {}, "stopping_withheld": {"bo": 1},
                "stops_recorded": [{"reviewer": "al", "timestamp": "2026-01-05T10:00:00Z", "screened": 5,
                                    "statement": "the stopping rule was met"}],
                "outside_stage": ["r01", "r02", "r03", "r04", "r05", "r06"]}
@@ -432,6 +432,7 @@ def test_screen_status_of_a_stage_in_full():
         "  al                  3      5        1        2      0",
         "  agreement christopher × al on 3 records: 66.7% · kappa n/a (one category only) · PABAK 0.333 · AC1 0.500",
         "  agreement al × bo on 1 record: 100.0% · kappa 0.500 [95% CI -0.100, 0.900] · PABAK 1.000 · AC1 1.000",
+        "  stopping rule, bo: not assessed (bo's log has rows that cannot be counted: 1 problem, listed below)",
         "  stopped: al on 2026-01-05T10:00:00Z after 5 records (the stopping rule was met)",
         "  note: decisions on 6 records this stage does not screen: r01, r02, r03, r04, r05"])
 

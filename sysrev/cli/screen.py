@@ -93,9 +93,13 @@ def status(as_json, recall_target, confidence, project_dir):
     screening = load_screening(project, strict=False)
     summaries = [stage_summary(screening, stage) for stage in STAGES]
     for s in summaries:
+        assessed = [name for name, r in s["reviewers"].items() if r["screened"] and s["stage"] == "title_abstract"]
+        # a reviewer whose log has rows that cannot be counted gets no claim: the test would run on part of it
+        s["stopping_withheld"] = {name: n for name in assessed
+                                  if (n := _problems_in(screening, log_path(project.screening_dir, s["stage"], name)))}
         s["stopping"] = {name: reviewer_stopping(project, screening, name, s["stage"], recall_target=recall_target,
                                                  confidence=confidence).to_dict()
-                         for name, r in s["reviewers"].items() if r["screened"] and s["stage"] == "title_abstract"}
+                         for name in assessed if name not in s["stopping_withheld"]}
         s["stops_recorded"] = read_stops(project, s["stage"])
     if as_json:
         click.echo(json.dumps({"stages": summaries, "problems": [str(p) for p in screening.problems]}, indent=2))
@@ -105,6 +109,11 @@ def status(as_json, recall_target, confidence, project_dir):
         for problem in screening.problems:
             click.echo(f"warning: not counted: {problem}", err=True)
         sys.exit(1)
+
+
+def _problems_in(screening, path) -> int:
+    """How many of ``screening``'s problems are in the log at ``path``."""
+    return sum(1 for problem in screening.problems if Path(problem.path) == path)
 
 
 def _format_status(s) -> str:
@@ -128,6 +137,9 @@ def _format_status(s) -> str:
                      f"AC1 {a['ac1']:.3f}")
     for name, figures in s["stopping"].items():
         lines.append(f"  stopping rule, {name}: {StoppingStatus.from_dict(figures).sentence()}")
+    for name, problems in s["stopping_withheld"].items():
+        lines.append(f"  stopping rule, {name}: not assessed ({name}'s log has rows that cannot be counted: "
+                     f"{counted(problems, 'problem')}, listed below)")
     for stop in s["stops_recorded"]:
         lines.append(f"  stopped: {stop['reviewer']} on {stop['timestamp']} after "
                      f"{counted(stop['screened'], 'record')} ({stop['statement']})")
@@ -269,14 +281,23 @@ def report(out, previous, project_dir):
     """Write the screening report (HTML): PRISMA 2020 flow, progress per stage and reviewer, agreement
     (percent, kappa with 95% CI, PABAK, AC1) with a sentence for the methods section."""
     from sysrev.report.screening_report import screening_report
+    from sysrev.screening.state import load_screening
 
     studies, reports = previous_counts(previous)
     project = load_project(project_dir)
-    html = screening_report(project, previous_studies=studies, previous_reports=reports)
+    screening = load_screening(project, strict=False)
+    html = screening_report(project, previous_studies=studies, previous_reports=reports, screening=screening)
     path = Path(out) if out else project.screening_dir / "report.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, html)
     click.echo(f"wrote {path}")
+    if screening.problems:  # the report's figures leave these rows out: as `screen status`, say so and exit 1
+        click.echo(f"warning: {counted(len(screening.problems), 'problem')} in the screening logs: the rows they "
+                   "name are left out of the report's figures and the PRISMA flow is not drawn (they are listed at "
+                   "the report's end); fix them, then write the report again", err=True)
+        for problem in screening.problems:
+            click.echo(f"warning: not counted: {problem}", err=True)
+        sys.exit(1)
 
 
 @screen.command("simulate")

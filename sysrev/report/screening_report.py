@@ -39,9 +39,10 @@ th:first-child, td:first-child { text-align: left; }
 """
 
 
-def screening_report(project, *, previous_studies=None, previous_reports=None) -> str:
-    """The report of ``project`` as an HTML document."""
-    screening = load_screening(project, strict=False)
+def screening_report(project, *, previous_studies=None, previous_reports=None, screening=None) -> str:
+    """The report of ``project`` as an HTML document; ``screening`` is the project's screening state when the
+    caller has read it already (leniently, so that rows that cannot be counted are listed in the report)."""
+    screening = screening if screening is not None else load_screening(project, strict=False)
     title = (project.config.get("review") or {}).get("title") or project.root.name
     parts = [f"<h1>Screening report: {escape(str(title))}</h1>", _prisma_section(project, screening,
                                                                                  previous_studies,

@@ -281,7 +281,10 @@ def _row_problem(row, header, stage, config, known_ids, owner):
     if decision.lower() not in DECISIONS:
         return f"decision {decision!r} is not one of {', '.join(DECISIONS)}"
     if reason and _listed(reason, config) is None:
-        return f"reason {reason!r} is not in [screening] exclusion_reasons of review.toml"
+        close = difflib.get_close_matches(reason.casefold(), [r.casefold() for r in config.exclusion_reasons], n=1)
+        hint = (f" (did you mean '{_listed(close[0], config)}'? If the reason was renamed in review.toml, keep "
+                "the old name in the list too, or change it in the log)") if close else ""
+        return f"reason {reason!r} is not in [screening] exclusion_reasons of review.toml{hint}"
     if stage == "full_text" and decision.lower() == "exclude" and not reason:
         return "a full-text exclusion needs a reason from [screening] exclusion_reasons"
     if reviewer not in config.reviewers and reviewer != owner:  # the owner's own rows: one problem per file

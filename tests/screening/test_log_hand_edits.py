@@ -43,7 +43,9 @@ def test_words_that_are_not_decisions_or_listed_reasons_still_do_not_count(confi
     assert decisions == []
     assert [p.message for p in problems] == [
         "decision 'Included' is not one of include, exclude, maybe",
-        "reason 'wrong populations' is not in [screening] exclusion_reasons of review.toml"]
+        "reason 'wrong populations' is not in [screening] exclusion_reasons of review.toml (did you mean 'wrong "
+        "population'? If the reason was renamed in review.toml, keep the old name in the list too, or change it in "
+        "the log)"]
 
 
 @pytest.mark.parametrize("again", ["record_id,decision,reason,reviewer,timestamp",

@@ -1,0 +1,102 @@
+"""review.toml changed after screening began: a reviewer taken off the list, an exclusion reason renamed.
+
+The logs then hold rows that cannot be counted. Nothing is dropped or rewritten; what matters is what the team
+is told: where the rows are and what most likely happened, and that no figure computed on part of a log is
+presented as if it were whole (the stopping rule of a reviewer whose log lost rows, a report written from
+them) without saying so on the terminal and in the exit code.
+"""
+
+import json
+
+from click.testing import CliRunner
+
+from sysrev.cli.main import cli
+from sysrev.project import load_project
+from sysrev.screening.state import load_screening
+
+H = "record_id,decision,reason,reviewer,timestamp\n"
+
+
+def _log(reviewer, decisions):
+    return H + "".join(f"r{i:02d},{decision},{reason},{reviewer},2024-01-01T10:0{i}:00Z\n"
+                       for i, (decision, reason) in enumerate(decisions, start=1))
+
+
+ALICE = [("include", ""), ("exclude", "wrong population"), ("include", ""), ("exclude", "wrong population")]
+BOB = [("include", ""), ("exclude", "wrong comparator"), ("include", "")]
+
+
+def _renamed(make_project):
+    """alice's log uses 'wrong population', which review.toml now calls 'wrong patient population'."""
+    project = make_project({"title_abstract/alice.csv": _log("alice", ALICE),
+                            "title_abstract/bob.csv": _log("bob", BOB)})
+    toml = project.root / "review.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert '"wrong population"' in text
+    toml.write_text(text.replace('"wrong population"', '"wrong patient population"'), encoding="utf-8")
+    return load_project(project.root)
+
+
+def test_a_renamed_reason_is_pointed_at_with_the_two_ways_out(make_project):
+    project = _renamed(make_project)
+    problems = load_screening(project, strict=False).problems
+    assert [(p.path.name, p.line) for p in problems] == [("alice.csv", 3), ("alice.csv", 5)]
+    assert problems[0].message == (
+        "reason 'wrong population' is not in [screening] exclusion_reasons of review.toml (did you mean 'wrong "
+        "patient population'? If the reason was renamed in review.toml, keep the old name in the list too, or "
+        "change it in the log)")
+
+
+def test_a_reason_like_none_listed_gets_no_guess(make_project):
+    project = make_project({"title_abstract/alice.csv": _log("alice", [("exclude", "animal study")])})
+    [problem] = load_screening(project, strict=False).problems
+    assert problem.message == "reason 'animal study' is not in [screening] exclusion_reasons of review.toml"
+
+
+def test_status_withholds_the_stopping_claim_of_a_reviewer_whose_log_lost_rows(make_project):
+    """alice's two exclusions are not counted, so a stopping test on her log would run on half of it; bob's
+    log is whole and keeps his sentence."""
+    project = _renamed(make_project)
+    result = CliRunner().invoke(cli, ["screen", "status", "--project", str(project.root)])
+    assert result.exit_code == 1
+    assert ("  stopping rule, alice: not assessed (alice's log has rows that cannot be counted: 2 problems, "
+            "listed below)\n") in result.stdout
+    assert "  stopping rule, bob: recall ≥ 95 % can be claimed" in result.stdout
+    assert "stopping rule, alice: recall" not in result.stdout
+    assert result.stderr.count("warning: not counted: ") == 2
+    as_json = CliRunner().invoke(cli, ["screen", "status", "--json", "--project", str(project.root)])
+    stage = json.loads(as_json.stdout)["stages"][0]
+    assert stage["stopping_withheld"] == {"alice": 2}
+    assert list(stage["stopping"]) == ["bob"]
+
+
+def test_status_of_whole_logs_withholds_nothing(make_project):
+    project = make_project({"title_abstract/alice.csv": _log("alice", ALICE)})
+    as_json = CliRunner().invoke(cli, ["screen", "status", "--json", "--project", str(project.root)])
+    assert as_json.exit_code == 0
+    stage = json.loads(as_json.stdout)["stages"][0]
+    assert stage["stopping_withheld"] == {} and list(stage["stopping"]) == ["alice"]
+
+
+def test_the_report_is_written_but_the_terminal_and_exit_code_say_it_is_partial(make_project, tmp_path):
+    project = _renamed(make_project)
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(cli, ["screen", "report", "--out", str(out), "--project", str(project.root)])
+    assert result.exit_code == 1
+    assert result.stdout == f"wrote {out}\n"
+    assert result.stderr.splitlines()[0] == (
+        "warning: 2 problems in the screening logs: the rows they name are left out of the report's figures and "
+        "the PRISMA flow is not drawn (they are listed at the report's end); fix them, then write the report again")
+    assert [line.split(": reason")[0] for line in result.stderr.splitlines()[1:]] == [
+        f"warning: not counted: {project.root / 'screening' / 'title_abstract' / 'alice.csv'}, line {n}"
+        for n in (3, 5)]
+    assert "Rows not counted" in out.read_text(encoding="utf-8")
+
+
+def test_a_reviewer_taken_off_the_list_is_one_problem_naming_their_rows(make_project):
+    project = make_project({"title_abstract/alice.csv": _log("alice", ALICE),
+                            "title_abstract/dave.csv": _log("dave", BOB)})
+    [problem] = load_screening(project, strict=False).problems
+    assert problem.line is None and problem.path.name == "dave.csv"
+    assert problem.message.startswith("log of unknown reviewer 'dave': not in [screening] reviewers of "
+                                      "review.toml, so its 3 decision rows are not counted")
