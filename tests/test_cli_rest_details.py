@@ -4,6 +4,8 @@ writes or leaves unwritten."""
 
 import errno
 import importlib
+import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import click
@@ -380,3 +382,182 @@ def test_a_row_for_a_project_must_name_its_outcomes_and_arms(tmp_path):
     assert arm.exit_code == 2
     assert arm.stderr == "error: --arm 'us' is not an arm of review.toml [arms] (one of: US, FL)\n"
     assert not (root / "x.csv").exists()
+
+
+# ------------------------------------------------------------------------------------------------ sysrev meta tsa
+
+
+def _tsa_summary(**information):
+    return {"measure": "RR", "model": "random", "tau2_method": "DL",
+            "information": {"alpha": 0.05, "beta": 0.2, "unadjusted": 12345.4, "adjustment": "D2",
+                            "adjustment_value": 0.256, "required": 16597.6, **information},
+            "looks": [{"study": "Alpha 2001", "participants": 1200, "fraction": 0.0723, "z": 1.234, "boundary": None,
+                       "crossed": False},
+                      {"study": "B 2005", "participants": 16600.2, "fraction": 1.0001, "z": -2.5, "boundary": 1.96,
+                       "crossed": True}],
+            "verdict": "Firm evidence."}
+
+
+def test_tsa_report_of_a_dichotomous_analysis():
+    from sysrev.cli.meta_tsa import format_tsa
+
+    text = format_tsa(_tsa_summary(rrr=0.2, mid=None, control_rate=0.1234567, control_rate_observed=True))
+    assert text == (
+        "Trial sequential analysis (RR, random, DL)\n"
+        "Assumptions: control event proportion 0.1235 (observed), relative risk reduction 20.0%, alpha 0.05, "
+        "beta 0.2\n"
+        "Required information size: 12,345 participants; diversity D² = 25.6% → 16,598\n"
+        "\n"
+        "Study added  Participants  Fraction      Z  Boundary\n"
+        "Alpha 2001          1,200      7.2%   1.23         —\n"
+        "B 2005             16,600    100.0%  -2.50     ±1.96  crossed\n"
+        "\n"
+        "Firm evidence.\n")
+    given = format_tsa(_tsa_summary(rrr=0.25, mid=0.75, control_rate=0.1, control_rate_observed=False,
+                                    adjustment="I2", adjustment_value=0.5))
+    assert given.splitlines()[1:3] == [
+        "Assumptions: control event proportion 0.1, relative risk reduction 25.0% (from mid = 0.75), alpha 0.05, "
+        "beta 0.2",
+        "Required information size: 12,345 participants; I² = 50.0% → 16,598"]
+
+
+def test_tsa_report_of_a_continuous_analysis():
+    from sysrev.cli.meta_tsa import format_tsa
+
+    summary = _tsa_summary(difference=-1.5, variance=4.56789, variance_observed=True, adjustment="given",
+                           adjustment_value=0.3, unadjusted=999.7)
+    summary |= {"measure": "MD", "model": "fixed", "tau2_method": None}
+    lines = format_tsa(summary).splitlines()
+    assert lines[:3] == ["Trial sequential analysis (MD, fixed)",
+                         "Assumptions: difference -1.5, variance 4.568 (observed), alpha 0.05, beta 0.2",
+                         "Required information size: 1,000 participants; given adjustment = 30.0% → 16,598"]
+    del summary["information"]["variance_observed"], summary["tau2_method"]
+    summary["information"] |= {"adjustment": "none", "adjustment_value": 0.0}
+    lines = format_tsa(summary).splitlines()
+    assert lines[:3] == ["Trial sequential analysis (MD, fixed)",
+                         "Assumptions: difference -1.5, variance 4.568, alpha 0.05, beta 0.2",
+                         "Required information size: 1,000 participants; no adjustment = 0.0% → 16,598"]
+
+
+def _trials_csv(path):
+    path.write_text("study,year,events1,n1,events2,n2\nT1,2001,20,200,25,200\nT2,2002,18,180,30,190\n"
+                    "T3,2003,15,210,27,205\n", encoding="utf-8")
+    return path
+
+
+def test_tsa_heterogeneity_takes_d2_i2_none_or_a_number(tmp_path):
+    import json
+
+    data = _trials_csv(tmp_path / "t.csv")
+    seen = {}
+    for value in ("d2", "i2", "I2", "None", "0.25"):
+        result = _invoke("meta", "tsa", data, "--measure", "RR", "--rrr", "0.2", "--heterogeneity", value, "--json")
+        assert result.exit_code == 0, (value, result.output)
+        info = json.loads(result.stdout)["information"]
+        seen[value] = (info["adjustment"], info["adjustment_value"])
+    assert seen["d2"][0] == "D2" and seen["i2"] == seen["I2"] and seen["i2"][0] == "I2"
+    assert seen["None"] == ("none", 0.0) and seen["0.25"] == ("given", 0.25)
+    bad = _invoke("meta", "tsa", data, "--measure", "RR", "--rrr", "0.2", "--heterogeneity", "tau")
+    assert bad.exit_code == 2
+    assert bad.stderr.endswith("error: Invalid value: 'tau' is not D2, I2, none or a number in [0, 1)\n")
+
+
+# ------------------------------------------------------------------------------------------------ sysrev export
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _review_copy(tmp_path):
+    """The repository's own review (records, screening, searches) in a folder a test may write into."""
+    root = tmp_path / "review"
+    root.mkdir()
+    shutil.copy(REPO / "review.toml", root)
+    for name in ("records", "screening", "searches"):
+        shutil.copytree(REPO / name, root / name)
+    return root
+
+
+def test_export_writes_into_the_projects_exports_folder_or_prints_with_a_dash(tmp_path):
+    root = _review_copy(tmp_path)
+    written = _invoke("export", "included", "--project", root)
+    assert written.exit_code == 0, written.output
+    path = root / "exports" / "included.ris"
+    text = path.read_text(encoding="utf-8")
+    count = text.count("\nER  - ")
+    assert count > 1
+    assert written.stdout == f"wrote {count} included records to {path}\n"
+    printed = _invoke("export", "included", "--project", root, "--out", "-")
+    assert printed.exit_code == 0 and printed.stdout == text  # as written: no line added
+    assert _invoke("export", "included", "--project", root, "--out", "-", "--format", "csv").stdout.startswith(
+        "record_id,title,authors")
+    upper = _invoke("export", "included", "--project", root, "--out", tmp_path / "refs.BIB")
+    assert upper.exit_code == 0
+    assert (tmp_path / "refs.BIB").read_text(encoding="utf-8").startswith("@article{")
+    clash = _invoke("export", "included", "--project", root, "--out", tmp_path / "refs.bib", "--format", "csv")
+    assert clash.exit_code == 2
+    assert clash.stderr.endswith(f"error: --format csv does not match --out {tmp_path / 'refs.bib'} (a .bib file); "
+                                 "give --format bibtex, or an --out ending in .csv\n")
+
+
+def test_export_data_and_script_name_their_default_files(tmp_path):
+    root = tmp_path / "normand"
+    shutil.copytree(REPO / "examples" / "normand1999", root)
+    data = _invoke("export", "data", "los_dl", "--project", root)
+    assert data.exit_code == 0, data.output
+    assert data.stdout == f"wrote 9 comparisons to {root / 'exports' / 'los_dl-data.csv'}\n"
+    script = _invoke("export", "r", "los_dl", "--project", root)
+    assert script.stdout == f"wrote the metafor script of 'los_dl' to {root / 'exports' / 'los_dl.R'}\n"
+    assert _invoke("export", "r", "los_dl", "--project", root, "--out", "-").stdout == \
+        (root / "exports" / "los_dl.R").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------- options built at import
+
+
+def test_any_case_choice_passes_the_choice_as_listed():
+    from sysrev.cli.options import AnyCaseChoice
+
+    choice = AnyCaseChoice(["MD", "SMD"])
+    assert choice.convert("smd", None, None) == "SMD"
+    assert choice.convert("Md", None, None) == "MD"
+    assert choice.get_metavar(None, None) == "[MD|SMD]"
+    with pytest.raises(click.BadParameter, match=r"^'rr' is not one of 'MD', 'SMD'\.$"):
+        choice.convert("rr", None, None)
+
+
+def _parameters(decorate):
+    def command(**kwargs):
+        """A command to decorate."""
+
+    return [p.name for p in click.command()(decorate(command)).params]
+
+
+def test_the_option_decorators_add_their_options_in_order():
+    from sysrev.cli.extract import _convert_options, _row_options
+    from sysrev.cli.meta_options import analysis_options
+
+    row = ["study", "outcome", "item", "timepoint", "arm", "scale", "source", "source_url", "note", "append"]
+    assert _parameters(_row_options) == row
+    assert _parameters(_convert_options) == ["project_dir", *row]
+    assert _parameters(analysis_options) == ["data_csv", "analysis_name", "project_dir", "measure", "method", "model",
+                                             "tau2", "ci", "smd", "zero", "level"]
+
+
+# ------------------------------------------------------------------------------------------------ sysrev rob
+
+
+def test_rob_new_warns_of_an_outcome_neither_listed_nor_analysed(tmp_path):
+    root = _project(tmp_path / "p", '[review]\ntitle = "T"\n[arms]\ngroup1 = "US"\ngroup2 = "FL"\n'
+                                    '[[outcomes]]\nname = "pain"\ntype = "continuous"\n'
+                                    '[[outcomes]]\nname = "function"\ntype = "continuous"\n'
+                                    '[[outcomes]]\nname = ""\ntype = "continuous"\n',
+                    **{"analysis__analyses.toml": '[analyses.a]\noutcome = "pain"\nmeasure = "MD"\n'})
+    for outcome in ("pain", "function"):
+        result = _invoke("rob", "new", "Park 2013", outcome, "--project", root)
+        assert result.exit_code == 0, result.output
+        assert result.stderr == ""
+    other = _invoke("rob", "new", "Park 2013", "sleep", "--project", root)
+    assert other.exit_code == 0
+    assert other.stdout == f"wrote {root / 'analysis' / 'rob2' / 'Park_2013--sleep.toml'}\n"
+    assert other.stderr == ("warning: outcome 'sleep' is not among review.toml's [[outcomes]] or the analysed "
+                            "outcomes (function, pain; labels must match)\n")
