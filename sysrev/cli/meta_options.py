@@ -40,9 +40,9 @@ def resolve_input(data_csv, analysis_name, project_dir, options: dict):
     """The study table and engine keyword arguments from DATA.csv or a project analysis.
 
     Returns ``(frame, lines, source, kwargs, studies_of_rows, project)``: ``lines`` are the CSV line numbers
-    (None for an analysis), ``studies_of_rows`` the study label of each row (an analysis pools study × time
-    point rows) and ``project`` the loaded project (None for a CSV). Options given on the command line
-    override an analysis's settings.
+    (None for an analysis), ``studies_of_rows`` the study label of each row of an analysis (which pools study ×
+    time point rows; None for a CSV, whose rows are ordered by a column of their own) and ``project`` the
+    loaded project (None for a CSV). Options given on the command line override an analysis's settings.
     """
     from sysrev.errors import SysrevError
 
@@ -55,8 +55,7 @@ def resolve_input(data_csv, analysis_name, project_dir, options: dict):
             raise SysrevError("--measure is required with DATA.csv")
         frame, lines = read_study_csv(data_csv)
         kwargs = {key: value for key, value in options.items() if value is not None}
-        studies = list(frame["study"]) if "study" in frame.columns else None
-        return frame, lines, data_csv, kwargs, studies, None
+        return frame, lines, data_csv, kwargs, None, None
     from sysrev.analyses.study_order import analysis_rows
     from sysrev.project import load_project
 
