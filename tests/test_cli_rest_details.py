@@ -561,3 +561,56 @@ def test_rob_new_warns_of_an_outcome_neither_listed_nor_analysed(tmp_path):
     assert other.stdout == f"wrote {root / 'analysis' / 'rob2' / 'Park_2013--sleep.toml'}\n"
     assert other.stderr == ("warning: outcome 'sleep' is not among review.toml's [[outcomes]] or the analysed "
                             "outcomes (function, pain; labels must match)\n")
+
+
+# ------------------------------------------------------------------------------------------ sysrev meta cumulative, tsa
+
+
+def test_a_study_table_or_an_analysis_not_both_nor_neither(tmp_path):
+    data = _trials_csv(tmp_path / "t.csv")
+    for args in ((), (data, "--analysis", "tb")):
+        result = _invoke("meta", "cumulative", *args)
+        assert result.exit_code == 2
+        assert result.stderr == "error: give either DATA.csv or --analysis NAME (one of them)\n"
+    result = _invoke("meta", "tsa", data, "--rrr", "0.2")
+    assert result.exit_code == 2
+    assert result.stderr == "error: --measure is required with DATA.csv\n"
+
+
+def test_an_analysis_brings_its_settings_and_the_options_given_override_them():
+    """BCG (metafor's dat.bcg), the example's analysis: RR, random effects, REML. metafor's rma() gives
+    exp(−0.7145) = 0.4894 with REML and exp(−0.4303) = 0.6503 with a fixed effect."""
+    import json
+
+    bcg = REPO / "examples" / "bcg"
+    own = _invoke("meta", "cumulative", "--analysis", "tb", "--project", bcg, "--json")
+    assert own.exit_code == 0, own.output
+    summary = json.loads(own.stdout)
+    assert (summary["measure"], summary["method"], summary["model"], summary["tau2_method"], summary["level"]) == \
+        ("RR", "IV", "random", "REML", 95.0)
+    assert summary["steps"][-1]["estimate"] == pytest.approx(0.4894, abs=5e-5)
+    fixed = json.loads(_invoke("meta", "cumulative", "--analysis", "tb", "--project", bcg, "--json", "--model",
+                               "fixed", "--level", "90").stdout)
+    assert (fixed["model"], fixed["level"]) == ("fixed", 90.0)
+    assert fixed["steps"][-1]["estimate"] == pytest.approx(0.6503, abs=5e-5)
+    assert [step["study"] for step in summary["steps"]][:2] == ["Aronson 1948", "Ferguson & Simes 1949"]  # by year
+
+
+def test_an_analysis_is_ordered_by_the_day_each_study_entered(tmp_path):
+    import json
+
+    root = tmp_path / "bcg"
+    shutil.copytree(REPO / "examples" / "bcg", root)
+    studies = ["Aronson 1948", "Coetzee & Berjak 1968", "Comstock & Webster 1969", "Comstock et al 1974",
+               "Comstock et al 1976", "Ferguson & Simes 1949", "Frimodt-Moller et al 1973", "Hart & Sutherland 1977",
+               "Rosenthal et al 1960", "Rosenthal et al 1961", "Stein & Aronson 1953", "TPT Madras 1980",
+               "Vandiviere et al 1973"]
+    # entered in the reverse order of the names: the last name first
+    (root / "analysis" / "extraction" / "studies.csv").write_text(
+        "study,citation,records,entered\n" + "".join(f"{name},,,2026-01-{31 - i:02d}\n"
+                                                     for i, name in enumerate(studies)), encoding="utf-8")
+    result = _invoke("meta", "cumulative", "--analysis", "tb", "--project", root, "--order-by", "entered", "--json")
+    assert result.exit_code == 0, result.output
+    steps = json.loads(result.stdout)["steps"]
+    assert [step["study"] for step in steps] == studies[::-1]
+    assert steps[0]["order"] == "2026-01-19"
