@@ -18,7 +18,7 @@ def _summary(graded, root) -> str:
     for item in graded:
         cert = certainty(item.grade)
         state = "new" if item.new else "updated" if item.changed else "unchanged"
-        where = item.path.relative_to(root) if item.path.is_relative_to(root) else item.path
+        where = item.path.relative_to(root)  # analysis/grade/<name>.toml, always inside the project
         status = cert.label + ("" if cert.level is None or cert.confirmed else " (proposed, not confirmed)")
         lines.append(f"{item.evidence.name}: certainty {status}  [{where}: {state}]")
         for domain, record in item.grade.domains.items():
