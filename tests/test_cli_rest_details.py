@@ -614,3 +614,62 @@ def test_an_analysis_is_ordered_by_the_day_each_study_entered(tmp_path):
     steps = json.loads(result.stdout)["steps"]
     assert [step["study"] for step in steps] == studies[::-1]
     assert steps[0]["order"] == "2026-01-19"
+
+
+# ------------------------------------------------------------------------------------------------ sysrev grade
+
+
+def _set_final(path, domain, rating, justification=""):
+    """Set a domain's final rating (and its justification) in a GRADE file, as a reviewer edits it by hand."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"[{domain}]")
+    at = text.index('final = ""\njustification = ""', start)
+    edited = f'final = "{rating}"\njustification = "{justification}"'
+    path.write_text(text[:at] + edited + text[at + len('final = ""\njustification = ""'):], encoding="utf-8")
+
+
+def test_grade_summary_says_what_each_file_holds_and_what_certainty_waits_for(tmp_path):
+    root = tmp_path / "bcg"
+    shutil.copytree(REPO / "examples" / "bcg", root, ignore=shutil.ignore_patterns("grade", "results"))
+    first = _invoke("grade", "--project", root)
+    assert first.exit_code == 0, first.output
+    lines = first.stdout.splitlines()
+    assert lines[0] == "tb: certainty pending  [analysis/grade/tb.toml: new]"
+    assert lines[1] == "  Risk of bias: proposed pending; no final rating yet"
+    assert lines[2].startswith("    pending: no complete RoB 2 assessment for this outcome of Aronson 1948, ")
+    assert lines[3:] == ["  Inconsistency: proposed serious; no final rating yet",
+                         "  Indirectness: no final rating yet",  # the team's alone: nothing proposed
+                         "  Imprecision: proposed not serious; no final rating yet",
+                         "  Publication bias: proposed undetected; no final rating yet",
+                         "  certainty waits for: Risk of bias, Indirectness",
+                         "1 analysis; 0 final ratings flagged for re-check"]
+    again = _invoke("grade", "--project", root)
+    assert again.stdout.splitlines()[0] == "tb: certainty pending  [analysis/grade/tb.toml: unchanged]"
+    path = root / "analysis" / "grade" / "tb.toml"
+    _set_final(path, "risk_of_bias", "not serious", "all trials assessed by hand")
+    _set_final(path, "indirectness", "not serious")
+    # randomised trials start high; the proposed serious inconsistency takes one level: moderate, from proposals
+    proposed = _invoke("grade", "--project", root).stdout.splitlines()
+    assert proposed[0] == "tb: certainty ⊕⊕⊕◯ MODERATE (proposed, not confirmed)  [analysis/grade/tb.toml: updated]"
+    assert proposed[1] == "  Risk of bias: proposed pending; final not serious"
+    assert "  Indirectness: final not serious" in proposed
+    assert not any(line.startswith("  certainty waits for") for line in proposed)
+    for domain, rating in (("inconsistency", "serious"), ("imprecision", "not serious"),
+                           ("publication_bias", "undetected")):
+        _set_final(path, domain, rating)
+    confirmed = _invoke("grade", "--project", root).stdout.splitlines()
+    assert confirmed[0] == "tb: certainty ⊕⊕⊕◯ MODERATE  [analysis/grade/tb.toml: updated]"
+    assert "  Inconsistency: proposed serious; final serious" in confirmed
+
+
+# ------------------------------------------------------------------------------------------------ sysrev prisma, again
+
+
+def test_prisma_previous_takes_studies_and_reports_zero_included(tmp_path):
+    root = _review_copy(tmp_path)
+    for value, expected in (("0", "Studies in the previous version: 0 (reports: 0)"),
+                            ("8", "Studies in the previous version: 8 (reports: 8)"),
+                            ("8:11", "Studies in the previous version: 8 (reports: 11)")):
+        result = _invoke("prisma", "--previous", value, "--project", root)
+        assert result.exit_code == 0, (value, result.output)
+        assert expected in result.stdout.splitlines(), value
