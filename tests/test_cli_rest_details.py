@@ -673,3 +673,47 @@ def test_prisma_previous_takes_studies_and_reports_zero_included(tmp_path):
         result = _invoke("prisma", "--previous", value, "--project", root)
         assert result.exit_code == 0, (value, result.output)
         assert expected in result.stdout.splitlines(), value
+
+
+# ------------------------------------------------------------------------------------------------ sysrev meta pool
+
+
+def test_a_semicolon_table_with_decimal_commas_is_read_by_its_header(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("study;yi;se\nA;0,5;0,1\nB;0,3;0,2\n", encoding="utf-8")
+    result = _invoke("meta", "pool", data, "--measure", "GEN")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (f"error: {data}, line 2, column 'yi' (study 'A'): not a number: '0,5' "
+                                             "(a decimal comma? write 0.5: the decimal mark is a point)")
+
+
+def test_a_comma_header_with_a_semicolon_in_a_name_is_read_with_commas(tmp_path):
+    import json
+
+    data = tmp_path / "d.csv"
+    data.write_text("study,yi,se,notes (dose; route)\nA,0.5,0.1,x\nB,0.3,0.2,y\n", encoding="utf-8")
+    result = _invoke("meta", "pool", data, "--measure", "GEN", "--json")
+    assert result.exit_code == 0, result.output
+    # fixed effect: weights 1/0.1² = 100 and 1/0.2² = 25; (100 × 0.5 + 25 × 0.3) / 125 = 0.46
+    assert json.loads(result.stdout)["estimate"] == pytest.approx(0.46, abs=1e-12)
+
+
+def test_the_group_names_come_from_the_options_else_the_projects_arms(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("study,yi,se\nA,0.5,0.1\nB,0.3,0.2\n", encoding="utf-8")
+
+    def heading(*args):
+        result = _invoke("meta", "pool", data, "--measure", "GEN", *args)
+        assert result.exit_code == 0, result.output
+        return result.stdout.splitlines()[1]
+
+    plain = _project(tmp_path / "plain")
+    named = _project(tmp_path / "named", '[review]\ntitle = "T"\n[arms]\ngroup1 = "US"\ngroup2 = "FL"\n')
+    labelled = _project(tmp_path / "labelled", '[review]\ntitle = "T"\n[arms]\ngroup1 = "US"\ngroup2 = "FL"\n'
+                                               'group1_label = "Ultrasound"\ngroup2_label = "Fluoroscopy"\n')
+    assert heading() == "Group 1 vs Group 2 (effects are Group 1 relative to Group 2)"
+    assert heading("--project", plain) == "Group 1 vs Group 2 (effects are Group 1 relative to Group 2)"
+    assert heading("--project", named) == "US vs FL (effects are US relative to FL)"
+    assert heading("--project", labelled) == "Ultrasound vs Fluoroscopy (effects are Ultrasound relative to " \
+                                             "Fluoroscopy)"
+    assert heading("--project", labelled, "--label1", "A", "--label2", "B") == "A vs B (effects are A relative to B)"
