@@ -717,3 +717,27 @@ def test_the_group_names_come_from_the_options_else_the_projects_arms(tmp_path):
     assert heading("--project", labelled) == "Ultrasound vs Fluoroscopy (effects are Ultrasound relative to " \
                                              "Fluoroscopy)"
     assert heading("--project", labelled, "--label1", "A", "--label2", "B") == "A vs B (effects are A relative to B)"
+
+
+def test_a_tab_table_is_read_with_tabs_and_a_one_column_header_with_commas(tmp_path):
+    import json
+
+    tabs = tmp_path / "tabs.tsv"
+    tabs.write_text("study\tyi\tse\nA\t0.5\t0.1\nB\t0.3\t0.2\n", encoding="utf-8")
+    result = _invoke("meta", "pool", tabs, "--measure", "GEN", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["estimate"] == pytest.approx(0.46, abs=1e-12)  # as above
+    one = tmp_path / "one.csv"
+    one.write_text("study\nA,0.5,0.1\n", encoding="utf-8")
+    refused = _invoke("meta", "pool", one, "--measure", "GEN")
+    assert refused.exit_code == 2
+    assert refused.stderr == f"error: {one}, line 2: 3 fields, but the header has 1\n"
+
+
+def test_a_study_table_cut_off_in_its_last_row_is_refused_by_its_own_delimiter(tmp_path):
+    data = tmp_path / "cut.csv"
+    data.write_text("study;yi;se\nA;0.5;0.1\nB;0.3", encoding="utf-8")
+    result = _invoke("meta", "pool", data, "--measure", "GEN")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {data}, line 3: the last row has 2 of the header's 3 cells and no line "
+                                    "break after it: ")
