@@ -117,14 +117,14 @@ class _Group(click.Group):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click.ClickException as exc:
-            raise _OnePrefix.of(exc) from None
+            raise _OnePrefix(exc) from None
 
     def invoke(self, ctx):
         try:
             with _table_warnings_as_lines():
                 return super().invoke(ctx)
         except click.ClickException as exc:  # a subcommand's usage error: click would print "Error: …"
-            raise _OnePrefix.of(exc) from None
+            raise _OnePrefix(exc) from None
         except SysrevError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
@@ -143,10 +143,6 @@ class _OnePrefix(click.ClickException):
     def __init__(self, original: click.ClickException):
         super().__init__(original.format_message())
         self.original, self.exit_code = original, original.exit_code
-
-    @classmethod
-    def of(cls, exc: click.ClickException) -> "_OnePrefix":
-        return exc if isinstance(exc, cls) else cls(exc)
 
     def show(self, file=None):
         ctx = getattr(self.original, "ctx", None)
