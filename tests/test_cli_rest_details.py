@@ -741,3 +741,110 @@ def test_a_study_table_cut_off_in_its_last_row_is_refused_by_its_own_delimiter(t
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {data}, line 3: the last row has 2 of the header's 3 cells and no line "
                                     "break after it: ")
+
+
+# ------------------------------------------------------------------------------------------------ sysrev search
+
+
+def _fake_search(monkeypatch, name, outcome=None, error=None):
+    """Replace ``sysrev.search.<module>.<name>`` by a function that records its arguments and returns
+    ``outcome`` (or raises ``error``): the command's own work, without a network."""
+    calls = []
+
+    def search(query, **kwargs):
+        calls.append((query, kwargs))
+        if error is not None:
+            raise error
+        return outcome
+
+    module = "pubmed" if name == "search_pubmed" else "scopus"
+    monkeypatch.setattr(f"sysrev.search.{module}.{name}", search)
+    return calls
+
+
+def _outcome(reported=5, retrieved=5, warnings=(), gaps=()):
+    return SimpleNamespace(reported=reported, retrieved=retrieved, snapshot="runs/2026-12-05-pubmed",
+                           warnings=list(warnings), gaps=list(gaps))
+
+
+def test_a_search_reports_its_counts_notes_and_gaps(tmp_path, monkeypatch):
+    outcome = _outcome(reported=None, retrieved=3, warnings=["the count changed during the run"],
+                       gaps=[{"kind": "batch", "detail": "records 1-3"}, {"kind": "count"}])
+    _fake_search(monkeypatch, "search_pubmed", outcome)
+    result = _invoke("search", "pubmed", "--query", "facet", "--out", tmp_path)
+    assert result.exit_code == 1
+    assert result.stdout == "PubMed pubmed: ? reported, 3 retrieved → runs/2026-12-05-pubmed\n"
+    assert result.stderr == ("  note: the count changed during the run\n  gap (batch): records 1-3\n  gap (count): \n"
+                             "  2 gaps recorded in the manifest; the next run fetches them again\n")
+    _fake_search(monkeypatch, "search_pubmed", _outcome(reported=7, retrieved=7))
+    clean = _invoke("search", "pubmed", "--query", "facet", "--out", tmp_path, "--name", "facet")
+    assert clean.exit_code == 0
+    assert (clean.stdout, clean.stderr) == ("PubMed facet: 7 reported, 7 retrieved → runs/2026-12-05-pubmed\n", "")
+
+
+def test_an_interrupted_search_says_how_to_resume(tmp_path, monkeypatch):
+    _fake_search(monkeypatch, "search_pubmed", error=KeyboardInterrupt())
+    result = _invoke("search", "pubmed", "--query", "facet", "--out", tmp_path)
+    assert result.exit_code == 130
+    assert result.stdout == ""
+    assert result.stderr == (f"\ninterrupted: the records fetched so far are saved in {tmp_path}; run the same command "
+                             "with --resume to continue\n")
+
+
+def test_the_date_window_and_the_runs_folder_of_a_search(tmp_path, monkeypatch):
+    from datetime import UTC, date, datetime
+
+    calls = _fake_search(monkeypatch, "search_pubmed", _outcome())
+    root = _project(tmp_path / "p")
+    assert _invoke("search", "pubmed", "--query", "q", "--project", root).exit_code == 0
+    assert calls[-1][1]["window"] is None and calls[-1][1]["out_dir"] == str(root / "searches" / "runs")
+    assert _invoke("search", "pubmed", "--query", "q", "--out", tmp_path / "o", "--mindate", "2020",
+                   "--datetype", "edat").exit_code == 0
+    window = calls[-1][1]["window"]
+    later = datetime.now(UTC).date().year + 2  # no upper bound: two years ahead (issues dated in the future)
+    assert (window.mindate, window.maxdate, window.field) == (date(2020, 1, 1), date(later, 12, 31), "edat")
+    assert calls[-1][1]["out_dir"] == str(tmp_path / "o")
+    assert _invoke("search", "pubmed", "--query", "q", "--out", tmp_path, "--maxdate", "2019-06").exit_code == 0
+    window = calls[-1][1]["window"]
+    assert (window.mindate, window.maxdate, window.field) == (date(1780, 1, 1), date(2019, 6, 30), "pdat")
+    reversed_ = _invoke("search", "pubmed", "--query", "q", "--out", tmp_path, "--mindate", "2020", "--maxdate",
+                        "2019")
+    assert reversed_.exit_code == 2
+    assert reversed_.stderr == "error: --mindate 2020 is after --maxdate 2019\n"
+    assert len(calls) == 3
+
+
+def test_scopus_takes_the_deprecated_year_options_with_a_warning(tmp_path, monkeypatch):
+    monkeypatch.setattr("sysrev.cli.search.load_config", lambda: {})
+    monkeypatch.setattr("sysrev.search.scopus.ScopusAPI", lambda config, view, count: ("api", view, count))
+    calls = _fake_search(monkeypatch, "search_scopus", _outcome())
+    result = _invoke("search", "scopus", "--query", "q", "--out", tmp_path, "--first-year", "2001", "--last-year",
+                     "2003")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ("warning: --first-year is deprecated; use --mindate 2001 (the same option name as "
+                             "`search pubmed`)\nwarning: --last-year is deprecated; use --maxdate 2003 (the same "
+                             "option name as `search pubmed`)\n")
+    assert calls[-1][1]["years"] == (2001, 2003)
+    both = _invoke("search", "scopus", "--query", "q", "--out", tmp_path, "--first-year", "2001", "--mindate", "2002")
+    assert both.exit_code == 2
+    assert both.stderr.endswith("error: give --mindate only (--first-year is its deprecated alias)\n")
+    assert len(calls) == 1
+
+
+def test_search_warnings_are_logged_once_to_stderr_as_warning_lines(tmp_path, monkeypatch, capsys):
+    import logging
+
+    from sysrev.cli.search import _TqdmHandler
+
+    logger = logging.getLogger("sysrev.search")
+    monkeypatch.setattr(logger, "handlers", [h for h in logger.handlers if not isinstance(h, _TqdmHandler)])
+    monkeypatch.setattr(logger, "propagate", True)
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
+    _fake_search(monkeypatch, "search_pubmed", _outcome())
+    for _ in range(2):
+        assert _invoke("search", "pubmed", "--query", "q", "--out", tmp_path).exit_code == 0
+    assert sum(isinstance(h, _TqdmHandler) for h in logger.handlers) == 1
+    assert (logger.level, logger.propagate) == (logging.WARNING, False)
+    logging.getLogger("sysrev.search.http").info("not shown")
+    logging.getLogger("sysrev.search.http").warning("retrying in %d s", 4)
+    assert capsys.readouterr().err == "warning: retrying in 4 s\n"
