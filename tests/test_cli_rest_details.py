@@ -848,3 +848,57 @@ def test_search_warnings_are_logged_once_to_stderr_as_warning_lines(tmp_path, mo
     logging.getLogger("sysrev.search.http").info("not shown")
     logging.getLogger("sysrev.search.http").warning("retrying in %d s", 4)
     assert capsys.readouterr().err == "warning: retrying in 4 s\n"
+
+
+# ------------------------------------------------------------------------------------------------ sysrev init
+
+
+def test_init_asks_for_what_is_not_given_showing_defaults_that_exist(tmp_path):
+    import tomllib
+
+    answers = "\nWhat works?\nP\nI\nC\n pubmed ,, embase \nann,bob , \n\n\nFL\n"
+    result = _invoke("init", tmp_path / "my-review", "--no-git", input=answers)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        "Title of the review [my review]: \nReview question: What works?\nPopulation (P): P\nIntervention (I): I\n"
+        "Comparator (C): C\nDatabases, comma-separated [pubmed, scopus]:  pubmed ,, embase \n"
+        "Reviewers, comma-separated [reviewer1, reviewer2]: ann,bob , \n"
+        "Outcomes, comma-separated NAME:continuous|dichotomous [primary outcome:continuous]: \n"
+        "Arm label of group 1 (experimental) [intervention]: \nArm label of group 2 (control) [control]: FL\n"
+        f"created the review project {tmp_path / 'my-review'} (")
+    config = tomllib.loads((tmp_path / "my-review" / "review.toml").read_text(encoding="utf-8"))
+    assert config["review"]["title"] == "my review"  # the folder's name, the default taken
+    assert config["review"]["question"] == "What works?"
+    assert config["screening"]["reviewers"] == ["ann", "bob"]
+    assert (config["arms"]["group1"], config["arms"]["group2"]) == ("intervention", "FL")
+    assert [o["name"] for o in config["outcomes"]] == ["primary outcome"]
+    assert sorted(p.name for p in (tmp_path / "my-review" / "searches").glob("*.toml")) == ["embase.toml",
+                                                                                           "pubmed.toml"]
+
+
+def test_init_whose_input_runs_out_says_how_to_go_on(tmp_path):
+    result = _invoke("init", tmp_path / "r", "--no-git", "--title", "T", input="Q\n")
+    assert result.exit_code == 2
+    assert result.stdout == "Review question: Q\nPopulation (P): "
+    assert result.stderr.endswith("error: no answer to 'Population (P)' (the input ended); give it as an option, or "
+                                  "--no-input to take the defaults for whatever is not given\n")
+    assert not (tmp_path / "r").exists()
+
+
+# ------------------------------------------------------------------------------------------------ study tables refused
+
+
+def test_a_study_table_that_cannot_be_read_names_the_file_line_and_column(tmp_path):
+    cases = {
+        "empty.csv": ("\n\n", "error: {path}: the file is empty (expected a header row and one row per study)\n"),
+        "twice.csv": ("study,yi,yi,se\nA,1,1,0.1\n",
+                      "error: {path}, line 1, column 'yi': the header names this column twice\n"),
+        "huge.csv": ("study,yi,se\nA,0.5,0.1\n\"" + "x" * 140_000 + "\",0.3,0.2\n",
+                     "error: {path}, line 3: malformed CSV: field larger than field limit (131072)\n"),
+    }
+    for name, (text, message) in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        result = _invoke("meta", "pool", path, "--measure", "GEN")
+        assert result.exit_code == 2, name
+        assert result.stderr == message.format(path=path), name
