@@ -902,3 +902,13 @@ def test_a_study_table_that_cannot_be_read_names_the_file_line_and_column(tmp_pa
         result = _invoke("meta", "pool", path, "--measure", "GEN")
         assert result.exit_code == 2, name
         assert result.stderr == message.format(path=path), name
+
+
+def test_a_study_label_on_two_lines_of_a_spreadsheet_cell_keeps_its_line_break(tmp_path):
+    import json
+
+    data = tmp_path / "d.csv"
+    data.write_text('study,yi,se\n"Park\n2013",0.5,0.1\nB,0.3,0.2\n', encoding="utf-8")
+    result = _invoke("meta", "pool", data, "--measure", "GEN", "--json")
+    assert result.exit_code == 0, result.output
+    assert [s["study"] for s in json.loads(result.stdout)["studies"]] == ["Park\n2013", "B"]
