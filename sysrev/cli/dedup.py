@@ -69,7 +69,7 @@ def dedup():
 @project_option
 def run(files, clusters_out, id_column, uncertain_out, allow_truncated, project_dir):
     """Deduplicate the project's search runs, or the reference FILEs given."""
-    from sysrev.dedup.project_run import QUEUE_FILE, run_project
+    from sysrev.dedup.project_run import QUEUE_FILE, gone_warning, run_project
 
     if files:
         if not clusters_out:
@@ -81,6 +81,8 @@ def run(files, clusters_out, id_column, uncertain_out, allow_truncated, project_
     project = load_project(project_dir)
     outcome = run_project(project)
     _warn(outcome.problems)
+    if outcome.gone_ids:
+        click.echo(f"warning: {gone_warning(project, outcome.gone_ids)}", err=True)
     click.echo(f"identified: {_identified_by_source(project)} "
                f"({sum(outcome.identified.values())} source records)")
     click.echo(f"records: {outcome.records} ({counted(outcome.duplicates_removed, 'duplicate')} removed, "

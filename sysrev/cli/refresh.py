@@ -76,6 +76,8 @@ def format_refresh(outcome) -> str:
                      + (f" ({shown})" if ids else ""))
         if d["uncertain_pairs"]:
             lines.append(f"  {counted(d['uncertain_pairs'], 'uncertain duplicate pair')}: `sysrev dedup review`")
+        if d["gone"]:
+            lines.append(f"  warning: {d['gone']}")
     lines += ["", "To do:"] + format_todo(outcome.status)
     return "\n".join(lines)
 

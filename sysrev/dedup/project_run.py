@@ -38,6 +38,7 @@ RECORDS_FILE = "records.jsonl"
 SUMMARY_FILE = "dedup_summary.json"
 QUEUE_FILE = "dedup_queue.csv"
 DECISIONS_FILE = "dedup_decisions.csv"
+GONE_FILE = "gone_records.jsonl"
 _ID = re.compile(r"^R(\d+)$")
 
 
@@ -65,6 +66,7 @@ class ProjectDedup:
     related: int
     problems: list
     new_ids: int
+    gone_ids: list = field(default_factory=list)  # IDs of the last run's records that no snapshot holds now
 
 
 def collect_sources(project) -> list[SourceRecord]:
@@ -90,6 +92,17 @@ def load_records(project) -> list[dict]:
     path = Path(project.records_dir) / RECORDS_FILE
     if not path.is_file():
         raise SysrevError(f"{path}: no deduplicated records yet; run `sysrev dedup` first")
+    return _read_records(path)
+
+
+def load_gone_records(project) -> list[dict]:
+    """The records that left records.jsonl because no snapshot holds their sources any more (a search run
+    deleted), as they last were (``records/gone_records.jsonl``; none when the file does not exist)."""
+    path = Path(project.records_dir) / GONE_FILE
+    return _read_records(path) if path.is_file() else []
+
+
+def _read_records(path: Path) -> list[dict]:
     out = []
     with path.open(encoding="utf-8") as fh:
         for line_no, line in enumerate(fh, start=1):
@@ -106,14 +119,13 @@ def load_records(project) -> list[dict]:
     return out
 
 
-def _previous_ids(project) -> tuple[dict, int, dict]:
-    """``{label: record_id}`` from the previous records.jsonl, the highest ID number used so far (also by a
-    record merged away, listed in ``extra.dedup_replaces``), and ``{record_id: IDs it replaces}``."""
-    path = Path(project.records_dir) / RECORDS_FILE
-    if not path.is_file():
-        return {}, 0, {}
-    ids, highest, replaces = {}, 0, {}
-    for record in load_records(project):
+def _previous_ids(project, records: list) -> tuple[dict, int, dict]:
+    """``{label: record_id}`` of the previous ``records`` (records.jsonl's and the gone ones), the highest ID
+    number used so far (also by a record merged away, listed in ``extra.dedup_replaces``, or by a record whose
+    line is lost, which the summary's ``last_record_id`` remembers), and ``{record_id: IDs it replaces}``."""
+    highest = _last_id_number(Path(project.records_dir) / SUMMARY_FILE)
+    ids, replaces = {}, {}
+    for record in records:
         rid = str(record["record_id"])
         replaces[rid] = [str(old) for old in (record.get("extra") or {}).get("dedup_replaces") or []]
         for used in (rid, *replaces[rid]):
@@ -123,6 +135,56 @@ def _previous_ids(project) -> tuple[dict, int, dict]:
         for source in record.get("sources") or []:
             ids[source_label(str(source.get("source")), str(source.get("source_id")), str(source.get("run")))] = rid
     return ids, highest, replaces
+
+
+def gone_warning(project, gone_ids: list) -> str:
+    """What to tell a team whose records left records.jsonl in this run (``ProjectDedup.gone_ids``): usually a
+    search run deleted by mistake, which puts screened records and their decisions out of the review."""
+    from sysrev.screening.log import rows_naming
+
+    shown = ", ".join(gone_ids[:10]) + (f", … ({len(gone_ids)} in all)" if len(gone_ids) > 10 else "")
+    rows = rows_naming(project.screening_dir, gone_ids)
+    decisions = (f"; {rows} screening decision{'s name them and are' if rows != 1 else ' names them and is'} no "
+                 "longer counted" if rows else "")
+    runs = _relative(project.runs_dir, project.root)
+    return (f"{len(gone_ids)} record{'s' if len(gone_ids) != 1 else ''} of the last dedup left the review, "
+            f"because no search run in {runs}/ holds their sources any more (a run deleted?): "
+            f"{shown}{decisions}. They are kept in records/{GONE_FILE}, their IDs are never given to other "
+            "records, and they come back with their IDs if the runs are restored (e.g. from git) and dedup is "
+            "run again")
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` as the team names it, from the project folder when it is inside it."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _records_by_id(project) -> dict:
+    """``{record_id: record}`` of the previous records.jsonl (empty before the first run)."""
+    if not (Path(project.records_dir) / RECORDS_FILE).is_file():
+        return {}
+    return {r["record_id"]: r for r in load_records(project)}
+
+
+def _write_gone(path: Path, gone: dict) -> None:
+    """Keep the records that left records.jsonl, as they last were, so that nothing a team decided on is lost
+    and a deleted search run put back gets its records' IDs back; no file while none is gone."""
+    if gone:
+        atomic_write_text(path, "".join(json.dumps(gone[rid], ensure_ascii=False) + "\n" for rid in sorted(gone)))
+    elif path.exists():
+        path.unlink()
+
+
+def _last_id_number(summary_path: Path) -> int:
+    """The number of the summary's ``last_record_id`` (0 when there is none). It outlives the record: when every
+    snapshot holding a record's sources is deleted, the record leaves records.jsonl, but its ID may still be
+    named by screening decisions, so it must never be given to another publication."""
+    try:
+        last = json.loads(summary_path.read_text(encoding="utf-8")).get("last_record_id", "")
+    except (OSError, ValueError, AttributeError):  # no summary yet, or one the PRISMA stage reports as broken
+        return 0
+    match = _ID.match(str(last))
+    return int(match.group(1)) if match else 0
 
 
 def _assign_ids(clusters: list, labels: list, previous: dict, highest: int) -> tuple[list, dict, int]:
@@ -173,7 +235,9 @@ def _run_project(project, progress) -> ProjectDedup:
                           "import an export first")
     records_dir = Path(project.records_dir)
     decisions = read_decisions(records_dir / DECISIONS_FILE)
-    previous, highest, previous_replaces = _previous_ids(project)
+    were_gone = {r["record_id"]: r for r in load_gone_records(project)}
+    were_kept = _records_by_id(project)
+    previous, highest, previous_replaces = _previous_ids(project, [*were_gone.values(), *were_kept.values()])
     labels = [s.label for s in sources]
     result = deduplicate([s.record for s in sources], labels=labels, decisions=decisions,
                          previous_ids=[previous.get(label, "") for label in labels],
@@ -206,6 +270,11 @@ def _run_project(project, progress) -> ProjectDedup:
         identified[s.database] = identified.get(s.database, 0) + 1
     summary = {"identified": dict(sorted(identified.items())), "duplicates_removed": result.duplicates_removed,
                "records": len(result.clusters)}
+    highest = max([highest, *(int(match.group(1)) for match in map(_ID.match, ids) if match)])
+    if highest:
+        summary["last_record_id"] = f"R{highest:06d}"
+    kept = set(ids).union(*replaced.values(), *previous_replaces.values())
+    gone = {rid: record for rid, record in {**were_gone, **were_kept}.items() if rid not in kept}
     queue = [{"record_a": labels[p.a], "record_b": labels[p.b], "reason": p.reason, "score": f"{p.score:.2f}",
               "title_a": sources[p.a].record.title, "title_b": sources[p.b].record.title}
              for p in result.uncertain if frozenset((labels[p.a], labels[p.b])) not in decisions]
@@ -214,7 +283,9 @@ def _run_project(project, progress) -> ProjectDedup:
     atomic_write_text(records_dir / RECORDS_FILE, "".join(lines))
     atomic_write_json(records_dir / SUMMARY_FILE, summary)
     write_queue(records_dir / QUEUE_FILE, queue)
+    _write_gone(records_dir / GONE_FILE, gone)
     problems = [f"{labels[i]}: {msg}" for i, msg in result.problems]
     return ProjectDedup(identified=summary["identified"], records=len(result.clusters),
                         duplicates_removed=result.duplicates_removed, uncertain=len(queue),
-                        related=len(result.related), problems=problems, new_ids=new)
+                        related=len(result.related), problems=problems, new_ids=new,
+                        gone_ids=sorted(set(gone) - set(were_gone)))

@@ -338,6 +338,17 @@ def _format_rows(rows) -> str:
     return buffer.getvalue()
 
 
+def rows_naming(screening_dir, record_ids) -> int:
+    """How many rows of the decision logs (every stage, reconciliations too) name one of ``record_ids``; read
+    as plain CSV, so a log with problems of its own is still counted."""
+    wanted = set(record_ids)
+    count = 0
+    for path in sorted(Path(screening_dir).glob("*/**/*.csv")):
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+            count += sum(1 for row in csv.reader(fh) if row and row[0].strip() in wanted)
+    return count
+
+
 def _check_stage(stage):
     if stage not in STAGES:
         raise SysrevError(f"unknown screening stage {stage!r}; use one of {', '.join(STAGES)}")

@@ -42,7 +42,8 @@ def test_project_run_writes_records_summary_and_merges_across_databases(project)
     assert "records: 2 (1 duplicate removed, 2 new record IDs)" in result.output
     assert "identified: PubMed 2, Scopus 1 (3 source records)" in result.output  # named as in the PRISMA diagram
     summary = json.loads((project.records_dir / "dedup_summary.json").read_text())
-    assert summary == {"identified": {"pubmed": 2, "scopus": 1}, "duplicates_removed": 1, "records": 2}
+    assert summary == {"identified": {"pubmed": 2, "scopus": 1}, "duplicates_removed": 1, "records": 2,
+                       "last_record_id": "R000002"}
     records = load_records(project)
     trial = next(r for r in records if len(r["sources"]) == 2)
     assert {s["source"] for s in trial["sources"]} == {"pubmed", "scopus"}

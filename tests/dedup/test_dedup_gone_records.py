@@ -1,0 +1,109 @@
+"""Records whose search runs were deleted: dedup keeps them aside, never gives their IDs to other records, gives
+the IDs back when the runs return, and says so, with the screening decisions that name them.
+
+Before, a record whose every snapshot was deleted vanished from records.jsonl without a word, and when it held
+the highest ID, the next new publication was given that ID, so the decisions taken on the old record silently
+became decisions on the new one.
+"""
+
+import json
+import shutil
+
+from click.testing import CliRunner
+from project_snapshots import snapshot
+
+from sysrev.cli.main import cli
+from sysrev.dedup import load_records
+from sysrev.dedup.project_run import GONE_FILE, load_gone_records, run_project
+
+A = dict(title="Ultrasound-guided versus fluoroscopy-guided facet joint injections: a randomised trial",
+         authors=["Smith, John"], year=2015, journal="Pain Physician", volume="18", issue="3", pages="575-86")
+B = dict(title="Radiofrequency denervation of the sacroiliac joint: a cohort study", authors=["Lee, Kim"],
+         year=2018, journal="Spine", volume="43", issue="1", pages="10-19")
+C = dict(title="Caudal epidural steroid injections guided by ultrasound in older adults", authors=["Ngo, Lan"],
+         year=2021, journal="Pain Medicine", volume="22", issue="5", pages="1101-1108")
+D = dict(title="Pulsed radiofrequency of the dorsal root ganglion for chronic radicular pain", authors=["Ito, Ren"],
+         year=2022, journal="Regional Anesthesia", volume="47", issue="2", pages="90-97")
+
+
+def _ids(project) -> dict:
+    return {r["source_id"]: r["record_id"] for r in load_records(project)}
+
+
+def _two_runs(project):
+    """Two runs, the later holding the records with the highest IDs (R000002 and R000003)."""
+    first = snapshot(project, "pubmed-main", "pubmed", [dict(A, source_id="1")])
+    later = snapshot(project, "scopus-main", "scopus", [dict(B, source_id="CN-2"), dict(C, source_id="CN-3")],
+                     hours=1)
+    run_project(project)
+    assert _ids(project) == {"1": "R000001", "CN-2": "R000002", "CN-3": "R000003"}
+    return first, later
+
+
+def test_a_deleted_runs_records_are_kept_aside_and_their_ids_never_reused(project):
+    _, later = _two_runs(project)
+    kept = {r["record_id"]: r for r in load_records(project)}
+    shutil.rmtree(later)
+    outcome = run_project(project)
+    assert outcome.gone_ids == ["R000002", "R000003"]
+    assert _ids(project) == {"1": "R000001"}
+    assert load_gone_records(project) == [kept["R000002"], kept["R000003"]]  # as they were, every field
+    summary = json.loads((project.records_dir / "dedup_summary.json").read_text(encoding="utf-8"))
+    assert summary["last_record_id"] == "R000003" and summary["records"] == 1
+    snapshot(project, "pubmed-main", "pubmed", [dict(A, source_id="1"), dict(D, source_id="4")], hours=2)
+    outcome = run_project(project)
+    assert _ids(project) == {"1": "R000001", "4": "R000004"}  # not R000002: decisions may name that one
+    assert outcome.gone_ids == []  # already reported: a record is "gone" once, in the run that lost it
+
+
+def test_restored_runs_get_their_ids_back_and_the_file_of_gone_records_goes(project):
+    _, later = _two_runs(project)
+    backup = later.parent.parent / "backup"
+    shutil.copytree(later, backup)
+    shutil.rmtree(later)
+    run_project(project)
+    snapshot(project, "pubmed-main", "pubmed", [dict(A, source_id="1"), dict(D, source_id="4")], hours=2)
+    run_project(project)
+    shutil.copytree(backup, later)
+    outcome = run_project(project)
+    assert _ids(project) == {"1": "R000001", "CN-2": "R000002", "CN-3": "R000003", "4": "R000004"}
+    assert outcome.gone_ids == [] and not (project.records_dir / GONE_FILE).exists()
+
+
+def test_the_last_id_survives_a_lost_records_file(project):
+    """records.jsonl deleted by hand (or never committed): the summary still knows the last ID handed out."""
+    _, later = _two_runs(project)
+    shutil.rmtree(later)
+    (project.records_dir / "records.jsonl").unlink()
+    run_project(project)
+    assert _ids(project) == {"1": "R000004"}  # a fresh ID, after the last one ever given
+
+
+def test_the_command_says_which_records_left_and_which_decisions_name_them(project):
+    _, later = _two_runs(project)
+    log = project.root / "screening" / "title_abstract" / "ann.csv"
+    log.parent.mkdir(parents=True)
+    log.write_text("record_id,decision,reason,reviewer,timestamp\n"
+                   "R000001,include,,ann,2026-01-02T10:00:00Z\nR000002,exclude,,ann,2026-01-02T10:01:00Z\n"
+                   "R000003,include,,ann,2026-01-02T10:02:00Z\n", encoding="utf-8")
+    shutil.rmtree(later)
+    result = CliRunner().invoke(cli, ["dedup", "--project", str(project.root)])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "warning: 2 records of the last dedup left the review, because no search run in searches/runs/ holds "
+        "their sources any more (a run deleted?): R000002, R000003; 2 screening decisions name them and are no "
+        "longer counted. They are kept in records/gone_records.jsonl, their IDs are never given to other records, "
+        "and they come back with their IDs if the runs are restored (e.g. from git) and dedup is run again\n")
+    again = CliRunner().invoke(cli, ["dedup", "--project", str(project.root)])
+    assert again.exit_code == 0 and again.stderr == ""
+
+
+def test_one_gone_record_and_no_decisions_read_in_the_singular(project):
+    snapshot(project, "pubmed-main", "pubmed", [dict(A, source_id="1")])
+    later = snapshot(project, "scopus-main", "scopus", [dict(B, source_id="CN-2")], hours=1)
+    run_project(project)
+    shutil.rmtree(later)
+    result = CliRunner().invoke(cli, ["dedup", "--project", str(project.root)])
+    assert result.stderr.startswith("warning: 1 record of the last dedup left the review, because no search run "
+                                    "in searches/runs/ holds their sources any more (a run deleted?): R000002. "
+                                    "They are kept in")
