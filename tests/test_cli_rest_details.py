@@ -912,3 +912,22 @@ def test_a_study_label_on_two_lines_of_a_spreadsheet_cell_keeps_its_line_break(t
     result = _invoke("meta", "pool", data, "--measure", "GEN", "--json")
     assert result.exit_code == 0, result.output
     assert [s["study"] for s in json.loads(result.stdout)["studies"]] == ["Park\n2013", "B"]
+
+
+def test_a_date_a_search_cannot_read_names_its_option_and_one_day_is_a_window(tmp_path, monkeypatch):
+    from datetime import date
+
+    calls = _fake_search(monkeypatch, "search_pubmed", _outcome())
+    for option, value, message in (("--mindate", "2020-13", "month must be in 1..12"),
+                                   ("--maxdate", "20x", "use YYYY, YYYY-MM or YYYY-MM-DD")):
+        result = _invoke("search", "pubmed", "--query", "q", "--out", tmp_path, option, value)
+        assert result.exit_code == 2
+        assert result.stderr == f"error: invalid {option} '{value}': {message}\n"
+    assert calls == []
+    day = _invoke("search", "pubmed", "--query", "q", "--out", tmp_path, "--mindate", "2020-05-01", "--maxdate",
+                  "2020-05-01")
+    assert day.exit_code == 0, day.output
+    window = calls[-1][1]["window"]
+    assert (window.mindate, window.maxdate) == (date(2020, 5, 1), date(2020, 5, 1))
+    assert _invoke("search", "pubmed", "--query", "q", "--out", tmp_path, "--maxdate", "2019").exit_code == 0
+    assert calls[-1][1]["window"].maxdate == date(2019, 12, 31)  # a year ends on its last day
