@@ -102,6 +102,21 @@ def load_gone_records(project) -> list[dict]:
     return _read_records(path) if path.is_file() else []
 
 
+def gone_record_ids(project) -> set:
+    """The IDs of :func:`load_gone_records`, for the stages that meet them in a log or table; empty when the file
+    is absent or unreadable (the dedup run that reads it names its problem)."""
+    try:
+        return {str(record["record_id"]) for record in load_gone_records(project)}
+    except SysrevError:
+        return set()
+
+
+def gone_note(record_id: str) -> str:
+    """What to add where a stage meets ``record_id``, a record that left the review (:func:`gone_record_ids`)."""
+    return (f"; {record_id} left the review when the search runs holding it were deleted (records/{GONE_FILE}): "
+            "restore them and run `sysrev dedup` again, or remove what names it")
+
+
 def _read_records(path: Path) -> list[dict]:
     out = []
     with path.open(encoding="utf-8") as fh:

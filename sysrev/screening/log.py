@@ -29,6 +29,7 @@ import csv
 import difflib
 import io
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +48,7 @@ HEADER_WITH_NOTE = HEADER + ("note",)
 HEADER_WITH_RANK = HEADER_WITH_NOTE + ("rank", "model")
 HEADERS = (HEADER, HEADER_WITH_NOTE, HEADER_WITH_RANK)
 RECONCILIATION_DIR = "reconciliation"
+UNKNOWN_RECORD = re.compile(r"unknown record_id '([^']*)': ")  # the record a row's problem names as unknown
 _MAX_LISTED = 25
 
 
@@ -277,7 +279,7 @@ def _row_problem(row, header, stage, config, known_ids, owner):
     if not record_id:
         return "empty record_id"
     if known_ids is not None and record_id not in known_ids:
-        return f"unknown record_id {record_id!r}: not in records/records.jsonl"
+        return f"unknown record_id {record_id!r}: not in records/records.jsonl"  # read back by UNKNOWN_RECORD
     if decision.lower() not in DECISIONS:
         return f"decision {decision!r} is not one of {', '.join(DECISIONS)}"
     if reason and _listed(reason, config) is None:

@@ -9,10 +9,10 @@ title/abstract decision (after reconciliation) is include or maybe. For each rec
 * reviewers who disagree make a *conflict*; too few reviewers leave it *awaiting*; none leaves it *unscreened*.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sysrev.screening.config import STAGES, screening_config
-from sysrev.screening.log import RECONCILIATION_DIR, ScreeningLogError, parse_timestamp, read_log
+from sysrev.screening.log import RECONCILIATION_DIR, UNKNOWN_RECORD, ScreeningLogError, parse_timestamp, read_log
 from sysrev.screening.records import load_known_records
 
 FORWARDED = ("include", "maybe")  # title/abstract decisions that send a record to full text
@@ -105,9 +105,23 @@ def load_screening(project, *, strict=True, records=None, read=read_log) -> Scre
         # Only a record someone decided can go on; asking the others would cost a lookup per record.
         decided = set(reconciled).union(*latest.values())
         eligible = [rid for rid in eligible if rid in decided and (d := state.final(rid)) and d.decision in FORWARDED]
+    problems = _note_gone_records(project, problems)
     if problems and strict:
         raise ScreeningLogError(problems)
     return Screening(config, records, stages, problems)
+
+
+def _note_gone_records(project, problems: list) -> list:
+    """``problems``, each row naming a record that left the review (its search runs deleted) saying so."""
+    from sysrev.dedup.project_run import gone_note, gone_record_ids
+
+    gone = gone_record_ids(project) if problems else set()
+    noted = []
+    for problem in problems:
+        named = UNKNOWN_RECORD.match(problem.message)
+        gone_id = named and named.group(1) in gone
+        noted.append(replace(problem, message=problem.message + gone_note(named.group(1))) if gone_id else problem)
+    return noted
 
 
 def _read_stage(screening_dir, stage, config, known, problems, read):

@@ -15,6 +15,9 @@ from project_snapshots import snapshot
 from sysrev.cli.main import cli
 from sysrev.dedup import load_records
 from sysrev.dedup.project_run import GONE_FILE, load_gone_records, run_project
+from sysrev.living.studies import read_study_table
+from sysrev.project import load_project
+from sysrev.screening.state import load_screening
 
 A = dict(title="Ultrasound-guided versus fluoroscopy-guided facet joint injections: a randomised trial",
          authors=["Smith, John"], year=2015, journal="Pain Physician", volume="18", issue="3", pages="575-86")
@@ -107,3 +110,35 @@ def test_one_gone_record_and_no_decisions_read_in_the_singular(project):
     assert result.stderr.startswith("warning: 1 record of the last dedup left the review, because no search run "
                                     "in searches/runs/ holds their sources any more (a run deleted?): R000002. "
                                     "They are kept in")
+
+
+def test_the_stages_that_meet_a_gone_record_say_where_it_went(project):
+    """A decision log or studies.csv naming a gone record says it left the review, not only that it is unknown;
+    a record that never existed gets no such note."""
+    _, later = _two_runs(project)
+    (project.root / "review.toml").write_text('[review]\ntitle = "t"\nquestion = "q"\n\n[screening]\n'
+                                              'reviewers = ["ann"]\nexclusion_reasons = ["wrong population"]\n'
+                                              'highlight_terms = []\nreviewers_per_record = 1\n',
+                                              encoding="utf-8")
+    log = project.root / "screening" / "title_abstract" / "ann.csv"
+    log.parent.mkdir(parents=True)
+    log.write_text("record_id,decision,reason,reviewer,timestamp\nR000003,include,,ann,2026-01-02T10:00:00Z\n"
+                   "R000099,include,,ann,2026-01-02T10:01:00Z\n", encoding="utf-8")
+    shutil.rmtree(later)
+    run_project(project)
+    problems = [p.message for p in load_screening(load_project(project.root), strict=False).problems]
+    assert problems == [
+        "unknown record_id 'R000003': not in records/records.jsonl; R000003 left the review when the search runs "
+        "holding it were deleted (records/gone_records.jsonl): restore them and run `sysrev dedup` again, or "
+        "remove what names it",
+        "unknown record_id 'R000099': not in records/records.jsonl"]
+    studies = project.root / "analysis" / "extraction" / "studies.csv"
+    studies.parent.mkdir(parents=True)
+    studies.write_text("study,records\nNgo 2021,R000003\nLee 2018,R000099\n", encoding="utf-8")
+    found = []
+    read_study_table(project, {"R000001"}, found)
+    assert [str(error).split(": ", 1)[1] for error in found] == [
+        "record R000003 (study 'Ngo 2021') is not in records/records.jsonl; R000003 left the review when the "
+        "search runs holding it were deleted (records/gone_records.jsonl): restore them and run `sysrev dedup` "
+        "again, or remove what names it",
+        "record R000099 (study 'Lee 2018') is not in records/records.jsonl"]
