@@ -5,6 +5,8 @@ Expected values come from the formulas as published (Cochrane Handbook v6 §6.5.
 written out here with the standard library's normal distribution, never from sysrev's own output."""
 
 import csv
+import json
+from pathlib import Path
 from statistics import NormalDist
 
 import pytest
@@ -164,3 +166,125 @@ def test_change_sd_without_mean_or_n_leaves_them_empty():
     row = _row(_convert("change-sd", "--sd-baseline", "4", "--sd-final", "3", "--r", "0"))
     assert float(row["sd"]) == pytest.approx(5.0)  # √(16 + 9)
     assert (row["mean"], row["n"]) == ("", "")
+
+
+# ------------------------------------------------------------------------------------ sysrev extract check, compare
+
+HEADER = ",".join(COLUMNS)
+
+
+def _project(root, **files):
+    """A project folder: review.toml and ``files`` (``analysis__extraction__pain.csv`` for a nested path)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "review.toml").write_text('[review]\ntitle = "Test review"\n', encoding="utf-8")
+    for name, text in files.items():
+        path = root / name.replace("__", "/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+PAIN = (f"{HEADER}\nTrial A,pain,,2 weeks,US,30,3.1,,,VAS,Table 2,,,,\n"
+        "Trial A,pain,,2 weeks,FL,-29,3.4,1.5,,VAS,Table 2,,,,\nTrial B,pain,,2 weeks,FL,20,3.4,1.5,,VAS,Table 2,,,,\n")
+
+
+def test_extract_check_lists_errors_then_warnings_then_pending_cells(tmp_path):
+    root = _project(tmp_path / "p", **{"analysis__extraction__pain.csv": PAIN})
+    result = _invoke("extract", "check", "--project", root)
+    assert result.exit_code == 2
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines[:3]] == ["error", "warning", "pending"]
+    assert lines[0].endswith("line 3, column 'n': Trial A / pain / 2 weeks / FL: n = -29 must be a whole number > 0")
+    assert lines[2].endswith("line 2, column 'sd': Trial A / pain / 2 weeks / US: sd empty (see Table 2)")
+    assert lines[3] == f"{root / 'analysis' / 'extraction'}: 1 error, 1 warning, 1 row with pending (unknown) cells"
+    assert result.stderr == "error: 1 error in the extraction files\n"
+    quiet = _invoke("extract", "check", "--quiet", "--project", root)
+    assert quiet.exit_code == 2
+    assert quiet.stdout.splitlines() == [lines[0], lines[3]]
+
+
+def _extractor(tmp_path, name, rows):
+    path = tmp_path / name / "pain.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text(HEADER + "\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_extract_compare_shows_an_empty_cell_as_empty_and_a_count_of_all_discrepancies(tmp_path):
+    a = _extractor(tmp_path, "anna", ["Trial A,pain,,2 weeks,US,30,3.1,1.2,,VAS,Table 2,,,,"])
+    b = _extractor(tmp_path, "ben", ["Trial A,pain,,2 weeks,US,30,3.1,,,VAS,Table 2,,,,"])
+    report = tmp_path / "report.csv"
+    result = _invoke("extract", "compare", a, b, "--report", report)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "pain.csv: 3/4 value cells agree (75%), 1 discrepancy(ies)",  # n, mean, scale agree; sd does not
+        "  Trial A / pain / 2 weeks / US: sd: anna=1.2  ben=(empty)",
+        f"discrepancy report written to {report}",
+        "1 discrepancy(ies) in total",
+    ]
+    assert report.is_file()
+
+
+def test_extract_compare_of_rows_without_value_cells_in_common_says_n_a(tmp_path):
+    a = _extractor(tmp_path, "anna", ["Trial A,pain,,2 weeks,US,30,3.1,1.2,,VAS,Table 2,,,,"])
+    b = _extractor(tmp_path, "ben", ["Trial B,pain,,2 weeks,US,30,3.1,1.2,,VAS,Table 2,,,,"])
+    result = _invoke("extract", "compare", a, b)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "pain.csv: 0/0 value cells agree (n/a), 2 discrepancy(ies)"
+    assert result.stdout.endswith("\n2 discrepancy(ies) in total\n")
+
+
+# ------------------------------------------------------------------------------------------ sysrev extract from-table
+
+OWN_TABLES = Path(__file__).parent / "fixtures" / "fulltext" / "own_tables.xml"
+
+
+def _paper(tmp_path):
+    """A project whose record r1 has its full text (tests/fixtures/fulltext/own_tables.xml) stored."""
+    from sysrev.fulltext.manifest import Entry, sha256, write_manifest
+    from sysrev.project import load_project
+
+    record = {"record_id": "r1", "source_id": "r1", "title": "Trial one", "abstract": "", "authors": [],
+              "year": 2020, "journal": "J", "pmid": "", "pmcid": "PMC1001", "doi": "10.1000/one"}
+    root = _project(tmp_path / "p", **{"records__records.jsonl": json.dumps(record) + "\n"})
+    data = OWN_TABLES.read_bytes()
+    (root / "fulltext" / "files").mkdir(parents=True)
+    (root / "fulltext" / "files" / "r1.xml").write_bytes(data)
+    write_manifest(load_project(root), {"r1": Entry(
+        "r1", "retrieved", source="pmc", url="https://example.org/PMC1001", licence="cc0", format="xml",
+        file="files/r1.xml", sha256=sha256(data), retrieved="2026-12-03T10:00:00Z",
+        doi_link="https://doi.org/10.1000/one")})
+    return root
+
+
+def test_from_table_prints_only_the_row_on_stdout_with_the_source_and_link_given(tmp_path):
+    root = _paper(tmp_path)
+    result = _invoke("extract", "from-table", "r1", "Table 2", "--row", "VAS / 3 months", "--mean", "3", "--sd", "4",
+                     "--study", "Kim 2011", "--source", "Table 2, p. 5", "--source-url", "https://example.org/kim",
+                     "--project", root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (f"{HEADER}\nKim 2011,,,,,,2.6,1.1,,,\"Table 2, p. 5\",https://example.org/kim,"
+                             "mean: 2.6 [a]; sd: 1.1,,\n")
+    assert result.stderr == ("# mean: Table 2, row 'VAS / 3 months', column 'Ultrasound (n = 30) / Mean': '2.6 [a]'\n"
+                             "# sd: Table 2, row 'VAS / 3 months', column 'Ultrasound (n = 30) / SD': '1.1'\n")
+
+
+def test_from_table_reads_mean_and_sd_from_one_cell(tmp_path):
+    root = _paper(tmp_path)
+    result = _invoke("extract", "from-table", "r1", "Table 2", "--row", "ODI / 2 weeks",
+                     "--mean-sd", "Ultrasound (n = 30) / Mean", "--project", root)
+    assert result.exit_code == 0, result.output
+    row = _row(result)
+    assert (row["mean"], row["sd"]) == ("24.5", "8.1")
+
+
+def test_from_table_asks_before_appending_and_enter_means_no(tmp_path):
+    root = _paper(tmp_path)
+    target = root / "analysis" / "extraction" / "pain.csv"
+    result = _invoke("extract", "from-table", "r1", "Table 2", "--row", "VAS / 3 months", "--mean", "3",
+                     "--study", "Kim 2011", "--outcome", "pain", "--arm", "US", "--append", target,
+                     "--project", root, input="\n")
+    assert result.exit_code == 2
+    assert f"Append this row to {target}? [y/N]: \n" in result.stderr
+    assert result.stderr.endswith("error: nothing written: the row was not confirmed\n")
+    assert not target.exists()
