@@ -198,6 +198,7 @@ def _exempted_unknown_studies(path, table) -> list:
     """Exemption rows naming a study studies.csv does not have (a typo exempts nothing)."""
 
     from sysrev.errors import InputError
+    from sysrev.extraction.study_labels import renamed_study_hint
     from sysrev.hand_tables import read_table, table_rows
 
     try:
@@ -211,7 +212,9 @@ def _exempted_unknown_studies(path, table) -> list:
         study = cells[0].strip() if cells else ""
         if study and study not in table.studies:
             problems.append(InputError(f"study {study!r} is not in analysis/extraction/studies.csv, so this "
-                                       "exemption applies to nothing", path=path, line=line, column="study"))
+                                       "exemption applies to nothing"
+                                       f"{renamed_study_hint(study, table.studies)}",
+                                       path=path, line=line, column="study"))
     return problems
 
 
@@ -247,10 +250,13 @@ def _fulltext_web_and_inbox(project, invalid) -> list[Issue]:
 
 
 def _rob(project, invalid) -> list[Issue]:
+    from sysrev.living.studies import read_study_table
     from sysrev.rob.check import ERROR as ROB_ERROR
     from sysrev.rob.check import check_folder
 
-    _, problems = check_folder(project.rob_dir)
+    # with a study table, a form naming a study it lacks is said (`sysrev rob check` says it too)
+    known = set(read_study_table(project, None, []).studies) if _readable_studies(project) else None
+    _, problems = check_folder(project.rob_dir, known)
     issues = []
     for problem in problems:
         if Path(problem.path).resolve() in invalid:

@@ -13,6 +13,7 @@ import click
 
 from sysrev.cli.options import files_project_option, named_project, project_option, writing_under
 from sysrev.errors import SysrevError
+from sysrev.extraction.study_labels import renamed_study_hint
 from sysrev.project import load_project
 from sysrev.wording import counted
 
@@ -50,7 +51,8 @@ def new(study, outcome, assessor, folder, force, project_dir):
     click.echo(f"wrote {target}")
     known = _known_studies(project_dir, folder)
     if known is not None and study not in known:
-        click.echo(f"warning: study {study!r} is not in the extraction's studies.csv (labels must match)", err=True)
+        click.echo(f"warning: study {study!r} is not in the extraction's studies.csv (labels must match)"
+                   f"{renamed_study_hint(study, known)}", err=True)
     outcomes = _known_outcomes(project_dir)
     if outcomes and outcome not in outcomes:
         click.echo(f"warning: outcome {outcome!r} is not among review.toml's [[outcomes]] or the analysed outcomes "

@@ -20,6 +20,7 @@ from pathlib import Path
 from sysrev.errors import InputError, InputErrors
 from sysrev.extraction.discrepancy import MARKER
 from sysrev.extraction.form import STUDIES_FILE, ExtractionForm, load_form, read_studies
+from sysrev.extraction.study_labels import renamed_study_hint
 from sysrev.extraction.table import OutcomeRow, extraction_files, format_number, read_outcome_rows
 from sysrev.project import load_toml
 
@@ -201,14 +202,22 @@ def check_project(project) -> list[Finding]:
                                                        f"nor group2 ({', '.join(groups)})", row.line, "arm"))
         if studies is not None and row.study not in studies and row.study not in unknown_studies:
             unknown_studies.add(row.study)
-            findings.append(Finding(WARNING, row.path, f"study {row.study!r} is not in {STUDIES_FILE}",
-                                    row.line, "study"))
+            findings.append(Finding(WARNING, row.path, _unknown_study(row.study, studies, rows), row.line, "study"))
     if studies:
         findings.extend(_check_studies(studies, ext / STUDIES_FILE))
         findings.extend(_pending_characteristics(studies, form, ext / STUDIES_FILE))
         findings.extend(_check_against_randomised(rows, studies, groups))
     findings.extend(_check_analyses(rows, form, _analyses_or_error(project, findings)))
     return findings
+
+
+def _unknown_study(study: str, studies, rows) -> str:
+    """The warning for an extraction row whose ``study`` label studies.csv lacks, reported once for all the rows
+    that name it. A label close to one studies.csv has is pointed at: a study renamed there (a typo mended,
+    ``Park 2013`` → ``Park 2013a``) keeps its old label in the rows until they are changed too."""
+    named = sum(1 for row in rows if row.study == study)
+    return (f"study {study!r} is not in {STUDIES_FILE} ({named} extraction row{'s' if named != 1 else ''})"
+            f"{renamed_study_hint(study, studies)}")
 
 
 def _analyses_or_error(project, findings) -> dict:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sysrev.errors import InputError
+from sysrev.extraction.study_labels import renamed_study_hint
 from sysrev.rob.algorithm import HIGH, SOME_CONCERNS, effective_answers
 from sysrev.rob.form import Assessment, form_path, list_forms, load_assessment
 from sysrev.rob.questions import DOMAIN_KEYS, DOMAINS, NA
@@ -125,7 +126,8 @@ def check_folder(rob_dir, known_studies=None) -> tuple[list[Assessment], list[Pr
         seen[(a.study, a.outcome)] = path
         if known_studies is not None and a.study not in known_studies:
             problems.append(Problem(WARNING, path, "study", f"study {a.study!r} is not in the extraction's "
-                                                            "studies.csv (labels must match)",
+                                                            "studies.csv (labels must match)"
+                                                            f"{renamed_study_hint(a.study, known_studies)}",
                                     a.line_of(None, "study")))
         assessments.append(a)
         problems.extend(assessment_problems(a))

@@ -18,7 +18,7 @@ def test_unknown_outcomes_arms_and_studies_are_named_once_at_their_first_row(tmp
     assert found == [
         (WARNING, "pain.csv", 4, "outcome", "outcome 'gait' is not among review.toml [[outcomes]] (pain, ae)"),
         (WARNING, "pain.csv", 5, "arm", "arm 'CT' is neither review.toml [arms] group1 nor group2 (US, FL)"),
-        (WARNING, "pain.csv", 6, "study", "study 'Trial C' is not in studies.csv"),
+        (WARNING, "pain.csv", 6, "study", "study 'Trial C' is not in studies.csv (2 extraction rows)"),
     ]
 
 

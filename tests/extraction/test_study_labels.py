@@ -1,0 +1,88 @@
+"""A study label mended in studies.csv (``Park 2013`` → ``Park 2013a``) leaves the old label in extraction rows,
+RoB 2 forms and exemptions: each check points at the label it most likely meant, and never at another study."""
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from test_extraction_check import GOOD, findings, make_project
+
+from sysrev.cli.main import cli
+from sysrev.extraction.check import WARNING
+from sysrev.extraction.study_labels import renamed_study_hint, same_study_label
+from sysrev.rob.form import Assessment, form_path, write_form
+
+HINT = ("; did you mean 'Park 2013a'? A study renamed in studies.csv keeps its old label in the extraction rows, "
+        "RoB 2 forms and exemptions until they are renamed too")
+
+
+@pytest.mark.parametrize("written, listed", [
+    ("Park 2013", "Park 2013a"),      # a letter added to tell two reports of one year apart
+    ("Park 2013a", "Park 2013"),
+    ("Park, 2013", "Park 2013"),      # punctuation, case, spaces
+    ("park 2013", "Park  2013"),
+    ("Parc 2013", "Park 2013"),       # a misspelt name, same year
+    ("Muller 2010", "Müller 2010"),
+    ("Smith et al. 2019", "Smith 2019"),
+])
+def test_one_study_written_two_ways(written, listed):
+    assert same_study_label(written, listed) and same_study_label(listed, written)
+
+
+@pytest.mark.parametrize("written, listed", [
+    ("Lee 2020a", "Lee 2020b"),       # two studies by convention
+    ("Smith 2019", "Smith 2018"),     # another year
+    ("Lee 2020", "Kim 2020"),         # another author
+    ("Lee 2014", "Lei 2014"),         # names too short to tell a typo from another author
+    ("Parc 2013", "Park 2013a"),      # a letter added and the name changed: too far
+    ("Trial C", "Trial A"),           # no year: nothing to anchor a guess
+    ("Wang 2019", "Wang 2019 (abstract)"),
+])
+def test_different_studies_are_not_taken_for_one(written, listed):
+    assert not same_study_label(written, listed) and not same_study_label(listed, written)
+
+
+@given(st.text(min_size=1, max_size=12), st.integers(1900, 2099), st.integers(1900, 2099))
+def test_labels_of_different_years_are_never_one_study(name, year_a, year_b):
+    if year_a != year_b:
+        assert not same_study_label(f"{name} {year_a}", f"{name} {year_b}")
+
+
+def test_the_hint_names_the_first_match_in_label_order_or_nothing():
+    assert renamed_study_hint("Park 2013", {"Park 2013a", "Jee 2014"}) == HINT
+    assert renamed_study_hint("Park 2013", ["Zhu 2013", "Park 2013b", "Park 2013a"]).startswith(
+        "; did you mean 'Park 2013a'?")
+    assert renamed_study_hint("Trial C", {"Trial A"}) == ""
+
+
+def test_the_extraction_check_counts_the_rows_and_points_at_the_renamed_study(tmp_path):
+    rows = GOOD + ["Trial  a,pain,,8 weeks,US,30,3.1,1.2,,VAS 0-10,Table 3,,,,",
+                   "Trial  a,pain,,8 weeks,FL,29,3.4,1.5,,VAS 0-10,Table 3,,,,",
+                   "Trial 2020,pain,,8 weeks,US,30,3.1,1.2,,VAS 0-10,Table 3,,,,"]
+    found = [f for f in findings(make_project(tmp_path, rows)) if f[0] == WARNING and f[3] == "study"]
+    assert found == [(WARNING, "pain.csv", 4, "study", "study 'Trial  a' is not in studies.csv (2 extraction rows)"),
+                     (WARNING, "pain.csv", 6, "study", "study 'Trial 2020' is not in studies.csv (1 extraction row)")]
+
+
+def test_sysrev_check_points_every_stage_at_the_renamed_study(tmp_path):
+    """Extraction rows, a RoB 2 form and an exemption all keep 'Park 2013' after studies.csv says 'Park 2013a'."""
+    (tmp_path / "review.toml").write_text(
+        '[review]\ntitle = "A review"\n\n[arms]\ngroup1 = "A"\ngroup2 = "B"\n\n[[outcomes]]\nname = "pain"\n'
+        'type = "continuous"\n', encoding="utf-8")
+    ext = tmp_path / "analysis" / "extraction"
+    ext.mkdir(parents=True)
+    (ext / "studies.csv").write_text("study\nPark 2013a\n", encoding="utf-8")
+    (ext / "pain.csv").write_text(
+        "study,outcome,item,timepoint,arm,n,mean,sd,events,scale,source,source_url,raw,method,note\n"
+        "Park 2013,pain,,2 weeks,A,20,3.0,1,,VAS,T2,,,,\nPark 2013,pain,,2 weeks,B,20,4.0,1,,VAS,T2,,,,\n",
+        encoding="utf-8")
+    form = write_form(form_path(tmp_path / "analysis" / "rob2", "Park 2013", "pain"),
+                      Assessment(study="Park 2013", outcome="pain"))
+    (tmp_path / "analysis" / "exemptions.csv").write_text("study,stage,outcome,reason\nPark 2013,rob2,*,awaited\n",
+                                                          encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--project", str(tmp_path)])
+    hinted = [line for line in result.output.splitlines() if line.endswith(HINT.removeprefix("; "))]
+    assert [line.split(": study ")[0] for line in hinted] == [
+        f"warning: {ext / 'pain.csv'}, line 2, column 'study'",
+        f"warning: {form}, line 6 [study]",
+        f"error: {tmp_path / 'analysis' / 'exemptions.csv'}, line 2, column 'study'"]
