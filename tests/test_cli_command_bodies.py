@@ -6,6 +6,7 @@ written out here with the standard library's normal distribution, never from sys
 
 import csv
 import json
+import shutil
 from pathlib import Path
 from statistics import NormalDist
 
@@ -288,3 +289,49 @@ def test_from_table_asks_before_appending_and_enter_means_no(tmp_path):
     assert f"Append this row to {target}? [y/N]: \n" in result.stderr
     assert result.stderr.endswith("error: nothing written: the row was not confirmed\n")
     assert not target.exists()
+
+
+# --------------------------------------------------------------------------------------------------- sysrev rob
+
+
+@pytest.fixture
+def rob_project(own_fixtures, tmp_path):
+    """The RoB fixture project: five complete forms, four for 'pain' and one for 'function'."""
+    target = tmp_path / "project"
+    shutil.copytree(own_fixtures / "rob" / "project", target)
+    return target
+
+
+def test_rob_table_json_needs_an_outcome_and_is_indented(rob_project):
+    refused = _invoke("rob", "table", "--json", "--project", rob_project)
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert refused.stderr == "error: --json needs --outcome (the forest plot shows one outcome)\n"
+    shown = _invoke("rob", "table", "--json", "--outcome", "function", "--project", rob_project)
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.startswith('{\n  "Trial Alpha 2019": {\n    "D1": ')
+    assert list(json.loads(shown.stdout)) == ["Trial Alpha 2019"]
+
+
+def test_rob_table_of_one_outcome_lists_only_its_forms(rob_project):
+    result = _invoke("rob", "table", "--outcome", "function", "--project", rob_project)
+    assert result.exit_code == 0, result.output
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("Trial Alpha 2019: D1=")
+    every = _invoke("rob", "table", "--project", rob_project)
+    assert len(every.stdout.splitlines()) == 5
+
+
+def test_rob_plot_weights_of_forms_for_two_outcomes_are_refused(rob_project, tmp_path):
+    weights = tmp_path / "w.csv"
+    weights.write_text("study,weight\nTrial Alpha 2019,1\nTrial Beta 2020,2\n", encoding="utf-8")
+    result = _invoke("rob", "plot", "--summary", tmp_path / "s.svg", "--weights", weights, "--project", rob_project)
+    assert result.exit_code == 2
+    assert result.stderr == "error: --weights needs --outcome: weights belong to one analysis\n"
+    assert not (tmp_path / "s.svg").exists()
+
+
+def test_rob_check_of_a_folder_needs_no_project(rob_project, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no review.toml here or above
+    result = _invoke("rob", "check", "--dir", rob_project / "analysis" / "rob2")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(f"5 forms in {rob_project / 'analysis' / 'rob2'}: 0 errors, 0 warnings\n")
