@@ -124,6 +124,17 @@ def test_a_click_error_that_is_not_a_usage_error_keeps_its_exit_code_and_has_no_
     assert result.stderr == "error: the machine said no\n"
 
 
+def test_a_usage_error_without_a_context_is_one_error_line(capsys):
+    """click attaches the context to the usage errors it raises; one raised without it (no usage to show) is
+    still printed as the one error line, not a crash while printing."""
+    from sysrev.cli.main import _OnePrefix
+
+    wrapped = _OnePrefix(click.UsageError("no context here"))
+    assert wrapped.exit_code == 2
+    wrapped.show()
+    assert capsys.readouterr().err == "error: no context here\n"
+
+
 def test_a_command_without_a_help_option_gets_no_hint(tmp_path):
     @click.command("bare", add_help_option=False)
     @click.argument("thing")
