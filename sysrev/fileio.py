@@ -15,6 +15,7 @@ system drops when the writer dies; so a leftover is told from a write in progres
 for writers that do not hold the project lock (a search saving its resume state, the web RoB 2 form).
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -42,7 +43,7 @@ def atomic_write_bytes(path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _claimed_temp(path)
     try:
-        with os.fdopen(fd, "wb") as fh:  # the flock on fd lasts until the rename is done
+        with _named(path), os.fdopen(fd, "wb") as fh:  # the flock on fd lasts until the rename is done
             os.chmod(tmp, _mode_for(path))  # first: a co-reviewer can open (and so check) a leftover of ours
             fh.write(data)
             fh.flush()
@@ -52,6 +53,18 @@ def atomic_write_bytes(path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+@contextlib.contextmanager
+def _named(path: Path):
+    """Give an operating-system error that names no file (a full disk found by ``write`` or ``fsync``) the
+    file being written, so that the message says which one."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
 
 
 def interrupted_write_target(file_name: str) -> str | None:
@@ -147,10 +160,11 @@ def append_whole(path, data: bytes) -> None:
     try:
         end = os.lseek(fd, 0, os.SEEK_END)
         try:
-            written = 0
-            while written < len(data):
-                written += os.write(fd, data[written:])
-            os.fsync(fd)
+            with _named(Path(path)):
+                written = 0
+                while written < len(data):
+                    written += os.write(fd, data[written:])
+                os.fsync(fd)
         except BaseException:
             os.ftruncate(fd, end)
             os.fsync(fd)

@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 import warnings
+from pathlib import Path
 
 import click
 
@@ -176,8 +177,13 @@ def _table_warnings_as_lines():
 
 
 def _os_error(exc: OSError) -> str:
-    """An operating-system error as one line naming the file, and what it means for the project's files."""
-    where = f"{exc.filename}: " if exc.filename else ""
+    """An operating-system error as one line naming the file, and what it means for the project's files. A
+    write that failed on its temporary file (a read-only folder, a full disk) names the file it was writing."""
+    from sysrev.fileio import interrupted_write_target
+
+    name = str(exc.filename) if exc.filename else ""
+    target = interrupted_write_target(Path(name).name) if name else None
+    where = f"{Path(name).with_name(target)}: " if target else f"{name}: " if name else ""
     reason = exc.strerror or str(exc)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         reason += " (free some space and run the command again; files are written whole or not at all, so " \

@@ -24,6 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first
 from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
 
 from sysrev.errors import SysrevError  # noqa: E402
+from sysrev.fileio import atomic_write_bytes  # noqa: E402
 from sysrev.meta.plots.output import FORMATS, REPRODUCIBLE_METADATA, SUFFIXES_TEXT, TEXT_AS_TEXT  # noqa: E402
 
 FONT_SIZE = 9
@@ -57,17 +58,14 @@ def draw_prisma(counts, path) -> Path:
     if suffix not in FORMATS:
         raise SysrevError(f"{path}: the PRISMA diagram is written as {SUFFIXES_TEXT}")
     figure = _figure(counts)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{suffix}")
+    buffer = io.BytesIO()
     try:
         with plt.rc_context({**_SVG_RC, **TEXT_AS_TEXT}):
-            figure.savefig(tmp, format=FORMATS[suffix], dpi=200 if suffix == ".png" else None,
+            figure.savefig(buffer, format=FORMATS[suffix], dpi=200 if suffix == ".png" else None,
                            metadata=REPRODUCIBLE_METADATA[FORMATS[suffix]])
-        tmp.replace(path)
     finally:
         plt.close(figure)
-        tmp.unlink(missing_ok=True)
-    return path
+    return atomic_write_bytes(path, buffer.getvalue())  # whole or not at all, as every file sysrev writes
 
 
 def prisma_svg(counts) -> str:
