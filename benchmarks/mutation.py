@@ -46,11 +46,12 @@ TARGET = 90.0
 # module name -> (files mutated, the test folder that guards them)
 MODULES = {
     "meta": (["sysrev/meta/*"], ["tests/meta/"]),
-    "rob": (["sysrev/rob/*"], ["tests/rob/"]),
+    "rob": (["sysrev/rob/*"], ["tests/rob/", "tests/extraction/test_study_labels.py"]),
     "conversions": (["sysrev/extraction/conversions.py"], ["tests/extraction/test_extraction_conversions.py"]),
     # Extraction files: read, checked, compared between two extractors and merged (what every analysis pools).
     "extraction": ([f"sysrev/extraction/{name}.py" for name in ("table", "check", "compare", "compare_studies",
-                                                                 "discrepancy", "form")], ["tests/extraction/"]),
+                                                                 "discrepancy", "form", "study_labels")],
+                   ["tests/extraction/"]),
     "agreement": (["sysrev/screening/agreement.py"], ["tests/screening/test_screening_agreement.py"]),
     "prisma": (["sysrev/report/prisma.py"], ["tests/screening/test_screening_prisma.py"]),
     "dedup": (["sysrev/dedup/*"], ["tests/dedup/"]),
@@ -59,7 +60,7 @@ MODULES = {
     "stopping": (["sysrev/screening/stopping.py"], ["tests/screening/test_screening_prioritisation.py",
                                                      "tests/screening/test_stopping_rule.py"]),
     "grade": (["sysrev/grade/*"], ["tests/grade/"]),
-    "living": (["sysrev/living/*"], ["tests/living/"]),
+    "living": (["sysrev/living/*"], ["tests/living/", "tests/dedup/test_dedup_gone_records.py"]),
     # From the extraction files to each analysis's data and results (the seed review's pipeline).
     "analyses": (["sysrev/analyses/*"],
                  ["tests/analyses/", "tests/extraction/test_extraction_consensus_to_analysis.py"]),
@@ -76,10 +77,12 @@ MODULES = {
                   "tests/formats/test_formats_import_cli.py", "tests/reliability/test_interrupted_folders.py"]),
     # The screening logs: every decision a team makes, read, written and imported (silent loss would be unseen).
     "screening_log": ([f"sysrev/screening/{name}.py" for name in ("log", "imports", "state")],
-                      [f"tests/screening/test_{name}.py" for name in ("screening_logs", "log_cut_off", "log_details",
-                                                                       "screening_import", "screening_import_details",
-                                                                       "screening_state", "state_details",
-                                                                       "decisions_sheet", "log_hand_edits")]),
+                      [*[f"tests/screening/test_{name}.py" for name in ("screening_logs", "log_cut_off", "log_details",
+                                                                         "screening_import", "screening_import_details",
+                                                                         "screening_state", "state_details",
+                                                                         "decisions_sheet", "log_hand_edits",
+                                                                         "settings_changed_after_screening")],
+                       "tests/dedup/test_dedup_gone_records.py"]),
     # The import readers: every export a team brings (RIS, MEDLINE, BibTeX, EndNote, CSV layouts, …) read into
     # records, cut-off files refused. Left out: the data tables latex_symbols and rispy_tags (a symbol table's
     # entries are checked by examples, not one test per entry), result.py (dataclasses, nothing to mutate) and the
@@ -112,6 +115,7 @@ MODULES = {
     "core_io": ([f"sysrev/{name}.py" for name in ("fileio", "locking", "interrupted_writes", "records", "csv_quotes",
                                                    "credentials", "toml_lines")],
                 ["tests/test_fileio.py", "tests/reliability/", "tests/formats/test_csv_cut_quotes.py",
+                 "tests/screening/test_write_errors_name_the_file.py",
                  # not the file's docs/reference test: docs/ is not copied to the scratch folder
                  *[f"tests/config/test_config_schema.py::test_{name}" for name in (
                      "review_toml_typo_is_refused_with_line_and_suggestion", "strategy_typo_is_refused",
@@ -137,7 +141,7 @@ MODULES = {
                    ["tests/config/", "tests/extraction/test_extraction_check.py", "tests/rob/test_rob_check_rules.py",
                     "tests/reliability/test_interrupted_folders.py", "tests/reliability/test_hand_table_cutoff.py",
                     "tests/living/test_draft_strategies.py", "tests/test_cli_foundation.py",
-                    "tests/search/test_query_lint.py"]),
+                    "tests/search/test_query_lint.py", "tests/extraction/test_study_labels.py"]),
     # Full texts: finding an open copy (Unpaywall, Europe PMC, PMC), fetching it, the manifest, JATS to text.
     "fulltext": (["sysrev/fulltext/*"], ["tests/fulltext/", "tests/reliability/test_xml_encodings.py"]),
     # The team's web app: who may do what, the state it reads and writes, its pages (not the browser tests,
@@ -160,7 +164,9 @@ MODULES = {
                         "tests/screening/test_screening_report.py", "tests/living/test_living_prisma_update.py",
                         *[f"tests/reliability/test_{name}.py" for name in ("hand_table_cutoff", "hand_table_separators",
                                                                            "merge_conflicts")],
-                        "tests/extraction/test_extraction_all_problems.py"]),
+                        "tests/extraction/test_extraction_all_problems.py",
+                        "tests/screening/test_write_errors_name_the_file.py",
+                        "tests/screening/test_settings_changed_after_screening.py"]),
     "ranking": ([f"sysrev/screening/{name}.py" for name in ("ranking", "features", "linear_svm", "simulate",
                                                              "labelled_csv", "prioritisation", "ordering")],
                 ["tests/screening/"]),
@@ -180,7 +186,8 @@ MODULES = {
                                                                      "record_counters")],
                   *[f"tests/screening/test_{name}.py" for name in (
                       "screening_state", "screening_import", "screening_import_details", "screening_prioritisation",
-                      "screening_report", "labelled_csv")],
+                      "screening_report", "labelled_csv", "settings_changed_after_screening")],
+                  "tests/dedup/test_dedup_gone_records.py",
                   *[f"tests/living/test_{name}.py" for name in ("status_imports", "living_studies", "living_refresh",
                                                                  "refresh_todo")]]),
     # The helpers of the other commands (extract, meta, rob, grade, prisma, init, export, search, the top-level
