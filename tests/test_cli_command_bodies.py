@@ -335,3 +335,22 @@ def test_rob_check_of_a_folder_needs_no_project(rob_project, tmp_path, monkeypat
     result = _invoke("rob", "check", "--dir", rob_project / "analysis" / "rob2")
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith(f"5 forms in {rob_project / 'analysis' / 'rob2'}: 0 errors, 0 warnings\n")
+
+
+def test_rob_table_json_lists_studies_in_label_order_not_file_order(rob_project):
+    # file names sort "Kim-Lee_2010" before "Kim_2011" ('-' < '_'); the labels sort "Kim 2011" first (' ' < '-')
+    forms = rob_project / "analysis" / "rob2"
+    alpha = (forms / "Trial_Alpha_2019--pain.toml").read_text(encoding="utf-8")
+    for study in ("Kim-Lee 2010", "Kim 2011"):
+        text = alpha.replace('study = "Trial Alpha 2019"', f'study = "{study}"')
+        (forms / f"{study.replace(' ', '_')}--pain.toml").write_text(text, encoding="utf-8")
+    result = _invoke("rob", "table", "--json", "--outcome", "pain", "--project", rob_project)
+    assert result.exit_code == 0, result.output
+    assert list(json.loads(result.stdout))[:2] == ["Kim 2011", "Kim-Lee 2010"]
+
+
+def test_rob_plot_of_both_figures_names_every_file_written(rob_project, tmp_path):
+    result = _invoke("rob", "plot", "--traffic-light", tmp_path / "tl.svg", "--summary", tmp_path / "s.svg",
+                     "--outcome", "pain", "--project", rob_project)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote {tmp_path / 'tl.svg'}\nwrote {tmp_path / 's.svg'}\n"
