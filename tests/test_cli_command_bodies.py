@@ -354,3 +354,30 @@ def test_rob_plot_of_both_figures_names_every_file_written(rob_project, tmp_path
                      "--outcome", "pain", "--project", rob_project)
     assert result.exit_code == 0, result.output
     assert result.stdout == f"wrote {tmp_path / 'tl.svg'}\nwrote {tmp_path / 's.svg'}\n"
+
+
+# ------------------------------------------------------------------------------------------- sysrev grade, sof
+
+NORMAND = Path(__file__).resolve().parent.parent / "examples" / "normand1999"
+
+
+def _normand(tmp_path):
+    """The normand1999 example (three analyses, no GRADE files, no results) in a folder of its own."""
+    return shutil.copytree(NORMAND, tmp_path / "normand", ignore=shutil.ignore_patterns("results", "grade"))
+
+
+def test_grade_strict_without_a_flagged_rating_exits_0(tmp_path):
+    root = _normand(tmp_path)
+    result = _invoke("grade", "--strict", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("\n3 analyses; 0 final ratings flagged for re-check\n")
+    assert sorted(p.name for p in (root / "analysis" / "grade").iterdir()) == ["los_dl.toml", "los_fixed.toml",
+                                                                             "los_reml.toml"]
+
+
+def test_sof_of_an_unknown_analysis_is_refused_naming_the_defined_ones(tmp_path):
+    root = _normand(tmp_path)
+    result = _invoke("sof", "nosuch", "--project", root)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "no analysis named 'nosuch'" in result.stderr and "(defined: los_fixed, los_dl, los_reml)" in result.stderr
+    assert not (root / "analysis" / "grade").exists()  # sof proposes nothing on disk
