@@ -193,7 +193,8 @@ def _state(**changes):
                           "last_run_records": 5},
                          {"name": "old", "database": "pubmed", "runs": 2, "last_run_date": "2025-12-01",
                           "last_run_records": 1}],
-             "dedup": {"records": 1, "runs_not_deduplicated": ["2026-01-02-pubmed", "2026-01-03-central"]},
+             "dedup": {"records": 1, "runs_not_deduplicated": ["2026-01-02-pubmed", "2026-01-03-central"],
+                       "gone": [f"R{n:06d}" for n in range(2, 13)]},
              "screening": {"title_abstract": TA, "full_text": FT}, "studies": STUDIES, "analyses": ANALYSES,
              "error": "analysis/analyses.toml: not TOML", "releases": ["v1", "v2"], "interrupted_writes": 1}
     return {**state, **changes}
@@ -213,6 +214,9 @@ def test_status_lists_every_stage_in_full():
         "  old (pubmed, a query no strategy file holds now): 2 runs, last 2025-12-01 (1 record)",
         "Dedup:",
         "  1 record",
+        "  11 records left the review when their search runs were deleted (R000002, R000003, R000004, R000005, "
+        "R000006, R000007, R000008, R000009, R000010, R000011, …; kept in records/gone_records.jsonl): restore the "
+        "runs and run `sysrev dedup` to bring them back",
         "  runs not deduplicated yet: 2026-01-02-pubmed, 2026-01-03-central (`sysrev dedup`)",
         "Screening:",
         "  title_abstract: 8 records; 3 decided (2 include, 1 exclude), 5 unscreened, 1 conflict, 2 awaiting a "

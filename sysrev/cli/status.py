@@ -55,6 +55,11 @@ def format_status(state: dict) -> str:
         lines.append("  not run yet (`sysrev dedup`)")
     else:
         lines.append(f"  {counted(dedup['records'], 'record')}")
+        if dedup["gone"]:
+            shown = ", ".join(dedup["gone"][:10]) + (", …" if len(dedup["gone"]) > 10 else "")
+            lines.append(f"  {counted(len(dedup['gone']), 'record')} left the review when their search runs were "
+                         f"deleted ({shown}; kept in records/gone_records.jsonl): restore the runs and run `sysrev "
+                         "dedup` to bring them back")
     if dedup["runs_not_deduplicated"]:
         lines.append(f"  runs not deduplicated yet: {', '.join(dedup['runs_not_deduplicated'])} (`sysrev dedup`)")
     lines.append("Screening:")

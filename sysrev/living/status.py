@@ -160,8 +160,9 @@ def search_status(project) -> tuple[list[dict], list[dict]]:
 
 
 def dedup_status(project) -> dict:
-    """Records after dedup, and the snapshots dedup has not read yet (run `sysrev dedup`)."""
-    from sysrev.dedup.project_run import load_records
+    """Records after dedup, the snapshots dedup has not read yet (run `sysrev dedup`), and the records that left
+    the review because their search runs were deleted."""
+    from sysrev.dedup.project_run import gone_record_ids, load_records
     from sysrev.search.snapshot import list_snapshots
 
     runs = [p.name for p in list_snapshots(project.runs_dir)]
@@ -172,7 +173,8 @@ def dedup_status(project) -> dict:
             return {"records": None, "error": str(exc), "runs_not_deduplicated": []}
         return {"records": None, "runs_not_deduplicated": runs}
     read = {source.get("run") for record in records for source in record.get("sources") or []}
-    return {"records": len(records), "runs_not_deduplicated": [run for run in runs if run not in read]}
+    return {"records": len(records), "runs_not_deduplicated": [run for run in runs if run not in read],
+            "gone": sorted(gone_record_ids(project))}
 
 
 def screening_status(project) -> dict:

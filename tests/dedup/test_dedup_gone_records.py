@@ -15,6 +15,7 @@ from project_snapshots import snapshot
 from sysrev.cli.main import cli
 from sysrev.dedup import load_records
 from sysrev.dedup.project_run import GONE_FILE, load_gone_records, run_project
+from sysrev.living.status import dedup_status
 from sysrev.living.studies import read_study_table
 from sysrev.project import load_project
 from sysrev.screening.state import load_screening
@@ -142,3 +143,15 @@ def test_the_stages_that_meet_a_gone_record_say_where_it_went(project):
         "search runs holding it were deleted (records/gone_records.jsonl): restore them and run `sysrev dedup` "
         "again, or remove what names it",
         "record R000099 (study 'Lee 2018') is not in records/records.jsonl"]
+
+
+def test_status_lists_the_records_that_left_until_they_come_back(project):
+    _, later = _two_runs(project)
+    backup = later.parent.parent / "backup"
+    shutil.copytree(later, backup)
+    shutil.rmtree(later)
+    run_project(project)
+    assert dedup_status(project)["gone"] == ["R000002", "R000003"]
+    shutil.copytree(backup, later)
+    run_project(project)
+    assert dedup_status(project)["gone"] == []
