@@ -5,6 +5,7 @@ writes the same snapshot a search run writes, so dedup, screening and PRISMA tre
 search. The manifest records each file's name, size and SHA-256, which is how a repeated import is noticed.
 """
 
+import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -92,7 +93,22 @@ def prepare_import(paths, source=None, *, project=None, format_name=None, report
         files = verb(len(paths), "file holds", "files hold")
         warnings.append(f"the database reported {reported_count} records but the {files} {len(records)}: "
                         "is an export file missing, or was the export limited?")
-    return PreparedImport(name, records, described, warnings, manifest_extra, file_strategy(project, name))
+    strategy = file_strategy(project, name)
+    if source and project is not None and not strategy:
+        warnings += _unknown_source(project, name)
+    return PreparedImport(name, records, described, warnings, manifest_extra, strategy)
+
+
+def _unknown_source(project, name: str) -> list:
+    """A warning when ``--source`` names no strategy of the project but is close to one (a typo): the import
+    would otherwise stand in PRISMA as a source of its own, beside the one it belongs to."""
+    strategies = sorted(path.stem for path in Path(project.searches_dir).glob("*.toml"))
+    close = difflib.get_close_matches(name, strategies, n=1, cutoff=0.8)
+    if not close:
+        return []
+    return [f"--source {name!r} names no strategy of this project; did you mean {close[0]!r} "
+            f"(searches/{close[0]}.toml)? As given, PRISMA counts this import as a source of its own; import with "
+            f"--source {close[0]} (and delete the snapshot written under this name)"]
 
 
 def _one_source(paths, parsed_files) -> None:
