@@ -240,7 +240,7 @@ def test_extract_compare_of_rows_without_value_cells_in_common_says_n_a(tmp_path
 OWN_TABLES = Path(__file__).parent / "fixtures" / "fulltext" / "own_tables.xml"
 
 
-def _paper(tmp_path):
+def _paper(tmp_path, data=None, licence="cc0"):
     """A project whose record r1 has its full text (tests/fixtures/fulltext/own_tables.xml) stored."""
     from sysrev.fulltext.manifest import Entry, sha256, write_manifest
     from sysrev.project import load_project
@@ -248,11 +248,14 @@ def _paper(tmp_path):
     record = {"record_id": "r1", "source_id": "r1", "title": "Trial one", "abstract": "", "authors": [],
               "year": 2020, "journal": "J", "pmid": "", "pmcid": "PMC1001", "doi": "10.1000/one"}
     root = _project(tmp_path / "p", **{"records__records.jsonl": json.dumps(record) + "\n"})
-    data = OWN_TABLES.read_bytes()
+    with (root / "review.toml").open("a", encoding="utf-8") as toml:
+        toml.write('[screening]\nreviewers = ["alice"]\nexclusion_reasons = ["wrong population"]\n'
+                   'highlight_terms = []\n')
+    data = OWN_TABLES.read_bytes() if data is None else data
     (root / "fulltext" / "files").mkdir(parents=True)
     (root / "fulltext" / "files" / "r1.xml").write_bytes(data)
     write_manifest(load_project(root), {"r1": Entry(
-        "r1", "retrieved", source="pmc", url="https://example.org/PMC1001", licence="cc0", format="xml",
+        "r1", "retrieved", source="pmc", url="https://example.org/PMC1001", licence=licence, format="xml",
         file="files/r1.xml", sha256=sha256(data), retrieved="2026-12-03T10:00:00Z",
         doi_link="https://doi.org/10.1000/one")})
     return root
@@ -381,3 +384,72 @@ def test_sof_of_an_unknown_analysis_is_refused_naming_the_defined_ones(tmp_path)
     assert result.exit_code == 2 and result.stdout == ""
     assert "no analysis named 'nosuch'" in result.stderr and "(defined: los_fixed, los_dl, los_reml)" in result.stderr
     assert not (root / "analysis" / "grade").exists()  # sof proposes nothing on disk
+
+
+# ------------------------------------------------------------------------------------------------ sysrev fulltext
+
+
+def test_fulltext_show_names_the_file_an_unstated_licence_and_separates_the_tables(tmp_path):
+    root = _paper(tmp_path, licence="")
+    result = _invoke("fulltext", "show", "r1", "--project", root)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "r1: files/r1.xml (pmc; licence: not stated)"
+    assert lines[1] == "" and lines[2].startswith("Table 2. Pain (VAS 0–10) by group")
+    assert "" in lines[3:] and lines[lines.index("", 3) + 1].startswith("Table 3. Complications")
+
+
+def test_fulltext_show_of_a_paper_without_tables_says_so(tmp_path):
+    root = _paper(tmp_path, data=b"<article><body><p>No tables.</p></body></article>")
+    result = _invoke("fulltext", "show", "r1", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "r1: files/r1.xml (pmc; licence: cc0)\nno tables in this paper's XML\n"
+
+
+def _fake_fetch(monkeypatch, summary):
+    """Replace the network side of `fulltext fetch` (the finder and the fetching) with a run that returns
+    ``summary``; what the command passed to it is recorded in the dict returned."""
+    from sysrev.fulltext import fetch, services
+
+    seen = {}
+
+    def fetch_fulltexts(project, records, finder, *, recheck=False, progress=None):
+        seen.update(records=[r["record_id"] for r in records], recheck=recheck, progress=progress)
+        return summary
+
+    monkeypatch.setattr(services, "load_fulltext_config", lambda: None)
+    monkeypatch.setattr(services, "OpenAccessFinder", lambda config: object())
+    monkeypatch.setattr(fetch, "fetch_fulltexts", fetch_fulltexts)
+    return seen
+
+
+def test_fulltext_fetch_reports_each_record_on_its_stream_and_passes_the_options_on(tmp_path, monkeypatch):
+    from sysrev.fulltext.fetch import FetchSummary
+    from sysrev.fulltext.manifest import Entry
+    from sysrev.search.progress import Progress
+
+    summary = FetchSummary(retrieved=[Entry("r1", "retrieved", source="pmc", format="xml")],
+                           needs_library_access=[Entry("r5", "needs_library_access")],
+                           failed=[Entry("r6", "failed", note="timed out")], already=2)
+    seen = _fake_fetch(monkeypatch, summary)
+    root = _paper(tmp_path)
+    result = _invoke("fulltext", "fetch", "--stage", "title_abstract", "--recheck", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ("r1: XML from pmc (licence: not stated)\nr5: needs library access — no DOI\n"
+                             "1 retrieved, 1 need library access, 1 failed (asked again next run), 2 settled earlier; "
+                             f"manifest: {root / 'fulltext' / 'manifest.csv'}\n")
+    assert result.stderr == "r6: not settled — timed out\n"
+    assert seen["records"] == ["r1"] and seen["recheck"] is True  # every record of title-abstract screening
+    assert isinstance(seen["progress"], Progress) and seen["progress"].desc == "full texts"
+
+
+def test_fulltext_fetch_json_is_indented_and_without_the_listing(tmp_path, monkeypatch):
+    from sysrev.fulltext.fetch import FetchSummary
+    from sysrev.fulltext.manifest import Entry
+
+    seen = _fake_fetch(monkeypatch, FetchSummary(retrieved=[Entry("r1", "retrieved", source="pmc", format="xml")]))
+    result = _invoke("fulltext", "fetch", "--json", "--project", _paper(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith('{\n  "retrieved": 1,\n')
+    assert json.loads(result.stdout)["retrieved"] == 1
+    assert seen["recheck"] is False and seen["records"] == []  # nothing screened in: no record at full text
