@@ -453,3 +453,20 @@ def test_fulltext_fetch_json_is_indented_and_without_the_listing(tmp_path, monke
     assert result.stdout.startswith('{\n  "retrieved": 1,\n')
     assert json.loads(result.stdout)["retrieved"] == 1
     assert seen["recheck"] is False and seen["records"] == []  # nothing screened in: no record at full text
+
+
+def test_sof_prints_markdown_ending_in_one_line_break(tmp_path):
+    result = _invoke("sof", "los_dl", "--project", _normand(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("## Summary of findings: ") and result.stdout.endswith(".\n")
+    assert not result.stdout.endswith("\n\n")
+
+
+@pytest.mark.parametrize(("name", "start"), [("t.htm", "<!DOCTYPE html>"), ("t.HTML", "<!DOCTYPE html>"),
+                                             ("t.MD", "## Summary of findings: ")])
+def test_sof_out_writes_the_format_its_suffix_names_in_any_case(tmp_path, name, start):
+    out = tmp_path / name
+    result = _invoke("sof", "los_dl", "--out", out, "--project", _normand(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote {out}\n"
+    assert out.read_text(encoding="utf-8").startswith(start)
