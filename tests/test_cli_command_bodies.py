@@ -470,3 +470,15 @@ def test_sof_out_writes_the_format_its_suffix_names_in_any_case(tmp_path, name, 
     assert result.exit_code == 0, result.output
     assert result.stdout == f"wrote {out}\n"
     assert out.read_text(encoding="utf-8").startswith(start)
+
+
+# -------------------------------------------------------------------------------------------------- sysrev export
+
+
+def test_export_decisions_says_what_it_wrote_where(tmp_path):
+    root = _paper(tmp_path)  # one record, screened by nobody yet
+    result = _invoke("export", "decisions", "--project", root)
+    assert result.exit_code == 0, result.output
+    target = root / "exports" / "decisions.csv"
+    assert result.stdout == f"wrote the screening decisions to {target}\n"
+    assert target.read_text(encoding="utf-8").startswith("record_id,")
