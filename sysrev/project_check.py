@@ -117,10 +117,12 @@ def _analyses(project, invalid) -> list[Issue]:
     from sysrev.analyses import load_analyses
 
     try:
-        load_analyses(project)
+        specs = load_analyses(project)
     except SysrevError as exc:
         return [Issue(ERROR, str(exc))]
-    return []
+    from sysrev.grade.files import orphan_grade_files
+
+    return [Issue(WARNING, warning) for warning in orphan_grade_files(project, specs)]
 
 
 def _extraction(project, invalid) -> list[Issue]:

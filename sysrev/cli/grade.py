@@ -48,11 +48,15 @@ def grade(names, project_dir, strict):
     Each domain gets sysrev's proposed rating with its reasons; the team's final ratings and justifications
     are never changed. A final rating whose proposal has changed since it was decided is flagged.
     """
+    from sysrev.analyses import load_analyses
     from sysrev.grade import grade_project
+    from sysrev.grade.files import orphan_grade_files
 
     project = load_project(project_dir)
     graded = grade_project(project, names)
     click.echo(_summary(graded, project.root))
+    for warning in orphan_grade_files(project, load_analyses(project)):
+        click.echo(f"warning: {warning}", err=True)
     if strict and any(item.grade.flags() for item in graded):
         raise SystemExit(1)
 

@@ -20,12 +20,13 @@ unchanged files.
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysrev.config_schema import ensure_valid
-from sysrev.errors import InputError
+from sysrev.errors import InputError, SysrevError
 from sysrev.fileio import atomic_write_text
 from sysrev.grade import rules
 from sysrev.locking import lock_for_path
@@ -226,6 +227,38 @@ def render(grade: GradeFile) -> str:
 
 def grade_path(project, analysis: str) -> Path:
     return project.analysis_dir / "grade" / f"{analysis}.toml"
+
+
+def orphan_grade_files(project, specs) -> list[str]:
+    """A warning for each GRADE file whose analysis ``specs`` (the analyses of analyses.toml) lack. An analysis
+    renamed in analyses.toml keeps its file, and the team's final ratings in it, under the old name, while
+    `sysrev grade` starts a new file without them; the warning says which analysis it most likely was: the one
+    with the file's title, else one whose name holds the old name (or is held in it), else a similar name."""
+    specs = list(specs)
+    warnings = []
+    for path in sorted((project.analysis_dir / "grade").glob("*.toml")):
+        if path.stem in {spec.name for spec in specs}:
+            continue
+        meant = _renamed_to(path, specs)
+        hint = (f"; if the analysis was renamed to {meant!r}, rename the file to {meant}.toml to keep the team's "
+                "final ratings") if meant else ""
+        warnings.append(f"{path}: no analysis {path.stem!r} in analysis/analyses.toml, so no Summary of findings "
+                        f"row reads this file{hint}")
+    return warnings
+
+
+def _renamed_to(path: Path, specs) -> str | None:
+    """The analysis of ``specs`` that the GRADE file at ``path`` most likely belonged to before a rename."""
+    try:
+        title = str(load_toml(path).get("title") or "")
+    except SysrevError:  # a broken file is reported by its own check; the name still says something
+        title = ""
+    old = path.stem.casefold()
+    by_title = [spec.name for spec in specs if title and spec.title == title]
+    by_name = [spec.name for spec in specs if old in spec.name.casefold() or spec.name.casefold() in old]
+    close = difflib.get_close_matches(old, [spec.name.casefold() for spec in specs], n=1, cutoff=0.6)
+    by_likeness = [spec.name for spec in specs if close and spec.name.casefold() == close[0]]
+    return next(iter(by_title + by_name + by_likeness), None)
 
 
 def write_grade_file(path: Path, grade: GradeFile) -> bool:
