@@ -254,11 +254,11 @@ def _fulltext_web_and_inbox(project, invalid) -> list[Issue]:
 def _rob(project, invalid) -> list[Issue]:
     from sysrev.living.studies import read_study_table
     from sysrev.rob.check import ERROR as ROB_ERROR
-    from sysrev.rob.check import check_folder
+    from sysrev.rob.check import check_folder, form_outcomes
 
     # with a study table, a form naming a study it lacks is said (`sysrev rob check` says it too)
     known = set(read_study_table(project, None, []).studies) if _readable_studies(project) else None
-    _, problems = check_folder(project.rob_dir, known)
+    _, problems = check_folder(project.rob_dir, known, form_outcomes(project))
     issues = []
     for problem in problems:
         if Path(problem.path).resolve() in invalid:

@@ -55,8 +55,9 @@ def new(study, outcome, assessor, folder, force, project_dir):
                    f"{renamed_study_hint(study, known)}", err=True)
     outcomes = _known_outcomes(project_dir)
     if outcomes and outcome not in outcomes:
-        click.echo(f"warning: outcome {outcome!r} is not among review.toml's [[outcomes]] or the analysed outcomes "
-                   f"({', '.join(sorted(outcomes))}; labels must match)", err=True)
+        from sysrev.rob.check import unknown_outcome
+
+        click.echo(f"warning: {unknown_outcome(outcome, outcomes)}", err=True)
 
 
 @rob.command("check")
@@ -69,7 +70,8 @@ def check(folder, project_dir):
     from sysrev.rob.questions import DOMAIN_KEYS
 
     rob_dir = _folder(project_dir, folder)
-    assessments, problems = check_folder(rob_dir, _known_studies(project_dir, folder))
+    assessments, problems = check_folder(rob_dir, _known_studies(project_dir, folder),
+                                         None if folder else _known_outcomes(project_dir))
     for problem in problems:
         click.echo(str(problem))
     for a in sorted(assessments, key=lambda a: (a.outcome, a.study)):
@@ -90,20 +92,14 @@ def check(folder, project_dir):
 
 
 def _known_outcomes(project_dir) -> set[str]:
-    """The outcome names a form can be for: review.toml's [[outcomes]] and the analyses' outcomes (none without
-    a project, or while analyses.toml does not read: `sysrev check` reports that)."""
-    from sysrev.analyses import load_analyses
+    """:func:`sysrev.rob.check.form_outcomes` of the project (none without a project)."""
+    from sysrev.rob.check import form_outcomes
 
     try:
         project = load_project(project_dir)
     except SysrevError:
         return set()
-    names = {o["name"] for o in project.config.get("outcomes", []) or [] if isinstance(o, dict) and o.get("name")}
-    try:
-        names |= {spec.outcome for spec in load_analyses(project)}
-    except SysrevError:
-        pass
-    return names
+    return form_outcomes(project)
 
 
 def _known_studies(project_dir, folder) -> set[str] | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sysrev.errors import InputError
+from sysrev.errors import InputError, SysrevError
 from sysrev.extraction.study_labels import renamed_study_hint
 from sysrev.rob.algorithm import HIGH, SOME_CONCERNS, effective_answers
 from sysrev.rob.form import Assessment, form_path, list_forms, load_assessment
@@ -99,6 +99,12 @@ def effective_depends_on_missing(domain, qid: str, effective: dict) -> bool:
     return cond is not None and any(effective.get(q) is None for q in cond.questions)
 
 
+def unknown_outcome(outcome: str, known_outcomes) -> str:
+    """The warning for a form whose outcome is neither one of review.toml's nor an analysed one."""
+    return (f"outcome {outcome!r} is not among review.toml's [[outcomes]] or the analysed outcomes "
+            f"({', '.join(sorted(known_outcomes))}; labels must match)")
+
+
 def _bare(exc: InputError) -> str:
     """The error's message without the "file, line N, column 'c': " prefix (Problem prints its own)."""
     where = ", ".join(filter(None, [str(exc.path) if exc.path is not None else None,
@@ -108,10 +114,25 @@ def _bare(exc: InputError) -> str:
     return text[len(where) + 2:] if where and text.startswith(where + ": ") else text
 
 
-def check_folder(rob_dir, known_studies=None) -> tuple[list[Assessment], list[Problem]]:
+def form_outcomes(project) -> set[str]:
+    """The outcome names a form can be for: review.toml's [[outcomes]] and the analyses' outcomes (the first
+    alone while analyses.toml does not read: `sysrev check` reports that)."""
+    from sysrev.analyses import load_analyses
+
+    names = {o["name"] for o in project.config.get("outcomes", []) or [] if isinstance(o, dict) and o.get("name")}
+    try:
+        names |= {spec.outcome for spec in load_analyses(project)}
+    except SysrevError:
+        pass
+    return names
+
+
+def check_folder(rob_dir, known_studies=None, known_outcomes=None) -> tuple[list[Assessment], list[Problem]]:
     """Load every form in ``rob_dir``; return the loadable ones and the problems of all (malformed files
     become one error each instead of stopping the check). With ``known_studies`` (the labels of
-    studies.csv), a form for any other study gets a warning: its label must match the extraction's."""
+    studies.csv), a form for any other study gets a warning: its label must match the extraction's; with
+    ``known_outcomes`` (:func:`form_outcomes`), so does a form for any other outcome (an outcome renamed in
+    review.toml leaves its forms under the old name, and the renamed outcome's forms count as missing)."""
     assessments, problems = [], []
     seen: dict[tuple[str, str], Path] = {}
     for path in list_forms(rob_dir):
@@ -129,6 +150,9 @@ def check_folder(rob_dir, known_studies=None) -> tuple[list[Assessment], list[Pr
                                                             "studies.csv (labels must match)"
                                                             f"{renamed_study_hint(a.study, known_studies)}",
                                     a.line_of(None, "study")))
+        if known_outcomes and a.outcome not in known_outcomes:
+            problems.append(Problem(WARNING, path, "outcome", unknown_outcome(a.outcome, known_outcomes),
+                                    a.line_of(None, "outcome")))
         assessments.append(a)
         problems.extend(assessment_problems(a))
     return assessments, problems

@@ -86,3 +86,23 @@ def test_sysrev_check_points_every_stage_at_the_renamed_study(tmp_path):
         f"warning: {ext / 'pain.csv'}, line 2, column 'study'",
         f"warning: {form}, line 6 [study]",
         f"error: {tmp_path / 'analysis' / 'exemptions.csv'}, line 2, column 'study'"]
+
+
+def test_rob_forms_of_an_outcome_renamed_in_review_toml_are_named(tmp_path):
+    """review.toml's outcome 'pain' became 'pain_vas': the form for 'pain' no longer counts for any analysis, and
+    `sysrev check` and `rob check` say so; a form for a listed outcome gets no such warning."""
+    (tmp_path / "review.toml").write_text(
+        '[review]\ntitle = "A review"\n\n[[outcomes]]\nname = "pain_vas"\ntype = "continuous"\n', encoding="utf-8")
+    rob_dir = tmp_path / "analysis" / "rob2"
+    old = write_form(form_path(rob_dir, "Park 2013", "pain"), Assessment(study="Park 2013", outcome="pain"))
+    write_form(form_path(rob_dir, "Park 2013", "pain_vas"), Assessment(study="Park 2013", outcome="pain_vas"))
+    warning = ("outcome 'pain' is not among review.toml's [[outcomes]] or the analysed outcomes (pain_vas; labels "
+               "must match)")
+    check = CliRunner().invoke(cli, ["check", "--project", str(tmp_path)])
+    assert [line for line in check.output.splitlines() if "[outcome]" in line] == [
+        f"warning: {old}, line 7 [outcome]: {warning}"]
+    rob = CliRunner().invoke(cli, ["rob", "check", "--project", str(tmp_path)])
+    assert [line for line in rob.output.splitlines() if "[outcome]" in line] == [
+        f"warning: {old}:7 [outcome]: {warning}"]
+    elsewhere = CliRunner().invoke(cli, ["rob", "check", "--dir", str(rob_dir), "--project", str(tmp_path)])
+    assert "[outcome]" not in elsewhere.output  # a folder of forms given by hand is not the project's
