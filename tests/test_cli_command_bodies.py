@@ -482,3 +482,39 @@ def test_export_decisions_says_what_it_wrote_where(tmp_path):
     target = root / "exports" / "decisions.csv"
     assert result.stdout == f"wrote the screening decisions to {target}\n"
     assert target.read_text(encoding="utf-8").startswith("record_id,")
+
+
+# -------------------------------------------------------------------------------------------------- sysrev prisma
+
+SCREENING = '[screening]\nreviewers = ["ann"]\nexclusion_reasons = ["wrong population"]\nhighlight_terms = []\n'
+
+
+def _searched(tmp_path):
+    """A project with one search run of two records from a database whose name is not ASCII, deduplicated."""
+    from sysrev.records import Record
+    from sysrev.search.snapshot import write_snapshot
+
+    root = _project(tmp_path / "p")
+    with (root / "review.toml").open("a", encoding="utf-8") as toml:
+        toml.write(SCREENING)
+    write_snapshot(root / "searches" / "runs", "lilacs", [Record(source_id="1", title="Uno", year=2020),
+                                                          Record(source_id="2", title="Dos", year=2021)],
+                   database="LILACS (Bireme – São Paulo)")
+    assert _invoke("dedup", "--project", root).exit_code == 0
+    return root
+
+
+def test_prisma_json_is_indented_and_keeps_the_database_name_as_written(tmp_path):
+    result = _invoke("prisma", "--json", "--project", _searched(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith('{\n  "identified": {\n    "LILACS (Bireme – São Paulo)": 2\n  },\n')
+
+
+def test_prisma_update_refuses_previous_counts_and_a_project_without_a_release(tmp_path):
+    root = _searched(tmp_path)
+    both = _invoke("prisma", "--update", "--previous", "8", "--project", root)
+    assert both.exit_code == 2 and both.stdout == ""
+    assert "--update takes the previous version from the last release; drop --previous" in both.stderr
+    alone = _invoke("prisma", "--update", "--project", root)
+    assert alone.exit_code == 2 and alone.stdout == ""
+    assert "--update needs a release to compare with; make one with `sysrev release`" in alone.stderr
