@@ -518,3 +518,17 @@ def test_prisma_update_refuses_previous_counts_and_a_project_without_a_release(t
     alone = _invoke("prisma", "--update", "--project", root)
     assert alone.exit_code == 2 and alone.stdout == ""
     assert "--update needs a release to compare with; make one with `sysrev release`" in alone.stderr
+
+
+# ---------------------------------------------------------------------------------------------------- sysrev init
+
+
+def test_init_says_what_it_created_and_what_to_do_next(tmp_path):
+    target = tmp_path / "back-pain"
+    result = _invoke("init", target, "--no-input", "--no-git")
+    assert result.exit_code == 0, result.output
+    files = [p for p in target.rglob("*") if p.is_file()]
+    assert result.stdout == (f"created the review project {target.resolve()} ({len(files)} files)\n"
+                             "next: finish review.toml and the strategies in searches/, then `sysrev check`; "
+                             "README.md lists every step\n")
+    assert 'title = "back pain"' in (target / "review.toml").read_text(encoding="utf-8")
