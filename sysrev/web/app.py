@@ -157,7 +157,9 @@ def _refusal(message: str):
 
     if wants_json():
         return jsonify(error=message), 400
-    return render_template("error.html", message=message), 400
+    # a form sent and refused was not saved; a page asked for and refused was only not shown
+    heading = "Not saved" if request.method == "POST" else "This page cannot be shown"
+    return render_template("error.html", message=message, heading=heading), 400
 
 
 def _safe_next(target) -> str:

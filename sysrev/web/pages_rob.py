@@ -69,7 +69,7 @@ def save(name):
         if opened is not None and opened != _version(assessment):
             # The page posts every answer, so saving would silently replace what another reviewer (or an
             # editor) saved after this page was opened: refuse instead, and say how to go on.
-            return render_template("error.html", message=(
+            return render_template("error.html", heading="Not saved", message=(
                 f"{path.name} was saved by someone else (or edited) after you opened it; nothing saved. Open "
                 "the form again to see the saved answers, then redo your changes.")), 409
         _apply(assessment, request.form)

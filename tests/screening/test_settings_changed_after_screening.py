@@ -100,3 +100,24 @@ def test_a_reviewer_taken_off_the_list_is_one_problem_naming_their_rows(make_pro
     assert problem.line is None and problem.path.name == "dave.csv"
     assert problem.message.startswith("log of unknown reviewer 'dave': not in [screening] reviewers of "
                                       "review.toml, so its 3 decision rows are not counted")
+
+
+def test_the_web_app_shows_the_problems_on_a_page_asked_for_and_says_not_saved_only_for_a_form(make_project):
+    """A page that cannot be shown is headed so; "Not saved" is for a form that was refused."""
+    from sysrev.web.app import create_app
+
+    project = _renamed(make_project)
+    client = create_app(project, token="TOKEN", secret_key="secret").test_client()
+    client.get("/?token=TOKEN")
+    with client.session_transaction() as session:
+        session["user"] = "alice"
+        csrf = session["csrf"]
+    page = client.get("/screen/title_abstract")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "<h1>This page cannot be shown</h1>" in text and "Not saved" not in text
+    assert "did you mean &#39;wrong patient population&#39;?" in text
+    sent = client.post("/screen/title_abstract/decide", data={"record_id": "r05", "decision": "include",
+                                                              "csrf_token": csrf})
+    text = sent.get_data(as_text=True)
+    assert sent.status_code == 400 and "<h1>Not saved</h1>" in text
+    assert "did you mean &#39;wrong patient population&#39;?" in text
