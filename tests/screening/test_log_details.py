@@ -93,7 +93,7 @@ def test_an_unknown_owners_log_is_one_problem_however_many_rows_it_holds(config)
 
 
 @pytest.mark.parametrize("owner, hint", [("Alice", " (did you mean 'alice'?)"), ("bobb", " (did you mean 'bob'?)"),
-                                         ("zed", "")])
+                                         ("BOB", " (did you mean 'bob'?)"), ("zed", "")])
 def test_an_unknown_owner_close_to_a_listed_reviewer_is_pointed_at_them(config, owner, hint):
     text = HEADER + ROW.replace("alice", owner) * 2
     _, problems = _read(config, text, owner=owner)

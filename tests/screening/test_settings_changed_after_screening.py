@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from sysrev.cli.main import cli
 from sysrev.project import load_project
+from sysrev.screening.log import rows_naming
 from sysrev.screening.state import load_screening
 
 H = "record_id,decision,reason,reviewer,timestamp\n"
@@ -121,3 +122,22 @@ def test_the_web_app_shows_the_problems_on_a_page_asked_for_and_says_not_saved_o
     text = sent.get_data(as_text=True)
     assert sent.status_code == 400 and "<h1>Not saved</h1>" in text
     assert "did you mean &#39;wrong patient population&#39;?" in text
+
+
+def test_rows_naming_counts_rows_of_every_log_by_their_first_cell(tmp_path):
+    """Every stage's logs and the reconciliations count; the header and rows naming other records do not; a
+    log saved with a byte-order mark, bytes that are not UTF-8 (a note typed in Windows-1252) or no header
+    still counts its rows rather than failing."""
+    logs = {
+        "title_abstract/ann.csv": H + "R1,include,,ann,t\nR2,exclude,,ann,t\nR9,include,,ann,t\n",
+        "title_abstract/bob.csv": "\ufeffR2,include,,bob,t\n",  # a header deleted by hand, a BOM before the ID
+        "full_text/ann.csv": H.encode() + b"R1,exclude,wrong population,ann,t,caf\xe9\n",
+        "full_text/reconciliation/ann.csv": H + "R2,include,,ann,t\n",
+    }
+    for name, text in logs.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    assert rows_naming(tmp_path, {"R1", "R2"}) == 5
+    assert rows_naming(tmp_path, {"R9"}) == 1
+    assert rows_naming(tmp_path, set()) == 0
