@@ -532,3 +532,24 @@ def test_init_says_what_it_created_and_what_to_do_next(tmp_path):
                              "next: finish review.toml and the strategies in searches/, then `sysrev check`; "
                              "README.md lists every step\n")
     assert 'title = "back pain"' in (target / "review.toml").read_text(encoding="utf-8")
+
+
+def test_init_writes_the_pico_given_as_options_into_review_toml(tmp_path):
+    target = tmp_path / "review"
+    result = _invoke("init", target, "--no-input", "--no-git", "--population", "adults with low back pain",
+                     "--intervention", "ultrasound-guided injection", "--comparator", "fluoroscopy")
+    assert result.exit_code == 0, result.output
+    toml = (target / "review.toml").read_text(encoding="utf-8")
+    for line in ('population = "adults with low back pain"', 'intervention = "ultrasound-guided injection"',
+                 'comparator = "fluoroscopy"'):
+        assert line in toml
+
+
+def test_init_without_a_folder_creates_the_project_here(tmp_path, monkeypatch):
+    here = tmp_path / "knee-pain"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = _invoke("init", "--no-input", "--no-git")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"created the review project {here} (")
+    assert 'title = "knee pain"' in (here / "review.toml").read_text(encoding="utf-8")
