@@ -478,25 +478,38 @@ def test_tsa_heterogeneity_takes_d2_i2_none_or_a_number(tmp_path):
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _review_copy(tmp_path):
-    """The repository's own review (records, screening, searches) in a folder a test may write into."""
-    root = tmp_path / "review"
-    root.mkdir()
-    shutil.copy(REPO / "review.toml", root)
-    for name in ("records", "screening", "searches"):
-        shutil.copytree(REPO / name, root / name)
+def _screened_project(tmp_path):
+    """A project searched, deduplicated and screened by one reviewer: R000001 included, R000002 excluded at
+    full text (built here, not copied from the repository's review, whose files other tests may add to)."""
+    from sysrev.records import Record
+    from sysrev.search.snapshot import write_snapshot
+
+    root = _project(tmp_path / "review", '[review]\ntitle = "T"\n[screening]\nreviewers = ["alice"]\n'
+                                         'reviewers_per_record = 1\nexclusion_reasons = ["wrong population"]\n'
+                                         'highlight_terms = []\n')
+    write_snapshot(root / "searches" / "runs", "pubmed", [
+        Record(source_id="1", pmid="1", title="Ultrasound-guided facet joint injection trial", year=2020),
+        Record(source_id="2", pmid="2", title="Fluoroscopic sacroiliac joint injection study", year=2019)],
+        database="pubmed")
+    assert _invoke("dedup", "--project", root).exit_code == 0
+    head = "record_id,decision,reason,reviewer,timestamp\n"
+    for stage, second in (("title_abstract", "include,"), ("full_text", "exclude,wrong population")):
+        log = root / "screening" / stage / "alice.csv"
+        log.parent.mkdir(parents=True)
+        log.write_text(head + "R000001,include,,alice,2026-01-01T10:00:00Z\n"
+                       f"R000002,{second},alice,2026-01-01T10:01:00Z\n", encoding="utf-8")
     return root
 
 
 def test_export_writes_into_the_projects_exports_folder_or_prints_with_a_dash(tmp_path):
-    root = _review_copy(tmp_path)
+    root = _screened_project(tmp_path)
     written = _invoke("export", "included", "--project", root)
     assert written.exit_code == 0, written.output
     path = root / "exports" / "included.ris"
     text = path.read_text(encoding="utf-8")
-    count = text.count("\nER  - ")
-    assert count > 1
-    assert written.stdout == f"wrote {count} included records to {path}\n"
+    assert text.startswith("TY  - JOUR\nID  - R000001\nTI  - Ultrasound-guided facet joint injection trial\n")
+    assert text.count("ER  - ") == 1
+    assert written.stdout == f"wrote 1 included record to {path}\n"
     printed = _invoke("export", "included", "--project", root, "--out", "-")
     assert printed.exit_code == 0 and printed.stdout == text  # as written: no line added
     assert _invoke("export", "included", "--project", root, "--out", "-", "--format", "csv").stdout.startswith(
@@ -677,7 +690,7 @@ def test_grade_summary_says_what_each_file_holds_and_what_certainty_waits_for(tm
 
 
 def test_prisma_previous_takes_studies_and_reports_zero_included(tmp_path):
-    root = _review_copy(tmp_path)
+    root = _screened_project(tmp_path)
     for value, expected in (("0", "Studies in the previous version: 0 (reports: 0)"),
                             ("8", "Studies in the previous version: 8 (reports: 8)"),
                             ("8:11", "Studies in the previous version: 8 (reports: 11)")):
