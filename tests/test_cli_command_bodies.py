@@ -553,3 +553,35 @@ def test_init_without_a_folder_creates_the_project_here(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"created the review project {here} (")
     assert 'title = "knee pain"' in (here / "review.toml").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------------- sysrev check
+
+
+def test_check_remove_leftovers_names_what_it_removed_and_only_then_nothing_else(tmp_path):
+    root = _project(tmp_path / "p")
+    leftover = root / ".review.toml.sysrev-abcd1234.tmp"
+    leftover.write_text("[review]\ntit", encoding="utf-8")  # what a write killed mid-way left behind
+    result = _invoke("check", "--remove-leftovers", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (f"removed {leftover} (temporary file of an interrupted write of "
+                                             "review.toml)")
+    assert "no temporary files" not in result.stdout and not leftover.exists()
+    again = _invoke("check", "--remove-leftovers", "--project", root)
+    assert again.stdout.splitlines()[0] == "no temporary files of interrupted writes to remove"
+
+
+# ---------------------------------------------------------------------------------------------------- sysrev diff
+
+BCG_LIVING = Path(__file__).resolve().parent.parent / "examples" / "bcg-living"
+
+
+def test_diff_json_keeps_stdout_pure_json_and_says_what_it_wrote_on_stderr(tmp_path):
+    root = shutil.copytree(BCG_LIVING, tmp_path / "bcg-living")
+    page = tmp_path / "new.md"
+    result = _invoke("diff", "1970", "1981", "--json", "--markdown", page, "--project", root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith('{\n  "old": "1970",\n  "new": "1981",\n')
+    assert json.loads(result.stdout)["new"] == "1981"
+    assert result.stderr == f"wrote {page}\n"
+    assert page.is_file()
