@@ -175,7 +175,8 @@ FT = {"records": 0, "decided": 0, "decisions": {"include": 0, "exclude": 0, "may
 STUDIES = {"studies": ["Kim 2015", "Lee 2016"], "notes": ["two records name one study"], "unlinked": ["S3", "S4"],
            "pending": [{"study": "Kim 2015", "stage": "extraction", "outcome": "pain", "why": "no rows"},
                        {"study": "r12", "stage": "study", "outcome": "", "why": "included, not assigned"}],
-           "exempted": [{"study": "Lee 2016", "stage": "rob2", "outcome": "pain", "why": "abstract only"}]}
+           "exempted": [{"study": "Lee 2016", "stage": "rob2", "outcome": "pain", "why": "abstract only"}],
+           "not_included": ["Park 2013 has extraction rows for pain, which the analyses read, but …"]}
 ANALYSES = [{"name": "pain", "outcome": "pain", "status": None, "inputs_changed": True, "why": "no results",
              "studies_awaiting_extraction": []},
             {"name": "odi", "outcome": "disability", "status": "complete", "inputs_changed": True,
@@ -226,6 +227,7 @@ def test_status_lists_every_stage_in_full():
         "Studies: 2 included",
         "  note: two records name one study",
         "  not linked to any record (studies.csv 'records' empty): S3, S4",
+        "  warning: Park 2013 has extraction rows for pain, which the analyses read, but …",
         "Pending (2; settle one in analysis/exemptions.csv with a reason):",
         "  Kim 2015: extraction pain — no rows",
         "  r12: study — included, not assigned",
@@ -251,7 +253,7 @@ def test_status_of_a_review_before_dedup_releases_and_studies():
                               TA_LINE, "    alice: 5 left to screen", FT_LINE, "Analyses:",
                               "Releases: none yet (`sysrev release VERSION`)"])
     two = format_status(_state(interrupted_writes=2, studies={**STUDIES, "pending": [], "exempted": [],
-                                                              "unlinked": [], "notes": []}))
+                                                              "unlinked": [], "notes": [], "not_included": []}))
     assert "Interrupted writes: 2 temporary files left by" in two
     assert "Studies: 2 included\nPending: none\nAnalyses:" in two
 

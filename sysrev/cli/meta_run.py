@@ -49,8 +49,14 @@ def run(names, project_dir, as_json, max_missing, strict):
     # --json keeps stdout pure JSON: pending items then go to stderr, and only under --strict.
     if report.pending and (strict or not as_json) or (report.studies and not as_json):
         click.echo(format_pending(report, limit=None if strict else 12), err=as_json or strict)
+    for warning in report.not_included:  # pooled, yet not included: the forest plot would show it
+        click.echo(f"warning: {warning}", err=True)
     if strict and report.pending:
         click.echo(f"error: --strict: {counted(len(report.pending), 'pending item')} for included studies (above); "
                    "extract them, add RoB 2 forms, or exempt them with a reason in analysis/exemptions.csv",
                    err=True)
+    if strict and report.not_included:
+        click.echo(f"error: --strict: {counted(len(report.not_included), 'study', 'studies')} read by the analyses "
+                   "but not included at full text (above)", err=True)
+    if strict and (report.pending or report.not_included):
         sys.exit(2)

@@ -107,6 +107,7 @@ def _studies(state: dict) -> list:
     lines += [f"  note: {note}" for note in studies["notes"] if not (shown and note.endswith(shown))]
     if studies["unlinked"]:
         lines.append(f"  not linked to any record (studies.csv 'records' empty): {', '.join(studies['unlinked'])}")
+    lines += [f"  warning: {warning}" for warning in studies["not_included"]]
     if studies["pending"]:
         lines.append(f"Pending ({len(studies['pending'])}; settle one in analysis/exemptions.csv with a reason):")
         lines += [f"  {p['study']}: {p['stage']} {p['outcome']} — {p['why']}".replace("  —", " —")

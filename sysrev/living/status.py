@@ -35,22 +35,35 @@ class PendingReport:
     exempted: list  # [Pending] with the reason as ``why``
     unlinked: list  # studies.csv rows not linked to any record
     notes: list = field(default_factory=list)
+    not_included: list = field(default_factory=list)  # extracted (so pooled) studies none of whose reports is included
 
     def to_dict(self) -> dict:
         return {"studies": self.studies, "pending": [p.to_dict() for p in self.pending],
-                "exempted": [p.to_dict() for p in self.exempted], "unlinked": self.unlinked, "notes": self.notes}
+                "exempted": [p.to_dict() for p in self.exempted], "unlinked": self.unlinked, "notes": self.notes,
+                "not_included": self.not_included}
 
 
 def included_record_ids(project) -> tuple[list, list]:
     """``(record IDs included at full text, notes)``; no records or logs yet gives ``([], [why])``."""
+    finals, notes = full_text_finals(project)
+    return _included(finals), notes
+
+
+def full_text_finals(project) -> tuple[dict, list]:
+    """``({record ID: its final full-text decision or None}, notes)`` for every record that reached full text;
+    no records or logs yet gives ``({}, [why])``."""
     from sysrev.screening.state import load_screening
 
     try:
         screening = load_screening(project)
     except SysrevError as exc:
-        return [], [f"screening could not be read: {exc}"]
+        return {}, [f"screening could not be read: {exc}"]
     stage = screening.stages["full_text"]
-    return [rid for rid in stage.eligible if (d := stage.final(rid)) and d.decision == "include"], []
+    return {rid: stage.final(rid) for rid in stage.eligible}, []
+
+
+def _included(finals: dict) -> list:
+    return [rid for rid, decision in finals.items() if decision and decision.decision == "include"]
 
 
 def pending_report(project, specs=None) -> PendingReport:
@@ -60,18 +73,48 @@ def pending_report(project, specs=None) -> PendingReport:
 
     specs = load_analyses(project) if specs is None else specs
     outcomes = list(dict.fromkeys(spec.outcome for spec in specs))
-    records, notes = included_record_ids(project)
+    finals, notes = full_text_finals(project)
     table = read_study_table(project)
     if table.studies and not table.has_records_column:
         notes.append(f"{table.path} has no 'records' column: studies cannot be matched to their reports, so "
                      "every row counts as an included study")
-    included = included_studies(table, records)
+    included = included_studies(table, _included(finals))
     extracted = {(row.study, row.outcome) for row in load_extraction(project)}
     complete, started = rob_pairs(project)
     pending, exempted = find_pending(included, outcomes, extracted, complete, started,
                                      read_exemptions(project, set(outcomes)),
                                      _same_trial_hints(project, table, included.unassigned))
-    return PendingReport([s.label for s in included.studies], pending, exempted, included.unlinked, notes)
+    not_included = [] if notes else pooled_not_included(table, included, extracted, outcomes, finals)
+    return PendingReport([s.label for s in included.studies], pending, exempted, included.unlinked, notes,
+                         not_included)
+
+
+def pooled_not_included(table, included, extracted, outcomes, finals) -> list[str]:
+    """A warning for each study of studies.csv that has extraction rows for an analysed outcome, which the
+    analyses read and pool once complete, while none of its reports is included at full text (excluded there,
+    or not decided yet): a forest plot would show a study the screening does not include. (A row without
+    record IDs counts as included, as :func:`sysrev.living.studies.included_studies` says.)"""
+    chosen = {study.label for study in included.studies}
+    warnings = []
+    for study in table.studies.values():
+        pooled = [outcome for outcome in outcomes if (study.label, outcome) in extracted]
+        if study.label in chosen or not pooled:
+            continue
+        states = "; ".join(f"{rid} {_full_text_state(finals.get(rid), rid in finals)}" for rid in study.records)
+        warnings.append(f"{study.label} has extraction rows for {', '.join(pooled)}, which the analyses read, but "
+                        f"none of its reports is included at full text ({states}): include a report, or take the "
+                        "study's rows out of the extraction")
+    return warnings
+
+
+def _full_text_state(decision, reached: bool) -> str:
+    """How a record stands at full text, in a few words."""
+    if not reached:
+        return "not at full text"
+    if decision is None:
+        return "awaiting its full-text decision"
+    done = {"exclude": "excluded", "maybe": "marked maybe"}.get(decision.decision, decision.decision)
+    return done + (f" ({decision.reason})" if decision.reason else "")
 
 
 def _same_trial_hints(project, table, unassigned) -> dict:

@@ -59,7 +59,7 @@ def _studies(project):
     except SysrevError as exc:
         return None, str(exc)
     return {"included": report.studies, "pending": report.pending, "exempted": report.exempted,
-            "notes": report.notes}, None
+            "notes": report.notes + report.not_included}, None
 
 
 def _searches(project) -> list[dict]:
