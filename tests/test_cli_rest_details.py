@@ -165,6 +165,9 @@ def test_a_sysrev_error_is_one_line_on_stderr_with_exit_code_2(tmp_path):
     (OSError(errno.EROFS, "Read-only file system", "/x/included.ris"),
      "error: /x/included.ris: Read-only file system\n"),
     (OSError("no errno at all"), "error: no errno at all\n"),
+    # the write's temporary sibling is refused: the message names the file being written
+    (OSError(errno.EROFS, "Read-only file system", "/x/.Park_2013--pain.toml.sysrev-k3x9q2ab.tmp"),
+     "error: /x/Park_2013--pain.toml: Read-only file system\n"),
 ])
 def test_an_error_of_the_machine_names_the_file_and_what_it_means(tmp_path, monkeypatch, error, message):
     def fail(path, assessment):
@@ -333,6 +336,7 @@ def test_a_converted_row_carries_every_row_option_and_prints_as_one_csv_row():
                              "95% CI 1 to 3; n=100,SD = √n × (upper − lower) / (2 × z=1.9600); mean = CI midpoint "
                              "(Cochrane Handbook v6 §6.5.2.2),checked\n")
     assert result.stderr == ""
+    assert result.stdout_bytes.count(b"\n") == 2 and b"\r" not in result.stdout_bytes  # lines end as the file's
 
 
 def test_values_beside_the_row_go_to_stderr_and_only_the_kept_ones_into_the_row():
@@ -777,6 +781,7 @@ def _fake_search(monkeypatch, name, outcome=None, error=None):
 
     def search(query, **kwargs):
         calls.append((query, kwargs))
+        kwargs["progress"].advance(1)  # the bar the command made for this run
         if error is not None:
             raise error
         return outcome
@@ -800,10 +805,12 @@ def test_a_search_reports_its_counts_notes_and_gaps(tmp_path, monkeypatch):
     assert result.stdout == "PubMed pubmed: ? reported, 3 retrieved → runs/2026-12-05-pubmed\n"
     assert result.stderr == ("  note: the count changed during the run\n  gap (batch): records 1-3\n  gap (count): \n"
                              "  2 gaps recorded in the manifest; the next run fetches them again\n")
-    _fake_search(monkeypatch, "search_pubmed", _outcome(reported=7, retrieved=7))
+    calls = _fake_search(monkeypatch, "search_pubmed", _outcome(reported=7, retrieved=7))
     clean = _invoke("search", "pubmed", "--query", "facet", "--out", tmp_path, "--name", "facet")
     assert clean.exit_code == 0
     assert (clean.stdout, clean.stderr) == ("PubMed facet: 7 reported, 7 retrieved → runs/2026-12-05-pubmed\n", "")
+    progress = calls[-1][1]["progress"]
+    assert (progress.desc, progress.done) == ("PubMed facet", 1)  # the bar a terminal shows is labelled so
 
 
 def test_an_interrupted_search_says_how_to_resume(tmp_path, monkeypatch):
@@ -955,3 +962,20 @@ def test_a_date_a_search_cannot_read_names_its_option_and_one_day_is_a_window(tm
     assert (window.mindate, window.maxdate) == (date(2020, 5, 1), date(2020, 5, 1))
     assert _invoke("search", "pubmed", "--query", "q", "--out", tmp_path, "--maxdate", "2019").exit_code == 0
     assert calls[-1][1]["window"].maxdate == date(2019, 12, 31)  # a year ends on its last day
+
+
+def test_studies_ordered_by_a_column_the_table_lacks_or_by_entry_dates_nobody_kept(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("study,yi,se\nA,0.5,0.1\nB,0.3,0.2\n", encoding="utf-8")
+    result = _invoke("meta", "cumulative", data, "--measure", "GEN", "--order-by", "nosuch")
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {data}, line 1: no column 'nosuch' to order the studies by (use --order-by "
+                             "COLUMN)\n")
+    root = tmp_path / "bcg"
+    shutil.copytree(REPO / "examples" / "bcg", root)
+    entered = _invoke("meta", "cumulative", "--analysis", "tb", "--project", root, "--order-by", "entered")
+    assert entered.exit_code == 2
+    assert entered.stderr == (f"error: study 'Aronson 1948' has no 'entered' date in "
+                              f"{root / 'analysis' / 'extraction' / 'studies.csv'} and none of its reports (column "
+                              "'records') is included at full text in the screening logs: link its reports, or type "
+                              "the date in an 'entered' column\n")
