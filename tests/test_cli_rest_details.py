@@ -979,3 +979,15 @@ def test_studies_ordered_by_a_column_the_table_lacks_or_by_entry_dates_nobody_ke
                               f"{root / 'analysis' / 'extraction' / 'studies.csv'} and none of its reports (column "
                               "'records') is included at full text in the screening logs: link its reports, or type "
                               "the date in an 'entered' column\n")
+
+
+def test_grade_summary_of_several_analyses(tmp_path):
+    root = tmp_path / "normand"
+    shutil.copytree(REPO / "examples" / "normand1999", root, ignore=shutil.ignore_patterns("grade", "results"))
+    result = _invoke("grade", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stdout.splitlines() if not line.startswith(" ")] == [
+        "los_fixed: certainty pending  [analysis/grade/los_fixed.toml: new]",
+        "los_dl: certainty pending  [analysis/grade/los_dl.toml: new]",
+        "los_reml: certainty pending  [analysis/grade/los_reml.toml: new]",
+        "3 analyses; 0 final ratings flagged for re-check"]
