@@ -70,6 +70,13 @@ def test_a_loaded_command_is_listed_from_itself_and_a_hidden_one_not_at_all():
         sorted(["aaa", *_COMMANDS])
 
 
+def test_a_loaded_command_of_the_table_is_listed_from_its_own_help():
+    group = _Group("sysrev")
+    group.add_command(click.Command("check", help="Words of its own."), "check")
+    lines = _commands_text(group, 80).splitlines()
+    assert [line.split(None, 1) for line in lines if line.split()[0] == "check"] == [["check", "Words of its own."]]
+
+
 def test_the_top_level_help_lists_every_command_in_order():
     result = _invoke("-h")
     assert result.exit_code == 0
@@ -549,6 +556,7 @@ def test_any_case_choice_passes_the_choice_as_listed():
     assert choice.convert("smd", None, None) == "SMD"
     assert choice.convert("Md", None, None) == "MD"
     assert choice.get_metavar(None, None) == "[MD|SMD]"
+    assert choice.to_info_dict()["case_sensitive"] is False  # what tools documenting a CLI read
     with pytest.raises(click.BadParameter, match=r"^'rr' is not one of 'MD', 'SMD'\.$"):
         choice.convert("rr", None, None)
 
