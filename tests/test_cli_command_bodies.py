@@ -585,3 +585,37 @@ def test_diff_json_keeps_stdout_pure_json_and_says_what_it_wrote_on_stderr(tmp_p
     assert json.loads(result.stdout)["new"] == "1981"
     assert result.stderr == f"wrote {page}\n"
     assert page.is_file()
+
+
+def test_diff_json_against_the_working_state_keeps_a_title_as_written_and_names_the_html_page(tmp_path):
+    root = shutil.copytree(BCG_LIVING, tmp_path / "bcg-living")
+    analyses = root / "analysis" / "analyses.toml"
+    analyses.write_text(analyses.read_text(encoding="utf-8").replace('title = "Tuberculosis"',
+                                                                     'title = "Tuberculose – BCG"'), encoding="utf-8")
+    page = tmp_path / "new.html"
+    result = _invoke("diff", "1981", "working", "--json", "--html", page, "--project", root)
+    assert result.exit_code == 0, result.output
+    assert '\n      "title": "Tuberculose – BCG",\n' in result.stdout
+    assert result.stderr == f"wrote {page}\n"
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_diff_table_names_the_markdown_page_on_stdout(tmp_path):
+    root = shutil.copytree(BCG_LIVING, tmp_path / "bcg-living")
+    page = tmp_path / "new.md"
+    result = _invoke("diff", "1970", "1981", "--markdown", page, "--project", root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(f"\nwrote {page}\n") and result.stderr == ""
+
+
+# ------------------------------------------------------------------------------------------------- sysrev release
+
+
+def test_release_prints_its_readme_then_one_blank_line_and_the_folder(tmp_path):
+    root = shutil.copytree(BCG_LIVING, tmp_path / "bcg-living")
+    result = _invoke("release", "1990", "--note", "a test", "--project", root)
+    assert result.exit_code == 0, result.output
+    folder = root / "releases" / "1990"
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert result.stdout == readme.rstrip() + f"\n\nwrote {folder}\n"
+    assert readme.endswith("\n")  # the README's own line break is not printed twice
