@@ -10,12 +10,16 @@ to ``None``, ``True`` ↔ ``False``, ``x = …`` → ``x = None``, …), so its 
 elsewhere; like mutmut it leaves alone type annotations, calls of ``len``/``isinstance`` and triple-quoted strings.
 
 Each mutant is one edit of one file in a scratch copy of the repository under ``.mutation/decorated/``
-(git-ignored; the working tree is never touched). Its tests are the ones that reach the mutated line: the
-file's test selection is run once under coverage.py with one context per test (``trace.json``), and a mutant
-runs only the tests whose context covered a line of the mutated node, fastest first, ``-x``, with a timeout
-of 20 s + 3 × their traced time. A mutant is *killed* when a test fails or the run times out; it *survives*
-when every test passes, or when no test reaches it. Tests that run ``python -m sysrev`` in a subprocess are not
-traced, so the mutants only they reach count as surviving (and are then left to tests run in-process).
+(git-ignored; the working tree is never touched), refreshed from the working tree at the start of each run;
+the mutants are made from that copy. Its tests are the ones that reach the mutated line: the file's test
+selection (every test file that runs the command line in-process; the web module's tests for the routes) is
+run once under coverage.py with one context per test (``trace.json``), and a mutant runs only the tests whose
+context covered a line of the mutated node, fastest first, ``-x``, with a timeout of 20 s + 3 × their traced
+time. Others edit the files meanwhile: a trace's line numbers are carried over to the file as it is now by
+matching unchanged lines (``line_map``); ``--retrace`` traces everything afresh. Tests that fail on the
+unmutated code are never run against a mutant. A mutant is *killed* when a test fails or the run times out;
+it *survives* when every test passes, or when no test reaches it. Tests that run ``python -m sysrev`` in a
+subprocess are not traced, so the mutants only they reach count as surviving (left to tests run in-process).
 
     nice -n 12 .venv/bin/python benchmarks/decorated_mutation.py                     # every file (slow)
     nice -n 12 .venv/bin/python benchmarks/decorated_mutation.py --files sysrev/cli/rob.py sysrev/cli/grade.py
@@ -27,8 +31,9 @@ traced, so the mutants only they reach count as surviving (and are then left to 
 ``--sample N`` tests N mutants of each file (a value below 1 is a share of each file's mutants), drawn with
 ``random.Random(f"{seed}:{file}")`` so the same seed draws the same sample; results are kept in
 ``.mutation/decorated/results.json``, so a later run (a larger sample, another seed) tests only what has no
-result yet. A result is dropped when its function's source changes. ``--survivors`` traces the tests afresh
-(new test files are in the selection) and re-tests the last survivors only.
+result yet. A result is dropped when its function's source changes. ``--survivors`` traces this script's own
+test files (tests/test_cli_command_bodies.py, tests/web/test_route_bodies.py: seconds, where the whole
+selection takes minutes) and re-tests the last survivors against every test either trace saw reach them.
 
 **Mutant names** are ``decorated:<file>:<function>:<n>``, e.g. ``decorated:sysrev/cli/rob.py:new:3``;
 ``<function>`` is the dotted path of the function inside its file (``create_app.login`` for a route defined in
@@ -60,6 +65,7 @@ import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import libcst as cst
@@ -249,8 +255,12 @@ def environment(**extra) -> dict:
                 SYSREV_SHARED_FIXTURES=str(ROOT.parent / "shared" / "fixtures"), **extra)
 
 
-def selection(path: str) -> list[str]:
-    """The test files traced for ``path`` (those of the scratch copy: the working tree's may have changed)."""
+def selection(path: str, own: bool = False) -> list[str]:
+    """The test files traced for ``path`` (those of the scratch copy: the working tree's may have changed); with
+    ``own``, only this script's own test file for it."""
+    if own:
+        return [t for t in OWN_TESTS if (SCRATCH / t).is_file()
+                and t.startswith("tests/web/") == path.startswith("sysrev/web/")]
     if path.startswith("sysrev/web/"):
         chosen = list(WEB_TESTS)
     else:
@@ -261,16 +271,28 @@ def selection(path: str) -> list[str]:
                      and t.startswith("tests/web/") == path.startswith("sysrev/web/")]
 
 
-def trace(files: list[str]) -> dict:
-    """Run each group of files' test selection once under coverage: file -> line -> tests, test -> seconds, and
-    the file as traced (its line numbers are those of that text)."""
+def load_trace() -> dict:
+    """What the traces found: per layer (``full``: each file's whole selection; ``own``: this script's own test
+    files, traced again by ``--survivors``), file -> line -> tests and the file as traced; test -> seconds."""
+    if not TRACE.is_file():
+        return {"layers": {}, "seconds": {}, "failed": []}
+    traced = json.loads(TRACE.read_text(encoding="utf-8"))
+    if "layers" not in traced:  # written before layers: one full trace
+        traced["layers"] = {"full": {"sources": traced.pop("sources", {}), "lines": traced.pop("lines")}}
+    return traced
+
+
+def trace(traced: dict, files: list[str], own: bool = False) -> dict:
+    """Run each group of files' test selection (or only the own test files) once under coverage."""
     from coverage import CoverageData
 
-    traced = json.loads(TRACE.read_text(encoding="utf-8")) if TRACE.is_file() else {"lines": {}, "seconds": {}}
+    layer = traced["layers"].setdefault("own" if own else "full", {"sources": {}, "lines": {}})
     groups = {}
     for path in files:
-        groups.setdefault(tuple(selection(path)), []).append(path)
+        groups.setdefault(tuple(selection(path, own)), []).append(path)
     for tests, paths in groups.items():
+        if not tests:
+            continue
         print(f"tracing {len(tests)} test files for {', '.join(paths)} …", file=sys.stderr, flush=True)
         data_file, durations = SCRATCH / ".coverage.trace", SCRATCH / "durations.json"
         data_file.unlink(missing_ok=True)
@@ -283,8 +305,8 @@ def trace(files: list[str]) -> dict:
         data.read()
         for path in paths:
             by_line = data.contexts_by_lineno(str(SCRATCH / path))
-            traced["lines"][path] = {str(k): sorted(c for c in v if c) for k, v in by_line.items()}
-            traced.setdefault("sources", {})[path] = (SCRATCH / path).read_text(encoding="utf-8")
+            layer["lines"][path] = {str(k): sorted(c for c in v if c) for k, v in by_line.items()}
+            layer["sources"][path] = (SCRATCH / path).read_text(encoding="utf-8")
         outcome = json.loads(durations.read_text(encoding="utf-8"))
         traced["seconds"].update(outcome["seconds"])
         # a test that fails on the unmutated code would "kill" every mutant: never run against one
@@ -293,10 +315,25 @@ def trace(files: list[str]) -> dict:
     return traced
 
 
+@cache
+def line_map(traced_text: str, text: str) -> dict[int, int]:
+    """Line of ``text`` -> the same line in ``traced_text`` (the file as traced), for lines left unchanged: the
+    working tree changes while others work, and a trace stays usable for the lines that did not move in content."""
+    matcher = difflib.SequenceMatcher(None, traced_text.splitlines(), text.splitlines(), autojunk=False)
+    return {b + i + 1: a + i + 1 for a, b, size in matcher.get_matching_blocks() for i in range(size)}
+
+
 def tests_reaching(traced: dict, mutant: Mutant) -> list[str]:
-    by_line = traced["lines"].get(mutant.file, {})
+    """The tests any trace saw run a line of the mutated node, fastest first (failing ones left out)."""
+    text = (SCRATCH / mutant.file).read_text(encoding="utf-8")
     first, last = mutant.lines
-    found = {t for line in range(first, last + 1) for t in by_line.get(str(line), [])} - set(traced.get("failed", []))
+    found = set()
+    for layer in traced["layers"].values():
+        if mutant.file not in layer["sources"]:
+            continue
+        moved, by_line = line_map(layer["sources"][mutant.file], text), layer["lines"][mutant.file]
+        found |= {t for line in range(first, last + 1) for t in by_line.get(str(moved.get(line)), [])}
+    found -= set(traced.get("failed", []))
     return sorted(found, key=lambda t: (traced["seconds"].get(t, 0.0), t))
 
 
@@ -447,6 +484,7 @@ def main() -> int:
                         help="test N mutants of each file (below 1: that share of each file's mutants)")
     parser.add_argument("--seed", type=int, default=1, help="the sample's seed (default 1)")
     parser.add_argument("--survivors", action="store_true", help="trace the tests afresh, re-test the survivors")
+    parser.add_argument("--retrace", action="store_true", help="trace every test selection afresh first")
     parser.add_argument("--report-only", action="store_true", help="print the last results, run nothing")
     parser.add_argument("--list", action="store_true", help="list the mutants with their diffs, run nothing")
     parser.add_argument("--no-diffs", action="store_true", help="list survivors without their diffs")
@@ -463,13 +501,15 @@ def main() -> int:
     results = load_results()
     if not args.report_only:
         prepare()
-        # the working tree changes while others work: mutants are made from the scratch copy's files, and a
-        # file whose text differs from the one traced (line numbers moved) is traced again
-        traced = json.loads(TRACE.read_text(encoding="utf-8")) if TRACE.is_file() else {"lines": {}, "seconds": {}}
-        untraced = [p for p in files
-                    if traced.get("sources", {}).get(p) != (SCRATCH / p).read_text(encoding="utf-8")]
-        if args.survivors or untraced:
-            traced = trace(files if args.survivors else untraced)
+        # the working tree changes while others work: mutants are made from the scratch copy's files, and the
+        # traces' line numbers are carried over to it (line_map)
+        traced = load_trace()
+        full = traced["layers"].get("full", {"sources": {}})["sources"]
+        untraced = files if args.retrace else [p for p in files if p not in full]
+        if untraced:
+            trace(traced, untraced)
+        if args.survivors:  # the new tests, written for the survivors: traced alone (seconds, not minutes)
+            trace(traced, files, own=True)
         equivalent = load_equivalent()
         for path in files:
             mutants = mutants_of(path, SCRATCH)
