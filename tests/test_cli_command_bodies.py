@@ -619,3 +619,71 @@ def test_release_prints_its_readme_then_one_blank_line_and_the_folder(tmp_path):
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert result.stdout == readme.rstrip() + f"\n\nwrote {folder}\n"
     assert readme.endswith("\n")  # the README's own line break is not printed twice
+
+
+# --------------------------------------------------------------------------------------------------- sysrev serve
+
+
+class _Server:
+    """web_server's stand-in: the port it would listen on, and a Ctrl-C as soon as it serves."""
+
+    server_port = 8765
+
+    def __init__(self, app, host, port):
+        self.app, self.host, self.port = app, host, port
+
+    def serve_forever(self):
+        raise KeyboardInterrupt
+
+
+def _serve(monkeypatch, *args):
+    """`sysrev serve ARGS` with the server and the browser replaced; (result, server, timers started)."""
+    import logging
+    import threading
+
+    from sysrev.web import app as web_app
+
+    servers, timers = [], []
+    monkeypatch.setattr(web_app, "web_server", lambda app, host, port: servers.append(_Server(app, host, port))
+                        or servers[-1])
+
+    class Timer:
+        def __init__(self, interval, function, args=()):
+            self.call = (interval, function, args)
+
+        def start(self):
+            timers.append(self.call)
+
+    monkeypatch.setattr(threading, "Timer", Timer)
+    werkzeug = logging.getLogger("werkzeug")
+    monkeypatch.setattr(werkzeug, "level", werkzeug.level)  # restored after the test
+    result = _invoke("serve", *args)
+    return result, (servers[0] if servers else None), timers
+
+
+def test_serve_prints_the_link_with_the_token_the_app_accepts_and_stops_on_ctrl_c(tmp_path, monkeypatch):
+    import logging
+    import re
+    import webbrowser
+
+    root = _paper(tmp_path)
+    result, server, timers = _serve(monkeypatch, "--port", "0", "--project", root)
+    assert result.exit_code == 0, result.output
+    match = re.fullmatch(rf"sysrev serves {re.escape(str(root))} at\n\n    (http://127\.0\.0\.1:8765/\?token=(\S+))\n\n"
+                         r"\(the link carries this session's access token; keep it to yourself\)\. Ctrl-C stops the "
+                         r"server\.\nstopped\n", result.stdout)
+    assert match, result.stdout
+    url, token = match.groups()
+    assert (server.host, server.port) == ("127.0.0.1", 0)
+    assert timers == [(0.5, webbrowser.open, (url,))]  # the browser opens the link half a second later
+    assert logging.getLogger("werkzeug").level == logging.WARNING  # no line per request
+    page = server.app.test_client().get(f"/?token={token}")
+    assert page.status_code == 302 and "token" not in page.headers["Location"]  # let in, the token dropped
+    assert server.app.test_client().get("/?token=wrong").status_code == 403
+
+
+def test_serve_on_an_ipv6_loopback_brackets_the_address_and_opens_no_browser_when_told(tmp_path, monkeypatch):
+    result, server, timers = _serve(monkeypatch, "--host", "::1", "--port", "0", "--no-browser",
+                                    "--project", _paper(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "\n    http://[::1]:8765/?token=" in result.stdout and timers == []
