@@ -51,6 +51,10 @@ def format_status(state: dict) -> str:
         lines.append(f"  the records file cannot be read: {dedup['error']}")
         lines.append("  mend that line, or restore the file from git (`git checkout -- records/records.jsonl`); "
                      "`sysrev dedup` reads it to keep the record IDs, so it cannot rebuild it while it is broken")
+    elif dedup.get("missing"):
+        lines.append("  records/records.jsonl is missing, but the screening logs name its records: restore it from git "
+                     "(`git checkout -- records/records.jsonl`); `sysrev dedup` will not build it anew, as the "
+                     "records would get IDs the decisions do not mean")
     elif dedup["records"] is None:
         lines.append("  not run yet (`sysrev dedup`)")
     else:

@@ -33,6 +33,7 @@ from sysrev.fileio import atomic_write_json, atomic_write_text
 from sysrev.locking import project_lock
 from sysrev.records import Record
 from sysrev.search.snapshot import list_snapshots, read_snapshot, source_label
+from sysrev.wording import counted
 
 RECORDS_FILE = "records.jsonl"
 SUMMARY_FILE = "dedup_summary.json"
@@ -174,6 +175,23 @@ def _relative(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
+def _refuse_lost_records(project) -> None:
+    """Refuse to build records.jsonl anew while the decision logs name record IDs: the file was lost (deleted,
+    never committed), and the records would get new IDs, which the decisions do not mean. Decisions are only
+    ever made on records of an earlier run, so a first run never meets a log naming one."""
+    from sysrev.screening.log import logged_record_ids
+
+    if (Path(project.records_dir) / RECORDS_FILE).is_file():
+        return
+    named = logged_record_ids(project.screening_dir)
+    if named:
+        raise SysrevError(f"{Path(project.records_dir) / RECORDS_FILE} is missing, but the screening logs name "
+                          f"{counted(len(named), 'record ID')} ({', '.join(sorted(named)[:5])}"
+                          f"{', …' if len(named) > 5 else ''}): built anew, the records would get IDs those "
+                          "decisions do not mean. Restore the file (e.g. `git checkout -- records/records.jsonl`); "
+                          "to start the review's screening over instead, move the screening/ folder away first")
+
+
 def _records_by_id(project) -> dict:
     """``{record_id: record}`` of the previous records.jsonl (empty before the first run)."""
     if not (Path(project.records_dir) / RECORDS_FILE).is_file():
@@ -249,6 +267,7 @@ def _run_project(project, progress) -> ProjectDedup:
         raise SysrevError(f"{project.runs_dir}: no search-run snapshots to deduplicate; run a search or "
                           "import an export first")
     records_dir = Path(project.records_dir)
+    _refuse_lost_records(project)
     decisions = read_decisions(records_dir / DECISIONS_FILE)
     were_gone = {r["record_id"]: r for r in load_gone_records(project)}
     were_kept = _records_by_id(project)

@@ -206,6 +206,7 @@ def dedup_status(project) -> dict:
     """Records after dedup, the snapshots dedup has not read yet (run `sysrev dedup`), and the records that left
     the review because their search runs were deleted."""
     from sysrev.dedup.project_run import gone_record_ids, load_records
+    from sysrev.screening.log import logged_record_ids
     from sysrev.search.snapshot import list_snapshots
 
     runs = [p.name for p in list_snapshots(project.runs_dir)]
@@ -214,6 +215,8 @@ def dedup_status(project) -> dict:
     except SysrevError as exc:
         if (project.records_dir / "records.jsonl").is_file():  # there, but unreadable: not "not run yet"
             return {"records": None, "error": str(exc), "runs_not_deduplicated": []}
+        if logged_record_ids(project.screening_dir):  # decisions on records of a file now lost: not "not run yet"
+            return {"records": None, "missing": True, "runs_not_deduplicated": []}
         return {"records": None, "runs_not_deduplicated": runs}
     read = {source.get("run") for record in records for source in record.get("sources") or []}
     return {"records": len(records), "runs_not_deduplicated": [run for run in runs if run not in read],

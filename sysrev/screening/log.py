@@ -344,11 +344,19 @@ def rows_naming(screening_dir, record_ids) -> int:
     """How many rows of the decision logs (every stage, reconciliations too) name one of ``record_ids``; read
     as plain CSV, so a log with problems of its own is still counted."""
     wanted = set(record_ids)
-    count = 0
+    return sum(1 for cell in _first_cells(screening_dir) if cell in wanted)
+
+
+def logged_record_ids(screening_dir) -> set:
+    """Every record ID a row of the decision logs names (read as :func:`rows_naming` reads them)."""
+    return {cell for cell in _first_cells(screening_dir) if cell and cell != HEADER[0]}
+
+
+def _first_cells(screening_dir):
+    """The first cell of every row of every decision log under ``screening_dir``, stripped."""
     for path in sorted(Path(screening_dir).glob("*/**/*.csv")):
         with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
-            count += sum(1 for row in csv.reader(fh) if row and row[0].strip() in wanted)
-    return count
+            yield from (row[0].strip() for row in csv.reader(fh) if row)
 
 
 def _check_stage(stage):

@@ -75,12 +75,33 @@ def test_restored_runs_get_their_ids_back_and_the_file_of_gone_records_goes(proj
 
 
 def test_the_last_id_survives_a_lost_records_file(project):
-    """records.jsonl deleted by hand (or never committed): the summary still knows the last ID handed out."""
+    """records.jsonl deleted by hand (or never committed) before any screening: the summary still knows the last
+    ID handed out."""
     _, later = _two_runs(project)
     shutil.rmtree(later)
     (project.records_dir / "records.jsonl").unlink()
     run_project(project)
     assert _ids(project) == {"1": "R000004"}  # a fresh ID, after the last one ever given
+
+
+def test_a_lost_records_file_is_not_built_anew_while_decisions_name_its_records(project):
+    """Built anew, the records would be numbered again, and decisions would name other records (or none)."""
+    _two_runs(project)
+    log = project.root / "screening" / "title_abstract" / "ann.csv"
+    log.parent.mkdir(parents=True)
+    log.write_text("record_id,decision,reason,reviewer,timestamp\n"
+                   + "".join(f"R00000{n},include,,ann,2026-01-02T10:00:00Z\n" for n in range(1, 7)), encoding="utf-8")
+    (project.records_dir / "records.jsonl").unlink()
+    result = CliRunner().invoke(cli, ["dedup", "--project", str(project.root)])
+    assert result.exit_code == 2 and not (project.records_dir / "records.jsonl").exists()
+    assert result.stderr == (
+        f"error: {project.records_dir / 'records.jsonl'} is missing, but the screening logs name 6 record IDs "
+        "(R000001, R000002, R000003, R000004, R000005, …): built anew, the records would get IDs those decisions do "
+        "not mean. Restore the file (e.g. `git checkout -- records/records.jsonl`); to start the review's screening "
+        "over instead, move the screening/ folder away first\n")
+    assert dedup_status(project) == {"records": None, "missing": True, "runs_not_deduplicated": []}
+    status = CliRunner().invoke(cli, ["status", "--project", str(project.root)])
+    assert "  records/records.jsonl is missing, but the screening logs name its records: restore it" in status.output
 
 
 def test_the_command_says_which_records_left_and_which_decisions_name_them(project):
