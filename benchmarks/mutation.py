@@ -277,7 +277,21 @@ def prepare(module: str, fresh: bool) -> Path:
     write_config(where, module)
     with (where / "tests" / "conftest.py").open("a", encoding="utf-8") as conftest:
         conftest.write(FASTEST_FIRST)
+    _refresh_package_data(where)
     return where
+
+
+def _refresh_package_data(where: Path) -> None:
+    """Copy the package's files that are not Python (the web app's templates) into mutmut's own copy: mutmut
+    refreshes only the .py files there, so a template changed since the first run would be tested stale."""
+    mutated = where / "mutants" / "sysrev"
+    if not mutated.is_dir():
+        return
+    for source in (where / "sysrev").rglob("*"):
+        if source.is_file() and source.suffix not in (".py", ".pyc"):
+            target = mutated / source.relative_to(where / "sysrev")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
 
 
 def run_mutmut(where: Path, children: int, names=()) -> None:
