@@ -60,12 +60,18 @@ def test_a_deleted_runs_records_are_kept_aside_and_their_ids_never_reused(projec
     assert outcome.gone_ids == []  # already reported: a record is "gone" once, in the run that lost it
 
 
-def test_restored_runs_get_their_ids_back_and_the_file_of_gone_records_goes(project):
+def _later_run_deleted(project):
+    """:func:`_two_runs`, then the later run deleted (kept aside first) and dedup run: (its folder, the copy)."""
     _, later = _two_runs(project)
     backup = later.parent.parent / "backup"
     shutil.copytree(later, backup)
     shutil.rmtree(later)
     run_project(project)
+    return later, backup
+
+
+def test_restored_runs_get_their_ids_back_and_the_file_of_gone_records_goes(project):
+    later, backup = _later_run_deleted(project)
     snapshot(project, "pubmed-main", "pubmed", [dict(A, source_id="1"), dict(D, source_id="4")], hours=2)
     run_project(project)
     shutil.copytree(backup, later)
@@ -167,11 +173,7 @@ def test_the_stages_that_meet_a_gone_record_say_where_it_went(project):
 
 
 def test_status_lists_the_records_that_left_until_they_come_back(project):
-    _, later = _two_runs(project)
-    backup = later.parent.parent / "backup"
-    shutil.copytree(later, backup)
-    shutil.rmtree(later)
-    run_project(project)
+    later, backup = _later_run_deleted(project)
     assert dedup_status(project)["gone"] == ["R000002", "R000003"]
     shutil.copytree(backup, later)
     run_project(project)
