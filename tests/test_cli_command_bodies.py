@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from sysrev.cli.main import cli
+from sysrev.errors import SysrevError
 from sysrev.extraction.table import COLUMNS
 
 Z = NormalDist().inv_cdf
@@ -687,3 +688,62 @@ def test_serve_on_an_ipv6_loopback_brackets_the_address_and_opens_no_browser_whe
                                     "--project", _paper(tmp_path))
     assert result.exit_code == 0, result.output
     assert "\n    http://[::1]:8765/?token=" in result.stdout and timers == []
+
+
+# -------------------------------------------------------------------------------------------------- sysrev search
+
+
+def test_search_run_runs_every_strategy_despite_gaps_and_failures_then_says_so(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from sysrev.search import runner
+
+    root = _project(tmp_path / "p", **{f"searches__{name}.toml": f'database = "pubmed"\nquery = "{name} trial"\n'
+                                       for name in ("alpha", "beta", "gamma")})
+    ran = []
+
+    def run_strategy(strategy, runs_dir, **options):
+        ran.append(strategy.name)
+        if strategy.name == "beta":
+            raise SysrevError("PubMed answered 500 three times")
+        gaps = [{"kind": "batch", "detail": "records 1-200"}] if strategy.name == "alpha" else []
+        return SimpleNamespace(gaps=gaps, warnings=[], reported=3, retrieved=3 - len(gaps),
+                               snapshot=runs_dir / f"run-{strategy.name}")
+
+    monkeypatch.setattr(runner, "run_strategy", run_strategy)
+    monkeypatch.setattr(runner, "changes_since_previous",
+                        lambda runs_dir, snapshot, strategy: {"previous": "2026-01-01-x", "new": 2, "gone": 1})
+    result = _invoke("search", "run", "--project", root)
+    assert ran == ["alpha", "beta", "gamma"]  # a gap or a failure in one database does not stop the others
+    assert result.exit_code == 2
+    runs = root / "searches" / "runs"
+    assert result.stdout == (f"pubmed alpha: 3 reported, 2 retrieved → {runs / 'run-alpha'}\n"
+                             "  compared with 2026-01-01-x: 2 new, 1 no longer found\n"
+                             f"pubmed gamma: 3 reported, 3 retrieved → {runs / 'run-gamma'}\n"
+                             "  compared with 2026-01-01-x: 2 new, 1 no longer found\n")
+    assert "error: beta: PubMed answered 500 three times\n" in result.stderr
+    assert result.stderr.endswith("error: 1 search failed: beta (see above)\n")
+
+
+def test_search_run_with_gaps_only_exits_1_and_counts_failed_searches_in_the_plural(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from sysrev.search import runner
+
+    root = _project(tmp_path / "p", **{f"searches__{name}.toml": f'database = "pubmed"\nquery = "{name} trial"\n'
+                                       for name in ("alpha", "beta", "gamma")})
+    failing = set()
+
+    def run_strategy(strategy, runs_dir, **options):
+        if strategy.name in failing:
+            raise SysrevError("no answer")
+        return SimpleNamespace(gaps=[{"kind": "batch"}] if strategy.name == "alpha" else [], warnings=[],
+                               reported=1, retrieved=1, snapshot=runs_dir / strategy.name)
+
+    monkeypatch.setattr(runner, "run_strategy", run_strategy)
+    monkeypatch.setattr(runner, "changes_since_previous", lambda *args: None)
+    gaps = _invoke("search", "run", "--project", root)
+    assert gaps.exit_code == 1 and gaps.stdout.count(" reported, ") == 3
+    failing.update({"beta", "gamma"})
+    failed = _invoke("search", "run", "--project", root)
+    assert failed.exit_code == 2 and failed.stderr.endswith("error: 2 searches failed: beta, gamma (see above)\n")
