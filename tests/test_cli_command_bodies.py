@@ -747,3 +747,18 @@ def test_search_run_with_gaps_only_exits_1_and_counts_failed_searches_in_the_plu
     failing.update({"beta", "gamma"})
     failed = _invoke("search", "run", "--project", root)
     assert failed.exit_code == 2 and failed.stderr.endswith("error: 2 searches failed: beta, gamma (see above)\n")
+
+
+# ------------------------------------------------------------------------------------------- sysrev (the group)
+
+
+def test_warnings_other_than_a_cut_off_table_keep_python_s_own_display():
+    import warnings
+
+    from sysrev.cli.main import _table_warnings_as_lines
+
+    with pytest.warns(DeprecationWarning, match="^a library's own warning$") as caught:
+        with _table_warnings_as_lines():
+            warnings.warn("a library's own warning", DeprecationWarning, stacklevel=1)
+    (warning,) = caught
+    assert warning.category is DeprecationWarning and warning.filename == __file__ and warning.lineno > 0
