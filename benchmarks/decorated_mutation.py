@@ -356,9 +356,10 @@ def run_mutant(mutant: Mutant, tests: list[str], seconds: float) -> str:
             return "timeout"
     finally:
         target.write_text(original, encoding="utf-8")
-    # 1: a test failed; 2: interrupted, e.g. the mutant breaks an import at collection. 3-5 (internal or usage
-    # error, nothing collected) say nothing about the mutant: reported as such, never counted as killed.
-    return {0: "survived", 1: "killed", 2: "killed"}.get(code, f"error (pytest exit {code})")
+    # 1: a test failed; 2: interrupted, e.g. the mutant breaks an import at collection; 3: pytest's internal
+    # error, which a mutant causes by breaking what pytest's own hooks call (warnings.showwarning). 4 and 5
+    # (a usage error, nothing collected) say nothing about the mutant: reported as such, never counted.
+    return {0: "survived", 1: "killed", 2: "killed", 3: "killed"}.get(code, f"error (pytest exit {code})")
 
 
 # ------------------------------------------------------------------------------------------------- results
