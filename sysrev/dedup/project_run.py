@@ -162,17 +162,12 @@ def gone_warning(project, gone_ids: list) -> str:
     rows = rows_naming(project.screening_dir, gone_ids)
     decisions = (f"; {rows} screening decision{'s name them and are' if rows != 1 else ' names them and is'} no "
                  "longer counted" if rows else "")
-    runs = _relative(project.runs_dir, project.root)
+    runs = project.runs_dir.relative_to(project.root).as_posix()  # searches/runs, always inside the project
     return (f"{len(gone_ids)} record{'s' if len(gone_ids) != 1 else ''} of the last dedup left the review, "
             f"because no search run in {runs}/ holds their sources any more (a run deleted?): "
             f"{shown}{decisions}. They are kept in records/{GONE_FILE}, their IDs are never given to other "
             "records, and they come back with their IDs if the runs are restored (e.g. from git) and dedup is "
             "run again")
-
-
-def _relative(path: Path, root: Path) -> str:
-    """``path`` as the team names it, from the project folder when it is inside it."""
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def _refuse_lost_records(project) -> None:
@@ -307,7 +302,7 @@ def _run_project(project, progress) -> ProjectDedup:
     highest = max([highest, *(int(match.group(1)) for match in map(_ID.match, ids) if match)])
     if highest:
         summary["last_record_id"] = f"R{highest:06d}"
-    kept = set(ids).union(*replaced.values(), *previous_replaces.values())
+    kept = set(ids).union(*replaced.values())  # IDs merged away in this run live on in their record's list
     gone = {rid: record for rid, record in {**were_gone, **were_kept}.items() if rid not in kept}
     queue = [{"record_a": labels[p.a], "record_b": labels[p.b], "reason": p.reason, "score": f"{p.score:.2f}",
               "title_a": sources[p.a].record.title, "title_b": sources[p.b].record.title}

@@ -14,7 +14,8 @@ from project_snapshots import snapshot
 
 from sysrev.cli.main import cli
 from sysrev.dedup import load_records
-from sysrev.dedup.project_run import GONE_FILE, load_gone_records, run_project
+from sysrev.dedup.decisions import append_decisions
+from sysrev.dedup.project_run import GONE_FILE, gone_warning, load_gone_records, run_project
 from sysrev.living.status import dedup_status
 from sysrev.living.studies import read_study_table
 from sysrev.project import load_project
@@ -178,3 +179,76 @@ def test_status_lists_the_records_that_left_until_they_come_back(project):
     shutil.copytree(backup, later)
     run_project(project)
     assert dedup_status(project)["gone"] == []
+
+
+def _summary_of_an_older_version(project):
+    """dedup_summary.json as sysrev wrote it before it kept last_record_id."""
+    path = project.records_dir / "dedup_summary.json"
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    del summary["last_record_id"]
+    path.write_text(json.dumps(summary), encoding="utf-8")
+
+
+def test_a_summary_of_an_older_version_numbers_new_records_after_the_highest_id_of_the_records(project):
+    _two_runs(project)
+    _summary_of_an_older_version(project)
+    snapshot(project, "pubmed-main", "pubmed", [dict(A, source_id="1"), dict(D, source_id="4")], hours=2)
+    run_project(project)
+    assert _ids(project)["4"] == "R000004"
+    summary = json.loads((project.records_dir / "dedup_summary.json").read_text(encoding="utf-8"))
+    assert summary["last_record_id"] == "R000004"  # written again from now on
+
+
+def test_without_records_or_a_last_id_numbering_starts_at_one(project):
+    _two_runs(project)
+    _summary_of_an_older_version(project)
+    (project.records_dir / "records.jsonl").unlink()
+    run_project(project)
+    assert _ids(project) == {"1": "R000001", "CN-2": "R000002", "CN-3": "R000003"}
+
+
+def test_a_record_a_reviewer_merged_into_another_is_not_gone(project):
+    """'same' merges two existing records: the higher ID is listed as replaced, not reported as gone."""
+    doubt = dict(A, source_id="2", journal="Journal of Interventional Pain Studies", volume="", issue="", pages="",
+                 authors=["Müller, J.", "Doe, Joan"])  # as test_dedup_project_files' DOUBT: left to a reviewer
+    snapshot(project, "pubmed-main", "pubmed", [dict(A, source_id="1"), doubt])
+    run_project(project)
+    assert sorted(_ids(project).values()) == ["R000001", "R000002"]
+    append_decisions(project.records_dir / "dedup_decisions.csv",
+                     [{"record_a": "pubmed:1", "record_b": "pubmed:2", "decision": "same", "reviewer": "ann"}])
+    outcome = run_project(project)
+    assert outcome.gone_ids == [] and not (project.records_dir / GONE_FILE).exists()
+
+
+def test_the_warning_lists_ten_ids_then_the_count_and_agrees_in_number(project):
+    snapshot(project, "pubmed-main", "pubmed", [dict(A, source_id="1")])
+    titles = [f"Trial {word} of epidural steroid injection in lumbar stenosis" for word in (
+        "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo")]
+    later = snapshot(project, "scopus-main", "scopus",
+                     [dict(B, title=title, source_id=f"S{n}", pages=f"{10 * n}-{10 * n + 5}")
+                      for n, title in enumerate(titles, start=1)], hours=1)
+    run_project(project)
+    gone = sorted(set(_ids(project).values()) - {"R000001"})
+    assert len(gone) == 11
+    log = project.root / "screening" / "title_abstract" / "ann.csv"
+    log.parent.mkdir(parents=True)
+    log.write_text(f"record_id,decision,reason,reviewer,timestamp\n{gone[0]},include,,ann,2026-01-02T10:00:00Z\n",
+                   encoding="utf-8")
+    shutil.rmtree(later)
+    warning = gone_warning(load_project(project.root), run_project(project).gone_ids)
+    assert warning.startswith(f"11 records of the last dedup left the review, because no search run in "
+                              f"searches/runs/ holds their sources any more (a run deleted?): {', '.join(gone[:10])}, "
+                              "… (11 in all); 1 screening decision names them and is no longer counted. They are")
+    ten = gone_warning(load_project(project.root), gone[:10])
+    assert f": {', '.join(gone[:10])}; 1 screening decision" in ten
+
+
+def test_gone_records_are_kept_as_written_accents_included(project):
+    snapshot(project, "pubmed-main", "pubmed", [dict(A, source_id="1")])
+    later = snapshot(project, "scopus-main", "scopus", [dict(B, source_id="CN-2", authors=["Müller, Jürgen"])],
+                     hours=1)
+    run_project(project)
+    shutil.rmtree(later)
+    run_project(project)
+    text = (project.records_dir / GONE_FILE).read_text(encoding="utf-8")
+    assert '"Müller, Jürgen"' in text and text.endswith("\n") and text.count("\n") == 1
