@@ -74,7 +74,8 @@ MODULES = {
     "snapshot": (["sysrev/search/snapshot.py", "sysrev/search/imports.py"],
                  ["tests/search/test_search_snapshot.py", "tests/search/test_snapshot_details.py",
                   "tests/search/test_search_runner.py",
-                  "tests/formats/test_formats_import_cli.py", "tests/reliability/test_interrupted_folders.py"]),
+                  "tests/formats/test_formats_import_cli.py", "tests/reliability/test_interrupted_folders.py",
+                  "tests/formats/test_import_source_typo.py"]),
     # The screening logs: every decision a team makes, read, written and imported (silent loss would be unseen).
     "screening_log": ([f"sysrev/screening/{name}.py" for name in ("log", "imports", "state")],
                       [*[f"tests/screening/test_{name}.py" for name in ("screening_logs", "log_cut_off", "log_details",
