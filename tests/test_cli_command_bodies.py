@@ -762,3 +762,36 @@ def test_warnings_other_than_a_cut_off_table_keep_python_s_own_display():
             warnings.warn("a library's own warning", DeprecationWarning, stacklevel=1)
     (warning,) = caught
     assert warning.category is DeprecationWarning and warning.filename == __file__ and warning.lineno > 0
+
+
+# ---------------------------------------------------------------------------------------------------- sysrev meta
+
+
+def test_meta_pool_prints_leave_one_out_and_small_study_sections_after_the_table(tmp_path):
+    data = tmp_path / "gen.csv"
+    data.write_text("study,yi,se\nA,1,1\nB,2,1\nC,4,2\nD,3,1.5\n", encoding="utf-8")
+    result = _invoke("meta", "pool", data, "--measure", "GEN", "--leave-one-out", "--bias")
+    assert result.exit_code == 0, result.output
+    table, rest = result.stdout.split("\n\nLeave-one-out (each study omitted in turn)\n")
+    assert table.startswith("Estimate (IV, Fixed, 95% CI)\n")
+    loo, bias = rest.split("\n\nSmall-study effects (k = 4)\n")
+    # inverse-variance weights 1, 1, 1/4, 1/2.25: each estimate without one study, by hand
+    w = {"A": 1, "B": 1, "C": 1 / 4, "D": 1 / 2.25}
+    y = {"A": 1, "B": 2, "C": 4, "D": 3}
+    rows = {line.split()[0]: line.split()[1] for line in loo.splitlines()[1:]}
+    for omitted in "ABCD":
+        kept = [s for s in "ABCD" if s != omitted]
+        expected = sum(w[s] * y[s] for s in kept) / sum(w[s] for s in kept)
+        assert rows[omitted] == f"{expected:.2f}"
+    assert bias.startswith("Egger's regression test") and "Begg's rank correlation test" in bias
+
+
+def test_meta_pool_forest_shows_the_group_labels_given(tmp_path):
+    data = tmp_path / "gen.csv"
+    data.write_text("study,yi,se\nA,1,1\nB,2,1\n", encoding="utf-8")
+    forest = tmp_path / "forest.svg"
+    result = _invoke("meta", "pool", data, "--measure", "GEN", "--forest", forest, "--label1", "Ultrasound",
+                     "--label2", "Fluoroscopy")
+    assert result.exit_code == 0, result.output
+    svg = forest.read_text(encoding="utf-8")
+    assert "Ultrasound" in svg and "Fluoroscopy" in svg
