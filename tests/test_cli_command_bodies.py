@@ -795,3 +795,24 @@ def test_meta_pool_forest_shows_the_group_labels_given(tmp_path):
     assert result.exit_code == 0, result.output
     svg = forest.read_text(encoding="utf-8")
     assert "Ultrasound" in svg and "Fluoroscopy" in svg
+
+
+def test_meta_run_strict_says_nothing_is_pending_on_stderr(tmp_path):
+    root = shutil.copytree(BCG_LIVING, tmp_path / "bcg-living")
+    line = "pending: none (13 included studies complete for every analysed outcome)\n"
+    plain = _invoke("meta", "run", "--project", root)
+    assert plain.exit_code == 0, plain.output
+    assert plain.stdout.endswith("\n" + line) and line not in plain.stderr
+    strict = _invoke("meta", "run", "--strict", "--project", root)
+    assert strict.exit_code == 0, strict.output
+    assert line in strict.stderr and line not in strict.stdout
+
+
+def test_meta_run_json_keeps_a_title_as_written(tmp_path):
+    root = shutil.copytree(BCG_LIVING, tmp_path / "bcg-living")
+    analyses = root / "analysis" / "analyses.toml"
+    analyses.write_text(analyses.read_text(encoding="utf-8").replace('title = "Tuberculosis"',
+                                                                     'title = "Tuberculose – BCG"'), encoding="utf-8")
+    result = _invoke("meta", "run", "--json", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert '"Tuberculose – BCG"' in result.stdout and json.loads(result.stdout)[0]["name"] == "tb"
