@@ -816,3 +816,37 @@ def test_meta_run_json_keeps_a_title_as_written(tmp_path):
     result = _invoke("meta", "run", "--json", "--project", root)
     assert result.exit_code == 0, result.output
     assert '"Tuberculose – BCG"' in result.stdout and json.loads(result.stdout)[0]["name"] == "tb"
+
+
+def _with_new_studies(tmp_path, count):
+    """bcg-living with ``count`` more included studies that have neither extraction rows nor RoB 2 forms."""
+    root = shutil.copytree(BCG_LIVING, tmp_path / "bcg-living")
+    with (root / "analysis" / "extraction" / "studies.csv").open("a", encoding="utf-8") as studies:
+        studies.writelines(f'New Trial {i} 2000,"citation {i}",2000,2000-01-01\n' for i in range(1, count + 1))
+    return root
+
+
+def test_meta_run_lists_twelve_pending_items_then_all_of_them_under_strict(tmp_path):
+    root = _with_new_studies(tmp_path, 7)  # 14 pending items: an extraction row and a RoB 2 form each
+    plain = _invoke("meta", "run", "--project", root)
+    assert plain.exit_code == 0, plain.output
+    listing = plain.stdout.split("pending: 14 items for included studies")[1].splitlines()[1:]
+    assert len(listing) == 13 and listing[-1] == "  … and 2 more (`sysrev status` lists all)"
+    assert listing[0] == "  New Trial 1 2000: extraction tb — no extraction row"
+    strict = _invoke("meta", "run", "--strict", "--project", root)
+    assert strict.exit_code == 2 and "pending" not in strict.stdout
+    assert "  New Trial 7 2000: rob2 tb — no RoB 2 form\n" in strict.stderr and "… and" not in strict.stderr
+    assert strict.stderr.endswith("error: --strict: 14 pending items for included studies (above); extract them, add "
+                                  "RoB 2 forms, or exempt them with a reason in analysis/exemptions.csv\n")
+
+
+def test_meta_run_json_keeps_stdout_pure_json_and_lists_pending_items_only_under_strict(tmp_path):
+    root = _with_new_studies(tmp_path, 1)
+    quiet = _invoke("meta", "run", "--json", "--project", root)
+    assert quiet.exit_code == 0, quiet.output
+    json.loads(quiet.stdout)
+    assert "pending" not in quiet.stderr
+    strict = _invoke("meta", "run", "--json", "--strict", "--project", root)
+    assert strict.exit_code == 2
+    json.loads(strict.stdout)
+    assert "  New Trial 1 2000: extraction tb — no extraction row\n" in strict.stderr
