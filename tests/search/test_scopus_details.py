@@ -17,3 +17,15 @@ def test_a_year_limited_cursor_that_runs_dry_names_its_years(scripted, clock, tm
     assert outcome.gaps == [{"kind": "cursor_short", "years": [2019, 2021], "count": 5,
                              "detail": "the cursor ran out after 3 of the 5 results Scopus reported; the rest were "
                                        "not delivered"}]
+
+
+def test_a_first_page_whose_next_cursor_is_the_first_one_ends_the_paging(scripted, clock, tmp_path):
+    """A next cursor equal to the one just used (``*`` on the first page) would only fetch the same page again:
+    the run stops after one request and says what is missing."""
+    server = scripted(_scopus_page(4, ["2-s2.0-1", "2-s2.0-2"], "*"))
+    outcome = search_scopus("x", out_dir=tmp_path, api=_scopus_api(server, clock, count=2))
+    assert [r["query"]["cursor"] for r in server.requests] == ["*"]
+    assert outcome.retrieved == 2
+    assert outcome.gaps == [{"kind": "cursor_short", "years": None, "count": 4,
+                             "detail": "the cursor ran out after 2 of the 4 results Scopus reported; the rest were "
+                                       "not delivered"}]
