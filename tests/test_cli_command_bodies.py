@@ -850,3 +850,46 @@ def test_meta_run_json_keeps_stdout_pure_json_and_lists_pending_items_only_under
     assert strict.exit_code == 2
     json.loads(strict.stdout)
     assert "  New Trial 1 2000: extraction tb — no extraction row\n" in strict.stderr
+
+
+RR_TRIALS = "study,year,events1,n1,events2,n2\nA,2001,10,100,15,100\nB,2003,8,120,14,118\nC,2005,20,200,30,210\n"
+MD_TRIALS = "study,year,n1,mean1,sd1,n2,mean2,sd2\nA,2001,50,10,2,50,11,2\nB,2002,60,10.5,2.2,58,11.2,2.1\n"
+Z_ALPHA, Z_BETA = Z(0.975), Z(0.8)
+
+
+def test_meta_tsa_takes_the_control_rate_given_for_the_information_size(tmp_path):
+    data = tmp_path / "rr.csv"
+    data.write_text(RR_TRIALS, encoding="utf-8")
+    result = _invoke("meta", "tsa", data, "--measure", "RR", "--rrr", "0.2", "--control-rate", "0.1")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1] == "Assumptions: control event proportion 0.1, relative risk reduction 20.0%, alpha 0.05, beta 0.2"
+    # 4 (z_α/2 + z_β)² p̄(1 − p̄) / δ² with p_c = 0.1, p_e = 0.08
+    required = 4 * (Z_ALPHA + Z_BETA) ** 2 * 0.09 * 0.91 / 0.02 ** 2
+    assert lines[2].startswith(f"Required information size: {required:,.0f} participants;")
+
+
+def test_meta_tsa_takes_the_variance_given_for_the_information_size(tmp_path):
+    data = tmp_path / "md.csv"
+    data.write_text(MD_TRIALS, encoding="utf-8")
+    result = _invoke("meta", "tsa", data, "--measure", "MD", "--mid", "-1", "--variance", "4")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1] == "Assumptions: difference -1, variance 4, alpha 0.05, beta 0.2"
+    required = 4 * (Z_ALPHA + Z_BETA) ** 2 * 4 / 1 ** 2  # 4 (z_α/2 + z_β)² σ² / δ²
+    assert lines[2].startswith(f"Required information size: {required:,.0f} participants;")
+
+
+def test_meta_tsa_json_pools_at_the_level_given_and_names_the_file_of_a_bad_order_column(tmp_path):
+    data = tmp_path / "md.csv"
+    data.write_text(MD_TRIALS, encoding="utf-8")
+    result = _invoke("meta", "tsa", data, "--measure", "MD", "--mid", "-1", "--json", "--level", "90")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["level"] == 90.0
+    first = summary["looks"][0]  # study A alone: MD −1, SE √(4/50 + 4/50) = 0.4
+    assert (first["ci_low"], first["ci_high"]) == pytest.approx((-1 - Z(0.95) * 0.4, -1 + Z(0.95) * 0.4))
+    refused = _invoke("meta", "tsa", data, "--measure", "MD", "--mid", "-1", "--order-by", "nosuch")
+    assert refused.exit_code == 2
+    assert refused.stderr == (f"error: {data}, line 1: no column 'nosuch' to order the studies by "
+                              "(use --order-by COLUMN)\n")
