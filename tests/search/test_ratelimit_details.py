@@ -71,3 +71,19 @@ def test_a_forked_child_builds_its_own_limiters_and_lock(monkeypatch):
     os.waitpid(pid, 0)
     assert seen == "[] False True"
     assert ratelimit._registry == {"eutils": ratelimit._registry["eutils"]}  # the parent's are untouched
+
+
+def test_the_fork_hook_empties_the_registry_and_makes_a_free_lock(monkeypatch):
+    """The hook itself, called in this process (the forked test above sees it run in a child, where mutation
+    testing's tracing cannot follow): the limiters are forgotten and the lock is a new, unheld one, even when the
+    old one was held at the fork."""
+    from sysrev.search import ratelimit
+
+    held = threading.Lock()
+    held.acquire()
+    monkeypatch.setattr(ratelimit, "_registry", {"eutils": RateLimiter(3.0)})
+    monkeypatch.setattr(ratelimit, "_registry_lock", held)
+    ratelimit._forget_limiters_after_fork()
+    assert ratelimit._registry == {}
+    assert ratelimit._registry_lock is not held
+    assert ratelimit._registry_lock.acquire(blocking=False)
