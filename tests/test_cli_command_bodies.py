@@ -885,8 +885,10 @@ def test_meta_tsa_json_pools_at_the_level_given_and_names_the_file_of_a_bad_orde
     data.write_text(MD_TRIALS, encoding="utf-8")
     result = _invoke("meta", "tsa", data, "--measure", "MD", "--mid", "-1", "--json", "--level", "90")
     assert result.exit_code == 0, result.output
+    assert result.stdout.startswith('{\n  "measure": "MD",\n')
+    assert "O'Brien–Fleming" in result.stdout  # the verdict as written, not \u2013
     summary = json.loads(result.stdout)
-    assert summary["level"] == 90.0
+    assert (summary["level"], summary["order_by"]) == (90.0, "year")
     first = summary["looks"][0]  # study A alone: MD −1, SE √(4/50 + 4/50) = 0.4
     assert (first["ci_low"], first["ci_high"]) == pytest.approx((-1 - Z(0.95) * 0.4, -1 + Z(0.95) * 0.4))
     refused = _invoke("meta", "tsa", data, "--measure", "MD", "--mid", "-1", "--order-by", "nosuch")
