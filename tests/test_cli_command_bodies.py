@@ -895,3 +895,29 @@ def test_meta_tsa_json_pools_at_the_level_given_and_names_the_file_of_a_bad_orde
     assert refused.exit_code == 2
     assert refused.stderr == (f"error: {data}, line 1: no column 'nosuch' to order the studies by "
                               "(use --order-by COLUMN)\n")
+
+
+CUMULATIVE = ("study,year,events1,n1,events2,n2\nAlpha,2001,10,100,15,100\nMüller,2003,8,120,14,118\n"
+              "Cole,2005,20,200,30,210\n")
+
+
+def test_meta_cumulative_descending_adds_the_newest_study_first(tmp_path):
+    data = tmp_path / "rr.csv"
+    data.write_text(CUMULATIVE, encoding="utf-8")
+    result = _invoke("meta", "cumulative", data, "--measure", "RR", "--method", "MH", "--descending")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Cumulative meta-analysis: Risk Ratio (M-H, Fixed, 95% CI), studies added in "
+                                    "descending order of 'year'\n")
+    rows = result.stdout.splitlines()[3:]
+    assert [row.split()[0] for row in rows] == ["Cole", "Müller", "Alpha"]
+    assert rows[0].split()[3] == f"{(20 / 200) / (30 / 210):.2f}"  # Cole alone: its own risk ratio
+    assert not result.stdout.endswith("\n\n")
+
+
+def test_meta_cumulative_json_is_indented_and_keeps_names_and_the_method_given(tmp_path):
+    data = tmp_path / "rr.csv"
+    data.write_text(CUMULATIVE, encoding="utf-8")
+    result = _invoke("meta", "cumulative", data, "--measure", "RR", "--method", "MH", "--json")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith('{\n  "measure": "RR",\n  "method": "MH",\n')
+    assert '"Müller"' in result.stdout and json.loads(result.stdout)["descending"] is False
