@@ -108,7 +108,7 @@ MODULES = {
                                                                              "reliability", "runner")],
                         "tests/search/test_client_details.py", "tests/search/test_http_details.py",
                         "tests/search/test_ratelimit_details.py", "tests/search/test_pubmed_details.py",
-                        "tests/search/test_scopus_details.py"]),
+                        "tests/search/test_scopus_details.py", "tests/search/test_search_support_details.py"]),
     # What sysrev writes for other tools: reference lists, screening decisions, analysis data for R and RevMan.
     "export": (["sysrev/export/*"], ["tests/export/", "tests/screening/test_screening_exports.py"]),
     # The code between a crash (or two users at once) and lost data: atomic writes, the project lock, leftovers
