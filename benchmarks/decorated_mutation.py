@@ -69,7 +69,7 @@ from functools import cache
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 from mutmut.mutation.file_mutation import NEVER_MUTATE_FUNCTION_CALLS, deep_replace
 from mutmut.mutation.mutators import mutation_operators
 
@@ -159,12 +159,20 @@ def decorated_functions(module: cst.Module) -> list[tuple[str, cst.FunctionDef]]
     return found
 
 
+def _statement_line(node: cst.CSTNode, parents, positions) -> int:
+    """The first line of the statement holding ``node``: coverage records a statement's first line, not the
+    continuation line a string or an argument of a call spread over several lines sits on."""
+    while not isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) and node in parents:
+        node = parents[node]
+    return positions[node].start.line
+
+
 def mutants_of(path: str, base: Path = ROOT) -> list[Mutant]:
     """Every mutant of the decorated functions' bodies of ``path`` (relative to the repository), as the file is
     under ``base`` (the working tree, or the scratch copy a run tests)."""
     source = (base / path).read_text(encoding="utf-8")
     wrapper = MetadataWrapper(cst.parse_module(source))
-    module, positions = wrapper.module, wrapper.resolve(PositionProvider)
+    module, positions, parents = wrapper.module, wrapper.resolve(PositionProvider), wrapper.resolve(ParentNodeProvider)
     lines = source.splitlines(keepends=True)
     pragma = {i + 1 for i, line in enumerate(lines) if "pragma: no mutate" in line}
     out = []
@@ -190,7 +198,7 @@ def mutants_of(path: str, base: Path = ROOT) -> list[Mutant]:
                                                 n=0, lineterm="")
                     diff = "\n".join(ln[0] + (indent + ln[1:] if ln[1:] else "") for ln in diff
                                      if ln[:1] in "+-" and ln[:3] not in ("+++", "---"))
-                    span = (position.start.line, position.end.line) if position else (0, 0)
+                    span = (_statement_line(target, parents, positions), position.end.line) if position else (0, 0)
                     out.append(Mutant(f"decorated:{path}:{function}:{number}", path, function, span, diff,
                                       function_hash, lambda node=node, changed=changed: deep_replace(
                                           module, node, changed).code))
