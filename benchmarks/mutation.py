@@ -143,7 +143,8 @@ MODULES = {
                    ["tests/config/", "tests/extraction/test_extraction_check.py", "tests/rob/test_rob_check_rules.py",
                     "tests/reliability/test_interrupted_folders.py", "tests/reliability/test_hand_table_cutoff.py",
                     "tests/living/test_draft_strategies.py", "tests/test_cli_foundation.py",
-                    "tests/search/test_query_lint.py", "tests/extraction/test_study_labels.py"]),
+                    "tests/search/test_query_lint.py", "tests/extraction/test_study_labels.py",
+                    "tests/grade/test_grade_orphan_files.py"]),
     # Full texts: finding an open copy (Unpaywall, Europe PMC, PMC), fetching it, the manifest, JATS to text.
     "fulltext": (["sysrev/fulltext/*"], ["tests/fulltext/", "tests/reliability/test_xml_encodings.py"]),
     # The team's web app: who may do what, the state it reads and writes, its pages (not the browser tests,

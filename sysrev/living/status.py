@@ -113,7 +113,7 @@ def _full_text_state(decision, reached: bool) -> str:
         return "not at full text"
     if decision is None:
         return "awaiting its full-text decision"
-    done = {"exclude": "excluded", "maybe": "marked maybe"}.get(decision.decision, decision.decision)
+    done = {"exclude": "excluded", "maybe": "marked maybe"}[decision.decision]  # an include is an included study
     return done + (f" ({decision.reason})" if decision.reason else "")
 
 

@@ -176,7 +176,9 @@ def test_the_stages_that_meet_a_gone_record_say_where_it_went(project):
 def test_status_lists_the_records_that_left_until_they_come_back(project):
     later, backup = _later_run_deleted(project)
     assert dedup_status(project)["gone"] == ["R000002", "R000003"]
+    assert dedup_status(project)["runs_not_deduplicated"] == []
     shutil.copytree(backup, later)
+    assert dedup_status(project)["runs_not_deduplicated"] == [later.name]  # back, not read by dedup yet
     run_project(project)
     assert dedup_status(project)["gone"] == []
 
@@ -252,3 +254,19 @@ def test_gone_records_are_kept_as_written_accents_included(project):
     run_project(project)
     text = (project.records_dir / GONE_FILE).read_text(encoding="utf-8")
     assert '"Müller, Jürgen"' in text and text.endswith("\n") and text.count("\n") == 1
+
+
+def test_a_study_table_names_the_line_and_column_of_a_record_it_lacks(project):
+    _two_runs(project)
+    studies = project.root / "analysis" / "extraction" / "studies.csv"
+    studies.parent.mkdir(parents=True)
+    studies.write_text("study,records\nNgo 2021,R000003\nLee 2018,R000099\n", encoding="utf-8")
+    found = []
+    table = read_study_table(project, {"R000001", "R000003"}, found)
+    [error] = found
+    assert (error.path, error.line, error.column) == (studies, 3, "records")
+    assert {label: (study.records, study.line) for label, study in table.studies.items()} == {
+        "Ngo 2021": (("R000003",), 2), "Lee 2018": (("R000099",), 3)}
+    studies.write_text("study\nNgo 2021\n", encoding="utf-8")  # no records column: no record ID, no error
+    found = []
+    assert read_study_table(project, {"R000001"}, found).studies["Ngo 2021"].records == () and found == []

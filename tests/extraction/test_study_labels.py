@@ -10,6 +10,8 @@ from test_extraction_check import GOOD, findings, make_project
 from sysrev.cli.main import cli
 from sysrev.extraction.check import WARNING
 from sysrev.extraction.study_labels import renamed_study_hint, same_study_label
+from sysrev.project import load_project
+from sysrev.rob.check import form_outcomes
 from sysrev.rob.form import Assessment, form_path, write_form
 
 HINT = ("; did you mean 'Park 2013a'? A study renamed in studies.csv keeps its old label in the extraction rows, "
@@ -106,3 +108,32 @@ def test_rob_forms_of_an_outcome_renamed_in_review_toml_are_named(tmp_path):
         f"warning: {old}:7 [outcome]: {warning}"]
     elsewhere = CliRunner().invoke(cli, ["rob", "check", "--dir", str(rob_dir), "--project", str(tmp_path)])
     assert "[outcome]" not in elsewhere.output  # a folder of forms given by hand is not the project's
+
+
+def test_a_forms_outcome_may_be_listed_in_review_toml_or_analysed(tmp_path):
+    """review.toml lists 'pain_vas', analyses.toml analyses 'odi': forms for either are known, a form for 'pain'
+    is not, and the warning names both."""
+    (tmp_path / "review.toml").write_text(
+        '[review]\ntitle = "A review"\n\n[arms]\ngroup1 = "A"\ngroup2 = "B"\n\n[[outcomes]]\nname = "pain_vas"\n'
+        'type = "continuous"\n', encoding="utf-8")
+    (tmp_path / "analysis").mkdir()
+    (tmp_path / "analysis" / "analyses.toml").write_text('[analyses.odi]\noutcome = "odi"\nmeasure = "SMD"\n',
+                                                         encoding="utf-8")
+    assert form_outcomes(load_project(tmp_path)) == {"pain_vas", "odi"}
+    rob_dir = tmp_path / "analysis" / "rob2"
+    for outcome in ("pain_vas", "odi", "pain"):
+        write_form(form_path(rob_dir, "Park 2013", outcome), Assessment(study="Park 2013", outcome=outcome))
+    check = CliRunner().invoke(cli, ["check", "--project", str(tmp_path)])
+    assert [line.split("[outcome]: ", 1)[1] for line in check.output.splitlines() if "[outcome]" in line] == [
+        "outcome 'pain' is not among review.toml's [[outcomes]] or the analysed outcomes (odi, pain_vas; labels "
+        "must match)"]
+
+
+def test_a_rob_problem_without_a_key_is_listed_without_brackets(tmp_path):
+    (tmp_path / "review.toml").write_text('[review]\ntitle = "A review"\n', encoding="utf-8")
+    form = tmp_path / "analysis" / "rob2" / "Park_2013--pain.toml"
+    form.parent.mkdir(parents=True)
+    form.write_text('study = "Park 2013"\noutcome = [\n', encoding="utf-8")
+    check = CliRunner().invoke(cli, ["check", "--project", str(tmp_path)])
+    [line] = [line for line in check.output.splitlines() if str(form) in line]
+    assert line == f"error: {form}: invalid TOML: Invalid value (at end of document)"  # no line, no key: no " []"

@@ -58,3 +58,25 @@ def test_the_analysis_meant_is_found_by_title_then_by_name(tmp_path):
     [warning] = orphan_grade_files(load_project(project), specs)
     assert warning.endswith("if the analysis was renamed to 'bcg_vaccine', rename the file to bcg_vaccine.toml to "
                             "keep the team's final ratings")
+
+
+def test_without_the_title_a_name_holding_the_old_one_then_a_similar_name(tmp_path):
+    """The old file's title matches no analysis (or it has none): 'tb' is found in 'tb_all'; 'tab' (no title,
+    a typo kept as a file name) holds no analysis name and is like 'tb' only."""
+    project = _renamed(tmp_path)
+    grade_dir = project / "analysis" / "grade"
+    text = (grade_dir / "tb.toml").read_text(encoding="utf-8")
+    (grade_dir / "tb.toml").write_text(text.replace('title = "', 'title = "Old: ', 1), encoding="utf-8")
+    (grade_dir / "tab.toml").write_text("", encoding="utf-8")
+    analyses = project / "analysis" / "analyses.toml"
+    renamed = analyses.read_text(encoding="utf-8").replace("[analyses.tb_all]", "[analyses.tb_all]\n", 1)
+    analyses.write_text(renamed + '\n[analyses.tb]\noutcome = "tb"\nmeasure = "RR"\n', encoding="utf-8")
+    specs = load_analyses(load_project(project))
+    assert [spec.name for spec in specs] == ["tb_all", "tb"]
+    [tab] = orphan_grade_files(load_project(project), specs)
+    assert tab.endswith("if the analysis was renamed to 'tb', rename the file to tb.toml to keep the team's final "
+                        "ratings")
+    specs = [spec for spec in specs if spec.name == "tb_all"]
+    [tab, old] = orphan_grade_files(load_project(project), specs)
+    assert old.endswith("renamed to 'tb_all', rename the file to tb_all.toml to keep the team's final ratings")
+    assert tab.endswith("no Summary of findings row reads this file")  # like no analysis left

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from living_project import decide, make_project, record_ids, snapshot_and_dedup, write_extraction, write_studies
 
 from sysrev.cli.main import cli
-from sysrev.living.status import pending_report
+from sysrev.living.status import pending_report, pooled_not_included
+from sysrev.living.studies import IncludedStudies, Study, StudyTable
 from sysrev.project import load_project
 
 
@@ -75,3 +76,28 @@ def test_no_warning_while_screening_cannot_be_read_or_every_extracted_study_is_i
     (root / "screening" / "full_text" / "ann.csv").write_text("not,a,log\n", encoding="utf-8")
     report = pending_report(load_project(root))
     assert report.not_included == [] and report.notes[0].startswith("screening could not be read")
+
+
+def test_the_report_for_no_analyses_names_no_pooled_study_and_keeps_the_unlinked(review):
+    root, _ = review
+    report = pending_report(load_project(root), [])  # the specs given, not those of analyses.toml
+    assert report.not_included == [] and report.unlinked == ["Dunn 2023"]
+    assert [p.stage for p in report.pending] == []
+
+
+def test_outcomes_are_listed_in_the_analyses_order():
+    """Two analysed outcomes with rows, in the order of the analyses (not sorted)."""
+    table = StudyTable(studies={"Baker 2021": Study("Baker 2021", ("R2",))}, by_record={"R2": "Baker 2021"})
+    included = IncludedStudies([], [], [], [])
+    extracted = {("Baker 2021", "pain"), ("Baker 2021", "ODI"), ("Baker 2021", "QoL")}
+    [warning] = pooled_not_included(table, included, extracted, ["pain", "ODI"], {})
+    assert warning.startswith("Baker 2021 has extraction rows for pain, ODI, which the analyses read, but none of "
+                              "its reports is included at full text (R2 not at full text)")
+
+
+def test_a_table_without_a_records_column_says_every_row_counts(review):
+    root, _ = review
+    (root / "analysis" / "extraction" / "studies.csv").write_text("study\nAble 2020\n", encoding="utf-8")
+    report = pending_report(load_project(root))
+    assert report.notes == [f"{root / 'analysis' / 'extraction' / 'studies.csv'} has no 'records' column: studies "
+                            "cannot be matched to their reports, so every row counts as an included study"]
