@@ -109,3 +109,18 @@ def test_an_outcome_review_toml_does_not_declare_takes_its_type_from_its_cells(t
         (2, "Trial A / nausea / 2 weeks / US: no value yet and the outcome type is unknown (declare it in "
             "review.toml [[outcomes]] type) (see Table 4)"),
         (4, "Trial A / fatigue / 2 weeks / US: mean empty (see Table 5)")]
+
+
+def test_every_row_repeated_from_another_file_is_named_and_the_rest_of_the_file_still_read(tmp_path):
+    project = make_project(tmp_path, GOOD)
+    (project.extraction_dir / "pain_more.csv").write_text(
+        HEADER + "\n" + GOOD[0] + "\n" + GOOD[1] + "\nTrial B,pain,,2 weeks,US,0,3.1,1.2,,VAS 0-10,Table 2,,,,\n")
+    found = findings(project)
+    assert [f[4].split(":")[0] for f in found if "also in" in f[4]] == ["Trial A / pain / 2 weeks / US",
+                                                                        "Trial A / pain / 2 weeks / FL"]
+    assert any(f[0] == ERROR and f[1] == "pain_more.csv" and f[2] == 4 for f in found)  # n = 0, after them
+
+
+def test_an_analyses_file_that_does_not_read_is_a_finding_not_a_crash(tmp_path):
+    project = make_project(tmp_path, GOOD, analyses="[analyses.pain\n")
+    assert [(f[0], f[1]) for f in findings(project)] == [(ERROR, "analyses.toml")]
