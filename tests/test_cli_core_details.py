@@ -244,6 +244,26 @@ def test_status_lists_every_stage_in_full():
         "(`sysrev check` lists them, `sysrev check --remove-leftovers` deletes them)"])
 
 
+@pytest.mark.parametrize("dedup, lines", [
+    ({"records": None, "error": "records/records.jsonl, line 3: invalid JSON", "runs_not_deduplicated": []},
+     ["  the records file cannot be read: records/records.jsonl, line 3: invalid JSON",
+      "  mend that line, or restore the file from git (`git checkout -- records/records.jsonl`); `sysrev dedup` reads "
+      "it to keep the record IDs, so it cannot rebuild it while it is broken"]),
+    ({"records": None, "missing": True, "runs_not_deduplicated": []},
+     ["  records/records.jsonl is missing, but the screening logs name its records: restore it from git "
+      "(`git checkout -- records/records.jsonl`); `sysrev dedup` will not build it anew, as the records would get "
+      "IDs the decisions do not mean"]),
+    ({"records": 3, "runs_not_deduplicated": [], "gone": ["R000004", "R000005"]},
+     ["  3 records", "  2 records left the review when their search runs were deleted (R000004, R000005; kept in "
+      "records/gone_records.jsonl): restore the runs and run `sysrev dedup` to bring them back"]),
+])
+def test_status_of_a_broken_lost_or_shrunk_records_file_in_full(dedup, lines):
+    from sysrev.cli.status import format_status
+
+    text = format_status(_state(dedup=dedup))
+    assert text.split("Dedup:\n", 1)[1].split("\nScreening:", 1)[0] == "\n".join(lines)
+
+
 def test_status_of_a_review_before_dedup_releases_and_studies():
     from sysrev.cli.status import format_status
 
