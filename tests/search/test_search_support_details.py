@@ -1,7 +1,6 @@
 """The search clients' support code at its edges: the partial run's records file is written as UTF-8 whatever the
 process's locale encoding."""
 
-
 from sysrev.search import partial
 from sysrev.search.partial import PartialRun
 
