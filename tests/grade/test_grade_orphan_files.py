@@ -2,6 +2,8 @@
 `sysrev grade` starts a new file without them. `grade` and `sysrev check` name the old file and the analysis it
 most likely belongs to, so the ratings are moved rather than lost from the Summary of findings."""
 
+from types import SimpleNamespace
+
 from click.testing import CliRunner
 from grade_helpers import BCG, copy_example, set_domain
 
@@ -80,3 +82,15 @@ def test_without_the_title_a_name_holding_the_old_one_then_a_similar_name(tmp_pa
     [tab, old] = orphan_grade_files(load_project(project), specs)
     assert old.endswith("renamed to 'tb_all', rename the file to tb_all.toml to keep the team's final ratings")
     assert tab.endswith("no Summary of findings row reads this file")  # like no analysis left
+
+
+def test_a_title_no_analysis_has_points_at_none_by_title(tmp_path):
+    """The old file is titled "Old: …": no analysis has that title, so the name decides ('tb' in 'tb_all'), not
+    the first analysis listed."""
+    project = _renamed(tmp_path)
+    old = project / "analysis" / "grade" / "tb.toml"
+    old.write_text(old.read_text(encoding="utf-8").replace('title = "', 'title = "Old: ', 1), encoding="utf-8")
+    specs = [SimpleNamespace(name="aaa", title="Another outcome"), SimpleNamespace(name="tb_all", title="TB")]
+    [warning] = orphan_grade_files(load_project(project), specs)
+    assert warning.endswith("if the analysis was renamed to 'tb_all', rename the file to tb_all.toml to keep the "
+                            "team's final ratings")

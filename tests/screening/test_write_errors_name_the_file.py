@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from sysrev.cli.main import cli
-from sysrev.fileio import append_whole
+from sysrev.fileio import append_whole, atomic_write_bytes
 
 
 @pytest.fixture
@@ -70,3 +70,20 @@ def test_an_append_that_meets_a_full_disk_names_the_log_and_leaves_it_as_it_was(
         append_whole(log, b"r01,include\n")
     assert (refused.value.errno, refused.value.filename) == (errno.ENOSPC, str(log))
     assert log.read_bytes() == b"record_id,decision\n"
+
+
+def test_a_failed_write_whose_temporary_file_is_already_gone_reports_the_failure(tmp_path, monkeypatch):
+    """A leftover sweep (`sysrev check --remove-leftovers`) may delete the temporary file while the write fails:
+    the error the team sees is still the write's own (a full disk), not the clean-up's "no such file"."""
+    target = tmp_path / "report.html"
+
+    def full_after_the_sweep(fd):
+        for leftover in tmp_path.glob(".report.html.sysrev-*.tmp"):
+            leftover.unlink()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("sysrev.fileio.os.fsync", full_after_the_sweep)
+    with pytest.raises(OSError) as refused:
+        atomic_write_bytes(target, b"<html></html>")
+    assert (refused.value.errno, refused.value.filename) == (errno.ENOSPC, str(target))
+    assert list(tmp_path.iterdir()) == []
