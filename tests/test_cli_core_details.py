@@ -256,6 +256,10 @@ def test_status_lists_every_stage_in_full():
     ({"records": 3, "runs_not_deduplicated": [], "gone": ["R000004", "R000005"]},
      ["  3 records", "  2 records left the review when their search runs were deleted (R000004, R000005; kept in "
       "records/gone_records.jsonl): restore the runs and run `sysrev dedup` to bring them back"]),
+    ({"records": 3, "runs_not_deduplicated": [], "gone": [f"R{n:06d}" for n in range(4, 14)]},
+     ["  3 records", "  10 records left the review when their search runs were deleted (R000004, R000005, R000006, "
+      "R000007, R000008, R000009, R000010, R000011, R000012, R000013; kept in records/gone_records.jsonl): restore "
+      "the runs and run `sysrev dedup` to bring them back"]),  # all ten shown: no "…"
 ])
 def test_status_of_a_broken_lost_or_shrunk_records_file_in_full(dedup, lines):
     from sysrev.cli.status import format_status
