@@ -57,7 +57,6 @@ import math
 import os
 import random
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -79,7 +78,7 @@ RESULTS = SCRATCH / "results.json"
 TRACE = SCRATCH / "trace.json"
 EQUIVALENT = Path(__file__).resolve().parent / "mutation_equivalent.toml"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mutation import ALSO_COPY, MODULES  # noqa: E402  (the other mutation script's test selections)
+from mutation import ALSO_COPY, MODULES, copy_repository  # noqa: E402  (the other mutation script's test selections)
 
 CLI_FILES = [f"sysrev/cli/{name}.py" for name in (
     "extract", "rob", "grade", "fulltext", "export", "prisma", "init", "check", "diff", "release", "serve", "main",
@@ -244,15 +243,7 @@ def pytest_unconfigure(config):
 
 def prepare() -> None:
     """The scratch copy, refreshed from the working tree (never edited there)."""
-    SCRATCH.mkdir(parents=True, exist_ok=True)
-    for name in ["sysrev", "tests", "pyproject.toml", *ALSO_COPY]:
-        source, target = ROOT / name, SCRATCH / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        elif source.is_file():
-            shutil.copy2(source, target)
+    copy_repository(SCRATCH, ["sysrev", "tests", "pyproject.toml", *ALSO_COPY])
     (SCRATCH / "decorated_tracer.py").write_text(TRACER, encoding="utf-8")
 
 

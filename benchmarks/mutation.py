@@ -263,13 +263,10 @@ def write_config(where: Path, module: str) -> None:
     (where / "pyproject.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def prepare(module: str, fresh: bool) -> Path:
-    """The module's scratch copy, refreshed from the working tree (mutmut re-mutates what changed)."""
-    where = SCRATCH / module
-    if fresh and where.exists():
-        shutil.rmtree(where)
+def copy_repository(where: Path, names: list) -> None:
+    """Copy the repository's ``names`` (folders and files) into ``where``, replacing what an earlier copy left."""
     where.mkdir(parents=True, exist_ok=True)
-    for name in ["sysrev", "tests", *ALSO_COPY]:
+    for name in names:
         source, target = ROOT / name, where / name
         if target.is_dir():
             shutil.rmtree(target)
@@ -277,6 +274,14 @@ def prepare(module: str, fresh: bool) -> Path:
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         elif source.is_file():
             shutil.copy2(source, target)
+
+
+def prepare(module: str, fresh: bool) -> Path:
+    """The module's scratch copy, refreshed from the working tree (mutmut re-mutates what changed)."""
+    where = SCRATCH / module
+    if fresh and where.exists():
+        shutil.rmtree(where)
+    copy_repository(where, ["sysrev", "tests", *ALSO_COPY])
     write_config(where, module)
     with (where / "tests" / "conftest.py").open("a", encoding="utf-8") as conftest:
         conftest.write(FASTEST_FIRST)
