@@ -12,6 +12,7 @@ from statistics import NormalDist
 
 import pytest
 from click.testing import CliRunner
+from project_files import project_with as _project
 
 from sysrev.cli.main import cli
 from sysrev.errors import SysrevError
@@ -173,17 +174,6 @@ def test_change_sd_without_mean_or_n_leaves_them_empty():
 # ------------------------------------------------------------------------------------ sysrev extract check, compare
 
 HEADER = ",".join(COLUMNS)
-
-
-def _project(root, **files):
-    """A project folder: review.toml and ``files`` (``analysis__extraction__pain.csv`` for a nested path)."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "review.toml").write_text('[review]\ntitle = "Test review"\n', encoding="utf-8")
-    for name, text in files.items():
-        path = root / name.replace("__", "/")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 PAIN = (f"{HEADER}\nTrial A,pain,,2 weeks,US,30,3.1,,,VAS,Table 2,,,,\n"

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from project_files import project_with as _project
 
 from sysrev.cli.main import cli
 from sysrev.errors import InputError
@@ -17,16 +18,6 @@ RIS_ONE = "TY  - JOUR\nTI  - One\nPY  - 2020\nDO  - 10.1000/one\nER  - \n"
 
 def _invoke(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def _project(root, **files):
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "review.toml").write_text('[review]\ntitle = "Test review"\n', encoding="utf-8")
-    for name, text in files.items():
-        path = root / name.replace("__", "/")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 # ------------------------------------------------------------------------------------------------ sysrev import
