@@ -43,7 +43,7 @@ def test_a_schedule_file_that_cannot_be_written_names_the_error(tmp_path, caplog
     assert caplog.messages[0].endswith("; limiting this process only")
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is needed: the hook runs only in a forked child")
+@pytest.mark.skipif(os.name != "posix", reason="os.fork (POSIX) is needed: the hook runs only in a forked child")
 def test_a_forked_child_builds_its_own_limiters_and_lock(monkeypatch):
     """A child forked while the parent holds the registry lock (another thread mid-`shared_limiter`) and has
     limiters (whose file locks the child may not use) starts with neither: an empty registry and a free lock,
