@@ -93,9 +93,8 @@ def read_study_table(project, known_records=None, problems: list | None = None) 
     given), is an :class:`InputError` naming the line; given a ``problems`` list, every such error is added
     to it instead (``sysrev check`` lists them all) and the record ID is left out.
     """
-    from sysrev.dedup.project_run import gone_note, gone_record_ids  # the dedup engine loads only when needed
-
     report = _reporter(problems)
+    gone = None  # the records that left the review: read once, at the first unknown record ID
     path = studies_path(project)
     table = StudyTable(path=path)
     if not path.is_file():
@@ -110,8 +109,11 @@ def read_study_table(project, known_records=None, problems: list | None = None) 
                                   f"{table.by_record[rid]!r}; a report belongs to one study",
                                   path=path, line=line, column=RECORDS_COLUMN))
             elif known_records is not None and rid not in known_records:
-                gone = gone_note(rid) if rid in gone_record_ids(project) else ""
-                report(InputError(f"record {rid} (study {row['study']!r}) is not in records/records.jsonl{gone}",
+                from sysrev.dedup.project_run import gone_note, gone_record_ids  # the engine, only on this path
+
+                gone = gone_record_ids(project) if gone is None else gone
+                note = gone_note(rid) if rid in gone else ""
+                report(InputError(f"record {rid} (study {row['study']!r}) is not in records/records.jsonl{note}",
                                   path=path, line=line, column=RECORDS_COLUMN))
             else:
                 table.by_record[rid] = row["study"]

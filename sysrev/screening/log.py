@@ -29,7 +29,6 @@ import csv
 import difflib
 import io
 import os
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +47,6 @@ HEADER_WITH_NOTE = HEADER + ("note",)
 HEADER_WITH_RANK = HEADER_WITH_NOTE + ("rank", "model")
 HEADERS = (HEADER, HEADER_WITH_NOTE, HEADER_WITH_RANK)
 RECONCILIATION_DIR = "reconciliation"
-UNKNOWN_RECORD = re.compile(r"unknown record_id '([^']*)': ")  # the record a row's problem names as unknown
 _MAX_LISTED = 25
 
 
@@ -170,7 +168,7 @@ def _append_rows(path: Path, text: str) -> None:
     append_whole(path, (b"" if ends_a_line else b"\n") + text.encode("utf-8"))
 
 
-def read_log(path, *, stage, config, known_ids=None, owner=None):
+def read_log(path, *, stage, config, known_ids=None, owner=None, gone_ids=frozenset()):
     """Read one log; return ``(decisions, problems)``.
 
     ``owner`` is the reviewer the file belongs to (its name without ``.csv``); a row naming another
@@ -185,10 +183,11 @@ def read_log(path, *, stage, config, known_ids=None, owner=None):
         at = mark + exc.start
         return [], [LogProblem(path, data.count(b"\n", 0, at) + 1,
                                f"not valid UTF-8 ({exc.reason} at byte {at}: 0x{data[at]:02x})")]
-    return read_log_text(path, text, stage=stage, config=config, known_ids=known_ids, owner=owner)
+    return read_log_text(path, text, stage=stage, config=config, known_ids=known_ids, owner=owner, gone_ids=gone_ids)
 
 
-def read_log_text(path, text: str, *, stage, config, known_ids=None, owner=None, line_offset: int = 0):
+def read_log_text(path, text: str, *, stage, config, known_ids=None, owner=None, line_offset: int = 0,
+                  gone_ids=frozenset()):
     """:func:`read_log` of ``text``, the log at ``path`` or its header line followed by rows appended to it
     since an earlier read (then ``line_offset`` is the number of data rows before them, so every decision and
     problem keeps its line number in the file)."""
@@ -212,7 +211,7 @@ def read_log_text(path, text: str, *, stage, config, known_ids=None, owner=None,
             last = None
             continue
         last = start
-        issue = _row_problem(row, header, stage, config, known_ids, owner)
+        issue = _row_problem(row, header, stage, config, known_ids, owner, gone_ids)
         if issue:
             problems.append(LogProblem(path, start + line_offset, issue))
             continue
@@ -266,7 +265,7 @@ def _cut_last_row(text: str, start: int) -> str | None:
             "row, then end the file with a line break (or delete the row and screen the record again)")
 
 
-def _row_problem(row, header, stage, config, known_ids, owner):
+def _row_problem(row, header, stage, config, known_ids, owner, gone_ids=frozenset()):
     """Why ``row`` cannot be counted, or None."""
     if len(row) == 1 and is_marker(row[0]):
         return ("a git merge-conflict marker: the log was changed on two machines; keep the rows of both sides "
@@ -279,7 +278,7 @@ def _row_problem(row, header, stage, config, known_ids, owner):
     if not record_id:
         return "empty record_id"
     if known_ids is not None and record_id not in known_ids:
-        return f"unknown record_id {record_id!r}: not in records/records.jsonl"  # read back by UNKNOWN_RECORD
+        return f"unknown record_id {record_id!r}: not in records/records.jsonl{_gone(record_id, gone_ids)}"
     if decision.lower() not in DECISIONS:
         return f"decision {decision!r} is not one of {', '.join(DECISIONS)}"
     if reason and _listed(reason, config) is None:
@@ -301,6 +300,15 @@ def _row_problem(row, header, stage, config, known_ids, owner):
     if rank and not (is_plain_number(rank) and int(rank) >= 1):
         return f"rank {rank!r} is not a whole number from 1 (the place the record was shown at)"
     return None
+
+
+def _gone(record_id: str, gone_ids) -> str:
+    """What to add about an unknown ``record_id`` that left the review when its search runs were deleted."""
+    if record_id not in gone_ids:
+        return ""
+    from sysrev.dedup.project_run import gone_note  # the dedup engine loads only for such a row
+
+    return gone_note(record_id)
 
 
 def _listed(reason: str, config) -> str | None:

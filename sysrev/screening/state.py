@@ -9,10 +9,10 @@ title/abstract decision (after reconciliation) is include or maybe. For each rec
 * reviewers who disagree make a *conflict*; too few reviewers leave it *awaiting*; none leaves it *unscreened*.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sysrev.screening.config import STAGES, screening_config
-from sysrev.screening.log import RECONCILIATION_DIR, UNKNOWN_RECORD, ScreeningLogError, parse_timestamp, read_log
+from sysrev.screening.log import RECONCILIATION_DIR, ScreeningLogError, parse_timestamp, read_log
 from sysrev.screening.records import load_known_records
 
 FORWARDED = ("include", "maybe")  # title/abstract decisions that send a record to full text
@@ -90,11 +90,12 @@ def load_screening(project, *, strict=True, records=None, read=read_log) -> Scre
     config = screening_config(project)
     records = load_known_records(project) if records is None else records
     known = {r["record_id"] for r in records}
+    gone = _gone_record_ids(project)
     problems = []
     stages = {}
     eligible = [r["record_id"] for r in records]
     for stage in STAGES:
-        latest, reconciled = _read_stage(project.screening_dir, stage, config, known, problems, read)
+        latest, reconciled = _read_stage(project.screening_dir, stage, config, known, gone, problems, read)
         state = StageState(stage, eligible, latest, reconciled, config.reviewers_per_record)
         eligible_set = set(eligible)
         for reviewer_decisions in list(latest.values()) + [reconciled]:
@@ -105,26 +106,20 @@ def load_screening(project, *, strict=True, records=None, read=read_log) -> Scre
         # Only a record someone decided can go on; asking the others would cost a lookup per record.
         decided = set(reconciled).union(*latest.values())
         eligible = [rid for rid in eligible if rid in decided and (d := state.final(rid)) and d.decision in FORWARDED]
-    problems = _note_gone_records(project, problems)
     if problems and strict:
         raise ScreeningLogError(problems)
     return Screening(config, records, stages, problems)
 
 
-def _note_gone_records(project, problems: list) -> list:
-    """``problems``, each row naming a record that left the review (its search runs deleted) saying so."""
-    from sysrev.dedup.project_run import gone_note, gone_record_ids
 
-    gone = gone_record_ids(project) if problems else set()
-    noted = []
-    for problem in problems:
-        named = UNKNOWN_RECORD.match(problem.message)
-        gone_id = named and named.group(1) in gone
-        noted.append(replace(problem, message=problem.message + gone_note(named.group(1))) if gone_id else problem)
-    return noted
+def _gone_record_ids(project) -> set:
+    """The records that left the review when their search runs were deleted: a row naming one says so."""
+    from sysrev.dedup.project_run import gone_record_ids
+
+    return gone_record_ids(project)
 
 
-def _read_stage(screening_dir, stage, config, known, problems, read):
+def _read_stage(screening_dir, stage, config, known, gone, problems, read):
     """Latest decision per reviewer and record, and the reconciliation decisions, of one stage."""
     folder = screening_dir / stage
     latest = {}
@@ -132,11 +127,11 @@ def _read_stage(screening_dir, stage, config, known, problems, read):
     if not folder.is_dir():
         return latest, reconciled
     for path in sorted(folder.glob("*.csv")):
-        decisions, found = read(path, stage=stage, config=config, known_ids=known)
+        decisions, found = read(path, stage=stage, config=config, known_ids=known, gone_ids=gone)
         problems.extend(found)
         latest[path.stem] = {d.record_id: d for d in decisions}  # later rows replace earlier ones
     for path in sorted((folder / RECONCILIATION_DIR).glob("*.csv")):
-        decisions, found = read(path, stage=stage, config=config, known_ids=known)
+        decisions, found = read(path, stage=stage, config=config, known_ids=known, gone_ids=gone)
         problems.extend(found)
         for d in decisions:
             held = reconciled.get(d.record_id)

@@ -115,7 +115,7 @@ class LogCache:
         self._held = {}  # path -> _Held
         self._lock = threading.Lock()
 
-    def read(self, path, *, stage, config, known_ids):
+    def read(self, path, *, stage, config, known_ids, gone_ids=frozenset()):
         path = Path(path)
         stat = path.stat()
         key = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
@@ -123,7 +123,7 @@ class LogCache:
             held = self._held.get(path)
         if held is not None and held.key == key:
             return held.decisions, held.problems
-        checks = {"stage": stage, "config": config, "known_ids": known_ids}
+        checks = {"stage": stage, "config": config, "known_ids": known_ids, "gone_ids": gone_ids}
         fresh = None
         if held is not None and held.header and held.key[0] == key[0] and key[1] > held.consumed:
             fresh = _read_tail(path, held, key, checks)
