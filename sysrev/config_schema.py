@@ -20,10 +20,10 @@ A table with ``entries`` holds user-named entries of that type (subgroup labels 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from sysrev.did_you_mean import closest
 from sysrev.errors import InputError
 from sysrev.toml_lines import key_lines, line_of
 
@@ -385,10 +385,8 @@ def _describe(path: tuple) -> str:
 
 
 def _suggest(word: str, candidates) -> str:
-    candidates = list(candidates)
-    same_letters = [c for c in candidates if isinstance(c, str) and c.casefold() == str(word).casefold()]
-    close = same_letters or difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    meant = closest(word, candidates)
+    return f"; did you mean '{meant}'?" if meant else ""
 
 
 def _check_value(key: Key, value) -> str | None:

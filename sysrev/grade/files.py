@@ -20,12 +20,12 @@ unchanged files.
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysrev.config_schema import ensure_valid
+from sysrev.did_you_mean import closest
 from sysrev.errors import InputError, SysrevError
 from sysrev.fileio import atomic_write_text
 from sysrev.grade import rules
@@ -256,9 +256,7 @@ def _renamed_to(path: Path, specs) -> str | None:
     old = path.stem.casefold()
     by_title = [spec.name for spec in specs if title and spec.title == title]
     by_name = [spec.name for spec in specs if old in spec.name.casefold() or spec.name.casefold() in old]
-    close = difflib.get_close_matches(old, [spec.name.casefold() for spec in specs], n=1, cutoff=0.6)
-    by_likeness = [spec.name for spec in specs if close and spec.name.casefold() == close[0]]
-    return next(iter(by_title + by_name + by_likeness), None)
+    return next(iter(by_title + by_name), None) or closest(old, [spec.name for spec in specs])
 
 
 def write_grade_file(path: Path, grade: GradeFile) -> bool:

@@ -26,7 +26,6 @@ unknown decision, reason or reviewer, a row of another reviewer, a bad timestamp
 
 import codecs
 import csv
-import difflib
 import io
 import os
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sysrev.csv_quotes import OPEN, offset_of_line, quote_state_at_end
+from sysrev.did_you_mean import closest
 from sysrev.errors import SysrevError
 from sysrev.fileio import append_whole, atomic_write_text
 from sysrev.locking import lock_for_path
@@ -234,9 +234,8 @@ def _unknown_owner(path, owner: str, config, decisions) -> LogProblem:
     """The problem of a log whose owner (its file name) is not a listed reviewer: none of its rows is counted.
     The usual cause is a reviewer taken off the list when they left the team, so the advice keeps their
     decisions; a name that differs from a listed one only in case or spelling is pointed at."""
-    same = [name for name in config.reviewers if name.casefold() == owner.casefold()]
-    close = same or difflib.get_close_matches(owner, config.reviewers, n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    meant = closest(owner, config.reviewers)
+    hint = f" (did you mean '{meant}'?)" if meant else ""
     rows = "its one decision row is" if len(decisions) == 1 else f"its {len(decisions)} decision rows are"
     return LogProblem(path, None, f"log of unknown reviewer {owner!r}{hint}: not in [screening] reviewers of "
                                   f"review.toml, so {rows} not counted; a reviewer who has stopped "
@@ -282,9 +281,9 @@ def _row_problem(row, header, stage, config, known_ids, owner, gone_ids=frozense
     if decision.lower() not in DECISIONS:
         return f"decision {decision!r} is not one of {', '.join(DECISIONS)}"
     if reason and _listed(reason, config) is None:
-        close = difflib.get_close_matches(reason.casefold(), [r.casefold() for r in config.exclusion_reasons], n=1)
-        hint = (f" (did you mean '{_listed(close[0], config)}'? If the reason was renamed in review.toml, keep "
-                "the old name in the list too, or change it in the log)") if close else ""
+        meant = closest(reason, config.exclusion_reasons)
+        hint = (f" (did you mean '{meant}'? If the reason was renamed in review.toml, keep the old name in the list "
+                "too, or change it in the log)") if meant else ""
         return f"reason {reason!r} is not in [screening] exclusion_reasons of review.toml{hint}"
     if stage == "full_text" and decision.lower() == "exclude" and not reason:
         return "a full-text exclusion needs a reason from [screening] exclusion_reasons"

@@ -5,13 +5,13 @@ writes the same snapshot a search run writes, so dedup, screening and PRISMA tre
 search. The manifest records each file's name, size and SHA-256, which is how a repeated import is noticed.
 """
 
-import difflib
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from sysrev.dedup.keys import fold
+from sysrev.did_you_mean import closest
 from sysrev.errors import SysrevError
 from sysrev.formats import load_references, make_source_ids_unique
 from sysrev.project import load_toml
@@ -103,12 +103,12 @@ def _unknown_source(project, name: str) -> list:
     """A warning when ``--source`` names no strategy of the project but is close to one (a typo): the import
     would otherwise stand in PRISMA as a source of its own, beside the one it belongs to."""
     strategies = sorted(path.stem for path in Path(project.searches_dir).glob("*.toml"))
-    close = difflib.get_close_matches(name, strategies, n=1, cutoff=0.8)
-    if not close:
+    meant = closest(name, strategies, cutoff=0.8)
+    if not meant:
         return []
-    return [f"--source {name!r} names no strategy of this project; did you mean {close[0]!r} "
-            f"(searches/{close[0]}.toml)? As given, PRISMA counts this import as a source of its own; import with "
-            f"--source {close[0]} (and delete the snapshot written under this name)"]
+    return [f"--source {name!r} names no strategy of this project; did you mean {meant!r} "
+            f"(searches/{meant}.toml)? As given, PRISMA counts this import as a source of its own; import with "
+            f"--source {meant} (and delete the snapshot written under this name)"]
 
 
 def _one_source(paths, parsed_files) -> None:
