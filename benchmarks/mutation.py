@@ -139,12 +139,13 @@ MODULES = {
                                             "tests/formats/test_fields_rules.py"]),
     # A new review's files and the check of a whole project: the schema every TOML file is read against,
     # `sysrev init`'s files, `sysrev check`'s listing and the project layout.
-    "onboarding": ([f"sysrev/{name}.py" for name in ("config_schema", "init_project", "project_check", "project")],
+    "onboarding": ([f"sysrev/{name}.py" for name in ("config_schema", "init_project", "project_check", "project",
+                                                      "did_you_mean")],
                    ["tests/config/", "tests/extraction/test_extraction_check.py", "tests/rob/test_rob_check_rules.py",
                     "tests/reliability/test_interrupted_folders.py", "tests/reliability/test_hand_table_cutoff.py",
                     "tests/living/test_draft_strategies.py", "tests/test_cli_foundation.py",
                     "tests/search/test_query_lint.py", "tests/extraction/test_study_labels.py",
-                    "tests/grade/test_grade_orphan_files.py"]),
+                    "tests/grade/test_grade_orphan_files.py", "tests/test_did_you_mean.py"]),
     # Full texts: finding an open copy (Unpaywall, Europe PMC, PMC), fetching it, the manifest, JATS to text.
     "fulltext": (["sysrev/fulltext/*"], ["tests/fulltext/", "tests/reliability/test_xml_encodings.py"]),
     # The team's web app: who may do what, the state it reads and writes, its pages (not the browser tests,
