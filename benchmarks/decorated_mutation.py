@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import fcntl
 import hashlib
 import json
 import math
@@ -239,6 +240,24 @@ def pytest_unconfigure(config):
     with open(os.environ["DECORATED_DURATIONS"], "w", encoding="utf-8") as out:
         json.dump({"seconds": _durations, "failed": _failed}, out)
 '''
+
+
+def use_scratch(where: Path) -> None:
+    """Run in ``where`` instead of ``.mutation/decorated``."""
+    global SCRATCH, RESULTS, TRACE
+    SCRATCH, RESULTS, TRACE = where, where / "results.json", where / "trace.json"
+
+
+def hold_scratch():
+    """An exclusive lock on the scratch copy for this run, or exit naming the way out: two runs in one copy
+    would write their mutants over each other's files and their results over each other's results."""
+    SCRATCH.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(SCRATCH.parent / f"{SCRATCH.name}.lock", "w")  # noqa: SIM115 (held for the whole run)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        sys.exit(f"error: another run is using {SCRATCH}; give this one its own with --scratch DIR")
+    return handle
 
 
 def prepare() -> None:
@@ -488,7 +507,11 @@ def main() -> int:
     parser.add_argument("--report-only", action="store_true", help="print the last results, run nothing")
     parser.add_argument("--list", action="store_true", help="list the mutants with their diffs, run nothing")
     parser.add_argument("--no-diffs", action="store_true", help="list survivors without their diffs")
+    parser.add_argument("--scratch", type=Path, metavar="DIR", help="the scratch copy and its results (default "
+                        ".mutation/decorated); give each of two runs side by side its own")
     args = parser.parse_args()
+    if args.scratch:
+        use_scratch(args.scratch if args.scratch.is_absolute() else Path.cwd() / args.scratch)
     files = args.files or [*CLI_FILES, *WEB_FILES]
     for path in files:
         if not (ROOT / path).is_file():
@@ -498,6 +521,7 @@ def main() -> int:
             for m in mutants_of(path):
                 print(f"{m.name} (line {m.lines[0]})\n" + "\n".join("    " + ln for ln in m.diff.splitlines()))
         return 0
+    lock = None if args.report_only else hold_scratch()  # noqa: F841 (held until the process ends)
     results = load_results()
     if not args.report_only:
         prepare()
