@@ -33,7 +33,7 @@ from sysrev.fileio import atomic_write_json, atomic_write_text
 from sysrev.locking import project_lock
 from sysrev.records import Record
 from sysrev.search.snapshot import list_snapshots, read_snapshot, source_label
-from sysrev.wording import counted
+from sysrev.wording import counted, verb
 
 RECORDS_FILE = "records.jsonl"
 SUMMARY_FILE = "dedup_summary.json"
@@ -119,7 +119,7 @@ def gone_note(record_id: str) -> str:
 
 
 def _read_records(path: Path) -> list[dict]:
-    out = []
+    out, lines = [], {}
     with path.open(encoding="utf-8") as fh:
         for line_no, line in enumerate(fh, start=1):
             if not line.strip():
@@ -131,8 +131,46 @@ def _read_records(path: Path) -> list[dict]:
                                  line=line_no) from None
             if not isinstance(data, dict) or not data.get("record_id"):
                 raise InputError("a record needs a 'record_id'", path=path, line=line_no)
+            lines.setdefault(str(data["record_id"]), []).append((line_no, data))
             out.append(data)
+    _refuse_repeated_ids(path, {rid: seen for rid, seen in lines.items() if len(seen) > 1})
     return out
+
+
+def _refuse_repeated_ids(path: Path, repeated: dict) -> None:
+    """Refuse a records file that gives one ID to two lines, since every decision names a record by its ID.
+
+    The usual cause is two copies of a project (two machines, two branches) that each ran dedup on new search
+    runs and were then merged: each gave the next free IDs to its own new records, and keeping both sides of
+    the merge conflict puts two records under each such ID. Which one a decision means depends on the copy it
+    was made in, which no file records, so nothing is guessed: the error names the records and the way out.
+    """
+    if not repeated:
+        return
+    first = min(repeated, key=lambda rid: repeated[rid][1][0])
+    (line_a, a), (line_b, b) = repeated[first][:2]
+    if len(repeated) == 1 and a == b:
+        raise InputError(f"record {first} is written twice (lines {line_a} and {line_b}): delete one of them",
+                         path=path, line=line_b)
+    listed = "; ".join(f"{rid} (lines {', '.join(str(n) for n, _ in seen)}: "
+                       f"{' / '.join(_described(record) for _, record in seen)})"
+                       for rid, seen in list(repeated.items())[:5])
+    more = f"; … ({len(repeated)} IDs in all)" if len(repeated) > 5 else ""
+    raise InputError(f"{counted(len(repeated), 'record ID')} {verb(len(repeated), 'is', 'are')} given to two records: "
+                     f"{listed}{more}. Two copies of the project (two machines or branches) each gave the ID to a new "
+                     "record of their own and the files were merged, so a decision naming it may mean either. "
+                     "Keep one copy's lines for these IDs and delete the other's, run `sysrev dedup`, which gives "
+                     "the other copy's records new IDs, and change those IDs in the decisions made in the other "
+                     "copy (run import and dedup in one copy only, and pull before screening)",
+                     path=path, line=line_b)
+
+
+def _described(record: dict) -> str:
+    """A record as the ID-clash error shows it: the start of its title and the search runs it came from."""
+    title = str(record.get("title") or "no title")
+    runs = sorted({str(source.get("run")) for source in record.get("sources") or [] if source.get("run")})
+    return (f"'{title[:50]}{'…' if len(title) > 50 else ''}'"
+            + (f" from {', '.join(runs)}" if runs else ""))
 
 
 def _previous_ids(project, records: list) -> tuple[dict, int, dict]:

@@ -54,11 +54,11 @@ class FetchSummary:
 
 def records_to_fetch(project, *, stage="full_text", record_ids=()) -> list[dict]:
     """The records named by ``record_ids`` (unknown IDs are an error), else every record of ``stage``."""
-    from sysrev.screening.records import load_known_records
+    from sysrev.dedup import load_records
     from sysrev.screening.state import load_screening
 
     if record_ids:
-        by_id = {r["record_id"]: r for r in load_known_records(project)}
+        by_id = {r["record_id"]: r for r in load_records(project)}
         unknown = [rid for rid in record_ids if rid not in by_id]
         if unknown:
             raise InputError(f"unknown {named('record ID', unknown)} (not in records/records.jsonl)")

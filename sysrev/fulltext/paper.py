@@ -21,9 +21,9 @@ def paper_tables(project, record_id: str) -> tuple[Entry, list[Table]]:
     """The tables of ``record_id``'s stored JATS full text; a clear error when there is none to read."""
     entry, path = paper_location(project, record_id)
     if entry is None:
-        from sysrev.screening.records import load_known_records
+        from sysrev.dedup import load_records
 
-        if record_id not in {record["record_id"] for record in load_known_records(project)}:
+        if record_id not in {record["record_id"] for record in load_records(project)}:
             raise InputError(f"{record_id}: no such record ID in records/records.jsonl (a typo? the IDs are the "
                              "record_id column of `sysrev export decisions` and of the screening logs)")
         raise InputError(f"{record_id}: no full text yet; run `sysrev fulltext fetch --record {record_id}`")

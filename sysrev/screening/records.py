@@ -1,29 +1,10 @@
-"""The records a review screens, and how outside identifiers (DOI, PMID, title) map onto their record IDs.
-
-The known records are the deduplicated ``records/records.jsonl`` (contract 5): one merged record per line
-with a stable ``record_id``, read through the dedup stage's own reader.
-"""
+"""How outside identifiers (DOI, PMID, title) map onto the record IDs of the records a review screens
+(``records/records.jsonl``, read by :func:`sysrev.dedup.load_records`)."""
 
 import re
 import unicodedata
 
-from sysrev.dedup import load_records
-from sysrev.errors import InputError
 from sysrev.normalise import normalise_doi, normalise_pmid
-
-
-def load_known_records(project) -> list[dict]:
-    """The project's deduplicated records, in file order (read by :func:`sysrev.dedup.load_records`).
-
-    Record IDs must be unique, since every decision is keyed by one.
-    """
-    records, seen = load_records(project), set()
-    for number, record in enumerate(records, start=1):
-        if record["record_id"] in seen:
-            raise InputError(f"record_id {record['record_id']!r} appears twice (record {number})",
-                             path=project.records_dir / "records.jsonl")
-        seen.add(record["record_id"])
-    return records
 
 
 def normalise_title(title) -> str:

@@ -11,9 +11,9 @@ title/abstract decision (after reconciliation) is include or maybe. For each rec
 
 from dataclasses import dataclass, field
 
+from sysrev.dedup import load_records
 from sysrev.screening.config import STAGES, screening_config
 from sysrev.screening.log import RECONCILIATION_DIR, ScreeningLogError, parse_timestamp, read_log
-from sysrev.screening.records import load_known_records
 
 FORWARDED = ("include", "maybe")  # title/abstract decisions that send a record to full text
 
@@ -88,7 +88,7 @@ def load_screening(project, *, strict=True, records=None, read=read_log) -> Scre
     ``Screening.problems`` for display, and the bad rows are not counted.
     """
     config = screening_config(project)
-    records = load_known_records(project) if records is None else records
+    records = load_records(project) if records is None else records
     known = {r["record_id"] for r in records}
     gone = _gone_record_ids(project)
     problems = []

@@ -15,9 +15,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from sysrev.dedup import load_records
 from sysrev.project import load_toml
 from sysrev.screening.log import parse_timestamp, read_log, read_log_text
-from sysrev.screening.records import load_known_records
 from sysrev.screening.state import load_screening
 
 # Gaps between two decisions longer than this are breaks, not screening time.
@@ -45,7 +45,7 @@ class RecordCache:
         key = (stat.st_mtime_ns, stat.st_size) if stat else None
         with self._lock:
             if self._records is None or key != self._key:
-                self._records = load_known_records(self.project)
+                self._records = load_records(self.project)
                 self._by_id = {r["record_id"]: r for r in self._records}
                 self._key = key
             return self._records

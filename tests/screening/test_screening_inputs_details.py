@@ -2,7 +2,6 @@
 default not-retrieved reason, record IDs read twice, and how an import's rows are matched to records (DOI,
 then PMID, then title; an ambiguous key matches nothing and says so)."""
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from sysrev.errors import InputError
 from sysrev.project import Project
 from sysrev.screening.config import ScreeningConfig, screening_config
-from sysrev.screening.records import RecordMatcher, load_known_records, normalise_title
+from sysrev.screening.records import RecordMatcher, normalise_title
 
 ROOT = Path("/review")
 GOOD = {"reviewers": ["alice", "bob", "carol"], "exclusion_reasons": ["wrong population", "wrong design"],
@@ -140,27 +139,6 @@ def test_a_named_not_retrieved_reason_that_is_no_exclusion_reason_is_refused():
 
 
 # ---------------------------------------------------------------------------------------------- the records
-
-
-def _project_with_records(tmp_path, records) -> Project:
-    (tmp_path / "records").mkdir()
-    (tmp_path / "records" / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records),
-                                                       encoding="utf-8")
-    return Project(root=tmp_path, config={})
-
-
-def test_the_known_records_in_file_order(tmp_path):
-    records = [{"record_id": rid, "title": f"Title {rid}"} for rid in ("r03", "r01", "r02")]
-    loaded = load_known_records(_project_with_records(tmp_path, records))
-    assert [r["record_id"] for r in loaded] == ["r03", "r01", "r02"]
-    assert [r["title"] for r in loaded] == ["Title r03", "Title r01", "Title r02"]
-
-
-def test_a_record_id_read_twice_is_an_error_naming_the_second_record(tmp_path):
-    records = [{"record_id": rid, "title": "A"} for rid in ("r01", "r02", "r01")]
-    with pytest.raises(InputError) as caught:
-        load_known_records(_project_with_records(tmp_path, records))
-    assert str(caught.value) == f"{tmp_path / 'records' / 'records.jsonl'}: record_id 'r01' appears twice (record 3)"
 
 
 @pytest.mark.parametrize("title,folded", [

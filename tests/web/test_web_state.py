@@ -212,9 +212,9 @@ def test_records_and_each_queue_are_read_once_while_nothing_changes(app, project
     from sysrev.web import state
 
     reads, queues = [], []
-    real_records, real_queue = state.load_known_records, state.reviewer_queue
+    real_records, real_queue = state.load_records, state.reviewer_queue
     for module in (state, screening_state):  # the web app's own read, and load_screening's
-        monkeypatch.setattr(module, "load_known_records", lambda project: reads.append(1) or real_records(project))
+        monkeypatch.setattr(module, "load_records", lambda project: reads.append(1) or real_records(project))
     monkeypatch.setattr(state, "reviewer_queue", lambda screening, stage, reviewer: queues.append(reviewer) or
                         real_queue(screening, stage, reviewer))
     client, csrf = signed_in(app, "alice")
