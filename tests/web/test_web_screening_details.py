@@ -84,6 +84,17 @@ def test_the_order_must_be_one_the_screen_knows(alice):
     assert "<option selected>random</option>" in page and "<option >file</option>" in page
 
 
+def test_the_relevance_order_says_it_is_file_order_until_an_include_and_an_exclude(app):
+    """The default order at title/abstract: a reviewer who has decided nothing sees records in file order, and the
+    page must not claim a model put them there."""
+    client, _ = signed_in(app, "alice")
+    page = client.get("/screen/title_abstract").data.decode()
+    assert "<option selected>relevance</option>" in page
+    assert shown(client.get("/screen/title_abstract")) == "R000001"
+    assert ("puts likely includes first, once you have made one include and one exclude (file order until then)"
+            in page)
+
+
 def test_only_the_reviewers_own_decisions_can_be_opened_again(alice):
     client, _ = alice
     refused = client.get("/screen/title_abstract?at=R000005")
