@@ -325,7 +325,7 @@ def test_what_a_refresh_did_then_the_to_do_list():
                {"strategy": "embase", "files": ["e.ris"], "records": 1, "snapshot": None,
                 "action": "already imported", "warnings": []}]
     ids = [f"r{i:02d}" for i in range(1, 12)]
-    dedup = {"records": 20, "new_record_ids": ids, "uncertain_pairs": 1, "gone": ""}
+    dedup = {"records": 20, "new_record_ids": ids, "uncertain_pairs": 1, "gone": "", "merged": ""}
     assert format_refresh(_outcome(searches=SEARCHES, imports=imports, dedup=dedup)) == "\n".join([
         "Searches:",
         "  pubmed (pubmed): 12 retrieved, 3 new → 2026-01-05T100000Z-pubmed",
@@ -351,15 +351,18 @@ def test_the_new_records_are_listed_up_to_ten_and_uncertain_pairs_only_when_ther
     from sysrev.cli.refresh import format_refresh
 
     ten = [f"r{i:02d}" for i in range(1, 11)]
-    text = format_refresh(_outcome(dedup={"records": 10, "new_record_ids": ten, "uncertain_pairs": 2, "gone": ""}))
+    text = format_refresh(_outcome(dedup={"records": 10, "new_record_ids": ten, "uncertain_pairs": 2, "gone": "",
+                                          "merged": ""}))
     assert ("Searches:\nDedup: 10 records; 10 new queued for screening (r01, r02, r03, r04, r05, r06, r07, r08, r09, "
             "r10)\n  2 uncertain duplicate pairs: `sysrev dedup review`\n\nTo do:\n") in text
-    text = format_refresh(_outcome(dedup={"records": 1, "new_record_ids": [], "uncertain_pairs": 0, "gone": ""}))
+    text = format_refresh(_outcome(dedup={"records": 1, "new_record_ids": [], "uncertain_pairs": 0, "gone": "",
+                                          "merged": ""}))
     assert text.startswith("Searches:\nDedup: 1 record; 0 new queued for screening\n\nTo do:\n")
     text = format_refresh(_outcome(dedup={"records": 1, "new_record_ids": [], "uncertain_pairs": 0,
-                                          "gone": "2 records of the last dedup left the review"}))
+                                          "gone": "2 records of the last dedup left the review",
+                                          "merged": "merged R000004 into R000002 (…)"}))
     assert text.startswith("Searches:\nDedup: 1 record; 0 new queued for screening\n  warning: 2 records of the "
-                           "last dedup left the review\n\nTo do:\n")
+                           "last dedup left the review\n  note: merged R000004 into R000002 (…)\n\nTo do:\n")
 
 
 def test_a_dry_run_says_what_it_would_search_and_import():

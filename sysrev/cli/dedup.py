@@ -69,7 +69,7 @@ def dedup():
 @project_option
 def run(files, clusters_out, id_column, uncertain_out, allow_truncated, project_dir):
     """Deduplicate the project's search runs, or the reference FILEs given."""
-    from sysrev.dedup.project_run import QUEUE_FILE, gone_warning, run_project
+    from sysrev.dedup.project_run import QUEUE_FILE, gone_warning, merged_note, run_project
 
     if files:
         if not clusters_out:
@@ -83,6 +83,8 @@ def run(files, clusters_out, id_column, uncertain_out, allow_truncated, project_
     _warn(outcome.problems)
     if outcome.gone_ids:
         click.echo(f"warning: {gone_warning(project, outcome.gone_ids)}", err=True)
+    if note := merged_note(project, outcome.merged_away):
+        click.echo(f"note: {note}", err=True)
     click.echo(f"identified: {_identified_by_source(project)} "
                f"({sum(outcome.identified.values())} source records)")
     click.echo(f"records: {outcome.records} ({counted(outcome.duplicates_removed, 'duplicate')} removed, "

@@ -78,6 +78,8 @@ def format_refresh(outcome) -> str:
             lines.append(f"  {counted(d['uncertain_pairs'], 'uncertain duplicate pair')}: `sysrev dedup review`")
         if d["gone"]:
             lines.append(f"  warning: {d['gone']}")
+        if d["merged"]:
+            lines.append(f"  note: {d['merged']}")
     lines += ["", "To do:"] + format_todo(outcome.status)
     return "\n".join(lines)
 

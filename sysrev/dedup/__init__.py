@@ -16,6 +16,8 @@ _EXPORTS = {
     "DedupResult": "engine",
     "deduplicate": "engine",
     "load_records": "project_run",
+    "merged_ids": "merged_records",
+    "project_merged_ids": "merged_records",
     "run_project": "project_run",
 }
 

@@ -22,20 +22,21 @@ duplicates of an existing record join it, and only genuinely new publications ge
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sysrev.credentials import scrub_text
 from sysrev.dedup.decisions import read_decisions, write_queue
 from sysrev.dedup.engine import deduplicate
 from sysrev.dedup.merge import merge_records
+from sysrev.dedup.merged_records import RECORDS_FILE
 from sysrev.errors import InputError, SysrevError
 from sysrev.fileio import atomic_write_json, atomic_write_text
 from sysrev.locking import project_lock
 from sysrev.records import Record
 from sysrev.search.snapshot import list_snapshots, read_snapshot, source_label
-from sysrev.wording import counted, verb
+from sysrev.wording import clause, counted, verb
 
-RECORDS_FILE = "records.jsonl"
 SUMMARY_FILE = "dedup_summary.json"
 QUEUE_FILE = "dedup_queue.csv"
 DECISIONS_FILE = "dedup_decisions.csv"
@@ -68,6 +69,7 @@ class ProjectDedup:
     problems: list
     new_ids: int
     gone_ids: list = field(default_factory=list)  # IDs of the last run's records that no snapshot holds now
+    merged_away: dict = field(default_factory=dict)  # {ID merged away in this run: ID of the record it joined}
 
 
 def collect_sources(project) -> list[SourceRecord]:
@@ -208,6 +210,23 @@ def gone_warning(project, gone_ids: list) -> str:
             "run again")
 
 
+def merged_note(project, merged_away: dict) -> str:
+    """What to tell a team when this run merged away records its screening decisions name (a reviewer's
+    ``same`` decision on two records screened already); empty when no decision names them."""
+    from sysrev.screening.log import rows_naming
+
+    rows = rows_naming(project.screening_dir, merged_away)
+    if not rows:
+        return ""
+    pairs = sorted(merged_away.items())
+    shown = ", ".join(f"{old} into {new}" for old, new in pairs[:10]) + (f", … ({len(pairs)} in all)"
+                                                                        if len(pairs) > 10 else "")
+    return (f"merged {shown} (a `same` decision in records/{DECISIONS_FILE}); "
+            f"{clause(rows, 'screening decision', 'names', 'name')} the records merged away and "
+            f"{verb(rows, 'counts', 'count')} for the records they joined now. A reviewer who decided the two "
+            "copies differently is asked to settle it (`sysrev screen status`)")
+
+
 def _refuse_lost_records(project) -> None:
     """Refuse to build records.jsonl anew while the decision logs name record IDs: the file was lost (deleted,
     never committed), and the records would get new IDs, which the decisions do not mean. Decisions are only
@@ -318,15 +337,25 @@ def _run_project(project, progress) -> ProjectDedup:
         related.setdefault(ca, {}).setdefault(ids[cb], note.reason)
         related.setdefault(cb, {}).setdefault(ids[ca], note.reason)
 
-    lines = []
+    merged_at = {rid: dict((record.get("extra") or {}).get("dedup_merged_at") or {})
+                 for rid, record in {**were_gone, **were_kept}.items()}
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    lines, merged_away = [], {}
     for n, members in sorted(enumerate(result.clusters), key=lambda item: ids[item[0]]):
         merged = merge_records([sources[i].record for i in members])
         if n in related:
             merged.extra["dedup_related"] = [{"record_id": rid, "reason": why}
                                              for rid, why in sorted(related[n].items())]
-        replaces = sorted(set(previous_replaces.get(ids[n], [])) | set(replaced.get(n, [])))
+        # a record merged away now brings the IDs it had replaced itself, so a decision naming any of them
+        # still finds the record that stands for it
+        merging = {old for rid in replaced.get(n, []) for old in (rid, *previous_replaces.get(rid, []))}
+        merged_away.update(dict.fromkeys(merging, ids[n]))
+        replaces = sorted(set(previous_replaces.get(ids[n], [])) | merging)
         if replaces:  # kept on every later run: an ID merged away is never given to another record
             merged.extra["dedup_replaces"] = replaces
+            times = {**merged_at.get(ids[n], {}), **dict.fromkeys(merging, now)}
+            if any(rid in times for rid in replaces):
+                merged.extra["dedup_merged_at"] = {rid: times[rid] for rid in replaces if rid in times}
         data = {"record_id": ids[n], **merged.to_dict(),
                 "sources": [{"run": run, "source": sources[i].database, "source_id": sources[i].record.source_id}
                             for i in members for run in sources[i].runs]}
@@ -355,4 +384,4 @@ def _run_project(project, progress) -> ProjectDedup:
     return ProjectDedup(identified=summary["identified"], records=len(result.clusters),
                         duplicates_removed=result.duplicates_removed, uncertain=len(queue),
                         related=len(result.related), problems=problems, new_ids=new,
-                        gone_ids=sorted(set(gone) - set(were_gone)))
+                        gone_ids=sorted(set(gone) - set(were_gone)), merged_away=merged_away)

@@ -42,7 +42,7 @@ class RefreshOutcome:
     searches: list = field(default_factory=list)  # {name, database, action, since, snapshot, retrieved, new, gaps}
     imports: list = field(default_factory=list)  # {strategy, files, action, snapshot, records}
     failed: list = field(default_factory=list)  # {name, error}
-    dedup: dict | None = None  # {records, new_ids, duplicates_removed, new_record_ids, problems, gone}
+    dedup: dict | None = None  # {records, new_ids, duplicates_removed, new_record_ids, problems, gone, merged}
     status: dict | None = None
     dry_run: bool = False
 
@@ -185,7 +185,7 @@ def refresh(project, *, dry_run=False, config=None, progress_for=None, today=Non
     """Run steps 1–4 of the module docstring on ``project``; with ``dry_run`` write nothing and send no
     request, but say what would be done. ``allow_truncated`` imports the complete records of an inbox file
     cut off mid-record (otherwise an error before anything is written)."""
-    from sysrev.dedup.project_run import gone_warning, run_project
+    from sysrev.dedup.project_run import gone_warning, merged_note, run_project
     from sysrev.living.status import pipeline_status
     from sysrev.locking import project_lock
     from sysrev.search.config import load_config
@@ -214,6 +214,7 @@ def refresh(project, *, dry_run=False, config=None, progress_for=None, today=Non
         outcome.dedup = {"records": result.records, "new_ids": result.new_ids,
                          "duplicates_removed": result.duplicates_removed, "uncertain_pairs": result.uncertain,
                          "new_record_ids": sorted(after - before), "problems": result.problems,
-                         "gone": gone_warning(project, result.gone_ids) if result.gone_ids else ""}
+                         "gone": gone_warning(project, result.gone_ids) if result.gone_ids else "",
+                         "merged": merged_note(project, result.merged_away)}
     outcome.status = pipeline_status(project)
     return outcome

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sysrev.dedup.merged_records import project_merged_ids
 from sysrev.errors import InputError, SysrevError
 from sysrev.extraction.form import read_study_csv
 from sysrev.extraction.table import STUDIES_FILE
@@ -101,8 +102,10 @@ def read_study_table(project, known_records=None, problems: list | None = None) 
         return table
     header, rows = read_study_csv(path)
     table.has_records_column = RECORDS_COLUMN in header
+    merged = project_merged_ids(project)
     for line, row in rows:
-        ids = tuple(r for r in _SPLIT.split(row.get(RECORDS_COLUMN, "")) if r)
+        # a report that dedup merged into another record is that record (the same publication)
+        ids = tuple(dict.fromkeys(merged.get(r, (r,))[0] for r in _SPLIT.split(row.get(RECORDS_COLUMN, "")) if r))
         for rid in ids:
             if rid in table.by_record:
                 report(InputError(f"record {rid} is listed under study {row['study']!r} and under study "

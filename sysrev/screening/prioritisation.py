@@ -13,10 +13,12 @@ stay unscreened, and the PRISMA counts say so.
 import json
 from datetime import UTC, datetime
 
+from sysrev.dedup import merged_ids
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_text
 from sysrev.locking import lock_for_path
 from sysrev.screening.log import log_path, now_timestamp, read_log
+from sysrev.screening.merged import fold_merged
 from sysrev.screening.ranking import DEFAULT_SETTINGS, EARLIER_MODELS, KEYWORD_REVISIONS, MODEL_NAME, RELEVANT
 from sysrev.screening.stopping import REFERENCE, percent, stopping_status
 from sysrev.wording import counted, verb
@@ -32,6 +34,7 @@ def screening_sequence(project, screening, reviewer, stage):
     if not path.exists():
         return [], []
     rows, _problems = read_log(path, stage=stage, config=screening.config, owner=reviewer)
+    rows, _unsettled = fold_merged(path, rows, merged_ids(screening.records), stage)
     eligible = set(state.eligible)
     latest = state.latest.get(reviewer, {})
     first = {}

@@ -11,9 +11,10 @@ title/abstract decision (after reconciliation) is include or maybe. For each rec
 
 from dataclasses import dataclass, field
 
-from sysrev.dedup import load_records
+from sysrev.dedup import load_records, merged_ids
 from sysrev.screening.config import STAGES, screening_config
 from sysrev.screening.log import RECONCILIATION_DIR, ScreeningLogError, parse_timestamp, read_log
+from sysrev.screening.merged import decision_key, fold_merged
 
 FORWARDED = ("include", "maybe")  # title/abstract decisions that send a record to full text
 
@@ -57,9 +58,7 @@ class StageState:
         return [rid for rid in self.eligible if self.status(rid) == "conflict"]
 
     def _key(self, decision):
-        if self.stage == "full_text" and decision.decision == "exclude":
-            return ("exclude", decision.reason)
-        return (decision.decision,)
+        return decision_key(self.stage, decision)
 
 
 @dataclass
@@ -89,13 +88,15 @@ def load_screening(project, *, strict=True, records=None, read=read_log) -> Scre
     """
     config = screening_config(project)
     records = load_records(project) if records is None else records
-    known = {r["record_id"] for r in records}
+    merged = merged_ids(records)
+    known = {r["record_id"] for r in records} | set(merged)
     gone = _gone_record_ids(project)
     problems = []
     stages = {}
     eligible = [r["record_id"] for r in records]
     for stage in STAGES:
-        latest, reconciled = _read_stage(project.screening_dir, stage, config, known, gone, problems, read)
+        latest, reconciled = _read_stage(project.screening_dir, stage, config, known, gone, merged, problems,
+                                          read)
         state = StageState(stage, eligible, latest, reconciled, config.reviewers_per_record)
         eligible_set = set(eligible)
         for reviewer_decisions in list(latest.values()) + [reconciled]:
@@ -119,20 +120,25 @@ def _gone_record_ids(project) -> set:
     return gone_record_ids(project)
 
 
-def _read_stage(screening_dir, stage, config, known, gone, problems, read):
-    """Latest decision per reviewer and record, and the reconciliation decisions, of one stage."""
+def _read_stage(screening_dir, stage, config, known, gone, merged, problems, read):
+    """Latest decision per reviewer and record, and the reconciliation decisions, of one stage; rows naming a
+    record that dedup merged into another count for that one (:mod:`sysrev.screening.merged`)."""
     folder = screening_dir / stage
     latest = {}
     reconciled = {}
     if not folder.is_dir():
         return latest, reconciled
+
+    def rows(path):
+        decisions, found = read(path, stage=stage, config=config, known_ids=known, gone_ids=gone)
+        decisions, unsettled = fold_merged(path, decisions, merged, stage)
+        problems.extend(found + unsettled)
+        return decisions
+
     for path in sorted(folder.glob("*.csv")):
-        decisions, found = read(path, stage=stage, config=config, known_ids=known, gone_ids=gone)
-        problems.extend(found)
-        latest[path.stem] = {d.record_id: d for d in decisions}  # later rows replace earlier ones
+        latest[path.stem] = {d.record_id: d for d in rows(path)}  # later rows replace earlier ones
     for path in sorted((folder / RECONCILIATION_DIR).glob("*.csv")):
-        decisions, found = read(path, stage=stage, config=config, known_ids=known, gone_ids=gone)
-        problems.extend(found)
+        decisions = rows(path)
         for d in decisions:
             held = reconciled.get(d.record_id)
             if held is None or held.path == d.path or parse_timestamp(d.timestamp) >= parse_timestamp(held.timestamp):
