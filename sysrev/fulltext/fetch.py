@@ -16,11 +16,13 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from sysrev.dedup.merged_records import project_merged_ids
 from sysrev.errors import InputError
 from sysrev.fileio import atomic_write_bytes
 from sysrev.fulltext.manifest import (
     FILES_DIR,
     Entry,
+    entry_of,
     fulltext_dir,
     read_manifest,
     sha256,
@@ -73,11 +75,11 @@ def records_to_fetch(project, *, stage="full_text", record_ids=()) -> list[dict]
 def fetch_fulltexts(project, records, finder, *, recheck=False, progress: Progress | None = None,
                     now=None) -> FetchSummary:
     """Settle every record of ``records`` with ``finder`` (an :class:`OpenAccessFinder`); see the module."""
-    entries = read_manifest(project)
+    entries, merged = read_manifest(project), project_merged_ids(project)
     summary = FetchSummary()
     pending = []
     for record in records:
-        entry = entries.get(record["record_id"])
+        entry = entry_of(entries, record["record_id"], merged)
         if entry is not None and _settled(project, entry, recheck):
             summary.already += 1
         else:

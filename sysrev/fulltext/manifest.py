@@ -54,6 +54,15 @@ def manifest_path(project) -> Path:
     return fulltext_dir(project) / MANIFEST_NAME
 
 
+def entry_of(entries: dict, record_id: str, merged: dict) -> Entry | None:
+    """The entry of ``record_id`` in ``entries``; for a record without one, that of a record dedup merged into it
+    (``merged``: :func:`sysrev.dedup.project_merged_ids`), the same publication, so that a paper fetched before
+    the merge is found and not fetched again."""
+    if record_id in entries:
+        return entries[record_id]
+    return next((entries[old] for old in sorted(merged) if merged[old][0] == record_id and old in entries), None)
+
+
 def read_manifest(project, problems: list | None = None) -> dict[str, Entry]:
     """The manifest's rows by record ID (empty when there is no manifest yet). A row with an unknown status
     is an :class:`InputError`; given a ``problems`` list, every such row is added to it and left out."""

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sysrev.dedup.merged_records import project_merged_ids
 from sysrev.errors import InputError
 from sysrev.fulltext.jats import Table, read_tables
-from sysrev.fulltext.manifest import Entry, read_manifest, stored_file
+from sysrev.fulltext.manifest import Entry, entry_of, read_manifest, stored_file
 
 
 def paper_location(project, record_id: str) -> tuple[Entry | None, Path | None]:
-    """The manifest entry of ``record_id`` and its stored file (None where it has none, or it changed)."""
-    entry = read_manifest(project).get(record_id)
+    """The manifest entry of ``record_id`` (or of a record dedup merged into it: :func:`entry_of`) and its stored
+    file (None where it has none, or it changed)."""
+    entry = entry_of(read_manifest(project), record_id, project_merged_ids(project))
     if entry is None:
         return None, None
     return entry, stored_file(project, entry)

@@ -3,6 +3,7 @@ make the header, what a footnote or caption reads, how a table is found, the exa
 prints, the CSV `fulltext tables` writes (formulas neutralised), and every refusal's message naming the
 choices. Tables are written inline (JATS tag library forms) or built directly as :class:`Table`."""
 
+import json
 import os
 
 import pytest
@@ -245,3 +246,25 @@ def test_tables_of_a_paper_without_a_doi_link(project):
     with pytest.raises(InputError) as error:
         paper_tables(project, "r9")
     assert str(error.value) == "r9: no open copy was found (needs library access); no DOI link"
+
+
+def test_a_record_finds_the_paper_fetched_for_a_record_dedup_merged_into_it(project):
+    """r1 was merged into r2 after r1's full text was looked for: r2's lookup finds r1's entry (the same
+    publication), and a record with neither entry has none."""
+    from sysrev.fulltext.manifest import entry_of
+
+    path = project.records_dir / "records.jsonl"
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    lines[1]["extra"] = {"dedup_replaces": ["r1"], "dedup_merged_at": {"r1": "2026-12-05T11:00:00Z"}}
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines[1:]), encoding="utf-8")
+    owner = "r2"
+    write_manifest(project, {"r1": Entry("r1", "needs_library_access", doi_link="https://doi.org/10.1/x")})
+    with pytest.raises(InputError) as error:
+        paper_tables(project, owner)
+    assert str(error.value) == (f"{owner}: no open copy was found (needs library access); "
+                                "https://doi.org/10.1/x")
+    merged = {"r1": (owner, "")}
+    assert entry_of({"r1": Entry("r1", "retrieved")}, owner, merged).record_id == "r1"
+    assert entry_of({"r1": Entry("r1", "retrieved")}, "other", merged) is None
+    assert entry_of({owner: Entry(owner, "retrieved"), "r1": Entry("r1", "retrieved")}, owner, merged
+                    ).record_id == owner
