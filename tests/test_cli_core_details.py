@@ -251,6 +251,12 @@ def test_status_lists_every_stage_in_full():
      ["  3 records", "  10 records left the review when their search runs were deleted (R000004, R000005, R000006, "
       "R000007, R000008, R000009, R000010, R000011, R000012, R000013; kept in records/gone_records.jsonl): restore "
       "the runs and run `sysrev dedup` to bring them back"]),  # all ten shown: no "…"
+    ({"records": 3, "runs_not_deduplicated": [], "gone": [], "decisions_not_applied": 2},
+     ["  3 records", "  2 duplicate-pair decisions are not applied to the records yet (made since the last dedup): "
+      "run `sysrev dedup`"]),
+    ({"records": 3, "runs_not_deduplicated": [], "gone": [], "decisions_not_applied": 1},
+     ["  3 records", "  1 duplicate-pair decision is not applied to the records yet (made since the last dedup): "
+      "run `sysrev dedup`"]),
 ])
 def test_status_of_a_broken_lost_or_shrunk_records_file_in_full(dedup, lines):
     from sysrev.cli.status import format_status

@@ -6,7 +6,7 @@ import click
 
 from sysrev.cli.options import project_option
 from sysrev.project import load_project
-from sysrev.wording import counted
+from sysrev.wording import clause, counted
 
 
 @click.command()
@@ -66,6 +66,9 @@ def format_status(state: dict) -> str:
                          "dedup` to bring them back")
     if dedup["runs_not_deduplicated"]:
         lines.append(f"  runs not deduplicated yet: {', '.join(dedup['runs_not_deduplicated'])} (`sysrev dedup`)")
+    if dedup.get("decisions_not_applied"):
+        lines.append(f"  {clause(dedup['decisions_not_applied'], 'duplicate-pair decision', 'is', 'are')} not applied "
+                     "to the records yet (made since the last dedup): run `sysrev dedup`")
     lines.append("Screening:")
     if "error" in state["screening"]:
         lines.append(f"  {state['screening']['error']}")

@@ -3,7 +3,7 @@
 A light module (no dedup engine), for the stages that meet a record ID in a file of their own — a decision
 log, studies.csv — and must find the record that stands for it after a reviewer's ``same`` decision merged two
 records. :mod:`sysrev.dedup.project_run` writes what it reads: ``extra.dedup_replaces`` and
-``extra.dedup_merged_at``.
+``extra.dedup_merged``.
 """
 
 import json
@@ -15,14 +15,16 @@ RECORDS_FILE = "records.jsonl"
 def merged_ids(records) -> dict:
     """``{ID merged away: (ID of the record that stands for it now, when it was merged)}`` of ``records`` (the
     lines of records.jsonl): a reviewer's ``same`` decision merges two records, the lower ID stays and the other
-    is listed in ``extra.dedup_replaces``, with the time of the dedup run that merged it in
-    ``extra.dedup_merged_at`` (empty for a merge made before 5 December 2026, which kept no time)."""
+    is listed in ``extra.dedup_replaces``; ``extra.dedup_merged`` keeps, per ID, the time of the dedup run that
+    merged it (``at``) and the source that carried it (``first_source``, by which a record split off again gets
+    its ID back). A merge made before 5 December 2026 kept neither: its time is empty."""
     out = {}
     for record in records:
         extra = record.get("extra") or {}
-        times = extra.get("dedup_merged_at") or {}
+        entries = extra.get("dedup_merged") or {}
         for old in extra.get("dedup_replaces") or []:
-            out[str(old)] = (str(record["record_id"]), str(times.get(old, "")))
+            entry = entries.get(old)
+            out[str(old)] = (str(record["record_id"]), str(entry.get("at", "")) if isinstance(entry, dict) else "")
     return out
 
 

@@ -193,6 +193,25 @@ def _previous_ids(project, records: list) -> tuple[dict, int, dict]:
     return ids, highest, replaces
 
 
+def unapplied_decisions(project, records: list) -> int:
+    """How many of the reviewers' pair decisions ``records`` (records.jsonl) does not show yet, because they were
+    made since the last dedup run (in ``sysrev dedup review`` or the web app): a ``same`` pair still in two
+    records, a ``different`` pair still in one. Pairs whose sources are not both in the records are left out;
+    0 when the decisions file cannot be read (the dedup run names its problem)."""
+    try:
+        decisions = read_decisions(Path(project.records_dir) / DECISIONS_FILE)
+    except SysrevError:
+        return 0
+    owner = {source_label(str(source.get("source")), str(source.get("source_id")), str(source.get("run"))):
+             record["record_id"] for record in records for source in record.get("sources") or []}
+    waiting = 0
+    for pair, decision in decisions.items():
+        a, b = sorted(pair)
+        if decision in ("same", "different") and a in owner and b in owner:
+            waiting += (owner[a] == owner[b]) != (decision == "same")
+    return waiting
+
+
 def gone_warning(project, gone_ids: list) -> str:
     """What to tell a team whose records left records.jsonl in this run (``ProjectDedup.gone_ids``): usually a
     search run deleted by mistake, which puts screened records and their decisions out of the review."""
@@ -272,15 +291,17 @@ def _last_id_number(summary_path: Path) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _assign_ids(clusters: list, labels: list, previous: dict, highest: int) -> tuple[list, dict, int]:
-    """A record ID per cluster (kept from the previous run where possible) and the IDs each replaces.
+def _assign_ids(clusters: list, labels: list, previous: dict, highest: int) -> tuple[list, dict, int, dict]:
+    """A record ID per cluster (kept from the previous run where possible), the IDs each replaces, the number
+    of new IDs and ``{earlier ID: index of its first source}``.
 
     An earlier ID stays with the cluster that holds its *first source* (the first-seen source record that
     carried it, which :func:`sysrev.dedup.clustering.build_clusters` keeps the ID with): a source a reviewer
     split off leaves the ID behind, whatever the sizes or names of the parts. A cluster holding the first
     sources of several earlier records (a reviewer's ``same``) keeps the lowest ID and replaces the others.
     Clusters without one get new IDs, numbered in the order of their lowest source name, so the numbering does
-    not depend on the order a database listed its records.
+    not depend on the order a database listed its records. An ID merged away earlier is located by its own
+    first source (``previous`` maps that source to it), so a record split off again gets its ID back.
     """
     cluster_of = {i: n for n, members in enumerate(clusters) for i in members}
     first_source = {}
@@ -300,7 +321,7 @@ def _assign_ids(clusters: list, labels: list, previous: dict, highest: int) -> t
         highest += 1
         new += 1
         ids[n] = f"R{highest:06d}"
-    return ids, replaced, new
+    return ids, replaced, new, first_source
 
 
 def run_project(project, progress=None) -> ProjectDedup:
@@ -328,7 +349,11 @@ def _run_project(project, progress) -> ProjectDedup:
     result = deduplicate([s.record for s in sources], labels=labels, decisions=decisions,
                          previous_ids=[previous.get(label, "") for label in labels],
                          origins=[s.runs[-1] for s in sources], progress=progress)
-    ids, replaced, new = _assign_ids(result.clusters, labels, previous, highest)
+    aliases = {old: entry for record in [*were_gone.values(), *were_kept.values()]
+               for old, entry in ((record.get("extra") or {}).get("dedup_merged") or {}).items()}
+    located = {**previous, **{entry["first_source"]: old for old, entry in aliases.items()
+                              if isinstance(entry, dict) and entry.get("first_source")}}
+    ids, replaced, new, first_source = _assign_ids(result.clusters, labels, located, highest)
     cluster_of = result.cluster_of()
 
     related = {}
@@ -337,25 +362,27 @@ def _run_project(project, progress) -> ProjectDedup:
         related.setdefault(ca, {}).setdefault(ids[cb], note.reason)
         related.setdefault(cb, {}).setdefault(ids[ca], note.reason)
 
-    merged_at = {rid: dict((record.get("extra") or {}).get("dedup_merged_at") or {})
-                 for rid, record in {**were_gone, **were_kept}.items()}
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    placed = set(ids).union(*replaced.values())  # IDs given or replaced in this run, wherever they were before
     lines, merged_away = [], {}
     for n, members in sorted(enumerate(result.clusters), key=lambda item: ids[item[0]]):
         merged = merge_records([sources[i].record for i in members])
         if n in related:
             merged.extra["dedup_related"] = [{"record_id": rid, "reason": why}
                                              for rid, why in sorted(related[n].items())]
-        # a record merged away now brings the IDs it had replaced itself, so a decision naming any of them
-        # still finds the record that stands for it
-        merging = {old for rid in replaced.get(n, []) for old in (rid, *previous_replaces.get(rid, []))}
+        # the IDs this record stands for: those merged into it now or before (each located by its first source;
+        # one merged before this was recorded stays, as does one whose source no run holds now)
+        earlier = previous_replaces.get(ids[n], [])
+        merging = set(replaced.get(n, [])) - set(earlier)
         merged_away.update(dict.fromkeys(merging, ids[n]))
-        replaces = sorted(set(previous_replaces.get(ids[n], [])) | merging)
+        replaces = sorted(set(replaced.get(n, [])) | {old for old in earlier if old not in placed})
         if replaces:  # kept on every later run: an ID merged away is never given to another record
             merged.extra["dedup_replaces"] = replaces
-            times = {**merged_at.get(ids[n], {}), **dict.fromkeys(merging, now)}
-            if any(rid in times for rid in replaces):
-                merged.extra["dedup_merged_at"] = {rid: times[rid] for rid in replaces if rid in times}
+            kept_entries = {**aliases, **{old: {"at": now, "first_source": labels[first_source[old]]}
+                                          for old in merging}}
+            entries = {old: kept_entries[old] for old in replaces if old in kept_entries}
+            if entries:
+                merged.extra["dedup_merged"] = entries
         data = {"record_id": ids[n], **merged.to_dict(),
                 "sources": [{"run": run, "source": sources[i].database, "source_id": sources[i].record.source_id}
                             for i in members for run in sources[i].runs]}

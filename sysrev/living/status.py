@@ -205,7 +205,7 @@ def search_status(project) -> tuple[list[dict], list[dict]]:
 def dedup_status(project) -> dict:
     """Records after dedup, the snapshots dedup has not read yet (run `sysrev dedup`), and the records that left
     the review because their search runs were deleted."""
-    from sysrev.dedup.project_run import gone_record_ids, load_records
+    from sysrev.dedup.project_run import gone_record_ids, load_records, unapplied_decisions
     from sysrev.screening.log import logged_record_ids
     from sysrev.search.snapshot import list_snapshots
 
@@ -220,7 +220,7 @@ def dedup_status(project) -> dict:
         return {"records": None, "runs_not_deduplicated": runs}
     read = {source.get("run") for record in records for source in record.get("sources") or []}
     return {"records": len(records), "runs_not_deduplicated": [run for run in runs if run not in read],
-            "gone": sorted(gone_record_ids(project))}
+            "gone": sorted(gone_record_ids(project)), "decisions_not_applied": unapplied_decisions(project, records)}
 
 
 def screening_status(project) -> dict:

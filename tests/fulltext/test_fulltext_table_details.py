@@ -255,7 +255,7 @@ def test_a_record_finds_the_paper_fetched_for_a_record_dedup_merged_into_it(proj
 
     path = project.records_dir / "records.jsonl"
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    lines[1]["extra"] = {"dedup_replaces": ["r1"], "dedup_merged_at": {"r1": "2026-12-05T11:00:00Z"}}
+    lines[1]["extra"] = {"dedup_replaces": ["r1"]}
     path.write_text("".join(json.dumps(line) + "\n" for line in lines[1:]), encoding="utf-8")
     owner = "r2"
     write_manifest(project, {"r1": Entry("r1", "needs_library_access", doi_link="https://doi.org/10.1/x")})

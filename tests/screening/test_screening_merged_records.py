@@ -164,25 +164,50 @@ def test_the_merge_time_is_kept_and_a_chain_of_merges_still_finds_the_record(pro
     screen(project, "ann", ("R000003", "exclude", "2026-12-01T09:00:00Z"))
     same(project, "pubmed:112", "pubmed:113")  # R000003 joins R000002
     run_project(project, progress=False)
-    first = {r["record_id"]: r["extra"] for r in load_records(project)}["R000002"]["dedup_merged_at"]["R000003"]
-    run_project(project, progress=False)  # nothing new: the time stays
-    assert {r["record_id"]: r["extra"] for r in load_records(project)}["R000002"]["dedup_merged_at"] == {
-        "R000003": first}
+    first = {r["record_id"]: r["extra"] for r in load_records(project)}["R000002"]["dedup_merged"]
+    assert first == {"R000003": {"at": first["R000003"]["at"], "first_source": "pubmed:113"}}
+    assert run_project(project, progress=False).merged_away == {}  # nothing new: the entry stays as it was
+    assert {r["record_id"]: r["extra"] for r in load_records(project)}["R000002"]["dedup_merged"] == first
     same(project, "pubmed:111", "pubmed:112")  # R000002, with R000003 in it, joins R000001
     assert run_project(project, progress=False).merged_away == {"R000002": "R000001", "R000003": "R000001"}
     (record,) = load_records(project)
+    merged = record["extra"]["dedup_merged"]
     assert record["extra"]["dedup_replaces"] == ["R000002", "R000003"]
-    assert merged_ids(load_records(project)) == {"R000002": ("R000001", record["extra"]["dedup_merged_at"]["R000002"]),
-                                                 "R000003": ("R000001", record["extra"]["dedup_merged_at"]["R000003"])}
+    assert {old: entry["first_source"] for old, entry in merged.items()} == {"R000002": "pubmed:112",
+                                                                               "R000003": "pubmed:113"}
+    assert merged_ids(load_records(project)) == {"R000002": ("R000001", merged["R000002"]["at"]),
+                                                 "R000003": ("R000001", merged["R000003"]["at"])}
     latest = load_screening(project).stages["title_abstract"].latest
     assert [(rid, d.decision, d.line) for rid, d in latest["ann"].items()] == [("R000001", "exclude", 2)]
+
+
+def test_a_merge_undone_gives_the_record_its_id_and_its_decisions_back(project):
+    """A `same` decision taken back with `different`: the record split off again is the record it was, with its
+    ID, so the decisions made on it before the merge count for it, not for the record it was merged into."""
+    screen(project, "ann", ("R000001", "include", "2026-12-01T09:00:00Z"),
+           ("R000002", "exclude", "2026-12-01T09:01:00Z"))
+    same(project, "pubmed:111", "pubmed:112")
+    run_project(project, progress=False)
+    assert [r["record_id"] for r in load_records(project)] == ["R000001", "R000003"]
+    append_dedup_decisions(project.records_dir / "dedup_decisions.csv",
+                           [{"record_a": "pubmed:111", "record_b": "pubmed:112", "decision": "different",
+                             "reviewer": "anna"}])
+    outcome = run_project(project, progress=False)
+    assert (outcome.new_ids, outcome.merged_away) == (0, {})
+    records = {r["record_id"]: r for r in load_records(project)}
+    assert sorted(records) == ["R000001", "R000002", "R000003"]
+    assert [s["source_id"] for s in records["R000002"]["sources"]] == ["112"]
+    assert "dedup_replaces" not in records["R000001"]["extra"] and merged_ids(records.values()) == {}
+    latest = load_screening(project).stages["title_abstract"].latest["ann"]
+    assert {rid: d.decision for rid, d in latest.items()} == {"R000001": "include", "R000002": "exclude"}
 
 
 def test_no_note_when_no_decision_names_the_records_merged_away(project):
     same(project, "pubmed:111", "pubmed:112")
     outcome = run_project(project, progress=False)
     assert outcome.merged_away == {"R000002": "R000001"} and merged_note(project, outcome.merged_away) == ""
-    assert "dedup_merged_at" in json.loads((project.records_dir / "records.jsonl").read_text().splitlines()[0])["extra"]
+    line = (project.records_dir / "records.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    assert list(json.loads(line)["extra"]["dedup_merged"]) == ["R000002"]
 
 
 def test_a_study_listing_a_report_merged_away_lists_the_record_that_stands_for_it(project):
@@ -201,3 +226,23 @@ def test_a_study_listing_a_report_merged_away_lists_the_record_that_stands_for_i
                                                                                  "Lee 2018": ("R000003",)}
     assert table.by_record == {"R000001": "Smith 2015", "R000003": "Lee 2018"}
     assert read_study_table(project).by_record == table.by_record  # unchecked reads map it too
+
+
+def test_status_counts_the_pair_decisions_made_since_the_last_dedup(project):
+    """A `same` or `different` decided in the web app or `dedup review` changes the records only at the next
+    dedup run; until then `sysrev status` says how many wait."""
+    from sysrev.living.status import dedup_status
+
+    assert dedup_status(project)["decisions_not_applied"] == 0
+    same(project, "pubmed:111", "pubmed:112")
+    assert dedup_status(project)["decisions_not_applied"] == 1
+    run_project(project, progress=False)
+    assert dedup_status(project)["decisions_not_applied"] == 0
+    append_dedup_decisions(project.records_dir / "dedup_decisions.csv",
+                           [{"record_a": "pubmed:112", "record_b": "pubmed:111", "decision": "different",
+                             "reviewer": "anna"},
+                            {"record_a": "pubmed:111", "record_b": "pubmed:999", "decision": "same",
+                             "reviewer": "anna"}])  # a source no run holds: not counted
+    assert dedup_status(project)["decisions_not_applied"] == 1
+    run_project(project, progress=False)
+    assert dedup_status(project)["decisions_not_applied"] == 0
