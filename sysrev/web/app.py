@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 import time
 from datetime import timedelta
-from pathlib import Path
 
 from flask import Flask, abort, g, jsonify, redirect, render_template, request, session, url_for
 
@@ -77,7 +76,8 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
     @app.context_processor
     def _globals():
         return {"reviewer": g.get("reviewer"), "csrf_token": session.get("csrf", ""), "version": __version__,
-                "review_title": (project.config.get("review") or {}).get("title", Path(project.root).name)}
+                # review.toml's schema requires [review] title: the app only ever holds a checked config
+                "review_title": project.config["review"]["title"]}
 
     @app.errorhandler(SysrevError)
     def _user_error(exc):
