@@ -17,10 +17,11 @@ from sysrev.dedup import merged_ids
 from sysrev.errors import SysrevError
 from sysrev.fileio import atomic_write_text
 from sysrev.locking import lock_for_path
-from sysrev.screening.log import log_path, now_timestamp, read_log
+from sysrev.screening.log import log_path, now_timestamp, parse_timestamp, read_log
 from sysrev.screening.merged import fold_merged
 from sysrev.screening.ranking import DEFAULT_SETTINGS, EARLIER_MODELS, KEYWORD_REVISIONS, MODEL_NAME, RELEVANT
 from sysrev.screening.stopping import REFERENCE, percent, stopping_status
+from sysrev.search.snapshot import TIMESTAMP_FORMAT
 from sysrev.wording import counted, verb
 
 STOPPING_FILE = "stopping.jsonl"
@@ -54,8 +55,62 @@ def reviewer_stopping(project, screening, reviewer, stage="title_abstract", *, r
         if row.model != "random":
             break
         random_tail += 1
+    draws, since = _draws_from_the_records_left(screening, stage, rows)
     return stopping_status(labels, len(screening.stages[stage].eligible), random_draws=random_tail,
-                           recall_target=recall_target, confidence=confidence)
+                           recall_target=recall_target, confidence=confidence, draws=draws, draws_since=since)
+
+
+def _draws_from_the_records_left(screening, stage, rows) -> tuple[int | None, str]:
+    """How many of the reviewer's last decisions (``rows``, in the order made) were draws from an urn holding
+    every record unscreened now, and since when; ``(None, "")`` when all were.
+
+    The test treats the last decisions as a sample of the records unscreened before them. Records added later
+    (a living review's refresh: new search results; at full text, records sent on by later title/abstract
+    decisions) were not among them, so a sample taken before they came says nothing about them: only the
+    decisions since the last records came count as draws. The timeline is that of the reviewer's screen: a
+    log whose rows carry no model (imported from another tool, whose times say when the decisions were made
+    there) gives no cut until its first row screened in sysrev."""
+    screened = [parse_timestamp(row.timestamp) for row in rows if row.model]
+    if not screened:
+        return None, ""
+    entered = _entry_times(screening, stage)
+    added = [when for when in entered.values() if when > min(screened)]
+    if not added:
+        return None, ""
+    last = max(added)
+    draws = 0
+    for row in reversed(rows):
+        if parse_timestamp(row.timestamp) < last:
+            break
+        draws += 1
+    return draws, last.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _entry_times(screening, stage) -> dict:
+    """When each record of ``stage`` came to be screened there: at title/abstract the first search run that
+    found it (its snapshot folder's time), at full text the title/abstract decision that sent it on."""
+    eligible = screening.stages[stage].eligible
+    if stage != "title_abstract":
+        sent = screening.stages["title_abstract"]
+        return {rid: max(parse_timestamp(d.timestamp) for d in ([sent.reconciled[rid]] if rid in sent.reconciled
+                                                                  else sent.votes(rid).values()))
+                for rid in eligible if sent.final(rid)}
+    by_id = screening.records_by_id
+    out = {}
+    for rid in eligible:
+        times = [when for source in by_id[rid].get("sources") or [] if (when := _run_time(source.get("run")))]
+        if times:
+            out[rid] = min(times)
+    return out
+
+
+def _run_time(run) -> datetime | None:
+    """The time a search-run snapshot folder's name starts with (``20261205T161949Z-pubmed``), None without
+    one."""
+    try:
+        return datetime.strptime(str(run).split("-", 1)[0], TIMESTAMP_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def stopping_path(project, stage):

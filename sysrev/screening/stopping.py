@@ -27,11 +27,13 @@ REFERENCE = ("Callaghan MW, Müller-Hansen F. Statistical stopping criteria for 
              "systematic reviews. Syst Rev 2020;9:273")
 
 
-def h0_pvalue(labels, n_total: int, recall_target: float = 0.95) -> float:
+def h0_pvalue(labels, n_total: int, recall_target: float = 0.95, longest: int | None = None) -> float:
     """The smallest p-value, over every tail of ``labels``, of H0 "recall is below ``recall_target``".
 
     ``labels`` are 1 (relevant) / 0 (not), in the order screened; ``n_total`` is the number of records the
-    screening covers (screened and unscreened). 1.0 when nothing has been screened.
+    screening covers (screened and unscreened). 1.0 when nothing has been screened. ``longest`` caps the
+    tails: only the last ``longest`` records were drawn from the records unscreened now (records added
+    since the ones before, by a refresh, were never in their urn); None: every tail.
 
     Only the longest tail holding each count of relevant records needs testing: extending a tail by one
     irrelevant record never raises its p-value (the p-value is then a mixture of the old one and a smaller
@@ -39,13 +41,14 @@ def h0_pvalue(labels, n_total: int, recall_target: float = 0.95) -> float:
     relevant record, and the whole sequence.
     """
     labels = np.asarray(labels, dtype=np.int64)
-    if len(labels) == 0:
+    sizes = _tail_sizes(labels, n_total, longest)
+    if len(sizes) == 0:
         return 1.0
-    return float(_tail_pvalues(labels, _tail_sizes(labels, n_total), n_total, recall_target,
-                               int(labels.sum())).min())
+    return float(_tail_pvalues(labels, sizes, n_total, recall_target, int(labels.sum())).min())
 
 
-def h0_rejected(labels, n_total: int, recall_target: float = 0.95, confidence: float = 0.95) -> bool:
+def h0_rejected(labels, n_total: int, recall_target: float = 0.95, confidence: float = 0.95,
+                longest: int | None = None) -> bool:
     """True when :func:`h0_pvalue` is below 1 − ``confidence``: the same answer, computed only for the tails
     that could give it.
 
@@ -55,10 +58,10 @@ def h0_rejected(labels, n_total: int, recall_target: float = 0.95, confidence: f
     screening that still finds relevant records, most tails are such tails; only the others are summed.
     """
     labels = np.asarray(labels, dtype=np.int64)
-    if len(labels) == 0:
+    sizes = _tail_sizes(labels, n_total, longest)
+    if len(sizes) == 0:
         return False
     alpha = 1 - confidence
-    sizes = _tail_sizes(labels, n_total)
     in_tail, urn, k_hat = _tail_urns(labels, sizes, n_total, recall_target, int(labels.sum()))
     if (k_hat > urn).any():  # H0 would need more relevant records than the urn holds: p = 0
         return True
@@ -87,14 +90,15 @@ def cannot_fire(k, population, successes, draws, alpha: float) -> np.ndarray:
     return (excess > 0) & (bound <= (1 - alpha) * (1 - 1e-9))
 
 
-def _tail_sizes(labels, n_total):
+def _tail_sizes(labels, n_total, longest=None):
     """The tail sizes :func:`h0_pvalue` tests: the tails that start just after a relevant record, and the
-    whole sequence."""
+    whole sequence (up to ``longest`` records, when given)."""
     seen = len(labels)
     if seen > n_total:
         raise ValueError(f"{seen} records screened out of {n_total}")
-    sizes = np.unique(np.append(seen - 1 - np.flatnonzero(labels), seen))
-    return sizes[sizes > 0]
+    whole = seen if longest is None else min(longest, seen)
+    sizes = np.unique(np.append(seen - 1 - np.flatnonzero(labels), whole))
+    return sizes[(sizes > 0) & (sizes <= whole)]
 
 
 def first_firing(labels, n_total: int, recall_target: float = 0.95, confidence: float = 0.95,
@@ -212,15 +216,17 @@ def _log_choose(n, k):
     return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
 
 
-def more_draws_needed(labels, n_total: int, recall_target: float = 0.95, confidence: float = 0.95) -> int:
+def more_draws_needed(labels, n_total: int, recall_target: float = 0.95, confidence: float = 0.95,
+                      longest: int | None = None) -> int:
     """How many more randomly drawn records, all found irrelevant, would let recall ≥ target be claimed
     (0: it can be claimed now). Draws beyond the unscreened records are impossible: screening everything
-    always lets it be claimed."""
+    always lets it be claimed. ``longest`` as in :func:`h0_pvalue` (the further draws lengthen it)."""
     labels = list(labels)
     remaining = n_total - len(labels)
 
     def fires(extra):
-        return h0_rejected(labels + [0] * extra, n_total, recall_target, confidence)
+        return h0_rejected(labels + [0] * extra, n_total, recall_target, confidence,
+                           None if longest is None else longest + extra)
 
     if fires(0) or remaining <= 0:
         return 0
@@ -250,6 +256,7 @@ class StoppingStatus:
     recall_target: float
     confidence: float
     more_draws: int  # more random draws (all irrelevant) needed; 0 when the claim can be made now
+    draws_since: str = ""  # when records were last added (a refresh): only decisions since then are draws
 
     @property
     def can_stop(self) -> bool:
@@ -261,27 +268,35 @@ class StoppingStatus:
                  f"{percent(self.confidence)} % confidence")
         if self.screened >= self.n_total:
             return f"{claim} now (every record screened)"
+        since = (f"; only the decisions made since records were added on {self.draws_since[:10]} count as draws "
+                 "from the records left" if self.draws_since else "")
         if self.can_stop:
-            return f"{claim} now (p = {self.p_value:.3g})"
-        return f"{claim} after screening {counted(self.more_draws, 'more randomly drawn record')}"
+            return f"{claim} now (p = {self.p_value:.3g}{since})"
+        return f"{claim} after screening {counted(self.more_draws, 'more randomly drawn record')}" + (
+            f" ({since[2:]})" if since else "")
 
     def to_dict(self) -> dict:
         return {**asdict(self), "can_stop": self.can_stop}
 
     @classmethod
     def from_dict(cls, figures) -> "StoppingStatus":
-        return cls(**{f.name: figures[f.name] for f in fields(cls)})
+        """The status recorded in ``figures`` (a line of stopping.jsonl; one written before ``draws_since`` was
+        kept has none)."""
+        return cls(**{f.name: figures[f.name] for f in fields(cls) if f.name in figures or f.name != "draws_since"})
 
 
-def stopping_status(labels, n_total, *, random_draws=0, recall_target=0.95, confidence=0.95) -> StoppingStatus:
+def stopping_status(labels, n_total, *, random_draws=0, recall_target=0.95, confidence=0.95,
+                    draws=None, draws_since="") -> StoppingStatus:
     """The :class:`StoppingStatus` of a sequence of 1/0 ``labels`` (in the order screened) out of
-    ``n_total`` records."""
+    ``n_total`` records; ``draws``: how many of the last labels were drawn from the records unscreened now
+    (those since records were last added, at ``draws_since``), None when all were."""
     _check_levels(recall_target, confidence)
     labels = [int(x) for x in labels]
     return StoppingStatus(n_total=n_total, screened=len(labels), relevant_found=sum(labels),
-                          random_draws=random_draws, p_value=h0_pvalue(labels, n_total, recall_target),
+                          random_draws=random_draws, p_value=h0_pvalue(labels, n_total, recall_target, draws),
                           recall_target=recall_target, confidence=confidence,
-                          more_draws=more_draws_needed(labels, n_total, recall_target, confidence))
+                          more_draws=more_draws_needed(labels, n_total, recall_target, confidence, draws),
+                          draws_since=draws_since if draws is not None else "")
 
 
 def _check_levels(recall_target, confidence):
