@@ -10,6 +10,7 @@ decided, when, and the test's figures at that moment. Nothing is excluded by it;
 stay unscreened, and the PRISMA counts say so.
 """
 
+import functools
 import json
 from datetime import UTC, datetime
 
@@ -104,9 +105,10 @@ def _entry_times(screening, stage) -> dict:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def _run_time(run) -> datetime | None:
     """The time a search-run snapshot folder's name starts with (``20261205T161949Z-pubmed``), None without
-    one."""
+    one. Cached: a project has a few runs and many records naming them."""
     try:
         return datetime.strptime(str(run).split("-", 1)[0], TIMESTAMP_FORMAT).replace(tzinfo=UTC)
     except ValueError:
