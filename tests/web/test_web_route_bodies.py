@@ -62,6 +62,14 @@ def test_a_page_before_sign_in_carries_an_empty_csrf_token(app):
     assert '<meta name="csrf-token" content="">' in page
 
 
+def test_every_page_names_sysrevs_version_in_its_footer(app):
+    from sysrev import __version__
+
+    client, _ = signed_in(app, "alice")
+    for url in ("/", "/pick", "/rob"):
+        assert f"<footer>sysrev {__version__} · every page writes" in client.get(url).data.decode()
+
+
 def test_a_pick_without_a_name_is_refused_naming_the_empty_name(app):
     client, csrf = _authorised(app)
     refused = client.post("/pick", data={"csrf_token": csrf})
