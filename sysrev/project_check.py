@@ -90,7 +90,7 @@ def _screening(project) -> list[Issue]:
         screening = load_screening(project, strict=False)
     except SysrevError as exc:
         return [Issue(ERROR, str(exc))]
-    return [Issue(ERROR, str(p)) for p in screening.problems]
+    return [Issue(ERROR, str(p)) for p in screening.problems] + [Issue(WARNING, str(n)) for n in screening.notices]
 
 
 def _strategies(project, invalid) -> list[Issue]:

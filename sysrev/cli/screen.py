@@ -102,9 +102,12 @@ def status(as_json, recall_target, confidence, project_dir):
                          for name in assessed if name not in s["stopping_withheld"]}
         s["stops_recorded"] = read_stops(project, s["stage"])
     if as_json:
-        click.echo(json.dumps({"stages": summaries, "problems": [str(p) for p in screening.problems]}, indent=2))
+        click.echo(json.dumps({"stages": summaries, "problems": [str(p) for p in screening.problems],
+                               "notices": [str(n) for n in screening.notices]}, indent=2))
     else:
         click.echo("\n\n".join(_format_status(s) for s in summaries))
+    for notice in screening.notices:
+        click.echo(f"warning: {notice}", err=True)
     if screening.problems:
         for problem in screening.problems:
             click.echo(f"warning: not counted: {problem}", err=True)

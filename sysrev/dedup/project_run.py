@@ -242,8 +242,8 @@ def merged_note(project, merged_away: dict) -> str:
                                                                         if len(pairs) > 10 else "")
     return (f"merged {shown} (a `same` decision in records/{DECISIONS_FILE}); "
             f"{clause(rows, 'screening decision', 'names', 'name')} the records merged away and "
-            f"{verb(rows, 'counts', 'count')} for the records they joined now. A reviewer who decided the two "
-            "copies differently is asked to settle it (`sysrev screen status`)")
+            f"{verb(rows, 'counts', 'count')} for the records they joined now. A record whose copies a reviewer "
+            "decided differently comes back to that reviewer's screen (`sysrev screen status` lists them)")
 
 
 def _refuse_lost_records(project) -> None:

@@ -7,8 +7,9 @@ that stands for it now, instead of being reported as rows of an unknown record a
 
 One reviewer may have decided the two copies differently, typically including one and excluding the other as
 a duplicate. The last row would then decide by the order the copies happened to be screened in, which can
-exclude an included study. So such a record counts for nobody until it is settled: it is reported with both
-decisions, and a row naming the record that stands, written after the merge, settles it.
+exclude an included study. So such a record counts as not yet screened by that reviewer: it comes back to their
+screen, it is reported with both decisions (a notice, which stops nothing: the reviewer did nothing wrong), and
+their decision on the record that stands, made after the merge, settles it.
 """
 
 from dataclasses import replace
@@ -27,9 +28,9 @@ def decision_key(stage: str, decision) -> tuple:
 
 def fold_merged(path, decisions: list, merged: dict, stage: str) -> tuple[list, list]:
     """``decisions`` (one log's rows, in file order) with each ID that dedup merged away replaced by the ID of
-    the record that stands for it (``merged``: :func:`~sysrev.dedup.project_run.merged_ids`), and the problems:
-    one per record whose copies the log's reviewer decided differently and that no later row on the record
-    settles. The rows of such a record are left out."""
+    the record that stands for it (``merged``: :func:`~sysrev.dedup.merged_records.merged_ids`), and the
+    notices: one per record whose copies the log's reviewer decided differently and that no later row on the
+    record settles. The rows of such a record are left out: it is not yet screened by that reviewer."""
     if not merged or not any(d.record_id in merged for d in decisions):
         return decisions, []
     last = {}
@@ -72,5 +73,5 @@ def _conflict(record_id: str, finals: list, stage: str) -> str:
     shown = "; ".join(f"{d.record_id} {' '.join(filter(None, decision_key(stage, d)))} (line {d.line})"
                       for d in sorted(finals, key=lambda d: d.line or 0))
     return (f"{record_id} was decided differently as records that dedup has since merged into it (the same "
-            f"publication): {shown}. Not counted until a row for {record_id}, added now, says which decision "
-            "stands")
+            f"publication): {shown}. It counts as not yet screened by {finals[0].reviewer} and comes back to "
+            "their screen: the decision made there settles it")

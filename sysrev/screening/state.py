@@ -69,6 +69,9 @@ class Screening:
     records: list
     stages: dict
     problems: list = field(default_factory=list)
+    # records merged by dedup whose copies a reviewer decided differently: counted as not yet screened by that
+    # reviewer (they come back to the screen), reported without stopping anything (sysrev.screening.merged)
+    notices: list = field(default_factory=list)
 
     @property
     def records_by_id(self) -> dict:
@@ -91,12 +94,12 @@ def load_screening(project, *, strict=True, records=None, read=read_log) -> Scre
     merged = merged_ids(records)
     known = {r["record_id"] for r in records} | set(merged)
     gone = _gone_record_ids(project)
-    problems = []
+    problems, notices = [], []
     stages = {}
     eligible = [r["record_id"] for r in records]
     for stage in STAGES:
         latest, reconciled = _read_stage(project.screening_dir, stage, config, known, gone, merged, problems,
-                                          read)
+                                          notices, read)
         state = StageState(stage, eligible, latest, reconciled, config.reviewers_per_record)
         eligible_set = set(eligible)
         for reviewer_decisions in list(latest.values()) + [reconciled]:
@@ -109,7 +112,7 @@ def load_screening(project, *, strict=True, records=None, read=read_log) -> Scre
         eligible = [rid for rid in eligible if rid in decided and (d := state.final(rid)) and d.decision in FORWARDED]
     if problems and strict:
         raise ScreeningLogError(problems)
-    return Screening(config, records, stages, problems)
+    return Screening(config, records, stages, problems, notices)
 
 
 
@@ -120,7 +123,7 @@ def _gone_record_ids(project) -> set:
     return gone_record_ids(project)
 
 
-def _read_stage(screening_dir, stage, config, known, gone, merged, problems, read):
+def _read_stage(screening_dir, stage, config, known, gone, merged, problems, notices, read):
     """Latest decision per reviewer and record, and the reconciliation decisions, of one stage; rows naming a
     record that dedup merged into another count for that one (:mod:`sysrev.screening.merged`)."""
     folder = screening_dir / stage
@@ -132,7 +135,8 @@ def _read_stage(screening_dir, stage, config, known, gone, merged, problems, rea
     def rows(path):
         decisions, found = read(path, stage=stage, config=config, known_ids=known, gone_ids=gone)
         decisions, unsettled = fold_merged(path, decisions, merged, stage)
-        problems.extend(found + unsettled)
+        problems.extend(found)
+        notices.extend(unsettled)
         return decisions
 
     for path in sorted(folder.glob("*.csv")):

@@ -42,8 +42,8 @@ def test_copies_decided_differently_are_reported_and_not_counted():
     assert [d.record_id for d in folded] == ["R1"]
     assert [str(p) for p in problems] == [
         "ann.csv, line 4: R2 was decided differently as records that dedup has since merged into it (the same "
-        "publication): R2 include (line 2); R4 exclude (line 4). Not counted until a row for R2, added now, says "
-        "which decision stands"]
+        "publication): R2 include (line 2); R4 exclude (line 4). It counts as not yet screened by ann and comes "
+        "back to their screen: the decision made there settles it"]
 
 
 @pytest.mark.parametrize("timestamp,settled", [("2026-12-05T11:00:00Z", True), ("2026-12-05T12:30:00Z", True),
@@ -153,8 +153,8 @@ def test_a_same_decision_after_screening_carries_the_decisions_to_the_record_tha
     assert outcome.merged_away == {"R000002": "R000001"}
     assert merged_note(project, outcome.merged_away) == (
         "merged R000002 into R000001 (a `same` decision in records/dedup_decisions.csv); 2 screening decisions "
-        "name the records merged away and count for the records they joined now. A reviewer who decided the "
-        "two copies differently is asked to settle it (`sysrev screen status`)")
+        "name the records merged away and count for the records they joined now. A record whose copies a "
+        "reviewer decided differently comes back to that reviewer's screen (`sysrev screen status` lists them)")
     state = load_screening(project).stages["title_abstract"]
     assert {reviewer: sorted(d) for reviewer, d in state.latest.items()} == {"ann": ["R000001"], "bob": ["R000001"]}
     assert state.status("R000001") == "decided" and state.final("R000001").decision == "include"
@@ -246,3 +246,21 @@ def test_status_counts_the_pair_decisions_made_since_the_last_dedup(project):
     assert dedup_status(project)["decisions_not_applied"] == 1
     run_project(project, progress=False)
     assert dedup_status(project)["decisions_not_applied"] == 0
+
+
+def test_a_record_whose_copies_a_reviewer_decided_differently_is_theirs_to_screen_again(project):
+    """Nothing stops: the record is not yet screened by that reviewer (a notice, not a problem of the log), it
+    is in their queue, and their decision on it, made after the merge, settles it."""
+    from sysrev.web.state import reviewer_queue
+
+    screen(project, "ann", ("R000001", "include", "2026-12-01T09:00:00Z"),
+           ("R000002", "exclude", "2026-12-01T09:01:00Z"))
+    same(project, "pubmed:111", "pubmed:112")
+    run_project(project, progress=False)
+    screening = load_screening(project)  # strict: no problem
+    assert screening.problems == [] and [n.line for n in screening.notices] == [3]
+    assert "R000001" in reviewer_queue(screening, "title_abstract", "ann").todo
+    screen(project, "ann", ("R000001", "include", "2099-01-01T00:00:00Z"))
+    screening = load_screening(project)
+    assert screening.notices == []
+    assert screening.stages["title_abstract"].latest["ann"]["R000001"].decision == "include"
