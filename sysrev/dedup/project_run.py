@@ -29,7 +29,7 @@ from sysrev.credentials import scrub_text
 from sysrev.dedup.decisions import read_decisions, write_queue
 from sysrev.dedup.engine import deduplicate
 from sysrev.dedup.merge import merge_records
-from sysrev.dedup.merged_records import RECORDS_FILE
+from sysrev.dedup.merged_records import RECORDS_FILE, merged_ids
 from sysrev.errors import InputError, SysrevError
 from sysrev.fileio import atomic_write_json, atomic_write_text
 from sysrev.locking import project_lock
@@ -106,12 +106,13 @@ def load_gone_records(project) -> list[dict]:
 
 
 def gone_record_ids(project) -> set:
-    """The IDs of :func:`load_gone_records`, for the stages that meet them in a log or table; empty when the file
-    is absent or unreadable (the dedup run that reads it names its problem)."""
+    """The IDs of :func:`load_gone_records` and the IDs merged into them, for the stages that meet them in a log
+    or table; empty when the file is absent or unreadable (the dedup run that reads it names its problem)."""
     try:
-        return {str(record["record_id"]) for record in load_gone_records(project)}
+        gone = load_gone_records(project)
     except SysrevError:
         return set()
+    return {str(record["record_id"]) for record in gone} | set(merged_ids(gone))
 
 
 def gone_note(record_id: str) -> str:

@@ -15,7 +15,7 @@ from project_snapshots import snapshot
 from sysrev.cli.main import cli
 from sysrev.dedup import load_records
 from sysrev.dedup.decisions import append_decisions
-from sysrev.dedup.project_run import GONE_FILE, gone_warning, load_gone_records, run_project
+from sysrev.dedup.project_run import GONE_FILE, gone_record_ids, gone_warning, load_gone_records, run_project
 from sysrev.living.status import dedup_status
 from sysrev.living.studies import read_study_table
 from sysrev.project import load_project
@@ -270,3 +270,19 @@ def test_a_study_table_names_the_line_and_column_of_a_record_it_lacks(project):
     studies.write_text("study\nNgo 2021\n", encoding="utf-8")  # no records column: no record ID, no error
     found = []
     assert read_study_table(project, {"R000001"}, found).studies["Ngo 2021"].records == () and found == []
+
+
+def test_an_id_merged_into_a_record_that_left_the_review_left_with_it(project):
+    """R000002 merged into R000001, then the run holding both deleted: a decision naming R000002 says it left the
+    review, as one naming R000001 does."""
+    doubt = dict(A, source_id="2", journal="Journal of Interventional Pain Studies", volume="", issue="", pages="",
+                 authors=["Müller, J.", "Doe, Joan"])
+    first = snapshot(project, "pubmed-main", "pubmed", [dict(A, source_id="1"), doubt])
+    snapshot(project, "scopus-main", "scopus", [dict(B, source_id="CN-2")], hours=1)
+    run_project(project)
+    append_decisions(project.records_dir / "dedup_decisions.csv",
+                     [{"record_a": "pubmed:1", "record_b": "pubmed:2", "decision": "same", "reviewer": "ann"}])
+    run_project(project)
+    shutil.rmtree(first)
+    assert run_project(project).gone_ids == ["R000001"]
+    assert gone_record_ids(project) == {"R000001", "R000002"}
