@@ -101,3 +101,20 @@ def test_every_decision_counts_without_a_later_run_or_for_decisions_made_in_anot
     status = reviewer_stopping(project, load_screening(project), "ann")
     total = 110 if later_run else 80
     assert status == stopping_status([1] * 20 + [0] * 60, total)
+
+
+def test_at_full_text_a_record_arrives_when_title_abstract_sends_it_on(tmp_path):
+    """ann assesses the 20 records she included at title/abstract (3 December), then includes one more at
+    title/abstract (4 December): her full-text decisions were drawn before it came."""
+    project = _project(tmp_path, "tfidf-svm.3/40", later_run=False)
+    full_text = tmp_path / "screening" / "full_text" / "ann.csv"
+    full_text.parent.mkdir()
+    full_text.write_text("record_id,decision,reason,reviewer,timestamp,note,rank,model\n" + "".join(
+        f"R{n:06d},{'include' if n <= 5 else 'exclude'},{'' if n <= 5 else 'wrong design'},ann,"
+        f"2026-12-03T10:{n:02d}:00Z,,,file\n" for n in range(1, 21)), encoding="utf-8")
+    assert reviewer_stopping(project, load_screening(project), "ann", "full_text").draws_since == ""
+    with (tmp_path / "screening" / "title_abstract" / "ann.csv").open("a", encoding="utf-8") as log:
+        log.write("R000021,include,,ann,2026-12-04T09:00:00Z,,,tfidf-svm.3/80\n")
+    status = reviewer_stopping(project, load_screening(project), "ann", "full_text")
+    assert (status.n_total, status.screened, status.draws_since) == (21, 20, "2026-12-04T09:00:00Z")
+    assert status == stopping_status([1] * 5 + [0] * 15, 21, draws=0, draws_since="2026-12-04T09:00:00Z")
