@@ -216,6 +216,32 @@ def test_search_run_passes_the_config_and_options_on_and_says_what_each_run_chan
                              "  compared with 2026-01-01-x: 4 new, 0 no longer found\n")
 
 
+def test_search_run_skips_imported_file_strategies_saying_how_to_import_each(tmp_path, monkeypatch):
+    from sysrev.search import runner
+
+    root = _project(tmp_path / "p", **{"searches__central.toml": 'database = "file"\nfile = "searches/inbox/c.ris"\n',
+                                       "searches__hand.toml": 'database = "file"\n',
+                                       "searches__pubmed.toml": 'database = "pubmed"\nquery = "pain"\n'})
+    ran = _record_calls(monkeypatch, "sysrev.search.runner.run_strategy")
+    monkeypatch.setattr(runner, "changes_since_previous", lambda *args: None)
+    result = _invoke("search", "run", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ('central: skipped; database = "file" strategies come in by `sysrev import '
+                             'searches/inbox/c.ris --source central`\n'
+                             'hand: skipped; database = "file" strategies come in by `sysrev import --source hand`\n'
+                             "pubmed pubmed: 2 reported, 2 retrieved → runs/snap\n")
+    assert [args[0].name for args, _ in ran] == ["pubmed"]  # the strategies after a skipped one still run
+
+
+def test_an_interrupted_search_run_names_the_project_s_runs_folder(tmp_path, monkeypatch):
+    root = _project(tmp_path / "p", **{"searches__pubmed.toml": 'database = "pubmed"\nquery = "pain"\n'})
+    _record_calls(monkeypatch, "sysrev.search.runner.run_strategy", error=KeyboardInterrupt())
+    result = _invoke("search", "run", "--project", root)
+    assert result.exit_code == 130 and result.stdout == ""
+    assert result.stderr == (f"\ninterrupted: the records fetched so far are saved in {root / 'searches' / 'runs'}; "
+                             "run the same command with --resume to continue\n")
+
+
 # -------------------------------------------------------------------------------------------------- sysrev meta tsa
 
 
@@ -245,6 +271,26 @@ def test_meta_tsa_of_an_analysis_takes_its_mid_unless_one_is_given(tmp_path):
     given = _invoke("meta", "tsa", "--analysis", "tb", "--project", root, "--mid", "0.5")
     assert given.exit_code == 0, given.output
     assert "relative risk reduction 50.0% (from mid = 0.5)" in given.stdout.splitlines()[1]
+
+
+def test_meta_tsa_takes_the_alpha_and_beta_given_and_ends_its_report_in_one_line_break(tmp_path):
+    data = _csv(tmp_path, MD_TRIALS)
+    result = _invoke("meta", "tsa", data, "--measure", "MD", "--mid", "-1", "--variance", "4", "--alpha", "0.01",
+                     "--beta", "0.1")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1] == "Assumptions: difference -1, variance 4, alpha 0.01, beta 0.1"
+    required = 4 * (Z(0.995) + Z(0.9)) ** 2 * 4 / 1 ** 2  # 4 (z_α/2 + z_β)² σ² / δ²
+    assert lines[2].startswith(f"Required information size: {required:,.0f} participants;")
+    assert result.stdout.endswith(" participants)\n") and not result.stdout.endswith("\n\n")
+
+
+def test_meta_tsa_names_the_file_and_line_of_a_bad_cell(tmp_path):
+    bad = _csv(tmp_path, "study,year,n1,mean1,sd1,n2,mean2,sd2\nA,2001,50,10,2,50,11,2\n"
+                         "B,2002,60,10.5,-2.2,58,11.2,2.1\n", "bad.csv")
+    result = _invoke("meta", "tsa", bad, "--measure", "MD", "--mid", "-1")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"error: {bad}, line 3, column 'sd1' (study 'B'): SD must be positive (got -2.2)\n"
 
 
 # ------------------------------------------------------------------------------------------------- sysrev meta pool
@@ -361,52 +407,6 @@ def test_prisma_update_refusals_are_the_last_line_of_stderr(tmp_path):
     alone = _invoke("prisma", "--update", "--project", root)
     assert alone.exit_code == 2 and alone.stdout == ""
     assert alone.stderr.endswith("\nerror: --update needs a release to compare with; make one with `sysrev release`\n")
-
-
-def test_search_run_skips_imported_file_strategies_saying_how_to_import_each(tmp_path, monkeypatch):
-    from sysrev.search import runner
-
-    root = _project(tmp_path / "p", **{"searches__central.toml": 'database = "file"\nfile = "searches/inbox/c.ris"\n',
-                                       "searches__hand.toml": 'database = "file"\n',
-                                       "searches__pubmed.toml": 'database = "pubmed"\nquery = "pain"\n'})
-    ran = _record_calls(monkeypatch, "sysrev.search.runner.run_strategy")
-    monkeypatch.setattr(runner, "changes_since_previous", lambda *args: None)
-    result = _invoke("search", "run", "--project", root)
-    assert result.exit_code == 0, result.output
-    assert result.stdout == ('central: skipped; database = "file" strategies come in by `sysrev import '
-                             'searches/inbox/c.ris --source central`\n'
-                             'hand: skipped; database = "file" strategies come in by `sysrev import --source hand`\n'
-                             "pubmed pubmed: 2 reported, 2 retrieved → runs/snap\n")
-    assert [args[0].name for args, _ in ran] == ["pubmed"]  # the strategies after a skipped one still run
-
-
-def test_an_interrupted_search_run_names_the_project_s_runs_folder(tmp_path, monkeypatch):
-    root = _project(tmp_path / "p", **{"searches__pubmed.toml": 'database = "pubmed"\nquery = "pain"\n'})
-    _record_calls(monkeypatch, "sysrev.search.runner.run_strategy", error=KeyboardInterrupt())
-    result = _invoke("search", "run", "--project", root)
-    assert result.exit_code == 130 and result.stdout == ""
-    assert result.stderr == (f"\ninterrupted: the records fetched so far are saved in {root / 'searches' / 'runs'}; "
-                             "run the same command with --resume to continue\n")
-
-
-def test_meta_tsa_takes_the_alpha_and_beta_given_and_ends_its_report_in_one_line_break(tmp_path):
-    data = _csv(tmp_path, MD_TRIALS)
-    result = _invoke("meta", "tsa", data, "--measure", "MD", "--mid", "-1", "--variance", "4", "--alpha", "0.01",
-                     "--beta", "0.1")
-    assert result.exit_code == 0, result.output
-    lines = result.stdout.splitlines()
-    assert lines[1] == "Assumptions: difference -1, variance 4, alpha 0.01, beta 0.1"
-    required = 4 * (Z(0.995) + Z(0.9)) ** 2 * 4 / 1 ** 2  # 4 (z_α/2 + z_β)² σ² / δ²
-    assert lines[2].startswith(f"Required information size: {required:,.0f} participants;")
-    assert result.stdout.endswith(" participants)\n") and not result.stdout.endswith("\n\n")
-
-
-def test_meta_tsa_names_the_file_and_line_of_a_bad_cell(tmp_path):
-    bad = _csv(tmp_path, "study,year,n1,mean1,sd1,n2,mean2,sd2\nA,2001,50,10,2,50,11,2\n"
-                         "B,2002,60,10.5,-2.2,58,11.2,2.1\n", "bad.csv")
-    result = _invoke("meta", "tsa", bad, "--measure", "MD", "--mid", "-1")
-    assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr == f"error: {bad}, line 3, column 'sd1' (study 'B'): SD must be positive (got -2.2)\n"
 
 
 # ------------------------------------------------------------------------------------- --json of the meta commands
