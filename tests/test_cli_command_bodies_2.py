@@ -293,6 +293,15 @@ def test_meta_tsa_names_the_file_and_line_of_a_bad_cell(tmp_path):
     assert result.stderr == f"error: {bad}, line 3, column 'sd1' (study 'B'): SD must be positive (got -2.2)\n"
 
 
+def test_meta_tsa_places_an_error_about_a_column_on_the_header_line_as_pool_does(tmp_path):
+    """It named the column without the file (`error: column 'vi': …`)."""
+    both = _csv(tmp_path, "study,year,yi,se,vi\nA,2001,1,1,1\nB,2002,2,1,1\n", "both.csv")
+    result = _invoke("meta", "tsa", both, "--measure", "GEN", "--mid", "1", "--variance", "4")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (f"error: {both}, line 1: column 'vi': measure GEN takes either an 'se' or a 'vi' column, "
+                             "not both\n")
+
+
 # ------------------------------------------------------------------------------------------------- sysrev meta pool
 
 ZERO_CELLS = "study,events1,n1,events2,n2\nA,0,20,3,20\nB,8,120,14,118\nC,0,30,0,30\n"
@@ -491,6 +500,10 @@ def test_meta_run_of_named_analyses_warns_only_of_studies_those_analyses_pool(tm
     strict = _invoke("meta", "run", "pain", "--strict", "--project", root)  # nothing pending for pain
     assert strict.exit_code == 0, strict.output
     assert "error" not in strict.stderr
+    # an exemption for another analysis's outcome is no error when only odi runs (it exited 2, results written)
+    other = _invoke("meta", "run", "odi", "--project", root)
+    assert other.exit_code == 0, other.output
+    assert "error" not in other.stderr and warning in other.stderr
 
 
 def test_meta_run_lists_at_most_the_missing_cells_asked_for_and_names_its_files_relative_to_the_project(tmp_path):

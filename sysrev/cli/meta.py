@@ -4,6 +4,7 @@ import json
 
 import click
 
+from sysrev.cli.meta_options import in_data_file
 from sysrev.cli.options import AnyCaseChoice, files_project_option, named_project
 from sysrev.errors import InputError
 
@@ -104,7 +105,6 @@ def pool(data_csv, measure, method, model, tau2, ci, smd, zero, subgroup, level,
     column, exit code 2, and no plot written.
     """
     from sysrev.meta import meta_analysis, sensitivity
-    from sysrev.meta.inputs import StudyDataError
     from sysrev.meta.table import format_leave_one_out, format_small_study_tests, format_table
 
     label1, label2 = _arm_labels(named_project(project_dir), label1, label2)
@@ -118,12 +118,8 @@ def pool(data_csv, measure, method, model, tau2, ci, smd, zero, subgroup, level,
     try:
         result = meta_analysis(frame, measure, method=method, model=model, tau2=tau2, ci=ci, smd=smd,
                                subgroup=subgroup, level=level, zero=zero)
-    except StudyDataError as exc:
-        raise exc.located(data_csv, lines) from None
     except InputError as exc:
-        if exc.path is None and exc.column is not None:
-            raise InputError(str(exc), path=data_csv, line=1) from None
-        raise
+        raise in_data_file(exc, data_csv, lines) from None
     summary = result.to_dict()
     if leave_one_out:
         summary["leave_one_out"] = sensitivity.leave_one_out(result)

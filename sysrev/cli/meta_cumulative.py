@@ -4,7 +4,7 @@ import json
 
 import click
 
-from sysrev.cli.meta_options import analysis_options, resolve_input, study_order
+from sysrev.cli.meta_options import analysis_options, in_data_file, resolve_input, study_order
 
 
 @click.command()
@@ -27,7 +27,6 @@ def cumulative(data_csv, analysis_name, project_dir, measure, method, model, tau
     from sysrev.errors import InputError
     from sysrev.meta import meta_analysis
     from sysrev.meta.cumulative import cumulative_analysis, format_cumulative_table
-    from sysrev.meta.inputs import StudyDataError
 
     if plot:
         from sysrev.meta.plots import plot_format
@@ -40,14 +39,8 @@ def cumulative(data_csv, analysis_name, project_dir, measure, method, model, tau
         values = study_order(frame, data_csv, project, studies, order_by)
         result = meta_analysis(frame, **kwargs)
         summary = cumulative_analysis(result, values, order_by=order_by, descending=descending).to_dict()
-    except StudyDataError as exc:
-        if lines is None:
-            raise
-        raise exc.located(data_csv, lines) from None
     except InputError as exc:
-        if exc.path is None and exc.column is not None and data_csv:
-            raise InputError(str(exc), path=data_csv, line=1) from None
-        raise
+        raise in_data_file(exc, data_csv, lines) from None
     if plot:
         from sysrev.meta.plots.cumulative import cumulative_plot
 

@@ -68,6 +68,22 @@ def resolve_input(data_csv, analysis_name, project_dir, options: dict):
     return frame, None, f"analysis '{analysis_name}'", kwargs, studies, project
 
 
+def in_data_file(exc, data_csv, lines):
+    """``exc``, the engine's error about a study table, placed in DATA.csv when the table came from one
+    (``lines``: its rows' line numbers): a bad cell at its file, line and column, an error about a whole column
+    on the header line. An analysis of a project (``lines`` None) keeps the places its own rows give."""
+    from sysrev.errors import InputError
+    from sysrev.meta.inputs import StudyDataError
+
+    if lines is None:
+        return exc
+    if isinstance(exc, StudyDataError):
+        return exc.located(data_csv, lines)
+    if exc.path is None and exc.column is not None:
+        return InputError(str(exc), path=data_csv, line=1)
+    return exc
+
+
 def study_order(frame, data_csv, project, studies, order_by) -> list:
     """The value each study is ordered by: a column of DATA.csv, or, for a project analysis, the study table's
     column or the year in the study label (:func:`sysrev.analyses.study_order.order_values`); ``entered`` is

@@ -33,6 +33,7 @@ def run(names, project_dir, as_json, max_missing, strict):
     """
     # Imported here: pandas/scipy/matplotlib would otherwise slow down every `sysrev` command's start.
     from sysrev.analyses import run_project
+    from sysrev.analyses.spec import load_analyses
     from sysrev.analyses.summary import format_summary
     from sysrev.living.status import format_pending, pending_report
 
@@ -44,7 +45,7 @@ def run(names, project_dir, as_json, max_missing, strict):
     else:
         click.echo(format_summary(outcomes, project.root, max_missing))
     analysed = {o.spec.outcome for o in outcomes}
-    report = pending_report(project, [o.spec for o in outcomes])
+    report = pending_report(project, [o.spec for o in outcomes], all_specs=load_analyses(project))
     report.pending = [p for p in report.pending if p.stage == "study" or p.outcome in analysed]
     # --json keeps stdout pure JSON: pending items then go to stderr, and only under --strict.
     if report.pending and (strict or not as_json) or (report.studies and not as_json):

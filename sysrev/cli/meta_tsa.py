@@ -4,7 +4,7 @@ import json
 
 import click
 
-from sysrev.cli.meta_options import analysis_options, resolve_input, study_order
+from sysrev.cli.meta_options import analysis_options, in_data_file, resolve_input, study_order
 
 
 def _heterogeneity(value: str):
@@ -48,9 +48,9 @@ def tsa(data_csv, analysis_name, project_dir, measure, method, model, tau2, ci, 
     The studies are added in order of --order-by, as in `sysrev meta cumulative`, with the pooling options of
     `sysrev meta pool` (default: fixed effect; an analysis's own settings with --analysis).
     """
+    from sysrev.errors import InputError
     from sysrev.living.sequential import Design, trial_sequential_analysis
     from sysrev.meta import meta_analysis
-    from sysrev.meta.inputs import StudyDataError
 
     if plot:
         from sysrev.meta.plots import plot_format
@@ -69,10 +69,8 @@ def tsa(data_csv, analysis_name, project_dir, measure, method, model, tau2, ci, 
         values = study_order(frame, data_csv, project, studies, order_by)
         result = meta_analysis(frame, **kwargs)
         summary = trial_sequential_analysis(result, values, design, order_by=order_by)
-    except StudyDataError as exc:
-        if lines is None:
-            raise
-        raise exc.located(data_csv, lines) from None
+    except InputError as exc:
+        raise in_data_file(exc, data_csv, lines) from None
     if plot:
         from sysrev.living.tsa_plot import tsa_plot
 

@@ -66,13 +66,16 @@ def _included(finals: dict) -> list:
     return [rid for rid, decision in finals.items() if decision and decision.decision == "include"]
 
 
-def pending_report(project, specs=None) -> PendingReport:
-    """The included studies of ``project`` and their pending items for the outcomes of its analyses."""
+def pending_report(project, specs=None, *, all_specs=None) -> PendingReport:
+    """The included studies of ``project`` and their pending items for the outcomes of its analyses (``specs``,
+    default all). An exemption is checked against the outcomes of every analysis (``all_specs``, default
+    ``specs``): one for an analysis not run now is not an error."""
     from sysrev.analyses.spec import load_analyses
     from sysrev.extraction.table import load_extraction
 
     specs = load_analyses(project) if specs is None else specs
     outcomes = list(dict.fromkeys(spec.outcome for spec in specs))
+    known = {spec.outcome for spec in (specs if all_specs is None else all_specs)}
     finals, notes = full_text_finals(project)
     table = read_study_table(project)
     if table.studies and not table.has_records_column:
@@ -82,7 +85,7 @@ def pending_report(project, specs=None) -> PendingReport:
     extracted = {(row.study, row.outcome) for row in load_extraction(project)}
     complete, started = rob_pairs(project)
     pending, exempted = find_pending(included, outcomes, extracted, complete, started,
-                                     read_exemptions(project, set(outcomes)),
+                                     read_exemptions(project, known),
                                      _same_trial_hints(project, table, included.unassigned))
     not_included = [] if notes else pooled_not_included(table, included, extracted, outcomes, finals)
     return PendingReport([s.label for s in included.studies], pending, exempted, included.unlinked, notes,
