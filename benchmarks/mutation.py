@@ -58,7 +58,13 @@ MODULES = {
     "ovid_display": (["sysrev/formats/ovid_display.py"], ["tests/formats/"]),
     "ctgov_json": (["sysrev/formats/ctgov_json.py"], ["tests/formats/"]),
     "stopping": (["sysrev/screening/stopping.py"], ["tests/screening/test_screening_prioritisation.py",
-                                                     "tests/screening/test_stopping_rule.py"]),
+                                                     "tests/screening/test_stopping_rule.py",
+                                                     "tests/screening/test_stopping_added_records.py"]),
+    # Records merged by dedup after work began: the IDs merged away, followed by the decision logs, studies.csv
+    # and the full-text manifest.
+    "merged_ids": (["sysrev/screening/merged.py", "sysrev/dedup/merged_records.py"],
+                   ["tests/screening/test_screening_merged_records.py", "tests/fulltext/test_fulltext_table_details.py",
+                    "tests/dedup/test_dedup_gone_records.py", "tests/dedup/test_dedup_id_clash.py"]),
     "grade": (["sysrev/grade/*"], ["tests/grade/"]),
     "living": (["sysrev/living/*"], ["tests/living/", "tests/dedup/test_dedup_gone_records.py"]),
     # From the extraction files to each analysis's data and results (the seed review's pipeline).

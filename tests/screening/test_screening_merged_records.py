@@ -81,6 +81,18 @@ def test_at_full_text_two_exclusions_agree_only_with_the_same_reason(reasons, co
         assert "R2 exclude wrong design (line 2); R4 exclude wrong population (line 3)" in problems[0].message
 
 
+def test_at_title_abstract_an_exclusion_is_one_decision_whatever_its_reason():
+    rows = [row("R2", "exclude", 2, reason="wrong design"), row("R4", "exclude", 3, reason="duplicate")]
+    folded, problems = fold_merged(LOG, rows, MERGED, "title_abstract")
+    assert problems == [] and [d.record_id for d in folded] == ["R2", "R2"]
+
+
+def test_the_copies_are_listed_in_the_order_of_their_last_rows():
+    rows = [row("R4", "exclude", 2), row("R2", "include", 3), row("R4", "exclude", 4)]
+    _, (problem,) = fold_merged(LOG, rows, MERGED, "title_abstract")
+    assert "publication): R2 include (line 3); R4 exclude (line 4). It counts" in problem.message
+
+
 def test_a_log_naming_no_merged_away_record_is_returned_as_it_is():
     rows = [row("R1", "include", 2)]
     folded, problems = fold_merged(LOG, rows, MERGED, "title_abstract")
