@@ -76,6 +76,15 @@ def test_a_pick_without_a_name_is_refused_naming_the_empty_name(app):
     assert refused.status_code == 400 and "Unknown reviewer &#39;&#39;." in refused.data.decode()
 
 
+def test_the_pick_page_lists_the_reviewers_without_a_message_and_again_after_a_refusal(app):
+    client, csrf = _authorised(app)
+    page = client.get("/pick").data.decode()
+    assert re.findall(r'name="reviewer" value="(\w+)"', page) == ["alice", "bob"] and 'role="alert"' not in page
+    refused = client.post("/pick", data={"csrf_token": csrf, "reviewer": "mallory"}).data.decode()
+    assert '<p role="alert" class="error">Unknown reviewer &#39;mallory&#39;.</p>' in refused
+    assert re.findall(r'name="reviewer" value="(\w+)"', refused) == ["alice", "bob"]  # choose again
+
+
 def test_a_sign_in_without_a_password_is_refused_not_a_server_error(project):
     client = _network(project).test_client()
     client.get("/login")
@@ -188,14 +197,37 @@ def test_the_funnel_plot_is_an_svg_drawing(app):
     assert funnel.data.startswith(b"<?xml") and b"<svg" in funnel.data
 
 
-def test_an_analysis_of_two_studies_has_no_funnel_plot(app, project):
+@pytest.mark.parametrize("kept, funnel", [(2, False), (3, True)])
+def test_a_funnel_plot_needs_three_studies(app, project, kept, funnel):
     for study in ("Montreal-Home", "Montreal-Transfer", "Newcastle", "Orpington-Mild", "Orpington-Moderate",
-                  "Orpington-Severe", "Umea"):
+                  "Orpington-Severe", "Umea")[:9 - kept]:
         drop_study(project, study)
     client, _ = signed_in(app, "alice")
     page = client.get("/evidence").data.decode()
     assert '<img src="/evidence/los_dl/forest.svg"' in page  # pooled, with its forest plot
-    assert "funnel.svg" not in page
+    assert ('<img src="/evidence/los_dl/funnel.svg"' in page) is funnel
+
+
+def test_a_forest_plot_is_shown_once_meta_run_has_drawn_it(app, project):
+    (project.results_dir / "los_dl.svg").unlink()
+    client, csrf = signed_in(app, "alice")
+    page = client.get("/evidence").data.decode()
+    assert "/evidence/los_dl/forest.svg" not in page and '<img src="/evidence/los_dl/funnel.svg"' in page
+    assert client.get("/evidence/los_dl/forest.svg").status_code == 404
+    assert client.post("/evidence/run", data={"csrf_token": csrf}).status_code == 302  # the page's button
+    assert '<img src="/evidence/los_dl/forest.svg"' in client.get("/evidence").data.decode()
+
+
+def test_the_funnel_plot_keeps_its_legend_beyond_the_figures_page(app, project):
+    from sysrev.analyses.run import run_project
+    from sysrev.meta.plots.funnel import funnel_figure
+
+    client, _ = signed_in(app, "alice")
+    svg = client.get("/evidence/los_dl/funnel.svg").data.decode()
+    width = float(re.search(r'<svg [^>]*width="([\d.]+)pt"', svg).group(1))
+    (outcome,) = [o for o in run_project(project, write=False) if o.spec.name == "los_dl"]
+    page_width = funnel_figure(outcome.result, title=outcome.spec.title).get_size_inches()[0] * 72
+    assert width > page_width + 10  # the legend, right of the axes, is drawn, not cut off at the page's edge
 
 
 def test_an_analysis_of_an_outcome_nobody_extracted_says_so(app, project):
@@ -205,6 +237,7 @@ def test_an_analysis_of_an_outcome_nobody_extracted_says_so(app, project):
     client, _ = signed_in(app, "alice")
     page = client.get("/evidence").data.decode()
     section = page[page.index('<section id="pain"'):]
+    assert '<pre class="result">' not in section[:section.index("</section>")]  # nothing pooled
     assert ("<p class=\"note\">no extraction row has outcome &#39;pain&#39; (outcomes in the extraction files: los); "
             "check `outcome` in ") in section[:section.index("</section>")]
 
@@ -321,8 +354,16 @@ def test_settling_without_a_record_is_refused_naming_the_empty_record(app, proje
 
 
 @pytest.mark.parametrize("suffix, kind", [("pdf", "application/pdf"), ("xml", "application/xml")])
-def test_a_stored_paper_is_served_as_its_format(app, project, suffix, kind):
+def test_a_stored_paper_is_served_as_its_format(app, project, monkeypatch, suffix, kind):
+    """As the manifest's format says, whatever the machine's MIME table would guess from the name (Python's own
+    table says text/xml for .xml; here it guesses neither)."""
+    import mimetypes
+
     from sysrev.fulltext.manifest import Entry, sha256, write_manifest
+
+    mimetypes.guess_type("paper.pdf")  # the table read, before it is changed for this test
+    for name in (".pdf", ".xml"):
+        monkeypatch.setitem(mimetypes.types_map, name, "application/octet-stream")
     from sysrev.screening.log import Decision, append_decisions, log_path
 
     for reviewer in ("alice", "bob"):
@@ -338,3 +379,12 @@ def test_a_stored_paper_is_served_as_its_format(app, project, suffix, kind):
     paper = client.get("/paper/R000001")
     assert paper.status_code == 200 and paper.data == data
     assert paper.headers["Content-Type"].split(";")[0] == kind
+
+
+def test_a_decision_without_a_record_is_refused_naming_the_empty_record(app, project):
+    client, csrf = signed_in(app, "alice")
+    refused = client.post("/screen/title_abstract/decide", headers=JSON, data={"csrf_token": csrf,
+                                                                               "decision": "include"})
+    assert refused.status_code == 400
+    assert refused.get_json() == {"error": "record '' is not in your title/abstract queue; nothing saved"}
+    assert not (project.screening_dir / "title_abstract" / "alice.csv").exists()
