@@ -48,7 +48,6 @@ def create_app(project, *, host: str = "127.0.0.1", token: str | None = None, se
     def _guard():
         g.project, g.cache = project, app.extensions["sysrev"]["cache"]
         g.orders = app.extensions["sysrev"]["orders"]
-        g.loopback = loopback
         if not session.permanent:  # setting it on every request would mark every session changed
             session.permanent = True
         if request.endpoint == "static":
