@@ -63,8 +63,9 @@ MODULES = {
     # Records merged by dedup after work began: the IDs merged away, followed by the decision logs, studies.csv
     # and the full-text manifest.
     "merged_ids": (["sysrev/screening/merged.py", "sysrev/dedup/merged_records.py"],
-                   ["tests/screening/test_screening_merged_records.py", "tests/fulltext/test_fulltext_table_details.py",
-                    "tests/dedup/test_dedup_gone_records.py", "tests/dedup/test_dedup_id_clash.py"]),
+                   ["tests/screening/test_screening_merged_records.py", "tests/dedup/test_dedup_merged_ids.py",
+                    "tests/fulltext/test_fulltext_table_details.py", "tests/dedup/test_dedup_gone_records.py",
+                    "tests/dedup/test_dedup_id_clash.py"]),
     "grade": (["sysrev/grade/*"], ["tests/grade/"]),
     "living": (["sysrev/living/*"], ["tests/living/", "tests/dedup/test_dedup_gone_records.py"]),
     # From the extraction files to each analysis's data and results (the seed review's pipeline).

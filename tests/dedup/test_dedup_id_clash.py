@@ -4,7 +4,9 @@ reader of records.jsonl refuses it, naming the IDs, the records and the way out,
 gives one of them a new ID silently, which turned the other copy's decisions into decisions on another record
 (docs/dedup.md "Two copies of a project")."""
 
+import json
 import shutil
+from pathlib import Path
 
 import pytest
 from project_snapshots import snapshot
@@ -97,3 +99,42 @@ def test_one_record_written_twice_is_named_as_such(project):
     with pytest.raises(InputError) as error:
         load_records(project)
     assert str(error.value) == f"{path}, line 3: record R000001 is written twice (lines 1 and 3): delete one of them"
+
+
+def _written(project, *lines) -> Path:
+    path = project.records_dir / "records.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def _record(rid, title=None, *runs):
+    return {"record_id": rid, **({"title": title} if title is not None else {}),
+            "sources": [{"run": run, "source": "pubmed", "source_id": f"{rid}-{run}"} for run in runs]}
+
+
+def test_each_record_is_shown_by_its_title_cut_at_50_characters_and_its_runs(project):
+    exactly_50 = "A" * 50
+    path = _written(project, _record("R7", exactly_50), _record("R6", "Short title", "run-b", "run-a"),
+                    _record("R7", exactly_50 + "B", "run-c"), _record("R6"))
+    with pytest.raises(InputError) as error:
+        load_records(project)
+    assert str(error.value).startswith(
+        f"{path}, line 3: 2 record IDs are given to two records: R7 (lines 1, 3: '{exactly_50}' / "
+        f"'{exactly_50}…' from run-c); R6 (lines 2, 4: 'Short title' from run-a, run-b / 'no title'). Two copies")
+
+
+def test_an_id_on_three_lines_is_listed_with_each(project):
+    _written(project, _record("R1", "One"), _record("R1", "Two"), _record("R1", "Three"))
+    with pytest.raises(InputError, match=r"R1 \(lines 1, 2, 3: 'One' / 'Two' / 'Three'\)\. Two copies"):
+        load_records(project)
+
+
+@pytest.mark.parametrize("clashes, counted", [(5, ""), (6, "; … (6 IDs in all)")])
+def test_five_clashing_ids_are_all_listed_and_a_sixth_is_counted(project, clashes, counted):
+    ids = [f"R{n}" for n in range(1, clashes + 1)]
+    _written(project, *[_record(rid, "First") for rid in ids], *[_record(rid, "Second") for rid in ids])
+    with pytest.raises(InputError) as error:
+        load_records(project)
+    listed = "; ".join(f"R{n} (lines {n}, {n + clashes}: 'First' / 'Second')" for n in range(1, 6))
+    assert f"given to two records: {listed}{counted}. Two copies" in str(error.value)
