@@ -112,6 +112,17 @@ def test_the_csrf_refusal_says_what_happened_and_what_to_do(app):
     assert "<h1>Not saved</h1>" in refused.data.decode()
 
 
+@pytest.mark.parametrize("token", ["a token of the old server", "XXXX", "None"])
+def test_a_sign_in_form_from_before_a_restart_is_refused_as_expired(project, token):
+    """The server restarted (a new session key) between opening the sign-in page and sending it: the form's token
+    matches no session (no token at all, however guessable, passes then), and the answer says so, not a 500."""
+    client = _network(project).test_client()
+    refused = client.post("/login", data={"csrf_token": token, "reviewer": "alice", "password": PASSWORD})
+    assert refused.status_code == 400 and "This form has expired" in refused.data.decode()
+    with client.session_transaction() as session:
+        assert "user" not in session
+
+
 def test_a_reviewer_removed_from_review_toml_is_signed_out_and_stays_out_when_put_back(app, project):
     bob, _ = signed_in(app, "bob")
     _edit_reviewers(project, ["alice", "carol"])
