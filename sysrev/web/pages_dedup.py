@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
-from sysrev.dedup.project_run import collect_sources
+from sysrev.dedup.project_run import collect_sources, unapplied_decisions
 from sysrev.dedup.review import pending_pairs, record_pair_decision
 from sysrev.errors import SysrevError
 
@@ -16,8 +16,10 @@ CHOICES = {"same": "Same record", "different": "Different records", "related": "
 @blueprint.route("/duplicates")
 def index():
     pending = pending_pairs(g.project)
+    # decisions made here change the records only when `sysrev dedup` runs: say how many wait for it
+    waiting = unapplied_decisions(g.project, g.cache.records())
     if not pending:
-        return render_template("dedup.html", pair=None, left=0)
+        return render_template("dedup.html", pair=None, left=0, waiting=waiting)
     skip = request.args.get("skip", 0, type=int) % len(pending)  # not a whole number: the first pair
     row = pending[skip]
     sources = {s.label: s for s in collect_sources(g.project)}
@@ -31,7 +33,7 @@ def index():
         fields.append({"name": name, "a": values[0], "b": values[1],
                        "differs": values[0] != values[1] and any(values)})
     return render_template("dedup.html", pair=row, a=a, b=b, fields=fields, left=len(pending), skip=skip,
-                           choices=CHOICES)
+                           choices=CHOICES, waiting=waiting)
 
 
 @blueprint.route("/duplicates/decide", methods=["POST"])

@@ -72,3 +72,19 @@ def test_a_pair_no_longer_in_the_runs_or_not_queued_is_refused(app, project):
                                                       "record_b": "pubmed:40000003", "decision": "same"})
     assert refused.status_code == 400 and "is not an undecided pair" in refused.data.decode()
     assert not (project.records_dir / "dedup_decisions.csv").exists()
+
+
+def test_decisions_made_here_are_said_to_wait_for_dedup_until_it_runs(app, project):
+    """A `same` decided on this page merges the records only when `sysrev dedup` runs; until then the page says
+    so (screening still shows two records). A `different` on two records apart changes nothing to wait for."""
+    from sysrev.dedup.project_run import run_project
+
+    client, csrf = signed_in(app, "alice")
+    assert "waits for" not in client.get("/duplicates").data.decode()
+    client.post("/duplicates/decide", data={"csrf_token": csrf, "record_a": "pubmed:40000002",
+                                            "record_b": "pubmed:40000003", "decision": "same"})
+    assert ("<p class=\"note\" role=\"status\">1 decision on pairs waits for <code>sysrev dedup</code> (or "
+            "<code>sysrev refresh</code>), which merges or splits the records: until it runs, screening sees them "
+            "as they were.</p>") in client.get("/duplicates").data.decode()
+    run_project(project, progress=False)
+    assert "waits for" not in client.get("/duplicates").data.decode()
