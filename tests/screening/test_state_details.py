@@ -89,3 +89,25 @@ def test_records_given_by_the_caller_are_the_ones_screened(make_project):
     records = [r for r in load_screening(project).records if r["record_id"] in ("r02", "r03")]
     screening = load_screening(project, records=records)
     assert screening.stages["title_abstract"].eligible == ["r02", "r03"]
+
+
+def test_rows_on_an_id_merged_away_count_for_its_record_or_come_back_as_a_notice(make_project):
+    """r09 merged into r01 by dedup (tests/dedup/test_dedup_merged_ids.py): alice decided both copies alike,
+    so her rows count for r01; bob decided them differently, so r01 is not yet screened by him, with a notice
+    naming his file and rows (not a problem: nothing stops)."""
+    project = make_project({"title_abstract/alice.csv": H + _row("r01", "include", "alice", 1)
+                            + _row("r09", "include", "alice", 2),
+                            "title_abstract/bob.csv": H + _row("r01", "include", "bob", 1)
+                            + _row("r09", "exclude", "bob", 2)})
+    records = load_screening(project, strict=False).records
+    records[0] = {**records[0], "extra": {"dedup_replaces": ["r09"],
+                                          "dedup_merged": {"r09": {"at": "2024-01-03T00:00:00Z"}}}}
+    screening = load_screening(project, records=records)
+    state = screening.stages["title_abstract"]
+    assert {reviewer: {rid: (d.decision, d.line) for rid, d in latest.items()}
+            for reviewer, latest in state.latest.items()} == {"alice": {"r01": ("include", 3)}, "bob": {}}
+    assert screening.problems == []
+    assert [str(n) for n in screening.notices] == [
+        f"{project.screening_dir / 'title_abstract' / 'bob.csv'}, line 3: r01 was decided differently as records "
+        "that dedup has since merged into it (the same publication): r01 include (line 2); r09 exclude (line 3). "
+        "It counts as not yet screened by bob and comes back to their screen: the decision made there settles it"]

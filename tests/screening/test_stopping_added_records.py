@@ -118,3 +118,53 @@ def test_at_full_text_a_record_arrives_when_title_abstract_sends_it_on(tmp_path)
     status = reviewer_stopping(project, load_screening(project), "ann", "full_text")
     assert (status.n_total, status.screened, status.draws_since) == (21, 20, "2026-12-04T09:00:00Z")
     assert status == stopping_status([1] * 5 + [0] * 15, 21, draws=0, draws_since="2026-12-04T09:00:00Z")
+
+
+def test_a_time_of_arrival_is_kept_only_with_a_cut_and_read_back():
+    assert stopping_status([1, 0], 10).draws_since == ""
+    assert stopping_status([1, 0], 10, draws_since="2026-12-03T09:00:00Z").draws_since == ""  # no cut, no time
+    cut = stopping_status([1, 0], 10, draws=1, draws_since="2026-12-03T09:00:00Z")
+    assert StoppingStatus.from_dict(cut.to_dict()) == cut
+
+
+def test_a_decision_made_when_the_records_came_is_a_draw_and_records_that_came_with_the_first_one_are_not_new(
+        tmp_path):
+    (tmp_path / "two-runs").mkdir()
+    (tmp_path / "one-run").mkdir()
+    project = _project(tmp_path / "two-runs", "tfidf-svm.3/40", later_run=True)
+    log = tmp_path / "two-runs" / "screening" / "title_abstract" / "ann.csv"
+    rows = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    # the first decision made at the very time of the first run; one more at the very time of the second
+    rows[1] = rows[1].replace("2026-12-02T09:01:00Z", "2026-12-01T09:00:00Z")
+    log.write_text("".join(rows) + "R000081,exclude,,ann,2026-12-03T09:00:00Z,,,random\n", encoding="utf-8")
+    status = reviewer_stopping(project, load_screening(project), "ann")
+    assert (status.screened, status.draws_since) == (81, "2026-12-03T09:00:00Z")
+    assert status == stopping_status([1] * 20 + [0] * 61, 110, random_draws=1, draws=1,
+                                     draws_since="2026-12-03T09:00:00Z")
+    alone = _project(tmp_path / "one-run", "tfidf-svm.3/40", later_run=False)
+    log = tmp_path / "one-run" / "screening" / "title_abstract" / "ann.csv"
+    log.write_text(log.read_text(encoding="utf-8").replace("2026-12-02T09:01:00Z", "2026-12-01T09:00:00Z"),
+                   encoding="utf-8")
+    assert reviewer_stopping(alone, load_screening(alone), "ann") == stopping_status([1] * 20 + [0] * 60, 80)
+
+
+def test_the_sequence_counts_a_merged_record_once_and_leaves_out_one_decided_both_ways(tmp_path):
+    """R000080 merged into R000079 by dedup: decided alike it is one draw; decided differently it is not yet
+    screened (tests/dedup/test_dedup_merged_ids.py)."""
+    from sysrev.screening.prioritisation import screening_sequence
+
+    for decision, expected in (("exclude", 79), ("include", 78)):
+        root = tmp_path / decision
+        root.mkdir()
+        project = _project(root, "tfidf-svm.3/40", later_run=False)
+        path = root / "records" / "records.jsonl"
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        records[78]["extra"] = {"dedup_replaces": ["R000080"],
+                                "dedup_merged": {"R000080": {"at": "2026-12-01T00:00:00Z"}}}
+        path.write_text("".join(json.dumps(r) + "\n" for r in records[:79]), encoding="utf-8")
+        log = root / "screening" / "title_abstract" / "ann.csv"
+        log.write_text(log.read_text(encoding="utf-8").replace("R000080,exclude", f"R000080,{decision}"),
+                       encoding="utf-8")
+        labels, rows = screening_sequence(project, load_screening(project), "ann", "title_abstract")
+        assert len(labels) == len(rows) == expected
+        assert {row.record_id for row in rows} <= {f"R{n:06d}" for n in range(1, 80)}
