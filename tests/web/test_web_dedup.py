@@ -66,8 +66,8 @@ def test_a_pair_no_longer_in_the_runs_or_not_queued_is_refused(app, project):
         {"record_a": "pubmed:40000002", "record_b": "pubmed:49999999", "reason": "gone", "score": "0.9",
          "title_a": "", "title_b": ""}])
     stale = client.get("/duplicates")
-    assert stale.status_code == 400 and "pubmed:40000002 / pubmed:49999999 is no longer in the search runs" \
-        in stale.data.decode()
+    assert stale.status_code == 400 and ("pubmed:40000002 / pubmed:49999999 is no longer in the search runs; run "
+                                         "`sysrev dedup` to refresh the queue") in stale.data.decode()
     refused = client.post("/duplicates/decide", data={"csrf_token": csrf, "record_a": "pubmed:40000002",
                                                       "record_b": "pubmed:40000003", "decision": "same"})
     assert refused.status_code == 400 and "is not an undecided pair" in refused.data.decode()
@@ -88,3 +88,13 @@ def test_decisions_made_here_are_said_to_wait_for_dedup_until_it_runs(app, proje
             "as they were.</p>") in client.get("/duplicates").data.decode()
     run_project(project, progress=False)
     assert "waits for" not in client.get("/duplicates").data.decode()
+
+
+def test_a_pair_still_to_decide_is_shown_with_its_choices_and_the_decisions_waiting(app, two_pairs):
+    client, csrf = signed_in(app, "alice")
+    client.post("/duplicates/decide", data={"csrf_token": csrf, "record_a": "pubmed:40000002",
+                                            "record_b": "pubmed:40000003", "decision": "same"})
+    page = client.get("/duplicates").data.decode()
+    assert "embase:E1" in page and "1 decision on pairs waits for <code>sysrev dedup</code>" in page
+    assert [label in page for label in ("Same record", "Different records", "Related (link, keep both)")] == [
+        True, True, True]
