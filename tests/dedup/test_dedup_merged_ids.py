@@ -7,6 +7,7 @@ tests/screening/test_screening_merged_records.py.)"""
 
 import json
 import re
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -214,3 +215,45 @@ def test_the_note_lists_ten_merges_then_the_count_and_agrees_in_number(project, 
     many = {f"R{n:06d}": "R000001" for n in range(2, 14)}
     assert merged_note(project, many).startswith(
         "merged " + ", ".join(f"R{n:06d} into R000001" for n in range(2, 12)) + ", … (12 in all) (a `same`")
+
+
+def test_the_merge_time_is_utc_whatever_the_machines_zone(project, monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # nine hours ahead of UTC, no summer time
+    time.tzset()
+    try:
+        before = datetime.now(UTC).replace(microsecond=0)
+        same(project, "pubmed:111", "pubmed:112")
+        run_project(project, progress=False)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    at = _extra(project, "R000001")["dedup_merged"]["R000002"]["at"]
+    assert before <= datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) <= datetime.now(UTC)
+
+
+@pytest.mark.parametrize("merges, tail", [(10, " (a `same`"), (11, ", … (11 in all) (a `same`")])
+def test_the_note_lists_ten_merges_in_full(project, merges, tail):
+    screen(project, "ann", ("R000002", "include", "2026-12-01T09:00:00Z"))
+    pairs = {f"R{n:06d}": "R000001" for n in range(2, 2 + merges)}
+    assert merged_note(project, pairs).startswith(
+        "merged " + ", ".join(f"R{n:06d} into R000001" for n in range(2, 12)) + tail)
+
+
+def test_pair_decisions_waiting_are_counted_each_for_imported_files_too(tmp_path):
+    """Sources of an imported file are named by their search (`file/<search>:id`), so the run each came from
+    must be read; two decisions waiting are two; a decisions file that cannot be read counts none (the dedup run
+    names its problem)."""
+    from sysrev.living.status import dedup_status
+
+    (tmp_path / "review.toml").write_text('[review]\ntitle = "t"\nquestion = "q"\n', encoding="utf-8")
+    project = load_project(tmp_path)
+    write_snapshot(project.runs_dir, "handsearch", [Record(**dict(record, source_id=f"f{n}"))
+                                                    for n, record in enumerate((TRIAL, DOUBT, THIRD), start=1)],
+                   database="file")
+    run_project(project, progress=False)
+    for b in ("file/handsearch:f2", "file/handsearch:f3"):
+        same(project, "file/handsearch:f1", b)
+    assert dedup_status(project)["decisions_not_applied"] == 2
+    (project.records_dir / "dedup_decisions.csv").write_text("record_a,record_b,decision\nx,x,same\n",
+                                                              encoding="utf-8")
+    assert dedup_status(project)["decisions_not_applied"] == 0
