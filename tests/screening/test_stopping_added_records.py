@@ -163,8 +163,13 @@ def test_the_sequence_counts_a_merged_record_once_and_leaves_out_one_decided_bot
                                 "dedup_merged": {"R000080": {"at": "2026-12-01T00:00:00Z"}}}
         path.write_text("".join(json.dumps(r) + "\n" for r in records[:79]), encoding="utf-8")
         log = root / "screening" / "title_abstract" / "ann.csv"
-        log.write_text(log.read_text(encoding="utf-8").replace("R000080,exclude", f"R000080,{decision}"),
-                       encoding="utf-8")
+        header, *lines = log.read_text(encoding="utf-8").replace("R000080,exclude", f"R000080,{decision}"
+                                                                  ).splitlines(keepends=True)
+        if decision == "exclude":  # R000080 decided first
+            lines = lines[-1:] + lines[:-1]
+        log.write_text(header + "".join(lines), encoding="utf-8")
         labels, rows = screening_sequence(project, load_screening(project), "ann", "title_abstract")
         assert len(labels) == len(rows) == expected
         assert {row.record_id for row in rows} <= {f"R{n:06d}" for n in range(1, 80)}
+        if decision == "exclude":  # the merged record was first screened as R000080, at the top of the log
+            assert (rows[0].record_id, rows[0].line) == ("R000079", 2)
