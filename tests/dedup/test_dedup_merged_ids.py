@@ -257,3 +257,17 @@ def test_pair_decisions_waiting_are_counted_each_for_imported_files_too(tmp_path
     (project.records_dir / "dedup_decisions.csv").write_text("record_a,record_b,decision\nx,x,same\n",
                                                               encoding="utf-8")
     assert dedup_status(project)["decisions_not_applied"] == 0
+
+
+def test_check_lists_a_record_decided_both_ways_as_a_warning(project):
+    from sysrev.project_check import check_project
+
+    screen(project, "ann", ("R000001", "include", "2026-12-01T09:00:00Z"),
+           ("R000002", "exclude", "2026-12-01T09:01:00Z"))
+    same(project, "pubmed:111", "pubmed:112")
+    run_project(project, progress=False)
+    issues, _ = check_project(load_project(project.root))
+    notices = [issue for issue in issues if "decided differently" in issue.text]
+    log = project.screening_dir / "title_abstract" / "ann.csv"
+    assert [(issue.severity, issue.text[:len(str(log)) + 52]) for issue in notices] == [
+        ("warning", f"{log}, line 3: R000001 was decided differently as records")]
