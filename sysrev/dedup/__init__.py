@@ -15,6 +15,7 @@ from sysrev.lazy_exports import lazy_exports
 _EXPORTS = {
     "DedupResult": "engine",
     "deduplicate": "engine",
+    "gone_record_ids": "project_run",
     "load_records": "project_run",
     "merged_ids": "merged_records",
     "project_merged_ids": "merged_records",

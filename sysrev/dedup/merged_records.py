@@ -6,6 +6,7 @@ records. :mod:`sysrev.dedup.project_run` writes what it reads: ``extra.dedup_rep
 ``extra.dedup_merged``.
 """
 
+import functools
 import json
 from pathlib import Path
 
@@ -29,12 +30,24 @@ def merged_ids(records) -> dict:
 
 
 def project_merged_ids(project) -> dict:
-    """:func:`merged_ids` of the project's records.jsonl, reading only the lines that list merged IDs (cheap for
-    the stages that meet a record ID in a table of their own); empty while the file is missing or unreadable
-    (the stage that reads it whole names its problem)."""
+    """:func:`merged_ids` of the project's records.jsonl, reading only the lines that list merged IDs, and each
+    version of the file once (the screens ask for every record they show whether a paper fetched before a merge
+    is its own); empty while the file is missing or unreadable (the stage that reads it whole names its
+    problem)."""
     path = Path(project.records_dir) / RECORDS_FILE
     try:
-        with path.open(encoding="utf-8") as fh:
-            return merged_ids(json.loads(line) for line in fh if '"dedup_replaces"' in line)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        stat = path.stat()
+    except OSError:
         return {}
+    return dict(_merged_in_file(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _merged_in_file(path: str, mtime_ns: int, size: int) -> tuple:
+    """The items of :func:`merged_ids` of the file at ``path`` as it is at ``mtime_ns`` and ``size`` (the cache
+    key: a rewritten file is read again)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return tuple(merged_ids(json.loads(line) for line in fh if '"dedup_replaces"' in line).items())
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return ()

@@ -44,10 +44,10 @@ def fold_merged(path, decisions: list, merged: dict, stage: str) -> tuple[list, 
         finals = [last[w] for w in written]
         if len({decision_key(stage, d) for d in finals}) > 1 and not _settled(record_id, finals, merged):
             unsettled[record_id] = finals
-    problems = [LogProblem(path, max(d.line or 0 for d in finals) or None, _conflict(record_id, finals, stage))
-                for record_id, finals in unsettled.items()]
+    notices = [LogProblem(path, max(d.line or 0 for d in finals) or None, _conflict(record_id, finals, stage))
+               for record_id, finals in unsettled.items()]
     folded = [d if d.record_id not in merged else replace(d, record_id=merged[d.record_id][0]) for d in decisions]
-    return [d for d in folded if d.record_id not in unsettled], problems
+    return [d for d in folded if d.record_id not in unsettled], notices
 
 
 def _settled(record_id: str, finals: list, merged: dict) -> bool:

@@ -11,7 +11,7 @@ title/abstract decision (after reconciliation) is include or maybe. For each rec
 
 from dataclasses import dataclass, field
 
-from sysrev.dedup import load_records, merged_ids
+from sysrev.dedup import gone_record_ids, load_records, merged_ids
 from sysrev.screening.config import STAGES, screening_config
 from sysrev.screening.log import RECONCILIATION_DIR, ScreeningLogError, parse_timestamp, read_log
 from sysrev.screening.merged import decision_key, fold_merged
@@ -93,7 +93,7 @@ def load_screening(project, *, strict=True, records=None, read=read_log) -> Scre
     records = load_records(project) if records is None else records
     merged = merged_ids(records)
     known = {r["record_id"] for r in records} | set(merged)
-    gone = _gone_record_ids(project)
+    gone = gone_record_ids(project)  # records that left the review: a row naming one says so
     problems, notices = [], []
     stages = {}
     eligible = [r["record_id"] for r in records]
@@ -113,14 +113,6 @@ def load_screening(project, *, strict=True, records=None, read=read_log) -> Scre
     if problems and strict:
         raise ScreeningLogError(problems)
     return Screening(config, records, stages, problems, notices)
-
-
-
-def _gone_record_ids(project) -> set:
-    """The records that left the review when their search runs were deleted: a row naming one says so."""
-    from sysrev.dedup.project_run import gone_record_ids
-
-    return gone_record_ids(project)
 
 
 def _read_stage(screening_dir, stage, config, known, gone, merged, problems, notices, read):
