@@ -15,7 +15,7 @@ import pytest
 from sysrev.dedup import load_records, merged_ids
 from sysrev.dedup.decisions import append_decisions as append_dedup_decisions
 from sysrev.dedup.project_run import merged_note, run_project
-from sysrev.project import load_project
+from sysrev.project import Project, load_project
 from sysrev.records import Record
 from sysrev.screening.log import Decision, append_decisions, log_path
 from sysrev.screening.state import load_screening
@@ -271,3 +271,29 @@ def test_check_lists_a_record_decided_both_ways_as_a_warning(project):
     log = project.screening_dir / "title_abstract" / "ann.csv"
     assert [(issue.severity, issue.text[:len(str(log)) + 52]) for issue in notices] == [
         ("warning", f"{log}, line 3: R000001 was decided differently as records")]
+
+
+def test_the_merged_ids_are_read_again_whenever_the_records_file_changes(tmp_path):
+    """Read once per version of records.jsonl: a rewrite of the same size (another time) or at the same time
+    (another size) is read again."""
+    import os
+
+    from sysrev.dedup.merged_records import project_merged_ids
+
+    (tmp_path / "records").mkdir()
+    path = tmp_path / "records" / "records.jsonl"
+    project = Project(root=tmp_path)
+
+    def write(old, ns):
+        path.write_text(json.dumps({"record_id": "R000001", "extra": {"dedup_replaces": [old]}}) + "\n",
+                        encoding="utf-8")
+        os.utime(path, ns=(ns, ns))
+
+    write("R000002", 1_000_000_000)
+    assert project_merged_ids(project) == {"R000002": ("R000001", "")}
+    write("R000003", 2_000_000_000)  # same size, later
+    assert project_merged_ids(project) == {"R000003": ("R000001", "")}
+    write("R0000030", 2_000_000_000)  # same time, one character more
+    assert project_merged_ids(project) == {"R0000030": ("R000001", "")}
+    path.unlink()
+    assert project_merged_ids(project) == {}
