@@ -18,8 +18,6 @@ import math
 import re
 from dataclasses import dataclass
 
-from scipy.stats import norm
-
 from sysrev.meta.inputs import RATIO_MEASURES
 
 TARGET_FIELDS = ("estimate", "ci_low", "ci_high", "p", "I2", "tau2")
@@ -124,6 +122,8 @@ def _to_analysis_scale(measure: str, low: float, high: float) -> tuple[float, fl
 
 
 def _p_two_sided(z: float) -> float:
+    from scipy.stats import norm  # here, not at the top: reading analyses.toml should not load scipy.stats
+
     return float(2 * norm.sf(abs(z)))
 
 
@@ -138,6 +138,8 @@ def consistency(target: Target, measure: str, level: float = 95.0) -> dict | Non
     vals = target.values
     if not all(k in vals for k in ("estimate", "ci_low", "ci_high")):
         return None
+    from scipy.stats import norm  # as in _p_two_sided
+
     z_crit = float(norm.ppf(0.5 + level / 200.0))
     scale = "log" if measure in RATIO_MEASURES else "identity"
     est, lo, hi = vals["estimate"], vals["ci_low"], vals["ci_high"]

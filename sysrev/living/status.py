@@ -49,13 +49,13 @@ def included_record_ids(project) -> tuple[list, list]:
     return _included(finals), notes
 
 
-def full_text_finals(project) -> tuple[dict, list]:
+def full_text_finals(project, screening=None) -> tuple[dict, list]:
     """``({record ID: its final full-text decision or None}, notes)`` for every record that reached full text;
-    no records or logs yet gives ``({}, [why])``."""
+    no records or logs yet gives ``({}, [why])``. ``screening``: the project's, when the caller has read it."""
     from sysrev.screening.state import load_screening
 
     try:
-        screening = load_screening(project)
+        screening = load_screening(project) if screening is None else screening
     except SysrevError as exc:
         return {}, [f"screening could not be read: {exc}"]
     stage = screening.stages["full_text"]
@@ -66,17 +66,18 @@ def _included(finals: dict) -> list:
     return [rid for rid, decision in finals.items() if decision and decision.decision == "include"]
 
 
-def pending_report(project, specs=None, *, all_specs=None) -> PendingReport:
+def pending_report(project, specs=None, *, all_specs=None, screening=None) -> PendingReport:
     """The included studies of ``project`` and their pending items for the outcomes of its analyses (``specs``,
     default all). An exemption is checked against the outcomes of every analysis (``all_specs``, default
-    ``specs``): one for an analysis not run now is not an error."""
+    ``specs``): one for an analysis not run now is not an error. ``screening``: the project's, when the
+    caller has read it (else it is read here)."""
     from sysrev.analyses.spec import load_analyses
     from sysrev.extraction.table import load_extraction
 
     specs = load_analyses(project) if specs is None else specs
     outcomes = list(dict.fromkeys(spec.outcome for spec in specs))
     known = {spec.outcome for spec in (specs if all_specs is None else all_specs)}
-    finals, notes = full_text_finals(project)
+    finals, notes = full_text_finals(project, screening)
     table = read_study_table(project)
     if table.studies and not table.has_records_column:
         notes.append(f"{table.path} has no 'records' column: studies cannot be matched to their reports, so "
@@ -205,16 +206,17 @@ def search_status(project) -> tuple[list[dict], list[dict]]:
     return searches, sorted(imports.values(), key=lambda e: e["name"])
 
 
-def dedup_status(project) -> dict:
+def dedup_status(project, records=None) -> dict:
     """Records after dedup, the snapshots dedup has not read yet (run `sysrev dedup`), and the records that left
-    the review because their search runs were deleted."""
+    the review because their search runs were deleted. ``records``: the project's, when the caller has read
+    them."""
     from sysrev.dedup.project_run import gone_record_ids, load_records, unapplied_decisions
     from sysrev.screening.log import logged_record_ids
     from sysrev.search.snapshot import list_snapshots
 
     runs = [p.name for p in list_snapshots(project.runs_dir)]
     try:
-        records = load_records(project)
+        records = load_records(project) if records is None else records
     except SysrevError as exc:
         if (project.records_dir / "records.jsonl").is_file():  # there, but unreadable: not "not run yet"
             return {"records": None, "error": str(exc), "runs_not_deduplicated": []}
@@ -226,14 +228,15 @@ def dedup_status(project) -> dict:
             "gone": sorted(gone_record_ids(project)), "decisions_not_applied": unapplied_decisions(project, records)}
 
 
-def screening_status(project) -> dict:
-    """:func:`sysrev.screening.summary.stage_summary` of each stage, or why screening cannot be read."""
+def screening_status(project, screening=None) -> dict:
+    """:func:`sysrev.screening.summary.stage_summary` of each stage, or why screening cannot be read.
+    ``screening``: the project's, when the caller has read it."""
     from sysrev.screening.config import STAGES
     from sysrev.screening.state import load_screening
     from sysrev.screening.summary import stage_summary
 
     try:
-        screening = load_screening(project)
+        screening = load_screening(project) if screening is None else screening
     except SysrevError as exc:
         return {"error": str(exc)}
     return {stage: stage_summary(screening, stage) for stage in STAGES}
@@ -267,21 +270,39 @@ def analyses_status(project, specs, report: PendingReport) -> list[dict]:
     return out
 
 
+def _read_once(project) -> tuple:
+    """``(records, screening)`` of ``project``, read once for all the parts of :func:`pipeline_status` (each read
+    costs seconds at tens of thousands of records); None for what cannot be read, which the part that needs it
+    then reads again, to say why."""
+    from sysrev.dedup.project_run import load_records
+    from sysrev.screening.state import load_screening
+
+    try:
+        records = load_records(project)
+    except SysrevError:
+        return None, None
+    try:
+        return records, load_screening(project, records=records)
+    except SysrevError:
+        return records, None
+
+
 def pipeline_status(project) -> dict:
     """The whole review, stage by stage, as one JSON-ready dict (see the module docstring)."""
     from sysrev.analyses.spec import load_analyses
     from sysrev.living.release import list_releases
 
+    records, screening = _read_once(project)
     searches, imports = search_status(project)
-    status = {"searches": searches, "imports": imports, "dedup": dedup_status(project),
-              "screening": screening_status(project), "releases": list_releases(project),
+    status = {"searches": searches, "imports": imports, "dedup": dedup_status(project, records),
+              "screening": screening_status(project, screening), "releases": list_releases(project),
               "interrupted_writes": len(find_leftovers(project.root))}
     try:
         specs = load_analyses(project)
     except SysrevError as exc:
         status.update(studies=None, analyses=[], error=str(exc))
         return status
-    report = pending_report(project, specs)
+    report = pending_report(project, specs, screening=screening)
     status["studies"] = report.to_dict()
     status["analyses"] = analyses_status(project, specs, report)
     return status

@@ -5,7 +5,11 @@ The entry point other stages use is :func:`meta_analysis` (returns a :class:`Met
 metafor's formulas as options; docs/meta.md describes both and how they are validated.
 """
 
-from sysrev.meta.analysis import meta_analysis
-from sysrev.meta.result import MetaResult
+from sysrev.lazy_exports import lazy_exports
 
-__all__ = ["meta_analysis", "MetaResult"]
+# Loaded on first use (PEP 562): a light submodule (the measure names in sysrev.meta.inputs, which reading
+# analyses.toml needs) does not pay for the engine's scipy.stats.
+_EXPORTS = {"meta_analysis": "analysis", "MetaResult": "result"}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
