@@ -49,25 +49,27 @@ def check_project(project) -> tuple[list[Issue], int]:
     leftovers = [Issue(WARNING, leftover.describe()) for leftover in find_leftovers(project.root)]
     if project.config_path.resolve() in invalid:
         return issues + leftovers, checked  # every stage reads review.toml: fix it first
-    data = _data_files(project)
+    data, records = _data_files(project)
     issues += data
-    issues += [issue for issue in _screening(project) if issue not in data]  # an unreadable records file once
+    issues += [issue for issue in _screening(project, records) if issue not in data]  # an unreadable records file once
     issues += _strategies(project, invalid)
     issues += _analyses(project, invalid)
     issues += _extraction(project, invalid)
     issues += _rob(project, invalid)
-    issues += _studies_and_exemptions(project, invalid)
+    issues += _studies_and_exemptions(project, invalid, records)
     issues += _fulltext_web_and_inbox(project, invalid)
     return issues + leftovers, checked
 
 
-def _data_files(project) -> list[Issue]:
+def _data_files(project) -> tuple[list[Issue], list | None]:
     """Each search-run snapshot (readable, and still holding the records its manifest counts and hashes) and the
-    deduplicated records file: every later stage reads them, and a damaged one would otherwise pass as valid."""
+    deduplicated records file: every later stage reads them, and a damaged one would otherwise pass as valid.
+    Returns the issues and the records (None when the file is absent or unreadable), which the later checks
+    use rather than read the file again."""
     from sysrev.dedup.project_run import RECORDS_FILE, load_records
     from sysrev.search.snapshot import list_snapshots, read_snapshot
 
-    issues = []
+    issues, records = [], None
     for folder in list_snapshots(project.runs_dir):
         try:
             read_snapshot(folder)
@@ -75,19 +77,19 @@ def _data_files(project) -> list[Issue]:
             issues.append(Issue(ERROR, str(exc)))
     if (Path(project.records_dir) / RECORDS_FILE).is_file():
         try:
-            load_records(project)
+            records = load_records(project)
         except SysrevError as exc:
             issues.append(Issue(ERROR, str(exc)))
-    return issues
+    return issues, records
 
 
-def _screening(project) -> list[Issue]:
+def _screening(project, records) -> list[Issue]:
     if "screening" not in project.config or not any(project.screening_dir.glob("*/**/*.csv")):
         return []  # no decision logs yet: nothing to check against the records
     from sysrev.screening.state import load_screening
 
     try:
-        screening = load_screening(project, strict=False)
+        screening = load_screening(project, strict=False, records=records)
     except SysrevError as exc:
         return [Issue(ERROR, str(exc))]
     return [Issue(ERROR, str(p)) for p in screening.problems] + [Issue(WARNING, str(n)) for n in screening.notices]
@@ -144,12 +146,13 @@ def _extraction(project, invalid) -> list[Issue]:
     return issues
 
 
-def _studies_and_exemptions(project, invalid) -> list[Issue]:
-    """studies.csv's record IDs and every row of analysis/exemptions.csv, all problems listed."""
+def _studies_and_exemptions(project, invalid, records) -> list[Issue]:
+    """studies.csv's record IDs (checked against ``records``, unless there are none to check against yet) and
+    every row of analysis/exemptions.csv, all problems listed."""
     from sysrev.living.studies import exemptions_path, read_exemptions, read_study_table
 
     problems: list = []
-    known = _known_records(project)
+    known = None if records is None else {record["record_id"] for record in records}
     table = read_study_table(project, known, problems) if _readable_studies(project) else None
     outcomes = _analysed_outcomes(project, invalid)
     try:
@@ -173,16 +176,6 @@ def _readable_studies(project) -> bool:
     except SysrevError:
         return False
     return True
-
-
-def _known_records(project) -> set | None:
-    """The deduplicated record IDs, or None before the first `sysrev dedup` (nothing to check against)."""
-    from sysrev.dedup.project_run import load_records
-
-    try:
-        return {record["record_id"] for record in load_records(project)}
-    except SysrevError:
-        return None
 
 
 def _analysed_outcomes(project, invalid) -> set | None:
