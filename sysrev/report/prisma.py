@@ -123,14 +123,15 @@ class PrismaCounts:
 
 
 def prisma_counts(project, *, previous_studies=None, previous_reports=None, update: UpdateScope | None = None,
-                  new_studies: int | None = None, reports_of_previous: int = 0) -> PrismaCounts:
+                  new_studies: int | None = None, reports_of_previous: int = 0, screening=None) -> PrismaCounts:
     """Derive and check the PRISMA 2020 counts of ``project``; with ``update``, of this update only (see the
     module docstring). ``new_studies`` is the number of studies the included reports form, when known;
     ``reports_of_previous`` (with ``update``) how many of the reports included in this update belong to
-    studies of the previous version."""
+    studies of the previous version. ``screening``: the project's, when the caller has read it and it has no
+    rows that cannot be counted (else it is read here, and such rows stop the counts)."""
     identified, by_database = identified_per_database(project)
     summary = _dedup_summary(project)
-    screening = load_screening(project)
+    screening = load_screening(project) if screening is None else screening
     problems = []
     if update is not None:
         previous_studies, previous_reports = update.studies, update.reports + reports_of_previous

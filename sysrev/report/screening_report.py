@@ -80,7 +80,8 @@ def _prisma_section(project, screening, previous_studies, previous_reports) -> s
         return ('<h2>PRISMA 2020 flow</h2><p class="problem">Not drawn: some log rows cannot be counted '
                 "(listed at the end).</p>")
     try:
-        counts = prisma_counts(project, previous_studies=previous_studies, previous_reports=previous_reports)
+        counts = prisma_counts(project, previous_studies=previous_studies, previous_reports=previous_reports,
+                               screening=screening)  # no rows it cannot count (above): the strict reading
     except PrismaError as exc:
         return (f'<h2>PRISMA 2020 flow</h2><p class="problem">Not drawn yet: the counts do not add up.</p>'
                 f"<pre>{escape(str(exc))}</pre>")

@@ -8,9 +8,13 @@ reject a bad second suffix before it writes the first). A forest plot of more th
 studies is refused with advice (``forest_size_problem``), not drawn.
 """
 
-from sysrev.meta.plots.forest import MAX_FOREST_STUDIES, forest_figure, forest_plot, forest_size_problem
-from sysrev.meta.plots.funnel import funnel_figure, funnel_plot
-from sysrev.meta.plots.output import plot_format
+from sysrev.lazy_exports import lazy_exports
 
-__all__ = ["forest_plot", "funnel_plot", "forest_figure", "funnel_figure", "plot_format", "forest_size_problem",
-           "MAX_FOREST_STUDIES"]
+# Loaded on first use (PEP 562): the PRISMA diagram, which shares the output helpers, does not pay for the
+# funnel plot's scipy.stats.
+_EXPORTS = {"MAX_FOREST_STUDIES": "forest", "forest_figure": "forest", "forest_plot": "forest",
+            "forest_size_problem": "forest", "funnel_figure": "funnel", "funnel_plot": "funnel",
+            "plot_format": "output"}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
