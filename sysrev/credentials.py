@@ -24,10 +24,14 @@ _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@\"'<>]+:[^/\s@\"'<>]
 
 
 def scrub_text(text: str) -> str:
-    """``text`` with credential parameters and URL passwords removed (see the module docstring)."""
-    if "=" not in text and "@" not in text:
-        return text
-    return _USERINFO.sub(r"\1", _TOKEN.sub(_scrub_token, text))
+    """``text`` with credential parameters and URL passwords removed (see the module docstring).
+
+    A token can hold a credential parameter only where the whole text does, and a URL password needs an ``@``,
+    so a text with neither (an abstract's "n=20", every line of records.jsonl) is returned after one search
+    instead of being cut into tokens: dedup writes tens of thousands of such lines."""
+    if "=" in text and _PARAM.search(text):
+        text = _TOKEN.sub(_scrub_token, text)
+    return _USERINFO.sub(r"\1", text) if "@" in text else text
 
 
 def _scrub_token(match) -> str:
