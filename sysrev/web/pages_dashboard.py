@@ -40,22 +40,23 @@ def index():
             summary["left_by_reviewer"] = {r: reviewer_queue(screening, stage, r).left
                                            for r in screening.config.reviewers}
             stages.append(summary)
-    studies, studies_problem = _studies(project)
+    studies, studies_problem = _studies(project, screening)
     if studies_problem:
         problems.append(studies_problem)
     return render_template("dashboard.html", stages=stages, runs=_searches(project), analyses=_analyses(project),
                            studies=studies, problems=problems)
 
 
-def _studies(project):
+def _studies(project, screening):
     """``(pending report as a dict, problem)``: the included studies and what each still lacks, as `sysrev
-    status` lists them (extraction and RoB 2 per outcome of analyses.toml; exemptions.csv honoured)."""
+    status` lists them (extraction and RoB 2 per outcome of analyses.toml; exemptions.csv honoured), from the
+    app's screening state (None when it cannot be read: the report reads the logs itself and says why)."""
     if not project.analyses_path.is_file():
         return None, None
     from sysrev.living.status import pending_report
 
     try:
-        report = pending_report(project)
+        report = pending_report(project, screening=screening)
     except SysrevError as exc:
         return None, str(exc)
     return {"included": report.studies, "pending": report.pending, "exempted": report.exempted,

@@ -210,3 +210,23 @@ def test_a_search_named_in_any_script_is_listed_whatever_the_locale(project):
            "PYTHONPATH": os.path.dirname(os.path.dirname(os.path.abspath(sysrev.__file__)))}
     done = subprocess.run([sys.executable, "-c", script, str(project.root)], env=env, capture_output=True, text=True)
     assert (done.returncode, done.stdout, done.stderr) == (0, "True 3\n", "")
+
+
+def test_the_dashboard_reads_the_logs_again_only_when_they_change(app, project, monkeypatch):
+    """Its included studies come from the app's screening state, which is kept between requests: the page
+    re-read every decision log for them on each load (1.8 s of a 1.8 s page on a 17,364-record project)."""
+    import sysrev.screening.state
+
+    reads = []
+    original = sysrev.screening.state._read_stage
+    monkeypatch.setattr(sysrev.screening.state, "_read_stage", lambda *a: reads.append(a[1]) or original(*a))
+    include_studies(project)
+    client, _ = signed_in(app, "alice")
+    assert "<p>3 included studies;" in client.get("/").data.decode()
+    reads.clear()
+    assert "<p>3 included studies;" in client.get("/").data.decode()
+    assert reads == []  # before: both stages' logs again, for the included studies
+    append_decisions(log_path(project.screening_dir, "full_text", "alice"),
+                     [Decision("R000003", "exclude", "not randomised", "alice", "2026-12-04T10:00:00Z")])
+    assert "<p>2 included studies;" in client.get("/").data.decode()  # a conflict now: read again, once
+    assert reads == ["title_abstract", "full_text"]
