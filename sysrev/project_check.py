@@ -86,13 +86,15 @@ def _data_files(project) -> tuple[list[Issue], list | None]:
 def _screening(project, records) -> list[Issue]:
     if "screening" not in project.config or not any(project.screening_dir.glob("*/**/*.csv")):
         return []  # no decision logs yet: nothing to check against the records
+    from sysrev.screening.log import grouped
     from sysrev.screening.state import load_screening
 
     try:
         screening = load_screening(project, strict=False, records=records)
     except SysrevError as exc:
         return [Issue(ERROR, str(exc))]
-    return [Issue(ERROR, str(p)) for p in screening.problems] + [Issue(WARNING, str(n)) for n in screening.notices]
+    return [Issue(ERROR, line) for line in grouped(screening.problems)] + [Issue(WARNING, str(n))
+                                                                            for n in screening.notices]
 
 
 def _strategies(project, invalid) -> list[Issue]:

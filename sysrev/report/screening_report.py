@@ -23,6 +23,7 @@ from html import escape
 
 from sysrev.report.prisma import PrismaError, prisma_counts
 from sysrev.screening.config import DECISIONS, STAGES
+from sysrev.screening.log import grouped
 from sysrev.screening.prioritisation import methods_sentences
 from sysrev.screening.state import load_screening
 from sysrev.screening.summary import stage_summary
@@ -53,7 +54,7 @@ def screening_report(project, *, previous_studies=None, previous_reports=None, s
         if sentences:
             parts.append(f"<h3>Prioritisation and stopping</h3><p>{escape(' '.join(sentences))}</p>")
     if screening.problems:
-        items = "".join(f"<li>{escape(str(p))}</li>" for p in screening.problems)
+        items = "".join(f"<li>{escape(line)}</li>" for line in grouped(screening.problems))
         parts.append(f'<h2>Rows not counted</h2><ul class="problem">{items}</ul>')
     body = "\n".join(parts)
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'

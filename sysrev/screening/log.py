@@ -89,13 +89,45 @@ class LogProblem:
         return f"{where}: {self.message}"
 
 
+def grouped(problems) -> list[str]:
+    """``problems`` as lines to show, the rows of one file with the same problem on one line that names them
+    all ("…, lines 2–12001 (12000 rows): unknown reviewer …"). A reviewer renamed in review.toml and in the
+    log's file name, but not in its rows, gives a problem per row: a list of thousands of identical lines
+    would bury every other problem. Lines keep the order in which each problem first appears."""
+    groups = {}
+    for problem in problems:
+        groups.setdefault((problem.path, problem.message), []).append(problem)
+    lines = []
+    for (path, message), same in groups.items():
+        rows = sorted(p.line for p in same if p.line is not None)
+        if len(rows) < 2 or len(rows) < len(same):
+            lines.extend(str(p) for p in same)
+        else:
+            lines.append(f"{path}, {_line_ranges(rows)} ({len(rows)} rows): {message}")
+    return lines
+
+
+def _line_ranges(rows: list[int], shown: int = 6) -> str:
+    """``lines 2–5, 9, 12–14`` for rows 2, 3, 4, 5, 9, 12, 13, 14 (sorted); after ``shown`` ranges, "…"."""
+    ranges = []
+    for row in rows:
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1][1] = row
+        else:
+            ranges.append([row, row])
+    text = ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in ranges[:shown])
+    return f"lines {text}{', …' if len(ranges) > shown else ''}"
+
+
 class ScreeningLogError(SysrevError):
-    """Decision logs hold rows that cannot be counted; the message lists each with its file and line."""
+    """Decision logs hold rows that cannot be counted; the message lists each with its file and line (the rows
+    of one file with the same problem on one line, :func:`grouped`)."""
 
     def __init__(self, problems):
         self.problems = list(problems)
-        listed = "\n  ".join(str(p) for p in self.problems[:_MAX_LISTED])
-        more = len(self.problems) - _MAX_LISTED
+        shown = grouped(self.problems)
+        listed = "\n  ".join(shown[:_MAX_LISTED])
+        more = len(shown) - _MAX_LISTED
         tail = f"\n  … and {more} more" if more > 0 else ""
         super().__init__(f"{counted(len(self.problems), 'problem')} in the screening logs (fix or remove the rows; "
                          f"nothing was counted):\n  {listed}{tail}")
@@ -288,7 +320,9 @@ def _row_problem(row, header, stage, config, known_ids, owner, gone_ids=frozense
     if stage == "full_text" and decision.lower() == "exclude" and not reason:
         return "a full-text exclusion needs a reason from [screening] exclusion_reasons"
     if reviewer not in config.reviewers and reviewer != owner:  # the owner's own rows: one problem per file
-        return f"unknown reviewer {reviewer!r}: not in [screening] reviewers of review.toml"
+        renamed = (f" (if {reviewer!r} is now {owner!r}, whose log this is, change the name in the log's rows "
+                   "too)") if owner in config.reviewers else ""
+        return f"unknown reviewer {reviewer!r}: not in [screening] reviewers of review.toml{renamed}"
     if reviewer != owner:
         return f"row of reviewer {reviewer!r} in the log of {owner!r}"
     try:
