@@ -3,6 +3,8 @@ and `sysrev rob` showed unchecked (benchmarks/decorated_mutation.py mutates thes
 Each test asserts what a user sees: the output, its stream, the exit code, the files written."""
 
 import shutil
+import threading
+from contextlib import contextmanager
 
 import pytest
 from project_files import project_with as _project
@@ -107,18 +109,6 @@ def test_from_table_append_checks_the_row_against_the_projects_outcomes_and_arms
     assert target.read_text(encoding="utf-8") == good.stdout
 
 
-def test_from_table_asks_with_no_as_the_answer_on_enter(tmp_path):
-    root = _paper(tmp_path)
-    target = root / "analysis" / "extraction" / "pain.csv"
-    result = _invoke("extract", "from-table", "r1", "Table 2", "--row", "VAS / 3 months", "--mean", "3",
-                     "--study", "Kim 2011", "--outcome", "pain", "--arm", "US", "--append", target,
-                     "--project", root, input="\n")
-    assert result.exit_code == 2
-    assert result.stderr.splitlines()[-2:] == [f"Append this row to {target}? [y/N]: ",
-                                               "error: nothing written: the row was not confirmed"]
-    assert not target.exists()
-
-
 def test_from_table_reads_the_events_column(tmp_path):
     root = _paper(tmp_path)
     result = _invoke("extract", "from-table", "r1", "Table 3", "--row", "Vasovagal reaction", "--events", "Ultrasound",
@@ -206,3 +196,61 @@ def test_rob_check_shows_unanswered_domains_as_question_marks_and_counts_warning
     assert "Trial Epsilon 2023 × pain: D1=?  D2=?  D3=?  D4=?  D5=?  overall=?" in lines
     assert lines[-1] == f"6 forms in {rob_project / 'analysis' / 'rob2'}: 12 errors, 1 warning"
     assert result.stderr == "error: 12 errors in the RoB 2 forms\n"
+
+
+def test_rob_table_lists_each_forms_judgements_with_unanswered_ones_as_question_marks(rob_project):
+    assert _invoke("rob", "new", "Trial Epsilon 2023", "pain", "--project", rob_project).exit_code == 0
+    result = _invoke("rob", "table", "--outcome", "pain", "--project", rob_project)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Trial Alpha 2019: D1=low  D2=low  D3=low  D4=low  D5=low  overall=low",
+        "Trial Beta 2020: D1=some concerns  D2=low  D3=low  D4=low  D5=some concerns  overall=some concerns",
+        "Trial Delta 2022: D1=some concerns  D2=low  D3=some concerns  D4=low  D5=some concerns  overall=high",
+        "Trial Epsilon 2023: D1=?  D2=?  D3=?  D4=?  D5=?  overall=?",
+        "Trial Gamma 2021: D1=low  D2=some concerns  D3=low  D4=high  D5=low  overall=high",
+    ]
+
+
+@contextmanager
+def _lock_held_elsewhere(root):
+    """Another writer (a thread: the project lock excludes threads as it excludes processes) holding the lock."""
+    from sysrev.locking import project_lock
+
+    held, done = threading.Event(), threading.Event()
+
+    def hold():
+        with project_lock(root):
+            held.set()
+            done.wait(30)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert held.wait(30)
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(30)
+
+
+def test_rob_compare_takes_the_project_lock_only_to_write_the_consensus(rob_project, tmp_path, monkeypatch):
+    mine = rob_project / "analysis" / "rob2"
+    theirs = shutil.copytree(mine, tmp_path / "theirs")
+    consensus = tmp_path / "consensus"
+    root = rob_project.resolve()
+    monkeypatch.setenv("SYSREV_LOCK_TIMEOUT", "0.3")
+    with _lock_held_elsewhere(root):
+        read = _invoke("rob", "compare", mine, theirs, "--project", rob_project)
+        assert read.exit_code == 0, read.output
+        assert read.stdout.endswith("\n5 form pairs, 0 disagreements\n") and read.stderr == ""
+        refused = _invoke("rob", "compare", mine, theirs, "--out", consensus, "--project", rob_project)
+        assert refused.exit_code == 2 and refused.stdout == ""
+        assert refused.stderr.endswith(
+            f"error: {root}: another sysrev process has held the project lock ({root / '.sysrev' / 'lock'}) for "
+            "over 0.3 s; nothing was written (try again when it has finished)\n")
+        assert not consensus.exists()
+    written = _invoke("rob", "compare", mine, theirs, "--out", consensus, "--project", rob_project)
+    assert written.exit_code == 0, written.output
+    assert written.stdout.endswith(f"\n5 form pairs, 0 disagreements; consensus written to {consensus} "
+                                   "(disagreements left empty for a human)\n")
+    assert sorted(p.name for p in consensus.iterdir()) == sorted(p.name for p in mine.glob("*--*.toml"))
