@@ -6,6 +6,8 @@ output, its stream, the exit code, the files written."""
 import csv
 import getpass
 import io
+import json
+import re
 import sys
 
 import pytest
@@ -250,3 +252,276 @@ def test_refresh_on_a_terminal_shows_each_search_s_progress_and_names_every_fail
                                       "beta\n")
     assert stdout.getvalue().startswith("Searches:\n  alpha (pubmed): FAILED (see below)\n"
                                         "  beta (pubmed): FAILED (see below)\n")
+
+
+# ------------------------------------------------------------------------------------------------ sysrev screen
+
+SCREENING_TOML = """[review]
+title = "Test review"
+
+[screening]
+reviewers = ["zoe", "adam", "carol"]
+exclusion_reasons = ["wrong population", "full text not retrieved"]
+highlight_terms = ["ultrasound"]
+"""
+LONG_TITLE = ("Ultrasound-guided versus fluoroscopy-guided lumbar facet joint injections in adults with chronic low "
+              "back pain: a multicentre randomised trial")  # 131 characters: the list shows the first 100
+TITLES = {"r01": "Échographie et douleur lombaire : essai randomisé", "r02": LONG_TITLE,
+          "r03": "Trial 3 of ultrasound guidance", "r04": "Trial 4 of ultrasound guidance"}
+LOG_HEADER = "record_id,decision,reason,reviewer,timestamp\n"
+
+
+def _screening(root, logs):
+    """A project of four records (r01 has an accented title, r02 a long one; DOIs 10.1000/r01 …) whose
+    reviewers are listed zoe, adam, carol (not in alphabetical order), with the decision logs ``logs``
+    ({"title_abstract/zoe.csv": ["r01,include,", …]})."""
+    records = [{"record_id": rid, "source_id": rid, "title": title, "abstract": "Patients were randomised.",
+                "doi": f"10.1000/{rid}", "authors": ["Kim, J"], "year": 2020, "sources": []}
+               for rid, title in TITLES.items()]
+    _project(root, **{"records__records.jsonl": "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)})
+    (root / "review.toml").write_text(SCREENING_TOML, encoding="utf-8")
+    for relative, rows in logs.items():
+        path = root / "screening" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        reviewer = path.stem
+        path.write_text(LOG_HEADER + "".join(f"{row},{reviewer},2026-01-0{n + 1}T10:00:00Z\n"
+                                             for n, row in enumerate(rows)), encoding="utf-8")
+    return root
+
+
+# zoe and adam disagree on r01 and r02 at title/abstract; they both include r03; r04 is excluded by both
+TWO_CONFLICTS = {"title_abstract/zoe.csv": ["r01,include,", "r02,include,", "r03,include,", "r04,exclude,"],
+                 "title_abstract/adam.csv": ["r01,exclude,", "r02,exclude,", "r03,include,", "r04,exclude,"]}
+
+
+def test_screen_conflicts_lists_reviewers_in_review_toml_order_with_titles_cut_at_100_characters(tmp_path):
+    root = _screening(tmp_path / "p", TWO_CONFLICTS)
+    result = _invoke("screen", "conflicts", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ("2 conflicts at title/abstract:\n"
+                             "  r01  zoe: include  adam: exclude\n"
+                             f"      {TITLES['r01']}\n"
+                             "  r02  zoe: include  adam: exclude\n"
+                             f"      {LONG_TITLE[:100]}\n"
+                             "Settle them with: sysrev screen reconcile --reviewer NAME\n")
+
+
+def test_screen_conflicts_as_json_keeps_accents_and_every_vote(tmp_path):
+    root = _screening(tmp_path / "p", TWO_CONFLICTS)
+    result = _invoke("screen", "conflicts", "--project", root, "--json")
+    assert result.exit_code == 0, result.output
+    votes = {"zoe": {"decision": "include", "reason": ""}, "adam": {"decision": "exclude", "reason": ""}}
+    assert json.loads(result.stdout) == [{"record_id": "r01", "title": TITLES["r01"], "votes": votes},
+                                         {"record_id": "r02", "title": LONG_TITLE, "votes": votes}]
+    assert result.stdout.startswith('[\n  {\n    "record_id": "r01",\n    "title": "Échographie et douleur')
+
+
+def test_screen_conflicts_of_a_record_without_a_title_shows_an_empty_one(tmp_path):
+    root = _screening(tmp_path / "p", TWO_CONFLICTS)
+    records = root / "records" / "records.jsonl"
+    lines = records.read_text(encoding="utf-8").splitlines()
+    untitled = json.loads(lines[0])
+    del untitled["title"]  # a record file written by another tool, without the key
+    records.write_text("\n".join([json.dumps(untitled), *lines[1:]]) + "\n", encoding="utf-8")
+    result = _invoke("screen", "conflicts", "--project", root, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["title"] == ""
+    text = _invoke("screen", "conflicts", "--project", root)
+    assert text.exit_code == 0, text.output
+    assert text.stdout.startswith("2 conflicts at title/abstract:\n  r01  zoe: include  adam: exclude\n      \n")
+
+
+def test_screen_import_of_an_unknown_reviewer_names_the_reviewers_listed(tmp_path):
+    root = _screening(tmp_path / "p", {})
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("record_id,decision\nr01,include\n", encoding="utf-8")
+    result = _invoke("screen", "import", "--reviewer", "zed", "--project", root, sheet)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.endswith("\nerror: unknown reviewer 'zed'; review.toml lists zoe, adam, carol\n")
+
+
+def test_screen_import_counts_unmatched_and_out_of_stage_rows_together_on_stderr(tmp_path):
+    root = _screening(tmp_path / "p", TWO_CONFLICTS)
+    sheet = tmp_path / "sheet.csv"
+    # at full text: r03 was included at title/abstract; r04 was not; r99 is no record
+    sheet.write_text("record_id,decision\nr03,include\nr04,include\nr99,include\n", encoding="utf-8")
+    result = _invoke("screen", "import", "--reviewer", "zoe", "--stage", "full_text", "--project", root, sheet)
+    assert result.exit_code == 1
+    log = root / "screening" / "full_text" / "zoe.csv"
+    assert result.stdout == (f"decisions export {sheet}: added 1 decision to {log}; 0 unchanged; 0 rows without a "
+                             "decision in the export\n")
+    assert result.stderr.endswith("2 rows not imported (listed above): mend them in the export and import it again "
+                                  "(decisions already imported are not added twice).\n")
+    assert "  line 3: record r04 is not screened at full text (not included at title/abstract); not imported\n" \
+        in result.stderr
+
+
+def test_screen_import_takes_the_covidence_list_s_decision_given(tmp_path):
+    root = _screening(tmp_path / "p", {})
+    export = tmp_path / "export.csv"  # a name that does not say which list it is
+    export.write_text("Title,DOI,Covidence #,Notes\nTrial 3 of ultrasound guidance,10.1000/r03,#3,\n",
+                      encoding="utf-8")
+    result = _invoke("screen", "import", "--reviewer", "zoe", "--decision", "maybe", "--project", root, export)
+    assert result.exit_code == 0, result.output
+    with open(root / "screening" / "title_abstract" / "zoe.csv", encoding="utf-8", newline="") as f:
+        assert [(row["record_id"], row["decision"]) for row in csv.DictReader(f)] == [("r03", "maybe")]
+
+
+def test_screen_import_reads_the_format_given_rather_than_the_one_detected(tmp_path):
+    root = _screening(tmp_path / "p", {})
+    sheet = tmp_path / "sheet.csv"  # an 'included' column makes it look like an ASReview export
+    sheet.write_text("record_id,decision,included\nr03,exclude,1\n", encoding="utf-8")
+    result = _invoke("screen", "import", "--reviewer", "zoe", "--format", "decisions", "--project", root, sheet)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"decisions export {sheet}: added 1 decision")
+    with open(root / "screening" / "title_abstract" / "zoe.csv", encoding="utf-8", newline="") as f:
+        assert [(row["record_id"], row["decision"]) for row in csv.DictReader(f)] == [("r03", "exclude")]
+
+
+def test_screen_status_as_json_is_indented_by_two(tmp_path):
+    root = _screening(tmp_path / "p", TWO_CONFLICTS)
+    result = _invoke("screen", "status", "--project", root, "--json")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith('{\n  "stages": [\n    {\n      "stage": "title_abstract",')
+    assert json.loads(result.stdout)["stages"][0]["conflicts"] == 2
+
+
+def _searched_and_screened(root):
+    """A project with one PubMed run of two records, deduplicated (R000001, R000002), both screened by zoe at
+    title/abstract (R000001 included) and R000001 included at full text: the PRISMA flow can be drawn."""
+    from sysrev.records import Record
+    from sysrev.search.snapshot import write_snapshot
+
+    _project(root)
+    (root / "review.toml").write_text(SCREENING_TOML, encoding="utf-8")
+    write_snapshot(root / "searches" / "runs", "pubmed",
+                   [Record(source="pubmed", source_id="1", title="Ultrasound-guided facet injections", year=2015),
+                    Record(source="pubmed", source_id="2", title="Soil nitrogen in wheat fields", year=2019)],
+                   database="pubmed", query="facet joint")
+    assert _invoke("dedup", "--project", root).exit_code == 0
+    for relative, rows in {"title_abstract/zoe.csv": ["R000001,include,", "R000002,exclude,"],
+                           "full_text/zoe.csv": ["R000001,include,"]}.items():
+        path = root / "screening" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(LOG_HEADER + "".join(f"{row},zoe,2026-01-0{n + 1}T10:00:00Z\n" for n, row in enumerate(rows)),
+                        encoding="utf-8")
+    return root
+
+
+def _diagram_words(html):
+    lines = re.findall(r"<text [^>]*>([^<]*)</text>", html[html.index("<svg"):html.index("</svg>")])
+    return " ".join(" ".join(lines).replace("\u00a0", " ").split())
+
+
+def test_screen_report_draws_the_previous_reports_given_and_makes_the_folders_it_needs(tmp_path):
+    root = _searched_and_screened(tmp_path / "p")
+    out = tmp_path / "new" / "deeper" / "report.html"
+    result = _invoke("screen", "report", "--previous", "3:5", "--out", out, "--project", root)
+    assert result.exit_code == 0, result.output
+    assert (result.stdout, result.stderr) == (f"wrote {out}\n", "")
+    words = _diagram_words(out.read_text(encoding="utf-8"))
+    assert "Studies included in previous version of review (n = 3)" in words
+    assert "Reports of studies included in previous version of review (n = 5)" in words
+
+
+def test_screen_status_warns_on_stderr_of_records_decided_differently_before_a_merge(tmp_path):
+    root = _three_doubtful(tmp_path / "p")
+    (root / "review.toml").write_text(SCREENING_TOML, encoding="utf-8")
+    log = root / "screening" / "title_abstract" / "zoe.csv"
+    log.parent.mkdir(parents=True)
+    log.write_text(LOG_HEADER + "R000001,include,,zoe,2026-12-01T09:00:00Z\n"
+                   "R000002,exclude,,zoe,2026-12-01T09:01:00Z\n", encoding="utf-8")
+    (root / "records" / "dedup_decisions.csv").write_text(
+        "record_a,record_b,decision,reviewer,timestamp,note\npubmed:111,pubmed:112,same,anna,2026-12-02T09:00:00Z,\n",
+        encoding="utf-8")
+    assert _invoke("dedup", "--project", root).exit_code == 0  # R000002 merged into R000001
+    result = _invoke("screen", "status", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (f"warning: {log}, line 3: R000001 was decided differently as records that dedup has "
+                             "since merged into it (the same publication): R000001 include (line 2); R000002 exclude "
+                             "(line 3). It counts as not yet screened by zoe and comes back to their screen: the "
+                             "decision made there settles it\n")
+    assert result.stdout.startswith("title/abstract: 2 records · 0 decided")
+
+
+def test_screen_status_as_json_lists_the_rows_it_cannot_count_and_exits_1(tmp_path):
+    root = _screening(tmp_path / "p", {"title_abstract/zoe.csv": ["r01,include,", "r77,include,"]})
+    result = _invoke("screen", "status", "--project", root, "--json")
+    assert result.exit_code == 1
+    problem = (f"{root / 'screening' / 'title_abstract' / 'zoe.csv'}, line 3: unknown record_id 'r77': not in "
+               "records/records.jsonl")
+    assert json.loads(result.stdout)["problems"] == [problem]
+    assert result.stderr == f"warning: not counted: {problem}\n"
+
+
+def test_screen_stop_says_who_stopped_where_after_how_many_records(tmp_path):
+    root = _screening(tmp_path / "p", TWO_CONFLICTS)
+    result = _invoke("screen", "stop", "--reviewer", "zoe", "--force", "--note", "funding ended", "--project", root)
+    assert result.exit_code == 0, result.output
+    (entry,) = [json.loads(line) for line in
+                (root / "screening" / "title_abstract" / "stopping.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert (entry["reviewer"], entry["screened"], entry["n_total"], entry["note"]) == ("zoe", 4, 4, "funding ended")
+    assert result.stdout == (f"recorded: zoe stops at title/abstract after 4 of 4 records; {entry['statement']}. "
+                             "Nothing was excluded.\n")
+
+
+def _labelled(path, n=40, relevant=(3, 11, 17, 25)):
+    """Records on two unrelated topics; the relevant ones share their vocabulary."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["title", "abstract", "label_included"])
+        for i in range(n):
+            if i in relevant:
+                writer.writerow([f"Ultrasound guided nerve block trial {i}",
+                                 "Randomised trial of ultrasound guidance for regional anaesthesia.", 1])
+            else:
+                writer.writerow([f"Soil nitrogen survey {i}", f"Crop yields and fertiliser in field {i % 7}.", 0])
+    return path
+
+
+def test_screen_simulate_passes_the_model_seed_and_stopping_rule_on(tmp_path, monkeypatch):
+    import sysrev.screening.simulate as simulation
+
+    real, calls = simulation.simulate, []
+
+    def spy(labelled, priors, **options):
+        calls.append((priors, {k: v for k, v in options.items() if k != "progress"}))
+        return real(labelled, priors, **options)
+
+    monkeypatch.setattr(simulation, "simulate", spy)
+    data = _labelled(tmp_path / "data.csv")
+    result = _invoke("screen", "simulate", data, "--out", tmp_path / "order.csv", "--prior", "3", "--prior", "0",
+                     "--seed", "7", "--stop-recall", "0.9", "--stop-confidence", "0.8")
+    assert result.exit_code == 0, result.output
+    assert calls == [([3, 0], {"seed": 7, "recall_target": 0.9, "confidence": 0.8})]
+    assert json.loads(result.stdout)["priors"] == [3, 0]
+
+
+def test_screen_simulate_on_a_terminal_shows_its_progress_to_the_end(tmp_path, monkeypatch):
+    from sysrev.cli.main import cli
+
+    data = _labelled(tmp_path / "data.csv")
+    stderr, stdout = _Terminal(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    try:
+        code = cli.main(["screen", "simulate", str(data), "--out", str(tmp_path / "order.csv")], prog_name="sysrev",
+                        standalone_mode=False)
+    finally:
+        monkeypatch.undo()
+    assert code in (None, 0)
+    assert "simulating: 100%" in stderr.getvalue() and "38/38" in stderr.getvalue()  # 40 records, 2 priors
+    assert json.loads(stdout.getvalue())["screened"] == 38
+
+
+def test_screen_reconcile_settles_the_conflicts_of_the_stage_asked_for(tmp_path, monkeypatch):
+    from test_cli_core_details import _on_a_terminal
+
+    root = _screening(tmp_path / "p", {**TWO_CONFLICTS, "full_text/zoe.csv": ["r03,include,"],
+                                       "full_text/adam.csv": ["r03,exclude,wrong population"]})
+    code, shown = _on_a_terminal(["screen", "reconcile", "--reviewer", "carol", "--stage", "full_text", "--project",
+                                  root], "iq", monkeypatch)
+    assert code == 0, shown
+    settled = root / "screening" / "full_text" / "reconciliation" / "carol.csv"
+    assert settled.read_text(encoding="utf-8").splitlines()[1].startswith("r03,include,,carol,")
+    assert not (root / "screening" / "title_abstract" / "reconciliation").exists()
