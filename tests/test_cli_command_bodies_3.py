@@ -442,6 +442,8 @@ def test_screen_status_warns_on_stderr_of_records_decided_differently_before_a_m
                              "(line 3). It counts as not yet screened by zoe and comes back to their screen: the "
                              "decision made there settles it\n")
     assert result.stdout.startswith("title/abstract: 2 records · 0 decided")
+    as_json = _invoke("screen", "status", "--project", root, "--json")
+    assert json.loads(as_json.stdout)["notices"] == [result.stderr[len("warning: "):-1]]
 
 
 def test_screen_status_as_json_lists_the_rows_it_cannot_count_and_exits_1(tmp_path):
@@ -456,11 +458,14 @@ def test_screen_status_as_json_lists_the_rows_it_cannot_count_and_exits_1(tmp_pa
 
 def test_screen_stop_says_who_stopped_where_after_how_many_records(tmp_path):
     root = _screening(tmp_path / "p", TWO_CONFLICTS)
-    result = _invoke("screen", "stop", "--reviewer", "zoe", "--force", "--note", "funding ended", "--project", root)
+    result = _invoke("screen", "stop", "--reviewer", "zoe", "--force", "--note", "funding ended", "--recall", "0.9",
+                     "--confidence", "0.8", "--project", root)
     assert result.exit_code == 0, result.output
     (entry,) = [json.loads(line) for line in
                 (root / "screening" / "title_abstract" / "stopping.jsonl").read_text(encoding="utf-8").splitlines()]
     assert (entry["reviewer"], entry["screened"], entry["n_total"], entry["note"]) == ("zoe", 4, 4, "funding ended")
+    assert (entry["recall_target"], entry["confidence"]) == (0.9, 0.8)
+    assert entry["statement"].startswith("recall ≥ 90 % can be claimed with 80 % confidence")
     assert result.stdout == (f"recorded: zoe stops at title/abstract after 4 of 4 records; {entry['statement']}. "
                              "Nothing was excluded.\n")
 
@@ -511,6 +516,7 @@ def test_screen_simulate_on_a_terminal_shows_its_progress_to_the_end(tmp_path, m
         monkeypatch.undo()
     assert code in (None, 0)
     assert "simulating: 100%" in stderr.getvalue() and "38/38" in stderr.getvalue()  # 40 records, 2 priors
+    assert "record/s]" in stderr.getvalue()
     assert json.loads(stdout.getvalue())["screened"] == 38
 
 
@@ -525,3 +531,47 @@ def test_screen_reconcile_settles_the_conflicts_of_the_stage_asked_for(tmp_path,
     settled = root / "screening" / "full_text" / "reconciliation" / "carol.csv"
     assert settled.read_text(encoding="utf-8").splitlines()[1].startswith("r03,include,,carol,")
     assert not (root / "screening" / "title_abstract" / "reconciliation").exists()
+
+
+def test_screen_import_counts_the_decisions_the_log_holds_already_and_adds_one_made_at_the_same_time(tmp_path):
+    root = _screening(tmp_path / "p", TWO_CONFLICTS)
+    log = root / "screening" / "title_abstract" / "zoe.csv"
+    sheet = tmp_path / "sheet.csv"
+    # r01 and r02 as the log has them; r03 changed at the very time of the log's row (2026-01-03T10:00:00Z): not
+    # older than it, so imported (only a decision dated before the log's is kept out)
+    sheet.write_text("record_id,decision,timestamp\nr01,include,2026-01-01T10:00:00Z\nr02,include,2026-01-02T10:00:00Z\n"
+                     "r03,exclude,2026-01-03T10:00:00Z\n", encoding="utf-8")
+    result = _invoke("screen", "import", "--reviewer", "zoe", "--project", root, sheet)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (f"decisions export {sheet}: added 1 decision to {log}; 2 unchanged; 0 rows without a "
+                             "decision in the export\n")
+    assert log.read_text(encoding="utf-8").splitlines()[-1].startswith("r03,exclude,,zoe,2026-01-03T10:00:00Z")
+
+
+def test_screen_import_lists_an_unmatched_row_by_the_first_80_characters_of_its_title(tmp_path):
+    root = _screening(tmp_path / "p", {})
+    sheet = tmp_path / "sheet.csv"
+    title = "A randomised trial of something no record of the review is about with a very long title indeed"
+    sheet.write_text(f"title,decision\n{title},include\n", encoding="utf-8")
+    result = _invoke("screen", "import", "--reviewer", "zoe", "--project", root, sheet)
+    assert result.exit_code == 1
+    (listed,) = [line for line in result.stderr.splitlines() if line.startswith("  line 2: ")]
+    assert listed.endswith(f" — {title[:80]}") and len(title) > 80
+
+
+def test_screen_simulate_refuses_priors_both_given_and_drawn(tmp_path):
+    data = _labelled(tmp_path / "data.csv")
+    result = _invoke("screen", "simulate", data, "--out", tmp_path / "order.csv", "--prior", "3",
+                     "--n-prior-included", "2")
+    assert result.exit_code == 2 and not (tmp_path / "order.csv").exists()
+    assert result.stderr.endswith("\nerror: give either --prior ROW … or --n-prior-included/--n-prior-excluded/"
+                                  "--prior-seed\n")
+
+
+def test_screen_simulate_reads_the_label_column_named(tmp_path):
+    data = _labelled(tmp_path / "data.csv")
+    data.write_text(data.read_text(encoding="utf-8").replace("label_included", "Gold"), encoding="utf-8")
+    result = _invoke("screen", "simulate", data, "--out", tmp_path / "order.csv", "--label-column", "gold")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["screened"] == 38
+    assert len((tmp_path / "order.csv").read_text(encoding="utf-8").splitlines()) == 41  # the header and 40 rows
