@@ -219,19 +219,40 @@ def paper_tables_page(record_id):
                            record=g.cache.record(record_id))
 
 
+CONFLICTS_PER_PAGE = 50
+
+
 @blueprint.route("/conflicts/<stage>")
 def conflicts(stage):
+    """The conflicts the reviewer may settle, each record as the screen shows it (authors, source, abstract,
+    highlighted) beside the decisions, :data:`CONFLICTS_PER_PAGE` at a time (``?from=N``: from the N-th)."""
     stage = _stage(stage)
     screening = g.cache.screening()
     state = screening.stages[stage]
+    visible = visible_conflicts(screening, stage, g.reviewer)
+    start = _page_start(request.args.get("from", ""), len(visible))
+    terms = screening.config.highlight_terms
     items = []
-    for record_id in visible_conflicts(screening, stage, g.reviewer):
+    for record_id in visible[start:start + CONFLICTS_PER_PAGE]:
         votes = state.votes(record_id)
-        items.append({"record_id": record_id, "record": g.cache.record(record_id),
+        record = g.cache.record(record_id)
+        items.append({"record_id": record_id, "record": record,
+                      "title": _highlight(record.get("title") or "(no title)", terms),
+                      "abstract": _highlight(record.get("abstract") or "(no abstract)", terms),
                       "votes": [votes[r] for r in sorted(votes)]})
     return render_template("conflicts.html", stage=stage, label=STAGE_LABEL[stage], items=items,
                            reasons=screening.config.exclusion_reasons if stage == "full_text" else [],
-                           hidden=len(state.conflicts()) - len(items))
+                           hidden=len(state.conflicts()) - len(visible), start=start, total=len(visible),
+                           per_page=CONFLICTS_PER_PAGE)
+
+
+def _page_start(text: str, total: int) -> int:
+    """The first conflict to show: ``?from=`` as a whole number, on a page boundary, within the list (the last
+    page when the list has shrunk below it since the link was made); 0 for anything else."""
+    if not text.isdigit():
+        return 0
+    last = max(total - 1, 0) // CONFLICTS_PER_PAGE * CONFLICTS_PER_PAGE
+    return min(int(text) // CONFLICTS_PER_PAGE * CONFLICTS_PER_PAGE, last)
 
 
 @blueprint.route("/conflicts/<stage>/resolve", methods=["POST"])
@@ -244,7 +265,9 @@ def resolve(stage):
     decision, reason, note = _posted_decision(stage, screening.config)
     append_decisions(reconciliation_path(g.project.screening_dir, stage, g.reviewer),
                      [Decision(record_id, decision, reason, g.reviewer, now_timestamp(), note)])
-    return redirect(url_for("screening.conflicts", stage=stage))
+    start = request.form.get("from", "")  # back to the page the conflict was settled on
+    return redirect(url_for("screening.conflicts", stage=stage, **({"from": start} if start.isdigit() and
+                                                                      int(start) else {})))
 
 
 def _posted_decision(stage: str, config) -> tuple[str, str, str]:
