@@ -243,7 +243,6 @@ def test_a_header_that_is_no_log_s_under_any_separator_gets_no_spreadsheet_advic
         _, [problem] = _read(config, text)
         assert "spreadsheet" not in problem.message
 
-# The rows of one log with the same problem, on one line that names them all.
 # The rows of one log with the same problem are shown on one line that names them all. The case behind it: a
 # reviewer renamed in review.toml (alice → ann) and in the log's file name, but not in its rows, made one
 # "unknown reviewer" error per row — 12,000 identical lines from `sysrev check` on a 17,364-record project, which
