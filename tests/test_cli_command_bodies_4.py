@@ -254,3 +254,29 @@ def test_rob_compare_takes_the_project_lock_only_to_write_the_consensus(rob_proj
     assert written.stdout.endswith(f"\n5 form pairs, 0 disagreements; consensus written to {consensus} "
                                    "(disagreements left empty for a human)\n")
     assert sorted(p.name for p in consensus.iterdir()) == sorted(p.name for p in mine.glob("*--*.toml"))
+
+
+# ---------------------------------------------------------------------------------------------- sysrev fulltext
+
+_NO_TABLES = (b'<?xml version="1.0" encoding="UTF-8"?>\n<article><front><article-meta><title-group><article-title>'
+              b"No tables</article-title></title-group></article-meta></front><body><sec><p>Text only.</p></sec>"
+              b"</body></article>\n")
+
+
+def test_fulltext_tables_names_each_csv_written_after_its_table(tmp_path):
+    root = _paper(tmp_path)
+    out = tmp_path / "csv"
+    result = _invoke("fulltext", "tables", "r1", "--out", out, "--project", root)
+    assert result.exit_code == 0, result.output
+    # Table 1 is given as an image only: it has no cells to write
+    assert result.stdout == f"Table 2: {out / 'table-2.csv'}\nTable 3: {out / 'table-3.csv'}\n"
+    assert sorted(p.name for p in out.iterdir()) == ["table-2.csv", "table-3.csv"]
+
+
+def test_fulltext_tables_of_a_paper_without_tables_is_an_error_and_writes_nothing(tmp_path):
+    root = _paper(tmp_path, data=_NO_TABLES)
+    out = tmp_path / "csv"
+    result = _invoke("fulltext", "tables", "r1", "--out", out, "--project", root)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "error: r1: no tables in this paper's XML\n"
+    assert not out.exists()
