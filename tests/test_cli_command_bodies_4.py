@@ -52,6 +52,25 @@ def test_extract_compare_shows_the_first_extractors_empty_cell_as_empty_and_name
         'Trial A,pain,,2 weeks,US,30,3.1,,,VAS,Table 2,,,,"[DISAGREEMENT] sd: anna=(empty), ben=1.2."'
 
 
+def test_extract_compare_of_two_folders_counts_the_discrepancies_of_every_file(tmp_path):
+    for name, sd, events in (("anna", "1.2", "4"), ("ben", "1.3", "5")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "pain.csv").write_text(f"{HEADER}\nTrial A,pain,,2 weeks,US,30,3.1,{sd},,VAS,Table 2,,,,\n",
+                                         encoding="utf-8")
+        (folder / "ae.csv").write_text(f"{HEADER}\nTrial A,ae,headache,,US,30,,,{events},,Table 3,,,,\n",
+                                       encoding="utf-8")
+    result = _invoke("extract", "compare", tmp_path / "anna", tmp_path / "ben")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "ae.csv: 1/2 value cells agree (50%), 1 discrepancy(ies)",
+        "  Trial A / ae / headache / US: events: anna=4  ben=5",
+        "pain.csv: 3/4 value cells agree (75%), 1 discrepancy(ies)",
+        "  Trial A / pain / 2 weeks / US: sd: anna=1.2  ben=1.3",
+        "2 discrepancy(ies) in total",
+    ]
+
+
 # ---------------------------------------------------------------------------------------- sysrev extract convert
 
 
