@@ -65,7 +65,8 @@ def test_each_marker_row_of_a_decision_log_is_named_and_both_sides_rows_count(pr
     result = run("check", "--project", project)
     assert result.exit_code == 2
     marker_lines = [line for line in result.output.splitlines() if "git merge-conflict marker" in line]
-    assert [line.split(", ")[1].split(":")[0] for line in marker_lines] == ["lines 3, 5, 7 (3 rows)"], result.output
+    assert [re.search(r"\.csv, (lines? [^:]+):", line).group(1) for line in marker_lines] == [
+        "lines 3, 5, 7 (3 rows)"], result.output  # the rows of one log with one problem: on one line
     status = run("screen", "status", "--project", project)
     assert re.search(r"^  ann +3 ", status.output, re.M), status.output  # both sides' rows count
 
