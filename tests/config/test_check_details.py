@@ -1,6 +1,7 @@
 """`sysrev check` in detail (mutation tests of the onboarding module): each stage's problems reach the listing
 with their severity and exact words, one problem never hides the others, and the files counted."""
 
+import json
 import os
 import time
 from pathlib import Path
@@ -167,3 +168,28 @@ def test_the_summary_counts_every_configuration_file(tmp_path):
     result = CliRunner().invoke(cli, ["check", "--project", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{tmp_path}: 4 configuration files valid, 0 warnings\n"
+
+
+def test_the_records_are_read_once_and_a_merged_records_notice_is_a_warning(tmp_path, monkeypatch):
+    """check reads records.jsonl once for the snapshots' check, the logs and studies.csv (it read it three times,
+    seconds each at tens of thousands of records); a reviewer who decided two copies dedup later merged in two
+    ways gets a warning naming both rows (a notice: the record is back in their queue), not an error."""
+    import sysrev.dedup.project_run
+
+    merged = {"dedup_replaces": ["R2"], "dedup_merged": {"R2": {"at": "2026-12-02T00:00:00Z", "first_source": "x"}}}
+    write_files(tmp_path, {
+        "review.toml": REVIEW, "records/records.jsonl": f'{{"record_id": "R1", "extra": {json.dumps(merged)}}}\n',
+        "screening/title_abstract/ann.csv": LOG + "R1,include,,ann,2024-01-01T00:00:00Z\n"
+                                                  "R2,exclude,,ann,2024-01-01T00:00:00Z\n",
+        "analysis/extraction/studies.csv": "study,records\nAble 2020,R1\nBaker 2021,R7\n"})
+    reads = []
+    original = sysrev.dedup.project_run._read_records
+    monkeypatch.setattr(sysrev.dedup.project_run, "_read_records", lambda path: reads.append(path) or original(path))
+    issues, _ = check_project(project_at(tmp_path))
+    assert len(reads) == 1
+    listed = [(issue.severity, str(issue)) for issue in issues]
+    assert ("error", f"error: {tmp_path}/analysis/extraction/studies.csv, line 3, column 'records': record R7 "
+                     "(study 'Baker 2021') is not in records/records.jsonl") in listed  # against the records read once
+    [(severity, notice)] = [entry for entry in listed if "R2" in entry[1]]
+    assert severity == "warning" and notice.startswith(f"warning: {tmp_path}/screening/title_abstract/ann.csv")
+    assert "line 2" in notice and "line 3" in notice and "include" in notice and "exclude" in notice

@@ -49,9 +49,19 @@ def test_records_and_logs_are_read_once_and_every_part_is_still_reported(review,
     stages = _counting(monkeypatch, sysrev.screening.state, "_read_stage")
     status = pipeline_status(load_project(review))
     assert (len(reads), len(stages)) == (1, 2)  # each stage's logs once; before: records.jsonl 3 times, logs twice
-    assert status["dedup"]["records"] == 3
+    assert status["dedup"]["records"] == 3 and status["dedup"]["decisions_not_applied"] == 0
     assert status["screening"]["full_text"]["decisions"]["include"] == 1
     assert status["studies"]["studies"] == ["Able 2020"]
+    assert (status["releases"], status["interrupted_writes"]) == ([], 0)
+
+
+def test_an_unreadable_analyses_file_is_named_and_the_rest_still_reported(review):
+    analyses = review / "analysis" / "analyses.toml"
+    analyses.write_text("[[analysis]\n", encoding="utf-8")
+    status = pipeline_status(load_project(review))
+    assert (status["studies"], status["analyses"]) == (None, [])
+    assert status["error"].startswith(f"{analyses}: invalid TOML")
+    assert status["screening"]["full_text"]["decisions"]["include"] == 1
 
 
 def test_a_part_that_cannot_be_read_still_says_why(review):

@@ -304,3 +304,21 @@ def test_the_same_problem_in_two_files_or_at_file_level_is_not_merged(tmp_path):
                 LogProblem(a, None, "header must be …"), LogProblem(a, None, "header must be …")]
     assert grouped(problems) == [f"{a}, line 2: empty record_id", f"{b}, line 2: empty record_id",
                                  f"{a}: header must be …", f"{a}: header must be …"]
+
+
+def test_two_rows_are_already_a_group_and_six_ranges_are_named_in_full(tmp_path):
+    log = tmp_path / "ann.csv"
+    assert grouped([LogProblem(log, 2, "empty record_id"), LogProblem(log, 3, "empty record_id")]) == [
+        f"{log}, lines 2–3 (2 rows): empty record_id"]
+    six = [LogProblem(log, line, "empty record_id") for line in (2, 4, 6, 8, 10, 12)]
+    assert grouped(six) == [f"{log}, lines 2, 4, 6, 8, 10, 12 (6 rows): empty record_id"]
+    assert grouped(six + [LogProblem(log, 14, "empty record_id")]) == [
+        f"{log}, lines 2, 4, 6, 8, 10, 12, … (7 rows): empty record_id"]
+
+
+def test_the_stopping_error_lists_twenty_five_lines_then_counts_the_rest(tmp_path):
+    problems = [LogProblem(tmp_path / f"r{n:02d}.csv", 2, "empty record_id") for n in range(26)]
+    assert "… and" not in str(ScreeningLogError(problems[:25]))
+    message = str(ScreeningLogError(problems))
+    assert message.endswith("r24.csv, line 2: empty record_id\n  … and 1 more")
+    assert message.startswith("26 problems in the screening logs")
