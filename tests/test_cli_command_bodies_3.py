@@ -575,3 +575,60 @@ def test_screen_simulate_reads_the_label_column_named(tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["screened"] == 38
     assert len((tmp_path / "order.csv").read_text(encoding="utf-8").splitlines()) == 41  # the header and 40 rows
+
+
+def test_screen_without_a_reviewer_or_a_subcommand_is_refused_naming_both(tmp_path):
+    root = _screening(tmp_path / "p", {})
+    result = _invoke("screen", "--project", root)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.endswith("\nerror: give --reviewer NAME to screen, or a subcommand (status, conflicts, "
+                                  "reconcile, import)\n")
+
+
+def test_screen_status_assesses_the_stopping_rule_asked_for_of_each_reviewer_who_screened(tmp_path):
+    # carol opened the screen and decided nothing: her log holds only its header, and the rule says nothing of her
+    root = _screening(tmp_path / "p", {**TWO_CONFLICTS, "title_abstract/carol.csv": []})
+    result = _invoke("screen", "status", "--recall", "0.9", "--confidence", "0.8", "--project", root)
+    assert result.exit_code == 0, result.output
+    rule = [line for line in result.stdout.splitlines() if line.startswith("  stopping rule")]
+    assert rule == [f"  stopping rule, {name}: recall ≥ 90 % can be claimed with 80 % confidence now (every record "
+                    "screened)" for name in ("zoe", "adam")]
+    assert "  carol            0      4        0        0      0\n" in result.stdout
+
+
+def test_screen_import_of_a_rayyan_export_takes_the_decisions_of_the_name_given(tmp_path):
+    root = _screening(tmp_path / "p", {})
+    export = tmp_path / "articles.csv"
+    export.write_text('key,title,notes\n3,Trial 3 of ultrasound guidance,"RAYYAN-INCLUSION: {""Alice""=>""Included"", '
+                      '""Bob""=>""Excluded""}"\n', encoding="utf-8")
+    result = _invoke("screen", "import", "--reviewer", "zoe", "--rayyan-name", "Bob", "--project", root, export)
+    assert result.exit_code == 0, result.output
+    with open(root / "screening" / "title_abstract" / "zoe.csv", encoding="utf-8", newline="") as f:
+        assert [(row["record_id"], row["decision"]) for row in csv.DictReader(f)] == [("r03", "exclude")]
+
+
+def test_screen_import_lists_an_unmatched_row_without_a_title_as_such(tmp_path):
+    root = _screening(tmp_path / "p", {})
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("record_id,decision\nr99,include\n", encoding="utf-8")
+    result = _invoke("screen", "import", "--reviewer", "zoe", "--project", root, sheet)
+    assert result.exit_code == 1
+    (listed,) = [line for line in result.stderr.splitlines() if line.startswith("  line 2: ")]
+    assert listed.endswith(" — (no title)")
+
+
+def test_screen_simulate_refuses_a_prior_seed_with_priors_given(tmp_path):
+    data = _labelled(tmp_path / "data.csv")
+    result = _invoke("screen", "simulate", data, "--out", tmp_path / "order.csv", "--prior", "3", "--prior-seed", "4")
+    assert result.exit_code == 2 and not (tmp_path / "order.csv").exists()
+    assert "error: give either --prior ROW … or" in result.stderr
+
+
+def test_screen_simulate_draws_the_number_of_priors_asked_for(tmp_path):
+    relevant = (3, 11, 17, 25)
+    data = _labelled(tmp_path / "data.csv", relevant=relevant)
+    result = _invoke("screen", "simulate", data, "--out", tmp_path / "order.csv", "--n-prior-included", "2",
+                     "--n-prior-excluded", "3", "--prior-seed", "5")
+    assert result.exit_code == 0, result.output
+    priors = json.loads(result.stdout)["priors"]
+    assert len(priors) == 5 and sum(row in relevant for row in priors) == 2
