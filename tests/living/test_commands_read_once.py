@@ -12,7 +12,8 @@ from living_project import decide, make_project, record_ids, snapshot_and_dedup,
 
 import sysrev.dedup.project_run
 import sysrev.screening.state
-from sysrev.living.status import pipeline_status
+from sysrev.errors import SysrevError
+from sysrev.living.status import pending_report, pipeline_status
 from sysrev.project import load_project
 from sysrev.project_check import check_project
 from sysrev.report.screening_report import screening_report
@@ -117,3 +118,22 @@ def test_the_screening_report_loads_no_scipy(review, tmp_path):
     output, heavy = _heavy_modules_after(review, ["screen", "report", "--out", str(out)])
     assert output == f"wrote {out}\n" and "<svg" in out.read_text(encoding="utf-8")
     assert heavy == "[]"  # before: both, for the funnel plot beside the diagram's helpers, and the analyses
+
+
+def test_an_exemption_for_an_analysis_not_reported_now_is_no_error(review):
+    """`meta run NAME` reports on one analysis; an exemption for another analysis's outcome is checked against
+    every analysis (``all_specs``), not reported as an outcome no analysis uses."""
+    from sysrev.analyses.spec import load_analyses
+
+    analyses = review / "analysis" / "analyses.toml"
+    analyses.write_text(analyses.read_text(encoding="utf-8") + '\n[analyses.odi]\ntitle = "ODI"\noutcome = "odi"\n'
+                        'measure = "MD"\nmodel = "random"\n', encoding="utf-8")
+    (review / "analysis" / "exemptions.csv").write_text("study,stage,outcome,reason\nAble 2020,rob2,odi,not "
+                                                        "reported\n", encoding="utf-8")
+    project = load_project(review)
+    specs = load_analyses(project)
+    pain = [spec for spec in specs if spec.name == "pain"]
+    report = pending_report(project, pain, all_specs=specs)
+    assert [item.study for item in report.pending] == ["Able 2020"] and report.exempted == []
+    with pytest.raises(SysrevError, match="exemptions.csv, line 2, column 'outcome'"):
+        pending_report(project, pain)  # without the other analyses the outcome is unknown

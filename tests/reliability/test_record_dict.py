@@ -43,3 +43,17 @@ def test_a_tuple_stays_a_tuple_and_its_lists_are_copied():
 def test_from_dict_puts_unknown_keys_in_extra():
     record = Record.from_dict({"source_id": "1", "title": "T", "record_id": "R000001", "extra": {"x": 1}})
     assert (record.title, record.extra) == ("T", {"x": 1, "record_id": "R000001"})
+
+
+def test_a_value_json_does_not_hold_is_deep_copied_too():
+    """A record built in code may hold other values in ``extra`` (a deque, a datetime): copied in depth, as
+    ``asdict`` copies them, never dropped or shared."""
+    import collections
+    import datetime
+
+    when = datetime.datetime(2026, 12, 5, 10, 0)
+    record = Record(source_id="1", extra={"queue": collections.deque([["a"]]), "when": when})
+    data = record.to_dict()
+    assert data["extra"] == {"queue": collections.deque([["a"]]), "when": when}
+    data["extra"]["queue"][0].append("b")
+    assert record.extra["queue"] == collections.deque([["a"]])
