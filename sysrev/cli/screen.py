@@ -109,9 +109,17 @@ def status(as_json, recall_target, confidence, project_dir):
     for notice in screening.notices:
         click.echo(f"warning: {notice}", err=True)
     if screening.problems:
-        for problem in screening.problems:
-            click.echo(f"warning: not counted: {problem}", err=True)
+        _warn_not_counted(screening.problems)
         sys.exit(1)
+
+
+def _warn_not_counted(problems) -> None:
+    """Each row that cannot be counted, on stderr; the rows of one log with the same problem on one line (a
+    renamed reviewer would otherwise give thousands of identical lines)."""
+    from sysrev.screening.log import grouped
+
+    for line in grouped(problems):
+        click.echo(f"warning: not counted: {line}", err=True)
 
 
 def _problems_in(screening, path) -> int:
@@ -298,8 +306,7 @@ def report(out, previous, project_dir):
         click.echo(f"warning: {counted(len(screening.problems), 'problem')} in the screening logs: the rows they "
                    "name are left out of the report's figures and the PRISMA flow is not drawn (they are listed at "
                    "the report's end); fix them, then write the report again", err=True)
-        for problem in screening.problems:
-            click.echo(f"warning: not counted: {problem}", err=True)
+        _warn_not_counted(screening.problems)
         sys.exit(1)
 
 

@@ -322,3 +322,14 @@ def test_the_stopping_error_lists_twenty_five_lines_then_counts_the_rest(tmp_pat
     message = str(ScreeningLogError(problems))
     assert message.endswith("r24.csv, line 2: empty record_id\n  … and 1 more")
     assert message.startswith("26 problems in the screening logs")
+
+
+def test_screen_status_and_report_warn_once_per_group(make_project, tmp_path):
+    project, log = _renamed(make_project, 40)
+    for argv in (["screen", "status"], ["screen", "report", "--out", str(tmp_path / "report.html")]):
+        result = CliRunner().invoke(cli, [*argv, "--project", str(project.root)])
+        warned = [line for line in result.stderr.splitlines() if line.startswith("warning: not counted: ")]
+        assert result.exit_code == 1 and warned == [
+            f"warning: not counted: {log}, lines 2–41 (40 rows): unknown reviewer 'alice': not in [screening] "
+            "reviewers of review.toml (if 'alice' is now 'ann', whose log this is, change the name in the log's rows "
+            "too)", f"warning: not counted: {log}, line 42: decision 'perhaps' is not one of include, exclude, maybe"]
