@@ -12,6 +12,7 @@ import sys
 
 import pytest
 from project_files import project_with as _project
+from shared_inputs import DOUBT, THIRD, TRIAL, write_labelled_set
 from test_cli_command_bodies import _invoke
 
 # ------------------------------------------------------------------------------------------------ sysrev import
@@ -81,13 +82,6 @@ def test_import_dry_run_outside_a_project_names_no_snapshot(tmp_path, monkeypatc
 
 # ------------------------------------------------------------------------------------------------- sysrev dedup
 
-TRIAL = dict(title="Ultrasound-guided versus fluoroscopy-guided facet joint injections: a randomised trial",
-             authors=["Smith, John", "Doe, Anna"], year=2015, journal="Pain Physician", volume="18", issue="3",
-             pages="575-86")
-# the same title, authors and year in other journals, without volume or pages: a reviewer must decide
-DOUBT = dict(TRIAL, journal="Journal of Interventional Pain Studies", volume="", issue="", pages="",
-             authors=["Smith, J.", "Doe, Joan"])
-THIRD = dict(TRIAL, journal="Interventional Pain Reports", volume="", issue="", pages="", authors=["Smith, J."])
 REASON = "same title, author and year but a different journal"
 
 
@@ -472,15 +466,7 @@ def test_screen_stop_says_who_stopped_where_after_how_many_records(tmp_path):
 
 def _labelled(path, n=40, relevant=(3, 11, 17, 25)):
     """Records on two unrelated topics; the relevant ones share their vocabulary."""
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["title", "abstract", "label_included"])
-        for i in range(n):
-            if i in relevant:
-                writer.writerow([f"Ultrasound guided nerve block trial {i}",
-                                 "Randomised trial of ultrasound guidance for regional anaesthesia.", 1])
-            else:
-                writer.writerow([f"Soil nitrogen survey {i}", f"Crop yields and fertiliser in field {i % 7}.", 0])
+    write_labelled_set(path, n, relevant)
     return path
 
 

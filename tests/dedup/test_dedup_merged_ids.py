@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from shared_inputs import DOUBT, THIRD, TRIAL
 
 from sysrev.dedup import load_records, merged_ids
 from sysrev.dedup.decisions import append_decisions as append_dedup_decisions
@@ -20,13 +21,6 @@ from sysrev.records import Record
 from sysrev.screening.log import Decision, append_decisions, log_path
 from sysrev.screening.state import load_screening
 from sysrev.search.snapshot import write_snapshot
-
-TRIAL = dict(title="Ultrasound-guided versus fluoroscopy-guided facet joint injections: a randomised trial",
-             authors=["Smith, John", "Doe, Anna"], year=2015, journal="Pain Physician", volume="18", issue="3",
-             pages="575-86")
-DOUBT = dict(TRIAL, journal="Journal of Interventional Pain Studies", volume="", issue="", pages="",
-             authors=["Smith, J.", "Doe, Joan"])
-THIRD = dict(TRIAL, journal="Interventional Pain Reports", volume="", issue="", pages="", authors=["Smith, J."])
 
 
 @pytest.fixture()

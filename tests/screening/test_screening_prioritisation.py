@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import hypergeom
+from shared_inputs import write_labelled_set
 
 from sysrev.cli.main import cli
 from sysrev.screening.log import HEADER_WITH_RANK, Decision, append_decisions, log_path, read_log
@@ -351,15 +352,7 @@ def test_the_methods_sentence_says_which_recorded_models_read_keywords(make_proj
 
 def _labelled_set(path, n=60, relevant=(3, 11, 17, 25, 38, 44, 52)):
     """Records on two unrelated topics; the relevant ones share their vocabulary."""
-    with path.open("w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["title", "abstract", "label_included"])
-        for i in range(n):
-            if i in relevant:
-                writer.writerow([f"Ultrasound guided nerve block trial {i}",
-                                 "Randomised trial of ultrasound guidance for regional anaesthesia.", 1])
-            else:
-                writer.writerow([f"Soil nitrogen survey {i}", f"Crop yields and fertiliser in field {i % 7}.", 0])
+    write_labelled_set(path, n, relevant)
     return len(relevant)
 
 
