@@ -81,3 +81,28 @@ def test_a_record_without_a_journal_shows_no_stray_separator(app, project):
     assert '<p class="source">1991 · doi:10.1000/su.1 · PMID 40000001</p>' in client.get(
         "/conflicts/title_abstract").data.decode()
     assert '<p class="source">1991</p>' in client.get("/screen/title_abstract?at=R000001").data.decode()
+
+
+def test_the_title_is_highlighted_and_a_missing_title_or_abstract_is_said(app, project):
+    records = project.records_dir / "records.jsonl"
+    lines = records.read_text(encoding="utf-8").splitlines(keepends=True)
+    title = '"title": "Stroke unit care trial 3: a randomised comparison with general wards"'
+    lines[2] = lines[2].replace(title, '"title": ""').replace('"abstract": "Patients were randomised',
+                                                               '"abstract": "", "x": "')
+    records.write_text("".join(lines), encoding="utf-8")
+    _conflicts(project, ["R000002", "R000003"])
+    client, _ = signed_in(app, "alice")
+    page = client.get("/conflicts/title_abstract").data.decode()
+    assert ('<h2 id="c-R000002"><mark>Stroke unit</mark> care trial 2: a <mark>randomised</mark> comparison with '
+            "general wards <small>R000002</small></h2>") in page
+    assert '<h2 id="c-R000003">(no title) <small>R000003</small></h2>' in page
+    assert '<div class="abstract">(no abstract)</div>' in page
+    assert 'name="reason"' not in page  # no exclusion reasons at title/abstract
+
+
+def test_when_nothing_is_left_the_page_says_how_many_were_decided(app, project):
+    _conflicts(project, [f"R00000{i}" for i in range(1, 10)] + ["R000010"])
+    client, _ = signed_in(app, "alice")
+    page = client.get("/screen/title_abstract").data.decode()
+    assert "<p role=\"status\">You have decided 10 of 10 records at this stage.</p>" in page
+    assert '<a href="/conflicts/title_abstract">Conflicts at this stage</a>' in page

@@ -303,6 +303,8 @@ def test_full_text_paper_and_its_tables(app, project):
     assert client.get("/paper/R000001").data == data
     tables = client.get("/paper/R000001/tables").data.decode()
     assert "Table 2" in tables and "Ultrasound (n = 30) / Mean" in tables and "2.6 [a]" in tables
+    assert "<title>Tables · R000001" in tables and "<h1>Tables of Stroke unit care trial 1:" in tables
+    assert "files/R000001.xml · pmc · licence: cc0." in tables
     assert client.get("/paper/R000002/tables").status_code == 404  # not at full text
 
 
