@@ -134,6 +134,8 @@ def test_a_new_review_from_init_to_meta_run(tmp_path):
     for name, data in written.items():
         if name.endswith(".toml"):
             tomllib.loads(data.decode())
+    assert tomllib.loads(written["review.toml"].decode())["review"]["question"] == (
+        "Does stroke unit care improve outcomes?")  # the option's answer, not the prompt's default
     check = invoke("check", "--project", root)
     assert check.exit_code == 0, check.output
     fresh = invoke("status", "--project", root).output

@@ -75,6 +75,7 @@ def test_release_tag_commits_the_release_folder_and_tags_it(example):
                               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"})
     result = env_free.invoke(cli, ["release", "2027-01", "--tag", "--note", "January", "--project", str(example)])
     assert result.exit_code == 0, result.output
+    assert result.output.endswith(f"\nwrote {example / 'releases' / '2027-01'} and git tag 2027-01\n")
     shown = subprocess.run(["git", "show", "--stat", "--format=%s", "2027-01"], cwd=example, capture_output=True,
                            text=True, check=True).stdout
     assert "release 2027-01: January" in shown and "releases/2027-01/release.json" in shown

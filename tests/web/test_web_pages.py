@@ -320,6 +320,8 @@ def test_serve_command_refuses_the_network_without_accounts_and_adds_one(project
                                 str(project.root)])
     assert added.exit_code == 0, added.output
     assert "a long passphrase" not in added.output
+    assert added.output == (f"account for bob saved in {project.root / '.sysrev' / 'web-users.json'} (scrypt hash; "
+                            "keep this file out of git)\n")
     unknown = runner.invoke(cli, ["serve", "adduser", "eve", "--password", "a long passphrase", "--project",
                                   str(project.root)])
     assert unknown.exit_code == 2 and "not a reviewer" in unknown.output
