@@ -162,14 +162,15 @@ def test_more_draws_needed_by_hand():
     # Nothing found yet among 0 screened of 100: H0 needs K = 1; n irrelevant draws give p = (100 - n)/100,
     # below 0.05 from n = 96.
     assert more_draws_needed([], 100) == 96
-    # The hand-worked sequence above: m more irrelevant draws give p = (90 - 40 - m)/90 < 0.05 from m = 46.
+    # The hand-worked sequence above: m more irrelevant records in the same (ranked) order give
+    # p = (90 - 40 - m)/90 < 0.05 from m = 46.
     assert more_draws_needed([1] * 10 + [0] * 40, 100) == 46
     status = stopping_status([1] * 10 + [0] * 40, 100)
     assert status.sentence() == ("recall ≥ 95 % can be claimed with 95 % confidence after screening 46 more "
-                                 "randomly drawn records")
+                                 "records, if none of them is relevant")
     one = stopping_status([1] * 10 + [0] * 85, 100)  # p = (90 - 85)/90 = 0.056 now, 0.044 after one more
     assert one.sentence() == ("recall ≥ 95 % can be claimed with 95 % confidence after screening 1 more "
-                              "randomly drawn record")
+                              "record, if none of them is relevant")
     done = stopping_status([1] * 10 + [0] * 86, 100)  # p = (90 - 86)/90 = 0.044 < 0.05
     assert done.can_stop and done.sentence().startswith("recall ≥ 95 % can be claimed with 95 % confidence now")
 

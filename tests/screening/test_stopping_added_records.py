@@ -28,13 +28,14 @@ def test_a_tail_drawn_before_records_were_added_claims_nothing_about_them():
     assert stopping_status(labels, total).can_stop
     capped = stopping_status(labels, total, draws=0, draws_since="2026-12-03T09:00:00Z")
     assert capped.p_value == 1.0 and not capped.can_stop
-    # further random draws come from the 100 added records alone: the fewest all-irrelevant draws m with
+    # further records come from the 100 added records alone: the fewest all-irrelevant ones m with
     # P(X = 0; 100 records, 2 relevant, m draws) < 0.05
     expected = next(m for m in range(1, ADDED + 1) if hypergeom(ADDED, 2, m).cdf(0) < 0.05)
     assert capped.more_draws == expected == 78
     assert capped.sentence() == (
-        "recall ≥ 95 % can be claimed with 95 % confidence after screening 78 more randomly drawn records (only "
-        "the decisions made since records were added on 2026-12-03 count as draws from the records left)")
+        "recall ≥ 95 % can be claimed with 95 % confidence after screening 78 more records, if none of them is "
+        "relevant (only the decisions made since records were added on 2026-12-03 count as draws from the "
+        "records left)")
 
 
 @settings(max_examples=200, deadline=None)

@@ -107,7 +107,7 @@ def test_the_cantelli_shortcut_is_the_bound_of_the_hypergeometric_moments_and_ne
     with np.errstate(divide="ignore", invalid="ignore"):  # scipy's moments divide by N − 1 (an urn of one: nan)
         mean, variance = hypergeom.mean(big_n, big_k, n), np.nan_to_num(hypergeom.var(big_n, big_k, n))
     excess = k + 1 - mean
-    expected = excess > 0 and variance / (variance + excess**2) <= (1 - alpha) * (1 - 1e-9)
+    expected = excess > 0 and variance > 0 and variance / (variance + excess**2) <= (1 - alpha) * (1 - 1e-9)
     assert cleared == expected
     if cleared:
         assert hypergeom.cdf(k, big_n, big_k, n) >= alpha
@@ -118,6 +118,15 @@ def test_the_cantelli_shortcut_clears_the_tails_it_is_meant_to():
     one holding none is summed."""
     assert cannot_fire(np.array([8, 0]), np.array([200, 200]), np.array([10, 10]), np.array([20, 20]), 0.05).tolist() \
         == [True, False]
+
+
+@pytest.mark.parametrize("big_n", [49, 3, 10, 100, 1000])
+def test_an_urn_drawn_whole_is_summed_not_cleared_by_a_rounded_mean(big_n):
+    """Drawing every record of an urn holding one relevant record finds it for certain, so P(X ≤ 0) = 0; the
+    mean n·K/N rounds to a hair below 1 for some N (49 · (1/49) = 0.999…), which once made the bound 0 and
+    cleared the tail: `more_draws_needed` then said 48 more draws where 46 let the claim be made."""
+    assert not cannot_fire(np.array([0]), np.array([big_n]), np.array([1]), np.array([big_n]), 0.05)[0]
+    assert h0_rejected([0] * big_n, big_n, random_run=big_n)
 
 
 def test_hypergeometric_cdf_stays_a_probability():
@@ -143,8 +152,8 @@ def test_status_carries_its_target_and_confidence_through_every_figure():
     status = stopping_status(labels, 300, random_draws=40, recall_target=0.9, confidence=0.9)
     assert status == StoppingStatus(
         n_total=300, screened=len(labels), relevant_found=13, random_draws=40,
-        p_value=h0_pvalue(labels, 300, 0.9), recall_target=0.9, confidence=0.9,
-        more_draws=more_draws_needed(labels, 300, 0.9, 0.9))
+        p_value=h0_pvalue(labels, 300, 0.9, random_run=40), recall_target=0.9, confidence=0.9,
+        more_draws=more_draws_needed(labels, 300, 0.9, 0.9, random_run=40))
     # the figures differ from the defaults' (so a target or confidence dropped on the way would show)
     default = stopping_status(labels, 300)
     assert (status.p_value, status.more_draws) != (default.p_value, default.more_draws)
@@ -156,7 +165,7 @@ def test_status_carries_its_target_and_confidence_through_every_figure():
     ([1] * 3, 3, "recall ≥ 97.5 % can be claimed with 90 % confidence now (every record screened)"),
     ([1] * 10 + [0] * 86, 100, "recall ≥ 97.5 % can be claimed with 90 % confidence now (p = 0.0444)"),
     ([1] * 10 + [0] * 40, 100, "recall ≥ 97.5 % can be claimed with 90 % confidence after screening 41 more "
-                               "randomly drawn records"),
+                               "records, if none of them is relevant"),
 ])
 def test_status_sentences(labels, n_total, sentence):
     assert stopping_status(labels, n_total, recall_target=0.975, confidence=0.9).sentence() == sentence
