@@ -2,8 +2,9 @@
 
 Every figure comes from the functions behind `sysrev status` (:mod:`sysrev.living.status`) and `sysrev meta
 run`, so the page and the terminal never disagree: records per screening stage, how many each reviewer has
-left, conflicts to settle, the last run of each search strategy, the included studies still missing an
-extraction row or a RoB 2 form for an analysed outcome (exemptions honoured), and each analysis's status.
+left, conflicts to settle, where the signed-in reviewer stands against the stopping rule at title/abstract,
+the last run of each search strategy, the included studies still missing an extraction row or a RoB 2 form for
+an analysed outcome (exemptions honoured), and each analysis's status.
 """
 
 from __future__ import annotations
@@ -44,7 +45,18 @@ def index():
     if studies_problem:
         problems.append(studies_problem)
     return render_template("dashboard.html", stages=stages, runs=_searches(project), analyses=_analyses(project),
-                           studies=studies, problems=problems)
+                           studies=studies, problems=problems,
+                           stopping=None if screening is None else _my_stopping(screening, g.reviewer))
+
+
+def _my_stopping(screening, reviewer) -> str | None:
+    """Where ``reviewer`` stands against the stopping rule at title/abstract, in the words of `sysrev screen
+    status`; None before their first decision there. Only the signed-in reviewer's own: a co-reviewer's figures
+    are computed from that reviewer's decisions, which screening keeps blind. (The app reads the logs strictly:
+    with a row that cannot be counted there is no screening state, and so no claim on part of a log.)"""
+    if not screening.stages["title_abstract"].latest.get(reviewer):
+        return None
+    return g.cache.stopping(screening, reviewer).sentence()
 
 
 def _studies(project, screening):

@@ -37,6 +37,7 @@ class RecordCache:
         self._config_key = None
         self._logs = LogCache()
         self._queues = {}  # (stage, reviewer) -> Queue of the current screening state
+        self._stopping = {}  # reviewer -> StoppingStatus at title/abstract, of the current screening state
         self._lock = threading.Lock()
 
     def records(self) -> list[dict]:
@@ -87,7 +88,7 @@ class RecordCache:
         screening = load_screening(self.project, records=records, read=self._logs.read)
         with self._lock:
             self._screening, self._screening_key = screening, signature
-            self._queues = {}
+            self._queues, self._stopping = {}, {}
         return screening
 
     def queue(self, screening, stage: str, reviewer: str) -> Queue:
@@ -102,6 +103,22 @@ class RecordCache:
             if screening is self._screening:
                 self._queues[(stage, reviewer)] = queue
         return queue
+
+    def stopping(self, screening, reviewer: str):
+        """``reviewer``'s :class:`~sysrev.screening.stopping.StoppingStatus` at title/abstract (as `sysrev screen
+        status` computes it), kept while ``screening`` is the current state: it reads the reviewer's log again,
+        which a dashboard reload at 12,000 decisions would otherwise pay each time."""
+        from sysrev.screening.prioritisation import reviewer_stopping
+
+        with self._lock:
+            held = self._stopping.get(reviewer) if screening is self._screening else None
+        if held is not None:
+            return held
+        status = reviewer_stopping(self.project, screening, reviewer, "title_abstract")
+        with self._lock:
+            if screening is self._screening:
+                self._stopping[reviewer] = status
+        return status
 
 
 class LogCache:

@@ -230,3 +230,62 @@ def test_the_dashboard_reads_the_logs_again_only_when_they_change(app, project, 
                      [Decision("R000003", "exclude", "not randomised", "alice", "2026-12-04T10:00:00Z")])
     assert "<p>2 included studies;" in client.get("/").data.decode()  # a conflict now: read again, once
     assert reads == ["title_abstract", "full_text"]
+
+
+def _decide(project, reviewer, decisions, model=""):
+    append_decisions(log_path(project.screening_dir, "title_abstract", reviewer),
+                     [Decision(rid, d, "", reviewer, f"2026-12-03T10:{n:02d}:00Z", model=model)
+                      for n, (rid, d) in enumerate(decisions.items())])
+
+
+def _stopping_line(page):
+    found = re.search(r'<p id="stopping">(.*?)</p>', page, re.S)
+    return found and re.sub(r"\s+", " ", found.group(1))
+
+
+def test_the_dashboard_says_where_the_signed_in_reviewer_stands_against_the_stopping_rule(app, project):
+    """alice sees her own stopping status at title/abstract, in the words of `sysrev screen status`, and never
+    bob's (computed from his decisions, which she may not see); a reviewer who has decided nothing sees none."""
+    from sysrev.project import load_project
+    from sysrev.screening.prioritisation import reviewer_stopping
+    from sysrev.screening.state import load_screening
+
+    _decide(project, "alice", {"R000001": "include", **{f"R{n:06d}": "exclude" for n in range(2, 10)}})
+    _decide(project, "bob", {"R000001": "include", "R000002": "include"})
+    screening = load_screening(load_project(project.root))
+    mine = reviewer_stopping(project, screening, "alice").sentence()
+    bobs = reviewer_stopping(project, screening, "bob").sentence()
+    assert mine != bobs
+    alice, _ = signed_in(app, "alice")
+    line = _stopping_line(alice.get("/").data.decode())
+    assert line.startswith(f"Your title/abstract screening: {mine}. Stopping is the team's decision")
+    assert bobs not in line and "<code>sysrev screen stop</code>" in line
+    (project.screening_dir / "title_abstract" / "bob.csv").unlink()
+    bob, _ = signed_in(app, "bob")
+    assert _stopping_line(bob.get("/").data.decode()) is None
+
+
+def test_a_log_with_rows_that_cannot_be_counted_gets_no_stopping_claim_on_the_dashboard(app, project):
+    _decide(project, "alice", {"R000001": "include", "R000002": "exclude"})
+    with log_path(project.screening_dir, "title_abstract", "alice").open("a", encoding="utf-8") as log:
+        log.write("R000003,perhaps,,alice,2026-12-03T11:00:00Z,,,\n")
+    alice, _ = signed_in(app, "alice")
+    page = alice.get("/").data.decode()
+    assert "1 problem in the screening logs" in page and _stopping_line(page) is None
+
+
+def test_the_stopping_line_is_computed_once_per_screening_state_and_follows_a_new_decision(app, project, monkeypatch):
+    """A reload with no new decision reuses the status (it reads the reviewer's log again, which at thousands of
+    decisions costs a dashboard reload more than the rest of the page); a decision made since is counted."""
+    import sysrev.screening.prioritisation as prioritisation
+
+    calls = []
+    real = prioritisation.reviewer_stopping
+    monkeypatch.setattr(prioritisation, "reviewer_stopping", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    _decide(project, "alice", {"R000001": "include", "R000002": "exclude"})
+    alice, _ = signed_in(app, "alice")
+    before = _stopping_line(alice.get("/").data.decode())
+    assert _stopping_line(alice.get("/").data.decode()) == before and calls == ["alice"]
+    _decide(project, "alice", {f"R{n:06d}": "exclude" for n in range(3, 11)})
+    after = _stopping_line(alice.get("/").data.decode())
+    assert calls == ["alice", "alice"] and after != before and "now (every record screened)" in after
