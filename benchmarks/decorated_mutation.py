@@ -93,7 +93,7 @@ CLI_TEST_MARKERS = ("CliRunner", "sysrev.cli")
 OWN_TESTS = ["tests/test_cli_command_bodies.py", "tests/test_cli_command_bodies_2.py",
              "tests/test_cli_command_bodies_3.py", "tests/test_cli_command_bodies_4.py",
              "tests/web/test_route_bodies.py", "tests/web/test_web_route_bodies.py",
-             "tests/web/test_web_conflicts_page.py"]
+             "tests/web/test_web_conflicts_page.py", "tests/web/test_web_route_bodies_2.py"]
 # The web routes: the web module's selection in benchmarks/mutation.py (not the browser tests, which need
 # Chromium), plus tests/web/test_route_bodies.py.
 WEB_TESTS = MODULES["web"][1]
