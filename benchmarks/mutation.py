@@ -59,7 +59,8 @@ MODULES = {
     "ctgov_json": (["sysrev/formats/ctgov_json.py"], ["tests/formats/"]),
     "stopping": (["sysrev/screening/stopping.py"], ["tests/screening/test_screening_prioritisation.py",
                                                      "tests/screening/test_stopping_rule.py",
-                                                     "tests/screening/test_stopping_added_records.py"]),
+                                                     "tests/screening/test_stopping_added_records.py",
+                                                     "tests/screening/test_stopping_random_draws.py"]),
     # Records merged by dedup after work began: the IDs merged away, followed by the decision logs, studies.csv
     # and the full-text manifest.
     "merged_ids": (["sysrev/screening/merged.py", "sysrev/dedup/merged_records.py"],

@@ -257,8 +257,7 @@ def more_draws_needed(labels, n_total: int, recall_target: float = 0.95, confide
     low, high = 0, 1  # fires(low) is False; find a high that fires
     while high < remaining and not fires(high):
         low, high = high, min(high * 2, remaining)
-    if high >= remaining and not fires(remaining):
-        return remaining
+    # fires(remaining) holds without asking: drawing every unscreened record leaves nothing unseen (p = 0)
     while high - low > 1:
         mid = (low + high) // 2
         if fires(mid):

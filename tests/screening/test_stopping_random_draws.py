@@ -101,6 +101,23 @@ def test_first_firing_switches_to_the_random_sample_where_the_draws_start(case, 
     assert first_firing(labels, n_total, target, confidence, random_from=switch) == brute
 
 
+def test_a_claim_reached_in_relevance_order_just_before_the_switch_stands():
+    """10 relevant then 86 irrelevant records of 100 in relevance order: the ranked rule fires at the 96th (p =
+    4/90 = 0.044). Three random draws follow; the first firing is still the 96th, not a later one and not none
+    (the draws' own sample, of 1 to 3 records, could never fire)."""
+    ranked = [1] * 10 + [0] * 86
+    assert first_firing(ranked, 100) == 96
+    assert first_firing(ranked + [0] * 3, 100, random_from=96) == 96
+    assert h0_pvalue(ranked + [0] * 3, 100, random_run=3) > 0.05
+
+
+def test_a_cut_without_a_time_names_no_time():
+    """``draws`` (records added since) without ``draws_since``: the sentence gives no date it does not have."""
+    status = stopping_status([1] * 5 + [0] * 5, 40, draws=0)
+    assert status.draws_since == "" and "added on" not in status.sentence()
+    assert status.sentence().endswith("more records, if none of them is relevant")
+
+
 def _false_claims(rng, runs, n_total, relevant, ranked_share, old_rule):
     """Share of simulated screenings in which the rule, checked after every record, first lets recall ≥ 95 % be
     claimed while recall is below 95 %. A weak model (relevance score = label + standard normal noise) orders

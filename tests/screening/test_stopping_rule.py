@@ -74,6 +74,14 @@ def test_first_firing_is_the_first_record_after_which_the_rule_fires(case, start
     assert first_firing(labels, n_total, target, confidence, start=start) == brute
 
 
+def test_first_firing_after_a_start_past_the_first_claim_is_the_next_record():
+    """The rule fires at the 96th of 100 records (10 relevant, then irrelevant) and at every one after it: asked
+    for the first firing after the 97th, the answer is the 98th, never an earlier record."""
+    labels = [1] * 10 + [0] * 89
+    assert first_firing(labels, 100) == 96
+    assert first_firing(labels, 100, start=97) == 98
+
+
 @settings(max_examples=150, deadline=None)
 @given(screenings(), LEVELS)
 def test_more_draws_needed_is_the_fewest_irrelevant_draws_that_let_the_claim_be_made(case, levels):
