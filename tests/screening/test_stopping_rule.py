@@ -121,6 +121,28 @@ def test_the_cantelli_shortcut_is_the_bound_of_the_hypergeometric_moments_and_ne
         assert hypergeom.cdf(k, big_n, big_k, n) >= alpha
 
 
+def test_the_cantelli_shortcut_is_its_bound_on_every_urn_of_up_to_40_records():
+    """Every (N, K, n, k) with N ≤ 40, at three levels (382,570 cases each): the shortcut clears exactly the tails
+    whose Cantelli bound from scipy's moments allows it, and none it clears has P(X ≤ k) below α. Exhaustive,
+    so the cases near the threshold, which random examples seldom reach, are all there."""
+    rows = [(big_n, big_k, n, k) for big_n in range(1, 41) for big_k in range(big_n + 1) for n in range(big_n + 1)
+            for k in range(n + 1)]
+    big_n, big_k, n, k = (np.array(column) for column in zip(*rows))
+    with np.errstate(divide="ignore", invalid="ignore"):  # scipy divides by N − 1: an urn of one gives nan
+        mean, variance = hypergeom.mean(big_n, big_k, n), np.nan_to_num(hypergeom.var(big_n, big_k, n))
+        for alpha in (0.01, 0.05, 0.2):
+            cleared = cannot_fire(k, big_n, big_k, n, alpha)
+            excess = k + 1 - mean
+            expected = (excess > 0) & (variance > 0) & (variance / (variance + excess**2) <= (1 - alpha) * (1 - 1e-9))
+            assert np.array_equal(cleared, expected) and cleared.sum() > 100_000
+            assert (hypergeom.cdf(k[cleared], big_n[cleared], big_k[cleared], n[cleared]) >= alpha).all()
+
+
+def test_more_records_screened_than_the_stage_holds_is_refused_by_name():
+    with pytest.raises(ValueError, match="^5 records screened out of 3$"):
+        h0_pvalue([1, 0, 0, 0, 0], 3)
+
+
 def test_the_cantelli_shortcut_clears_the_tails_it_is_meant_to():
     """Not a shortcut that clears nothing: a tail holding many more relevant records than expected is cleared,
     one holding none is summed."""
