@@ -277,3 +277,27 @@ def test_after_a_decision_only_the_rows_appended_to_that_log_are_read(app, proje
                                                        "decision": "exclude"})
     client.get("/screen/title_abstract")
     assert reads == [("_read_whole", "alice.csv"), ("_read_tail", "alice.csv")]  # new, then its new row
+
+
+def test_a_stopping_status_is_kept_for_the_state_it_was_computed_from(project):
+    """``RecordCache.stopping`` keeps each reviewer's status with the current screening state: asked again for a
+    state that has since been replaced (a request that began before a decision), it computes that state's
+    status rather than hand back the newer one."""
+    from sysrev.screening.log import Decision, append_decisions
+    from sysrev.screening.prioritisation import reviewer_stopping
+    from sysrev.web.state import RecordCache
+
+    path = log_path(project.screening_dir, "title_abstract", "alice")
+    append_decisions(path, [Decision("R000001", "include", "", "alice", "2026-12-03T10:00:00Z"),
+                            Decision("R000002", "exclude", "", "alice", "2026-12-03T10:01:00Z")])
+    cache = RecordCache(project)
+    before = cache.screening()
+    first = cache.stopping(before, "alice")
+    assert cache.stopping(before, "alice") is first
+    append_decisions(path, [Decision(f"R{n:06d}", "exclude", "", "alice", f"2026-12-03T10:{n:02d}:00Z")
+                            for n in range(3, 11)])
+    after = cache.screening()
+    newer = cache.stopping(after, "alice")
+    assert newer != first and newer.screened == 10
+    again = cache.stopping(before, "alice")
+    assert again == reviewer_stopping(project, before, "alice") and again.screened == 2
