@@ -283,6 +283,12 @@ def _screening(root, logs):
     return root
 
 
+def _zoe_decisions(root):
+    """(record_id, decision) of each row of zoe's title/abstract log, as written."""
+    with open(root / "screening" / "title_abstract" / "zoe.csv", encoding="utf-8", newline="") as f:
+        return [(row["record_id"], row["decision"]) for row in csv.DictReader(f)]
+
+
 # zoe and adam disagree on r01 and r02 at title/abstract; they both include r03; r04 is excluded by both
 TWO_CONFLICTS = {"title_abstract/zoe.csv": ["r01,include,", "r02,include,", "r03,include,", "r04,exclude,"],
                  "title_abstract/adam.csv": ["r01,exclude,", "r02,exclude,", "r03,include,", "r04,exclude,"]}
@@ -357,8 +363,7 @@ def test_screen_import_takes_the_covidence_list_s_decision_given(tmp_path):
                       encoding="utf-8")
     result = _invoke("screen", "import", "--reviewer", "zoe", "--decision", "maybe", "--project", root, export)
     assert result.exit_code == 0, result.output
-    with open(root / "screening" / "title_abstract" / "zoe.csv", encoding="utf-8", newline="") as f:
-        assert [(row["record_id"], row["decision"]) for row in csv.DictReader(f)] == [("r03", "maybe")]
+    assert _zoe_decisions(root) == [("r03", "maybe")]
 
 
 def test_screen_import_reads_the_format_given_rather_than_the_one_detected(tmp_path):
@@ -368,8 +373,7 @@ def test_screen_import_reads_the_format_given_rather_than_the_one_detected(tmp_p
     result = _invoke("screen", "import", "--reviewer", "zoe", "--format", "decisions", "--project", root, sheet)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"decisions export {sheet}: added 1 decision")
-    with open(root / "screening" / "title_abstract" / "zoe.csv", encoding="utf-8", newline="") as f:
-        assert [(row["record_id"], row["decision"]) for row in csv.DictReader(f)] == [("r03", "exclude")]
+    assert _zoe_decisions(root) == [("r03", "exclude")]
 
 
 def test_screen_status_as_json_is_indented_by_two(tmp_path):
@@ -589,8 +593,7 @@ def test_screen_import_of_a_rayyan_export_takes_the_decisions_of_the_name_given(
                       '""Bob""=>""Excluded""}"\n', encoding="utf-8")
     result = _invoke("screen", "import", "--reviewer", "zoe", "--rayyan-name", "Bob", "--project", root, export)
     assert result.exit_code == 0, result.output
-    with open(root / "screening" / "title_abstract" / "zoe.csv", encoding="utf-8", newline="") as f:
-        assert [(row["record_id"], row["decision"]) for row in csv.DictReader(f)] == [("r03", "exclude")]
+    assert _zoe_decisions(root) == [("r03", "exclude")]
 
 
 def test_screen_import_lists_an_unmatched_row_without_a_title_as_such(tmp_path):
